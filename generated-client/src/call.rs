@@ -6,18 +6,71 @@ use crate::pagination::{PageSpec, Paginator};
 use crate::request::RequestBuilder;
 use crate::{RequestOptions, Result};
 use futures_util::future::BoxFuture;
+use serde::de::DeserializeOwned;
 use std::future::IntoFuture;
+use std::marker::PhantomData;
 
-/// Sends an operation's request with its inputs: written per operation by the generator.
+/// Puts an operation's inputs on its request: written per operation by the generator. It is
+/// plain code; what reads the response (and its future) is chosen by `R` and compiled only
+/// where a call is awaited.
 #[doc(hidden)]
-pub type Send<'a, P, T> = fn(RequestBuilder<'a>, P) -> BoxFuture<'a, Result<T>>;
+pub type Apply<'a, P> = fn(&mut RequestBuilder<'a>, P);
+
+/// How a call reads its response into `T`: the last type parameter of [`Call`].
+pub trait Receive<'a, T> {
+    #[doc(hidden)]
+    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<T>>;
+}
+
+/// The response is a JSON body, decoded as the client's [`crate::DecodeMode`] says.
+#[derive(Debug)]
+pub struct AsJson;
+/// The response has no body worth reading.
+#[derive(Debug)]
+pub struct AsEmpty;
+/// The response is a file: a [`crate::Download`].
+#[derive(Debug)]
+pub struct AsDownload;
+/// The response is text.
+#[derive(Debug)]
+pub struct AsText;
+/// The response is a stream of server-sent events: an [`crate::EventStream`].
+#[derive(Debug)]
+pub struct AsEvents;
+
+impl<'a, T: DeserializeOwned + std::marker::Send + 'a> Receive<'a, T> for AsJson {
+    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<T>> {
+        Box::pin(req.send_json())
+    }
+}
+impl<'a> Receive<'a, ()> for AsEmpty {
+    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(req.send_empty())
+    }
+}
+impl<'a> Receive<'a, crate::Download> for AsDownload {
+    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<crate::Download>> {
+        Box::pin(req.send_download())
+    }
+}
+impl<'a> Receive<'a, String> for AsText {
+    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<String>> {
+        Box::pin(req.send_text())
+    }
+}
+impl<'a> Receive<'a, crate::EventStream> for AsEvents {
+    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<crate::EventStream>> {
+        Box::pin(req.send_events())
+    }
+}
 
 /// One call of an operation, not sent yet: `.await` sends it.
 ///
 /// The operation's required inputs are its arguments; the optional ones are methods of the
 /// call, named after the parameters (`client.number_orders().list().filter(..).await`).
 /// [`Call::with_params`] sets every input at once, and [`Call::with_options`] the timeout,
-/// retries or headers of this call alone.
+/// retries or headers of this call alone. `P` is the operation's params struct (or `()`), `T`
+/// what the call returns, and `R` how it reads the response (JSON unless said otherwise).
 ///
 /// ```no_run
 /// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
@@ -30,23 +83,31 @@ pub type Send<'a, P, T> = fn(RequestBuilder<'a>, P) -> BoxFuture<'a, Result<T>>;
 /// # Ok(()) }
 /// ```
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Call<'a, P, T> {
+pub struct Call<'a, P, T, R = AsJson> {
     req: RequestBuilder<'a>,
     params: P,
-    send: Send<'a, P, T>,
+    apply: Apply<'a, P>,
+    receive: PhantomData<fn() -> (T, R)>,
 }
 
-impl<P: std::fmt::Debug, T> std::fmt::Debug for Call<'_, P, T> {
+impl<P: std::fmt::Debug, T, R> std::fmt::Debug for Call<'_, P, T, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (method, url) = self.req.target();
         f.debug_struct("Call").field("method", method).field("url", &url).field("params", &self.params).finish()
     }
 }
 
-impl<'a, P, T> Call<'a, P, T> {
+impl<'a, T, R> Call<'a, (), T, R> {
     #[doc(hidden)]
-    pub fn new(req: RequestBuilder<'a>, params: P, send: Send<'a, P, T>) -> Self {
-        Call { req, params, send }
+    pub fn plain(req: RequestBuilder<'a>) -> Self {
+        Call::new(req, (), |_, ()| {})
+    }
+}
+
+impl<'a, P, T, R> Call<'a, P, T, R> {
+    #[doc(hidden)]
+    pub fn new(req: RequestBuilder<'a>, params: P, apply: Apply<'a, P>) -> Self {
+        Call { req, params, apply, receive: PhantomData }
     }
 
     /// Every input of the operation at once (the params struct), in place of those set so far.
@@ -80,17 +141,24 @@ impl<'a, P, T> Call<'a, P, T> {
         P: Clone + std::marker::Send + 'a,
         T: serde::Serialize + std::marker::Send + 'a,
         Item: std::marker::Send + 'a,
+        R: Receive<'a, T>,
     {
-        let Call { req, params, send } = self;
-        Paginator::new(params, spec, move |params| send(req.restart(), params))
+        let Call { req, params, apply, .. } = self;
+        Paginator::new(params, spec, move |params| {
+            let mut req = req.restart();
+            apply(&mut req, params);
+            R::receive(req)
+        })
     }
 }
 
-impl<'a, P, T> IntoFuture for Call<'a, P, T> {
+impl<'a, P, T, R: Receive<'a, T>> IntoFuture for Call<'a, P, T, R> {
     type Output = Result<T>;
     type IntoFuture = BoxFuture<'a, Result<T>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        (self.send)(self.req, self.params)
+        let Call { mut req, params, apply, .. } = self;
+        apply(&mut req, params);
+        R::receive(req)
     }
 }

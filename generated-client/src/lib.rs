@@ -52,7 +52,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod call;
+pub mod call;
 mod client;
 mod data;
 #[doc(hidden)]

@@ -28,6 +28,62 @@ pub type Encode<S> = fn(S) -> Result<Frame>;
 #[doc(hidden)]
 pub type DecodeFrame<E> = fn(&[u8], DecodeMode) -> std::result::Result<decode::Decoded<E>, decode::Failure>;
 
+/// How a call opens its session: frames sent as `Send`, events read as `Receive` (each
+/// [`BinaryFrames`], [`TextFrames`] or [`JsonFrames`]); the last type parameter of its
+/// [`crate::Call`].
+#[derive(Debug)]
+pub struct AsSession<Send, Receive>(std::marker::PhantomData<fn() -> (Send, Receive)>);
+/// Frames of raw bytes (audio).
+#[derive(Debug)]
+pub struct BinaryFrames;
+/// Frames of text, as it is.
+#[derive(Debug)]
+pub struct TextFrames;
+/// Frames of JSON text, typed.
+#[derive(Debug)]
+pub struct JsonFrames;
+
+/// How frames of one kind are written.
+#[doc(hidden)]
+pub trait Encoder<T> {
+    const ENCODE: Encode<T>;
+}
+/// How frames of one kind are read.
+#[doc(hidden)]
+pub trait Decoder<T> {
+    const DECODE: DecodeFrame<T>;
+}
+impl Encoder<bytes::Bytes> for BinaryFrames {
+    const ENCODE: Encode<bytes::Bytes> = binary;
+}
+impl Decoder<bytes::Bytes> for BinaryFrames {
+    const DECODE: DecodeFrame<bytes::Bytes> = from_bytes;
+}
+impl Encoder<String> for TextFrames {
+    const ENCODE: Encode<String> = text;
+}
+impl Decoder<String> for TextFrames {
+    const DECODE: DecodeFrame<String> = from_text;
+}
+impl<T: Serialize> Encoder<T> for JsonFrames {
+    const ENCODE: Encode<T> = json::<T>;
+}
+impl<T: DeserializeOwned> Decoder<T> for JsonFrames {
+    const DECODE: DecodeFrame<T> = from_json::<T>;
+}
+
+impl<'a, S, E, Sent, Received> crate::call::Receive<'a, Session<S, E>> for AsSession<Sent, Received>
+where
+    S: std::marker::Send + 'a,
+    E: std::marker::Send + 'a,
+    Sent: Encoder<S>,
+    Received: Decoder<E>,
+{
+    fn receive(req: crate::request::RequestBuilder<'a>) -> futures_util::future::BoxFuture<'a, Result<Session<S, E>>> {
+        Box::pin(req.send_websocket(Sent::ENCODE, Received::DECODE))
+    }
+}
+
 /// A frame to send.
 #[doc(hidden)]
 #[derive(Debug)]

@@ -157,26 +157,25 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
             }
         }
     });
-    let (ret, send) = match (&op.websocket, &op.success) {
+    // What the call returns, and how it reads the response: a marker type of the runtime
+    // (`AsJson`, the default, left out), so the future that sends and decodes is generic
+    // code, compiled only where a call is awaited.
+    let (ret, receive) = match (&op.websocket, &op.success) {
         (Some(ws), _) => {
-            let (send_ty, encode) = match &ws.send {
-                Frame::Binary => (quote!(bytes::Bytes), quote!(crate::websocket::binary)),
-                Frame::Text => (quote!(String), quote!(crate::websocket::text)),
-                Frame::Json { ty } => (rust_type(ty, ctx), quote!(crate::websocket::json)),
+            let frames = |frame: &Frame| match frame {
+                Frame::Binary => (quote!(bytes::Bytes), quote!(crate::websocket::BinaryFrames)),
+                Frame::Text => (quote!(String), quote!(crate::websocket::TextFrames)),
+                Frame::Json { ty } => (rust_type(ty, ctx), quote!(crate::websocket::JsonFrames)),
             };
-            let (event_ty, decode) = match &ws.receive {
-                Frame::Binary => (quote!(bytes::Bytes), quote!(crate::websocket::from_bytes)),
-                Frame::Text => (quote!(String), quote!(crate::websocket::from_text)),
-                Frame::Json { ty } => (rust_type(ty, ctx), quote!(crate::websocket::from_json)),
-            };
-            (quote!(crate::Session<#send_ty, #event_ty>), quote!(req.send_websocket(#encode, #decode)))
+            let ((send_ty, sent), (event_ty, received)) = (frames(&ws.send), frames(&ws.receive));
+            (quote!(crate::Session<#send_ty, #event_ty>), quote!(, crate::websocket::AsSession<#sent, #received>))
         }
         (None, success) => match success {
-            Response::Empty => (quote!(()), quote!(req.send_empty())),
-            Response::Json { ty } => (rust_type(ty, ctx), quote!(req.send_json())),
-            Response::Bytes { .. } => (quote!(crate::Download), quote!(req.send_download())),
-            Response::Text { .. } => (quote!(String), quote!(req.send_text())),
-            Response::EventStream => (quote!(crate::EventStream), quote!(req.send_events())),
+            Response::Empty => (quote!(()), quote!(, crate::call::AsEmpty)),
+            Response::Json { ty } => (rust_type(ty, ctx), quote!()),
+            Response::Bytes { .. } => (quote!(crate::Download), quote!(, crate::call::AsDownload)),
+            Response::Text { .. } => (quote!(String), quote!(, crate::call::AsText)),
+            Response::EventStream => (quote!(crate::EventStream), quote!(, crate::call::AsEvents)),
         },
     };
     let request = match &op.server {
@@ -184,7 +183,6 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         None => quote!(self.client.request(reqwest::Method::#method, #path_expr)),
     };
     let has_inputs = !(op.query_params.is_empty() && op.header_params.is_empty() && op.body.is_none());
-    let (mutable, bound) = if has_inputs { (quote!(mut), quote!(params)) } else { (quote!(), quote!(_)) };
     let build = quote! {
         #(#query)*
         #(#headers)*
@@ -196,36 +194,40 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         let t = ident(&op.params_type);
         quote!(#t)
     };
+    // The call: the request, the inputs, and a plain function that puts them on the request.
+    let call = |extra: TokenStream| {
+        if has_inputs || !extra.is_empty() {
+            let bound = if has_inputs { quote!(params) } else { quote!(_) };
+            quote!(crate::Call::new(#request, #initial, |req, #bound| { #build #extra }))
+        } else if op.params_type.is_empty() {
+            quote!(crate::Call::plain(#request))
+        } else {
+            quote!(crate::Call::new(#request, #initial, |_, _| {}))
+        }
+    };
     let stream_twin = op.event_stream.then(|| {
         let stream_name = format_ident!("{}_stream", op.name.trim_start_matches("r#"));
         let stream_doc = format!(
             " [`Self::{}`], answered as a stream of server-sent events (`Accept: text/event-stream`); the request must ask for streaming as the API documents.",
             op.name.trim_start_matches("r#")
         );
+        let call = call(quote!(req.header("accept", "text/event-stream");));
         quote! {
             #[doc = #stream_doc]
             #deprecated
             #[inline]
-            pub fn #stream_name(&self, #(#all_args),*) -> crate::Call<'a, #inputs, crate::EventStream> {
-                crate::Call::new(#request, #initial, |mut req, #bound| {
-                    #build
-                    req.header("accept", "text/event-stream");
-                    Box::pin(req.send_events())
-                })
+            pub fn #stream_name(&self, #(#all_args),*) -> crate::Call<'a, #inputs, crate::EventStream, crate::call::AsEvents> {
+                #call
             }
         }
     });
-    // The request is built here and, when awaited, the runtime's (generic) future is boxed:
-    // an operation adds no state machine of its own to compile.
+    let call = call(quote!());
     quote! {
         #doc
         #deprecated
         #[inline]
-        pub fn #name(&self, #(#all_args),*) -> crate::Call<'a, #inputs, #ret> {
-            crate::Call::new(#request, #initial, |#mutable req, #bound| {
-                #build
-                Box::pin(#send)
-            })
+        pub fn #name(&self, #(#all_args),*) -> crate::Call<'a, #inputs, #ret #receive> {
+            #call
         }
         #stream_twin
     }
@@ -468,7 +470,7 @@ fn setters(op: &Operation, params: &proc_macro2::Ident, body_ty: Option<&TokenSt
         return quote!();
     }
     quote! {
-        impl<T> crate::Call<'_, #params, T> {
+        impl<T, R> crate::Call<'_, #params, T, R> {
             #(#methods)*
         }
     }

@@ -50,6 +50,7 @@ fn paginator(op: &Operation, ctx: &Ctx<'_>) -> Option<TokenStream> {
     Some(quote! {
         impl<'a> crate::Call<'a, #params, #page> {
             #[doc = #doc]
+            #[inline]
             pub fn paginator(self) -> crate::Paginator<'a, #params, #page, #item> {
                 self.pages_by(crate::PageSpec {
                     style: crate::PageStyle::#style,

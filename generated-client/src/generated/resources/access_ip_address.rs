@@ -21,10 +21,9 @@ impl<'a> AccessIpAddressApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/access_ip_address"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -43,9 +42,8 @@ impl<'a> AccessIpAddressApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/access_ip_address"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -60,7 +58,7 @@ impl<'a> AccessIpAddressApi<'a> {
         &self,
         access_ip_address_id: &str,
     ) -> crate::Call<'a, (), crate::types::AccessIpAddressResponseSchema> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -68,8 +66,6 @@ impl<'a> AccessIpAddressApi<'a> {
                     ["/access_ip_address/", &crate::encode_path(access_ip_address_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete access IP address
@@ -83,7 +79,7 @@ impl<'a> AccessIpAddressApi<'a> {
         &self,
         access_ip_address_id: &str,
     ) -> crate::Call<'a, (), crate::types::AccessIpAddressResponseSchema> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -91,8 +87,6 @@ impl<'a> AccessIpAddressApi<'a> {
                     ["/access_ip_address/", &crate::encode_path(access_ip_address_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -105,7 +99,7 @@ pub struct AccessIpAddressListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AccessIpAddressListPage>,
 }
-impl<T> crate::Call<'_, AccessIpAddressListParams, T> {
+impl<T, R> crate::Call<'_, AccessIpAddressListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[ip_source\], filter\[ip_address\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
     pub fn filter(mut self, value: impl Into<AccessIpAddressListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -125,6 +119,7 @@ impl<
     crate::types::AccessIpAddressListResponseSchema,
 > {
     /// Every page of [`AccessIpAddressApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

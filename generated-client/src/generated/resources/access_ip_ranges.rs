@@ -21,10 +21,9 @@ impl<'a> AccessIpRangesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/access_ip_ranges"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -43,9 +42,8 @@ impl<'a> AccessIpRangesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/access_ip_ranges"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -60,7 +58,7 @@ impl<'a> AccessIpRangesApi<'a> {
         &self,
         access_ip_range_id: &str,
     ) -> crate::Call<'a, (), crate::types::AccessIpRangeResponseSchema> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -68,8 +66,6 @@ impl<'a> AccessIpRangesApi<'a> {
                     ["/access_ip_ranges/", &crate::encode_path(access_ip_range_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -82,7 +78,7 @@ pub struct AccessIpRangesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AccessIpRangesListPage>,
 }
-impl<T> crate::Call<'_, AccessIpRangesListParams, T> {
+impl<T, R> crate::Call<'_, AccessIpRangesListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[cidr_block\], filter\[cidr_block\]\[startswith\], filter\[cidr_block\]\[endswith\], filter\[cidr_block\]\[contains\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
     pub fn filter(mut self, value: impl Into<AccessIpRangesListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -102,6 +98,7 @@ impl<
     crate::types::AccessIpRangeListResponseSchema,
 > {
     /// Every page of [`AccessIpRangesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

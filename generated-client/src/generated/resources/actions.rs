@@ -39,9 +39,8 @@ impl<'a> ActionsPurchaseApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/actions/purchase/esims"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -90,9 +89,8 @@ impl<'a> ActionsRegisterApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/actions/register/sim_cards"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

@@ -22,11 +22,10 @@ impl<'a> AddressesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/addresses"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -43,9 +42,8 @@ impl<'a> AddressesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/addresses"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -59,15 +57,13 @@ impl<'a> AddressesApi<'a> {
     /// - `id`: address ID
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), AddressesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/addresses/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Deletes an address
@@ -80,15 +76,13 @@ impl<'a> AddressesApi<'a> {
     /// - `id`: address ID
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), AddressesDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/addresses/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -113,7 +107,7 @@ pub struct AddressesListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::SortAddress>,
 }
-impl<T> crate::Call<'_, AddressesListParams, T> {
+impl<T, R> crate::Call<'_, AddressesListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -142,6 +136,7 @@ impl<T> crate::Call<'_, AddressesListParams, T> {
 }
 impl<'a> crate::Call<'a, AddressesListParams, AddressesListResponse> {
     /// Every page of [`AddressesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -223,9 +218,8 @@ impl<'a> AddressesActionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/addresses/actions/validate"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -257,11 +251,10 @@ impl<'a> AddressesActionsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -296,7 +289,7 @@ pub struct AddressesActionsAcceptSuggestionsParams {
     /// The request body.
     pub body: Option<crate::types::AcceptSuggestionsRequest>,
 }
-impl<T> crate::Call<'_, AddressesActionsAcceptSuggestionsParams, T> {
+impl<T, R> crate::Call<'_, AddressesActionsAcceptSuggestionsParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,

@@ -12,11 +12,7 @@ impl<'a> AdvancedOrdersApi<'a> {
     /// `GET /advanced_orders`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), AdvancedOrdersListResponse> {
-        crate::Call::new(
-            self.client.request(reqwest::Method::GET, "/advanced_orders"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
-        )
+        crate::Call::plain(self.client.request(reqwest::Method::GET, "/advanced_orders"))
     }
     /// Create Advanced Order
     ///
@@ -29,9 +25,8 @@ impl<'a> AdvancedOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/advanced_orders"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -64,9 +59,8 @@ impl<'a> AdvancedOrdersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -81,15 +75,13 @@ impl<'a> AdvancedOrdersApi<'a> {
         &self,
         order_id: &str,
     ) -> crate::Call<'a, (), crate::types::AdvancedOrder> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/advanced_orders/", &crate::encode_path(order_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -89,7 +89,7 @@ impl<'a> AiApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/conversation_histories"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query("q", crate::QueryStyle::Form, true, &params.q);
                 req.query("region", crate::QueryStyle::Form, true, &params.region);
                 req.query(
@@ -153,7 +153,6 @@ impl<'a> AiApi<'a> {
                     true,
                     &params.filter_retention,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -169,11 +168,7 @@ impl<'a> AiApi<'a> {
     #[deprecated]
     #[inline]
     pub fn list_models(&self) -> crate::Call<'a, (), crate::types::ModelsResponse> {
-        crate::Call::new(
-            self.client.request(reqwest::Method::GET, "/ai/models"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
-        )
+        crate::Call::plain(self.client.request(reqwest::Method::GET, "/ai/models"))
     }
     /// Create a response
     ///
@@ -189,9 +184,8 @@ impl<'a> AiApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/responses"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -215,9 +209,8 @@ impl<'a> AiApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/summarize"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -273,7 +266,7 @@ impl AiRetrieveConversationHistoriesParams {
         }
     }
 }
-impl<T> crate::Call<'_, AiRetrieveConversationHistoriesParams, T> {
+impl<T, R> crate::Call<'_, AiRetrieveConversationHistoriesParams, T, R> {
     /// Restrict search to a specific region. When omitted, all regions are queried in parallel (fan-out) and results are merged by similarity score.
     pub fn region(
         mut self,
@@ -346,6 +339,7 @@ impl<
     crate::types::ConversationHistoryResponse,
 > {
     /// Every page of [`AiApi::retrieve_conversation_histories`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -446,9 +440,8 @@ impl<'a> AiAnthropicV1Api<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/anthropic/v1/messages"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -457,14 +450,18 @@ impl<'a> AiAnthropicV1Api<'a> {
     pub fn messages_stream(
         &self,
         params: impl Into<AiAnthropicV1MessagesParams>,
-    ) -> crate::Call<'a, AiAnthropicV1MessagesParams, crate::EventStream> {
+    ) -> crate::Call<
+        'a,
+        AiAnthropicV1MessagesParams,
+        crate::EventStream,
+        crate::call::AsEvents,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/anthropic/v1/messages"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
                 req.header("accept", "text/event-stream");
-                Box::pin(req.send_events())
             },
         )
     }
@@ -540,11 +537,7 @@ impl<'a> AiAssistantsApi<'a> {
     /// `GET /ai/assistants`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::AssistantsListData> {
-        crate::Call::new(
-            self.client.request(reqwest::Method::GET, "/ai/assistants"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
-        )
+        crate::Call::plain(self.client.request(reqwest::Method::GET, "/ai/assistants"))
     }
     /// Create an assistant
     ///
@@ -563,9 +556,8 @@ impl<'a> AiAssistantsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/assistants"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -582,9 +574,8 @@ impl<'a> AiAssistantsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/assistants/import"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -613,7 +604,7 @@ impl<'a> AiAssistantsApi<'a> {
                     ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "fetch_dynamic_variables_from_webhook",
                     crate::QueryStyle::Form,
@@ -628,7 +619,6 @@ impl<'a> AiAssistantsApi<'a> {
                     true,
                     &params.call_control_id,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -658,9 +648,8 @@ impl<'a> AiAssistantsApi<'a> {
                     ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -677,15 +666,13 @@ impl<'a> AiAssistantsApi<'a> {
         &self,
         assistant_id: &str,
     ) -> crate::Call<'a, (), crate::types::AssistantDeletedResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Assistant Chat (BETA)
@@ -711,9 +698,8 @@ impl<'a> AiAssistantsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -749,9 +735,8 @@ impl<'a> AiAssistantsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -768,7 +753,7 @@ impl<'a> AiAssistantsApi<'a> {
         &self,
         assistant_id: &str,
     ) -> crate::Call<'a, (), crate::types::InferenceEmbeddingAssistant> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -776,8 +761,6 @@ impl<'a> AiAssistantsApi<'a> {
                     ["/ai/assistants/", &crate::encode_path(assistant_id), "/clone"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get assistant texml
@@ -790,7 +773,7 @@ impl<'a> AiAssistantsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
     pub fn get_texml(&self, assistant_id: &str) -> crate::Call<'a, (), String> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -798,8 +781,6 @@ impl<'a> AiAssistantsApi<'a> {
                     ["/ai/assistants/", &crate::encode_path(assistant_id), "/texml"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -854,7 +835,7 @@ pub struct AiAssistantsRetrieveParams {
     /// Filter results by call control id.
     pub call_control_id: Option<String>,
 }
-impl<T> crate::Call<'_, AiAssistantsRetrieveParams, T> {
+impl<T, R> crate::Call<'_, AiAssistantsRetrieveParams, T, R> {
     /// Whether to fetch dynamic variables from the configured webhook.
     pub fn fetch_dynamic_variables_from_webhook(
         mut self,
@@ -959,7 +940,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
         &self,
         assistant_id: &str,
     ) -> crate::Call<'a, (), crate::types::CanaryDeployResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -971,8 +952,6 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create Canary Deploy
@@ -1009,9 +988,8 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1049,9 +1027,8 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1066,8 +1043,11 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub fn delete(&self, assistant_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        assistant_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1079,8 +1059,6 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -1154,7 +1132,12 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
     pub fn enhance(
         &self,
         assistant_id: &str,
-    ) -> crate::Call<'a, AiAssistantsInstructionsEnhanceParams, String> {
+    ) -> crate::Call<
+        'a,
+        AiAssistantsInstructionsEnhanceParams,
+        String,
+        crate::call::AsText,
+    > {
         crate::Call::new(
             self
                 .client
@@ -1168,11 +1151,10 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_text())
             },
         )
     }
@@ -1184,7 +1166,7 @@ pub struct AiAssistantsInstructionsEnhanceParams {
     /// The request body.
     pub body: Option<crate::types::EnhanceInstructionsRequest>,
 }
-impl<T> crate::Call<'_, AiAssistantsInstructionsEnhanceParams, T> {
+impl<T, R> crate::Call<'_, AiAssistantsInstructionsEnhanceParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -1230,7 +1212,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("from_date", crate::QueryStyle::Form, true, &params.from_date);
                 req.query("to_date", crate::QueryStyle::Form, true, &params.to_date);
                 req.query(
@@ -1240,7 +1222,6 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
                     &params.conversation_channel,
                 );
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1275,9 +1256,8 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1296,7 +1276,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
         assistant_id: &str,
         event_id: &str,
     ) -> crate::Call<'a, (), crate::types::ScheduledEventResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1309,8 +1289,6 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a scheduled event
@@ -1323,8 +1301,12 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `event_id`: Unique identifier of the event.
     #[inline]
-    pub fn delete(&self, assistant_id: &str, event_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        assistant_id: &str,
+        event_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1337,8 +1319,6 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -1355,7 +1335,7 @@ pub struct AiAssistantsScheduledEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsScheduledEventsListPage>,
 }
-impl<T> crate::Call<'_, AiAssistantsScheduledEventsListParams, T> {
+impl<T, R> crate::Call<'_, AiAssistantsScheduledEventsListParams, T, R> {
     /// Start of the date range filter (inclusive, ISO 8601).
     pub fn from_date(mut self, value: impl Into<String>) -> Self {
         self.params_mut().from_date = Some(value.into());
@@ -1391,6 +1371,7 @@ impl<
     crate::types::PaginatedScheduledEventList,
 > {
     /// Every page of [`AiAssistantsScheduledEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1451,10 +1432,8 @@ impl<'a> AiAssistantsTagsApi<'a> {
     /// `GET /ai/assistants/tags`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::TagsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/ai/assistants/tags"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Add Assistant Tag
@@ -1478,9 +1457,8 @@ impl<'a> AiAssistantsTagsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1497,7 +1475,7 @@ impl<'a> AiAssistantsTagsApi<'a> {
         assistant_id: &str,
         tag: &str,
     ) -> crate::Call<'a, (), crate::types::TagsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1510,8 +1488,6 @@ impl<'a> AiAssistantsTagsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1566,7 +1542,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/assistants/tests"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "test_suite",
                     crate::QueryStyle::Form,
@@ -1586,7 +1562,6 @@ impl<'a> AiAssistantsTestsApi<'a> {
                     &params.destination,
                 );
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1607,9 +1582,8 @@ impl<'a> AiAssistantsTestsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/assistants/tests"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1626,15 +1600,13 @@ impl<'a> AiAssistantsTestsApi<'a> {
         &self,
         test_id: &str,
     ) -> crate::Call<'a, (), crate::types::AssistantTestResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update an assistant test
@@ -1663,9 +1635,8 @@ impl<'a> AiAssistantsTestsApi<'a> {
                     ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1678,16 +1649,17 @@ impl<'a> AiAssistantsTestsApi<'a> {
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
     #[inline]
-    pub fn delete(&self, test_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        test_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -1704,7 +1676,7 @@ pub struct AiAssistantsTestsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsTestsListPage>,
 }
-impl<T> crate::Call<'_, AiAssistantsTestsListParams, T> {
+impl<T, R> crate::Call<'_, AiAssistantsTestsListParams, T, R> {
     /// Filter tests by test suite name
     pub fn test_suite(mut self, value: impl Into<String>) -> Self {
         self.params_mut().test_suite = Some(value.into());
@@ -1734,6 +1706,7 @@ impl<
     crate::types::PaginatedAssistantTestList,
 > {
     /// Every page of [`AiAssistantsTestsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1837,10 +1810,9 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("status", crate::QueryStyle::Form, true, &params.status);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1870,11 +1842,10 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1893,7 +1864,7 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
         test_id: &str,
         run_id: &str,
     ) -> crate::Call<'a, (), crate::types::TestRunResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1906,8 +1877,6 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1920,7 +1889,7 @@ pub struct AiAssistantsTestsRunsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsTestsRunsListPage>,
 }
-impl<T> crate::Call<'_, AiAssistantsTestsRunsListParams, T> {
+impl<T, R> crate::Call<'_, AiAssistantsTestsRunsListParams, T, R> {
     /// Filter runs by execution status (pending, running, completed, failed, timeout)
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.params_mut().status = Some(value.into());
@@ -1936,6 +1905,7 @@ impl<
     'a,
 > crate::Call<'a, AiAssistantsTestsRunsListParams, crate::types::PaginatedTestRunList> {
     /// Every page of [`AiAssistantsTestsRunsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1968,7 +1938,7 @@ pub struct AiAssistantsTestsRunsTriggerParams {
     /// The request body.
     pub body: Option<crate::types::TriggerTestRunRequest>,
 }
-impl<T> crate::Call<'_, AiAssistantsTestsRunsTriggerParams, T> {
+impl<T, R> crate::Call<'_, AiAssistantsTestsRunsTriggerParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -1996,12 +1966,8 @@ impl<'a> AiAssistantsTestsTestSuitesApi<'a> {
     /// `GET /ai/assistants/tests/test-suites`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::TestSuitesResponse> {
-        crate::Call::new(
-            self
-                .client
-                .request(reqwest::Method::GET, "/ai/assistants/tests/test-suites"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
+        crate::Call::plain(
+            self.client.request(reqwest::Method::GET, "/ai/assistants/tests/test-suites"),
         )
     }
 }
@@ -2041,7 +2007,7 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("status", crate::QueryStyle::Form, true, &params.status);
                 req.query(
                     "test_suite_run_id",
@@ -2050,7 +2016,6 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
                     &params.test_suite_run_id,
                 );
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2084,11 +2049,10 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2104,7 +2068,7 @@ pub struct AiAssistantsTestsTestSuitesRunsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsTestsTestSuitesRunsListPage>,
 }
-impl<T> crate::Call<'_, AiAssistantsTestsTestSuitesRunsListParams, T> {
+impl<T, R> crate::Call<'_, AiAssistantsTestsTestSuitesRunsListParams, T, R> {
     /// Filter runs by execution status (pending, running, completed, failed, timeout)
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.params_mut().status = Some(value.into());
@@ -2132,6 +2096,7 @@ impl<
     crate::types::PaginatedTestRunList,
 > {
     /// Every page of [`AiAssistantsTestsTestSuitesRunsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -2164,7 +2129,7 @@ pub struct AiAssistantsTestsTestSuitesRunsTriggerParams {
     /// The request body.
     pub body: Option<crate::types::TriggerTestSuiteRunsRequest>,
 }
-impl<T> crate::Call<'_, AiAssistantsTestsTestSuitesRunsTriggerParams, T> {
+impl<T, R> crate::Call<'_, AiAssistantsTestsTestSuitesRunsTriggerParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -2193,7 +2158,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
         assistant_id: &str,
         tool_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -2206,8 +2171,6 @@ impl<'a> AiAssistantsToolsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Remove Assistant Tool
@@ -2223,7 +2186,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
         assistant_id: &str,
         tool_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -2236,8 +2199,6 @@ impl<'a> AiAssistantsToolsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Test Assistant Tool
@@ -2274,11 +2235,10 @@ impl<'a> AiAssistantsToolsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2290,7 +2250,7 @@ pub struct AiAssistantsToolsTestParams {
     /// The request body.
     pub body: Option<crate::types::TestWebhookToolRequest>,
 }
-impl<T> crate::Call<'_, AiAssistantsToolsTestParams, T> {
+impl<T, R> crate::Call<'_, AiAssistantsToolsTestParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -2319,7 +2279,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
         &self,
         assistant_id: &str,
     ) -> crate::Call<'a, (), crate::types::AssistantsListData> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -2327,8 +2287,6 @@ impl<'a> AiAssistantsVersionsApi<'a> {
                     ["/ai/assistants/", &crate::encode_path(assistant_id), "/versions"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get a specific assistant version
@@ -2364,14 +2322,13 @@ impl<'a> AiAssistantsVersionsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "include_mcp_servers",
                     crate::QueryStyle::Form,
                     true,
                     &params.include_mcp_servers,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2409,9 +2366,8 @@ impl<'a> AiAssistantsVersionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2429,8 +2385,8 @@ impl<'a> AiAssistantsVersionsApi<'a> {
         &self,
         assistant_id: &str,
         version_id: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -2443,8 +2399,6 @@ impl<'a> AiAssistantsVersionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Promote an assistant version to main
@@ -2462,7 +2416,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
         assistant_id: &str,
         version_id: &str,
     ) -> crate::Call<'a, (), crate::types::InferenceEmbeddingAssistant> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -2476,8 +2430,6 @@ impl<'a> AiAssistantsVersionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -2488,7 +2440,7 @@ pub struct AiAssistantsVersionsRetrieveParams {
     /// Whether to include MCP servers in the response.
     pub include_mcp_servers: Option<bool>,
 }
-impl<T> crate::Call<'_, AiAssistantsVersionsRetrieveParams, T> {
+impl<T, R> crate::Call<'_, AiAssistantsVersionsRetrieveParams, T, R> {
     /// Whether to include MCP servers in the response.
     pub fn include_mcp_servers(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().include_mcp_servers = Some(value.into());
@@ -2541,7 +2493,7 @@ impl<'a> AiAudioApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/audio/transcriptions"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 {
                     let body = &params.body;
                     let mut form = crate::MultipartForm::default();
@@ -2559,7 +2511,6 @@ impl<'a> AiAudioApi<'a> {
                     );
                     req.multipart(form);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2607,9 +2558,8 @@ impl<'a> AiChatApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/chat/completions"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2649,9 +2599,8 @@ impl<'a> AiClustersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/clusters"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2672,9 +2621,8 @@ impl<'a> AiClustersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/clusters"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2701,7 +2649,7 @@ impl<'a> AiClustersApi<'a> {
                     ["/ai/clusters/", &crate::encode_path(task_id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "top_n_nodes",
                     crate::QueryStyle::Form,
@@ -2714,7 +2662,6 @@ impl<'a> AiClustersApi<'a> {
                     true,
                     &params.show_subclusters,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2725,16 +2672,17 @@ impl<'a> AiClustersApi<'a> {
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
     #[inline]
-    pub fn delete(&self, task_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        task_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/ai/clusters/", &crate::encode_path(task_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Fetch a cluster visualization
@@ -2747,7 +2695,12 @@ impl<'a> AiClustersApi<'a> {
     pub fn fetch_graph(
         &self,
         task_id: &str,
-    ) -> crate::Call<'a, AiClustersFetchGraphParams, crate::Download> {
+    ) -> crate::Call<
+        'a,
+        AiClustersFetchGraphParams,
+        crate::Download,
+        crate::call::AsDownload,
+    > {
         crate::Call::new(
             self
                 .client
@@ -2756,14 +2709,13 @@ impl<'a> AiClustersApi<'a> {
                     ["/ai/clusters/", &crate::encode_path(task_id), "/graph"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "cluster_id",
                     crate::QueryStyle::Form,
                     true,
                     &params.cluster_id,
                 );
-                Box::pin(req.send_download())
             },
         )
     }
@@ -2775,7 +2727,7 @@ pub struct AiClustersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AiClustersListPage>,
 }
-impl<T> crate::Call<'_, AiClustersListParams, T> {
+impl<T, R> crate::Call<'_, AiClustersListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<AiClustersListPage>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -2784,6 +2736,7 @@ impl<T> crate::Call<'_, AiClustersListParams, T> {
 }
 impl<'a> crate::Call<'a, AiClustersListParams, crate::types::ClusteringRequestInfoData> {
     /// Every page of [`AiClustersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -2837,7 +2790,7 @@ pub struct AiClustersRetrieveParams {
     /// Whether or not to include subclusters and their nodes in the response.
     pub show_subclusters: Option<bool>,
 }
-impl<T> crate::Call<'_, AiClustersRetrieveParams, T> {
+impl<T, R> crate::Call<'_, AiClustersRetrieveParams, T, R> {
     /// The number of nodes in the cluster to return in the response. Nodes will be sorted by their centrality within the cluster.
     pub fn top_n_nodes(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().top_n_nodes = Some(value.into());
@@ -2856,7 +2809,7 @@ pub struct AiClustersFetchGraphParams {
     /// Filter results by cluster id.
     pub cluster_id: Option<i64>,
 }
-impl<T> crate::Call<'_, AiClustersFetchGraphParams, T> {
+impl<T, R> crate::Call<'_, AiClustersFetchGraphParams, T, R> {
     /// Filter results by cluster id.
     pub fn cluster_id(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().cluster_id = Some(value.into());
@@ -2905,7 +2858,7 @@ impl<'a> AiConversationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/conversations"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("id", crate::QueryStyle::Form, true, &params.id);
                 req.query("name", crate::QueryStyle::Form, true, &params.name);
                 req.query(
@@ -2953,7 +2906,6 @@ impl<'a> AiConversationsApi<'a> {
                 req.query("limit", crate::QueryStyle::Form, true, &params.limit);
                 req.query("order", crate::QueryStyle::Form, true, &params.order);
                 req.query("or", crate::QueryStyle::Form, true, &params.or);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2970,9 +2922,8 @@ impl<'a> AiConversationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/conversations"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2989,15 +2940,13 @@ impl<'a> AiConversationsApi<'a> {
         &self,
         conversation_id: &str,
     ) -> crate::Call<'a, (), AiConversationsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update conversation metadata
@@ -3022,9 +2971,8 @@ impl<'a> AiConversationsApi<'a> {
                     ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -3037,16 +2985,17 @@ impl<'a> AiConversationsApi<'a> {
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation to delete
     #[inline]
-    pub fn delete(&self, conversation_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        conversation_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Get insights for a conversation
@@ -3062,7 +3011,7 @@ impl<'a> AiConversationsApi<'a> {
         &self,
         conversation_id: &str,
     ) -> crate::Call<'a, (), crate::types::ConversationInsightListData> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -3074,8 +3023,6 @@ impl<'a> AiConversationsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create Message
@@ -3091,7 +3038,7 @@ impl<'a> AiConversationsApi<'a> {
         &self,
         conversation_id: &str,
         params: impl Into<AiConversationsAddMessageParams>,
-    ) -> crate::Call<'a, AiConversationsAddMessageParams, ()> {
+    ) -> crate::Call<'a, AiConversationsAddMessageParams, (), crate::call::AsEmpty> {
         crate::Call::new(
             self
                 .client
@@ -3105,9 +3052,8 @@ impl<'a> AiConversationsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_empty())
             },
         )
     }
@@ -3141,7 +3087,7 @@ pub struct AiConversationsListParams {
     /// Apply OR conditions using PostgREST syntax (e.g., `or=(created_at.gte.2025-04-01,last_message_at.gte.2025-04-01)`)
     pub or: Option<String>,
 }
-impl<T> crate::Call<'_, AiConversationsListParams, T> {
+impl<T, R> crate::Call<'_, AiConversationsListParams, T, R> {
     /// Filter by conversation ID (e.g. id=eq.123)
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.params_mut().id = Some(value.into());
@@ -3302,7 +3248,7 @@ impl<'a> AiConversationsConversationInsightsApi<'a> {
                     "/ai/conversations/conversation-insights/aggregates",
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("group_by", crate::QueryStyle::Form, true, &params.group_by);
                 req.query("show", crate::QueryStyle::Form, true, &params.show);
                 req.query(
@@ -3323,7 +3269,6 @@ impl<'a> AiConversationsConversationInsightsApi<'a> {
                     true,
                     &params.metadata_assistant_id,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -3349,7 +3294,10 @@ pub struct AiConversationsConversationInsightsRetrieveAggregatesParams {
     /// Filter by assistant ID (e.g., `metadata.assistant_id=eq.`). When provided, only conversation insights for the specified assistant are aggregated. Used by the portal to scope the 'Insights Over Time' chart to a single assistant.
     pub metadata_assistant_id: Option<String>,
 }
-impl<T> crate::Call<'_, AiConversationsConversationInsightsRetrieveAggregatesParams, T> {
+impl<
+    T,
+    R,
+> crate::Call<'_, AiConversationsConversationInsightsRetrieveAggregatesParams, T, R> {
     /// Fields to group by (can be comma-separated or multiple parameters). Prefix a field with 'metadata.' (e.g. 'metadata.assistant_id') to group by the conversation's metadata instead of the insight result.
     ///
     /// Common fields used for over-time charts:
@@ -3411,9 +3359,8 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
                 .client
                 .request(reqwest::Method::GET, "/ai/conversations/insight-groups"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -3436,9 +3383,8 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/ai/conversations/insight-groups"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -3455,7 +3401,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
         &self,
         group_id: &str,
     ) -> crate::Call<'a, (), crate::types::InsightTemplateGroupDetailRespData> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -3463,8 +3409,6 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
                     ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update Insight Template Group
@@ -3494,9 +3438,8 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -3509,8 +3452,11 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     /// Parameters:
     /// - `group_id`: The ID of the insight group
     #[inline]
-    pub fn delete(&self, group_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        group_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -3518,8 +3464,6 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
                     ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -3530,7 +3474,10 @@ pub struct AiConversationsInsightGroupsRetrieveInsightGroupsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AiConversationsInsightGroupsRetrieveInsightGroupsPage>,
 }
-impl<T> crate::Call<'_, AiConversationsInsightGroupsRetrieveInsightGroupsParams, T> {
+impl<
+    T,
+    R,
+> crate::Call<'_, AiConversationsInsightGroupsRetrieveInsightGroupsParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(
         mut self,
@@ -3548,6 +3495,7 @@ impl<
     crate::types::GetInsightTemplateGroupsRespData,
 > {
     /// Every page of [`AiConversationsInsightGroupsApi::retrieve_insight_groups`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -3637,8 +3585,12 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
     /// - `group_id`: The ID of the insight group
     /// - `insight_id`: The ID of the insight
     #[inline]
-    pub fn assign(&self, group_id: &str, insight_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn assign(
+        &self,
+        group_id: &str,
+        insight_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -3652,8 +3604,6 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Unassign Insight Template From Group
@@ -3670,8 +3620,8 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
         &self,
         group_id: &str,
         insight_id: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -3685,8 +3635,6 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -3712,9 +3660,8 @@ impl<'a> AiConversationsInsightsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/conversations/insights"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -3735,9 +3682,8 @@ impl<'a> AiConversationsInsightsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/conversations/insights"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -3754,7 +3700,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
         &self,
         insight_id: &str,
     ) -> crate::Call<'a, (), crate::types::InsightTemplateDetailRespData> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -3762,8 +3708,6 @@ impl<'a> AiConversationsInsightsApi<'a> {
                     ["/ai/conversations/insights/", &crate::encode_path(insight_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update Insight Template
@@ -3793,9 +3737,8 @@ impl<'a> AiConversationsInsightsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -3808,8 +3751,11 @@ impl<'a> AiConversationsInsightsApi<'a> {
     /// Parameters:
     /// - `insight_id`: The ID of the insight
     #[inline]
-    pub fn delete(&self, insight_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        insight_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -3817,8 +3763,6 @@ impl<'a> AiConversationsInsightsApi<'a> {
                     ["/ai/conversations/insights/", &crate::encode_path(insight_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -3829,7 +3773,7 @@ pub struct AiConversationsInsightsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AiConversationsInsightsListPage>,
 }
-impl<T> crate::Call<'_, AiConversationsInsightsListParams, T> {
+impl<T, R> crate::Call<'_, AiConversationsInsightsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<AiConversationsInsightsListPage>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -3844,6 +3788,7 @@ impl<
     crate::types::GetInsightTemplatesRespData,
 > {
     /// Every page of [`AiConversationsInsightsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -3953,7 +3898,7 @@ impl<'a> AiConversationsMessagesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[size]",
                     crate::QueryStyle::Form,
@@ -3966,7 +3911,6 @@ impl<'a> AiConversationsMessagesApi<'a> {
                     true,
                     &params.page_number,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -3980,7 +3924,7 @@ pub struct AiConversationsMessagesListParams {
     /// The page number to retrieve.
     pub page_number: Option<i64>,
 }
-impl<T> crate::Call<'_, AiConversationsMessagesListParams, T> {
+impl<T, R> crate::Call<'_, AiConversationsMessagesListParams, T, R> {
     /// The number of messages to return per page.
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_size = Some(value.into());
@@ -4000,6 +3944,7 @@ impl<
     crate::types::ConversationMessageListData,
 > {
     /// Every page of [`AiConversationsMessagesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -4052,9 +3997,8 @@ impl<'a> AiEmbeddingsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/embeddings"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("status", crate::QueryStyle::Form, true, &params.status);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4085,9 +4029,8 @@ impl<'a> AiEmbeddingsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/embeddings"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4117,9 +4060,8 @@ impl<'a> AiEmbeddingsApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/ai/embeddings/similarity-search"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4136,9 +4078,8 @@ impl<'a> AiEmbeddingsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/embeddings/url"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4160,15 +4101,13 @@ impl<'a> AiEmbeddingsApi<'a> {
         &self,
         task_id: &str,
     ) -> crate::Call<'a, (), crate::types::TaskStatusResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ai/embeddings/", &crate::encode_path(task_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -4179,7 +4118,7 @@ pub struct AiEmbeddingsListParams {
     /// List of task statuses i.e. `status=queued&status=processing`
     pub status: Option<Vec<String>>,
 }
-impl<T> crate::Call<'_, AiEmbeddingsListParams, T> {
+impl<T, R> crate::Call<'_, AiEmbeddingsListParams, T, R> {
     /// List of task statuses i.e. `status=queued&status=processing`
     pub fn status(mut self, value: impl Into<Vec<String>>) -> Self {
         self.params_mut().status = Some(value.into());
@@ -4261,10 +4200,8 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     /// `GET /ai/embeddings/buckets`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::UserEmbeddedBucketsData> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/ai/embeddings/buckets"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get file-level embedding statuses for a bucket
@@ -4280,7 +4217,7 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
         &self,
         bucket_name: &str,
     ) -> crate::Call<'a, (), crate::types::EmbeddingsBucketFilesData> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -4288,8 +4225,6 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
                     ["/ai/embeddings/buckets/", &crate::encode_path(bucket_name)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Disable AI for an Embedded Bucket
@@ -4301,8 +4236,11 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     /// Parameters:
     /// - `bucket_name`: Name of the bucket.
     #[inline]
-    pub fn delete(&self, bucket_name: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        bucket_name: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -4310,8 +4248,6 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
                     ["/ai/embeddings/buckets/", &crate::encode_path(bucket_name)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -4340,10 +4276,8 @@ impl<'a> AiFineTuningJobsApi<'a> {
     /// `GET /ai/fine_tuning/jobs`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::FineTuningJobsListData> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/ai/fine_tuning/jobs"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create a fine tuning job
@@ -4359,9 +4293,8 @@ impl<'a> AiFineTuningJobsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/fine_tuning/jobs"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4378,15 +4311,13 @@ impl<'a> AiFineTuningJobsApi<'a> {
         &self,
         job_id: &str,
     ) -> crate::Call<'a, (), crate::types::FineTuningJob> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ai/fine_tuning/jobs/", &crate::encode_path(job_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Cancel a fine tuning job
@@ -4402,7 +4333,7 @@ impl<'a> AiFineTuningJobsApi<'a> {
         &self,
         job_id: &str,
     ) -> crate::Call<'a, (), crate::types::FineTuningJob> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -4410,8 +4341,6 @@ impl<'a> AiFineTuningJobsApi<'a> {
                     ["/ai/fine_tuning/jobs/", &crate::encode_path(job_id), "/cancel"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -4456,11 +4385,7 @@ impl<'a> AiIntegrationsApi<'a> {
     /// `GET /ai/integrations`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::IntegrationsListResponse> {
-        crate::Call::new(
-            self.client.request(reqwest::Method::GET, "/ai/integrations"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
-        )
+        crate::Call::plain(self.client.request(reqwest::Method::GET, "/ai/integrations"))
     }
     /// List Integration By Id
     ///
@@ -4475,15 +4400,13 @@ impl<'a> AiIntegrationsApi<'a> {
         &self,
         integration_id: &str,
     ) -> crate::Call<'a, (), crate::types::Integration> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ai/integrations/", &crate::encode_path(integration_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -4502,10 +4425,8 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     pub fn list(
         &self,
     ) -> crate::Call<'a, (), crate::types::IntegrationConnectionsListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/ai/integrations/connections"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get User Integration connection By Id
@@ -4521,7 +4442,7 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
         &self,
         user_connection_id: &str,
     ) -> crate::Call<'a, (), crate::types::IntegrationConnectionResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -4532,8 +4453,6 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete Integration Connection
@@ -4545,8 +4464,11 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     /// Parameters:
     /// - `user_connection_id`: The user integration connection identifier
     #[inline]
-    pub fn delete(&self, user_connection_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        user_connection_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -4557,8 +4479,6 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -4580,7 +4500,7 @@ impl<'a> AiMcpServersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/mcp_servers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("type", crate::QueryStyle::Form, true, &params.r#type);
                 req.query("url", crate::QueryStyle::Form, true, &params.url);
                 req.query(
@@ -4595,7 +4515,6 @@ impl<'a> AiMcpServersApi<'a> {
                     true,
                     &params.page_number,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4612,9 +4531,8 @@ impl<'a> AiMcpServersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/mcp_servers"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4631,15 +4549,13 @@ impl<'a> AiMcpServersApi<'a> {
         &self,
         mcp_server_id: &str,
     ) -> crate::Call<'a, (), crate::types::McpServer> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update MCP Server
@@ -4664,9 +4580,8 @@ impl<'a> AiMcpServersApi<'a> {
                     ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4679,16 +4594,17 @@ impl<'a> AiMcpServersApi<'a> {
     /// Parameters:
     /// - `mcp_server_id`: Unique identifier of the mcp server.
     #[inline]
-    pub fn delete(&self, mcp_server_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        mcp_server_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -4705,7 +4621,7 @@ pub struct AiMcpServersListParams {
     /// Page number to retrieve (1-based).
     pub page_number: Option<i64>,
 }
-impl<T> crate::Call<'_, AiMcpServersListParams, T> {
+impl<T, R> crate::Call<'_, AiMcpServersListParams, T, R> {
     /// Filter results by type.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.params_mut().r#type = Some(value.into());
@@ -4729,6 +4645,7 @@ impl<T> crate::Call<'_, AiMcpServersListParams, T> {
 }
 impl<'a> crate::Call<'a, AiMcpServersListParams, crate::types::McpServersListResponse> {
     /// Every page of [`AiMcpServersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -4824,7 +4741,7 @@ impl<'a> AiMissionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/missions"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -4837,7 +4754,6 @@ impl<'a> AiMissionsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4854,9 +4770,8 @@ impl<'a> AiMissionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/missions"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4872,7 +4787,7 @@ impl<'a> AiMissionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/missions/events"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("type", crate::QueryStyle::Form, true, &params.r#type);
                 req.query(
                     "page[number]",
@@ -4886,7 +4801,6 @@ impl<'a> AiMissionsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4903,15 +4817,13 @@ impl<'a> AiMissionsApi<'a> {
         &self,
         mission_id: &str,
     ) -> crate::Call<'a, (), crate::types::MissionResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update mission
@@ -4936,9 +4848,8 @@ impl<'a> AiMissionsApi<'a> {
                     ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -4951,16 +4862,17 @@ impl<'a> AiMissionsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub fn delete_mission(&self, mission_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete_mission(
+        &self,
+        mission_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Clone mission
@@ -4976,15 +4888,13 @@ impl<'a> AiMissionsApi<'a> {
         &self,
         mission_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     ["/ai/missions/", &crate::encode_path(mission_id), "/clone"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -4997,7 +4907,7 @@ pub struct AiMissionsListParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, AiMissionsListParams, T> {
+impl<T, R> crate::Call<'_, AiMissionsListParams, T, R> {
     /// Page number (1-based)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -5011,6 +4921,7 @@ impl<T> crate::Call<'_, AiMissionsListParams, T> {
 }
 impl<'a> crate::Call<'a, AiMissionsListParams, crate::types::MissionsListResponse> {
     /// Every page of [`AiMissionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -5066,7 +4977,7 @@ pub struct AiMissionsListEventsParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, AiMissionsListEventsParams, T> {
+impl<T, R> crate::Call<'_, AiMissionsListEventsParams, T, R> {
     /// Filter results by type.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.params_mut().r#type = Some(value.into());
@@ -5085,6 +4996,7 @@ impl<T> crate::Call<'_, AiMissionsListEventsParams, T> {
 }
 impl<'a> crate::Call<'a, AiMissionsListEventsParams, crate::types::EventsListResponse> {
     /// Every page of [`AiMissionsApi::list_events`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -5152,7 +5064,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
         &self,
         mission_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5164,8 +5076,6 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create knowledge base
@@ -5181,7 +5091,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
         &self,
         mission_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5193,8 +5103,6 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get knowledge base
@@ -5212,7 +5120,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
         mission_id: &str,
         knowledge_base_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5225,8 +5133,6 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update knowledge base
@@ -5244,7 +5150,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
         mission_id: &str,
         knowledge_base_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5257,8 +5163,6 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete knowledge base
@@ -5275,8 +5179,8 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
         &self,
         mission_id: &str,
         knowledge_base_id: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5289,8 +5193,6 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -5313,7 +5215,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
         &self,
         mission_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5321,8 +5223,6 @@ impl<'a> AiMissionsMcpServersApi<'a> {
                     ["/ai/missions/", &crate::encode_path(mission_id), "/mcp-servers"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create MCP server
@@ -5338,7 +5238,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
         &self,
         mission_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5346,8 +5246,6 @@ impl<'a> AiMissionsMcpServersApi<'a> {
                     ["/ai/missions/", &crate::encode_path(mission_id), "/mcp-servers"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get MCP server
@@ -5365,7 +5263,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
         mission_id: &str,
         mcp_server_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5378,8 +5276,6 @@ impl<'a> AiMissionsMcpServersApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update MCP server
@@ -5397,7 +5293,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
         mission_id: &str,
         mcp_server_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5410,8 +5306,6 @@ impl<'a> AiMissionsMcpServersApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete MCP server
@@ -5428,8 +5322,8 @@ impl<'a> AiMissionsMcpServersApi<'a> {
         &self,
         mission_id: &str,
         mcp_server_id: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5442,8 +5336,6 @@ impl<'a> AiMissionsMcpServersApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -5484,7 +5376,7 @@ impl<'a> AiMissionsRunsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/missions/runs"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("status", crate::QueryStyle::Form, true, &params.status);
                 req.query(
                     "page[number]",
@@ -5498,7 +5390,6 @@ impl<'a> AiMissionsRunsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -5527,7 +5418,7 @@ impl<'a> AiMissionsRunsApi<'a> {
                     ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("status", crate::QueryStyle::Form, true, &params.status);
                 req.query(
                     "page[number]",
@@ -5541,7 +5432,6 @@ impl<'a> AiMissionsRunsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -5566,11 +5456,10 @@ impl<'a> AiMissionsRunsApi<'a> {
                     ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -5589,7 +5478,7 @@ impl<'a> AiMissionsRunsApi<'a> {
         mission_id: &str,
         run_id: &str,
     ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5602,8 +5491,6 @@ impl<'a> AiMissionsRunsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update run
@@ -5636,9 +5523,8 @@ impl<'a> AiMissionsRunsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -5657,7 +5543,7 @@ impl<'a> AiMissionsRunsApi<'a> {
         mission_id: &str,
         run_id: &str,
     ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5671,8 +5557,6 @@ impl<'a> AiMissionsRunsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Pause run
@@ -5690,7 +5574,7 @@ impl<'a> AiMissionsRunsApi<'a> {
         mission_id: &str,
         run_id: &str,
     ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5704,8 +5588,6 @@ impl<'a> AiMissionsRunsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Resume run
@@ -5723,7 +5605,7 @@ impl<'a> AiMissionsRunsApi<'a> {
         mission_id: &str,
         run_id: &str,
     ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -5737,8 +5619,6 @@ impl<'a> AiMissionsRunsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -5753,7 +5633,7 @@ pub struct AiMissionsRunsListRunsParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, AiMissionsRunsListRunsParams, T> {
+impl<T, R> crate::Call<'_, AiMissionsRunsListRunsParams, T, R> {
     /// Filter results by status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.params_mut().status = Some(value.into());
@@ -5774,6 +5654,7 @@ impl<
     'a,
 > crate::Call<'a, AiMissionsRunsListRunsParams, crate::types::MissionRunsListResponse> {
     /// Every page of [`AiMissionsRunsApi::list_runs`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -5810,7 +5691,7 @@ pub struct AiMissionsRunsListParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, AiMissionsRunsListParams, T> {
+impl<T, R> crate::Call<'_, AiMissionsRunsListParams, T, R> {
     /// Filter results by status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.params_mut().status = Some(value.into());
@@ -5831,6 +5712,7 @@ impl<
     'a,
 > crate::Call<'a, AiMissionsRunsListParams, crate::types::MissionRunsListResponse> {
     /// Every page of [`AiMissionsRunsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -5863,7 +5745,7 @@ pub struct AiMissionsRunsCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateMissionRunRequest>,
 }
-impl<T> crate::Call<'_, AiMissionsRunsCreateParams, T> {
+impl<T, R> crate::Call<'_, AiMissionsRunsCreateParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -5932,7 +5814,7 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("type", crate::QueryStyle::Form, true, &params.r#type);
                 req.query("step_id", crate::QueryStyle::Form, true, &params.step_id);
                 req.query("agent_id", crate::QueryStyle::Form, true, &params.agent_id);
@@ -5948,7 +5830,6 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -5983,9 +5864,8 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -6006,7 +5886,7 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
         run_id: &str,
         event_id: &str,
     ) -> crate::Call<'a, (), crate::types::EventResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -6021,8 +5901,6 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -6041,7 +5919,7 @@ pub struct AiMissionsRunsEventsListParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, AiMissionsRunsEventsListParams, T> {
+impl<T, R> crate::Call<'_, AiMissionsRunsEventsListParams, T, R> {
     /// Filter results by type.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.params_mut().r#type = Some(value.into());
@@ -6072,6 +5950,7 @@ impl<
     'a,
 > crate::Call<'a, AiMissionsRunsEventsListParams, crate::types::EventsListResponse> {
     /// Every page of [`AiMissionsRunsEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -6141,7 +6020,7 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
         mission_id: &str,
         run_id: &str,
     ) -> crate::Call<'a, (), crate::types::PlanResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -6155,8 +6034,6 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create initial plan
@@ -6194,9 +6071,8 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -6235,9 +6111,8 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -6258,7 +6133,7 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
         run_id: &str,
         step_id: &str,
     ) -> crate::Call<'a, (), crate::types::PlanStepResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -6273,8 +6148,6 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update step status
@@ -6315,9 +6188,8 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -6412,7 +6284,7 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
         mission_id: &str,
         run_id: &str,
     ) -> crate::Call<'a, (), crate::types::TelnyxAgentsListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -6426,8 +6298,6 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Link Telnyx agent to run
@@ -6465,9 +6335,8 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -6487,8 +6356,8 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
         mission_id: &str,
         run_id: &str,
         telnyx_agent_id: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -6503,8 +6372,6 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -6551,15 +6418,13 @@ impl<'a> AiMissionsToolsApi<'a> {
         &self,
         mission_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ai/missions/", &crate::encode_path(mission_id), "/tools"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create tool
@@ -6575,15 +6440,13 @@ impl<'a> AiMissionsToolsApi<'a> {
         &self,
         mission_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     ["/ai/missions/", &crate::encode_path(mission_id), "/tools"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get tool
@@ -6601,7 +6464,7 @@ impl<'a> AiMissionsToolsApi<'a> {
         mission_id: &str,
         tool_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -6614,8 +6477,6 @@ impl<'a> AiMissionsToolsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update tool
@@ -6633,7 +6494,7 @@ impl<'a> AiMissionsToolsApi<'a> {
         mission_id: &str,
         tool_id: &str,
     ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -6646,8 +6507,6 @@ impl<'a> AiMissionsToolsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete tool
@@ -6664,8 +6523,8 @@ impl<'a> AiMissionsToolsApi<'a> {
         &self,
         mission_id: &str,
         tool_id: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -6678,8 +6537,6 @@ impl<'a> AiMissionsToolsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -6708,10 +6565,8 @@ impl<'a> AiOpenaiApi<'a> {
     /// `GET /ai/openai/models`
     #[inline]
     pub fn list_models(&self) -> crate::Call<'a, (), crate::types::ModelsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/ai/openai/models"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create an OpenAI-compatible response
@@ -6733,9 +6588,8 @@ impl<'a> AiOpenaiApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/openai/responses"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -6786,9 +6640,8 @@ impl<'a> AiOpenaiChatApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/openai/chat/completions"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -6839,9 +6692,8 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/openai/embeddings"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -6854,10 +6706,8 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
     pub fn list_embedding_models(
         &self,
     ) -> crate::Call<'a, (), crate::types::OpenAiEmbeddingModelsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/ai/openai/embeddings/models"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -6901,7 +6751,7 @@ impl<'a> AiToolsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/tools"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "filter[type]",
                     crate::QueryStyle::Form,
@@ -6926,7 +6776,6 @@ impl<'a> AiToolsApi<'a> {
                     true,
                     &params.page_number,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -6941,9 +6790,8 @@ impl<'a> AiToolsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/tools"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -6958,15 +6806,13 @@ impl<'a> AiToolsApi<'a> {
         &self,
         tool_id: &str,
     ) -> crate::Call<'a, (), crate::types::SharedToolResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update Tool
@@ -6989,9 +6835,8 @@ impl<'a> AiToolsApi<'a> {
                     ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -7003,15 +6848,13 @@ impl<'a> AiToolsApi<'a> {
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
     pub fn delete(&self, tool_id: &str) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -7028,7 +6871,7 @@ pub struct AiToolsListParams {
     /// Page number to retrieve (1-based).
     pub page_number: Option<i64>,
 }
-impl<T> crate::Call<'_, AiToolsListParams, T> {
+impl<T, R> crate::Call<'_, AiToolsListParams, T, R> {
     /// Filter results by filter type.
     pub fn filter_type(mut self, value: impl Into<String>) -> Self {
         self.params_mut().filter_type = Some(value.into());
@@ -7052,6 +6895,7 @@ impl<T> crate::Call<'_, AiToolsListParams, T> {
 }
 impl<'a> crate::Call<'a, AiToolsListParams, crate::types::SharedToolListResponse> {
     /// Every page of [`AiToolsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

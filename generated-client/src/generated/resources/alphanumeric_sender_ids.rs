@@ -23,7 +23,7 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/alphanumeric_sender_ids"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "filter[messaging_profile_id]",
                     crate::QueryStyle::Form,
@@ -42,7 +42,6 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -63,9 +62,8 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/alphanumeric_sender_ids"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -82,15 +80,13 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), AlphanumericSenderIdsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/alphanumeric_sender_ids/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete an alphanumeric sender ID
@@ -106,15 +102,13 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), AlphanumericSenderIdsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/alphanumeric_sender_ids/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -129,7 +123,7 @@ pub struct AlphanumericSenderIdsListParams {
     /// Page size.
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, AlphanumericSenderIdsListParams, T> {
+impl<T, R> crate::Call<'_, AlphanumericSenderIdsListParams, T, R> {
     /// Filter by messaging profile ID.
     pub fn filter_messaging_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params_mut().filter_messaging_profile_id = Some(value.into());
@@ -150,6 +144,7 @@ impl<
     'a,
 > crate::Call<'a, AlphanumericSenderIdsListParams, AlphanumericSenderIdsListResponse> {
     /// Every page of [`AlphanumericSenderIdsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

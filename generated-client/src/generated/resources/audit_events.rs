@@ -19,11 +19,10 @@ impl<'a> AuditEventsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/audit_events"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -39,7 +38,7 @@ pub struct AuditEventsListParams {
     /// Set the order of the results by the creation date.
     pub sort: Option<crate::types::Sort>,
 }
-impl<T> crate::Call<'_, AuditEventsListParams, T> {
+impl<T, R> crate::Call<'_, AuditEventsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(
         mut self,
@@ -64,6 +63,7 @@ impl<T> crate::Call<'_, AuditEventsListParams, T> {
 }
 impl<'a> crate::Call<'a, AuditEventsListParams, crate::types::AuditLogList> {
     /// Every page of [`AuditEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -23,10 +23,9 @@ impl<'a> AuthenticationProvidersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/authentication_providers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -47,9 +46,8 @@ impl<'a> AuthenticationProvidersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/authentication_providers"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -66,15 +64,13 @@ impl<'a> AuthenticationProvidersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), AuthenticationProvidersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/authentication_providers/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update an authentication provider
@@ -103,9 +99,8 @@ impl<'a> AuthenticationProvidersApi<'a> {
                     ["/authentication_providers/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -122,15 +117,13 @@ impl<'a> AuthenticationProvidersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), AuthenticationProvidersDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/authentication_providers/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -153,7 +146,7 @@ pub struct AuthenticationProvidersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AuthenticationProvidersListPage>,
 }
-impl<T> crate::Call<'_, AuthenticationProvidersListParams, T> {
+impl<T, R> crate::Call<'_, AuthenticationProvidersListParams, T, R> {
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
     ///
     /// That is:
@@ -183,6 +176,7 @@ impl<
     AuthenticationProvidersListResponse,
 > {
     /// Every page of [`AuthenticationProvidersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -21,9 +21,8 @@ impl<'a> AvailablePhoneNumberBlocksApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/available_phone_number_blocks"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -35,7 +34,7 @@ pub struct AvailablePhoneNumberBlocksListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[locality\], filter\[country_code\], filter\[national_destination_code\], filter\[phone_number_type\]
     pub filter: Option<AvailablePhoneNumberBlocksListFilter>,
 }
-impl<T> crate::Call<'_, AvailablePhoneNumberBlocksListParams, T> {
+impl<T, R> crate::Call<'_, AvailablePhoneNumberBlocksListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[locality\], filter\[country_code\], filter\[national_destination_code\], filter\[phone_number_type\]
     pub fn filter(
         mut self,

@@ -21,9 +21,8 @@ impl<'a> AvailablePhoneNumbersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/available_phone_numbers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -35,7 +34,7 @@ pub struct AvailablePhoneNumbersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[locality\], filter\[administrative_area\], filter\[country_code\], filter\[national_destination_code\], filter\[rate_center\], filter\[phone_number_type\], filter\[features\], filter\[limit\], filter\[best_effort\], filter\[quickship\], filter\[reservable\], filter\[exclude_held_numbers\]
     pub filter: Option<AvailablePhoneNumbersListFilter>,
 }
-impl<T> crate::Call<'_, AvailablePhoneNumbersListParams, T> {
+impl<T, R> crate::Call<'_, AvailablePhoneNumbersListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[locality\], filter\[administrative_area\], filter\[country_code\], filter\[national_destination_code\], filter\[rate_center\], filter\[phone_number_type\], filter\[features\], filter\[limit\], filter\[best_effort\], filter\[quickship\], filter\[reservable\], filter\[exclude_held_numbers\]
     pub fn filter(mut self, value: impl Into<AvailablePhoneNumbersListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());

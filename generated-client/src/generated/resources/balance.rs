@@ -12,11 +12,7 @@ impl<'a> BalanceApi<'a> {
     /// `GET /balance`
     #[inline]
     pub fn retrieve(&self) -> crate::Call<'a, (), BalanceRetrieveResponse> {
-        crate::Call::new(
-            self.client.request(reqwest::Method::GET, "/balance"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
-        )
+        crate::Call::plain(self.client.request(reqwest::Method::GET, "/balance"))
     }
 }
 pub type BalanceRetrieveResponse = crate::Data<crate::types::UserBalance>;

@@ -17,9 +17,8 @@ impl<'a> BillingGroupsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/billing_groups"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -34,9 +33,8 @@ impl<'a> BillingGroupsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/billing_groups"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -51,15 +49,13 @@ impl<'a> BillingGroupsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), BillingGroupsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/billing_groups/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a billing group
@@ -82,9 +78,8 @@ impl<'a> BillingGroupsApi<'a> {
                     ["/billing_groups/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -96,15 +91,13 @@ impl<'a> BillingGroupsApi<'a> {
     /// - `id`: The id of the billing group
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), BillingGroupsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/billing_groups/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -115,7 +108,7 @@ pub struct BillingGroupsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<BillingGroupsListPage>,
 }
-impl<T> crate::Call<'_, BillingGroupsListParams, T> {
+impl<T, R> crate::Call<'_, BillingGroupsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<BillingGroupsListPage>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -124,6 +117,7 @@ impl<T> crate::Call<'_, BillingGroupsListParams, T> {
 }
 impl<'a> crate::Call<'a, BillingGroupsListParams, BillingGroupsListResponse> {
     /// Every page of [`BillingGroupsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

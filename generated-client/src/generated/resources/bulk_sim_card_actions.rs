@@ -19,7 +19,7 @@ impl<'a> BulkSimCardActionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/bulk_sim_card_actions"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -38,7 +38,6 @@ impl<'a> BulkSimCardActionsApi<'a> {
                     true,
                     &params.filter_action_type,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -55,15 +54,13 @@ impl<'a> BulkSimCardActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), BulkSimCardActionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/bulk_sim_card_actions/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -78,7 +75,7 @@ pub struct BulkSimCardActionsListParams {
     /// Filter by action type.
     pub filter_action_type: Option<BulkSimCardActionsListFilterActionType>,
 }
-impl<T> crate::Call<'_, BulkSimCardActionsListParams, T> {
+impl<T, R> crate::Call<'_, BulkSimCardActionsListParams, T, R> {
     /// The page number to load.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -100,6 +97,7 @@ impl<T> crate::Call<'_, BulkSimCardActionsListParams, T> {
 }
 impl<'a> crate::Call<'a, BulkSimCardActionsListParams, BulkSimCardActionsListResponse> {
     /// Every page of [`BulkSimCardActionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

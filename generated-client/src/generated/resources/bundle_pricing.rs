@@ -40,11 +40,10 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/bundle_pricing/billing_bundles"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.header("authorization_bearer", &params.authorization_bearer);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -74,9 +73,8 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.header("authorization_bearer", &params.authorization_bearer);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -92,7 +90,7 @@ pub struct BundlePricingBillingBundlesListParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T> crate::Call<'_, BundlePricingBillingBundlesListParams, T> {
+impl<T, R> crate::Call<'_, BundlePricingBillingBundlesListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
     pub fn filter(
         mut self,
@@ -123,6 +121,7 @@ impl<
     crate::types::PaginatedBillingBundlesResponse,
 > {
     /// Every page of [`BundlePricingBillingBundlesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -155,7 +154,7 @@ pub struct BundlePricingBillingBundlesRetrieveParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T> crate::Call<'_, BundlePricingBillingBundlesRetrieveParams, T> {
+impl<T, R> crate::Call<'_, BundlePricingBillingBundlesRetrieveParams, T, R> {
     /// Format: Bearer
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
         self.params_mut().authorization_bearer = Some(value.into());
@@ -184,11 +183,10 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/bundle_pricing/user_bundles"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.header("authorization_bearer", &params.authorization_bearer);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -211,10 +209,9 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/bundle_pricing/user_bundles/bulk"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.header("authorization_bearer", &params.authorization_bearer);
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -236,10 +233,9 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
                 .client
                 .request(reqwest::Method::GET, "/bundle_pricing/user_bundles/unused"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.header("authorization_bearer", &params.authorization_bearer);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -272,9 +268,8 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.header("authorization_bearer", &params.authorization_bearer);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -307,9 +302,8 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.header("authorization_bearer", &params.authorization_bearer);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -343,9 +337,8 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.header("authorization_bearer", &params.authorization_bearer);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -361,7 +354,7 @@ pub struct BundlePricingUserBundlesListParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T> crate::Call<'_, BundlePricingUserBundlesListParams, T> {
+impl<T, R> crate::Call<'_, BundlePricingUserBundlesListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
     pub fn filter(
         mut self,
@@ -392,6 +385,7 @@ impl<
     crate::types::PaginatedUserBundlesResponse,
 > {
     /// Every page of [`BundlePricingUserBundlesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -445,7 +439,7 @@ for BundlePricingUserBundlesCreateParams {
         }
     }
 }
-impl<T> crate::Call<'_, BundlePricingUserBundlesCreateParams, T> {
+impl<T, R> crate::Call<'_, BundlePricingUserBundlesCreateParams, T, R> {
     /// Format: Bearer
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
         self.params_mut().authorization_bearer = Some(value.into());
@@ -461,7 +455,7 @@ pub struct BundlePricingUserBundlesListUnusedParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T> crate::Call<'_, BundlePricingUserBundlesListUnusedParams, T> {
+impl<T, R> crate::Call<'_, BundlePricingUserBundlesListUnusedParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
     pub fn filter(
         mut self,
@@ -483,7 +477,7 @@ pub struct BundlePricingUserBundlesRetrieveParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T> crate::Call<'_, BundlePricingUserBundlesRetrieveParams, T> {
+impl<T, R> crate::Call<'_, BundlePricingUserBundlesRetrieveParams, T, R> {
     /// Format: Bearer
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
         self.params_mut().authorization_bearer = Some(value.into());
@@ -497,7 +491,7 @@ pub struct BundlePricingUserBundlesDeactivateParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T> crate::Call<'_, BundlePricingUserBundlesDeactivateParams, T> {
+impl<T, R> crate::Call<'_, BundlePricingUserBundlesDeactivateParams, T, R> {
     /// Format: Bearer
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
         self.params_mut().authorization_bearer = Some(value.into());
@@ -511,7 +505,7 @@ pub struct BundlePricingUserBundlesListResourcesParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T> crate::Call<'_, BundlePricingUserBundlesListResourcesParams, T> {
+impl<T, R> crate::Call<'_, BundlePricingUserBundlesListResourcesParams, T, R> {
     /// Format: Bearer
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
         self.params_mut().authorization_bearer = Some(value.into());

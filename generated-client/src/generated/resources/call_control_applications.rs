@@ -23,11 +23,10 @@ impl<'a> CallControlApplicationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/call_control_applications"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -48,9 +47,8 @@ impl<'a> CallControlApplicationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/call_control_applications"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -67,15 +65,13 @@ impl<'a> CallControlApplicationsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), CallControlApplicationsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/call_control_applications/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a call control application
@@ -104,9 +100,8 @@ impl<'a> CallControlApplicationsApi<'a> {
                     ["/call_control_applications/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -123,15 +118,13 @@ impl<'a> CallControlApplicationsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), CallControlApplicationsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/call_control_applications/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -156,7 +149,7 @@ pub struct CallControlApplicationsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::SortConnection>,
 }
-impl<T> crate::Call<'_, CallControlApplicationsListParams, T> {
+impl<T, R> crate::Call<'_, CallControlApplicationsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
     pub fn filter(
         mut self,
@@ -197,6 +190,7 @@ impl<
     CallControlApplicationsListResponse,
 > {
     /// Every page of [`CallControlApplicationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

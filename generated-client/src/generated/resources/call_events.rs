@@ -19,10 +19,9 @@ impl<'a> CallEventsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/call_events"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -36,7 +35,7 @@ pub struct CallEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     pub page: Option<crate::types::CallControlPageConsolidated>,
 }
-impl<T> crate::Call<'_, CallEventsListParams, T> {
+impl<T, R> crate::Call<'_, CallEventsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
     pub fn filter(
         mut self,
@@ -56,6 +55,7 @@ impl<T> crate::Call<'_, CallEventsListParams, T> {
 }
 impl<'a> crate::Call<'a, CallEventsListParams, CallEventsListResponse> {
     /// Every page of [`CallEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -19,7 +19,7 @@ impl<'a> CallReasonsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/call_reasons"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -32,7 +32,6 @@ impl<'a> CallReasonsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -53,9 +52,8 @@ impl<'a> CallReasonsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/call_reasons/validate"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -69,7 +67,7 @@ pub struct CallReasonsListParams {
     /// Items per page. Default `100` for this endpoint (the call-reason library is small and most callers want the whole list in one call). Maximum 250; values above are clamped to 250.
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, CallReasonsListParams, T> {
+impl<T, R> crate::Call<'_, CallReasonsListParams, T, R> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -83,6 +81,7 @@ impl<T> crate::Call<'_, CallReasonsListParams, T> {
 }
 impl<'a> crate::Call<'a, CallReasonsListParams, crate::types::CallReasonReferenceList> {
     /// Every page of [`CallReasonsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -35,9 +35,8 @@ impl<'a> CallsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/calls"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -54,15 +53,13 @@ impl<'a> CallsApi<'a> {
         &self,
         call_control_id: &str,
     ) -> crate::Call<'a, (), CallsRetrieveStatusResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/calls/", &crate::encode_path(call_control_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -122,9 +119,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -159,9 +155,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -201,9 +196,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -238,9 +232,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -277,9 +270,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -311,9 +303,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -348,9 +339,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -389,9 +379,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -426,9 +415,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -455,9 +443,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -500,9 +487,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -541,9 +527,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -577,9 +562,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -614,9 +598,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -660,9 +643,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -706,9 +688,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -750,9 +731,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -784,9 +764,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -817,9 +796,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -865,9 +843,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -906,9 +883,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -947,9 +923,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -988,9 +963,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1031,9 +1005,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1072,9 +1045,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1107,9 +1079,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1140,9 +1111,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1177,9 +1147,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1218,9 +1187,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1261,9 +1229,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1298,9 +1265,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1332,9 +1298,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1371,9 +1336,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1412,9 +1376,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1447,9 +1410,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1482,9 +1444,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1519,9 +1480,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1560,9 +1520,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1597,9 +1556,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1638,9 +1596,8 @@ impl<'a> CallsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }

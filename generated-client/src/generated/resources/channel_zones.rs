@@ -19,9 +19,8 @@ impl<'a> ChannelZonesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/channel_zones"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -47,9 +46,8 @@ impl<'a> ChannelZonesApi<'a> {
                     ["/channel_zones/", &crate::encode_path(channel_zone_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -61,7 +59,7 @@ pub struct ChannelZonesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VoiceChannelsPageConsolidated>,
 }
-impl<T> crate::Call<'_, ChannelZonesListParams, T> {
+impl<T, R> crate::Call<'_, ChannelZonesListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -73,6 +71,7 @@ impl<T> crate::Call<'_, ChannelZonesListParams, T> {
 }
 impl<'a> crate::Call<'a, ChannelZonesListParams, ChannelZonesListResponse> {
     /// Every page of [`ChannelZonesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

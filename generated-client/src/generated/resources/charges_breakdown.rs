@@ -24,7 +24,7 @@ impl<'a> ChargesBreakdownApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/charges_breakdown"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "start_date",
                     crate::QueryStyle::Form,
@@ -33,7 +33,6 @@ impl<'a> ChargesBreakdownApi<'a> {
                 );
                 req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
                 req.query("format", crate::QueryStyle::Form, true, &params.format);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -59,7 +58,7 @@ impl ChargesBreakdownRetrieveParams {
         }
     }
 }
-impl<T> crate::Call<'_, ChargesBreakdownRetrieveParams, T> {
+impl<T, R> crate::Call<'_, ChargesBreakdownRetrieveParams, T, R> {
     /// End date for the charges breakdown in ISO date format (YYYY-MM-DD). If not provided, defaults to start_date + 1 month. The date is exclusive, data for the end_date itself is not included in the report. The interval between start_date and end_date cannot exceed 31 days.
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
         self.params_mut().end_date = Some(value.into());

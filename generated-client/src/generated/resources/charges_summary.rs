@@ -24,7 +24,7 @@ impl<'a> ChargesSummaryApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/charges_summary"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "start_date",
                     crate::QueryStyle::Form,
@@ -32,7 +32,6 @@ impl<'a> ChargesSummaryApi<'a> {
                     &params.start_date,
                 );
                 req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-                Box::pin(req.send_json())
             },
         )
     }

@@ -15,9 +15,8 @@ impl<'a> CommentsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/comments"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -32,9 +31,8 @@ impl<'a> CommentsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/comments"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -46,15 +44,13 @@ impl<'a> CommentsApi<'a> {
     /// - `id`: The comment ID.
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), CommentsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/comments/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Mark a comment as read
@@ -68,15 +64,13 @@ impl<'a> CommentsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), CommentsMarkAsReadResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::PATCH,
                     ["/comments/", &crate::encode_path(id), "/read"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -87,7 +81,7 @@ pub struct CommentsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[comment_record_type\], filter\[comment_record_id\]
     pub filter: Option<CommentsListFilter>,
 }
-impl<T> crate::Call<'_, CommentsListParams, T> {
+impl<T, R> crate::Call<'_, CommentsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[comment_record_type\], filter\[comment_record_id\]
     pub fn filter(mut self, value: impl Into<CommentsListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());

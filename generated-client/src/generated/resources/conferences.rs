@@ -24,11 +24,10 @@ impl<'a> ConferencesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/conferences"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("region", crate::QueryStyle::Form, true, &params.region);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -54,9 +53,8 @@ impl<'a> ConferencesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/conferences"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -90,11 +88,10 @@ impl<'a> ConferencesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("region", crate::QueryStyle::Form, true, &params.region);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -119,9 +116,8 @@ impl<'a> ConferencesApi<'a> {
                     ["/conferences/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("region", crate::QueryStyle::Form, true, &params.region);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -140,7 +136,7 @@ impl<'a> ConferencesApi<'a> {
         id: &str,
         participant_id: &str,
     ) -> crate::Call<'a, (), crate::types::ConferenceParticipantResource> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -153,8 +149,6 @@ impl<'a> ConferencesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a conference participant
@@ -190,11 +184,10 @@ impl<'a> ConferencesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -210,7 +203,7 @@ pub struct ConferencesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     pub page: Option<crate::types::CallControlPageConsolidated>,
 }
-impl<T> crate::Call<'_, ConferencesListParams, T> {
+impl<T, R> crate::Call<'_, ConferencesListParams, T, R> {
     /// Region where the conference data is located
     pub fn region(
         mut self,
@@ -238,6 +231,7 @@ impl<T> crate::Call<'_, ConferencesListParams, T> {
 }
 impl<'a> crate::Call<'a, ConferencesListParams, ConferencesListResponse> {
     /// Every page of [`ConferencesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -307,7 +301,7 @@ pub struct ConferencesListParticipantsParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[muted\], filter\[on_hold\], filter\[whispering\]
     pub filter: Option<ConferencesListParticipantsFilter>,
 }
-impl<T> crate::Call<'_, ConferencesListParticipantsParams, T> {
+impl<T, R> crate::Call<'_, ConferencesListParticipantsParams, T, R> {
     /// Region where the conference data is located
     pub fn region(
         mut self,
@@ -341,6 +335,7 @@ impl<
     ConferencesListParticipantsResponse,
 > {
     /// Every page of [`ConferencesApi::list_participants`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -387,7 +382,7 @@ pub struct ConferencesRetrieveParams {
     /// Region where the conference data is located
     pub region: Option<crate::types::ConferenceRegionParam>,
 }
-impl<T> crate::Call<'_, ConferencesRetrieveParams, T> {
+impl<T, R> crate::Call<'_, ConferencesRetrieveParams, T, R> {
     /// Region where the conference data is located
     pub fn region(
         mut self,
@@ -404,7 +399,7 @@ pub struct ConferencesUpdateParticipantParams {
     /// The request body.
     pub body: Option<crate::types::UpdateConferenceParticipantRequest>,
 }
-impl<T> crate::Call<'_, ConferencesUpdateParticipantParams, T> {
+impl<T, R> crate::Call<'_, ConferencesUpdateParticipantParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -445,9 +440,8 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/end"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -482,11 +476,10 @@ impl<'a> ConferencesActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -512,9 +505,8 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/hold"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -545,9 +537,8 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/join"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -581,9 +572,8 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/leave"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -609,9 +599,8 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/mute"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -637,9 +626,8 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/play"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -670,9 +658,8 @@ impl<'a> ConferencesActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -703,9 +690,8 @@ impl<'a> ConferencesActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -740,9 +726,8 @@ impl<'a> ConferencesActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -777,9 +762,8 @@ impl<'a> ConferencesActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -810,11 +794,10 @@ impl<'a> ConferencesActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -844,9 +827,8 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/speak"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -872,9 +854,8 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/stop"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -905,9 +886,8 @@ impl<'a> ConferencesActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -938,9 +918,8 @@ impl<'a> ConferencesActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -971,9 +950,8 @@ impl<'a> ConferencesActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json_with_token(&params.body, "command_id");
-                Box::pin(req.send_json())
             },
         )
     }
@@ -985,7 +963,7 @@ pub struct ConferencesActionsEndConferenceParams {
     /// The request body.
     pub body: Option<crate::types::EndConferenceRequest>,
 }
-impl<T> crate::Call<'_, ConferencesActionsEndConferenceParams, T> {
+impl<T, R> crate::Call<'_, ConferencesActionsEndConferenceParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::EndConferenceRequest>) -> Self {
         self.params_mut().body = Some(value.into());
@@ -1016,7 +994,7 @@ for ConferencesActionsGatherDtmfAudioParams {
         }
     }
 }
-impl<T> crate::Call<'_, ConferencesActionsGatherDtmfAudioParams, T> {
+impl<T, R> crate::Call<'_, ConferencesActionsGatherDtmfAudioParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -1260,7 +1238,7 @@ impl From<crate::types::ConferenceSendDtmfRequest> for ConferencesActionsSendDtm
         }
     }
 }
-impl<T> crate::Call<'_, ConferencesActionsSendDtmfParams, T> {
+impl<T, R> crate::Call<'_, ConferencesActionsSendDtmfParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,

@@ -19,11 +19,10 @@ impl<'a> ConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/connections"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -57,9 +56,8 @@ impl<'a> ConnectionsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -76,15 +74,13 @@ impl<'a> ConnectionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), ConnectionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -109,7 +105,7 @@ pub struct ConnectionsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
-impl<T> crate::Call<'_, ConnectionsListParams, T> {
+impl<T, R> crate::Call<'_, ConnectionsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
     pub fn filter(
         mut self,
@@ -147,6 +143,7 @@ impl<T> crate::Call<'_, ConnectionsListParams, T> {
 }
 impl<'a> crate::Call<'a, ConnectionsListParams, ConnectionsListResponse> {
     /// Every page of [`ConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -193,7 +190,7 @@ pub struct ConnectionsListActiveCallsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     pub page: Option<crate::types::CallControlPageConsolidated>,
 }
-impl<T> crate::Call<'_, ConnectionsListActiveCallsParams, T> {
+impl<T, R> crate::Call<'_, ConnectionsListActiveCallsParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -207,6 +204,7 @@ impl<
     'a,
 > crate::Call<'a, ConnectionsListActiveCallsParams, ConnectionsListActiveCallsResponse> {
     /// Every page of [`ConnectionsApi::list_active_calls`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -12,10 +12,8 @@ impl<'a> CountryCoverageApi<'a> {
     /// `GET /country_coverage`
     #[inline]
     pub fn retrieve(&self) -> crate::Call<'a, (), CountryCoverageRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/country_coverage"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get coverage for a specific country
@@ -29,7 +27,7 @@ impl<'a> CountryCoverageApi<'a> {
         &self,
         country_code: &str,
     ) -> crate::Call<'a, (), CountryCoverageRetrieveCountryResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -37,8 +35,6 @@ impl<'a> CountryCoverageApi<'a> {
                     ["/country_coverage/countries/", &crate::encode_path(country_code)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

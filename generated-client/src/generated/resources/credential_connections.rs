@@ -28,11 +28,10 @@ impl<'a> CredentialConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/credential_connections"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -53,9 +52,8 @@ impl<'a> CredentialConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/credential_connections"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -72,15 +70,13 @@ impl<'a> CredentialConnectionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), CredentialConnectionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/credential_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a credential connection
@@ -109,9 +105,8 @@ impl<'a> CredentialConnectionsApi<'a> {
                     ["/credential_connections/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -128,15 +123,13 @@ impl<'a> CredentialConnectionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), CredentialConnectionsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/credential_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -161,7 +154,7 @@ pub struct CredentialConnectionsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
-impl<T> crate::Call<'_, CredentialConnectionsListParams, T> {
+impl<T, R> crate::Call<'_, CredentialConnectionsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
     pub fn filter(
         mut self,
@@ -201,6 +194,7 @@ impl<
     'a,
 > crate::Call<'a, CredentialConnectionsListParams, CredentialConnectionsListResponse> {
     /// Every page of [`CredentialConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -311,7 +305,7 @@ impl<'a> CredentialConnectionsActionsApi<'a> {
         (),
         CredentialConnectionsActionsCheckRegistrationStatusResponse,
     > {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -323,8 +317,6 @@ impl<'a> CredentialConnectionsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -20,7 +20,7 @@ impl<'a> CustomStorageCredentialsApi<'a> {
         &self,
         connection_id: &str,
     ) -> crate::Call<'a, (), crate::types::CredentialsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -28,8 +28,6 @@ impl<'a> CustomStorageCredentialsApi<'a> {
                     ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create a custom storage credential
@@ -59,9 +57,8 @@ impl<'a> CustomStorageCredentialsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -92,9 +89,8 @@ impl<'a> CustomStorageCredentialsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -107,8 +103,11 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
     #[inline]
-    pub fn delete(&self, connection_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        connection_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -116,8 +115,6 @@ impl<'a> CustomStorageCredentialsApi<'a> {
                     ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }

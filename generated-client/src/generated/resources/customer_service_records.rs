@@ -23,11 +23,10 @@ impl<'a> CustomerServiceRecordsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/customer_service_records"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -48,9 +47,8 @@ impl<'a> CustomerServiceRecordsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/customer_service_records"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -76,9 +74,8 @@ impl<'a> CustomerServiceRecordsApi<'a> {
                     "/customer_service_records/phone_number_coverages",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -95,7 +92,7 @@ impl<'a> CustomerServiceRecordsApi<'a> {
         &self,
         customer_service_record_id: &str,
     ) -> crate::Call<'a, (), CustomerServiceRecordsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -106,8 +103,6 @@ impl<'a> CustomerServiceRecordsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -122,7 +117,7 @@ pub struct CustomerServiceRecordsListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<CustomerServiceRecordsListSort>,
 }
-impl<T> crate::Call<'_, CustomerServiceRecordsListParams, T> {
+impl<T, R> crate::Call<'_, CustomerServiceRecordsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -149,6 +144,7 @@ impl<
     'a,
 > crate::Call<'a, CustomerServiceRecordsListParams, CustomerServiceRecordsListResponse> {
     /// Every page of [`CustomerServiceRecordsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

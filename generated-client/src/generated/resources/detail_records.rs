@@ -23,11 +23,10 @@ impl<'a> DetailRecordsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/detail_records"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -46,7 +45,7 @@ pub struct DetailRecordsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<DetailRecordsListPage>,
 }
-impl<T> crate::Call<'_, DetailRecordsListParams, T> {
+impl<T, R> crate::Call<'_, DetailRecordsListParams, T, R> {
     /// Filter records on a given record attribute and value.
     /// Example: filter\[status\]=delivered.
     /// Required: filter\[record_type\] must be specified.
@@ -70,6 +69,7 @@ impl<
     'a,
 > crate::Call<'a, DetailRecordsListParams, crate::types::DetailRecordsSearchResponse> {
     /// Every page of [`DetailRecordsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

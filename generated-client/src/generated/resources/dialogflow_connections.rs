@@ -20,7 +20,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
         &self,
         connection_id: &str,
     ) -> crate::Call<'a, (), crate::types::DialogflowConnectionResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -28,8 +28,6 @@ impl<'a> DialogflowConnectionsApi<'a> {
                     ["/dialogflow_connections/", &crate::encode_path(connection_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create a Dialogflow Connection
@@ -59,9 +57,8 @@ impl<'a> DialogflowConnectionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -92,9 +89,8 @@ impl<'a> DialogflowConnectionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -107,8 +103,11 @@ impl<'a> DialogflowConnectionsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
     #[inline]
-    pub fn delete(&self, connection_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        connection_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -116,8 +115,6 @@ impl<'a> DialogflowConnectionsApi<'a> {
                     ["/dialogflow_connections/", &crate::encode_path(connection_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }

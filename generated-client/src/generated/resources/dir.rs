@@ -42,7 +42,7 @@ impl<'a> DirApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/dir"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -92,7 +92,6 @@ impl<'a> DirApi<'a> {
                     true,
                     &params.filter_call_reason_contains,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -105,10 +104,8 @@ impl<'a> DirApi<'a> {
     pub fn list_document_types(
         &self,
     ) -> crate::Call<'a, (), crate::types::DocumentTypeReferenceList> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/dir/document_types"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get a DIR by id
@@ -124,15 +121,13 @@ impl<'a> DirApi<'a> {
         &self,
         dir_id: &str,
     ) -> crate::Call<'a, (), crate::types::DirWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/dir/", &crate::encode_path(dir_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a DIR
@@ -157,9 +152,8 @@ impl<'a> DirApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -172,16 +166,14 @@ impl<'a> DirApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub fn delete(&self, dir_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, dir_id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/dir/", &crate::encode_path(dir_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// List infringement claims for a DIR
@@ -210,7 +202,7 @@ impl<'a> DirApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -223,7 +215,6 @@ impl<'a> DirApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -250,9 +241,8 @@ impl<'a> DirApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -273,7 +263,7 @@ impl<'a> DirApi<'a> {
         &self,
         dir_id: &str,
         params: impl Into<DirNewLoaParams>,
-    ) -> crate::Call<'a, DirNewLoaParams, crate::Download> {
+    ) -> crate::Call<'a, DirNewLoaParams, crate::Download, crate::call::AsDownload> {
         crate::Call::new(
             self
                 .client
@@ -282,9 +272,8 @@ impl<'a> DirApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id), "/loa"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_download())
             },
         )
     }
@@ -300,15 +289,13 @@ impl<'a> DirApi<'a> {
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
     pub fn submit(&self, dir_id: &str) -> crate::Call<'a, (), crate::types::DirWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     ["/dir/", &crate::encode_path(dir_id), "/submit"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -335,7 +322,7 @@ pub struct DirListParams {
     /// Case-insensitive partial match on call reason.
     pub filter_call_reason_contains: Option<String>,
 }
-impl<T> crate::Call<'_, DirListParams, T> {
+impl<T, R> crate::Call<'_, DirListParams, T, R> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -384,6 +371,7 @@ impl<T> crate::Call<'_, DirListParams, T> {
 }
 impl<'a> crate::Call<'a, DirListParams, crate::types::DirList> {
     /// Every page of [`DirApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<'a, DirListParams, crate::types::DirList, crate::types::Dir> {
@@ -432,7 +420,7 @@ pub struct DirListInfringementClaimsParams {
     /// Items per page. Maximum 250; values above are clamped to 250.
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, DirListInfringementClaimsParams, T> {
+impl<T, R> crate::Call<'_, DirListInfringementClaimsParams, T, R> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -448,6 +436,7 @@ impl<
     'a,
 > crate::Call<'a, DirListInfringementClaimsParams, crate::types::InfringementClaimList> {
     /// Every page of [`DirApi::list_infringement_claims`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -542,7 +531,7 @@ impl<'a> DirCommentsApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id), "/comments"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -561,7 +550,6 @@ impl<'a> DirCommentsApi<'a> {
                     true,
                     &params.comment_type,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -587,9 +575,8 @@ impl<'a> DirCommentsApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id), "/comments"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -605,7 +592,7 @@ pub struct DirCommentsListParams {
     /// Restrict to comments of this category. Customer-visible categories only: internal-only comments are filtered out regardless of this filter.
     pub comment_type: Option<crate::types::CommentType>,
 }
-impl<T> crate::Call<'_, DirCommentsListParams, T> {
+impl<T, R> crate::Call<'_, DirCommentsListParams, T, R> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -624,6 +611,7 @@ impl<T> crate::Call<'_, DirCommentsListParams, T> {
 }
 impl<'a> crate::Call<'a, DirCommentsListParams, crate::types::CommentList> {
     /// Every page of [`DirCommentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -700,7 +688,7 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -719,7 +707,6 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
                     true,
                     &params.filter_status,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -738,7 +725,7 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
         dir_id: &str,
         batch_id: &str,
     ) -> crate::Call<'a, (), crate::types::PhoneNumberBatchWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -751,8 +738,6 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -767,7 +752,7 @@ pub struct DirPhoneNumberBatchesListParams {
     /// Restrict to batches whose aggregate status equals this value.
     pub filter_status: Option<crate::types::PhoneNumberStatus>,
 }
-impl<T> crate::Call<'_, DirPhoneNumberBatchesListParams, T> {
+impl<T, R> crate::Call<'_, DirPhoneNumberBatchesListParams, T, R> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -791,6 +776,7 @@ impl<
     'a,
 > crate::Call<'a, DirPhoneNumberBatchesListParams, crate::types::PhoneNumberBatchList> {
     /// Every page of [`DirPhoneNumberBatchesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -843,7 +829,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -857,7 +843,6 @@ impl<'a> DirPhoneNumbersApi<'a> {
                     &params.page_size,
                 );
                 req.query("status", crate::QueryStyle::Form, true, &params.status);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -889,9 +874,8 @@ impl<'a> DirPhoneNumbersApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -921,9 +905,8 @@ impl<'a> DirPhoneNumbersApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -939,7 +922,7 @@ pub struct DirPhoneNumbersListParams {
     /// Filter by phone-number status.
     pub status: Option<crate::types::PhoneNumberStatus>,
 }
-impl<T> crate::Call<'_, DirPhoneNumbersListParams, T> {
+impl<T, R> crate::Call<'_, DirPhoneNumbersListParams, T, R> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -958,6 +941,7 @@ impl<T> crate::Call<'_, DirPhoneNumbersListParams, T> {
 }
 impl<'a> crate::Call<'a, DirPhoneNumbersListParams, crate::types::PhoneNumberList> {
     /// Every page of [`DirPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1046,15 +1030,13 @@ impl<'a> DirReferencesApi<'a> {
         &self,
         dir_id: &str,
     ) -> crate::Call<'a, (), crate::types::ReferenceList> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/dir/", &crate::encode_path(dir_id), "/references"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Submit a DIR's references
@@ -1083,9 +1065,8 @@ impl<'a> DirReferencesApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id), "/references"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1125,9 +1106,8 @@ impl<'a> DirReferencesApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1189,15 +1169,13 @@ impl<'a> DirVerifyEmailApi<'a> {
         &self,
         dir_id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailVerificationStatusWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/dir/", &crate::encode_path(dir_id), "/verify_email"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Send an email-ownership verification code
@@ -1215,15 +1193,13 @@ impl<'a> DirVerifyEmailApi<'a> {
         &self,
         dir_id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailVerificationStatusWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     ["/dir/", &crate::encode_path(dir_id), "/verify_email"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Confirm an email-ownership verification code
@@ -1255,9 +1231,8 @@ impl<'a> DirVerifyEmailApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

@@ -19,10 +19,9 @@ impl<'a> DocumentLinksApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/document_links"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -36,7 +35,7 @@ pub struct DocumentLinksListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::DocumentsPageConsolidated>,
 }
-impl<T> crate::Call<'_, DocumentLinksListParams, T> {
+impl<T, R> crate::Call<'_, DocumentLinksListParams, T, R> {
     /// Consolidated filter parameter for document links (deepObject style). Originally: filter\[linked_record_type\], filter\[linked_resource_id\]
     pub fn filter(
         mut self,
@@ -56,6 +55,7 @@ impl<T> crate::Call<'_, DocumentLinksListParams, T> {
 }
 impl<'a> crate::Call<'a, DocumentLinksListParams, DocumentLinksListResponse> {
     /// Every page of [`DocumentLinksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -17,11 +17,10 @@ impl<'a> DocumentsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/documents"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -40,9 +39,8 @@ impl<'a> DocumentsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/documents"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -56,15 +54,13 @@ impl<'a> DocumentsApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), DocumentsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/documents/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a document
@@ -89,9 +85,8 @@ impl<'a> DocumentsApi<'a> {
                     ["/documents/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -107,15 +102,13 @@ impl<'a> DocumentsApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), DocumentsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/documents/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Download a document
@@ -128,15 +121,13 @@ impl<'a> DocumentsApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn download(&self, id: &str) -> crate::Call<'a, (), crate::FilePart> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/documents/", &crate::encode_path(id), "/download"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Generate a temporary download link for a document
@@ -152,15 +143,13 @@ impl<'a> DocumentsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), DocumentsGenerateDownloadLinkResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/documents/", &crate::encode_path(id), "/download_link"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -175,7 +164,7 @@ pub struct DocumentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::DocumentsPageConsolidated>,
 }
-impl<T> crate::Call<'_, DocumentsListParams, T> {
+impl<T, R> crate::Call<'_, DocumentsListParams, T, R> {
     /// Consolidated filter parameter for documents (deepObject style). Originally: filter\[filename\]\[contains\], filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[in\]\[\], filter\[created_at\]\[gt\], filter\[created_at\]\[lt\]
     pub fn filter(
         mut self,
@@ -203,6 +192,7 @@ impl<T> crate::Call<'_, DocumentsListParams, T> {
 }
 impl<'a> crate::Call<'a, DocumentsListParams, DocumentsListResponse> {
     /// Every page of [`DocumentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -23,10 +23,9 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/dynamic_emergency_addresses"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -47,9 +46,8 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/dynamic_emergency_addresses"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -66,15 +64,13 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), DynamicEmergencyAddressesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/dynamic_emergency_addresses/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a dynamic emergency address
@@ -90,15 +86,13 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), DynamicEmergencyAddressesDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/dynamic_emergency_addresses/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -111,7 +105,7 @@ pub struct DynamicEmergencyAddressesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::EmergencyPageConsolidated>,
 }
-impl<T> crate::Call<'_, DynamicEmergencyAddressesListParams, T> {
+impl<T, R> crate::Call<'_, DynamicEmergencyAddressesListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
     pub fn filter(
         mut self,
@@ -137,6 +131,7 @@ impl<
     DynamicEmergencyAddressesListResponse,
 > {
     /// Every page of [`DynamicEmergencyAddressesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -23,10 +23,9 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/dynamic_emergency_endpoints"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -47,9 +46,8 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/dynamic_emergency_endpoints"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -66,15 +64,13 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), DynamicEmergencyEndpointsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/dynamic_emergency_endpoints/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a dynamic emergency endpoint
@@ -90,15 +86,13 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), DynamicEmergencyEndpointsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/dynamic_emergency_endpoints/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -111,7 +105,7 @@ pub struct DynamicEmergencyEndpointsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
     pub filter: Option<DynamicEmergencyEndpointsListFilter>,
 }
-impl<T> crate::Call<'_, DynamicEmergencyEndpointsListParams, T> {
+impl<T, R> crate::Call<'_, DynamicEmergencyEndpointsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -137,6 +131,7 @@ impl<
     DynamicEmergencyEndpointsListResponse,
 > {
     /// Every page of [`DynamicEmergencyEndpointsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -37,7 +37,7 @@ impl<'a> EmailBlocksApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_blocks"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -87,7 +87,6 @@ impl<'a> EmailBlocksApi<'a> {
                     true,
                     &params.filter_created_before,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -113,9 +112,8 @@ impl<'a> EmailBlocksApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_blocks"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -138,11 +136,16 @@ impl<'a> EmailBlocksApi<'a> {
     #[inline]
     pub fn retrieve_export(
         &self,
-    ) -> crate::Call<'a, EmailBlocksRetrieveExportParams, crate::Download> {
+    ) -> crate::Call<
+        'a,
+        EmailBlocksRetrieveExportParams,
+        crate::Download,
+        crate::call::AsDownload,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_blocks/export"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query(
                     "page[number]",
@@ -180,7 +183,6 @@ impl<'a> EmailBlocksApi<'a> {
                     true,
                     &params.filter_created_before,
                 );
-                Box::pin(req.send_download())
             },
         )
     }
@@ -195,15 +197,13 @@ impl<'a> EmailBlocksApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailBlockResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/email_blocks/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Soft-delete a suppression
@@ -222,15 +222,13 @@ impl<'a> EmailBlocksApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailBlockResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/email_blocks/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// List audit events for a suppression
@@ -261,7 +259,7 @@ impl<'a> EmailBlocksApi<'a> {
                     ["/email_blocks/", &crate::encode_path(id), "/events"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -274,7 +272,6 @@ impl<'a> EmailBlocksApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -302,7 +299,7 @@ pub struct EmailBlocksListParams {
     /// `created_at < value` (ISO 8601).
     pub filter_created_before: Option<String>,
 }
-impl<T> crate::Call<'_, EmailBlocksListParams, T> {
+impl<T, R> crate::Call<'_, EmailBlocksListParams, T, R> {
     /// Offset page number (≥1, default 1).
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -387,7 +384,7 @@ pub struct EmailBlocksRetrieveExportParams {
     /// `created_at < value` (ISO 8601).
     pub filter_created_before: Option<String>,
 }
-impl<T> crate::Call<'_, EmailBlocksRetrieveExportParams, T> {
+impl<T, R> crate::Call<'_, EmailBlocksRetrieveExportParams, T, R> {
     /// Sort field. Leading `-` = desc; only `created_at` is sortable. Default `-created_at`. `--` is an error.
     pub fn sort(mut self, value: impl Into<crate::types::SortEmailBlocks>) -> Self {
         self.params_mut().sort = Some(value.into());
@@ -433,7 +430,7 @@ pub struct EmailBlocksRetrieveEventsParams {
     /// Page size (default 50, max 100).
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, EmailBlocksRetrieveEventsParams, T> {
+impl<T, R> crate::Call<'_, EmailBlocksRetrieveEventsParams, T, R> {
     /// Offset page number (≥1, default 1).
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -453,6 +450,7 @@ impl<
     crate::types::EmailBlockEventListResponse,
 > {
     /// Every page of [`EmailBlocksApi::retrieve_events`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -512,7 +510,7 @@ impl<'a> EmailBlocksImportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_blocks/import"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 {
                     let body = &params.body;
                     let mut form = crate::MultipartForm::default();
@@ -520,7 +518,6 @@ impl<'a> EmailBlocksImportsApi<'a> {
                     form.file("file", &body.file);
                     req.multipart(form);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -542,15 +539,13 @@ impl<'a> EmailBlocksImportsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailBlockImportResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/email_blocks/import/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

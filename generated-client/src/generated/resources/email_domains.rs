@@ -24,7 +24,7 @@ impl<'a> EmailDomainsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_domains"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -86,7 +86,6 @@ impl<'a> EmailDomainsApi<'a> {
                     true,
                     &params.filter_usable_for_inbound,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -101,9 +100,8 @@ impl<'a> EmailDomainsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_domains"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -118,7 +116,7 @@ impl<'a> EmailDomainsApi<'a> {
         &self,
         domain_id: &str,
     ) -> crate::Call<'a, (), crate::types::DnsRecordListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -126,8 +124,6 @@ impl<'a> EmailDomainsApi<'a> {
                     ["/email_domains/", &crate::encode_path(domain_id), "/dns_records"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Verify DNS records for an email domain
@@ -141,7 +137,7 @@ impl<'a> EmailDomainsApi<'a> {
         &self,
         domain_id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailDomainResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -149,8 +145,6 @@ impl<'a> EmailDomainsApi<'a> {
                     ["/email_domains/", &crate::encode_path(domain_id), "/verify"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Retrieve an email domain
@@ -166,15 +160,13 @@ impl<'a> EmailDomainsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailDomainResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/email_domains/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update an email domain
@@ -197,9 +189,8 @@ impl<'a> EmailDomainsApi<'a> {
                     ["/email_domains/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -222,9 +213,8 @@ impl<'a> EmailDomainsApi<'a> {
                     ["/email_domains/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("force", crate::QueryStyle::Form, true, &params.force);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -241,15 +231,13 @@ impl<'a> EmailDomainsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailDomainHealthResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/email_domains/", &crate::encode_path(id), "/health"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -276,7 +264,7 @@ pub struct EmailDomainsListParams {
     pub filter_usable_for_sending: Option<bool>,
     pub filter_usable_for_inbound: Option<bool>,
 }
-impl<T> crate::Call<'_, EmailDomainsListParams, T> {
+impl<T, R> crate::Call<'_, EmailDomainsListParams, T, R> {
     /// Page number to return (offset pagination)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -341,6 +329,7 @@ impl<T> crate::Call<'_, EmailDomainsListParams, T> {
 }
 impl<'a> crate::Call<'a, EmailDomainsListParams, crate::types::EmailDomainListResponse> {
     /// Every page of [`EmailDomainsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -405,7 +394,7 @@ pub struct EmailDomainsDeleteParams {
     /// Required as true when deleting verified domains
     pub force: Option<bool>,
 }
-impl<T> crate::Call<'_, EmailDomainsDeleteParams, T> {
+impl<T, R> crate::Call<'_, EmailDomainsDeleteParams, T, R> {
     /// Required as true when deleting verified domains
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().force = Some(value.into());
@@ -442,7 +431,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -456,7 +445,6 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                     &params.page_size,
                 );
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -487,9 +475,8 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -506,7 +493,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
         domain_id: &str,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailWebhookResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -519,8 +506,6 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a webhook
@@ -557,9 +542,8 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -576,7 +560,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
         domain_id: &str,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailWebhookResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -589,8 +573,6 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -605,7 +587,7 @@ pub struct EmailDomainsWebhooksListParams {
     /// Field to sort by. Prefix with `-` for descending order.
     pub sort: Option<EmailDomainsWebhooksListSort>,
 }
-impl<T> crate::Call<'_, EmailDomainsWebhooksListParams, T> {
+impl<T, R> crate::Call<'_, EmailDomainsWebhooksListParams, T, R> {
     /// Page number to return (offset pagination)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -630,6 +612,7 @@ impl<
     crate::types::EmailWebhookListResponse,
 > {
     /// Every page of [`EmailDomainsWebhooksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

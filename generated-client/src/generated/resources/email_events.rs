@@ -23,7 +23,7 @@ impl<'a> EmailEventsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_events"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
                     "page_cursor",
@@ -40,7 +40,6 @@ impl<'a> EmailEventsApi<'a> {
                 req.query("email_id", crate::QueryStyle::Form, true, &params.email_id);
                 req.query("from", crate::QueryStyle::Form, true, &params.from);
                 req.query("to", crate::QueryStyle::Form, true, &params.to);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -60,10 +59,9 @@ impl<'a> EmailEventsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_events/stats"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("from", crate::QueryStyle::Form, true, &params.from);
                 req.query("to", crate::QueryStyle::Form, true, &params.to);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -85,7 +83,7 @@ pub struct EmailEventsListParams {
     /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
     pub to: Option<String>,
 }
-impl<T> crate::Call<'_, EmailEventsListParams, T> {
+impl<T, R> crate::Call<'_, EmailEventsListParams, T, R> {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_size = Some(value.into());
@@ -121,6 +119,7 @@ impl<
     'a,
 > crate::Call<'a, EmailEventsListParams, crate::types::AccountEmailEventListResponse> {
     /// Every page of [`EmailEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -153,7 +152,7 @@ pub struct EmailEventsRetrieveStatsParams {
     /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
     pub to: Option<String>,
 }
-impl<T> crate::Call<'_, EmailEventsRetrieveStatsParams, T> {
+impl<T, R> crate::Call<'_, EmailEventsRetrieveStatsParams, T, R> {
     /// Inclusive ISO 8601 start timestamp. Defaults to 30 days ago when omitted.
     pub fn from(mut self, value: impl Into<String>) -> Self {
         self.params_mut().from = Some(value.into());

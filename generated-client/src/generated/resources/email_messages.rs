@@ -25,7 +25,7 @@ impl<'a> EmailMessagesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_messages"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
                     "page_cursor",
@@ -33,7 +33,6 @@ impl<'a> EmailMessagesApi<'a> {
                     true,
                     &params.page_cursor,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -57,10 +56,9 @@ impl<'a> EmailMessagesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_messages"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -77,10 +75,9 @@ impl<'a> EmailMessagesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_messages/batch"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -111,7 +108,7 @@ impl<'a> EmailMessagesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
                     "page_cursor",
@@ -119,7 +116,6 @@ impl<'a> EmailMessagesApi<'a> {
                     true,
                     &params.page_cursor,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -136,7 +132,7 @@ impl<'a> EmailMessagesApi<'a> {
         &self,
         email_id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailMessageResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -144,8 +140,6 @@ impl<'a> EmailMessagesApi<'a> {
                     ["/email_messages/", &crate::encode_path(email_id), "/schedule"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get an email message
@@ -161,15 +155,13 @@ impl<'a> EmailMessagesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailMessageResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/email_messages/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -182,7 +174,7 @@ pub struct EmailMessagesListParams {
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
     pub page_cursor: Option<String>,
 }
-impl<T> crate::Call<'_, EmailMessagesListParams, T> {
+impl<T, R> crate::Call<'_, EmailMessagesListParams, T, R> {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_size = Some(value.into());
@@ -198,6 +190,7 @@ impl<
     'a,
 > crate::Call<'a, EmailMessagesListParams, crate::types::EmailMessageListResponse> {
     /// Every page of [`EmailMessagesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -248,7 +241,7 @@ impl From<crate::types::CreateEmailRequest> for EmailMessagesCreateParams {
         }
     }
 }
-impl<T> crate::Call<'_, EmailMessagesCreateParams, T> {
+impl<T, R> crate::Call<'_, EmailMessagesCreateParams, T, R> {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.params_mut().idempotency_key = Some(value.into());
@@ -282,7 +275,7 @@ impl From<crate::types::CreateEmailBatchRequest> for EmailMessagesBatchParams {
         }
     }
 }
-impl<T> crate::Call<'_, EmailMessagesBatchParams, T> {
+impl<T, R> crate::Call<'_, EmailMessagesBatchParams, T, R> {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.params_mut().idempotency_key = Some(value.into());
@@ -298,7 +291,7 @@ pub struct EmailMessagesRetrieveEventsParams {
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
     pub page_cursor: Option<String>,
 }
-impl<T> crate::Call<'_, EmailMessagesRetrieveEventsParams, T> {
+impl<T, R> crate::Call<'_, EmailMessagesRetrieveEventsParams, T, R> {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_size = Some(value.into());
@@ -318,6 +311,7 @@ impl<
     crate::types::MessageEventListResponse,
 > {
     /// Every page of [`EmailMessagesApi::retrieve_events`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -23,7 +23,7 @@ impl<'a> EmailTemplatesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_templates"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
                     "page_cursor",
@@ -31,7 +31,6 @@ impl<'a> EmailTemplatesApi<'a> {
                     true,
                     &params.page_cursor,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -52,10 +51,9 @@ impl<'a> EmailTemplatesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_templates"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -70,15 +68,13 @@ impl<'a> EmailTemplatesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailTemplateResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/email_templates/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Replace an email template
@@ -107,9 +103,8 @@ impl<'a> EmailTemplatesApi<'a> {
                     ["/email_templates/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -139,9 +134,8 @@ impl<'a> EmailTemplatesApi<'a> {
                     ["/email_templates/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -152,16 +146,14 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Email template UUID.
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/email_templates/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Render an email template
@@ -189,11 +181,10 @@ impl<'a> EmailTemplatesApi<'a> {
                     ["/email_templates/", &crate::encode_path(id), "/render"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -207,7 +198,7 @@ pub struct EmailTemplatesListParams {
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
     pub page_cursor: Option<String>,
 }
-impl<T> crate::Call<'_, EmailTemplatesListParams, T> {
+impl<T, R> crate::Call<'_, EmailTemplatesListParams, T, R> {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_size = Some(value.into());
@@ -223,6 +214,7 @@ impl<
     'a,
 > crate::Call<'a, EmailTemplatesListParams, crate::types::EmailTemplateListResponse> {
     /// Every page of [`EmailTemplatesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -273,7 +265,7 @@ impl From<crate::types::CreateEmailTemplateRequest> for EmailTemplatesCreatePara
         }
     }
 }
-impl<T> crate::Call<'_, EmailTemplatesCreateParams, T> {
+impl<T, R> crate::Call<'_, EmailTemplatesCreateParams, T, R> {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.params_mut().idempotency_key = Some(value.into());
@@ -329,7 +321,7 @@ pub struct EmailTemplatesRenderParams {
     /// The request body.
     pub body: Option<crate::types::RenderEmailTemplateRequest>,
 }
-impl<T> crate::Call<'_, EmailTemplatesRenderParams, T> {
+impl<T, R> crate::Call<'_, EmailTemplatesRenderParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,

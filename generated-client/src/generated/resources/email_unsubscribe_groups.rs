@@ -33,7 +33,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_unsubscribe_groups"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -46,7 +46,6 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -65,9 +64,8 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_unsubscribe_groups"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -82,15 +80,13 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::UnsubscribeGroupResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update an unsubscribe group
@@ -119,9 +115,8 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
                     ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -143,7 +138,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, EmailUnsubscribeGroupsDeleteParams, ()> {
+    ) -> crate::Call<'a, EmailUnsubscribeGroupsDeleteParams, (), crate::call::AsEmpty> {
         crate::Call::new(
             self
                 .client
@@ -152,9 +147,8 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
                     ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("force", crate::QueryStyle::Form, true, &params.force);
-                Box::pin(req.send_empty())
             },
         )
     }
@@ -168,7 +162,7 @@ pub struct EmailUnsubscribeGroupsListParams {
     /// Page size (1–100, default 25).
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, EmailUnsubscribeGroupsListParams, T> {
+impl<T, R> crate::Call<'_, EmailUnsubscribeGroupsListParams, T, R> {
     /// Offset page number (≥1, default 1).
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -188,6 +182,7 @@ impl<
     crate::types::UnsubscribeGroupListResponse,
 > {
     /// Every page of [`EmailUnsubscribeGroupsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -268,7 +263,7 @@ pub struct EmailUnsubscribeGroupsDeleteParams {
     /// Force-delete a group with active suppressions. Only `"true"` (string) or `true` (bool) are truthy; all other values are false.
     pub force: Option<crate::types::ForceQuery>,
 }
-impl<T> crate::Call<'_, EmailUnsubscribeGroupsDeleteParams, T> {
+impl<T, R> crate::Call<'_, EmailUnsubscribeGroupsDeleteParams, T, R> {
     /// Force-delete a group with active suppressions. Only `"true"` (string) or `true` (bool) are truthy; all other values are false.
     pub fn force(mut self, value: impl Into<crate::types::ForceQuery>) -> Self {
         self.params_mut().force = Some(value.into());
@@ -317,7 +312,7 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -330,7 +325,6 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -367,9 +361,8 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -392,8 +385,12 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     /// - `email`: Recipient address (normalized: trim + lower-case before matching).
     #[inline]
-    pub fn delete(&self, id: &str, email: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        id: &str,
+        email: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -406,8 +403,6 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -420,7 +415,7 @@ pub struct EmailUnsubscribeGroupsSuppressionsListParams {
     /// Page size (1–100, default 25).
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, EmailUnsubscribeGroupsSuppressionsListParams, T> {
+impl<T, R> crate::Call<'_, EmailUnsubscribeGroupsSuppressionsListParams, T, R> {
     /// Offset page number (≥1, default 1).
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -440,6 +435,7 @@ impl<
     crate::types::GroupSuppressionListResponse,
 > {
     /// Every page of [`EmailUnsubscribeGroupsSuppressionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -29,10 +29,9 @@ impl<'a> EmailValidationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_validations"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -64,7 +63,7 @@ impl From<crate::types::CreateEmailValidationRequest> for EmailValidationsCreate
         }
     }
 }
-impl<T> crate::Call<'_, EmailValidationsCreateParams, T> {
+impl<T, R> crate::Call<'_, EmailValidationsCreateParams, T, R> {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.params_mut().idempotency_key = Some(value.into());
@@ -94,10 +93,9 @@ impl<'a> EmailValidationsBatchApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_validations/batch"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -114,15 +112,13 @@ impl<'a> EmailValidationsBatchApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::EmailValidationBatchDetailResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/email_validations/batch/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -154,7 +150,7 @@ for EmailValidationsBatchCreateParams {
         }
     }
 }
-impl<T> crate::Call<'_, EmailValidationsBatchCreateParams, T> {
+impl<T, R> crate::Call<'_, EmailValidationsBatchCreateParams, T, R> {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.params_mut().idempotency_key = Some(value.into());

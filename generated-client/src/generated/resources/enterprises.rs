@@ -29,7 +29,7 @@ impl<'a> EnterprisesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/enterprises"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -54,7 +54,6 @@ impl<'a> EnterprisesApi<'a> {
                     true,
                     &params.filter_legal_name_contains,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -81,9 +80,8 @@ impl<'a> EnterprisesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/enterprises"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -100,15 +98,13 @@ impl<'a> EnterprisesApi<'a> {
         &self,
         enterprise_id: &str,
     ) -> crate::Call<'a, (), crate::types::EnterprisePublicWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Replace an enterprise
@@ -137,9 +133,8 @@ impl<'a> EnterprisesApi<'a> {
                     ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -157,16 +152,17 @@ impl<'a> EnterprisesApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub fn delete(&self, enterprise_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        enterprise_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Activate Branded Calling on an enterprise
@@ -187,7 +183,7 @@ impl<'a> EnterprisesApi<'a> {
         &self,
         enterprise_id: &str,
     ) -> crate::Call<'a, (), crate::types::EnterprisePublicWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -199,8 +195,6 @@ impl<'a> EnterprisesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -217,7 +211,7 @@ pub struct EnterprisesListParams {
     /// Case-insensitive partial match on legal name.
     pub filter_legal_name_contains: Option<String>,
 }
-impl<T> crate::Call<'_, EnterprisesListParams, T> {
+impl<T, R> crate::Call<'_, EnterprisesListParams, T, R> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -241,6 +235,7 @@ impl<T> crate::Call<'_, EnterprisesListParams, T> {
 }
 impl<'a> crate::Call<'a, EnterprisesListParams, crate::types::EnterpriseListPublic> {
     /// Every page of [`EnterprisesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -332,7 +327,7 @@ impl<'a> EnterprisesDirApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -382,7 +377,6 @@ impl<'a> EnterprisesDirApi<'a> {
                     true,
                     &params.filter_call_reason_contains,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -414,9 +408,8 @@ impl<'a> EnterprisesDirApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -444,7 +437,7 @@ pub struct EnterprisesDirListParams {
     /// Case-insensitive partial match on call reason.
     pub filter_call_reason_contains: Option<String>,
 }
-impl<T> crate::Call<'_, EnterprisesDirListParams, T> {
+impl<T, R> crate::Call<'_, EnterprisesDirListParams, T, R> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -493,6 +486,7 @@ impl<T> crate::Call<'_, EnterprisesDirListParams, T> {
 }
 impl<'a> crate::Call<'a, EnterprisesDirListParams, crate::types::DirList> {
     /// Every page of [`EnterprisesDirApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -573,7 +567,7 @@ impl<'a> EnterprisesReputationApi<'a> {
         &self,
         enterprise_id: &str,
     ) -> crate::Call<'a, (), crate::types::EnterpriseReputationPublicWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -581,8 +575,6 @@ impl<'a> EnterprisesReputationApi<'a> {
                     ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Enable phone-number reputation for an enterprise
@@ -618,9 +610,8 @@ impl<'a> EnterprisesReputationApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -633,8 +624,11 @@ impl<'a> EnterprisesReputationApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub fn disable(&self, enterprise_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn disable(
+        &self,
+        enterprise_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -642,8 +636,6 @@ impl<'a> EnterprisesReputationApi<'a> {
                     ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Change the reputation refresh frequency
@@ -679,9 +671,8 @@ impl<'a> EnterprisesReputationApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -752,7 +743,12 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
     pub fn render(
         &self,
         enterprise_id: &str,
-    ) -> crate::Call<'a, EnterprisesReputationLoaRenderParams, crate::Download> {
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationLoaRenderParams,
+        crate::Download,
+        crate::call::AsDownload,
+    > {
         crate::Call::new(
             self
                 .client
@@ -766,11 +762,10 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_download())
             },
         )
     }
@@ -805,9 +800,8 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -819,7 +813,7 @@ pub struct EnterprisesReputationLoaRenderParams {
     /// The request body.
     pub body: Option<crate::types::EnterpriseReputationLoaRender>,
 }
-impl<T> crate::Call<'_, EnterprisesReputationLoaRenderParams, T> {
+impl<T, R> crate::Call<'_, EnterprisesReputationLoaRenderParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -889,7 +883,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -914,7 +908,6 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                     true,
                     &params.filter_phone_number_eq,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -953,9 +946,8 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -992,9 +984,8 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1031,9 +1022,8 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1051,8 +1041,8 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
         &self,
         enterprise_id: &str,
         phone_number: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1065,8 +1055,6 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -1083,7 +1071,7 @@ pub struct EnterprisesReputationNumbersListParams {
     /// Exact phone-number match (E.164).
     pub filter_phone_number_eq: Option<String>,
 }
-impl<T> crate::Call<'_, EnterprisesReputationNumbersListParams, T> {
+impl<T, R> crate::Call<'_, EnterprisesReputationNumbersListParams, T, R> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -1113,6 +1101,7 @@ impl<
     crate::types::ReputationPhoneNumberListWithReputation,
 > {
     /// Every page of [`EnterprisesReputationNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1193,7 +1182,7 @@ pub struct EnterprisesReputationNumbersRetrieveParams {
     /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
     pub fresh: Option<bool>,
 }
-impl<T> crate::Call<'_, EnterprisesReputationNumbersRetrieveParams, T> {
+impl<T, R> crate::Call<'_, EnterprisesReputationNumbersRetrieveParams, T, R> {
     /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
     pub fn fresh(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().fresh = Some(value.into());
@@ -1236,7 +1225,7 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -1267,7 +1256,6 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
                     true,
                     &params.filter_created_at_lte,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1304,9 +1292,8 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1325,7 +1312,7 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
         enterprise_id: &str,
         remediation_id: &str,
     ) -> crate::Call<'a, (), crate::types::RemediationRequestWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1338,8 +1325,6 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1358,7 +1343,7 @@ pub struct EnterprisesReputationRemediationListParams {
     /// Only requests created on or before this timestamp (ISO 8601).
     pub filter_created_at_lte: Option<String>,
 }
-impl<T> crate::Call<'_, EnterprisesReputationRemediationListParams, T> {
+impl<T, R> crate::Call<'_, EnterprisesReputationRemediationListParams, T, R> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -1396,6 +1381,7 @@ impl<
     crate::types::RemediationRequestList,
 > {
     /// Every page of [`EnterprisesReputationRemediationApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

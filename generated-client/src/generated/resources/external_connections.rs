@@ -48,10 +48,9 @@ impl<'a> ExternalConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/external_connections"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -72,9 +71,8 @@ impl<'a> ExternalConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/external_connections"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -91,15 +89,13 @@ impl<'a> ExternalConnectionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), ExternalConnectionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/external_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update an External Connection
@@ -128,9 +124,8 @@ impl<'a> ExternalConnectionsApi<'a> {
                     ["/external_connections/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -147,15 +142,13 @@ impl<'a> ExternalConnectionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), ExternalConnectionsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/external_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a location's static emergency address
@@ -190,9 +183,8 @@ impl<'a> ExternalConnectionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -206,7 +198,7 @@ pub struct ExternalConnectionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
-impl<T> crate::Call<'_, ExternalConnectionsListParams, T> {
+impl<T, R> crate::Call<'_, ExternalConnectionsListParams, T, R> {
     /// Filter parameter for external connections (deepObject style). Supports filtering by connection_name, external_sip_connection, id, created_at, and phone_number.
     pub fn filter(
         mut self,
@@ -228,6 +220,7 @@ impl<
     'a,
 > crate::Call<'a, ExternalConnectionsListParams, ExternalConnectionsListResponse> {
     /// Every page of [`ExternalConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -375,9 +368,8 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -396,7 +388,7 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
         id: &str,
         address_id: &str,
     ) -> crate::Call<'a, (), ExternalConnectionsCivicAddressesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -409,8 +401,6 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -421,7 +411,7 @@ pub struct ExternalConnectionsCivicAddressesListParams {
     /// Filter parameter for civic addresses (deepObject style). Supports filtering by country.
     pub filter: Option<crate::types::FilterCivicAddressesConsolidated>,
 }
-impl<T> crate::Call<'_, ExternalConnectionsCivicAddressesListParams, T> {
+impl<T, R> crate::Call<'_, ExternalConnectionsCivicAddressesListParams, T, R> {
     /// Filter parameter for civic addresses (deepObject style). Supports filtering by country.
     pub fn filter(
         mut self,
@@ -455,10 +445,9 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
                 .client
                 .request(reqwest::Method::GET, "/external_connections/log_messages"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -475,7 +464,7 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), ExternalConnectionsLogMessagesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -483,8 +472,6 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
                     ["/external_connections/log_messages/", &crate::encode_path(id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Dismiss a log message
@@ -500,7 +487,7 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), ExternalConnectionsLogMessagesDismissResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -508,8 +495,6 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
                     ["/external_connections/log_messages/", &crate::encode_path(id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -522,7 +507,7 @@ pub struct ExternalConnectionsLogMessagesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
-impl<T> crate::Call<'_, ExternalConnectionsLogMessagesListParams, T> {
+impl<T, R> crate::Call<'_, ExternalConnectionsLogMessagesListParams, T, R> {
     /// Filter parameter for log messages (deepObject style). Supports filtering by external_connection_id and telephone_number with eq/contains operations.
     pub fn filter(
         mut self,
@@ -548,6 +533,7 @@ impl<
     ExternalConnectionsLogMessagesListResponse,
 > {
     /// Every page of [`ExternalConnectionsLogMessagesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -619,10 +605,9 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -641,7 +626,7 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
         id: &str,
         phone_number_id: &str,
     ) -> crate::Call<'a, (), ExternalConnectionsPhoneNumbersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -654,8 +639,6 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a phone number
@@ -692,9 +675,8 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -708,7 +690,7 @@ pub struct ExternalConnectionsPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
-impl<T> crate::Call<'_, ExternalConnectionsPhoneNumbersListParams, T> {
+impl<T, R> crate::Call<'_, ExternalConnectionsPhoneNumbersListParams, T, R> {
     /// Filter parameter for phone numbers (deepObject style). Supports filtering by phone_number, civic_address_id, and location_id with eq/contains operations.
     pub fn filter(
         mut self,
@@ -734,6 +716,7 @@ impl<
     ExternalConnectionsPhoneNumbersListResponse,
 > {
     /// Every page of [`ExternalConnectionsPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -829,10 +812,9 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -851,7 +833,7 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
         id: &str,
         release_id: &str,
     ) -> crate::Call<'a, (), ExternalConnectionsReleasesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -864,8 +846,6 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -878,7 +858,7 @@ pub struct ExternalConnectionsReleasesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
-impl<T> crate::Call<'_, ExternalConnectionsReleasesListParams, T> {
+impl<T, R> crate::Call<'_, ExternalConnectionsReleasesListParams, T, R> {
     /// Filter parameter for releases (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
     pub fn filter(
         mut self,
@@ -904,6 +884,7 @@ impl<
     ExternalConnectionsReleasesListResponse,
 > {
     /// Every page of [`ExternalConnectionsReleasesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -975,10 +956,9 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1009,9 +989,8 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1028,7 +1007,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), ExternalConnectionsUploadsRefreshStatusResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1040,8 +1019,6 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get the count of pending upload requests
@@ -1057,7 +1034,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), ExternalConnectionsUploadsPendingCountResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1069,8 +1046,6 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Retrieve an Upload request
@@ -1088,7 +1063,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
         id: &str,
         ticket_id: &str,
     ) -> crate::Call<'a, (), ExternalConnectionsUploadsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1101,8 +1076,6 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Retry an Upload request
@@ -1120,7 +1093,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
         id: &str,
         ticket_id: &str,
     ) -> crate::Call<'a, (), ExternalConnectionsUploadsRetryResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1134,8 +1107,6 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1148,7 +1119,7 @@ pub struct ExternalConnectionsUploadsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
-impl<T> crate::Call<'_, ExternalConnectionsUploadsListParams, T> {
+impl<T, R> crate::Call<'_, ExternalConnectionsUploadsListParams, T, R> {
     /// Filter parameter for uploads (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
     pub fn filter(
         mut self,
@@ -1174,6 +1145,7 @@ impl<
     ExternalConnectionsUploadsListResponse,
 > {
     /// Every page of [`ExternalConnectionsUploadsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

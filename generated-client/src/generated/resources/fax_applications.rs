@@ -19,11 +19,10 @@ impl<'a> FaxApplicationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/fax_applications"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -40,9 +39,8 @@ impl<'a> FaxApplicationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/fax_applications"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -59,15 +57,13 @@ impl<'a> FaxApplicationsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), FaxApplicationsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/fax_applications/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a Fax Application
@@ -92,9 +88,8 @@ impl<'a> FaxApplicationsApi<'a> {
                     ["/fax_applications/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -111,15 +106,13 @@ impl<'a> FaxApplicationsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), FaxApplicationsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/fax_applications/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -144,7 +137,7 @@ pub struct FaxApplicationsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ProgrammableFaxSortApplication>,
 }
-impl<T> crate::Call<'_, FaxApplicationsListParams, T> {
+impl<T, R> crate::Call<'_, FaxApplicationsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -179,6 +172,7 @@ impl<T> crate::Call<'_, FaxApplicationsListParams, T> {
 }
 impl<'a> crate::Call<'a, FaxApplicationsListParams, FaxApplicationsListResponse> {
     /// Every page of [`FaxApplicationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -20,10 +20,9 @@ impl<'a> FaxesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/faxes"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -55,9 +54,8 @@ impl<'a> FaxesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/faxes"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -69,15 +67,13 @@ impl<'a> FaxesApi<'a> {
     /// - `id`: The unique identifier of a fax.
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), FaxesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/faxes/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a fax
@@ -87,16 +83,14 @@ impl<'a> FaxesApi<'a> {
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/faxes/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -109,7 +103,7 @@ pub struct FaxesListParams {
     /// Consolidated pagination parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<FaxesListPage>,
 }
-impl<T> crate::Call<'_, FaxesListParams, T> {
+impl<T, R> crate::Call<'_, FaxesListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[created_at\]\[gte\], filter\[created_at\]\[gt\], filter\[created_at\]\[lte\], filter\[created_at\]\[lt\], filter\[direction\]\[eq\], filter\[from\]\[eq\], filter\[to\]\[eq\]
     pub fn filter(mut self, value: impl Into<FaxesListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -123,6 +117,7 @@ impl<T> crate::Call<'_, FaxesListParams, T> {
 }
 impl<'a> crate::Call<'a, FaxesListParams, FaxesListResponse> {
     /// Every page of [`FaxesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<'a, FaxesListParams, FaxesListResponse, crate::types::Fax> {
@@ -192,15 +187,13 @@ impl<'a> FaxesActionsApi<'a> {
     /// - `id`: The unique identifier of a fax.
     #[inline]
     pub fn cancel(&self, id: &str) -> crate::Call<'a, (), FaxesActionsCancelResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     ["/faxes/", &crate::encode_path(id), "/actions/cancel"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Refresh a fax
@@ -213,15 +206,13 @@ impl<'a> FaxesActionsApi<'a> {
     /// - `id`: The unique identifier of a fax.
     #[inline]
     pub fn refresh(&self, id: &str) -> crate::Call<'a, (), FaxesActionsRefreshResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     ["/faxes/", &crate::encode_path(id), "/actions/refresh"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

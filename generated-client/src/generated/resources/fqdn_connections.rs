@@ -19,11 +19,10 @@ impl<'a> FqdnConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/fqdn_connections"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -40,9 +39,8 @@ impl<'a> FqdnConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/fqdn_connections"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -59,15 +57,13 @@ impl<'a> FqdnConnectionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), FqdnConnectionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/fqdn_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update an FQDN connection
@@ -92,9 +88,8 @@ impl<'a> FqdnConnectionsApi<'a> {
                     ["/fqdn_connections/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -111,15 +106,13 @@ impl<'a> FqdnConnectionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), FqdnConnectionsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/fqdn_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -144,7 +137,7 @@ pub struct FqdnConnectionsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
-impl<T> crate::Call<'_, FqdnConnectionsListParams, T> {
+impl<T, R> crate::Call<'_, FqdnConnectionsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
     pub fn filter(
         mut self,
@@ -182,6 +175,7 @@ impl<T> crate::Call<'_, FqdnConnectionsListParams, T> {
 }
 impl<'a> crate::Call<'a, FqdnConnectionsListParams, FqdnConnectionsListResponse> {
     /// Every page of [`FqdnConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -17,10 +17,9 @@ impl<'a> FqdnsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/fqdns"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -37,11 +36,10 @@ impl<'a> FqdnsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/fqdns"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -55,15 +53,13 @@ impl<'a> FqdnsApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), FqdnsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/fqdns/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update an FQDN
@@ -87,11 +83,10 @@ impl<'a> FqdnsApi<'a> {
                     ["/fqdns/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -105,15 +100,13 @@ impl<'a> FqdnsApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), FqdnsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/fqdns/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -126,7 +119,7 @@ pub struct FqdnsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[fqdn\], filter\[port\], filter\[dns_record_type\]
     pub filter: Option<FqdnsListFilter>,
 }
-impl<T> crate::Call<'_, FqdnsListParams, T> {
+impl<T, R> crate::Call<'_, FqdnsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -143,6 +136,7 @@ impl<T> crate::Call<'_, FqdnsListParams, T> {
 }
 impl<'a> crate::Call<'a, FqdnsListParams, FqdnsListResponse> {
     /// Every page of [`FqdnsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<'a, FqdnsListParams, FqdnsListResponse, crate::types::Fqdn> {
@@ -200,7 +194,7 @@ impl From<crate::types::CreateFqdnRequest> for FqdnsCreateParams {
         }
     }
 }
-impl<T> crate::Call<'_, FqdnsCreateParams, T> {
+impl<T, R> crate::Call<'_, FqdnsCreateParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::CreateFqdnRequest>) -> Self {
         self.params_mut().body = Some(value.into());
@@ -214,7 +208,7 @@ pub struct FqdnsUpdateParams {
     /// The request body.
     pub body: Option<crate::types::UpdateFqdnRequest>,
 }
-impl<T> crate::Call<'_, FqdnsUpdateParams, T> {
+impl<T, R> crate::Call<'_, FqdnsUpdateParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::UpdateFqdnRequest>) -> Self {
         self.params_mut().body = Some(value.into());

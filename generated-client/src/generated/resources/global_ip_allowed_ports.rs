@@ -12,10 +12,8 @@ impl<'a> GlobalIpAllowedPortsApi<'a> {
     /// `GET /global_ip_allowed_ports`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), GlobalIpAllowedPortsListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/global_ip_allowed_ports"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

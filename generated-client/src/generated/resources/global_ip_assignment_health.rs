@@ -21,9 +21,8 @@ impl<'a> GlobalIpAssignmentHealthApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_assignment_health"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -35,7 +34,7 @@ pub struct GlobalIpAssignmentHealthRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\], filter\[global_ip_assignment_id\]\[in\]
     pub filter: Option<GlobalIpAssignmentHealthRetrieveFilter>,
 }
-impl<T> crate::Call<'_, GlobalIpAssignmentHealthRetrieveParams, T> {
+impl<T, R> crate::Call<'_, GlobalIpAssignmentHealthRetrieveParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\], filter\[global_ip_assignment_id\]\[in\]
     pub fn filter(
         mut self,

@@ -23,9 +23,8 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_assignments"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -46,9 +45,8 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/global_ip_assignments"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -65,15 +63,13 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), GlobalIpAssignmentsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a Global IP assignment
@@ -102,9 +98,8 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
                     ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -121,15 +116,13 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), GlobalIpAssignmentsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -140,7 +133,7 @@ pub struct GlobalIpAssignmentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, GlobalIpAssignmentsListParams, T> {
+impl<T, R> crate::Call<'_, GlobalIpAssignmentsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -151,6 +144,7 @@ impl<
     'a,
 > crate::Call<'a, GlobalIpAssignmentsListParams, GlobalIpAssignmentsListResponse> {
     /// Every page of [`GlobalIpAssignmentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -21,9 +21,8 @@ impl<'a> GlobalIpAssignmentsUsageApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_assignments_usage"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -35,7 +34,7 @@ pub struct GlobalIpAssignmentsUsageRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_assignment_id\]\[in\], filter\[global_ip_id\]\[in\]
     pub filter: Option<GlobalIpAssignmentsUsageRetrieveFilter>,
 }
-impl<T> crate::Call<'_, GlobalIpAssignmentsUsageRetrieveParams, T> {
+impl<T, R> crate::Call<'_, GlobalIpAssignmentsUsageRetrieveParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_assignment_id\]\[in\], filter\[global_ip_id\]\[in\]
     pub fn filter(
         mut self,

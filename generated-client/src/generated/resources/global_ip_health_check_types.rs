@@ -14,10 +14,8 @@ impl<'a> GlobalIpHealthCheckTypesApi<'a> {
     /// `GET /global_ip_health_check_types`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), GlobalIpHealthCheckTypesListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/global_ip_health_check_types"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -23,9 +23,8 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_health_checks"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -46,9 +45,8 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/global_ip_health_checks"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -65,15 +63,13 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), GlobalIpHealthChecksRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/global_ip_health_checks/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a Global IP health check
@@ -89,15 +85,13 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), GlobalIpHealthChecksDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/global_ip_health_checks/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -108,7 +102,7 @@ pub struct GlobalIpHealthChecksListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, GlobalIpHealthChecksListParams, T> {
+impl<T, R> crate::Call<'_, GlobalIpHealthChecksListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -119,6 +113,7 @@ impl<
     'a,
 > crate::Call<'a, GlobalIpHealthChecksListParams, GlobalIpHealthChecksListResponse> {
     /// Every page of [`GlobalIpHealthChecksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -21,9 +21,8 @@ impl<'a> GlobalIpLatencyApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_latency"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -35,7 +34,7 @@ pub struct GlobalIpLatencyRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
     pub filter: Option<GlobalIpLatencyRetrieveFilter>,
 }
-impl<T> crate::Call<'_, GlobalIpLatencyRetrieveParams, T> {
+impl<T, R> crate::Call<'_, GlobalIpLatencyRetrieveParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
     pub fn filter(mut self, value: impl Into<GlobalIpLatencyRetrieveFilter>) -> Self {
         self.params_mut().filter = Some(value.into());

@@ -12,10 +12,8 @@ impl<'a> GlobalIpProtocolsApi<'a> {
     /// `GET /global_ip_protocols`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), GlobalIpProtocolsListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/global_ip_protocols"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

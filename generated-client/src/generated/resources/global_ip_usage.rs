@@ -17,9 +17,8 @@ impl<'a> GlobalIpUsageApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_usage"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -31,7 +30,7 @@ pub struct GlobalIpUsageRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
     pub filter: Option<GlobalIpUsageRetrieveFilter>,
 }
-impl<T> crate::Call<'_, GlobalIpUsageRetrieveParams, T> {
+impl<T, R> crate::Call<'_, GlobalIpUsageRetrieveParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
     pub fn filter(mut self, value: impl Into<GlobalIpUsageRetrieveFilter>) -> Self {
         self.params_mut().filter = Some(value.into());

@@ -17,9 +17,8 @@ impl<'a> GlobalIpsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ips"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -36,9 +35,8 @@ impl<'a> GlobalIpsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/global_ips"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -52,15 +50,13 @@ impl<'a> GlobalIpsApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), GlobalIpsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/global_ips/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a Global IP
@@ -73,15 +69,13 @@ impl<'a> GlobalIpsApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), GlobalIpsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/global_ips/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -92,7 +86,7 @@ pub struct GlobalIpsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, GlobalIpsListParams, T> {
+impl<T, R> crate::Call<'_, GlobalIpsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -101,6 +95,7 @@ impl<T> crate::Call<'_, GlobalIpsListParams, T> {
 }
 impl<'a> crate::Call<'a, GlobalIpsListParams, GlobalIpsListResponse> {
     /// Every page of [`GlobalIpsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

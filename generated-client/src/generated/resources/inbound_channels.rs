@@ -14,10 +14,8 @@ impl<'a> InboundChannelsApi<'a> {
     /// `GET /inbound_channels`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), InboundChannelsListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/inbound_channels"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update voice channels for US Zone
@@ -33,9 +31,8 @@ impl<'a> InboundChannelsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::PATCH, "/inbound_channels"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

@@ -23,7 +23,7 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/inexplicit_number_orders"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page_number",
                     crate::QueryStyle::Form,
@@ -31,7 +31,6 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
                     &params.page_number,
                 );
                 req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -52,9 +51,8 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/inexplicit_number_orders"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -71,15 +69,13 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), InexplicitNumberOrdersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/inexplicit_number_orders/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -92,7 +88,7 @@ pub struct InexplicitNumberOrdersListParams {
     /// The size of the page
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, InexplicitNumberOrdersListParams, T> {
+impl<T, R> crate::Call<'_, InexplicitNumberOrdersListParams, T, R> {
     /// The page number to load
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -108,6 +104,7 @@ impl<
     'a,
 > crate::Call<'a, InexplicitNumberOrdersListParams, InexplicitNumberOrdersListResponse> {
     /// Every page of [`InexplicitNumberOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_number`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

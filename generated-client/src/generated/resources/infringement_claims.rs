@@ -20,15 +20,13 @@ impl<'a> InfringementClaimsApi<'a> {
         &self,
         claim_id: &str,
     ) -> crate::Call<'a, (), crate::types::InfringementClaimWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/infringement_claims/", &crate::encode_path(claim_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Contest an infringement claim
@@ -65,9 +63,8 @@ impl<'a> InfringementClaimsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

@@ -23,10 +23,9 @@ impl<'a> IntegrationSecretsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/integration_secrets"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -47,9 +46,8 @@ impl<'a> IntegrationSecretsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/integration_secrets"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -62,16 +60,14 @@ impl<'a> IntegrationSecretsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/integration_secrets/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -84,7 +80,7 @@ pub struct IntegrationSecretsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
     pub filter: Option<IntegrationSecretsListFilter>,
 }
-impl<T> crate::Call<'_, IntegrationSecretsListParams, T> {
+impl<T, R> crate::Call<'_, IntegrationSecretsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(mut self, value: impl Into<IntegrationSecretsListPage>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -104,6 +100,7 @@ impl<
     crate::types::IntegrationSecretsListData,
 > {
     /// Every page of [`IntegrationSecretsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

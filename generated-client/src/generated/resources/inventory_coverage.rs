@@ -19,9 +19,8 @@ impl<'a> InventoryCoverageApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/inventory_coverage"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -33,7 +32,7 @@ pub struct InventoryCoverageListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[npa\], filter\[nxx\], filter\[administrative_area\], filter\[phone_number_type\], filter\[country_code\], filter\[count\], filter\[features\], filter\[groupBy\]
     pub filter: Option<InventoryCoverageListFilter>,
 }
-impl<T> crate::Call<'_, InventoryCoverageListParams, T> {
+impl<T, R> crate::Call<'_, InventoryCoverageListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[npa\], filter\[nxx\], filter\[administrative_area\], filter\[phone_number_type\], filter\[country_code\], filter\[count\], filter\[features\], filter\[groupBy\]
     pub fn filter(mut self, value: impl Into<InventoryCoverageListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());

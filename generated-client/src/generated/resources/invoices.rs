@@ -17,10 +17,9 @@ impl<'a> InvoicesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/invoices"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -45,9 +44,8 @@ impl<'a> InvoicesApi<'a> {
                     ["/invoices/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("action", crate::QueryStyle::Form, true, &params.action);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -61,7 +59,7 @@ pub struct InvoicesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<InvoicesListPage>,
 }
-impl<T> crate::Call<'_, InvoicesListParams, T> {
+impl<T, R> crate::Call<'_, InvoicesListParams, T, R> {
     /// Specifies the sort order for results.
     pub fn sort(mut self, value: impl Into<InvoicesListSort>) -> Self {
         self.params_mut().sort = Some(value.into());
@@ -75,6 +73,7 @@ impl<T> crate::Call<'_, InvoicesListParams, T> {
 }
 impl<'a> crate::Call<'a, InvoicesListParams, InvoicesListResponse> {
     /// Every page of [`InvoicesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -121,7 +120,7 @@ pub struct InvoicesRetrieveParams {
     /// Invoice action
     pub action: Option<InvoicesRetrieveAction>,
 }
-impl<T> crate::Call<'_, InvoicesRetrieveParams, T> {
+impl<T, R> crate::Call<'_, InvoicesRetrieveParams, T, R> {
     /// Invoice action
     pub fn action(mut self, value: impl Into<InvoicesRetrieveAction>) -> Self {
         self.params_mut().action = Some(value.into());

@@ -19,11 +19,10 @@ impl<'a> IpConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ip_connections"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -40,9 +39,8 @@ impl<'a> IpConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ip_connections"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -59,15 +57,13 @@ impl<'a> IpConnectionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), IpConnectionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ip_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update an Ip connection
@@ -92,9 +88,8 @@ impl<'a> IpConnectionsApi<'a> {
                     ["/ip_connections/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -108,15 +103,13 @@ impl<'a> IpConnectionsApi<'a> {
     /// - `id`: Identifies the type of resource.
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), IpConnectionsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/ip_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -141,7 +134,7 @@ pub struct IpConnectionsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
-impl<T> crate::Call<'_, IpConnectionsListParams, T> {
+impl<T, R> crate::Call<'_, IpConnectionsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
     pub fn filter(
         mut self,
@@ -179,6 +172,7 @@ impl<T> crate::Call<'_, IpConnectionsListParams, T> {
 }
 impl<'a> crate::Call<'a, IpConnectionsListParams, IpConnectionsListResponse> {
     /// Every page of [`IpConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

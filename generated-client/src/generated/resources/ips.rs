@@ -17,10 +17,9 @@ impl<'a> IpsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ips"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -37,11 +36,10 @@ impl<'a> IpsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ips"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -55,15 +53,13 @@ impl<'a> IpsApi<'a> {
     /// - `id`: Identifies the type of resource.
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), IpsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ips/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update an Ip
@@ -88,11 +84,10 @@ impl<'a> IpsApi<'a> {
                     ["/ips/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -106,15 +101,13 @@ impl<'a> IpsApi<'a> {
     /// - `id`: Identifies the type of resource.
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), IpsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/ips/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -127,7 +120,7 @@ pub struct IpsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[ip_address\], filter\[port\]
     pub filter: Option<IpsListFilter>,
 }
-impl<T> crate::Call<'_, IpsListParams, T> {
+impl<T, R> crate::Call<'_, IpsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -144,6 +137,7 @@ impl<T> crate::Call<'_, IpsListParams, T> {
 }
 impl<'a> crate::Call<'a, IpsListParams, IpsListResponse> {
     /// Every page of [`IpsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<'a, IpsListParams, IpsListResponse, crate::types::Ip> {
@@ -201,7 +195,7 @@ impl From<crate::types::CreateIpRequest> for IpsCreateParams {
         }
     }
 }
-impl<T> crate::Call<'_, IpsCreateParams, T> {
+impl<T, R> crate::Call<'_, IpsCreateParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::CreateIpRequest>) -> Self {
         self.params_mut().body = Some(value.into());
@@ -231,7 +225,7 @@ impl From<crate::types::UpdateIpRequest> for IpsUpdateParams {
         }
     }
 }
-impl<T> crate::Call<'_, IpsUpdateParams, T> {
+impl<T, R> crate::Call<'_, IpsUpdateParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::UpdateIpRequest>) -> Self {
         self.params_mut().body = Some(value.into());

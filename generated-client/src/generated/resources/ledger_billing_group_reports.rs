@@ -22,9 +22,8 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ledger_billing_group_reports"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -39,15 +38,13 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), LedgerBillingGroupReportsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ledger_billing_group_reports/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -67,15 +67,13 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     /// `GET /legacy/reporting/batch_detail_records/messaging`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::MdrGetDetailReportResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     "/legacy/reporting/batch_detail_records/messaging",
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create a new MDR detailed report request
@@ -100,9 +98,8 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
                     "/legacy/reporting/batch_detail_records/messaging",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -119,7 +116,7 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::MdrGetDetailReportByIdResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -130,8 +127,6 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a MDR detailed report request
@@ -147,7 +142,7 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::MdrDeleteDetailReportResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -158,8 +153,6 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -200,15 +193,13 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     /// `GET /legacy/reporting/batch_detail_records/speech_to_text`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::SttGetDetailReportResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     "/legacy/reporting/batch_detail_records/speech_to_text",
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create a new Speech to Text batch report request
@@ -233,9 +224,8 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
                     "/legacy/reporting/batch_detail_records/speech_to_text",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -252,7 +242,7 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::SttGetDetailReportByIdResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -263,8 +253,6 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a Speech to Text batch report request
@@ -280,7 +268,7 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::SttDeleteDetailReportResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -291,8 +279,6 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -333,15 +319,13 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     /// `GET /legacy/reporting/batch_detail_records/voice`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::CdrGetDetailReportResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     "/legacy/reporting/batch_detail_records/voice",
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create a new CDR report request
@@ -366,9 +350,8 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
                     "/legacy/reporting/batch_detail_records/voice",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -381,15 +364,13 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     pub fn retrieve_fields(
         &self,
     ) -> crate::Call<'a, (), crate::types::CdrAvailableFieldsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     "/legacy/reporting/batch_detail_records/voice/fields",
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get a specific CDR report request
@@ -405,7 +386,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::CdrGetDetailReportByIdResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -416,8 +397,6 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a CDR report request
@@ -433,7 +412,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::CdrDeleteDetailReportResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -444,8 +423,6 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -515,7 +492,7 @@ impl<'a> LegacyReportingUsageReportsApi<'a> {
                     "/legacy/reporting/usage_reports/speech_to_text",
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "start_date",
                     crate::QueryStyle::Form,
@@ -523,7 +500,6 @@ impl<'a> LegacyReportingUsageReportsApi<'a> {
                     &params.start_date,
                 );
                 req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -537,7 +513,7 @@ pub struct LegacyReportingUsageReportsRetrieveSpeechToTextParams {
     /// End of the date range filter (inclusive, ISO 8601).
     pub end_date: Option<String>,
 }
-impl<T> crate::Call<'_, LegacyReportingUsageReportsRetrieveSpeechToTextParams, T> {
+impl<T, R> crate::Call<'_, LegacyReportingUsageReportsRetrieveSpeechToTextParams, T, R> {
     /// Start of the date range filter (inclusive, ISO 8601).
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.params_mut().start_date = Some(value.into());
@@ -576,10 +552,9 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
                     "/legacy/reporting/usage_reports/messaging",
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -605,9 +580,8 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
                     "/legacy/reporting/usage_reports/messaging",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -624,7 +598,7 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::MdrGetUsageReportByIdResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -635,8 +609,6 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a V2 legacy usage MDR report request
@@ -652,7 +624,7 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::MdrDeleteUsageReportResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -663,8 +635,6 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -677,7 +647,7 @@ pub struct LegacyReportingUsageReportsMessagingListParams {
     /// Size of the page
     pub per_page: Option<i32>,
 }
-impl<T> crate::Call<'_, LegacyReportingUsageReportsMessagingListParams, T> {
+impl<T, R> crate::Call<'_, LegacyReportingUsageReportsMessagingListParams, T, R> {
     /// Page number
     pub fn page(mut self, value: impl Into<i32>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -697,6 +667,7 @@ impl<
     crate::types::StandardMdrGetUsageReportsResponse,
 > {
     /// Every page of [`LegacyReportingUsageReportsMessagingApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -775,15 +746,13 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     pub fn list(
         &self,
     ) -> crate::Call<'a, (), crate::types::TelcoDataGetUsageReportsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     "/legacy/reporting/usage_reports/number_lookup",
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Submit telco data usage report
@@ -808,9 +777,8 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
                     "/legacy/reporting/usage_reports/number_lookup",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -827,7 +795,7 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::TelcoDataGetUsageReportByIdResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -838,8 +806,6 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete telco data usage report
@@ -851,8 +817,8 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -863,8 +829,6 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -916,10 +880,9 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
                 .client
                 .request(reqwest::Method::GET, "/legacy/reporting/usage_reports/voice"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -942,9 +905,8 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/legacy/reporting/usage_reports/voice"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -961,7 +923,7 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::CdrGetUsageReportByIdResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -969,8 +931,6 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
                     ["/legacy/reporting/usage_reports/voice/", &crate::encode_path(id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a V2 legacy usage CDR report request
@@ -986,7 +946,7 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::CdrDeleteUsageReportResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -994,8 +954,6 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
                     ["/legacy/reporting/usage_reports/voice/", &crate::encode_path(id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1008,7 +966,7 @@ pub struct LegacyReportingUsageReportsVoiceListParams {
     /// Size of the page
     pub per_page: Option<i32>,
 }
-impl<T> crate::Call<'_, LegacyReportingUsageReportsVoiceListParams, T> {
+impl<T, R> crate::Call<'_, LegacyReportingUsageReportsVoiceListParams, T, R> {
     /// Page number
     pub fn page(mut self, value: impl Into<i32>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -1028,6 +986,7 @@ impl<
     crate::types::CdrGetUsageReportsResponse,
 > {
     /// Every page of [`LegacyReportingUsageReportsVoiceApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

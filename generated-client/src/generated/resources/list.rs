@@ -14,11 +14,7 @@ impl<'a> ListApi<'a> {
     /// `GET /list`
     #[inline]
     pub fn retrieve_all(&self) -> crate::Call<'a, (), ListRetrieveAllResponse> {
-        crate::Call::new(
-            self.client.request(reqwest::Method::GET, "/list"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
-        )
+        crate::Call::plain(self.client.request(reqwest::Method::GET, "/list"))
     }
     /// List Numbers using Channel Billing for a specific Zone
     ///
@@ -33,15 +29,13 @@ impl<'a> ListApi<'a> {
         &self,
         channel_zone_id: &str,
     ) -> crate::Call<'a, (), ListRetrieveByZoneResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/list/", &crate::encode_path(channel_zone_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

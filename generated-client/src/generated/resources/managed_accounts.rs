@@ -24,7 +24,7 @@ impl<'a> ManagedAccountsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/managed_accounts"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -34,7 +34,6 @@ impl<'a> ManagedAccountsApi<'a> {
                     true,
                     &params.include_cancelled_accounts,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -51,9 +50,8 @@ impl<'a> ManagedAccountsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/managed_accounts"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -70,15 +68,13 @@ impl<'a> ManagedAccountsApi<'a> {
         (),
         ManagedAccountsGetAllocatableGlobalOutboundChannelsResponse,
     > {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     "/managed_accounts/allocatable_global_outbound_channels",
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Retrieve a managed account
@@ -94,15 +90,13 @@ impl<'a> ManagedAccountsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), ManagedAccountsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/managed_accounts/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a managed account
@@ -127,9 +121,8 @@ impl<'a> ManagedAccountsApi<'a> {
                     ["/managed_accounts/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -162,9 +155,8 @@ impl<'a> ManagedAccountsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -192,7 +184,7 @@ pub struct ManagedAccountsListParams {
     /// Specifies if cancelled accounts should be included in the results.
     pub include_cancelled_accounts: Option<bool>,
 }
-impl<T> crate::Call<'_, ManagedAccountsListParams, T> {
+impl<T, R> crate::Call<'_, ManagedAccountsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[email\]\[contains\], filter\[email\]\[eq\], filter\[organization_name\]\[contains\], filter\[organization_name\]\[eq\], filter\[status\]\[eq\]
     pub fn filter(
         mut self,
@@ -229,6 +221,7 @@ impl<T> crate::Call<'_, ManagedAccountsListParams, T> {
 }
 impl<'a> crate::Call<'a, ManagedAccountsListParams, ManagedAccountsListResponse> {
     /// Every page of [`ManagedAccountsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -359,7 +352,7 @@ impl<'a> ManagedAccountsActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), ManagedAccountsActionsDisableResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -367,8 +360,6 @@ impl<'a> ManagedAccountsActionsApi<'a> {
                     ["/managed_accounts/", &crate::encode_path(id), "/actions/disable"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Enables a managed account
@@ -397,11 +388,10 @@ impl<'a> ManagedAccountsActionsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -413,7 +403,7 @@ pub struct ManagedAccountsActionsEnableParams {
     /// Additional parameters for what to do when enabling the managed account
     pub body: Option<ManagedAccountsActionsEnableBody>,
 }
-impl<T> crate::Call<'_, ManagedAccountsActionsEnableParams, T> {
+impl<T, R> crate::Call<'_, ManagedAccountsActionsEnableParams, T, R> {
     /// Additional parameters for what to do when enabling the managed account
     pub fn body(mut self, value: impl Into<ManagedAccountsActionsEnableBody>) -> Self {
         self.params_mut().body = Some(value.into());

@@ -17,9 +17,8 @@ impl<'a> MediaApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/media"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -36,9 +35,8 @@ impl<'a> MediaApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/media"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -55,15 +53,13 @@ impl<'a> MediaApi<'a> {
         &self,
         media_name: &str,
     ) -> crate::Call<'a, (), MediaRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/media/", &crate::encode_path(media_name)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update stored media
@@ -88,9 +84,8 @@ impl<'a> MediaApi<'a> {
                     ["/media/", &crate::encode_path(media_name)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -103,16 +98,17 @@ impl<'a> MediaApi<'a> {
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
     #[inline]
-    pub fn delete(&self, media_name: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        media_name: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/media/", &crate::encode_path(media_name)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Download stored media
@@ -124,16 +120,17 @@ impl<'a> MediaApi<'a> {
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
     #[inline]
-    pub fn download(&self, media_name: &str) -> crate::Call<'a, (), crate::Download> {
-        crate::Call::new(
+    pub fn download(
+        &self,
+        media_name: &str,
+    ) -> crate::Call<'a, (), crate::Download, crate::call::AsDownload> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/media/", &crate::encode_path(media_name), "/download"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_download()) },
         )
     }
 }
@@ -144,7 +141,7 @@ pub struct MediaListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[content_type\]\[\]
     pub filter: Option<MediaListFilter>,
 }
-impl<T> crate::Call<'_, MediaListParams, T> {
+impl<T, R> crate::Call<'_, MediaListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[content_type\]\[\]
     pub fn filter(mut self, value: impl Into<MediaListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());

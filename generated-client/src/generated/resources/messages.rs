@@ -29,11 +29,10 @@ impl<'a> MessagesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -56,9 +55,8 @@ impl<'a> MessagesApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/messages/alphanumeric_sender_id"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -75,15 +73,13 @@ impl<'a> MessagesApi<'a> {
         &self,
         message_id: &str,
     ) -> crate::Call<'a, (), MessagesRetrieveGroupMessagesResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/messages/group/", &crate::encode_path(message_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Send a group MMS message
@@ -97,11 +93,10 @@ impl<'a> MessagesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/group_mms"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -116,11 +111,10 @@ impl<'a> MessagesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/long_code"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -135,11 +129,10 @@ impl<'a> MessagesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/number_pool"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -160,11 +153,10 @@ impl<'a> MessagesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/schedule"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -179,11 +171,10 @@ impl<'a> MessagesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/short_code"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -198,9 +189,8 @@ impl<'a> MessagesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/whatsapp"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -214,15 +204,13 @@ impl<'a> MessagesApi<'a> {
     /// - `id`: The id of the message
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), MessagesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/messages/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Cancel a scheduled message
@@ -238,15 +226,13 @@ impl<'a> MessagesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::OutboundMessagePayloadCancelled> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/messages/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -273,7 +259,7 @@ impl From<crate::types::CreateMessageRequest> for MessagesSendParams {
         }
     }
 }
-impl<T> crate::Call<'_, MessagesSendParams, T> {
+impl<T, R> crate::Call<'_, MessagesSendParams, T, R> {
     /// Message payload
     pub fn body(mut self, value: impl Into<crate::types::CreateMessageRequest>) -> Self {
         self.params_mut().body = Some(value.into());
@@ -327,7 +313,7 @@ impl From<crate::types::CreateGroupMmsMessageRequest> for MessagesSendGroupMmsPa
         }
     }
 }
-impl<T> crate::Call<'_, MessagesSendGroupMmsParams, T> {
+impl<T, R> crate::Call<'_, MessagesSendGroupMmsParams, T, R> {
     /// Message payload
     pub fn body(
         mut self,
@@ -360,7 +346,7 @@ impl From<crate::types::CreateLongCodeMessageRequest> for MessagesSendLongCodePa
         }
     }
 }
-impl<T> crate::Call<'_, MessagesSendLongCodeParams, T> {
+impl<T, R> crate::Call<'_, MessagesSendLongCodeParams, T, R> {
     /// Message payload
     pub fn body(
         mut self,
@@ -394,7 +380,7 @@ for MessagesSendNumberPoolParams {
         }
     }
 }
-impl<T> crate::Call<'_, MessagesSendNumberPoolParams, T> {
+impl<T, R> crate::Call<'_, MessagesSendNumberPoolParams, T, R> {
     /// Message payload
     pub fn body(
         mut self,
@@ -427,7 +413,7 @@ impl From<crate::types::CreateScheduledMessageRequest> for MessagesScheduleParam
         }
     }
 }
-impl<T> crate::Call<'_, MessagesScheduleParams, T> {
+impl<T, R> crate::Call<'_, MessagesScheduleParams, T, R> {
     /// Message payload with send_at set
     pub fn body(
         mut self,
@@ -460,7 +446,7 @@ impl From<crate::types::CreateShortCodeMessageRequest> for MessagesSendShortCode
         }
     }
 }
-impl<T> crate::Call<'_, MessagesSendShortCodeParams, T> {
+impl<T, R> crate::Call<'_, MessagesSendShortCodeParams, T, R> {
     /// Message payload
     pub fn body(
         mut self,
@@ -506,9 +492,8 @@ impl<'a> MessagesRcsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/rcs"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -537,7 +522,7 @@ impl<'a> MessagesRcsApi<'a> {
                     ["/messages/rcs/deeplinks/", &crate::encode_path(agent_id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "phone_number",
                     crate::QueryStyle::Form,
@@ -545,7 +530,6 @@ impl<'a> MessagesRcsApi<'a> {
                     &params.phone_number,
                 );
                 req.query("body", crate::QueryStyle::Form, true, &params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -578,7 +562,7 @@ pub struct MessagesRcsGenerateDeeplinkParams {
     /// Pre-filled message body (URL encoded)
     pub body: Option<String>,
 }
-impl<T> crate::Call<'_, MessagesRcsGenerateDeeplinkParams, T> {
+impl<T, R> crate::Call<'_, MessagesRcsGenerateDeeplinkParams, T, R> {
     /// Phone number in E164 format (URL encoded)
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.params_mut().phone_number = Some(value.into());

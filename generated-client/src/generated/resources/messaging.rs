@@ -41,11 +41,10 @@ impl<'a> MessagingRcsApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/messaging/rcs/bulk_capabilities"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -62,7 +61,7 @@ impl<'a> MessagingRcsApi<'a> {
         agent_id: &str,
         phone_number: &str,
     ) -> crate::Call<'a, (), crate::types::RcsCapabilitiesSingle> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -75,8 +74,6 @@ impl<'a> MessagingRcsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Add RCS test number
@@ -94,7 +91,7 @@ impl<'a> MessagingRcsApi<'a> {
         id: &str,
         phone_number: &str,
     ) -> crate::Call<'a, (), crate::types::RcsTestNumberInviteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -107,8 +104,6 @@ impl<'a> MessagingRcsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -136,7 +131,7 @@ for MessagingRcsListBulkCapabilitiesParams {
         }
     }
 }
-impl<T> crate::Call<'_, MessagingRcsListBulkCapabilitiesParams, T> {
+impl<T, R> crate::Call<'_, MessagingRcsListBulkCapabilitiesParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -162,9 +157,8 @@ impl<'a> MessagingRcsAgentsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging/rcs/agents"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -179,15 +173,13 @@ impl<'a> MessagingRcsAgentsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::RcsAgentResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/messaging/rcs/agents/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Modify an RCS agent
@@ -213,11 +205,10 @@ impl<'a> MessagingRcsAgentsApi<'a> {
                     ["/messaging/rcs/agents/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -229,7 +220,7 @@ pub struct MessagingRcsAgentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, MessagingRcsAgentsListParams, T> {
+impl<T, R> crate::Call<'_, MessagingRcsAgentsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -238,6 +229,7 @@ impl<T> crate::Call<'_, MessagingRcsAgentsListParams, T> {
 }
 impl<'a> crate::Call<'a, MessagingRcsAgentsListParams, crate::types::RcsAgentsResponse> {
     /// Every page of [`MessagingRcsAgentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -272,7 +264,7 @@ pub struct MessagingRcsAgentsUpdateParams {
     /// The request body.
     pub body: Option<crate::types::RcsAgentUpdate>,
 }
-impl<T> crate::Call<'_, MessagingRcsAgentsUpdateParams, T> {
+impl<T, R> crate::Call<'_, MessagingRcsAgentsUpdateParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::RcsAgentUpdate>) -> Self {
         self.params_mut().body = Some(value.into());

@@ -50,15 +50,13 @@ impl<'a> Messaging10dlcApi<'a> {
         &self,
         endpoint: &str,
     ) -> crate::Call<'a, (), Messaging10dlcGetEnumResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/10dlc/enum/", &crate::encode_path(endpoint)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -89,7 +87,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/10dlc/brand"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query(
                     "recordsPerPage",
@@ -119,7 +117,6 @@ impl<'a> Messaging10dlcBrandApi<'a> {
                     true,
                     &params.tcr_brand_id,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -136,9 +133,8 @@ impl<'a> Messaging10dlcBrandApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/10dlc/brand"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -170,15 +166,13 @@ impl<'a> Messaging10dlcBrandApi<'a> {
         &self,
         brand_id: &str,
     ) -> crate::Call<'a, (), crate::types::BrandFeedback> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/10dlc/brand/feedback/", &crate::encode_path(brand_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get Brand SMS OTP Status
@@ -213,9 +207,8 @@ impl<'a> Messaging10dlcBrandApi<'a> {
                     ["/10dlc/brand/smsOtp/", &crate::encode_path(reference_id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -232,15 +225,13 @@ impl<'a> Messaging10dlcBrandApi<'a> {
         &self,
         brand_id: &str,
     ) -> crate::Call<'a, (), crate::types::TelnyxBrandWithCampaignsCount> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update Brand
@@ -265,9 +256,8 @@ impl<'a> Messaging10dlcBrandApi<'a> {
                     ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -280,16 +270,17 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub fn delete(&self, brand_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        brand_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Resend brand 2FA email
@@ -299,8 +290,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub fn resend_2fa_email(&self, brand_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn resend_2fa_email(
+        &self,
+        brand_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -308,8 +302,6 @@ impl<'a> Messaging10dlcBrandApi<'a> {
                     ["/10dlc/brand/", &crate::encode_path(brand_id), "/2faEmail"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Revet Brand
@@ -325,15 +317,13 @@ impl<'a> Messaging10dlcBrandApi<'a> {
         &self,
         brand_id: &str,
     ) -> crate::Call<'a, (), crate::types::TelnyxBrand> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::PUT,
                     ["/10dlc/brand/", &crate::encode_path(brand_id), "/revet"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get Brand SMS OTP Status by Brand ID
@@ -355,15 +345,13 @@ impl<'a> Messaging10dlcBrandApi<'a> {
         &self,
         brand_id: &str,
     ) -> crate::Call<'a, (), crate::types::BrandSmsOtpStatus> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Trigger Brand SMS OTP
@@ -404,9 +392,8 @@ impl<'a> Messaging10dlcBrandApi<'a> {
                     ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -439,7 +426,12 @@ impl<'a> Messaging10dlcBrandApi<'a> {
         &self,
         brand_id: &str,
         params: impl Into<Messaging10dlcBrandVerifySmsOtpParams>,
-    ) -> crate::Call<'a, Messaging10dlcBrandVerifySmsOtpParams, ()> {
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandVerifySmsOtpParams,
+        (),
+        crate::call::AsEmpty,
+    > {
         crate::Call::new(
             self
                 .client
@@ -448,9 +440,8 @@ impl<'a> Messaging10dlcBrandApi<'a> {
                     ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_empty())
             },
         )
     }
@@ -478,7 +469,7 @@ pub struct Messaging10dlcBrandListParams {
     /// Filter results by the TCR Brand id
     pub tcr_brand_id: Option<String>,
 }
-impl<T> crate::Call<'_, Messaging10dlcBrandListParams, T> {
+impl<T, R> crate::Call<'_, Messaging10dlcBrandListParams, T, R> {
     /// Page number to retrieve (1-based).
     pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -529,6 +520,7 @@ impl<
     'a,
 > crate::Call<'a, Messaging10dlcBrandListParams, crate::types::BrandRecordSetCsp> {
     /// Every page of [`Messaging10dlcBrandApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -585,7 +577,7 @@ pub struct Messaging10dlcBrandGetSmsOtpByReferenceParams {
     /// Filter by Brand ID for easier lookup in portal applications
     pub brand_id: Option<String>,
 }
-impl<T> crate::Call<'_, Messaging10dlcBrandGetSmsOtpByReferenceParams, T> {
+impl<T, R> crate::Call<'_, Messaging10dlcBrandGetSmsOtpByReferenceParams, T, R> {
     /// Filter by Brand ID for easier lookup in portal applications
     pub fn brand_id(mut self, value: impl Into<String>) -> Self {
         self.params_mut().brand_id = Some(value.into());
@@ -682,7 +674,7 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
         &self,
         brand_id: &str,
     ) -> crate::Call<'a, (), crate::types::ExternalVettingList> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -690,8 +682,6 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
                     ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Order Brand External Vetting
@@ -723,9 +713,8 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -758,9 +747,8 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -846,7 +834,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/10dlc/campaign"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query(
@@ -856,7 +844,6 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                     &params.records_per_page,
                 );
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -873,7 +860,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
         &self,
         campaign_id: &str,
     ) -> crate::Call<'a, (), serde_json::Map<String, serde_json::Value>> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -881,8 +868,6 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                     ["/10dlc/campaign/acceptSharing/", &crate::encode_path(campaign_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get campaign
@@ -898,15 +883,13 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
         &self,
         campaign_id: &str,
     ) -> crate::Call<'a, (), crate::types::TelnyxCampaignCsp> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update campaign
@@ -935,9 +918,8 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                     ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -954,15 +936,13 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
         &self,
         campaign_id: &str,
     ) -> crate::Call<'a, (), crate::types::CampaignDeletionResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Submit campaign appeal for manual review
@@ -992,9 +972,8 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1011,7 +990,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
         &self,
         campaign_id: &str,
     ) -> crate::Call<'a, (), crate::types::MnoMetadata> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1023,8 +1002,6 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get campaign operation status
@@ -1040,7 +1017,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
         &self,
         campaign_id: &str,
     ) -> crate::Call<'a, (), serde_json::Map<String, serde_json::Value>> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1052,8 +1029,6 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get Sharing Status
@@ -1067,7 +1042,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
         &self,
         campaign_id: &str,
     ) -> crate::Call<'a, (), crate::types::CampaignSharingChain> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1075,8 +1050,6 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                     ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/sharing"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1104,7 +1077,7 @@ impl Messaging10dlcCampaignListParams {
         }
     }
 }
-impl<T> crate::Call<'_, Messaging10dlcCampaignListParams, T> {
+impl<T, R> crate::Call<'_, Messaging10dlcCampaignListParams, T, R> {
     /// The 1-indexed page number to get. The default value is `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -1125,6 +1098,7 @@ impl<
     'a,
 > crate::Call<'a, Messaging10dlcCampaignListParams, crate::types::CampaignRecordSetCsp> {
     /// Every page of [`Messaging10dlcCampaignApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1215,7 +1189,7 @@ impl<'a> Messaging10dlcCampaignOsrApi<'a> {
         &self,
         campaign_id: &str,
     ) -> crate::Call<'a, (), serde_json::Map<String, serde_json::Value>> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1227,8 +1201,6 @@ impl<'a> Messaging10dlcCampaignOsrApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1253,9 +1225,8 @@ impl<'a> Messaging10dlcCampaignUsecaseApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/10dlc/campaign/usecase/cost"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query("usecase", crate::QueryStyle::Form, true, &params.usecase);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1303,9 +1274,8 @@ impl<'a> Messaging10dlcCampaignBuilderApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/10dlc/campaignBuilder"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1354,7 +1324,7 @@ impl<'a> Messaging10dlcCampaignBuilderBrandApi<'a> {
         brand_id: &str,
         usecase: &str,
     ) -> crate::Call<'a, (), crate::types::UsecaseMetadata> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1367,8 +1337,6 @@ impl<'a> Messaging10dlcCampaignBuilderBrandApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1400,7 +1368,7 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
                 .client
                 .request(reqwest::Method::GET, "/10dlc/partnerCampaign/sharedByMe"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query(
                     "recordsPerPage",
@@ -1408,7 +1376,6 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
                     true,
                     &params.records_per_page,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1427,7 +1394,7 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
         (),
         std::collections::BTreeMap<String, crate::types::CampaignSharingStatus>,
     > {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1439,8 +1406,6 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// List Shared Campaigns
@@ -1461,7 +1426,7 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/10dlc/partner_campaigns"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query(
                     "recordsPerPage",
@@ -1470,7 +1435,6 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
                     &params.records_per_page,
                 );
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1487,7 +1451,7 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
         &self,
         campaign_id: &str,
     ) -> crate::Call<'a, (), crate::types::TelnyxDownstreamCampaign> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1495,8 +1459,6 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
                     ["/10dlc/partner_campaigns/", &crate::encode_path(campaign_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update Single Shared Campaign
@@ -1526,9 +1488,8 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1542,7 +1503,7 @@ pub struct Messaging10dlcPartnerCampaignsListSharedByMeParams {
     /// The amount of records per page, limited to between 1 and 500 inclusive. The default value is `10`.
     pub records_per_page: Option<i64>,
 }
-impl<T> crate::Call<'_, Messaging10dlcPartnerCampaignsListSharedByMeParams, T> {
+impl<T, R> crate::Call<'_, Messaging10dlcPartnerCampaignsListSharedByMeParams, T, R> {
     /// The 1-indexed page number to get. The default value is `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -1562,6 +1523,7 @@ impl<
     crate::types::SharedCampaignRecordSet,
 > {
     /// Every page of [`Messaging10dlcPartnerCampaignsApi::list_shared_by_me`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1599,7 +1561,7 @@ pub struct Messaging10dlcPartnerCampaignsListParams {
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
     pub sort: Option<Messaging10dlcPartnerCampaignsListSort>,
 }
-impl<T> crate::Call<'_, Messaging10dlcPartnerCampaignsListParams, T> {
+impl<T, R> crate::Call<'_, Messaging10dlcPartnerCampaignsListParams, T, R> {
     /// The 1-indexed page number to get. The default value is `1`.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -1627,6 +1589,7 @@ impl<
     crate::types::TelnyxDownstreamCampaignRecordSet,
 > {
     /// Every page of [`Messaging10dlcPartnerCampaignsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1702,9 +1665,8 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/10dlc/phoneNumberAssignmentByProfile"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1721,7 +1683,7 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
         &self,
         task_id: &str,
     ) -> crate::Call<'a, (), crate::types::AssignmentTaskStatusResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1732,8 +1694,6 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get Phone Number Status
@@ -1766,7 +1726,7 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "recordsPerPage",
                     crate::QueryStyle::Form,
@@ -1774,7 +1734,6 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
                     &params.records_per_page,
                 );
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1814,10 +1773,12 @@ pub struct Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatus
 }
 impl<
     T,
+    R,
 > crate::Call<
     '_,
     Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
     T,
+    R,
 > {
     /// Number of records to return per page.
     pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
@@ -1838,6 +1799,7 @@ impl<
     crate::types::PhoneNumberStatusResponsePaginated,
 > {
     /// Every page of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::retrieve_phone_number_status`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1877,7 +1839,7 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/10dlc/phone_number_campaigns"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "recordsPerPage",
                     crate::QueryStyle::Form,
@@ -1887,7 +1849,6 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1906,9 +1867,8 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/10dlc/phone_number_campaigns"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1925,7 +1885,7 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
         &self,
         phone_number: &str,
     ) -> crate::Call<'a, (), crate::types::PhoneNumberCampaign> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1933,8 +1893,6 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
                     ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create New Phone Number Campaign
@@ -1962,9 +1920,8 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1981,7 +1938,7 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
         &self,
         phone_number: &str,
     ) -> crate::Call<'a, (), crate::types::PhoneNumberCampaign> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1989,8 +1946,6 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
                     ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -2007,7 +1962,7 @@ pub struct Messaging10dlcPhoneNumberCampaignsListParams {
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
     pub sort: Option<Messaging10dlcPhoneNumberCampaignsListSort>,
 }
-impl<T> crate::Call<'_, Messaging10dlcPhoneNumberCampaignsListParams, T> {
+impl<T, R> crate::Call<'_, Messaging10dlcPhoneNumberCampaignsListParams, T, R> {
     /// Number of records to return per page.
     pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().records_per_page = Some(value.into());
@@ -2043,6 +1998,7 @@ impl<
     crate::types::PhoneNumberCampaignPaginated,
 > {
     /// Every page of [`Messaging10dlcPhoneNumberCampaignsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -26,9 +26,8 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_hosted_number_orders"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -48,11 +47,10 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/messaging_hosted_number_orders"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -76,9 +74,8 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
                     "/messaging_hosted_number_orders/eligibility_numbers_check",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -93,7 +90,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), MessagingHostedNumberOrdersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -101,8 +98,6 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
                     ["/messaging_hosted_number_orders/", &crate::encode_path(id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a messaging hosted number order
@@ -118,7 +113,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), MessagingHostedNumberOrdersDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -126,8 +121,6 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
                     ["/messaging_hosted_number_orders/", &crate::encode_path(id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Validate hosted number codes
@@ -161,11 +154,10 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -200,11 +192,10 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -216,7 +207,7 @@ pub struct MessagingHostedNumberOrdersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, MessagingHostedNumberOrdersListParams, T> {
+impl<T, R> crate::Call<'_, MessagingHostedNumberOrdersListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -231,6 +222,7 @@ impl<
     MessagingHostedNumberOrdersListResponse,
 > {
     /// Every page of [`MessagingHostedNumberOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -265,7 +257,7 @@ pub struct MessagingHostedNumberOrdersCreateParams {
     /// Message payload
     pub body: Option<crate::types::CreateMessagingHostedNumberOrderRequest>,
 }
-impl<T> crate::Call<'_, MessagingHostedNumberOrdersCreateParams, T> {
+impl<T, R> crate::Call<'_, MessagingHostedNumberOrdersCreateParams, T, R> {
     /// Message payload
     pub fn body(
         mut self,
@@ -323,7 +315,7 @@ for MessagingHostedNumberOrdersValidateCodesParams {
         }
     }
 }
-impl<T> crate::Call<'_, MessagingHostedNumberOrdersValidateCodesParams, T> {
+impl<T, R> crate::Call<'_, MessagingHostedNumberOrdersValidateCodesParams, T, R> {
     /// Message payload
     pub fn body(
         mut self,
@@ -357,7 +349,10 @@ for MessagingHostedNumberOrdersCreateVerificationCodesParams {
         }
     }
 }
-impl<T> crate::Call<'_, MessagingHostedNumberOrdersCreateVerificationCodesParams, T> {
+impl<
+    T,
+    R,
+> crate::Call<'_, MessagingHostedNumberOrdersCreateVerificationCodesParams, T, R> {
     /// Message payload
     pub fn body(
         mut self,
@@ -401,7 +396,7 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     let mut form = crate::MultipartForm::default();
                     if let Some(file) = &body.bill {
@@ -412,7 +407,6 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
                     }
                     req.multipart(form);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -424,7 +418,7 @@ pub struct MessagingHostedNumberOrdersActionsUploadFileParams {
     /// Message payload
     pub body: Option<crate::types::UploadFileMessagingHostedNumberOrderRequest>,
 }
-impl<T> crate::Call<'_, MessagingHostedNumberOrdersActionsUploadFileParams, T> {
+impl<T, R> crate::Call<'_, MessagingHostedNumberOrdersActionsUploadFileParams, T, R> {
     /// Message payload
     pub fn body(
         mut self,

@@ -23,7 +23,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_hosted_numbers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "filter[messaging_profile_id]",
                     crate::QueryStyle::Form,
@@ -60,7 +60,6 @@ impl<'a> MessagingHostedNumbersApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -77,15 +76,13 @@ impl<'a> MessagingHostedNumbersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), MessagingHostedNumbersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a messaging hosted number
@@ -114,9 +111,8 @@ impl<'a> MessagingHostedNumbersApi<'a> {
                     ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -131,15 +127,13 @@ impl<'a> MessagingHostedNumbersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), MessagingHostedNumbersDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -160,7 +154,7 @@ pub struct MessagingHostedNumbersListParams {
     /// Number of items to return per page.
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, MessagingHostedNumbersListParams, T> {
+impl<T, R> crate::Call<'_, MessagingHostedNumbersListParams, T, R> {
     /// Filter by messaging profile ID.
     pub fn filter_messaging_profile_id(mut self, value: impl Into<String>) -> Self {
         self.params_mut().filter_messaging_profile_id = Some(value.into());
@@ -199,6 +193,7 @@ impl<
     'a,
 > crate::Call<'a, MessagingHostedNumbersListParams, MessagingHostedNumbersListResponse> {
     /// Every page of [`MessagingHostedNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

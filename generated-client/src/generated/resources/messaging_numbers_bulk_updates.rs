@@ -24,9 +24,8 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/messaging_numbers_bulk_updates"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -41,7 +40,7 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
         &self,
         order_id: &str,
     ) -> crate::Call<'a, (), MessagingNumbersBulkUpdatesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -49,8 +48,6 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
                     ["/messaging_numbers_bulk_updates/", &crate::encode_path(order_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -19,7 +19,7 @@ impl<'a> MessagingOptoutsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_optouts"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "redaction_enabled",
                     crate::QueryStyle::Form,
@@ -34,7 +34,6 @@ impl<'a> MessagingOptoutsApi<'a> {
                     true,
                     &params.created_at,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -52,7 +51,7 @@ pub struct MessagingOptoutsListParams {
     /// Consolidated created_at parameter (deepObject style). Originally: created_at\[gte\], created_at\[lte\]
     pub created_at: Option<MessagingOptoutsListCreatedAt>,
 }
-impl<T> crate::Call<'_, MessagingOptoutsListParams, T> {
+impl<T, R> crate::Call<'_, MessagingOptoutsListParams, T, R> {
     /// If receiving address (+E.164 formatted phone number) should be redacted
     pub fn redaction_enabled(mut self, value: impl Into<String>) -> Self {
         self.params_mut().redaction_enabled = Some(value.into());
@@ -79,6 +78,7 @@ impl<T> crate::Call<'_, MessagingOptoutsListParams, T> {
 }
 impl<'a> crate::Call<'a, MessagingOptoutsListParams, crate::types::OptOutListResponse> {
     /// Every page of [`MessagingOptoutsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

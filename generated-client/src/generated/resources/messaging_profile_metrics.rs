@@ -23,14 +23,13 @@ impl<'a> MessagingProfileMetricsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_profile_metrics"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "time_frame",
                     crate::QueryStyle::Form,
                     true,
                     &params.time_frame,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -42,7 +41,7 @@ pub struct MessagingProfileMetricsListParams {
     /// The time frame for metrics.
     pub time_frame: Option<crate::types::MessagingMetricsTimeFrame>,
 }
-impl<T> crate::Call<'_, MessagingProfileMetricsListParams, T> {
+impl<T, R> crate::Call<'_, MessagingProfileMetricsListParams, T, R> {
     /// The time frame for metrics.
     pub fn time_frame(
         mut self,

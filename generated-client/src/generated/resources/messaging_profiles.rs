@@ -27,7 +27,7 @@ impl<'a> MessagingProfilesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_profiles"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query(
@@ -42,7 +42,6 @@ impl<'a> MessagingProfilesApi<'a> {
                     true,
                     &params.filter_name_contains,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -61,9 +60,8 @@ impl<'a> MessagingProfilesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messaging_profiles"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -78,15 +76,13 @@ impl<'a> MessagingProfilesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), MessagingProfilesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/messaging_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a messaging profile
@@ -113,9 +109,8 @@ impl<'a> MessagingProfilesApi<'a> {
                     ["/messaging_profiles/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -130,15 +125,13 @@ impl<'a> MessagingProfilesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), MessagingProfilesDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/messaging_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// List alphanumeric sender IDs for a messaging profile
@@ -171,7 +164,7 @@ impl<'a> MessagingProfilesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -184,7 +177,6 @@ impl<'a> MessagingProfilesApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -214,14 +206,13 @@ impl<'a> MessagingProfilesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "time_frame",
                     crate::QueryStyle::Form,
                     true,
                     &params.time_frame,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -249,9 +240,8 @@ impl<'a> MessagingProfilesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -279,9 +269,8 @@ impl<'a> MessagingProfilesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -299,7 +288,7 @@ pub struct MessagingProfilesListParams {
     /// Filter profiles by name containing the given string.
     pub filter_name_contains: Option<String>,
 }
-impl<T> crate::Call<'_, MessagingProfilesListParams, T> {
+impl<T, R> crate::Call<'_, MessagingProfilesListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
     pub fn filter(mut self, value: impl Into<MessagingProfilesListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -323,6 +312,7 @@ impl<T> crate::Call<'_, MessagingProfilesListParams, T> {
 }
 impl<'a> crate::Call<'a, MessagingProfilesListParams, MessagingProfilesListResponse> {
     /// Every page of [`MessagingProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -407,7 +397,7 @@ pub struct MessagingProfilesListAlphanumericSenderIdsParams {
     /// Number of items to return per page.
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, MessagingProfilesListAlphanumericSenderIdsParams, T> {
+impl<T, R> crate::Call<'_, MessagingProfilesListAlphanumericSenderIdsParams, T, R> {
     /// Page number to retrieve (1-based).
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -427,6 +417,7 @@ impl<
     MessagingProfilesListAlphanumericSenderIdsResponse,
 > {
     /// Every page of [`MessagingProfilesApi::list_alphanumeric_sender_ids`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -461,7 +452,7 @@ pub struct MessagingProfilesRetrieveMetricsParams {
     /// The time frame for metrics.
     pub time_frame: Option<crate::types::MessagingMetricsTimeFrame>,
 }
-impl<T> crate::Call<'_, MessagingProfilesRetrieveMetricsParams, T> {
+impl<T, R> crate::Call<'_, MessagingProfilesRetrieveMetricsParams, T, R> {
     /// The time frame for metrics.
     pub fn time_frame(
         mut self,
@@ -478,7 +469,7 @@ pub struct MessagingProfilesListPhoneNumbersParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, MessagingProfilesListPhoneNumbersParams, T> {
+impl<T, R> crate::Call<'_, MessagingProfilesListPhoneNumbersParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -493,6 +484,7 @@ impl<
     MessagingProfilesListPhoneNumbersResponse,
 > {
     /// Every page of [`MessagingProfilesApi::list_phone_numbers`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -527,7 +519,7 @@ pub struct MessagingProfilesListShortCodesParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, MessagingProfilesListShortCodesParams, T> {
+impl<T, R> crate::Call<'_, MessagingProfilesListShortCodesParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -542,6 +534,7 @@ impl<
     MessagingProfilesListShortCodesResponse,
 > {
     /// Every page of [`MessagingProfilesApi::list_short_codes`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -588,7 +581,7 @@ impl<'a> MessagingProfilesActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), MessagingProfilesActionsRegenerateSecretResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -600,8 +593,6 @@ impl<'a> MessagingProfilesActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -639,7 +630,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "country_code",
                     crate::QueryStyle::Form,
@@ -658,7 +649,6 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                     true,
                     &params.updated_at,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -691,9 +681,8 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -710,7 +699,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
         profile_id: &str,
         autoresp_cfg_id: &str,
     ) -> crate::Call<'a, (), crate::types::AutorespConfigResponseSchema> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -723,8 +712,6 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update Auto-Response Setting
@@ -759,9 +746,8 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -778,7 +764,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
         profile_id: &str,
         autoresp_cfg_id: &str,
     ) -> crate::Call<'a, (), String> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -791,8 +777,6 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -807,7 +791,7 @@ pub struct MessagingProfilesAutorespConfigsListParams {
     /// Consolidated updated_at parameter (deepObject style). Originally: updated_at\[gte\], updated_at\[lte\]
     pub updated_at: Option<MessagingProfilesAutorespConfigsListUpdatedAt>,
 }
-impl<T> crate::Call<'_, MessagingProfilesAutorespConfigsListParams, T> {
+impl<T, R> crate::Call<'_, MessagingProfilesAutorespConfigsListParams, T, R> {
     /// Filter results by country code.
     pub fn country_code(mut self, value: impl Into<String>) -> Self {
         self.params_mut().country_code = Some(value.into());

@@ -53,7 +53,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                     "/messaging_tollfree/verification/requests",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
@@ -76,7 +76,6 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                     true,
                     &params.business_name,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -102,9 +101,8 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                     "/messaging_tollfree/verification/requests",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -121,7 +119,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::VerificationRequestStatus> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -132,8 +130,6 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update Verification Request
@@ -166,9 +162,8 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -187,8 +182,8 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -199,8 +194,6 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Get Verification Request Status History
@@ -238,7 +231,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -251,7 +244,6 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -291,7 +283,7 @@ impl MessagingTollfreeVerificationRequestsListParams {
         }
     }
 }
-impl<T> crate::Call<'_, MessagingTollfreeVerificationRequestsListParams, T> {
+impl<T, R> crate::Call<'_, MessagingTollfreeVerificationRequestsListParams, T, R> {
     /// Start of the date range filter (inclusive, ISO 8601).
     pub fn date_start(mut self, value: impl Into<String>) -> Self {
         self.params_mut().date_start = Some(value.into());
@@ -329,6 +321,7 @@ impl<
     crate::types::PaginatedVerificationRequestStatus,
 > {
     /// Every page of [`MessagingTollfreeVerificationRequestsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -428,6 +421,7 @@ impl<
     crate::types::PaginatedVerificationStatusHistoryEntry,
 > {
     /// Every page of [`MessagingTollfreeVerificationRequestsApi::retrieve_status_history`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -21,9 +21,8 @@ impl<'a> MessagingUrlDomainsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_url_domains"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -35,7 +34,7 @@ pub struct MessagingUrlDomainsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, MessagingUrlDomainsListParams, T> {
+impl<T, R> crate::Call<'_, MessagingUrlDomainsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -46,6 +45,7 @@ impl<
     'a,
 > crate::Call<'a, MessagingUrlDomainsListParams, MessagingUrlDomainsListResponse> {
     /// Every page of [`MessagingUrlDomainsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -23,10 +23,9 @@ impl<'a> MobileNetworkOperatorsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/mobile_network_operators"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::Form, true, &params.filter);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -40,7 +39,7 @@ pub struct MobileNetworkOperatorsListParams {
     /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
-impl<T> crate::Call<'_, MobileNetworkOperatorsListParams, T> {
+impl<T, R> crate::Call<'_, MobileNetworkOperatorsListParams, T, R> {
     /// Consolidated filter parameter for mobile network operators (deepObject style). Originally: filter\[name\]\[starts_with\], filter\[name\]\[contains\], filter\[name\]\[ends_with\], filter\[country_code\], filter\[mcc\], filter\[mnc\], filter\[tadig\], filter\[network_preferences_enabled\]
     pub fn filter(
         mut self,
@@ -62,6 +61,7 @@ impl<
     'a,
 > crate::Call<'a, MobileNetworkOperatorsListParams, MobileNetworkOperatorsListResponse> {
     /// Every page of [`MobileNetworkOperatorsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -22,7 +22,7 @@ impl<'a> MobilePhoneNumbersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/v2/mobile_phone_numbers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -35,7 +35,6 @@ impl<'a> MobilePhoneNumbersApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -50,15 +49,13 @@ impl<'a> MobilePhoneNumbersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), MobilePhoneNumbersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/v2/mobile_phone_numbers/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a Mobile Phone Number
@@ -85,9 +82,8 @@ impl<'a> MobilePhoneNumbersApi<'a> {
                     ["/v2/mobile_phone_numbers/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -101,7 +97,7 @@ pub struct MobilePhoneNumbersListParams {
     /// The size of the page
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, MobilePhoneNumbersListParams, T> {
+impl<T, R> crate::Call<'_, MobilePhoneNumbersListParams, T, R> {
     /// The page number to load
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -115,6 +111,7 @@ impl<T> crate::Call<'_, MobilePhoneNumbersListParams, T> {
 }
 impl<'a> crate::Call<'a, MobilePhoneNumbersListParams, MobilePhoneNumbersListResponse> {
     /// Every page of [`MobilePhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -197,9 +194,8 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/mobile_phone_numbers/messaging"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -214,7 +210,7 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), MobilePhoneNumbersMessagingRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -222,8 +218,6 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
                     ["/mobile_phone_numbers/", &crate::encode_path(id), "/messaging"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -234,7 +228,7 @@ pub struct MobilePhoneNumbersMessagingListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, MobilePhoneNumbersMessagingListParams, T> {
+impl<T, R> crate::Call<'_, MobilePhoneNumbersMessagingListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -249,6 +243,7 @@ impl<
     MobilePhoneNumbersMessagingListResponse,
 > {
     /// Every page of [`MobilePhoneNumbersMessagingApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -21,10 +21,9 @@ impl<'a> MobilePushCredentialsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/mobile_push_credentials"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -43,9 +42,8 @@ impl<'a> MobilePushCredentialsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/mobile_push_credentials"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -62,7 +60,7 @@ impl<'a> MobilePushCredentialsApi<'a> {
         &self,
         push_credential_id: &str,
     ) -> crate::Call<'a, (), crate::types::PushCredentialResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -73,8 +71,6 @@ impl<'a> MobilePushCredentialsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Deletes a mobile push credential
@@ -86,8 +82,11 @@ impl<'a> MobilePushCredentialsApi<'a> {
     /// Parameters:
     /// - `push_credential_id`: The unique identifier of a mobile push credential
     #[inline]
-    pub fn delete(&self, push_credential_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        push_credential_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -98,8 +97,6 @@ impl<'a> MobilePushCredentialsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -112,7 +109,7 @@ pub struct MobilePushCredentialsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[alias\]
     pub filter: Option<MobilePushCredentialsListFilter>,
 }
-impl<T> crate::Call<'_, MobilePushCredentialsListParams, T> {
+impl<T, R> crate::Call<'_, MobilePushCredentialsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -135,6 +132,7 @@ impl<
     crate::types::ListPushCredentialsResponse,
 > {
     /// Every page of [`MobilePushCredentialsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

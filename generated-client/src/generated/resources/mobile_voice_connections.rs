@@ -21,7 +21,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/v2/mobile_voice_connections"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -41,7 +41,6 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
                     &params.filter_connection_name_contains,
                 );
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -60,9 +59,8 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/v2/mobile_voice_connections"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -77,15 +75,13 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), MobileVoiceConnectionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a Mobile Voice Connection
@@ -112,9 +108,8 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
                     ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -129,15 +124,13 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), MobileVoiceConnectionsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -154,7 +147,7 @@ pub struct MobileVoiceConnectionsListParams {
     /// Sort by field (e.g., created_at, connection_name, active). Prefix with - for descending order.
     pub sort: Option<String>,
 }
-impl<T> crate::Call<'_, MobileVoiceConnectionsListParams, T> {
+impl<T, R> crate::Call<'_, MobileVoiceConnectionsListParams, T, R> {
     /// The page number to load
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -180,6 +173,7 @@ impl<
     'a,
 > crate::Call<'a, MobileVoiceConnectionsListParams, MobileVoiceConnectionsListResponse> {
     /// Every page of [`MobileVoiceConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -19,7 +19,7 @@ impl<'a> NetworkCoverageApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/network_coverage"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "filters",
                     crate::QueryStyle::DeepObject,
@@ -28,7 +28,6 @@ impl<'a> NetworkCoverageApi<'a> {
                 );
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -44,7 +43,7 @@ pub struct NetworkCoverageListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, NetworkCoverageListParams, T> {
+impl<T, R> crate::Call<'_, NetworkCoverageListParams, T, R> {
     /// Consolidated filters parameter (deepObject style). Originally: filters\[available_services\]\[contains\]
     pub fn filters(mut self, value: impl Into<NetworkCoverageListFilters>) -> Self {
         self.params_mut().filters = Some(value.into());
@@ -63,6 +62,7 @@ impl<T> crate::Call<'_, NetworkCoverageListParams, T> {
 }
 impl<'a> crate::Call<'a, NetworkCoverageListParams, NetworkCoverageListResponse> {
     /// Every page of [`NetworkCoverageApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

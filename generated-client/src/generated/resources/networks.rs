@@ -22,10 +22,9 @@ impl<'a> NetworksApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/networks"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -42,9 +41,8 @@ impl<'a> NetworksApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/networks"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -58,15 +56,13 @@ impl<'a> NetworksApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), NetworksRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/networks/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a Network
@@ -91,9 +87,8 @@ impl<'a> NetworksApi<'a> {
                     ["/networks/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -107,15 +102,13 @@ impl<'a> NetworksApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), NetworksDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/networks/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// List all Interfaces for a Network.
@@ -138,10 +131,9 @@ impl<'a> NetworksApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -155,7 +147,7 @@ pub struct NetworksListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, NetworksListParams, T> {
+impl<T, R> crate::Call<'_, NetworksListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
     pub fn filter(mut self, value: impl Into<NetworksListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -169,6 +161,7 @@ impl<T> crate::Call<'_, NetworksListParams, T> {
 }
 impl<'a> crate::Call<'a, NetworksListParams, NetworksListResponse> {
     /// Every page of [`NetworksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -255,7 +248,7 @@ pub struct NetworksListInterfacesParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, NetworksListInterfacesParams, T> {
+impl<T, R> crate::Call<'_, NetworksListInterfacesParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\], filter\[type\], filter\[status\]
     pub fn filter(mut self, value: impl Into<NetworksListInterfacesFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -269,6 +262,7 @@ impl<T> crate::Call<'_, NetworksListInterfacesParams, T> {
 }
 impl<'a> crate::Call<'a, NetworksListInterfacesParams, NetworksListInterfacesResponse> {
     /// Every page of [`NetworksApi::list_interfaces`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -325,15 +319,13 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), NetworksDefaultGatewayRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create Default Gateway.
@@ -360,9 +352,8 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
                     ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -377,15 +368,13 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), NetworksDefaultGatewayDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -23,10 +23,9 @@ impl<'a> NotificationChannelsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/notification_channels"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -46,11 +45,10 @@ impl<'a> NotificationChannelsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/notification_channels"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -67,15 +65,13 @@ impl<'a> NotificationChannelsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), NotificationChannelsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/notification_channels/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a notification channel
@@ -104,9 +100,8 @@ impl<'a> NotificationChannelsApi<'a> {
                     ["/notification_channels/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -123,15 +118,13 @@ impl<'a> NotificationChannelsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), NotificationChannelsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/notification_channels/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -144,7 +137,7 @@ pub struct NotificationChannelsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
     pub filter: Option<crate::types::NotificationsFilterConsolidated>,
 }
-impl<T> crate::Call<'_, NotificationChannelsListParams, T> {
+impl<T, R> crate::Call<'_, NotificationChannelsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -163,6 +156,7 @@ impl<
     'a,
 > crate::Call<'a, NotificationChannelsListParams, NotificationChannelsListResponse> {
     /// Every page of [`NotificationChannelsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -209,7 +203,7 @@ pub struct NotificationChannelsCreateParams {
     /// Add a Notification Channel
     pub body: Option<crate::types::NotificationChannel>,
 }
-impl<T> crate::Call<'_, NotificationChannelsCreateParams, T> {
+impl<T, R> crate::Call<'_, NotificationChannelsCreateParams, T, R> {
     /// Add a Notification Channel
     pub fn body(mut self, value: impl Into<crate::types::NotificationChannel>) -> Self {
         self.params_mut().body = Some(value.into());

@@ -23,10 +23,9 @@ impl<'a> NotificationEventConditionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/notification_event_conditions"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -40,7 +39,7 @@ pub struct NotificationEventConditionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
     pub filter: Option<crate::types::NotificationsFilterConsolidated>,
 }
-impl<T> crate::Call<'_, NotificationEventConditionsListParams, T> {
+impl<T, R> crate::Call<'_, NotificationEventConditionsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -63,6 +62,7 @@ impl<
     NotificationEventConditionsListResponse,
 > {
     /// Every page of [`NotificationEventConditionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

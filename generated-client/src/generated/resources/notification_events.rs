@@ -19,9 +19,8 @@ impl<'a> NotificationEventsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/notification_events"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -33,7 +32,7 @@ pub struct NotificationEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, NotificationEventsListParams, T> {
+impl<T, R> crate::Call<'_, NotificationEventsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -42,6 +41,7 @@ impl<T> crate::Call<'_, NotificationEventsListParams, T> {
 }
 impl<'a> crate::Call<'a, NotificationEventsListParams, NotificationEventsListResponse> {
     /// Every page of [`NotificationEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

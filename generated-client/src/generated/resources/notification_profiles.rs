@@ -23,9 +23,8 @@ impl<'a> NotificationProfilesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/notification_profiles"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -45,11 +44,10 @@ impl<'a> NotificationProfilesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/notification_profiles"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -66,15 +64,13 @@ impl<'a> NotificationProfilesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), NotificationProfilesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/notification_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a notification profile
@@ -103,9 +99,8 @@ impl<'a> NotificationProfilesApi<'a> {
                     ["/notification_profiles/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -122,15 +117,13 @@ impl<'a> NotificationProfilesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), NotificationProfilesDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/notification_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -141,7 +134,7 @@ pub struct NotificationProfilesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, NotificationProfilesListParams, T> {
+impl<T, R> crate::Call<'_, NotificationProfilesListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -152,6 +145,7 @@ impl<
     'a,
 > crate::Call<'a, NotificationProfilesListParams, NotificationProfilesListResponse> {
     /// Every page of [`NotificationProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -198,7 +192,7 @@ pub struct NotificationProfilesCreateParams {
     /// Add a Notification Profile
     pub body: Option<crate::types::NotificationProfile>,
 }
-impl<T> crate::Call<'_, NotificationProfilesCreateParams, T> {
+impl<T, R> crate::Call<'_, NotificationProfilesCreateParams, T, R> {
     /// Add a Notification Profile
     pub fn body(mut self, value: impl Into<crate::types::NotificationProfile>) -> Self {
         self.params_mut().body = Some(value.into());

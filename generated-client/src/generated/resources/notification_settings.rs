@@ -23,10 +23,9 @@ impl<'a> NotificationSettingsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/notification_settings"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -46,11 +45,10 @@ impl<'a> NotificationSettingsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/notification_settings"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -67,15 +65,13 @@ impl<'a> NotificationSettingsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), NotificationSettingsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/notification_settings/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a notification setting
@@ -91,15 +87,13 @@ impl<'a> NotificationSettingsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), NotificationSettingsDeleteResponse200> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/notification_settings/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -112,7 +106,7 @@ pub struct NotificationSettingsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
     pub filter: Option<crate::types::NotificationsFilterConsolidated>,
 }
-impl<T> crate::Call<'_, NotificationSettingsListParams, T> {
+impl<T, R> crate::Call<'_, NotificationSettingsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -131,6 +125,7 @@ impl<
     'a,
 > crate::Call<'a, NotificationSettingsListParams, NotificationSettingsListResponse> {
     /// Every page of [`NotificationSettingsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -177,7 +172,7 @@ pub struct NotificationSettingsCreateParams {
     /// The request body.
     pub body: Option<crate::types::NotificationSetting>,
 }
-impl<T> crate::Call<'_, NotificationSettingsCreateParams, T> {
+impl<T, R> crate::Call<'_, NotificationSettingsCreateParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::NotificationSetting>) -> Self {
         self.params_mut().body = Some(value.into());

@@ -19,10 +19,9 @@ impl<'a> NumberBlockOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/number_block_orders"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -43,9 +42,8 @@ impl<'a> NumberBlockOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/number_block_orders"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -62,7 +60,7 @@ impl<'a> NumberBlockOrdersApi<'a> {
         &self,
         number_block_order_id: &str,
     ) -> crate::Call<'a, (), NumberBlockOrdersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -70,8 +68,6 @@ impl<'a> NumberBlockOrdersApi<'a> {
                     ["/number_block_orders/", &crate::encode_path(number_block_order_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -84,7 +80,7 @@ pub struct NumberBlockOrdersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.starting_number\]
     pub filter: Option<NumberBlockOrdersListFilter>,
 }
-impl<T> crate::Call<'_, NumberBlockOrdersListParams, T> {
+impl<T, R> crate::Call<'_, NumberBlockOrdersListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -101,6 +97,7 @@ impl<T> crate::Call<'_, NumberBlockOrdersListParams, T> {
 }
 impl<'a> crate::Call<'a, NumberBlockOrdersListParams, NumberBlockOrdersListResponse> {
     /// Every page of [`NumberBlockOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -28,9 +28,8 @@ impl<'a> NumberLookupApi<'a> {
                     ["/number_lookup/", &crate::encode_path(phone_number)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("type", crate::QueryStyle::Form, true, &params.r#type);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -42,7 +41,7 @@ pub struct NumberLookupRetrieveParams {
     /// Specifies the type of number lookup to be performed
     pub r#type: Option<crate::types::NumberLookupType>,
 }
-impl<T> crate::Call<'_, NumberLookupRetrieveParams, T> {
+impl<T, R> crate::Call<'_, NumberLookupRetrieveParams, T, R> {
     /// Specifies the type of number lookup to be performed
     pub fn r#type(mut self, value: impl Into<crate::types::NumberLookupType>) -> Self {
         self.params_mut().r#type = Some(value.into());

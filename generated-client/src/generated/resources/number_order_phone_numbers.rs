@@ -23,9 +23,8 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/number_order_phone_numbers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -58,9 +57,8 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -77,7 +75,7 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
         &self,
         number_order_phone_number_id: &str,
     ) -> crate::Call<'a, (), NumberOrderPhoneNumbersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -88,8 +86,6 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update requirements for a single phone number within a number order.
@@ -122,9 +118,8 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -136,7 +131,7 @@ pub struct NumberOrderPhoneNumbersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\]
     pub filter: Option<NumberOrderPhoneNumbersListFilter>,
 }
-impl<T> crate::Call<'_, NumberOrderPhoneNumbersListParams, T> {
+impl<T, R> crate::Call<'_, NumberOrderPhoneNumbersListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\]
     pub fn filter(
         mut self,

@@ -19,10 +19,9 @@ impl<'a> NumberOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/number_orders"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -39,9 +38,8 @@ impl<'a> NumberOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/number_orders"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -58,15 +56,13 @@ impl<'a> NumberOrdersApi<'a> {
         &self,
         number_order_id: &str,
     ) -> crate::Call<'a, (), NumberOrdersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/number_orders/", &crate::encode_path(number_order_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a number order
@@ -91,9 +87,8 @@ impl<'a> NumberOrdersApi<'a> {
                     ["/number_orders/", &crate::encode_path(number_order_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -107,7 +102,7 @@ pub struct NumberOrdersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers_count\], filter\[customer_reference\], filter\[requirements_met\]
     pub filter: Option<NumberOrdersListFilter>,
 }
-impl<T> crate::Call<'_, NumberOrdersListParams, T> {
+impl<T, R> crate::Call<'_, NumberOrdersListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -124,6 +119,7 @@ impl<T> crate::Call<'_, NumberOrdersListParams, T> {
 }
 impl<'a> crate::Call<'a, NumberOrdersListParams, NumberOrdersListResponse> {
     /// Every page of [`NumberOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

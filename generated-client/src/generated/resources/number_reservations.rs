@@ -24,10 +24,9 @@ impl<'a> NumberReservationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/number_reservations"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -48,9 +47,8 @@ impl<'a> NumberReservationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/number_reservations"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -67,7 +65,7 @@ impl<'a> NumberReservationsApi<'a> {
         &self,
         number_reservation_id: &str,
     ) -> crate::Call<'a, (), NumberReservationsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -75,8 +73,6 @@ impl<'a> NumberReservationsApi<'a> {
                     ["/number_reservations/", &crate::encode_path(number_reservation_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -89,7 +85,7 @@ pub struct NumberReservationsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.phone_number\], filter\[customer_reference\]
     pub filter: Option<NumberReservationsListFilter>,
 }
-impl<T> crate::Call<'_, NumberReservationsListParams, T> {
+impl<T, R> crate::Call<'_, NumberReservationsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -106,6 +102,7 @@ impl<T> crate::Call<'_, NumberReservationsListParams, T> {
 }
 impl<'a> crate::Call<'a, NumberReservationsListParams, NumberReservationsListResponse> {
     /// Every page of [`NumberReservationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -188,7 +185,7 @@ impl<'a> NumberReservationsActionsApi<'a> {
         &self,
         number_reservation_id: &str,
     ) -> crate::Call<'a, (), NumberReservationsActionsExtendResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -200,8 +197,6 @@ impl<'a> NumberReservationsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

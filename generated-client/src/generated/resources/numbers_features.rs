@@ -18,9 +18,8 @@ impl<'a> NumbersFeaturesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/numbers_features"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

@@ -16,11 +16,11 @@ impl<'a> OauthApi<'a> {
     pub fn retrieve_authorize(
         &self,
         params: impl Into<OauthRetrieveAuthorizeParams>,
-    ) -> crate::Call<'a, OauthRetrieveAuthorizeParams, ()> {
+    ) -> crate::Call<'a, OauthRetrieveAuthorizeParams, (), crate::call::AsEmpty> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/oauth/authorize"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "response_type",
                     crate::QueryStyle::Form,
@@ -48,7 +48,6 @@ impl<'a> OauthApi<'a> {
                     true,
                     &params.code_challenge_method,
                 );
-                Box::pin(req.send_empty())
             },
         )
     }
@@ -65,15 +64,13 @@ impl<'a> OauthApi<'a> {
         &self,
         consent_token: &str,
     ) -> crate::Call<'a, (), crate::types::ConsentTokenResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/oauth/consent/", &crate::encode_path(consent_token)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create OAuth grant
@@ -89,9 +86,8 @@ impl<'a> OauthApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/oauth/grants"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -108,9 +104,8 @@ impl<'a> OauthApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/oauth/introspect"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -121,11 +116,7 @@ impl<'a> OauthApi<'a> {
     /// `GET /oauth/jwks`
     #[inline]
     pub fn retrieve_jwks(&self) -> crate::Call<'a, (), crate::types::JwkSet> {
-        crate::Call::new(
-            self.client.request(reqwest::Method::GET, "/oauth/jwks"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
-        )
+        crate::Call::plain(self.client.request(reqwest::Method::GET, "/oauth/jwks"))
     }
     /// Dynamic client registration
     ///
@@ -144,9 +135,8 @@ impl<'a> OauthApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/oauth/register"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -163,9 +153,8 @@ impl<'a> OauthApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/oauth/token"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -207,7 +196,7 @@ impl OauthRetrieveAuthorizeParams {
         }
     }
 }
-impl<T> crate::Call<'_, OauthRetrieveAuthorizeParams, T> {
+impl<T, R> crate::Call<'_, OauthRetrieveAuthorizeParams, T, R> {
     /// Space-separated list of requested scopes
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.params_mut().scope = Some(value.into());

@@ -19,7 +19,7 @@ impl<'a> OauthClientsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/oauth_clients"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[size]",
                     crate::QueryStyle::Form,
@@ -68,7 +68,6 @@ impl<'a> OauthClientsApi<'a> {
                     true,
                     &params.filter_client_id,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -85,9 +84,8 @@ impl<'a> OauthClientsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/oauth_clients"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -104,15 +102,13 @@ impl<'a> OauthClientsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), OauthClientsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/oauth_clients/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update OAuth client
@@ -137,9 +133,8 @@ impl<'a> OauthClientsApi<'a> {
                     ["/oauth_clients/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -152,16 +147,14 @@ impl<'a> OauthClientsApi<'a> {
     /// Parameters:
     /// - `id`: OAuth client ID
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/oauth_clients/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -188,7 +181,7 @@ pub struct OauthClientsListParams {
     /// Filter by client ID
     pub filter_client_id: Option<String>,
 }
-impl<T> crate::Call<'_, OauthClientsListParams, T> {
+impl<T, R> crate::Call<'_, OauthClientsListParams, T, R> {
     /// Number of results per page
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_size = Some(value.into());
@@ -238,6 +231,7 @@ impl<T> crate::Call<'_, OauthClientsListParams, T> {
 }
 impl<'a> crate::Call<'a, OauthClientsListParams, OauthClientsListResponse> {
     /// Every page of [`OauthClientsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -19,7 +19,7 @@ impl<'a> OauthGrantsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/oauth_grants"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[size]",
                     crate::QueryStyle::Form,
@@ -32,7 +32,6 @@ impl<'a> OauthGrantsApi<'a> {
                     true,
                     &params.page_number,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -49,15 +48,13 @@ impl<'a> OauthGrantsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), OauthGrantsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/oauth_grants/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Revoke OAuth grant
@@ -70,15 +67,13 @@ impl<'a> OauthGrantsApi<'a> {
     /// - `id`: OAuth grant ID
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), OauthGrantsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/oauth_grants/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -91,7 +86,7 @@ pub struct OauthGrantsListParams {
     /// Page number
     pub page_number: Option<i64>,
 }
-impl<T> crate::Call<'_, OauthGrantsListParams, T> {
+impl<T, R> crate::Call<'_, OauthGrantsListParams, T, R> {
     /// Number of results per page
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_size = Some(value.into());
@@ -105,6 +100,7 @@ impl<T> crate::Call<'_, OauthGrantsListParams, T> {
 }
 impl<'a> crate::Call<'a, OauthGrantsListParams, OauthGrantsListResponse> {
     /// Every page of [`OauthGrantsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -28,12 +28,10 @@ impl<'a> OperatorConnectActionsApi<'a> {
     pub fn refresh(
         &self,
     ) -> crate::Call<'a, (), OperatorConnectActionsRefreshResponse200> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(reqwest::Method::POST, "/operator_connect/actions/refresh"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -36,7 +36,7 @@ impl<'a> OrganizationsUsersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/organizations/users"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -67,7 +67,6 @@ impl<'a> OrganizationsUsersApi<'a> {
                     true,
                     &params.include_groups,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -92,9 +91,8 @@ impl<'a> OrganizationsUsersApi<'a> {
                     "/organizations/users/users_groups_report",
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.header("Accept", &params.accept);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -123,14 +121,13 @@ impl<'a> OrganizationsUsersApi<'a> {
                     ["/organizations/users/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "include_groups",
                     crate::QueryStyle::Form,
                     true,
                     &params.include_groups,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -150,7 +147,7 @@ pub struct OrganizationsUsersListParams {
     /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
     pub include_groups: Option<bool>,
 }
-impl<T> crate::Call<'_, OrganizationsUsersListParams, T> {
+impl<T, R> crate::Call<'_, OrganizationsUsersListParams, T, R> {
     /// The page number to load
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -182,6 +179,7 @@ impl<T> crate::Call<'_, OrganizationsUsersListParams, T> {
 }
 impl<'a> crate::Call<'a, OrganizationsUsersListParams, OrganizationsUsersListResponse> {
     /// Every page of [`OrganizationsUsersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -228,7 +226,7 @@ pub struct OrganizationsUsersGetGroupsReportParams {
     /// Specify the response format. Use 'application/json' for JSON format or 'text/csv' for CSV format.
     pub accept: Option<OrganizationsUsersGetGroupsReportAccept>,
 }
-impl<T> crate::Call<'_, OrganizationsUsersGetGroupsReportParams, T> {
+impl<T, R> crate::Call<'_, OrganizationsUsersGetGroupsReportParams, T, R> {
     /// Specify the response format. Use 'application/json' for JSON format or 'text/csv' for CSV format.
     pub fn accept(
         mut self,
@@ -245,7 +243,7 @@ pub struct OrganizationsUsersRetrieveParams {
     /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
     pub include_groups: Option<bool>,
 }
-impl<T> crate::Call<'_, OrganizationsUsersRetrieveParams, T> {
+impl<T, R> crate::Call<'_, OrganizationsUsersRetrieveParams, T, R> {
     /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
     pub fn include_groups(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().include_groups = Some(value.into());
@@ -271,7 +269,7 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), OrganizationsUsersActionsRemoveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -279,8 +277,6 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
                     ["/organizations/users/", &crate::encode_path(id), "/actions/remove"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -15,10 +15,9 @@ impl<'a> OtaUpdatesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ota_updates"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::Form, true, &params.filter);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -32,15 +31,13 @@ impl<'a> OtaUpdatesApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), OtaUpdatesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/ota_updates/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -53,7 +50,7 @@ pub struct OtaUpdatesListParams {
     /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
-impl<T> crate::Call<'_, OtaUpdatesListParams, T> {
+impl<T, R> crate::Call<'_, OtaUpdatesListParams, T, R> {
     /// Consolidated filter parameter for OTA updates (deepObject style). Originally: filter\[status\], filter\[sim_card_id\], filter\[type\]
     pub fn filter(
         mut self,
@@ -73,6 +70,7 @@ impl<T> crate::Call<'_, OtaUpdatesListParams, T> {
 }
 impl<'a> crate::Call<'a, OtaUpdatesListParams, OtaUpdatesListResponse> {
     /// Every page of [`OtaUpdatesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -23,11 +23,10 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/outbound_voice_profiles"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -48,9 +47,8 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/outbound_voice_profiles"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -67,15 +65,13 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), OutboundVoiceProfilesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Updates an existing outbound voice profile.
@@ -102,9 +98,8 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
                     ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -121,15 +116,13 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), OutboundVoiceProfilesDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -152,7 +145,7 @@ pub struct OutboundVoiceProfilesListParams {
     /// name field in descending order.
     pub sort: Option<crate::types::SortOutboundVoiceProfile>,
 }
-impl<T> crate::Call<'_, OutboundVoiceProfilesListParams, T> {
+impl<T, R> crate::Call<'_, OutboundVoiceProfilesListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -190,6 +183,7 @@ impl<
     'a,
 > crate::Call<'a, OutboundVoiceProfilesListParams, OutboundVoiceProfilesListResponse> {
     /// Every page of [`OutboundVoiceProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -32,9 +32,8 @@ impl<'a> PaymentApi<'a> {
                     "/v2/payment/stored_payment_transactions",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -76,10 +75,8 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     /// `GET /payment/auto_recharge_prefs`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), PaymentAutoRechargePrefsListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/payment/auto_recharge_prefs"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update auto recharge preferences
@@ -99,9 +96,8 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::PATCH, "/payment/auto_recharge_prefs"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

@@ -33,11 +33,10 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_number_blocks/jobs"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -63,9 +62,8 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
                     "/phone_number_blocks/jobs/delete_phone_number_block",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -80,15 +78,13 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PhoneNumberBlocksJobsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/phone_number_blocks/jobs/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -103,7 +99,7 @@ pub struct PhoneNumberBlocksJobsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[status\]
     pub filter: Option<PhoneNumberBlocksJobsListFilter>,
 }
-impl<T> crate::Call<'_, PhoneNumberBlocksJobsListParams, T> {
+impl<T, R> crate::Call<'_, PhoneNumberBlocksJobsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -127,6 +123,7 @@ impl<
     'a,
 > crate::Call<'a, PhoneNumberBlocksJobsListParams, PhoneNumberBlocksJobsListResponse> {
     /// Every page of [`PhoneNumberBlocksJobsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -47,7 +47,7 @@ impl<'a> PhoneNumbersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -57,7 +57,6 @@ impl<'a> PhoneNumbersApi<'a> {
                     true,
                     &params.handle_messaging_profile_error,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -73,7 +72,7 @@ impl<'a> PhoneNumbersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers/slim"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query(
                     "include_connection",
@@ -89,7 +88,6 @@ impl<'a> PhoneNumbersApi<'a> {
                 );
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -104,15 +102,13 @@ impl<'a> PhoneNumbersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PhoneNumbersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/phone_numbers/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a phone number
@@ -135,9 +131,8 @@ impl<'a> PhoneNumbersApi<'a> {
                     ["/phone_numbers/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -149,15 +144,13 @@ impl<'a> PhoneNumbersApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), PhoneNumbersDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/phone_numbers/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -176,7 +169,7 @@ pub struct PhoneNumbersListParams {
         PhoneNumbersListHandleMessagingProfileError,
     >,
 }
-impl<T> crate::Call<'_, PhoneNumbersListParams, T> {
+impl<T, R> crate::Call<'_, PhoneNumbersListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -206,6 +199,7 @@ impl<T> crate::Call<'_, PhoneNumbersListParams, T> {
 }
 impl<'a> crate::Call<'a, PhoneNumbersListParams, PhoneNumbersListResponse> {
     /// Every page of [`PhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -246,7 +240,7 @@ pub struct PhoneNumbersSlimListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
     pub filter: Option<PhoneNumbersSlimListFilter>,
 }
-impl<T> crate::Call<'_, PhoneNumbersSlimListParams, T> {
+impl<T, R> crate::Call<'_, PhoneNumbersSlimListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -278,6 +272,7 @@ impl<T> crate::Call<'_, PhoneNumbersSlimListParams, T> {
 }
 impl<'a> crate::Call<'a, PhoneNumbersSlimListParams, PhoneNumbersSlimListResponse> {
     /// Every page of [`PhoneNumbersApi::slim_list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -364,9 +359,8 @@ impl<'a> PhoneNumbersActionsApi<'a> {
                     "/phone_numbers/actions/verify_ownership",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -399,9 +393,8 @@ impl<'a> PhoneNumbersActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -434,9 +427,8 @@ impl<'a> PhoneNumbersActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -533,9 +525,8 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers/csv_downloads"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -553,7 +544,7 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/phone_numbers/csv_downloads"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "csv_format",
                     crate::QueryStyle::Form,
@@ -561,7 +552,6 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
                     &params.csv_format,
                 );
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -576,15 +566,13 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PhoneNumbersCsvDownloadsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/phone_numbers/csv_downloads/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -595,7 +583,7 @@ pub struct PhoneNumbersCsvDownloadsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::NumbersPageConsolidated>,
 }
-impl<T> crate::Call<'_, PhoneNumbersCsvDownloadsListParams, T> {
+impl<T, R> crate::Call<'_, PhoneNumbersCsvDownloadsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -613,6 +601,7 @@ impl<
     PhoneNumbersCsvDownloadsListResponse,
 > {
     /// Every page of [`PhoneNumbersCsvDownloadsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -661,7 +650,7 @@ pub struct PhoneNumbersCsvDownloadsCreateParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
     pub filter: Option<PhoneNumbersCsvDownloadsCreateFilter>,
 }
-impl<T> crate::Call<'_, PhoneNumbersCsvDownloadsCreateParams, T> {
+impl<T, R> crate::Call<'_, PhoneNumbersCsvDownloadsCreateParams, T, R> {
     /// Which format to use when generating the CSV file. The default for backwards compatibility is 'V1'
     pub fn csv_format(
         mut self,
@@ -695,11 +684,10 @@ impl<'a> PhoneNumbersJobsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers/jobs"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -725,9 +713,8 @@ impl<'a> PhoneNumbersJobsApi<'a> {
                     "/phone_numbers/jobs/delete_phone_numbers",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -753,9 +740,8 @@ impl<'a> PhoneNumbersJobsApi<'a> {
                     "/phone_numbers/jobs/update_emergency_settings",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -781,10 +767,9 @@ impl<'a> PhoneNumbersJobsApi<'a> {
                     "/phone_numbers/jobs/update_phone_numbers",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -799,15 +784,13 @@ impl<'a> PhoneNumbersJobsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PhoneNumbersJobsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/phone_numbers/jobs/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -822,7 +805,7 @@ pub struct PhoneNumbersJobsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
     pub filter: Option<PhoneNumbersJobsListFilter>,
 }
-impl<T> crate::Call<'_, PhoneNumbersJobsListParams, T> {
+impl<T, R> crate::Call<'_, PhoneNumbersJobsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -844,6 +827,7 @@ impl<T> crate::Call<'_, PhoneNumbersJobsListParams, T> {
 }
 impl<'a> crate::Call<'a, PhoneNumbersJobsListParams, PhoneNumbersJobsListResponse> {
     /// Every page of [`PhoneNumbersJobsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -961,7 +945,7 @@ for PhoneNumbersJobsUpdateBatchParams {
         }
     }
 }
-impl<T> crate::Call<'_, PhoneNumbersJobsUpdateBatchParams, T> {
+impl<T, R> crate::Call<'_, PhoneNumbersJobsUpdateBatchParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
     pub fn filter(
         mut self,
@@ -991,7 +975,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers/messaging"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query(
                     "filter[messaging_profile_id]",
@@ -1023,7 +1007,6 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
                     true,
                     &params.sort_phone_number,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1038,15 +1021,13 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PhoneNumbersMessagingRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/phone_numbers/", &crate::encode_path(id), "/messaging"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update the messaging profile and/or messaging product of a phone number
@@ -1073,9 +1054,8 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
                     ["/phone_numbers/", &crate::encode_path(id), "/messaging"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1097,7 +1077,7 @@ pub struct PhoneNumbersMessagingListParams {
     /// Sort by phone number.
     pub sort_phone_number: Option<PhoneNumbersMessagingListSortPhoneNumber>,
 }
-impl<T> crate::Call<'_, PhoneNumbersMessagingListParams, T> {
+impl<T, R> crate::Call<'_, PhoneNumbersMessagingListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -1139,6 +1119,7 @@ impl<
     'a,
 > crate::Call<'a, PhoneNumbersMessagingListParams, PhoneNumbersMessagingListResponse> {
     /// Every page of [`PhoneNumbersMessagingApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1208,11 +1189,10 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers/voice"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1227,15 +1207,13 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PhoneNumbersVoiceRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/phone_numbers/", &crate::encode_path(id), "/voice"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a phone number with voice settings
@@ -1262,9 +1240,8 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
                     ["/phone_numbers/", &crate::encode_path(id), "/voice"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1280,7 +1257,7 @@ pub struct PhoneNumbersVoiceListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[connection_name\], filter\[customer_reference\], filter\[voice.usage_payment_method\]
     pub filter: Option<PhoneNumbersVoiceListFilter>,
 }
-impl<T> crate::Call<'_, PhoneNumbersVoiceListParams, T> {
+impl<T, R> crate::Call<'_, PhoneNumbersVoiceListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -1302,6 +1279,7 @@ impl<T> crate::Call<'_, PhoneNumbersVoiceListParams, T> {
 }
 impl<'a> crate::Call<'a, PhoneNumbersVoiceListParams, PhoneNumbersVoiceListResponse> {
     /// Every page of [`PhoneNumbersVoiceApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1384,7 +1362,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
         &self,
         phone_number_id: &str,
     ) -> crate::Call<'a, (), PhoneNumbersVoicemailRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1396,8 +1374,6 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create voicemail
@@ -1431,9 +1407,8 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1468,9 +1443,8 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

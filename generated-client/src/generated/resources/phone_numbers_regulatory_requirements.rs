@@ -23,9 +23,8 @@ impl<'a> PhoneNumbersRegulatoryRequirementsApi<'a> {
                 .client
                 .request(reqwest::Method::GET, "/phone_numbers_regulatory_requirements"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -37,7 +36,7 @@ pub struct PhoneNumbersRegulatoryRequirementsRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]
     pub filter: Option<PhoneNumbersRegulatoryRequirementsRetrieveFilter>,
 }
-impl<T> crate::Call<'_, PhoneNumbersRegulatoryRequirementsRetrieveParams, T> {
+impl<T, R> crate::Call<'_, PhoneNumbersRegulatoryRequirementsRetrieveParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]
     pub fn filter(
         mut self,

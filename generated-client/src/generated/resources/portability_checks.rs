@@ -20,9 +20,8 @@ impl<'a> PortabilityChecksApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/portability_checks"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

@@ -31,10 +31,8 @@ impl<'a> PortingApi<'a> {
     pub fn list_uk_carriers(
         &self,
     ) -> crate::Call<'a, (), PortingListUkCarriersResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/porting/uk_carriers"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -56,10 +54,9 @@ impl<'a> PortingEventsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/porting/events"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -76,15 +73,13 @@ impl<'a> PortingEventsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PortingEventsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/porting/events/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Republish a porting event
@@ -96,16 +91,14 @@ impl<'a> PortingEventsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the porting event.
     #[inline]
-    pub fn republish(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn republish(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     ["/porting/events/", &crate::encode_path(id), "/republish"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -118,7 +111,7 @@ pub struct PortingEventsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[porting_order_id\], filter\[created_at\]\[gte\], filter\[created_at\]\[lte\]
     pub filter: Option<PortingEventsListFilter>,
 }
-impl<T> crate::Call<'_, PortingEventsListParams, T> {
+impl<T, R> crate::Call<'_, PortingEventsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -135,6 +128,7 @@ impl<T> crate::Call<'_, PortingEventsListParams, T> {
 }
 impl<'a> crate::Call<'a, PortingEventsListParams, PortingEventsListResponse> {
     /// Every page of [`PortingEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -196,9 +190,8 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/porting/loa_configurations"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -219,9 +212,8 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/porting/loa_configurations"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -234,15 +226,19 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     pub fn preview(
         &self,
         params: impl Into<PortingLoaConfigurationsPreviewParams>,
-    ) -> crate::Call<'a, PortingLoaConfigurationsPreviewParams, crate::Download> {
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsPreviewParams,
+        crate::Download,
+        crate::call::AsDownload,
+    > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/porting/loa_configurations/preview"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_download())
             },
         )
     }
@@ -259,15 +255,13 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PortingLoaConfigurationsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a LOA configuration
@@ -296,9 +290,8 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
                     ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -311,16 +304,14 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Preview a LOA configuration
@@ -335,8 +326,8 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     pub fn preview_loa_configuration(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::Download> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), crate::Download, crate::call::AsDownload> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -344,8 +335,6 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
                     ["/porting/loa_configurations/", &crate::encode_path(id), "/preview"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_download()) },
         )
     }
 }
@@ -356,7 +345,7 @@ pub struct PortingLoaConfigurationsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
-impl<T> crate::Call<'_, PortingLoaConfigurationsListParams, T> {
+impl<T, R> crate::Call<'_, PortingLoaConfigurationsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -374,6 +363,7 @@ impl<
     PortingLoaConfigurationsListResponse,
 > {
     /// Every page of [`PortingLoaConfigurationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -503,10 +493,9 @@ impl<'a> PortingReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/porting/reports"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -523,9 +512,8 @@ impl<'a> PortingReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/porting/reports"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -542,15 +530,13 @@ impl<'a> PortingReportsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PortingReportsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/porting/reports/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -563,7 +549,7 @@ pub struct PortingReportsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
     pub filter: Option<PortingReportsListFilter>,
 }
-impl<T> crate::Call<'_, PortingReportsListParams, T> {
+impl<T, R> crate::Call<'_, PortingReportsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -580,6 +566,7 @@ impl<T> crate::Call<'_, PortingReportsListParams, T> {
 }
 impl<'a> crate::Call<'a, PortingReportsListParams, PortingReportsListResponse> {
     /// Every page of [`PortingReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -73,7 +73,7 @@ impl<'a> PortingOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/porting_orders"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query(
                     "include_phone_numbers",
@@ -83,7 +83,6 @@ impl<'a> PortingOrdersApi<'a> {
                 );
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -100,9 +99,8 @@ impl<'a> PortingOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/porting_orders"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -115,10 +113,8 @@ impl<'a> PortingOrdersApi<'a> {
     pub fn retrieve_exception_types(
         &self,
     ) -> crate::Call<'a, (), PortingOrdersRetrieveExceptionTypesResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/porting_orders/exception_types"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Retrieve a porting order
@@ -142,14 +138,13 @@ impl<'a> PortingOrdersApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "include_phone_numbers",
                     crate::QueryStyle::Form,
                     true,
                     &params.include_phone_numbers,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -179,9 +174,8 @@ impl<'a> PortingOrdersApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -194,16 +188,14 @@ impl<'a> PortingOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/porting_orders/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// List allowed FOC dates
@@ -219,7 +211,7 @@ impl<'a> PortingOrdersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PortingOrdersRetrieveAllowedFocWindowsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -227,8 +219,6 @@ impl<'a> PortingOrdersApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/allowed_foc_windows"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Download a porting order loa template
@@ -241,7 +231,12 @@ impl<'a> PortingOrdersApi<'a> {
     pub fn retrieve_loa_template(
         &self,
         id: &str,
-    ) -> crate::Call<'a, PortingOrdersRetrieveLoaTemplateParams, crate::Download> {
+    ) -> crate::Call<
+        'a,
+        PortingOrdersRetrieveLoaTemplateParams,
+        crate::Download,
+        crate::call::AsDownload,
+    > {
         crate::Call::new(
             self
                 .client
@@ -251,14 +246,13 @@ impl<'a> PortingOrdersApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "loa_configuration_id",
                     crate::QueryStyle::Form,
                     true,
                     &params.loa_configuration_id,
                 );
-                Box::pin(req.send_download())
             },
         )
     }
@@ -288,9 +282,8 @@ impl<'a> PortingOrdersApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -305,7 +298,7 @@ impl<'a> PortingOrdersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PortingOrdersRetrieveSubRequestResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -313,8 +306,6 @@ impl<'a> PortingOrdersApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/sub_request"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -331,7 +322,7 @@ pub struct PortingOrdersListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersListSort>,
 }
-impl<T> crate::Call<'_, PortingOrdersListParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -358,6 +349,7 @@ impl<T> crate::Call<'_, PortingOrdersListParams, T> {
 }
 impl<'a> crate::Call<'a, PortingOrdersListParams, PortingOrdersListResponse> {
     /// Every page of [`PortingOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -423,7 +415,7 @@ pub struct PortingOrdersRetrieveParams {
     /// Include the first 50 phone number objects in the results
     pub include_phone_numbers: Option<bool>,
 }
-impl<T> crate::Call<'_, PortingOrdersRetrieveParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersRetrieveParams, T, R> {
     /// Include the first 50 phone number objects in the results
     pub fn include_phone_numbers(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().include_phone_numbers = Some(value.into());
@@ -456,7 +448,7 @@ pub struct PortingOrdersRetrieveLoaTemplateParams {
     /// The identifier of the LOA configuration to use for the template. If not provided, the default LOA configuration will be used.
     pub loa_configuration_id: Option<String>,
 }
-impl<T> crate::Call<'_, PortingOrdersRetrieveLoaTemplateParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersRetrieveLoaTemplateParams, T, R> {
     /// The identifier of the LOA configuration to use for the template. If not provided, the default LOA configuration will be used.
     pub fn loa_configuration_id(mut self, value: impl Into<String>) -> Self {
         self.params_mut().loa_configuration_id = Some(value.into());
@@ -470,7 +462,7 @@ pub struct PortingOrdersRetrieveRequirementsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
-impl<T> crate::Call<'_, PortingOrdersRetrieveRequirementsParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersRetrieveRequirementsParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -488,6 +480,7 @@ impl<
     PortingOrdersRetrieveRequirementsResponse,
 > {
     /// Every page of [`PortingOrdersApi::retrieve_requirements`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -563,11 +556,10 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -606,9 +598,8 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -624,7 +615,7 @@ pub struct PortingOrdersActionRequirementsListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersActionRequirementsListSort>,
 }
-impl<T> crate::Call<'_, PortingOrdersActionRequirementsListParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersActionRequirementsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -658,6 +649,7 @@ impl<
     PortingOrdersActionRequirementsListResponse,
 > {
     /// Every page of [`PortingOrdersActionRequirementsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -740,7 +732,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PortingOrdersActionsActivateResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -748,8 +740,6 @@ impl<'a> PortingOrdersActionsApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/actions/activate"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Cancel a porting order
@@ -763,7 +753,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PortingOrdersActionsCancelResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -771,8 +761,6 @@ impl<'a> PortingOrdersActionsApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/actions/cancel"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Submit a porting order.
@@ -788,7 +776,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PortingOrdersActionsConfirmResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -796,8 +784,6 @@ impl<'a> PortingOrdersActionsApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/actions/confirm"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Share a porting order
@@ -827,9 +813,8 @@ impl<'a> PortingOrdersActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -889,9 +874,8 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -910,7 +894,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
         id: &str,
         activation_job_id: &str,
     ) -> crate::Call<'a, (), PortingOrdersActivationJobsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -923,8 +907,6 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a porting activation job
@@ -961,9 +943,8 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -975,7 +956,7 @@ pub struct PortingOrdersActivationJobsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
-impl<T> crate::Call<'_, PortingOrdersActivationJobsListParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersActivationJobsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -993,6 +974,7 @@ impl<
     PortingOrdersActivationJobsListResponse,
 > {
     /// Every page of [`PortingOrdersActivationJobsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1092,11 +1074,10 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1131,9 +1112,8 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1151,8 +1131,8 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
         &self,
         id: &str,
         additional_document_id: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1165,8 +1145,6 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -1181,7 +1159,7 @@ pub struct PortingOrdersAdditionalDocumentsListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersAdditionalDocumentsListSort>,
 }
-impl<T> crate::Call<'_, PortingOrdersAdditionalDocumentsListParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersAdditionalDocumentsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -1215,6 +1193,7 @@ impl<
     PortingOrdersAdditionalDocumentsListResponse,
 > {
     /// Every page of [`PortingOrdersAdditionalDocumentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1314,11 +1293,10 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1353,9 +1331,8 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1374,7 +1351,7 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
         porting_order_id: &str,
         id: &str,
     ) -> crate::Call<'a, (), PortingOrdersAssociatedPhoneNumbersDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1387,8 +1364,6 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1403,7 +1378,7 @@ pub struct PortingOrdersAssociatedPhoneNumbersListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersAssociatedPhoneNumbersListSort>,
 }
-impl<T> crate::Call<'_, PortingOrdersAssociatedPhoneNumbersListParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersAssociatedPhoneNumbersListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -1437,6 +1412,7 @@ impl<
     PortingOrdersAssociatedPhoneNumbersListResponse,
 > {
     /// Every page of [`PortingOrdersAssociatedPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1531,9 +1507,8 @@ impl<'a> PortingOrdersCommentsApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1563,9 +1538,8 @@ impl<'a> PortingOrdersCommentsApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1577,7 +1551,7 @@ pub struct PortingOrdersCommentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
-impl<T> crate::Call<'_, PortingOrdersCommentsListParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersCommentsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -1591,6 +1565,7 @@ impl<
     'a,
 > crate::Call<'a, PortingOrdersCommentsListParams, PortingOrdersCommentsListResponse> {
     /// Every page of [`PortingOrdersCommentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1690,11 +1665,10 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1729,9 +1703,8 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1750,7 +1723,7 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
         porting_order_id: &str,
         id: &str,
     ) -> crate::Call<'a, (), PortingOrdersPhoneNumberBlocksDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1763,8 +1736,6 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1779,7 +1750,7 @@ pub struct PortingOrdersPhoneNumberBlocksListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersPhoneNumberBlocksListSort>,
 }
-impl<T> crate::Call<'_, PortingOrdersPhoneNumberBlocksListParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersPhoneNumberBlocksListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_id\], filter\[support_key\], filter\[status\], filter\[phone_number\], filter\[activation_status\], filter\[portability_status\]
     pub fn filter(
         mut self,
@@ -1813,6 +1784,7 @@ impl<
     PortingOrdersPhoneNumberBlocksListResponse,
 > {
     /// Every page of [`PortingOrdersPhoneNumberBlocksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1903,11 +1875,10 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
                     "/porting_orders/phone_number_configurations",
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1933,9 +1904,8 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
                     "/porting_orders/phone_number_configurations",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1951,7 +1921,7 @@ pub struct PortingOrdersPhoneNumberConfigurationsListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersPhoneNumberConfigurationsListSort>,
 }
-impl<T> crate::Call<'_, PortingOrdersPhoneNumberConfigurationsListParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersPhoneNumberConfigurationsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -1985,6 +1955,7 @@ impl<
     PortingOrdersPhoneNumberConfigurationsListResponse,
 > {
     /// Every page of [`PortingOrdersPhoneNumberConfigurationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -2084,11 +2055,10 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2123,9 +2093,8 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2144,7 +2113,7 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
         porting_order_id: &str,
         id: &str,
     ) -> crate::Call<'a, (), PortingOrdersPhoneNumberExtensionsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -2157,8 +2126,6 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -2173,7 +2140,7 @@ pub struct PortingOrdersPhoneNumberExtensionsListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersPhoneNumberExtensionsListSort>,
 }
-impl<T> crate::Call<'_, PortingOrdersPhoneNumberExtensionsListParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersPhoneNumberExtensionsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -2207,6 +2174,7 @@ impl<
     PortingOrdersPhoneNumberExtensionsListResponse,
 > {
     /// Every page of [`PortingOrdersPhoneNumberExtensionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -2302,11 +2270,10 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2322,7 +2289,12 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     pub fn send(
         &self,
         id: &str,
-    ) -> crate::Call<'a, PortingOrdersVerificationCodesSendParams, ()> {
+    ) -> crate::Call<
+        'a,
+        PortingOrdersVerificationCodesSendParams,
+        (),
+        crate::call::AsEmpty,
+    > {
         crate::Call::new(
             self
                 .client
@@ -2336,11 +2308,10 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_empty())
             },
         )
     }
@@ -2375,9 +2346,8 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -2393,7 +2363,7 @@ pub struct PortingOrdersVerificationCodesListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersVerificationCodesListSort>,
 }
-impl<T> crate::Call<'_, PortingOrdersVerificationCodesListParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersVerificationCodesListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -2427,6 +2397,7 @@ impl<
     PortingOrdersVerificationCodesListResponse,
 > {
     /// Every page of [`PortingOrdersVerificationCodesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -2473,7 +2444,7 @@ pub struct PortingOrdersVerificationCodesSendParams {
     /// A list of phone numbers to send the verification codes to and the method to send them by
     pub body: Option<crate::types::SendPortingVerificationCodes>,
 }
-impl<T> crate::Call<'_, PortingOrdersVerificationCodesSendParams, T> {
+impl<T, R> crate::Call<'_, PortingOrdersVerificationCodesSendParams, T, R> {
     /// A list of phone numbers to send the verification codes to and the method to send them by
     pub fn body(
         mut self,

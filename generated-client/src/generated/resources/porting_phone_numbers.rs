@@ -23,10 +23,9 @@ impl<'a> PortingPhoneNumbersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/porting_phone_numbers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -40,7 +39,7 @@ pub struct PortingPhoneNumbersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_status\]
     pub filter: Option<PortingPhoneNumbersListFilter>,
 }
-impl<T> crate::Call<'_, PortingPhoneNumbersListParams, T> {
+impl<T, R> crate::Call<'_, PortingPhoneNumbersListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -59,6 +58,7 @@ impl<
     'a,
 > crate::Call<'a, PortingPhoneNumbersListParams, PortingPhoneNumbersListResponse> {
     /// Every page of [`PortingPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

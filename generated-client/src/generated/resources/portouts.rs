@@ -37,10 +37,9 @@ impl<'a> PortoutsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/portouts"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -69,9 +68,8 @@ impl<'a> PortoutsApi<'a> {
                     ["/portouts/rejections/", &crate::encode_path(portout_id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -85,15 +83,13 @@ impl<'a> PortoutsApi<'a> {
     /// - `id`: Portout id
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), PortoutsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/portouts/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update Status
@@ -126,9 +122,8 @@ impl<'a> PortoutsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -142,7 +137,7 @@ pub struct PortoutsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[carrier_name\], filter\[country_code\], filter\[country_code_in\], filter\[foc_date\], filter\[inserted_at\], filter\[phone_number\], filter\[pon\], filter\[ported_out_at\], filter\[spid\], filter\[status\], filter\[status_in\], filter\[support_key\]
     pub filter: Option<PortoutsListFilter>,
 }
-impl<T> crate::Call<'_, PortoutsListParams, T> {
+impl<T, R> crate::Call<'_, PortoutsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -156,6 +151,7 @@ impl<T> crate::Call<'_, PortoutsListParams, T> {
 }
 impl<'a> crate::Call<'a, PortoutsListParams, PortoutsListResponse> {
     /// Every page of [`PortoutsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -184,7 +180,7 @@ pub struct PortoutsListRejectionCodesParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[code\], filter\[code\]\[in\]
     pub filter: Option<PortoutsListRejectionCodesFilter>,
 }
-impl<T> crate::Call<'_, PortoutsListRejectionCodesParams, T> {
+impl<T, R> crate::Call<'_, PortoutsListRejectionCodesParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[code\], filter\[code\]\[in\]
     pub fn filter(mut self, value: impl Into<PortoutsListRejectionCodesFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -226,15 +222,13 @@ impl<'a> PortoutsCommentsApi<'a> {
     /// - `id`: Portout id
     #[inline]
     pub fn list(&self, id: &str) -> crate::Call<'a, (), PortoutsCommentsListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/portouts/", &crate::encode_path(id), "/comments"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create a comment on a portout request
@@ -259,9 +253,8 @@ impl<'a> PortoutsCommentsApi<'a> {
                     ["/portouts/", &crate::encode_path(id), "/comments"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -307,10 +300,9 @@ impl<'a> PortoutsEventsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/portouts/events"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -327,15 +319,13 @@ impl<'a> PortoutsEventsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PortoutsEventsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/portouts/events/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Republish a port-out event
@@ -347,16 +337,14 @@ impl<'a> PortoutsEventsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the port-out event.
     #[inline]
-    pub fn republish(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn republish(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     ["/portouts/events/", &crate::encode_path(id), "/republish"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -369,7 +357,7 @@ pub struct PortoutsEventsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[event_type\], filter\[portout_id\], filter\[created_at\]
     pub filter: Option<PortoutsEventsListFilter>,
 }
-impl<T> crate::Call<'_, PortoutsEventsListParams, T> {
+impl<T, R> crate::Call<'_, PortoutsEventsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -383,6 +371,7 @@ impl<T> crate::Call<'_, PortoutsEventsListParams, T> {
 }
 impl<'a> crate::Call<'a, PortoutsEventsListParams, PortoutsEventsListResponse> {
     /// Every page of [`PortoutsEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -440,10 +429,9 @@ impl<'a> PortoutsReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/portouts/reports"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -460,9 +448,8 @@ impl<'a> PortoutsReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/portouts/reports"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -479,15 +466,13 @@ impl<'a> PortoutsReportsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PortoutsReportsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/portouts/reports/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -500,7 +485,7 @@ pub struct PortoutsReportsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
     pub filter: Option<PortoutsReportsListFilter>,
 }
-impl<T> crate::Call<'_, PortoutsReportsListParams, T> {
+impl<T, R> crate::Call<'_, PortoutsReportsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -514,6 +499,7 @@ impl<T> crate::Call<'_, PortoutsReportsListParams, T> {
 }
 impl<'a> crate::Call<'a, PortoutsReportsListParams, PortoutsReportsListResponse> {
     /// Every page of [`PortoutsReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -595,7 +581,7 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PortoutsSupportingDocumentsListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -603,8 +589,6 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
                     ["/portouts/", &crate::encode_path(id), "/supporting_documents"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create a list of supporting documents on a portout request
@@ -634,9 +618,8 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

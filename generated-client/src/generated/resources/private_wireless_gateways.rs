@@ -23,7 +23,7 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/private_wireless_gateways"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -66,7 +66,6 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
                     true,
                     &params.filter_updated_at,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -87,9 +86,8 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/private_wireless_gateways"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -106,15 +104,13 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PrivateWirelessGatewaysRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/private_wireless_gateways/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a Private Wireless Gateway
@@ -130,15 +126,13 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PrivateWirelessGatewaysDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/private_wireless_gateways/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -161,7 +155,7 @@ pub struct PrivateWirelessGatewaysListParams {
     /// When the Private Wireless Gateway was last updated.
     pub filter_updated_at: Option<String>,
 }
-impl<T> crate::Call<'_, PrivateWirelessGatewaysListParams, T> {
+impl<T, R> crate::Call<'_, PrivateWirelessGatewaysListParams, T, R> {
     /// The page number to load.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -206,6 +200,7 @@ impl<
     PrivateWirelessGatewaysListResponse,
 > {
     /// Every page of [`PrivateWirelessGatewaysApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -23,7 +23,7 @@ impl<'a> PronunciationDictsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/pronunciation_dicts"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -36,7 +36,6 @@ impl<'a> PronunciationDictsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -62,9 +61,8 @@ impl<'a> PronunciationDictsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/pronunciation_dicts"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -81,15 +79,13 @@ impl<'a> PronunciationDictsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::PronunciationDictResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a pronunciation dictionary
@@ -118,9 +114,8 @@ impl<'a> PronunciationDictsApi<'a> {
                     ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -133,16 +128,14 @@ impl<'a> PronunciationDictsApi<'a> {
     /// Parameters:
     /// - `id`: The UUID of the pronunciation dictionary.
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -155,7 +148,7 @@ pub struct PronunciationDictsListParams {
     /// Number of results per page. Defaults to 20, maximum 250.
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, PronunciationDictsListParams, T> {
+impl<T, R> crate::Call<'_, PronunciationDictsListParams, T, R> {
     /// Page number (1-based). Defaults to 1.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -175,6 +168,7 @@ impl<
     crate::types::PronunciationDictListResponse,
 > {
     /// Every page of [`PronunciationDictsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -23,10 +23,9 @@ impl<'a> PublicInternetGatewaysApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/public_internet_gateways"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -47,9 +46,8 @@ impl<'a> PublicInternetGatewaysApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/public_internet_gateways"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -66,15 +64,13 @@ impl<'a> PublicInternetGatewaysApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PublicInternetGatewaysRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/public_internet_gateways/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a Public Internet Gateway
@@ -90,15 +86,13 @@ impl<'a> PublicInternetGatewaysApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), PublicInternetGatewaysDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/public_internet_gateways/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -111,7 +105,7 @@ pub struct PublicInternetGatewaysListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, PublicInternetGatewaysListParams, T> {
+impl<T, R> crate::Call<'_, PublicInternetGatewaysListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
     pub fn filter(mut self, value: impl Into<PublicInternetGatewaysListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -127,6 +121,7 @@ impl<
     'a,
 > crate::Call<'a, PublicInternetGatewaysListParams, PublicInternetGatewaysListResponse> {
     /// Every page of [`PublicInternetGatewaysApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -22,7 +22,7 @@ impl<'a> QueuesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/queues"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -35,7 +35,6 @@ impl<'a> QueuesApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -52,11 +51,10 @@ impl<'a> QueuesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/queues"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -73,15 +71,13 @@ impl<'a> QueuesApi<'a> {
         &self,
         queue_name: &str,
     ) -> crate::Call<'a, (), QueuesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/queues/", &crate::encode_path(queue_name)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a queue
@@ -106,11 +102,10 @@ impl<'a> QueuesApi<'a> {
                     ["/queues/", &crate::encode_path(queue_name)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -123,16 +118,17 @@ impl<'a> QueuesApi<'a> {
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
     #[inline]
-    pub fn delete(&self, queue_name: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        queue_name: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/queues/", &crate::encode_path(queue_name)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -145,7 +141,7 @@ pub struct QueuesListParams {
     /// The size of the page
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, QueuesListParams, T> {
+impl<T, R> crate::Call<'_, QueuesListParams, T, R> {
     /// The page number to load
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -159,6 +155,7 @@ impl<T> crate::Call<'_, QueuesListParams, T> {
 }
 impl<'a> crate::Call<'a, QueuesListParams, QueuesListResponse> {
     /// Every page of [`QueuesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -221,7 +218,7 @@ impl From<crate::types::CreateQueueRequest> for QueuesCreateParams {
         }
     }
 }
-impl<T> crate::Call<'_, QueuesCreateParams, T> {
+impl<T, R> crate::Call<'_, QueuesCreateParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::CreateQueueRequest>) -> Self {
         self.params_mut().body = Some(value.into());
@@ -251,7 +248,7 @@ impl From<crate::types::UpdateQueueRequest> for QueuesUpdateParams {
         }
     }
 }
-impl<T> crate::Call<'_, QueuesUpdateParams, T> {
+impl<T, R> crate::Call<'_, QueuesUpdateParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::UpdateQueueRequest>) -> Self {
         self.params_mut().body = Some(value.into());
@@ -285,9 +282,8 @@ impl<'a> QueuesCallsApi<'a> {
                     ["/queues/", &crate::encode_path(queue_name), "/calls"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -306,7 +302,7 @@ impl<'a> QueuesCallsApi<'a> {
         queue_name: &str,
         call_control_id: &str,
     ) -> crate::Call<'a, (), QueuesCallsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -319,8 +315,6 @@ impl<'a> QueuesCallsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update queued call
@@ -338,7 +332,7 @@ impl<'a> QueuesCallsApi<'a> {
         queue_name: &str,
         call_control_id: &str,
         params: impl Into<QueuesCallsUpdateParams>,
-    ) -> crate::Call<'a, QueuesCallsUpdateParams, ()> {
+    ) -> crate::Call<'a, QueuesCallsUpdateParams, (), crate::call::AsEmpty> {
         crate::Call::new(
             self
                 .client
@@ -353,9 +347,8 @@ impl<'a> QueuesCallsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_empty())
             },
         )
     }
@@ -373,8 +366,8 @@ impl<'a> QueuesCallsApi<'a> {
         &self,
         queue_name: &str,
         call_control_id: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -387,8 +380,6 @@ impl<'a> QueuesCallsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -399,7 +390,7 @@ pub struct QueuesCallsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     pub page: Option<crate::types::CallControlPageConsolidated>,
 }
-impl<T> crate::Call<'_, QueuesCallsListParams, T> {
+impl<T, R> crate::Call<'_, QueuesCallsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -411,6 +402,7 @@ impl<T> crate::Call<'_, QueuesCallsListParams, T> {
 }
 impl<'a> crate::Call<'a, QueuesCallsListParams, QueuesCallsListResponse> {
     /// Every page of [`QueuesCallsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -23,10 +23,9 @@ impl<'a> RecordingTranscriptionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/recording_transcriptions"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -43,7 +42,7 @@ impl<'a> RecordingTranscriptionsApi<'a> {
         &self,
         recording_transcription_id: &str,
     ) -> crate::Call<'a, (), RecordingTranscriptionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -54,8 +53,6 @@ impl<'a> RecordingTranscriptionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a recording transcription
@@ -71,7 +68,7 @@ impl<'a> RecordingTranscriptionsApi<'a> {
         &self,
         recording_transcription_id: &str,
     ) -> crate::Call<'a, (), RecordingTranscriptionsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -82,8 +79,6 @@ impl<'a> RecordingTranscriptionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -96,7 +91,7 @@ pub struct RecordingTranscriptionsListParams {
     /// Filter recording transcriptions by various attributes.
     pub filter: Option<RecordingTranscriptionsListFilter>,
 }
-impl<T> crate::Call<'_, RecordingTranscriptionsListParams, T> {
+impl<T, R> crate::Call<'_, RecordingTranscriptionsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -122,6 +117,7 @@ impl<
     RecordingTranscriptionsListResponse,
 > {
     /// Every page of [`RecordingTranscriptionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -22,10 +22,9 @@ impl<'a> RecordingsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/recordings"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -42,15 +41,13 @@ impl<'a> RecordingsApi<'a> {
         &self,
         recording_id: &str,
     ) -> crate::Call<'a, (), crate::types::RecordingResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/recordings/", &crate::encode_path(recording_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a call recording
@@ -66,15 +63,13 @@ impl<'a> RecordingsApi<'a> {
         &self,
         recording_id: &str,
     ) -> crate::Call<'a, (), crate::types::RecordingResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/recordings/", &crate::encode_path(recording_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -87,7 +82,7 @@ pub struct RecordingsListParams {
     /// Filter recordings by various attributes.
     pub filter: Option<RecordingsListFilter>,
 }
-impl<T> crate::Call<'_, RecordingsListParams, T> {
+impl<T, R> crate::Call<'_, RecordingsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -104,6 +99,7 @@ impl<T> crate::Call<'_, RecordingsListParams, T> {
 }
 impl<'a> crate::Call<'a, RecordingsListParams, RecordingsListResponse> {
     /// Every page of [`RecordingsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -166,9 +162,8 @@ impl<'a> RecordingsActionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/recordings/actions/delete"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

@@ -14,11 +14,7 @@ impl<'a> RegionsApi<'a> {
     /// `GET /regions`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), RegionsListResponse> {
-        crate::Call::new(
-            self.client.request(reqwest::Method::GET, "/regions"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
-        )
+        crate::Call::plain(self.client.request(reqwest::Method::GET, "/regions"))
     }
 }
 pub type RegionsListResponse = crate::Data<Vec<crate::types::NetappsRegion>>;

@@ -21,9 +21,8 @@ impl<'a> RegulatoryRequirementsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/regulatory_requirements"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -35,7 +34,7 @@ pub struct RegulatoryRequirementsRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[requirement_group_id\], filter\[country_code\], filter\[phone_number_type\], filter\[action\]
     pub filter: Option<RegulatoryRequirementsRetrieveFilter>,
 }
-impl<T> crate::Call<'_, RegulatoryRequirementsRetrieveParams, T> {
+impl<T, R> crate::Call<'_, RegulatoryRequirementsRetrieveParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[requirement_group_id\], filter\[country_code\], filter\[phone_number_type\], filter\[action\]
     pub fn filter(
         mut self,

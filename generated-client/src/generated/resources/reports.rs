@@ -27,7 +27,7 @@ impl<'a> ReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reports/mdrs"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "start_date",
                     crate::QueryStyle::Form,
@@ -47,7 +47,6 @@ impl<'a> ReportsApi<'a> {
                     true,
                     &params.message_type,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -67,7 +66,7 @@ impl<'a> ReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reports/wdrs"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "start_date",
                     crate::QueryStyle::Form,
@@ -105,7 +104,6 @@ impl<'a> ReportsApi<'a> {
                 );
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -133,7 +131,7 @@ pub struct ReportsListMdrsParams {
     /// Filter results by message type.
     pub message_type: Option<ReportsListMdrsMessageType>,
 }
-impl<T> crate::Call<'_, ReportsListMdrsParams, T> {
+impl<T, R> crate::Call<'_, ReportsListMdrsParams, T, R> {
     /// Pagination start date
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.params_mut().start_date = Some(value.into());
@@ -209,7 +207,7 @@ pub struct ReportsListWdrsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<ReportsListWdrsPage>,
 }
-impl<T> crate::Call<'_, ReportsListWdrsParams, T> {
+impl<T, R> crate::Call<'_, ReportsListWdrsParams, T, R> {
     /// Start date
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.params_mut().start_date = Some(value.into());
@@ -275,6 +273,7 @@ impl<
     'a,
 > crate::Call<'a, ReportsListWdrsParams, crate::types::ExternalWdrGetDetailResponse> {
     /// Every page of [`ReportsApi::list_wdrs`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -339,7 +338,7 @@ impl<'a> ReportsCdrUsageReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reports/cdr_usage_reports/sync"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "start_date",
                     crate::QueryStyle::Form,
@@ -365,7 +364,6 @@ impl<'a> ReportsCdrUsageReportsApi<'a> {
                     true,
                     &params.connections,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -400,7 +398,7 @@ impl ReportsCdrUsageReportsFetchSyncParams {
         }
     }
 }
-impl<T> crate::Call<'_, ReportsCdrUsageReportsFetchSyncParams, T> {
+impl<T, R> crate::Call<'_, ReportsCdrUsageReportsFetchSyncParams, T, R> {
     /// Start of the date range filter (inclusive, ISO 8601).
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.params_mut().start_date = Some(value.into());
@@ -439,9 +437,8 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reports/mdr_usage_reports"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -462,9 +459,8 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/reports/mdr_usage_reports"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -485,7 +481,7 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reports/mdr_usage_reports/sync"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "start_date",
                     crate::QueryStyle::Form,
@@ -500,7 +496,6 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
                     &params.aggregation_type,
                 );
                 req.query("profiles", crate::QueryStyle::Form, true, &params.profiles);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -517,15 +512,13 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::MdrGetUsageReportsByIdResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/reports/mdr_usage_reports/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete MDR Usage Report
@@ -541,15 +534,13 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::MdrDeleteUsageReportsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/reports/mdr_usage_reports/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -560,7 +551,7 @@ pub struct ReportsMdrUsageReportsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<ReportsMdrUsageReportsListPage>,
 }
-impl<T> crate::Call<'_, ReportsMdrUsageReportsListParams, T> {
+impl<T, R> crate::Call<'_, ReportsMdrUsageReportsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<ReportsMdrUsageReportsListPage>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -575,6 +566,7 @@ impl<
     crate::types::MdrGetUsageReportsResponse,
 > {
     /// Every page of [`ReportsMdrUsageReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -666,7 +658,7 @@ impl ReportsMdrUsageReportsFetchSyncParams {
         }
     }
 }
-impl<T> crate::Call<'_, ReportsMdrUsageReportsFetchSyncParams, T> {
+impl<T, R> crate::Call<'_, ReportsMdrUsageReportsFetchSyncParams, T, R> {
     /// Start of the date range filter (inclusive, ISO 8601).
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.params_mut().start_date = Some(value.into());

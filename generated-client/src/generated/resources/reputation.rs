@@ -35,7 +35,7 @@ impl<'a> ReputationNumbersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reputation/numbers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -66,7 +66,6 @@ impl<'a> ReputationNumbersApi<'a> {
                     true,
                     &params.filter_phone_number_eq,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -95,9 +94,8 @@ impl<'a> ReputationNumbersApi<'a> {
                     ["/reputation/numbers/", &crate::encode_path(phone_number)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -110,16 +108,17 @@ impl<'a> ReputationNumbersApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
     #[inline]
-    pub fn delete(&self, phone_number: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        phone_number: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/reputation/numbers/", &crate::encode_path(phone_number)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -138,7 +137,7 @@ pub struct ReputationNumbersListParams {
     /// Exact phone-number match (E.164).
     pub filter_phone_number_eq: Option<String>,
 }
-impl<T> crate::Call<'_, ReputationNumbersListParams, T> {
+impl<T, R> crate::Call<'_, ReputationNumbersListParams, T, R> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -173,6 +172,7 @@ impl<
     crate::types::ReputationPhoneNumberListWithReputation,
 > {
     /// Every page of [`ReputationNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -205,7 +205,7 @@ pub struct ReputationNumbersRetrieveParams {
     /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
     pub fresh: Option<bool>,
 }
-impl<T> crate::Call<'_, ReputationNumbersRetrieveParams, T> {
+impl<T, R> crate::Call<'_, ReputationNumbersRetrieveParams, T, R> {
     /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
     pub fn fresh(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().fresh = Some(value.into());

@@ -21,9 +21,8 @@ impl<'a> RequirementGroupsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/requirement_groups"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -38,9 +37,8 @@ impl<'a> RequirementGroupsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/requirement_groups"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -55,15 +53,13 @@ impl<'a> RequirementGroupsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::RequirementGroup> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/requirement_groups/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update requirement values in requirement group
@@ -86,9 +82,8 @@ impl<'a> RequirementGroupsApi<'a> {
                     ["/requirement_groups/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -103,15 +98,13 @@ impl<'a> RequirementGroupsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::RequirementGroup> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/requirement_groups/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Submit a Requirement Group for Approval
@@ -125,7 +118,7 @@ impl<'a> RequirementGroupsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::RequirementGroup> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -137,8 +130,6 @@ impl<'a> RequirementGroupsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -149,7 +140,7 @@ pub struct RequirementGroupsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\], filter\[status\], filter\[customer_reference\]
     pub filter: Option<RequirementGroupsListFilter>,
 }
-impl<T> crate::Call<'_, RequirementGroupsListParams, T> {
+impl<T, R> crate::Call<'_, RequirementGroupsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\], filter\[status\], filter\[customer_reference\]
     pub fn filter(mut self, value: impl Into<RequirementGroupsListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());

@@ -19,10 +19,9 @@ impl<'a> RequirementTypesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/requirement_types"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -39,15 +38,13 @@ impl<'a> RequirementTypesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), RequirementTypesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/requirement_types/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -60,7 +57,7 @@ pub struct RequirementTypesListParams {
     /// Consolidated sort parameter for requirement types (deepObject style). Originally: sort\[\]
     pub sort: Option<Vec<crate::types::SortRequirementTypesConsolidatedItem>>,
 }
-impl<T> crate::Call<'_, RequirementTypesListParams, T> {
+impl<T, R> crate::Call<'_, RequirementTypesListParams, T, R> {
     /// Consolidated filter parameter for requirement types (deepObject style). Originally: filter\[name\]
     pub fn filter(
         mut self,

@@ -24,12 +24,11 @@ impl<'a> RequirementsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/requirements"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("version", crate::QueryStyle::Form, true, &params.version);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -54,9 +53,8 @@ impl<'a> RequirementsApi<'a> {
                     ["/requirements/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("version", crate::QueryStyle::Form, true, &params.version);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -74,7 +72,7 @@ pub struct RequirementsListParams {
     /// Filter by requirement version number. When omitted, returns the currently-active version.
     pub version: Option<i64>,
 }
-impl<T> crate::Call<'_, RequirementsListParams, T> {
+impl<T, R> crate::Call<'_, RequirementsListParams, T, R> {
     /// Consolidated filter parameter for requirements (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\]
     pub fn filter(
         mut self,
@@ -107,6 +105,7 @@ impl<T> crate::Call<'_, RequirementsListParams, T> {
 }
 impl<'a> crate::Call<'a, RequirementsListParams, RequirementsListResponse> {
     /// Every page of [`RequirementsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -153,7 +152,7 @@ pub struct RequirementsRetrieveParams {
     /// Filter by requirement version number. When omitted, returns the currently-active version.
     pub version: Option<i64>,
 }
-impl<T> crate::Call<'_, RequirementsRetrieveParams, T> {
+impl<T, R> crate::Call<'_, RequirementsRetrieveParams, T, R> {
     /// Filter by requirement version number. When omitted, returns the currently-active version.
     pub fn version(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().version = Some(value.into());
@@ -192,9 +191,8 @@ impl<'a> RequirementsVersionsApi<'a> {
                     ["/requirements/", &crate::encode_path(id), "/versions"].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -211,7 +209,7 @@ impl<'a> RequirementsVersionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::CancelPendingVersionResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -219,8 +217,6 @@ impl<'a> RequirementsVersionsApi<'a> {
                     ["/requirements/", &crate::encode_path(id), "/versions/pending"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -17,10 +17,9 @@ impl<'a> RoomCompositionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/room_compositions"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -37,9 +36,8 @@ impl<'a> RoomCompositionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/room_compositions"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -54,7 +52,7 @@ impl<'a> RoomCompositionsApi<'a> {
         &self,
         room_composition_id: &str,
     ) -> crate::Call<'a, (), RoomCompositionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -62,8 +60,6 @@ impl<'a> RoomCompositionsApi<'a> {
                     ["/room_compositions/", &crate::encode_path(room_composition_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a room composition.
@@ -75,8 +71,11 @@ impl<'a> RoomCompositionsApi<'a> {
     /// Parameters:
     /// - `room_composition_id`: The unique identifier of a room composition.
     #[inline]
-    pub fn delete(&self, room_composition_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        room_composition_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -84,8 +83,6 @@ impl<'a> RoomCompositionsApi<'a> {
                     ["/room_compositions/", &crate::encode_path(room_composition_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -98,7 +95,7 @@ pub struct RoomCompositionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T> crate::Call<'_, RoomCompositionsListParams, T> {
+impl<T, R> crate::Call<'_, RoomCompositionsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[session_id\], filter\[status\]
     pub fn filter(mut self, value: impl Into<RoomCompositionsListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -115,6 +112,7 @@ impl<T> crate::Call<'_, RoomCompositionsListParams, T> {
 }
 impl<'a> crate::Call<'a, RoomCompositionsListParams, RoomCompositionsListResponse> {
     /// Every page of [`RoomCompositionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

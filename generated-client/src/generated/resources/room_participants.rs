@@ -17,10 +17,9 @@ impl<'a> RoomParticipantsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/room_participants"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -35,7 +34,7 @@ impl<'a> RoomParticipantsApi<'a> {
         &self,
         room_participant_id: &str,
     ) -> crate::Call<'a, (), RoomParticipantsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -43,8 +42,6 @@ impl<'a> RoomParticipantsApi<'a> {
                     ["/room_participants/", &crate::encode_path(room_participant_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -57,7 +54,7 @@ pub struct RoomParticipantsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T> crate::Call<'_, RoomParticipantsListParams, T> {
+impl<T, R> crate::Call<'_, RoomParticipantsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\], filter\[session_id\]
     pub fn filter(mut self, value: impl Into<RoomParticipantsListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -74,6 +71,7 @@ impl<T> crate::Call<'_, RoomParticipantsListParams, T> {
 }
 impl<'a> crate::Call<'a, RoomParticipantsListParams, RoomParticipantsListResponse> {
     /// Every page of [`RoomParticipantsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -17,10 +17,9 @@ impl<'a> RoomRecordingsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/room_recordings"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -38,10 +37,9 @@ impl<'a> RoomRecordingsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::DELETE, "/room_recordings"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -56,7 +54,7 @@ impl<'a> RoomRecordingsApi<'a> {
         &self,
         room_recording_id: &str,
     ) -> crate::Call<'a, (), RoomRecordingsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -64,8 +62,6 @@ impl<'a> RoomRecordingsApi<'a> {
                     ["/room_recordings/", &crate::encode_path(room_recording_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a room recording.
@@ -77,8 +73,11 @@ impl<'a> RoomRecordingsApi<'a> {
     /// Parameters:
     /// - `room_recording_id`: The unique identifier of a room recording.
     #[inline]
-    pub fn delete(&self, room_recording_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        room_recording_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -86,8 +85,6 @@ impl<'a> RoomRecordingsApi<'a> {
                     ["/room_recordings/", &crate::encode_path(room_recording_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -100,7 +97,7 @@ pub struct RoomRecordingsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T> crate::Call<'_, RoomRecordingsListParams, T> {
+impl<T, R> crate::Call<'_, RoomRecordingsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
     pub fn filter(mut self, value: impl Into<RoomRecordingsListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -117,6 +114,7 @@ impl<T> crate::Call<'_, RoomRecordingsListParams, T> {
 }
 impl<'a> crate::Call<'a, RoomRecordingsListParams, RoomRecordingsListResponse> {
     /// Every page of [`RoomRecordingsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -165,7 +163,7 @@ pub struct RoomRecordingsDeleteBulkParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T> crate::Call<'_, RoomRecordingsDeleteBulkParams, T> {
+impl<T, R> crate::Call<'_, RoomRecordingsDeleteBulkParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
     pub fn filter(mut self, value: impl Into<RoomRecordingsDeleteBulkFilter>) -> Self {
         self.params_mut().filter = Some(value.into());

@@ -17,7 +17,7 @@ impl<'a> RoomSessionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/room_sessions"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "include_participants",
                     crate::QueryStyle::Form,
@@ -26,7 +26,6 @@ impl<'a> RoomSessionsApi<'a> {
                 );
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -42,7 +41,7 @@ pub struct RoomSessionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T> crate::Call<'_, RoomSessionsListParams, T> {
+impl<T, R> crate::Call<'_, RoomSessionsListParams, T, R> {
     /// To decide if room participants should be included in the response.
     pub fn include_participants(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().include_participants = Some(value.into());
@@ -64,6 +63,7 @@ impl<T> crate::Call<'_, RoomSessionsListParams, T> {
 }
 impl<'a> crate::Call<'a, RoomSessionsListParams, RoomSessionsListResponse> {
     /// Every page of [`RoomSessionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -25,7 +25,7 @@ impl<'a> RoomsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/rooms"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "include_sessions",
                     crate::QueryStyle::Form,
@@ -34,7 +34,6 @@ impl<'a> RoomsApi<'a> {
                 );
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -51,9 +50,8 @@ impl<'a> RoomsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/rooms"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -76,14 +74,13 @@ impl<'a> RoomsApi<'a> {
                     ["/rooms/", &crate::encode_path(room_id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "include_sessions",
                     crate::QueryStyle::Form,
                     true,
                     &params.include_sessions,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -109,9 +106,8 @@ impl<'a> RoomsApi<'a> {
                     ["/rooms/", &crate::encode_path(room_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -124,16 +120,17 @@ impl<'a> RoomsApi<'a> {
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
     #[inline]
-    pub fn delete(&self, room_id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        room_id: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/rooms/", &crate::encode_path(room_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// View a list of room sessions.
@@ -155,7 +152,7 @@ impl<'a> RoomsApi<'a> {
                     ["/rooms/", &crate::encode_path(room_id), "/sessions"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "include_participants",
                     crate::QueryStyle::Form,
@@ -164,7 +161,6 @@ impl<'a> RoomsApi<'a> {
                 );
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -180,7 +176,7 @@ pub struct RoomsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T> crate::Call<'_, RoomsListParams, T> {
+impl<T, R> crate::Call<'_, RoomsListParams, T, R> {
     /// To decide if room sessions should be included in the response.
     pub fn include_sessions(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().include_sessions = Some(value.into());
@@ -202,6 +198,7 @@ impl<T> crate::Call<'_, RoomsListParams, T> {
 }
 impl<'a> crate::Call<'a, RoomsListParams, RoomsListResponse> {
     /// Every page of [`RoomsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<'a, RoomsListParams, RoomsListResponse, crate::types::Room> {
@@ -262,7 +259,7 @@ pub struct RoomsRetrieveParams {
     /// To decide if room sessions should be included in the response.
     pub include_sessions: Option<bool>,
 }
-impl<T> crate::Call<'_, RoomsRetrieveParams, T> {
+impl<T, R> crate::Call<'_, RoomsRetrieveParams, T, R> {
     /// To decide if room sessions should be included in the response.
     pub fn include_sessions(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().include_sessions = Some(value.into());
@@ -299,7 +296,7 @@ pub struct RoomsListSessionsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T> crate::Call<'_, RoomsListSessionsParams, T> {
+impl<T, R> crate::Call<'_, RoomsListSessionsParams, T, R> {
     /// To decide if room participants should be included in the response.
     pub fn include_participants(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().include_participants = Some(value.into());
@@ -321,6 +318,7 @@ impl<T> crate::Call<'_, RoomsListSessionsParams, T> {
 }
 impl<'a> crate::Call<'a, RoomsListSessionsParams, RoomsListSessionsResponse> {
     /// Every page of [`RoomsApi::list_sessions`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -397,9 +395,8 @@ impl<'a> RoomsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -434,9 +431,8 @@ impl<'a> RoomsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -519,14 +515,13 @@ impl<'a> RoomsSessionsApi<'a> {
                     ["/room_sessions/", &crate::encode_path(room_session_id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "include_participants",
                     crate::QueryStyle::Form,
                     true,
                     &params.include_participants,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -558,10 +553,9 @@ impl<'a> RoomsSessionsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -573,7 +567,7 @@ pub struct RoomsSessionsRetrieveParams {
     /// To decide if room participants should be included in the response.
     pub include_participants: Option<bool>,
 }
-impl<T> crate::Call<'_, RoomsSessionsRetrieveParams, T> {
+impl<T, R> crate::Call<'_, RoomsSessionsRetrieveParams, T, R> {
     /// To decide if room participants should be included in the response.
     pub fn include_participants(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().include_participants = Some(value.into());
@@ -589,7 +583,7 @@ pub struct RoomsSessionsRetrieveParticipantsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T> crate::Call<'_, RoomsSessionsRetrieveParticipantsParams, T> {
+impl<T, R> crate::Call<'_, RoomsSessionsRetrieveParticipantsParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\]
     pub fn filter(
         mut self,
@@ -615,6 +609,7 @@ impl<
     RoomsSessionsRetrieveParticipantsResponse,
 > {
     /// Every page of [`RoomsSessionsApi::retrieve_participants`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -673,7 +668,7 @@ impl<'a> RoomsSessionsActionsApi<'a> {
         &self,
         room_session_id: &str,
     ) -> crate::Call<'a, (), RoomsSessionsActionsEndResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -685,8 +680,6 @@ impl<'a> RoomsSessionsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Kick participants from a room session.
@@ -718,9 +711,8 @@ impl<'a> RoomsSessionsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -753,9 +745,8 @@ impl<'a> RoomsSessionsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -788,9 +779,8 @@ impl<'a> RoomsSessionsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

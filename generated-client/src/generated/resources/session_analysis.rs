@@ -45,7 +45,7 @@ impl<'a> SessionAnalysisApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "include_children",
                     crate::QueryStyle::Form,
@@ -55,7 +55,6 @@ impl<'a> SessionAnalysisApi<'a> {
                 req.query("max_depth", crate::QueryStyle::Form, true, &params.max_depth);
                 req.query("expand", crate::QueryStyle::Form, true, &params.expand);
                 req.query("date_time", crate::QueryStyle::Form, true, &params.date_time);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -73,7 +72,7 @@ pub struct SessionAnalysisRetrieveParams {
     /// ISO 8601 timestamp or date to narrow index selection for faster lookups. Accepts full datetime (e.g., 2026-03-17T10:00:00Z) or date-only format (e.g., 2026-03-17).
     pub date_time: Option<String>,
 }
-impl<T> crate::Call<'_, SessionAnalysisRetrieveParams, T> {
+impl<T, R> crate::Call<'_, SessionAnalysisRetrieveParams, T, R> {
     /// Whether to include child events in the response.
     pub fn include_children(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().include_children = Some(value.into());
@@ -110,10 +109,8 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
     pub fn retrieve(
         &self,
     ) -> crate::Call<'a, (), crate::types::MetadataOverviewResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/session_analysis/metadata"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get record type metadata
@@ -129,7 +126,7 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
         &self,
         record_type: &str,
     ) -> crate::Call<'a, (), crate::types::RecordTypeMetadataResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -137,8 +134,6 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
                     ["/session_analysis/metadata/", &crate::encode_path(record_type)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -23,9 +23,8 @@ impl<'a> SetiApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/seti/black_box_test_results"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -37,7 +36,7 @@ pub struct SetiRetrieveBlackBoxTestResultsParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[product\]
     pub filter: Option<SetiRetrieveBlackBoxTestResultsFilter>,
 }
-impl<T> crate::Call<'_, SetiRetrieveBlackBoxTestResultsParams, T> {
+impl<T, R> crate::Call<'_, SetiRetrieveBlackBoxTestResultsParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[product\]
     pub fn filter(
         mut self,

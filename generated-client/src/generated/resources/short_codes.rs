@@ -15,10 +15,9 @@ impl<'a> ShortCodesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/short_codes"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -30,15 +29,13 @@ impl<'a> ShortCodesApi<'a> {
     /// - `id`: The id of the short code
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), ShortCodesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/short_codes/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update short code
@@ -64,9 +61,8 @@ impl<'a> ShortCodesApi<'a> {
                     ["/short_codes/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -80,7 +76,7 @@ pub struct ShortCodesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, ShortCodesListParams, T> {
+impl<T, R> crate::Call<'_, ShortCodesListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\]
     pub fn filter(mut self, value: impl Into<ShortCodesListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -94,6 +90,7 @@ impl<T> crate::Call<'_, ShortCodesListParams, T> {
 }
 impl<'a> crate::Call<'a, ShortCodesListParams, ShortCodesListResponse> {
     /// Every page of [`ShortCodesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

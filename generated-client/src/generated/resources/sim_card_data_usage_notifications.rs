@@ -25,7 +25,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
                 .client
                 .request(reqwest::Method::GET, "/sim_card_data_usage_notifications"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -44,7 +44,6 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
                     true,
                     &params.filter_sim_card_id,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -67,9 +66,8 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/sim_card_data_usage_notifications"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -86,7 +84,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardDataUsageNotificationsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -94,8 +92,6 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
                     ["/sim_card_data_usage_notifications/", &crate::encode_path(id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Updates information for a SIM Card Data Usage Notification
@@ -125,9 +121,8 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -144,7 +139,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardDataUsageNotificationsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -152,8 +147,6 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
                     ["/sim_card_data_usage_notifications/", &crate::encode_path(id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -168,7 +161,7 @@ pub struct SimCardDataUsageNotificationsListParams {
     /// A valid SIM card ID.
     pub filter_sim_card_id: Option<String>,
 }
-impl<T> crate::Call<'_, SimCardDataUsageNotificationsListParams, T> {
+impl<T, R> crate::Call<'_, SimCardDataUsageNotificationsListParams, T, R> {
     /// The page number to load.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -193,6 +186,7 @@ impl<
     SimCardDataUsageNotificationsListResponse,
 > {
     /// Every page of [`SimCardDataUsageNotificationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -24,7 +24,7 @@ impl<'a> SimCardGroupsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sim_card_groups"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -55,7 +55,6 @@ impl<'a> SimCardGroupsApi<'a> {
                     true,
                     &params.filter_wireless_blocklist_id,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -72,9 +71,8 @@ impl<'a> SimCardGroupsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/sim_card_groups"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -99,14 +97,13 @@ impl<'a> SimCardGroupsApi<'a> {
                     ["/sim_card_groups/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "include_iccids",
                     crate::QueryStyle::Form,
                     true,
                     &params.include_iccids,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -132,9 +129,8 @@ impl<'a> SimCardGroupsApi<'a> {
                     ["/sim_card_groups/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -148,15 +144,13 @@ impl<'a> SimCardGroupsApi<'a> {
     /// - `id`: Identifies the SIM group.
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), SimCardGroupsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/sim_card_groups/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -175,7 +169,7 @@ pub struct SimCardGroupsListParams {
     /// A Wireless Blocklist ID associated with the group.
     pub filter_wireless_blocklist_id: Option<String>,
 }
-impl<T> crate::Call<'_, SimCardGroupsListParams, T> {
+impl<T, R> crate::Call<'_, SimCardGroupsListParams, T, R> {
     /// The page number to load.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -207,6 +201,7 @@ impl<T> crate::Call<'_, SimCardGroupsListParams, T> {
 }
 impl<'a> crate::Call<'a, SimCardGroupsListParams, SimCardGroupsListResponse> {
     /// Every page of [`SimCardGroupsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -272,7 +267,7 @@ pub struct SimCardGroupsRetrieveParams {
     /// It includes a list of associated ICCIDs.
     pub include_iccids: Option<bool>,
 }
-impl<T> crate::Call<'_, SimCardGroupsRetrieveParams, T> {
+impl<T, R> crate::Call<'_, SimCardGroupsRetrieveParams, T, R> {
     /// It includes a list of associated ICCIDs.
     pub fn include_iccids(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().include_iccids = Some(value.into());
@@ -320,7 +315,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sim_card_group_actions"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -351,7 +346,6 @@ impl<'a> SimCardGroupsActionsApi<'a> {
                     true,
                     &params.filter_type,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -368,15 +362,13 @@ impl<'a> SimCardGroupsActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardGroupsActionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/sim_card_group_actions/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Request Private Wireless Gateway removal from SIM card group
@@ -392,7 +384,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardGroupsActionsRemovePrivateWirelessGatewayResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -404,8 +396,6 @@ impl<'a> SimCardGroupsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Request Wireless Blocklist removal from SIM card group
@@ -421,7 +411,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardGroupsActionsRemoveWirelessBlocklistResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -433,8 +423,6 @@ impl<'a> SimCardGroupsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Request Private Wireless Gateway assignment for SIM card group
@@ -468,9 +456,8 @@ impl<'a> SimCardGroupsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -505,9 +492,8 @@ impl<'a> SimCardGroupsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -527,7 +513,7 @@ pub struct SimCardGroupsActionsListParams {
     /// Filter by action type.
     pub filter_type: Option<SimCardGroupsActionsListFilterType>,
 }
-impl<T> crate::Call<'_, SimCardGroupsActionsListParams, T> {
+impl<T, R> crate::Call<'_, SimCardGroupsActionsListParams, T, R> {
     /// The page number to load.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -564,6 +550,7 @@ impl<
     'a,
 > crate::Call<'a, SimCardGroupsActionsListParams, SimCardGroupsActionsListResponse> {
     /// Every page of [`SimCardGroupsActionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

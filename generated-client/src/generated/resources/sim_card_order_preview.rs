@@ -24,11 +24,10 @@ impl<'a> SimCardOrderPreviewApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/sim_card_order_preview"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -56,7 +55,7 @@ impl From<SimCardOrderPreviewPreviewBody> for SimCardOrderPreviewPreviewParams {
         }
     }
 }
-impl<T> crate::Call<'_, SimCardOrderPreviewPreviewParams, T> {
+impl<T, R> crate::Call<'_, SimCardOrderPreviewPreviewParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<SimCardOrderPreviewPreviewBody>) -> Self {
         self.params_mut().body = Some(value.into());

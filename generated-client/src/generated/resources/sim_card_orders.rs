@@ -19,10 +19,9 @@ impl<'a> SimCardOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sim_card_orders"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::Form, true, &params.filter);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -39,9 +38,8 @@ impl<'a> SimCardOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/sim_card_orders"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -58,15 +56,13 @@ impl<'a> SimCardOrdersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardOrdersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/sim_card_orders/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -79,7 +75,7 @@ pub struct SimCardOrdersListParams {
     /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
-impl<T> crate::Call<'_, SimCardOrdersListParams, T> {
+impl<T, R> crate::Call<'_, SimCardOrdersListParams, T, R> {
     /// Consolidated filter parameter for SIM card orders (deepObject style). Originally: filter\[created_at\], filter\[updated_at\], filter\[quantity\], filter\[cost.amount\], filter\[cost.currency\], filter\[address.id\], filter\[address.street_address\], filter\[address.extended_address\], filter\[address.locality\], filter\[address.administrative_area\], filter\[address.country_code\], filter\[address.postal_code\]
     pub fn filter(
         mut self,
@@ -99,6 +95,7 @@ impl<T> crate::Call<'_, SimCardOrdersListParams, T> {
 }
 impl<'a> crate::Call<'a, SimCardOrdersListParams, SimCardOrdersListResponse> {
     /// Every page of [`SimCardOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -22,7 +22,7 @@ impl<'a> SimCardsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sim_cards"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::Form, true, &params.filter);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query(
@@ -38,7 +38,6 @@ impl<'a> SimCardsApi<'a> {
                     &params.filter_sim_card_group_id,
                 );
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -63,7 +62,7 @@ impl<'a> SimCardsApi<'a> {
                     ["/sim_cards/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "include_sim_card_group",
                     crate::QueryStyle::Form,
@@ -76,7 +75,6 @@ impl<'a> SimCardsApi<'a> {
                     true,
                     &params.include_pin_puk_codes,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -102,9 +100,8 @@ impl<'a> SimCardsApi<'a> {
                     ["/sim_cards/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -134,14 +131,13 @@ impl<'a> SimCardsApi<'a> {
                     ["/sim_cards/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "report_lost",
                     crate::QueryStyle::Form,
                     true,
                     &params.report_lost,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -160,15 +156,13 @@ impl<'a> SimCardsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardsGetActivationCodeResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/sim_cards/", &crate::encode_path(id), "/activation_code"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get SIM card device details
@@ -184,15 +178,13 @@ impl<'a> SimCardsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardsGetDeviceDetailsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/sim_cards/", &crate::encode_path(id), "/device_details"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Get SIM card public IP definition
@@ -208,15 +200,13 @@ impl<'a> SimCardsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardsGetPublicIpResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/sim_cards/", &crate::encode_path(id), "/public_ip"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// List wireless connectivity logs
@@ -249,7 +239,7 @@ impl<'a> SimCardsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -262,7 +252,6 @@ impl<'a> SimCardsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -282,7 +271,7 @@ pub struct SimCardsListParams {
     /// Sorts SIM cards by the given field. Defaults to ascending order unless field is prefixed with a minus sign.
     pub sort: Option<SimCardsListSort>,
 }
-impl<T> crate::Call<'_, SimCardsListParams, T> {
+impl<T, R> crate::Call<'_, SimCardsListParams, T, R> {
     /// Consolidated filter parameter for SIM cards (deepObject style). Originally: filter\[iccid\], filter\[msisdn\], filter\[status\], filter\[tags\]
     pub fn filter(
         mut self,
@@ -317,6 +306,7 @@ impl<T> crate::Call<'_, SimCardsListParams, T> {
 }
 impl<'a> crate::Call<'a, SimCardsListParams, SimCardsListResponse> {
     /// Every page of [`SimCardsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -365,7 +355,7 @@ pub struct SimCardsRetrieveParams {
     /// When set to true, includes the PIN and PUK codes in the response. These codes are used for SIM card security and unlocking purposes. Available for both physical SIM cards and eSIMs.
     pub include_pin_puk_codes: Option<bool>,
 }
-impl<T> crate::Call<'_, SimCardsRetrieveParams, T> {
+impl<T, R> crate::Call<'_, SimCardsRetrieveParams, T, R> {
     /// It includes the associated SIM card group object in the response when present.
     pub fn include_sim_card_group(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().include_sim_card_group = Some(value.into());
@@ -403,7 +393,7 @@ pub struct SimCardsDeleteParams {
     /// Enables deletion of disabled eSIMs that can't be uninstalled from a device. This is irreversible and the eSIM cannot be re-registered.
     pub report_lost: Option<bool>,
 }
-impl<T> crate::Call<'_, SimCardsDeleteParams, T> {
+impl<T, R> crate::Call<'_, SimCardsDeleteParams, T, R> {
     /// Enables deletion of disabled eSIMs that can't be uninstalled from a device. This is irreversible and the eSIM cannot be re-registered.
     pub fn report_lost(mut self, value: impl Into<bool>) -> Self {
         self.params_mut().report_lost = Some(value.into());
@@ -419,7 +409,7 @@ pub struct SimCardsListWirelessConnectivityLogsParams {
     /// The size of the page.
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, SimCardsListWirelessConnectivityLogsParams, T> {
+impl<T, R> crate::Call<'_, SimCardsListWirelessConnectivityLogsParams, T, R> {
     /// The page number to load.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -439,6 +429,7 @@ impl<
     SimCardsListWirelessConnectivityLogsResponse,
 > {
     /// Every page of [`SimCardsApi::list_wireless_connectivity_logs`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -496,10 +487,9 @@ impl<'a> SimCardsActionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sim_card_actions"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::Form, true, &params.filter);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -516,15 +506,13 @@ impl<'a> SimCardsActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardsActionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/sim_card_actions/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Request bulk disabling voice on SIM cards.
@@ -550,11 +538,10 @@ impl<'a> SimCardsActionsApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/sim_cards/actions/bulk_disable_voice"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -581,11 +568,10 @@ impl<'a> SimCardsActionsApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/sim_cards/actions/bulk_enable_voice"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -613,11 +599,10 @@ impl<'a> SimCardsActionsApi<'a> {
                     "/sim_cards/actions/bulk_set_public_ips",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -643,9 +628,8 @@ impl<'a> SimCardsActionsApi<'a> {
                     "/sim_cards/actions/validate_registration_codes",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -664,15 +648,13 @@ impl<'a> SimCardsActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardsActionsDisableResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     ["/sim_cards/", &crate::encode_path(id), "/actions/disable"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Request a SIM card enable
@@ -692,15 +674,13 @@ impl<'a> SimCardsActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardsActionsEnableResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     ["/sim_cards/", &crate::encode_path(id), "/actions/enable"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Request removing a SIM card public IP
@@ -718,7 +698,7 @@ impl<'a> SimCardsActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardsActionsRemovePublicIpResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -726,8 +706,6 @@ impl<'a> SimCardsActionsApi<'a> {
                     ["/sim_cards/", &crate::encode_path(id), "/actions/remove_public_ip"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Request setting a SIM card public IP
@@ -760,14 +738,13 @@ impl<'a> SimCardsActionsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "region_code",
                     crate::QueryStyle::Form,
                     true,
                     &params.region_code,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -788,7 +765,7 @@ impl<'a> SimCardsActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), SimCardsActionsSetStandbyResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -796,8 +773,6 @@ impl<'a> SimCardsActionsApi<'a> {
                     ["/sim_cards/", &crate::encode_path(id), "/actions/set_standby"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -810,7 +785,7 @@ pub struct SimCardsActionsListParams {
     /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
-impl<T> crate::Call<'_, SimCardsActionsListParams, T> {
+impl<T, R> crate::Call<'_, SimCardsActionsListParams, T, R> {
     /// Consolidated filter parameter for SIM card actions (deepObject style). Originally: filter\[sim_card_id\], filter\[status\], filter\[bulk_sim_card_action_id\], filter\[action_type\]
     pub fn filter(
         mut self,
@@ -830,6 +805,7 @@ impl<T> crate::Call<'_, SimCardsActionsListParams, T> {
 }
 impl<'a> crate::Call<'a, SimCardsActionsListParams, SimCardsActionsListResponse> {
     /// Every page of [`SimCardsActionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -893,7 +869,7 @@ for SimCardsActionsBulkDisableVoiceParams {
         }
     }
 }
-impl<T> crate::Call<'_, SimCardsActionsBulkDisableVoiceParams, T> {
+impl<T, R> crate::Call<'_, SimCardsActionsBulkDisableVoiceParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -926,7 +902,7 @@ impl From<SimCardsActionsBulkEnableVoiceBody> for SimCardsActionsBulkEnableVoice
         }
     }
 }
-impl<T> crate::Call<'_, SimCardsActionsBulkEnableVoiceParams, T> {
+impl<T, R> crate::Call<'_, SimCardsActionsBulkEnableVoiceParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<SimCardsActionsBulkEnableVoiceBody>) -> Self {
         self.params_mut().body = Some(value.into());
@@ -957,7 +933,7 @@ for SimCardsActionsBulkSetPublicIpsParams {
         }
     }
 }
-impl<T> crate::Call<'_, SimCardsActionsBulkSetPublicIpsParams, T> {
+impl<T, R> crate::Call<'_, SimCardsActionsBulkSetPublicIpsParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -998,7 +974,7 @@ pub struct SimCardsActionsSetPublicIpParams {
     /// The code of the region where the public IP should be assigned. A list of available regions can be found at the regions endpoint
     pub region_code: Option<String>,
 }
-impl<T> crate::Call<'_, SimCardsActionsSetPublicIpParams, T> {
+impl<T, R> crate::Call<'_, SimCardsActionsSetPublicIpParams, T, R> {
     /// The code of the region where the public IP should be assigned. A list of available regions can be found at the regions endpoint
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.params_mut().region_code = Some(value.into());

@@ -24,7 +24,7 @@ impl<'a> SipRegistrationStatusApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sip_registration_status"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "credential_type",
                     crate::QueryStyle::Form,
@@ -38,7 +38,6 @@ impl<'a> SipRegistrationStatusApi<'a> {
                     &params.connection_id,
                 );
                 req.query("username", crate::QueryStyle::Form, true, &params.username);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -64,7 +63,7 @@ impl SipRegistrationStatusRetrieveParams {
         }
     }
 }
-impl<T> crate::Call<'_, SipRegistrationStatusRetrieveParams, T> {
+impl<T, R> crate::Call<'_, SipRegistrationStatusRetrieveParams, T, R> {
     /// Identifier of the UAC connection to look up. Required when `credential_type` is `uac_external_credential`.
     pub fn connection_id(mut self, value: impl Into<String>) -> Self {
         self.params_mut().connection_id = Some(value.into());

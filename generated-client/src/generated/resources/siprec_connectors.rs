@@ -24,9 +24,8 @@ impl<'a> SiprecConnectorsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/siprec_connectors"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -43,15 +42,13 @@ impl<'a> SiprecConnectorsApi<'a> {
         &self,
         connector_name: &str,
     ) -> crate::Call<'a, (), crate::types::SiprecConnectorResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a SIPREC connector
@@ -80,9 +77,8 @@ impl<'a> SiprecConnectorsApi<'a> {
                     ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -95,16 +91,17 @@ impl<'a> SiprecConnectorsApi<'a> {
     /// Parameters:
     /// - `connector_name`: Uniquely identifies a SIPREC connector.
     #[inline]
-    pub fn delete(&self, connector_name: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        connector_name: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }

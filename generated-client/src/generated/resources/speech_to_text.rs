@@ -31,7 +31,7 @@ impl<'a> SpeechToTextApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/speech-to-text/providers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "service_type",
                     crate::QueryStyle::Form,
@@ -39,7 +39,6 @@ impl<'a> SpeechToTextApi<'a> {
                     &params.service_type,
                 );
                 req.query("provider", crate::QueryStyle::Form, true, &params.provider);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -64,6 +63,10 @@ impl<'a> SpeechToTextApi<'a> {
         'a,
         SpeechToTextTranscriptionParams,
         crate::Session<bytes::Bytes, crate::types::SttServerEvent>,
+        crate::websocket::AsSession<
+            crate::websocket::BinaryFrames,
+            crate::websocket::JsonFrames,
+        >,
     > {
         crate::Call::new(
             self
@@ -74,7 +77,7 @@ impl<'a> SpeechToTextApi<'a> {
                     "/speech-to-text/transcription",
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "transcription_engine",
                     crate::QueryStyle::Form,
@@ -104,13 +107,6 @@ impl<'a> SpeechToTextApi<'a> {
                 req.query("redact", crate::QueryStyle::Form, true, &params.redact);
                 req.query("keyterm", crate::QueryStyle::Form, true, &params.keyterm);
                 req.query("keywords", crate::QueryStyle::Form, true, &params.keywords);
-                Box::pin(
-                    req
-                        .send_websocket(
-                            crate::websocket::binary,
-                            crate::websocket::from_json,
-                        ),
-                )
             },
         )
     }
@@ -124,7 +120,7 @@ pub struct SpeechToTextListProvidersParams {
     /// Filter to entries for a specific STT provider. The enum mirrors the providers advertised across the speech-to-text spec (including `google` and `telnyx`, which are accepted as WebSocket transcription engines). A provider that has no models currently registered for any service type will return an empty `data` array rather than an error.
     pub provider: Option<SpeechToTextListProvidersProvider>,
 }
-impl<T> crate::Call<'_, SpeechToTextListProvidersParams, T> {
+impl<T, R> crate::Call<'_, SpeechToTextListProvidersParams, T, R> {
     /// Filter to entries that support the given service type. For backward compatibility with the values that briefly shipped before the product-aligned rename, the legacy aliases `file_transcription`, `in_call_transcription`, and `ai_assistant_transcription` are silently accepted and normalized to `file_based`, `in_call`, and `ai_assistant` respectively. The response always emits the canonical (post-rename) values.
     pub fn service_type(
         mut self,
@@ -184,7 +180,7 @@ impl SpeechToTextTranscriptionParams {
         }
     }
 }
-impl<T> crate::Call<'_, SpeechToTextTranscriptionParams, T> {
+impl<T, R> crate::Call<'_, SpeechToTextTranscriptionParams, T, R> {
     /// The language spoken in the audio stream.
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.params_mut().language = Some(value.into());

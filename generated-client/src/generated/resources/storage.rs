@@ -39,12 +39,10 @@ impl<'a> StorageApi<'a> {
     pub fn list_migration_source_coverage(
         &self,
     ) -> crate::Call<'a, (), StorageListMigrationSourceCoverageResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(reqwest::Method::GET, "/storage/migration_source_coverage"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -100,11 +98,10 @@ impl<'a> StorageBucketsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -116,7 +113,7 @@ pub struct StorageBucketsCreatePresignedUrlParams {
     /// The request body.
     pub body: Option<crate::types::PresignedObjectUrlParams>,
 }
-impl<T> crate::Call<'_, StorageBucketsCreatePresignedUrlParams, T> {
+impl<T, R> crate::Call<'_, StorageBucketsCreatePresignedUrlParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -145,7 +142,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
         &self,
         bucket_name: &str,
     ) -> crate::Call<'a, (), StorageBucketsSslCertificateRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -157,8 +154,6 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Add SSL Certificate
@@ -191,7 +186,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     let mut form = crate::MultipartForm::default();
                     if let Some(file) = &body.certificate {
@@ -202,7 +197,6 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
                     }
                     req.multipart(form);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -219,7 +213,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
         &self,
         bucket_name: &str,
     ) -> crate::Call<'a, (), StorageBucketsSslCertificateDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -231,8 +225,6 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -243,7 +235,7 @@ pub struct StorageBucketsSslCertificateCreateParams {
     /// The request body.
     pub body: Option<StorageBucketsSslCertificateCreateBody>,
 }
-impl<T> crate::Call<'_, StorageBucketsSslCertificateCreateParams, T> {
+impl<T, R> crate::Call<'_, StorageBucketsSslCertificateCreateParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -286,9 +278,8 @@ impl<'a> StorageBucketsUsageApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -305,7 +296,7 @@ impl<'a> StorageBucketsUsageApi<'a> {
         &self,
         bucket_name: &str,
     ) -> crate::Call<'a, (), StorageBucketsUsageGetBucketUsageResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -317,8 +308,6 @@ impl<'a> StorageBucketsUsageApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -364,7 +353,7 @@ impl<'a> StorageCloudfsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/storage/cloudfs"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[limit]",
                     crate::QueryStyle::Form,
@@ -402,7 +391,6 @@ impl<'a> StorageCloudfsApi<'a> {
                     &params.filter_region,
                 );
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -423,10 +411,9 @@ impl<'a> StorageCloudfsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/storage/cloudfs"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -443,15 +430,13 @@ impl<'a> StorageCloudfsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::CloudfsFilesystemDetailResponseWrapper> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a CloudFS filesystem
@@ -480,9 +465,8 @@ impl<'a> StorageCloudfsApi<'a> {
                     ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -499,15 +483,13 @@ impl<'a> StorageCloudfsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::CloudfsFilesystemDetailResponseWrapper> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -530,7 +512,7 @@ pub struct StorageCloudfsListParams {
     /// Sort order for the results: a field name for ascending, or the field name prefixed with `-` for descending.
     pub sort: Option<StorageCloudfsListSort>,
 }
-impl<T> crate::Call<'_, StorageCloudfsListParams, T> {
+impl<T, R> crate::Call<'_, StorageCloudfsListParams, T, R> {
     /// The number of filesystems to return per page. Values above 250 are treated as 250.
     pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_limit = Some(value.into());
@@ -578,6 +560,7 @@ impl<
     crate::types::CloudfsFilesystemListResponseWrapper,
 > {
     /// Every page of [`StorageCloudfsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -685,9 +668,8 @@ impl<'a> StorageCloudfsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -734,7 +716,7 @@ impl<'a> StorageKvsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/storage/kvs"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -747,7 +729,6 @@ impl<'a> StorageKvsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -768,9 +749,8 @@ impl<'a> StorageKvsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/storage/kvs"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -787,15 +767,13 @@ impl<'a> StorageKvsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::KvNamespaceResponseWrapper> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/storage/kvs/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a KV namespace
@@ -811,15 +789,13 @@ impl<'a> StorageKvsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), crate::types::KvNamespaceResponseWrapper> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/storage/kvs/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -832,7 +808,7 @@ pub struct StorageKvsListParams {
     /// The size of the page. Values above 250 are treated as 250.
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, StorageKvsListParams, T> {
+impl<T, R> crate::Call<'_, StorageKvsListParams, T, R> {
     /// The page number to load.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -848,6 +824,7 @@ impl<
     'a,
 > crate::Call<'a, StorageKvsListParams, crate::types::KvNamespaceListResponseWrapper> {
     /// Every page of [`StorageKvsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -937,11 +914,10 @@ impl<'a> StorageKvsKeysApi<'a> {
                     ["/storage/kvs/", &crate::encode_path(id), "/keys"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("prefix", crate::QueryStyle::Form, true, &params.prefix);
                 req.query("limit", crate::QueryStyle::Form, true, &params.limit);
                 req.query("cursor", crate::QueryStyle::Form, true, &params.cursor);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -955,8 +931,12 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
     #[inline]
-    pub fn retrieve(&self, id: &str, key: &str) -> crate::Call<'a, (), crate::Download> {
-        crate::Call::new(
+    pub fn retrieve(
+        &self,
+        id: &str,
+        key: &str,
+    ) -> crate::Call<'a, (), crate::Download, crate::call::AsDownload> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -969,8 +949,6 @@ impl<'a> StorageKvsKeysApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_download()) },
         )
     }
     /// Set a key's value
@@ -988,7 +966,7 @@ impl<'a> StorageKvsKeysApi<'a> {
         id: &str,
         key: &str,
         params: impl Into<StorageKvsKeysUpdateParams>,
-    ) -> crate::Call<'a, StorageKvsKeysUpdateParams, ()> {
+    ) -> crate::Call<'a, StorageKvsKeysUpdateParams, (), crate::call::AsEmpty> {
         crate::Call::new(
             self
                 .client
@@ -1003,10 +981,9 @@ impl<'a> StorageKvsKeysApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query("ttl_secs", crate::QueryStyle::Form, true, &params.ttl_secs);
                 req.bytes("application/octet-stream", params.body);
-                Box::pin(req.send_empty())
             },
         )
     }
@@ -1020,8 +997,12 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
     #[inline]
-    pub fn delete(&self, id: &str, key: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        id: &str,
+        key: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1034,8 +1015,6 @@ impl<'a> StorageKvsKeysApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -1050,7 +1029,7 @@ pub struct StorageKvsKeysListParams {
     /// Opaque pagination cursor from a previous response's `meta.cursor`.
     pub cursor: Option<String>,
 }
-impl<T> crate::Call<'_, StorageKvsKeysListParams, T> {
+impl<T, R> crate::Call<'_, StorageKvsKeysListParams, T, R> {
     /// Return only keys that start with this prefix.
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.params_mut().prefix = Some(value.into());
@@ -1071,6 +1050,7 @@ impl<
     'a,
 > crate::Call<'a, StorageKvsKeysListParams, crate::types::KvKeyListResponseWrapper> {
     /// Every page of [`StorageKvsKeysApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `cursor`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1132,7 +1112,7 @@ impl From<bytes::Bytes> for StorageKvsKeysUpdateParams {
         }
     }
 }
-impl<T> crate::Call<'_, StorageKvsKeysUpdateParams, T> {
+impl<T, R> crate::Call<'_, StorageKvsKeysUpdateParams, T, R> {
     /// Time-to-live in seconds. When set, the key expires and is deleted after this duration. Requires a namespace provisioned with TTL support; namespaces without it return a `409`.
     pub fn ttl_secs(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().ttl_secs = Some(value.into());
@@ -1150,10 +1130,8 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     /// `GET /storage/migration_sources`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), StorageMigrationSourcesListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/storage/migration_sources"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create a Migration Source
@@ -1173,11 +1151,10 @@ impl<'a> StorageMigrationSourcesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/storage/migration_sources"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1192,15 +1169,13 @@ impl<'a> StorageMigrationSourcesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), StorageMigrationSourcesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/storage/migration_sources/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a Migration Source
@@ -1214,15 +1189,13 @@ impl<'a> StorageMigrationSourcesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), StorageMigrationSourcesDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/storage/migration_sources/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1249,7 +1222,7 @@ impl From<crate::types::MigrationSourceParams> for StorageMigrationSourcesCreate
         }
     }
 }
-impl<T> crate::Call<'_, StorageMigrationSourcesCreateParams, T> {
+impl<T, R> crate::Call<'_, StorageMigrationSourcesCreateParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,
@@ -1275,10 +1248,8 @@ impl<'a> StorageMigrationsApi<'a> {
     /// `GET /storage/migrations`
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), StorageMigrationsListResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/storage/migrations"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create a Migration
@@ -1298,11 +1269,10 @@ impl<'a> StorageMigrationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/storage/migrations"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1317,15 +1287,13 @@ impl<'a> StorageMigrationsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), StorageMigrationsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/storage/migrations/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1352,7 +1320,7 @@ impl From<crate::types::MigrationParams> for StorageMigrationsCreateParams {
         }
     }
 }
-impl<T> crate::Call<'_, StorageMigrationsCreateParams, T> {
+impl<T, R> crate::Call<'_, StorageMigrationsCreateParams, T, R> {
     /// The request body.
     pub fn body(mut self, value: impl Into<crate::types::MigrationParams>) -> Self {
         self.params_mut().body = Some(value.into());
@@ -1376,7 +1344,7 @@ impl<'a> StorageMigrationsActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), StorageMigrationsActionsStopResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1384,8 +1352,6 @@ impl<'a> StorageMigrationsActionsApi<'a> {
                     ["/storage/migrations/", &crate::encode_path(id), "/actions/stop"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

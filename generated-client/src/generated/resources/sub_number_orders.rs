@@ -19,9 +19,8 @@ impl<'a> SubNumberOrdersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sub_number_orders"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -54,9 +53,8 @@ impl<'a> SubNumberOrdersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -86,9 +84,8 @@ impl<'a> SubNumberOrdersApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -115,9 +112,8 @@ impl<'a> SubNumberOrdersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -134,7 +130,7 @@ impl<'a> SubNumberOrdersApi<'a> {
         &self,
         sub_number_order_id: &str,
     ) -> crate::Call<'a, (), SubNumberOrdersCancelResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -146,8 +142,6 @@ impl<'a> SubNumberOrdersApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -158,7 +152,7 @@ pub struct SubNumberOrdersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[order_request_id\], filter\[country_code\], filter\[phone_number_type\], filter\[phone_numbers_count\]
     pub filter: Option<SubNumberOrdersListFilter>,
 }
-impl<T> crate::Call<'_, SubNumberOrdersListParams, T> {
+impl<T, R> crate::Call<'_, SubNumberOrdersListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[order_request_id\], filter\[country_code\], filter\[phone_number_type\], filter\[phone_numbers_count\]
     pub fn filter(mut self, value: impl Into<SubNumberOrdersListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -196,7 +190,7 @@ pub struct SubNumberOrdersRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[include_phone_numbers\]
     pub filter: Option<SubNumberOrdersRetrieveFilter>,
 }
-impl<T> crate::Call<'_, SubNumberOrdersRetrieveParams, T> {
+impl<T, R> crate::Call<'_, SubNumberOrdersRetrieveParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[include_phone_numbers\]
     pub fn filter(mut self, value: impl Into<SubNumberOrdersRetrieveFilter>) -> Self {
         self.params_mut().filter = Some(value.into());

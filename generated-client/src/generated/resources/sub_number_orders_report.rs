@@ -23,11 +23,10 @@ impl<'a> SubNumberOrdersReportApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/sub_number_orders_report"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -44,7 +43,7 @@ impl<'a> SubNumberOrdersReportApi<'a> {
         &self,
         report_id: &str,
     ) -> crate::Call<'a, (), SubNumberOrdersReportRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -52,8 +51,6 @@ impl<'a> SubNumberOrdersReportApi<'a> {
                     ["/sub_number_orders_report/", &crate::encode_path(report_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Download a sub number orders report
@@ -65,8 +62,11 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     /// Parameters:
     /// - `report_id`: The unique identifier of the sub number orders report
     #[inline]
-    pub fn download(&self, report_id: &str) -> crate::Call<'a, (), crate::Download> {
-        crate::Call::new(
+    pub fn download(
+        &self,
+        report_id: &str,
+    ) -> crate::Call<'a, (), crate::Download, crate::call::AsDownload> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -78,8 +78,6 @@ impl<'a> SubNumberOrdersReportApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_download()) },
         )
     }
 }
@@ -90,7 +88,7 @@ pub struct SubNumberOrdersReportCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateSubNumberOrdersReportRequest>,
 }
-impl<T> crate::Call<'_, SubNumberOrdersReportCreateParams, T> {
+impl<T, R> crate::Call<'_, SubNumberOrdersReportCreateParams, T, R> {
     /// The request body.
     pub fn body(
         mut self,

@@ -23,10 +23,9 @@ impl<'a> TelephonyCredentialsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/telephony_credentials"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -47,9 +46,8 @@ impl<'a> TelephonyCredentialsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/telephony_credentials"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -66,15 +64,13 @@ impl<'a> TelephonyCredentialsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), TelephonyCredentialsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/telephony_credentials/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a credential
@@ -103,9 +99,8 @@ impl<'a> TelephonyCredentialsApi<'a> {
                     ["/telephony_credentials/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -122,15 +117,13 @@ impl<'a> TelephonyCredentialsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), TelephonyCredentialsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/telephony_credentials/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create an Access Token.
@@ -142,8 +135,11 @@ impl<'a> TelephonyCredentialsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub fn create_token(&self, id: &str) -> crate::Call<'a, (), String> {
-        crate::Call::new(
+    pub fn create_token(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), String, crate::call::AsText> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -151,8 +147,6 @@ impl<'a> TelephonyCredentialsApi<'a> {
                     ["/telephony_credentials/", &crate::encode_path(id), "/token"]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_text()) },
         )
     }
 }
@@ -165,7 +159,7 @@ pub struct TelephonyCredentialsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[name\], filter\[status\], filter\[resource_id\], filter\[sip_username\]
     pub filter: Option<crate::types::TelephonyCredentialsFilterConsolidated>,
 }
-impl<T> crate::Call<'_, TelephonyCredentialsListParams, T> {
+impl<T, R> crate::Call<'_, TelephonyCredentialsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(
         mut self,
@@ -187,6 +181,7 @@ impl<
     'a,
 > crate::Call<'a, TelephonyCredentialsListParams, TelephonyCredentialsListResponse> {
     /// Every page of [`TelephonyCredentialsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

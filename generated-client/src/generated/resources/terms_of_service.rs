@@ -38,14 +38,13 @@ impl<'a> TermsOfServiceApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/terms_of_service/info"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "product_type",
                     crate::QueryStyle::Form,
                     true,
                     &params.product_type,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -67,14 +66,13 @@ impl<'a> TermsOfServiceApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/terms_of_service/status"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "product_type",
                     crate::QueryStyle::Form,
                     true,
                     &params.product_type,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -86,7 +84,7 @@ pub struct TermsOfServiceRetrieveInfoParams {
     /// Optional product filter. Omit to return info for all products.
     pub product_type: Option<crate::types::TosProductType>,
 }
-impl<T> crate::Call<'_, TermsOfServiceRetrieveInfoParams, T> {
+impl<T, R> crate::Call<'_, TermsOfServiceRetrieveInfoParams, T, R> {
     /// Optional product filter. Omit to return info for all products.
     pub fn product_type(
         mut self,
@@ -103,7 +101,7 @@ pub struct TermsOfServiceRetrieveStatusParams {
     /// Which product's ToS to check. Defaults to `branded_calling`.
     pub product_type: Option<crate::types::TosProductType>,
 }
-impl<T> crate::Call<'_, TermsOfServiceRetrieveStatusParams, T> {
+impl<T, R> crate::Call<'_, TermsOfServiceRetrieveStatusParams, T, R> {
     /// Which product's ToS to check. Defaults to `branded_calling`.
     pub fn product_type(
         mut self,
@@ -139,7 +137,7 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/terms_of_service/agreements"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "product_type",
                     crate::QueryStyle::Form,
@@ -158,7 +156,6 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -175,7 +172,7 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
         &self,
         agreement_id: &str,
     ) -> crate::Call<'a, (), crate::types::TosAgreementWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -183,8 +180,6 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
                     ["/terms_of_service/agreements/", &crate::encode_path(agreement_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -199,7 +194,7 @@ pub struct TermsOfServiceAgreementsListParams {
     /// Items per page. Maximum 250; values above are clamped to 250.
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, TermsOfServiceAgreementsListParams, T> {
+impl<T, R> crate::Call<'_, TermsOfServiceAgreementsListParams, T, R> {
     /// Optional filter. Omit to list the user's agreements for **every** product (branded_calling and number_reputation); pass a value to return only that product's agreements.
     pub fn product_type(
         mut self,
@@ -223,6 +218,7 @@ impl<
     'a,
 > crate::Call<'a, TermsOfServiceAgreementsListParams, crate::types::TosAgreementList> {
     /// Every page of [`TermsOfServiceAgreementsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -263,15 +259,13 @@ impl<'a> TermsOfServiceBrandedCallingApi<'a> {
     /// `POST /terms_of_service/branded_calling/agree`
     #[inline]
     pub fn agree(&self) -> crate::Call<'a, (), crate::types::TosAgreementWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     "/terms_of_service/branded_calling/agree",
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -290,15 +284,13 @@ impl<'a> TermsOfServiceNumberReputationApi<'a> {
     /// `POST /terms_of_service/number_reputation/agree`
     #[inline]
     pub fn agree(&self) -> crate::Call<'a, (), crate::types::TosAgreementWrapped> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     "/terms_of_service/number_reputation/agree",
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -42,9 +42,8 @@ impl<'a> TexmlApi<'a> {
                     ["/texml/ai_calls/", &crate::encode_path(connection_id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -61,9 +60,8 @@ impl<'a> TexmlApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/texml/secrets"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -167,7 +165,7 @@ impl<'a> TexmlAccountsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("Page", crate::QueryStyle::Form, true, &params.page);
                 req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
@@ -176,7 +174,6 @@ impl<'a> TexmlAccountsApi<'a> {
                     true,
                     &params.date_created,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -210,7 +207,7 @@ impl<'a> TexmlAccountsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "PageToken",
                     crate::QueryStyle::Form,
@@ -218,7 +215,6 @@ impl<'a> TexmlAccountsApi<'a> {
                     &params.page_token,
                 );
                 req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -234,7 +230,7 @@ pub struct TexmlAccountsRetrieveRecordingsJsonParams {
     /// Filters recording by the creation date. Expected format is ISO8601 date or date-time, ie. {YYYY}-{MM}-{DD} or {YYYY}-{MM}-{DD}T{hh}:{mm}:{ss}Z. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
     pub date_created: Option<String>,
 }
-impl<T> crate::Call<'_, TexmlAccountsRetrieveRecordingsJsonParams, T> {
+impl<T, R> crate::Call<'_, TexmlAccountsRetrieveRecordingsJsonParams, T, R> {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -259,6 +255,7 @@ impl<
     crate::types::TexmlGetCallRecordingsResponseBody,
 > {
     /// Every page of [`TexmlAccountsApi::retrieve_recordings_json`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -293,7 +290,7 @@ pub struct TexmlAccountsRetrieveTranscriptionsJsonParams {
     /// The number of records to be displayed on a page
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, TexmlAccountsRetrieveTranscriptionsJsonParams, T> {
+impl<T, R> crate::Call<'_, TexmlAccountsRetrieveTranscriptionsJsonParams, T, R> {
     /// Used to request the next page of results.
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
         self.params_mut().page_token = Some(value.into());
@@ -313,6 +310,7 @@ impl<
     TexmlAccountsRetrieveTranscriptionsJsonResponse,
 > {
     /// Every page of [`TexmlAccountsApi::retrieve_transcriptions_json`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `PageToken`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -390,7 +388,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("Page", crate::QueryStyle::Form, true, &params.page);
                 req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
@@ -433,7 +431,6 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                     true,
                     &params.end_time_lt,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -464,9 +461,8 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -485,7 +481,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         account_sid: &str,
         call_sid: &str,
     ) -> crate::Call<'a, (), crate::types::CallResource> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -498,8 +494,6 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update call
@@ -532,9 +526,8 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.form(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -572,11 +565,10 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -614,11 +606,10 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -652,7 +643,7 @@ pub struct TexmlAccountsCallsRetrieveCallsParams {
     /// Filters calls by their end date (before). Expected format is YYYY-MM-DD
     pub end_time_lt: Option<String>,
 }
-impl<T> crate::Call<'_, TexmlAccountsCallsRetrieveCallsParams, T> {
+impl<T, R> crate::Call<'_, TexmlAccountsCallsRetrieveCallsParams, T, R> {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -722,6 +713,7 @@ impl<
     crate::types::CallResourceIndex,
 > {
     /// Every page of [`TexmlAccountsCallsApi::retrieve_calls`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -801,7 +793,7 @@ pub struct TexmlAccountsCallsSiprecJsonParams {
     /// Starts a SIPREC session.
     pub body: Option<crate::types::TexmlCreateSiprecSessionRequestBody>,
 }
-impl<T> crate::Call<'_, TexmlAccountsCallsSiprecJsonParams, T> {
+impl<T, R> crate::Call<'_, TexmlAccountsCallsSiprecJsonParams, T, R> {
     /// Starts a SIPREC session.
     pub fn body(
         mut self,
@@ -818,7 +810,7 @@ pub struct TexmlAccountsCallsStreamsJsonParams {
     /// Start streaming media from a call
     pub body: Option<crate::types::TexmlCreateCallStreamingRequestBody>,
 }
-impl<T> crate::Call<'_, TexmlAccountsCallsStreamsJsonParams, T> {
+impl<T, R> crate::Call<'_, TexmlAccountsCallsStreamsJsonParams, T, R> {
     /// Start streaming media from a call
     pub fn body(
         mut self,
@@ -872,11 +864,10 @@ impl<'a> TexmlAccountsCallsRecordingsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -888,7 +879,7 @@ pub struct TexmlAccountsCallsRecordingsRecordingSidJsonParams {
     /// Update call recording on a call.
     pub body: Option<crate::types::TexmlUpdateCallRecordingRequestBody>,
 }
-impl<T> crate::Call<'_, TexmlAccountsCallsRecordingsRecordingSidJsonParams, T> {
+impl<T, R> crate::Call<'_, TexmlAccountsCallsRecordingsRecordingSidJsonParams, T, R> {
     /// Update call recording on a call.
     pub fn body(
         mut self,
@@ -919,7 +910,7 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
         account_sid: &str,
         call_sid: &str,
     ) -> crate::Call<'a, (), crate::types::TexmlGetCallRecordingsResponseBody> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -933,8 +924,6 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Request recording for a call
@@ -971,11 +960,10 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -987,7 +975,7 @@ pub struct TexmlAccountsCallsRecordingsJsonStartParams {
     /// Starts call recording on a call.
     pub body: Option<crate::types::TexmlCreateCallRecordingRequestBody>,
 }
-impl<T> crate::Call<'_, TexmlAccountsCallsRecordingsJsonStartParams, T> {
+impl<T, R> crate::Call<'_, TexmlAccountsCallsRecordingsJsonStartParams, T, R> {
     /// Starts call recording on a call.
     pub fn body(
         mut self,
@@ -1041,11 +1029,10 @@ impl<'a> TexmlAccountsCallsSiprecApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1057,7 +1044,7 @@ pub struct TexmlAccountsCallsSiprecSiprecSidJsonParams {
     /// Updates a SIPREC session.
     pub body: Option<crate::types::TexmlUpdateSiprecSessionRequestBody>,
 }
-impl<T> crate::Call<'_, TexmlAccountsCallsSiprecSiprecSidJsonParams, T> {
+impl<T, R> crate::Call<'_, TexmlAccountsCallsSiprecSiprecSidJsonParams, T, R> {
     /// Updates a SIPREC session.
     pub fn body(
         mut self,
@@ -1111,11 +1098,10 @@ impl<'a> TexmlAccountsCallsStreamsApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1127,7 +1113,7 @@ pub struct TexmlAccountsCallsStreamsStreamingSidJsonParams {
     /// Update streaming
     pub body: Option<crate::types::TexmlUpdateCallStreamingRequestBody>,
 }
-impl<T> crate::Call<'_, TexmlAccountsCallsStreamsStreamingSidJsonParams, T> {
+impl<T, R> crate::Call<'_, TexmlAccountsCallsStreamsStreamingSidJsonParams, T, R> {
     /// Update streaming
     pub fn body(
         mut self,
@@ -1178,7 +1164,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("Page", crate::QueryStyle::Form, true, &params.page);
                 req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
@@ -1206,7 +1192,6 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                     true,
                     &params.date_updated,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1225,7 +1210,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         account_sid: &str,
         conference_sid: &str,
     ) -> crate::Call<'a, (), crate::types::ConferenceResource> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1238,8 +1223,6 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a conference resource
@@ -1276,9 +1259,8 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.form(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1297,7 +1279,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         account_sid: &str,
         conference_sid: &str,
     ) -> crate::Call<'a, (), crate::types::ConferenceRecordingResourceIndex> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1311,8 +1293,6 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Fetch recordings for a conference
@@ -1330,7 +1310,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         account_sid: &str,
         conference_sid: &str,
     ) -> crate::Call<'a, (), crate::types::TexmlGetCallRecordingsResponseBody> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1344,8 +1324,6 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -1368,7 +1346,7 @@ pub struct TexmlAccountsConferencesRetrieveConferencesParams {
     /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
     pub date_updated: Option<String>,
 }
-impl<T> crate::Call<'_, TexmlAccountsConferencesRetrieveConferencesParams, T> {
+impl<T, R> crate::Call<'_, TexmlAccountsConferencesRetrieveConferencesParams, T, R> {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -1413,6 +1391,7 @@ impl<
     crate::types::ConferenceResourceIndex,
 > {
     /// Every page of [`TexmlAccountsConferencesApi::retrieve_conferences`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1484,7 +1463,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
         account_sid: &str,
         conference_sid: &str,
     ) -> crate::Call<'a, (), crate::types::ParticipantResourceIndex> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1498,8 +1477,6 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Dial a new conference participant
@@ -1537,9 +1514,8 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.form(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1560,7 +1536,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
         conference_sid: &str,
         call_sid_or_participant_label: &str,
     ) -> crate::Call<'a, (), crate::types::ParticipantResource> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1575,8 +1551,6 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a conference participant
@@ -1617,9 +1591,8 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.form(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1639,8 +1612,8 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
         account_sid: &str,
         conference_sid: &str,
         call_sid_or_participant_label: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1655,8 +1628,6 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -1744,7 +1715,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("Page", crate::QueryStyle::Form, true, &params.page);
                 req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
@@ -1765,7 +1736,6 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                     true,
                     &params.date_updated,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1792,9 +1762,8 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.form(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1813,7 +1782,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
         account_sid: &str,
         queue_sid: &str,
     ) -> crate::Call<'a, (), crate::types::QueueResource> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1826,8 +1795,6 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a queue resource
@@ -1860,9 +1827,8 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.form(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1876,8 +1842,12 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `queue_sid`: The QueueSid that identifies the call queue.
     #[inline]
-    pub fn delete(&self, account_sid: &str, queue_sid: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        account_sid: &str,
+        queue_sid: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -1890,8 +1860,6 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -1910,7 +1878,7 @@ pub struct TexmlAccountsQueuesListParams {
     /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
     pub date_updated: Option<String>,
 }
-impl<T> crate::Call<'_, TexmlAccountsQueuesListParams, T> {
+impl<T, R> crate::Call<'_, TexmlAccountsQueuesListParams, T, R> {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -1941,6 +1909,7 @@ impl<
     'a,
 > crate::Call<'a, TexmlAccountsQueuesListParams, crate::types::QueueResourceIndex> {
     /// Every page of [`TexmlAccountsQueuesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -2048,7 +2017,7 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
         account_sid: &str,
         recording_sid: &str,
     ) -> crate::Call<'a, (), crate::types::TexmlGetCallRecordingResponseBody> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -2062,8 +2031,6 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete recording resource
@@ -2080,8 +2047,8 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
         &self,
         account_sid: &str,
         recording_sid: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -2095,8 +2062,6 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -2133,7 +2098,7 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
         account_sid: &str,
         recording_transcription_sid: &str,
     ) -> crate::Call<'a, (), crate::types::TexmlRecordingTranscription> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -2147,8 +2112,6 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a recording transcription
@@ -2165,8 +2128,8 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
         &self,
         account_sid: &str,
         recording_transcription_sid: &str,
-    ) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -2180,8 +2143,6 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }

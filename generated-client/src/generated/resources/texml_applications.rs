@@ -19,11 +19,10 @@ impl<'a> TexmlApplicationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/texml_applications"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -44,9 +43,8 @@ impl<'a> TexmlApplicationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/texml_applications"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -63,15 +61,13 @@ impl<'a> TexmlApplicationsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), TexmlApplicationsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/texml_applications/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a TeXML Application
@@ -100,9 +96,8 @@ impl<'a> TexmlApplicationsApi<'a> {
                     ["/texml_applications/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -119,15 +114,13 @@ impl<'a> TexmlApplicationsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), TexmlApplicationsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/texml_applications/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -152,7 +145,7 @@ pub struct TexmlApplicationsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::SortApplication>,
 }
-impl<T> crate::Call<'_, TexmlApplicationsListParams, T> {
+impl<T, R> crate::Call<'_, TexmlApplicationsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -187,6 +180,7 @@ impl<T> crate::Call<'_, TexmlApplicationsListParams, T> {
 }
 impl<'a> crate::Call<'a, TexmlApplicationsListParams, TexmlApplicationsListResponse> {
     /// Every page of [`TexmlApplicationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -30,10 +30,9 @@ impl<'a> TextToSpeechApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/text-to-speech/voices"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("provider", crate::QueryStyle::Form, true, &params.provider);
                 req.query("api_key", crate::QueryStyle::Form, true, &params.api_key);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -47,7 +46,7 @@ pub struct TextToSpeechRetrieveVoicesParams {
     /// API key for providers that require one to list voices (e.g. ElevenLabs).
     pub api_key: Option<String>,
 }
-impl<T> crate::Call<'_, TextToSpeechRetrieveVoicesParams, T> {
+impl<T, R> crate::Call<'_, TextToSpeechRetrieveVoicesParams, T, R> {
     /// Filter voices by provider. If omitted, voices from all providers are returned.
     pub fn provider(
         mut self,
@@ -87,11 +86,15 @@ impl<'a> TextToSpeechSpeechApi<'a> {
         'a,
         TextToSpeechSpeechStreamParams,
         crate::Session<crate::types::ClientTextFrame, crate::types::TtsServerEvent>,
+        crate::websocket::AsSession<
+            crate::websocket::JsonFrames,
+            crate::websocket::JsonFrames,
+        >,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/text-to-speech/speech"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("voice", crate::QueryStyle::Form, true, &params.voice);
                 req.query("provider", crate::QueryStyle::Form, true, &params.provider);
                 req.query("model_id", crate::QueryStyle::Form, true, &params.model_id);
@@ -109,13 +112,6 @@ impl<'a> TextToSpeechSpeechApi<'a> {
                     &params.audio_format,
                 );
                 req.query("socket_id", crate::QueryStyle::Form, true, &params.socket_id);
-                Box::pin(
-                    req
-                        .send_websocket(
-                            crate::websocket::json,
-                            crate::websocket::from_json,
-                        ),
-                )
             },
         )
     }
@@ -144,9 +140,8 @@ impl<'a> TextToSpeechSpeechApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/text-to-speech/speech"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -170,7 +165,7 @@ pub struct TextToSpeechSpeechStreamParams {
     /// Client-provided socket identifier for tracking. If not provided, one is generated server-side.
     pub socket_id: Option<String>,
 }
-impl<T> crate::Call<'_, TextToSpeechSpeechStreamParams, T> {
+impl<T, R> crate::Call<'_, TextToSpeechSpeechStreamParams, T, R> {
     /// Voice identifier in the format `provider.model_id.voice_id` or `provider.voice_id` (e.g. `telnyx.NaturalHD.Telnyx_Alloy`, `Telnyx.Ultra.`, `Telnyx.Bayan.Ahmed`, `Telnyx.Sukhan.urdu-professor`, or `azure.en-US-AvaMultilingualNeural`). When provided, the `provider`, `model_id`, and `voice_id` are extracted automatically. Takes precedence over individual `provider`/`model_id`/`voice_id` parameters.
     pub fn voice(mut self, value: impl Into<String>) -> Self {
         self.params_mut().voice = Some(value.into());

@@ -23,7 +23,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/traffic_policy_profiles"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -49,7 +49,6 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
                     &params.filter_service,
                 );
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -70,9 +69,8 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/traffic_policy_profiles"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -94,7 +92,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
                 .client
                 .request(reqwest::Method::GET, "/traffic_policy_profiles/services"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -119,7 +117,6 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
                     true,
                     &params.filter_name,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -136,15 +133,13 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), TrafficPolicyProfilesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a traffic policy profile
@@ -173,9 +168,8 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
                     ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -192,15 +186,13 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), TrafficPolicyProfilesDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -219,7 +211,7 @@ pub struct TrafficPolicyProfilesListParams {
     /// Sorts traffic policy profiles by the given field. Defaults to ascending order unless field is prefixed with a minus sign.
     pub sort: Option<TrafficPolicyProfilesListSort>,
 }
-impl<T> crate::Call<'_, TrafficPolicyProfilesListParams, T> {
+impl<T, R> crate::Call<'_, TrafficPolicyProfilesListParams, T, R> {
     /// The page number to load.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -253,6 +245,7 @@ impl<
     'a,
 > crate::Call<'a, TrafficPolicyProfilesListParams, TrafficPolicyProfilesListResponse> {
     /// Every page of [`TrafficPolicyProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -328,7 +321,7 @@ pub struct TrafficPolicyProfilesListServicesParams {
     /// Filter services by name.
     pub filter_name: Option<String>,
 }
-impl<T> crate::Call<'_, TrafficPolicyProfilesListServicesParams, T> {
+impl<T, R> crate::Call<'_, TrafficPolicyProfilesListServicesParams, T, R> {
     /// The page number to load.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -358,6 +351,7 @@ impl<
     TrafficPolicyProfilesListServicesResponse,
 > {
     /// Every page of [`TrafficPolicyProfilesApi::list_services`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

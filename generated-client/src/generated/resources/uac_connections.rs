@@ -24,11 +24,10 @@ impl<'a> UacConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/uac_connections"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -45,9 +44,8 @@ impl<'a> UacConnectionsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/uac_connections"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -64,15 +62,13 @@ impl<'a> UacConnectionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), UacConnectionsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/uac_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a UAC connection
@@ -97,9 +93,8 @@ impl<'a> UacConnectionsApi<'a> {
                     ["/uac_connections/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -113,15 +108,13 @@ impl<'a> UacConnectionsApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), UacConnectionsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/uac_connections/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -146,7 +139,7 @@ pub struct UacConnectionsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
-impl<T> crate::Call<'_, UacConnectionsListParams, T> {
+impl<T, R> crate::Call<'_, UacConnectionsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
     pub fn filter(
         mut self,
@@ -184,6 +177,7 @@ impl<T> crate::Call<'_, UacConnectionsListParams, T> {
 }
 impl<'a> crate::Call<'a, UacConnectionsListParams, UacConnectionsListResponse> {
     /// Every page of [`UacConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -280,7 +274,7 @@ impl<'a> UacConnectionsActionsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), UacConnectionsActionsCheckRegistrationStatusResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -292,8 +286,6 @@ impl<'a> UacConnectionsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -20,7 +20,7 @@ impl<'a> UsageReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/usage_reports"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query("product", crate::QueryStyle::Form, true, &params.product);
                 req.query(
                     "dimensions",
@@ -53,7 +53,6 @@ impl<'a> UsageReportsApi<'a> {
                 req.query("format", crate::QueryStyle::Form, true, &params.format);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.header("authorization_bearer", &params.authorization_bearer);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -73,10 +72,9 @@ impl<'a> UsageReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/usage_reports/options"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("product", crate::QueryStyle::Form, true, &params.product);
                 req.header("authorization_bearer", &params.authorization_bearer);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -133,7 +131,7 @@ impl UsageReportsListParams {
         }
     }
 }
-impl<T> crate::Call<'_, UsageReportsListParams, T> {
+impl<T, R> crate::Call<'_, UsageReportsListParams, T, R> {
     /// The start date for the time range you are interested in. The maximum time range is 31 days. Format: YYYY-MM-DDTHH:mm:ssZ
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.params_mut().start_date = Some(value.into());
@@ -182,6 +180,7 @@ impl<T> crate::Call<'_, UsageReportsListParams, T> {
 }
 impl<'a> crate::Call<'a, UsageReportsListParams, crate::types::UsageReportsResponse> {
     /// Every page of [`UsageReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -230,7 +229,7 @@ pub struct UsageReportsGetOptionsParams {
     /// Bearer token used to authenticate the request.
     pub authorization_bearer: Option<String>,
 }
-impl<T> crate::Call<'_, UsageReportsGetOptionsParams, T> {
+impl<T, R> crate::Call<'_, UsageReportsGetOptionsParams, T, R> {
     /// Options (dimensions and metrics) for a given product. If none specified, all products will be returned.
     pub fn product(mut self, value: impl Into<String>) -> Self {
         self.params_mut().product = Some(value.into());

@@ -19,11 +19,10 @@ impl<'a> UserAddressesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/user_addresses"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -40,9 +39,8 @@ impl<'a> UserAddressesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/user_addresses"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -59,15 +57,13 @@ impl<'a> UserAddressesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), UserAddressesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/user_addresses/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -92,7 +88,7 @@ pub struct UserAddressesListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::SortUserAddress>,
 }
-impl<T> crate::Call<'_, UserAddressesListParams, T> {
+impl<T, R> crate::Call<'_, UserAddressesListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub fn page(
         mut self,
@@ -127,6 +123,7 @@ impl<T> crate::Call<'_, UserAddressesListParams, T> {
 }
 impl<'a> crate::Call<'a, UserAddressesListParams, UserAddressesListResponse> {
     /// Every page of [`UserAddressesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -17,9 +17,8 @@ impl<'a> UserTagsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/user_tags"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -31,7 +30,7 @@ pub struct UserTagsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[starts_with\]
     pub filter: Option<UserTagsListFilter>,
 }
-impl<T> crate::Call<'_, UserTagsListParams, T> {
+impl<T, R> crate::Call<'_, UserTagsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[starts_with\]
     pub fn filter(mut self, value: impl Into<UserTagsListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());

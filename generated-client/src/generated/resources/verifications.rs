@@ -32,9 +32,8 @@ impl<'a> VerificationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verifications/call"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -53,9 +52,8 @@ impl<'a> VerificationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verifications/flashcall"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -74,9 +72,8 @@ impl<'a> VerificationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verifications/sms"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -95,9 +92,8 @@ impl<'a> VerificationsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verifications/whatsapp"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -112,15 +108,13 @@ impl<'a> VerificationsApi<'a> {
         &self,
         verification_id: &str,
     ) -> crate::Call<'a, (), crate::types::RetrieveVerificationResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/verifications/", &crate::encode_path(verification_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -254,9 +248,8 @@ impl<'a> VerificationsActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -307,7 +300,7 @@ impl<'a> VerificationsByPhoneNumberApi<'a> {
         &self,
         phone_number: &str,
     ) -> crate::Call<'a, (), crate::types::ListVerificationsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -318,8 +311,6 @@ impl<'a> VerificationsByPhoneNumberApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -358,9 +349,8 @@ impl<'a> VerificationsByPhoneNumberActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

@@ -28,9 +28,8 @@ impl<'a> VerifiedNumbersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/verified_numbers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -51,9 +50,8 @@ impl<'a> VerifiedNumbersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verified_numbers"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -68,15 +66,13 @@ impl<'a> VerifiedNumbersApi<'a> {
         &self,
         phone_number: &str,
     ) -> crate::Call<'a, (), crate::types::VerifiedNumberResponseDataWrapper> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/verified_numbers/", &crate::encode_path(phone_number)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a verified number
@@ -90,15 +86,13 @@ impl<'a> VerifiedNumbersApi<'a> {
         &self,
         phone_number: &str,
     ) -> crate::Call<'a, (), crate::types::VerifiedNumberResponseDataWrapper> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/verified_numbers/", &crate::encode_path(phone_number)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -109,7 +103,7 @@ pub struct VerifiedNumbersListParams {
     /// Consolidated page parameter (deepObject style). Use page\[size\] and page\[number\] in the query string. Originally: page\[size\], page\[number\]
     pub page: Option<VerifiedNumbersListPage>,
 }
-impl<T> crate::Call<'_, VerifiedNumbersListParams, T> {
+impl<T, R> crate::Call<'_, VerifiedNumbersListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Use page\[size\] and page\[number\] in the query string. Originally: page\[size\], page\[number\]
     pub fn page(mut self, value: impl Into<VerifiedNumbersListPage>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -120,6 +114,7 @@ impl<
     'a,
 > crate::Call<'a, VerifiedNumbersListParams, crate::types::ListVerifiedNumbersResponse> {
     /// Every page of [`VerifiedNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -203,9 +198,8 @@ impl<'a> VerifiedNumbersActionsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

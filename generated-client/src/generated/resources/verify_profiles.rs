@@ -23,10 +23,9 @@ impl<'a> VerifyProfilesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/verify_profiles"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -47,9 +46,8 @@ impl<'a> VerifyProfilesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verify_profiles"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -62,10 +60,8 @@ impl<'a> VerifyProfilesApi<'a> {
     pub fn retrieve_templates(
         &self,
     ) -> crate::Call<'a, (), crate::types::ListVerifyProfileMessageTemplateResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/verify_profiles/templates"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Create message template
@@ -85,9 +81,8 @@ impl<'a> VerifyProfilesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verify_profiles/templates"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -118,9 +113,8 @@ impl<'a> VerifyProfilesApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -137,7 +131,7 @@ impl<'a> VerifyProfilesApi<'a> {
         &self,
         verify_profile_id: &str,
     ) -> crate::Call<'a, (), crate::types::VerifyProfileResponseDataWrapper> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -145,8 +139,6 @@ impl<'a> VerifyProfilesApi<'a> {
                     ["/verify_profiles/", &crate::encode_path(verify_profile_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update Verify profile
@@ -174,9 +166,8 @@ impl<'a> VerifyProfilesApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -191,7 +182,7 @@ impl<'a> VerifyProfilesApi<'a> {
         &self,
         verify_profile_id: &str,
     ) -> crate::Call<'a, (), crate::types::VerifyProfileResponseDataWrapper> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -199,8 +190,6 @@ impl<'a> VerifyProfilesApi<'a> {
                     ["/verify_profiles/", &crate::encode_path(verify_profile_id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -213,7 +202,7 @@ pub struct VerifyProfilesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<VerifyProfilesListPage>,
 }
-impl<T> crate::Call<'_, VerifyProfilesListParams, T> {
+impl<T, R> crate::Call<'_, VerifyProfilesListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
     pub fn filter(mut self, value: impl Into<VerifyProfilesListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -229,6 +218,7 @@ impl<
     'a,
 > crate::Call<'a, VerifyProfilesListParams, crate::types::ListVerifyProfilesResponse> {
     /// Every page of [`VerifyProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

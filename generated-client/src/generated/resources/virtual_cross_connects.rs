@@ -23,10 +23,9 @@ impl<'a> VirtualCrossConnectsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/virtual_cross_connects"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -49,9 +48,8 @@ impl<'a> VirtualCrossConnectsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/virtual_cross_connects"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -68,15 +66,13 @@ impl<'a> VirtualCrossConnectsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), VirtualCrossConnectsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update the Virtual Cross Connect
@@ -109,9 +105,8 @@ impl<'a> VirtualCrossConnectsApi<'a> {
                     ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -128,15 +123,13 @@ impl<'a> VirtualCrossConnectsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), VirtualCrossConnectsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -149,7 +142,7 @@ pub struct VirtualCrossConnectsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, VirtualCrossConnectsListParams, T> {
+impl<T, R> crate::Call<'_, VirtualCrossConnectsListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
     pub fn filter(mut self, value: impl Into<VirtualCrossConnectsListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -165,6 +158,7 @@ impl<
     'a,
 > crate::Call<'a, VirtualCrossConnectsListParams, VirtualCrossConnectsListResponse> {
     /// Every page of [`VirtualCrossConnectsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

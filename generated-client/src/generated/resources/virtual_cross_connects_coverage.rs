@@ -27,7 +27,7 @@ impl<'a> VirtualCrossConnectsCoverageApi<'a> {
                 .client
                 .request(reqwest::Method::GET, "/virtual_cross_connects_coverage"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "filters",
                     crate::QueryStyle::DeepObject,
@@ -36,7 +36,6 @@ impl<'a> VirtualCrossConnectsCoverageApi<'a> {
                 );
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -52,7 +51,7 @@ pub struct VirtualCrossConnectsCoverageListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, VirtualCrossConnectsCoverageListParams, T> {
+impl<T, R> crate::Call<'_, VirtualCrossConnectsCoverageListParams, T, R> {
     /// Consolidated filters parameter (deepObject style). Originally: filters\[available_bandwidth\]\[contains\]
     pub fn filters(
         mut self,
@@ -83,6 +82,7 @@ impl<
     VirtualCrossConnectsCoverageListResponse,
 > {
     /// Every page of [`VirtualCrossConnectsCoverageApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -19,7 +19,7 @@ impl<'a> VoiceClonesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/voice_clones"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -45,7 +45,6 @@ impl<'a> VoiceClonesApi<'a> {
                     &params.filter_provider,
                 );
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -62,9 +61,8 @@ impl<'a> VoiceClonesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/voice_clones"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -85,9 +83,8 @@ impl<'a> VoiceClonesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/voice_clones/from_upload"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.multipart_value(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -113,9 +110,8 @@ impl<'a> VoiceClonesApi<'a> {
                     ["/voice_clones/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -128,16 +124,14 @@ impl<'a> VoiceClonesApi<'a> {
     /// Parameters:
     /// - `id`: The voice clone UUID.
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/voice_clones/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Download voice clone audio sample
@@ -149,16 +143,17 @@ impl<'a> VoiceClonesApi<'a> {
     /// Parameters:
     /// - `id`: The voice clone UUID.
     #[inline]
-    pub fn download_sample(&self, id: &str) -> crate::Call<'a, (), crate::Download> {
-        crate::Call::new(
+    pub fn download_sample(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::Download, crate::call::AsDownload> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/voice_clones/", &crate::encode_path(id), "/sample"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_download()) },
         )
     }
 }
@@ -177,7 +172,7 @@ pub struct VoiceClonesListParams {
     /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
     pub sort: Option<crate::types::VoiceDesignsSort>,
 }
-impl<T> crate::Call<'_, VoiceClonesListParams, T> {
+impl<T, R> crate::Call<'_, VoiceClonesListParams, T, R> {
     /// Page number for pagination (1-based).
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -209,6 +204,7 @@ impl<T> crate::Call<'_, VoiceClonesListParams, T> {
 }
 impl<'a> crate::Call<'a, VoiceClonesListParams, crate::types::VoiceCloneListResponse> {
     /// Every page of [`VoiceClonesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -19,7 +19,7 @@ impl<'a> VoiceDesignsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/voice_designs"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -39,7 +39,6 @@ impl<'a> VoiceDesignsApi<'a> {
                     &params.filter_name,
                 );
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -56,9 +55,8 @@ impl<'a> VoiceDesignsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/voice_designs"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -83,9 +81,8 @@ impl<'a> VoiceDesignsApi<'a> {
                     ["/voice_designs/", &crate::encode_path(id)].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("version", crate::QueryStyle::Form, true, &params.version);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -115,9 +112,8 @@ impl<'a> VoiceDesignsApi<'a> {
                     ["/voice_designs/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -130,16 +126,14 @@ impl<'a> VoiceDesignsApi<'a> {
     /// Parameters:
     /// - `id`: The voice design UUID or name.
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/voice_designs/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Download voice design audio sample
@@ -154,7 +148,12 @@ impl<'a> VoiceDesignsApi<'a> {
     pub fn download_sample(
         &self,
         id: &str,
-    ) -> crate::Call<'a, VoiceDesignsDownloadSampleParams, crate::Download> {
+    ) -> crate::Call<
+        'a,
+        VoiceDesignsDownloadSampleParams,
+        crate::Download,
+        crate::call::AsDownload,
+    > {
         crate::Call::new(
             self
                 .client
@@ -163,9 +162,8 @@ impl<'a> VoiceDesignsApi<'a> {
                     ["/voice_designs/", &crate::encode_path(id), "/sample"].concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("version", crate::QueryStyle::Form, true, &params.version);
-                Box::pin(req.send_download())
             },
         )
     }
@@ -179,8 +177,12 @@ impl<'a> VoiceDesignsApi<'a> {
     /// - `id`: The voice design UUID or name.
     /// - `version`: The version number to delete.
     #[inline]
-    pub fn delete_version(&self, id: &str, version: i64) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete_version(
+        &self,
+        id: &str,
+        version: i64,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -193,8 +195,6 @@ impl<'a> VoiceDesignsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -211,7 +211,7 @@ pub struct VoiceDesignsListParams {
     /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
     pub sort: Option<crate::types::VoiceDesignsSort>,
 }
-impl<T> crate::Call<'_, VoiceDesignsListParams, T> {
+impl<T, R> crate::Call<'_, VoiceDesignsListParams, T, R> {
     /// Page number for pagination (1-based).
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -235,6 +235,7 @@ impl<T> crate::Call<'_, VoiceDesignsListParams, T> {
 }
 impl<'a> crate::Call<'a, VoiceDesignsListParams, crate::types::VoiceDesignListResponse> {
     /// Every page of [`VoiceDesignsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -300,7 +301,7 @@ pub struct VoiceDesignsRetrieveParams {
     /// Specific version number to retrieve. Defaults to the latest version.
     pub version: Option<i64>,
 }
-impl<T> crate::Call<'_, VoiceDesignsRetrieveParams, T> {
+impl<T, R> crate::Call<'_, VoiceDesignsRetrieveParams, T, R> {
     /// Specific version number to retrieve. Defaults to the latest version.
     pub fn version(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().version = Some(value.into());
@@ -333,7 +334,7 @@ pub struct VoiceDesignsDownloadSampleParams {
     /// Specific version number to download the sample for. Defaults to the latest version.
     pub version: Option<i64>,
 }
-impl<T> crate::Call<'_, VoiceDesignsDownloadSampleParams, T> {
+impl<T, R> crate::Call<'_, VoiceDesignsDownloadSampleParams, T, R> {
     /// Specific version number to download the sample for. Defaults to the latest version.
     pub fn version(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().version = Some(value.into());

@@ -23,10 +23,9 @@ impl<'a> VoiceSdkCallReportsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/voice_sdk_call_reports"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -43,15 +42,13 @@ impl<'a> VoiceSdkCallReportsApi<'a> {
         &self,
         call_id: &str,
     ) -> crate::Call<'a, (), crate::types::VoiceSdkCallReportsResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/voice_sdk_call_reports/", &crate::encode_path(call_id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -64,7 +61,7 @@ pub struct VoiceSdkCallReportsListParams {
     /// Set the order of the results by creation date. `asc` and `created_at` sort oldest reports first; `desc` and `-created_at` sort newest reports first. If not given, results are sorted by creation date in descending order.
     pub sort: Option<crate::types::VoiceSdkCallReportSort>,
 }
-impl<T> crate::Call<'_, VoiceSdkCallReportsListParams, T> {
+impl<T, R> crate::Call<'_, VoiceSdkCallReportsListParams, T, R> {
     /// Consolidated page parameter (deepObject style).
     pub fn page(
         mut self,
@@ -90,6 +87,7 @@ impl<
     crate::types::VoiceSdkCallReportListResponse,
 > {
     /// Every page of [`VoiceSdkCallReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -19,10 +19,9 @@ impl<'a> WebhookDeliveriesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/webhook_deliveries"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -39,15 +38,13 @@ impl<'a> WebhookDeliveriesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), WebhookDeliveriesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/webhook_deliveries/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -60,7 +57,7 @@ pub struct WebhookDeliveriesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\]\[eq\], filter\[event_type\], filter\[webhook\]\[contains\], filter\[attempts\]\[contains\], filter\[started_at\]\[gte\], filter\[started_at\]\[lte\], filter\[finished_at\]\[gte\], filter\[finished_at\]\[lte\]
     pub filter: Option<WebhookDeliveriesListFilter>,
 }
-impl<T> crate::Call<'_, WebhookDeliveriesListParams, T> {
+impl<T, R> crate::Call<'_, WebhookDeliveriesListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -74,6 +71,7 @@ impl<T> crate::Call<'_, WebhookDeliveriesListParams, T> {
 }
 impl<'a> crate::Call<'a, WebhookDeliveriesListParams, WebhookDeliveriesListResponse> {
     /// Every page of [`WebhookDeliveriesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -16,7 +16,7 @@ impl<'a> WellKnownApi<'a> {
     pub fn retrieve_authorization_server_metadata(
         &self,
     ) -> crate::Call<'a, (), crate::types::AuthorizationServerMetadata> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request_on(
@@ -24,8 +24,6 @@ impl<'a> WellKnownApi<'a> {
                     reqwest::Method::GET,
                     "/.well-known/oauth-authorization-server",
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Protected resource metadata
@@ -37,7 +35,7 @@ impl<'a> WellKnownApi<'a> {
     pub fn retrieve_protected_resource_metadata(
         &self,
     ) -> crate::Call<'a, (), crate::types::ResourceMetadata> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request_on(
@@ -45,8 +43,6 @@ impl<'a> WellKnownApi<'a> {
                     reqwest::Method::GET,
                     "/.well-known/oauth-protected-resource",
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }

@@ -58,9 +58,8 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/v2/whatsapp/business_accounts"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -75,15 +74,13 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), WhatsappBusinessAccountsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/v2/whatsapp/business_accounts/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a Whatsapp Business Account
@@ -93,16 +90,14 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/v2/whatsapp/business_accounts/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -113,7 +108,7 @@ pub struct WhatsappBusinessAccountsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, WhatsappBusinessAccountsListParams, T> {
+impl<T, R> crate::Call<'_, WhatsappBusinessAccountsListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -128,6 +123,7 @@ impl<
     WhatsappBusinessAccountsListResponse,
 > {
     /// Every page of [`WhatsappBusinessAccountsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -189,9 +185,8 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
                         .concat(),
                 ),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -212,6 +207,7 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
         'a,
         WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
         (),
+        crate::call::AsEmpty,
     > {
         crate::Call::new(
             self
@@ -226,9 +222,8 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_empty())
             },
         )
     }
@@ -240,7 +235,7 @@ pub struct WhatsappBusinessAccountsPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, WhatsappBusinessAccountsPhoneNumbersListParams, T> {
+impl<T, R> crate::Call<'_, WhatsappBusinessAccountsPhoneNumbersListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -255,6 +250,7 @@ impl<
     WhatsappBusinessAccountsPhoneNumbersListResponse,
 > {
     /// Every page of [`WhatsappBusinessAccountsPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -323,7 +319,7 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), WhatsappBusinessAccountsSettingsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -335,8 +331,6 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update WABA settings
@@ -368,9 +362,8 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -429,9 +422,8 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/v2/whatsapp/phone_numbers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -442,8 +434,11 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub fn delete(&self, phone_number: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        phone_number: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -451,8 +446,6 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
                     ["/v2/whatsapp/phone_numbers/", &crate::encode_path(phone_number)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
     /// Get conversation window status for a phone number
@@ -486,14 +479,13 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "destination_number",
                     crate::QueryStyle::Form,
                     true,
                     &params.destination_number,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -508,7 +500,12 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
         &self,
         phone_number: &str,
         params: impl Into<WhatsappPhoneNumbersResendVerificationParams>,
-    ) -> crate::Call<'a, WhatsappPhoneNumbersResendVerificationParams, ()> {
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersResendVerificationParams,
+        (),
+        crate::call::AsEmpty,
+    > {
         crate::Call::new(
             self
                 .client
@@ -522,9 +519,8 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_empty())
             },
         )
     }
@@ -539,7 +535,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
         &self,
         phone_number: &str,
         params: impl Into<WhatsappPhoneNumbersVerifyParams>,
-    ) -> crate::Call<'a, WhatsappPhoneNumbersVerifyParams, ()> {
+    ) -> crate::Call<'a, WhatsappPhoneNumbersVerifyParams, (), crate::call::AsEmpty> {
         crate::Call::new(
             self
                 .client
@@ -553,9 +549,8 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_empty())
             },
         )
     }
@@ -567,7 +562,7 @@ pub struct WhatsappPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, WhatsappPhoneNumbersListParams, T> {
+impl<T, R> crate::Call<'_, WhatsappPhoneNumbersListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -578,6 +573,7 @@ impl<
     'a,
 > crate::Call<'a, WhatsappPhoneNumbersListParams, WhatsappPhoneNumbersListResponse> {
     /// Every page of [`WhatsappPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -684,7 +680,7 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
         &self,
         phone_number: &str,
     ) -> crate::Call<'a, (), WhatsappPhoneNumbersCallingSettingsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -696,8 +692,6 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Enable or disable Whatsapp calling for a phone number
@@ -729,9 +723,8 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -782,7 +775,7 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
         &self,
         phone_number: &str,
     ) -> crate::Call<'a, (), WhatsappPhoneNumbersProfileRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -794,8 +787,6 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update phone number business profile
@@ -827,9 +818,8 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -875,7 +865,7 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
         &self,
         phone_number: &str,
     ) -> crate::Call<'a, (), crate::types::WhatsappProfilePhotoResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -887,8 +877,6 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Upload Whatsapp profile photo
@@ -920,14 +908,13 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
                         .concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 {
                     let body = &params.body;
                     let mut form = crate::MultipartForm::default();
                     form.file("file", &body.file);
                     req.multipart(form);
                 }
-                Box::pin(req.send_json())
             },
         )
     }
@@ -938,8 +925,11 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub fn delete(&self, phone_number: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(
+        &self,
+        phone_number: &str,
+    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -951,8 +941,6 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
                     ]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }
@@ -996,7 +984,7 @@ impl<'a> WhatsappTemplatesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/v2/whatsapp/message_templates"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query(
                     "filter[waba_id]",
@@ -1022,7 +1010,6 @@ impl<'a> WhatsappTemplatesApi<'a> {
                     true,
                     &params.filter_search,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1041,9 +1028,8 @@ impl<'a> WhatsappTemplatesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/v2/whatsapp/message_templates"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -1063,7 +1049,7 @@ pub struct WhatsappTemplatesListParams {
     /// Search templates by name
     pub filter_search: Option<String>,
 }
-impl<T> crate::Call<'_, WhatsappTemplatesListParams, T> {
+impl<T, R> crate::Call<'_, WhatsappTemplatesListParams, T, R> {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params_mut().page = Some(value.into());
@@ -1095,6 +1081,7 @@ impl<T> crate::Call<'_, WhatsappTemplatesListParams, T> {
 }
 impl<'a> crate::Call<'a, WhatsappTemplatesListParams, WhatsappTemplatesListResponse> {
     /// Every page of [`WhatsappTemplatesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<
@@ -1157,10 +1144,8 @@ impl<'a> WhatsappUserDataApi<'a> {
     /// `GET /v2/whatsapp/user_data`
     #[inline]
     pub fn retrieve(&self) -> crate::Call<'a, (), WhatsappUserDataRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/v2/whatsapp/user_data"),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update Whatsapp user data
@@ -1174,9 +1159,8 @@ impl<'a> WhatsappUserDataApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::PATCH, "/v2/whatsapp/user_data"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }

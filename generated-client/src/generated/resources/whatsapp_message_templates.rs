@@ -18,15 +18,13 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), WhatsappMessageTemplatesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a Whatsapp message template
@@ -53,9 +51,8 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
                     ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -66,16 +63,14 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp message template ID
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
-        crate::Call::new(
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_empty()) },
         )
     }
 }

@@ -23,10 +23,9 @@ impl<'a> WireguardInterfacesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/wireguard_interfaces"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -47,9 +46,8 @@ impl<'a> WireguardInterfacesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/wireguard_interfaces"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -66,15 +64,13 @@ impl<'a> WireguardInterfacesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), WireguardInterfacesRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/wireguard_interfaces/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a WireGuard Interface
@@ -90,15 +86,13 @@ impl<'a> WireguardInterfacesApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), WireguardInterfacesDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/wireguard_interfaces/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -111,7 +105,7 @@ pub struct WireguardInterfacesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, WireguardInterfacesListParams, T> {
+impl<T, R> crate::Call<'_, WireguardInterfacesListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
     pub fn filter(mut self, value: impl Into<WireguardInterfacesListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -127,6 +121,7 @@ impl<
     'a,
 > crate::Call<'a, WireguardInterfacesListParams, WireguardInterfacesListResponse> {
     /// Every page of [`WireguardInterfacesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -19,10 +19,9 @@ impl<'a> WireguardPeersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/wireguard_peers"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -39,9 +38,8 @@ impl<'a> WireguardPeersApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/wireguard_peers"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -58,15 +56,13 @@ impl<'a> WireguardPeersApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), WireguardPeersRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/wireguard_peers/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update the WireGuard Peer
@@ -91,9 +87,8 @@ impl<'a> WireguardPeersApi<'a> {
                     ["/wireguard_peers/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -107,15 +102,13 @@ impl<'a> WireguardPeersApi<'a> {
     /// - `id`: Identifies the resource.
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), WireguardPeersDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/wireguard_peers/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Retrieve Wireguard config template for Peer
@@ -125,16 +118,17 @@ impl<'a> WireguardPeersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub fn retrieve_config(&self, id: &str) -> crate::Call<'a, (), String> {
-        crate::Call::new(
+    pub fn retrieve_config(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), String, crate::call::AsText> {
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/wireguard_peers/", &crate::encode_path(id), "/config"].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_text()) },
         )
     }
 }
@@ -147,7 +141,7 @@ pub struct WireguardPeersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T> crate::Call<'_, WireguardPeersListParams, T> {
+impl<T, R> crate::Call<'_, WireguardPeersListParams, T, R> {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[wireguard_interface_id\]
     pub fn filter(mut self, value: impl Into<WireguardPeersListFilter>) -> Self {
         self.params_mut().filter = Some(value.into());
@@ -161,6 +155,7 @@ impl<T> crate::Call<'_, WireguardPeersListParams, T> {
 }
 impl<'a> crate::Call<'a, WireguardPeersListParams, WireguardPeersListResponse> {
     /// Every page of [`WireguardPeersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

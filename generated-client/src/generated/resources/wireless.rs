@@ -29,9 +29,8 @@ impl<'a> WirelessApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/wireless/regions"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query("product", crate::QueryStyle::Form, true, &params.product);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -75,7 +74,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
                 .client
                 .request(reqwest::Method::GET, "/wireless/detail_records_reports"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -88,7 +87,6 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
                     true,
                     &params.page_size,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -111,9 +109,8 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
                 .client
                 .request(reqwest::Method::POST, "/wireless/detail_records_reports"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -130,7 +127,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), WirelessDetailRecordsReportsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -138,8 +135,6 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
                     ["/wireless/detail_records_reports/", &crate::encode_path(id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Delete a Wireless Detail Record (WDR) Report
@@ -155,7 +150,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), WirelessDetailRecordsReportsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
@@ -163,8 +158,6 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
                     ["/wireless/detail_records_reports/", &crate::encode_path(id)]
                         .concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -177,7 +170,7 @@ pub struct WirelessDetailRecordsReportsListParams {
     /// The size of the page.
     pub page_size: Option<i64>,
 }
-impl<T> crate::Call<'_, WirelessDetailRecordsReportsListParams, T> {
+impl<T, R> crate::Call<'_, WirelessDetailRecordsReportsListParams, T, R> {
     /// The page number to load.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -197,6 +190,7 @@ impl<
     WirelessDetailRecordsReportsListResponse,
 > {
     /// Every page of [`WirelessDetailRecordsReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

@@ -24,9 +24,8 @@ impl<'a> WirelessBlocklistValuesApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/wireless_blocklist_values"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.query("type", crate::QueryStyle::Form, true, &params.r#type);
-                Box::pin(req.send_json())
             },
         )
     }

@@ -19,7 +19,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/wireless_blocklists"),
             Default::default(),
-            |mut req, params| {
+            |req, params| {
                 req.query(
                     "page[number]",
                     crate::QueryStyle::Form,
@@ -50,7 +50,6 @@ impl<'a> WirelessBlocklistsApi<'a> {
                     true,
                     &params.filter_values,
                 );
-                Box::pin(req.send_json())
             },
         )
     }
@@ -71,9 +70,8 @@ impl<'a> WirelessBlocklistsApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/wireless_blocklists"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -90,15 +88,13 @@ impl<'a> WirelessBlocklistsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), WirelessBlocklistsRetrieveResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
     /// Update a Wireless Blocklist
@@ -127,9 +123,8 @@ impl<'a> WirelessBlocklistsApi<'a> {
                     ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
                 ),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -146,15 +141,13 @@ impl<'a> WirelessBlocklistsApi<'a> {
         &self,
         id: &str,
     ) -> crate::Call<'a, (), WirelessBlocklistsDeleteResponse> {
-        crate::Call::new(
+        crate::Call::plain(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
                 ),
-            (),
-            |req, _| { Box::pin(req.send_json()) },
         )
     }
 }
@@ -173,7 +166,7 @@ pub struct WirelessBlocklistsListParams {
     /// Values to filter on (inclusive).
     pub filter_values: Option<String>,
 }
-impl<T> crate::Call<'_, WirelessBlocklistsListParams, T> {
+impl<T, R> crate::Call<'_, WirelessBlocklistsListParams, T, R> {
     /// The page number to load.
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.params_mut().page_number = Some(value.into());
@@ -202,6 +195,7 @@ impl<T> crate::Call<'_, WirelessBlocklistsListParams, T> {
 }
 impl<'a> crate::Call<'a, WirelessBlocklistsListParams, WirelessBlocklistsListResponse> {
     /// Every page of [`WirelessBlocklistsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    #[inline]
     pub fn paginator(
         self,
     ) -> crate::Paginator<

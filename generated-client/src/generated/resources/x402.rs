@@ -36,10 +36,9 @@ impl<'a> X402CreditAccountApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/v2/x402/credit_account"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.header("PAYMENT-SIGNATURE", &params.payment_signature);
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -56,9 +55,8 @@ impl<'a> X402CreditAccountApi<'a> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/v2/x402/credit_account/quote"),
             params.into(),
-            |mut req, params| {
+            |req, params| {
                 req.json(&params.body);
-                Box::pin(req.send_json())
             },
         )
     }
@@ -90,7 +88,7 @@ impl From<crate::types::X402SettleRequest> for X402CreditAccountSettleParams {
         }
     }
 }
-impl<T> crate::Call<'_, X402CreditAccountSettleParams, T> {
+impl<T, R> crate::Call<'_, X402CreditAccountSettleParams, T, R> {
     /// Signed payment authorization for the quote. Alternative to providing `payment_signature` in the request body.
     pub fn payment_signature(mut self, value: impl Into<String>) -> Self {
         self.params_mut().payment_signature = Some(value.into());
