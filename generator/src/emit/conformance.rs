@@ -177,7 +177,8 @@ fn invocation(op: &Operation, twin: Twin, ctx: &Ctx<'_>) -> (TokenStream, TokenS
                 (false, _) => optional.push(quote!(params.body = #read;)),
             }
         }
-        let start = if super::ops::takes_params(op, &ctx.api.types) {
+        let takes = super::ops::takes_params(op, &ctx.api.types);
+        let start = if takes {
             quote!(telnyx::resources::#top::#params::new(#(#required),*))
         } else {
             quote!(<telnyx::resources::#top::#params>::default())
@@ -187,7 +188,7 @@ fn invocation(op: &Operation, twin: Twin, ctx: &Ctx<'_>) -> (TokenStream, TokenS
             let #mutable params = #start;
             #(#optional)*
         });
-        if super::ops::takes_params(op, &ctx.api.types) {
+        if takes {
             call_args.push(quote!(params));
         } else {
             with_params = quote!(.with_params(params));

@@ -94,11 +94,12 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
     // Required inputs are the argument (`impl Into<Params>`: the body alone converts); the
     // optional ones are set on the returned call, so a new optional parameter adds a setter
     // and changes no signature.
-    let params_arg = takes_params(op, &ctx.api.types).then(|| {
+    let takes = takes_params(op, &ctx.api.types);
+    let params_arg = takes.then(|| {
         let t = ident(&op.params_type);
         quote!(params: impl Into<#t>)
     });
-    let initial = if takes_params(op, &ctx.api.types) {
+    let initial = if takes {
         quote!(params.into())
     } else if op.params_type.is_empty() {
         quote!(())

@@ -46,7 +46,7 @@ const RESERVED_TYPES: &[&str] = &[
 /// The methods of the runtime's `Call` (`generated-client/src/call.rs`), which no setter of an
 /// optional input may shadow.
 const CALL_METHODS: &[&str] =
-    &["new", "with_params", "params", "params_mut", "with_options", "pages_by", "paginator", "into_future"];
+    &["new", "plain", "with_params", "params", "params_mut", "with_options", "pages_by", "paginator", "into_future"];
 
 /// The names file: one line per operation whose name the rules below do not give,
 /// `METHOD /path resource.chain.method`; `#` starts a comment.
