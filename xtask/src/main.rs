@@ -420,12 +420,15 @@ fn peak_rss_mb() -> Option<f64> {
 fn cargo(what: &str, env: &[(&str, &str)], args: &[&str]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     println!("==> {what}: cargo {}", args.join(" "));
+    let started = Instant::now();
     let status = Command::new(&cargo)
         .args(args)
         .envs(env.iter().copied())
         .current_dir(workspace_root())
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
+    // CI's time is budgeted step by step: each step says what it took.
+    println!("<== {what}: {:.0} s", started.elapsed().as_secs_f64());
     if status.success() {
         Ok(())
     } else {
