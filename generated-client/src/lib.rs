@@ -103,7 +103,7 @@ pub use bytes;
 pub use reqwest;
 pub use serde_json;
 
-/// The README's examples compile (`cargo test --doc`).
+/// The crate README's examples compile (`cargo test --doc`).
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

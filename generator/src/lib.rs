@@ -32,6 +32,8 @@ pub struct Generated {
     pub files: Vec<emit::File>,
     /// The `[features]` block of the client's Cargo.toml, markers included.
     pub features_toml: String,
+    /// The client's API reference, [`emit::reference::FILE`].
+    pub api_md: String,
 }
 
 /// The client's manifest, relative to the client crate; codegen writes its features block.
@@ -131,13 +133,16 @@ pub fn generate_timed(spec_path: &Path, options: Options<'_>) -> Result<(Generat
     let api = build_ir_timed(spec_path, options, &mut t)?;
     let start = Instant::now();
     let structs = ir::naming::resource_structs(&api.operations);
-    let plan = emit::emit(&api, &structs);
+    let snippets = emit::snippets::snippets(&api, spec_path)?;
+    let examples = emit::snippets::by_operation(&api, &snippets);
+    let plan = emit::emit(&api, &structs, &examples);
     t.emit = start.elapsed();
     let start = Instant::now();
     let files = emit::format(plan, Path::new(GENERATED_DIR))?;
     t.format = start.elapsed();
     let features_toml = emit::features_toml(&api);
-    Ok((Generated { api, files, features_toml }, t))
+    let api_md = emit::reference::api_md(&api);
+    Ok((Generated { api, files, features_toml, api_md }, t))
 }
 
 impl Generated {

@@ -1,6 +1,7 @@
 //! The snapshot fixtures compile: each fixture spec is generated into a crate of its own (with
 //! the hand-written runtime of the real client), and all of them are checked with
-//! `cargo clippy -D warnings` in one throwaway workspace under `target/`.
+//! `cargo clippy -D warnings` in one throwaway workspace under `target/`, with the examples of
+//! their operations' docs (type-checked as the client's `tests/operation_examples.rs` does).
 
 use std::fs;
 use std::path::PathBuf;
@@ -15,11 +16,20 @@ fn every_fixture_compiles_cleanly() {
     for spec in &fixtures {
         let name = spec.file_stem().unwrap().to_string_lossy().replace('-', "_");
         let generated = generator::generate(spec).unwrap_or_else(|e| panic!("{e}"));
-        work.add(&name, "fixture", &generated, "");
+        let dir = work.add(&name, "fixture", &generated, "");
+        // The operations' doc examples, as the client's own test compiles them.
+        fs::create_dir_all(dir.join("tests")).unwrap();
+        fs::write(
+            dir.join("tests/operation_examples.rs"),
+            format!(
+                "extern crate fixture_{name} as telnyx;\n\n#[allow(dead_code, deprecated)]\n#[path = \"../src/generated/operation_examples.rs\"]\nmod operation_examples;\n"
+            ),
+        )
+        .unwrap();
     }
     work.finish("");
     work.cargo(
-        &["clippy", "--offline", "--workspace", "--quiet", "--", "-D", "warnings"],
+        &["clippy", "--offline", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
         "the code generated for the fixtures does not pass clippy",
     );
 }

@@ -58,10 +58,10 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
 }
 
-/// Operation names the naming rules do not give (see README, "Names").
+/// Operation names the naming rules do not give (see `docs/naming.md`).
 const NAMES_FILE: &str = "specs/telnyx.names";
 
-/// Type names kept from earlier specs (see README, "Stable names"); `update-spec` writes it.
+/// Type names kept from earlier specs (see `docs/following-the-spec.md`, "Stable names"); `update-spec` writes it.
 pub const TYPES_FILE: &str = "specs/telnyx.types";
 
 impl Options {
@@ -164,6 +164,10 @@ fn codegen(args: &[String]) -> Result<(), String> {
         if generated.manifest(&manifest_path, &manifest).map_err(|e| e.to_string())? != manifest {
             stale.push(manifest_path);
         }
+        let reference = root.join("generated-client").join(generator::emit::reference::FILE);
+        if std::fs::read_to_string(&reference).ok().as_deref() != Some(generated.api_md.as_str()) {
+            stale.push(reference);
+        }
         if !stale.is_empty() {
             let list: Vec<String> =
                 stale.iter().map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string()).collect();
@@ -209,6 +213,10 @@ pub fn write_client(root: &Path, generated: &generator::Generated) -> Result<Str
     let stats = generator::output::write(&out, &generated.files).map_err(|e| e.to_string())?;
     if new_manifest != manifest {
         generator::output::write_file(&manifest_path, &new_manifest).map_err(|e| e.to_string())?;
+    }
+    let reference = root.join("generated-client").join(generator::emit::reference::FILE);
+    if std::fs::read_to_string(&reference).ok().as_deref() != Some(generated.api_md.as_str()) {
+        generator::output::write_file(&reference, &generated.api_md).map_err(|e| e.to_string())?;
     }
     Ok(format!("{} files written, {} unchanged, {} removed", stats.written, stats.linked, stats.removed))
 }
@@ -436,6 +444,9 @@ fn cargo(what: &str, env: &[(&str, &str)], args: &[&str]) -> Result<(), String> 
     }
 }
 
+/// The client's package (its library is `telnyx`).
+const CLIENT: &str = "telnyx-sdk";
+
 /// The feature sets CI builds the client with, besides the default: none, then one at a time
 /// (`text_to_speech` turns on the WebSocket sessions).
 const GATING_CHECKS: [&str; 6] = ["", "calls", "number_orders", "messages", "webhooks", "text_to_speech"];
@@ -447,11 +458,11 @@ fn test(args: &[String]) -> Result<(), String> {
     let run = |what: &str, args: &[&str]| cargo(what, &[], args);
     codegen(&["--check".to_string(), "--strict".to_string()])?;
     run("formatting", &["fmt", "--all", "--check"])?;
-    run("generated client lints", &["clippy", "--package", "telnyx", "--all-targets", "--", "-D", "warnings"])?;
+    run("generated client lints", &["clippy", "--package", CLIENT, "--all-targets", "--", "-D", "warnings"])?;
     // The feature gating: the client builds, warning-free, with no resource and with a few alone
     // (each of these is a small build; a type a feature forgot would not compile here).
     for features in GATING_CHECKS {
-        let mut args = vec!["clippy", "--package", "telnyx", "--lib", "--no-default-features"];
+        let mut args = vec!["clippy", "--package", CLIENT, "--lib", "--no-default-features"];
         if !features.is_empty() {
             args.extend(["--features", features]);
         }
@@ -469,18 +480,7 @@ fn test(args: &[String]) -> Result<(), String> {
     // dependencies are built with the features of the main test build below, once.
     run(
         "runtime unit test lints",
-        &[
-            "clippy",
-            "--package",
-            "telnyx",
-            "--lib",
-            "--no-default-features",
-            "--profile",
-            "test",
-            "--",
-            "-D",
-            "warnings",
-        ],
+        &["clippy", "--package", CLIENT, "--lib", "--no-default-features", "--profile", "test", "--", "-D", "warnings"],
     )?;
     run("runtime unit tests", &["test", "--workspace", "--lib", "--no-default-features"])?;
     run(
@@ -500,9 +500,9 @@ fn test(args: &[String]) -> Result<(), String> {
         ],
     )?;
     // Rustdoc warnings (broken links, bare URLs in spec prose) fail the run too.
-    cargo("generated client docs", &[("RUSTDOCFLAGS", "-D warnings")], &["doc", "--package", "telnyx", "--no-deps"])?;
+    cargo("generated client docs", &[("RUSTDOCFLAGS", "-D warnings")], &["doc", "--package", CLIENT, "--no-deps"])?;
     // The conformance tests run with the others, in the same build: a build of the test alone
-    // (`-p telnyx`) unifies features differently and would compile everything again.
+    // (`-p telnyx-sdk`) unifies features differently and would compile everything again.
     let servers = Servers::start(&pin::spec_path(&workspace_root())?)?;
     let result = cargo("tests", &servers.env(), &["test", "--workspace", "--", "--include-ignored"]);
     drop(servers);
@@ -556,7 +556,7 @@ impl Servers {
 /// at once. Prism's logs are kept in `target/conformance/`.
 fn conformance(args: &[String]) -> Result<(), String> {
     let o = options(args)?;
-    let test = ["test", "--package", "telnyx", "--test", "conformance"];
+    let test = ["test", "--package", CLIENT, "--test", "conformance"];
     // Build first, so the servers do not wait on the compiler (nor compete with it).
     cargo("conformance build", &[], &[&test[..], &["--no-run"]].concat())?;
     let servers = Servers::start(&o.spec()?)?;

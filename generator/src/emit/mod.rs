@@ -5,6 +5,8 @@ mod conformance;
 mod docs;
 pub(crate) mod ops;
 mod paging;
+pub mod reference;
+pub mod snippets;
 mod types;
 mod webhooks;
 
@@ -151,7 +153,11 @@ pub type Emitter<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
 
 /// Plans every file: its path and how to emit it. Emission itself happens in [`format`],
 /// in parallel (token streams cannot cross threads, so each is made where it is formatted).
-pub fn emit<'a>(api: &'a Api, structs: &'a BTreeMap<Vec<String>, String>) -> Vec<(String, Emitter<'a>)> {
+pub fn emit<'a>(
+    api: &'a Api,
+    structs: &'a BTreeMap<Vec<String>, String>,
+    examples: &'a snippets::Examples<'a>,
+) -> Vec<(String, Emitter<'a>)> {
     let mut out: Vec<(String, Emitter<'a>)> = Vec::new();
 
     // types/
@@ -213,7 +219,7 @@ pub fn emit<'a>(api: &'a Api, structs: &'a BTreeMap<Vec<String>, String>) -> Vec
                 let ctx = Ctx { api, module: &module, structs };
                 let mut items = Vec::new();
                 for (chain, node) in &nodes {
-                    items.push(ops::resource_struct(chain, node, &ctx));
+                    items.push(ops::resource_struct(chain, node, &ctx, examples));
                     for op in &node.operations {
                         items.push(ops::params_struct(op, &ctx));
                     }
@@ -275,6 +281,10 @@ pub fn emit<'a>(api: &'a Api, structs: &'a BTreeMap<Vec<String>, String>) -> Vec
             conformance::table(&Ctx { api, module: &module, structs })
         }),
     ));
+
+    // Not a module of the crate either: the test of the doc examples includes it
+    // (`generated-client/tests/operation_examples.rs`).
+    out.push((snippets::FILE.into(), Box::new(move || raw_text(snippets::test_file(api, examples)))));
 
     out.push(("webhooks.rs".into(), Box::new(move || webhooks::event_enum(api, structs))));
 

@@ -16,7 +16,12 @@ pub struct ResourceNode<'a> {
     pub operations: Vec<&'a Operation>,
 }
 
-pub fn resource_struct(chain: &[String], node: &ResourceNode<'_>, ctx: &Ctx<'_>) -> TokenStream {
+pub fn resource_struct(
+    chain: &[String],
+    node: &ResourceNode<'_>,
+    ctx: &Ctx<'_>,
+    examples: &super::snippets::Examples<'_>,
+) -> TokenStream {
     let structs = ctx.structs;
     let name = ident(&structs[chain]);
     let doc = format!(" Operations under `{}`.", chain.join("."));
@@ -31,7 +36,7 @@ pub fn resource_struct(chain: &[String], node: &ResourceNode<'_>, ctx: &Ctx<'_>)
             }
         }
     });
-    let methods = node.operations.iter().map(|op| operation_method(op, ctx));
+    let methods = node.operations.iter().map(|op| operation_method(op, ctx, examples.get(op.pointer.as_str())));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
@@ -46,7 +51,7 @@ pub fn resource_struct(chain: &[String], node: &ResourceNode<'_>, ctx: &Ctx<'_>)
     }
 }
 
-fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
+fn operation_method(op: &Operation, ctx: &Ctx<'_>, example: Option<&&super::snippets::Snippet>) -> TokenStream {
     let name = ident(&op.name);
     let mut lines: Vec<String> = Vec::new();
     if let Some(s) = &op.summary {
@@ -84,6 +89,13 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         }
     }
     let doc = docs::attrs(&lines);
+    // Compiled by a test of its own, not as a doctest (1156 doctests would cost CI minutes):
+    // left out while rustdoc collects doctests, shown in the docs.
+    let example = example.map(|e| {
+        let text = format!(" # Example\n\n{}", e.doc());
+        quote!(#[doc = ""] #[cfg_attr(not(doctest), doc = #text)])
+    });
+    let doc = quote!(#doc #example);
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
 
     let args = op.path_params.iter().map(|p| {
@@ -290,7 +302,7 @@ fn multipart(required: bool, ty: &Ty, ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
-fn path_arg_type(ty: &Ty) -> TokenStream {
+pub fn path_arg_type(ty: &Ty) -> TokenStream {
     match ty {
         Ty::Integer => quote!(i64),
         Ty::Int32 => quote!(i32),

@@ -580,7 +580,7 @@ fn constructor(name: &Ident, fields: &[Field], keeps_extra: bool, deprecated: bo
 }
 
 /// Whether a struct is just an optional, non-nullable `data`: then it is `crate::Data<T>`.
-fn wraps_data(fields: &[Field]) -> bool {
+pub fn wraps_data(fields: &[Field]) -> bool {
     matches!(fields, [f] if f.name == "data" && f.rust_name == "data" && !f.required && !f.nullable && !f.boxed)
 }
 

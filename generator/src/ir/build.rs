@@ -214,6 +214,7 @@ impl OpContext<'_> {
                     .next()
                     .and_then(|(mt, m)| m.schema.as_ref().map(|s| (s, pointer_join(ptr, &["content", mt, "schema"])))),
             };
+            let example = data.example.clone().or_else(|| schema.as_ref().and_then(|(s, _)| space.example(s)));
             let ty = match (schema, shared_component(ptr, "parameters")) {
                 (Some((s, sp)), Some(component)) => space.ty_shared(s, &component, &sp),
                 (Some((s, sp)), None) => space.ty(s, &self.site(&hint, &sp)),
@@ -229,6 +230,7 @@ impl OpContext<'_> {
                 ty,
                 description: data.description.clone(),
                 deprecated: data.deprecated.unwrap_or(false),
+                example,
             };
             match location {
                 ParamLocation::Path => path_params.push(param),
@@ -251,6 +253,7 @@ impl OpContext<'_> {
                     ty: Ty::String,
                     description: None,
                     deprecated: false,
+                    example: None,
                 }),
             }
         }
@@ -421,6 +424,12 @@ impl OpContext<'_> {
             ty,
             alternatives: b.content.keys().filter(|k| *k != mt).cloned().collect(),
             description: b.description.clone(),
+            example: media.example.clone().or_else(|| {
+                media.examples.values().find_map(|e| match e {
+                    openapiv3::ReferenceOr::Item(e) => e.value.clone(),
+                    openapiv3::ReferenceOr::Reference { .. } => None,
+                })
+            }),
         })
     }
 

@@ -143,6 +143,10 @@ pub struct Param {
     pub ty: Ty,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// The spec's example value (of the parameter, else of its schema): the value the
+    /// operation's doc example passes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -177,6 +181,10 @@ pub struct RequestBody {
     /// Other media types the spec accepts for this body (not used by the client).
     pub alternatives: Vec<String>,
     pub description: Option<String>,
+    /// The spec's example of the whole body (its media type's `example`, else the first of
+    /// its `examples`): where the doc example takes its values first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -362,6 +370,9 @@ pub struct Field {
     pub deprecated: bool,
     pub read_only: bool,
     pub write_only: bool,
+    /// The spec's example of the property (or of the schema it refers to).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -195,6 +195,20 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
+    /// The example of a (possibly referenced) schema.
+    pub fn example(&self, schema: &'a ReferenceOr<Schema>) -> Option<serde_json::Value> {
+        match self.resolve(schema) {
+            Resolved::Schema(s) => s.schema_data.example.clone(),
+            Resolved::Missing(_) => None,
+        }
+    }
+
+    /// The example of the component schema `reference` points at.
+    fn example_at(&self, reference: &str) -> Option<serde_json::Value> {
+        let schema = reference.strip_prefix(COMPONENT_PREFIX).and_then(|n| self.components.get(n))?;
+        self.example(schema)
+    }
+
     /// The type of a schema in use position, defining a named type if it needs one.
     pub fn ty(&mut self, schema: &ReferenceOr<Schema>, site: &Site<'_>) -> Ty {
         match schema {
@@ -414,6 +428,10 @@ impl<'a> TypeSpace<'a> {
                     deprecated: data.is_some_and(|d| d.deprecated),
                     read_only: data.is_some_and(|d| d.read_only),
                     write_only: data.is_some_and(|d| d.write_only),
+                    example: match schema {
+                        ReferenceOr::Item(s) => s.schema_data.example.clone(),
+                        ReferenceOr::Reference { reference } => self.example_at(reference),
+                    },
                 }
             })
             .collect()

@@ -10,6 +10,11 @@ impl<'a> AccessIpAddressApi<'a> {
     /// List all Access IP Addresses
     ///
     /// `GET /access_ip_address`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.access_ip_address().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -30,6 +35,11 @@ impl<'a> AccessIpAddressApi<'a> {
     /// Create new Access IP Address
     ///
     /// `POST /access_ip_address`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AccessIpAddressPost;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .access_ip_address()\n    .create(AccessIpAddressPost::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -53,6 +63,11 @@ impl<'a> AccessIpAddressApi<'a> {
     ///
     /// Parameters:
     /// - `access_ip_address_id`: Unique identifier of the access ip address.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .access_ip_address()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -74,6 +89,11 @@ impl<'a> AccessIpAddressApi<'a> {
     ///
     /// Parameters:
     /// - `access_ip_address_id`: Unique identifier of the access ip address.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .access_ip_address()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

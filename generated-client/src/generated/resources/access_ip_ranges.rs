@@ -10,6 +10,11 @@ impl<'a> AccessIpRangesApi<'a> {
     /// List all Access IP Ranges
     ///
     /// `GET /access_ip_ranges`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.access_ip_ranges().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -30,6 +35,11 @@ impl<'a> AccessIpRangesApi<'a> {
     /// Create new Access IP Range
     ///
     /// `POST /access_ip_ranges`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AccessIpRangePost;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .access_ip_ranges()\n    .create(AccessIpRangePost::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -53,6 +63,11 @@ impl<'a> AccessIpRangesApi<'a> {
     ///
     /// Parameters:
     /// - `access_ip_range_id`: Unique identifier of the access ip range.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .access_ip_ranges()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -31,6 +31,11 @@ impl<'a> ActionsPurchaseApi<'a> {
     /// If sim_card_group_id is provided, the eSIMs will be associated with that group. Otherwise, the default group for the current user will be used.
     ///
     /// `POST /actions/purchase/esims`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ESimPurchase;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.actions().purchase().create(ESimPurchase::new(10)).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -81,6 +86,11 @@ impl<'a> ActionsRegisterApi<'a> {
     /// If sim_card_group_id is provided, the SIM cards will be associated with that group. Otherwise, the default group for the current user will be used.
     ///
     /// `POST /actions/register/sim_cards`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SimCardRegistration;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .actions()\n    .register()\n    .create(SimCardRegistration::new(vec![\"0000000001\".to_string()]))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,

@@ -17,6 +17,11 @@ impl<'a> AddressesApi<'a> {
     /// Returns a list of your addresses.
     ///
     /// `GET /addresses`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.addresses().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, AddressesListParams, AddressesListResponse> {
         crate::Call::new(
@@ -34,6 +39,11 @@ impl<'a> AddressesApi<'a> {
     /// Creates an address.
     ///
     /// `POST /addresses`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AddressCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .addresses()\n    .create(\n        AddressCreate::new(\n            \"Toy-O'Kon\",\n            \"US\",\n            \"Alfred\",\n            \"Foster\",\n            \"Austin\",\n            \"600 Congress Avenue\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -55,6 +65,11 @@ impl<'a> AddressesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: address ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .addresses()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), AddressesRetrieveResponse> {
         crate::Call::plain(
@@ -74,6 +89,11 @@ impl<'a> AddressesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: address ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .addresses()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), AddressesDeleteResponse> {
         crate::Call::plain(
@@ -206,6 +226,11 @@ impl<'a> AddressesActionsApi<'a> {
     /// Validates an address for emergency services.
     ///
     /// `POST /addresses/actions/validate`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ValidateAddressRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .addresses()\n    .actions()\n    .validate(ValidateAddressRequest::new(\"US\", \"78701\", \"600 Congress Avenue\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn validate(
         &self,
@@ -229,6 +254,11 @@ impl<'a> AddressesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The UUID of the address that should be accepted.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .addresses()\n    .actions()\n    .accept_suggestions(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn accept_suggestions(
         &self,

@@ -10,6 +10,11 @@ impl<'a> AdvancedOrdersApi<'a> {
     /// List Advanced Orders
     ///
     /// `GET /advanced_orders`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.advanced_orders().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), AdvancedOrdersListResponse> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/advanced_orders"))
@@ -17,6 +22,11 @@ impl<'a> AdvancedOrdersApi<'a> {
     /// Create Advanced Order
     ///
     /// `POST /advanced_orders`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AdvancedOrderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .advanced_orders()\n    .create(AdvancedOrderRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -36,6 +46,11 @@ impl<'a> AdvancedOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `advanced_order_id`: Unique identifier of the advanced order.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AdvancedOrderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .advanced_orders()\n    .update_requirement_group(\"example\", AdvancedOrderRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_requirement_group(
         &self,
@@ -70,6 +85,11 @@ impl<'a> AdvancedOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `order_id`: Unique identifier of the order.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .advanced_orders()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -77,6 +77,11 @@ impl<'a> AiApi<'a> {
     /// **Authentication:** Requires a Telnyx API key via `Authorization: Bearer `. Results are automatically scoped to the caller's organization — `organization_id` is injected from the auth token and cannot be overridden.
     ///
     /// `GET /ai/conversation_histories`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::ai::AiRetrieveConversationHistoriesParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .retrieve_conversation_histories(\n        AiRetrieveConversationHistoriesParams::new(\n            \"customer called about billing issue\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_conversation_histories(
         &self,
@@ -165,6 +170,11 @@ impl<'a> AiApi<'a> {
     /// Model ids follow the `{organization}/{model_name}` convention from Hugging Face.
     ///
     /// `GET /ai/models`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().list_models().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[deprecated]
     #[inline]
     pub fn list_models(&self) -> crate::Call<'a, (), crate::types::ModelsResponse> {
@@ -175,6 +185,11 @@ impl<'a> AiApi<'a> {
     /// **Deprecated**: Use `POST /v2/ai/openai/responses` instead. This endpoint is compatible with the [OpenAI Responses API](https://developers.openai.com/api/reference/responses/overview) and may be used with the OpenAI JS or Python SDK. Response id parameter is not supported at the moment. Use the `conversation` parameter with a Telnyx Conversation ID to leverage persistent conversations.
     ///
     /// `POST /ai/responses`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().responses(telnyx::serde_json::Map::new()).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[deprecated]
     #[inline]
     pub fn responses(
@@ -201,6 +216,11 @@ impl<'a> AiApi<'a> {
     /// - Up to 100 MB
     ///
     /// `POST /ai/summarize`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SummaryRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .summarize(SummaryRequest::new(\"example\", \"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn summarize(
         &self,
@@ -428,6 +448,11 @@ impl<'a> AiAnthropicV1Api<'a> {
     /// The endpoint translates Anthropic-format requests into Telnyx's inference internals, then translates the response back to the Anthropic message shape.
     ///
     /// `POST /ai/anthropic/v1/messages`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AnthropicMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .anthropic()\n    .v1()\n    .messages(\n        AnthropicMessageRequest::new(\n            1024,\n            vec![telnyx::serde_json::Map::new()],\n            \"zai-org/GLM-5.2\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn messages(
         &self,
@@ -535,6 +560,11 @@ impl<'a> AiAssistantsApi<'a> {
     /// Retrieve a list of all AI Assistants configured by the user.
     ///
     /// `GET /ai/assistants`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().assistants().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::AssistantsListData> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/ai/assistants"))
@@ -544,6 +574,11 @@ impl<'a> AiAssistantsApi<'a> {
     /// Create a new AI Assistant.
     ///
     /// `POST /ai/assistants`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateAssistantRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .create(CreateAssistantRequest::new(\"example\", \"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -566,6 +601,11 @@ impl<'a> AiAssistantsApi<'a> {
     /// Import assistants from external providers. Any assistant that has already been imported will be overwritten with its latest version from the importing provider.
     ///
     /// `POST /ai/assistants/import`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{ImportAssistantsRequest, ImportAssistantsRequestProvider};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .imports(\n        ImportAssistantsRequest::new(\n            \"example\",\n            ImportAssistantsRequestProvider::Elevenlabs,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn imports(
         &self,
@@ -587,6 +627,11 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -630,6 +675,11 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateAssistantRequestWithPromotion;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateAssistantRequestWithPromotion::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -661,6 +711,11 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -683,6 +738,11 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AssistantChatReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .chat(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AssistantChatReq::new(\n            \"Tell me a joke about cats\",\n            \"42b20469-1215-4a9a-8964-c36f66b406f4\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn chat(
         &self,
@@ -716,6 +776,11 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AssistantSmsChatReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .send_sms(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AssistantSmsChatReq::new(\"+18005550100\", \"+18005550100\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send_sms(
         &self,
@@ -748,6 +813,11 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .clone(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn clone(
         &self,
@@ -771,6 +841,11 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .get_texml(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_texml(&self, assistant_id: &str) -> crate::Call<'a, (), String> {
         crate::Call::plain(
@@ -935,6 +1010,11 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .canary_deploys()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -965,6 +1045,11 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CanaryDeployRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .canary_deploys()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", CanaryDeployRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1004,6 +1089,11 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CanaryDeployRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .canary_deploys()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", CanaryDeployRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -1042,6 +1132,11 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .assistants()\n    .canary_deploys()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -1128,6 +1223,11 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet text = client\n    .ai()\n    .assistants()\n    .instructions()\n    .enhance(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{text}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn enhance(
         &self,
@@ -1190,6 +1290,11 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .scheduled_events()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1233,6 +1338,11 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{ConversationChannelType, CreateScheduledEventRequest};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .scheduled_events()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreateScheduledEventRequest::new(\n            \"2025-04-15T13:07:28.764Z\",\n            \"example\",\n            ConversationChannelType::PhoneCall,\n            \"example\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1270,6 +1380,11 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `event_id`: Unique identifier of the event.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .scheduled_events()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1300,6 +1415,11 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `event_id`: Unique identifier of the event.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .assistants()\n    .scheduled_events()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -1430,6 +1550,11 @@ impl<'a> AiAssistantsTagsApi<'a> {
     /// Get All Tags
     ///
     /// `GET /ai/assistants/tags`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().assistants().tags().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::TagsResponse> {
         crate::Call::plain(
@@ -1442,6 +1567,11 @@ impl<'a> AiAssistantsTagsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AddTagRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tags()\n    .add(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", AddTagRequest::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn add(
         &self,
@@ -1469,6 +1599,11 @@ impl<'a> AiAssistantsTagsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tag`: Unique identifier of the tag.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tags()\n    .remove(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn remove(
         &self,
@@ -1531,6 +1666,11 @@ impl<'a> AiAssistantsTestsApi<'a> {
     /// Retrieves a paginated list of assistant tests with optional filtering capabilities
     ///
     /// `GET /ai/assistants/tests`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().assistants().tests().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1570,6 +1710,11 @@ impl<'a> AiAssistantsTestsApi<'a> {
     /// Creates a comprehensive test configuration for evaluating AI assistant performance
     ///
     /// `POST /ai/assistants/tests`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateAssistantTestRequest, CreateAssistantTestRequestRubricItem};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .create(\n        CreateAssistantTestRequest::new(\n            \"+15551234567\",\n            \"Act as a frustrated customer who received a damaged product. Ask for a refund and escalate if not satisfied with the initial response.\",\n            \"Customer Support Bot Test\",\n            vec![\n                CreateAssistantTestRequestRubricItem::new(\"Assistant responds within 30 seconds\",\n                \"Response Time\")\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1595,6 +1740,11 @@ impl<'a> AiAssistantsTestsApi<'a> {
     ///
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1617,6 +1767,11 @@ impl<'a> AiAssistantsTestsApi<'a> {
     ///
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateAssistantTestRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateAssistantTestRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -1648,6 +1803,11 @@ impl<'a> AiAssistantsTestsApi<'a> {
     ///
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .assistants()\n    .tests()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -1792,6 +1952,11 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     ///
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .runs()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1824,6 +1989,11 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     ///
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .runs()\n    .trigger(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn trigger(
         &self,
@@ -1858,6 +2028,11 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .runs()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1964,6 +2139,11 @@ impl<'a> AiAssistantsTestsTestSuitesApi<'a> {
     /// Retrieves a list of all distinct test suite names available to the current user
     ///
     /// `GET /ai/assistants/tests/test-suites`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().assistants().tests().test_suites().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::TestSuitesResponse> {
         crate::Call::plain(
@@ -1985,6 +2165,11 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
     ///
     /// Parameters:
     /// - `suite_name`: Name of the suite.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .test_suites()\n    .runs()\n    .list(\"example name\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -2027,6 +2212,11 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
     ///
     /// Parameters:
     /// - `suite_name`: Name of the suite.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .test_suites()\n    .runs()\n    .trigger(\"example name\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn trigger(
         &self,
@@ -2152,6 +2342,11 @@ impl<'a> AiAssistantsToolsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tool_id`: Unique identifier of the tool.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tools()\n    .add(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn add(
         &self,
@@ -2180,6 +2375,11 @@ impl<'a> AiAssistantsToolsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tool_id`: Unique identifier of the tool.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tools()\n    .remove(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn remove(
         &self,
@@ -2210,6 +2410,11 @@ impl<'a> AiAssistantsToolsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tool_id`: Unique identifier of the tool.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tools()\n    .test(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn test(
         &self,
@@ -2274,6 +2479,11 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     ///
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .versions()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -2298,6 +2508,11 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .versions()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -2341,6 +2556,11 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateAssistantRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .versions()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateAssistantRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -2380,6 +2600,11 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .assistants()\n    .versions()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -2410,6 +2635,11 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .versions()\n    .promote(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn promote(
         &self,
@@ -2481,6 +2711,11 @@ impl<'a> AiAudioApi<'a> {
     /// Transcribe speech to text. This endpoint is consistent with the [OpenAI Transcription API](https://platform.openai.com/docs/api-reference/audio/createTranscription) and may be used with the OpenAI JS or Python SDK.
     ///
     /// `POST /ai/audio/transcriptions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{AudioTranscriptionRequest, AudioTranscriptionRequestModel};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .audio()\n    .transcribe(\n        AudioTranscriptionRequest::new(\n            AudioTranscriptionRequestModel::DistilWhisperDistilLargeV2,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn transcribe(
         &self,
@@ -2545,6 +2780,11 @@ impl<'a> AiChatApi<'a> {
     /// **Deprecated**: Use `POST /v2/ai/openai/chat/completions` instead. Chat with a language model. This endpoint is consistent with the [OpenAI Chat Completions API](https://platform.openai.com/docs/api-reference/chat) and may be used with the OpenAI JS or Python SDK.
     ///
     /// `POST /ai/chat/completions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ChatCompletionRequest, ChatCompletionSystemMessageParam,\n    ChatCompletionSystemMessageParamContent, ChatCompletionSystemMessageParamRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .chat()\n    .completions(\n        ChatCompletionRequest::new(\n            vec![\n                ChatCompletionSystemMessageParam::new(ChatCompletionSystemMessageParamContent::ContentString(\"You are a friendly chatbot.\"\n                .to_string()), ChatCompletionSystemMessageParamRole::System)\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[deprecated]
     #[inline]
     pub fn completions(
@@ -2592,6 +2832,11 @@ impl<'a> AiClustersApi<'a> {
     /// List all clusters
     ///
     /// `GET /ai/clusters`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().clusters().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -2609,6 +2854,11 @@ impl<'a> AiClustersApi<'a> {
     /// Starts a background task to compute how the data in an [embedded storage bucket](https://developers.telnyx.com/api-reference/embeddings/embed-documents) is clustered. This helps identify common themes and patterns in the data.
     ///
     /// `POST /ai/clusters`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PublicTextClusteringRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .clusters()\n    .compute(PublicTextClusteringRequest::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn compute(
         &self,
@@ -2632,6 +2882,11 @@ impl<'a> AiClustersApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .clusters()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -2671,6 +2926,11 @@ impl<'a> AiClustersApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.ai().clusters().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -2691,6 +2951,11 @@ impl<'a> AiClustersApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .ai()\n    .clusters()\n    .fetch_graph(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn fetch_graph(
         &self,
@@ -2847,6 +3112,11 @@ impl<'a> AiConversationsApi<'a> {
     /// Retrieve a list of all AI conversations configured by the user. Supports [PostgREST-style query parameters](https://postgrest.org/en/stable/api.html#horizontal-filtering-rows) for filtering. Examples are included for the standard metadata fields, but you can filter on any field in the metadata JSON object. For example, to filter by a custom field `metadata->custom_field`, use `metadata->custom_field=eq.value`.
     ///
     /// `GET /ai/conversations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().conversations().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -2914,6 +3184,11 @@ impl<'a> AiConversationsApi<'a> {
     /// Create a new AI Conversation.
     ///
     /// `POST /ai/conversations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateConversationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .create(CreateConversationRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -2935,6 +3210,11 @@ impl<'a> AiConversationsApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation to retrieve
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -2957,6 +3237,11 @@ impl<'a> AiConversationsApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation to update
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateConversationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateConversationRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -2984,6 +3269,11 @@ impl<'a> AiConversationsApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation to delete
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.ai().conversations().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -3006,6 +3296,11 @@ impl<'a> AiConversationsApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: Unique identifier of the conversation.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .retrieve_conversations_insights(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_conversations_insights(
         &self,
@@ -3033,6 +3328,11 @@ impl<'a> AiConversationsApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMsgReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .conversations()\n    .add_message(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreateMsgReq::new(\"example\"),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn add_message(
         &self,
@@ -3232,6 +3532,11 @@ impl<'a> AiConversationsConversationInsightsApi<'a> {
     /// Aggregate conversation insights by specified fields
     ///
     /// `GET /ai/conversations/conversation-insights/aggregates`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .conversation_insights()\n    .retrieve_aggregates()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_aggregates(
         &self,
@@ -3346,6 +3651,11 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     /// Get all insight groups
     ///
     /// `GET /ai/conversations/insight-groups`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insight_groups()\n    .retrieve_insight_groups()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_insight_groups(
         &self,
@@ -3369,6 +3679,11 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     /// Create a new insight group
     ///
     /// `POST /ai/conversations/insight-groups`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::InsightTemplateGroupCreateReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insight_groups()\n    .create(InsightTemplateGroupCreateReq::new(\"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -3396,6 +3711,11 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `group_id`: The ID of the insight group
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insight_groups()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -3419,6 +3739,11 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `group_id`: The ID of the insight group
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::InsightTemplateGroupUpdateReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insight_groups()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        InsightTemplateGroupUpdateReq::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -3451,6 +3776,11 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `group_id`: The ID of the insight group
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .conversations()\n    .insight_groups()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -3584,6 +3914,11 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
     /// Parameters:
     /// - `group_id`: The ID of the insight group
     /// - `insight_id`: The ID of the insight
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .conversations()\n    .insight_groups()\n    .insights()\n    .assign(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn assign(
         &self,
@@ -3615,6 +3950,11 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
     /// Parameters:
     /// - `group_id`: The ID of the insight group
     /// - `insight_id`: The ID of the insight
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .conversations()\n    .insight_groups()\n    .insights()\n    .delete_unassign(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_unassign(
         &self,
@@ -3649,6 +3989,11 @@ impl<'a> AiConversationsInsightsApi<'a> {
     /// Get all insights
     ///
     /// `GET /ai/conversations/insights`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().conversations().insights().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -3670,6 +4015,11 @@ impl<'a> AiConversationsInsightsApi<'a> {
     /// Create a new insight
     ///
     /// `POST /ai/conversations/insights`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::InsightTemplateCreateReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insights()\n    .create(InsightTemplateCreateReq::new(\"example\", \"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -3695,6 +4045,11 @@ impl<'a> AiConversationsInsightsApi<'a> {
     ///
     /// Parameters:
     /// - `insight_id`: The ID of the insight
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insights()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -3718,6 +4073,11 @@ impl<'a> AiConversationsInsightsApi<'a> {
     ///
     /// Parameters:
     /// - `insight_id`: The ID of the insight
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::InsightTemplateUpdateReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insights()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        InsightTemplateUpdateReq::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -3750,6 +4110,11 @@ impl<'a> AiConversationsInsightsApi<'a> {
     ///
     /// Parameters:
     /// - `insight_id`: The ID of the insight
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .conversations()\n    .insights()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -3876,6 +4241,11 @@ impl<'a> AiConversationsMessagesApi<'a> {
     ///
     /// Parameters:
     /// - `conversation_id`: Unique identifier of the conversation.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .messages()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -3986,6 +4356,11 @@ impl<'a> AiEmbeddingsApi<'a> {
     /// Retrieve tasks for the user that are either `queued`, `processing`, `failed`, `success` or `partial_success` based on the query string. Defaults to `queued` and `processing`.
     ///
     /// `GET /ai/embeddings`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().embeddings().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -4021,6 +4396,11 @@ impl<'a> AiEmbeddingsApi<'a> {
     /// **Important Note**: When you update documents in a Telnyx Storage bucket, their associated embeddings are automatically kept up to date.
     ///
     /// `POST /ai/embeddings`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::EmbeddingBucketRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .embeddings()\n    .create(EmbeddingBucketRequest::new(\"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -4046,6 +4426,11 @@ impl<'a> AiEmbeddingsApi<'a> {
     /// If a bucket was embedded using a custom loader, such as `intercom`, the additional metadata will be returned in the
     ///
     /// `POST /ai/embeddings/similarity-search`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::EmbeddingSimilaritySearchRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .embeddings()\n    .similarity_search(\n        EmbeddingSimilaritySearchRequest::new(\"example name\", \"example\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn similarity_search(
         &self,
@@ -4070,6 +4455,11 @@ impl<'a> AiEmbeddingsApi<'a> {
     /// Embed website content from a specified URL, including child pages up to 5 levels deep within the same domain. The process crawls and loads content from the main URL and its linked pages into a Telnyx Cloud Storage bucket. As soon as each webpage is added to the bucket, its content is immediately processed for embeddings, that can be used for [similarity search](https://developers.telnyx.com/api-reference/embeddings/search-for-documents) and [clustering](https://developers.telnyx.com/docs/inference/clusters).
     ///
     /// `POST /ai/embeddings/url`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::EmbeddingUrlRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .embeddings()\n    .url(EmbeddingUrlRequest::new(\"example name\", \"https://example.com/webhooks\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn url(
         &self,
@@ -4096,6 +4486,11 @@ impl<'a> AiEmbeddingsApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .embeddings()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -4198,6 +4593,11 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     /// Get all embedding buckets for a user.
     ///
     /// `GET /ai/embeddings/buckets`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().embeddings().buckets().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::UserEmbeddedBucketsData> {
         crate::Call::plain(
@@ -4212,6 +4612,11 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: Name of the bucket.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().embeddings().buckets().retrieve(\"example name\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -4235,6 +4640,11 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: Name of the bucket.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.ai().embeddings().buckets().delete(\"example name\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -4274,6 +4684,11 @@ impl<'a> AiFineTuningJobsApi<'a> {
     /// Retrieve a list of all fine tuning jobs created by the user.
     ///
     /// `GET /ai/fine_tuning/jobs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().fine_tuning().jobs().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::FineTuningJobsListData> {
         crate::Call::plain(
@@ -4285,6 +4700,11 @@ impl<'a> AiFineTuningJobsApi<'a> {
     /// Create a new fine tuning job.
     ///
     /// `POST /ai/fine_tuning/jobs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateFineTuningJobRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .fine_tuning()\n    .jobs()\n    .create(CreateFineTuningJobRequest::new(\"example\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -4306,6 +4726,11 @@ impl<'a> AiFineTuningJobsApi<'a> {
     ///
     /// Parameters:
     /// - `job_id`: Unique identifier of the job.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .fine_tuning()\n    .jobs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -4328,6 +4753,11 @@ impl<'a> AiFineTuningJobsApi<'a> {
     ///
     /// Parameters:
     /// - `job_id`: Unique identifier of the job.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .fine_tuning()\n    .jobs()\n    .cancel(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn cancel(
         &self,
@@ -4383,6 +4813,11 @@ impl<'a> AiIntegrationsApi<'a> {
     /// List all available integrations.
     ///
     /// `GET /ai/integrations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().integrations().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::IntegrationsListResponse> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/ai/integrations"))
@@ -4395,6 +4830,11 @@ impl<'a> AiIntegrationsApi<'a> {
     ///
     /// Parameters:
     /// - `integration_id`: The integration id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .integrations()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -4421,6 +4861,11 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     /// List user setup integrations
     ///
     /// `GET /ai/integrations/connections`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().integrations().connections().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -4437,6 +4882,11 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `user_connection_id`: The connection id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .integrations()\n    .connections()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -4463,6 +4913,11 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `user_connection_id`: The user integration connection identifier
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .integrations()\n    .connections()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -4493,6 +4948,11 @@ impl<'a> AiMcpServersApi<'a> {
     /// Retrieve a list of MCP servers.
     ///
     /// `GET /ai/mcp_servers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().mcp_servers().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -4523,6 +4983,11 @@ impl<'a> AiMcpServersApi<'a> {
     /// Create a new MCP server.
     ///
     /// `POST /ai/mcp_servers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMcpServerRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .mcp_servers()\n    .create(\n        CreateMcpServerRequest::new(\n            \"example name\",\n            \"example\",\n            \"https://example.com/webhooks\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -4544,6 +5009,11 @@ impl<'a> AiMcpServersApi<'a> {
     ///
     /// Parameters:
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .mcp_servers()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -4566,6 +5036,11 @@ impl<'a> AiMcpServersApi<'a> {
     ///
     /// Parameters:
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMcpServerRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .mcp_servers()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateMcpServerRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -4593,6 +5068,11 @@ impl<'a> AiMcpServersApi<'a> {
     ///
     /// Parameters:
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.ai().mcp_servers().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -4734,6 +5214,11 @@ impl<'a> AiMissionsApi<'a> {
     /// List all missions for the organization
     ///
     /// `GET /ai/missions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().missions().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -4762,6 +5247,11 @@ impl<'a> AiMissionsApi<'a> {
     /// Create a new mission definition
     ///
     /// `POST /ai/missions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMissionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .create(CreateMissionRequest::new(\"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -4780,6 +5270,11 @@ impl<'a> AiMissionsApi<'a> {
     /// List recent events across all missions
     ///
     /// `GET /ai/missions/events`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().missions().list_events().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_events(
         &self,
@@ -4812,6 +5307,11 @@ impl<'a> AiMissionsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -4834,6 +5334,11 @@ impl<'a> AiMissionsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMissionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .update_mission(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateMissionRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_mission(
         &self,
@@ -4861,6 +5366,11 @@ impl<'a> AiMissionsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.ai().missions().delete_mission(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_mission(
         &self,
@@ -4883,6 +5393,11 @@ impl<'a> AiMissionsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .clone_mission(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn clone_mission(
         &self,
@@ -5059,6 +5574,11 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .knowledge_bases()\n    .list_knowledge_bases(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_knowledge_bases(
         &self,
@@ -5086,6 +5606,11 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .knowledge_bases()\n    .create_knowledge_base(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create_knowledge_base(
         &self,
@@ -5114,6 +5639,11 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .knowledge_bases()\n    .get_knowledge_base(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_knowledge_base(
         &self,
@@ -5144,6 +5674,11 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .knowledge_bases()\n    .update_knowledge_base(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_knowledge_base(
         &self,
@@ -5174,6 +5709,11 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .knowledge_bases()\n    .delete_knowledge_base(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_knowledge_base(
         &self,
@@ -5210,6 +5750,11 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .mcp_servers()\n    .list_mcp_servers(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_mcp_servers(
         &self,
@@ -5233,6 +5778,11 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .mcp_servers()\n    .create_mcp_server(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create_mcp_server(
         &self,
@@ -5257,6 +5807,11 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .mcp_servers()\n    .get_mcp_server(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_mcp_server(
         &self,
@@ -5287,6 +5842,11 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .mcp_servers()\n    .update_mcp_server(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_mcp_server(
         &self,
@@ -5317,6 +5877,11 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .mcp_servers()\n    .delete_mcp_server(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_mcp_server(
         &self,
@@ -5365,6 +5930,11 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// List recent runs across all missions
     ///
     /// `GET /ai/missions/runs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().missions().runs().list_runs().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_runs(
         &self,
@@ -5401,6 +5971,11 @@ impl<'a> AiMissionsRunsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -5443,6 +6018,11 @@ impl<'a> AiMissionsRunsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -5472,6 +6052,11 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -5502,6 +6087,11 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMissionRunRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateMissionRunRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -5537,6 +6127,11 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .cancel_run(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn cancel_run(
         &self,
@@ -5568,6 +6163,11 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .pause_run(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn pause_run(
         &self,
@@ -5599,6 +6199,11 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .resume_run(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn resume_run(
         &self,
@@ -5789,6 +6394,11 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .events()\n    .list(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -5842,6 +6452,11 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEventRequest, EventType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .events()\n    .log(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreateEventRequest::new(\"example\", EventType::StatusChange),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn log(
         &self,
@@ -5879,6 +6494,11 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     /// - `event_id`: Unique identifier of the event.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .events()\n    .get_event_details(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_event_details(
         &self,
@@ -6014,6 +6634,11 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -6045,6 +6670,11 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{CreatePlanRequest, CreatePlanStepRequest};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePlanRequest::new(\n            vec![\n                CreatePlanStepRequest::new(\"example\", 1,\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -6085,6 +6715,11 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{AddPlanStepsRequest, CreatePlanStepRequest};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .add_steps_to_plan(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AddPlanStepsRequest::new(\n            vec![\n                CreatePlanStepRequest::new(\"example\", 1,\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn add_steps_to_plan(
         &self,
@@ -6126,6 +6761,11 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     /// - `step_id`: Unique identifier of the step.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .get_step_details(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_step_details(
         &self,
@@ -6160,6 +6800,11 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     /// - `step_id`: Unique identifier of the step.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePlanStepRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .update_step(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdatePlanStepRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_step(
         &self,
@@ -6278,6 +6923,11 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .telnyx_agents()\n    .list(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -6309,6 +6959,11 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::LinkTelnyxAgentRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .telnyx_agents()\n    .link(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        LinkTelnyxAgentRequest::new(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn link(
         &self,
@@ -6350,6 +7005,11 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     /// - `telnyx_agent_id`: Unique identifier of the telnyx agent.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .runs()\n    .telnyx_agents()\n    .unlink(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn unlink(
         &self,
@@ -6413,6 +7073,11 @@ impl<'a> AiMissionsToolsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .tools()\n    .list_tools(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_tools(
         &self,
@@ -6435,6 +7100,11 @@ impl<'a> AiMissionsToolsApi<'a> {
     ///
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .tools()\n    .create_tool(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create_tool(
         &self,
@@ -6458,6 +7128,11 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .tools()\n    .get_tool(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_tool(
         &self,
@@ -6488,6 +7163,11 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .tools()\n    .update_tool(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_tool(
         &self,
@@ -6518,6 +7198,11 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .tools()\n    .delete_tool(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_tool(
         &self,
@@ -6563,6 +7248,11 @@ impl<'a> AiOpenaiApi<'a> {
     /// Each entry is a `ModelMetadata` object describing the model id, owner, task, context length, supported languages, billing tier, pricing per 1M tokens, deployment regions, and whether the model supports vision or fine-tuning. Use this endpoint to discover model ids you can pass to `POST /v2/ai/openai/chat/completions`.
     ///
     /// `GET /ai/openai/models`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().openai().list_models().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_models(&self) -> crate::Call<'a, (), crate::types::ModelsResponse> {
         crate::Call::plain(
@@ -6576,6 +7266,11 @@ impl<'a> AiOpenaiApi<'a> {
     /// The `conversation` parameter refers to a Telnyx Conversation rather than an OpenAI-hosted conversation object.
     ///
     /// `POST /ai/openai/responses`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::ai::AiOpenaiCreateResponseBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .create_response(AiOpenaiCreateResponseBody::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create_response(
         &self,
@@ -6628,6 +7323,11 @@ impl<'a> AiOpenaiChatApi<'a> {
     /// Chat with a language model. This endpoint is consistent with the [OpenAI Chat Completions API](https://platform.openai.com/docs/api-reference/chat) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
     ///
     /// `POST /ai/openai/chat/completions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ChatCompletionRequest, ChatCompletionSystemMessageParam,\n    ChatCompletionSystemMessageParamContent, ChatCompletionSystemMessageParamRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .chat()\n    .create_completion(\n        ChatCompletionRequest::new(\n            vec![\n                ChatCompletionSystemMessageParam::new(ChatCompletionSystemMessageParamContent::ContentString(\"You are a friendly chatbot.\"\n                .to_string()), ChatCompletionSystemMessageParamRole::System)\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create_completion(
         &self,
@@ -6680,6 +7380,11 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
     /// Creates an embedding vector representing the input text. This endpoint is compatible with the [OpenAI Embeddings API](https://platform.openai.com/docs/api-reference/embeddings) and may be used with the OpenAI JS or Python SDK by setting the base URL to `https://api.telnyx.com/v2/ai/openai`.
     ///
     /// `POST /ai/openai/embeddings`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{OpenAiEmbeddingRequest, OpenAiEmbeddingRequestInput};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .embeddings()\n    .create_embeddings(\n        OpenAiEmbeddingRequest::new(\n            OpenAiEmbeddingRequestInput::String(\n                \"The quick brown fox jumps over the lazy dog\".to_string(),\n            ),\n            \"thenlper/gte-large\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create_embeddings(
         &self,
@@ -6702,6 +7407,11 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
     /// Returns a list of available embedding models. This endpoint is compatible with the OpenAI Models API format.
     ///
     /// `GET /ai/openai/embeddings/models`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().openai().embeddings().list_embedding_models().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_embedding_models(
         &self,
@@ -6744,6 +7454,11 @@ impl<'a> AiToolsApi<'a> {
     /// List Tools
     ///
     /// `GET /ai/tools`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().tools().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -6782,6 +7497,11 @@ impl<'a> AiToolsApi<'a> {
     /// Create Tool
     ///
     /// `POST /ai/tools`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateSharedToolRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .tools()\n    .create(CreateSharedToolRequest::new(\"example name\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -6801,6 +7521,11 @@ impl<'a> AiToolsApi<'a> {
     ///
     /// Parameters:
     /// - `tool_id`: Unique identifier of the tool.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .tools()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -6821,6 +7546,11 @@ impl<'a> AiToolsApi<'a> {
     ///
     /// Parameters:
     /// - `tool_id`: Unique identifier of the tool.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateSharedToolRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .tools()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateSharedToolRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -6846,6 +7576,11 @@ impl<'a> AiToolsApi<'a> {
     ///
     /// Parameters:
     /// - `tool_id`: Unique identifier of the tool.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .tools()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, tool_id: &str) -> crate::Call<'a, (), serde_json::Value> {
         crate::Call::plain(

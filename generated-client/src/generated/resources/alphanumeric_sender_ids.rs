@@ -12,6 +12,11 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     /// List all alphanumeric sender IDs for the authenticated user.
     ///
     /// `GET /alphanumeric_sender_ids`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.alphanumeric_sender_ids().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -50,6 +55,11 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     /// Create a new alphanumeric sender ID associated with a messaging profile.
     ///
     /// `POST /alphanumeric_sender_ids`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateAlphanumericSenderIdRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .alphanumeric_sender_ids()\n    .create(\n        CreateAlphanumericSenderIdRequest::new(\n            \"MyCompany\",\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -75,6 +85,11 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The identifier of the alphanumeric sender ID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .alphanumeric_sender_ids()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -97,6 +112,11 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The identifier of the alphanumeric sender ID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .alphanumeric_sender_ids()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -12,6 +12,11 @@ impl<'a> AuditEventsApi<'a> {
     /// Retrieve a list of audit log entries. Audit logs are a best-effort, eventually consistent record of significant account-related changes.
     ///
     /// `GET /audit_events`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.audit_events().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

@@ -12,6 +12,11 @@ impl<'a> AuthenticationProvidersApi<'a> {
     /// Returns a list of your SSO authentication providers.
     ///
     /// `GET /authentication_providers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.authentication_providers().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -34,6 +39,11 @@ impl<'a> AuthenticationProvidersApi<'a> {
     /// Creates an authentication provider.
     ///
     /// `POST /authentication_providers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{AuthenticationProviderCreate, Settings};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .authentication_providers()\n    .create(\n        AuthenticationProviderCreate::new(\n            \"Okta\",\n            Settings::new(\n                \"13:38:C7:BB:C9:FF:4A:70:38:3A:E3:D9:5C:CD:DB:2E:50:1E:80:A7\",\n                \"https://myorg.myidp.com/saml/metadata\",\n                \"https://myorg.myidp.com/trust/saml2/http-post/sso\",\n            ),\n            \"myorg\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -59,6 +69,11 @@ impl<'a> AuthenticationProvidersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: authentication provider ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .authentication_providers()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -81,6 +96,11 @@ impl<'a> AuthenticationProvidersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateAuthenticationProviderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .authentication_providers()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateAuthenticationProviderRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -112,6 +132,11 @@ impl<'a> AuthenticationProvidersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: authentication provider ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .authentication_providers()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

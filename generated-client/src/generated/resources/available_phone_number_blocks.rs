@@ -10,6 +10,11 @@ impl<'a> AvailablePhoneNumberBlocksApi<'a> {
     /// List available phone number blocks
     ///
     /// `GET /available_phone_number_blocks`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.available_phone_number_blocks().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

@@ -10,6 +10,11 @@ impl<'a> AvailablePhoneNumbersApi<'a> {
     /// List available phone numbers
     ///
     /// `GET /available_phone_numbers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.available_phone_numbers().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

@@ -10,6 +10,11 @@ impl<'a> BalanceApi<'a> {
     /// Get user balance details
     ///
     /// `GET /balance`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.balance().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self) -> crate::Call<'a, (), BalanceRetrieveResponse> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/balance"))

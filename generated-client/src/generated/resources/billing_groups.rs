@@ -10,6 +10,11 @@ impl<'a> BillingGroupsApi<'a> {
     /// List all billing groups
     ///
     /// `GET /billing_groups`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.billing_groups().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -25,6 +30,11 @@ impl<'a> BillingGroupsApi<'a> {
     /// Create a billing group
     ///
     /// `POST /billing_groups`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::NewBillingGroup;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.billing_groups().create(NewBillingGroup::default()).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -44,6 +54,11 @@ impl<'a> BillingGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the billing group
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .billing_groups()\n    .retrieve(\"f5586561-8ff0-4291-a0ac-84fe544797bd\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -64,6 +79,11 @@ impl<'a> BillingGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the billing group
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateBillingGroup;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .billing_groups()\n    .update(\"f5586561-8ff0-4291-a0ac-84fe544797bd\", UpdateBillingGroup::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -89,6 +109,11 @@ impl<'a> BillingGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the billing group
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .billing_groups()\n    .delete(\"f5586561-8ff0-4291-a0ac-84fe544797bd\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), BillingGroupsDeleteResponse> {
         crate::Call::plain(

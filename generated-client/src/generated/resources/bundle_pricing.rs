@@ -29,6 +29,11 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
     /// Get all allowed bundles.
     ///
     /// `GET /bundle_pricing/billing_bundles`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.bundle_pricing().billing_bundles().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -55,6 +60,11 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
     ///
     /// Parameters:
     /// - `bundle_id`: Unique identifier of the bundle.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .bundle_pricing()\n    .billing_bundles()\n    .retrieve(\"8661948c-a386-4385-837f-af00f40f111a\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -172,6 +182,11 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     /// Get a paginated list of user bundles.
     ///
     /// `GET /bundle_pricing/user_bundles`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.bundle_pricing().user_bundles().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -195,6 +210,11 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     /// Creates multiple user bundles for the user.
     ///
     /// `POST /bundle_pricing/user_bundles/bulk`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateUserBundlesBulkRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .bundle_pricing()\n    .user_bundles()\n    .create(CreateUserBundlesBulkRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -220,6 +240,11 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     /// Returns all user bundles that aren't in use.
     ///
     /// `GET /bundle_pricing/user_bundles/unused`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.bundle_pricing().user_bundles().list_unused().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_unused(
         &self,
@@ -247,6 +272,11 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ///
     /// Parameters:
     /// - `user_bundle_id`: Unique identifier of the user bundle.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .bundle_pricing()\n    .user_bundles()\n    .retrieve(\"ca1d2263-d1f1-43ac-ba53-248e7a4bb26a\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -281,6 +311,11 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ///
     /// Parameters:
     /// - `user_bundle_id`: Unique identifier of the user bundle.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .bundle_pricing()\n    .user_bundles()\n    .deactivate(\"ca1d2263-d1f1-43ac-ba53-248e7a4bb26a\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn deactivate(
         &self,
@@ -315,6 +350,11 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ///
     /// Parameters:
     /// - `user_bundle_id`: Unique identifier of the user bundle.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .bundle_pricing()\n    .user_bundles()\n    .list_resources(\"ca1d2263-d1f1-43ac-ba53-248e7a4bb26a\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_resources(
         &self,

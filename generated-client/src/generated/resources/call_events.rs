@@ -14,6 +14,11 @@ impl<'a> CallEventsApi<'a> {
     /// **Note**: Only one `filter[occurred_at]` can be passed.
     ///
     /// `GET /call_events`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.call_events().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, CallEventsListParams, CallEventsListResponse> {
         crate::Call::new(

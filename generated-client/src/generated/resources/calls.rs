@@ -27,6 +27,11 @@ impl<'a> CallsApi<'a> {
     /// - `call.machine.premium.greeting.ended` if `answering_machine_detection=premium` was requested and a beep was detected
     ///
     /// `POST /calls`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{CallRequest, CallRequestTo};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .dial(\n        CallRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+18005550101\",\n            CallRequestTo::String(\"+18005550100\".to_string()),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn dial(
         &self,
@@ -48,6 +53,11 @@ impl<'a> CallsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .retrieve_status(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_status(
         &self,
@@ -96,6 +106,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AiAssistantAddMessagesRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .add_ai_assistant_messages(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AiAssistantAddMessagesRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn add_ai_assistant_messages(
         &self,
@@ -132,6 +147,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AiAssistantJoinParticipant, AiAssistantJoinParticipantRole, AiAssistantJoinRequest,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .join_ai_assistant(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AiAssistantJoinRequest::new(\n            \"v3:abc123\",\n            AiAssistantJoinParticipant::new(\n                \"v3:abc123def456\",\n                AiAssistantJoinParticipantRole::User,\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn join_ai_assistant(
         &self,
@@ -173,6 +193,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AiAssistantStartRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_ai_assistant(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AiAssistantStartRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn start_ai_assistant(
         &self,
@@ -209,6 +234,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AiAssistantStopRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_ai_assistant(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AiAssistantStopRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop_ai_assistant(
         &self,
@@ -255,6 +285,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AnswerRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .answer(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", AnswerRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn answer(
         &self,
@@ -288,6 +323,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::BridgeRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .bridge(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        BridgeRequest::new(\n            \"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn bridge(
         &self,
@@ -316,6 +356,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ClientStateUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .update_client_state(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ClientStateUpdateRequest::new(\"aGF2ZSBhIG5pY2UgZGF5ID1d\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_client_state(
         &self,
@@ -356,6 +401,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConversationRelayStartRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_conversation_relay(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConversationRelayStartRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn start_conversation_relay(
         &self,
@@ -392,6 +442,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConversationRelayStopRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_conversation_relay(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConversationRelayStopRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop_conversation_relay(
         &self,
@@ -428,6 +483,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::EnqueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .enqueue(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        EnqueueRequest::new(\"tier_1_support\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn enqueue(
         &self,
@@ -464,6 +524,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::StartForkingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_forking(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StartForkingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn start_forking(
         &self,
@@ -504,6 +569,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::StopForkingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_forking(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopForkingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop_forking(
         &self,
@@ -547,6 +617,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::GatherRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", GatherRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn gather(
         &self,
@@ -579,6 +654,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::StopGatherRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_gather(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopGatherRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop_gather(
         &self,
@@ -620,6 +700,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::GatherUsingAiRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_ai(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        GatherUsingAiRequest::new(telnyx::serde_json::Map::new()),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn gather_using_ai(
         &self,
@@ -665,6 +750,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::GatherUsingAudioRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_audio(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        GatherUsingAudioRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn gather_using_audio(
         &self,
@@ -708,6 +798,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::GatherUsingSpeakRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_speak(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        GatherUsingSpeakRequest::new(\"Say this on the call\", \"Telnyx.KokoroTTS.af\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn gather_using_speak(
         &self,
@@ -749,6 +844,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::HangupRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .hangup(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", HangupRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn hangup(
         &self,
@@ -777,6 +877,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::LeaveQueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .leave_queue(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        LeaveQueueRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn leave_queue(
         &self,
@@ -820,6 +925,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PlayAudioUrlRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_playback(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PlayAudioUrlRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn start_playback(
         &self,
@@ -860,6 +970,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PlaybackStopRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_playback(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PlaybackStopRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop_playback(
         &self,
@@ -900,6 +1015,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PauseRecordingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .pause_recording(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PauseRecordingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn pause_recording(
         &self,
@@ -940,6 +1060,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ResumeRecordingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .resume_recording(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ResumeRecordingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn resume_recording(
         &self,
@@ -982,6 +1107,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    StartRecordingRequest, StartRecordingRequestChannels, StartRecordingRequestFormat,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_recording(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StartRecordingRequest::new(\n            StartRecordingRequestChannels::Single,\n            StartRecordingRequestFormat::Mp3,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn start_recording(
         &self,
@@ -1022,6 +1152,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::StopRecordingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_recording(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopRecordingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop_recording(
         &self,
@@ -1064,6 +1199,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ReferRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .refer(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ReferRequest::new(\"sip:username@sip.non-telnyx-address.com\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn refer(
         &self,
@@ -1096,6 +1236,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{RejectRequest, RejectRequestCause};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .reject(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        RejectRequest::new(RejectRequestCause::UserBusy),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn reject(
         &self,
@@ -1128,6 +1273,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SendDtmfRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .send_dtmf(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SendDtmfRequest::new(\"1www2WABCDw9\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send_dtmf(
         &self,
@@ -1164,6 +1314,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SendSipInfoRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .send_sip_info(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SendSipInfoRequest::new(\n            \"{\\\"key\\\": \\\"value\\\", \\\"numValue\\\": 100}\",\n            \"application/json\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send_sip_info(
         &self,
@@ -1206,6 +1361,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::StartSiprecRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_siprec(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StartSiprecRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn start_siprec(
         &self,
@@ -1246,6 +1406,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::StopSiprecRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_siprec(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopSiprecRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop_siprec(
         &self,
@@ -1283,6 +1448,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SpeakRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .speak(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SpeakRequest::new(\"Say this on the call\", \"Telnyx.KokoroTTS.af\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn speak(
         &self,
@@ -1313,6 +1483,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::StartStreamingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_streaming(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StartStreamingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn start_streaming(
         &self,
@@ -1353,6 +1528,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::StopStreamingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_streaming(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopStreamingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop_streaming(
         &self,
@@ -1387,6 +1567,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::NoiseSuppressionStart;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_noise_suppression(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        NoiseSuppressionStart::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn start_noise_suppression(
         &self,
@@ -1421,6 +1606,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::NoiseSuppressionStop;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_noise_suppression(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        NoiseSuppressionStop::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop_noise_suppression(
         &self,
@@ -1457,6 +1647,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{SwitchSupervisorRoleRequest, SwitchSupervisorRoleRequestRole};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .switch_supervisor_role(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SwitchSupervisorRoleRequest::new(SwitchSupervisorRoleRequestRole::Barge),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn switch_supervisor_role(
         &self,
@@ -1497,6 +1692,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::TranscriptionStartRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_transcription(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        TranscriptionStartRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn start_transcription(
         &self,
@@ -1533,6 +1733,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::TranscriptionStopRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_transcription(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        TranscriptionStopRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop_transcription(
         &self,
@@ -1577,6 +1782,11 @@ impl<'a> CallsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::TransferCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .transfer(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        TransferCallRequest::new(\n            \"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn transfer(
         &self,

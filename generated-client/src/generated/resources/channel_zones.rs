@@ -12,6 +12,11 @@ impl<'a> ChannelZonesApi<'a> {
     /// Returns the non-US voice channels for your account. voice channels allow you to use Channel Billing for calls to your Telnyx phone numbers. Please check the Telnyx Support Articles section for full information and examples of how to utilize Channel Billing.
     ///
     /// `GET /channel_zones`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.channel_zones().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -32,6 +37,11 @@ impl<'a> ChannelZonesApi<'a> {
     ///
     /// Parameters:
     /// - `channel_zone_id`: Channel zone identifier
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::channel_zones::ChannelZonesUpdateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .channel_zones()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", ChannelZonesUpdateBody::new(1))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,

@@ -12,6 +12,11 @@ impl<'a> ChargesBreakdownApi<'a> {
     /// Retrieve a detailed breakdown of monthly charges for phone numbers in a specified date range. The date range cannot exceed 31 days.
     ///
     /// `GET /charges_breakdown`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::charges_breakdown::ChargesBreakdownRetrieveParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .charges_breakdown()\n    .retrieve(ChargesBreakdownRetrieveParams::new(\"2025-05-01\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -12,6 +12,11 @@ impl<'a> ChargesSummaryApi<'a> {
     /// Retrieve a summary of monthly charges for a specified date range. The date range cannot exceed 31 days.
     ///
     /// `GET /charges_summary`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::charges_summary::ChargesSummaryRetrieveParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .charges_summary()\n    .retrieve(ChargesSummaryRetrieveParams::new(\"2025-05-01\", \"2025-06-01\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

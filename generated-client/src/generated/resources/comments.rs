@@ -10,6 +10,11 @@ impl<'a> CommentsApi<'a> {
     /// Retrieve all comments
     ///
     /// `GET /comments`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.comments().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, CommentsListParams, CommentsListResponse> {
         crate::Call::new(
@@ -23,6 +28,11 @@ impl<'a> CommentsApi<'a> {
     /// Create a comment
     ///
     /// `POST /comments`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::Comment;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.comments().create(Comment::default()).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -42,6 +52,11 @@ impl<'a> CommentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The comment ID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .comments()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), CommentsRetrieveResponse> {
         crate::Call::plain(
@@ -59,6 +74,11 @@ impl<'a> CommentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The comment ID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .comments()\n    .mark_as_read(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn mark_as_read(
         &self,

@@ -17,6 +17,11 @@ impl<'a> ConferencesApi<'a> {
     /// Lists conferences. Conferences are created on demand, and will expire after all participants have left the conference or after 4 hours regardless of the number of active participants. Conferences are listed in descending order by `expires_at`.
     ///
     /// `GET /conferences`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.conferences().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -45,6 +50,11 @@ impl<'a> ConferencesApi<'a> {
     /// - `conference.floor.changed`
     ///
     /// `POST /conferences`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateConferenceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .create(\n        CreateConferenceRequest::new(\n            \"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\",\n            \"Business\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -66,6 +76,11 @@ impl<'a> ConferencesApi<'a> {
     ///
     /// Parameters:
     /// - `conference_id`: Uniquely identifies the conference by id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .list_participants(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_participants(
         &self,
@@ -103,6 +118,11 @@ impl<'a> ConferencesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -130,6 +150,11 @@ impl<'a> ConferencesApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
     /// - `participant_id`: Uniquely identifies the participant by their ID or label.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .retrieve_participant(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_participant(
         &self,
@@ -160,6 +185,11 @@ impl<'a> ConferencesApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
     /// - `participant_id`: Uniquely identifies the participant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .update_participant(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_participant(
         &self,
@@ -423,6 +453,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .end_conference(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn end_conference(
         &self,
@@ -453,6 +488,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceGatherUsingAudioRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .gather_dtmf_audio(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConferenceGatherUsingAudioRequest::new(\n            \"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn gather_dtmf_audio(
         &self,
@@ -491,6 +531,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceHoldRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .hold(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", ConferenceHoldRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn hold(
         &self,
@@ -523,6 +568,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::JoinConferenceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .join(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        JoinConferenceRequest::new(\n            \"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn join(
         &self,
@@ -554,6 +604,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::LeaveConferenceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .leave(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        LeaveConferenceRequest::new(\"f91269aa-61d1-417f-97b3-10e020e8bc47\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn leave(
         &self,
@@ -585,6 +640,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceMuteRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .mute(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", ConferenceMuteRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn mute(
         &self,
@@ -612,6 +672,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConferencePlayRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .play(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", ConferencePlayRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn play(
         &self,
@@ -639,6 +704,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Specifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PauseConferenceRecordingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_pause(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PauseConferenceRecordingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn record_pause(
         &self,
@@ -671,6 +741,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Specifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ResumeConferenceRecordingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_resume(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ResumeConferenceRecordingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn record_resume(
         &self,
@@ -707,6 +782,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Specifies the conference to record by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    StartConferenceRecordingRequest, StartConferenceRecordingRequestFormat,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_start(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StartConferenceRecordingRequest::new(\n            StartConferenceRecordingRequestFormat::Mp3,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn record_start(
         &self,
@@ -743,6 +823,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Specifies the conference to stop the recording for by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::StopRecordingConferenceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_stop(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopRecordingConferenceRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn record_stop(
         &self,
@@ -775,6 +860,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceSendDtmfRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .send_dtmf(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConferenceSendDtmfRequest::new(\"1234#\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send_dtmf(
         &self,
@@ -809,6 +899,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Specifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceSpeakRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .speak(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConferenceSpeakRequest::new(\n            \"Say this to participants\",\n            \"Telnyx.KokoroTTS.af\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn speak(
         &self,
@@ -840,6 +935,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceStopRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .stop(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", ConferenceStopRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop(
         &self,
@@ -867,6 +967,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceUnholdRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .unhold(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConferenceUnholdRequest::new(vec![\"example\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn unhold(
         &self,
@@ -899,6 +1004,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceUnmuteRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .unmute(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConferenceUnmuteRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn unmute(
         &self,
@@ -931,6 +1041,11 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{UpdateConferenceRequest, UpdateConferenceRequestSupervisorRole};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateConferenceRequest::new(\n            \"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\",\n            UpdateConferenceRequestSupervisorRole::Whisper,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,

@@ -10,6 +10,11 @@ impl<'a> CountryCoverageApi<'a> {
     /// Get country coverage
     ///
     /// `GET /country_coverage`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.country_coverage().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self) -> crate::Call<'a, (), CountryCoverageRetrieveResponse> {
         crate::Call::plain(
@@ -22,6 +27,11 @@ impl<'a> CountryCoverageApi<'a> {
     ///
     /// Parameters:
     /// - `country_code`: Country ISO code.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.country_coverage().retrieve_country(\"US\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_country(
         &self,

@@ -15,6 +15,11 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .custom_storage_credentials()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -38,6 +43,11 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CustomStorageConfiguration, CustomStorageConfigurationBackend,\n    CustomStorageConfigurationConfiguration, GcsConfigurationData,\n    GcsConfigurationDataBackend,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .custom_storage_credentials()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CustomStorageConfiguration::new(\n            CustomStorageConfigurationBackend::Gcs,\n            CustomStorageConfigurationConfiguration::GcsConfigurationData(\n                GcsConfigurationData::new(GcsConfigurationDataBackend::Gcs),\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -70,6 +80,11 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CustomStorageConfiguration, CustomStorageConfigurationBackend,\n    CustomStorageConfigurationConfiguration, GcsConfigurationData,\n    GcsConfigurationDataBackend,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .custom_storage_credentials()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CustomStorageConfiguration::new(\n            CustomStorageConfigurationBackend::Gcs,\n            CustomStorageConfigurationConfiguration::GcsConfigurationData(\n                GcsConfigurationData::new(GcsConfigurationDataBackend::Gcs),\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -102,6 +117,11 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .custom_storage_credentials()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -12,6 +12,11 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     /// List customer service records.
     ///
     /// `GET /customer_service_records`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.customer_service_records().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -35,6 +40,11 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     /// Create a new customer service record for the provided phone number.
     ///
     /// `POST /customer_service_records`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateCustomerServiceRecord;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .customer_service_records()\n    .create(CreateCustomerServiceRecord::new(\"+13035553000\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -57,6 +67,11 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     /// Verify the coverage for a list of phone numbers.
     ///
     /// `POST /customer_service_records/phone_number_coverages`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::VerifyCustomerServiceRecordPhoneNumberCoverage;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .customer_service_records()\n    .verify_phone_number_coverage(\n        VerifyCustomerServiceRecordPhoneNumberCoverage::new(\n            vec![\"+18005550100\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn verify_phone_number_coverage(
         &self,
@@ -87,6 +102,11 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     ///
     /// Parameters:
     /// - `customer_service_record_id`: The ID of the customer service record
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .customer_service_records()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -12,6 +12,11 @@ impl<'a> DetailRecordsApi<'a> {
     /// Search for any detail record across the Telnyx Platform
     ///
     /// `GET /detail_records`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.detail_records().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

@@ -15,6 +15,11 @@ impl<'a> DialogflowConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dialogflow_connections()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -38,6 +43,11 @@ impl<'a> DialogflowConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::DialogflowConnection;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dialogflow_connections()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        DialogflowConnection::new(telnyx::serde_json::Map::new()),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -70,6 +80,11 @@ impl<'a> DialogflowConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::DialogflowConnection;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dialogflow_connections()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        DialogflowConnection::new(telnyx::serde_json::Map::new()),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -102,6 +117,11 @@ impl<'a> DialogflowConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .dialogflow_connections()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

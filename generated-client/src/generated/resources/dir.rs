@@ -37,6 +37,11 @@ impl<'a> DirApi<'a> {
     /// Returns every DIR (Display Identity Record) you own, across all of your enterprises, as a single list. Pagination is JSON:API style (`page[number]`, `page[size]`, max 250). Supports `filter[]` query params: `filter[enterprise_id]`, `filter[status]`, `filter[display_name][contains]`, `filter[call_reason][contains]`, plus the renewal-window filters `filter[expiring_at][gte]` / `filter[expiring_at][lte]`. Sortable by `created_at`, `updated_at`, `display_name`, `status` (prefix `-` for descending; default `-created_at`).
     ///
     /// `GET /dir`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.dir().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, DirListParams, crate::types::DirList> {
         crate::Call::new(
@@ -100,6 +105,11 @@ impl<'a> DirApi<'a> {
     /// Reference list of `document_type` values accepted by `DirCreateRequest.documents[].document_type` and the infringement-contest endpoint. Each entry has a stable `short_name` (used in API calls) and a customer-facing description.
     ///
     /// `GET /dir/document_types`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.dir().list_document_types().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_document_types(
         &self,
@@ -116,6 +126,11 @@ impl<'a> DirApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.dir().retrieve(\"16635d38-75a6-4481-82e8-69af60e05011\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -138,6 +153,11 @@ impl<'a> DirApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::DirUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .update(\"16635d38-75a6-4481-82e8-69af60e05011\", DirUpdateRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -165,6 +185,11 @@ impl<'a> DirApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.dir().delete(\"16635d38-75a6-4481-82e8-69af60e05011\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, dir_id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -184,6 +209,11 @@ impl<'a> DirApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .list_infringement_claims(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_infringement_claims(
         &self,
@@ -226,6 +256,11 @@ impl<'a> DirApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::DirInfringementUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .update_infringement(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        DirInfringementUpdateRequest::new(\n            true,\n            true,\n            true,\n            true,\n            \"Updated the display name to remove the disputed mark and re-uploaded the authorization.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_infringement(
         &self,
@@ -258,6 +293,11 @@ impl<'a> DirApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::BrandLoaRenderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .dir()\n    .new_loa(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        BrandLoaRenderRequest::new(vec![\"+18005550100\".to_string()]),\n    )\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn new_loa(
         &self,
@@ -287,6 +327,11 @@ impl<'a> DirApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.dir().submit(\"16635d38-75a6-4481-82e8-69af60e05011\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn submit(&self, dir_id: &str) -> crate::Call<'a, (), crate::types::DirWrapped> {
         crate::Call::plain(
@@ -518,6 +563,11 @@ impl<'a> DirCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .comments()\n    .list(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -561,6 +611,11 @@ impl<'a> DirCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::DirCommentCreateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .comments()\n    .create(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        DirCommentCreateRequest::new(\n            \"Re-uploaded the certificate. New document_id: 89450109-ee35-411c-b5bb-14f1d806fca2.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -670,6 +725,11 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .phone_number_batches()\n    .list(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -719,6 +779,11 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     /// - `batch_id`: The batch id (lowercase UUID).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .phone_number_batches()\n    .retrieve(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        \"0a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e62\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -816,6 +881,11 @@ impl<'a> DirPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .phone_numbers()\n    .list(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -856,6 +926,11 @@ impl<'a> DirPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{BulkAddPhoneNumbersRequest, Document, DocumentDocumentType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .phone_numbers()\n    .add(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        BulkAddPhoneNumbersRequest::new(\n            vec![\n                Document::new(\"2a7e8337-e803-4057-a4ae-26c40eb0bc6c\",\n                DocumentDocumentType::LetterOfAuthorization)\n            ],\n            vec![\"+19493253498\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn add(
         &self,
@@ -887,6 +962,11 @@ impl<'a> DirPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::BulkDeletePhoneNumbersRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .phone_numbers()\n    .remove(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        BulkDeletePhoneNumbersRequest::new(vec![\"+19493253498\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn remove(
         &self,
@@ -1025,6 +1105,11 @@ impl<'a> DirReferencesApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .references()\n    .list(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1051,6 +1136,11 @@ impl<'a> DirReferencesApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{ReferenceInput, ReferenceSubmissionRequest};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .references()\n    .create(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        ReferenceSubmissionRequest::new(\n            vec![\n                ReferenceInput::new(\"dana.reyes@example.com\", \"Dana Reyes\",\n                \"+14155550123\", \"America/New_York\")\n            ],\n            ReferenceInput::new(\n                \"dana.reyes@example.com\",\n                \"Dana Reyes\",\n                \"+14155550123\",\n                \"America/New_York\",\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1082,6 +1172,11 @@ impl<'a> DirReferencesApi<'a> {
     /// - `dir_id`: The DIR id. Lowercase UUID.
     /// - `ref_type`: Reference type to address.
     /// - `slot`: Reference slot. Business references use slots 0 and 1; the financial reference uses slot 0.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ReferenceUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .references()\n    .update(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        \"business\",\n        0,\n        ReferenceUpdateRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -1164,6 +1259,11 @@ impl<'a> DirVerifyEmailApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .verify_email()\n    .list(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1188,6 +1288,11 @@ impl<'a> DirVerifyEmailApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .verify_email()\n    .create(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1212,6 +1317,11 @@ impl<'a> DirVerifyEmailApi<'a> {
     ///
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::EmailVerificationConfirmRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .verify_email()\n    .confirm(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        EmailVerificationConfirmRequest::new(\"482915\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn confirm(
         &self,

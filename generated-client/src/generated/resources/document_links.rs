@@ -12,6 +12,11 @@ impl<'a> DocumentLinksApi<'a> {
     /// List all documents links ordered by created_at descending.
     ///
     /// `GET /document_links`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.document_links().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

@@ -12,6 +12,11 @@ impl<'a> DocumentsApi<'a> {
     /// List all documents ordered by created_at descending.
     ///
     /// `GET /documents`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.documents().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, DocumentsListParams, DocumentsListResponse> {
         crate::Call::new(
@@ -31,6 +36,11 @@ impl<'a> DocumentsApi<'a> {
     /// Uploaded files must be linked to a service within 30 minutes or they will be automatically deleted.
     ///
     /// `POST /documents`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateDocServiceDocumentRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .documents()\n    .upload_json(CreateDocServiceDocumentRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn upload_json(
         &self,
@@ -52,6 +62,11 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .documents()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), DocumentsRetrieveResponse> {
         crate::Call::plain(
@@ -71,6 +86,11 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::DocServiceDocument;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .documents()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", DocServiceDocument::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -100,6 +120,11 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .documents()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), DocumentsDeleteResponse> {
         crate::Call::plain(
@@ -119,6 +144,11 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .documents()\n    .download(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn download(&self, id: &str) -> crate::Call<'a, (), crate::FilePart> {
         crate::Call::plain(
@@ -138,6 +168,11 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the document
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .documents()\n    .generate_download_link(\"550e8400-e29b-41d4-a716-446655440000\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn generate_download_link(
         &self,

@@ -12,6 +12,11 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     /// Returns the dynamic emergency addresses according to filters
     ///
     /// `GET /dynamic_emergency_addresses`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.dynamic_emergency_addresses().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -34,6 +39,11 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     /// Creates a dynamic emergency address.
     ///
     /// `POST /dynamic_emergency_addresses`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{DynamicEmergencyAddress, DynamicEmergencyAddressCountryCode};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dynamic_emergency_addresses()\n    .create(\n        DynamicEmergencyAddress::new(\n            \"TX\",\n            DynamicEmergencyAddressCountryCode::Us,\n            \"600\",\n            \"Austin\",\n            \"78701\",\n            \"Congress\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -59,6 +69,11 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Dynamic Emergency Address id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dynamic_emergency_addresses()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -81,6 +96,11 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Dynamic Emergency Address id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dynamic_emergency_addresses()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

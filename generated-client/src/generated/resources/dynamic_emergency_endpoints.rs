@@ -12,6 +12,11 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     /// Returns the dynamic emergency endpoints according to filters
     ///
     /// `GET /dynamic_emergency_endpoints`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.dynamic_emergency_endpoints().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -34,6 +39,11 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     /// Creates a dynamic emergency endpoints.
     ///
     /// `POST /dynamic_emergency_endpoints`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::DynamicEmergencyEndpoint;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dynamic_emergency_endpoints()\n    .create(\n        DynamicEmergencyEndpoint::new(\n            \"+13125550000\",\n            \"Jane Doe Desk Phone\",\n            \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -59,6 +69,11 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Dynamic Emergency Endpoint id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dynamic_emergency_endpoints()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -81,6 +96,11 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Dynamic Emergency Endpoint id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dynamic_emergency_endpoints()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

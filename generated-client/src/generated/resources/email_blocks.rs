@@ -30,6 +30,11 @@ impl<'a> EmailBlocksApi<'a> {
     /// A `--` prefix is an error. `nil`/empty filter values are silently dropped.
     ///
     /// `GET /email_blocks`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.email_blocks().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -104,6 +109,11 @@ impl<'a> EmailBlocksApi<'a> {
     /// suppression endpoint or the internal create surface for those.
     ///
     /// `POST /email_blocks`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateEmailBlockRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_blocks()\n    .create(CreateEmailBlockRequest::new(\"+18005550100\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -133,6 +143,11 @@ impl<'a> EmailBlocksApi<'a> {
     /// created_at,updated_at,expires_at,group_id'. The CSV carries the
     ///
     /// `GET /email_blocks/export`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client.email_blocks().retrieve_export().await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_export(
         &self,
@@ -192,6 +207,11 @@ impl<'a> EmailBlocksApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_blocks()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -217,6 +237,11 @@ impl<'a> EmailBlocksApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_blocks()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -242,6 +267,11 @@ impl<'a> EmailBlocksApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_blocks()\n    .retrieve_events(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_events(
         &self,
@@ -498,6 +528,11 @@ impl<'a> EmailBlocksImportsApi<'a> {
     /// (`sendgrid` / `mailgun` / `ses` / `generic`).
     ///
     /// `POST /email_blocks/import`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateImportRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_blocks()\n    .imports()\n    .create(CreateImportRequest::new(telnyx::FilePart::from_path(\"audio.wav\")?))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -534,6 +569,11 @@ impl<'a> EmailBlocksImportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_blocks()\n    .imports()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -17,6 +17,11 @@ impl<'a> EmailDomainsApi<'a> {
     /// Shared (`type: shared`) Telnyx-managed domains are included/readable for every account, in addition to the account's own custom domains.
     ///
     /// `GET /email_domains`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.email_domains().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -92,6 +97,11 @@ impl<'a> EmailDomainsApi<'a> {
     /// Create an email domain
     ///
     /// `POST /email_domains`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateEmailDomainRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .create(CreateEmailDomainRequest::new(\"example.com\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -111,6 +121,11 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// Parameters:
     /// - `domain_id`: Email domain UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .retrieve_dns_records(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_dns_records(
         &self,
@@ -132,6 +147,11 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// Parameters:
     /// - `domain_id`: Email domain UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .verify(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn verify(
         &self,
@@ -155,6 +175,11 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email domain UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -175,6 +200,11 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email domain UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateEmailDomainRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateEmailDomainRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -200,6 +230,11 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email domain UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -226,6 +261,11 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email domain UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .retrieve_health(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_health(
         &self,
@@ -413,6 +453,11 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     ///
     /// Parameters:
     /// - `domain_id`: Email domain UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -456,6 +501,11 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     ///
     /// Parameters:
     /// - `domain_id`: Email domain UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEmailWebhookRequest, EmailWebhookEvent};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreateEmailWebhookRequest::new(\n            vec![EmailWebhookEvent::EmailSent],\n            \"https://example.com/webhooks/email\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -487,6 +537,11 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     /// Parameters:
     /// - `domain_id`: Email domain UUID
     /// - `id`: Email webhook UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -517,6 +572,11 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     /// Parameters:
     /// - `domain_id`: Email domain UUID
     /// - `id`: Email webhook UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateEmailWebhookRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateEmailWebhookRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -554,6 +614,11 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     /// Parameters:
     /// - `domain_id`: Email domain UUID
     /// - `id`: Email webhook UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -12,6 +12,11 @@ impl<'a> EmailEventsApi<'a> {
     /// Lists account-level email events sorted oldest first by `occurred_at asc, id asc`.
     ///
     /// `GET /email_events`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.email_events().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -48,6 +53,11 @@ impl<'a> EmailEventsApi<'a> {
     /// Returns counts and rates for email events over a time range. The default start time is 30 days ago.
     ///
     /// `GET /email_events/stats`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.email_events().retrieve_stats().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_stats(
         &self,

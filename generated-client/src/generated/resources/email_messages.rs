@@ -14,6 +14,11 @@ impl<'a> EmailMessagesApi<'a> {
     /// alias for this operation.
     ///
     /// `GET /email_messages`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.email_messages().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -48,6 +53,11 @@ impl<'a> EmailMessagesApi<'a> {
     /// Note: template lookup failures (not found, wrong account) return 400, not 404.
     ///
     /// `POST /email_messages`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEmailRequest, EmailAddressInput};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_messages()\n    .create(\n        CreateEmailRequest::new(\n            EmailAddressInput::String(\"sender@example.com\".to_string()),\n            vec![EmailAddressInput::String(\"recipient@example.com\".to_string())],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -67,6 +77,11 @@ impl<'a> EmailMessagesApi<'a> {
     /// Creates up to 50 email messages in a single request.
     ///
     /// `POST /email_messages/batch`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEmailBatchRequest, CreateEmailRequest, EmailAddressInput};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_messages()\n    .batch(\n        CreateEmailBatchRequest::new(\n            vec![\n                CreateEmailRequest::new(EmailAddressInput::String(\"sender@example.com\"\n                .to_string()),\n                vec![EmailAddressInput::String(\"recipient1@example.com\"\n                .to_string())])\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn batch(
         &self,
@@ -90,6 +105,11 @@ impl<'a> EmailMessagesApi<'a> {
     ///
     /// Parameters:
     /// - `email_id`: Email message UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.email_messages().retrieve_events(\"user@example.com\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_events(
         &self,
@@ -127,6 +147,11 @@ impl<'a> EmailMessagesApi<'a> {
     ///
     /// Parameters:
     /// - `email_id`: Email message UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.email_messages().delete_schedule(\"user@example.com\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_schedule(
         &self,
@@ -150,6 +175,11 @@ impl<'a> EmailMessagesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email message UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_messages()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -12,6 +12,11 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Lists templates sorted newest first by `inserted_at desc, id desc`.
     ///
     /// `GET /email_templates`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.email_templates().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -39,6 +44,11 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Creates a Liquid email template. Variables are auto-extracted when omitted.
     ///
     /// `POST /email_templates`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateEmailTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .create(CreateEmailTemplateRequest::new(\"Welcome Email\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -63,6 +73,11 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email template UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -85,6 +100,11 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email template UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateEmailTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .replace(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateEmailTemplateRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn replace(
         &self,
@@ -116,6 +136,11 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email template UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateEmailTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateEmailTemplateRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -145,6 +170,11 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email template UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.email_templates().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -164,6 +194,11 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email template UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .render(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn render(
         &self,

@@ -22,6 +22,11 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     /// `GET /v2/email_blocks`. `meta` includes `total_pages`.
     ///
     /// `GET /email_unsubscribe_groups`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.email_unsubscribe_groups().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -52,6 +57,11 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     /// Create an unsubscribe group
     ///
     /// `POST /email_unsubscribe_groups`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateUnsubscribeGroupRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_unsubscribe_groups()\n    .create(CreateUnsubscribeGroupRequest::new(\"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -75,6 +85,11 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_unsubscribe_groups()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -97,6 +112,11 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateUnsubscribeGroupRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_unsubscribe_groups()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateUnsubscribeGroupRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -134,6 +154,11 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .email_unsubscribe_groups()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -290,6 +315,11 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_unsubscribe_groups()\n    .suppressions()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -338,6 +368,11 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AddGroupSuppressionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_unsubscribe_groups()\n    .suppressions()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AddGroupSuppressionRequest::new(\"+18005550100\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -384,6 +419,11 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     /// - `email`: Recipient address (normalized: trim + lower-case before matching).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .email_unsubscribe_groups()\n    .suppressions()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"user@example.com\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -17,6 +17,11 @@ impl<'a> EmailValidationsApi<'a> {
     /// Validates a single email address and returns deliverability checks.
     ///
     /// `POST /email_validations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateEmailValidationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_validations()\n    .create(CreateEmailValidationRequest::new(\"user@example.com\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -81,6 +86,11 @@ impl<'a> EmailValidationsBatchApi<'a> {
     /// Creates an asynchronous batch validation job for up to 1,000 email addresses.
     ///
     /// `POST /email_validations/batch`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateEmailValidationBatchRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_validations()\n    .batch()\n    .create(\n        CreateEmailValidationBatchRequest::new(vec![\"user@example.com\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -107,6 +117,11 @@ impl<'a> EmailValidationsBatchApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Email validation batch UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_validations()\n    .batch()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -22,6 +22,11 @@ impl<'a> EnterprisesApi<'a> {
     /// Return the enterprises you own, paginated. The default page size is 20; the maximum is 250.
     ///
     /// `GET /enterprises`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.enterprises().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -68,6 +73,11 @@ impl<'a> EnterprisesApi<'a> {
     /// - `409` - an enterprise with the same identifying details already exists under your account.
     ///
     /// `POST /enterprises`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    BillingContact, EnterpriseCreate, EnterpriseCreateIndustry,\n    EnterpriseCreateNumberOfEmployees, EnterpriseCreateOrganizationLegalType,\n    EnterpriseCreateOrganizationType, OrganizationContact, PhysicalAddress,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .create(\n        EnterpriseCreate::new(\n            PhysicalAddress::new(\"IL\", \"Chicago\", \"US\", \"60601\", \"100 Main St\"),\n            BillingContact::new(\n                \"billing@run065.example.com\",\n                \"Alex\",\n                \"Bill\",\n                \"+13125550001\",\n            ),\n            \"US\",\n            \"Run 065 Debug\",\n            \"12-3456789\",\n            EnterpriseCreateIndustry::Technology,\n            \"Delaware\",\n            \"Run 065 Debug Co\",\n            EnterpriseCreateNumberOfEmployees::V51200,\n            OrganizationContact::new(\n                \"org@run065.example.com\",\n                \"Sam\",\n                \"Compliance Lead\",\n                \"Org\",\n                \"+13125550000\",\n            ),\n            EnterpriseCreateOrganizationLegalType::Llc,\n            PhysicalAddress::new(\"IL\", \"Chicago\", \"US\", \"60601\", \"100 Main St\"),\n            EnterpriseCreateOrganizationType::Commercial,\n            \"https://run065.example.com\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -93,6 +103,11 @@ impl<'a> EnterprisesApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .retrieve(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -115,6 +130,11 @@ impl<'a> EnterprisesApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::EnterpriseUpdate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .update(\"4a6192a4-573d-446d-b3ce-aff9117272a6\", EnterpriseUpdate::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -151,6 +171,11 @@ impl<'a> EnterprisesApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.enterprises().delete(\"4a6192a4-573d-446d-b3ce-aff9117272a6\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -178,6 +203,11 @@ impl<'a> EnterprisesApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .branded_calling(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn branded_calling(
         &self,
@@ -313,6 +343,11 @@ impl<'a> EnterprisesDirApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .dir()\n    .list(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -393,6 +428,11 @@ impl<'a> EnterprisesDirApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::DirCreateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .dir()\n    .create(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        DirCreateRequest::new(\n            \"sam@acmeplumbing.example.com\",\n            \"Sam Owner\",\n            vec![\"Appointment reminders\".to_string()],\n            true,\n            true,\n            true,\n            \"Acme Plumbing\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -562,6 +602,11 @@ impl<'a> EnterprisesReputationApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .retrieve(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -591,6 +636,11 @@ impl<'a> EnterprisesReputationApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::EnterpriseReputationCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .enable(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        EnterpriseReputationCreate::new(\"2a7e8337-e803-4057-a4ae-26c40eb0bc6c\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn enable(
         &self,
@@ -623,6 +673,11 @@ impl<'a> EnterprisesReputationApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .enterprises()\n    .reputation()\n    .disable(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn disable(
         &self,
@@ -648,6 +703,11 @@ impl<'a> EnterprisesReputationApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{EnterpriseReputationUpdateFrequency, ReputationCheckFrequency};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .update_frequency(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        EnterpriseReputationUpdateFrequency::new(ReputationCheckFrequency::Weekly),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_frequency(
         &self,
@@ -739,6 +799,11 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .enterprises()\n    .reputation()\n    .loa()\n    .render(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn render(
         &self,
@@ -777,6 +842,11 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::EnterpriseReputationLoaUpdate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .loa()\n    .update(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        EnterpriseReputationLoaUpdate::new(\"2a7e8337-e803-4057-a4ae-26c40eb0bc6c\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -861,6 +931,11 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .numbers()\n    .list(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -923,6 +998,11 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ReputationPhoneNumberCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .numbers()\n    .associate(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        ReputationPhoneNumberCreate::new(vec![\"+19493253498\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn associate(
         &self,
@@ -961,6 +1041,11 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::RefreshReputationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .numbers()\n    .refresh(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        RefreshReputationRequest::new(vec![\"+19493253498\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn refresh(
         &self,
@@ -998,6 +1083,11 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .numbers()\n    .retrieve(\"4a6192a4-573d-446d-b3ce-aff9117272a6\", \"+19493253498\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1036,6 +1126,11 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .enterprises()\n    .reputation()\n    .numbers()\n    .disassociate(\"4a6192a4-573d-446d-b3ce-aff9117272a6\", \"+19493253498\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn disassociate(
         &self,
@@ -1203,6 +1298,11 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .remediation()\n    .list(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1269,6 +1369,11 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     ///
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::RemediationRequestCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .remediation()\n    .create(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        RemediationRequestCreate::new(\n            \"Appointment reminders for our dental clinic.\",\n            vec![\"+19493253498\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1306,6 +1411,11 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     /// - `remediation_id`: The remediation request id. Lowercase UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .remediation()\n    .retrieve(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        \"b7c1f1c0-7a9d-4f0a-9d3e-2f6a1c4b8e21\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

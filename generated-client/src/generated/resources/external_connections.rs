@@ -37,6 +37,11 @@ impl<'a> ExternalConnectionsApi<'a> {
     /// This endpoint returns a list of your External Connections inside the 'data' attribute of the response. External Connections are used by Telnyx customers to seamless configure SIP trunking integrations with Telnyx Partners, through External Voice Integrations in Mission Control Portal.
     ///
     /// `GET /external_connections`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.external_connections().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -59,6 +64,11 @@ impl<'a> ExternalConnectionsApi<'a> {
     /// Creates a new External Connection based on the parameters sent in the request. The external_sip_connection and outbound voice profile id are required. Once created, you can assign phone numbers to your application using the `/phone_numbers` endpoint.
     ///
     /// `POST /external_connections`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreateExternalConnectionRequest, CreateExternalConnectionRequestOutbound,\n    ExternalSipConnectionZoomOnly,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .create(\n        CreateExternalConnectionRequest::new(\n            ExternalSipConnectionZoomOnly::Zoom,\n            CreateExternalConnectionRequestOutbound::default(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -84,6 +94,11 @@ impl<'a> ExternalConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.external_connections().retrieve(\"1293384261075731499\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -106,6 +121,11 @@ impl<'a> ExternalConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    UpdateExternalConnectionRequest, UpdateExternalConnectionRequestOutbound,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .update(\n        \"1293384261075731499\",\n        UpdateExternalConnectionRequest::new(\n            UpdateExternalConnectionRequestOutbound::new(\"1293384261075731499\"),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -137,6 +157,11 @@ impl<'a> ExternalConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.external_connections().delete(\"1293384261075731499\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -158,6 +183,11 @@ impl<'a> ExternalConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: The ID of the external connection
     /// - `location_id`: The ID of the location to update
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::external_connections::ExternalConnectionsUpdateLocationBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .update_location(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ExternalConnectionsUpdateLocationBody::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_location(
         &self,
@@ -346,6 +376,11 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .civic_addresses()\n    .list(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -382,6 +417,11 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `address_id`: Identifies a civic address or a location.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .civic_addresses()\n    .retrieve(\"1293384261075731499\", \"318fb664-d341-44d2-8405-e6bfb9ced6d9\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -432,6 +472,11 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
     /// Retrieve a list of log messages for all external connections associated with your account.
     ///
     /// `GET /external_connections/log_messages`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.external_connections().log_messages().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -459,6 +504,11 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .log_messages()\n    .retrieve(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -482,6 +532,11 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .log_messages()\n    .dismiss(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn dismiss(
         &self,
@@ -587,6 +642,11 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .phone_numbers()\n    .list(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -620,6 +680,11 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `phone_number_id`: A phone number's ID via the Telnyx API
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .phone_numbers()\n    .retrieve(\"1293384261075731499\", \"1234567889\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -650,6 +715,11 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `phone_number_id`: A phone number's ID via the Telnyx API
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateExternalConnectionPhoneNumberRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .phone_numbers()\n    .update(\n        \"1293384261075731499\",\n        \"1234567889\",\n        UpdateExternalConnectionPhoneNumberRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -794,6 +864,11 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .releases()\n    .list(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -827,6 +902,11 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `release_id`: Identifies a Release request
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .releases()\n    .retrieve(\"1293384261075731499\", \"7b6a6449-b055-45a6-81f6-f6f0dffa4cc6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -938,6 +1018,11 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .list(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -970,6 +1055,11 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateExternalConnectionUploadRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .create(\n        \"1293384261075731499\",\n        CreateExternalConnectionUploadRequest::new(vec![\"example\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1002,6 +1092,11 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .refresh_status(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn refresh_status(
         &self,
@@ -1029,6 +1124,11 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .pending_count(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn pending_count(
         &self,
@@ -1057,6 +1157,11 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `ticket_id`: Identifies an Upload request
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .retrieve(\"1293384261075731499\", \"7b6a6449-b055-45a6-81f6-f6f0dffa4cc6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1087,6 +1192,11 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     /// - `ticket_id`: Identifies an Upload request
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .retry(\"1293384261075731499\", \"7b6a6449-b055-45a6-81f6-f6f0dffa4cc6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retry(
         &self,

@@ -15,6 +15,11 @@ impl<'a> FaxesApi<'a> {
     /// View a list of faxes
     ///
     /// `GET /faxes`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.faxes().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, FaxesListParams, FaxesListResponse> {
         crate::Call::new(
@@ -46,6 +51,11 @@ impl<'a> FaxesApi<'a> {
     /// - `fax.queued`
     ///
     /// `POST /faxes`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SendFaxRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .faxes()\n    .create(SendFaxRequest::new(\"234423\", \"+13125790015\", \"+13127367276\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -65,6 +75,11 @@ impl<'a> FaxesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .faxes()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), FaxesRetrieveResponse> {
         crate::Call::plain(
@@ -82,6 +97,11 @@ impl<'a> FaxesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.faxes().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -185,6 +205,11 @@ impl<'a> FaxesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .faxes()\n    .actions()\n    .cancel(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn cancel(&self, id: &str) -> crate::Call<'a, (), FaxesActionsCancelResponse> {
         crate::Call::plain(
@@ -204,6 +229,11 @@ impl<'a> FaxesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .faxes()\n    .actions()\n    .refresh(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn refresh(&self, id: &str) -> crate::Call<'a, (), FaxesActionsRefreshResponse> {
         crate::Call::plain(

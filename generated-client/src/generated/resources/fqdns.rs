@@ -12,6 +12,11 @@ impl<'a> FqdnsApi<'a> {
     /// Get all FQDNs belonging to the user that match the given filters.
     ///
     /// `GET /fqdns`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.fqdns().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, FqdnsListParams, FqdnsListResponse> {
         crate::Call::new(
@@ -28,6 +33,11 @@ impl<'a> FqdnsApi<'a> {
     /// Create a new FQDN object.
     ///
     /// `POST /fqdns`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateFqdnRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fqdns()\n    .create(\n        CreateFqdnRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"a\",\n            \"example.com\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -51,6 +61,11 @@ impl<'a> FqdnsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.fqdns().retrieve(\"1517907029795014409\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), FqdnsRetrieveResponse> {
         crate::Call::plain(
@@ -70,6 +85,11 @@ impl<'a> FqdnsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.fqdns().update(\"1517907029795014409\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -98,6 +118,11 @@ impl<'a> FqdnsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.fqdns().delete(\"1517907029795014409\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), FqdnsDeleteResponse> {
         crate::Call::plain(

@@ -10,6 +10,11 @@ impl<'a> GlobalIpAllowedPortsApi<'a> {
     /// List all Global IP Allowed Ports
     ///
     /// `GET /global_ip_allowed_ports`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ip_allowed_ports().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), GlobalIpAllowedPortsListResponse> {
         crate::Call::plain(

@@ -10,6 +10,11 @@ impl<'a> GlobalIpAssignmentHealthApi<'a> {
     /// Global IP Assignment Health Check Metrics
     ///
     /// `GET /global_ip_assignment_health`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ip_assignment_health().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

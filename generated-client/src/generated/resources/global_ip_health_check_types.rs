@@ -12,6 +12,11 @@ impl<'a> GlobalIpHealthCheckTypesApi<'a> {
     /// List all Global IP Health check types.
     ///
     /// `GET /global_ip_health_check_types`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ip_health_check_types().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), GlobalIpHealthCheckTypesListResponse> {
         crate::Call::plain(

@@ -10,6 +10,11 @@ impl<'a> GlobalIpLatencyApi<'a> {
     /// Global IP Latency Metrics
     ///
     /// `GET /global_ip_latency`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ip_latency().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

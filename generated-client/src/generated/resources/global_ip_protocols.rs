@@ -10,6 +10,11 @@ impl<'a> GlobalIpProtocolsApi<'a> {
     /// List all Global IP Protocols
     ///
     /// `GET /global_ip_protocols`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ip_protocols().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), GlobalIpProtocolsListResponse> {
         crate::Call::plain(

@@ -10,6 +10,11 @@ impl<'a> GlobalIpUsageApi<'a> {
     /// Global IP Usage Metrics
     ///
     /// `GET /global_ip_usage`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ip_usage().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -12,6 +12,11 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     /// Get a paginated list of inexplicit number orders.
     ///
     /// `GET /inexplicit_number_orders`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.inexplicit_number_orders().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -39,6 +44,11 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     /// Create an inexplicit number order to programmatically purchase phone numbers without specifying exact numbers.
     ///
     /// `POST /inexplicit_number_orders`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    InexplicitNumberOrderRequest, InexplicitNumberOrderRequestOrderingGroupsItem,\n    InexplicitNumberOrderRequestOrderingGroupsItemCountryIso,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .inexplicit_number_orders()\n    .create(\n        InexplicitNumberOrderRequest::new(\n            vec![\n                InexplicitNumberOrderRequestOrderingGroupsItem::new(\"example\",\n                InexplicitNumberOrderRequestOrderingGroupsItemCountryIso::Us,\n                \"+18005550100\")\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -64,6 +74,11 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the inexplicit number order
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .inexplicit_number_orders()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -15,6 +15,11 @@ impl<'a> InfringementClaimsApi<'a> {
     ///
     /// Parameters:
     /// - `claim_id`: Claim id (lowercase UUID).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .infringement_claims()\n    .retrieve(\"e379fbc8-cd83-4bef-a280-a0ac9d00dcf8\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -44,6 +49,11 @@ impl<'a> InfringementClaimsApi<'a> {
     ///
     /// Parameters:
     /// - `claim_id`: Unique identifier of the claim.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::InfringementClaimContest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .infringement_claims()\n    .contest(\n        \"e379fbc8-cd83-4bef-a280-a0ac9d00dcf8\",\n        InfringementClaimContest::new(\n            \"We own the trademark outright; our registration precedes the claimant by three years. See attached certificate.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn contest(
         &self,

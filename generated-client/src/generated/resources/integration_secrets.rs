@@ -12,6 +12,11 @@ impl<'a> IntegrationSecretsApi<'a> {
     /// Retrieve a list of all integration secrets configured by the user.
     ///
     /// `GET /integration_secrets`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.integration_secrets().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -34,6 +39,11 @@ impl<'a> IntegrationSecretsApi<'a> {
     /// Create a new secret with an associated identifier that can be used to securely integrate with other services.
     ///
     /// `POST /integration_secrets`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateIntegrationSecretRequest, CreateIntegrationSecretRequestType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .integration_secrets()\n    .create(\n        CreateIntegrationSecretRequest::new(\n            \"my_secret\",\n            CreateIntegrationSecretRequestType::Basic,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -59,6 +69,11 @@ impl<'a> IntegrationSecretsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.integration_secrets().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(

@@ -12,6 +12,11 @@ impl<'a> InvoicesApi<'a> {
     /// Retrieve a paginated list of invoices.
     ///
     /// `GET /invoices`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.invoices().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, InvoicesListParams, InvoicesListResponse> {
         crate::Call::new(
@@ -31,6 +36,11 @@ impl<'a> InvoicesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Invoice UUID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .invoices()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -12,6 +12,11 @@ impl<'a> IpsApi<'a> {
     /// Get all IPs belonging to the user that match the given filters.
     ///
     /// `GET /ips`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ips().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, IpsListParams, IpsListResponse> {
         crate::Call::new(
@@ -28,6 +33,11 @@ impl<'a> IpsApi<'a> {
     /// Create a new IP object.
     ///
     /// `POST /ips`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateIpRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ips().create(CreateIpRequest::new(\"192.168.0.0\")).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -51,6 +61,11 @@ impl<'a> IpsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ips().retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), IpsRetrieveResponse> {
         crate::Call::plain(
@@ -70,6 +85,11 @@ impl<'a> IpsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateIpRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ips()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateIpRequest::new(\"192.168.0.0\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -99,6 +119,11 @@ impl<'a> IpsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ips().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), IpsDeleteResponse> {
         crate::Call::plain(

@@ -10,6 +10,11 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
     /// Create a ledger billing group report
     ///
     /// `POST /ledger_billing_group_reports`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::NewLedgerBillingGroupReport;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ledger_billing_group_reports()\n    .create(NewLedgerBillingGroupReport::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -33,6 +38,11 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the ledger billing group report
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ledger_billing_group_reports()\n    .retrieve(\"f5586561-8ff0-4291-a0ac-84fe544797bd\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

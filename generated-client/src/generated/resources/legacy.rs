@@ -65,6 +65,11 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     /// Retrieves all MDR detailed report requests for the authenticated user
     ///
     /// `GET /legacy/reporting/batch_detail_records/messaging`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .messaging()\n    .list()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::MdrGetDetailReportResponse> {
         crate::Call::plain(
@@ -81,6 +86,11 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     /// Creates a new MDR detailed report request with the specified filters
     ///
     /// `POST /legacy/reporting/batch_detail_records/messaging`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::MdrDetailedRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .messaging()\n    .create(MdrDetailedRequest::new(\"2024-02-12T23:59:59Z\", \"2024-02-01T00:00:00Z\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -111,6 +121,11 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .messaging()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -137,6 +152,11 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .messaging()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -191,6 +211,11 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     /// Retrieves all Speech to Text batch report requests for the authenticated user
     ///
     /// `GET /legacy/reporting/batch_detail_records/speech_to_text`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .speech_to_text()\n    .list()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::SttGetDetailReportResponse> {
         crate::Call::plain(
@@ -207,6 +232,11 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     /// Creates a new Speech to Text batch report request with the specified filters
     ///
     /// `POST /legacy/reporting/batch_detail_records/speech_to_text`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SttDetailedRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .speech_to_text()\n    .create(\n        SttDetailedRequest::new(\n            \"2020-07-01T00:00:00-06:00\",\n            \"2020-07-01T00:00:00-06:00\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -237,6 +267,11 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .speech_to_text()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -263,6 +298,11 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .speech_to_text()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -317,6 +357,11 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     /// Retrieves all CDR report requests for the authenticated user
     ///
     /// `GET /legacy/reporting/batch_detail_records/voice`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .voice()\n    .list()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), crate::types::CdrGetDetailReportResponse> {
         crate::Call::plain(
@@ -333,6 +378,11 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     /// Creates a new CDR report request with the specified filters
     ///
     /// `POST /legacy/reporting/batch_detail_records/voice`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CdrDetailedRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .voice()\n    .create(CdrDetailedRequest::new(\"2024-02-12T23:59:59Z\", \"2024-02-01T00:00:00Z\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -360,6 +410,11 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     /// Retrieves all available fields that can be used in CDR reports
     ///
     /// `GET /legacy/reporting/batch_detail_records/voice/fields`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .voice()\n    .retrieve_fields()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_fields(
         &self,
@@ -381,6 +436,11 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .voice()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -407,6 +467,11 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .voice()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -476,6 +541,11 @@ impl<'a> LegacyReportingUsageReportsApi<'a> {
     /// Generate and fetch speech to text usage report synchronously. This endpoint will both generate and fetch the speech to text report over a specified time period.
     ///
     /// `GET /legacy/reporting/usage_reports/speech_to_text`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .retrieve_speech_to_text()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_speech_to_text(
         &self,
@@ -536,6 +606,11 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     /// Fetch all previous requests for MDR usage reports.
     ///
     /// `GET /legacy/reporting/usage_reports/messaging`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.legacy().reporting().usage_reports().messaging().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -563,6 +638,11 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     /// Creates a new legacy usage V2 MDR report request with the specified filters
     ///
     /// `POST /legacy/reporting/usage_reports/messaging`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::MdrUsageRequestLegacy;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .messaging()\n    .create(MdrUsageRequestLegacy::new(0))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -593,6 +673,11 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .messaging()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -619,6 +704,11 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .messaging()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -742,6 +832,11 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     /// Retrieve a paginated list of telco data usage reports
     ///
     /// `GET /legacy/reporting/usage_reports/number_lookup`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .number_lookup()\n    .list()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -760,6 +855,11 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     /// Submit a new telco data usage report
     ///
     /// `POST /legacy/reporting/usage_reports/number_lookup`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::TelcoDataUsageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .number_lookup()\n    .create(TelcoDataUsageRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -790,6 +890,11 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .number_lookup()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -816,6 +921,11 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .number_lookup()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -867,6 +977,11 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     /// Fetch all previous requests for cdr usage reports.
     ///
     /// `GET /legacy/reporting/usage_reports/voice`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.legacy().reporting().usage_reports().voice().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -891,6 +1006,11 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     /// Creates a new legacy usage V2 CDR report request with the specified filters
     ///
     /// `POST /legacy/reporting/usage_reports/voice`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UsageRequestLegacy;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .voice()\n    .create(UsageRequestLegacy::new(\"2024-02-01T00:00:00Z\", \"2024-02-01T00:00:00Z\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -918,6 +1038,11 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .voice()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -941,6 +1066,11 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .voice()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

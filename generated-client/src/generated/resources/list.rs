@@ -12,6 +12,11 @@ impl<'a> ListApi<'a> {
     /// Retrieve a list of all phone numbers using Channel Billing, grouped by Zone.
     ///
     /// `GET /list`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.list().retrieve_all().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_all(&self) -> crate::Call<'a, (), ListRetrieveAllResponse> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/list"))
@@ -24,6 +29,11 @@ impl<'a> ListApi<'a> {
     ///
     /// Parameters:
     /// - `channel_zone_id`: Channel zone identifier
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .list()\n    .retrieve_by_zone(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_by_zone(
         &self,

@@ -17,6 +17,11 @@ impl<'a> ManagedAccountsApi<'a> {
     /// Lists the accounts managed by the current user. Users need to be explictly approved by Telnyx in order to become manager accounts.
     ///
     /// `GET /managed_accounts`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.managed_accounts().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -42,6 +47,11 @@ impl<'a> ManagedAccountsApi<'a> {
     /// Create a new managed account owned by the authenticated user. You need to be explictly approved by Telnyx in order to become a manager account.
     ///
     /// `POST /managed_accounts`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateManagedAccountRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .create(CreateManagedAccountRequest::new(\"Larry's Cat Food Inc\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -60,6 +70,11 @@ impl<'a> ManagedAccountsApi<'a> {
     /// Display information about allocatable global outbound channels for the current user. Only usable by account managers.
     ///
     /// `GET /managed_accounts/allocatable_global_outbound_channels`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .get_allocatable_global_outbound_channels()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_allocatable_global_outbound_channels(
         &self,
@@ -85,6 +100,11 @@ impl<'a> ManagedAccountsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Managed Account User ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -107,6 +127,11 @@ impl<'a> ManagedAccountsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Managed Account User ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateManagedAccountRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateManagedAccountRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -132,6 +157,11 @@ impl<'a> ManagedAccountsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Managed Account User ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateManagedAccountGlobalChannelLimitRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .update_global_channel_limit(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateManagedAccountGlobalChannelLimitRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_global_channel_limit(
         &self,
@@ -347,6 +377,11 @@ impl<'a> ManagedAccountsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Managed Account User ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .actions()\n    .disable(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn disable(
         &self,
@@ -370,6 +405,11 @@ impl<'a> ManagedAccountsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Managed Account User ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .actions()\n    .enable(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn enable(
         &self,

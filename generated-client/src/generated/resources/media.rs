@@ -12,6 +12,11 @@ impl<'a> MediaApi<'a> {
     /// Returns a list of stored media files.
     ///
     /// `GET /media`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.media().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, MediaListParams, MediaListResponse> {
         crate::Call::new(
@@ -27,6 +32,11 @@ impl<'a> MediaApi<'a> {
     /// Upload media file to Telnyx so it can be used with other Telnyx services
     ///
     /// `POST /media`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UploadMediaRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .media()\n    .upload(UploadMediaRequest::new(\"http://www.example.com/audio.mp3\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn upload(
         &self,
@@ -48,6 +58,11 @@ impl<'a> MediaApi<'a> {
     ///
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.media().retrieve(\"example name\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -70,6 +85,11 @@ impl<'a> MediaApi<'a> {
     ///
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMediaRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .media()\n    .update(\"example name\", UpdateMediaRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -97,6 +117,11 @@ impl<'a> MediaApi<'a> {
     ///
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.media().delete(\"example name\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -119,6 +144,11 @@ impl<'a> MediaApi<'a> {
     ///
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client.media().download(\"example name\").await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn download(
         &self,

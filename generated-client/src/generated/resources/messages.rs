@@ -21,6 +21,11 @@ impl<'a> MessagesApi<'a> {
     /// alphanumeric-sender-id.
     ///
     /// `POST /messages`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messages().send(CreateMessageRequest::new(\"+E.164\")).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send(
         &self,
@@ -41,6 +46,11 @@ impl<'a> MessagesApi<'a> {
     /// Send an SMS message using an alphanumeric sender ID. This is SMS only.
     ///
     /// `POST /messages/alphanumeric_sender_id`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::messages::MessagesSendWithAlphanumericSenderBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_with_alphanumeric_sender(\n        MessagesSendWithAlphanumericSenderBody::new(\n            \"MyCompany\",\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"example\",\n            \"+18005550100\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send_with_alphanumeric_sender(
         &self,
@@ -68,6 +78,11 @@ impl<'a> MessagesApi<'a> {
     ///
     /// Parameters:
     /// - `message_id`: The group message ID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .retrieve_group_messages(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_group_messages(
         &self,
@@ -85,6 +100,11 @@ impl<'a> MessagesApi<'a> {
     /// Send a group MMS message
     ///
     /// `POST /messages/group_mms`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateGroupMmsMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_group_mms(\n        CreateGroupMmsMessageRequest::new(\n            \"+18005550100\",\n            vec![\"+18005550100\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send_group_mms(
         &self,
@@ -103,6 +123,11 @@ impl<'a> MessagesApi<'a> {
     /// Send a long code message
     ///
     /// `POST /messages/long_code`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateLongCodeMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_long_code(CreateLongCodeMessageRequest::new(\"+18005550100\", \"+E.164\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send_long_code(
         &self,
@@ -121,6 +146,11 @@ impl<'a> MessagesApi<'a> {
     /// Send a message using number pool
     ///
     /// `POST /messages/number_pool`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateNumberPoolMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_number_pool(\n        CreateNumberPoolMessageRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+E.164\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send_number_pool(
         &self,
@@ -145,6 +175,11 @@ impl<'a> MessagesApi<'a> {
     /// alphanumeric-sender-id.
     ///
     /// `POST /messages/schedule`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateScheduledMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .schedule(CreateScheduledMessageRequest::new(\"+E.164\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn schedule(
         &self,
@@ -163,6 +198,11 @@ impl<'a> MessagesApi<'a> {
     /// Send a short code message
     ///
     /// `POST /messages/short_code`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateShortCodeMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_short_code(CreateShortCodeMessageRequest::new(\"+18005550100\", \"+E.164\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send_short_code(
         &self,
@@ -181,6 +221,11 @@ impl<'a> MessagesApi<'a> {
     /// Send a Whatsapp message
     ///
     /// `POST /messages/whatsapp`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{WhatsappMessage, WhatsappMessageContent};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .whatsapp(\n        WhatsappMessage::new(\n            \"+13125551234\",\n            \"+13125551234\",\n            WhatsappMessageContent::default(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn whatsapp(
         &self,
@@ -202,6 +247,11 @@ impl<'a> MessagesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the message
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), MessagesRetrieveResponse> {
         crate::Call::plain(
@@ -221,6 +271,11 @@ impl<'a> MessagesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the message to cancel
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .cancel_scheduled(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn cancel_scheduled(
         &self,
@@ -484,6 +539,11 @@ impl<'a> MessagesRcsApi<'a> {
     /// Send an RCS message
     ///
     /// `POST /messages/rcs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{RcsAgentMessage, RcsMessage};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .rcs()\n    .send(\n        RcsMessage::new(\n            \"Agent007\",\n            RcsAgentMessage::default(),\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+13125551234\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send(
         &self,
@@ -505,6 +565,11 @@ impl<'a> MessagesRcsApi<'a> {
     ///
     /// Parameters:
     /// - `agent_id`: RCS agent ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .rcs()\n    .generate_deeplink(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn generate_deeplink(
         &self,

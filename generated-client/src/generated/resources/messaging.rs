@@ -27,6 +27,11 @@ impl<'a> MessagingRcsApi<'a> {
     /// Check RCS capabilities (batch)
     ///
     /// `POST /messaging/rcs/bulk_capabilities`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::RcsCapabilityListRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging()\n    .rcs()\n    .list_bulk_capabilities(\n        RcsCapabilityListRequest::new(\"TestAgent\", vec![\"+18005550100\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_bulk_capabilities(
         &self,
@@ -55,6 +60,11 @@ impl<'a> MessagingRcsApi<'a> {
     /// Parameters:
     /// - `agent_id`: RCS agent ID
     /// - `phone_number`: Phone number in E164 format
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging()\n    .rcs()\n    .retrieve_capabilities(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_capabilities(
         &self,
@@ -85,6 +95,11 @@ impl<'a> MessagingRcsApi<'a> {
     /// Parameters:
     /// - `id`: RCS agent ID
     /// - `phone_number`: Phone number in E164 format to invite for testing
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging()\n    .rcs()\n    .invite_test_number(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn invite_test_number(
         &self,
@@ -150,6 +165,11 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     /// List all RCS agents
     ///
     /// `GET /messaging/rcs/agents`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging().rcs().agents().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -168,6 +188,11 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: RCS agent ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging()\n    .rcs()\n    .agents()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -188,6 +213,11 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: RCS agent ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging()\n    .rcs()\n    .agents()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,

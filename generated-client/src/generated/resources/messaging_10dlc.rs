@@ -45,6 +45,11 @@ impl<'a> Messaging10dlcApi<'a> {
     ///
     /// Parameters:
     /// - `endpoint`: Unique identifier of the endpoint.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().get_enum(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_enum(
         &self,
@@ -76,6 +81,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// This endpoint is used to list all brands associated with your organization.
     ///
     /// `GET /10dlc/brand`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().brand().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -125,6 +135,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// This endpoint is used to create a new brand. A brand is an entity created by The Campaign Registry (TCR) that represents an organization or a company. It is this entity that TCR created campaigns will be associated with. Each brand creation will entail an upfront, non-refundable $4 expense.
     ///
     /// `POST /10dlc/brand`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateBrand, EntityType, Vertical};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .create(\n        CreateBrand::new(\n            \"US\",\n            \"ABC Mobile\",\n            \"user@example.com\",\n            EntityType::PrivateProfit,\n            Vertical::Agriculture,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -161,6 +176,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().brand().get_feedback(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_feedback(
         &self,
@@ -190,6 +210,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `reference_id`: The reference ID returned when the OTP was initially triggered
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .get_sms_otp_by_reference(\"OTP4B2001\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_sms_otp_by_reference(
         &self,
@@ -220,6 +245,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().brand().retrieve(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -242,6 +272,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{EntityType, UpdateBrand, Vertical};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .update(\n        \"example\",\n        UpdateBrand::new(\n            \"US\",\n            \"ABC Mobile\",\n            \"user@example.com\",\n            EntityType::PrivateProfit,\n            Vertical::Agriculture,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -269,6 +304,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.messaging_10dlc().brand().delete(\"example\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -289,6 +329,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.messaging_10dlc().brand().resend_2fa_email(\"example\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn resend_2fa_email(
         &self,
@@ -312,6 +357,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().brand().revet(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn revet(
         &self,
@@ -340,6 +390,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: The Brand ID for which to query OTP status
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .retrieve_sms_otp_status(\"4b20019b-043a-78f8-0657-b3be3f4b4002\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_sms_otp_status(
         &self,
@@ -374,6 +429,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: The Brand ID for which to trigger the OTP
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::TriggerBrandSmsOtpRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .trigger_sms_otp(\n        \"4b20019b-043a-78f8-0657-b3be3f4b4002\",\n        TriggerBrandSmsOtpRequest::new(\n            \"Your PIN is @OTP_PIN@\",\n            \"Verification successful!\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn trigger_sms_otp(
         &self,
@@ -421,6 +481,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: The Brand ID for which to verify the OTP
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::VerifyBrandSmsOtpRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .messaging_10dlc()\n    .brand()\n    .verify_sms_otp(\n        \"4b20019b-043a-78f8-0657-b3be3f4b4002\",\n        VerifyBrandSmsOtpRequest::new(\"123456\"),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn verify_sms_otp(
         &self,
@@ -669,6 +734,11 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .list(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -694,6 +764,11 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::OrderExternalVetting;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .order(\"example\", OrderExternalVetting::new(\"example\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn order(
         &self,
@@ -728,6 +803,11 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     ///
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ImportExternalVetting;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .imports(\"example\", ImportExternalVetting::new(\"example\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn imports(
         &self,
@@ -822,6 +902,11 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     /// Retrieve a list of campaigns associated with a supplied `brandId`.
     ///
     /// `GET /10dlc/campaign`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_10dlc::Messaging10dlcCampaignListParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .list(Messaging10dlcCampaignListParams::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -855,6 +940,11 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: TCR's ID for the campaign to import
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().campaign().accept_sharing(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn accept_sharing(
         &self,
@@ -878,6 +968,11 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().campaign().retrieve(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -900,6 +995,11 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateCampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .update(\"example\", UpdateCampaignRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -931,6 +1031,11 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().campaign().deactivate(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn deactivate(
         &self,
@@ -953,6 +1058,11 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: The Telnyx campaign identifier
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_10dlc::Messaging10dlcCampaignSubmitAppealBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .submit_appeal(\n        \"5eb13888-32b7-4cab-95e6-d834dde21d64\",\n        Messaging10dlcCampaignSubmitAppealBody::new(\n            \"The website has been updated to include the required privacy policy and terms of service.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn submit_appeal(
         &self,
@@ -985,6 +1095,11 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: ID of the campaign in question
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .get_mno_metadata(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_mno_metadata(
         &self,
@@ -1012,6 +1127,11 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .get_operation_status(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_operation_status(
         &self,
@@ -1037,6 +1157,11 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: ID of the campaign in question
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .get_sharing_status(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_sharing_status(
         &self,
@@ -1184,6 +1309,11 @@ impl<'a> Messaging10dlcCampaignOsrApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .osr()\n    .get_attributes(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_attributes(
         &self,
@@ -1213,6 +1343,11 @@ impl<'a> Messaging10dlcCampaignUsecaseApi<'a> {
     /// Get Campaign Cost
     ///
     /// `GET /10dlc/campaign/usecase/cost`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_10dlc::Messaging10dlcCampaignUsecaseGetCostParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .usecase()\n    .get_cost(Messaging10dlcCampaignUsecaseGetCostParams::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_cost(
         &self,
@@ -1262,6 +1397,11 @@ impl<'a> Messaging10dlcCampaignBuilderApi<'a> {
     /// Before creating a campaign, use the [Qualify By Usecase endpoint](https://developers.telnyx.com/api-reference/campaign/qualify-by-usecase) to ensure that the brand you want to assign a new campaign to is qualified for the desired use case of that campaign. **Please note:** After campaign creation, you'll only be able to edit the campaign's sample messages. Creating a campaign will entail an upfront, non-refundable three month's cost that will depend on the campaign's use case ([see 10DLC Costs section for details](https://developers.telnyx.com/api-reference/campaign/get-campaign-cost)).
     ///
     /// `POST /10dlc/campaignBuilder`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign_builder()\n    .submit(CampaignRequest::new(\"example\", \"example\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn submit(
         &self,
@@ -1318,6 +1458,11 @@ impl<'a> Messaging10dlcCampaignBuilderBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     /// - `usecase`: Unique identifier of the usecase.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign_builder()\n    .brand()\n    .qualify_by_usecase(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn qualify_by_usecase(
         &self,
@@ -1355,6 +1500,11 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     /// from the response from this endpoint.
     ///
     /// `GET /10dlc/partnerCampaign/sharedByMe`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .list_shared_by_me()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_shared_by_me(
         &self,
@@ -1385,6 +1535,11 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: ID of the campaign in question
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .retrieve_sharing_status(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_sharing_status(
         &self,
@@ -1415,6 +1570,11 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     /// This endpoint is currently limited to only returning shared campaigns that Telnyx has accepted. In other words, shared but pending campaigns are currently omitted from the response from this endpoint.
     ///
     /// `GET /10dlc/partner_campaigns`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().partner_campaigns().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1446,6 +1606,11 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .retrieve(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1469,6 +1634,11 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     ///
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePartnerCampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .update(\"example\", UpdatePartnerCampaignRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -1651,6 +1821,11 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     /// This endpoint allows you to link all phone numbers associated with a Messaging Profile to a campaign. **Please note:** if you want to assign phone numbers to a campaign that you did not create with Telnyx 10DLC services, this endpoint allows that provided that you've shared the campaign with Telnyx. In this case, only provide the parameter, `tcrCampaignId`, and not `campaignId`. In all other cases (where the campaign you're assigning was created with Telnyx 10DLC services), only provide `campaignId`, not `tcrCampaignId`.
     ///
     /// `POST /10dlc/phoneNumberAssignmentByProfile`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AssignProfileToCampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_assignment_by_profile()\n    .assign(\n        AssignProfileToCampaignRequest::new(\"4001767e-ce0f-4cae-9d5f-0d5e636e7809\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn assign(
         &self,
@@ -1678,6 +1853,11 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_assignment_by_profile()\n    .retrieve_status(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_status(
         &self,
@@ -1704,6 +1884,11 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     ///
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_assignment_by_profile()\n    .retrieve_phone_number_status(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_phone_number_status(
         &self,
@@ -1828,6 +2013,11 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     /// List phone number campaigns
     ///
     /// `GET /10dlc/phone_number_campaigns`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().phone_number_campaigns().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1855,6 +2045,11 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     /// Create New Phone Number Campaign
     ///
     /// `POST /10dlc/phone_number_campaigns`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberCampaignCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_campaigns()\n    .create(\n        PhoneNumberCampaignCreate::new(\n            \"4b300178-131c-d902-d54e-72d90ba1620j\",\n            \"+18005550199\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1880,6 +2075,11 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Unique identifier of the phone number.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_campaigns()\n    .retrieve(\"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1901,6 +2101,11 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Unique identifier of the phone number.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberCampaignCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_campaigns()\n    .update(\n        \"+18005550100\",\n        PhoneNumberCampaignCreate::new(\n            \"4b300178-131c-d902-d54e-72d90ba1620j\",\n            \"+18005550199\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -1933,6 +2138,11 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Unique identifier of the phone number.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_campaigns()\n    .delete(\"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -15,6 +15,11 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     /// List messaging hosted number orders
     ///
     /// `GET /messaging_hosted_number_orders`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_hosted_number_orders().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -34,6 +39,11 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     /// Create a messaging hosted number order
     ///
     /// `POST /messaging_hosted_number_orders`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_hosted_number_orders().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -57,6 +67,11 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     /// Check hosted messaging eligibility
     ///
     /// `POST /messaging_hosted_number_orders/eligibility_numbers_check`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::EligibilityNumbersRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .check_eligibility(\n        EligibilityNumbersRequest::new(vec![\"+18005550100\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn check_eligibility(
         &self,
@@ -85,6 +100,11 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -108,6 +128,11 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the messaging hosted number order to delete.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -131,6 +156,11 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Order ID related to the validation codes.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{ValidationCodesRequest, ValidationCodesRequestVerificationCodesItem};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .validate_codes(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ValidationCodesRequest::new(\n            vec![\n                ValidationCodesRequestVerificationCodesItem::new(\"example\",\n                \"+18005550100\")\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn validate_codes(
         &self,
@@ -169,6 +199,11 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Order ID to have a verification code created.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    VerificationCodesRequest, VerificationCodesRequestVerificationMethod,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .create_verification_codes(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        VerificationCodesRequest::new(\n            vec![\"+18005550100\".to_string()],\n            VerificationCodesRequestVerificationMethod::Sms,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create_verification_codes(
         &self,
@@ -374,6 +409,11 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .actions()\n    .upload_file(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn upload_file(
         &self,

@@ -12,6 +12,11 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     /// List all hosted numbers associated with the authenticated user.
     ///
     /// `GET /messaging_hosted_numbers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_hosted_numbers().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -71,6 +76,11 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID or phone number of the hosted number.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_numbers()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -93,6 +103,11 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID or phone number of the hosted number.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePhoneNumberMessagingSettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_numbers()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdatePhoneNumberMessagingSettingsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -122,6 +137,11 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_numbers()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -10,6 +10,11 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
     /// Bulk update phone number profiles
     ///
     /// `POST /messaging_numbers_bulk_updates`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::BulkMessagingSettingsUpdatePhoneNumbersRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_numbers_bulk_updates()\n    .create(\n        BulkMessagingSettingsUpdatePhoneNumbersRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            vec![\"example\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -35,6 +40,11 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
     ///
     /// Parameters:
     /// - `order_id`: Order ID to verify bulk update status.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_numbers_bulk_updates()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

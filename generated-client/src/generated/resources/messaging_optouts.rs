@@ -12,6 +12,11 @@ impl<'a> MessagingOptoutsApi<'a> {
     /// Retrieve a list of opt-out blocks.
     ///
     /// `GET /messaging_optouts`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_optouts().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

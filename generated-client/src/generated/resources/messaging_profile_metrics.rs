@@ -12,6 +12,11 @@ impl<'a> MessagingProfileMetricsApi<'a> {
     /// List high-level metrics for all messaging profiles belonging to the authenticated user.
     ///
     /// `GET /messaging_profile_metrics`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_profile_metrics().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

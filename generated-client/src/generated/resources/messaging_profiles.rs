@@ -20,6 +20,11 @@ impl<'a> MessagingProfilesApi<'a> {
     /// List messaging profiles
     ///
     /// `GET /messaging_profiles`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_profiles().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -48,6 +53,11 @@ impl<'a> MessagingProfilesApi<'a> {
     /// Create a messaging profile
     ///
     /// `POST /messaging_profiles`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMessagingProfileRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .create(\n        CreateMessagingProfileRequest::new(\n            \"example name\",\n            vec![\"example\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -71,6 +81,11 @@ impl<'a> MessagingProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the messaging profile to retrieve
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -91,6 +106,11 @@ impl<'a> MessagingProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the messaging profile to retrieve
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMessagingProfileRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateMessagingProfileRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -120,6 +140,11 @@ impl<'a> MessagingProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the messaging profile to retrieve
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -142,6 +167,11 @@ impl<'a> MessagingProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The identifier of the messaging profile.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .list_alphanumeric_sender_ids(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_alphanumeric_sender_ids(
         &self,
@@ -188,6 +218,11 @@ impl<'a> MessagingProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The identifier of the messaging profile.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .retrieve_metrics(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_metrics(
         &self,
@@ -222,6 +257,11 @@ impl<'a> MessagingProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the messaging profile to retrieve
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .list_phone_numbers(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_phone_numbers(
         &self,
@@ -251,6 +291,11 @@ impl<'a> MessagingProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the messaging profile to retrieve
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .list_short_codes(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_short_codes(
         &self,
@@ -576,6 +621,11 @@ impl<'a> MessagingProfilesActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The identifier of the messaging profile.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .actions()\n    .regenerate_secret(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn regenerate_secret(
         &self,
@@ -608,6 +658,11 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     ///
     /// Parameters:
     /// - `profile_id`: Unique identifier of the profile.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -658,6 +713,11 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     ///
     /// Parameters:
     /// - `profile_id`: Unique identifier of the profile.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{AutoRespConfigCreateSchema, AutoRespConfigCreateSchemaOp};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AutoRespConfigCreateSchema::new(\n            \"US\",\n            vec![\"keyword1\".to_string()],\n            AutoRespConfigCreateSchemaOp::Start,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -693,6 +753,11 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     /// Parameters:
     /// - `profile_id`: Unique identifier of the profile.
     /// - `autoresp_cfg_id`: Unique identifier of the autoresp cfg.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -721,6 +786,11 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     /// Parameters:
     /// - `profile_id`: Unique identifier of the profile.
     /// - `autoresp_cfg_id`: Unique identifier of the autoresp cfg.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{AutoRespConfigCreateSchema, AutoRespConfigCreateSchemaOp};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AutoRespConfigCreateSchema::new(\n            \"US\",\n            vec![\"keyword1\".to_string()],\n            AutoRespConfigCreateSchemaOp::Start,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -758,6 +828,11 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     /// Parameters:
     /// - `profile_id`: Unique identifier of the profile.
     /// - `autoresp_cfg_id`: Unique identifier of the autoresp cfg.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -36,6 +36,11 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     /// Get a list of previously-submitted tollfree verification requests
     ///
     /// `GET /messaging_tollfree/verification/requests`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsListParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .list(MessagingTollfreeVerificationRequestsListParams::new(1, 1))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -84,6 +89,11 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     /// Submit a new tollfree verification request
     ///
     /// `POST /messaging_tollfree/verification/requests`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    TfPhoneNumber, TfVerificationRequest, Url, UseCaseCategories, Volume,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .create(\n        TfVerificationRequest::new(\n            \"example\",\n            \"600 Congress Avenue\",\n            \"Austin\",\n            \"email@example.com\",\n            \"John\",\n            \"Doe\",\n            \"+18005550100\",\n            \"Telnyx LLC\",\n            \"Texas\",\n            \"78701\",\n            \"http://example.com\",\n            Volume::V100000,\n            \"User signs into the Telnyx portal, enters a number and is prompted to select whether they want to use 2FA verification for security purposes. If they've opted in a confirmation message is sent out to the handset\",\n            vec![Url::new(\"https://telnyx.com/sign-up\")],\n            vec![TfPhoneNumber::new(\"+18773554398\")],\n            \"Your Telnyx OTP is XXXX\",\n            UseCaseCategories::V2fa,\n            \"This is a use case where Telnyx sends out 2FA codes to portal users to verify their identity in order to sign into the portal\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -114,6 +124,11 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -140,6 +155,11 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    TfPhoneNumber, TfVerificationRequest, Url, UseCaseCategories, Volume,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        TfVerificationRequest::new(\n            \"example\",\n            \"600 Congress Avenue\",\n            \"Austin\",\n            \"email@example.com\",\n            \"John\",\n            \"Doe\",\n            \"+18005550100\",\n            \"Telnyx LLC\",\n            \"Texas\",\n            \"78701\",\n            \"http://example.com\",\n            Volume::V100000,\n            \"User signs into the Telnyx portal, enters a number and is prompted to select whether they want to use 2FA verification for security purposes. If they've opted in a confirmation message is sent out to the handset\",\n            vec![Url::new(\"https://telnyx.com/sign-up\")],\n            vec![TfPhoneNumber::new(\"+18773554398\")],\n            \"Your Telnyx OTP is XXXX\",\n            UseCaseCategories::V2fa,\n            \"This is a use case where Telnyx sends out 2FA codes to portal users to verify their identity in order to sign into the portal\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -181,6 +201,11 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -206,6 +231,11 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .retrieve_status_history(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams::new(1, 1),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_status_history(
         &self,

@@ -10,6 +10,11 @@ impl<'a> MessagingUrlDomainsApi<'a> {
     /// List messaging URL domains
     ///
     /// `GET /messaging_url_domains`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_url_domains().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

@@ -15,6 +15,11 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     /// List Mobile Phone Numbers
     ///
     /// `GET /v2/mobile_phone_numbers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.mobile_phone_numbers().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -44,6 +49,11 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the mobile phone number
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_phone_numbers()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -64,6 +74,11 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the mobile phone number
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::MobilePhoneNumberUpdate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_phone_numbers()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        MobilePhoneNumberUpdate::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -183,6 +198,11 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
     /// List mobile phone numbers with messaging settings
     ///
     /// `GET /mobile_phone_numbers/messaging`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.mobile_phone_numbers().messaging().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -205,6 +225,11 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_phone_numbers()\n    .messaging()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -10,6 +10,11 @@ impl<'a> MobilePushCredentialsApi<'a> {
     /// List mobile push credentials
     ///
     /// `GET /mobile_push_credentials`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.mobile_push_credentials().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -30,6 +35,11 @@ impl<'a> MobilePushCredentialsApi<'a> {
     /// Creates a new mobile push credential
     ///
     /// `POST /mobile_push_credentials`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::mobile_push_credentials::MobilePushCredentialsCreateBody;\nuse telnyx::types::{CreateIosPushCredentialRequest, CreateIosPushCredentialRequestType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_push_credentials()\n    .create(\n        MobilePushCredentialsCreateBody::CreateIosPushCredentialRequest(\n            CreateIosPushCredentialRequest::new(\n                \"LucyIosCredential\",\n                \"-----BEGIN CERTIFICATE----- MIIGVDCCBTKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END CERTIFICATE-----\",\n                \"-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END RSA PRIVATE KEY-----\",\n                CreateIosPushCredentialRequestType::Ios,\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -55,6 +65,11 @@ impl<'a> MobilePushCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `push_credential_id`: The unique identifier of a mobile push credential
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_push_credentials()\n    .retrieve(\"0ccc7b76-4df3-4bca-a05a-3da1ecc389f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -81,6 +96,11 @@ impl<'a> MobilePushCredentialsApi<'a> {
     ///
     /// Parameters:
     /// - `push_credential_id`: The unique identifier of a mobile push credential
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .mobile_push_credentials()\n    .delete(\"0ccc7b76-4df3-4bca-a05a-3da1ecc389f0\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -10,6 +10,11 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     /// List Mobile Voice Connections
     ///
     /// `GET /v2/mobile_voice_connections`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.mobile_voice_connections().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -47,6 +52,11 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     /// Create a Mobile Voice Connection
     ///
     /// `POST /v2/mobile_voice_connections`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::MobileVoiceConnectionCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_voice_connections()\n    .create(MobileVoiceConnectionCreate::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -70,6 +80,11 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the mobile voice connection
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_voice_connections()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -90,6 +105,11 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the mobile voice connection
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::MobileVoiceConnectionUpdate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_voice_connections()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        MobileVoiceConnectionUpdate::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -119,6 +139,11 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the mobile voice connection
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_voice_connections()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

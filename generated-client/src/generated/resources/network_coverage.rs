@@ -12,6 +12,11 @@ impl<'a> NetworkCoverageApi<'a> {
     /// List all locations and the interfaces that region supports
     ///
     /// `GET /network_coverage`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.network_coverage().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

@@ -17,6 +17,11 @@ impl<'a> NetworksApi<'a> {
     /// List all Networks.
     ///
     /// `GET /networks`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.networks().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, NetworksListParams, NetworksListResponse> {
         crate::Call::new(
@@ -33,6 +38,11 @@ impl<'a> NetworksApi<'a> {
     /// Create a new Network.
     ///
     /// `POST /networks`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::NetworkCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.networks().create(NetworkCreate::new(\"test network\")).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -54,6 +64,11 @@ impl<'a> NetworksApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), NetworksRetrieveResponse> {
         crate::Call::plain(
@@ -73,6 +88,11 @@ impl<'a> NetworksApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::NetworkCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        NetworkCreate::new(\"test network\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -100,6 +120,11 @@ impl<'a> NetworksApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), NetworksDeleteResponse> {
         crate::Call::plain(
@@ -117,6 +142,11 @@ impl<'a> NetworksApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .list_interfaces(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_interfaces(
         &self,
@@ -314,6 +344,11 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .default_gateway()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -334,6 +369,11 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::DefaultGateway;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .default_gateway()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", DefaultGateway::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -363,6 +403,11 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .default_gateway()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -12,6 +12,11 @@ impl<'a> NotificationChannelsApi<'a> {
     /// List notification channels.
     ///
     /// `GET /notification_channels`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.notification_channels().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -34,6 +39,11 @@ impl<'a> NotificationChannelsApi<'a> {
     /// Create a notification channel.
     ///
     /// `POST /notification_channels`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.notification_channels().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -60,6 +70,11 @@ impl<'a> NotificationChannelsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .notification_channels()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -82,6 +97,11 @@ impl<'a> NotificationChannelsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::NotificationChannel;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .notification_channels()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", NotificationChannel::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -113,6 +133,11 @@ impl<'a> NotificationChannelsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .notification_channels()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

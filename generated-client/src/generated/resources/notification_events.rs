@@ -12,6 +12,11 @@ impl<'a> NotificationEventsApi<'a> {
     /// Returns a list of your notifications events.
     ///
     /// `GET /notification_events`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.notification_events().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

@@ -15,6 +15,11 @@ impl<'a> NumberLookupApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number to be looked up
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.number_lookup().retrieve(\"+18665552368\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

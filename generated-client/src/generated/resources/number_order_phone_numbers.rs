@@ -12,6 +12,11 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     /// Get a list of phone numbers associated to orders.
     ///
     /// `GET /number_order_phone_numbers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.number_order_phone_numbers().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -34,6 +39,11 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The unique identifier of the number order phone number
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersUpdateRequirementGroupBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_order_phone_numbers()\n    .update_requirement_group(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        NumberOrderPhoneNumbersUpdateRequirementGroupBody::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_requirement_group(
         &self,
@@ -70,6 +80,11 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `number_order_phone_number_id`: The number order phone number ID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.number_order_phone_numbers().retrieve(\"+18005550100\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -96,6 +111,11 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `number_order_phone_number_id`: The number order phone number ID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateNumberOrderPhoneNumberRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_order_phone_numbers()\n    .update_requirements(\n        \"+18005550100\",\n        UpdateNumberOrderPhoneNumberRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_requirements(
         &self,

@@ -17,6 +17,11 @@ impl<'a> NumberReservationsApi<'a> {
     /// Gets a paginated list of phone number reservations.
     ///
     /// `GET /number_reservations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.number_reservations().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -35,6 +40,11 @@ impl<'a> NumberReservationsApi<'a> {
     /// Creates a Phone Number Reservation for multiple numbers.
     ///
     /// `POST /number_reservations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateNumberReservationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_reservations()\n    .create(CreateNumberReservationRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -60,6 +70,11 @@ impl<'a> NumberReservationsApi<'a> {
     ///
     /// Parameters:
     /// - `number_reservation_id`: The number reservation ID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_reservations()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -180,6 +195,11 @@ impl<'a> NumberReservationsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `number_reservation_id`: The number reservation ID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_reservations()\n    .actions()\n    .extend(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn extend(
         &self,

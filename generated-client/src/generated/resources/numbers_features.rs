@@ -10,6 +10,11 @@ impl<'a> NumbersFeaturesApi<'a> {
     /// Retrieve the features for a list of numbers
     ///
     /// `POST /numbers_features`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::numbers_features::NumbersFeaturesCreateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .numbers_features()\n    .create(NumbersFeaturesCreateBody::new(vec![\"+18005550100\".to_string()]))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,

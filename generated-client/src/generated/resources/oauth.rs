@@ -12,6 +12,11 @@ impl<'a> OauthApi<'a> {
     /// OAuth 2.0 authorization endpoint for the authorization code flow
     ///
     /// `GET /oauth/authorize`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::oauth::{\n    OauthRetrieveAuthorizeParams, OauthRetrieveAuthorizeResponseType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .oauth()\n    .retrieve_authorize(\n        OauthRetrieveAuthorizeParams::new(\n            OauthRetrieveAuthorizeResponseType::Code,\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"https://example.com/webhooks\",\n        ),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_authorize(
         &self,
@@ -59,6 +64,11 @@ impl<'a> OauthApi<'a> {
     ///
     /// Parameters:
     /// - `consent_token`: OAuth consent token
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.oauth().retrieve(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -78,6 +88,11 @@ impl<'a> OauthApi<'a> {
     /// Create an OAuth authorization grant
     ///
     /// `POST /oauth/grants`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateOAuthGrantRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth()\n    .grants(CreateOAuthGrantRequest::new(true, \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn grants(
         &self,
@@ -96,6 +111,11 @@ impl<'a> OauthApi<'a> {
     /// Introspect an OAuth access token to check its validity and metadata
     ///
     /// `POST /oauth/introspect`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::IntrospectRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.oauth().introspect(IntrospectRequest::new(\"example\")).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn introspect(
         &self,
@@ -114,6 +134,11 @@ impl<'a> OauthApi<'a> {
     /// Retrieve the JSON Web Key Set for token verification
     ///
     /// `GET /oauth/jwks`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.oauth().retrieve_jwks().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_jwks(&self) -> crate::Call<'a, (), crate::types::JwkSet> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/oauth/jwks"))
@@ -123,6 +148,11 @@ impl<'a> OauthApi<'a> {
     /// Register a new OAuth client dynamically (RFC 7591)
     ///
     /// `POST /oauth/register`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::OAuthDynamicRegistrationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth()\n    .register(OAuthDynamicRegistrationRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn register(
         &self,
@@ -145,6 +175,11 @@ impl<'a> OauthApi<'a> {
     /// Exchange authorization code, client credentials, or refresh token for access token
     ///
     /// `POST /oauth/token`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{TokenRequest, TokenRequestGrantType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth()\n    .token(TokenRequest::new(TokenRequestGrantType::ClientCredentials))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn token(
         &self,

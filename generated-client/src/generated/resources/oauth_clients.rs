@@ -12,6 +12,11 @@ impl<'a> OauthClientsApi<'a> {
     /// Retrieve a paginated list of OAuth clients for the authenticated user
     ///
     /// `GET /oauth_clients`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.oauth_clients().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -76,6 +81,11 @@ impl<'a> OauthClientsApi<'a> {
     /// Create a new OAuth client
     ///
     /// `POST /oauth_clients`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    OAuthClientCreateRequest, OAuthClientCreateRequestAllowedGrantTypesItem,\n    OAuthClientCreateRequestClientType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth_clients()\n    .create(\n        OAuthClientCreateRequest::new(\n            vec![OAuthClientCreateRequestAllowedGrantTypesItem::ClientCredentials],\n            vec![\"admin\".to_string()],\n            OAuthClientCreateRequestClientType::Public,\n            \"My OAuth client\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -97,6 +107,11 @@ impl<'a> OauthClientsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: OAuth client ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth_clients()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -119,6 +134,11 @@ impl<'a> OauthClientsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: OAuth client ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::OAuthClientUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth_clients()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        OAuthClientUpdateRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -146,6 +166,11 @@ impl<'a> OauthClientsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: OAuth client ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.oauth_clients().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(

@@ -29,6 +29,11 @@ impl<'a> OrganizationsUsersApi<'a> {
     /// Returns a list of the users in your organization.
     ///
     /// `GET /organizations/users`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.organizations().users().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -75,6 +80,11 @@ impl<'a> OrganizationsUsersApi<'a> {
     /// Returns a report of all users in your organization with their group memberships. This endpoint returns all users without pagination and always includes group information. The report can be retrieved in JSON or CSV format by sending specific content-type headers.
     ///
     /// `GET /organizations/users/users_groups_report`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.organizations().users().get_groups_report().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_groups_report(
         &self,
@@ -104,6 +114,11 @@ impl<'a> OrganizationsUsersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Organization User ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .organizations()\n    .users()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -264,6 +279,11 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Organization User ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .organizations()\n    .users()\n    .actions()\n    .remove(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn remove(
         &self,

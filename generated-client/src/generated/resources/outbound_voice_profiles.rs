@@ -12,6 +12,11 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     /// Get all outbound voice profiles belonging to the user that match the given filters.
     ///
     /// `GET /outbound_voice_profiles`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.outbound_voice_profiles().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -35,6 +40,11 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     /// Create an outbound voice profile.
     ///
     /// `POST /outbound_voice_profiles`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateOutboundVoiceProfileRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .outbound_voice_profiles()\n    .create(CreateOutboundVoiceProfileRequest::new(\"office\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -60,6 +70,11 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .outbound_voice_profiles()\n    .retrieve(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -80,6 +95,11 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateOutboundVoiceProfileRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .outbound_voice_profiles()\n    .update(\"1293384261075731499\", UpdateOutboundVoiceProfileRequest::new(\"office\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -111,6 +131,11 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.outbound_voice_profiles().delete(\"1293384261075731499\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

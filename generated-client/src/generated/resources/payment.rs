@@ -15,6 +15,11 @@ impl<'a> PaymentApi<'a> {
     /// Create a stored payment transaction
     ///
     /// `POST /v2/payment/stored_payment_transactions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::StoredPaymentTransactionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .payment()\n    .create_stored_payment_transaction(\n        StoredPaymentTransactionRequest::new(\"120.00\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create_stored_payment_transaction(
         &self,
@@ -73,6 +78,11 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     /// Returns the payment auto recharge preferences.
     ///
     /// `GET /payment/auto_recharge_prefs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.payment().auto_recharge_prefs().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), PaymentAutoRechargePrefsListResponse> {
         crate::Call::plain(
@@ -84,6 +94,11 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     /// Update payment auto recharge preferences.
     ///
     /// `PATCH /payment/auto_recharge_prefs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::AutoRechargePrefRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .payment()\n    .auto_recharge_prefs()\n    .update(AutoRechargePrefRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,

@@ -22,6 +22,11 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     /// Lists the phone number blocks jobs
     ///
     /// `GET /phone_number_blocks/jobs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_number_blocks().jobs().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -45,6 +50,11 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     /// Creates a new background job to delete all the phone numbers associated with the given block. We will only consider the phone number block as deleted after all phone numbers associated with it are removed, so multiple executions of this job may be necessary in case some of the phone numbers present errors during the deletion process.
     ///
     /// `POST /phone_number_blocks/jobs/delete_phone_number_block`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_number_blocks()\n    .jobs()\n    .delete_phone_number_block(\n        PhoneNumberBlocksJobDeletePhoneNumberBlockRequest::new(\"+18005550100\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_phone_number_block(
         &self,
@@ -73,6 +83,11 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the Phone Number Blocks Job.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_number_blocks()\n    .jobs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -40,6 +40,11 @@ impl<'a> PhoneNumbersApi<'a> {
     /// List phone numbers
     ///
     /// `GET /phone_numbers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -65,6 +70,11 @@ impl<'a> PhoneNumbersApi<'a> {
     /// List phone numbers, This endpoint is a lighter version of the /phone_numbers endpoint having higher performance and rate limit.
     ///
     /// `GET /phone_numbers/slim`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().slim_list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn slim_list(
         &self,
@@ -97,6 +107,11 @@ impl<'a> PhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().retrieve(\"1293384261075731499\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -117,6 +132,11 @@ impl<'a> PhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePhoneNumberRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .update(\"1293384261075731499\", UpdatePhoneNumberRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -142,6 +162,11 @@ impl<'a> PhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().delete(\"1293384261075731499\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), PhoneNumbersDeleteResponse> {
         crate::Call::plain(
@@ -342,6 +367,11 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     /// Verifies ownership of the provided phone numbers and returns a mapping of numbers to their IDs, plus a list of numbers not found in the account.
     ///
     /// `POST /phone_numbers/actions/verify_ownership`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberVerifyOwnershipRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .actions()\n    .verify_ownership(\n        PhoneNumberVerifyOwnershipRequest::new(vec![\"+18005550100\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn verify_ownership(
         &self,
@@ -370,6 +400,11 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberBundleStatusChangeRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .actions()\n    .change_bundle_status(\n        \"1293384261075731499\",\n        PhoneNumberBundleStatusChangeRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn change_bundle_status(
         &self,
@@ -404,6 +439,11 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberEnableEmergencyRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .actions()\n    .enable_emergency(\n        \"1293384261075731499\",\n        PhoneNumberEnableEmergencyRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            true,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn enable_emergency(
         &self,
@@ -514,6 +554,11 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     /// List CSV downloads
     ///
     /// `GET /phone_numbers/csv_downloads`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().csv_downloads().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -533,6 +578,11 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     /// Create a CSV download
     ///
     /// `POST /phone_numbers/csv_downloads`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().csv_downloads().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -561,6 +611,11 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the CSV download.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .csv_downloads()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -677,6 +732,11 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     /// Lists the phone numbers jobs
     ///
     /// `GET /phone_numbers/jobs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().jobs().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -696,6 +756,11 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     /// Creates a new background job to delete a batch of numbers. At most one thousand numbers can be updated per API call.
     ///
     /// `POST /phone_numbers/jobs/delete_phone_numbers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumbersJobDeletePhoneNumbersRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .jobs()\n    .delete_batch(\n        PhoneNumbersJobDeletePhoneNumbersRequest::new(\n            vec![\"+18005550100\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_batch(
         &self,
@@ -723,6 +788,11 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     /// Creates a background job to update the emergency settings of a collection of phone numbers. At most one thousand numbers can be updated per API call.
     ///
     /// `POST /phone_numbers/jobs/update_emergency_settings`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumbersJobUpdateEmergencySettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .jobs()\n    .update_emergency_settings_batch(\n        PhoneNumbersJobUpdateEmergencySettingsRequest::new(\n            true,\n            vec![\"+18005550100\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_emergency_settings_batch(
         &self,
@@ -750,6 +820,11 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     /// Creates a new background job to update a batch of numbers. At most one thousand numbers can be updated per API call.
     ///
     /// `POST /phone_numbers/jobs/update_phone_numbers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumbersJobUpdatePhoneNumbersRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .jobs()\n    .update_batch(\n        PhoneNumbersJobUpdatePhoneNumbersRequest::new(\n            vec![\"+18005550100\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_batch(
         &self,
@@ -779,6 +854,11 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the Phone Numbers Job.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .jobs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -964,6 +1044,11 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     /// List phone numbers with messaging settings
     ///
     /// `GET /phone_numbers/messaging`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().messaging().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1016,6 +1101,11 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the type of resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .messaging()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1036,6 +1126,11 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The phone number to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePhoneNumberMessagingSettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .messaging()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdatePhoneNumberMessagingSettingsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -1182,6 +1277,11 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     /// List phone numbers with voice settings
     ///
     /// `GET /phone_numbers/voice`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().voice().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1202,6 +1302,11 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().voice().retrieve(\"1293384261075731499\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1222,6 +1327,11 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePhoneNumberVoiceSettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .voice()\n    .update(\"1293384261075731499\", UpdatePhoneNumberVoiceSettingsRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -1357,6 +1467,11 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number_id`: The ID of the phone number.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().voicemail().retrieve(\"123455678900\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1384,6 +1499,11 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number_id`: The ID of the phone number.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::VoicemailRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .voicemail()\n    .create(\"123455678900\", VoicemailRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1420,6 +1540,11 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number_id`: The ID of the phone number.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::VoicemailRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .voicemail()\n    .update(\"123455678900\", VoicemailRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,

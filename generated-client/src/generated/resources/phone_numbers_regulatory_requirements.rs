@@ -10,6 +10,11 @@ impl<'a> PhoneNumbersRegulatoryRequirementsApi<'a> {
     /// Retrieve regulatory requirements for a list of phone numbers
     ///
     /// `GET /phone_numbers_regulatory_requirements`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers_regulatory_requirements().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

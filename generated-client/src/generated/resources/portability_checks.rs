@@ -12,6 +12,11 @@ impl<'a> PortabilityChecksApi<'a> {
     /// Runs a portability check, returning the results immediately.
     ///
     /// `POST /portability_checks`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::portability_checks::PortabilityChecksRunBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portability_checks()\n    .run(PortabilityChecksRunBody::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn run(
         &self,

@@ -27,6 +27,11 @@ impl<'a> PortingApi<'a> {
     /// List available carriers in the UK.
     ///
     /// `GET /porting/uk_carriers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.porting().list_uk_carriers().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_uk_carriers(
         &self,
@@ -47,6 +52,11 @@ impl<'a> PortingEventsApi<'a> {
     /// Returns a list of all porting events.
     ///
     /// `GET /porting/events`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.porting().events().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -68,6 +78,11 @@ impl<'a> PortingEventsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the porting event.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .events()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -90,6 +105,11 @@ impl<'a> PortingEventsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the porting event.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.porting().events().republish(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn republish(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -179,6 +199,11 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// List the LOA configurations.
     ///
     /// `GET /porting/loa_configurations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.porting().loa_configurations().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -200,6 +225,11 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// Create a LOA configuration.
     ///
     /// `POST /porting/loa_configurations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingLoaConfiguration, CreatePortingLoaConfigurationAddress,\n    CreatePortingLoaConfigurationContact, CreatePortingLoaConfigurationLogo,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .loa_configurations()\n    .create(\n        CreatePortingLoaConfiguration::new(\n            CreatePortingLoaConfigurationAddress::new(\n                \"Austin\",\n                \"US\",\n                \"TX\",\n                \"600 Congress Avenue\",\n                \"78701\",\n            ),\n            \"Telnyx\",\n            CreatePortingLoaConfigurationContact::new(\n                \"testing@telnyx.com\",\n                \"+12003270001\",\n            ),\n            CreatePortingLoaConfigurationLogo::new(\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            ),\n            \"My LOA Configuration\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -222,6 +252,11 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// Preview the LOA template that would be generated without need to create LOA configuration.
     ///
     /// `POST /porting/loa_configurations/preview`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingLoaConfiguration, CreatePortingLoaConfigurationAddress,\n    CreatePortingLoaConfigurationContact, CreatePortingLoaConfigurationLogo,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .porting()\n    .loa_configurations()\n    .preview(\n        CreatePortingLoaConfiguration::new(\n            CreatePortingLoaConfigurationAddress::new(\n                \"Austin\",\n                \"US\",\n                \"TX\",\n                \"600 Congress Avenue\",\n                \"78701\",\n            ),\n            \"Telnyx\",\n            CreatePortingLoaConfigurationContact::new(\n                \"testing@telnyx.com\",\n                \"+12003270001\",\n            ),\n            CreatePortingLoaConfigurationLogo::new(\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            ),\n            \"My LOA Configuration\",\n        ),\n    )\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn preview(
         &self,
@@ -250,6 +285,11 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .loa_configurations()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -272,6 +312,11 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingLoaConfiguration, CreatePortingLoaConfigurationAddress,\n    CreatePortingLoaConfigurationContact, CreatePortingLoaConfigurationLogo,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .loa_configurations()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingLoaConfiguration::new(\n            CreatePortingLoaConfigurationAddress::new(\n                \"Austin\",\n                \"US\",\n                \"TX\",\n                \"600 Congress Avenue\",\n                \"78701\",\n            ),\n            \"Telnyx\",\n            CreatePortingLoaConfigurationContact::new(\n                \"testing@telnyx.com\",\n                \"+12003270001\",\n            ),\n            CreatePortingLoaConfigurationLogo::new(\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            ),\n            \"My LOA Configuration\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -303,6 +348,11 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .porting()\n    .loa_configurations()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -322,6 +372,11 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .porting()\n    .loa_configurations()\n    .preview_loa_configuration(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn preview_loa_configuration(
         &self,
@@ -486,6 +541,11 @@ impl<'a> PortingReportsApi<'a> {
     /// List the reports generated about porting operations.
     ///
     /// `GET /porting/reports`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.porting().reports().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -504,6 +564,11 @@ impl<'a> PortingReportsApi<'a> {
     /// Generate reports about porting operations.
     ///
     /// `POST /porting/reports`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingReport, CreatePortingReportReportType, ExportPortingOrdersCsvReport,\n    ExportPortingOrdersCsvReportFilters,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .reports()\n    .create(\n        CreatePortingReport::new(\n            ExportPortingOrdersCsvReport::new(\n                ExportPortingOrdersCsvReportFilters::default(),\n            ),\n            CreatePortingReportReportType::ExportPortingOrdersCsv,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -525,6 +590,11 @@ impl<'a> PortingReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a report.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .reports()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

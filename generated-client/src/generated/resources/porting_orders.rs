@@ -66,6 +66,11 @@ impl<'a> PortingOrdersApi<'a> {
     /// Returns a list of your porting order.
     ///
     /// `GET /porting_orders`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.porting_orders().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -91,6 +96,11 @@ impl<'a> PortingOrdersApi<'a> {
     /// Creates a new porting order object.
     ///
     /// `POST /porting_orders`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreatePortingOrder;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .create(CreatePortingOrder::new(vec![\"+13035550000\".to_string()]))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -109,6 +119,11 @@ impl<'a> PortingOrdersApi<'a> {
     /// Returns a list of all possible exception types for a porting order.
     ///
     /// `GET /porting_orders/exception_types`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.porting_orders().retrieve_exception_types().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_exception_types(
         &self,
@@ -125,6 +140,11 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -160,6 +180,11 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePortingOrder;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", UpdatePortingOrder::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -187,6 +212,11 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.porting_orders().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -206,6 +236,11 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .retrieve_allowed_foc_windows(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_allowed_foc_windows(
         &self,
@@ -227,6 +262,11 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .porting_orders()\n    .retrieve_loa_template(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_loa_template(
         &self,
@@ -264,6 +304,11 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .retrieve_requirements(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_requirements(
         &self,
@@ -293,6 +338,11 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .retrieve_sub_request(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_sub_request(
         &self,
@@ -534,6 +584,11 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: The ID of the porting order
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .action_requirements()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -572,6 +627,11 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: The ID of the porting order
     /// - `id`: The ID of the action requirement
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{AuIdVerificationParams, InitiatePortingActionRequirement};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .action_requirements()\n    .initiate(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        InitiatePortingActionRequirement::new(\n            AuIdVerificationParams::new(\"John\", \"Doe\"),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn initiate(
         &self,
@@ -727,6 +787,11 @@ impl<'a> PortingOrdersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .actions()\n    .activate(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn activate(
         &self,
@@ -748,6 +813,11 @@ impl<'a> PortingOrdersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .actions()\n    .cancel(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn cancel(
         &self,
@@ -771,6 +841,11 @@ impl<'a> PortingOrdersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .actions()\n    .confirm(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn confirm(
         &self,
@@ -794,6 +869,11 @@ impl<'a> PortingOrdersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SharePortingOrder;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .actions()\n    .share(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", SharePortingOrder::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn share(
         &self,
@@ -856,6 +936,11 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .activation_jobs()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -888,6 +973,11 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     /// - `activation_job_id`: Activation Job Identifier
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .activation_jobs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -918,6 +1008,11 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     /// - `activation_job_id`: Activation Job Identifier
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePortingOrdersActivationJob;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .activation_jobs()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"example\",\n        UpdatePortingOrdersActivationJob::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -1052,6 +1147,11 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .additional_documents()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1089,6 +1189,11 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreatePortingAdditionalDocuments;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .additional_documents()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingAdditionalDocuments::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1126,6 +1231,11 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     /// - `additional_document_id`: Additional document identification.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .porting_orders()\n    .additional_documents()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -1271,6 +1381,11 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone numbers
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .associated_phone_numbers()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1308,6 +1423,11 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingAssociatedPhoneNumber, CreatePortingAssociatedPhoneNumberAction,\n    CreatePortingAssociatedPhoneNumberPhoneNumberRange,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .associated_phone_numbers()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingAssociatedPhoneNumber::new(\n            CreatePortingAssociatedPhoneNumberAction::Keep,\n            CreatePortingAssociatedPhoneNumberPhoneNumberRange::default(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1345,6 +1465,11 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number
     /// - `id`: Identifies the associated phone number to be deleted
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .associated_phone_numbers()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -1490,6 +1615,11 @@ impl<'a> PortingOrdersCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .comments()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1520,6 +1650,11 @@ impl<'a> PortingOrdersCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreatePortingOrderComment;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .comments()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingOrderComment::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1643,6 +1778,11 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number blocks
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_blocks()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1680,6 +1820,11 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number block
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingPhoneNumberBlock, CreatePortingPhoneNumberBlockActivationRangesItem,\n    CreatePortingPhoneNumberBlockPhoneNumberRange,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_blocks()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingPhoneNumberBlock::new(\n            vec![\n                CreatePortingPhoneNumberBlockActivationRangesItem::new(\"+4930244999910\",\n                \"+4930244999901\")\n            ],\n            CreatePortingPhoneNumberBlockPhoneNumberRange::new(\n                \"+4930244999910\",\n                \"+4930244999901\",\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1717,6 +1862,11 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number block
     /// - `id`: Identifies the phone number block to be deleted
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_blocks()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -1859,6 +2009,11 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
     /// Returns a list of phone number configurations paginated.
     ///
     /// `GET /porting_orders/phone_number_configurations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.porting_orders().phone_number_configurations().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1887,6 +2042,11 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
     /// Creates a list of phone number configurations.
     ///
     /// `POST /porting_orders/phone_number_configurations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreatePortingPhoneNumberConfigurations;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_configurations()\n    .create(CreatePortingPhoneNumberConfigurations::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -2033,6 +2193,11 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extensions
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_extensions()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -2070,6 +2235,11 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     ///
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extension
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingPhoneNumberExtension,\n    CreatePortingPhoneNumberExtensionActivationRangesItem,\n    CreatePortingPhoneNumberExtensionExtensionRange,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_extensions()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingPhoneNumberExtension::new(\n            vec![CreatePortingPhoneNumberExtensionActivationRangesItem::new(10, 1)],\n            CreatePortingPhoneNumberExtensionExtensionRange::new(10, 1),\n            \"f24151b6-3389-41d3-8747-7dd8c681e5e2\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -2107,6 +2277,11 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extension
     /// - `id`: Identifies the phone number extension to be deleted
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_extensions()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -2252,6 +2427,11 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .verification_codes()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -2285,6 +2465,11 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .porting_orders()\n    .verification_codes()\n    .send(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn send(
         &self,
@@ -2323,6 +2508,11 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Porting Order id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::VerifyPortingVerificationCodes;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .verification_codes()\n    .verify(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        VerifyPortingVerificationCodes::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn verify(
         &self,

@@ -12,6 +12,11 @@ impl<'a> PortingPhoneNumbersApi<'a> {
     /// Returns a list of your porting phone numbers.
     ///
     /// `GET /porting_phone_numbers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.porting_phone_numbers().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

@@ -32,6 +32,11 @@ impl<'a> PortoutsApi<'a> {
     /// Returns the portout requests according to filters
     ///
     /// `GET /portouts`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.portouts().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, PortoutsListParams, PortoutsListResponse> {
         crate::Call::new(
@@ -51,6 +56,11 @@ impl<'a> PortoutsApi<'a> {
     ///
     /// Parameters:
     /// - `portout_id`: Identifies a port out order.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .list_rejection_codes(\"329d6658-8f93-405d-862f-648776e8afd7\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_rejection_codes(
         &self,
@@ -81,6 +91,11 @@ impl<'a> PortoutsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Portout id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), PortoutsRetrieveResponse> {
         crate::Call::plain(
@@ -101,6 +116,11 @@ impl<'a> PortoutsApi<'a> {
     /// Parameters:
     /// - `id`: Portout id
     /// - `status`: Updated portout status
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::portouts::PortoutsUpdateStatusBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .update_status(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"example\",\n        PortoutsUpdateStatusBody::new(\"I do not recognize this transaction\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_status(
         &self,
@@ -220,6 +240,11 @@ impl<'a> PortoutsCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Portout id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .comments()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self, id: &str) -> crate::Call<'a, (), PortoutsCommentsListResponse> {
         crate::Call::plain(
@@ -239,6 +264,11 @@ impl<'a> PortoutsCommentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Portout id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::portouts::PortoutsCommentsCreateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .comments()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PortoutsCommentsCreateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -293,6 +323,11 @@ impl<'a> PortoutsEventsApi<'a> {
     /// Returns a list of all port-out events.
     ///
     /// `GET /portouts/events`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.portouts().events().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -314,6 +349,11 @@ impl<'a> PortoutsEventsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the port-out event.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .events()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -336,6 +376,11 @@ impl<'a> PortoutsEventsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the port-out event.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.portouts().events().republish(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn republish(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -422,6 +467,11 @@ impl<'a> PortoutsReportsApi<'a> {
     /// List the reports generated about port-out operations.
     ///
     /// `GET /portouts/reports`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.portouts().reports().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -440,6 +490,11 @@ impl<'a> PortoutsReportsApi<'a> {
     /// Generate reports about port-out operations.
     ///
     /// `POST /portouts/reports`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortoutReport, CreatePortoutReportReportType, ExportPortoutsCsvReport,\n    ExportPortoutsCsvReportFilters,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .reports()\n    .create(\n        CreatePortoutReport::new(\n            ExportPortoutsCsvReport::new(ExportPortoutsCsvReportFilters::default()),\n            CreatePortoutReportReportType::ExportPortoutsCsv,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -461,6 +516,11 @@ impl<'a> PortoutsReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies a report.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .reports()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -576,6 +636,11 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Portout id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .supporting_documents()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -599,6 +664,11 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Portout id
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::portouts::PortoutsSupportingDocumentsCreateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .supporting_documents()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PortoutsSupportingDocumentsCreateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,

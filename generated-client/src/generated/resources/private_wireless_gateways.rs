@@ -12,6 +12,11 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     /// Get all Private Wireless Gateways belonging to the user.
     ///
     /// `GET /private_wireless_gateways`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.private_wireless_gateways().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -74,6 +79,11 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     /// Asynchronously create a Private Wireless Gateway for SIM cards for a previously created network. This operation may take several minutes so you can check the Private Wireless Gateway status at the section Get a Private Wireless Gateway.
     ///
     /// `POST /private_wireless_gateways`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::private_wireless_gateways::PrivateWirelessGatewaysCreateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .private_wireless_gateways()\n    .create(\n        PrivateWirelessGatewaysCreateBody::new(\n            \"My private wireless gateway\",\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -99,6 +109,11 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the private wireless gateway.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .private_wireless_gateways()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -121,6 +136,11 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the private wireless gateway.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .private_wireless_gateways()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

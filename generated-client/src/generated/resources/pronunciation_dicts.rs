@@ -12,6 +12,11 @@ impl<'a> PronunciationDictsApi<'a> {
     /// List all pronunciation dictionaries for the authenticated organization. Results are paginated using offset-based pagination.
     ///
     /// `GET /pronunciation_dicts`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.pronunciation_dicts().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -49,6 +54,11 @@ impl<'a> PronunciationDictsApi<'a> {
     /// - Maximum 50 dictionaries per organization
     ///
     /// `POST /pronunciation_dicts`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePronunciationDictRequest, PronunciationDictAliasItem,\n    PronunciationDictAliasItemType, PronunciationDictItem,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .pronunciation_dicts()\n    .create(\n        CreatePronunciationDictRequest::new(\n            vec![\n                PronunciationDictItem::PronunciationDictAliasItem(PronunciationDictAliasItem::new(\"tel-nicks\",\n                \"Telnyx\", PronunciationDictAliasItemType::Alias))\n            ],\n            \"Brand Names\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -74,6 +84,11 @@ impl<'a> PronunciationDictsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The UUID of the pronunciation dictionary.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .pronunciation_dicts()\n    .retrieve(\"c215a3e1-be41-4701-97e8-1d3c22f9a5b7\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -96,6 +111,11 @@ impl<'a> PronunciationDictsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The UUID of the pronunciation dictionary.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePronunciationDictRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .pronunciation_dicts()\n    .update(\n        \"c215a3e1-be41-4701-97e8-1d3c22f9a5b7\",\n        UpdatePronunciationDictRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -127,6 +147,11 @@ impl<'a> PronunciationDictsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The UUID of the pronunciation dictionary.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.pronunciation_dicts().delete(\"c215a3e1-be41-4701-97e8-1d3c22f9a5b7\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(

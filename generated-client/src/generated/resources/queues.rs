@@ -17,6 +17,11 @@ impl<'a> QueuesApi<'a> {
     /// List all queues for the authenticated user.
     ///
     /// `GET /queues`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.queues().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, QueuesListParams, QueuesListResponse> {
         crate::Call::new(
@@ -43,6 +48,11 @@ impl<'a> QueuesApi<'a> {
     /// Create a new call queue.
     ///
     /// `POST /queues`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateQueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .queues()\n    .create(CreateQueueRequest::new(\"tier_1_support\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -66,6 +76,11 @@ impl<'a> QueuesApi<'a> {
     ///
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.queues().retrieve(\"example name\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -88,6 +103,11 @@ impl<'a> QueuesApi<'a> {
     ///
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateQueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .queues()\n    .update(\"example name\", UpdateQueueRequest::new(200))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -117,6 +137,11 @@ impl<'a> QueuesApi<'a> {
     ///
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.queues().delete(\"example name\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -269,6 +294,11 @@ impl<'a> QueuesCallsApi<'a> {
     ///
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.queues().calls().list(\"example name\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -296,6 +326,11 @@ impl<'a> QueuesCallsApi<'a> {
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .queues()\n    .calls()\n    .retrieve(\"example name\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -326,6 +361,11 @@ impl<'a> QueuesCallsApi<'a> {
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateQueuedCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .queues()\n    .calls()\n    .update(\n        \"example name\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateQueuedCallRequest::default(),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -361,6 +401,11 @@ impl<'a> QueuesCallsApi<'a> {
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
     /// - `call_control_id`: Unique identifier and token for controlling the call
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .queues()\n    .calls()\n    .remove(\"example name\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn remove(
         &self,

@@ -12,6 +12,11 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     /// Returns a list of your recording transcriptions.
     ///
     /// `GET /recording_transcriptions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.recording_transcriptions().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -37,6 +42,11 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     ///
     /// Parameters:
     /// - `recording_transcription_id`: Uniquely identifies the recording transcription by id.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .recording_transcriptions()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -63,6 +73,11 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     ///
     /// Parameters:
     /// - `recording_transcription_id`: Uniquely identifies the recording transcription by id.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .recording_transcriptions()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -17,6 +17,11 @@ impl<'a> RecordingsApi<'a> {
     /// Returns a list of your call recordings.
     ///
     /// `GET /recordings`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.recordings().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, RecordingsListParams, RecordingsListResponse> {
         crate::Call::new(
@@ -36,6 +41,11 @@ impl<'a> RecordingsApi<'a> {
     ///
     /// Parameters:
     /// - `recording_id`: Uniquely identifies the recording by id.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .recordings()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -58,6 +68,11 @@ impl<'a> RecordingsApi<'a> {
     ///
     /// Parameters:
     /// - `recording_id`: Uniquely identifies the recording by id.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .recordings()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -150,6 +165,11 @@ impl<'a> RecordingsActionsApi<'a> {
     /// Permanently deletes a list of call recordings.
     ///
     /// `POST /recordings/actions/delete`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::DeleteRecordingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .recordings()\n    .actions()\n    .delete(\n        DeleteRecordingsRequest::new(\n            vec![\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

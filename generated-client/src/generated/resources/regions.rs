@@ -12,6 +12,11 @@ impl<'a> RegionsApi<'a> {
     /// List all regions and the interfaces that region supports
     ///
     /// `GET /regions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.regions().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), RegionsListResponse> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/regions"))

@@ -10,6 +10,11 @@ impl<'a> RegulatoryRequirementsApi<'a> {
     /// Retrieve regulatory requirements
     ///
     /// `GET /regulatory_requirements`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.regulatory_requirements().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -20,6 +20,11 @@ impl<'a> ReportsApi<'a> {
     /// Fetch all Mdr records
     ///
     /// `GET /reports/mdrs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.reports().list_mdrs().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_mdrs(
         &self,
@@ -55,6 +60,11 @@ impl<'a> ReportsApi<'a> {
     /// Fetch all Wdr records
     ///
     /// `GET /reports/wdrs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.reports().list_wdrs().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_wdrs(
         &self,
@@ -326,6 +336,11 @@ impl<'a> ReportsCdrUsageReportsApi<'a> {
     /// Generate and fetch voice usage report synchronously. This endpoint will both generate and fetch the voice report over a specified time period. No polling is necessary but the response may take up to a couple of minutes.
     ///
     /// `GET /reports/cdr_usage_reports/sync`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::reports::{\n    ReportsCdrUsageReportsFetchSyncAggregationType,\n    ReportsCdrUsageReportsFetchSyncParams,\n    ReportsCdrUsageReportsFetchSyncProductBreakdown,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .reports()\n    .cdr_usage_reports()\n    .fetch_sync(\n        ReportsCdrUsageReportsFetchSyncParams::new(\n            ReportsCdrUsageReportsFetchSyncAggregationType::NoAggregation,\n            ReportsCdrUsageReportsFetchSyncProductBreakdown::NoBreakdown,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn fetch_sync(
         &self,
@@ -426,6 +441,11 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     /// Fetch all messaging usage reports. Usage reports are aggregated messaging data for specified time period and breakdown
     ///
     /// `GET /reports/mdr_usage_reports`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.reports().mdr_usage_reports().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -447,6 +467,11 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     /// Submit request for new new messaging usage report. This endpoint will pull and aggregate messaging data in specified time period.
     ///
     /// `POST /reports/mdr_usage_reports`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{MdrPostUsageReportRequest, MdrPostUsageReportRequestAggregationType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .reports()\n    .mdr_usage_reports()\n    .create(\n        MdrPostUsageReportRequest::new(\n            MdrPostUsageReportRequestAggregationType::NoAggregation,\n            \"2020-07-01T00:00:00-06:00\",\n            \"2020-07-01T00:00:00-06:00\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -469,6 +494,11 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     /// Generate and fetch messaging usage report synchronously. This endpoint will both generate and fetch the messaging report over a specified time period. No polling is necessary but the response may take up to a couple of minutes.
     ///
     /// `GET /reports/mdr_usage_reports/sync`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::reports::{\n    ReportsMdrUsageReportsFetchSyncAggregationType, ReportsMdrUsageReportsFetchSyncParams,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .reports()\n    .mdr_usage_reports()\n    .fetch_sync(\n        ReportsMdrUsageReportsFetchSyncParams::new(\n            ReportsMdrUsageReportsFetchSyncAggregationType::Profile,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn fetch_sync(
         &self,
@@ -507,6 +537,11 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .reports()\n    .mdr_usage_reports()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -529,6 +564,11 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .reports()\n    .mdr_usage_reports()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

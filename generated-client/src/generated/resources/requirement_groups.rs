@@ -10,6 +10,11 @@ impl<'a> RequirementGroupsApi<'a> {
     /// List requirement groups
     ///
     /// `GET /requirement_groups`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.requirement_groups().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -29,6 +34,11 @@ impl<'a> RequirementGroupsApi<'a> {
     /// Create a new requirement group
     ///
     /// `POST /requirement_groups`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::requirement_groups::{\n    RequirementGroupsCreateBody, RequirementGroupsCreateBodyAction,\n    RequirementGroupsCreateBodyPhoneNumberType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirement_groups()\n    .create(\n        RequirementGroupsCreateBody::new(\n            RequirementGroupsCreateBodyAction::Ordering,\n            \"US\",\n            RequirementGroupsCreateBodyPhoneNumberType::Local,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -48,6 +58,11 @@ impl<'a> RequirementGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: ID of the requirement group to retrieve
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirement_groups()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -68,6 +83,11 @@ impl<'a> RequirementGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: ID of the requirement group
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::requirement_groups::RequirementGroupsUpdateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirement_groups()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        RequirementGroupsUpdateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -93,6 +113,11 @@ impl<'a> RequirementGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: ID of the requirement group
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirement_groups()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -113,6 +138,11 @@ impl<'a> RequirementGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: ID of the requirement group to submit
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirement_groups()\n    .submit_for_approval(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn submit_for_approval(
         &self,

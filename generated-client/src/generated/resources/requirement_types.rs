@@ -12,6 +12,11 @@ impl<'a> RequirementTypesApi<'a> {
     /// List all requirement types ordered by created_at descending
     ///
     /// `GET /requirement_types`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.requirement_types().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -33,6 +38,11 @@ impl<'a> RequirementTypesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirement_types()\n    .retrieve(\"a38c217a-8019-48f8-bff6-0fdd9939075b\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -17,6 +17,11 @@ impl<'a> RequirementsApi<'a> {
     /// List all requirements with filtering, sorting, and pagination
     ///
     /// `GET /requirements`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.requirements().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -40,6 +45,11 @@ impl<'a> RequirementsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirements()\n    .retrieve(\"a9dad8d5-fdbd-49d7-aa23-39bb08a5ebaa\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -173,6 +183,11 @@ impl<'a> RequirementsVersionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateRequirementVersionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirements()\n    .versions()\n    .create(\n        \"a9dad8d5-fdbd-49d7-aa23-39bb08a5ebaa\",\n        CreateRequirementVersionRequest::new(\n            \"2026-08-01T00:00:00.000Z\",\n            vec![\"a38c217a-8019-48f8-bff6-0fdd9939075b\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -204,6 +219,11 @@ impl<'a> RequirementsVersionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirements()\n    .versions()\n    .delete_pending(\"a9dad8d5-fdbd-49d7-aa23-39bb08a5ebaa\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_pending(
         &self,

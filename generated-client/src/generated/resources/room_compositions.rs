@@ -10,6 +10,11 @@ impl<'a> RoomCompositionsApi<'a> {
     /// View a list of room compositions.
     ///
     /// `GET /room_compositions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.room_compositions().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -28,6 +33,11 @@ impl<'a> RoomCompositionsApi<'a> {
     /// Asynchronously create a room composition.
     ///
     /// `POST /room_compositions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateRoomCompositionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .room_compositions()\n    .create(CreateRoomCompositionRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -47,6 +57,11 @@ impl<'a> RoomCompositionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_composition_id`: The unique identifier of a room composition.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .room_compositions()\n    .retrieve(\"5219b3af-87c6-4c08-9b58-5a533d893e21\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -70,6 +85,11 @@ impl<'a> RoomCompositionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_composition_id`: The unique identifier of a room composition.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.room_compositions().delete(\"5219b3af-87c6-4c08-9b58-5a533d893e21\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

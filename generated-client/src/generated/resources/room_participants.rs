@@ -10,6 +10,11 @@ impl<'a> RoomParticipantsApi<'a> {
     /// View a list of room participants.
     ///
     /// `GET /room_participants`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.room_participants().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -29,6 +34,11 @@ impl<'a> RoomParticipantsApi<'a> {
     ///
     /// Parameters:
     /// - `room_participant_id`: The unique identifier of a room participant.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .room_participants()\n    .retrieve(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -10,6 +10,11 @@ impl<'a> RoomRecordingsApi<'a> {
     /// View a list of room recordings.
     ///
     /// `GET /room_recordings`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.room_recordings().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -26,6 +31,11 @@ impl<'a> RoomRecordingsApi<'a> {
     /// Delete several room recordings in a bulk.
     ///
     /// `DELETE /room_recordings`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.room_recordings().delete_bulk().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_bulk(
         &self,
@@ -49,6 +59,11 @@ impl<'a> RoomRecordingsApi<'a> {
     ///
     /// Parameters:
     /// - `room_recording_id`: The unique identifier of a room recording.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .room_recordings()\n    .retrieve(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -72,6 +87,11 @@ impl<'a> RoomRecordingsApi<'a> {
     ///
     /// Parameters:
     /// - `room_recording_id`: The unique identifier of a room recording.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.room_recordings().delete(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

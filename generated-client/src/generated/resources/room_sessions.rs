@@ -10,6 +10,11 @@ impl<'a> RoomSessionsApi<'a> {
     /// View a list of room sessions.
     ///
     /// `GET /room_sessions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.room_sessions().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

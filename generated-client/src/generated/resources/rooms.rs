@@ -20,6 +20,11 @@ impl<'a> RoomsApi<'a> {
     /// View a list of rooms.
     ///
     /// `GET /rooms`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.rooms().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, RoomsListParams, RoomsListResponse> {
         crate::Call::new(
@@ -42,6 +47,11 @@ impl<'a> RoomsApi<'a> {
     /// Synchronously create a Room.
     ///
     /// `POST /rooms`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateRoomRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.rooms().create(CreateRoomRequest::default()).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -61,6 +71,11 @@ impl<'a> RoomsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .retrieve(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -92,6 +107,11 @@ impl<'a> RoomsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PatchRoomRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .update(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\", PatchRoomRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -119,6 +139,11 @@ impl<'a> RoomsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.rooms().delete(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -139,6 +164,11 @@ impl<'a> RoomsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .list_sessions(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_sessions(
         &self,
@@ -372,6 +402,11 @@ impl<'a> RoomsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateRoomClientTokenRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .actions()\n    .generate_join_client_token(\n        \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        CreateRoomClientTokenRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn generate_join_client_token(
         &self,
@@ -408,6 +443,11 @@ impl<'a> RoomsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::RefreshRoomClientTokenRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .actions()\n    .refresh_client_token(\n        \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        RefreshRoomClientTokenRequest::new(\n            \"eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ0ZWxueXhfdGVsZXBob255IiwiZXhwIjoxNTkwMDEwMTQzLCJpYXQiOjE1ODc1OTA5NDMsImlzcyI6InRlbG55eF90ZWxlcGhvbnkiLCJqdGkiOiJiOGM3NDgzNy1kODllLTRhNjUtOWNmMi0zNGM3YTZmYTYwYzgiLCJuYmYiOjE1ODc1OTA5NDIsInN1YiI6IjVjN2FjN2QwLWRiNjUtNGYxMS05OGUxLWVlYzBkMWQ1YzZhZSIsInRlbF90b2tlbiI6InJqX1pra1pVT1pNeFpPZk9tTHBFVUIzc2lVN3U2UmpaRmVNOXMtZ2JfeENSNTZXRktGQUppTXlGMlQ2Q0JSbWxoX1N5MGlfbGZ5VDlBSThzRWlmOE1USUlzenl6U2xfYURuRzQ4YU81MHlhSEd1UlNZYlViU1ltOVdJaVEwZz09IiwidHlwIjoiYWNjZXNzIn0.gNEwzTow5MLLPLQENytca7pUN79PmPj6FyqZWW06ZeEmesxYpwKh0xRtA0TzLh6CDYIRHrI8seofOO0YFGDhpQ\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn refresh_client_token(
         &self,
@@ -502,6 +542,11 @@ impl<'a> RoomsSessionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .retrieve(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -531,6 +576,11 @@ impl<'a> RoomsSessionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .retrieve_participants(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_participants(
         &self,
@@ -663,6 +713,11 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .actions()\n    .end(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn end(
         &self,
@@ -688,6 +743,11 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ActionsParticipantsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .actions()\n    .kick(\n        \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        ActionsParticipantsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn kick(
         &self,
@@ -722,6 +782,11 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ActionsParticipantsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .actions()\n    .mute(\n        \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        ActionsParticipantsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn mute(
         &self,
@@ -756,6 +821,11 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::ActionsParticipantsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .actions()\n    .unmute(\n        \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        ActionsParticipantsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn unmute(
         &self,

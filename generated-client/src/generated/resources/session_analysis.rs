@@ -21,6 +21,11 @@ impl<'a> SessionAnalysisApi<'a> {
     /// Parameters:
     /// - `record_type`: The record type identifier.
     /// - `event_id`: The event identifier (UUID).
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .session_analysis()\n    .retrieve(\"example\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -105,6 +110,11 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
     /// Returns all available record types and supported query parameters for session analysis.
     ///
     /// `GET /session_analysis/metadata`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.session_analysis().metadata().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -121,6 +131,11 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
     ///
     /// Parameters:
     /// - `record_type`: The record type identifier (e.g. "call-control").
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .session_analysis()\n    .metadata()\n    .retrieve_record_type(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_record_type(
         &self,

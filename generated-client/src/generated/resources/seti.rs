@@ -12,6 +12,11 @@ impl<'a> SetiApi<'a> {
     /// Returns the results of the various black box tests
     ///
     /// `GET /seti/black_box_test_results`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.seti().retrieve_black_box_test_results().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_black_box_test_results(
         &self,

@@ -10,6 +10,11 @@ impl<'a> ShortCodesApi<'a> {
     /// List short codes
     ///
     /// `GET /short_codes`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.short_codes().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, ShortCodesListParams, ShortCodesListResponse> {
         crate::Call::new(
@@ -27,6 +32,11 @@ impl<'a> ShortCodesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the short code
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .short_codes()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), ShortCodesRetrieveResponse> {
         crate::Call::plain(
@@ -47,6 +57,11 @@ impl<'a> ShortCodesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The id of the short code
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateShortCodeRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .short_codes()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateShortCodeRequest::new(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,

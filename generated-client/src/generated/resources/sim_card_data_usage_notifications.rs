@@ -12,6 +12,11 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     /// Lists a paginated collection of SIM card data usage notifications. It enables exploring the collection using specific filters.
     ///
     /// `GET /sim_card_data_usage_notifications`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.sim_card_data_usage_notifications().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -52,6 +57,11 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     /// Creates a new SIM card data usage notification.
     ///
     /// `POST /sim_card_data_usage_notifications`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_card_data_usage_notifications::{\n    SimCardDataUsageNotificationsCreateBody,\n    SimCardDataUsageNotificationsCreateBodyThreshold,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_data_usage_notifications()\n    .create(\n        SimCardDataUsageNotificationsCreateBody::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            SimCardDataUsageNotificationsCreateBodyThreshold::default(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -79,6 +89,11 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_data_usage_notifications()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -102,6 +117,11 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SimCardDataUsageNotification;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_data_usage_notifications()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SimCardDataUsageNotification::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -134,6 +154,11 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_data_usage_notifications()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

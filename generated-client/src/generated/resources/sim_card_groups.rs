@@ -17,6 +17,11 @@ impl<'a> SimCardGroupsApi<'a> {
     /// Get all SIM card groups belonging to the user that match the given filters.
     ///
     /// `GET /sim_card_groups`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.sim_card_groups().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -63,6 +68,11 @@ impl<'a> SimCardGroupsApi<'a> {
     /// Creates a new SIM card group object
     ///
     /// `POST /sim_card_groups`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SimCardGroupCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .create(SimCardGroupCreate::new(\"My Test Group\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -84,6 +94,11 @@ impl<'a> SimCardGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -115,6 +130,11 @@ impl<'a> SimCardGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SimCardGroupPatch;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", SimCardGroupPatch::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -142,6 +162,11 @@ impl<'a> SimCardGroupsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), SimCardGroupsDeleteResponse> {
         crate::Call::plain(
@@ -304,6 +329,11 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     /// This API allows listing a paginated collection a SIM card group actions. It allows to explore a collection of existing asynchronous operation using specific filters.
     ///
     /// `GET /sim_card_group_actions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.sim_card_groups().actions().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -357,6 +387,11 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .actions()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -379,6 +414,11 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .actions()\n    .remove_private_wireless_gateway(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn remove_private_wireless_gateway(
         &self,
@@ -406,6 +446,11 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .actions()\n    .remove_wireless_blocklist(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn remove_wireless_blocklist(
         &self,
@@ -433,6 +478,11 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_card_groups::SimCardGroupsActionsSetPrivateWirelessGatewayBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .actions()\n    .set_private_wireless_gateway(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SimCardGroupsActionsSetPrivateWirelessGatewayBody::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn set_private_wireless_gateway(
         &self,
@@ -469,6 +519,11 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM group.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_card_groups::SimCardGroupsActionsSetWirelessBlocklistBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .actions()\n    .set_wireless_blocklist(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SimCardGroupsActionsSetWirelessBlocklistBody::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn set_wireless_blocklist(
         &self,

@@ -12,6 +12,11 @@ impl<'a> SimCardOrderPreviewApi<'a> {
     /// Preview SIM card order purchases.
     ///
     /// `POST /sim_card_order_preview`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_card_order_preview::SimCardOrderPreviewPreviewBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_order_preview()\n    .preview(SimCardOrderPreviewPreviewBody::new(\"1293384261075731499\", 21))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn preview(
         &self,

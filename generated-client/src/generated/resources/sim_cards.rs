@@ -17,6 +17,11 @@ impl<'a> SimCardsApi<'a> {
     /// Get all SIM cards belonging to the user that match the given filters.
     ///
     /// `GET /sim_cards`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.sim_cards().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, SimCardsListParams, SimCardsListResponse> {
         crate::Call::new(
@@ -49,6 +54,11 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -86,6 +96,11 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SimCard;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", SimCard::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -118,6 +133,11 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -151,6 +171,11 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .get_activation_code(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_activation_code(
         &self,
@@ -173,6 +198,11 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .get_device_details(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_device_details(
         &self,
@@ -195,6 +225,11 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .get_public_ip(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_public_ip(
         &self,
@@ -217,6 +252,11 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .list_wireless_connectivity_logs(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_wireless_connectivity_logs(
         &self,
@@ -480,6 +520,11 @@ impl<'a> SimCardsActionsApi<'a> {
     /// This API lists a paginated collection of SIM card actions. It enables exploring a collection of existing asynchronous operations using specific filters.
     ///
     /// `GET /sim_card_actions`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.sim_cards().actions().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -501,6 +546,11 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -524,6 +574,11 @@ impl<'a> SimCardsActionsApi<'a> {
     /// The overall status of the Bulk SIM Card Action can be followed through the [List Bulk SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
     ///
     /// `POST /sim_cards/actions/bulk_disable_voice`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_cards::SimCardsActionsBulkDisableVoiceBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .bulk_disable_voice(\n        SimCardsActionsBulkDisableVoiceBody::new(\n            \"6b14e151-8493-4fa1-8664-1cc4e6d14158\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn bulk_disable_voice(
         &self,
@@ -554,6 +609,11 @@ impl<'a> SimCardsActionsApi<'a> {
     /// The overall status of the Bulk SIM Card Action can be followed through the [List Bulk SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
     ///
     /// `POST /sim_cards/actions/bulk_enable_voice`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_cards::SimCardsActionsBulkEnableVoiceBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .bulk_enable_voice(\n        SimCardsActionsBulkEnableVoiceBody::new(\n            \"6b14e151-8493-4fa1-8664-1cc4e6d14158\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn bulk_enable_voice(
         &self,
@@ -582,6 +642,11 @@ impl<'a> SimCardsActionsApi<'a> {
     /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
     ///
     /// `POST /sim_cards/actions/bulk_set_public_ips`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_cards::SimCardsActionsBulkSetPublicIpsBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .bulk_set_public_ips(\n        SimCardsActionsBulkSetPublicIpsBody::new(\n            vec![\"6b14e151-8493-4fa1-8664-1cc4e6d14158\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn bulk_set_public_ips(
         &self,
@@ -611,6 +676,11 @@ impl<'a> SimCardsActionsApi<'a> {
     /// It validates whether SIM card registration codes are valid or not.
     ///
     /// `POST /sim_cards/actions/validate_registration_codes`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_cards::SimCardsActionsValidateRegistrationCodesBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .validate_registration_codes(\n        SimCardsActionsValidateRegistrationCodesBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn validate_registration_codes(
         &self,
@@ -643,6 +713,11 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .disable(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn disable(
         &self,
@@ -669,6 +744,11 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .enable(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn enable(
         &self,
@@ -693,6 +773,11 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .remove_public_ip(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn remove_public_ip(
         &self,
@@ -720,6 +805,11 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .set_public_ip(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn set_public_ip(
         &self,
@@ -760,6 +850,11 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the SIM.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .set_standby(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn set_standby(
         &self,

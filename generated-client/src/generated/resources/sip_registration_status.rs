@@ -12,6 +12,11 @@ impl<'a> SipRegistrationStatusApi<'a> {
     /// Returns the live SIP registration state of a UAC connection: whether it is currently registered, when it last registered, and the last response Telnyx received from the registrar. Only `uac_external_credential` is supported today.
     ///
     /// `GET /sip_registration_status`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sip_registration_status::{\n    SipRegistrationStatusRetrieveCredentialType, SipRegistrationStatusRetrieveParams,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sip_registration_status()\n    .retrieve(\n        SipRegistrationStatusRetrieveParams::new(\n            SipRegistrationStatusRetrieveCredentialType::UacExternalCredential,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -12,6 +12,11 @@ impl<'a> SiprecConnectorsApi<'a> {
     /// Creates a new SIPREC connector configuration.
     ///
     /// `POST /siprec_connectors`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SiprecConnector;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .siprec_connectors()\n    .create(SiprecConnector::new(\"siprec.telnyx.com\", \"my-siprec-connector\", 5060))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -37,6 +42,11 @@ impl<'a> SiprecConnectorsApi<'a> {
     ///
     /// Parameters:
     /// - `connector_name`: Uniquely identifies a SIPREC connector.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.siprec_connectors().retrieve(\"example name\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -59,6 +69,11 @@ impl<'a> SiprecConnectorsApi<'a> {
     ///
     /// Parameters:
     /// - `connector_name`: Uniquely identifies a SIPREC connector.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::SiprecConnector;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .siprec_connectors()\n    .update(\n        \"example name\",\n        SiprecConnector::new(\"siprec.telnyx.com\", \"my-siprec-connector\", 5060),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -90,6 +105,11 @@ impl<'a> SiprecConnectorsApi<'a> {
     ///
     /// Parameters:
     /// - `connector_name`: Uniquely identifies a SIPREC connector.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.siprec_connectors().delete(\"example name\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

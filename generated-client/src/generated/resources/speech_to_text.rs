@@ -20,6 +20,11 @@ impl<'a> SpeechToTextApi<'a> {
     /// Use this endpoint to discover which (provider, model) combinations are available for the surface you need, and which language codes each accepts.
     ///
     /// `GET /speech-to-text/providers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.speech_to_text().list_providers().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_providers(
         &self,
@@ -55,6 +60,11 @@ impl<'a> SpeechToTextApi<'a> {
     /// 4. Close connection when done.
     ///
     /// `GET /speech-to-text/transcription`, a WebSocket session: send binary frames (bytes), read [`SttServerEvent`](crate::types::SttServerEvent) frames.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::speech_to_text::SpeechToTextTranscriptionParams;\nuse telnyx::types::{InputFormat, TranscriptionEngine};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet session = client\n    .speech_to_text()\n    .transcription(\n        SpeechToTextTranscriptionParams::new(\n            TranscriptionEngine::Telnyx,\n            InputFormat::Mp3,\n        ),\n    )\n    .await?;\ndrop(session);\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn transcription(
         &self,

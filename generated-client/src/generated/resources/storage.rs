@@ -35,6 +35,11 @@ impl<'a> StorageApi<'a> {
     /// List Migration Source coverage
     ///
     /// `GET /storage/migration_source_coverage`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().list_migration_source_coverage().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_migration_source_coverage(
         &self,
@@ -73,6 +78,11 @@ impl<'a> StorageBucketsApi<'a> {
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
     /// - `object_name`: The name of the object
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().buckets().create_presigned_url(\"\", \"\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create_presigned_url(
         &self,
@@ -137,6 +147,11 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().buckets().ssl_certificate().retrieve(\"\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -164,6 +179,11 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().buckets().ssl_certificate().create(\"\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -208,6 +228,11 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: Bucket Name
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().buckets().ssl_certificate().delete(\"\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -259,6 +284,11 @@ impl<'a> StorageBucketsUsageApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::storage::{\n    StorageBucketsUsageGetApiUsageFilter, StorageBucketsUsageGetApiUsageParams,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .buckets()\n    .usage()\n    .get_api_usage(\n        \"\",\n        StorageBucketsUsageGetApiUsageParams::new(\n            StorageBucketsUsageGetApiUsageFilter::new(\n                \"2020-01-01T00:00:00.000Z\",\n                \"2020-01-01T00:00:00.000Z\",\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_api_usage(
         &self,
@@ -291,6 +321,11 @@ impl<'a> StorageBucketsUsageApi<'a> {
     ///
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().buckets().usage().get_bucket_usage(\"\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_bucket_usage(
         &self,
@@ -342,6 +377,11 @@ impl<'a> StorageCloudfsApi<'a> {
     /// Lists the CloudFS filesystems for the authenticated user's organization. Results use cursor-based pagination: fetch the next page by passing `meta.cursors.after` as `page[after]`, or follow the `meta.next` URL.
     ///
     /// `GET /storage/cloudfs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().cloudfs().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -399,6 +439,11 @@ impl<'a> StorageCloudfsApi<'a> {
     /// Creates a CloudFS filesystem. Provisioning is synchronous — typically a few seconds, up to a few minutes — and the filesystem is returned with status `ready`, together with its S3 bucket and metadata connection details.
     ///
     /// `POST /storage/cloudfs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::storage::StorageCloudfsCreateParams;\nuse telnyx::types::{\n    CreateCloudfsFilesystemRequest, CreateCloudfsFilesystemRequestRegion,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .cloudfs()\n    .create(\n        StorageCloudfsCreateParams::new(\n            \"example\",\n            CreateCloudfsFilesystemRequest::new(\n                \"agent-fs\",\n                CreateCloudfsFilesystemRequestRegion::UsEast1,\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -425,6 +470,11 @@ impl<'a> StorageCloudfsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .cloudfs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -447,6 +497,11 @@ impl<'a> StorageCloudfsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateCloudfsFilesystemRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .cloudfs()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateCloudfsFilesystemRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -478,6 +533,11 @@ impl<'a> StorageCloudfsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .cloudfs()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -645,6 +705,11 @@ impl<'a> StorageCloudfsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::storage::StorageCloudfsActionsRotateMetaTokenParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .cloudfs()\n    .actions()\n    .rotate_meta_token(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StorageCloudfsActionsRotateMetaTokenParams::new(\"example\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn rotate_meta_token(
         &self,
@@ -705,6 +770,11 @@ impl<'a> StorageKvsApi<'a> {
     /// Lists the KV namespaces for the authenticated user's organization. Results use page-based pagination (`page[number]`/`page[size]`).
     ///
     /// `GET /storage/kvs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().kvs().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -737,6 +807,11 @@ impl<'a> StorageKvsApi<'a> {
     /// Creates a new KV namespace. Provisioning is asynchronous: the namespace is returned with status `pending` and becomes usable once it reaches `provision_ok`.
     ///
     /// `POST /storage/kvs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateKvNamespaceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .kvs()\n    .create(CreateKvNamespaceRequest::new(\"my-cache\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -762,6 +837,11 @@ impl<'a> StorageKvsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: KV namespace ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .kvs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -784,6 +864,11 @@ impl<'a> StorageKvsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: KV namespace ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .kvs()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -897,6 +982,11 @@ impl<'a> StorageKvsKeysApi<'a> {
     ///
     /// Parameters:
     /// - `id`: KV namespace ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .kvs()\n    .keys()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -930,6 +1020,11 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// Parameters:
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .storage()\n    .kvs()\n    .keys()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\")\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -960,6 +1055,11 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// Parameters:
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .storage()\n    .kvs()\n    .keys()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"example\",\n        telnyx::bytes::Bytes::from(std::fs::read(\"audio.wav\")?),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -996,6 +1096,11 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// Parameters:
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .storage()\n    .kvs()\n    .keys()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -1128,6 +1233,11 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     /// List all Migration Sources
     ///
     /// `GET /storage/migration_sources`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().migration_sources().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), StorageMigrationSourcesListResponse> {
         crate::Call::plain(
@@ -1139,6 +1249,11 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     /// Create a source from which data can be migrated from.
     ///
     /// `POST /storage/migration_sources`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    MigrationSourceParams, MigrationSourceParamsProvider,\n    MigrationSourceParamsProviderAuth,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .migration_sources()\n    .create(\n        MigrationSourceParams::new(\n            \"example name\",\n            MigrationSourceParamsProvider::Aws,\n            MigrationSourceParamsProviderAuth::default(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1164,6 +1279,11 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier for the data migration source.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().migration_sources().retrieve(\"\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1184,6 +1304,11 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier for the data migration source.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().migration_sources().delete(\"\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -1246,6 +1371,11 @@ impl<'a> StorageMigrationsApi<'a> {
     /// List all Migrations
     ///
     /// `GET /storage/migrations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().migrations().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, (), StorageMigrationsListResponse> {
         crate::Call::plain(
@@ -1257,6 +1387,11 @@ impl<'a> StorageMigrationsApi<'a> {
     /// Initiate a migration of data from an external provider into Telnyx Cloud Storage. Currently, only S3 is supported.
     ///
     /// `POST /storage/migrations`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::MigrationParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .migrations()\n    .create(\n        MigrationParams::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"example name\",\n            \"example\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1282,6 +1417,11 @@ impl<'a> StorageMigrationsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier for the data migration.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().migrations().retrieve(\"\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1339,6 +1479,11 @@ impl<'a> StorageMigrationsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Unique identifier for the data migration.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().migrations().actions().stop(\"\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stop(
         &self,

@@ -12,6 +12,11 @@ impl<'a> SubNumberOrdersApi<'a> {
     /// Get a paginated list of sub number orders.
     ///
     /// `GET /sub_number_orders`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.sub_number_orders().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -30,6 +35,11 @@ impl<'a> SubNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The ID of the sub number order
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sub_number_orders::SubNumberOrdersUpdateRequirementGroupBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sub_number_orders()\n    .update_requirement_group(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SubNumberOrdersUpdateRequirementGroupBody::new(\n            \"a4b201f9-8646-4e54-a7d2-b2e403eeaf8c\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_requirement_group(
         &self,
@@ -66,6 +76,11 @@ impl<'a> SubNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `sub_number_order_id`: The sub number order ID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sub_number_orders()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -97,6 +112,11 @@ impl<'a> SubNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `sub_number_order_id`: The sub number order ID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateSubNumberOrderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sub_number_orders()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateSubNumberOrderRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -125,6 +145,11 @@ impl<'a> SubNumberOrdersApi<'a> {
     ///
     /// Parameters:
     /// - `sub_number_order_id`: The ID of the sub number order.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sub_number_orders()\n    .cancel(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn cancel(
         &self,

@@ -12,6 +12,11 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     /// Create a CSV report for sub number orders. The report will be generated asynchronously and can be downloaded once complete.
     ///
     /// `POST /sub_number_orders_report`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.sub_number_orders_report().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -38,6 +43,11 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     ///
     /// Parameters:
     /// - `report_id`: The unique identifier of the sub number orders report
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sub_number_orders_report()\n    .retrieve(\"12ade33a-21c0-473b-b055-b3c836e1c293\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -61,6 +71,11 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     ///
     /// Parameters:
     /// - `report_id`: The unique identifier of the sub number orders report
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .sub_number_orders_report()\n    .download(\"12ade33a-21c0-473b-b055-b3c836e1c293\")\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn download(
         &self,

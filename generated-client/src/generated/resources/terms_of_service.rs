@@ -27,6 +27,11 @@ impl<'a> TermsOfServiceApi<'a> {
     /// Returns the available Terms of Service agreements (product, current version, terms URL, effective date). Omit `product_type` to return all products; pass it to scope to one.
     ///
     /// `GET /terms_of_service/info`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.terms_of_service().retrieve_info().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_info(
         &self,
@@ -55,6 +60,11 @@ impl<'a> TermsOfServiceApi<'a> {
     /// `agreement_required: true` means the user has not yet agreed (or has agreed to an outdated version) and must agree before using that product's endpoints.
     ///
     /// `GET /terms_of_service/status`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.terms_of_service().retrieve_status().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_status(
         &self,
@@ -126,6 +136,11 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
     /// By default this returns agreements for **all** products the user has agreed to. Pass the `product_type` query parameter to scope the result to a single product.
     ///
     /// `GET /terms_of_service/agreements`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.terms_of_service().agreements().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -167,6 +182,11 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
     ///
     /// Parameters:
     /// - `agreement_id`: Unique identifier of the agreement.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .terms_of_service()\n    .agreements()\n    .retrieve(\"550e8400-e29b-41d4-a716-446655440000\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -257,6 +277,11 @@ impl<'a> TermsOfServiceBrandedCallingApi<'a> {
     /// This is a prerequisite for activating Branded Calling on any enterprise (`POST /enterprises/{id}/branded_calling`); without an agreement, activation returns `403`.
     ///
     /// `POST /terms_of_service/branded_calling/agree`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.terms_of_service().branded_calling().agree().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn agree(&self) -> crate::Call<'a, (), crate::types::TosAgreementWrapped> {
         crate::Call::plain(
@@ -282,6 +307,11 @@ impl<'a> TermsOfServiceNumberReputationApi<'a> {
     /// Prerequisite for using any of the `/v2/.../reputation/*` endpoints.
     ///
     /// `POST /terms_of_service/number_reputation/agree`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.terms_of_service().number_reputation().agree().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn agree(&self) -> crate::Call<'a, (), crate::types::TosAgreementWrapped> {
         crate::Call::plain(

@@ -28,6 +28,11 @@ impl<'a> TexmlApi<'a> {
     ///
     /// Parameters:
     /// - `connection_id`: The ID of the TeXML connection to use for the call.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::InitiateAiCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .initiate_ai_call(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        InitiateAiCallRequest::new(\"example\", \"+16175551212\", \"+16175551212\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn initiate_ai_call(
         &self,
@@ -52,6 +57,11 @@ impl<'a> TexmlApi<'a> {
     /// Create a TeXML secret which can be later used as a Dynamic Parameter for TeXML when using Mustache Templates in your TeXML. In your TeXML you will be able to use your secret name, and this name will be replaced by the actual secret value when processing the TeXML on Telnyx side.  The secrets are not visible in any logs.
     ///
     /// `POST /texml/secrets`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateTeXmlSecretRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .secrets(CreateTeXmlSecretRequest::new(\"My Secret Name\", \"My Secret Value\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn secrets(
         &self,
@@ -143,6 +153,11 @@ impl<'a> TexmlAccountsApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.texml().accounts().retrieve_recordings_json(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_recordings_json(
         &self,
@@ -185,6 +200,11 @@ impl<'a> TexmlAccountsApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .retrieve_transcriptions_json(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_transcriptions_json(
         &self,
@@ -370,6 +390,11 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.texml().accounts().calls().retrieve_calls(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_calls(
         &self,
@@ -442,6 +467,11 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::InitiateCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .create(\n        \"example\",\n        InitiateCallRequest::new(\"example\", \"+16175551212\", \"+16175551212\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -475,6 +505,11 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .retrieve(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -505,6 +540,11 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .update(\"example\", \"example\", UpdateCallRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -540,6 +580,11 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .siprec_json(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn siprec_json(
         &self,
@@ -581,6 +626,11 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .streams_json(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn streams_json(
         &self,
@@ -836,6 +886,11 @@ impl<'a> TexmlAccountsCallsRecordingsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `recording_sid`: Uniquely identifies the recording by id.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .recordings()\n    .recording_sid_json(\"example\", \"example\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn recording_sid_json(
         &self,
@@ -904,6 +959,11 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .recordings_json()\n    .retrieve_recordings_json(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_recordings_json(
         &self,
@@ -935,6 +995,11 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .recordings_json()\n    .start(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn start(
         &self,
@@ -1001,6 +1066,11 @@ impl<'a> TexmlAccountsCallsSiprecApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `siprec_sid`: The SiprecSid that uniquely identifies the Sip Recording.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .siprec()\n    .siprec_sid_json(\"example\", \"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn siprec_sid_json(
         &self,
@@ -1070,6 +1140,11 @@ impl<'a> TexmlAccountsCallsStreamsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `streaming_sid`: Uniquely identifies the streaming by id.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .streams()\n    .streaming_sid_json(\"example\", \"example\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn streaming_sid_json(
         &self,
@@ -1142,6 +1217,11 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .retrieve_conferences(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_conferences(
         &self,
@@ -1204,6 +1284,11 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .retrieve(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1234,6 +1319,11 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CallScriptingUpdateConferenceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .update(\"example\", \"example\", CallScriptingUpdateConferenceRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -1273,6 +1363,11 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .retrieve_recordings(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_recordings(
         &self,
@@ -1304,6 +1399,11 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .retrieve_recordings_json(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_recordings_json(
         &self,
@@ -1457,6 +1557,11 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .retrieve_participants(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_participants(
         &self,
@@ -1488,6 +1593,11 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::DialConferenceParticipantRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .create(\"example\", \"example\", DialConferenceParticipantRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1529,6 +1639,11 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     /// - `call_sid_or_participant_label`: CallSid or Label of the Participant to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .retrieve(\"example\", \"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1563,6 +1678,11 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     /// - `call_sid_or_participant_label`: CallSid or Label of the Participant to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CallScriptingUpdateConferenceParticipantRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .update(\n        \"example\",\n        \"example\",\n        \"example\",\n        CallScriptingUpdateConferenceParticipantRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -1606,6 +1726,11 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     /// - `call_sid_or_participant_label`: CallSid or Label of the Participant to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .delete(\"example\", \"example\", \"example\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -1697,6 +1822,11 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.texml().accounts().queues().list(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1747,6 +1877,11 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     ///
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CallScriptingCreateQueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .queues()\n    .create(\"example\", CallScriptingCreateQueueRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1776,6 +1911,11 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `queue_sid`: The QueueSid that identifies the call queue.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .queues()\n    .retrieve(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -1806,6 +1946,11 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `queue_sid`: The QueueSid that identifies the call queue.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CallScriptingUpdateQueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .queues()\n    .update(\"example\", \"example\", CallScriptingUpdateQueueRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -1841,6 +1986,11 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `queue_sid`: The QueueSid that identifies the call queue.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.texml().accounts().queues().delete(\"example\", \"example\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -2011,6 +2161,11 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_sid`: Uniquely identifies the recording by id.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .recordings()\n    .json()\n    .retrieve_recording_sid_json(\"example\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_recording_sid_json(
         &self,
@@ -2042,6 +2197,11 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_sid`: Uniquely identifies the recording by id.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .texml()\n    .accounts()\n    .recordings()\n    .json()\n    .delete_recording_sid_json(\"example\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_recording_sid_json(
         &self,
@@ -2092,6 +2252,11 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_transcription_sid`: Uniquely identifies the recording transcription by id.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .transcriptions()\n    .json()\n    .retrieve_recording_transcription_sid_json(\n        \"example\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_recording_transcription_sid_json(
         &self,
@@ -2123,6 +2288,11 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_transcription_sid`: Uniquely identifies the recording transcription by id.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .texml()\n    .accounts()\n    .transcriptions()\n    .json()\n    .delete_recording_transcription_sid_json(\n        \"example\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_recording_transcription_sid_json(
         &self,

@@ -19,6 +19,11 @@ impl<'a> TextToSpeechApi<'a> {
     /// Some providers (ElevenLabs, Resemble) require an API key to list voices.
     ///
     /// `GET /text-to-speech/voices`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.text_to_speech().retrieve_voices().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_voices(
         &self,
@@ -79,6 +84,11 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     /// 3. Send text messages as `{"text": "Hello world"}`.
     ///
     /// `GET /text-to-speech/speech`, a WebSocket session: send [`ClientTextFrame`](crate::types::ClientTextFrame) frames, read [`TtsServerEvent`](crate::types::TtsServerEvent) frames.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet session = client.text_to_speech().speech().stream().await?;\ndrop(session);\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn stream(
         &self,
@@ -128,6 +138,11 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     /// The Telnyx `Ultra` model supports 44 languages with emotion control, speed adjustment, and volume control.
     ///
     /// `POST /text-to-speech/speech`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::GenerateSpeechRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .text_to_speech()\n    .speech()\n    .generate(GenerateSpeechRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn generate(
         &self,

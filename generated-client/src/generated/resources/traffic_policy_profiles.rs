@@ -12,6 +12,11 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     /// Get all traffic policy profiles belonging to the user that match the given filters.
     ///
     /// `GET /traffic_policy_profiles`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.traffic_policy_profiles().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -57,6 +62,11 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     /// Create a new traffic policy profile. At least one of `services`, `ip_ranges`, or `domains` must be provided.
     ///
     /// `POST /traffic_policy_profiles`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::traffic_policy_profiles::{\n    TrafficPolicyProfilesCreateBody, TrafficPolicyProfilesCreateBodyType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .traffic_policy_profiles()\n    .create(\n        TrafficPolicyProfilesCreateBody::new(\n            TrafficPolicyProfilesCreateBodyType::Whitelist,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -79,6 +89,11 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     /// Get all available PCEF services that can be used in traffic policy profiles.
     ///
     /// `GET /traffic_policy_profiles/services`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.traffic_policy_profiles().list_services().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list_services(
         &self,
@@ -128,6 +143,11 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the traffic policy profile.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .traffic_policy_profiles()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -150,6 +170,11 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the traffic policy profile.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesUpdateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .traffic_policy_profiles()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        TrafficPolicyProfilesUpdateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -181,6 +206,11 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the traffic policy profile.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .traffic_policy_profiles()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

@@ -17,6 +17,11 @@ impl<'a> UacConnectionsApi<'a> {
     /// Returns a list of your UAC connections. A UAC (User Agent Client) Connection registers Telnyx to your PBX — the opposite of a standard SIP trunk, where the PBX registers to Telnyx. Use UAC when your PBX doesn’t support outbound SIP registration or you need Telnyx to maintain the registration.
     ///
     /// `GET /uac_connections`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.uac_connections().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -36,6 +41,11 @@ impl<'a> UacConnectionsApi<'a> {
     /// Creates a UAC connection. A UAC (User Agent Client) Connection registers Telnyx to your PBX — the opposite of a standard SIP trunk, where the PBX registers to Telnyx. Use UAC when your PBX doesn’t support outbound SIP registration or you need Telnyx to maintain the registration.
     ///
     /// `POST /uac_connections`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateUacConnectionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .uac_connections()\n    .create(CreateUacConnectionRequest::new(\"office-connection\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -57,6 +67,11 @@ impl<'a> UacConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .uac_connections()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -79,6 +94,11 @@ impl<'a> UacConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateUacConnectionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .uac_connections()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateUacConnectionRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -106,6 +126,11 @@ impl<'a> UacConnectionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .uac_connections()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), UacConnectionsDeleteResponse> {
         crate::Call::plain(
@@ -269,6 +294,11 @@ impl<'a> UacConnectionsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .uac_connections()\n    .actions()\n    .check_registration_status(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn check_registration_status(
         &self,

@@ -12,6 +12,11 @@ impl<'a> UsageReportsApi<'a> {
     /// Get Telnyx usage data by product, broken out by the specified dimensions
     ///
     /// `GET /usage_reports`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::usage_reports::UsageReportsListParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .usage_reports()\n    .list(\n        UsageReportsListParams::new(\n            \"example\",\n            vec![\"example\".to_string()],\n            vec![\"example\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -61,6 +66,11 @@ impl<'a> UsageReportsApi<'a> {
     /// Get the Usage Reports options for querying usage, including the products available and their respective metrics and dimensions
     ///
     /// `GET /usage_reports/options`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.usage_reports().get_options().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn get_options(
         &self,

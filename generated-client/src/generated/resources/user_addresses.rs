@@ -12,6 +12,11 @@ impl<'a> UserAddressesApi<'a> {
     /// Returns a list of your user addresses.
     ///
     /// `GET /user_addresses`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.user_addresses().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -31,6 +36,11 @@ impl<'a> UserAddressesApi<'a> {
     /// Creates a user address.
     ///
     /// `POST /user_addresses`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UserAddressCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .user_addresses()\n    .create(\n        UserAddressCreate::new(\n            \"Toy-O'Kon\",\n            \"US\",\n            \"Alfred\",\n            \"Foster\",\n            \"Austin\",\n            \"600 Congress Avenue\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -52,6 +62,11 @@ impl<'a> UserAddressesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: user address ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .user_addresses()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -12,6 +12,11 @@ impl<'a> UserTagsApi<'a> {
     /// List all user tags.
     ///
     /// `GET /user_tags`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.user_tags().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(&self) -> crate::Call<'a, UserTagsListParams, UserTagsListResponse> {
         crate::Call::new(

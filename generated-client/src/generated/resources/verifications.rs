@@ -20,6 +20,11 @@ impl<'a> VerificationsApi<'a> {
     /// Trigger Call verification
     ///
     /// `POST /verifications/call`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateVerificationRequestCall;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_call(\n        CreateVerificationRequestCall::new(\n            \"+13035551234\",\n            \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn trigger_call(
         &self,
@@ -40,6 +45,11 @@ impl<'a> VerificationsApi<'a> {
     /// Trigger Flash call verification
     ///
     /// `POST /verifications/flashcall`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateVerificationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_flashcall(\n        CreateVerificationRequest::new(\n            \"+13035551234\",\n            \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn trigger_flashcall(
         &self,
@@ -60,6 +70,11 @@ impl<'a> VerificationsApi<'a> {
     /// Trigger SMS verification
     ///
     /// `POST /verifications/sms`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateVerificationRequestSms;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_sms(\n        CreateVerificationRequestSms::new(\n            \"+13035551234\",\n            \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn trigger_sms(
         &self,
@@ -80,6 +95,11 @@ impl<'a> VerificationsApi<'a> {
     /// Trigger WhatsApp verification
     ///
     /// `POST /verifications/whatsapp`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateVerificationRequestWhatsapp;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_whatsapp_verification(\n        CreateVerificationRequestWhatsapp::new(\n            \"+13035551234\",\n            \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn trigger_whatsapp_verification(
         &self,
@@ -103,6 +123,11 @@ impl<'a> VerificationsApi<'a> {
     ///
     /// Parameters:
     /// - `verification_id`: The identifier of the verification to retrieve.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .retrieve(\"12ade33a-21c0-473b-b055-b3c836e1c292\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -225,6 +250,11 @@ impl<'a> VerificationsActionsApi<'a> {
     ///
     /// Parameters:
     /// - `verification_id`: The identifier of the verification to retrieve.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::VerifyVerificationCodeRequestById;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .actions()\n    .verify(\n        \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        VerifyVerificationCodeRequestById::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn verify(
         &self,
@@ -295,6 +325,11 @@ impl<'a> VerificationsByPhoneNumberApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number associated with the verifications to retrieve.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.verifications().by_phone_number().list(\"+13035551234\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -326,6 +361,11 @@ impl<'a> VerificationsByPhoneNumberActionsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number associated with the verification code being verified.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::VerifyVerificationCodeRequestByPhoneNumber;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .by_phone_number()\n    .actions()\n    .verify(\n        \"+13035551234\",\n        VerifyVerificationCodeRequestByPhoneNumber::new(\n            \"17686\",\n            \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn verify(
         &self,

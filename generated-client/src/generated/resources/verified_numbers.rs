@@ -17,6 +17,11 @@ impl<'a> VerifiedNumbersApi<'a> {
     /// Gets a paginated list of Verified Numbers.
     ///
     /// `GET /verified_numbers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.verified_numbers().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -38,6 +43,11 @@ impl<'a> VerifiedNumbersApi<'a> {
     /// Initiates phone number verification procedure. Supports DTMF extension dialing for voice calls to numbers behind IVR systems.
     ///
     /// `POST /verified_numbers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::verified_numbers::{\n    VerifiedNumbersCreateBody, VerifiedNumbersCreateBodyVerificationMethod,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verified_numbers()\n    .create(\n        VerifiedNumbersCreateBody::new(\n            \"+15551234567\",\n            VerifiedNumbersCreateBodyVerificationMethod::Call,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -61,6 +71,11 @@ impl<'a> VerifiedNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number being requested.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.verified_numbers().retrieve(\"+15551234567\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -81,6 +96,11 @@ impl<'a> VerifiedNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number being deleted.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.verified_numbers().delete(\"+15551234567\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -175,6 +195,11 @@ impl<'a> VerifiedNumbersActionsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: The phone number being verified.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::verified_numbers::VerifiedNumbersActionsSubmitVerificationCodeBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verified_numbers()\n    .actions()\n    .submit_verification_code(\n        \"+15551234567\",\n        VerifiedNumbersActionsSubmitVerificationCodeBody::new(\"123456\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn submit_verification_code(
         &self,

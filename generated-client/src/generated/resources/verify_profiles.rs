@@ -12,6 +12,11 @@ impl<'a> VerifyProfilesApi<'a> {
     /// Gets a paginated list of Verify profiles.
     ///
     /// `GET /verify_profiles`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.verify_profiles().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -34,6 +39,11 @@ impl<'a> VerifyProfilesApi<'a> {
     /// Creates a new Verify profile to associate verifications with.
     ///
     /// `POST /verify_profiles`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::verify_profiles::VerifyProfilesCreateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .create(VerifyProfilesCreateBody::new(\"Test Profile\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -56,6 +66,11 @@ impl<'a> VerifyProfilesApi<'a> {
     /// List all Verify profile message templates.
     ///
     /// `GET /verify_profiles/templates`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.verify_profiles().retrieve_templates().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_templates(
         &self,
@@ -69,6 +84,11 @@ impl<'a> VerifyProfilesApi<'a> {
     /// Create a new Verify profile message template.
     ///
     /// `POST /verify_profiles/templates`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMessageTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .create_template(\n        CreateMessageTemplateRequest::new(\n            \"Your {{app_name}} verification code is: {{code}}.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create_template(
         &self,
@@ -94,6 +114,11 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `template_id`: The identifier of the message template to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMessageTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .update_template(\n        \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        UpdateMessageTemplateRequest::new(\n            \"Your {{app_name}} verification code is: {{code}}.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update_template(
         &self,
@@ -126,6 +151,11 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `verify_profile_id`: The identifier of the Verify profile to retrieve.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .retrieve(\"12ade33a-21c0-473b-b055-b3c836e1c292\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -147,6 +177,11 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `verify_profile_id`: The identifier of the Verify profile to update.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::verify_profiles::VerifyProfilesUpdateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .update(\n        \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        VerifyProfilesUpdateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -177,6 +212,11 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     /// Parameters:
     /// - `verify_profile_id`: The identifier of the Verify profile to delete.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .delete(\"12ade33a-21c0-473b-b055-b3c836e1c292\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

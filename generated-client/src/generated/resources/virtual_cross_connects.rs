@@ -12,6 +12,11 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     /// List all Virtual Cross Connects.
     ///
     /// `GET /virtual_cross_connects`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.virtual_cross_connects().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -36,6 +41,11 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     /// For AWS and GCE, you have the option of creating the primary connection first and the secondary connection later. You also have the option of disabling the primary and/or secondary connections at any time and later re-enabling them. With Azure, you do not have this option. Azure requires both the primary and secondary connections to be created at the same time and they can not be independantly disabled.
     ///
     /// `POST /virtual_cross_connects`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{VirtualCrossConnectCreate, VirtualCrossConnectCreateCloudProvider};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .virtual_cross_connects()\n    .create(\n        VirtualCrossConnectCreate::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            1234.0,\n            VirtualCrossConnectCreateCloudProvider::Aws,\n            \"us-east-1\",\n            \"123456789012\",\n            \"ashburn-va\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -61,6 +71,11 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .virtual_cross_connects()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -87,6 +102,11 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::VirtualCrossConnectPatch2;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .virtual_cross_connects()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        VirtualCrossConnectPatch2::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -118,6 +138,11 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the resource.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .virtual_cross_connects()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

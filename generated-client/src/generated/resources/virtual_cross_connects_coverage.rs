@@ -14,6 +14,11 @@ impl<'a> VirtualCrossConnectsCoverageApi<'a> {
     /// This endpoint shows which cloud regions are available for the `location_code` your Virtual Cross Connect will be provisioned in.
     ///
     /// `GET /virtual_cross_connects_coverage`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.virtual_cross_connects_coverage().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

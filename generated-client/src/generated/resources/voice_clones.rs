@@ -12,6 +12,11 @@ impl<'a> VoiceClonesApi<'a> {
     /// Returns a paginated list of voice clones belonging to the authenticated account.
     ///
     /// `GET /voice_clones`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.voice_clones().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -53,6 +58,11 @@ impl<'a> VoiceClonesApi<'a> {
     /// Creates a new voice clone by capturing the voice identity of an existing voice design. The clone can then be used for text-to-speech synthesis.
     ///
     /// `POST /voice_clones`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{TelnyxDesignClone, TelnyxDesignCloneGender, VoiceCloneRequest};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_clones()\n    .create(\n        VoiceCloneRequest::TelnyxDesignClone(\n            TelnyxDesignClone::new(\n                TelnyxDesignCloneGender::Male,\n                \"example\",\n                \"example name\",\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -71,6 +81,11 @@ impl<'a> VoiceClonesApi<'a> {
     /// Creates a new voice clone by uploading an audio file directly. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best results, provide 5–10 seconds of clear speech. Maximum file size: 5MB for Telnyx, 20MB for Minimax.
     ///
     /// `POST /voice_clones/from_upload`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    TelnyxQwen3TtsClone, TelnyxQwen3TtsCloneGender, TelnyxQwen3TtsCloneProvider,\n    VoiceCloneUploadRequest,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_clones()\n    .create_from_upload(\n        VoiceCloneUploadRequest::TelnyxQwen3TtsClone(\n            TelnyxQwen3TtsClone::new(\n                telnyx::FilePart::from_path(\"audio.wav\")?,\n                TelnyxQwen3TtsCloneGender::Male,\n                \"example\",\n                \"example name\",\n                TelnyxQwen3TtsCloneProvider::Telnyx,\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create_from_upload(
         &self,
@@ -96,6 +111,11 @@ impl<'a> VoiceClonesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice clone UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::VoiceCloneUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_clones()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        VoiceCloneUpdateRequest::new(\"example name\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -123,6 +143,11 @@ impl<'a> VoiceClonesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice clone UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.voice_clones().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -142,6 +167,11 @@ impl<'a> VoiceClonesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice clone UUID.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .voice_clones()\n    .download_sample(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn download_sample(
         &self,

@@ -12,6 +12,11 @@ impl<'a> VoiceDesignsApi<'a> {
     /// Returns a paginated list of voice designs belonging to the authenticated account.
     ///
     /// `GET /voice_designs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.voice_designs().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -47,6 +52,11 @@ impl<'a> VoiceDesignsApi<'a> {
     /// Creates a new voice design (version 1) when `voice_design_id` is omitted. When `voice_design_id` is provided, adds a new version to the existing design instead. A design can have at most 50 versions.
     ///
     /// `POST /voice_designs`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::VoiceDesignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_designs()\n    .create(VoiceDesignRequest::new(\"example\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -68,6 +78,11 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice design UUID or name.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_designs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -94,6 +109,11 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice design UUID or name.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::VoiceDesignUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_designs()\n    .rename(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        VoiceDesignUpdateRequest::new(\"example name\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn rename(
         &self,
@@ -125,6 +145,11 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice design UUID or name.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.voice_designs().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -144,6 +169,11 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: The voice design UUID or name.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .voice_designs()\n    .download_sample(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn download_sample(
         &self,
@@ -176,6 +206,11 @@ impl<'a> VoiceDesignsApi<'a> {
     /// Parameters:
     /// - `id`: The voice design UUID or name.
     /// - `version`: The version number to delete.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .voice_designs()\n    .delete_version(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", 1)\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete_version(
         &self,

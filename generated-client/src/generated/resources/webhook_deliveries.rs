@@ -12,6 +12,11 @@ impl<'a> WebhookDeliveriesApi<'a> {
     /// Lists webhook_deliveries for the authenticated user
     ///
     /// `GET /webhook_deliveries`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.webhook_deliveries().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -33,6 +38,11 @@ impl<'a> WebhookDeliveriesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Uniquely identifies the webhook_delivery.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .webhook_deliveries()\n    .retrieve(\"C9C0797E-901D-4349-A33C-C2C8F31A92C2\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,

@@ -12,6 +12,11 @@ impl<'a> WellKnownApi<'a> {
     /// OAuth 2.0 Authorization Server Metadata (RFC 8414)
     ///
     /// `GET /.well-known/oauth-authorization-server`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.well_known().retrieve_authorization_server_metadata().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_authorization_server_metadata(
         &self,
@@ -31,6 +36,11 @@ impl<'a> WellKnownApi<'a> {
     /// OAuth 2.0 Protected Resource Metadata for resource discovery
     ///
     /// `GET /.well-known/oauth-protected-resource`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.well_known().retrieve_protected_resource_metadata().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_protected_resource_metadata(
         &self,

@@ -47,6 +47,11 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     /// List Whatsapp Business Accounts
     ///
     /// `GET /v2/whatsapp/business_accounts`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.whatsapp().business_accounts().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -69,6 +74,11 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .business_accounts()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -89,6 +99,11 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .whatsapp()\n    .business_accounts()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(
@@ -163,6 +178,11 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .business_accounts()\n    .phone_numbers()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -196,6 +216,11 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappPhoneNumberVerificationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .whatsapp()\n    .business_accounts()\n    .phone_numbers()\n    .initialize_verification(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        WhatsappPhoneNumberVerificationRequest::new(\"example name\", \"+18005550100\"),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn initialize_verification(
         &self,
@@ -314,6 +339,11 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .business_accounts()\n    .settings()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -339,6 +369,11 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PatchWabaSettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .business_accounts()\n    .settings()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PatchWabaSettingsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -411,6 +446,11 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     /// List Whatsapp phone numbers
     ///
     /// `GET /v2/whatsapp/phone_numbers`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.whatsapp().phone_numbers().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -433,6 +473,11 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.whatsapp().phone_numbers().delete(\"+18005550100\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -456,6 +501,11 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::whatsapp::WhatsappPhoneNumbersRetrieveConversationWindowParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .retrieve_conversation_window(\n        \"+18005550100\",\n        WhatsappPhoneNumbersRetrieveConversationWindowParams::new(\"+353894650851\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve_conversation_window(
         &self,
@@ -495,6 +545,11 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappResendVerificationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .whatsapp()\n    .phone_numbers()\n    .resend_verification(\n        \"+18005550100\",\n        WhatsappResendVerificationRequest::default(),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn resend_verification(
         &self,
@@ -530,6 +585,11 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappVerifyCodeRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .whatsapp()\n    .phone_numbers()\n    .verify(\"+18005550100\", WhatsappVerifyCodeRequest::new(\"example\"))\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn verify(
         &self,
@@ -675,6 +735,11 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .calling_settings()\n    .retrieve(\"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -700,6 +765,11 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappPatchCallingSettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .calling_settings()\n    .update(\"+18005550100\", WhatsappPatchCallingSettingsRequest::new(true))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -770,6 +840,11 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .profile()\n    .retrieve(\"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -795,6 +870,11 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappUpdateProfileRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .profile()\n    .update(\"+18005550100\", WhatsappUpdateProfileRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -860,6 +940,11 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .profile()\n    .photo()\n    .retrieve(\"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -885,6 +970,11 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::whatsapp::WhatsappPhoneNumbersProfilePhotoUploadBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .profile()\n    .photo()\n    .upload(\n        \"+18005550100\",\n        WhatsappPhoneNumbersProfilePhotoUploadBody::new(\n            telnyx::FilePart::from_path(\"audio.wav\")?,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn upload(
         &self,
@@ -924,6 +1014,11 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     ///
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.whatsapp().phone_numbers().profile().photo().delete(\"+18005550100\").await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,
@@ -977,6 +1072,11 @@ impl<'a> WhatsappTemplatesApi<'a> {
     /// List Whatsapp message templates
     ///
     /// `GET /v2/whatsapp/message_templates`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.whatsapp().templates().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -1016,6 +1116,11 @@ impl<'a> WhatsappTemplatesApi<'a> {
     /// Create a Whatsapp message template
     ///
     /// `POST /v2/whatsapp/message_templates`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    WhatsappCreateTemplateRequest, WhatsappCreateTemplateRequestCategory,\n    WhatsappCreateTemplateRequestComponentsItem, WhatsappTemplateHeaderComponent,\n    WhatsappTemplateHeaderComponentFormat, WhatsappTemplateHeaderComponentType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .templates()\n    .create(\n        WhatsappCreateTemplateRequest::new(\n            WhatsappCreateTemplateRequestCategory::Marketing,\n            vec![\n                WhatsappCreateTemplateRequestComponentsItem::WhatsappTemplateHeaderComponent(WhatsappTemplateHeaderComponent::new(WhatsappTemplateHeaderComponentFormat::Text,\n                WhatsappTemplateHeaderComponentType::Header))\n            ],\n            \"example\",\n            \"example name\",\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -1142,6 +1247,11 @@ impl<'a> WhatsappUserDataApi<'a> {
     /// Fetch Whatsapp user data
     ///
     /// `GET /v2/whatsapp/user_data`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.whatsapp().user_data().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(&self) -> crate::Call<'a, (), WhatsappUserDataRetrieveResponse> {
         crate::Call::plain(
@@ -1151,6 +1261,11 @@ impl<'a> WhatsappUserDataApi<'a> {
     /// Update Whatsapp user data
     ///
     /// `PATCH /v2/whatsapp/user_data`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::PatchWhatsappUserDataRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .user_data()\n    .update(PatchWhatsappUserDataRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,

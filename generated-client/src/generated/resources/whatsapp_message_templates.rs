@@ -13,6 +13,11 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp message template ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp_message_templates()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -33,6 +38,11 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp message template ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappUpdateTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp_message_templates()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        WhatsappUpdateTemplateRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -62,6 +72,11 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Whatsapp message template ID
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .whatsapp_message_templates()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(&self, id: &str) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
         crate::Call::plain(

@@ -12,6 +12,11 @@ impl<'a> WirelessBlocklistValuesApi<'a> {
     /// Retrieve all wireless blocklist values for a given blocklist type.
     ///
     /// `GET /wireless_blocklist_values`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::wireless_blocklist_values::{\n    WirelessBlocklistValuesListParams, WirelessBlocklistValuesListType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless_blocklist_values()\n    .list(\n        WirelessBlocklistValuesListParams::new(\n            WirelessBlocklistValuesListType::Country,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,

@@ -12,6 +12,11 @@ impl<'a> WirelessBlocklistsApi<'a> {
     /// Get all Wireless Blocklists belonging to the user.
     ///
     /// `GET /wireless_blocklists`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.wireless_blocklists().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn list(
         &self,
@@ -58,6 +63,11 @@ impl<'a> WirelessBlocklistsApi<'a> {
     /// Create a Wireless Blocklist to prevent SIMs from connecting to certain networks.
     ///
     /// `POST /wireless_blocklists`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::wireless_blocklists::{\n    WirelessBlocklistsCreateBody, WirelessBlocklistsCreateBodyType,\n    WirelessBlocklistsCreateBodyValuesItem,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless_blocklists()\n    .create(\n        WirelessBlocklistsCreateBody::new(\n            \"My Wireless Blocklist\",\n            WirelessBlocklistsCreateBodyType::Country,\n            vec![\n                WirelessBlocklistsCreateBodyValuesItem::CountryCode(\"CA\".to_string())\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn create(
         &self,
@@ -83,6 +93,11 @@ impl<'a> WirelessBlocklistsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the wireless blocklist.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless_blocklists()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn retrieve(
         &self,
@@ -105,6 +120,11 @@ impl<'a> WirelessBlocklistsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the wireless blocklist.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::resources::wireless_blocklists::WirelessBlocklistsUpdateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless_blocklists()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        WirelessBlocklistsUpdateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn update(
         &self,
@@ -136,6 +156,11 @@ impl<'a> WirelessBlocklistsApi<'a> {
     ///
     /// Parameters:
     /// - `id`: Identifies the wireless blocklist.
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless_blocklists()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn delete(
         &self,

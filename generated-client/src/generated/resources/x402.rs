@@ -24,6 +24,11 @@ impl<'a> X402CreditAccountApi<'a> {
     /// Settles an x402 payment using the quote ID and a signed payment authorization. The payment signature can be provided via the `PAYMENT-SIGNATURE` header or the `payment_signature` body parameter. Settlement is idempotent — submitting the same quote ID multiple times returns the existing transaction.
     ///
     /// `POST /v2/x402/credit_account`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::X402SettleRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .x402()\n    .credit_account()\n    .settle(X402SettleRequest::new(\"quote_abc123\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn settle(
         &self,
@@ -47,6 +52,11 @@ impl<'a> X402CreditAccountApi<'a> {
     /// Creates a payment quote for the specified USD amount. Returns payment details including the x402 payment requirements, network, and expiration time. The quote must be settled before it expires.
     ///
     /// `POST /v2/x402/credit_account/quote`
+    ///
+    #[cfg_attr(
+        not(doctest),
+        doc = " # Example\n\n```rust\nuse telnyx::types::X402QuoteRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .x402()\n    .credit_account()\n    .quote(X402QuoteRequest::new(\"50.00\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+    )]
     #[inline]
     pub fn quote(
         &self,

@@ -1,0 +1,389 @@
+//! The example in every operation's docs: the call as a user writes it, made from the spec. Its
+//! required inputs take the spec's examples (of the body, of each property, of each parameter),
+//! else plausible values; optional ones are left out, as in Telnyx's docs pages. The same text
+//! is compiled: `operation_examples.rs` holds each one as a function that
+//! `generated-client/tests/operation_examples.rs` type-checks, so no example in the docs can
+//! drift from the crate.
+
+use super::ops::{body_is_argument, body_is_the_input, takes_params};
+use crate::error::{Error, Result};
+use crate::ir::{Api, BodyEncoding, Module, Operation, Response, Ty, TypeKind};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The generated file of examples, relative to the generated source folder (not a module of
+/// the crate: the test includes it).
+pub const FILE: &str = "operation_examples.rs";
+
+/// The function every example is the body of: `client` is in scope, and `?` takes any error.
+const SIGNATURE: &str = "async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {";
+
+/// One operation's example, formatted: `use` lines, then [`SIGNATURE`], the calls, `Ok(())`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    code: String,
+}
+
+impl Snippet {
+    /// As rustdoc shows it: the function around the calls hidden (`# ` lines).
+    pub fn doc(&self) -> String {
+        let mut out = String::from("```rust\n");
+        let mut in_fn = false;
+        for line in self.code.lines() {
+            if line == SIGNATURE {
+                in_fn = true;
+                if out.len() > "```rust\n".len() {
+                    out.push('\n');
+                }
+                out.push_str("# ");
+                out.push_str(line);
+            } else if in_fn && (line == "    Ok(())" || line == "}") {
+                out.push_str("# ");
+                out.push_str(line.trim_start());
+            } else if in_fn {
+                out.push_str(line.strip_prefix("    ").unwrap_or(line));
+            } else {
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+        out.push_str("```");
+        out
+    }
+
+    /// As the test compiles it: the whole function.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+/// Every operation's example, in the order of [`Api::operations`].
+pub fn snippets(api: &Api, spec: &Path) -> Result<Vec<Snippet>> {
+    use rayon::prelude::*;
+    api.operations.par_iter().map(|op| snippet(api, op, spec)).collect()
+}
+
+/// Each operation's example, by the operation's JSON pointer.
+pub type Examples<'a> = std::collections::HashMap<&'a str, &'a Snippet>;
+
+/// [`Examples`] of `snippets` (made by [`snippets`]).
+pub fn by_operation<'a>(api: &'a Api, snippets: &'a [Snippet]) -> Examples<'a> {
+    api.operations.iter().map(|op| op.pointer.as_str()).zip(snippets).collect()
+}
+
+/// The generated test file: one module per operation with its example.
+pub fn test_file(api: &Api, examples: &Examples<'_>) -> String {
+    let mut out = String::from(
+        "//! The example of every operation's docs, each a function that the test type-checks\n//! (`generated-client/tests/operation_examples.rs`).\n\n",
+    );
+    out.push_str(&format!("/// How many operations have an example.\npub const COUNT: usize = {};\n", examples.len()));
+    let mut taken = BTreeSet::new();
+    for op in &api.operations {
+        let Some(snippet) = examples.get(op.pointer.as_str()) else { continue };
+        let name = module_name(op);
+        let name =
+            (1..).map(|i| if i == 1 { name.clone() } else { format!("{name}_{i}") }).find(|n| taken.insert(n.clone()));
+        let name = name.unwrap_or_default();
+        out.push_str(&format!("\n/// `{} {}`\npub mod {name} {{\n", op.method, op.path));
+        for line in snippet.code().lines() {
+            if !line.is_empty() {
+                out.push_str("    ");
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+/// The test module of an operation: its resource chain and name (`_2` and on where two
+/// chains join into the same name).
+fn module_name(op: &Operation) -> String {
+    let parts = op.resource.iter().chain([&op.name]);
+    // `type_` and `r#type` alike become `type`: `__` is not snake case.
+    let name = parts.map(|p| p.trim_start_matches("r#").trim_end_matches('_')).collect::<Vec<_>>().join("_");
+    // A keyword alone (`type`) is not a module name.
+    match syn::parse_str::<syn::Ident>(&name) {
+        Ok(_) => name,
+        Err(_) => format!("{name}_op"),
+    }
+}
+
+fn snippet(api: &Api, op: &Operation, spec: &Path) -> Result<Snippet> {
+    let mut v = Values { api, uses: BTreeSet::new() };
+    let mut args: Vec<String> = op
+        .path_params
+        .iter()
+        .map(|p| match &p.ty {
+            Ty::Integer | Ty::Int32 => integer(p.example.as_ref()).to_string(),
+            Ty::Number => float(p.example.as_ref()),
+            Ty::Boolean => p.example.as_ref().and_then(Value::as_bool).unwrap_or(true).to_string(),
+            _ => string_literal(p.example.as_ref(), &p.name),
+        })
+        .collect();
+    if takes_params(op, &api.types) {
+        let body = op.body.as_ref().filter(|_| body_is_argument(op, &api.types)).map(|b| match b.encoding {
+            BodyEncoding::Binary => "telnyx::bytes::Bytes::from(std::fs::read(\"audio.wav\")?)".to_string(),
+            BodyEncoding::Text => "telnyx::bytes::Bytes::from(\"text\")".to_string(),
+            _ => v.value(&b.ty, b.example.as_ref(), "body", 0, Want::Exact),
+        });
+        if body_is_the_input(op, &api.types) {
+            args.extend(body);
+        } else {
+            let mut inputs: Vec<String> = op
+                .query_params
+                .iter()
+                .chain(&op.header_params)
+                .filter(|p| p.required)
+                .map(|p| v.value(&p.ty, p.example.as_ref(), &p.name, 0, Want::IntoString))
+                .collect();
+            inputs.extend(body);
+            let params = v.use_path(&format!("telnyx::resources::{}", top(op)), &op.params_type);
+            args.push(format!("{params}::new({})", inputs.join(", ")));
+        }
+    }
+    let chain: String = op.resource.iter().map(|r| format!(".{}()", r)).collect();
+    let call = format!("client{chain}.{}({})", op.name, args.join(", "));
+    let statements = match (&op.websocket, &op.success) {
+        (Some(_), _) => format!("let session = {call}.await?;\ndrop(session);"),
+        (None, Response::Empty) => format!("{call}.await?;"),
+        (None, Response::Json { .. }) => format!("let response = {call}.await?;\nprintln!(\"{{response:?}}\");"),
+        (None, Response::Text { .. }) => format!("let text = {call}.await?;\nprintln!(\"{{text}}\");"),
+        (None, Response::Bytes { .. }) => {
+            format!("let download = {call}.await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{{}} bytes\", bytes.len());")
+        }
+        (None, Response::EventStream) => format!("let events = {call}.await?;\ndrop(events);"),
+    };
+    let uses: String = v.uses_text();
+    let text = format!("{uses}{SIGNATURE}\n{statements}\nOk(())\n}}\n");
+    let file: syn::File = syn::parse_str(&text).map_err(|e| {
+        Error::new(
+            spec,
+            &op.pointer,
+            format!("the operation's doc example does not parse (a generator bug): {e}\n{text}"),
+        )
+    })?;
+    Ok(Snippet { code: prettyplease::unparse(&file) })
+}
+
+fn top(op: &Operation) -> &str {
+    op.resource.first().map(String::as_str).unwrap_or("root")
+}
+
+/// How a value is passed: as its exact type, or where `impl Into<String>` takes a `&str`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Exact,
+    IntoString,
+}
+
+/// Builds value expressions and remembers the types they name.
+struct Values<'a> {
+    api: &'a Api,
+    /// Module path -> names used from it.
+    uses: BTreeSet<(String, String)>,
+}
+
+/// Deeper than this, a value is the smallest one its type allows (a recursive type ends).
+const MAX_DEPTH: usize = 6;
+
+/// An example longer than this (as JSON) is not put in the docs.
+const MAX_JSON: usize = 120;
+
+impl Values<'_> {
+    fn use_path(&mut self, module: &str, name: &str) -> String {
+        // A name two modules both give is written out in full.
+        if self.uses.iter().any(|(m, n)| n == name && m != module) {
+            return format!("{module}::{name}");
+        }
+        self.uses.insert((module.to_string(), name.to_string()));
+        name.to_string()
+    }
+
+    fn uses_text(&self) -> String {
+        let mut by_module: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (m, n) in &self.uses {
+            by_module.entry(m).or_default().push(n);
+        }
+        let mut out = String::new();
+        for (m, names) in by_module {
+            match names.as_slice() {
+                [one] => out.push_str(&format!("use {m}::{one};\n")),
+                many => out.push_str(&format!("use {m}::{{{}}};\n", many.join(", "))),
+            }
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out
+    }
+
+    fn type_name(&mut self, id: usize) -> String {
+        let def = &self.api.types[id];
+        match &def.module {
+            Module::Types(_) => self.use_path("telnyx::types", &def.name),
+            Module::Resource(file) => self.use_path(&format!("telnyx::resources::{file}"), &def.name),
+            Module::Unassigned => "telnyx::serde_json::Value".into(),
+        }
+    }
+
+    /// An expression of type `ty`, from `example` where it fits.
+    fn value(&mut self, ty: &Ty, example: Option<&Value>, hint: &str, depth: usize, want: Want) -> String {
+        match ty {
+            Ty::String => match want {
+                Want::IntoString => string_literal(example, hint),
+                Want::Exact => format!("{}.to_string()", string_literal(example, hint)),
+            },
+            Ty::Integer | Ty::Int32 => integer(example).to_string(),
+            Ty::Number => float(example),
+            Ty::Boolean => example.and_then(Value::as_bool).unwrap_or(true).to_string(),
+            Ty::List(item) if depth < MAX_DEPTH => {
+                let first = example.and_then(Value::as_array).and_then(|a| a.first());
+                format!("vec![{}]", self.value(item, first, hint, depth + 1, Want::Exact))
+            }
+            Ty::List(_) => "Vec::new()".into(),
+            Ty::Map(values) if **values == Ty::Any => "telnyx::serde_json::Map::new()".into(),
+            Ty::Map(_) => "std::collections::BTreeMap::new()".into(),
+            Ty::Nullable(inner) if depth < MAX_DEPTH => {
+                format!("Some({})", self.value(inner, example, hint, depth + 1, Want::Exact))
+            }
+            Ty::Nullable(_) => "None".into(),
+            Ty::Any => match example.map(Value::to_string).filter(|j| j.len() <= MAX_JSON) {
+                Some(json) => format!("telnyx::serde_json::json!({json})"),
+                None => "telnyx::serde_json::json!({})".into(),
+            },
+            Ty::Bytes => format!("telnyx::FilePart::from_path({:?})?", file_name(hint)),
+            Ty::Base64 => "telnyx::Base64(Default::default())".into(),
+            Ty::Named(id) => self.named(*id, example, hint, depth, want),
+        }
+    }
+
+    fn named(&mut self, id: usize, example: Option<&Value>, hint: &str, depth: usize, want: Want) -> String {
+        let api = self.api;
+        let def = &api.types[id];
+        match &def.kind {
+            TypeKind::Alias { ty } => self.value(ty, example, hint, depth, want),
+            TypeKind::Enum { values } => {
+                let name = self.type_name(id);
+                let picked = example.and_then(Value::as_str).and_then(|e| values.iter().find(|v| v.value == e));
+                match picked.or(values.first()) {
+                    Some(v) => format!("{name}::{}", v.rust_name),
+                    None => format!("{name}::from({})", string_literal(example, hint)),
+                }
+            }
+            TypeKind::IntEnum { values } => {
+                let name = self.type_name(id);
+                let picked = example.and_then(Value::as_i64).and_then(|e| values.iter().find(|v| v.value == e));
+                match picked.or(values.first()) {
+                    Some(v) => format!("{name}::{}", v.rust_name),
+                    None => format!("{name}::from({})", integer(example)),
+                }
+            }
+            TypeKind::Struct { fields, .. } => {
+                let name = self.type_name(id);
+                if fields.iter().all(super::types::is_optional) {
+                    return format!("{name}::default()");
+                }
+                let object = example.and_then(Value::as_object);
+                let args: Vec<String> = fields
+                    .iter()
+                    .filter(|f| !super::types::is_optional(f))
+                    .map(|f| {
+                        let example = object.and_then(|o| o.get(&f.name)).or(f.example.as_ref());
+                        let want = match crate::ir::resolve_alias(&api.types, &f.ty) {
+                            Ty::String => Want::IntoString,
+                            _ => Want::Exact,
+                        };
+                        self.value(&f.ty, example, &f.name, depth + 1, want)
+                    })
+                    .collect();
+                format!("{name}::new({})", args.join(", "))
+            }
+            TypeKind::Union { variants, discriminator } => {
+                let name = self.type_name(id);
+                let tag = discriminator.as_ref().and_then(|d| Some((d, example?.get(d)?.as_str()?)));
+                let picked = match tag {
+                    Some((_, tag)) => variants.iter().find(|v| v.tags.iter().any(|t| t == tag)),
+                    None => None,
+                };
+                let Some(variant) = picked.or(variants.first()) else {
+                    return format!("{name}::Unknown(telnyx::serde_json::json!({{}}))");
+                };
+                // A tagged variant's value carries its own tag.
+                let tagged;
+                let example = match (discriminator, example) {
+                    (Some(d), None) => {
+                        tagged = serde_json::json!({ d.as_str(): variant.tags.first() });
+                        Some(&tagged)
+                    }
+                    (_, e) => e,
+                };
+                format!(
+                    "{name}::{}({})",
+                    variant.rust_name,
+                    self.value(&variant.ty, example, hint, depth + 1, Want::Exact)
+                )
+            }
+        }
+    }
+}
+
+fn integer(example: Option<&Value>) -> i64 {
+    let n = example.and_then(|e| e.as_i64().or_else(|| e.as_str()?.parse().ok())).unwrap_or(1);
+    // An example out of `i32`'s range would not compile as an `i32`.
+    if i32::try_from(n).is_ok() {
+        n
+    } else {
+        1
+    }
+}
+
+fn float(example: Option<&Value>) -> String {
+    let n = example.and_then(Value::as_f64).filter(|f| f.is_finite()).unwrap_or(1.0);
+    format!("{n:?}")
+}
+
+/// A string literal: the example, else a plausible value for a field named `hint`.
+fn string_literal(example: Option<&Value>, hint: &str) -> String {
+    let text = match example {
+        Some(Value::String(s)) => s.clone(),
+        Some(v @ (Value::Number(_) | Value::Bool(_))) => v.to_string(),
+        _ => plausible(hint).to_string(),
+    };
+    // Debug of a str is a valid Rust string literal.
+    format!("{text:?}")
+}
+
+fn plausible(hint: &str) -> &'static str {
+    let h = hint.to_ascii_lowercase();
+    if h.contains("email") {
+        "user@example.com"
+    } else if h.contains("url") || h.contains("uri") {
+        "https://example.com/webhooks"
+    } else if h.contains("phone") || h == "to" || h == "from" || h.ends_with("number") {
+        "+18005550100"
+    } else if h == "id" || h.ends_with("_id") || h.ends_with("id]") {
+        "6a09cdc3-8948-47f0-aa62-74ac943d6c58"
+    } else if h.ends_with("_at") || h.contains("date") || h.contains("time") {
+        "2025-01-01T00:00:00Z"
+    } else if h.contains("country") {
+        "US"
+    } else if h.contains("name") {
+        "example name"
+    } else {
+        "example"
+    }
+}
+
+fn file_name(hint: &str) -> &'static str {
+    let h = hint.to_ascii_lowercase();
+    if h.contains("audio") || h.contains("media") || h == "file" {
+        "audio.wav"
+    } else if h.contains("image") || h.contains("logo") {
+        "image.png"
+    } else {
+        "document.pdf"
+    }
+}
