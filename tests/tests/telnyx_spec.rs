@@ -172,7 +172,7 @@ fn each_feature_enables_every_type_its_operations_reach() {
 /// The crates a build of the client compiles (normal dependencies), by `cargo tree`.
 fn client_crates(features: &[&str]) -> std::collections::BTreeSet<String> {
     let mut cmd = std::process::Command::new(env!("CARGO"));
-    cmd.current_dir(root()).args(["tree", "--locked", "-p", "telnyx-sdk", "-e", "normal", "--prefix", "none"]);
+    cmd.current_dir(root()).args(["tree", "--locked", "-p", "telnyx", "-e", "normal", "--prefix", "none"]);
     if !features.is_empty() {
         cmd.args(["--no-default-features", "--features", &features.join(",")]);
     }

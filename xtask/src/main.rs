@@ -444,8 +444,8 @@ fn cargo(what: &str, env: &[(&str, &str)], args: &[&str]) -> Result<(), String> 
     }
 }
 
-/// The client's package (its library is `telnyx`).
-const CLIENT: &str = "telnyx-sdk";
+/// The client's package.
+const CLIENT: &str = "telnyx";
 
 /// The feature sets CI builds the client with, besides the default: none, then one at a time
 /// (`text_to_speech` turns on the WebSocket sessions).
@@ -502,7 +502,7 @@ fn test(args: &[String]) -> Result<(), String> {
     // Rustdoc warnings (broken links, bare URLs in spec prose) fail the run too.
     cargo("generated client docs", &[("RUSTDOCFLAGS", "-D warnings")], &["doc", "--package", CLIENT, "--no-deps"])?;
     // The conformance tests run with the others, in the same build: a build of the test alone
-    // (`-p telnyx-sdk`) unifies features differently and would compile everything again.
+    // (`-p telnyx`) unifies features differently and would compile everything again.
     let servers = Servers::start(&pin::spec_path(&workspace_root())?)?;
     let result = cargo("tests", &servers.env(), &["test", "--workspace", "--", "--include-ignored"]);
     drop(servers);
