@@ -611,7 +611,9 @@ fn judge(
 fn short(v: &Value) -> String {
     let text = v.to_string();
     if text.len() > 600 {
-        format!("{}...", &text[..text.floor_char_boundary(600)])
+        // `floor_char_boundary` is newer than the crate's MSRV.
+        let end = (0..=600).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        format!("{}...", &text[..end])
     } else {
         text
     }

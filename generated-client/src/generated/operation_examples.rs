@@ -59,7 +59,11 @@ pub mod messaging_10dlc_brand_create {
 /// `GET /10dlc/brand/feedback/{brandId}`
 pub mod messaging_10dlc_brand_get_feedback {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.messaging_10dlc().brand().get_feedback("example").await?;
+        let response = client
+            .messaging_10dlc()
+            .brand()
+            .get_feedback("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -81,7 +85,11 @@ pub mod messaging_10dlc_brand_get_sms_otp_by_reference {
 /// `GET /10dlc/brand/{brandId}`
 pub mod messaging_10dlc_brand_retrieve {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.messaging_10dlc().brand().retrieve("example").await?;
+        let response = client
+            .messaging_10dlc()
+            .brand()
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -95,7 +103,7 @@ pub mod messaging_10dlc_brand_update {
             .messaging_10dlc()
             .brand()
             .update(
-                "example",
+                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
                 UpdateBrand::new(
                     "US",
                     "ABC Mobile",
@@ -113,7 +121,11 @@ pub mod messaging_10dlc_brand_update {
 /// `DELETE /10dlc/brand/{brandId}`
 pub mod messaging_10dlc_brand_delete {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        client.messaging_10dlc().brand().delete("example").await?;
+        client
+            .messaging_10dlc()
+            .brand()
+            .delete("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .await?;
         Ok(())
     }
 }
@@ -121,7 +133,11 @@ pub mod messaging_10dlc_brand_delete {
 /// `POST /10dlc/brand/{brandId}/2faEmail`
 pub mod messaging_10dlc_brand_resend_2fa_email {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        client.messaging_10dlc().brand().resend_2fa_email("example").await?;
+        client
+            .messaging_10dlc()
+            .brand()
+            .resend_2fa_email("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .await?;
         Ok(())
     }
 }
@@ -133,7 +149,7 @@ pub mod messaging_10dlc_brand_external_vetting_list {
             .messaging_10dlc()
             .brand()
             .external_vetting()
-            .list("example")
+            .list("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -148,7 +164,10 @@ pub mod messaging_10dlc_brand_external_vetting_order {
             .messaging_10dlc()
             .brand()
             .external_vetting()
-            .order("example", OrderExternalVetting::new("example", "example"))
+            .order(
+                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+                OrderExternalVetting::new("6a09cdc3-8948-47f0-aa62-74ac943d6c58", "example"),
+            )
             .await?;
         println!("{response:?}");
         Ok(())
@@ -163,7 +182,13 @@ pub mod messaging_10dlc_brand_external_vetting_imports {
             .messaging_10dlc()
             .brand()
             .external_vetting()
-            .imports("example", ImportExternalVetting::new("example", "example"))
+            .imports(
+                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+                ImportExternalVetting::new(
+                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+                ),
+            )
             .await?;
         println!("{response:?}");
         Ok(())
@@ -173,7 +198,11 @@ pub mod messaging_10dlc_brand_external_vetting_imports {
 /// `PUT /10dlc/brand/{brandId}/revet`
 pub mod messaging_10dlc_brand_revet {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.messaging_10dlc().brand().revet("example").await?;
+        let response = client
+            .messaging_10dlc()
+            .brand()
+            .revet("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -235,7 +264,9 @@ pub mod messaging_10dlc_campaign_list {
         let response = client
             .messaging_10dlc()
             .campaign()
-            .list(Messaging10dlcCampaignListParams::new("example"))
+            .list(
+                Messaging10dlcCampaignListParams::new("6a09cdc3-8948-47f0-aa62-74ac943d6c58"),
+            )
             .await?;
         println!("{response:?}");
         Ok(())
@@ -245,7 +276,11 @@ pub mod messaging_10dlc_campaign_list {
 /// `POST /10dlc/campaign/acceptSharing/{campaignId}`
 pub mod messaging_10dlc_campaign_accept_sharing {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.messaging_10dlc().campaign().accept_sharing("example").await?;
+        let response = client
+            .messaging_10dlc()
+            .campaign()
+            .accept_sharing("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -269,7 +304,11 @@ pub mod messaging_10dlc_campaign_usecase_get_cost {
 /// `GET /10dlc/campaign/{campaignId}`
 pub mod messaging_10dlc_campaign_retrieve {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.messaging_10dlc().campaign().retrieve("example").await?;
+        let response = client
+            .messaging_10dlc()
+            .campaign()
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -282,7 +321,7 @@ pub mod messaging_10dlc_campaign_update {
         let response = client
             .messaging_10dlc()
             .campaign()
-            .update("example", UpdateCampaignRequest::default())
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58", UpdateCampaignRequest::default())
             .await?;
         println!("{response:?}");
         Ok(())
@@ -292,7 +331,11 @@ pub mod messaging_10dlc_campaign_update {
 /// `DELETE /10dlc/campaign/{campaignId}`
 pub mod messaging_10dlc_campaign_deactivate {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.messaging_10dlc().campaign().deactivate("example").await?;
+        let response = client
+            .messaging_10dlc()
+            .campaign()
+            .deactivate("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -323,7 +366,7 @@ pub mod messaging_10dlc_campaign_get_mno_metadata {
         let response = client
             .messaging_10dlc()
             .campaign()
-            .get_mno_metadata("example")
+            .get_mno_metadata("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -336,7 +379,7 @@ pub mod messaging_10dlc_campaign_get_operation_status {
         let response = client
             .messaging_10dlc()
             .campaign()
-            .get_operation_status("example")
+            .get_operation_status("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -350,7 +393,7 @@ pub mod messaging_10dlc_campaign_osr_get_attributes {
             .messaging_10dlc()
             .campaign()
             .osr()
-            .get_attributes("example")
+            .get_attributes("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -363,7 +406,7 @@ pub mod messaging_10dlc_campaign_get_sharing_status {
         let response = client
             .messaging_10dlc()
             .campaign()
-            .get_sharing_status("example")
+            .get_sharing_status("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -377,7 +420,13 @@ pub mod messaging_10dlc_campaign_builder_submit {
         let response = client
             .messaging_10dlc()
             .campaign_builder()
-            .submit(CampaignRequest::new("example", "example", "example"))
+            .submit(
+                CampaignRequest::new(
+                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+                    "example",
+                    "example",
+                ),
+            )
             .await?;
         println!("{response:?}");
         Ok(())
@@ -391,7 +440,7 @@ pub mod messaging_10dlc_campaign_builder_brand_qualify_by_usecase {
             .messaging_10dlc()
             .campaign_builder()
             .brand()
-            .qualify_by_usecase("example", "example")
+            .qualify_by_usecase("6a09cdc3-8948-47f0-aa62-74ac943d6c58", "example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -426,7 +475,7 @@ pub mod messaging_10dlc_partner_campaigns_retrieve_sharing_status {
         let response = client
             .messaging_10dlc()
             .partner_campaigns()
-            .retrieve_sharing_status("example")
+            .retrieve_sharing_status("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -448,7 +497,7 @@ pub mod messaging_10dlc_partner_campaigns_retrieve {
         let response = client
             .messaging_10dlc()
             .partner_campaigns()
-            .retrieve("example")
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -462,7 +511,10 @@ pub mod messaging_10dlc_partner_campaigns_update {
         let response = client
             .messaging_10dlc()
             .partner_campaigns()
-            .update("example", UpdatePartnerCampaignRequest::default())
+            .update(
+                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+                UpdatePartnerCampaignRequest::default(),
+            )
             .await?;
         println!("{response:?}");
         Ok(())
@@ -491,7 +543,7 @@ pub mod messaging_10dlc_phone_number_assignment_by_profile_retrieve_status {
         let response = client
             .messaging_10dlc()
             .phone_number_assignment_by_profile()
-            .retrieve_status("example")
+            .retrieve_status("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -504,7 +556,7 @@ pub mod messaging_10dlc_phone_number_assignment_by_profile_retrieve_phone_number
         let response = client
             .messaging_10dlc()
             .phone_number_assignment_by_profile()
-            .retrieve_phone_number_status("example")
+            .retrieve_phone_number_status("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -799,7 +851,10 @@ pub mod advanced_orders_update_requirement_group {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .advanced_orders()
-            .update_requirement_group("example", AdvancedOrderRequest::default())
+            .update_requirement_group(
+                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+                AdvancedOrderRequest::default(),
+            )
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1490,7 +1545,7 @@ pub mod ai_audio_transcribe {
 pub mod ai_chat_completions {
     use telnyx::types::{
         ChatCompletionRequest, ChatCompletionSystemMessageParam,
-        ChatCompletionSystemMessageParamContent, ChatCompletionSystemMessageParamRole,
+        ChatCompletionSystemMessageParamRole,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
@@ -1499,8 +1554,8 @@ pub mod ai_chat_completions {
             .completions(
                 ChatCompletionRequest::new(
                     vec![
-                        ChatCompletionSystemMessageParam::new(ChatCompletionSystemMessageParamContent::ContentString("You are a friendly chatbot."
-                        .to_string()), ChatCompletionSystemMessageParamRole::System)
+                        ChatCompletionSystemMessageParam::new("You are a friendly chatbot.",
+                        ChatCompletionSystemMessageParamRole::System)
                     ],
                 ),
             )
@@ -2824,7 +2879,7 @@ pub mod ai_list_models {
 pub mod ai_openai_chat_create_completion {
     use telnyx::types::{
         ChatCompletionRequest, ChatCompletionSystemMessageParam,
-        ChatCompletionSystemMessageParamContent, ChatCompletionSystemMessageParamRole,
+        ChatCompletionSystemMessageParamRole,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
@@ -2834,8 +2889,8 @@ pub mod ai_openai_chat_create_completion {
             .create_completion(
                 ChatCompletionRequest::new(
                     vec![
-                        ChatCompletionSystemMessageParam::new(ChatCompletionSystemMessageParamContent::ContentString("You are a friendly chatbot."
-                        .to_string()), ChatCompletionSystemMessageParamRole::System)
+                        ChatCompletionSystemMessageParam::new("You are a friendly chatbot.",
+                        ChatCompletionSystemMessageParamRole::System)
                     ],
                 ),
             )
@@ -2847,7 +2902,7 @@ pub mod ai_openai_chat_create_completion {
 
 /// `POST /ai/openai/embeddings`
 pub mod ai_openai_embeddings_create_embeddings {
-    use telnyx::types::{OpenAiEmbeddingRequest, OpenAiEmbeddingRequestInput};
+    use telnyx::types::OpenAiEmbeddingRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
@@ -2855,9 +2910,7 @@ pub mod ai_openai_embeddings_create_embeddings {
             .embeddings()
             .create_embeddings(
                 OpenAiEmbeddingRequest::new(
-                    OpenAiEmbeddingRequestInput::String(
-                        "The quick brown fox jumps over the lazy dog".to_string(),
-                    ),
+                    "The quick brown fox jumps over the lazy dog",
                     "thenlper/gte-large",
                 ),
             )
@@ -3418,7 +3471,7 @@ pub mod call_reasons_validate {
 
 /// `POST /calls`
 pub mod calls_dial {
-    use telnyx::types::{CallRequest, CallRequestTo};
+    use telnyx::types::CallRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
@@ -3426,7 +3479,7 @@ pub mod calls_dial {
                 CallRequest::new(
                     "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
                     "+18005550101",
-                    CallRequestTo::String("+18005550100".to_string()),
+                    "+18005550100",
                 ),
             )
             .await?;
@@ -5749,7 +5802,7 @@ pub mod email_messages_create {
             .email_messages()
             .create(
                 CreateEmailRequest::new(
-                    EmailAddressInput::String("sender@example.com".to_string()),
+                    "sender@example.com",
                     vec![EmailAddressInput::String("recipient@example.com".to_string())],
                 ),
             )
@@ -5768,8 +5821,7 @@ pub mod email_messages_batch {
             .batch(
                 CreateEmailBatchRequest::new(
                     vec![
-                        CreateEmailRequest::new(EmailAddressInput::String("sender@example.com"
-                        .to_string()),
+                        CreateEmailRequest::new("sender@example.com",
                         vec![EmailAddressInput::String("recipient1@example.com"
                         .to_string())])
                     ],
@@ -8026,7 +8078,10 @@ pub mod media_download {
 pub mod messages_send {
     use telnyx::types::CreateMessageRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.messages().send(CreateMessageRequest::new("+E.164")).await?;
+        let response = client
+            .messages()
+            .send(CreateMessageRequest::new("+18005550100"))
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -8088,7 +8143,9 @@ pub mod messages_send_long_code {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
-            .send_long_code(CreateLongCodeMessageRequest::new("+18005550100", "+E.164"))
+            .send_long_code(
+                CreateLongCodeMessageRequest::new("+18005550100", "+18005550100"),
+            )
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8104,7 +8161,7 @@ pub mod messages_send_number_pool {
             .send_number_pool(
                 CreateNumberPoolMessageRequest::new(
                     "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "+E.164",
+                    "+18005550100",
                 ),
             )
             .await?;
@@ -8153,7 +8210,7 @@ pub mod messages_schedule {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
-            .schedule(CreateScheduledMessageRequest::new("+E.164"))
+            .schedule(CreateScheduledMessageRequest::new("+18005550100"))
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8166,7 +8223,9 @@ pub mod messages_send_short_code {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
-            .send_short_code(CreateShortCodeMessageRequest::new("+18005550100", "+E.164"))
+            .send_short_code(
+                CreateShortCodeMessageRequest::new("+18005550100", "+18005550100"),
+            )
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10571,7 +10630,10 @@ pub mod porting_orders_activation_jobs_retrieve {
         let response = client
             .porting_orders()
             .activation_jobs()
-            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58", "example")
+            .retrieve(
+                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+            )
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10587,7 +10649,7 @@ pub mod porting_orders_activation_jobs_update {
             .activation_jobs()
             .update(
                 "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "example",
+                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
                 UpdatePortingOrdersActivationJob::default(),
             )
             .await?;
@@ -13891,7 +13953,11 @@ pub mod texml_initiate_ai_call {
             .texml()
             .initiate_ai_call(
                 "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                InitiateAiCallRequest::new("example", "+16175551212", "+16175551212"),
+                InitiateAiCallRequest::new(
+                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+                    "+16175551212",
+                    "+16175551212",
+                ),
             )
             .await?;
         println!("{response:?}");

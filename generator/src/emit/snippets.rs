@@ -220,6 +220,18 @@ impl Values<'_> {
         out
     }
 
+    /// Whether an untagged union converts from `&str`: it has one variant that is a string (the
+    /// emitter then gives it `From<&str>`, see `types::variant_froms`).
+    fn takes_str(&self, id: usize) -> bool {
+        let types = &self.api.types;
+        match &types[id].kind {
+            TypeKind::Union { variants, discriminator: None } => {
+                variants.iter().filter(|v| *crate::ir::resolve_alias(types, &v.ty) == Ty::String).count() == 1
+            }
+            _ => false,
+        }
+    }
+
     fn type_name(&mut self, id: usize) -> String {
         let def = &self.api.types[id];
         match &def.module {
@@ -292,11 +304,14 @@ impl Values<'_> {
                     .filter(|f| !super::types::is_optional(f))
                     .map(|f| {
                         let example = object.and_then(|o| o.get(&f.name)).or(f.example.as_ref());
-                        let want = match crate::ir::resolve_alias(&api.types, &f.ty) {
-                            Ty::String => Want::IntoString,
-                            _ => Want::Exact,
-                        };
-                        self.value(&f.ty, example, &f.name, depth + 1, want)
+                        match crate::ir::resolve_alias(&api.types, &f.ty) {
+                            Ty::String => self.value(&f.ty, example, &f.name, depth + 1, Want::IntoString),
+                            // `impl Into<Union>`: a string is passed as it is, as a user writes it.
+                            Ty::Named(u) if self.takes_str(*u) && example.is_none_or(|e| e.is_string()) => {
+                                string_literal(example, &f.name)
+                            }
+                            _ => self.value(&f.ty, example, &f.name, depth + 1, Want::Exact),
+                        }
                     })
                     .collect();
                 format!("{name}::new({})", args.join(", "))
@@ -348,7 +363,8 @@ fn float(example: Option<&Value>) -> String {
 /// A string literal: the example, else a plausible value for a field named `hint`.
 fn string_literal(example: Option<&Value>, hint: &str) -> String {
     let text = match example {
-        Some(Value::String(s)) => s.clone(),
+        // A format named where a value belongs (`"+E.164"`) is no value to send.
+        Some(Value::String(s)) if !s.contains("E.164") => s.clone(),
         Some(v @ (Value::Number(_) | Value::Bool(_))) => v.to_string(),
         _ => plausible(hint).to_string(),
     };
@@ -357,7 +373,7 @@ fn string_literal(example: Option<&Value>, hint: &str) -> String {
 }
 
 fn plausible(hint: &str) -> &'static str {
-    let h = hint.to_ascii_lowercase();
+    let h = heck::ToSnakeCase::to_snake_case(hint);
     if h.contains("email") {
         "user@example.com"
     } else if h.contains("url") || h.contains("uri") {

@@ -49,7 +49,7 @@ impl<'a> AdvancedOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AdvancedOrderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .advanced_orders()\n    .update_requirement_group(\"example\", AdvancedOrderRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::AdvancedOrderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .advanced_orders()\n    .update_requirement_group(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AdvancedOrderRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_requirement_group(

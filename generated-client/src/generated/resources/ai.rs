@@ -2783,7 +2783,7 @@ impl<'a> AiChatApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ChatCompletionRequest, ChatCompletionSystemMessageParam,\n    ChatCompletionSystemMessageParamContent, ChatCompletionSystemMessageParamRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .chat()\n    .completions(\n        ChatCompletionRequest::new(\n            vec![\n                ChatCompletionSystemMessageParam::new(ChatCompletionSystemMessageParamContent::ContentString(\"You are a friendly chatbot.\"\n                .to_string()), ChatCompletionSystemMessageParamRole::System)\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ChatCompletionRequest, ChatCompletionSystemMessageParam,\n    ChatCompletionSystemMessageParamRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .chat()\n    .completions(\n        ChatCompletionRequest::new(\n            vec![\n                ChatCompletionSystemMessageParam::new(\"You are a friendly chatbot.\",\n                ChatCompletionSystemMessageParamRole::System)\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[deprecated]
     #[inline]
@@ -7326,7 +7326,7 @@ impl<'a> AiOpenaiChatApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ChatCompletionRequest, ChatCompletionSystemMessageParam,\n    ChatCompletionSystemMessageParamContent, ChatCompletionSystemMessageParamRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .chat()\n    .create_completion(\n        ChatCompletionRequest::new(\n            vec![\n                ChatCompletionSystemMessageParam::new(ChatCompletionSystemMessageParamContent::ContentString(\"You are a friendly chatbot.\"\n                .to_string()), ChatCompletionSystemMessageParamRole::System)\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ChatCompletionRequest, ChatCompletionSystemMessageParam,\n    ChatCompletionSystemMessageParamRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .chat()\n    .create_completion(\n        ChatCompletionRequest::new(\n            vec![\n                ChatCompletionSystemMessageParam::new(\"You are a friendly chatbot.\",\n                ChatCompletionSystemMessageParamRole::System)\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create_completion(
@@ -7383,7 +7383,7 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{OpenAiEmbeddingRequest, OpenAiEmbeddingRequestInput};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .embeddings()\n    .create_embeddings(\n        OpenAiEmbeddingRequest::new(\n            OpenAiEmbeddingRequestInput::String(\n                \"The quick brown fox jumps over the lazy dog\".to_string(),\n            ),\n            \"thenlper/gte-large\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::OpenAiEmbeddingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .embeddings()\n    .create_embeddings(\n        OpenAiEmbeddingRequest::new(\n            \"The quick brown fox jumps over the lazy dog\",\n            \"thenlper/gte-large\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create_embeddings(

@@ -30,7 +30,7 @@ impl<'a> CallsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{CallRequest, CallRequestTo};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .dial(\n        CallRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+18005550101\",\n            CallRequestTo::String(\"+18005550100\".to_string()),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .dial(\n        CallRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+18005550101\",\n            \"+18005550100\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn dial(

@@ -56,7 +56,7 @@ impl<'a> EmailMessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEmailRequest, EmailAddressInput};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_messages()\n    .create(\n        CreateEmailRequest::new(\n            EmailAddressInput::String(\"sender@example.com\".to_string()),\n            vec![EmailAddressInput::String(\"recipient@example.com\".to_string())],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEmailRequest, EmailAddressInput};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_messages()\n    .create(\n        CreateEmailRequest::new(\n            \"sender@example.com\",\n            vec![EmailAddressInput::String(\"recipient@example.com\".to_string())],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
@@ -80,7 +80,7 @@ impl<'a> EmailMessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEmailBatchRequest, CreateEmailRequest, EmailAddressInput};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_messages()\n    .batch(\n        CreateEmailBatchRequest::new(\n            vec![\n                CreateEmailRequest::new(EmailAddressInput::String(\"sender@example.com\"\n                .to_string()),\n                vec![EmailAddressInput::String(\"recipient1@example.com\"\n                .to_string())])\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEmailBatchRequest, CreateEmailRequest, EmailAddressInput};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_messages()\n    .batch(\n        CreateEmailBatchRequest::new(\n            vec![\n                CreateEmailRequest::new(\"sender@example.com\",\n                vec![EmailAddressInput::String(\"recipient1@example.com\"\n                .to_string())])\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn batch(

@@ -24,7 +24,7 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messages().send(CreateMessageRequest::new(\"+E.164\")).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send(CreateMessageRequest::new(\"+18005550100\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send(
@@ -126,7 +126,7 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateLongCodeMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_long_code(CreateLongCodeMessageRequest::new(\"+18005550100\", \"+E.164\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateLongCodeMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_long_code(\n        CreateLongCodeMessageRequest::new(\"+18005550100\", \"+18005550100\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_long_code(
@@ -149,7 +149,7 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateNumberPoolMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_number_pool(\n        CreateNumberPoolMessageRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+E.164\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateNumberPoolMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_number_pool(\n        CreateNumberPoolMessageRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+18005550100\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_number_pool(
@@ -178,7 +178,7 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateScheduledMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .schedule(CreateScheduledMessageRequest::new(\"+E.164\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateScheduledMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .schedule(CreateScheduledMessageRequest::new(\"+18005550100\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn schedule(
@@ -201,7 +201,7 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateShortCodeMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_short_code(CreateShortCodeMessageRequest::new(\"+18005550100\", \"+E.164\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateShortCodeMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_short_code(\n        CreateShortCodeMessageRequest::new(\"+18005550100\", \"+18005550100\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_short_code(

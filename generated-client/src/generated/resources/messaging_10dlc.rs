@@ -179,7 +179,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().brand().get_feedback(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .get_feedback(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_feedback(
@@ -248,7 +248,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().brand().retrieve(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
@@ -275,7 +275,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{EntityType, UpdateBrand, Vertical};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .update(\n        \"example\",\n        UpdateBrand::new(\n            \"US\",\n            \"ABC Mobile\",\n            \"user@example.com\",\n            EntityType::PrivateProfit,\n            Vertical::Agriculture,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{EntityType, UpdateBrand, Vertical};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateBrand::new(\n            \"US\",\n            \"ABC Mobile\",\n            \"user@example.com\",\n            EntityType::PrivateProfit,\n            Vertical::Agriculture,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
@@ -307,7 +307,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.messaging_10dlc().brand().delete(\"example\").await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .messaging_10dlc()\n    .brand()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
@@ -332,7 +332,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.messaging_10dlc().brand().resend_2fa_email(\"example\").await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .messaging_10dlc()\n    .brand()\n    .resend_2fa_email(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn resend_2fa_email(
@@ -360,7 +360,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().brand().revet(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .revet(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn revet(
@@ -737,7 +737,7 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .list(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn list(
@@ -767,7 +767,7 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::OrderExternalVetting;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .order(\"example\", OrderExternalVetting::new(\"example\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::OrderExternalVetting;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .order(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        OrderExternalVetting::new(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn order(
@@ -806,7 +806,7 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ImportExternalVetting;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .imports(\"example\", ImportExternalVetting::new(\"example\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::ImportExternalVetting;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .imports(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ImportExternalVetting::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn imports(
@@ -905,7 +905,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_10dlc::Messaging10dlcCampaignListParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .list(Messaging10dlcCampaignListParams::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_10dlc::Messaging10dlcCampaignListParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .list(\n        Messaging10dlcCampaignListParams::new(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn list(
@@ -943,7 +943,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().campaign().accept_sharing(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .accept_sharing(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn accept_sharing(
@@ -971,7 +971,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().campaign().retrieve(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
@@ -998,7 +998,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateCampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .update(\"example\", UpdateCampaignRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateCampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", UpdateCampaignRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
@@ -1034,7 +1034,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_10dlc().campaign().deactivate(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .deactivate(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn deactivate(
@@ -1098,7 +1098,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .get_mno_metadata(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .get_mno_metadata(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_mno_metadata(
@@ -1130,7 +1130,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .get_operation_status(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .get_operation_status(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_operation_status(
@@ -1160,7 +1160,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .get_sharing_status(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .get_sharing_status(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_sharing_status(
@@ -1312,7 +1312,7 @@ impl<'a> Messaging10dlcCampaignOsrApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .osr()\n    .get_attributes(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .osr()\n    .get_attributes(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_attributes(
@@ -1400,7 +1400,7 @@ impl<'a> Messaging10dlcCampaignBuilderApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign_builder()\n    .submit(CampaignRequest::new(\"example\", \"example\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign_builder()\n    .submit(\n        CampaignRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"example\",\n            \"example\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn submit(
@@ -1461,7 +1461,7 @@ impl<'a> Messaging10dlcCampaignBuilderBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign_builder()\n    .brand()\n    .qualify_by_usecase(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign_builder()\n    .brand()\n    .qualify_by_usecase(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn qualify_by_usecase(
@@ -1538,7 +1538,7 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .retrieve_sharing_status(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .retrieve_sharing_status(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_sharing_status(
@@ -1609,7 +1609,7 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .retrieve(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
@@ -1637,7 +1637,7 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePartnerCampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .update(\"example\", UpdatePartnerCampaignRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePartnerCampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdatePartnerCampaignRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
@@ -1856,7 +1856,7 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_assignment_by_profile()\n    .retrieve_status(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_assignment_by_profile()\n    .retrieve_status(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_status(
@@ -1887,7 +1887,7 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_assignment_by_profile()\n    .retrieve_phone_number_status(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_assignment_by_profile()\n    .retrieve_phone_number_status(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_phone_number_status(

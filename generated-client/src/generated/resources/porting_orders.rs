@@ -976,7 +976,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .activation_jobs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .activation_jobs()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
@@ -1011,7 +1011,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePortingOrdersActivationJob;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .activation_jobs()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"example\",\n        UpdatePortingOrdersActivationJob::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePortingOrdersActivationJob;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .activation_jobs()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdatePortingOrdersActivationJob::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(

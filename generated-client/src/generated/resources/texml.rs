@@ -31,7 +31,7 @@ impl<'a> TexmlApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::InitiateAiCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .initiate_ai_call(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        InitiateAiCallRequest::new(\"example\", \"+16175551212\", \"+16175551212\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::InitiateAiCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .initiate_ai_call(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        InitiateAiCallRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+16175551212\",\n            \"+16175551212\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn initiate_ai_call(
