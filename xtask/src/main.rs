@@ -423,46 +423,20 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// Runs cargo in the workspace root, with extra environment variables, its output on the
-/// terminal.
+/// The whole suite, in the order that fails fastest.
+/// Runs cargo in the workspace root, with extra environment variables.
 fn cargo(what: &str, env: &[(&str, &str)], args: &[&str]) -> Result<(), String> {
-    cargo_step(what, env, args, None)
-}
-
-/// [`cargo`], or with `log` its output kept there, with the step's lines, to be printed whole
-/// later (a lane that runs beside another must not interleave its lines with the other's).
-fn cargo_step(what: &str, env: &[(&str, &str)], args: &[&str], log: Option<&mut String>) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(&cargo);
-    command.args(args).envs(env.iter().copied()).current_dir(workspace_root());
-    let header = format!("==> {what}: cargo {}", args.join(" "));
+    println!("==> {what}: cargo {}", args.join(" "));
     let started = Instant::now();
-    let (status, log) = match log {
-        None => {
-            println!("{header}");
-            (command.status(), None)
-        }
-        Some(log) => {
-            let output = command.output();
-            log.push_str(&header);
-            log.push('\n');
-            if let Ok(output) = &output {
-                log.push_str(&String::from_utf8_lossy(&output.stderr));
-                log.push_str(&String::from_utf8_lossy(&output.stdout));
-            }
-            (output.map(|o| o.status), Some(log))
-        }
-    };
-    let status = status.map_err(|e| format!("cannot run cargo: {e}"))?;
+    let status = Command::new(&cargo)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     // CI's time is budgeted step by step: each step says what it took.
-    let footer = format!("<== {what}: {:.0} s", started.elapsed().as_secs_f64());
-    match log {
-        Some(log) => {
-            log.push_str(&footer);
-            log.push('\n');
-        }
-        None => println!("{footer}"),
-    }
+    println!("<== {what}: {:.0} s", started.elapsed().as_secs_f64());
     if status.success() {
         Ok(())
     } else {
@@ -484,27 +458,22 @@ fn test(args: &[String]) -> Result<(), String> {
     let run = |what: &str, args: &[&str]| cargo(what, &[], args);
     codegen(&["--check".to_string(), "--strict".to_string()])?;
     run("formatting", &["fmt", "--all", "--check"])?;
-    // Two lanes until the test build: the lints of the client check its library in one rustc for
-    // minutes, which leaves the second core idle; the gating checks and the docs use it.
-    let side = std::thread::spawn(side_lane);
-    let main = main_lane();
-    let (side, log) = side.join().map_err(|_| "the side lane panicked".to_string())?;
-    print!("{log}");
-    main?;
-    side?;
-    // The conformance tests run with the others, in the same build: a build of the test alone
-    // (`-p telnyx`) unifies features differently and would compile everything again.
-    let servers = Servers::start(&pin::spec_path(&workspace_root())?)?;
-    let result = cargo("tests", &servers.env(), &["test", "--workspace", "--", "--include-ignored"]);
-    drop(servers);
-    result
-}
-
-/// The lints of the client and of the generator, and the runtime's unit tests, in the workspace's
-/// target folder, where the test build follows.
-fn main_lane() -> Result<(), String> {
-    let run = |what: &str, args: &[&str]| cargo(what, &[], args);
     run("generated client lints", &["clippy", "--package", CLIENT, "--all-targets", "--", "-D", "warnings"])?;
+    // The feature gating: the client builds, warning-free, with no resource and with a few alone
+    // (each of these is a small build; a type a feature forgot would not compile here).
+    for features in GATING_CHECKS {
+        let mut args = vec!["clippy", "--package", CLIENT, "--lib", "--no-default-features"];
+        if !features.is_empty() {
+            args.extend(["--features", features]);
+        }
+        args.extend(["--", "-D", "warnings"]);
+        let what = if features.is_empty() {
+            "client without features".to_string()
+        } else {
+            format!("client with `{features}` alone")
+        };
+        run(&what, &args)?;
+    }
     // The runtime's unit tests: the lib is `test = false` (a test build of the whole crate would
     // compile the generated code a second time), so they run here, without the resources; over
     // the whole workspace (the other libs' unit tests run again, in a second), so that the
@@ -530,38 +499,14 @@ fn main_lane() -> Result<(), String> {
             "warnings",
         ],
     )?;
-    Ok(())
-}
-
-/// The feature gating and the docs, in a target folder of their own (`target/side`), beside the
-/// main lane; its output is kept and printed when both lanes are done.
-fn side_lane() -> (Result<(), String>, String) {
-    let mut log = String::new();
-    let target = workspace_root().join("target/side");
-    let target = target.to_string_lossy();
-    let env = [("CARGO_TARGET_DIR", target.as_ref())];
-    let mut run = || -> Result<(), String> {
-        // The feature gating: the client builds, warning-free, with no resource and with a few
-        // alone (each of these is a small build; a type a feature forgot would not compile here).
-        for features in GATING_CHECKS {
-            let mut args = vec!["clippy", "--package", CLIENT, "--lib", "--no-default-features"];
-            if !features.is_empty() {
-                args.extend(["--features", features]);
-            }
-            args.extend(["--", "-D", "warnings"]);
-            let what = if features.is_empty() {
-                "client without features".to_string()
-            } else {
-                format!("client with `{features}` alone")
-            };
-            cargo_step(&what, &env, &args, Some(&mut log))?;
-        }
-        // Rustdoc warnings (broken links, bare URLs in spec prose) fail the run too.
-        let docs_env = [env[0], ("RUSTDOCFLAGS", "-D warnings")];
-        cargo_step("generated client docs", &docs_env, &["doc", "--package", CLIENT, "--no-deps"], Some(&mut log))
-    };
-    let result = run();
-    (result, log)
+    // Rustdoc warnings (broken links, bare URLs in spec prose) fail the run too.
+    cargo("generated client docs", &[("RUSTDOCFLAGS", "-D warnings")], &["doc", "--package", CLIENT, "--no-deps"])?;
+    // The conformance tests run with the others, in the same build: a build of the test alone
+    // (`-p telnyx`) unifies features differently and would compile everything again.
+    let servers = Servers::start(&pin::spec_path(&workspace_root())?)?;
+    let result = cargo("tests", &servers.env(), &["test", "--workspace", "--", "--include-ignored"]);
+    drop(servers);
+    result
 }
 
 /// Prism serving the spec twice: its examples, and random answers made from its schemas. Both
