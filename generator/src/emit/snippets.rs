@@ -7,6 +7,7 @@
 
 use super::ops::{body_is_argument, body_is_the_input, takes_params};
 use crate::error::{Error, Result};
+use crate::ir::features::of_operation;
 use crate::ir::{Api, BodyEncoding, Module, Operation, Response, Ty, TypeKind};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -116,10 +117,11 @@ fn snippet(api: &Api, op: &Operation, spec: &Path) -> Result<Snippet> {
     let mut args: Vec<String> = op
         .path_params
         .iter()
+        // A path argument is a scalar as it is, anything else a `&str` (`ops::path_arg_type`).
         .map(|p| match &p.ty {
-            Ty::Integer | Ty::Int32 => integer(p.example.as_ref()).to_string(),
-            Ty::Number => float(p.example.as_ref()),
-            Ty::Boolean => p.example.as_ref().and_then(Value::as_bool).unwrap_or(true).to_string(),
+            Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean => {
+                v.value(&p.ty, p.example.as_ref(), &p.name, 0, Want::Exact)
+            }
             _ => string_literal(p.example.as_ref(), &p.name),
         })
         .collect();
@@ -140,7 +142,7 @@ fn snippet(api: &Api, op: &Operation, spec: &Path) -> Result<Snippet> {
                 .map(|p| v.value(&p.ty, p.example.as_ref(), &p.name, 0, Want::IntoString))
                 .collect();
             inputs.extend(body);
-            let params = v.use_path(&format!("telnyx::resources::{}", top(op)), &op.params_type);
+            let params = v.use_path(&format!("telnyx::resources::{}", of_operation(op)), &op.params_type);
             args.push(format!("{params}::new({})", inputs.join(", ")));
         }
     }
@@ -166,10 +168,6 @@ fn snippet(api: &Api, op: &Operation, spec: &Path) -> Result<Snippet> {
         )
     })?;
     Ok(Snippet { code: prettyplease::unparse(&file) })
-}
-
-fn top(op: &Operation) -> &str {
-    op.resource.first().map(String::as_str).unwrap_or("root")
 }
 
 /// How a value is passed: as its exact type, or where `impl Into<String>` takes a `&str`.
