@@ -3,34 +3,26 @@
 //! `TELNYX_API_KEY=... cargo run --example dial_call`. In a real application each step follows
 //! a webhook (`call.answered`, `call.speak.ended`, ...); see the `webhook_server` example.
 
-use telnyx::types::{CallRequest, HangupRequest, PlayAudioUrlRequest, SpeakRequest};
-
 #[tokio::main]
 async fn main() -> telnyx::Result<()> {
     let client = telnyx::Client::from_env()?;
     let call = client
         .calls()
-        .dial(CallRequest {
-            timeout_secs: Some(30),
-            ..CallRequest::new("1684641123236054244", "+18005550101", "+18005550100")
-        })
-        .await?
-        .data
-        .expect("the call");
-    let id = call.call_control_id.clone();
+        .dial()
+        .connection_id("1684641123236054244")
+        .from("+18005550101")
+        .to("+18005550100")
+        .timeout_secs(30)
+        .await?;
+    let id = call.call_control_id;
     println!("dialled: call_control_id {id}, call_leg_id {}", call.call_leg_id);
 
     let actions = client.calls().actions();
-    let spoke = actions.speak(&id, SpeakRequest::new("Hello from Rust.", "female")).await?;
-    println!("speak: {:?}", spoke.data.and_then(|r| r.result));
-    let played = actions
-        .start_playback(
-            &id,
-            PlayAudioUrlRequest { audio_url: Some("https://example.com/hold.mp3".into()), ..Default::default() },
-        )
-        .await?;
-    println!("playback: {:?}", played.data.and_then(|r| r.result));
-    let hung = actions.hangup(&id, HangupRequest::default()).await?;
-    println!("hangup: {:?}", hung.data.and_then(|r| r.result));
+    let spoke = actions.speak(&id).payload("Hello from Rust.").voice("female").await?;
+    println!("speak: {:?}", spoke.result);
+    let played = actions.start_playback(&id).audio_url("https://example.com/hold.mp3").await?;
+    println!("playback: {:?}", played.result);
+    let hung = actions.hangup(&id).await?;
+    println!("hangup: {:?}", hung.result);
     Ok(())
 }

@@ -52,6 +52,6 @@ async fn main() -> telnyx::Result<()> {
     explain("hurried balance", client.with_options(hurried).balance().retrieve().await);
 
     // And a call that works.
-    explain("balance", client.balance().retrieve().await.map(|b| b.data.and_then(|d| d.balance)));
+    explain("balance", client.balance().retrieve().await.map(|b| b.balance));
     Ok(())
 }

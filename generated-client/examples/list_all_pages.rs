@@ -10,8 +10,8 @@ use telnyx::types::NumbersPageConsolidated;
 #[tokio::main]
 async fn main() -> telnyx::Result<()> {
     let client = telnyx::Client::from_env()?;
-    let active = PhoneNumbersListFilter { status: Some(PhoneNumbersListFilterStatus::Active), ..Default::default() };
-    let page = NumbersPageConsolidated { size: Some(50), ..Default::default() };
+    let active = PhoneNumbersListFilter::default().status(PhoneNumbersListFilterStatus::Active);
+    let page = NumbersPageConsolidated::default().size(50);
     let mut items = client.phone_numbers().list().filter(active).page(page).paginator().items();
     let mut count = 0;
     while let Some(number) = items.try_next().await? {

@@ -11,7 +11,7 @@ async fn main() -> telnyx::Result<()> {
     let capture = ResponseCapture::new();
     let balance = client.with_options(RequestOptions::new().capture_response(&capture)).balance().retrieve().await?;
     let meta = capture.last().expect("a response arrived");
-    println!("balance: {:?}", balance.data.and_then(|d| d.balance));
+    println!("balance: {:?}", balance.balance);
     println!("status {} from {} after {} attempt(s)", meta.status, meta.url, meta.attempts);
     println!("request id: {:?}", meta.request_id);
     println!("content-type: {:?}", meta.headers.get("content-type"));

@@ -18,8 +18,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut session =
         client.text_to_speech().speech().stream().provider(Provider::Telnyx).voice("Telnyx.NaturalHD.astra").await?;
     // The handshake (a single space), then the text.
-    session.send(ClientTextFrame::new(" ")).await?;
-    session.send(ClientTextFrame::new(text)).await?;
+    session.send(ClientTextFrame::builder().text(" ")).await?;
+    session.send(ClientTextFrame::builder().text(text)).await?;
     let mut file = std::fs::File::create(&path)?;
     let mut written = 0;
     while let Some(event) = session.next().await {

@@ -2,18 +2,21 @@
 //!
 //! `TELNYX_API_KEY=... cargo run --example stream_chat`
 
-use telnyx::types::AnthropicMessageRequest;
-
 #[tokio::main]
 async fn main() -> telnyx::Result<()> {
     let client = telnyx::Client::from_env()?;
     let message = serde_json::json!({"role": "user", "content": "Say hello in five words."});
     let serde_json::Value::Object(message) = message else { unreachable!("an object literal") };
-    let request = AnthropicMessageRequest {
-        stream: Some(true),
-        ..AnthropicMessageRequest::new(64, vec![message], "anthropic/claude-3-5-haiku")
-    };
-    let mut events = client.ai().anthropic().v1().messages_stream(request).await?;
+    let mut events = client
+        .ai()
+        .anthropic()
+        .v1()
+        .messages_stream()
+        .max_tokens(64)
+        .messages([message])
+        .model("anthropic/claude-3-5-haiku")
+        .stream(true)
+        .await?;
     let mut count = 0;
     while let Some(event) = events.next_event().await {
         let event = event?;

@@ -5,8 +5,7 @@
 //! sends a second of a 440 Hz tone made here; `TELNYX_BASE_URL` points it elsewhere).
 
 use futures_util::StreamExt;
-use telnyx::resources::speech_to_text::SpeechToTextTranscriptionParams as Params;
-use telnyx::types::{InputFormat as Format, SttServerEvent, TranscriptionEngine as Engine};
+use telnyx::types::{InputFormat, SttServerEvent, TranscriptionEngine};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -15,8 +14,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => tone_wav(),
     };
     let client = telnyx::Client::from_env()?;
-    let session =
-        client.speech_to_text().transcription(Params::new(Engine::Telnyx, Format::Wav)).interim_results(true).await?;
+    let session = client
+        .speech_to_text()
+        .transcription()
+        .transcription_engine(TranscriptionEngine::Telnyx)
+        .input_format(InputFormat::Wav)
+        .interim_results(true)
+        .await?;
     let (mut audio_out, mut events) = session.split();
     // Send while reading: audio goes out in chunks of about 100 ms, then the session closes.
     let sending = tokio::spawn(async move {

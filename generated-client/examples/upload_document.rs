@@ -2,7 +2,6 @@
 //!
 //! `TELNYX_API_KEY=... cargo run --example upload_document [LOA.pdf]`
 
-use telnyx::types::UploadFileMessagingHostedNumberOrderRequest;
 use telnyx::FilePart;
 
 #[tokio::main]
@@ -18,9 +17,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .messaging_hosted_number_orders()
         .actions()
         .upload_file("86f58db9-0fe3-4adc-9d1f-46e66e6e9323")
-        .body(UploadFileMessagingHostedNumberOrderRequest { loa: Some(loa), bill: Some(bill) })
+        .loa(loa)
+        .bill(bill)
         .await?;
-    let order = order.data.expect("the order");
     println!("hosted number order {} is {:?}", order.id.unwrap_or_default(), order.status);
     Ok(())
 }

@@ -22,10 +22,9 @@ async fn webhook(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -
     match app.verifier.verify_and_parse(&body, &headers) {
         Ok(event) => {
             let seen = match &event {
-                WebhookEvent::CallHangup(hangup) => format!(
-                    "call.hangup for {:?}",
-                    hangup.data.as_ref().and_then(|d| d.payload.as_ref()).and_then(|p| p.call_control_id.clone())
-                ),
+                WebhookEvent::CallHangup(hangup) => {
+                    format!("call.hangup for {:?}", hangup.data.payload.call_control_id)
+                }
                 other => format!("{:?}", other.event_type()),
             };
             println!("verified webhook: {seen}");

@@ -1,7 +1,9 @@
 //! [`Call`]: what every operation returns. It holds the request and the operation's inputs
-//! until it is awaited, so optional inputs are set by name on it (`.page(..)`, `.filter(..)`)
-//! and a later spec that adds an optional parameter adds a setter, never an argument.
+//! until it is awaited, so every input is set by name on it (`.to(..)`, `.page(..)`), the
+//! compiler checks that the required ones are (see [`crate::inputs`]), and a later spec that
+//! adds an optional input adds a method, never an argument.
 
+use crate::inputs::Ready;
 use crate::pagination::{PageSpec, Paginator};
 use crate::request::RequestBuilder;
 use crate::{RequestOptions, Result};
@@ -25,6 +27,10 @@ pub trait Receive<'a, T> {
 /// The response is a JSON body, decoded as the client's [`crate::DecodeMode`] says.
 #[derive(Debug)]
 pub struct AsJson;
+/// The response is a JSON object that holds only `data`: the call returns the `data` (see
+/// [`crate::Data`]; a missing `data` is a correction, or an error when decoding strictly).
+#[derive(Debug)]
+pub struct AsData;
 /// The response has no body worth reading.
 #[derive(Debug)]
 pub struct AsEmpty;
@@ -41,6 +47,11 @@ pub struct AsEvents;
 impl<'a, T: DeserializeOwned + std::marker::Send + 'a> Receive<'a, T> for AsJson {
     fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<T>> {
         Box::pin(req.send_json())
+    }
+}
+impl<'a, T: DeserializeOwned + std::marker::Send + 'a> Receive<'a, T> for AsData {
+    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<T>> {
+        Box::pin(async move { req.send_json::<crate::Data<T>>().await.map(|d| d.data) })
     }
 }
 impl<'a> Receive<'a, ()> for AsEmpty {
@@ -66,11 +77,12 @@ impl<'a> Receive<'a, crate::EventStream> for AsEvents {
 
 /// One call of an operation, not sent yet: `.await` sends it.
 ///
-/// The operation's required inputs are its arguments; the optional ones are methods of the
-/// call, named after the parameters (`client.number_orders().list().filter(..).await`).
-/// [`Call::with_params`] sets every input at once, and [`Call::with_options`] the timeout,
+/// Every input but one path parameter is a method of the call, named after the input:
+/// `client.calls().dial().connection_id(..).from(..).to(..).await`. The required ones are
+/// tracked in `S` (see [`crate::inputs`]): a call whose required inputs are not all set is not
+/// a future, and the compiler names what is missing. [`Call::with_options`] sets the timeout,
 /// retries or headers of this call alone. `P` is the operation's params struct (or `()`), `T`
-/// what the call returns, and `R` how it reads the response (JSON unless said otherwise).
+/// what the call returns, `R` how it reads the response (JSON unless said otherwise).
 ///
 /// ```no_run
 /// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
@@ -83,14 +95,27 @@ impl<'a> Receive<'a, crate::EventStream> for AsEvents {
 /// # Ok(()) }
 /// ```
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Call<'a, P, T, R = AsJson> {
+pub struct Call<'a, P, T, R = AsJson, S = ()> {
     req: RequestBuilder<'a>,
-    params: P,
+    /// Set in place by the generated methods of the inputs (a field, not a method: a method
+    /// call would have rustc search the impls of every operation's calls).
+    pub(crate) params: P,
     apply: Apply<'a, P>,
-    receive: PhantomData<fn() -> (T, R)>,
+    receive: Marker<T, R, S>,
 }
 
-impl<P: std::fmt::Debug, T, R> std::fmt::Debug for Call<'_, P, T, R> {
+/// What a call returns (`T`), how it reads it (`R`), and which required inputs are set (`S`).
+type Marker<T, R, S> = PhantomData<fn() -> (T, R, S)>;
+
+/// The same call in another state: written by the generator for the methods of required
+/// inputs, each of which sets its slot of `S` (a spec without required inputs has none).
+#[allow(dead_code)]
+#[inline]
+pub(crate) fn into_state<'a, P, T, R, S, S2>(call: Call<'a, P, T, R, S>) -> Call<'a, P, T, R, S2> {
+    Call { req: call.req, params: call.params, apply: call.apply, receive: PhantomData }
+}
+
+impl<P: std::fmt::Debug, T, R, S> std::fmt::Debug for Call<'_, P, T, R, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (method, url) = self.req.target();
         f.debug_struct("Call").field("method", method).field("url", &url).field("params", &self.params).finish()
@@ -104,26 +129,15 @@ impl<'a, T, R> Call<'a, (), T, R> {
     }
 }
 
-impl<'a, P, T, R> Call<'a, P, T, R> {
+impl<'a, P, T, R, S> Call<'a, P, T, R, S> {
     #[doc(hidden)]
     pub fn new(req: RequestBuilder<'a>, params: P, apply: Apply<'a, P>) -> Self {
         Call { req, params, apply, receive: PhantomData }
     }
 
-    /// Every input of the operation at once (the params struct), in place of those set so far.
-    pub fn with_params(mut self, params: impl Into<P>) -> Self {
-        self.params = params.into();
-        self
-    }
-
-    /// The inputs set so far.
+    /// The inputs set so far (a required one not set yet holds a placeholder).
     pub fn params(&self) -> &P {
         &self.params
-    }
-
-    #[doc(hidden)]
-    pub fn params_mut(&mut self) -> &mut P {
-        &mut self.params
     }
 
     /// Options for this call alone (timeout, retries, headers, query, capture), over the
@@ -142,6 +156,7 @@ impl<'a, P, T, R> Call<'a, P, T, R> {
         T: serde::Serialize + std::marker::Send + 'a,
         Item: std::marker::Send + 'a,
         R: Receive<'a, T>,
+        S: Ready,
     {
         let Call { req, params, apply, .. } = self;
         Paginator::new(params, spec, move |params| {
@@ -152,7 +167,7 @@ impl<'a, P, T, R> Call<'a, P, T, R> {
     }
 }
 
-impl<'a, P, T, R: Receive<'a, T>> IntoFuture for Call<'a, P, T, R> {
+impl<'a, P, T, R: Receive<'a, T>, S: Ready> IntoFuture for Call<'a, P, T, R, S> {
     type Output = Result<T>;
     type IntoFuture = BoxFuture<'a, Result<T>>;
 

@@ -99,7 +99,7 @@ pub struct ResponseMeta {
 ///     .retrieve("id")
 ///     .await?;
 /// let meta = capture.last().expect("a response arrived");
-/// println!("{:?} {} {:?}", order.data, meta.status, meta.request_id);
+/// println!("{:?} {} {:?}", order.status, meta.status, meta.request_id);
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, Default)]

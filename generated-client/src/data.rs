@@ -1,4 +1,5 @@
-//! [`Data`]: the one type behind the API's many responses that hold nothing but `data`.
+//! [`Data`]: the one type behind the API's many responses and events that hold nothing but
+//! `data`.
 
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeStruct;
@@ -6,26 +7,24 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::marker::PhantomData;
 
-/// A response (or body) whose only property is an optional `data`. The generated names of
-/// such responses (`NumberOrdersRetrieveResponse`, ...) are aliases of this type, so the crate
-/// compiles one type instead of hundreds of identical ones; `response.data` reads the same.
-#[derive(Debug, Clone, PartialEq)]
+/// An object whose only property is `data`. The API sends `data` on every success, so it is
+/// not an `Option`: a call whose response is one returns its `data` directly, and a webhook
+/// event reads `event.data.payload`. The generated names of such objects
+/// (`CallHangupEvent`, ...) are aliases of this type, so the crate compiles one type instead of
+/// hundreds of identical ones.
+///
+/// A body without `data` decodes as any struct missing a required field does: with `data`'s
+/// fallback and a correction recorded when the client decodes leniently (the default), as an
+/// error when strictly, and as serde's `missing field` error outside the client.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Data<T> {
-    pub data: Option<T>,
-}
-
-impl<T> Default for Data<T> {
-    fn default() -> Self {
-        Data { data: None }
-    }
+    pub data: T,
 }
 
 impl<T: Serialize> Serialize for Data<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_struct("Data", 1)?;
-        if let Some(data) = &self.data {
-            out.serialize_field("data", data)?;
-        }
+        out.serialize_field("data", &self.data)?;
         out.end()
     }
 }
@@ -42,11 +41,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Data<T> {
                 let mut data = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => data = map.next_value()?,
+                        0 => data = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(Data { data })
+                Ok(Data { data: crate::de::required(data, "data")? })
             }
         }
         const FIELDS: &[&str] = &["data"];
@@ -59,13 +58,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn absent_null_and_present_data() {
+    fn data_is_required() {
         let d: Data<u8> = serde_json::from_str(r#"{"data": 7, "other": [1]}"#).unwrap();
-        assert_eq!(d.data, Some(7));
+        assert_eq!(d.data, 7);
         assert_eq!(serde_json::to_string(&d).unwrap(), r#"{"data":7}"#);
-        let none: Data<u8> = serde_json::from_str(r#"{"data": null}"#).unwrap();
-        assert_eq!(none, Data::default());
-        assert_eq!(serde_json::to_string(&none).unwrap(), "{}");
+        let none: Data<Option<u8>> = serde_json::from_str(r#"{"data": null}"#).unwrap();
+        assert_eq!(none.data, None);
+        let err = serde_json::from_str::<Data<u8>>(r#"{}"#).unwrap_err();
+        assert!(err.to_string().contains("missing field `data`"), "{err}");
         let err = serde_json::from_str::<Data<u8>>(r#"{"data": "x"}"#).unwrap_err();
         assert!(err.to_string().contains("invalid type: string"), "{err}");
     }

@@ -4,34 +4,29 @@
 //! Quickstart: dial a call and send an SMS.
 //!
 //! ```no_run
-//! use telnyx::types::{CallRequest, CreateMessageRequest};
-//!
 //! # async fn run() -> telnyx::Result<()> {
 //! // TELNYX_API_KEY (or TELNYX_CLIENT_ID and TELNYX_CLIENT_SECRET); TELNYX_BASE_URL if set.
 //! let client = telnyx::Client::from_env()?;
-//! let call = client.calls().dial(CallRequest::new("1684641123236054244", "+18005550101", "+18005550100")).await?;
-//! let sms = client
-//!     .messages()
-//!     .send(CreateMessageRequest { text: Some("Hello!".into()), ..CreateMessageRequest::new("+18005550100") })
-//!     .await?;
-//! println!("{:?} {:?}", call.data, sms.data);
+//! let call = client.calls().dial().connection_id("1684641123236054244").from("+18005550101").to("+18005550100").await?;
+//! let sms = client.messages().send().from("+18005550101").to("+18005550100").text("Hello!").await?;
+//! println!("{} {:?}", call.call_control_id, sms.id);
 //! # Ok(()) }
 //! ```
 //!
 //! Operations hang off [`Client`] by resource and carry the official Telnyx SDKs' names
-//! (`client.calls.dial` there, `client.calls().dial(..)` here). An operation returns a [`Call`],
-//! sent when awaited: required inputs are arguments (path parameters, then the body or a
-//! `...Params::new(..)`), optional ones are methods of the call
-//! (`client.number_orders().list().filter(f).await`), so a new optional parameter in a later
-//! spec breaks no call. Every struct with required fields has `new(..)` taking them (the
-//! optional ones `None`: add them with `..X::new(..)`); the others have `Default`. Types are in
-//! [`types`], operations and their params in [`resources`]; whole programs are in the
-//! repository's `generated-client/examples/`.
+//! (`client.calls.dial` there, `client.calls().dial()` here). An operation returns a [`Call`],
+//! sent when awaited. One path parameter, the last, is passed by position; every other input is
+//! a method of the call named after it (`.from(..)`, `.filter(..)`), and the compiler checks that
+//! the required ones are set (see [`inputs`]), so no two inputs can be swapped and none left
+//! out. A response that holds only `data` gives the `data` itself. Structs are built the same
+//! way: `X::default().a(..)`, or `X::builder().a(..).build()` when some fields are required.
+//! Types are in [`types`], operations and their params in [`resources`]; whole programs are in
+//! the repository's `generated-client/examples/`.
 //!
 //! - The calls of list operations that page have `.paginator()`: a [`Paginator`] whose
 //!   `.pages()` and `.items()` streams always end (see [`pagination`]).
 //! - A field that is optional and nullable is `Option<Option<T>>`: `None` leaves it out,
-//!   `Some(None)` sends `null`, `Some(Some(v))` sends `v`.
+//!   `Some(None)` sends `null` (its method `.x_null()`), `Some(Some(v))` sends `v`.
 //! - Enums are open: a value the crate does not know decodes into `Unknown` and is sent back
 //!   unchanged; unions with a discriminator are picked by it, with an `Unknown` variant too.
 //! - A response that deviates from the spec (a number as a string, a required field `null` or
@@ -60,6 +55,7 @@ pub mod de;
 mod decode;
 mod encoded;
 mod error;
+pub mod inputs;
 mod multipart;
 mod oauth;
 pub mod pagination;
@@ -80,8 +76,9 @@ pub use string_enum::StrVisitor;
 
 // Formatted by the generator (prettyplease), not by rustfmt: `cargo fmt` must not touch it.
 // Deprecated types and fields warn where users touch them, not where the crate defines them.
+// The type of a call, or of a builder, lists its required inputs: long, by design.
 #[rustfmt::skip]
-#[allow(deprecated)]
+#[allow(deprecated, clippy::type_complexity)]
 mod generated;
 
 pub use call::Call;
@@ -90,7 +87,8 @@ pub use data::Data;
 pub use decode::{Correction, CorrectionKind, DecodeMode, Decoded};
 pub use encoded::Base64;
 pub use error::{ApiError, ApiErrorDetail, DecodeError, Error, Result};
-pub use generated::{resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
+pub use generated::{required, resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
+pub use inputs::{Builder, Missing, Ready, Set};
 pub use multipart::{FilePart, MultipartForm};
 pub use pagination::{NextPage, PageMeta, PageSpec, PageStyle, Paginator};
 pub use request::{decode_json, decode_json_with, encode_path, QueryStyle, RequestBuilder};

@@ -23,6 +23,9 @@
 #[rustfmt::skip]
 #[path = "../src/generated/conformance_table.rs"]
 mod table;
+// The table names types as `crate::types::...`: make those paths resolve here.
+#[allow(unused_imports)]
+use telnyx::{resources, types, Base64, Data, FilePart};
 
 mod common;
 

@@ -2,7 +2,6 @@
 //! operations against a local server: by default the call succeeds and says what it corrected;
 //! strictly, it fails with the whole response kept.
 
-use telnyx::types::CallRequest;
 use telnyx::{Client, CorrectionKind, Error, RequestOptions, ResponseCapture};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -36,7 +35,7 @@ async fn a_number_sent_as_a_string_is_converted_and_recorded() {
         .retrieve("o1")
         .await
         .expect("the call succeeds");
-    assert_eq!(order.data.unwrap().phone_numbers_count, Some(1));
+    assert_eq!(order.phone_numbers_count, Some(1));
     let meta = capture.last().unwrap();
     assert_eq!(meta.corrections.len(), 1, "{:?}", meta.corrections);
     let c = &meta.corrections[0];
@@ -52,12 +51,14 @@ async fn a_required_field_sent_as_null_takes_its_fallback() {
     let call = client(&server)
         .with_options(RequestOptions::new().capture_response(&capture))
         .calls()
-        .dial(CallRequest::new("conn", "+18005550101", "+18005550100"))
+        .dial()
+        .connection_id("conn")
+        .from("+18005550101")
+        .to("+18005550100")
         .await
         .expect("the call succeeds");
-    let data = call.data.unwrap();
-    assert!(!data.is_alive);
-    assert_eq!(data.call_control_id, "c1");
+    assert!(!call.is_alive);
+    assert_eq!(call.call_control_id, "c1");
     let corrections = capture.last().unwrap().corrections;
     assert_eq!(corrections.len(), 1, "{corrections:?}");
     assert_eq!((corrections[0].path.as_str(), corrections[0].kind), ("data.is_alive", CorrectionKind::Replaced));
@@ -83,11 +84,34 @@ async fn strict_decoding_fails_and_keeps_the_whole_response() {
     let line = err.to_string();
     assert!(!line.contains('\n') && !line.contains("success") && line.contains("req-7"), "{line}");
 
-    let err = strict.calls().dial(CallRequest::new("conn", "+1", "+2")).await.unwrap_err();
+    let err = strict.calls().dial().connection_id("conn").from("+1").to("+2").await.unwrap_err();
     assert_eq!(err.decode().map(|e| e.path.as_str()), Some("data.is_alive"));
     // Per request, the other way round.
     let lenient = strict.with_options(RequestOptions::new().strict_decoding(false));
     assert!(lenient.number_orders().retrieve("o1").await.is_ok());
+}
+
+#[tokio::test]
+async fn a_response_without_its_data_is_a_correction_or_a_strict_error() {
+    // The call returns the `data` of `{"data": ...}`; the API sends it on every success, and
+    // one that does not is a deviation like any missing required value.
+    let server = MockServer::start().await;
+    serve(&server, "GET", "/v2/number_orders/o1", r#"{"meta": {}}"#).await;
+    let capture = ResponseCapture::new();
+    let order = client(&server)
+        .with_options(RequestOptions::new().capture_response(&capture))
+        .number_orders()
+        .retrieve("o1")
+        .await
+        .expect("a lenient call succeeds");
+    assert_eq!(order.id, None, "the fallback of the data: every optional field `None`");
+    let corrections = capture.last().unwrap().corrections;
+    assert_eq!(corrections.len(), 1, "{corrections:?}");
+    assert_eq!((corrections[0].path.as_str(), corrections[0].kind), ("data", CorrectionKind::Missing));
+    let strict = client(&server).with_options(RequestOptions::new().strict_decoding(true));
+    let err = strict.number_orders().retrieve("o1").await.unwrap_err();
+    let e = err.decode().expect("a decode error");
+    assert_eq!((e.path.as_str(), e.message.as_str()), ("data", "missing field `data`"));
 }
 
 #[tokio::test]
@@ -109,12 +133,20 @@ fn a_webhook_payload_that_deviates_still_parses_with_its_corrections() {
         "payload": {"call_control_id": "c1", "hangup_cause": "normal_clearing", "start_time": 5}}}"#;
     let decoded = decode_unverified(body, DecodeMode::Lenient).expect("parses");
     let WebhookEvent::CallHangup(event) = &decoded.value else { panic!("{:?}", decoded.value) };
-    let data = event.data.as_ref().unwrap();
-    assert_eq!(data.id.as_deref(), Some("17"));
+    assert_eq!(event.data.id.as_deref(), Some("17"));
+    assert_eq!(event.data.payload.call_control_id.as_deref(), Some("c1"));
     let paths: Vec<&str> = decoded.corrections.iter().map(|c| c.path.as_str()).collect();
     assert_eq!(paths, ["data.id", "data.payload.start_time"]);
     let err = decode_unverified(body, DecodeMode::Strict).unwrap_err();
     assert!(err.to_string().contains("data.id"), "{err}");
+    // An event without its payload: the payload's fallback, and a correction.
+    let bare = br#"{"data": {"event_type": "call.hangup", "id": "e1", "record_type": "event"}}"#;
+    let decoded = decode_unverified(bare, DecodeMode::Lenient).expect("parses");
+    let WebhookEvent::CallHangup(event) = &decoded.value else { panic!("{:?}", decoded.value) };
+    assert_eq!(event.data.payload.call_control_id, None);
+    let paths: Vec<&str> = decoded.corrections.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["data.payload"]);
+    assert!(decode_unverified(bare, DecodeMode::Strict).unwrap_err().to_string().contains("data.payload"));
     // An event type this crate does not know is no deviation, in either mode.
     let new = br#"{"data": {"event_type": "call.teleported", "id": "e1"}}"#;
     let decoded = decode_unverified(new, DecodeMode::Strict).unwrap();

@@ -81,7 +81,7 @@ async fn a_401_as_the_token_expires_renews_it_and_sends_again() {
     balance_for(&server, "token-1", 401).await;
     balance_for(&server, "token-2", 200).await;
     let balance = client(&server).balance().retrieve().await.unwrap();
-    assert!(balance.data.is_some());
+    assert_eq!(balance.balance.as_deref(), Some("1.00"));
     assert_eq!(grants(&server).await, 2);
 }
 
@@ -131,8 +131,8 @@ async fn a_grant_that_fails_on_the_way_is_asked_for_again_before_the_call_is_sen
         .expect(1)
         .mount(&server)
         .await;
-    let sms = client(&server).messages().send(telnyx::types::CreateMessageRequest::new("+18005550100")).await.unwrap();
-    assert_eq!(sms.data.unwrap().id.as_deref(), Some("m-1"));
+    let sms = client(&server).messages().send().to("+18005550100").await.unwrap();
+    assert_eq!(sms.id.as_deref(), Some("m-1"));
     assert_eq!(grants(&server).await, 2);
 }
 

@@ -30,7 +30,7 @@ async fn retryable_statuses_are_retried_then_succeed() {
         Mock::given(method("GET")).respond_with(fail_now(status)).up_to_n_times(2).mount(&server).await;
         Mock::given(method("GET")).respond_with(ok()).mount(&server).await;
         let order = client(&server).number_orders().retrieve("x").await.unwrap();
-        assert_eq!(order.data.unwrap().id.as_deref(), Some("x"));
+        assert_eq!(order.id.as_deref(), Some("x"));
         assert_eq!(received(&server).await, 3, "status {status}: two retries then success");
     }
 }
@@ -208,7 +208,7 @@ async fn raw_response_is_captured_beside_the_typed_value() {
     let capture = telnyx::ResponseCapture::new();
     let c = client(&server).with_options(RequestOptions::new().capture_response(&capture));
     let order = c.number_orders().retrieve("x").await.unwrap();
-    assert_eq!(order.data.unwrap().id.as_deref(), Some("x"));
+    assert_eq!(order.id.as_deref(), Some("x"));
     let meta = capture.last().expect("captured");
     assert_eq!(meta.status, 200);
     assert_eq!(meta.request_id.as_deref(), Some("req-7"));

@@ -44,7 +44,7 @@ async fn path_parameters_stay_one_segment_and_auth_is_sent() {
         .mount(&server)
         .await;
     let order = client(&server).number_orders().retrieve("../a/b").await.unwrap();
-    assert_eq!(order.data.unwrap().id.as_deref(), Some("x"));
+    assert_eq!(order.id.as_deref(), Some("x"));
 }
 
 #[tokio::test]
@@ -57,7 +57,7 @@ async fn deep_object_query_parameters() {
         .expect(1)
         .mount(&server)
         .await;
-    let filter = NumberOrdersListFilter { customer_reference: Some("ref-1".into()), ..Default::default() };
+    let filter = NumberOrdersListFilter::default().customer_reference("ref-1");
     let page = client(&server).number_orders().list().filter(filter).await.unwrap();
     assert_eq!(page.data.map(|d| d.len()), Some(0));
 }
@@ -196,11 +196,8 @@ async fn multipart_uploads_carry_file_names_and_types() {
         .mount(&server)
         .await;
     let loa = telnyx::FilePart::new(b"%PDF-loa".to_vec()).file_name("loa.pdf").content_type("application/pdf");
-    let body = telnyx::types::UploadFileMessagingHostedNumberOrderRequest {
-        loa: Some(loa),
-        bill: Some(telnyx::FilePart::new(b"bill-bytes".to_vec())),
-    };
-    client(&server).messaging_hosted_number_orders().actions().upload_file("o1").body(body).await.unwrap();
+    let bill = telnyx::FilePart::new(b"bill-bytes".to_vec());
+    client(&server).messaging_hosted_number_orders().actions().upload_file("o1").loa(loa).bill(bill).await.unwrap();
 
     let request = &server.received_requests().await.unwrap()[0];
     let content_type = request.headers["content-type"].to_str().unwrap().to_string();
@@ -213,10 +210,6 @@ async fn multipart_uploads_carry_file_names_and_types() {
     assert!(parts[0].contains("Content-Type: application/octet-stream"), "{}", parts[0]);
     assert!(parts[1].contains("name=\"loa\"; filename=\"loa.pdf\""), "{}", parts[1]);
     assert!(parts[1].contains("Content-Type: application/pdf") && parts[1].contains("%PDF-loa"), "{}", parts[1]);
-}
-
-fn upload_body(loa: telnyx::FilePart) -> telnyx::types::UploadFileMessagingHostedNumberOrderRequest {
-    telnyx::types::UploadFileMessagingHostedNumberOrderRequest { loa: Some(loa), bill: None }
 }
 
 fn chunks() -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
@@ -233,7 +226,7 @@ async fn file_parts_stream_from_a_stream() {
         .mount(&server)
         .await;
     let loa = telnyx::FilePart::from_stream(chunks(), Some(17)).file_name("loa.pdf").content_type("application/pdf");
-    client(&server).messaging_hosted_number_orders().actions().upload_file("o1").body(upload_body(loa)).await.unwrap();
+    client(&server).messaging_hosted_number_orders().actions().upload_file("o1").loa(loa).await.unwrap();
     let request = &server.received_requests().await.unwrap()[0];
     let text = String::from_utf8_lossy(&request.body);
     assert!(text.contains("filename=\"loa.pdf\"") && text.contains("%PDF-streamed-loa"), "{text}");
@@ -249,12 +242,11 @@ async fn a_request_with_a_streamed_file_is_not_retried_and_cannot_be_resent() {
         .await;
     let loa = telnyx::FilePart::from_stream(chunks(), None);
     let c = Client::builder().api_key("k").base_url(format!("{}/v2", server.uri())).max_retries(3).build().unwrap();
-    let body = upload_body(loa);
-    let err = c.messaging_hosted_number_orders().actions().upload_file("o1").body(body.clone()).await.unwrap_err();
+    let err = c.messaging_hosted_number_orders().actions().upload_file("o1").loa(loa.clone()).await.unwrap_err();
     assert!(matches!(&err, Error::Api(e) if e.status == 503), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "a streamed body is sent once");
     // The clone shares the stream, which is spent.
-    let again = c.messaging_hosted_number_orders().actions().upload_file("o1").body(body).await.unwrap_err();
+    let again = c.messaging_hosted_number_orders().actions().upload_file("o1").loa(loa).await.unwrap_err();
     assert!(matches!(&again, Error::Encode(m) if m.contains("already sent")), "{again:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

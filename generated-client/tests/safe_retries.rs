@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use telnyx::types::{ClientStateUpdateRequest, CreateEmailValidationRequest, CreateMessageRequest, HangupRequest};
 use telnyx::{Client, Error, NotRetried, RequestOptions, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -218,20 +217,11 @@ async fn read_request(stream: &mut TcpStream) -> Option<Request> {
 async fn call(client: &Client, kind: Kind) -> telnyx::Result<()> {
     match kind {
         Kind::Get => client.number_orders().retrieve("order-1").await.map(drop),
-        Kind::Put => client
-            .calls()
-            .actions()
-            .update_client_state("call-1", ClientStateUpdateRequest::new("aGk="))
-            .await
-            .map(drop),
+        Kind::Put => client.calls().actions().update_client_state("call-1").client_state("aGk=").await.map(drop),
         Kind::Delete => client.fqdns().delete("fqdn-1").await.map(drop),
-        Kind::PostCommandId => client.calls().actions().hangup("call-1", HangupRequest::default()).await.map(drop),
-        Kind::PostIdempotencyKey => {
-            let body = CreateEmailValidationRequest::new("someone@example.com");
-            let params = telnyx::resources::email_validations::EmailValidationsCreateParams::new(body);
-            client.email_validations().create(params).await.map(drop)
-        }
-        Kind::PlainPost => client.messages().send(CreateMessageRequest::new("+18005550100")).await.map(drop),
+        Kind::PostCommandId => client.calls().actions().hangup("call-1").await.map(drop),
+        Kind::PostIdempotencyKey => client.email_validations().create().email("someone@example.com").await.map(drop),
+        Kind::PlainPost => client.messages().send().to("+18005550100").await.map(drop),
     }
 }
 
@@ -350,8 +340,7 @@ async fn retrying_everything_repeats_a_plain_post() {
 async fn a_token_the_caller_sets_is_kept() {
     let server = FaultServer::start(Kind::PostCommandId, Fault::Status500).await;
     let client = Client::builder().api_key("k").base_url(format!("http://{}", server.addr)).build().unwrap();
-    let hangup = HangupRequest { command_id: Some("my-command-7".into()), ..Default::default() };
-    client.calls().actions().hangup("call-1", hangup).await.unwrap();
+    client.calls().actions().hangup("call-1").command_id("my-command-7").await.unwrap();
     let seen = server.seen.lock().unwrap();
     assert_eq!(seen.tokens, [Some("my-command-7".to_string()), Some("my-command-7".to_string())]);
     assert_eq!(seen.effects.len(), 1);

@@ -1,7 +1,6 @@
 //! Binary downloads and server-sent events, through generated operations.
 
 use futures_util::StreamExt;
-use telnyx::resources::ai::AiAnthropicV1MessagesParams;
 use telnyx::Client;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -57,14 +56,11 @@ async fn event_streams_parse_into_events() {
         .expect(1)
         .mount(&server)
         .await;
-    let params = AiAnthropicV1MessagesParams::new(
-        serde_json::from_value(serde_json::json!({
-            "model": "claude", "max_tokens": 16, "stream": true,
-            "messages": [{"role": "user", "content": "Hello"}]
-        }))
-        .unwrap(),
-    );
-    let mut events = client(&server).ai().anthropic().v1().messages_stream(params).await.unwrap();
+    let hello = serde_json::json!({"role": "user", "content": "Hello"});
+    let serde_json::Value::Object(hello) = hello else { unreachable!("an object literal") };
+    let client = client(&server);
+    let call = client.ai().anthropic().v1().messages_stream();
+    let mut events = call.model("claude").max_tokens(16).stream(true).messages([hello]).await.unwrap();
 
     let first = events.next_event().await.unwrap().unwrap();
     assert_eq!(first.event, "message_start");

@@ -8,7 +8,6 @@
 mod ws_server;
 
 use futures_util::StreamExt;
-use telnyx::resources::speech_to_text::SpeechToTextTranscriptionParams;
 use telnyx::types::{
     ClientTextFrame, InputFormat, Provider, SttServerEvent, TranscriptionEngine as Engine, TtsServerEvent,
 };
@@ -18,12 +17,12 @@ fn client(base_url: &str) -> telnyx::Client {
     telnyx::Client::builder().api_key("test-key").base_url(base_url).max_retries(0).build().unwrap()
 }
 
-fn stt_params() -> SpeechToTextTranscriptionParams {
-    // The params struct is `#[non_exhaustive]`: built by `new`, its optional fields set after.
-    let mut params = SpeechToTextTranscriptionParams::new(Engine::Deepgram, InputFormat::Wav);
-    params.language = Some("en".into());
-    params.interim_results = Some(true);
-    params
+/// Opens the session every test uses: Deepgram on WAV audio, English, interim results.
+async fn transcription(
+    client: &telnyx::Client,
+) -> telnyx::Result<telnyx::Session<telnyx::bytes::Bytes, SttServerEvent>> {
+    let call = client.speech_to_text().transcription().transcription_engine(Engine::Deepgram);
+    call.input_format(InputFormat::Wav).language("en").interim_results(true).await
 }
 
 /// Every event of a session until it ends, as text.
@@ -45,7 +44,7 @@ async fn transcripts(session: &mut telnyx::Session<telnyx::bytes::Bytes, SttServ
 async fn speech_to_text_sends_audio_and_reads_transcripts() {
     let server = start(Fault::None).await;
     let client = client(&server.base_url());
-    let mut session = client.speech_to_text().transcription(stt_params()).await.expect("the session opens");
+    let mut session = transcription(&client).await.expect("the session opens");
     assert_eq!(session.request_id(), Some("req-ws"));
     assert!(session.url().starts_with("ws://127.0.0.1:"), "{}", session.url());
     session.send(vec![1u8, 2, 3]).await.unwrap();
@@ -80,8 +79,8 @@ async fn text_to_speech_sends_json_and_reads_decoded_audio() {
         .await
         .expect("the session opens");
     let (mut sender, mut events) = session.split();
-    sender.send(ClientTextFrame::new(" ")).await.unwrap();
-    sender.send(ClientTextFrame::new("Hello from Rust")).await.unwrap();
+    sender.send(ClientTextFrame::builder().text(" ")).await.unwrap();
+    sender.send(ClientTextFrame::builder().text("Hello from Rust")).await.unwrap();
     let mut audio = Vec::new();
     let mut finals = 0;
     while let Some(event) = events.next().await {
@@ -110,7 +109,7 @@ async fn a_server_error_frame_is_a_typed_event_and_a_ping_is_answered() {
     for fault in [Fault::ErrorFrame, Fault::Ping] {
         let server = start(fault).await;
         let client = client(&server.base_url());
-        let mut session = client.speech_to_text().transcription(stt_params()).await.unwrap();
+        let mut session = transcription(&client).await.unwrap();
         session.send(vec![9u8; 5]).await.unwrap();
         let want: &[&str] = match fault {
             Fault::ErrorFrame => &["part 1 Some(false)", "error: engine overloaded", "chunk 1 of 5 bytes Some(true)"],
@@ -132,7 +131,7 @@ async fn an_abrupt_or_error_close_ends_the_stream_with_an_error() {
     ] {
         let server = start(fault).await;
         let client = client(&server.base_url());
-        let mut session = client.speech_to_text().transcription(stt_params()).await.unwrap();
+        let mut session = transcription(&client).await.unwrap();
         session.send(vec![1u8]).await.unwrap();
         assert!(matches!(session.next().await, Some(Ok(SttServerEvent::TranscriptFrame(_)))));
         let e = session.next().await.expect("an error").expect_err("an error");
@@ -148,7 +147,7 @@ async fn an_abrupt_or_error_close_ends_the_stream_with_an_error() {
 async fn a_frame_that_does_not_decode_names_the_frame_keeps_it_and_the_session_goes_on() {
     let server = start(Fault::BadFrame).await;
     let client = client(&server.base_url());
-    let mut session = client.speech_to_text().transcription(stt_params()).await.unwrap();
+    let mut session = transcription(&client).await.unwrap();
     let e = session.next().await.unwrap().expect_err("not JSON");
     let d = e.decode().expect("a decode error");
     assert!(d.message.contains("frame 1 of ws://"), "{}", d.message);
@@ -161,7 +160,7 @@ async fn a_frame_that_does_not_decode_names_the_frame_keeps_it_and_the_session_g
 async fn a_refused_upgrade_is_an_api_error_with_the_body() {
     let server = start(Fault::Refuse).await;
     let client = client(&server.base_url());
-    let e = client.speech_to_text().transcription(stt_params()).await.expect_err("refused");
+    let e = transcription(&client).await.expect_err("refused");
     let api = e.api().unwrap_or_else(|| panic!("an API error: {e:?}"));
     assert_eq!(api.status.as_u16(), 401);
     assert_eq!(api.request_id.as_deref(), Some("req-refused"));
@@ -190,7 +189,7 @@ async fn sessions_authenticate_with_oauth2_tokens_too() {
         .base_url(server.base_url())
         .build()
         .unwrap();
-    let session = client.speech_to_text().transcription(stt_params()).await.unwrap();
+    let session = transcription(&client).await.unwrap();
     session.close().await.unwrap();
     assert_eq!(server.seen()[0].authorization, "Bearer tok-1");
 }
@@ -221,7 +220,7 @@ async fn a_session_outlives_the_request_timeout() {
         .timeout(std::time::Duration::from_millis(200))
         .build()
         .unwrap();
-    let mut session = client.speech_to_text().transcription(stt_params()).await.unwrap();
+    let mut session = transcription(&client).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     session.send(vec![4u8; 4]).await.unwrap();
     assert_eq!(transcripts(&mut session, 2).await, ["part 1 Some(false)", "chunk 1 of 4 bytes Some(true)"]);
@@ -237,7 +236,7 @@ async fn a_close_the_server_never_answers_gives_up_after_the_timeout() {
         .timeout(std::time::Duration::from_millis(300))
         .build()
         .unwrap();
-    let session = client.speech_to_text().transcription(stt_params()).await.unwrap();
+    let session = transcription(&client).await.unwrap();
     // The server holds the connection for 5 s; the close stops waiting after the timeout.
     let closed = tokio::time::timeout(std::time::Duration::from_secs(4), session.close()).await;
     assert!(matches!(closed, Ok(Ok(()))), "{closed:?}");

@@ -3,12 +3,15 @@
 //! variants, webhooks and paging, each classed by the semver level it forces on the crate.
 //!
 //! The levels follow the Rust API, as cargo-semver-checks sees it: generated structs are
-//! constructible with struct literals, so adding a field to one is major (a literal that
-//! spells out every field stops compiling), as is any change of a field's type, `T` to
-//! `Option<T>` included; string enums and unions, tagged or not, are `#[non_exhaustive]` with a
-//! catch-all variant, so new values and variants there are minor.
+//! `#[non_exhaustive]` and built through methods, so adding a field to one is minor unless users
+//! must now set it (a required field of a struct they build); any change of a field's type, `T`
+//! to `Option<T>` included, is major; every input of an operation but one path parameter is a
+//! method of its call, so a new optional input is minor and a new required one major; string
+//! enums and unions, tagged or not, are `#[non_exhaustive]` with a catch-all variant, so new
+//! values and variants there are minor.
 
 use crate::emit::File;
+use crate::ir::calls::{is_required_input, Construct};
 use crate::ir::{path_key, type_key, Api, Operation, Param, Ty, TypeDef, TypeKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -288,18 +291,36 @@ impl Diff<'_> {
                 self.param_type(&here, p, q);
             }
         }
-        // The argument holds the required inputs; optional ones are methods of the call.
-        let takes = |api: &Api, o: &Operation| crate::emit::ops::takes_params(o, &api.types);
-        match (takes(old, a), takes(new, b)) {
-            (false, true) => {
-                let line = format!("{here} gains a `params` argument (`{}`)", b.params_type);
-                self.push(Level::Major, Kind::ParameterAdded, line);
+        // Every input but one path parameter is a method of the call: a new optional one adds a
+        // method, a new required one is a method a call site must now call.
+        let methods = |o: &Operation| -> BTreeMap<String, bool> {
+            o.call.inputs.iter().map(|i| (i.setter.trim_start_matches("r#").to_string(), i.required)).collect()
+        };
+        let (ma, mb) = (methods(a), methods(b));
+        for (name, _) in ma.iter().filter(|(n, _)| !mb.contains_key(*n)) {
+            let line = format!("Input removed from {here}: its calls lose `.{name}(..)`");
+            self.push(Level::Major, Kind::ParameterRemoved, line);
+        }
+        for (name, required) in &mb {
+            match (ma.get(name), required) {
+                (None, true) => {
+                    let line = format!("Required input added to {here}: its calls need `.{name}(..)`");
+                    self.push(Level::Major, Kind::ParameterAdded, line);
+                }
+                (None, false) => {
+                    let line = format!("Optional input added to {here}: `.{name}(..)`, a method of its calls");
+                    self.push(Level::Minor, Kind::ParameterAdded, line);
+                }
+                (Some(false), true) => {
+                    let line = format!("Input `.{name}(..)` of {here} is now required");
+                    self.push(Level::Major, Kind::MadeRequired, line);
+                }
+                (Some(true), false) => {
+                    let line = format!("Input `.{name}(..)` of {here} is now optional");
+                    self.push(Level::Minor, Kind::MadeOptional, line);
+                }
+                _ => {}
             }
-            (true, false) => {
-                let line = format!("{here} loses its `params` argument (`{}`)", a.params_type);
-                self.push(Level::Major, Kind::ParameterRemoved, line);
-            }
-            _ => {}
         }
         let inputs = |o: &Operation| -> BTreeMap<(String, String), Param> {
             o.query_params
@@ -309,39 +330,12 @@ impl Diff<'_> {
                 .collect()
         };
         let (pa, pb) = (inputs(a), inputs(b));
-        for (key, p) in &pa {
-            if !pb.contains_key(key) {
-                let line = format!("Parameter removed from {here}: `{}` ({})", p.name, key.0.to_lowercase());
-                self.push(Level::Major, Kind::ParameterRemoved, line);
-            }
-        }
         for (key, q) in &pb {
-            let Some(p) = pa.get(key) else {
-                // The params structs are `#[non_exhaustive]`: an optional input is a new field
-                // and a new method of the call, which no call site can miss.
-                let line = format!(
-                    "Parameter added to {here}: `{}` ({}, {}{})",
-                    q.name,
-                    key.0.to_lowercase(),
-                    if q.required { "required" } else { "optional" },
-                    if q.required { "; the params constructor gains an argument" } else { "; a method of the call" }
-                );
-                let level = if q.required { Level::Major } else { Level::Minor };
-                self.push(level, Kind::ParameterAdded, line);
-                continue;
-            };
-            if p.required != q.required {
-                let (kind, what) = if q.required {
-                    (Kind::MadeRequired, "now required")
-                } else {
-                    (Kind::MadeOptional, "now optional")
-                };
-                self.push(Level::Major, kind, format!("Parameter `{}` of {here} is {what}", q.name));
-            } else {
+            if let Some(p) = pa.get(key) {
                 self.param_type(&here, p, q);
-            }
-            if p.description != q.description {
-                self.docs.insert(format!("parameter `{}` of `{}`", q.name, call(b)));
+                if p.description != q.description {
+                    self.docs.insert(format!("parameter `{}` of `{}`", q.name, call(b)));
+                }
             }
         }
         match (&a.body, &b.body) {
@@ -351,8 +345,11 @@ impl Diff<'_> {
             }
             (Some(_), None) => self.push(Level::Major, Kind::BodyChanged, format!("Request body removed from {here}")),
             (Some(x), Some(y)) => {
+                let shape = |o: &Operation| std::mem::discriminant(&o.call.body);
                 let (tx, ty) = (field_type(old, &x.ty, x.required, false), field_type(new, &y.ty, y.required, false));
-                if tx != ty || x.encoding != y.encoding {
+                // A body whose properties are inputs and whose type stays is compared by its
+                // inputs above and by its fields with the types.
+                if shape(a) != shape(b) || x.encoding != y.encoding || tx != ty {
                     let line = format!(
                         "Request body of {here} changed: `{tx}` ({}) -> `{ty}` ({})",
                         x.encoding.name().to_lowercase(),
@@ -364,6 +361,10 @@ impl Diff<'_> {
             (None, None) => {}
         }
         let response = |api: &Api, o: &Operation| match &o.success {
+            crate::ir::Response::Json { ty: Ty::Named(id) } if o.call.returns_data => match &api.types[*id].kind {
+                TypeKind::Struct { fields, .. } => render(api, &fields[0].ty),
+                _ => render(api, &Ty::Named(*id)),
+            },
             crate::ir::Response::Json { ty } => render(api, ty),
             other => format!("{other:?}"),
         };
@@ -463,13 +464,18 @@ impl Diff<'_> {
                 for (wire, g) in &mb {
                     let field = format!("`{name}.{}`", g.rust_name.trim_start_matches("r#"));
                     let Some(f) = ma.get(wire) else {
+                        // Structs are `#[non_exhaustive]`: a new field breaks nothing, unless users
+                        // build the struct and must now set it (its builder gains a method the
+                        // compiler requires).
                         let ty = field_type(new, &g.ty, g.required, g.nullable);
-                        let note = if g.required && !g.nullable {
-                            "required; `new` gains an argument"
+                        let required = b.construct == Construct::Builder && is_required_input(g, &new.types);
+                        let (level, note) = if required {
+                            (Level::Major, "required: its builder needs `.{}(..)`")
                         } else {
-                            "optional; breaks only struct literals without `..`"
+                            (Level::Minor, "a new field")
                         };
-                        self.push(Level::Major, Kind::FieldAdded, format!("Field added: {field}: `{ty}` ({note})"));
+                        let note = note.replace("{}", g.setter.trim_start_matches("r#"));
+                        self.push(level, Kind::FieldAdded, format!("Field added: {field}: `{ty}` ({note})"));
                         continue;
                     };
                     let (ta, tb) = (
@@ -484,10 +490,9 @@ impl Diff<'_> {
                             (true, false) => "no longer nullable",
                             _ => what,
                         };
-                        let new_arg = |x: &crate::ir::Field| x.required && !x.nullable;
-                        let note = match (new_arg(f), new_arg(g)) {
-                            (false, true) => "; `new` gains an argument",
-                            (true, false) => "; `new` loses an argument",
+                        let built = b.construct == Construct::Builder;
+                        let note = match (is_required_input(f, &old.types), is_required_input(g, &new.types)) {
+                            (false, true) if built => "; its builder needs it set",
                             _ => "",
                         };
                         self.push(Level::Major, kind, format!("Field {field} is {what}: `{ta}` -> `{tb}`{note}"));

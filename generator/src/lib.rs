@@ -62,6 +62,9 @@ pub struct Options<'a> {
     pub names_skip_missing: bool,
     /// Type names kept from earlier specs (`specs/telnyx.types`, see [`ir::naming::carry`]).
     pub type_names: Option<&'a ir::naming::TypeNames>,
+    /// Operation names kept from earlier specs (`specs/telnyx.methods`, see
+    /// [`ir::naming::carry_operations`]).
+    pub kept_operations: Option<&'a ir::naming::NameFile>,
     /// A schema the generator cannot read becomes `serde_json::Value`, recorded in
     /// [`ir::Api::degraded`], instead of stopping the run (see [`degrade`]).
     pub lenient: bool,
@@ -99,8 +102,13 @@ fn build_ir_timed(spec_path: &Path, options: Options<'_>, t: &mut Timings) -> Re
         Some(t) => t.clone().skip_missing(options.names_skip_missing),
         None => empty,
     };
+    let kept = match options.kept_operations {
+        Some(k) => k.clone().skip_missing(options.names_skip_missing),
+        None => ir::naming::NameFile::default(),
+    };
     let start = Instant::now();
-    let mut api = ir::build::build(spec_path, &spec, &names, &type_names, options.lenient, options.example_sites)?;
+    let mut api =
+        ir::build::build(spec_path, &spec, &names, &kept, &type_names, options.lenient, options.example_sites)?;
     api.degraded.splice(0..0, degraded);
     t.ir = start.elapsed();
     Ok(api)

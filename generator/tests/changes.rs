@@ -56,12 +56,15 @@ kinds! {
     operation_renamed: Major, [OperationRenamed],
         "Operation renamed: `POST /items/{id}` was `client.items().archive(..)`, now `client.items().restore(..)`";
     parameter_added: Minor, [ParameterAdded],
-        "Parameter added to `GET /things` (`client.things().list(..)`): `q` (query, optional; a method of the call)";
-    parameter_removed: Major, [ParameterRemoved], "Parameter removed from `GET /things` (`client.things().list(..)`): `sort` (query)";
-    field_added: Major, [FieldAdded], "Field added: `Item.color`: `Option<String>` (optional; breaks only struct literals without `..`)";
+        "Optional input added to `GET /things` (`client.things().list(..)`): `.q(..)`, a method of its calls";
+    parameter_removed: Major, [ParameterRemoved], "Input removed from `GET /things` (`client.things().list(..)`): its calls lose `.sort(..)`";
+    field_added: Minor, [FieldAdded], "Field added: `Item.color`: `Option<String>` (a new field)";
     field_removed: Major, [FieldRemoved], "Field removed: `Item.size`";
-    made_required: Major, [MadeRequired], "Field `NewItem.tags` is now required: `Option<Vec<String>>` -> `Vec<String>`; `new` gains an argument";
-    made_optional: Major, [MadeOptional], "Field `NewItem.name` is now optional: `String` -> `Option<String>`; `new` loses an argument";
+    // A body's new optional property: a new method of the call that sends it.
+    body_field_added: Minor, [ParameterAdded, FieldAdded],
+        "Optional input added to `POST /items` (`client.items().create(..)`): `.color(..)`, a method of its calls";
+    made_required: Major, [MadeRequired], "Input `.tags(..)` of `POST /items` (`client.items().create(..)`) is now required";
+    made_optional: Major, [MadeOptional], "Field `NewItem.name` is now optional: `String` -> `Option<String>`";
     type_changed: Major, [TypeChanged], "Type of field `Item.size` changed: `Option<i64>` -> `Option<String>`";
     enum_value_added: Minor, [VariantAdded], "Enum value added: `ItemStatus::Archived` (archived)";
     enum_value_removed: Major, [VariantRemoved], "Enum value removed: `ItemStatus::Inactive` (inactive)";
@@ -70,16 +73,19 @@ kinds! {
     tagged_variant_added: Minor, [VariantAdded], "Union variant added: `Pet::Bird` (Bird)";
     enum_values_reordered: Patch, [VariantsReordered], "Enum values of `ItemStatus` reordered: its `Ord` follows the new order";
     params_argument_added: Major, [ParameterAdded],
-        "`GET /items/{id}` (`client.items().retrieve(..)`) gains a `params` argument (`ItemsRetrieveParams`)";
+        "Required input added to `GET /items/{id}` (`client.items().retrieve(..)`): its calls need `.expand(..)`";
     first_optional_parameter: Minor, [ParameterAdded],
-        "Parameter added to `GET /items/{id}` (`client.items().retrieve(..)`): `expand` (query, optional; a method of the call)";
+        "Optional input added to `GET /items/{id}` (`client.items().retrieve(..)`): `.expand(..)`, a method of its calls";
     webhook_added: Minor, [WebhookAdded], "Webhook added: `itemDeleted` (`WebhookEvent::ItemDeleted`)";
     webhook_removed: Major, [WebhookRemoved], "Webhook removed: `itemCreated` (`WebhookEvent::ItemCreated`)";
-    pagination_added: Major, [PaginationAdded, ParameterAdded, FieldAdded],
+    // `GET /things` answered `{data}` alone, so its calls returned the list; with page facts
+    // beside it they return the whole page.
+    pagination_added: Major, [PaginationAdded, ParameterAdded, FieldAdded, ResponseChanged],
         "Pagination added to `GET /things` (`client.things().list(..)`): `.paginator()` on its calls";
     pagination_removed: Major, [PaginationRemoved, ParameterRemoved], "Pagination removed from `GET /items` (`client.items().list(..)`)";
     response_changed: Major, [ResponseChanged], "Response of `GET /items/{id}` (`client.items().retrieve(..)`) changed: `Item` -> `NewItem`";
-    body_changed: Major, [BodyChanged], "Request body of `POST /items` (`client.items().create(..)`) changed: `NewItem` (json) -> `Item` (json)";
+    body_changed: Major, [BodyChanged, ParameterAdded, ParameterRemoved, MadeOptional],
+        "Request body of `POST /items` (`client.items().create(..)`) changed: `NewItem` (json) -> `Item` (json)";
     documentation_only: Patch, [Documentation], "Documentation changed: `Item`";
 }
 

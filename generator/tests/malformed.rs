@@ -296,3 +296,23 @@ fn websocket_frames_of_no_known_side_are_an_error_at_the_member() {
     let Outcome::Failed(e) = run("twice.yaml", &twice, false) else { panic!("an error") };
     assert!(e.pointer.ends_with("/oneOf/2") && e.message.contains("second WebSocket frame"), "{e}");
 }
+
+#[test]
+fn a_body_that_requires_itself_is_a_clean_error() {
+    // `NewItem` requires a `parent` that is a `NewItem`: no finite JSON value of it exists, so
+    // no call could send one, and no builder could start.
+    let mut spec = base();
+    let new_item = &mut spec["components"]["schemas"]["NewItem"];
+    new_item["properties"]["parent"] = json!({"$ref": "#/components/schemas/NewItem"});
+    new_item["required"] = json!(["name", "parent"]);
+    let text = serde_json::to_string(&spec).unwrap();
+    for outcome in either("requires-itself.json", &text) {
+        match outcome {
+            Outcome::Failed(e) => {
+                assert_eq!(e.pointer, "/components/schemas/NewItem", "{e}");
+                assert!(e.message.contains("requires itself through required properties (NewItem -> NewItem)"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -64,11 +64,15 @@ const NAMES_FILE: &str = "specs/telnyx.names";
 /// Type names kept from earlier specs (see `docs/following-the-spec.md`, "Stable names"); `update-spec` writes it.
 pub const TYPES_FILE: &str = "specs/telnyx.types";
 
+/// Operation names kept from earlier specs (the same page); `update-spec` writes it.
+pub const METHODS_FILE: &str = "specs/telnyx.methods";
+
 impl Options {
     fn generator(&self) -> generator::Options<'_> {
         generator::Options {
             names: self.names.as_deref(),
             type_names: self.type_names.as_ref(),
+            kept_operations: self.kept_operations.as_ref(),
             lenient: !self.strict,
             ..Default::default()
         }
@@ -90,6 +94,8 @@ struct Options {
     names: Option<PathBuf>,
     /// `specs/telnyx.types`, unless `--no-names`.
     type_names: Option<generator::ir::naming::TypeNames>,
+    /// `specs/telnyx.methods`, unless `--no-names`.
+    kept_operations: Option<generator::ir::naming::NameFile>,
     /// `--strict`: a schema the generator cannot read is an error, not a `serde_json::Value`.
     strict: bool,
     check: bool,
@@ -99,11 +105,14 @@ struct Options {
 fn options(args: &[String]) -> Result<Options, String> {
     let root = workspace_root();
     let type_names = generator::ir::naming::TypeNames::read(&root.join(TYPES_FILE)).map_err(|e| e.to_string())?;
+    let kept_operations =
+        generator::ir::naming::NameFile::read_or_empty(&root.join(METHODS_FILE)).map_err(|e| e.to_string())?;
     let mut o = Options {
         spec: None,
         spec_given: false,
         names: Some(root.join(NAMES_FILE)),
         type_names: Some(type_names),
+        kept_operations: Some(kept_operations),
         strict: false,
         check: false,
         runs: 5,
@@ -120,6 +129,7 @@ fn options(args: &[String]) -> Result<Options, String> {
             "--no-names" => {
                 o.names = None;
                 o.type_names = None;
+                o.kept_operations = None;
             }
             "--runs" => o.runs = it.next().and_then(|n| n.parse().ok()).ok_or("--runs needs a number")?,
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
@@ -288,7 +298,7 @@ fn changes(args: &[String]) -> Result<(), String> {
     // `--by-rule`, as `codegen --spec NEW` names it.
     let b = match by_rule {
         true => generator::generate_with(Path::new(new), generator::Options { type_names: None, ..options }),
-        false => update::follow(Some(&a), Path::new(new), options, &workspace_root().join(TYPES_FILE)).map(|(g, _)| g),
+        false => update::follow(Some(&a), Path::new(new), options, &workspace_root()).map(|(g, _)| g),
     };
     let b = b.map_err(|e| e.to_string())?;
     print!("{}", report(&a, &b).markdown());

@@ -120,17 +120,16 @@ pub fn update_spec(root: &Path, from: Option<&str>, options: generator::Options<
     // there is nothing to decide. A new clash still stops the update.
     let names = options.names.map(generator::ir::naming::NameFile::read).transpose().map_err(|e| e.to_string())?;
     let options = generator::Options { names_skip_missing: true, ..options };
-    let (generated, type_names) =
-        match follow(previous.as_ref(), incoming.path(), options, &root.join(crate::TYPES_FILE)) {
-            Ok(g) => g,
-            Err(mut e) => {
-                // A problem of the spec names the spec as given (the names files name themselves).
-                if e.file == incoming.path() {
-                    e.file = PathBuf::from(from);
-                }
-                return Err(format!("{e}\nthe spec does not generate; nothing changed"));
+    let (generated, kept) = match follow(previous.as_ref(), incoming.path(), options, root) {
+        Ok(g) => g,
+        Err(mut e) => {
+            // A problem of the spec names the spec as given (the names files name themselves).
+            if e.file == incoming.path() {
+                e.file = PathBuf::from(from);
             }
-        };
+            return Err(format!("{e}\nthe spec does not generate; nothing changed"));
+        }
+    };
     crate::warn_degraded(Path::new(from), &generated.api);
     let stale = names.as_ref().map(|n| n.stale(&generated.api)).unwrap_or_default();
     let mut dropped: Vec<String> = stale
@@ -149,13 +148,18 @@ pub fn update_spec(root: &Path, from: Option<&str>, options: generator::Options<
     for (line, entry) in options.type_names.map(|t| t.missing(&generated.api)).unwrap_or_default() {
         dropped.push(format!("{}: line {line}: `{entry}`: the spec no longer has the type", crate::TYPES_FILE));
     }
+    for (line, op) in options.kept_operations.map(|k| k.stale(&generated.api)).unwrap_or_default() {
+        dropped.push(format!("{}: line {line}: `{op}`: the spec no longer has the operation", crate::METHODS_FILE));
+    }
     let report = previous.map(|old| Box::new(crate::report(&old, &generated)));
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let pin = Pin::of(&pin_source(root, &cwd, from), &bytes, &generated.api);
     let written = crate::write_client(root, &generated)?;
     create_dir(&stored)?;
     generator::output::write_file(&stored, &bytes).map_err(|e| e.to_string())?;
-    generator::output::write_file(&root.join(crate::TYPES_FILE), type_names.text()).map_err(|e| e.to_string())?;
+    generator::output::write_file(&root.join(crate::TYPES_FILE), kept.types.text()).map_err(|e| e.to_string())?;
+    generator::output::write_file(&root.join(crate::METHODS_FILE), kept.operations.kept_text())
+        .map_err(|e| e.to_string())?;
     if let Some((path, text)) = names_text {
         generator::output::write_file(path, text.as_bytes()).map_err(|e| e.to_string())?;
     }
@@ -167,29 +171,46 @@ fn names_path(options: generator::Options<'_>) -> String {
     options.names.map(|p| p.display().to_string()).unwrap_or_default()
 }
 
-/// Generates `spec` keeping the type names the previous client (`old`) gave, where the naming
-/// rule alone would renumber them because a schema of the same name came or went; without
-/// `old`, keeping the entries of the current names that still apply. Returns the client and the
-/// type names to write to `path`.
+/// The names a client keeps from the one before it (the files `specs/telnyx.types` and
+/// `specs/telnyx.methods`).
+pub struct Kept {
+    pub types: generator::ir::naming::TypeNames,
+    pub operations: generator::ir::naming::NameFile,
+}
+
+/// Generates `spec` keeping the names the previous client (`old`) gave, where the naming rules
+/// alone would now give others because a schema or an operation came or went (a type
+/// renumbered, an existing method's name taken by a new operation); without `old`, keeping the
+/// entries of the current files that still apply. Returns the client and the names to write to
+/// the files under `root`.
 pub fn follow(
     old: Option<&generator::Generated>,
     spec: &Path,
     options: generator::Options<'_>,
-    path: &Path,
-) -> generator::Result<(generator::Generated, generator::ir::naming::TypeNames)> {
-    let by_rule = generator::generate_with(spec, generator::Options { type_names: None, ..options })?;
-    let kept = match (old, options.type_names) {
-        (Some(old), _) => {
-            generator::ir::naming::TypeNames::new(path, generator::ir::naming::carry(&old.api, &by_rule.api))
-        }
+    root: &Path,
+) -> generator::Result<(generator::Generated, Kept)> {
+    use generator::ir::naming::{carry, carry_operations, NameFile, TypeNames};
+    let (types_path, methods_path) = (root.join(crate::TYPES_FILE), root.join(crate::METHODS_FILE));
+    let by_rule =
+        generator::generate_with(spec, generator::Options { type_names: None, kept_operations: None, ..options })?;
+    let types = match (old, options.type_names) {
+        (Some(old), _) => TypeNames::new(&types_path, carry(&old.api, &by_rule.api)),
         (None, Some(current)) => current.retained(&by_rule.api),
-        (None, None) => generator::ir::naming::TypeNames::new(path, Default::default()),
+        (None, None) => TypeNames::new(&types_path, Default::default()),
     };
-    if kept.is_empty() {
-        return Ok((by_rule, kept));
+    let operations = match (old, options.kept_operations) {
+        (Some(old), _) => NameFile::kept(&methods_path, carry_operations(&old.api, &by_rule.api)),
+        (None, Some(current)) => current.retained(&by_rule.api),
+        (None, None) => NameFile::kept(&methods_path, Default::default()),
+    };
+    if types.is_empty() && operations.is_empty() {
+        return Ok((by_rule, Kept { types, operations }));
     }
-    let generated = generator::generate_with(spec, generator::Options { type_names: Some(&kept), ..options })?;
-    Ok((generated, kept))
+    let generated = generator::generate_with(
+        spec,
+        generator::Options { type_names: Some(&types), kept_operations: Some(&operations), ..options },
+    )?;
+    Ok((generated, Kept { types, operations }))
 }
 
 fn create_dir(file: &Path) -> Result<(), String> {
@@ -420,6 +441,53 @@ mod tests {
             "{}",
             report.markdown()
         );
+    }
+
+    #[test]
+    fn a_new_operation_that_sorts_first_leaves_the_existing_method_names_as_they_were() {
+        // `POST /items/archive` sorts before `POST /items/{id}` (`items.archive`) and, by the
+        // naming rules alone, takes its name: the existing method would become `archive_item`.
+        let added = "  /items/archive:\n    post:\n      operationId: ArchiveItems\n      responses: {'204': {description: archived}}\n";
+        let new = BASE.replacen("  /items/{id}:\n", &format!("{added}  /items/{{id}}:\n"), 1);
+        let names = |api: &generator::ir::Api| -> BTreeMap<String, String> {
+            api.operations
+                .iter()
+                .map(|o| (o.operation_id.clone(), format!("{}.{}", o.resource.join("."), o.name)))
+                .collect()
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("new.yml"), &new).unwrap();
+        let by_rule = names(&generator::build_ir(&tmp.path().join("new.yml")).unwrap());
+        assert_eq!(
+            (by_rule["ArchiveItems"].as_str(), by_rule["ArchiveItem"].as_str()),
+            ("items.archive", "items.archive_item")
+        );
+
+        let server = Server::start(&[("/new.yml", 200, &new)]);
+        let url = format!("{}/new.yml", server.url);
+        let root = workspace(Some(pin_of("old.yml", BASE)));
+        std::fs::create_dir_all(root.path().join("specs/telnyx")).unwrap();
+        std::fs::write(root.path().join(pin::STORED_SPEC), BASE).unwrap();
+        let old = names(&generator::build_ir(&root.path().join(pin::STORED_SPEC)).unwrap());
+        let Outcome::Updated { generated, report, .. } = update_spec(root.path(), Some(&url), options()).unwrap()
+        else {
+            panic!("not updated")
+        };
+        let updated = names(&generated.api);
+        for (id, name) in &old {
+            assert_eq!(&updated[id], name, "{id} keeps its name");
+        }
+        assert_eq!(updated["ArchiveItems"], "items.archive_items", "the newcomer takes another");
+        let report = report.expect("a report").markdown();
+        assert!(!report.contains("Operation renamed"), "{report}");
+        // The kept name is written down, and codegen reads it: the next run names alike.
+        let kept_path = root.path().join(crate::METHODS_FILE);
+        let kept = std::fs::read_to_string(&kept_path).unwrap();
+        assert!(kept.ends_with("\nPOST /items/{id} items.archive\n"), "{kept}");
+        let kept = generator::ir::naming::NameFile::read(&kept_path).unwrap();
+        let options = generator::Options { kept_operations: Some(&kept), ..options() };
+        let again = generator::generate_with(&root.path().join(pin::STORED_SPEC), options).unwrap();
+        assert_eq!(names(&again.api), updated);
     }
 
     #[test]

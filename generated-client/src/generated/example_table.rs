@@ -22028,3 +22028,1918 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
         super::check::<bool>,
     ),
 ];
+/// Properties the client requires where the spec leaves them optional, by the
+/// schema's JSON pointer: the `data` of an object that holds only `data`, and a
+/// webhook event's `data` and `payload`, which the API always sends.
+#[allow(dead_code)]
+pub const REQUIRED_BEYOND_THE_SPEC: &[(&str, &str)] = &[
+    ("/components/schemas/AddressSuggestionResponse", "data"),
+    ("/components/schemas/CallAIGatherEnded", "payload"),
+    ("/components/schemas/CallAIGatherEndedEvent", "data"),
+    ("/components/schemas/CallAIGatherMessageHistoryUpdated", "payload"),
+    ("/components/schemas/CallAIGatherMessageHistoryUpdatedEvent", "data"),
+    ("/components/schemas/CallAIGatherPartialResults", "payload"),
+    ("/components/schemas/CallAIGatherPartialResultsEvent", "data"),
+    ("/components/schemas/CallAnswered", "payload"),
+    ("/components/schemas/CallAnsweredEvent", "data"),
+    ("/components/schemas/CallBridged", "payload"),
+    ("/components/schemas/CallBridgedEvent", "data"),
+    ("/components/schemas/CallCost", "payload"),
+    ("/components/schemas/CallCostEvent", "data"),
+    ("/components/schemas/CallDeepfakeDetectionError", "payload"),
+    ("/components/schemas/CallDeepfakeDetectionErrorEvent", "data"),
+    ("/components/schemas/CallDeepfakeDetectionResult", "payload"),
+    ("/components/schemas/CallDeepfakeDetectionResultEvent", "data"),
+    ("/components/schemas/CallDtmfReceived", "payload"),
+    ("/components/schemas/CallDtmfReceivedEvent", "data"),
+    ("/components/schemas/CallEnqueued", "payload"),
+    ("/components/schemas/CallEnqueuedEvent", "data"),
+    ("/components/schemas/CallForkStarted", "payload"),
+    ("/components/schemas/CallForkStartedEvent", "data"),
+    ("/components/schemas/CallForkStopped", "payload"),
+    ("/components/schemas/CallForkStoppedEvent", "data"),
+    ("/components/schemas/CallGatherEnded", "payload"),
+    ("/components/schemas/CallGatherEndedEvent", "data"),
+    ("/components/schemas/CallHangup", "payload"),
+    ("/components/schemas/CallHangupEvent", "data"),
+    ("/components/schemas/CallHold", "payload"),
+    ("/components/schemas/CallHoldEvent", "data"),
+    ("/components/schemas/CallInitiated", "payload"),
+    ("/components/schemas/CallInitiatedEvent", "data"),
+    ("/components/schemas/CallLeftQueue", "payload"),
+    ("/components/schemas/CallLeftQueueEvent", "data"),
+    ("/components/schemas/CallMachineDetectionEnded", "payload"),
+    ("/components/schemas/CallMachineDetectionEndedEvent", "data"),
+    ("/components/schemas/CallMachineGreetingEnded", "payload"),
+    ("/components/schemas/CallMachineGreetingEndedEvent", "data"),
+    ("/components/schemas/CallMachinePremiumDetectionEnded", "payload"),
+    ("/components/schemas/CallMachinePremiumDetectionEndedEvent", "data"),
+    ("/components/schemas/CallMachinePremiumGreetingEnded", "payload"),
+    ("/components/schemas/CallMachinePremiumGreetingEndedEvent", "data"),
+    ("/components/schemas/CallPlaybackEnded", "payload"),
+    ("/components/schemas/CallPlaybackEndedEvent", "data"),
+    ("/components/schemas/CallPlaybackStarted", "payload"),
+    ("/components/schemas/CallPlaybackStartedEvent", "data"),
+    ("/components/schemas/CallRecordingSaved", "payload"),
+    ("/components/schemas/CallRecordingSavedEvent", "data"),
+    ("/components/schemas/CallReferCompleted", "payload"),
+    ("/components/schemas/CallReferCompletedEvent", "data"),
+    ("/components/schemas/CallReferFailed", "payload"),
+    ("/components/schemas/CallReferFailedEvent", "data"),
+    ("/components/schemas/CallReferStarted", "payload"),
+    ("/components/schemas/CallReferStartedEvent", "data"),
+    ("/components/schemas/CallSiprecFailed", "payload"),
+    ("/components/schemas/CallSiprecFailedEvent", "data"),
+    ("/components/schemas/CallSiprecStarted", "payload"),
+    ("/components/schemas/CallSiprecStartedEvent", "data"),
+    ("/components/schemas/CallSiprecStopped", "payload"),
+    ("/components/schemas/CallSiprecStoppedEvent", "data"),
+    ("/components/schemas/CallSpeakEnded", "payload"),
+    ("/components/schemas/CallSpeakEndedEvent", "data"),
+    ("/components/schemas/CallSpeakStarted", "payload"),
+    ("/components/schemas/CallSpeakStartedEvent", "data"),
+    ("/components/schemas/CallStreamingFailed", "payload"),
+    ("/components/schemas/CallStreamingFailedEvent", "data"),
+    ("/components/schemas/CallStreamingStarted", "payload"),
+    ("/components/schemas/CallStreamingStartedEvent", "data"),
+    ("/components/schemas/CallStreamingStopped", "payload"),
+    ("/components/schemas/CallStreamingStoppedEvent", "data"),
+    ("/components/schemas/CallUnhold", "payload"),
+    ("/components/schemas/CallUnholdEvent", "data"),
+    ("/components/schemas/CancelPendingVersionResponse", "data"),
+    ("/components/schemas/CdrDeleteDetailReportResponse", "data"),
+    ("/components/schemas/CdrDeleteUsageReportResponse", "data"),
+    ("/components/schemas/CdrGetDetailReportByIdResponse", "data"),
+    ("/components/schemas/CdrGetSyncUsageReportResponse", "data"),
+    ("/components/schemas/CdrGetUsageReportByIdResponse", "data"),
+    ("/components/schemas/CdrPostDetailReportResponse", "data"),
+    ("/components/schemas/CdrPostUsageReportResponse", "data"),
+    ("/components/schemas/CloudfsFilesystemDetailResponseWrapper", "data"),
+    ("/components/schemas/CloudfsFilesystemResponseWrapper", "data"),
+    ("/components/schemas/ConferenceCreated", "payload"),
+    ("/components/schemas/ConferenceCreatedEvent", "data"),
+    ("/components/schemas/ConferenceEnded", "payload"),
+    ("/components/schemas/ConferenceEndedEvent", "data"),
+    ("/components/schemas/ConferenceParticipantJoined", "payload"),
+    ("/components/schemas/ConferenceParticipantJoinedEvent", "data"),
+    ("/components/schemas/ConferenceParticipantLeft", "payload"),
+    ("/components/schemas/ConferenceParticipantLeftEvent", "data"),
+    ("/components/schemas/ConferenceParticipantPlaybackEnded", "payload"),
+    ("/components/schemas/ConferenceParticipantPlaybackEndedEvent", "data"),
+    ("/components/schemas/ConferenceParticipantPlaybackStarted", "payload"),
+    ("/components/schemas/ConferenceParticipantPlaybackStartedEvent", "data"),
+    ("/components/schemas/ConferenceParticipantResource", "data"),
+    ("/components/schemas/ConferenceParticipantSpeakEnded", "payload"),
+    ("/components/schemas/ConferenceParticipantSpeakEndedEvent", "data"),
+    ("/components/schemas/ConferenceParticipantSpeakStarted", "payload"),
+    ("/components/schemas/ConferenceParticipantSpeakStartedEvent", "data"),
+    ("/components/schemas/ConferencePlaybackEnded", "payload"),
+    ("/components/schemas/ConferencePlaybackEndedEvent", "data"),
+    ("/components/schemas/ConferencePlaybackStarted", "payload"),
+    ("/components/schemas/ConferencePlaybackStartedEvent", "data"),
+    ("/components/schemas/ConferenceRecordingSaved", "payload"),
+    ("/components/schemas/ConferenceRecordingSavedEvent", "data"),
+    ("/components/schemas/ConferenceSpeakEnded", "payload"),
+    ("/components/schemas/ConferenceSpeakEndedEvent", "data"),
+    ("/components/schemas/ConferenceSpeakStarted", "payload"),
+    ("/components/schemas/ConferenceSpeakStartedEvent", "data"),
+    ("/components/schemas/ConsentTokenResponse", "data"),
+    ("/components/schemas/FaxDelivered", "data"),
+    ("/components/schemas/FaxDelivered/properties/data", "payload"),
+    ("/components/schemas/FaxFailed", "data"),
+    ("/components/schemas/FaxFailed/properties/data", "payload"),
+    ("/components/schemas/FaxMediaProcessed", "data"),
+    ("/components/schemas/FaxMediaProcessed/properties/data", "payload"),
+    ("/components/schemas/FaxQueued", "data"),
+    ("/components/schemas/FaxQueued/properties/data", "payload"),
+    ("/components/schemas/FaxSendingStarted", "data"),
+    ("/components/schemas/FaxSendingStarted/properties/data", "payload"),
+    ("/components/schemas/HostedNumberOrder", "payload"),
+    ("/components/schemas/HostedNumberOrderEvent", "data"),
+    ("/components/schemas/InboundMessage", "payload"),
+    ("/components/schemas/InboundMessageEvent", "data"),
+    ("/components/schemas/KvNamespaceResponseWrapper", "data"),
+    ("/components/schemas/LocationResponse", "data"),
+    ("/components/schemas/MdrDeleteDetailReportResponse", "data"),
+    ("/components/schemas/MdrDeleteUsageReportResponse", "data"),
+    ("/components/schemas/MdrDeleteUsageReportsResponse", "data"),
+    ("/components/schemas/MdrGetDetailReportByIdResponse", "data"),
+    ("/components/schemas/MdrGetSyncUsageReportResponse", "data"),
+    ("/components/schemas/MdrGetUsageReportByIdResponse", "data"),
+    ("/components/schemas/MdrGetUsageReportsByIdResponse", "data"),
+    ("/components/schemas/MdrPostDetailReportResponse", "data"),
+    ("/components/schemas/MdrPostUsageReportResponse", "data"),
+    ("/components/schemas/MdrPostUsageReportsResponse", "data"),
+    ("/components/schemas/MessageTemplateResponseDataWrapper", "data"),
+    ("/components/schemas/OutboundMessage", "payload"),
+    ("/components/schemas/OutboundMessageEvent", "data"),
+    ("/components/schemas/OutboundMessageResponse", "data"),
+    ("/components/schemas/PronunciationDictResponse", "data"),
+    ("/components/schemas/PushCredentialResponse", "data"),
+    ("/components/schemas/RCSAgentResponse", "data"),
+    ("/components/schemas/RCSCapabilitiesBulk", "data"),
+    ("/components/schemas/RCSCapabilitiesSingle", "data"),
+    ("/components/schemas/RCSResponse", "data"),
+    ("/components/schemas/RecordingResponse", "data"),
+    ("/components/schemas/ReplacedLinkClickEvent", "data"),
+    ("/components/schemas/SIMCardRegistrationCodeValidations", "data"),
+    ("/components/schemas/StoredPaymentTransactionResponse", "data"),
+    ("/components/schemas/SttDeleteDetailReportResponse", "data"),
+    ("/components/schemas/SttGetDetailReportByIdResponse", "data"),
+    ("/components/schemas/SttGetDetailReportResponse", "data"),
+    ("/components/schemas/SttPostDetailReportResponse", "data"),
+    ("/components/schemas/SttUsageReportResponse", "data"),
+    ("/components/schemas/SubNumberOrderRequirementGroupResponse", "data"),
+    ("/components/schemas/TelcoDataGetUsageReportByIdResponse", "data"),
+    ("/components/schemas/TelcoDataPostUsageReportResponse", "data"),
+    ("/components/schemas/Transcription", "payload"),
+    ("/components/schemas/TranscriptionEvent", "data"),
+    ("/components/schemas/UsageReportsOptionsResponse", "data"),
+    ("/components/schemas/VerifiedNumberResponseDataWrapper", "data"),
+    ("/components/schemas/VerifyProfileResponseDataWrapper", "data"),
+    ("/components/schemas/VoiceCloneResponse", "data"),
+    ("/components/schemas/VoiceDesignResponse", "data"),
+    ("/components/schemas/VoiceDesignUpdatedResponse", "data"),
+    ("/components/schemas/WhatsappProfilePhotoResponse", "data"),
+    ("/components/schemas/WhatsappResponse", "data"),
+    ("/components/schemas/X402QuoteResponse", "data"),
+    ("/components/schemas/X402TransactionResponse", "data"),
+    ("/components/schemas/callConversationEnded", "payload"),
+    ("/components/schemas/callConversationEndedEvent", "data"),
+    ("/components/schemas/callConversationInsightsGenerated", "payload"),
+    ("/components/schemas/callConversationInsightsGeneratedEvent", "data"),
+    ("/components/schemas/callRecordingError", "payload"),
+    ("/components/schemas/callRecordingErrorEvent", "data"),
+    ("/components/schemas/callRecordingTranscriptionSaved", "payload"),
+    ("/components/schemas/callRecordingTranscriptionSavedEvent", "data"),
+    ("/paths/~1addresses/post/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1addresses~1actions~1validate/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1addresses~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1addresses~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1advanced_orders/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1ai~1conversations~1{conversation_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1ai~1conversations~1{conversation_id}/put/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1alphanumeric_sender_ids/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1alphanumeric_sender_ids~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1alphanumeric_sender_ids~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1authentication_providers/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1authentication_providers~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1authentication_providers~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1authentication_providers~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1balance/get/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1billing_groups/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1billing_groups~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1billing_groups~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1billing_groups~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1bulk_sim_card_actions~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1call_control_applications/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1call_control_applications~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1call_control_applications~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1call_control_applications~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1calls/post/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1calls~1{call_control_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1ai_assistant_add_messages/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1ai_assistant_join/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1ai_assistant_start/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1ai_assistant_stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1answer/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1bridge/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1client_state_update/put/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1conversation_relay_start/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1conversation_relay_stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1enqueue/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1fork_start/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1fork_stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1gather/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1gather_stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1gather_using_ai/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1gather_using_audio/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1gather_using_speak/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1hangup/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1leave_queue/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1playback_start/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1playback_stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1record_pause/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1record_resume/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1record_start/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1record_stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1refer/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1reject/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1send_dtmf/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1send_sip_info/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1siprec_start/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1siprec_stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1speak/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1streaming_start/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1streaming_stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1suppression_start/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1suppression_stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1switch_supervisor_role/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1transcription_start/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1transcription_stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1calls~1{call_control_id}~1actions~1transfer/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1comments/post/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1comments~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1comments~1{id}~1read/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1conferences/post/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1conferences~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1end/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1gather_using_audio/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1hold/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1join/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1leave/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1mute/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1play/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1record_pause/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1record_resume/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1record_start/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1record_stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1send_dtmf/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1speak/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1unhold/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1unmute/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1conferences~1{id}~1actions~1update/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1connections~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1country_coverage/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1country_coverage~1countries~1{country_code}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1credential_connections/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1credential_connections~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1credential_connections~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1credential_connections~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1credential_connections~1{id}~1actions~1check_registration_status/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1customer_service_records/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1customer_service_records~1phone_number_coverages/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1customer_service_records~1{customer_service_record_id}/get/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1documents/post/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1documents~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1documents~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1documents~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1dynamic_emergency_addresses/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1dynamic_emergency_addresses~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1dynamic_emergency_addresses~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1dynamic_emergency_endpoints/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1dynamic_emergency_endpoints~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1dynamic_emergency_endpoints~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections~1{id}~1civic_addresses/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections~1{id}~1civic_addresses~1{address_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections~1{id}~1phone_numbers~1{phone_number_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections~1{id}~1phone_numbers~1{phone_number_id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections~1{id}~1releases~1{release_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections~1{id}~1uploads~1status/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections~1{id}~1uploads~1{ticket_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1external_connections~1{id}~1uploads~1{ticket_id}~1retry/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1fax_applications/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1fax_applications~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1fax_applications~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1fax_applications~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1faxes/post/responses/202/content/application~1json/schema", "data"),
+    ("/paths/~1faxes~1{id}/get/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1faxes~1{id}~1actions~1cancel/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1faxes~1{id}~1actions~1refresh/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1fqdn_connections/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1fqdn_connections~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1fqdn_connections~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1fqdn_connections~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1fqdns/post/responses/201/content/application~1json/schema", "data"),
+    (
+        "/paths/~1fqdns~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1fqdns~1{id}/get/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1fqdns~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_allowed_ports/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_assignment_health/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_assignments/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_assignments_usage/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_assignments~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_assignments~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_assignments~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_health_check_types/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_health_checks/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_health_checks~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_health_checks~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_latency/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_protocols/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ip_usage/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1global_ips/post/responses/202/content/application~1json/schema", "data"),
+    (
+        "/paths/~1global_ips~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1global_ips~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1inbound_channels/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1inbound_channels/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1inexplicit_number_orders/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1inexplicit_number_orders~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1invoices~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1ip_connections/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1ip_connections~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1ip_connections~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1ip_connections~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1ips/post/responses/201/content/application~1json/schema", "data"),
+    ("/paths/~1ips~1{id}/delete/responses/200/content/application~1json/schema", "data"),
+    ("/paths/~1ips~1{id}/get/responses/200/content/application~1json/schema", "data"),
+    ("/paths/~1ips~1{id}/patch/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1ledger_billing_group_reports/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1ledger_billing_group_reports~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1managed_accounts/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1managed_accounts~1allocatable_global_outbound_channels/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1managed_accounts~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1managed_accounts~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1managed_accounts~1{id}~1actions~1disable/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1managed_accounts~1{id}~1actions~1enable/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1managed_accounts~1{id}~1update_global_channel_limit/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1media/post/responses/201/content/application~1json/schema", "data"),
+    (
+        "/paths/~1media~1{media_name}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1media~1{media_name}/put/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1messages/post/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1messages~1group_mms/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messages~1group~1{message_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messages~1long_code/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messages~1number_pool/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messages~1schedule/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messages~1short_code/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messages~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_hosted_number_orders/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_hosted_number_orders~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_hosted_number_orders~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_hosted_number_orders~1{id}~1actions~1file_upload/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_hosted_number_orders~1{id}~1validation_codes/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_hosted_numbers~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_hosted_numbers~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_hosted_numbers~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_numbers_bulk_updates/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_numbers_bulk_updates~1{order_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_profiles/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_profiles~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_profiles~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_profiles~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_profiles~1{id}~1actions~1regenerate_secret/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1messaging_profiles~1{id}~1metrics/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1mobile_phone_numbers~1{id}~1messaging/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1networks/post/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1networks~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1networks~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1networks~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_channels/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_channels~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_channels~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_channels~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_profiles/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_profiles~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_profiles~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_profiles~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_settings/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_settings/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_settings~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_settings~1{id}/delete/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1notification_settings~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_block_orders/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_block_orders~1{number_block_order_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_lookup~1{phone_number}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_order_phone_numbers~1{id}~1requirement_group/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_order_phone_numbers~1{number_order_phone_number_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_order_phone_numbers~1{number_order_phone_number_id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_orders/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_orders~1{number_order_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_orders~1{number_order_id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_reservations/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_reservations~1{number_reservation_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1number_reservations~1{number_reservation_id}~1actions~1extend/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1numbers_features/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1oauth_clients/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1oauth_clients~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1oauth_clients~1{id}/put/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1oauth_grants~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1oauth_grants~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1organizations~1users~1users_groups_report/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1organizations~1users~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1organizations~1users~1{id}~1actions~1remove/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1ota_updates~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1outbound_voice_profiles/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1outbound_voice_profiles~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1outbound_voice_profiles~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1outbound_voice_profiles~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1payment~1auto_recharge_prefs/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1payment~1auto_recharge_prefs/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_number_blocks~1jobs~1delete_phone_number_block/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_number_blocks~1jobs~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1actions~1verify_ownership/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1csv_downloads/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1csv_downloads~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1jobs~1delete_phone_numbers/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1jobs~1update_emergency_settings/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1jobs~1update_phone_numbers/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1jobs~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{id}~1actions~1bundle_status_change/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{id}~1actions~1enable_emergency/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{id}~1actions~1enable_emergency/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{id}~1messaging/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{id}~1messaging/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{id}~1voice/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{id}~1voice/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{phone_number_id}~1voicemail/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{phone_number_id}~1voicemail/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1phone_numbers~1{phone_number_id}~1voicemail/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1portability_checks/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1exception_types/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1phone_number_configurations/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{id}~1actions~1activate/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{id}~1actions~1share/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{id}~1activation_jobs~1{activationJobId}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{id}~1activation_jobs~1{activationJobId}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{id}~1additional_documents/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{id}~1comments/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{id}~1sub_request/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{id}~1verification_codes~1verify/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{porting_order_id}~1action_requirements~1{id}~1initiate/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{porting_order_id}~1associated_phone_numbers/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{porting_order_id}~1associated_phone_numbers~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{porting_order_id}~1phone_number_blocks/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{porting_order_id}~1phone_number_blocks~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{porting_order_id}~1phone_number_extensions/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting_orders~1{porting_order_id}~1phone_number_extensions~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting~1events~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting~1loa_configurations/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting~1loa_configurations~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting~1loa_configurations~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting~1reports/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting~1reports~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1porting~1uk_carriers/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1portouts~1events~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1portouts~1rejections~1{portout_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1portouts~1reports/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1portouts~1reports~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1portouts~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1portouts~1{id}~1comments/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1portouts~1{id}~1supporting_documents/get/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1portouts~1{id}~1supporting_documents/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1portouts~1{id}~1{status}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1private_wireless_gateways/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1private_wireless_gateways~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1private_wireless_gateways~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1public_internet_gateways/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1public_internet_gateways~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1public_internet_gateways~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1queues/post/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1queues~1{queue_name}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1queues~1{queue_name}/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1queues~1{queue_name}~1calls~1{call_control_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1recording_transcriptions~1{recording_transcription_id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1recording_transcriptions~1{recording_transcription_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1regions/get/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1regulatory_requirements/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1requirement_types~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1requirements~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1requirements~1{id}~1versions/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1room_compositions/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1room_compositions~1{room_composition_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1room_participants~1{room_participant_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1room_recordings/delete/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1room_recordings~1{room_recording_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1room_sessions~1{room_session_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1room_sessions~1{room_session_id}~1actions~1end/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1room_sessions~1{room_session_id}~1actions~1kick/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1room_sessions~1{room_session_id}~1actions~1mute/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1room_sessions~1{room_session_id}~1actions~1unmute/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1rooms/post/responses/201/content/application~1json/schema", "data"),
+    (
+        "/paths/~1rooms~1{room_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1rooms~1{room_id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1rooms~1{room_id}~1actions~1generate_join_client_token/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1rooms~1{room_id}~1actions~1refresh_client_token/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1seti~1black_box_test_results/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1short_codes~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1short_codes~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_actions~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_data_usage_notifications/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_data_usage_notifications~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_data_usage_notifications~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_data_usage_notifications~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_group_actions~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_groups/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_groups~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_groups~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_groups~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_groups~1{id}~1actions~1remove_private_wireless_gateway/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_groups~1{id}~1actions~1remove_wireless_blocklist/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_groups~1{id}~1actions~1set_private_wireless_gateway/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_groups~1{id}~1actions~1set_wireless_blocklist/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_order_preview/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_orders/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_card_orders~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1actions~1bulk_disable_voice/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1actions~1bulk_enable_voice/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1actions~1bulk_set_public_ips/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1{id}~1actions~1disable/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1{id}~1actions~1enable/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1{id}~1actions~1remove_public_ip/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1{id}~1actions~1set_public_ip/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1{id}~1actions~1set_standby/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1{id}~1activation_code/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1{id}~1device_details/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sim_cards~1{id}~1public_ip/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1storage~1buckets~1{bucketName}~1ssl_certificate/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1storage~1buckets~1{bucketName}~1ssl_certificate/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1storage~1buckets~1{bucketName}~1ssl_certificate/put/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1storage~1buckets~1{bucketName}~1usage~1api/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1storage~1migration_sources/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1storage~1migration_sources~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1storage~1migration_sources~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1storage~1migrations/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1storage~1migrations~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1storage~1migrations~1{id}~1actions~1stop/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sub_number_orders_report/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sub_number_orders_report~1{report_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sub_number_orders~1{sub_number_order_id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sub_number_orders~1{sub_number_order_id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1sub_number_orders~1{sub_number_order_id}~1cancel/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1telephony_credentials/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1telephony_credentials~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1telephony_credentials~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1telephony_credentials~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1texml_applications/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1texml_applications~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1texml_applications~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1texml_applications~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1texml~1secrets/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1traffic_policy_profiles/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1traffic_policy_profiles~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1traffic_policy_profiles~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1traffic_policy_profiles~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1uac_connections/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1uac_connections~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1uac_connections~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1uac_connections~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1uac_connections~1{id}~1actions~1check_registration_status/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1user_addresses/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1user_addresses~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    ("/paths/~1user_tags/get/responses/200/content/application~1json/schema", "data"),
+    (
+        "/paths/~1v2~1mobile_phone_numbers~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1mobile_phone_numbers~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1mobile_voice_connections/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1mobile_voice_connections~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1mobile_voice_connections~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1mobile_voice_connections~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp_message_templates~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp_message_templates~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1business_accounts~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1business_accounts~1{id}~1settings/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1business_accounts~1{id}~1settings/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1message_templates/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1phone_numbers~1{phone_number}~1calling_settings/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1phone_numbers~1{phone_number}~1calling_settings/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1phone_numbers~1{phone_number}~1conversation_window/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1phone_numbers~1{phone_number}~1profile/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1phone_numbers~1{phone_number}~1profile/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1phone_numbers~1{phone_number}~1profile~1photo/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1user_data/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1v2~1whatsapp~1user_data/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1virtual_cross_connects/post/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1virtual_cross_connects~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1virtual_cross_connects~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1virtual_cross_connects~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1webhook_deliveries~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireguard_interfaces/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireguard_interfaces~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireguard_interfaces~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireguard_peers/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireguard_peers~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireguard_peers~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireguard_peers~1{id}/patch/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireless_blocklists/post/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireless_blocklists~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireless_blocklists~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireless_blocklists~1{id}/patch/responses/202/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireless~1detail_records_reports/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireless~1detail_records_reports/post/responses/201/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireless~1detail_records_reports~1{id}/delete/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireless~1detail_records_reports~1{id}/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+    (
+        "/paths/~1wireless~1regions/get/responses/200/content/application~1json/schema",
+        "data",
+    ),
+];

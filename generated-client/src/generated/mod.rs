@@ -2,6 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 //! Code generated from the Telnyx OpenAPI spec.
+pub mod required;
 pub mod resources;
 pub mod types;
 #[cfg(feature = "webhooks")]

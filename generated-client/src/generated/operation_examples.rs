@@ -36,20 +36,17 @@ pub mod messaging_10dlc_brand_list {
 
 /// `POST /10dlc/brand`
 pub mod messaging_10dlc_brand_create {
-    use telnyx::types::{CreateBrand, EntityType, Vertical};
+    use telnyx::types::{EntityType, Vertical};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .brand()
-            .create(
-                CreateBrand::new(
-                    "US",
-                    "ABC Mobile",
-                    "user@example.com",
-                    EntityType::PrivateProfit,
-                    Vertical::Agriculture,
-                ),
-            )
+            .create()
+            .country("US")
+            .display_name("ABC Mobile")
+            .email("user@example.com")
+            .entity_type(EntityType::PrivateProfit)
+            .vertical(Vertical::Agriculture)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -97,21 +94,17 @@ pub mod messaging_10dlc_brand_retrieve {
 
 /// `PUT /10dlc/brand/{brandId}`
 pub mod messaging_10dlc_brand_update {
-    use telnyx::types::{EntityType, UpdateBrand, Vertical};
+    use telnyx::types::{EntityType, Vertical};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .brand()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateBrand::new(
-                    "US",
-                    "ABC Mobile",
-                    "user@example.com",
-                    EntityType::PrivateProfit,
-                    Vertical::Agriculture,
-                ),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .country("US")
+            .display_name("ABC Mobile")
+            .email("user@example.com")
+            .entity_type(EntityType::PrivateProfit)
+            .vertical(Vertical::Agriculture)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -158,16 +151,14 @@ pub mod messaging_10dlc_brand_external_vetting_list {
 
 /// `POST /10dlc/brand/{brandId}/externalVetting`
 pub mod messaging_10dlc_brand_external_vetting_order {
-    use telnyx::types::OrderExternalVetting;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .brand()
             .external_vetting()
-            .order(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                OrderExternalVetting::new("6a09cdc3-8948-47f0-aa62-74ac943d6c58", "example"),
-            )
+            .order("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .evp_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .vetting_class("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -176,19 +167,14 @@ pub mod messaging_10dlc_brand_external_vetting_order {
 
 /// `PUT /10dlc/brand/{brandId}/externalVetting`
 pub mod messaging_10dlc_brand_external_vetting_imports {
-    use telnyx::types::ImportExternalVetting;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .brand()
             .external_vetting()
-            .imports(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ImportExternalVetting::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ),
-            )
+            .imports("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .evp_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .vetting_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -223,18 +209,13 @@ pub mod messaging_10dlc_brand_retrieve_sms_otp_status {
 
 /// `POST /10dlc/brand/{brandId}/smsOtp`
 pub mod messaging_10dlc_brand_trigger_sms_otp {
-    use telnyx::types::TriggerBrandSmsOtpRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .brand()
-            .trigger_sms_otp(
-                "4b20019b-043a-78f8-0657-b3be3f4b4002",
-                TriggerBrandSmsOtpRequest::new(
-                    "Your PIN is @OTP_PIN@",
-                    "Verification successful!",
-                ),
-            )
+            .trigger_sms_otp("4b20019b-043a-78f8-0657-b3be3f4b4002")
+            .pin_sms("Your PIN is @OTP_PIN@")
+            .success_sms("Verification successful!")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -243,15 +224,12 @@ pub mod messaging_10dlc_brand_trigger_sms_otp {
 
 /// `PUT /10dlc/brand/{brandId}/smsOtp`
 pub mod messaging_10dlc_brand_verify_sms_otp {
-    use telnyx::types::VerifyBrandSmsOtpRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         client
             .messaging_10dlc()
             .brand()
-            .verify_sms_otp(
-                "4b20019b-043a-78f8-0657-b3be3f4b4002",
-                VerifyBrandSmsOtpRequest::new("123456"),
-            )
+            .verify_sms_otp("4b20019b-043a-78f8-0657-b3be3f4b4002")
+            .otp_pin("123456")
             .await?;
         Ok(())
     }
@@ -259,14 +237,12 @@ pub mod messaging_10dlc_brand_verify_sms_otp {
 
 /// `GET /10dlc/campaign`
 pub mod messaging_10dlc_campaign_list {
-    use telnyx::resources::messaging_10dlc::Messaging10dlcCampaignListParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .campaign()
-            .list(
-                Messaging10dlcCampaignListParams::new("6a09cdc3-8948-47f0-aa62-74ac943d6c58"),
-            )
+            .list()
+            .brand_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -288,13 +264,13 @@ pub mod messaging_10dlc_campaign_accept_sharing {
 
 /// `GET /10dlc/campaign/usecase/cost`
 pub mod messaging_10dlc_campaign_usecase_get_cost {
-    use telnyx::resources::messaging_10dlc::Messaging10dlcCampaignUsecaseGetCostParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .campaign()
             .usecase()
-            .get_cost(Messaging10dlcCampaignUsecaseGetCostParams::new("example"))
+            .get_cost()
+            .usecase("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -316,12 +292,11 @@ pub mod messaging_10dlc_campaign_retrieve {
 
 /// `PUT /10dlc/campaign/{campaignId}`
 pub mod messaging_10dlc_campaign_update {
-    use telnyx::types::UpdateCampaignRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .campaign()
-            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58", UpdateCampaignRequest::default())
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -343,16 +318,13 @@ pub mod messaging_10dlc_campaign_deactivate {
 
 /// `POST /10dlc/campaign/{campaignId}/appeal`
 pub mod messaging_10dlc_campaign_submit_appeal {
-    use telnyx::resources::messaging_10dlc::Messaging10dlcCampaignSubmitAppealBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .campaign()
-            .submit_appeal(
-                "5eb13888-32b7-4cab-95e6-d834dde21d64",
-                Messaging10dlcCampaignSubmitAppealBody::new(
-                    "The website has been updated to include the required privacy policy and terms of service.",
-                ),
+            .submit_appeal("5eb13888-32b7-4cab-95e6-d834dde21d64")
+            .appeal_reason(
+                "The website has been updated to include the required privacy policy and terms of service.",
             )
             .await?;
         println!("{response:?}");
@@ -415,18 +387,14 @@ pub mod messaging_10dlc_campaign_get_sharing_status {
 
 /// `POST /10dlc/campaignBuilder`
 pub mod messaging_10dlc_campaign_builder_submit {
-    use telnyx::types::CampaignRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .campaign_builder()
-            .submit(
-                CampaignRequest::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "example",
-                    "example",
-                ),
-            )
+            .submit()
+            .brand_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .description("example")
+            .usecase("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -440,7 +408,8 @@ pub mod messaging_10dlc_campaign_builder_brand_qualify_by_usecase {
             .messaging_10dlc()
             .campaign_builder()
             .brand()
-            .qualify_by_usecase("6a09cdc3-8948-47f0-aa62-74ac943d6c58", "example")
+            .qualify_by_usecase("example")
+            .brand_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -506,15 +475,11 @@ pub mod messaging_10dlc_partner_campaigns_retrieve {
 
 /// `PATCH /10dlc/partner_campaigns/{campaignId}`
 pub mod messaging_10dlc_partner_campaigns_update {
-    use telnyx::types::UpdatePartnerCampaignRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .partner_campaigns()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdatePartnerCampaignRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -523,14 +488,12 @@ pub mod messaging_10dlc_partner_campaigns_update {
 
 /// `POST /10dlc/phoneNumberAssignmentByProfile`
 pub mod messaging_10dlc_phone_number_assignment_by_profile_assign {
-    use telnyx::types::AssignProfileToCampaignRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .phone_number_assignment_by_profile()
-            .assign(
-                AssignProfileToCampaignRequest::new("4001767e-ce0f-4cae-9d5f-0d5e636e7809"),
-            )
+            .assign()
+            .messaging_profile_id("4001767e-ce0f-4cae-9d5f-0d5e636e7809")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -574,17 +537,13 @@ pub mod messaging_10dlc_phone_number_campaigns_list {
 
 /// `POST /10dlc/phone_number_campaigns`
 pub mod messaging_10dlc_phone_number_campaigns_create {
-    use telnyx::types::PhoneNumberCampaignCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .phone_number_campaigns()
-            .create(
-                PhoneNumberCampaignCreate::new(
-                    "4b300178-131c-d902-d54e-72d90ba1620j",
-                    "+18005550199",
-                ),
-            )
+            .create()
+            .campaign_id("4b300178-131c-d902-d54e-72d90ba1620j")
+            .phone_number("+18005550199")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -606,18 +565,13 @@ pub mod messaging_10dlc_phone_number_campaigns_retrieve {
 
 /// `PUT /10dlc/phone_number_campaigns/{phoneNumber}`
 pub mod messaging_10dlc_phone_number_campaigns_update {
-    use telnyx::types::PhoneNumberCampaignCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_10dlc()
             .phone_number_campaigns()
-            .update(
-                "+18005550100",
-                PhoneNumberCampaignCreate::new(
-                    "4b300178-131c-d902-d54e-72d90ba1620j",
-                    "+18005550199",
-                ),
-            )
+            .update("+18005550100")
+            .campaign_id("4b300178-131c-d902-d54e-72d90ba1620j")
+            .phone_number("+18005550199")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -648,12 +602,8 @@ pub mod access_ip_address_list {
 
 /// `POST /access_ip_address`
 pub mod access_ip_address_create {
-    use telnyx::types::AccessIpAddressPost;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .access_ip_address()
-            .create(AccessIpAddressPost::new("example"))
-            .await?;
+        let response = client.access_ip_address().create().ip_address("example").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -694,12 +644,8 @@ pub mod access_ip_ranges_list {
 
 /// `POST /access_ip_ranges`
 pub mod access_ip_ranges_create {
-    use telnyx::types::AccessIpRangePost;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .access_ip_ranges()
-            .create(AccessIpRangePost::new("example"))
-            .await?;
+        let response = client.access_ip_ranges().create().cidr_block("example").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -719,9 +665,8 @@ pub mod access_ip_ranges_delete {
 
 /// `POST /actions/purchase/esims`
 pub mod actions_purchase_create {
-    use telnyx::types::ESimPurchase;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.actions().purchase().create(ESimPurchase::new(10)).await?;
+        let response = client.actions().purchase().create().amount(10).await?;
         println!("{response:?}");
         Ok(())
     }
@@ -729,12 +674,12 @@ pub mod actions_purchase_create {
 
 /// `POST /actions/register/sim_cards`
 pub mod actions_register_create {
-    use telnyx::types::SimCardRegistration;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .actions()
             .register()
-            .create(SimCardRegistration::new(vec!["0000000001".to_string()]))
+            .create()
+            .registration_codes(["0000000001", "0000000002", "0000000003"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -752,20 +697,16 @@ pub mod addresses_list {
 
 /// `POST /addresses`
 pub mod addresses_create {
-    use telnyx::types::AddressCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .addresses()
-            .create(
-                AddressCreate::new(
-                    "Toy-O'Kon",
-                    "US",
-                    "Alfred",
-                    "Foster",
-                    "Austin",
-                    "600 Congress Avenue",
-                ),
-            )
+            .create()
+            .business_name("Toy-O'Kon")
+            .country_code("US")
+            .first_name("Alfred")
+            .last_name("Foster")
+            .locality("Austin")
+            .street_address("600 Congress Avenue")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -774,12 +715,14 @@ pub mod addresses_create {
 
 /// `POST /addresses/actions/validate`
 pub mod addresses_actions_validate {
-    use telnyx::types::ValidateAddressRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .addresses()
             .actions()
-            .validate(ValidateAddressRequest::new("US", "78701", "600 Congress Avenue"))
+            .validate()
+            .country_code("US")
+            .postal_code("78701")
+            .street_address("600 Congress Avenue")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -834,12 +777,8 @@ pub mod advanced_orders_list {
 
 /// `POST /advanced_orders`
 pub mod advanced_orders_create {
-    use telnyx::types::AdvancedOrderRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .advanced_orders()
-            .create(AdvancedOrderRequest::default())
-            .await?;
+        let response = client.advanced_orders().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -847,14 +786,10 @@ pub mod advanced_orders_create {
 
 /// `PATCH /advanced_orders/{advanced-order-id}/requirement_group`
 pub mod advanced_orders_update_requirement_group {
-    use telnyx::types::AdvancedOrderRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .advanced_orders()
-            .update_requirement_group(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                AdvancedOrderRequest::default(),
-            )
+            .update_requirement_group("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -875,19 +810,16 @@ pub mod advanced_orders_retrieve {
 
 /// `POST /ai/anthropic/v1/messages`
 pub mod ai_anthropic_v1_messages {
-    use telnyx::types::AnthropicMessageRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .anthropic()
             .v1()
-            .messages(
-                AnthropicMessageRequest::new(
-                    1024,
-                    vec![telnyx::serde_json::Map::new()],
-                    "zai-org/GLM-5.2",
-                ),
-            )
+            .messages()
+            .max_tokens(1024)
+            .messages([telnyx::serde_json::Map::new()])
+            .model("zai-org/GLM-5.2")
+            .system("You are a friendly chatbot.")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -905,12 +837,13 @@ pub mod ai_assistants_list {
 
 /// `POST /ai/assistants`
 pub mod ai_assistants_create {
-    use telnyx::types::CreateAssistantRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
-            .create(CreateAssistantRequest::new("example", "example name"))
+            .create()
+            .instructions("example")
+            .name("example name")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -919,17 +852,14 @@ pub mod ai_assistants_create {
 
 /// `POST /ai/assistants/import`
 pub mod ai_assistants_imports {
-    use telnyx::types::{ImportAssistantsRequest, ImportAssistantsRequestProvider};
+    use telnyx::types::ImportAssistantsRequestProvider;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
-            .imports(
-                ImportAssistantsRequest::new(
-                    "example",
-                    ImportAssistantsRequestProvider::Elevenlabs,
-                ),
-            )
+            .imports()
+            .api_key_ref("example")
+            .provider(ImportAssistantsRequestProvider::Elevenlabs)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -956,23 +886,26 @@ pub mod ai_assistants_tests_list {
 
 /// `POST /ai/assistants/tests`
 pub mod ai_assistants_tests_create {
-    use telnyx::types::{CreateAssistantTestRequest, CreateAssistantTestRequestRubricItem};
+    use telnyx::types::CreateAssistantTestRequestRubricItem;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
             .tests()
-            .create(
-                CreateAssistantTestRequest::new(
-                    "+15551234567",
-                    "Act as a frustrated customer who received a damaged product. Ask for a refund and escalate if not satisfied with the initial response.",
-                    "Customer Support Bot Test",
-                    vec![
-                        CreateAssistantTestRequestRubricItem::new("Assistant responds within 30 seconds",
-                        "Response Time")
-                    ],
-                ),
+            .create()
+            .destination("+15551234567")
+            .instructions(
+                "Act as a frustrated customer who received a damaged product. Ask for a refund and escalate if not satisfied with the initial response.",
             )
+            .name("Customer Support Bot Test")
+            .rubric([
+                CreateAssistantTestRequestRubricItem::builder()
+                    .criteria("Assistant responds within 30 seconds")
+                    .name("Response Time"),
+                CreateAssistantTestRequestRubricItem::builder()
+                    .criteria("Provides correct product information")
+                    .name("Accuracy"),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1036,16 +969,12 @@ pub mod ai_assistants_tests_retrieve {
 
 /// `PUT /ai/assistants/tests/{test_id}`
 pub mod ai_assistants_tests_update {
-    use telnyx::types::UpdateAssistantTestRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
             .tests()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateAssistantTestRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1103,10 +1032,8 @@ pub mod ai_assistants_tests_runs_retrieve {
             .assistants()
             .tests()
             .runs()
-            .retrieve(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .test_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1128,15 +1055,11 @@ pub mod ai_assistants_retrieve {
 
 /// `POST /ai/assistants/{assistant_id}`
 pub mod ai_assistants_update {
-    use telnyx::types::UpdateAssistantRequestWithPromotion;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateAssistantRequestWithPromotion::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1172,13 +1095,12 @@ pub mod ai_assistants_canary_deploys_retrieve {
 
 /// `POST /ai/assistants/{assistant_id}/canary-deploys`
 pub mod ai_assistants_canary_deploys_create {
-    use telnyx::types::CanaryDeployRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
             .canary_deploys()
-            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58", CanaryDeployRequest::default())
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1187,13 +1109,12 @@ pub mod ai_assistants_canary_deploys_create {
 
 /// `PUT /ai/assistants/{assistant_id}/canary-deploys`
 pub mod ai_assistants_canary_deploys_update {
-    use telnyx::types::CanaryDeployRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
             .canary_deploys()
-            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58", CanaryDeployRequest::default())
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1215,18 +1136,13 @@ pub mod ai_assistants_canary_deploys_delete {
 
 /// `POST /ai/assistants/{assistant_id}/chat`
 pub mod ai_assistants_chat {
-    use telnyx::types::AssistantChatReq;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
-            .chat(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                AssistantChatReq::new(
-                    "Tell me a joke about cats",
-                    "42b20469-1215-4a9a-8964-c36f66b406f4",
-                ),
-            )
+            .chat("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .content("Tell me a joke about cats")
+            .conversation_id("42b20469-1215-4a9a-8964-c36f66b406f4")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1235,15 +1151,13 @@ pub mod ai_assistants_chat {
 
 /// `POST /ai/assistants/{assistant_id}/chat/sms`
 pub mod ai_assistants_send_sms {
-    use telnyx::types::AssistantSmsChatReq;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
-            .send_sms(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                AssistantSmsChatReq::new("+18005550100", "+18005550100"),
-            )
+            .send_sms("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .from("+18005550100")
+            .to("+18005550100")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1293,21 +1207,17 @@ pub mod ai_assistants_scheduled_events_list {
 
 /// `POST /ai/assistants/{assistant_id}/scheduled_events`
 pub mod ai_assistants_scheduled_events_create {
-    use telnyx::types::{ConversationChannelType, CreateScheduledEventRequest};
+    use telnyx::types::ConversationChannelType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
             .scheduled_events()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CreateScheduledEventRequest::new(
-                    "2025-04-15T13:07:28.764Z",
-                    "example",
-                    ConversationChannelType::PhoneCall,
-                    "example",
-                ),
-            )
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .scheduled_at_fixed_datetime("2025-04-15T13:07:28.764Z")
+            .telnyx_agent_target("example")
+            .telnyx_conversation_channel(ConversationChannelType::PhoneCall)
+            .telnyx_end_user_target("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1321,10 +1231,8 @@ pub mod ai_assistants_scheduled_events_retrieve {
             .ai()
             .assistants()
             .scheduled_events()
-            .retrieve(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .assistant_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1338,10 +1246,8 @@ pub mod ai_assistants_scheduled_events_delete {
             .ai()
             .assistants()
             .scheduled_events()
-            .delete(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .assistant_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -1349,13 +1255,13 @@ pub mod ai_assistants_scheduled_events_delete {
 
 /// `POST /ai/assistants/{assistant_id}/tags`
 pub mod ai_assistants_tags_add {
-    use telnyx::types::AddTagRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
             .tags()
-            .add("6a09cdc3-8948-47f0-aa62-74ac943d6c58", AddTagRequest::new("example"))
+            .add("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .tag("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1369,7 +1275,8 @@ pub mod ai_assistants_tags_remove {
             .ai()
             .assistants()
             .tags()
-            .remove("6a09cdc3-8948-47f0-aa62-74ac943d6c58", "example")
+            .remove("example")
+            .assistant_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1396,10 +1303,8 @@ pub mod ai_assistants_tools_add {
             .ai()
             .assistants()
             .tools()
-            .add(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .add("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .assistant_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1413,10 +1318,8 @@ pub mod ai_assistants_tools_remove {
             .ai()
             .assistants()
             .tools()
-            .remove(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .remove("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .assistant_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1430,10 +1333,8 @@ pub mod ai_assistants_tools_test {
             .ai()
             .assistants()
             .tools()
-            .test(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .test("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .assistant_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1461,10 +1362,8 @@ pub mod ai_assistants_versions_retrieve {
             .ai()
             .assistants()
             .versions()
-            .retrieve(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .assistant_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1473,17 +1372,13 @@ pub mod ai_assistants_versions_retrieve {
 
 /// `POST /ai/assistants/{assistant_id}/versions/{version_id}`
 pub mod ai_assistants_versions_update {
-    use telnyx::types::UpdateAssistantRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .assistants()
             .versions()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateAssistantRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .assistant_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1497,10 +1392,8 @@ pub mod ai_assistants_versions_delete {
             .ai()
             .assistants()
             .versions()
-            .delete(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .assistant_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -1513,10 +1406,8 @@ pub mod ai_assistants_versions_promote {
             .ai()
             .assistants()
             .versions()
-            .promote(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .promote("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .assistant_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1525,16 +1416,13 @@ pub mod ai_assistants_versions_promote {
 
 /// `POST /ai/audio/transcriptions`
 pub mod ai_audio_transcribe {
-    use telnyx::types::{AudioTranscriptionRequest, AudioTranscriptionRequestModel};
+    use telnyx::types::AudioTranscriptionRequestModel;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .audio()
-            .transcribe(
-                AudioTranscriptionRequest::new(
-                    AudioTranscriptionRequestModel::DistilWhisperDistilLargeV2,
-                ),
-            )
+            .transcribe()
+            .model(AudioTranscriptionRequestModel::DistilWhisperDistilLargeV2)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1544,21 +1432,21 @@ pub mod ai_audio_transcribe {
 /// `POST /ai/chat/completions`
 pub mod ai_chat_completions {
     use telnyx::types::{
-        ChatCompletionRequest, ChatCompletionSystemMessageParam,
-        ChatCompletionSystemMessageParamRole,
+        ChatCompletionSystemMessageParam, ChatCompletionSystemMessageParamRole,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .chat()
-            .completions(
-                ChatCompletionRequest::new(
-                    vec![
-                        ChatCompletionSystemMessageParam::new("You are a friendly chatbot.",
-                        ChatCompletionSystemMessageParamRole::System)
-                    ],
-                ),
-            )
+            .completions()
+            .messages([
+                ChatCompletionSystemMessageParam::builder()
+                    .content("You are a friendly chatbot.")
+                    .role(ChatCompletionSystemMessageParamRole::System),
+                ChatCompletionSystemMessageParam::builder()
+                    .content("Hello, world!")
+                    .role(ChatCompletionSystemMessageParamRole::User),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1576,13 +1464,8 @@ pub mod ai_clusters_list {
 
 /// `POST /ai/clusters`
 pub mod ai_clusters_compute {
-    use telnyx::types::PublicTextClusteringRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .ai()
-            .clusters()
-            .compute(PublicTextClusteringRequest::new("example"))
-            .await?;
+        let response = client.ai().clusters().compute().bucket("example").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -1625,15 +1508,11 @@ pub mod ai_clusters_fetch_graph {
 
 /// `GET /ai/conversation_histories`
 pub mod ai_retrieve_conversation_histories {
-    use telnyx::resources::ai::AiRetrieveConversationHistoriesParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
-            .retrieve_conversation_histories(
-                AiRetrieveConversationHistoriesParams::new(
-                    "customer called about billing issue",
-                ),
-            )
+            .retrieve_conversation_histories()
+            .q("customer called about billing issue")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1651,13 +1530,8 @@ pub mod ai_conversations_list {
 
 /// `POST /ai/conversations`
 pub mod ai_conversations_create {
-    use telnyx::types::CreateConversationRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .ai()
-            .conversations()
-            .create(CreateConversationRequest::default())
-            .await?;
+        let response = client.ai().conversations().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -1693,13 +1567,13 @@ pub mod ai_conversations_insight_groups_retrieve_insight_groups {
 
 /// `POST /ai/conversations/insight-groups`
 pub mod ai_conversations_insight_groups_create {
-    use telnyx::types::InsightTemplateGroupCreateReq;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .conversations()
             .insight_groups()
-            .create(InsightTemplateGroupCreateReq::new("example name"))
+            .create()
+            .name("example name")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1722,16 +1596,12 @@ pub mod ai_conversations_insight_groups_retrieve {
 
 /// `PUT /ai/conversations/insight-groups/{group_id}`
 pub mod ai_conversations_insight_groups_update {
-    use telnyx::types::InsightTemplateGroupUpdateReq;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .conversations()
             .insight_groups()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                InsightTemplateGroupUpdateReq::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1759,10 +1629,8 @@ pub mod ai_conversations_insight_groups_insights_assign {
             .conversations()
             .insight_groups()
             .insights()
-            .assign(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .assign("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .group_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -1776,10 +1644,8 @@ pub mod ai_conversations_insight_groups_insights_delete_unassign {
             .conversations()
             .insight_groups()
             .insights()
-            .delete_unassign(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete_unassign("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .group_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -1796,13 +1662,14 @@ pub mod ai_conversations_insights_list {
 
 /// `POST /ai/conversations/insights`
 pub mod ai_conversations_insights_create {
-    use telnyx::types::InsightTemplateCreateReq;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .conversations()
             .insights()
-            .create(InsightTemplateCreateReq::new("example", "example name"))
+            .create()
+            .instructions("example")
+            .name("example name")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1825,16 +1692,12 @@ pub mod ai_conversations_insights_retrieve {
 
 /// `PUT /ai/conversations/insights/{insight_id}`
 pub mod ai_conversations_insights_update {
-    use telnyx::types::InsightTemplateUpdateReq;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .conversations()
             .insights()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                InsightTemplateUpdateReq::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1869,15 +1732,11 @@ pub mod ai_conversations_retrieve {
 
 /// `PUT /ai/conversations/{conversation_id}`
 pub mod ai_conversations_update {
-    use telnyx::types::UpdateConversationRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .conversations()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateConversationRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -1907,15 +1766,12 @@ pub mod ai_conversations_retrieve_conversations_insights {
 
 /// `POST /ai/conversations/{conversation_id}/message`
 pub mod ai_conversations_add_message {
-    use telnyx::types::CreateMsgReq;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         client
             .ai()
             .conversations()
-            .add_message(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CreateMsgReq::new("example"),
-            )
+            .add_message("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .role("example")
             .await?;
         Ok(())
     }
@@ -1946,13 +1802,8 @@ pub mod ai_embeddings_list {
 
 /// `POST /ai/embeddings`
 pub mod ai_embeddings_create {
-    use telnyx::types::EmbeddingBucketRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .ai()
-            .embeddings()
-            .create(EmbeddingBucketRequest::new("example name"))
-            .await?;
+        let response = client.ai().embeddings().create().bucket_name("example name").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -1986,14 +1837,13 @@ pub mod ai_embeddings_buckets_delete {
 
 /// `POST /ai/embeddings/similarity-search`
 pub mod ai_embeddings_similarity_search {
-    use telnyx::types::EmbeddingSimilaritySearchRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .embeddings()
-            .similarity_search(
-                EmbeddingSimilaritySearchRequest::new("example name", "example"),
-            )
+            .similarity_search()
+            .bucket_name("example name")
+            .query("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2002,12 +1852,13 @@ pub mod ai_embeddings_similarity_search {
 
 /// `POST /ai/embeddings/url`
 pub mod ai_embeddings_url {
-    use telnyx::types::EmbeddingUrlRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .embeddings()
-            .url(EmbeddingUrlRequest::new("example name", "https://example.com/webhooks"))
+            .url()
+            .bucket_name("example name")
+            .url("https://example.com/webhooks")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2038,13 +1889,14 @@ pub mod ai_fine_tuning_jobs_list {
 
 /// `POST /ai/fine_tuning/jobs`
 pub mod ai_fine_tuning_jobs_create {
-    use telnyx::types::CreateFineTuningJobRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .fine_tuning()
             .jobs()
-            .create(CreateFineTuningJobRequest::new("example", "example"))
+            .create()
+            .model("example")
+            .training_file("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2148,18 +2000,14 @@ pub mod ai_mcp_servers_list {
 
 /// `POST /ai/mcp_servers`
 pub mod ai_mcp_servers_create {
-    use telnyx::types::CreateMcpServerRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .mcp_servers()
-            .create(
-                CreateMcpServerRequest::new(
-                    "example name",
-                    "example",
-                    "https://example.com/webhooks",
-                ),
-            )
+            .create()
+            .name("example name")
+            .r#type("example")
+            .url("https://example.com/webhooks")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2181,15 +2029,11 @@ pub mod ai_mcp_servers_retrieve {
 
 /// `PUT /ai/mcp_servers/{mcp_server_id}`
 pub mod ai_mcp_servers_update {
-    use telnyx::types::UpdateMcpServerRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .mcp_servers()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateMcpServerRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2215,13 +2059,8 @@ pub mod ai_missions_list {
 
 /// `POST /ai/missions`
 pub mod ai_missions_create {
-    use telnyx::types::CreateMissionRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .ai()
-            .missions()
-            .create(CreateMissionRequest::new("example name"))
-            .await?;
+        let response = client.ai().missions().create().name("example name").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -2260,15 +2099,11 @@ pub mod ai_missions_retrieve {
 
 /// `PUT /ai/missions/{mission_id}`
 pub mod ai_missions_update_mission {
-    use telnyx::types::UpdateMissionRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .missions()
-            .update_mission(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateMissionRequest::default(),
-            )
+            .update_mission("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2331,10 +2166,8 @@ pub mod ai_missions_knowledge_bases_get_knowledge_base {
             .ai()
             .missions()
             .knowledge_bases()
-            .get_knowledge_base(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .get_knowledge_base("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2348,10 +2181,8 @@ pub mod ai_missions_knowledge_bases_update_knowledge_base {
             .ai()
             .missions()
             .knowledge_bases()
-            .update_knowledge_base(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .update_knowledge_base("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2365,10 +2196,8 @@ pub mod ai_missions_knowledge_bases_delete_knowledge_base {
             .ai()
             .missions()
             .knowledge_bases()
-            .delete_knowledge_base(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete_knowledge_base("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -2409,10 +2238,8 @@ pub mod ai_missions_mcp_servers_get_mcp_server {
             .ai()
             .missions()
             .mcp_servers()
-            .get_mcp_server(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .get_mcp_server("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2426,10 +2253,8 @@ pub mod ai_missions_mcp_servers_update_mcp_server {
             .ai()
             .missions()
             .mcp_servers()
-            .update_mcp_server(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .update_mcp_server("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2443,10 +2268,8 @@ pub mod ai_missions_mcp_servers_delete_mcp_server {
             .ai()
             .missions()
             .mcp_servers()
-            .delete_mcp_server(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete_mcp_server("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -2487,10 +2310,8 @@ pub mod ai_missions_runs_retrieve {
             .ai()
             .missions()
             .runs()
-            .retrieve(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2499,17 +2320,13 @@ pub mod ai_missions_runs_retrieve {
 
 /// `PATCH /ai/missions/{mission_id}/runs/{run_id}`
 pub mod ai_missions_runs_update {
-    use telnyx::types::UpdateMissionRunRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .missions()
             .runs()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateMissionRunRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2523,10 +2340,8 @@ pub mod ai_missions_runs_cancel_run {
             .ai()
             .missions()
             .runs()
-            .cancel_run(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .cancel_run("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2541,10 +2356,8 @@ pub mod ai_missions_runs_events_list {
             .missions()
             .runs()
             .events()
-            .list(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .list("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2553,18 +2366,17 @@ pub mod ai_missions_runs_events_list {
 
 /// `POST /ai/missions/{mission_id}/runs/{run_id}/events`
 pub mod ai_missions_runs_events_log {
-    use telnyx::types::{CreateEventRequest, EventType};
+    use telnyx::types::EventType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .missions()
             .runs()
             .events()
-            .log(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CreateEventRequest::new("example", EventType::StatusChange),
-            )
+            .log("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .summary("example")
+            .r#type(EventType::StatusChange)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2579,11 +2391,9 @@ pub mod ai_missions_runs_events_get_event_details {
             .missions()
             .runs()
             .events()
-            .get_event_details(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .get_event_details("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .run_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2597,10 +2407,8 @@ pub mod ai_missions_runs_pause_run {
             .ai()
             .missions()
             .runs()
-            .pause_run(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .pause_run("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2615,10 +2423,8 @@ pub mod ai_missions_runs_plan_retrieve {
             .missions()
             .runs()
             .plan()
-            .retrieve(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2627,23 +2433,21 @@ pub mod ai_missions_runs_plan_retrieve {
 
 /// `POST /ai/missions/{mission_id}/runs/{run_id}/plan`
 pub mod ai_missions_runs_plan_create {
-    use telnyx::types::{CreatePlanRequest, CreatePlanStepRequest};
+    use telnyx::types::CreatePlanStepRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .missions()
             .runs()
             .plan()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CreatePlanRequest::new(
-                    vec![
-                        CreatePlanStepRequest::new("example", 1,
-                        "6a09cdc3-8948-47f0-aa62-74ac943d6c58")
-                    ],
-                ),
-            )
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .steps([
+                CreatePlanStepRequest::builder()
+                    .description("example")
+                    .sequence(1)
+                    .step_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58"),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2652,23 +2456,21 @@ pub mod ai_missions_runs_plan_create {
 
 /// `POST /ai/missions/{mission_id}/runs/{run_id}/plan/steps`
 pub mod ai_missions_runs_plan_add_steps_to_plan {
-    use telnyx::types::{AddPlanStepsRequest, CreatePlanStepRequest};
+    use telnyx::types::CreatePlanStepRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .missions()
             .runs()
             .plan()
-            .add_steps_to_plan(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                AddPlanStepsRequest::new(
-                    vec![
-                        CreatePlanStepRequest::new("example", 1,
-                        "6a09cdc3-8948-47f0-aa62-74ac943d6c58")
-                    ],
-                ),
-            )
+            .add_steps_to_plan("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .steps([
+                CreatePlanStepRequest::builder()
+                    .description("example")
+                    .sequence(1)
+                    .step_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58"),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2683,11 +2485,9 @@ pub mod ai_missions_runs_plan_get_step_details {
             .missions()
             .runs()
             .plan()
-            .get_step_details(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .get_step_details("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .run_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2696,19 +2496,15 @@ pub mod ai_missions_runs_plan_get_step_details {
 
 /// `PATCH /ai/missions/{mission_id}/runs/{run_id}/plan/steps/{step_id}`
 pub mod ai_missions_runs_plan_update_step {
-    use telnyx::types::UpdatePlanStepRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .missions()
             .runs()
             .plan()
-            .update_step(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdatePlanStepRequest::default(),
-            )
+            .update_step("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .run_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2722,10 +2518,8 @@ pub mod ai_missions_runs_resume_run {
             .ai()
             .missions()
             .runs()
-            .resume_run(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .resume_run("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2740,10 +2534,8 @@ pub mod ai_missions_runs_telnyx_agents_list {
             .missions()
             .runs()
             .telnyx_agents()
-            .list(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .list("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2752,18 +2544,15 @@ pub mod ai_missions_runs_telnyx_agents_list {
 
 /// `POST /ai/missions/{mission_id}/runs/{run_id}/telnyx-agents`
 pub mod ai_missions_runs_telnyx_agents_link {
-    use telnyx::types::LinkTelnyxAgentRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .missions()
             .runs()
             .telnyx_agents()
-            .link(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                LinkTelnyxAgentRequest::new("6a09cdc3-8948-47f0-aa62-74ac943d6c58"),
-            )
+            .link("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .telnyx_agent_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2778,11 +2567,9 @@ pub mod ai_missions_runs_telnyx_agents_unlink {
             .missions()
             .runs()
             .telnyx_agents()
-            .unlink(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .unlink("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .run_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -2823,10 +2610,8 @@ pub mod ai_missions_tools_get_tool {
             .ai()
             .missions()
             .tools()
-            .get_tool(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .get_tool("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2840,10 +2625,8 @@ pub mod ai_missions_tools_update_tool {
             .ai()
             .missions()
             .tools()
-            .update_tool(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .update_tool("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2857,10 +2640,8 @@ pub mod ai_missions_tools_delete_tool {
             .ai()
             .missions()
             .tools()
-            .delete_tool(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete_tool("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .mission_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -2878,22 +2659,22 @@ pub mod ai_list_models {
 /// `POST /ai/openai/chat/completions`
 pub mod ai_openai_chat_create_completion {
     use telnyx::types::{
-        ChatCompletionRequest, ChatCompletionSystemMessageParam,
-        ChatCompletionSystemMessageParamRole,
+        ChatCompletionSystemMessageParam, ChatCompletionSystemMessageParamRole,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .openai()
             .chat()
-            .create_completion(
-                ChatCompletionRequest::new(
-                    vec![
-                        ChatCompletionSystemMessageParam::new("You are a friendly chatbot.",
-                        ChatCompletionSystemMessageParamRole::System)
-                    ],
-                ),
-            )
+            .create_completion()
+            .messages([
+                ChatCompletionSystemMessageParam::builder()
+                    .content("You are a friendly chatbot.")
+                    .role(ChatCompletionSystemMessageParamRole::System),
+                ChatCompletionSystemMessageParam::builder()
+                    .content("Hello, world!")
+                    .role(ChatCompletionSystemMessageParamRole::User),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2902,18 +2683,14 @@ pub mod ai_openai_chat_create_completion {
 
 /// `POST /ai/openai/embeddings`
 pub mod ai_openai_embeddings_create_embeddings {
-    use telnyx::types::OpenAiEmbeddingRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .openai()
             .embeddings()
-            .create_embeddings(
-                OpenAiEmbeddingRequest::new(
-                    "The quick brown fox jumps over the lazy dog",
-                    "thenlper/gte-large",
-                ),
-            )
+            .create_embeddings()
+            .input("The quick brown fox jumps over the lazy dog")
+            .model("thenlper/gte-large")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2940,12 +2717,21 @@ pub mod ai_openai_list_models {
 
 /// `POST /ai/openai/responses`
 pub mod ai_openai_create_response {
-    use telnyx::resources::ai::AiOpenaiCreateResponseBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .openai()
-            .create_response(AiOpenaiCreateResponseBody::default())
+            .create_response()
+            .conversation("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .input(
+                telnyx::serde_json::json!(
+                    [{ "content" : [{ "text" : "Hello, world!", "type" : "input_text" }],
+                    "role" : "user" }]
+                ),
+            )
+            .instructions("You are a friendly chatbot.")
+            .model("zai-org/GLM-5.1-FP8")
+            .stream(true)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2955,7 +2741,7 @@ pub mod ai_openai_create_response {
 /// `POST /ai/responses`
 pub mod ai_responses {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.ai().responses(telnyx::serde_json::Map::new()).await?;
+        let response = client.ai().responses().body(telnyx::serde_json::Map::new()).await?;
         println!("{response:?}");
         Ok(())
     }
@@ -2963,11 +2749,12 @@ pub mod ai_responses {
 
 /// `POST /ai/summarize`
 pub mod ai_summarize {
-    use telnyx::types::SummaryRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
-            .summarize(SummaryRequest::new("example", "example name"))
+            .summarize()
+            .bucket("example")
+            .filename("example name")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -2985,12 +2772,13 @@ pub mod ai_tools_list {
 
 /// `POST /ai/tools`
 pub mod ai_tools_create {
-    use telnyx::types::CreateSharedToolRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .tools()
-            .create(CreateSharedToolRequest::new("example name", "example"))
+            .create()
+            .display_name("example name")
+            .r#type("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3012,15 +2800,11 @@ pub mod ai_tools_retrieve {
 
 /// `PATCH /ai/tools/{tool_id}`
 pub mod ai_tools_update {
-    use telnyx::types::UpdateSharedToolRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ai()
             .tools()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateSharedToolRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3051,16 +2835,12 @@ pub mod alphanumeric_sender_ids_list {
 
 /// `POST /alphanumeric_sender_ids`
 pub mod alphanumeric_sender_ids_create {
-    use telnyx::types::CreateAlphanumericSenderIdRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .alphanumeric_sender_ids()
-            .create(
-                CreateAlphanumericSenderIdRequest::new(
-                    "MyCompany",
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ),
-            )
+            .create()
+            .alphanumeric_sender_id("MyCompany")
+            .messaging_profile_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3111,21 +2891,21 @@ pub mod authentication_providers_list {
 
 /// `POST /authentication_providers`
 pub mod authentication_providers_create {
-    use telnyx::types::{AuthenticationProviderCreate, Settings};
+    use telnyx::types::Settings;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .authentication_providers()
-            .create(
-                AuthenticationProviderCreate::new(
-                    "Okta",
-                    Settings::new(
+            .create()
+            .name("Okta")
+            .settings(
+                Settings::builder()
+                    .idp_cert_fingerprint(
                         "13:38:C7:BB:C9:FF:4A:70:38:3A:E3:D9:5C:CD:DB:2E:50:1E:80:A7",
-                        "https://myorg.myidp.com/saml/metadata",
-                        "https://myorg.myidp.com/trust/saml2/http-post/sso",
-                    ),
-                    "myorg",
-                ),
+                    )
+                    .idp_entity_id("https://myorg.myidp.com/saml/metadata")
+                    .idp_sso_target_url("https://myorg.myidp.com/trust/saml2/http-post/sso"),
             )
+            .short_name("myorg")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3146,14 +2926,25 @@ pub mod authentication_providers_retrieve {
 
 /// `PATCH /authentication_providers/{id}`
 pub mod authentication_providers_update {
-    use telnyx::types::UpdateAuthenticationProviderRequest;
+    use telnyx::types::{Settings, SettingsIdpCertFingerprintAlgorithm};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .authentication_providers()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateAuthenticationProviderRequest::default(),
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .active(true)
+            .name("Okta")
+            .settings(
+                Settings::builder()
+                    .idp_cert_fingerprint(
+                        "13:38:C7:BB:C9:FF:4A:70:38:3A:E3:D9:5C:CD:DB:2E:50:1E:80:A7",
+                    )
+                    .idp_cert_fingerprint_algorithm(
+                        SettingsIdpCertFingerprintAlgorithm::Sha1,
+                    )
+                    .idp_entity_id("https://myorg.myidp.com/saml/metadata")
+                    .idp_sso_target_url("https://myorg.myidp.com/trust/saml2/http-post/sso"),
             )
+            .short_name("myorg")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3210,9 +3001,8 @@ pub mod billing_groups_list {
 
 /// `POST /billing_groups`
 pub mod billing_groups_create {
-    use telnyx::types::NewBillingGroup;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.billing_groups().create(NewBillingGroup::default()).await?;
+        let response = client.billing_groups().create().name("string").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -3232,11 +3022,11 @@ pub mod billing_groups_retrieve {
 
 /// `PATCH /billing_groups/{id}`
 pub mod billing_groups_update {
-    use telnyx::types::UpdateBillingGroup;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .billing_groups()
-            .update("f5586561-8ff0-4291-a0ac-84fe544797bd", UpdateBillingGroup::default())
+            .update("f5586561-8ff0-4291-a0ac-84fe544797bd")
+            .name("string")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3309,13 +3099,8 @@ pub mod bundle_pricing_user_bundles_list {
 
 /// `POST /bundle_pricing/user_bundles/bulk`
 pub mod bundle_pricing_user_bundles_create {
-    use telnyx::types::CreateUserBundlesBulkRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .bundle_pricing()
-            .user_bundles()
-            .create(CreateUserBundlesBulkRequest::default())
-            .await?;
+        let response = client.bundle_pricing().user_bundles().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -3380,16 +3165,46 @@ pub mod call_control_applications_list {
 
 /// `POST /call_control_applications`
 pub mod call_control_applications_create {
-    use telnyx::types::CreateCallControlApplicationRequest;
+    use telnyx::types::{
+        CallControlApplicationInbound,
+        CallControlApplicationInboundSipSubdomainReceiveSettings,
+        CallControlApplicationOutbound,
+        CreateCallControlApplicationRequestAnchorsiteOverride,
+        CreateCallControlApplicationRequestDtmfType,
+        CreateCallControlApplicationRequestWebhookApiVersion,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .call_control_applications()
-            .create(
-                CreateCallControlApplicationRequest::new(
-                    "call-router",
-                    "https://example.com",
-                ),
+            .create()
+            .active(false)
+            .anchorsite_override(
+                CreateCallControlApplicationRequestAnchorsiteOverride::Latency,
             )
+            .application_name("call-router")
+            .call_cost_in_webhooks(true)
+            .dtmf_type(CreateCallControlApplicationRequestDtmfType::Inband)
+            .first_command_timeout(true)
+            .first_command_timeout_secs(10)
+            .inbound(
+                CallControlApplicationInbound::default()
+                    .channel_limit(10)
+                    .shaken_stir_enabled(true)
+                    .sip_subdomain("example")
+                    .sip_subdomain_receive_settings(
+                        CallControlApplicationInboundSipSubdomainReceiveSettings::OnlyMyConnections,
+                    ),
+            )
+            .outbound(
+                CallControlApplicationOutbound::default()
+                    .channel_limit(10)
+                    .outbound_voice_profile_id("1293384261075731499"),
+            )
+            .redact_dtmf_debug_logging(true)
+            .webhook_api_version(CreateCallControlApplicationRequestWebhookApiVersion::V1)
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3410,17 +3225,46 @@ pub mod call_control_applications_retrieve {
 
 /// `PATCH /call_control_applications/{id}`
 pub mod call_control_applications_update {
-    use telnyx::types::UpdateCallControlApplicationRequest;
+    use telnyx::types::{
+        CallControlApplicationInbound,
+        CallControlApplicationInboundSipSubdomainReceiveSettings,
+        CallControlApplicationOutbound,
+        UpdateCallControlApplicationRequestAnchorsiteOverride,
+        UpdateCallControlApplicationRequestDtmfType,
+        UpdateCallControlApplicationRequestWebhookApiVersion,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .call_control_applications()
-            .update(
-                "1293384261075731499",
-                UpdateCallControlApplicationRequest::new(
-                    "call-router",
-                    "https://example.com",
-                ),
+            .update("1293384261075731499")
+            .active(false)
+            .anchorsite_override(
+                UpdateCallControlApplicationRequestAnchorsiteOverride::Latency,
             )
+            .application_name("call-router")
+            .call_cost_in_webhooks(true)
+            .dtmf_type(UpdateCallControlApplicationRequestDtmfType::Inband)
+            .first_command_timeout(true)
+            .first_command_timeout_secs(10)
+            .inbound(
+                CallControlApplicationInbound::default()
+                    .channel_limit(10)
+                    .shaken_stir_enabled(true)
+                    .sip_subdomain("example")
+                    .sip_subdomain_receive_settings(
+                        CallControlApplicationInboundSipSubdomainReceiveSettings::OnlyMyConnections,
+                    ),
+            )
+            .outbound(
+                CallControlApplicationOutbound::default()
+                    .channel_limit(10)
+                    .outbound_voice_profile_id("1293384261075731499"),
+            )
+            .redact_dtmf_debug_logging(true)
+            .webhook_api_version(UpdateCallControlApplicationRequestWebhookApiVersion::V1)
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3462,7 +3306,8 @@ pub mod call_reasons_validate {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .call_reasons()
-            .validate(vec!["Appointment reminders".to_string()])
+            .validate()
+            .body(["Appointment reminders", "Billing inquiries"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3471,17 +3316,99 @@ pub mod call_reasons_validate {
 
 /// `POST /calls`
 pub mod calls_dial {
-    use telnyx::types::CallRequest;
+    use telnyx::types::{
+        CallRequestAnsweringMachineDetection, CallRequestAnsweringMachineDetectionConfig,
+        CallRequestConferenceConfig, CallRequestDeepfakeDetection,
+        CallRequestMediaEncryption, CallRequestSipTransportProtocol, CallRequestStreamTrack,
+        CallRequestWebhookRetriesPoliciesValue, CallRequestWebhookUrlMethod,
+        CallRequestWebhookUrlsMethod, ConversationRelayEmbeddedConfig,
+        ConversationRelayInterruptible, CustomSipHeader, DialogflowConfig, SipHeader,
+        SipHeaderName,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
-            .dial(
-                CallRequest::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "+18005550101",
-                    "+18005550100",
-                ),
+            .dial()
+            .answering_machine_detection(CallRequestAnsweringMachineDetection::Detect)
+            .answering_machine_detection_config(
+                CallRequestAnsweringMachineDetectionConfig::default()
+                    .after_greeting_silence_millis(1000)
+                    .between_words_silence_millis(1000)
+                    .greeting_duration_millis(1000)
+                    .greeting_silence_duration_millis(2000)
+                    .greeting_total_analysis_time_millis(50000)
+                    .initial_silence_millis(1000)
+                    .maximum_number_of_words(1000)
+                    .maximum_word_length_millis(2000)
+                    .silence_threshold(512)
+                    .total_analysis_time_millis(5000),
             )
+            .audio_url("http://www.example.com/sounds/greeting.wav")
+            .bridge_intent(true)
+            .bridge_on_answer(true)
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .conference_config(
+                CallRequestConferenceConfig::default()
+                    .conference_name("telnyx-conference")
+                    .start_conference_on_enter(true),
+            )
+            .connection_id("7267xxxxxxxxxxxxxx")
+            .conversation_relay_config(
+                ConversationRelayEmbeddedConfig::builder()
+                    .custom_parameters(telnyx::serde_json::Map::new())
+                    .dtmf_detection(true)
+                    .greeting("Hi! Ask me anything!")
+                    .interruptible(ConversationRelayInterruptible::Speech)
+                    .interruptible_greeting(ConversationRelayInterruptible::Dtmf)
+                    .language("en-US")
+                    .tts_provider("telnyx")
+                    .url("wss://example.com/conversation-relay")
+                    .voice("Telnyx.KokoroTTS.af"),
+            )
+            .custom_headers([
+                CustomSipHeader::builder().name("head_1").value("val_1"),
+                CustomSipHeader::builder().name("head_2").value("val_2"),
+            ])
+            .deepfake_detection(
+                CallRequestDeepfakeDetection::builder()
+                    .enabled(true)
+                    .rtp_timeout(30)
+                    .timeout(15),
+            )
+            .dialogflow_config(
+                DialogflowConfig::default()
+                    .analyze_sentiment(false)
+                    .partial_automated_agent_reply(false),
+            )
+            .enable_dialogflow(false)
+            .from("+18005550101")
+            .from_display_name("Company Name")
+            .link_to("ilditnZK_eVysupV21KzmzN_sM29ygfauQojpm4BgFtfX5hXAcjotg==")
+            .media_encryption(CallRequestMediaEncryption::Srtp)
+            .send_digits_on_answer("wwww200")
+            .send_silence_when_idle(true)
+            .sip_auth_password("password")
+            .sip_auth_username("username")
+            .sip_headers([
+                SipHeader::builder().name(SipHeaderName::UserToUser).value("12345"),
+            ])
+            .sip_transport_protocol(CallRequestSipTransportProtocol::Tls)
+            .stream_track(CallRequestStreamTrack::BothTracks)
+            .stream_url("wss://www.example.com/websocket")
+            .time_limit_secs(60)
+            .timeout_secs(60)
+            .to("+18005550100 or sip:username@sip.telnyx.com;secure=srtp")
+            .webhook_retries_policies(
+                std::collections::BTreeMap::<
+                    String,
+                    CallRequestWebhookRetriesPoliciesValue,
+                >::new(),
+            )
+            .webhook_url("https://www.example.com/server-b/")
+            .webhook_url_method(CallRequestWebhookUrlMethod::Post)
+            .webhook_urls(std::collections::BTreeMap::<String, String>::new())
+            .webhook_urls_method(CallRequestWebhookUrlsMethod::Post)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3502,15 +3429,24 @@ pub mod calls_retrieve_status {
 
 /// `POST /calls/{call_control_id}/actions/ai_assistant_add_messages`
 pub mod calls_actions_add_ai_assistant_messages {
-    use telnyx::types::AiAssistantAddMessagesRequest;
+    use telnyx::types::{
+        AiAssistantAddMessagesRequestMessagesItem, SystemMessage, SystemMessageRole,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .add_ai_assistant_messages(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                AiAssistantAddMessagesRequest::default(),
-            )
+            .add_ai_assistant_messages("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .messages([
+                AiAssistantAddMessagesRequestMessagesItem::SystemMessage(
+                    SystemMessage::builder()
+                        .content("Get the user's favorite color")
+                        .role(SystemMessageRole::System)
+                        .build(),
+                ),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3519,23 +3455,14 @@ pub mod calls_actions_add_ai_assistant_messages {
 
 /// `POST /calls/{call_control_id}/actions/ai_assistant_join`
 pub mod calls_actions_join_ai_assistant {
-    use telnyx::types::{
-        AiAssistantJoinParticipant, AiAssistantJoinParticipantRole, AiAssistantJoinRequest,
-    };
+    use telnyx::types::AiAssistantJoinParticipant;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .join_ai_assistant(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                AiAssistantJoinRequest::new(
-                    "v3:abc123",
-                    AiAssistantJoinParticipant::new(
-                        "v3:abc123def456",
-                        AiAssistantJoinParticipantRole::User,
-                    ),
-                ),
-            )
+            .join_ai_assistant("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .conversation_id("v3:abc123")
+            .participant(AiAssistantJoinParticipant::builder().id("v3:abc123def456"))
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3544,15 +3471,11 @@ pub mod calls_actions_join_ai_assistant {
 
 /// `POST /calls/{call_control_id}/actions/ai_assistant_start`
 pub mod calls_actions_start_ai_assistant {
-    use telnyx::types::AiAssistantStartRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .start_ai_assistant(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                AiAssistantStartRequest::default(),
-            )
+            .start_ai_assistant("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3561,15 +3484,13 @@ pub mod calls_actions_start_ai_assistant {
 
 /// `POST /calls/{call_control_id}/actions/ai_assistant_stop`
 pub mod calls_actions_stop_ai_assistant {
-    use telnyx::types::AiAssistantStopRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .stop_ai_assistant(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                AiAssistantStopRequest::default(),
-            )
+            .stop_ai_assistant("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3578,12 +3499,39 @@ pub mod calls_actions_stop_ai_assistant {
 
 /// `POST /calls/{call_control_id}/actions/answer`
 pub mod calls_actions_answer {
-    use telnyx::types::AnswerRequest;
+    use telnyx::types::{
+        AnswerRequestDeepfakeDetection, AnswerRequestWebhookUrlMethod, CallAssistantRequest,
+        CallAssistantRequestToolsItem, HangupTool, HangupToolParams, HangupToolType,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .answer("6a09cdc3-8948-47f0-aa62-74ac943d6c58", AnswerRequest::default())
+            .answer("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .assistant(
+                CallAssistantRequest::builder()
+                    .greeting("Hi, I'm your assistant. How can I help?")
+                    .id("asst_123")
+                    .tools([
+                        CallAssistantRequestToolsItem::HangupTool(
+                            HangupTool::builder()
+                                .hangup(HangupToolParams::default())
+                                .r#type(HangupToolType::Hangup)
+                                .build(),
+                        ),
+                    ]),
+            )
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .deepfake_detection(
+                AnswerRequestDeepfakeDetection::builder()
+                    .enabled(true)
+                    .rtp_timeout(30)
+                    .timeout(15),
+            )
+            .send_silence_when_idle(true)
+            .webhook_url("https://www.example.com/server-b/")
+            .webhook_url_method(AnswerRequestWebhookUrlMethod::Post)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3592,17 +3540,15 @@ pub mod calls_actions_answer {
 
 /// `POST /calls/{call_control_id}/actions/bridge`
 pub mod calls_actions_bridge {
-    use telnyx::types::BridgeRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .bridge(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                BridgeRequest::new(
-                    "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg",
-                ),
-            )
+            .bridge("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .call_control_id("v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .park_after_unbridge("self")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3611,15 +3557,12 @@ pub mod calls_actions_bridge {
 
 /// `PUT /calls/{call_control_id}/actions/client_state_update`
 pub mod calls_actions_update_client_state {
-    use telnyx::types::ClientStateUpdateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .update_client_state(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ClientStateUpdateRequest::new("aGF2ZSBhIG5pY2UgZGF5ID1d"),
-            )
+            .update_client_state("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3628,14 +3571,42 @@ pub mod calls_actions_update_client_state {
 
 /// `POST /calls/{call_control_id}/actions/conversation_relay_start`
 pub mod calls_actions_start_conversation_relay {
-    use telnyx::types::ConversationRelayStartRequest;
+    use telnyx::types::{
+        ConversationRelayInterruptible, ConversationRelayLanguage,
+        ConversationRelayLanguageTranscriptionEngine,
+        ConversationRelayStartRequestVoiceSettings, TelnyxVoiceSettings,
+        TelnyxVoiceSettingsType,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .start_conversation_relay(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ConversationRelayStartRequest::default(),
+            .start_conversation_relay("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .custom_parameters(telnyx::serde_json::Map::new())
+            .dtmf_detection(true)
+            .greeting("Hi! Ask me anything!")
+            .interruptible(ConversationRelayInterruptible::Speech)
+            .interruptible_greeting(ConversationRelayInterruptible::Dtmf)
+            .language("en-US")
+            .languages([
+                ConversationRelayLanguage::builder()
+                    .language("en-US")
+                    .transcription_engine(
+                        ConversationRelayLanguageTranscriptionEngine::Deepgram,
+                    )
+                    .transcription_engine_config(telnyx::serde_json::Map::new())
+                    .tts_provider("telnyx")
+                    .voice("Telnyx.KokoroTTS.af"),
+            ])
+            .tts_provider("telnyx")
+            .url("wss://example.com/conversation-relay")
+            .voice("Telnyx.KokoroTTS.af")
+            .voice_settings(
+                ConversationRelayStartRequestVoiceSettings::TelnyxVoiceSettings(
+                    TelnyxVoiceSettings::builder()
+                        .r#type(TelnyxVoiceSettingsType::Telnyx)
+                        .build(),
+                ),
             )
             .await?;
         println!("{response:?}");
@@ -3645,15 +3616,11 @@ pub mod calls_actions_start_conversation_relay {
 
 /// `POST /calls/{call_control_id}/actions/conversation_relay_stop`
 pub mod calls_actions_stop_conversation_relay {
-    use telnyx::types::ConversationRelayStopRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .stop_conversation_relay(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ConversationRelayStopRequest::default(),
-            )
+            .stop_conversation_relay("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3662,15 +3629,16 @@ pub mod calls_actions_stop_conversation_relay {
 
 /// `POST /calls/{call_control_id}/actions/enqueue`
 pub mod calls_actions_enqueue {
-    use telnyx::types::EnqueueRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .enqueue(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                EnqueueRequest::new("tier_1_support"),
-            )
+            .enqueue("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .max_size(20)
+            .max_wait_time_secs(600)
+            .queue_name("support")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3679,15 +3647,15 @@ pub mod calls_actions_enqueue {
 
 /// `POST /calls/{call_control_id}/actions/fork_start`
 pub mod calls_actions_start_forking {
-    use telnyx::types::StartForkingRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .start_forking(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StartForkingRequest::default(),
-            )
+            .start_forking("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .rx("udp:192.0.2.1:9000")
+            .tx("udp:192.0.2.1:9001")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3696,15 +3664,13 @@ pub mod calls_actions_start_forking {
 
 /// `POST /calls/{call_control_id}/actions/fork_stop`
 pub mod calls_actions_stop_forking {
-    use telnyx::types::StopForkingRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .stop_forking(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StopForkingRequest::default(),
-            )
+            .stop_forking("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3713,12 +3679,11 @@ pub mod calls_actions_stop_forking {
 
 /// `POST /calls/{call_control_id}/actions/gather`
 pub mod calls_actions_gather {
-    use telnyx::types::GatherRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .gather("6a09cdc3-8948-47f0-aa62-74ac943d6c58", GatherRequest::default())
+            .gather("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3727,15 +3692,13 @@ pub mod calls_actions_gather {
 
 /// `POST /calls/{call_control_id}/actions/gather_stop`
 pub mod calls_actions_stop_gather {
-    use telnyx::types::StopGatherRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .stop_gather(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StopGatherRequest::default(),
-            )
+            .stop_gather("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3744,15 +3707,30 @@ pub mod calls_actions_stop_gather {
 
 /// `POST /calls/{call_control_id}/actions/gather_using_ai`
 pub mod calls_actions_gather_using_ai {
-    use telnyx::types::GatherUsingAiRequest;
+    use telnyx::types::{
+        GatherUsingAiRequestMessageHistoryItem, GatherUsingAiRequestMessageHistoryItemRole,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .gather_using_ai(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                GatherUsingAiRequest::new(telnyx::serde_json::Map::new()),
-            )
+            .gather_using_ai("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .greeting("Hello, can you tell me your age and where you live?")
+            .message_history([
+                GatherUsingAiRequestMessageHistoryItem::default()
+                    .content("Hello, what's your name?")
+                    .role(GatherUsingAiRequestMessageHistoryItemRole::Assistant),
+                GatherUsingAiRequestMessageHistoryItem::default()
+                    .content("Hello, I'm John.")
+                    .role(GatherUsingAiRequestMessageHistoryItemRole::User),
+            ])
+            .parameters(telnyx::serde_json::Map::new())
+            .send_message_history_updates(true)
+            .send_partial_results(true)
+            .user_response_timeout_ms(5000)
+            .voice("Telnyx.KokoroTTS.af")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3761,15 +3739,21 @@ pub mod calls_actions_gather_using_ai {
 
 /// `POST /calls/{call_control_id}/actions/gather_using_audio`
 pub mod calls_actions_gather_using_audio {
-    use telnyx::types::GatherUsingAudioRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .gather_using_audio(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                GatherUsingAudioRequest::default(),
-            )
+            .gather_using_audio("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .audio_url("http://example.com/message.wav")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .inter_digit_timeout_millis(10000)
+            .invalid_audio_url("http://example.com/message.wav")
+            .maximum_digits(10)
+            .minimum_digits(1)
+            .terminating_digit("#")
+            .timeout_millis(10000)
+            .valid_digits("123")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3778,15 +3762,28 @@ pub mod calls_actions_gather_using_audio {
 
 /// `POST /calls/{call_control_id}/actions/gather_using_speak`
 pub mod calls_actions_gather_using_speak {
-    use telnyx::types::GatherUsingSpeakRequest;
+    use telnyx::types::{
+        GatherUsingSpeakRequestLanguage, GatherUsingSpeakRequestPayloadType,
+        GatherUsingSpeakRequestServiceLevel,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .gather_using_speak(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                GatherUsingSpeakRequest::new("Say this on the call", "Telnyx.KokoroTTS.af"),
-            )
+            .gather_using_speak("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .inter_digit_timeout_millis(10000)
+            .invalid_payload("say this on call")
+            .language(GatherUsingSpeakRequestLanguage::Arb)
+            .maximum_digits(10)
+            .minimum_digits(1)
+            .payload("say this on call")
+            .payload_type(GatherUsingSpeakRequestPayloadType::Text)
+            .service_level(GatherUsingSpeakRequestServiceLevel::Premium)
+            .terminating_digit("#")
+            .valid_digits("123")
+            .voice("male")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3795,12 +3792,13 @@ pub mod calls_actions_gather_using_speak {
 
 /// `POST /calls/{call_control_id}/actions/hangup`
 pub mod calls_actions_hangup {
-    use telnyx::types::HangupRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .hangup("6a09cdc3-8948-47f0-aa62-74ac943d6c58", HangupRequest::default())
+            .hangup("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3809,15 +3807,13 @@ pub mod calls_actions_hangup {
 
 /// `POST /calls/{call_control_id}/actions/leave_queue`
 pub mod calls_actions_leave_queue {
-    use telnyx::types::LeaveQueueRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .leave_queue(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                LeaveQueueRequest::default(),
-            )
+            .leave_queue("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3826,15 +3822,18 @@ pub mod calls_actions_leave_queue {
 
 /// `POST /calls/{call_control_id}/actions/playback_start`
 pub mod calls_actions_start_playback {
-    use telnyx::types::PlayAudioUrlRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .start_playback(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                PlayAudioUrlRequest::default(),
-            )
+            .start_playback("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .audio_url("http://www.example.com/sounds/greeting.wav")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .r#loop("infinity")
+            .overlay(true)
+            .stop("current")
+            .target_legs("self")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3843,15 +3842,15 @@ pub mod calls_actions_start_playback {
 
 /// `POST /calls/{call_control_id}/actions/playback_stop`
 pub mod calls_actions_stop_playback {
-    use telnyx::types::PlaybackStopRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .stop_playback(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                PlaybackStopRequest::default(),
-            )
+            .stop_playback("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .overlay(false)
+            .stop("all")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3860,15 +3859,11 @@ pub mod calls_actions_stop_playback {
 
 /// `POST /calls/{call_control_id}/actions/record_pause`
 pub mod calls_actions_pause_recording {
-    use telnyx::types::PauseRecordingRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .pause_recording(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                PauseRecordingRequest::default(),
-            )
+            .pause_recording("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3877,15 +3872,11 @@ pub mod calls_actions_pause_recording {
 
 /// `POST /calls/{call_control_id}/actions/record_resume`
 pub mod calls_actions_resume_recording {
-    use telnyx::types::ResumeRecordingRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .resume_recording(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ResumeRecordingRequest::default(),
-            )
+            .resume_recording("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3895,19 +3886,24 @@ pub mod calls_actions_resume_recording {
 /// `POST /calls/{call_control_id}/actions/record_start`
 pub mod calls_actions_start_recording {
     use telnyx::types::{
-        StartRecordingRequest, StartRecordingRequestChannels, StartRecordingRequestFormat,
+        StartRecordingRequestChannels, StartRecordingRequestFormat,
+        StartRecordingRequestTranscriptionEngine, TranscriptionLanguage,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .start_recording(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StartRecordingRequest::new(
-                    StartRecordingRequestChannels::Single,
-                    StartRecordingRequestFormat::Mp3,
-                ),
-            )
+            .start_recording("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .channels(StartRecordingRequestChannels::Single)
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .format(StartRecordingRequestFormat::Wav)
+            .max_length(0)
+            .play_beep(true)
+            .timeout_secs(0)
+            .transcription(true)
+            .transcription_engine(StartRecordingRequestTranscriptionEngine::B)
+            .transcription_language(TranscriptionLanguage::En)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3916,15 +3912,14 @@ pub mod calls_actions_start_recording {
 
 /// `POST /calls/{call_control_id}/actions/record_stop`
 pub mod calls_actions_stop_recording {
-    use telnyx::types::StopRecordingRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .stop_recording(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StopRecordingRequest::default(),
-            )
+            .stop_recording("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .recording_id("6e00ab49-9487-4364-8ad6-23965965afb2")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3933,15 +3928,12 @@ pub mod calls_actions_stop_recording {
 
 /// `POST /calls/{call_control_id}/actions/refer`
 pub mod calls_actions_refer {
-    use telnyx::types::ReferRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .refer(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ReferRequest::new("sip:username@sip.non-telnyx-address.com"),
-            )
+            .refer("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .sip_address("sip:username@sip.non-telnyx-address.com")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3950,15 +3942,15 @@ pub mod calls_actions_refer {
 
 /// `POST /calls/{call_control_id}/actions/reject`
 pub mod calls_actions_reject {
-    use telnyx::types::{RejectRequest, RejectRequestCause};
+    use telnyx::types::RejectRequestCause;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .reject(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                RejectRequest::new(RejectRequestCause::UserBusy),
-            )
+            .reject("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .cause(RejectRequestCause::UserBusy)
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3967,15 +3959,15 @@ pub mod calls_actions_reject {
 
 /// `POST /calls/{call_control_id}/actions/send_dtmf`
 pub mod calls_actions_send_dtmf {
-    use telnyx::types::SendDtmfRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .send_dtmf(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                SendDtmfRequest::new("1www2WABCDw9"),
-            )
+            .send_dtmf("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .digits("1www2WABCDw9")
+            .duration_millis(500)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3984,18 +3976,15 @@ pub mod calls_actions_send_dtmf {
 
 /// `POST /calls/{call_control_id}/actions/send_sip_info`
 pub mod calls_actions_send_sip_info {
-    use telnyx::types::SendSipInfoRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .send_sip_info(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                SendSipInfoRequest::new(
-                    "{\"key\": \"value\", \"numValue\": 100}",
-                    "application/json",
-                ),
-            )
+            .send_sip_info("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .body("{\"key\": \"value\", \"numValue\": 100}")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .content_type("application/json")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4004,15 +3993,15 @@ pub mod calls_actions_send_sip_info {
 
 /// `POST /calls/{call_control_id}/actions/siprec_start`
 pub mod calls_actions_start_siprec {
-    use telnyx::types::StartSiprecRequest;
+    use telnyx::types::StartSiprecRequestSiprecTrack;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .start_siprec(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StartSiprecRequest::default(),
-            )
+            .start_siprec("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .connector_name("my-siprec-connector")
+            .siprec_track(StartSiprecRequestSiprecTrack::BothTracks)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4021,15 +4010,13 @@ pub mod calls_actions_start_siprec {
 
 /// `POST /calls/{call_control_id}/actions/siprec_stop`
 pub mod calls_actions_stop_siprec {
-    use telnyx::types::StopSiprecRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .stop_siprec(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StopSiprecRequest::default(),
-            )
+            .stop_siprec("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4038,15 +4025,22 @@ pub mod calls_actions_stop_siprec {
 
 /// `POST /calls/{call_control_id}/actions/speak`
 pub mod calls_actions_speak {
-    use telnyx::types::SpeakRequest;
+    use telnyx::types::{
+        SpeakRequestLanguage, SpeakRequestPayloadType, SpeakRequestServiceLevel,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .speak(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                SpeakRequest::new("Say this on the call", "Telnyx.KokoroTTS.af"),
-            )
+            .speak("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .language(SpeakRequestLanguage::Arb)
+            .payload("Say this on the call")
+            .payload_type(SpeakRequestPayloadType::Text)
+            .service_level(SpeakRequestServiceLevel::Basic)
+            .stop("current")
+            .voice("female")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4055,15 +4049,22 @@ pub mod calls_actions_speak {
 
 /// `POST /calls/{call_control_id}/actions/streaming_start`
 pub mod calls_actions_start_streaming {
-    use telnyx::types::StartStreamingRequest;
+    use telnyx::types::{DialogflowConfig, StartStreamingRequestStreamTrack};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .start_streaming(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StartStreamingRequest::default(),
+            .start_streaming("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .dialogflow_config(
+                DialogflowConfig::default()
+                    .analyze_sentiment(false)
+                    .partial_automated_agent_reply(false),
             )
+            .enable_dialogflow(false)
+            .stream_track(StartStreamingRequestStreamTrack::BothTracks)
+            .stream_url("wss://www.example.com/websocket")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4072,15 +4073,14 @@ pub mod calls_actions_start_streaming {
 
 /// `POST /calls/{call_control_id}/actions/streaming_stop`
 pub mod calls_actions_stop_streaming {
-    use telnyx::types::StopStreamingRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .stop_streaming(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StopStreamingRequest::default(),
-            )
+            .stop_streaming("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .stream_id("1edb94f9-7ef0-4150-b502-e0ebadfd9491")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4089,14 +4089,20 @@ pub mod calls_actions_stop_streaming {
 
 /// `POST /calls/{call_control_id}/actions/suppression_start`
 pub mod calls_actions_start_noise_suppression {
-    use telnyx::types::NoiseSuppressionStart;
+    use telnyx::types::{
+        NoiseSuppressionDirection, NoiseSuppressionEngine, NoiseSuppressionEngineConfig,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .start_noise_suppression(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                NoiseSuppressionStart::default(),
+            .start_noise_suppression("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .direction(NoiseSuppressionDirection::Both)
+            .noise_suppression_engine(NoiseSuppressionEngine::DeepFilterNet)
+            .noise_suppression_engine_config(
+                NoiseSuppressionEngineConfig::default().attenuation_limit(100),
             )
             .await?;
         println!("{response:?}");
@@ -4106,15 +4112,13 @@ pub mod calls_actions_start_noise_suppression {
 
 /// `POST /calls/{call_control_id}/actions/suppression_stop`
 pub mod calls_actions_stop_noise_suppression {
-    use telnyx::types::NoiseSuppressionStop;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .stop_noise_suppression(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                NoiseSuppressionStop::default(),
-            )
+            .stop_noise_suppression("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4123,15 +4127,13 @@ pub mod calls_actions_stop_noise_suppression {
 
 /// `POST /calls/{call_control_id}/actions/switch_supervisor_role`
 pub mod calls_actions_switch_supervisor_role {
-    use telnyx::types::{SwitchSupervisorRoleRequest, SwitchSupervisorRoleRequestRole};
+    use telnyx::types::SwitchSupervisorRoleRequestRole;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .switch_supervisor_role(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                SwitchSupervisorRoleRequest::new(SwitchSupervisorRoleRequestRole::Barge),
-            )
+            .switch_supervisor_role("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .role(SwitchSupervisorRoleRequestRole::Barge)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4140,14 +4142,28 @@ pub mod calls_actions_switch_supervisor_role {
 
 /// `POST /calls/{call_control_id}/actions/transcription_start`
 pub mod calls_actions_start_transcription {
-    use telnyx::types::TranscriptionStartRequest;
+    use telnyx::types::{
+        GoogleTranscriptionLanguage, TranscriptionEngineGoogleConfig,
+        TranscriptionEngineGoogleConfigTranscriptionEngine,
+        TranscriptionStartRequestTranscriptionEngine,
+        TranscriptionStartRequestTranscriptionEngineConfig,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .start_transcription(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                TranscriptionStartRequest::default(),
+            .start_transcription("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .transcription_engine(TranscriptionStartRequestTranscriptionEngine::Google)
+            .transcription_engine_config(
+                TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineGoogleConfig(
+                    TranscriptionEngineGoogleConfig::default()
+                        .language(GoogleTranscriptionLanguage::En)
+                        .transcription_engine(
+                            TranscriptionEngineGoogleConfigTranscriptionEngine::Google,
+                        ),
+                ),
             )
             .await?;
         println!("{response:?}");
@@ -4157,15 +4173,13 @@ pub mod calls_actions_start_transcription {
 
 /// `POST /calls/{call_control_id}/actions/transcription_stop`
 pub mod calls_actions_stop_transcription {
-    use telnyx::types::TranscriptionStopRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .stop_transcription(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                TranscriptionStopRequest::default(),
-            )
+            .stop_transcription("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4174,17 +4188,57 @@ pub mod calls_actions_stop_transcription {
 
 /// `POST /calls/{call_control_id}/actions/transfer`
 pub mod calls_actions_transfer {
-    use telnyx::types::TransferCallRequest;
+    use telnyx::types::{
+        CustomSipHeader, SipHeader, SipHeaderName,
+        TransferCallRequestAnsweringMachineDetection,
+        TransferCallRequestAnsweringMachineDetectionConfig,
+        TransferCallRequestMediaEncryption, TransferCallRequestSipTransportProtocol,
+        TransferCallRequestWebhookUrlMethod,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .calls()
             .actions()
-            .transfer(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                TransferCallRequest::new(
-                    "+18005550100 or sip:username@sip.telnyx.com;secure=srtp",
-                ),
+            .transfer("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .answering_machine_detection(
+                TransferCallRequestAnsweringMachineDetection::Detect,
             )
+            .answering_machine_detection_config(
+                TransferCallRequestAnsweringMachineDetectionConfig::default()
+                    .after_greeting_silence_millis(1000)
+                    .between_words_silence_millis(1000)
+                    .greeting_duration_millis(1000)
+                    .greeting_silence_duration_millis(2000)
+                    .greeting_total_analysis_time_millis(50000)
+                    .initial_silence_millis(1000)
+                    .maximum_number_of_words(1000)
+                    .maximum_word_length_millis(2000)
+                    .silence_threshold(512)
+                    .total_analysis_time_millis(5000),
+            )
+            .audio_url("http://www.example.com/sounds/greeting.wav")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .custom_headers([
+                CustomSipHeader::builder().name("head_1").value("val_1"),
+                CustomSipHeader::builder().name("head_2").value("val_2"),
+            ])
+            .early_media(true)
+            .from("+18005550101")
+            .from_display_name("Company Name")
+            .media_encryption(TransferCallRequestMediaEncryption::Srtp)
+            .send_digits_on_answer("wwww200")
+            .sip_auth_password("password")
+            .sip_auth_username("username")
+            .sip_headers([
+                SipHeader::builder().name(SipHeaderName::UserToUser).value("value"),
+            ])
+            .sip_transport_protocol(TransferCallRequestSipTransportProtocol::Tls)
+            .time_limit_secs(60)
+            .timeout_secs(60)
+            .to("+18005550100 or sip:username@sip.telnyx.com;secure=srtp")
+            .webhook_url("https://www.example.com/server-b/")
+            .webhook_url_method(TransferCallRequestWebhookUrlMethod::Post)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4202,11 +4256,11 @@ pub mod channel_zones_list {
 
 /// `PUT /channel_zones/{channel_zone_id}`
 pub mod channel_zones_update {
-    use telnyx::resources::channel_zones::ChannelZonesUpdateBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .channel_zones()
-            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58", ChannelZonesUpdateBody::new(1))
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .channels(1)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4215,12 +4269,8 @@ pub mod channel_zones_update {
 
 /// `GET /charges_breakdown`
 pub mod charges_breakdown_retrieve {
-    use telnyx::resources::charges_breakdown::ChargesBreakdownRetrieveParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .charges_breakdown()
-            .retrieve(ChargesBreakdownRetrieveParams::new("2025-05-01"))
-            .await?;
+        let response = client.charges_breakdown().retrieve().start_date("2025-05-01").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -4228,11 +4278,12 @@ pub mod charges_breakdown_retrieve {
 
 /// `GET /charges_summary`
 pub mod charges_summary_retrieve {
-    use telnyx::resources::charges_summary::ChargesSummaryRetrieveParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .charges_summary()
-            .retrieve(ChargesSummaryRetrieveParams::new("2025-05-01", "2025-06-01"))
+            .retrieve()
+            .start_date("2025-05-01")
+            .end_date("2025-06-01")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4250,9 +4301,8 @@ pub mod comments_list {
 
 /// `POST /comments`
 pub mod comments_create {
-    use telnyx::types::Comment;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.comments().create(Comment::default()).await?;
+        let response = client.comments().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -4293,16 +4343,20 @@ pub mod conferences_list {
 
 /// `POST /conferences`
 pub mod conferences_create {
-    use telnyx::types::CreateConferenceRequest;
+    use telnyx::types::CreateConferenceRequestBeepEnabled;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
-            .create(
-                CreateConferenceRequest::new(
-                    "v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==",
-                    "Business",
-                ),
-            )
+            .create()
+            .beep_enabled(CreateConferenceRequestBeepEnabled::Always)
+            .call_control_id("v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .duration_minutes(5)
+            .hold_audio_url("http://www.example.com/audio.wav")
+            .max_participants(250)
+            .name("Business")
+            .start_conference_on_create(false)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4348,17 +4402,16 @@ pub mod conferences_actions_end_conference {
 
 /// `POST /conferences/{id}/actions/gather_using_audio`
 pub mod conferences_actions_gather_dtmf_audio {
-    use telnyx::types::ConferenceGatherUsingAudioRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .gather_dtmf_audio(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ConferenceGatherUsingAudioRequest::new(
-                    "v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg",
-                ),
-            )
+            .gather_dtmf_audio("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .audio_url("http://example.com/gather_prompt.wav")
+            .call_control_id("v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg")
+            .maximum_digits(4)
+            .minimum_digits(1)
+            .timeout_millis(30000)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4367,12 +4420,13 @@ pub mod conferences_actions_gather_dtmf_audio {
 
 /// `POST /conferences/{id}/actions/hold`
 pub mod conferences_actions_hold {
-    use telnyx::types::ConferenceHoldRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .hold("6a09cdc3-8948-47f0-aa62-74ac943d6c58", ConferenceHoldRequest::default())
+            .hold("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .audio_url("http://example.com/message.wav")
+            .call_control_ids(["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4381,17 +4435,28 @@ pub mod conferences_actions_hold {
 
 /// `POST /conferences/{id}/actions/join`
 pub mod conferences_actions_join {
-    use telnyx::types::JoinConferenceRequest;
+    use telnyx::types::{
+        JoinConferenceRequestBeepEnabled, JoinConferenceRequestSupervisorRole,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .join(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                JoinConferenceRequest::new(
-                    "v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==",
-                ),
-            )
+            .join("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .beep_enabled(JoinConferenceRequestBeepEnabled::Always)
+            .call_control_id("v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .end_conference_on_exit(true)
+            .hold(true)
+            .hold_audio_url("http://www.example.com/audio.wav")
+            .mute(true)
+            .start_conference_on_enter(true)
+            .supervisor_role(JoinConferenceRequestSupervisorRole::Whisper)
+            .whisper_call_control_ids([
+                "v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ",
+                "v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw",
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4400,15 +4465,14 @@ pub mod conferences_actions_join {
 
 /// `POST /conferences/{id}/actions/leave`
 pub mod conferences_actions_leave {
-    use telnyx::types::LeaveConferenceRequest;
+    use telnyx::types::LeaveConferenceRequestBeepEnabled;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .leave(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                LeaveConferenceRequest::new("f91269aa-61d1-417f-97b3-10e020e8bc47"),
-            )
+            .leave("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .beep_enabled(LeaveConferenceRequestBeepEnabled::Never)
+            .call_control_id("c46e06d7-b78f-4b13-96b6-c576af9640ff")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4417,12 +4481,12 @@ pub mod conferences_actions_leave {
 
 /// `POST /conferences/{id}/actions/mute`
 pub mod conferences_actions_mute {
-    use telnyx::types::ConferenceMuteRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .mute("6a09cdc3-8948-47f0-aa62-74ac943d6c58", ConferenceMuteRequest::default())
+            .mute("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .call_control_ids(["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4431,12 +4495,12 @@ pub mod conferences_actions_mute {
 
 /// `POST /conferences/{id}/actions/play`
 pub mod conferences_actions_play {
-    use telnyx::types::ConferencePlayRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .play("6a09cdc3-8948-47f0-aa62-74ac943d6c58", ConferencePlayRequest::default())
+            .play("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .audio_url("http://www.example.com/sounds/greeting.wav")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4445,15 +4509,11 @@ pub mod conferences_actions_play {
 
 /// `POST /conferences/{id}/actions/record_pause`
 pub mod conferences_actions_record_pause {
-    use telnyx::types::PauseConferenceRecordingRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .record_pause(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                PauseConferenceRecordingRequest::default(),
-            )
+            .record_pause("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4462,15 +4522,11 @@ pub mod conferences_actions_record_pause {
 
 /// `POST /conferences/{id}/actions/record_resume`
 pub mod conferences_actions_record_resume {
-    use telnyx::types::ResumeConferenceRecordingRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .record_resume(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ResumeConferenceRecordingRequest::default(),
-            )
+            .record_resume("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4479,19 +4535,15 @@ pub mod conferences_actions_record_resume {
 
 /// `POST /conferences/{id}/actions/record_start`
 pub mod conferences_actions_record_start {
-    use telnyx::types::{
-        StartConferenceRecordingRequest, StartConferenceRecordingRequestFormat,
-    };
+    use telnyx::types::StartConferenceRecordingRequestFormat;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .record_start(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StartConferenceRecordingRequest::new(
-                    StartConferenceRecordingRequestFormat::Mp3,
-                ),
-            )
+            .record_start("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .format(StartConferenceRecordingRequestFormat::Wav)
+            .play_beep(true)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4500,15 +4552,14 @@ pub mod conferences_actions_record_start {
 
 /// `POST /conferences/{id}/actions/record_stop`
 pub mod conferences_actions_record_stop {
-    use telnyx::types::StopRecordingConferenceRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .record_stop(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StopRecordingConferenceRequest::default(),
-            )
+            .record_stop("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .recording_id("6e00ab49-9487-4364-8ad6-23965965afb2")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4517,15 +4568,13 @@ pub mod conferences_actions_record_stop {
 
 /// `POST /conferences/{id}/actions/send_dtmf`
 pub mod conferences_actions_send_dtmf {
-    use telnyx::types::ConferenceSendDtmfRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .send_dtmf(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ConferenceSendDtmfRequest::new("1234#"),
-            )
+            .send_dtmf("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .digits("1234#")
+            .duration_millis(250)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4534,18 +4583,18 @@ pub mod conferences_actions_send_dtmf {
 
 /// `POST /conferences/{id}/actions/speak`
 pub mod conferences_actions_speak {
-    use telnyx::types::ConferenceSpeakRequest;
+    use telnyx::types::{ConferenceSpeakRequestLanguage, ConferenceSpeakRequestPayloadType};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .speak(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ConferenceSpeakRequest::new(
-                    "Say this to participants",
-                    "Telnyx.KokoroTTS.af",
-                ),
-            )
+            .speak("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .call_control_ids(["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"])
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .language(ConferenceSpeakRequestLanguage::EnUs)
+            .payload("Say this to participants")
+            .payload_type(ConferenceSpeakRequestPayloadType::Text)
+            .voice("female")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4554,12 +4603,11 @@ pub mod conferences_actions_speak {
 
 /// `POST /conferences/{id}/actions/stop`
 pub mod conferences_actions_stop {
-    use telnyx::types::ConferenceStopRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .stop("6a09cdc3-8948-47f0-aa62-74ac943d6c58", ConferenceStopRequest::default())
+            .stop("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4568,15 +4616,12 @@ pub mod conferences_actions_stop {
 
 /// `POST /conferences/{id}/actions/unhold`
 pub mod conferences_actions_unhold {
-    use telnyx::types::ConferenceUnholdRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .unhold(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ConferenceUnholdRequest::new(vec!["example".to_string()]),
-            )
+            .unhold("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .call_control_ids(["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4585,15 +4630,12 @@ pub mod conferences_actions_unhold {
 
 /// `POST /conferences/{id}/actions/unmute`
 pub mod conferences_actions_unmute {
-    use telnyx::types::ConferenceUnmuteRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .unmute(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ConferenceUnmuteRequest::default(),
-            )
+            .unmute("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .call_control_ids(["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4602,18 +4644,19 @@ pub mod conferences_actions_unmute {
 
 /// `POST /conferences/{id}/actions/update`
 pub mod conferences_actions_update {
-    use telnyx::types::{UpdateConferenceRequest, UpdateConferenceRequestSupervisorRole};
+    use telnyx::types::UpdateConferenceRequestSupervisorRole;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
             .actions()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateConferenceRequest::new(
-                    "v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==",
-                    UpdateConferenceRequestSupervisorRole::Whisper,
-                ),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .call_control_id("v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg")
+            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
+            .supervisor_role(UpdateConferenceRequestSupervisorRole::Whisper)
+            .whisper_call_control_ids([
+                "v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ",
+                "v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw",
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4625,10 +4668,8 @@ pub mod conferences_retrieve_participant {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
-            .retrieve_participant(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .retrieve_participant("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4637,13 +4678,14 @@ pub mod conferences_retrieve_participant {
 
 /// `PATCH /conferences/{id}/participants/{participant_id}`
 pub mod conferences_update_participant {
+    use telnyx::types::UpdateConferenceParticipantRequestBeepEnabled;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .conferences()
-            .update_participant(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .update_participant("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .beep_enabled(UpdateConferenceParticipantRequestBeepEnabled::Never)
+            .end_conference_on_exit(true)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4709,17 +4751,84 @@ pub mod credential_connections_list {
 
 /// `POST /credential_connections`
 pub mod credential_connections_create {
-    use telnyx::types::CreateCredentialConnectionRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,
+        ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,
+        ConnectionRtcpSettings, ConnectionRtcpSettingsPort,
+        CreateCredentialConnectionRequestSipUriCallingPreference,
+        CreateCredentialConnectionRequestWebhookApiVersion, CredentialInbound,
+        CredentialInboundAniNumberFormat, CredentialInboundDnisNumberFormat,
+        CredentialInboundSimultaneousRinging, CredentialOutbound,
+        CredentialOutboundT38ReinviteSource, DtmfType, EncryptedMedia,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .credential_connections()
-            .create(
-                CreateCredentialConnectionRequest::new(
-                    "office-connection",
-                    "my123secure456password789",
-                    "myusername123",
-                ),
+            .create()
+            .active(true)
+            .anchorsite_override(AnchorsiteOverride::Latency)
+            .android_push_credential_id("06b09dfd-7154-4980-8b75-cebf7a9d4f8e")
+            .call_cost_in_webhooks(false)
+            .connection_name("my name")
+            .default_on_hold_comfort_noise_enabled(false)
+            .dtmf_type(DtmfType::Rfc2833)
+            .encode_contact_header_enabled(true)
+            .encrypted_media(EncryptedMedia::Srtp)
+            .inbound(
+                CredentialInbound::default()
+                    .ani_number_format(CredentialInboundAniNumberFormat::PlusE164)
+                    .channel_limit(10)
+                    .codecs(["G722"])
+                    .dnis_number_format(CredentialInboundDnisNumberFormat::PlusE164)
+                    .generate_ringback_tone(true)
+                    .isup_headers_enabled(true)
+                    .prack_enabled(true)
+                    .shaken_stir_enabled(true)
+                    .simultaneous_ringing(CredentialInboundSimultaneousRinging::Disabled)
+                    .sip_compact_headers_enabled(true)
+                    .timeout_1xx_secs(10)
+                    .timeout_2xx_secs(20),
             )
+            .ios_push_credential_id("ec0c8e5d-439e-4620-a0c1-9d9c8d02a836")
+            .jitter_buffer(
+                ConnectionJitterBuffer::default()
+                    .enable_jitter_buffer(true)
+                    .jitterbuffer_msec_max(200)
+                    .jitterbuffer_msec_min(60),
+            )
+            .noise_suppression(ConnectionNoiseSuppression::Both)
+            .noise_suppression_details(
+                ConnectionNoiseSuppressionDetails::default()
+                    .attenuation_limit(80)
+                    .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),
+            )
+            .onnet_t38_passthrough_enabled(true)
+            .outbound(
+                CredentialOutbound::default()
+                    .ani_override("always")
+                    .call_parking_enabled(true)
+                    .channel_limit(10)
+                    .generate_ringback_tone(true)
+                    .instant_ringback_enabled(true)
+                    .localization("US")
+                    .outbound_voice_profile_id("1293384261075731499")
+                    .t38_reinvite_source(CredentialOutboundT38ReinviteSource::Customer),
+            )
+            .password("my123secure456password789")
+            .rtcp_settings(
+                ConnectionRtcpSettings::default()
+                    .capture_enabled(true)
+                    .port(ConnectionRtcpSettingsPort::RtcpMux)
+                    .report_frequency_secs(10),
+            )
+            .sip_uri_calling_preference(
+                CreateCredentialConnectionRequestSipUriCallingPreference::Disabled,
+            )
+            .user_name("myusername123")
+            .webhook_api_version(CreateCredentialConnectionRequestWebhookApiVersion::V1)
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4740,14 +4849,85 @@ pub mod credential_connections_retrieve {
 
 /// `PATCH /credential_connections/{id}`
 pub mod credential_connections_update {
-    use telnyx::types::UpdateCredentialConnectionRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,
+        ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,
+        ConnectionRtcpSettings, ConnectionRtcpSettingsPort, CredentialInbound,
+        CredentialInboundAniNumberFormat, CredentialInboundDnisNumberFormat,
+        CredentialInboundSimultaneousRinging, CredentialOutbound,
+        CredentialOutboundT38ReinviteSource, DtmfType, EncryptedMedia,
+        UpdateCredentialConnectionRequestSipUriCallingPreference,
+        UpdateCredentialConnectionRequestWebhookApiVersion,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .credential_connections()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateCredentialConnectionRequest::default(),
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .active(true)
+            .anchorsite_override(AnchorsiteOverride::Latency)
+            .android_push_credential_id("06b09dfd-7154-4980-8b75-cebf7a9d4f8e")
+            .call_cost_in_webhooks(false)
+            .connection_name("my name")
+            .default_on_hold_comfort_noise_enabled(false)
+            .dtmf_type(DtmfType::Rfc2833)
+            .encode_contact_header_enabled(true)
+            .encrypted_media(EncryptedMedia::Srtp)
+            .inbound(
+                CredentialInbound::default()
+                    .ani_number_format(CredentialInboundAniNumberFormat::PlusE164)
+                    .channel_limit(10)
+                    .codecs(["G722"])
+                    .dnis_number_format(CredentialInboundDnisNumberFormat::PlusE164)
+                    .generate_ringback_tone(true)
+                    .isup_headers_enabled(true)
+                    .prack_enabled(true)
+                    .shaken_stir_enabled(true)
+                    .simultaneous_ringing(CredentialInboundSimultaneousRinging::Disabled)
+                    .sip_compact_headers_enabled(true)
+                    .timeout_1xx_secs(10)
+                    .timeout_2xx_secs(20),
             )
+            .ios_push_credential_id("ec0c8e5d-439e-4620-a0c1-9d9c8d02a836")
+            .jitter_buffer(
+                ConnectionJitterBuffer::default()
+                    .enable_jitter_buffer(true)
+                    .jitterbuffer_msec_max(200)
+                    .jitterbuffer_msec_min(60),
+            )
+            .noise_suppression(ConnectionNoiseSuppression::Both)
+            .noise_suppression_details(
+                ConnectionNoiseSuppressionDetails::default()
+                    .attenuation_limit(80)
+                    .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),
+            )
+            .onnet_t38_passthrough_enabled(true)
+            .outbound(
+                CredentialOutbound::default()
+                    .ani_override("always")
+                    .call_parking_enabled(true)
+                    .channel_limit(10)
+                    .generate_ringback_tone(true)
+                    .instant_ringback_enabled(true)
+                    .localization("US")
+                    .outbound_voice_profile_id("1293384261075731499")
+                    .t38_reinvite_source(CredentialOutboundT38ReinviteSource::Customer),
+            )
+            .password("my123secure456password789")
+            .rtcp_settings(
+                ConnectionRtcpSettings::default()
+                    .capture_enabled(true)
+                    .port(ConnectionRtcpSettingsPort::RtcpMux)
+                    .report_frequency_secs(10),
+            )
+            .sip_uri_calling_preference(
+                UpdateCredentialConnectionRequestSipUriCallingPreference::Disabled,
+            )
+            .tags(["tag1", "tag2"])
+            .user_name("myusername123")
+            .webhook_api_version(UpdateCredentialConnectionRequestWebhookApiVersion::V1)
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4794,20 +4974,17 @@ pub mod custom_storage_credentials_retrieve {
 /// `POST /custom_storage_credentials/{connection_id}`
 pub mod custom_storage_credentials_create {
     use telnyx::types::{
-        CustomStorageConfiguration, CustomStorageConfigurationBackend,
-        CustomStorageConfigurationConfiguration, GcsConfigurationData,
-        GcsConfigurationDataBackend,
+        CustomStorageConfigurationBackend, CustomStorageConfigurationConfiguration,
+        GcsConfigurationData,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .custom_storage_credentials()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CustomStorageConfiguration::new(
-                    CustomStorageConfigurationBackend::Gcs,
-                    CustomStorageConfigurationConfiguration::GcsConfigurationData(
-                        GcsConfigurationData::new(GcsConfigurationDataBackend::Gcs),
-                    ),
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .backend(CustomStorageConfigurationBackend::Gcs)
+            .configuration(
+                CustomStorageConfigurationConfiguration::GcsConfigurationData(
+                    GcsConfigurationData::builder().build(),
                 ),
             )
             .await?;
@@ -4819,20 +4996,17 @@ pub mod custom_storage_credentials_create {
 /// `PUT /custom_storage_credentials/{connection_id}`
 pub mod custom_storage_credentials_update {
     use telnyx::types::{
-        CustomStorageConfiguration, CustomStorageConfigurationBackend,
-        CustomStorageConfigurationConfiguration, GcsConfigurationData,
-        GcsConfigurationDataBackend,
+        CustomStorageConfigurationBackend, CustomStorageConfigurationConfiguration,
+        GcsConfigurationData,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .custom_storage_credentials()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CustomStorageConfiguration::new(
-                    CustomStorageConfigurationBackend::Gcs,
-                    CustomStorageConfigurationConfiguration::GcsConfigurationData(
-                        GcsConfigurationData::new(GcsConfigurationDataBackend::Gcs),
-                    ),
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .backend(CustomStorageConfigurationBackend::Gcs)
+            .configuration(
+                CustomStorageConfigurationConfiguration::GcsConfigurationData(
+                    GcsConfigurationData::builder().build(),
                 ),
             )
             .await?;
@@ -4863,11 +5037,11 @@ pub mod customer_service_records_list {
 
 /// `POST /customer_service_records`
 pub mod customer_service_records_create {
-    use telnyx::types::CreateCustomerServiceRecord;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .customer_service_records()
-            .create(CreateCustomerServiceRecord::new("+13035553000"))
+            .create()
+            .phone_number("+13035553000")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4876,15 +5050,11 @@ pub mod customer_service_records_create {
 
 /// `POST /customer_service_records/phone_number_coverages`
 pub mod customer_service_records_verify_phone_number_coverage {
-    use telnyx::types::VerifyCustomerServiceRecordPhoneNumberCoverage;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .customer_service_records()
-            .verify_phone_number_coverage(
-                VerifyCustomerServiceRecordPhoneNumberCoverage::new(
-                    vec!["+18005550100".to_string()],
-                ),
-            )
+            .verify_phone_number_coverage()
+            .phone_numbers(["+18005550100"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4926,14 +5096,16 @@ pub mod dialogflow_connections_retrieve {
 
 /// `POST /dialogflow_connections/{connection_id}`
 pub mod dialogflow_connections_create {
-    use telnyx::types::DialogflowConnection;
+    use telnyx::types::DialogflowConnectionDialogflowApi;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dialogflow_connections()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                DialogflowConnection::new(telnyx::serde_json::Map::new()),
-            )
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .conversation_profile_id("a-VMHLWzTmKjiJw5S6O0-w")
+            .dialogflow_api(DialogflowConnectionDialogflowApi::Cx)
+            .environment("development")
+            .location("global")
+            .service_account(telnyx::serde_json::Map::new())
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4942,14 +5114,16 @@ pub mod dialogflow_connections_create {
 
 /// `PUT /dialogflow_connections/{connection_id}`
 pub mod dialogflow_connections_update {
-    use telnyx::types::DialogflowConnection;
+    use telnyx::types::DialogflowConnectionDialogflowApi;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dialogflow_connections()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                DialogflowConnection::new(telnyx::serde_json::Map::new()),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .conversation_profile_id("a-VMHLWzTmKjiJw5S6O0-w")
+            .dialogflow_api(DialogflowConnectionDialogflowApi::Cx)
+            .environment("development")
+            .location("global")
+            .service_account(telnyx::serde_json::Map::new())
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4996,11 +5170,13 @@ pub mod dir_retrieve {
 
 /// `PATCH /dir/{dir_id}`
 pub mod dir_update {
-    use telnyx::types::DirUpdateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dir()
-            .update("16635d38-75a6-4481-82e8-69af60e05011", DirUpdateRequest::default())
+            .update("16635d38-75a6-4481-82e8-69af60e05011")
+            .call_reasons(["Appointment reminders", "Billing inquiries", "Lab results"])
+            .display_name("Acme Plumbing & Wellness")
+            .logo_url("https://acmeplumbing.example.com/logo-v2-256.bmp")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5030,16 +5206,13 @@ pub mod dir_comments_list {
 
 /// `POST /dir/{dir_id}/comments`
 pub mod dir_comments_create {
-    use telnyx::types::DirCommentCreateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dir()
             .comments()
-            .create(
-                "16635d38-75a6-4481-82e8-69af60e05011",
-                DirCommentCreateRequest::new(
-                    "Re-uploaded the certificate. New document_id: 89450109-ee35-411c-b5bb-14f1d806fca2.",
-                ),
+            .create("16635d38-75a6-4481-82e8-69af60e05011")
+            .content(
+                "Re-uploaded the certificate. New document_id: 89450109-ee35-411c-b5bb-14f1d806fca2.",
             )
             .await?;
         println!("{response:?}");
@@ -5061,19 +5234,16 @@ pub mod dir_list_infringement_claims {
 
 /// `PUT /dir/{dir_id}/infringement_update`
 pub mod dir_update_infringement {
-    use telnyx::types::DirInfringementUpdateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dir()
-            .update_infringement(
-                "16635d38-75a6-4481-82e8-69af60e05011",
-                DirInfringementUpdateRequest::new(
-                    true,
-                    true,
-                    true,
-                    true,
-                    "Updated the display name to remove the disputed mark and re-uploaded the authorization.",
-                ),
+            .update_infringement("16635d38-75a6-4481-82e8-69af60e05011")
+            .certify_brand_is_accurate(true)
+            .certify_ip_ownership(true)
+            .certify_no_infringement(true)
+            .certify_no_shaft_content(true)
+            .infringement_resolution_notes(
+                "Updated the display name to remove the disputed mark and re-uploaded the authorization.",
             )
             .await?;
         println!("{response:?}");
@@ -5083,14 +5253,11 @@ pub mod dir_update_infringement {
 
 /// `POST /dir/{dir_id}/loa`
 pub mod dir_new_loa {
-    use telnyx::types::BrandLoaRenderRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let download = client
             .dir()
-            .new_loa(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                BrandLoaRenderRequest::new(vec!["+18005550100".to_string()]),
-            )
+            .new_loa("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .phone_numbers(["+18005550100"])
             .await?;
         let bytes = download.bytes().await?;
         println!("{} bytes", bytes.len());
@@ -5117,10 +5284,8 @@ pub mod dir_phone_number_batches_retrieve {
         let response = client
             .dir()
             .phone_number_batches()
-            .retrieve(
-                "16635d38-75a6-4481-82e8-69af60e05011",
-                "0a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e62",
-            )
+            .retrieve("0a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e62")
+            .dir_id("16635d38-75a6-4481-82e8-69af60e05011")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5142,21 +5307,21 @@ pub mod dir_phone_numbers_list {
 
 /// `POST /dir/{dir_id}/phone_numbers`
 pub mod dir_phone_numbers_add {
-    use telnyx::types::{BulkAddPhoneNumbersRequest, Document, DocumentDocumentType};
+    use telnyx::types::{Document, DocumentDocumentType};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dir()
             .phone_numbers()
-            .add(
-                "16635d38-75a6-4481-82e8-69af60e05011",
-                BulkAddPhoneNumbersRequest::new(
-                    vec![
-                        Document::new("2a7e8337-e803-4057-a4ae-26c40eb0bc6c",
-                        DocumentDocumentType::LetterOfAuthorization)
-                    ],
-                    vec!["+19493253498".to_string()],
-                ),
-            )
+            .add("16635d38-75a6-4481-82e8-69af60e05011")
+            .documents([
+                Document::builder()
+                    .description(
+                        "LOA authorising Telnyx to register these numbers under the DIR.",
+                    )
+                    .document_id("2a7e8337-e803-4057-a4ae-26c40eb0bc6c")
+                    .document_type(DocumentDocumentType::LetterOfAuthorization),
+            ])
+            .phone_numbers(["+19493253498", "+12134445566"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5165,15 +5330,12 @@ pub mod dir_phone_numbers_add {
 
 /// `DELETE /dir/{dir_id}/phone_numbers`
 pub mod dir_phone_numbers_remove {
-    use telnyx::types::BulkDeletePhoneNumbersRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dir()
             .phone_numbers()
-            .remove(
-                "16635d38-75a6-4481-82e8-69af60e05011",
-                BulkDeletePhoneNumbersRequest::new(vec!["+19493253498".to_string()]),
-            )
+            .remove("16635d38-75a6-4481-82e8-69af60e05011")
+            .phone_numbers(["+19493253498"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5195,25 +5357,25 @@ pub mod dir_references_list {
 
 /// `POST /dir/{dir_id}/references`
 pub mod dir_references_create {
-    use telnyx::types::{ReferenceInput, ReferenceSubmissionRequest};
+    use telnyx::types::ReferenceInput;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dir()
             .references()
-            .create(
-                "16635d38-75a6-4481-82e8-69af60e05011",
-                ReferenceSubmissionRequest::new(
-                    vec![
-                        ReferenceInput::new("dana.reyes@example.com", "Dana Reyes",
-                        "+14155550123", "America/New_York")
-                    ],
-                    ReferenceInput::new(
-                        "dana.reyes@example.com",
-                        "Dana Reyes",
-                        "+14155550123",
-                        "America/New_York",
-                    ),
-                ),
+            .create("16635d38-75a6-4481-82e8-69af60e05011")
+            .business_references([
+                ReferenceInput::builder()
+                    .email("dana.reyes@example.com")
+                    .full_name("Dana Reyes")
+                    .phone_e164("+14155550123")
+                    .timezone("America/New_York"),
+            ])
+            .financial_reference(
+                ReferenceInput::builder()
+                    .email("dana.reyes@example.com")
+                    .full_name("Dana Reyes")
+                    .phone_e164("+14155550123")
+                    .timezone("America/New_York"),
             )
             .await?;
         println!("{response:?}");
@@ -5223,17 +5385,13 @@ pub mod dir_references_create {
 
 /// `PATCH /dir/{dir_id}/references/{ref_type}/{slot}`
 pub mod dir_references_update {
-    use telnyx::types::ReferenceUpdateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dir()
             .references()
-            .update(
-                "16635d38-75a6-4481-82e8-69af60e05011",
-                "business",
-                0,
-                ReferenceUpdateRequest::default(),
-            )
+            .update(0)
+            .dir_id("16635d38-75a6-4481-82e8-69af60e05011")
+            .ref_type("business")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5277,15 +5435,12 @@ pub mod dir_verify_email_create {
 
 /// `POST /dir/{dir_id}/verify_email/confirm`
 pub mod dir_verify_email_confirm {
-    use telnyx::types::EmailVerificationConfirmRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dir()
             .verify_email()
-            .confirm(
-                "16635d38-75a6-4481-82e8-69af60e05011",
-                EmailVerificationConfirmRequest::new("482915"),
-            )
+            .confirm("16635d38-75a6-4481-82e8-69af60e05011")
+            .code("482915")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5312,12 +5467,8 @@ pub mod documents_list {
 
 /// `POST /documents`
 pub mod documents_upload_json {
-    use telnyx::types::CreateDocServiceDocumentRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .documents()
-            .upload_json(CreateDocServiceDocumentRequest::default())
-            .await?;
+        let response = client.documents().upload_json().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -5337,11 +5488,10 @@ pub mod documents_retrieve {
 
 /// `PATCH /documents/{id}`
 pub mod documents_update {
-    use telnyx::types::DocServiceDocument;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .documents()
-            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58", DocServiceDocument::default())
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5395,20 +5545,17 @@ pub mod dynamic_emergency_addresses_list {
 
 /// `POST /dynamic_emergency_addresses`
 pub mod dynamic_emergency_addresses_create {
-    use telnyx::types::{DynamicEmergencyAddress, DynamicEmergencyAddressCountryCode};
+    use telnyx::types::DynamicEmergencyAddressCountryCode;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dynamic_emergency_addresses()
-            .create(
-                DynamicEmergencyAddress::new(
-                    "TX",
-                    DynamicEmergencyAddressCountryCode::Us,
-                    "600",
-                    "Austin",
-                    "78701",
-                    "Congress",
-                ),
-            )
+            .create()
+            .administrative_area("TX")
+            .country_code(DynamicEmergencyAddressCountryCode::Us)
+            .house_number("600")
+            .locality("Austin")
+            .postal_code("78701")
+            .street_name("Congress")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5450,17 +5597,13 @@ pub mod dynamic_emergency_endpoints_list {
 
 /// `POST /dynamic_emergency_endpoints`
 pub mod dynamic_emergency_endpoints_create {
-    use telnyx::types::DynamicEmergencyEndpoint;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .dynamic_emergency_endpoints()
-            .create(
-                DynamicEmergencyEndpoint::new(
-                    "+13125550000",
-                    "Jane Doe Desk Phone",
-                    "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0",
-                ),
-            )
+            .create()
+            .callback_number("+13125550000")
+            .caller_name("Jane Doe Desk Phone")
+            .dynamic_emergency_address_id("0ccc7b54-4df3-4bca-a65a-3da1ecc777f0")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5502,12 +5645,8 @@ pub mod email_blocks_list {
 
 /// `POST /email_blocks`
 pub mod email_blocks_create {
-    use telnyx::types::CreateEmailBlockRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .email_blocks()
-            .create(CreateEmailBlockRequest::new("+18005550100"))
-            .await?;
+        let response = client.email_blocks().create().to("+18005550100").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -5525,12 +5664,12 @@ pub mod email_blocks_retrieve_export {
 
 /// `POST /email_blocks/import`
 pub mod email_blocks_imports_create {
-    use telnyx::types::CreateImportRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_blocks()
             .imports()
-            .create(CreateImportRequest::new(telnyx::FilePart::from_path("audio.wav")?))
+            .create()
+            .file(telnyx::FilePart::from_path("audio.wav")?)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5597,11 +5736,19 @@ pub mod email_domains_list {
 
 /// `POST /email_domains`
 pub mod email_domains_create {
-    use telnyx::types::CreateEmailDomainRequest;
+    use telnyx::types::TrackingSettings;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_domains()
-            .create(CreateEmailDomainRequest::new("example.com"))
+            .create()
+            .domain("example.com")
+            .inbound_enabled(true)
+            .tracking(
+                TrackingSettings::default()
+                    .click_tracking(true)
+                    .open_tracking(true)
+                    .unsubscribe_tracking(false),
+            )
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5647,18 +5794,18 @@ pub mod email_domains_webhooks_list {
 
 /// `POST /email_domains/{domain_id}/webhooks`
 pub mod email_domains_webhooks_create {
-    use telnyx::types::{CreateEmailWebhookRequest, EmailWebhookEvent};
+    use telnyx::types::EmailWebhookEvent;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_domains()
             .webhooks()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CreateEmailWebhookRequest::new(
-                    vec![EmailWebhookEvent::EmailSent],
-                    "https://example.com/webhooks/email",
-                ),
-            )
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .events([
+                EmailWebhookEvent::EmailSent,
+                EmailWebhookEvent::EmailDelivered,
+                EmailWebhookEvent::EmailBounced,
+            ])
+            .url("https://example.com/webhooks/email")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5671,10 +5818,8 @@ pub mod email_domains_webhooks_retrieve {
         let response = client
             .email_domains()
             .webhooks()
-            .retrieve(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .domain_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5683,16 +5828,18 @@ pub mod email_domains_webhooks_retrieve {
 
 /// `PATCH /email_domains/{domain_id}/webhooks/{id}`
 pub mod email_domains_webhooks_update {
-    use telnyx::types::UpdateEmailWebhookRequest;
+    use telnyx::types::EmailWebhookEvent;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_domains()
             .webhooks()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateEmailWebhookRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .domain_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .events([
+                EmailWebhookEvent::EmailSent,
+                EmailWebhookEvent::EmailDelivered,
+                EmailWebhookEvent::EmailOpened,
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5705,10 +5852,8 @@ pub mod email_domains_webhooks_delete {
         let response = client
             .email_domains()
             .webhooks()
-            .delete(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .domain_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5729,14 +5874,13 @@ pub mod email_domains_retrieve {
 
 /// `PATCH /email_domains/{id}`
 pub mod email_domains_update {
-    use telnyx::types::UpdateEmailDomainRequest;
+    use telnyx::types::TrackingSettings;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_domains()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateEmailDomainRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .inbound_enabled(true)
+            .tracking(TrackingSettings::default().open_tracking(false))
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5796,16 +5940,14 @@ pub mod email_messages_list {
 
 /// `POST /email_messages`
 pub mod email_messages_create {
-    use telnyx::types::{CreateEmailRequest, EmailAddressInput};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_messages()
-            .create(
-                CreateEmailRequest::new(
-                    "sender@example.com",
-                    vec![EmailAddressInput::String("recipient@example.com".to_string())],
-                ),
-            )
+            .create()
+            .from("sender@example.com")
+            .subject("Hello from Telnyx")
+            .text_body("This is a test email.")
+            .to(["recipient@example.com"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5814,19 +5956,24 @@ pub mod email_messages_create {
 
 /// `POST /email_messages/batch`
 pub mod email_messages_batch {
-    use telnyx::types::{CreateEmailBatchRequest, CreateEmailRequest, EmailAddressInput};
+    use telnyx::types::CreateEmailRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_messages()
-            .batch(
-                CreateEmailBatchRequest::new(
-                    vec![
-                        CreateEmailRequest::new("sender@example.com",
-                        vec![EmailAddressInput::String("recipient1@example.com"
-                        .to_string())])
-                    ],
-                ),
-            )
+            .batch()
+            .messages([
+                CreateEmailRequest::builder()
+                    .from("sender@example.com")
+                    .subject("Hello 1")
+                    .text_body("Message 1")
+                    .to(["recipient1@example.com"]),
+                CreateEmailRequest::builder()
+                    .from("sender@example.com")
+                    .subject("Hello 2")
+                    .text_body("Message 2")
+                    .to(["recipient2@example.com"]),
+            ])
+            .sandbox_mode(false)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5874,11 +6021,14 @@ pub mod email_templates_list {
 
 /// `POST /email_templates`
 pub mod email_templates_create {
-    use telnyx::types::CreateEmailTemplateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_templates()
-            .create(CreateEmailTemplateRequest::new("Welcome Email"))
+            .create()
+            .html_body("<h1>Hello {{ first_name }}</h1>")
+            .name("Welcome Email")
+            .subject("Welcome, {{ first_name }}!")
+            .text_body("Hello {{ first_name }}")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5899,14 +6049,10 @@ pub mod email_templates_retrieve {
 
 /// `PUT /email_templates/{id}`
 pub mod email_templates_replace {
-    use telnyx::types::UpdateEmailTemplateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_templates()
-            .replace(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateEmailTemplateRequest::default(),
-            )
+            .replace("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5915,14 +6061,10 @@ pub mod email_templates_replace {
 
 /// `PATCH /email_templates/{id}`
 pub mod email_templates_update {
-    use telnyx::types::UpdateEmailTemplateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_templates()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateEmailTemplateRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5943,6 +6085,7 @@ pub mod email_templates_render {
         let response = client
             .email_templates()
             .render("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .template_variables(telnyx::serde_json::Map::new())
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5960,11 +6103,11 @@ pub mod email_unsubscribe_groups_list {
 
 /// `POST /email_unsubscribe_groups`
 pub mod email_unsubscribe_groups_create {
-    use telnyx::types::CreateUnsubscribeGroupRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_unsubscribe_groups()
-            .create(CreateUnsubscribeGroupRequest::new("example name"))
+            .create()
+            .name("example name")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -5985,14 +6128,10 @@ pub mod email_unsubscribe_groups_retrieve {
 
 /// `PATCH /email_unsubscribe_groups/{id}`
 pub mod email_unsubscribe_groups_update {
-    use telnyx::types::UpdateUnsubscribeGroupRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_unsubscribe_groups()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateUnsubscribeGroupRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6025,15 +6164,12 @@ pub mod email_unsubscribe_groups_suppressions_list {
 
 /// `POST /email_unsubscribe_groups/{id}/suppressions`
 pub mod email_unsubscribe_groups_suppressions_create {
-    use telnyx::types::AddGroupSuppressionRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_unsubscribe_groups()
             .suppressions()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                AddGroupSuppressionRequest::new("+18005550100"),
-            )
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .to("+18005550100")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6046,7 +6182,8 @@ pub mod email_unsubscribe_groups_suppressions_delete {
         client
             .email_unsubscribe_groups()
             .suppressions()
-            .delete("6a09cdc3-8948-47f0-aa62-74ac943d6c58", "user@example.com")
+            .delete("user@example.com")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -6054,12 +6191,8 @@ pub mod email_unsubscribe_groups_suppressions_delete {
 
 /// `POST /email_validations`
 pub mod email_validations_create {
-    use telnyx::types::CreateEmailValidationRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .email_validations()
-            .create(CreateEmailValidationRequest::new("user@example.com"))
-            .await?;
+        let response = client.email_validations().create().email("user@example.com").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -6067,14 +6200,13 @@ pub mod email_validations_create {
 
 /// `POST /email_validations/batch`
 pub mod email_validations_batch_create {
-    use telnyx::types::CreateEmailValidationBatchRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .email_validations()
             .batch()
-            .create(
-                CreateEmailValidationBatchRequest::new(vec!["user@example.com".to_string()]),
-            )
+            .create()
+            .emails(["user@example.com", "admin@example.org"])
+            .webhook_url("https://example.com/webhooks/email-validation")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6106,42 +6238,56 @@ pub mod enterprises_list {
 /// `POST /enterprises`
 pub mod enterprises_create {
     use telnyx::types::{
-        BillingContact, EnterpriseCreate, EnterpriseCreateIndustry,
-        EnterpriseCreateNumberOfEmployees, EnterpriseCreateOrganizationLegalType,
-        EnterpriseCreateOrganizationType, OrganizationContact, PhysicalAddress,
+        BillingContact, EnterpriseCreateIndustry, EnterpriseCreateNumberOfEmployees,
+        EnterpriseCreateOrganizationLegalType, EnterpriseCreateOrganizationType,
+        EnterpriseCreateRoleType, OrganizationContact, PhysicalAddress,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .enterprises()
-            .create(
-                EnterpriseCreate::new(
-                    PhysicalAddress::new("IL", "Chicago", "US", "60601", "100 Main St"),
-                    BillingContact::new(
-                        "billing@run065.example.com",
-                        "Alex",
-                        "Bill",
-                        "+13125550001",
-                    ),
-                    "US",
-                    "Run 065 Debug",
-                    "12-3456789",
-                    EnterpriseCreateIndustry::Technology,
-                    "Delaware",
-                    "Run 065 Debug Co",
-                    EnterpriseCreateNumberOfEmployees::V51200,
-                    OrganizationContact::new(
-                        "org@run065.example.com",
-                        "Sam",
-                        "Compliance Lead",
-                        "Org",
-                        "+13125550000",
-                    ),
-                    EnterpriseCreateOrganizationLegalType::Llc,
-                    PhysicalAddress::new("IL", "Chicago", "US", "60601", "100 Main St"),
-                    EnterpriseCreateOrganizationType::Commercial,
-                    "https://run065.example.com",
-                ),
+            .create()
+            .billing_address(
+                PhysicalAddress::builder()
+                    .administrative_area("IL")
+                    .city("Chicago")
+                    .country("US")
+                    .postal_code("60601")
+                    .street_address("100 Main St"),
             )
+            .billing_contact(
+                BillingContact::builder()
+                    .email("billing@run065.example.com")
+                    .first_name("Alex")
+                    .last_name("Bill")
+                    .phone_number("+13125550001"),
+            )
+            .country_code("US")
+            .doing_business_as("Run 065 Debug")
+            .fein("12-3456789")
+            .industry(EnterpriseCreateIndustry::Technology)
+            .jurisdiction_of_incorporation("Delaware")
+            .legal_name("Run 065 Debug Co")
+            .number_of_employees(EnterpriseCreateNumberOfEmployees::V51200)
+            .organization_contact(
+                OrganizationContact::builder()
+                    .email("org@run065.example.com")
+                    .first_name("Sam")
+                    .job_title("Compliance Lead")
+                    .last_name("Org")
+                    .phone_number("+13125550000"),
+            )
+            .organization_legal_type(EnterpriseCreateOrganizationLegalType::Llc)
+            .organization_physical_address(
+                PhysicalAddress::builder()
+                    .administrative_area("IL")
+                    .city("Chicago")
+                    .country("US")
+                    .postal_code("60601")
+                    .street_address("100 Main St"),
+            )
+            .organization_type(EnterpriseCreateOrganizationType::Commercial)
+            .role_type(EnterpriseCreateRoleType::Enterprise)
+            .website("https://run065.example.com")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6162,11 +6308,53 @@ pub mod enterprises_retrieve {
 
 /// `PUT /enterprises/{enterprise_id}`
 pub mod enterprises_update {
-    use telnyx::types::EnterpriseUpdate;
+    use telnyx::types::{
+        BillingContact, EnterpriseUpdateIndustry, OrganizationContact, PhysicalAddress,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .enterprises()
-            .update("4a6192a4-573d-446d-b3ce-aff9117272a6", EnterpriseUpdate::default())
+            .update("4a6192a4-573d-446d-b3ce-aff9117272a6")
+            .billing_address(
+                PhysicalAddress::builder()
+                    .administrative_area("IL")
+                    .city("Chicago")
+                    .country("US")
+                    .postal_code("60601")
+                    .street_address("100 Main St"),
+            )
+            .billing_contact(
+                BillingContact::builder()
+                    .email("billing@acmeplumbing.example.com")
+                    .first_name("Alex")
+                    .last_name("Bill")
+                    .phone_number("+13125550001"),
+            )
+            .customer_reference("internal-ref-2026Q2")
+            .doing_business_as("Acme Plumbing")
+            .fein("12-3456789")
+            .industry(EnterpriseUpdateIndustry::Business)
+            .jurisdiction_of_incorporation("Delaware")
+            .legal_name("Acme Plumbing LLC")
+            .number_of_employees("51-200")
+            .organization_contact(
+                OrganizationContact::builder()
+                    .email("sam@acmeplumbing.example.com")
+                    .first_name("Sam")
+                    .job_title("Compliance Lead")
+                    .last_name("Owner")
+                    .phone_number("+13125550000"),
+            )
+            .organization_legal_type("llc")
+            .organization_physical_address(
+                PhysicalAddress::builder()
+                    .administrative_area("IL")
+                    .city("Chicago")
+                    .country("US")
+                    .postal_code("60601")
+                    .street_address("100 Main St"),
+            )
+            .website("https://acmeplumbing.example.com")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6208,23 +6396,27 @@ pub mod enterprises_dir_list {
 
 /// `POST /enterprises/{enterprise_id}/dir`
 pub mod enterprises_dir_create {
-    use telnyx::types::DirCreateRequest;
+    use telnyx::types::{Document, DocumentDocumentType};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .enterprises()
             .dir()
-            .create(
-                "4a6192a4-573d-446d-b3ce-aff9117272a6",
-                DirCreateRequest::new(
-                    "sam@acmeplumbing.example.com",
-                    "Sam Owner",
-                    vec!["Appointment reminders".to_string()],
-                    true,
-                    true,
-                    true,
-                    "Acme Plumbing",
-                ),
-            )
+            .create("4a6192a4-573d-446d-b3ce-aff9117272a6")
+            .authorizer_email("sam@acmeplumbing.example.com")
+            .authorizer_name("Sam Owner")
+            .call_reasons(["Appointment reminders", "Billing inquiries"])
+            .certify_brand_is_accurate(true)
+            .certify_ip_ownership(true)
+            .certify_no_shaft_content(true)
+            .display_name("Acme Plumbing")
+            .documents([
+                Document::builder()
+                    .description("Certificate of incorporation.")
+                    .document_id("2a7e8337-e803-4057-a4ae-26c40eb0bc6c")
+                    .document_type(DocumentDocumentType::BusinessRegistration),
+            ])
+            .logo_url("https://acmeplumbing.example.com/logo-256.bmp")
+            .reselling(false)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6246,15 +6438,14 @@ pub mod enterprises_reputation_retrieve {
 
 /// `POST /enterprises/{enterprise_id}/reputation`
 pub mod enterprises_reputation_enable {
-    use telnyx::types::EnterpriseReputationCreate;
+    use telnyx::types::ReputationCheckFrequency;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .enterprises()
             .reputation()
-            .enable(
-                "4a6192a4-573d-446d-b3ce-aff9117272a6",
-                EnterpriseReputationCreate::new("2a7e8337-e803-4057-a4ae-26c40eb0bc6c"),
-            )
+            .enable("4a6192a4-573d-446d-b3ce-aff9117272a6")
+            .check_frequency(ReputationCheckFrequency::BusinessDaily)
+            .loa_document_id("2a7e8337-e803-4057-a4ae-26c40eb0bc6c")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6275,15 +6466,13 @@ pub mod enterprises_reputation_disable {
 
 /// `PATCH /enterprises/{enterprise_id}/reputation/frequency`
 pub mod enterprises_reputation_update_frequency {
-    use telnyx::types::{EnterpriseReputationUpdateFrequency, ReputationCheckFrequency};
+    use telnyx::types::ReputationCheckFrequency;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .enterprises()
             .reputation()
-            .update_frequency(
-                "4a6192a4-573d-446d-b3ce-aff9117272a6",
-                EnterpriseReputationUpdateFrequency::new(ReputationCheckFrequency::Weekly),
-            )
+            .update_frequency("4a6192a4-573d-446d-b3ce-aff9117272a6")
+            .check_frequency(ReputationCheckFrequency::Weekly)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6307,16 +6496,13 @@ pub mod enterprises_reputation_loa_render {
 
 /// `PATCH /enterprises/{enterprise_id}/reputation/loa`
 pub mod enterprises_reputation_loa_update {
-    use telnyx::types::EnterpriseReputationLoaUpdate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .enterprises()
             .reputation()
             .loa()
-            .update(
-                "4a6192a4-573d-446d-b3ce-aff9117272a6",
-                EnterpriseReputationLoaUpdate::new("2a7e8337-e803-4057-a4ae-26c40eb0bc6c"),
-            )
+            .update("4a6192a4-573d-446d-b3ce-aff9117272a6")
+            .loa_document_id("2a7e8337-e803-4057-a4ae-26c40eb0bc6c")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6339,16 +6525,13 @@ pub mod enterprises_reputation_numbers_list {
 
 /// `POST /enterprises/{enterprise_id}/reputation/numbers`
 pub mod enterprises_reputation_numbers_associate {
-    use telnyx::types::ReputationPhoneNumberCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .enterprises()
             .reputation()
             .numbers()
-            .associate(
-                "4a6192a4-573d-446d-b3ce-aff9117272a6",
-                ReputationPhoneNumberCreate::new(vec!["+19493253498".to_string()]),
-            )
+            .associate("4a6192a4-573d-446d-b3ce-aff9117272a6")
+            .phone_numbers(["+19493253498", "+12134445566"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6357,16 +6540,13 @@ pub mod enterprises_reputation_numbers_associate {
 
 /// `POST /enterprises/{enterprise_id}/reputation/numbers/refresh`
 pub mod enterprises_reputation_numbers_refresh {
-    use telnyx::types::RefreshReputationRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .enterprises()
             .reputation()
             .numbers()
-            .refresh(
-                "4a6192a4-573d-446d-b3ce-aff9117272a6",
-                RefreshReputationRequest::new(vec!["+19493253498".to_string()]),
-            )
+            .refresh("4a6192a4-573d-446d-b3ce-aff9117272a6")
+            .phone_numbers(["+19493253498"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6380,7 +6560,8 @@ pub mod enterprises_reputation_numbers_retrieve {
             .enterprises()
             .reputation()
             .numbers()
-            .retrieve("4a6192a4-573d-446d-b3ce-aff9117272a6", "+19493253498")
+            .retrieve("+19493253498")
+            .enterprise_id("4a6192a4-573d-446d-b3ce-aff9117272a6")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6394,7 +6575,8 @@ pub mod enterprises_reputation_numbers_disassociate {
             .enterprises()
             .reputation()
             .numbers()
-            .disassociate("4a6192a4-573d-446d-b3ce-aff9117272a6", "+19493253498")
+            .disassociate("+19493253498")
+            .enterprise_id("4a6192a4-573d-446d-b3ce-aff9117272a6")
             .await?;
         Ok(())
     }
@@ -6416,19 +6598,16 @@ pub mod enterprises_reputation_remediation_list {
 
 /// `POST /enterprises/{enterprise_id}/reputation/remediation`
 pub mod enterprises_reputation_remediation_create {
-    use telnyx::types::RemediationRequestCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .enterprises()
             .reputation()
             .remediation()
-            .create(
-                "4a6192a4-573d-446d-b3ce-aff9117272a6",
-                RemediationRequestCreate::new(
-                    "Appointment reminders for our dental clinic.",
-                    vec!["+19493253498".to_string()],
-                ),
-            )
+            .create("4a6192a4-573d-446d-b3ce-aff9117272a6")
+            .call_purpose("Appointment reminders for our dental clinic.")
+            .contact_email("ops@example.com")
+            .phone_numbers(["+19493253498", "+12134445566"])
+            .webhook_url("https://example.com/webhooks/remediation")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6442,10 +6621,8 @@ pub mod enterprises_reputation_remediation_retrieve {
             .enterprises()
             .reputation()
             .remediation()
-            .retrieve(
-                "4a6192a4-573d-446d-b3ce-aff9117272a6",
-                "b7c1f1c0-7a9d-4f0a-9d3e-2f6a1c4b8e21",
-            )
+            .retrieve("b7c1f1c0-7a9d-4f0a-9d3e-2f6a1c4b8e21")
+            .enterprise_id("4a6192a4-573d-446d-b3ce-aff9117272a6")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6464,17 +6641,17 @@ pub mod external_connections_list {
 /// `POST /external_connections`
 pub mod external_connections_create {
     use telnyx::types::{
-        CreateExternalConnectionRequest, CreateExternalConnectionRequestOutbound,
-        ExternalSipConnectionZoomOnly,
+        CreateExternalConnectionRequestOutbound, ExternalSipConnectionZoomOnly,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .external_connections()
-            .create(
-                CreateExternalConnectionRequest::new(
-                    ExternalSipConnectionZoomOnly::Zoom,
-                    CreateExternalConnectionRequestOutbound::default(),
-                ),
+            .create()
+            .active(false)
+            .external_sip_connection(ExternalSipConnectionZoomOnly::Zoom)
+            .outbound(
+                CreateExternalConnectionRequestOutbound::default()
+                    .outbound_voice_profile_id("1911630617284445511"),
             )
             .await?;
         println!("{response:?}");
@@ -6528,17 +6705,15 @@ pub mod external_connections_retrieve {
 
 /// `PATCH /external_connections/{id}`
 pub mod external_connections_update {
-    use telnyx::types::{
-        UpdateExternalConnectionRequest, UpdateExternalConnectionRequestOutbound,
-    };
+    use telnyx::types::UpdateExternalConnectionRequestOutbound;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .external_connections()
-            .update(
-                "1293384261075731499",
-                UpdateExternalConnectionRequest::new(
-                    UpdateExternalConnectionRequestOutbound::new("1293384261075731499"),
-                ),
+            .update("1293384261075731499")
+            .active(false)
+            .outbound(
+                UpdateExternalConnectionRequestOutbound::builder()
+                    .outbound_voice_profile_id("1911630617284445511"),
             )
             .await?;
         println!("{response:?}");
@@ -6574,7 +6749,8 @@ pub mod external_connections_civic_addresses_retrieve {
         let response = client
             .external_connections()
             .civic_addresses()
-            .retrieve("1293384261075731499", "318fb664-d341-44d2-8405-e6bfb9ced6d9")
+            .retrieve("318fb664-d341-44d2-8405-e6bfb9ced6d9")
+            .id("1293384261075731499")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6583,17 +6759,12 @@ pub mod external_connections_civic_addresses_retrieve {
 
 /// `PATCH /external_connections/{id}/locations/{location_id}`
 pub mod external_connections_update_location {
-    use telnyx::resources::external_connections::ExternalConnectionsUpdateLocationBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .external_connections()
-            .update_location(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ExternalConnectionsUpdateLocationBody::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ),
-            )
+            .update_location("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .static_emergency_address_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6619,7 +6790,8 @@ pub mod external_connections_phone_numbers_retrieve {
         let response = client
             .external_connections()
             .phone_numbers()
-            .retrieve("1293384261075731499", "1234567889")
+            .retrieve("1234567889")
+            .id("1293384261075731499")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6628,16 +6800,12 @@ pub mod external_connections_phone_numbers_retrieve {
 
 /// `PATCH /external_connections/{id}/phone_numbers/{phone_number_id}`
 pub mod external_connections_phone_numbers_update {
-    use telnyx::types::UpdateExternalConnectionPhoneNumberRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .external_connections()
             .phone_numbers()
-            .update(
-                "1293384261075731499",
-                "1234567889",
-                UpdateExternalConnectionPhoneNumberRequest::default(),
-            )
+            .update("1234567889")
+            .id("1293384261075731499")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6663,7 +6831,8 @@ pub mod external_connections_releases_retrieve {
         let response = client
             .external_connections()
             .releases()
-            .retrieve("1293384261075731499", "7b6a6449-b055-45a6-81f6-f6f0dffa4cc6")
+            .retrieve("7b6a6449-b055-45a6-81f6-f6f0dffa4cc6")
+            .id("1293384261075731499")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6685,15 +6854,19 @@ pub mod external_connections_uploads_list {
 
 /// `POST /external_connections/{id}/uploads`
 pub mod external_connections_uploads_create {
-    use telnyx::types::CreateExternalConnectionUploadRequest;
+    use telnyx::types::CreateExternalConnectionUploadRequestUsage;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .external_connections()
             .uploads()
-            .create(
-                "1293384261075731499",
-                CreateExternalConnectionUploadRequest::new(vec!["example".to_string()]),
-            )
+            .create("1293384261075731499")
+            .location_id("67ea7693-9cd5-4a68-8c76-abb3aa5bf5d2")
+            .number_ids([
+                "3920457616934164700",
+                "3920457616934164701",
+                "3920457616934164702",
+            ])
+            .usage(CreateExternalConnectionUploadRequestUsage::FirstPartyAppAssignment)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6732,7 +6905,8 @@ pub mod external_connections_uploads_retrieve {
         let response = client
             .external_connections()
             .uploads()
-            .retrieve("1293384261075731499", "7b6a6449-b055-45a6-81f6-f6f0dffa4cc6")
+            .retrieve("7b6a6449-b055-45a6-81f6-f6f0dffa4cc6")
+            .id("1293384261075731499")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6745,7 +6919,8 @@ pub mod external_connections_uploads_retry {
         let response = client
             .external_connections()
             .uploads()
-            .retry("1293384261075731499", "7b6a6449-b055-45a6-81f6-f6f0dffa4cc6")
+            .retry("7b6a6449-b055-45a6-81f6-f6f0dffa4cc6")
+            .id("1293384261075731499")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6763,11 +6938,35 @@ pub mod fax_applications_list {
 
 /// `POST /fax_applications`
 pub mod fax_applications_create {
-    use telnyx::types::CreateFaxApplicationRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, CreateFaxApplicationRequestInbound,
+        CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings,
+        CreateFaxApplicationRequestOutbound,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .fax_applications()
-            .create(CreateFaxApplicationRequest::new("call-router", "https://example.com"))
+            .create()
+            .active(false)
+            .anchorsite_override(AnchorsiteOverride::AmsterdamNetherlands)
+            .application_name("fax-router")
+            .inbound(
+                CreateFaxApplicationRequestInbound::default()
+                    .channel_limit(10)
+                    .sip_subdomain("example")
+                    .sip_subdomain_receive_settings(
+                        CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings::OnlyMyConnections,
+                    ),
+            )
+            .outbound(
+                CreateFaxApplicationRequestOutbound::default()
+                    .channel_limit(10)
+                    .outbound_voice_profile_id("1293384261075731499"),
+            )
+            .tags(["tag1", "tag2"])
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6785,14 +6984,35 @@ pub mod fax_applications_retrieve {
 
 /// `PATCH /fax_applications/{id}`
 pub mod fax_applications_update {
-    use telnyx::types::UpdateFaxApplicationRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, UpdateFaxApplicationRequestInbound,
+        UpdateFaxApplicationRequestInboundSipSubdomainReceiveSettings,
+        UpdateFaxApplicationRequestOutbound,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .fax_applications()
-            .update(
-                "1293384261075731499",
-                UpdateFaxApplicationRequest::new("call-router", "https://example.com"),
+            .update("1293384261075731499")
+            .active(false)
+            .anchorsite_override(AnchorsiteOverride::AmsterdamNetherlands)
+            .application_name("fax-router")
+            .inbound(
+                UpdateFaxApplicationRequestInbound::default()
+                    .channel_limit(10)
+                    .sip_subdomain("example")
+                    .sip_subdomain_receive_settings(
+                        UpdateFaxApplicationRequestInboundSipSubdomainReceiveSettings::OnlyMyConnections,
+                    ),
             )
+            .outbound(
+                UpdateFaxApplicationRequestOutbound::default()
+                    .channel_limit(10)
+                    .outbound_voice_profile_id("1293384261075731499"),
+            )
+            .tags(["tag1", "tag2"])
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6819,11 +7039,13 @@ pub mod faxes_list {
 
 /// `POST /faxes`
 pub mod faxes_create {
-    use telnyx::types::SendFaxRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .faxes()
-            .create(SendFaxRequest::new("234423", "+13125790015", "+13127367276"))
+            .create()
+            .connection_id("234423")
+            .from("+13125790015")
+            .to("+13127367276")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6887,11 +7109,93 @@ pub mod fqdn_connections_list {
 
 /// `POST /fqdn_connections`
 pub mod fqdn_connections_create {
-    use telnyx::types::CreateFqdnConnectionRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,
+        ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,
+        ConnectionRtcpSettings, ConnectionRtcpSettingsPort, DtmfType, EncryptedMedia,
+        FqdnConnectionTransportProtocol, InboundFqdn, InboundFqdnAniNumberFormat,
+        InboundFqdnDnisNumberFormat, InboundFqdnSipRegion,
+        InboundFqdnSipSubdomainReceiveSettings, OutboundFqdn, OutboundFqdnAniOverrideType,
+        OutboundFqdnIpAuthenticationMethod, OutboundFqdnT38ReinviteSource, WebhookApiVersion,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .fqdn_connections()
-            .create(CreateFqdnConnectionRequest::new("office-connection"))
+            .create()
+            .active(true)
+            .anchorsite_override(AnchorsiteOverride::Latency)
+            .android_push_credential_id("06b09dfd-7154-4980-8b75-cebf7a9d4f8e")
+            .call_cost_in_webhooks(false)
+            .connection_name("string")
+            .default_on_hold_comfort_noise_enabled(true)
+            .dtmf_type(DtmfType::Rfc2833)
+            .encode_contact_header_enabled(true)
+            .encrypted_media(EncryptedMedia::Srtp)
+            .inbound(
+                InboundFqdn::default()
+                    .ani_number_format(InboundFqdnAniNumberFormat::PlusE164)
+                    .channel_limit(10)
+                    .codecs(["G722"])
+                    .dnis_number_format(InboundFqdnDnisNumberFormat::PlusE164)
+                    .generate_ringback_tone(true)
+                    .isup_headers_enabled(true)
+                    .prack_enabled(true)
+                    .shaken_stir_enabled(true)
+                    .sip_compact_headers_enabled(true)
+                    .sip_region(InboundFqdnSipRegion::Us)
+                    .sip_subdomain("string")
+                    .sip_subdomain_receive_settings(
+                        InboundFqdnSipSubdomainReceiveSettings::OnlyMyConnections,
+                    )
+                    .timeout_1xx_secs(10)
+                    .timeout_2xx_secs(10),
+            )
+            .ios_push_credential_id("ec0c8e5d-439e-4620-a0c1-9d9c8d02a836")
+            .jitter_buffer(
+                ConnectionJitterBuffer::default()
+                    .enable_jitter_buffer(true)
+                    .jitterbuffer_msec_max(200)
+                    .jitterbuffer_msec_min(60),
+            )
+            .noise_suppression(ConnectionNoiseSuppression::Both)
+            .noise_suppression_details(
+                ConnectionNoiseSuppressionDetails::default()
+                    .attenuation_limit(80)
+                    .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),
+            )
+            .onnet_t38_passthrough_enabled(true)
+            .outbound(
+                OutboundFqdn::default()
+                    .ani_override("+1234567890")
+                    .ani_override_type(OutboundFqdnAniOverrideType::Always)
+                    .call_parking_enabled(true)
+                    .channel_limit(10)
+                    .encrypted_media(EncryptedMedia::Srtp)
+                    .generate_ringback_tone(true)
+                    .instant_ringback_enabled(true)
+                    .ip_authentication_method(
+                        OutboundFqdnIpAuthenticationMethod::CredentialAuthentication,
+                    )
+                    .ip_authentication_token("aBcD1234")
+                    .localization("string")
+                    .outbound_voice_profile_id("1293384261075731499")
+                    .t38_reinvite_source(OutboundFqdnT38ReinviteSource::Customer)
+                    .tech_prefix("0123")
+                    .timeout_1xx_secs(10)
+                    .timeout_2xx_secs(10),
+            )
+            .rtcp_settings(
+                ConnectionRtcpSettings::default()
+                    .capture_enabled(true)
+                    .port(ConnectionRtcpSettingsPort::RtcpMux)
+                    .report_frequency_secs(10),
+            )
+            .tags(["tag1", "tag2"])
+            .transport_protocol(FqdnConnectionTransportProtocol::Udp)
+            .webhook_api_version(WebhookApiVersion::V1)
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6909,11 +7213,72 @@ pub mod fqdn_connections_retrieve {
 
 /// `PATCH /fqdn_connections/{id}`
 pub mod fqdn_connections_update {
-    use telnyx::types::UpdateFqdnConnectionRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,
+        ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,
+        ConnectionRtcpSettings, ConnectionRtcpSettingsPort, DtmfType, EncryptedMedia,
+        FqdnConnectionTransportProtocol, InboundFqdn, InboundFqdnAniNumberFormat,
+        InboundFqdnDnisNumberFormat, InboundFqdnSipRegion,
+        InboundFqdnSipSubdomainReceiveSettings, WebhookApiVersion,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .fqdn_connections()
-            .update("1293384261075731499", UpdateFqdnConnectionRequest::default())
+            .update("1293384261075731499")
+            .active(true)
+            .anchorsite_override(AnchorsiteOverride::Latency)
+            .android_push_credential_id("06b09dfd-7154-4980-8b75-cebf7a9d4f8e")
+            .call_cost_in_webhooks(true)
+            .connection_name("string")
+            .default_on_hold_comfort_noise_enabled(true)
+            .dtmf_type(DtmfType::Rfc2833)
+            .encode_contact_header_enabled(true)
+            .encrypted_media(EncryptedMedia::Srtp)
+            .inbound(
+                InboundFqdn::default()
+                    .ani_number_format(InboundFqdnAniNumberFormat::PlusE164)
+                    .channel_limit(10)
+                    .codecs(["G722"])
+                    .dnis_number_format(InboundFqdnDnisNumberFormat::PlusE164)
+                    .generate_ringback_tone(true)
+                    .isup_headers_enabled(true)
+                    .prack_enabled(true)
+                    .shaken_stir_enabled(true)
+                    .sip_compact_headers_enabled(true)
+                    .sip_region(InboundFqdnSipRegion::Us)
+                    .sip_subdomain("string")
+                    .sip_subdomain_receive_settings(
+                        InboundFqdnSipSubdomainReceiveSettings::OnlyMyConnections,
+                    )
+                    .timeout_1xx_secs(10)
+                    .timeout_2xx_secs(10),
+            )
+            .ios_push_credential_id("ec0c8e5d-439e-4620-a0c1-9d9c8d02a836")
+            .jitter_buffer(
+                ConnectionJitterBuffer::default()
+                    .enable_jitter_buffer(true)
+                    .jitterbuffer_msec_max(200)
+                    .jitterbuffer_msec_min(60),
+            )
+            .noise_suppression(ConnectionNoiseSuppression::Both)
+            .noise_suppression_details(
+                ConnectionNoiseSuppressionDetails::default()
+                    .attenuation_limit(80)
+                    .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),
+            )
+            .onnet_t38_passthrough_enabled(true)
+            .rtcp_settings(
+                ConnectionRtcpSettings::default()
+                    .capture_enabled(true)
+                    .port(ConnectionRtcpSettingsPort::RtcpMux)
+                    .report_frequency_secs(10),
+            )
+            .tags(["tag1", "tag2"])
+            .transport_protocol(FqdnConnectionTransportProtocol::Udp)
+            .webhook_api_version(WebhookApiVersion::V1)
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6940,17 +7305,14 @@ pub mod fqdns_list {
 
 /// `POST /fqdns`
 pub mod fqdns_create {
-    use telnyx::types::CreateFqdnRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .fqdns()
-            .create(
-                CreateFqdnRequest::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "a",
-                    "example.com",
-                ),
-            )
+            .create()
+            .connection_id("1516447646313612565")
+            .dns_record_type("a")
+            .fqdn("example.com")
+            .port(8080)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -6969,7 +7331,14 @@ pub mod fqdns_retrieve {
 /// `PATCH /fqdns/{id}`
 pub mod fqdns_update {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.fqdns().update("1517907029795014409").await?;
+        let response = client
+            .fqdns()
+            .update("1517907029795014409")
+            .connection_id("1516447646313612565")
+            .dns_record_type("a")
+            .fqdn("example.com")
+            .port(8080)
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -7013,12 +7382,8 @@ pub mod global_ip_assignments_list {
 
 /// `POST /global_ip_assignments`
 pub mod global_ip_assignments_create {
-    use telnyx::types::GlobalIpAssignment;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .global_ip_assignments()
-            .create(GlobalIpAssignment::default())
-            .await?;
+        let response = client.global_ip_assignments().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -7038,14 +7403,10 @@ pub mod global_ip_assignments_retrieve {
 
 /// `PATCH /global_ip_assignments/{id}`
 pub mod global_ip_assignments_update {
-    use telnyx::types::GlobalIpAssignmentUpdate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .global_ip_assignments()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                GlobalIpAssignmentUpdate::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7093,12 +7454,8 @@ pub mod global_ip_health_checks_list {
 
 /// `POST /global_ip_health_checks`
 pub mod global_ip_health_checks_create {
-    use telnyx::types::GlobalIpHealthCheck;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .global_ip_health_checks()
-            .create(GlobalIpHealthCheck::default())
-            .await?;
+        let response = client.global_ip_health_checks().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -7166,9 +7523,8 @@ pub mod global_ips_list {
 
 /// `POST /global_ips`
 pub mod global_ips_create {
-    use telnyx::types::GlobalIp;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.global_ips().create(GlobalIp::default()).await?;
+        let response = client.global_ips().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -7209,12 +7565,8 @@ pub mod inbound_channels_list {
 
 /// `PATCH /inbound_channels`
 pub mod inbound_channels_update {
-    use telnyx::resources::inbound_channels::InboundChannelsUpdateBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .inbound_channels()
-            .update(InboundChannelsUpdateBody::new(7))
-            .await?;
+        let response = client.inbound_channels().update().channels(7).await?;
         println!("{response:?}");
         Ok(())
     }
@@ -7232,21 +7584,21 @@ pub mod inexplicit_number_orders_list {
 /// `POST /inexplicit_number_orders`
 pub mod inexplicit_number_orders_create {
     use telnyx::types::{
-        InexplicitNumberOrderRequest, InexplicitNumberOrderRequestOrderingGroupsItem,
+        InexplicitNumberOrderRequestOrderingGroupsItem,
         InexplicitNumberOrderRequestOrderingGroupsItemCountryIso,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .inexplicit_number_orders()
-            .create(
-                InexplicitNumberOrderRequest::new(
-                    vec![
-                        InexplicitNumberOrderRequestOrderingGroupsItem::new("example",
+            .create()
+            .ordering_groups([
+                InexplicitNumberOrderRequestOrderingGroupsItem::builder()
+                    .count_requested("example")
+                    .country_iso(
                         InexplicitNumberOrderRequestOrderingGroupsItemCountryIso::Us,
-                        "+18005550100")
-                    ],
-                ),
-            )
+                    )
+                    .phone_number_type("+18005550100"),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7279,16 +7631,20 @@ pub mod infringement_claims_retrieve {
 
 /// `POST /infringement_claims/{claim_id}/contest`
 pub mod infringement_claims_contest {
-    use telnyx::types::InfringementClaimContest;
+    use telnyx::types::{Document, DocumentDocumentType};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .infringement_claims()
-            .contest(
-                "e379fbc8-cd83-4bef-a280-a0ac9d00dcf8",
-                InfringementClaimContest::new(
-                    "We own the trademark outright; our registration precedes the claimant by three years. See attached certificate.",
-                ),
+            .contest("e379fbc8-cd83-4bef-a280-a0ac9d00dcf8")
+            .contest_notes(
+                "We own the trademark outright; our registration precedes the claimant by three years. See attached certificate.",
             )
+            .documents([
+                Document::builder()
+                    .description("USPTO trademark certificate.")
+                    .document_id("2a7e8337-e803-4057-a4ae-26c40eb0bc6c")
+                    .document_type(DocumentDocumentType::TrademarkRegistration),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7306,16 +7662,15 @@ pub mod integration_secrets_list {
 
 /// `POST /integration_secrets`
 pub mod integration_secrets_create {
-    use telnyx::types::{CreateIntegrationSecretRequest, CreateIntegrationSecretRequestType};
+    use telnyx::types::CreateIntegrationSecretRequestType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .integration_secrets()
-            .create(
-                CreateIntegrationSecretRequest::new(
-                    "my_secret",
-                    CreateIntegrationSecretRequestType::Basic,
-                ),
-            )
+            .create()
+            .identifier("my_secret")
+            .password("my_password")
+            .r#type(CreateIntegrationSecretRequestType::Basic)
+            .username("my_username")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7371,11 +7726,94 @@ pub mod ip_connections_list {
 
 /// `POST /ip_connections`
 pub mod ip_connections_create {
-    use telnyx::types::CreateIpConnectionRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,
+        ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,
+        ConnectionRtcpSettings, ConnectionRtcpSettingsPort, CreateInboundIpRequest,
+        CreateInboundIpRequestAniNumberFormat, CreateInboundIpRequestDefaultRoutingMethod,
+        CreateInboundIpRequestDnisNumberFormat, CreateInboundIpRequestSipRegion,
+        CreateInboundIpRequestSipSubdomainReceiveSettings,
+        CreateIpConnectionRequestTransportProtocol,
+        CreateIpConnectionRequestWebhookApiVersion, DtmfType, EncryptedMedia, OutboundIp,
+        OutboundIpAniOverrideType, OutboundIpIpAuthenticationMethod,
+        OutboundIpT38ReinviteSource,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ip_connections()
-            .create(CreateIpConnectionRequest::default())
+            .create()
+            .active(true)
+            .anchorsite_override(AnchorsiteOverride::Latency)
+            .android_push_credential_id("06b09dfd-7154-4980-8b75-cebf7a9d4f8e")
+            .call_cost_in_webhooks(false)
+            .connection_name("string")
+            .default_on_hold_comfort_noise_enabled(true)
+            .dtmf_type(DtmfType::Rfc2833)
+            .encode_contact_header_enabled(true)
+            .encrypted_media(EncryptedMedia::Srtp)
+            .inbound(
+                CreateInboundIpRequest::default()
+                    .ani_number_format(CreateInboundIpRequestAniNumberFormat::PlusE164)
+                    .channel_limit(10)
+                    .codecs(["G722"])
+                    .default_routing_method(
+                        CreateInboundIpRequestDefaultRoutingMethod::Sequential,
+                    )
+                    .dnis_number_format(CreateInboundIpRequestDnisNumberFormat::PlusE164)
+                    .generate_ringback_tone(true)
+                    .isup_headers_enabled(true)
+                    .prack_enabled(true)
+                    .shaken_stir_enabled(true)
+                    .sip_compact_headers_enabled(true)
+                    .sip_region(CreateInboundIpRequestSipRegion::Us)
+                    .sip_subdomain("test")
+                    .sip_subdomain_receive_settings(
+                        CreateInboundIpRequestSipSubdomainReceiveSettings::OnlyMyConnections,
+                    )
+                    .timeout_1xx_secs(10)
+                    .timeout_2xx_secs(20),
+            )
+            .ios_push_credential_id("ec0c8e5d-439e-4620-a0c1-9d9c8d02a836")
+            .jitter_buffer(
+                ConnectionJitterBuffer::default()
+                    .enable_jitter_buffer(true)
+                    .jitterbuffer_msec_max(200)
+                    .jitterbuffer_msec_min(60),
+            )
+            .noise_suppression(ConnectionNoiseSuppression::Both)
+            .noise_suppression_details(
+                ConnectionNoiseSuppressionDetails::default()
+                    .attenuation_limit(80)
+                    .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),
+            )
+            .onnet_t38_passthrough_enabled(false)
+            .outbound(
+                OutboundIp::default()
+                    .ani_override("string")
+                    .ani_override_type(OutboundIpAniOverrideType::Always)
+                    .call_parking_enabled(true)
+                    .channel_limit(10)
+                    .generate_ringback_tone(true)
+                    .instant_ringback_enabled(true)
+                    .ip_authentication_method(OutboundIpIpAuthenticationMethod::Token)
+                    .ip_authentication_token("string")
+                    .localization("string")
+                    .outbound_voice_profile_id("1293384261075731499")
+                    .t38_reinvite_source(OutboundIpT38ReinviteSource::Customer)
+                    .tech_prefix("string"),
+            )
+            .rtcp_settings(
+                ConnectionRtcpSettings::default()
+                    .capture_enabled(true)
+                    .port(ConnectionRtcpSettingsPort::RtcpMux)
+                    .report_frequency_secs(10),
+            )
+            .tags(["tag1", "tag2"])
+            .transport_protocol(CreateIpConnectionRequestTransportProtocol::Udp)
+            .webhook_api_version(CreateIpConnectionRequestWebhookApiVersion::V1)
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7396,14 +7834,90 @@ pub mod ip_connections_retrieve {
 
 /// `PATCH /ip_connections/{id}`
 pub mod ip_connections_update {
-    use telnyx::types::UpdateIpConnectionRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,
+        ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,
+        ConnectionRtcpSettings, ConnectionRtcpSettingsPort, DtmfType, EncryptedMedia,
+        InboundIp, InboundIpAniNumberFormat, InboundIpDefaultRoutingMethod,
+        InboundIpDnisNumberFormat, InboundIpSipRegion, InboundIpSipSubdomainReceiveSettings,
+        OutboundIp, OutboundIpAniOverrideType, OutboundIpIpAuthenticationMethod,
+        OutboundIpT38ReinviteSource, UpdateIpConnectionRequestTransportProtocol,
+        UpdateIpConnectionRequestWebhookApiVersion,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ip_connections()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateIpConnectionRequest::default(),
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .active(true)
+            .anchorsite_override(AnchorsiteOverride::Latency)
+            .android_push_credential_id("06b09dfd-7154-4980-8b75-cebf7a9d4f8e")
+            .call_cost_in_webhooks(false)
+            .connection_name("string")
+            .default_on_hold_comfort_noise_enabled(true)
+            .dtmf_type(DtmfType::Rfc2833)
+            .encode_contact_header_enabled(true)
+            .encrypted_media(EncryptedMedia::Srtp)
+            .inbound(
+                InboundIp::default()
+                    .ani_number_format(InboundIpAniNumberFormat::PlusE164)
+                    .channel_limit(10)
+                    .codecs(["G722"])
+                    .default_routing_method(InboundIpDefaultRoutingMethod::Sequential)
+                    .dnis_number_format(InboundIpDnisNumberFormat::PlusE164)
+                    .generate_ringback_tone(true)
+                    .isup_headers_enabled(true)
+                    .prack_enabled(true)
+                    .shaken_stir_enabled(true)
+                    .sip_compact_headers_enabled(true)
+                    .sip_region(InboundIpSipRegion::Us)
+                    .sip_subdomain("test")
+                    .sip_subdomain_receive_settings(
+                        InboundIpSipSubdomainReceiveSettings::OnlyMyConnections,
+                    )
+                    .timeout_1xx_secs(10)
+                    .timeout_2xx_secs(20),
             )
+            .ios_push_credential_id("ec0c8e5d-439e-4620-a0c1-9d9c8d02a836")
+            .jitter_buffer(
+                ConnectionJitterBuffer::default()
+                    .enable_jitter_buffer(true)
+                    .jitterbuffer_msec_max(200)
+                    .jitterbuffer_msec_min(60),
+            )
+            .noise_suppression(ConnectionNoiseSuppression::Both)
+            .noise_suppression_details(
+                ConnectionNoiseSuppressionDetails::default()
+                    .attenuation_limit(80)
+                    .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),
+            )
+            .onnet_t38_passthrough_enabled(false)
+            .outbound(
+                OutboundIp::default()
+                    .ani_override("string")
+                    .ani_override_type(OutboundIpAniOverrideType::Always)
+                    .call_parking_enabled(true)
+                    .channel_limit(10)
+                    .generate_ringback_tone(true)
+                    .instant_ringback_enabled(true)
+                    .ip_authentication_method(OutboundIpIpAuthenticationMethod::Token)
+                    .ip_authentication_token("string")
+                    .localization("string")
+                    .outbound_voice_profile_id("1293384261075731499")
+                    .t38_reinvite_source(OutboundIpT38ReinviteSource::Customer)
+                    .tech_prefix("string"),
+            )
+            .rtcp_settings(
+                ConnectionRtcpSettings::default()
+                    .capture_enabled(true)
+                    .port(ConnectionRtcpSettingsPort::RtcpMux)
+                    .report_frequency_secs(10),
+            )
+            .tags(["tag1", "tag2"])
+            .transport_protocol(UpdateIpConnectionRequestTransportProtocol::Udp)
+            .webhook_api_version(UpdateIpConnectionRequestWebhookApiVersion::V1)
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7433,9 +7947,14 @@ pub mod ips_list {
 
 /// `POST /ips`
 pub mod ips_create {
-    use telnyx::types::CreateIpRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.ips().create(CreateIpRequest::new("192.168.0.0")).await?;
+        let response = client
+            .ips()
+            .create()
+            .connection_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .ip_address("192.168.0.0")
+            .port(5060)
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -7452,14 +7971,13 @@ pub mod ips_retrieve {
 
 /// `PATCH /ips/{id}`
 pub mod ips_update {
-    use telnyx::types::UpdateIpRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ips()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateIpRequest::new("192.168.0.0"),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .connection_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .ip_address("192.168.0.0")
+            .port(5060)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7477,11 +7995,12 @@ pub mod ips_delete {
 
 /// `POST /ledger_billing_group_reports`
 pub mod ledger_billing_group_reports_create {
-    use telnyx::types::NewLedgerBillingGroupReport;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .ledger_billing_group_reports()
-            .create(NewLedgerBillingGroupReport::default())
+            .create()
+            .month(10)
+            .year(2019)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7517,14 +8036,15 @@ pub mod legacy_reporting_batch_detail_records_messaging_list {
 
 /// `POST /legacy/reporting/batch_detail_records/messaging`
 pub mod legacy_reporting_batch_detail_records_messaging_create {
-    use telnyx::types::MdrDetailedRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .legacy()
             .reporting()
             .batch_detail_records()
             .messaging()
-            .create(MdrDetailedRequest::new("2024-02-12T23:59:59Z", "2024-02-01T00:00:00Z"))
+            .create()
+            .end_time("2024-02-12T23:59:59Z")
+            .start_time("2024-02-01T00:00:00Z")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7578,19 +8098,15 @@ pub mod legacy_reporting_batch_detail_records_speech_to_text_list {
 
 /// `POST /legacy/reporting/batch_detail_records/speech_to_text`
 pub mod legacy_reporting_batch_detail_records_speech_to_text_create {
-    use telnyx::types::SttDetailedRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .legacy()
             .reporting()
             .batch_detail_records()
             .speech_to_text()
-            .create(
-                SttDetailedRequest::new(
-                    "2020-07-01T00:00:00-06:00",
-                    "2020-07-01T00:00:00-06:00",
-                ),
-            )
+            .create()
+            .end_date("2020-07-01T00:00:00-06:00")
+            .start_date("2020-07-01T00:00:00-06:00")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7644,14 +8160,15 @@ pub mod legacy_reporting_batch_detail_records_voice_list {
 
 /// `POST /legacy/reporting/batch_detail_records/voice`
 pub mod legacy_reporting_batch_detail_records_voice_create {
-    use telnyx::types::CdrDetailedRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .legacy()
             .reporting()
             .batch_detail_records()
             .voice()
-            .create(CdrDetailedRequest::new("2024-02-12T23:59:59Z", "2024-02-01T00:00:00Z"))
+            .create()
+            .end_time("2024-02-12T23:59:59Z")
+            .start_time("2024-02-01T00:00:00Z")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7714,14 +8231,14 @@ pub mod legacy_reporting_usage_reports_messaging_list {
 
 /// `POST /legacy/reporting/usage_reports/messaging`
 pub mod legacy_reporting_usage_reports_messaging_create {
-    use telnyx::types::MdrUsageRequestLegacy;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .legacy()
             .reporting()
             .usage_reports()
             .messaging()
-            .create(MdrUsageRequestLegacy::new(0))
+            .create()
+            .aggregation_type(0)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7775,14 +8292,13 @@ pub mod legacy_reporting_usage_reports_number_lookup_list {
 
 /// `POST /legacy/reporting/usage_reports/number_lookup`
 pub mod legacy_reporting_usage_reports_number_lookup_create {
-    use telnyx::types::TelcoDataUsageRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .legacy()
             .reporting()
             .usage_reports()
             .number_lookup()
-            .create(TelcoDataUsageRequest::default())
+            .create()
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7843,14 +8359,15 @@ pub mod legacy_reporting_usage_reports_voice_list {
 
 /// `POST /legacy/reporting/usage_reports/voice`
 pub mod legacy_reporting_usage_reports_voice_create {
-    use telnyx::types::UsageRequestLegacy;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .legacy()
             .reporting()
             .usage_reports()
             .voice()
-            .create(UsageRequestLegacy::new("2024-02-01T00:00:00Z", "2024-02-01T00:00:00Z"))
+            .create()
+            .end_time("2024-02-01T00:00:00Z")
+            .start_time("2024-02-01T00:00:00Z")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7919,11 +8436,15 @@ pub mod managed_accounts_list {
 
 /// `POST /managed_accounts`
 pub mod managed_accounts_create {
-    use telnyx::types::CreateManagedAccountRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .managed_accounts()
-            .create(CreateManagedAccountRequest::new("Larry's Cat Food Inc"))
+            .create()
+            .business_name("Larry's Cat Food Inc")
+            .email("larry_cat_food@customer.org")
+            .managed_account_allow_custom_pricing(false)
+            .password("3jVjLq!tMuWKyWx4NN*CvhnB")
+            .rollup_billing(false)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7956,14 +8477,11 @@ pub mod managed_accounts_retrieve {
 
 /// `PATCH /managed_accounts/{id}`
 pub mod managed_accounts_update {
-    use telnyx::types::UpdateManagedAccountRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .managed_accounts()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateManagedAccountRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .managed_account_allow_custom_pricing(true)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -7998,14 +8516,11 @@ pub mod managed_accounts_actions_enable {
 
 /// `PATCH /managed_accounts/{id}/update_global_channel_limit`
 pub mod managed_accounts_update_global_channel_limit {
-    use telnyx::types::UpdateManagedAccountGlobalChannelLimitRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .managed_accounts()
-            .update_global_channel_limit(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateManagedAccountGlobalChannelLimitRequest::default(),
-            )
+            .update_global_channel_limit("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .channel_limit(30)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8023,11 +8538,13 @@ pub mod media_list {
 
 /// `POST /media`
 pub mod media_upload {
-    use telnyx::types::UploadMediaRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .media()
-            .upload(UploadMediaRequest::new("http://www.example.com/audio.mp3"))
+            .upload()
+            .media_name("my-file")
+            .media_url("http://www.example.com/audio.mp3")
+            .ttl_secs(86400)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8045,11 +8562,12 @@ pub mod media_retrieve {
 
 /// `PUT /media/{media_name}`
 pub mod media_update {
-    use telnyx::types::UpdateMediaRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .media()
-            .update("example name", UpdateMediaRequest::default())
+            .update("example name")
+            .media_url("http://www.example.com/audio.mp3")
+            .ttl_secs(86400)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8076,11 +8594,21 @@ pub mod media_download {
 
 /// `POST /messages`
 pub mod messages_send {
-    use telnyx::types::CreateMessageRequest;
+    use telnyx::types::CreateMessageRequestType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
-            .send(CreateMessageRequest::new("+18005550100"))
+            .send()
+            .from("+18445550001")
+            .media_urls(["http://example.com"])
+            .messaging_profile_id("abc85f64-5717-4562-b3fc-2c9600000000")
+            .subject("From Telnyx!")
+            .text("Hello, World!")
+            .to("+18445550001")
+            .r#type(CreateMessageRequestType::Mms)
+            .use_profile_webhooks(true)
+            .webhook_failover_url("https://backup.example.com/hooks")
+            .webhook_url("http://example.com/webhooks")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8089,18 +8617,14 @@ pub mod messages_send {
 
 /// `POST /messages/alphanumeric_sender_id`
 pub mod messages_send_with_alphanumeric_sender {
-    use telnyx::resources::messages::MessagesSendWithAlphanumericSenderBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
-            .send_with_alphanumeric_sender(
-                MessagesSendWithAlphanumericSenderBody::new(
-                    "MyCompany",
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "example",
-                    "+18005550100",
-                ),
-            )
+            .send_with_alphanumeric_sender()
+            .from("MyCompany")
+            .messaging_profile_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .text("example")
+            .to("+18005550100")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8121,16 +8645,18 @@ pub mod messages_retrieve_group_messages {
 
 /// `POST /messages/group_mms`
 pub mod messages_send_group_mms {
-    use telnyx::types::CreateGroupMmsMessageRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
-            .send_group_mms(
-                CreateGroupMmsMessageRequest::new(
-                    "+18005550100",
-                    vec!["+18005550100".to_string()],
-                ),
-            )
+            .send_group_mms()
+            .from("+13125551234")
+            .media_urls(["http://example.com"])
+            .subject("From Telnyx!")
+            .text("Hello, World!")
+            .to(["+18655551234", "+14155551234"])
+            .use_profile_webhooks(true)
+            .webhook_failover_url("https://backup.example.com/hooks")
+            .webhook_url("http://example.com/webhooks")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8139,13 +8665,20 @@ pub mod messages_send_group_mms {
 
 /// `POST /messages/long_code`
 pub mod messages_send_long_code {
-    use telnyx::types::CreateLongCodeMessageRequest;
+    use telnyx::types::CreateLongCodeMessageRequestType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
-            .send_long_code(
-                CreateLongCodeMessageRequest::new("+18005550100", "+18005550100"),
-            )
+            .send_long_code()
+            .from("+18445550001")
+            .media_urls(["http://example.com"])
+            .subject("From Telnyx!")
+            .text("Hello, World!")
+            .to("+13125550002")
+            .r#type(CreateLongCodeMessageRequestType::Mms)
+            .use_profile_webhooks(true)
+            .webhook_failover_url("https://backup.example.com/hooks")
+            .webhook_url("http://example.com/webhooks")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8154,16 +8687,20 @@ pub mod messages_send_long_code {
 
 /// `POST /messages/number_pool`
 pub mod messages_send_number_pool {
-    use telnyx::types::CreateNumberPoolMessageRequest;
+    use telnyx::types::CreateNumberPoolMessageRequestType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
-            .send_number_pool(
-                CreateNumberPoolMessageRequest::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "+18005550100",
-                ),
-            )
+            .send_number_pool()
+            .media_urls(["http://example.com"])
+            .messaging_profile_id("abc85f64-5717-4562-b3fc-2c9600000000")
+            .subject("From Telnyx!")
+            .text("Hello, World!")
+            .to("+13125550002")
+            .r#type(CreateNumberPoolMessageRequestType::Mms)
+            .use_profile_webhooks(true)
+            .webhook_failover_url("https://backup.example.com/hooks")
+            .webhook_url("http://example.com/webhooks")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8172,19 +8709,16 @@ pub mod messages_send_number_pool {
 
 /// `POST /messages/rcs`
 pub mod messages_rcs_send {
-    use telnyx::types::{RcsAgentMessage, RcsMessage};
+    use telnyx::types::RcsAgentMessage;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
             .rcs()
-            .send(
-                RcsMessage::new(
-                    "Agent007",
-                    RcsAgentMessage::default(),
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "+13125551234",
-                ),
-            )
+            .send()
+            .agent_id("Agent007")
+            .agent_message(RcsAgentMessage::default())
+            .messaging_profile_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .to("+13125551234")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8206,11 +8740,21 @@ pub mod messages_rcs_generate_deeplink {
 
 /// `POST /messages/schedule`
 pub mod messages_schedule {
-    use telnyx::types::CreateScheduledMessageRequest;
+    use telnyx::types::CreateScheduledMessageRequestType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
-            .schedule(CreateScheduledMessageRequest::new("+18005550100"))
+            .schedule()
+            .from("+18445550001")
+            .messaging_profile_id("abc85f64-5717-4562-b3fc-2c9600000000")
+            .send_at("2019-01-23T18:30:00Z")
+            .subject("From Telnyx!")
+            .text("Hello, World!")
+            .to("+18445550001")
+            .r#type(CreateScheduledMessageRequestType::Sms)
+            .use_profile_webhooks(true)
+            .webhook_failover_url("https://backup.example.com/hooks")
+            .webhook_url("http://example.com/webhooks")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8219,13 +8763,20 @@ pub mod messages_schedule {
 
 /// `POST /messages/short_code`
 pub mod messages_send_short_code {
-    use telnyx::types::CreateShortCodeMessageRequest;
+    use telnyx::types::CreateShortCodeMessageRequestType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
-            .send_short_code(
-                CreateShortCodeMessageRequest::new("+18005550100", "+18005550100"),
-            )
+            .send_short_code()
+            .from("+18445550001")
+            .media_urls(["http://example.com"])
+            .subject("From Telnyx!")
+            .text("Hello, World!")
+            .to("+18445550001")
+            .r#type(CreateShortCodeMessageRequestType::Mms)
+            .use_profile_webhooks(true)
+            .webhook_failover_url("https://backup.example.com/hooks")
+            .webhook_url("http://example.com/webhooks")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8234,17 +8785,14 @@ pub mod messages_send_short_code {
 
 /// `POST /messages/whatsapp`
 pub mod messages_whatsapp {
-    use telnyx::types::{WhatsappMessage, WhatsappMessageContent};
+    use telnyx::types::WhatsappMessageContent;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messages()
-            .whatsapp(
-                WhatsappMessage::new(
-                    "+13125551234",
-                    "+13125551234",
-                    WhatsappMessageContent::default(),
-                ),
-            )
+            .whatsapp()
+            .from("+13125551234")
+            .to("+13125551234")
+            .whatsapp_message(WhatsappMessageContent::default())
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8314,14 +8862,13 @@ pub mod messaging_rcs_agents_update {
 
 /// `POST /messaging/rcs/bulk_capabilities`
 pub mod messaging_rcs_list_bulk_capabilities {
-    use telnyx::types::RcsCapabilityListRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging()
             .rcs()
-            .list_bulk_capabilities(
-                RcsCapabilityListRequest::new("TestAgent", vec!["+18005550100".to_string()]),
-            )
+            .list_bulk_capabilities()
+            .agent_id("TestAgent")
+            .phone_numbers(["+18005550100"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8334,7 +8881,8 @@ pub mod messaging_rcs_retrieve_capabilities {
         let response = client
             .messaging()
             .rcs()
-            .retrieve_capabilities("6a09cdc3-8948-47f0-aa62-74ac943d6c58", "+18005550100")
+            .retrieve_capabilities("+18005550100")
+            .agent_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8347,7 +8895,8 @@ pub mod messaging_rcs_invite_test_number {
         let response = client
             .messaging()
             .rcs()
-            .invite_test_number("6a09cdc3-8948-47f0-aa62-74ac943d6c58", "+18005550100")
+            .invite_test_number("+18005550100")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8366,7 +8915,12 @@ pub mod messaging_hosted_number_orders_list {
 /// `POST /messaging_hosted_number_orders`
 pub mod messaging_hosted_number_orders_create {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.messaging_hosted_number_orders().create().await?;
+        let response = client
+            .messaging_hosted_number_orders()
+            .create()
+            .messaging_profile_id("dc8f39ac-953d-4520-b93b-786ae87db0da")
+            .phone_numbers(["+18665550001", "+18665550002"])
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -8374,13 +8928,11 @@ pub mod messaging_hosted_number_orders_create {
 
 /// `POST /messaging_hosted_number_orders/eligibility_numbers_check`
 pub mod messaging_hosted_number_orders_check_eligibility {
-    use telnyx::types::EligibilityNumbersRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_hosted_number_orders()
-            .check_eligibility(
-                EligibilityNumbersRequest::new(vec!["+18005550100".to_string()]),
-            )
+            .check_eligibility()
+            .phone_numbers(["+18005550100"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8418,6 +8970,8 @@ pub mod messaging_hosted_number_orders_actions_upload_file {
             .messaging_hosted_number_orders()
             .actions()
             .upload_file("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .bill(telnyx::FilePart::from_path("document.pdf")?)
+            .loa(telnyx::FilePart::from_path("document.pdf")?)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8426,19 +8980,16 @@ pub mod messaging_hosted_number_orders_actions_upload_file {
 
 /// `POST /messaging_hosted_number_orders/{id}/validation_codes`
 pub mod messaging_hosted_number_orders_validate_codes {
-    use telnyx::types::{ValidationCodesRequest, ValidationCodesRequestVerificationCodesItem};
+    use telnyx::types::ValidationCodesRequestVerificationCodesItem;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_hosted_number_orders()
-            .validate_codes(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ValidationCodesRequest::new(
-                    vec![
-                        ValidationCodesRequestVerificationCodesItem::new("example",
-                        "+18005550100")
-                    ],
-                ),
-            )
+            .validate_codes("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .verification_codes([
+                ValidationCodesRequestVerificationCodesItem::builder()
+                    .code("example")
+                    .phone_number("+18005550100"),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8447,19 +8998,13 @@ pub mod messaging_hosted_number_orders_validate_codes {
 
 /// `POST /messaging_hosted_number_orders/{id}/verification_codes`
 pub mod messaging_hosted_number_orders_create_verification_codes {
-    use telnyx::types::{
-        VerificationCodesRequest, VerificationCodesRequestVerificationMethod,
-    };
+    use telnyx::types::VerificationCodesRequestVerificationMethod;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_hosted_number_orders()
-            .create_verification_codes(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                VerificationCodesRequest::new(
-                    vec!["+18005550100".to_string()],
-                    VerificationCodesRequestVerificationMethod::Sms,
-                ),
-            )
+            .create_verification_codes("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .phone_numbers(["+18005550100"])
+            .verification_method(VerificationCodesRequestVerificationMethod::Sms)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8489,14 +9034,12 @@ pub mod messaging_hosted_numbers_retrieve {
 
 /// `PATCH /messaging_hosted_numbers/{id}`
 pub mod messaging_hosted_numbers_update {
-    use telnyx::types::UpdatePhoneNumberMessagingSettingsRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_hosted_numbers()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdatePhoneNumberMessagingSettingsRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .messaging_product("P2P")
+            .messaging_profile_id("dd50eba1-a0c0-4563-9925-b25e842a7cb6")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8517,16 +9060,12 @@ pub mod messaging_hosted_numbers_delete {
 
 /// `POST /messaging_numbers_bulk_updates`
 pub mod messaging_numbers_bulk_updates_create {
-    use telnyx::types::BulkMessagingSettingsUpdatePhoneNumbersRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_numbers_bulk_updates()
-            .create(
-                BulkMessagingSettingsUpdatePhoneNumbersRequest::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    vec!["example".to_string()],
-                ),
-            )
+            .create()
+            .messaging_profile_id("00000000-0000-0000-0000-000000000000")
+            .numbers(["+18880000000", "+18880000001", "+18880000002"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8574,16 +9113,35 @@ pub mod messaging_profiles_list {
 
 /// `POST /messaging_profiles`
 pub mod messaging_profiles_create {
-    use telnyx::types::CreateMessagingProfileRequest;
+    use telnyx::types::{
+        CreateMessagingProfileRequestWebhookApiVersion, NumberPoolSettings,
+        UrlShortenerSettings,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_profiles()
-            .create(
-                CreateMessagingProfileRequest::new(
-                    "example name",
-                    vec!["example".to_string()],
-                ),
+            .create()
+            .enabled(true)
+            .name("My name")
+            .number_pool_settings(
+                NumberPoolSettings::builder()
+                    .geomatch(false)
+                    .long_code_weight(1.0)
+                    .skip_unhealthy(true)
+                    .sticky_sender(false)
+                    .toll_free_weight(10.0),
             )
+            .url_shortener_settings(
+                UrlShortenerSettings::builder()
+                    .domain("example.ex")
+                    .prefix("")
+                    .replace_blacklist_only(true)
+                    .send_webhooks(false),
+            )
+            .webhook_api_version(CreateMessagingProfileRequestWebhookApiVersion::V2)
+            .webhook_failover_url("https://backup.example.com/hooks")
+            .webhook_url("https://www.example.com/hooks")
+            .whitelisted_destinations(["US"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8604,14 +9162,36 @@ pub mod messaging_profiles_retrieve {
 
 /// `PATCH /messaging_profiles/{id}`
 pub mod messaging_profiles_update {
-    use telnyx::types::UpdateMessagingProfileRequest;
+    use telnyx::types::{
+        NumberPoolSettings, UpdateMessagingProfileRequestWebhookApiVersion,
+        UrlShortenerSettings,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_profiles()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateMessagingProfileRequest::default(),
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .enabled(true)
+            .name("Updated Profile for Messages")
+            .number_pool_settings(
+                NumberPoolSettings::builder()
+                    .geomatch(false)
+                    .long_code_weight(2.0)
+                    .skip_unhealthy(false)
+                    .sticky_sender(true)
+                    .toll_free_weight(10.0),
             )
+            .url_shortener_settings(
+                UrlShortenerSettings::builder()
+                    .domain("example.ex")
+                    .prefix("cmpny")
+                    .replace_blacklist_only(true)
+                    .send_webhooks(false),
+            )
+            .v1_secret("rP1VamejkU2v0qIUxntqLW2c")
+            .webhook_api_version(UpdateMessagingProfileRequestWebhookApiVersion::V2)
+            .webhook_failover_url("https://backup.example.com/hooks")
+            .webhook_url("https://www.example.com/hooks")
+            .whitelisted_destinations(["US"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8706,19 +9286,15 @@ pub mod messaging_profiles_autoresp_configs_list {
 
 /// `POST /messaging_profiles/{profile_id}/autoresp_configs`
 pub mod messaging_profiles_autoresp_configs_create {
-    use telnyx::types::{AutoRespConfigCreateSchema, AutoRespConfigCreateSchemaOp};
+    use telnyx::types::AutoRespConfigCreateSchemaOp;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_profiles()
             .autoresp_configs()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                AutoRespConfigCreateSchema::new(
-                    "US",
-                    vec!["keyword1".to_string()],
-                    AutoRespConfigCreateSchemaOp::Start,
-                ),
-            )
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .country_code("US")
+            .keywords(["keyword1", "keyword2"])
+            .op(AutoRespConfigCreateSchemaOp::Start)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8731,10 +9307,8 @@ pub mod messaging_profiles_autoresp_configs_retrieve {
         let response = client
             .messaging_profiles()
             .autoresp_configs()
-            .retrieve(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .profile_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8743,20 +9317,16 @@ pub mod messaging_profiles_autoresp_configs_retrieve {
 
 /// `PUT /messaging_profiles/{profile_id}/autoresp_configs/{autoresp_cfg_id}`
 pub mod messaging_profiles_autoresp_configs_update {
-    use telnyx::types::{AutoRespConfigCreateSchema, AutoRespConfigCreateSchemaOp};
+    use telnyx::types::AutoRespConfigCreateSchemaOp;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_profiles()
             .autoresp_configs()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                AutoRespConfigCreateSchema::new(
-                    "US",
-                    vec!["keyword1".to_string()],
-                    AutoRespConfigCreateSchemaOp::Start,
-                ),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .profile_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .country_code("US")
+            .keywords(["keyword1", "keyword2"])
+            .op(AutoRespConfigCreateSchemaOp::Start)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8769,10 +9339,8 @@ pub mod messaging_profiles_autoresp_configs_delete {
         let response = client
             .messaging_profiles()
             .autoresp_configs()
-            .delete(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .profile_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8781,13 +9349,14 @@ pub mod messaging_profiles_autoresp_configs_delete {
 
 /// `GET /messaging_tollfree/verification/requests`
 pub mod messaging_tollfree_verification_requests_list {
-    use telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsListParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_tollfree()
             .verification()
             .requests()
-            .list(MessagingTollfreeVerificationRequestsListParams::new(1, 1))
+            .list()
+            .page(1)
+            .page_size(1)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8796,35 +9365,40 @@ pub mod messaging_tollfree_verification_requests_list {
 
 /// `POST /messaging_tollfree/verification/requests`
 pub mod messaging_tollfree_verification_requests_create {
-    use telnyx::types::{
-        TfPhoneNumber, TfVerificationRequest, Url, UseCaseCategories, Volume,
-    };
+    use telnyx::types::{TfPhoneNumber, Url, UseCaseCategories, Volume};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_tollfree()
             .verification()
             .requests()
-            .create(
-                TfVerificationRequest::new(
-                    "example",
-                    "600 Congress Avenue",
-                    "Austin",
-                    "email@example.com",
-                    "John",
-                    "Doe",
-                    "+18005550100",
-                    "Telnyx LLC",
-                    "Texas",
-                    "78701",
-                    "http://example.com",
-                    Volume::V100000,
-                    "User signs into the Telnyx portal, enters a number and is prompted to select whether they want to use 2FA verification for security purposes. If they've opted in a confirmation message is sent out to the handset",
-                    vec![Url::new("https://telnyx.com/sign-up")],
-                    vec![TfPhoneNumber::new("+18773554398")],
-                    "Your Telnyx OTP is XXXX",
-                    UseCaseCategories::V2fa,
-                    "This is a use case where Telnyx sends out 2FA codes to portal users to verify their identity in order to sign into the portal",
-                ),
+            .create()
+            .additional_information("example")
+            .business_addr1("600 Congress Avenue")
+            .business_city("Austin")
+            .business_contact_email("email@example.com")
+            .business_contact_first_name("John")
+            .business_contact_last_name("Doe")
+            .business_contact_phone("+18005550100")
+            .business_name("Telnyx LLC")
+            .business_state("Texas")
+            .business_zip("78701")
+            .corporate_website("http://example.com")
+            .message_volume(Volume::V100000)
+            .opt_in_workflow(
+                "User signs into the Telnyx portal, enters a number and is prompted to select whether they want to use 2FA verification for security purposes. If they've opted in a confirmation message is sent out to the handset",
+            )
+            .opt_in_workflow_image_ur_ls([
+                Url::builder().url("https://telnyx.com/sign-up"),
+                Url::builder().url("https://telnyx.com/company/data-privacy"),
+            ])
+            .phone_numbers([
+                TfPhoneNumber::builder().phone_number("+18773554398"),
+                TfPhoneNumber::builder().phone_number("+18773554399"),
+            ])
+            .production_message_content("Your Telnyx OTP is XXXX")
+            .use_case(UseCaseCategories::V2fa)
+            .use_case_summary(
+                "This is a use case where Telnyx sends out 2FA codes to portal users to verify their identity in order to sign into the portal",
             )
             .await?;
         println!("{response:?}");
@@ -8848,36 +9422,40 @@ pub mod messaging_tollfree_verification_requests_retrieve {
 
 /// `PATCH /messaging_tollfree/verification/requests/{id}`
 pub mod messaging_tollfree_verification_requests_update {
-    use telnyx::types::{
-        TfPhoneNumber, TfVerificationRequest, Url, UseCaseCategories, Volume,
-    };
+    use telnyx::types::{TfPhoneNumber, Url, UseCaseCategories, Volume};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_tollfree()
             .verification()
             .requests()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                TfVerificationRequest::new(
-                    "example",
-                    "600 Congress Avenue",
-                    "Austin",
-                    "email@example.com",
-                    "John",
-                    "Doe",
-                    "+18005550100",
-                    "Telnyx LLC",
-                    "Texas",
-                    "78701",
-                    "http://example.com",
-                    Volume::V100000,
-                    "User signs into the Telnyx portal, enters a number and is prompted to select whether they want to use 2FA verification for security purposes. If they've opted in a confirmation message is sent out to the handset",
-                    vec![Url::new("https://telnyx.com/sign-up")],
-                    vec![TfPhoneNumber::new("+18773554398")],
-                    "Your Telnyx OTP is XXXX",
-                    UseCaseCategories::V2fa,
-                    "This is a use case where Telnyx sends out 2FA codes to portal users to verify their identity in order to sign into the portal",
-                ),
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .additional_information("example")
+            .business_addr1("600 Congress Avenue")
+            .business_city("Austin")
+            .business_contact_email("email@example.com")
+            .business_contact_first_name("John")
+            .business_contact_last_name("Doe")
+            .business_contact_phone("+18005550100")
+            .business_name("Telnyx LLC")
+            .business_state("Texas")
+            .business_zip("78701")
+            .corporate_website("http://example.com")
+            .message_volume(Volume::V100000)
+            .opt_in_workflow(
+                "User signs into the Telnyx portal, enters a number and is prompted to select whether they want to use 2FA verification for security purposes. If they've opted in a confirmation message is sent out to the handset",
+            )
+            .opt_in_workflow_image_ur_ls([
+                Url::builder().url("https://telnyx.com/sign-up"),
+                Url::builder().url("https://telnyx.com/company/data-privacy"),
+            ])
+            .phone_numbers([
+                TfPhoneNumber::builder().phone_number("+18773554398"),
+                TfPhoneNumber::builder().phone_number("+18773554399"),
+            ])
+            .production_message_content("Your Telnyx OTP is XXXX")
+            .use_case(UseCaseCategories::V2fa)
+            .use_case_summary(
+                "This is a use case where Telnyx sends out 2FA codes to portal users to verify their identity in order to sign into the portal",
             )
             .await?;
         println!("{response:?}");
@@ -8900,16 +9478,14 @@ pub mod messaging_tollfree_verification_requests_delete {
 
 /// `GET /messaging_tollfree/verification/requests/{id}/status_history`
 pub mod messaging_tollfree_verification_requests_retrieve_status_history {
-    use telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .messaging_tollfree()
             .verification()
             .requests()
-            .retrieve_status_history(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams::new(1, 1),
-            )
+            .retrieve_status_history("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .page_number(1)
+            .page_size(1)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -8967,20 +9543,21 @@ pub mod mobile_push_credentials_list {
 
 /// `POST /mobile_push_credentials`
 pub mod mobile_push_credentials_create {
-    use telnyx::resources::mobile_push_credentials::MobilePushCredentialsCreateBody;
-    use telnyx::types::{CreateIosPushCredentialRequest, CreateIosPushCredentialRequestType};
+    use telnyx::types::CreateIosPushCredentialRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .mobile_push_credentials()
-            .create(
-                MobilePushCredentialsCreateBody::CreateIosPushCredentialRequest(
-                    CreateIosPushCredentialRequest::new(
-                        "LucyIosCredential",
+            .create()
+            .body(
+                CreateIosPushCredentialRequest::builder()
+                    .alias("LucyIosCredential")
+                    .certificate(
                         "-----BEGIN CERTIFICATE----- MIIGVDCCBTKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END CERTIFICATE-----",
+                    )
+                    .private_key(
                         "-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END RSA PRIVATE KEY-----",
-                        CreateIosPushCredentialRequestType::Ios,
-                    ),
-                ),
+                    )
+                    .build(),
             )
             .await?;
         println!("{response:?}");
@@ -9031,9 +9608,8 @@ pub mod networks_list {
 
 /// `POST /networks`
 pub mod networks_create {
-    use telnyx::types::NetworkCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.networks().create(NetworkCreate::new("test network")).await?;
+        let response = client.networks().create().name("test network").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -9053,14 +9629,11 @@ pub mod networks_retrieve {
 
 /// `PATCH /networks/{id}`
 pub mod networks_update {
-    use telnyx::types::NetworkCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .networks()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                NetworkCreate::new("test network"),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .name("test network")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9094,12 +9667,11 @@ pub mod networks_default_gateway_retrieve {
 
 /// `POST /networks/{id}/default_gateway`
 pub mod networks_default_gateway_create {
-    use telnyx::types::DefaultGateway;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .networks()
             .default_gateway()
-            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58", DefaultGateway::default())
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9163,11 +9735,10 @@ pub mod notification_channels_retrieve {
 
 /// `PATCH /notification_channels/{id}`
 pub mod notification_channels_update {
-    use telnyx::types::NotificationChannel;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .notification_channels()
-            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58", NotificationChannel::default())
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9236,11 +9807,10 @@ pub mod notification_profiles_retrieve {
 
 /// `PATCH /notification_profiles/{id}`
 pub mod notification_profiles_update {
-    use telnyx::types::NotificationProfile;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .notification_profiles()
-            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58", NotificationProfile::default())
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9312,11 +9882,12 @@ pub mod number_block_orders_list {
 
 /// `POST /number_block_orders`
 pub mod number_block_orders_create {
-    use telnyx::types::CreateNumberBlockOrderRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .number_block_orders()
-            .create(CreateNumberBlockOrderRequest::default())
+            .create()
+            .range(10)
+            .starting_number("+19705555000")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9355,16 +9926,11 @@ pub mod number_order_phone_numbers_list {
 
 /// `POST /number_order_phone_numbers/{id}/requirement_group`
 pub mod number_order_phone_numbers_update_requirement_group {
-    use telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersUpdateRequirementGroupBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .number_order_phone_numbers()
-            .update_requirement_group(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                NumberOrderPhoneNumbersUpdateRequirementGroupBody::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ),
-            )
+            .update_requirement_group("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .requirement_group_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9382,14 +9948,10 @@ pub mod number_order_phone_numbers_retrieve {
 
 /// `PATCH /number_order_phone_numbers/{number_order_phone_number_id}`
 pub mod number_order_phone_numbers_update_requirements {
-    use telnyx::types::UpdateNumberOrderPhoneNumberRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .number_order_phone_numbers()
-            .update_requirements(
-                "+18005550100",
-                UpdateNumberOrderPhoneNumberRequest::default(),
-            )
+            .update_requirements("+18005550100")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9407,11 +9969,23 @@ pub mod number_orders_list {
 
 /// `POST /number_orders`
 pub mod number_orders_create {
-    use telnyx::types::CreateNumberOrderRequest;
+    use telnyx::types::CreateNumberOrderRequestPhoneNumbersItem;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .number_orders()
-            .create(CreateNumberOrderRequest::default())
+            .create()
+            .billing_group_id("abc85f64-5717-4562-b3fc-2c9600")
+            .connection_id("346789098765567")
+            .customer_reference("MY REF 001")
+            .messaging_profile_id("abc85f64-5717-4562-b3fc-2c9600")
+            .phone_numbers([
+                CreateNumberOrderRequestPhoneNumbersItem::builder()
+                    .bundle_id("bc8e4d67-33a0-4cbb-af74-7b58f05bd494")
+                    .phone_number("+19705555098"),
+                CreateNumberOrderRequestPhoneNumbersItem::builder()
+                    .phone_number("+492111609539")
+                    .requirement_group_id("dbbd94ee-9079-488f-80ba-f566b247fd79"),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9432,14 +10006,10 @@ pub mod number_orders_retrieve {
 
 /// `PATCH /number_orders/{number_order_id}`
 pub mod number_orders_update {
-    use telnyx::types::UpdateNumberOrderRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .number_orders()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateNumberOrderRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9457,11 +10027,13 @@ pub mod number_reservations_list {
 
 /// `POST /number_reservations`
 pub mod number_reservations_create {
-    use telnyx::types::CreateNumberReservationRequest;
+    use telnyx::types::ReservedPhoneNumber;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .number_reservations()
-            .create(CreateNumberReservationRequest::default())
+            .create()
+            .customer_reference("MY REF 001")
+            .phone_numbers([ReservedPhoneNumber::default().phone_number("+19705555098")])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9495,11 +10067,11 @@ pub mod number_reservations_actions_extend {
 
 /// `POST /numbers_features`
 pub mod numbers_features_create {
-    use telnyx::resources::numbers_features::NumbersFeaturesCreateBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .numbers_features()
-            .create(NumbersFeaturesCreateBody::new(vec!["+18005550100".to_string()]))
+            .create()
+            .phone_numbers(["+18005550100"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9508,19 +10080,14 @@ pub mod numbers_features_create {
 
 /// `GET /oauth/authorize`
 pub mod oauth_retrieve_authorize {
-    use telnyx::resources::oauth::{
-        OauthRetrieveAuthorizeParams, OauthRetrieveAuthorizeResponseType,
-    };
+    use telnyx::resources::oauth::OauthRetrieveAuthorizeResponseType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         client
             .oauth()
-            .retrieve_authorize(
-                OauthRetrieveAuthorizeParams::new(
-                    OauthRetrieveAuthorizeResponseType::Code,
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "https://example.com/webhooks",
-                ),
-            )
+            .retrieve_authorize()
+            .response_type(OauthRetrieveAuthorizeResponseType::Code)
+            .client_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .redirect_uri("https://example.com/webhooks")
             .await?;
         Ok(())
     }
@@ -9537,12 +10104,8 @@ pub mod oauth_retrieve {
 
 /// `POST /oauth/grants`
 pub mod oauth_grants {
-    use telnyx::types::CreateOAuthGrantRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .oauth()
-            .grants(CreateOAuthGrantRequest::new(true, "example"))
-            .await?;
+        let response = client.oauth().grants().allowed(true).consent_token("example").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -9550,9 +10113,8 @@ pub mod oauth_grants {
 
 /// `POST /oauth/introspect`
 pub mod oauth_introspect {
-    use telnyx::types::IntrospectRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.oauth().introspect(IntrospectRequest::new("example")).await?;
+        let response = client.oauth().introspect().token("example").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -9569,12 +10131,8 @@ pub mod oauth_retrieve_jwks {
 
 /// `POST /oauth/register`
 pub mod oauth_register {
-    use telnyx::types::OAuthDynamicRegistrationRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .oauth()
-            .register(OAuthDynamicRegistrationRequest::default())
-            .await?;
+        let response = client.oauth().register().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -9582,11 +10140,12 @@ pub mod oauth_register {
 
 /// `POST /oauth/token`
 pub mod oauth_token {
-    use telnyx::types::{TokenRequest, TokenRequestGrantType};
+    use telnyx::types::TokenRequestGrantType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .oauth()
-            .token(TokenRequest::new(TokenRequestGrantType::ClientCredentials))
+            .token()
+            .grant_type(TokenRequestGrantType::ClientCredentials)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9605,20 +10164,18 @@ pub mod oauth_clients_list {
 /// `POST /oauth_clients`
 pub mod oauth_clients_create {
     use telnyx::types::{
-        OAuthClientCreateRequest, OAuthClientCreateRequestAllowedGrantTypesItem,
-        OAuthClientCreateRequestClientType,
+        OAuthClientCreateRequestAllowedGrantTypesItem, OAuthClientCreateRequestClientType,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .oauth_clients()
-            .create(
-                OAuthClientCreateRequest::new(
-                    vec![OAuthClientCreateRequestAllowedGrantTypesItem::ClientCredentials],
-                    vec!["admin".to_string()],
-                    OAuthClientCreateRequestClientType::Public,
-                    "My OAuth client",
-                ),
-            )
+            .create()
+            .allowed_grant_types([
+                OAuthClientCreateRequestAllowedGrantTypesItem::ClientCredentials,
+            ])
+            .allowed_scopes(["admin"])
+            .client_type(OAuthClientCreateRequestClientType::Public)
+            .name("My OAuth client")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9639,14 +10196,10 @@ pub mod oauth_clients_retrieve {
 
 /// `PUT /oauth_clients/{id}`
 pub mod oauth_clients_update {
-    use telnyx::types::OAuthClientUpdateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .oauth_clients()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                OAuthClientUpdateRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9780,11 +10333,32 @@ pub mod outbound_voice_profiles_list {
 
 /// `POST /outbound_voice_profiles`
 pub mod outbound_voice_profiles_create {
-    use telnyx::types::CreateOutboundVoiceProfileRequest;
+    use telnyx::types::{
+        CreateOutboundVoiceProfileRequestCallingWindow, ServicePlan, TrafficType,
+        UsagePaymentMethod,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .outbound_voice_profiles()
-            .create(CreateOutboundVoiceProfileRequest::new("office"))
+            .create()
+            .billing_group_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .calling_window(
+                CreateOutboundVoiceProfileRequestCallingWindow::default()
+                    .calls_per_cld(5)
+                    .end_time("20:00:00.00Z")
+                    .start_time("08:00:00.00Z"),
+            )
+            .concurrent_call_limit(10)
+            .daily_spend_limit("100.00")
+            .daily_spend_limit_enabled(true)
+            .enabled(true)
+            .max_destination_rate(10.0)
+            .name("office")
+            .service_plan(ServicePlan::Global)
+            .tags(["office-profile"])
+            .traffic_type(TrafficType::Conversational)
+            .usage_payment_method(UsagePaymentMethod::RateDeck)
+            .whitelisted_destinations(["US", "BR", "AU"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9805,11 +10379,32 @@ pub mod outbound_voice_profiles_retrieve {
 
 /// `PATCH /outbound_voice_profiles/{id}`
 pub mod outbound_voice_profiles_update {
-    use telnyx::types::UpdateOutboundVoiceProfileRequest;
+    use telnyx::types::{
+        ServicePlan, TrafficType, UpdateOutboundVoiceProfileRequestCallingWindow,
+        UsagePaymentMethod,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .outbound_voice_profiles()
-            .update("1293384261075731499", UpdateOutboundVoiceProfileRequest::new("office"))
+            .update("1293384261075731499")
+            .billing_group_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .calling_window(
+                UpdateOutboundVoiceProfileRequestCallingWindow::default()
+                    .calls_per_cld(5)
+                    .end_time("20:00:00.00Z")
+                    .start_time("08:00:00.00Z"),
+            )
+            .concurrent_call_limit(10)
+            .daily_spend_limit("100.00")
+            .daily_spend_limit_enabled(true)
+            .enabled(true)
+            .max_destination_rate(10.0)
+            .name("office")
+            .service_plan(ServicePlan::Global)
+            .tags(["office-profile"])
+            .traffic_type(TrafficType::Conversational)
+            .usage_payment_method(UsagePaymentMethod::RateDeck)
+            .whitelisted_destinations(["US", "BR", "AU"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9836,13 +10431,8 @@ pub mod payment_auto_recharge_prefs_list {
 
 /// `PATCH /payment/auto_recharge_prefs`
 pub mod payment_auto_recharge_prefs_update {
-    use telnyx::types::AutoRechargePrefRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .payment()
-            .auto_recharge_prefs()
-            .update(AutoRechargePrefRequest::default())
-            .await?;
+        let response = client.payment().auto_recharge_prefs().update().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -9859,14 +10449,12 @@ pub mod phone_number_blocks_jobs_list {
 
 /// `POST /phone_number_blocks/jobs/delete_phone_number_block`
 pub mod phone_number_blocks_jobs_delete_phone_number_block {
-    use telnyx::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .phone_number_blocks()
             .jobs()
-            .delete_phone_number_block(
-                PhoneNumberBlocksJobDeletePhoneNumberBlockRequest::new("+18005550100"),
-            )
+            .delete_phone_number_block()
+            .phone_number_block_id("f3946371-7199-4261-9c3d-81a0d7935146")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9897,14 +10485,12 @@ pub mod phone_numbers_list {
 
 /// `POST /phone_numbers/actions/verify_ownership`
 pub mod phone_numbers_actions_verify_ownership {
-    use telnyx::types::PhoneNumberVerifyOwnershipRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .phone_numbers()
             .actions()
-            .verify_ownership(
-                PhoneNumberVerifyOwnershipRequest::new(vec!["+18005550100".to_string()]),
-            )
+            .verify_ownership()
+            .phone_numbers(["+18005550100"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9953,16 +10539,12 @@ pub mod phone_numbers_jobs_list {
 
 /// `POST /phone_numbers/jobs/delete_phone_numbers`
 pub mod phone_numbers_jobs_delete_batch {
-    use telnyx::types::PhoneNumbersJobDeletePhoneNumbersRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .phone_numbers()
             .jobs()
-            .delete_batch(
-                PhoneNumbersJobDeletePhoneNumbersRequest::new(
-                    vec!["+18005550100".to_string()],
-                ),
-            )
+            .delete_batch()
+            .phone_numbers(["+19705555098", "+19715555098", "32873127836"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9971,17 +10553,14 @@ pub mod phone_numbers_jobs_delete_batch {
 
 /// `POST /phone_numbers/jobs/update_emergency_settings`
 pub mod phone_numbers_jobs_update_emergency_settings_batch {
-    use telnyx::types::PhoneNumbersJobUpdateEmergencySettingsRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .phone_numbers()
             .jobs()
-            .update_emergency_settings_batch(
-                PhoneNumbersJobUpdateEmergencySettingsRequest::new(
-                    true,
-                    vec!["+18005550100".to_string()],
-                ),
-            )
+            .update_emergency_settings_batch()
+            .emergency_address_id("53829456729313")
+            .emergency_enabled(true)
+            .phone_numbers(["+19705555098", "+19715555098", "32873127836"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -9990,15 +10569,29 @@ pub mod phone_numbers_jobs_update_emergency_settings_batch {
 
 /// `POST /phone_numbers/jobs/update_phone_numbers`
 pub mod phone_numbers_jobs_update_batch {
-    use telnyx::types::PhoneNumbersJobUpdatePhoneNumbersRequest;
+    use telnyx::types::{
+        CallForwarding, CallForwardingForwardingType, UpdatePhoneNumberVoiceSettingsRequest,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .phone_numbers()
             .jobs()
-            .update_batch(
-                PhoneNumbersJobUpdatePhoneNumbersRequest::new(
-                    vec!["+18005550100".to_string()],
-                ),
+            .update_batch()
+            .billing_group_id("dc8e4d67-33a0-4cbb-af74-7b58f05bd494")
+            .connection_id("dc8e4d67-33a0-4cbb-af74-7b58f05bd494")
+            .customer_reference("customer-reference")
+            .deletion_lock_enabled(true)
+            .external_pin("123456")
+            .phone_numbers(["1583466971586889004", "+13127367254"])
+            .tags(["tag"])
+            .voice(
+                UpdatePhoneNumberVoiceSettingsRequest::default()
+                    .call_forwarding(
+                        CallForwarding::default()
+                            .call_forwarding_enabled(true)
+                            .forwarding_type(CallForwardingForwardingType::Always)
+                            .forwards_to("+13035559123"),
+                    ),
             )
             .await?;
         println!("{response:?}");
@@ -10057,11 +10650,17 @@ pub mod phone_numbers_retrieve {
 
 /// `PATCH /phone_numbers/{id}`
 pub mod phone_numbers_update {
-    use telnyx::types::UpdatePhoneNumberRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .phone_numbers()
-            .update("1293384261075731499", UpdatePhoneNumberRequest::default())
+            .update("1293384261075731499")
+            .address_id("dc8f39ac-953d-4520-b93b-786ae87db0da")
+            .billing_group_id("dc8e4d67-33a0-4cbb-af74-7b58f05bd494")
+            .connection_id("dc8e4d67-33a0-4cbb-af74-7b58f05bd494")
+            .customer_reference("customer-reference")
+            .external_pin("1234")
+            .hd_voice_enabled(true)
+            .tags(["tag"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10079,17 +10678,12 @@ pub mod phone_numbers_delete {
 
 /// `PATCH /phone_numbers/{id}/actions/bundle_status_change`
 pub mod phone_numbers_actions_change_bundle_status {
-    use telnyx::types::PhoneNumberBundleStatusChangeRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .phone_numbers()
             .actions()
-            .change_bundle_status(
-                "1293384261075731499",
-                PhoneNumberBundleStatusChangeRequest::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ),
-            )
+            .change_bundle_status("1293384261075731499")
+            .bundle_id("5194d8fc-87e6-4188-baa9-1c434bbe861b")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10098,18 +10692,13 @@ pub mod phone_numbers_actions_change_bundle_status {
 
 /// `POST /phone_numbers/{id}/actions/enable_emergency`
 pub mod phone_numbers_actions_enable_emergency {
-    use telnyx::types::PhoneNumberEnableEmergencyRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .phone_numbers()
             .actions()
-            .enable_emergency(
-                "1293384261075731499",
-                PhoneNumberEnableEmergencyRequest::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    true,
-                ),
-            )
+            .enable_emergency("1293384261075731499")
+            .emergency_address_id("53829456729313")
+            .emergency_enabled(true)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10131,15 +10720,13 @@ pub mod phone_numbers_messaging_retrieve {
 
 /// `PATCH /phone_numbers/{id}/messaging`
 pub mod phone_numbers_messaging_update {
-    use telnyx::types::UpdatePhoneNumberMessagingSettingsRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .phone_numbers()
             .messaging()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdatePhoneNumberMessagingSettingsRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .messaging_product("P2P")
+            .messaging_profile_id("dd50eba1-a0c0-4563-9925-b25e842a7cb6")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10157,12 +10744,54 @@ pub mod phone_numbers_voice_retrieve {
 
 /// `PATCH /phone_numbers/{id}/voice`
 pub mod phone_numbers_voice_update {
-    use telnyx::types::UpdatePhoneNumberVoiceSettingsRequest;
+    use telnyx::types::{
+        CallForwarding, CallForwardingForwardingType, CallRecording,
+        CallRecordingInboundCallRecordingChannels, CallRecordingInboundCallRecordingFormat,
+        CnamListing, MediaFeatures,
+        UpdatePhoneNumberVoiceSettingsRequestInboundCallScreening,
+        UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .phone_numbers()
             .voice()
-            .update("1293384261075731499", UpdatePhoneNumberVoiceSettingsRequest::default())
+            .update("1293384261075731499")
+            .call_forwarding(
+                CallForwarding::default()
+                    .call_forwarding_enabled(true)
+                    .forwarding_type(CallForwardingForwardingType::Always)
+                    .forwards_to("+13035559123"),
+            )
+            .call_recording(
+                CallRecording::default()
+                    .inbound_call_recording_channels(
+                        CallRecordingInboundCallRecordingChannels::Single,
+                    )
+                    .inbound_call_recording_enabled(true)
+                    .inbound_call_recording_format(
+                        CallRecordingInboundCallRecordingFormat::Wav,
+                    ),
+            )
+            .caller_id_name_enabled(true)
+            .cnam_listing(
+                CnamListing::default()
+                    .cnam_listing_details("example")
+                    .cnam_listing_enabled(true),
+            )
+            .inbound_call_screening(
+                UpdatePhoneNumberVoiceSettingsRequestInboundCallScreening::Disabled,
+            )
+            .media_features(
+                MediaFeatures::default()
+                    .accept_any_rtp_packets_enabled(true)
+                    .rtp_auto_adjust_enabled(true)
+                    .t38_fax_gateway_enabled(true),
+            )
+            .tech_prefix_enabled(true)
+            .translated_number("+13035559999")
+            .usage_payment_method(
+                UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod::PayPerMinute,
+            )
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10180,13 +10809,8 @@ pub mod phone_numbers_voicemail_retrieve {
 
 /// `POST /phone_numbers/{phone_number_id}/voicemail`
 pub mod phone_numbers_voicemail_create {
-    use telnyx::types::VoicemailRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .phone_numbers()
-            .voicemail()
-            .create("123455678900", VoicemailRequest::default())
-            .await?;
+        let response = client.phone_numbers().voicemail().create("123455678900").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -10194,13 +10818,8 @@ pub mod phone_numbers_voicemail_create {
 
 /// `PATCH /phone_numbers/{phone_number_id}/voicemail`
 pub mod phone_numbers_voicemail_update {
-    use telnyx::types::VoicemailRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .phone_numbers()
-            .voicemail()
-            .update("123455678900", VoicemailRequest::default())
-            .await?;
+        let response = client.phone_numbers().voicemail().update("123455678900").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -10217,12 +10836,8 @@ pub mod phone_numbers_regulatory_requirements_retrieve {
 
 /// `POST /portability_checks`
 pub mod portability_checks_run {
-    use telnyx::resources::portability_checks::PortabilityChecksRunBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .portability_checks()
-            .run(PortabilityChecksRunBody::default())
-            .await?;
+        let response = client.portability_checks().run().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -10270,33 +10885,33 @@ pub mod porting_loa_configurations_list {
 /// `POST /porting/loa_configurations`
 pub mod porting_loa_configurations_create {
     use telnyx::types::{
-        CreatePortingLoaConfiguration, CreatePortingLoaConfigurationAddress,
-        CreatePortingLoaConfigurationContact, CreatePortingLoaConfigurationLogo,
+        CreatePortingLoaConfigurationAddress, CreatePortingLoaConfigurationContact,
+        CreatePortingLoaConfigurationLogo,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting()
             .loa_configurations()
-            .create(
-                CreatePortingLoaConfiguration::new(
-                    CreatePortingLoaConfigurationAddress::new(
-                        "Austin",
-                        "US",
-                        "TX",
-                        "600 Congress Avenue",
-                        "78701",
-                    ),
-                    "Telnyx",
-                    CreatePortingLoaConfigurationContact::new(
-                        "testing@telnyx.com",
-                        "+12003270001",
-                    ),
-                    CreatePortingLoaConfigurationLogo::new(
-                        "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    ),
-                    "My LOA Configuration",
-                ),
+            .create()
+            .address(
+                CreatePortingLoaConfigurationAddress::builder()
+                    .city("Austin")
+                    .country_code("US")
+                    .state("TX")
+                    .street_address("600 Congress Avenue")
+                    .zip_code("78701"),
             )
+            .company_name("Telnyx")
+            .contact(
+                CreatePortingLoaConfigurationContact::builder()
+                    .email("testing@telnyx.com")
+                    .phone_number("+12003270001"),
+            )
+            .logo(
+                CreatePortingLoaConfigurationLogo::builder()
+                    .document_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58"),
+            )
+            .name("My LOA Configuration")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10306,33 +10921,33 @@ pub mod porting_loa_configurations_create {
 /// `POST /porting/loa_configurations/preview`
 pub mod porting_loa_configurations_preview {
     use telnyx::types::{
-        CreatePortingLoaConfiguration, CreatePortingLoaConfigurationAddress,
-        CreatePortingLoaConfigurationContact, CreatePortingLoaConfigurationLogo,
+        CreatePortingLoaConfigurationAddress, CreatePortingLoaConfigurationContact,
+        CreatePortingLoaConfigurationLogo,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let download = client
             .porting()
             .loa_configurations()
-            .preview(
-                CreatePortingLoaConfiguration::new(
-                    CreatePortingLoaConfigurationAddress::new(
-                        "Austin",
-                        "US",
-                        "TX",
-                        "600 Congress Avenue",
-                        "78701",
-                    ),
-                    "Telnyx",
-                    CreatePortingLoaConfigurationContact::new(
-                        "testing@telnyx.com",
-                        "+12003270001",
-                    ),
-                    CreatePortingLoaConfigurationLogo::new(
-                        "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    ),
-                    "My LOA Configuration",
-                ),
+            .preview()
+            .address(
+                CreatePortingLoaConfigurationAddress::builder()
+                    .city("Austin")
+                    .country_code("US")
+                    .state("TX")
+                    .street_address("600 Congress Avenue")
+                    .zip_code("78701"),
             )
+            .company_name("Telnyx")
+            .contact(
+                CreatePortingLoaConfigurationContact::builder()
+                    .email("testing@telnyx.com")
+                    .phone_number("+12003270001"),
+            )
+            .logo(
+                CreatePortingLoaConfigurationLogo::builder()
+                    .document_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58"),
+            )
+            .name("My LOA Configuration")
             .await?;
         let bytes = download.bytes().await?;
         println!("{} bytes", bytes.len());
@@ -10356,34 +10971,33 @@ pub mod porting_loa_configurations_retrieve {
 /// `PATCH /porting/loa_configurations/{id}`
 pub mod porting_loa_configurations_update {
     use telnyx::types::{
-        CreatePortingLoaConfiguration, CreatePortingLoaConfigurationAddress,
-        CreatePortingLoaConfigurationContact, CreatePortingLoaConfigurationLogo,
+        CreatePortingLoaConfigurationAddress, CreatePortingLoaConfigurationContact,
+        CreatePortingLoaConfigurationLogo,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting()
             .loa_configurations()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CreatePortingLoaConfiguration::new(
-                    CreatePortingLoaConfigurationAddress::new(
-                        "Austin",
-                        "US",
-                        "TX",
-                        "600 Congress Avenue",
-                        "78701",
-                    ),
-                    "Telnyx",
-                    CreatePortingLoaConfigurationContact::new(
-                        "testing@telnyx.com",
-                        "+12003270001",
-                    ),
-                    CreatePortingLoaConfigurationLogo::new(
-                        "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    ),
-                    "My LOA Configuration",
-                ),
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .address(
+                CreatePortingLoaConfigurationAddress::builder()
+                    .city("Austin")
+                    .country_code("US")
+                    .state("TX")
+                    .street_address("600 Congress Avenue")
+                    .zip_code("78701"),
             )
+            .company_name("Telnyx")
+            .contact(
+                CreatePortingLoaConfigurationContact::builder()
+                    .email("testing@telnyx.com")
+                    .phone_number("+12003270001"),
+            )
+            .logo(
+                CreatePortingLoaConfigurationLogo::builder()
+                    .document_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58"),
+            )
+            .name("My LOA Configuration")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10427,21 +11041,15 @@ pub mod porting_reports_list {
 
 /// `POST /porting/reports`
 pub mod porting_reports_create {
-    use telnyx::types::{
-        CreatePortingReport, CreatePortingReportReportType, ExportPortingOrdersCsvReport,
-        ExportPortingOrdersCsvReportFilters,
-    };
+    use telnyx::types::{ExportPortingOrdersCsvReport, ExportPortingOrdersCsvReportFilters};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting()
             .reports()
-            .create(
-                CreatePortingReport::new(
-                    ExportPortingOrdersCsvReport::new(
-                        ExportPortingOrdersCsvReportFilters::default(),
-                    ),
-                    CreatePortingReportReportType::ExportPortingOrdersCsv,
-                ),
+            .create()
+            .params_2(
+                ExportPortingOrdersCsvReport::builder()
+                    .filters(ExportPortingOrdersCsvReportFilters::default()),
             )
             .await?;
         println!("{response:?}");
@@ -10482,11 +11090,11 @@ pub mod porting_orders_list {
 
 /// `POST /porting_orders`
 pub mod porting_orders_create {
-    use telnyx::types::CreatePortingOrder;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting_orders()
-            .create(CreatePortingOrder::new(vec!["+13035550000".to_string()]))
+            .create()
+            .phone_numbers(["+13035550000", "+13035550001", "+13035550002"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10513,13 +11121,8 @@ pub mod porting_orders_phone_number_configurations_list {
 
 /// `POST /porting_orders/phone_number_configurations`
 pub mod porting_orders_phone_number_configurations_create {
-    use telnyx::types::CreatePortingPhoneNumberConfigurations;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .porting_orders()
-            .phone_number_configurations()
-            .create(CreatePortingPhoneNumberConfigurations::default())
-            .await?;
+        let response = client.porting_orders().phone_number_configurations().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -10539,11 +11142,10 @@ pub mod porting_orders_retrieve {
 
 /// `PATCH /porting_orders/{id}`
 pub mod porting_orders_update {
-    use telnyx::types::UpdatePortingOrder;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting_orders()
-            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58", UpdatePortingOrder::default())
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10599,12 +11201,14 @@ pub mod porting_orders_actions_confirm {
 
 /// `POST /porting_orders/{id}/actions/share`
 pub mod porting_orders_actions_share {
-    use telnyx::types::SharePortingOrder;
+    use telnyx::types::SharePortingOrderPermissions;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting_orders()
             .actions()
-            .share("6a09cdc3-8948-47f0-aa62-74ac943d6c58", SharePortingOrder::default())
+            .share("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .expires_in_seconds(3600)
+            .permissions(SharePortingOrderPermissions::PortingOrderDocumentRead)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10630,10 +11234,8 @@ pub mod porting_orders_activation_jobs_retrieve {
         let response = client
             .porting_orders()
             .activation_jobs()
-            .retrieve(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10642,16 +11244,12 @@ pub mod porting_orders_activation_jobs_retrieve {
 
 /// `PATCH /porting_orders/{id}/activation_jobs/{activationJobId}`
 pub mod porting_orders_activation_jobs_update {
-    use telnyx::types::UpdatePortingOrdersActivationJob;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting_orders()
             .activation_jobs()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdatePortingOrdersActivationJob::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10673,15 +11271,27 @@ pub mod porting_orders_additional_documents_list {
 
 /// `POST /porting_orders/{id}/additional_documents`
 pub mod porting_orders_additional_documents_create {
-    use telnyx::types::CreatePortingAdditionalDocuments;
+    use telnyx::types::{
+        CreatePortingAdditionalDocumentsAdditionalDocumentsItem,
+        CreatePortingAdditionalDocumentsAdditionalDocumentsItemDocumentType,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting_orders()
             .additional_documents()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CreatePortingAdditionalDocuments::default(),
-            )
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .additional_documents([
+                CreatePortingAdditionalDocumentsAdditionalDocumentsItem::default()
+                    .document_id("22771a52-c43a-4539-80db-9dd9ec36e237")
+                    .document_type(
+                        CreatePortingAdditionalDocumentsAdditionalDocumentsItemDocumentType::Loa,
+                    ),
+                CreatePortingAdditionalDocumentsAdditionalDocumentsItem::default()
+                    .document_id("d91474e6-4ebc-4ec1-b379-c596eeb405d6")
+                    .document_type(
+                        CreatePortingAdditionalDocumentsAdditionalDocumentsItemDocumentType::Invoice,
+                    ),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10694,10 +11304,8 @@ pub mod porting_orders_additional_documents_delete {
         client
             .porting_orders()
             .additional_documents()
-            .delete(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -10730,15 +11338,11 @@ pub mod porting_orders_comments_list {
 
 /// `POST /porting_orders/{id}/comments`
 pub mod porting_orders_comments_create {
-    use telnyx::types::CreatePortingOrderComment;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting_orders()
             .comments()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CreatePortingOrderComment::default(),
-            )
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10797,11 +11401,14 @@ pub mod porting_orders_verification_codes_list {
 
 /// `POST /porting_orders/{id}/verification_codes/send`
 pub mod porting_orders_verification_codes_send {
+    use telnyx::types::SendPortingVerificationCodesVerificationMethod;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         client
             .porting_orders()
             .verification_codes()
             .send("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .phone_numbers(["+61424000001", "+61424000002"])
+            .verification_method(SendPortingVerificationCodesVerificationMethod::Sms)
             .await?;
         Ok(())
     }
@@ -10809,15 +11416,20 @@ pub mod porting_orders_verification_codes_send {
 
 /// `POST /porting_orders/{id}/verification_codes/verify`
 pub mod porting_orders_verification_codes_verify {
-    use telnyx::types::VerifyPortingVerificationCodes;
+    use telnyx::types::VerifyPortingVerificationCodesVerificationCodesItem;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting_orders()
             .verification_codes()
-            .verify(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                VerifyPortingVerificationCodes::default(),
-            )
+            .verify("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .verification_codes([
+                VerifyPortingVerificationCodesVerificationCodesItem::default()
+                    .code("12345")
+                    .phone_number("+61424000001"),
+                VerifyPortingVerificationCodesVerificationCodesItem::default()
+                    .code("54321")
+                    .phone_number("+61424000002"),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10839,18 +11451,14 @@ pub mod porting_orders_action_requirements_list {
 
 /// `POST /porting_orders/{porting_order_id}/action_requirements/{id}/initiate`
 pub mod porting_orders_action_requirements_initiate {
-    use telnyx::types::{AuIdVerificationParams, InitiatePortingActionRequirement};
+    use telnyx::types::AuIdVerificationParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting_orders()
             .action_requirements()
-            .initiate(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                InitiatePortingActionRequirement::new(
-                    AuIdVerificationParams::new("John", "Doe"),
-                ),
-            )
+            .initiate("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .porting_order_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .params_2(AuIdVerificationParams::builder().first_name("John").last_name("Doe"))
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10873,19 +11481,17 @@ pub mod porting_orders_associated_phone_numbers_list {
 /// `POST /porting_orders/{porting_order_id}/associated_phone_numbers`
 pub mod porting_orders_associated_phone_numbers_create {
     use telnyx::types::{
-        CreatePortingAssociatedPhoneNumber, CreatePortingAssociatedPhoneNumberAction,
+        CreatePortingAssociatedPhoneNumberAction,
         CreatePortingAssociatedPhoneNumberPhoneNumberRange,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting_orders()
             .associated_phone_numbers()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CreatePortingAssociatedPhoneNumber::new(
-                    CreatePortingAssociatedPhoneNumberAction::Keep,
-                    CreatePortingAssociatedPhoneNumberPhoneNumberRange::default(),
-                ),
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .action(CreatePortingAssociatedPhoneNumberAction::Keep)
+            .phone_number_range(
+                CreatePortingAssociatedPhoneNumberPhoneNumberRange::default(),
             )
             .await?;
         println!("{response:?}");
@@ -10899,10 +11505,8 @@ pub mod porting_orders_associated_phone_numbers_delete {
         let response = client
             .porting_orders()
             .associated_phone_numbers()
-            .delete(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .porting_order_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10925,25 +11529,23 @@ pub mod porting_orders_phone_number_blocks_list {
 /// `POST /porting_orders/{porting_order_id}/phone_number_blocks`
 pub mod porting_orders_phone_number_blocks_create {
     use telnyx::types::{
-        CreatePortingPhoneNumberBlock, CreatePortingPhoneNumberBlockActivationRangesItem,
+        CreatePortingPhoneNumberBlockActivationRangesItem,
         CreatePortingPhoneNumberBlockPhoneNumberRange,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .porting_orders()
             .phone_number_blocks()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CreatePortingPhoneNumberBlock::new(
-                    vec![
-                        CreatePortingPhoneNumberBlockActivationRangesItem::new("+4930244999910",
-                        "+4930244999901")
-                    ],
-                    CreatePortingPhoneNumberBlockPhoneNumberRange::new(
-                        "+4930244999910",
-                        "+4930244999901",
-                    ),
-                ),
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .activation_ranges([
+                CreatePortingPhoneNumberBlockActivationRangesItem::builder()
+                    .end_at("+4930244999910")
+                    .start_at("+4930244999901"),
+            ])
+            .phone_number_range(
+                CreatePortingPhoneNumberBlockPhoneNumberRange::builder()
+                    .end_at("+4930244999910")
+                    .start_at("+4930244999901"),
             )
             .await?;
         println!("{response:?}");
@@ -10957,10 +11559,8 @@ pub mod porting_orders_phone_number_blocks_delete {
         let response = client
             .porting_orders()
             .phone_number_blocks()
-            .delete(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .porting_order_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -10983,7 +11583,6 @@ pub mod porting_orders_phone_number_extensions_list {
 /// `POST /porting_orders/{porting_order_id}/phone_number_extensions`
 pub mod porting_orders_phone_number_extensions_create {
     use telnyx::types::{
-        CreatePortingPhoneNumberExtension,
         CreatePortingPhoneNumberExtensionActivationRangesItem,
         CreatePortingPhoneNumberExtensionExtensionRange,
     };
@@ -10991,14 +11590,18 @@ pub mod porting_orders_phone_number_extensions_create {
         let response = client
             .porting_orders()
             .phone_number_extensions()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                CreatePortingPhoneNumberExtension::new(
-                    vec![CreatePortingPhoneNumberExtensionActivationRangesItem::new(10, 1)],
-                    CreatePortingPhoneNumberExtensionExtensionRange::new(10, 1),
-                    "f24151b6-3389-41d3-8747-7dd8c681e5e2",
-                ),
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .activation_ranges([
+                CreatePortingPhoneNumberExtensionActivationRangesItem::builder()
+                    .end_at(10)
+                    .start_at(1),
+            ])
+            .extension_range(
+                CreatePortingPhoneNumberExtensionExtensionRange::builder()
+                    .end_at(10)
+                    .start_at(1),
             )
+            .porting_phone_number_id("f24151b6-3389-41d3-8747-7dd8c681e5e2")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11011,10 +11614,8 @@ pub mod porting_orders_phone_number_extensions_delete {
         let response = client
             .porting_orders()
             .phone_number_extensions()
-            .delete(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .porting_order_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11092,19 +11693,15 @@ pub mod portouts_reports_list {
 
 /// `POST /portouts/reports`
 pub mod portouts_reports_create {
-    use telnyx::types::{
-        CreatePortoutReport, CreatePortoutReportReportType, ExportPortoutsCsvReport,
-        ExportPortoutsCsvReportFilters,
-    };
+    use telnyx::types::{ExportPortoutsCsvReport, ExportPortoutsCsvReportFilters};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .portouts()
             .reports()
-            .create(
-                CreatePortoutReport::new(
-                    ExportPortoutsCsvReport::new(ExportPortoutsCsvReportFilters::default()),
-                    CreatePortoutReportReportType::ExportPortoutsCsv,
-                ),
+            .create()
+            .params_2(
+                ExportPortoutsCsvReport::builder()
+                    .filters(ExportPortoutsCsvReportFilters::default()),
             )
             .await?;
         println!("{response:?}");
@@ -11152,15 +11749,11 @@ pub mod portouts_comments_list {
 
 /// `POST /portouts/{id}/comments`
 pub mod portouts_comments_create {
-    use telnyx::resources::portouts::PortoutsCommentsCreateBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .portouts()
             .comments()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                PortoutsCommentsCreateBody::default(),
-            )
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11182,15 +11775,11 @@ pub mod portouts_supporting_documents_list {
 
 /// `POST /portouts/{id}/supporting_documents`
 pub mod portouts_supporting_documents_create {
-    use telnyx::resources::portouts::PortoutsSupportingDocumentsCreateBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .portouts()
             .supporting_documents()
-            .create(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                PortoutsSupportingDocumentsCreateBody::default(),
-            )
+            .create("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11199,15 +11788,12 @@ pub mod portouts_supporting_documents_create {
 
 /// `PATCH /portouts/{id}/{status}`
 pub mod portouts_update_status {
-    use telnyx::resources::portouts::PortoutsUpdateStatusBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .portouts()
-            .update_status(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "example",
-                PortoutsUpdateStatusBody::new("I do not recognize this transaction"),
-            )
+            .update_status("example")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .reason("I do not recognize this transaction")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11225,16 +11811,12 @@ pub mod private_wireless_gateways_list {
 
 /// `POST /private_wireless_gateways`
 pub mod private_wireless_gateways_create {
-    use telnyx::resources::private_wireless_gateways::PrivateWirelessGatewaysCreateBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .private_wireless_gateways()
-            .create(
-                PrivateWirelessGatewaysCreateBody::new(
-                    "My private wireless gateway",
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ),
-            )
+            .create()
+            .name("My private wireless gateway")
+            .network_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11276,22 +11858,20 @@ pub mod pronunciation_dicts_list {
 
 /// `POST /pronunciation_dicts`
 pub mod pronunciation_dicts_create {
-    use telnyx::types::{
-        CreatePronunciationDictRequest, PronunciationDictAliasItem,
-        PronunciationDictAliasItemType, PronunciationDictItem,
-    };
+    use telnyx::types::{PronunciationDictAliasItem, PronunciationDictItem};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .pronunciation_dicts()
-            .create(
-                CreatePronunciationDictRequest::new(
-                    vec![
-                        PronunciationDictItem::PronunciationDictAliasItem(PronunciationDictAliasItem::new("tel-nicks",
-                        "Telnyx", PronunciationDictAliasItemType::Alias))
-                    ],
-                    "Brand Names",
+            .create()
+            .items([
+                PronunciationDictItem::PronunciationDictAliasItem(
+                    PronunciationDictAliasItem::builder()
+                        .alias("tel-nicks")
+                        .text("Telnyx")
+                        .build(),
                 ),
-            )
+            ])
+            .name("Brand Names")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11312,14 +11892,10 @@ pub mod pronunciation_dicts_retrieve {
 
 /// `PATCH /pronunciation_dicts/{id}`
 pub mod pronunciation_dicts_update {
-    use telnyx::types::UpdatePronunciationDictRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .pronunciation_dicts()
-            .update(
-                "c215a3e1-be41-4701-97e8-1d3c22f9a5b7",
-                UpdatePronunciationDictRequest::default(),
-            )
+            .update("c215a3e1-be41-4701-97e8-1d3c22f9a5b7")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11345,12 +11921,8 @@ pub mod public_internet_gateways_list {
 
 /// `POST /public_internet_gateways`
 pub mod public_internet_gateways_create {
-    use telnyx::types::PublicInternetGatewayCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .public_internet_gateways()
-            .create(PublicInternetGatewayCreate::default())
-            .await?;
+        let response = client.public_internet_gateways().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -11391,11 +11963,12 @@ pub mod queues_list {
 
 /// `POST /queues`
 pub mod queues_create {
-    use telnyx::types::CreateQueueRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .queues()
-            .create(CreateQueueRequest::new("tier_1_support"))
+            .create()
+            .max_size(100)
+            .queue_name("tier_1_support")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11413,12 +11986,8 @@ pub mod queues_retrieve {
 
 /// `POST /queues/{queue_name}`
 pub mod queues_update {
-    use telnyx::types::UpdateQueueRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .queues()
-            .update("example name", UpdateQueueRequest::new(200))
-            .await?;
+        let response = client.queues().update("example name").max_size(200).await?;
         println!("{response:?}");
         Ok(())
     }
@@ -11447,7 +12016,8 @@ pub mod queues_calls_retrieve {
         let response = client
             .queues()
             .calls()
-            .retrieve("example name", "6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .queue_name("example name")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11456,16 +12026,13 @@ pub mod queues_calls_retrieve {
 
 /// `PATCH /queues/{queue_name}/calls/{call_control_id}`
 pub mod queues_calls_update {
-    use telnyx::types::UpdateQueuedCallRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         client
             .queues()
             .calls()
-            .update(
-                "example name",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateQueuedCallRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .queue_name("example name")
+            .keep_after_hangup(true)
             .await?;
         Ok(())
     }
@@ -11477,7 +12044,8 @@ pub mod queues_calls_remove {
         client
             .queues()
             .calls()
-            .remove("example name", "6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .remove("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .queue_name("example name")
             .await?;
         Ok(())
     }
@@ -11527,16 +12095,15 @@ pub mod recordings_list {
 
 /// `POST /recordings/actions/delete`
 pub mod recordings_actions_delete {
-    use telnyx::types::DeleteRecordingsRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .recordings()
             .actions()
-            .delete(
-                DeleteRecordingsRequest::new(
-                    vec!["428c31b6-7af4-4bcb-b7f5-5013ef9657c1".to_string()],
-                ),
-            )
+            .delete()
+            .ids([
+                "428c31b6-7af4-4bcb-b7f5-5013ef9657c1",
+                "428c31b6-7af4-4bcb-b7f5-5013ef9657c2",
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11589,19 +12156,15 @@ pub mod regulatory_requirements_retrieve {
 pub mod reports_cdr_usage_reports_fetch_sync {
     use telnyx::resources::reports::{
         ReportsCdrUsageReportsFetchSyncAggregationType,
-        ReportsCdrUsageReportsFetchSyncParams,
         ReportsCdrUsageReportsFetchSyncProductBreakdown,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .reports()
             .cdr_usage_reports()
-            .fetch_sync(
-                ReportsCdrUsageReportsFetchSyncParams::new(
-                    ReportsCdrUsageReportsFetchSyncAggregationType::NoAggregation,
-                    ReportsCdrUsageReportsFetchSyncProductBreakdown::NoBreakdown,
-                ),
-            )
+            .fetch_sync()
+            .aggregation_type(ReportsCdrUsageReportsFetchSyncAggregationType::NoAggregation)
+            .product_breakdown(ReportsCdrUsageReportsFetchSyncProductBreakdown::NoBreakdown)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11619,18 +12182,15 @@ pub mod reports_mdr_usage_reports_list {
 
 /// `POST /reports/mdr_usage_reports`
 pub mod reports_mdr_usage_reports_create {
-    use telnyx::types::{MdrPostUsageReportRequest, MdrPostUsageReportRequestAggregationType};
+    use telnyx::types::MdrPostUsageReportRequestAggregationType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .reports()
             .mdr_usage_reports()
-            .create(
-                MdrPostUsageReportRequest::new(
-                    MdrPostUsageReportRequestAggregationType::NoAggregation,
-                    "2020-07-01T00:00:00-06:00",
-                    "2020-07-01T00:00:00-06:00",
-                ),
-            )
+            .create()
+            .aggregation_type(MdrPostUsageReportRequestAggregationType::NoAggregation)
+            .end_date("2020-07-01T00:00:00-06:00")
+            .start_date("2020-07-01T00:00:00-06:00")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11639,18 +12199,13 @@ pub mod reports_mdr_usage_reports_create {
 
 /// `GET /reports/mdr_usage_reports/sync`
 pub mod reports_mdr_usage_reports_fetch_sync {
-    use telnyx::resources::reports::{
-        ReportsMdrUsageReportsFetchSyncAggregationType, ReportsMdrUsageReportsFetchSyncParams,
-    };
+    use telnyx::resources::reports::ReportsMdrUsageReportsFetchSyncAggregationType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .reports()
             .mdr_usage_reports()
-            .fetch_sync(
-                ReportsMdrUsageReportsFetchSyncParams::new(
-                    ReportsMdrUsageReportsFetchSyncAggregationType::Profile,
-                ),
-            )
+            .fetch_sync()
+            .aggregation_type(ReportsMdrUsageReportsFetchSyncAggregationType::Profile)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11739,19 +12294,15 @@ pub mod requirement_groups_list {
 /// `POST /requirement_groups`
 pub mod requirement_groups_create {
     use telnyx::resources::requirement_groups::{
-        RequirementGroupsCreateBody, RequirementGroupsCreateBodyAction,
-        RequirementGroupsCreateBodyPhoneNumberType,
+        RequirementGroupsCreateBodyAction, RequirementGroupsCreateBodyPhoneNumberType,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .requirement_groups()
-            .create(
-                RequirementGroupsCreateBody::new(
-                    RequirementGroupsCreateBodyAction::Ordering,
-                    "US",
-                    RequirementGroupsCreateBodyPhoneNumberType::Local,
-                ),
-            )
+            .create()
+            .action(RequirementGroupsCreateBodyAction::Ordering)
+            .country_code("US")
+            .phone_number_type(RequirementGroupsCreateBodyPhoneNumberType::Local)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11772,14 +12323,10 @@ pub mod requirement_groups_retrieve {
 
 /// `PATCH /requirement_groups/{id}`
 pub mod requirement_groups_update {
-    use telnyx::resources::requirement_groups::RequirementGroupsUpdateBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .requirement_groups()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                RequirementGroupsUpdateBody::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11854,18 +12401,13 @@ pub mod requirements_retrieve {
 
 /// `POST /requirements/{id}/versions`
 pub mod requirements_versions_create {
-    use telnyx::types::CreateRequirementVersionRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .requirements()
             .versions()
-            .create(
-                "a9dad8d5-fdbd-49d7-aa23-39bb08a5ebaa",
-                CreateRequirementVersionRequest::new(
-                    "2026-08-01T00:00:00.000Z",
-                    vec!["a38c217a-8019-48f8-bff6-0fdd9939075b".to_string()],
-                ),
-            )
+            .create("a9dad8d5-fdbd-49d7-aa23-39bb08a5ebaa")
+            .effective_start_at("2026-08-01T00:00:00.000Z")
+            .requirement_type_ids(["a38c217a-8019-48f8-bff6-0fdd9939075b"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -11896,12 +12438,8 @@ pub mod room_compositions_list {
 
 /// `POST /room_compositions`
 pub mod room_compositions_create {
-    use telnyx::types::CreateRoomCompositionRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .room_compositions()
-            .create(CreateRoomCompositionRequest::default())
-            .await?;
+        let response = client.room_compositions().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -12024,16 +12562,12 @@ pub mod rooms_sessions_actions_end {
 
 /// `POST /room_sessions/{room_session_id}/actions/kick`
 pub mod rooms_sessions_actions_kick {
-    use telnyx::types::ActionsParticipantsRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .rooms()
             .sessions()
             .actions()
-            .kick(
-                "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0",
-                ActionsParticipantsRequest::default(),
-            )
+            .kick("0ccc7b54-4df3-4bca-a65a-3da1ecc777f0")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12042,16 +12576,12 @@ pub mod rooms_sessions_actions_kick {
 
 /// `POST /room_sessions/{room_session_id}/actions/mute`
 pub mod rooms_sessions_actions_mute {
-    use telnyx::types::ActionsParticipantsRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .rooms()
             .sessions()
             .actions()
-            .mute(
-                "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0",
-                ActionsParticipantsRequest::default(),
-            )
+            .mute("0ccc7b54-4df3-4bca-a65a-3da1ecc777f0")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12060,16 +12590,12 @@ pub mod rooms_sessions_actions_mute {
 
 /// `POST /room_sessions/{room_session_id}/actions/unmute`
 pub mod rooms_sessions_actions_unmute {
-    use telnyx::types::ActionsParticipantsRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .rooms()
             .sessions()
             .actions()
-            .unmute(
-                "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0",
-                ActionsParticipantsRequest::default(),
-            )
+            .unmute("0ccc7b54-4df3-4bca-a65a-3da1ecc777f0")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12100,9 +12626,8 @@ pub mod rooms_list {
 
 /// `POST /rooms`
 pub mod rooms_create {
-    use telnyx::types::CreateRoomRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.rooms().create(CreateRoomRequest::default()).await?;
+        let response = client.rooms().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -12122,12 +12647,8 @@ pub mod rooms_retrieve {
 
 /// `PATCH /rooms/{room_id}`
 pub mod rooms_update {
-    use telnyx::types::PatchRoomRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .rooms()
-            .update("0ccc7b54-4df3-4bca-a65a-3da1ecc777f0", PatchRoomRequest::default())
-            .await?;
+        let response = client.rooms().update("0ccc7b54-4df3-4bca-a65a-3da1ecc777f0").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -12143,15 +12664,11 @@ pub mod rooms_delete {
 
 /// `POST /rooms/{room_id}/actions/generate_join_client_token`
 pub mod rooms_actions_generate_join_client_token {
-    use telnyx::types::CreateRoomClientTokenRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .rooms()
             .actions()
-            .generate_join_client_token(
-                "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0",
-                CreateRoomClientTokenRequest::default(),
-            )
+            .generate_join_client_token("0ccc7b54-4df3-4bca-a65a-3da1ecc777f0")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12160,16 +12677,13 @@ pub mod rooms_actions_generate_join_client_token {
 
 /// `POST /rooms/{room_id}/actions/refresh_client_token`
 pub mod rooms_actions_refresh_client_token {
-    use telnyx::types::RefreshRoomClientTokenRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .rooms()
             .actions()
-            .refresh_client_token(
-                "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0",
-                RefreshRoomClientTokenRequest::new(
-                    "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ0ZWxueXhfdGVsZXBob255IiwiZXhwIjoxNTkwMDEwMTQzLCJpYXQiOjE1ODc1OTA5NDMsImlzcyI6InRlbG55eF90ZWxlcGhvbnkiLCJqdGkiOiJiOGM3NDgzNy1kODllLTRhNjUtOWNmMi0zNGM3YTZmYTYwYzgiLCJuYmYiOjE1ODc1OTA5NDIsInN1YiI6IjVjN2FjN2QwLWRiNjUtNGYxMS05OGUxLWVlYzBkMWQ1YzZhZSIsInRlbF90b2tlbiI6InJqX1pra1pVT1pNeFpPZk9tTHBFVUIzc2lVN3U2UmpaRmVNOXMtZ2JfeENSNTZXRktGQUppTXlGMlQ2Q0JSbWxoX1N5MGlfbGZ5VDlBSThzRWlmOE1USUlzenl6U2xfYURuRzQ4YU81MHlhSEd1UlNZYlViU1ltOVdJaVEwZz09IiwidHlwIjoiYWNjZXNzIn0.gNEwzTow5MLLPLQENytca7pUN79PmPj6FyqZWW06ZeEmesxYpwKh0xRtA0TzLh6CDYIRHrI8seofOO0YFGDhpQ",
-                ),
+            .refresh_client_token("0ccc7b54-4df3-4bca-a65a-3da1ecc777f0")
+            .refresh_token(
+                "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ0ZWxueXhfdGVsZXBob255IiwiZXhwIjoxNTkwMDEwMTQzLCJpYXQiOjE1ODc1OTA5NDMsImlzcyI6InRlbG55eF90ZWxlcGhvbnkiLCJqdGkiOiJiOGM3NDgzNy1kODllLTRhNjUtOWNmMi0zNGM3YTZmYTYwYzgiLCJuYmYiOjE1ODc1OTA5NDIsInN1YiI6IjVjN2FjN2QwLWRiNjUtNGYxMS05OGUxLWVlYzBkMWQ1YzZhZSIsInRlbF90b2tlbiI6InJqX1pra1pVT1pNeFpPZk9tTHBFVUIzc2lVN3U2UmpaRmVNOXMtZ2JfeENSNTZXRktGQUppTXlGMlQ2Q0JSbWxoX1N5MGlfbGZ5VDlBSThzRWlmOE1USUlzenl6U2xfYURuRzQ4YU81MHlhSEd1UlNZYlViU1ltOVdJaVEwZz09IiwidHlwIjoiYWNjZXNzIn0.gNEwzTow5MLLPLQENytca7pUN79PmPj6FyqZWW06ZeEmesxYpwKh0xRtA0TzLh6CDYIRHrI8seofOO0YFGDhpQ",
             )
             .await?;
         println!("{response:?}");
@@ -12216,7 +12730,8 @@ pub mod session_analysis_retrieve {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .session_analysis()
-            .retrieve("example", "6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .record_type("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12255,14 +12770,12 @@ pub mod short_codes_retrieve {
 
 /// `PATCH /short_codes/{id}`
 pub mod short_codes_update {
-    use telnyx::types::UpdateShortCodeRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .short_codes()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateShortCodeRequest::new("6a09cdc3-8948-47f0-aa62-74ac943d6c58"),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .messaging_profile_id("abc85f64-5717-4562-b3fc-2c9600000000")
+            .tags(["test_customer"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12302,19 +12815,13 @@ pub mod sim_card_data_usage_notifications_list {
 
 /// `POST /sim_card_data_usage_notifications`
 pub mod sim_card_data_usage_notifications_create {
-    use telnyx::resources::sim_card_data_usage_notifications::{
-        SimCardDataUsageNotificationsCreateBody,
-        SimCardDataUsageNotificationsCreateBodyThreshold,
-    };
+    use telnyx::resources::sim_card_data_usage_notifications::SimCardDataUsageNotificationsCreateBodyThreshold;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_card_data_usage_notifications()
-            .create(
-                SimCardDataUsageNotificationsCreateBody::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    SimCardDataUsageNotificationsCreateBodyThreshold::default(),
-                ),
-            )
+            .create()
+            .sim_card_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .threshold(SimCardDataUsageNotificationsCreateBodyThreshold::default())
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12335,13 +12842,18 @@ pub mod sim_card_data_usage_notifications_retrieve {
 
 /// `PATCH /sim_card_data_usage_notifications/{id}`
 pub mod sim_card_data_usage_notifications_update {
-    use telnyx::types::SimCardDataUsageNotification;
+    use telnyx::types::{
+        SimCardDataUsageNotificationThreshold, SimCardDataUsageNotificationThresholdUnit,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_card_data_usage_notifications()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                SimCardDataUsageNotification::default(),
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .sim_card_id("b34c1683-cd85-4493-b9a5-315eb4bc5e19")
+            .threshold(
+                SimCardDataUsageNotificationThreshold::default()
+                    .amount("2048.0")
+                    .unit(SimCardDataUsageNotificationThresholdUnit::Mb),
             )
             .await?;
         println!("{response:?}");
@@ -12394,12 +12906,8 @@ pub mod sim_card_groups_list {
 
 /// `POST /sim_card_groups`
 pub mod sim_card_groups_create {
-    use telnyx::types::SimCardGroupCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .sim_card_groups()
-            .create(SimCardGroupCreate::new("My Test Group"))
-            .await?;
+        let response = client.sim_card_groups().create().name("My Test Group").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -12419,11 +12927,10 @@ pub mod sim_card_groups_retrieve {
 
 /// `PATCH /sim_card_groups/{id}`
 pub mod sim_card_groups_update {
-    use telnyx::types::SimCardGroupPatch;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_card_groups()
-            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58", SimCardGroupPatch::default())
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12470,17 +12977,12 @@ pub mod sim_card_groups_actions_remove_wireless_blocklist {
 
 /// `POST /sim_card_groups/{id}/actions/set_private_wireless_gateway`
 pub mod sim_card_groups_actions_set_private_wireless_gateway {
-    use telnyx::resources::sim_card_groups::SimCardGroupsActionsSetPrivateWirelessGatewayBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_card_groups()
             .actions()
-            .set_private_wireless_gateway(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                SimCardGroupsActionsSetPrivateWirelessGatewayBody::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ),
-            )
+            .set_private_wireless_gateway("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .private_wireless_gateway_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12489,17 +12991,12 @@ pub mod sim_card_groups_actions_set_private_wireless_gateway {
 
 /// `POST /sim_card_groups/{id}/actions/set_wireless_blocklist`
 pub mod sim_card_groups_actions_set_wireless_blocklist {
-    use telnyx::resources::sim_card_groups::SimCardGroupsActionsSetWirelessBlocklistBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_card_groups()
             .actions()
-            .set_wireless_blocklist(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                SimCardGroupsActionsSetWirelessBlocklistBody::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ),
-            )
+            .set_wireless_blocklist("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .wireless_blocklist_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12508,11 +13005,12 @@ pub mod sim_card_groups_actions_set_wireless_blocklist {
 
 /// `POST /sim_card_order_preview`
 pub mod sim_card_order_preview_preview {
-    use telnyx::resources::sim_card_order_preview::SimCardOrderPreviewPreviewBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_card_order_preview()
-            .preview(SimCardOrderPreviewPreviewBody::new("1293384261075731499", 21))
+            .preview()
+            .address_id("1293384261075731499")
+            .quantity(21)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12530,11 +13028,12 @@ pub mod sim_card_orders_list {
 
 /// `POST /sim_card_orders`
 pub mod sim_card_orders_create {
-    use telnyx::types::SimCardOrderCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_card_orders()
-            .create(SimCardOrderCreate::new("1293384261075731499", 23))
+            .create()
+            .address_id("1293384261075731499")
+            .quantity(23)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12564,16 +13063,12 @@ pub mod sim_cards_list {
 
 /// `POST /sim_cards/actions/bulk_disable_voice`
 pub mod sim_cards_actions_bulk_disable_voice {
-    use telnyx::resources::sim_cards::SimCardsActionsBulkDisableVoiceBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_cards()
             .actions()
-            .bulk_disable_voice(
-                SimCardsActionsBulkDisableVoiceBody::new(
-                    "6b14e151-8493-4fa1-8664-1cc4e6d14158",
-                ),
-            )
+            .bulk_disable_voice()
+            .sim_card_group_id("6b14e151-8493-4fa1-8664-1cc4e6d14158")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12582,16 +13077,12 @@ pub mod sim_cards_actions_bulk_disable_voice {
 
 /// `POST /sim_cards/actions/bulk_enable_voice`
 pub mod sim_cards_actions_bulk_enable_voice {
-    use telnyx::resources::sim_cards::SimCardsActionsBulkEnableVoiceBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_cards()
             .actions()
-            .bulk_enable_voice(
-                SimCardsActionsBulkEnableVoiceBody::new(
-                    "6b14e151-8493-4fa1-8664-1cc4e6d14158",
-                ),
-            )
+            .bulk_enable_voice()
+            .sim_card_group_id("6b14e151-8493-4fa1-8664-1cc4e6d14158")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12600,16 +13091,12 @@ pub mod sim_cards_actions_bulk_enable_voice {
 
 /// `POST /sim_cards/actions/bulk_set_public_ips`
 pub mod sim_cards_actions_bulk_set_public_ips {
-    use telnyx::resources::sim_cards::SimCardsActionsBulkSetPublicIpsBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_cards()
             .actions()
-            .bulk_set_public_ips(
-                SimCardsActionsBulkSetPublicIpsBody::new(
-                    vec!["6b14e151-8493-4fa1-8664-1cc4e6d14158".to_string()],
-                ),
-            )
+            .bulk_set_public_ips()
+            .sim_card_ids(["6b14e151-8493-4fa1-8664-1cc4e6d14158"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12618,14 +13105,12 @@ pub mod sim_cards_actions_bulk_set_public_ips {
 
 /// `POST /sim_cards/actions/validate_registration_codes`
 pub mod sim_cards_actions_validate_registration_codes {
-    use telnyx::resources::sim_cards::SimCardsActionsValidateRegistrationCodesBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_cards()
             .actions()
-            .validate_registration_codes(
-                SimCardsActionsValidateRegistrationCodesBody::default(),
-            )
+            .validate_registration_codes()
+            .registration_codes(["123456780", "1231231230"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12646,11 +13131,10 @@ pub mod sim_cards_retrieve {
 
 /// `PATCH /sim_cards/{id}`
 pub mod sim_cards_update {
-    use telnyx::types::SimCard;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sim_cards()
-            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58", SimCard::default())
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12784,16 +13268,13 @@ pub mod sim_cards_list_wireless_connectivity_logs {
 
 /// `GET /sip_registration_status`
 pub mod sip_registration_status_retrieve {
-    use telnyx::resources::sip_registration_status::{
-        SipRegistrationStatusRetrieveCredentialType, SipRegistrationStatusRetrieveParams,
-    };
+    use telnyx::resources::sip_registration_status::SipRegistrationStatusRetrieveCredentialType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sip_registration_status()
-            .retrieve(
-                SipRegistrationStatusRetrieveParams::new(
-                    SipRegistrationStatusRetrieveCredentialType::UacExternalCredential,
-                ),
+            .retrieve()
+            .credential_type(
+                SipRegistrationStatusRetrieveCredentialType::UacExternalCredential,
             )
             .await?;
         println!("{response:?}");
@@ -12803,11 +13284,14 @@ pub mod sip_registration_status_retrieve {
 
 /// `POST /siprec_connectors`
 pub mod siprec_connectors_create {
-    use telnyx::types::SiprecConnector;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .siprec_connectors()
-            .create(SiprecConnector::new("siprec.telnyx.com", "my-siprec-connector", 5060))
+            .create()
+            .app_subdomain("my-app")
+            .host("siprec.telnyx.com")
+            .name("my-siprec-connector")
+            .port(5060)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12825,14 +13309,14 @@ pub mod siprec_connectors_retrieve {
 
 /// `PUT /siprec_connectors/{connector_name}`
 pub mod siprec_connectors_update {
-    use telnyx::types::SiprecConnector;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .siprec_connectors()
-            .update(
-                "example name",
-                SiprecConnector::new("siprec.telnyx.com", "my-siprec-connector", 5060),
-            )
+            .update("example name")
+            .app_subdomain("my-app")
+            .host("siprec.telnyx.com")
+            .name("my-siprec-connector")
+            .port(5060)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12858,17 +13342,13 @@ pub mod speech_to_text_list_providers {
 
 /// `GET /speech-to-text/transcription`
 pub mod speech_to_text_transcription {
-    use telnyx::resources::speech_to_text::SpeechToTextTranscriptionParams;
     use telnyx::types::{InputFormat, TranscriptionEngine};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let session = client
             .speech_to_text()
-            .transcription(
-                SpeechToTextTranscriptionParams::new(
-                    TranscriptionEngine::Telnyx,
-                    InputFormat::Mp3,
-                ),
-            )
+            .transcription()
+            .transcription_engine(TranscriptionEngine::Telnyx)
+            .input_format(InputFormat::Mp3)
             .await?;
         drop(session);
         Ok(())
@@ -12904,22 +13384,17 @@ pub mod storage_buckets_ssl_certificate_delete {
 
 /// `GET /storage/buckets/{bucketName}/usage/api`
 pub mod storage_buckets_usage_get_api_usage {
-    use telnyx::resources::storage::{
-        StorageBucketsUsageGetApiUsageFilter, StorageBucketsUsageGetApiUsageParams,
-    };
+    use telnyx::resources::storage::StorageBucketsUsageGetApiUsageFilter;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .storage()
             .buckets()
             .usage()
-            .get_api_usage(
-                "",
-                StorageBucketsUsageGetApiUsageParams::new(
-                    StorageBucketsUsageGetApiUsageFilter::new(
-                        "2020-01-01T00:00:00.000Z",
-                        "2020-01-01T00:00:00.000Z",
-                    ),
-                ),
+            .get_api_usage("")
+            .filter(
+                StorageBucketsUsageGetApiUsageFilter::builder()
+                    .end_time("2020-01-01T00:00:00.000Z")
+                    .start_time("2020-01-01T00:00:00.000Z"),
             )
             .await?;
         println!("{response:?}");
@@ -12939,7 +13414,12 @@ pub mod storage_buckets_usage_get_bucket_usage {
 /// `POST /storage/buckets/{bucketName}/{objectName}/presigned_url`
 pub mod storage_buckets_create_presigned_url {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.storage().buckets().create_presigned_url("", "").await?;
+        let response = client
+            .storage()
+            .buckets()
+            .create_presigned_url("")
+            .bucket_name("")
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -12956,23 +13436,14 @@ pub mod storage_cloudfs_list {
 
 /// `POST /storage/cloudfs`
 pub mod storage_cloudfs_create {
-    use telnyx::resources::storage::StorageCloudfsCreateParams;
-    use telnyx::types::{
-        CreateCloudfsFilesystemRequest, CreateCloudfsFilesystemRequestRegion,
-    };
+    use telnyx::types::CreateCloudfsFilesystemRequestRegion;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .storage()
             .cloudfs()
-            .create(
-                StorageCloudfsCreateParams::new(
-                    "example",
-                    CreateCloudfsFilesystemRequest::new(
-                        "agent-fs",
-                        CreateCloudfsFilesystemRequestRegion::UsEast1,
-                    ),
-                ),
-            )
+            .create()
+            .name("agent-fs")
+            .region(CreateCloudfsFilesystemRequestRegion::UsEast1)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -12994,15 +13465,11 @@ pub mod storage_cloudfs_retrieve {
 
 /// `PATCH /storage/cloudfs/{id}`
 pub mod storage_cloudfs_update {
-    use telnyx::types::UpdateCloudfsFilesystemRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .storage()
             .cloudfs()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateCloudfsFilesystemRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13024,16 +13491,12 @@ pub mod storage_cloudfs_delete {
 
 /// `POST /storage/cloudfs/{id}/actions/rotate-meta-token`
 pub mod storage_cloudfs_actions_rotate_meta_token {
-    use telnyx::resources::storage::StorageCloudfsActionsRotateMetaTokenParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .storage()
             .cloudfs()
             .actions()
-            .rotate_meta_token(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                StorageCloudfsActionsRotateMetaTokenParams::new("example"),
-            )
+            .rotate_meta_token("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13051,13 +13514,8 @@ pub mod storage_kvs_list {
 
 /// `POST /storage/kvs`
 pub mod storage_kvs_create {
-    use telnyx::types::CreateKvNamespaceRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .storage()
-            .kvs()
-            .create(CreateKvNamespaceRequest::new("my-cache"))
-            .await?;
+        let response = client.storage().kvs().create().name("my-cache").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -13110,7 +13568,8 @@ pub mod storage_kvs_keys_retrieve {
             .storage()
             .kvs()
             .keys()
-            .retrieve("6a09cdc3-8948-47f0-aa62-74ac943d6c58", "example")
+            .retrieve("example")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         let bytes = download.bytes().await?;
         println!("{} bytes", bytes.len());
@@ -13125,11 +13584,9 @@ pub mod storage_kvs_keys_update {
             .storage()
             .kvs()
             .keys()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                "example",
-                telnyx::bytes::Bytes::from(std::fs::read("audio.wav")?),
-            )
+            .update("example")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .body(std::fs::read("audio.wav")?)
             .await?;
         Ok(())
     }
@@ -13142,7 +13599,8 @@ pub mod storage_kvs_keys_delete {
             .storage()
             .kvs()
             .keys()
-            .delete("6a09cdc3-8948-47f0-aa62-74ac943d6c58", "example")
+            .delete("example")
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -13168,21 +13626,15 @@ pub mod storage_migration_sources_list {
 
 /// `POST /storage/migration_sources`
 pub mod storage_migration_sources_create {
-    use telnyx::types::{
-        MigrationSourceParams, MigrationSourceParamsProvider,
-        MigrationSourceParamsProviderAuth,
-    };
+    use telnyx::types::{MigrationSourceParamsProvider, MigrationSourceParamsProviderAuth};
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .storage()
             .migration_sources()
-            .create(
-                MigrationSourceParams::new(
-                    "example name",
-                    MigrationSourceParamsProvider::Aws,
-                    MigrationSourceParamsProviderAuth::default(),
-                ),
-            )
+            .create()
+            .bucket_name("example name")
+            .provider(MigrationSourceParamsProvider::Aws)
+            .provider_auth(MigrationSourceParamsProviderAuth::default())
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13218,18 +13670,14 @@ pub mod storage_migrations_list {
 
 /// `POST /storage/migrations`
 pub mod storage_migrations_create {
-    use telnyx::types::MigrationParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .storage()
             .migrations()
-            .create(
-                MigrationParams::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "example name",
-                    "example",
-                ),
-            )
+            .create()
+            .source_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .target_bucket_name("example name")
+            .target_region("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13265,16 +13713,11 @@ pub mod sub_number_orders_list {
 
 /// `POST /sub_number_orders/{id}/requirement_group`
 pub mod sub_number_orders_update_requirement_group {
-    use telnyx::resources::sub_number_orders::SubNumberOrdersUpdateRequirementGroupBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sub_number_orders()
-            .update_requirement_group(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                SubNumberOrdersUpdateRequirementGroupBody::new(
-                    "a4b201f9-8646-4e54-a7d2-b2e403eeaf8c",
-                ),
-            )
+            .update_requirement_group("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .requirement_group_id("a4b201f9-8646-4e54-a7d2-b2e403eeaf8c")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13295,14 +13738,10 @@ pub mod sub_number_orders_retrieve {
 
 /// `PATCH /sub_number_orders/{sub_number_order_id}`
 pub mod sub_number_orders_update {
-    use telnyx::types::UpdateSubNumberOrderRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .sub_number_orders()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateSubNumberOrderRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13323,8 +13762,18 @@ pub mod sub_number_orders_cancel {
 
 /// `POST /sub_number_orders_report`
 pub mod sub_number_orders_report_create {
+    use telnyx::types::CreateSubNumberOrdersReportRequestStatus;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client.sub_number_orders_report().create().await?;
+        let response = client
+            .sub_number_orders_report()
+            .create()
+            .country_code("US")
+            .created_at_gt("2023-04-05T10:22:08.230549Z")
+            .created_at_lt("2025-06-05T10:22:08.230549Z")
+            .customer_reference("STRING")
+            .order_request_id("12ade33a-21c0-473b-b055-b3c836e1c293")
+            .status(CreateSubNumberOrdersReportRequestStatus::Success)
+            .await?;
         println!("{response:?}");
         Ok(())
     }
@@ -13366,11 +13815,12 @@ pub mod telephony_credentials_list {
 
 /// `POST /telephony_credentials`
 pub mod telephony_credentials_create {
-    use telnyx::types::TelephonyCredentialCreateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .telephony_credentials()
-            .create(TelephonyCredentialCreateRequest::new("1234567890"))
+            .create()
+            .connection_id("1234567890")
+            .name("My-new-credential")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13391,14 +13841,12 @@ pub mod telephony_credentials_retrieve {
 
 /// `PATCH /telephony_credentials/{id}`
 pub mod telephony_credentials_update {
-    use telnyx::types::TelephonyCredentialUpdateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .telephony_credentials()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                TelephonyCredentialUpdateRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .connection_id("987654321")
+            .name("My-new-updated-credential")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13498,16 +13946,17 @@ pub mod texml_accounts_calls_retrieve_calls {
 
 /// `POST /texml/Accounts/{account_sid}/Calls`
 pub mod texml_accounts_calls_create {
-    use telnyx::types::InitiateCallRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .texml()
             .accounts()
             .calls()
-            .create(
-                "example",
-                InitiateCallRequest::new("example", "+16175551212", "+16175551212"),
-            )
+            .create("example")
+            .application_sid("example-app-sid")
+            .from("+13120001234")
+            .status_callback("https://www.example.com/statuscallback-listener")
+            .to("+13121230000")
+            .url("https://www.example.com/texml.xml")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13521,7 +13970,8 @@ pub mod texml_accounts_calls_retrieve {
             .texml()
             .accounts()
             .calls()
-            .retrieve("example", "example")
+            .retrieve("example")
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13530,13 +13980,14 @@ pub mod texml_accounts_calls_retrieve {
 
 /// `POST /texml/Accounts/{account_sid}/Calls/{call_sid}`
 pub mod texml_accounts_calls_update {
-    use telnyx::types::UpdateCallRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .texml()
             .accounts()
             .calls()
-            .update("example", "example", UpdateCallRequest::default())
+            .update("example")
+            .account_sid("example")
+            .status("completed")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13551,7 +14002,8 @@ pub mod texml_accounts_calls_recordings_json_retrieve_recordings_json {
             .accounts()
             .calls()
             .recordings_json()
-            .retrieve_recordings_json("example", "example")
+            .retrieve_recordings_json("example")
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13566,7 +14018,8 @@ pub mod texml_accounts_calls_recordings_json_start {
             .accounts()
             .calls()
             .recordings_json()
-            .start("example", "example")
+            .start("example")
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13581,7 +14034,9 @@ pub mod texml_accounts_calls_recordings_recording_sid_json {
             .accounts()
             .calls()
             .recordings()
-            .recording_sid_json("example", "example", "6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .recording_sid_json("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .account_sid("example")
+            .call_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13595,7 +14050,8 @@ pub mod texml_accounts_calls_siprec_json {
             .texml()
             .accounts()
             .calls()
-            .siprec_json("example", "example")
+            .siprec_json("example")
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13610,7 +14066,9 @@ pub mod texml_accounts_calls_siprec_siprec_sid_json {
             .accounts()
             .calls()
             .siprec()
-            .siprec_sid_json("example", "example", "example")
+            .siprec_sid_json("example")
+            .account_sid("example")
+            .call_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13624,7 +14082,8 @@ pub mod texml_accounts_calls_streams_json {
             .texml()
             .accounts()
             .calls()
-            .streams_json("example", "example")
+            .streams_json("example")
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13639,7 +14098,9 @@ pub mod texml_accounts_calls_streams_streaming_sid_json {
             .accounts()
             .calls()
             .streams()
-            .streaming_sid_json("example", "example", "6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .streaming_sid_json("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .account_sid("example")
+            .call_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13667,7 +14128,8 @@ pub mod texml_accounts_conferences_retrieve {
             .texml()
             .accounts()
             .conferences()
-            .retrieve("example", "example")
+            .retrieve("example")
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13676,13 +14138,14 @@ pub mod texml_accounts_conferences_retrieve {
 
 /// `POST /texml/Accounts/{account_sid}/Conferences/{conference_sid}`
 pub mod texml_accounts_conferences_update {
-    use telnyx::types::CallScriptingUpdateConferenceRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .texml()
             .accounts()
             .conferences()
-            .update("example", "example", CallScriptingUpdateConferenceRequest::default())
+            .update("example")
+            .account_sid("example")
+            .status("completed")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13697,7 +14160,8 @@ pub mod texml_accounts_conferences_participants_retrieve_participants {
             .accounts()
             .conferences()
             .participants()
-            .retrieve_participants("example", "example")
+            .retrieve_participants("example")
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13706,14 +14170,16 @@ pub mod texml_accounts_conferences_participants_retrieve_participants {
 
 /// `POST /texml/Accounts/{account_sid}/Conferences/{conference_sid}/Participants`
 pub mod texml_accounts_conferences_participants_create {
-    use telnyx::types::DialConferenceParticipantRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .texml()
             .accounts()
             .conferences()
             .participants()
-            .create("example", "example", DialConferenceParticipantRequest::default())
+            .create("example")
+            .account_sid("example")
+            .from("+12065550200")
+            .to("+12065550100")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13728,7 +14194,9 @@ pub mod texml_accounts_conferences_participants_retrieve {
             .accounts()
             .conferences()
             .participants()
-            .retrieve("example", "example", "example")
+            .retrieve("example")
+            .account_sid("example")
+            .conference_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13737,19 +14205,16 @@ pub mod texml_accounts_conferences_participants_retrieve {
 
 /// `POST /texml/Accounts/{account_sid}/Conferences/{conference_sid}/Participants/{call_sid_or_participant_label}`
 pub mod texml_accounts_conferences_participants_update {
-    use telnyx::types::CallScriptingUpdateConferenceParticipantRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .texml()
             .accounts()
             .conferences()
             .participants()
-            .update(
-                "example",
-                "example",
-                "example",
-                CallScriptingUpdateConferenceParticipantRequest::default(),
-            )
+            .update("example")
+            .account_sid("example")
+            .conference_sid("example")
+            .beep_on_exit(false)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13764,7 +14229,9 @@ pub mod texml_accounts_conferences_participants_delete {
             .accounts()
             .conferences()
             .participants()
-            .delete("example", "example", "example")
+            .delete("example")
+            .account_sid("example")
+            .conference_sid("example")
             .await?;
         Ok(())
     }
@@ -13777,7 +14244,8 @@ pub mod texml_accounts_conferences_retrieve_recordings {
             .texml()
             .accounts()
             .conferences()
-            .retrieve_recordings("example", "example")
+            .retrieve_recordings("example")
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13791,7 +14259,8 @@ pub mod texml_accounts_conferences_retrieve_recordings_json {
             .texml()
             .accounts()
             .conferences()
-            .retrieve_recordings_json("example", "example")
+            .retrieve_recordings_json("example")
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13809,13 +14278,14 @@ pub mod texml_accounts_queues_list {
 
 /// `POST /texml/Accounts/{account_sid}/Queues`
 pub mod texml_accounts_queues_create {
-    use telnyx::types::CallScriptingCreateQueueRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .texml()
             .accounts()
             .queues()
-            .create("example", CallScriptingCreateQueueRequest::default())
+            .create("example")
+            .friendly_name("Support Queue")
+            .max_size(10)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13829,7 +14299,8 @@ pub mod texml_accounts_queues_retrieve {
             .texml()
             .accounts()
             .queues()
-            .retrieve("example", "example")
+            .retrieve("example")
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13838,13 +14309,14 @@ pub mod texml_accounts_queues_retrieve {
 
 /// `POST /texml/Accounts/{account_sid}/Queues/{queue_sid}`
 pub mod texml_accounts_queues_update {
-    use telnyx::types::CallScriptingUpdateQueueRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .texml()
             .accounts()
             .queues()
-            .update("example", "example", CallScriptingUpdateQueueRequest::default())
+            .update("example")
+            .account_sid("example")
+            .max_size(10)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13854,7 +14326,7 @@ pub mod texml_accounts_queues_update {
 /// `DELETE /texml/Accounts/{account_sid}/Queues/{queue_sid}`
 pub mod texml_accounts_queues_delete {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        client.texml().accounts().queues().delete("example", "example").await?;
+        client.texml().accounts().queues().delete("example").account_sid("example").await?;
         Ok(())
     }
 }
@@ -13876,7 +14348,8 @@ pub mod texml_accounts_recordings_json_retrieve_recording_sid_json {
             .accounts()
             .recordings()
             .json()
-            .retrieve_recording_sid_json("example", "6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .retrieve_recording_sid_json("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13891,7 +14364,8 @@ pub mod texml_accounts_recordings_json_delete_recording_sid_json {
             .accounts()
             .recordings()
             .json()
-            .delete_recording_sid_json("example", "6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .delete_recording_sid_json("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .account_sid("example")
             .await?;
         Ok(())
     }
@@ -13919,9 +14393,9 @@ pub mod texml_accounts_transcriptions_json_retrieve_recording_transcription_sid_
             .transcriptions()
             .json()
             .retrieve_recording_transcription_sid_json(
-                "example",
                 "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
             )
+            .account_sid("example")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13936,10 +14410,8 @@ pub mod texml_accounts_transcriptions_json_delete_recording_transcription_sid_js
             .accounts()
             .transcriptions()
             .json()
-            .delete_recording_transcription_sid_json(
-                "example",
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-            )
+            .delete_recording_transcription_sid_json("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .account_sid("example")
             .await?;
         Ok(())
     }
@@ -13947,18 +14419,13 @@ pub mod texml_accounts_transcriptions_json_delete_recording_transcription_sid_js
 
 /// `POST /texml/ai_calls/{connection_id}`
 pub mod texml_initiate_ai_call {
-    use telnyx::types::InitiateAiCallRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .texml()
-            .initiate_ai_call(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                InitiateAiCallRequest::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "+16175551212",
-                    "+16175551212",
-                ),
-            )
+            .initiate_ai_call("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .ai_assistant_id("ai-assistant-id-123")
+            .from("+13120001234")
+            .to("+13121230000")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13967,11 +14434,12 @@ pub mod texml_initiate_ai_call {
 
 /// `POST /texml/secrets`
 pub mod texml_secrets {
-    use telnyx::types::CreateTeXmlSecretRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .texml()
-            .secrets(CreateTeXmlSecretRequest::new("My Secret Name", "My Secret Value"))
+            .secrets()
+            .name("My Secret Name")
+            .value("My Secret Value")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -13989,11 +14457,44 @@ pub mod texml_applications_list {
 
 /// `POST /texml_applications`
 pub mod texml_applications_create {
-    use telnyx::types::CreateTexmlApplicationRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, CreateTexmlApplicationRequestInbound,
+        CreateTexmlApplicationRequestInboundSipSubdomainReceiveSettings,
+        CreateTexmlApplicationRequestOutbound,
+        CreateTexmlApplicationRequestStatusCallbackMethod,
+        CreateTexmlApplicationRequestVoiceMethod, DtmfType,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .texml_applications()
-            .create(CreateTexmlApplicationRequest::new("call-router", "https://example.com"))
+            .create()
+            .active(false)
+            .anchorsite_override(AnchorsiteOverride::AmsterdamNetherlands)
+            .call_cost_in_webhooks(false)
+            .dtmf_type(DtmfType::Inband)
+            .first_command_timeout(true)
+            .first_command_timeout_secs(10)
+            .friendly_name("call-router")
+            .inbound(
+                CreateTexmlApplicationRequestInbound::default()
+                    .channel_limit(10)
+                    .shaken_stir_enabled(true)
+                    .sip_subdomain("example")
+                    .sip_subdomain_receive_settings(
+                        CreateTexmlApplicationRequestInboundSipSubdomainReceiveSettings::OnlyMyConnections,
+                    ),
+            )
+            .outbound(
+                CreateTexmlApplicationRequestOutbound::default()
+                    .channel_limit(10)
+                    .outbound_voice_profile_id("1293384261075731499"),
+            )
+            .status_callback("https://example.com")
+            .status_callback_method(CreateTexmlApplicationRequestStatusCallbackMethod::Get)
+            .tags(["tag1", "tag2"])
+            .voice_fallback_url("https://fallback.example.com")
+            .voice_method(CreateTexmlApplicationRequestVoiceMethod::Get)
+            .voice_url("https://example.com")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14011,14 +14512,44 @@ pub mod texml_applications_retrieve {
 
 /// `PATCH /texml_applications/{id}`
 pub mod texml_applications_update {
-    use telnyx::types::UpdateTexmlApplicationRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, DtmfType, UpdateTexmlApplicationRequestInbound,
+        UpdateTexmlApplicationRequestInboundSipSubdomainReceiveSettings,
+        UpdateTexmlApplicationRequestOutbound,
+        UpdateTexmlApplicationRequestStatusCallbackMethod,
+        UpdateTexmlApplicationRequestVoiceMethod,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .texml_applications()
-            .update(
-                "1293384261075731499",
-                UpdateTexmlApplicationRequest::new("call-router", "https://example.com"),
+            .update("1293384261075731499")
+            .active(false)
+            .anchorsite_override(AnchorsiteOverride::AmsterdamNetherlands)
+            .call_cost_in_webhooks(false)
+            .dtmf_type(DtmfType::Inband)
+            .first_command_timeout(true)
+            .first_command_timeout_secs(10)
+            .friendly_name("call-router")
+            .inbound(
+                UpdateTexmlApplicationRequestInbound::default()
+                    .channel_limit(10)
+                    .shaken_stir_enabled(true)
+                    .sip_subdomain("example")
+                    .sip_subdomain_receive_settings(
+                        UpdateTexmlApplicationRequestInboundSipSubdomainReceiveSettings::OnlyMyConnections,
+                    ),
             )
+            .outbound(
+                UpdateTexmlApplicationRequestOutbound::default()
+                    .channel_limit(10)
+                    .outbound_voice_profile_id("1293384261075731499"),
+            )
+            .status_callback("https://example.com")
+            .status_callback_method(UpdateTexmlApplicationRequestStatusCallbackMethod::Get)
+            .tags(["tag1", "tag2"])
+            .voice_fallback_url("https://fallback.example.com")
+            .voice_method(UpdateTexmlApplicationRequestVoiceMethod::Get)
+            .voice_url("https://example.com")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14045,13 +14576,8 @@ pub mod text_to_speech_speech_stream {
 
 /// `POST /text-to-speech/speech`
 pub mod text_to_speech_speech_generate {
-    use telnyx::types::GenerateSpeechRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .text_to_speech()
-            .speech()
-            .generate(GenerateSpeechRequest::default())
-            .await?;
+        let response = client.text_to_speech().speech().generate().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -14077,17 +14603,12 @@ pub mod traffic_policy_profiles_list {
 
 /// `POST /traffic_policy_profiles`
 pub mod traffic_policy_profiles_create {
-    use telnyx::resources::traffic_policy_profiles::{
-        TrafficPolicyProfilesCreateBody, TrafficPolicyProfilesCreateBodyType,
-    };
+    use telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesCreateBodyType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .traffic_policy_profiles()
-            .create(
-                TrafficPolicyProfilesCreateBody::new(
-                    TrafficPolicyProfilesCreateBodyType::Whitelist,
-                ),
-            )
+            .create()
+            .r#type(TrafficPolicyProfilesCreateBodyType::Whitelist)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14117,14 +14638,10 @@ pub mod traffic_policy_profiles_retrieve {
 
 /// `PATCH /traffic_policy_profiles/{id}`
 pub mod traffic_policy_profiles_update {
-    use telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesUpdateBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .traffic_policy_profiles()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                TrafficPolicyProfilesUpdateBody::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14154,11 +14671,100 @@ pub mod uac_connections_list {
 
 /// `POST /uac_connections`
 pub mod uac_connections_create {
-    use telnyx::types::CreateUacConnectionRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,
+        ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,
+        ConnectionRtcpSettings, ConnectionRtcpSettingsPort,
+        CreateUacConnectionRequestSipUriCallingPreference,
+        CreateUacConnectionRequestWebhookApiVersion, DtmfType, EncryptedMedia,
+        UacExternalSettings, UacExternalSettingsTransport, UacInboundRequest,
+        UacInboundRequestAniNumberFormat, UacInboundRequestDnisNumberFormat,
+        UacInboundRequestSimultaneousRinging, UacInternalSettings, UacOutbound,
+        UacOutboundT38ReinviteSource,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .uac_connections()
-            .create(CreateUacConnectionRequest::new("office-connection"))
+            .create()
+            .active(true)
+            .anchorsite_override(AnchorsiteOverride::Latency)
+            .android_push_credential_id("06b09dfd-7154-4980-8b75-cebf7a9d4f8e")
+            .call_cost_in_webhooks(false)
+            .connection_name("my name")
+            .default_on_hold_comfort_noise_enabled(false)
+            .dtmf_type(DtmfType::Rfc2833)
+            .encode_contact_header_enabled(true)
+            .encrypted_media(EncryptedMedia::Srtp)
+            .external_uac_settings(
+                UacExternalSettings::default()
+                    .auth_username("auth8492")
+                    .expiration_sec(600)
+                    .from_user("8492")
+                    .outbound_proxy("outbound.sip-pbx.acme.example:5061")
+                    .password("testtesttest")
+                    .proxy("sip-pbx.acme.example")
+                    .transport(UacExternalSettingsTransport::Tls)
+                    .username("ext8492"),
+            )
+            .inbound(
+                UacInboundRequest::default()
+                    .ani_number_format(UacInboundRequestAniNumberFormat::PlusE164)
+                    .channel_limit(10)
+                    .codecs(["G722"])
+                    .dnis_number_format(UacInboundRequestDnisNumberFormat::PlusE164)
+                    .generate_ringback_tone(true)
+                    .isup_headers_enabled(true)
+                    .prack_enabled(true)
+                    .shaken_stir_enabled(true)
+                    .simultaneous_ringing(UacInboundRequestSimultaneousRinging::Disabled)
+                    .sip_compact_headers_enabled(true)
+                    .timeout_1xx_secs(10)
+                    .timeout_2xx_secs(20),
+            )
+            .internal_uac_settings(
+                UacInternalSettings::default()
+                    .destination_uri("14155550123@acme.sip.telnyx.com"),
+            )
+            .ios_push_credential_id("ec0c8e5d-439e-4620-a0c1-9d9c8d02a836")
+            .jitter_buffer(
+                ConnectionJitterBuffer::default()
+                    .enable_jitter_buffer(true)
+                    .jitterbuffer_msec_max(200)
+                    .jitterbuffer_msec_min(60),
+            )
+            .noise_suppression(ConnectionNoiseSuppression::Both)
+            .noise_suppression_details(
+                ConnectionNoiseSuppressionDetails::default()
+                    .attenuation_limit(80)
+                    .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),
+            )
+            .onnet_t38_passthrough_enabled(true)
+            .outbound(
+                UacOutbound::default()
+                    .ani_override("always")
+                    .call_parking_enabled(true)
+                    .channel_limit(10)
+                    .generate_ringback_tone(true)
+                    .instant_ringback_enabled(true)
+                    .localization("US")
+                    .outbound_voice_profile_id("1293384261075731499")
+                    .t38_reinvite_source(UacOutboundT38ReinviteSource::Customer),
+            )
+            .password("my123secure456password789")
+            .rtcp_settings(
+                ConnectionRtcpSettings::default()
+                    .capture_enabled(true)
+                    .port(ConnectionRtcpSettingsPort::RtcpMux)
+                    .report_frequency_secs(10),
+            )
+            .sip_uri_calling_preference(
+                CreateUacConnectionRequestSipUriCallingPreference::Disabled,
+            )
+            .user_name("myusername123")
+            .webhook_api_version(CreateUacConnectionRequestWebhookApiVersion::V1)
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14179,14 +14785,100 @@ pub mod uac_connections_retrieve {
 
 /// `PATCH /uac_connections/{id}`
 pub mod uac_connections_update {
-    use telnyx::types::UpdateUacConnectionRequest;
+    use telnyx::types::{
+        AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,
+        ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,
+        ConnectionRtcpSettings, ConnectionRtcpSettingsPort, DtmfType, EncryptedMedia,
+        UacExternalSettings, UacExternalSettingsTransport, UacInboundRequest,
+        UacInboundRequestAniNumberFormat, UacInboundRequestDnisNumberFormat,
+        UacInboundRequestSimultaneousRinging, UacInternalSettings, UacOutbound,
+        UacOutboundT38ReinviteSource, UpdateUacConnectionRequestSipUriCallingPreference,
+        UpdateUacConnectionRequestWebhookApiVersion,
+    };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .uac_connections()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                UpdateUacConnectionRequest::default(),
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .active(true)
+            .anchorsite_override(AnchorsiteOverride::Latency)
+            .android_push_credential_id("06b09dfd-7154-4980-8b75-cebf7a9d4f8e")
+            .call_cost_in_webhooks(false)
+            .connection_name("my name")
+            .default_on_hold_comfort_noise_enabled(false)
+            .dtmf_type(DtmfType::Rfc2833)
+            .encode_contact_header_enabled(true)
+            .encrypted_media(EncryptedMedia::Srtp)
+            .external_uac_settings(
+                UacExternalSettings::default()
+                    .auth_username("auth8492")
+                    .expiration_sec(600)
+                    .from_user("8492")
+                    .outbound_proxy("outbound.sip-pbx.acme.example:5061")
+                    .password("testtesttest")
+                    .proxy("sip-pbx.acme.example")
+                    .transport(UacExternalSettingsTransport::Tls)
+                    .username("ext8492"),
             )
+            .inbound(
+                UacInboundRequest::default()
+                    .ani_number_format(UacInboundRequestAniNumberFormat::PlusE164)
+                    .channel_limit(10)
+                    .codecs(["G722"])
+                    .dnis_number_format(UacInboundRequestDnisNumberFormat::PlusE164)
+                    .generate_ringback_tone(true)
+                    .isup_headers_enabled(true)
+                    .prack_enabled(true)
+                    .shaken_stir_enabled(true)
+                    .simultaneous_ringing(UacInboundRequestSimultaneousRinging::Disabled)
+                    .sip_compact_headers_enabled(true)
+                    .timeout_1xx_secs(10)
+                    .timeout_2xx_secs(20),
+            )
+            .internal_uac_settings(
+                UacInternalSettings::default()
+                    .destination_uri("14155550123@acme.sip.telnyx.com"),
+            )
+            .ios_push_credential_id("ec0c8e5d-439e-4620-a0c1-9d9c8d02a836")
+            .jitter_buffer(
+                ConnectionJitterBuffer::default()
+                    .enable_jitter_buffer(true)
+                    .jitterbuffer_msec_max(200)
+                    .jitterbuffer_msec_min(60),
+            )
+            .noise_suppression(ConnectionNoiseSuppression::Both)
+            .noise_suppression_details(
+                ConnectionNoiseSuppressionDetails::default()
+                    .attenuation_limit(80)
+                    .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),
+            )
+            .onnet_t38_passthrough_enabled(true)
+            .outbound(
+                UacOutbound::default()
+                    .ani_override("always")
+                    .call_parking_enabled(true)
+                    .channel_limit(10)
+                    .generate_ringback_tone(true)
+                    .instant_ringback_enabled(true)
+                    .localization("US")
+                    .outbound_voice_profile_id("1293384261075731499")
+                    .t38_reinvite_source(UacOutboundT38ReinviteSource::Customer),
+            )
+            .password("my123secure456password789")
+            .rtcp_settings(
+                ConnectionRtcpSettings::default()
+                    .capture_enabled(true)
+                    .port(ConnectionRtcpSettingsPort::RtcpMux)
+                    .report_frequency_secs(10),
+            )
+            .sip_uri_calling_preference(
+                UpdateUacConnectionRequestSipUriCallingPreference::Disabled,
+            )
+            .tags(["tag1", "tag2"])
+            .user_name("myusername123")
+            .webhook_api_version(UpdateUacConnectionRequestWebhookApiVersion::V1)
+            .webhook_event_failover_url("https://failover.example.com")
+            .webhook_event_url("https://example.com")
+            .webhook_timeout_secs(25)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14220,17 +14912,13 @@ pub mod uac_connections_actions_check_registration_status {
 
 /// `GET /usage_reports`
 pub mod usage_reports_list {
-    use telnyx::resources::usage_reports::UsageReportsListParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .usage_reports()
-            .list(
-                UsageReportsListParams::new(
-                    "example",
-                    vec!["example".to_string()],
-                    vec!["example".to_string()],
-                ),
-            )
+            .list()
+            .product("example")
+            .dimensions(["example"])
+            .metrics(["example"])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14257,20 +14945,16 @@ pub mod user_addresses_list {
 
 /// `POST /user_addresses`
 pub mod user_addresses_create {
-    use telnyx::types::UserAddressCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .user_addresses()
-            .create(
-                UserAddressCreate::new(
-                    "Toy-O'Kon",
-                    "US",
-                    "Alfred",
-                    "Foster",
-                    "Austin",
-                    "600 Congress Avenue",
-                ),
-            )
+            .create()
+            .business_name("Toy-O'Kon")
+            .country_code("US")
+            .first_name("Alfred")
+            .last_name("Foster")
+            .locality("Austin")
+            .street_address("600 Congress Avenue")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14321,14 +15005,10 @@ pub mod mobile_phone_numbers_retrieve {
 
 /// `PATCH /v2/mobile_phone_numbers/{id}`
 pub mod mobile_phone_numbers_update {
-    use telnyx::types::MobilePhoneNumberUpdate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .mobile_phone_numbers()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                MobilePhoneNumberUpdate::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14346,12 +15026,8 @@ pub mod mobile_voice_connections_list {
 
 /// `POST /v2/mobile_voice_connections`
 pub mod mobile_voice_connections_create {
-    use telnyx::types::MobileVoiceConnectionCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .mobile_voice_connections()
-            .create(MobileVoiceConnectionCreate::default())
-            .await?;
+        let response = client.mobile_voice_connections().create().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -14371,14 +15047,10 @@ pub mod mobile_voice_connections_retrieve {
 
 /// `PATCH /v2/mobile_voice_connections/{id}`
 pub mod mobile_voice_connections_update {
-    use telnyx::types::MobileVoiceConnectionUpdate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .mobile_voice_connections()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                MobileVoiceConnectionUpdate::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14399,13 +15071,11 @@ pub mod mobile_voice_connections_delete {
 
 /// `POST /v2/payment/stored_payment_transactions`
 pub mod payment_create_stored_payment_transaction {
-    use telnyx::types::StoredPaymentTransactionRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .payment()
-            .create_stored_payment_transaction(
-                StoredPaymentTransactionRequest::new("120.00"),
-            )
+            .create_stored_payment_transaction()
+            .amount("120.00")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14462,16 +15132,14 @@ pub mod whatsapp_business_accounts_phone_numbers_list {
 
 /// `POST /v2/whatsapp/business_accounts/{id}/phone_numbers`
 pub mod whatsapp_business_accounts_phone_numbers_initialize_verification {
-    use telnyx::types::WhatsappPhoneNumberVerificationRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         client
             .whatsapp()
             .business_accounts()
             .phone_numbers()
-            .initialize_verification(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                WhatsappPhoneNumberVerificationRequest::new("example name", "+18005550100"),
-            )
+            .initialize_verification("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .display_name("example name")
+            .phone_number("+18005550100")
             .await?;
         Ok(())
     }
@@ -14493,16 +15161,12 @@ pub mod whatsapp_business_accounts_settings_retrieve {
 
 /// `PATCH /v2/whatsapp/business_accounts/{id}/settings`
 pub mod whatsapp_business_accounts_settings_update {
-    use telnyx::types::PatchWabaSettingsRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .whatsapp()
             .business_accounts()
             .settings()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                PatchWabaSettingsRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14521,26 +15185,23 @@ pub mod whatsapp_templates_list {
 /// `POST /v2/whatsapp/message_templates`
 pub mod whatsapp_templates_create {
     use telnyx::types::{
-        WhatsappCreateTemplateRequest, WhatsappCreateTemplateRequestCategory,
-        WhatsappCreateTemplateRequestComponentsItem, WhatsappTemplateHeaderComponent,
-        WhatsappTemplateHeaderComponentFormat, WhatsappTemplateHeaderComponentType,
+        WhatsappCreateTemplateRequestCategory, WhatsappTemplateHeaderComponent,
+        WhatsappTemplateHeaderComponentFormat,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .whatsapp()
             .templates()
-            .create(
-                WhatsappCreateTemplateRequest::new(
-                    WhatsappCreateTemplateRequestCategory::Marketing,
-                    vec![
-                        WhatsappCreateTemplateRequestComponentsItem::WhatsappTemplateHeaderComponent(WhatsappTemplateHeaderComponent::new(WhatsappTemplateHeaderComponentFormat::Text,
-                        WhatsappTemplateHeaderComponentType::Header))
-                    ],
-                    "example",
-                    "example name",
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                ),
-            )
+            .create()
+            .category(WhatsappCreateTemplateRequestCategory::Marketing)
+            .components([
+                WhatsappTemplateHeaderComponent::builder()
+                    .format(WhatsappTemplateHeaderComponentFormat::Text)
+                    .build(),
+            ])
+            .language("example")
+            .name("example name")
+            .waba_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14580,13 +15241,13 @@ pub mod whatsapp_phone_numbers_calling_settings_retrieve {
 
 /// `PATCH /v2/whatsapp/phone_numbers/{phone_number}/calling_settings`
 pub mod whatsapp_phone_numbers_calling_settings_update {
-    use telnyx::types::WhatsappPatchCallingSettingsRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .whatsapp()
             .phone_numbers()
             .calling_settings()
-            .update("+18005550100", WhatsappPatchCallingSettingsRequest::new(true))
+            .update("+18005550100")
+            .enabled(true)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14595,15 +15256,12 @@ pub mod whatsapp_phone_numbers_calling_settings_update {
 
 /// `GET /v2/whatsapp/phone_numbers/{phone_number}/conversation_window`
 pub mod whatsapp_phone_numbers_retrieve_conversation_window {
-    use telnyx::resources::whatsapp::WhatsappPhoneNumbersRetrieveConversationWindowParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .whatsapp()
             .phone_numbers()
-            .retrieve_conversation_window(
-                "+18005550100",
-                WhatsappPhoneNumbersRetrieveConversationWindowParams::new("+353894650851"),
-            )
+            .retrieve_conversation_window("+18005550100")
+            .destination_number("+353894650851")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14626,13 +15284,12 @@ pub mod whatsapp_phone_numbers_profile_retrieve {
 
 /// `PATCH /v2/whatsapp/phone_numbers/{phone_number}/profile`
 pub mod whatsapp_phone_numbers_profile_update {
-    use telnyx::types::WhatsappUpdateProfileRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .whatsapp()
             .phone_numbers()
             .profile()
-            .update("+18005550100", WhatsappUpdateProfileRequest::default())
+            .update("+18005550100")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14656,19 +15313,14 @@ pub mod whatsapp_phone_numbers_profile_photo_retrieve {
 
 /// `POST /v2/whatsapp/phone_numbers/{phone_number}/profile/photo`
 pub mod whatsapp_phone_numbers_profile_photo_upload {
-    use telnyx::resources::whatsapp::WhatsappPhoneNumbersProfilePhotoUploadBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .whatsapp()
             .phone_numbers()
             .profile()
             .photo()
-            .upload(
-                "+18005550100",
-                WhatsappPhoneNumbersProfilePhotoUploadBody::new(
-                    telnyx::FilePart::from_path("audio.wav")?,
-                ),
-            )
+            .upload("+18005550100")
+            .file(telnyx::FilePart::from_path("audio.wav")?)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14685,29 +15337,16 @@ pub mod whatsapp_phone_numbers_profile_photo_delete {
 
 /// `POST /v2/whatsapp/phone_numbers/{phone_number}/resend_verification`
 pub mod whatsapp_phone_numbers_resend_verification {
-    use telnyx::types::WhatsappResendVerificationRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        client
-            .whatsapp()
-            .phone_numbers()
-            .resend_verification(
-                "+18005550100",
-                WhatsappResendVerificationRequest::default(),
-            )
-            .await?;
+        client.whatsapp().phone_numbers().resend_verification("+18005550100").await?;
         Ok(())
     }
 }
 
 /// `POST /v2/whatsapp/phone_numbers/{phone_number}/verify`
 pub mod whatsapp_phone_numbers_verify {
-    use telnyx::types::WhatsappVerifyCodeRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        client
-            .whatsapp()
-            .phone_numbers()
-            .verify("+18005550100", WhatsappVerifyCodeRequest::new("example"))
-            .await?;
+        client.whatsapp().phone_numbers().verify("+18005550100").code("example").await?;
         Ok(())
     }
 }
@@ -14723,13 +15362,8 @@ pub mod whatsapp_user_data_retrieve {
 
 /// `PATCH /v2/whatsapp/user_data`
 pub mod whatsapp_user_data_update {
-    use telnyx::types::PatchWhatsappUserDataRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .whatsapp()
-            .user_data()
-            .update(PatchWhatsappUserDataRequest::default())
-            .await?;
+        let response = client.whatsapp().user_data().update().await?;
         println!("{response:?}");
         Ok(())
     }
@@ -14749,14 +15383,10 @@ pub mod whatsapp_message_templates_retrieve {
 
 /// `PATCH /v2/whatsapp_message_templates/{id}`
 pub mod whatsapp_message_templates_update {
-    use telnyx::types::WhatsappUpdateTemplateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .whatsapp_message_templates()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                WhatsappUpdateTemplateRequest::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14776,12 +15406,13 @@ pub mod whatsapp_message_templates_delete {
 
 /// `POST /v2/x402/credit_account`
 pub mod x402_credit_account_settle {
-    use telnyx::types::X402SettleRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .x402()
             .credit_account()
-            .settle(X402SettleRequest::new("quote_abc123"))
+            .settle()
+            .id("quote_abc123")
+            .payment_signature_2("0xabc123...")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14790,13 +15421,8 @@ pub mod x402_credit_account_settle {
 
 /// `POST /v2/x402/credit_account/quote`
 pub mod x402_credit_account_quote {
-    use telnyx::types::X402QuoteRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .x402()
-            .credit_account()
-            .quote(X402QuoteRequest::new("50.00"))
-            .await?;
+        let response = client.x402().credit_account().quote().amount_usd("50.00").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -14813,19 +15439,14 @@ pub mod verifications_by_phone_number_list {
 
 /// `POST /verifications/by_phone_number/{phone_number}/actions/verify`
 pub mod verifications_by_phone_number_actions_verify {
-    use telnyx::types::VerifyVerificationCodeRequestByPhoneNumber;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .verifications()
             .by_phone_number()
             .actions()
-            .verify(
-                "+13035551234",
-                VerifyVerificationCodeRequestByPhoneNumber::new(
-                    "17686",
-                    "12ade33a-21c0-473b-b055-b3c836e1c292",
-                ),
-            )
+            .verify("+13035551234")
+            .code("17686")
+            .verify_profile_id("12ade33a-21c0-473b-b055-b3c836e1c292")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14834,16 +15455,12 @@ pub mod verifications_by_phone_number_actions_verify {
 
 /// `POST /verifications/call`
 pub mod verifications_trigger_call {
-    use telnyx::types::CreateVerificationRequestCall;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .verifications()
-            .trigger_call(
-                CreateVerificationRequestCall::new(
-                    "+13035551234",
-                    "12ade33a-21c0-473b-b055-b3c836e1c292",
-                ),
-            )
+            .trigger_call()
+            .phone_number("+13035551234")
+            .verify_profile_id("12ade33a-21c0-473b-b055-b3c836e1c292")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14852,16 +15469,12 @@ pub mod verifications_trigger_call {
 
 /// `POST /verifications/flashcall`
 pub mod verifications_trigger_flashcall {
-    use telnyx::types::CreateVerificationRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .verifications()
-            .trigger_flashcall(
-                CreateVerificationRequest::new(
-                    "+13035551234",
-                    "12ade33a-21c0-473b-b055-b3c836e1c292",
-                ),
-            )
+            .trigger_flashcall()
+            .phone_number("+13035551234")
+            .verify_profile_id("12ade33a-21c0-473b-b055-b3c836e1c292")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14870,16 +15483,12 @@ pub mod verifications_trigger_flashcall {
 
 /// `POST /verifications/sms`
 pub mod verifications_trigger_sms {
-    use telnyx::types::CreateVerificationRequestSms;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .verifications()
-            .trigger_sms(
-                CreateVerificationRequestSms::new(
-                    "+13035551234",
-                    "12ade33a-21c0-473b-b055-b3c836e1c292",
-                ),
-            )
+            .trigger_sms()
+            .phone_number("+13035551234")
+            .verify_profile_id("12ade33a-21c0-473b-b055-b3c836e1c292")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14888,16 +15497,12 @@ pub mod verifications_trigger_sms {
 
 /// `POST /verifications/whatsapp`
 pub mod verifications_trigger_whatsapp_verification {
-    use telnyx::types::CreateVerificationRequestWhatsapp;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .verifications()
-            .trigger_whatsapp_verification(
-                CreateVerificationRequestWhatsapp::new(
-                    "+13035551234",
-                    "12ade33a-21c0-473b-b055-b3c836e1c292",
-                ),
-            )
+            .trigger_whatsapp_verification()
+            .phone_number("+13035551234")
+            .verify_profile_id("12ade33a-21c0-473b-b055-b3c836e1c292")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14918,15 +15523,11 @@ pub mod verifications_retrieve {
 
 /// `POST /verifications/{verification_id}/actions/verify`
 pub mod verifications_actions_verify {
-    use telnyx::types::VerifyVerificationCodeRequestById;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .verifications()
             .actions()
-            .verify(
-                "12ade33a-21c0-473b-b055-b3c836e1c292",
-                VerifyVerificationCodeRequestById::default(),
-            )
+            .verify("12ade33a-21c0-473b-b055-b3c836e1c292")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14944,18 +15545,13 @@ pub mod verified_numbers_list {
 
 /// `POST /verified_numbers`
 pub mod verified_numbers_create {
-    use telnyx::resources::verified_numbers::{
-        VerifiedNumbersCreateBody, VerifiedNumbersCreateBodyVerificationMethod,
-    };
+    use telnyx::resources::verified_numbers::VerifiedNumbersCreateBodyVerificationMethod;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .verified_numbers()
-            .create(
-                VerifiedNumbersCreateBody::new(
-                    "+15551234567",
-                    VerifiedNumbersCreateBodyVerificationMethod::Call,
-                ),
-            )
+            .create()
+            .phone_number("+15551234567")
+            .verification_method(VerifiedNumbersCreateBodyVerificationMethod::Call)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -14982,15 +15578,12 @@ pub mod verified_numbers_delete {
 
 /// `POST /verified_numbers/{phone_number}/actions/verify`
 pub mod verified_numbers_actions_submit_verification_code {
-    use telnyx::resources::verified_numbers::VerifiedNumbersActionsSubmitVerificationCodeBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .verified_numbers()
             .actions()
-            .submit_verification_code(
-                "+15551234567",
-                VerifiedNumbersActionsSubmitVerificationCodeBody::new("123456"),
-            )
+            .submit_verification_code("+15551234567")
+            .verification_code("123456")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15008,12 +15601,8 @@ pub mod verify_profiles_list {
 
 /// `POST /verify_profiles`
 pub mod verify_profiles_create {
-    use telnyx::resources::verify_profiles::VerifyProfilesCreateBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .verify_profiles()
-            .create(VerifyProfilesCreateBody::new("Test Profile"))
-            .await?;
+        let response = client.verify_profiles().create().name("Test Profile").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -15030,15 +15619,11 @@ pub mod verify_profiles_retrieve_templates {
 
 /// `POST /verify_profiles/templates`
 pub mod verify_profiles_create_template {
-    use telnyx::types::CreateMessageTemplateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .verify_profiles()
-            .create_template(
-                CreateMessageTemplateRequest::new(
-                    "Your {{app_name}} verification code is: {{code}}.",
-                ),
-            )
+            .create_template()
+            .text("Your {{app_name}} verification code is: {{code}}.")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15047,16 +15632,11 @@ pub mod verify_profiles_create_template {
 
 /// `PATCH /verify_profiles/templates/{template_id}`
 pub mod verify_profiles_update_template {
-    use telnyx::types::UpdateMessageTemplateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .verify_profiles()
-            .update_template(
-                "12ade33a-21c0-473b-b055-b3c836e1c292",
-                UpdateMessageTemplateRequest::new(
-                    "Your {{app_name}} verification code is: {{code}}.",
-                ),
-            )
+            .update_template("12ade33a-21c0-473b-b055-b3c836e1c292")
+            .text("Your {{app_name}} verification code is: {{code}}.")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15077,14 +15657,10 @@ pub mod verify_profiles_retrieve {
 
 /// `PATCH /verify_profiles/{verify_profile_id}`
 pub mod verify_profiles_update {
-    use telnyx::resources::verify_profiles::VerifyProfilesUpdateBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .verify_profiles()
-            .update(
-                "12ade33a-21c0-473b-b055-b3c836e1c292",
-                VerifyProfilesUpdateBody::default(),
-            )
+            .update("12ade33a-21c0-473b-b055-b3c836e1c292")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15114,20 +15690,17 @@ pub mod virtual_cross_connects_list {
 
 /// `POST /virtual_cross_connects`
 pub mod virtual_cross_connects_create {
-    use telnyx::types::{VirtualCrossConnectCreate, VirtualCrossConnectCreateCloudProvider};
+    use telnyx::types::VirtualCrossConnectCreateCloudProvider;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .virtual_cross_connects()
-            .create(
-                VirtualCrossConnectCreate::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    1234.0,
-                    VirtualCrossConnectCreateCloudProvider::Aws,
-                    "us-east-1",
-                    "123456789012",
-                    "ashburn-va",
-                ),
-            )
+            .create()
+            .network_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .bgp_asn(1234.0)
+            .cloud_provider(VirtualCrossConnectCreateCloudProvider::Aws)
+            .cloud_provider_region("us-east-1")
+            .primary_cloud_account_id("123456789012")
+            .region_code("ashburn-va")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15148,14 +15721,10 @@ pub mod virtual_cross_connects_retrieve {
 
 /// `PATCH /virtual_cross_connects/{id}`
 pub mod virtual_cross_connects_update {
-    use telnyx::types::VirtualCrossConnectPatch2;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .virtual_cross_connects()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                VirtualCrossConnectPatch2::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15198,14 +15767,15 @@ pub mod voice_clones_create {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .voice_clones()
-            .create(
+            .create()
+            .body(
                 VoiceCloneRequest::TelnyxDesignClone(
-                    TelnyxDesignClone::new(
-                        TelnyxDesignCloneGender::Male,
-                        "example",
-                        "example name",
-                        "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    ),
+                    TelnyxDesignClone::builder()
+                        .gender(TelnyxDesignCloneGender::Male)
+                        .language("example")
+                        .name("example name")
+                        .voice_design_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+                        .build(),
                 ),
             )
             .await?;
@@ -15218,21 +15788,19 @@ pub mod voice_clones_create {
 pub mod voice_clones_create_from_upload {
     use telnyx::types::{
         TelnyxQwen3TtsClone, TelnyxQwen3TtsCloneGender, TelnyxQwen3TtsCloneProvider,
-        VoiceCloneUploadRequest,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .voice_clones()
-            .create_from_upload(
-                VoiceCloneUploadRequest::TelnyxQwen3TtsClone(
-                    TelnyxQwen3TtsClone::new(
-                        telnyx::FilePart::from_path("audio.wav")?,
-                        TelnyxQwen3TtsCloneGender::Male,
-                        "example",
-                        "example name",
-                        TelnyxQwen3TtsCloneProvider::Telnyx,
-                    ),
-                ),
+            .create_from_upload()
+            .body(
+                TelnyxQwen3TtsClone::builder()
+                    .audio_file(telnyx::FilePart::from_path("audio.wav")?)
+                    .gender(TelnyxQwen3TtsCloneGender::Male)
+                    .language("example")
+                    .name("example name")
+                    .provider(TelnyxQwen3TtsCloneProvider::Telnyx)
+                    .build(),
             )
             .await?;
         println!("{response:?}");
@@ -15242,14 +15810,11 @@ pub mod voice_clones_create_from_upload {
 
 /// `PATCH /voice_clones/{id}`
 pub mod voice_clones_update {
-    use telnyx::types::VoiceCloneUpdateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .voice_clones()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                VoiceCloneUpdateRequest::new("example name"),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .name("updated-clone")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15288,11 +15853,16 @@ pub mod voice_designs_list {
 
 /// `POST /voice_designs`
 pub mod voice_designs_create {
-    use telnyx::types::VoiceDesignRequest;
+    use telnyx::types::VoiceDesignRequestProvider;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .voice_designs()
-            .create(VoiceDesignRequest::new("example", "example"))
+            .create()
+            .language("Auto")
+            .name("friendly-narrator")
+            .prompt("Speak in a warm, friendly tone")
+            .provider(VoiceDesignRequestProvider::Telnyx)
+            .text("Hello, welcome to our service.")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15313,14 +15883,11 @@ pub mod voice_designs_retrieve {
 
 /// `PATCH /voice_designs/{id}`
 pub mod voice_designs_rename {
-    use telnyx::types::VoiceDesignUpdateRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .voice_designs()
-            .rename(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                VoiceDesignUpdateRequest::new("example name"),
-            )
+            .rename("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .name("updated-narrator")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15353,7 +15920,8 @@ pub mod voice_designs_delete_version {
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         client
             .voice_designs()
-            .delete_version("6a09cdc3-8948-47f0-aa62-74ac943d6c58", 1)
+            .delete_version(1)
+            .id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         Ok(())
     }
@@ -15412,16 +15980,12 @@ pub mod wireguard_interfaces_list {
 
 /// `POST /wireguard_interfaces`
 pub mod wireguard_interfaces_create {
-    use telnyx::types::WireguardInterfaceCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .wireguard_interfaces()
-            .create(
-                WireguardInterfaceCreate::new(
-                    "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                    "ashburn-va",
-                ),
-            )
+            .create()
+            .network_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+            .region_code("ashburn-va")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15463,11 +16027,11 @@ pub mod wireguard_peers_list {
 
 /// `POST /wireguard_peers`
 pub mod wireguard_peers_create {
-    use telnyx::types::WireguardPeerCreate;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .wireguard_peers()
-            .create(WireguardPeerCreate::new("6a09cdc3-8948-47f0-aa62-74ac943d6c58"))
+            .create()
+            .wireguard_interface_id("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15488,11 +16052,10 @@ pub mod wireguard_peers_retrieve {
 
 /// `PATCH /wireguard_peers/{id}`
 pub mod wireguard_peers_update {
-    use telnyx::types::WireguardPeerPatch;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .wireguard_peers()
-            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58", WireguardPeerPatch::default())
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15534,12 +16097,13 @@ pub mod wireless_detail_records_reports_list {
 
 /// `POST /wireless/detail_records_reports`
 pub mod wireless_detail_records_reports_create {
-    use telnyx::types::WdrReportRequest;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .wireless()
             .detail_records_reports()
-            .create(WdrReportRequest::default())
+            .create()
+            .end_time("2018-02-02T22:25:27.521Z")
+            .start_time("2018-02-02T22:25:27.521Z")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15574,12 +16138,8 @@ pub mod wireless_detail_records_reports_delete {
 
 /// `GET /wireless/regions`
 pub mod wireless_retrieve_regions {
-    use telnyx::resources::wireless::WirelessRetrieveRegionsParams;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
-        let response = client
-            .wireless()
-            .retrieve_regions(WirelessRetrieveRegionsParams::new("public_ips"))
-            .await?;
+        let response = client.wireless().retrieve_regions().product("public_ips").await?;
         println!("{response:?}");
         Ok(())
     }
@@ -15587,17 +16147,12 @@ pub mod wireless_retrieve_regions {
 
 /// `GET /wireless_blocklist_values`
 pub mod wireless_blocklist_values_list {
-    use telnyx::resources::wireless_blocklist_values::{
-        WirelessBlocklistValuesListParams, WirelessBlocklistValuesListType,
-    };
+    use telnyx::resources::wireless_blocklist_values::WirelessBlocklistValuesListType;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .wireless_blocklist_values()
-            .list(
-                WirelessBlocklistValuesListParams::new(
-                    WirelessBlocklistValuesListType::Country,
-                ),
-            )
+            .list()
+            .r#type(WirelessBlocklistValuesListType::Country)
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15616,21 +16171,18 @@ pub mod wireless_blocklists_list {
 /// `POST /wireless_blocklists`
 pub mod wireless_blocklists_create {
     use telnyx::resources::wireless_blocklists::{
-        WirelessBlocklistsCreateBody, WirelessBlocklistsCreateBodyType,
-        WirelessBlocklistsCreateBodyValuesItem,
+        WirelessBlocklistsCreateBodyType, WirelessBlocklistsCreateBodyValuesItem,
     };
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .wireless_blocklists()
-            .create(
-                WirelessBlocklistsCreateBody::new(
-                    "My Wireless Blocklist",
-                    WirelessBlocklistsCreateBodyType::Country,
-                    vec![
-                        WirelessBlocklistsCreateBodyValuesItem::CountryCode("CA".to_string())
-                    ],
-                ),
-            )
+            .create()
+            .name("My Wireless Blocklist")
+            .r#type(WirelessBlocklistsCreateBodyType::Country)
+            .values([
+                WirelessBlocklistsCreateBodyValuesItem::PlmnCode("CA".to_string()),
+                WirelessBlocklistsCreateBodyValuesItem::PlmnCode("US".to_string()),
+            ])
             .await?;
         println!("{response:?}");
         Ok(())
@@ -15651,14 +16203,10 @@ pub mod wireless_blocklists_retrieve {
 
 /// `PATCH /wireless_blocklists/{id}`
 pub mod wireless_blocklists_update {
-    use telnyx::resources::wireless_blocklists::WirelessBlocklistsUpdateBody;
     async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {
         let response = client
             .wireless_blocklists()
-            .update(
-                "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
-                WirelessBlocklistsUpdateBody::default(),
-            )
+            .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .await?;
         println!("{response:?}");
         Ok(())

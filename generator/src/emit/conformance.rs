@@ -5,7 +5,9 @@
 //! module of the crate: `generated-client/tests/conformance.rs` includes it and supplies the
 //! helpers named `super::...`.
 
+use super::types::rust_type;
 use super::{ident, Ctx};
+use crate::ir::calls::{BodyShape, InputSource};
 use crate::ir::{BodyEncoding, Operation, Response, Ty};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -67,6 +69,7 @@ pub fn table(ctx: &Ctx<'_>) -> TokenStream {
     quote! {
         //! Every operation as a call through the generated client, its arguments decoded from
         //! JSON: path, query and header parameters by their names in the spec, the body as `body`.
+        //! Types are named `crate::types::...`: the test that includes it makes those resolve.
         // Operations without arguments ignore `args`.
         #![allow(deprecated, unused_variables)]
 
@@ -125,12 +128,14 @@ enum Twin {
     Stream,
 }
 
-/// Statements that decode the arguments, and the call expression: the operation's method or one
-/// of its twins.
+/// Statements that decode the arguments into the call, and the call expression: the operation's
+/// method or one of its twins. Each input goes through its method of the call; a body whose
+/// properties are methods goes through `with_body`, whole.
 fn invocation(op: &Operation, twin: Twin, ctx: &Ctx<'_>) -> (TokenStream, TokenStream) {
     let mut prelude = Vec::new();
     let mut call_args = Vec::new();
-    for p in &op.path_params {
+    if let Some(i) = op.call.argument {
+        let p = &op.path_params[i];
         let name = ident(&p.rust_name);
         let wire = &p.name;
         let (ty, pass) = match p.ty {
@@ -143,57 +148,6 @@ fn invocation(op: &Operation, twin: Twin, ctx: &Ctx<'_>) -> (TokenStream, TokenS
         prelude.push(quote!(let #name: #ty = super::arg(args, #wire)?;));
         call_args.push(pass);
     }
-    let mut with_params = quote!();
-    if !op.params_type.is_empty() {
-        let top = ident(op.resource.first().map(String::as_str).unwrap_or("root"));
-        let params = ident(&op.params_type);
-        // The params structs are `#[non_exhaustive]`: built by `new` (or `default`), then
-        // the optional inputs set as fields.
-        let value = |wire: &str, ty: &Ty| match ty {
-            Ty::String => quote!(super::arg::<String>(args, #wire)?),
-            _ => quote!(super::arg(args, #wire)?),
-        };
-        let mut required = Vec::new();
-        let mut optional = Vec::new();
-        for p in op.query_params.iter().chain(&op.header_params) {
-            let field = ident(&p.rust_name);
-            let wire = &p.name;
-            if p.required {
-                required.push(value(wire, &p.ty));
-            } else {
-                optional.push(quote!(params.#field = super::arg(args, #wire)?;));
-            }
-        }
-        if let Some(b) = &op.body {
-            let read = match (b.encoding, b.required) {
-                (BodyEncoding::Binary | BodyEncoding::Text, true) => quote!(super::bytes(args)?),
-                (BodyEncoding::Binary | BodyEncoding::Text, false) => quote!(super::optional_bytes(args)?),
-                _ => quote!(super::arg(args, "body")?),
-            };
-            match (super::ops::body_is_argument(op, &ctx.api.types), b.required) {
-                (true, true) => required.push(read),
-                // Required by its fields, absent by the spec: the case's body is given.
-                (true, false) => required.push(quote!(super::arg(args, "body")?)),
-                (false, _) => optional.push(quote!(params.body = #read;)),
-            }
-        }
-        let takes = super::ops::takes_params(op, &ctx.api.types);
-        let start = if takes {
-            quote!(telnyx::resources::#top::#params::new(#(#required),*))
-        } else {
-            quote!(<telnyx::resources::#top::#params>::default())
-        };
-        let mutable = if optional.is_empty() { quote!() } else { quote!(mut) };
-        prelude.push(quote! {
-            let #mutable params = #start;
-            #(#optional)*
-        });
-        if takes {
-            call_args.push(quote!(params));
-        } else {
-            with_params = quote!(.with_params(params));
-        }
-    }
     let chain = op.resource.iter().map(|r| {
         let r = ident(r);
         quote!(.#r())
@@ -203,5 +157,66 @@ fn invocation(op: &Operation, twin: Twin, ctx: &Ctx<'_>) -> (TokenStream, TokenS
         Twin::Paginator => (ident(&op.name), quote!(.paginator())),
         Twin::Stream => (format_ident!("{}_stream", op.name.trim_start_matches("r#")), quote!()),
     };
-    (quote!(#(#prelude)*), quote!(client #(#chain)* .#method(#(#call_args),*) #with_params #then))
+    prelude.push(quote!(let call = client #(#chain)* .#method(#(#call_args),*);));
+    // Required inputs first: each moves the call to another state (type).
+    let mut optional = Vec::new();
+    let fields_body = matches!(op.call.body, BodyShape::Fields { .. });
+    for input in &op.call.inputs {
+        let setter = ident(&input.setter);
+        let (wire, ty): (&str, Ty) = match input.source {
+            InputSource::Path(i) => {
+                let p = &op.path_params[i];
+                let ty = match p.ty {
+                    Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean => p.ty.clone(),
+                    _ => Ty::String,
+                };
+                (&p.name, ty)
+            }
+            InputSource::Query(i) => (&op.query_params[i].name, op.query_params[i].ty.clone()),
+            InputSource::Header(i) => (&op.header_params[i].name, op.header_params[i].ty.clone()),
+            // Set whole, below.
+            InputSource::Field(_) => continue,
+            InputSource::Body => {
+                let binary =
+                    op.body.as_ref().is_some_and(|b| matches!(b.encoding, BodyEncoding::Binary | BodyEncoding::Text));
+                let read = match (binary, input.required) {
+                    (true, true) => quote!(super::bytes(args)?),
+                    (true, false) => quote!(super::optional_bytes(args)?),
+                    (false, true) => {
+                        let t = rust_type(&op.body.as_ref().map(|b| b.ty.clone()).unwrap_or(Ty::Any), ctx);
+                        quote!(super::arg::<#t>(args, "body")?)
+                    }
+                    (false, false) => {
+                        let t = rust_type(&op.body.as_ref().map(|b| b.ty.clone()).unwrap_or(Ty::Any), ctx);
+                        quote!(super::arg::<Option<#t>>(args, "body")?)
+                    }
+                };
+                if input.required {
+                    prelude.push(quote!(let call = call.#setter(#read);));
+                } else {
+                    optional.push(quote!(if let Some(v) = #read { call = call.#setter(v); }));
+                }
+                continue;
+            }
+        };
+        let t = rust_type(&ty, ctx);
+        if input.required {
+            prelude.push(quote!(let call = call.#setter(super::arg::<#t>(args, #wire)?);));
+        } else {
+            optional.push(quote!(if let Some(v) = super::arg::<Option<#t>>(args, #wire)? { call = call.#setter(v); }));
+        }
+    }
+    if let (true, Some(b), BodyShape::Fields { optional: absent, .. }) = (fields_body, &op.body, op.call.body) {
+        let t = rust_type(&b.ty, ctx);
+        if absent {
+            optional
+                .push(quote!(if let Some(v) = super::arg::<Option<#t>>(args, "body")? { call = call.with_body(v); }));
+        } else {
+            prelude.push(quote!(let call = call.with_body(super::arg::<#t>(args, "body")?);));
+        }
+    }
+    if !optional.is_empty() {
+        prelude.push(quote!(let mut call = call; #(#optional)*));
+    }
+    (quote!(#(#prelude)*), quote!(call #then))
 }

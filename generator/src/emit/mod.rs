@@ -6,6 +6,7 @@ mod docs;
 pub(crate) mod ops;
 mod paging;
 pub mod reference;
+mod setters;
 pub mod snippets;
 mod types;
 mod webhooks;
@@ -264,10 +265,17 @@ pub fn emit<'a>(
                 let ty = types::rust_type(&e.ty, &ctx);
                 quote!((#pointer, super::check::<#ty>),)
             });
+            let required = api.required_beyond_spec.iter().map(|(pointer, property)| quote!((#pointer, #property),));
             quote! {
                 //! Every `example` in the spec, by the JSON pointer of the object holding it, with
                 //! the check of the type it decodes into.
                 pub const EXAMPLES: &[(&str, super::Check)] = &[ #(#rows)* ];
+
+                /// Properties the client requires where the spec leaves them optional, by the
+                /// schema's JSON pointer: the `data` of an object that holds only `data`, and a
+                /// webhook event's `data` and `payload`, which the API always sends.
+                #[allow(dead_code)]
+                pub const REQUIRED_BEYOND_THE_SPEC: &[(&str, &str)] = &[ #(#required)* ];
             }
         }),
     ));
@@ -288,6 +296,8 @@ pub fn emit<'a>(
 
     out.push(("webhooks.rs".into(), Box::new(move || webhooks::event_enum(api, structs))));
 
+    out.push(("required.rs".into(), Box::new(move || required_markers(api))));
+
     let base_url = &api.base_url;
     let title = &api.title;
     let version = &api.version;
@@ -297,6 +307,7 @@ pub fn emit<'a>(
             let hooks = crate::ir::features::WEBHOOKS;
             quote! {
                 //! Code generated from the Telnyx OpenAPI spec.
+                pub mod required;
                 pub mod resources;
                 pub mod types;
                 #[cfg(feature = #hooks)]
@@ -313,6 +324,33 @@ pub fn emit<'a>(
     ));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+/// `required.rs`: a marker type per name of a required input, which a call's (or builder's)
+/// type holds as `Missing<name>` until the input is set, so that the compiler's error names it.
+fn required_markers(api: &Api) -> TokenStream {
+    let mut names = std::collections::BTreeSet::new();
+    for op in &api.operations {
+        names.extend(op.call.inputs.iter().filter(|i| i.required).map(|i| i.setter.as_str()));
+    }
+    for def in api.types.iter().filter(|d| d.construct == crate::ir::calls::Construct::Builder) {
+        if let crate::ir::TypeKind::Struct { fields, .. } = &def.kind {
+            let required = fields.iter().filter(|f| crate::ir::calls::is_required_input(f, &api.types));
+            names.extend(required.map(|f| f.setter.as_str()));
+        }
+    }
+    let markers = names.iter().map(|n| {
+        let doc = format!(" The required input `{}`.", n.trim_start_matches("r#"));
+        let n = ident(n);
+        quote!(#[doc = #doc] pub struct #n;)
+    });
+    quote! {
+        //! One marker type per name of a required input. In the type of a call, or of a builder,
+        //! `Missing<to>` stands for the input `to`, not set yet: a call is a future, and a builder
+        //! builds, once none is left (see [`crate::inputs`]).
+        #![allow(non_camel_case_types)]
+        #(#markers)*
+    }
 }
 
 /// The first and last lines of the generated `[features]` table in the client's Cargo.toml.

@@ -3,8 +3,9 @@
 
 use super::types::rust_type;
 use super::{docs, ident, Ctx};
+use crate::ir::calls::{BodyShape, InputSource};
 use crate::ir::idempotency::Token;
-use crate::ir::{BodyEncoding, Frame, Operation, Param, ParamStyle, Response, Ty, TypeDef, TypeKind};
+use crate::ir::{BodyEncoding, Frame, Operation, Param, ParamStyle, Response, Ty, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -98,30 +99,33 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>, example: Option<&&super::snip
     let doc = quote!(#doc #example);
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
 
-    let args = op.path_params.iter().map(|p| {
-        let n = ident(&p.rust_name);
-        let t = path_arg_type(&p.ty);
-        quote!(#n: #t)
-    });
-    // Required inputs are the argument (`impl Into<Params>`: the body alone converts); the
-    // optional ones are set on the returned call, so a new optional parameter adds a setter
-    // and changes no signature.
-    let takes = takes_params(op, &ctx.api.types);
-    let params_arg = takes.then(|| {
-        let t = ident(&op.params_type);
-        quote!(params: impl Into<#t>)
-    });
-    let initial = if takes {
-        quote!(params.into())
-    } else if op.params_type.is_empty() {
-        quote!(())
-    } else {
-        quote!(Default::default())
-    };
-    let all_args: Vec<TokenStream> = args.chain(params_arg).collect();
+    // The one input passed by position (the last path parameter); every other is a method of
+    // the call (see `ir::calls`).
+    let args: Vec<TokenStream> = op
+        .call
+        .argument
+        .map(|i| {
+            let p = &op.path_params[i];
+            let n = ident(&p.rust_name);
+            let t = path_arg_type(&p.ty);
+            quote!(#n: #t)
+        })
+        .into_iter()
+        .collect();
+    let initial = initial_params(op, ctx);
 
     let path_expr = path_expression(op);
     let method = format_ident!("{}", op.method);
+    let named_paths = op.path_params.iter().enumerate().filter(|(i, _)| Some(*i) != op.call.argument).map(|(_, p)| {
+        let placeholder = format!("{{{}}}", p.name);
+        let field = ident(&p.rust_name);
+        match p.ty {
+            Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean => {
+                quote!(req.path_param(#placeholder, &params.#field.to_string());)
+            }
+            _ => quote!(req.path_param(#placeholder, &params.#field);),
+        }
+    });
     let query = op.query_params.iter().map(|p| {
         let wire = &p.name;
         let field = ident(&p.rust_name);
@@ -145,6 +149,7 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>, example: Option<&&super::snip
             quote!(req.header(#wire, &params.#field);)
         }
     });
+    let body_present = body_stored(op).map(|(_, optional)| !optional).unwrap_or(false);
     let body = op.body.as_ref().map(|b| match (b.encoding, token) {
         (BodyEncoding::Json, Some(Token::BodyField(member))) => {
             // An absent (optional) body is sent as `{"<member>": token}` (see `ir::idempotency`).
@@ -152,7 +157,7 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>, example: Option<&&super::snip
         }
         (BodyEncoding::Json | BodyEncoding::Form, _) => {
             let setter = if b.encoding == BodyEncoding::Json { quote!(json) } else { quote!(form) };
-            if b.required {
+            if body_present {
                 quote!(req.#setter(&params.body);)
             } else {
                 quote!(if let Some(body) = &params.body {
@@ -160,10 +165,10 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>, example: Option<&&super::snip
                 })
             }
         }
-        (BodyEncoding::Multipart, _) => multipart(b.required, &b.ty, ctx),
+        (BodyEncoding::Multipart, _) => multipart(body_present, &b.ty, ctx),
         (BodyEncoding::Binary | BodyEncoding::Text, _) => {
             let ct = &b.media_type;
-            if b.required {
+            if body_present {
                 quote!(req.bytes(#ct, params.body);)
             } else {
                 quote!(if let Some(body) = params.body { req.bytes(#ct, body); })
@@ -171,32 +176,15 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>, example: Option<&&super::snip
         }
     });
     // What the call returns, and how it reads the response: a marker type of the runtime
-    // (`AsJson`, the default, left out), so the future that sends and decodes is generic
-    // code, compiled only where a call is awaited.
-    let (ret, receive) = match (&op.websocket, &op.success) {
-        (Some(ws), _) => {
-            let frames = |frame: &Frame| match frame {
-                Frame::Binary => (quote!(bytes::Bytes), quote!(crate::websocket::BinaryFrames)),
-                Frame::Text => (quote!(String), quote!(crate::websocket::TextFrames)),
-                Frame::Json { ty } => (rust_type(ty, ctx), quote!(crate::websocket::JsonFrames)),
-            };
-            let ((send_ty, sent), (event_ty, received)) = (frames(&ws.send), frames(&ws.receive));
-            (quote!(crate::Session<#send_ty, #event_ty>), quote!(, crate::websocket::AsSession<#sent, #received>))
-        }
-        (None, success) => match success {
-            Response::Empty => (quote!(()), quote!(, crate::call::AsEmpty)),
-            Response::Json { ty } => (rust_type(ty, ctx), quote!()),
-            Response::Bytes { .. } => (quote!(crate::Download), quote!(, crate::call::AsDownload)),
-            Response::Text { .. } => (quote!(String), quote!(, crate::call::AsText)),
-            Response::EventStream => (quote!(crate::EventStream), quote!(, crate::call::AsEvents)),
-        },
-    };
+    // (`AsJson`, the default), so the future that sends and decodes is generic code, compiled
+    // only where a call is awaited.
+    let (ret, receive) = returns(op, ctx);
     let request = match &op.server {
         Some(server) => quote!(self.client.request_on(#server, reqwest::Method::#method, #path_expr)),
         None => quote!(self.client.request(reqwest::Method::#method, #path_expr)),
     };
-    let has_inputs = !(op.query_params.is_empty() && op.header_params.is_empty() && op.body.is_none());
     let build = quote! {
+        #(#named_paths)*
         #(#query)*
         #(#headers)*
         #body
@@ -207,16 +195,22 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>, example: Option<&&super::snip
         let t = ident(&op.params_type);
         quote!(#t)
     };
+    let required: Vec<&str> = op.call.inputs.iter().filter(|i| i.required).map(|i| i.setter.as_str()).collect();
+    let state = if required.is_empty() { quote!() } else { super::setters::missing(&required) };
     // The call: the request, the inputs, and a plain function that puts them on the request.
     let call = |extra: TokenStream| {
-        if has_inputs || !extra.is_empty() {
-            let bound = if has_inputs { quote!(params) } else { quote!(_) };
-            quote!(crate::Call::new(#request, #initial, |req, #bound| { #build #extra }))
-        } else if op.params_type.is_empty() {
+        if op.params_type.is_empty() && extra.is_empty() {
             quote!(crate::Call::plain(#request))
         } else {
-            quote!(crate::Call::new(#request, #initial, |_, _| {}))
+            let bound = if op.params_type.is_empty() { quote!(_) } else { quote!(params) };
+            quote!(crate::Call::new(#request, #initial, |req, #bound| { #build #extra }))
         }
+    };
+    let call_type = |ret: &TokenStream, receive: &TokenStream| match (required.is_empty(), receive.is_empty()) {
+        (true, true) => quote!(crate::Call<'a, #inputs, #ret>),
+        (true, false) => quote!(crate::Call<'a, #inputs, #ret, #receive>),
+        (false, true) => quote!(crate::Call<'a, #inputs, #ret, crate::call::AsJson, #state>),
+        (false, false) => quote!(crate::Call<'a, #inputs, #ret, #receive, #state>),
     };
     let stream_twin = op.event_stream.then(|| {
         let stream_name = format_ident!("{}_stream", op.name.trim_start_matches("r#"));
@@ -225,24 +219,103 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>, example: Option<&&super::snip
             op.name.trim_start_matches("r#")
         );
         let call = call(quote!(req.header("accept", "text/event-stream");));
+        let ty = call_type(&quote!(crate::EventStream), &quote!(crate::call::AsEvents));
         quote! {
             #[doc = #stream_doc]
             #deprecated
             #[inline]
-            pub fn #stream_name(&self, #(#all_args),*) -> crate::Call<'a, #inputs, crate::EventStream, crate::call::AsEvents> {
+            pub fn #stream_name(&self, #(#args),*) -> #ty {
                 #call
             }
         }
     });
     let call = call(quote!());
+    let ty = call_type(&ret, &receive);
     quote! {
         #doc
         #deprecated
         #[inline]
-        pub fn #name(&self, #(#all_args),*) -> crate::Call<'a, #inputs, #ret #receive> {
+        pub fn #name(&self, #(#args),*) -> #ty {
             #call
         }
         #stream_twin
+    }
+}
+
+/// What a call returns, and the runtime's marker of how it reads the response (empty for the
+/// default, JSON).
+fn returns(op: &Operation, ctx: &Ctx<'_>) -> (TokenStream, TokenStream) {
+    match (&op.websocket, &op.success) {
+        (Some(ws), _) => {
+            let frames = |frame: &Frame| match frame {
+                Frame::Binary => (quote!(bytes::Bytes), quote!(crate::websocket::BinaryFrames)),
+                Frame::Text => (quote!(String), quote!(crate::websocket::TextFrames)),
+                Frame::Json { ty } => (rust_type(ty, ctx), quote!(crate::websocket::JsonFrames)),
+            };
+            let ((send_ty, sent), (event_ty, received)) = (frames(&ws.send), frames(&ws.receive));
+            (quote!(crate::Session<#send_ty, #event_ty>), quote!(crate::websocket::AsSession<#sent, #received>))
+        }
+        (None, success) => match success {
+            Response::Empty => (quote!(()), quote!(crate::call::AsEmpty)),
+            Response::Json { ty: Ty::Named(id) } if op.call.returns_data => {
+                let TypeKind::Struct { fields, .. } = &ctx.api.types[*id].kind else { unreachable!("`data` wrapper") };
+                (rust_type(&fields[0].ty, ctx), quote!(crate::call::AsData))
+            }
+            Response::Json { ty } => (rust_type(ty, ctx), quote!()),
+            Response::Bytes { .. } => (quote!(crate::Download), quote!(crate::call::AsDownload)),
+            Response::Text { .. } => (quote!(String), quote!(crate::call::AsText)),
+            Response::EventStream => (quote!(crate::EventStream), quote!(crate::call::AsEvents)),
+        },
+    }
+}
+
+/// The body's type in the params struct, and whether it is an `Option` there.
+fn body_stored(op: &Operation) -> Option<(&crate::ir::RequestBody, bool)> {
+    let b = op.body.as_ref()?;
+    let optional = match op.call.body {
+        BodyShape::Fields { optional, .. } => optional,
+        _ => !b.required,
+    };
+    Some((b, optional))
+}
+
+/// The params struct a call starts from: every required input a placeholder, every optional
+/// one `None`.
+fn initial_params(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
+    if op.params_type.is_empty() {
+        return quote!(());
+    }
+    let name = ident(&op.params_type);
+    let mut values = Vec::new();
+    for (i, p) in op.path_params.iter().enumerate() {
+        if Some(i) == op.call.argument {
+            continue;
+        }
+        let n = ident(&p.rust_name);
+        let v = super::setters::blank(&path_field_type(&p.ty), ctx);
+        values.push(quote!(#n: #v,));
+    }
+    for p in op.query_params.iter().chain(&op.header_params) {
+        let n = ident(&p.rust_name);
+        let v = if p.required { super::setters::blank(&p.ty, ctx) } else { quote!(None) };
+        values.push(quote!(#n: #v,));
+    }
+    if let Some((b, optional)) = body_stored(op) {
+        let v = match (optional, b.encoding) {
+            (true, _) => quote!(None),
+            (false, BodyEncoding::Binary | BodyEncoding::Text) => quote!(bytes::Bytes::new()),
+            (false, _) => super::setters::blank(&b.ty, ctx),
+        };
+        values.push(quote!(body: #v,));
+    }
+    quote!(#name { #(#values)* })
+}
+
+/// The type a path parameter that is a method of the call is kept as.
+fn path_field_type(ty: &Ty) -> Ty {
+    match ty {
+        Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean => ty.clone(),
+        _ => Ty::String,
     }
 }
 
@@ -327,9 +400,15 @@ fn path_expression(op: &Operation) -> TokenStream {
             pieces.push(quote!(#literal));
         }
         let name = &rest[start + 1..start + end];
-        let p = op.path_params.iter().find(|p| p.name == name);
+        let p = op.path_params.iter().position(|p| p.name == name);
         pieces.push(match p {
-            Some(p) => {
+            // A path parameter that is a method of the call is put in place when it is sent.
+            Some(i) if Some(i) != op.call.argument => {
+                let placeholder = format!("{{{name}}}");
+                quote!(#placeholder)
+            }
+            Some(i) => {
+                let p = &op.path_params[i];
                 let a = ident(&p.rust_name);
                 match p.ty {
                     Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean => quote!(&crate::encode_path(&#a.to_string())),
@@ -353,165 +432,200 @@ pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
     let name = ident(&op.params_type);
     let method = format!("{}::{}", ctx.resource_struct(&op.resource), op.name.trim_start_matches("r#"));
     let doc = format!(
-        " Inputs of [`{method}`] other than path parameters: the optional ones are also set on its [`crate::Call`]."
+        " Inputs of [`{method}`] but the one passed by position: each is set by a method of its [`crate::Call`]."
     );
-    let all_optional = !takes_params(op, &ctx.api.types);
     let optional = |required: bool, t: TokenStream| if required { t } else { quote!(Option<#t>) };
+    let paths = op.path_params.iter().enumerate().filter(|(i, _)| Some(*i) != op.call.argument).map(|(_, p)| {
+        let n = ident(&p.rust_name);
+        let t = rust_type(&path_field_type(&p.ty), ctx);
+        let d = docs::of(p.description.as_deref());
+        quote!( #d pub #n: #t, )
+    });
     let params = op.query_params.iter().chain(&op.header_params).map(|p| {
         let n = ident(&p.rust_name);
         let t = optional(p.required, rust_type(&p.ty, ctx));
         let d = docs::of(p.description.as_deref());
         quote!( #d pub #n: #t, )
     });
-    let body_ty = op.body.as_ref().map(|b| match b.encoding {
-        BodyEncoding::Binary | BodyEncoding::Text => quote!(bytes::Bytes),
-        _ => rust_type(&b.ty, ctx),
-    });
-    let body = op.body.as_ref().map(|b| {
-        let t = optional(b.required, body_ty.clone().unwrap_or_default());
+    let body = body_stored(op).map(|(b, is_optional)| {
+        let t = match b.encoding {
+            BodyEncoding::Binary | BodyEncoding::Text => quote!(bytes::Bytes),
+            _ => rust_type(&b.ty, ctx),
+        };
+        let t = optional(!is_optional, t);
         let d = docs::of(b.description.as_deref().or(Some("The request body.")));
         quote!( #d pub body: #t, )
     });
-    let default = if all_optional { quote!(, Default) } else { quote!() };
-    let nones = || {
-        op.query_params.iter().chain(&op.header_params).filter(|p| !p.required).map(|p| {
-            let n = ident(&p.rust_name);
-            quote!(#n: None,)
-        })
-    };
-    // The body is the one required input: the operation takes the body itself.
-    let body_value = match op.body.as_ref().is_some_and(|b| b.required) {
-        true => quote!(body),
-        false => quote!(body: Some(body)),
-    };
-    let from_body = body_is_the_input(op, &ctx.api.types).then(|| {
-        let t = &body_ty;
-        let nones = nones();
-        let doc = format!(" The body with every optional input `None`: the argument of [`{method}`].");
-        quote! {
-            impl From<#t> for #name {
-                #[doc = #doc]
-                fn from(body: #t) -> Self {
-                    #name { #(#nones)* #body_value }
-                }
-            }
-        }
-    });
-    let constructor = (!all_optional).then(|| {
-        let mut args = Vec::new();
-        let mut values = Vec::new();
-        for p in op.query_params.iter().chain(&op.header_params) {
-            let n = ident(&p.rust_name);
-            if !p.required {
-                values.push(quote!(#n: None,));
-                continue;
-            }
-            let (t, v) = match &p.ty {
-                Ty::String => (quote!(impl Into<String>), quote!(#n: #n.into(),)),
-                other => (rust_type(other, ctx), quote!(#n,)),
-            };
-            args.push(quote!(#n: #t));
-            values.push(v);
-        }
-        if op.body.is_some() {
-            if body_is_argument(op, &ctx.api.types) {
-                let t = &body_ty;
-                args.push(quote!(body: #t));
-                values.push(quote!(#body_value,));
-            } else {
-                values.push(quote!(body: None,));
-            }
-        }
-        let doc = format!(" A `{}` from its required inputs; the optional ones are `None`.", op.params_type);
-        let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        quote! {
-            impl #name {
-                #[doc = #doc]
-                #many
-                pub fn new(#(#args),*) -> Self {
-                    #name { #(#values)* }
-                }
-            }
-        }
-    });
-    let setters = setters(op, &name, body_ty.as_ref(), ctx);
+    let setters = setters(op, &name, ctx);
     let paginator = super::paging::paginator_method(op, ctx);
+    // A paginator asks for each page with a copy of the params.
+    let clone = (!paginator.is_empty()).then(|| quote!(, Clone));
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq #default)]
+        #[derive(Debug #clone)]
         #[non_exhaustive]
         pub struct #name {
+            #(#paths)*
             #(#params)*
             #body
         }
-        #constructor
-        #from_body
         #setters
         #paginator
     }
 }
 
-/// The setters of the optional inputs, on every call of the operation (its `_stream` twin's too).
-fn setters(op: &Operation, params: &proc_macro2::Ident, body_ty: Option<&TokenStream>, ctx: &Ctx<'_>) -> TokenStream {
+/// The methods of the call that set its inputs, on every call of the operation (its `_stream`
+/// twin's too): a required one moves its slot of the call's state to `Set`.
+fn setters(op: &Operation, params: &proc_macro2::Ident, ctx: &Ctx<'_>) -> TokenStream {
+    let types = &ctx.api.types;
+    let required: Vec<usize> = op.call.inputs.iter().enumerate().filter(|(_, i)| i.required).map(|(k, _)| k).collect();
+    let slots = super::setters::slots(required.len());
+    let state = quote!((#(#slots,)*));
+    let call = |state: &TokenStream| quote!(crate::Call<'a, #params, T, R, #state>);
+    let body_fields = match op.call.body {
+        BodyShape::Fields { ty, optional } => match &types[ty].kind {
+            TypeKind::Struct { fields, .. } => Some((fields, optional, ty)),
+            _ => None,
+        },
+        _ => None,
+    };
     let mut methods = Vec::new();
-    for p in op.query_params.iter().chain(&op.header_params).filter(|p| !p.required) {
-        let n = ident(&p.rust_name);
-        let t = rust_type(&p.ty, ctx);
-        let d = docs::of(p.description.as_deref().or(Some(&format!("Sets `{}`.", p.name))));
-        let deprecated = if p.deprecated { quote!(#[deprecated]) } else { quote!() };
-        methods.push(quote! {
-            #d
-            #deprecated
-            pub fn #n(mut self, value: impl Into<#t>) -> Self {
-                self.params_mut().#n = Some(value.into());
-                self
+    for (k, input) in op.call.inputs.iter().enumerate() {
+        let n = ident(&input.setter);
+        let (t, value, place, description, wire, deprecated) = match input.source {
+            InputSource::Path(i) => {
+                let p = &op.path_params[i];
+                let (t, v) = super::setters::param(&path_field_type(&p.ty), ctx);
+                let f = ident(&p.rust_name);
+                (t, v, quote!(.#f), p.description.as_deref(), p.name.as_str(), p.deprecated)
             }
-        });
+            InputSource::Query(i) | InputSource::Header(i) => {
+                let p = if matches!(input.source, InputSource::Query(_)) {
+                    &op.query_params[i]
+                } else {
+                    &op.header_params[i]
+                };
+                let (t, v) = super::setters::param(&p.ty, ctx);
+                let v = if p.required { v } else { quote!(Some(#v)) };
+                let f = ident(&p.rust_name);
+                (t, v, quote!(.#f), p.description.as_deref(), p.name.as_str(), p.deprecated)
+            }
+            InputSource::Field(i) => {
+                let Some((fields, optional, _)) = body_fields else { continue };
+                let f = &fields[i];
+                let (t, v) = super::setters::field_param(f, ctx);
+                let field = ident(&f.rust_name);
+                let place = if optional {
+                    quote!(.body.get_or_insert_with(Default::default).#field)
+                } else {
+                    quote!(.body.#field)
+                };
+                (t, v, place, f.description.as_deref(), f.name.as_str(), f.deprecated)
+            }
+            InputSource::Body => {
+                let Some((b, is_optional)) = body_stored(op) else { continue };
+                let (t, v) = match b.encoding {
+                    BodyEncoding::Binary | BodyEncoding::Text => {
+                        (quote!(impl Into<bytes::Bytes>), quote!(value.into()))
+                    }
+                    _ => super::setters::param(&b.ty, ctx),
+                };
+                let v = if is_optional { quote!(Some(#v)) } else { v };
+                (t, v, quote!(.body), b.description.as_deref().or(Some("The request body.")), "body", false)
+            }
+        };
+        let d = super::setters::doc(description, wire);
+        let deprecated = deprecated.then(|| quote!(#[deprecated]));
+        match required.iter().position(|r| *r == k) {
+            Some(slot) => {
+                let next = call(&super::setters::state_with(&slots, &[slot]));
+                methods.push(quote! {
+                    #d
+                    #deprecated
+                    #[inline]
+                    pub fn #n(self, value: #t) -> #next {
+                        let mut call = self;
+                        call.params #place = #value;
+                        crate::call::into_state(call)
+                    }
+                });
+            }
+            None => methods.push(quote! {
+                #d
+                #deprecated
+                #[inline]
+                pub fn #n(mut self, value: #t) -> Self {
+                    self.params #place = #value;
+                    self
+                }
+            }),
+        }
+        if let (Some(null), InputSource::Field(i), Some((fields, optional, _))) =
+            (&input.null_setter, input.source, body_fields)
+        {
+            let null = ident(null);
+            let field = ident(&fields[i].rust_name);
+            let place =
+                if optional { quote!(.body.get_or_insert_with(Default::default).#field) } else { quote!(.body.#field) };
+            let d = format!(" Sends `{}` as `null` (which clears it where the API allows).", fields[i].name);
+            methods.push(quote! {
+                #[doc = #d]
+                #deprecated
+                #[inline]
+                pub fn #null(mut self) -> Self {
+                    self.params #place = Some(None);
+                    self
+                }
+            });
+        }
     }
-    if let (Some(b), Some(t)) = (op.body.as_ref().filter(|b| !b.required), body_ty) {
-        // Also when the body is the argument: it may be replaced, as the spec lets it be absent.
-        let d = docs::of(b.description.as_deref().or(Some("The request body.")));
+    // The whole body at once (one read from JSON, say), in place of the methods of its fields.
+    if let Some((_, optional, ty)) = body_fields {
+        let body_slots: Vec<usize> = required
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| matches!(op.call.inputs[**k].source, InputSource::Field(_)))
+            .map(|(slot, _)| slot)
+            .collect();
+        let next = call(&super::setters::state_with(&slots, &body_slots));
+        let t = ctx.type_path(ty);
+        let value = if optional { quote!(Some(value.into())) } else { quote!(value.into()) };
         methods.push(quote! {
-            #d
-            pub fn body(mut self, value: impl Into<#t>) -> Self {
-                self.params_mut().body = Some(value.into());
-                self
+            /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+            #[inline]
+            pub fn with_body(self, value: impl Into<#t>) -> #next {
+                let mut call = self;
+                call.params.body = #value;
+                crate::call::into_state(call)
             }
         });
     }
     if methods.is_empty() {
         return quote!();
     }
+    let allow = op.call.inputs.iter().any(|i| input_deprecated(op, i, ctx)).then(|| quote!(#[allow(deprecated)]));
+    let this = call(&state);
     quote! {
-        impl<T, R> crate::Call<'_, #params, T, R> {
+        #allow
+        impl<'a, T, R, #(#slots),*> #this {
             #(#methods)*
         }
     }
 }
 
-/// Whether the operation has a required input besides its path parameters: it then takes them
-/// as an argument (`params: impl Into<Params>`); otherwise the call starts from the defaults.
-pub fn takes_params(op: &Operation, types: &[TypeDef]) -> bool {
-    op.query_params.iter().chain(&op.header_params).any(|p| p.required) || body_is_argument(op, types)
-}
-
-/// Whether the body is a required input: the spec requires it, or it has required fields of
-/// its own (`POST /messages` may leave the body out, but a message needs its `to`), as the
-/// official SDKs read it.
-pub fn body_is_argument(op: &Operation, types: &[TypeDef]) -> bool {
-    let Some(b) = &op.body else { return false };
-    let has_required = |ty: &Ty| match ty {
-        Ty::Named(id) => match &types[*id].kind {
-            TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.required),
+/// Whether the spec deprecates an input.
+fn input_deprecated(op: &Operation, input: &crate::ir::calls::Input, ctx: &Ctx<'_>) -> bool {
+    match input.source {
+        InputSource::Path(i) => op.path_params[i].deprecated,
+        InputSource::Query(i) => op.query_params[i].deprecated,
+        InputSource::Header(i) => op.header_params[i].deprecated,
+        InputSource::Field(i) => match op.call.body {
+            BodyShape::Fields { ty, .. } => match &ctx.api.types[ty].kind {
+                TypeKind::Struct { fields, .. } => fields[i].deprecated,
+                _ => false,
+            },
             _ => false,
         },
-        _ => false,
-    };
-    let structured = matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart);
-    b.required || (structured && has_required(&b.ty))
-}
-
-/// Whether the body is the only required input: `From<Body>` for the params then.
-pub fn body_is_the_input(op: &Operation, types: &[TypeDef]) -> bool {
-    body_is_argument(op, types) && op.query_params.iter().chain(&op.header_params).all(|p| !p.required)
+        InputSource::Body => false,
+    }
 }

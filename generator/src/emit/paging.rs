@@ -3,7 +3,7 @@
 
 use super::types::{is_double_option, is_optional, rust_type};
 use super::{ident, Ctx};
-use crate::ir::{Field, FieldRef, Operation, PageInput, Pagination, PaginationStyle, Response, Ty};
+use crate::ir::{Field, FieldRef, Operation, PageInput, Pagination, PaginationStyle, Response, Ty, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -23,7 +23,21 @@ fn paginator(op: &Operation, ctx: &Ctx<'_>) -> Option<TokenStream> {
     let Response::Json { ty } = &op.success else { return None };
     let bare = op.name.trim_start_matches("r#");
     let params = ident(&op.params_type);
-    let page = rust_type(ty, ctx);
+    // A call that returns the `data` of its response pages through that `data`: the paths into
+    // the page lose their first step.
+    let (page, receive, stripped);
+    let p = if op.call.returns_data {
+        let Ty::Named(id) = ty else { return None };
+        let TypeKind::Struct { fields, .. } = &ctx.api.types[*id].kind else { return None };
+        page = rust_type(&fields[0].ty, ctx);
+        receive = quote!(crate::call::AsData);
+        stripped = without_data(p, *id)?;
+        &stripped
+    } else {
+        page = rust_type(ty, ctx);
+        receive = quote!(crate::call::AsJson);
+        p
+    };
     let item = rust_type(&p.item_ty, ctx);
     let doc = format!(
         " Every page of [`{}::{bare}`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by {}).",
@@ -48,7 +62,7 @@ fn paginator(op: &Operation, ctx: &Ctx<'_>) -> Option<TokenStream> {
     let items = items_fn(p, ctx)?;
     let apply = apply_fn(p, op, ctx)?;
     Some(quote! {
-        impl<'a> crate::Call<'a, #params, #page> {
+        impl<'a, S: crate::Ready> crate::Call<'a, #params, #page, #receive, S> {
             #[doc = #doc]
             #[inline]
             pub fn paginator(self) -> crate::Paginator<'a, #params, #page, #item> {
@@ -61,6 +75,32 @@ fn paginator(op: &Operation, ctx: &Ctx<'_>) -> Option<TokenStream> {
                 })
             }
         }
+    })
+}
+
+/// `p` with the first step (the `data` field of `page`) taken off every path into the page.
+fn without_data(p: &Pagination, page: crate::ir::TypeId) -> Option<Pagination> {
+    let strip = |path: &Vec<FieldRef>| -> Option<Vec<FieldRef>> {
+        match path.split_first() {
+            Some((first, rest)) if first.owner == page => Some(rest.to_vec()),
+            _ => None,
+        }
+    };
+    let opt = |path: &Option<Vec<FieldRef>>| -> Option<Option<Vec<FieldRef>>> {
+        match path {
+            Some(path) => strip(path).map(Some),
+            None => Some(None),
+        }
+    };
+    Some(Pagination {
+        items: strip(&p.items)?,
+        page_number: opt(&p.page_number)?,
+        total_pages: opt(&p.total_pages)?,
+        total_items: opt(&p.total_items)?,
+        next_cursor: opt(&p.next_cursor)?,
+        has_more: opt(&p.has_more)?,
+        next_uri: opt(&p.next_uri)?,
+        ..p.clone()
     })
 }
 

@@ -2,7 +2,7 @@
 //! and path, inputs and result, by top-level resource (each a cargo feature). Written beside
 //! the crate's README by `cargo xtask codegen` and checked by `codegen --check`.
 
-use super::ops::{body_is_the_input, path_arg_type, takes_params};
+use super::ops::path_arg_type;
 use crate::ir::features::of_operation;
 use crate::ir::{Api, Frame, Operation, Response, Ty, TypeKind};
 use std::collections::BTreeMap;
@@ -29,9 +29,10 @@ pub fn api_md(api: &Api) -> String {
     );
     out.push_str(concat!(
         "Each top-level resource is a cargo feature of the same name; `default` turns them all on.\n",
-        "A call is sent when awaited. Its required inputs are arguments: path parameters, then the body or a ",
-        "`...Params::new(..)`; the optional ones are methods of the call (the *Optional* column), ",
-        "so a new optional parameter breaks no call site.\n",
+        "A call is sent when awaited. One path parameter (the last) is passed by position; every other input ",
+        "is a method of the call, named after it. The *Call* column shows the required ones, which the ",
+        "compiler checks are set; the optional ones are in the *Optional* column, so a new optional input ",
+        "breaks no call site.\n",
         "Types are in `telnyx::types`, params types in `telnyx::resources::<resource>`. ",
         "Each operation's rustdoc shows a compiled example.\n\n",
     ));
@@ -59,38 +60,36 @@ pub fn api_md(api: &Api) -> String {
     out
 }
 
-/// `client.calls().actions().answer(call_control_id: &str, params: AnswerCallParams)`.
-fn call(op: &Operation, api: &Api) -> String {
+/// `client.calls().actions().speak(call_control_id: &str).payload(..).voice(..)`: the argument
+/// and the required inputs.
+fn call(op: &Operation, _api: &Api) -> String {
     let chain: String = op.resource.iter().map(|r| format!(".{}()", r.trim_start_matches("r#"))).collect();
-    let mut args: Vec<String> = op
-        .path_params
+    let arg = op.call.argument.map(|i| {
+        let p = &op.path_params[i];
+        format!("{}: {}", p.rust_name.trim_start_matches("r#"), path_arg_type(&p.ty).to_string().replace(' ', ""))
+    });
+    let required: String = op
+        .call
+        .inputs
         .iter()
-        .map(|p| {
-            format!("{}: {}", p.rust_name.trim_start_matches("r#"), path_arg_type(&p.ty).to_string().replace(' ', ""))
-        })
+        .filter(|i| i.required)
+        .map(|i| format!(".{}(..)", i.setter.trim_start_matches("r#")))
         .collect();
-    if takes_params(op, &api.types) {
-        let body = op.body.as_ref().filter(|_| body_is_the_input(op, &api.types));
-        match body {
-            Some(b) => args.push(format!("body: {}", ty_text(&b.ty, api))),
-            None => args.push(format!("params: {}", op.params_type)),
-        }
-    }
     let deprecated = if op.deprecated { " *(deprecated)*" } else { "" };
-    format!("client{chain}.{}({}){deprecated}", op.name.trim_start_matches("r#"), args.join(", "))
+    format!("client{chain}.{}({}){required}{deprecated}", op.name.trim_start_matches("r#"), arg.unwrap_or_default())
 }
 
-/// The setters of the optional inputs: `.filter()`, `.page()`.
+/// The methods of the optional inputs: `.filter()`, `.page()`.
 fn optional(op: &Operation) -> String {
-    let mut names: Vec<String> = op
-        .query_params
-        .iter()
-        .chain(&op.header_params)
-        .filter(|p| !p.required)
-        .map(|p| format!("`{}`", p.rust_name.trim_start_matches("r#")))
-        .collect();
-    if op.body.as_ref().is_some_and(|b| !b.required) {
-        names.push("`body`".into());
+    let mut names: Vec<String> = Vec::new();
+    for i in op.call.inputs.iter().filter(|i| !i.required) {
+        names.push(format!("`{}`", i.setter.trim_start_matches("r#")));
+        if let Some(null) = &i.null_setter {
+            names.push(format!("`{}`", null.trim_start_matches("r#")));
+        }
+    }
+    if matches!(op.call.body, crate::ir::calls::BodyShape::Fields { .. }) {
+        names.push("`with_body`".into());
     }
     if op.pagination.is_some() {
         names.push("`paginator()`".into());
@@ -109,6 +108,10 @@ fn returns(op: &Operation, api: &Api) -> String {
     }
     match &op.success {
         Response::Empty => "()".into(),
+        Response::Json { ty: Ty::Named(id) } if op.call.returns_data => match &api.types[*id].kind {
+            TypeKind::Struct { fields, .. } => ty_text(&fields[0].ty, api),
+            _ => ty_text(&Ty::Named(*id), api),
+        },
         Response::Json { ty } => ty_text(ty, api),
         Response::Bytes { .. } => "Download".into(),
         Response::Text { .. } => "String".into(),
@@ -123,7 +126,7 @@ fn ty_text(ty: &Ty, api: &Api) -> String {
             let def = &api.types[*id];
             match &def.kind {
                 // The hundreds of responses that only hold `data` are `Data<T>`, and say so.
-                TypeKind::Struct { fields, additional: None } if super::types::wraps_data(fields) => {
+                TypeKind::Struct { fields, .. } if crate::ir::calls::wraps_data(def) => {
                     format!("{} (Data<{}>)", def.name, ty_text(&fields[0].ty, api))
                 }
                 _ => def.name.clone(),

@@ -5,10 +5,9 @@
 //! `generated-client/tests/operation_examples.rs` type-checks, so no example in the docs can
 //! drift from the crate.
 
-use super::ops::{body_is_argument, body_is_the_input, takes_params};
 use crate::error::{Error, Result};
-use crate::ir::features::of_operation;
-use crate::ir::{Api, BodyEncoding, Module, Operation, Response, Ty, TypeKind};
+use crate::ir::calls::{BodyShape, Construct, InputSource};
+use crate::ir::{Api, BodyEncoding, Field, Module, Operation, Response, Ty, TypeKind};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -113,41 +112,69 @@ fn module_name(op: &Operation) -> String {
 }
 
 fn snippet(api: &Api, op: &Operation, spec: &Path) -> Result<Snippet> {
-    let mut v = Values { api, uses: BTreeSet::new() };
-    let mut args: Vec<String> = op
-        .path_params
-        .iter()
-        // A path argument is a scalar as it is, anything else a `&str` (`ops::path_arg_type`).
-        .map(|p| match &p.ty {
+    let mut v = Values { api, uses: BTreeSet::new(), stack: Vec::new() };
+    // The one argument: a scalar as it is, anything else a `&str` (`ops::path_arg_type`).
+    let arg = op.call.argument.map(|i| {
+        let p = &op.path_params[i];
+        match &p.ty {
             Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean => {
                 v.value(&p.ty, p.example.as_ref(), &p.name, 0, Want::Exact)
             }
             _ => string_literal(p.example.as_ref(), &p.name),
-        })
-        .collect();
-    if takes_params(op, &api.types) {
-        let body = op.body.as_ref().filter(|_| body_is_argument(op, &api.types)).map(|b| match b.encoding {
-            BodyEncoding::Binary => "telnyx::bytes::Bytes::from(std::fs::read(\"audio.wav\")?)".to_string(),
-            BodyEncoding::Text => "telnyx::bytes::Bytes::from(\"text\")".to_string(),
-            _ => v.value(&b.ty, b.example.as_ref(), "body", 0, Want::Exact),
-        });
-        if body_is_the_input(op, &api.types) {
-            args.extend(body);
-        } else {
-            let mut inputs: Vec<String> = op
-                .query_params
-                .iter()
-                .chain(&op.header_params)
-                .filter(|p| p.required)
-                .map(|p| v.value(&p.ty, p.example.as_ref(), &p.name, 0, Want::IntoString))
-                .collect();
-            inputs.extend(body);
-            let params = v.use_path(&format!("telnyx::resources::{}", of_operation(op)), &op.params_type);
-            args.push(format!("{params}::new({})", inputs.join(", ")));
+        }
+    });
+    // The spec's example of the body: its properties are what the call sends, optional ones too.
+    let body_example = op.body.as_ref().and_then(|b| b.example.as_ref());
+    let body_fields = match op.call.body {
+        BodyShape::Fields { ty, .. } => match &api.types[ty].kind {
+            TypeKind::Struct { fields, .. } => Some(fields),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut setters = Vec::new();
+    for input in &op.call.inputs {
+        let value = match input.source {
+            InputSource::Path(i) | InputSource::Query(i) | InputSource::Header(i) if input.required => {
+                let p = match input.source {
+                    InputSource::Path(_) => &op.path_params[i],
+                    InputSource::Query(_) => &op.query_params[i],
+                    _ => &op.header_params[i],
+                };
+                let ty = match (&input.source, &p.ty) {
+                    (InputSource::Path(_), Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean) => p.ty.clone(),
+                    (InputSource::Path(_), _) => Ty::String,
+                    _ => p.ty.clone(),
+                };
+                Some(v.value(&ty, p.example.as_ref(), &p.name, 0, Want::Into))
+            }
+            InputSource::Path(_) | InputSource::Query(_) | InputSource::Header(_) => None,
+            InputSource::Field(i) => {
+                let Some(fields) = body_fields else { continue };
+                let f = &fields[i];
+                let given = body_example.and_then(|e| e.get(&f.name)).filter(|e| !e.is_null());
+                match (given, input.required) {
+                    (Some(e), _) => Some(v.value(&f.ty, Some(e), &f.name, 1, Want::Into)),
+                    (None, true) => Some(v.value(&f.ty, f.example.as_ref(), &f.name, 1, Want::Into)),
+                    (None, false) => None,
+                }
+            }
+            InputSource::Body if input.required || body_example.is_some() => {
+                let Some(b) = &op.body else { continue };
+                Some(match b.encoding {
+                    BodyEncoding::Binary => "std::fs::read(\"audio.wav\")?".to_string(),
+                    BodyEncoding::Text => "\"text\"".to_string(),
+                    _ => v.value(&b.ty, b.example.as_ref(), "body", 0, Want::Into),
+                })
+            }
+            InputSource::Body => None,
+        };
+        if let Some(value) = value {
+            setters.push(format!(".{}({value})", input.setter));
         }
     }
     let chain: String = op.resource.iter().map(|r| format!(".{}()", r)).collect();
-    let call = format!("client{chain}.{}({})", op.name, args.join(", "));
+    let call = format!("client{chain}.{}({}){}", op.name, arg.unwrap_or_default(), setters.concat());
     let statements = match (&op.websocket, &op.success) {
         (Some(_), _) => format!("let session = {call}.await?;\ndrop(session);"),
         (None, Response::Empty) => format!("{call}.await?;"),
@@ -170,11 +197,12 @@ fn snippet(api: &Api, op: &Operation, spec: &Path) -> Result<Snippet> {
     Ok(Snippet { code: prettyplease::unparse(&file) })
 }
 
-/// How a value is passed: as its exact type, or where `impl Into<String>` takes a `&str`.
+/// How a value is passed: as its exact type, or to a method that takes `impl Into<T>` (a
+/// string literal for a `String`, a builder for its struct).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Want {
     Exact,
-    IntoString,
+    Into,
 }
 
 /// Builds value expressions and remembers the types they name.
@@ -182,6 +210,9 @@ struct Values<'a> {
     api: &'a Api,
     /// Module path -> names used from it.
     uses: BTreeSet<(String, String)>,
+    /// The structs being built, outermost first: one met again is built with its required
+    /// fields only, so a recursive type ends.
+    stack: Vec<usize>,
 }
 
 /// Deeper than this, a value is the smallest one its type allows (a recursive type ends).
@@ -239,27 +270,63 @@ impl Values<'_> {
         }
     }
 
-    /// An expression of type `ty`, from `example` where it fits.
+    /// A type as the example writes it (for an empty map, whose type nothing else tells).
+    fn type_text(&mut self, ty: &Ty) -> String {
+        match ty {
+            Ty::Named(id) => self.type_name(*id),
+            Ty::String => "String".into(),
+            Ty::Integer => "i64".into(),
+            Ty::Int32 => "i32".into(),
+            Ty::Number => "f64".into(),
+            Ty::Boolean => "bool".into(),
+            Ty::List(t) => format!("Vec<{}>", self.type_text(t)),
+            Ty::Map(t) if **t == Ty::Any => "telnyx::serde_json::Map<String, telnyx::serde_json::Value>".into(),
+            Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", self.type_text(t)),
+            Ty::Nullable(t) => format!("Option<{}>", self.type_text(t)),
+            Ty::Any => "telnyx::serde_json::Value".into(),
+            Ty::Bytes => "telnyx::FilePart".into(),
+            Ty::Base64 => "telnyx::Base64".into(),
+        }
+    }
+
+    /// An expression of type `ty` (or, for [`Want::Into`], of one that converts into it), from
+    /// `example` where it fits.
     fn value(&mut self, ty: &Ty, example: Option<&Value>, hint: &str, depth: usize, want: Want) -> String {
         match ty {
             Ty::String => match want {
-                Want::IntoString => string_literal(example, hint),
+                Want::Into => string_literal(example, hint),
                 Want::Exact => format!("{}.to_string()", string_literal(example, hint)),
             },
             Ty::Integer | Ty::Int32 => integer(example).to_string(),
             Ty::Number => float(example),
             Ty::Boolean => example.and_then(Value::as_bool).unwrap_or(true).to_string(),
-            Ty::List(item) if depth < MAX_DEPTH => {
+            // A method takes any iterable of what converts into the items.
+            // Deep enough, or at a type being built already: empty, so a recursive type ends.
+            Ty::List(item) if depth >= MAX_DEPTH || self.builds_again(item) => {
+                format!("Vec::<{}>::new()", self.type_text(item))
+            }
+            // A method takes any iterable of what converts into the items.
+            Ty::List(item) if want == Want::Into => {
+                let items = example.and_then(Value::as_array).filter(|a| !a.is_empty());
+                match items {
+                    Some(items) => {
+                        let values: Vec<String> = items
+                            .iter()
+                            .take(3)
+                            .map(|e| self.value(item, Some(e), hint, depth + 1, Want::Into))
+                            .collect();
+                        format!("[{}]", values.join(", "))
+                    }
+                    None => format!("[{}]", self.value(item, None, hint, depth + 1, Want::Into)),
+                }
+            }
+            Ty::List(item) => {
                 let first = example.and_then(Value::as_array).and_then(|a| a.first());
                 format!("vec![{}]", self.value(item, first, hint, depth + 1, Want::Exact))
             }
-            Ty::List(_) => "Vec::new()".into(),
             Ty::Map(values) if **values == Ty::Any => "telnyx::serde_json::Map::new()".into(),
-            Ty::Map(_) => "std::collections::BTreeMap::new()".into(),
-            Ty::Nullable(inner) if depth < MAX_DEPTH => {
-                format!("Some({})", self.value(inner, example, hint, depth + 1, Want::Exact))
-            }
-            Ty::Nullable(_) => "None".into(),
+            Ty::Map(_) => format!("{}::new()", self.type_text(ty).replacen("BTreeMap<", "BTreeMap::<", 1)),
+            Ty::Nullable(inner) => format!("Some({})", self.value(inner, example, hint, depth + 1, Want::Exact)),
             Ty::Any => match example.map(Value::to_string).filter(|j| j.len() <= MAX_JSON) {
                 Some(json) => format!("telnyx::serde_json::json!({json})"),
                 None => "telnyx::serde_json::json!({})".into(),
@@ -291,53 +358,117 @@ impl Values<'_> {
                     None => format!("{name}::from({})", integer(example)),
                 }
             }
-            TypeKind::Struct { fields, .. } => {
-                let name = self.type_name(id);
-                if fields.iter().all(super::types::is_optional) {
-                    return format!("{name}::default()");
-                }
-                let object = example.and_then(Value::as_object);
-                let args: Vec<String> = fields
-                    .iter()
-                    .filter(|f| !super::types::is_optional(f))
-                    .map(|f| {
-                        let example = object.and_then(|o| o.get(&f.name)).or(f.example.as_ref());
-                        match crate::ir::resolve_alias(&api.types, &f.ty) {
-                            Ty::String => self.value(&f.ty, example, &f.name, depth + 1, Want::IntoString),
-                            // `impl Into<Union>`: a string is passed as it is, as a user writes it.
-                            Ty::Named(u) if self.takes_str(*u) && example.is_none_or(|e| e.is_string()) => {
-                                string_literal(example, &f.name)
-                            }
-                            _ => self.value(&f.ty, example, &f.name, depth + 1, Want::Exact),
-                        }
-                    })
-                    .collect();
-                format!("{name}::new({})", args.join(", "))
-            }
+            TypeKind::Struct { fields, .. } => self.structure(id, fields, example, depth, want),
             TypeKind::Union { variants, discriminator } => {
-                let name = self.type_name(id);
+                // `impl Into<Union>`: a string is passed as it is, as a user writes it.
+                if want == Want::Into && self.takes_str(id) && example.is_none_or(Value::is_string) {
+                    return string_literal(example, hint);
+                }
                 let tag = discriminator.as_ref().and_then(|d| Some((d, example?.get(d)?.as_str()?)));
                 let picked = match tag {
                     Some((_, tag)) => variants.iter().find(|v| v.tags.iter().any(|t| t == tag)),
-                    None => None,
+                    None => example.and_then(|e| {
+                        let fitting = variants.iter().filter(|v| self.fits(&v.ty, e));
+                        fitting
+                            .max_by_key(|v| (self.matched_keys(&v.ty, e), std::cmp::Reverse(self.builds_again(&v.ty))))
+                    }),
                 };
-                let Some(variant) = picked.or(variants.first()) else {
-                    return format!("{name}::Unknown(telnyx::serde_json::json!({{}}))");
+                // Without an example to follow, a variant that does not hold a type being built
+                // already, so that a recursive type ends.
+                let picked = picked.or_else(|| variants.iter().find(|v| !self.builds_again(&v.ty)));
+                let catch_all = super::types::catch_all_name(variants);
+                let catch_all = if discriminator.is_some() { "Unknown".to_string() } else { catch_all.to_string() };
+                let Some(variant) = picked.filter(|_| depth < 3 * MAX_DEPTH) else {
+                    let name = self.type_name(id);
+                    return format!("{name}::{catch_all}(telnyx::serde_json::json!({{}}))");
                 };
-                // A tagged variant's value carries its own tag.
-                let tagged;
-                let example = match (discriminator, example) {
-                    (Some(d), None) => {
-                        tagged = serde_json::json!({ d.as_str(): variant.tags.first() });
-                        Some(&tagged)
-                    }
-                    (_, e) => e,
+                let example = match discriminator {
+                    Some(_) => example,
+                    None => example.filter(|e| self.fits(&variant.ty, e)),
                 };
-                format!(
-                    "{name}::{}({})",
-                    variant.rust_name,
-                    self.value(&variant.ty, example, hint, depth + 1, Want::Exact)
-                )
+                let value = self.value(&variant.ty, example, hint, depth + 1, Want::Exact);
+                // An untagged union converts from a variant's type that no other variant has.
+                let types = &self.api.types;
+                let resolved = crate::ir::resolve_alias(types, &variant.ty);
+                let alone = discriminator.is_none()
+                    && matches!(resolved, Ty::Named(_))
+                    && variants.iter().filter(|v| crate::ir::resolve_alias(types, &v.ty) == resolved).count() == 1;
+                if want == Want::Into && alone {
+                    value
+                } else {
+                    let name = self.type_name(id);
+                    format!("{name}::{}({value})", variant.rust_name)
+                }
+            }
+        }
+    }
+
+    /// Whether a type is a struct being built already (one the example is inside of).
+    fn builds_again(&self, ty: &Ty) -> bool {
+        matches!(crate::ir::resolve_alias(&self.api.types, ty), Ty::Named(id) if self.stack.contains(id))
+    }
+
+    /// How many of an object example's keys a struct type declares, with its required fields
+    /// all there (else 0): what picks the variant an example stands for.
+    fn matched_keys(&self, ty: &Ty, example: &Value) -> usize {
+        let (Ty::Named(id), Some(object)) = (crate::ir::resolve_alias(&self.api.types, ty), example.as_object()) else {
+            return 0;
+        };
+        let TypeKind::Struct { fields, .. } = &self.api.types[*id].kind else { return 0 };
+        if fields.iter().any(|f| f.required && !object.contains_key(&f.name)) {
+            return 0;
+        }
+        fields.iter().filter(|f| object.contains_key(&f.name)).count() + 1
+    }
+
+    /// Whether an example has the JSON shape of a type (for picking an untagged variant).
+    fn fits(&self, ty: &Ty, example: &Value) -> bool {
+        match crate::ir::resolve_alias(&self.api.types, ty) {
+            Ty::String => example.is_string(),
+            Ty::Integer | Ty::Int32 => example.is_i64(),
+            Ty::Number => example.is_number(),
+            Ty::Boolean => example.is_boolean(),
+            Ty::List(_) => example.is_array(),
+            Ty::Map(_) => example.is_object(),
+            Ty::Named(id) => match &self.api.types[*id].kind {
+                TypeKind::Struct { .. } => example.is_object(),
+                TypeKind::Enum { .. } => example.is_string(),
+                TypeKind::IntEnum { .. } => example.is_i64(),
+                TypeKind::Union { .. } | TypeKind::Alias { .. } => true,
+            },
+            _ => true,
+        }
+    }
+
+    /// A struct users build: `X::default().a(..)` or `X::builder().a(..)` (`.build()` where
+    /// the exact type is wanted), with its required fields and the ones the example has.
+    fn structure(&mut self, id: usize, fields: &[Field], example: Option<&Value>, depth: usize, want: Want) -> String {
+        let api = self.api;
+        let def = &api.types[id];
+        let name = self.type_name(id);
+        let object = example.and_then(Value::as_object);
+        // Met again inside itself, or too deep: its required fields only.
+        let full = depth < MAX_DEPTH && !self.stack.contains(&id);
+        self.stack.push(id);
+        let mut calls = String::new();
+        for f in fields.iter().filter(|f| !f.setter.is_empty()) {
+            let required = crate::ir::calls::is_required_input(f, &api.types);
+            let given = object.and_then(|o| o.get(&f.name)).filter(|e| !e.is_null());
+            let value = match (given, required) {
+                (Some(e), _) if full || required => self.value(&f.ty, Some(e), &f.name, depth + 1, Want::Into),
+                (None, true) => self.value(&f.ty, f.example.as_ref(), &f.name, depth + 1, Want::Into),
+                _ => continue,
+            };
+            calls.push_str(&format!(".{}({value})", f.setter));
+        }
+        self.stack.pop();
+        match (def.construct, want) {
+            (Construct::Default, _) => format!("{name}::default(){calls}"),
+            (Construct::Builder, Want::Into) => format!("{name}::builder(){calls}"),
+            (Construct::Builder, Want::Exact) => format!("{name}::builder(){calls}.build()"),
+            // Not a type users build (nothing sends it): an example never reaches one.
+            (Construct::Decoded, _) => {
+                format!("telnyx::serde_json::from_value::<{name}>(telnyx::serde_json::json!({{}}))?")
             }
         }
     }

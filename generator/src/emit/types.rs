@@ -1,6 +1,7 @@
 //! Emits type definitions: structs, open string enums, untagged unions and aliases.
 
 use super::{docs, ident, Ctx};
+use crate::ir::calls::Construct;
 use crate::ir::{Field, Ty, TypeDef, TypeKind, Variant};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -33,27 +34,6 @@ pub fn rust_type(ty: &Ty, ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
-/// Whether a value of this type can be built with `Default` (used to derive `Default`).
-fn has_default(ty: &Ty, ctx: &Ctx<'_>) -> bool {
-    match ty {
-        Ty::List(_)
-        | Ty::Map(_)
-        | Ty::Nullable(_)
-        | Ty::Any
-        | Ty::String
-        | Ty::Integer
-        | Ty::Int32
-        | Ty::Number
-        | Ty::Boolean
-        | Ty::Base64 => true,
-        Ty::Named(id) => match &ctx.api.types[*id].kind {
-            TypeKind::Alias { ty } => !matches!(ty, Ty::Named(_)) && has_default(ty, ctx),
-            _ => false,
-        },
-        Ty::Bytes => false,
-    }
-}
-
 pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
     let name = ident(&def.name);
     let doc_lines = def.description.as_deref().map(docs::clean).unwrap_or_default();
@@ -68,8 +48,8 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
         _ => doc,
     };
     match &def.kind {
-        TypeKind::Struct { fields, additional: None } if wraps_data(fields) => {
-            // One generic type for the hundreds of responses that only hold `data`.
+        TypeKind::Struct { fields, .. } if crate::ir::calls::wraps_data(def) => {
+            // One generic type for the hundreds of objects that only hold `data`.
             let t = rust_type(&fields[0].ty, ctx);
             quote! {
                 #doc
@@ -77,7 +57,7 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
             }
         }
         TypeKind::Struct { fields, additional } => {
-            let all_optional = fields.iter().all(|f| is_optional(f) || has_default(&f.ty, ctx) && !f.required);
+            let all_optional = fields.iter().all(is_optional);
             let default = if all_optional { quote!(, Default) } else { quote!() };
             let extra_ty = additional.as_ref().map(|ty| match ty {
                 Ty::Any => quote!(serde_json::Map<String, serde_json::Value>),
@@ -86,8 +66,7 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
                     quote!(std::collections::BTreeMap<String, #t>)
                 }
             });
-            let constructor =
-                (!all_optional).then(|| constructor(&name, fields, extra_ty.is_some(), def.deprecated, ctx));
+            let construct = construct(def, &name, fields, extra_ty.is_some(), ctx);
             let extra_text = extra_ty.as_ref().map(super::type_text);
             let serialize = struct_serialize(&def.name, &def.name, fields, extra_ty.is_some());
             let deserialize = struct_deserialize(&def.name, &def.name, fields, extra_text.as_deref());
@@ -99,15 +78,17 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
                     pub extra: #map,
                 }
             });
+            // Not built with a literal outside the crate, so a new field is a minor change.
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq #default)]
+                #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
                     #extra
                 }
 
-                #constructor
+                #construct
                 #serde
             }
         }
@@ -515,73 +496,148 @@ fn variant_froms(name: &Ident, variants: &[Variant], ctx: &Ctx<'_>) -> TokenStre
 }
 
 /// The name of an untagged union's catch-all variant: `Unknown`, unless a variant has it.
-fn catch_all_name(variants: &[Variant]) -> Ident {
+pub fn catch_all_name(variants: &[Variant]) -> Ident {
     let taken = |n: &str| variants.iter().any(|v| v.rust_name == n);
     ident(["Unknown", "UnknownShape", "UnknownValue"].into_iter().find(|n| !taken(n)).unwrap_or("Unknown_"))
 }
 
-/// Whether a type is an untagged union (which has `From` its variants).
-fn is_untagged_union(ty: &Ty, ctx: &Ctx<'_>) -> bool {
-    matches!(resolved(ty, ctx), Ty::Named(id) if matches!(&ctx.api.types[*id].kind, TypeKind::Union { discriminator: None, .. }))
-}
-
-/// `new(..)` for a struct without `Default`: one argument per required, non-nullable field, in
-/// spec order (strings as `impl Into<String>`); every other field `None` (or empty), so that
-/// `X { a: Some(1), ..X::new(b, c) }` reads like the official SDKs' object literals.
-fn constructor(name: &Ident, fields: &[Field], keeps_extra: bool, deprecated: bool, ctx: &Ctx<'_>) -> TokenStream {
-    let mut args = Vec::new();
-    let mut docs_lines = vec![format!("A `{name}` from its required fields; the optional ones are `None`.")];
-    let mut documented = false;
-    let values = fields.iter().map(|f| {
-        let n = ident(&f.rust_name);
-        if is_optional(f) {
-            return quote!(#n: None,);
-        }
-        let (t, value) = match resolved(&f.ty, ctx) {
-            Ty::String => (quote!(impl Into<String>), Some(quote!(#n.into()))),
-            _ if is_untagged_union(&f.ty, ctx) => {
-                let t = rust_type(&f.ty, ctx);
-                (quote!(impl Into<#t>), Some(quote!(#n.into())))
+/// How users build a struct (see `ir::calls::Construct`): a method per field on the value
+/// (`X::default().a(..)`) or on its builder (`X::builder().a(..).build()`, the required fields
+/// tracked by the compiler); and the placeholder value the builder, or a call, starts from.
+fn construct(def: &TypeDef, name: &Ident, fields: &[Field], keeps_extra: bool, ctx: &Ctx<'_>) -> TokenStream {
+    let types = &ctx.api.types;
+    let allow = (def.deprecated || fields.iter().any(|f| f.deprecated)).then(|| quote!(#[allow(deprecated)]));
+    let blank = def.blank.then(|| {
+        let values = fields.iter().map(|f| {
+            let n = ident(&f.rust_name);
+            let v = super::setters::field_blank(f, ctx);
+            quote!(#n: #v,)
+        });
+        let extra = keeps_extra.then(|| quote!(extra: Default::default(),));
+        quote! {
+            #allow
+            impl #name {
+                /// Every required field a placeholder, every other `None`: where a builder, or
+                /// a call whose body this is, starts.
+                #[allow(dead_code)]
+                #[inline]
+                pub(crate) fn blank() -> Self {
+                    #name { #(#values)* #extra }
+                }
             }
-            _ => (rust_type(&f.ty, ctx), None),
-        };
-        let value = match (f.boxed, value) {
-            (true, v) => Some(v.map_or(quote!(Box::new(#n)), |v| quote!(Box::new(#v)))),
-            (false, v) => v,
-        };
-        args.push(quote!(#n: #t));
-        if let Some(d) = f.description.as_deref().and_then(|d| docs::clean(d).into_iter().next()) {
-            if !documented {
-                docs_lines.push(String::new());
-                documented = true;
-            }
-            docs_lines.push(format!("- `{}`: {d}", f.rust_name.trim_start_matches("r#")));
-        }
-        match value {
-            Some(value) => quote!(#n: #value,),
-            None => quote!(#n,),
         }
     });
-    let values: Vec<TokenStream> = values.collect();
-    let extra = keeps_extra.then(|| quote!(extra: Default::default(),));
-    let doc = docs::attrs(&docs_lines);
-    let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let allow = (deprecated || fields.iter().any(|f| f.deprecated)).then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        #allow
-        impl #name {
-            #doc
-            #many
-            pub fn new(#(#args),*) -> Self {
-                #name { #(#values)* #extra }
+    let settable: Vec<&Field> = fields.iter().filter(|f| !f.setter.is_empty()).collect();
+    let methods = match def.construct {
+        Construct::Decoded => quote!(),
+        Construct::Default => {
+            let setters = settable.iter().map(|f| {
+                let (setter, null) = field_setters(f, quote!(Self), quote!(self.), ctx);
+                quote!(#setter #null)
+            });
+            quote! {
+                #allow
+                impl #name {
+                    #(#setters)*
+                }
             }
         }
-    }
+        Construct::Builder => {
+            let required: Vec<&Field> =
+                settable.iter().copied().filter(|f| crate::ir::calls::is_required_input(f, types)).collect();
+            let slots = super::setters::slots(required.len());
+            let names: Vec<&str> = required.iter().map(|f| f.setter.as_str()).collect();
+            let start = super::setters::missing(&names);
+            let listed: Vec<String> = names.iter().map(|n| format!("`{}`", n.trim_start_matches("r#"))).collect();
+            let builder_doc = if listed.is_empty() {
+                format!(" A builder of `{name}`: a method per field, then `.build()`.")
+            } else {
+                format!(
+                    " A builder of `{name}`: a method per field, then `.build()`, which compiles once the required ones are set ({}).",
+                    listed.join(", ")
+                )
+            };
+            let state = quote!((#(#slots,)*));
+            let setters = settable.iter().map(|f| match required.iter().position(|r| std::ptr::eq(*r, *f)) {
+                Some(k) => {
+                    let next = super::setters::state_with(&slots, &[k]);
+                    let n = ident(&f.setter);
+                    let field_name = ident(&f.rust_name);
+                    let (t, value) = super::setters::field_param(f, ctx);
+                    let d = super::setters::doc(f.description.as_deref(), &f.name);
+                    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+                    quote! {
+                        #d
+                        #deprecated
+                        #[inline]
+                        pub fn #n(self, value: #t) -> crate::Builder<#name, #next> {
+                            let mut b = self;
+                            b.value.#field_name = #value;
+                            crate::inputs::into_state(b)
+                        }
+                    }
+                }
+                None => {
+                    let (setter, null) = field_setters(f, quote!(Self), quote!(self.value.), ctx);
+                    quote!(#setter #null)
+                }
+            });
+            quote! {
+                #allow
+                impl #name {
+                    #[doc = #builder_doc]
+                    #[inline]
+                    pub fn builder() -> crate::Builder<#name, #start> {
+                        crate::Builder::new(#name::blank())
+                    }
+                }
+                #allow
+                impl<#(#slots),*> crate::Builder<#name, #state> {
+                    #(#setters)*
+                }
+                impl<S: crate::Ready> From<crate::Builder<#name, S>> for #name {
+                    #[inline]
+                    fn from(builder: crate::Builder<#name, S>) -> Self {
+                        builder.build()
+                    }
+                }
+            }
+        }
+    };
+    quote!(#blank #methods)
 }
 
-/// Whether a struct is just an optional, non-nullable `data`: then it is `crate::Data<T>`.
-pub fn wraps_data(fields: &[Field]) -> bool {
-    matches!(fields, [f] if f.name == "data" && f.rust_name == "data" && !f.required && !f.nullable && !f.boxed)
+/// The method that sets an optional field (returning `ret`, the field reached through
+/// `place`), and for an optional, nullable one the method that sets it to `null`.
+pub fn field_setters(f: &Field, ret: TokenStream, place: TokenStream, ctx: &Ctx<'_>) -> (TokenStream, TokenStream) {
+    let n = ident(&f.setter);
+    let field_name = ident(&f.rust_name);
+    let (t, value) = super::setters::field_param(f, ctx);
+    let d = super::setters::doc(f.description.as_deref(), &f.name);
+    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+    let setter = quote! {
+        #d
+        #deprecated
+        #[inline]
+        pub fn #n(mut self, value: #t) -> #ret {
+            #place #field_name = #value;
+            self
+        }
+    };
+    let null = f.null_setter.as_ref().map(|null| {
+        let null = ident(null);
+        let d = format!(" Sends `{}` as `null` (which clears it where the API allows).", f.name);
+        quote! {
+            #[doc = #d]
+            #deprecated
+            #[inline]
+            pub fn #null(mut self) -> #ret {
+                #place #field_name = Some(None);
+                self
+            }
+        }
+    });
+    (setter, null.unwrap_or_default())
 }
 
 /// Whether a field is an `Option` in Rust.

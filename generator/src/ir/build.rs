@@ -23,6 +23,7 @@ pub fn build(
     file: &Path,
     spec: &Spec,
     names: &super::naming::NameFile,
+    kept: &super::naming::NameFile,
     type_names: &super::naming::TypeNames,
     lenient: bool,
     example_sites: Option<&BTreeSet<String>>,
@@ -122,6 +123,7 @@ pub fn build(
     for w in &mut webhooks {
         w.event_types.retain(|t| claimed.insert(t.clone()));
     }
+    let mut required_beyond_spec = require_envelope(&mut space.types, &webhooks);
 
     let mut api = Api {
         title: spec.openapi.info.title.clone(),
@@ -133,13 +135,55 @@ pub fn build(
         fallbacks: space.fallbacks,
         degraded,
         examples: space.examples,
+        required_beyond_spec: Vec::new(),
         features: Default::default(),
         names_from_file: 0,
     };
     super::idempotency::mark(&mut api);
-    super::naming::resolve(&mut api, names, type_names)?;
+    super::naming::resolve(&mut api, names, kept, type_names)?;
+    required_beyond_spec.extend(super::calls::data_required(&api.types));
+    required_beyond_spec.sort();
+    required_beyond_spec.dedup();
+    api.required_beyond_spec = required_beyond_spec;
+    super::calls::shape(&mut api).map_err(|(pointer, chain)| {
+        let reason =
+            format!("the schema requires itself through required properties ({chain}): no value of it can be sent");
+        Error::new(file, pointer, reason)
+    })?;
     api.features = super::features::plan(&api).map_err(|e| Error::new(file, "", e))?;
     Ok(api)
+}
+
+/// Telnyx sends an event's `data`, and the `payload` in it, with every event, though the spec
+/// leaves them optional: they are required fields, so `event.data.payload` holds no `Option`
+/// (an event without one decodes with a correction, or fails when decoding strictly).
+/// Returns what it made required, as (schema pointer, property).
+fn require_envelope(types: &mut [TypeDef], webhooks: &[Webhook]) -> Vec<(String, String)> {
+    let mut made = Vec::new();
+    for w in webhooks {
+        let Some(Ty::Named(top)) = w.payload.as_ref().map(|t| resolve_alias(types, t).clone()) else { continue };
+        if let Some(data) = require_field(types, top, "data", &mut made) {
+            require_field(types, data, "payload", &mut made);
+        }
+    }
+    made
+}
+
+/// Makes field `name` of struct `id` required (unless nullable), noting it in `made` when the
+/// spec did not; the struct type it holds, if any.
+fn require_field(types: &mut [TypeDef], id: TypeId, name: &str, made: &mut Vec<(String, String)>) -> Option<TypeId> {
+    let pointer = types[id].pointer.clone();
+    let TypeKind::Struct { fields, .. } = &mut types[id].kind else { return None };
+    let field = fields.iter_mut().find(|f| f.name == name && !f.nullable)?;
+    if !field.required {
+        made.push((pointer, name.to_string()));
+    }
+    field.required = true;
+    let ty = field.ty.clone();
+    match resolve_alias(types, &ty) {
+        Ty::Named(inner) if matches!(types[*inner].kind, TypeKind::Struct { .. }) => Some(*inner),
+        _ => None,
+    }
 }
 
 struct OpContext<'a> {
@@ -291,6 +335,7 @@ impl OpContext<'_> {
             path: path.to_string(),
             resource: Vec::new(),
             name: String::new(),
+            named_by_file: false,
             params_type: String::new(),
             summary: op.summary.clone(),
             description: op.description.clone(),
@@ -308,6 +353,7 @@ impl OpContext<'_> {
             server,
             websocket,
             pointer: self.pointer.to_string(),
+            call: Default::default(),
         })
     }
 
@@ -424,12 +470,17 @@ impl OpContext<'_> {
             ty,
             alternatives: b.content.keys().filter(|k| *k != mt).cloned().collect(),
             description: b.description.clone(),
-            example: media.example.clone().or_else(|| {
-                media.examples.values().find_map(|e| match e {
-                    openapiv3::ReferenceOr::Item(e) => e.value.clone(),
-                    openapiv3::ReferenceOr::Reference { .. } => None,
+            // The media type's example, else the first of its examples, else the body schema's.
+            example: media
+                .example
+                .clone()
+                .or_else(|| {
+                    media.examples.values().find_map(|e| match e {
+                        openapiv3::ReferenceOr::Item(e) => e.value.clone(),
+                        openapiv3::ReferenceOr::Reference { .. } => None,
+                    })
                 })
-            }),
+                .or_else(|| media.schema.as_ref().and_then(|s| space.example(s))),
         })
     }
 

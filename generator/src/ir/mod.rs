@@ -5,6 +5,7 @@
 //! raw name hints), then [`naming`] resolves every Rust identifier once.
 
 pub mod build;
+pub mod calls;
 pub mod features;
 pub mod idempotency;
 pub mod naming;
@@ -32,6 +33,10 @@ pub struct Api {
     pub degraded: Vec<Fallback>,
     /// Schemas and responses that carry an `example`, with the type it must decode into.
     pub examples: Vec<ExampleSite>,
+    /// Properties the client requires where the spec leaves them optional, as (schema pointer,
+    /// property): the `data` of an object that holds only `data`, and a webhook event's `data`
+    /// and the `payload` in it, which the API always sends (set by [`build`] and [`calls`]).
+    pub required_beyond_spec: Vec<(String, String)>,
     /// The cargo features and the types each one needs (set after [`naming`]).
     #[serde(skip)]
     pub features: features::FeaturePlan,
@@ -58,6 +63,9 @@ pub struct Operation {
     pub resource: Vec<String>,
     /// The Rust method name on the innermost resource.
     pub name: String,
+    /// Whether the reviewed names file names it (set by [`naming`]).
+    #[serde(skip)]
+    pub named_by_file: bool,
     /// Rust name of the params struct (query, header and body inputs); empty when there are none.
     pub params_type: String,
     pub summary: Option<String>,
@@ -88,6 +96,8 @@ pub struct Operation {
     pub websocket: Option<WebSocket>,
     /// JSON pointer of the operation in the spec.
     pub pointer: String,
+    /// How the operation is called (set after naming, see [`calls`]).
+    pub call: calls::CallShape,
 }
 
 /// The frames of a WebSocket session, each way.
@@ -182,7 +192,7 @@ pub struct RequestBody {
     pub alternatives: Vec<String>,
     pub description: Option<String>,
     /// The spec's example of the whole body (its media type's `example`, else the first of
-    /// its `examples`): where the doc example takes its values first.
+    /// its `examples`, else its schema's `example`): where the doc example takes its values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
 }
@@ -320,6 +330,17 @@ pub struct TypeDef {
     pub description: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// How users get a value of it, for a struct (set by [`calls`]).
+    #[serde(skip_serializing_if = "is_decoded")]
+    pub construct: calls::Construct,
+    /// Whether a placeholder value is made for it (`blank()`): the starting value of a builder
+    /// or of a call, where each required field is a placeholder until it is set (set by [`calls`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub blank: bool,
+}
+
+fn is_decoded(c: &calls::Construct) -> bool {
+    *c == calls::Construct::Decoded
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
@@ -373,6 +394,13 @@ pub struct Field {
     /// The spec's example of the property (or of the schema it refers to).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
+    /// The method that sets it on the struct's builder or value, for a struct users build;
+    /// empty otherwise (set by [`calls`]).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub setter: String,
+    /// The method that sets it to `null`, for an optional, nullable field of such a struct.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub null_setter: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

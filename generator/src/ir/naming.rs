@@ -43,11 +43,6 @@ const RESERVED_TYPES: &[&str] = &[
     "Self",
 ];
 
-/// The methods of the runtime's `Call` (`generated-client/src/call.rs`), which no setter of an
-/// optional input may shadow.
-const CALL_METHODS: &[&str] =
-    &["new", "plain", "with_params", "params", "params_mut", "with_options", "pages_by", "paginator", "into_future"];
-
 /// The names file: one line per operation whose name the rules below do not give,
 /// `METHOD /path resource.chain.method`; `#` starts a comment.
 #[derive(Debug, Clone, Default)]
@@ -101,6 +96,59 @@ impl NameFile {
             }
         }
         Ok(NameFile { file: path.to_path_buf(), entries, skip_missing: false })
+    }
+
+    /// The file at `path`; none at all is an empty one (for the kept names, which only
+    /// `cargo xtask update-spec` writes).
+    pub fn read_or_empty(path: &Path) -> Result<NameFile> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => NameFile::parse(path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(NameFile { file: path.into(), ..Default::default() })
+            }
+            Err(e) => Err(Error::new(path, "", format!("cannot read: {e}"))),
+        }
+    }
+
+    /// Names for `entries` ((method, path) -> (resource chain, method name)), to be written to
+    /// `path` (see [`carry_operations`]).
+    pub fn kept(path: &Path, entries: BTreeMap<(String, String), (Vec<String>, String)>) -> NameFile {
+        let entries = entries.into_iter().enumerate().map(|(i, (k, (r, n)))| (k, (i + 1, r, n))).collect();
+        NameFile { file: path.to_path_buf(), entries, skip_missing: false }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entries for operations `api` has.
+    pub fn retained(&self, api: &Api) -> NameFile {
+        let have: HashSet<(&str, &str)> = api.operations.iter().map(|o| (o.method.as_str(), o.path.as_str())).collect();
+        let kept = self
+            .entries
+            .iter()
+            .filter(|((m, p), _)| have.contains(&(m.as_str(), p.as_str())))
+            .map(|(k, (_, r, n))| (k.clone(), (r.clone(), n.clone())));
+        NameFile::kept(&self.file, kept.collect())
+    }
+
+    /// The file's text, as [`NameFile::kept`] entries are written: the operation names kept
+    /// from earlier specs.
+    pub fn kept_text(&self) -> String {
+        let mut out = String::from(
+            "# Operation names kept from earlier specs: the naming rules alone would now give these\n\
+             # operations another name, because an operation came or went. Written by\n\
+             # `cargo xtask update-spec`; read by codegen. `METHOD /path resource.method`.\n",
+        );
+        for ((method, path), (_, resource, name)) in &self.entries {
+            let chain: Vec<&str> = resource.iter().chain([name]).map(|p| p.trim_start_matches("r#")).collect();
+            out.push_str(&format!("{method} {path} {}\n", chain.join(".")));
+        }
+        out
     }
 
     /// With `skip`, lines naming operations the spec lacks are ignored (see [`crate::Options`]).
@@ -260,8 +308,40 @@ pub fn carry(old: &Api, new: &Api) -> BTreeMap<String, String> {
     out
 }
 
-pub fn resolve(api: &mut Api, names: &NameFile, type_names: &TypeNames) -> Result<()> {
-    name_operations(api, names)?;
+/// The operation names `new` should keep from `old` (generated from the previous spec): every
+/// operation of both (by method and path, path parameter names aside) that the rules now name
+/// otherwise, because an operation came or went: a new operation never takes an existing one's
+/// name, and a collision number never moves. Names from the reviewed names file are its own.
+pub fn carry_operations(old: &Api, new: &Api) -> BTreeMap<(String, String), (Vec<String>, String)> {
+    let mut out = BTreeMap::new();
+    for o in &new.operations {
+        if let Some(was) = counterpart(old, o) {
+            let (resource, name) = (&was.resource, &was.name);
+            if (resource, name) != (&o.resource, &o.name) && !o.named_by_file {
+                out.insert((o.method.clone(), o.path.clone()), (resource.clone(), name.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The operation of `api` that is `op` (of another spec): the one of the same method and path,
+/// else the one of the same method and path with parameter names aside, when only one has it.
+pub fn counterpart<'a>(api: &'a Api, op: &Operation) -> Option<&'a Operation> {
+    let same = |o: &&Operation| o.method == op.method;
+    if let Some(exact) = api.operations.iter().filter(same).find(|o| o.path == op.path) {
+        return Some(exact);
+    }
+    let key = super::path_key(&op.path);
+    let mut alike = api.operations.iter().filter(same).filter(|o| super::path_key(&o.path) == key);
+    match (alike.next(), alike.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
+pub fn resolve(api: &mut Api, names: &NameFile, kept: &NameFile, type_names: &TypeNames) -> Result<()> {
+    name_operations(api, names, kept)?;
     name_types(api, type_names)?;
     let mut names = Scope::new("");
     names.reserve("Unknown");
@@ -431,9 +511,9 @@ fn verb_first(action: &str) -> String {
 const STANDARD_VERBS: &[&str] =
     &["get", "list", "retrieve", "create", "update", "delete", "post", "put", "patch", "fetch", "find"];
 
-fn name_operations(api: &mut Api, names: &NameFile) -> Result<()> {
-    let known: HashSet<(&str, &str)> = api.operations.iter().map(|o| (o.method.as_str(), o.path.as_str())).collect();
-    let unknown = names.entries.iter().filter(|((m, p), _)| !known.contains(&(m.as_str(), p.as_str())));
+fn name_operations(api: &mut Api, names: &NameFile, kept: &NameFile) -> Result<()> {
+    let known: HashSet<(String, String)> = api.operations.iter().map(|o| (o.method.clone(), o.path.clone())).collect();
+    let unknown = names.entries.iter().filter(|(key, _)| !known.contains(*key));
     if let Some(((method, path), (line, ..))) =
         unknown.min_by_key(|(_, (line, ..))| *line).filter(|_| !names.skip_missing)
     {
@@ -534,13 +614,38 @@ fn name_operations(api: &mut Api, names: &NameFile) -> Result<()> {
     }
 
     let mut from_file = vec![false; named.len()];
-    for (i, op) in api.operations.iter().enumerate() {
+    for (i, op) in api.operations.iter_mut().enumerate() {
         if let Some((_, resource, name)) = names.entries.get(&(op.method.clone(), op.path.clone())) {
             named[i] = (resource.clone(), name.clone());
             from_file[i] = true;
+            op.named_by_file = true;
         }
     }
     api.names_from_file = from_file.iter().filter(|f| **f).count();
+    if let Some(((method, path), (line, ..))) = kept
+        .entries
+        .iter()
+        .filter(|(key, _)| !known.contains(*key))
+        .min_by_key(|(_, (line, ..))| *line)
+        .filter(|_| !kept.skip_missing)
+    {
+        let message =
+            format!("the spec has no operation {method} {path}; run `cargo xtask update-spec` or remove the line");
+        return Err(kept.error(*line, message));
+    }
+    // Names kept from earlier specs come next, where their scope still has them free (else the
+    // rules name the operation after all).
+    let by_rules = named.clone();
+    let mut from_kept = vec![false; named.len()];
+    for (i, op) in api.operations.iter().enumerate() {
+        if from_file[i] {
+            continue;
+        }
+        if let Some((_, resource, name)) = kept.entries.get(&(op.method.clone(), op.path.clone())) {
+            named[i] = (resource.clone(), name.clone());
+            from_kept[i] = true;
+        }
+    }
 
     // Sub-resource accessors share a namespace with the methods of their parent.
     for (resource, _) in &named {
@@ -577,8 +682,22 @@ fn name_operations(api: &mut Api, names: &NameFile) -> Result<()> {
         op.resource = resource.clone();
         op.name = name.clone();
     }
-    for (i, (resource, name)) in named.into_iter().enumerate() {
-        if from_file[i] {
+    for (i, (resource, name)) in named.iter().enumerate() {
+        if !from_kept[i] {
+            continue;
+        }
+        let scope = scopes.entry(resource.clone()).or_insert_with(|| new_scope(resource));
+        if scope.used.insert(name.clone()) {
+            let op = &mut api.operations[i];
+            op.resource = resource.clone();
+            op.name = name.clone();
+        } else {
+            // Taken meanwhile (by a reviewed name, or a new sub-resource): the rules name it.
+            from_kept[i] = false;
+        }
+    }
+    for (i, (resource, name)) in by_rules.into_iter().enumerate() {
+        if from_file[i] || from_kept[i] {
             continue;
         }
         let op = &mut api.operations[i];
@@ -600,23 +719,19 @@ fn name_operations(api: &mut Api, names: &NameFile) -> Result<()> {
         op.name = name;
     }
 
-    // Parameters: path ones are arguments; query and header ones are fields of the params struct,
-    // beside `body`.
+    // Parameters: the last path parameter is the argument; the others, and the query and
+    // header ones, are fields of the params struct beside `body`, and methods of the call
+    // (`super::calls`), whose own methods are taken.
     for op in &mut api.operations {
-        let mut args = Scope::new("_");
-        args.reserve("params");
-        for p in &mut op.path_params {
-            p.rust_name = args.unique(snake_ident(&p.name));
-        }
-        // Optional inputs are also setters on `telnyx::Call`: its own methods are taken.
         let mut fields = Scope::new("_");
-        for taken in CALL_METHODS {
+        for taken in super::calls::CALL_METHODS {
             fields.reserve(taken);
         }
         if op.body.is_some() {
             fields.reserve("body");
         }
-        for p in op.query_params.iter_mut().chain(op.header_params.iter_mut()) {
+        let params = op.path_params.iter_mut().chain(op.query_params.iter_mut()).chain(op.header_params.iter_mut());
+        for p in params {
             p.rust_name = fields.unique(snake_ident(&p.name));
         }
     }
@@ -637,7 +752,10 @@ fn name_types(api: &mut Api, type_names: &TypeNames) -> Result<()> {
     // Resource structs and params structs are named after operations and live beside the
     // operation's own types: reserve them first so types never take them.
     for op in &mut api.operations {
-        let has_inputs = op.body.is_some() || !op.query_params.is_empty() || !op.header_params.is_empty();
+        let has_inputs = op.body.is_some()
+            || !op.query_params.is_empty()
+            || !op.header_params.is_empty()
+            || op.path_params.len() > 1;
         if has_inputs {
             op.params_type = scope.unique(format!("{}Params", op_prefix(op)));
         }

@@ -91,6 +91,8 @@ impl<'a> TypeSpace<'a> {
                 description: None,
                 deprecated: false,
                 kind: TypeKind::Alias { ty: Ty::Any },
+                construct: Default::default(),
+                blank: false,
             });
             space.component_ids.insert(name.as_str(), id);
         }
@@ -277,6 +279,8 @@ impl<'a> TypeSpace<'a> {
             description: None,
             deprecated: false,
             kind,
+            construct: Default::default(),
+            blank: false,
         }))
     }
 
@@ -432,6 +436,8 @@ impl<'a> TypeSpace<'a> {
                         ReferenceOr::Item(s) => s.schema_data.example.clone(),
                         ReferenceOr::Reference { reference } => self.example_at(reference),
                     },
+                    setter: String::new(),
+                    null_setter: None,
                 }
             })
             .collect()

@@ -25,7 +25,10 @@ impl<'a> AccessIpAddressApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/access_ip_address"),
-            Default::default(),
+            AccessIpAddressListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -38,20 +41,23 @@ impl<'a> AccessIpAddressApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AccessIpAddressPost;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .access_ip_address()\n    .create(AccessIpAddressPost::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.access_ip_address().create().ip_address(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AccessIpAddressCreateParams>,
     ) -> crate::Call<
         'a,
         AccessIpAddressCreateParams,
         crate::types::AccessIpAddressResponseSchema,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::ip_address>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/access_ip_address"),
-            params.into(),
+            AccessIpAddressCreateParams {
+                body: crate::types::AccessIpAddressPost::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -110,8 +116,8 @@ impl<'a> AccessIpAddressApi<'a> {
         )
     }
 }
-/// Inputs of [`AccessIpAddressApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AccessIpAddressApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccessIpAddressListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[ip_source\], filter\[ip_address\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
@@ -119,24 +125,29 @@ pub struct AccessIpAddressListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AccessIpAddressListPage>,
 }
-impl<T, R> crate::Call<'_, AccessIpAddressListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[ip_source\], filter\[ip_address\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
+impl<'a, T, R> crate::Call<'a, AccessIpAddressListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[ip_source\\], filter\\[ip_address\\], filter\\[created_at\\]. Supports complex bracket operations for dynamic filtering.
+    #[inline]
     pub fn filter(mut self, value: impl Into<AccessIpAddressListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<AccessIpAddressListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     AccessIpAddressListParams,
     crate::types::AccessIpAddressListResponseSchema,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`AccessIpAddressApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -165,31 +176,44 @@ impl<
         })
     }
 }
-/// Inputs of [`AccessIpAddressApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AccessIpAddressApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AccessIpAddressCreateParams {
     /// The request body.
     pub body: crate::types::AccessIpAddressPost,
 }
-impl AccessIpAddressCreateParams {
-    /// A `AccessIpAddressCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AccessIpAddressPost) -> Self {
-        AccessIpAddressCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, AccessIpAddressCreateParams, T, R, (S0,)> {
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
     }
-}
-impl From<crate::types::AccessIpAddressPost> for AccessIpAddressCreateParams {
-    /// The body with every optional input `None`: the argument of [`AccessIpAddressApi::create`].
-    fn from(body: crate::types::AccessIpAddressPost) -> Self {
-        AccessIpAddressCreateParams {
-            body,
-        }
+    /// Sets `ip_address`.
+    #[inline]
+    pub fn ip_address(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AccessIpAddressCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.ip_address = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AccessIpAddressPost>,
+    ) -> crate::Call<'a, AccessIpAddressCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Date range filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccessIpAddressListFilterCreatedAtDateRangeFilter {
     /// Filter for creation date-time greater than
     pub gt: Option<String>,
@@ -199,6 +223,32 @@ pub struct AccessIpAddressListFilterCreatedAtDateRangeFilter {
     pub lt: Option<String>,
     /// Filter for creation date-time less than or equal to
     pub lte: Option<String>,
+}
+impl AccessIpAddressListFilterCreatedAtDateRangeFilter {
+    /// Filter for creation date-time greater than
+    #[inline]
+    pub fn gt(mut self, value: impl Into<String>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Filter for creation date-time greater than or equal to
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Filter for creation date-time less than
+    #[inline]
+    pub fn lt(mut self, value: impl Into<String>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+    /// Filter for creation date-time less than or equal to
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AccessIpAddressListFilterCreatedAtDateRangeFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -295,6 +345,7 @@ for AccessIpAddressListFilterCreatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccessIpAddressListFilter {
     pub created_at: Option<AccessIpAddressListFilterCreatedAt>,
     /// Filter by IP address
@@ -303,6 +354,29 @@ pub struct AccessIpAddressListFilter {
     pub ip_source: Option<String>,
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AccessIpAddressListFilter {
+    /// Sets `created_at`.
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl Into<AccessIpAddressListFilterCreatedAt>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Filter by IP address
+    #[inline]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Filter by IP source
+    #[inline]
+    pub fn ip_source(mut self, value: impl Into<String>) -> Self {
+        self.ip_source = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AccessIpAddressListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -360,9 +434,24 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccessIpAddressListPage {
     pub number: Option<i64>,
     pub size: Option<i64>,
+}
+impl AccessIpAddressListPage {
+    /// Sets `number`.
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AccessIpAddressListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

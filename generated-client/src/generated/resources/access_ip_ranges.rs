@@ -25,7 +25,10 @@ impl<'a> AccessIpRangesApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/access_ip_ranges"),
-            Default::default(),
+            AccessIpRangesListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -38,20 +41,23 @@ impl<'a> AccessIpRangesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AccessIpRangePost;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .access_ip_ranges()\n    .create(AccessIpRangePost::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.access_ip_ranges().create().cidr_block(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AccessIpRangesCreateParams>,
     ) -> crate::Call<
         'a,
         AccessIpRangesCreateParams,
         crate::types::AccessIpRangeResponseSchema,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::cidr_block>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/access_ip_ranges"),
-            params.into(),
+            AccessIpRangesCreateParams {
+                body: crate::types::AccessIpRangePost::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -84,8 +90,8 @@ impl<'a> AccessIpRangesApi<'a> {
         )
     }
 }
-/// Inputs of [`AccessIpRangesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AccessIpRangesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AccessIpRangesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[cidr_block\], filter\[cidr_block\]\[startswith\], filter\[cidr_block\]\[endswith\], filter\[cidr_block\]\[contains\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
@@ -93,24 +99,29 @@ pub struct AccessIpRangesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AccessIpRangesListPage>,
 }
-impl<T, R> crate::Call<'_, AccessIpRangesListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[cidr_block\], filter\[cidr_block\]\[startswith\], filter\[cidr_block\]\[endswith\], filter\[cidr_block\]\[contains\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
+impl<'a, T, R> crate::Call<'a, AccessIpRangesListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[cidr_block\\], filter\\[cidr_block\\]\\[startswith\\], filter\\[cidr_block\\]\\[endswith\\], filter\\[cidr_block\\]\\[contains\\], filter\\[created_at\\]. Supports complex bracket operations for dynamic filtering.
+    #[inline]
     pub fn filter(mut self, value: impl Into<AccessIpRangesListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<AccessIpRangesListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     AccessIpRangesListParams,
     crate::types::AccessIpRangeListResponseSchema,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`AccessIpRangesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -139,27 +150,44 @@ impl<
         })
     }
 }
-/// Inputs of [`AccessIpRangesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AccessIpRangesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AccessIpRangesCreateParams {
     /// The request body.
     pub body: crate::types::AccessIpRangePost,
 }
-impl AccessIpRangesCreateParams {
-    /// A `AccessIpRangesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AccessIpRangePost) -> Self {
-        AccessIpRangesCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, AccessIpRangesCreateParams, T, R, (S0,)> {
+    /// Sets `cidr_block`.
+    #[inline]
+    pub fn cidr_block(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AccessIpRangesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.cidr_block = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::AccessIpRangePost> for AccessIpRangesCreateParams {
-    /// The body with every optional input `None`: the argument of [`AccessIpRangesApi::create`].
-    fn from(body: crate::types::AccessIpRangePost) -> Self {
-        AccessIpRangesCreateParams { body }
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AccessIpRangePost>,
+    ) -> crate::Call<'a, AccessIpRangesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// CIDR block pattern matching operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
     /// Filter CIDR blocks containing the specified string
     pub contains: Option<String>,
@@ -167,6 +195,26 @@ pub struct AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
     pub endswith: Option<String>,
     /// Filter CIDR blocks starting with the specified string
     pub startswith: Option<String>,
+}
+impl AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
+    /// Filter CIDR blocks containing the specified string
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// Filter CIDR blocks ending with the specified string
+    #[inline]
+    pub fn endswith(mut self, value: impl Into<String>) -> Self {
+        self.endswith = Some(value.into());
+        self
+    }
+    /// Filter CIDR blocks starting with the specified string
+    #[inline]
+    pub fn startswith(mut self, value: impl Into<String>) -> Self {
+        self.startswith = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -258,6 +306,7 @@ for AccessIpRangesListFilterCidrBlock {
 }
 /// Date range filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccessIpRangesListFilterCreatedAtDateRangeFilter {
     /// Filter for creation date-time greater than
     pub gt: Option<String>,
@@ -267,6 +316,32 @@ pub struct AccessIpRangesListFilterCreatedAtDateRangeFilter {
     pub lt: Option<String>,
     /// Filter for creation date-time less than or equal to
     pub lte: Option<String>,
+}
+impl AccessIpRangesListFilterCreatedAtDateRangeFilter {
+    /// Filter for creation date-time greater than
+    #[inline]
+    pub fn gt(mut self, value: impl Into<String>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Filter for creation date-time greater than or equal to
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Filter for creation date-time less than
+    #[inline]
+    pub fn lt(mut self, value: impl Into<String>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+    /// Filter for creation date-time less than or equal to
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AccessIpRangesListFilterCreatedAtDateRangeFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -363,11 +438,32 @@ for AccessIpRangesListFilterCreatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccessIpRangesListFilter {
     pub cidr_block: Option<AccessIpRangesListFilterCidrBlock>,
     pub created_at: Option<AccessIpRangesListFilterCreatedAt>,
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl AccessIpRangesListFilter {
+    /// Sets `cidr_block`.
+    #[inline]
+    pub fn cidr_block(
+        mut self,
+        value: impl Into<AccessIpRangesListFilterCidrBlock>,
+    ) -> Self {
+        self.cidr_block = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl Into<AccessIpRangesListFilterCreatedAt>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AccessIpRangesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -419,9 +515,24 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AccessIpRangesListPage {
     pub number: Option<i64>,
     pub size: Option<i64>,
+}
+impl AccessIpRangesListPage {
+    /// Sets `number`.
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AccessIpRangesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -34,43 +34,86 @@ impl<'a> ActionsPurchaseApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ESimPurchase;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.actions().purchase().create(ESimPurchase::new(10)).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.actions().purchase().create().amount(10).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<ActionsPurchaseCreateParams>,
-    ) -> crate::Call<'a, ActionsPurchaseCreateParams, ActionsPurchaseCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        ActionsPurchaseCreateParams,
+        ActionsPurchaseCreateResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::amount>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/actions/purchase/esims"),
-            params.into(),
+            ActionsPurchaseCreateParams {
+                body: crate::types::ESimPurchase::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`ActionsPurchaseApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ActionsPurchaseApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ActionsPurchaseCreateParams {
     /// The request body.
     pub body: crate::types::ESimPurchase,
 }
-impl ActionsPurchaseCreateParams {
-    /// A `ActionsPurchaseCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ESimPurchase) -> Self {
-        ActionsPurchaseCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, ActionsPurchaseCreateParams, T, R, (S0,)> {
+    /// The amount of eSIMs to be purchased.
+    #[inline]
+    pub fn amount(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<'a, ActionsPurchaseCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.amount = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::ESimPurchase> for ActionsPurchaseCreateParams {
-    /// The body with every optional input `None`: the argument of [`ActionsPurchaseApi::create`].
-    fn from(body: crate::types::ESimPurchase) -> Self {
-        ActionsPurchaseCreateParams {
-            body,
-        }
+    /// Type of product to be purchased, specify "whitelabel" to use a custom SPN
+    #[inline]
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.params.body.product = Some(value.into());
+        self
+    }
+    /// The group SIMCardGroup identification. This attribute can be null when it's present in an associated resource.
+    #[inline]
+    pub fn sim_card_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sim_card_group_id = Some(value.into());
+        self
+    }
+    /// Status on which the SIM cards will be set after being successfully registered.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::ESimPurchaseStatus>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// Searchable tags associated with the SIM cards
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Service Provider Name (SPN) for the Whitelabel eSIM product. It will be displayed as the mobile service name by operating systems of smartphones. This parameter must only contain letters, numbers and whitespaces.
+    #[inline]
+    pub fn whitelabel_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.whitelabel_name = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ESimPurchase>,
+    ) -> crate::Call<'a, ActionsPurchaseCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `actions.register`.
@@ -89,46 +132,84 @@ impl<'a> ActionsRegisterApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SimCardRegistration;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .actions()\n    .register()\n    .create(SimCardRegistration::new(vec![\"0000000001\".to_string()]))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .actions()\n    .register()\n    .create()\n    .registration_codes([\"0000000001\", \"0000000002\", \"0000000003\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<ActionsRegisterCreateParams>,
-    ) -> crate::Call<'a, ActionsRegisterCreateParams, ActionsRegisterCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        ActionsRegisterCreateParams,
+        ActionsRegisterCreateResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::registration_codes>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/actions/register/sim_cards"),
-            params.into(),
+            ActionsRegisterCreateParams {
+                body: crate::types::SimCardRegistration::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`ActionsRegisterApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ActionsRegisterApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ActionsRegisterCreateParams {
     /// The request body.
     pub body: crate::types::SimCardRegistration,
 }
-impl ActionsRegisterCreateParams {
-    /// A `ActionsRegisterCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SimCardRegistration) -> Self {
-        ActionsRegisterCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, ActionsRegisterCreateParams, T, R, (S0,)> {
+    /// Sets `registration_codes`.
+    #[inline]
+    pub fn registration_codes(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, ActionsRegisterCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.registration_codes = value
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::SimCardRegistration> for ActionsRegisterCreateParams {
-    /// The body with every optional input `None`: the argument of [`ActionsRegisterApi::create`].
-    fn from(body: crate::types::SimCardRegistration) -> Self {
-        ActionsRegisterCreateParams {
-            body,
-        }
+    /// The group SIMCardGroup identification. This attribute can be null when it's present in an associated resource.
+    #[inline]
+    pub fn sim_card_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sim_card_group_id = Some(value.into());
+        self
+    }
+    /// Status on which the SIM card will be set after being successful registered.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::SimCardRegistrationStatus>,
+    ) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// Searchable tags associated with the SIM card
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SimCardRegistration>,
+    ) -> crate::Call<'a, ActionsRegisterCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ActionsPurchaseCreateResponse {
     /// Successfully registered SIM cards.
     pub data: Option<Vec<crate::types::SimpleSimCard>>,
@@ -176,6 +257,7 @@ impl<'de> serde::Deserialize<'de> for ActionsPurchaseCreateResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ActionsRegisterCreateResponse {
     /// Successfully registered SIM cards.
     pub data: Option<Vec<crate::types::SimpleSimCard>>,

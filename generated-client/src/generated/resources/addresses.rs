@@ -26,7 +26,11 @@ impl<'a> AddressesApi<'a> {
     pub fn list(&self) -> crate::Call<'a, AddressesListParams, AddressesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/addresses"),
-            Default::default(),
+            AddressesListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -42,16 +46,30 @@ impl<'a> AddressesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AddressCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .addresses()\n    .create(\n        AddressCreate::new(\n            \"Toy-O'Kon\",\n            \"US\",\n            \"Alfred\",\n            \"Foster\",\n            \"Austin\",\n            \"600 Congress Avenue\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .addresses()\n    .create()\n    .business_name(\"Toy-O'Kon\")\n    .country_code(\"US\")\n    .first_name(\"Alfred\")\n    .last_name(\"Foster\")\n    .locality(\"Austin\")\n    .street_address(\"600 Congress Avenue\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AddressesCreateParams>,
-    ) -> crate::Call<'a, AddressesCreateParams, AddressesCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        AddressesCreateParams,
+        crate::types::Address,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::business_name>,
+            crate::Missing<crate::required::country_code>,
+            crate::Missing<crate::required::first_name>,
+            crate::Missing<crate::required::last_name>,
+            crate::Missing<crate::required::locality>,
+            crate::Missing<crate::required::street_address>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/addresses"),
-            params.into(),
+            AddressesCreateParams {
+                body: crate::types::AddressCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -71,7 +89,10 @@ impl<'a> AddressesApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .addresses()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), AddressesRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::Address, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -95,7 +116,10 @@ impl<'a> AddressesApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .addresses()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), AddressesDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::Address, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -106,8 +130,8 @@ impl<'a> AddressesApi<'a> {
         )
     }
 }
-/// Inputs of [`AddressesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AddressesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AddressesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -127,34 +151,30 @@ pub struct AddressesListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::SortAddress>,
 }
-impl<T, R> crate::Call<'_, AddressesListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, AddressesListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[contains\], filter\[used_as_emergency\], filter\[street_address\]\[contains\], filter\[address_book\]\[eq\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[customer_reference\\]\\[eq\\], filter\\[customer_reference\\]\\[contains\\], filter\\[used_as_emergency\\], filter\\[street_address\\]\\[contains\\], filter\\[address_book\\]\\[eq\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<crate::types::FilterConsolidated>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// street_address: sorts the result by the
-    /// street_address field in ascending order.
-    ///
-    /// -street_address: sorts the result by the
-    /// street_address field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<crate::types::SortAddress>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, AddressesListParams, AddressesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, AddressesListParams, AddressesListResponse, crate::call::AsJson, S> {
     /// Every page of [`AddressesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -196,23 +216,165 @@ impl<'a> crate::Call<'a, AddressesListParams, AddressesListResponse> {
         })
     }
 }
-/// Inputs of [`AddressesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AddressesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AddressesCreateParams {
     /// Parameters that can be defined during address creation
     pub body: crate::types::AddressCreate,
 }
-impl AddressesCreateParams {
-    /// A `AddressesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AddressCreate) -> Self {
-        AddressesCreateParams { body }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+> crate::Call<'a, AddressesCreateParams, T, R, (S0, S1, S2, S3, S4, S5)> {
+    /// Sets `address_book`.
+    #[inline]
+    pub fn address_book(mut self, value: impl Into<crate::types::AddressBook>) -> Self {
+        self.params.body.address_book = Some(value.into());
+        self
     }
-}
-impl From<crate::types::AddressCreate> for AddressesCreateParams {
-    /// The body with every optional input `None`: the argument of [`AddressesApi::create`].
-    fn from(body: crate::types::AddressCreate) -> Self {
-        AddressesCreateParams { body }
+    /// Sets `administrative_area`.
+    #[inline]
+    pub fn administrative_area(
+        mut self,
+        value: impl Into<crate::types::AdministrativeArea>,
+    ) -> Self {
+        self.params.body.administrative_area = Some(value.into());
+        self
+    }
+    /// Sets `borough`.
+    #[inline]
+    pub fn borough(mut self, value: impl Into<crate::types::Borough>) -> Self {
+        self.params.body.borough = Some(value.into());
+        self
+    }
+    /// Sets `business_name`.
+    #[inline]
+    pub fn business_name(
+        self,
+        value: impl Into<crate::types::BusinessName>,
+    ) -> crate::Call<'a, AddressesCreateParams, T, R, (crate::Set, S1, S2, S3, S4, S5)> {
+        let mut call = self;
+        call.params.body.business_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `country_code`.
+    #[inline]
+    pub fn country_code(
+        self,
+        value: impl Into<crate::types::CountryCode2>,
+    ) -> crate::Call<'a, AddressesCreateParams, T, R, (S0, crate::Set, S2, S3, S4, S5)> {
+        let mut call = self;
+        call.params.body.country_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `customer_reference`.
+    #[inline]
+    pub fn customer_reference(
+        mut self,
+        value: impl Into<crate::types::CustomerReference>,
+    ) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Sets `extended_address`.
+    #[inline]
+    pub fn extended_address(
+        mut self,
+        value: impl Into<crate::types::ExtendedAddress>,
+    ) -> Self {
+        self.params.body.extended_address = Some(value.into());
+        self
+    }
+    /// Sets `first_name`.
+    #[inline]
+    pub fn first_name(
+        self,
+        value: impl Into<crate::types::FirstName>,
+    ) -> crate::Call<'a, AddressesCreateParams, T, R, (S0, S1, crate::Set, S3, S4, S5)> {
+        let mut call = self;
+        call.params.body.first_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `last_name`.
+    #[inline]
+    pub fn last_name(
+        self,
+        value: impl Into<crate::types::LastName>,
+    ) -> crate::Call<'a, AddressesCreateParams, T, R, (S0, S1, S2, crate::Set, S4, S5)> {
+        let mut call = self;
+        call.params.body.last_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `locality`.
+    #[inline]
+    pub fn locality(
+        self,
+        value: impl Into<crate::types::Locality>,
+    ) -> crate::Call<'a, AddressesCreateParams, T, R, (S0, S1, S2, S3, crate::Set, S5)> {
+        let mut call = self;
+        call.params.body.locality = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `neighborhood`.
+    #[inline]
+    pub fn neighborhood(mut self, value: impl Into<crate::types::Neighborhood>) -> Self {
+        self.params.body.neighborhood = Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<crate::types::PhoneNumber2>) -> Self {
+        self.params.body.phone_number = Some(value.into());
+        self
+    }
+    /// Sets `postal_code`.
+    #[inline]
+    pub fn postal_code(mut self, value: impl Into<crate::types::PostalCode>) -> Self {
+        self.params.body.postal_code = Some(value.into());
+        self
+    }
+    /// Sets `street_address`.
+    #[inline]
+    pub fn street_address(
+        self,
+        value: impl Into<crate::types::StreetAddress>,
+    ) -> crate::Call<'a, AddressesCreateParams, T, R, (S0, S1, S2, S3, S4, crate::Set)> {
+        let mut call = self;
+        call.params.body.street_address = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `validate_address`.
+    #[inline]
+    pub fn validate_address(
+        mut self,
+        value: impl Into<crate::types::ValidateAddress>,
+    ) -> Self {
+        self.params.body.validate_address = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AddressCreate>,
+    ) -> crate::Call<
+        'a,
+        AddressesCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `addresses.actions`.
@@ -229,20 +391,27 @@ impl<'a> AddressesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ValidateAddressRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .addresses()\n    .actions()\n    .validate(ValidateAddressRequest::new(\"US\", \"78701\", \"600 Congress Avenue\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .addresses()\n    .actions()\n    .validate()\n    .country_code(\"US\")\n    .postal_code(\"78701\")\n    .street_address(\"600 Congress Avenue\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn validate(
         &self,
-        params: impl Into<AddressesActionsValidateParams>,
     ) -> crate::Call<
         'a,
         AddressesActionsValidateParams,
-        AddressesActionsValidateResponse,
+        crate::types::ValidateAddressResult,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::country_code>,
+            crate::Missing<crate::required::postal_code>,
+            crate::Missing<crate::required::street_address>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/addresses/actions/validate"),
-            params.into(),
+            AddressesActionsValidateParams {
+                body: crate::types::ValidateAddressRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -266,7 +435,8 @@ impl<'a> AddressesActionsApi<'a> {
     ) -> crate::Call<
         'a,
         AddressesActionsAcceptSuggestionsParams,
-        crate::types::AddressSuggestionResponse,
+        crate::types::AddressSuggestionResponseData,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -280,7 +450,9 @@ impl<'a> AddressesActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            AddressesActionsAcceptSuggestionsParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -289,47 +461,119 @@ impl<'a> AddressesActionsApi<'a> {
         )
     }
 }
-/// Inputs of [`AddressesActionsApi::validate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AddressesActionsApi::validate`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AddressesActionsValidateParams {
     /// Parameters that can be defined during address validation
     pub body: crate::types::ValidateAddressRequest,
 }
-impl AddressesActionsValidateParams {
-    /// A `AddressesActionsValidateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ValidateAddressRequest) -> Self {
-        AddressesActionsValidateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, AddressesActionsValidateParams, T, R, (S0, S1, S2)> {
+    /// Sets `administrative_area`.
+    #[inline]
+    pub fn administrative_area(
+        mut self,
+        value: impl Into<crate::types::AdministrativeArea>,
+    ) -> Self {
+        self.params.body.administrative_area = Some(value.into());
+        self
+    }
+    /// Sets `country_code`.
+    #[inline]
+    pub fn country_code(
+        self,
+        value: impl Into<crate::types::CountryCode2>,
+    ) -> crate::Call<'a, AddressesActionsValidateParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.country_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `extended_address`.
+    #[inline]
+    pub fn extended_address(
+        mut self,
+        value: impl Into<crate::types::ExtendedAddress>,
+    ) -> Self {
+        self.params.body.extended_address = Some(value.into());
+        self
+    }
+    /// Sets `locality`.
+    #[inline]
+    pub fn locality(mut self, value: impl Into<crate::types::Locality>) -> Self {
+        self.params.body.locality = Some(value.into());
+        self
+    }
+    /// Sets `postal_code`.
+    #[inline]
+    pub fn postal_code(
+        self,
+        value: impl Into<crate::types::PostalCode>,
+    ) -> crate::Call<'a, AddressesActionsValidateParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.postal_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `street_address`.
+    #[inline]
+    pub fn street_address(
+        self,
+        value: impl Into<crate::types::StreetAddress>,
+    ) -> crate::Call<'a, AddressesActionsValidateParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.street_address = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ValidateAddressRequest>,
+    ) -> crate::Call<
+        'a,
+        AddressesActionsValidateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ValidateAddressRequest> for AddressesActionsValidateParams {
-    /// The body with every optional input `None`: the argument of [`AddressesActionsApi::validate`].
-    fn from(body: crate::types::ValidateAddressRequest) -> Self {
-        AddressesActionsValidateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`AddressesActionsApi::accept_suggestions`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AddressesActionsApi::accept_suggestions`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AddressesActionsAcceptSuggestionsParams {
     /// The request body.
     pub body: Option<crate::types::AcceptSuggestionsRequest>,
 }
-impl<T, R> crate::Call<'_, AddressesActionsAcceptSuggestionsParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::AcceptSuggestionsRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, AddressesActionsAcceptSuggestionsParams, T, R, ()> {
+    /// The ID of the address.
+    #[inline]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).id = Some(value.into());
         self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AcceptSuggestionsRequest>,
+    ) -> crate::Call<'a, AddressesActionsAcceptSuggestionsParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AddressesListResponse {
     pub data: Option<Vec<crate::types::Address>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -16,7 +16,9 @@ impl<'a> AdvancedOrdersApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.advanced_orders().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), AdvancedOrdersListResponse> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<'a, (), Vec<crate::types::AdvancedOrder>, crate::call::AsData> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/advanced_orders"))
     }
     /// Create Advanced Order
@@ -25,16 +27,17 @@ impl<'a> AdvancedOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AdvancedOrderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .advanced_orders()\n    .create(AdvancedOrderRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.advanced_orders().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AdvancedOrdersCreateParams>,
     ) -> crate::Call<'a, AdvancedOrdersCreateParams, crate::types::AdvancedOrder> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/advanced_orders"),
-            params.into(),
+            AdvancedOrdersCreateParams {
+                body: <crate::types::AdvancedOrderRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -49,13 +52,12 @@ impl<'a> AdvancedOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AdvancedOrderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .advanced_orders()\n    .update_requirement_group(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AdvancedOrderRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .advanced_orders()\n    .update_requirement_group(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_requirement_group(
         &self,
         advanced_order_id: &str,
-        params: impl Into<AdvancedOrdersUpdateRequirementGroupParams>,
     ) -> crate::Call<
         'a,
         AdvancedOrdersUpdateRequirementGroupParams,
@@ -73,7 +75,9 @@ impl<'a> AdvancedOrdersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AdvancedOrdersUpdateRequirementGroupParams {
+                body: <crate::types::AdvancedOrderRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -105,47 +109,154 @@ impl<'a> AdvancedOrdersApi<'a> {
         )
     }
 }
-/// Inputs of [`AdvancedOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AdvancedOrdersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AdvancedOrdersCreateParams {
     /// The request body.
     pub body: crate::types::AdvancedOrderRequest,
 }
-impl AdvancedOrdersCreateParams {
-    /// A `AdvancedOrdersCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AdvancedOrderRequest) -> Self {
-        AdvancedOrdersCreateParams { body }
+impl<'a, T, R> crate::Call<'a, AdvancedOrdersCreateParams, T, R, ()> {
+    /// Sets `area_code`.
+    #[inline]
+    pub fn area_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.area_code = Some(value.into());
+        self
+    }
+    /// Sets `comments`.
+    #[inline]
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.params.body.comments = Some(value.into());
+        self
+    }
+    /// Sets `country_code`.
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.country_code = Some(value.into());
+        self
+    }
+    /// Sets `customer_reference`.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Sets `features`.
+    #[inline]
+    pub fn features(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::AdvancedOrderRequestFeaturesItem>,
+        >,
+    ) -> Self {
+        self.params.body.features = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `phone_number_type`.
+    #[inline]
+    pub fn phone_number_type(
+        mut self,
+        value: impl Into<crate::types::AdvancedOrderRequestPhoneNumberType>,
+    ) -> Self {
+        self.params.body.phone_number_type = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    #[inline]
+    pub fn quantity(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.quantity = Some(value.into());
+        self
+    }
+    /// The ID of the requirement group to associate with this advanced order
+    #[inline]
+    pub fn requirement_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.requirement_group_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AdvancedOrderRequest>,
+    ) -> crate::Call<'a, AdvancedOrdersCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AdvancedOrderRequest> for AdvancedOrdersCreateParams {
-    /// The body with every optional input `None`: the argument of [`AdvancedOrdersApi::create`].
-    fn from(body: crate::types::AdvancedOrderRequest) -> Self {
-        AdvancedOrdersCreateParams { body }
-    }
-}
-/// Inputs of [`AdvancedOrdersApi::update_requirement_group`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AdvancedOrdersApi::update_requirement_group`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AdvancedOrdersUpdateRequirementGroupParams {
     /// The request body.
     pub body: crate::types::AdvancedOrderRequest,
 }
-impl AdvancedOrdersUpdateRequirementGroupParams {
-    /// A `AdvancedOrdersUpdateRequirementGroupParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AdvancedOrderRequest) -> Self {
-        AdvancedOrdersUpdateRequirementGroupParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, AdvancedOrdersUpdateRequirementGroupParams, T, R, ()> {
+    /// Sets `area_code`.
+    #[inline]
+    pub fn area_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.area_code = Some(value.into());
+        self
     }
-}
-impl From<crate::types::AdvancedOrderRequest>
-for AdvancedOrdersUpdateRequirementGroupParams {
-    /// The body with every optional input `None`: the argument of [`AdvancedOrdersApi::update_requirement_group`].
-    fn from(body: crate::types::AdvancedOrderRequest) -> Self {
-        AdvancedOrdersUpdateRequirementGroupParams {
-            body,
-        }
+    /// Sets `comments`.
+    #[inline]
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.params.body.comments = Some(value.into());
+        self
+    }
+    /// Sets `country_code`.
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.country_code = Some(value.into());
+        self
+    }
+    /// Sets `customer_reference`.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Sets `features`.
+    #[inline]
+    pub fn features(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::AdvancedOrderRequestFeaturesItem>,
+        >,
+    ) -> Self {
+        self.params.body.features = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `phone_number_type`.
+    #[inline]
+    pub fn phone_number_type(
+        mut self,
+        value: impl Into<crate::types::AdvancedOrderRequestPhoneNumberType>,
+    ) -> Self {
+        self.params.body.phone_number_type = Some(value.into());
+        self
+    }
+    /// Sets `quantity`.
+    #[inline]
+    pub fn quantity(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.quantity = Some(value.into());
+        self
+    }
+    /// The ID of the requirement group to associate with this advanced order
+    #[inline]
+    pub fn requirement_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.requirement_group_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AdvancedOrderRequest>,
+    ) -> crate::Call<'a, AdvancedOrdersUpdateRequirementGroupParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 pub type AdvancedOrdersListResponse = crate::Data<Vec<crate::types::AdvancedOrder>>;

@@ -80,20 +80,35 @@ impl<'a> AiApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::ai::AiRetrieveConversationHistoriesParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .retrieve_conversation_histories(\n        AiRetrieveConversationHistoriesParams::new(\n            \"customer called about billing issue\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .retrieve_conversation_histories()\n    .q(\"customer called about billing issue\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_conversation_histories(
         &self,
-        params: impl Into<AiRetrieveConversationHistoriesParams>,
     ) -> crate::Call<
         'a,
         AiRetrieveConversationHistoriesParams,
         crate::types::ConversationHistoryResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::q>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/conversation_histories"),
-            params.into(),
+            AiRetrieveConversationHistoriesParams {
+                q: String::new(),
+                region: None,
+                page_number: None,
+                page_size: None,
+                min_score: None,
+                filter_user_id: None,
+                filter_record_id: None,
+                filter_region_in: None,
+                filter_record_created_at_gte: None,
+                filter_record_created_at_lte: None,
+                filter_ingested_at_gte: None,
+                filter_ingested_at_lte: None,
+                filter_retention: None,
+            },
             |req, params| {
                 req.query("q", crate::QueryStyle::Form, true, &params.q);
                 req.query("region", crate::QueryStyle::Form, true, &params.region);
@@ -188,17 +203,24 @@ impl<'a> AiApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().responses(telnyx::serde_json::Map::new()).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().responses().body(telnyx::serde_json::Map::new()).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[deprecated]
     #[inline]
     pub fn responses(
         &self,
-        params: impl Into<AiResponsesParams>,
-    ) -> crate::Call<'a, AiResponsesParams, serde_json::Map<String, serde_json::Value>> {
+    ) -> crate::Call<
+        'a,
+        AiResponsesParams,
+        serde_json::Map<String, serde_json::Value>,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::body>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/responses"),
-            params.into(),
+            AiResponsesParams {
+                body: Default::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -219,24 +241,34 @@ impl<'a> AiApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SummaryRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .summarize(SummaryRequest::new(\"example\", \"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .summarize()\n    .bucket(\"example\")\n    .filename(\"example name\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn summarize(
         &self,
-        params: impl Into<AiSummarizeParams>,
-    ) -> crate::Call<'a, AiSummarizeParams, crate::types::SummaryResponseData> {
+    ) -> crate::Call<
+        'a,
+        AiSummarizeParams,
+        crate::types::SummaryResponse,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::bucket>,
+            crate::Missing<crate::required::filename>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/summarize"),
-            params.into(),
+            AiSummarizeParams {
+                body: crate::types::SummaryRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`AiApi::retrieve_conversation_histories`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiApi::retrieve_conversation_histories`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiRetrieveConversationHistoriesParams {
     /// Natural language search query. The text is embedded into a 1024-dimensional vector and compared against indexed record chunks using semantic similarity.
@@ -266,97 +298,102 @@ pub struct AiRetrieveConversationHistoriesParams {
     /// Filter by retention policy (exact match). Filter-only: not returned in the response body.
     pub filter_retention: Option<String>,
 }
-impl AiRetrieveConversationHistoriesParams {
-    /// A `AiRetrieveConversationHistoriesParams` from its required inputs; the optional ones are `None`.
-    pub fn new(q: impl Into<String>) -> Self {
-        AiRetrieveConversationHistoriesParams {
-            q: q.into(),
-            region: None,
-            page_number: None,
-            page_size: None,
-            min_score: None,
-            filter_user_id: None,
-            filter_record_id: None,
-            filter_region_in: None,
-            filter_record_created_at_gte: None,
-            filter_record_created_at_lte: None,
-            filter_ingested_at_gte: None,
-            filter_ingested_at_lte: None,
-            filter_retention: None,
-        }
+impl<'a, T, R, S0> crate::Call<'a, AiRetrieveConversationHistoriesParams, T, R, (S0,)> {
+    /// Natural language search query. The text is embedded into a 1024-dimensional vector and compared against indexed record chunks using semantic similarity.
+    #[inline]
+    pub fn q(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiRetrieveConversationHistoriesParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.q = value.into();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, AiRetrieveConversationHistoriesParams, T, R> {
     /// Restrict search to a specific region. When omitted, all regions are queried in parallel (fan-out) and results are merged by similarity score.
+    #[inline]
     pub fn region(
         mut self,
         value: impl Into<AiRetrieveConversationHistoriesRegion>,
     ) -> Self {
-        self.params_mut().region = Some(value.into());
+        self.params.region = Some(value.into());
         self
     }
     /// Page number to return (1-based). Defaults to 1.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of results per page. Defaults to 20, maximum 100.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Minimum cosine similarity score threshold (0.0 to 1.0). Results below this threshold are excluded.
+    #[inline]
     pub fn min_score(mut self, value: impl Into<f64>) -> Self {
-        self.params_mut().min_score = Some(value.into());
+        self.params.min_score = Some(value.into());
         self
     }
     /// Filter to records owned by a specific user (exact match).
+    #[inline]
     pub fn filter_user_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_user_id = Some(value.into());
+        self.params.filter_user_id = Some(value.into());
         self
     }
     /// Filter to chunks belonging to a specific parent record (exact match).
+    #[inline]
     pub fn filter_record_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_record_id = Some(value.into());
+        self.params.filter_record_id = Some(value.into());
         self
     }
     /// Filter by the region stored on the record. Comma-separated to match multiple regions (USA, DEU, AUS, UAE). Distinct from the `region` parameter, which selects which cluster(s) are queried.
+    #[inline]
     pub fn filter_region_in(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_region_in = Some(value.into());
+        self.params.filter_region_in = Some(value.into());
         self
     }
     /// Only include records whose original creation time is on or after this ISO 8601 timestamp.
+    #[inline]
     pub fn filter_record_created_at_gte(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_record_created_at_gte = Some(value.into());
+        self.params.filter_record_created_at_gte = Some(value.into());
         self
     }
     /// Only include records whose original creation time is on or before this ISO 8601 timestamp.
+    #[inline]
     pub fn filter_record_created_at_lte(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_record_created_at_lte = Some(value.into());
+        self.params.filter_record_created_at_lte = Some(value.into());
         self
     }
     /// Only include records ingested (chunked, embedded, and indexed) on or after this ISO 8601 timestamp.
+    #[inline]
     pub fn filter_ingested_at_gte(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_ingested_at_gte = Some(value.into());
+        self.params.filter_ingested_at_gte = Some(value.into());
         self
     }
     /// Only include records ingested (chunked, embedded, and indexed) on or before this ISO 8601 timestamp.
+    #[inline]
     pub fn filter_ingested_at_lte(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_ingested_at_lte = Some(value.into());
+        self.params.filter_ingested_at_lte = Some(value.into());
         self
     }
     /// Filter by retention policy (exact match). Filter-only: not returned in the response body.
+    #[inline]
     pub fn filter_retention(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_retention = Some(value.into());
+        self.params.filter_retention = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     AiRetrieveConversationHistoriesParams,
     crate::types::ConversationHistoryResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`AiApi::retrieve_conversation_histories`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -385,42 +422,68 @@ impl<
         })
     }
 }
-/// Inputs of [`AiApi::responses`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiApi::responses`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiResponsesParams {
     /// The request body.
     pub body: serde_json::Map<String, serde_json::Value>,
 }
-impl AiResponsesParams {
-    /// A `AiResponsesParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: serde_json::Map<String, serde_json::Value>) -> Self {
-        AiResponsesParams { body }
+impl<'a, T, R, S0> crate::Call<'a, AiResponsesParams, T, R, (S0,)> {
+    /// The request body.
+    #[inline]
+    pub fn body(
+        self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> crate::Call<'a, AiResponsesParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<serde_json::Map<String, serde_json::Value>> for AiResponsesParams {
-    /// The body with every optional input `None`: the argument of [`AiApi::responses`].
-    fn from(body: serde_json::Map<String, serde_json::Value>) -> Self {
-        AiResponsesParams { body }
-    }
-}
-/// Inputs of [`AiApi::summarize`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiApi::summarize`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiSummarizeParams {
     /// The request body.
     pub body: crate::types::SummaryRequest,
 }
-impl AiSummarizeParams {
-    /// A `AiSummarizeParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SummaryRequest) -> Self {
-        AiSummarizeParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, AiSummarizeParams, T, R, (S0, S1)> {
+    /// The name of the bucket that contains the file to be summarized.
+    #[inline]
+    pub fn bucket(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiSummarizeParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.bucket = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::SummaryRequest> for AiSummarizeParams {
-    /// The body with every optional input `None`: the argument of [`AiApi::summarize`].
-    fn from(body: crate::types::SummaryRequest) -> Self {
-        AiSummarizeParams { body }
+    /// The name of the file to be summarized.
+    #[inline]
+    pub fn filename(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiSummarizeParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.filename = value.into();
+        crate::call::into_state(call)
+    }
+    /// A system prompt to guide the summary generation.
+    #[inline]
+    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
+        self.params.body.system_prompt = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SummaryRequest>,
+    ) -> crate::Call<'a, AiSummarizeParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.anthropic`.
@@ -451,20 +514,27 @@ impl<'a> AiAnthropicV1Api<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AnthropicMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .anthropic()\n    .v1()\n    .messages(\n        AnthropicMessageRequest::new(\n            1024,\n            vec![telnyx::serde_json::Map::new()],\n            \"zai-org/GLM-5.2\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .anthropic()\n    .v1()\n    .messages()\n    .max_tokens(1024)\n    .messages([telnyx::serde_json::Map::new()])\n    .model(\"zai-org/GLM-5.2\")\n    .system(\"You are a friendly chatbot.\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn messages(
         &self,
-        params: impl Into<AiAnthropicV1MessagesParams>,
     ) -> crate::Call<
         'a,
         AiAnthropicV1MessagesParams,
         serde_json::Map<String, serde_json::Value>,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::max_tokens>,
+            crate::Missing<crate::required::messages>,
+            crate::Missing<crate::required::model>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/anthropic/v1/messages"),
-            params.into(),
+            AiAnthropicV1MessagesParams {
+                body: crate::types::AnthropicMessageRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -474,16 +544,22 @@ impl<'a> AiAnthropicV1Api<'a> {
     #[inline]
     pub fn messages_stream(
         &self,
-        params: impl Into<AiAnthropicV1MessagesParams>,
     ) -> crate::Call<
         'a,
         AiAnthropicV1MessagesParams,
         crate::EventStream,
         crate::call::AsEvents,
+        (
+            crate::Missing<crate::required::max_tokens>,
+            crate::Missing<crate::required::messages>,
+            crate::Missing<crate::required::model>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/anthropic/v1/messages"),
-            params.into(),
+            AiAnthropicV1MessagesParams {
+                body: crate::types::AnthropicMessageRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
                 req.header("accept", "text/event-stream");
@@ -491,27 +567,200 @@ impl<'a> AiAnthropicV1Api<'a> {
         )
     }
 }
-/// Inputs of [`AiAnthropicV1Api::messages`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAnthropicV1Api::messages`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAnthropicV1MessagesParams {
     /// The request body.
     pub body: crate::types::AnthropicMessageRequest,
 }
-impl AiAnthropicV1MessagesParams {
-    /// A `AiAnthropicV1MessagesParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AnthropicMessageRequest) -> Self {
-        AiAnthropicV1MessagesParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, AiAnthropicV1MessagesParams, T, R, (S0, S1, S2)> {
+    /// If you are using an external inference provider, this field allows you to pass along a reference to your API key. After creating an [integration secret](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for your API key, pass the secret's `identifier` in this field.
+    #[inline]
+    pub fn api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.params.body.api_key_ref = Some(value.into());
+        self
     }
-}
-impl From<crate::types::AnthropicMessageRequest> for AiAnthropicV1MessagesParams {
-    /// The body with every optional input `None`: the argument of [`AiAnthropicV1Api::messages`].
-    fn from(body: crate::types::AnthropicMessageRequest) -> Self {
-        AiAnthropicV1MessagesParams {
-            body,
-        }
+    /// The billing group ID to associate with this request.
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.billing_group_id = Some(value.into());
+        self
+    }
+    /// Configuration for model fallback behavior when the primary model is unavailable.
+    #[inline]
+    pub fn fallback_config(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.fallback_config = Some(value.into());
+        self
+    }
+    /// Maximum number of retries for the request.
+    #[inline]
+    pub fn max_retries(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_retries = Some(value.into());
+        self
+    }
+    /// The maximum number of tokens to generate in the response.
+    #[inline]
+    pub fn max_tokens(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<'a, AiAnthropicV1MessagesParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.max_tokens = value.into();
+        crate::call::into_state(call)
+    }
+    /// List of MCP (Model Context Protocol) servers to make available to the model.
+    #[inline]
+    pub fn mcp_servers(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
+        >,
+    ) -> Self {
+        self.params.body.mcp_servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The messages to send to the model, following the [Anthropic Messages API](https://docs.anthropic.com/en/api/messages) format.
+    #[inline]
+    pub fn messages(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
+        >,
+    ) -> crate::Call<'a, AiAnthropicV1MessagesParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.messages = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// An object describing metadata about the request.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.metadata = Some(value.into());
+        self
+    }
+    /// The model to use for generating the response, for example `zai-org/GLM-5.2` or another model available from the Telnyx models endpoint.
+    #[inline]
+    pub fn model(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAnthropicV1MessagesParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.model = value.into();
+        crate::call::into_state(call)
+    }
+    /// Service tier for the request.
+    #[inline]
+    pub fn service_tier(mut self, value: impl Into<String>) -> Self {
+        self.params.body.service_tier = Some(value.into());
+        self
+    }
+    /// Custom sequences that will cause the model to stop generating.
+    #[inline]
+    pub fn stop_sequences(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.stop_sequences = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Whether to stream the response as Anthropic-format Server-Sent Events.
+    #[inline]
+    pub fn stream(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.stream = Some(value.into());
+        self
+    }
+    /// System prompt. Can be a string or an array of content blocks following the Anthropic API format.
+    #[inline]
+    pub fn system(
+        mut self,
+        value: impl Into<crate::types::AnthropicMessageRequestSystem>,
+    ) -> Self {
+        self.params.body.system = Some(value.into());
+        self
+    }
+    /// Amount of randomness injected into the response. Ranges from 0 to 1.
+    #[inline]
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.temperature = Some(value.into());
+        self
+    }
+    /// Extended thinking configuration for models that support it. Set `type` to `enabled` to turn on extended thinking.
+    #[inline]
+    pub fn thinking(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.thinking = Some(value.into());
+        self
+    }
+    /// Request timeout in seconds.
+    #[inline]
+    pub fn timeout(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.timeout = Some(value.into());
+        self
+    }
+    /// Controls how the model uses tools, following the Anthropic API format.
+    #[inline]
+    pub fn tool_choice(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.tool_choice = Some(value.into());
+        self
+    }
+    /// Definitions of tools that the model may use, following the Anthropic API format.
+    #[inline]
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
+        >,
+    ) -> Self {
+        self.params.body.tools = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Top-k sampling parameter. Only sample from the top K options for each subsequent token.
+    #[inline]
+    pub fn top_k(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.top_k = Some(value.into());
+        self
+    }
+    /// Nucleus sampling parameter. Use temperature or top_p, but not both.
+    #[inline]
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.top_p = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AnthropicMessageRequest>,
+    ) -> crate::Call<
+        'a,
+        AiAnthropicV1MessagesParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.assistants`.
@@ -566,7 +815,14 @@ impl<'a> AiAssistantsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().assistants().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), crate::types::AssistantsListData> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<
+        'a,
+        (),
+        Vec<crate::types::InferenceEmbeddingAssistant>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/ai/assistants"))
     }
     /// Create an assistant
@@ -577,20 +833,26 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateAssistantRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .create(CreateAssistantRequest::new(\"example\", \"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .create()\n    .instructions(\"example\")\n    .name(\"example name\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AiAssistantsCreateParams>,
     ) -> crate::Call<
         'a,
         AiAssistantsCreateParams,
         crate::types::InferenceEmbeddingAssistant,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::instructions>,
+            crate::Missing<crate::required::name>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/assistants"),
-            params.into(),
+            AiAssistantsCreateParams {
+                body: crate::types::CreateAssistantRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -604,16 +866,26 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{ImportAssistantsRequest, ImportAssistantsRequestProvider};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .imports(\n        ImportAssistantsRequest::new(\n            \"example\",\n            ImportAssistantsRequestProvider::Elevenlabs,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::ImportAssistantsRequestProvider;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .imports()\n    .api_key_ref(\"example\")\n    .provider(ImportAssistantsRequestProvider::Elevenlabs)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn imports(
         &self,
-        params: impl Into<AiAssistantsImportsParams>,
-    ) -> crate::Call<'a, AiAssistantsImportsParams, crate::types::AssistantsListData> {
+    ) -> crate::Call<
+        'a,
+        AiAssistantsImportsParams,
+        Vec<crate::types::InferenceEmbeddingAssistant>,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::api_key_ref>,
+            crate::Missing<crate::required::provider>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/assistants/import"),
-            params.into(),
+            AiAssistantsImportsParams {
+                body: crate::types::ImportAssistantsRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -648,7 +920,12 @@ impl<'a> AiAssistantsApi<'a> {
                     reqwest::Method::GET,
                     ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
                 ),
-            Default::default(),
+            AiAssistantsRetrieveParams {
+                fetch_dynamic_variables_from_webhook: None,
+                from: None,
+                to: None,
+                call_control_id: None,
+            },
             |req, params| {
                 req.query(
                     "fetch_dynamic_variables_from_webhook",
@@ -678,13 +955,12 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateAssistantRequestWithPromotion;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateAssistantRequestWithPromotion::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         assistant_id: &str,
-        params: impl Into<AiAssistantsUpdateParams>,
     ) -> crate::Call<
         'a,
         AiAssistantsUpdateParams,
@@ -697,7 +973,9 @@ impl<'a> AiAssistantsApi<'a> {
                     reqwest::Method::POST,
                     ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
                 ),
-            params.into(),
+            AiAssistantsUpdateParams {
+                body: <crate::types::UpdateAssistantRequestWithPromotion>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -741,14 +1019,22 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AssistantChatReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .chat(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AssistantChatReq::new(\n            \"Tell me a joke about cats\",\n            \"42b20469-1215-4a9a-8964-c36f66b406f4\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .chat(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .content(\"Tell me a joke about cats\")\n    .conversation_id(\"42b20469-1215-4a9a-8964-c36f66b406f4\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn chat(
         &self,
         assistant_id: &str,
-        params: impl Into<AiAssistantsChatParams>,
-    ) -> crate::Call<'a, AiAssistantsChatParams, crate::types::AssistantChatResponse> {
+    ) -> crate::Call<
+        'a,
+        AiAssistantsChatParams,
+        crate::types::AssistantChatResponse,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::content>,
+            crate::Missing<crate::required::conversation_id>,
+        ),
+    > {
         crate::Call::new(
             self
                 .client
@@ -757,7 +1043,9 @@ impl<'a> AiAssistantsApi<'a> {
                     ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat"]
                         .concat(),
                 ),
-            params.into(),
+            AiAssistantsChatParams {
+                body: crate::types::AssistantChatReq::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -779,17 +1067,18 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AssistantSmsChatReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .send_sms(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AssistantSmsChatReq::new(\"+18005550100\", \"+18005550100\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .send_sms(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .from(\"+18005550100\")\n    .to(\"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_sms(
         &self,
         assistant_id: &str,
-        params: impl Into<AiAssistantsSendSmsParams>,
     ) -> crate::Call<
         'a,
         AiAssistantsSendSmsParams,
         crate::types::AssistantSmsChatResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::from>, crate::Missing<crate::required::to>),
     > {
         crate::Call::new(
             self
@@ -799,7 +1088,9 @@ impl<'a> AiAssistantsApi<'a> {
                     ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat/sms"]
                         .concat(),
                 ),
-            params.into(),
+            AiAssistantsSendSmsParams {
+                body: crate::types::AssistantSmsChatReq::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -859,46 +1150,315 @@ impl<'a> AiAssistantsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiAssistantsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAssistantRequest,
 }
-impl AiAssistantsCreateParams {
-    /// A `AiAssistantsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateAssistantRequest) -> Self {
-        AiAssistantsCreateParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsCreateParams, T, R, (S0, S1)> {
+    /// Sets `conversation_flow`.
+    #[inline]
+    pub fn conversation_flow(
+        mut self,
+        value: impl Into<crate::types::ConversationFlowReq>,
+    ) -> Self {
+        self.params.body.conversation_flow = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
+    }
+    /// Map of dynamic variables and their default values
+    #[inline]
+    pub fn dynamic_variables(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.dynamic_variables = Some(value.into());
+        self
+    }
+    /// Timeout in milliseconds for the dynamic variables webhook. Must be between 1 and 10000 ms. If the webhook does not respond within this timeout, the call proceeds with default values. See the [dynamic variables guide](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables).
+    #[inline]
+    pub fn dynamic_variables_webhook_timeout_ms(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.params.body.dynamic_variables_webhook_timeout_ms = Some(value.into());
+        self
+    }
+    /// If `dynamic_variables_webhook_url` is set, Telnyx sends a POST request to this URL at the start of the conversation to resolve dynamic variables. **Gotcha:** the webhook response must wrap variables under a top-level `dynamic_variables` object, e.g. `{"dynamic_variables": {"customer_name": "Jane"}}`. Returning a flat object will be ignored and variables will fall back to their defaults. See the [dynamic variables guide](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables) for the full request/response format and timeout behavior.
+    #[inline]
+    pub fn dynamic_variables_webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.dynamic_variables_webhook_url = Some(value.into());
+        self
+    }
+    /// Sets `enabled_features`.
+    #[inline]
+    pub fn enabled_features(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::EnabledFeatures>>,
+    ) -> Self {
+        self.params.body.enabled_features = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `external_llm`.
+    #[inline]
+    pub fn external_llm(
+        mut self,
+        value: impl Into<crate::types::ExternalLlmReq>,
+    ) -> Self {
+        self.params.body.external_llm = Some(value.into());
+        self
+    }
+    /// Sets `fallback_config`.
+    #[inline]
+    pub fn fallback_config(
+        mut self,
+        value: impl Into<crate::types::FallbackConfigReq>,
+    ) -> Self {
+        self.params.body.fallback_config = Some(value.into());
+        self
+    }
+    /// Text that the assistant will use to start the conversation. This may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables). Use an empty string to have the assistant wait for the user to speak first. Use the special value `` to have the assistant generate the greeting based on the system instructions.
+    #[inline]
+    pub fn greeting(mut self, value: impl Into<String>) -> Self {
+        self.params.body.greeting = Some(value.into());
+        self
+    }
+    /// Sets `insight_settings`.
+    #[inline]
+    pub fn insight_settings(
+        mut self,
+        value: impl Into<crate::types::InsightSettings>,
+    ) -> Self {
+        self.params.body.insight_settings = Some(value.into());
+        self
+    }
+    /// System instructions for the assistant. These may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables)
+    #[inline]
+    pub fn instructions(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.instructions = value.into();
+        crate::call::into_state(call)
+    }
+    /// Connected integrations attached to the assistant. The catalog of available integrations is at `/ai/integrations`; the user's connected integrations are at `/ai/integrations/connections`. Each item references a catalog integration by `integration_id`.
+    #[inline]
+    pub fn integrations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::AssistantIntegration>>,
+    ) -> Self {
+        self.params.body.integrations = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `interruption_settings`.
+    #[inline]
+    pub fn interruption_settings(
+        mut self,
+        value: impl Into<crate::types::InferenceEmbeddingInterruptionSettings>,
+    ) -> Self {
+        self.params.body.interruption_settings = Some(value.into());
+        self
+    }
+    /// This is only needed when using third-party inference providers selected by `model`. The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) that refers to your LLM provider's API key. For bring-your-own endpoint authentication, use `external_llm.llm_api_key_ref` instead. Warning: Free plans are unlikely to work with this integration.
+    #[inline]
+    pub fn llm_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.params.body.llm_api_key_ref = Some(value.into());
+        self
+    }
+    /// MCP servers attached to the assistant. Create MCP servers with `/ai/mcp_servers`, then reference them by `id` here.
+    #[inline]
+    pub fn mcp_servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::AssistantMcpServer>>,
+    ) -> Self {
+        self.params.body.mcp_servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `messaging_settings`.
+    #[inline]
+    pub fn messaging_settings(
+        mut self,
+        value: impl Into<crate::types::MessagingSettings>,
+    ) -> Self {
+        self.params.body.messaging_settings = Some(value.into());
+        self
+    }
+    /// ID of the model to use when `external_llm` is not set. You can use the [Get models API](https://developers.telnyx.com/api-reference/openai-chat/get-available-models-openai-compatible) to see available models. If `external_llm` is provided, the assistant uses `external_llm` instead of this field. If neither `model` nor `external_llm` is provided, Telnyx applies the default model.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.params.body.model = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `observability_settings`.
+    #[inline]
+    pub fn observability_settings(
+        mut self,
+        value: impl Into<crate::types::ObservabilityReq>,
+    ) -> Self {
+        self.params.body.observability_settings = Some(value.into());
+        self
+    }
+    /// Sets `post_conversation_settings`.
+    #[inline]
+    pub fn post_conversation_settings(
+        mut self,
+        value: impl Into<crate::types::PostConversationSettingsReq>,
+    ) -> Self {
+        self.params.body.post_conversation_settings = Some(value.into());
+        self
+    }
+    /// Sets `privacy_settings`.
+    #[inline]
+    pub fn privacy_settings(
+        mut self,
+        value: impl Into<crate::types::PrivacySettings>,
+    ) -> Self {
+        self.params.body.privacy_settings = Some(value.into());
+        self
+    }
+    /// Tags associated with the assistant. Tags can also be managed with the assistant tag endpoints.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `telephony_settings`.
+    #[inline]
+    pub fn telephony_settings(
+        mut self,
+        value: impl Into<crate::types::TelephonySettings>,
+    ) -> Self {
+        self.params.body.telephony_settings = Some(value.into());
+        self
+    }
+    /// IDs of shared tools to attach to the assistant. New integrations should prefer `tool_ids` over inline `tools`.
+    #[inline]
+    pub fn tool_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.tool_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Deprecated for new integrations. Inline tool definitions available to the assistant. Prefer `tool_ids` to attach shared tools created with the AI Tools endpoints.
+    #[inline]
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::AssistantToolsItem2>>,
+    ) -> Self {
+        self.params.body.tools = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `transcription`.
+    #[inline]
+    pub fn transcription(
+        mut self,
+        value: impl Into<crate::types::TranscriptionSettings>,
+    ) -> Self {
+        self.params.body.transcription = Some(value.into());
+        self
+    }
+    /// Sets `voice_settings`.
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<crate::types::VoiceSettings>,
+    ) -> Self {
+        self.params.body.voice_settings = Some(value.into());
+        self
+    }
+    /// Sets `widget_settings`.
+    #[inline]
+    pub fn widget_settings(
+        mut self,
+        value: impl Into<crate::types::WidgetSettings>,
+    ) -> Self {
+        self.params.body.widget_settings = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateAssistantRequest>,
+    ) -> crate::Call<'a, AiAssistantsCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateAssistantRequest> for AiAssistantsCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsApi::create`].
-    fn from(body: crate::types::CreateAssistantRequest) -> Self {
-        AiAssistantsCreateParams { body }
-    }
-}
-/// Inputs of [`AiAssistantsApi::imports`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsApi::imports`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsImportsParams {
     /// The request body.
     pub body: crate::types::ImportAssistantsRequest,
 }
-impl AiAssistantsImportsParams {
-    /// A `AiAssistantsImportsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ImportAssistantsRequest) -> Self {
-        AiAssistantsImportsParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsImportsParams, T, R, (S0, S1)> {
+    /// Integration secret pointer that refers to the API key for the external provider. This should be an identifier for an integration secret created via /v2/integration_secrets.
+    #[inline]
+    pub fn api_key_ref(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsImportsParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.api_key_ref = value.into();
+        crate::call::into_state(call)
+    }
+    /// Optional list of assistant IDs to import from the external provider. If not provided, all assistants will be imported.
+    #[inline]
+    pub fn import_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.import_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The external provider to import assistants from.
+    #[inline]
+    pub fn provider(
+        self,
+        value: impl Into<crate::types::ImportAssistantsRequestProvider>,
+    ) -> crate::Call<'a, AiAssistantsImportsParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.provider = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ImportAssistantsRequest>,
+    ) -> crate::Call<'a, AiAssistantsImportsParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ImportAssistantsRequest> for AiAssistantsImportsParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsApi::imports`].
-    fn from(body: crate::types::ImportAssistantsRequest) -> Self {
-        AiAssistantsImportsParams { body }
-    }
-}
-/// Inputs of [`AiAssistantsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiAssistantsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsRetrieveParams {
     /// Whether to fetch dynamic variables from the configured webhook.
@@ -910,87 +1470,406 @@ pub struct AiAssistantsRetrieveParams {
     /// Filter results by call control id.
     pub call_control_id: Option<String>,
 }
-impl<T, R> crate::Call<'_, AiAssistantsRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiAssistantsRetrieveParams, T, R, ()> {
     /// Whether to fetch dynamic variables from the configured webhook.
+    #[inline]
     pub fn fetch_dynamic_variables_from_webhook(
         mut self,
         value: impl Into<bool>,
     ) -> Self {
-        self.params_mut().fetch_dynamic_variables_from_webhook = Some(value.into());
+        self.params.fetch_dynamic_variables_from_webhook = Some(value.into());
         self
     }
     /// Start of the filter range.
+    #[inline]
     pub fn from(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().from = Some(value.into());
+        self.params.from = Some(value.into());
         self
     }
     /// End of the filter range.
+    #[inline]
     pub fn to(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().to = Some(value.into());
+        self.params.to = Some(value.into());
         self
     }
     /// Filter results by call control id.
+    #[inline]
     pub fn call_control_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().call_control_id = Some(value.into());
+        self.params.call_control_id = Some(value.into());
         self
     }
 }
-/// Inputs of [`AiAssistantsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateAssistantRequestWithPromotion,
 }
-impl AiAssistantsUpdateParams {
-    /// A `AiAssistantsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateAssistantRequestWithPromotion) -> Self {
-        AiAssistantsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, AiAssistantsUpdateParams, T, R, ()> {
+    /// Sets `conversation_flow`.
+    #[inline]
+    pub fn conversation_flow(
+        mut self,
+        value: impl Into<crate::types::ConversationFlowReq>,
+    ) -> Self {
+        self.params.body.conversation_flow = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
+    }
+    /// Map of dynamic variables and their default values
+    #[inline]
+    pub fn dynamic_variables(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.dynamic_variables = Some(value.into());
+        self
+    }
+    /// Timeout in milliseconds for the dynamic variables webhook. Must be between 1 and 10000 ms. If the webhook does not respond within this timeout, the call proceeds with default values. See the [dynamic variables guide](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables).
+    #[inline]
+    pub fn dynamic_variables_webhook_timeout_ms(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.params.body.dynamic_variables_webhook_timeout_ms = Some(value.into());
+        self
+    }
+    /// If `dynamic_variables_webhook_url` is set, Telnyx sends a POST request to this URL at the start of the conversation to resolve dynamic variables. **Gotcha:** the webhook response must wrap variables under a top-level `dynamic_variables` object, e.g. `{"dynamic_variables": {"customer_name": "Jane"}}`. Returning a flat object will be ignored and variables will fall back to their defaults. See the [dynamic variables guide](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables) for the full request/response format and timeout behavior.
+    #[inline]
+    pub fn dynamic_variables_webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.dynamic_variables_webhook_url = Some(value.into());
+        self
+    }
+    /// Sets `enabled_features`.
+    #[inline]
+    pub fn enabled_features(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::EnabledFeatures>>,
+    ) -> Self {
+        self.params.body.enabled_features = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `external_llm`.
+    #[inline]
+    pub fn external_llm(
+        mut self,
+        value: impl Into<crate::types::ExternalLlmReq>,
+    ) -> Self {
+        self.params.body.external_llm = Some(value.into());
+        self
+    }
+    /// Sets `fallback_config`.
+    #[inline]
+    pub fn fallback_config(
+        mut self,
+        value: impl Into<crate::types::FallbackConfigReq>,
+    ) -> Self {
+        self.params.body.fallback_config = Some(value.into());
+        self
+    }
+    /// Text that the assistant will use to start the conversation. This may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables). Use an empty string to have the assistant wait for the user to speak first. Use the special value `` to have the assistant generate the greeting based on the system instructions.
+    #[inline]
+    pub fn greeting(mut self, value: impl Into<String>) -> Self {
+        self.params.body.greeting = Some(value.into());
+        self
+    }
+    /// Sets `insight_settings`.
+    #[inline]
+    pub fn insight_settings(
+        mut self,
+        value: impl Into<crate::types::InsightSettings>,
+    ) -> Self {
+        self.params.body.insight_settings = Some(value.into());
+        self
+    }
+    /// System instructions for the assistant. These may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables)
+    #[inline]
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.params.body.instructions = Some(value.into());
+        self
+    }
+    /// Connected integrations attached to the assistant. The catalog of available integrations is at `/ai/integrations`; the user's connected integrations are at `/ai/integrations/connections`. Each item references a catalog integration by `integration_id`.
+    #[inline]
+    pub fn integrations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::AssistantIntegration>>,
+    ) -> Self {
+        self.params.body.integrations = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `interruption_settings`.
+    #[inline]
+    pub fn interruption_settings(
+        mut self,
+        value: impl Into<crate::types::InferenceEmbeddingInterruptionSettings>,
+    ) -> Self {
+        self.params.body.interruption_settings = Some(value.into());
+        self
+    }
+    /// This is only needed when using third-party inference providers selected by `model`. The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) that refers to your LLM provider's API key. For bring-your-own endpoint authentication, use `external_llm.llm_api_key_ref` instead. Warning: Free plans are unlikely to work with this integration.
+    #[inline]
+    pub fn llm_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.params.body.llm_api_key_ref = Some(value.into());
+        self
+    }
+    /// MCP servers attached to the assistant. Create MCP servers with `/ai/mcp_servers`, then reference them by `id` here.
+    #[inline]
+    pub fn mcp_servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::AssistantMcpServer>>,
+    ) -> Self {
+        self.params.body.mcp_servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `messaging_settings`.
+    #[inline]
+    pub fn messaging_settings(
+        mut self,
+        value: impl Into<crate::types::MessagingSettings>,
+    ) -> Self {
+        self.params.body.messaging_settings = Some(value.into());
+        self
+    }
+    /// ID of the model to use when `external_llm` is not set. You can use the [Get models API](https://developers.telnyx.com/api-reference/openai-chat/get-available-models-openai-compatible) to see available models. If `external_llm` is provided, the assistant uses `external_llm` instead of this field. If neither `model` nor `external_llm` is provided, Telnyx applies the default model.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.params.body.model = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Sets `observability_settings`.
+    #[inline]
+    pub fn observability_settings(
+        mut self,
+        value: impl Into<crate::types::ObservabilityReq>,
+    ) -> Self {
+        self.params.body.observability_settings = Some(value.into());
+        self
+    }
+    /// Sets `post_conversation_settings`.
+    #[inline]
+    pub fn post_conversation_settings(
+        mut self,
+        value: impl Into<crate::types::PostConversationSettingsReq>,
+    ) -> Self {
+        self.params.body.post_conversation_settings = Some(value.into());
+        self
+    }
+    /// Sets `privacy_settings`.
+    #[inline]
+    pub fn privacy_settings(
+        mut self,
+        value: impl Into<crate::types::PrivacySettings>,
+    ) -> Self {
+        self.params.body.privacy_settings = Some(value.into());
+        self
+    }
+    /// Tags associated with the assistant. Tags can also be managed with the assistant tag endpoints.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `telephony_settings`.
+    #[inline]
+    pub fn telephony_settings(
+        mut self,
+        value: impl Into<crate::types::TelephonySettings>,
+    ) -> Self {
+        self.params.body.telephony_settings = Some(value.into());
+        self
+    }
+    /// IDs of shared tools to attach to the assistant. New integrations should prefer `tool_ids` over inline `tools`.
+    #[inline]
+    pub fn tool_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.tool_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Deprecated for new integrations. Inline tool definitions available to the assistant. Prefer `tool_ids` to attach shared tools created with the AI Tools endpoints.
+    #[inline]
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::AssistantToolsItem2>>,
+    ) -> Self {
+        self.params.body.tools = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `transcription`.
+    #[inline]
+    pub fn transcription(
+        mut self,
+        value: impl Into<crate::types::TranscriptionSettings>,
+    ) -> Self {
+        self.params.body.transcription = Some(value.into());
+        self
+    }
+    /// Human-readable name for the assistant version.
+    #[inline]
+    pub fn version_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.version_name = Some(value.into());
+        self
+    }
+    /// Sets `voice_settings`.
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<crate::types::VoiceSettings>,
+    ) -> Self {
+        self.params.body.voice_settings = Some(value.into());
+        self
+    }
+    /// Sets `widget_settings`.
+    #[inline]
+    pub fn widget_settings(
+        mut self,
+        value: impl Into<crate::types::WidgetSettings>,
+    ) -> Self {
+        self.params.body.widget_settings = Some(value.into());
+        self
+    }
+    /// Indicates whether the assistant should be promoted to the main version. Defaults to true.
+    #[inline]
+    pub fn promote_to_main(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.promote_to_main = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateAssistantRequestWithPromotion>,
+    ) -> crate::Call<'a, AiAssistantsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateAssistantRequestWithPromotion>
-for AiAssistantsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsApi::update`].
-    fn from(body: crate::types::UpdateAssistantRequestWithPromotion) -> Self {
-        AiAssistantsUpdateParams { body }
-    }
-}
-/// Inputs of [`AiAssistantsApi::chat`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsApi::chat`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsChatParams {
     /// The request body.
     pub body: crate::types::AssistantChatReq,
 }
-impl AiAssistantsChatParams {
-    /// A `AiAssistantsChatParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AssistantChatReq) -> Self {
-        AiAssistantsChatParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsChatParams, T, R, (S0, S1)> {
+    /// The message content sent by the client to the assistant
+    #[inline]
+    pub fn content(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsChatParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.content = value.into();
+        crate::call::into_state(call)
+    }
+    /// A unique identifier for the conversation thread, used to maintain context
+    #[inline]
+    pub fn conversation_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsChatParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.conversation_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The optional display name of the user sending the message
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AssistantChatReq>,
+    ) -> crate::Call<'a, AiAssistantsChatParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AssistantChatReq> for AiAssistantsChatParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsApi::chat`].
-    fn from(body: crate::types::AssistantChatReq) -> Self {
-        AiAssistantsChatParams { body }
-    }
-}
-/// Inputs of [`AiAssistantsApi::send_sms`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsApi::send_sms`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsSendSmsParams {
     /// The request body.
     pub body: crate::types::AssistantSmsChatReq,
 }
-impl AiAssistantsSendSmsParams {
-    /// A `AiAssistantsSendSmsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AssistantSmsChatReq) -> Self {
-        AiAssistantsSendSmsParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsSendSmsParams, T, R, (S0, S1)> {
+    /// Sets `conversation_metadata`.
+    #[inline]
+    pub fn conversation_metadata(
+        mut self,
+        value: impl Into<
+            std::collections::BTreeMap<
+                String,
+                crate::types::AssistantSmsChatReqConversationMetadataValue,
+            >,
+        >,
+    ) -> Self {
+        self.params.body.conversation_metadata = Some(value.into());
+        self
     }
-}
-impl From<crate::types::AssistantSmsChatReq> for AiAssistantsSendSmsParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsApi::send_sms`].
-    fn from(body: crate::types::AssistantSmsChatReq) -> Self {
-        AiAssistantsSendSmsParams { body }
+    /// Sets `from`.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsSendSmsParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.from = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `should_create_conversation`.
+    #[inline]
+    pub fn should_create_conversation(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.should_create_conversation = Some(value.into());
+        self
+    }
+    /// Sets `text`.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text = Some(value.into());
+        self
+    }
+    /// Sets `to`.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsSendSmsParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AssistantSmsChatReq>,
+    ) -> crate::Call<'a, AiAssistantsSendSmsParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.assistants.canary_deploys`.
@@ -1048,13 +1927,12 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CanaryDeployRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .canary_deploys()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", CanaryDeployRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .canary_deploys()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         assistant_id: &str,
-        params: impl Into<AiAssistantsCanaryDeploysCreateParams>,
     ) -> crate::Call<
         'a,
         AiAssistantsCanaryDeploysCreateParams,
@@ -1072,7 +1950,9 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AiAssistantsCanaryDeploysCreateParams {
+                body: <crate::types::CanaryDeployRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1092,13 +1972,12 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CanaryDeployRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .canary_deploys()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", CanaryDeployRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .canary_deploys()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         assistant_id: &str,
-        params: impl Into<AiAssistantsCanaryDeploysUpdateParams>,
     ) -> crate::Call<
         'a,
         AiAssistantsCanaryDeploysUpdateParams,
@@ -1116,7 +1995,9 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AiAssistantsCanaryDeploysUpdateParams {
+                body: <crate::types::CanaryDeployRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1157,50 +2038,60 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
         )
     }
 }
-/// Inputs of [`AiAssistantsCanaryDeploysApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsCanaryDeploysApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsCanaryDeploysCreateParams {
     /// The request body.
     pub body: crate::types::CanaryDeployRequest,
 }
-impl AiAssistantsCanaryDeploysCreateParams {
-    /// A `AiAssistantsCanaryDeploysCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CanaryDeployRequest) -> Self {
-        AiAssistantsCanaryDeploysCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, AiAssistantsCanaryDeploysCreateParams, T, R, ()> {
+    /// Sets `rules`.
+    #[inline]
+    pub fn rules(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::RuleInput>>,
+    ) -> Self {
+        self.params.body.rules = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CanaryDeployRequest>,
+    ) -> crate::Call<'a, AiAssistantsCanaryDeploysCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CanaryDeployRequest> for AiAssistantsCanaryDeploysCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsCanaryDeploysApi::create`].
-    fn from(body: crate::types::CanaryDeployRequest) -> Self {
-        AiAssistantsCanaryDeploysCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`AiAssistantsCanaryDeploysApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsCanaryDeploysApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsCanaryDeploysUpdateParams {
     /// The request body.
     pub body: crate::types::CanaryDeployRequest,
 }
-impl AiAssistantsCanaryDeploysUpdateParams {
-    /// A `AiAssistantsCanaryDeploysUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CanaryDeployRequest) -> Self {
-        AiAssistantsCanaryDeploysUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, AiAssistantsCanaryDeploysUpdateParams, T, R, ()> {
+    /// Sets `rules`.
+    #[inline]
+    pub fn rules(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::RuleInput>>,
+    ) -> Self {
+        self.params.body.rules = Some(value.into_iter().map(Into::into).collect());
+        self
     }
-}
-impl From<crate::types::CanaryDeployRequest> for AiAssistantsCanaryDeploysUpdateParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsCanaryDeploysApi::update`].
-    fn from(body: crate::types::CanaryDeployRequest) -> Self {
-        AiAssistantsCanaryDeploysUpdateParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CanaryDeployRequest>,
+    ) -> crate::Call<'a, AiAssistantsCanaryDeploysUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.assistants.instructions`.
@@ -1250,7 +2141,9 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            AiAssistantsInstructionsEnhanceParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -1259,21 +2152,53 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiAssistantsInstructionsApi::enhance`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiAssistantsInstructionsApi::enhance`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsInstructionsEnhanceParams {
     /// The request body.
     pub body: Option<crate::types::EnhanceInstructionsRequest>,
 }
-impl<T, R> crate::Call<'_, AiAssistantsInstructionsEnhanceParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::EnhanceInstructionsRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, AiAssistantsInstructionsEnhanceParams, T, R, ()> {
+    /// Optional guidance describing how the instructions should be enhanced. When provided, the LLM applies these requested changes in addition to fixing any identified issues.
+    #[inline]
+    pub fn enhancement_prompt(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).enhancement_prompt = Some(
+            Some(value.into()),
+        );
         self
+    }
+    /// Sends `enhancement_prompt` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn enhancement_prompt_null(mut self) -> Self {
+        self.params.body.get_or_insert_with(Default::default).enhancement_prompt = Some(
+            None,
+        );
+        self
+    }
+    /// The instructions to enhance. When omitted, the assistant's existing instructions are used.
+    #[inline]
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).instructions = Some(
+            Some(value.into()),
+        );
+        self
+    }
+    /// Sends `instructions` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn instructions_null(mut self) -> Self {
+        self.params.body.get_or_insert_with(Default::default).instructions = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EnhanceInstructionsRequest>,
+    ) -> crate::Call<'a, AiAssistantsInstructionsEnhanceParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.assistants.scheduled_events`.
@@ -1316,7 +2241,12 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            AiAssistantsScheduledEventsListParams {
+                from_date: None,
+                to_date: None,
+                conversation_channel: None,
+                page: None,
+            },
             |req, params| {
                 req.query("from_date", crate::QueryStyle::Form, true, &params.from_date);
                 req.query("to_date", crate::QueryStyle::Form, true, &params.to_date);
@@ -1341,17 +2271,23 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{ConversationChannelType, CreateScheduledEventRequest};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .scheduled_events()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreateScheduledEventRequest::new(\n            \"2025-04-15T13:07:28.764Z\",\n            \"example\",\n            ConversationChannelType::PhoneCall,\n            \"example\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::ConversationChannelType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .scheduled_events()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .scheduled_at_fixed_datetime(\"2025-04-15T13:07:28.764Z\")\n    .telnyx_agent_target(\"example\")\n    .telnyx_conversation_channel(ConversationChannelType::PhoneCall)\n    .telnyx_end_user_target(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         assistant_id: &str,
-        params: impl Into<AiAssistantsScheduledEventsCreateParams>,
     ) -> crate::Call<
         'a,
         AiAssistantsScheduledEventsCreateParams,
         crate::types::ScheduledEventResponse,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::scheduled_at_fixed_datetime>,
+            crate::Missing<crate::required::telnyx_agent_target>,
+            crate::Missing<crate::required::telnyx_conversation_channel>,
+            crate::Missing<crate::required::telnyx_end_user_target>,
+        ),
     > {
         crate::Call::new(
             self
@@ -1365,7 +2301,9 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AiAssistantsScheduledEventsCreateParams {
+                body: crate::types::CreateScheduledEventRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1383,27 +2321,38 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .scheduled_events()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .scheduled_events()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        assistant_id: &str,
         event_id: &str,
-    ) -> crate::Call<'a, (), crate::types::ScheduledEventResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiAssistantsScheduledEventsRetrieveParams,
+        crate::types::ScheduledEventResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::assistant_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/ai/assistants/",
-                        &crate::encode_path(assistant_id),
+                        "{assistant_id}",
                         "/scheduled_events/",
                         &crate::encode_path(event_id),
                     ]
                         .concat(),
                 ),
+            AiAssistantsScheduledEventsRetrieveParams {
+                assistant_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{assistant_id}", &params.assistant_id);
+            },
         )
     }
     /// Delete a scheduled event
@@ -1418,32 +2367,43 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .assistants()\n    .scheduled_events()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .assistants()\n    .scheduled_events()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        assistant_id: &str,
         event_id: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiAssistantsScheduledEventsDeleteParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::assistant_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/ai/assistants/",
-                        &crate::encode_path(assistant_id),
+                        "{assistant_id}",
                         "/scheduled_events/",
                         &crate::encode_path(event_id),
                     ]
                         .concat(),
                 ),
+            AiAssistantsScheduledEventsDeleteParams {
+                assistant_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{assistant_id}", &params.assistant_id);
+            },
         )
     }
 }
-/// Inputs of [`AiAssistantsScheduledEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiAssistantsScheduledEventsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiAssistantsScheduledEventsListParams {
     /// Start of the date range filter (inclusive, ISO 8601).
@@ -1455,40 +2415,47 @@ pub struct AiAssistantsScheduledEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsScheduledEventsListPage>,
 }
-impl<T, R> crate::Call<'_, AiAssistantsScheduledEventsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiAssistantsScheduledEventsListParams, T, R, ()> {
     /// Start of the date range filter (inclusive, ISO 8601).
+    #[inline]
     pub fn from_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().from_date = Some(value.into());
+        self.params.from_date = Some(value.into());
         self
     }
     /// End of the date range filter (inclusive, ISO 8601).
+    #[inline]
     pub fn to_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().to_date = Some(value.into());
+        self.params.to_date = Some(value.into());
         self
     }
     /// Filter results by conversation channel.
+    #[inline]
     pub fn conversation_channel(
         mut self,
         value: impl Into<crate::types::ConversationChannelType>,
     ) -> Self {
-        self.params_mut().conversation_channel = Some(value.into());
+        self.params.conversation_channel = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<AiAssistantsScheduledEventsListPage>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     AiAssistantsScheduledEventsListParams,
     crate::types::PaginatedScheduledEventList,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`AiAssistantsScheduledEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1517,28 +2484,205 @@ impl<
         })
     }
 }
-/// Inputs of [`AiAssistantsScheduledEventsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsScheduledEventsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsScheduledEventsCreateParams {
     /// The request body.
     pub body: crate::types::CreateScheduledEventRequest,
 }
-impl AiAssistantsScheduledEventsCreateParams {
-    /// A `AiAssistantsScheduledEventsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateScheduledEventRequest) -> Self {
-        AiAssistantsScheduledEventsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+> crate::Call<'a, AiAssistantsScheduledEventsCreateParams, T, R, (S0, S1, S2, S3)> {
+    /// Sets `call_settings`.
+    #[inline]
+    pub fn call_settings(
+        mut self,
+        value: impl Into<crate::types::ScheduledCallSettings>,
+    ) -> Self {
+        self.params.body.call_settings = Some(value.into());
+        self
+    }
+    /// Metadata associated with the conversation. Telnyx provides several pieces of metadata, but customers can also add their own.
+    #[inline]
+    pub fn conversation_metadata(
+        mut self,
+        value: impl Into<
+            std::collections::BTreeMap<
+                String,
+                crate::types::CreateScheduledEventRequestConversationMetadataValue,
+            >,
+        >,
+    ) -> Self {
+        self.params.body.conversation_metadata = Some(value.into());
+        self
+    }
+    /// A map of dynamic variable names to values. These variables can be referenced in the assistant's instructions and messages using {{variable_name}} syntax.
+    #[inline]
+    pub fn dynamic_variables(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.params.body.dynamic_variables = Some(value.into());
+        self
+    }
+    /// Configure number of retries on client errors: busy, no-answer, failed, canceled (caller hung up before the callee answered)
+    #[inline]
+    pub fn max_retries_client_errors(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_retries_client_errors = Some(value.into());
+        self
+    }
+    /// Sets `retry_interval_secs`.
+    #[inline]
+    pub fn retry_interval_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.retry_interval_secs = Some(value.into());
+        self
+    }
+    /// The datetime at which the event should be scheduled. Formatted as ISO 8601.
+    #[inline]
+    pub fn scheduled_at_fixed_datetime(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiAssistantsScheduledEventsCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3),
+    > {
+        let mut call = self;
+        call.params.body.scheduled_at_fixed_datetime = value.into();
+        crate::call::into_state(call)
+    }
+    /// The phone number, SIP URI, to schedule the call or text from.
+    #[inline]
+    pub fn telnyx_agent_target(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiAssistantsScheduledEventsCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3),
+    > {
+        let mut call = self;
+        call.params.body.telnyx_agent_target = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `telnyx_conversation_channel`.
+    #[inline]
+    pub fn telnyx_conversation_channel(
+        self,
+        value: impl Into<crate::types::ConversationChannelType>,
+    ) -> crate::Call<
+        'a,
+        AiAssistantsScheduledEventsCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3),
+    > {
+        let mut call = self;
+        call.params.body.telnyx_conversation_channel = value.into();
+        crate::call::into_state(call)
+    }
+    /// The phone number, SIP URI, to schedule the call or text to.
+    #[inline]
+    pub fn telnyx_end_user_target(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiAssistantsScheduledEventsCreateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.telnyx_end_user_target = value.into();
+        crate::call::into_state(call)
+    }
+    /// Required for sms scheduled events. The text to be sent to the end user.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateScheduledEventRequest>,
+    ) -> crate::Call<
+        'a,
+        AiAssistantsScheduledEventsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateScheduledEventRequest>
-for AiAssistantsScheduledEventsCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsScheduledEventsApi::create`].
-    fn from(body: crate::types::CreateScheduledEventRequest) -> Self {
-        AiAssistantsScheduledEventsCreateParams {
-            body,
-        }
+/// Inputs of [`AiAssistantsScheduledEventsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiAssistantsScheduledEventsRetrieveParams {
+    /// Unique identifier of the assistant.
+    pub assistant_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, AiAssistantsScheduledEventsRetrieveParams, T, R, (S0,)> {
+    /// Unique identifier of the assistant.
+    #[inline]
+    pub fn assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiAssistantsScheduledEventsRetrieveParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.assistant_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiAssistantsScheduledEventsApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiAssistantsScheduledEventsDeleteParams {
+    /// Unique identifier of the assistant.
+    pub assistant_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, AiAssistantsScheduledEventsDeleteParams, T, R, (S0,)> {
+    /// Unique identifier of the assistant.
+    #[inline]
+    pub fn assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsScheduledEventsDeleteParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.assistant_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.assistants.tags`.
@@ -1570,14 +2714,19 @@ impl<'a> AiAssistantsTagsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AddTagRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tags()\n    .add(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", AddTagRequest::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tags()\n    .add(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .tag(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn add(
         &self,
         assistant_id: &str,
-        params: impl Into<AiAssistantsTagsAddParams>,
-    ) -> crate::Call<'a, AiAssistantsTagsAddParams, crate::types::TagsResponse> {
+    ) -> crate::Call<
+        'a,
+        AiAssistantsTagsAddParams,
+        crate::types::TagsResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::tag>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -1586,7 +2735,9 @@ impl<'a> AiAssistantsTagsApi<'a> {
                     ["/ai/assistants/", &crate::encode_path(assistant_id), "/tags"]
                         .concat(),
                 ),
-            params.into(),
+            AiAssistantsTagsAddParams {
+                body: crate::types::AddTagRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1602,47 +2753,87 @@ impl<'a> AiAssistantsTagsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tags()\n    .remove(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tags()\n    .remove(\"example\")\n    .assistant_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn remove(
         &self,
-        assistant_id: &str,
         tag: &str,
-    ) -> crate::Call<'a, (), crate::types::TagsResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiAssistantsTagsRemoveParams,
+        crate::types::TagsResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::assistant_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/ai/assistants/",
-                        &crate::encode_path(assistant_id),
+                        "{assistant_id}",
                         "/tags/",
                         &crate::encode_path(tag),
                     ]
                         .concat(),
                 ),
+            AiAssistantsTagsRemoveParams {
+                assistant_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{assistant_id}", &params.assistant_id);
+            },
         )
     }
 }
-/// Inputs of [`AiAssistantsTagsApi::add`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsTagsApi::add`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsTagsAddParams {
     /// The request body.
     pub body: crate::types::AddTagRequest,
 }
-impl AiAssistantsTagsAddParams {
-    /// A `AiAssistantsTagsAddParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AddTagRequest) -> Self {
-        AiAssistantsTagsAddParams { body }
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsTagsAddParams, T, R, (S0,)> {
+    /// Sets `tag`.
+    #[inline]
+    pub fn tag(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsTagsAddParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.tag = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AddTagRequest>,
+    ) -> crate::Call<'a, AiAssistantsTagsAddParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AddTagRequest> for AiAssistantsTagsAddParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsTagsApi::add`].
-    fn from(body: crate::types::AddTagRequest) -> Self {
-        AiAssistantsTagsAddParams { body }
+/// Inputs of [`AiAssistantsTagsApi::remove`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiAssistantsTagsRemoveParams {
+    /// Unique identifier of the assistant.
+    pub assistant_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsTagsRemoveParams, T, R, (S0,)> {
+    /// Unique identifier of the assistant.
+    #[inline]
+    pub fn assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsTagsRemoveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.assistant_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.assistants.tests`.
@@ -1681,7 +2872,12 @@ impl<'a> AiAssistantsTestsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/assistants/tests"),
-            Default::default(),
+            AiAssistantsTestsListParams {
+                test_suite: None,
+                telnyx_conversation_channel: None,
+                destination: None,
+                page: None,
+            },
             |req, params| {
                 req.query(
                     "test_suite",
@@ -1713,20 +2909,28 @@ impl<'a> AiAssistantsTestsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateAssistantTestRequest, CreateAssistantTestRequestRubricItem};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .create(\n        CreateAssistantTestRequest::new(\n            \"+15551234567\",\n            \"Act as a frustrated customer who received a damaged product. Ask for a refund and escalate if not satisfied with the initial response.\",\n            \"Customer Support Bot Test\",\n            vec![\n                CreateAssistantTestRequestRubricItem::new(\"Assistant responds within 30 seconds\",\n                \"Response Time\")\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateAssistantTestRequestRubricItem;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .create()\n    .destination(\"+15551234567\")\n    .instructions(\n        \"Act as a frustrated customer who received a damaged product. Ask for a refund and escalate if not satisfied with the initial response.\",\n    )\n    .name(\"Customer Support Bot Test\")\n    .rubric([\n        CreateAssistantTestRequestRubricItem::builder()\n            .criteria(\"Assistant responds within 30 seconds\")\n            .name(\"Response Time\"),\n        CreateAssistantTestRequestRubricItem::builder()\n            .criteria(\"Provides correct product information\")\n            .name(\"Accuracy\"),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AiAssistantsTestsCreateParams>,
     ) -> crate::Call<
         'a,
         AiAssistantsTestsCreateParams,
         crate::types::AssistantTestResponse,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::destination>,
+            crate::Missing<crate::required::instructions>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::rubric>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/assistants/tests"),
-            params.into(),
+            AiAssistantsTestsCreateParams {
+                body: crate::types::CreateAssistantTestRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1770,13 +2974,12 @@ impl<'a> AiAssistantsTestsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateAssistantTestRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateAssistantTestRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         test_id: &str,
-        params: impl Into<AiAssistantsTestsUpdateParams>,
     ) -> crate::Call<
         'a,
         AiAssistantsTestsUpdateParams,
@@ -1789,7 +2992,9 @@ impl<'a> AiAssistantsTestsApi<'a> {
                     reqwest::Method::PUT,
                     ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
                 ),
-            params.into(),
+            AiAssistantsTestsUpdateParams {
+                body: <crate::types::UpdateAssistantTestRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1823,8 +3028,8 @@ impl<'a> AiAssistantsTestsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiAssistantsTestsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiAssistantsTestsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiAssistantsTestsListParams {
     /// Filter tests by test suite name
@@ -1836,34 +3041,41 @@ pub struct AiAssistantsTestsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsTestsListPage>,
 }
-impl<T, R> crate::Call<'_, AiAssistantsTestsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiAssistantsTestsListParams, T, R, ()> {
     /// Filter tests by test suite name
+    #[inline]
     pub fn test_suite(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().test_suite = Some(value.into());
+        self.params.test_suite = Some(value.into());
         self
     }
     /// Filter tests by communication channel (e.g., 'web_chat', 'sms')
+    #[inline]
     pub fn telnyx_conversation_channel(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().telnyx_conversation_channel = Some(value.into());
+        self.params.telnyx_conversation_channel = Some(value.into());
         self
     }
     /// Filter tests by destination (phone number, webhook URL, etc.)
+    #[inline]
     pub fn destination(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().destination = Some(value.into());
+        self.params.destination = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<AiAssistantsTestsListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     AiAssistantsTestsListParams,
     crate::types::PaginatedAssistantTestList,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`AiAssistantsTestsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1892,50 +3104,181 @@ impl<
         })
     }
 }
-/// Inputs of [`AiAssistantsTestsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsTestsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsTestsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAssistantTestRequest,
 }
-impl AiAssistantsTestsCreateParams {
-    /// A `AiAssistantsTestsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateAssistantTestRequest) -> Self {
-        AiAssistantsTestsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+> crate::Call<'a, AiAssistantsTestsCreateParams, T, R, (S0, S1, S2, S3)> {
+    /// Optional detailed description of what this test evaluates and its purpose. Helps team members understand the test's objectives.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
+    }
+    /// The target destination for the test conversation. Format depends on the channel: phone number for SMS/voice, webhook URL for web chat, etc.
+    #[inline]
+    pub fn destination(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsTestsCreateParams, T, R, (crate::Set, S1, S2, S3)> {
+        let mut call = self;
+        call.params.body.destination = value.into();
+        crate::call::into_state(call)
+    }
+    /// Detailed instructions that define the test scenario and what the assistant should accomplish. This guides the test execution and evaluation.
+    #[inline]
+    pub fn instructions(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsTestsCreateParams, T, R, (S0, crate::Set, S2, S3)> {
+        let mut call = self;
+        call.params.body.instructions = value.into();
+        crate::call::into_state(call)
+    }
+    /// Maximum duration in seconds that the test conversation should run before timing out. If not specified, uses system default timeout.
+    #[inline]
+    pub fn max_duration_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_duration_seconds = Some(value.into());
+        self
+    }
+    /// A descriptive name for the assistant test. This will be used to identify the test in the UI and reports.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsTestsCreateParams, T, R, (S0, S1, crate::Set, S3)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Evaluation criteria used to assess the assistant's performance. Each rubric item contains a name and specific criteria for evaluation.
+    #[inline]
+    pub fn rubric(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::CreateAssistantTestRequestRubricItem>,
+        >,
+    ) -> crate::Call<'a, AiAssistantsTestsCreateParams, T, R, (S0, S1, S2, crate::Set)> {
+        let mut call = self;
+        call.params.body.rubric = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The communication channel through which the test will be conducted. Determines how the assistant will receive and respond to test messages.
+    #[inline]
+    pub fn telnyx_conversation_channel(
+        mut self,
+        value: impl Into<crate::types::TelnyxConversationChannel>,
+    ) -> Self {
+        self.params.body.telnyx_conversation_channel = Some(value.into());
+        self
+    }
+    /// Optional test suite name to group related tests together. Useful for organizing tests by feature, team, or release cycle.
+    #[inline]
+    pub fn test_suite(mut self, value: impl Into<String>) -> Self {
+        self.params.body.test_suite = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateAssistantTestRequest>,
+    ) -> crate::Call<
+        'a,
+        AiAssistantsTestsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateAssistantTestRequest> for AiAssistantsTestsCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsTestsApi::create`].
-    fn from(body: crate::types::CreateAssistantTestRequest) -> Self {
-        AiAssistantsTestsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`AiAssistantsTestsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsTestsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsTestsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateAssistantTestRequest,
 }
-impl AiAssistantsTestsUpdateParams {
-    /// A `AiAssistantsTestsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateAssistantTestRequest) -> Self {
-        AiAssistantsTestsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, AiAssistantsTestsUpdateParams, T, R, ()> {
+    /// Updated description of the test's purpose and evaluation criteria.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateAssistantTestRequest> for AiAssistantsTestsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsTestsApi::update`].
-    fn from(body: crate::types::UpdateAssistantTestRequest) -> Self {
-        AiAssistantsTestsUpdateParams {
-            body,
-        }
+    /// Updated target destination for test conversations.
+    #[inline]
+    pub fn destination(mut self, value: impl Into<String>) -> Self {
+        self.params.body.destination = Some(value.into());
+        self
+    }
+    /// Updated test scenario instructions and objectives.
+    #[inline]
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.params.body.instructions = Some(value.into());
+        self
+    }
+    /// Updated maximum test duration in seconds.
+    #[inline]
+    pub fn max_duration_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_duration_seconds = Some(value.into());
+        self
+    }
+    /// Updated name for the assistant test. Must be unique and descriptive.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Updated evaluation criteria for assessing assistant performance.
+    #[inline]
+    pub fn rubric(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::UpdateAssistantTestRequestRubricItem>,
+        >,
+    ) -> Self {
+        self.params.body.rubric = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Updated communication channel for the test execution.
+    #[inline]
+    pub fn telnyx_conversation_channel(
+        mut self,
+        value: impl Into<crate::types::TelnyxConversationChannel>,
+    ) -> Self {
+        self.params.body.telnyx_conversation_channel = Some(value.into());
+        self
+    }
+    /// Updated test suite assignment for better organization.
+    #[inline]
+    pub fn test_suite(mut self, value: impl Into<String>) -> Self {
+        self.params.body.test_suite = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateAssistantTestRequest>,
+    ) -> crate::Call<'a, AiAssistantsTestsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.assistants.tests.runs`.
@@ -1974,7 +3317,10 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
                     ["/ai/assistants/tests/", &crate::encode_path(test_id), "/runs"]
                         .concat(),
                 ),
-            Default::default(),
+            AiAssistantsTestsRunsListParams {
+                status: None,
+                page: None,
+            },
             |req, params| {
                 req.query("status", crate::QueryStyle::Form, true, &params.status);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -2011,7 +3357,9 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
                     ["/ai/assistants/tests/", &crate::encode_path(test_id), "/runs"]
                         .concat(),
                 ),
-            Default::default(),
+            AiAssistantsTestsRunsTriggerParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -2031,32 +3379,43 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .runs()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tests()\n    .runs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .test_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        test_id: &str,
         run_id: &str,
-    ) -> crate::Call<'a, (), crate::types::TestRunResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiAssistantsTestsRunsRetrieveParams,
+        crate::types::TestRunResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::test_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/ai/assistants/tests/",
-                        &crate::encode_path(test_id),
+                        "{test_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                     ]
                         .concat(),
                 ),
+            AiAssistantsTestsRunsRetrieveParams {
+                test_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{test_id}", &params.test_id);
+            },
         )
     }
 }
-/// Inputs of [`AiAssistantsTestsRunsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiAssistantsTestsRunsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiAssistantsTestsRunsListParams {
     /// Filter runs by execution status (pending, running, completed, failed, timeout)
@@ -2064,21 +3423,30 @@ pub struct AiAssistantsTestsRunsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsTestsRunsListPage>,
 }
-impl<T, R> crate::Call<'_, AiAssistantsTestsRunsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiAssistantsTestsRunsListParams, T, R, ()> {
     /// Filter runs by execution status (pending, running, completed, failed, timeout)
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<AiAssistantsTestsRunsListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, AiAssistantsTestsRunsListParams, crate::types::PaginatedTestRunList> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    AiAssistantsTestsRunsListParams,
+    crate::types::PaginatedTestRunList,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`AiAssistantsTestsRunsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -2106,21 +3474,50 @@ impl<
         })
     }
 }
-/// Inputs of [`AiAssistantsTestsRunsApi::trigger`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiAssistantsTestsRunsApi::trigger`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsTestsRunsTriggerParams {
     /// The request body.
     pub body: Option<crate::types::TriggerTestRunRequest>,
 }
-impl<T, R> crate::Call<'_, AiAssistantsTestsRunsTriggerParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::TriggerTestRunRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, AiAssistantsTestsRunsTriggerParams, T, R, ()> {
+    /// Optional assistant version ID to use for this test run. If provided, the version must exist or a 400 error will be returned. If not provided, test will run on main version
+    #[inline]
+    pub fn destination_version_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).destination_version_id = Some(
+            value.into(),
+        );
         self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TriggerTestRunRequest>,
+    ) -> crate::Call<'a, AiAssistantsTestsRunsTriggerParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiAssistantsTestsRunsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiAssistantsTestsRunsRetrieveParams {
+    /// Unique identifier of the test.
+    pub test_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsTestsRunsRetrieveParams, T, R, (S0,)> {
+    /// Unique identifier of the test.
+    #[inline]
+    pub fn test_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsTestsRunsRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.test_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.assistants.tests.test_suites`.
@@ -2145,7 +3542,7 @@ impl<'a> AiAssistantsTestsTestSuitesApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().assistants().tests().test_suites().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), crate::types::TestSuitesResponse> {
+    pub fn list(&self) -> crate::Call<'a, (), Vec<String>, crate::call::AsData> {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/ai/assistants/tests/test-suites"),
         )
@@ -2191,7 +3588,11 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            AiAssistantsTestsTestSuitesRunsListParams {
+                status: None,
+                test_suite_run_id: None,
+                page: None,
+            },
             |req, params| {
                 req.query("status", crate::QueryStyle::Form, true, &params.status);
                 req.query(
@@ -2238,7 +3639,9 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            AiAssistantsTestsTestSuitesRunsTriggerParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -2247,8 +3650,8 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiAssistantsTestsTestSuitesRunsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiAssistantsTestsTestSuitesRunsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiAssistantsTestsTestSuitesRunsListParams {
     /// Filter runs by execution status (pending, running, completed, failed, timeout)
@@ -2258,32 +3661,38 @@ pub struct AiAssistantsTestsTestSuitesRunsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsTestsTestSuitesRunsListPage>,
 }
-impl<T, R> crate::Call<'_, AiAssistantsTestsTestSuitesRunsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiAssistantsTestsTestSuitesRunsListParams, T, R, ()> {
     /// Filter runs by execution status (pending, running, completed, failed, timeout)
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
     /// Filter runs by specific suite execution batch ID
+    #[inline]
     pub fn test_suite_run_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().test_suite_run_id = Some(value.into());
+        self.params.test_suite_run_id = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<AiAssistantsTestsTestSuitesRunsListPage>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     AiAssistantsTestsTestSuitesRunsListParams,
     crate::types::PaginatedTestRunList,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`AiAssistantsTestsTestSuitesRunsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -2312,21 +3721,31 @@ impl<
         })
     }
 }
-/// Inputs of [`AiAssistantsTestsTestSuitesRunsApi::trigger`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiAssistantsTestsTestSuitesRunsApi::trigger`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsTestsTestSuitesRunsTriggerParams {
     /// The request body.
     pub body: Option<crate::types::TriggerTestSuiteRunsRequest>,
 }
-impl<T, R> crate::Call<'_, AiAssistantsTestsTestSuitesRunsTriggerParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::TriggerTestSuiteRunsRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, AiAssistantsTestsTestSuitesRunsTriggerParams, T, R, ()> {
+    /// Optional assistant version ID to use for all test runs in this suite. If provided, the version must exist or a 400 error will be returned. If not provided, test will run on main version
+    #[inline]
+    pub fn destination_version_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).destination_version_id = Some(
+            value.into(),
+        );
         self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TriggerTestSuiteRunsRequest>,
+    ) -> crate::Call<'a, AiAssistantsTestsTestSuitesRunsTriggerParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.assistants.tools`.
@@ -2345,27 +3764,38 @@ impl<'a> AiAssistantsToolsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tools()\n    .add(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tools()\n    .add(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn add(
         &self,
-        assistant_id: &str,
         tool_id: &str,
-    ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiAssistantsToolsAddParams,
+        serde_json::Value,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::assistant_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::PUT,
                     [
                         "/ai/assistants/",
-                        &crate::encode_path(assistant_id),
+                        "{assistant_id}",
                         "/tools/",
                         &crate::encode_path(tool_id),
                     ]
                         .concat(),
                 ),
+            AiAssistantsToolsAddParams {
+                assistant_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{assistant_id}", &params.assistant_id);
+            },
         )
     }
     /// Remove Assistant Tool
@@ -2378,27 +3808,38 @@ impl<'a> AiAssistantsToolsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tools()\n    .remove(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tools()\n    .remove(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn remove(
         &self,
-        assistant_id: &str,
         tool_id: &str,
-    ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiAssistantsToolsRemoveParams,
+        serde_json::Value,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::assistant_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/ai/assistants/",
-                        &crate::encode_path(assistant_id),
+                        "{assistant_id}",
                         "/tools/",
                         &crate::encode_path(tool_id),
                     ]
                         .concat(),
                 ),
+            AiAssistantsToolsRemoveParams {
+                assistant_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{assistant_id}", &params.assistant_id);
+            },
         )
     }
     /// Test Assistant Tool
@@ -2413,17 +3854,18 @@ impl<'a> AiAssistantsToolsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tools()\n    .test(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .tools()\n    .test(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn test(
         &self,
-        assistant_id: &str,
         tool_id: &str,
     ) -> crate::Call<
         'a,
         AiAssistantsToolsTestParams,
-        crate::types::TestWebhookToolResponseData,
+        crate::types::TestWebhookToolResponse,
+        crate::call::AsData,
+        (crate::Missing<crate::required::assistant_id>,),
     > {
         crate::Call::new(
             self
@@ -2432,15 +3874,19 @@ impl<'a> AiAssistantsToolsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/ai/assistants/",
-                        &crate::encode_path(assistant_id),
+                        "{assistant_id}",
                         "/tools/",
                         &crate::encode_path(tool_id),
                         "/test",
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            AiAssistantsToolsTestParams {
+                assistant_id: String::new(),
+                body: None,
+            },
             |req, params| {
+                req.path_param("{assistant_id}", &params.assistant_id);
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
@@ -2448,21 +3894,95 @@ impl<'a> AiAssistantsToolsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiAssistantsToolsApi::test`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiAssistantsToolsApi::add`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiAssistantsToolsAddParams {
+    /// Unique identifier of the assistant.
+    pub assistant_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsToolsAddParams, T, R, (S0,)> {
+    /// Unique identifier of the assistant.
+    #[inline]
+    pub fn assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsToolsAddParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.assistant_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiAssistantsToolsApi::remove`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiAssistantsToolsRemoveParams {
+    /// Unique identifier of the assistant.
+    pub assistant_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsToolsRemoveParams, T, R, (S0,)> {
+    /// Unique identifier of the assistant.
+    #[inline]
+    pub fn assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsToolsRemoveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.assistant_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiAssistantsToolsApi::test`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsToolsTestParams {
+    /// Unique identifier of the assistant.
+    pub assistant_id: String,
     /// The request body.
     pub body: Option<crate::types::TestWebhookToolRequest>,
 }
-impl<T, R> crate::Call<'_, AiAssistantsToolsTestParams, T, R> {
-    /// The request body.
-    pub fn body(
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsToolsTestParams, T, R, (S0,)> {
+    /// Unique identifier of the assistant.
+    #[inline]
+    pub fn assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsToolsTestParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.assistant_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Key-value arguments to use for the webhook test
+    #[inline]
+    pub fn arguments(
         mut self,
-        value: impl Into<crate::types::TestWebhookToolRequest>,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
-        self.params_mut().body = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).arguments = Some(
+            value.into(),
+        );
         self
+    }
+    /// Key-value dynamic variables to use for the webhook test
+    #[inline]
+    pub fn dynamic_variables(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).dynamic_variables = Some(
+            value.into(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TestWebhookToolRequest>,
+    ) -> crate::Call<'a, AiAssistantsToolsTestParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.assistants.versions`.
@@ -2488,7 +4008,12 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     pub fn list(
         &self,
         assistant_id: &str,
-    ) -> crate::Call<'a, (), crate::types::AssistantsListData> {
+    ) -> crate::Call<
+        'a,
+        (),
+        Vec<crate::types::InferenceEmbeddingAssistant>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -2511,17 +4036,18 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .versions()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .versions()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        assistant_id: &str,
         version_id: &str,
     ) -> crate::Call<
         'a,
         AiAssistantsVersionsRetrieveParams,
         crate::types::InferenceEmbeddingAssistant,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::assistant_id>,),
     > {
         crate::Call::new(
             self
@@ -2530,14 +4056,18 @@ impl<'a> AiAssistantsVersionsApi<'a> {
                     reqwest::Method::GET,
                     [
                         "/ai/assistants/",
-                        &crate::encode_path(assistant_id),
+                        "{assistant_id}",
                         "/versions/",
                         &crate::encode_path(version_id),
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            AiAssistantsVersionsRetrieveParams {
+                assistant_id: String::new(),
+                include_mcp_servers: None,
+            },
             |req, params| {
+                req.path_param("{assistant_id}", &params.assistant_id);
                 req.query(
                     "include_mcp_servers",
                     crate::QueryStyle::Form,
@@ -2559,18 +4089,18 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateAssistantRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .versions()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateAssistantRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .versions()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        assistant_id: &str,
         version_id: &str,
-        params: impl Into<AiAssistantsVersionsUpdateParams>,
     ) -> crate::Call<
         'a,
         AiAssistantsVersionsUpdateParams,
         crate::types::InferenceEmbeddingAssistant,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::assistant_id>,),
     > {
         crate::Call::new(
             self
@@ -2579,14 +4109,18 @@ impl<'a> AiAssistantsVersionsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/ai/assistants/",
-                        &crate::encode_path(assistant_id),
+                        "{assistant_id}",
                         "/versions/",
                         &crate::encode_path(version_id),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AiAssistantsVersionsUpdateParams {
+                assistant_id: String::new(),
+                body: <crate::types::UpdateAssistantRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{assistant_id}", &params.assistant_id);
                 req.json(&params.body);
             },
         )
@@ -2603,27 +4137,38 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .assistants()\n    .versions()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .assistants()\n    .versions()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        assistant_id: &str,
         version_id: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiAssistantsVersionsDeleteParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::assistant_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/ai/assistants/",
-                        &crate::encode_path(assistant_id),
+                        "{assistant_id}",
                         "/versions/",
                         &crate::encode_path(version_id),
                     ]
                         .concat(),
                 ),
+            AiAssistantsVersionsDeleteParams {
+                assistant_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{assistant_id}", &params.assistant_id);
+            },
         )
     }
     /// Promote an assistant version to main
@@ -2638,66 +4183,374 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .versions()\n    .promote(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .assistants()\n    .versions()\n    .promote(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn promote(
         &self,
-        assistant_id: &str,
         version_id: &str,
-    ) -> crate::Call<'a, (), crate::types::InferenceEmbeddingAssistant> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiAssistantsVersionsPromoteParams,
+        crate::types::InferenceEmbeddingAssistant,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::assistant_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     [
                         "/ai/assistants/",
-                        &crate::encode_path(assistant_id),
+                        "{assistant_id}",
                         "/versions/",
                         &crate::encode_path(version_id),
                         "/promote",
                     ]
                         .concat(),
                 ),
+            AiAssistantsVersionsPromoteParams {
+                assistant_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{assistant_id}", &params.assistant_id);
+            },
         )
     }
 }
-/// Inputs of [`AiAssistantsVersionsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiAssistantsVersionsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsVersionsRetrieveParams {
+    /// Unique identifier of the assistant.
+    pub assistant_id: String,
     /// Whether to include MCP servers in the response.
     pub include_mcp_servers: Option<bool>,
 }
-impl<T, R> crate::Call<'_, AiAssistantsVersionsRetrieveParams, T, R> {
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsRetrieveParams, T, R, (S0,)> {
+    /// Unique identifier of the assistant.
+    #[inline]
+    pub fn assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsVersionsRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.assistant_id = value.into();
+        crate::call::into_state(call)
+    }
     /// Whether to include MCP servers in the response.
+    #[inline]
     pub fn include_mcp_servers(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_mcp_servers = Some(value.into());
+        self.params.include_mcp_servers = Some(value.into());
         self
     }
 }
-/// Inputs of [`AiAssistantsVersionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAssistantsVersionsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAssistantsVersionsUpdateParams {
+    /// Unique identifier of the assistant.
+    pub assistant_id: String,
     /// The request body.
     pub body: crate::types::UpdateAssistantRequest,
 }
-impl AiAssistantsVersionsUpdateParams {
-    /// A `AiAssistantsVersionsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateAssistantRequest) -> Self {
-        AiAssistantsVersionsUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsUpdateParams, T, R, (S0,)> {
+    /// Unique identifier of the assistant.
+    #[inline]
+    pub fn assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsVersionsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.assistant_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `conversation_flow`.
+    #[inline]
+    pub fn conversation_flow(
+        mut self,
+        value: impl Into<crate::types::ConversationFlowReq>,
+    ) -> Self {
+        self.params.body.conversation_flow = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
+    }
+    /// Map of dynamic variables and their default values
+    #[inline]
+    pub fn dynamic_variables(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.dynamic_variables = Some(value.into());
+        self
+    }
+    /// Timeout in milliseconds for the dynamic variables webhook. Must be between 1 and 10000 ms. If the webhook does not respond within this timeout, the call proceeds with default values. See the [dynamic variables guide](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables).
+    #[inline]
+    pub fn dynamic_variables_webhook_timeout_ms(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.params.body.dynamic_variables_webhook_timeout_ms = Some(value.into());
+        self
+    }
+    /// If `dynamic_variables_webhook_url` is set, Telnyx sends a POST request to this URL at the start of the conversation to resolve dynamic variables. **Gotcha:** the webhook response must wrap variables under a top-level `dynamic_variables` object, e.g. `{"dynamic_variables": {"customer_name": "Jane"}}`. Returning a flat object will be ignored and variables will fall back to their defaults. See the [dynamic variables guide](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables) for the full request/response format and timeout behavior.
+    #[inline]
+    pub fn dynamic_variables_webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.dynamic_variables_webhook_url = Some(value.into());
+        self
+    }
+    /// Sets `enabled_features`.
+    #[inline]
+    pub fn enabled_features(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::EnabledFeatures>>,
+    ) -> Self {
+        self.params.body.enabled_features = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `external_llm`.
+    #[inline]
+    pub fn external_llm(
+        mut self,
+        value: impl Into<crate::types::ExternalLlmReq>,
+    ) -> Self {
+        self.params.body.external_llm = Some(value.into());
+        self
+    }
+    /// Sets `fallback_config`.
+    #[inline]
+    pub fn fallback_config(
+        mut self,
+        value: impl Into<crate::types::FallbackConfigReq>,
+    ) -> Self {
+        self.params.body.fallback_config = Some(value.into());
+        self
+    }
+    /// Text that the assistant will use to start the conversation. This may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables). Use an empty string to have the assistant wait for the user to speak first. Use the special value `` to have the assistant generate the greeting based on the system instructions.
+    #[inline]
+    pub fn greeting(mut self, value: impl Into<String>) -> Self {
+        self.params.body.greeting = Some(value.into());
+        self
+    }
+    /// Sets `insight_settings`.
+    #[inline]
+    pub fn insight_settings(
+        mut self,
+        value: impl Into<crate::types::InsightSettings>,
+    ) -> Self {
+        self.params.body.insight_settings = Some(value.into());
+        self
+    }
+    /// System instructions for the assistant. These may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables)
+    #[inline]
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.params.body.instructions = Some(value.into());
+        self
+    }
+    /// Connected integrations attached to the assistant. The catalog of available integrations is at `/ai/integrations`; the user's connected integrations are at `/ai/integrations/connections`. Each item references a catalog integration by `integration_id`.
+    #[inline]
+    pub fn integrations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::AssistantIntegration>>,
+    ) -> Self {
+        self.params.body.integrations = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `interruption_settings`.
+    #[inline]
+    pub fn interruption_settings(
+        mut self,
+        value: impl Into<crate::types::InferenceEmbeddingInterruptionSettings>,
+    ) -> Self {
+        self.params.body.interruption_settings = Some(value.into());
+        self
+    }
+    /// This is only needed when using third-party inference providers selected by `model`. The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) that refers to your LLM provider's API key. For bring-your-own endpoint authentication, use `external_llm.llm_api_key_ref` instead. Warning: Free plans are unlikely to work with this integration.
+    #[inline]
+    pub fn llm_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.params.body.llm_api_key_ref = Some(value.into());
+        self
+    }
+    /// MCP servers attached to the assistant. Create MCP servers with `/ai/mcp_servers`, then reference them by `id` here.
+    #[inline]
+    pub fn mcp_servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::AssistantMcpServer>>,
+    ) -> Self {
+        self.params.body.mcp_servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `messaging_settings`.
+    #[inline]
+    pub fn messaging_settings(
+        mut self,
+        value: impl Into<crate::types::MessagingSettings>,
+    ) -> Self {
+        self.params.body.messaging_settings = Some(value.into());
+        self
+    }
+    /// ID of the model to use when `external_llm` is not set. You can use the [Get models API](https://developers.telnyx.com/api-reference/openai-chat/get-available-models-openai-compatible) to see available models. If `external_llm` is provided, the assistant uses `external_llm` instead of this field. If neither `model` nor `external_llm` is provided, Telnyx applies the default model.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.params.body.model = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Sets `observability_settings`.
+    #[inline]
+    pub fn observability_settings(
+        mut self,
+        value: impl Into<crate::types::ObservabilityReq>,
+    ) -> Self {
+        self.params.body.observability_settings = Some(value.into());
+        self
+    }
+    /// Sets `post_conversation_settings`.
+    #[inline]
+    pub fn post_conversation_settings(
+        mut self,
+        value: impl Into<crate::types::PostConversationSettingsReq>,
+    ) -> Self {
+        self.params.body.post_conversation_settings = Some(value.into());
+        self
+    }
+    /// Sets `privacy_settings`.
+    #[inline]
+    pub fn privacy_settings(
+        mut self,
+        value: impl Into<crate::types::PrivacySettings>,
+    ) -> Self {
+        self.params.body.privacy_settings = Some(value.into());
+        self
+    }
+    /// Tags associated with the assistant. Tags can also be managed with the assistant tag endpoints.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `telephony_settings`.
+    #[inline]
+    pub fn telephony_settings(
+        mut self,
+        value: impl Into<crate::types::TelephonySettings>,
+    ) -> Self {
+        self.params.body.telephony_settings = Some(value.into());
+        self
+    }
+    /// IDs of shared tools to attach to the assistant. New integrations should prefer `tool_ids` over inline `tools`.
+    #[inline]
+    pub fn tool_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.tool_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Deprecated for new integrations. Inline tool definitions available to the assistant. Prefer `tool_ids` to attach shared tools created with the AI Tools endpoints.
+    #[inline]
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::AssistantToolsItem2>>,
+    ) -> Self {
+        self.params.body.tools = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `transcription`.
+    #[inline]
+    pub fn transcription(
+        mut self,
+        value: impl Into<crate::types::TranscriptionSettings>,
+    ) -> Self {
+        self.params.body.transcription = Some(value.into());
+        self
+    }
+    /// Human-readable name for the assistant version.
+    #[inline]
+    pub fn version_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.version_name = Some(value.into());
+        self
+    }
+    /// Sets `voice_settings`.
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<crate::types::VoiceSettings>,
+    ) -> Self {
+        self.params.body.voice_settings = Some(value.into());
+        self
+    }
+    /// Sets `widget_settings`.
+    #[inline]
+    pub fn widget_settings(
+        mut self,
+        value: impl Into<crate::types::WidgetSettings>,
+    ) -> Self {
+        self.params.body.widget_settings = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateAssistantRequest>,
+    ) -> crate::Call<'a, AiAssistantsVersionsUpdateParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateAssistantRequest> for AiAssistantsVersionsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`AiAssistantsVersionsApi::update`].
-    fn from(body: crate::types::UpdateAssistantRequest) -> Self {
-        AiAssistantsVersionsUpdateParams {
-            body,
-        }
+/// Inputs of [`AiAssistantsVersionsApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiAssistantsVersionsDeleteParams {
+    /// Unique identifier of the assistant.
+    pub assistant_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsDeleteParams, T, R, (S0,)> {
+    /// Unique identifier of the assistant.
+    #[inline]
+    pub fn assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsVersionsDeleteParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.assistant_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiAssistantsVersionsApi::promote`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiAssistantsVersionsPromoteParams {
+    /// Unique identifier of the assistant.
+    pub assistant_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsPromoteParams, T, R, (S0,)> {
+    /// Unique identifier of the assistant.
+    #[inline]
+    pub fn assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiAssistantsVersionsPromoteParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.assistant_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.audio`.
@@ -2714,20 +4567,23 @@ impl<'a> AiAudioApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{AudioTranscriptionRequest, AudioTranscriptionRequestModel};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .audio()\n    .transcribe(\n        AudioTranscriptionRequest::new(\n            AudioTranscriptionRequestModel::DistilWhisperDistilLargeV2,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::AudioTranscriptionRequestModel;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .audio()\n    .transcribe()\n    .model(AudioTranscriptionRequestModel::DistilWhisperDistilLargeV2)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn transcribe(
         &self,
-        params: impl Into<AiAudioTranscribeParams>,
     ) -> crate::Call<
         'a,
         AiAudioTranscribeParams,
         crate::types::AudioTranscriptionResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::model>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/audio/transcriptions"),
-            params.into(),
+            AiAudioTranscribeParams {
+                body: crate::types::AudioTranscriptionRequest::blank(),
+            },
             |req, params| {
                 {
                     let body = &params.body;
@@ -2750,23 +4606,78 @@ impl<'a> AiAudioApi<'a> {
         )
     }
 }
-/// Inputs of [`AiAudioApi::transcribe`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiAudioApi::transcribe`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiAudioTranscribeParams {
     /// The request body.
     pub body: crate::types::AudioTranscriptionRequest,
 }
-impl AiAudioTranscribeParams {
-    /// A `AiAudioTranscribeParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AudioTranscriptionRequest) -> Self {
-        AiAudioTranscribeParams { body }
+impl<'a, T, R, S0> crate::Call<'a, AiAudioTranscribeParams, T, R, (S0,)> {
+    /// The audio file object to transcribe, in one of these formats: flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav, or webm. File uploads are limited to 100 MB. Cannot be used together with `file_url`. Note: `deepgram/nova-3` only supports mp3 and wav formats.
+    #[inline]
+    pub fn file(mut self, value: impl Into<crate::FilePart>) -> Self {
+        self.params.body.file = Some(value.into());
+        self
     }
-}
-impl From<crate::types::AudioTranscriptionRequest> for AiAudioTranscribeParams {
-    /// The body with every optional input `None`: the argument of [`AiAudioApi::transcribe`].
-    fn from(body: crate::types::AudioTranscriptionRequest) -> Self {
-        AiAudioTranscribeParams { body }
+    /// Link to audio file in one of these formats: flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav, or webm. Support for hosted files is limited to 100MB. Cannot be used together with `file`. Note: `deepgram/nova-3` only supports mp3 and wav formats.
+    #[inline]
+    pub fn file_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.file_url = Some(value.into());
+        self
+    }
+    /// The language of the audio to be transcribed. For `deepgram/nova-3`, only English variants are supported: `en`, `en-US`, `en-GB`, `en-AU`, `en-NZ`, `en-IN`. For `openai/whisper-large-v3-turbo`, supports multiple languages. `distil-whisper/distil-large-v2` does not support language parameter.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// ID of the model to use. `distil-whisper/distil-large-v2` is lower latency but English-only. `openai/whisper-large-v3-turbo` is multi-lingual but slightly higher latency. `deepgram/nova-3` supports English variants (en, en-US, en-GB, en-AU, en-NZ, en-IN) and only accepts mp3/wav files.
+    #[inline]
+    pub fn model(
+        self,
+        value: impl Into<crate::types::AudioTranscriptionRequestModel>,
+    ) -> crate::Call<'a, AiAudioTranscribeParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.model = value.into();
+        crate::call::into_state(call)
+    }
+    /// Additional model-specific configuration parameters. Only allowed with `deepgram/nova-3` model. Can include Deepgram-specific options such as `smart_format`, `punctuate`, `diarize`, `utterance`, `numerals`, and `language`. If `language` is provided both as a top-level parameter and in `model_config`, the top-level parameter takes precedence.
+    #[inline]
+    pub fn model_config(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.model_config = Some(value.into());
+        self
+    }
+    /// The format of the transcript output. Use `verbose_json` to take advantage of timestamps.
+    #[inline]
+    pub fn response_format(
+        mut self,
+        value: impl Into<crate::types::AudioTranscriptionRequestResponseFormat>,
+    ) -> Self {
+        self.params.body.response_format = Some(value.into());
+        self
+    }
+    /// The timestamp granularities to populate for this transcription. `response_format` must be set verbose_json to use timestamp granularities. Currently `segment` is supported.
+    #[inline]
+    pub fn timestamp_granularities(
+        mut self,
+        value: impl Into<crate::types::AudioTranscriptionRequestTimestampGranularities>,
+    ) -> Self {
+        self.params.body.timestamp_granularities = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AudioTranscriptionRequest>,
+    ) -> crate::Call<'a, AiAudioTranscribeParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.chat`.
@@ -2783,44 +4694,231 @@ impl<'a> AiChatApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ChatCompletionRequest, ChatCompletionSystemMessageParam,\n    ChatCompletionSystemMessageParamRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .chat()\n    .completions(\n        ChatCompletionRequest::new(\n            vec![\n                ChatCompletionSystemMessageParam::new(\"You are a friendly chatbot.\",\n                ChatCompletionSystemMessageParamRole::System)\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ChatCompletionSystemMessageParam, ChatCompletionSystemMessageParamRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .chat()\n    .completions()\n    .messages([\n        ChatCompletionSystemMessageParam::builder()\n            .content(\"You are a friendly chatbot.\")\n            .role(ChatCompletionSystemMessageParamRole::System),\n        ChatCompletionSystemMessageParam::builder()\n            .content(\"Hello, world!\")\n            .role(ChatCompletionSystemMessageParamRole::User),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[deprecated]
     #[inline]
     pub fn completions(
         &self,
-        params: impl Into<AiChatCompletionsParams>,
     ) -> crate::Call<
         'a,
         AiChatCompletionsParams,
         serde_json::Map<String, serde_json::Value>,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::messages>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/chat/completions"),
-            params.into(),
+            AiChatCompletionsParams {
+                body: crate::types::ChatCompletionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`AiChatApi::completions`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiChatApi::completions`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiChatCompletionsParams {
     /// The request body.
     pub body: crate::types::ChatCompletionRequest,
 }
-impl AiChatCompletionsParams {
-    /// A `AiChatCompletionsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ChatCompletionRequest) -> Self {
-        AiChatCompletionsParams { body }
+impl<'a, T, R, S0> crate::Call<'a, AiChatCompletionsParams, T, R, (S0,)> {
+    /// If you are using an external inference provider like xAI or OpenAI, this field allows you to pass along a reference to your API key. After creating an [integration secret](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for you API key, pass the secret's `identifier` in this field.
+    #[inline]
+    pub fn api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.params.body.api_key_ref = Some(value.into());
+        self
     }
-}
-impl From<crate::types::ChatCompletionRequest> for AiChatCompletionsParams {
-    /// The body with every optional input `None`: the argument of [`AiChatApi::completions`].
-    fn from(body: crate::types::ChatCompletionRequest) -> Self {
-        AiChatCompletionsParams { body }
+    /// This is used with `use_beam_search` to determine how many candidate beams to explore.
+    #[inline]
+    pub fn best_of(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.best_of = Some(value.into());
+        self
+    }
+    /// This is used with `use_beam_search`. If `true`, generation stops as soon as there are `best_of` complete candidates; if `false`, a heuristic is applied and the generation stops when is it very unlikely to find better candidates.
+    #[inline]
+    pub fn early_stopping(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.early_stopping = Some(value.into());
+        self
+    }
+    /// Whether to enable the thinking/reasoning phase for models that support it (e.g., QwQ, Qwen3). When set to false, the model will skip the internal reasoning step and respond directly, which can reduce latency. Defaults to true.
+    #[inline]
+    pub fn enable_thinking(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enable_thinking = Some(value.into());
+        self
+    }
+    /// Higher values will penalize the model from repeating the same output tokens.
+    #[inline]
+    pub fn frequency_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.frequency_penalty = Some(value.into());
+        self
+    }
+    /// If specified, the output will be exactly one of the choices.
+    #[inline]
+    pub fn guided_choice(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.guided_choice = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Must be a valid JSON schema. If specified, the output will follow the JSON schema.
+    #[inline]
+    pub fn guided_json(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.guided_json = Some(value.into());
+        self
+    }
+    /// If specified, the output will follow the regex pattern.
+    #[inline]
+    pub fn guided_regex(mut self, value: impl Into<String>) -> Self {
+        self.params.body.guided_regex = Some(value.into());
+        self
+    }
+    /// This is used with `use_beam_search` to prefer shorter or longer completions.
+    #[inline]
+    pub fn length_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.length_penalty = Some(value.into());
+        self
+    }
+    /// Whether to return log probabilities of the output tokens or not. If true, returns the log probabilities of each output token returned in the `content` of `message`.
+    #[inline]
+    pub fn logprobs(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.logprobs = Some(value.into());
+        self
+    }
+    /// Maximum number of completion tokens the model should generate.
+    #[inline]
+    pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_tokens = Some(value.into());
+        self
+    }
+    /// A list of the previous chat messages for context.
+    #[inline]
+    pub fn messages(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::ChatCompletionSystemMessageParam>,
+        >,
+    ) -> crate::Call<'a, AiChatCompletionsParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.messages = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// This is an alternative to `top_p` that [many prefer](https://github.com/huggingface/transformers/issues/27670). Must be in \\[0, 1\\].
+    #[inline]
+    pub fn min_p(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.min_p = Some(value.into());
+        self
+    }
+    /// The language model to chat with.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.params.body.model = Some(value.into());
+        self
+    }
+    /// This will return multiple choices for you instead of a single chat completion.
+    #[inline]
+    pub fn n(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.n = Some(value.into());
+        self
+    }
+    /// Higher values will penalize the model from repeating the same output tokens.
+    #[inline]
+    pub fn presence_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.presence_penalty = Some(value.into());
+        self
+    }
+    /// Use this is you want to guarantee a JSON output without defining a schema. For control over the schema, use `guided_json`.
+    #[inline]
+    pub fn response_format(
+        mut self,
+        value: impl Into<crate::types::ChatCompletionResponseFormatParam>,
+    ) -> Self {
+        self.params.body.response_format = Some(value.into());
+        self
+    }
+    /// If specified, the system will make a best effort to sample deterministically, such that repeated requests with the same `seed` and parameters should return the same result.
+    #[inline]
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.seed = Some(value.into());
+        self
+    }
+    /// Up to 4 sequences where the API will stop generating further tokens. The returned text will not contain the stop sequence.
+    #[inline]
+    pub fn stop(
+        mut self,
+        value: impl Into<crate::types::ChatCompletionRequestStop>,
+    ) -> Self {
+        self.params.body.stop = Some(value.into());
+        self
+    }
+    /// Whether or not to stream data-only server-sent events as they become available.
+    #[inline]
+    pub fn stream(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.stream = Some(value.into());
+        self
+    }
+    /// Adjusts the "creativity" of the model. Lower values make the model more deterministic and repetitive, while higher values make the model more random and creative.
+    #[inline]
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.temperature = Some(value.into());
+        self
+    }
+    /// Sets `tool_choice`.
+    #[inline]
+    pub fn tool_choice(
+        mut self,
+        value: impl Into<crate::types::ChatCompletionRequestToolChoice>,
+    ) -> Self {
+        self.params.body.tool_choice = Some(value.into());
+        self
+    }
+    /// The `function` tool type follows the same schema as the [OpenAI Chat Completions API](https://platform.openai.com/docs/api-reference/chat). The `retrieval` tool type is unique to Telnyx. You may pass a list of [embedded storage buckets](https://developers.telnyx.com/api-reference/embeddings/embed-documents) for retrieval-augmented generation.
+    #[inline]
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::ChatCompletionRequestToolsItem>,
+        >,
+    ) -> Self {
+        self.params.body.tools = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// This is used with `logprobs`. An integer between 0 and 20 specifying the number of most likely tokens to return at each token position, each with an associated log probability.
+    #[inline]
+    pub fn top_logprobs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.top_logprobs = Some(value.into());
+        self
+    }
+    /// An alternative or complement to `temperature`. This adjusts how many of the top possibilities to consider.
+    #[inline]
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.top_p = Some(value.into());
+        self
+    }
+    /// Setting this to `true` will allow the model to [explore more completion options](https://huggingface.co/blog/how-to-generate#beam-search). This is not supported by OpenAI.
+    #[inline]
+    pub fn use_beam_search(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.use_beam_search = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ChatCompletionRequest>,
+    ) -> crate::Call<'a, AiChatCompletionsParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.clusters`.
@@ -2843,7 +4941,7 @@ impl<'a> AiClustersApi<'a> {
     ) -> crate::Call<'a, AiClustersListParams, crate::types::ClusteringRequestInfoData> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/clusters"),
-            Default::default(),
+            AiClustersListParams { page: None },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -2857,20 +4955,23 @@ impl<'a> AiClustersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PublicTextClusteringRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .clusters()\n    .compute(PublicTextClusteringRequest::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().clusters().compute().bucket(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn compute(
         &self,
-        params: impl Into<AiClustersComputeParams>,
     ) -> crate::Call<
         'a,
         AiClustersComputeParams,
-        crate::types::TextClusteringResponseData,
+        crate::types::TextClusteringResponse,
+        crate::call::AsData,
+        (crate::Missing<crate::required::bucket>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/clusters"),
-            params.into(),
+            AiClustersComputeParams {
+                body: crate::types::PublicTextClusteringRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -2894,7 +4995,8 @@ impl<'a> AiClustersApi<'a> {
     ) -> crate::Call<
         'a,
         AiClustersRetrieveParams,
-        crate::types::ClusteringStatusResponseData,
+        crate::types::ClusteringStatusResponse,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -2903,7 +5005,10 @@ impl<'a> AiClustersApi<'a> {
                     reqwest::Method::GET,
                     ["/ai/clusters/", &crate::encode_path(task_id)].concat(),
                 ),
-            Default::default(),
+            AiClustersRetrieveParams {
+                top_n_nodes: None,
+                show_subclusters: None,
+            },
             |req, params| {
                 req.query(
                     "top_n_nodes",
@@ -2973,7 +5078,9 @@ impl<'a> AiClustersApi<'a> {
                     reqwest::Method::GET,
                     ["/ai/clusters/", &crate::encode_path(task_id), "/graph"].concat(),
                 ),
-            Default::default(),
+            AiClustersFetchGraphParams {
+                cluster_id: None,
+            },
             |req, params| {
                 req.query(
                     "cluster_id",
@@ -2985,21 +5092,31 @@ impl<'a> AiClustersApi<'a> {
         )
     }
 }
-/// Inputs of [`AiClustersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiClustersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiClustersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AiClustersListPage>,
 }
-impl<T, R> crate::Call<'_, AiClustersListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, AiClustersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<AiClustersListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, AiClustersListParams, crate::types::ClusteringRequestInfoData> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    AiClustersListParams,
+    crate::types::ClusteringRequestInfoData,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`AiClustersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -3027,27 +5144,61 @@ impl<'a> crate::Call<'a, AiClustersListParams, crate::types::ClusteringRequestIn
         })
     }
 }
-/// Inputs of [`AiClustersApi::compute`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiClustersApi::compute`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiClustersComputeParams {
     /// The request body.
     pub body: crate::types::PublicTextClusteringRequest,
 }
-impl AiClustersComputeParams {
-    /// A `AiClustersComputeParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PublicTextClusteringRequest) -> Self {
-        AiClustersComputeParams { body }
+impl<'a, T, R, S0> crate::Call<'a, AiClustersComputeParams, T, R, (S0,)> {
+    /// The embedded storage bucket to compute the clusters from. The bucket must already be [embedded](https://developers.telnyx.com/api-reference/embeddings/embed-documents).
+    #[inline]
+    pub fn bucket(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiClustersComputeParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.bucket = value.into();
+        crate::call::into_state(call)
+    }
+    /// Array of files to filter which are included.
+    #[inline]
+    pub fn files(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.files = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Smallest number of related text chunks to qualify as a cluster. Top-level clusters should be thought of as identifying broad themes in your data.
+    #[inline]
+    pub fn min_cluster_size(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.min_cluster_size = Some(value.into());
+        self
+    }
+    /// Smallest number of related text chunks to qualify as a sub-cluster. Sub-clusters should be thought of as identifying more specific topics within a broader theme.
+    #[inline]
+    pub fn min_subcluster_size(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.min_subcluster_size = Some(value.into());
+        self
+    }
+    /// Prefix to filter whcih files in the buckets are included.
+    #[inline]
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.params.body.prefix = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PublicTextClusteringRequest>,
+    ) -> crate::Call<'a, AiClustersComputeParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::PublicTextClusteringRequest> for AiClustersComputeParams {
-    /// The body with every optional input `None`: the argument of [`AiClustersApi::compute`].
-    fn from(body: crate::types::PublicTextClusteringRequest) -> Self {
-        AiClustersComputeParams { body }
-    }
-}
-/// Inputs of [`AiClustersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiClustersApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiClustersRetrieveParams {
     /// The number of nodes in the cluster to return in the response. Nodes will be sorted by their centrality within the cluster.
@@ -3055,29 +5206,32 @@ pub struct AiClustersRetrieveParams {
     /// Whether or not to include subclusters and their nodes in the response.
     pub show_subclusters: Option<bool>,
 }
-impl<T, R> crate::Call<'_, AiClustersRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiClustersRetrieveParams, T, R, ()> {
     /// The number of nodes in the cluster to return in the response. Nodes will be sorted by their centrality within the cluster.
+    #[inline]
     pub fn top_n_nodes(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().top_n_nodes = Some(value.into());
+        self.params.top_n_nodes = Some(value.into());
         self
     }
     /// Whether or not to include subclusters and their nodes in the response.
+    #[inline]
     pub fn show_subclusters(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().show_subclusters = Some(value.into());
+        self.params.show_subclusters = Some(value.into());
         self
     }
 }
-/// Inputs of [`AiClustersApi::fetch_graph`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiClustersApi::fetch_graph`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiClustersFetchGraphParams {
     /// Filter results by cluster id.
     pub cluster_id: Option<i64>,
 }
-impl<T, R> crate::Call<'_, AiClustersFetchGraphParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiClustersFetchGraphParams, T, R, ()> {
     /// Filter results by cluster id.
+    #[inline]
     pub fn cluster_id(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().cluster_id = Some(value.into());
+        self.params.cluster_id = Some(value.into());
         self
     }
 }
@@ -3123,11 +5277,25 @@ impl<'a> AiConversationsApi<'a> {
     ) -> crate::Call<
         'a,
         AiConversationsListParams,
-        crate::types::ConversationsListData,
+        Vec<crate::types::Conversation>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/conversations"),
-            Default::default(),
+            AiConversationsListParams {
+                id: None,
+                name: None,
+                created_at: None,
+                last_message_at: None,
+                metadata_assistant_id: None,
+                metadata_call_control_id: None,
+                metadata_telnyx_agent_target: None,
+                metadata_telnyx_end_user_target: None,
+                metadata_telnyx_conversation_channel: None,
+                limit: None,
+                order: None,
+                or: None,
+            },
             |req, params| {
                 req.query("id", crate::QueryStyle::Form, true, &params.id);
                 req.query("name", crate::QueryStyle::Form, true, &params.name);
@@ -3187,16 +5355,17 @@ impl<'a> AiConversationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateConversationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .create(CreateConversationRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().conversations().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AiConversationsCreateParams>,
     ) -> crate::Call<'a, AiConversationsCreateParams, crate::types::Conversation> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/conversations"),
-            params.into(),
+            AiConversationsCreateParams {
+                body: <crate::types::CreateConversationRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -3219,7 +5388,7 @@ impl<'a> AiConversationsApi<'a> {
     pub fn retrieve(
         &self,
         conversation_id: &str,
-    ) -> crate::Call<'a, (), AiConversationsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::Conversation, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -3240,14 +5409,18 @@ impl<'a> AiConversationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateConversationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateConversationRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         conversation_id: &str,
-        params: impl Into<AiConversationsUpdateParams>,
-    ) -> crate::Call<'a, AiConversationsUpdateParams, AiConversationsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        AiConversationsUpdateParams,
+        crate::types::Conversation,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -3255,7 +5428,9 @@ impl<'a> AiConversationsApi<'a> {
                     reqwest::Method::PUT,
                     ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
                 ),
-            params.into(),
+            AiConversationsUpdateParams {
+                body: <crate::types::UpdateConversationRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -3331,14 +5506,19 @@ impl<'a> AiConversationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMsgReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .conversations()\n    .add_message(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreateMsgReq::new(\"example\"),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .conversations()\n    .add_message(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .role(\"example\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn add_message(
         &self,
         conversation_id: &str,
-        params: impl Into<AiConversationsAddMessageParams>,
-    ) -> crate::Call<'a, AiConversationsAddMessageParams, (), crate::call::AsEmpty> {
+    ) -> crate::Call<
+        'a,
+        AiConversationsAddMessageParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::role>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -3351,15 +5531,17 @@ impl<'a> AiConversationsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AiConversationsAddMessageParams {
+                body: crate::types::CreateMsgReq::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`AiConversationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiConversationsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiConversationsListParams {
     /// Filter by conversation ID (e.g. id=eq.123)
@@ -3387,138 +5569,227 @@ pub struct AiConversationsListParams {
     /// Apply OR conditions using PostgREST syntax (e.g., `or=(created_at.gte.2025-04-01,last_message_at.gte.2025-04-01)`)
     pub or: Option<String>,
 }
-impl<T, R> crate::Call<'_, AiConversationsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiConversationsListParams, T, R, ()> {
     /// Filter by conversation ID (e.g. id=eq.123)
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().id = Some(value.into());
+        self.params.id = Some(value.into());
         self
     }
     /// Filter by conversation Name (e.g. `name=like.Voice%`)
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().name = Some(value.into());
+        self.params.name = Some(value.into());
         self
     }
     /// Filter by creation datetime (e.g., `created_at=gte.2025-01-01`)
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().created_at = Some(value.into());
+        self.params.created_at = Some(value.into());
         self
     }
     /// Filter by last message datetime (e.g., `last_message_at=lte.2025-06-01`)
+    #[inline]
     pub fn last_message_at(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().last_message_at = Some(value.into());
+        self.params.last_message_at = Some(value.into());
         self
     }
     /// Filter by assistant ID (e.g., `metadata->assistant_id=eq.assistant-123`)
+    #[inline]
     pub fn metadata_assistant_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().metadata_assistant_id = Some(value.into());
+        self.params.metadata_assistant_id = Some(value.into());
         self
     }
     /// Filter by call control ID (e.g., `metadata->call_control_id=eq.v3:123`)
+    #[inline]
     pub fn metadata_call_control_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().metadata_call_control_id = Some(value.into());
+        self.params.metadata_call_control_id = Some(value.into());
         self
     }
     /// Filter by the phone number, SIP URI, or other identifier for the agent (e.g., `metadata->telnyx_agent_target=eq.+13128675309`)
+    #[inline]
     pub fn metadata_telnyx_agent_target(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().metadata_telnyx_agent_target = Some(value.into());
+        self.params.metadata_telnyx_agent_target = Some(value.into());
         self
     }
     /// Filter by the phone number, SIP URI, or other identifier for the end user (e.g., `metadata->telnyx_end_user_target=eq.+13128675309`)
+    #[inline]
     pub fn metadata_telnyx_end_user_target(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().metadata_telnyx_end_user_target = Some(value.into());
+        self.params.metadata_telnyx_end_user_target = Some(value.into());
         self
     }
     /// Filter by conversation channel (e.g., `metadata->telnyx_conversation_channel=eq.phone_call`)
+    #[inline]
     pub fn metadata_telnyx_conversation_channel(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.params_mut().metadata_telnyx_conversation_channel = Some(value.into());
+        self.params.metadata_telnyx_conversation_channel = Some(value.into());
         self
     }
     /// Limit the number of returned conversations (e.g., `limit=10`)
+    #[inline]
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
     /// Order the results by specific fields (e.g., `order=created_at.desc` or `order=last_message_at.asc`)
+    #[inline]
     pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().order = Some(value.into());
+        self.params.order = Some(value.into());
         self
     }
     /// Apply OR conditions using PostgREST syntax (e.g., `or=(created_at.gte.2025-04-01,last_message_at.gte.2025-04-01)`)
+    #[inline]
     pub fn or(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().or = Some(value.into());
+        self.params.or = Some(value.into());
         self
     }
 }
-/// Inputs of [`AiConversationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiConversationsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiConversationsCreateParams {
     /// The request body.
     pub body: crate::types::CreateConversationRequest,
 }
-impl AiConversationsCreateParams {
-    /// A `AiConversationsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateConversationRequest) -> Self {
-        AiConversationsCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, AiConversationsCreateParams, T, R, ()> {
+    /// Metadata associated with the conversation. Set `ai_disabled` to `true` to create the conversation with AI message responses disabled.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.params.body.metadata = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateConversationRequest>,
+    ) -> crate::Call<'a, AiConversationsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateConversationRequest> for AiConversationsCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiConversationsApi::create`].
-    fn from(body: crate::types::CreateConversationRequest) -> Self {
-        AiConversationsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`AiConversationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiConversationsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiConversationsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateConversationRequest,
 }
-impl AiConversationsUpdateParams {
-    /// A `AiConversationsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateConversationRequest) -> Self {
-        AiConversationsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, AiConversationsUpdateParams, T, R, ()> {
+    /// Metadata associated with the conversation. Set `ai_disabled` to `true` to stop AI from responding to messages (e.g., when a human agent takes over). Set to `false` to re-enable AI responses.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.params.body.metadata = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateConversationRequest>,
+    ) -> crate::Call<'a, AiConversationsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateConversationRequest> for AiConversationsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`AiConversationsApi::update`].
-    fn from(body: crate::types::UpdateConversationRequest) -> Self {
-        AiConversationsUpdateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`AiConversationsApi::add_message`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiConversationsApi::add_message`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiConversationsAddMessageParams {
     /// The request body.
     pub body: crate::types::CreateMsgReq,
 }
-impl AiConversationsAddMessageParams {
-    /// A `AiConversationsAddMessageParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateMsgReq) -> Self {
-        AiConversationsAddMessageParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, AiConversationsAddMessageParams, T, R, (S0,)> {
+    /// Sets `content`.
+    #[inline]
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.params.body.content = Some(value.into());
+        self
     }
-}
-impl From<crate::types::CreateMsgReq> for AiConversationsAddMessageParams {
-    /// The body with every optional input `None`: the argument of [`AiConversationsApi::add_message`].
-    fn from(body: crate::types::CreateMsgReq) -> Self {
-        AiConversationsAddMessageParams {
-            body,
-        }
+    /// Sets `metadata`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<
+            std::collections::BTreeMap<String, crate::types::CreateMsgReqMetadataValue>,
+        >,
+    ) -> Self {
+        self.params.body.metadata = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Sets `role`.
+    #[inline]
+    pub fn role(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiConversationsAddMessageParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.role = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `sent_at`.
+    #[inline]
+    pub fn sent_at(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sent_at = Some(value.into());
+        self
+    }
+    /// Sets `tool_call_id`.
+    #[inline]
+    pub fn tool_call_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.tool_call_id = Some(value.into());
+        self
+    }
+    /// Sets `tool_calls`.
+    #[inline]
+    pub fn tool_calls(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
+        >,
+    ) -> Self {
+        self.params.body.tool_calls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `tool_choice`.
+    #[inline]
+    pub fn tool_choice(
+        mut self,
+        value: impl Into<crate::types::CreateMsgReqToolChoice>,
+    ) -> Self {
+        self.params.body.tool_choice = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateMsgReq>,
+    ) -> crate::Call<'a, AiConversationsAddMessageParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.conversations.conversation_insights`.
@@ -3543,7 +5814,8 @@ impl<'a> AiConversationsConversationInsightsApi<'a> {
     ) -> crate::Call<
         'a,
         AiConversationsConversationInsightsRetrieveAggregatesParams,
-        crate::types::ConversationInsightAggregateResp,
+        Vec<crate::types::ConversationInsightAggregateRespDataItem>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -3552,7 +5824,13 @@ impl<'a> AiConversationsConversationInsightsApi<'a> {
                     reqwest::Method::GET,
                     "/ai/conversations/conversation-insights/aggregates",
                 ),
-            Default::default(),
+            AiConversationsConversationInsightsRetrieveAggregatesParams {
+                group_by: None,
+                show: None,
+                insight_id: None,
+                created_at: None,
+                metadata_assistant_id: None,
+            },
             |req, params| {
                 req.query("group_by", crate::QueryStyle::Form, true, &params.group_by);
                 req.query("show", crate::QueryStyle::Form, true, &params.show);
@@ -3578,8 +5856,8 @@ impl<'a> AiConversationsConversationInsightsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiConversationsConversationInsightsApi::retrieve_aggregates`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiConversationsConversationInsightsApi::retrieve_aggregates`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiConversationsConversationInsightsRetrieveAggregatesParams {
     /// Fields to group by (can be comma-separated or multiple parameters). Prefix a field with 'metadata.' (e.g. 'metadata.assistant_id') to group by the conversation's metadata instead of the insight result.
@@ -3600,38 +5878,47 @@ pub struct AiConversationsConversationInsightsRetrieveAggregatesParams {
     pub metadata_assistant_id: Option<String>,
 }
 impl<
+    'a,
     T,
     R,
-> crate::Call<'_, AiConversationsConversationInsightsRetrieveAggregatesParams, T, R> {
+> crate::Call<
+    'a,
+    AiConversationsConversationInsightsRetrieveAggregatesParams,
+    T,
+    R,
+    (),
+> {
     /// Fields to group by (can be comma-separated or multiple parameters). Prefix a field with 'metadata.' (e.g. 'metadata.assistant_id') to group by the conversation's metadata instead of the insight result.
-    ///
-    /// Common fields used for over-time charts:
-    /// - `score` — Group by the insight's score value (e.g. for Agent Instruction Following, User Satisfaction).
-    /// - `metadata.assistant_id` — Group by the assistant that handled the conversation.
-    /// - `metadata.assistant_version_id` — Group by the assistant version, useful for comparing performance across versions in the portal's 'Insights Over Time' chart.
-    /// - `metadata.telnyx_conversation_channel` — Group by conversation channel (phone_call, web_chat, etc.
-    pub fn group_by(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.params_mut().group_by = Some(value.into());
+    #[inline]
+    pub fn group_by(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.group_by = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Fields to include in the result (can be comma-separated or multiple parameters). Supports the same 'metadata.' prefix as group_by. Each returned row will contain the grouped field values plus a `record_count` indicating how many conversation insights match that combination.
-    pub fn show(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.params_mut().show = Some(value.into());
+    #[inline]
+    pub fn show(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.show = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional insight ID to filter conversation insights. Only insights matching this ID will be included in the aggregation.
+    #[inline]
     pub fn insight_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().insight_id = Some(value.into());
+        self.params.insight_id = Some(value.into());
         self
     }
     /// Filter by creation datetime to scope the aggregation window. Supports range operators (e.g., `created_at=gte.2025-01-01T00:00:00Z` for the start of the range, `created_at=lt.2025-01-02T00:00:00Z` for the end). To build per-day time series (as the portal does for the 'Insights Over Time' chart), issue one request per day bounded by `created_at=gte.` and `created_at=lt.`.
+    #[inline]
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().created_at = Some(value.into());
+        self.params.created_at = Some(value.into());
         self
     }
     /// Filter by assistant ID (e.g., `metadata.assistant_id=eq.`). When provided, only conversation insights for the specified assistant are aggregated. Used by the portal to scope the 'Insights Over Time' chart to a single assistant.
+    #[inline]
     pub fn metadata_assistant_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().metadata_assistant_id = Some(value.into());
+        self.params.metadata_assistant_id = Some(value.into());
         self
     }
 }
@@ -3668,7 +5955,9 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
             self
                 .client
                 .request(reqwest::Method::GET, "/ai/conversations/insight-groups"),
-            Default::default(),
+            AiConversationsInsightGroupsRetrieveInsightGroupsParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -3682,22 +5971,25 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::InsightTemplateGroupCreateReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insight_groups()\n    .create(InsightTemplateGroupCreateReq::new(\"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insight_groups()\n    .create()\n    .name(\"example name\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AiConversationsInsightGroupsCreateParams>,
     ) -> crate::Call<
         'a,
         AiConversationsInsightGroupsCreateParams,
-        crate::types::InsightTemplateGroupDetailRespData,
+        crate::types::InsightTemplateGroupResp,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/ai/conversations/insight-groups"),
-            params.into(),
+            AiConversationsInsightGroupsCreateParams {
+                body: crate::types::InsightTemplateGroupCreateReq::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -3720,7 +6012,12 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     pub fn retrieve(
         &self,
         group_id: &str,
-    ) -> crate::Call<'a, (), crate::types::InsightTemplateGroupDetailRespData> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::InsightTemplateGroupResp,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -3742,17 +6039,17 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::InsightTemplateGroupUpdateReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insight_groups()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        InsightTemplateGroupUpdateReq::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insight_groups()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         group_id: &str,
-        params: impl Into<AiConversationsInsightGroupsUpdateParams>,
     ) -> crate::Call<
         'a,
         AiConversationsInsightGroupsUpdateParams,
-        crate::types::InsightTemplateGroupDetailRespData,
+        crate::types::InsightTemplateGroupResp,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -3762,7 +6059,9 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
                     ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
                         .concat(),
                 ),
-            params.into(),
+            AiConversationsInsightGroupsUpdateParams {
+                body: <crate::types::InsightTemplateGroupUpdateReq>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -3797,32 +6096,37 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiConversationsInsightGroupsApi::retrieve_insight_groups`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiConversationsInsightGroupsApi::retrieve_insight_groups`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiConversationsInsightGroupsRetrieveInsightGroupsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AiConversationsInsightGroupsRetrieveInsightGroupsPage>,
 }
 impl<
+    'a,
     T,
     R,
-> crate::Call<'_, AiConversationsInsightGroupsRetrieveInsightGroupsParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+> crate::Call<'a, AiConversationsInsightGroupsRetrieveInsightGroupsParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<AiConversationsInsightGroupsRetrieveInsightGroupsPage>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     AiConversationsInsightGroupsRetrieveInsightGroupsParams,
     crate::types::GetInsightTemplateGroupsRespData,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`AiConversationsInsightGroupsApi::retrieve_insight_groups`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -3851,52 +6155,87 @@ impl<
         })
     }
 }
-/// Inputs of [`AiConversationsInsightGroupsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiConversationsInsightGroupsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiConversationsInsightGroupsCreateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateGroupCreateReq,
 }
-impl AiConversationsInsightGroupsCreateParams {
-    /// A `AiConversationsInsightGroupsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::InsightTemplateGroupCreateReq) -> Self {
-        AiConversationsInsightGroupsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, AiConversationsInsightGroupsCreateParams, T, R, (S0,)> {
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiConversationsInsightGroupsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `webhook`.
+    #[inline]
+    pub fn webhook(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::InsightTemplateGroupCreateReq>,
+    ) -> crate::Call<'a, AiConversationsInsightGroupsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::InsightTemplateGroupCreateReq>
-for AiConversationsInsightGroupsCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiConversationsInsightGroupsApi::create`].
-    fn from(body: crate::types::InsightTemplateGroupCreateReq) -> Self {
-        AiConversationsInsightGroupsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`AiConversationsInsightGroupsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiConversationsInsightGroupsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiConversationsInsightGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateGroupUpdateReq,
 }
-impl AiConversationsInsightGroupsUpdateParams {
-    /// A `AiConversationsInsightGroupsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::InsightTemplateGroupUpdateReq) -> Self {
-        AiConversationsInsightGroupsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, AiConversationsInsightGroupsUpdateParams, T, R, ()> {
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
     }
-}
-impl From<crate::types::InsightTemplateGroupUpdateReq>
-for AiConversationsInsightGroupsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`AiConversationsInsightGroupsApi::update`].
-    fn from(body: crate::types::InsightTemplateGroupUpdateReq) -> Self {
-        AiConversationsInsightGroupsUpdateParams {
-            body,
-        }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Sets `webhook`.
+    #[inline]
+    pub fn webhook(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::InsightTemplateGroupUpdateReq>,
+    ) -> crate::Call<'a, AiConversationsInsightGroupsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.conversations.insight_groups.insights`.
@@ -3917,28 +6256,39 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .conversations()\n    .insight_groups()\n    .insights()\n    .assign(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .conversations()\n    .insight_groups()\n    .insights()\n    .assign(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .group_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn assign(
         &self,
-        group_id: &str,
         insight_id: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiConversationsInsightGroupsInsightsAssignParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::group_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     [
                         "/ai/conversations/insight-groups/",
-                        &crate::encode_path(group_id),
+                        "{group_id}",
                         "/insights/",
                         &crate::encode_path(insight_id),
                         "/assign",
                     ]
                         .concat(),
                 ),
+            AiConversationsInsightGroupsInsightsAssignParams {
+                group_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{group_id}", &params.group_id);
+            },
         )
     }
     /// Unassign Insight Template From Group
@@ -3953,29 +6303,106 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .conversations()\n    .insight_groups()\n    .insights()\n    .delete_unassign(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .conversations()\n    .insight_groups()\n    .insights()\n    .delete_unassign(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .group_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete_unassign(
         &self,
-        group_id: &str,
         insight_id: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiConversationsInsightGroupsInsightsDeleteUnassignParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::group_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/ai/conversations/insight-groups/",
-                        &crate::encode_path(group_id),
+                        "{group_id}",
                         "/insights/",
                         &crate::encode_path(insight_id),
                         "/unassign",
                     ]
                         .concat(),
                 ),
+            AiConversationsInsightGroupsInsightsDeleteUnassignParams {
+                group_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{group_id}", &params.group_id);
+            },
         )
+    }
+}
+/// Inputs of [`AiConversationsInsightGroupsInsightsApi::assign`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiConversationsInsightGroupsInsightsAssignParams {
+    /// The ID of the insight group
+    pub group_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, AiConversationsInsightGroupsInsightsAssignParams, T, R, (S0,)> {
+    /// The ID of the insight group
+    #[inline]
+    pub fn group_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiConversationsInsightGroupsInsightsAssignParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.group_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiConversationsInsightGroupsInsightsApi::delete_unassign`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiConversationsInsightGroupsInsightsDeleteUnassignParams {
+    /// The ID of the insight group
+    pub group_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<
+    'a,
+    AiConversationsInsightGroupsInsightsDeleteUnassignParams,
+    T,
+    R,
+    (S0,),
+> {
+    /// The ID of the insight group
+    #[inline]
+    pub fn group_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiConversationsInsightGroupsInsightsDeleteUnassignParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.group_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.conversations.insights`.
@@ -4004,7 +6431,9 @@ impl<'a> AiConversationsInsightsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/conversations/insights"),
-            Default::default(),
+            AiConversationsInsightsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -4018,20 +6447,26 @@ impl<'a> AiConversationsInsightsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::InsightTemplateCreateReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insights()\n    .create(InsightTemplateCreateReq::new(\"example\", \"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insights()\n    .create()\n    .instructions(\"example\")\n    .name(\"example name\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AiConversationsInsightsCreateParams>,
     ) -> crate::Call<
         'a,
         AiConversationsInsightsCreateParams,
-        crate::types::InsightTemplateDetailRespData,
+        crate::types::InsightTemplateResp,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::instructions>,
+            crate::Missing<crate::required::name>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/conversations/insights"),
-            params.into(),
+            AiConversationsInsightsCreateParams {
+                body: crate::types::InsightTemplateCreateReq::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -4054,7 +6489,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
     pub fn retrieve(
         &self,
         insight_id: &str,
-    ) -> crate::Call<'a, (), crate::types::InsightTemplateDetailRespData> {
+    ) -> crate::Call<'a, (), crate::types::InsightTemplateResp, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -4076,17 +6511,17 @@ impl<'a> AiConversationsInsightsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::InsightTemplateUpdateReq;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insights()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        InsightTemplateUpdateReq::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .conversations()\n    .insights()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         insight_id: &str,
-        params: impl Into<AiConversationsInsightsUpdateParams>,
     ) -> crate::Call<
         'a,
         AiConversationsInsightsUpdateParams,
-        crate::types::InsightTemplateDetailRespData,
+        crate::types::InsightTemplateResp,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -4096,7 +6531,9 @@ impl<'a> AiConversationsInsightsApi<'a> {
                     ["/ai/conversations/insights/", &crate::encode_path(insight_id)]
                         .concat(),
                 ),
-            params.into(),
+            AiConversationsInsightsUpdateParams {
+                body: <crate::types::InsightTemplateUpdateReq>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -4131,26 +6568,30 @@ impl<'a> AiConversationsInsightsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiConversationsInsightsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiConversationsInsightsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiConversationsInsightsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AiConversationsInsightsListPage>,
 }
-impl<T, R> crate::Call<'_, AiConversationsInsightsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, AiConversationsInsightsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<AiConversationsInsightsListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     AiConversationsInsightsListParams,
     crate::types::GetInsightTemplatesRespData,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`AiConversationsInsightsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -4179,52 +6620,116 @@ impl<
         })
     }
 }
-/// Inputs of [`AiConversationsInsightsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiConversationsInsightsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiConversationsInsightsCreateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateCreateReq,
 }
-impl AiConversationsInsightsCreateParams {
-    /// A `AiConversationsInsightsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::InsightTemplateCreateReq) -> Self {
-        AiConversationsInsightsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, AiConversationsInsightsCreateParams, T, R, (S0, S1)> {
+    /// Sets `instructions`.
+    #[inline]
+    pub fn instructions(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiConversationsInsightsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.instructions = value.into();
+        crate::call::into_state(call)
+    }
+    /// If specified, the output will follow the JSON schema.
+    #[inline]
+    pub fn json_schema(
+        mut self,
+        value: impl Into<crate::types::InsightTemplateCreateReqJsonSchema>,
+    ) -> Self {
+        self.params.body.json_schema = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiConversationsInsightsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `webhook`.
+    #[inline]
+    pub fn webhook(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::InsightTemplateCreateReq>,
+    ) -> crate::Call<
+        'a,
+        AiConversationsInsightsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::InsightTemplateCreateReq>
-for AiConversationsInsightsCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiConversationsInsightsApi::create`].
-    fn from(body: crate::types::InsightTemplateCreateReq) -> Self {
-        AiConversationsInsightsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`AiConversationsInsightsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiConversationsInsightsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiConversationsInsightsUpdateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateUpdateReq,
 }
-impl AiConversationsInsightsUpdateParams {
-    /// A `AiConversationsInsightsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::InsightTemplateUpdateReq) -> Self {
-        AiConversationsInsightsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, AiConversationsInsightsUpdateParams, T, R, ()> {
+    /// Sets `instructions`.
+    #[inline]
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.params.body.instructions = Some(value.into());
+        self
     }
-}
-impl From<crate::types::InsightTemplateUpdateReq>
-for AiConversationsInsightsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`AiConversationsInsightsApi::update`].
-    fn from(body: crate::types::InsightTemplateUpdateReq) -> Self {
-        AiConversationsInsightsUpdateParams {
-            body,
-        }
+    /// Sets `json_schema`.
+    #[inline]
+    pub fn json_schema(
+        mut self,
+        value: impl Into<crate::types::InsightTemplateUpdateReqJsonSchema>,
+    ) -> Self {
+        self.params.body.json_schema = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Sets `webhook`.
+    #[inline]
+    pub fn webhook(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::InsightTemplateUpdateReq>,
+    ) -> crate::Call<'a, AiConversationsInsightsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.conversations.messages`.
@@ -4267,7 +6772,10 @@ impl<'a> AiConversationsMessagesApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            AiConversationsMessagesListParams {
+                page_size: None,
+                page_number: None,
+            },
             |req, params| {
                 req.query(
                     "page[size]",
@@ -4285,8 +6793,8 @@ impl<'a> AiConversationsMessagesApi<'a> {
         )
     }
 }
-/// Inputs of [`AiConversationsMessagesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiConversationsMessagesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiConversationsMessagesListParams {
     /// The number of messages to return per page.
@@ -4294,24 +6802,29 @@ pub struct AiConversationsMessagesListParams {
     /// The page number to retrieve.
     pub page_number: Option<i64>,
 }
-impl<T, R> crate::Call<'_, AiConversationsMessagesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiConversationsMessagesListParams, T, R, ()> {
     /// The number of messages to return per page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// The page number to retrieve.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     AiConversationsMessagesListParams,
     crate::types::ConversationMessageListData,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`AiConversationsMessagesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -4367,11 +6880,14 @@ impl<'a> AiEmbeddingsApi<'a> {
     ) -> crate::Call<
         'a,
         AiEmbeddingsListParams,
-        crate::types::BackgroundTasksQueryResponseData,
+        Vec<crate::types::BackgroundTasksQueryResponse>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/embeddings"),
-            Default::default(),
+            AiEmbeddingsListParams {
+                status: None,
+            },
             |req, params| {
                 req.query("status", crate::QueryStyle::Form, true, &params.status);
             },
@@ -4399,16 +6915,23 @@ impl<'a> AiEmbeddingsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::EmbeddingBucketRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .embeddings()\n    .create(EmbeddingBucketRequest::new(\"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().embeddings().create().bucket_name(\"example name\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AiEmbeddingsCreateParams>,
-    ) -> crate::Call<'a, AiEmbeddingsCreateParams, crate::types::EmbeddingResponse> {
+    ) -> crate::Call<
+        'a,
+        AiEmbeddingsCreateParams,
+        crate::types::EmbeddingResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::bucket_name>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/embeddings"),
-            params.into(),
+            AiEmbeddingsCreateParams {
+                body: crate::types::EmbeddingBucketRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -4429,22 +6952,28 @@ impl<'a> AiEmbeddingsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::EmbeddingSimilaritySearchRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .embeddings()\n    .similarity_search(\n        EmbeddingSimilaritySearchRequest::new(\"example name\", \"example\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .embeddings()\n    .similarity_search()\n    .bucket_name(\"example name\")\n    .query(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn similarity_search(
         &self,
-        params: impl Into<AiEmbeddingsSimilaritySearchParams>,
     ) -> crate::Call<
         'a,
         AiEmbeddingsSimilaritySearchParams,
-        crate::types::EmbeddingSimilaritySearchResponse,
+        Vec<crate::types::EmbeddingSimilaritySearchDocument>,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::bucket_name>,
+            crate::Missing<crate::required::query>,
+        ),
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/ai/embeddings/similarity-search"),
-            params.into(),
+            AiEmbeddingsSimilaritySearchParams {
+                body: crate::types::EmbeddingSimilaritySearchRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -4458,16 +6987,26 @@ impl<'a> AiEmbeddingsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::EmbeddingUrlRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .embeddings()\n    .url(EmbeddingUrlRequest::new(\"example name\", \"https://example.com/webhooks\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .embeddings()\n    .url()\n    .bucket_name(\"example name\")\n    .url(\"https://example.com/webhooks\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn url(
         &self,
-        params: impl Into<AiEmbeddingsUrlParams>,
-    ) -> crate::Call<'a, AiEmbeddingsUrlParams, crate::types::EmbeddingResponse> {
+    ) -> crate::Call<
+        'a,
+        AiEmbeddingsUrlParams,
+        crate::types::EmbeddingResponseData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::bucket_name>,
+            crate::Missing<crate::required::url>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/embeddings/url"),
-            params.into(),
+            AiEmbeddingsUrlParams {
+                body: crate::types::EmbeddingUrlRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -4495,7 +7034,7 @@ impl<'a> AiEmbeddingsApi<'a> {
     pub fn retrieve(
         &self,
         task_id: &str,
-    ) -> crate::Call<'a, (), crate::types::TaskStatusResponse> {
+    ) -> crate::Call<'a, (), crate::types::TaskStatusResponseData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -4506,80 +7045,174 @@ impl<'a> AiEmbeddingsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiEmbeddingsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiEmbeddingsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiEmbeddingsListParams {
     /// List of task statuses i.e. `status=queued&status=processing`
     pub status: Option<Vec<String>>,
 }
-impl<T, R> crate::Call<'_, AiEmbeddingsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiEmbeddingsListParams, T, R, ()> {
     /// List of task statuses i.e. `status=queued&status=processing`
-    pub fn status(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.params_mut().status = Some(value.into());
+    #[inline]
+    pub fn status(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.status = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
-/// Inputs of [`AiEmbeddingsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiEmbeddingsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiEmbeddingsCreateParams {
     /// The request body.
     pub body: crate::types::EmbeddingBucketRequest,
 }
-impl AiEmbeddingsCreateParams {
-    /// A `AiEmbeddingsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::EmbeddingBucketRequest) -> Self {
-        AiEmbeddingsCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, AiEmbeddingsCreateParams, T, R, (S0,)> {
+    /// Sets `bucket_name`.
+    #[inline]
+    pub fn bucket_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiEmbeddingsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.bucket_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `document_chunk_overlap_size`.
+    #[inline]
+    pub fn document_chunk_overlap_size(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.document_chunk_overlap_size = Some(value.into());
+        self
+    }
+    /// Sets `document_chunk_size`.
+    #[inline]
+    pub fn document_chunk_size(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.document_chunk_size = Some(value.into());
+        self
+    }
+    /// Sets `embedding_model`.
+    #[inline]
+    pub fn embedding_model(
+        mut self,
+        value: impl Into<crate::types::SupportedEmbeddingModels>,
+    ) -> Self {
+        self.params.body.embedding_model = Some(value.into());
+        self
+    }
+    /// Sets `loader`.
+    #[inline]
+    pub fn loader(
+        mut self,
+        value: impl Into<crate::types::SupportedEmbeddingLoaders>,
+    ) -> Self {
+        self.params.body.loader = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EmbeddingBucketRequest>,
+    ) -> crate::Call<'a, AiEmbeddingsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::EmbeddingBucketRequest> for AiEmbeddingsCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiEmbeddingsApi::create`].
-    fn from(body: crate::types::EmbeddingBucketRequest) -> Self {
-        AiEmbeddingsCreateParams { body }
-    }
-}
-/// Inputs of [`AiEmbeddingsApi::similarity_search`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiEmbeddingsApi::similarity_search`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiEmbeddingsSimilaritySearchParams {
     /// The request body.
     pub body: crate::types::EmbeddingSimilaritySearchRequest,
 }
-impl AiEmbeddingsSimilaritySearchParams {
-    /// A `AiEmbeddingsSimilaritySearchParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::EmbeddingSimilaritySearchRequest) -> Self {
-        AiEmbeddingsSimilaritySearchParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, AiEmbeddingsSimilaritySearchParams, T, R, (S0, S1)> {
+    /// Sets `bucket_name`.
+    #[inline]
+    pub fn bucket_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiEmbeddingsSimilaritySearchParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.bucket_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `num_of_docs`.
+    #[inline]
+    pub fn num_of_docs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.num_of_docs = Some(value.into());
+        self
+    }
+    /// Sets `query`.
+    #[inline]
+    pub fn query(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiEmbeddingsSimilaritySearchParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.query = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EmbeddingSimilaritySearchRequest>,
+    ) -> crate::Call<
+        'a,
+        AiEmbeddingsSimilaritySearchParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::EmbeddingSimilaritySearchRequest>
-for AiEmbeddingsSimilaritySearchParams {
-    /// The body with every optional input `None`: the argument of [`AiEmbeddingsApi::similarity_search`].
-    fn from(body: crate::types::EmbeddingSimilaritySearchRequest) -> Self {
-        AiEmbeddingsSimilaritySearchParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`AiEmbeddingsApi::url`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiEmbeddingsApi::url`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiEmbeddingsUrlParams {
     /// The request body.
     pub body: crate::types::EmbeddingUrlRequest,
 }
-impl AiEmbeddingsUrlParams {
-    /// A `AiEmbeddingsUrlParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::EmbeddingUrlRequest) -> Self {
-        AiEmbeddingsUrlParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, AiEmbeddingsUrlParams, T, R, (S0, S1)> {
+    /// Name of the bucket to store the embeddings. This bucket must already exist.
+    #[inline]
+    pub fn bucket_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiEmbeddingsUrlParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.bucket_name = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::EmbeddingUrlRequest> for AiEmbeddingsUrlParams {
-    /// The body with every optional input `None`: the argument of [`AiEmbeddingsApi::url`].
-    fn from(body: crate::types::EmbeddingUrlRequest) -> Self {
-        AiEmbeddingsUrlParams { body }
+    /// The URL of the webpage to embed
+    #[inline]
+    pub fn url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiEmbeddingsUrlParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.url = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EmbeddingUrlRequest>,
+    ) -> crate::Call<'a, AiEmbeddingsUrlParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.embeddings.buckets`.
@@ -4599,7 +7232,9 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().embeddings().buckets().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), crate::types::UserEmbeddedBucketsData> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<'a, (), crate::types::UserEmbeddedBuckets, crate::call::AsData> {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/ai/embeddings/buckets"),
         )
@@ -4621,7 +7256,12 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     pub fn retrieve(
         &self,
         bucket_name: &str,
-    ) -> crate::Call<'a, (), crate::types::EmbeddingsBucketFilesData> {
+    ) -> crate::Call<
+        'a,
+        (),
+        Vec<crate::types::EmbeddingsBucketFiles>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -4690,7 +7330,9 @@ impl<'a> AiFineTuningJobsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().fine_tuning().jobs().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), crate::types::FineTuningJobsListData> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<'a, (), Vec<crate::types::FineTuningJob>, crate::call::AsData> {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/ai/fine_tuning/jobs"),
         )
@@ -4703,16 +7345,26 @@ impl<'a> AiFineTuningJobsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateFineTuningJobRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .fine_tuning()\n    .jobs()\n    .create(CreateFineTuningJobRequest::new(\"example\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .fine_tuning()\n    .jobs()\n    .create()\n    .model(\"example\")\n    .training_file(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AiFineTuningJobsCreateParams>,
-    ) -> crate::Call<'a, AiFineTuningJobsCreateParams, crate::types::FineTuningJob> {
+    ) -> crate::Call<
+        'a,
+        AiFineTuningJobsCreateParams,
+        crate::types::FineTuningJob,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::model>,
+            crate::Missing<crate::required::training_file>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/fine_tuning/jobs"),
-            params.into(),
+            AiFineTuningJobsCreateParams {
+                body: crate::types::CreateFineTuningJobRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -4774,27 +7426,58 @@ impl<'a> AiFineTuningJobsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiFineTuningJobsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiFineTuningJobsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiFineTuningJobsCreateParams {
     /// The request body.
     pub body: crate::types::CreateFineTuningJobRequest,
 }
-impl AiFineTuningJobsCreateParams {
-    /// A `AiFineTuningJobsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateFineTuningJobRequest) -> Self {
-        AiFineTuningJobsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, AiFineTuningJobsCreateParams, T, R, (S0, S1)> {
+    /// The hyperparameters used for the fine-tuning job.
+    #[inline]
+    pub fn hyperparameters(
+        mut self,
+        value: impl Into<crate::types::CreateFineTuningJobRequestHyperparameters>,
+    ) -> Self {
+        self.params.body.hyperparameters = Some(value.into());
+        self
     }
-}
-impl From<crate::types::CreateFineTuningJobRequest> for AiFineTuningJobsCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiFineTuningJobsApi::create`].
-    fn from(body: crate::types::CreateFineTuningJobRequest) -> Self {
-        AiFineTuningJobsCreateParams {
-            body,
-        }
+    /// The base model that is being fine-tuned.
+    #[inline]
+    pub fn model(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiFineTuningJobsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.model = value.into();
+        crate::call::into_state(call)
+    }
+    /// Optional suffix to append to the fine tuned model's name.
+    #[inline]
+    pub fn suffix(mut self, value: impl Into<String>) -> Self {
+        self.params.body.suffix = Some(value.into());
+        self
+    }
+    /// The storage bucket or object used for training.
+    #[inline]
+    pub fn training_file(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiFineTuningJobsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.training_file = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateFineTuningJobRequest>,
+    ) -> crate::Call<'a, AiFineTuningJobsCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.integrations`.
@@ -4819,7 +7502,9 @@ impl<'a> AiIntegrationsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().integrations().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), crate::types::IntegrationsListResponse> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<'a, (), Vec<crate::types::Integration>, crate::call::AsData> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/ai/integrations"))
     }
     /// List Integration By Id
@@ -4869,7 +7554,12 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-    ) -> crate::Call<'a, (), crate::types::IntegrationConnectionsListResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        Vec<crate::types::IntegrationConnection>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/ai/integrations/connections"),
         )
@@ -4891,7 +7581,7 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     pub fn retrieve(
         &self,
         user_connection_id: &str,
-    ) -> crate::Call<'a, (), crate::types::IntegrationConnectionResponse> {
+    ) -> crate::Call<'a, (), crate::types::IntegrationConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -4959,7 +7649,12 @@ impl<'a> AiMcpServersApi<'a> {
     ) -> crate::Call<'a, AiMcpServersListParams, crate::types::McpServersListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/mcp_servers"),
-            Default::default(),
+            AiMcpServersListParams {
+                r#type: None,
+                url: None,
+                page_size: None,
+                page_number: None,
+            },
             |req, params| {
                 req.query("type", crate::QueryStyle::Form, true, &params.r#type);
                 req.query("url", crate::QueryStyle::Form, true, &params.url);
@@ -4986,16 +7681,27 @@ impl<'a> AiMcpServersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMcpServerRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .mcp_servers()\n    .create(\n        CreateMcpServerRequest::new(\n            \"example name\",\n            \"example\",\n            \"https://example.com/webhooks\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .mcp_servers()\n    .create()\n    .name(\"example name\")\n    .r#type(\"example\")\n    .url(\"https://example.com/webhooks\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AiMcpServersCreateParams>,
-    ) -> crate::Call<'a, AiMcpServersCreateParams, crate::types::McpServer> {
+    ) -> crate::Call<
+        'a,
+        AiMcpServersCreateParams,
+        crate::types::McpServer,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::r#type>,
+            crate::Missing<crate::required::url>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/mcp_servers"),
-            params.into(),
+            AiMcpServersCreateParams {
+                body: crate::types::CreateMcpServerRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -5039,13 +7745,12 @@ impl<'a> AiMcpServersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMcpServerRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .mcp_servers()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateMcpServerRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .mcp_servers()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         mcp_server_id: &str,
-        params: impl Into<AiMcpServersUpdateParams>,
     ) -> crate::Call<'a, AiMcpServersUpdateParams, crate::types::McpServer> {
         crate::Call::new(
             self
@@ -5054,7 +7759,9 @@ impl<'a> AiMcpServersApi<'a> {
                     reqwest::Method::PUT,
                     ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
                 ),
-            params.into(),
+            AiMcpServersUpdateParams {
+                body: <crate::types::UpdateMcpServerRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -5088,8 +7795,8 @@ impl<'a> AiMcpServersApi<'a> {
         )
     }
 }
-/// Inputs of [`AiMcpServersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiMcpServersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiMcpServersListParams {
     /// Filter results by type.
@@ -5101,29 +7808,42 @@ pub struct AiMcpServersListParams {
     /// Page number to retrieve (1-based).
     pub page_number: Option<i64>,
 }
-impl<T, R> crate::Call<'_, AiMcpServersListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiMcpServersListParams, T, R, ()> {
     /// Filter results by type.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().r#type = Some(value.into());
+        self.params.r#type = Some(value.into());
         self
     }
     /// Filter results by url.
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().url = Some(value.into());
+        self.params.url = Some(value.into());
         self
     }
     /// Number of items to return per page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Page number to retrieve (1-based).
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, AiMcpServersListParams, crate::types::McpServersListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    AiMcpServersListParams,
+    crate::types::McpServersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`AiMcpServersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -5145,42 +7865,173 @@ impl<'a> crate::Call<'a, AiMcpServersListParams, crate::types::McpServersListRes
         })
     }
 }
-/// Inputs of [`AiMcpServersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiMcpServersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiMcpServersCreateParams {
     /// The request body.
     pub body: crate::types::CreateMcpServerRequest,
 }
-impl AiMcpServersCreateParams {
-    /// A `AiMcpServersCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateMcpServerRequest) -> Self {
-        AiMcpServersCreateParams { body }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, AiMcpServersCreateParams, T, R, (S0, S1, S2)> {
+    /// Sets `allowed_tools`.
+    #[inline]
+    pub fn allowed_tools(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.allowed_tools = Some(
+            Some(value.into_iter().map(Into::into).collect()),
+        );
+        self
+    }
+    /// Sends `allowed_tools` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn allowed_tools_null(mut self) -> Self {
+        self.params.body.allowed_tools = Some(None);
+        self
+    }
+    /// Sets `api_key_ref`.
+    #[inline]
+    pub fn api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.params.body.api_key_ref = Some(Some(value.into()));
+        self
+    }
+    /// Sends `api_key_ref` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn api_key_ref_null(mut self) -> Self {
+        self.params.body.api_key_ref = Some(None);
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMcpServersCreateParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMcpServersCreateParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.r#type = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `url`.
+    #[inline]
+    pub fn url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMcpServersCreateParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.url = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateMcpServerRequest>,
+    ) -> crate::Call<
+        'a,
+        AiMcpServersCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateMcpServerRequest> for AiMcpServersCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiMcpServersApi::create`].
-    fn from(body: crate::types::CreateMcpServerRequest) -> Self {
-        AiMcpServersCreateParams { body }
-    }
-}
-/// Inputs of [`AiMcpServersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiMcpServersApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiMcpServersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateMcpServerRequest,
 }
-impl AiMcpServersUpdateParams {
-    /// A `AiMcpServersUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateMcpServerRequest) -> Self {
-        AiMcpServersUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, AiMcpServersUpdateParams, T, R, ()> {
+    /// Sets `allowed_tools`.
+    #[inline]
+    pub fn allowed_tools(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.allowed_tools = Some(
+            Some(value.into_iter().map(Into::into).collect()),
+        );
+        self
     }
-}
-impl From<crate::types::UpdateMcpServerRequest> for AiMcpServersUpdateParams {
-    /// The body with every optional input `None`: the argument of [`AiMcpServersApi::update`].
-    fn from(body: crate::types::UpdateMcpServerRequest) -> Self {
-        AiMcpServersUpdateParams { body }
+    /// Sends `allowed_tools` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn allowed_tools_null(mut self) -> Self {
+        self.params.body.allowed_tools = Some(None);
+        self
+    }
+    /// Sets `api_key_ref`.
+    #[inline]
+    pub fn api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.params.body.api_key_ref = Some(Some(value.into()));
+        self
+    }
+    /// Sends `api_key_ref` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn api_key_ref_null(mut self) -> Self {
+        self.params.body.api_key_ref = Some(None);
+        self
+    }
+    /// Sets `created_at`.
+    #[inline]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.params.body.created_at = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    #[inline]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.params.body.r#type = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    #[inline]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateMcpServerRequest>,
+    ) -> crate::Call<'a, AiMcpServersUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.missions`.
@@ -5225,7 +8076,10 @@ impl<'a> AiMissionsApi<'a> {
     ) -> crate::Call<'a, AiMissionsListParams, crate::types::MissionsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/missions"),
-            Default::default(),
+            AiMissionsListParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -5250,16 +8104,23 @@ impl<'a> AiMissionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMissionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .create(CreateMissionRequest::new(\"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ai().missions().create().name(\"example name\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AiMissionsCreateParams>,
-    ) -> crate::Call<'a, AiMissionsCreateParams, crate::types::MissionResponse> {
+    ) -> crate::Call<
+        'a,
+        AiMissionsCreateParams,
+        crate::types::MissionData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/missions"),
-            params.into(),
+            AiMissionsCreateParams {
+                body: crate::types::CreateMissionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -5281,7 +8142,11 @@ impl<'a> AiMissionsApi<'a> {
     ) -> crate::Call<'a, AiMissionsListEventsParams, crate::types::EventsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/missions/events"),
-            Default::default(),
+            AiMissionsListEventsParams {
+                r#type: None,
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query("type", crate::QueryStyle::Form, true, &params.r#type);
                 req.query(
@@ -5316,7 +8181,7 @@ impl<'a> AiMissionsApi<'a> {
     pub fn retrieve(
         &self,
         mission_id: &str,
-    ) -> crate::Call<'a, (), crate::types::MissionResponse> {
+    ) -> crate::Call<'a, (), crate::types::MissionData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -5337,14 +8202,18 @@ impl<'a> AiMissionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMissionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .update_mission(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateMissionRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .update_mission(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_mission(
         &self,
         mission_id: &str,
-        params: impl Into<AiMissionsUpdateMissionParams>,
-    ) -> crate::Call<'a, AiMissionsUpdateMissionParams, crate::types::MissionResponse> {
+    ) -> crate::Call<
+        'a,
+        AiMissionsUpdateMissionParams,
+        crate::types::MissionData,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -5352,7 +8221,9 @@ impl<'a> AiMissionsApi<'a> {
                     reqwest::Method::PUT,
                     ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
                 ),
-            params.into(),
+            AiMissionsUpdateMissionParams {
+                body: <crate::types::UpdateMissionRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -5413,8 +8284,8 @@ impl<'a> AiMissionsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiMissionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiMissionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiMissionsListParams {
     /// Page number (1-based)
@@ -5422,19 +8293,30 @@ pub struct AiMissionsListParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, AiMissionsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiMissionsListParams, T, R, ()> {
     /// Page number (1-based)
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of items per page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, AiMissionsListParams, crate::types::MissionsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    AiMissionsListParams,
+    crate::types::MissionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`AiMissionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -5462,27 +8344,73 @@ impl<'a> crate::Call<'a, AiMissionsListParams, crate::types::MissionsListRespons
         })
     }
 }
-/// Inputs of [`AiMissionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiMissionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiMissionsCreateParams {
     /// The request body.
     pub body: crate::types::CreateMissionRequest,
 }
-impl AiMissionsCreateParams {
-    /// A `AiMissionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateMissionRequest) -> Self {
-        AiMissionsCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsCreateParams, T, R, (S0,)> {
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
+    }
+    /// Sets `execution_mode`.
+    #[inline]
+    pub fn execution_mode(
+        mut self,
+        value: impl Into<crate::types::ExecutionMode>,
+    ) -> Self {
+        self.params.body.execution_mode = Some(value.into());
+        self
+    }
+    /// Sets `instructions`.
+    #[inline]
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.params.body.instructions = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.metadata = Some(value.into());
+        self
+    }
+    /// Sets `model`.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.params.body.model = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateMissionRequest>,
+    ) -> crate::Call<'a, AiMissionsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateMissionRequest> for AiMissionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiMissionsApi::create`].
-    fn from(body: crate::types::CreateMissionRequest) -> Self {
-        AiMissionsCreateParams { body }
-    }
-}
-/// Inputs of [`AiMissionsApi::list_events`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiMissionsApi::list_events`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiMissionsListEventsParams {
     /// Filter results by type.
@@ -5492,24 +8420,36 @@ pub struct AiMissionsListEventsParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, AiMissionsListEventsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiMissionsListEventsParams, T, R, ()> {
     /// Filter results by type.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().r#type = Some(value.into());
+        self.params.r#type = Some(value.into());
         self
     }
     /// Page number (1-based)
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of items per page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, AiMissionsListEventsParams, crate::types::EventsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    AiMissionsListEventsParams,
+    crate::types::EventsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`AiMissionsApi::list_events`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -5537,27 +8477,65 @@ impl<'a> crate::Call<'a, AiMissionsListEventsParams, crate::types::EventsListRes
         })
     }
 }
-/// Inputs of [`AiMissionsApi::update_mission`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiMissionsApi::update_mission`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiMissionsUpdateMissionParams {
     /// The request body.
     pub body: crate::types::UpdateMissionRequest,
 }
-impl AiMissionsUpdateMissionParams {
-    /// A `AiMissionsUpdateMissionParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateMissionRequest) -> Self {
-        AiMissionsUpdateMissionParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, AiMissionsUpdateMissionParams, T, R, ()> {
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateMissionRequest> for AiMissionsUpdateMissionParams {
-    /// The body with every optional input `None`: the argument of [`AiMissionsApi::update_mission`].
-    fn from(body: crate::types::UpdateMissionRequest) -> Self {
-        AiMissionsUpdateMissionParams {
-            body,
-        }
+    /// Sets `execution_mode`.
+    #[inline]
+    pub fn execution_mode(
+        mut self,
+        value: impl Into<crate::types::ExecutionMode>,
+    ) -> Self {
+        self.params.body.execution_mode = Some(value.into());
+        self
+    }
+    /// Sets `instructions`.
+    #[inline]
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.params.body.instructions = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.metadata = Some(value.into());
+        self
+    }
+    /// Sets `model`.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.params.body.model = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateMissionRequest>,
+    ) -> crate::Call<'a, AiMissionsUpdateMissionParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.missions.knowledge_bases`.
@@ -5642,27 +8620,38 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .knowledge_bases()\n    .get_knowledge_base(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .knowledge_bases()\n    .get_knowledge_base(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_knowledge_base(
         &self,
-        mission_id: &str,
         knowledge_base_id: &str,
-    ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsKnowledgeBasesGetKnowledgeBaseParams,
+        serde_json::Value,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/knowledge-bases/",
                         &crate::encode_path(knowledge_base_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsKnowledgeBasesGetKnowledgeBaseParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
     /// Update knowledge base
@@ -5677,27 +8666,38 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .knowledge_bases()\n    .update_knowledge_base(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .knowledge_bases()\n    .update_knowledge_base(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_knowledge_base(
         &self,
-        mission_id: &str,
         knowledge_base_id: &str,
-    ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsKnowledgeBasesUpdateKnowledgeBaseParams,
+        serde_json::Value,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::PUT,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/knowledge-bases/",
                         &crate::encode_path(knowledge_base_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsKnowledgeBasesUpdateKnowledgeBaseParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
     /// Delete knowledge base
@@ -5712,28 +8712,129 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .knowledge_bases()\n    .delete_knowledge_base(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .knowledge_bases()\n    .delete_knowledge_base(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete_knowledge_base(
         &self,
-        mission_id: &str,
         knowledge_base_id: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsKnowledgeBasesDeleteKnowledgeBaseParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/knowledge-bases/",
                         &crate::encode_path(knowledge_base_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsKnowledgeBasesDeleteKnowledgeBaseParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
+    }
+}
+/// Inputs of [`AiMissionsKnowledgeBasesApi::get_knowledge_base`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsKnowledgeBasesGetKnowledgeBaseParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, AiMissionsKnowledgeBasesGetKnowledgeBaseParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsKnowledgeBasesGetKnowledgeBaseParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiMissionsKnowledgeBasesApi::update_knowledge_base`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsKnowledgeBasesUpdateKnowledgeBaseParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, AiMissionsKnowledgeBasesUpdateKnowledgeBaseParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsKnowledgeBasesUpdateKnowledgeBaseParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiMissionsKnowledgeBasesApi::delete_knowledge_base`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsKnowledgeBasesDeleteKnowledgeBaseParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, AiMissionsKnowledgeBasesDeleteKnowledgeBaseParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsKnowledgeBasesDeleteKnowledgeBaseParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.missions.mcp_servers`.
@@ -5810,27 +8911,38 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .mcp_servers()\n    .get_mcp_server(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .mcp_servers()\n    .get_mcp_server(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_mcp_server(
         &self,
-        mission_id: &str,
         mcp_server_id: &str,
-    ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsMcpServersGetMcpServerParams,
+        serde_json::Value,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/mcp-servers/",
                         &crate::encode_path(mcp_server_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsMcpServersGetMcpServerParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
     /// Update MCP server
@@ -5845,27 +8957,38 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .mcp_servers()\n    .update_mcp_server(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .mcp_servers()\n    .update_mcp_server(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_mcp_server(
         &self,
-        mission_id: &str,
         mcp_server_id: &str,
-    ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsMcpServersUpdateMcpServerParams,
+        serde_json::Value,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::PUT,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/mcp-servers/",
                         &crate::encode_path(mcp_server_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsMcpServersUpdateMcpServerParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
     /// Delete MCP server
@@ -5880,28 +9003,118 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .mcp_servers()\n    .delete_mcp_server(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .mcp_servers()\n    .delete_mcp_server(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete_mcp_server(
         &self,
-        mission_id: &str,
         mcp_server_id: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsMcpServersDeleteMcpServerParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/mcp-servers/",
                         &crate::encode_path(mcp_server_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsMcpServersDeleteMcpServerParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
+    }
+}
+/// Inputs of [`AiMissionsMcpServersApi::get_mcp_server`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsMcpServersGetMcpServerParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsMcpServersGetMcpServerParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsMcpServersGetMcpServerParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiMissionsMcpServersApi::update_mcp_server`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsMcpServersUpdateMcpServerParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, AiMissionsMcpServersUpdateMcpServerParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsMcpServersUpdateMcpServerParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiMissionsMcpServersApi::delete_mcp_server`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsMcpServersDeleteMcpServerParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, AiMissionsMcpServersDeleteMcpServerParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsMcpServersDeleteMcpServerParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.missions.runs`.
@@ -5945,7 +9158,11 @@ impl<'a> AiMissionsRunsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/missions/runs"),
-            Default::default(),
+            AiMissionsRunsListRunsParams {
+                status: None,
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query("status", crate::QueryStyle::Form, true, &params.status);
                 req.query(
@@ -5992,7 +9209,11 @@ impl<'a> AiMissionsRunsApi<'a> {
                     reqwest::Method::GET,
                     ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
                 ),
-            Default::default(),
+            AiMissionsRunsListParams {
+                status: None,
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query("status", crate::QueryStyle::Form, true, &params.status);
                 req.query(
@@ -6027,7 +9248,12 @@ impl<'a> AiMissionsRunsApi<'a> {
     pub fn create(
         &self,
         mission_id: &str,
-    ) -> crate::Call<'a, AiMissionsRunsCreateParams, crate::types::MissionRunResponse> {
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsCreateParams,
+        crate::types::MissionRunData,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -6035,7 +9261,9 @@ impl<'a> AiMissionsRunsApi<'a> {
                     reqwest::Method::POST,
                     ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
                 ),
-            Default::default(),
+            AiMissionsRunsCreateParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -6055,27 +9283,38 @@ impl<'a> AiMissionsRunsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        mission_id: &str,
         run_id: &str,
-    ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsRetrieveParams,
+        crate::types::MissionRunData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsRunsRetrieveParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
     /// Update run
@@ -6090,15 +9329,19 @@ impl<'a> AiMissionsRunsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMissionRunRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateMissionRunRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        mission_id: &str,
         run_id: &str,
-        params: impl Into<AiMissionsRunsUpdateParams>,
-    ) -> crate::Call<'a, AiMissionsRunsUpdateParams, crate::types::MissionRunResponse> {
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsUpdateParams,
+        crate::types::MissionRunData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -6106,14 +9349,18 @@ impl<'a> AiMissionsRunsApi<'a> {
                     reqwest::Method::PATCH,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AiMissionsRunsUpdateParams {
+                mission_id: String::new(),
+                body: <crate::types::UpdateMissionRunRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
                 req.json(&params.body);
             },
         )
@@ -6130,28 +9377,39 @@ impl<'a> AiMissionsRunsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .cancel_run(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .cancel_run(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn cancel_run(
         &self,
-        mission_id: &str,
         run_id: &str,
-    ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsCancelRunParams,
+        crate::types::MissionRunData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                         "/cancel",
                     ]
                         .concat(),
                 ),
+            AiMissionsRunsCancelRunParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
     /// Pause run
@@ -6166,28 +9424,39 @@ impl<'a> AiMissionsRunsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .pause_run(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .pause_run(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn pause_run(
         &self,
-        mission_id: &str,
         run_id: &str,
-    ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsPauseRunParams,
+        crate::types::MissionRunData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                         "/pause",
                     ]
                         .concat(),
                 ),
+            AiMissionsRunsPauseRunParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
     /// Resume run
@@ -6202,33 +9471,44 @@ impl<'a> AiMissionsRunsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .resume_run(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .resume_run(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn resume_run(
         &self,
-        mission_id: &str,
         run_id: &str,
-    ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsResumeRunParams,
+        crate::types::MissionRunData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                         "/resume",
                     ]
                         .concat(),
                 ),
+            AiMissionsRunsResumeRunParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
 }
-/// Inputs of [`AiMissionsRunsApi::list_runs`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiMissionsRunsApi::list_runs`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiMissionsRunsListRunsParams {
     /// Filter results by status.
@@ -6238,26 +9518,36 @@ pub struct AiMissionsRunsListRunsParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, AiMissionsRunsListRunsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiMissionsRunsListRunsParams, T, R, ()> {
     /// Filter results by status.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
     /// Page number (1-based)
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of items per page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, AiMissionsRunsListRunsParams, crate::types::MissionRunsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    AiMissionsRunsListRunsParams,
+    crate::types::MissionRunsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`AiMissionsRunsApi::list_runs`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -6285,8 +9575,8 @@ impl<
         })
     }
 }
-/// Inputs of [`AiMissionsRunsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiMissionsRunsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiMissionsRunsListParams {
     /// Filter results by status.
@@ -6296,26 +9586,36 @@ pub struct AiMissionsRunsListParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, AiMissionsRunsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiMissionsRunsListParams, T, R, ()> {
     /// Filter results by status.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
     /// Page number (1-based)
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of items per page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, AiMissionsRunsListParams, crate::types::MissionRunsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    AiMissionsRunsListParams,
+    crate::types::MissionRunsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`AiMissionsRunsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -6343,40 +9643,186 @@ impl<
         })
     }
 }
-/// Inputs of [`AiMissionsRunsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiMissionsRunsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiMissionsRunsCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateMissionRunRequest>,
 }
-impl<T, R> crate::Call<'_, AiMissionsRunsCreateParams, T, R> {
-    /// The request body.
-    pub fn body(
+impl<'a, T, R> crate::Call<'a, AiMissionsRunsCreateParams, T, R, ()> {
+    /// Sets `input`.
+    #[inline]
+    pub fn input(
         mut self,
-        value: impl Into<crate::types::CreateMissionRunRequest>,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
-        self.params_mut().body = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).input = Some(value.into());
         self
     }
+    /// Sets `metadata`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).metadata = Some(
+            value.into(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateMissionRunRequest>,
+    ) -> crate::Call<'a, AiMissionsRunsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`AiMissionsRunsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiMissionsRunsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsRunsRetrieveParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsRunsRetrieveParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiMissionsRunsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiMissionsRunsUpdateParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
     /// The request body.
     pub body: crate::types::UpdateMissionRunRequest,
 }
-impl AiMissionsRunsUpdateParams {
-    /// A `AiMissionsRunsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateMissionRunRequest) -> Self {
-        AiMissionsRunsUpdateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsRunsUpdateParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `error`.
+    #[inline]
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.params.body.error = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.metadata = Some(value.into());
+        self
+    }
+    /// Sets `result_payload`.
+    #[inline]
+    pub fn result_payload(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.result_payload = Some(value.into());
+        self
+    }
+    /// Sets `result_summary`.
+    #[inline]
+    pub fn result_summary(mut self, value: impl Into<String>) -> Self {
+        self.params.body.result_summary = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::RunStatus>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateMissionRunRequest>,
+    ) -> crate::Call<'a, AiMissionsRunsUpdateParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateMissionRunRequest> for AiMissionsRunsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`AiMissionsRunsApi::update`].
-    fn from(body: crate::types::UpdateMissionRunRequest) -> Self {
-        AiMissionsRunsUpdateParams { body }
+/// Inputs of [`AiMissionsRunsApi::cancel_run`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsRunsCancelRunParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsRunsCancelRunParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsCancelRunParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiMissionsRunsApi::pause_run`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsRunsPauseRunParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsRunsPauseRunParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsPauseRunParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiMissionsRunsApi::resume_run`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsRunsResumeRunParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsRunsResumeRunParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsResumeRunParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.missions.runs.events`.
@@ -6397,17 +9843,18 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .events()\n    .list(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .events()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn list(
         &self,
-        mission_id: &str,
         run_id: &str,
     ) -> crate::Call<
         'a,
         AiMissionsRunsEventsListParams,
         crate::types::EventsListResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::mission_id>,),
     > {
         crate::Call::new(
             self
@@ -6416,15 +9863,23 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
                     reqwest::Method::GET,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                         "/events",
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            AiMissionsRunsEventsListParams {
+                mission_id: String::new(),
+                r#type: None,
+                step_id: None,
+                agent_id: None,
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
                 req.query("type", crate::QueryStyle::Form, true, &params.r#type);
                 req.query("step_id", crate::QueryStyle::Form, true, &params.step_id);
                 req.query("agent_id", crate::QueryStyle::Form, true, &params.agent_id);
@@ -6455,15 +9910,23 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEventRequest, EventType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .events()\n    .log(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreateEventRequest::new(\"example\", EventType::StatusChange),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::EventType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .events()\n    .log(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .summary(\"example\")\n    .r#type(EventType::StatusChange)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn log(
         &self,
-        mission_id: &str,
         run_id: &str,
-        params: impl Into<AiMissionsRunsEventsLogParams>,
-    ) -> crate::Call<'a, AiMissionsRunsEventsLogParams, crate::types::EventResponse> {
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsEventsLogParams,
+        crate::types::EventData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::mission_id>,
+            crate::Missing<crate::required::summary>,
+            crate::Missing<crate::required::r#type>,
+        ),
+    > {
         crate::Call::new(
             self
                 .client
@@ -6471,15 +9934,19 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                         "/events",
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AiMissionsRunsEventsLogParams {
+                mission_id: String::new(),
+                body: crate::types::CreateEventRequest::blank(),
+            },
             |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
                 req.json(&params.body);
             },
         )
@@ -6497,37 +9964,54 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .events()\n    .get_event_details(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .events()\n    .get_event_details(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .run_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_event_details(
         &self,
-        mission_id: &str,
-        run_id: &str,
         event_id: &str,
-    ) -> crate::Call<'a, (), crate::types::EventResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsEventsGetEventDetailsParams,
+        crate::types::EventData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::mission_id>,
+            crate::Missing<crate::required::run_id>,
+        ),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
-                        &crate::encode_path(run_id),
+                        "{run_id}",
                         "/events/",
                         &crate::encode_path(event_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsRunsEventsGetEventDetailsParams {
+                mission_id: String::new(),
+                run_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+                req.path_param("{run_id}", &params.run_id);
+            },
         )
     }
 }
-/// Inputs of [`AiMissionsRunsEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiMissionsRunsEventsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiMissionsRunsEventsListParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
     /// Filter results by type.
     pub r#type: Option<String>,
     /// Filter results by step id.
@@ -6539,36 +10023,58 @@ pub struct AiMissionsRunsEventsListParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, AiMissionsRunsEventsListParams, T, R> {
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsRunsEventsListParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsEventsListParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
     /// Filter results by type.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().r#type = Some(value.into());
+        self.params.r#type = Some(value.into());
         self
     }
     /// Filter results by step id.
+    #[inline]
     pub fn step_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().step_id = Some(value.into());
+        self.params.step_id = Some(value.into());
         self
     }
     /// Filter results by agent id.
+    #[inline]
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().agent_id = Some(value.into());
+        self.params.agent_id = Some(value.into());
         self
     }
     /// Page number (1-based)
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of items per page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, AiMissionsRunsEventsListParams, crate::types::EventsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    AiMissionsRunsEventsListParams,
+    crate::types::EventsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`AiMissionsRunsEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -6596,27 +10102,144 @@ impl<
         })
     }
 }
-/// Inputs of [`AiMissionsRunsEventsApi::log`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiMissionsRunsEventsApi::log`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiMissionsRunsEventsLogParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
     /// The request body.
     pub body: crate::types::CreateEventRequest,
 }
-impl AiMissionsRunsEventsLogParams {
-    /// A `AiMissionsRunsEventsLogParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateEventRequest) -> Self {
-        AiMissionsRunsEventsLogParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, AiMissionsRunsEventsLogParams, T, R, (S0, S1, S2)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsEventsLogParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `agent_id`.
+    #[inline]
+    pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.agent_id = Some(value.into());
+        self
+    }
+    /// Prevents duplicate events on retry
+    #[inline]
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.params.body.idempotency_key = Some(value.into());
+        self
+    }
+    /// Sets `payload`.
+    #[inline]
+    pub fn payload(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.payload = Some(value.into());
+        self
+    }
+    /// Sets `step_id`.
+    #[inline]
+    pub fn step_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.step_id = Some(value.into());
+        self
+    }
+    /// Sets `summary`.
+    #[inline]
+    pub fn summary(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsEventsLogParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.summary = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        self,
+        value: impl Into<crate::types::EventType>,
+    ) -> crate::Call<'a, AiMissionsRunsEventsLogParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.r#type = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateEventRequest>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsEventsLogParams,
+        T,
+        R,
+        (S0, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateEventRequest> for AiMissionsRunsEventsLogParams {
-    /// The body with every optional input `None`: the argument of [`AiMissionsRunsEventsApi::log`].
-    fn from(body: crate::types::CreateEventRequest) -> Self {
-        AiMissionsRunsEventsLogParams {
-            body,
-        }
+/// Inputs of [`AiMissionsRunsEventsApi::get_event_details`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsRunsEventsGetEventDetailsParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+    /// Unique identifier of the run.
+    pub run_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, AiMissionsRunsEventsGetEventDetailsParams, T, R, (S0, S1)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsEventsGetEventDetailsParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Unique identifier of the run.
+    #[inline]
+    pub fn run_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsEventsGetEventDetailsParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.run_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.missions.runs.plan`.
@@ -6637,28 +10260,39 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        mission_id: &str,
         run_id: &str,
-    ) -> crate::Call<'a, (), crate::types::PlanResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsPlanRetrieveParams,
+        Vec<crate::types::PlanStepData>,
+        crate::call::AsData,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                         "/plan",
                     ]
                         .concat(),
                 ),
+            AiMissionsRunsPlanRetrieveParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
     /// Create initial plan
@@ -6673,18 +10307,21 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{CreatePlanRequest, CreatePlanStepRequest};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePlanRequest::new(\n            vec![\n                CreatePlanStepRequest::new(\"example\", 1,\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreatePlanStepRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .steps([\n        CreatePlanStepRequest::builder()\n            .description(\"example\")\n            .sequence(1)\n            .step_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        mission_id: &str,
         run_id: &str,
-        params: impl Into<AiMissionsRunsPlanCreateParams>,
     ) -> crate::Call<
         'a,
         AiMissionsRunsPlanCreateParams,
-        crate::types::PlanStepsCreatedResponse,
+        Vec<crate::types::PlanStepData>,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::mission_id>,
+            crate::Missing<crate::required::steps>,
+        ),
     > {
         crate::Call::new(
             self
@@ -6693,15 +10330,19 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                         "/plan",
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AiMissionsRunsPlanCreateParams {
+                mission_id: String::new(),
+                body: crate::types::CreatePlanRequest::blank(),
+            },
             |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
                 req.json(&params.body);
             },
         )
@@ -6718,18 +10359,21 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{AddPlanStepsRequest, CreatePlanStepRequest};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .add_steps_to_plan(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AddPlanStepsRequest::new(\n            vec![\n                CreatePlanStepRequest::new(\"example\", 1,\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreatePlanStepRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .add_steps_to_plan(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .steps([\n        CreatePlanStepRequest::builder()\n            .description(\"example\")\n            .sequence(1)\n            .step_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn add_steps_to_plan(
         &self,
-        mission_id: &str,
         run_id: &str,
-        params: impl Into<AiMissionsRunsPlanAddStepsToPlanParams>,
     ) -> crate::Call<
         'a,
         AiMissionsRunsPlanAddStepsToPlanParams,
-        crate::types::PlanStepsCreatedResponse,
+        Vec<crate::types::PlanStepData>,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::mission_id>,
+            crate::Missing<crate::required::steps>,
+        ),
     > {
         crate::Call::new(
             self
@@ -6738,15 +10382,19 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                         "/plan/steps",
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AiMissionsRunsPlanAddStepsToPlanParams {
+                mission_id: String::new(),
+                body: crate::types::AddPlanStepsRequest::blank(),
+            },
             |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
                 req.json(&params.body);
             },
         )
@@ -6764,30 +10412,45 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .get_step_details(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .get_step_details(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .run_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_step_details(
         &self,
-        mission_id: &str,
-        run_id: &str,
         step_id: &str,
-    ) -> crate::Call<'a, (), crate::types::PlanStepResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsPlanGetStepDetailsParams,
+        crate::types::PlanStepData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::mission_id>,
+            crate::Missing<crate::required::run_id>,
+        ),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
-                        &crate::encode_path(run_id),
+                        "{run_id}",
                         "/plan/steps/",
                         &crate::encode_path(step_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsRunsPlanGetStepDetailsParams {
+                mission_id: String::new(),
+                run_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+                req.path_param("{run_id}", &params.run_id);
+            },
         )
     }
     /// Update step status
@@ -6803,19 +10466,21 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePlanStepRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .update_step(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdatePlanStepRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .plan()\n    .update_step(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .run_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_step(
         &self,
-        mission_id: &str,
-        run_id: &str,
         step_id: &str,
-        params: impl Into<AiMissionsRunsPlanUpdateStepParams>,
     ) -> crate::Call<
         'a,
         AiMissionsRunsPlanUpdateStepParams,
-        crate::types::PlanStepResponse,
+        crate::types::PlanStepData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::mission_id>,
+            crate::Missing<crate::required::run_id>,
+        ),
     > {
         crate::Call::new(
             self
@@ -6824,88 +10489,263 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
                     reqwest::Method::PATCH,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
-                        &crate::encode_path(run_id),
+                        "{run_id}",
                         "/plan/steps/",
                         &crate::encode_path(step_id),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AiMissionsRunsPlanUpdateStepParams {
+                mission_id: String::new(),
+                run_id: String::new(),
+                body: <crate::types::UpdatePlanStepRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+                req.path_param("{run_id}", &params.run_id);
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`AiMissionsRunsPlanApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiMissionsRunsPlanApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsRunsPlanRetrieveParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsRunsPlanRetrieveParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsPlanRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiMissionsRunsPlanApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiMissionsRunsPlanCreateParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
     /// The request body.
     pub body: crate::types::CreatePlanRequest,
 }
-impl AiMissionsRunsPlanCreateParams {
-    /// A `AiMissionsRunsPlanCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePlanRequest) -> Self {
-        AiMissionsRunsPlanCreateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, AiMissionsRunsPlanCreateParams, T, R, (S0, S1)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsPlanCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `steps`.
+    #[inline]
+    pub fn steps(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::CreatePlanStepRequest>>,
+    ) -> crate::Call<'a, AiMissionsRunsPlanCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.steps = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePlanRequest>,
+    ) -> crate::Call<'a, AiMissionsRunsPlanCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreatePlanRequest> for AiMissionsRunsPlanCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiMissionsRunsPlanApi::create`].
-    fn from(body: crate::types::CreatePlanRequest) -> Self {
-        AiMissionsRunsPlanCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`AiMissionsRunsPlanApi::add_steps_to_plan`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiMissionsRunsPlanApi::add_steps_to_plan`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiMissionsRunsPlanAddStepsToPlanParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
     /// The request body.
     pub body: crate::types::AddPlanStepsRequest,
 }
-impl AiMissionsRunsPlanAddStepsToPlanParams {
-    /// A `AiMissionsRunsPlanAddStepsToPlanParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AddPlanStepsRequest) -> Self {
-        AiMissionsRunsPlanAddStepsToPlanParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, AiMissionsRunsPlanAddStepsToPlanParams, T, R, (S0, S1)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsPlanAddStepsToPlanParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `steps`.
+    #[inline]
+    pub fn steps(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::CreatePlanStepRequest>>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsPlanAddStepsToPlanParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.steps = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AddPlanStepsRequest>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsPlanAddStepsToPlanParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AddPlanStepsRequest> for AiMissionsRunsPlanAddStepsToPlanParams {
-    /// The body with every optional input `None`: the argument of [`AiMissionsRunsPlanApi::add_steps_to_plan`].
-    fn from(body: crate::types::AddPlanStepsRequest) -> Self {
-        AiMissionsRunsPlanAddStepsToPlanParams {
-            body,
-        }
+/// Inputs of [`AiMissionsRunsPlanApi::get_step_details`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsRunsPlanGetStepDetailsParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+    /// Unique identifier of the run.
+    pub run_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, AiMissionsRunsPlanGetStepDetailsParams, T, R, (S0, S1)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsPlanGetStepDetailsParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Unique identifier of the run.
+    #[inline]
+    pub fn run_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsPlanGetStepDetailsParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.run_id = value.into();
+        crate::call::into_state(call)
     }
 }
-/// Inputs of [`AiMissionsRunsPlanApi::update_step`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiMissionsRunsPlanApi::update_step`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiMissionsRunsPlanUpdateStepParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+    /// Unique identifier of the run.
+    pub run_id: String,
     /// The request body.
     pub body: crate::types::UpdatePlanStepRequest,
 }
-impl AiMissionsRunsPlanUpdateStepParams {
-    /// A `AiMissionsRunsPlanUpdateStepParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdatePlanStepRequest) -> Self {
-        AiMissionsRunsPlanUpdateStepParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, AiMissionsRunsPlanUpdateStepParams, T, R, (S0, S1)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsPlanUpdateStepParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::UpdatePlanStepRequest> for AiMissionsRunsPlanUpdateStepParams {
-    /// The body with every optional input `None`: the argument of [`AiMissionsRunsPlanApi::update_step`].
-    fn from(body: crate::types::UpdatePlanStepRequest) -> Self {
-        AiMissionsRunsPlanUpdateStepParams {
-            body,
-        }
+    /// Unique identifier of the run.
+    #[inline]
+    pub fn run_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsPlanUpdateStepParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.run_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `metadata`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.metadata = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::StepStatus>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdatePlanStepRequest>,
+    ) -> crate::Call<'a, AiMissionsRunsPlanUpdateStepParams, T, R, (S0, S1)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.missions.runs.telnyx_agents`.
@@ -6926,28 +10766,39 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .telnyx_agents()\n    .list(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .telnyx_agents()\n    .list(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn list(
         &self,
-        mission_id: &str,
         run_id: &str,
-    ) -> crate::Call<'a, (), crate::types::TelnyxAgentsListResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsTelnyxAgentsListParams,
+        Vec<crate::types::TelnyxAgentData>,
+        crate::call::AsData,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                         "/telnyx-agents",
                     ]
                         .concat(),
                 ),
+            AiMissionsRunsTelnyxAgentsListParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
     /// Link Telnyx agent to run
@@ -6962,18 +10813,21 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::LinkTelnyxAgentRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .telnyx_agents()\n    .link(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        LinkTelnyxAgentRequest::new(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .runs()\n    .telnyx_agents()\n    .link(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .telnyx_agent_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn link(
         &self,
-        mission_id: &str,
         run_id: &str,
-        params: impl Into<AiMissionsRunsTelnyxAgentsLinkParams>,
     ) -> crate::Call<
         'a,
         AiMissionsRunsTelnyxAgentsLinkParams,
-        crate::types::TelnyxAgentResponse,
+        crate::types::TelnyxAgentData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::mission_id>,
+            crate::Missing<crate::required::telnyx_agent_id>,
+        ),
     > {
         crate::Call::new(
             self
@@ -6982,15 +10836,19 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
                         &crate::encode_path(run_id),
                         "/telnyx-agents",
                     ]
                         .concat(),
                 ),
-            params.into(),
+            AiMissionsRunsTelnyxAgentsLinkParams {
+                mission_id: String::new(),
+                body: crate::types::LinkTelnyxAgentRequest::blank(),
+            },
             |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
                 req.json(&params.body);
             },
         )
@@ -7008,55 +10866,161 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .runs()\n    .telnyx_agents()\n    .unlink(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .runs()\n    .telnyx_agents()\n    .unlink(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .run_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn unlink(
         &self,
-        mission_id: &str,
-        run_id: &str,
         telnyx_agent_id: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsTelnyxAgentsUnlinkParams,
+        (),
+        crate::call::AsEmpty,
+        (
+            crate::Missing<crate::required::mission_id>,
+            crate::Missing<crate::required::run_id>,
+        ),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/runs/",
-                        &crate::encode_path(run_id),
+                        "{run_id}",
                         "/telnyx-agents/",
                         &crate::encode_path(telnyx_agent_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsRunsTelnyxAgentsUnlinkParams {
+                mission_id: String::new(),
+                run_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+                req.path_param("{run_id}", &params.run_id);
+            },
         )
     }
 }
-/// Inputs of [`AiMissionsRunsTelnyxAgentsApi::link`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiMissionsRunsTelnyxAgentsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsRunsTelnyxAgentsListParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsRunsTelnyxAgentsListParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsTelnyxAgentsListParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiMissionsRunsTelnyxAgentsApi::link`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiMissionsRunsTelnyxAgentsLinkParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
     /// The request body.
     pub body: crate::types::LinkTelnyxAgentRequest,
 }
-impl AiMissionsRunsTelnyxAgentsLinkParams {
-    /// A `AiMissionsRunsTelnyxAgentsLinkParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::LinkTelnyxAgentRequest) -> Self {
-        AiMissionsRunsTelnyxAgentsLinkParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, AiMissionsRunsTelnyxAgentsLinkParams, T, R, (S0, S1)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsTelnyxAgentsLinkParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The Telnyx AI agent ID to link
+    #[inline]
+    pub fn telnyx_agent_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsRunsTelnyxAgentsLinkParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.telnyx_agent_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::LinkTelnyxAgentRequest>,
+    ) -> crate::Call<'a, AiMissionsRunsTelnyxAgentsLinkParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::LinkTelnyxAgentRequest>
-for AiMissionsRunsTelnyxAgentsLinkParams {
-    /// The body with every optional input `None`: the argument of [`AiMissionsRunsTelnyxAgentsApi::link`].
-    fn from(body: crate::types::LinkTelnyxAgentRequest) -> Self {
-        AiMissionsRunsTelnyxAgentsLinkParams {
-            body,
-        }
+/// Inputs of [`AiMissionsRunsTelnyxAgentsApi::unlink`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsRunsTelnyxAgentsUnlinkParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+    /// Unique identifier of the run.
+    pub run_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, AiMissionsRunsTelnyxAgentsUnlinkParams, T, R, (S0, S1)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsTelnyxAgentsUnlinkParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Unique identifier of the run.
+    #[inline]
+    pub fn run_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsTelnyxAgentsUnlinkParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.run_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.missions.tools`.
@@ -7131,27 +11095,38 @@ impl<'a> AiMissionsToolsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .tools()\n    .get_tool(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .tools()\n    .get_tool(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_tool(
         &self,
-        mission_id: &str,
         tool_id: &str,
-    ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsToolsGetToolParams,
+        serde_json::Value,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/tools/",
                         &crate::encode_path(tool_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsToolsGetToolParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
     /// Update tool
@@ -7166,27 +11141,38 @@ impl<'a> AiMissionsToolsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .tools()\n    .update_tool(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .missions()\n    .tools()\n    .update_tool(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_tool(
         &self,
-        mission_id: &str,
         tool_id: &str,
-    ) -> crate::Call<'a, (), serde_json::Value> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsToolsUpdateToolParams,
+        serde_json::Value,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::PUT,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/tools/",
                         &crate::encode_path(tool_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsToolsUpdateToolParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
     }
     /// Delete tool
@@ -7201,28 +11187,96 @@ impl<'a> AiMissionsToolsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .tools()\n    .delete_tool(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .ai()\n    .missions()\n    .tools()\n    .delete_tool(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .mission_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete_tool(
         &self,
-        mission_id: &str,
         tool_id: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        AiMissionsToolsDeleteToolParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::mission_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/ai/missions/",
-                        &crate::encode_path(mission_id),
+                        "{mission_id}",
                         "/tools/",
                         &crate::encode_path(tool_id),
                     ]
                         .concat(),
                 ),
+            AiMissionsToolsDeleteToolParams {
+                mission_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{mission_id}", &params.mission_id);
+            },
         )
+    }
+}
+/// Inputs of [`AiMissionsToolsApi::get_tool`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsToolsGetToolParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsToolsGetToolParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsToolsGetToolParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiMissionsToolsApi::update_tool`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsToolsUpdateToolParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsToolsUpdateToolParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsToolsUpdateToolParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`AiMissionsToolsApi::delete_tool`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AiMissionsToolsDeleteToolParams {
+    /// Unique identifier of the mission.
+    pub mission_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsToolsDeleteToolParams, T, R, (S0,)> {
+    /// Unique identifier of the mission.
+    #[inline]
+    pub fn mission_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiMissionsToolsDeleteToolParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.mission_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.openai`.
@@ -7269,12 +11323,11 @@ impl<'a> AiOpenaiApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::ai::AiOpenaiCreateResponseBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .create_response(AiOpenaiCreateResponseBody::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .create_response()\n    .conversation(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .input(\n        telnyx::serde_json::json!(\n            [{ \"content\" : [{ \"text\" : \"Hello, world!\", \"type\" : \"input_text\" }],\n            \"role\" : \"user\" }]\n        ),\n    )\n    .instructions(\"You are a friendly chatbot.\")\n    .model(\"zai-org/GLM-5.1-FP8\")\n    .stream(true)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create_response(
         &self,
-        params: impl Into<AiOpenaiCreateResponseParams>,
     ) -> crate::Call<
         'a,
         AiOpenaiCreateResponseParams,
@@ -7282,34 +11335,62 @@ impl<'a> AiOpenaiApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/openai/responses"),
-            params.into(),
+            AiOpenaiCreateResponseParams {
+                body: <AiOpenaiCreateResponseBody>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`AiOpenaiApi::create_response`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiOpenaiApi::create_response`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiOpenaiCreateResponseParams {
     /// The request body.
     pub body: AiOpenaiCreateResponseBody,
 }
-impl AiOpenaiCreateResponseParams {
-    /// A `AiOpenaiCreateResponseParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: AiOpenaiCreateResponseBody) -> Self {
-        AiOpenaiCreateResponseParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, AiOpenaiCreateResponseParams, T, R, ()> {
+    /// Optional Telnyx Conversation ID from `POST /ai/conversations`. When provided, Telnyx stores this turn on that conversation and uses the conversation's prior messages as context. Reuse the same ID for subsequent turns and tool-result followups. Omit it for a non-persisted, stateless response.
+    #[inline]
+    pub fn conversation(mut self, value: impl Into<String>) -> Self {
+        self.params.body.conversation = Some(value.into());
+        self
     }
-}
-impl From<AiOpenaiCreateResponseBody> for AiOpenaiCreateResponseParams {
-    /// The body with every optional input `None`: the argument of [`AiOpenaiApi::create_response`].
-    fn from(body: AiOpenaiCreateResponseBody) -> Self {
-        AiOpenaiCreateResponseParams {
-            body,
-        }
+    /// The input items for this turn, using the OpenAI Responses API input format.
+    #[inline]
+    pub fn input(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.params.body.input = Some(value.into());
+        self
+    }
+    /// Optional system/developer instructions for the model. When used with a persisted `conversation`, send these on the first request that creates the thread; subsequent turns can rely on the stored history.
+    #[inline]
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.params.body.instructions = Some(value.into());
+        self
+    }
+    /// Model identifier to use for the response, for example `zai-org/GLM-5.1-FP8` or another model available from the Telnyx OpenAI-compatible models endpoint.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.params.body.model = Some(value.into());
+        self
+    }
+    /// Set to `true` to stream Server-Sent Events, matching OpenAI's Responses streaming format.
+    #[inline]
+    pub fn stream(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.stream = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<AiOpenaiCreateResponseBody>,
+    ) -> crate::Call<'a, AiOpenaiCreateResponseParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.openai.chat`.
@@ -7326,47 +11407,230 @@ impl<'a> AiOpenaiChatApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ChatCompletionRequest, ChatCompletionSystemMessageParam,\n    ChatCompletionSystemMessageParamRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .chat()\n    .create_completion(\n        ChatCompletionRequest::new(\n            vec![\n                ChatCompletionSystemMessageParam::new(\"You are a friendly chatbot.\",\n                ChatCompletionSystemMessageParamRole::System)\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ChatCompletionSystemMessageParam, ChatCompletionSystemMessageParamRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .chat()\n    .create_completion()\n    .messages([\n        ChatCompletionSystemMessageParam::builder()\n            .content(\"You are a friendly chatbot.\")\n            .role(ChatCompletionSystemMessageParamRole::System),\n        ChatCompletionSystemMessageParam::builder()\n            .content(\"Hello, world!\")\n            .role(ChatCompletionSystemMessageParamRole::User),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create_completion(
         &self,
-        params: impl Into<AiOpenaiChatCreateCompletionParams>,
     ) -> crate::Call<
         'a,
         AiOpenaiChatCreateCompletionParams,
         serde_json::Map<String, serde_json::Value>,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::messages>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/openai/chat/completions"),
-            params.into(),
+            AiOpenaiChatCreateCompletionParams {
+                body: crate::types::ChatCompletionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`AiOpenaiChatApi::create_completion`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiOpenaiChatApi::create_completion`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiOpenaiChatCreateCompletionParams {
     /// The request body.
     pub body: crate::types::ChatCompletionRequest,
 }
-impl AiOpenaiChatCreateCompletionParams {
-    /// A `AiOpenaiChatCreateCompletionParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ChatCompletionRequest) -> Self {
-        AiOpenaiChatCreateCompletionParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, AiOpenaiChatCreateCompletionParams, T, R, (S0,)> {
+    /// If you are using an external inference provider like xAI or OpenAI, this field allows you to pass along a reference to your API key. After creating an [integration secret](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for you API key, pass the secret's `identifier` in this field.
+    #[inline]
+    pub fn api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.params.body.api_key_ref = Some(value.into());
+        self
     }
-}
-impl From<crate::types::ChatCompletionRequest> for AiOpenaiChatCreateCompletionParams {
-    /// The body with every optional input `None`: the argument of [`AiOpenaiChatApi::create_completion`].
-    fn from(body: crate::types::ChatCompletionRequest) -> Self {
-        AiOpenaiChatCreateCompletionParams {
-            body,
-        }
+    /// This is used with `use_beam_search` to determine how many candidate beams to explore.
+    #[inline]
+    pub fn best_of(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.best_of = Some(value.into());
+        self
+    }
+    /// This is used with `use_beam_search`. If `true`, generation stops as soon as there are `best_of` complete candidates; if `false`, a heuristic is applied and the generation stops when is it very unlikely to find better candidates.
+    #[inline]
+    pub fn early_stopping(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.early_stopping = Some(value.into());
+        self
+    }
+    /// Whether to enable the thinking/reasoning phase for models that support it (e.g., QwQ, Qwen3). When set to false, the model will skip the internal reasoning step and respond directly, which can reduce latency. Defaults to true.
+    #[inline]
+    pub fn enable_thinking(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enable_thinking = Some(value.into());
+        self
+    }
+    /// Higher values will penalize the model from repeating the same output tokens.
+    #[inline]
+    pub fn frequency_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.frequency_penalty = Some(value.into());
+        self
+    }
+    /// If specified, the output will be exactly one of the choices.
+    #[inline]
+    pub fn guided_choice(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.guided_choice = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Must be a valid JSON schema. If specified, the output will follow the JSON schema.
+    #[inline]
+    pub fn guided_json(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.guided_json = Some(value.into());
+        self
+    }
+    /// If specified, the output will follow the regex pattern.
+    #[inline]
+    pub fn guided_regex(mut self, value: impl Into<String>) -> Self {
+        self.params.body.guided_regex = Some(value.into());
+        self
+    }
+    /// This is used with `use_beam_search` to prefer shorter or longer completions.
+    #[inline]
+    pub fn length_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.length_penalty = Some(value.into());
+        self
+    }
+    /// Whether to return log probabilities of the output tokens or not. If true, returns the log probabilities of each output token returned in the `content` of `message`.
+    #[inline]
+    pub fn logprobs(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.logprobs = Some(value.into());
+        self
+    }
+    /// Maximum number of completion tokens the model should generate.
+    #[inline]
+    pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_tokens = Some(value.into());
+        self
+    }
+    /// A list of the previous chat messages for context.
+    #[inline]
+    pub fn messages(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::ChatCompletionSystemMessageParam>,
+        >,
+    ) -> crate::Call<'a, AiOpenaiChatCreateCompletionParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.messages = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// This is an alternative to `top_p` that [many prefer](https://github.com/huggingface/transformers/issues/27670). Must be in \\[0, 1\\].
+    #[inline]
+    pub fn min_p(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.min_p = Some(value.into());
+        self
+    }
+    /// The language model to chat with.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.params.body.model = Some(value.into());
+        self
+    }
+    /// This will return multiple choices for you instead of a single chat completion.
+    #[inline]
+    pub fn n(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.n = Some(value.into());
+        self
+    }
+    /// Higher values will penalize the model from repeating the same output tokens.
+    #[inline]
+    pub fn presence_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.presence_penalty = Some(value.into());
+        self
+    }
+    /// Use this is you want to guarantee a JSON output without defining a schema. For control over the schema, use `guided_json`.
+    #[inline]
+    pub fn response_format(
+        mut self,
+        value: impl Into<crate::types::ChatCompletionResponseFormatParam>,
+    ) -> Self {
+        self.params.body.response_format = Some(value.into());
+        self
+    }
+    /// If specified, the system will make a best effort to sample deterministically, such that repeated requests with the same `seed` and parameters should return the same result.
+    #[inline]
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.seed = Some(value.into());
+        self
+    }
+    /// Up to 4 sequences where the API will stop generating further tokens. The returned text will not contain the stop sequence.
+    #[inline]
+    pub fn stop(
+        mut self,
+        value: impl Into<crate::types::ChatCompletionRequestStop>,
+    ) -> Self {
+        self.params.body.stop = Some(value.into());
+        self
+    }
+    /// Whether or not to stream data-only server-sent events as they become available.
+    #[inline]
+    pub fn stream(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.stream = Some(value.into());
+        self
+    }
+    /// Adjusts the "creativity" of the model. Lower values make the model more deterministic and repetitive, while higher values make the model more random and creative.
+    #[inline]
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.temperature = Some(value.into());
+        self
+    }
+    /// Sets `tool_choice`.
+    #[inline]
+    pub fn tool_choice(
+        mut self,
+        value: impl Into<crate::types::ChatCompletionRequestToolChoice>,
+    ) -> Self {
+        self.params.body.tool_choice = Some(value.into());
+        self
+    }
+    /// The `function` tool type follows the same schema as the [OpenAI Chat Completions API](https://platform.openai.com/docs/api-reference/chat). The `retrieval` tool type is unique to Telnyx. You may pass a list of [embedded storage buckets](https://developers.telnyx.com/api-reference/embeddings/embed-documents) for retrieval-augmented generation.
+    #[inline]
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::ChatCompletionRequestToolsItem>,
+        >,
+    ) -> Self {
+        self.params.body.tools = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// This is used with `logprobs`. An integer between 0 and 20 specifying the number of most likely tokens to return at each token position, each with an associated log probability.
+    #[inline]
+    pub fn top_logprobs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.top_logprobs = Some(value.into());
+        self
+    }
+    /// An alternative or complement to `temperature`. This adjusts how many of the top possibilities to consider.
+    #[inline]
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.top_p = Some(value.into());
+        self
+    }
+    /// Setting this to `true` will allow the model to [explore more completion options](https://huggingface.co/blog/how-to-generate#beam-search). This is not supported by OpenAI.
+    #[inline]
+    pub fn use_beam_search(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.use_beam_search = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ChatCompletionRequest>,
+    ) -> crate::Call<'a, AiOpenaiChatCreateCompletionParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.openai.embeddings`.
@@ -7383,20 +11647,23 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::OpenAiEmbeddingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .embeddings()\n    .create_embeddings(\n        OpenAiEmbeddingRequest::new(\n            \"The quick brown fox jumps over the lazy dog\",\n            \"thenlper/gte-large\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .openai()\n    .embeddings()\n    .create_embeddings()\n    .input(\"The quick brown fox jumps over the lazy dog\")\n    .model(\"thenlper/gte-large\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create_embeddings(
         &self,
-        params: impl Into<AiOpenaiEmbeddingsCreateEmbeddingsParams>,
     ) -> crate::Call<
         'a,
         AiOpenaiEmbeddingsCreateEmbeddingsParams,
         crate::types::OpenAiEmbeddingResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::input>, crate::Missing<crate::required::model>),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/openai/embeddings"),
-            params.into(),
+            AiOpenaiEmbeddingsCreateEmbeddingsParams {
+                body: crate::types::OpenAiEmbeddingRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -7421,28 +11688,88 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiOpenaiEmbeddingsApi::create_embeddings`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiOpenaiEmbeddingsApi::create_embeddings`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiOpenaiEmbeddingsCreateEmbeddingsParams {
     /// The request body.
     pub body: crate::types::OpenAiEmbeddingRequest,
 }
-impl AiOpenaiEmbeddingsCreateEmbeddingsParams {
-    /// A `AiOpenaiEmbeddingsCreateEmbeddingsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::OpenAiEmbeddingRequest) -> Self {
-        AiOpenaiEmbeddingsCreateEmbeddingsParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, AiOpenaiEmbeddingsCreateEmbeddingsParams, T, R, (S0, S1)> {
+    /// The number of dimensions the resulting output embeddings should have. Only supported in some models.
+    #[inline]
+    pub fn dimensions(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.dimensions = Some(value.into());
+        self
     }
-}
-impl From<crate::types::OpenAiEmbeddingRequest>
-for AiOpenaiEmbeddingsCreateEmbeddingsParams {
-    /// The body with every optional input `None`: the argument of [`AiOpenaiEmbeddingsApi::create_embeddings`].
-    fn from(body: crate::types::OpenAiEmbeddingRequest) -> Self {
-        AiOpenaiEmbeddingsCreateEmbeddingsParams {
-            body,
-        }
+    /// The format to return the embeddings in.
+    #[inline]
+    pub fn encoding_format(
+        mut self,
+        value: impl Into<crate::types::OpenAiEmbeddingRequestEncodingFormat>,
+    ) -> Self {
+        self.params.body.encoding_format = Some(value.into());
+        self
+    }
+    /// Input text to embed. Can be a string or array of strings.
+    #[inline]
+    pub fn input(
+        self,
+        value: impl Into<crate::types::OpenAiEmbeddingRequestInput>,
+    ) -> crate::Call<
+        'a,
+        AiOpenaiEmbeddingsCreateEmbeddingsParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.input = value.into();
+        crate::call::into_state(call)
+    }
+    /// ID of the model to use. Use the List embedding models endpoint to see available models.
+    #[inline]
+    pub fn model(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        AiOpenaiEmbeddingsCreateEmbeddingsParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.model = value.into();
+        crate::call::into_state(call)
+    }
+    /// A unique identifier representing your end-user for monitoring and abuse detection.
+    #[inline]
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.params.body.user = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::OpenAiEmbeddingRequest>,
+    ) -> crate::Call<
+        'a,
+        AiOpenaiEmbeddingsCreateEmbeddingsParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `ai.tools`.
@@ -7465,7 +11792,12 @@ impl<'a> AiToolsApi<'a> {
     ) -> crate::Call<'a, AiToolsListParams, crate::types::SharedToolListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ai/tools"),
-            Default::default(),
+            AiToolsListParams {
+                filter_type: None,
+                filter_name: None,
+                page_size: None,
+                page_number: None,
+            },
             |req, params| {
                 req.query(
                     "filter[type]",
@@ -7500,16 +11832,26 @@ impl<'a> AiToolsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateSharedToolRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .tools()\n    .create(CreateSharedToolRequest::new(\"example name\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .tools()\n    .create()\n    .display_name(\"example name\")\n    .r#type(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AiToolsCreateParams>,
-    ) -> crate::Call<'a, AiToolsCreateParams, crate::types::SharedToolResponse> {
+    ) -> crate::Call<
+        'a,
+        AiToolsCreateParams,
+        crate::types::SharedToolResponse,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::display_name>,
+            crate::Missing<crate::required::r#type>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ai/tools"),
-            params.into(),
+            AiToolsCreateParams {
+                body: crate::types::CreateSharedToolRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -7549,13 +11891,12 @@ impl<'a> AiToolsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateSharedToolRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .tools()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateSharedToolRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ai()\n    .tools()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         tool_id: &str,
-        params: impl Into<AiToolsUpdateParams>,
     ) -> crate::Call<'a, AiToolsUpdateParams, crate::types::SharedToolResponse> {
         crate::Call::new(
             self
@@ -7564,7 +11905,9 @@ impl<'a> AiToolsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
                 ),
-            params.into(),
+            AiToolsUpdateParams {
+                body: <crate::types::UpdateSharedToolRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -7593,8 +11936,8 @@ impl<'a> AiToolsApi<'a> {
         )
     }
 }
-/// Inputs of [`AiToolsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AiToolsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AiToolsListParams {
     /// Filter results by filter type.
@@ -7606,29 +11949,42 @@ pub struct AiToolsListParams {
     /// Page number to retrieve (1-based).
     pub page_number: Option<i64>,
 }
-impl<T, R> crate::Call<'_, AiToolsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AiToolsListParams, T, R, ()> {
     /// Filter results by filter type.
+    #[inline]
     pub fn filter_type(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_type = Some(value.into());
+        self.params.filter_type = Some(value.into());
         self
     }
     /// Filter results by filter name.
+    #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name = Some(value.into());
+        self.params.filter_name = Some(value.into());
         self
     }
     /// Number of items to return per page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Page number to retrieve (1-based).
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, AiToolsListParams, crate::types::SharedToolListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    AiToolsListParams,
+    crate::types::SharedToolListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`AiToolsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -7656,50 +12012,229 @@ impl<'a> crate::Call<'a, AiToolsListParams, crate::types::SharedToolListResponse
         })
     }
 }
-/// Inputs of [`AiToolsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiToolsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiToolsCreateParams {
     /// The request body.
     pub body: crate::types::CreateSharedToolRequest,
 }
-impl AiToolsCreateParams {
-    /// A `AiToolsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateSharedToolRequest) -> Self {
-        AiToolsCreateParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, AiToolsCreateParams, T, R, (S0, S1)> {
+    /// Sets `client_side_tool`.
+    #[inline]
+    pub fn client_side_tool(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.client_side_tool = Some(value.into());
+        self
+    }
+    /// Sets `display_name`.
+    #[inline]
+    pub fn display_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiToolsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.display_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `function`.
+    #[inline]
+    pub fn function(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.function = Some(value.into());
+        self
+    }
+    /// Sets `handoff`.
+    #[inline]
+    pub fn handoff(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.handoff = Some(value.into());
+        self
+    }
+    /// Sets `invite`.
+    #[inline]
+    pub fn invite(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.invite = Some(value.into());
+        self
+    }
+    /// Sets `pay`.
+    #[inline]
+    pub fn pay(mut self, value: impl Into<crate::types::PayToolParams>) -> Self {
+        self.params.body.pay = Some(value.into());
+        self
+    }
+    /// Sets `retrieval`.
+    #[inline]
+    pub fn retrieval(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.retrieval = Some(value.into());
+        self
+    }
+    /// Sets `timeout_ms`.
+    #[inline]
+    pub fn timeout_ms(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.timeout_ms = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AiToolsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.r#type = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `webhook`.
+    #[inline]
+    pub fn webhook(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.webhook = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateSharedToolRequest>,
+    ) -> crate::Call<'a, AiToolsCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateSharedToolRequest> for AiToolsCreateParams {
-    /// The body with every optional input `None`: the argument of [`AiToolsApi::create`].
-    fn from(body: crate::types::CreateSharedToolRequest) -> Self {
-        AiToolsCreateParams { body }
-    }
-}
-/// Inputs of [`AiToolsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AiToolsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AiToolsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateSharedToolRequest,
 }
-impl AiToolsUpdateParams {
-    /// A `AiToolsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateSharedToolRequest) -> Self {
-        AiToolsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, AiToolsUpdateParams, T, R, ()> {
+    /// Sets `client_side_tool`.
+    #[inline]
+    pub fn client_side_tool(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.client_side_tool = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateSharedToolRequest> for AiToolsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`AiToolsApi::update`].
-    fn from(body: crate::types::UpdateSharedToolRequest) -> Self {
-        AiToolsUpdateParams { body }
+    /// Sets `display_name`.
+    #[inline]
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.display_name = Some(value.into());
+        self
+    }
+    /// Sets `function`.
+    #[inline]
+    pub fn function(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.function = Some(value.into());
+        self
+    }
+    /// Sets `handoff`.
+    #[inline]
+    pub fn handoff(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.handoff = Some(value.into());
+        self
+    }
+    /// Sets `invite`.
+    #[inline]
+    pub fn invite(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.invite = Some(value.into());
+        self
+    }
+    /// Sets `pay`.
+    #[inline]
+    pub fn pay(mut self, value: impl Into<crate::types::PayToolParams>) -> Self {
+        self.params.body.pay = Some(value.into());
+        self
+    }
+    /// Sets `retrieval`.
+    #[inline]
+    pub fn retrieval(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.retrieval = Some(value.into());
+        self
+    }
+    /// Sets `timeout_ms`.
+    #[inline]
+    pub fn timeout_ms(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.timeout_ms = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.params.body.r#type = Some(value.into());
+        self
+    }
+    /// Sets `webhook`.
+    #[inline]
+    pub fn webhook(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.webhook = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateSharedToolRequest>,
+    ) -> crate::Call<'a, AiToolsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsTestsListPage {
     /// Page number to retrieve (1-based indexing)
     pub number: Option<i64>,
     /// Number of tests to return per page (1-100)
     pub size: Option<i64>,
+}
+impl AiAssistantsTestsListPage {
+    /// Page number to retrieve (1-based indexing)
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Number of tests to return per page (1-100)
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AiAssistantsTestsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7743,11 +12278,26 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsTestsListPage {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsTestsTestSuitesRunsListPage {
     /// Page number to retrieve (1-based indexing)
     pub number: Option<i64>,
     /// Number of test runs to return per page (1-100)
     pub size: Option<i64>,
+}
+impl AiAssistantsTestsTestSuitesRunsListPage {
+    /// Page number to retrieve (1-based indexing)
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Number of test runs to return per page (1-100)
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AiAssistantsTestsTestSuitesRunsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7791,11 +12341,26 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsTestsTestSuitesRunsListPage {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsTestsRunsListPage {
     /// Page number to retrieve (1-based indexing)
     pub number: Option<i64>,
     /// Number of test runs to return per page (1-100)
     pub size: Option<i64>,
+}
+impl AiAssistantsTestsRunsListPage {
+    /// Page number to retrieve (1-based indexing)
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Number of test runs to return per page (1-100)
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AiAssistantsTestsRunsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7839,9 +12404,24 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsTestsRunsListPage {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsScheduledEventsListPage {
     pub number: Option<i64>,
     pub size: Option<i64>,
+}
+impl AiAssistantsScheduledEventsListPage {
+    /// Sets `number`.
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AiAssistantsScheduledEventsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7885,9 +12465,24 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsScheduledEventsListPage {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiClustersListPage {
     pub number: Option<i64>,
     pub size: Option<i64>,
+}
+impl AiClustersListPage {
+    /// Sets `number`.
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AiClustersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7969,11 +12564,26 @@ impl From<&str> for AiRetrieveConversationHistoriesRegion {
 }
 crate::string_enum!(AiRetrieveConversationHistoriesRegion);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiConversationsInsightGroupsRetrieveInsightGroupsPage {
     /// Page number (0-based)
     pub number: Option<i64>,
     /// Number of items per page
     pub size: Option<i64>,
+}
+impl AiConversationsInsightGroupsRetrieveInsightGroupsPage {
+    /// Page number (0-based)
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Number of items per page
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AiConversationsInsightGroupsRetrieveInsightGroupsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8017,11 +12627,26 @@ impl<'de> serde::Deserialize<'de> for AiConversationsInsightGroupsRetrieveInsigh
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiConversationsInsightsListPage {
     /// Page number (0-based)
     pub number: Option<i64>,
     /// Number of items per page
     pub size: Option<i64>,
+}
+impl AiConversationsInsightsListPage {
+    /// Page number (0-based)
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Number of items per page
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AiConversationsInsightsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8067,6 +12692,7 @@ impl<'de> serde::Deserialize<'de> for AiConversationsInsightsListPage {
 pub type AiConversationsRetrieveResponse = crate::Data<crate::types::Conversation>;
 pub type AiConversationsUpdateResponse = crate::Data<crate::types::Conversation>;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiOpenaiCreateResponseBody {
     /// Optional Telnyx Conversation ID from `POST /ai/conversations`. When provided, Telnyx stores this turn on that conversation and uses the conversation's prior messages as context. Reuse the same ID for subsequent turns and tool-result followups. Omit it for a non-persisted, stateless response.
     pub conversation: Option<String>,

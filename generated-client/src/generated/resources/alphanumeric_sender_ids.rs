@@ -27,7 +27,11 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/alphanumeric_sender_ids"),
-            Default::default(),
+            AlphanumericSenderIdsListParams {
+                filter_messaging_profile_id: None,
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "filter[messaging_profile_id]",
@@ -58,20 +62,26 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateAlphanumericSenderIdRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .alphanumeric_sender_ids()\n    .create(\n        CreateAlphanumericSenderIdRequest::new(\n            \"MyCompany\",\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .alphanumeric_sender_ids()\n    .create()\n    .alphanumeric_sender_id(\"MyCompany\")\n    .messaging_profile_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AlphanumericSenderIdsCreateParams>,
     ) -> crate::Call<
         'a,
         AlphanumericSenderIdsCreateParams,
-        AlphanumericSenderIdsCreateResponse,
+        crate::types::AlphanumericSenderId,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::alphanumeric_sender_id>,
+            crate::Missing<crate::required::messaging_profile_id>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/alphanumeric_sender_ids"),
-            params.into(),
+            AlphanumericSenderIdsCreateParams {
+                body: crate::types::CreateAlphanumericSenderIdRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -94,7 +104,7 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), AlphanumericSenderIdsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::AlphanumericSenderId, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -121,7 +131,7 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), AlphanumericSenderIdsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::AlphanumericSenderId, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -132,8 +142,8 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
         )
     }
 }
-/// Inputs of [`AlphanumericSenderIdsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AlphanumericSenderIdsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AlphanumericSenderIdsListParams {
     /// Filter by messaging profile ID.
@@ -143,26 +153,36 @@ pub struct AlphanumericSenderIdsListParams {
     /// Page size.
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, AlphanumericSenderIdsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AlphanumericSenderIdsListParams, T, R, ()> {
     /// Filter by messaging profile ID.
+    #[inline]
     pub fn filter_messaging_profile_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_messaging_profile_id = Some(value.into());
+        self.params.filter_messaging_profile_id = Some(value.into());
         self
     }
     /// Page number.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Page size.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, AlphanumericSenderIdsListParams, AlphanumericSenderIdsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    AlphanumericSenderIdsListParams,
+    AlphanumericSenderIdsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`AlphanumericSenderIdsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -192,31 +212,65 @@ impl<
         })
     }
 }
-/// Inputs of [`AlphanumericSenderIdsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AlphanumericSenderIdsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AlphanumericSenderIdsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAlphanumericSenderIdRequest,
 }
-impl AlphanumericSenderIdsCreateParams {
-    /// A `AlphanumericSenderIdsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateAlphanumericSenderIdRequest) -> Self {
-        AlphanumericSenderIdsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, AlphanumericSenderIdsCreateParams, T, R, (S0, S1)> {
+    /// The alphanumeric sender ID string.
+    #[inline]
+    pub fn alphanumeric_sender_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AlphanumericSenderIdsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.alphanumeric_sender_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::CreateAlphanumericSenderIdRequest>
-for AlphanumericSenderIdsCreateParams {
-    /// The body with every optional input `None`: the argument of [`AlphanumericSenderIdsApi::create`].
-    fn from(body: crate::types::CreateAlphanumericSenderIdRequest) -> Self {
-        AlphanumericSenderIdsCreateParams {
-            body,
-        }
+    /// The messaging profile to associate the sender ID with.
+    #[inline]
+    pub fn messaging_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, AlphanumericSenderIdsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.messaging_profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// A US long code number to use as fallback when sending to US destinations.
+    #[inline]
+    pub fn us_long_code_fallback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.us_long_code_fallback = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateAlphanumericSenderIdRequest>,
+    ) -> crate::Call<
+        'a,
+        AlphanumericSenderIdsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AlphanumericSenderIdsListResponse {
     pub data: Option<Vec<crate::types::AlphanumericSenderId>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,

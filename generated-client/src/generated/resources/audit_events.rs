@@ -23,7 +23,11 @@ impl<'a> AuditEventsApi<'a> {
     ) -> crate::Call<'a, AuditEventsListParams, crate::types::AuditLogList> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/audit_events"),
-            Default::default(),
+            AuditEventsListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -32,8 +36,8 @@ impl<'a> AuditEventsApi<'a> {
         )
     }
 }
-/// Inputs of [`AuditEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AuditEventsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AuditEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -43,30 +47,42 @@ pub struct AuditEventsListParams {
     /// Set the order of the results by the creation date.
     pub sort: Option<crate::types::Sort>,
 }
-impl<T, R> crate::Call<'_, AuditEventsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, AuditEventsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::AuditLogsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[created_before\], filter\[created_after\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[created_before\\], filter\\[created_after\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::AuditLogsFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
     /// Set the order of the results by the creation date.
+    #[inline]
     pub fn sort(mut self, value: impl Into<crate::types::Sort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, AuditEventsListParams, crate::types::AuditLogList> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    AuditEventsListParams,
+    crate::types::AuditLogList,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`AuditEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(

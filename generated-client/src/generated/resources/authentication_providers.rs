@@ -27,7 +27,10 @@ impl<'a> AuthenticationProvidersApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/authentication_providers"),
-            Default::default(),
+            AuthenticationProvidersListParams {
+                sort: None,
+                page: None,
+            },
             |req, params| {
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -42,20 +45,27 @@ impl<'a> AuthenticationProvidersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{AuthenticationProviderCreate, Settings};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .authentication_providers()\n    .create(\n        AuthenticationProviderCreate::new(\n            \"Okta\",\n            Settings::new(\n                \"13:38:C7:BB:C9:FF:4A:70:38:3A:E3:D9:5C:CD:DB:2E:50:1E:80:A7\",\n                \"https://myorg.myidp.com/saml/metadata\",\n                \"https://myorg.myidp.com/trust/saml2/http-post/sso\",\n            ),\n            \"myorg\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::Settings;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .authentication_providers()\n    .create()\n    .name(\"Okta\")\n    .settings(\n        Settings::builder()\n            .idp_cert_fingerprint(\n                \"13:38:C7:BB:C9:FF:4A:70:38:3A:E3:D9:5C:CD:DB:2E:50:1E:80:A7\",\n            )\n            .idp_entity_id(\"https://myorg.myidp.com/saml/metadata\")\n            .idp_sso_target_url(\"https://myorg.myidp.com/trust/saml2/http-post/sso\"),\n    )\n    .short_name(\"myorg\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<AuthenticationProvidersCreateParams>,
     ) -> crate::Call<
         'a,
         AuthenticationProvidersCreateParams,
-        AuthenticationProvidersCreateResponse,
+        crate::types::AuthenticationProvider,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::settings>,
+            crate::Missing<crate::required::short_name>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/authentication_providers"),
-            params.into(),
+            AuthenticationProvidersCreateParams {
+                body: crate::types::AuthenticationProviderCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -78,7 +88,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), AuthenticationProvidersRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::AuthenticationProvider, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -99,17 +109,17 @@ impl<'a> AuthenticationProvidersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateAuthenticationProviderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .authentication_providers()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateAuthenticationProviderRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{Settings, SettingsIdpCertFingerprintAlgorithm};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .authentication_providers()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .active(true)\n    .name(\"Okta\")\n    .settings(\n        Settings::builder()\n            .idp_cert_fingerprint(\n                \"13:38:C7:BB:C9:FF:4A:70:38:3A:E3:D9:5C:CD:DB:2E:50:1E:80:A7\",\n            )\n            .idp_cert_fingerprint_algorithm(\n                SettingsIdpCertFingerprintAlgorithm::Sha1,\n            )\n            .idp_entity_id(\"https://myorg.myidp.com/saml/metadata\")\n            .idp_sso_target_url(\"https://myorg.myidp.com/trust/saml2/http-post/sso\"),\n    )\n    .short_name(\"myorg\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<AuthenticationProvidersUpdateParams>,
     ) -> crate::Call<
         'a,
         AuthenticationProvidersUpdateParams,
-        AuthenticationProvidersUpdateResponse,
+        crate::types::AuthenticationProvider,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -118,7 +128,9 @@ impl<'a> AuthenticationProvidersApi<'a> {
                     reqwest::Method::PATCH,
                     ["/authentication_providers/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            AuthenticationProvidersUpdateParams {
+                body: <crate::types::UpdateAuthenticationProviderRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -141,7 +153,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), AuthenticationProvidersDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::AuthenticationProvider, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -152,8 +164,8 @@ impl<'a> AuthenticationProvidersApi<'a> {
         )
     }
 }
-/// Inputs of [`AuthenticationProvidersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AuthenticationProvidersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AuthenticationProvidersListParams {
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
@@ -171,34 +183,29 @@ pub struct AuthenticationProvidersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AuthenticationProvidersListPage>,
 }
-impl<T, R> crate::Call<'_, AuthenticationProvidersListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, AuthenticationProvidersListParams, T, R, ()> {
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
-    ///
-    /// That is:
-    ///
-    /// name: sorts the result by the
-    /// name field in ascending order.
-    ///
-    /// -name: sorts the result by the
-    /// name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<AuthenticationProvidersListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<AuthenticationProvidersListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     AuthenticationProvidersListParams,
     AuthenticationProvidersListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`AuthenticationProvidersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -241,52 +248,145 @@ impl<
         })
     }
 }
-/// Inputs of [`AuthenticationProvidersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AuthenticationProvidersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AuthenticationProvidersCreateParams {
     /// The request body.
     pub body: crate::types::AuthenticationProviderCreate,
 }
-impl AuthenticationProvidersCreateParams {
-    /// A `AuthenticationProvidersCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AuthenticationProviderCreate) -> Self {
-        AuthenticationProvidersCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, AuthenticationProvidersCreateParams, T, R, (S0, S1, S2)> {
+    /// Sets `active`.
+    #[inline]
+    pub fn active(mut self, value: impl Into<crate::types::Active>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<crate::types::Name>,
+    ) -> crate::Call<
+        'a,
+        AuthenticationProvidersCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2),
+    > {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `settings`.
+    #[inline]
+    pub fn settings(
+        self,
+        value: impl Into<crate::types::Settings>,
+    ) -> crate::Call<
+        'a,
+        AuthenticationProvidersCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2),
+    > {
+        let mut call = self;
+        call.params.body.settings = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `settings_url`.
+    #[inline]
+    pub fn settings_url(mut self, value: impl Into<crate::types::SettingsUrl>) -> Self {
+        self.params.body.settings_url = Some(value.into());
+        self
+    }
+    /// Sets `short_name`.
+    #[inline]
+    pub fn short_name(
+        self,
+        value: impl Into<crate::types::ShortName>,
+    ) -> crate::Call<
+        'a,
+        AuthenticationProvidersCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.short_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AuthenticationProviderCreate>,
+    ) -> crate::Call<
+        'a,
+        AuthenticationProvidersCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AuthenticationProviderCreate>
-for AuthenticationProvidersCreateParams {
-    /// The body with every optional input `None`: the argument of [`AuthenticationProvidersApi::create`].
-    fn from(body: crate::types::AuthenticationProviderCreate) -> Self {
-        AuthenticationProvidersCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`AuthenticationProvidersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`AuthenticationProvidersApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AuthenticationProvidersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateAuthenticationProviderRequest,
 }
-impl AuthenticationProvidersUpdateParams {
-    /// A `AuthenticationProvidersUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateAuthenticationProviderRequest) -> Self {
-        AuthenticationProvidersUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, AuthenticationProvidersUpdateParams, T, R, ()> {
+    /// Sets `active`.
+    #[inline]
+    pub fn active(mut self, value: impl Into<crate::types::Active>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateAuthenticationProviderRequest>
-for AuthenticationProvidersUpdateParams {
-    /// The body with every optional input `None`: the argument of [`AuthenticationProvidersApi::update`].
-    fn from(body: crate::types::UpdateAuthenticationProviderRequest) -> Self {
-        AuthenticationProvidersUpdateParams {
-            body,
-        }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<crate::types::Name>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Sets `settings`.
+    #[inline]
+    pub fn settings(mut self, value: impl Into<crate::types::Settings>) -> Self {
+        self.params.body.settings = Some(value.into());
+        self
+    }
+    /// Sets `settings_url`.
+    #[inline]
+    pub fn settings_url(mut self, value: impl Into<crate::types::SettingsUrl>) -> Self {
+        self.params.body.settings_url = Some(value.into());
+        self
+    }
+    /// Sets `short_name`.
+    #[inline]
+    pub fn short_name(mut self, value: impl Into<crate::types::ShortName>) -> Self {
+        self.params.body.short_name = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateAuthenticationProviderRequest>,
+    ) -> crate::Call<'a, AuthenticationProvidersUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -352,11 +452,26 @@ impl From<&str> for AuthenticationProvidersListSort {
 }
 crate::string_enum!(AuthenticationProvidersListSort);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuthenticationProvidersListPage {
     /// The page number to load
     pub number: Option<i64>,
     /// The size of the page
     pub size: Option<i64>,
+}
+impl AuthenticationProvidersListPage {
+    /// The page number to load
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// The size of the page
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AuthenticationProvidersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -400,6 +515,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationProvidersListPage {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuthenticationProvidersListResponse {
     pub data: Option<Vec<crate::types::AuthenticationProvider>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -25,27 +25,30 @@ impl<'a> AvailablePhoneNumberBlocksApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/available_phone_number_blocks"),
-            Default::default(),
+            AvailablePhoneNumberBlocksListParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
         )
     }
 }
-/// Inputs of [`AvailablePhoneNumberBlocksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AvailablePhoneNumberBlocksApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AvailablePhoneNumberBlocksListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[locality\], filter\[country_code\], filter\[national_destination_code\], filter\[phone_number_type\]
     pub filter: Option<AvailablePhoneNumberBlocksListFilter>,
 }
-impl<T, R> crate::Call<'_, AvailablePhoneNumberBlocksListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[locality\], filter\[country_code\], filter\[national_destination_code\], filter\[phone_number_type\]
+impl<'a, T, R> crate::Call<'a, AvailablePhoneNumberBlocksListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[locality\\], filter\\[country_code\\], filter\\[national_destination_code\\], filter\\[phone_number_type\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<AvailablePhoneNumberBlocksListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
@@ -93,6 +96,7 @@ impl From<&str> for AvailablePhoneNumberBlocksListFilterPhoneNumberType {
 }
 crate::string_enum!(AvailablePhoneNumberBlocksListFilterPhoneNumberType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberBlocksListFilter {
     /// Filter phone numbers by country.
     pub country_code: Option<String>,
@@ -102,6 +106,35 @@ pub struct AvailablePhoneNumberBlocksListFilter {
     pub national_destination_code: Option<String>,
     /// Filter phone numbers by number type.
     pub phone_number_type: Option<AvailablePhoneNumberBlocksListFilterPhoneNumberType>,
+}
+impl AvailablePhoneNumberBlocksListFilter {
+    /// Filter phone numbers by country.
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Filter phone numbers by city.
+    #[inline]
+    pub fn locality(mut self, value: impl Into<String>) -> Self {
+        self.locality = Some(value.into());
+        self
+    }
+    /// Filter by the national destination code of the number.
+    #[inline]
+    pub fn national_destination_code(mut self, value: impl Into<String>) -> Self {
+        self.national_destination_code = Some(value.into());
+        self
+    }
+    /// Filter phone numbers by number type.
+    #[inline]
+    pub fn phone_number_type(
+        mut self,
+        value: impl Into<AvailablePhoneNumberBlocksListFilterPhoneNumberType>,
+    ) -> Self {
+        self.phone_number_type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AvailablePhoneNumberBlocksListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -162,6 +195,7 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumberBlocksListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberBlocksListResponse {
     pub data: Option<Vec<crate::types::AvailablePhoneNumberBlock>>,
     pub meta: Option<crate::types::AvailablePhoneNumbersMetadata>,

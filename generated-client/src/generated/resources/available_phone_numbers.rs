@@ -25,24 +25,27 @@ impl<'a> AvailablePhoneNumbersApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/available_phone_numbers"),
-            Default::default(),
+            AvailablePhoneNumbersListParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
         )
     }
 }
-/// Inputs of [`AvailablePhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`AvailablePhoneNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct AvailablePhoneNumbersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[locality\], filter\[administrative_area\], filter\[country_code\], filter\[national_destination_code\], filter\[rate_center\], filter\[phone_number_type\], filter\[features\], filter\[limit\], filter\[best_effort\], filter\[quickship\], filter\[reservable\], filter\[exclude_held_numbers\]
     pub filter: Option<AvailablePhoneNumbersListFilter>,
 }
-impl<T, R> crate::Call<'_, AvailablePhoneNumbersListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[locality\], filter\[administrative_area\], filter\[country_code\], filter\[national_destination_code\], filter\[rate_center\], filter\[phone_number_type\], filter\[features\], filter\[limit\], filter\[best_effort\], filter\[quickship\], filter\[reservable\], filter\[exclude_held_numbers\]
+impl<'a, T, R> crate::Call<'a, AvailablePhoneNumbersListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\], filter\\[locality\\], filter\\[administrative_area\\], filter\\[country_code\\], filter\\[national_destination_code\\], filter\\[rate_center\\], filter\\[phone_number_type\\], filter\\[features\\], filter\\[limit\\], filter\\[best_effort\\], filter\\[quickship\\], filter\\[reservable\\], filter\\[exclude_held_numbers\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<AvailablePhoneNumbersListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
@@ -102,6 +105,7 @@ impl From<&str> for AvailablePhoneNumbersListFilterFeaturesItem {
 crate::string_enum!(AvailablePhoneNumbersListFilterFeaturesItem);
 /// Filter phone numbers by pattern matching.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailablePhoneNumbersListFilterPhoneNumber {
     /// Filter numbers containing a pattern (excludes NDC if used with `national_destination_code` filter).
     pub contains: Option<String>,
@@ -109,6 +113,26 @@ pub struct AvailablePhoneNumbersListFilterPhoneNumber {
     pub ends_with: Option<String>,
     /// Filter numbers starting with a pattern (excludes NDC if used with `national_destination_code` filter).
     pub starts_with: Option<String>,
+}
+impl AvailablePhoneNumbersListFilterPhoneNumber {
+    /// Filter numbers containing a pattern (excludes NDC if used with `national_destination_code` filter).
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// Filter numbers ending with a pattern (excludes NDC if used with `national_destination_code` filter).
+    #[inline]
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+    /// Filter numbers starting with a pattern (excludes NDC if used with `national_destination_code` filter).
+    #[inline]
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AvailablePhoneNumbersListFilterPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -201,6 +225,7 @@ impl From<&str> for AvailablePhoneNumbersListFilterPhoneNumberType {
 }
 crate::string_enum!(AvailablePhoneNumbersListFilterPhoneNumberType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailablePhoneNumbersListFilter {
     /// Find numbers in a particular US state or CA province.
     pub administrative_area: Option<String>,
@@ -228,6 +253,97 @@ pub struct AvailablePhoneNumbersListFilter {
     pub rate_center: Option<String>,
     /// Filter to ensure only numbers that can be reserved are included in the results.
     pub reservable: Option<bool>,
+}
+impl AvailablePhoneNumbersListFilter {
+    /// Find numbers in a particular US state or CA province.
+    #[inline]
+    pub fn administrative_area(mut self, value: impl Into<String>) -> Self {
+        self.administrative_area = Some(value.into());
+        self
+    }
+    /// Filter to determine if best effort results should be included. Only available in USA/CANADA.
+    #[inline]
+    pub fn best_effort(mut self, value: impl Into<bool>) -> Self {
+        self.best_effort = Some(value.into());
+        self
+    }
+    /// Filter phone numbers by country.
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Filter to exclude phone numbers that are currently on hold/reserved for your account.
+    #[inline]
+    pub fn exclude_held_numbers(mut self, value: impl Into<bool>) -> Self {
+        self.exclude_held_numbers = Some(value.into());
+        self
+    }
+    /// Filter phone numbers with specific features.
+    #[inline]
+    pub fn features(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<AvailablePhoneNumbersListFilterFeaturesItem>,
+        >,
+    ) -> Self {
+        self.features = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Limits the number of results.
+    #[inline]
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// Filter phone numbers by city.
+    #[inline]
+    pub fn locality(mut self, value: impl Into<String>) -> Self {
+        self.locality = Some(value.into());
+        self
+    }
+    /// Filter by the national destination code of the number.
+    #[inline]
+    pub fn national_destination_code(mut self, value: impl Into<String>) -> Self {
+        self.national_destination_code = Some(value.into());
+        self
+    }
+    /// Filter phone numbers by pattern matching.
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl Into<AvailablePhoneNumbersListFilterPhoneNumber>,
+    ) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Filter phone numbers by number type.
+    #[inline]
+    pub fn phone_number_type(
+        mut self,
+        value: impl Into<AvailablePhoneNumbersListFilterPhoneNumberType>,
+    ) -> Self {
+        self.phone_number_type = Some(value.into());
+        self
+    }
+    /// Filter to exclude phone numbers that need additional time after to purchase to activate. Only applicable for +1 toll_free numbers.
+    #[inline]
+    pub fn quickship(mut self, value: impl Into<bool>) -> Self {
+        self.quickship = Some(value.into());
+        self
+    }
+    /// Filter phone numbers by rate center. This filter is only applicable to USA and Canada numbers.
+    #[inline]
+    pub fn rate_center(mut self, value: impl Into<String>) -> Self {
+        self.rate_center = Some(value.into());
+        self
+    }
+    /// Filter to ensure only numbers that can be reserved are included in the results.
+    #[inline]
+    pub fn reservable(mut self, value: impl Into<bool>) -> Self {
+        self.reservable = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AvailablePhoneNumbersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -351,6 +467,7 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailablePhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::AvailablePhoneNumber>>,
     pub meta: Option<crate::types::AvailablePhoneNumbersMetadata>,

@@ -16,7 +16,9 @@ impl<'a> BalanceApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.balance().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self) -> crate::Call<'a, (), BalanceRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+    ) -> crate::Call<'a, (), crate::types::UserBalance, crate::call::AsData> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/balance"))
     }
 }

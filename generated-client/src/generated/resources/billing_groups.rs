@@ -21,7 +21,9 @@ impl<'a> BillingGroupsApi<'a> {
     ) -> crate::Call<'a, BillingGroupsListParams, BillingGroupsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/billing_groups"),
-            Default::default(),
+            BillingGroupsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -33,16 +35,22 @@ impl<'a> BillingGroupsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::NewBillingGroup;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.billing_groups().create(NewBillingGroup::default()).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.billing_groups().create().name(\"string\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<BillingGroupsCreateParams>,
-    ) -> crate::Call<'a, BillingGroupsCreateParams, BillingGroupsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        BillingGroupsCreateParams,
+        crate::types::BillingGroup,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/billing_groups"),
-            params.into(),
+            BillingGroupsCreateParams {
+                body: <crate::types::NewBillingGroup>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -63,7 +71,7 @@ impl<'a> BillingGroupsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), BillingGroupsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::BillingGroup, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -82,14 +90,18 @@ impl<'a> BillingGroupsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateBillingGroup;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .billing_groups()\n    .update(\"f5586561-8ff0-4291-a0ac-84fe544797bd\", UpdateBillingGroup::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .billing_groups()\n    .update(\"f5586561-8ff0-4291-a0ac-84fe544797bd\")\n    .name(\"string\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<BillingGroupsUpdateParams>,
-    ) -> crate::Call<'a, BillingGroupsUpdateParams, BillingGroupsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        BillingGroupsUpdateParams,
+        crate::types::BillingGroup,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -97,7 +109,9 @@ impl<'a> BillingGroupsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/billing_groups/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            BillingGroupsUpdateParams {
+                body: <crate::types::UpdateBillingGroup>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -115,7 +129,10 @@ impl<'a> BillingGroupsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .billing_groups()\n    .delete(\"f5586561-8ff0-4291-a0ac-84fe544797bd\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), BillingGroupsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::BillingGroup, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -126,21 +143,31 @@ impl<'a> BillingGroupsApi<'a> {
         )
     }
 }
-/// Inputs of [`BillingGroupsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`BillingGroupsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BillingGroupsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<BillingGroupsListPage>,
 }
-impl<T, R> crate::Call<'_, BillingGroupsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, BillingGroupsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<BillingGroupsListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, BillingGroupsListParams, BillingGroupsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    BillingGroupsListParams,
+    BillingGroupsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`BillingGroupsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -182,50 +209,77 @@ impl<'a> crate::Call<'a, BillingGroupsListParams, BillingGroupsListResponse> {
         })
     }
 }
-/// Inputs of [`BillingGroupsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`BillingGroupsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct BillingGroupsCreateParams {
     /// The request body.
     pub body: crate::types::NewBillingGroup,
 }
-impl BillingGroupsCreateParams {
-    /// A `BillingGroupsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::NewBillingGroup) -> Self {
-        BillingGroupsCreateParams { body }
+impl<'a, T, R> crate::Call<'a, BillingGroupsCreateParams, T, R, ()> {
+    /// A name for the billing group
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::NewBillingGroup>,
+    ) -> crate::Call<'a, BillingGroupsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::NewBillingGroup> for BillingGroupsCreateParams {
-    /// The body with every optional input `None`: the argument of [`BillingGroupsApi::create`].
-    fn from(body: crate::types::NewBillingGroup) -> Self {
-        BillingGroupsCreateParams { body }
-    }
-}
-/// Inputs of [`BillingGroupsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`BillingGroupsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct BillingGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateBillingGroup,
 }
-impl BillingGroupsUpdateParams {
-    /// A `BillingGroupsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateBillingGroup) -> Self {
-        BillingGroupsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, BillingGroupsUpdateParams, T, R, ()> {
+    /// A name for the billing group
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateBillingGroup> for BillingGroupsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`BillingGroupsApi::update`].
-    fn from(body: crate::types::UpdateBillingGroup) -> Self {
-        BillingGroupsUpdateParams { body }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateBillingGroup>,
+    ) -> crate::Call<'a, BillingGroupsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BillingGroupsListPage {
     /// The page number to load
     pub number: Option<i64>,
     /// The size of the page
     pub size: Option<i64>,
+}
+impl BillingGroupsListPage {
+    /// The page number to load
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// The size of the page
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for BillingGroupsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -269,6 +323,7 @@ impl<'de> serde::Deserialize<'de> for BillingGroupsListPage {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BillingGroupsListResponse {
     pub data: Option<Vec<crate::types::BillingGroup>>,
     pub meta: Option<crate::types::PaginationMeta>,

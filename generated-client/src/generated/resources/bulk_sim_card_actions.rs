@@ -23,7 +23,11 @@ impl<'a> BulkSimCardActionsApi<'a> {
     ) -> crate::Call<'a, BulkSimCardActionsListParams, BulkSimCardActionsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/bulk_sim_card_actions"),
-            Default::default(),
+            BulkSimCardActionsListParams {
+                page_number: None,
+                page_size: None,
+                filter_action_type: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -63,7 +67,12 @@ impl<'a> BulkSimCardActionsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), BulkSimCardActionsRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::BulkSimCardActionDetailed,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -74,8 +83,8 @@ impl<'a> BulkSimCardActionsApi<'a> {
         )
     }
 }
-/// Inputs of [`BulkSimCardActionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`BulkSimCardActionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BulkSimCardActionsListParams {
     /// The page number to load.
@@ -85,27 +94,39 @@ pub struct BulkSimCardActionsListParams {
     /// Filter by action type.
     pub filter_action_type: Option<BulkSimCardActionsListFilterActionType>,
 }
-impl<T, R> crate::Call<'_, BulkSimCardActionsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, BulkSimCardActionsListParams, T, R, ()> {
     /// The page number to load.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Filter by action type.
+    #[inline]
     pub fn filter_action_type(
         mut self,
         value: impl Into<BulkSimCardActionsListFilterActionType>,
     ) -> Self {
-        self.params_mut().filter_action_type = Some(value.into());
+        self.params.filter_action_type = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, BulkSimCardActionsListParams, BulkSimCardActionsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    BulkSimCardActionsListParams,
+    BulkSimCardActionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`BulkSimCardActionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -182,6 +203,7 @@ impl From<&str> for BulkSimCardActionsListFilterActionType {
 }
 crate::string_enum!(BulkSimCardActionsListFilterActionType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BulkSimCardActionsListResponse {
     pub data: Option<Vec<crate::types::BulkSimCardActionDetailed>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -44,7 +44,11 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/bundle_pricing/billing_bundles"),
-            Default::default(),
+            BundlePricingBillingBundlesListParams {
+                filter: None,
+                page: None,
+                authorization_bearer: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -72,7 +76,8 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
     ) -> crate::Call<
         'a,
         BundlePricingBillingBundlesRetrieveParams,
-        crate::types::BillingBundleResponse,
+        crate::types::BillingBundleSchema,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -82,15 +87,17 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
                     ["/bundle_pricing/billing_bundles/", &crate::encode_path(bundle_id)]
                         .concat(),
                 ),
-            Default::default(),
+            BundlePricingBillingBundlesRetrieveParams {
+                authorization_bearer: None,
+            },
             |req, params| {
                 req.header("authorization_bearer", &params.authorization_bearer);
             },
         )
     }
 }
-/// Inputs of [`BundlePricingBillingBundlesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`BundlePricingBillingBundlesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BundlePricingBillingBundlesListParams {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
@@ -100,35 +107,41 @@ pub struct BundlePricingBillingBundlesListParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T, R> crate::Call<'_, BundlePricingBillingBundlesListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
+impl<'a, T, R> crate::Call<'a, BundlePricingBillingBundlesListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\\[country_iso\\]=US or filter\\[resource\\]=+15617819942
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::BundlePricingFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::BundlePricingPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Format: Bearer
+    #[inline]
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().authorization_bearer = Some(value.into());
+        self.params.authorization_bearer = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     BundlePricingBillingBundlesListParams,
     crate::types::PaginatedBillingBundlesResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`BundlePricingBillingBundlesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -157,17 +170,18 @@ impl<
         })
     }
 }
-/// Inputs of [`BundlePricingBillingBundlesApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`BundlePricingBillingBundlesApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct BundlePricingBillingBundlesRetrieveParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T, R> crate::Call<'_, BundlePricingBillingBundlesRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, BundlePricingBillingBundlesRetrieveParams, T, R, ()> {
     /// Format: Bearer
+    #[inline]
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().authorization_bearer = Some(value.into());
+        self.params.authorization_bearer = Some(value.into());
         self
     }
 }
@@ -197,7 +211,11 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/bundle_pricing/user_bundles"),
-            Default::default(),
+            BundlePricingUserBundlesListParams {
+                filter: None,
+                page: None,
+                authorization_bearer: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -213,22 +231,25 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateUserBundlesBulkRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .bundle_pricing()\n    .user_bundles()\n    .create(CreateUserBundlesBulkRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.bundle_pricing().user_bundles().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<BundlePricingUserBundlesCreateParams>,
     ) -> crate::Call<
         'a,
         BundlePricingUserBundlesCreateParams,
-        crate::types::CreatedUserBundlesResponse,
+        Vec<crate::types::UserBundle>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/bundle_pricing/user_bundles/bulk"),
-            params.into(),
+            BundlePricingUserBundlesCreateParams {
+                authorization_bearer: None,
+                body: <crate::types::CreateUserBundlesBulkRequest>::default(),
+            },
             |req, params| {
                 req.header("authorization_bearer", &params.authorization_bearer);
                 req.json(&params.body);
@@ -251,13 +272,17 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ) -> crate::Call<
         'a,
         BundlePricingUserBundlesListUnusedParams,
-        crate::types::UnusedUserBundlesResponse,
+        Vec<crate::types::UnusedUserBundlesSchema>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::GET, "/bundle_pricing/user_bundles/unused"),
-            Default::default(),
+            BundlePricingUserBundlesListUnusedParams {
+                filter: None,
+                authorization_bearer: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.header("authorization_bearer", &params.authorization_bearer);
@@ -284,7 +309,8 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ) -> crate::Call<
         'a,
         BundlePricingUserBundlesRetrieveParams,
-        crate::types::UserBundleResponse,
+        crate::types::UserBundle,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -297,7 +323,9 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            BundlePricingUserBundlesRetrieveParams {
+                authorization_bearer: None,
+            },
             |req, params| {
                 req.header("authorization_bearer", &params.authorization_bearer);
             },
@@ -323,7 +351,8 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ) -> crate::Call<
         'a,
         BundlePricingUserBundlesDeactivateParams,
-        crate::types::UserBundleCreateResponse,
+        crate::types::UserBundle,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -336,7 +365,9 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            BundlePricingUserBundlesDeactivateParams {
+                authorization_bearer: None,
+            },
             |req, params| {
                 req.header("authorization_bearer", &params.authorization_bearer);
             },
@@ -362,7 +393,8 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ) -> crate::Call<
         'a,
         BundlePricingUserBundlesListResourcesParams,
-        crate::types::UserBundleResourcesResponse,
+        Vec<crate::types::UserBundleResourceSchema>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -376,15 +408,17 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            BundlePricingUserBundlesListResourcesParams {
+                authorization_bearer: None,
+            },
             |req, params| {
                 req.header("authorization_bearer", &params.authorization_bearer);
             },
         )
     }
 }
-/// Inputs of [`BundlePricingUserBundlesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`BundlePricingUserBundlesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BundlePricingUserBundlesListParams {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
@@ -394,35 +428,41 @@ pub struct BundlePricingUserBundlesListParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T, R> crate::Call<'_, BundlePricingUserBundlesListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
+impl<'a, T, R> crate::Call<'a, BundlePricingUserBundlesListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\\[country_iso\\]=US or filter\\[resource\\]=+15617819942
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::BundlePricingFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::BundlePricingPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Format: Bearer
+    #[inline]
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().authorization_bearer = Some(value.into());
+        self.params.authorization_bearer = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     BundlePricingUserBundlesListParams,
     crate::types::PaginatedUserBundlesResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`BundlePricingUserBundlesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -451,8 +491,8 @@ impl<
         })
     }
 }
-/// Inputs of [`BundlePricingUserBundlesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`BundlePricingUserBundlesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct BundlePricingUserBundlesCreateParams {
     /// Format: Bearer
@@ -460,34 +500,43 @@ pub struct BundlePricingUserBundlesCreateParams {
     /// The request body.
     pub body: crate::types::CreateUserBundlesBulkRequest,
 }
-impl BundlePricingUserBundlesCreateParams {
-    /// A `BundlePricingUserBundlesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateUserBundlesBulkRequest) -> Self {
-        BundlePricingUserBundlesCreateParams {
-            authorization_bearer: None,
-            body,
-        }
-    }
-}
-impl From<crate::types::CreateUserBundlesBulkRequest>
-for BundlePricingUserBundlesCreateParams {
-    /// The body with every optional input `None`: the argument of [`BundlePricingUserBundlesApi::create`].
-    fn from(body: crate::types::CreateUserBundlesBulkRequest) -> Self {
-        BundlePricingUserBundlesCreateParams {
-            authorization_bearer: None,
-            body,
-        }
-    }
-}
-impl<T, R> crate::Call<'_, BundlePricingUserBundlesCreateParams, T, R> {
+impl<'a, T, R> crate::Call<'a, BundlePricingUserBundlesCreateParams, T, R, ()> {
     /// Format: Bearer
+    #[inline]
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().authorization_bearer = Some(value.into());
+        self.params.authorization_bearer = Some(value.into());
         self
     }
+    /// Idempotency key for the request. Can be any UUID, but should always be unique for each request.
+    #[inline]
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.params.body.idempotency_key = Some(value.into());
+        self
+    }
+    /// Sets `items`.
+    #[inline]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::CreateUserBundlesBulkRequestItemsItem>,
+        >,
+    ) -> Self {
+        self.params.body.items = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateUserBundlesBulkRequest>,
+    ) -> crate::Call<'a, BundlePricingUserBundlesCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`BundlePricingUserBundlesApi::list_unused`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`BundlePricingUserBundlesApi::list_unused`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct BundlePricingUserBundlesListUnusedParams {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
@@ -495,60 +544,65 @@ pub struct BundlePricingUserBundlesListUnusedParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T, R> crate::Call<'_, BundlePricingUserBundlesListUnusedParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
+impl<'a, T, R> crate::Call<'a, BundlePricingUserBundlesListUnusedParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\\[country_iso\\]=US or filter\\[resource\\]=+15617819942
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::BundlePricingFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
     /// Format: Bearer
+    #[inline]
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().authorization_bearer = Some(value.into());
+        self.params.authorization_bearer = Some(value.into());
         self
     }
 }
-/// Inputs of [`BundlePricingUserBundlesApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`BundlePricingUserBundlesApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct BundlePricingUserBundlesRetrieveParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T, R> crate::Call<'_, BundlePricingUserBundlesRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, BundlePricingUserBundlesRetrieveParams, T, R, ()> {
     /// Format: Bearer
+    #[inline]
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().authorization_bearer = Some(value.into());
+        self.params.authorization_bearer = Some(value.into());
         self
     }
 }
-/// Inputs of [`BundlePricingUserBundlesApi::deactivate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`BundlePricingUserBundlesApi::deactivate`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct BundlePricingUserBundlesDeactivateParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T, R> crate::Call<'_, BundlePricingUserBundlesDeactivateParams, T, R> {
+impl<'a, T, R> crate::Call<'a, BundlePricingUserBundlesDeactivateParams, T, R, ()> {
     /// Format: Bearer
+    #[inline]
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().authorization_bearer = Some(value.into());
+        self.params.authorization_bearer = Some(value.into());
         self
     }
 }
-/// Inputs of [`BundlePricingUserBundlesApi::list_resources`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`BundlePricingUserBundlesApi::list_resources`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct BundlePricingUserBundlesListResourcesParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-impl<T, R> crate::Call<'_, BundlePricingUserBundlesListResourcesParams, T, R> {
+impl<'a, T, R> crate::Call<'a, BundlePricingUserBundlesListResourcesParams, T, R, ()> {
     /// Format: Bearer
+    #[inline]
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().authorization_bearer = Some(value.into());
+        self.params.authorization_bearer = Some(value.into());
         self
     }
 }

@@ -27,7 +27,11 @@ impl<'a> CallControlApplicationsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/call_control_applications"),
-            Default::default(),
+            CallControlApplicationsListParams {
+                filter: None,
+                page: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -43,20 +47,26 @@ impl<'a> CallControlApplicationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateCallControlApplicationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .call_control_applications()\n    .create(\n        CreateCallControlApplicationRequest::new(\n            \"call-router\",\n            \"https://example.com\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CallControlApplicationInbound,\n    CallControlApplicationInboundSipSubdomainReceiveSettings,\n    CallControlApplicationOutbound,\n    CreateCallControlApplicationRequestAnchorsiteOverride,\n    CreateCallControlApplicationRequestDtmfType,\n    CreateCallControlApplicationRequestWebhookApiVersion,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .call_control_applications()\n    .create()\n    .active(false)\n    .anchorsite_override(\n        CreateCallControlApplicationRequestAnchorsiteOverride::Latency,\n    )\n    .application_name(\"call-router\")\n    .call_cost_in_webhooks(true)\n    .dtmf_type(CreateCallControlApplicationRequestDtmfType::Inband)\n    .first_command_timeout(true)\n    .first_command_timeout_secs(10)\n    .inbound(\n        CallControlApplicationInbound::default()\n            .channel_limit(10)\n            .shaken_stir_enabled(true)\n            .sip_subdomain(\"example\")\n            .sip_subdomain_receive_settings(\n                CallControlApplicationInboundSipSubdomainReceiveSettings::OnlyMyConnections,\n            ),\n    )\n    .outbound(\n        CallControlApplicationOutbound::default()\n            .channel_limit(10)\n            .outbound_voice_profile_id(\"1293384261075731499\"),\n    )\n    .redact_dtmf_debug_logging(true)\n    .webhook_api_version(CreateCallControlApplicationRequestWebhookApiVersion::V1)\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<CallControlApplicationsCreateParams>,
     ) -> crate::Call<
         'a,
         CallControlApplicationsCreateParams,
-        CallControlApplicationsCreateResponse,
+        crate::types::CallControlApplication,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::application_name>,
+            crate::Missing<crate::required::webhook_event_url>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/call_control_applications"),
-            params.into(),
+            CallControlApplicationsCreateParams {
+                body: crate::types::CreateCallControlApplicationRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -79,7 +89,7 @@ impl<'a> CallControlApplicationsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), CallControlApplicationsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::CallControlApplication, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -100,17 +110,21 @@ impl<'a> CallControlApplicationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateCallControlApplicationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .call_control_applications()\n    .update(\n        \"1293384261075731499\",\n        UpdateCallControlApplicationRequest::new(\n            \"call-router\",\n            \"https://example.com\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CallControlApplicationInbound,\n    CallControlApplicationInboundSipSubdomainReceiveSettings,\n    CallControlApplicationOutbound,\n    UpdateCallControlApplicationRequestAnchorsiteOverride,\n    UpdateCallControlApplicationRequestDtmfType,\n    UpdateCallControlApplicationRequestWebhookApiVersion,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .call_control_applications()\n    .update(\"1293384261075731499\")\n    .active(false)\n    .anchorsite_override(\n        UpdateCallControlApplicationRequestAnchorsiteOverride::Latency,\n    )\n    .application_name(\"call-router\")\n    .call_cost_in_webhooks(true)\n    .dtmf_type(UpdateCallControlApplicationRequestDtmfType::Inband)\n    .first_command_timeout(true)\n    .first_command_timeout_secs(10)\n    .inbound(\n        CallControlApplicationInbound::default()\n            .channel_limit(10)\n            .shaken_stir_enabled(true)\n            .sip_subdomain(\"example\")\n            .sip_subdomain_receive_settings(\n                CallControlApplicationInboundSipSubdomainReceiveSettings::OnlyMyConnections,\n            ),\n    )\n    .outbound(\n        CallControlApplicationOutbound::default()\n            .channel_limit(10)\n            .outbound_voice_profile_id(\"1293384261075731499\"),\n    )\n    .redact_dtmf_debug_logging(true)\n    .webhook_api_version(UpdateCallControlApplicationRequestWebhookApiVersion::V1)\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<CallControlApplicationsUpdateParams>,
     ) -> crate::Call<
         'a,
         CallControlApplicationsUpdateParams,
-        CallControlApplicationsUpdateResponse,
+        crate::types::CallControlApplication,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::application_name>,
+            crate::Missing<crate::required::webhook_event_url>,
+        ),
     > {
         crate::Call::new(
             self
@@ -119,7 +133,9 @@ impl<'a> CallControlApplicationsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/call_control_applications/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            CallControlApplicationsUpdateParams {
+                body: crate::types::UpdateCallControlApplicationRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -142,7 +158,7 @@ impl<'a> CallControlApplicationsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), CallControlApplicationsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::CallControlApplication, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -153,8 +169,8 @@ impl<'a> CallControlApplicationsApi<'a> {
         )
     }
 }
-/// Inputs of [`CallControlApplicationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`CallControlApplicationsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CallControlApplicationsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
@@ -174,45 +190,41 @@ pub struct CallControlApplicationsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::SortConnection>,
 }
-impl<T, R> crate::Call<'_, CallControlApplicationsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
+impl<'a, T, R> crate::Call<'a, CallControlApplicationsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[application_name\\]\\[contains\\], filter\\[outbound.outbound_voice_profile_id\\], filter\\[leg_id\\], filter\\[application_session_id\\], filter\\[connection_id\\], filter\\[product\\], filter\\[failed\\], filter\\[from\\], filter\\[to\\], filter\\[name\\], filter\\[type\\], filter\\[occurred_at\\]\\[eq/gt/gte/lt/lte\\], filter\\[status\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::CallControlFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::CallControlPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<crate::types::SortConnection>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     CallControlApplicationsListParams,
     CallControlApplicationsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`CallControlApplicationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -255,55 +267,322 @@ impl<
         })
     }
 }
-/// Inputs of [`CallControlApplicationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallControlApplicationsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallControlApplicationsCreateParams {
     /// Create call control application request.
     pub body: crate::types::CreateCallControlApplicationRequest,
 }
-impl CallControlApplicationsCreateParams {
-    /// A `CallControlApplicationsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateCallControlApplicationRequest) -> Self {
-        CallControlApplicationsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, CallControlApplicationsCreateParams, T, R, (S0, S1)> {
+    /// Specifies whether the connection can be used.
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
+    }
+    /// Latency directs Telnyx to route media through the site with the lowest round-trip time to the user's connection. Telnyx calculates this time using ICMP ping messages. This can be disabled by specifying a site to handle all media.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<
+            crate::types::CreateCallControlApplicationRequestAnchorsiteOverride,
+        >,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// A user-assigned name to help manage the application.
+    #[inline]
+    pub fn application_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallControlApplicationsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.application_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Specifies if call cost webhooks should be sent for this Call Control Application.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets the type of DTMF digits sent from Telnyx to this Connection. Note that DTMF digits sent to Telnyx will be accepted in all formats.
+    #[inline]
+    pub fn dtmf_type(
+        mut self,
+        value: impl Into<crate::types::CreateCallControlApplicationRequestDtmfType>,
+    ) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Specifies whether calls to phone numbers associated with this connection should hangup after timing out.
+    #[inline]
+    pub fn first_command_timeout(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.first_command_timeout = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a dial command.
+    #[inline]
+    pub fn first_command_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.first_command_timeout_secs = Some(value.into());
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::CallControlApplicationInbound>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::types::CallControlApplicationOutbound>,
+    ) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// When enabled, DTMF digits entered by users will be redacted in debug logs to protect PII data entered through IVR interactions.
+    #[inline]
+    pub fn redact_dtmf_debug_logging(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.redact_dtmf_debug_logging = Some(value.into());
+        self
+    }
+    /// Determines which webhook format will be used, Telnyx API v1 or v2.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<
+            crate::types::CreateCallControlApplicationRequestWebhookApiVersion,
+        >,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallControlApplicationsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.webhook_event_url = value.into();
+        crate::call::into_state(call)
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateCallControlApplicationRequest>,
+    ) -> crate::Call<
+        'a,
+        CallControlApplicationsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateCallControlApplicationRequest>
-for CallControlApplicationsCreateParams {
-    /// The body with every optional input `None`: the argument of [`CallControlApplicationsApi::create`].
-    fn from(body: crate::types::CreateCallControlApplicationRequest) -> Self {
-        CallControlApplicationsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallControlApplicationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallControlApplicationsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallControlApplicationsUpdateParams {
     /// Update call control application request.
     pub body: crate::types::UpdateCallControlApplicationRequest,
 }
-impl CallControlApplicationsUpdateParams {
-    /// A `CallControlApplicationsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateCallControlApplicationRequest) -> Self {
-        CallControlApplicationsUpdateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, CallControlApplicationsUpdateParams, T, R, (S0, S1)> {
+    /// Specifies whether the connection can be used.
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateCallControlApplicationRequest>
-for CallControlApplicationsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`CallControlApplicationsApi::update`].
-    fn from(body: crate::types::UpdateCallControlApplicationRequest) -> Self {
-        CallControlApplicationsUpdateParams {
-            body,
-        }
+    /// Latency directs Telnyx to route media through the site with the lowest round-trip time to the user's connection. Telnyx calculates this time using ICMP ping messages. This can be disabled by specifying a site to handle all media.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<
+            crate::types::UpdateCallControlApplicationRequestAnchorsiteOverride,
+        >,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// A user-assigned name to help manage the application.
+    #[inline]
+    pub fn application_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallControlApplicationsUpdateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.application_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Specifies if call cost webhooks should be sent for this Call Control Application.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets the type of DTMF digits sent from Telnyx to this Connection. Note that DTMF digits sent to Telnyx will be accepted in all formats.
+    #[inline]
+    pub fn dtmf_type(
+        mut self,
+        value: impl Into<crate::types::UpdateCallControlApplicationRequestDtmfType>,
+    ) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Specifies whether calls to phone numbers associated with this connection should hangup after timing out.
+    #[inline]
+    pub fn first_command_timeout(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.first_command_timeout = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a dial command.
+    #[inline]
+    pub fn first_command_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.first_command_timeout_secs = Some(value.into());
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::CallControlApplicationInbound>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::types::CallControlApplicationOutbound>,
+    ) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// When enabled, DTMF digits entered by users will be redacted in debug logs to protect PII data entered through IVR interactions.
+    #[inline]
+    pub fn redact_dtmf_debug_logging(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.redact_dtmf_debug_logging = Some(value.into());
+        self
+    }
+    /// Tags assigned to the Call Control Application.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Determines which webhook format will be used, Telnyx API v1 or v2.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<
+            crate::types::UpdateCallControlApplicationRequestWebhookApiVersion,
+        >,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallControlApplicationsUpdateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.webhook_event_url = value.into();
+        crate::call::into_state(call)
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateCallControlApplicationRequest>,
+    ) -> crate::Call<
+        'a,
+        CallControlApplicationsUpdateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlApplicationsListResponse {
     pub data: Option<Vec<crate::types::CallControlApplication>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -23,7 +23,10 @@ impl<'a> CallEventsApi<'a> {
     pub fn list(&self) -> crate::Call<'a, CallEventsListParams, CallEventsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/call_events"),
-            Default::default(),
+            CallEventsListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -31,8 +34,8 @@ impl<'a> CallEventsApi<'a> {
         )
     }
 }
-/// Inputs of [`CallEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`CallEventsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CallEventsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
@@ -40,25 +43,30 @@ pub struct CallEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     pub page: Option<crate::types::CallControlPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, CallEventsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
+impl<'a, T, R> crate::Call<'a, CallEventsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[application_name\\]\\[contains\\], filter\\[outbound.outbound_voice_profile_id\\], filter\\[leg_id\\], filter\\[application_session_id\\], filter\\[connection_id\\], filter\\[product\\], filter\\[failed\\], filter\\[from\\], filter\\[to\\], filter\\[name\\], filter\\[type\\], filter\\[occurred_at\\]\\[eq/gt/gte/lt/lte\\], filter\\[status\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::CallControlFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::CallControlPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, CallEventsListParams, CallEventsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, CallEventsListParams, CallEventsListResponse, crate::call::AsJson, S> {
     /// Every page of [`CallEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -101,6 +109,7 @@ impl<'a> crate::Call<'a, CallEventsListParams, CallEventsListResponse> {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallEventsListResponse {
     pub data: Option<Vec<crate::types::CallEvent>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -23,7 +23,10 @@ impl<'a> CallReasonsApi<'a> {
     ) -> crate::Call<'a, CallReasonsListParams, crate::types::CallReasonReferenceList> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/call_reasons"),
-            Default::default(),
+            CallReasonsListParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -48,28 +51,31 @@ impl<'a> CallReasonsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .call_reasons()\n    .validate(vec![\"Appointment reminders\".to_string()])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .call_reasons()\n    .validate()\n    .body([\"Appointment reminders\", \"Billing inquiries\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn validate(
         &self,
-        params: impl Into<CallReasonsValidateParams>,
     ) -> crate::Call<
         'a,
         CallReasonsValidateParams,
-        crate::types::ValidateCallReasonsResponse,
+        crate::types::ValidateCallReasonsResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::body>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/call_reasons/validate"),
-            params.into(),
+            CallReasonsValidateParams {
+                body: Vec::new(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`CallReasonsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`CallReasonsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CallReasonsListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
@@ -77,19 +83,30 @@ pub struct CallReasonsListParams {
     /// Items per page. Default `100` for this endpoint (the call-reason library is small and most callers want the whole list in one call). Maximum 250; values above are clamped to 250.
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, CallReasonsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, CallReasonsListParams, T, R, ()> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Default `100` for this endpoint (the call-reason library is small and most callers want the whole list in one call). Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, CallReasonsListParams, crate::types::CallReasonReferenceList> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    CallReasonsListParams,
+    crate::types::CallReasonReferenceList,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`CallReasonsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -117,22 +134,22 @@ impl<'a> crate::Call<'a, CallReasonsListParams, crate::types::CallReasonReferenc
         })
     }
 }
-/// Inputs of [`CallReasonsApi::validate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallReasonsApi::validate`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallReasonsValidateParams {
     /// The request body.
     pub body: crate::types::ValidateCallReasonsRequest,
 }
-impl CallReasonsValidateParams {
-    /// A `CallReasonsValidateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ValidateCallReasonsRequest) -> Self {
-        CallReasonsValidateParams { body }
-    }
-}
-impl From<crate::types::ValidateCallReasonsRequest> for CallReasonsValidateParams {
-    /// The body with every optional input `None`: the argument of [`CallReasonsApi::validate`].
-    fn from(body: crate::types::ValidateCallReasonsRequest) -> Self {
-        CallReasonsValidateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, CallReasonsValidateParams, T, R, (S0,)> {
+    /// The request body.
+    #[inline]
+    pub fn body(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, CallReasonsValidateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
     }
 }

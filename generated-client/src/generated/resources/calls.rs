@@ -30,16 +30,27 @@ impl<'a> CallsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .dial(\n        CallRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+18005550101\",\n            \"+18005550100\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CallRequestAnsweringMachineDetection, CallRequestAnsweringMachineDetectionConfig,\n    CallRequestConferenceConfig, CallRequestDeepfakeDetection,\n    CallRequestMediaEncryption, CallRequestSipTransportProtocol, CallRequestStreamTrack,\n    CallRequestWebhookRetriesPoliciesValue, CallRequestWebhookUrlMethod,\n    CallRequestWebhookUrlsMethod, ConversationRelayEmbeddedConfig,\n    ConversationRelayInterruptible, CustomSipHeader, DialogflowConfig, SipHeader,\n    SipHeaderName,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .dial()\n    .answering_machine_detection(CallRequestAnsweringMachineDetection::Detect)\n    .answering_machine_detection_config(\n        CallRequestAnsweringMachineDetectionConfig::default()\n            .after_greeting_silence_millis(1000)\n            .between_words_silence_millis(1000)\n            .greeting_duration_millis(1000)\n            .greeting_silence_duration_millis(2000)\n            .greeting_total_analysis_time_millis(50000)\n            .initial_silence_millis(1000)\n            .maximum_number_of_words(1000)\n            .maximum_word_length_millis(2000)\n            .silence_threshold(512)\n            .total_analysis_time_millis(5000),\n    )\n    .audio_url(\"http://www.example.com/sounds/greeting.wav\")\n    .bridge_intent(true)\n    .bridge_on_answer(true)\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .conference_config(\n        CallRequestConferenceConfig::default()\n            .conference_name(\"telnyx-conference\")\n            .start_conference_on_enter(true),\n    )\n    .connection_id(\"7267xxxxxxxxxxxxxx\")\n    .conversation_relay_config(\n        ConversationRelayEmbeddedConfig::builder()\n            .custom_parameters(telnyx::serde_json::Map::new())\n            .dtmf_detection(true)\n            .greeting(\"Hi! Ask me anything!\")\n            .interruptible(ConversationRelayInterruptible::Speech)\n            .interruptible_greeting(ConversationRelayInterruptible::Dtmf)\n            .language(\"en-US\")\n            .tts_provider(\"telnyx\")\n            .url(\"wss://example.com/conversation-relay\")\n            .voice(\"Telnyx.KokoroTTS.af\"),\n    )\n    .custom_headers([\n        CustomSipHeader::builder().name(\"head_1\").value(\"val_1\"),\n        CustomSipHeader::builder().name(\"head_2\").value(\"val_2\"),\n    ])\n    .deepfake_detection(\n        CallRequestDeepfakeDetection::builder()\n            .enabled(true)\n            .rtp_timeout(30)\n            .timeout(15),\n    )\n    .dialogflow_config(\n        DialogflowConfig::default()\n            .analyze_sentiment(false)\n            .partial_automated_agent_reply(false),\n    )\n    .enable_dialogflow(false)\n    .from(\"+18005550101\")\n    .from_display_name(\"Company Name\")\n    .link_to(\"ilditnZK_eVysupV21KzmzN_sM29ygfauQojpm4BgFtfX5hXAcjotg==\")\n    .media_encryption(CallRequestMediaEncryption::Srtp)\n    .send_digits_on_answer(\"wwww200\")\n    .send_silence_when_idle(true)\n    .sip_auth_password(\"password\")\n    .sip_auth_username(\"username\")\n    .sip_headers([\n        SipHeader::builder().name(SipHeaderName::UserToUser).value(\"12345\"),\n    ])\n    .sip_transport_protocol(CallRequestSipTransportProtocol::Tls)\n    .stream_track(CallRequestStreamTrack::BothTracks)\n    .stream_url(\"wss://www.example.com/websocket\")\n    .time_limit_secs(60)\n    .timeout_secs(60)\n    .to(\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\")\n    .webhook_retries_policies(\n        std::collections::BTreeMap::<\n            String,\n            CallRequestWebhookRetriesPoliciesValue,\n        >::new(),\n    )\n    .webhook_url(\"https://www.example.com/server-b/\")\n    .webhook_url_method(CallRequestWebhookUrlMethod::Post)\n    .webhook_urls(std::collections::BTreeMap::<String, String>::new())\n    .webhook_urls_method(CallRequestWebhookUrlsMethod::Post)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn dial(
         &self,
-        params: impl Into<CallsDialParams>,
-    ) -> crate::Call<'a, CallsDialParams, CallsDialResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsDialParams,
+        crate::types::CallWithRecordingId,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::connection_id>,
+            crate::Missing<crate::required::from>,
+            crate::Missing<crate::required::to>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/calls"),
-            params.into(),
+            CallsDialParams {
+                body: crate::types::CallRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -62,7 +73,7 @@ impl<'a> CallsApi<'a> {
     pub fn retrieve_status(
         &self,
         call_control_id: &str,
-    ) -> crate::Call<'a, (), CallsRetrieveStatusResponse> {
+    ) -> crate::Call<'a, (), crate::types::Call, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -73,23 +84,510 @@ impl<'a> CallsApi<'a> {
         )
     }
 }
-/// Inputs of [`CallsApi::dial`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsApi::dial`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsDialParams {
     /// Call request
     pub body: crate::types::CallRequest,
 }
-impl CallsDialParams {
-    /// A `CallsDialParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CallRequest) -> Self {
-        CallsDialParams { body }
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, CallsDialParams, T, R, (S0, S1, S2)> {
+    /// Enables Answering Machine Detection. Telnyx offers Premium and Standard detections.
+    #[inline]
+    pub fn answering_machine_detection(
+        mut self,
+        value: impl Into<crate::types::CallRequestAnsweringMachineDetection>,
+    ) -> Self {
+        self.params.body.answering_machine_detection = Some(value.into());
+        self
     }
-}
-impl From<crate::types::CallRequest> for CallsDialParams {
-    /// The body with every optional input `None`: the argument of [`CallsApi::dial`].
-    fn from(body: crate::types::CallRequest) -> Self {
-        CallsDialParams { body }
+    /// Optional configuration parameters to modify 'answering_machine_detection' performance. Only `total_analysis_time_millis` and `greeting_duration_millis` parameters are applicable when `premium` is selected as answering_machine_detection.
+    #[inline]
+    pub fn answering_machine_detection_config(
+        mut self,
+        value: impl Into<crate::types::CallRequestAnsweringMachineDetectionConfig>,
+    ) -> Self {
+        self.params.body.answering_machine_detection_config = Some(value.into());
+        self
+    }
+    /// Sets `assistant`.
+    #[inline]
+    pub fn assistant(
+        mut self,
+        value: impl Into<crate::types::CallAssistantRequest>,
+    ) -> Self {
+        self.params.body.assistant = Some(value.into());
+        self
+    }
+    /// The URL of a file to be played back to the callee when the call is answered. The URL can point to either a WAV or MP3 file. media_name and audio_url cannot be used together in one request.
+    #[inline]
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.audio_url = Some(value.into());
+        self
+    }
+    /// Use this field to set the Billing Group ID for the call. Must be a valid and existing Billing Group ID.
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.billing_group_id = Some(value.into());
+        self
+    }
+    /// Indicates the intent to bridge this call with the call specified in link_to. When bridge_intent is true, link_to becomes required and the from number will be overwritten by the from number from the linked call.
+    #[inline]
+    pub fn bridge_intent(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.bridge_intent = Some(value.into());
+        self
+    }
+    /// Whether to automatically bridge answered call to the call specified in link_to. When bridge_on_answer is true, link_to becomes required.
+    #[inline]
+    pub fn bridge_on_answer(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.bridge_on_answer = Some(value.into());
+        self
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore others Dial commands with the same `command_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Optional configuration parameters to dial new participant into a conference.
+    #[inline]
+    pub fn conference_config(
+        mut self,
+        value: impl Into<crate::types::CallRequestConferenceConfig>,
+    ) -> Self {
+        self.params.body.conference_config = Some(value.into());
+        self
+    }
+    /// The ID of the Call Control App (formerly ID of the connection) to be used when dialing the destination.
+    #[inline]
+    pub fn connection_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsDialParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.connection_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `conversation_relay_config`.
+    #[inline]
+    pub fn conversation_relay_config(
+        mut self,
+        value: impl Into<crate::types::ConversationRelayEmbeddedConfig>,
+    ) -> Self {
+        self.params.body.conversation_relay_config = Some(value.into());
+        self
+    }
+    /// Custom headers to be added to the SIP INVITE.
+    #[inline]
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::CustomSipHeader>>,
+    ) -> Self {
+        self.params.body.custom_headers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Enables deepfake detection on the call. When enabled, audio from the remote party is streamed to a detection service that analyzes whether the voice is AI-generated. Results are delivered via the `call.deepfake_detection.result` webhook.
+    #[inline]
+    pub fn deepfake_detection(
+        mut self,
+        value: impl Into<crate::types::CallRequestDeepfakeDetection>,
+    ) -> Self {
+        self.params.body.deepfake_detection = Some(value.into());
+        self
+    }
+    /// Sets `dialogflow_config`.
+    #[inline]
+    pub fn dialogflow_config(
+        mut self,
+        value: impl Into<crate::types::DialogflowConfig>,
+    ) -> Self {
+        self.params.body.dialogflow_config = Some(value.into());
+        self
+    }
+    /// Enables Dialogflow for the current call. The default value is false.
+    #[inline]
+    pub fn enable_dialogflow(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enable_dialogflow = Some(value.into());
+        self
+    }
+    /// The `from` number to be used as the caller id presented to the destination (`to` number). The number should be in +E164 format.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsDialParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.from = value.into();
+        crate::call::into_state(call)
+    }
+    /// The `from_display_name` string to be used as the caller id name (SIP From Display Name) presented to the destination (`to` number). The string should have a maximum of 128 characters, containing only letters, numbers, spaces, and -_~!.+ special characters. If ommited, the display name will be the same as the number in the `from` field.
+    #[inline]
+    pub fn from_display_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.from_display_name = Some(value.into());
+        self
+    }
+    /// Use another call's control id for sharing the same call session id
+    #[inline]
+    pub fn link_to(mut self, value: impl Into<String>) -> Self {
+        self.params.body.link_to = Some(value.into());
+        self
+    }
+    /// Defines whether media should be encrypted on the call. For SIP URI destinations, media encryption can also be requested per endpoint with the `secure` URI parameter: `;secure=true` or `;secure=srtp` enables SRTP, and `;secure=dtls` enables DTLS. This parameter, when set to `SRTP` or `DTLS`, takes precedence over the per-endpoint `secure` value.
+    #[inline]
+    pub fn media_encryption(
+        mut self,
+        value: impl Into<crate::types::CallRequestMediaEncryption>,
+    ) -> Self {
+        self.params.body.media_encryption = Some(value.into());
+        self
+    }
+    /// The media_name of a file to be played back to the callee when the call is answered. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
+    #[inline]
+    pub fn media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.media_name = Some(value.into());
+        self
+    }
+    /// If supplied with the value `self`, the current leg will be parked after unbridge. If not set, the default behavior is to hang up the leg. When park_after_unbridge is set, link_to becomes required.
+    #[inline]
+    pub fn park_after_unbridge(mut self, value: impl Into<String>) -> Self {
+        self.params.body.park_after_unbridge = Some(value.into());
+        self
+    }
+    /// The list of comma-separated codecs in a preferred order for the forked media to be received.
+    #[inline]
+    pub fn preferred_codecs(mut self, value: impl Into<String>) -> Self {
+        self.params.body.preferred_codecs = Some(value.into());
+        self
+    }
+    /// Prevents bridging and hangs up the call if the target is already bridged. Disabled by default.
+    #[inline]
+    pub fn prevent_double_bridge(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.prevent_double_bridge = Some(value.into());
+        self
+    }
+    /// Indicates the privacy level to be used for the call. When set to `id`, caller ID information (name and number) will be hidden from the called party. When set to `none` or omitted, caller ID will be shown normally.
+    #[inline]
+    pub fn privacy(
+        mut self,
+        value: impl Into<crate::types::CallRequestPrivacy>,
+    ) -> Self {
+        self.params.body.privacy = Some(value.into());
+        self
+    }
+    /// Start recording automatically after an event. Disabled by default.
+    #[inline]
+    pub fn record(mut self, value: impl Into<crate::types::CallRequestRecord>) -> Self {
+        self.params.body.record = Some(value.into());
+        self
+    }
+    /// Defines which channel should be recorded ('single' or 'dual') when `record` is specified.
+    #[inline]
+    pub fn record_channels(
+        mut self,
+        value: impl Into<crate::types::CallRequestRecordChannels>,
+    ) -> Self {
+        self.params.body.record_channels = Some(value.into());
+        self
+    }
+    /// The custom recording file name to be used instead of the default `call_leg_id`. Telnyx will still add a Unix timestamp suffix.
+    #[inline]
+    pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.record_custom_file_name = Some(value.into());
+        self
+    }
+    /// Defines the format of the recording ('wav' or 'mp3') when `record` is specified.
+    #[inline]
+    pub fn record_format(
+        mut self,
+        value: impl Into<crate::types::CallRequestRecordFormat>,
+    ) -> Self {
+        self.params.body.record_format = Some(value.into());
+        self
+    }
+    /// Defines the maximum length for the recording in seconds when `record` is specified. The minimum value is 0. The maximum value is 43200. The default value is 0 (infinite).
+    #[inline]
+    pub fn record_max_length(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.record_max_length = Some(value.into());
+        self
+    }
+    /// The number of seconds that Telnyx will wait for the recording to be stopped if silence is detected when `record` is specified. The timer only starts when the speech is detected. Please note that call transcription is used to detect silence and the related charge will be applied. The minimum value is 0. The default value is 0 (infinite).
+    #[inline]
+    pub fn record_timeout_secs(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.record_timeout_secs = Some(value.into());
+        self
+    }
+    /// The audio track to be recorded. Can be either `both`, `inbound` or `outbound`. If only single track is specified (`inbound`, `outbound`), `channels` configuration is ignored and it will be recorded as mono (single channel).
+    #[inline]
+    pub fn record_track(
+        mut self,
+        value: impl Into<crate::types::CallRequestRecordTrack>,
+    ) -> Self {
+        self.params.body.record_track = Some(value.into());
+        self
+    }
+    /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
+    #[inline]
+    pub fn record_trim(
+        mut self,
+        value: impl Into<crate::types::CallRequestRecordTrim>,
+    ) -> Self {
+        self.params.body.record_trim = Some(value.into());
+        self
+    }
+    /// Whether to keep trying the remaining routing paths (e.g. alternate providers/gateways) for the same destination after `timeout_secs` is reached for the current attempt. When set to `false`, reaching `timeout_secs` aborts the entire dial attempt and the `call.hangup` webhook reports a `hangup_cause` of `no_answer` instead of `timeout`.
+    #[inline]
+    pub fn retry_on_timeout(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.retry_on_timeout = Some(value.into());
+        self
+    }
+    /// DTMF digits to send automatically after the called party answers. Useful for reaching an extension behind an IVR (e.g. `"200"` to dial extension 200 once the called party picks up). Allowed characters: `0-9`, `A-D`, `w` (0.5s pause), `W` (1s pause), `*`, `#`. Maximum 64 characters. When omitted, no automatic DTMF is sent. May also be supplied inline by appending `,` to `to` (e.g. `to=+18004247767,200`); if both forms are present, this explicit field takes precedence.
+    #[inline]
+    pub fn send_digits_on_answer(mut self, value: impl Into<String>) -> Self {
+        self.params.body.send_digits_on_answer = Some(value.into());
+        self
+    }
+    /// Generate silence RTP packets when no transmission available.
+    #[inline]
+    pub fn send_silence_when_idle(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.send_silence_when_idle = Some(value.into());
+        self
+    }
+    /// SIP Authentication password used for SIP challenges.
+    #[inline]
+    pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_password = Some(value.into());
+        self
+    }
+    /// SIP Authentication username used for SIP challenges.
+    #[inline]
+    pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_username = Some(value.into());
+        self
+    }
+    /// SIP headers to be added to the SIP INVITE request. Currently only User-to-User header is supported.
+    #[inline]
+    pub fn sip_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::SipHeader>>,
+    ) -> Self {
+        self.params.body.sip_headers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Defines the SIP region to be used for the call.
+    #[inline]
+    pub fn sip_region(
+        mut self,
+        value: impl Into<crate::types::CallRequestSipRegion>,
+    ) -> Self {
+        self.params.body.sip_region = Some(value.into());
+        self
+    }
+    /// Defines SIP transport protocol to be used on the call.
+    #[inline]
+    pub fn sip_transport_protocol(
+        mut self,
+        value: impl Into<crate::types::CallRequestSipTransportProtocol>,
+    ) -> Self {
+        self.params.body.sip_transport_protocol = Some(value.into());
+        self
+    }
+    /// Sets `sound_modifications`.
+    #[inline]
+    pub fn sound_modifications(
+        mut self,
+        value: impl Into<crate::types::SoundModifications>,
+    ) -> Self {
+        self.params.body.sound_modifications = Some(value.into());
+        self
+    }
+    /// An authentication token to be sent as part of the WebSocket connection when using streaming. Maximum length is 4000 characters.
+    #[inline]
+    pub fn stream_auth_token(mut self, value: impl Into<String>) -> Self {
+        self.params.body.stream_auth_token = Some(value.into());
+        self
+    }
+    /// Sets `stream_bidirectional_codec`.
+    #[inline]
+    pub fn stream_bidirectional_codec(
+        mut self,
+        value: impl Into<crate::types::StreamBidirectionalCodec>,
+    ) -> Self {
+        self.params.body.stream_bidirectional_codec = Some(value.into());
+        self
+    }
+    /// Sets `stream_bidirectional_mode`.
+    #[inline]
+    pub fn stream_bidirectional_mode(
+        mut self,
+        value: impl Into<crate::types::StreamBidirectionalMode>,
+    ) -> Self {
+        self.params.body.stream_bidirectional_mode = Some(value.into());
+        self
+    }
+    /// Sets `stream_bidirectional_sampling_rate`.
+    #[inline]
+    pub fn stream_bidirectional_sampling_rate(
+        mut self,
+        value: impl Into<crate::types::StreamBidirectionalSamplingRate>,
+    ) -> Self {
+        self.params.body.stream_bidirectional_sampling_rate = Some(value.into());
+        self
+    }
+    /// Sets `stream_bidirectional_target_legs`.
+    #[inline]
+    pub fn stream_bidirectional_target_legs(
+        mut self,
+        value: impl Into<crate::types::StreamBidirectionalTargetLegs>,
+    ) -> Self {
+        self.params.body.stream_bidirectional_target_legs = Some(value.into());
+        self
+    }
+    /// Sets `stream_codec`.
+    #[inline]
+    pub fn stream_codec(mut self, value: impl Into<crate::types::StreamCodec>) -> Self {
+        self.params.body.stream_codec = Some(value.into());
+        self
+    }
+    /// Establish websocket connection before dialing the destination. This is useful for cases where the websocket connection takes a long time to establish.
+    #[inline]
+    pub fn stream_establish_before_call_originate(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.stream_establish_before_call_originate = Some(value.into());
+        self
+    }
+    /// Specifies which track should be streamed.
+    #[inline]
+    pub fn stream_track(
+        mut self,
+        value: impl Into<crate::types::CallRequestStreamTrack>,
+    ) -> Self {
+        self.params.body.stream_track = Some(value.into());
+        self
+    }
+    /// The destination WebSocket address where the stream is going to be delivered.
+    #[inline]
+    pub fn stream_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.stream_url = Some(value.into());
+        self
+    }
+    /// The call leg which will be supervised by the new call.
+    #[inline]
+    pub fn supervise_call_control_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.supervise_call_control_id = Some(value.into());
+        self
+    }
+    /// The role of the supervisor call. 'barge' means that supervisor call hears and is being heard by both ends of the call (caller & callee). 'whisper' means that only supervised_call_control_id hears supervisor but supervisor can hear everything. 'monitor' means that nobody can hear supervisor call, but supervisor can hear everything on the call.
+    #[inline]
+    pub fn supervisor_role(
+        mut self,
+        value: impl Into<crate::types::CallRequestSupervisorRole>,
+    ) -> Self {
+        self.params.body.supervisor_role = Some(value.into());
+        self
+    }
+    /// Sets the maximum duration of a Call Control Leg in seconds. If the time limit is reached, the call will hangup and a `call.hangup` webhook with a `hangup_cause` of `time_limit` will be sent. For example, by setting a time limit of 120 seconds, a Call Leg will be automatically terminated two minutes after being answered. The default time limit is 14400 seconds or 4 hours and this is also the maximum allowed call length.
+    #[inline]
+    pub fn time_limit_secs(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.time_limit_secs = Some(value.into());
+        self
+    }
+    /// The number of seconds that Telnyx will wait for the call to be answered by the destination to which it is being called. If the timeout is reached before an answer is received, the call will hangup and a `call.hangup` webhook with a `hangup_cause` of `timeout` will be sent. Minimum value is 5 seconds. Maximum value is 600 seconds.
+    #[inline]
+    pub fn timeout_secs(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.timeout_secs = Some(value.into());
+        self
+    }
+    /// The DID or SIP URI to dial out to. Multiple DID or SIP URIs can be provided using an array of strings.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<crate::types::CallRequestTo>,
+    ) -> crate::Call<'a, CallsDialParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// Enable transcription upon call answer. The default value is false.
+    #[inline]
+    pub fn transcription(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.transcription = Some(value.into());
+        self
+    }
+    /// Sets `transcription_config`.
+    #[inline]
+    pub fn transcription_config(
+        mut self,
+        value: impl Into<crate::types::TranscriptionStartRequest>,
+    ) -> Self {
+        self.params.body.transcription_config = Some(value.into());
+        self
+    }
+    /// A map of event types to retry policies. Each retry policy contains an array of `retries_ms` specifying the delays between retry attempts in milliseconds. Maximum 5 retries, total delay cannot exceed 60 seconds.
+    #[inline]
+    pub fn webhook_retries_policies(
+        mut self,
+        value: impl Into<
+            std::collections::BTreeMap<
+                String,
+                crate::types::CallRequestWebhookRetriesPoliciesValue,
+            >,
+        >,
+    ) -> Self {
+        self.params.body.webhook_retries_policies = Some(value.into());
+        self
+    }
+    /// Use this field to override the URL for which Telnyx will send subsequent webhooks to for this call.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `webhook_url`.
+    #[inline]
+    pub fn webhook_url_method(
+        mut self,
+        value: impl Into<crate::types::CallRequestWebhookUrlMethod>,
+    ) -> Self {
+        self.params.body.webhook_url_method = Some(value.into());
+        self
+    }
+    /// A map of event types to webhook URLs. When an event of the specified type occurs, the webhook URL associated with that event type will be called instead of the default webhook URL. Events not mapped here will use the default webhook URL.
+    #[inline]
+    pub fn webhook_urls(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.params.body.webhook_urls = Some(value.into());
+        self
+    }
+    /// HTTP request method to invoke `webhook_urls`.
+    #[inline]
+    pub fn webhook_urls_method(
+        mut self,
+        value: impl Into<crate::types::CallRequestWebhookUrlsMethod>,
+    ) -> Self {
+        self.params.body.webhook_urls_method = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CallRequest>,
+    ) -> crate::Call<'a, CallsDialParams, T, R, (crate::Set, crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `calls.actions`.
@@ -109,17 +607,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AiAssistantAddMessagesRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .add_ai_assistant_messages(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AiAssistantAddMessagesRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AiAssistantAddMessagesRequestMessagesItem, SystemMessage, SystemMessageRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .add_ai_assistant_messages(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .messages([\n        AiAssistantAddMessagesRequestMessagesItem::SystemMessage(\n            SystemMessage::builder()\n                .content(\"Get the user's favorite color\")\n                .role(SystemMessageRole::System)\n                .build(),\n        ),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn add_ai_assistant_messages(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsAddAiAssistantMessagesParams>,
     ) -> crate::Call<
         'a,
         CallsActionsAddAiAssistantMessagesParams,
-        CallsActionsAddAiAssistantMessagesResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -133,7 +631,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsAddAiAssistantMessagesParams {
+                body: <crate::types::AiAssistantAddMessagesRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -150,17 +650,21 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AiAssistantJoinParticipant, AiAssistantJoinParticipantRole, AiAssistantJoinRequest,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .join_ai_assistant(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AiAssistantJoinRequest::new(\n            \"v3:abc123\",\n            AiAssistantJoinParticipant::new(\n                \"v3:abc123def456\",\n                AiAssistantJoinParticipantRole::User,\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::AiAssistantJoinParticipant;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .join_ai_assistant(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .conversation_id(\"v3:abc123\")\n    .participant(AiAssistantJoinParticipant::builder().id(\"v3:abc123def456\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn join_ai_assistant(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsJoinAiAssistantParams>,
     ) -> crate::Call<
         'a,
         CallsActionsJoinAiAssistantParams,
-        CallsActionsJoinAiAssistantResponse,
+        crate::types::CallControlCommandResultWithConversationId,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::conversation_id>,
+            crate::Missing<crate::required::participant>,
+        ),
     > {
         crate::Call::new(
             self
@@ -174,7 +678,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsJoinAiAssistantParams {
+                body: crate::types::AiAssistantJoinRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -196,17 +702,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AiAssistantStartRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_ai_assistant(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AiAssistantStartRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_ai_assistant(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_ai_assistant(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStartAiAssistantParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStartAiAssistantParams,
-        CallsActionsStartAiAssistantResponse,
+        crate::types::CallControlCommandResultWithConversationId,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -220,7 +726,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStartAiAssistantParams {
+                body: <crate::types::AiAssistantStartRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -237,17 +745,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AiAssistantStopRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_ai_assistant(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AiAssistantStopRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_ai_assistant(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_ai_assistant(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStopAiAssistantParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStopAiAssistantParams,
-        CallsActionsStopAiAssistantResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -261,7 +769,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStopAiAssistantParams {
+                body: <crate::types::AiAssistantStopRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -288,14 +798,18 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AnswerRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .answer(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", AnswerRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnswerRequestDeepfakeDetection, AnswerRequestWebhookUrlMethod, CallAssistantRequest,\n    CallAssistantRequestToolsItem, HangupTool, HangupToolParams, HangupToolType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .answer(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant(\n        CallAssistantRequest::builder()\n            .greeting(\"Hi, I'm your assistant. How can I help?\")\n            .id(\"asst_123\")\n            .tools([\n                CallAssistantRequestToolsItem::HangupTool(\n                    HangupTool::builder()\n                        .hangup(HangupToolParams::default())\n                        .r#type(HangupToolType::Hangup)\n                        .build(),\n                ),\n            ]),\n    )\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .deepfake_detection(\n        AnswerRequestDeepfakeDetection::builder()\n            .enabled(true)\n            .rtp_timeout(30)\n            .timeout(15),\n    )\n    .send_silence_when_idle(true)\n    .webhook_url(\"https://www.example.com/server-b/\")\n    .webhook_url_method(AnswerRequestWebhookUrlMethod::Post)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn answer(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsAnswerParams>,
-    ) -> crate::Call<'a, CallsActionsAnswerParams, CallsActionsAnswerResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsAnswerParams,
+        crate::types::CallControlCommandResultWithRecordingId,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -304,7 +818,9 @@ impl<'a> CallsActionsApi<'a> {
                     ["/calls/", &crate::encode_path(call_control_id), "/actions/answer"]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsAnswerParams {
+                body: <crate::types::AnswerRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -326,14 +842,19 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::BridgeRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .bridge(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        BridgeRequest::new(\n            \"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .bridge(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .park_after_unbridge(\"self\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn bridge(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsBridgeParams>,
-    ) -> crate::Call<'a, CallsActionsBridgeParams, CallsActionsBridgeResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsBridgeParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::call_control_id>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -342,7 +863,9 @@ impl<'a> CallsActionsApi<'a> {
                     ["/calls/", &crate::encode_path(call_control_id), "/actions/bridge"]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsBridgeParams {
+                body: crate::types::BridgeRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -359,17 +882,18 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ClientStateUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .update_client_state(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ClientStateUpdateRequest::new(\"aGF2ZSBhIG5pY2UgZGF5ID1d\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .update_client_state(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_client_state(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsUpdateClientStateParams>,
     ) -> crate::Call<
         'a,
         CallsActionsUpdateClientStateParams,
-        CallsActionsUpdateClientStateResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::client_state>,),
     > {
         crate::Call::new(
             self
@@ -383,7 +907,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsUpdateClientStateParams {
+                body: crate::types::ClientStateUpdateRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -404,17 +930,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ConversationRelayStartRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_conversation_relay(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConversationRelayStartRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ConversationRelayInterruptible, ConversationRelayLanguage,\n    ConversationRelayLanguageTranscriptionEngine,\n    ConversationRelayStartRequestVoiceSettings, TelnyxVoiceSettings,\n    TelnyxVoiceSettingsType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_conversation_relay(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .custom_parameters(telnyx::serde_json::Map::new())\n    .dtmf_detection(true)\n    .greeting(\"Hi! Ask me anything!\")\n    .interruptible(ConversationRelayInterruptible::Speech)\n    .interruptible_greeting(ConversationRelayInterruptible::Dtmf)\n    .language(\"en-US\")\n    .languages([\n        ConversationRelayLanguage::builder()\n            .language(\"en-US\")\n            .transcription_engine(\n                ConversationRelayLanguageTranscriptionEngine::Deepgram,\n            )\n            .transcription_engine_config(telnyx::serde_json::Map::new())\n            .tts_provider(\"telnyx\")\n            .voice(\"Telnyx.KokoroTTS.af\"),\n    ])\n    .tts_provider(\"telnyx\")\n    .url(\"wss://example.com/conversation-relay\")\n    .voice(\"Telnyx.KokoroTTS.af\")\n    .voice_settings(\n        ConversationRelayStartRequestVoiceSettings::TelnyxVoiceSettings(\n            TelnyxVoiceSettings::builder()\n                .r#type(TelnyxVoiceSettingsType::Telnyx)\n                .build(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_conversation_relay(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStartConversationRelayParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStartConversationRelayParams,
-        CallsActionsStartConversationRelayResponse,
+        crate::types::CallControlCommandResultWithConversationRelayId,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -428,7 +954,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStartConversationRelayParams {
+                body: <crate::types::ConversationRelayStartRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -445,17 +973,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ConversationRelayStopRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_conversation_relay(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConversationRelayStopRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_conversation_relay(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_conversation_relay(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStopConversationRelayParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStopConversationRelayParams,
-        CallsActionsStopConversationRelayResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -469,7 +997,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStopConversationRelayParams {
+                body: <crate::types::ConversationRelayStopRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -486,14 +1016,19 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::EnqueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .enqueue(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        EnqueueRequest::new(\"tier_1_support\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .enqueue(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .max_size(20)\n    .max_wait_time_secs(600)\n    .queue_name(\"support\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn enqueue(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsEnqueueParams>,
-    ) -> crate::Call<'a, CallsActionsEnqueueParams, CallsActionsEnqueueResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsEnqueueParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::queue_name>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -502,7 +1037,9 @@ impl<'a> CallsActionsApi<'a> {
                     ["/calls/", &crate::encode_path(call_control_id), "/actions/enqueue"]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsEnqueueParams {
+                body: crate::types::EnqueueRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -527,17 +1064,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::StartForkingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_forking(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StartForkingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_forking(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .rx(\"udp:192.0.2.1:9000\")\n    .tx(\"udp:192.0.2.1:9001\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_forking(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStartForkingParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStartForkingParams,
-        CallsActionsStartForkingResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -551,7 +1088,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStartForkingParams {
+                body: <crate::types::StartForkingRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -572,17 +1111,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::StopForkingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_forking(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopForkingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_forking(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_forking(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStopForkingParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStopForkingParams,
-        CallsActionsStopForkingResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -596,7 +1135,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStopForkingParams {
+                body: <crate::types::StopForkingRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -620,14 +1161,18 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::GatherRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", GatherRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn gather(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsGatherParams>,
-    ) -> crate::Call<'a, CallsActionsGatherParams, CallsActionsGatherResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsGatherParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -636,7 +1181,9 @@ impl<'a> CallsActionsApi<'a> {
                     ["/calls/", &crate::encode_path(call_control_id), "/actions/gather"]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsGatherParams {
+                body: <crate::types::GatherRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -657,14 +1204,18 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::StopGatherRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_gather(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopGatherRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_gather(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_gather(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStopGatherParams>,
-    ) -> crate::Call<'a, CallsActionsStopGatherParams, CallsActionsStopGatherResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsStopGatherParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -677,7 +1228,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStopGatherParams {
+                body: <crate::types::StopGatherRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -703,17 +1256,18 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::GatherUsingAiRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_ai(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        GatherUsingAiRequest::new(telnyx::serde_json::Map::new()),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    GatherUsingAiRequestMessageHistoryItem, GatherUsingAiRequestMessageHistoryItemRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_ai(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .greeting(\"Hello, can you tell me your age and where you live?\")\n    .message_history([\n        GatherUsingAiRequestMessageHistoryItem::default()\n            .content(\"Hello, what's your name?\")\n            .role(GatherUsingAiRequestMessageHistoryItemRole::Assistant),\n        GatherUsingAiRequestMessageHistoryItem::default()\n            .content(\"Hello, I'm John.\")\n            .role(GatherUsingAiRequestMessageHistoryItemRole::User),\n    ])\n    .parameters(telnyx::serde_json::Map::new())\n    .send_message_history_updates(true)\n    .send_partial_results(true)\n    .user_response_timeout_ms(5000)\n    .voice(\"Telnyx.KokoroTTS.af\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn gather_using_ai(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsGatherUsingAiParams>,
     ) -> crate::Call<
         'a,
         CallsActionsGatherUsingAiParams,
-        CallsActionsGatherUsingAiResponse,
+        crate::types::CallControlCommandResultWithConversationId,
+        crate::call::AsData,
+        (crate::Missing<crate::required::parameters>,),
     > {
         crate::Call::new(
             self
@@ -727,7 +1281,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsGatherUsingAiParams {
+                body: crate::types::GatherUsingAiRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -753,17 +1309,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::GatherUsingAudioRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_audio(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        GatherUsingAudioRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_audio(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .audio_url(\"http://example.com/message.wav\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .inter_digit_timeout_millis(10000)\n    .invalid_audio_url(\"http://example.com/message.wav\")\n    .maximum_digits(10)\n    .minimum_digits(1)\n    .terminating_digit(\"#\")\n    .timeout_millis(10000)\n    .valid_digits(\"123\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn gather_using_audio(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsGatherUsingAudioParams>,
     ) -> crate::Call<
         'a,
         CallsActionsGatherUsingAudioParams,
-        CallsActionsGatherUsingAudioResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -777,7 +1333,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsGatherUsingAudioParams {
+                body: <crate::types::GatherUsingAudioRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -801,17 +1359,21 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::GatherUsingSpeakRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_speak(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        GatherUsingSpeakRequest::new(\"Say this on the call\", \"Telnyx.KokoroTTS.af\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    GatherUsingSpeakRequestLanguage, GatherUsingSpeakRequestPayloadType,\n    GatherUsingSpeakRequestServiceLevel,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_speak(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .inter_digit_timeout_millis(10000)\n    .invalid_payload(\"say this on call\")\n    .language(GatherUsingSpeakRequestLanguage::Arb)\n    .maximum_digits(10)\n    .minimum_digits(1)\n    .payload(\"say this on call\")\n    .payload_type(GatherUsingSpeakRequestPayloadType::Text)\n    .service_level(GatherUsingSpeakRequestServiceLevel::Premium)\n    .terminating_digit(\"#\")\n    .valid_digits(\"123\")\n    .voice(\"male\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn gather_using_speak(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsGatherUsingSpeakParams>,
     ) -> crate::Call<
         'a,
         CallsActionsGatherUsingSpeakParams,
-        CallsActionsGatherUsingSpeakResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::payload>,
+            crate::Missing<crate::required::voice>,
+        ),
     > {
         crate::Call::new(
             self
@@ -825,7 +1387,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsGatherUsingSpeakParams {
+                body: crate::types::GatherUsingSpeakRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -847,14 +1411,18 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::HangupRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .hangup(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", HangupRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .hangup(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn hangup(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsHangupParams>,
-    ) -> crate::Call<'a, CallsActionsHangupParams, CallsActionsHangupResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsHangupParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -863,7 +1431,9 @@ impl<'a> CallsActionsApi<'a> {
                     ["/calls/", &crate::encode_path(call_control_id), "/actions/hangup"]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsHangupParams {
+                body: <crate::types::HangupRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -880,14 +1450,18 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::LeaveQueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .leave_queue(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        LeaveQueueRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .leave_queue(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn leave_queue(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsLeaveQueueParams>,
-    ) -> crate::Call<'a, CallsActionsLeaveQueueParams, CallsActionsLeaveQueueResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsLeaveQueueParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -900,7 +1474,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsLeaveQueueParams {
+                body: <crate::types::LeaveQueueRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -928,17 +1504,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PlayAudioUrlRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_playback(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PlayAudioUrlRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_playback(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .audio_url(\"http://www.example.com/sounds/greeting.wav\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .r#loop(\"infinity\")\n    .overlay(true)\n    .stop(\"current\")\n    .target_legs(\"self\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_playback(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStartPlaybackParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStartPlaybackParams,
-        CallsActionsStartPlaybackResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -952,7 +1528,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStartPlaybackParams {
+                body: <crate::types::PlayAudioUrlRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -973,17 +1551,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PlaybackStopRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_playback(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PlaybackStopRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_playback(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .overlay(false)\n    .stop(\"all\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_playback(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStopPlaybackParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStopPlaybackParams,
-        CallsActionsStopPlaybackResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -997,7 +1575,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStopPlaybackParams {
+                body: <crate::types::PlaybackStopRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1018,17 +1598,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PauseRecordingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .pause_recording(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PauseRecordingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .pause_recording(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn pause_recording(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsPauseRecordingParams>,
     ) -> crate::Call<
         'a,
         CallsActionsPauseRecordingParams,
-        CallsActionsPauseRecordingResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1042,7 +1622,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsPauseRecordingParams {
+                body: <crate::types::PauseRecordingRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1063,17 +1645,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ResumeRecordingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .resume_recording(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ResumeRecordingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .resume_recording(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn resume_recording(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsResumeRecordingParams>,
     ) -> crate::Call<
         'a,
         CallsActionsResumeRecordingParams,
-        CallsActionsResumeRecordingResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1087,7 +1669,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsResumeRecordingParams {
+                body: <crate::types::ResumeRecordingRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1110,17 +1694,21 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    StartRecordingRequest, StartRecordingRequestChannels, StartRecordingRequestFormat,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_recording(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StartRecordingRequest::new(\n            StartRecordingRequestChannels::Single,\n            StartRecordingRequestFormat::Mp3,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    StartRecordingRequestChannels, StartRecordingRequestFormat,\n    StartRecordingRequestTranscriptionEngine, TranscriptionLanguage,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_recording(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .channels(StartRecordingRequestChannels::Single)\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .format(StartRecordingRequestFormat::Wav)\n    .max_length(0)\n    .play_beep(true)\n    .timeout_secs(0)\n    .transcription(true)\n    .transcription_engine(StartRecordingRequestTranscriptionEngine::B)\n    .transcription_language(TranscriptionLanguage::En)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_recording(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStartRecordingParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStartRecordingParams,
-        CallsActionsStartRecordingResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::channels>,
+            crate::Missing<crate::required::format>,
+        ),
     > {
         crate::Call::new(
             self
@@ -1134,7 +1722,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStartRecordingParams {
+                body: crate::types::StartRecordingRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1155,17 +1745,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::StopRecordingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_recording(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopRecordingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_recording(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .recording_id(\"6e00ab49-9487-4364-8ad6-23965965afb2\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_recording(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStopRecordingParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStopRecordingParams,
-        CallsActionsStopRecordingResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1179,7 +1769,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStopRecordingParams {
+                body: <crate::types::StopRecordingRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1202,14 +1794,19 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ReferRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .refer(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ReferRequest::new(\"sip:username@sip.non-telnyx-address.com\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .refer(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .sip_address(\"sip:username@sip.non-telnyx-address.com\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn refer(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsReferParams>,
-    ) -> crate::Call<'a, CallsActionsReferParams, CallsActionsReferResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsReferParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::sip_address>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -1218,7 +1815,9 @@ impl<'a> CallsActionsApi<'a> {
                     ["/calls/", &crate::encode_path(call_control_id), "/actions/refer"]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsReferParams {
+                body: crate::types::ReferRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1239,14 +1838,19 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{RejectRequest, RejectRequestCause};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .reject(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        RejectRequest::new(RejectRequestCause::UserBusy),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::RejectRequestCause;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .reject(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .cause(RejectRequestCause::UserBusy)\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn reject(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsRejectParams>,
-    ) -> crate::Call<'a, CallsActionsRejectParams, CallsActionsRejectResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsRejectParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::cause>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -1255,7 +1859,9 @@ impl<'a> CallsActionsApi<'a> {
                     ["/calls/", &crate::encode_path(call_control_id), "/actions/reject"]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsRejectParams {
+                body: crate::types::RejectRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1276,14 +1882,19 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SendDtmfRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .send_dtmf(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SendDtmfRequest::new(\"1www2WABCDw9\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .send_dtmf(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .digits(\"1www2WABCDw9\")\n    .duration_millis(500)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_dtmf(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsSendDtmfParams>,
-    ) -> crate::Call<'a, CallsActionsSendDtmfParams, CallsActionsSendDtmfResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsSendDtmfParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::digits>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -1296,7 +1907,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsSendDtmfParams {
+                body: crate::types::SendDtmfRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1317,17 +1930,21 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SendSipInfoRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .send_sip_info(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SendSipInfoRequest::new(\n            \"{\\\"key\\\": \\\"value\\\", \\\"numValue\\\": 100}\",\n            \"application/json\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .send_sip_info(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .body(\"{\\\"key\\\": \\\"value\\\", \\\"numValue\\\": 100}\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .content_type(\"application/json\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_sip_info(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsSendSipInfoParams>,
     ) -> crate::Call<
         'a,
         CallsActionsSendSipInfoParams,
-        CallsActionsSendSipInfoResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::body>,
+            crate::Missing<crate::required::content_type>,
+        ),
     > {
         crate::Call::new(
             self
@@ -1341,7 +1958,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsSendSipInfoParams {
+                body: crate::types::SendSipInfoRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1364,17 +1983,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::StartSiprecRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_siprec(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StartSiprecRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::StartSiprecRequestSiprecTrack;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_siprec(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .connector_name(\"my-siprec-connector\")\n    .siprec_track(StartSiprecRequestSiprecTrack::BothTracks)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_siprec(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStartSiprecParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStartSiprecParams,
-        CallsActionsStartSiprecResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1388,7 +2007,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStartSiprecParams {
+                body: <crate::types::StartSiprecRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1409,14 +2030,18 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::StopSiprecRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_siprec(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopSiprecRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_siprec(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_siprec(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStopSiprecParams>,
-    ) -> crate::Call<'a, CallsActionsStopSiprecParams, CallsActionsStopSiprecResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsStopSiprecParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -1429,7 +2054,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStopSiprecParams {
+                body: <crate::types::StopSiprecRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1451,14 +2078,22 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SpeakRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .speak(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SpeakRequest::new(\"Say this on the call\", \"Telnyx.KokoroTTS.af\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    SpeakRequestLanguage, SpeakRequestPayloadType, SpeakRequestServiceLevel,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .speak(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .language(SpeakRequestLanguage::Arb)\n    .payload(\"Say this on the call\")\n    .payload_type(SpeakRequestPayloadType::Text)\n    .service_level(SpeakRequestServiceLevel::Basic)\n    .stop(\"current\")\n    .voice(\"female\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn speak(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsSpeakParams>,
-    ) -> crate::Call<'a, CallsActionsSpeakParams, CallsActionsSpeakResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsSpeakParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::payload>,
+            crate::Missing<crate::required::voice>,
+        ),
+    > {
         crate::Call::new(
             self
                 .client
@@ -1467,7 +2102,9 @@ impl<'a> CallsActionsApi<'a> {
                     ["/calls/", &crate::encode_path(call_control_id), "/actions/speak"]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsSpeakParams {
+                body: crate::types::SpeakRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1486,17 +2123,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::StartStreamingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_streaming(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StartStreamingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{DialogflowConfig, StartStreamingRequestStreamTrack};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_streaming(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .dialogflow_config(\n        DialogflowConfig::default()\n            .analyze_sentiment(false)\n            .partial_automated_agent_reply(false),\n    )\n    .enable_dialogflow(false)\n    .stream_track(StartStreamingRequestStreamTrack::BothTracks)\n    .stream_url(\"wss://www.example.com/websocket\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_streaming(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStartStreamingParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStartStreamingParams,
-        CallsActionsStartStreamingResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1510,7 +2147,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStartStreamingParams {
+                body: <crate::types::StartStreamingRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1531,17 +2170,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::StopStreamingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_streaming(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopStreamingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_streaming(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .stream_id(\"1edb94f9-7ef0-4150-b502-e0ebadfd9491\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_streaming(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStopStreamingParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStopStreamingParams,
-        CallsActionsStopStreamingResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1555,7 +2194,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStopStreamingParams {
+                body: <crate::types::StopStreamingRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1570,17 +2211,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::NoiseSuppressionStart;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_noise_suppression(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        NoiseSuppressionStart::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    NoiseSuppressionDirection, NoiseSuppressionEngine, NoiseSuppressionEngineConfig,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_noise_suppression(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .direction(NoiseSuppressionDirection::Both)\n    .noise_suppression_engine(NoiseSuppressionEngine::DeepFilterNet)\n    .noise_suppression_engine_config(\n        NoiseSuppressionEngineConfig::default().attenuation_limit(100),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_noise_suppression(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStartNoiseSuppressionParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStartNoiseSuppressionParams,
-        CallsActionsStartNoiseSuppressionResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1594,7 +2235,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStartNoiseSuppressionParams {
+                body: <crate::types::NoiseSuppressionStart>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1609,17 +2252,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::NoiseSuppressionStop;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_noise_suppression(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        NoiseSuppressionStop::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_noise_suppression(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_noise_suppression(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStopNoiseSuppressionParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStopNoiseSuppressionParams,
-        CallsActionsStopNoiseSuppressionResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1633,7 +2276,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStopNoiseSuppressionParams {
+                body: <crate::types::NoiseSuppressionStop>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1650,17 +2295,18 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{SwitchSupervisorRoleRequest, SwitchSupervisorRoleRequestRole};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .switch_supervisor_role(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SwitchSupervisorRoleRequest::new(SwitchSupervisorRoleRequestRole::Barge),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::SwitchSupervisorRoleRequestRole;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .switch_supervisor_role(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .role(SwitchSupervisorRoleRequestRole::Barge)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn switch_supervisor_role(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsSwitchSupervisorRoleParams>,
     ) -> crate::Call<
         'a,
         CallsActionsSwitchSupervisorRoleParams,
-        CallsActionsSwitchSupervisorRoleResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::role>,),
     > {
         crate::Call::new(
             self
@@ -1674,7 +2320,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsSwitchSupervisorRoleParams {
+                body: crate::types::SwitchSupervisorRoleRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1695,17 +2343,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::TranscriptionStartRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_transcription(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        TranscriptionStartRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    GoogleTranscriptionLanguage, TranscriptionEngineGoogleConfig,\n    TranscriptionEngineGoogleConfigTranscriptionEngine,\n    TranscriptionStartRequestTranscriptionEngine,\n    TranscriptionStartRequestTranscriptionEngineConfig,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_transcription(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .transcription_engine(TranscriptionStartRequestTranscriptionEngine::Google)\n    .transcription_engine_config(\n        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineGoogleConfig(\n            TranscriptionEngineGoogleConfig::default()\n                .language(GoogleTranscriptionLanguage::En)\n                .transcription_engine(\n                    TranscriptionEngineGoogleConfigTranscriptionEngine::Google,\n                ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_transcription(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStartTranscriptionParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStartTranscriptionParams,
-        CallsActionsStartTranscriptionResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1719,7 +2367,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStartTranscriptionParams {
+                body: <crate::types::TranscriptionStartRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1736,17 +2386,17 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::TranscriptionStopRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_transcription(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        TranscriptionStopRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_transcription(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_transcription(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsStopTranscriptionParams>,
     ) -> crate::Call<
         'a,
         CallsActionsStopTranscriptionParams,
-        CallsActionsStopTranscriptionResponse,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1760,7 +2410,9 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsStopTranscriptionParams {
+                body: <crate::types::TranscriptionStopRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -1785,14 +2437,19 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::TransferCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .transfer(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        TransferCallRequest::new(\n            \"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CustomSipHeader, SipHeader, SipHeaderName,\n    TransferCallRequestAnsweringMachineDetection,\n    TransferCallRequestAnsweringMachineDetectionConfig,\n    TransferCallRequestMediaEncryption, TransferCallRequestSipTransportProtocol,\n    TransferCallRequestWebhookUrlMethod,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .transfer(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .answering_machine_detection(\n        TransferCallRequestAnsweringMachineDetection::Detect,\n    )\n    .answering_machine_detection_config(\n        TransferCallRequestAnsweringMachineDetectionConfig::default()\n            .after_greeting_silence_millis(1000)\n            .between_words_silence_millis(1000)\n            .greeting_duration_millis(1000)\n            .greeting_silence_duration_millis(2000)\n            .greeting_total_analysis_time_millis(50000)\n            .initial_silence_millis(1000)\n            .maximum_number_of_words(1000)\n            .maximum_word_length_millis(2000)\n            .silence_threshold(512)\n            .total_analysis_time_millis(5000),\n    )\n    .audio_url(\"http://www.example.com/sounds/greeting.wav\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .custom_headers([\n        CustomSipHeader::builder().name(\"head_1\").value(\"val_1\"),\n        CustomSipHeader::builder().name(\"head_2\").value(\"val_2\"),\n    ])\n    .early_media(true)\n    .from(\"+18005550101\")\n    .from_display_name(\"Company Name\")\n    .media_encryption(TransferCallRequestMediaEncryption::Srtp)\n    .send_digits_on_answer(\"wwww200\")\n    .sip_auth_password(\"password\")\n    .sip_auth_username(\"username\")\n    .sip_headers([\n        SipHeader::builder().name(SipHeaderName::UserToUser).value(\"value\"),\n    ])\n    .sip_transport_protocol(TransferCallRequestSipTransportProtocol::Tls)\n    .time_limit_secs(60)\n    .timeout_secs(60)\n    .to(\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\")\n    .webhook_url(\"https://www.example.com/server-b/\")\n    .webhook_url_method(TransferCallRequestWebhookUrlMethod::Post)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn transfer(
         &self,
         call_control_id: &str,
-        params: impl Into<CallsActionsTransferParams>,
-    ) -> crate::Call<'a, CallsActionsTransferParams, CallsActionsTransferResponse> {
+    ) -> crate::Call<
+        'a,
+        CallsActionsTransferParams,
+        crate::types::CallControlCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::to>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -1805,900 +2462,3173 @@ impl<'a> CallsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            CallsActionsTransferParams {
+                body: crate::types::TransferCallRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
         )
     }
 }
-/// Inputs of [`CallsActionsApi::add_ai_assistant_messages`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::add_ai_assistant_messages`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsAddAiAssistantMessagesParams {
     /// AI Assistant add messages request
     pub body: crate::types::AiAssistantAddMessagesRequest,
 }
-impl CallsActionsAddAiAssistantMessagesParams {
-    /// A `CallsActionsAddAiAssistantMessagesParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AiAssistantAddMessagesRequest) -> Self {
-        CallsActionsAddAiAssistantMessagesParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsAddAiAssistantMessagesParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The messages to add to the conversation.
+    #[inline]
+    pub fn messages(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::AiAssistantAddMessagesRequestMessagesItem>,
+        >,
+    ) -> Self {
+        self.params.body.messages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AiAssistantAddMessagesRequest>,
+    ) -> crate::Call<'a, CallsActionsAddAiAssistantMessagesParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AiAssistantAddMessagesRequest>
-for CallsActionsAddAiAssistantMessagesParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::add_ai_assistant_messages`].
-    fn from(body: crate::types::AiAssistantAddMessagesRequest) -> Self {
-        CallsActionsAddAiAssistantMessagesParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::join_ai_assistant`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::join_ai_assistant`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsJoinAiAssistantParams {
     /// AI Assistant Join request
     pub body: crate::types::AiAssistantJoinRequest,
 }
-impl CallsActionsJoinAiAssistantParams {
-    /// A `CallsActionsJoinAiAssistantParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AiAssistantJoinRequest) -> Self {
-        CallsActionsJoinAiAssistantParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, CallsActionsJoinAiAssistantParams, T, R, (S0, S1)> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The ID of the AI assistant conversation to join.
+    #[inline]
+    pub fn conversation_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsJoinAiAssistantParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.conversation_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `participant`.
+    #[inline]
+    pub fn participant(
+        self,
+        value: impl Into<crate::types::AiAssistantJoinParticipant>,
+    ) -> crate::Call<'a, CallsActionsJoinAiAssistantParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.participant = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AiAssistantJoinRequest>,
+    ) -> crate::Call<
+        'a,
+        CallsActionsJoinAiAssistantParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AiAssistantJoinRequest> for CallsActionsJoinAiAssistantParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::join_ai_assistant`].
-    fn from(body: crate::types::AiAssistantJoinRequest) -> Self {
-        CallsActionsJoinAiAssistantParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::start_ai_assistant`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::start_ai_assistant`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStartAiAssistantParams {
     /// AI Assistant request
     pub body: crate::types::AiAssistantStartRequest,
 }
-impl CallsActionsStartAiAssistantParams {
-    /// A `CallsActionsStartAiAssistantParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AiAssistantStartRequest) -> Self {
-        CallsActionsStartAiAssistantParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStartAiAssistantParams, T, R, ()> {
+    /// Sets `assistant`.
+    #[inline]
+    pub fn assistant(
+        mut self,
+        value: impl Into<crate::types::CallAssistantRequest>,
+    ) -> Self {
+        self.params.body.assistant = Some(value.into());
+        self
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Text that will be played when the assistant starts, if none then nothing will be played when the assistant starts. The greeting can be text for any voice or SSML for `AWS.Polly.` voices. There is a 3,000 character limit.
+    #[inline]
+    pub fn greeting(mut self, value: impl Into<String>) -> Self {
+        self.params.body.greeting = Some(value.into());
+        self
+    }
+    /// Sets `interruption_settings`.
+    #[inline]
+    pub fn interruption_settings(
+        mut self,
+        value: impl Into<crate::types::InterruptionSettings>,
+    ) -> Self {
+        self.params.body.interruption_settings = Some(value.into());
+        self
+    }
+    /// A list of messages to seed the conversation history before the assistant starts. Follows the same message format as the `ai_assistant_add_messages` command.
+    #[inline]
+    pub fn message_history(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::AiAssistantStartRequestMessageHistoryItem>,
+        >,
+    ) -> Self {
+        self.params.body.message_history = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// A list of participants to add to the conversation when it starts.
+    #[inline]
+    pub fn participants(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::AiAssistantJoinParticipant>,
+        >,
+    ) -> Self {
+        self.params.body.participants = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// When `true`, a webhook is sent each time the conversation message history is updated.
+    #[inline]
+    pub fn send_message_history_updates(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.send_message_history_updates = Some(value.into());
+        self
+    }
+    /// Sets `transcription`.
+    #[inline]
+    pub fn transcription(
+        mut self,
+        value: impl Into<crate::types::TranscriptionConfig>,
+    ) -> Self {
+        self.params.body.transcription = Some(value.into());
+        self
+    }
+    /// Sets `voice`.
+    #[inline]
+    pub fn voice(mut self, value: impl Into<crate::types::VoiceConfig>) -> Self {
+        self.params.body.voice = Some(value.into());
+        self
+    }
+    /// The settings associated with the voice selected
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<crate::types::AiAssistantStartRequestVoiceSettings>,
+    ) -> Self {
+        self.params.body.voice_settings = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AiAssistantStartRequest>,
+    ) -> crate::Call<'a, CallsActionsStartAiAssistantParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AiAssistantStartRequest> for CallsActionsStartAiAssistantParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_ai_assistant`].
-    fn from(body: crate::types::AiAssistantStartRequest) -> Self {
-        CallsActionsStartAiAssistantParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::stop_ai_assistant`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::stop_ai_assistant`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStopAiAssistantParams {
     /// AI Assistant request
     pub body: crate::types::AiAssistantStopRequest,
 }
-impl CallsActionsStopAiAssistantParams {
-    /// A `CallsActionsStopAiAssistantParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AiAssistantStopRequest) -> Self {
-        CallsActionsStopAiAssistantParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStopAiAssistantParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AiAssistantStopRequest>,
+    ) -> crate::Call<'a, CallsActionsStopAiAssistantParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AiAssistantStopRequest> for CallsActionsStopAiAssistantParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_ai_assistant`].
-    fn from(body: crate::types::AiAssistantStopRequest) -> Self {
-        CallsActionsStopAiAssistantParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::answer`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::answer`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsAnswerParams {
     /// Answer call request
     pub body: crate::types::AnswerRequest,
 }
-impl CallsActionsAnswerParams {
-    /// A `CallsActionsAnswerParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AnswerRequest) -> Self {
-        CallsActionsAnswerParams { body }
+impl<'a, T, R> crate::Call<'a, CallsActionsAnswerParams, T, R, ()> {
+    /// Sets `assistant`.
+    #[inline]
+    pub fn assistant(
+        mut self,
+        value: impl Into<crate::types::CallAssistantRequest>,
+    ) -> Self {
+        self.params.body.assistant = Some(value.into());
+        self
+    }
+    /// Use this field to set the Billing Group ID for the call. Must be a valid and existing Billing Group ID.
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.billing_group_id = Some(value.into());
+        self
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Sets `conversation_relay_config`.
+    #[inline]
+    pub fn conversation_relay_config(
+        mut self,
+        value: impl Into<crate::types::ConversationRelayEmbeddedConfig>,
+    ) -> Self {
+        self.params.body.conversation_relay_config = Some(value.into());
+        self
+    }
+    /// Custom headers to be added to the SIP INVITE response.
+    #[inline]
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::CustomSipHeader>>,
+    ) -> Self {
+        self.params.body.custom_headers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Enables deepfake detection on the call. When enabled, audio from the remote party is streamed to a detection service that analyzes whether the voice is AI-generated. Results are delivered via the `call.deepfake_detection.result` webhook.
+    #[inline]
+    pub fn deepfake_detection(
+        mut self,
+        value: impl Into<crate::types::AnswerRequestDeepfakeDetection>,
+    ) -> Self {
+        self.params.body.deepfake_detection = Some(value.into());
+        self
+    }
+    /// The list of comma-separated codecs in a preferred order for the forked media to be received.
+    #[inline]
+    pub fn preferred_codecs(
+        mut self,
+        value: impl Into<crate::types::AnswerRequestPreferredCodecs>,
+    ) -> Self {
+        self.params.body.preferred_codecs = Some(value.into());
+        self
+    }
+    /// Start recording automatically after an event. Disabled by default.
+    #[inline]
+    pub fn record(
+        mut self,
+        value: impl Into<crate::types::AnswerRequestRecord>,
+    ) -> Self {
+        self.params.body.record = Some(value.into());
+        self
+    }
+    /// Defines which channel should be recorded ('single' or 'dual') when `record` is specified.
+    #[inline]
+    pub fn record_channels(
+        mut self,
+        value: impl Into<crate::types::AnswerRequestRecordChannels>,
+    ) -> Self {
+        self.params.body.record_channels = Some(value.into());
+        self
+    }
+    /// The custom recording file name to be used instead of the default `call_leg_id`. Telnyx will still add a Unix timestamp suffix.
+    #[inline]
+    pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.record_custom_file_name = Some(value.into());
+        self
+    }
+    /// Defines the format of the recording ('wav' or 'mp3') when `record` is specified.
+    #[inline]
+    pub fn record_format(
+        mut self,
+        value: impl Into<crate::types::AnswerRequestRecordFormat>,
+    ) -> Self {
+        self.params.body.record_format = Some(value.into());
+        self
+    }
+    /// Defines the maximum length for the recording in seconds when `record` is specified. The minimum value is 0. The maximum value is 43200. The default value is 0 (infinite).
+    #[inline]
+    pub fn record_max_length(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.record_max_length = Some(value.into());
+        self
+    }
+    /// The number of seconds that Telnyx will wait for the recording to be stopped if silence is detected when `record` is specified. The timer only starts when the speech is detected. Please note that call transcription is used to detect silence and the related charge will be applied. The minimum value is 0. The default value is 0 (infinite).
+    #[inline]
+    pub fn record_timeout_secs(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.record_timeout_secs = Some(value.into());
+        self
+    }
+    /// The audio track to be recorded. Can be either `both`, `inbound` or `outbound`. If only single track is specified (`inbound`, `outbound`), `channels` configuration is ignored and it will be recorded as mono (single channel).
+    #[inline]
+    pub fn record_track(
+        mut self,
+        value: impl Into<crate::types::AnswerRequestRecordTrack>,
+    ) -> Self {
+        self.params.body.record_track = Some(value.into());
+        self
+    }
+    /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
+    #[inline]
+    pub fn record_trim(
+        mut self,
+        value: impl Into<crate::types::AnswerRequestRecordTrim>,
+    ) -> Self {
+        self.params.body.record_trim = Some(value.into());
+        self
+    }
+    /// Generate silence RTP packets when no transmission available.
+    #[inline]
+    pub fn send_silence_when_idle(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.send_silence_when_idle = Some(value.into());
+        self
+    }
+    /// SIP headers to be added to the SIP INVITE response. Currently only User-to-User header is supported.
+    #[inline]
+    pub fn sip_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::SipHeader>>,
+    ) -> Self {
+        self.params.body.sip_headers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `sound_modifications`.
+    #[inline]
+    pub fn sound_modifications(
+        mut self,
+        value: impl Into<crate::types::SoundModifications>,
+    ) -> Self {
+        self.params.body.sound_modifications = Some(value.into());
+        self
+    }
+    /// Sets `stream_bidirectional_codec`.
+    #[inline]
+    pub fn stream_bidirectional_codec(
+        mut self,
+        value: impl Into<crate::types::StreamBidirectionalCodec>,
+    ) -> Self {
+        self.params.body.stream_bidirectional_codec = Some(value.into());
+        self
+    }
+    /// Sets `stream_bidirectional_mode`.
+    #[inline]
+    pub fn stream_bidirectional_mode(
+        mut self,
+        value: impl Into<crate::types::StreamBidirectionalMode>,
+    ) -> Self {
+        self.params.body.stream_bidirectional_mode = Some(value.into());
+        self
+    }
+    /// Sets `stream_bidirectional_target_legs`.
+    #[inline]
+    pub fn stream_bidirectional_target_legs(
+        mut self,
+        value: impl Into<crate::types::StreamBidirectionalTargetLegs>,
+    ) -> Self {
+        self.params.body.stream_bidirectional_target_legs = Some(value.into());
+        self
+    }
+    /// Sets `stream_codec`.
+    #[inline]
+    pub fn stream_codec(mut self, value: impl Into<crate::types::StreamCodec>) -> Self {
+        self.params.body.stream_codec = Some(value.into());
+        self
+    }
+    /// Specifies which track should be streamed.
+    #[inline]
+    pub fn stream_track(
+        mut self,
+        value: impl Into<crate::types::AnswerRequestStreamTrack>,
+    ) -> Self {
+        self.params.body.stream_track = Some(value.into());
+        self
+    }
+    /// The destination WebSocket address where the stream is going to be delivered.
+    #[inline]
+    pub fn stream_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.stream_url = Some(value.into());
+        self
+    }
+    /// Enable transcription upon call answer. The default value is false.
+    #[inline]
+    pub fn transcription(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.transcription = Some(value.into());
+        self
+    }
+    /// Sets `transcription_config`.
+    #[inline]
+    pub fn transcription_config(
+        mut self,
+        value: impl Into<crate::types::TranscriptionStartRequest>,
+    ) -> Self {
+        self.params.body.transcription_config = Some(value.into());
+        self
+    }
+    /// A map of event types to retry policies. Each retry policy contains an array of `retries_ms` specifying the delays between retry attempts in milliseconds. Maximum 5 retries, total delay cannot exceed 60 seconds.
+    #[inline]
+    pub fn webhook_retries_policies(
+        mut self,
+        value: impl Into<
+            std::collections::BTreeMap<
+                String,
+                crate::types::AnswerRequestWebhookRetriesPoliciesValue,
+            >,
+        >,
+    ) -> Self {
+        self.params.body.webhook_retries_policies = Some(value.into());
+        self
+    }
+    /// Use this field to override the URL for which Telnyx will send subsequent webhooks to for this call.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `webhook_url`.
+    #[inline]
+    pub fn webhook_url_method(
+        mut self,
+        value: impl Into<crate::types::AnswerRequestWebhookUrlMethod>,
+    ) -> Self {
+        self.params.body.webhook_url_method = Some(value.into());
+        self
+    }
+    /// A map of event types to webhook URLs. When an event of the specified type occurs, the webhook URL associated with that event type will be called instead of `webhook_url`. Events not mapped here will use the default `webhook_url`.
+    #[inline]
+    pub fn webhook_urls(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.params.body.webhook_urls = Some(value.into());
+        self
+    }
+    /// HTTP request method to invoke `webhook_urls`.
+    #[inline]
+    pub fn webhook_urls_method(
+        mut self,
+        value: impl Into<crate::types::AnswerRequestWebhookUrlsMethod>,
+    ) -> Self {
+        self.params.body.webhook_urls_method = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AnswerRequest>,
+    ) -> crate::Call<'a, CallsActionsAnswerParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AnswerRequest> for CallsActionsAnswerParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::answer`].
-    fn from(body: crate::types::AnswerRequest) -> Self {
-        CallsActionsAnswerParams { body }
-    }
-}
-/// Inputs of [`CallsActionsApi::bridge`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::bridge`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsBridgeParams {
     /// Bridge call request
     pub body: crate::types::BridgeRequest,
 }
-impl CallsActionsBridgeParams {
-    /// A `CallsActionsBridgeParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::BridgeRequest) -> Self {
-        CallsActionsBridgeParams { body }
+impl<'a, T, R, S0> crate::Call<'a, CallsActionsBridgeParams, T, R, (S0,)> {
+    /// The Call Control ID of the call you want to bridge with, can't be used together with queue parameter or video_room_id parameter.
+    #[inline]
+    pub fn call_control_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsBridgeParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.call_control_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Specifies behavior after the bridge ends. If set to `true`, the current leg will be put on hold after unbridge instead of being hung up.
+    #[inline]
+    pub fn hold_after_unbridge(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.hold_after_unbridge = Some(value.into());
+        self
+    }
+    /// When enabled, DTMF tones are not passed to the call participant. The webhooks containing the DTMF information will be sent.
+    #[inline]
+    pub fn mute_dtmf(
+        mut self,
+        value: impl Into<crate::types::BridgeRequestMuteDtmf>,
+    ) -> Self {
+        self.params.body.mute_dtmf = Some(value.into());
+        self
+    }
+    /// Specifies behavior after the bridge ends (i.e. the opposite leg either hangs up or is transferred). If supplied with the value `self`, the current leg will be parked after unbridge. If not set, the default behavior is to hang up the leg.
+    #[inline]
+    pub fn park_after_unbridge(mut self, value: impl Into<String>) -> Self {
+        self.params.body.park_after_unbridge = Some(value.into());
+        self
+    }
+    /// Specifies whether to play a ringtone if the call you want to bridge with has not yet been answered.
+    #[inline]
+    pub fn play_ringtone(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.play_ringtone = Some(value.into());
+        self
+    }
+    /// When set to `true`, it prevents bridging if the target call is already bridged to another call. Disabled by default.
+    #[inline]
+    pub fn prevent_double_bridge(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.prevent_double_bridge = Some(value.into());
+        self
+    }
+    /// The name of the queue you want to bridge with, can't be used together with call_control_id parameter or video_room_id parameter. Bridging with a queue means bridging with the first call in the queue. The call will always be removed from the queue regardless of whether bridging succeeds. Returns an error when the queue is empty.
+    #[inline]
+    pub fn queue(mut self, value: impl Into<String>) -> Self {
+        self.params.body.queue = Some(value.into());
+        self
+    }
+    /// Start recording automatically after an event. Disabled by default.
+    #[inline]
+    pub fn record(
+        mut self,
+        value: impl Into<crate::types::BridgeRequestRecord>,
+    ) -> Self {
+        self.params.body.record = Some(value.into());
+        self
+    }
+    /// Defines which channel should be recorded ('single' or 'dual') when `record` is specified.
+    #[inline]
+    pub fn record_channels(
+        mut self,
+        value: impl Into<crate::types::BridgeRequestRecordChannels>,
+    ) -> Self {
+        self.params.body.record_channels = Some(value.into());
+        self
+    }
+    /// The custom recording file name to be used instead of the default `call_leg_id`. Telnyx will still add a Unix timestamp suffix.
+    #[inline]
+    pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.record_custom_file_name = Some(value.into());
+        self
+    }
+    /// Defines the format of the recording ('wav' or 'mp3') when `record` is specified.
+    #[inline]
+    pub fn record_format(
+        mut self,
+        value: impl Into<crate::types::BridgeRequestRecordFormat>,
+    ) -> Self {
+        self.params.body.record_format = Some(value.into());
+        self
+    }
+    /// Defines the maximum length for the recording in seconds when `record` is specified. The minimum value is 0. The maximum value is 43200. The default value is 0 (infinite).
+    #[inline]
+    pub fn record_max_length(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.record_max_length = Some(value.into());
+        self
+    }
+    /// The number of seconds that Telnyx will wait for the recording to be stopped if silence is detected when `record` is specified. The timer only starts when the speech is detected. Please note that call transcription is used to detect silence and the related charge will be applied. The minimum value is 0. The default value is 0 (infinite).
+    #[inline]
+    pub fn record_timeout_secs(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.record_timeout_secs = Some(value.into());
+        self
+    }
+    /// The audio track to be recorded. Can be either `both`, `inbound` or `outbound`. If only single track is specified (`inbound`, `outbound`), `channels` configuration is ignored and it will be recorded as mono (single channel).
+    #[inline]
+    pub fn record_track(
+        mut self,
+        value: impl Into<crate::types::BridgeRequestRecordTrack>,
+    ) -> Self {
+        self.params.body.record_track = Some(value.into());
+        self
+    }
+    /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
+    #[inline]
+    pub fn record_trim(
+        mut self,
+        value: impl Into<crate::types::BridgeRequestRecordTrim>,
+    ) -> Self {
+        self.params.body.record_trim = Some(value.into());
+        self
+    }
+    /// Specifies which country ringtone to play when `play_ringtone` is set to `true`. If not set, the US ringtone will be played.
+    #[inline]
+    pub fn ringtone(
+        mut self,
+        value: impl Into<crate::types::BridgeRequestRingtone>,
+    ) -> Self {
+        self.params.body.ringtone = Some(value.into());
+        self
+    }
+    /// The additional parameter that will be passed to the video conference. It is a text field and the user can decide how to use it. For example, you can set the participant name or pass JSON text. It can be used only with video_room_id parameter.
+    #[inline]
+    pub fn video_room_context(mut self, value: impl Into<String>) -> Self {
+        self.params.body.video_room_context = Some(value.into());
+        self
+    }
+    /// The ID of the video room you want to bridge with, can't be used together with call_control_id parameter or queue parameter.
+    #[inline]
+    pub fn video_room_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.video_room_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::BridgeRequest>,
+    ) -> crate::Call<'a, CallsActionsBridgeParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::BridgeRequest> for CallsActionsBridgeParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::bridge`].
-    fn from(body: crate::types::BridgeRequest) -> Self {
-        CallsActionsBridgeParams { body }
-    }
-}
-/// Inputs of [`CallsActionsApi::update_client_state`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::update_client_state`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsUpdateClientStateParams {
     /// Updates client state for every subsequent webhook
     pub body: crate::types::ClientStateUpdateRequest,
 }
-impl CallsActionsUpdateClientStateParams {
-    /// A `CallsActionsUpdateClientStateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ClientStateUpdateRequest) -> Self {
-        CallsActionsUpdateClientStateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, CallsActionsUpdateClientStateParams, T, R, (S0,)> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsUpdateClientStateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.client_state = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ClientStateUpdateRequest>,
+    ) -> crate::Call<'a, CallsActionsUpdateClientStateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ClientStateUpdateRequest>
-for CallsActionsUpdateClientStateParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::update_client_state`].
-    fn from(body: crate::types::ClientStateUpdateRequest) -> Self {
-        CallsActionsUpdateClientStateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::start_conversation_relay`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::start_conversation_relay`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStartConversationRelayParams {
     /// Conversation Relay start request
     pub body: crate::types::ConversationRelayStartRequest,
 }
-impl CallsActionsStartConversationRelayParams {
-    /// A `CallsActionsStartConversationRelayParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ConversationRelayStartRequest) -> Self {
-        CallsActionsStartConversationRelayParams {
-            body,
-        }
+#[allow(deprecated)]
+impl<'a, T, R> crate::Call<'a, CallsActionsStartConversationRelayParams, T, R, ()> {
+    /// Sets `assistant`.
+    #[inline]
+    pub fn assistant(
+        mut self,
+        value: impl Into<crate::types::ConversationRelayAssistant>,
+    ) -> Self {
+        self.params.body.assistant = Some(value.into());
+        self
+    }
+    /// Use this field to add state to subsequent webhooks. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Enable DTMF detection for the relay session.
+    #[inline]
+    pub fn conversation_relay_dtmf_detection(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.conversation_relay_dtmf_detection = Some(value.into());
+        self
+    }
+    /// Sets `conversation_relay_settings`.
+    #[inline]
+    pub fn conversation_relay_settings(
+        mut self,
+        value: impl Into<crate::types::ConversationRelaySettings>,
+    ) -> Self {
+        self.params.body.conversation_relay_settings = Some(value.into());
+        self
+    }
+    /// WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
+    #[inline]
+    pub fn conversation_relay_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.conversation_relay_url = Some(value.into());
+        self
+    }
+    /// Custom key-value parameters forwarded to the relay session as `assistant.dynamic_variables`. If `assistant.dynamic_variables` is also present, these values are merged in.
+    #[inline]
+    pub fn custom_parameters(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.custom_parameters = Some(value.into());
+        self
+    }
+    /// Public alias for `conversation_relay_dtmf_detection`. If both are present, this value wins.
+    #[inline]
+    pub fn dtmf_detection(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.dtmf_detection = Some(value.into());
+        self
+    }
+    /// Text played when the relay session starts.
+    #[inline]
+    pub fn greeting(mut self, value: impl Into<String>) -> Self {
+        self.params.body.greeting = Some(value.into());
+        self
+    }
+    /// Sets `interruptible`.
+    #[inline]
+    pub fn interruptible(
+        mut self,
+        value: impl Into<crate::types::ConversationRelayInterruptible>,
+    ) -> Self {
+        self.params.body.interruptible = Some(value.into());
+        self
+    }
+    /// Sets `interruptible_greeting`.
+    #[inline]
+    pub fn interruptible_greeting(
+        mut self,
+        value: impl Into<crate::types::ConversationRelayInterruptible>,
+    ) -> Self {
+        self.params.body.interruptible_greeting = Some(value.into());
+        self
+    }
+    /// Sets `interruption_settings`.
+    #[inline]
+    pub fn interruption_settings(
+        mut self,
+        value: impl Into<crate::types::ConversationRelayInterruptionSettings>,
+    ) -> Self {
+        self.params.body.interruption_settings = Some(value.into());
+        self
+    }
+    /// Default language for the relay session. This value is used for both text-to-speech and speech recognition.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// Per-language TTS and transcription settings.
+    #[inline]
+    pub fn languages(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::ConversationRelayLanguage>,
+        >,
+    ) -> Self {
+        self.params.body.languages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Structured voice provider. Must be supplied together with `structured_provider`.
+    #[inline]
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.params.body.provider = Some(value.into());
+        self
+    }
+    /// Sets `structured_provider`.
+    #[inline]
+    pub fn structured_provider(
+        mut self,
+        value: impl Into<crate::types::ConversationRelayStructuredProvider>,
+    ) -> Self {
+        self.params.body.structured_provider = Some(value.into());
+        self
+    }
+    /// Not supported for Conversation Relay start requests. Use `transcription_engine` and `transcription_engine_config` instead.
+    #[deprecated]
+    #[inline]
+    pub fn transcription(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.transcription = Some(value.into());
+        self
+    }
+    /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility. For Conversation Relay, use this field with `transcription_engine_config`; the `transcription` object is not supported.
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<crate::types::ConversationRelayStartRequestTranscriptionEngine>,
+    ) -> Self {
+        self.params.body.transcription_engine = Some(value.into());
+        self
+    }
+    /// Sets `transcription_engine_config`.
+    #[inline]
+    pub fn transcription_engine_config(
+        mut self,
+        value: impl Into<crate::types::ConversationRelayTranscriptionEngineConfig>,
+    ) -> Self {
+        self.params.body.transcription_engine_config = Some(value.into());
+        self
+    }
+    /// Text-to-speech provider. If omitted, Telnyx derives it from `voice` or `provider`.
+    #[inline]
+    pub fn tts_provider(mut self, value: impl Into<String>) -> Self {
+        self.params.body.tts_provider = Some(value.into());
+        self
+    }
+    /// Public alias for `conversation_relay_url`. Must start with `ws://` or `wss://`. If both are present, this value wins.
+    #[inline]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.url = Some(value.into());
+        self
+    }
+    /// Sets `voice`.
+    #[inline]
+    pub fn voice(mut self, value: impl Into<crate::types::VoiceConfig>) -> Self {
+        self.params.body.voice = Some(value.into());
+        self
+    }
+    /// The settings associated with the voice selected
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<crate::types::ConversationRelayStartRequestVoiceSettings>,
+    ) -> Self {
+        self.params.body.voice_settings = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ConversationRelayStartRequest>,
+    ) -> crate::Call<'a, CallsActionsStartConversationRelayParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ConversationRelayStartRequest>
-for CallsActionsStartConversationRelayParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_conversation_relay`].
-    fn from(body: crate::types::ConversationRelayStartRequest) -> Self {
-        CallsActionsStartConversationRelayParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::stop_conversation_relay`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::stop_conversation_relay`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStopConversationRelayParams {
     /// Conversation Relay stop request
     pub body: crate::types::ConversationRelayStopRequest,
 }
-impl CallsActionsStopConversationRelayParams {
-    /// A `CallsActionsStopConversationRelayParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ConversationRelayStopRequest) -> Self {
-        CallsActionsStopConversationRelayParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStopConversationRelayParams, T, R, ()> {
+    /// Use this field to add state to subsequent webhooks. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ConversationRelayStopRequest>,
+    ) -> crate::Call<'a, CallsActionsStopConversationRelayParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ConversationRelayStopRequest>
-for CallsActionsStopConversationRelayParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_conversation_relay`].
-    fn from(body: crate::types::ConversationRelayStopRequest) -> Self {
-        CallsActionsStopConversationRelayParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::enqueue`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::enqueue`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsEnqueueParams {
     /// Enqueue call request
     pub body: crate::types::EnqueueRequest,
 }
-impl CallsActionsEnqueueParams {
-    /// A `CallsActionsEnqueueParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::EnqueueRequest) -> Self {
-        CallsActionsEnqueueParams { body }
+impl<'a, T, R, S0> crate::Call<'a, CallsActionsEnqueueParams, T, R, (S0,)> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// If set to true, the call will remain in the queue after hangup. In this case bridging to such call will fail with necessary information needed to re-establish the call.
+    #[inline]
+    pub fn keep_after_hangup(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.keep_after_hangup = Some(value.into());
+        self
+    }
+    /// The maximum number of calls allowed in the queue at a given time. Can't be modified for an existing queue.
+    #[inline]
+    pub fn max_size(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_size = Some(value.into());
+        self
+    }
+    /// The number of seconds after which the call will be removed from the queue.
+    #[inline]
+    pub fn max_wait_time_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_wait_time_secs = Some(value.into());
+        self
+    }
+    /// The name of the queue the call should be put in. If a queue with a given name doesn't exist yet it will be created.
+    #[inline]
+    pub fn queue_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsEnqueueParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.queue_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EnqueueRequest>,
+    ) -> crate::Call<'a, CallsActionsEnqueueParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::EnqueueRequest> for CallsActionsEnqueueParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::enqueue`].
-    fn from(body: crate::types::EnqueueRequest) -> Self {
-        CallsActionsEnqueueParams { body }
-    }
-}
-/// Inputs of [`CallsActionsApi::start_forking`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::start_forking`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStartForkingParams {
     /// Fork media request
     pub body: crate::types::StartForkingRequest,
 }
-impl CallsActionsStartForkingParams {
-    /// A `CallsActionsStartForkingParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StartForkingRequest) -> Self {
-        CallsActionsStartForkingParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStartForkingParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The network target, , where the call's incoming RTP media packets should be forwarded.
+    #[inline]
+    pub fn rx(mut self, value: impl Into<String>) -> Self {
+        self.params.body.rx = Some(value.into());
+        self
+    }
+    /// Optionally specify a media type to stream. If `decrypted` selected, Telnyx will decrypt incoming SIP media before forking to the target. `rx` and `tx` are required fields if `decrypted` selected.
+    #[inline]
+    pub fn stream_type(
+        mut self,
+        value: impl Into<crate::types::StartForkingRequestStreamType>,
+    ) -> Self {
+        self.params.body.stream_type = Some(value.into());
+        self
+    }
+    /// The network target, , where the call's outgoing RTP media packets should be forwarded.
+    #[inline]
+    pub fn tx(mut self, value: impl Into<String>) -> Self {
+        self.params.body.tx = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StartForkingRequest>,
+    ) -> crate::Call<'a, CallsActionsStartForkingParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::StartForkingRequest> for CallsActionsStartForkingParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_forking`].
-    fn from(body: crate::types::StartForkingRequest) -> Self {
-        CallsActionsStartForkingParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::stop_forking`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::stop_forking`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStopForkingParams {
     /// Stop forking media request
     pub body: crate::types::StopForkingRequest,
 }
-impl CallsActionsStopForkingParams {
-    /// A `CallsActionsStopForkingParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StopForkingRequest) -> Self {
-        CallsActionsStopForkingParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStopForkingParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Optionally specify a `stream_type`. This should match the `stream_type` that was used in `fork_start` command to properly stop the fork.
+    #[inline]
+    pub fn stream_type(
+        mut self,
+        value: impl Into<crate::types::StopForkingRequestStreamType>,
+    ) -> Self {
+        self.params.body.stream_type = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StopForkingRequest>,
+    ) -> crate::Call<'a, CallsActionsStopForkingParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::StopForkingRequest> for CallsActionsStopForkingParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_forking`].
-    fn from(body: crate::types::StopForkingRequest) -> Self {
-        CallsActionsStopForkingParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::gather`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::gather`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsGatherParams {
     /// Gather
     pub body: crate::types::GatherRequest,
 }
-impl CallsActionsGatherParams {
-    /// A `CallsActionsGatherParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::GatherRequest) -> Self {
-        CallsActionsGatherParams { body }
+impl<'a, T, R> crate::Call<'a, CallsActionsGatherParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// An id that will be sent back in the corresponding `call.gather.ended` webhook. Will be randomly generated if not specified.
+    #[inline]
+    pub fn gather_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.gather_id = Some(value.into());
+        self
+    }
+    /// The number of milliseconds to wait for the first DTMF.
+    #[inline]
+    pub fn initial_timeout_millis(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.initial_timeout_millis = Some(value.into());
+        self
+    }
+    /// The number of milliseconds to wait for input between digits.
+    #[inline]
+    pub fn inter_digit_timeout_millis(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.inter_digit_timeout_millis = Some(value.into());
+        self
+    }
+    /// The maximum number of digits to fetch. This parameter has a maximum value of 128.
+    #[inline]
+    pub fn maximum_digits(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.maximum_digits = Some(value.into());
+        self
+    }
+    /// The minimum number of digits to fetch. This parameter has a minimum value of 1.
+    #[inline]
+    pub fn minimum_digits(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.minimum_digits = Some(value.into());
+        self
+    }
+    /// The digit used to terminate input if fewer than `maximum_digits` digits have been gathered.
+    #[inline]
+    pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
+        self.params.body.terminating_digit = Some(value.into());
+        self
+    }
+    /// The number of milliseconds to wait to complete the request.
+    #[inline]
+    pub fn timeout_millis(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.timeout_millis = Some(value.into());
+        self
+    }
+    /// A list of all digits accepted as valid.
+    #[inline]
+    pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
+        self.params.body.valid_digits = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::GatherRequest>,
+    ) -> crate::Call<'a, CallsActionsGatherParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::GatherRequest> for CallsActionsGatherParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::gather`].
-    fn from(body: crate::types::GatherRequest) -> Self {
-        CallsActionsGatherParams { body }
-    }
-}
-/// Inputs of [`CallsActionsApi::stop_gather`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::stop_gather`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStopGatherParams {
     /// Stop current gather
     pub body: crate::types::StopGatherRequest,
 }
-impl CallsActionsStopGatherParams {
-    /// A `CallsActionsStopGatherParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StopGatherRequest) -> Self {
-        CallsActionsStopGatherParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStopGatherParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StopGatherRequest>,
+    ) -> crate::Call<'a, CallsActionsStopGatherParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::StopGatherRequest> for CallsActionsStopGatherParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_gather`].
-    fn from(body: crate::types::StopGatherRequest) -> Self {
-        CallsActionsStopGatherParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::gather_using_ai`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::gather_using_ai`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsGatherUsingAiParams {
     /// Gather using AI request
     pub body: crate::types::GatherUsingAiRequest,
 }
-impl CallsActionsGatherUsingAiParams {
-    /// A `CallsActionsGatherUsingAiParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::GatherUsingAiRequest) -> Self {
-        CallsActionsGatherUsingAiParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, CallsActionsGatherUsingAiParams, T, R, (S0,)> {
+    /// Sets `assistant`.
+    #[inline]
+    pub fn assistant(mut self, value: impl Into<crate::types::Assistant>) -> Self {
+        self.params.body.assistant = Some(value.into());
+        self
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Text that will be played when the gathering has finished. There is a 3,000 character limit.
+    #[inline]
+    pub fn gather_ended_speech(mut self, value: impl Into<String>) -> Self {
+        self.params.body.gather_ended_speech = Some(value.into());
+        self
+    }
+    /// Text that will be played when the gathering starts, if none then nothing will be played when the gathering starts. The greeting can be text for any voice or SSML for `AWS.Polly.` voices. There is a 3,000 character limit.
+    #[inline]
+    pub fn greeting(mut self, value: impl Into<String>) -> Self {
+        self.params.body.greeting = Some(value.into());
+        self
+    }
+    /// Sets `interruption_settings`.
+    #[inline]
+    pub fn interruption_settings(
+        mut self,
+        value: impl Into<crate::types::InterruptionSettings>,
+    ) -> Self {
+        self.params.body.interruption_settings = Some(value.into());
+        self
+    }
+    /// Sets `language`.
+    #[inline]
+    pub fn language(
+        mut self,
+        value: impl Into<crate::types::GoogleTranscriptionLanguage>,
+    ) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// The message history you want the voice assistant to be aware of, this can be useful to keep the context of the conversation, or to pass additional information to the voice assistant.
+    #[inline]
+    pub fn message_history(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::GatherUsingAiRequestMessageHistoryItem>,
+        >,
+    ) -> Self {
+        self.params.body.message_history = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The parameters described as a JSON Schema object that needs to be gathered by the voice assistant. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
+    #[inline]
+    pub fn parameters(
+        self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> crate::Call<'a, CallsActionsGatherUsingAiParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.parameters = value.into();
+        crate::call::into_state(call)
+    }
+    /// Default is `false`. If set to `true`, the voice assistant will send updates to the message history via the `call.ai_gather.message_history_updated` callback in real time as the message history is updated.
+    #[inline]
+    pub fn send_message_history_updates(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.send_message_history_updates = Some(value.into());
+        self
+    }
+    /// Default is `false`. If set to `true`, the voice assistant will send partial results via the `call.ai_gather.partial_results` callback in real time as individual fields are gathered. If set to `false`, the voice assistant will only send the final result via the `call.ai_gather.ended` callback.
+    #[inline]
+    pub fn send_partial_results(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.send_partial_results = Some(value.into());
+        self
+    }
+    /// Sets `transcription`.
+    #[inline]
+    pub fn transcription(
+        mut self,
+        value: impl Into<crate::types::TranscriptionConfig>,
+    ) -> Self {
+        self.params.body.transcription = Some(value.into());
+        self
+    }
+    /// The maximum time in milliseconds to wait for user response before timing out.
+    #[inline]
+    pub fn user_response_timeout_ms(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.user_response_timeout_ms = Some(value.into());
+        self
+    }
+    /// Sets `voice`.
+    #[inline]
+    pub fn voice(mut self, value: impl Into<crate::types::VoiceConfig>) -> Self {
+        self.params.body.voice = Some(value.into());
+        self
+    }
+    /// The settings associated with the voice selected
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<crate::types::GatherUsingAiRequestVoiceSettings>,
+    ) -> Self {
+        self.params.body.voice_settings = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::GatherUsingAiRequest>,
+    ) -> crate::Call<'a, CallsActionsGatherUsingAiParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::GatherUsingAiRequest> for CallsActionsGatherUsingAiParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::gather_using_ai`].
-    fn from(body: crate::types::GatherUsingAiRequest) -> Self {
-        CallsActionsGatherUsingAiParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::gather_using_audio`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::gather_using_audio`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsGatherUsingAudioParams {
     /// Gather using audio request
     pub body: crate::types::GatherUsingAudioRequest,
 }
-impl CallsActionsGatherUsingAudioParams {
-    /// A `CallsActionsGatherUsingAudioParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::GatherUsingAudioRequest) -> Self {
-        CallsActionsGatherUsingAudioParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsGatherUsingAudioParams, T, R, ()> {
+    /// The URL of a file to be played back at the beginning of each prompt. The URL can point to either a WAV or MP3 file. media_name and audio_url cannot be used together in one request.
+    #[inline]
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.audio_url = Some(value.into());
+        self
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The number of milliseconds to wait for input between digits.
+    #[inline]
+    pub fn inter_digit_timeout_millis(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.inter_digit_timeout_millis = Some(value.into());
+        self
+    }
+    /// The URL of a file to play when digits don't match the `valid_digits` parameter or the number of digits is not between `min` and `max`. The URL can point to either a WAV or MP3 file. invalid_media_name and invalid_audio_url cannot be used together in one request.
+    #[inline]
+    pub fn invalid_audio_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.invalid_audio_url = Some(value.into());
+        self
+    }
+    /// The media_name of a file to be played back when digits don't match the `valid_digits` parameter or the number of digits is not between `min` and `max`. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
+    #[inline]
+    pub fn invalid_media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.invalid_media_name = Some(value.into());
+        self
+    }
+    /// The maximum number of digits to fetch. This parameter has a maximum value of 128.
+    #[inline]
+    pub fn maximum_digits(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.maximum_digits = Some(value.into());
+        self
+    }
+    /// The maximum number of times the file should be played if there is no input from the user on the call.
+    #[inline]
+    pub fn maximum_tries(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.maximum_tries = Some(value.into());
+        self
+    }
+    /// The media_name of a file to be played back at the beginning of each prompt. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
+    #[inline]
+    pub fn media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.media_name = Some(value.into());
+        self
+    }
+    /// The minimum number of digits to fetch. This parameter has a minimum value of 1.
+    #[inline]
+    pub fn minimum_digits(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.minimum_digits = Some(value.into());
+        self
+    }
+    /// The digit used to terminate input if fewer than `maximum_digits` digits have been gathered.
+    #[inline]
+    pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
+        self.params.body.terminating_digit = Some(value.into());
+        self
+    }
+    /// The number of milliseconds to wait for a DTMF response after file playback ends before a replaying the sound file.
+    #[inline]
+    pub fn timeout_millis(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.timeout_millis = Some(value.into());
+        self
+    }
+    /// A list of all digits accepted as valid.
+    #[inline]
+    pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
+        self.params.body.valid_digits = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::GatherUsingAudioRequest>,
+    ) -> crate::Call<'a, CallsActionsGatherUsingAudioParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::GatherUsingAudioRequest> for CallsActionsGatherUsingAudioParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::gather_using_audio`].
-    fn from(body: crate::types::GatherUsingAudioRequest) -> Self {
-        CallsActionsGatherUsingAudioParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::gather_using_speak`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::gather_using_speak`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsGatherUsingSpeakParams {
     /// Gather using speak request
     pub body: crate::types::GatherUsingSpeakRequest,
 }
-impl CallsActionsGatherUsingSpeakParams {
-    /// A `CallsActionsGatherUsingSpeakParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::GatherUsingSpeakRequest) -> Self {
-        CallsActionsGatherUsingSpeakParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, CallsActionsGatherUsingSpeakParams, T, R, (S0, S1)> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The number of milliseconds to wait for input between digits.
+    #[inline]
+    pub fn inter_digit_timeout_millis(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.inter_digit_timeout_millis = Some(value.into());
+        self
+    }
+    /// The text or SSML to be converted into speech when digits don't match the `valid_digits` parameter or the number of digits is not between `min` and `max`. There is a 3,000 character limit.
+    #[inline]
+    pub fn invalid_payload(mut self, value: impl Into<String>) -> Self {
+        self.params.body.invalid_payload = Some(value.into());
+        self
+    }
+    /// The language you want spoken. This parameter is ignored when a `Polly.*` voice is specified.
+    #[inline]
+    pub fn language(
+        mut self,
+        value: impl Into<crate::types::GatherUsingSpeakRequestLanguage>,
+    ) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// The maximum number of digits to fetch. This parameter has a maximum value of 128.
+    #[inline]
+    pub fn maximum_digits(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.maximum_digits = Some(value.into());
+        self
+    }
+    /// The maximum number of times that a file should be played back if there is no input from the user on the call.
+    #[inline]
+    pub fn maximum_tries(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.maximum_tries = Some(value.into());
+        self
+    }
+    /// The minimum number of digits to fetch. This parameter has a minimum value of 1.
+    #[inline]
+    pub fn minimum_digits(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.minimum_digits = Some(value.into());
+        self
+    }
+    /// The text or SSML to be converted into speech. There is a 3,000 character limit.
+    #[inline]
+    pub fn payload(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsGatherUsingSpeakParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.payload = value.into();
+        crate::call::into_state(call)
+    }
+    /// The type of the provided payload. The payload can either be plain text, or Speech Synthesis Markup Language (SSML).
+    #[inline]
+    pub fn payload_type(
+        mut self,
+        value: impl Into<crate::types::GatherUsingSpeakRequestPayloadType>,
+    ) -> Self {
+        self.params.body.payload_type = Some(value.into());
+        self
+    }
+    /// This parameter impacts speech quality, language options and payload types. When using `basic`, only the `en-US` language and payload type `text` are allowed.
+    #[inline]
+    pub fn service_level(
+        mut self,
+        value: impl Into<crate::types::GatherUsingSpeakRequestServiceLevel>,
+    ) -> Self {
+        self.params.body.service_level = Some(value.into());
+        self
+    }
+    /// The digit used to terminate input if fewer than `maximum_digits` digits have been gathered.
+    #[inline]
+    pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
+        self.params.body.terminating_digit = Some(value.into());
+        self
+    }
+    /// The number of milliseconds to wait for a DTMF response after speak ends before a replaying the sound file.
+    #[inline]
+    pub fn timeout_millis(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.timeout_millis = Some(value.into());
+        self
+    }
+    /// A list of all digits accepted as valid.
+    #[inline]
+    pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
+        self.params.body.valid_digits = Some(value.into());
+        self
+    }
+    /// Specifies the voice used in speech synthesis.
+    #[inline]
+    pub fn voice(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsGatherUsingSpeakParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.voice = value.into();
+        crate::call::into_state(call)
+    }
+    /// The settings associated with the voice selected
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<crate::types::GatherUsingSpeakRequestVoiceSettings>,
+    ) -> Self {
+        self.params.body.voice_settings = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::GatherUsingSpeakRequest>,
+    ) -> crate::Call<
+        'a,
+        CallsActionsGatherUsingSpeakParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::GatherUsingSpeakRequest> for CallsActionsGatherUsingSpeakParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::gather_using_speak`].
-    fn from(body: crate::types::GatherUsingSpeakRequest) -> Self {
-        CallsActionsGatherUsingSpeakParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::hangup`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::hangup`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsHangupParams {
     /// Hangup request
     pub body: crate::types::HangupRequest,
 }
-impl CallsActionsHangupParams {
-    /// A `CallsActionsHangupParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::HangupRequest) -> Self {
-        CallsActionsHangupParams { body }
+impl<'a, T, R> crate::Call<'a, CallsActionsHangupParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Custom headers to be added to the SIP BYE message.
+    #[inline]
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::CustomSipHeader>>,
+    ) -> Self {
+        self.params.body.custom_headers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::HangupRequest>,
+    ) -> crate::Call<'a, CallsActionsHangupParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::HangupRequest> for CallsActionsHangupParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::hangup`].
-    fn from(body: crate::types::HangupRequest) -> Self {
-        CallsActionsHangupParams { body }
-    }
-}
-/// Inputs of [`CallsActionsApi::leave_queue`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::leave_queue`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsLeaveQueueParams {
     /// Removes the call from the queue, the call currently is enqueued in.
     pub body: crate::types::LeaveQueueRequest,
 }
-impl CallsActionsLeaveQueueParams {
-    /// A `CallsActionsLeaveQueueParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::LeaveQueueRequest) -> Self {
-        CallsActionsLeaveQueueParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsLeaveQueueParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::LeaveQueueRequest>,
+    ) -> crate::Call<'a, CallsActionsLeaveQueueParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::LeaveQueueRequest> for CallsActionsLeaveQueueParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::leave_queue`].
-    fn from(body: crate::types::LeaveQueueRequest) -> Self {
-        CallsActionsLeaveQueueParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::start_playback`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::start_playback`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStartPlaybackParams {
     /// Play audio URL request
     pub body: crate::types::PlayAudioUrlRequest,
 }
-impl CallsActionsStartPlaybackParams {
-    /// A `CallsActionsStartPlaybackParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PlayAudioUrlRequest) -> Self {
-        CallsActionsStartPlaybackParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStartPlaybackParams, T, R, ()> {
+    /// Specifies the type of audio provided in `audio_url` or `playback_content`.
+    #[inline]
+    pub fn audio_type(
+        mut self,
+        value: impl Into<crate::types::PlayAudioUrlRequestAudioType>,
+    ) -> Self {
+        self.params.body.audio_type = Some(value.into());
+        self
+    }
+    /// The URL of a file to be played back on the call. The URL can point to either a WAV or MP3 file. media_name and audio_url cannot be used together in one request.
+    #[inline]
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.audio_url = Some(value.into());
+        self
+    }
+    /// Caches the audio file. Useful when playing the same audio file multiple times during the call.
+    #[inline]
+    pub fn cache_audio(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.cache_audio = Some(value.into());
+        self
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The number of times the audio file should be played. If supplied, the value must be an integer between 1 and 100, or the special string `infinity` for an endless loop.
+    #[inline]
+    pub fn r#loop(mut self, value: impl Into<crate::types::Loopcount>) -> Self {
+        self.params.body.r#loop = Some(value.into());
+        self
+    }
+    /// The media_name of a file to be played back on the call. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
+    #[inline]
+    pub fn media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.media_name = Some(value.into());
+        self
+    }
+    /// When enabled, audio will be mixed on top of any other audio that is actively being played back. Note that `overlay: true` will only work if there is another audio file already being played on the call.
+    #[inline]
+    pub fn overlay(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.overlay = Some(value.into());
+        self
+    }
+    /// Allows a user to provide base64 encoded mp3 or wav. Note: when using this parameter, `media_url` and `media_name` in the `playback_started` and `playback_ended` webhooks will be empty
+    #[inline]
+    pub fn playback_content(mut self, value: impl Into<String>) -> Self {
+        self.params.body.playback_content = Some(value.into());
+        self
+    }
+    /// When specified, it stops the current audio being played. Specify `current` to stop the current audio being played, and to play the next file in the queue. Specify `all` to stop the current audio file being played and to also clear all audio files from the queue.
+    #[inline]
+    pub fn stop(mut self, value: impl Into<String>) -> Self {
+        self.params.body.stop = Some(value.into());
+        self
+    }
+    /// Specifies the leg or legs on which audio will be played. If supplied, the value must be either `self`, `opposite` or `both`.
+    #[inline]
+    pub fn target_legs(mut self, value: impl Into<String>) -> Self {
+        self.params.body.target_legs = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PlayAudioUrlRequest>,
+    ) -> crate::Call<'a, CallsActionsStartPlaybackParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::PlayAudioUrlRequest> for CallsActionsStartPlaybackParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_playback`].
-    fn from(body: crate::types::PlayAudioUrlRequest) -> Self {
-        CallsActionsStartPlaybackParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::stop_playback`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::stop_playback`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStopPlaybackParams {
     /// Stop audio playback request
     pub body: crate::types::PlaybackStopRequest,
 }
-impl CallsActionsStopPlaybackParams {
-    /// A `CallsActionsStopPlaybackParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PlaybackStopRequest) -> Self {
-        CallsActionsStopPlaybackParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStopPlaybackParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// When enabled, it stops the audio being played in the overlay queue.
+    #[inline]
+    pub fn overlay(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.overlay = Some(value.into());
+        self
+    }
+    /// Use `current` to stop the current audio being played. Use `all` to stop the current audio file being played and clear all audio files from the queue.
+    #[inline]
+    pub fn stop(mut self, value: impl Into<String>) -> Self {
+        self.params.body.stop = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PlaybackStopRequest>,
+    ) -> crate::Call<'a, CallsActionsStopPlaybackParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::PlaybackStopRequest> for CallsActionsStopPlaybackParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_playback`].
-    fn from(body: crate::types::PlaybackStopRequest) -> Self {
-        CallsActionsStopPlaybackParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::pause_recording`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::pause_recording`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsPauseRecordingParams {
     /// Pause recording call request
     pub body: crate::types::PauseRecordingRequest,
 }
-impl CallsActionsPauseRecordingParams {
-    /// A `CallsActionsPauseRecordingParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PauseRecordingRequest) -> Self {
-        CallsActionsPauseRecordingParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsPauseRecordingParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Uniquely identifies the resource.
+    #[inline]
+    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PauseRecordingRequest>,
+    ) -> crate::Call<'a, CallsActionsPauseRecordingParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::PauseRecordingRequest> for CallsActionsPauseRecordingParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::pause_recording`].
-    fn from(body: crate::types::PauseRecordingRequest) -> Self {
-        CallsActionsPauseRecordingParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::resume_recording`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::resume_recording`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsResumeRecordingParams {
     /// Resume recording call request
     pub body: crate::types::ResumeRecordingRequest,
 }
-impl CallsActionsResumeRecordingParams {
-    /// A `CallsActionsResumeRecordingParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ResumeRecordingRequest) -> Self {
-        CallsActionsResumeRecordingParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsResumeRecordingParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Uniquely identifies the resource.
+    #[inline]
+    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ResumeRecordingRequest>,
+    ) -> crate::Call<'a, CallsActionsResumeRecordingParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ResumeRecordingRequest> for CallsActionsResumeRecordingParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::resume_recording`].
-    fn from(body: crate::types::ResumeRecordingRequest) -> Self {
-        CallsActionsResumeRecordingParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::start_recording`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::start_recording`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStartRecordingParams {
     /// Start recording audio request
     pub body: crate::types::StartRecordingRequest,
 }
-impl CallsActionsStartRecordingParams {
-    /// A `CallsActionsStartRecordingParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StartRecordingRequest) -> Self {
-        CallsActionsStartRecordingParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, CallsActionsStartRecordingParams, T, R, (S0, S1)> {
+    /// When `dual`, final audio file will be stereo recorded with the first leg on channel A, and the rest on channel B.
+    #[inline]
+    pub fn channels(
+        self,
+        value: impl Into<crate::types::StartRecordingRequestChannels>,
+    ) -> crate::Call<'a, CallsActionsStartRecordingParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.channels = value.into();
+        crate::call::into_state(call)
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The custom recording file name to be used instead of the default `call_leg_id`. Telnyx will still add a Unix timestamp suffix.
+    #[inline]
+    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.custom_file_name = Some(value.into());
+        self
+    }
+    /// The audio file format used when storing the call recording. Can be either `mp3` or `wav`.
+    #[inline]
+    pub fn format(
+        self,
+        value: impl Into<crate::types::StartRecordingRequestFormat>,
+    ) -> crate::Call<'a, CallsActionsStartRecordingParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.format = value.into();
+        crate::call::into_state(call)
+    }
+    /// Defines the maximum length for the recording in seconds. The minimum value is 0. The maximum value is 14400. The default value is 0 (infinite)
+    #[inline]
+    pub fn max_length(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.max_length = Some(value.into());
+        self
+    }
+    /// If enabled, a beep sound will be played at the start of a recording.
+    #[inline]
+    pub fn play_beep(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.play_beep = Some(value.into());
+        self
+    }
+    /// The audio track to be recorded. Can be either `both`, `inbound` or `outbound`. If only single track is specified (`inbound`, `outbound`), `channels` configuration is ignored and it will be recorded as mono (single channel).
+    #[inline]
+    pub fn recording_track(
+        mut self,
+        value: impl Into<crate::types::StartRecordingRequestRecordingTrack>,
+    ) -> Self {
+        self.params.body.recording_track = Some(value.into());
+        self
+    }
+    /// The number of seconds that Telnyx will wait for the recording to be stopped if silence is detected. The timer only starts when the speech is detected. Please note that call transcription is used to detect silence and the related charge will be applied. The minimum value is 0. The default value is 0 (infinite)
+    #[inline]
+    pub fn timeout_secs(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.timeout_secs = Some(value.into());
+        self
+    }
+    /// Enable post recording transcription. The default value is false.
+    #[inline]
+    pub fn transcription(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.transcription = Some(value.into());
+        self
+    }
+    /// Engine to use for speech recognition. `A` - `Google`, `B` - `Telnyx`, `deepgram/nova-3` - `Deepgram Nova-3`. Note: `deepgram/nova-3` supports only `en` and `en-{Region}` languages.
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<crate::types::StartRecordingRequestTranscriptionEngine>,
+    ) -> Self {
+        self.params.body.transcription_engine = Some(value.into());
+        self
+    }
+    /// Sets `transcription_language`.
+    #[inline]
+    pub fn transcription_language(
+        mut self,
+        value: impl Into<crate::types::TranscriptionLanguage>,
+    ) -> Self {
+        self.params.body.transcription_language = Some(value.into());
+        self
+    }
+    /// Defines maximum number of speakers in the conversation. Applies to `google` engine only.
+    #[inline]
+    pub fn transcription_max_speaker_count(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.transcription_max_speaker_count = Some(value.into());
+        self
+    }
+    /// Defines minimum number of speakers in the conversation. Applies to `google` engine only.
+    #[inline]
+    pub fn transcription_min_speaker_count(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.transcription_min_speaker_count = Some(value.into());
+        self
+    }
+    /// Enables profanity_filter. Applies to `google` engine only.
+    #[inline]
+    pub fn transcription_profanity_filter(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.transcription_profanity_filter = Some(value.into());
+        self
+    }
+    /// Enables speaker diarization. Applies to `google` engine only.
+    #[inline]
+    pub fn transcription_speaker_diarization(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.transcription_speaker_diarization = Some(value.into());
+        self
+    }
+    /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
+    #[inline]
+    pub fn trim(
+        mut self,
+        value: impl Into<crate::types::StartRecordingRequestTrim>,
+    ) -> Self {
+        self.params.body.trim = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StartRecordingRequest>,
+    ) -> crate::Call<
+        'a,
+        CallsActionsStartRecordingParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::StartRecordingRequest> for CallsActionsStartRecordingParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_recording`].
-    fn from(body: crate::types::StartRecordingRequest) -> Self {
-        CallsActionsStartRecordingParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::stop_recording`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::stop_recording`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStopRecordingParams {
     /// Stop recording call request
     pub body: crate::types::StopRecordingRequest,
 }
-impl CallsActionsStopRecordingParams {
-    /// A `CallsActionsStopRecordingParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StopRecordingRequest) -> Self {
-        CallsActionsStopRecordingParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStopRecordingParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Uniquely identifies the resource.
+    #[inline]
+    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StopRecordingRequest>,
+    ) -> crate::Call<'a, CallsActionsStopRecordingParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::StopRecordingRequest> for CallsActionsStopRecordingParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_recording`].
-    fn from(body: crate::types::StopRecordingRequest) -> Self {
-        CallsActionsStopRecordingParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::refer`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::refer`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsReferParams {
     /// Refer request
     pub body: crate::types::ReferRequest,
 }
-impl CallsActionsReferParams {
-    /// A `CallsActionsReferParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ReferRequest) -> Self {
-        CallsActionsReferParams { body }
+impl<'a, T, R, S0> crate::Call<'a, CallsActionsReferParams, T, R, (S0,)> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Custom headers to be added to the SIP INVITE.
+    #[inline]
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::CustomSipHeader>>,
+    ) -> Self {
+        self.params.body.custom_headers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The SIP URI to which the call will be referred to.
+    #[inline]
+    pub fn sip_address(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsReferParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.sip_address = value.into();
+        crate::call::into_state(call)
+    }
+    /// SIP Authentication password used for SIP challenges.
+    #[inline]
+    pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_password = Some(value.into());
+        self
+    }
+    /// SIP Authentication username used for SIP challenges.
+    #[inline]
+    pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_username = Some(value.into());
+        self
+    }
+    /// SIP headers to be added to the request. Currently only User-to-User header is supported.
+    #[inline]
+    pub fn sip_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::SipHeader>>,
+    ) -> Self {
+        self.params.body.sip_headers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ReferRequest>,
+    ) -> crate::Call<'a, CallsActionsReferParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ReferRequest> for CallsActionsReferParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::refer`].
-    fn from(body: crate::types::ReferRequest) -> Self {
-        CallsActionsReferParams { body }
-    }
-}
-/// Inputs of [`CallsActionsApi::reject`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::reject`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsRejectParams {
     /// Reject request
     pub body: crate::types::RejectRequest,
 }
-impl CallsActionsRejectParams {
-    /// A `CallsActionsRejectParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::RejectRequest) -> Self {
-        CallsActionsRejectParams { body }
+impl<'a, T, R, S0> crate::Call<'a, CallsActionsRejectParams, T, R, (S0,)> {
+    /// Cause for call rejection.
+    #[inline]
+    pub fn cause(
+        self,
+        value: impl Into<crate::types::RejectRequestCause>,
+    ) -> crate::Call<'a, CallsActionsRejectParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.cause = value.into();
+        crate::call::into_state(call)
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::RejectRequest>,
+    ) -> crate::Call<'a, CallsActionsRejectParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::RejectRequest> for CallsActionsRejectParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::reject`].
-    fn from(body: crate::types::RejectRequest) -> Self {
-        CallsActionsRejectParams { body }
-    }
-}
-/// Inputs of [`CallsActionsApi::send_dtmf`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::send_dtmf`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsSendDtmfParams {
     /// Send DTMF request
     pub body: crate::types::SendDtmfRequest,
 }
-impl CallsActionsSendDtmfParams {
-    /// A `CallsActionsSendDtmfParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SendDtmfRequest) -> Self {
-        CallsActionsSendDtmfParams { body }
+impl<'a, T, R, S0> crate::Call<'a, CallsActionsSendDtmfParams, T, R, (S0,)> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// DTMF digits to send. Valid digits are 0-9, A-D, *, and #. Pauses can be added using w (0.5s) and W (1s).
+    #[inline]
+    pub fn digits(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsSendDtmfParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.digits = value.into();
+        crate::call::into_state(call)
+    }
+    /// Specifies for how many milliseconds each digit will be played in the audio stream. Ranges from 100 to 500ms
+    #[inline]
+    pub fn duration_millis(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.duration_millis = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SendDtmfRequest>,
+    ) -> crate::Call<'a, CallsActionsSendDtmfParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::SendDtmfRequest> for CallsActionsSendDtmfParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::send_dtmf`].
-    fn from(body: crate::types::SendDtmfRequest) -> Self {
-        CallsActionsSendDtmfParams { body }
-    }
-}
-/// Inputs of [`CallsActionsApi::send_sip_info`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::send_sip_info`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsSendSipInfoParams {
     /// Send SIP INFO request
     pub body: crate::types::SendSipInfoRequest,
 }
-impl CallsActionsSendSipInfoParams {
-    /// A `CallsActionsSendSipInfoParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SendSipInfoRequest) -> Self {
-        CallsActionsSendSipInfoParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, CallsActionsSendSipInfoParams, T, R, (S0, S1)> {
+    /// Content of the SIP INFO
+    #[inline]
+    pub fn body(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsSendSipInfoParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.body = value.into();
+        crate::call::into_state(call)
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Content type of the INFO body. Must be MIME type compliant. There is a 1,400 bytes limit
+    #[inline]
+    pub fn content_type(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsSendSipInfoParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.content_type = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SendSipInfoRequest>,
+    ) -> crate::Call<'a, CallsActionsSendSipInfoParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::SendSipInfoRequest> for CallsActionsSendSipInfoParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::send_sip_info`].
-    fn from(body: crate::types::SendSipInfoRequest) -> Self {
-        CallsActionsSendSipInfoParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::start_siprec`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::start_siprec`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStartSiprecParams {
     /// Start siprec session to configured in SIPREC connector SRS.
     pub body: crate::types::StartSiprecRequest,
 }
-impl CallsActionsStartSiprecParams {
-    /// A `CallsActionsStartSiprecParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StartSiprecRequest) -> Self {
-        CallsActionsStartSiprecParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStartSiprecParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Name of configured SIPREC connector to be used.
+    #[inline]
+    pub fn connector_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connector_name = Some(value.into());
+        self
+    }
+    /// When set, custom parameters will be added as metadata (recording.session.ExtensionParameters). Otherwise, they’ll be added to sip headers.
+    #[inline]
+    pub fn include_metadata_custom_headers(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.include_metadata_custom_headers = Some(value.into());
+        self
+    }
+    /// Controls whether to encrypt media sent to your SRS using SRTP and TLS. When set you need to configure SRS port in your connector to 5061.
+    #[inline]
+    pub fn secure(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.secure = Some(value.into());
+        self
+    }
+    /// Sets `Session-Expires` header to the INVITE. A reinvite is sent every half the value set. Usefull for session keep alive. Minimum value is 90, set to 0 to disable.
+    #[inline]
+    pub fn session_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.session_timeout_secs = Some(value.into());
+        self
+    }
+    /// Specifies SIP transport protocol.
+    #[inline]
+    pub fn sip_transport(
+        mut self,
+        value: impl Into<crate::types::StartSiprecRequestSipTransport>,
+    ) -> Self {
+        self.params.body.sip_transport = Some(value.into());
+        self
+    }
+    /// Specifies which track should be sent on siprec session.
+    #[inline]
+    pub fn siprec_track(
+        mut self,
+        value: impl Into<crate::types::StartSiprecRequestSiprecTrack>,
+    ) -> Self {
+        self.params.body.siprec_track = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StartSiprecRequest>,
+    ) -> crate::Call<'a, CallsActionsStartSiprecParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::StartSiprecRequest> for CallsActionsStartSiprecParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_siprec`].
-    fn from(body: crate::types::StartSiprecRequest) -> Self {
-        CallsActionsStartSiprecParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::stop_siprec`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::stop_siprec`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStopSiprecParams {
     /// Stop siprec session
     pub body: crate::types::StopSiprecRequest,
 }
-impl CallsActionsStopSiprecParams {
-    /// A `CallsActionsStopSiprecParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StopSiprecRequest) -> Self {
-        CallsActionsStopSiprecParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStopSiprecParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StopSiprecRequest>,
+    ) -> crate::Call<'a, CallsActionsStopSiprecParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::StopSiprecRequest> for CallsActionsStopSiprecParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_siprec`].
-    fn from(body: crate::types::StopSiprecRequest) -> Self {
-        CallsActionsStopSiprecParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::speak`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::speak`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsSpeakParams {
     /// Speak request
     pub body: crate::types::SpeakRequest,
 }
-impl CallsActionsSpeakParams {
-    /// A `CallsActionsSpeakParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SpeakRequest) -> Self {
-        CallsActionsSpeakParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, CallsActionsSpeakParams, T, R, (S0, S1)> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The language you want spoken. This parameter is ignored when a `Polly.*` voice is specified.
+    #[inline]
+    pub fn language(
+        mut self,
+        value: impl Into<crate::types::SpeakRequestLanguage>,
+    ) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// The number of times to play the audio file. Use `infinity` to loop indefinitely. Defaults to 1.
+    #[inline]
+    pub fn r#loop(mut self, value: impl Into<crate::types::Loopcount>) -> Self {
+        self.params.body.r#loop = Some(value.into());
+        self
+    }
+    /// The text or SSML to be converted into speech. There is a 3,000 character limit.
+    #[inline]
+    pub fn payload(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsSpeakParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.payload = value.into();
+        crate::call::into_state(call)
+    }
+    /// The type of the provided payload. The payload can either be plain text, or Speech Synthesis Markup Language (SSML).
+    #[inline]
+    pub fn payload_type(
+        mut self,
+        value: impl Into<crate::types::SpeakRequestPayloadType>,
+    ) -> Self {
+        self.params.body.payload_type = Some(value.into());
+        self
+    }
+    /// This parameter impacts speech quality, language options and payload types. When using `basic`, only the `en-US` language and payload type `text` are allowed.
+    #[inline]
+    pub fn service_level(
+        mut self,
+        value: impl Into<crate::types::SpeakRequestServiceLevel>,
+    ) -> Self {
+        self.params.body.service_level = Some(value.into());
+        self
+    }
+    /// When specified, it stops the current audio being played. Specify `current` to stop the current audio being played, and to play the next file in the queue. Specify `all` to stop the current audio file being played and to also clear all audio files from the queue.
+    #[inline]
+    pub fn stop(mut self, value: impl Into<String>) -> Self {
+        self.params.body.stop = Some(value.into());
+        self
+    }
+    /// Specifies which legs of the call should receive the spoken audio.
+    #[inline]
+    pub fn target_legs(
+        mut self,
+        value: impl Into<crate::types::SpeakRequestTargetLegs>,
+    ) -> Self {
+        self.params.body.target_legs = Some(value.into());
+        self
+    }
+    /// Specifies the voice used in speech synthesis.
+    #[inline]
+    pub fn voice(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsSpeakParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.voice = value.into();
+        crate::call::into_state(call)
+    }
+    /// The settings associated with the voice selected
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<crate::types::SpeakRequestVoiceSettings>,
+    ) -> Self {
+        self.params.body.voice_settings = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SpeakRequest>,
+    ) -> crate::Call<'a, CallsActionsSpeakParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::SpeakRequest> for CallsActionsSpeakParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::speak`].
-    fn from(body: crate::types::SpeakRequest) -> Self {
-        CallsActionsSpeakParams { body }
-    }
-}
-/// Inputs of [`CallsActionsApi::start_streaming`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::start_streaming`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStartStreamingParams {
     /// Start streaming media request
     pub body: crate::types::StartStreamingRequest,
 }
-impl CallsActionsStartStreamingParams {
-    /// A `CallsActionsStartStreamingParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StartStreamingRequest) -> Self {
-        CallsActionsStartStreamingParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStartStreamingParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Custom parameters to be sent as part of the WebSocket connection.
+    #[inline]
+    pub fn custom_parameters(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::StartStreamingRequestCustomParametersItem>,
+        >,
+    ) -> Self {
+        self.params.body.custom_parameters = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `dialogflow_config`.
+    #[inline]
+    pub fn dialogflow_config(
+        mut self,
+        value: impl Into<crate::types::DialogflowConfig>,
+    ) -> Self {
+        self.params.body.dialogflow_config = Some(value.into());
+        self
+    }
+    /// Enables Dialogflow for the current call. The default value is false.
+    #[inline]
+    pub fn enable_dialogflow(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enable_dialogflow = Some(value.into());
+        self
+    }
+    /// An authentication token to be sent as part of the WebSocket connection. Maximum length is 4000 characters.
+    #[inline]
+    pub fn stream_auth_token(mut self, value: impl Into<String>) -> Self {
+        self.params.body.stream_auth_token = Some(value.into());
+        self
+    }
+    /// Sets `stream_bidirectional_codec`.
+    #[inline]
+    pub fn stream_bidirectional_codec(
+        mut self,
+        value: impl Into<crate::types::StreamBidirectionalCodec>,
+    ) -> Self {
+        self.params.body.stream_bidirectional_codec = Some(value.into());
+        self
+    }
+    /// Sets `stream_bidirectional_mode`.
+    #[inline]
+    pub fn stream_bidirectional_mode(
+        mut self,
+        value: impl Into<crate::types::StreamBidirectionalMode>,
+    ) -> Self {
+        self.params.body.stream_bidirectional_mode = Some(value.into());
+        self
+    }
+    /// Sets `stream_bidirectional_sampling_rate`.
+    #[inline]
+    pub fn stream_bidirectional_sampling_rate(
+        mut self,
+        value: impl Into<crate::types::StreamBidirectionalSamplingRate>,
+    ) -> Self {
+        self.params.body.stream_bidirectional_sampling_rate = Some(value.into());
+        self
+    }
+    /// Sets `stream_bidirectional_target_legs`.
+    #[inline]
+    pub fn stream_bidirectional_target_legs(
+        mut self,
+        value: impl Into<crate::types::StreamBidirectionalTargetLegs>,
+    ) -> Self {
+        self.params.body.stream_bidirectional_target_legs = Some(value.into());
+        self
+    }
+    /// Sets `stream_codec`.
+    #[inline]
+    pub fn stream_codec(mut self, value: impl Into<crate::types::StreamCodec>) -> Self {
+        self.params.body.stream_codec = Some(value.into());
+        self
+    }
+    /// Specifies which track should be streamed.
+    #[inline]
+    pub fn stream_track(
+        mut self,
+        value: impl Into<crate::types::StartStreamingRequestStreamTrack>,
+    ) -> Self {
+        self.params.body.stream_track = Some(value.into());
+        self
+    }
+    /// The destination WebSocket address where the stream is going to be delivered.
+    #[inline]
+    pub fn stream_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.stream_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StartStreamingRequest>,
+    ) -> crate::Call<'a, CallsActionsStartStreamingParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::StartStreamingRequest> for CallsActionsStartStreamingParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_streaming`].
-    fn from(body: crate::types::StartStreamingRequest) -> Self {
-        CallsActionsStartStreamingParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::stop_streaming`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::stop_streaming`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStopStreamingParams {
     /// Stop streaming media request
     pub body: crate::types::StopStreamingRequest,
 }
-impl CallsActionsStopStreamingParams {
-    /// A `CallsActionsStopStreamingParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StopStreamingRequest) -> Self {
-        CallsActionsStopStreamingParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStopStreamingParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Identifies the stream. If the `stream_id` is not provided the command stops all streams associated with a given `call_control_id`.
+    #[inline]
+    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.stream_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StopStreamingRequest>,
+    ) -> crate::Call<'a, CallsActionsStopStreamingParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::StopStreamingRequest> for CallsActionsStopStreamingParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_streaming`].
-    fn from(body: crate::types::StopStreamingRequest) -> Self {
-        CallsActionsStopStreamingParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::start_noise_suppression`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::start_noise_suppression`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStartNoiseSuppressionParams {
     /// Start noise suppression request
     pub body: crate::types::NoiseSuppressionStart,
 }
-impl CallsActionsStartNoiseSuppressionParams {
-    /// A `CallsActionsStartNoiseSuppressionParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::NoiseSuppressionStart) -> Self {
-        CallsActionsStartNoiseSuppressionParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStartNoiseSuppressionParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Sets `direction`.
+    #[inline]
+    pub fn direction(
+        mut self,
+        value: impl Into<crate::types::NoiseSuppressionDirection>,
+    ) -> Self {
+        self.params.body.direction = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression_engine`.
+    #[inline]
+    pub fn noise_suppression_engine(
+        mut self,
+        value: impl Into<crate::types::NoiseSuppressionEngine>,
+    ) -> Self {
+        self.params.body.noise_suppression_engine = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression_engine_config`.
+    #[inline]
+    pub fn noise_suppression_engine_config(
+        mut self,
+        value: impl Into<crate::types::NoiseSuppressionEngineConfig>,
+    ) -> Self {
+        self.params.body.noise_suppression_engine_config = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::NoiseSuppressionStart>,
+    ) -> crate::Call<'a, CallsActionsStartNoiseSuppressionParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::NoiseSuppressionStart>
-for CallsActionsStartNoiseSuppressionParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_noise_suppression`].
-    fn from(body: crate::types::NoiseSuppressionStart) -> Self {
-        CallsActionsStartNoiseSuppressionParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::stop_noise_suppression`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::stop_noise_suppression`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStopNoiseSuppressionParams {
     /// Stop noise suppression request
     pub body: crate::types::NoiseSuppressionStop,
 }
-impl CallsActionsStopNoiseSuppressionParams {
-    /// A `CallsActionsStopNoiseSuppressionParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::NoiseSuppressionStop) -> Self {
-        CallsActionsStopNoiseSuppressionParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStopNoiseSuppressionParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::NoiseSuppressionStop>,
+    ) -> crate::Call<'a, CallsActionsStopNoiseSuppressionParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::NoiseSuppressionStop>
-for CallsActionsStopNoiseSuppressionParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_noise_suppression`].
-    fn from(body: crate::types::NoiseSuppressionStop) -> Self {
-        CallsActionsStopNoiseSuppressionParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::switch_supervisor_role`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::switch_supervisor_role`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsSwitchSupervisorRoleParams {
     /// Switch supervisor role request
     pub body: crate::types::SwitchSupervisorRoleRequest,
 }
-impl CallsActionsSwitchSupervisorRoleParams {
-    /// A `CallsActionsSwitchSupervisorRoleParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SwitchSupervisorRoleRequest) -> Self {
-        CallsActionsSwitchSupervisorRoleParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, CallsActionsSwitchSupervisorRoleParams, T, R, (S0,)> {
+    /// The supervisor role to switch to. 'barge' allows speaking to both parties, 'whisper' allows speaking to caller only, 'monitor' allows listening only.
+    #[inline]
+    pub fn role(
+        self,
+        value: impl Into<crate::types::SwitchSupervisorRoleRequestRole>,
+    ) -> crate::Call<'a, CallsActionsSwitchSupervisorRoleParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.role = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SwitchSupervisorRoleRequest>,
+    ) -> crate::Call<'a, CallsActionsSwitchSupervisorRoleParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::SwitchSupervisorRoleRequest>
-for CallsActionsSwitchSupervisorRoleParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::switch_supervisor_role`].
-    fn from(body: crate::types::SwitchSupervisorRoleRequest) -> Self {
-        CallsActionsSwitchSupervisorRoleParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::start_transcription`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::start_transcription`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStartTranscriptionParams {
     /// Transcription start request
     pub body: crate::types::TranscriptionStartRequest,
 }
-impl CallsActionsStartTranscriptionParams {
-    /// A `CallsActionsStartTranscriptionParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::TranscriptionStartRequest) -> Self {
-        CallsActionsStartTranscriptionParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStartTranscriptionParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility.
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<crate::types::TranscriptionStartRequestTranscriptionEngine>,
+    ) -> Self {
+        self.params.body.transcription_engine = Some(value.into());
+        self
+    }
+    /// Sets `transcription_engine_config`.
+    #[inline]
+    pub fn transcription_engine_config(
+        mut self,
+        value: impl Into<
+            crate::types::TranscriptionStartRequestTranscriptionEngineConfig,
+        >,
+    ) -> Self {
+        self.params.body.transcription_engine_config = Some(value.into());
+        self
+    }
+    /// Indicates which leg of the call will be transcribed. Use `inbound` for the leg that requested the transcription, `outbound` for the other leg, and `both` for both legs of the call. Will default to `inbound`.
+    #[inline]
+    pub fn transcription_tracks(mut self, value: impl Into<String>) -> Self {
+        self.params.body.transcription_tracks = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TranscriptionStartRequest>,
+    ) -> crate::Call<'a, CallsActionsStartTranscriptionParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::TranscriptionStartRequest>
-for CallsActionsStartTranscriptionParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_transcription`].
-    fn from(body: crate::types::TranscriptionStartRequest) -> Self {
-        CallsActionsStartTranscriptionParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::stop_transcription`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::stop_transcription`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsStopTranscriptionParams {
     /// Transcription stop request
     pub body: crate::types::TranscriptionStopRequest,
 }
-impl CallsActionsStopTranscriptionParams {
-    /// A `CallsActionsStopTranscriptionParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::TranscriptionStopRequest) -> Self {
-        CallsActionsStopTranscriptionParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CallsActionsStopTranscriptionParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TranscriptionStopRequest>,
+    ) -> crate::Call<'a, CallsActionsStopTranscriptionParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::TranscriptionStopRequest>
-for CallsActionsStopTranscriptionParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_transcription`].
-    fn from(body: crate::types::TranscriptionStopRequest) -> Self {
-        CallsActionsStopTranscriptionParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CallsActionsApi::transfer`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CallsActionsApi::transfer`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CallsActionsTransferParams {
     /// Transfer call request
     pub body: crate::types::TransferCallRequest,
 }
-impl CallsActionsTransferParams {
-    /// A `CallsActionsTransferParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::TransferCallRequest) -> Self {
-        CallsActionsTransferParams { body }
+impl<'a, T, R, S0> crate::Call<'a, CallsActionsTransferParams, T, R, (S0,)> {
+    /// Enables Answering Machine Detection. When a call is answered, Telnyx runs real-time detection to determine if it was picked up by a human or a machine and sends an `call.machine.detection.ended` webhook with the analysis result. If 'greeting_end' or 'detect_words' is used and a 'machine' is detected, you will receive another 'call.machine.greeting.ended' webhook when the answering machine greeting ends with a beep or silence. If `detect_beep` is used, you will only receive 'call.machine.greeting.ended' if a beep is detected.
+    #[inline]
+    pub fn answering_machine_detection(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestAnsweringMachineDetection>,
+    ) -> Self {
+        self.params.body.answering_machine_detection = Some(value.into());
+        self
     }
-}
-impl From<crate::types::TransferCallRequest> for CallsActionsTransferParams {
-    /// The body with every optional input `None`: the argument of [`CallsActionsApi::transfer`].
-    fn from(body: crate::types::TransferCallRequest) -> Self {
-        CallsActionsTransferParams { body }
+    /// Optional configuration parameters to modify 'answering_machine_detection' performance. Only `total_analysis_time_millis` and `greeting_duration_millis` parameters are applicable when `premium` is selected as answering_machine_detection.
+    #[inline]
+    pub fn answering_machine_detection_config(
+        mut self,
+        value: impl Into<
+            crate::types::TransferCallRequestAnsweringMachineDetectionConfig,
+        >,
+    ) -> Self {
+        self.params.body.answering_machine_detection_config = Some(value.into());
+        self
+    }
+    /// The URL of a file to be played back when the transfer destination answers before bridging the call. The URL can point to either a WAV or MP3 file. media_name and audio_url cannot be used together in one request.
+    #[inline]
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.audio_url = Some(value.into());
+        self
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Custom headers to be added to the SIP INVITE.
+    #[inline]
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::CustomSipHeader>>,
+    ) -> Self {
+        self.params.body.custom_headers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// If set to false, early media will not be passed to the originating leg.
+    #[inline]
+    pub fn early_media(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.early_media = Some(value.into());
+        self
+    }
+    /// The `from` number to be used as the caller id presented to the destination (`to` number). The number should be in +E164 format. This attribute will default to the `to` number of the original call if omitted.
+    #[inline]
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.params.body.from = Some(value.into());
+        self
+    }
+    /// The `from_display_name` string to be used as the caller id name (SIP From Display Name) presented to the destination (`to` number). The string should have a maximum of 128 characters, containing only letters, numbers, spaces, and -_~!.+ special characters. If ommited, the display name will be the same as the number in the `from` field.
+    #[inline]
+    pub fn from_display_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.from_display_name = Some(value.into());
+        self
+    }
+    /// Defines whether media should be encrypted on the new call leg. For SIP URI destinations, media encryption can also be requested per endpoint with the `secure` URI parameter: `;secure=true` or `;secure=srtp` enables SRTP, and `;secure=dtls` enables DTLS. This parameter, when set to `SRTP` or `DTLS`, takes precedence over the per-endpoint `secure` value.
+    #[inline]
+    pub fn media_encryption(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestMediaEncryption>,
+    ) -> Self {
+        self.params.body.media_encryption = Some(value.into());
+        self
+    }
+    /// The media_name of a file to be played back when the transfer destination answers before bridging the call. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
+    #[inline]
+    pub fn media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.media_name = Some(value.into());
+        self
+    }
+    /// When enabled, DTMF tones are not passed to the call participant. The webhooks containing the DTMF information will be sent.
+    #[inline]
+    pub fn mute_dtmf(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestMuteDtmf>,
+    ) -> Self {
+        self.params.body.mute_dtmf = Some(value.into());
+        self
+    }
+    /// Specifies behavior after the bridge ends (i.e. the opposite leg either hangs up or is transferred). If supplied with the value `self`, the current leg will be parked after unbridge. If not set, the default behavior is to hang up the leg.
+    #[inline]
+    pub fn park_after_unbridge(mut self, value: impl Into<String>) -> Self {
+        self.params.body.park_after_unbridge = Some(value.into());
+        self
+    }
+    /// The list of comma-separated codecs in order of preference to be used during the call. The codecs supported are `G722`, `PCMU`, `PCMA`, `G729`, `OPUS`, `VP8`, `H264`, `AMR-WB`.
+    #[inline]
+    pub fn preferred_codecs(mut self, value: impl Into<String>) -> Self {
+        self.params.body.preferred_codecs = Some(value.into());
+        self
+    }
+    /// Indicates the privacy level to be used for the call. When set to `id`, caller ID information (name and number) will be hidden from the called party. When set to `none` or omitted, caller ID will be shown normally.
+    #[inline]
+    pub fn privacy(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestPrivacy>,
+    ) -> Self {
+        self.params.body.privacy = Some(value.into());
+        self
+    }
+    /// Start recording automatically after an event. Disabled by default.
+    #[inline]
+    pub fn record(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestRecord>,
+    ) -> Self {
+        self.params.body.record = Some(value.into());
+        self
+    }
+    /// Defines which channel should be recorded ('single' or 'dual') when `record` is specified.
+    #[inline]
+    pub fn record_channels(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestRecordChannels>,
+    ) -> Self {
+        self.params.body.record_channels = Some(value.into());
+        self
+    }
+    /// The custom recording file name to be used instead of the default `call_leg_id`. Telnyx will still add a Unix timestamp suffix.
+    #[inline]
+    pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.record_custom_file_name = Some(value.into());
+        self
+    }
+    /// Defines the format of the recording ('wav' or 'mp3') when `record` is specified.
+    #[inline]
+    pub fn record_format(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestRecordFormat>,
+    ) -> Self {
+        self.params.body.record_format = Some(value.into());
+        self
+    }
+    /// Defines the maximum length for the recording in seconds when `record` is specified. The minimum value is 0. The maximum value is 43200. The default value is 0 (infinite).
+    #[inline]
+    pub fn record_max_length(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.record_max_length = Some(value.into());
+        self
+    }
+    /// The number of seconds that Telnyx will wait for the recording to be stopped if silence is detected when `record` is specified. The timer only starts when the speech is detected. Please note that call transcription is used to detect silence and the related charge will be applied. The minimum value is 0. The default value is 0 (infinite).
+    #[inline]
+    pub fn record_timeout_secs(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.record_timeout_secs = Some(value.into());
+        self
+    }
+    /// The audio track to be recorded. Can be either `both`, `inbound` or `outbound`. If only single track is specified (`inbound`, `outbound`), `channels` configuration is ignored and it will be recorded as mono (single channel).
+    #[inline]
+    pub fn record_track(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestRecordTrack>,
+    ) -> Self {
+        self.params.body.record_track = Some(value.into());
+        self
+    }
+    /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
+    #[inline]
+    pub fn record_trim(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestRecordTrim>,
+    ) -> Self {
+        self.params.body.record_trim = Some(value.into());
+        self
+    }
+    /// DTMF digits to send automatically after the transfer destination answers. Useful for reaching an extension behind an IVR (e.g. `"200"` to dial extension 200 once the called party picks up). Allowed characters: `0-9`, `A-D`, `w` (0.5s pause), `W` (1s pause), `*`, `#`. Maximum 64 characters. When omitted, no automatic DTMF is sent. May also be supplied inline by appending `,` to `to` (e.g. `to=+18004247767,200`); if both forms are present, this explicit field takes precedence.
+    #[inline]
+    pub fn send_digits_on_answer(mut self, value: impl Into<String>) -> Self {
+        self.params.body.send_digits_on_answer = Some(value.into());
+        self
+    }
+    /// SIP Authentication password used for SIP challenges.
+    #[inline]
+    pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_password = Some(value.into());
+        self
+    }
+    /// SIP Authentication username used for SIP challenges.
+    #[inline]
+    pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_username = Some(value.into());
+        self
+    }
+    /// SIP headers to be added to the SIP INVITE. Currently only User-to-User header is supported.
+    #[inline]
+    pub fn sip_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::SipHeader>>,
+    ) -> Self {
+        self.params.body.sip_headers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Defines the SIP region to be used for the call.
+    #[inline]
+    pub fn sip_region(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestSipRegion>,
+    ) -> Self {
+        self.params.body.sip_region = Some(value.into());
+        self
+    }
+    /// Defines SIP transport protocol to be used on the call.
+    #[inline]
+    pub fn sip_transport_protocol(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestSipTransportProtocol>,
+    ) -> Self {
+        self.params.body.sip_transport_protocol = Some(value.into());
+        self
+    }
+    /// Sets `sound_modifications`.
+    #[inline]
+    pub fn sound_modifications(
+        mut self,
+        value: impl Into<crate::types::SoundModifications>,
+    ) -> Self {
+        self.params.body.sound_modifications = Some(value.into());
+        self
+    }
+    /// Use this field to add state to every subsequent webhook for the new leg. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn target_leg_client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.target_leg_client_state = Some(value.into());
+        self
+    }
+    /// Sets the maximum duration of a Call Control Leg in seconds. If the time limit is reached, the call will hangup and a `call.hangup` webhook with a `hangup_cause` of `time_limit` will be sent. For example, by setting a time limit of 120 seconds, a Call Leg will be automatically terminated two minutes after being answered. The default time limit is 14400 seconds or 4 hours and this is also the maximum allowed call length.
+    #[inline]
+    pub fn time_limit_secs(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.time_limit_secs = Some(value.into());
+        self
+    }
+    /// The number of seconds that Telnyx will wait for the call to be answered by the destination to which it is being transferred. If the timeout is reached before an answer is received, the call will hangup and a `call.hangup` webhook with a `hangup_cause` of `timeout` will be sent. Minimum value is 5 seconds. Maximum value is 600 seconds.
+    #[inline]
+    pub fn timeout_secs(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.timeout_secs = Some(value.into());
+        self
+    }
+    /// The DID or SIP URI to dial out to. For SIP URI destinations, append `;secure=true` or `;secure=srtp` to enable SRTP media encryption for that endpoint, or `;secure=dtls` to enable DTLS media encryption for that endpoint.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CallsActionsTransferParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// A map of event types to retry policies. Each retry policy contains an array of `retries_ms` specifying the delays between retry attempts in milliseconds. Maximum 5 retries, total delay cannot exceed 60 seconds.
+    #[inline]
+    pub fn webhook_retries_policies(
+        mut self,
+        value: impl Into<
+            std::collections::BTreeMap<
+                String,
+                crate::types::TransferCallRequestWebhookRetriesPoliciesValue,
+            >,
+        >,
+    ) -> Self {
+        self.params.body.webhook_retries_policies = Some(value.into());
+        self
+    }
+    /// Use this field to override the URL for which Telnyx will send subsequent webhooks to for this call.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `webhook_url`.
+    #[inline]
+    pub fn webhook_url_method(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestWebhookUrlMethod>,
+    ) -> Self {
+        self.params.body.webhook_url_method = Some(value.into());
+        self
+    }
+    /// A map of event types to webhook URLs. When an event of the specified type occurs, the webhook URL associated with that event type will be called instead of `webhook_url`. Events not mapped here will use the default `webhook_url`.
+    #[inline]
+    pub fn webhook_urls(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.params.body.webhook_urls = Some(value.into());
+        self
+    }
+    /// HTTP request method to invoke `webhook_urls`.
+    #[inline]
+    pub fn webhook_urls_method(
+        mut self,
+        value: impl Into<crate::types::TransferCallRequestWebhookUrlsMethod>,
+    ) -> Self {
+        self.params.body.webhook_urls_method = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TransferCallRequest>,
+    ) -> crate::Call<'a, CallsActionsTransferParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 pub type CallsDialResponse = crate::Data<crate::types::CallWithRecordingId>;

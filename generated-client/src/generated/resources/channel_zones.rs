@@ -23,7 +23,9 @@ impl<'a> ChannelZonesApi<'a> {
     ) -> crate::Call<'a, ChannelZonesListParams, ChannelZonesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/channel_zones"),
-            Default::default(),
+            ChannelZonesListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -40,14 +42,19 @@ impl<'a> ChannelZonesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::channel_zones::ChannelZonesUpdateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .channel_zones()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", ChannelZonesUpdateBody::new(1))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .channel_zones()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .channels(1)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         channel_zone_id: &str,
-        params: impl Into<ChannelZonesUpdateParams>,
-    ) -> crate::Call<'a, ChannelZonesUpdateParams, crate::types::GcbChannelZone> {
+    ) -> crate::Call<
+        'a,
+        ChannelZonesUpdateParams,
+        crate::types::GcbChannelZone,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::channels>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -55,31 +62,43 @@ impl<'a> ChannelZonesApi<'a> {
                     reqwest::Method::PUT,
                     ["/channel_zones/", &crate::encode_path(channel_zone_id)].concat(),
                 ),
-            params.into(),
+            ChannelZonesUpdateParams {
+                body: ChannelZonesUpdateBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`ChannelZonesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ChannelZonesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChannelZonesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VoiceChannelsPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, ChannelZonesListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, ChannelZonesListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::VoiceChannelsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, ChannelZonesListParams, ChannelZonesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    ChannelZonesListParams,
+    ChannelZonesListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`ChannelZonesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -121,26 +140,37 @@ impl<'a> crate::Call<'a, ChannelZonesListParams, ChannelZonesListResponse> {
         })
     }
 }
-/// Inputs of [`ChannelZonesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ChannelZonesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ChannelZonesUpdateParams {
     /// Quantity of reserved channels and organizational update option
     pub body: ChannelZonesUpdateBody,
 }
-impl ChannelZonesUpdateParams {
-    /// A `ChannelZonesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: ChannelZonesUpdateBody) -> Self {
-        ChannelZonesUpdateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, ChannelZonesUpdateParams, T, R, (S0,)> {
+    /// The number of reserved channels
+    #[inline]
+    pub fn channels(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<'a, ChannelZonesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.channels = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<ChannelZonesUpdateBody> for ChannelZonesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`ChannelZonesApi::update`].
-    fn from(body: ChannelZonesUpdateBody) -> Self {
-        ChannelZonesUpdateParams { body }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<ChannelZonesUpdateBody>,
+    ) -> crate::Call<'a, ChannelZonesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChannelZonesListResponse {
     pub data: Option<Vec<crate::types::GcbChannelZone>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -187,16 +217,20 @@ impl<'de> serde::Deserialize<'de> for ChannelZonesListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChannelZonesUpdateBody {
     /// The number of reserved channels
     pub channels: i64,
 }
 impl ChannelZonesUpdateBody {
-    /// A `ChannelZonesUpdateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `channels`: The number of reserved channels
-    pub fn new(channels: i64) -> Self {
-        ChannelZonesUpdateBody { channels }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        ChannelZonesUpdateBody {
+            channels: 0,
+        }
     }
 }
 impl serde::Serialize for ChannelZonesUpdateBody {

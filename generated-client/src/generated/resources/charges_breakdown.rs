@@ -15,20 +15,25 @@ impl<'a> ChargesBreakdownApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::charges_breakdown::ChargesBreakdownRetrieveParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .charges_breakdown()\n    .retrieve(ChargesBreakdownRetrieveParams::new(\"2025-05-01\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.charges_breakdown().retrieve().start_date(\"2025-05-01\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        params: impl Into<ChargesBreakdownRetrieveParams>,
     ) -> crate::Call<
         'a,
         ChargesBreakdownRetrieveParams,
-        crate::types::MonthlyChargesBreakdownResponse,
+        crate::types::BreakdownData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::start_date>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/charges_breakdown"),
-            params.into(),
+            ChargesBreakdownRetrieveParams {
+                start_date: String::new(),
+                end_date: None,
+                format: None,
+            },
             |req, params| {
                 req.query(
                     "start_date",
@@ -42,8 +47,8 @@ impl<'a> ChargesBreakdownApi<'a> {
         )
     }
 }
-/// Inputs of [`ChargesBreakdownApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ChargesBreakdownApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ChargesBreakdownRetrieveParams {
     /// Start date for the charges breakdown in ISO date format (YYYY-MM-DD)
@@ -53,25 +58,27 @@ pub struct ChargesBreakdownRetrieveParams {
     /// Response format
     pub format: Option<ChargesBreakdownRetrieveFormat>,
 }
-impl ChargesBreakdownRetrieveParams {
-    /// A `ChargesBreakdownRetrieveParams` from its required inputs; the optional ones are `None`.
-    pub fn new(start_date: impl Into<String>) -> Self {
-        ChargesBreakdownRetrieveParams {
-            start_date: start_date.into(),
-            end_date: None,
-            format: None,
-        }
+impl<'a, T, R, S0> crate::Call<'a, ChargesBreakdownRetrieveParams, T, R, (S0,)> {
+    /// Start date for the charges breakdown in ISO date format (YYYY-MM-DD)
+    #[inline]
+    pub fn start_date(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ChargesBreakdownRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.start_date = value.into();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, ChargesBreakdownRetrieveParams, T, R> {
     /// End date for the charges breakdown in ISO date format (YYYY-MM-DD). If not provided, defaults to start_date + 1 month. The date is exclusive, data for the end_date itself is not included in the report. The interval between start_date and end_date cannot exceed 31 days.
+    #[inline]
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().end_date = Some(value.into());
+        self.params.end_date = Some(value.into());
         self
     }
     /// Response format
+    #[inline]
     pub fn format(mut self, value: impl Into<ChargesBreakdownRetrieveFormat>) -> Self {
-        self.params_mut().format = Some(value.into());
+        self.params.format = Some(value.into());
         self
     }
 }

@@ -15,20 +15,27 @@ impl<'a> ChargesSummaryApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::charges_summary::ChargesSummaryRetrieveParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .charges_summary()\n    .retrieve(ChargesSummaryRetrieveParams::new(\"2025-05-01\", \"2025-06-01\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .charges_summary()\n    .retrieve()\n    .start_date(\"2025-05-01\")\n    .end_date(\"2025-06-01\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        params: impl Into<ChargesSummaryRetrieveParams>,
     ) -> crate::Call<
         'a,
         ChargesSummaryRetrieveParams,
-        crate::types::MonthlyChargesSummaryResponse,
+        crate::types::SummaryAndTotal,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::start_date>,
+            crate::Missing<crate::required::end_date>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/charges_summary"),
-            params.into(),
+            ChargesSummaryRetrieveParams {
+                start_date: String::new(),
+                end_date: String::new(),
+            },
             |req, params| {
                 req.query(
                     "start_date",
@@ -41,8 +48,8 @@ impl<'a> ChargesSummaryApi<'a> {
         )
     }
 }
-/// Inputs of [`ChargesSummaryApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ChargesSummaryApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ChargesSummaryRetrieveParams {
     /// Start date for the charges summary in ISO date format (YYYY-MM-DD)
@@ -50,12 +57,25 @@ pub struct ChargesSummaryRetrieveParams {
     /// End date for the charges summary in ISO date format (YYYY-MM-DD). The date is exclusive, data for the end_date itself is not included in the report. The interval between start_date and end_date cannot exceed 31 days.
     pub end_date: String,
 }
-impl ChargesSummaryRetrieveParams {
-    /// A `ChargesSummaryRetrieveParams` from its required inputs; the optional ones are `None`.
-    pub fn new(start_date: impl Into<String>, end_date: impl Into<String>) -> Self {
-        ChargesSummaryRetrieveParams {
-            start_date: start_date.into(),
-            end_date: end_date.into(),
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, ChargesSummaryRetrieveParams, T, R, (S0, S1)> {
+    /// Start date for the charges summary in ISO date format (YYYY-MM-DD)
+    #[inline]
+    pub fn start_date(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ChargesSummaryRetrieveParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.start_date = value.into();
+        crate::call::into_state(call)
+    }
+    /// End date for the charges summary in ISO date format (YYYY-MM-DD). The date is exclusive, data for the end_date itself is not included in the report. The interval between start_date and end_date cannot exceed 31 days.
+    #[inline]
+    pub fn end_date(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ChargesSummaryRetrieveParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.end_date = value.into();
+        crate::call::into_state(call)
     }
 }

@@ -19,7 +19,7 @@ impl<'a> CommentsApi<'a> {
     pub fn list(&self) -> crate::Call<'a, CommentsListParams, CommentsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/comments"),
-            Default::default(),
+            CommentsListParams { filter: None },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
@@ -31,16 +31,22 @@ impl<'a> CommentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::Comment;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.comments().create(Comment::default()).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.comments().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<CommentsCreateParams>,
-    ) -> crate::Call<'a, CommentsCreateParams, CommentsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        CommentsCreateParams,
+        CommentsCreateResponseData,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/comments"),
-            params.into(),
+            CommentsCreateParams {
+                body: <crate::types::Comment>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -58,7 +64,10 @@ impl<'a> CommentsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .comments()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), CommentsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), CommentsRetrieveResponseData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -83,7 +92,7 @@ impl<'a> CommentsApi<'a> {
     pub fn mark_as_read(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), CommentsMarkAsReadResponse> {
+    ) -> crate::Call<'a, (), CommentsMarkAsReadResponseData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -94,37 +103,59 @@ impl<'a> CommentsApi<'a> {
         )
     }
 }
-/// Inputs of [`CommentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`CommentsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CommentsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[comment_record_type\], filter\[comment_record_id\]
     pub filter: Option<CommentsListFilter>,
 }
-impl<T, R> crate::Call<'_, CommentsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[comment_record_type\], filter\[comment_record_id\]
+impl<'a, T, R> crate::Call<'a, CommentsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[comment_record_type\\], filter\\[comment_record_id\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<CommentsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-/// Inputs of [`CommentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CommentsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CommentsCreateParams {
     /// The request body.
     pub body: crate::types::Comment,
 }
-impl CommentsCreateParams {
-    /// A `CommentsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::Comment) -> Self {
-        CommentsCreateParams { body }
+impl<'a, T, R> crate::Call<'a, CommentsCreateParams, T, R, ()> {
+    /// Sets `body`.
+    #[inline]
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.params.body.body = Some(value.into());
+        self
     }
-}
-impl From<crate::types::Comment> for CommentsCreateParams {
-    /// The body with every optional input `None`: the argument of [`CommentsApi::create`].
-    fn from(body: crate::types::Comment) -> Self {
-        CommentsCreateParams { body }
+    /// Sets `comment_record_id`.
+    #[inline]
+    pub fn comment_record_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.comment_record_id = Some(value.into());
+        self
+    }
+    /// Sets `comment_record_type`.
+    #[inline]
+    pub fn comment_record_type(
+        mut self,
+        value: impl Into<crate::types::CommentCommentRecordType>,
+    ) -> Self {
+        self.params.body.comment_record_type = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::Comment>,
+    ) -> crate::Call<'a, CommentsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Record type that the comment relates to
@@ -159,11 +190,29 @@ impl From<&str> for CommentsListFilterCommentRecordType {
 }
 crate::string_enum!(CommentsListFilterCommentRecordType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CommentsListFilter {
     /// ID of the record the comments relate to
     pub comment_record_id: Option<String>,
     /// Record type that the comment relates to
     pub comment_record_type: Option<CommentsListFilterCommentRecordType>,
+}
+impl CommentsListFilter {
+    /// ID of the record the comments relate to
+    #[inline]
+    pub fn comment_record_id(mut self, value: impl Into<String>) -> Self {
+        self.comment_record_id = Some(value.into());
+        self
+    }
+    /// Record type that the comment relates to
+    #[inline]
+    pub fn comment_record_type(
+        mut self,
+        value: impl Into<CommentsListFilterCommentRecordType>,
+    ) -> Self {
+        self.comment_record_type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CommentsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -207,6 +256,7 @@ impl<'de> serde::Deserialize<'de> for CommentsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CommentsListResponse {
     pub data: Option<Vec<crate::types::Comment>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -313,6 +363,7 @@ impl From<&str> for CommentsCreateResponseDataCommenterType {
 }
 crate::string_enum!(CommentsCreateResponseDataCommenterType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CommentsCreateResponseData {
     pub body: Option<String>,
     pub comment_record_id: Option<String>,
@@ -482,6 +533,7 @@ impl From<&str> for CommentsRetrieveResponseDataCommenterType {
 }
 crate::string_enum!(CommentsRetrieveResponseDataCommenterType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CommentsRetrieveResponseData {
     pub body: Option<String>,
     pub comment_record_id: Option<String>,
@@ -651,6 +703,7 @@ impl From<&str> for CommentsMarkAsReadResponseDataCommenterType {
 }
 crate::string_enum!(CommentsMarkAsReadResponseDataCommenterType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CommentsMarkAsReadResponseData {
     pub body: Option<String>,
     pub comment_record_id: Option<String>,

@@ -28,7 +28,11 @@ impl<'a> ConferencesApi<'a> {
     ) -> crate::Call<'a, ConferencesListParams, ConferencesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/conferences"),
-            Default::default(),
+            ConferencesListParams {
+                region: None,
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("region", crate::QueryStyle::Form, true, &params.region);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -53,16 +57,26 @@ impl<'a> ConferencesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateConferenceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .create(\n        CreateConferenceRequest::new(\n            \"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\",\n            \"Business\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateConferenceRequestBeepEnabled;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .create()\n    .beep_enabled(CreateConferenceRequestBeepEnabled::Always)\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .duration_minutes(5)\n    .hold_audio_url(\"http://www.example.com/audio.wav\")\n    .max_participants(250)\n    .name(\"Business\")\n    .start_conference_on_create(false)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<ConferencesCreateParams>,
-    ) -> crate::Call<'a, ConferencesCreateParams, ConferencesCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        ConferencesCreateParams,
+        crate::types::Conference,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::call_control_id>,
+            crate::Missing<crate::required::name>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/conferences"),
-            params.into(),
+            ConferencesCreateParams {
+                body: crate::types::CreateConferenceRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -102,7 +116,11 @@ impl<'a> ConferencesApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            ConferencesListParticipantsParams {
+                region: None,
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("region", crate::QueryStyle::Form, true, &params.region);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -127,7 +145,12 @@ impl<'a> ConferencesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, ConferencesRetrieveParams, ConferencesRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        ConferencesRetrieveParams,
+        crate::types::Conference,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -135,7 +158,9 @@ impl<'a> ConferencesApi<'a> {
                     reqwest::Method::GET,
                     ["/conferences/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            ConferencesRetrieveParams {
+                region: None,
+            },
             |req, params| {
                 req.query("region", crate::QueryStyle::Form, true, &params.region);
             },
@@ -153,27 +178,38 @@ impl<'a> ConferencesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .retrieve_participant(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .retrieve_participant(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_participant(
         &self,
-        id: &str,
         participant_id: &str,
-    ) -> crate::Call<'a, (), crate::types::ConferenceParticipantResource> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        ConferencesRetrieveParticipantParams,
+        crate::types::ConferenceParticipant,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/conferences/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/participants/",
                         &crate::encode_path(participant_id),
                     ]
                         .concat(),
                 ),
+            ConferencesRetrieveParticipantParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
     /// Update a conference participant
@@ -188,17 +224,18 @@ impl<'a> ConferencesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .update_participant(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateConferenceParticipantRequestBeepEnabled;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .update_participant(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .beep_enabled(UpdateConferenceParticipantRequestBeepEnabled::Never)\n    .end_conference_on_exit(true)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_participant(
         &self,
-        id: &str,
         participant_id: &str,
     ) -> crate::Call<
         'a,
         ConferencesUpdateParticipantParams,
-        crate::types::ConferenceParticipantResource,
+        crate::types::ConferenceParticipant,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
     > {
         crate::Call::new(
             self
@@ -207,14 +244,18 @@ impl<'a> ConferencesApi<'a> {
                     reqwest::Method::PATCH,
                     [
                         "/conferences/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/participants/",
                         &crate::encode_path(participant_id),
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            ConferencesUpdateParticipantParams {
+                id: String::new(),
+                body: None,
+            },
             |req, params| {
+                req.path_param("{id}", &params.id);
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
@@ -222,8 +263,8 @@ impl<'a> ConferencesApi<'a> {
         )
     }
 }
-/// Inputs of [`ConferencesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ConferencesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ConferencesListParams {
     /// Region where the conference data is located
@@ -233,33 +274,45 @@ pub struct ConferencesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     pub page: Option<crate::types::CallControlPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, ConferencesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ConferencesListParams, T, R, ()> {
     /// Region where the conference data is located
+    #[inline]
     pub fn region(
         mut self,
         value: impl Into<crate::types::ConferenceRegionParam>,
     ) -> Self {
-        self.params_mut().region = Some(value.into());
+        self.params.region = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[application_name\\]\\[contains\\], filter\\[outbound.outbound_voice_profile_id\\], filter\\[leg_id\\], filter\\[application_session_id\\], filter\\[connection_id\\], filter\\[product\\], filter\\[failed\\], filter\\[from\\], filter\\[to\\], filter\\[name\\], filter\\[type\\], filter\\[occurred_at\\]\\[eq/gt/gte/lt/lte\\], filter\\[status\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::CallControlFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::CallControlPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, ConferencesListParams, ConferencesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    ConferencesListParams,
+    ConferencesListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`ConferencesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -301,27 +354,113 @@ impl<'a> crate::Call<'a, ConferencesListParams, ConferencesListResponse> {
         })
     }
 }
-/// Inputs of [`ConferencesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesCreateParams {
     /// Create a conference
     pub body: crate::types::CreateConferenceRequest,
 }
-impl ConferencesCreateParams {
-    /// A `ConferencesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateConferenceRequest) -> Self {
-        ConferencesCreateParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, ConferencesCreateParams, T, R, (S0, S1)> {
+    /// Whether a beep sound should be played when participants join and/or leave the conference.
+    #[inline]
+    pub fn beep_enabled(
+        mut self,
+        value: impl Into<crate::types::CreateConferenceRequestBeepEnabled>,
+    ) -> Self {
+        self.params.body.beep_enabled = Some(value.into());
+        self
+    }
+    /// Unique identifier and token for controlling the call
+    #[inline]
+    pub fn call_control_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ConferencesCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.call_control_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string. The client_state will be updated for the creator call leg and will be used for all webhooks related to the created conference.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Toggle background comfort noise.
+    #[inline]
+    pub fn comfort_noise(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.comfort_noise = Some(value.into());
+        self
+    }
+    /// Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Time length (minutes) after which the conference will end.
+    #[inline]
+    pub fn duration_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.duration_minutes = Some(value.into());
+        self
+    }
+    /// The URL of a file to be played to participants joining the conference. The URL can point to either a WAV or MP3 file. hold_media_name and hold_audio_url cannot be used together in one request. Takes effect only when "start_conference_on_create" is set to "false".
+    #[inline]
+    pub fn hold_audio_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.hold_audio_url = Some(value.into());
+        self
+    }
+    /// The media_name of a file to be played to participants joining the conference. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file. Takes effect only when "start_conference_on_create" is set to "false".
+    #[inline]
+    pub fn hold_media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.hold_media_name = Some(value.into());
+        self
+    }
+    /// The maximum number of active conference participants to allow. Must be between 2 and 800. Defaults to 250
+    #[inline]
+    pub fn max_participants(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_participants = Some(value.into());
+        self
+    }
+    /// Name of the conference
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ConferencesCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets the region where the conference data will be hosted. Defaults to the region defined in user's data locality settings (Europe or US).
+    #[inline]
+    pub fn region(
+        mut self,
+        value: impl Into<crate::types::CreateConferenceRequestRegion>,
+    ) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// Whether the conference should be started on creation. If the conference isn't started all participants that join are automatically put on hold. Defaults to "true".
+    #[inline]
+    pub fn start_conference_on_create(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.start_conference_on_create = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateConferenceRequest>,
+    ) -> crate::Call<'a, ConferencesCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateConferenceRequest> for ConferencesCreateParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesApi::create`].
-    fn from(body: crate::types::CreateConferenceRequest) -> Self {
-        ConferencesCreateParams { body }
-    }
-}
-/// Inputs of [`ConferencesApi::list_participants`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ConferencesApi::list_participants`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ConferencesListParticipantsParams {
     /// Region where the conference data is located
@@ -331,38 +470,44 @@ pub struct ConferencesListParticipantsParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[muted\], filter\[on_hold\], filter\[whispering\]
     pub filter: Option<ConferencesListParticipantsFilter>,
 }
-impl<T, R> crate::Call<'_, ConferencesListParticipantsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ConferencesListParticipantsParams, T, R, ()> {
     /// Region where the conference data is located
+    #[inline]
     pub fn region(
         mut self,
         value: impl Into<crate::types::ConferenceRegionParam>,
     ) -> Self {
-        self.params_mut().region = Some(value.into());
+        self.params.region = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::CallControlPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[muted\], filter\[on_hold\], filter\[whispering\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[muted\\], filter\\[on_hold\\], filter\\[whispering\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<ConferencesListParticipantsFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     ConferencesListParticipantsParams,
     ConferencesListParticipantsResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`ConferencesApi::list_participants`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -405,38 +550,101 @@ impl<
         })
     }
 }
-/// Inputs of [`ConferencesApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ConferencesApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesRetrieveParams {
     /// Region where the conference data is located
     pub region: Option<crate::types::ConferenceRegionParam>,
 }
-impl<T, R> crate::Call<'_, ConferencesRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ConferencesRetrieveParams, T, R, ()> {
     /// Region where the conference data is located
+    #[inline]
     pub fn region(
         mut self,
         value: impl Into<crate::types::ConferenceRegionParam>,
     ) -> Self {
-        self.params_mut().region = Some(value.into());
+        self.params.region = Some(value.into());
         self
     }
 }
-/// Inputs of [`ConferencesApi::update_participant`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ConferencesApi::retrieve_participant`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ConferencesRetrieveParticipantParams {
+    /// Uniquely identifies the conference.
+    pub id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, ConferencesRetrieveParticipantParams, T, R, (S0,)> {
+    /// Uniquely identifies the conference.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ConferencesRetrieveParticipantParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`ConferencesApi::update_participant`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesUpdateParticipantParams {
+    /// Uniquely identifies the conference.
+    pub id: String,
     /// The request body.
     pub body: Option<crate::types::UpdateConferenceParticipantRequest>,
 }
-impl<T, R> crate::Call<'_, ConferencesUpdateParticipantParams, T, R> {
-    /// The request body.
-    pub fn body(
+impl<'a, T, R, S0> crate::Call<'a, ConferencesUpdateParticipantParams, T, R, (S0,)> {
+    /// Uniquely identifies the conference.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ConferencesUpdateParticipantParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Whether entry/exit beeps are enabled for this participant.
+    #[inline]
+    pub fn beep_enabled(
         mut self,
-        value: impl Into<crate::types::UpdateConferenceParticipantRequest>,
+        value: impl Into<crate::types::UpdateConferenceParticipantRequestBeepEnabled>,
     ) -> Self {
-        self.params_mut().body = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).beep_enabled = Some(
+            value.into(),
+        );
         self
+    }
+    /// Whether the conference should end when this participant exits.
+    #[inline]
+    pub fn end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).end_conference_on_exit = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Whether the conference should soft-end when this participant exits. A soft end will stop new participants from joining but allow existing participants to remain.
+    #[inline]
+    pub fn soft_end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+        self
+            .params
+            .body
+            .get_or_insert_with(Default::default)
+            .soft_end_conference_on_exit = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateConferenceParticipantRequest>,
+    ) -> crate::Call<'a, ConferencesUpdateParticipantParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 /// Operations under `conferences.actions`.
@@ -465,7 +673,8 @@ impl<'a> ConferencesActionsApi<'a> {
     ) -> crate::Call<
         'a,
         ConferencesActionsEndConferenceParams,
-        ConferencesActionsEndConferenceResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -474,7 +683,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     reqwest::Method::POST,
                     ["/conferences/", &crate::encode_path(id), "/actions/end"].concat(),
                 ),
-            Default::default(),
+            ConferencesActionsEndConferenceParams {
+                body: None,
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -491,17 +702,18 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceGatherUsingAudioRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .gather_dtmf_audio(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConferenceGatherUsingAudioRequest::new(\n            \"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .gather_dtmf_audio(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .audio_url(\"http://example.com/gather_prompt.wav\")\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .maximum_digits(4)\n    .minimum_digits(1)\n    .timeout_millis(30000)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn gather_dtmf_audio(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsGatherDtmfAudioParams>,
     ) -> crate::Call<
         'a,
         ConferencesActionsGatherDtmfAudioParams,
-        ConferencesActionsGatherDtmfAudioResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::call_control_id>,),
     > {
         crate::Call::new(
             self
@@ -515,11 +727,11 @@ impl<'a> ConferencesActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            ConferencesActionsGatherDtmfAudioParams {
+                body: crate::types::ConferenceGatherUsingAudioRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -534,14 +746,18 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceHoldRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .hold(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", ConferenceHoldRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .hold(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .audio_url(\"http://example.com/message.wav\")\n    .call_control_ids([\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn hold(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsHoldParams>,
-    ) -> crate::Call<'a, ConferencesActionsHoldParams, ConferencesActionsHoldResponse> {
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsHoldParams,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -549,7 +765,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     reqwest::Method::POST,
                     ["/conferences/", &crate::encode_path(id), "/actions/hold"].concat(),
                 ),
-            params.into(),
+            ConferencesActionsHoldParams {
+                body: <crate::types::ConferenceHoldRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -571,14 +789,19 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::JoinConferenceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .join(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        JoinConferenceRequest::new(\n            \"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    JoinConferenceRequestBeepEnabled, JoinConferenceRequestSupervisorRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .join(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .beep_enabled(JoinConferenceRequestBeepEnabled::Always)\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .end_conference_on_exit(true)\n    .hold(true)\n    .hold_audio_url(\"http://www.example.com/audio.wav\")\n    .mute(true)\n    .start_conference_on_enter(true)\n    .supervisor_role(JoinConferenceRequestSupervisorRole::Whisper)\n    .whisper_call_control_ids([\n        \"v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ\",\n        \"v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw\",\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn join(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsJoinParams>,
-    ) -> crate::Call<'a, ConferencesActionsJoinParams, ConferencesActionsJoinResponse> {
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsJoinParams,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::call_control_id>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -586,7 +809,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     reqwest::Method::POST,
                     ["/conferences/", &crate::encode_path(id), "/actions/join"].concat(),
                 ),
-            params.into(),
+            ConferencesActionsJoinParams {
+                body: crate::types::JoinConferenceRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -607,17 +832,18 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::LeaveConferenceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .leave(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        LeaveConferenceRequest::new(\"f91269aa-61d1-417f-97b3-10e020e8bc47\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::LeaveConferenceRequestBeepEnabled;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .leave(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .beep_enabled(LeaveConferenceRequestBeepEnabled::Never)\n    .call_control_id(\"c46e06d7-b78f-4b13-96b6-c576af9640ff\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn leave(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsLeaveParams>,
     ) -> crate::Call<
         'a,
         ConferencesActionsLeaveParams,
-        ConferencesActionsLeaveResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::call_control_id>,),
     > {
         crate::Call::new(
             self
@@ -626,7 +852,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     reqwest::Method::POST,
                     ["/conferences/", &crate::encode_path(id), "/actions/leave"].concat(),
                 ),
-            params.into(),
+            ConferencesActionsLeaveParams {
+                body: crate::types::LeaveConferenceRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -643,14 +871,18 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceMuteRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .mute(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", ConferenceMuteRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .mute(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_ids([\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn mute(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsMuteParams>,
-    ) -> crate::Call<'a, ConferencesActionsMuteParams, ConferencesActionsMuteResponse> {
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsMuteParams,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -658,7 +890,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     reqwest::Method::POST,
                     ["/conferences/", &crate::encode_path(id), "/actions/mute"].concat(),
                 ),
-            params.into(),
+            ConferencesActionsMuteParams {
+                body: <crate::types::ConferenceMuteRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -675,14 +909,18 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ConferencePlayRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .play(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", ConferencePlayRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .play(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .audio_url(\"http://www.example.com/sounds/greeting.wav\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn play(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsPlayParams>,
-    ) -> crate::Call<'a, ConferencesActionsPlayParams, ConferencesActionsPlayResponse> {
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsPlayParams,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -690,7 +928,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     reqwest::Method::POST,
                     ["/conferences/", &crate::encode_path(id), "/actions/play"].concat(),
                 ),
-            params.into(),
+            ConferencesActionsPlayParams {
+                body: <crate::types::ConferencePlayRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -707,17 +947,17 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PauseConferenceRecordingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_pause(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PauseConferenceRecordingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_pause(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn record_pause(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsRecordPauseParams>,
     ) -> crate::Call<
         'a,
         ConferencesActionsRecordPauseParams,
-        ConferencesActionsRecordPauseResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -727,7 +967,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/record_pause"]
                         .concat(),
                 ),
-            params.into(),
+            ConferencesActionsRecordPauseParams {
+                body: <crate::types::PauseConferenceRecordingRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -744,17 +986,17 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ResumeConferenceRecordingRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_resume(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ResumeConferenceRecordingRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_resume(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn record_resume(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsRecordResumeParams>,
     ) -> crate::Call<
         'a,
         ConferencesActionsRecordResumeParams,
-        ConferencesActionsRecordResumeResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -764,7 +1006,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/record_resume"]
                         .concat(),
                 ),
-            params.into(),
+            ConferencesActionsRecordResumeParams {
+                body: <crate::types::ResumeConferenceRecordingRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -785,17 +1029,18 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    StartConferenceRecordingRequest, StartConferenceRecordingRequestFormat,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_start(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StartConferenceRecordingRequest::new(\n            StartConferenceRecordingRequestFormat::Mp3,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::StartConferenceRecordingRequestFormat;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_start(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .format(StartConferenceRecordingRequestFormat::Wav)\n    .play_beep(true)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn record_start(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsRecordStartParams>,
     ) -> crate::Call<
         'a,
         ConferencesActionsRecordStartParams,
-        ConferencesActionsRecordStartResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::format>,),
     > {
         crate::Call::new(
             self
@@ -805,7 +1050,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/record_start"]
                         .concat(),
                 ),
-            params.into(),
+            ConferencesActionsRecordStartParams {
+                body: crate::types::StartConferenceRecordingRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -826,17 +1073,17 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::StopRecordingConferenceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_stop(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StopRecordingConferenceRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_stop(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .recording_id(\"6e00ab49-9487-4364-8ad6-23965965afb2\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn record_stop(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsRecordStopParams>,
     ) -> crate::Call<
         'a,
         ConferencesActionsRecordStopParams,
-        ConferencesActionsRecordStopResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -846,7 +1093,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/record_stop"]
                         .concat(),
                 ),
-            params.into(),
+            ConferencesActionsRecordStopParams {
+                body: <crate::types::StopRecordingConferenceRequest>::default(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -863,17 +1112,18 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceSendDtmfRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .send_dtmf(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConferenceSendDtmfRequest::new(\"1234#\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .send_dtmf(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .digits(\"1234#\")\n    .duration_millis(250)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_dtmf(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsSendDtmfParams>,
     ) -> crate::Call<
         'a,
         ConferencesActionsSendDtmfParams,
-        ConferencesActionsSendDtmfResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::digits>,),
     > {
         crate::Call::new(
             self
@@ -883,11 +1133,11 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/send_dtmf"]
                         .concat(),
                 ),
-            params.into(),
+            ConferencesActionsSendDtmfParams {
+                body: crate::types::ConferenceSendDtmfRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -902,17 +1152,21 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceSpeakRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .speak(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConferenceSpeakRequest::new(\n            \"Say this to participants\",\n            \"Telnyx.KokoroTTS.af\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{ConferenceSpeakRequestLanguage, ConferenceSpeakRequestPayloadType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .speak(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_ids([\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\"])\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .language(ConferenceSpeakRequestLanguage::EnUs)\n    .payload(\"Say this to participants\")\n    .payload_type(ConferenceSpeakRequestPayloadType::Text)\n    .voice(\"female\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn speak(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsSpeakParams>,
     ) -> crate::Call<
         'a,
         ConferencesActionsSpeakParams,
-        ConferencesActionsSpeakResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::payload>,
+            crate::Missing<crate::required::voice>,
+        ),
     > {
         crate::Call::new(
             self
@@ -921,7 +1175,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     reqwest::Method::POST,
                     ["/conferences/", &crate::encode_path(id), "/actions/speak"].concat(),
                 ),
-            params.into(),
+            ConferencesActionsSpeakParams {
+                body: crate::types::ConferenceSpeakRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
@@ -938,14 +1194,18 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceStopRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .stop(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", ConferenceStopRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .stop(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsStopParams>,
-    ) -> crate::Call<'a, ConferencesActionsStopParams, ConferencesActionsStopResponse> {
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsStopParams,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -953,7 +1213,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     reqwest::Method::POST,
                     ["/conferences/", &crate::encode_path(id), "/actions/stop"].concat(),
                 ),
-            params.into(),
+            ConferencesActionsStopParams {
+                body: <crate::types::ConferenceStopRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -970,17 +1232,18 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceUnholdRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .unhold(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConferenceUnholdRequest::new(vec![\"example\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .unhold(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_ids([\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn unhold(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsUnholdParams>,
     ) -> crate::Call<
         'a,
         ConferencesActionsUnholdParams,
-        ConferencesActionsUnholdResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::call_control_ids>,),
     > {
         crate::Call::new(
             self
@@ -990,7 +1253,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/unhold"]
                         .concat(),
                 ),
-            params.into(),
+            ConferencesActionsUnholdParams {
+                body: crate::types::ConferenceUnholdRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1007,17 +1272,17 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ConferenceUnmuteRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .unmute(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ConferenceUnmuteRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .unmute(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_ids([\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn unmute(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsUnmuteParams>,
     ) -> crate::Call<
         'a,
         ConferencesActionsUnmuteParams,
-        ConferencesActionsUnmuteResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1027,7 +1292,9 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/unmute"]
                         .concat(),
                 ),
-            params.into(),
+            ConferencesActionsUnmuteParams {
+                body: <crate::types::ConferenceUnmuteRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1044,17 +1311,21 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{UpdateConferenceRequest, UpdateConferenceRequestSupervisorRole};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateConferenceRequest::new(\n            \"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\",\n            UpdateConferenceRequestSupervisorRole::Whisper,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateConferenceRequestSupervisorRole;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .supervisor_role(UpdateConferenceRequestSupervisorRole::Whisper)\n    .whisper_call_control_ids([\n        \"v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ\",\n        \"v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw\",\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsUpdateParams>,
     ) -> crate::Call<
         'a,
         ConferencesActionsUpdateParams,
-        ConferencesActionsUpdateResponse,
+        crate::types::ConferenceCommandResult,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::call_control_id>,
+            crate::Missing<crate::required::supervisor_role>,
+        ),
     > {
         crate::Call::new(
             self
@@ -1064,421 +1335,978 @@ impl<'a> ConferencesActionsApi<'a> {
                     ["/conferences/", &crate::encode_path(id), "/actions/update"]
                         .concat(),
                 ),
-            params.into(),
+            ConferencesActionsUpdateParams {
+                body: crate::types::UpdateConferenceRequest::blank(),
+            },
             |req, params| {
                 req.json_with_token(&params.body, "command_id");
             },
         )
     }
 }
-/// Inputs of [`ConferencesActionsApi::end_conference`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ConferencesActionsApi::end_conference`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsEndConferenceParams {
     /// The request body.
     pub body: Option<crate::types::EndConferenceRequest>,
 }
-impl<T, R> crate::Call<'_, ConferencesActionsEndConferenceParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::EndConferenceRequest>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, ConferencesActionsEndConferenceParams, T, R, ()> {
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same conference.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).command_id = Some(
+            value.into(),
+        );
         self
     }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EndConferenceRequest>,
+    ) -> crate::Call<'a, ConferencesActionsEndConferenceParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`ConferencesActionsApi::gather_dtmf_audio`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::gather_dtmf_audio`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsGatherDtmfAudioParams {
     /// The request body.
-    pub body: Option<crate::types::ConferenceGatherUsingAudioRequest>,
+    pub body: crate::types::ConferenceGatherUsingAudioRequest,
 }
-impl ConferencesActionsGatherDtmfAudioParams {
-    /// A `ConferencesActionsGatherDtmfAudioParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ConferenceGatherUsingAudioRequest) -> Self {
-        ConferencesActionsGatherDtmfAudioParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::ConferenceGatherUsingAudioRequest>
-for ConferencesActionsGatherDtmfAudioParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::gather_dtmf_audio`].
-    fn from(body: crate::types::ConferenceGatherUsingAudioRequest) -> Self {
-        ConferencesActionsGatherDtmfAudioParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, ConferencesActionsGatherDtmfAudioParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::ConferenceGatherUsingAudioRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, ConferencesActionsGatherDtmfAudioParams, T, R, (S0,)> {
+    /// The URL of the audio file to play as the gather prompt. Must be WAV or MP3 format.
+    #[inline]
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.audio_url = Some(value.into());
         self
     }
+    /// Unique identifier and token for controlling the call leg that will receive the gather prompt.
+    #[inline]
+    pub fn call_control_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ConferencesActionsGatherDtmfAudioParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.call_control_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Use this field to add state to every subsequent webhook. Must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Identifier for this gather command. Will be included in the gather ended webhook. Maximum 100 characters.
+    #[inline]
+    pub fn gather_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.gather_id = Some(value.into());
+        self
+    }
+    /// Duration in milliseconds to wait for the first digit before timing out.
+    #[inline]
+    pub fn initial_timeout_millis(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.initial_timeout_millis = Some(value.into());
+        self
+    }
+    /// Duration in milliseconds to wait between digits.
+    #[inline]
+    pub fn inter_digit_timeout_millis(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.inter_digit_timeout_millis = Some(value.into());
+        self
+    }
+    /// URL of audio file to play when invalid input is received.
+    #[inline]
+    pub fn invalid_audio_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.invalid_audio_url = Some(value.into());
+        self
+    }
+    /// Name of media file to play when invalid input is received.
+    #[inline]
+    pub fn invalid_media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.invalid_media_name = Some(value.into());
+        self
+    }
+    /// Maximum number of digits to gather.
+    #[inline]
+    pub fn maximum_digits(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.maximum_digits = Some(value.into());
+        self
+    }
+    /// Maximum number of times to play the prompt if no input is received.
+    #[inline]
+    pub fn maximum_tries(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.maximum_tries = Some(value.into());
+        self
+    }
+    /// The name of the media file uploaded to the Media Storage API to play as the gather prompt.
+    #[inline]
+    pub fn media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.media_name = Some(value.into());
+        self
+    }
+    /// Minimum number of digits to gather.
+    #[inline]
+    pub fn minimum_digits(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.minimum_digits = Some(value.into());
+        self
+    }
+    /// Whether to stop the audio playback when a DTMF digit is received.
+    #[inline]
+    pub fn stop_playback_on_dtmf(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.stop_playback_on_dtmf = Some(value.into());
+        self
+    }
+    /// Digit that terminates gathering.
+    #[inline]
+    pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
+        self.params.body.terminating_digit = Some(value.into());
+        self
+    }
+    /// Duration in milliseconds to wait for input before timing out.
+    #[inline]
+    pub fn timeout_millis(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.timeout_millis = Some(value.into());
+        self
+    }
+    /// Digits that are valid for gathering. All other digits will be ignored.
+    #[inline]
+    pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
+        self.params.body.valid_digits = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ConferenceGatherUsingAudioRequest>,
+    ) -> crate::Call<'a, ConferencesActionsGatherDtmfAudioParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`ConferencesActionsApi::hold`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::hold`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsHoldParams {
     /// The request body.
     pub body: crate::types::ConferenceHoldRequest,
 }
-impl ConferencesActionsHoldParams {
-    /// A `ConferencesActionsHoldParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ConferenceHoldRequest) -> Self {
-        ConferencesActionsHoldParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, ConferencesActionsHoldParams, T, R, ()> {
+    /// The URL of a file to be played to the participants when they are put on hold. media_name and audio_url cannot be used together in one request.
+    #[inline]
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.audio_url = Some(value.into());
+        self
+    }
+    /// List of unique identifiers and tokens for controlling the call. When empty all participants will be placed on hold.
+    #[inline]
+    pub fn call_control_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.call_control_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The media_name of a file to be played to the participants when they are put on hold. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
+    #[inline]
+    pub fn media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.media_name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ConferenceHoldRequest>,
+    ) -> crate::Call<'a, ConferencesActionsHoldParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ConferenceHoldRequest> for ConferencesActionsHoldParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::hold`].
-    fn from(body: crate::types::ConferenceHoldRequest) -> Self {
-        ConferencesActionsHoldParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::join`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::join`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsJoinParams {
     /// Join Conference request object
     pub body: crate::types::JoinConferenceRequest,
 }
-impl ConferencesActionsJoinParams {
-    /// A `ConferencesActionsJoinParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::JoinConferenceRequest) -> Self {
-        ConferencesActionsJoinParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, ConferencesActionsJoinParams, T, R, (S0,)> {
+    /// Whether a beep sound should be played when the participant joins and/or leaves the conference. Can be used to override the conference-level setting.
+    #[inline]
+    pub fn beep_enabled(
+        mut self,
+        value: impl Into<crate::types::JoinConferenceRequestBeepEnabled>,
+    ) -> Self {
+        self.params.body.beep_enabled = Some(value.into());
+        self
+    }
+    /// Unique identifier and token for controlling the call
+    #[inline]
+    pub fn call_control_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ConferencesActionsJoinParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.call_control_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string. Please note that the client_state will be updated for the participient call leg and the change will not affect conferencing webhooks unless the participient is the owner of the conference.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Whether the conference should end and all remaining participants be hung up after the participant leaves the conference. Defaults to "false".
+    #[inline]
+    pub fn end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.end_conference_on_exit = Some(value.into());
+        self
+    }
+    /// Whether the participant should be put on hold immediately after joining the conference. Defaults to "false".
+    #[inline]
+    pub fn hold(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.hold = Some(value.into());
+        self
+    }
+    /// The URL of a file to be played to the participant when they are put on hold after joining the conference. hold_media_name and hold_audio_url cannot be used together in one request. Takes effect only when "start_conference_on_create" is set to "false". This property takes effect only if "hold" is set to "true".
+    #[inline]
+    pub fn hold_audio_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.hold_audio_url = Some(value.into());
+        self
+    }
+    /// The media_name of a file to be played to the participant when they are put on hold after joining the conference. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file. Takes effect only when "start_conference_on_create" is set to "false". This property takes effect only if "hold" is set to "true".
+    #[inline]
+    pub fn hold_media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.hold_media_name = Some(value.into());
+        self
+    }
+    /// Whether the participant should be muted immediately after joining the conference. Defaults to "false".
+    #[inline]
+    pub fn mute(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.mute = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// Whether the conference should end after the participant leaves the conference. NOTE this doesn't hang up the other participants. Defaults to "false".
+    #[inline]
+    pub fn soft_end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.soft_end_conference_on_exit = Some(value.into());
+        self
+    }
+    /// Whether the conference should be started after the participant joins the conference. Defaults to "false".
+    #[inline]
+    pub fn start_conference_on_enter(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.start_conference_on_enter = Some(value.into());
+        self
+    }
+    /// Sets the joining participant as a supervisor for the conference. A conference can have multiple supervisors. "barge" means the supervisor enters the conference as a normal participant. This is the same as "none". "monitor" means the supervisor is muted but can hear all participants. "whisper" means that only the specified "whisper_call_control_ids" can hear the supervisor. Defaults to "none".
+    #[inline]
+    pub fn supervisor_role(
+        mut self,
+        value: impl Into<crate::types::JoinConferenceRequestSupervisorRole>,
+    ) -> Self {
+        self.params.body.supervisor_role = Some(value.into());
+        self
+    }
+    /// Array of unique call_control_ids the joining supervisor can whisper to. If none provided, the supervisor will join the conference as a monitoring participant only.
+    #[inline]
+    pub fn whisper_call_control_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.whisper_call_control_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::JoinConferenceRequest>,
+    ) -> crate::Call<'a, ConferencesActionsJoinParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::JoinConferenceRequest> for ConferencesActionsJoinParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::join`].
-    fn from(body: crate::types::JoinConferenceRequest) -> Self {
-        ConferencesActionsJoinParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::leave`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::leave`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsLeaveParams {
     /// Leave Conference request object
     pub body: crate::types::LeaveConferenceRequest,
 }
-impl ConferencesActionsLeaveParams {
-    /// A `ConferencesActionsLeaveParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::LeaveConferenceRequest) -> Self {
-        ConferencesActionsLeaveParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, ConferencesActionsLeaveParams, T, R, (S0,)> {
+    /// Whether a beep sound should be played when the participant leaves the conference. Can be used to override the conference-level setting.
+    #[inline]
+    pub fn beep_enabled(
+        mut self,
+        value: impl Into<crate::types::LeaveConferenceRequestBeepEnabled>,
+    ) -> Self {
+        self.params.body.beep_enabled = Some(value.into());
+        self
+    }
+    /// Unique identifier and token for controlling the call
+    #[inline]
+    pub fn call_control_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ConferencesActionsLeaveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.call_control_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::LeaveConferenceRequest>,
+    ) -> crate::Call<'a, ConferencesActionsLeaveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::LeaveConferenceRequest> for ConferencesActionsLeaveParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::leave`].
-    fn from(body: crate::types::LeaveConferenceRequest) -> Self {
-        ConferencesActionsLeaveParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::mute`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::mute`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsMuteParams {
     /// The request body.
     pub body: crate::types::ConferenceMuteRequest,
 }
-impl ConferencesActionsMuteParams {
-    /// A `ConferencesActionsMuteParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ConferenceMuteRequest) -> Self {
-        ConferencesActionsMuteParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, ConferencesActionsMuteParams, T, R, ()> {
+    /// Array of unique identifiers and tokens for controlling the call. When empty all participants will be muted.
+    #[inline]
+    pub fn call_control_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.call_control_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ConferenceMuteRequest>,
+    ) -> crate::Call<'a, ConferencesActionsMuteParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ConferenceMuteRequest> for ConferencesActionsMuteParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::mute`].
-    fn from(body: crate::types::ConferenceMuteRequest) -> Self {
-        ConferencesActionsMuteParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::play`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::play`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsPlayParams {
     /// The request body.
     pub body: crate::types::ConferencePlayRequest,
 }
-impl ConferencesActionsPlayParams {
-    /// A `ConferencesActionsPlayParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ConferencePlayRequest) -> Self {
-        ConferencesActionsPlayParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, ConferencesActionsPlayParams, T, R, ()> {
+    /// The URL of a file to be played back in the conference. media_name and audio_url cannot be used together in one request.
+    #[inline]
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.audio_url = Some(value.into());
+        self
+    }
+    /// List of call control ids identifying participants the audio file should be played to. If not given, the audio file will be played to the entire conference.
+    #[inline]
+    pub fn call_control_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.call_control_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The number of times the audio file should be played. If supplied, the value must be an integer between 1 and 100, or the special string `infinity` for an endless loop.
+    #[inline]
+    pub fn r#loop(mut self, value: impl Into<crate::types::Loopcount>) -> Self {
+        self.params.body.r#loop = Some(value.into());
+        self
+    }
+    /// The media_name of a file to be played back in the conference. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
+    #[inline]
+    pub fn media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.media_name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ConferencePlayRequest>,
+    ) -> crate::Call<'a, ConferencesActionsPlayParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ConferencePlayRequest> for ConferencesActionsPlayParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::play`].
-    fn from(body: crate::types::ConferencePlayRequest) -> Self {
-        ConferencesActionsPlayParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::record_pause`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::record_pause`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsRecordPauseParams {
     /// The request body.
     pub body: crate::types::PauseConferenceRecordingRequest,
 }
-impl ConferencesActionsRecordPauseParams {
-    /// A `ConferencesActionsRecordPauseParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PauseConferenceRecordingRequest) -> Self {
-        ConferencesActionsRecordPauseParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, ConferencesActionsRecordPauseParams, T, R, ()> {
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Use this field to pause specific recording.
+    #[inline]
+    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_id = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PauseConferenceRecordingRequest>,
+    ) -> crate::Call<'a, ConferencesActionsRecordPauseParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::PauseConferenceRecordingRequest>
-for ConferencesActionsRecordPauseParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::record_pause`].
-    fn from(body: crate::types::PauseConferenceRecordingRequest) -> Self {
-        ConferencesActionsRecordPauseParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::record_resume`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::record_resume`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsRecordResumeParams {
     /// The request body.
     pub body: crate::types::ResumeConferenceRecordingRequest,
 }
-impl ConferencesActionsRecordResumeParams {
-    /// A `ConferencesActionsRecordResumeParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ResumeConferenceRecordingRequest) -> Self {
-        ConferencesActionsRecordResumeParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, ConferencesActionsRecordResumeParams, T, R, ()> {
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Use this field to resume specific recording.
+    #[inline]
+    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_id = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ResumeConferenceRecordingRequest>,
+    ) -> crate::Call<'a, ConferencesActionsRecordResumeParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ResumeConferenceRecordingRequest>
-for ConferencesActionsRecordResumeParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::record_resume`].
-    fn from(body: crate::types::ResumeConferenceRecordingRequest) -> Self {
-        ConferencesActionsRecordResumeParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::record_start`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::record_start`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsRecordStartParams {
     /// The request body.
     pub body: crate::types::StartConferenceRecordingRequest,
 }
-impl ConferencesActionsRecordStartParams {
-    /// A `ConferencesActionsRecordStartParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StartConferenceRecordingRequest) -> Self {
-        ConferencesActionsRecordStartParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, ConferencesActionsRecordStartParams, T, R, (S0,)> {
+    /// When `dual`, final audio file will be stereo recorded with the conference creator on the first channel, and the rest on the second channel.
+    #[inline]
+    pub fn channels(
+        mut self,
+        value: impl Into<crate::types::StartConferenceRecordingRequestChannels>,
+    ) -> Self {
+        self.params.body.channels = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `conference_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The custom recording file name to be used instead of the default `call_leg_id`. Telnyx will still add a Unix timestamp suffix.
+    #[inline]
+    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.custom_file_name = Some(value.into());
+        self
+    }
+    /// The audio file format used when storing the conference recording. Can be either `mp3` or `wav`.
+    #[inline]
+    pub fn format(
+        self,
+        value: impl Into<crate::types::StartConferenceRecordingRequestFormat>,
+    ) -> crate::Call<'a, ConferencesActionsRecordStartParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.format = value.into();
+        crate::call::into_state(call)
+    }
+    /// If enabled, a beep sound will be played at the start of a recording.
+    #[inline]
+    pub fn play_beep(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.play_beep = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
+    #[inline]
+    pub fn trim(
+        mut self,
+        value: impl Into<crate::types::StartConferenceRecordingRequestTrim>,
+    ) -> Self {
+        self.params.body.trim = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StartConferenceRecordingRequest>,
+    ) -> crate::Call<'a, ConferencesActionsRecordStartParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::StartConferenceRecordingRequest>
-for ConferencesActionsRecordStartParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::record_start`].
-    fn from(body: crate::types::StartConferenceRecordingRequest) -> Self {
-        ConferencesActionsRecordStartParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::record_stop`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::record_stop`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsRecordStopParams {
     /// Stop recording conference request
     pub body: crate::types::StopRecordingConferenceRequest,
 }
-impl ConferencesActionsRecordStopParams {
-    /// A `ConferencesActionsRecordStopParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StopRecordingConferenceRequest) -> Self {
-        ConferencesActionsRecordStopParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, ConferencesActionsRecordStopParams, T, R, ()> {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Uniquely identifies the resource.
+    #[inline]
+    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_id = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StopRecordingConferenceRequest>,
+    ) -> crate::Call<'a, ConferencesActionsRecordStopParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::StopRecordingConferenceRequest>
-for ConferencesActionsRecordStopParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::record_stop`].
-    fn from(body: crate::types::StopRecordingConferenceRequest) -> Self {
-        ConferencesActionsRecordStopParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::send_dtmf`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::send_dtmf`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsSendDtmfParams {
     /// The request body.
-    pub body: Option<crate::types::ConferenceSendDtmfRequest>,
+    pub body: crate::types::ConferenceSendDtmfRequest,
 }
-impl ConferencesActionsSendDtmfParams {
-    /// A `ConferencesActionsSendDtmfParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ConferenceSendDtmfRequest) -> Self {
-        ConferencesActionsSendDtmfParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::ConferenceSendDtmfRequest> for ConferencesActionsSendDtmfParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::send_dtmf`].
-    fn from(body: crate::types::ConferenceSendDtmfRequest) -> Self {
-        ConferencesActionsSendDtmfParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, ConferencesActionsSendDtmfParams, T, R> {
-    /// The request body.
-    pub fn body(
+impl<'a, T, R, S0> crate::Call<'a, ConferencesActionsSendDtmfParams, T, R, (S0,)> {
+    /// Array of participant call control IDs to send DTMF to. When empty, DTMF will be sent to all participants.
+    #[inline]
+    pub fn call_control_ids(
         mut self,
-        value: impl Into<crate::types::ConferenceSendDtmfRequest>,
+        value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params_mut().body = Some(value.into());
+        self.params.body.call_control_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
+    /// Use this field to add state to every subsequent webhook. Must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// DTMF digits to send. Valid characters: 0-9, A-D, *, #, w (0.5s pause), W (1s pause).
+    #[inline]
+    pub fn digits(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ConferencesActionsSendDtmfParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.digits = value.into();
+        crate::call::into_state(call)
+    }
+    /// Duration of each DTMF digit in milliseconds.
+    #[inline]
+    pub fn duration_millis(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.duration_millis = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ConferenceSendDtmfRequest>,
+    ) -> crate::Call<'a, ConferencesActionsSendDtmfParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`ConferencesActionsApi::speak`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::speak`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsSpeakParams {
     /// The request body.
     pub body: crate::types::ConferenceSpeakRequest,
 }
-impl ConferencesActionsSpeakParams {
-    /// A `ConferencesActionsSpeakParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ConferenceSpeakRequest) -> Self {
-        ConferencesActionsSpeakParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, ConferencesActionsSpeakParams, T, R, (S0, S1)> {
+    /// Call Control IDs of participants who will hear the spoken text. When empty all participants will hear the spoken text.
+    #[inline]
+    pub fn call_control_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.call_control_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// The language you want spoken. This parameter is ignored when a `Polly.*` voice is specified.
+    #[inline]
+    pub fn language(
+        mut self,
+        value: impl Into<crate::types::ConferenceSpeakRequestLanguage>,
+    ) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// The text or SSML to be converted into speech. There is a 3,000 character limit.
+    #[inline]
+    pub fn payload(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ConferencesActionsSpeakParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.payload = value.into();
+        crate::call::into_state(call)
+    }
+    /// The type of the provided payload. The payload can either be plain text, or Speech Synthesis Markup Language (SSML).
+    #[inline]
+    pub fn payload_type(
+        mut self,
+        value: impl Into<crate::types::ConferenceSpeakRequestPayloadType>,
+    ) -> Self {
+        self.params.body.payload_type = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// Specifies the voice used in speech synthesis.
+    #[inline]
+    pub fn voice(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ConferencesActionsSpeakParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.voice = value.into();
+        crate::call::into_state(call)
+    }
+    /// The settings associated with the voice selected
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<crate::types::ConferenceSpeakRequestVoiceSettings>,
+    ) -> Self {
+        self.params.body.voice_settings = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ConferenceSpeakRequest>,
+    ) -> crate::Call<'a, ConferencesActionsSpeakParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ConferenceSpeakRequest> for ConferencesActionsSpeakParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::speak`].
-    fn from(body: crate::types::ConferenceSpeakRequest) -> Self {
-        ConferencesActionsSpeakParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::stop`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::stop`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsStopParams {
     /// The request body.
     pub body: crate::types::ConferenceStopRequest,
 }
-impl ConferencesActionsStopParams {
-    /// A `ConferencesActionsStopParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ConferenceStopRequest) -> Self {
-        ConferencesActionsStopParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, ConferencesActionsStopParams, T, R, ()> {
+    /// List of call control ids identifying participants the audio file should stop be played to. If not given, the audio will be stoped to the entire conference.
+    #[inline]
+    pub fn call_control_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.call_control_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ConferenceStopRequest>,
+    ) -> crate::Call<'a, ConferencesActionsStopParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ConferenceStopRequest> for ConferencesActionsStopParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::stop`].
-    fn from(body: crate::types::ConferenceStopRequest) -> Self {
-        ConferencesActionsStopParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::unhold`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::unhold`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsUnholdParams {
     /// The request body.
     pub body: crate::types::ConferenceUnholdRequest,
 }
-impl ConferencesActionsUnholdParams {
-    /// A `ConferencesActionsUnholdParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ConferenceUnholdRequest) -> Self {
-        ConferencesActionsUnholdParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, ConferencesActionsUnholdParams, T, R, (S0,)> {
+    /// List of unique identifiers and tokens for controlling the call. Enter each call control ID to be unheld.
+    #[inline]
+    pub fn call_control_ids(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, ConferencesActionsUnholdParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.call_control_ids = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ConferenceUnholdRequest>,
+    ) -> crate::Call<'a, ConferencesActionsUnholdParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ConferenceUnholdRequest> for ConferencesActionsUnholdParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::unhold`].
-    fn from(body: crate::types::ConferenceUnholdRequest) -> Self {
-        ConferencesActionsUnholdParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::unmute`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::unmute`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsUnmuteParams {
     /// The request body.
     pub body: crate::types::ConferenceUnmuteRequest,
 }
-impl ConferencesActionsUnmuteParams {
-    /// A `ConferencesActionsUnmuteParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ConferenceUnmuteRequest) -> Self {
-        ConferencesActionsUnmuteParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, ConferencesActionsUnmuteParams, T, R, ()> {
+    /// List of unique identifiers and tokens for controlling the call. Enter each call control ID to be unmuted. When empty all participants will be unmuted.
+    #[inline]
+    pub fn call_control_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.call_control_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ConferenceUnmuteRequest>,
+    ) -> crate::Call<'a, ConferencesActionsUnmuteParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ConferenceUnmuteRequest> for ConferencesActionsUnmuteParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::unmute`].
-    fn from(body: crate::types::ConferenceUnmuteRequest) -> Self {
-        ConferencesActionsUnmuteParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ConferencesActionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ConferencesActionsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConferencesActionsUpdateParams {
     /// Update Conference request object
     pub body: crate::types::UpdateConferenceRequest,
 }
-impl ConferencesActionsUpdateParams {
-    /// A `ConferencesActionsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateConferenceRequest) -> Self {
-        ConferencesActionsUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, ConferencesActionsUpdateParams, T, R, (S0, S1)> {
+    /// Unique identifier and token for controlling the call
+    #[inline]
+    pub fn call_control_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ConferencesActionsUpdateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.call_control_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::UpdateConferenceRequest> for ConferencesActionsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::update`].
-    fn from(body: crate::types::UpdateConferenceRequest) -> Self {
-        ConferencesActionsUpdateParams {
-            body,
-        }
+    /// Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.command_id = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegion>) -> Self {
+        self.params.body.region = Some(value.into());
+        self
+    }
+    /// Sets the participant as a supervisor for the conference. A conference can have multiple supervisors. "barge" means the supervisor enters the conference as a normal participant. This is the same as "none". "monitor" means the supervisor is muted but can hear all participants. "whisper" means that only the specified "whisper_call_control_ids" can hear the supervisor. Defaults to "none".
+    #[inline]
+    pub fn supervisor_role(
+        self,
+        value: impl Into<crate::types::UpdateConferenceRequestSupervisorRole>,
+    ) -> crate::Call<'a, ConferencesActionsUpdateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.supervisor_role = value.into();
+        crate::call::into_state(call)
+    }
+    /// Array of unique call_control_ids the supervisor can whisper to. If none provided, the supervisor will join the conference as a monitoring participant only.
+    #[inline]
+    pub fn whisper_call_control_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.whisper_call_control_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateConferenceRequest>,
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsUpdateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferencesListResponse {
     pub data: Option<Vec<crate::types::Conference>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -1526,6 +2354,7 @@ impl<'de> serde::Deserialize<'de> for ConferencesListResponse {
 }
 pub type ConferencesCreateResponse = crate::Data<crate::types::Conference>;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferencesListParticipantsFilter {
     /// If present, participants will be filtered to those who are/are not muted
     pub muted: Option<bool>,
@@ -1533,6 +2362,26 @@ pub struct ConferencesListParticipantsFilter {
     pub on_hold: Option<bool>,
     /// If present, participants will be filtered to those who are whispering or are not
     pub whispering: Option<bool>,
+}
+impl ConferencesListParticipantsFilter {
+    /// If present, participants will be filtered to those who are/are not muted
+    #[inline]
+    pub fn muted(mut self, value: impl Into<bool>) -> Self {
+        self.muted = Some(value.into());
+        self
+    }
+    /// If present, participants will be filtered to those who are/are not put on hold
+    #[inline]
+    pub fn on_hold(mut self, value: impl Into<bool>) -> Self {
+        self.on_hold = Some(value.into());
+        self
+    }
+    /// If present, participants will be filtered to those who are whispering or are not
+    #[inline]
+    pub fn whispering(mut self, value: impl Into<bool>) -> Self {
+        self.whispering = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ConferencesListParticipantsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1582,6 +2431,7 @@ impl<'de> serde::Deserialize<'de> for ConferencesListParticipantsFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferencesListParticipantsResponse {
     pub data: Option<Vec<crate::types::Participant>>,
     pub meta: Option<crate::types::PaginationMeta>,

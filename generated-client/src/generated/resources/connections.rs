@@ -23,7 +23,11 @@ impl<'a> ConnectionsApi<'a> {
     ) -> crate::Call<'a, ConnectionsListParams, ConnectionsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/connections"),
-            Default::default(),
+            ConnectionsListParams {
+                filter: None,
+                page: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -65,7 +69,9 @@ impl<'a> ConnectionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            ConnectionsListActiveCallsParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -88,7 +94,7 @@ impl<'a> ConnectionsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), ConnectionsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::Connection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -99,8 +105,8 @@ impl<'a> ConnectionsApi<'a> {
         )
     }
 }
-/// Inputs of [`ConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ConnectionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ConnectionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
@@ -120,43 +126,45 @@ pub struct ConnectionsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
-impl<T, R> crate::Call<'_, ConnectionsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+impl<'a, T, R> crate::Call<'a, ConnectionsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_name\\], filter\\[fqdn\\], filter\\[outbound_voice_profile_id\\], filter\\[outbound.outbound_voice_profile_id\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::ConnectionsFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ConnectionsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<crate::types::ConnectionsSortConnection>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, ConnectionsListParams, ConnectionsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    ConnectionsListParams,
+    ConnectionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`ConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -198,26 +206,34 @@ impl<'a> crate::Call<'a, ConnectionsListParams, ConnectionsListResponse> {
         })
     }
 }
-/// Inputs of [`ConnectionsApi::list_active_calls`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ConnectionsApi::list_active_calls`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ConnectionsListActiveCallsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     pub page: Option<crate::types::CallControlPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, ConnectionsListActiveCallsParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, ConnectionsListActiveCallsParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::CallControlPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, ConnectionsListActiveCallsParams, ConnectionsListActiveCallsResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    ConnectionsListActiveCallsParams,
+    ConnectionsListActiveCallsResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`ConnectionsApi::list_active_calls`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
     #[inline]
     pub fn paginator(
@@ -258,6 +274,7 @@ impl<
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConnectionsListResponse {
     pub data: Option<Vec<crate::types::Connection>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,
@@ -304,6 +321,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionsListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConnectionsListActiveCallsResponse {
     pub data: Option<Vec<crate::types::ActiveCall>>,
     pub meta: Option<crate::types::CursorPaginationMeta>,

@@ -16,7 +16,14 @@ impl<'a> CountryCoverageApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.country_coverage().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self) -> crate::Call<'a, (), CountryCoverageRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+    ) -> crate::Call<
+        'a,
+        (),
+        std::collections::BTreeMap<String, crate::types::CountryCoverage>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/country_coverage"),
         )
@@ -36,7 +43,7 @@ impl<'a> CountryCoverageApi<'a> {
     pub fn retrieve_country(
         &self,
         country_code: &str,
-    ) -> crate::Call<'a, (), CountryCoverageRetrieveCountryResponse> {
+    ) -> crate::Call<'a, (), crate::types::CountryCoverage, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client

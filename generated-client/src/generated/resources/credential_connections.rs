@@ -32,7 +32,11 @@ impl<'a> CredentialConnectionsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/credential_connections"),
-            Default::default(),
+            CredentialConnectionsListParams {
+                filter: None,
+                page: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -48,20 +52,27 @@ impl<'a> CredentialConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateCredentialConnectionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .credential_connections()\n    .create(\n        CreateCredentialConnectionRequest::new(\n            \"office-connection\",\n            \"my123secure456password789\",\n            \"myusername123\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,\n    ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,\n    ConnectionRtcpSettings, ConnectionRtcpSettingsPort,\n    CreateCredentialConnectionRequestSipUriCallingPreference,\n    CreateCredentialConnectionRequestWebhookApiVersion, CredentialInbound,\n    CredentialInboundAniNumberFormat, CredentialInboundDnisNumberFormat,\n    CredentialInboundSimultaneousRinging, CredentialOutbound,\n    CredentialOutboundT38ReinviteSource, DtmfType, EncryptedMedia,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .credential_connections()\n    .create()\n    .active(true)\n    .anchorsite_override(AnchorsiteOverride::Latency)\n    .android_push_credential_id(\"06b09dfd-7154-4980-8b75-cebf7a9d4f8e\")\n    .call_cost_in_webhooks(false)\n    .connection_name(\"my name\")\n    .default_on_hold_comfort_noise_enabled(false)\n    .dtmf_type(DtmfType::Rfc2833)\n    .encode_contact_header_enabled(true)\n    .encrypted_media(EncryptedMedia::Srtp)\n    .inbound(\n        CredentialInbound::default()\n            .ani_number_format(CredentialInboundAniNumberFormat::PlusE164)\n            .channel_limit(10)\n            .codecs([\"G722\"])\n            .dnis_number_format(CredentialInboundDnisNumberFormat::PlusE164)\n            .generate_ringback_tone(true)\n            .isup_headers_enabled(true)\n            .prack_enabled(true)\n            .shaken_stir_enabled(true)\n            .simultaneous_ringing(CredentialInboundSimultaneousRinging::Disabled)\n            .sip_compact_headers_enabled(true)\n            .timeout_1xx_secs(10)\n            .timeout_2xx_secs(20),\n    )\n    .ios_push_credential_id(\"ec0c8e5d-439e-4620-a0c1-9d9c8d02a836\")\n    .jitter_buffer(\n        ConnectionJitterBuffer::default()\n            .enable_jitter_buffer(true)\n            .jitterbuffer_msec_max(200)\n            .jitterbuffer_msec_min(60),\n    )\n    .noise_suppression(ConnectionNoiseSuppression::Both)\n    .noise_suppression_details(\n        ConnectionNoiseSuppressionDetails::default()\n            .attenuation_limit(80)\n            .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),\n    )\n    .onnet_t38_passthrough_enabled(true)\n    .outbound(\n        CredentialOutbound::default()\n            .ani_override(\"always\")\n            .call_parking_enabled(true)\n            .channel_limit(10)\n            .generate_ringback_tone(true)\n            .instant_ringback_enabled(true)\n            .localization(\"US\")\n            .outbound_voice_profile_id(\"1293384261075731499\")\n            .t38_reinvite_source(CredentialOutboundT38ReinviteSource::Customer),\n    )\n    .password(\"my123secure456password789\")\n    .rtcp_settings(\n        ConnectionRtcpSettings::default()\n            .capture_enabled(true)\n            .port(ConnectionRtcpSettingsPort::RtcpMux)\n            .report_frequency_secs(10),\n    )\n    .sip_uri_calling_preference(\n        CreateCredentialConnectionRequestSipUriCallingPreference::Disabled,\n    )\n    .user_name(\"myusername123\")\n    .webhook_api_version(CreateCredentialConnectionRequestWebhookApiVersion::V1)\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<CredentialConnectionsCreateParams>,
     ) -> crate::Call<
         'a,
         CredentialConnectionsCreateParams,
-        CredentialConnectionsCreateResponse,
+        crate::types::CredentialConnection,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::connection_name>,
+            crate::Missing<crate::required::password>,
+            crate::Missing<crate::required::user_name>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/credential_connections"),
-            params.into(),
+            CredentialConnectionsCreateParams {
+                body: crate::types::CreateCredentialConnectionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -84,7 +95,7 @@ impl<'a> CredentialConnectionsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), CredentialConnectionsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::CredentialConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -105,17 +116,17 @@ impl<'a> CredentialConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateCredentialConnectionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .credential_connections()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateCredentialConnectionRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,\n    ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,\n    ConnectionRtcpSettings, ConnectionRtcpSettingsPort, CredentialInbound,\n    CredentialInboundAniNumberFormat, CredentialInboundDnisNumberFormat,\n    CredentialInboundSimultaneousRinging, CredentialOutbound,\n    CredentialOutboundT38ReinviteSource, DtmfType, EncryptedMedia,\n    UpdateCredentialConnectionRequestSipUriCallingPreference,\n    UpdateCredentialConnectionRequestWebhookApiVersion,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .credential_connections()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .active(true)\n    .anchorsite_override(AnchorsiteOverride::Latency)\n    .android_push_credential_id(\"06b09dfd-7154-4980-8b75-cebf7a9d4f8e\")\n    .call_cost_in_webhooks(false)\n    .connection_name(\"my name\")\n    .default_on_hold_comfort_noise_enabled(false)\n    .dtmf_type(DtmfType::Rfc2833)\n    .encode_contact_header_enabled(true)\n    .encrypted_media(EncryptedMedia::Srtp)\n    .inbound(\n        CredentialInbound::default()\n            .ani_number_format(CredentialInboundAniNumberFormat::PlusE164)\n            .channel_limit(10)\n            .codecs([\"G722\"])\n            .dnis_number_format(CredentialInboundDnisNumberFormat::PlusE164)\n            .generate_ringback_tone(true)\n            .isup_headers_enabled(true)\n            .prack_enabled(true)\n            .shaken_stir_enabled(true)\n            .simultaneous_ringing(CredentialInboundSimultaneousRinging::Disabled)\n            .sip_compact_headers_enabled(true)\n            .timeout_1xx_secs(10)\n            .timeout_2xx_secs(20),\n    )\n    .ios_push_credential_id(\"ec0c8e5d-439e-4620-a0c1-9d9c8d02a836\")\n    .jitter_buffer(\n        ConnectionJitterBuffer::default()\n            .enable_jitter_buffer(true)\n            .jitterbuffer_msec_max(200)\n            .jitterbuffer_msec_min(60),\n    )\n    .noise_suppression(ConnectionNoiseSuppression::Both)\n    .noise_suppression_details(\n        ConnectionNoiseSuppressionDetails::default()\n            .attenuation_limit(80)\n            .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),\n    )\n    .onnet_t38_passthrough_enabled(true)\n    .outbound(\n        CredentialOutbound::default()\n            .ani_override(\"always\")\n            .call_parking_enabled(true)\n            .channel_limit(10)\n            .generate_ringback_tone(true)\n            .instant_ringback_enabled(true)\n            .localization(\"US\")\n            .outbound_voice_profile_id(\"1293384261075731499\")\n            .t38_reinvite_source(CredentialOutboundT38ReinviteSource::Customer),\n    )\n    .password(\"my123secure456password789\")\n    .rtcp_settings(\n        ConnectionRtcpSettings::default()\n            .capture_enabled(true)\n            .port(ConnectionRtcpSettingsPort::RtcpMux)\n            .report_frequency_secs(10),\n    )\n    .sip_uri_calling_preference(\n        UpdateCredentialConnectionRequestSipUriCallingPreference::Disabled,\n    )\n    .tags([\"tag1\", \"tag2\"])\n    .user_name(\"myusername123\")\n    .webhook_api_version(UpdateCredentialConnectionRequestWebhookApiVersion::V1)\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<CredentialConnectionsUpdateParams>,
     ) -> crate::Call<
         'a,
         CredentialConnectionsUpdateParams,
-        CredentialConnectionsUpdateResponse,
+        crate::types::CredentialConnection,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -124,7 +135,9 @@ impl<'a> CredentialConnectionsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/credential_connections/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            CredentialConnectionsUpdateParams {
+                body: <crate::types::UpdateCredentialConnectionRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -147,7 +160,7 @@ impl<'a> CredentialConnectionsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), CredentialConnectionsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::CredentialConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -158,8 +171,8 @@ impl<'a> CredentialConnectionsApi<'a> {
         )
     }
 }
-/// Inputs of [`CredentialConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`CredentialConnectionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CredentialConnectionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
@@ -179,45 +192,45 @@ pub struct CredentialConnectionsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
-impl<T, R> crate::Call<'_, CredentialConnectionsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+impl<'a, T, R> crate::Call<'a, CredentialConnectionsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_name\\], filter\\[fqdn\\], filter\\[outbound_voice_profile_id\\], filter\\[outbound.outbound_voice_profile_id\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::ConnectionsFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ConnectionsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<crate::types::ConnectionsSortConnection>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, CredentialConnectionsListParams, CredentialConnectionsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    CredentialConnectionsListParams,
+    CredentialConnectionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`CredentialConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -259,52 +272,510 @@ impl<
         })
     }
 }
-/// Inputs of [`CredentialConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CredentialConnectionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CredentialConnectionsCreateParams {
     /// Parameters that can be defined during credential connection creation
     pub body: crate::types::CreateCredentialConnectionRequest,
 }
-impl CredentialConnectionsCreateParams {
-    /// A `CredentialConnectionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateCredentialConnectionRequest) -> Self {
-        CredentialConnectionsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, CredentialConnectionsCreateParams, T, R, (S0, S1, S2)> {
+    /// Defaults to true
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
+    }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Sets `android_push_credential_id`.
+    #[inline]
+    pub fn android_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionAndroidPushCredentialId>,
+    ) -> Self {
+        self.params.body.android_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `android_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn android_push_credential_id_null(mut self) -> Self {
+        self.params.body.android_push_credential_id = Some(None);
+        self
+    }
+    /// Specifies if call cost webhooks should be sent for this connection.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets `connection_name`.
+    #[inline]
+    pub fn connection_name(
+        self,
+        value: impl Into<crate::types::ConnectionName>,
+    ) -> crate::Call<'a, CredentialConnectionsCreateParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.connection_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
+    #[inline]
+    pub fn default_on_hold_comfort_noise_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
+        self
+    }
+    /// Sets `dtmf_type`.
+    #[inline]
+    pub fn dtmf_type(mut self, value: impl Into<crate::types::DtmfType>) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
+    #[inline]
+    pub fn encode_contact_header_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.encode_contact_header_enabled = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_media`.
+    #[inline]
+    pub fn encrypted_media(
+        mut self,
+        value: impl Into<crate::types::EncryptedMedia>,
+    ) -> Self {
+        self.params.body.encrypted_media = Some(Some(value.into()));
+        self
+    }
+    /// Sends `encrypted_media` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn encrypted_media_null(mut self) -> Self {
+        self.params.body.encrypted_media = Some(None);
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(mut self, value: impl Into<crate::types::CredentialInbound>) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `ios_push_credential_id`.
+    #[inline]
+    pub fn ios_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionIosPushCredentialId>,
+    ) -> Self {
+        self.params.body.ios_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `ios_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn ios_push_credential_id_null(mut self) -> Self {
+        self.params.body.ios_push_credential_id = Some(None);
+        self
+    }
+    /// Sets `jitter_buffer`.
+    #[inline]
+    pub fn jitter_buffer(
+        mut self,
+        value: impl Into<crate::types::ConnectionJitterBuffer>,
+    ) -> Self {
+        self.params.body.jitter_buffer = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression`.
+    #[inline]
+    pub fn noise_suppression(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppression>,
+    ) -> Self {
+        self.params.body.noise_suppression = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression_details`.
+    #[inline]
+    pub fn noise_suppression_details(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppressionDetails>,
+    ) -> Self {
+        self.params.body.noise_suppression_details = Some(value.into());
+        self
+    }
+    /// Enable on-net T38 if you prefer the sender and receiver negotiating T38 directly if both are on the Telnyx network. If this is disabled, Telnyx will be able to use T38 on just one leg of the call depending on each leg's settings.
+    #[inline]
+    pub fn onnet_t38_passthrough_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.onnet_t38_passthrough_enabled = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::types::CredentialOutbound>,
+    ) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// The password to be used as part of the credentials. Must be 8 to 128 characters long.
+    #[inline]
+    pub fn password(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CredentialConnectionsCreateParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.password = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `rtcp_settings`.
+    #[inline]
+    pub fn rtcp_settings(
+        mut self,
+        value: impl Into<crate::types::ConnectionRtcpSettings>,
+    ) -> Self {
+        self.params.body.rtcp_settings = Some(value.into());
+        self
+    }
+    /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI @telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+    #[inline]
+    pub fn sip_uri_calling_preference(
+        mut self,
+        value: impl Into<
+            crate::types::CreateCredentialConnectionRequestSipUriCallingPreference,
+        >,
+    ) -> Self {
+        self.params.body.sip_uri_calling_preference = Some(value.into());
+        self
+    }
+    /// Tags associated with the connection.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters).
+    #[inline]
+    pub fn user_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CredentialConnectionsCreateParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.user_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Determines which webhook format will be used, Telnyx API v1, v2 or texml. Note - texml can only be set when the outbound object parameter call_parking_enabled is included and set to true.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<
+            crate::types::CreateCredentialConnectionRequestWebhookApiVersion,
+        >,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateCredentialConnectionRequest>,
+    ) -> crate::Call<
+        'a,
+        CredentialConnectionsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateCredentialConnectionRequest>
-for CredentialConnectionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`CredentialConnectionsApi::create`].
-    fn from(body: crate::types::CreateCredentialConnectionRequest) -> Self {
-        CredentialConnectionsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CredentialConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CredentialConnectionsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CredentialConnectionsUpdateParams {
     /// Parameters that can be updated in a credential connection
     pub body: crate::types::UpdateCredentialConnectionRequest,
 }
-impl CredentialConnectionsUpdateParams {
-    /// A `CredentialConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateCredentialConnectionRequest) -> Self {
-        CredentialConnectionsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, CredentialConnectionsUpdateParams, T, R, ()> {
+    /// Defaults to true
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateCredentialConnectionRequest>
-for CredentialConnectionsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`CredentialConnectionsApi::update`].
-    fn from(body: crate::types::UpdateCredentialConnectionRequest) -> Self {
-        CredentialConnectionsUpdateParams {
-            body,
-        }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Sets `android_push_credential_id`.
+    #[inline]
+    pub fn android_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionAndroidPushCredentialId>,
+    ) -> Self {
+        self.params.body.android_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `android_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn android_push_credential_id_null(mut self) -> Self {
+        self.params.body.android_push_credential_id = Some(None);
+        self
+    }
+    /// Specifies if call cost webhooks should be sent for this connection.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets `connection_name`.
+    #[inline]
+    pub fn connection_name(
+        mut self,
+        value: impl Into<crate::types::ConnectionName>,
+    ) -> Self {
+        self.params.body.connection_name = Some(value.into());
+        self
+    }
+    /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
+    #[inline]
+    pub fn default_on_hold_comfort_noise_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
+        self
+    }
+    /// Sets `dtmf_type`.
+    #[inline]
+    pub fn dtmf_type(mut self, value: impl Into<crate::types::DtmfType>) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
+    #[inline]
+    pub fn encode_contact_header_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.encode_contact_header_enabled = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_media`.
+    #[inline]
+    pub fn encrypted_media(
+        mut self,
+        value: impl Into<crate::types::EncryptedMedia>,
+    ) -> Self {
+        self.params.body.encrypted_media = Some(Some(value.into()));
+        self
+    }
+    /// Sends `encrypted_media` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn encrypted_media_null(mut self) -> Self {
+        self.params.body.encrypted_media = Some(None);
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(mut self, value: impl Into<crate::types::CredentialInbound>) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `ios_push_credential_id`.
+    #[inline]
+    pub fn ios_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionIosPushCredentialId>,
+    ) -> Self {
+        self.params.body.ios_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `ios_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn ios_push_credential_id_null(mut self) -> Self {
+        self.params.body.ios_push_credential_id = Some(None);
+        self
+    }
+    /// Sets `jitter_buffer`.
+    #[inline]
+    pub fn jitter_buffer(
+        mut self,
+        value: impl Into<crate::types::ConnectionJitterBuffer>,
+    ) -> Self {
+        self.params.body.jitter_buffer = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression`.
+    #[inline]
+    pub fn noise_suppression(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppression>,
+    ) -> Self {
+        self.params.body.noise_suppression = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression_details`.
+    #[inline]
+    pub fn noise_suppression_details(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppressionDetails>,
+    ) -> Self {
+        self.params.body.noise_suppression_details = Some(value.into());
+        self
+    }
+    /// Enable on-net T38 if you prefer the sender and receiver negotiating T38 directly if both are on the Telnyx network. If this is disabled, Telnyx will be able to use T38 on just one leg of the call depending on each leg's settings.
+    #[inline]
+    pub fn onnet_t38_passthrough_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.onnet_t38_passthrough_enabled = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::types::CredentialOutbound>,
+    ) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// The password to be used as part of the credentials. Must be 8 to 128 characters long.
+    #[inline]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.params.body.password = Some(value.into());
+        self
+    }
+    /// Sets `rtcp_settings`.
+    #[inline]
+    pub fn rtcp_settings(
+        mut self,
+        value: impl Into<crate::types::ConnectionRtcpSettings>,
+    ) -> Self {
+        self.params.body.rtcp_settings = Some(value.into());
+        self
+    }
+    /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI @telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+    #[inline]
+    pub fn sip_uri_calling_preference(
+        mut self,
+        value: impl Into<
+            crate::types::UpdateCredentialConnectionRequestSipUriCallingPreference,
+        >,
+    ) -> Self {
+        self.params.body.sip_uri_calling_preference = Some(value.into());
+        self
+    }
+    /// Tags associated with the connection.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters).
+    #[inline]
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.user_name = Some(value.into());
+        self
+    }
+    /// Determines which webhook format will be used, Telnyx API v1 or v2.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<
+            crate::types::UpdateCredentialConnectionRequestWebhookApiVersion,
+        >,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateCredentialConnectionRequest>,
+    ) -> crate::Call<'a, CredentialConnectionsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `credential_connections.actions`.
@@ -333,7 +804,8 @@ impl<'a> CredentialConnectionsActionsApi<'a> {
     ) -> crate::Call<
         'a,
         (),
-        CredentialConnectionsActionsCheckRegistrationStatusResponse,
+        CredentialConnectionsActionsCheckRegistrationStatusResponseData,
+        crate::call::AsData,
     > {
         crate::Call::plain(
             self
@@ -351,6 +823,7 @@ impl<'a> CredentialConnectionsActionsApi<'a> {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CredentialConnectionsListResponse {
     pub data: Option<Vec<crate::types::CredentialConnection>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,
@@ -459,6 +932,7 @@ crate::string_enum!(
     CredentialConnectionsActionsCheckRegistrationStatusResponseDataStatus
 );
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CredentialConnectionsActionsCheckRegistrationStatusResponseData {
     /// The ip used during the SIP connection
     pub ip_address: Option<String>,

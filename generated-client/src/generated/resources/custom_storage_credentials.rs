@@ -46,17 +46,21 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CustomStorageConfiguration, CustomStorageConfigurationBackend,\n    CustomStorageConfigurationConfiguration, GcsConfigurationData,\n    GcsConfigurationDataBackend,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .custom_storage_credentials()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CustomStorageConfiguration::new(\n            CustomStorageConfigurationBackend::Gcs,\n            CustomStorageConfigurationConfiguration::GcsConfigurationData(\n                GcsConfigurationData::new(GcsConfigurationDataBackend::Gcs),\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CustomStorageConfigurationBackend, CustomStorageConfigurationConfiguration,\n    GcsConfigurationData,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .custom_storage_credentials()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .backend(CustomStorageConfigurationBackend::Gcs)\n    .configuration(\n        CustomStorageConfigurationConfiguration::GcsConfigurationData(\n            GcsConfigurationData::builder().build(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         connection_id: &str,
-        params: impl Into<CustomStorageCredentialsCreateParams>,
     ) -> crate::Call<
         'a,
         CustomStorageCredentialsCreateParams,
         crate::types::CredentialsResponse,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::backend>,
+            crate::Missing<crate::required::configuration>,
+        ),
     > {
         crate::Call::new(
             self
@@ -66,7 +70,9 @@ impl<'a> CustomStorageCredentialsApi<'a> {
                     ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
                         .concat(),
                 ),
-            params.into(),
+            CustomStorageCredentialsCreateParams {
+                body: crate::types::CustomStorageConfiguration::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -83,17 +89,21 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CustomStorageConfiguration, CustomStorageConfigurationBackend,\n    CustomStorageConfigurationConfiguration, GcsConfigurationData,\n    GcsConfigurationDataBackend,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .custom_storage_credentials()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CustomStorageConfiguration::new(\n            CustomStorageConfigurationBackend::Gcs,\n            CustomStorageConfigurationConfiguration::GcsConfigurationData(\n                GcsConfigurationData::new(GcsConfigurationDataBackend::Gcs),\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CustomStorageConfigurationBackend, CustomStorageConfigurationConfiguration,\n    GcsConfigurationData,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .custom_storage_credentials()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .backend(CustomStorageConfigurationBackend::Gcs)\n    .configuration(\n        CustomStorageConfigurationConfiguration::GcsConfigurationData(\n            GcsConfigurationData::builder().build(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         connection_id: &str,
-        params: impl Into<CustomStorageCredentialsUpdateParams>,
     ) -> crate::Call<
         'a,
         CustomStorageCredentialsUpdateParams,
         crate::types::CredentialsResponse,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::backend>,
+            crate::Missing<crate::required::configuration>,
+        ),
     > {
         crate::Call::new(
             self
@@ -103,7 +113,9 @@ impl<'a> CustomStorageCredentialsApi<'a> {
                     ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
                         .concat(),
                 ),
-            params.into(),
+            CustomStorageCredentialsUpdateParams {
+                body: crate::types::CustomStorageConfiguration::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -138,51 +150,105 @@ impl<'a> CustomStorageCredentialsApi<'a> {
         )
     }
 }
-/// Inputs of [`CustomStorageCredentialsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CustomStorageCredentialsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CustomStorageCredentialsCreateParams {
     /// Creates new credentials resource for the specified connection_id.
     pub body: crate::types::CustomStorageConfiguration,
 }
-impl CustomStorageCredentialsCreateParams {
-    /// A `CustomStorageCredentialsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CustomStorageConfiguration) -> Self {
-        CustomStorageCredentialsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, CustomStorageCredentialsCreateParams, T, R, (S0, S1)> {
+    /// Sets `backend`.
+    #[inline]
+    pub fn backend(
+        self,
+        value: impl Into<crate::types::CustomStorageConfigurationBackend>,
+    ) -> crate::Call<'a, CustomStorageCredentialsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.backend = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `configuration`.
+    #[inline]
+    pub fn configuration(
+        self,
+        value: impl Into<crate::types::CustomStorageConfigurationConfiguration>,
+    ) -> crate::Call<'a, CustomStorageCredentialsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.configuration = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CustomStorageConfiguration>,
+    ) -> crate::Call<
+        'a,
+        CustomStorageCredentialsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CustomStorageConfiguration>
-for CustomStorageCredentialsCreateParams {
-    /// The body with every optional input `None`: the argument of [`CustomStorageCredentialsApi::create`].
-    fn from(body: crate::types::CustomStorageConfiguration) -> Self {
-        CustomStorageCredentialsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CustomStorageCredentialsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CustomStorageCredentialsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CustomStorageCredentialsUpdateParams {
     /// Creates new credentials resource for the specified connection_id.
     pub body: crate::types::CustomStorageConfiguration,
 }
-impl CustomStorageCredentialsUpdateParams {
-    /// A `CustomStorageCredentialsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CustomStorageConfiguration) -> Self {
-        CustomStorageCredentialsUpdateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, CustomStorageCredentialsUpdateParams, T, R, (S0, S1)> {
+    /// Sets `backend`.
+    #[inline]
+    pub fn backend(
+        self,
+        value: impl Into<crate::types::CustomStorageConfigurationBackend>,
+    ) -> crate::Call<'a, CustomStorageCredentialsUpdateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.backend = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::CustomStorageConfiguration>
-for CustomStorageCredentialsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`CustomStorageCredentialsApi::update`].
-    fn from(body: crate::types::CustomStorageConfiguration) -> Self {
-        CustomStorageCredentialsUpdateParams {
-            body,
-        }
+    /// Sets `configuration`.
+    #[inline]
+    pub fn configuration(
+        self,
+        value: impl Into<crate::types::CustomStorageConfigurationConfiguration>,
+    ) -> crate::Call<'a, CustomStorageCredentialsUpdateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.configuration = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CustomStorageConfiguration>,
+    ) -> crate::Call<
+        'a,
+        CustomStorageCredentialsUpdateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }

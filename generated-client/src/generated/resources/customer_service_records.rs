@@ -27,7 +27,11 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/customer_service_records"),
-            Default::default(),
+            CustomerServiceRecordsListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -43,20 +47,23 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateCustomerServiceRecord;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .customer_service_records()\n    .create(CreateCustomerServiceRecord::new(\"+13035553000\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .customer_service_records()\n    .create()\n    .phone_number(\"+13035553000\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<CustomerServiceRecordsCreateParams>,
     ) -> crate::Call<
         'a,
         CustomerServiceRecordsCreateParams,
-        CustomerServiceRecordsCreateResponse,
+        crate::types::CustomerServiceRecord,
+        crate::call::AsData,
+        (crate::Missing<crate::required::phone_number>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/customer_service_records"),
-            params.into(),
+            CustomerServiceRecordsCreateParams {
+                body: crate::types::CreateCustomerServiceRecord::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -70,16 +77,17 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::VerifyCustomerServiceRecordPhoneNumberCoverage;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .customer_service_records()\n    .verify_phone_number_coverage(\n        VerifyCustomerServiceRecordPhoneNumberCoverage::new(\n            vec![\"+18005550100\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .customer_service_records()\n    .verify_phone_number_coverage()\n    .phone_numbers([\"+18005550100\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn verify_phone_number_coverage(
         &self,
-        params: impl Into<CustomerServiceRecordsVerifyPhoneNumberCoverageParams>,
     ) -> crate::Call<
         'a,
         CustomerServiceRecordsVerifyPhoneNumberCoverageParams,
-        CustomerServiceRecordsVerifyPhoneNumberCoverageResponse,
+        Vec<crate::types::CustomerServiceRecordPhoneNumberCoverage>,
+        crate::call::AsData,
+        (crate::Missing<crate::required::phone_numbers>,),
     > {
         crate::Call::new(
             self
@@ -88,7 +96,9 @@ impl<'a> CustomerServiceRecordsApi<'a> {
                     reqwest::Method::POST,
                     "/customer_service_records/phone_number_coverages",
                 ),
-            params.into(),
+            CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
+                body: crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -111,7 +121,7 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     pub fn retrieve(
         &self,
         customer_service_record_id: &str,
-    ) -> crate::Call<'a, (), CustomerServiceRecordsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::CustomerServiceRecord, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -126,8 +136,8 @@ impl<'a> CustomerServiceRecordsApi<'a> {
         )
     }
 }
-/// Inputs of [`CustomerServiceRecordsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`CustomerServiceRecordsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CustomerServiceRecordsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -137,32 +147,42 @@ pub struct CustomerServiceRecordsListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<CustomerServiceRecordsListSort>,
 }
-impl<T, R> crate::Call<'_, CustomerServiceRecordsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, CustomerServiceRecordsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::CustomerServiceRecordPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]\[eq\], filter\[phone_number\]\[in\]\[\], filter\[status\]\[eq\], filter\[status\]\[in\]\[\], filter\[created_at\]\[lt\], filter\[created_at\]\[gt\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\]\\[eq\\], filter\\[phone_number\\]\\[in\\]\\[\\], filter\\[status\\]\\[eq\\], filter\\[status\\]\\[in\\]\\[\\], filter\\[created_at\\]\\[lt\\], filter\\[created_at\\]\\[gt\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::CustomerServiceRecordFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    #[inline]
     pub fn sort(mut self, value: impl Into<CustomerServiceRecordsListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, CustomerServiceRecordsListParams, CustomerServiceRecordsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    CustomerServiceRecordsListParams,
+    CustomerServiceRecordsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`CustomerServiceRecordsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -204,54 +224,94 @@ impl<
         })
     }
 }
-/// Inputs of [`CustomerServiceRecordsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CustomerServiceRecordsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CustomerServiceRecordsCreateParams {
     /// The request body.
     pub body: crate::types::CreateCustomerServiceRecord,
 }
-impl CustomerServiceRecordsCreateParams {
-    /// A `CustomerServiceRecordsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateCustomerServiceRecord) -> Self {
-        CustomerServiceRecordsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, CustomerServiceRecordsCreateParams, T, R, (S0,)> {
+    /// Sets `additional_data`.
+    #[inline]
+    pub fn additional_data(
+        mut self,
+        value: impl Into<crate::types::CustomerServiceRecordAdditionalData>,
+    ) -> Self {
+        self.params.body.additional_data = Some(value.into());
+        self
+    }
+    /// A valid US phone number in E164 format.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, CustomerServiceRecordsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.phone_number = value.into();
+        crate::call::into_state(call)
+    }
+    /// Callback URL to receive webhook notifications.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateCustomerServiceRecord>,
+    ) -> crate::Call<'a, CustomerServiceRecordsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateCustomerServiceRecord>
-for CustomerServiceRecordsCreateParams {
-    /// The body with every optional input `None`: the argument of [`CustomerServiceRecordsApi::create`].
-    fn from(body: crate::types::CreateCustomerServiceRecord) -> Self {
-        CustomerServiceRecordsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`CustomerServiceRecordsApi::verify_phone_number_coverage`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`CustomerServiceRecordsApi::verify_phone_number_coverage`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
     /// The request body.
     pub body: crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage,
 }
-impl CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
-    /// A `CustomerServiceRecordsVerifyPhoneNumberCoverageParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        body: crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage,
-    ) -> Self {
-        CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, CustomerServiceRecordsVerifyPhoneNumberCoverageParams, T, R, (S0,)> {
+    /// The phone numbers list to be verified.
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        CustomerServiceRecordsVerifyPhoneNumberCoverageParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage>
-for CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
-    /// The body with every optional input `None`: the argument of [`CustomerServiceRecordsApi::verify_phone_number_coverage`].
-    fn from(body: crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage) -> Self {
-        CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage>,
+    ) -> crate::Call<
+        'a,
+        CustomerServiceRecordsVerifyPhoneNumberCoverageParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
@@ -286,9 +346,21 @@ impl From<&str> for CustomerServiceRecordsListSortValue {
 }
 crate::string_enum!(CustomerServiceRecordsListSortValue);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordsListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     pub value: Option<CustomerServiceRecordsListSortValue>,
+}
+impl CustomerServiceRecordsListSort {
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    #[inline]
+    pub fn value(
+        mut self,
+        value: impl Into<CustomerServiceRecordsListSortValue>,
+    ) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CustomerServiceRecordsListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -326,6 +398,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListSort {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordsListResponse {
     pub data: Option<Vec<crate::types::CustomerServiceRecord>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -27,7 +27,11 @@ impl<'a> DetailRecordsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/detail_records"),
-            Default::default(),
+            DetailRecordsListParams {
+                filter: None,
+                sort: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -36,8 +40,8 @@ impl<'a> DetailRecordsApi<'a> {
         )
     }
 }
-/// Inputs of [`DetailRecordsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`DetailRecordsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DetailRecordsListParams {
     /// Filter records on a given record attribute and value.
@@ -50,29 +54,36 @@ pub struct DetailRecordsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<DetailRecordsListPage>,
 }
-impl<T, R> crate::Call<'_, DetailRecordsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, DetailRecordsListParams, T, R, ()> {
     /// Filter records on a given record attribute and value.
-    /// Example: filter\[status\]=delivered.
-    /// Required: filter\[record_type\] must be specified.
+    #[inline]
     pub fn filter(mut self, value: impl Into<DetailRecordsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
     /// Specifies the sort order for results.
-    /// Example: sort=-created_at
-    pub fn sort(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.params_mut().sort = Some(value.into());
+    #[inline]
+    pub fn sort(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<DetailRecordsListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, DetailRecordsListParams, crate::types::DetailRecordsSearchResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    DetailRecordsListParams,
+    crate::types::DetailRecordsSearchResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`DetailRecordsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -283,6 +294,7 @@ impl From<&str> for DetailRecordsListFilterRecordType {
 }
 crate::string_enum!(DetailRecordsListFilterRecordType);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DetailRecordsListFilter {
     /// Filter by the given user-friendly date range. You can specify one of the following enum values, or a dynamic one using this format: last_N_days.
     pub date_range: Option<DetailRecordsListFilterDateRange>,
@@ -292,15 +304,54 @@ pub struct DetailRecordsListFilter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl DetailRecordsListFilter {
-    /// A `DetailRecordsListFilter` from its required fields; the optional ones are `None`.
-    ///
-    /// - `record_type`: Filter by the given record type.
-    pub fn new(record_type: DetailRecordsListFilterRecordType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DetailRecordsListFilter {
             date_range: None,
-            record_type,
+            record_type: DetailRecordsListFilterRecordType::Unknown(String::new()),
             extra: Default::default(),
         }
+    }
+}
+impl DetailRecordsListFilter {
+    /// A builder of `DetailRecordsListFilter`: a method per field, then `.build()`, which compiles once the required ones are set (`record_type`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        DetailRecordsListFilter,
+        (crate::Missing<crate::required::record_type>,),
+    > {
+        crate::Builder::new(DetailRecordsListFilter::blank())
+    }
+}
+impl<S0> crate::Builder<DetailRecordsListFilter, (S0,)> {
+    /// Filter by the given user-friendly date range. You can specify one of the following enum values, or a dynamic one using this format: last_N_days.
+    #[inline]
+    pub fn date_range(
+        mut self,
+        value: impl Into<DetailRecordsListFilterDateRange>,
+    ) -> Self {
+        self.value.date_range = Some(value.into());
+        self
+    }
+    /// Filter by the given record type.
+    #[inline]
+    pub fn record_type(
+        self,
+        value: impl Into<DetailRecordsListFilterRecordType>,
+    ) -> crate::Builder<DetailRecordsListFilter, (crate::Set,)> {
+        let mut b = self;
+        b.value.record_type = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<DetailRecordsListFilter, S>>
+for DetailRecordsListFilter {
+    #[inline]
+    fn from(builder: crate::Builder<DetailRecordsListFilter, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for DetailRecordsListFilter {
@@ -351,11 +402,26 @@ impl<'de> serde::Deserialize<'de> for DetailRecordsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DetailRecordsListPage {
     /// Page number
     pub number: Option<i32>,
     /// Page size
     pub size: Option<i32>,
+}
+impl DetailRecordsListPage {
+    /// Page number
+    #[inline]
+    pub fn number(mut self, value: impl Into<i32>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Page size
+    #[inline]
+    pub fn size(mut self, value: impl Into<i32>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for DetailRecordsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -24,7 +24,12 @@ impl<'a> DialogflowConnectionsApi<'a> {
     pub fn retrieve(
         &self,
         connection_id: &str,
-    ) -> crate::Call<'a, (), crate::types::DialogflowConnectionResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::DialogflowConnectionResponseData,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -46,17 +51,18 @@ impl<'a> DialogflowConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::DialogflowConnection;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dialogflow_connections()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        DialogflowConnection::new(telnyx::serde_json::Map::new()),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::DialogflowConnectionDialogflowApi;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dialogflow_connections()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .conversation_profile_id(\"a-VMHLWzTmKjiJw5S6O0-w\")\n    .dialogflow_api(DialogflowConnectionDialogflowApi::Cx)\n    .environment(\"development\")\n    .location(\"global\")\n    .service_account(telnyx::serde_json::Map::new())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         connection_id: &str,
-        params: impl Into<DialogflowConnectionsCreateParams>,
     ) -> crate::Call<
         'a,
         DialogflowConnectionsCreateParams,
-        crate::types::DialogflowConnectionResponse,
+        crate::types::DialogflowConnectionResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::service_account>,),
     > {
         crate::Call::new(
             self
@@ -66,7 +72,9 @@ impl<'a> DialogflowConnectionsApi<'a> {
                     ["/dialogflow_connections/", &crate::encode_path(connection_id)]
                         .concat(),
                 ),
-            params.into(),
+            DialogflowConnectionsCreateParams {
+                body: crate::types::DialogflowConnection::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -83,17 +91,18 @@ impl<'a> DialogflowConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::DialogflowConnection;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dialogflow_connections()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        DialogflowConnection::new(telnyx::serde_json::Map::new()),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::DialogflowConnectionDialogflowApi;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dialogflow_connections()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .conversation_profile_id(\"a-VMHLWzTmKjiJw5S6O0-w\")\n    .dialogflow_api(DialogflowConnectionDialogflowApi::Cx)\n    .environment(\"development\")\n    .location(\"global\")\n    .service_account(telnyx::serde_json::Map::new())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         connection_id: &str,
-        params: impl Into<DialogflowConnectionsUpdateParams>,
     ) -> crate::Call<
         'a,
         DialogflowConnectionsUpdateParams,
-        crate::types::DialogflowConnectionResponse,
+        crate::types::DialogflowConnectionResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::service_account>,),
     > {
         crate::Call::new(
             self
@@ -103,7 +112,9 @@ impl<'a> DialogflowConnectionsApi<'a> {
                     ["/dialogflow_connections/", &crate::encode_path(connection_id)]
                         .concat(),
                 ),
-            params.into(),
+            DialogflowConnectionsUpdateParams {
+                body: crate::types::DialogflowConnection::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -138,49 +149,115 @@ impl<'a> DialogflowConnectionsApi<'a> {
         )
     }
 }
-/// Inputs of [`DialogflowConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DialogflowConnectionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DialogflowConnectionsCreateParams {
     /// The params expected to create/update a Dialogflow Connection for given connection_id.
     pub body: crate::types::DialogflowConnection,
 }
-impl DialogflowConnectionsCreateParams {
-    /// A `DialogflowConnectionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DialogflowConnection) -> Self {
-        DialogflowConnectionsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, DialogflowConnectionsCreateParams, T, R, (S0,)> {
+    /// The id of a configured conversation profile on your Dialogflow account. (If you use Dialogflow CX, this param is required)
+    #[inline]
+    pub fn conversation_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.conversation_profile_id = Some(value.into());
+        self
+    }
+    /// Determine which Dialogflow will be used.
+    #[inline]
+    pub fn dialogflow_api(
+        mut self,
+        value: impl Into<crate::types::DialogflowConnectionDialogflowApi>,
+    ) -> Self {
+        self.params.body.dialogflow_api = Some(value.into());
+        self
+    }
+    /// Which Dialogflow environment will be used.
+    #[inline]
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.params.body.environment = Some(value.into());
+        self
+    }
+    /// The region of your agent is. (If you use Dialogflow CX, this param is required)
+    #[inline]
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.params.body.location = Some(value.into());
+        self
+    }
+    /// The JSON map to connect your Dialoglow account.
+    #[inline]
+    pub fn service_account(
+        self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> crate::Call<'a, DialogflowConnectionsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.service_account = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DialogflowConnection>,
+    ) -> crate::Call<'a, DialogflowConnectionsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::DialogflowConnection> for DialogflowConnectionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`DialogflowConnectionsApi::create`].
-    fn from(body: crate::types::DialogflowConnection) -> Self {
-        DialogflowConnectionsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`DialogflowConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DialogflowConnectionsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DialogflowConnectionsUpdateParams {
     /// The params expected to create/update a Dialogflow Connection for given connection_id.
     pub body: crate::types::DialogflowConnection,
 }
-impl DialogflowConnectionsUpdateParams {
-    /// A `DialogflowConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DialogflowConnection) -> Self {
-        DialogflowConnectionsUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, DialogflowConnectionsUpdateParams, T, R, (S0,)> {
+    /// The id of a configured conversation profile on your Dialogflow account. (If you use Dialogflow CX, this param is required)
+    #[inline]
+    pub fn conversation_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.conversation_profile_id = Some(value.into());
+        self
     }
-}
-impl From<crate::types::DialogflowConnection> for DialogflowConnectionsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`DialogflowConnectionsApi::update`].
-    fn from(body: crate::types::DialogflowConnection) -> Self {
-        DialogflowConnectionsUpdateParams {
-            body,
-        }
+    /// Determine which Dialogflow will be used.
+    #[inline]
+    pub fn dialogflow_api(
+        mut self,
+        value: impl Into<crate::types::DialogflowConnectionDialogflowApi>,
+    ) -> Self {
+        self.params.body.dialogflow_api = Some(value.into());
+        self
+    }
+    /// Which Dialogflow environment will be used.
+    #[inline]
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.params.body.environment = Some(value.into());
+        self
+    }
+    /// The region of your agent is. (If you use Dialogflow CX, this param is required)
+    #[inline]
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.params.body.location = Some(value.into());
+        self
+    }
+    /// The JSON map to connect your Dialoglow account.
+    #[inline]
+    pub fn service_account(
+        self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> crate::Call<'a, DialogflowConnectionsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.service_account = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DialogflowConnection>,
+    ) -> crate::Call<'a, DialogflowConnectionsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }

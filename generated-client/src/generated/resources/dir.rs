@@ -46,7 +46,17 @@ impl<'a> DirApi<'a> {
     pub fn list(&self) -> crate::Call<'a, DirListParams, crate::types::DirList> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/dir"),
-            Default::default(),
+            DirListParams {
+                page_number: None,
+                page_size: None,
+                sort: None,
+                filter_expiring_at_gte: None,
+                filter_expiring_at_lte: None,
+                filter_enterprise_id: None,
+                filter_status: None,
+                filter_display_name_contains: None,
+                filter_call_reason_contains: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -135,7 +145,7 @@ impl<'a> DirApi<'a> {
     pub fn retrieve(
         &self,
         dir_id: &str,
-    ) -> crate::Call<'a, (), crate::types::DirWrapped> {
+    ) -> crate::Call<'a, (), crate::types::Dir, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -156,14 +166,13 @@ impl<'a> DirApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::DirUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .update(\"16635d38-75a6-4481-82e8-69af60e05011\", DirUpdateRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .update(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .call_reasons([\"Appointment reminders\", \"Billing inquiries\", \"Lab results\"])\n    .display_name(\"Acme Plumbing & Wellness\")\n    .logo_url(\"https://acmeplumbing.example.com/logo-v2-256.bmp\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         dir_id: &str,
-        params: impl Into<DirUpdateParams>,
-    ) -> crate::Call<'a, DirUpdateParams, crate::types::DirWrapped> {
+    ) -> crate::Call<'a, DirUpdateParams, crate::types::Dir, crate::call::AsData> {
         crate::Call::new(
             self
                 .client
@@ -171,7 +180,9 @@ impl<'a> DirApi<'a> {
                     reqwest::Method::PATCH,
                     ["/dir/", &crate::encode_path(dir_id)].concat(),
                 ),
-            params.into(),
+            DirUpdateParams {
+                body: <crate::types::DirUpdateRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -231,7 +242,10 @@ impl<'a> DirApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id), "/infringement_claims"]
                         .concat(),
                 ),
-            Default::default(),
+            DirListInfringementClaimsParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -259,14 +273,25 @@ impl<'a> DirApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::DirInfringementUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .update_infringement(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        DirInfringementUpdateRequest::new(\n            true,\n            true,\n            true,\n            true,\n            \"Updated the display name to remove the disputed mark and re-uploaded the authorization.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .update_infringement(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .certify_brand_is_accurate(true)\n    .certify_ip_ownership(true)\n    .certify_no_infringement(true)\n    .certify_no_shaft_content(true)\n    .infringement_resolution_notes(\n        \"Updated the display name to remove the disputed mark and re-uploaded the authorization.\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_infringement(
         &self,
         dir_id: &str,
-        params: impl Into<DirUpdateInfringementParams>,
-    ) -> crate::Call<'a, DirUpdateInfringementParams, crate::types::DirWrapped> {
+    ) -> crate::Call<
+        'a,
+        DirUpdateInfringementParams,
+        crate::types::Dir,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::certify_brand_is_accurate>,
+            crate::Missing<crate::required::certify_ip_ownership>,
+            crate::Missing<crate::required::certify_no_infringement>,
+            crate::Missing<crate::required::certify_no_shaft_content>,
+            crate::Missing<crate::required::infringement_resolution_notes>,
+        ),
+    > {
         crate::Call::new(
             self
                 .client
@@ -275,7 +300,9 @@ impl<'a> DirApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id), "/infringement_update"]
                         .concat(),
                 ),
-            params.into(),
+            DirUpdateInfringementParams {
+                body: crate::types::DirInfringementUpdateRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -296,14 +323,19 @@ impl<'a> DirApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::BrandLoaRenderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .dir()\n    .new_loa(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        BrandLoaRenderRequest::new(vec![\"+18005550100\".to_string()]),\n    )\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .dir()\n    .new_loa(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .phone_numbers([\"+18005550100\"])\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn new_loa(
         &self,
         dir_id: &str,
-        params: impl Into<DirNewLoaParams>,
-    ) -> crate::Call<'a, DirNewLoaParams, crate::Download, crate::call::AsDownload> {
+    ) -> crate::Call<
+        'a,
+        DirNewLoaParams,
+        crate::Download,
+        crate::call::AsDownload,
+        (crate::Missing<crate::required::phone_numbers>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -311,7 +343,9 @@ impl<'a> DirApi<'a> {
                     reqwest::Method::POST,
                     ["/dir/", &crate::encode_path(dir_id), "/loa"].concat(),
                 ),
-            params.into(),
+            DirNewLoaParams {
+                body: crate::types::BrandLoaRenderRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -333,7 +367,10 @@ impl<'a> DirApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.dir().submit(\"16635d38-75a6-4481-82e8-69af60e05011\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn submit(&self, dir_id: &str) -> crate::Call<'a, (), crate::types::DirWrapped> {
+    pub fn submit(
+        &self,
+        dir_id: &str,
+    ) -> crate::Call<'a, (), crate::types::Dir, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -344,8 +381,8 @@ impl<'a> DirApi<'a> {
         )
     }
 }
-/// Inputs of [`DirApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`DirApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DirListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
@@ -367,54 +404,66 @@ pub struct DirListParams {
     /// Case-insensitive partial match on call reason.
     pub filter_call_reason_contains: Option<String>,
 }
-impl<T, R> crate::Call<'_, DirListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, DirListParams, T, R, ()> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Sort field. Allowed values: `created_at`, `updated_at`, `display_name`, `status`. Prefix with `-` for descending. Default `-created_at`.
+    #[inline]
     pub fn sort(mut self, value: impl Into<DirListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
     /// Return only DIRs whose `expiring_at` is at or after this ISO-8601 timestamp. Pairs with the `[lte]` variant to build renewal-window dashboards.
+    #[inline]
     pub fn filter_expiring_at_gte(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_expiring_at_gte = Some(value.into());
+        self.params.filter_expiring_at_gte = Some(value.into());
         self
     }
     /// Return only DIRs whose `expiring_at` is at or before this ISO-8601 timestamp.
+    #[inline]
     pub fn filter_expiring_at_lte(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_expiring_at_lte = Some(value.into());
+        self.params.filter_expiring_at_lte = Some(value.into());
         self
     }
     /// Filter by enterprise ID.
+    #[inline]
     pub fn filter_enterprise_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_enterprise_id = Some(value.into());
+        self.params.filter_enterprise_id = Some(value.into());
         self
     }
     /// Filter by DIR status.
+    #[inline]
     pub fn filter_status(mut self, value: impl Into<crate::types::DirStatus>) -> Self {
-        self.params_mut().filter_status = Some(value.into());
+        self.params.filter_status = Some(value.into());
         self
     }
     /// Case-insensitive partial match on display name.
+    #[inline]
     pub fn filter_display_name_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_display_name_contains = Some(value.into());
+        self.params.filter_display_name_contains = Some(value.into());
         self
     }
     /// Case-insensitive partial match on call reason.
+    #[inline]
     pub fn filter_call_reason_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_call_reason_contains = Some(value.into());
+        self.params.filter_call_reason_contains = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, DirListParams, crate::types::DirList> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, DirListParams, crate::types::DirList, crate::call::AsJson, S> {
     /// Every page of [`DirApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -437,27 +486,95 @@ impl<'a> crate::Call<'a, DirListParams, crate::types::DirList> {
         })
     }
 }
-/// Inputs of [`DirApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DirApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DirUpdateParams {
     /// The request body.
     pub body: crate::types::DirUpdateRequest,
 }
-impl DirUpdateParams {
-    /// A `DirUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DirUpdateRequest) -> Self {
-        DirUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, DirUpdateParams, T, R, ()> {
+    /// Contact email of the authorizer. Telnyx may send verification or infringement notices here.
+    #[inline]
+    pub fn authorizer_email(mut self, value: impl Into<String>) -> Self {
+        self.params.body.authorizer_email = Some(value.into());
+        self
+    }
+    /// Name of the person at your enterprise authorizing this DIR. Must be a real individual.
+    #[inline]
+    pub fn authorizer_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.authorizer_name = Some(value.into());
+        self
+    }
+    /// 1–10 reasons your business calls customers. Validate phrasing against `POST /call_reasons/validate`.
+    #[inline]
+    pub fn call_reasons(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.call_reasons = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Certification that the DIR information is accurate. Must be `true` for the DIR to be submitted for vetting.
+    #[inline]
+    pub fn certify_brand_is_accurate(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.certify_brand_is_accurate = Some(value.into());
+        self
+    }
+    /// Certification of ownership of any logos/trademarks shown. Must be `true` for the DIR to be submitted for vetting.
+    #[inline]
+    pub fn certify_ip_ownership(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.certify_ip_ownership = Some(value.into());
+        self
+    }
+    /// Certification that this DIR is not used for SHAFT content (Sex, Hate, Alcohol, Firearms, Tobacco) where prohibited. Must be `true` for the DIR to be submitted for vetting.
+    #[inline]
+    pub fn certify_no_shaft_content(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.certify_no_shaft_content = Some(value.into());
+        self
+    }
+    /// Name shown to call recipients. 1–35 characters, no emoji, not whitespace-only.
+    #[inline]
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.display_name = Some(value.into());
+        self
+    }
+    /// Additional supporting documents to attach. Append-only: existing documents are never removed or replaced, and an empty or omitted list is a no-op. Each `document_id` may appear at most once on a DIR.
+    #[inline]
+    pub fn documents(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::Document>>,
+    ) -> Self {
+        self.params.body.documents = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Publicly accessible HTTPS URL (max 128 chars) to a 256x256 BMP logo (max 1 MB).
+    #[inline]
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.logo_url = Some(value.into());
+        self
+    }
+    /// Set to true if your organization places calls on behalf of other enterprises (BPO/reseller). Updating this triggers re-vetting on next submit.
+    #[inline]
+    pub fn reselling(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.reselling = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DirUpdateRequest>,
+    ) -> crate::Call<'a, DirUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::DirUpdateRequest> for DirUpdateParams {
-    /// The body with every optional input `None`: the argument of [`DirApi::update`].
-    fn from(body: crate::types::DirUpdateRequest) -> Self {
-        DirUpdateParams { body }
-    }
-}
-/// Inputs of [`DirApi::list_infringement_claims`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`DirApi::list_infringement_claims`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DirListInfringementClaimsParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
@@ -465,21 +582,30 @@ pub struct DirListInfringementClaimsParams {
     /// Items per page. Maximum 250; values above are clamped to 250.
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, DirListInfringementClaimsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, DirListInfringementClaimsParams, T, R, ()> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, DirListInfringementClaimsParams, crate::types::InfringementClaimList> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    DirListInfringementClaimsParams,
+    crate::types::InfringementClaimList,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`DirApi::list_infringement_claims`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -507,46 +633,220 @@ impl<
         })
     }
 }
-/// Inputs of [`DirApi::update_infringement`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DirApi::update_infringement`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DirUpdateInfringementParams {
     /// The request body.
     pub body: crate::types::DirInfringementUpdateRequest,
 }
-impl DirUpdateInfringementParams {
-    /// A `DirUpdateInfringementParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DirInfringementUpdateRequest) -> Self {
-        DirUpdateInfringementParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> crate::Call<'a, DirUpdateInfringementParams, T, R, (S0, S1, S2, S3, S4)> {
+    /// Sets `call_reasons`.
+    #[inline]
+    pub fn call_reasons(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.call_reasons = Some(
+            Some(value.into_iter().map(Into::into).collect()),
+        );
+        self
+    }
+    /// Sends `call_reasons` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn call_reasons_null(mut self) -> Self {
+        self.params.body.call_reasons = Some(None);
+        self
+    }
+    /// Must be `true`.
+    #[inline]
+    pub fn certify_brand_is_accurate(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Call<
+        'a,
+        DirUpdateInfringementParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.certify_brand_is_accurate = value.into();
+        crate::call::into_state(call)
+    }
+    /// Must be `true`.
+    #[inline]
+    pub fn certify_ip_ownership(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Call<
+        'a,
+        DirUpdateInfringementParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.certify_ip_ownership = value.into();
+        crate::call::into_state(call)
+    }
+    /// Must be `true`.
+    #[inline]
+    pub fn certify_no_infringement(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Call<
+        'a,
+        DirUpdateInfringementParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.certify_no_infringement = value.into();
+        crate::call::into_state(call)
+    }
+    /// Must be `true`.
+    #[inline]
+    pub fn certify_no_shaft_content(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Call<
+        'a,
+        DirUpdateInfringementParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4),
+    > {
+        let mut call = self;
+        call.params.body.certify_no_shaft_content = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `display_name`.
+    #[inline]
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.display_name = Some(Some(value.into()));
+        self
+    }
+    /// Sends `display_name` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn display_name_null(mut self) -> Self {
+        self.params.body.display_name = Some(None);
+        self
+    }
+    /// Append-only supporting documents to attach while resolving the claim (e.g. authorization or licensing proof).
+    #[inline]
+    pub fn documents(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::Document>>,
+    ) -> Self {
+        self.params.body.documents = Some(
+            Some(value.into_iter().map(Into::into).collect()),
+        );
+        self
+    }
+    /// Sends `documents` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn documents_null(mut self) -> Self {
+        self.params.body.documents = Some(None);
+        self
+    }
+    /// Explanation of how the infringement concern was addressed.
+    #[inline]
+    pub fn infringement_resolution_notes(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        DirUpdateInfringementParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.infringement_resolution_notes = value.into();
+        crate::call::into_state(call)
+    }
+    /// Publicly accessible HTTPS URL (max 128 chars) to a 256x256 BMP logo (max 1 MB).
+    #[inline]
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.logo_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `logo_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn logo_url_null(mut self) -> Self {
+        self.params.body.logo_url = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DirInfringementUpdateRequest>,
+    ) -> crate::Call<
+        'a,
+        DirUpdateInfringementParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::DirInfringementUpdateRequest> for DirUpdateInfringementParams {
-    /// The body with every optional input `None`: the argument of [`DirApi::update_infringement`].
-    fn from(body: crate::types::DirInfringementUpdateRequest) -> Self {
-        DirUpdateInfringementParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`DirApi::new_loa`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DirApi::new_loa`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DirNewLoaParams {
     /// The request body.
     pub body: crate::types::BrandLoaRenderRequest,
 }
-impl DirNewLoaParams {
-    /// A `DirNewLoaParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::BrandLoaRenderRequest) -> Self {
-        DirNewLoaParams { body }
+impl<'a, T, R, S0> crate::Call<'a, DirNewLoaParams, T, R, (S0,)> {
+    /// Optional. The third-party reseller / partner managing the enterprise's phone numbers. Omit when working directly with Telnyx; the LOA marks the Authorized Agent block as N/A.
+    #[inline]
+    pub fn agent(mut self, value: impl Into<crate::types::AgentInput>) -> Self {
+        self.params.body.agent = Some(value.into());
+        self
     }
-}
-impl From<crate::types::BrandLoaRenderRequest> for DirNewLoaParams {
-    /// The body with every optional input `None`: the argument of [`DirApi::new_loa`].
-    fn from(body: crate::types::BrandLoaRenderRequest) -> Self {
-        DirNewLoaParams { body }
+    /// Telephone numbers to authorize on the DIR, in `+E164` format (`+` followed by 10-15 digits). Max 15 per request.
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, DirNewLoaParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Optional. When provided the rendered PDF embeds the signature image, printed name, and signed-at date. When absent the PDF is returned unsigned so the customer can sign externally and upload it via the Documents API.
+    #[inline]
+    pub fn signature(
+        mut self,
+        value: impl Into<crate::types::SignaturePayload>,
+    ) -> Self {
+        self.params.body.signature = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::BrandLoaRenderRequest>,
+    ) -> crate::Call<'a, DirNewLoaParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `dir.comments`.
@@ -580,7 +880,11 @@ impl<'a> DirCommentsApi<'a> {
                     reqwest::Method::GET,
                     ["/dir/", &crate::encode_path(dir_id), "/comments"].concat(),
                 ),
-            Default::default(),
+            DirCommentsListParams {
+                page_number: None,
+                page_size: None,
+                comment_type: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -614,14 +918,19 @@ impl<'a> DirCommentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::DirCommentCreateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .comments()\n    .create(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        DirCommentCreateRequest::new(\n            \"Re-uploaded the certificate. New document_id: 89450109-ee35-411c-b5bb-14f1d806fca2.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .comments()\n    .create(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .content(\n        \"Re-uploaded the certificate. New document_id: 89450109-ee35-411c-b5bb-14f1d806fca2.\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         dir_id: &str,
-        params: impl Into<DirCommentsCreateParams>,
-    ) -> crate::Call<'a, DirCommentsCreateParams, crate::types::CommentWrapped> {
+    ) -> crate::Call<
+        'a,
+        DirCommentsCreateParams,
+        crate::types::DirComment,
+        crate::call::AsData,
+        (crate::Missing<crate::required::content>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -629,15 +938,17 @@ impl<'a> DirCommentsApi<'a> {
                     reqwest::Method::POST,
                     ["/dir/", &crate::encode_path(dir_id), "/comments"].concat(),
                 ),
-            params.into(),
+            DirCommentsCreateParams {
+                body: crate::types::DirCommentCreateRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`DirCommentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`DirCommentsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DirCommentsListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
@@ -647,24 +958,36 @@ pub struct DirCommentsListParams {
     /// Restrict to comments of this category. Customer-visible categories only: internal-only comments are filtered out regardless of this filter.
     pub comment_type: Option<crate::types::CommentType>,
 }
-impl<T, R> crate::Call<'_, DirCommentsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, DirCommentsListParams, T, R, ()> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Restrict to comments of this category. Customer-visible categories only: internal-only comments are filtered out regardless of this filter.
+    #[inline]
     pub fn comment_type(mut self, value: impl Into<crate::types::CommentType>) -> Self {
-        self.params_mut().comment_type = Some(value.into());
+        self.params.comment_type = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, DirCommentsListParams, crate::types::CommentList> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    DirCommentsListParams,
+    crate::types::CommentList,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`DirCommentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -692,23 +1015,39 @@ impl<'a> crate::Call<'a, DirCommentsListParams, crate::types::CommentList> {
         })
     }
 }
-/// Inputs of [`DirCommentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DirCommentsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DirCommentsCreateParams {
     /// The request body.
     pub body: crate::types::DirCommentCreateRequest,
 }
-impl DirCommentsCreateParams {
-    /// A `DirCommentsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DirCommentCreateRequest) -> Self {
-        DirCommentsCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, DirCommentsCreateParams, T, R, (S0,)> {
+    /// Comment body. 1–5000 characters.
+    #[inline]
+    pub fn content(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, DirCommentsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.content = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::DirCommentCreateRequest> for DirCommentsCreateParams {
-    /// The body with every optional input `None`: the argument of [`DirCommentsApi::create`].
-    fn from(body: crate::types::DirCommentCreateRequest) -> Self {
-        DirCommentsCreateParams { body }
+    /// Optional parent comment id to thread this reply under.
+    #[inline]
+    pub fn parent_comment_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.parent_comment_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DirCommentCreateRequest>,
+    ) -> crate::Call<'a, DirCommentsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `dir.phone_number_batches`.
@@ -747,7 +1086,11 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id), "/phone_number_batches"]
                         .concat(),
                 ),
-            Default::default(),
+            DirPhoneNumberBatchesListParams {
+                page_number: None,
+                page_size: None,
+                filter_status: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -782,32 +1125,43 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .phone_number_batches()\n    .retrieve(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        \"0a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e62\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .phone_number_batches()\n    .retrieve(\"0a4b1f5e-2f12-4c0c-9a98-9b3a7d8b8e62\")\n    .dir_id(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        dir_id: &str,
         batch_id: &str,
-    ) -> crate::Call<'a, (), crate::types::PhoneNumberBatchWrapped> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        DirPhoneNumberBatchesRetrieveParams,
+        crate::types::PhoneNumberBatch,
+        crate::call::AsData,
+        (crate::Missing<crate::required::dir_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/dir/",
-                        &crate::encode_path(dir_id),
+                        "{dir_id}",
                         "/phone_number_batches/",
                         &crate::encode_path(batch_id),
                     ]
                         .concat(),
                 ),
+            DirPhoneNumberBatchesRetrieveParams {
+                dir_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{dir_id}", &params.dir_id);
+            },
         )
     }
 }
-/// Inputs of [`DirPhoneNumberBatchesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`DirPhoneNumberBatchesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DirPhoneNumberBatchesListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
@@ -817,29 +1171,39 @@ pub struct DirPhoneNumberBatchesListParams {
     /// Restrict to batches whose aggregate status equals this value.
     pub filter_status: Option<crate::types::PhoneNumberStatus>,
 }
-impl<T, R> crate::Call<'_, DirPhoneNumberBatchesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, DirPhoneNumberBatchesListParams, T, R, ()> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Restrict to batches whose aggregate status equals this value.
+    #[inline]
     pub fn filter_status(
         mut self,
         value: impl Into<crate::types::PhoneNumberStatus>,
     ) -> Self {
-        self.params_mut().filter_status = Some(value.into());
+        self.params.filter_status = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, DirPhoneNumberBatchesListParams, crate::types::PhoneNumberBatchList> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    DirPhoneNumberBatchesListParams,
+    crate::types::PhoneNumberBatchList,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`DirPhoneNumberBatchesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -865,6 +1229,25 @@ impl<
                 params.page_number = next.number();
             },
         })
+    }
+}
+/// Inputs of [`DirPhoneNumberBatchesApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DirPhoneNumberBatchesRetrieveParams {
+    /// The DIR id. Lowercase UUID.
+    pub dir_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, DirPhoneNumberBatchesRetrieveParams, T, R, (S0,)> {
+    /// The DIR id. Lowercase UUID.
+    #[inline]
+    pub fn dir_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, DirPhoneNumberBatchesRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.dir_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `dir.phone_numbers`.
@@ -898,7 +1281,11 @@ impl<'a> DirPhoneNumbersApi<'a> {
                     reqwest::Method::GET,
                     ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
                 ),
-            Default::default(),
+            DirPhoneNumbersListParams {
+                page_number: None,
+                page_size: None,
+                status: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -929,17 +1316,21 @@ impl<'a> DirPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{BulkAddPhoneNumbersRequest, Document, DocumentDocumentType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .phone_numbers()\n    .add(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        BulkAddPhoneNumbersRequest::new(\n            vec![\n                Document::new(\"2a7e8337-e803-4057-a4ae-26c40eb0bc6c\",\n                DocumentDocumentType::LetterOfAuthorization)\n            ],\n            vec![\"+19493253498\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{Document, DocumentDocumentType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .phone_numbers()\n    .add(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .documents([\n        Document::builder()\n            .description(\n                \"LOA authorising Telnyx to register these numbers under the DIR.\",\n            )\n            .document_id(\"2a7e8337-e803-4057-a4ae-26c40eb0bc6c\")\n            .document_type(DocumentDocumentType::LetterOfAuthorization),\n    ])\n    .phone_numbers([\"+19493253498\", \"+12134445566\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn add(
         &self,
         dir_id: &str,
-        params: impl Into<DirPhoneNumbersAddParams>,
     ) -> crate::Call<
         'a,
         DirPhoneNumbersAddParams,
-        crate::types::PhoneNumberBulkResponse,
+        Vec<crate::types::DirPhoneNumber>,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::documents>,
+            crate::Missing<crate::required::phone_numbers>,
+        ),
     > {
         crate::Call::new(
             self
@@ -948,7 +1339,9 @@ impl<'a> DirPhoneNumbersApi<'a> {
                     reqwest::Method::POST,
                     ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
                 ),
-            params.into(),
+            DirPhoneNumbersAddParams {
+                body: crate::types::BulkAddPhoneNumbersRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -965,17 +1358,18 @@ impl<'a> DirPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::BulkDeletePhoneNumbersRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .phone_numbers()\n    .remove(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        BulkDeletePhoneNumbersRequest::new(vec![\"+19493253498\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .phone_numbers()\n    .remove(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .phone_numbers([\"+19493253498\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn remove(
         &self,
         dir_id: &str,
-        params: impl Into<DirPhoneNumbersRemoveParams>,
     ) -> crate::Call<
         'a,
         DirPhoneNumbersRemoveParams,
         crate::types::PhoneNumberBulkDeleteResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::phone_numbers>,),
     > {
         crate::Call::new(
             self
@@ -984,15 +1378,17 @@ impl<'a> DirPhoneNumbersApi<'a> {
                     reqwest::Method::DELETE,
                     ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
                 ),
-            params.into(),
+            DirPhoneNumbersRemoveParams {
+                body: crate::types::BulkDeletePhoneNumbersRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`DirPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`DirPhoneNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DirPhoneNumbersListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
@@ -1002,24 +1398,36 @@ pub struct DirPhoneNumbersListParams {
     /// Filter by phone-number status.
     pub status: Option<crate::types::PhoneNumberStatus>,
 }
-impl<T, R> crate::Call<'_, DirPhoneNumbersListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, DirPhoneNumbersListParams, T, R, ()> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Filter by phone-number status.
+    #[inline]
     pub fn status(mut self, value: impl Into<crate::types::PhoneNumberStatus>) -> Self {
-        self.params_mut().status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, DirPhoneNumbersListParams, crate::types::PhoneNumberList> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    DirPhoneNumbersListParams,
+    crate::types::PhoneNumberList,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`DirPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -1047,46 +1455,72 @@ impl<'a> crate::Call<'a, DirPhoneNumbersListParams, crate::types::PhoneNumberLis
         })
     }
 }
-/// Inputs of [`DirPhoneNumbersApi::add`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DirPhoneNumbersApi::add`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DirPhoneNumbersAddParams {
     /// The request body.
     pub body: crate::types::BulkAddPhoneNumbersRequest,
 }
-impl DirPhoneNumbersAddParams {
-    /// A `DirPhoneNumbersAddParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::BulkAddPhoneNumbersRequest) -> Self {
-        DirPhoneNumbersAddParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, DirPhoneNumbersAddParams, T, R, (S0, S1)> {
+    /// Supporting documents covering this batch. At least one entry with `document_type: letter_of_authorization` is required - the LOA authorises Telnyx to register these numbers under the DIR. Each `document_id` must come from the Telnyx Documents API. Additional document types (e.g. business registration) may be included alongside the LOA.
+    #[inline]
+    pub fn documents(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::Document>>,
+    ) -> crate::Call<'a, DirPhoneNumbersAddParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.documents = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// 1–15 phone numbers in E.164 format. 10-digit US numbers are auto-prefixed with `1`.
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, DirPhoneNumbersAddParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::BulkAddPhoneNumbersRequest>,
+    ) -> crate::Call<'a, DirPhoneNumbersAddParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::BulkAddPhoneNumbersRequest> for DirPhoneNumbersAddParams {
-    /// The body with every optional input `None`: the argument of [`DirPhoneNumbersApi::add`].
-    fn from(body: crate::types::BulkAddPhoneNumbersRequest) -> Self {
-        DirPhoneNumbersAddParams { body }
-    }
-}
-/// Inputs of [`DirPhoneNumbersApi::remove`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DirPhoneNumbersApi::remove`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DirPhoneNumbersRemoveParams {
     /// The request body.
     pub body: crate::types::BulkDeletePhoneNumbersRequest,
 }
-impl DirPhoneNumbersRemoveParams {
-    /// A `DirPhoneNumbersRemoveParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::BulkDeletePhoneNumbersRequest) -> Self {
-        DirPhoneNumbersRemoveParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, DirPhoneNumbersRemoveParams, T, R, (S0,)> {
+    /// Sets `phone_numbers`.
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, DirPhoneNumbersRemoveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::BulkDeletePhoneNumbersRequest> for DirPhoneNumbersRemoveParams {
-    /// The body with every optional input `None`: the argument of [`DirPhoneNumbersApi::remove`].
-    fn from(body: crate::types::BulkDeletePhoneNumbersRequest) -> Self {
-        DirPhoneNumbersRemoveParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::BulkDeletePhoneNumbersRequest>,
+    ) -> crate::Call<'a, DirPhoneNumbersRemoveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `dir.references`.
@@ -1114,7 +1548,7 @@ impl<'a> DirReferencesApi<'a> {
     pub fn list(
         &self,
         dir_id: &str,
-    ) -> crate::Call<'a, (), crate::types::ReferenceList> {
+    ) -> crate::Call<'a, (), Vec<crate::types::Reference>, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -1139,14 +1573,22 @@ impl<'a> DirReferencesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{ReferenceInput, ReferenceSubmissionRequest};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .references()\n    .create(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        ReferenceSubmissionRequest::new(\n            vec![\n                ReferenceInput::new(\"dana.reyes@example.com\", \"Dana Reyes\",\n                \"+14155550123\", \"America/New_York\")\n            ],\n            ReferenceInput::new(\n                \"dana.reyes@example.com\",\n                \"Dana Reyes\",\n                \"+14155550123\",\n                \"America/New_York\",\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::ReferenceInput;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .references()\n    .create(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .business_references([\n        ReferenceInput::builder()\n            .email(\"dana.reyes@example.com\")\n            .full_name(\"Dana Reyes\")\n            .phone_e164(\"+14155550123\")\n            .timezone(\"America/New_York\"),\n    ])\n    .financial_reference(\n        ReferenceInput::builder()\n            .email(\"dana.reyes@example.com\")\n            .full_name(\"Dana Reyes\")\n            .phone_e164(\"+14155550123\")\n            .timezone(\"America/New_York\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         dir_id: &str,
-        params: impl Into<DirReferencesCreateParams>,
-    ) -> crate::Call<'a, DirReferencesCreateParams, crate::types::ReferenceList> {
+    ) -> crate::Call<
+        'a,
+        DirReferencesCreateParams,
+        Vec<crate::types::Reference>,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::business_references>,
+            crate::Missing<crate::required::financial_reference>,
+        ),
+    > {
         crate::Call::new(
             self
                 .client
@@ -1154,7 +1596,9 @@ impl<'a> DirReferencesApi<'a> {
                     reqwest::Method::POST,
                     ["/dir/", &crate::encode_path(dir_id), "/references"].concat(),
                 ),
-            params.into(),
+            DirReferencesCreateParams {
+                body: crate::types::ReferenceSubmissionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1175,16 +1619,22 @@ impl<'a> DirReferencesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ReferenceUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .references()\n    .update(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        \"business\",\n        0,\n        ReferenceUpdateRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .references()\n    .update(0)\n    .dir_id(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .ref_type(\"business\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        dir_id: &str,
-        ref_type: &str,
         slot: i64,
-        params: impl Into<DirReferencesUpdateParams>,
-    ) -> crate::Call<'a, DirReferencesUpdateParams, crate::types::ReferenceWrapped> {
+    ) -> crate::Call<
+        'a,
+        DirReferencesUpdateParams,
+        crate::types::Reference,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::dir_id>,
+            crate::Missing<crate::required::ref_type>,
+        ),
+    > {
         crate::Call::new(
             self
                 .client
@@ -1192,57 +1642,170 @@ impl<'a> DirReferencesApi<'a> {
                     reqwest::Method::PATCH,
                     [
                         "/dir/",
-                        &crate::encode_path(dir_id),
+                        "{dir_id}",
                         "/references/",
-                        &crate::encode_path(ref_type),
+                        "{ref_type}",
                         "/",
                         &crate::encode_path(&slot.to_string()),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            DirReferencesUpdateParams {
+                dir_id: String::new(),
+                ref_type: String::new(),
+                body: <crate::types::ReferenceUpdateRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{dir_id}", &params.dir_id);
+                req.path_param("{ref_type}", &params.ref_type);
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`DirReferencesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DirReferencesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DirReferencesCreateParams {
     /// The request body.
     pub body: crate::types::ReferenceSubmissionRequest,
 }
-impl DirReferencesCreateParams {
-    /// A `DirReferencesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ReferenceSubmissionRequest) -> Self {
-        DirReferencesCreateParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, DirReferencesCreateParams, T, R, (S0, S1)> {
+    /// Exactly two business references.
+    #[inline]
+    pub fn business_references(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ReferenceInput>>,
+    ) -> crate::Call<'a, DirReferencesCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.business_references = value
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        crate::call::into_state(call)
+    }
+    /// Sets `financial_reference`.
+    #[inline]
+    pub fn financial_reference(
+        self,
+        value: impl Into<crate::types::ReferenceInput>,
+    ) -> crate::Call<'a, DirReferencesCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.financial_reference = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ReferenceSubmissionRequest>,
+    ) -> crate::Call<'a, DirReferencesCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ReferenceSubmissionRequest> for DirReferencesCreateParams {
-    /// The body with every optional input `None`: the argument of [`DirReferencesApi::create`].
-    fn from(body: crate::types::ReferenceSubmissionRequest) -> Self {
-        DirReferencesCreateParams { body }
-    }
-}
-/// Inputs of [`DirReferencesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DirReferencesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DirReferencesUpdateParams {
+    /// The DIR id. Lowercase UUID.
+    pub dir_id: String,
+    /// Reference type to address.
+    pub ref_type: String,
     /// The request body.
     pub body: crate::types::ReferenceUpdateRequest,
 }
-impl DirReferencesUpdateParams {
-    /// A `DirReferencesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ReferenceUpdateRequest) -> Self {
-        DirReferencesUpdateParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, DirReferencesUpdateParams, T, R, (S0, S1)> {
+    /// The DIR id. Lowercase UUID.
+    #[inline]
+    pub fn dir_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, DirReferencesUpdateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.dir_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::ReferenceUpdateRequest> for DirReferencesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`DirReferencesApi::update`].
-    fn from(body: crate::types::ReferenceUpdateRequest) -> Self {
-        DirReferencesUpdateParams { body }
+    /// Reference type to address.
+    #[inline]
+    pub fn ref_type(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, DirReferencesUpdateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.ref_type = value.into();
+        crate::call::into_state(call)
+    }
+    /// Reference contact email address.
+    #[inline]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.params.body.email = Some(value.into());
+        self
+    }
+    /// Full name of the reference contact.
+    #[inline]
+    pub fn full_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.full_name = Some(value.into());
+        self
+    }
+    /// Job title of the reference contact.
+    #[inline]
+    pub fn job_title(mut self, value: impl Into<String>) -> Self {
+        self.params.body.job_title = Some(Some(value.into()));
+        self
+    }
+    /// Sends `job_title` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn job_title_null(mut self) -> Self {
+        self.params.body.job_title = Some(None);
+        self
+    }
+    /// Organization the reference contact belongs to.
+    #[inline]
+    pub fn organization(mut self, value: impl Into<String>) -> Self {
+        self.params.body.organization = Some(Some(value.into()));
+        self
+    }
+    /// Sends `organization` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn organization_null(mut self) -> Self {
+        self.params.body.organization = Some(None);
+        self
+    }
+    /// Reference phone number in E.164 format.
+    #[inline]
+    pub fn phone_e164(mut self, value: impl Into<String>) -> Self {
+        self.params.body.phone_e164 = Some(value.into());
+        self
+    }
+    /// How the reference contact is related to the registering business.
+    #[inline]
+    pub fn relationship_to_registrant(mut self, value: impl Into<String>) -> Self {
+        self.params.body.relationship_to_registrant = Some(Some(value.into()));
+        self
+    }
+    /// Sends `relationship_to_registrant` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn relationship_to_registrant_null(mut self) -> Self {
+        self.params.body.relationship_to_registrant = Some(None);
+        self
+    }
+    /// IANA timezone id for the reference.
+    #[inline]
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.params.body.timezone = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ReferenceUpdateRequest>,
+    ) -> crate::Call<'a, DirReferencesUpdateParams, T, R, (S0, S1)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `dir.verify_email`.
@@ -1268,7 +1831,12 @@ impl<'a> DirVerifyEmailApi<'a> {
     pub fn list(
         &self,
         dir_id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailVerificationStatusWrapped> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::EmailVerificationStatus,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -1297,7 +1865,12 @@ impl<'a> DirVerifyEmailApi<'a> {
     pub fn create(
         &self,
         dir_id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailVerificationStatusWrapped> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::EmailVerificationStatus,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -1320,17 +1893,18 @@ impl<'a> DirVerifyEmailApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::EmailVerificationConfirmRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .verify_email()\n    .confirm(\n        \"16635d38-75a6-4481-82e8-69af60e05011\",\n        EmailVerificationConfirmRequest::new(\"482915\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dir()\n    .verify_email()\n    .confirm(\"16635d38-75a6-4481-82e8-69af60e05011\")\n    .code(\"482915\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn confirm(
         &self,
         dir_id: &str,
-        params: impl Into<DirVerifyEmailConfirmParams>,
     ) -> crate::Call<
         'a,
         DirVerifyEmailConfirmParams,
-        crate::types::EmailVerificationStatusWrapped,
+        crate::types::EmailVerificationStatus,
+        crate::call::AsData,
+        (crate::Missing<crate::required::code>,),
     > {
         crate::Call::new(
             self
@@ -1340,35 +1914,42 @@ impl<'a> DirVerifyEmailApi<'a> {
                     ["/dir/", &crate::encode_path(dir_id), "/verify_email/confirm"]
                         .concat(),
                 ),
-            params.into(),
+            DirVerifyEmailConfirmParams {
+                body: crate::types::EmailVerificationConfirmRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`DirVerifyEmailApi::confirm`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DirVerifyEmailApi::confirm`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DirVerifyEmailConfirmParams {
     /// The request body.
     pub body: crate::types::EmailVerificationConfirmRequest,
 }
-impl DirVerifyEmailConfirmParams {
-    /// A `DirVerifyEmailConfirmParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::EmailVerificationConfirmRequest) -> Self {
-        DirVerifyEmailConfirmParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, DirVerifyEmailConfirmParams, T, R, (S0,)> {
+    /// The 6-digit code sent to the authorizer email.
+    #[inline]
+    pub fn code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, DirVerifyEmailConfirmParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.code = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::EmailVerificationConfirmRequest>
-for DirVerifyEmailConfirmParams {
-    /// The body with every optional input `None`: the argument of [`DirVerifyEmailApi::confirm`].
-    fn from(body: crate::types::EmailVerificationConfirmRequest) -> Self {
-        DirVerifyEmailConfirmParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EmailVerificationConfirmRequest>,
+    ) -> crate::Call<'a, DirVerifyEmailConfirmParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

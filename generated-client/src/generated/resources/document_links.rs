@@ -23,7 +23,10 @@ impl<'a> DocumentLinksApi<'a> {
     ) -> crate::Call<'a, DocumentLinksListParams, DocumentLinksListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/document_links"),
-            Default::default(),
+            DocumentLinksListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -31,8 +34,8 @@ impl<'a> DocumentLinksApi<'a> {
         )
     }
 }
-/// Inputs of [`DocumentLinksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`DocumentLinksApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DocumentLinksListParams {
     /// Consolidated filter parameter for document links (deepObject style). Originally: filter\[linked_record_type\], filter\[linked_resource_id\]
@@ -40,25 +43,36 @@ pub struct DocumentLinksListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::DocumentsPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, DocumentLinksListParams, T, R> {
-    /// Consolidated filter parameter for document links (deepObject style). Originally: filter\[linked_record_type\], filter\[linked_resource_id\]
+impl<'a, T, R> crate::Call<'a, DocumentLinksListParams, T, R, ()> {
+    /// Consolidated filter parameter for document links (deepObject style). Originally: filter\\[linked_record_type\\], filter\\[linked_resource_id\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterDocumentLinksConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::DocumentsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, DocumentLinksListParams, DocumentLinksListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    DocumentLinksListParams,
+    DocumentLinksListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`DocumentLinksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -101,6 +115,7 @@ impl<'a> crate::Call<'a, DocumentLinksListParams, DocumentLinksListResponse> {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DocumentLinksListResponse {
     pub data: Option<Vec<crate::types::DocServiceDocumentLink>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -21,7 +21,11 @@ impl<'a> DocumentsApi<'a> {
     pub fn list(&self) -> crate::Call<'a, DocumentsListParams, DocumentsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/documents"),
-            Default::default(),
+            DocumentsListParams {
+                filter: None,
+                sort: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -39,16 +43,22 @@ impl<'a> DocumentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateDocServiceDocumentRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .documents()\n    .upload_json(CreateDocServiceDocumentRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.documents().upload_json().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn upload_json(
         &self,
-        params: impl Into<DocumentsUploadJsonParams>,
-    ) -> crate::Call<'a, DocumentsUploadJsonParams, DocumentsUploadJsonResponse> {
+    ) -> crate::Call<
+        'a,
+        DocumentsUploadJsonParams,
+        crate::types::DocServiceDocument,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/documents"),
-            params.into(),
+            DocumentsUploadJsonParams {
+                body: <crate::types::CreateDocServiceDocumentRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -68,7 +78,10 @@ impl<'a> DocumentsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .documents()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), DocumentsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::DocServiceDocument, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -89,14 +102,18 @@ impl<'a> DocumentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::DocServiceDocument;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .documents()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", DocServiceDocument::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .documents()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<DocumentsUpdateParams>,
-    ) -> crate::Call<'a, DocumentsUpdateParams, DocumentsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        DocumentsUpdateParams,
+        crate::types::DocServiceDocument,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -104,7 +121,9 @@ impl<'a> DocumentsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/documents/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            DocumentsUpdateParams {
+                body: <crate::types::DocServiceDocument>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -126,7 +145,10 @@ impl<'a> DocumentsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .documents()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), DocumentsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::DocServiceDocument, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -177,7 +199,12 @@ impl<'a> DocumentsApi<'a> {
     pub fn generate_download_link(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), DocumentsGenerateDownloadLinkResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        DocumentsGenerateDownloadLinkResponseData,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -188,8 +215,8 @@ impl<'a> DocumentsApi<'a> {
         )
     }
 }
-/// Inputs of [`DocumentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`DocumentsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DocumentsListParams {
     /// Consolidated filter parameter for documents (deepObject style). Originally: filter\[filename\]\[contains\], filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[in\]\[\], filter\[created_at\]\[gt\], filter\[created_at\]\[lt\]
@@ -199,33 +226,41 @@ pub struct DocumentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::DocumentsPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, DocumentsListParams, T, R> {
-    /// Consolidated filter parameter for documents (deepObject style). Originally: filter\[filename\]\[contains\], filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[in\]\[\], filter\[created_at\]\[gt\], filter\[created_at\]\[lt\]
+impl<'a, T, R> crate::Call<'a, DocumentsListParams, T, R, ()> {
+    /// Consolidated filter parameter for documents (deepObject style). Originally: filter\\[filename\\]\\[contains\\], filter\\[customer_reference\\]\\[eq\\], filter\\[customer_reference\\]\\[in\\]\\[\\], filter\\[created_at\\]\\[gt\\], filter\\[created_at\\]\\[lt\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterDocumentsConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter for documents (deepObject style). Originally: sort\[\]
+    /// Consolidated sort parameter for documents (deepObject style). Originally: sort\\[\\]
+    #[inline]
     pub fn sort(
         mut self,
-        value: impl Into<Vec<crate::types::SortDocumentsConsolidatedItem>>,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::SortDocumentsConsolidatedItem>,
+        >,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::DocumentsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, DocumentsListParams, DocumentsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, DocumentsListParams, DocumentsListResponse, crate::call::AsJson, S> {
     /// Every page of [`DocumentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -267,45 +302,82 @@ impl<'a> crate::Call<'a, DocumentsListParams, DocumentsListResponse> {
         })
     }
 }
-/// Inputs of [`DocumentsApi::upload_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DocumentsApi::upload_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DocumentsUploadJsonParams {
     /// The request body.
     pub body: crate::types::CreateDocServiceDocumentRequest,
 }
-impl DocumentsUploadJsonParams {
-    /// A `DocumentsUploadJsonParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateDocServiceDocumentRequest) -> Self {
-        DocumentsUploadJsonParams { body }
+impl<'a, T, R> crate::Call<'a, DocumentsUploadJsonParams, T, R, ()> {
+    /// A customer reference string for customer look ups.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Alternatively, instead of the URL you can provide the Base64 encoded contents of the file you are uploading.
+    #[inline]
+    pub fn file(mut self, value: impl Into<String>) -> Self {
+        self.params.body.file = Some(value.into());
+        self
+    }
+    /// The filename of the document.
+    #[inline]
+    pub fn filename(mut self, value: impl Into<String>) -> Self {
+        self.params.body.filename = Some(value.into());
+        self
+    }
+    /// If the file is already hosted publicly, you can provide a URL and have the documents service fetch it for you.
+    #[inline]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateDocServiceDocumentRequest>,
+    ) -> crate::Call<'a, DocumentsUploadJsonParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateDocServiceDocumentRequest> for DocumentsUploadJsonParams {
-    /// The body with every optional input `None`: the argument of [`DocumentsApi::upload_json`].
-    fn from(body: crate::types::CreateDocServiceDocumentRequest) -> Self {
-        DocumentsUploadJsonParams { body }
-    }
-}
-/// Inputs of [`DocumentsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DocumentsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DocumentsUpdateParams {
     /// The request body.
     pub body: crate::types::DocServiceDocument,
 }
-impl DocumentsUpdateParams {
-    /// A `DocumentsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DocServiceDocument) -> Self {
-        DocumentsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, DocumentsUpdateParams, T, R, ()> {
+    /// Optional reference string for customer tracking.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
     }
-}
-impl From<crate::types::DocServiceDocument> for DocumentsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`DocumentsApi::update`].
-    fn from(body: crate::types::DocServiceDocument) -> Self {
-        DocumentsUpdateParams { body }
+    /// The filename of the document.
+    #[inline]
+    pub fn filename(mut self, value: impl Into<String>) -> Self {
+        self.params.body.filename = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DocServiceDocument>,
+    ) -> crate::Call<'a, DocumentsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DocumentsListResponse {
     pub data: Option<Vec<crate::types::DocServiceDocument>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -356,19 +428,10 @@ pub type DocumentsRetrieveResponse = crate::Data<crate::types::DocServiceDocumen
 pub type DocumentsUpdateResponse = crate::Data<crate::types::DocServiceDocument>;
 pub type DocumentsDeleteResponse = crate::Data<crate::types::DocServiceDocument>;
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentsGenerateDownloadLinkResponseData {
     /// Pre-signed temporary URL for downloading the document
     pub url: String,
-}
-impl DocumentsGenerateDownloadLinkResponseData {
-    /// A `DocumentsGenerateDownloadLinkResponseData` from its required fields; the optional ones are `None`.
-    ///
-    /// - `url`: Pre-signed temporary URL for downloading the document
-    pub fn new(url: impl Into<String>) -> Self {
-        DocumentsGenerateDownloadLinkResponseData {
-            url: url.into(),
-        }
-    }
 }
 impl serde::Serialize for DocumentsGenerateDownloadLinkResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -403,48 +466,6 @@ impl<'de> serde::Deserialize<'de> for DocumentsGenerateDownloadLinkResponseData 
         deserializer.deserialize_struct("DocumentsGenerateDownloadLinkResponseData", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq)]
-pub struct DocumentsGenerateDownloadLinkResponse {
-    pub data: DocumentsGenerateDownloadLinkResponseData,
-}
-impl DocumentsGenerateDownloadLinkResponse {
-    /// A `DocumentsGenerateDownloadLinkResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: DocumentsGenerateDownloadLinkResponseData) -> Self {
-        DocumentsGenerateDownloadLinkResponse {
-            data,
-        }
-    }
-}
-impl serde::Serialize for DocumentsGenerateDownloadLinkResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DocumentsGenerateDownloadLinkResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DocumentsGenerateDownloadLinkResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = DocumentsGenerateDownloadLinkResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DocumentsGenerateDownloadLinkResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DocumentsGenerateDownloadLinkResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(DocumentsGenerateDownloadLinkResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("DocumentsGenerateDownloadLinkResponse", FIELDS, V)
-    }
-}
+pub type DocumentsGenerateDownloadLinkResponse = crate::Data<
+    DocumentsGenerateDownloadLinkResponseData,
+>;

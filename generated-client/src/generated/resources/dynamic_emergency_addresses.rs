@@ -27,7 +27,10 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/dynamic_emergency_addresses"),
-            Default::default(),
+            DynamicEmergencyAddressesListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -42,20 +45,30 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{DynamicEmergencyAddress, DynamicEmergencyAddressCountryCode};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dynamic_emergency_addresses()\n    .create(\n        DynamicEmergencyAddress::new(\n            \"TX\",\n            DynamicEmergencyAddressCountryCode::Us,\n            \"600\",\n            \"Austin\",\n            \"78701\",\n            \"Congress\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::DynamicEmergencyAddressCountryCode;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dynamic_emergency_addresses()\n    .create()\n    .administrative_area(\"TX\")\n    .country_code(DynamicEmergencyAddressCountryCode::Us)\n    .house_number(\"600\")\n    .locality(\"Austin\")\n    .postal_code(\"78701\")\n    .street_name(\"Congress\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<DynamicEmergencyAddressesCreateParams>,
     ) -> crate::Call<
         'a,
         DynamicEmergencyAddressesCreateParams,
-        DynamicEmergencyAddressesCreateResponse,
+        crate::types::DynamicEmergencyAddress,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::administrative_area>,
+            crate::Missing<crate::required::country_code>,
+            crate::Missing<crate::required::house_number>,
+            crate::Missing<crate::required::locality>,
+            crate::Missing<crate::required::postal_code>,
+            crate::Missing<crate::required::street_name>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/dynamic_emergency_addresses"),
-            params.into(),
+            DynamicEmergencyAddressesCreateParams {
+                body: crate::types::DynamicEmergencyAddress::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -78,7 +91,12 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), DynamicEmergencyAddressesRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::DynamicEmergencyAddress,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -105,7 +123,12 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), DynamicEmergencyAddressesDeleteResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::DynamicEmergencyAddress,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -116,8 +139,8 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
         )
     }
 }
-/// Inputs of [`DynamicEmergencyAddressesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`DynamicEmergencyAddressesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DynamicEmergencyAddressesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
@@ -125,30 +148,35 @@ pub struct DynamicEmergencyAddressesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::EmergencyPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, DynamicEmergencyAddressesListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
+impl<'a, T, R> crate::Call<'a, DynamicEmergencyAddressesListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[country_code\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<DynamicEmergencyAddressesListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::EmergencyPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     DynamicEmergencyAddressesListParams,
     DynamicEmergencyAddressesListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`DynamicEmergencyAddressesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -173,28 +201,171 @@ impl<
         })
     }
 }
-/// Inputs of [`DynamicEmergencyAddressesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DynamicEmergencyAddressesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DynamicEmergencyAddressesCreateParams {
     /// The request body.
     pub body: crate::types::DynamicEmergencyAddress,
 }
-impl DynamicEmergencyAddressesCreateParams {
-    /// A `DynamicEmergencyAddressesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DynamicEmergencyAddress) -> Self {
-        DynamicEmergencyAddressesCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+> crate::Call<
+    'a,
+    DynamicEmergencyAddressesCreateParams,
+    T,
+    R,
+    (S0, S1, S2, S3, S4, S5),
+> {
+    /// Sets `administrative_area`.
+    #[inline]
+    pub fn administrative_area(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyAddressesCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.administrative_area = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::DynamicEmergencyAddress>
-for DynamicEmergencyAddressesCreateParams {
-    /// The body with every optional input `None`: the argument of [`DynamicEmergencyAddressesApi::create`].
-    fn from(body: crate::types::DynamicEmergencyAddress) -> Self {
-        DynamicEmergencyAddressesCreateParams {
-            body,
-        }
+    /// Sets `country_code`.
+    #[inline]
+    pub fn country_code(
+        self,
+        value: impl Into<crate::types::DynamicEmergencyAddressCountryCode>,
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyAddressesCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.country_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `extended_address`.
+    #[inline]
+    pub fn extended_address(mut self, value: impl Into<String>) -> Self {
+        self.params.body.extended_address = Some(value.into());
+        self
+    }
+    /// Sets `house_number`.
+    #[inline]
+    pub fn house_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyAddressesCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.house_number = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `house_suffix`.
+    #[inline]
+    pub fn house_suffix(mut self, value: impl Into<String>) -> Self {
+        self.params.body.house_suffix = Some(value.into());
+        self
+    }
+    /// Sets `locality`.
+    #[inline]
+    pub fn locality(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyAddressesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.locality = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `postal_code`.
+    #[inline]
+    pub fn postal_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyAddressesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set, S5),
+    > {
+        let mut call = self;
+        call.params.body.postal_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `street_name`.
+    #[inline]
+    pub fn street_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyAddressesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.street_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `street_post_directional`.
+    #[inline]
+    pub fn street_post_directional(mut self, value: impl Into<String>) -> Self {
+        self.params.body.street_post_directional = Some(value.into());
+        self
+    }
+    /// Sets `street_pre_directional`.
+    #[inline]
+    pub fn street_pre_directional(mut self, value: impl Into<String>) -> Self {
+        self.params.body.street_pre_directional = Some(value.into());
+        self
+    }
+    /// Sets `street_suffix`.
+    #[inline]
+    pub fn street_suffix(mut self, value: impl Into<String>) -> Self {
+        self.params.body.street_suffix = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DynamicEmergencyAddress>,
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyAddressesCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Filter by status.
@@ -233,11 +404,29 @@ impl From<&str> for DynamicEmergencyAddressesListFilterStatus {
 }
 crate::string_enum!(DynamicEmergencyAddressesListFilterStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DynamicEmergencyAddressesListFilter {
     /// Filter by country code.
     pub country_code: Option<String>,
     /// Filter by status.
     pub status: Option<DynamicEmergencyAddressesListFilterStatus>,
+}
+impl DynamicEmergencyAddressesListFilter {
+    /// Filter by country code.
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Filter by status.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<DynamicEmergencyAddressesListFilterStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for DynamicEmergencyAddressesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -281,6 +470,7 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DynamicEmergencyAddressesListResponse {
     pub data: Option<Vec<crate::types::DynamicEmergencyAddress>>,
     pub meta: Option<crate::types::Metadata>,

@@ -27,7 +27,10 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/dynamic_emergency_endpoints"),
-            Default::default(),
+            DynamicEmergencyEndpointsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -42,20 +45,27 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::DynamicEmergencyEndpoint;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dynamic_emergency_endpoints()\n    .create(\n        DynamicEmergencyEndpoint::new(\n            \"+13125550000\",\n            \"Jane Doe Desk Phone\",\n            \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .dynamic_emergency_endpoints()\n    .create()\n    .callback_number(\"+13125550000\")\n    .caller_name(\"Jane Doe Desk Phone\")\n    .dynamic_emergency_address_id(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<DynamicEmergencyEndpointsCreateParams>,
     ) -> crate::Call<
         'a,
         DynamicEmergencyEndpointsCreateParams,
-        DynamicEmergencyEndpointsCreateResponse,
+        crate::types::DynamicEmergencyEndpoint,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::callback_number>,
+            crate::Missing<crate::required::caller_name>,
+            crate::Missing<crate::required::dynamic_emergency_address_id>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/dynamic_emergency_endpoints"),
-            params.into(),
+            DynamicEmergencyEndpointsCreateParams {
+                body: crate::types::DynamicEmergencyEndpoint::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -78,7 +88,12 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), DynamicEmergencyEndpointsRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::DynamicEmergencyEndpoint,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -105,7 +120,12 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), DynamicEmergencyEndpointsDeleteResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::DynamicEmergencyEndpoint,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -116,8 +136,8 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
         )
     }
 }
-/// Inputs of [`DynamicEmergencyEndpointsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`DynamicEmergencyEndpointsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DynamicEmergencyEndpointsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -125,30 +145,35 @@ pub struct DynamicEmergencyEndpointsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
     pub filter: Option<DynamicEmergencyEndpointsListFilter>,
 }
-impl<T, R> crate::Call<'_, DynamicEmergencyEndpointsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, DynamicEmergencyEndpointsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::EmergencyPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[country_code\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<DynamicEmergencyEndpointsListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     DynamicEmergencyEndpointsListParams,
     DynamicEmergencyEndpointsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`DynamicEmergencyEndpointsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -173,28 +198,84 @@ impl<
         })
     }
 }
-/// Inputs of [`DynamicEmergencyEndpointsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`DynamicEmergencyEndpointsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct DynamicEmergencyEndpointsCreateParams {
     /// The request body.
     pub body: crate::types::DynamicEmergencyEndpoint,
 }
-impl DynamicEmergencyEndpointsCreateParams {
-    /// A `DynamicEmergencyEndpointsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DynamicEmergencyEndpoint) -> Self {
-        DynamicEmergencyEndpointsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, DynamicEmergencyEndpointsCreateParams, T, R, (S0, S1, S2)> {
+    /// Sets `callback_number`.
+    #[inline]
+    pub fn callback_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyEndpointsCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2),
+    > {
+        let mut call = self;
+        call.params.body.callback_number = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::DynamicEmergencyEndpoint>
-for DynamicEmergencyEndpointsCreateParams {
-    /// The body with every optional input `None`: the argument of [`DynamicEmergencyEndpointsApi::create`].
-    fn from(body: crate::types::DynamicEmergencyEndpoint) -> Self {
-        DynamicEmergencyEndpointsCreateParams {
-            body,
-        }
+    /// Sets `caller_name`.
+    #[inline]
+    pub fn caller_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyEndpointsCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2),
+    > {
+        let mut call = self;
+        call.params.body.caller_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// An id of a currently active dynamic emergency location.
+    #[inline]
+    pub fn dynamic_emergency_address_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyEndpointsCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.dynamic_emergency_address_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DynamicEmergencyEndpoint>,
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyEndpointsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Filter by status.
@@ -233,11 +314,29 @@ impl From<&str> for DynamicEmergencyEndpointsListFilterStatus {
 }
 crate::string_enum!(DynamicEmergencyEndpointsListFilterStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DynamicEmergencyEndpointsListFilter {
     /// Filter by country code.
     pub country_code: Option<String>,
     /// Filter by status.
     pub status: Option<DynamicEmergencyEndpointsListFilterStatus>,
+}
+impl DynamicEmergencyEndpointsListFilter {
+    /// Filter by country code.
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Filter by status.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<DynamicEmergencyEndpointsListFilterStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for DynamicEmergencyEndpointsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -281,6 +380,7 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DynamicEmergencyEndpointsListResponse {
     pub data: Option<Vec<crate::types::DynamicEmergencyEndpoint>>,
     pub meta: Option<crate::types::Metadata>,

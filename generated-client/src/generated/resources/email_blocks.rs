@@ -41,7 +41,17 @@ impl<'a> EmailBlocksApi<'a> {
     ) -> crate::Call<'a, EmailBlocksListParams, EmailBlocksListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_blocks"),
-            Default::default(),
+            EmailBlocksListParams {
+                page_number: None,
+                page_size: None,
+                page_after: None,
+                page_before: None,
+                sort: None,
+                filter_reason: None,
+                filter_domain_id: None,
+                filter_created_after: None,
+                filter_created_before: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -112,16 +122,23 @@ impl<'a> EmailBlocksApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateEmailBlockRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_blocks()\n    .create(CreateEmailBlockRequest::new(\"+18005550100\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.email_blocks().create().to(\"+18005550100\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<EmailBlocksCreateParams>,
-    ) -> crate::Call<'a, EmailBlocksCreateParams, crate::types::EmailBlockResponse> {
+    ) -> crate::Call<
+        'a,
+        EmailBlocksCreateParams,
+        crate::types::EmailBlock,
+        crate::call::AsData,
+        (crate::Missing<crate::required::to>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_blocks"),
-            params.into(),
+            EmailBlocksCreateParams {
+                body: crate::types::CreateEmailBlockRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -159,7 +176,15 @@ impl<'a> EmailBlocksApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_blocks/export"),
-            Default::default(),
+            EmailBlocksRetrieveExportParams {
+                sort: None,
+                page_number: None,
+                page_size: None,
+                filter_reason: None,
+                filter_domain_id: None,
+                filter_created_after: None,
+                filter_created_before: None,
+            },
             |req, params| {
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query(
@@ -216,7 +241,7 @@ impl<'a> EmailBlocksApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailBlockResponse> {
+    ) -> crate::Call<'a, (), crate::types::EmailBlock, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -246,7 +271,7 @@ impl<'a> EmailBlocksApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailBlockResponse> {
+    ) -> crate::Call<'a, (), crate::types::EmailBlock, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -288,7 +313,10 @@ impl<'a> EmailBlocksApi<'a> {
                     reqwest::Method::GET,
                     ["/email_blocks/", &crate::encode_path(id), "/events"].concat(),
                 ),
-            Default::default(),
+            EmailBlocksRetrieveEventsParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -306,8 +334,8 @@ impl<'a> EmailBlocksApi<'a> {
         )
     }
 }
-/// Inputs of [`EmailBlocksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailBlocksApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailBlocksListParams {
     /// Offset page number (≥1, default 1).
@@ -329,74 +357,129 @@ pub struct EmailBlocksListParams {
     /// `created_at < value` (ISO 8601).
     pub filter_created_before: Option<String>,
 }
-impl<T, R> crate::Call<'_, EmailBlocksListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailBlocksListParams, T, R, ()> {
     /// Offset page number (≥1, default 1).
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Page size (1–100, default 25).
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Opaque cursor (`Base.url_encode64` of `{"created_at","id"}`). Cursor mode; mutually exclusive with `page[number]` and `page[before]`.
+    #[inline]
     pub fn page_after(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_after = Some(value.into());
+        self.params.page_after = Some(value.into());
         self
     }
     /// Opaque cursor (see `page[after]`). Mutually exclusive with `page[after]` and `page[number]`.
+    #[inline]
     pub fn page_before(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_before = Some(value.into());
+        self.params.page_before = Some(value.into());
         self
     }
     /// Sort field. Leading `-` = desc; only `created_at` is sortable. Default `-created_at`. `--` is an error.
+    #[inline]
     pub fn sort(mut self, value: impl Into<crate::types::SortEmailBlocks>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
     /// Exact-match filter on reason.
+    #[inline]
     pub fn filter_reason(mut self, value: impl Into<crate::types::Reason>) -> Self {
-        self.params_mut().filter_reason = Some(value.into());
+        self.params.filter_reason = Some(value.into());
         self
     }
     /// Exact-match filter on domain_id (UUID).
+    #[inline]
     pub fn filter_domain_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_domain_id = Some(value.into());
+        self.params.filter_domain_id = Some(value.into());
         self
     }
     /// `created_at > value` (ISO 8601).
+    #[inline]
     pub fn filter_created_after(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_created_after = Some(value.into());
+        self.params.filter_created_after = Some(value.into());
         self
     }
     /// `created_at < value` (ISO 8601).
+    #[inline]
     pub fn filter_created_before(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_created_before = Some(value.into());
+        self.params.filter_created_before = Some(value.into());
         self
     }
 }
-/// Inputs of [`EmailBlocksApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailBlocksApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailBlocksCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailBlockRequest,
 }
-impl EmailBlocksCreateParams {
-    /// A `EmailBlocksCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateEmailBlockRequest) -> Self {
-        EmailBlocksCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, EmailBlocksCreateParams, T, R, (S0,)> {
+    /// `null` ⇒ account scope.
+    #[inline]
+    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.domain_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `domain_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn domain_id_null(mut self) -> Self {
+        self.params.body.domain_id = Some(None);
+        self
+    }
+    /// Sets `expires_at`.
+    #[inline]
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.params.body.expires_at = Some(Some(value.into()));
+        self
+    }
+    /// Sends `expires_at` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn expires_at_null(mut self) -> Self {
+        self.params.body.expires_at = Some(None);
+        self
+    }
+    /// Sender address (normalized). `null` ⇒ account/domain scope.
+    #[inline]
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.params.body.from = Some(Some(value.into()));
+        self
+    }
+    /// Sends `from` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn from_null(mut self) -> Self {
+        self.params.body.from = Some(None);
+        self
+    }
+    /// Recipient address (normalized: trim + lower-case).
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, EmailBlocksCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateEmailBlockRequest>,
+    ) -> crate::Call<'a, EmailBlocksCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateEmailBlockRequest> for EmailBlocksCreateParams {
-    /// The body with every optional input `None`: the argument of [`EmailBlocksApi::create`].
-    fn from(body: crate::types::CreateEmailBlockRequest) -> Self {
-        EmailBlocksCreateParams { body }
-    }
-}
-/// Inputs of [`EmailBlocksApi::retrieve_export`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailBlocksApi::retrieve_export`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailBlocksRetrieveExportParams {
     /// Sort field. Leading `-` = desc; only `created_at` is sortable. Default `-created_at`. `--` is an error.
@@ -414,45 +497,52 @@ pub struct EmailBlocksRetrieveExportParams {
     /// `created_at < value` (ISO 8601).
     pub filter_created_before: Option<String>,
 }
-impl<T, R> crate::Call<'_, EmailBlocksRetrieveExportParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailBlocksRetrieveExportParams, T, R, ()> {
     /// Sort field. Leading `-` = desc; only `created_at` is sortable. Default `-created_at`. `--` is an error.
+    #[inline]
     pub fn sort(mut self, value: impl Into<crate::types::SortEmailBlocks>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
     /// Offset page number (≥1, default 1).
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Page size (1–100, default 25).
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Exact-match filter on reason.
+    #[inline]
     pub fn filter_reason(mut self, value: impl Into<crate::types::Reason>) -> Self {
-        self.params_mut().filter_reason = Some(value.into());
+        self.params.filter_reason = Some(value.into());
         self
     }
     /// Exact-match filter on domain_id (UUID).
+    #[inline]
     pub fn filter_domain_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_domain_id = Some(value.into());
+        self.params.filter_domain_id = Some(value.into());
         self
     }
     /// `created_at > value` (ISO 8601).
+    #[inline]
     pub fn filter_created_after(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_created_after = Some(value.into());
+        self.params.filter_created_after = Some(value.into());
         self
     }
     /// `created_at < value` (ISO 8601).
+    #[inline]
     pub fn filter_created_before(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_created_before = Some(value.into());
+        self.params.filter_created_before = Some(value.into());
         self
     }
 }
-/// Inputs of [`EmailBlocksApi::retrieve_events`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailBlocksApi::retrieve_events`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EmailBlocksRetrieveEventsParams {
     /// Offset page number (≥1, default 1).
@@ -460,24 +550,29 @@ pub struct EmailBlocksRetrieveEventsParams {
     /// Page size (default 50, max 100).
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, EmailBlocksRetrieveEventsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailBlocksRetrieveEventsParams, T, R, ()> {
     /// Offset page number (≥1, default 1).
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Page size (default 50, max 100).
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     EmailBlocksRetrieveEventsParams,
     crate::types::EmailBlockEventListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`EmailBlocksApi::retrieve_events`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -531,20 +626,23 @@ impl<'a> EmailBlocksImportsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateImportRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_blocks()\n    .imports()\n    .create(CreateImportRequest::new(telnyx::FilePart::from_path(\"audio.wav\")?))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_blocks()\n    .imports()\n    .create()\n    .file(telnyx::FilePart::from_path(\"audio.wav\")?)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<EmailBlocksImportsCreateParams>,
     ) -> crate::Call<
         'a,
         EmailBlocksImportsCreateParams,
-        crate::types::EmailBlockImportResponse,
+        crate::types::EmailBlockImport,
+        crate::call::AsData,
+        (crate::Missing<crate::required::file>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_blocks/import"),
-            params.into(),
+            EmailBlocksImportsCreateParams {
+                body: crate::types::CreateImportRequest::blank(),
+            },
             |req, params| {
                 {
                     let body = &params.body;
@@ -578,7 +676,7 @@ impl<'a> EmailBlocksImportsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailBlockImportResponse> {
+    ) -> crate::Call<'a, (), crate::types::EmailBlockImport, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -589,27 +687,39 @@ impl<'a> EmailBlocksImportsApi<'a> {
         )
     }
 }
-/// Inputs of [`EmailBlocksImportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailBlocksImportsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailBlocksImportsCreateParams {
     /// The request body.
     pub body: crate::types::CreateImportRequest,
 }
-impl EmailBlocksImportsCreateParams {
-    /// A `EmailBlocksImportsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateImportRequest) -> Self {
-        EmailBlocksImportsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, EmailBlocksImportsCreateParams, T, R, (S0,)> {
+    /// TTL for imported `manual_block` rows; other reasons get `expires_at: null`. Invalid/missing → falls back to 30.
+    #[inline]
+    pub fn block_ttl_days(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.block_ttl_days = Some(value.into());
+        self
     }
-}
-impl From<crate::types::CreateImportRequest> for EmailBlocksImportsCreateParams {
-    /// The body with every optional input `None`: the argument of [`EmailBlocksImportsApi::create`].
-    fn from(body: crate::types::CreateImportRequest) -> Self {
-        EmailBlocksImportsCreateParams {
-            body,
-        }
+    /// The CSV file (Plug.Upload). Missing/non-upload → 400.
+    #[inline]
+    pub fn file(
+        self,
+        value: impl Into<crate::FilePart>,
+    ) -> crate::Call<'a, EmailBlocksImportsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.file = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateImportRequest>,
+    ) -> crate::Call<'a, EmailBlocksImportsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -28,7 +28,19 @@ impl<'a> EmailDomainsApi<'a> {
     ) -> crate::Call<'a, EmailDomainsListParams, crate::types::EmailDomainListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_domains"),
-            Default::default(),
+            EmailDomainsListParams {
+                page_number: None,
+                page_size: None,
+                page_after: None,
+                page_before: None,
+                sort: None,
+                filter_status: None,
+                filter_domain: None,
+                filter_profile_id: None,
+                filter_type: None,
+                filter_usable_for_sending: None,
+                filter_usable_for_inbound: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -100,16 +112,23 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateEmailDomainRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .create(CreateEmailDomainRequest::new(\"example.com\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::TrackingSettings;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .create()\n    .domain(\"example.com\")\n    .inbound_enabled(true)\n    .tracking(\n        TrackingSettings::default()\n            .click_tracking(true)\n            .open_tracking(true)\n            .unsubscribe_tracking(false),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<EmailDomainsCreateParams>,
-    ) -> crate::Call<'a, EmailDomainsCreateParams, crate::types::EmailDomainResponse> {
+    ) -> crate::Call<
+        'a,
+        EmailDomainsCreateParams,
+        crate::types::EmailDomain,
+        crate::call::AsData,
+        (crate::Missing<crate::required::domain>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_domains"),
-            params.into(),
+            EmailDomainsCreateParams {
+                body: crate::types::CreateEmailDomainRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -130,7 +149,7 @@ impl<'a> EmailDomainsApi<'a> {
     pub fn retrieve_dns_records(
         &self,
         domain_id: &str,
-    ) -> crate::Call<'a, (), crate::types::DnsRecordListResponse> {
+    ) -> crate::Call<'a, (), Vec<crate::types::DnsRecord>, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -156,7 +175,7 @@ impl<'a> EmailDomainsApi<'a> {
     pub fn verify(
         &self,
         domain_id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailDomainResponse> {
+    ) -> crate::Call<'a, (), crate::types::EmailDomain, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -184,7 +203,7 @@ impl<'a> EmailDomainsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailDomainResponse> {
+    ) -> crate::Call<'a, (), crate::types::EmailDomain, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -203,14 +222,18 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateEmailDomainRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateEmailDomainRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::TrackingSettings;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .inbound_enabled(true)\n    .tracking(TrackingSettings::default().open_tracking(false))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<EmailDomainsUpdateParams>,
-    ) -> crate::Call<'a, EmailDomainsUpdateParams, crate::types::EmailDomainResponse> {
+    ) -> crate::Call<
+        'a,
+        EmailDomainsUpdateParams,
+        crate::types::EmailDomain,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -218,7 +241,9 @@ impl<'a> EmailDomainsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/email_domains/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            EmailDomainsUpdateParams {
+                body: <crate::types::UpdateEmailDomainRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -239,7 +264,12 @@ impl<'a> EmailDomainsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, EmailDomainsDeleteParams, crate::types::EmailDomainResponse> {
+    ) -> crate::Call<
+        'a,
+        EmailDomainsDeleteParams,
+        crate::types::EmailDomain,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -247,7 +277,9 @@ impl<'a> EmailDomainsApi<'a> {
                     reqwest::Method::DELETE,
                     ["/email_domains/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            EmailDomainsDeleteParams {
+                force: None,
+            },
             |req, params| {
                 req.query("force", crate::QueryStyle::Form, true, &params.force);
             },
@@ -270,7 +302,7 @@ impl<'a> EmailDomainsApi<'a> {
     pub fn retrieve_health(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailDomainHealthResponse> {
+    ) -> crate::Call<'a, (), crate::types::EmailDomainHealth, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -281,8 +313,8 @@ impl<'a> EmailDomainsApi<'a> {
         )
     }
 }
-/// Inputs of [`EmailDomainsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailDomainsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EmailDomainsListParams {
     /// Page number to return (offset pagination)
@@ -304,70 +336,90 @@ pub struct EmailDomainsListParams {
     pub filter_usable_for_sending: Option<bool>,
     pub filter_usable_for_inbound: Option<bool>,
 }
-impl<T, R> crate::Call<'_, EmailDomainsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailDomainsListParams, T, R, ()> {
     /// Page number to return (offset pagination)
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of records per page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Cursor for records after the provided value (cursor pagination)
+    #[inline]
     pub fn page_after(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_after = Some(value.into());
+        self.params.page_after = Some(value.into());
         self
     }
     /// Cursor for records before the provided value (cursor pagination)
+    #[inline]
     pub fn page_before(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_before = Some(value.into());
+        self.params.page_before = Some(value.into());
         self
     }
     /// Field to sort by. Prefix with `-` for descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<EmailDomainsListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
     /// Sets `filter[status]`.
+    #[inline]
     pub fn filter_status(
         mut self,
         value: impl Into<crate::types::EmailDomainStatus>,
     ) -> Self {
-        self.params_mut().filter_status = Some(value.into());
+        self.params.filter_status = Some(value.into());
         self
     }
     /// Partial match on domain name (case-insensitive)
+    #[inline]
     pub fn filter_domain(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_domain = Some(value.into());
+        self.params.filter_domain = Some(value.into());
         self
     }
     /// Filter by profile UUID
+    #[inline]
     pub fn filter_profile_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_profile_id = Some(value.into());
+        self.params.filter_profile_id = Some(value.into());
         self
     }
     /// Sets `filter[type]`.
+    #[inline]
     pub fn filter_type(
         mut self,
         value: impl Into<crate::types::EmailDomainType>,
     ) -> Self {
-        self.params_mut().filter_type = Some(value.into());
+        self.params.filter_type = Some(value.into());
         self
     }
     /// Sets `filter[usable_for_sending]`.
+    #[inline]
     pub fn filter_usable_for_sending(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().filter_usable_for_sending = Some(value.into());
+        self.params.filter_usable_for_sending = Some(value.into());
         self
     }
     /// Sets `filter[usable_for_inbound]`.
+    #[inline]
     pub fn filter_usable_for_inbound(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().filter_usable_for_inbound = Some(value.into());
+        self.params.filter_usable_for_inbound = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, EmailDomainsListParams, crate::types::EmailDomainListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    EmailDomainsListParams,
+    crate::types::EmailDomainListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`EmailDomainsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -389,55 +441,114 @@ impl<'a> crate::Call<'a, EmailDomainsListParams, crate::types::EmailDomainListRe
         })
     }
 }
-/// Inputs of [`EmailDomainsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailDomainsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailDomainsCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailDomainRequest,
 }
-impl EmailDomainsCreateParams {
-    /// A `EmailDomainsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateEmailDomainRequest) -> Self {
-        EmailDomainsCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, EmailDomainsCreateParams, T, R, (S0,)> {
+    /// DMARC policy. Omit/null for the advisory default (v=DMARC1; p=none; rua=mailto:dmarc@telnyx.com).
+    #[inline]
+    pub fn dmarc_policy(mut self, value: impl Into<String>) -> Self {
+        self.params.body.dmarc_policy = Some(Some(value.into()));
+        self
+    }
+    /// Sends `dmarc_policy` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn dmarc_policy_null(mut self) -> Self {
+        self.params.body.dmarc_policy = Some(None);
+        self
+    }
+    /// Sets `domain`.
+    #[inline]
+    pub fn domain(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, EmailDomainsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.domain = value.into();
+        crate::call::into_state(call)
+    }
+    /// Enable inbound routing for this domain
+    #[inline]
+    pub fn inbound_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.inbound_enabled = Some(value.into());
+        self
+    }
+    /// Sets `tracking`.
+    #[inline]
+    pub fn tracking(mut self, value: impl Into<crate::types::TrackingSettings>) -> Self {
+        self.params.body.tracking = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateEmailDomainRequest>,
+    ) -> crate::Call<'a, EmailDomainsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateEmailDomainRequest> for EmailDomainsCreateParams {
-    /// The body with every optional input `None`: the argument of [`EmailDomainsApi::create`].
-    fn from(body: crate::types::CreateEmailDomainRequest) -> Self {
-        EmailDomainsCreateParams { body }
-    }
-}
-/// Inputs of [`EmailDomainsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailDomainsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailDomainsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateEmailDomainRequest,
 }
-impl EmailDomainsUpdateParams {
-    /// A `EmailDomainsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateEmailDomainRequest) -> Self {
-        EmailDomainsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, EmailDomainsUpdateParams, T, R, ()> {
+    /// Update the DMARC policy. The recommended _dmarc TXT record is rebuilt and its verification reset to pending.
+    #[inline]
+    pub fn dmarc_policy(mut self, value: impl Into<String>) -> Self {
+        self.params.body.dmarc_policy = Some(Some(value.into()));
+        self
+    }
+    /// Sends `dmarc_policy` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn dmarc_policy_null(mut self) -> Self {
+        self.params.body.dmarc_policy = Some(None);
+        self
+    }
+    /// Enable or disable inbound routing for this domain
+    #[inline]
+    pub fn inbound_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.inbound_enabled = Some(value.into());
+        self
+    }
+    /// Sets `tracking`.
+    #[inline]
+    pub fn tracking(mut self, value: impl Into<crate::types::TrackingSettings>) -> Self {
+        self.params.body.tracking = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateEmailDomainRequest>,
+    ) -> crate::Call<'a, EmailDomainsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateEmailDomainRequest> for EmailDomainsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`EmailDomainsApi::update`].
-    fn from(body: crate::types::UpdateEmailDomainRequest) -> Self {
-        EmailDomainsUpdateParams { body }
-    }
-}
-/// Inputs of [`EmailDomainsApi::delete`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailDomainsApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailDomainsDeleteParams {
     /// Required as true when deleting verified domains
     pub force: Option<bool>,
 }
-impl<T, R> crate::Call<'_, EmailDomainsDeleteParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailDomainsDeleteParams, T, R, ()> {
     /// Required as true when deleting verified domains
+    #[inline]
     pub fn force(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().force = Some(value.into());
+        self.params.force = Some(value.into());
         self
     }
 }
@@ -475,7 +586,11 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                     ["/email_domains/", &crate::encode_path(domain_id), "/webhooks"]
                         .concat(),
                 ),
-            Default::default(),
+            EmailDomainsWebhooksListParams {
+                page_number: None,
+                page_size: None,
+                sort: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -504,17 +619,18 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEmailWebhookRequest, EmailWebhookEvent};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreateEmailWebhookRequest::new(\n            vec![EmailWebhookEvent::EmailSent],\n            \"https://example.com/webhooks/email\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::EmailWebhookEvent;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .events([\n        EmailWebhookEvent::EmailSent,\n        EmailWebhookEvent::EmailDelivered,\n        EmailWebhookEvent::EmailBounced,\n    ])\n    .url(\"https://example.com/webhooks/email\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         domain_id: &str,
-        params: impl Into<EmailDomainsWebhooksCreateParams>,
     ) -> crate::Call<
         'a,
         EmailDomainsWebhooksCreateParams,
-        crate::types::EmailWebhookResponse,
+        crate::types::EmailWebhook,
+        crate::call::AsData,
+        (crate::Missing<crate::required::events>, crate::Missing<crate::required::url>),
     > {
         crate::Call::new(
             self
@@ -524,7 +640,9 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                     ["/email_domains/", &crate::encode_path(domain_id), "/webhooks"]
                         .concat(),
                 ),
-            params.into(),
+            EmailDomainsWebhooksCreateParams {
+                body: crate::types::CreateEmailWebhookRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -540,27 +658,38 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .domain_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        domain_id: &str,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailWebhookResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        EmailDomainsWebhooksRetrieveParams,
+        crate::types::EmailWebhook,
+        crate::call::AsData,
+        (crate::Missing<crate::required::domain_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/email_domains/",
-                        &crate::encode_path(domain_id),
+                        "{domain_id}",
                         "/webhooks/",
                         &crate::encode_path(id),
                     ]
                         .concat(),
                 ),
+            EmailDomainsWebhooksRetrieveParams {
+                domain_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{domain_id}", &params.domain_id);
+            },
         )
     }
     /// Update a webhook
@@ -575,18 +704,18 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateEmailWebhookRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateEmailWebhookRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::EmailWebhookEvent;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .domain_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .events([\n        EmailWebhookEvent::EmailSent,\n        EmailWebhookEvent::EmailDelivered,\n        EmailWebhookEvent::EmailOpened,\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        domain_id: &str,
         id: &str,
-        params: impl Into<EmailDomainsWebhooksUpdateParams>,
     ) -> crate::Call<
         'a,
         EmailDomainsWebhooksUpdateParams,
-        crate::types::EmailWebhookResponse,
+        crate::types::EmailWebhook,
+        crate::call::AsData,
+        (crate::Missing<crate::required::domain_id>,),
     > {
         crate::Call::new(
             self
@@ -595,14 +724,18 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                     reqwest::Method::PATCH,
                     [
                         "/email_domains/",
-                        &crate::encode_path(domain_id),
+                        "{domain_id}",
                         "/webhooks/",
                         &crate::encode_path(id),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            EmailDomainsWebhooksUpdateParams {
+                domain_id: String::new(),
+                body: <crate::types::UpdateEmailWebhookRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{domain_id}", &params.domain_id);
                 req.json(&params.body);
             },
         )
@@ -617,32 +750,43 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_domains()\n    .webhooks()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .domain_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        domain_id: &str,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailWebhookResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        EmailDomainsWebhooksDeleteParams,
+        crate::types::EmailWebhook,
+        crate::call::AsData,
+        (crate::Missing<crate::required::domain_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/email_domains/",
-                        &crate::encode_path(domain_id),
+                        "{domain_id}",
                         "/webhooks/",
                         &crate::encode_path(id),
                     ]
                         .concat(),
                 ),
+            EmailDomainsWebhooksDeleteParams {
+                domain_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{domain_id}", &params.domain_id);
+            },
         )
     }
 }
-/// Inputs of [`EmailDomainsWebhooksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailDomainsWebhooksApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EmailDomainsWebhooksListParams {
     /// Page number to return (offset pagination)
@@ -652,29 +796,35 @@ pub struct EmailDomainsWebhooksListParams {
     /// Field to sort by. Prefix with `-` for descending order.
     pub sort: Option<EmailDomainsWebhooksListSort>,
 }
-impl<T, R> crate::Call<'_, EmailDomainsWebhooksListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailDomainsWebhooksListParams, T, R, ()> {
     /// Page number to return (offset pagination)
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of records per page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Field to sort by. Prefix with `-` for descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<EmailDomainsWebhooksListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     EmailDomainsWebhooksListParams,
     crate::types::EmailWebhookListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`EmailDomainsWebhooksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -703,50 +853,139 @@ impl<
         })
     }
 }
-/// Inputs of [`EmailDomainsWebhooksApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailDomainsWebhooksApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailDomainsWebhooksCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailWebhookRequest,
 }
-impl EmailDomainsWebhooksCreateParams {
-    /// A `EmailDomainsWebhooksCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateEmailWebhookRequest) -> Self {
-        EmailDomainsWebhooksCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, EmailDomainsWebhooksCreateParams, T, R, (S0, S1)> {
+    /// At least one event type is required.
+    #[inline]
+    pub fn events(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::EmailWebhookEvent>>,
+    ) -> crate::Call<'a, EmailDomainsWebhooksCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.events = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// HTTPS endpoint to deliver subscribed events to.
+    #[inline]
+    pub fn url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, EmailDomainsWebhooksCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.url = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateEmailWebhookRequest>,
+    ) -> crate::Call<
+        'a,
+        EmailDomainsWebhooksCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateEmailWebhookRequest> for EmailDomainsWebhooksCreateParams {
-    /// The body with every optional input `None`: the argument of [`EmailDomainsWebhooksApi::create`].
-    fn from(body: crate::types::CreateEmailWebhookRequest) -> Self {
-        EmailDomainsWebhooksCreateParams {
-            body,
-        }
+/// Inputs of [`EmailDomainsWebhooksApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct EmailDomainsWebhooksRetrieveParams {
+    /// Email domain UUID
+    pub domain_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, EmailDomainsWebhooksRetrieveParams, T, R, (S0,)> {
+    /// Email domain UUID
+    #[inline]
+    pub fn domain_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, EmailDomainsWebhooksRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.domain_id = value.into();
+        crate::call::into_state(call)
     }
 }
-/// Inputs of [`EmailDomainsWebhooksApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailDomainsWebhooksApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailDomainsWebhooksUpdateParams {
+    /// Email domain UUID
+    pub domain_id: String,
     /// The request body.
     pub body: crate::types::UpdateEmailWebhookRequest,
 }
-impl EmailDomainsWebhooksUpdateParams {
-    /// A `EmailDomainsWebhooksUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateEmailWebhookRequest) -> Self {
-        EmailDomainsWebhooksUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, EmailDomainsWebhooksUpdateParams, T, R, (S0,)> {
+    /// Email domain UUID
+    #[inline]
+    pub fn domain_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, EmailDomainsWebhooksUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.domain_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `events`.
+    #[inline]
+    pub fn events(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::EmailWebhookEvent>>,
+    ) -> Self {
+        self.params.body.events = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `url`.
+    #[inline]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateEmailWebhookRequest>,
+    ) -> crate::Call<'a, EmailDomainsWebhooksUpdateParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateEmailWebhookRequest> for EmailDomainsWebhooksUpdateParams {
-    /// The body with every optional input `None`: the argument of [`EmailDomainsWebhooksApi::update`].
-    fn from(body: crate::types::UpdateEmailWebhookRequest) -> Self {
-        EmailDomainsWebhooksUpdateParams {
-            body,
-        }
+/// Inputs of [`EmailDomainsWebhooksApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct EmailDomainsWebhooksDeleteParams {
+    /// Email domain UUID
+    pub domain_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, EmailDomainsWebhooksDeleteParams, T, R, (S0,)> {
+    /// Email domain UUID
+    #[inline]
+    pub fn domain_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, EmailDomainsWebhooksDeleteParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.domain_id = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -27,7 +27,14 @@ impl<'a> EmailEventsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_events"),
-            Default::default(),
+            EmailEventsListParams {
+                page_size: None,
+                page_cursor: None,
+                event_type: None,
+                email_id: None,
+                from: None,
+                to: None,
+            },
             |req, params| {
                 req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
@@ -64,11 +71,15 @@ impl<'a> EmailEventsApi<'a> {
     ) -> crate::Call<
         'a,
         EmailEventsRetrieveStatsParams,
-        crate::types::EmailEventStatsResponse,
+        crate::types::EmailEventStats,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_events/stats"),
-            Default::default(),
+            EmailEventsRetrieveStatsParams {
+                from: None,
+                to: None,
+            },
             |req, params| {
                 req.query("from", crate::QueryStyle::Form, true, &params.from);
                 req.query("to", crate::QueryStyle::Form, true, &params.to);
@@ -76,8 +87,8 @@ impl<'a> EmailEventsApi<'a> {
         )
     }
 }
-/// Inputs of [`EmailEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailEventsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EmailEventsListParams {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
@@ -93,41 +104,54 @@ pub struct EmailEventsListParams {
     /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
     pub to: Option<String>,
 }
-impl<T, R> crate::Call<'_, EmailEventsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailEventsListParams, T, R, ()> {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
+    #[inline]
     pub fn page_cursor(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_cursor = Some(value.into());
+        self.params.page_cursor = Some(value.into());
         self
     }
     /// Comma-separated list of event types to include. Also accepts repeated query parameters (e.g. event_type=delivered&event_type=bounced). Unknown values return no matches.
+    #[inline]
     pub fn event_type(mut self, value: impl Into<EmailEventsListEventType>) -> Self {
-        self.params_mut().event_type = Some(value.into());
+        self.params.event_type = Some(value.into());
         self
     }
     /// Filter events for a specific email message UUID. Invalid UUID values are silently ignored (no filter applied).
+    #[inline]
     pub fn email_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().email_id = Some(value.into());
+        self.params.email_id = Some(value.into());
         self
     }
     /// Inclusive ISO 8601 start timestamp. Defaults to 30 days ago when omitted.
+    #[inline]
     pub fn from(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().from = Some(value.into());
+        self.params.from = Some(value.into());
         self
     }
     /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
+    #[inline]
     pub fn to(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().to = Some(value.into());
+        self.params.to = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, EmailEventsListParams, crate::types::AccountEmailEventListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    EmailEventsListParams,
+    crate::types::AccountEmailEventListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`EmailEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
     #[inline]
     pub fn paginator(
@@ -153,8 +177,8 @@ impl<
         })
     }
 }
-/// Inputs of [`EmailEventsApi::retrieve_stats`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailEventsApi::retrieve_stats`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailEventsRetrieveStatsParams {
     /// Inclusive ISO 8601 start timestamp. Defaults to 30 days ago when omitted.
@@ -162,15 +186,17 @@ pub struct EmailEventsRetrieveStatsParams {
     /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
     pub to: Option<String>,
 }
-impl<T, R> crate::Call<'_, EmailEventsRetrieveStatsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailEventsRetrieveStatsParams, T, R, ()> {
     /// Inclusive ISO 8601 start timestamp. Defaults to 30 days ago when omitted.
+    #[inline]
     pub fn from(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().from = Some(value.into());
+        self.params.from = Some(value.into());
         self
     }
     /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
+    #[inline]
     pub fn to(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().to = Some(value.into());
+        self.params.to = Some(value.into());
         self
     }
 }

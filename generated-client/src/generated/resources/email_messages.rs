@@ -29,7 +29,10 @@ impl<'a> EmailMessagesApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_messages"),
-            Default::default(),
+            EmailMessagesListParams {
+                page_size: None,
+                page_cursor: None,
+            },
             |req, params| {
                 req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
@@ -56,16 +59,24 @@ impl<'a> EmailMessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEmailRequest, EmailAddressInput};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_messages()\n    .create(\n        CreateEmailRequest::new(\n            \"sender@example.com\",\n            vec![EmailAddressInput::String(\"recipient@example.com\".to_string())],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_messages()\n    .create()\n    .from(\"sender@example.com\")\n    .subject(\"Hello from Telnyx\")\n    .text_body(\"This is a test email.\")\n    .to([\"recipient@example.com\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<EmailMessagesCreateParams>,
-    ) -> crate::Call<'a, EmailMessagesCreateParams, crate::types::EmailMessageResponse> {
+    ) -> crate::Call<
+        'a,
+        EmailMessagesCreateParams,
+        crate::types::EmailMessage,
+        crate::call::AsData,
+        (crate::Missing<crate::required::from>, crate::Missing<crate::required::to>),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_messages"),
-            params.into(),
+            EmailMessagesCreateParams {
+                idempotency_key: None,
+                body: crate::types::CreateEmailRequest::blank(),
+            },
             |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
@@ -80,16 +91,24 @@ impl<'a> EmailMessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateEmailBatchRequest, CreateEmailRequest, EmailAddressInput};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_messages()\n    .batch(\n        CreateEmailBatchRequest::new(\n            vec![\n                CreateEmailRequest::new(\"sender@example.com\",\n                vec![EmailAddressInput::String(\"recipient1@example.com\"\n                .to_string())])\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateEmailRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_messages()\n    .batch()\n    .messages([\n        CreateEmailRequest::builder()\n            .from(\"sender@example.com\")\n            .subject(\"Hello 1\")\n            .text_body(\"Message 1\")\n            .to([\"recipient1@example.com\"]),\n        CreateEmailRequest::builder()\n            .from(\"sender@example.com\")\n            .subject(\"Hello 2\")\n            .text_body(\"Message 2\")\n            .to([\"recipient2@example.com\"]),\n    ])\n    .sandbox_mode(false)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn batch(
         &self,
-        params: impl Into<EmailMessagesBatchParams>,
-    ) -> crate::Call<'a, EmailMessagesBatchParams, crate::types::EmailBatchResponse> {
+    ) -> crate::Call<
+        'a,
+        EmailMessagesBatchParams,
+        crate::types::EmailBatchResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::messages>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_messages/batch"),
-            params.into(),
+            EmailMessagesBatchParams {
+                idempotency_key: None,
+                body: crate::types::CreateEmailBatchRequest::blank(),
+            },
             |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
@@ -127,7 +146,10 @@ impl<'a> EmailMessagesApi<'a> {
                     ["/email_messages/", &crate::encode_path(email_id), "/events"]
                         .concat(),
                 ),
-            Default::default(),
+            EmailMessagesRetrieveEventsParams {
+                page_size: None,
+                page_cursor: None,
+            },
             |req, params| {
                 req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
@@ -156,7 +178,7 @@ impl<'a> EmailMessagesApi<'a> {
     pub fn delete_schedule(
         &self,
         email_id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailMessageResponse> {
+    ) -> crate::Call<'a, (), crate::types::EmailMessage, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -184,7 +206,7 @@ impl<'a> EmailMessagesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailMessageResponse> {
+    ) -> crate::Call<'a, (), crate::types::EmailMessage, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -195,8 +217,8 @@ impl<'a> EmailMessagesApi<'a> {
         )
     }
 }
-/// Inputs of [`EmailMessagesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailMessagesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EmailMessagesListParams {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
@@ -204,21 +226,30 @@ pub struct EmailMessagesListParams {
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
     pub page_cursor: Option<String>,
 }
-impl<T, R> crate::Call<'_, EmailMessagesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailMessagesListParams, T, R, ()> {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
+    #[inline]
     pub fn page_cursor(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_cursor = Some(value.into());
+        self.params.page_cursor = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, EmailMessagesListParams, crate::types::EmailMessageListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    EmailMessagesListParams,
+    crate::types::EmailMessageListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`EmailMessagesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
     #[inline]
     pub fn paginator(
@@ -244,8 +275,8 @@ impl<
         })
     }
 }
-/// Inputs of [`EmailMessagesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailMessagesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailMessagesCreateParams {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
@@ -253,33 +284,175 @@ pub struct EmailMessagesCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailRequest,
 }
-impl EmailMessagesCreateParams {
-    /// A `EmailMessagesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateEmailRequest) -> Self {
-        EmailMessagesCreateParams {
-            idempotency_key: None,
-            body,
-        }
-    }
-}
-impl From<crate::types::CreateEmailRequest> for EmailMessagesCreateParams {
-    /// The body with every optional input `None`: the argument of [`EmailMessagesApi::create`].
-    fn from(body: crate::types::CreateEmailRequest) -> Self {
-        EmailMessagesCreateParams {
-            idempotency_key: None,
-            body,
-        }
-    }
-}
-impl<T, R> crate::Call<'_, EmailMessagesCreateParams, T, R> {
+impl<'a, T, R, S0, S1> crate::Call<'a, EmailMessagesCreateParams, T, R, (S0, S1)> {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
+    #[inline]
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().idempotency_key = Some(value.into());
+        self.params.idempotency_key = Some(value.into());
         self
     }
+    /// Sets `attachments`.
+    #[inline]
+    pub fn attachments(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::AttachmentRequest>>,
+    ) -> Self {
+        self.params.body.attachments = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `bcc`.
+    #[inline]
+    pub fn bcc(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::EmailAddressInput>>,
+    ) -> Self {
+        self.params.body.bcc = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `cc`.
+    #[inline]
+    pub fn cc(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::EmailAddressInput>>,
+    ) -> Self {
+        self.params.body.cc = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `from`.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<crate::types::EmailAddressInput>,
+    ) -> crate::Call<'a, EmailMessagesCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.from = value.into();
+        crate::call::into_state(call)
+    }
+    /// Optional display name for string `from`; overrides `from.name` when provided.
+    #[inline]
+    pub fn from_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.from_name = Some(value.into());
+        self
+    }
+    /// Optional unsubscribe group ID. Associates the message with an unsubscribe group for group-scoped suppression handling.
+    #[inline]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.group_id = Some(value.into());
+        self
+    }
+    /// Custom email headers. Write-only; not returned in responses.
+    #[inline]
+    pub fn headers(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.params.body.headers = Some(value.into());
+        self
+    }
+    /// HTML email body. Write-only; not returned in responses.
+    #[inline]
+    pub fn html_body(mut self, value: impl Into<String>) -> Self {
+        self.params.body.html_body = Some(value.into());
+        self
+    }
+    /// When true, bypasses suppression checks for overridable blocks. Requires the `email:override` API key scope. Overrides are audited. Non-overridable suppressions (hard bounces, spam complaints, invalid addresses) cannot be bypassed.
+    #[inline]
+    pub fn ignore_suppression(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.ignore_suppression = Some(value.into());
+        self
+    }
+    /// Sets `inline_css`.
+    #[inline]
+    pub fn inline_css(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.inline_css = Some(value.into());
+        self
+    }
+    /// Custom metadata. Write-only; not returned in responses.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.metadata = Some(value.into());
+        self
+    }
+    /// Reply-to address. If provided as an object with a name, only the email is stored; the name is ignored.
+    #[inline]
+    pub fn reply_to(
+        mut self,
+        value: impl Into<crate::types::EmailAddressInput>,
+    ) -> Self {
+        self.params.body.reply_to = Some(value.into());
+        self
+    }
+    /// Sets `sandbox_mode`.
+    #[inline]
+    pub fn sandbox_mode(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.sandbox_mode = Some(value.into());
+        self
+    }
+    /// Future ISO 8601 time to schedule sending. Invalid or past timestamps are silently ignored and the email is sent immediately.
+    #[inline]
+    pub fn send_at(mut self, value: impl Into<String>) -> Self {
+        self.params.body.send_at = Some(value.into());
+        self
+    }
+    /// Required unless `template_id` is supplied. When using a template, the template's subject is rendered; if the template has no subject or renders empty, the request returns 400.
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.params.body.subject = Some(value.into());
+        self
+    }
+    /// Tags for categorization. Write-only; not returned in responses.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `template_id`.
+    #[inline]
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.template_id = Some(value.into());
+        self
+    }
+    /// Variables for Liquid template rendering. Non-object values may cause a 422 validation error on message creation, but are silently treated as an empty object for template rendering.
+    #[inline]
+    pub fn template_variables(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.template_variables = Some(value.into());
+        self
+    }
+    /// Plain text email body. Write-only; not returned in responses.
+    #[inline]
+    pub fn text_body(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text_body = Some(value.into());
+        self
+    }
+    /// Sets `to`.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::EmailAddressInput>>,
+    ) -> crate::Call<'a, EmailMessagesCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.to = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateEmailRequest>,
+    ) -> crate::Call<'a, EmailMessagesCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`EmailMessagesApi::batch`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailMessagesApi::batch`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailMessagesBatchParams {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
@@ -287,33 +460,42 @@ pub struct EmailMessagesBatchParams {
     /// The request body.
     pub body: crate::types::CreateEmailBatchRequest,
 }
-impl EmailMessagesBatchParams {
-    /// A `EmailMessagesBatchParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateEmailBatchRequest) -> Self {
-        EmailMessagesBatchParams {
-            idempotency_key: None,
-            body,
-        }
-    }
-}
-impl From<crate::types::CreateEmailBatchRequest> for EmailMessagesBatchParams {
-    /// The body with every optional input `None`: the argument of [`EmailMessagesApi::batch`].
-    fn from(body: crate::types::CreateEmailBatchRequest) -> Self {
-        EmailMessagesBatchParams {
-            idempotency_key: None,
-            body,
-        }
-    }
-}
-impl<T, R> crate::Call<'_, EmailMessagesBatchParams, T, R> {
+impl<'a, T, R, S0> crate::Call<'a, EmailMessagesBatchParams, T, R, (S0,)> {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
+    #[inline]
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().idempotency_key = Some(value.into());
+        self.params.idempotency_key = Some(value.into());
         self
     }
+    /// Sets `messages`.
+    #[inline]
+    pub fn messages(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::CreateEmailRequest>>,
+    ) -> crate::Call<'a, EmailMessagesBatchParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.messages = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Applies sandbox mode to all messages in the batch. Overrides any per-message sandbox_mode in the messages array.
+    #[inline]
+    pub fn sandbox_mode(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.sandbox_mode = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateEmailBatchRequest>,
+    ) -> crate::Call<'a, EmailMessagesBatchParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`EmailMessagesApi::retrieve_events`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailMessagesApi::retrieve_events`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EmailMessagesRetrieveEventsParams {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
@@ -321,24 +503,29 @@ pub struct EmailMessagesRetrieveEventsParams {
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
     pub page_cursor: Option<String>,
 }
-impl<T, R> crate::Call<'_, EmailMessagesRetrieveEventsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailMessagesRetrieveEventsParams, T, R, ()> {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
+    #[inline]
     pub fn page_cursor(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_cursor = Some(value.into());
+        self.params.page_cursor = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     EmailMessagesRetrieveEventsParams,
     crate::types::MessageEventListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`EmailMessagesApi::retrieve_events`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
     #[inline]

@@ -27,7 +27,10 @@ impl<'a> EmailTemplatesApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_templates"),
-            Default::default(),
+            EmailTemplatesListParams {
+                page_size: None,
+                page_cursor: None,
+            },
             |req, params| {
                 req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
                 req.query(
@@ -47,20 +50,24 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateEmailTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .create(CreateEmailTemplateRequest::new(\"Welcome Email\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .create()\n    .html_body(\"<h1>Hello {{ first_name }}</h1>\")\n    .name(\"Welcome Email\")\n    .subject(\"Welcome, {{ first_name }}!\")\n    .text_body(\"Hello {{ first_name }}\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<EmailTemplatesCreateParams>,
     ) -> crate::Call<
         'a,
         EmailTemplatesCreateParams,
-        crate::types::EmailTemplateResponse,
+        crate::types::EmailTemplate,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_templates"),
-            params.into(),
+            EmailTemplatesCreateParams {
+                idempotency_key: None,
+                body: crate::types::CreateEmailTemplateRequest::blank(),
+            },
             |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
@@ -82,7 +89,7 @@ impl<'a> EmailTemplatesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailTemplateResponse> {
+    ) -> crate::Call<'a, (), crate::types::EmailTemplate, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -103,17 +110,17 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateEmailTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .replace(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateEmailTemplateRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .replace(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn replace(
         &self,
         id: &str,
-        params: impl Into<EmailTemplatesReplaceParams>,
     ) -> crate::Call<
         'a,
         EmailTemplatesReplaceParams,
-        crate::types::EmailTemplateResponse,
+        crate::types::EmailTemplate,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -122,7 +129,9 @@ impl<'a> EmailTemplatesApi<'a> {
                     reqwest::Method::PUT,
                     ["/email_templates/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            EmailTemplatesReplaceParams {
+                body: <crate::types::UpdateEmailTemplateRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -139,17 +148,17 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateEmailTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateEmailTemplateRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<EmailTemplatesUpdateParams>,
     ) -> crate::Call<
         'a,
         EmailTemplatesUpdateParams,
-        crate::types::EmailTemplateResponse,
+        crate::types::EmailTemplate,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -158,7 +167,9 @@ impl<'a> EmailTemplatesApi<'a> {
                     reqwest::Method::PATCH,
                     ["/email_templates/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            EmailTemplatesUpdateParams {
+                body: <crate::types::UpdateEmailTemplateRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -197,7 +208,7 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .render(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_templates()\n    .render(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .template_variables(telnyx::serde_json::Map::new())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn render(
@@ -206,7 +217,8 @@ impl<'a> EmailTemplatesApi<'a> {
     ) -> crate::Call<
         'a,
         EmailTemplatesRenderParams,
-        crate::types::RenderedEmailTemplateResponse,
+        crate::types::RenderedEmailTemplate,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -215,7 +227,9 @@ impl<'a> EmailTemplatesApi<'a> {
                     reqwest::Method::POST,
                     ["/email_templates/", &crate::encode_path(id), "/render"].concat(),
                 ),
-            Default::default(),
+            EmailTemplatesRenderParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -224,8 +238,8 @@ impl<'a> EmailTemplatesApi<'a> {
         )
     }
 }
-/// Inputs of [`EmailTemplatesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailTemplatesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EmailTemplatesListParams {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
@@ -233,21 +247,30 @@ pub struct EmailTemplatesListParams {
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
     pub page_cursor: Option<String>,
 }
-impl<T, R> crate::Call<'_, EmailTemplatesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailTemplatesListParams, T, R, ()> {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
+    #[inline]
     pub fn page_cursor(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_cursor = Some(value.into());
+        self.params.page_cursor = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, EmailTemplatesListParams, crate::types::EmailTemplateListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    EmailTemplatesListParams,
+    crate::types::EmailTemplateListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`EmailTemplatesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
     #[inline]
     pub fn paginator(
@@ -273,8 +296,8 @@ impl<
         })
     }
 }
-/// Inputs of [`EmailTemplatesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailTemplatesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailTemplatesCreateParams {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
@@ -282,87 +305,246 @@ pub struct EmailTemplatesCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailTemplateRequest,
 }
-impl EmailTemplatesCreateParams {
-    /// A `EmailTemplatesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateEmailTemplateRequest) -> Self {
-        EmailTemplatesCreateParams {
-            idempotency_key: None,
-            body,
-        }
-    }
-}
-impl From<crate::types::CreateEmailTemplateRequest> for EmailTemplatesCreateParams {
-    /// The body with every optional input `None`: the argument of [`EmailTemplatesApi::create`].
-    fn from(body: crate::types::CreateEmailTemplateRequest) -> Self {
-        EmailTemplatesCreateParams {
-            idempotency_key: None,
-            body,
-        }
-    }
-}
-impl<T, R> crate::Call<'_, EmailTemplatesCreateParams, T, R> {
+impl<'a, T, R, S0> crate::Call<'a, EmailTemplatesCreateParams, T, R, (S0,)> {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
+    #[inline]
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().idempotency_key = Some(value.into());
+        self.params.idempotency_key = Some(value.into());
         self
     }
+    /// Liquid template HTML body.
+    #[inline]
+    pub fn html_body(mut self, value: impl Into<String>) -> Self {
+        self.params.body.html_body = Some(Some(value.into()));
+        self
+    }
+    /// Sends `html_body` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn html_body_null(mut self) -> Self {
+        self.params.body.html_body = Some(None);
+        self
+    }
+    /// Letters, numbers, spaces, hyphens, and underscores only.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, EmailTemplatesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Liquid template subject.
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.params.body.subject = Some(Some(value.into()));
+        self
+    }
+    /// Sends `subject` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn subject_null(mut self) -> Self {
+        self.params.body.subject = Some(None);
+        self
+    }
+    /// Liquid template text body.
+    #[inline]
+    pub fn text_body(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text_body = Some(Some(value.into()));
+        self
+    }
+    /// Sends `text_body` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn text_body_null(mut self) -> Self {
+        self.params.body.text_body = Some(None);
+        self
+    }
+    /// Template variables. Auto-extracted from subject/body fields when absent.
+    #[inline]
+    pub fn variables(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.variables = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateEmailTemplateRequest>,
+    ) -> crate::Call<'a, EmailTemplatesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`EmailTemplatesApi::replace`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailTemplatesApi::replace`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailTemplatesReplaceParams {
     /// The request body.
     pub body: crate::types::UpdateEmailTemplateRequest,
 }
-impl EmailTemplatesReplaceParams {
-    /// A `EmailTemplatesReplaceParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateEmailTemplateRequest) -> Self {
-        EmailTemplatesReplaceParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, EmailTemplatesReplaceParams, T, R, ()> {
+    /// Liquid template HTML body.
+    #[inline]
+    pub fn html_body(mut self, value: impl Into<String>) -> Self {
+        self.params.body.html_body = Some(Some(value.into()));
+        self
+    }
+    /// Sends `html_body` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn html_body_null(mut self) -> Self {
+        self.params.body.html_body = Some(None);
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Liquid template subject.
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.params.body.subject = Some(Some(value.into()));
+        self
+    }
+    /// Sends `subject` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn subject_null(mut self) -> Self {
+        self.params.body.subject = Some(None);
+        self
+    }
+    /// Liquid template text body.
+    #[inline]
+    pub fn text_body(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text_body = Some(Some(value.into()));
+        self
+    }
+    /// Sends `text_body` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn text_body_null(mut self) -> Self {
+        self.params.body.text_body = Some(None);
+        self
+    }
+    /// Sets `variables`.
+    #[inline]
+    pub fn variables(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.variables = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateEmailTemplateRequest>,
+    ) -> crate::Call<'a, EmailTemplatesReplaceParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateEmailTemplateRequest> for EmailTemplatesReplaceParams {
-    /// The body with every optional input `None`: the argument of [`EmailTemplatesApi::replace`].
-    fn from(body: crate::types::UpdateEmailTemplateRequest) -> Self {
-        EmailTemplatesReplaceParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`EmailTemplatesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailTemplatesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailTemplatesUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateEmailTemplateRequest,
 }
-impl EmailTemplatesUpdateParams {
-    /// A `EmailTemplatesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateEmailTemplateRequest) -> Self {
-        EmailTemplatesUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, EmailTemplatesUpdateParams, T, R, ()> {
+    /// Liquid template HTML body.
+    #[inline]
+    pub fn html_body(mut self, value: impl Into<String>) -> Self {
+        self.params.body.html_body = Some(Some(value.into()));
+        self
+    }
+    /// Sends `html_body` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn html_body_null(mut self) -> Self {
+        self.params.body.html_body = Some(None);
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Liquid template subject.
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.params.body.subject = Some(Some(value.into()));
+        self
+    }
+    /// Sends `subject` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn subject_null(mut self) -> Self {
+        self.params.body.subject = Some(None);
+        self
+    }
+    /// Liquid template text body.
+    #[inline]
+    pub fn text_body(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text_body = Some(Some(value.into()));
+        self
+    }
+    /// Sends `text_body` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn text_body_null(mut self) -> Self {
+        self.params.body.text_body = Some(None);
+        self
+    }
+    /// Sets `variables`.
+    #[inline]
+    pub fn variables(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.variables = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateEmailTemplateRequest>,
+    ) -> crate::Call<'a, EmailTemplatesUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateEmailTemplateRequest> for EmailTemplatesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`EmailTemplatesApi::update`].
-    fn from(body: crate::types::UpdateEmailTemplateRequest) -> Self {
-        EmailTemplatesUpdateParams { body }
-    }
-}
-/// Inputs of [`EmailTemplatesApi::render`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailTemplatesApi::render`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailTemplatesRenderParams {
     /// The request body.
     pub body: Option<crate::types::RenderEmailTemplateRequest>,
 }
-impl<T, R> crate::Call<'_, EmailTemplatesRenderParams, T, R> {
-    /// The request body.
-    pub fn body(
+impl<'a, T, R> crate::Call<'a, EmailTemplatesRenderParams, T, R, ()> {
+    /// Variables for Liquid template rendering. Non-object values are silently treated as an empty object.
+    #[inline]
+    pub fn template_variables(
         mut self,
-        value: impl Into<crate::types::RenderEmailTemplateRequest>,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
-        self.params_mut().body = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).template_variables = Some(
+            value.into(),
+        );
         self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::RenderEmailTemplateRequest>,
+    ) -> crate::Call<'a, EmailTemplatesRenderParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }

@@ -37,7 +37,10 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/email_unsubscribe_groups"),
-            Default::default(),
+            EmailUnsubscribeGroupsListParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -60,20 +63,23 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateUnsubscribeGroupRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_unsubscribe_groups()\n    .create(CreateUnsubscribeGroupRequest::new(\"example name\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_unsubscribe_groups()\n    .create()\n    .name(\"example name\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<EmailUnsubscribeGroupsCreateParams>,
     ) -> crate::Call<
         'a,
         EmailUnsubscribeGroupsCreateParams,
-        crate::types::UnsubscribeGroupResponse,
+        crate::types::UnsubscribeGroup,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_unsubscribe_groups"),
-            params.into(),
+            EmailUnsubscribeGroupsCreateParams {
+                body: crate::types::CreateUnsubscribeGroupRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -94,7 +100,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::UnsubscribeGroupResponse> {
+    ) -> crate::Call<'a, (), crate::types::UnsubscribeGroup, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -115,17 +121,17 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateUnsubscribeGroupRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_unsubscribe_groups()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateUnsubscribeGroupRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_unsubscribe_groups()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<EmailUnsubscribeGroupsUpdateParams>,
     ) -> crate::Call<
         'a,
         EmailUnsubscribeGroupsUpdateParams,
-        crate::types::UnsubscribeGroupResponse,
+        crate::types::UnsubscribeGroup,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -134,7 +140,9 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            EmailUnsubscribeGroupsUpdateParams {
+                body: <crate::types::UpdateUnsubscribeGroupRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -171,15 +179,17 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
                     reqwest::Method::DELETE,
                     ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            EmailUnsubscribeGroupsDeleteParams {
+                force: None,
+            },
             |req, params| {
                 req.query("force", crate::QueryStyle::Form, true, &params.force);
             },
         )
     }
 }
-/// Inputs of [`EmailUnsubscribeGroupsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailUnsubscribeGroupsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EmailUnsubscribeGroupsListParams {
     /// Offset page number (≥1, default 1).
@@ -187,24 +197,29 @@ pub struct EmailUnsubscribeGroupsListParams {
     /// Page size (1–100, default 25).
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, EmailUnsubscribeGroupsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailUnsubscribeGroupsListParams, T, R, ()> {
     /// Offset page number (≥1, default 1).
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Page size (1–100, default 25).
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     EmailUnsubscribeGroupsListParams,
     crate::types::UnsubscribeGroupListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`EmailUnsubscribeGroupsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -233,65 +248,96 @@ impl<
         })
     }
 }
-/// Inputs of [`EmailUnsubscribeGroupsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailUnsubscribeGroupsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailUnsubscribeGroupsCreateParams {
     /// The request body.
     pub body: crate::types::CreateUnsubscribeGroupRequest,
 }
-impl EmailUnsubscribeGroupsCreateParams {
-    /// A `EmailUnsubscribeGroupsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateUnsubscribeGroupRequest) -> Self {
-        EmailUnsubscribeGroupsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, EmailUnsubscribeGroupsCreateParams, T, R, (S0,)> {
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(Some(value.into()));
+        self
+    }
+    /// Sends `description` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.params.body.description = Some(None);
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, EmailUnsubscribeGroupsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateUnsubscribeGroupRequest>,
+    ) -> crate::Call<'a, EmailUnsubscribeGroupsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateUnsubscribeGroupRequest>
-for EmailUnsubscribeGroupsCreateParams {
-    /// The body with every optional input `None`: the argument of [`EmailUnsubscribeGroupsApi::create`].
-    fn from(body: crate::types::CreateUnsubscribeGroupRequest) -> Self {
-        EmailUnsubscribeGroupsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`EmailUnsubscribeGroupsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailUnsubscribeGroupsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailUnsubscribeGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateUnsubscribeGroupRequest,
 }
-impl EmailUnsubscribeGroupsUpdateParams {
-    /// A `EmailUnsubscribeGroupsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateUnsubscribeGroupRequest) -> Self {
-        EmailUnsubscribeGroupsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, EmailUnsubscribeGroupsUpdateParams, T, R, ()> {
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(Some(value.into()));
+        self
+    }
+    /// Sends `description` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.params.body.description = Some(None);
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateUnsubscribeGroupRequest>,
+    ) -> crate::Call<'a, EmailUnsubscribeGroupsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateUnsubscribeGroupRequest>
-for EmailUnsubscribeGroupsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`EmailUnsubscribeGroupsApi::update`].
-    fn from(body: crate::types::UpdateUnsubscribeGroupRequest) -> Self {
-        EmailUnsubscribeGroupsUpdateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`EmailUnsubscribeGroupsApi::delete`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailUnsubscribeGroupsApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailUnsubscribeGroupsDeleteParams {
     /// Force-delete a group with active suppressions. Only `"true"` (string) or `true` (bool) are truthy; all other values are false.
     pub force: Option<crate::types::ForceQuery>,
 }
-impl<T, R> crate::Call<'_, EmailUnsubscribeGroupsDeleteParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailUnsubscribeGroupsDeleteParams, T, R, ()> {
     /// Force-delete a group with active suppressions. Only `"true"` (string) or `true` (bool) are truthy; all other values are false.
+    #[inline]
     pub fn force(mut self, value: impl Into<crate::types::ForceQuery>) -> Self {
-        self.params_mut().force = Some(value.into());
+        self.params.force = Some(value.into());
         self
     }
 }
@@ -341,7 +387,10 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            EmailUnsubscribeGroupsSuppressionsListParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -371,17 +420,18 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AddGroupSuppressionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_unsubscribe_groups()\n    .suppressions()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AddGroupSuppressionRequest::new(\"+18005550100\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_unsubscribe_groups()\n    .suppressions()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .to(\"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         id: &str,
-        params: impl Into<EmailUnsubscribeGroupsSuppressionsCreateParams>,
     ) -> crate::Call<
         'a,
         EmailUnsubscribeGroupsSuppressionsCreateParams,
-        crate::types::EmailBlockResponse,
+        crate::types::EmailBlock,
+        crate::call::AsData,
+        (crate::Missing<crate::required::to>,),
     > {
         crate::Call::new(
             self
@@ -395,7 +445,9 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            EmailUnsubscribeGroupsSuppressionsCreateParams {
+                body: crate::types::AddGroupSuppressionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -422,32 +474,43 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .email_unsubscribe_groups()\n    .suppressions()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"user@example.com\")\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .email_unsubscribe_groups()\n    .suppressions()\n    .delete(\"user@example.com\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        id: &str,
         email: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        EmailUnsubscribeGroupsSuppressionsDeleteParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/email_unsubscribe_groups/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/suppressions/",
                         &crate::encode_path(email),
                     ]
                         .concat(),
                 ),
+            EmailUnsubscribeGroupsSuppressionsDeleteParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
 }
-/// Inputs of [`EmailUnsubscribeGroupsSuppressionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EmailUnsubscribeGroupsSuppressionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EmailUnsubscribeGroupsSuppressionsListParams {
     /// Offset page number (≥1, default 1).
@@ -455,24 +518,29 @@ pub struct EmailUnsubscribeGroupsSuppressionsListParams {
     /// Page size (1–100, default 25).
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, EmailUnsubscribeGroupsSuppressionsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EmailUnsubscribeGroupsSuppressionsListParams, T, R, ()> {
     /// Offset page number (≥1, default 1).
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Page size (1–100, default 25).
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     EmailUnsubscribeGroupsSuppressionsListParams,
     crate::types::GroupSuppressionListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`EmailUnsubscribeGroupsSuppressionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -501,27 +569,79 @@ impl<
         })
     }
 }
-/// Inputs of [`EmailUnsubscribeGroupsSuppressionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailUnsubscribeGroupsSuppressionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailUnsubscribeGroupsSuppressionsCreateParams {
     /// The request body.
     pub body: crate::types::AddGroupSuppressionRequest,
 }
-impl EmailUnsubscribeGroupsSuppressionsCreateParams {
-    /// A `EmailUnsubscribeGroupsSuppressionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AddGroupSuppressionRequest) -> Self {
-        EmailUnsubscribeGroupsSuppressionsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, EmailUnsubscribeGroupsSuppressionsCreateParams, T, R, (S0,)> {
+    /// Sets `to`.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EmailUnsubscribeGroupsSuppressionsCreateParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AddGroupSuppressionRequest>,
+    ) -> crate::Call<
+        'a,
+        EmailUnsubscribeGroupsSuppressionsCreateParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AddGroupSuppressionRequest>
-for EmailUnsubscribeGroupsSuppressionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`EmailUnsubscribeGroupsSuppressionsApi::create`].
-    fn from(body: crate::types::AddGroupSuppressionRequest) -> Self {
-        EmailUnsubscribeGroupsSuppressionsCreateParams {
-            body,
-        }
+/// Inputs of [`EmailUnsubscribeGroupsSuppressionsApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct EmailUnsubscribeGroupsSuppressionsDeleteParams {
+    /// Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    pub id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, EmailUnsubscribeGroupsSuppressionsDeleteParams, T, R, (S0,)> {
+    /// Resource UUID. Malformed UUIDs are treated as not-found (not 400).
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EmailUnsubscribeGroupsSuppressionsDeleteParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
 }

@@ -20,20 +20,24 @@ impl<'a> EmailValidationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateEmailValidationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_validations()\n    .create(CreateEmailValidationRequest::new(\"user@example.com\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.email_validations().create().email(\"user@example.com\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<EmailValidationsCreateParams>,
     ) -> crate::Call<
         'a,
         EmailValidationsCreateParams,
-        crate::types::EmailValidationResponse,
+        crate::types::EmailValidation,
+        crate::call::AsData,
+        (crate::Missing<crate::required::email>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_validations"),
-            params.into(),
+            EmailValidationsCreateParams {
+                idempotency_key: None,
+                body: crate::types::CreateEmailValidationRequest::blank(),
+            },
             |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
@@ -41,8 +45,8 @@ impl<'a> EmailValidationsApi<'a> {
         )
     }
 }
-/// Inputs of [`EmailValidationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailValidationsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailValidationsCreateParams {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
@@ -50,29 +54,32 @@ pub struct EmailValidationsCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailValidationRequest,
 }
-impl EmailValidationsCreateParams {
-    /// A `EmailValidationsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateEmailValidationRequest) -> Self {
-        EmailValidationsCreateParams {
-            idempotency_key: None,
-            body,
-        }
-    }
-}
-impl From<crate::types::CreateEmailValidationRequest> for EmailValidationsCreateParams {
-    /// The body with every optional input `None`: the argument of [`EmailValidationsApi::create`].
-    fn from(body: crate::types::CreateEmailValidationRequest) -> Self {
-        EmailValidationsCreateParams {
-            idempotency_key: None,
-            body,
-        }
-    }
-}
-impl<T, R> crate::Call<'_, EmailValidationsCreateParams, T, R> {
+impl<'a, T, R, S0> crate::Call<'a, EmailValidationsCreateParams, T, R, (S0,)> {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
+    #[inline]
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().idempotency_key = Some(value.into());
+        self.params.idempotency_key = Some(value.into());
         self
+    }
+    /// Email address to validate. Any non-empty string is accepted; invalid syntax returns valid=false rather than a request error.
+    #[inline]
+    pub fn email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, EmailValidationsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.email = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateEmailValidationRequest>,
+    ) -> crate::Call<'a, EmailValidationsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `email_validations.batch`.
@@ -89,20 +96,24 @@ impl<'a> EmailValidationsBatchApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateEmailValidationBatchRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_validations()\n    .batch()\n    .create(\n        CreateEmailValidationBatchRequest::new(vec![\"user@example.com\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .email_validations()\n    .batch()\n    .create()\n    .emails([\"user@example.com\", \"admin@example.org\"])\n    .webhook_url(\"https://example.com/webhooks/email-validation\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<EmailValidationsBatchCreateParams>,
     ) -> crate::Call<
         'a,
         EmailValidationsBatchCreateParams,
-        crate::types::EmailValidationBatchResponse,
+        crate::types::EmailValidationBatch,
+        crate::call::AsData,
+        (crate::Missing<crate::required::emails>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/email_validations/batch"),
-            params.into(),
+            EmailValidationsBatchCreateParams {
+                idempotency_key: None,
+                body: crate::types::CreateEmailValidationBatchRequest::blank(),
+            },
             |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
@@ -126,7 +137,12 @@ impl<'a> EmailValidationsBatchApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::EmailValidationBatchDetailResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::EmailValidationBatchDetail,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -137,8 +153,8 @@ impl<'a> EmailValidationsBatchApi<'a> {
         )
     }
 }
-/// Inputs of [`EmailValidationsBatchApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EmailValidationsBatchApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EmailValidationsBatchCreateParams {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
@@ -146,29 +162,37 @@ pub struct EmailValidationsBatchCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailValidationBatchRequest,
 }
-impl EmailValidationsBatchCreateParams {
-    /// A `EmailValidationsBatchCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateEmailValidationBatchRequest) -> Self {
-        EmailValidationsBatchCreateParams {
-            idempotency_key: None,
-            body,
-        }
-    }
-}
-impl From<crate::types::CreateEmailValidationBatchRequest>
-for EmailValidationsBatchCreateParams {
-    /// The body with every optional input `None`: the argument of [`EmailValidationsBatchApi::create`].
-    fn from(body: crate::types::CreateEmailValidationBatchRequest) -> Self {
-        EmailValidationsBatchCreateParams {
-            idempotency_key: None,
-            body,
-        }
-    }
-}
-impl<T, R> crate::Call<'_, EmailValidationsBatchCreateParams, T, R> {
+impl<'a, T, R, S0> crate::Call<'a, EmailValidationsBatchCreateParams, T, R, (S0,)> {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
+    #[inline]
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().idempotency_key = Some(value.into());
+        self.params.idempotency_key = Some(value.into());
         self
+    }
+    /// Sets `emails`.
+    #[inline]
+    pub fn emails(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, EmailValidationsBatchCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.emails = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// URL for batch completion webhook. Empty string is treated as omitted. SSRF-protected; private/reserved IPs and internal hostnames are rejected.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateEmailValidationBatchRequest>,
+    ) -> crate::Call<'a, EmailValidationsBatchCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }

@@ -33,7 +33,12 @@ impl<'a> EnterprisesApi<'a> {
     ) -> crate::Call<'a, EnterprisesListParams, crate::types::EnterpriseListPublic> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/enterprises"),
-            Default::default(),
+            EnterprisesListParams {
+                page_number: None,
+                page_size: None,
+                legal_name: None,
+                filter_legal_name_contains: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -76,20 +81,38 @@ impl<'a> EnterprisesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    BillingContact, EnterpriseCreate, EnterpriseCreateIndustry,\n    EnterpriseCreateNumberOfEmployees, EnterpriseCreateOrganizationLegalType,\n    EnterpriseCreateOrganizationType, OrganizationContact, PhysicalAddress,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .create(\n        EnterpriseCreate::new(\n            PhysicalAddress::new(\"IL\", \"Chicago\", \"US\", \"60601\", \"100 Main St\"),\n            BillingContact::new(\n                \"billing@run065.example.com\",\n                \"Alex\",\n                \"Bill\",\n                \"+13125550001\",\n            ),\n            \"US\",\n            \"Run 065 Debug\",\n            \"12-3456789\",\n            EnterpriseCreateIndustry::Technology,\n            \"Delaware\",\n            \"Run 065 Debug Co\",\n            EnterpriseCreateNumberOfEmployees::V51200,\n            OrganizationContact::new(\n                \"org@run065.example.com\",\n                \"Sam\",\n                \"Compliance Lead\",\n                \"Org\",\n                \"+13125550000\",\n            ),\n            EnterpriseCreateOrganizationLegalType::Llc,\n            PhysicalAddress::new(\"IL\", \"Chicago\", \"US\", \"60601\", \"100 Main St\"),\n            EnterpriseCreateOrganizationType::Commercial,\n            \"https://run065.example.com\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    BillingContact, EnterpriseCreateIndustry, EnterpriseCreateNumberOfEmployees,\n    EnterpriseCreateOrganizationLegalType, EnterpriseCreateOrganizationType,\n    EnterpriseCreateRoleType, OrganizationContact, PhysicalAddress,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .create()\n    .billing_address(\n        PhysicalAddress::builder()\n            .administrative_area(\"IL\")\n            .city(\"Chicago\")\n            .country(\"US\")\n            .postal_code(\"60601\")\n            .street_address(\"100 Main St\"),\n    )\n    .billing_contact(\n        BillingContact::builder()\n            .email(\"billing@run065.example.com\")\n            .first_name(\"Alex\")\n            .last_name(\"Bill\")\n            .phone_number(\"+13125550001\"),\n    )\n    .country_code(\"US\")\n    .doing_business_as(\"Run 065 Debug\")\n    .fein(\"12-3456789\")\n    .industry(EnterpriseCreateIndustry::Technology)\n    .jurisdiction_of_incorporation(\"Delaware\")\n    .legal_name(\"Run 065 Debug Co\")\n    .number_of_employees(EnterpriseCreateNumberOfEmployees::V51200)\n    .organization_contact(\n        OrganizationContact::builder()\n            .email(\"org@run065.example.com\")\n            .first_name(\"Sam\")\n            .job_title(\"Compliance Lead\")\n            .last_name(\"Org\")\n            .phone_number(\"+13125550000\"),\n    )\n    .organization_legal_type(EnterpriseCreateOrganizationLegalType::Llc)\n    .organization_physical_address(\n        PhysicalAddress::builder()\n            .administrative_area(\"IL\")\n            .city(\"Chicago\")\n            .country(\"US\")\n            .postal_code(\"60601\")\n            .street_address(\"100 Main St\"),\n    )\n    .organization_type(EnterpriseCreateOrganizationType::Commercial)\n    .role_type(EnterpriseCreateRoleType::Enterprise)\n    .website(\"https://run065.example.com\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<EnterprisesCreateParams>,
     ) -> crate::Call<
         'a,
         EnterprisesCreateParams,
-        crate::types::EnterprisePublicWrapped,
+        crate::types::EnterprisePublic,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::billing_address>,
+            crate::Missing<crate::required::billing_contact>,
+            crate::Missing<crate::required::country_code>,
+            crate::Missing<crate::required::doing_business_as>,
+            crate::Missing<crate::required::fein>,
+            crate::Missing<crate::required::industry>,
+            crate::Missing<crate::required::jurisdiction_of_incorporation>,
+            crate::Missing<crate::required::legal_name>,
+            crate::Missing<crate::required::number_of_employees>,
+            crate::Missing<crate::required::organization_contact>,
+            crate::Missing<crate::required::organization_legal_type>,
+            crate::Missing<crate::required::organization_physical_address>,
+            crate::Missing<crate::required::organization_type>,
+            crate::Missing<crate::required::website>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/enterprises"),
-            params.into(),
+            EnterprisesCreateParams {
+                body: crate::types::EnterpriseCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -112,7 +135,7 @@ impl<'a> EnterprisesApi<'a> {
     pub fn retrieve(
         &self,
         enterprise_id: &str,
-    ) -> crate::Call<'a, (), crate::types::EnterprisePublicWrapped> {
+    ) -> crate::Call<'a, (), crate::types::EnterprisePublic, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -133,17 +156,17 @@ impl<'a> EnterprisesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::EnterpriseUpdate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .update(\"4a6192a4-573d-446d-b3ce-aff9117272a6\", EnterpriseUpdate::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    BillingContact, EnterpriseUpdateIndustry, OrganizationContact, PhysicalAddress,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .update(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .billing_address(\n        PhysicalAddress::builder()\n            .administrative_area(\"IL\")\n            .city(\"Chicago\")\n            .country(\"US\")\n            .postal_code(\"60601\")\n            .street_address(\"100 Main St\"),\n    )\n    .billing_contact(\n        BillingContact::builder()\n            .email(\"billing@acmeplumbing.example.com\")\n            .first_name(\"Alex\")\n            .last_name(\"Bill\")\n            .phone_number(\"+13125550001\"),\n    )\n    .customer_reference(\"internal-ref-2026Q2\")\n    .doing_business_as(\"Acme Plumbing\")\n    .fein(\"12-3456789\")\n    .industry(EnterpriseUpdateIndustry::Business)\n    .jurisdiction_of_incorporation(\"Delaware\")\n    .legal_name(\"Acme Plumbing LLC\")\n    .number_of_employees(\"51-200\")\n    .organization_contact(\n        OrganizationContact::builder()\n            .email(\"sam@acmeplumbing.example.com\")\n            .first_name(\"Sam\")\n            .job_title(\"Compliance Lead\")\n            .last_name(\"Owner\")\n            .phone_number(\"+13125550000\"),\n    )\n    .organization_legal_type(\"llc\")\n    .organization_physical_address(\n        PhysicalAddress::builder()\n            .administrative_area(\"IL\")\n            .city(\"Chicago\")\n            .country(\"US\")\n            .postal_code(\"60601\")\n            .street_address(\"100 Main St\"),\n    )\n    .website(\"https://acmeplumbing.example.com\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         enterprise_id: &str,
-        params: impl Into<EnterprisesUpdateParams>,
     ) -> crate::Call<
         'a,
         EnterprisesUpdateParams,
-        crate::types::EnterprisePublicWrapped,
+        crate::types::EnterprisePublic,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -152,7 +175,9 @@ impl<'a> EnterprisesApi<'a> {
                     reqwest::Method::PUT,
                     ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
                 ),
-            params.into(),
+            EnterprisesUpdateParams {
+                body: <crate::types::EnterpriseUpdate>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -212,7 +237,7 @@ impl<'a> EnterprisesApi<'a> {
     pub fn branded_calling(
         &self,
         enterprise_id: &str,
-    ) -> crate::Call<'a, (), crate::types::EnterprisePublicWrapped> {
+    ) -> crate::Call<'a, (), crate::types::EnterprisePublic, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -228,8 +253,8 @@ impl<'a> EnterprisesApi<'a> {
         )
     }
 }
-/// Inputs of [`EnterprisesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EnterprisesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EnterprisesListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
@@ -241,29 +266,42 @@ pub struct EnterprisesListParams {
     /// Case-insensitive partial match on legal name.
     pub filter_legal_name_contains: Option<String>,
 }
-impl<T, R> crate::Call<'_, EnterprisesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EnterprisesListParams, T, R, ()> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Default 10. Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Filter by legal name (partial match).
+    #[inline]
     pub fn legal_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().legal_name = Some(value.into());
+        self.params.legal_name = Some(value.into());
         self
     }
     /// Case-insensitive partial match on legal name.
+    #[inline]
     pub fn filter_legal_name_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_legal_name_contains = Some(value.into());
+        self.params.filter_legal_name_contains = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, EnterprisesListParams, crate::types::EnterpriseListPublic> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    EnterprisesListParams,
+    crate::types::EnterpriseListPublic,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`EnterprisesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -291,42 +329,515 @@ impl<'a> crate::Call<'a, EnterprisesListParams, crate::types::EnterpriseListPubl
         })
     }
 }
-/// Inputs of [`EnterprisesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EnterprisesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EnterprisesCreateParams {
     /// The request body.
     pub body: crate::types::EnterpriseCreate,
 }
-impl EnterprisesCreateParams {
-    /// A `EnterprisesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::EnterpriseCreate) -> Self {
-        EnterprisesCreateParams { body }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+    S6,
+    S7,
+    S8,
+    S9,
+    S10,
+    S11,
+    S12,
+    S13,
+> crate::Call<
+    'a,
+    EnterprisesCreateParams,
+    T,
+    R,
+    (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13),
+> {
+    /// Sets `billing_address`.
+    #[inline]
+    pub fn billing_address(
+        self,
+        value: impl Into<crate::types::BillingAddress>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.billing_address = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `billing_contact`.
+    #[inline]
+    pub fn billing_contact(
+        self,
+        value: impl Into<crate::types::BillingContact>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.billing_contact = value.into();
+        crate::call::into_state(call)
+    }
+    /// Optional corporate-registration / company-number identifier.
+    #[inline]
+    pub fn corporate_registration_number(mut self, value: impl Into<String>) -> Self {
+        self.params.body.corporate_registration_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `corporate_registration_number` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn corporate_registration_number_null(mut self) -> Self {
+        self.params.body.corporate_registration_number = Some(None);
+        self
+    }
+    /// ISO 3166-1 alpha-2 country code. Currently `US` and `CA` are supported.
+    #[inline]
+    pub fn country_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.country_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// Optional free-form string the caller can attach for their own bookkeeping. Telnyx does not interpret it.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Sets `doing_business_as`.
+    #[inline]
+    pub fn doing_business_as(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.doing_business_as = value.into();
+        crate::call::into_state(call)
+    }
+    /// Optional D-U-N-S Number.
+    #[inline]
+    pub fn dun_bradstreet_number(mut self, value: impl Into<String>) -> Self {
+        self.params.body.dun_bradstreet_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `dun_bradstreet_number` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn dun_bradstreet_number_null(mut self) -> Self {
+        self.params.body.dun_bradstreet_number = Some(None);
+        self
+    }
+    /// US Federal Employer Identification Number (`NN-NNNNNNN`) or Canadian equivalent.
+    #[inline]
+    pub fn fein(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set, S5, S6, S7, S8, S9, S10, S11, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.fein = value.into();
+        crate::call::into_state(call)
+    }
+    /// Industry classification.
+    #[inline]
+    pub fn industry(
+        self,
+        value: impl Into<crate::types::EnterpriseCreateIndustry>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, crate::Set, S6, S7, S8, S9, S10, S11, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.industry = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `jurisdiction_of_incorporation`.
+    #[inline]
+    pub fn jurisdiction_of_incorporation(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, S5, crate::Set, S7, S8, S9, S10, S11, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.jurisdiction_of_incorporation = value.into();
+        crate::call::into_state(call)
+    }
+    /// Legal name of the enterprise.
+    #[inline]
+    pub fn legal_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, S5, S6, crate::Set, S8, S9, S10, S11, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.legal_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Approximate headcount range. Used for vetting heuristics; pick the bucket that contains your current employee count.
+    #[inline]
+    pub fn number_of_employees(
+        self,
+        value: impl Into<crate::types::EnterpriseCreateNumberOfEmployees>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, S5, S6, S7, crate::Set, S9, S10, S11, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.number_of_employees = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `organization_contact`.
+    #[inline]
+    pub fn organization_contact(
+        self,
+        value: impl Into<crate::types::OrganizationContact>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, S5, S6, S7, S8, crate::Set, S10, S11, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.organization_contact = value.into();
+        crate::call::into_state(call)
+    }
+    /// Legal-entity form. Pick the form that matches your incorporation documents:
+    #[inline]
+    pub fn organization_legal_type(
+        self,
+        value: impl Into<crate::types::EnterpriseCreateOrganizationLegalType>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, crate::Set, S11, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.organization_legal_type = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `organization_physical_address`.
+    #[inline]
+    pub fn organization_physical_address(
+        self,
+        value: impl Into<crate::types::PhysicalAddress>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, crate::Set, S12, S13),
+    > {
+        let mut call = self;
+        call.params.body.organization_physical_address = value.into();
+        crate::call::into_state(call)
+    }
+    /// Organization category for vetting purposes:
+    #[inline]
+    pub fn organization_type(
+        self,
+        value: impl Into<crate::types::EnterpriseCreateOrganizationType>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, crate::Set, S13),
+    > {
+        let mut call = self;
+        call.params.body.organization_type = value.into();
+        crate::call::into_state(call)
+    }
+    /// Optional SIC code for the primary line of business.
+    #[inline]
+    pub fn primary_business_domain_sic_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.primary_business_domain_sic_code = Some(Some(value.into()));
+        self
+    }
+    /// Sends `primary_business_domain_sic_code` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn primary_business_domain_sic_code_null(mut self) -> Self {
+        self.params.body.primary_business_domain_sic_code = Some(None);
+        self
+    }
+    /// Optional professional-license number for regulated industries.
+    #[inline]
+    pub fn professional_license_number(mut self, value: impl Into<String>) -> Self {
+        self.params.body.professional_license_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `professional_license_number` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn professional_license_number_null(mut self) -> Self {
+        self.params.body.professional_license_number = Some(None);
+        self
+    }
+    /// `enterprise` for an organization registering its own DIRs; `bpo` for a Business Process Outsourcer placing calls on behalf of one or more enterprises.
+    #[inline]
+    pub fn role_type(
+        mut self,
+        value: impl Into<crate::types::EnterpriseCreateRoleType>,
+    ) -> Self {
+        self.params.body.role_type = Some(value.into());
+        self
+    }
+    /// Sets `website`.
+    #[inline]
+    pub fn website(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.website = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EnterpriseCreate>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        T,
+        R,
+        (
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+        ),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::EnterpriseCreate> for EnterprisesCreateParams {
-    /// The body with every optional input `None`: the argument of [`EnterprisesApi::create`].
-    fn from(body: crate::types::EnterpriseCreate) -> Self {
-        EnterprisesCreateParams { body }
-    }
-}
-/// Inputs of [`EnterprisesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EnterprisesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EnterprisesUpdateParams {
     /// The request body.
     pub body: crate::types::EnterpriseUpdate,
 }
-impl EnterprisesUpdateParams {
-    /// A `EnterprisesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::EnterpriseUpdate) -> Self {
-        EnterprisesUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, EnterprisesUpdateParams, T, R, ()> {
+    /// Sets `billing_address`.
+    #[inline]
+    pub fn billing_address(
+        mut self,
+        value: impl Into<crate::types::BillingAddress>,
+    ) -> Self {
+        self.params.body.billing_address = Some(value.into());
+        self
     }
-}
-impl From<crate::types::EnterpriseUpdate> for EnterprisesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`EnterprisesApi::update`].
-    fn from(body: crate::types::EnterpriseUpdate) -> Self {
-        EnterprisesUpdateParams { body }
+    /// Sets `billing_contact`.
+    #[inline]
+    pub fn billing_contact(
+        mut self,
+        value: impl Into<crate::types::BillingContact>,
+    ) -> Self {
+        self.params.body.billing_contact = Some(value.into());
+        self
+    }
+    /// Sets `corporate_registration_number`.
+    #[inline]
+    pub fn corporate_registration_number(mut self, value: impl Into<String>) -> Self {
+        self.params.body.corporate_registration_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `corporate_registration_number` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn corporate_registration_number_null(mut self) -> Self {
+        self.params.body.corporate_registration_number = Some(None);
+        self
+    }
+    /// Sets `customer_reference`.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Sets `doing_business_as`.
+    #[inline]
+    pub fn doing_business_as(mut self, value: impl Into<String>) -> Self {
+        self.params.body.doing_business_as = Some(value.into());
+        self
+    }
+    /// Sets `dun_bradstreet_number`.
+    #[inline]
+    pub fn dun_bradstreet_number(mut self, value: impl Into<String>) -> Self {
+        self.params.body.dun_bradstreet_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `dun_bradstreet_number` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn dun_bradstreet_number_null(mut self) -> Self {
+        self.params.body.dun_bradstreet_number = Some(None);
+        self
+    }
+    /// Sets `fein`.
+    #[inline]
+    pub fn fein(mut self, value: impl Into<String>) -> Self {
+        self.params.body.fein = Some(value.into());
+        self
+    }
+    /// Sets `industry`.
+    #[inline]
+    pub fn industry(
+        mut self,
+        value: impl Into<crate::types::EnterpriseUpdateIndustry>,
+    ) -> Self {
+        self.params.body.industry = Some(value.into());
+        self
+    }
+    /// Updated state/province/country of incorporation. Optional on update.
+    #[inline]
+    pub fn jurisdiction_of_incorporation(mut self, value: impl Into<String>) -> Self {
+        self.params.body.jurisdiction_of_incorporation = Some(value.into());
+        self
+    }
+    /// Legal name of the enterprise.
+    #[inline]
+    pub fn legal_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.legal_name = Some(value.into());
+        self
+    }
+    /// Sets `number_of_employees`.
+    #[inline]
+    pub fn number_of_employees(mut self, value: impl Into<String>) -> Self {
+        self.params.body.number_of_employees = Some(value.into());
+        self
+    }
+    /// Sets `organization_contact`.
+    #[inline]
+    pub fn organization_contact(
+        mut self,
+        value: impl Into<crate::types::OrganizationContact>,
+    ) -> Self {
+        self.params.body.organization_contact = Some(value.into());
+        self
+    }
+    /// Sets `organization_legal_type`.
+    #[inline]
+    pub fn organization_legal_type(mut self, value: impl Into<String>) -> Self {
+        self.params.body.organization_legal_type = Some(value.into());
+        self
+    }
+    /// Sets `organization_physical_address`.
+    #[inline]
+    pub fn organization_physical_address(
+        mut self,
+        value: impl Into<crate::types::PhysicalAddress>,
+    ) -> Self {
+        self.params.body.organization_physical_address = Some(value.into());
+        self
+    }
+    /// Sets `primary_business_domain_sic_code`.
+    #[inline]
+    pub fn primary_business_domain_sic_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.primary_business_domain_sic_code = Some(Some(value.into()));
+        self
+    }
+    /// Sends `primary_business_domain_sic_code` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn primary_business_domain_sic_code_null(mut self) -> Self {
+        self.params.body.primary_business_domain_sic_code = Some(None);
+        self
+    }
+    /// Sets `professional_license_number`.
+    #[inline]
+    pub fn professional_license_number(mut self, value: impl Into<String>) -> Self {
+        self.params.body.professional_license_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `professional_license_number` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn professional_license_number_null(mut self) -> Self {
+        self.params.body.professional_license_number = Some(None);
+        self
+    }
+    /// Sets `website`.
+    #[inline]
+    pub fn website(mut self, value: impl Into<String>) -> Self {
+        self.params.body.website = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EnterpriseUpdate>,
+    ) -> crate::Call<'a, EnterprisesUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `enterprises.dir`.
@@ -361,7 +872,17 @@ impl<'a> EnterprisesDirApi<'a> {
                     ["/enterprises/", &crate::encode_path(enterprise_id), "/dir"]
                         .concat(),
                 ),
-            Default::default(),
+            EnterprisesDirListParams {
+                page_number: None,
+                page_size: None,
+                sort: None,
+                filter_expiring_at_gte: None,
+                filter_expiring_at_lte: None,
+                filter_expiring_within_days: None,
+                filter_status: None,
+                filter_display_name_contains: None,
+                filter_call_reason_contains: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -431,14 +952,27 @@ impl<'a> EnterprisesDirApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::DirCreateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .dir()\n    .create(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        DirCreateRequest::new(\n            \"sam@acmeplumbing.example.com\",\n            \"Sam Owner\",\n            vec![\"Appointment reminders\".to_string()],\n            true,\n            true,\n            true,\n            \"Acme Plumbing\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{Document, DocumentDocumentType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .dir()\n    .create(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .authorizer_email(\"sam@acmeplumbing.example.com\")\n    .authorizer_name(\"Sam Owner\")\n    .call_reasons([\"Appointment reminders\", \"Billing inquiries\"])\n    .certify_brand_is_accurate(true)\n    .certify_ip_ownership(true)\n    .certify_no_shaft_content(true)\n    .display_name(\"Acme Plumbing\")\n    .documents([\n        Document::builder()\n            .description(\"Certificate of incorporation.\")\n            .document_id(\"2a7e8337-e803-4057-a4ae-26c40eb0bc6c\")\n            .document_type(DocumentDocumentType::BusinessRegistration),\n    ])\n    .logo_url(\"https://acmeplumbing.example.com/logo-256.bmp\")\n    .reselling(false)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         enterprise_id: &str,
-        params: impl Into<EnterprisesDirCreateParams>,
-    ) -> crate::Call<'a, EnterprisesDirCreateParams, crate::types::DirWrapped> {
+    ) -> crate::Call<
+        'a,
+        EnterprisesDirCreateParams,
+        crate::types::Dir,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::authorizer_email>,
+            crate::Missing<crate::required::authorizer_name>,
+            crate::Missing<crate::required::call_reasons>,
+            crate::Missing<crate::required::certify_brand_is_accurate>,
+            crate::Missing<crate::required::certify_ip_ownership>,
+            crate::Missing<crate::required::certify_no_shaft_content>,
+            crate::Missing<crate::required::display_name>,
+        ),
+    > {
         crate::Call::new(
             self
                 .client
@@ -447,15 +981,17 @@ impl<'a> EnterprisesDirApi<'a> {
                     ["/enterprises/", &crate::encode_path(enterprise_id), "/dir"]
                         .concat(),
                 ),
-            params.into(),
+            EnterprisesDirCreateParams {
+                body: crate::types::DirCreateRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`EnterprisesDirApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EnterprisesDirApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EnterprisesDirListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
@@ -477,54 +1013,72 @@ pub struct EnterprisesDirListParams {
     /// Case-insensitive partial match on call reason.
     pub filter_call_reason_contains: Option<String>,
 }
-impl<T, R> crate::Call<'_, EnterprisesDirListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EnterprisesDirListParams, T, R, ()> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Sort field. Allowed: `created_at`, `updated_at`, `display_name`, `status`, `submitted_at`, `verified_at`, `expiring_at`. Prefix with `-` for descending. Default `-created_at`.
+    #[inline]
     pub fn sort(mut self, value: impl Into<EnterprisesDirListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
     /// Return only DIRs whose `expiring_at` is at or after this ISO-8601 timestamp.
+    #[inline]
     pub fn filter_expiring_at_gte(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_expiring_at_gte = Some(value.into());
+        self.params.filter_expiring_at_gte = Some(value.into());
         self
     }
     /// Return only DIRs whose `expiring_at` is at or before this ISO-8601 timestamp.
+    #[inline]
     pub fn filter_expiring_at_lte(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_expiring_at_lte = Some(value.into());
+        self.params.filter_expiring_at_lte = Some(value.into());
         self
     }
     /// Convenience: returns DIRs whose `expiring_at` falls within the next N days (1–365). Equivalent to setting `filter[expiring_at][gte]=` + `filter[expiring_at][lte]=`. Mutually exclusive with the explicit `[gte]`/`[lte]` filters - combining returns 400.
+    #[inline]
     pub fn filter_expiring_within_days(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().filter_expiring_within_days = Some(value.into());
+        self.params.filter_expiring_within_days = Some(value.into());
         self
     }
     /// Filter by DIR status.
+    #[inline]
     pub fn filter_status(mut self, value: impl Into<crate::types::DirStatus>) -> Self {
-        self.params_mut().filter_status = Some(value.into());
+        self.params.filter_status = Some(value.into());
         self
     }
     /// Case-insensitive partial match on display name.
+    #[inline]
     pub fn filter_display_name_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_display_name_contains = Some(value.into());
+        self.params.filter_display_name_contains = Some(value.into());
         self
     }
     /// Case-insensitive partial match on call reason.
+    #[inline]
     pub fn filter_call_reason_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_call_reason_contains = Some(value.into());
+        self.params.filter_call_reason_contains = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, EnterprisesDirListParams, crate::types::DirList> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    EnterprisesDirListParams,
+    crate::types::DirList,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`EnterprisesDirApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -552,23 +1106,181 @@ impl<'a> crate::Call<'a, EnterprisesDirListParams, crate::types::DirList> {
         })
     }
 }
-/// Inputs of [`EnterprisesDirApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EnterprisesDirApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EnterprisesDirCreateParams {
     /// The request body.
     pub body: crate::types::DirCreateRequest,
 }
-impl EnterprisesDirCreateParams {
-    /// A `EnterprisesDirCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DirCreateRequest) -> Self {
-        EnterprisesDirCreateParams { body }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+    S6,
+> crate::Call<'a, EnterprisesDirCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6)> {
+    /// Contact email of the authorizer. Telnyx may send verification or infringement-notice email here; use a monitored mailbox.
+    #[inline]
+    pub fn authorizer_email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesDirCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4, S5, S6),
+    > {
+        let mut call = self;
+        call.params.body.authorizer_email = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::DirCreateRequest> for EnterprisesDirCreateParams {
-    /// The body with every optional input `None`: the argument of [`EnterprisesDirApi::create`].
-    fn from(body: crate::types::DirCreateRequest) -> Self {
-        EnterprisesDirCreateParams { body }
+    /// Name of the person at your enterprise who is authorizing this DIR registration. Must be a real individual (used for audit and trademark-claim contests).
+    #[inline]
+    pub fn authorizer_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesDirCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4, S5, S6),
+    > {
+        let mut call = self;
+        call.params.body.authorizer_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// 1–10 reasons your business calls customers. Validate phrasing against `POST /call_reasons/validate`.
+    #[inline]
+    pub fn call_reasons(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesDirCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4, S5, S6),
+    > {
+        let mut call = self;
+        call.params.body.call_reasons = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Must be `true`.
+    #[inline]
+    pub fn certify_brand_is_accurate(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesDirCreateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4, S5, S6),
+    > {
+        let mut call = self;
+        call.params.body.certify_brand_is_accurate = value.into();
+        crate::call::into_state(call)
+    }
+    /// Must be `true`. Confirms ownership of any logos/trademarks shown.
+    #[inline]
+    pub fn certify_ip_ownership(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesDirCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set, S5, S6),
+    > {
+        let mut call = self;
+        call.params.body.certify_ip_ownership = value.into();
+        crate::call::into_state(call)
+    }
+    /// Must be `true`. Confirms this DIR is not used for SHAFT content (Sex, Hate, Alcohol, Firearms, Tobacco) where prohibited.
+    #[inline]
+    pub fn certify_no_shaft_content(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesDirCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, crate::Set, S6),
+    > {
+        let mut call = self;
+        call.params.body.certify_no_shaft_content = value.into();
+        crate::call::into_state(call)
+    }
+    /// Name shown to call recipients. No emoji; not whitespace-only.
+    #[inline]
+    pub fn display_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesDirCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, S5, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.display_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Supporting documents. Each `document_id` may appear at most once on a DIR.
+    #[inline]
+    pub fn documents(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::Document>>,
+    ) -> Self {
+        self.params.body.documents = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Publicly accessible HTTPS URL (max 128 chars) to a 256x256 BMP logo (max 1 MB).
+    #[inline]
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.logo_url = Some(value.into());
+        self
+    }
+    /// Set to true if your organization places calls on behalf of other enterprises (BPO/reseller).
+    #[inline]
+    pub fn reselling(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.reselling = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DirCreateRequest>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesDirCreateParams,
+        T,
+        R,
+        (
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+        ),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `enterprises.reputation`.
@@ -611,7 +1323,12 @@ impl<'a> EnterprisesReputationApi<'a> {
     pub fn retrieve(
         &self,
         enterprise_id: &str,
-    ) -> crate::Call<'a, (), crate::types::EnterpriseReputationPublicWrapped> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::EnterpriseReputationPublic,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -639,17 +1356,18 @@ impl<'a> EnterprisesReputationApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::EnterpriseReputationCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .enable(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        EnterpriseReputationCreate::new(\"2a7e8337-e803-4057-a4ae-26c40eb0bc6c\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::ReputationCheckFrequency;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .enable(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .check_frequency(ReputationCheckFrequency::BusinessDaily)\n    .loa_document_id(\"2a7e8337-e803-4057-a4ae-26c40eb0bc6c\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn enable(
         &self,
         enterprise_id: &str,
-        params: impl Into<EnterprisesReputationEnableParams>,
     ) -> crate::Call<
         'a,
         EnterprisesReputationEnableParams,
-        crate::types::EnterpriseReputationPublicWrapped,
+        crate::types::EnterpriseReputationPublic,
+        crate::call::AsData,
+        (crate::Missing<crate::required::loa_document_id>,),
     > {
         crate::Call::new(
             self
@@ -659,7 +1377,9 @@ impl<'a> EnterprisesReputationApi<'a> {
                     ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
                         .concat(),
                 ),
-            params.into(),
+            EnterprisesReputationEnableParams {
+                body: crate::types::EnterpriseReputationCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -706,17 +1426,18 @@ impl<'a> EnterprisesReputationApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{EnterpriseReputationUpdateFrequency, ReputationCheckFrequency};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .update_frequency(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        EnterpriseReputationUpdateFrequency::new(ReputationCheckFrequency::Weekly),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::ReputationCheckFrequency;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .update_frequency(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .check_frequency(ReputationCheckFrequency::Weekly)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_frequency(
         &self,
         enterprise_id: &str,
-        params: impl Into<EnterprisesReputationUpdateFrequencyParams>,
     ) -> crate::Call<
         'a,
         EnterprisesReputationUpdateFrequencyParams,
-        crate::types::EnterpriseReputationPublicWrapped,
+        crate::types::EnterpriseReputationPublic,
+        crate::call::AsData,
+        (crate::Missing<crate::required::check_frequency>,),
     > {
         crate::Call::new(
             self
@@ -730,59 +1451,97 @@ impl<'a> EnterprisesReputationApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            EnterprisesReputationUpdateFrequencyParams {
+                body: crate::types::EnterpriseReputationUpdateFrequency::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`EnterprisesReputationApi::enable`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EnterprisesReputationApi::enable`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EnterprisesReputationEnableParams {
     /// The request body.
     pub body: crate::types::EnterpriseReputationCreate,
 }
-impl EnterprisesReputationEnableParams {
-    /// A `EnterprisesReputationEnableParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::EnterpriseReputationCreate) -> Self {
-        EnterprisesReputationEnableParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, EnterprisesReputationEnableParams, T, R, (S0,)> {
+    /// Refresh cadence. Defaults to `business_daily` if omitted.
+    #[inline]
+    pub fn check_frequency(
+        mut self,
+        value: impl Into<crate::types::ReputationCheckFrequency>,
+    ) -> Self {
+        self.params.body.check_frequency = Some(value.into());
+        self
+    }
+    /// Id of the signed Letter of Authorization document, returned by the Telnyx Documents API after upload (upload via `POST /v2/documents`; see ).
+    #[inline]
+    pub fn loa_document_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, EnterprisesReputationEnableParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.loa_document_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EnterpriseReputationCreate>,
+    ) -> crate::Call<'a, EnterprisesReputationEnableParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::EnterpriseReputationCreate>
-for EnterprisesReputationEnableParams {
-    /// The body with every optional input `None`: the argument of [`EnterprisesReputationApi::enable`].
-    fn from(body: crate::types::EnterpriseReputationCreate) -> Self {
-        EnterprisesReputationEnableParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`EnterprisesReputationApi::update_frequency`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EnterprisesReputationApi::update_frequency`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EnterprisesReputationUpdateFrequencyParams {
     /// The request body.
     pub body: crate::types::EnterpriseReputationUpdateFrequency,
 }
-impl EnterprisesReputationUpdateFrequencyParams {
-    /// A `EnterprisesReputationUpdateFrequencyParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::EnterpriseReputationUpdateFrequency) -> Self {
-        EnterprisesReputationUpdateFrequencyParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, EnterprisesReputationUpdateFrequencyParams, T, R, (S0,)> {
+    /// Sets `check_frequency`.
+    #[inline]
+    pub fn check_frequency(
+        self,
+        value: impl Into<crate::types::ReputationCheckFrequency>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationUpdateFrequencyParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.check_frequency = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::EnterpriseReputationUpdateFrequency>
-for EnterprisesReputationUpdateFrequencyParams {
-    /// The body with every optional input `None`: the argument of [`EnterprisesReputationApi::update_frequency`].
-    fn from(body: crate::types::EnterpriseReputationUpdateFrequency) -> Self {
-        EnterprisesReputationUpdateFrequencyParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EnterpriseReputationUpdateFrequency>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationUpdateFrequencyParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `enterprises.reputation.loa`.
@@ -826,7 +1585,9 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            EnterprisesReputationLoaRenderParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -845,17 +1606,18 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::EnterpriseReputationLoaUpdate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .loa()\n    .update(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        EnterpriseReputationLoaUpdate::new(\"2a7e8337-e803-4057-a4ae-26c40eb0bc6c\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .loa()\n    .update(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .loa_document_id(\"2a7e8337-e803-4057-a4ae-26c40eb0bc6c\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         enterprise_id: &str,
-        params: impl Into<EnterprisesReputationLoaUpdateParams>,
     ) -> crate::Call<
         'a,
         EnterprisesReputationLoaUpdateParams,
-        crate::types::EnterpriseReputationPublicWrapped,
+        crate::types::EnterpriseReputationPublic,
+        crate::call::AsData,
+        (crate::Missing<crate::required::loa_document_id>,),
     > {
         crate::Call::new(
             self
@@ -869,52 +1631,78 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            EnterprisesReputationLoaUpdateParams {
+                body: crate::types::EnterpriseReputationLoaUpdate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`EnterprisesReputationLoaApi::render`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EnterprisesReputationLoaApi::render`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EnterprisesReputationLoaRenderParams {
     /// The request body.
     pub body: Option<crate::types::EnterpriseReputationLoaRender>,
 }
-impl<T, R> crate::Call<'_, EnterprisesReputationLoaRenderParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::EnterpriseReputationLoaRender>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, EnterprisesReputationLoaRenderParams, T, R, ()> {
+    /// Sets `agent`.
+    #[inline]
+    pub fn agent(mut self, value: impl Into<crate::types::AgentInput>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).agent = Some(value.into());
         self
     }
+    /// Sets `signature`.
+    #[inline]
+    pub fn signature(
+        mut self,
+        value: impl Into<crate::types::LoaSignaturePayload>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).signature = Some(
+            value.into(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EnterpriseReputationLoaRender>,
+    ) -> crate::Call<'a, EnterprisesReputationLoaRenderParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`EnterprisesReputationLoaApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EnterprisesReputationLoaApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EnterprisesReputationLoaUpdateParams {
     /// The request body.
     pub body: crate::types::EnterpriseReputationLoaUpdate,
 }
-impl EnterprisesReputationLoaUpdateParams {
-    /// A `EnterprisesReputationLoaUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::EnterpriseReputationLoaUpdate) -> Self {
-        EnterprisesReputationLoaUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, EnterprisesReputationLoaUpdateParams, T, R, (S0,)> {
+    /// Id of the new signed LOA document (from the Telnyx Documents API). Changing it resets LOA approval; the new document must be approved before more numbers can be added.
+    #[inline]
+    pub fn loa_document_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, EnterprisesReputationLoaUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.loa_document_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::EnterpriseReputationLoaUpdate>
-for EnterprisesReputationLoaUpdateParams {
-    /// The body with every optional input `None`: the argument of [`EnterprisesReputationLoaApi::update`].
-    fn from(body: crate::types::EnterpriseReputationLoaUpdate) -> Self {
-        EnterprisesReputationLoaUpdateParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EnterpriseReputationLoaUpdate>,
+    ) -> crate::Call<'a, EnterprisesReputationLoaUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `enterprises.reputation.numbers`.
@@ -957,7 +1745,12 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            EnterprisesReputationNumbersListParams {
+                page_number: None,
+                page_size: None,
+                filter_phone_number_contains: None,
+                filter_phone_number_eq: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -1001,17 +1794,18 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ReputationPhoneNumberCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .numbers()\n    .associate(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        ReputationPhoneNumberCreate::new(vec![\"+19493253498\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .numbers()\n    .associate(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .phone_numbers([\"+19493253498\", \"+12134445566\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn associate(
         &self,
         enterprise_id: &str,
-        params: impl Into<EnterprisesReputationNumbersAssociateParams>,
     ) -> crate::Call<
         'a,
         EnterprisesReputationNumbersAssociateParams,
         crate::types::ReputationPhoneNumberList,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::phone_numbers>,),
     > {
         crate::Call::new(
             self
@@ -1025,7 +1819,9 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            EnterprisesReputationNumbersAssociateParams {
+                body: crate::types::ReputationPhoneNumberCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1044,17 +1840,18 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::RefreshReputationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .numbers()\n    .refresh(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        RefreshReputationRequest::new(vec![\"+19493253498\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .numbers()\n    .refresh(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .phone_numbers([\"+19493253498\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn refresh(
         &self,
         enterprise_id: &str,
-        params: impl Into<EnterprisesReputationNumbersRefreshParams>,
     ) -> crate::Call<
         'a,
         EnterprisesReputationNumbersRefreshParams,
-        crate::types::RefreshReputationResponse,
+        crate::types::RefreshReputationResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::phone_numbers>,),
     > {
         crate::Call::new(
             self
@@ -1068,7 +1865,9 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            EnterprisesReputationNumbersRefreshParams {
+                body: crate::types::RefreshReputationRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1086,17 +1885,18 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .numbers()\n    .retrieve(\"4a6192a4-573d-446d-b3ce-aff9117272a6\", \"+19493253498\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .numbers()\n    .retrieve(\"+19493253498\")\n    .enterprise_id(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        enterprise_id: &str,
         phone_number: &str,
     ) -> crate::Call<
         'a,
         EnterprisesReputationNumbersRetrieveParams,
-        crate::types::ReputationPhoneNumberWithReputation,
+        crate::types::ReputationPhoneNumber,
+        crate::call::AsData,
+        (crate::Missing<crate::required::enterprise_id>,),
     > {
         crate::Call::new(
             self
@@ -1105,14 +1905,18 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                     reqwest::Method::GET,
                     [
                         "/enterprises/",
-                        &crate::encode_path(enterprise_id),
+                        "{enterprise_id}",
                         "/reputation/numbers/",
                         &crate::encode_path(phone_number),
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            EnterprisesReputationNumbersRetrieveParams {
+                enterprise_id: String::new(),
+                fresh: None,
+            },
             |req, params| {
+                req.path_param("{enterprise_id}", &params.enterprise_id);
                 req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
             },
         )
@@ -1129,32 +1933,43 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .enterprises()\n    .reputation()\n    .numbers()\n    .disassociate(\"4a6192a4-573d-446d-b3ce-aff9117272a6\", \"+19493253498\")\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .enterprises()\n    .reputation()\n    .numbers()\n    .disassociate(\"+19493253498\")\n    .enterprise_id(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn disassociate(
         &self,
-        enterprise_id: &str,
         phone_number: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationNumbersDisassociateParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::enterprise_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/enterprises/",
-                        &crate::encode_path(enterprise_id),
+                        "{enterprise_id}",
                         "/reputation/numbers/",
                         &crate::encode_path(phone_number),
                     ]
                         .concat(),
                 ),
+            EnterprisesReputationNumbersDisassociateParams {
+                enterprise_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{enterprise_id}", &params.enterprise_id);
+            },
         )
     }
 }
-/// Inputs of [`EnterprisesReputationNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EnterprisesReputationNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EnterprisesReputationNumbersListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
@@ -1166,34 +1981,41 @@ pub struct EnterprisesReputationNumbersListParams {
     /// Exact phone-number match (E.164).
     pub filter_phone_number_eq: Option<String>,
 }
-impl<T, R> crate::Call<'_, EnterprisesReputationNumbersListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EnterprisesReputationNumbersListParams, T, R, ()> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Default 10. Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Partial match on phone number. Must contain at least 5 digits.
+    #[inline]
     pub fn filter_phone_number_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_phone_number_contains = Some(value.into());
+        self.params.filter_phone_number_contains = Some(value.into());
         self
     }
     /// Exact phone-number match (E.164).
+    #[inline]
     pub fn filter_phone_number_eq(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_phone_number_eq = Some(value.into());
+        self.params.filter_phone_number_eq = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     EnterprisesReputationNumbersListParams,
     crate::types::ReputationPhoneNumberListWithReputation,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`EnterprisesReputationNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1222,66 +2044,164 @@ impl<
         })
     }
 }
-/// Inputs of [`EnterprisesReputationNumbersApi::associate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EnterprisesReputationNumbersApi::associate`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EnterprisesReputationNumbersAssociateParams {
     /// The request body.
     pub body: crate::types::ReputationPhoneNumberCreate,
 }
-impl EnterprisesReputationNumbersAssociateParams {
-    /// A `EnterprisesReputationNumbersAssociateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ReputationPhoneNumberCreate) -> Self {
-        EnterprisesReputationNumbersAssociateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, EnterprisesReputationNumbersAssociateParams, T, R, (S0,)> {
+    /// 1–100 phone numbers in E.164 format with a leading `+`.
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationNumbersAssociateParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ReputationPhoneNumberCreate>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationNumbersAssociateParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ReputationPhoneNumberCreate>
-for EnterprisesReputationNumbersAssociateParams {
-    /// The body with every optional input `None`: the argument of [`EnterprisesReputationNumbersApi::associate`].
-    fn from(body: crate::types::ReputationPhoneNumberCreate) -> Self {
-        EnterprisesReputationNumbersAssociateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`EnterprisesReputationNumbersApi::refresh`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EnterprisesReputationNumbersApi::refresh`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EnterprisesReputationNumbersRefreshParams {
     /// The request body.
     pub body: crate::types::RefreshReputationRequest,
 }
-impl EnterprisesReputationNumbersRefreshParams {
-    /// A `EnterprisesReputationNumbersRefreshParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::RefreshReputationRequest) -> Self {
-        EnterprisesReputationNumbersRefreshParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, EnterprisesReputationNumbersRefreshParams, T, R, (S0,)> {
+    /// Phone numbers to refresh reputation data for. 1–100 numbers per request, each in E.164 format. Reputation refreshes are subject to per-enterprise rate limits.
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationNumbersRefreshParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::RefreshReputationRequest>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationNumbersRefreshParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::RefreshReputationRequest>
-for EnterprisesReputationNumbersRefreshParams {
-    /// The body with every optional input `None`: the argument of [`EnterprisesReputationNumbersApi::refresh`].
-    fn from(body: crate::types::RefreshReputationRequest) -> Self {
-        EnterprisesReputationNumbersRefreshParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`EnterprisesReputationNumbersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EnterprisesReputationNumbersApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EnterprisesReputationNumbersRetrieveParams {
+    /// The enterprise id. Lowercase UUID.
+    pub enterprise_id: String,
     /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
     pub fresh: Option<bool>,
 }
-impl<T, R> crate::Call<'_, EnterprisesReputationNumbersRetrieveParams, T, R> {
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, EnterprisesReputationNumbersRetrieveParams, T, R, (S0,)> {
+    /// The enterprise id. Lowercase UUID.
+    #[inline]
+    pub fn enterprise_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationNumbersRetrieveParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.enterprise_id = value.into();
+        crate::call::into_state(call)
+    }
     /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
+    #[inline]
     pub fn fresh(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().fresh = Some(value.into());
+        self.params.fresh = Some(value.into());
         self
+    }
+}
+/// Inputs of [`EnterprisesReputationNumbersApi::disassociate`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct EnterprisesReputationNumbersDisassociateParams {
+    /// The enterprise id. Lowercase UUID.
+    pub enterprise_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, EnterprisesReputationNumbersDisassociateParams, T, R, (S0,)> {
+    /// The enterprise id. Lowercase UUID.
+    #[inline]
+    pub fn enterprise_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationNumbersDisassociateParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.enterprise_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `enterprises.reputation.remediation`.
@@ -1324,7 +2244,13 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            EnterprisesReputationRemediationListParams {
+                page_number: None,
+                page_size: None,
+                filter_status: None,
+                filter_created_at_gte: None,
+                filter_created_at_lte: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -1372,17 +2298,21 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::RemediationRequestCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .remediation()\n    .create(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        RemediationRequestCreate::new(\n            \"Appointment reminders for our dental clinic.\",\n            vec![\"+19493253498\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .remediation()\n    .create(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .call_purpose(\"Appointment reminders for our dental clinic.\")\n    .contact_email(\"ops@example.com\")\n    .phone_numbers([\"+19493253498\", \"+12134445566\"])\n    .webhook_url(\"https://example.com/webhooks/remediation\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         enterprise_id: &str,
-        params: impl Into<EnterprisesReputationRemediationCreateParams>,
     ) -> crate::Call<
         'a,
         EnterprisesReputationRemediationCreateParams,
-        crate::types::RemediationRequestWrapped,
+        crate::types::RemediationRequest,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::call_purpose>,
+            crate::Missing<crate::required::phone_numbers>,
+        ),
     > {
         crate::Call::new(
             self
@@ -1396,7 +2326,9 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            EnterprisesReputationRemediationCreateParams {
+                body: crate::types::RemediationRequestCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1414,32 +2346,43 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .remediation()\n    .retrieve(\n        \"4a6192a4-573d-446d-b3ce-aff9117272a6\",\n        \"b7c1f1c0-7a9d-4f0a-9d3e-2f6a1c4b8e21\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .enterprises()\n    .reputation()\n    .remediation()\n    .retrieve(\"b7c1f1c0-7a9d-4f0a-9d3e-2f6a1c4b8e21\")\n    .enterprise_id(\"4a6192a4-573d-446d-b3ce-aff9117272a6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        enterprise_id: &str,
         remediation_id: &str,
-    ) -> crate::Call<'a, (), crate::types::RemediationRequestWrapped> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationRemediationRetrieveParams,
+        crate::types::RemediationRequest,
+        crate::call::AsData,
+        (crate::Missing<crate::required::enterprise_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/enterprises/",
-                        &crate::encode_path(enterprise_id),
+                        "{enterprise_id}",
                         "/reputation/remediation/",
                         &crate::encode_path(remediation_id),
                     ]
                         .concat(),
                 ),
+            EnterprisesReputationRemediationRetrieveParams {
+                enterprise_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{enterprise_id}", &params.enterprise_id);
+            },
         )
     }
 }
-/// Inputs of [`EnterprisesReputationRemediationApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`EnterprisesReputationRemediationApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EnterprisesReputationRemediationListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
@@ -1453,42 +2396,50 @@ pub struct EnterprisesReputationRemediationListParams {
     /// Only requests created on or before this timestamp (ISO 8601).
     pub filter_created_at_lte: Option<String>,
 }
-impl<T, R> crate::Call<'_, EnterprisesReputationRemediationListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, EnterprisesReputationRemediationListParams, T, R, ()> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Filter by customer-facing status.
+    #[inline]
     pub fn filter_status(
         mut self,
         value: impl Into<crate::types::RemediationStatus>,
     ) -> Self {
-        self.params_mut().filter_status = Some(value.into());
+        self.params.filter_status = Some(value.into());
         self
     }
     /// Only requests created on or after this timestamp (ISO 8601).
+    #[inline]
     pub fn filter_created_at_gte(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_created_at_gte = Some(value.into());
+        self.params.filter_created_at_gte = Some(value.into());
         self
     }
     /// Only requests created on or before this timestamp (ISO 8601).
+    #[inline]
     pub fn filter_created_at_lte(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_created_at_lte = Some(value.into());
+        self.params.filter_created_at_lte = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     EnterprisesReputationRemediationListParams,
     crate::types::RemediationRequestList,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`EnterprisesReputationRemediationApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1517,28 +2468,109 @@ impl<
         })
     }
 }
-/// Inputs of [`EnterprisesReputationRemediationApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`EnterprisesReputationRemediationApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EnterprisesReputationRemediationCreateParams {
     /// The request body.
     pub body: crate::types::RemediationRequestCreate,
 }
-impl EnterprisesReputationRemediationCreateParams {
-    /// A `EnterprisesReputationRemediationCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::RemediationRequestCreate) -> Self {
-        EnterprisesReputationRemediationCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, EnterprisesReputationRemediationCreateParams, T, R, (S0, S1)> {
+    /// How the numbers are used (free text).
+    #[inline]
+    pub fn call_purpose(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationRemediationCreateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.call_purpose = value.into();
+        crate::call::into_state(call)
+    }
+    /// Optional contact email for this remediation request.
+    #[inline]
+    pub fn contact_email(mut self, value: impl Into<String>) -> Self {
+        self.params.body.contact_email = Some(value.into());
+        self
+    }
+    /// Phone numbers in E.164 format. Each must belong to this enterprise. Maximum 2,000 per request.
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationRemediationCreateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Optional  URL for status notifications.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::RemediationRequestCreate>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationRemediationCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::RemediationRequestCreate>
-for EnterprisesReputationRemediationCreateParams {
-    /// The body with every optional input `None`: the argument of [`EnterprisesReputationRemediationApi::create`].
-    fn from(body: crate::types::RemediationRequestCreate) -> Self {
-        EnterprisesReputationRemediationCreateParams {
-            body,
-        }
+/// Inputs of [`EnterprisesReputationRemediationApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct EnterprisesReputationRemediationRetrieveParams {
+    /// The enterprise id. Lowercase UUID.
+    pub enterprise_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, EnterprisesReputationRemediationRetrieveParams, T, R, (S0,)> {
+    /// The enterprise id. Lowercase UUID.
+    #[inline]
+    pub fn enterprise_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationRemediationRetrieveParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.enterprise_id = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -52,7 +52,10 @@ impl<'a> ExternalConnectionsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/external_connections"),
-            Default::default(),
+            ExternalConnectionsListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -67,20 +70,23 @@ impl<'a> ExternalConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreateExternalConnectionRequest, CreateExternalConnectionRequestOutbound,\n    ExternalSipConnectionZoomOnly,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .create(\n        CreateExternalConnectionRequest::new(\n            ExternalSipConnectionZoomOnly::Zoom,\n            CreateExternalConnectionRequestOutbound::default(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreateExternalConnectionRequestOutbound, ExternalSipConnectionZoomOnly,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .create()\n    .active(false)\n    .external_sip_connection(ExternalSipConnectionZoomOnly::Zoom)\n    .outbound(\n        CreateExternalConnectionRequestOutbound::default()\n            .outbound_voice_profile_id(\"1911630617284445511\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<ExternalConnectionsCreateParams>,
     ) -> crate::Call<
         'a,
         ExternalConnectionsCreateParams,
-        ExternalConnectionsCreateResponse,
+        crate::types::ExternalConnection,
+        crate::call::AsData,
+        (crate::Missing<crate::required::outbound>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/external_connections"),
-            params.into(),
+            ExternalConnectionsCreateParams {
+                body: crate::types::CreateExternalConnectionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -103,7 +109,7 @@ impl<'a> ExternalConnectionsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), ExternalConnectionsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::ExternalConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -124,17 +130,18 @@ impl<'a> ExternalConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    UpdateExternalConnectionRequest, UpdateExternalConnectionRequestOutbound,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .update(\n        \"1293384261075731499\",\n        UpdateExternalConnectionRequest::new(\n            UpdateExternalConnectionRequestOutbound::new(\"1293384261075731499\"),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateExternalConnectionRequestOutbound;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .update(\"1293384261075731499\")\n    .active(false)\n    .outbound(\n        UpdateExternalConnectionRequestOutbound::builder()\n            .outbound_voice_profile_id(\"1911630617284445511\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<ExternalConnectionsUpdateParams>,
     ) -> crate::Call<
         'a,
         ExternalConnectionsUpdateParams,
-        ExternalConnectionsUpdateResponse,
+        crate::types::ExternalConnection,
+        crate::call::AsData,
+        (crate::Missing<crate::required::outbound>,),
     > {
         crate::Call::new(
             self
@@ -143,7 +150,9 @@ impl<'a> ExternalConnectionsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/external_connections/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            ExternalConnectionsUpdateParams {
+                body: crate::types::UpdateExternalConnectionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -166,7 +175,7 @@ impl<'a> ExternalConnectionsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), ExternalConnectionsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::ExternalConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -186,18 +195,21 @@ impl<'a> ExternalConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::external_connections::ExternalConnectionsUpdateLocationBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .update_location(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ExternalConnectionsUpdateLocationBody::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .update_location(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .static_emergency_address_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_location(
         &self,
-        id: &str,
         location_id: &str,
-        params: impl Into<ExternalConnectionsUpdateLocationParams>,
     ) -> crate::Call<
         'a,
         ExternalConnectionsUpdateLocationParams,
-        crate::types::LocationResponse,
+        crate::types::LocationResponseData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::id>,
+            crate::Missing<crate::required::static_emergency_address_id>,
+        ),
     > {
         crate::Call::new(
             self
@@ -206,21 +218,25 @@ impl<'a> ExternalConnectionsApi<'a> {
                     reqwest::Method::PATCH,
                     [
                         "/external_connections/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/locations/",
                         &crate::encode_path(location_id),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            ExternalConnectionsUpdateLocationParams {
+                id: String::new(),
+                body: ExternalConnectionsUpdateLocationBody::blank(),
+            },
             |req, params| {
+                req.path_param("{id}", &params.id);
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`ExternalConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ExternalConnectionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExternalConnectionsListParams {
     /// Filter parameter for external connections (deepObject style). Supports filtering by connection_name, external_sip_connection, id, created_at, and phone_number.
@@ -228,27 +244,36 @@ pub struct ExternalConnectionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, ExternalConnectionsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ExternalConnectionsListParams, T, R, ()> {
     /// Filter parameter for external connections (deepObject style). Supports filtering by connection_name, external_sip_connection, id, created_at, and phone_number.
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterConnectionsConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, ExternalConnectionsListParams, ExternalConnectionsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    ExternalConnectionsListParams,
+    ExternalConnectionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`ExternalConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -290,76 +315,238 @@ impl<
         })
     }
 }
-/// Inputs of [`ExternalConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ExternalConnectionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ExternalConnectionsCreateParams {
     /// Parameters that can be set when creating a External Connection
     pub body: crate::types::CreateExternalConnectionRequest,
 }
-impl ExternalConnectionsCreateParams {
-    /// A `ExternalConnectionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateExternalConnectionRequest) -> Self {
-        ExternalConnectionsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, ExternalConnectionsCreateParams, T, R, (S0,)> {
+    /// Sets `active`.
+    #[inline]
+    pub fn active(mut self, value: impl Into<crate::types::ConnectionActive>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
+    }
+    /// Sets `external_sip_connection`.
+    #[inline]
+    pub fn external_sip_connection(
+        mut self,
+        value: impl Into<crate::types::ExternalSipConnectionZoomOnly>,
+    ) -> Self {
+        self.params.body.external_sip_connection = value.into();
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::CreateExternalConnectionRequestInbound>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        self,
+        value: impl Into<crate::types::CreateExternalConnectionRequestOutbound>,
+    ) -> crate::Call<'a, ExternalConnectionsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.outbound = value.into();
+        crate::call::into_state(call)
+    }
+    /// Tags associated with the connection.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateExternalConnectionRequest>,
+    ) -> crate::Call<'a, ExternalConnectionsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateExternalConnectionRequest>
-for ExternalConnectionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`ExternalConnectionsApi::create`].
-    fn from(body: crate::types::CreateExternalConnectionRequest) -> Self {
-        ExternalConnectionsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ExternalConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ExternalConnectionsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ExternalConnectionsUpdateParams {
     /// Parameters to be updated for the External Connection
     pub body: crate::types::UpdateExternalConnectionRequest,
 }
-impl ExternalConnectionsUpdateParams {
-    /// A `ExternalConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateExternalConnectionRequest) -> Self {
-        ExternalConnectionsUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, ExternalConnectionsUpdateParams, T, R, (S0,)> {
+    /// Sets `active`.
+    #[inline]
+    pub fn active(mut self, value: impl Into<crate::types::ConnectionActive>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::UpdateExternalConnectionRequestInbound>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        self,
+        value: impl Into<crate::types::UpdateExternalConnectionRequestOutbound>,
+    ) -> crate::Call<'a, ExternalConnectionsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.outbound = value.into();
+        crate::call::into_state(call)
+    }
+    /// Tags associated with the connection.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateExternalConnectionRequest>,
+    ) -> crate::Call<'a, ExternalConnectionsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateExternalConnectionRequest>
-for ExternalConnectionsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`ExternalConnectionsApi::update`].
-    fn from(body: crate::types::UpdateExternalConnectionRequest) -> Self {
-        ExternalConnectionsUpdateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ExternalConnectionsApi::update_location`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ExternalConnectionsApi::update_location`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ExternalConnectionsUpdateLocationParams {
+    /// The ID of the external connection
+    pub id: String,
     /// The request body.
     pub body: ExternalConnectionsUpdateLocationBody,
 }
-impl ExternalConnectionsUpdateLocationParams {
-    /// A `ExternalConnectionsUpdateLocationParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: ExternalConnectionsUpdateLocationBody) -> Self {
-        ExternalConnectionsUpdateLocationParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, ExternalConnectionsUpdateLocationParams, T, R, (S0, S1)> {
+    /// The ID of the external connection
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsUpdateLocationParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<ExternalConnectionsUpdateLocationBody>
-for ExternalConnectionsUpdateLocationParams {
-    /// The body with every optional input `None`: the argument of [`ExternalConnectionsApi::update_location`].
-    fn from(body: ExternalConnectionsUpdateLocationBody) -> Self {
-        ExternalConnectionsUpdateLocationParams {
-            body,
-        }
+    /// A new static emergency address ID to update the location with
+    #[inline]
+    pub fn static_emergency_address_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsUpdateLocationParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.static_emergency_address_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<ExternalConnectionsUpdateLocationBody>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsUpdateLocationParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `external_connections.civic_addresses`.
@@ -388,7 +575,8 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
     ) -> crate::Call<
         'a,
         ExternalConnectionsCivicAddressesListParams,
-        ExternalConnectionsCivicAddressesListResponse,
+        Vec<crate::types::CivicAddress>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -402,7 +590,9 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            ExternalConnectionsCivicAddressesListParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
@@ -420,45 +610,87 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .civic_addresses()\n    .retrieve(\"1293384261075731499\", \"318fb664-d341-44d2-8405-e6bfb9ced6d9\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .civic_addresses()\n    .retrieve(\"318fb664-d341-44d2-8405-e6bfb9ced6d9\")\n    .id(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        id: &str,
         address_id: &str,
-    ) -> crate::Call<'a, (), ExternalConnectionsCivicAddressesRetrieveResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsCivicAddressesRetrieveParams,
+        crate::types::CivicAddress,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/external_connections/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/civic_addresses/",
                         &crate::encode_path(address_id),
                     ]
                         .concat(),
                 ),
+            ExternalConnectionsCivicAddressesRetrieveParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
 }
-/// Inputs of [`ExternalConnectionsCivicAddressesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ExternalConnectionsCivicAddressesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ExternalConnectionsCivicAddressesListParams {
     /// Filter parameter for civic addresses (deepObject style). Supports filtering by country.
     pub filter: Option<crate::types::FilterCivicAddressesConsolidated>,
 }
-impl<T, R> crate::Call<'_, ExternalConnectionsCivicAddressesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ExternalConnectionsCivicAddressesListParams, T, R, ()> {
     /// Filter parameter for civic addresses (deepObject style). Supports filtering by country.
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterCivicAddressesConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
+    }
+}
+/// Inputs of [`ExternalConnectionsCivicAddressesApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ExternalConnectionsCivicAddressesRetrieveParams {
+    /// Identifies the resource.
+    pub id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, ExternalConnectionsCivicAddressesRetrieveParams, T, R, (S0,)> {
+    /// Identifies the resource.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsCivicAddressesRetrieveParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `external_connections.log_messages`.
@@ -489,7 +721,10 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
             self
                 .client
                 .request(reqwest::Method::GET, "/external_connections/log_messages"),
-            Default::default(),
+            ExternalConnectionsLogMessagesListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -553,8 +788,8 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
         )
     }
 }
-/// Inputs of [`ExternalConnectionsLogMessagesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ExternalConnectionsLogMessagesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExternalConnectionsLogMessagesListParams {
     /// Filter parameter for log messages (deepObject style). Supports filtering by external_connection_id and telephone_number with eq/contains operations.
@@ -562,30 +797,35 @@ pub struct ExternalConnectionsLogMessagesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, ExternalConnectionsLogMessagesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ExternalConnectionsLogMessagesListParams, T, R, ()> {
     /// Filter parameter for log messages (deepObject style). Supports filtering by external_connection_id and telephone_number with eq/contains operations.
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterLogMessagesConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     ExternalConnectionsLogMessagesListParams,
     ExternalConnectionsLogMessagesListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`ExternalConnectionsLogMessagesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -664,7 +904,10 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
                     ["/external_connections/", &crate::encode_path(id), "/phone_numbers"]
                         .concat(),
                 ),
-            Default::default(),
+            ExternalConnectionsPhoneNumbersListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -683,27 +926,38 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .phone_numbers()\n    .retrieve(\"1293384261075731499\", \"1234567889\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .phone_numbers()\n    .retrieve(\"1234567889\")\n    .id(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        id: &str,
         phone_number_id: &str,
-    ) -> crate::Call<'a, (), ExternalConnectionsPhoneNumbersRetrieveResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsPhoneNumbersRetrieveParams,
+        crate::types::ExternalConnectionPhoneNumber,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/external_connections/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/phone_numbers/",
                         &crate::encode_path(phone_number_id),
                     ]
                         .concat(),
                 ),
+            ExternalConnectionsPhoneNumbersRetrieveParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
     /// Update a phone number
@@ -718,18 +972,18 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateExternalConnectionPhoneNumberRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .phone_numbers()\n    .update(\n        \"1293384261075731499\",\n        \"1234567889\",\n        UpdateExternalConnectionPhoneNumberRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .phone_numbers()\n    .update(\"1234567889\")\n    .id(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        id: &str,
         phone_number_id: &str,
-        params: impl Into<ExternalConnectionsPhoneNumbersUpdateParams>,
     ) -> crate::Call<
         'a,
         ExternalConnectionsPhoneNumbersUpdateParams,
-        ExternalConnectionsPhoneNumbersUpdateResponse,
+        crate::types::ExternalConnectionPhoneNumber,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
     > {
         crate::Call::new(
             self
@@ -738,21 +992,25 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
                     reqwest::Method::PATCH,
                     [
                         "/external_connections/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/phone_numbers/",
                         &crate::encode_path(phone_number_id),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            ExternalConnectionsPhoneNumbersUpdateParams {
+                id: String::new(),
+                body: <crate::types::UpdateExternalConnectionPhoneNumberRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{id}", &params.id);
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`ExternalConnectionsPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ExternalConnectionsPhoneNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExternalConnectionsPhoneNumbersListParams {
     /// Filter parameter for phone numbers (deepObject style). Supports filtering by phone_number, civic_address_id, and location_id with eq/contains operations.
@@ -760,30 +1018,35 @@ pub struct ExternalConnectionsPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, ExternalConnectionsPhoneNumbersListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ExternalConnectionsPhoneNumbersListParams, T, R, ()> {
     /// Filter parameter for phone numbers (deepObject style). Supports filtering by phone_number, civic_address_id, and location_id with eq/contains operations.
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterPhoneNumbersConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     ExternalConnectionsPhoneNumbersListParams,
     ExternalConnectionsPhoneNumbersListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`ExternalConnectionsPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -826,28 +1089,82 @@ impl<
         })
     }
 }
-/// Inputs of [`ExternalConnectionsPhoneNumbersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ExternalConnectionsPhoneNumbersApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ExternalConnectionsPhoneNumbersRetrieveParams {
+    /// Identifies the resource.
+    pub id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, ExternalConnectionsPhoneNumbersRetrieveParams, T, R, (S0,)> {
+    /// Identifies the resource.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsPhoneNumbersRetrieveParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`ExternalConnectionsPhoneNumbersApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ExternalConnectionsPhoneNumbersUpdateParams {
+    /// Identifies the resource.
+    pub id: String,
     /// Values that can be set when updating a phone number
     pub body: crate::types::UpdateExternalConnectionPhoneNumberRequest,
 }
-impl ExternalConnectionsPhoneNumbersUpdateParams {
-    /// A `ExternalConnectionsPhoneNumbersUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateExternalConnectionPhoneNumberRequest) -> Self {
-        ExternalConnectionsPhoneNumbersUpdateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, ExternalConnectionsPhoneNumbersUpdateParams, T, R, (S0,)> {
+    /// Identifies the resource.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsPhoneNumbersUpdateParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::UpdateExternalConnectionPhoneNumberRequest>
-for ExternalConnectionsPhoneNumbersUpdateParams {
-    /// The body with every optional input `None`: the argument of [`ExternalConnectionsPhoneNumbersApi::update`].
-    fn from(body: crate::types::UpdateExternalConnectionPhoneNumberRequest) -> Self {
-        ExternalConnectionsPhoneNumbersUpdateParams {
-            body,
-        }
+    /// Identifies the location to assign the phone number to.
+    #[inline]
+    pub fn location_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.location_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateExternalConnectionPhoneNumberRequest>,
+    ) -> crate::Call<'a, ExternalConnectionsPhoneNumbersUpdateParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `external_connections.releases`.
@@ -886,7 +1203,10 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
                     ["/external_connections/", &crate::encode_path(id), "/releases"]
                         .concat(),
                 ),
-            Default::default(),
+            ExternalConnectionsReleasesListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -905,32 +1225,43 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .releases()\n    .retrieve(\"1293384261075731499\", \"7b6a6449-b055-45a6-81f6-f6f0dffa4cc6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .releases()\n    .retrieve(\"7b6a6449-b055-45a6-81f6-f6f0dffa4cc6\")\n    .id(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        id: &str,
         release_id: &str,
-    ) -> crate::Call<'a, (), ExternalConnectionsReleasesRetrieveResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsReleasesRetrieveParams,
+        crate::types::Release,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/external_connections/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/releases/",
                         &crate::encode_path(release_id),
                     ]
                         .concat(),
                 ),
+            ExternalConnectionsReleasesRetrieveParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
 }
-/// Inputs of [`ExternalConnectionsReleasesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ExternalConnectionsReleasesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExternalConnectionsReleasesListParams {
     /// Filter parameter for releases (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
@@ -938,30 +1269,35 @@ pub struct ExternalConnectionsReleasesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, ExternalConnectionsReleasesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ExternalConnectionsReleasesListParams, T, R, ()> {
     /// Filter parameter for releases (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterReleasesConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     ExternalConnectionsReleasesListParams,
     ExternalConnectionsReleasesListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`ExternalConnectionsReleasesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1004,6 +1340,36 @@ impl<
         })
     }
 }
+/// Inputs of [`ExternalConnectionsReleasesApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ExternalConnectionsReleasesRetrieveParams {
+    /// Identifies the resource.
+    pub id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, ExternalConnectionsReleasesRetrieveParams, T, R, (S0,)> {
+    /// Identifies the resource.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsReleasesRetrieveParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
+    }
+}
 /// Operations under `external_connections.uploads`.
 #[derive(Debug, Clone, Copy)]
 pub struct ExternalConnectionsUploadsApi<'a> {
@@ -1040,7 +1406,10 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                     ["/external_connections/", &crate::encode_path(id), "/uploads"]
                         .concat(),
                 ),
-            Default::default(),
+            ExternalConnectionsUploadsListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -1058,17 +1427,18 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateExternalConnectionUploadRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .create(\n        \"1293384261075731499\",\n        CreateExternalConnectionUploadRequest::new(vec![\"example\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateExternalConnectionUploadRequestUsage;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .create(\"1293384261075731499\")\n    .location_id(\"67ea7693-9cd5-4a68-8c76-abb3aa5bf5d2\")\n    .number_ids([\n        \"3920457616934164700\",\n        \"3920457616934164701\",\n        \"3920457616934164702\",\n    ])\n    .usage(CreateExternalConnectionUploadRequestUsage::FirstPartyAppAssignment)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         id: &str,
-        params: impl Into<ExternalConnectionsUploadsCreateParams>,
     ) -> crate::Call<
         'a,
         ExternalConnectionsUploadsCreateParams,
         ExternalConnectionsUploadsCreateResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::number_ids>,),
     > {
         crate::Call::new(
             self
@@ -1078,7 +1448,9 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                     ["/external_connections/", &crate::encode_path(id), "/uploads"]
                         .concat(),
                 ),
-            params.into(),
+            ExternalConnectionsUploadsCreateParams {
+                body: crate::types::CreateExternalConnectionUploadRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1133,7 +1505,12 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     pub fn pending_count(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), ExternalConnectionsUploadsPendingCountResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        ExternalConnectionsUploadsPendingCountResponseData,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -1160,27 +1537,38 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .retrieve(\"1293384261075731499\", \"7b6a6449-b055-45a6-81f6-f6f0dffa4cc6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .retrieve(\"7b6a6449-b055-45a6-81f6-f6f0dffa4cc6\")\n    .id(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        id: &str,
         ticket_id: &str,
-    ) -> crate::Call<'a, (), ExternalConnectionsUploadsRetrieveResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsUploadsRetrieveParams,
+        crate::types::Upload,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/external_connections/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/uploads/",
                         &crate::encode_path(ticket_id),
                     ]
                         .concat(),
                 ),
+            ExternalConnectionsUploadsRetrieveParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
     /// Retry an Upload request
@@ -1195,33 +1583,44 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .retry(\"1293384261075731499\", \"7b6a6449-b055-45a6-81f6-f6f0dffa4cc6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .external_connections()\n    .uploads()\n    .retry(\"7b6a6449-b055-45a6-81f6-f6f0dffa4cc6\")\n    .id(\"1293384261075731499\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retry(
         &self,
-        id: &str,
         ticket_id: &str,
-    ) -> crate::Call<'a, (), ExternalConnectionsUploadsRetryResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsUploadsRetryParams,
+        crate::types::Upload,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::POST,
                     [
                         "/external_connections/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/uploads/",
                         &crate::encode_path(ticket_id),
                         "/retry",
                     ]
                         .concat(),
                 ),
+            ExternalConnectionsUploadsRetryParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
 }
-/// Inputs of [`ExternalConnectionsUploadsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ExternalConnectionsUploadsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ExternalConnectionsUploadsListParams {
     /// Filter parameter for uploads (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
@@ -1229,30 +1628,35 @@ pub struct ExternalConnectionsUploadsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, ExternalConnectionsUploadsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ExternalConnectionsUploadsListParams, T, R, ()> {
     /// Filter parameter for uploads (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterUploadsConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     ExternalConnectionsUploadsListParams,
     ExternalConnectionsUploadsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`ExternalConnectionsUploadsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1295,31 +1699,116 @@ impl<
         })
     }
 }
-/// Inputs of [`ExternalConnectionsUploadsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ExternalConnectionsUploadsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ExternalConnectionsUploadsCreateParams {
     /// Parameters that can be set when creating an Upload request.
     pub body: crate::types::CreateExternalConnectionUploadRequest,
 }
-impl ExternalConnectionsUploadsCreateParams {
-    /// A `ExternalConnectionsUploadsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateExternalConnectionUploadRequest) -> Self {
-        ExternalConnectionsUploadsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, ExternalConnectionsUploadsCreateParams, T, R, (S0,)> {
+    /// Sets `additional_usages`.
+    #[inline]
+    pub fn additional_usages(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<
+                crate::types::CreateExternalConnectionUploadRequestAdditionalUsagesItem,
+            >,
+        >,
+    ) -> Self {
+        self.params.body.additional_usages = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Identifies the civic address to assign all phone numbers to.
+    #[inline]
+    pub fn civic_address_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.civic_address_id = Some(value.into());
+        self
+    }
+    /// Identifies the location to assign all phone numbers to.
+    #[inline]
+    pub fn location_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.location_id = Some(value.into());
+        self
+    }
+    /// Sets `number_ids`.
+    #[inline]
+    pub fn number_ids(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, ExternalConnectionsUploadsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.number_ids = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The use case of the upload request. NOTE: `calling_user_assignment` is not supported for toll free numbers.
+    #[inline]
+    pub fn usage(
+        mut self,
+        value: impl Into<crate::types::CreateExternalConnectionUploadRequestUsage>,
+    ) -> Self {
+        self.params.body.usage = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateExternalConnectionUploadRequest>,
+    ) -> crate::Call<'a, ExternalConnectionsUploadsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateExternalConnectionUploadRequest>
-for ExternalConnectionsUploadsCreateParams {
-    /// The body with every optional input `None`: the argument of [`ExternalConnectionsUploadsApi::create`].
-    fn from(body: crate::types::CreateExternalConnectionUploadRequest) -> Self {
-        ExternalConnectionsUploadsCreateParams {
-            body,
-        }
+/// Inputs of [`ExternalConnectionsUploadsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ExternalConnectionsUploadsRetrieveParams {
+    /// Identifies the resource.
+    pub id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, ExternalConnectionsUploadsRetrieveParams, T, R, (S0,)> {
+    /// Identifies the resource.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ExternalConnectionsUploadsRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`ExternalConnectionsUploadsApi::retry`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ExternalConnectionsUploadsRetryParams {
+    /// Identifies the resource.
+    pub id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, ExternalConnectionsUploadsRetryParams, T, R, (S0,)> {
+    /// Identifies the resource.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ExternalConnectionsUploadsRetryParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionsListResponse {
     pub data: Option<Vec<crate::types::ExternalConnection>>,
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
@@ -1369,6 +1858,7 @@ pub type ExternalConnectionsCreateResponse = crate::Data<
     crate::types::ExternalConnection,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionsLogMessagesListResponse {
     pub log_messages: Option<Vec<crate::types::LogMessage>>,
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
@@ -1415,6 +1905,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListResponse
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionsLogMessagesRetrieveResponse {
     pub log_messages: Option<Vec<crate::types::LogMessage>>,
 }
@@ -1454,6 +1945,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesRetrieveResp
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionsLogMessagesDismissResponse {
     /// Describes wether or not the operation was successful
     pub success: Option<bool>,
@@ -1509,17 +2001,19 @@ pub type ExternalConnectionsCivicAddressesRetrieveResponse = crate::Data<
     crate::types::CivicAddress,
 >;
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalConnectionsUpdateLocationBody {
     /// A new static emergency address ID to update the location with
     pub static_emergency_address_id: String,
 }
 impl ExternalConnectionsUpdateLocationBody {
-    /// A `ExternalConnectionsUpdateLocationBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `static_emergency_address_id`: A new static emergency address ID to update the location with
-    pub fn new(static_emergency_address_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ExternalConnectionsUpdateLocationBody {
-            static_emergency_address_id: static_emergency_address_id.into(),
+            static_emergency_address_id: String::new(),
         }
     }
 }
@@ -1557,6 +2051,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUpdateLocationBody {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionsPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::ExternalConnectionPhoneNumber>>,
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
@@ -1609,6 +2104,7 @@ pub type ExternalConnectionsPhoneNumbersUpdateResponse = crate::Data<
     crate::types::ExternalConnectionPhoneNumber,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionsReleasesListResponse {
     pub data: Option<Vec<crate::types::Release>>,
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
@@ -1658,6 +2154,7 @@ pub type ExternalConnectionsReleasesRetrieveResponse = crate::Data<
     crate::types::Release,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionsUploadsListResponse {
     pub data: Option<Vec<crate::types::Upload>>,
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
@@ -1704,6 +2201,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionsUploadsCreateResponse {
     /// Describes wether or not the operation was successful
     pub success: Option<bool>,
@@ -1752,6 +2250,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsCreateResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionsUploadsRefreshStatusResponse {
     /// Describes wether or not the operation was successful
     pub success: Option<bool>,
@@ -1792,6 +2291,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsRefreshStatusRes
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionsUploadsPendingCountResponseData {
     /// The count of phone numbers that are pending assignment to the external connection.
     pub pending_numbers_count: Option<i64>,

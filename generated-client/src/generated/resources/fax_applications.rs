@@ -23,7 +23,11 @@ impl<'a> FaxApplicationsApi<'a> {
     ) -> crate::Call<'a, FaxApplicationsListParams, FaxApplicationsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/fax_applications"),
-            Default::default(),
+            FaxApplicationsListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -39,16 +43,26 @@ impl<'a> FaxApplicationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateFaxApplicationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fax_applications()\n    .create(CreateFaxApplicationRequest::new(\"call-router\", \"https://example.com\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, CreateFaxApplicationRequestInbound,\n    CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings,\n    CreateFaxApplicationRequestOutbound,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fax_applications()\n    .create()\n    .active(false)\n    .anchorsite_override(AnchorsiteOverride::AmsterdamNetherlands)\n    .application_name(\"fax-router\")\n    .inbound(\n        CreateFaxApplicationRequestInbound::default()\n            .channel_limit(10)\n            .sip_subdomain(\"example\")\n            .sip_subdomain_receive_settings(\n                CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings::OnlyMyConnections,\n            ),\n    )\n    .outbound(\n        CreateFaxApplicationRequestOutbound::default()\n            .channel_limit(10)\n            .outbound_voice_profile_id(\"1293384261075731499\"),\n    )\n    .tags([\"tag1\", \"tag2\"])\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<FaxApplicationsCreateParams>,
-    ) -> crate::Call<'a, FaxApplicationsCreateParams, FaxApplicationsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        FaxApplicationsCreateParams,
+        crate::types::FaxApplication,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::application_name>,
+            crate::Missing<crate::required::webhook_event_url>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/fax_applications"),
-            params.into(),
+            FaxApplicationsCreateParams {
+                body: crate::types::CreateFaxApplicationRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -71,7 +85,7 @@ impl<'a> FaxApplicationsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), FaxApplicationsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::FaxApplication, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -92,14 +106,22 @@ impl<'a> FaxApplicationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateFaxApplicationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fax_applications()\n    .update(\n        \"1293384261075731499\",\n        UpdateFaxApplicationRequest::new(\"call-router\", \"https://example.com\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, UpdateFaxApplicationRequestInbound,\n    UpdateFaxApplicationRequestInboundSipSubdomainReceiveSettings,\n    UpdateFaxApplicationRequestOutbound,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fax_applications()\n    .update(\"1293384261075731499\")\n    .active(false)\n    .anchorsite_override(AnchorsiteOverride::AmsterdamNetherlands)\n    .application_name(\"fax-router\")\n    .inbound(\n        UpdateFaxApplicationRequestInbound::default()\n            .channel_limit(10)\n            .sip_subdomain(\"example\")\n            .sip_subdomain_receive_settings(\n                UpdateFaxApplicationRequestInboundSipSubdomainReceiveSettings::OnlyMyConnections,\n            ),\n    )\n    .outbound(\n        UpdateFaxApplicationRequestOutbound::default()\n            .channel_limit(10)\n            .outbound_voice_profile_id(\"1293384261075731499\"),\n    )\n    .tags([\"tag1\", \"tag2\"])\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<FaxApplicationsUpdateParams>,
-    ) -> crate::Call<'a, FaxApplicationsUpdateParams, FaxApplicationsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        FaxApplicationsUpdateParams,
+        crate::types::FaxApplication,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::application_name>,
+            crate::Missing<crate::required::webhook_event_url>,
+        ),
+    > {
         crate::Call::new(
             self
                 .client
@@ -107,7 +129,9 @@ impl<'a> FaxApplicationsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/fax_applications/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            FaxApplicationsUpdateParams {
+                body: crate::types::UpdateFaxApplicationRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -130,7 +154,7 @@ impl<'a> FaxApplicationsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), FaxApplicationsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::FaxApplication, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -141,8 +165,8 @@ impl<'a> FaxApplicationsApi<'a> {
         )
     }
 }
-/// Inputs of [`FaxApplicationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`FaxApplicationsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FaxApplicationsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -162,40 +186,42 @@ pub struct FaxApplicationsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ProgrammableFaxSortApplication>,
 }
-impl<T, R> crate::Call<'_, FaxApplicationsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, FaxApplicationsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound_voice_profile_id\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[application_name\\]\\[contains\\], filter\\[outbound_voice_profile_id\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::ProgrammableFaxFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// application_name: sorts the result by the
-    /// application_name field in ascending order.
-    ///
-    /// -application_name: sorts the result by the
-    /// application_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<crate::types::ProgrammableFaxSortApplication>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, FaxApplicationsListParams, FaxApplicationsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    FaxApplicationsListParams,
+    FaxApplicationsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`FaxApplicationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -237,53 +263,239 @@ impl<'a> crate::Call<'a, FaxApplicationsListParams, FaxApplicationsListResponse>
         })
     }
 }
-/// Inputs of [`FaxApplicationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`FaxApplicationsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct FaxApplicationsCreateParams {
     /// Parameters that can be set when creating a Fax Application
     pub body: crate::types::CreateFaxApplicationRequest,
 }
-impl FaxApplicationsCreateParams {
-    /// A `FaxApplicationsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateFaxApplicationRequest) -> Self {
-        FaxApplicationsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, FaxApplicationsCreateParams, T, R, (S0, S1)> {
+    /// Sets `active`.
+    #[inline]
+    pub fn active(mut self, value: impl Into<crate::types::ConnectionActive>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
+    }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Sets `application_name`.
+    #[inline]
+    pub fn application_name(
+        self,
+        value: impl Into<crate::types::ApplicationName>,
+    ) -> crate::Call<'a, FaxApplicationsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.application_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::CreateFaxApplicationRequestInbound>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::types::CreateFaxApplicationRequestOutbound>,
+    ) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// Tags associated with the Fax Application.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `webhook_event_failover_url`.
+    #[inline]
+    pub fn webhook_event_failover_url(
+        mut self,
+        value: impl Into<crate::types::WebhookEventFailoverUrl>,
+    ) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// Sets `webhook_event_url`.
+    #[inline]
+    pub fn webhook_event_url(
+        self,
+        value: impl Into<crate::types::WebhookEventUrl>,
+    ) -> crate::Call<'a, FaxApplicationsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.webhook_event_url = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `webhook_timeout_secs`.
+    #[inline]
+    pub fn webhook_timeout_secs(
+        mut self,
+        value: impl Into<crate::types::WebhookTimeoutSecs>,
+    ) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateFaxApplicationRequest>,
+    ) -> crate::Call<'a, FaxApplicationsCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateFaxApplicationRequest> for FaxApplicationsCreateParams {
-    /// The body with every optional input `None`: the argument of [`FaxApplicationsApi::create`].
-    fn from(body: crate::types::CreateFaxApplicationRequest) -> Self {
-        FaxApplicationsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`FaxApplicationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`FaxApplicationsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct FaxApplicationsUpdateParams {
     /// Parameters to be updated for the Fax Application
     pub body: crate::types::UpdateFaxApplicationRequest,
 }
-impl FaxApplicationsUpdateParams {
-    /// A `FaxApplicationsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateFaxApplicationRequest) -> Self {
-        FaxApplicationsUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, FaxApplicationsUpdateParams, T, R, (S0, S1)> {
+    /// Sets `active`.
+    #[inline]
+    pub fn active(mut self, value: impl Into<crate::types::ConnectionActive>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateFaxApplicationRequest> for FaxApplicationsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`FaxApplicationsApi::update`].
-    fn from(body: crate::types::UpdateFaxApplicationRequest) -> Self {
-        FaxApplicationsUpdateParams {
-            body,
-        }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Sets `application_name`.
+    #[inline]
+    pub fn application_name(
+        self,
+        value: impl Into<crate::types::ApplicationName>,
+    ) -> crate::Call<'a, FaxApplicationsUpdateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.application_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `fax_email_recipient`.
+    #[inline]
+    pub fn fax_email_recipient(
+        mut self,
+        value: impl Into<crate::types::FaxEmailRecipient>,
+    ) -> Self {
+        self.params.body.fax_email_recipient = Some(Some(value.into()));
+        self
+    }
+    /// Sends `fax_email_recipient` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn fax_email_recipient_null(mut self) -> Self {
+        self.params.body.fax_email_recipient = Some(None);
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::UpdateFaxApplicationRequestInbound>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::types::UpdateFaxApplicationRequestOutbound>,
+    ) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// Tags associated with the Fax Application.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `webhook_event_failover_url`.
+    #[inline]
+    pub fn webhook_event_failover_url(
+        mut self,
+        value: impl Into<crate::types::WebhookEventFailoverUrl>,
+    ) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// Sets `webhook_event_url`.
+    #[inline]
+    pub fn webhook_event_url(
+        self,
+        value: impl Into<crate::types::WebhookEventUrl>,
+    ) -> crate::Call<'a, FaxApplicationsUpdateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.webhook_event_url = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `webhook_timeout_secs`.
+    #[inline]
+    pub fn webhook_timeout_secs(
+        mut self,
+        value: impl Into<crate::types::WebhookTimeoutSecs>,
+    ) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateFaxApplicationRequest>,
+    ) -> crate::Call<'a, FaxApplicationsUpdateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxApplicationsListResponse {
     pub data: Option<Vec<crate::types::FaxApplication>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -24,7 +24,10 @@ impl<'a> FaxesApi<'a> {
     pub fn list(&self) -> crate::Call<'a, FaxesListParams, FaxesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/faxes"),
-            Default::default(),
+            FaxesListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -54,16 +57,27 @@ impl<'a> FaxesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SendFaxRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .faxes()\n    .create(SendFaxRequest::new(\"234423\", \"+13125790015\", \"+13127367276\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .faxes()\n    .create()\n    .connection_id(\"234423\")\n    .from(\"+13125790015\")\n    .to(\"+13127367276\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<FaxesCreateParams>,
-    ) -> crate::Call<'a, FaxesCreateParams, FaxesCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        FaxesCreateParams,
+        crate::types::Fax,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::connection_id>,
+            crate::Missing<crate::required::from>,
+            crate::Missing<crate::required::to>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/faxes"),
-            params.into(),
+            FaxesCreateParams {
+                body: crate::types::SendFaxRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -81,7 +95,10 @@ impl<'a> FaxesApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .faxes()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), FaxesRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::Fax, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -114,8 +131,8 @@ impl<'a> FaxesApi<'a> {
         )
     }
 }
-/// Inputs of [`FaxesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`FaxesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FaxesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[created_at\]\[gte\], filter\[created_at\]\[gt\], filter\[created_at\]\[lte\], filter\[created_at\]\[lt\], filter\[direction\]\[eq\], filter\[from\]\[eq\], filter\[to\]\[eq\]
@@ -123,19 +140,24 @@ pub struct FaxesListParams {
     /// Consolidated pagination parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<FaxesListPage>,
 }
-impl<T, R> crate::Call<'_, FaxesListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[created_at\]\[gte\], filter\[created_at\]\[gt\], filter\[created_at\]\[lte\], filter\[created_at\]\[lt\], filter\[direction\]\[eq\], filter\[from\]\[eq\], filter\[to\]\[eq\]
+impl<'a, T, R> crate::Call<'a, FaxesListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[created_at\\]\\[gte\\], filter\\[created_at\\]\\[gt\\], filter\\[created_at\\]\\[lte\\], filter\\[created_at\\]\\[lt\\], filter\\[direction\\]\\[eq\\], filter\\[from\\]\\[eq\\], filter\\[to\\]\\[eq\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<FaxesListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<FaxesListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, FaxesListParams, FaxesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, FaxesListParams, FaxesListResponse, crate::call::AsJson, S> {
     /// Every page of [`FaxesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -172,23 +194,128 @@ impl<'a> crate::Call<'a, FaxesListParams, FaxesListResponse> {
         })
     }
 }
-/// Inputs of [`FaxesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`FaxesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct FaxesCreateParams {
     /// Send fax request
     pub body: crate::types::SendFaxRequest,
 }
-impl FaxesCreateParams {
-    /// A `FaxesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SendFaxRequest) -> Self {
-        FaxesCreateParams { body }
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, FaxesCreateParams, T, R, (S0, S1, S2)> {
+    /// The black threshold percentage for monochrome faxes. Only applicable if `monochrome` is set to `true`.
+    #[inline]
+    pub fn black_threshold(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.black_threshold = Some(value.into());
+        self
     }
-}
-impl From<crate::types::SendFaxRequest> for FaxesCreateParams {
-    /// The body with every optional input `None`: the argument of [`FaxesApi::create`].
-    fn from(body: crate::types::SendFaxRequest) -> Self {
-        FaxesCreateParams { body }
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_state = Some(value.into());
+        self
+    }
+    /// The connection ID to send the fax with.
+    #[inline]
+    pub fn connection_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, FaxesCreateParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.connection_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `from`.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<crate::types::From>,
+    ) -> crate::Call<'a, FaxesCreateParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.from = value.into();
+        crate::call::into_state(call)
+    }
+    /// The `from_display_name` string to be used as the caller id name (SIP From Display Name) presented to the destination (`to` number). The string should have a maximum of 128 characters, containing only letters, numbers, spaces, and -_~!.+ special characters. If ommited, the display name will be the same as the number in the `from` field.
+    #[inline]
+    pub fn from_display_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.from_display_name = Some(value.into());
+        self
+    }
+    /// Sets `media_name`.
+    #[inline]
+    pub fn media_name(mut self, value: impl Into<crate::types::MediaName>) -> Self {
+        self.params.body.media_name = Some(value.into());
+        self
+    }
+    /// Sets `media_url`.
+    #[inline]
+    pub fn media_url(mut self, value: impl Into<crate::types::MediaUrl>) -> Self {
+        self.params.body.media_url = Some(value.into());
+        self
+    }
+    /// The flag to enable monochrome, true black and white fax results.
+    #[inline]
+    pub fn monochrome(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.monochrome = Some(value.into());
+        self
+    }
+    /// The format for the preview file in case the `store_preview` is `true`.
+    #[inline]
+    pub fn preview_format(
+        mut self,
+        value: impl Into<crate::types::SendFaxRequestPreviewFormat>,
+    ) -> Self {
+        self.params.body.preview_format = Some(value.into());
+        self
+    }
+    /// Sets `quality`.
+    #[inline]
+    pub fn quality(mut self, value: impl Into<crate::types::Quality>) -> Self {
+        self.params.body.quality = Some(value.into());
+        self
+    }
+    /// Should fax media be stored on temporary URL. It does not support media_name, they can't be submitted together.
+    #[inline]
+    pub fn store_media(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.store_media = Some(value.into());
+        self
+    }
+    /// Should fax preview be stored on temporary URL.
+    #[inline]
+    pub fn store_preview(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.store_preview = Some(value.into());
+        self
+    }
+    /// The flag to disable the T.38 protocol.
+    #[inline]
+    pub fn t38_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.t38_enabled = Some(value.into());
+        self
+    }
+    /// Sets `to`.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<crate::types::To>,
+    ) -> crate::Call<'a, FaxesCreateParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// Use this field to override the URL to which Telnyx will send subsequent webhooks for this fax.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SendFaxRequest>,
+    ) -> crate::Call<'a, FaxesCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `faxes.actions`.
@@ -211,7 +338,10 @@ impl<'a> FaxesActionsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .faxes()\n    .actions()\n    .cancel(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn cancel(&self, id: &str) -> crate::Call<'a, (), FaxesActionsCancelResponse> {
+    pub fn cancel(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), FaxesActionsCancelResponseData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -235,7 +365,10 @@ impl<'a> FaxesActionsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .faxes()\n    .actions()\n    .refresh(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn refresh(&self, id: &str) -> crate::Call<'a, (), FaxesActionsRefreshResponse> {
+    pub fn refresh(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), FaxesActionsRefreshResponseData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -248,6 +381,7 @@ impl<'a> FaxesActionsApi<'a> {
 }
 /// Date range filtering operations for fax creation timestamp
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxesListFilterCreatedAt {
     /// ISO 8601 date time for filtering faxes created after that date
     pub gt: Option<String>,
@@ -257,6 +391,32 @@ pub struct FaxesListFilterCreatedAt {
     pub lt: Option<String>,
     /// ISO 8601 formatted date time for filtering faxes created on or before that date
     pub lte: Option<String>,
+}
+impl FaxesListFilterCreatedAt {
+    /// ISO 8601 date time for filtering faxes created after that date
+    #[inline]
+    pub fn gt(mut self, value: impl Into<String>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// ISO 8601 date time for filtering faxes created after or on that date
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 formatted date time for filtering faxes created before that date
+    #[inline]
+    pub fn lt(mut self, value: impl Into<String>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+    /// ISO 8601 formatted date time for filtering faxes created on or before that date
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FaxesListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -313,9 +473,18 @@ impl<'de> serde::Deserialize<'de> for FaxesListFilterCreatedAt {
 }
 /// Direction filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxesListFilterDirection {
     /// The direction, inbound or outbound, for filtering faxes sent from this account
     pub eq: Option<String>,
+}
+impl FaxesListFilterDirection {
+    /// The direction, inbound or outbound, for filtering faxes sent from this account
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FaxesListFilterDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -354,9 +523,18 @@ impl<'de> serde::Deserialize<'de> for FaxesListFilterDirection {
 }
 /// From number filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxesListFilterFrom {
     /// The phone number, in E.164 format for filtering faxes sent from this number
     pub eq: Option<String>,
+}
+impl FaxesListFilterFrom {
+    /// The phone number, in E.164 format for filtering faxes sent from this number
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FaxesListFilterFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -395,9 +573,18 @@ impl<'de> serde::Deserialize<'de> for FaxesListFilterFrom {
 }
 /// To number filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxesListFilterTo {
     /// The phone number, in E.164 format for filtering faxes sent to this number
     pub eq: Option<String>,
+}
+impl FaxesListFilterTo {
+    /// The phone number, in E.164 format for filtering faxes sent to this number
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FaxesListFilterTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -435,6 +622,7 @@ impl<'de> serde::Deserialize<'de> for FaxesListFilterTo {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxesListFilter {
     /// Date range filtering operations for fax creation timestamp
     pub created_at: Option<FaxesListFilterCreatedAt>,
@@ -444,6 +632,32 @@ pub struct FaxesListFilter {
     pub from: Option<FaxesListFilterFrom>,
     /// To number filtering operations
     pub to: Option<FaxesListFilterTo>,
+}
+impl FaxesListFilter {
+    /// Date range filtering operations for fax creation timestamp
+    #[inline]
+    pub fn created_at(mut self, value: impl Into<FaxesListFilterCreatedAt>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Direction filtering operations
+    #[inline]
+    pub fn direction(mut self, value: impl Into<FaxesListFilterDirection>) -> Self {
+        self.direction = Some(value.into());
+        self
+    }
+    /// From number filtering operations
+    #[inline]
+    pub fn from(mut self, value: impl Into<FaxesListFilterFrom>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+    /// To number filtering operations
+    #[inline]
+    pub fn to(mut self, value: impl Into<FaxesListFilterTo>) -> Self {
+        self.to = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FaxesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -499,11 +713,26 @@ impl<'de> serde::Deserialize<'de> for FaxesListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxesListPage {
     /// Number of the page to be retrieved
     pub number: Option<i64>,
     /// Number of fax resources for the single page returned
     pub size: Option<i64>,
+}
+impl FaxesListPage {
+    /// Number of the page to be retrieved
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Number of fax resources for the single page returned
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FaxesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -547,6 +776,7 @@ impl<'de> serde::Deserialize<'de> for FaxesListPage {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxesListResponse {
     pub data: Option<Vec<crate::types::Fax>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -595,6 +825,7 @@ impl<'de> serde::Deserialize<'de> for FaxesListResponse {
 pub type FaxesCreateResponse = crate::Data<crate::types::Fax>;
 pub type FaxesRetrieveResponse = crate::Data<crate::types::Fax>;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxesActionsCancelResponseData {
     pub result: Option<String>,
 }
@@ -635,6 +866,7 @@ impl<'de> serde::Deserialize<'de> for FaxesActionsCancelResponseData {
 }
 pub type FaxesActionsCancelResponse = crate::Data<FaxesActionsCancelResponseData>;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxesActionsRefreshResponseData {
     pub result: Option<String>,
 }

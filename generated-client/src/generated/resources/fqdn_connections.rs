@@ -23,7 +23,11 @@ impl<'a> FqdnConnectionsApi<'a> {
     ) -> crate::Call<'a, FqdnConnectionsListParams, FqdnConnectionsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/fqdn_connections"),
-            Default::default(),
+            FqdnConnectionsListParams {
+                filter: None,
+                page: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -39,16 +43,23 @@ impl<'a> FqdnConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateFqdnConnectionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fqdn_connections()\n    .create(CreateFqdnConnectionRequest::new(\"office-connection\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,\n    ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,\n    ConnectionRtcpSettings, ConnectionRtcpSettingsPort, DtmfType, EncryptedMedia,\n    FqdnConnectionTransportProtocol, InboundFqdn, InboundFqdnAniNumberFormat,\n    InboundFqdnDnisNumberFormat, InboundFqdnSipRegion,\n    InboundFqdnSipSubdomainReceiveSettings, OutboundFqdn, OutboundFqdnAniOverrideType,\n    OutboundFqdnIpAuthenticationMethod, OutboundFqdnT38ReinviteSource, WebhookApiVersion,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fqdn_connections()\n    .create()\n    .active(true)\n    .anchorsite_override(AnchorsiteOverride::Latency)\n    .android_push_credential_id(\"06b09dfd-7154-4980-8b75-cebf7a9d4f8e\")\n    .call_cost_in_webhooks(false)\n    .connection_name(\"string\")\n    .default_on_hold_comfort_noise_enabled(true)\n    .dtmf_type(DtmfType::Rfc2833)\n    .encode_contact_header_enabled(true)\n    .encrypted_media(EncryptedMedia::Srtp)\n    .inbound(\n        InboundFqdn::default()\n            .ani_number_format(InboundFqdnAniNumberFormat::PlusE164)\n            .channel_limit(10)\n            .codecs([\"G722\"])\n            .dnis_number_format(InboundFqdnDnisNumberFormat::PlusE164)\n            .generate_ringback_tone(true)\n            .isup_headers_enabled(true)\n            .prack_enabled(true)\n            .shaken_stir_enabled(true)\n            .sip_compact_headers_enabled(true)\n            .sip_region(InboundFqdnSipRegion::Us)\n            .sip_subdomain(\"string\")\n            .sip_subdomain_receive_settings(\n                InboundFqdnSipSubdomainReceiveSettings::OnlyMyConnections,\n            )\n            .timeout_1xx_secs(10)\n            .timeout_2xx_secs(10),\n    )\n    .ios_push_credential_id(\"ec0c8e5d-439e-4620-a0c1-9d9c8d02a836\")\n    .jitter_buffer(\n        ConnectionJitterBuffer::default()\n            .enable_jitter_buffer(true)\n            .jitterbuffer_msec_max(200)\n            .jitterbuffer_msec_min(60),\n    )\n    .noise_suppression(ConnectionNoiseSuppression::Both)\n    .noise_suppression_details(\n        ConnectionNoiseSuppressionDetails::default()\n            .attenuation_limit(80)\n            .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),\n    )\n    .onnet_t38_passthrough_enabled(true)\n    .outbound(\n        OutboundFqdn::default()\n            .ani_override(\"+1234567890\")\n            .ani_override_type(OutboundFqdnAniOverrideType::Always)\n            .call_parking_enabled(true)\n            .channel_limit(10)\n            .encrypted_media(EncryptedMedia::Srtp)\n            .generate_ringback_tone(true)\n            .instant_ringback_enabled(true)\n            .ip_authentication_method(\n                OutboundFqdnIpAuthenticationMethod::CredentialAuthentication,\n            )\n            .ip_authentication_token(\"aBcD1234\")\n            .localization(\"string\")\n            .outbound_voice_profile_id(\"1293384261075731499\")\n            .t38_reinvite_source(OutboundFqdnT38ReinviteSource::Customer)\n            .tech_prefix(\"0123\")\n            .timeout_1xx_secs(10)\n            .timeout_2xx_secs(10),\n    )\n    .rtcp_settings(\n        ConnectionRtcpSettings::default()\n            .capture_enabled(true)\n            .port(ConnectionRtcpSettingsPort::RtcpMux)\n            .report_frequency_secs(10),\n    )\n    .tags([\"tag1\", \"tag2\"])\n    .transport_protocol(FqdnConnectionTransportProtocol::Udp)\n    .webhook_api_version(WebhookApiVersion::V1)\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<FqdnConnectionsCreateParams>,
-    ) -> crate::Call<'a, FqdnConnectionsCreateParams, FqdnConnectionsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        FqdnConnectionsCreateParams,
+        crate::types::FqdnConnection,
+        crate::call::AsData,
+        (crate::Missing<crate::required::connection_name>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/fqdn_connections"),
-            params.into(),
+            FqdnConnectionsCreateParams {
+                body: crate::types::CreateFqdnConnectionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -71,7 +82,7 @@ impl<'a> FqdnConnectionsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), FqdnConnectionsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::FqdnConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -92,14 +103,18 @@ impl<'a> FqdnConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateFqdnConnectionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fqdn_connections()\n    .update(\"1293384261075731499\", UpdateFqdnConnectionRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,\n    ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,\n    ConnectionRtcpSettings, ConnectionRtcpSettingsPort, DtmfType, EncryptedMedia,\n    FqdnConnectionTransportProtocol, InboundFqdn, InboundFqdnAniNumberFormat,\n    InboundFqdnDnisNumberFormat, InboundFqdnSipRegion,\n    InboundFqdnSipSubdomainReceiveSettings, WebhookApiVersion,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fqdn_connections()\n    .update(\"1293384261075731499\")\n    .active(true)\n    .anchorsite_override(AnchorsiteOverride::Latency)\n    .android_push_credential_id(\"06b09dfd-7154-4980-8b75-cebf7a9d4f8e\")\n    .call_cost_in_webhooks(true)\n    .connection_name(\"string\")\n    .default_on_hold_comfort_noise_enabled(true)\n    .dtmf_type(DtmfType::Rfc2833)\n    .encode_contact_header_enabled(true)\n    .encrypted_media(EncryptedMedia::Srtp)\n    .inbound(\n        InboundFqdn::default()\n            .ani_number_format(InboundFqdnAniNumberFormat::PlusE164)\n            .channel_limit(10)\n            .codecs([\"G722\"])\n            .dnis_number_format(InboundFqdnDnisNumberFormat::PlusE164)\n            .generate_ringback_tone(true)\n            .isup_headers_enabled(true)\n            .prack_enabled(true)\n            .shaken_stir_enabled(true)\n            .sip_compact_headers_enabled(true)\n            .sip_region(InboundFqdnSipRegion::Us)\n            .sip_subdomain(\"string\")\n            .sip_subdomain_receive_settings(\n                InboundFqdnSipSubdomainReceiveSettings::OnlyMyConnections,\n            )\n            .timeout_1xx_secs(10)\n            .timeout_2xx_secs(10),\n    )\n    .ios_push_credential_id(\"ec0c8e5d-439e-4620-a0c1-9d9c8d02a836\")\n    .jitter_buffer(\n        ConnectionJitterBuffer::default()\n            .enable_jitter_buffer(true)\n            .jitterbuffer_msec_max(200)\n            .jitterbuffer_msec_min(60),\n    )\n    .noise_suppression(ConnectionNoiseSuppression::Both)\n    .noise_suppression_details(\n        ConnectionNoiseSuppressionDetails::default()\n            .attenuation_limit(80)\n            .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),\n    )\n    .onnet_t38_passthrough_enabled(true)\n    .rtcp_settings(\n        ConnectionRtcpSettings::default()\n            .capture_enabled(true)\n            .port(ConnectionRtcpSettingsPort::RtcpMux)\n            .report_frequency_secs(10),\n    )\n    .tags([\"tag1\", \"tag2\"])\n    .transport_protocol(FqdnConnectionTransportProtocol::Udp)\n    .webhook_api_version(WebhookApiVersion::V1)\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<FqdnConnectionsUpdateParams>,
-    ) -> crate::Call<'a, FqdnConnectionsUpdateParams, FqdnConnectionsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        FqdnConnectionsUpdateParams,
+        crate::types::FqdnConnection,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -107,7 +122,9 @@ impl<'a> FqdnConnectionsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/fqdn_connections/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            FqdnConnectionsUpdateParams {
+                body: <crate::types::UpdateFqdnConnectionRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -130,7 +147,7 @@ impl<'a> FqdnConnectionsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), FqdnConnectionsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::FqdnConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -141,8 +158,8 @@ impl<'a> FqdnConnectionsApi<'a> {
         )
     }
 }
-/// Inputs of [`FqdnConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`FqdnConnectionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FqdnConnectionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
@@ -162,43 +179,45 @@ pub struct FqdnConnectionsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
-impl<T, R> crate::Call<'_, FqdnConnectionsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+impl<'a, T, R> crate::Call<'a, FqdnConnectionsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_name\\], filter\\[fqdn\\], filter\\[outbound_voice_profile_id\\], filter\\[outbound.outbound_voice_profile_id\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::ConnectionsFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ConnectionsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<crate::types::ConnectionsSortConnection>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, FqdnConnectionsListParams, FqdnConnectionsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    FqdnConnectionsListParams,
+    FqdnConnectionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`FqdnConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -240,53 +259,479 @@ impl<'a> crate::Call<'a, FqdnConnectionsListParams, FqdnConnectionsListResponse>
         })
     }
 }
-/// Inputs of [`FqdnConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`FqdnConnectionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct FqdnConnectionsCreateParams {
     /// Parameters that can be defined during FQDN connection creation
     pub body: crate::types::CreateFqdnConnectionRequest,
 }
-impl FqdnConnectionsCreateParams {
-    /// A `FqdnConnectionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateFqdnConnectionRequest) -> Self {
-        FqdnConnectionsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, FqdnConnectionsCreateParams, T, R, (S0,)> {
+    /// Defaults to true
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
+    }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Sets `android_push_credential_id`.
+    #[inline]
+    pub fn android_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionAndroidPushCredentialId>,
+    ) -> Self {
+        self.params.body.android_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `android_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn android_push_credential_id_null(mut self) -> Self {
+        self.params.body.android_push_credential_id = Some(None);
+        self
+    }
+    /// Specifies if call cost webhooks should be sent for this connection.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets `connection_name`.
+    #[inline]
+    pub fn connection_name(
+        self,
+        value: impl Into<crate::types::ConnectionName>,
+    ) -> crate::Call<'a, FqdnConnectionsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.connection_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
+    #[inline]
+    pub fn default_on_hold_comfort_noise_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
+        self
+    }
+    /// Sets `dtmf_type`.
+    #[inline]
+    pub fn dtmf_type(mut self, value: impl Into<crate::types::DtmfType>) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
+    #[inline]
+    pub fn encode_contact_header_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.encode_contact_header_enabled = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_media`.
+    #[inline]
+    pub fn encrypted_media(
+        mut self,
+        value: impl Into<crate::types::EncryptedMedia>,
+    ) -> Self {
+        self.params.body.encrypted_media = Some(Some(value.into()));
+        self
+    }
+    /// Sends `encrypted_media` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn encrypted_media_null(mut self) -> Self {
+        self.params.body.encrypted_media = Some(None);
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(mut self, value: impl Into<crate::types::InboundFqdn>) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `ios_push_credential_id`.
+    #[inline]
+    pub fn ios_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionIosPushCredentialId>,
+    ) -> Self {
+        self.params.body.ios_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `ios_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn ios_push_credential_id_null(mut self) -> Self {
+        self.params.body.ios_push_credential_id = Some(None);
+        self
+    }
+    /// Sets `jitter_buffer`.
+    #[inline]
+    pub fn jitter_buffer(
+        mut self,
+        value: impl Into<crate::types::ConnectionJitterBuffer>,
+    ) -> Self {
+        self.params.body.jitter_buffer = Some(value.into());
+        self
+    }
+    /// When enabled, the connection will be created for Microsoft Teams Direct Routing. A *.mstsbc.telnyx.tech FQDN will be created for the connection automatically.
+    #[inline]
+    pub fn microsoft_teams_sbc(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.microsoft_teams_sbc = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression`.
+    #[inline]
+    pub fn noise_suppression(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppression>,
+    ) -> Self {
+        self.params.body.noise_suppression = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression_details`.
+    #[inline]
+    pub fn noise_suppression_details(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppressionDetails>,
+    ) -> Self {
+        self.params.body.noise_suppression_details = Some(value.into());
+        self
+    }
+    /// Enable on-net T38 if you prefer the sender and receiver negotiating T38 directly if both are on the Telnyx network. If this is disabled, Telnyx will be able to use T38 on just one leg of the call depending on each leg's settings.
+    #[inline]
+    pub fn onnet_t38_passthrough_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.onnet_t38_passthrough_enabled = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(mut self, value: impl Into<crate::types::OutboundFqdn>) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// Sets `rtcp_settings`.
+    #[inline]
+    pub fn rtcp_settings(
+        mut self,
+        value: impl Into<crate::types::ConnectionRtcpSettings>,
+    ) -> Self {
+        self.params.body.rtcp_settings = Some(value.into());
+        self
+    }
+    /// Tags associated with the connection.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `transport_protocol`.
+    #[inline]
+    pub fn transport_protocol(
+        mut self,
+        value: impl Into<crate::types::FqdnConnectionTransportProtocol>,
+    ) -> Self {
+        self.params.body.transport_protocol = Some(value.into());
+        self
+    }
+    /// Sets `webhook_api_version`.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<crate::types::WebhookApiVersion>,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// Sets `webhook_event_failover_url`.
+    #[inline]
+    pub fn webhook_event_failover_url(
+        mut self,
+        value: impl Into<crate::types::WebhookEventFailoverUrl>,
+    ) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// Sets `webhook_event_url`.
+    #[inline]
+    pub fn webhook_event_url(
+        mut self,
+        value: impl Into<crate::types::WebhookEventUrl>,
+    ) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Sets `webhook_timeout_secs`.
+    #[inline]
+    pub fn webhook_timeout_secs(
+        mut self,
+        value: impl Into<crate::types::WebhookTimeoutSecs>,
+    ) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateFqdnConnectionRequest>,
+    ) -> crate::Call<'a, FqdnConnectionsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateFqdnConnectionRequest> for FqdnConnectionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`FqdnConnectionsApi::create`].
-    fn from(body: crate::types::CreateFqdnConnectionRequest) -> Self {
-        FqdnConnectionsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`FqdnConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`FqdnConnectionsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct FqdnConnectionsUpdateParams {
     /// Parameters that can be updated in a FQDN connection
     pub body: crate::types::UpdateFqdnConnectionRequest,
 }
-impl FqdnConnectionsUpdateParams {
-    /// A `FqdnConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateFqdnConnectionRequest) -> Self {
-        FqdnConnectionsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, FqdnConnectionsUpdateParams, T, R, ()> {
+    /// Defaults to true
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateFqdnConnectionRequest> for FqdnConnectionsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`FqdnConnectionsApi::update`].
-    fn from(body: crate::types::UpdateFqdnConnectionRequest) -> Self {
-        FqdnConnectionsUpdateParams {
-            body,
-        }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Sets `android_push_credential_id`.
+    #[inline]
+    pub fn android_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionAndroidPushCredentialId>,
+    ) -> Self {
+        self.params.body.android_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `android_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn android_push_credential_id_null(mut self) -> Self {
+        self.params.body.android_push_credential_id = Some(None);
+        self
+    }
+    /// Specifies if call cost webhooks should be sent for this connection.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets `connection_name`.
+    #[inline]
+    pub fn connection_name(
+        mut self,
+        value: impl Into<crate::types::ConnectionName>,
+    ) -> Self {
+        self.params.body.connection_name = Some(value.into());
+        self
+    }
+    /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
+    #[inline]
+    pub fn default_on_hold_comfort_noise_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
+        self
+    }
+    /// Sets `dtmf_type`.
+    #[inline]
+    pub fn dtmf_type(mut self, value: impl Into<crate::types::DtmfType>) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
+    #[inline]
+    pub fn encode_contact_header_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.encode_contact_header_enabled = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_media`.
+    #[inline]
+    pub fn encrypted_media(
+        mut self,
+        value: impl Into<crate::types::EncryptedMedia>,
+    ) -> Self {
+        self.params.body.encrypted_media = Some(Some(value.into()));
+        self
+    }
+    /// Sends `encrypted_media` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn encrypted_media_null(mut self) -> Self {
+        self.params.body.encrypted_media = Some(None);
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(mut self, value: impl Into<crate::types::InboundFqdn>) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `ios_push_credential_id`.
+    #[inline]
+    pub fn ios_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionIosPushCredentialId>,
+    ) -> Self {
+        self.params.body.ios_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `ios_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn ios_push_credential_id_null(mut self) -> Self {
+        self.params.body.ios_push_credential_id = Some(None);
+        self
+    }
+    /// Sets `jitter_buffer`.
+    #[inline]
+    pub fn jitter_buffer(
+        mut self,
+        value: impl Into<crate::types::ConnectionJitterBuffer>,
+    ) -> Self {
+        self.params.body.jitter_buffer = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression`.
+    #[inline]
+    pub fn noise_suppression(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppression>,
+    ) -> Self {
+        self.params.body.noise_suppression = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression_details`.
+    #[inline]
+    pub fn noise_suppression_details(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppressionDetails>,
+    ) -> Self {
+        self.params.body.noise_suppression_details = Some(value.into());
+        self
+    }
+    /// Enable on-net T38 if you prefer that the sender and receiver negotiate T38 directly when both are on the Telnyx network. If this is disabled, Telnyx will be able to use T38 on just one leg of the call according to each leg's settings.
+    #[inline]
+    pub fn onnet_t38_passthrough_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.onnet_t38_passthrough_enabled = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(mut self, value: impl Into<crate::types::OutboundFqdn>) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// Sets `rtcp_settings`.
+    #[inline]
+    pub fn rtcp_settings(
+        mut self,
+        value: impl Into<crate::types::ConnectionRtcpSettings>,
+    ) -> Self {
+        self.params.body.rtcp_settings = Some(value.into());
+        self
+    }
+    /// Tags associated with the connection.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `transport_protocol`.
+    #[inline]
+    pub fn transport_protocol(
+        mut self,
+        value: impl Into<crate::types::FqdnConnectionTransportProtocol>,
+    ) -> Self {
+        self.params.body.transport_protocol = Some(value.into());
+        self
+    }
+    /// Sets `webhook_api_version`.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<crate::types::WebhookApiVersion>,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// Sets `webhook_event_failover_url`.
+    #[inline]
+    pub fn webhook_event_failover_url(
+        mut self,
+        value: impl Into<crate::types::WebhookEventFailoverUrl>,
+    ) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// Sets `webhook_event_url`.
+    #[inline]
+    pub fn webhook_event_url(
+        mut self,
+        value: impl Into<crate::types::WebhookEventUrl>,
+    ) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Sets `webhook_timeout_secs`.
+    #[inline]
+    pub fn webhook_timeout_secs(
+        mut self,
+        value: impl Into<crate::types::WebhookTimeoutSecs>,
+    ) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateFqdnConnectionRequest>,
+    ) -> crate::Call<'a, FqdnConnectionsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FqdnConnectionsListResponse {
     pub data: Option<Vec<crate::types::FqdnConnection>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,

@@ -21,7 +21,10 @@ impl<'a> FqdnsApi<'a> {
     pub fn list(&self) -> crate::Call<'a, FqdnsListParams, FqdnsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/fqdns"),
-            Default::default(),
+            FqdnsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -36,20 +39,29 @@ impl<'a> FqdnsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateFqdnRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fqdns()\n    .create(\n        CreateFqdnRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"a\",\n            \"example.com\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fqdns()\n    .create()\n    .connection_id(\"1516447646313612565\")\n    .dns_record_type(\"a\")\n    .fqdn(\"example.com\")\n    .port(8080)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<FqdnsCreateParams>,
-    ) -> crate::Call<'a, FqdnsCreateParams, FqdnsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        FqdnsCreateParams,
+        crate::types::Fqdn,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::connection_id>,
+            crate::Missing<crate::required::dns_record_type>,
+            crate::Missing<crate::required::fqdn>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/fqdns"),
-            params.into(),
+            FqdnsCreateParams {
+                body: crate::types::CreateFqdnRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -67,7 +79,10 @@ impl<'a> FqdnsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.fqdns().retrieve(\"1517907029795014409\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), FqdnsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::Fqdn, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -88,13 +103,13 @@ impl<'a> FqdnsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.fqdns().update(\"1517907029795014409\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .fqdns()\n    .update(\"1517907029795014409\")\n    .connection_id(\"1516447646313612565\")\n    .dns_record_type(\"a\")\n    .fqdn(\"example.com\")\n    .port(8080)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-    ) -> crate::Call<'a, FqdnsUpdateParams, FqdnsUpdateResponse> {
+    ) -> crate::Call<'a, FqdnsUpdateParams, crate::types::Fqdn, crate::call::AsData> {
         crate::Call::new(
             self
                 .client
@@ -102,7 +117,7 @@ impl<'a> FqdnsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/fqdns/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            FqdnsUpdateParams { body: None },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -124,7 +139,10 @@ impl<'a> FqdnsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.fqdns().delete(\"1517907029795014409\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), FqdnsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::Fqdn, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -135,8 +153,8 @@ impl<'a> FqdnsApi<'a> {
         )
     }
 }
-/// Inputs of [`FqdnsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`FqdnsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct FqdnsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -144,22 +162,27 @@ pub struct FqdnsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[fqdn\], filter\[port\], filter\[dns_record_type\]
     pub filter: Option<FqdnsListFilter>,
 }
-impl<T, R> crate::Call<'_, FqdnsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, FqdnsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ConnectionsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[fqdn\], filter\[port\], filter\[dns_record_type\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_id\\], filter\\[fqdn\\], filter\\[port\\], filter\\[dns_record_type\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<FqdnsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, FqdnsListParams, FqdnsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, FqdnsListParams, FqdnsListResponse, crate::call::AsJson, S> {
     /// Every page of [`FqdnsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -196,51 +219,124 @@ impl<'a> crate::Call<'a, FqdnsListParams, FqdnsListResponse> {
         })
     }
 }
-/// Inputs of [`FqdnsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`FqdnsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct FqdnsCreateParams {
     /// The request body.
-    pub body: Option<crate::types::CreateFqdnRequest>,
+    pub body: crate::types::CreateFqdnRequest,
 }
-impl FqdnsCreateParams {
-    /// A `FqdnsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateFqdnRequest) -> Self {
-        FqdnsCreateParams {
-            body: Some(body),
-        }
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, FqdnsCreateParams, T, R, (S0, S1, S2)> {
+    /// ID of the FQDN connection to which this IP should be attached.
+    #[inline]
+    pub fn connection_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, FqdnsCreateParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.connection_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::CreateFqdnRequest> for FqdnsCreateParams {
-    /// The body with every optional input `None`: the argument of [`FqdnsApi::create`].
-    fn from(body: crate::types::CreateFqdnRequest) -> Self {
-        FqdnsCreateParams {
-            body: Some(body),
-        }
+    /// The DNS record type for the FQDN. For cases where a port is not set, the DNS record type must be 'srv'. For cases where a port is set, the DNS record type must be 'a'. If the DNS record type is 'a' and a port is not specified, 5060 will be used.
+    #[inline]
+    pub fn dns_record_type(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, FqdnsCreateParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.dns_record_type = value.into();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, FqdnsCreateParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::CreateFqdnRequest>) -> Self {
-        self.params_mut().body = Some(value.into());
+    /// FQDN represented by this resource.
+    #[inline]
+    pub fn fqdn(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, FqdnsCreateParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.fqdn = value.into();
+        crate::call::into_state(call)
+    }
+    /// Port to use when connecting to this FQDN.
+    #[inline]
+    pub fn port(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.port = Some(Some(value.into()));
         self
     }
+    /// Sends `port` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn port_null(mut self) -> Self {
+        self.params.body.port = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateFqdnRequest>,
+    ) -> crate::Call<'a, FqdnsCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`FqdnsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`FqdnsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct FqdnsUpdateParams {
     /// The request body.
     pub body: Option<crate::types::UpdateFqdnRequest>,
 }
-impl<T, R> crate::Call<'_, FqdnsUpdateParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::UpdateFqdnRequest>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, FqdnsUpdateParams, T, R, ()> {
+    /// ID of the FQDN connection to which this IP should be attached.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).connection_id = Some(
+            value.into(),
+        );
         self
+    }
+    /// The DNS record type for the FQDN. For cases where a port is not set, the DNS record type must be 'srv'. For cases where a port is set, the DNS record type must be 'a'. If the DNS record type is 'a' and a port is not specified, 5060 will be used.
+    #[inline]
+    pub fn dns_record_type(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).dns_record_type = Some(
+            value.into(),
+        );
+        self
+    }
+    /// FQDN represented by this resource.
+    #[inline]
+    pub fn fqdn(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).fqdn = Some(value.into());
+        self
+    }
+    /// Port to use when connecting to this FQDN.
+    #[inline]
+    pub fn port(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).port = Some(
+            Some(value.into()),
+        );
+        self
+    }
+    /// Sends `port` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn port_null(mut self) -> Self {
+        self.params.body.get_or_insert_with(Default::default).port = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateFqdnRequest>,
+    ) -> crate::Call<'a, FqdnsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FqdnsListFilter {
     /// ID of the FQDN connection to which the FQDN belongs.
     pub connection_id: Option<String>,
@@ -250,6 +346,32 @@ pub struct FqdnsListFilter {
     pub fqdn: Option<String>,
     /// Port to use when connecting to the FQDN.
     pub port: Option<i64>,
+}
+impl FqdnsListFilter {
+    /// ID of the FQDN connection to which the FQDN belongs.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// DNS record type used by the FQDN.
+    #[inline]
+    pub fn dns_record_type(mut self, value: impl Into<String>) -> Self {
+        self.dns_record_type = Some(value.into());
+        self
+    }
+    /// FQDN represented by the resource.
+    #[inline]
+    pub fn fqdn(mut self, value: impl Into<String>) -> Self {
+        self.fqdn = Some(value.into());
+        self
+    }
+    /// Port to use when connecting to the FQDN.
+    #[inline]
+    pub fn port(mut self, value: impl Into<i64>) -> Self {
+        self.port = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FqdnsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -305,6 +427,7 @@ impl<'de> serde::Deserialize<'de> for FqdnsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FqdnsListResponse {
     pub data: Option<Vec<crate::types::Fqdn>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,

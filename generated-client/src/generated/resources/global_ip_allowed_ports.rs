@@ -16,7 +16,14 @@ impl<'a> GlobalIpAllowedPortsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ip_allowed_ports().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), GlobalIpAllowedPortsListResponse> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<
+        'a,
+        (),
+        Vec<crate::types::GlobalIpAllowedPort>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/global_ip_allowed_ports"),
         )

@@ -21,39 +21,52 @@ impl<'a> GlobalIpAssignmentHealthApi<'a> {
     ) -> crate::Call<
         'a,
         GlobalIpAssignmentHealthRetrieveParams,
-        GlobalIpAssignmentHealthRetrieveResponse,
+        Vec<crate::types::GlobalIpAssignmentHealthMetric>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_assignment_health"),
-            Default::default(),
+            GlobalIpAssignmentHealthRetrieveParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
         )
     }
 }
-/// Inputs of [`GlobalIpAssignmentHealthApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`GlobalIpAssignmentHealthApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct GlobalIpAssignmentHealthRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\], filter\[global_ip_assignment_id\]\[in\]
     pub filter: Option<GlobalIpAssignmentHealthRetrieveFilter>,
 }
-impl<T, R> crate::Call<'_, GlobalIpAssignmentHealthRetrieveParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\], filter\[global_ip_assignment_id\]\[in\]
+impl<'a, T, R> crate::Call<'a, GlobalIpAssignmentHealthRetrieveParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[global_ip_id\\]\\[in\\], filter\\[global_ip_assignment_id\\]\\[in\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<GlobalIpAssignmentHealthRetrieveFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
     /// Filter by Global IP Assignment ID(s) separated by commas
     pub r#in: Option<String>,
+}
+impl GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
+    /// Filter by Global IP Assignment ID(s) separated by commas
+    #[inline]
+    pub fn r#in(mut self, value: impl Into<String>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -138,9 +151,18 @@ for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId {
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     pub r#in: Option<String>,
+}
+impl GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
+    /// Filter by Global IP ID(s) separated by commas
+    #[inline]
+    pub fn r#in(mut self, value: impl Into<String>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -219,11 +241,32 @@ for GlobalIpAssignmentHealthRetrieveFilterGlobalIpId {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentHealthRetrieveFilter {
     pub global_ip_assignment_id: Option<
         GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId,
     >,
     pub global_ip_id: Option<GlobalIpAssignmentHealthRetrieveFilterGlobalIpId>,
+}
+impl GlobalIpAssignmentHealthRetrieveFilter {
+    /// Sets `global_ip_assignment_id`.
+    #[inline]
+    pub fn global_ip_assignment_id(
+        mut self,
+        value: impl Into<GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId>,
+    ) -> Self {
+        self.global_ip_assignment_id = Some(value.into());
+        self
+    }
+    /// Sets `global_ip_id`.
+    #[inline]
+    pub fn global_ip_id(
+        mut self,
+        value: impl Into<GlobalIpAssignmentHealthRetrieveFilterGlobalIpId>,
+    ) -> Self {
+        self.global_ip_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

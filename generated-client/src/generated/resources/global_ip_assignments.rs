@@ -27,7 +27,9 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_assignments"),
-            Default::default(),
+            GlobalIpAssignmentsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -41,20 +43,22 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::GlobalIpAssignment;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .global_ip_assignments()\n    .create(GlobalIpAssignment::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ip_assignments().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<GlobalIpAssignmentsCreateParams>,
     ) -> crate::Call<
         'a,
         GlobalIpAssignmentsCreateParams,
-        GlobalIpAssignmentsCreateResponse,
+        crate::types::GlobalIpAssignment,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/global_ip_assignments"),
-            params.into(),
+            GlobalIpAssignmentsCreateParams {
+                body: <crate::types::GlobalIpAssignment>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -77,7 +81,7 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), GlobalIpAssignmentsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::GlobalIpAssignment, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -98,17 +102,17 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::GlobalIpAssignmentUpdate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .global_ip_assignments()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        GlobalIpAssignmentUpdate::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .global_ip_assignments()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<GlobalIpAssignmentsUpdateParams>,
     ) -> crate::Call<
         'a,
         GlobalIpAssignmentsUpdateParams,
-        GlobalIpAssignmentsUpdateResponse,
+        crate::types::GlobalIpAssignment,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -117,7 +121,9 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            GlobalIpAssignmentsUpdateParams {
+                body: <crate::types::GlobalIpAssignmentUpdate>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -140,7 +146,7 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), GlobalIpAssignmentsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::GlobalIpAssignment, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -151,23 +157,31 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
         )
     }
 }
-/// Inputs of [`GlobalIpAssignmentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`GlobalIpAssignmentsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GlobalIpAssignmentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, GlobalIpAssignmentsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, GlobalIpAssignmentsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, GlobalIpAssignmentsListParams, GlobalIpAssignmentsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    GlobalIpAssignmentsListParams,
+    GlobalIpAssignmentsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`GlobalIpAssignmentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -209,53 +223,82 @@ impl<
         })
     }
 }
-/// Inputs of [`GlobalIpAssignmentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`GlobalIpAssignmentsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct GlobalIpAssignmentsCreateParams {
     /// The request body.
     pub body: crate::types::GlobalIpAssignment,
 }
-impl GlobalIpAssignmentsCreateParams {
-    /// A `GlobalIpAssignmentsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::GlobalIpAssignment) -> Self {
-        GlobalIpAssignmentsCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, GlobalIpAssignmentsCreateParams, T, R, ()> {
+    /// Global IP ID.
+    #[inline]
+    pub fn global_ip_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.global_ip_id = Some(value.into());
+        self
+    }
+    /// Enable/disable BGP announcement.
+    #[inline]
+    pub fn is_in_maintenance(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.is_in_maintenance = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::InterfaceStatus>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// Wireguard peer ID.
+    #[inline]
+    pub fn wireguard_peer_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.wireguard_peer_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::GlobalIpAssignment>,
+    ) -> crate::Call<'a, GlobalIpAssignmentsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::GlobalIpAssignment> for GlobalIpAssignmentsCreateParams {
-    /// The body with every optional input `None`: the argument of [`GlobalIpAssignmentsApi::create`].
-    fn from(body: crate::types::GlobalIpAssignment) -> Self {
-        GlobalIpAssignmentsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`GlobalIpAssignmentsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`GlobalIpAssignmentsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct GlobalIpAssignmentsUpdateParams {
     /// The request body.
     pub body: crate::types::GlobalIpAssignmentUpdate,
 }
-impl GlobalIpAssignmentsUpdateParams {
-    /// A `GlobalIpAssignmentsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::GlobalIpAssignmentUpdate) -> Self {
-        GlobalIpAssignmentsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, GlobalIpAssignmentsUpdateParams, T, R, ()> {
+    /// Enable/disable BGP announcement.
+    #[inline]
+    pub fn is_in_maintenance(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.is_in_maintenance = Some(value.into());
+        self
     }
-}
-impl From<crate::types::GlobalIpAssignmentUpdate> for GlobalIpAssignmentsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`GlobalIpAssignmentsApi::update`].
-    fn from(body: crate::types::GlobalIpAssignmentUpdate) -> Self {
-        GlobalIpAssignmentsUpdateParams {
-            body,
-        }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::InterfaceStatus>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::GlobalIpAssignmentUpdate>,
+    ) -> crate::Call<'a, GlobalIpAssignmentsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentsListResponse {
     pub data: Option<Vec<crate::types::GlobalIpAssignment>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -21,39 +21,52 @@ impl<'a> GlobalIpAssignmentsUsageApi<'a> {
     ) -> crate::Call<
         'a,
         GlobalIpAssignmentsUsageRetrieveParams,
-        GlobalIpAssignmentsUsageRetrieveResponse,
+        Vec<crate::types::GlobalIpAssignmentUsageMetric>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_assignments_usage"),
-            Default::default(),
+            GlobalIpAssignmentsUsageRetrieveParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
         )
     }
 }
-/// Inputs of [`GlobalIpAssignmentsUsageApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`GlobalIpAssignmentsUsageApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct GlobalIpAssignmentsUsageRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_assignment_id\]\[in\], filter\[global_ip_id\]\[in\]
     pub filter: Option<GlobalIpAssignmentsUsageRetrieveFilter>,
 }
-impl<T, R> crate::Call<'_, GlobalIpAssignmentsUsageRetrieveParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_assignment_id\]\[in\], filter\[global_ip_id\]\[in\]
+impl<'a, T, R> crate::Call<'a, GlobalIpAssignmentsUsageRetrieveParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[global_ip_assignment_id\\]\\[in\\], filter\\[global_ip_id\\]\\[in\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<GlobalIpAssignmentsUsageRetrieveFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
     /// Filter by Global IP Assignment ID(s) separated by commas
     pub r#in: Option<String>,
+}
+impl GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
+    /// Filter by Global IP Assignment ID(s) separated by commas
+    #[inline]
+    pub fn r#in(mut self, value: impl Into<String>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -138,9 +151,18 @@ for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId {
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     pub r#in: Option<String>,
+}
+impl GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
+    /// Filter by Global IP ID(s) separated by commas
+    #[inline]
+    pub fn r#in(mut self, value: impl Into<String>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -219,11 +241,32 @@ for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentsUsageRetrieveFilter {
     pub global_ip_assignment_id: Option<
         GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId,
     >,
     pub global_ip_id: Option<GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId>,
+}
+impl GlobalIpAssignmentsUsageRetrieveFilter {
+    /// Sets `global_ip_assignment_id`.
+    #[inline]
+    pub fn global_ip_assignment_id(
+        mut self,
+        value: impl Into<GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId>,
+    ) -> Self {
+        self.global_ip_assignment_id = Some(value.into());
+        self
+    }
+    /// Sets `global_ip_id`.
+    #[inline]
+    pub fn global_ip_id(
+        mut self,
+        value: impl Into<GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId>,
+    ) -> Self {
+        self.global_ip_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for GlobalIpAssignmentsUsageRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

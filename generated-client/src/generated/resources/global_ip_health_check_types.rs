@@ -18,7 +18,14 @@ impl<'a> GlobalIpHealthCheckTypesApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ip_health_check_types().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), GlobalIpHealthCheckTypesListResponse> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<
+        'a,
+        (),
+        Vec<crate::types::GlobalIpHealthCheckType>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/global_ip_health_check_types"),
         )

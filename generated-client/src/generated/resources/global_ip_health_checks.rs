@@ -27,7 +27,9 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_health_checks"),
-            Default::default(),
+            GlobalIpHealthChecksListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -41,20 +43,22 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::GlobalIpHealthCheck;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .global_ip_health_checks()\n    .create(GlobalIpHealthCheck::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ip_health_checks().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<GlobalIpHealthChecksCreateParams>,
     ) -> crate::Call<
         'a,
         GlobalIpHealthChecksCreateParams,
-        GlobalIpHealthChecksCreateResponse,
+        crate::types::GlobalIpHealthCheck,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/global_ip_health_checks"),
-            params.into(),
+            GlobalIpHealthChecksCreateParams {
+                body: <crate::types::GlobalIpHealthCheck>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -77,7 +81,7 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), GlobalIpHealthChecksRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::GlobalIpHealthCheck, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -104,7 +108,7 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), GlobalIpHealthChecksDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::GlobalIpHealthCheck, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -115,23 +119,31 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
         )
     }
 }
-/// Inputs of [`GlobalIpHealthChecksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`GlobalIpHealthChecksApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GlobalIpHealthChecksListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, GlobalIpHealthChecksListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, GlobalIpHealthChecksListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, GlobalIpHealthChecksListParams, GlobalIpHealthChecksListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    GlobalIpHealthChecksListParams,
+    GlobalIpHealthChecksListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`GlobalIpHealthChecksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -173,30 +185,48 @@ impl<
         })
     }
 }
-/// Inputs of [`GlobalIpHealthChecksApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`GlobalIpHealthChecksApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct GlobalIpHealthChecksCreateParams {
     /// The request body.
     pub body: crate::types::GlobalIpHealthCheck,
 }
-impl GlobalIpHealthChecksCreateParams {
-    /// A `GlobalIpHealthChecksCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::GlobalIpHealthCheck) -> Self {
-        GlobalIpHealthChecksCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, GlobalIpHealthChecksCreateParams, T, R, ()> {
+    /// Global IP ID.
+    #[inline]
+    pub fn global_ip_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.global_ip_id = Some(value.into());
+        self
     }
-}
-impl From<crate::types::GlobalIpHealthCheck> for GlobalIpHealthChecksCreateParams {
-    /// The body with every optional input `None`: the argument of [`GlobalIpHealthChecksApi::create`].
-    fn from(body: crate::types::GlobalIpHealthCheck) -> Self {
-        GlobalIpHealthChecksCreateParams {
-            body,
-        }
+    /// A Global IP health check params.
+    #[inline]
+    pub fn health_check_params(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.health_check_params = Some(value.into());
+        self
+    }
+    /// The Global IP health check type.
+    #[inline]
+    pub fn health_check_type(mut self, value: impl Into<String>) -> Self {
+        self.params.body.health_check_type = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::GlobalIpHealthCheck>,
+    ) -> crate::Call<'a, GlobalIpHealthChecksCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpHealthChecksListResponse {
     pub data: Option<Vec<crate::types::GlobalIpHealthCheck>>,
     pub meta: Option<crate::types::PaginationMeta>,

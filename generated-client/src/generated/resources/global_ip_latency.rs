@@ -21,36 +21,49 @@ impl<'a> GlobalIpLatencyApi<'a> {
     ) -> crate::Call<
         'a,
         GlobalIpLatencyRetrieveParams,
-        GlobalIpLatencyRetrieveResponse,
+        Vec<crate::types::GlobalIpLatencyMetric>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_latency"),
-            Default::default(),
+            GlobalIpLatencyRetrieveParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
         )
     }
 }
-/// Inputs of [`GlobalIpLatencyApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`GlobalIpLatencyApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct GlobalIpLatencyRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
     pub filter: Option<GlobalIpLatencyRetrieveFilter>,
 }
-impl<T, R> crate::Call<'_, GlobalIpLatencyRetrieveParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
+impl<'a, T, R> crate::Call<'a, GlobalIpLatencyRetrieveParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[global_ip_id\\]\\[in\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<GlobalIpLatencyRetrieveFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     pub r#in: Option<String>,
+}
+impl GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
+    /// Filter by Global IP ID(s) separated by commas
+    #[inline]
+    pub fn r#in(mut self, value: impl Into<String>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -129,8 +142,20 @@ for GlobalIpLatencyRetrieveFilterGlobalIpId {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyRetrieveFilter {
     pub global_ip_id: Option<GlobalIpLatencyRetrieveFilterGlobalIpId>,
+}
+impl GlobalIpLatencyRetrieveFilter {
+    /// Sets `global_ip_id`.
+    #[inline]
+    pub fn global_ip_id(
+        mut self,
+        value: impl Into<GlobalIpLatencyRetrieveFilterGlobalIpId>,
+    ) -> Self {
+        self.global_ip_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for GlobalIpLatencyRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -16,7 +16,9 @@ impl<'a> GlobalIpProtocolsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ip_protocols().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), GlobalIpProtocolsListResponse> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<'a, (), Vec<crate::types::GlobalIpProtocol>, crate::call::AsData> {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/global_ip_protocols"),
         )

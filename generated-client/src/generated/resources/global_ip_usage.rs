@@ -18,35 +18,52 @@ impl<'a> GlobalIpUsageApi<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-    ) -> crate::Call<'a, GlobalIpUsageRetrieveParams, GlobalIpUsageRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        GlobalIpUsageRetrieveParams,
+        Vec<crate::types::GlobalIpUsageMetric>,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ip_usage"),
-            Default::default(),
+            GlobalIpUsageRetrieveParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
         )
     }
 }
-/// Inputs of [`GlobalIpUsageApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`GlobalIpUsageApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct GlobalIpUsageRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
     pub filter: Option<GlobalIpUsageRetrieveFilter>,
 }
-impl<T, R> crate::Call<'_, GlobalIpUsageRetrieveParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
+impl<'a, T, R> crate::Call<'a, GlobalIpUsageRetrieveParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[global_ip_id\\]\\[in\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<GlobalIpUsageRetrieveFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpUsageRetrieveFilterGlobalIpIdIn {
     /// Filter by Global IP ID(s) separated by commas
     pub r#in: Option<String>,
+}
+impl GlobalIpUsageRetrieveFilterGlobalIpIdIn {
+    /// Filter by Global IP ID(s) separated by commas
+    #[inline]
+    pub fn r#in(mut self, value: impl Into<String>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for GlobalIpUsageRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -125,8 +142,20 @@ for GlobalIpUsageRetrieveFilterGlobalIpId {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpUsageRetrieveFilter {
     pub global_ip_id: Option<GlobalIpUsageRetrieveFilterGlobalIpId>,
+}
+impl GlobalIpUsageRetrieveFilter {
+    /// Sets `global_ip_id`.
+    #[inline]
+    pub fn global_ip_id(
+        mut self,
+        value: impl Into<GlobalIpUsageRetrieveFilterGlobalIpId>,
+    ) -> Self {
+        self.global_ip_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for GlobalIpUsageRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -21,7 +21,7 @@ impl<'a> GlobalIpsApi<'a> {
     pub fn list(&self) -> crate::Call<'a, GlobalIpsListParams, GlobalIpsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/global_ips"),
-            Default::default(),
+            GlobalIpsListParams { page: None },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -35,16 +35,22 @@ impl<'a> GlobalIpsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::GlobalIp;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ips().create(GlobalIp::default()).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.global_ips().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<GlobalIpsCreateParams>,
-    ) -> crate::Call<'a, GlobalIpsCreateParams, GlobalIpsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        GlobalIpsCreateParams,
+        crate::types::GlobalIp,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/global_ips"),
-            params.into(),
+            GlobalIpsCreateParams {
+                body: <crate::types::GlobalIp>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -64,7 +70,10 @@ impl<'a> GlobalIpsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .global_ips()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), GlobalIpsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::GlobalIp, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -88,7 +97,10 @@ impl<'a> GlobalIpsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .global_ips()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), GlobalIpsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::GlobalIp, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -99,21 +111,25 @@ impl<'a> GlobalIpsApi<'a> {
         )
     }
 }
-/// Inputs of [`GlobalIpsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`GlobalIpsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GlobalIpsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, GlobalIpsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, GlobalIpsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, GlobalIpsListParams, GlobalIpsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, GlobalIpsListParams, GlobalIpsListResponse, crate::call::AsJson, S> {
     /// Every page of [`GlobalIpsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -155,26 +171,48 @@ impl<'a> crate::Call<'a, GlobalIpsListParams, GlobalIpsListResponse> {
         })
     }
 }
-/// Inputs of [`GlobalIpsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`GlobalIpsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct GlobalIpsCreateParams {
     /// The request body.
     pub body: crate::types::GlobalIp,
 }
-impl GlobalIpsCreateParams {
-    /// A `GlobalIpsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::GlobalIp) -> Self {
-        GlobalIpsCreateParams { body }
+impl<'a, T, R> crate::Call<'a, GlobalIpsCreateParams, T, R, ()> {
+    /// A user specified description for the address.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
     }
-}
-impl From<crate::types::GlobalIp> for GlobalIpsCreateParams {
-    /// The body with every optional input `None`: the argument of [`GlobalIpsApi::create`].
-    fn from(body: crate::types::GlobalIp) -> Self {
-        GlobalIpsCreateParams { body }
+    /// A user specified name for the address.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// A Global IP ports grouped by protocol code.
+    #[inline]
+    pub fn ports(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.ports = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::GlobalIp>,
+    ) -> crate::Call<'a, GlobalIpsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpsListResponse {
     pub data: Option<Vec<crate::types::GlobalIp>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -18,7 +18,9 @@ impl<'a> InboundChannelsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.inbound_channels().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), InboundChannelsListResponse> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<'a, (), InboundChannelsListResponseData, crate::call::AsData> {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/inbound_channels"),
         )
@@ -31,46 +33,60 @@ impl<'a> InboundChannelsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::inbound_channels::InboundChannelsUpdateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .inbound_channels()\n    .update(InboundChannelsUpdateBody::new(7))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.inbound_channels().update().channels(7).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        params: impl Into<InboundChannelsUpdateParams>,
-    ) -> crate::Call<'a, InboundChannelsUpdateParams, InboundChannelsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        InboundChannelsUpdateParams,
+        InboundChannelsUpdateResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::channels>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::PATCH, "/inbound_channels"),
-            params.into(),
+            InboundChannelsUpdateParams {
+                body: InboundChannelsUpdateBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`InboundChannelsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`InboundChannelsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct InboundChannelsUpdateParams {
     /// Voice channels update
     pub body: InboundChannelsUpdateBody,
 }
-impl InboundChannelsUpdateParams {
-    /// A `InboundChannelsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: InboundChannelsUpdateBody) -> Self {
-        InboundChannelsUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, InboundChannelsUpdateParams, T, R, (S0,)> {
+    /// The new number of concurrent channels for the account
+    #[inline]
+    pub fn channels(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<'a, InboundChannelsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.channels = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<InboundChannelsUpdateBody> for InboundChannelsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`InboundChannelsApi::update`].
-    fn from(body: InboundChannelsUpdateBody) -> Self {
-        InboundChannelsUpdateParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<InboundChannelsUpdateBody>,
+    ) -> crate::Call<'a, InboundChannelsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundChannelsListResponseData {
     /// The current number of concurrent channels set for the account
     pub channels: Option<i64>,
@@ -120,17 +136,19 @@ impl<'de> serde::Deserialize<'de> for InboundChannelsListResponseData {
 }
 pub type InboundChannelsListResponse = crate::Data<InboundChannelsListResponseData>;
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InboundChannelsUpdateBody {
     /// The new number of concurrent channels for the account
     pub channels: i64,
 }
 impl InboundChannelsUpdateBody {
-    /// A `InboundChannelsUpdateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `channels`: The new number of concurrent channels for the account
-    pub fn new(channels: i64) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InboundChannelsUpdateBody {
-            channels,
+            channels: 0,
         }
     }
 }
@@ -168,6 +186,7 @@ impl<'de> serde::Deserialize<'de> for InboundChannelsUpdateBody {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundChannelsUpdateResponseData {
     /// The number of channels set for the account
     pub channels: Option<i64>,

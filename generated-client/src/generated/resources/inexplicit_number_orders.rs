@@ -27,7 +27,10 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/inexplicit_number_orders"),
-            Default::default(),
+            InexplicitNumberOrdersListParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page_number",
@@ -47,20 +50,23 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    InexplicitNumberOrderRequest, InexplicitNumberOrderRequestOrderingGroupsItem,\n    InexplicitNumberOrderRequestOrderingGroupsItemCountryIso,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .inexplicit_number_orders()\n    .create(\n        InexplicitNumberOrderRequest::new(\n            vec![\n                InexplicitNumberOrderRequestOrderingGroupsItem::new(\"example\",\n                InexplicitNumberOrderRequestOrderingGroupsItemCountryIso::Us,\n                \"+18005550100\")\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    InexplicitNumberOrderRequestOrderingGroupsItem,\n    InexplicitNumberOrderRequestOrderingGroupsItemCountryIso,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .inexplicit_number_orders()\n    .create()\n    .ordering_groups([\n        InexplicitNumberOrderRequestOrderingGroupsItem::builder()\n            .count_requested(\"example\")\n            .country_iso(\n                InexplicitNumberOrderRequestOrderingGroupsItemCountryIso::Us,\n            )\n            .phone_number_type(\"+18005550100\"),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<InexplicitNumberOrdersCreateParams>,
     ) -> crate::Call<
         'a,
         InexplicitNumberOrdersCreateParams,
-        InexplicitNumberOrdersCreateResponse,
+        crate::types::InexplicitNumberOrderResponse,
+        crate::call::AsData,
+        (crate::Missing<crate::required::ordering_groups>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/inexplicit_number_orders"),
-            params.into(),
+            InexplicitNumberOrdersCreateParams {
+                body: crate::types::InexplicitNumberOrderRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -83,7 +89,12 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), InexplicitNumberOrdersRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::InexplicitNumberOrderResponse,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -94,8 +105,8 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
         )
     }
 }
-/// Inputs of [`InexplicitNumberOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`InexplicitNumberOrdersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InexplicitNumberOrdersListParams {
     /// The page number to load
@@ -103,21 +114,30 @@ pub struct InexplicitNumberOrdersListParams {
     /// The size of the page
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, InexplicitNumberOrdersListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, InexplicitNumberOrdersListParams, T, R, ()> {
     /// The page number to load
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, InexplicitNumberOrdersListParams, InexplicitNumberOrdersListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    InexplicitNumberOrdersListParams,
+    InexplicitNumberOrdersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`InexplicitNumberOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_number`).
     #[inline]
     pub fn paginator(
@@ -159,31 +179,65 @@ impl<
         })
     }
 }
-/// Inputs of [`InexplicitNumberOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`InexplicitNumberOrdersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct InexplicitNumberOrdersCreateParams {
     /// The request body.
     pub body: crate::types::InexplicitNumberOrderRequest,
 }
-impl InexplicitNumberOrdersCreateParams {
-    /// A `InexplicitNumberOrdersCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::InexplicitNumberOrderRequest) -> Self {
-        InexplicitNumberOrdersCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, InexplicitNumberOrdersCreateParams, T, R, (S0,)> {
+    /// Billing group id to apply to phone numbers that are purchased
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.billing_group_id = Some(value.into());
+        self
     }
-}
-impl From<crate::types::InexplicitNumberOrderRequest>
-for InexplicitNumberOrdersCreateParams {
-    /// The body with every optional input `None`: the argument of [`InexplicitNumberOrdersApi::create`].
-    fn from(body: crate::types::InexplicitNumberOrderRequest) -> Self {
-        InexplicitNumberOrdersCreateParams {
-            body,
-        }
+    /// Connection id to apply to phone numbers that are purchased
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_id = Some(value.into());
+        self
+    }
+    /// Reference label for the customer
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Messaging profile id to apply to phone numbers that are purchased
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.messaging_profile_id = Some(value.into());
+        self
+    }
+    /// Group(s) of numbers to order. You can have multiple ordering_groups objects added to a single request.
+    #[inline]
+    pub fn ordering_groups(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<
+                crate::types::InexplicitNumberOrderRequestOrderingGroupsItem,
+            >,
+        >,
+    ) -> crate::Call<'a, InexplicitNumberOrdersCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.ordering_groups = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::InexplicitNumberOrderRequest>,
+    ) -> crate::Call<'a, InexplicitNumberOrdersCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InexplicitNumberOrdersListResponse {
     pub data: Option<Vec<crate::types::InexplicitNumberOrderResponse>>,
     pub meta: Option<crate::types::PaginationMeta>,

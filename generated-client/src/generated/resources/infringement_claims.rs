@@ -24,7 +24,7 @@ impl<'a> InfringementClaimsApi<'a> {
     pub fn retrieve(
         &self,
         claim_id: &str,
-    ) -> crate::Call<'a, (), crate::types::InfringementClaimWrapped> {
+    ) -> crate::Call<'a, (), crate::types::InfringementClaim, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -52,17 +52,18 @@ impl<'a> InfringementClaimsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::InfringementClaimContest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .infringement_claims()\n    .contest(\n        \"e379fbc8-cd83-4bef-a280-a0ac9d00dcf8\",\n        InfringementClaimContest::new(\n            \"We own the trademark outright; our registration precedes the claimant by three years. See attached certificate.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{Document, DocumentDocumentType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .infringement_claims()\n    .contest(\"e379fbc8-cd83-4bef-a280-a0ac9d00dcf8\")\n    .contest_notes(\n        \"We own the trademark outright; our registration precedes the claimant by three years. See attached certificate.\",\n    )\n    .documents([\n        Document::builder()\n            .description(\"USPTO trademark certificate.\")\n            .document_id(\"2a7e8337-e803-4057-a4ae-26c40eb0bc6c\")\n            .document_type(DocumentDocumentType::TrademarkRegistration),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn contest(
         &self,
         claim_id: &str,
-        params: impl Into<InfringementClaimsContestParams>,
     ) -> crate::Call<
         'a,
         InfringementClaimsContestParams,
-        crate::types::InfringementClaimWrapped,
+        crate::types::InfringementClaim,
+        crate::call::AsData,
+        (crate::Missing<crate::required::contest_notes>,),
     > {
         crate::Call::new(
             self
@@ -72,33 +73,50 @@ impl<'a> InfringementClaimsApi<'a> {
                     ["/infringement_claims/", &crate::encode_path(claim_id), "/contest"]
                         .concat(),
                 ),
-            params.into(),
+            InfringementClaimsContestParams {
+                body: crate::types::InfringementClaimContest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`InfringementClaimsApi::contest`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`InfringementClaimsApi::contest`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct InfringementClaimsContestParams {
     /// The request body.
     pub body: crate::types::InfringementClaimContest,
 }
-impl InfringementClaimsContestParams {
-    /// A `InfringementClaimsContestParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::InfringementClaimContest) -> Self {
-        InfringementClaimsContestParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, InfringementClaimsContestParams, T, R, (S0,)> {
+    /// Customer's response to the claim. 10–2000 characters.
+    #[inline]
+    pub fn contest_notes(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, InfringementClaimsContestParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.contest_notes = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::InfringementClaimContest> for InfringementClaimsContestParams {
-    /// The body with every optional input `None`: the argument of [`InfringementClaimsApi::contest`].
-    fn from(body: crate::types::InfringementClaimContest) -> Self {
-        InfringementClaimsContestParams {
-            body,
-        }
+    /// Up to 20 supporting documents per submission. `document_id` must be unique within this submission. Documents are aggregated into the claim's `contest_documents` across all submissions.
+    #[inline]
+    pub fn documents(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::Document>>,
+    ) -> Self {
+        self.params.body.documents = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::InfringementClaimContest>,
+    ) -> crate::Call<'a, InfringementClaimsContestParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }

@@ -27,7 +27,10 @@ impl<'a> IntegrationSecretsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/integration_secrets"),
-            Default::default(),
+            IntegrationSecretsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -42,20 +45,26 @@ impl<'a> IntegrationSecretsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateIntegrationSecretRequest, CreateIntegrationSecretRequestType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .integration_secrets()\n    .create(\n        CreateIntegrationSecretRequest::new(\n            \"my_secret\",\n            CreateIntegrationSecretRequestType::Basic,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateIntegrationSecretRequestType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .integration_secrets()\n    .create()\n    .identifier(\"my_secret\")\n    .password(\"my_password\")\n    .r#type(CreateIntegrationSecretRequestType::Basic)\n    .username(\"my_username\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<IntegrationSecretsCreateParams>,
     ) -> crate::Call<
         'a,
         IntegrationSecretsCreateParams,
-        crate::types::IntegrationSecretCreatedResponse,
+        crate::types::IntegrationSecret,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::identifier>,
+            crate::Missing<crate::required::r#type>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/integration_secrets"),
-            params.into(),
+            IntegrationSecretsCreateParams {
+                body: crate::types::CreateIntegrationSecretRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -86,8 +95,8 @@ impl<'a> IntegrationSecretsApi<'a> {
         )
     }
 }
-/// Inputs of [`IntegrationSecretsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`IntegrationSecretsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IntegrationSecretsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -95,24 +104,29 @@ pub struct IntegrationSecretsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
     pub filter: Option<IntegrationSecretsListFilter>,
 }
-impl<T, R> crate::Call<'_, IntegrationSecretsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, IntegrationSecretsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<IntegrationSecretsListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[type\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<IntegrationSecretsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     IntegrationSecretsListParams,
     crate::types::IntegrationSecretsListData,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`IntegrationSecretsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -141,34 +155,88 @@ impl<
         })
     }
 }
-/// Inputs of [`IntegrationSecretsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`IntegrationSecretsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct IntegrationSecretsCreateParams {
     /// The request body.
     pub body: crate::types::CreateIntegrationSecretRequest,
 }
-impl IntegrationSecretsCreateParams {
-    /// A `IntegrationSecretsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateIntegrationSecretRequest) -> Self {
-        IntegrationSecretsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, IntegrationSecretsCreateParams, T, R, (S0, S1)> {
+    /// The unique identifier of the secret.
+    #[inline]
+    pub fn identifier(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, IntegrationSecretsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.identifier = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::CreateIntegrationSecretRequest>
-for IntegrationSecretsCreateParams {
-    /// The body with every optional input `None`: the argument of [`IntegrationSecretsApi::create`].
-    fn from(body: crate::types::CreateIntegrationSecretRequest) -> Self {
-        IntegrationSecretsCreateParams {
-            body,
-        }
+    /// The password for the secret. Required for basic type secrets, ignored otherwise.
+    #[inline]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.params.body.password = Some(value.into());
+        self
+    }
+    /// The token for the secret. Required for bearer type secrets, ignored otherwise.
+    #[inline]
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.params.body.token = Some(value.into());
+        self
+    }
+    /// The type of secret.
+    #[inline]
+    pub fn r#type(
+        self,
+        value: impl Into<crate::types::CreateIntegrationSecretRequestType>,
+    ) -> crate::Call<'a, IntegrationSecretsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.r#type = value.into();
+        crate::call::into_state(call)
+    }
+    /// The username for the secret. Required for basic type secrets, ignored otherwise.
+    #[inline]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.params.body.username = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateIntegrationSecretRequest>,
+    ) -> crate::Call<
+        'a,
+        IntegrationSecretsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IntegrationSecretsListPage {
     pub number: Option<i64>,
     pub size: Option<i64>,
+}
+impl IntegrationSecretsListPage {
+    /// Sets `number`.
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for IntegrationSecretsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -242,8 +310,17 @@ impl From<&str> for IntegrationSecretsListFilterType {
 }
 crate::string_enum!(IntegrationSecretsListFilterType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IntegrationSecretsListFilter {
     pub r#type: Option<IntegrationSecretsListFilterType>,
+}
+impl IntegrationSecretsListFilter {
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<IntegrationSecretsListFilterType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for IntegrationSecretsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

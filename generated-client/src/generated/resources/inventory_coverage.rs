@@ -23,24 +23,27 @@ impl<'a> InventoryCoverageApi<'a> {
     ) -> crate::Call<'a, InventoryCoverageListParams, InventoryCoverageListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/inventory_coverage"),
-            Default::default(),
+            InventoryCoverageListParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
         )
     }
 }
-/// Inputs of [`InventoryCoverageApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`InventoryCoverageApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct InventoryCoverageListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[npa\], filter\[nxx\], filter\[administrative_area\], filter\[phone_number_type\], filter\[country_code\], filter\[count\], filter\[features\], filter\[groupBy\]
     pub filter: Option<InventoryCoverageListFilter>,
 }
-impl<T, R> crate::Call<'_, InventoryCoverageListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[npa\], filter\[nxx\], filter\[administrative_area\], filter\[phone_number_type\], filter\[country_code\], filter\[count\], filter\[features\], filter\[groupBy\]
+impl<'a, T, R> crate::Call<'a, InventoryCoverageListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[npa\\], filter\\[nxx\\], filter\\[administrative_area\\], filter\\[phone_number_type\\], filter\\[country_code\\], filter\\[count\\], filter\\[features\\], filter\\[groupBy\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<InventoryCoverageListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
@@ -336,6 +339,7 @@ impl From<&str> for InventoryCoverageListFilterPhoneNumberType {
 }
 crate::string_enum!(InventoryCoverageListFilterPhoneNumberType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InventoryCoverageListFilter {
     /// Filter by administrative area
     pub administrative_area: Option<String>,
@@ -353,6 +357,70 @@ pub struct InventoryCoverageListFilter {
     pub nxx: Option<i64>,
     /// Filter by phone number type
     pub phone_number_type: Option<InventoryCoverageListFilterPhoneNumberType>,
+}
+impl InventoryCoverageListFilter {
+    /// Filter by administrative area
+    #[inline]
+    pub fn administrative_area(mut self, value: impl Into<String>) -> Self {
+        self.administrative_area = Some(value.into());
+        self
+    }
+    /// Include count in the result
+    #[inline]
+    pub fn count(mut self, value: impl Into<bool>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Filter by country. Defaults to US
+    #[inline]
+    pub fn country_code(
+        mut self,
+        value: impl Into<InventoryCoverageListFilterCountryCode>,
+    ) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Filter if the phone number should be used for voice, fax, mms, sms, emergency. Returns features in the response when used.
+    #[inline]
+    pub fn features(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<InventoryCoverageListFilterFeaturesItem>,
+        >,
+    ) -> Self {
+        self.features = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Filter to group results
+    #[inline]
+    pub fn group_by(
+        mut self,
+        value: impl Into<InventoryCoverageListFilterGroupBy>,
+    ) -> Self {
+        self.group_by = Some(value.into());
+        self
+    }
+    /// Filter by npa
+    #[inline]
+    pub fn npa(mut self, value: impl Into<i64>) -> Self {
+        self.npa = Some(value.into());
+        self
+    }
+    /// Filter by nxx
+    #[inline]
+    pub fn nxx(mut self, value: impl Into<i64>) -> Self {
+        self.nxx = Some(value.into());
+        self
+    }
+    /// Filter by phone number type
+    #[inline]
+    pub fn phone_number_type(
+        mut self,
+        value: impl Into<InventoryCoverageListFilterPhoneNumberType>,
+    ) -> Self {
+        self.phone_number_type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InventoryCoverageListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -441,6 +509,7 @@ impl<'de> serde::Deserialize<'de> for InventoryCoverageListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InventoryCoverageListResponse {
     pub data: Option<Vec<crate::types::InventoryCoverage>>,
     pub meta: Option<crate::types::InventoryCoverageMetadata>,

@@ -21,7 +21,10 @@ impl<'a> InvoicesApi<'a> {
     pub fn list(&self) -> crate::Call<'a, InvoicesListParams, InvoicesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/invoices"),
-            Default::default(),
+            InvoicesListParams {
+                sort: None,
+                page: None,
+            },
             |req, params| {
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -45,7 +48,12 @@ impl<'a> InvoicesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, InvoicesRetrieveParams, InvoicesRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        InvoicesRetrieveParams,
+        crate::types::InvoiceDetail,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -53,15 +61,17 @@ impl<'a> InvoicesApi<'a> {
                     reqwest::Method::GET,
                     ["/invoices/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            InvoicesRetrieveParams {
+                action: None,
+            },
             |req, params| {
                 req.query("action", crate::QueryStyle::Form, true, &params.action);
             },
         )
     }
 }
-/// Inputs of [`InvoicesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`InvoicesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InvoicesListParams {
     /// Specifies the sort order for results.
@@ -69,19 +79,24 @@ pub struct InvoicesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<InvoicesListPage>,
 }
-impl<T, R> crate::Call<'_, InvoicesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, InvoicesListParams, T, R, ()> {
     /// Specifies the sort order for results.
+    #[inline]
     pub fn sort(mut self, value: impl Into<InvoicesListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<InvoicesListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, InvoicesListParams, InvoicesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, InvoicesListParams, InvoicesListResponse, crate::call::AsJson, S> {
     /// Every page of [`InvoicesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -123,17 +138,18 @@ impl<'a> crate::Call<'a, InvoicesListParams, InvoicesListResponse> {
         })
     }
 }
-/// Inputs of [`InvoicesApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`InvoicesApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct InvoicesRetrieveParams {
     /// Invoice action
     pub action: Option<InvoicesRetrieveAction>,
 }
-impl<T, R> crate::Call<'_, InvoicesRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, InvoicesRetrieveParams, T, R, ()> {
     /// Invoice action
+    #[inline]
     pub fn action(mut self, value: impl Into<InvoicesRetrieveAction>) -> Self {
-        self.params_mut().action = Some(value.into());
+        self.params.action = Some(value.into());
         self
     }
 }
@@ -168,11 +184,26 @@ impl From<&str> for InvoicesListSort {
 }
 crate::string_enum!(InvoicesListSort);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvoicesListPage {
     /// The page number to load
     pub number: Option<i64>,
     /// The size of the page
     pub size: Option<i64>,
+}
+impl InvoicesListPage {
+    /// The page number to load
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// The size of the page
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InvoicesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -216,6 +247,7 @@ impl<'de> serde::Deserialize<'de> for InvoicesListPage {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvoicesListResponseMeta {
     pub page_number: Option<i64>,
     pub page_size: Option<i64>,
@@ -276,6 +308,7 @@ impl<'de> serde::Deserialize<'de> for InvoicesListResponseMeta {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvoicesListResponse {
     pub data: Option<Vec<crate::types::Invoice>>,
     pub meta: Option<InvoicesListResponseMeta>,

@@ -23,7 +23,11 @@ impl<'a> IpConnectionsApi<'a> {
     ) -> crate::Call<'a, IpConnectionsListParams, IpConnectionsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ip_connections"),
-            Default::default(),
+            IpConnectionsListParams {
+                filter: None,
+                page: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -39,16 +43,22 @@ impl<'a> IpConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateIpConnectionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ip_connections()\n    .create(CreateIpConnectionRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,\n    ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,\n    ConnectionRtcpSettings, ConnectionRtcpSettingsPort, CreateInboundIpRequest,\n    CreateInboundIpRequestAniNumberFormat, CreateInboundIpRequestDefaultRoutingMethod,\n    CreateInboundIpRequestDnisNumberFormat, CreateInboundIpRequestSipRegion,\n    CreateInboundIpRequestSipSubdomainReceiveSettings,\n    CreateIpConnectionRequestTransportProtocol,\n    CreateIpConnectionRequestWebhookApiVersion, DtmfType, EncryptedMedia, OutboundIp,\n    OutboundIpAniOverrideType, OutboundIpIpAuthenticationMethod,\n    OutboundIpT38ReinviteSource,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ip_connections()\n    .create()\n    .active(true)\n    .anchorsite_override(AnchorsiteOverride::Latency)\n    .android_push_credential_id(\"06b09dfd-7154-4980-8b75-cebf7a9d4f8e\")\n    .call_cost_in_webhooks(false)\n    .connection_name(\"string\")\n    .default_on_hold_comfort_noise_enabled(true)\n    .dtmf_type(DtmfType::Rfc2833)\n    .encode_contact_header_enabled(true)\n    .encrypted_media(EncryptedMedia::Srtp)\n    .inbound(\n        CreateInboundIpRequest::default()\n            .ani_number_format(CreateInboundIpRequestAniNumberFormat::PlusE164)\n            .channel_limit(10)\n            .codecs([\"G722\"])\n            .default_routing_method(\n                CreateInboundIpRequestDefaultRoutingMethod::Sequential,\n            )\n            .dnis_number_format(CreateInboundIpRequestDnisNumberFormat::PlusE164)\n            .generate_ringback_tone(true)\n            .isup_headers_enabled(true)\n            .prack_enabled(true)\n            .shaken_stir_enabled(true)\n            .sip_compact_headers_enabled(true)\n            .sip_region(CreateInboundIpRequestSipRegion::Us)\n            .sip_subdomain(\"test\")\n            .sip_subdomain_receive_settings(\n                CreateInboundIpRequestSipSubdomainReceiveSettings::OnlyMyConnections,\n            )\n            .timeout_1xx_secs(10)\n            .timeout_2xx_secs(20),\n    )\n    .ios_push_credential_id(\"ec0c8e5d-439e-4620-a0c1-9d9c8d02a836\")\n    .jitter_buffer(\n        ConnectionJitterBuffer::default()\n            .enable_jitter_buffer(true)\n            .jitterbuffer_msec_max(200)\n            .jitterbuffer_msec_min(60),\n    )\n    .noise_suppression(ConnectionNoiseSuppression::Both)\n    .noise_suppression_details(\n        ConnectionNoiseSuppressionDetails::default()\n            .attenuation_limit(80)\n            .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),\n    )\n    .onnet_t38_passthrough_enabled(false)\n    .outbound(\n        OutboundIp::default()\n            .ani_override(\"string\")\n            .ani_override_type(OutboundIpAniOverrideType::Always)\n            .call_parking_enabled(true)\n            .channel_limit(10)\n            .generate_ringback_tone(true)\n            .instant_ringback_enabled(true)\n            .ip_authentication_method(OutboundIpIpAuthenticationMethod::Token)\n            .ip_authentication_token(\"string\")\n            .localization(\"string\")\n            .outbound_voice_profile_id(\"1293384261075731499\")\n            .t38_reinvite_source(OutboundIpT38ReinviteSource::Customer)\n            .tech_prefix(\"string\"),\n    )\n    .rtcp_settings(\n        ConnectionRtcpSettings::default()\n            .capture_enabled(true)\n            .port(ConnectionRtcpSettingsPort::RtcpMux)\n            .report_frequency_secs(10),\n    )\n    .tags([\"tag1\", \"tag2\"])\n    .transport_protocol(CreateIpConnectionRequestTransportProtocol::Udp)\n    .webhook_api_version(CreateIpConnectionRequestWebhookApiVersion::V1)\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<IpConnectionsCreateParams>,
-    ) -> crate::Call<'a, IpConnectionsCreateParams, IpConnectionsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        IpConnectionsCreateParams,
+        crate::types::IpConnection,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ip_connections"),
-            params.into(),
+            IpConnectionsCreateParams {
+                body: <crate::types::CreateIpConnectionRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -71,7 +81,7 @@ impl<'a> IpConnectionsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), IpConnectionsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::IpConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -92,14 +102,18 @@ impl<'a> IpConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateIpConnectionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ip_connections()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateIpConnectionRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,\n    ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,\n    ConnectionRtcpSettings, ConnectionRtcpSettingsPort, DtmfType, EncryptedMedia,\n    InboundIp, InboundIpAniNumberFormat, InboundIpDefaultRoutingMethod,\n    InboundIpDnisNumberFormat, InboundIpSipRegion, InboundIpSipSubdomainReceiveSettings,\n    OutboundIp, OutboundIpAniOverrideType, OutboundIpIpAuthenticationMethod,\n    OutboundIpT38ReinviteSource, UpdateIpConnectionRequestTransportProtocol,\n    UpdateIpConnectionRequestWebhookApiVersion,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ip_connections()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .active(true)\n    .anchorsite_override(AnchorsiteOverride::Latency)\n    .android_push_credential_id(\"06b09dfd-7154-4980-8b75-cebf7a9d4f8e\")\n    .call_cost_in_webhooks(false)\n    .connection_name(\"string\")\n    .default_on_hold_comfort_noise_enabled(true)\n    .dtmf_type(DtmfType::Rfc2833)\n    .encode_contact_header_enabled(true)\n    .encrypted_media(EncryptedMedia::Srtp)\n    .inbound(\n        InboundIp::default()\n            .ani_number_format(InboundIpAniNumberFormat::PlusE164)\n            .channel_limit(10)\n            .codecs([\"G722\"])\n            .default_routing_method(InboundIpDefaultRoutingMethod::Sequential)\n            .dnis_number_format(InboundIpDnisNumberFormat::PlusE164)\n            .generate_ringback_tone(true)\n            .isup_headers_enabled(true)\n            .prack_enabled(true)\n            .shaken_stir_enabled(true)\n            .sip_compact_headers_enabled(true)\n            .sip_region(InboundIpSipRegion::Us)\n            .sip_subdomain(\"test\")\n            .sip_subdomain_receive_settings(\n                InboundIpSipSubdomainReceiveSettings::OnlyMyConnections,\n            )\n            .timeout_1xx_secs(10)\n            .timeout_2xx_secs(20),\n    )\n    .ios_push_credential_id(\"ec0c8e5d-439e-4620-a0c1-9d9c8d02a836\")\n    .jitter_buffer(\n        ConnectionJitterBuffer::default()\n            .enable_jitter_buffer(true)\n            .jitterbuffer_msec_max(200)\n            .jitterbuffer_msec_min(60),\n    )\n    .noise_suppression(ConnectionNoiseSuppression::Both)\n    .noise_suppression_details(\n        ConnectionNoiseSuppressionDetails::default()\n            .attenuation_limit(80)\n            .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),\n    )\n    .onnet_t38_passthrough_enabled(false)\n    .outbound(\n        OutboundIp::default()\n            .ani_override(\"string\")\n            .ani_override_type(OutboundIpAniOverrideType::Always)\n            .call_parking_enabled(true)\n            .channel_limit(10)\n            .generate_ringback_tone(true)\n            .instant_ringback_enabled(true)\n            .ip_authentication_method(OutboundIpIpAuthenticationMethod::Token)\n            .ip_authentication_token(\"string\")\n            .localization(\"string\")\n            .outbound_voice_profile_id(\"1293384261075731499\")\n            .t38_reinvite_source(OutboundIpT38ReinviteSource::Customer)\n            .tech_prefix(\"string\"),\n    )\n    .rtcp_settings(\n        ConnectionRtcpSettings::default()\n            .capture_enabled(true)\n            .port(ConnectionRtcpSettingsPort::RtcpMux)\n            .report_frequency_secs(10),\n    )\n    .tags([\"tag1\", \"tag2\"])\n    .transport_protocol(UpdateIpConnectionRequestTransportProtocol::Udp)\n    .webhook_api_version(UpdateIpConnectionRequestWebhookApiVersion::V1)\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<IpConnectionsUpdateParams>,
-    ) -> crate::Call<'a, IpConnectionsUpdateParams, IpConnectionsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        IpConnectionsUpdateParams,
+        crate::types::IpConnection,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -107,7 +121,9 @@ impl<'a> IpConnectionsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/ip_connections/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            IpConnectionsUpdateParams {
+                body: <crate::types::UpdateIpConnectionRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -127,7 +143,10 @@ impl<'a> IpConnectionsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ip_connections()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), IpConnectionsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::IpConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -138,8 +157,8 @@ impl<'a> IpConnectionsApi<'a> {
         )
     }
 }
-/// Inputs of [`IpConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`IpConnectionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IpConnectionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
@@ -159,43 +178,45 @@ pub struct IpConnectionsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
-impl<T, R> crate::Call<'_, IpConnectionsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+impl<'a, T, R> crate::Call<'a, IpConnectionsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_name\\], filter\\[fqdn\\], filter\\[outbound_voice_profile_id\\], filter\\[outbound.outbound_voice_profile_id\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::ConnectionsFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ConnectionsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<crate::types::ConnectionsSortConnection>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, IpConnectionsListParams, IpConnectionsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    IpConnectionsListParams,
+    IpConnectionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`IpConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -237,45 +258,451 @@ impl<'a> crate::Call<'a, IpConnectionsListParams, IpConnectionsListResponse> {
         })
     }
 }
-/// Inputs of [`IpConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`IpConnectionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct IpConnectionsCreateParams {
     /// Parameters that can be defined during IP connection creation
     pub body: crate::types::CreateIpConnectionRequest,
 }
-impl IpConnectionsCreateParams {
-    /// A `IpConnectionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateIpConnectionRequest) -> Self {
-        IpConnectionsCreateParams { body }
+impl<'a, T, R> crate::Call<'a, IpConnectionsCreateParams, T, R, ()> {
+    /// Defaults to true
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
+    }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Sets `android_push_credential_id`.
+    #[inline]
+    pub fn android_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionAndroidPushCredentialId>,
+    ) -> Self {
+        self.params.body.android_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `android_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn android_push_credential_id_null(mut self) -> Self {
+        self.params.body.android_push_credential_id = Some(None);
+        self
+    }
+    /// Specifies if call cost webhooks should be sent for this connection.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets `connection_name`.
+    #[inline]
+    pub fn connection_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_name = Some(value.into());
+        self
+    }
+    /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
+    #[inline]
+    pub fn default_on_hold_comfort_noise_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
+        self
+    }
+    /// Sets `dtmf_type`.
+    #[inline]
+    pub fn dtmf_type(mut self, value: impl Into<crate::types::DtmfType>) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
+    #[inline]
+    pub fn encode_contact_header_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.encode_contact_header_enabled = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_media`.
+    #[inline]
+    pub fn encrypted_media(
+        mut self,
+        value: impl Into<crate::types::EncryptedMedia>,
+    ) -> Self {
+        self.params.body.encrypted_media = Some(Some(value.into()));
+        self
+    }
+    /// Sends `encrypted_media` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn encrypted_media_null(mut self) -> Self {
+        self.params.body.encrypted_media = Some(None);
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::CreateInboundIpRequest>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `ios_push_credential_id`.
+    #[inline]
+    pub fn ios_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionIosPushCredentialId>,
+    ) -> Self {
+        self.params.body.ios_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `ios_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn ios_push_credential_id_null(mut self) -> Self {
+        self.params.body.ios_push_credential_id = Some(None);
+        self
+    }
+    /// Sets `jitter_buffer`.
+    #[inline]
+    pub fn jitter_buffer(
+        mut self,
+        value: impl Into<crate::types::ConnectionJitterBuffer>,
+    ) -> Self {
+        self.params.body.jitter_buffer = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression`.
+    #[inline]
+    pub fn noise_suppression(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppression>,
+    ) -> Self {
+        self.params.body.noise_suppression = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression_details`.
+    #[inline]
+    pub fn noise_suppression_details(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppressionDetails>,
+    ) -> Self {
+        self.params.body.noise_suppression_details = Some(value.into());
+        self
+    }
+    /// Enable on-net T38 if you prefer the sender and receiver negotiating T38 directly if both are on the Telnyx network. If this is disabled, Telnyx will be able to use T38 on just one leg of the call depending on each leg's settings.
+    #[inline]
+    pub fn onnet_t38_passthrough_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.onnet_t38_passthrough_enabled = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(mut self, value: impl Into<crate::types::OutboundIp>) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// Sets `rtcp_settings`.
+    #[inline]
+    pub fn rtcp_settings(
+        mut self,
+        value: impl Into<crate::types::ConnectionRtcpSettings>,
+    ) -> Self {
+        self.params.body.rtcp_settings = Some(value.into());
+        self
+    }
+    /// Tags associated with the connection.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// One of UDP, TLS, or TCP. Applies only to connections with IP authentication or FQDN authentication.
+    #[inline]
+    pub fn transport_protocol(
+        mut self,
+        value: impl Into<crate::types::CreateIpConnectionRequestTransportProtocol>,
+    ) -> Self {
+        self.params.body.transport_protocol = Some(value.into());
+        self
+    }
+    /// Determines which webhook format will be used, Telnyx API v1 or v2.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<crate::types::CreateIpConnectionRequestWebhookApiVersion>,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateIpConnectionRequest>,
+    ) -> crate::Call<'a, IpConnectionsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateIpConnectionRequest> for IpConnectionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`IpConnectionsApi::create`].
-    fn from(body: crate::types::CreateIpConnectionRequest) -> Self {
-        IpConnectionsCreateParams { body }
-    }
-}
-/// Inputs of [`IpConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`IpConnectionsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct IpConnectionsUpdateParams {
     /// Parameters that can be updated in a IP connection
     pub body: crate::types::UpdateIpConnectionRequest,
 }
-impl IpConnectionsUpdateParams {
-    /// A `IpConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateIpConnectionRequest) -> Self {
-        IpConnectionsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, IpConnectionsUpdateParams, T, R, ()> {
+    /// Defaults to true
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateIpConnectionRequest> for IpConnectionsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`IpConnectionsApi::update`].
-    fn from(body: crate::types::UpdateIpConnectionRequest) -> Self {
-        IpConnectionsUpdateParams { body }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Sets `android_push_credential_id`.
+    #[inline]
+    pub fn android_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionAndroidPushCredentialId>,
+    ) -> Self {
+        self.params.body.android_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `android_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn android_push_credential_id_null(mut self) -> Self {
+        self.params.body.android_push_credential_id = Some(None);
+        self
+    }
+    /// Specifies if call cost webhooks should be sent for this connection.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets `connection_name`.
+    #[inline]
+    pub fn connection_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_name = Some(value.into());
+        self
+    }
+    /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
+    #[inline]
+    pub fn default_on_hold_comfort_noise_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
+        self
+    }
+    /// Sets `dtmf_type`.
+    #[inline]
+    pub fn dtmf_type(mut self, value: impl Into<crate::types::DtmfType>) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
+    #[inline]
+    pub fn encode_contact_header_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.encode_contact_header_enabled = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_media`.
+    #[inline]
+    pub fn encrypted_media(
+        mut self,
+        value: impl Into<crate::types::EncryptedMedia>,
+    ) -> Self {
+        self.params.body.encrypted_media = Some(Some(value.into()));
+        self
+    }
+    /// Sends `encrypted_media` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn encrypted_media_null(mut self) -> Self {
+        self.params.body.encrypted_media = Some(None);
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(mut self, value: impl Into<crate::types::InboundIp>) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `ios_push_credential_id`.
+    #[inline]
+    pub fn ios_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionIosPushCredentialId>,
+    ) -> Self {
+        self.params.body.ios_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `ios_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn ios_push_credential_id_null(mut self) -> Self {
+        self.params.body.ios_push_credential_id = Some(None);
+        self
+    }
+    /// Sets `jitter_buffer`.
+    #[inline]
+    pub fn jitter_buffer(
+        mut self,
+        value: impl Into<crate::types::ConnectionJitterBuffer>,
+    ) -> Self {
+        self.params.body.jitter_buffer = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression`.
+    #[inline]
+    pub fn noise_suppression(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppression>,
+    ) -> Self {
+        self.params.body.noise_suppression = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression_details`.
+    #[inline]
+    pub fn noise_suppression_details(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppressionDetails>,
+    ) -> Self {
+        self.params.body.noise_suppression_details = Some(value.into());
+        self
+    }
+    /// Enable on-net T38 if you prefer the sender and receiver negotiating T38 directly if both are on the Telnyx network. If this is disabled, Telnyx will be able to use T38 on just one leg of the call depending on each leg's settings.
+    #[inline]
+    pub fn onnet_t38_passthrough_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.onnet_t38_passthrough_enabled = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(mut self, value: impl Into<crate::types::OutboundIp>) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// Sets `rtcp_settings`.
+    #[inline]
+    pub fn rtcp_settings(
+        mut self,
+        value: impl Into<crate::types::ConnectionRtcpSettings>,
+    ) -> Self {
+        self.params.body.rtcp_settings = Some(value.into());
+        self
+    }
+    /// Tags associated with the connection.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// One of UDP, TLS, or TCP. Applies only to connections with IP authentication or FQDN authentication.
+    #[inline]
+    pub fn transport_protocol(
+        mut self,
+        value: impl Into<crate::types::UpdateIpConnectionRequestTransportProtocol>,
+    ) -> Self {
+        self.params.body.transport_protocol = Some(value.into());
+        self
+    }
+    /// Determines which webhook format will be used, Telnyx API v1 or v2.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<crate::types::UpdateIpConnectionRequestWebhookApiVersion>,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateIpConnectionRequest>,
+    ) -> crate::Call<'a, IpConnectionsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IpConnectionsListResponse {
     pub data: Option<Vec<crate::types::IpConnection>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,

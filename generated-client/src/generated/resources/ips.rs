@@ -21,7 +21,10 @@ impl<'a> IpsApi<'a> {
     pub fn list(&self) -> crate::Call<'a, IpsListParams, IpsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ips"),
-            Default::default(),
+            IpsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -36,20 +39,25 @@ impl<'a> IpsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateIpRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ips().create(CreateIpRequest::new(\"192.168.0.0\")).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ips()\n    .create()\n    .connection_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .ip_address(\"192.168.0.0\")\n    .port(5060)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<IpsCreateParams>,
-    ) -> crate::Call<'a, IpsCreateParams, IpsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        IpsCreateParams,
+        crate::types::Ip,
+        crate::call::AsData,
+        (crate::Missing<crate::required::ip_address>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ips"),
-            params.into(),
+            IpsCreateParams {
+                body: crate::types::CreateIpRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -67,7 +75,10 @@ impl<'a> IpsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ips().retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), IpsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::Ip, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -88,14 +99,19 @@ impl<'a> IpsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateIpRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ips()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateIpRequest::new(\"192.168.0.0\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ips()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .connection_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .ip_address(\"192.168.0.0\")\n    .port(5060)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<IpsUpdateParams>,
-    ) -> crate::Call<'a, IpsUpdateParams, IpsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        IpsUpdateParams,
+        crate::types::Ip,
+        crate::call::AsData,
+        (crate::Missing<crate::required::ip_address>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -103,11 +119,11 @@ impl<'a> IpsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/ips/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            IpsUpdateParams {
+                body: crate::types::UpdateIpRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -125,7 +141,10 @@ impl<'a> IpsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.ips().delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), IpsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::Ip, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -136,8 +155,8 @@ impl<'a> IpsApi<'a> {
         )
     }
 }
-/// Inputs of [`IpsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`IpsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct IpsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -145,22 +164,27 @@ pub struct IpsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[ip_address\], filter\[port\]
     pub filter: Option<IpsListFilter>,
 }
-impl<T, R> crate::Call<'_, IpsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, IpsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ConnectionsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[ip_address\], filter\[port\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_id\\], filter\\[ip_address\\], filter\\[port\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<IpsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, IpsListParams, IpsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, IpsListParams, IpsListResponse, crate::call::AsJson, S> {
     /// Every page of [`IpsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -197,67 +221,90 @@ impl<'a> crate::Call<'a, IpsListParams, IpsListResponse> {
         })
     }
 }
-/// Inputs of [`IpsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`IpsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct IpsCreateParams {
     /// The request body.
-    pub body: Option<crate::types::CreateIpRequest>,
+    pub body: crate::types::CreateIpRequest,
 }
-impl IpsCreateParams {
-    /// A `IpsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateIpRequest) -> Self {
-        IpsCreateParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::CreateIpRequest> for IpsCreateParams {
-    /// The body with every optional input `None`: the argument of [`IpsApi::create`].
-    fn from(body: crate::types::CreateIpRequest) -> Self {
-        IpsCreateParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, IpsCreateParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::CreateIpRequest>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R, S0> crate::Call<'a, IpsCreateParams, T, R, (S0,)> {
+    /// ID of the IP Connection to which this IP should be attached.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_id = Some(value.into());
         self
     }
+    /// IP adddress represented by this resource.
+    #[inline]
+    pub fn ip_address(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, IpsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.ip_address = value.into();
+        crate::call::into_state(call)
+    }
+    /// Port to use when connecting to this IP.
+    #[inline]
+    pub fn port(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.port = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateIpRequest>,
+    ) -> crate::Call<'a, IpsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`IpsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`IpsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct IpsUpdateParams {
     /// The request body.
-    pub body: Option<crate::types::UpdateIpRequest>,
+    pub body: crate::types::UpdateIpRequest,
 }
-impl IpsUpdateParams {
-    /// A `IpsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateIpRequest) -> Self {
-        IpsUpdateParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::UpdateIpRequest> for IpsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`IpsApi::update`].
-    fn from(body: crate::types::UpdateIpRequest) -> Self {
-        IpsUpdateParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, IpsUpdateParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::UpdateIpRequest>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R, S0> crate::Call<'a, IpsUpdateParams, T, R, (S0,)> {
+    /// ID of the IP Connection to which this IP should be attached.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_id = Some(value.into());
         self
+    }
+    /// IP adddress represented by this resource.
+    #[inline]
+    pub fn ip_address(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, IpsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.ip_address = value.into();
+        crate::call::into_state(call)
+    }
+    /// Port to use when connecting to this IP.
+    #[inline]
+    pub fn port(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.port = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateIpRequest>,
+    ) -> crate::Call<'a, IpsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IpsListFilter {
     /// ID of the IP Connection to which this IP should be attached.
     pub connection_id: Option<String>,
@@ -265,6 +312,26 @@ pub struct IpsListFilter {
     pub ip_address: Option<String>,
     /// Port to use when connecting to this IP.
     pub port: Option<i64>,
+}
+impl IpsListFilter {
+    /// ID of the IP Connection to which this IP should be attached.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// IP adddress represented by this resource.
+    #[inline]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Port to use when connecting to this IP.
+    #[inline]
+    pub fn port(mut self, value: impl Into<i64>) -> Self {
+        self.port = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for IpsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -314,6 +381,7 @@ impl<'de> serde::Deserialize<'de> for IpsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IpsListResponse {
     pub data: Option<Vec<crate::types::Ip>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,

@@ -13,20 +13,22 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::NewLedgerBillingGroupReport;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ledger_billing_group_reports()\n    .create(NewLedgerBillingGroupReport::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ledger_billing_group_reports()\n    .create()\n    .month(10)\n    .year(2019)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<LedgerBillingGroupReportsCreateParams>,
     ) -> crate::Call<
         'a,
         LedgerBillingGroupReportsCreateParams,
-        LedgerBillingGroupReportsCreateResponse,
+        crate::types::LedgerBillingGroupReport,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/ledger_billing_group_reports"),
-            params.into(),
+            LedgerBillingGroupReportsCreateParams {
+                body: <crate::types::NewLedgerBillingGroupReport>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -47,7 +49,12 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), LedgerBillingGroupReportsRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::LedgerBillingGroupReport,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -58,28 +65,35 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
         )
     }
 }
-/// Inputs of [`LedgerBillingGroupReportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`LedgerBillingGroupReportsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct LedgerBillingGroupReportsCreateParams {
     /// The request body.
     pub body: crate::types::NewLedgerBillingGroupReport,
 }
-impl LedgerBillingGroupReportsCreateParams {
-    /// A `LedgerBillingGroupReportsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::NewLedgerBillingGroupReport) -> Self {
-        LedgerBillingGroupReportsCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, LedgerBillingGroupReportsCreateParams, T, R, ()> {
+    /// Month of the ledger billing group report
+    #[inline]
+    pub fn month(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.month = Some(value.into());
+        self
     }
-}
-impl From<crate::types::NewLedgerBillingGroupReport>
-for LedgerBillingGroupReportsCreateParams {
-    /// The body with every optional input `None`: the argument of [`LedgerBillingGroupReportsApi::create`].
-    fn from(body: crate::types::NewLedgerBillingGroupReport) -> Self {
-        LedgerBillingGroupReportsCreateParams {
-            body,
-        }
+    /// Year of the ledger billing group report
+    #[inline]
+    pub fn year(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.year = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::NewLedgerBillingGroupReport>,
+    ) -> crate::Call<'a, LedgerBillingGroupReportsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 pub type LedgerBillingGroupReportsCreateResponse = crate::Data<

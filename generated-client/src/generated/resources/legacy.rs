@@ -89,16 +89,20 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::MdrDetailedRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .messaging()\n    .create(MdrDetailedRequest::new(\"2024-02-12T23:59:59Z\", \"2024-02-01T00:00:00Z\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .messaging()\n    .create()\n    .end_time(\"2024-02-12T23:59:59Z\")\n    .start_time(\"2024-02-01T00:00:00Z\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<LegacyReportingBatchDetailRecordsMessagingCreateParams>,
     ) -> crate::Call<
         'a,
         LegacyReportingBatchDetailRecordsMessagingCreateParams,
-        crate::types::MdrPostDetailReportResponse,
+        crate::types::MdrDetailReportResponse,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::end_time>,
+            crate::Missing<crate::required::start_time>,
+        ),
     > {
         crate::Call::new(
             self
@@ -107,7 +111,9 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
                     reqwest::Method::POST,
                     "/legacy/reporting/batch_detail_records/messaging",
                 ),
-            params.into(),
+            LegacyReportingBatchDetailRecordsMessagingCreateParams {
+                body: crate::types::MdrDetailedRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -130,7 +136,12 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::MdrGetDetailReportByIdResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::MdrDetailReportResponse,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -161,7 +172,12 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::MdrDeleteDetailReportResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::MdrDetailReportResponse,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -176,28 +192,155 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
         )
     }
 }
-/// Inputs of [`LegacyReportingBatchDetailRecordsMessagingApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`LegacyReportingBatchDetailRecordsMessagingApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct LegacyReportingBatchDetailRecordsMessagingCreateParams {
     /// MDR detailed report request data
     pub body: crate::types::MdrDetailedRequest,
 }
-impl LegacyReportingBatchDetailRecordsMessagingCreateParams {
-    /// A `LegacyReportingBatchDetailRecordsMessagingCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::MdrDetailedRequest) -> Self {
-        LegacyReportingBatchDetailRecordsMessagingCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<
+    'a,
+    LegacyReportingBatchDetailRecordsMessagingCreateParams,
+    T,
+    R,
+    (S0, S1),
+> {
+    /// List of connections to filter by
+    #[inline]
+    pub fn connections(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.params.body.connections = Some(value.into_iter().map(Into::into).collect());
+        self
     }
-}
-impl From<crate::types::MdrDetailedRequest>
-for LegacyReportingBatchDetailRecordsMessagingCreateParams {
-    /// The body with every optional input `None`: the argument of [`LegacyReportingBatchDetailRecordsMessagingApi::create`].
-    fn from(body: crate::types::MdrDetailedRequest) -> Self {
-        LegacyReportingBatchDetailRecordsMessagingCreateParams {
-            body,
-        }
+    /// List of directions to filter by (Inbound = 1, Outbound = 2)
+    #[inline]
+    pub fn directions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i32>>,
+    ) -> Self {
+        self.params.body.directions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// End time in ISO format. Note: If end time includes the last 4 hours, some MDRs might not appear in this report, due to wait time for downstream message delivery confirmation
+    #[inline]
+    pub fn end_time(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsMessagingCreateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.end_time = value.into();
+        crate::call::into_state(call)
+    }
+    /// List of filters to apply
+    #[inline]
+    pub fn filters(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::Filter>>,
+    ) -> Self {
+        self.params.body.filters = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Whether to include message body in the report
+    #[inline]
+    pub fn include_message_body(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.include_message_body = Some(value.into());
+        self
+    }
+    /// List of managed accounts to include
+    #[inline]
+    pub fn managed_accounts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.managed_accounts = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// List of messaging profile IDs to filter by
+    #[inline]
+    pub fn profiles(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.profiles = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// List of record types to filter by (Complete = 1, Incomplete = 2, Errors = 3)
+    #[inline]
+    pub fn record_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i32>>,
+    ) -> Self {
+        self.params.body.record_types = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Name of the report
+    #[inline]
+    pub fn report_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.report_name = Some(value.into());
+        self
+    }
+    /// Whether to select all managed accounts
+    #[inline]
+    pub fn select_all_managed_accounts(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.select_all_managed_accounts = Some(value.into());
+        self
+    }
+    /// Start time in ISO format
+    #[inline]
+    pub fn start_time(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsMessagingCreateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.start_time = value.into();
+        crate::call::into_state(call)
+    }
+    /// Timezone for the report
+    #[inline]
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.params.body.timezone = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::MdrDetailedRequest>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsMessagingCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `legacy.reporting.batch_detail_records.speech_to_text`.
@@ -217,7 +360,14 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .speech_to_text()\n    .list()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), crate::types::SttGetDetailReportResponse> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<
+        'a,
+        (),
+        Vec<crate::types::SttDetailReportResponse>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -235,16 +385,20 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SttDetailedRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .speech_to_text()\n    .create(\n        SttDetailedRequest::new(\n            \"2020-07-01T00:00:00-06:00\",\n            \"2020-07-01T00:00:00-06:00\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .speech_to_text()\n    .create()\n    .end_date(\"2020-07-01T00:00:00-06:00\")\n    .start_date(\"2020-07-01T00:00:00-06:00\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<LegacyReportingBatchDetailRecordsSpeechToTextCreateParams>,
     ) -> crate::Call<
         'a,
         LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
-        crate::types::SttPostDetailReportResponse,
+        crate::types::SttDetailReportResponse,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::end_date>,
+            crate::Missing<crate::required::start_date>,
+        ),
     > {
         crate::Call::new(
             self
@@ -253,7 +407,9 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
                     reqwest::Method::POST,
                     "/legacy/reporting/batch_detail_records/speech_to_text",
                 ),
-            params.into(),
+            LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
+                body: crate::types::SttDetailedRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -276,7 +432,12 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::SttGetDetailReportByIdResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::SttDetailReportResponse,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -307,7 +468,12 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::SttDeleteDetailReportResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::SttDetailReportResponse,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -322,28 +488,73 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
         )
     }
 }
-/// Inputs of [`LegacyReportingBatchDetailRecordsSpeechToTextApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`LegacyReportingBatchDetailRecordsSpeechToTextApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
     /// Speech to Text batch report request data
     pub body: crate::types::SttDetailedRequest,
 }
-impl LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
-    /// A `LegacyReportingBatchDetailRecordsSpeechToTextCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SttDetailedRequest) -> Self {
-        LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<
+    'a,
+    LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
+    T,
+    R,
+    (S0, S1),
+> {
+    /// End date in ISO format with timezone (date range must be up to one month)
+    #[inline]
+    pub fn end_date(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.end_date = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::SttDetailedRequest>
-for LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
-    /// The body with every optional input `None`: the argument of [`LegacyReportingBatchDetailRecordsSpeechToTextApi::create`].
-    fn from(body: crate::types::SttDetailedRequest) -> Self {
-        LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
-            body,
-        }
+    /// Start date in ISO format with timezone
+    #[inline]
+    pub fn start_date(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.start_date = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SttDetailedRequest>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `legacy.reporting.batch_detail_records.voice`.
@@ -381,16 +592,20 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CdrDetailedRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .voice()\n    .create(CdrDetailedRequest::new(\"2024-02-12T23:59:59Z\", \"2024-02-01T00:00:00Z\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .batch_detail_records()\n    .voice()\n    .create()\n    .end_time(\"2024-02-12T23:59:59Z\")\n    .start_time(\"2024-02-01T00:00:00Z\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<LegacyReportingBatchDetailRecordsVoiceCreateParams>,
     ) -> crate::Call<
         'a,
         LegacyReportingBatchDetailRecordsVoiceCreateParams,
-        crate::types::CdrPostDetailReportResponse,
+        crate::types::CdrDetailedReqResponse,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::end_time>,
+            crate::Missing<crate::required::start_time>,
+        ),
     > {
         crate::Call::new(
             self
@@ -399,7 +614,9 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
                     reqwest::Method::POST,
                     "/legacy/reporting/batch_detail_records/voice",
                 ),
-            params.into(),
+            LegacyReportingBatchDetailRecordsVoiceCreateParams {
+                body: crate::types::CdrDetailedRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -445,7 +662,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::CdrGetDetailReportByIdResponse> {
+    ) -> crate::Call<'a, (), crate::types::CdrDetailedReqResponse, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -476,7 +693,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::CdrDeleteDetailReportResponse> {
+    ) -> crate::Call<'a, (), crate::types::CdrDetailedReqResponse, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -491,28 +708,152 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
         )
     }
 }
-/// Inputs of [`LegacyReportingBatchDetailRecordsVoiceApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`LegacyReportingBatchDetailRecordsVoiceApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct LegacyReportingBatchDetailRecordsVoiceCreateParams {
     /// CDR detailed report request data
     pub body: crate::types::CdrDetailedRequest,
 }
-impl LegacyReportingBatchDetailRecordsVoiceCreateParams {
-    /// A `LegacyReportingBatchDetailRecordsVoiceCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CdrDetailedRequest) -> Self {
-        LegacyReportingBatchDetailRecordsVoiceCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, LegacyReportingBatchDetailRecordsVoiceCreateParams, T, R, (S0, S1)> {
+    /// List of call types to filter by (Inbound = 1, Outbound = 2)
+    #[inline]
+    pub fn call_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i32>>,
+    ) -> Self {
+        self.params.body.call_types = Some(value.into_iter().map(Into::into).collect());
+        self
     }
-}
-impl From<crate::types::CdrDetailedRequest>
-for LegacyReportingBatchDetailRecordsVoiceCreateParams {
-    /// The body with every optional input `None`: the argument of [`LegacyReportingBatchDetailRecordsVoiceApi::create`].
-    fn from(body: crate::types::CdrDetailedRequest) -> Self {
-        LegacyReportingBatchDetailRecordsVoiceCreateParams {
-            body,
-        }
+    /// List of connections to filter by
+    #[inline]
+    pub fn connections(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.params.body.connections = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// End time in ISO format
+    #[inline]
+    pub fn end_time(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsVoiceCreateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.end_time = value.into();
+        crate::call::into_state(call)
+    }
+    /// Set of fields to include in the report
+    #[inline]
+    pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.fields = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// List of filters to apply
+    #[inline]
+    pub fn filters(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::Filter>>,
+    ) -> Self {
+        self.params.body.filters = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Whether to include all metadata
+    #[inline]
+    pub fn include_all_metadata(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.include_all_metadata = Some(value.into());
+        self
+    }
+    /// List of managed accounts to include
+    #[inline]
+    pub fn managed_accounts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.managed_accounts = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// List of record types to filter by (Complete = 1, Incomplete = 2, Errors = 3)
+    #[inline]
+    pub fn record_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i32>>,
+    ) -> Self {
+        self.params.body.record_types = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Name of the report
+    #[inline]
+    pub fn report_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.report_name = Some(value.into());
+        self
+    }
+    /// Whether to select all managed accounts
+    #[inline]
+    pub fn select_all_managed_accounts(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.select_all_managed_accounts = Some(value.into());
+        self
+    }
+    /// Source of the report. Valid values: calls (default), call-control, fax-api, webrtc
+    #[inline]
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.params.body.source = Some(value.into());
+        self
+    }
+    /// Start time in ISO format
+    #[inline]
+    pub fn start_time(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsVoiceCreateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.start_time = value.into();
+        crate::call::into_state(call)
+    }
+    /// Timezone for the report
+    #[inline]
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.params.body.timezone = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CdrDetailedRequest>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsVoiceCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `legacy.reporting.usage_reports`.
@@ -552,7 +893,8 @@ impl<'a> LegacyReportingUsageReportsApi<'a> {
     ) -> crate::Call<
         'a,
         LegacyReportingUsageReportsRetrieveSpeechToTextParams,
-        crate::types::SttUsageReportResponse,
+        serde_json::Map<String, serde_json::Value>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -561,7 +903,10 @@ impl<'a> LegacyReportingUsageReportsApi<'a> {
                     reqwest::Method::GET,
                     "/legacy/reporting/usage_reports/speech_to_text",
                 ),
-            Default::default(),
+            LegacyReportingUsageReportsRetrieveSpeechToTextParams {
+                start_date: None,
+                end_date: None,
+            },
             |req, params| {
                 req.query(
                     "start_date",
@@ -574,8 +919,8 @@ impl<'a> LegacyReportingUsageReportsApi<'a> {
         )
     }
 }
-/// Inputs of [`LegacyReportingUsageReportsApi::retrieve_speech_to_text`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`LegacyReportingUsageReportsApi::retrieve_speech_to_text`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct LegacyReportingUsageReportsRetrieveSpeechToTextParams {
     /// Start of the date range filter (inclusive, ISO 8601).
@@ -583,15 +928,21 @@ pub struct LegacyReportingUsageReportsRetrieveSpeechToTextParams {
     /// End of the date range filter (inclusive, ISO 8601).
     pub end_date: Option<String>,
 }
-impl<T, R> crate::Call<'_, LegacyReportingUsageReportsRetrieveSpeechToTextParams, T, R> {
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, LegacyReportingUsageReportsRetrieveSpeechToTextParams, T, R, ()> {
     /// Start of the date range filter (inclusive, ISO 8601).
+    #[inline]
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().start_date = Some(value.into());
+        self.params.start_date = Some(value.into());
         self
     }
     /// End of the date range filter (inclusive, ISO 8601).
+    #[inline]
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().end_date = Some(value.into());
+        self.params.end_date = Some(value.into());
         self
     }
 }
@@ -626,7 +977,10 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
                     reqwest::Method::GET,
                     "/legacy/reporting/usage_reports/messaging",
                 ),
-            Default::default(),
+            LegacyReportingUsageReportsMessagingListParams {
+                page: None,
+                per_page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
@@ -641,16 +995,17 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::MdrUsageRequestLegacy;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .messaging()\n    .create(MdrUsageRequestLegacy::new(0))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .messaging()\n    .create()\n    .aggregation_type(0)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<LegacyReportingUsageReportsMessagingCreateParams>,
     ) -> crate::Call<
         'a,
         LegacyReportingUsageReportsMessagingCreateParams,
-        crate::types::MdrPostUsageReportResponse,
+        crate::types::MdrUsageReportResponseLegacy,
+        crate::call::AsData,
+        (crate::Missing<crate::required::aggregation_type>,),
     > {
         crate::Call::new(
             self
@@ -659,7 +1014,9 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
                     reqwest::Method::POST,
                     "/legacy/reporting/usage_reports/messaging",
                 ),
-            params.into(),
+            LegacyReportingUsageReportsMessagingCreateParams {
+                body: crate::types::MdrUsageRequestLegacy::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -682,7 +1039,12 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::MdrGetUsageReportByIdResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::MdrUsageReportResponseLegacy,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -713,7 +1075,12 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::MdrDeleteUsageReportResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::MdrUsageReportResponseLegacy,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -728,8 +1095,8 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
         )
     }
 }
-/// Inputs of [`LegacyReportingUsageReportsMessagingApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`LegacyReportingUsageReportsMessagingApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LegacyReportingUsageReportsMessagingListParams {
     /// Page number
@@ -737,24 +1104,33 @@ pub struct LegacyReportingUsageReportsMessagingListParams {
     /// Size of the page
     pub per_page: Option<i32>,
 }
-impl<T, R> crate::Call<'_, LegacyReportingUsageReportsMessagingListParams, T, R> {
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, LegacyReportingUsageReportsMessagingListParams, T, R, ()> {
     /// Page number
+    #[inline]
     pub fn page(mut self, value: impl Into<i32>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Size of the page
+    #[inline]
     pub fn per_page(mut self, value: impl Into<i32>) -> Self {
-        self.params_mut().per_page = Some(value.into());
+        self.params.per_page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     LegacyReportingUsageReportsMessagingListParams,
     crate::types::StandardMdrGetUsageReportsResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`LegacyReportingUsageReportsMessagingApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -797,28 +1173,88 @@ impl<
         })
     }
 }
-/// Inputs of [`LegacyReportingUsageReportsMessagingApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`LegacyReportingUsageReportsMessagingApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct LegacyReportingUsageReportsMessagingCreateParams {
     /// MDR detail request data
     pub body: crate::types::MdrUsageRequestLegacy,
 }
-impl LegacyReportingUsageReportsMessagingCreateParams {
-    /// A `LegacyReportingUsageReportsMessagingCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::MdrUsageRequestLegacy) -> Self {
-        LegacyReportingUsageReportsMessagingCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, LegacyReportingUsageReportsMessagingCreateParams, T, R, (S0,)> {
+    /// Aggregation type: No aggregation = 0, By Messaging Profile = 1, By Tags = 2
+    #[inline]
+    pub fn aggregation_type(
+        self,
+        value: impl Into<i32>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingUsageReportsMessagingCreateParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.aggregation_type = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::MdrUsageRequestLegacy>
-for LegacyReportingUsageReportsMessagingCreateParams {
-    /// The body with every optional input `None`: the argument of [`LegacyReportingUsageReportsMessagingApi::create`].
-    fn from(body: crate::types::MdrUsageRequestLegacy) -> Self {
-        LegacyReportingUsageReportsMessagingCreateParams {
-            body,
-        }
+    /// Sets `end_time`.
+    #[inline]
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.params.body.end_time = Some(value.into());
+        self
+    }
+    /// List of managed accounts to include
+    #[inline]
+    pub fn managed_accounts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.managed_accounts = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// List of messaging profile IDs to filter by
+    #[inline]
+    pub fn profiles(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.profiles = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `select_all_managed_accounts`.
+    #[inline]
+    pub fn select_all_managed_accounts(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.select_all_managed_accounts = Some(value.into());
+        self
+    }
+    /// Sets `start_time`.
+    #[inline]
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.params.body.start_time = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::MdrUsageRequestLegacy>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingUsageReportsMessagingCreateParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `legacy.reporting.usage_reports.number_lookup`.
@@ -858,16 +1294,16 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::TelcoDataUsageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .number_lookup()\n    .create(TelcoDataUsageRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .number_lookup()\n    .create()\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<LegacyReportingUsageReportsNumberLookupCreateParams>,
     ) -> crate::Call<
         'a,
         LegacyReportingUsageReportsNumberLookupCreateParams,
-        crate::types::TelcoDataPostUsageReportResponse,
+        crate::types::TelcoDataUsageReportResponse,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -876,7 +1312,9 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
                     reqwest::Method::POST,
                     "/legacy/reporting/usage_reports/number_lookup",
                 ),
-            params.into(),
+            LegacyReportingUsageReportsNumberLookupCreateParams {
+                body: <crate::types::TelcoDataUsageRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -899,7 +1337,12 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::TelcoDataGetUsageReportByIdResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::TelcoDataUsageReportResponse,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -942,28 +1385,59 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
         )
     }
 }
-/// Inputs of [`LegacyReportingUsageReportsNumberLookupApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`LegacyReportingUsageReportsNumberLookupApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct LegacyReportingUsageReportsNumberLookupCreateParams {
     /// Telco data usage request data
     pub body: crate::types::TelcoDataUsageRequest,
 }
-impl LegacyReportingUsageReportsNumberLookupCreateParams {
-    /// A `LegacyReportingUsageReportsNumberLookupCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::TelcoDataUsageRequest) -> Self {
-        LegacyReportingUsageReportsNumberLookupCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, LegacyReportingUsageReportsNumberLookupCreateParams, T, R, ()> {
+    /// Type of aggregation for the report
+    #[inline]
+    pub fn aggregation_type(
+        mut self,
+        value: impl Into<crate::types::TelcoDataUsageRequestAggregationType>,
+    ) -> Self {
+        self.params.body.aggregation_type = Some(value.into());
+        self
     }
-}
-impl From<crate::types::TelcoDataUsageRequest>
-for LegacyReportingUsageReportsNumberLookupCreateParams {
-    /// The body with every optional input `None`: the argument of [`LegacyReportingUsageReportsNumberLookupApi::create`].
-    fn from(body: crate::types::TelcoDataUsageRequest) -> Self {
-        LegacyReportingUsageReportsNumberLookupCreateParams {
-            body,
-        }
+    /// End date for the usage report
+    #[inline]
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.params.body.end_date = Some(value.into());
+        self
+    }
+    /// List of managed accounts to include in the report
+    #[inline]
+    pub fn managed_accounts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.managed_accounts = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Start date for the usage report
+    #[inline]
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.params.body.start_date = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TelcoDataUsageRequest>,
+    ) -> crate::Call<'a, LegacyReportingUsageReportsNumberLookupCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `legacy.reporting.usage_reports.voice`.
@@ -994,7 +1468,10 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
             self
                 .client
                 .request(reqwest::Method::GET, "/legacy/reporting/usage_reports/voice"),
-            Default::default(),
+            LegacyReportingUsageReportsVoiceListParams {
+                page: None,
+                per_page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
@@ -1009,22 +1486,28 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UsageRequestLegacy;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .voice()\n    .create(UsageRequestLegacy::new(\"2024-02-01T00:00:00Z\", \"2024-02-01T00:00:00Z\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .legacy()\n    .reporting()\n    .usage_reports()\n    .voice()\n    .create()\n    .end_time(\"2024-02-01T00:00:00Z\")\n    .start_time(\"2024-02-01T00:00:00Z\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<LegacyReportingUsageReportsVoiceCreateParams>,
     ) -> crate::Call<
         'a,
         LegacyReportingUsageReportsVoiceCreateParams,
-        crate::types::CdrPostUsageReportResponse,
+        crate::types::CdrUsageReportResponseLegacy,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::end_time>,
+            crate::Missing<crate::required::start_time>,
+        ),
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/legacy/reporting/usage_reports/voice"),
-            params.into(),
+            LegacyReportingUsageReportsVoiceCreateParams {
+                body: crate::types::UsageRequestLegacy::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1047,7 +1530,12 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::CdrGetUsageReportByIdResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::CdrUsageReportResponseLegacy,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -1075,7 +1563,12 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::CdrDeleteUsageReportResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::CdrUsageReportResponseLegacy,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -1087,8 +1580,8 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
         )
     }
 }
-/// Inputs of [`LegacyReportingUsageReportsVoiceApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`LegacyReportingUsageReportsVoiceApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct LegacyReportingUsageReportsVoiceListParams {
     /// Page number
@@ -1096,24 +1589,29 @@ pub struct LegacyReportingUsageReportsVoiceListParams {
     /// Size of the page
     pub per_page: Option<i32>,
 }
-impl<T, R> crate::Call<'_, LegacyReportingUsageReportsVoiceListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, LegacyReportingUsageReportsVoiceListParams, T, R, ()> {
     /// Page number
+    #[inline]
     pub fn page(mut self, value: impl Into<i32>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Size of the page
+    #[inline]
     pub fn per_page(mut self, value: impl Into<i32>) -> Self {
-        self.params_mut().per_page = Some(value.into());
+        self.params.per_page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     LegacyReportingUsageReportsVoiceListParams,
     crate::types::CdrGetUsageReportsResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`LegacyReportingUsageReportsVoiceApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -1156,27 +1654,104 @@ impl<
         })
     }
 }
-/// Inputs of [`LegacyReportingUsageReportsVoiceApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`LegacyReportingUsageReportsVoiceApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct LegacyReportingUsageReportsVoiceCreateParams {
     /// Cdr detail request data
     pub body: crate::types::UsageRequestLegacy,
 }
-impl LegacyReportingUsageReportsVoiceCreateParams {
-    /// A `LegacyReportingUsageReportsVoiceCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UsageRequestLegacy) -> Self {
-        LegacyReportingUsageReportsVoiceCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, LegacyReportingUsageReportsVoiceCreateParams, T, R, (S0, S1)> {
+    /// Aggregation type: All = 0, By Connections = 1, By Tags = 2, By Billing Group = 3
+    #[inline]
+    pub fn aggregation_type(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.aggregation_type = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UsageRequestLegacy>
-for LegacyReportingUsageReportsVoiceCreateParams {
-    /// The body with every optional input `None`: the argument of [`LegacyReportingUsageReportsVoiceApi::create`].
-    fn from(body: crate::types::UsageRequestLegacy) -> Self {
-        LegacyReportingUsageReportsVoiceCreateParams {
-            body,
-        }
+    /// List of connections to filter by
+    #[inline]
+    pub fn connections(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.params.body.connections = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// End time in ISO format
+    #[inline]
+    pub fn end_time(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingUsageReportsVoiceCreateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.end_time = value.into();
+        crate::call::into_state(call)
+    }
+    /// List of managed accounts to include
+    #[inline]
+    pub fn managed_accounts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.managed_accounts = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Product breakdown type: No breakdown = 0, DID vs Toll-free = 1, Country = 2, DID vs Toll-free per Country = 3
+    #[inline]
+    pub fn product_breakdown(mut self, value: impl Into<i32>) -> Self {
+        self.params.body.product_breakdown = Some(value.into());
+        self
+    }
+    /// Whether to select all managed accounts
+    #[inline]
+    pub fn select_all_managed_accounts(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.select_all_managed_accounts = Some(value.into());
+        self
+    }
+    /// Start time in ISO format
+    #[inline]
+    pub fn start_time(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingUsageReportsVoiceCreateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.start_time = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UsageRequestLegacy>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingUsageReportsVoiceCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }

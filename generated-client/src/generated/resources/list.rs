@@ -50,6 +50,7 @@ impl<'a> ListApi<'a> {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListRetrieveAllResponseDataItemNumbersItem {
     pub country: Option<String>,
     pub number: Option<String>,
@@ -96,6 +97,7 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponseDataItemNumbersItem
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListRetrieveAllResponseDataItem {
     pub number_of_channels: Option<i64>,
     pub numbers: Option<Vec<ListRetrieveAllResponseDataItemNumbersItem>>,
@@ -156,6 +158,7 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponseDataItem {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListRetrieveAllResponse {
     pub data: Option<Vec<ListRetrieveAllResponseDataItem>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -202,6 +205,7 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListRetrieveByZoneResponseDataItemNumbersItem {
     pub country: Option<String>,
     pub number: Option<String>,
@@ -248,6 +252,7 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveByZoneResponseDataItemNumbersI
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListRetrieveByZoneResponseDataItem {
     pub number_of_channels: Option<i64>,
     pub numbers: Option<Vec<ListRetrieveByZoneResponseDataItemNumbersItem>>,
@@ -308,6 +313,7 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveByZoneResponseDataItem {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListRetrieveByZoneResponse {
     pub data: Option<Vec<ListRetrieveByZoneResponseDataItem>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -28,7 +28,12 @@ impl<'a> ManagedAccountsApi<'a> {
     ) -> crate::Call<'a, ManagedAccountsListParams, ManagedAccountsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/managed_accounts"),
-            Default::default(),
+            ManagedAccountsListParams {
+                filter: None,
+                page: None,
+                sort: None,
+                include_cancelled_accounts: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -50,16 +55,23 @@ impl<'a> ManagedAccountsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateManagedAccountRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .create(CreateManagedAccountRequest::new(\"Larry's Cat Food Inc\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .create()\n    .business_name(\"Larry's Cat Food Inc\")\n    .email(\"larry_cat_food@customer.org\")\n    .managed_account_allow_custom_pricing(false)\n    .password(\"3jVjLq!tMuWKyWx4NN*CvhnB\")\n    .rollup_billing(false)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<ManagedAccountsCreateParams>,
-    ) -> crate::Call<'a, ManagedAccountsCreateParams, ManagedAccountsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        ManagedAccountsCreateParams,
+        crate::types::ManagedAccount,
+        crate::call::AsData,
+        (crate::Missing<crate::required::business_name>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/managed_accounts"),
-            params.into(),
+            ManagedAccountsCreateParams {
+                body: crate::types::CreateManagedAccountRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -81,7 +93,8 @@ impl<'a> ManagedAccountsApi<'a> {
     ) -> crate::Call<
         'a,
         (),
-        ManagedAccountsGetAllocatableGlobalOutboundChannelsResponse,
+        crate::types::ManagedAccountsGlobalOutboundChannels,
+        crate::call::AsData,
     > {
         crate::Call::plain(
             self
@@ -109,7 +122,7 @@ impl<'a> ManagedAccountsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), ManagedAccountsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::ManagedAccount, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -130,14 +143,18 @@ impl<'a> ManagedAccountsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateManagedAccountRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateManagedAccountRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .managed_account_allow_custom_pricing(true)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<ManagedAccountsUpdateParams>,
-    ) -> crate::Call<'a, ManagedAccountsUpdateParams, ManagedAccountsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        ManagedAccountsUpdateParams,
+        crate::types::ManagedAccount,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -145,7 +162,9 @@ impl<'a> ManagedAccountsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/managed_accounts/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            ManagedAccountsUpdateParams {
+                body: <crate::types::UpdateManagedAccountRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -160,17 +179,17 @@ impl<'a> ManagedAccountsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateManagedAccountGlobalChannelLimitRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .update_global_channel_limit(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateManagedAccountGlobalChannelLimitRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .managed_accounts()\n    .update_global_channel_limit(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .channel_limit(30)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_global_channel_limit(
         &self,
         id: &str,
-        params: impl Into<ManagedAccountsUpdateGlobalChannelLimitParams>,
     ) -> crate::Call<
         'a,
         ManagedAccountsUpdateGlobalChannelLimitParams,
-        ManagedAccountsUpdateGlobalChannelLimitResponse,
+        crate::types::SingleManagedAccountGlobalOutboundChannels,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -184,15 +203,17 @@ impl<'a> ManagedAccountsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            ManagedAccountsUpdateGlobalChannelLimitParams {
+                body: <crate::types::UpdateManagedAccountGlobalChannelLimitRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`ManagedAccountsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ManagedAccountsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ManagedAccountsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[email\]\[contains\], filter\[email\]\[eq\], filter\[organization_name\]\[contains\], filter\[organization_name\]\[eq\], filter\[status\]\[eq\]
@@ -214,42 +235,45 @@ pub struct ManagedAccountsListParams {
     /// Specifies if cancelled accounts should be included in the results.
     pub include_cancelled_accounts: Option<bool>,
 }
-impl<T, R> crate::Call<'_, ManagedAccountsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[email\]\[contains\], filter\[email\]\[eq\], filter\[organization_name\]\[contains\], filter\[organization_name\]\[eq\], filter\[status\]\[eq\]
+impl<'a, T, R> crate::Call<'a, ManagedAccountsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[email\\]\\[contains\\], filter\\[email\\]\\[eq\\], filter\\[organization_name\\]\\[contains\\], filter\\[organization_name\\]\\[eq\\], filter\\[status\\]\\[eq\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::ManagedAccountsFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// email: sorts the result by the
-    /// email field in ascending order.
-    ///
-    /// -email: sorts the result by the
-    /// email field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<crate::types::ManagedAccountsSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
     /// Specifies if cancelled accounts should be included in the results.
+    #[inline]
     pub fn include_cancelled_accounts(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_cancelled_accounts = Some(value.into());
+        self.params.include_cancelled_accounts = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, ManagedAccountsListParams, ManagedAccountsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    ManagedAccountsListParams,
+    ManagedAccountsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`ManagedAccountsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -291,76 +315,113 @@ impl<'a> crate::Call<'a, ManagedAccountsListParams, ManagedAccountsListResponse>
         })
     }
 }
-/// Inputs of [`ManagedAccountsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ManagedAccountsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ManagedAccountsCreateParams {
     /// Parameters that define the managed account to be created
     pub body: crate::types::CreateManagedAccountRequest,
 }
-impl ManagedAccountsCreateParams {
-    /// A `ManagedAccountsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateManagedAccountRequest) -> Self {
-        ManagedAccountsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, ManagedAccountsCreateParams, T, R, (S0,)> {
+    /// The name of the business for which the new managed account is being created, that will be used as the managed accounts's organization's name.
+    #[inline]
+    pub fn business_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ManagedAccountsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.business_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The email address for the managed account. If not provided, the email address will be generated based on the email address of the manager account.
+    #[inline]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.params.body.email = Some(value.into());
+        self
+    }
+    /// Boolean value that indicates if the managed account is able to have custom pricing set for it or not. If false, uses the pricing of the manager account. Defaults to false. This value may be changed after creation, but there may be time lag between when the value is changed and pricing changes take effect.
+    #[inline]
+    pub fn managed_account_allow_custom_pricing(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.managed_account_allow_custom_pricing = Some(value.into());
+        self
+    }
+    /// Password for the managed account. If a password is not supplied, the account will not be able to be signed into directly. (A password reset may still be performed later to enable sign-in via password.)
+    #[inline]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.params.body.password = Some(value.into());
+        self
+    }
+    /// Boolean value that indicates if the billing information and charges to the managed account "roll up" to the manager account. If true, the managed account will not have its own balance and will use the shared balance with the manager account. This value cannot be changed after account creation without going through Telnyx support as changes require manual updates to the account ledger. Defaults to false.
+    #[inline]
+    pub fn rollup_billing(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.rollup_billing = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateManagedAccountRequest>,
+    ) -> crate::Call<'a, ManagedAccountsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateManagedAccountRequest> for ManagedAccountsCreateParams {
-    /// The body with every optional input `None`: the argument of [`ManagedAccountsApi::create`].
-    fn from(body: crate::types::CreateManagedAccountRequest) -> Self {
-        ManagedAccountsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ManagedAccountsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ManagedAccountsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ManagedAccountsUpdateParams {
     /// Parameters that define the updates to the managed account
     pub body: crate::types::UpdateManagedAccountRequest,
 }
-impl ManagedAccountsUpdateParams {
-    /// A `ManagedAccountsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateManagedAccountRequest) -> Self {
-        ManagedAccountsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, ManagedAccountsUpdateParams, T, R, ()> {
+    /// Boolean value that indicates if the managed account is able to have custom pricing set for it or not. If false, uses the pricing of the manager account. Defaults to false. This value may be changed, but there may be time lag between when the value is changed and pricing changes take effect.
+    #[inline]
+    pub fn managed_account_allow_custom_pricing(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.managed_account_allow_custom_pricing = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateManagedAccountRequest>,
+    ) -> crate::Call<'a, ManagedAccountsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateManagedAccountRequest> for ManagedAccountsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`ManagedAccountsApi::update`].
-    fn from(body: crate::types::UpdateManagedAccountRequest) -> Self {
-        ManagedAccountsUpdateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ManagedAccountsApi::update_global_channel_limit`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ManagedAccountsApi::update_global_channel_limit`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ManagedAccountsUpdateGlobalChannelLimitParams {
     /// Parameters that define the changes to the global outbounds channels for the managed account
     pub body: crate::types::UpdateManagedAccountGlobalChannelLimitRequest,
 }
-impl ManagedAccountsUpdateGlobalChannelLimitParams {
-    /// A `ManagedAccountsUpdateGlobalChannelLimitParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        body: crate::types::UpdateManagedAccountGlobalChannelLimitRequest,
-    ) -> Self {
-        ManagedAccountsUpdateGlobalChannelLimitParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, ManagedAccountsUpdateGlobalChannelLimitParams, T, R, ()> {
+    /// Integer value that indicates the number of allocatable global outbound channels that should be allocated to the managed account. Must be 0 or more. If the value is 0 then the account will have no usable channels and will not be able to perform outbound calling.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.channel_limit = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateManagedAccountGlobalChannelLimitRequest>
-for ManagedAccountsUpdateGlobalChannelLimitParams {
-    /// The body with every optional input `None`: the argument of [`ManagedAccountsApi::update_global_channel_limit`].
-    fn from(body: crate::types::UpdateManagedAccountGlobalChannelLimitRequest) -> Self {
-        ManagedAccountsUpdateGlobalChannelLimitParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateManagedAccountGlobalChannelLimitRequest>,
+    ) -> crate::Call<'a, ManagedAccountsUpdateGlobalChannelLimitParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `managed_accounts.actions`.
@@ -386,7 +447,7 @@ impl<'a> ManagedAccountsActionsApi<'a> {
     pub fn disable(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), ManagedAccountsActionsDisableResponse> {
+    ) -> crate::Call<'a, (), crate::types::ManagedAccount, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -417,7 +478,8 @@ impl<'a> ManagedAccountsActionsApi<'a> {
     ) -> crate::Call<
         'a,
         ManagedAccountsActionsEnableParams,
-        ManagedAccountsActionsEnableResponse,
+        crate::types::ManagedAccount,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -427,7 +489,9 @@ impl<'a> ManagedAccountsActionsApi<'a> {
                     ["/managed_accounts/", &crate::encode_path(id), "/actions/enable"]
                         .concat(),
                 ),
-            Default::default(),
+            ManagedAccountsActionsEnableParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -436,21 +500,35 @@ impl<'a> ManagedAccountsActionsApi<'a> {
         )
     }
 }
-/// Inputs of [`ManagedAccountsActionsApi::enable`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ManagedAccountsActionsApi::enable`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ManagedAccountsActionsEnableParams {
     /// Additional parameters for what to do when enabling the managed account
     pub body: Option<ManagedAccountsActionsEnableBody>,
 }
-impl<T, R> crate::Call<'_, ManagedAccountsActionsEnableParams, T, R> {
-    /// Additional parameters for what to do when enabling the managed account
-    pub fn body(mut self, value: impl Into<ManagedAccountsActionsEnableBody>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, ManagedAccountsActionsEnableParams, T, R, ()> {
+    /// When true, all connections owned by this managed account will automatically be re-enabled. Note: Any connections that do not pass validations will not be re-enabled.
+    #[inline]
+    pub fn reenable_all_connections(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).reenable_all_connections = Some(
+            value.into(),
+        );
         self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<ManagedAccountsActionsEnableBody>,
+    ) -> crate::Call<'a, ManagedAccountsActionsEnableParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ManagedAccountsListResponse {
     pub data: Option<Vec<crate::types::ManagedAccountMultiListing>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -506,6 +584,7 @@ pub type ManagedAccountsActionsDisableResponse = crate::Data<
     crate::types::ManagedAccount,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ManagedAccountsActionsEnableBody {
     /// When true, all connections owned by this managed account will automatically be re-enabled. Note: Any connections that do not pass validations will not be re-enabled.
     pub reenable_all_connections: Option<bool>,

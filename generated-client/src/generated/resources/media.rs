@@ -21,7 +21,7 @@ impl<'a> MediaApi<'a> {
     pub fn list(&self) -> crate::Call<'a, MediaListParams, MediaListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/media"),
-            Default::default(),
+            MediaListParams { filter: None },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
@@ -35,16 +35,23 @@ impl<'a> MediaApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UploadMediaRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .media()\n    .upload(UploadMediaRequest::new(\"http://www.example.com/audio.mp3\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .media()\n    .upload()\n    .media_name(\"my-file\")\n    .media_url(\"http://www.example.com/audio.mp3\")\n    .ttl_secs(86400)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn upload(
         &self,
-        params: impl Into<MediaUploadParams>,
-    ) -> crate::Call<'a, MediaUploadParams, MediaUploadResponse> {
+    ) -> crate::Call<
+        'a,
+        MediaUploadParams,
+        crate::types::MediaResource,
+        crate::call::AsData,
+        (crate::Missing<crate::required::media_url>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/media"),
-            params.into(),
+            MediaUploadParams {
+                body: crate::types::UploadMediaRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -67,7 +74,7 @@ impl<'a> MediaApi<'a> {
     pub fn retrieve(
         &self,
         media_name: &str,
-    ) -> crate::Call<'a, (), MediaRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::MediaResource, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -88,14 +95,18 @@ impl<'a> MediaApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMediaRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .media()\n    .update(\"example name\", UpdateMediaRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .media()\n    .update(\"example name\")\n    .media_url(\"http://www.example.com/audio.mp3\")\n    .ttl_secs(86400)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         media_name: &str,
-        params: impl Into<MediaUpdateParams>,
-    ) -> crate::Call<'a, MediaUpdateParams, MediaUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        MediaUpdateParams,
+        crate::types::MediaResource,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -103,7 +114,9 @@ impl<'a> MediaApi<'a> {
                     reqwest::Method::PUT,
                     ["/media/", &crate::encode_path(media_name)].concat(),
                 ),
-            params.into(),
+            MediaUpdateParams {
+                body: <crate::types::UpdateMediaRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -164,62 +177,109 @@ impl<'a> MediaApi<'a> {
         )
     }
 }
-/// Inputs of [`MediaApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MediaApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MediaListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[content_type\]\[\]
     pub filter: Option<MediaListFilter>,
 }
-impl<T, R> crate::Call<'_, MediaListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[content_type\]\[\]
+impl<'a, T, R> crate::Call<'a, MediaListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[content_type\\]\\[\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<MediaListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-/// Inputs of [`MediaApi::upload`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MediaApi::upload`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MediaUploadParams {
     /// Upload media request
     pub body: crate::types::UploadMediaRequest,
 }
-impl MediaUploadParams {
-    /// A `MediaUploadParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UploadMediaRequest) -> Self {
-        MediaUploadParams { body }
+impl<'a, T, R, S0> crate::Call<'a, MediaUploadParams, T, R, (S0,)> {
+    /// The unique identifier of a file.
+    #[inline]
+    pub fn media_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.media_name = Some(value.into());
+        self
+    }
+    /// The URL where the media to be stored in Telnyx network is currently hosted. The maximum allowed size is 20 MB.
+    #[inline]
+    pub fn media_url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MediaUploadParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.media_url = value.into();
+        crate::call::into_state(call)
+    }
+    /// The number of seconds after which the media resource will be deleted, defaults to 2 days. The maximum allowed vale is 630720000, which translates to 20 years.
+    #[inline]
+    pub fn ttl_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.ttl_secs = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UploadMediaRequest>,
+    ) -> crate::Call<'a, MediaUploadParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UploadMediaRequest> for MediaUploadParams {
-    /// The body with every optional input `None`: the argument of [`MediaApi::upload`].
-    fn from(body: crate::types::UploadMediaRequest) -> Self {
-        MediaUploadParams { body }
-    }
-}
-/// Inputs of [`MediaApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MediaApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MediaUpdateParams {
     /// Update media request
     pub body: crate::types::UpdateMediaRequest,
 }
-impl MediaUpdateParams {
-    /// A `MediaUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateMediaRequest) -> Self {
-        MediaUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, MediaUpdateParams, T, R, ()> {
+    /// The URL where the media to be stored in Telnyx network is currently hosted. The maximum allowed size is 20 MB.
+    #[inline]
+    pub fn media_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.media_url = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateMediaRequest> for MediaUpdateParams {
-    /// The body with every optional input `None`: the argument of [`MediaApi::update`].
-    fn from(body: crate::types::UpdateMediaRequest) -> Self {
-        MediaUpdateParams { body }
+    /// The number of seconds after which the media resource will be deleted, defaults to 2 days. The maximum allowed vale is 630720000, which translates to 20 years.
+    #[inline]
+    pub fn ttl_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.ttl_secs = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateMediaRequest>,
+    ) -> crate::Call<'a, MediaUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MediaListFilter {
     /// Filters files by given content types
     pub content_type: Option<Vec<String>>,
+}
+impl MediaListFilter {
+    /// Filters files by given content types
+    #[inline]
+    pub fn content_type(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.content_type = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for MediaListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -257,6 +317,7 @@ impl<'de> serde::Deserialize<'de> for MediaListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MediaListResponse {
     pub data: Option<Vec<crate::types::MediaResource>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -24,20 +24,25 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send(CreateMessageRequest::new(\"+18005550100\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMessageRequestType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send()\n    .from(\"+18445550001\")\n    .media_urls([\"http://example.com\"])\n    .messaging_profile_id(\"abc85f64-5717-4562-b3fc-2c9600000000\")\n    .subject(\"From Telnyx!\")\n    .text(\"Hello, World!\")\n    .to(\"+18445550001\")\n    .r#type(CreateMessageRequestType::Mms)\n    .use_profile_webhooks(true)\n    .webhook_failover_url(\"https://backup.example.com/hooks\")\n    .webhook_url(\"http://example.com/webhooks\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send(
         &self,
-        params: impl Into<MessagesSendParams>,
-    ) -> crate::Call<'a, MessagesSendParams, MessagesSendResponse> {
+    ) -> crate::Call<
+        'a,
+        MessagesSendParams,
+        crate::types::OutboundMessagePayload,
+        crate::call::AsData,
+        (crate::Missing<crate::required::to>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages"),
-            params.into(),
+            MessagesSendParams {
+                body: crate::types::CreateMessageRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -49,22 +54,30 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::messages::MessagesSendWithAlphanumericSenderBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_with_alphanumeric_sender(\n        MessagesSendWithAlphanumericSenderBody::new(\n            \"MyCompany\",\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"example\",\n            \"+18005550100\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_with_alphanumeric_sender()\n    .from(\"MyCompany\")\n    .messaging_profile_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .text(\"example\")\n    .to(\"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_with_alphanumeric_sender(
         &self,
-        params: impl Into<MessagesSendWithAlphanumericSenderParams>,
     ) -> crate::Call<
         'a,
         MessagesSendWithAlphanumericSenderParams,
-        crate::types::OutboundMessageResponse,
+        crate::types::OutboundMessagePayload,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::from>,
+            crate::Missing<crate::required::messaging_profile_id>,
+            crate::Missing<crate::required::text>,
+            crate::Missing<crate::required::to>,
+        ),
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/messages/alphanumeric_sender_id"),
-            params.into(),
+            MessagesSendWithAlphanumericSenderParams {
+                body: MessagesSendWithAlphanumericSenderBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -87,7 +100,12 @@ impl<'a> MessagesApi<'a> {
     pub fn retrieve_group_messages(
         &self,
         message_id: &str,
-    ) -> crate::Call<'a, (), MessagesRetrieveGroupMessagesResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        Vec<crate::types::OutboundMessagePayload>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -103,20 +121,25 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateGroupMmsMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_group_mms(\n        CreateGroupMmsMessageRequest::new(\n            \"+18005550100\",\n            vec![\"+18005550100\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_group_mms()\n    .from(\"+13125551234\")\n    .media_urls([\"http://example.com\"])\n    .subject(\"From Telnyx!\")\n    .text(\"Hello, World!\")\n    .to([\"+18655551234\", \"+14155551234\"])\n    .use_profile_webhooks(true)\n    .webhook_failover_url(\"https://backup.example.com/hooks\")\n    .webhook_url(\"http://example.com/webhooks\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_group_mms(
         &self,
-        params: impl Into<MessagesSendGroupMmsParams>,
-    ) -> crate::Call<'a, MessagesSendGroupMmsParams, MessagesSendGroupMmsResponse> {
+    ) -> crate::Call<
+        'a,
+        MessagesSendGroupMmsParams,
+        crate::types::OutboundMessagePayload,
+        crate::call::AsData,
+        (crate::Missing<crate::required::from>, crate::Missing<crate::required::to>),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/group_mms"),
-            params.into(),
+            MessagesSendGroupMmsParams {
+                body: crate::types::CreateGroupMmsMessageRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -126,20 +149,25 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateLongCodeMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_long_code(\n        CreateLongCodeMessageRequest::new(\"+18005550100\", \"+18005550100\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateLongCodeMessageRequestType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_long_code()\n    .from(\"+18445550001\")\n    .media_urls([\"http://example.com\"])\n    .subject(\"From Telnyx!\")\n    .text(\"Hello, World!\")\n    .to(\"+13125550002\")\n    .r#type(CreateLongCodeMessageRequestType::Mms)\n    .use_profile_webhooks(true)\n    .webhook_failover_url(\"https://backup.example.com/hooks\")\n    .webhook_url(\"http://example.com/webhooks\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_long_code(
         &self,
-        params: impl Into<MessagesSendLongCodeParams>,
-    ) -> crate::Call<'a, MessagesSendLongCodeParams, MessagesSendLongCodeResponse> {
+    ) -> crate::Call<
+        'a,
+        MessagesSendLongCodeParams,
+        crate::types::OutboundMessagePayload,
+        crate::call::AsData,
+        (crate::Missing<crate::required::from>, crate::Missing<crate::required::to>),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/long_code"),
-            params.into(),
+            MessagesSendLongCodeParams {
+                body: crate::types::CreateLongCodeMessageRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -149,20 +177,28 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateNumberPoolMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_number_pool(\n        CreateNumberPoolMessageRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+18005550100\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateNumberPoolMessageRequestType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_number_pool()\n    .media_urls([\"http://example.com\"])\n    .messaging_profile_id(\"abc85f64-5717-4562-b3fc-2c9600000000\")\n    .subject(\"From Telnyx!\")\n    .text(\"Hello, World!\")\n    .to(\"+13125550002\")\n    .r#type(CreateNumberPoolMessageRequestType::Mms)\n    .use_profile_webhooks(true)\n    .webhook_failover_url(\"https://backup.example.com/hooks\")\n    .webhook_url(\"http://example.com/webhooks\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_number_pool(
         &self,
-        params: impl Into<MessagesSendNumberPoolParams>,
-    ) -> crate::Call<'a, MessagesSendNumberPoolParams, MessagesSendNumberPoolResponse> {
+    ) -> crate::Call<
+        'a,
+        MessagesSendNumberPoolParams,
+        crate::types::OutboundMessagePayload,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::messaging_profile_id>,
+            crate::Missing<crate::required::to>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/number_pool"),
-            params.into(),
+            MessagesSendNumberPoolParams {
+                body: crate::types::CreateNumberPoolMessageRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -178,20 +214,25 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateScheduledMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .schedule(CreateScheduledMessageRequest::new(\"+18005550100\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateScheduledMessageRequestType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .schedule()\n    .from(\"+18445550001\")\n    .messaging_profile_id(\"abc85f64-5717-4562-b3fc-2c9600000000\")\n    .send_at(\"2019-01-23T18:30:00Z\")\n    .subject(\"From Telnyx!\")\n    .text(\"Hello, World!\")\n    .to(\"+18445550001\")\n    .r#type(CreateScheduledMessageRequestType::Sms)\n    .use_profile_webhooks(true)\n    .webhook_failover_url(\"https://backup.example.com/hooks\")\n    .webhook_url(\"http://example.com/webhooks\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn schedule(
         &self,
-        params: impl Into<MessagesScheduleParams>,
-    ) -> crate::Call<'a, MessagesScheduleParams, MessagesScheduleResponse> {
+    ) -> crate::Call<
+        'a,
+        MessagesScheduleParams,
+        crate::types::OutboundMessagePayload,
+        crate::call::AsData,
+        (crate::Missing<crate::required::to>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/schedule"),
-            params.into(),
+            MessagesScheduleParams {
+                body: crate::types::CreateScheduledMessageRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -201,20 +242,25 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateShortCodeMessageRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_short_code(\n        CreateShortCodeMessageRequest::new(\"+18005550100\", \"+18005550100\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateShortCodeMessageRequestType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .send_short_code()\n    .from(\"+18445550001\")\n    .media_urls([\"http://example.com\"])\n    .subject(\"From Telnyx!\")\n    .text(\"Hello, World!\")\n    .to(\"+18445550001\")\n    .r#type(CreateShortCodeMessageRequestType::Mms)\n    .use_profile_webhooks(true)\n    .webhook_failover_url(\"https://backup.example.com/hooks\")\n    .webhook_url(\"http://example.com/webhooks\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_short_code(
         &self,
-        params: impl Into<MessagesSendShortCodeParams>,
-    ) -> crate::Call<'a, MessagesSendShortCodeParams, MessagesSendShortCodeResponse> {
+    ) -> crate::Call<
+        'a,
+        MessagesSendShortCodeParams,
+        crate::types::OutboundMessagePayload,
+        crate::call::AsData,
+        (crate::Missing<crate::required::from>, crate::Missing<crate::required::to>),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/short_code"),
-            params.into(),
+            MessagesSendShortCodeParams {
+                body: crate::types::CreateShortCodeMessageRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -224,16 +270,27 @@ impl<'a> MessagesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{WhatsappMessage, WhatsappMessageContent};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .whatsapp(\n        WhatsappMessage::new(\n            \"+13125551234\",\n            \"+13125551234\",\n            WhatsappMessageContent::default(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappMessageContent;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .whatsapp()\n    .from(\"+13125551234\")\n    .to(\"+13125551234\")\n    .whatsapp_message(WhatsappMessageContent::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn whatsapp(
         &self,
-        params: impl Into<MessagesWhatsappParams>,
-    ) -> crate::Call<'a, MessagesWhatsappParams, crate::types::WhatsappResponse> {
+    ) -> crate::Call<
+        'a,
+        MessagesWhatsappParams,
+        crate::types::WhatsappResponseData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::from>,
+            crate::Missing<crate::required::to>,
+            crate::Missing<crate::required::whatsapp_message>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/whatsapp"),
-            params.into(),
+            MessagesWhatsappParams {
+                body: crate::types::WhatsappMessage::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -253,7 +310,10 @@ impl<'a> MessagesApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), MessagesRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), MessagesRetrieveResponseData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -291,243 +351,808 @@ impl<'a> MessagesApi<'a> {
         )
     }
 }
-/// Inputs of [`MessagesApi::send`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagesApi::send`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagesSendParams {
     /// Message payload
-    pub body: Option<crate::types::CreateMessageRequest>,
+    pub body: crate::types::CreateMessageRequest,
 }
-impl MessagesSendParams {
-    /// A `MessagesSendParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateMessageRequest) -> Self {
-        MessagesSendParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::CreateMessageRequest> for MessagesSendParams {
-    /// The body with every optional input `None`: the argument of [`MessagesApi::send`].
-    fn from(body: crate::types::CreateMessageRequest) -> Self {
-        MessagesSendParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, MessagesSendParams, T, R> {
-    /// Message payload
-    pub fn body(mut self, value: impl Into<crate::types::CreateMessageRequest>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R, S0> crate::Call<'a, MessagesSendParams, T, R, (S0,)> {
+    /// Automatically detect if an SMS message is unusually long and exceeds a recommended limit of message parts.
+    #[inline]
+    pub fn auto_detect(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.auto_detect = Some(value.into());
         self
     }
+    /// Encoding to use for the message. `auto` (default) uses smart encoding to automatically select the most efficient encoding. `gsm7` forces GSM-7 encoding (returns 400 if message contains characters that cannot be encoded). `ucs2` forces UCS-2 encoding and disables smart encoding. When set, this overrides the messaging profile's `smart_encoding` setting.
+    #[inline]
+    pub fn encoding(
+        mut self,
+        value: impl Into<crate::types::CreateMessageRequestEncoding>,
+    ) -> Self {
+        self.params.body.encoding = Some(value.into());
+        self
+    }
+    /// Sending address (+E.164 formatted phone number, alphanumeric sender ID, or short code).
+    #[inline]
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.params.body.from = Some(value.into());
+        self
+    }
+    /// A list of media URLs. The total media size must be less than 1 MB.
+    #[inline]
+    pub fn media_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Unique identifier for a messaging profile.
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.messaging_profile_id = Some(value.into());
+        self
+    }
+    /// ISO 8601 formatted date indicating when to send the message - accurate up till a minute.
+    #[inline]
+    pub fn send_at(mut self, value: impl Into<String>) -> Self {
+        self.params.body.send_at = Some(Some(value.into()));
+        self
+    }
+    /// Sends `send_at` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn send_at_null(mut self) -> Self {
+        self.params.body.send_at = Some(None);
+        self
+    }
+    /// Subject of multimedia message
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.params.body.subject = Some(value.into());
+        self
+    }
+    /// Message body (i.e., content) as a non-empty string.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text = Some(value.into());
+        self
+    }
+    /// Sets `to`.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<crate::types::ToNumber>,
+    ) -> crate::Call<'a, MessagesSendParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// The protocol for sending the message, either SMS or MMS.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::types::CreateMessageRequestType>,
+    ) -> Self {
+        self.params.body.r#type = Some(value.into());
+        self
+    }
+    /// If the profile this number is associated with has webhooks, use them for delivery notifications. If webhooks are also specified on the message itself, they will be attempted first, then those on the profile.
+    #[inline]
+    pub fn use_profile_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.use_profile_webhooks = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this message will be sent if sending to the primary URL fails.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to this message will be sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateMessageRequest>,
+    ) -> crate::Call<'a, MessagesSendParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`MessagesApi::send_with_alphanumeric_sender`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagesApi::send_with_alphanumeric_sender`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagesSendWithAlphanumericSenderParams {
     /// The request body.
     pub body: MessagesSendWithAlphanumericSenderBody,
 }
-impl MessagesSendWithAlphanumericSenderParams {
-    /// A `MessagesSendWithAlphanumericSenderParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: MessagesSendWithAlphanumericSenderBody) -> Self {
-        MessagesSendWithAlphanumericSenderParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+> crate::Call<'a, MessagesSendWithAlphanumericSenderParams, T, R, (S0, S1, S2, S3)> {
+    /// A valid alphanumeric sender ID on the user's account.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagesSendWithAlphanumericSenderParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3),
+    > {
+        let mut call = self;
+        call.params.body.from = value.into();
+        crate::call::into_state(call)
+    }
+    /// The messaging profile ID to use.
+    #[inline]
+    pub fn messaging_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagesSendWithAlphanumericSenderParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3),
+    > {
+        let mut call = self;
+        call.params.body.messaging_profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The message body.
+    #[inline]
+    pub fn text(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagesSendWithAlphanumericSenderParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3),
+    > {
+        let mut call = self;
+        call.params.body.text = value.into();
+        crate::call::into_state(call)
+    }
+    /// Receiving address (+E.164 formatted phone number).
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<crate::types::ToNumber>,
+    ) -> crate::Call<
+        'a,
+        MessagesSendWithAlphanumericSenderParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// If true, use the messaging profile's webhook settings.
+    #[inline]
+    pub fn use_profile_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.use_profile_webhooks = Some(value.into());
+        self
+    }
+    /// Failover callback URL for delivery status updates.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_failover_url = Some(None);
+        self
+    }
+    /// Callback URL for delivery status updates.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_url_null(mut self) -> Self {
+        self.params.body.webhook_url = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<MessagesSendWithAlphanumericSenderBody>,
+    ) -> crate::Call<
+        'a,
+        MessagesSendWithAlphanumericSenderParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<MessagesSendWithAlphanumericSenderBody>
-for MessagesSendWithAlphanumericSenderParams {
-    /// The body with every optional input `None`: the argument of [`MessagesApi::send_with_alphanumeric_sender`].
-    fn from(body: MessagesSendWithAlphanumericSenderBody) -> Self {
-        MessagesSendWithAlphanumericSenderParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`MessagesApi::send_group_mms`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagesApi::send_group_mms`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagesSendGroupMmsParams {
     /// Message payload
-    pub body: Option<crate::types::CreateGroupMmsMessageRequest>,
+    pub body: crate::types::CreateGroupMmsMessageRequest,
 }
-impl MessagesSendGroupMmsParams {
-    /// A `MessagesSendGroupMmsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateGroupMmsMessageRequest) -> Self {
-        MessagesSendGroupMmsParams {
-            body: Some(body),
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, MessagesSendGroupMmsParams, T, R, (S0, S1)> {
+    /// Phone number, in +E.164 format, used to send the message.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagesSendGroupMmsParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.from = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::CreateGroupMmsMessageRequest> for MessagesSendGroupMmsParams {
-    /// The body with every optional input `None`: the argument of [`MessagesApi::send_group_mms`].
-    fn from(body: crate::types::CreateGroupMmsMessageRequest) -> Self {
-        MessagesSendGroupMmsParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, MessagesSendGroupMmsParams, T, R> {
-    /// Message payload
-    pub fn body(
+    /// A list of media URLs. The total media size must be less than 1 MB.
+    #[inline]
+    pub fn media_urls(
         mut self,
-        value: impl Into<crate::types::CreateGroupMmsMessageRequest>,
+        value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params_mut().body = Some(value.into());
+        self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
         self
     }
+    /// Subject of multimedia message
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.params.body.subject = Some(value.into());
+        self
+    }
+    /// Message body (i.e., content) as a non-empty string.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text = Some(value.into());
+        self
+    }
+    /// A list of destinations. No more than 8 destinations are allowed.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ToNumber>>,
+    ) -> crate::Call<'a, MessagesSendGroupMmsParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.to = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// If the profile this number is associated with has webhooks, use them for delivery notifications. If webhooks are also specified on the message itself, they will be attempted first, then those on the profile.
+    #[inline]
+    pub fn use_profile_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.use_profile_webhooks = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this message will be sent if sending to the primary URL fails.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to this message will be sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateGroupMmsMessageRequest>,
+    ) -> crate::Call<'a, MessagesSendGroupMmsParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`MessagesApi::send_long_code`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagesApi::send_long_code`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagesSendLongCodeParams {
     /// Message payload
-    pub body: Option<crate::types::CreateLongCodeMessageRequest>,
+    pub body: crate::types::CreateLongCodeMessageRequest,
 }
-impl MessagesSendLongCodeParams {
-    /// A `MessagesSendLongCodeParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateLongCodeMessageRequest) -> Self {
-        MessagesSendLongCodeParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::CreateLongCodeMessageRequest> for MessagesSendLongCodeParams {
-    /// The body with every optional input `None`: the argument of [`MessagesApi::send_long_code`].
-    fn from(body: crate::types::CreateLongCodeMessageRequest) -> Self {
-        MessagesSendLongCodeParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, MessagesSendLongCodeParams, T, R> {
-    /// Message payload
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::CreateLongCodeMessageRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R, S0, S1> crate::Call<'a, MessagesSendLongCodeParams, T, R, (S0, S1)> {
+    /// Automatically detect if an SMS message is unusually long and exceeds a recommended limit of message parts.
+    #[inline]
+    pub fn auto_detect(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.auto_detect = Some(value.into());
         self
     }
+    /// Encoding to use for the message. `auto` (default) uses smart encoding to automatically select the most efficient encoding. `gsm7` forces GSM-7 encoding (returns 400 if message contains characters that cannot be encoded). `ucs2` forces UCS-2 encoding and disables smart encoding. When set, this overrides the messaging profile's `smart_encoding` setting.
+    #[inline]
+    pub fn encoding(
+        mut self,
+        value: impl Into<crate::types::CreateLongCodeMessageRequestEncoding>,
+    ) -> Self {
+        self.params.body.encoding = Some(value.into());
+        self
+    }
+    /// Phone number, in +E.164 format, used to send the message.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagesSendLongCodeParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.from = value.into();
+        crate::call::into_state(call)
+    }
+    /// A list of media URLs. The total media size must be less than 1 MB.
+    #[inline]
+    pub fn media_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Subject of multimedia message
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.params.body.subject = Some(value.into());
+        self
+    }
+    /// Message body (i.e., content) as a non-empty string.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text = Some(value.into());
+        self
+    }
+    /// Sets `to`.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<crate::types::ToNumber>,
+    ) -> crate::Call<'a, MessagesSendLongCodeParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// The protocol for sending the message, either SMS or MMS.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::types::CreateLongCodeMessageRequestType>,
+    ) -> Self {
+        self.params.body.r#type = Some(value.into());
+        self
+    }
+    /// If the profile this number is associated with has webhooks, use them for delivery notifications. If webhooks are also specified on the message itself, they will be attempted first, then those on the profile.
+    #[inline]
+    pub fn use_profile_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.use_profile_webhooks = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this message will be sent if sending to the primary URL fails.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to this message will be sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateLongCodeMessageRequest>,
+    ) -> crate::Call<'a, MessagesSendLongCodeParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`MessagesApi::send_number_pool`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagesApi::send_number_pool`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagesSendNumberPoolParams {
     /// Message payload
-    pub body: Option<crate::types::CreateNumberPoolMessageRequest>,
+    pub body: crate::types::CreateNumberPoolMessageRequest,
 }
-impl MessagesSendNumberPoolParams {
-    /// A `MessagesSendNumberPoolParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateNumberPoolMessageRequest) -> Self {
-        MessagesSendNumberPoolParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::CreateNumberPoolMessageRequest>
-for MessagesSendNumberPoolParams {
-    /// The body with every optional input `None`: the argument of [`MessagesApi::send_number_pool`].
-    fn from(body: crate::types::CreateNumberPoolMessageRequest) -> Self {
-        MessagesSendNumberPoolParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, MessagesSendNumberPoolParams, T, R> {
-    /// Message payload
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::CreateNumberPoolMessageRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R, S0, S1> crate::Call<'a, MessagesSendNumberPoolParams, T, R, (S0, S1)> {
+    /// Automatically detect if an SMS message is unusually long and exceeds a recommended limit of message parts.
+    #[inline]
+    pub fn auto_detect(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.auto_detect = Some(value.into());
         self
     }
+    /// Encoding to use for the message. `auto` (default) uses smart encoding to automatically select the most efficient encoding. `gsm7` forces GSM-7 encoding (returns 400 if message contains characters that cannot be encoded). `ucs2` forces UCS-2 encoding and disables smart encoding. When set, this overrides the messaging profile's `smart_encoding` setting.
+    #[inline]
+    pub fn encoding(
+        mut self,
+        value: impl Into<crate::types::CreateNumberPoolMessageRequestEncoding>,
+    ) -> Self {
+        self.params.body.encoding = Some(value.into());
+        self
+    }
+    /// A list of media URLs. The total media size must be less than 1 MB.
+    #[inline]
+    pub fn media_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Unique identifier for a messaging profile.
+    #[inline]
+    pub fn messaging_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagesSendNumberPoolParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.messaging_profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Subject of multimedia message
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.params.body.subject = Some(value.into());
+        self
+    }
+    /// Message body (i.e., content) as a non-empty string.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text = Some(value.into());
+        self
+    }
+    /// Sets `to`.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<crate::types::ToNumber>,
+    ) -> crate::Call<'a, MessagesSendNumberPoolParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// The protocol for sending the message, either SMS or MMS.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::types::CreateNumberPoolMessageRequestType>,
+    ) -> Self {
+        self.params.body.r#type = Some(value.into());
+        self
+    }
+    /// If the profile this number is associated with has webhooks, use them for delivery notifications. If webhooks are also specified on the message itself, they will be attempted first, then those on the profile.
+    #[inline]
+    pub fn use_profile_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.use_profile_webhooks = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this message will be sent if sending to the primary URL fails.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to this message will be sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateNumberPoolMessageRequest>,
+    ) -> crate::Call<'a, MessagesSendNumberPoolParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`MessagesApi::schedule`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagesApi::schedule`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagesScheduleParams {
     /// Message payload with send_at set
-    pub body: Option<crate::types::CreateScheduledMessageRequest>,
+    pub body: crate::types::CreateScheduledMessageRequest,
 }
-impl MessagesScheduleParams {
-    /// A `MessagesScheduleParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateScheduledMessageRequest) -> Self {
-        MessagesScheduleParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::CreateScheduledMessageRequest> for MessagesScheduleParams {
-    /// The body with every optional input `None`: the argument of [`MessagesApi::schedule`].
-    fn from(body: crate::types::CreateScheduledMessageRequest) -> Self {
-        MessagesScheduleParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, MessagesScheduleParams, T, R> {
-    /// Message payload with send_at set
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::CreateScheduledMessageRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R, S0> crate::Call<'a, MessagesScheduleParams, T, R, (S0,)> {
+    /// Automatically detect if an SMS message is unusually long and exceeds a recommended limit of message parts.
+    #[inline]
+    pub fn auto_detect(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.auto_detect = Some(value.into());
         self
     }
+    /// Sending address (+E.164 formatted phone number, alphanumeric sender ID, or short code).
+    #[inline]
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.params.body.from = Some(value.into());
+        self
+    }
+    /// A list of media URLs. The total media size must be less than 1 MB.
+    #[inline]
+    pub fn media_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Unique identifier for a messaging profile.
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.messaging_profile_id = Some(value.into());
+        self
+    }
+    /// ISO 8601 formatted date indicating when to send the message - accurate up till a minute.
+    #[inline]
+    pub fn send_at(mut self, value: impl Into<String>) -> Self {
+        self.params.body.send_at = Some(value.into());
+        self
+    }
+    /// Subject of multimedia message
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.params.body.subject = Some(value.into());
+        self
+    }
+    /// Message body (i.e., content) as a non-empty string.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text = Some(value.into());
+        self
+    }
+    /// Sets `to`.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<crate::types::ToNumber>,
+    ) -> crate::Call<'a, MessagesScheduleParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// The protocol for sending the message, either SMS or MMS.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::types::CreateScheduledMessageRequestType>,
+    ) -> Self {
+        self.params.body.r#type = Some(value.into());
+        self
+    }
+    /// If the profile this number is associated with has webhooks, use them for delivery notifications. If webhooks are also specified on the message itself, they will be attempted first, then those on the profile.
+    #[inline]
+    pub fn use_profile_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.use_profile_webhooks = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this message will be sent if sending to the primary URL fails.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to this message will be sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateScheduledMessageRequest>,
+    ) -> crate::Call<'a, MessagesScheduleParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`MessagesApi::send_short_code`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagesApi::send_short_code`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagesSendShortCodeParams {
     /// Message payload
-    pub body: Option<crate::types::CreateShortCodeMessageRequest>,
+    pub body: crate::types::CreateShortCodeMessageRequest,
 }
-impl MessagesSendShortCodeParams {
-    /// A `MessagesSendShortCodeParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateShortCodeMessageRequest) -> Self {
-        MessagesSendShortCodeParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::CreateShortCodeMessageRequest> for MessagesSendShortCodeParams {
-    /// The body with every optional input `None`: the argument of [`MessagesApi::send_short_code`].
-    fn from(body: crate::types::CreateShortCodeMessageRequest) -> Self {
-        MessagesSendShortCodeParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, MessagesSendShortCodeParams, T, R> {
-    /// Message payload
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::CreateShortCodeMessageRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R, S0, S1> crate::Call<'a, MessagesSendShortCodeParams, T, R, (S0, S1)> {
+    /// Automatically detect if an SMS message is unusually long and exceeds a recommended limit of message parts.
+    #[inline]
+    pub fn auto_detect(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.auto_detect = Some(value.into());
         self
     }
+    /// Encoding to use for the message. `auto` (default) uses smart encoding to automatically select the most efficient encoding. `gsm7` forces GSM-7 encoding (returns 400 if message contains characters that cannot be encoded). `ucs2` forces UCS-2 encoding and disables smart encoding. When set, this overrides the messaging profile's `smart_encoding` setting.
+    #[inline]
+    pub fn encoding(
+        mut self,
+        value: impl Into<crate::types::CreateShortCodeMessageRequestEncoding>,
+    ) -> Self {
+        self.params.body.encoding = Some(value.into());
+        self
+    }
+    /// Phone number, in +E.164 format, used to send the message.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagesSendShortCodeParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.from = value.into();
+        crate::call::into_state(call)
+    }
+    /// A list of media URLs. The total media size must be less than 1 MB.
+    #[inline]
+    pub fn media_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Subject of multimedia message
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.params.body.subject = Some(value.into());
+        self
+    }
+    /// Message body (i.e., content) as a non-empty string.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text = Some(value.into());
+        self
+    }
+    /// Sets `to`.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<crate::types::ToNumber>,
+    ) -> crate::Call<'a, MessagesSendShortCodeParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// The protocol for sending the message, either SMS or MMS.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::types::CreateShortCodeMessageRequestType>,
+    ) -> Self {
+        self.params.body.r#type = Some(value.into());
+        self
+    }
+    /// If the profile this number is associated with has webhooks, use them for delivery notifications. If webhooks are also specified on the message itself, they will be attempted first, then those on the profile.
+    #[inline]
+    pub fn use_profile_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.use_profile_webhooks = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this message will be sent if sending to the primary URL fails.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to this message will be sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateShortCodeMessageRequest>,
+    ) -> crate::Call<'a, MessagesSendShortCodeParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`MessagesApi::whatsapp`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagesApi::whatsapp`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagesWhatsappParams {
     /// Whatsapp message body
     pub body: crate::types::WhatsappMessage,
 }
-impl MessagesWhatsappParams {
-    /// A `MessagesWhatsappParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WhatsappMessage) -> Self {
-        MessagesWhatsappParams { body }
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, MessagesWhatsappParams, T, R, (S0, S1, S2)> {
+    /// Phone number in +E.164 format associated with Whatsapp account
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagesWhatsappParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.from = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::WhatsappMessage> for MessagesWhatsappParams {
-    /// The body with every optional input `None`: the argument of [`MessagesApi::whatsapp`].
-    fn from(body: crate::types::WhatsappMessage) -> Self {
-        MessagesWhatsappParams { body }
+    /// Messaging profile ID - required if the 'from' number is not SMS-enabled
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.messaging_profile_id = Some(value.into());
+        self
+    }
+    /// Phone number in +E.164 format
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagesWhatsappParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// Message type - must be set to "WHATSAPP"
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<crate::types::WhatsappMessageType>,
+    ) -> Self {
+        self.params.body.r#type = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to this message will be sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// Sets `whatsapp_message`.
+    #[inline]
+    pub fn whatsapp_message(
+        self,
+        value: impl Into<crate::types::WhatsappMessageContent>,
+    ) -> crate::Call<'a, MessagesWhatsappParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.whatsapp_message = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WhatsappMessage>,
+    ) -> crate::Call<
+        'a,
+        MessagesWhatsappParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `messages.rcs`.
@@ -542,16 +1167,28 @@ impl<'a> MessagesRcsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{RcsAgentMessage, RcsMessage};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .rcs()\n    .send(\n        RcsMessage::new(\n            \"Agent007\",\n            RcsAgentMessage::default(),\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+13125551234\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::RcsAgentMessage;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messages()\n    .rcs()\n    .send()\n    .agent_id(\"Agent007\")\n    .agent_message(RcsAgentMessage::default())\n    .messaging_profile_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .to(\"+13125551234\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send(
         &self,
-        params: impl Into<MessagesRcsSendParams>,
-    ) -> crate::Call<'a, MessagesRcsSendParams, crate::types::RcsResponse> {
+    ) -> crate::Call<
+        'a,
+        MessagesRcsSendParams,
+        crate::types::RcsResponseData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::agent_id>,
+            crate::Missing<crate::required::agent_message>,
+            crate::Missing<crate::required::messaging_profile_id>,
+            crate::Missing<crate::required::to>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messages/rcs"),
-            params.into(),
+            MessagesRcsSendParams {
+                body: crate::types::RcsMessage::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -577,7 +1214,8 @@ impl<'a> MessagesRcsApi<'a> {
     ) -> crate::Call<
         'a,
         MessagesRcsGenerateDeeplinkParams,
-        crate::types::RcsDeeplinkResponse,
+        crate::types::RcsDeeplinkResponseData,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -586,7 +1224,10 @@ impl<'a> MessagesRcsApi<'a> {
                     reqwest::Method::GET,
                     ["/messages/rcs/deeplinks/", &crate::encode_path(agent_id)].concat(),
                 ),
-            Default::default(),
+            MessagesRcsGenerateDeeplinkParams {
+                phone_number: None,
+                body: None,
+            },
             |req, params| {
                 req.query(
                     "phone_number",
@@ -599,27 +1240,105 @@ impl<'a> MessagesRcsApi<'a> {
         )
     }
 }
-/// Inputs of [`MessagesRcsApi::send`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagesRcsApi::send`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagesRcsSendParams {
     /// RCS message body
     pub body: crate::types::RcsMessage,
 }
-impl MessagesRcsSendParams {
-    /// A `MessagesRcsSendParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::RcsMessage) -> Self {
-        MessagesRcsSendParams { body }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+> crate::Call<'a, MessagesRcsSendParams, T, R, (S0, S1, S2, S3)> {
+    /// RCS Agent ID
+    #[inline]
+    pub fn agent_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagesRcsSendParams, T, R, (crate::Set, S1, S2, S3)> {
+        let mut call = self;
+        call.params.body.agent_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `agent_message`.
+    #[inline]
+    pub fn agent_message(
+        self,
+        value: impl Into<crate::types::RcsAgentMessage>,
+    ) -> crate::Call<'a, MessagesRcsSendParams, T, R, (S0, crate::Set, S2, S3)> {
+        let mut call = self;
+        call.params.body.agent_message = value.into();
+        crate::call::into_state(call)
+    }
+    /// A valid messaging profile ID
+    #[inline]
+    pub fn messaging_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagesRcsSendParams, T, R, (S0, S1, crate::Set, S3)> {
+        let mut call = self;
+        call.params.body.messaging_profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `mms_fallback`.
+    #[inline]
+    pub fn mms_fallback(mut self, value: impl Into<crate::types::MmsFallback>) -> Self {
+        self.params.body.mms_fallback = Some(value.into());
+        self
+    }
+    /// Sets `sms_fallback`.
+    #[inline]
+    pub fn sms_fallback(mut self, value: impl Into<crate::types::SmsFallback>) -> Self {
+        self.params.body.sms_fallback = Some(value.into());
+        self
+    }
+    /// Phone number in +E.164 format
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagesRcsSendParams, T, R, (S0, S1, S2, crate::Set)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// Message type - must be set to "RCS"
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<crate::types::RcsMessageType>) -> Self {
+        self.params.body.r#type = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to this message will be sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::RcsMessage>,
+    ) -> crate::Call<
+        'a,
+        MessagesRcsSendParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::RcsMessage> for MessagesRcsSendParams {
-    /// The body with every optional input `None`: the argument of [`MessagesRcsApi::send`].
-    fn from(body: crate::types::RcsMessage) -> Self {
-        MessagesRcsSendParams { body }
-    }
-}
-/// Inputs of [`MessagesRcsApi::generate_deeplink`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagesRcsApi::generate_deeplink`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagesRcsGenerateDeeplinkParams {
     /// Phone number in E164 format (URL encoded)
@@ -627,20 +1346,23 @@ pub struct MessagesRcsGenerateDeeplinkParams {
     /// Pre-filled message body (URL encoded)
     pub body: Option<String>,
 }
-impl<T, R> crate::Call<'_, MessagesRcsGenerateDeeplinkParams, T, R> {
+impl<'a, T, R> crate::Call<'a, MessagesRcsGenerateDeeplinkParams, T, R, ()> {
     /// Phone number in E164 format (URL encoded)
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().phone_number = Some(value.into());
+        self.params.phone_number = Some(value.into());
         self
     }
     /// Pre-filled message body (URL encoded)
+    #[inline]
     pub fn body(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().body = Some(value.into());
+        self.params.body = Some(value.into());
         self
     }
 }
 pub type MessagesSendResponse = crate::Data<crate::types::OutboundMessagePayload>;
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesSendWithAlphanumericSenderBody {
     /// A valid alphanumeric sender ID on the user's account.
     pub from: String,
@@ -658,23 +1380,16 @@ pub struct MessagesSendWithAlphanumericSenderBody {
     pub webhook_url: Option<Option<String>>,
 }
 impl MessagesSendWithAlphanumericSenderBody {
-    /// A `MessagesSendWithAlphanumericSenderBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `from`: A valid alphanumeric sender ID on the user's account.
-    /// - `messaging_profile_id`: The messaging profile ID to use.
-    /// - `text`: The message body.
-    /// - `to`: Receiving address (+E.164 formatted phone number).
-    pub fn new(
-        from: impl Into<String>,
-        messaging_profile_id: impl Into<String>,
-        text: impl Into<String>,
-        to: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         MessagesSendWithAlphanumericSenderBody {
-            from: from.into(),
-            messaging_profile_id: messaging_profile_id.into(),
-            text: text.into(),
-            to: to.into(),
+            from: String::new(),
+            messaging_profile_id: String::new(),
+            text: String::new(),
+            to: String::new(),
             use_profile_webhooks: None,
             webhook_failover_url: None,
             webhook_url: None,

@@ -30,26 +30,30 @@ impl<'a> MessagingRcsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::RcsCapabilityListRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging()\n    .rcs()\n    .list_bulk_capabilities(\n        RcsCapabilityListRequest::new(\"TestAgent\", vec![\"+18005550100\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging()\n    .rcs()\n    .list_bulk_capabilities()\n    .agent_id(\"TestAgent\")\n    .phone_numbers([\"+18005550100\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn list_bulk_capabilities(
         &self,
-        params: impl Into<MessagingRcsListBulkCapabilitiesParams>,
     ) -> crate::Call<
         'a,
         MessagingRcsListBulkCapabilitiesParams,
-        crate::types::RcsCapabilitiesBulk,
+        Vec<crate::types::RcsCapabilitiesInternal>,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::agent_id>,
+            crate::Missing<crate::required::phone_numbers>,
+        ),
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/messaging/rcs/bulk_capabilities"),
-            params.into(),
+            MessagingRcsListBulkCapabilitiesParams {
+                body: crate::types::RcsCapabilityListRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -63,27 +67,38 @@ impl<'a> MessagingRcsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging()\n    .rcs()\n    .retrieve_capabilities(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging()\n    .rcs()\n    .retrieve_capabilities(\"+18005550100\")\n    .agent_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_capabilities(
         &self,
-        agent_id: &str,
         phone_number: &str,
-    ) -> crate::Call<'a, (), crate::types::RcsCapabilitiesSingle> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        MessagingRcsRetrieveCapabilitiesParams,
+        crate::types::RcsCapabilitiesInternal,
+        crate::call::AsData,
+        (crate::Missing<crate::required::agent_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/messaging/rcs/capabilities/",
-                        &crate::encode_path(agent_id),
+                        "{agent_id}",
                         "/",
                         &crate::encode_path(phone_number),
                     ]
                         .concat(),
                 ),
+            MessagingRcsRetrieveCapabilitiesParams {
+                agent_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{agent_id}", &params.agent_id);
+            },
         )
     }
     /// Add RCS test number
@@ -98,62 +113,140 @@ impl<'a> MessagingRcsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging()\n    .rcs()\n    .invite_test_number(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging()\n    .rcs()\n    .invite_test_number(\"+18005550100\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn invite_test_number(
         &self,
-        id: &str,
         phone_number: &str,
-    ) -> crate::Call<'a, (), crate::types::RcsTestNumberInviteResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        MessagingRcsInviteTestNumberParams,
+        crate::types::RcsTestNumberInviteResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::PUT,
                     [
                         "/messaging/rcs/test_number_invite/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/",
                         &crate::encode_path(phone_number),
                     ]
                         .concat(),
                 ),
+            MessagingRcsInviteTestNumberParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
 }
-/// Inputs of [`MessagingRcsApi::list_bulk_capabilities`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingRcsApi::list_bulk_capabilities`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingRcsListBulkCapabilitiesParams {
     /// The request body.
-    pub body: Option<crate::types::RcsCapabilityListRequest>,
+    pub body: crate::types::RcsCapabilityListRequest,
 }
-impl MessagingRcsListBulkCapabilitiesParams {
-    /// A `MessagingRcsListBulkCapabilitiesParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::RcsCapabilityListRequest) -> Self {
-        MessagingRcsListBulkCapabilitiesParams {
-            body: Some(body),
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, MessagingRcsListBulkCapabilitiesParams, T, R, (S0, S1)> {
+    /// RCS Agent ID
+    #[inline]
+    pub fn agent_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingRcsListBulkCapabilitiesParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.agent_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::RcsCapabilityListRequest>
-for MessagingRcsListBulkCapabilitiesParams {
-    /// The body with every optional input `None`: the argument of [`MessagingRcsApi::list_bulk_capabilities`].
-    fn from(body: crate::types::RcsCapabilityListRequest) -> Self {
-        MessagingRcsListBulkCapabilitiesParams {
-            body: Some(body),
-        }
+    /// List of phone numbers to check
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        MessagingRcsListBulkCapabilitiesParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, MessagingRcsListBulkCapabilitiesParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
         value: impl Into<crate::types::RcsCapabilityListRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
-        self
+    ) -> crate::Call<
+        'a,
+        MessagingRcsListBulkCapabilitiesParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`MessagingRcsApi::retrieve_capabilities`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct MessagingRcsRetrieveCapabilitiesParams {
+    /// RCS agent ID
+    pub agent_id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, MessagingRcsRetrieveCapabilitiesParams, T, R, (S0,)> {
+    /// RCS agent ID
+    #[inline]
+    pub fn agent_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagingRcsRetrieveCapabilitiesParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.agent_id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`MessagingRcsApi::invite_test_number`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct MessagingRcsInviteTestNumberParams {
+    /// RCS agent ID
+    pub id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, MessagingRcsInviteTestNumberParams, T, R, (S0,)> {
+    /// RCS agent ID
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagingRcsInviteTestNumberParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `messaging.rcs.agents`.
@@ -176,7 +269,9 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     ) -> crate::Call<'a, MessagingRcsAgentsListParams, crate::types::RcsAgentsResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging/rcs/agents"),
-            Default::default(),
+            MessagingRcsAgentsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -197,7 +292,7 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::RcsAgentResponse> {
+    ) -> crate::Call<'a, (), crate::types::RcsAgent, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -225,7 +320,8 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     ) -> crate::Call<
         'a,
         MessagingRcsAgentsUpdateParams,
-        crate::types::RcsAgentResponse,
+        crate::types::RcsAgent,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -234,7 +330,9 @@ impl<'a> MessagingRcsAgentsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/messaging/rcs/agents/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            MessagingRcsAgentsUpdateParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -243,21 +341,31 @@ impl<'a> MessagingRcsAgentsApi<'a> {
         )
     }
 }
-/// Inputs of [`MessagingRcsAgentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingRcsAgentsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagingRcsAgentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, MessagingRcsAgentsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, MessagingRcsAgentsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, MessagingRcsAgentsListParams, crate::types::RcsAgentsResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    MessagingRcsAgentsListParams,
+    crate::types::RcsAgentsResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`MessagingRcsAgentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -287,17 +395,66 @@ impl<'a> crate::Call<'a, MessagingRcsAgentsListParams, crate::types::RcsAgentsRe
         })
     }
 }
-/// Inputs of [`MessagingRcsAgentsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingRcsAgentsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingRcsAgentsUpdateParams {
     /// The request body.
     pub body: Option<crate::types::RcsAgentUpdate>,
 }
-impl<T, R> crate::Call<'_, MessagingRcsAgentsUpdateParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::RcsAgentUpdate>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, MessagingRcsAgentsUpdateParams, T, R, ()> {
+    /// Messaging profile ID associated with the RCS Agent
+    #[inline]
+    pub fn profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).profile_id = Some(
+            Some(value.into()),
+        );
         self
+    }
+    /// Sends `profile_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn profile_id_null(mut self) -> Self {
+        self.params.body.get_or_insert_with(Default::default).profile_id = Some(None);
+        self
+    }
+    /// Failover URL to receive RCS events
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).webhook_failover_url = Some(
+            Some(value.into()),
+        );
+        self
+    }
+    /// Sends `webhook_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_failover_url_null(mut self) -> Self {
+        self.params.body.get_or_insert_with(Default::default).webhook_failover_url = Some(
+            None,
+        );
+        self
+    }
+    /// URL to receive RCS events
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).webhook_url = Some(
+            Some(value.into()),
+        );
+        self
+    }
+    /// Sends `webhook_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_url_null(mut self) -> Self {
+        self.params.body.get_or_insert_with(Default::default).webhook_url = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::RcsAgentUpdate>,
+    ) -> crate::Call<'a, MessagingRcsAgentsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }

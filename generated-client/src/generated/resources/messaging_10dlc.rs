@@ -96,7 +96,17 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/10dlc/brand"),
-            Default::default(),
+            Messaging10dlcBrandListParams {
+                page: None,
+                records_per_page: None,
+                sort: None,
+                display_name: None,
+                entity_type: None,
+                state: None,
+                country: None,
+                brand_id: None,
+                tcr_brand_id: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query(
@@ -138,16 +148,29 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{CreateBrand, EntityType, Vertical};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .create(\n        CreateBrand::new(\n            \"US\",\n            \"ABC Mobile\",\n            \"user@example.com\",\n            EntityType::PrivateProfit,\n            Vertical::Agriculture,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{EntityType, Vertical};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .create()\n    .country(\"US\")\n    .display_name(\"ABC Mobile\")\n    .email(\"user@example.com\")\n    .entity_type(EntityType::PrivateProfit)\n    .vertical(Vertical::Agriculture)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<Messaging10dlcBrandCreateParams>,
-    ) -> crate::Call<'a, Messaging10dlcBrandCreateParams, crate::types::TelnyxBrand> {
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandCreateParams,
+        crate::types::TelnyxBrand,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::country>,
+            crate::Missing<crate::required::display_name>,
+            crate::Missing<crate::required::email>,
+            crate::Missing<crate::required::entity_type>,
+            crate::Missing<crate::required::vertical>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/10dlc/brand"),
-            params.into(),
+            Messaging10dlcBrandCreateParams {
+                body: crate::types::CreateBrand::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -231,7 +254,9 @@ impl<'a> Messaging10dlcBrandApi<'a> {
                     reqwest::Method::GET,
                     ["/10dlc/brand/smsOtp/", &crate::encode_path(reference_id)].concat(),
                 ),
-            Default::default(),
+            Messaging10dlcBrandGetSmsOtpByReferenceParams {
+                brand_id: None,
+            },
             |req, params| {
                 req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
             },
@@ -275,14 +300,25 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{EntityType, UpdateBrand, Vertical};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateBrand::new(\n            \"US\",\n            \"ABC Mobile\",\n            \"user@example.com\",\n            EntityType::PrivateProfit,\n            Vertical::Agriculture,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{EntityType, Vertical};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .country(\"US\")\n    .display_name(\"ABC Mobile\")\n    .email(\"user@example.com\")\n    .entity_type(EntityType::PrivateProfit)\n    .vertical(Vertical::Agriculture)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         brand_id: &str,
-        params: impl Into<Messaging10dlcBrandUpdateParams>,
-    ) -> crate::Call<'a, Messaging10dlcBrandUpdateParams, crate::types::TelnyxBrand> {
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandUpdateParams,
+        crate::types::TelnyxBrand,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::country>,
+            crate::Missing<crate::required::display_name>,
+            crate::Missing<crate::required::email>,
+            crate::Missing<crate::required::entity_type>,
+            crate::Missing<crate::required::vertical>,
+        ),
+    > {
         crate::Call::new(
             self
                 .client
@@ -290,7 +326,9 @@ impl<'a> Messaging10dlcBrandApi<'a> {
                     reqwest::Method::PUT,
                     ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
                 ),
-            params.into(),
+            Messaging10dlcBrandUpdateParams {
+                body: crate::types::UpdateBrand::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -432,17 +470,21 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::TriggerBrandSmsOtpRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .trigger_sms_otp(\n        \"4b20019b-043a-78f8-0657-b3be3f4b4002\",\n        TriggerBrandSmsOtpRequest::new(\n            \"Your PIN is @OTP_PIN@\",\n            \"Verification successful!\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .trigger_sms_otp(\"4b20019b-043a-78f8-0657-b3be3f4b4002\")\n    .pin_sms(\"Your PIN is @OTP_PIN@\")\n    .success_sms(\"Verification successful!\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn trigger_sms_otp(
         &self,
         brand_id: &str,
-        params: impl Into<Messaging10dlcBrandTriggerSmsOtpParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcBrandTriggerSmsOtpParams,
         crate::types::TriggerBrandSmsOtpResponse,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::pin_sms>,
+            crate::Missing<crate::required::success_sms>,
+        ),
     > {
         crate::Call::new(
             self
@@ -451,7 +493,9 @@ impl<'a> Messaging10dlcBrandApi<'a> {
                     reqwest::Method::POST,
                     ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
                 ),
-            params.into(),
+            Messaging10dlcBrandTriggerSmsOtpParams {
+                body: crate::types::TriggerBrandSmsOtpRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -484,18 +528,18 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::VerifyBrandSmsOtpRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .messaging_10dlc()\n    .brand()\n    .verify_sms_otp(\n        \"4b20019b-043a-78f8-0657-b3be3f4b4002\",\n        VerifyBrandSmsOtpRequest::new(\"123456\"),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .messaging_10dlc()\n    .brand()\n    .verify_sms_otp(\"4b20019b-043a-78f8-0657-b3be3f4b4002\")\n    .otp_pin(\"123456\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn verify_sms_otp(
         &self,
         brand_id: &str,
-        params: impl Into<Messaging10dlcBrandVerifySmsOtpParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcBrandVerifySmsOtpParams,
         (),
         crate::call::AsEmpty,
+        (crate::Missing<crate::required::otp_pin>,),
     > {
         crate::Call::new(
             self
@@ -504,15 +548,17 @@ impl<'a> Messaging10dlcBrandApi<'a> {
                     reqwest::Method::PUT,
                     ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
                 ),
-            params.into(),
+            Messaging10dlcBrandVerifySmsOtpParams {
+                body: crate::types::VerifyBrandSmsOtpRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`Messaging10dlcBrandApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`Messaging10dlcBrandApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Messaging10dlcBrandListParams {
     /// Page number to retrieve (1-based).
@@ -534,56 +580,72 @@ pub struct Messaging10dlcBrandListParams {
     /// Filter results by the TCR Brand id
     pub tcr_brand_id: Option<String>,
 }
-impl<T, R> crate::Call<'_, Messaging10dlcBrandListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, Messaging10dlcBrandListParams, T, R, ()> {
     /// Page number to retrieve (1-based).
+    #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// number of records per page. maximum of 500
+    #[inline]
     pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().records_per_page = Some(value.into());
+        self.params.records_per_page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<Messaging10dlcBrandListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
     /// Filter results by display name.
+    #[inline]
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().display_name = Some(value.into());
+        self.params.display_name = Some(value.into());
         self
     }
     /// Filter results by entity type.
+    #[inline]
     pub fn entity_type(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().entity_type = Some(value.into());
+        self.params.entity_type = Some(value.into());
         self
     }
     /// Filter results by state.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().state = Some(value.into());
+        self.params.state = Some(value.into());
         self
     }
     /// Filter results by country.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().country = Some(value.into());
+        self.params.country = Some(value.into());
         self
     }
     /// Filter results by the Telnyx Brand id
+    #[inline]
     pub fn brand_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().brand_id = Some(value.into());
+        self.params.brand_id = Some(value.into());
         self
     }
     /// Filter results by the TCR Brand id
+    #[inline]
     pub fn tcr_brand_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().tcr_brand_id = Some(value.into());
+        self.params.tcr_brand_id = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, Messaging10dlcBrandListParams, crate::types::BrandRecordSetCsp> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    Messaging10dlcBrandListParams,
+    crate::types::BrandRecordSetCsp,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`Messaging10dlcBrandApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
     pub fn paginator(
@@ -612,112 +674,585 @@ impl<
         })
     }
 }
-/// Inputs of [`Messaging10dlcBrandApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcBrandApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcBrandCreateParams {
     /// The request body.
     pub body: crate::types::CreateBrand,
 }
-impl Messaging10dlcBrandCreateParams {
-    /// A `Messaging10dlcBrandCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateBrand) -> Self {
-        Messaging10dlcBrandCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> crate::Call<'a, Messaging10dlcBrandCreateParams, T, R, (S0, S1, S2, S3, S4)> {
+    /// Business contact email.
+    #[inline]
+    pub fn business_contact_email(mut self, value: impl Into<String>) -> Self {
+        self.params.body.business_contact_email = Some(value.into());
+        self
+    }
+    /// City name
+    #[inline]
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.params.body.city = Some(value.into());
+        self
+    }
+    /// (Required for Non-profit/private/public) Legal company name.
+    #[inline]
+    pub fn company_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.company_name = Some(value.into());
+        self
+    }
+    /// ISO2 2 characters country code. Example: US - United States
+    #[inline]
+    pub fn country(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.country = value.into();
+        crate::call::into_state(call)
+    }
+    /// Display name, marketing name, or DBA name of the brand.
+    #[inline]
+    pub fn display_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.display_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// (Required for Non-profit) Government assigned corporate tax ID. EIN is 9-digits in U.S.
+    #[inline]
+    pub fn ein(mut self, value: impl Into<String>) -> Self {
+        self.params.body.ein = Some(value.into());
+        self
+    }
+    /// Valid email address of brand support contact.
+    #[inline]
+    pub fn email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.email = value.into();
+        crate::call::into_state(call)
+    }
+    /// Entity type behind the brand. This is the form of business establishment.
+    #[inline]
+    pub fn entity_type(
+        self,
+        value: impl Into<crate::types::EntityType>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandCreateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4),
+    > {
+        let mut call = self;
+        call.params.body.entity_type = value.into();
+        crate::call::into_state(call)
+    }
+    /// First name of business contact.
+    #[inline]
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.first_name = Some(value.into());
+        self
+    }
+    /// IP address of the browser requesting to create brand identity.
+    #[inline]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.params.body.ip_address = Some(value.into());
+        self
+    }
+    /// Sets `isReseller`.
+    #[inline]
+    pub fn is_reseller(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.is_reseller = Some(value.into());
+        self
+    }
+    /// Last name of business contact.
+    #[inline]
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.last_name = Some(value.into());
+        self
+    }
+    /// Valid mobile phone number in e.164 international format.
+    #[inline]
+    pub fn mobile_phone(mut self, value: impl Into<String>) -> Self {
+        self.params.body.mobile_phone = Some(value.into());
+        self
+    }
+    /// Mock brand for testing purposes. Defaults to false.
+    #[inline]
+    pub fn mock(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.mock = Some(value.into());
+        self
+    }
+    /// Valid phone number in e.164 international format.
+    #[inline]
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.params.body.phone = Some(value.into());
+        self
+    }
+    /// Postal codes. Use 5 digit zipcode for United States
+    #[inline]
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.postal_code = Some(value.into());
+        self
+    }
+    /// State. Must be 2 letters code for United States.
+    #[inline]
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.state = Some(value.into());
+        self
+    }
+    /// (Required for public company) stock exchange.
+    #[inline]
+    pub fn stock_exchange(
+        mut self,
+        value: impl Into<crate::types::StockExchange>,
+    ) -> Self {
+        self.params.body.stock_exchange = Some(value.into());
+        self
+    }
+    /// (Required for public company) stock symbol.
+    #[inline]
+    pub fn stock_symbol(mut self, value: impl Into<String>) -> Self {
+        self.params.body.stock_symbol = Some(value.into());
+        self
+    }
+    /// Street number and name.
+    #[inline]
+    pub fn street(mut self, value: impl Into<String>) -> Self {
+        self.params.body.street = Some(value.into());
+        self
+    }
+    /// Vertical or industry segment of the brand.
+    #[inline]
+    pub fn vertical(
+        self,
+        value: impl Into<crate::types::Vertical>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.vertical = value.into();
+        crate::call::into_state(call)
+    }
+    /// Webhook failover URL for brand status updates.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// Webhook URL for brand status updates.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// Brand website URL.
+    #[inline]
+    pub fn website(mut self, value: impl Into<String>) -> Self {
+        self.params.body.website = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateBrand>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateBrand> for Messaging10dlcBrandCreateParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandApi::create`].
-    fn from(body: crate::types::CreateBrand) -> Self {
-        Messaging10dlcBrandCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`Messaging10dlcBrandApi::get_sms_otp_by_reference`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`Messaging10dlcBrandApi::get_sms_otp_by_reference`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcBrandGetSmsOtpByReferenceParams {
     /// Filter by Brand ID for easier lookup in portal applications
     pub brand_id: Option<String>,
 }
-impl<T, R> crate::Call<'_, Messaging10dlcBrandGetSmsOtpByReferenceParams, T, R> {
+impl<'a, T, R> crate::Call<'a, Messaging10dlcBrandGetSmsOtpByReferenceParams, T, R, ()> {
     /// Filter by Brand ID for easier lookup in portal applications
+    #[inline]
     pub fn brand_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().brand_id = Some(value.into());
+        self.params.brand_id = Some(value.into());
         self
     }
 }
-/// Inputs of [`Messaging10dlcBrandApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcBrandApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcBrandUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateBrand,
 }
-impl Messaging10dlcBrandUpdateParams {
-    /// A `Messaging10dlcBrandUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateBrand) -> Self {
-        Messaging10dlcBrandUpdateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> crate::Call<'a, Messaging10dlcBrandUpdateParams, T, R, (S0, S1, S2, S3, S4)> {
+    /// Alternate business identifier such as DUNS, LEI, or GIIN
+    #[inline]
+    pub fn alt_business_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.alt_business_id = Some(value.into());
+        self
+    }
+    /// Sets `altBusinessIdType`.
+    #[inline]
+    pub fn alt_business_id_type(
+        mut self,
+        value: impl Into<crate::types::AltBusinessIdType>,
+    ) -> Self {
+        self.params.body.alt_business_id_type = Some(value.into());
+        self
+    }
+    /// Business contact email.
+    #[inline]
+    pub fn business_contact_email(mut self, value: impl Into<String>) -> Self {
+        self.params.body.business_contact_email = Some(value.into());
+        self
+    }
+    /// City name
+    #[inline]
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.params.body.city = Some(value.into());
+        self
+    }
+    /// (Required for Non-profit/private/public) Legal company name.
+    #[inline]
+    pub fn company_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.company_name = Some(value.into());
+        self
+    }
+    /// ISO2 2 characters country code. Example: US - United States
+    #[inline]
+    pub fn country(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandUpdateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.country = value.into();
+        crate::call::into_state(call)
+    }
+    /// Display or marketing name of the brand.
+    #[inline]
+    pub fn display_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandUpdateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.display_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// (Required for Non-profit) Government assigned corporate tax ID. EIN is 9-digits in U.S.
+    #[inline]
+    pub fn ein(mut self, value: impl Into<String>) -> Self {
+        self.params.body.ein = Some(value.into());
+        self
+    }
+    /// Valid email address of brand support contact.
+    #[inline]
+    pub fn email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandUpdateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.email = value.into();
+        crate::call::into_state(call)
+    }
+    /// Entity type behind the brand. This is the form of business establishment.
+    #[inline]
+    pub fn entity_type(
+        self,
+        value: impl Into<crate::types::EntityType>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandUpdateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4),
+    > {
+        let mut call = self;
+        call.params.body.entity_type = value.into();
+        crate::call::into_state(call)
+    }
+    /// First name of business contact.
+    #[inline]
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.first_name = Some(value.into());
+        self
+    }
+    /// Sets `identityStatus`.
+    #[inline]
+    pub fn identity_status(
+        mut self,
+        value: impl Into<crate::types::BrandIdentityStatus>,
+    ) -> Self {
+        self.params.body.identity_status = Some(value.into());
+        self
+    }
+    /// IP address of the browser requesting to create brand identity.
+    #[inline]
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.params.body.ip_address = Some(value.into());
+        self
+    }
+    /// Sets `isReseller`.
+    #[inline]
+    pub fn is_reseller(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.is_reseller = Some(value.into());
+        self
+    }
+    /// Last name of business contact.
+    #[inline]
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.last_name = Some(value.into());
+        self
+    }
+    /// Valid phone number in e.164 international format.
+    #[inline]
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.params.body.phone = Some(value.into());
+        self
+    }
+    /// Postal codes. Use 5 digit zipcode for United States
+    #[inline]
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.postal_code = Some(value.into());
+        self
+    }
+    /// State. Must be 2 letters code for United States.
+    #[inline]
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.params.body.state = Some(value.into());
+        self
+    }
+    /// (Required for public company) stock exchange.
+    #[inline]
+    pub fn stock_exchange(
+        mut self,
+        value: impl Into<crate::types::StockExchange>,
+    ) -> Self {
+        self.params.body.stock_exchange = Some(value.into());
+        self
+    }
+    /// (Required for public company) stock symbol.
+    #[inline]
+    pub fn stock_symbol(mut self, value: impl Into<String>) -> Self {
+        self.params.body.stock_symbol = Some(value.into());
+        self
+    }
+    /// Street number and name.
+    #[inline]
+    pub fn street(mut self, value: impl Into<String>) -> Self {
+        self.params.body.street = Some(value.into());
+        self
+    }
+    /// Vertical or industry segment of the brand.
+    #[inline]
+    pub fn vertical(
+        self,
+        value: impl Into<crate::types::Vertical>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandUpdateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.vertical = value.into();
+        crate::call::into_state(call)
+    }
+    /// Webhook failover URL for brand status updates.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// Webhook URL for brand status updates.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// Brand website URL.
+    #[inline]
+    pub fn website(mut self, value: impl Into<String>) -> Self {
+        self.params.body.website = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateBrand>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandUpdateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateBrand> for Messaging10dlcBrandUpdateParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandApi::update`].
-    fn from(body: crate::types::UpdateBrand) -> Self {
-        Messaging10dlcBrandUpdateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`Messaging10dlcBrandApi::trigger_sms_otp`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcBrandApi::trigger_sms_otp`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcBrandTriggerSmsOtpParams {
     /// The request body.
     pub body: crate::types::TriggerBrandSmsOtpRequest,
 }
-impl Messaging10dlcBrandTriggerSmsOtpParams {
-    /// A `Messaging10dlcBrandTriggerSmsOtpParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::TriggerBrandSmsOtpRequest) -> Self {
-        Messaging10dlcBrandTriggerSmsOtpParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, Messaging10dlcBrandTriggerSmsOtpParams, T, R, (S0, S1)> {
+    /// SMS message template to send the OTP. Must include `@OTP_PIN@` placeholder which will be replaced with the actual PIN
+    #[inline]
+    pub fn pin_sms(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandTriggerSmsOtpParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.pin_sms = value.into();
+        crate::call::into_state(call)
+    }
+    /// SMS message to send upon successful OTP verification
+    #[inline]
+    pub fn success_sms(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandTriggerSmsOtpParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.success_sms = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TriggerBrandSmsOtpRequest>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandTriggerSmsOtpParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::TriggerBrandSmsOtpRequest>
-for Messaging10dlcBrandTriggerSmsOtpParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandApi::trigger_sms_otp`].
-    fn from(body: crate::types::TriggerBrandSmsOtpRequest) -> Self {
-        Messaging10dlcBrandTriggerSmsOtpParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`Messaging10dlcBrandApi::verify_sms_otp`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcBrandApi::verify_sms_otp`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcBrandVerifySmsOtpParams {
     /// The request body.
     pub body: crate::types::VerifyBrandSmsOtpRequest,
 }
-impl Messaging10dlcBrandVerifySmsOtpParams {
-    /// A `Messaging10dlcBrandVerifySmsOtpParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VerifyBrandSmsOtpRequest) -> Self {
-        Messaging10dlcBrandVerifySmsOtpParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, Messaging10dlcBrandVerifySmsOtpParams, T, R, (S0,)> {
+    /// The OTP PIN received via SMS
+    #[inline]
+    pub fn otp_pin(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, Messaging10dlcBrandVerifySmsOtpParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.otp_pin = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::VerifyBrandSmsOtpRequest>
-for Messaging10dlcBrandVerifySmsOtpParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandApi::verify_sms_otp`].
-    fn from(body: crate::types::VerifyBrandSmsOtpRequest) -> Self {
-        Messaging10dlcBrandVerifySmsOtpParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VerifyBrandSmsOtpRequest>,
+    ) -> crate::Call<'a, Messaging10dlcBrandVerifySmsOtpParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `messaging_10dlc.brand.external_vetting`.
@@ -767,17 +1302,21 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::OrderExternalVetting;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .order(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        OrderExternalVetting::new(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .order(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .evp_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .vetting_class(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn order(
         &self,
         brand_id: &str,
-        params: impl Into<Messaging10dlcBrandExternalVettingOrderParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcBrandExternalVettingOrderParams,
         crate::types::ExternalVetting,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::evp_id>,
+            crate::Missing<crate::required::vetting_class>,
+        ),
     > {
         crate::Call::new(
             self
@@ -787,7 +1326,9 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
                     ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
                         .concat(),
                 ),
-            params.into(),
+            Messaging10dlcBrandExternalVettingOrderParams {
+                body: crate::types::OrderExternalVetting::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -806,17 +1347,21 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ImportExternalVetting;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .imports(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ImportExternalVetting::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .brand()\n    .external_vetting()\n    .imports(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .evp_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .vetting_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn imports(
         &self,
         brand_id: &str,
-        params: impl Into<Messaging10dlcBrandExternalVettingImportsParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcBrandExternalVettingImportsParams,
         crate::types::ExternalVetting,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::evp_id>,
+            crate::Missing<crate::required::vetting_id>,
+        ),
     > {
         crate::Call::new(
             self
@@ -826,59 +1371,145 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
                     ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
                         .concat(),
                 ),
-            params.into(),
+            Messaging10dlcBrandExternalVettingImportsParams {
+                body: crate::types::ImportExternalVetting::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`Messaging10dlcBrandExternalVettingApi::order`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcBrandExternalVettingApi::order`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcBrandExternalVettingOrderParams {
     /// The request body.
     pub body: crate::types::OrderExternalVetting,
 }
-impl Messaging10dlcBrandExternalVettingOrderParams {
-    /// A `Messaging10dlcBrandExternalVettingOrderParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::OrderExternalVetting) -> Self {
-        Messaging10dlcBrandExternalVettingOrderParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, Messaging10dlcBrandExternalVettingOrderParams, T, R, (S0, S1)> {
+    /// External vetting provider ID for the brand.
+    #[inline]
+    pub fn evp_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandExternalVettingOrderParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.evp_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Identifies the vetting classification.
+    #[inline]
+    pub fn vetting_class(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandExternalVettingOrderParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.vetting_class = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::OrderExternalVetting>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandExternalVettingOrderParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::OrderExternalVetting>
-for Messaging10dlcBrandExternalVettingOrderParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandExternalVettingApi::order`].
-    fn from(body: crate::types::OrderExternalVetting) -> Self {
-        Messaging10dlcBrandExternalVettingOrderParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`Messaging10dlcBrandExternalVettingApi::imports`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcBrandExternalVettingApi::imports`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcBrandExternalVettingImportsParams {
     /// The request body.
     pub body: crate::types::ImportExternalVetting,
 }
-impl Messaging10dlcBrandExternalVettingImportsParams {
-    /// A `Messaging10dlcBrandExternalVettingImportsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ImportExternalVetting) -> Self {
-        Messaging10dlcBrandExternalVettingImportsParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, Messaging10dlcBrandExternalVettingImportsParams, T, R, (S0, S1)> {
+    /// External vetting provider ID for the brand.
+    #[inline]
+    pub fn evp_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandExternalVettingImportsParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.evp_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::ImportExternalVetting>
-for Messaging10dlcBrandExternalVettingImportsParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandExternalVettingApi::imports`].
-    fn from(body: crate::types::ImportExternalVetting) -> Self {
-        Messaging10dlcBrandExternalVettingImportsParams {
-            body,
-        }
+    /// Unique ID that identifies a vetting transaction performed by a vetting provider. This ID is provided by the vetting provider at time of vetting.
+    #[inline]
+    pub fn vetting_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandExternalVettingImportsParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.vetting_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Required by some providers for vetting record confirmation.
+    #[inline]
+    pub fn vetting_token(mut self, value: impl Into<String>) -> Self {
+        self.params.body.vetting_token = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ImportExternalVetting>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandExternalVettingImportsParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `messaging_10dlc.campaign`.
@@ -905,20 +1536,26 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_10dlc::Messaging10dlcCampaignListParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .list(\n        Messaging10dlcCampaignListParams::new(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .list()\n    .brand_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn list(
         &self,
-        params: impl Into<Messaging10dlcCampaignListParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcCampaignListParams,
         crate::types::CampaignRecordSetCsp,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::brand_id>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/10dlc/campaign"),
-            params.into(),
+            Messaging10dlcCampaignListParams {
+                brand_id: String::new(),
+                page: None,
+                records_per_page: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
@@ -998,13 +1635,12 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateCampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", UpdateCampaignRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         campaign_id: &str,
-        params: impl Into<Messaging10dlcCampaignUpdateParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcCampaignUpdateParams,
@@ -1017,7 +1653,9 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                     reqwest::Method::PUT,
                     ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
                 ),
-            params.into(),
+            Messaging10dlcCampaignUpdateParams {
+                body: <crate::types::UpdateCampaignRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1061,17 +1699,18 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_10dlc::Messaging10dlcCampaignSubmitAppealBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .submit_appeal(\n        \"5eb13888-32b7-4cab-95e6-d834dde21d64\",\n        Messaging10dlcCampaignSubmitAppealBody::new(\n            \"The website has been updated to include the required privacy policy and terms of service.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .submit_appeal(\"5eb13888-32b7-4cab-95e6-d834dde21d64\")\n    .appeal_reason(\n        \"The website has been updated to include the required privacy policy and terms of service.\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn submit_appeal(
         &self,
         campaign_id: &str,
-        params: impl Into<Messaging10dlcCampaignSubmitAppealParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcCampaignSubmitAppealParams,
         Messaging10dlcCampaignSubmitAppealResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::appeal_reason>,),
     > {
         crate::Call::new(
             self
@@ -1081,7 +1720,9 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                     ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/appeal"]
                         .concat(),
                 ),
-            params.into(),
+            Messaging10dlcCampaignSubmitAppealParams {
+                body: Messaging10dlcCampaignSubmitAppealBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1178,8 +1819,8 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
         )
     }
 }
-/// Inputs of [`Messaging10dlcCampaignApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcCampaignApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Messaging10dlcCampaignListParams {
     /// Filter results by brand id.
@@ -1191,37 +1832,46 @@ pub struct Messaging10dlcCampaignListParams {
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
     pub sort: Option<Messaging10dlcCampaignListSort>,
 }
-impl Messaging10dlcCampaignListParams {
-    /// A `Messaging10dlcCampaignListParams` from its required inputs; the optional ones are `None`.
-    pub fn new(brand_id: impl Into<String>) -> Self {
-        Messaging10dlcCampaignListParams {
-            brand_id: brand_id.into(),
-            page: None,
-            records_per_page: None,
-            sort: None,
-        }
+impl<'a, T, R, S0> crate::Call<'a, Messaging10dlcCampaignListParams, T, R, (S0,)> {
+    /// Filter results by brand id.
+    #[inline]
+    pub fn brand_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, Messaging10dlcCampaignListParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.brand_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, Messaging10dlcCampaignListParams, T, R> {
     /// The 1-indexed page number to get. The default value is `1`.
+    #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// The amount of records per page, limited to between 1 and 500 inclusive. The default value is `10`.
+    #[inline]
     pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().records_per_page = Some(value.into());
+        self.params.records_per_page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<Messaging10dlcCampaignListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, Messaging10dlcCampaignListParams, crate::types::CampaignRecordSetCsp> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    Messaging10dlcCampaignListParams,
+    crate::types::CampaignRecordSetCsp,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`Messaging10dlcCampaignApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
     pub fn paginator(
@@ -1250,51 +1900,123 @@ impl<
         })
     }
 }
-/// Inputs of [`Messaging10dlcCampaignApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcCampaignApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcCampaignUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateCampaignRequest,
 }
-impl Messaging10dlcCampaignUpdateParams {
-    /// A `Messaging10dlcCampaignUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateCampaignRequest) -> Self {
-        Messaging10dlcCampaignUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, Messaging10dlcCampaignUpdateParams, T, R, ()> {
+    /// Help message of the campaign.
+    #[inline]
+    pub fn auto_renewal(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.auto_renewal = Some(value.into());
+        self
+    }
+    /// Help message of the campaign.
+    #[inline]
+    pub fn help_message(mut self, value: impl Into<String>) -> Self {
+        self.params.body.help_message = Some(value.into());
+        self
+    }
+    /// Message flow description.
+    #[inline]
+    pub fn message_flow(mut self, value: impl Into<String>) -> Self {
+        self.params.body.message_flow = Some(value.into());
+        self
+    }
+    /// Alphanumeric identifier of the reseller that you want to associate with this campaign.
+    #[inline]
+    pub fn reseller_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.reseller_id = Some(value.into());
+        self
+    }
+    /// Message sample. Some campaign tiers require 1 or more message samples.
+    #[inline]
+    pub fn sample1(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sample1 = Some(value.into());
+        self
+    }
+    /// Message sample. Some campaign tiers require 2 or more message samples.
+    #[inline]
+    pub fn sample2(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sample2 = Some(value.into());
+        self
+    }
+    /// Message sample. Some campaign tiers require 3 or more message samples.
+    #[inline]
+    pub fn sample3(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sample3 = Some(value.into());
+        self
+    }
+    /// Message sample. Some campaign tiers require 4 or more message samples.
+    #[inline]
+    pub fn sample4(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sample4 = Some(value.into());
+        self
+    }
+    /// Message sample. Some campaign tiers require 5 or more message samples.
+    #[inline]
+    pub fn sample5(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sample5 = Some(value.into());
+        self
+    }
+    /// Webhook failover to which campaign status updates are sent.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// Webhook to which campaign status updates are sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateCampaignRequest>,
+    ) -> crate::Call<'a, Messaging10dlcCampaignUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateCampaignRequest> for Messaging10dlcCampaignUpdateParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcCampaignApi::update`].
-    fn from(body: crate::types::UpdateCampaignRequest) -> Self {
-        Messaging10dlcCampaignUpdateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`Messaging10dlcCampaignApi::submit_appeal`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcCampaignApi::submit_appeal`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcCampaignSubmitAppealParams {
     /// Appeal request payload
     pub body: Messaging10dlcCampaignSubmitAppealBody,
 }
-impl Messaging10dlcCampaignSubmitAppealParams {
-    /// A `Messaging10dlcCampaignSubmitAppealParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: Messaging10dlcCampaignSubmitAppealBody) -> Self {
-        Messaging10dlcCampaignSubmitAppealParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, Messaging10dlcCampaignSubmitAppealParams, T, R, (S0,)> {
+    /// Detailed explanation of why the campaign should be reconsidered and what changes have been made to address the rejection reason.
+    #[inline]
+    pub fn appeal_reason(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, Messaging10dlcCampaignSubmitAppealParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.appeal_reason = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<Messaging10dlcCampaignSubmitAppealBody>
-for Messaging10dlcCampaignSubmitAppealParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcCampaignApi::submit_appeal`].
-    fn from(body: Messaging10dlcCampaignSubmitAppealBody) -> Self {
-        Messaging10dlcCampaignSubmitAppealParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<Messaging10dlcCampaignSubmitAppealBody>,
+    ) -> crate::Call<'a, Messaging10dlcCampaignSubmitAppealParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `messaging_10dlc.campaign.osr`.
@@ -1346,39 +2068,57 @@ impl<'a> Messaging10dlcCampaignUsecaseApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_10dlc::Messaging10dlcCampaignUsecaseGetCostParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .usecase()\n    .get_cost(Messaging10dlcCampaignUsecaseGetCostParams::new(\"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign()\n    .usecase()\n    .get_cost()\n    .usecase(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_cost(
         &self,
-        params: impl Into<Messaging10dlcCampaignUsecaseGetCostParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcCampaignUsecaseGetCostParams,
         crate::types::CampaignCost,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::usecase>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/10dlc/campaign/usecase/cost"),
-            params.into(),
+            Messaging10dlcCampaignUsecaseGetCostParams {
+                usecase: String::new(),
+            },
             |req, params| {
                 req.query("usecase", crate::QueryStyle::Form, true, &params.usecase);
             },
         )
     }
 }
-/// Inputs of [`Messaging10dlcCampaignUsecaseApi::get_cost`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcCampaignUsecaseApi::get_cost`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcCampaignUsecaseGetCostParams {
     /// Filter results by usecase.
     pub usecase: String,
 }
-impl Messaging10dlcCampaignUsecaseGetCostParams {
-    /// A `Messaging10dlcCampaignUsecaseGetCostParams` from its required inputs; the optional ones are `None`.
-    pub fn new(usecase: impl Into<String>) -> Self {
-        Messaging10dlcCampaignUsecaseGetCostParams {
-            usecase: usecase.into(),
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, Messaging10dlcCampaignUsecaseGetCostParams, T, R, (S0,)> {
+    /// Filter results by usecase.
+    #[inline]
+    pub fn usecase(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcCampaignUsecaseGetCostParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.usecase = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `messaging_10dlc.campaign_builder`.
@@ -1400,47 +2140,308 @@ impl<'a> Messaging10dlcCampaignBuilderApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign_builder()\n    .submit(\n        CampaignRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"example\",\n            \"example\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign_builder()\n    .submit()\n    .brand_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .description(\"example\")\n    .usecase(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn submit(
         &self,
-        params: impl Into<Messaging10dlcCampaignBuilderSubmitParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcCampaignBuilderSubmitParams,
         crate::types::TelnyxCampaignCsp,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::brand_id>,
+            crate::Missing<crate::required::description>,
+            crate::Missing<crate::required::usecase>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/10dlc/campaignBuilder"),
-            params.into(),
+            Messaging10dlcCampaignBuilderSubmitParams {
+                body: crate::types::CampaignRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`Messaging10dlcCampaignBuilderApi::submit`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcCampaignBuilderApi::submit`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcCampaignBuilderSubmitParams {
     /// The request body.
     pub body: crate::types::CampaignRequest,
 }
-impl Messaging10dlcCampaignBuilderSubmitParams {
-    /// A `Messaging10dlcCampaignBuilderSubmitParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CampaignRequest) -> Self {
-        Messaging10dlcCampaignBuilderSubmitParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, Messaging10dlcCampaignBuilderSubmitParams, T, R, (S0, S1, S2)> {
+    /// Age gated message content in campaign.
+    #[inline]
+    pub fn age_gated(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.age_gated = Some(value.into());
+        self
     }
-}
-impl From<crate::types::CampaignRequest> for Messaging10dlcCampaignBuilderSubmitParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcCampaignBuilderApi::submit`].
-    fn from(body: crate::types::CampaignRequest) -> Self {
-        Messaging10dlcCampaignBuilderSubmitParams {
-            body,
-        }
+    /// Campaign subscription auto-renewal option. If set to true, then campaign will automatically renewal at end of billing cycle.
+    #[inline]
+    pub fn auto_renewal(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.auto_renewal = Some(value.into());
+        self
+    }
+    /// Alphanumeric identifier of the brand associated with this campaign.
+    #[inline]
+    pub fn brand_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcCampaignBuilderSubmitParams,
+        T,
+        R,
+        (crate::Set, S1, S2),
+    > {
+        let mut call = self;
+        call.params.body.brand_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Summary description of this campaign.
+    #[inline]
+    pub fn description(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcCampaignBuilderSubmitParams,
+        T,
+        R,
+        (S0, crate::Set, S2),
+    > {
+        let mut call = self;
+        call.params.body.description = value.into();
+        crate::call::into_state(call)
+    }
+    /// Direct lending or loan arrangement
+    #[inline]
+    pub fn direct_lending(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.direct_lending = Some(value.into());
+        self
+    }
+    /// Does message generated by the campaign include URL link in SMS?
+    #[inline]
+    pub fn embedded_link(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.embedded_link = Some(value.into());
+        self
+    }
+    /// Sample of an embedded link that will be sent to subscribers.
+    #[inline]
+    pub fn embedded_link_sample(mut self, value: impl Into<String>) -> Self {
+        self.params.body.embedded_link_sample = Some(value.into());
+        self
+    }
+    /// Does message generated by the campaign include phone number in SMS?
+    #[inline]
+    pub fn embedded_phone(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.embedded_phone = Some(value.into());
+        self
+    }
+    /// Subscriber help keywords. Multiple keywords are comma separated without space.
+    #[inline]
+    pub fn help_keywords(mut self, value: impl Into<String>) -> Self {
+        self.params.body.help_keywords = Some(value.into());
+        self
+    }
+    /// Help message of the campaign.
+    #[inline]
+    pub fn help_message(mut self, value: impl Into<String>) -> Self {
+        self.params.body.help_message = Some(value.into());
+        self
+    }
+    /// Message flow description.
+    #[inline]
+    pub fn message_flow(mut self, value: impl Into<String>) -> Self {
+        self.params.body.message_flow = Some(value.into());
+        self
+    }
+    /// Submit campaign to given list of MNOs by MNO's network ID. Default is all MNOs if no value provided.
+    #[inline]
+    pub fn mno_ids(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
+        self.params.body.mno_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Does campaign utilize pool of phone numbers?
+    #[inline]
+    pub fn number_pool(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.number_pool = Some(value.into());
+        self
+    }
+    /// Subscriber opt-in keywords. Multiple keywords are comma separated without space.
+    #[inline]
+    pub fn optin_keywords(mut self, value: impl Into<String>) -> Self {
+        self.params.body.optin_keywords = Some(value.into());
+        self
+    }
+    /// Subscriber opt-in message.
+    #[inline]
+    pub fn optin_message(mut self, value: impl Into<String>) -> Self {
+        self.params.body.optin_message = Some(value.into());
+        self
+    }
+    /// Subscriber opt-out keywords. Multiple keywords are comma separated without space.
+    #[inline]
+    pub fn optout_keywords(mut self, value: impl Into<String>) -> Self {
+        self.params.body.optout_keywords = Some(value.into());
+        self
+    }
+    /// Subscriber opt-out message.
+    #[inline]
+    pub fn optout_message(mut self, value: impl Into<String>) -> Self {
+        self.params.body.optout_message = Some(value.into());
+        self
+    }
+    /// Link to the campaign's privacy policy.
+    #[inline]
+    pub fn privacy_policy_link(mut self, value: impl Into<String>) -> Self {
+        self.params.body.privacy_policy_link = Some(value.into());
+        self
+    }
+    /// Caller supplied campaign reference ID. If supplied, the value must be unique across all submitted campaigns. Can be used to prevent duplicate campaign registrations.
+    #[inline]
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.reference_id = Some(value.into());
+        self
+    }
+    /// Alphanumeric identifier of the reseller that you want to associate with this campaign.
+    #[inline]
+    pub fn reseller_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.reseller_id = Some(value.into());
+        self
+    }
+    /// Message sample. Some campaign tiers require 1 or more message samples.
+    #[inline]
+    pub fn sample1(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sample1 = Some(value.into());
+        self
+    }
+    /// Message sample. Some campaign tiers require 2 or more message samples.
+    #[inline]
+    pub fn sample2(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sample2 = Some(value.into());
+        self
+    }
+    /// Message sample. Some campaign tiers require 3 or more message samples.
+    #[inline]
+    pub fn sample3(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sample3 = Some(value.into());
+        self
+    }
+    /// Message sample. Some campaign tiers require 4 or more message samples.
+    #[inline]
+    pub fn sample4(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sample4 = Some(value.into());
+        self
+    }
+    /// Message sample. Some campaign tiers require 5 or more message samples.
+    #[inline]
+    pub fn sample5(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sample5 = Some(value.into());
+        self
+    }
+    /// Campaign sub-usecases. Must be of defined valid sub-usecase types. Use `/10dlc/enum/usecase` operation to retrieve list of valid sub-usecases
+    #[inline]
+    pub fn sub_usecases(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.sub_usecases = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Does campaign responds to help keyword(s)?
+    #[inline]
+    pub fn subscriber_help(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.subscriber_help = Some(value.into());
+        self
+    }
+    /// Does campaign require subscriber to opt-in before SMS is sent to subscriber?
+    #[inline]
+    pub fn subscriber_optin(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.subscriber_optin = Some(value.into());
+        self
+    }
+    /// Does campaign support subscriber opt-out keyword(s)?
+    #[inline]
+    pub fn subscriber_optout(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.subscriber_optout = Some(value.into());
+        self
+    }
+    /// Tags to be set on the Campaign.
+    #[inline]
+    pub fn tag(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tag = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Is terms and conditions accepted?
+    #[inline]
+    pub fn terms_and_conditions(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.terms_and_conditions = Some(value.into());
+        self
+    }
+    /// Link to the campaign's terms and conditions.
+    #[inline]
+    pub fn terms_and_conditions_link(mut self, value: impl Into<String>) -> Self {
+        self.params.body.terms_and_conditions_link = Some(value.into());
+        self
+    }
+    /// Campaign usecase. Must be of defined valid types. Use `/10dlc/enum/usecase` operation to retrieve usecases available for given brand.
+    #[inline]
+    pub fn usecase(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcCampaignBuilderSubmitParams,
+        T,
+        R,
+        (S0, S1, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.usecase = value.into();
+        crate::call::into_state(call)
+    }
+    /// Failover webhook to which campaign status updates are sent.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// Webhook to which campaign status updates are sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CampaignRequest>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcCampaignBuilderSubmitParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `messaging_10dlc.campaign_builder.brand`.
@@ -1461,28 +2462,75 @@ impl<'a> Messaging10dlcCampaignBuilderBrandApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign_builder()\n    .brand()\n    .qualify_by_usecase(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .campaign_builder()\n    .brand()\n    .qualify_by_usecase(\"example\")\n    .brand_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn qualify_by_usecase(
         &self,
-        brand_id: &str,
         usecase: &str,
-    ) -> crate::Call<'a, (), crate::types::UsecaseMetadata> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcCampaignBuilderBrandQualifyByUsecaseParams,
+        crate::types::UsecaseMetadata,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::brand_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/10dlc/campaignBuilder/brand/",
-                        &crate::encode_path(brand_id),
+                        "{brandId}",
                         "/usecase/",
                         &crate::encode_path(usecase),
                     ]
                         .concat(),
                 ),
+            Messaging10dlcCampaignBuilderBrandQualifyByUsecaseParams {
+                brand_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{brandId}", &params.brand_id);
+            },
         )
+    }
+}
+/// Inputs of [`Messaging10dlcCampaignBuilderBrandApi::qualify_by_usecase`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Messaging10dlcCampaignBuilderBrandQualifyByUsecaseParams {
+    /// Unique identifier of the brand.
+    pub brand_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<
+    'a,
+    Messaging10dlcCampaignBuilderBrandQualifyByUsecaseParams,
+    T,
+    R,
+    (S0,),
+> {
+    /// Unique identifier of the brand.
+    #[inline]
+    pub fn brand_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcCampaignBuilderBrandQualifyByUsecaseParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.brand_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `messaging_10dlc.partner_campaigns`.
@@ -1517,7 +2565,10 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
             self
                 .client
                 .request(reqwest::Method::GET, "/10dlc/partnerCampaign/sharedByMe"),
-            Default::default(),
+            Messaging10dlcPartnerCampaignsListSharedByMeParams {
+                page: None,
+                records_per_page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query(
@@ -1585,7 +2636,11 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/10dlc/partner_campaigns"),
-            Default::default(),
+            Messaging10dlcPartnerCampaignsListParams {
+                page: None,
+                records_per_page: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query(
@@ -1637,13 +2692,12 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePartnerCampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdatePartnerCampaignRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .partner_campaigns()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         campaign_id: &str,
-        params: impl Into<Messaging10dlcPartnerCampaignsUpdateParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcPartnerCampaignsUpdateParams,
@@ -1657,15 +2711,17 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
                     ["/10dlc/partner_campaigns/", &crate::encode_path(campaign_id)]
                         .concat(),
                 ),
-            params.into(),
+            Messaging10dlcPartnerCampaignsUpdateParams {
+                body: <crate::types::UpdatePartnerCampaignRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`Messaging10dlcPartnerCampaignsApi::list_shared_by_me`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`Messaging10dlcPartnerCampaignsApi::list_shared_by_me`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Messaging10dlcPartnerCampaignsListSharedByMeParams {
     /// The 1-indexed page number to get. The default value is `1`.
@@ -1673,24 +2729,33 @@ pub struct Messaging10dlcPartnerCampaignsListSharedByMeParams {
     /// The amount of records per page, limited to between 1 and 500 inclusive. The default value is `10`.
     pub records_per_page: Option<i64>,
 }
-impl<T, R> crate::Call<'_, Messaging10dlcPartnerCampaignsListSharedByMeParams, T, R> {
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, Messaging10dlcPartnerCampaignsListSharedByMeParams, T, R, ()> {
     /// The 1-indexed page number to get. The default value is `1`.
+    #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// The amount of records per page, limited to between 1 and 500 inclusive. The default value is `10`.
+    #[inline]
     pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().records_per_page = Some(value.into());
+        self.params.records_per_page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     Messaging10dlcPartnerCampaignsListSharedByMeParams,
     crate::types::SharedCampaignRecordSet,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`Messaging10dlcPartnerCampaignsApi::list_shared_by_me`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -1720,8 +2785,8 @@ impl<
         })
     }
 }
-/// Inputs of [`Messaging10dlcPartnerCampaignsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`Messaging10dlcPartnerCampaignsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Messaging10dlcPartnerCampaignsListParams {
     /// The 1-indexed page number to get. The default value is `1`.
@@ -1731,32 +2796,38 @@ pub struct Messaging10dlcPartnerCampaignsListParams {
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
     pub sort: Option<Messaging10dlcPartnerCampaignsListSort>,
 }
-impl<T, R> crate::Call<'_, Messaging10dlcPartnerCampaignsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, Messaging10dlcPartnerCampaignsListParams, T, R, ()> {
     /// The 1-indexed page number to get. The default value is `1`.
+    #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// The amount of records per page, limited to between 1 and 500 inclusive. The default value is `10`.
+    #[inline]
     pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().records_per_page = Some(value.into());
+        self.params.records_per_page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<Messaging10dlcPartnerCampaignsListSort>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     Messaging10dlcPartnerCampaignsListParams,
     crate::types::TelnyxDownstreamCampaignRecordSet,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`Messaging10dlcPartnerCampaignsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -1786,28 +2857,35 @@ impl<
         })
     }
 }
-/// Inputs of [`Messaging10dlcPartnerCampaignsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcPartnerCampaignsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcPartnerCampaignsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePartnerCampaignRequest,
 }
-impl Messaging10dlcPartnerCampaignsUpdateParams {
-    /// A `Messaging10dlcPartnerCampaignsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdatePartnerCampaignRequest) -> Self {
-        Messaging10dlcPartnerCampaignsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, Messaging10dlcPartnerCampaignsUpdateParams, T, R, ()> {
+    /// Webhook failover to which campaign status updates are sent.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdatePartnerCampaignRequest>
-for Messaging10dlcPartnerCampaignsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcPartnerCampaignsApi::update`].
-    fn from(body: crate::types::UpdatePartnerCampaignRequest) -> Self {
-        Messaging10dlcPartnerCampaignsUpdateParams {
-            body,
-        }
+    /// Webhook to which campaign status updates are sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdatePartnerCampaignRequest>,
+    ) -> crate::Call<'a, Messaging10dlcPartnerCampaignsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `messaging_10dlc.phone_number_assignment_by_profile`.
@@ -1824,22 +2902,25 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AssignProfileToCampaignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_assignment_by_profile()\n    .assign(\n        AssignProfileToCampaignRequest::new(\"4001767e-ce0f-4cae-9d5f-0d5e636e7809\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_assignment_by_profile()\n    .assign()\n    .messaging_profile_id(\"4001767e-ce0f-4cae-9d5f-0d5e636e7809\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn assign(
         &self,
-        params: impl Into<Messaging10dlcPhoneNumberAssignmentByProfileAssignParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcPhoneNumberAssignmentByProfileAssignParams,
         crate::types::AssignProfileToCampaignResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::messaging_profile_id>,),
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/10dlc/phoneNumberAssignmentByProfile"),
-            params.into(),
+            Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
+                body: crate::types::AssignProfileToCampaignRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1910,7 +2991,10 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams {
+                records_per_page: None,
+                page: None,
+            },
             |req, params| {
                 req.query(
                     "recordsPerPage",
@@ -1923,32 +3007,72 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
         )
     }
 }
-/// Inputs of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::assign`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::assign`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
     /// The request body.
     pub body: crate::types::AssignProfileToCampaignRequest,
 }
-impl Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
-    /// A `Messaging10dlcPhoneNumberAssignmentByProfileAssignParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AssignProfileToCampaignRequest) -> Self {
-        Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<
+    'a,
+    Messaging10dlcPhoneNumberAssignmentByProfileAssignParams,
+    T,
+    R,
+    (S0,),
+> {
+    /// The ID of the campaign you want to link to the specified messaging profile. If you supply this ID in the request, do not also include a tcrCampaignId.
+    #[inline]
+    pub fn campaign_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.campaign_id = Some(value.into());
+        self
+    }
+    /// The ID of the messaging profile that you want to link to the specified campaign.
+    #[inline]
+    pub fn messaging_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberAssignmentByProfileAssignParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.messaging_profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The TCR ID of the shared campaign you want to link to the specified messaging profile (for campaigns not created using Telnyx 10DLC services only). If you supply this ID in the request, do not also include a campaignId.
+    #[inline]
+    pub fn tcr_campaign_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.tcr_campaign_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AssignProfileToCampaignRequest>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberAssignmentByProfileAssignParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AssignProfileToCampaignRequest>
-for Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::assign`].
-    fn from(body: crate::types::AssignProfileToCampaignRequest) -> Self {
-        Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::retrieve_phone_number_status`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::retrieve_phone_number_status`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams {
     /// Number of records to return per page.
@@ -1957,31 +3081,38 @@ pub struct Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatus
     pub page: Option<i64>,
 }
 impl<
+    'a,
     T,
     R,
 > crate::Call<
-    '_,
+    'a,
     Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
     T,
     R,
+    (),
 > {
     /// Number of records to return per page.
+    #[inline]
     pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().records_per_page = Some(value.into());
+        self.params.records_per_page = Some(value.into());
         self
     }
     /// Page number to retrieve (1-based).
+    #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
     crate::types::PhoneNumberStatusResponsePaginated,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::retrieve_phone_number_status`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -2028,7 +3159,12 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/10dlc/phone_number_campaigns"),
-            Default::default(),
+            Messaging10dlcPhoneNumberCampaignsListParams {
+                records_per_page: None,
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query(
                     "recordsPerPage",
@@ -2048,20 +3184,26 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberCampaignCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_campaigns()\n    .create(\n        PhoneNumberCampaignCreate::new(\n            \"4b300178-131c-d902-d54e-72d90ba1620j\",\n            \"+18005550199\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_campaigns()\n    .create()\n    .campaign_id(\"4b300178-131c-d902-d54e-72d90ba1620j\")\n    .phone_number(\"+18005550199\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<Messaging10dlcPhoneNumberCampaignsCreateParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcPhoneNumberCampaignsCreateParams,
         crate::types::PhoneNumberCampaign,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::campaign_id>,
+            crate::Missing<crate::required::phone_number>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/10dlc/phone_number_campaigns"),
-            params.into(),
+            Messaging10dlcPhoneNumberCampaignsCreateParams {
+                body: crate::types::PhoneNumberCampaignCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -2104,17 +3246,21 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberCampaignCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_campaigns()\n    .update(\n        \"+18005550100\",\n        PhoneNumberCampaignCreate::new(\n            \"4b300178-131c-d902-d54e-72d90ba1620j\",\n            \"+18005550199\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_10dlc()\n    .phone_number_campaigns()\n    .update(\"+18005550100\")\n    .campaign_id(\"4b300178-131c-d902-d54e-72d90ba1620j\")\n    .phone_number(\"+18005550199\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         phone_number: &str,
-        params: impl Into<Messaging10dlcPhoneNumberCampaignsUpdateParams>,
     ) -> crate::Call<
         'a,
         Messaging10dlcPhoneNumberCampaignsUpdateParams,
         crate::types::PhoneNumberCampaign,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::campaign_id>,
+            crate::Missing<crate::required::phone_number>,
+        ),
     > {
         crate::Call::new(
             self
@@ -2124,7 +3270,9 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
                     ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
                         .concat(),
                 ),
-            params.into(),
+            Messaging10dlcPhoneNumberCampaignsUpdateParams {
+                body: crate::types::PhoneNumberCampaignCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -2159,8 +3307,8 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
         )
     }
 }
-/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Messaging10dlcPhoneNumberCampaignsListParams {
     /// Number of records to return per page.
@@ -2172,40 +3320,47 @@ pub struct Messaging10dlcPhoneNumberCampaignsListParams {
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
     pub sort: Option<Messaging10dlcPhoneNumberCampaignsListSort>,
 }
-impl<T, R> crate::Call<'_, Messaging10dlcPhoneNumberCampaignsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsListParams, T, R, ()> {
     /// Number of records to return per page.
+    #[inline]
     pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().records_per_page = Some(value.into());
+        self.params.records_per_page = Some(value.into());
         self
     }
     /// Page number to retrieve (1-based).
+    #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[telnyx_campaign_id\], filter\[telnyx_brand_id\], filter\[tcr_campaign_id\], filter\[tcr_brand_id\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[telnyx_campaign_id\\], filter\\[telnyx_brand_id\\], filter\\[tcr_campaign_id\\], filter\\[tcr_brand_id\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::V10dlcFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<Messaging10dlcPhoneNumberCampaignsListSort>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     Messaging10dlcPhoneNumberCampaignsListParams,
     crate::types::PhoneNumberCampaignPaginated,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`Messaging10dlcPhoneNumberCampaignsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -2233,52 +3388,130 @@ impl<
         })
     }
 }
-/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcPhoneNumberCampaignsCreateParams {
     /// The request body.
     pub body: crate::types::PhoneNumberCampaignCreate,
 }
-impl Messaging10dlcPhoneNumberCampaignsCreateParams {
-    /// A `Messaging10dlcPhoneNumberCampaignsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PhoneNumberCampaignCreate) -> Self {
-        Messaging10dlcPhoneNumberCampaignsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsCreateParams, T, R, (S0, S1)> {
+    /// The ID of the campaign you want to link to the specified phone number.
+    #[inline]
+    pub fn campaign_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberCampaignsCreateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.campaign_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The phone number you want to link to a specified campaign.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberCampaignsCreateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.phone_number = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PhoneNumberCampaignCreate>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberCampaignsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::PhoneNumberCampaignCreate>
-for Messaging10dlcPhoneNumberCampaignsCreateParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcPhoneNumberCampaignsApi::create`].
-    fn from(body: crate::types::PhoneNumberCampaignCreate) -> Self {
-        Messaging10dlcPhoneNumberCampaignsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Messaging10dlcPhoneNumberCampaignsUpdateParams {
     /// The request body.
     pub body: crate::types::PhoneNumberCampaignCreate,
 }
-impl Messaging10dlcPhoneNumberCampaignsUpdateParams {
-    /// A `Messaging10dlcPhoneNumberCampaignsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PhoneNumberCampaignCreate) -> Self {
-        Messaging10dlcPhoneNumberCampaignsUpdateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsUpdateParams, T, R, (S0, S1)> {
+    /// The ID of the campaign you want to link to the specified phone number.
+    #[inline]
+    pub fn campaign_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberCampaignsUpdateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.campaign_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::PhoneNumberCampaignCreate>
-for Messaging10dlcPhoneNumberCampaignsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`Messaging10dlcPhoneNumberCampaignsApi::update`].
-    fn from(body: crate::types::PhoneNumberCampaignCreate) -> Self {
-        Messaging10dlcPhoneNumberCampaignsUpdateParams {
-            body,
-        }
+    /// The phone number you want to link to a specified campaign.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberCampaignsUpdateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.phone_number = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PhoneNumberCampaignCreate>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberCampaignsUpdateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
@@ -2424,17 +3657,19 @@ impl From<&str> for Messaging10dlcCampaignListSort {
 }
 crate::string_enum!(Messaging10dlcCampaignListSort);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcCampaignSubmitAppealBody {
     /// Detailed explanation of why the campaign should be reconsidered and what changes have been made to address the rejection reason.
     pub appeal_reason: String,
 }
 impl Messaging10dlcCampaignSubmitAppealBody {
-    /// A `Messaging10dlcCampaignSubmitAppealBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `appeal_reason`: Detailed explanation of why the campaign should be reconsidered and what changes have been made to address the rejection reason.
-    pub fn new(appeal_reason: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         Messaging10dlcCampaignSubmitAppealBody {
-            appeal_reason: appeal_reason.into(),
+            appeal_reason: String::new(),
         }
     }
 }
@@ -2472,6 +3707,7 @@ impl<'de> serde::Deserialize<'de> for Messaging10dlcCampaignSubmitAppealBody {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Messaging10dlcCampaignSubmitAppealResponse {
     /// Timestamp when the appeal was submitted
     pub appealed_at: Option<String>,

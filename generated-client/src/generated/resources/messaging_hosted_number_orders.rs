@@ -30,7 +30,9 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_hosted_number_orders"),
-            Default::default(),
+            MessagingHostedNumberOrdersListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -42,7 +44,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.messaging_hosted_number_orders().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .create()\n    .messaging_profile_id(\"dc8f39ac-953d-4520-b93b-786ae87db0da\")\n    .phone_numbers([\"+18665550001\", \"+18665550002\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
@@ -50,13 +52,16 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ) -> crate::Call<
         'a,
         MessagingHostedNumberOrdersCreateParams,
-        MessagingHostedNumberOrdersCreateResponse,
+        crate::types::MessagingHostedNumberOrder,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/messaging_hosted_number_orders"),
-            Default::default(),
+            MessagingHostedNumberOrdersCreateParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -70,16 +75,17 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::EligibilityNumbersRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .check_eligibility(\n        EligibilityNumbersRequest::new(vec![\"+18005550100\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .check_eligibility()\n    .phone_numbers([\"+18005550100\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn check_eligibility(
         &self,
-        params: impl Into<MessagingHostedNumberOrdersCheckEligibilityParams>,
     ) -> crate::Call<
         'a,
         MessagingHostedNumberOrdersCheckEligibilityParams,
         crate::types::EligibilityNumbersResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::phone_numbers>,),
     > {
         crate::Call::new(
             self
@@ -88,7 +94,9 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
                     reqwest::Method::POST,
                     "/messaging_hosted_number_orders/eligibility_numbers_check",
                 ),
-            params.into(),
+            MessagingHostedNumberOrdersCheckEligibilityParams {
+                body: crate::types::EligibilityNumbersRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -109,7 +117,12 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), MessagingHostedNumberOrdersRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::MessagingHostedNumberOrder,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -137,7 +150,12 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), MessagingHostedNumberOrdersDeleteResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::MessagingHostedNumberOrder,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -159,17 +177,18 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{ValidationCodesRequest, ValidationCodesRequestVerificationCodesItem};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .validate_codes(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ValidationCodesRequest::new(\n            vec![\n                ValidationCodesRequestVerificationCodesItem::new(\"example\",\n                \"+18005550100\")\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::ValidationCodesRequestVerificationCodesItem;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .validate_codes(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .verification_codes([\n        ValidationCodesRequestVerificationCodesItem::builder()\n            .code(\"example\")\n            .phone_number(\"+18005550100\"),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn validate_codes(
         &self,
         id: &str,
-        params: impl Into<MessagingHostedNumberOrdersValidateCodesParams>,
     ) -> crate::Call<
         'a,
         MessagingHostedNumberOrdersValidateCodesParams,
-        MessagingHostedNumberOrdersValidateCodesResponse,
+        crate::types::ValidationCodes,
+        crate::call::AsData,
+        (crate::Missing<crate::required::verification_codes>,),
     > {
         crate::Call::new(
             self
@@ -183,11 +202,11 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            MessagingHostedNumberOrdersValidateCodesParams {
+                body: crate::types::ValidationCodesRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -202,17 +221,21 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    VerificationCodesRequest, VerificationCodesRequestVerificationMethod,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .create_verification_codes(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        VerificationCodesRequest::new(\n            vec![\"+18005550100\".to_string()],\n            VerificationCodesRequestVerificationMethod::Sms,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::VerificationCodesRequestVerificationMethod;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .create_verification_codes(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .phone_numbers([\"+18005550100\"])\n    .verification_method(VerificationCodesRequestVerificationMethod::Sms)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create_verification_codes(
         &self,
         id: &str,
-        params: impl Into<MessagingHostedNumberOrdersCreateVerificationCodesParams>,
     ) -> crate::Call<
         'a,
         MessagingHostedNumberOrdersCreateVerificationCodesParams,
-        crate::types::CreatedVerificationCodesResponse,
+        Vec<crate::types::CreatedVerificationCodesResponseDataItem>,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::phone_numbers>,
+            crate::Missing<crate::required::verification_method>,
+        ),
     > {
         crate::Call::new(
             self
@@ -226,35 +249,39 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            MessagingHostedNumberOrdersCreateVerificationCodesParams {
+                body: crate::types::VerificationCodesRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`MessagingHostedNumberOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingHostedNumberOrdersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagingHostedNumberOrdersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, MessagingHostedNumberOrdersListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, MessagingHostedNumberOrdersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     MessagingHostedNumberOrdersListParams,
     MessagingHostedNumberOrdersListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`MessagingHostedNumberOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -285,116 +312,208 @@ impl<
         })
     }
 }
-/// Inputs of [`MessagingHostedNumberOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingHostedNumberOrdersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingHostedNumberOrdersCreateParams {
     /// Message payload
     pub body: Option<crate::types::CreateMessagingHostedNumberOrderRequest>,
 }
-impl<T, R> crate::Call<'_, MessagingHostedNumberOrdersCreateParams, T, R> {
-    /// Message payload
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::CreateMessagingHostedNumberOrderRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, MessagingHostedNumberOrdersCreateParams, T, R, ()> {
+    /// Automatically associate the number with this messaging profile ID when the order is complete.
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).messaging_profile_id = Some(
+            value.into(),
+        );
         self
     }
+    /// Phone numbers to be used for hosted messaging.
+    #[inline]
+    pub fn phone_numbers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).phone_numbers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateMessagingHostedNumberOrderRequest>,
+    ) -> crate::Call<'a, MessagingHostedNumberOrdersCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`MessagingHostedNumberOrdersApi::check_eligibility`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingHostedNumberOrdersApi::check_eligibility`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingHostedNumberOrdersCheckEligibilityParams {
     /// Phone numbers to check eligibility
     pub body: crate::types::EligibilityNumbersRequest,
 }
-impl MessagingHostedNumberOrdersCheckEligibilityParams {
-    /// A `MessagingHostedNumberOrdersCheckEligibilityParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::EligibilityNumbersRequest) -> Self {
-        MessagingHostedNumberOrdersCheckEligibilityParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, MessagingHostedNumberOrdersCheckEligibilityParams, T, R, (S0,)> {
+    /// List of phone numbers to check eligibility
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersCheckEligibilityParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::EligibilityNumbersRequest>,
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersCheckEligibilityParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::EligibilityNumbersRequest>
-for MessagingHostedNumberOrdersCheckEligibilityParams {
-    /// The body with every optional input `None`: the argument of [`MessagingHostedNumberOrdersApi::check_eligibility`].
-    fn from(body: crate::types::EligibilityNumbersRequest) -> Self {
-        MessagingHostedNumberOrdersCheckEligibilityParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`MessagingHostedNumberOrdersApi::validate_codes`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingHostedNumberOrdersApi::validate_codes`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingHostedNumberOrdersValidateCodesParams {
     /// Message payload
-    pub body: Option<crate::types::ValidationCodesRequest>,
+    pub body: crate::types::ValidationCodesRequest,
 }
-impl MessagingHostedNumberOrdersValidateCodesParams {
-    /// A `MessagingHostedNumberOrdersValidateCodesParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ValidationCodesRequest) -> Self {
-        MessagingHostedNumberOrdersValidateCodesParams {
-            body: Some(body),
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, MessagingHostedNumberOrdersValidateCodesParams, T, R, (S0,)> {
+    /// Sets `verification_codes`.
+    #[inline]
+    pub fn verification_codes(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::ValidationCodesRequestVerificationCodesItem>,
+        >,
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersValidateCodesParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.verification_codes = value
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::ValidationCodesRequest>
-for MessagingHostedNumberOrdersValidateCodesParams {
-    /// The body with every optional input `None`: the argument of [`MessagingHostedNumberOrdersApi::validate_codes`].
-    fn from(body: crate::types::ValidationCodesRequest) -> Self {
-        MessagingHostedNumberOrdersValidateCodesParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, MessagingHostedNumberOrdersValidateCodesParams, T, R> {
-    /// Message payload
-    pub fn body(
-        mut self,
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
         value: impl Into<crate::types::ValidationCodesRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
-        self
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersValidateCodesParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-/// Inputs of [`MessagingHostedNumberOrdersApi::create_verification_codes`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingHostedNumberOrdersApi::create_verification_codes`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingHostedNumberOrdersCreateVerificationCodesParams {
     /// Message payload
-    pub body: Option<crate::types::VerificationCodesRequest>,
-}
-impl MessagingHostedNumberOrdersCreateVerificationCodesParams {
-    /// A `MessagingHostedNumberOrdersCreateVerificationCodesParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VerificationCodesRequest) -> Self {
-        MessagingHostedNumberOrdersCreateVerificationCodesParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::VerificationCodesRequest>
-for MessagingHostedNumberOrdersCreateVerificationCodesParams {
-    /// The body with every optional input `None`: the argument of [`MessagingHostedNumberOrdersApi::create_verification_codes`].
-    fn from(body: crate::types::VerificationCodesRequest) -> Self {
-        MessagingHostedNumberOrdersCreateVerificationCodesParams {
-            body: Some(body),
-        }
-    }
+    pub body: crate::types::VerificationCodesRequest,
 }
 impl<
+    'a,
     T,
     R,
-> crate::Call<'_, MessagingHostedNumberOrdersCreateVerificationCodesParams, T, R> {
-    /// Message payload
-    pub fn body(
-        mut self,
+    S0,
+    S1,
+> crate::Call<
+    'a,
+    MessagingHostedNumberOrdersCreateVerificationCodesParams,
+    T,
+    R,
+    (S0, S1),
+> {
+    /// Sets `phone_numbers`.
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersCreateVerificationCodesParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Sets `verification_method`.
+    #[inline]
+    pub fn verification_method(
+        self,
+        value: impl Into<crate::types::VerificationCodesRequestVerificationMethod>,
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersCreateVerificationCodesParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.verification_method = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
         value: impl Into<crate::types::VerificationCodesRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
-        self
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersCreateVerificationCodesParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `messaging_hosted_number_orders.actions`.
@@ -412,7 +531,7 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .actions()\n    .upload_file(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_number_orders()\n    .actions()\n    .upload_file(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .bill(telnyx::FilePart::from_path(\"document.pdf\")?)\n    .loa(telnyx::FilePart::from_path(\"document.pdf\")?)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn upload_file(
@@ -421,7 +540,8 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
     ) -> crate::Call<
         'a,
         MessagingHostedNumberOrdersActionsUploadFileParams,
-        MessagingHostedNumberOrdersActionsUploadFileResponse,
+        crate::types::MessagingHostedNumberOrder,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -435,7 +555,9 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            MessagingHostedNumberOrdersActionsUploadFileParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     let mut form = crate::MultipartForm::default();
@@ -451,24 +573,43 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
         )
     }
 }
-/// Inputs of [`MessagingHostedNumberOrdersActionsApi::upload_file`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingHostedNumberOrdersActionsApi::upload_file`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingHostedNumberOrdersActionsUploadFileParams {
     /// Message payload
     pub body: Option<crate::types::UploadFileMessagingHostedNumberOrderRequest>,
 }
-impl<T, R> crate::Call<'_, MessagingHostedNumberOrdersActionsUploadFileParams, T, R> {
-    /// Message payload
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::UploadFileMessagingHostedNumberOrderRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, MessagingHostedNumberOrdersActionsUploadFileParams, T, R, ()> {
+    /// Must be the last month's bill with proof of ownership of all of the numbers in the order in PDF format.
+    #[inline]
+    pub fn bill(mut self, value: impl Into<crate::FilePart>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).bill = Some(value.into());
         self
+    }
+    /// Must be a signed LOA for the numbers in the order in PDF format.
+    #[inline]
+    pub fn loa(mut self, value: impl Into<crate::FilePart>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).loa = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UploadFileMessagingHostedNumberOrderRequest>,
+    ) -> crate::Call<'a, MessagingHostedNumberOrdersActionsUploadFileParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingHostedNumberOrdersListResponse {
     pub data: Option<Vec<crate::types::MessagingHostedNumberOrder>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,

@@ -27,7 +27,14 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_hosted_numbers"),
-            Default::default(),
+            MessagingHostedNumbersListParams {
+                filter_messaging_profile_id: None,
+                filter_phone_number: None,
+                filter_phone_number_contains: None,
+                sort_phone_number: None,
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "filter[messaging_profile_id]",
@@ -85,7 +92,12 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), MessagingHostedNumbersRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::PhoneNumberWithMessagingSettings,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -106,17 +118,17 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePhoneNumberMessagingSettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_numbers()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdatePhoneNumberMessagingSettingsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_hosted_numbers()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .messaging_product(\"P2P\")\n    .messaging_profile_id(\"dd50eba1-a0c0-4563-9925-b25e842a7cb6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<MessagingHostedNumbersUpdateParams>,
     ) -> crate::Call<
         'a,
         MessagingHostedNumbersUpdateParams,
-        MessagingHostedNumbersUpdateResponse,
+        crate::types::PhoneNumberWithMessagingSettings,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -125,7 +137,9 @@ impl<'a> MessagingHostedNumbersApi<'a> {
                     reqwest::Method::PATCH,
                     ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            MessagingHostedNumbersUpdateParams {
+                body: <crate::types::UpdatePhoneNumberMessagingSettingsRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -146,7 +160,12 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), MessagingHostedNumbersDeleteResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::MessagingHostedNumberOrder,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -157,8 +176,8 @@ impl<'a> MessagingHostedNumbersApi<'a> {
         )
     }
 }
-/// Inputs of [`MessagingHostedNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingHostedNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagingHostedNumbersListParams {
     /// Filter by messaging profile ID.
@@ -174,44 +193,57 @@ pub struct MessagingHostedNumbersListParams {
     /// Number of items to return per page.
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, MessagingHostedNumbersListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, MessagingHostedNumbersListParams, T, R, ()> {
     /// Filter by messaging profile ID.
+    #[inline]
     pub fn filter_messaging_profile_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_messaging_profile_id = Some(value.into());
+        self.params.filter_messaging_profile_id = Some(value.into());
         self
     }
     /// Filter by exact phone number.
+    #[inline]
     pub fn filter_phone_number(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_phone_number = Some(value.into());
+        self.params.filter_phone_number = Some(value.into());
         self
     }
     /// Filter by phone number substring.
+    #[inline]
     pub fn filter_phone_number_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_phone_number_contains = Some(value.into());
+        self.params.filter_phone_number_contains = Some(value.into());
         self
     }
     /// Sort by phone number.
+    #[inline]
     pub fn sort_phone_number(
         mut self,
         value: impl Into<MessagingHostedNumbersListSortPhoneNumber>,
     ) -> Self {
-        self.params_mut().sort_phone_number = Some(value.into());
+        self.params.sort_phone_number = Some(value.into());
         self
     }
     /// Page number to retrieve (1-based).
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of items to return per page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, MessagingHostedNumbersListParams, MessagingHostedNumbersListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    MessagingHostedNumbersListParams,
+    MessagingHostedNumbersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`MessagingHostedNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -241,28 +273,41 @@ impl<
         })
     }
 }
-/// Inputs of [`MessagingHostedNumbersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingHostedNumbersApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingHostedNumbersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePhoneNumberMessagingSettingsRequest,
 }
-impl MessagingHostedNumbersUpdateParams {
-    /// A `MessagingHostedNumbersUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdatePhoneNumberMessagingSettingsRequest) -> Self {
-        MessagingHostedNumbersUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, MessagingHostedNumbersUpdateParams, T, R, ()> {
+    /// Configure the messaging product for this number:
+    #[inline]
+    pub fn messaging_product(mut self, value: impl Into<String>) -> Self {
+        self.params.body.messaging_product = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdatePhoneNumberMessagingSettingsRequest>
-for MessagingHostedNumbersUpdateParams {
-    /// The body with every optional input `None`: the argument of [`MessagingHostedNumbersApi::update`].
-    fn from(body: crate::types::UpdatePhoneNumberMessagingSettingsRequest) -> Self {
-        MessagingHostedNumbersUpdateParams {
-            body,
-        }
+    /// Configure the messaging profile this phone number is assigned to:
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.messaging_profile_id = Some(value.into());
+        self
+    }
+    /// Tags to set on this phone number.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdatePhoneNumberMessagingSettingsRequest>,
+    ) -> crate::Call<'a, MessagingHostedNumbersUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -296,6 +341,7 @@ impl From<&str> for MessagingHostedNumbersListSortPhoneNumber {
 }
 crate::string_enum!(MessagingHostedNumbersListSortPhoneNumber);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingHostedNumbersListResponse {
     pub data: Option<Vec<crate::types::PhoneNumberWithMessagingSettings>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,

@@ -13,22 +13,28 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::BulkMessagingSettingsUpdatePhoneNumbersRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_numbers_bulk_updates()\n    .create(\n        BulkMessagingSettingsUpdatePhoneNumbersRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            vec![\"example\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_numbers_bulk_updates()\n    .create()\n    .messaging_profile_id(\"00000000-0000-0000-0000-000000000000\")\n    .numbers([\"+18880000000\", \"+18880000001\", \"+18880000002\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<MessagingNumbersBulkUpdatesCreateParams>,
     ) -> crate::Call<
         'a,
         MessagingNumbersBulkUpdatesCreateParams,
-        MessagingNumbersBulkUpdatesCreateResponse,
+        crate::types::BulkMessagingSettingsUpdatePhoneNumbers,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::messaging_profile_id>,
+            crate::Missing<crate::required::numbers>,
+        ),
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/messaging_numbers_bulk_updates"),
-            params.into(),
+            MessagingNumbersBulkUpdatesCreateParams {
+                body: crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -49,7 +55,12 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
     pub fn retrieve(
         &self,
         order_id: &str,
-    ) -> crate::Call<'a, (), MessagingNumbersBulkUpdatesRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::BulkMessagingSettingsUpdatePhoneNumbers,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -61,30 +72,73 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
         )
     }
 }
-/// Inputs of [`MessagingNumbersBulkUpdatesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingNumbersBulkUpdatesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingNumbersBulkUpdatesCreateParams {
     /// The request body.
     pub body: crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest,
 }
-impl MessagingNumbersBulkUpdatesCreateParams {
-    /// A `MessagingNumbersBulkUpdatesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        body: crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest,
-    ) -> Self {
-        MessagingNumbersBulkUpdatesCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, MessagingNumbersBulkUpdatesCreateParams, T, R, (S0, S1)> {
+    /// If true, only assign numbers to the profile without changing other settings.
+    #[inline]
+    pub fn assign_only(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.assign_only = Some(value.into());
+        self
     }
-}
-impl From<crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest>
-for MessagingNumbersBulkUpdatesCreateParams {
-    /// The body with every optional input `None`: the argument of [`MessagingNumbersBulkUpdatesApi::create`].
-    fn from(body: crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest) -> Self {
-        MessagingNumbersBulkUpdatesCreateParams {
-            body,
-        }
+    /// Configure the messaging profile these phone numbers are assigned to:
+    #[inline]
+    pub fn messaging_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingNumbersBulkUpdatesCreateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.messaging_profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The list of phone numbers to update.
+    #[inline]
+    pub fn numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        MessagingNumbersBulkUpdatesCreateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest>,
+    ) -> crate::Call<
+        'a,
+        MessagingNumbersBulkUpdatesCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 pub type MessagingNumbersBulkUpdatesCreateResponse = crate::Data<

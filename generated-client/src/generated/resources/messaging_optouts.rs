@@ -23,7 +23,12 @@ impl<'a> MessagingOptoutsApi<'a> {
     ) -> crate::Call<'a, MessagingOptoutsListParams, crate::types::OptOutListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_optouts"),
-            Default::default(),
+            MessagingOptoutsListParams {
+                redaction_enabled: None,
+                filter: None,
+                page: None,
+                created_at: None,
+            },
             |req, params| {
                 req.query(
                     "redaction_enabled",
@@ -43,8 +48,8 @@ impl<'a> MessagingOptoutsApi<'a> {
         )
     }
 }
-/// Inputs of [`MessagingOptoutsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingOptoutsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagingOptoutsListParams {
     /// If receiving address (+E.164 formatted phone number) should be redacted
@@ -56,32 +61,45 @@ pub struct MessagingOptoutsListParams {
     /// Consolidated created_at parameter (deepObject style). Originally: created_at\[gte\], created_at\[lte\]
     pub created_at: Option<MessagingOptoutsListCreatedAt>,
 }
-impl<T, R> crate::Call<'_, MessagingOptoutsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, MessagingOptoutsListParams, T, R, ()> {
     /// If receiving address (+E.164 formatted phone number) should be redacted
+    #[inline]
     pub fn redaction_enabled(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().redaction_enabled = Some(value.into());
+        self.params.redaction_enabled = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\], filter\[from\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[messaging_profile_id\\], filter\\[from\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<MessagingOptoutsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated created_at parameter (deepObject style). Originally: created_at\[gte\], created_at\[lte\]
+    /// Consolidated created_at parameter (deepObject style). Originally: created_at\\[gte\\], created_at\\[lte\\]
+    #[inline]
     pub fn created_at(
         mut self,
         value: impl Into<MessagingOptoutsListCreatedAt>,
     ) -> Self {
-        self.params_mut().created_at = Some(value.into());
+        self.params.created_at = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, MessagingOptoutsListParams, crate::types::OptOutListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    MessagingOptoutsListParams,
+    crate::types::OptOutListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`MessagingOptoutsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -112,11 +130,26 @@ impl<'a> crate::Call<'a, MessagingOptoutsListParams, crate::types::OptOutListRes
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingOptoutsListFilter {
     /// The sending address (+E.164 formatted phone number, alphanumeric sender ID, or short code) to retrieve opt-outs for
     pub from: Option<String>,
     /// The ID of the messaging profile to retrieve opt-outs for
     pub messaging_profile_id: Option<String>,
+}
+impl MessagingOptoutsListFilter {
+    /// The sending address (+E.164 formatted phone number, alphanumeric sender ID, or short code) to retrieve opt-outs for
+    #[inline]
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+    /// The ID of the messaging profile to retrieve opt-outs for
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.messaging_profile_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MessagingOptoutsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -160,11 +193,26 @@ impl<'de> serde::Deserialize<'de> for MessagingOptoutsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingOptoutsListCreatedAt {
     /// Filter opt-outs created after this date (ISO-8601 format)
     pub gte: Option<String>,
     /// Filter opt-outs created before this date (ISO-8601 format)
     pub lte: Option<String>,
+}
+impl MessagingOptoutsListCreatedAt {
+    /// Filter opt-outs created after this date (ISO-8601 format)
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Filter opt-outs created before this date (ISO-8601 format)
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MessagingOptoutsListCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -27,7 +27,9 @@ impl<'a> MessagingProfileMetricsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_profile_metrics"),
-            Default::default(),
+            MessagingProfileMetricsListParams {
+                time_frame: None,
+            },
             |req, params| {
                 req.query(
                     "time_frame",
@@ -39,24 +41,26 @@ impl<'a> MessagingProfileMetricsApi<'a> {
         )
     }
 }
-/// Inputs of [`MessagingProfileMetricsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingProfileMetricsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingProfileMetricsListParams {
     /// The time frame for metrics.
     pub time_frame: Option<crate::types::MessagingMetricsTimeFrame>,
 }
-impl<T, R> crate::Call<'_, MessagingProfileMetricsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, MessagingProfileMetricsListParams, T, R, ()> {
     /// The time frame for metrics.
+    #[inline]
     pub fn time_frame(
         mut self,
         value: impl Into<crate::types::MessagingMetricsTimeFrame>,
     ) -> Self {
-        self.params_mut().time_frame = Some(value.into());
+        self.params.time_frame = Some(value.into());
         self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfileMetricsListResponse {
     pub data: Option<Vec<crate::types::ProfileMetricsHighLevel>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,

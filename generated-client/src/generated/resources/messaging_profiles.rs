@@ -31,7 +31,12 @@ impl<'a> MessagingProfilesApi<'a> {
     ) -> crate::Call<'a, MessagingProfilesListParams, MessagingProfilesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_profiles"),
-            Default::default(),
+            MessagingProfilesListParams {
+                filter: None,
+                page: None,
+                filter_name_eq: None,
+                filter_name_contains: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -56,20 +61,26 @@ impl<'a> MessagingProfilesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMessagingProfileRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .create(\n        CreateMessagingProfileRequest::new(\n            \"example name\",\n            vec![\"example\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreateMessagingProfileRequestWebhookApiVersion, NumberPoolSettings,\n    UrlShortenerSettings,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .create()\n    .enabled(true)\n    .name(\"My name\")\n    .number_pool_settings(\n        NumberPoolSettings::builder()\n            .geomatch(false)\n            .long_code_weight(1.0)\n            .skip_unhealthy(true)\n            .sticky_sender(false)\n            .toll_free_weight(10.0),\n    )\n    .url_shortener_settings(\n        UrlShortenerSettings::builder()\n            .domain(\"example.ex\")\n            .prefix(\"\")\n            .replace_blacklist_only(true)\n            .send_webhooks(false),\n    )\n    .webhook_api_version(CreateMessagingProfileRequestWebhookApiVersion::V2)\n    .webhook_failover_url(\"https://backup.example.com/hooks\")\n    .webhook_url(\"https://www.example.com/hooks\")\n    .whitelisted_destinations([\"US\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<MessagingProfilesCreateParams>,
     ) -> crate::Call<
         'a,
         MessagingProfilesCreateParams,
-        MessagingProfilesCreateResponse,
+        crate::types::MessagingProfile,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::whitelisted_destinations>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/messaging_profiles"),
-            params.into(),
+            MessagingProfilesCreateParams {
+                body: crate::types::CreateMessagingProfileRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -90,7 +101,7 @@ impl<'a> MessagingProfilesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), MessagingProfilesRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::MessagingProfile, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -109,17 +120,17 @@ impl<'a> MessagingProfilesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMessagingProfileRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateMessagingProfileRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    NumberPoolSettings, UpdateMessagingProfileRequestWebhookApiVersion,\n    UrlShortenerSettings,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .enabled(true)\n    .name(\"Updated Profile for Messages\")\n    .number_pool_settings(\n        NumberPoolSettings::builder()\n            .geomatch(false)\n            .long_code_weight(2.0)\n            .skip_unhealthy(false)\n            .sticky_sender(true)\n            .toll_free_weight(10.0),\n    )\n    .url_shortener_settings(\n        UrlShortenerSettings::builder()\n            .domain(\"example.ex\")\n            .prefix(\"cmpny\")\n            .replace_blacklist_only(true)\n            .send_webhooks(false),\n    )\n    .v1_secret(\"rP1VamejkU2v0qIUxntqLW2c\")\n    .webhook_api_version(UpdateMessagingProfileRequestWebhookApiVersion::V2)\n    .webhook_failover_url(\"https://backup.example.com/hooks\")\n    .webhook_url(\"https://www.example.com/hooks\")\n    .whitelisted_destinations([\"US\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<MessagingProfilesUpdateParams>,
     ) -> crate::Call<
         'a,
         MessagingProfilesUpdateParams,
-        MessagingProfilesUpdateResponse,
+        crate::types::MessagingProfile,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -128,7 +139,9 @@ impl<'a> MessagingProfilesApi<'a> {
                     reqwest::Method::PATCH,
                     ["/messaging_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            MessagingProfilesUpdateParams {
+                body: <crate::types::UpdateMessagingProfileRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -149,7 +162,7 @@ impl<'a> MessagingProfilesApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), MessagingProfilesDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::MessagingProfile, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -193,7 +206,10 @@ impl<'a> MessagingProfilesApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            MessagingProfilesListAlphanumericSenderIdsParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -230,7 +246,8 @@ impl<'a> MessagingProfilesApi<'a> {
     ) -> crate::Call<
         'a,
         MessagingProfilesRetrieveMetricsParams,
-        MessagingProfilesRetrieveMetricsResponse,
+        crate::types::ProfileMetrics,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -240,7 +257,9 @@ impl<'a> MessagingProfilesApi<'a> {
                     ["/messaging_profiles/", &crate::encode_path(id), "/metrics"]
                         .concat(),
                 ),
-            Default::default(),
+            MessagingProfilesRetrieveMetricsParams {
+                time_frame: None,
+            },
             |req, params| {
                 req.query(
                     "time_frame",
@@ -279,7 +298,9 @@ impl<'a> MessagingProfilesApi<'a> {
                     ["/messaging_profiles/", &crate::encode_path(id), "/phone_numbers"]
                         .concat(),
                 ),
-            Default::default(),
+            MessagingProfilesListPhoneNumbersParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -313,15 +334,17 @@ impl<'a> MessagingProfilesApi<'a> {
                     ["/messaging_profiles/", &crate::encode_path(id), "/short_codes"]
                         .concat(),
                 ),
-            Default::default(),
+            MessagingProfilesListShortCodesParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
         )
     }
 }
-/// Inputs of [`MessagingProfilesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingProfilesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagingProfilesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
@@ -333,29 +356,42 @@ pub struct MessagingProfilesListParams {
     /// Filter profiles by name containing the given string.
     pub filter_name_contains: Option<String>,
 }
-impl<T, R> crate::Call<'_, MessagingProfilesListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
+impl<'a, T, R> crate::Call<'a, MessagingProfilesListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[name\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<MessagingProfilesListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Filter profiles by exact name match.
+    #[inline]
     pub fn filter_name_eq(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name_eq = Some(value.into());
+        self.params.filter_name_eq = Some(value.into());
         self
     }
     /// Filter profiles by name containing the given string.
+    #[inline]
     pub fn filter_name_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name_contains = Some(value.into());
+        self.params.filter_name_contains = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, MessagingProfilesListParams, MessagingProfilesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    MessagingProfilesListParams,
+    MessagingProfilesListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`MessagingProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -385,56 +421,374 @@ impl<'a> crate::Call<'a, MessagingProfilesListParams, MessagingProfilesListRespo
         })
     }
 }
-/// Inputs of [`MessagingProfilesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingProfilesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingProfilesCreateParams {
     /// New Messaging Profile object
     pub body: crate::types::CreateMessagingProfileRequest,
 }
-impl MessagingProfilesCreateParams {
-    /// A `MessagingProfilesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateMessagingProfileRequest) -> Self {
-        MessagingProfilesCreateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, MessagingProfilesCreateParams, T, R, (S0, S1)> {
+    /// The AI assistant ID to associate with this messaging profile.
+    #[inline]
+    pub fn ai_assistant_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.ai_assistant_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `ai_assistant_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn ai_assistant_id_null(mut self) -> Self {
+        self.params.body.ai_assistant_id = Some(None);
+        self
+    }
+    /// The alphanumeric sender ID to use when sending to destinations that require an alphanumeric sender ID.
+    #[inline]
+    pub fn alpha_sender(mut self, value: impl Into<String>) -> Self {
+        self.params.body.alpha_sender = Some(Some(value.into()));
+        self
+    }
+    /// Sends `alpha_sender` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn alpha_sender_null(mut self) -> Self {
+        self.params.body.alpha_sender = Some(None);
+        self
+    }
+    /// The maximum amount of money (in USD) that can be spent by this profile before midnight UTC.
+    #[inline]
+    pub fn daily_spend_limit(mut self, value: impl Into<String>) -> Self {
+        self.params.body.daily_spend_limit = Some(value.into());
+        self
+    }
+    /// Whether to enforce the value configured by `daily_spend_limit`.
+    #[inline]
+    pub fn daily_spend_limit_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.daily_spend_limit_enabled = Some(value.into());
+        self
+    }
+    /// Specifies whether the messaging profile is enabled or not.
+    #[inline]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enabled = Some(value.into());
+        self
+    }
+    /// A URL to receive health check webhooks for numbers in this profile.
+    #[inline]
+    pub fn health_webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.health_webhook_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `health_webhook_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn health_webhook_url_null(mut self) -> Self {
+        self.params.body.health_webhook_url = Some(None);
+        self
+    }
+    /// enables SMS fallback for MMS messages.
+    #[inline]
+    pub fn mms_fall_back_to_sms(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.mms_fall_back_to_sms = Some(value.into());
+        self
+    }
+    /// enables automated resizing of MMS media.
+    #[inline]
+    pub fn mms_transcoding(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.mms_transcoding = Some(value.into());
+        self
+    }
+    /// Send messages only to mobile phone numbers.
+    #[inline]
+    pub fn mobile_only(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.mobile_only = Some(value.into());
+        self
+    }
+    /// A user friendly name for the messaging profile.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, MessagingProfilesCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `number_pool_settings`.
+    #[inline]
+    pub fn number_pool_settings(
+        mut self,
+        value: impl Into<crate::types::NumberPoolSettings>,
+    ) -> Self {
+        self.params.body.number_pool_settings = Some(Some(value.into()));
+        self
+    }
+    /// Sends `number_pool_settings` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn number_pool_settings_null(mut self) -> Self {
+        self.params.body.number_pool_settings = Some(None);
+        self
+    }
+    /// The resource group ID to associate with this messaging profile.
+    #[inline]
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.resource_group_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `resource_group_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn resource_group_id_null(mut self) -> Self {
+        self.params.body.resource_group_id = Some(None);
+        self
+    }
+    /// Enables automatic character encoding optimization for SMS messages. When enabled, the system automatically selects the most efficient encoding (GSM-7 or UCS-2) based on message content to maximize character limits and minimize costs.
+    #[inline]
+    pub fn smart_encoding(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.smart_encoding = Some(value.into());
+        self
+    }
+    /// Sets `url_shortener_settings`.
+    #[inline]
+    pub fn url_shortener_settings(
+        mut self,
+        value: impl Into<crate::types::UrlShortenerSettings>,
+    ) -> Self {
+        self.params.body.url_shortener_settings = Some(Some(value.into()));
+        self
+    }
+    /// Sends `url_shortener_settings` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn url_shortener_settings_null(mut self) -> Self {
+        self.params.body.url_shortener_settings = Some(None);
+        self
+    }
+    /// Determines which webhook format will be used, Telnyx API v1, v2, or a legacy 2010-04-01 format.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<crate::types::CreateMessagingProfileRequestWebhookApiVersion>,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this messaging profile will be sent if sending to the primary URL fails.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this messaging profile will be sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_url_null(mut self) -> Self {
+        self.params.body.webhook_url = Some(None);
+        self
+    }
+    /// Destinations to which the messaging profile is allowed to send. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]` all destinations will be allowed.
+    #[inline]
+    pub fn whitelisted_destinations(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, MessagingProfilesCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.whitelisted_destinations = value
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateMessagingProfileRequest>,
+    ) -> crate::Call<'a, MessagingProfilesCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateMessagingProfileRequest>
-for MessagingProfilesCreateParams {
-    /// The body with every optional input `None`: the argument of [`MessagingProfilesApi::create`].
-    fn from(body: crate::types::CreateMessagingProfileRequest) -> Self {
-        MessagingProfilesCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`MessagingProfilesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingProfilesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingProfilesUpdateParams {
     /// New Messaging Profile object
     pub body: crate::types::UpdateMessagingProfileRequest,
 }
-impl MessagingProfilesUpdateParams {
-    /// A `MessagingProfilesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateMessagingProfileRequest) -> Self {
-        MessagingProfilesUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, MessagingProfilesUpdateParams, T, R, ()> {
+    /// The ID of the AI assistant associated with this messaging profile.
+    #[inline]
+    pub fn ai_assistant_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.ai_assistant_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `ai_assistant_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn ai_assistant_id_null(mut self) -> Self {
+        self.params.body.ai_assistant_id = Some(None);
+        self
+    }
+    /// The alphanumeric sender ID to use when sending to destinations that require an alphanumeric sender ID.
+    #[inline]
+    pub fn alpha_sender(mut self, value: impl Into<String>) -> Self {
+        self.params.body.alpha_sender = Some(Some(value.into()));
+        self
+    }
+    /// Sends `alpha_sender` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn alpha_sender_null(mut self) -> Self {
+        self.params.body.alpha_sender = Some(None);
+        self
+    }
+    /// The maximum amount of money (in USD) that can be spent by this profile before midnight UTC.
+    #[inline]
+    pub fn daily_spend_limit(mut self, value: impl Into<String>) -> Self {
+        self.params.body.daily_spend_limit = Some(value.into());
+        self
+    }
+    /// Whether to enforce the value configured by `daily_spend_limit`.
+    #[inline]
+    pub fn daily_spend_limit_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.daily_spend_limit_enabled = Some(value.into());
+        self
+    }
+    /// Specifies whether the messaging profile is enabled or not.
+    #[inline]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enabled = Some(value.into());
+        self
+    }
+    /// enables SMS fallback for MMS messages.
+    #[inline]
+    pub fn mms_fall_back_to_sms(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.mms_fall_back_to_sms = Some(value.into());
+        self
+    }
+    /// enables automated resizing of MMS media.
+    #[inline]
+    pub fn mms_transcoding(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.mms_transcoding = Some(value.into());
+        self
+    }
+    /// Send messages only to mobile phone numbers.
+    #[inline]
+    pub fn mobile_only(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.mobile_only = Some(value.into());
+        self
+    }
+    /// A user friendly name for the messaging profile.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Sets `number_pool_settings`.
+    #[inline]
+    pub fn number_pool_settings(
+        mut self,
+        value: impl Into<crate::types::NumberPoolSettings>,
+    ) -> Self {
+        self.params.body.number_pool_settings = Some(Some(value.into()));
+        self
+    }
+    /// Sends `number_pool_settings` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn number_pool_settings_null(mut self) -> Self {
+        self.params.body.number_pool_settings = Some(None);
+        self
+    }
+    /// Enables automatic character encoding optimization for SMS messages. When enabled, the system automatically selects the most efficient encoding (GSM-7 or UCS-2) based on message content to maximize character limits and minimize costs.
+    #[inline]
+    pub fn smart_encoding(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.smart_encoding = Some(value.into());
+        self
+    }
+    /// Sets `url_shortener_settings`.
+    #[inline]
+    pub fn url_shortener_settings(
+        mut self,
+        value: impl Into<crate::types::UrlShortenerSettings>,
+    ) -> Self {
+        self.params.body.url_shortener_settings = Some(Some(value.into()));
+        self
+    }
+    /// Sends `url_shortener_settings` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn url_shortener_settings_null(mut self) -> Self {
+        self.params.body.url_shortener_settings = Some(None);
+        self
+    }
+    /// Secret used to authenticate with v1 endpoints.
+    #[inline]
+    pub fn v1_secret(mut self, value: impl Into<String>) -> Self {
+        self.params.body.v1_secret = Some(value.into());
+        self
+    }
+    /// Determines which webhook format will be used, Telnyx API v1, v2, or a legacy 2010-04-01 format.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<crate::types::UpdateMessagingProfileRequestWebhookApiVersion>,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this messaging profile will be sent if sending to the primary URL fails.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this messaging profile will be sent.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_url_null(mut self) -> Self {
+        self.params.body.webhook_url = Some(None);
+        self
+    }
+    /// Destinations to which the messaging profile is allowed to send. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]`, all destinations will be allowed.
+    #[inline]
+    pub fn whitelisted_destinations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.whitelisted_destinations = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateMessagingProfileRequest>,
+    ) -> crate::Call<'a, MessagingProfilesUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateMessagingProfileRequest>
-for MessagingProfilesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`MessagingProfilesApi::update`].
-    fn from(body: crate::types::UpdateMessagingProfileRequest) -> Self {
-        MessagingProfilesUpdateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`MessagingProfilesApi::list_alphanumeric_sender_ids`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingProfilesApi::list_alphanumeric_sender_ids`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagingProfilesListAlphanumericSenderIdsParams {
     /// Page number to retrieve (1-based).
@@ -442,24 +796,33 @@ pub struct MessagingProfilesListAlphanumericSenderIdsParams {
     /// Number of items to return per page.
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, MessagingProfilesListAlphanumericSenderIdsParams, T, R> {
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, MessagingProfilesListAlphanumericSenderIdsParams, T, R, ()> {
     /// Page number to retrieve (1-based).
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of items to return per page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     MessagingProfilesListAlphanumericSenderIdsParams,
     MessagingProfilesListAlphanumericSenderIdsResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`MessagingProfilesApi::list_alphanumeric_sender_ids`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -490,43 +853,48 @@ impl<
         })
     }
 }
-/// Inputs of [`MessagingProfilesApi::retrieve_metrics`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingProfilesApi::retrieve_metrics`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingProfilesRetrieveMetricsParams {
     /// The time frame for metrics.
     pub time_frame: Option<crate::types::MessagingMetricsTimeFrame>,
 }
-impl<T, R> crate::Call<'_, MessagingProfilesRetrieveMetricsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, MessagingProfilesRetrieveMetricsParams, T, R, ()> {
     /// The time frame for metrics.
+    #[inline]
     pub fn time_frame(
         mut self,
         value: impl Into<crate::types::MessagingMetricsTimeFrame>,
     ) -> Self {
-        self.params_mut().time_frame = Some(value.into());
+        self.params.time_frame = Some(value.into());
         self
     }
 }
-/// Inputs of [`MessagingProfilesApi::list_phone_numbers`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingProfilesApi::list_phone_numbers`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagingProfilesListPhoneNumbersParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, MessagingProfilesListPhoneNumbersParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, MessagingProfilesListPhoneNumbersParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     MessagingProfilesListPhoneNumbersParams,
     MessagingProfilesListPhoneNumbersResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`MessagingProfilesApi::list_phone_numbers`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -557,26 +925,30 @@ impl<
         })
     }
 }
-/// Inputs of [`MessagingProfilesApi::list_short_codes`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingProfilesApi::list_short_codes`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagingProfilesListShortCodesParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, MessagingProfilesListShortCodesParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, MessagingProfilesListShortCodesParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     MessagingProfilesListShortCodesParams,
     MessagingProfilesListShortCodesResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`MessagingProfilesApi::list_short_codes`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -630,7 +1002,7 @@ impl<'a> MessagingProfilesActionsApi<'a> {
     pub fn regenerate_secret(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), MessagingProfilesActionsRegenerateSecretResponse> {
+    ) -> crate::Call<'a, (), crate::types::MessagingProfile, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -684,7 +1056,11 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            MessagingProfilesAutorespConfigsListParams {
+                country_code: None,
+                created_at: None,
+                updated_at: None,
+            },
             |req, params| {
                 req.query(
                     "country_code",
@@ -716,17 +1092,22 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{AutoRespConfigCreateSchema, AutoRespConfigCreateSchemaOp};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AutoRespConfigCreateSchema::new(\n            \"US\",\n            vec![\"keyword1\".to_string()],\n            AutoRespConfigCreateSchemaOp::Start,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::AutoRespConfigCreateSchemaOp;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .country_code(\"US\")\n    .keywords([\"keyword1\", \"keyword2\"])\n    .op(AutoRespConfigCreateSchemaOp::Start)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         profile_id: &str,
-        params: impl Into<MessagingProfilesAutorespConfigsCreateParams>,
     ) -> crate::Call<
         'a,
         MessagingProfilesAutorespConfigsCreateParams,
-        crate::types::AutorespConfigResponseSchema,
+        crate::types::AutorespConfigSchema,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::country_code>,
+            crate::Missing<crate::required::keywords>,
+            crate::Missing<crate::required::op>,
+        ),
     > {
         crate::Call::new(
             self
@@ -740,7 +1121,9 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            MessagingProfilesAutorespConfigsCreateParams {
+                body: crate::types::AutoRespConfigCreateSchema::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -756,27 +1139,38 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .profile_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        profile_id: &str,
         autoresp_cfg_id: &str,
-    ) -> crate::Call<'a, (), crate::types::AutorespConfigResponseSchema> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsRetrieveParams,
+        crate::types::AutorespConfigSchema,
+        crate::call::AsData,
+        (crate::Missing<crate::required::profile_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/messaging_profiles/",
-                        &crate::encode_path(profile_id),
+                        "{profile_id}",
                         "/autoresp_configs/",
                         &crate::encode_path(autoresp_cfg_id),
                     ]
                         .concat(),
                 ),
+            MessagingProfilesAutorespConfigsRetrieveParams {
+                profile_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{profile_id}", &params.profile_id);
+            },
         )
     }
     /// Update Auto-Response Setting
@@ -789,18 +1183,23 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{AutoRespConfigCreateSchema, AutoRespConfigCreateSchemaOp};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        AutoRespConfigCreateSchema::new(\n            \"US\",\n            vec![\"keyword1\".to_string()],\n            AutoRespConfigCreateSchemaOp::Start,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::AutoRespConfigCreateSchemaOp;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .profile_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .country_code(\"US\")\n    .keywords([\"keyword1\", \"keyword2\"])\n    .op(AutoRespConfigCreateSchemaOp::Start)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        profile_id: &str,
         autoresp_cfg_id: &str,
-        params: impl Into<MessagingProfilesAutorespConfigsUpdateParams>,
     ) -> crate::Call<
         'a,
         MessagingProfilesAutorespConfigsUpdateParams,
-        crate::types::AutorespConfigResponseSchema,
+        crate::types::AutorespConfigSchema,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::profile_id>,
+            crate::Missing<crate::required::country_code>,
+            crate::Missing<crate::required::keywords>,
+            crate::Missing<crate::required::op>,
+        ),
     > {
         crate::Call::new(
             self
@@ -809,14 +1208,18 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                     reqwest::Method::PUT,
                     [
                         "/messaging_profiles/",
-                        &crate::encode_path(profile_id),
+                        "{profile_id}",
                         "/autoresp_configs/",
                         &crate::encode_path(autoresp_cfg_id),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            MessagingProfilesAutorespConfigsUpdateParams {
+                profile_id: String::new(),
+                body: crate::types::AutoRespConfigCreateSchema::blank(),
+            },
             |req, params| {
+                req.path_param("{profile_id}", &params.profile_id);
                 req.json(&params.body);
             },
         )
@@ -831,32 +1234,43 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_profiles()\n    .autoresp_configs()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .profile_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        profile_id: &str,
         autoresp_cfg_id: &str,
-    ) -> crate::Call<'a, (), String> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsDeleteParams,
+        String,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::profile_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/messaging_profiles/",
-                        &crate::encode_path(profile_id),
+                        "{profile_id}",
                         "/autoresp_configs/",
                         &crate::encode_path(autoresp_cfg_id),
                     ]
                         .concat(),
                 ),
+            MessagingProfilesAutorespConfigsDeleteParams {
+                profile_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{profile_id}", &params.profile_id);
+            },
         )
     }
 }
-/// Inputs of [`MessagingProfilesAutorespConfigsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingProfilesAutorespConfigsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingProfilesAutorespConfigsListParams {
     /// Filter results by country code.
@@ -866,81 +1280,296 @@ pub struct MessagingProfilesAutorespConfigsListParams {
     /// Consolidated updated_at parameter (deepObject style). Originally: updated_at\[gte\], updated_at\[lte\]
     pub updated_at: Option<MessagingProfilesAutorespConfigsListUpdatedAt>,
 }
-impl<T, R> crate::Call<'_, MessagingProfilesAutorespConfigsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, MessagingProfilesAutorespConfigsListParams, T, R, ()> {
     /// Filter results by country code.
+    #[inline]
     pub fn country_code(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().country_code = Some(value.into());
+        self.params.country_code = Some(value.into());
         self
     }
-    /// Consolidated created_at parameter (deepObject style). Originally: created_at\[gte\], created_at\[lte\]
+    /// Consolidated created_at parameter (deepObject style). Originally: created_at\\[gte\\], created_at\\[lte\\]
+    #[inline]
     pub fn created_at(
         mut self,
         value: impl Into<MessagingProfilesAutorespConfigsListCreatedAt>,
     ) -> Self {
-        self.params_mut().created_at = Some(value.into());
+        self.params.created_at = Some(value.into());
         self
     }
-    /// Consolidated updated_at parameter (deepObject style). Originally: updated_at\[gte\], updated_at\[lte\]
+    /// Consolidated updated_at parameter (deepObject style). Originally: updated_at\\[gte\\], updated_at\\[lte\\]
+    #[inline]
     pub fn updated_at(
         mut self,
         value: impl Into<MessagingProfilesAutorespConfigsListUpdatedAt>,
     ) -> Self {
-        self.params_mut().updated_at = Some(value.into());
+        self.params.updated_at = Some(value.into());
         self
     }
 }
-/// Inputs of [`MessagingProfilesAutorespConfigsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingProfilesAutorespConfigsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingProfilesAutorespConfigsCreateParams {
     /// The request body.
     pub body: crate::types::AutoRespConfigCreateSchema,
 }
-impl MessagingProfilesAutorespConfigsCreateParams {
-    /// A `MessagingProfilesAutorespConfigsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AutoRespConfigCreateSchema) -> Self {
-        MessagingProfilesAutorespConfigsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, MessagingProfilesAutorespConfigsCreateParams, T, R, (S0, S1, S2)> {
+    /// Sets `country_code`.
+    #[inline]
+    pub fn country_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2),
+    > {
+        let mut call = self;
+        call.params.body.country_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `keywords`.
+    #[inline]
+    pub fn keywords(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2),
+    > {
+        let mut call = self;
+        call.params.body.keywords = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Sets `op`.
+    #[inline]
+    pub fn op(
+        self,
+        value: impl Into<crate::types::AutoRespConfigCreateSchemaOp>,
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.op = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `resp_text`.
+    #[inline]
+    pub fn resp_text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.resp_text = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AutoRespConfigCreateSchema>,
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AutoRespConfigCreateSchema>
-for MessagingProfilesAutorespConfigsCreateParams {
-    /// The body with every optional input `None`: the argument of [`MessagingProfilesAutorespConfigsApi::create`].
-    fn from(body: crate::types::AutoRespConfigCreateSchema) -> Self {
-        MessagingProfilesAutorespConfigsCreateParams {
-            body,
-        }
+/// Inputs of [`MessagingProfilesAutorespConfigsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct MessagingProfilesAutorespConfigsRetrieveParams {
+    /// Unique identifier of the profile.
+    pub profile_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, MessagingProfilesAutorespConfigsRetrieveParams, T, R, (S0,)> {
+    /// Unique identifier of the profile.
+    #[inline]
+    pub fn profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsRetrieveParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.profile_id = value.into();
+        crate::call::into_state(call)
     }
 }
-/// Inputs of [`MessagingProfilesAutorespConfigsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingProfilesAutorespConfigsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingProfilesAutorespConfigsUpdateParams {
+    /// Unique identifier of the profile.
+    pub profile_id: String,
     /// The request body.
     pub body: crate::types::AutoRespConfigCreateSchema,
 }
-impl MessagingProfilesAutorespConfigsUpdateParams {
-    /// A `MessagingProfilesAutorespConfigsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AutoRespConfigCreateSchema) -> Self {
-        MessagingProfilesAutorespConfigsUpdateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+> crate::Call<'a, MessagingProfilesAutorespConfigsUpdateParams, T, R, (S0, S1, S2, S3)> {
+    /// Unique identifier of the profile.
+    #[inline]
+    pub fn profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsUpdateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3),
+    > {
+        let mut call = self;
+        call.params.profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `country_code`.
+    #[inline]
+    pub fn country_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsUpdateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3),
+    > {
+        let mut call = self;
+        call.params.body.country_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `keywords`.
+    #[inline]
+    pub fn keywords(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsUpdateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3),
+    > {
+        let mut call = self;
+        call.params.body.keywords = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Sets `op`.
+    #[inline]
+    pub fn op(
+        self,
+        value: impl Into<crate::types::AutoRespConfigCreateSchemaOp>,
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsUpdateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.op = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `resp_text`.
+    #[inline]
+    pub fn resp_text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.resp_text = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AutoRespConfigCreateSchema>,
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsUpdateParams,
+        T,
+        R,
+        (S0, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::AutoRespConfigCreateSchema>
-for MessagingProfilesAutorespConfigsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`MessagingProfilesAutorespConfigsApi::update`].
-    fn from(body: crate::types::AutoRespConfigCreateSchema) -> Self {
-        MessagingProfilesAutorespConfigsUpdateParams {
-            body,
-        }
+/// Inputs of [`MessagingProfilesAutorespConfigsApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct MessagingProfilesAutorespConfigsDeleteParams {
+    /// Unique identifier of the profile.
+    pub profile_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, MessagingProfilesAutorespConfigsDeleteParams, T, R, (S0,)> {
+    /// Unique identifier of the profile.
+    #[inline]
+    pub fn profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsDeleteParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.profile_id = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesListFilter {
     /// Filter by name
     pub name: Option<String>,
+}
+impl MessagingProfilesListFilter {
+    /// Filter by name
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MessagingProfilesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -978,6 +1607,7 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesListResponse {
     pub data: Option<Vec<crate::types::MessagingProfile>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -1031,6 +1661,7 @@ pub type MessagingProfilesActionsRegenerateSecretResponse = crate::Data<
     crate::types::MessagingProfile,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesListAlphanumericSenderIdsResponse {
     pub data: Option<Vec<crate::types::AlphanumericSenderId>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -1080,6 +1711,7 @@ pub type MessagingProfilesRetrieveMetricsResponse = crate::Data<
     crate::types::ProfileMetrics,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesListPhoneNumbersResponse {
     pub data: Option<Vec<crate::types::PhoneNumberWithMessagingSettings>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -1126,6 +1758,7 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListPhoneNumbersResponse 
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesListShortCodesResponse {
     pub data: Option<Vec<crate::types::ShortCode>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -1172,9 +1805,24 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListShortCodesResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesAutorespConfigsListCreatedAt {
     pub gte: Option<String>,
     pub lte: Option<String>,
+}
+impl MessagingProfilesAutorespConfigsListCreatedAt {
+    /// Sets `gte`.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Sets `lte`.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MessagingProfilesAutorespConfigsListCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1218,9 +1866,24 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesAutorespConfigsListCreate
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesAutorespConfigsListUpdatedAt {
     pub gte: Option<String>,
     pub lte: Option<String>,
+}
+impl MessagingProfilesAutorespConfigsListUpdatedAt {
+    /// Sets `gte`.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Sets `lte`.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MessagingProfilesAutorespConfigsListUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -39,16 +39,20 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsListParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .list(MessagingTollfreeVerificationRequestsListParams::new(1, 1))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .list()\n    .page(1)\n    .page_size(1)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn list(
         &self,
-        params: impl Into<MessagingTollfreeVerificationRequestsListParams>,
     ) -> crate::Call<
         'a,
         MessagingTollfreeVerificationRequestsListParams,
         crate::types::PaginatedVerificationRequestStatus,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::page>,
+            crate::Missing<crate::required::page_size>,
+        ),
     > {
         crate::Call::new(
             self
@@ -57,7 +61,15 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                     reqwest::Method::GET,
                     "/messaging_tollfree/verification/requests",
                 ),
-            params.into(),
+            MessagingTollfreeVerificationRequestsListParams {
+                page: 0,
+                page_size: 0,
+                date_start: None,
+                date_end: None,
+                status: None,
+                phone_number: None,
+                business_name: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
                 req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
@@ -92,16 +104,36 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    TfPhoneNumber, TfVerificationRequest, Url, UseCaseCategories, Volume,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .create(\n        TfVerificationRequest::new(\n            \"example\",\n            \"600 Congress Avenue\",\n            \"Austin\",\n            \"email@example.com\",\n            \"John\",\n            \"Doe\",\n            \"+18005550100\",\n            \"Telnyx LLC\",\n            \"Texas\",\n            \"78701\",\n            \"http://example.com\",\n            Volume::V100000,\n            \"User signs into the Telnyx portal, enters a number and is prompted to select whether they want to use 2FA verification for security purposes. If they've opted in a confirmation message is sent out to the handset\",\n            vec![Url::new(\"https://telnyx.com/sign-up\")],\n            vec![TfPhoneNumber::new(\"+18773554398\")],\n            \"Your Telnyx OTP is XXXX\",\n            UseCaseCategories::V2fa,\n            \"This is a use case where Telnyx sends out 2FA codes to portal users to verify their identity in order to sign into the portal\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{TfPhoneNumber, Url, UseCaseCategories, Volume};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .create()\n    .additional_information(\"example\")\n    .business_addr1(\"600 Congress Avenue\")\n    .business_city(\"Austin\")\n    .business_contact_email(\"email@example.com\")\n    .business_contact_first_name(\"John\")\n    .business_contact_last_name(\"Doe\")\n    .business_contact_phone(\"+18005550100\")\n    .business_name(\"Telnyx LLC\")\n    .business_state(\"Texas\")\n    .business_zip(\"78701\")\n    .corporate_website(\"http://example.com\")\n    .message_volume(Volume::V100000)\n    .opt_in_workflow(\n        \"User signs into the Telnyx portal, enters a number and is prompted to select whether they want to use 2FA verification for security purposes. If they've opted in a confirmation message is sent out to the handset\",\n    )\n    .opt_in_workflow_image_ur_ls([\n        Url::builder().url(\"https://telnyx.com/sign-up\"),\n        Url::builder().url(\"https://telnyx.com/company/data-privacy\"),\n    ])\n    .phone_numbers([\n        TfPhoneNumber::builder().phone_number(\"+18773554398\"),\n        TfPhoneNumber::builder().phone_number(\"+18773554399\"),\n    ])\n    .production_message_content(\"Your Telnyx OTP is XXXX\")\n    .use_case(UseCaseCategories::V2fa)\n    .use_case_summary(\n        \"This is a use case where Telnyx sends out 2FA codes to portal users to verify their identity in order to sign into the portal\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<MessagingTollfreeVerificationRequestsCreateParams>,
     ) -> crate::Call<
         'a,
         MessagingTollfreeVerificationRequestsCreateParams,
         crate::types::VerificationRequestEgress,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::additional_information>,
+            crate::Missing<crate::required::business_addr1>,
+            crate::Missing<crate::required::business_city>,
+            crate::Missing<crate::required::business_contact_email>,
+            crate::Missing<crate::required::business_contact_first_name>,
+            crate::Missing<crate::required::business_contact_last_name>,
+            crate::Missing<crate::required::business_contact_phone>,
+            crate::Missing<crate::required::business_name>,
+            crate::Missing<crate::required::business_state>,
+            crate::Missing<crate::required::business_zip>,
+            crate::Missing<crate::required::corporate_website>,
+            crate::Missing<crate::required::message_volume>,
+            crate::Missing<crate::required::opt_in_workflow>,
+            crate::Missing<crate::required::opt_in_workflow_image_ur_ls>,
+            crate::Missing<crate::required::phone_numbers>,
+            crate::Missing<crate::required::production_message_content>,
+            crate::Missing<crate::required::use_case>,
+            crate::Missing<crate::required::use_case_summary>,
+        ),
     > {
         crate::Call::new(
             self
@@ -110,7 +142,9 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                     reqwest::Method::POST,
                     "/messaging_tollfree/verification/requests",
                 ),
-            params.into(),
+            MessagingTollfreeVerificationRequestsCreateParams {
+                body: crate::types::TfVerificationRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -158,17 +192,37 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    TfPhoneNumber, TfVerificationRequest, Url, UseCaseCategories, Volume,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        TfVerificationRequest::new(\n            \"example\",\n            \"600 Congress Avenue\",\n            \"Austin\",\n            \"email@example.com\",\n            \"John\",\n            \"Doe\",\n            \"+18005550100\",\n            \"Telnyx LLC\",\n            \"Texas\",\n            \"78701\",\n            \"http://example.com\",\n            Volume::V100000,\n            \"User signs into the Telnyx portal, enters a number and is prompted to select whether they want to use 2FA verification for security purposes. If they've opted in a confirmation message is sent out to the handset\",\n            vec![Url::new(\"https://telnyx.com/sign-up\")],\n            vec![TfPhoneNumber::new(\"+18773554398\")],\n            \"Your Telnyx OTP is XXXX\",\n            UseCaseCategories::V2fa,\n            \"This is a use case where Telnyx sends out 2FA codes to portal users to verify their identity in order to sign into the portal\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{TfPhoneNumber, Url, UseCaseCategories, Volume};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .additional_information(\"example\")\n    .business_addr1(\"600 Congress Avenue\")\n    .business_city(\"Austin\")\n    .business_contact_email(\"email@example.com\")\n    .business_contact_first_name(\"John\")\n    .business_contact_last_name(\"Doe\")\n    .business_contact_phone(\"+18005550100\")\n    .business_name(\"Telnyx LLC\")\n    .business_state(\"Texas\")\n    .business_zip(\"78701\")\n    .corporate_website(\"http://example.com\")\n    .message_volume(Volume::V100000)\n    .opt_in_workflow(\n        \"User signs into the Telnyx portal, enters a number and is prompted to select whether they want to use 2FA verification for security purposes. If they've opted in a confirmation message is sent out to the handset\",\n    )\n    .opt_in_workflow_image_ur_ls([\n        Url::builder().url(\"https://telnyx.com/sign-up\"),\n        Url::builder().url(\"https://telnyx.com/company/data-privacy\"),\n    ])\n    .phone_numbers([\n        TfPhoneNumber::builder().phone_number(\"+18773554398\"),\n        TfPhoneNumber::builder().phone_number(\"+18773554399\"),\n    ])\n    .production_message_content(\"Your Telnyx OTP is XXXX\")\n    .use_case(UseCaseCategories::V2fa)\n    .use_case_summary(\n        \"This is a use case where Telnyx sends out 2FA codes to portal users to verify their identity in order to sign into the portal\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<MessagingTollfreeVerificationRequestsUpdateParams>,
     ) -> crate::Call<
         'a,
         MessagingTollfreeVerificationRequestsUpdateParams,
         crate::types::VerificationRequestEgress,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::additional_information>,
+            crate::Missing<crate::required::business_addr1>,
+            crate::Missing<crate::required::business_city>,
+            crate::Missing<crate::required::business_contact_email>,
+            crate::Missing<crate::required::business_contact_first_name>,
+            crate::Missing<crate::required::business_contact_last_name>,
+            crate::Missing<crate::required::business_contact_phone>,
+            crate::Missing<crate::required::business_name>,
+            crate::Missing<crate::required::business_state>,
+            crate::Missing<crate::required::business_zip>,
+            crate::Missing<crate::required::corporate_website>,
+            crate::Missing<crate::required::message_volume>,
+            crate::Missing<crate::required::opt_in_workflow>,
+            crate::Missing<crate::required::opt_in_workflow_image_ur_ls>,
+            crate::Missing<crate::required::phone_numbers>,
+            crate::Missing<crate::required::production_message_content>,
+            crate::Missing<crate::required::use_case>,
+            crate::Missing<crate::required::use_case_summary>,
+        ),
     > {
         crate::Call::new(
             self
@@ -181,7 +235,9 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            MessagingTollfreeVerificationRequestsUpdateParams {
+                body: crate::types::TfVerificationRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -234,19 +290,21 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .retrieve_status_history(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams::new(1, 1),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .messaging_tollfree()\n    .verification()\n    .requests()\n    .retrieve_status_history(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .page_number(1)\n    .page_size(1)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_status_history(
         &self,
         id: &str,
-        params: impl Into<
-            MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
-        >,
     ) -> crate::Call<
         'a,
         MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
         crate::types::PaginatedVerificationStatusHistoryEntry,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::page_number>,
+            crate::Missing<crate::required::page_size>,
+        ),
     > {
         crate::Call::new(
             self
@@ -260,7 +318,10 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
+                page_number: 0,
+                page_size: 0,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -278,8 +339,8 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
         )
     }
 }
-/// Inputs of [`MessagingTollfreeVerificationRequestsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagingTollfreeVerificationRequestsListParams {
     /// Page number to retrieve (1-based).
@@ -299,56 +360,88 @@ pub struct MessagingTollfreeVerificationRequestsListParams {
     /// Filter verification requests by business name
     pub business_name: Option<String>,
 }
-impl MessagingTollfreeVerificationRequestsListParams {
-    /// A `MessagingTollfreeVerificationRequestsListParams` from its required inputs; the optional ones are `None`.
-    pub fn new(page: i64, page_size: i64) -> Self {
-        MessagingTollfreeVerificationRequestsListParams {
-            page,
-            page_size,
-            date_start: None,
-            date_end: None,
-            status: None,
-            phone_number: None,
-            business_name: None,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, MessagingTollfreeVerificationRequestsListParams, T, R, (S0, S1)> {
+    /// Page number to retrieve (1-based).
+    #[inline]
+    pub fn page(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsListParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.page = value.into();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, MessagingTollfreeVerificationRequestsListParams, T, R> {
+    /// Request this many records per page
+    #[inline]
+    pub fn page_size(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsListParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.page_size = value.into();
+        crate::call::into_state(call)
+    }
     /// Start of the date range filter (inclusive, ISO 8601).
+    #[inline]
     pub fn date_start(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().date_start = Some(value.into());
+        self.params.date_start = Some(value.into());
         self
     }
     /// End of the date range filter (inclusive, ISO 8601).
+    #[inline]
     pub fn date_end(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().date_end = Some(value.into());
+        self.params.date_end = Some(value.into());
         self
     }
     /// Filter results by status.
+    #[inline]
     pub fn status(
         mut self,
         value: impl Into<crate::types::TfVerificationStatus>,
     ) -> Self {
-        self.params_mut().status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
     /// Filter results by phone number.
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().phone_number = Some(value.into());
+        self.params.phone_number = Some(value.into());
         self
     }
     /// Filter verification requests by business name
+    #[inline]
     pub fn business_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().business_name = Some(value.into());
+        self.params.business_name = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     MessagingTollfreeVerificationRequestsListParams,
     crate::types::PaginatedVerificationRequestStatus,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`MessagingTollfreeVerificationRequestsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -377,56 +470,1754 @@ impl<
         })
     }
 }
-/// Inputs of [`MessagingTollfreeVerificationRequestsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingTollfreeVerificationRequestsCreateParams {
     /// The request body.
     pub body: crate::types::TfVerificationRequest,
 }
-impl MessagingTollfreeVerificationRequestsCreateParams {
-    /// A `MessagingTollfreeVerificationRequestsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::TfVerificationRequest) -> Self {
-        MessagingTollfreeVerificationRequestsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+    S6,
+    S7,
+    S8,
+    S9,
+    S10,
+    S11,
+    S12,
+    S13,
+    S14,
+    S15,
+    S16,
+    S17,
+> crate::Call<
+    'a,
+    MessagingTollfreeVerificationRequestsCreateParams,
+    T,
+    R,
+    (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17),
+> {
+    /// Any additional information
+    #[inline]
+    pub fn additional_information(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            crate::Set,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.additional_information = value.into();
+        crate::call::into_state(call)
+    }
+    /// Indicates if messaging content requires age gating (e.g., 18+). Defaults to false if not provided.
+    #[inline]
+    pub fn age_gated_content(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.age_gated_content = Some(value.into());
+        self
+    }
+    /// Line 1 of the business address
+    #[inline]
+    pub fn business_addr1(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            crate::Set,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_addr1 = value.into();
+        crate::call::into_state(call)
+    }
+    /// Line 2 of the business address
+    #[inline]
+    pub fn business_addr2(mut self, value: impl Into<String>) -> Self {
+        self.params.body.business_addr2 = Some(value.into());
+        self
+    }
+    /// The city of the business address; the first letter should be capitalized
+    #[inline]
+    pub fn business_city(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            crate::Set,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_city = value.into();
+        crate::call::into_state(call)
+    }
+    /// The email address of the business contact
+    #[inline]
+    pub fn business_contact_email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            crate::Set,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_contact_email = value.into();
+        crate::call::into_state(call)
+    }
+    /// First name of the business contact; there are no specific requirements on formatting
+    #[inline]
+    pub fn business_contact_first_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            crate::Set,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_contact_first_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Last name of the business contact; there are no specific requirements on formatting
+    #[inline]
+    pub fn business_contact_last_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            crate::Set,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_contact_last_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The phone number of the business contact in E.164 format
+    #[inline]
+    pub fn business_contact_phone(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            crate::Set,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_contact_phone = value.into();
+        crate::call::into_state(call)
+    }
+    /// Name of the business; there are no specific formatting requirements
+    #[inline]
+    pub fn business_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            crate::Set,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// ISO 3166-1 alpha-2 country code of the issuing business authority. Must be exactly 2 letters. Automatically converted to uppercase. Required from January 2026.
+    #[inline]
+    pub fn business_registration_country(mut self, value: impl Into<String>) -> Self {
+        self.params.body.business_registration_country = Some(Some(value.into()));
+        self
+    }
+    /// Sends `businessRegistrationCountry` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn business_registration_country_null(mut self) -> Self {
+        self.params.body.business_registration_country = Some(None);
+        self
+    }
+    /// Official business registration number (e.g., Employer Identification Number (EIN) in the U.S.). Required from January 2026.
+    #[inline]
+    pub fn business_registration_number(mut self, value: impl Into<String>) -> Self {
+        self.params.body.business_registration_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `businessRegistrationNumber` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn business_registration_number_null(mut self) -> Self {
+        self.params.body.business_registration_number = Some(None);
+        self
+    }
+    /// Type of business registration being provided. Required from January 2026.
+    #[inline]
+    pub fn business_registration_type(mut self, value: impl Into<String>) -> Self {
+        self.params.body.business_registration_type = Some(Some(value.into()));
+        self
+    }
+    /// Sends `businessRegistrationType` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn business_registration_type_null(mut self) -> Self {
+        self.params.body.business_registration_type = Some(None);
+        self
+    }
+    /// The full name of the state (not the 2 letter code) of the business address; the first letter should be capitalized
+    #[inline]
+    pub fn business_state(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            crate::Set,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_state = value.into();
+        crate::call::into_state(call)
+    }
+    /// The ZIP code of the business address
+    #[inline]
+    pub fn business_zip(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            crate::Set,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_zip = value.into();
+        crate::call::into_state(call)
+    }
+    /// Campaign Verify Authorization Token required for Political use case submissions starting February 17, 2026. This token is validated by Zipwhip and must be provided for all Political use case verifications after the deadline.
+    #[inline]
+    pub fn campaign_verify_authorization_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.params.body.campaign_verify_authorization_token = Some(Some(value.into()));
+        self
+    }
+    /// Sends `campaignVerifyAuthorizationToken` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn campaign_verify_authorization_token_null(mut self) -> Self {
+        self.params.body.campaign_verify_authorization_token = Some(None);
+        self
+    }
+    /// A URL, including the scheme, pointing to the corporate website
+    #[inline]
+    pub fn corporate_website(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            crate::Set,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.corporate_website = value.into();
+        crate::call::into_state(call)
+    }
+    /// Doing Business As (DBA) name if different from legal name
+    #[inline]
+    pub fn doing_business_as(mut self, value: impl Into<String>) -> Self {
+        self.params.body.doing_business_as = Some(Some(value.into()));
+        self
+    }
+    /// Sends `doingBusinessAs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn doing_business_as_null(mut self) -> Self {
+        self.params.body.doing_business_as = Some(None);
+        self
+    }
+    /// Business entity classification. Must be one of the 5 valid enum values.
+    #[inline]
+    pub fn entity_type(
+        mut self,
+        value: impl Into<crate::types::TollFreeVerificationEntityType>,
+    ) -> Self {
+        self.params.body.entity_type = Some(Some(value.into()));
+        self
+    }
+    /// Sends `entityType` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn entity_type_null(mut self) -> Self {
+        self.params.body.entity_type = Some(None);
+        self
+    }
+    /// The message returned when users text 'HELP'
+    #[inline]
+    pub fn help_message_response(mut self, value: impl Into<String>) -> Self {
+        self.params.body.help_message_response = Some(Some(value.into()));
+        self
+    }
+    /// Sends `helpMessageResponse` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn help_message_response_null(mut self) -> Self {
+        self.params.body.help_message_response = Some(None);
+        self
+    }
+    /// ISV name
+    #[inline]
+    pub fn isv_reseller(mut self, value: impl Into<String>) -> Self {
+        self.params.body.isv_reseller = Some(Some(value.into()));
+        self
+    }
+    /// Sends `isvReseller` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn isv_reseller_null(mut self) -> Self {
+        self.params.body.isv_reseller = Some(None);
+        self
+    }
+    /// Estimated monthly volume of messages from the given phone numbers
+    #[inline]
+    pub fn message_volume(
+        self,
+        value: impl Into<crate::types::Volume>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            crate::Set,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.message_volume = value.into();
+        crate::call::into_state(call)
+    }
+    /// Message sent to users confirming their opt-in to receive messages
+    #[inline]
+    pub fn opt_in_confirmation_response(mut self, value: impl Into<String>) -> Self {
+        self.params.body.opt_in_confirmation_response = Some(Some(value.into()));
+        self
+    }
+    /// Sends `optInConfirmationResponse` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn opt_in_confirmation_response_null(mut self) -> Self {
+        self.params.body.opt_in_confirmation_response = Some(None);
+        self
+    }
+    /// Keywords used to collect and process consumer opt-ins
+    #[inline]
+    pub fn opt_in_keywords(mut self, value: impl Into<String>) -> Self {
+        self.params.body.opt_in_keywords = Some(Some(value.into()));
+        self
+    }
+    /// Sends `optInKeywords` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn opt_in_keywords_null(mut self) -> Self {
+        self.params.body.opt_in_keywords = Some(None);
+        self
+    }
+    /// Human-readable description of how end users will opt into receiving messages from the given phone numbers
+    #[inline]
+    pub fn opt_in_workflow(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            crate::Set,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.opt_in_workflow = value.into();
+        crate::call::into_state(call)
+    }
+    /// Images showing the opt-in workflow
+    #[inline]
+    pub fn opt_in_workflow_image_ur_ls(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::Url>>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            crate::Set,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.opt_in_workflow_image_ur_ls = value
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        crate::call::into_state(call)
+    }
+    /// The phone numbers to request the verification of
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::TfPhoneNumber>>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            crate::Set,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// URL pointing to the business's privacy policy. Plain string, no URL format validation.
+    #[inline]
+    pub fn privacy_policy_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.privacy_policy_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `privacyPolicyURL` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn privacy_policy_url_null(mut self) -> Self {
+        self.params.body.privacy_policy_url = Some(None);
+        self
+    }
+    /// An example of a message that will be sent from the given phone numbers
+    #[inline]
+    pub fn production_message_content(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            crate::Set,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.production_message_content = value.into();
+        crate::call::into_state(call)
+    }
+    /// URL pointing to the business's terms and conditions. Plain string, no URL format validation.
+    #[inline]
+    pub fn terms_and_condition_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.terms_and_condition_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `termsAndConditionURL` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn terms_and_condition_url_null(mut self) -> Self {
+        self.params.body.terms_and_condition_url = Some(None);
+        self
+    }
+    /// Machine-readable use-case for the phone numbers
+    #[inline]
+    pub fn use_case(
+        self,
+        value: impl Into<crate::types::UseCaseCategories>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            crate::Set,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.use_case = value.into();
+        crate::call::into_state(call)
+    }
+    /// Human-readable summary of the desired use-case
+    #[inline]
+    pub fn use_case_summary(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            crate::Set,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.use_case_summary = value.into();
+        crate::call::into_state(call)
+    }
+    /// URL that should receive webhooks relating to this verification request
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TfVerificationRequest>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        T,
+        R,
+        (
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+        ),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::TfVerificationRequest>
-for MessagingTollfreeVerificationRequestsCreateParams {
-    /// The body with every optional input `None`: the argument of [`MessagingTollfreeVerificationRequestsApi::create`].
-    fn from(body: crate::types::TfVerificationRequest) -> Self {
-        MessagingTollfreeVerificationRequestsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`MessagingTollfreeVerificationRequestsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MessagingTollfreeVerificationRequestsUpdateParams {
     /// The request body.
     pub body: crate::types::TfVerificationRequest,
 }
-impl MessagingTollfreeVerificationRequestsUpdateParams {
-    /// A `MessagingTollfreeVerificationRequestsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::TfVerificationRequest) -> Self {
-        MessagingTollfreeVerificationRequestsUpdateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+    S6,
+    S7,
+    S8,
+    S9,
+    S10,
+    S11,
+    S12,
+    S13,
+    S14,
+    S15,
+    S16,
+    S17,
+> crate::Call<
+    'a,
+    MessagingTollfreeVerificationRequestsUpdateParams,
+    T,
+    R,
+    (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17),
+> {
+    /// Any additional information
+    #[inline]
+    pub fn additional_information(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            crate::Set,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.additional_information = value.into();
+        crate::call::into_state(call)
+    }
+    /// Indicates if messaging content requires age gating (e.g., 18+). Defaults to false if not provided.
+    #[inline]
+    pub fn age_gated_content(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.age_gated_content = Some(value.into());
+        self
+    }
+    /// Line 1 of the business address
+    #[inline]
+    pub fn business_addr1(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            crate::Set,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_addr1 = value.into();
+        crate::call::into_state(call)
+    }
+    /// Line 2 of the business address
+    #[inline]
+    pub fn business_addr2(mut self, value: impl Into<String>) -> Self {
+        self.params.body.business_addr2 = Some(value.into());
+        self
+    }
+    /// The city of the business address; the first letter should be capitalized
+    #[inline]
+    pub fn business_city(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            crate::Set,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_city = value.into();
+        crate::call::into_state(call)
+    }
+    /// The email address of the business contact
+    #[inline]
+    pub fn business_contact_email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            crate::Set,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_contact_email = value.into();
+        crate::call::into_state(call)
+    }
+    /// First name of the business contact; there are no specific requirements on formatting
+    #[inline]
+    pub fn business_contact_first_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            crate::Set,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_contact_first_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Last name of the business contact; there are no specific requirements on formatting
+    #[inline]
+    pub fn business_contact_last_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            crate::Set,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_contact_last_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The phone number of the business contact in E.164 format
+    #[inline]
+    pub fn business_contact_phone(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            crate::Set,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_contact_phone = value.into();
+        crate::call::into_state(call)
+    }
+    /// Name of the business; there are no specific formatting requirements
+    #[inline]
+    pub fn business_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            crate::Set,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// ISO 3166-1 alpha-2 country code of the issuing business authority. Must be exactly 2 letters. Automatically converted to uppercase. Required from January 2026.
+    #[inline]
+    pub fn business_registration_country(mut self, value: impl Into<String>) -> Self {
+        self.params.body.business_registration_country = Some(Some(value.into()));
+        self
+    }
+    /// Sends `businessRegistrationCountry` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn business_registration_country_null(mut self) -> Self {
+        self.params.body.business_registration_country = Some(None);
+        self
+    }
+    /// Official business registration number (e.g., Employer Identification Number (EIN) in the U.S.). Required from January 2026.
+    #[inline]
+    pub fn business_registration_number(mut self, value: impl Into<String>) -> Self {
+        self.params.body.business_registration_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `businessRegistrationNumber` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn business_registration_number_null(mut self) -> Self {
+        self.params.body.business_registration_number = Some(None);
+        self
+    }
+    /// Type of business registration being provided. Required from January 2026.
+    #[inline]
+    pub fn business_registration_type(mut self, value: impl Into<String>) -> Self {
+        self.params.body.business_registration_type = Some(Some(value.into()));
+        self
+    }
+    /// Sends `businessRegistrationType` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn business_registration_type_null(mut self) -> Self {
+        self.params.body.business_registration_type = Some(None);
+        self
+    }
+    /// The full name of the state (not the 2 letter code) of the business address; the first letter should be capitalized
+    #[inline]
+    pub fn business_state(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            crate::Set,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_state = value.into();
+        crate::call::into_state(call)
+    }
+    /// The ZIP code of the business address
+    #[inline]
+    pub fn business_zip(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            crate::Set,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.business_zip = value.into();
+        crate::call::into_state(call)
+    }
+    /// Campaign Verify Authorization Token required for Political use case submissions starting February 17, 2026. This token is validated by Zipwhip and must be provided for all Political use case verifications after the deadline.
+    #[inline]
+    pub fn campaign_verify_authorization_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.params.body.campaign_verify_authorization_token = Some(Some(value.into()));
+        self
+    }
+    /// Sends `campaignVerifyAuthorizationToken` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn campaign_verify_authorization_token_null(mut self) -> Self {
+        self.params.body.campaign_verify_authorization_token = Some(None);
+        self
+    }
+    /// A URL, including the scheme, pointing to the corporate website
+    #[inline]
+    pub fn corporate_website(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            crate::Set,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.corporate_website = value.into();
+        crate::call::into_state(call)
+    }
+    /// Doing Business As (DBA) name if different from legal name
+    #[inline]
+    pub fn doing_business_as(mut self, value: impl Into<String>) -> Self {
+        self.params.body.doing_business_as = Some(Some(value.into()));
+        self
+    }
+    /// Sends `doingBusinessAs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn doing_business_as_null(mut self) -> Self {
+        self.params.body.doing_business_as = Some(None);
+        self
+    }
+    /// Business entity classification. Must be one of the 5 valid enum values.
+    #[inline]
+    pub fn entity_type(
+        mut self,
+        value: impl Into<crate::types::TollFreeVerificationEntityType>,
+    ) -> Self {
+        self.params.body.entity_type = Some(Some(value.into()));
+        self
+    }
+    /// Sends `entityType` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn entity_type_null(mut self) -> Self {
+        self.params.body.entity_type = Some(None);
+        self
+    }
+    /// The message returned when users text 'HELP'
+    #[inline]
+    pub fn help_message_response(mut self, value: impl Into<String>) -> Self {
+        self.params.body.help_message_response = Some(Some(value.into()));
+        self
+    }
+    /// Sends `helpMessageResponse` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn help_message_response_null(mut self) -> Self {
+        self.params.body.help_message_response = Some(None);
+        self
+    }
+    /// ISV name
+    #[inline]
+    pub fn isv_reseller(mut self, value: impl Into<String>) -> Self {
+        self.params.body.isv_reseller = Some(Some(value.into()));
+        self
+    }
+    /// Sends `isvReseller` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn isv_reseller_null(mut self) -> Self {
+        self.params.body.isv_reseller = Some(None);
+        self
+    }
+    /// Estimated monthly volume of messages from the given phone numbers
+    #[inline]
+    pub fn message_volume(
+        self,
+        value: impl Into<crate::types::Volume>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            crate::Set,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.message_volume = value.into();
+        crate::call::into_state(call)
+    }
+    /// Message sent to users confirming their opt-in to receive messages
+    #[inline]
+    pub fn opt_in_confirmation_response(mut self, value: impl Into<String>) -> Self {
+        self.params.body.opt_in_confirmation_response = Some(Some(value.into()));
+        self
+    }
+    /// Sends `optInConfirmationResponse` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn opt_in_confirmation_response_null(mut self) -> Self {
+        self.params.body.opt_in_confirmation_response = Some(None);
+        self
+    }
+    /// Keywords used to collect and process consumer opt-ins
+    #[inline]
+    pub fn opt_in_keywords(mut self, value: impl Into<String>) -> Self {
+        self.params.body.opt_in_keywords = Some(Some(value.into()));
+        self
+    }
+    /// Sends `optInKeywords` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn opt_in_keywords_null(mut self) -> Self {
+        self.params.body.opt_in_keywords = Some(None);
+        self
+    }
+    /// Human-readable description of how end users will opt into receiving messages from the given phone numbers
+    #[inline]
+    pub fn opt_in_workflow(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            crate::Set,
+            S13,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.opt_in_workflow = value.into();
+        crate::call::into_state(call)
+    }
+    /// Images showing the opt-in workflow
+    #[inline]
+    pub fn opt_in_workflow_image_ur_ls(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::Url>>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            crate::Set,
+            S14,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.opt_in_workflow_image_ur_ls = value
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        crate::call::into_state(call)
+    }
+    /// The phone numbers to request the verification of
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::TfPhoneNumber>>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            crate::Set,
+            S15,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// URL pointing to the business's privacy policy. Plain string, no URL format validation.
+    #[inline]
+    pub fn privacy_policy_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.privacy_policy_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `privacyPolicyURL` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn privacy_policy_url_null(mut self) -> Self {
+        self.params.body.privacy_policy_url = Some(None);
+        self
+    }
+    /// An example of a message that will be sent from the given phone numbers
+    #[inline]
+    pub fn production_message_content(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            crate::Set,
+            S16,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.production_message_content = value.into();
+        crate::call::into_state(call)
+    }
+    /// URL pointing to the business's terms and conditions. Plain string, no URL format validation.
+    #[inline]
+    pub fn terms_and_condition_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.terms_and_condition_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `termsAndConditionURL` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn terms_and_condition_url_null(mut self) -> Self {
+        self.params.body.terms_and_condition_url = Some(None);
+        self
+    }
+    /// Machine-readable use-case for the phone numbers
+    #[inline]
+    pub fn use_case(
+        self,
+        value: impl Into<crate::types::UseCaseCategories>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            crate::Set,
+            S17,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.use_case = value.into();
+        crate::call::into_state(call)
+    }
+    /// Human-readable summary of the desired use-case
+    #[inline]
+    pub fn use_case_summary(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            S0,
+            S1,
+            S2,
+            S3,
+            S4,
+            S5,
+            S6,
+            S7,
+            S8,
+            S9,
+            S10,
+            S11,
+            S12,
+            S13,
+            S14,
+            S15,
+            S16,
+            crate::Set,
+        ),
+    > {
+        let mut call = self;
+        call.params.body.use_case_summary = value.into();
+        crate::call::into_state(call)
+    }
+    /// URL that should receive webhooks relating to this verification request
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TfVerificationRequest>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        T,
+        R,
+        (
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+            crate::Set,
+        ),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::TfVerificationRequest>
-for MessagingTollfreeVerificationRequestsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`MessagingTollfreeVerificationRequestsApi::update`].
-    fn from(body: crate::types::TfVerificationRequest) -> Self {
-        MessagingTollfreeVerificationRequestsUpdateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`MessagingTollfreeVerificationRequestsApi::retrieve_status_history`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::retrieve_status_history`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
     /// Page number to retrieve (1-based).
@@ -434,21 +2225,61 @@ pub struct MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
     /// Number of items to return per page.
     pub page_size: i64,
 }
-impl MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
-    /// A `MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams` from its required inputs; the optional ones are `None`.
-    pub fn new(page_number: i64, page_size: i64) -> Self {
-        MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
-            page_number,
-            page_size,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<
+    'a,
+    MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
+    T,
+    R,
+    (S0, S1),
+> {
+    /// Page number to retrieve (1-based).
+    #[inline]
+    pub fn page_number(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.page_number = value.into();
+        crate::call::into_state(call)
+    }
+    /// Number of items to return per page.
+    #[inline]
+    pub fn page_size(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.page_size = value.into();
+        crate::call::into_state(call)
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
     crate::types::PaginatedVerificationStatusHistoryEntry,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`MessagingTollfreeVerificationRequestsApi::retrieve_status_history`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

@@ -25,30 +25,40 @@ impl<'a> MessagingUrlDomainsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/messaging_url_domains"),
-            Default::default(),
+            MessagingUrlDomainsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
         )
     }
 }
-/// Inputs of [`MessagingUrlDomainsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingUrlDomainsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MessagingUrlDomainsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, MessagingUrlDomainsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, MessagingUrlDomainsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, MessagingUrlDomainsListParams, MessagingUrlDomainsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    MessagingUrlDomainsListParams,
+    MessagingUrlDomainsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`MessagingUrlDomainsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -79,6 +89,7 @@ impl<
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingUrlDomainsListResponse {
     pub data: Option<Vec<crate::types::MessagingUrlDomain>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,

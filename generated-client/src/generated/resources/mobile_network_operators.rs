@@ -27,7 +27,10 @@ impl<'a> MobileNetworkOperatorsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/mobile_network_operators"),
-            Default::default(),
+            MobileNetworkOperatorsListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::Form, true, &params.filter);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
@@ -35,8 +38,8 @@ impl<'a> MobileNetworkOperatorsApi<'a> {
         )
     }
 }
-/// Inputs of [`MobileNetworkOperatorsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MobileNetworkOperatorsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MobileNetworkOperatorsListParams {
     /// Consolidated filter parameter for mobile network operators (deepObject style). Originally: filter\[name\]\[starts_with\], filter\[name\]\[contains\], filter\[name\]\[ends_with\], filter\[country_code\], filter\[mcc\], filter\[mnc\], filter\[tadig\], filter\[network_preferences_enabled\]
@@ -44,27 +47,36 @@ pub struct MobileNetworkOperatorsListParams {
     /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, MobileNetworkOperatorsListParams, T, R> {
-    /// Consolidated filter parameter for mobile network operators (deepObject style). Originally: filter\[name\]\[starts_with\], filter\[name\]\[contains\], filter\[name\]\[ends_with\], filter\[country_code\], filter\[mcc\], filter\[mnc\], filter\[tadig\], filter\[network_preferences_enabled\]
+impl<'a, T, R> crate::Call<'a, MobileNetworkOperatorsListParams, T, R, ()> {
+    /// Consolidated filter parameter for mobile network operators (deepObject style). Originally: filter\\[name\\]\\[starts_with\\], filter\\[name\\]\\[contains\\], filter\\[name\\]\\[ends_with\\], filter\\[country_code\\], filter\\[mcc\\], filter\\[mnc\\], filter\\[tadig\\], filter\\[network_preferences_enabled\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterMobileNetworkOperatorsConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::WirelessPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, MobileNetworkOperatorsListParams, MobileNetworkOperatorsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    MobileNetworkOperatorsListParams,
+    MobileNetworkOperatorsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`MobileNetworkOperatorsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -107,6 +119,7 @@ impl<
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileNetworkOperatorsListResponse {
     pub data: Option<Vec<crate::types::MobileNetworkOperator>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -26,7 +26,10 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     ) -> crate::Call<'a, MobilePhoneNumbersListParams, MobilePhoneNumbersListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/v2/mobile_phone_numbers"),
-            Default::default(),
+            MobilePhoneNumbersListParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -58,7 +61,7 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), MobilePhoneNumbersRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::MobilePhoneNumber, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -77,17 +80,17 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::MobilePhoneNumberUpdate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_phone_numbers()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        MobilePhoneNumberUpdate::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_phone_numbers()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<MobilePhoneNumbersUpdateParams>,
     ) -> crate::Call<
         'a,
         MobilePhoneNumbersUpdateParams,
-        MobilePhoneNumbersUpdateResponse,
+        crate::types::MobilePhoneNumber,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -96,15 +99,17 @@ impl<'a> MobilePhoneNumbersApi<'a> {
                     reqwest::Method::PATCH,
                     ["/v2/mobile_phone_numbers/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            MobilePhoneNumbersUpdateParams {
+                body: <crate::types::MobilePhoneNumberUpdate>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`MobilePhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MobilePhoneNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MobilePhoneNumbersListParams {
     /// The page number to load
@@ -112,19 +117,30 @@ pub struct MobilePhoneNumbersListParams {
     /// The size of the page
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, MobilePhoneNumbersListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, MobilePhoneNumbersListParams, T, R, ()> {
     /// The page number to load
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, MobilePhoneNumbersListParams, MobilePhoneNumbersListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    MobilePhoneNumbersListParams,
+    MobilePhoneNumbersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`MobilePhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -166,27 +182,119 @@ impl<'a> crate::Call<'a, MobilePhoneNumbersListParams, MobilePhoneNumbersListRes
         })
     }
 }
-/// Inputs of [`MobilePhoneNumbersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MobilePhoneNumbersApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MobilePhoneNumbersUpdateParams {
     /// The request body.
     pub body: crate::types::MobilePhoneNumberUpdate,
 }
-impl MobilePhoneNumbersUpdateParams {
-    /// A `MobilePhoneNumbersUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::MobilePhoneNumberUpdate) -> Self {
-        MobilePhoneNumbersUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, MobilePhoneNumbersUpdateParams, T, R, ()> {
+    /// Sets `call_forwarding`.
+    #[inline]
+    pub fn call_forwarding(
+        mut self,
+        value: impl Into<crate::types::MobilePhoneNumberUpdateCallForwarding>,
+    ) -> Self {
+        self.params.body.call_forwarding = Some(value.into());
+        self
     }
-}
-impl From<crate::types::MobilePhoneNumberUpdate> for MobilePhoneNumbersUpdateParams {
-    /// The body with every optional input `None`: the argument of [`MobilePhoneNumbersApi::update`].
-    fn from(body: crate::types::MobilePhoneNumberUpdate) -> Self {
-        MobilePhoneNumbersUpdateParams {
-            body,
-        }
+    /// Sets `call_recording`.
+    #[inline]
+    pub fn call_recording(
+        mut self,
+        value: impl Into<crate::types::MobilePhoneNumberUpdateCallRecording>,
+    ) -> Self {
+        self.params.body.call_recording = Some(value.into());
+        self
+    }
+    /// Sets `caller_id_name_enabled`.
+    #[inline]
+    pub fn caller_id_name_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.caller_id_name_enabled = Some(value.into());
+        self
+    }
+    /// Sets `cnam_listing`.
+    #[inline]
+    pub fn cnam_listing(
+        mut self,
+        value: impl Into<crate::types::MobilePhoneNumberUpdateCnamListing>,
+    ) -> Self {
+        self.params.body.cnam_listing = Some(value.into());
+        self
+    }
+    /// Sets `connection_id`.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `connection_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn connection_id_null(mut self) -> Self {
+        self.params.body.connection_id = Some(None);
+        self
+    }
+    /// Sets `customer_reference`.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(Some(value.into()));
+        self
+    }
+    /// Sends `customer_reference` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn customer_reference_null(mut self) -> Self {
+        self.params.body.customer_reference = Some(None);
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::MobilePhoneNumberUpdateInbound>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `inbound_call_screening`.
+    #[inline]
+    pub fn inbound_call_screening(
+        mut self,
+        value: impl Into<crate::types::MobilePhoneNumberUpdateInboundCallScreening>,
+    ) -> Self {
+        self.params.body.inbound_call_screening = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression`.
+    #[inline]
+    pub fn noise_suppression(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.noise_suppression = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::types::MobilePhoneNumberUpdateOutbound>,
+    ) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::MobilePhoneNumberUpdate>,
+    ) -> crate::Call<'a, MobilePhoneNumbersUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `mobile_phone_numbers.messaging`.
@@ -213,7 +321,9 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/mobile_phone_numbers/messaging"),
-            Default::default(),
+            MobilePhoneNumbersMessagingListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -234,7 +344,12 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), MobilePhoneNumbersMessagingRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::MobilePhoneNumberWithMessagingSettings,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -246,26 +361,30 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
         )
     }
 }
-/// Inputs of [`MobilePhoneNumbersMessagingApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MobilePhoneNumbersMessagingApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MobilePhoneNumbersMessagingListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, MobilePhoneNumbersMessagingListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, MobilePhoneNumbersMessagingListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     MobilePhoneNumbersMessagingListParams,
     MobilePhoneNumbersMessagingListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`MobilePhoneNumbersMessagingApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -297,6 +416,7 @@ impl<
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumbersMessagingListResponse {
     pub data: Option<Vec<crate::types::MobilePhoneNumberWithMessagingSettings>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -346,6 +466,7 @@ pub type MobilePhoneNumbersMessagingRetrieveResponse = crate::Data<
     crate::types::MobilePhoneNumberWithMessagingSettings,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::MobilePhoneNumber>>,
     pub meta: Option<crate::types::MobilePhoneNumbersPaginationMeta>,

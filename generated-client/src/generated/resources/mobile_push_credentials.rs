@@ -25,7 +25,10 @@ impl<'a> MobilePushCredentialsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/mobile_push_credentials"),
-            Default::default(),
+            MobilePushCredentialsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -38,20 +41,23 @@ impl<'a> MobilePushCredentialsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::mobile_push_credentials::MobilePushCredentialsCreateBody;\nuse telnyx::types::{CreateIosPushCredentialRequest, CreateIosPushCredentialRequestType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_push_credentials()\n    .create(\n        MobilePushCredentialsCreateBody::CreateIosPushCredentialRequest(\n            CreateIosPushCredentialRequest::new(\n                \"LucyIosCredential\",\n                \"-----BEGIN CERTIFICATE----- MIIGVDCCBTKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END CERTIFICATE-----\",\n                \"-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END RSA PRIVATE KEY-----\",\n                CreateIosPushCredentialRequestType::Ios,\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateIosPushCredentialRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_push_credentials()\n    .create()\n    .body(\n        CreateIosPushCredentialRequest::builder()\n            .alias(\"LucyIosCredential\")\n            .certificate(\n                \"-----BEGIN CERTIFICATE----- MIIGVDCCBTKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END CERTIFICATE-----\",\n            )\n            .private_key(\n                \"-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END RSA PRIVATE KEY-----\",\n            )\n            .build(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<MobilePushCredentialsCreateParams>,
     ) -> crate::Call<
         'a,
         MobilePushCredentialsCreateParams,
-        crate::types::PushCredentialResponse,
+        crate::types::PushCredential,
+        crate::call::AsData,
+        (crate::Missing<crate::required::body>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/mobile_push_credentials"),
-            params.into(),
+            MobilePushCredentialsCreateParams {
+                body: MobilePushCredentialsCreateBody::Unknown(serde_json::Value::Null),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -74,7 +80,7 @@ impl<'a> MobilePushCredentialsApi<'a> {
     pub fn retrieve(
         &self,
         push_credential_id: &str,
-    ) -> crate::Call<'a, (), crate::types::PushCredentialResponse> {
+    ) -> crate::Call<'a, (), crate::types::PushCredential, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -120,8 +126,8 @@ impl<'a> MobilePushCredentialsApi<'a> {
         )
     }
 }
-/// Inputs of [`MobilePushCredentialsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MobilePushCredentialsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MobilePushCredentialsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -129,27 +135,32 @@ pub struct MobilePushCredentialsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[alias\]
     pub filter: Option<MobilePushCredentialsListFilter>,
 }
-impl<T, R> crate::Call<'_, MobilePushCredentialsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, MobilePushCredentialsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PushNotificationsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[alias\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[type\\], filter\\[alias\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<MobilePushCredentialsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     MobilePushCredentialsListParams,
     crate::types::ListPushCredentialsResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`MobilePushCredentialsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -192,27 +203,23 @@ impl<
         })
     }
 }
-/// Inputs of [`MobilePushCredentialsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MobilePushCredentialsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MobilePushCredentialsCreateParams {
     /// Mobile push credential parameters that need to be sent in the request
     pub body: MobilePushCredentialsCreateBody,
 }
-impl MobilePushCredentialsCreateParams {
-    /// A `MobilePushCredentialsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: MobilePushCredentialsCreateBody) -> Self {
-        MobilePushCredentialsCreateParams {
-            body,
-        }
-    }
-}
-impl From<MobilePushCredentialsCreateBody> for MobilePushCredentialsCreateParams {
-    /// The body with every optional input `None`: the argument of [`MobilePushCredentialsApi::create`].
-    fn from(body: MobilePushCredentialsCreateBody) -> Self {
-        MobilePushCredentialsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, MobilePushCredentialsCreateParams, T, R, (S0,)> {
+    /// Mobile push credential parameters that need to be sent in the request
+    #[inline]
+    pub fn body(
+        self,
+        value: impl Into<MobilePushCredentialsCreateBody>,
+    ) -> crate::Call<'a, MobilePushCredentialsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// type of mobile push credentials
@@ -247,11 +254,29 @@ impl From<&str> for MobilePushCredentialsListFilterType {
 }
 crate::string_enum!(MobilePushCredentialsListFilterType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePushCredentialsListFilter {
     /// Unique mobile push credential alias
     pub alias: Option<String>,
     /// type of mobile push credentials
     pub r#type: Option<MobilePushCredentialsListFilterType>,
+}
+impl MobilePushCredentialsListFilter {
+    /// Unique mobile push credential alias
+    #[inline]
+    pub fn alias(mut self, value: impl Into<String>) -> Self {
+        self.alias = Some(value.into());
+        self
+    }
+    /// type of mobile push credentials
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<MobilePushCredentialsListFilterType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MobilePushCredentialsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -25,7 +25,12 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/v2/mobile_voice_connections"),
-            Default::default(),
+            MobileVoiceConnectionsListParams {
+                page_number: None,
+                page_size: None,
+                filter_connection_name_contains: None,
+                sort: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -55,20 +60,22 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::MobileVoiceConnectionCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_voice_connections()\n    .create(MobileVoiceConnectionCreate::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.mobile_voice_connections().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<MobileVoiceConnectionsCreateParams>,
     ) -> crate::Call<
         'a,
         MobileVoiceConnectionsCreateParams,
-        MobileVoiceConnectionsCreateResponse,
+        crate::types::MobileVoiceConnection,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/v2/mobile_voice_connections"),
-            params.into(),
+            MobileVoiceConnectionsCreateParams {
+                body: <crate::types::MobileVoiceConnectionCreate>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -89,7 +96,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), MobileVoiceConnectionsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::MobileVoiceConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -108,17 +115,17 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::MobileVoiceConnectionUpdate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_voice_connections()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        MobileVoiceConnectionUpdate::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .mobile_voice_connections()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<MobileVoiceConnectionsUpdateParams>,
     ) -> crate::Call<
         'a,
         MobileVoiceConnectionsUpdateParams,
-        MobileVoiceConnectionsUpdateResponse,
+        crate::types::MobileVoiceConnection,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -127,7 +134,9 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            MobileVoiceConnectionsUpdateParams {
+                body: <crate::types::MobileVoiceConnectionUpdate>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -148,7 +157,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), MobileVoiceConnectionsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::MobileVoiceConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -159,8 +168,8 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
         )
     }
 }
-/// Inputs of [`MobileVoiceConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MobileVoiceConnectionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MobileVoiceConnectionsListParams {
     /// The page number to load
@@ -172,31 +181,42 @@ pub struct MobileVoiceConnectionsListParams {
     /// Sort by field (e.g., created_at, connection_name, active). Prefix with - for descending order.
     pub sort: Option<String>,
 }
-impl<T, R> crate::Call<'_, MobileVoiceConnectionsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, MobileVoiceConnectionsListParams, T, R, ()> {
     /// The page number to load
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Filter by connection name containing the given string
+    #[inline]
     pub fn filter_connection_name_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_connection_name_contains = Some(value.into());
+        self.params.filter_connection_name_contains = Some(value.into());
         self
     }
     /// Sort by field (e.g., created_at, connection_name, active). Prefix with - for descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, MobileVoiceConnectionsListParams, MobileVoiceConnectionsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    MobileVoiceConnectionsListParams,
+    MobileVoiceConnectionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`MobileVoiceConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -238,55 +258,202 @@ impl<
         })
     }
 }
-/// Inputs of [`MobileVoiceConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MobileVoiceConnectionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MobileVoiceConnectionsCreateParams {
     /// The request body.
     pub body: crate::types::MobileVoiceConnectionCreate,
 }
-impl MobileVoiceConnectionsCreateParams {
-    /// A `MobileVoiceConnectionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::MobileVoiceConnectionCreate) -> Self {
-        MobileVoiceConnectionsCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, MobileVoiceConnectionsCreateParams, T, R, ()> {
+    /// Sets `active`.
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
+    }
+    /// Sets `connection_name`.
+    #[inline]
+    pub fn connection_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_name = Some(value.into());
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::MobileVoiceConnectionCreateInbound>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::types::MobileVoiceConnectionCreateOutbound>,
+    ) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `webhook_api_version`.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<crate::types::MobileVoiceConnectionCreateWebhookApiVersion>,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// Sets `webhook_event_failover_url`.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// Sets `webhook_event_url`.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_url_null(mut self) -> Self {
+        self.params.body.webhook_event_url = Some(None);
+        self
+    }
+    /// Sets `webhook_timeout_secs`.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::MobileVoiceConnectionCreate>,
+    ) -> crate::Call<'a, MobileVoiceConnectionsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::MobileVoiceConnectionCreate>
-for MobileVoiceConnectionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`MobileVoiceConnectionsApi::create`].
-    fn from(body: crate::types::MobileVoiceConnectionCreate) -> Self {
-        MobileVoiceConnectionsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`MobileVoiceConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`MobileVoiceConnectionsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct MobileVoiceConnectionsUpdateParams {
     /// The request body.
     pub body: crate::types::MobileVoiceConnectionUpdate,
 }
-impl MobileVoiceConnectionsUpdateParams {
-    /// A `MobileVoiceConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::MobileVoiceConnectionUpdate) -> Self {
-        MobileVoiceConnectionsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, MobileVoiceConnectionsUpdateParams, T, R, ()> {
+    /// Sets `active`.
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
     }
-}
-impl From<crate::types::MobileVoiceConnectionUpdate>
-for MobileVoiceConnectionsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`MobileVoiceConnectionsApi::update`].
-    fn from(body: crate::types::MobileVoiceConnectionUpdate) -> Self {
-        MobileVoiceConnectionsUpdateParams {
-            body,
-        }
+    /// Sets `connection_name`.
+    #[inline]
+    pub fn connection_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_name = Some(value.into());
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::MobileVoiceConnectionUpdateInbound>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::types::MobileVoiceConnectionUpdateOutbound>,
+    ) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `webhook_api_version`.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<crate::types::MobileVoiceConnectionUpdateWebhookApiVersion>,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// Sets `webhook_event_failover_url`.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// Sets `webhook_event_url`.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_url_null(mut self) -> Self {
+        self.params.body.webhook_event_url = Some(None);
+        self
+    }
+    /// Sets `webhook_timeout_secs`.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::MobileVoiceConnectionUpdate>,
+    ) -> crate::Call<'a, MobileVoiceConnectionsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionsListResponse {
     pub data: Option<Vec<crate::types::MobileVoiceConnection>>,
     pub meta: Option<crate::types::MobileVoiceConnectionsPaginationMeta>,

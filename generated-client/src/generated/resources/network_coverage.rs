@@ -23,7 +23,11 @@ impl<'a> NetworkCoverageApi<'a> {
     ) -> crate::Call<'a, NetworkCoverageListParams, NetworkCoverageListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/network_coverage"),
-            Default::default(),
+            NetworkCoverageListParams {
+                filters: None,
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query(
                     "filters",
@@ -37,8 +41,8 @@ impl<'a> NetworkCoverageApi<'a> {
         )
     }
 }
-/// Inputs of [`NetworkCoverageApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NetworkCoverageApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NetworkCoverageListParams {
     /// Consolidated filters parameter (deepObject style). Originally: filters\[available_services\]\[contains\]
@@ -48,24 +52,36 @@ pub struct NetworkCoverageListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, NetworkCoverageListParams, T, R> {
-    /// Consolidated filters parameter (deepObject style). Originally: filters\[available_services\]\[contains\]
+impl<'a, T, R> crate::Call<'a, NetworkCoverageListParams, T, R, ()> {
+    /// Consolidated filters parameter (deepObject style). Originally: filters\\[available_services\\]\\[contains\\]
+    #[inline]
     pub fn filters(mut self, value: impl Into<NetworkCoverageListFilters>) -> Self {
-        self.params_mut().filters = Some(value.into());
+        self.params.filters = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[location.region\\], filter\\[location.site\\], filter\\[location.pop\\], filter\\[location.code\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<NetworkCoverageListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, NetworkCoverageListParams, NetworkCoverageListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    NetworkCoverageListParams,
+    NetworkCoverageListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`NetworkCoverageApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -109,9 +125,18 @@ impl<'a> crate::Call<'a, NetworkCoverageListParams, NetworkCoverageListResponse>
 }
 /// Available service filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworkCoverageListFiltersAvailableServicesContains {
     /// Filter by available services containing the specified service
     pub contains: Option<crate::types::AvailableService>,
+}
+impl NetworkCoverageListFiltersAvailableServicesContains {
+    /// Filter by available services containing the specified service
+    #[inline]
+    pub fn contains(mut self, value: impl Into<crate::types::AvailableService>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NetworkCoverageListFiltersAvailableServicesContains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -186,8 +211,20 @@ for NetworkCoverageListFiltersAvailableServices {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworkCoverageListFilters {
     pub available_services: Option<NetworkCoverageListFiltersAvailableServices>,
+}
+impl NetworkCoverageListFilters {
+    /// Sets `available_services`.
+    #[inline]
+    pub fn available_services(
+        mut self,
+        value: impl Into<NetworkCoverageListFiltersAvailableServices>,
+    ) -> Self {
+        self.available_services = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NetworkCoverageListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -225,6 +262,7 @@ impl<'de> serde::Deserialize<'de> for NetworkCoverageListFilters {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworkCoverageListFilter {
     /// The code of associated location to filter on.
     pub location_code: Option<String>,
@@ -234,6 +272,32 @@ pub struct NetworkCoverageListFilter {
     pub location_region: Option<String>,
     /// The site of associated location to filter on.
     pub location_site: Option<String>,
+}
+impl NetworkCoverageListFilter {
+    /// The code of associated location to filter on.
+    #[inline]
+    pub fn location_code(mut self, value: impl Into<String>) -> Self {
+        self.location_code = Some(value.into());
+        self
+    }
+    /// The POP of associated location to filter on.
+    #[inline]
+    pub fn location_pop(mut self, value: impl Into<String>) -> Self {
+        self.location_pop = Some(value.into());
+        self
+    }
+    /// The region of associated location to filter on.
+    #[inline]
+    pub fn location_region(mut self, value: impl Into<String>) -> Self {
+        self.location_region = Some(value.into());
+        self
+    }
+    /// The site of associated location to filter on.
+    #[inline]
+    pub fn location_site(mut self, value: impl Into<String>) -> Self {
+        self.location_site = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NetworkCoverageListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -294,6 +358,7 @@ impl<'de> serde::Deserialize<'de> for NetworkCoverageListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworkCoverageListResponse {
     pub data: Option<Vec<crate::types::NetworkCoverage>>,
     pub meta: Option<crate::types::PaginationMeta>,

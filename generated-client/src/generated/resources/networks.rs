@@ -26,7 +26,10 @@ impl<'a> NetworksApi<'a> {
     pub fn list(&self) -> crate::Call<'a, NetworksListParams, NetworksListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/networks"),
-            Default::default(),
+            NetworksListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -41,16 +44,23 @@ impl<'a> NetworksApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::NetworkCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.networks().create(NetworkCreate::new(\"test network\")).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.networks().create().name(\"test network\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<NetworksCreateParams>,
-    ) -> crate::Call<'a, NetworksCreateParams, NetworksCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        NetworksCreateParams,
+        crate::types::Network,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/networks"),
-            params.into(),
+            NetworksCreateParams {
+                body: crate::types::NetworkCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -70,7 +80,10 @@ impl<'a> NetworksApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), NetworksRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::Network, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -91,14 +104,19 @@ impl<'a> NetworksApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::NetworkCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        NetworkCreate::new(\"test network\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .name(\"test network\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<NetworksUpdateParams>,
-    ) -> crate::Call<'a, NetworksUpdateParams, NetworksUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        NetworksUpdateParams,
+        crate::types::Network,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -106,7 +124,9 @@ impl<'a> NetworksApi<'a> {
                     reqwest::Method::PATCH,
                     ["/networks/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            NetworksUpdateParams {
+                body: crate::types::NetworkCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -126,7 +146,10 @@ impl<'a> NetworksApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), NetworksDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::Network, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -160,7 +183,10 @@ impl<'a> NetworksApi<'a> {
                     ["/networks/", &crate::encode_path(id), "/network_interfaces"]
                         .concat(),
                 ),
-            Default::default(),
+            NetworksListInterfacesParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -168,8 +194,8 @@ impl<'a> NetworksApi<'a> {
         )
     }
 }
-/// Inputs of [`NetworksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NetworksApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NetworksListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
@@ -177,19 +203,24 @@ pub struct NetworksListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, NetworksListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
+impl<'a, T, R> crate::Call<'a, NetworksListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[name\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<NetworksListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, NetworksListParams, NetworksListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, NetworksListParams, NetworksListResponse, crate::call::AsJson, S> {
     /// Every page of [`NetworksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -231,46 +262,66 @@ impl<'a> crate::Call<'a, NetworksListParams, NetworksListResponse> {
         })
     }
 }
-/// Inputs of [`NetworksApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NetworksApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NetworksCreateParams {
     /// The request body.
     pub body: crate::types::NetworkCreate,
 }
-impl NetworksCreateParams {
-    /// A `NetworksCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::NetworkCreate) -> Self {
-        NetworksCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, NetworksCreateParams, T, R, (S0,)> {
+    /// A user specified name for the network.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, NetworksCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::NetworkCreate>,
+    ) -> crate::Call<'a, NetworksCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::NetworkCreate> for NetworksCreateParams {
-    /// The body with every optional input `None`: the argument of [`NetworksApi::create`].
-    fn from(body: crate::types::NetworkCreate) -> Self {
-        NetworksCreateParams { body }
-    }
-}
-/// Inputs of [`NetworksApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NetworksApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NetworksUpdateParams {
     /// The request body.
     pub body: crate::types::NetworkCreate,
 }
-impl NetworksUpdateParams {
-    /// A `NetworksUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::NetworkCreate) -> Self {
-        NetworksUpdateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, NetworksUpdateParams, T, R, (S0,)> {
+    /// A user specified name for the network.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, NetworksUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::NetworkCreate>,
+    ) -> crate::Call<'a, NetworksUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::NetworkCreate> for NetworksUpdateParams {
-    /// The body with every optional input `None`: the argument of [`NetworksApi::update`].
-    fn from(body: crate::types::NetworkCreate) -> Self {
-        NetworksUpdateParams { body }
-    }
-}
-/// Inputs of [`NetworksApi::list_interfaces`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NetworksApi::list_interfaces`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NetworksListInterfacesParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\], filter\[type\], filter\[status\]
@@ -278,19 +329,30 @@ pub struct NetworksListInterfacesParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, NetworksListInterfacesParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\], filter\[type\], filter\[status\]
+impl<'a, T, R> crate::Call<'a, NetworksListInterfacesParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[name\\], filter\\[type\\], filter\\[status\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<NetworksListInterfacesFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, NetworksListInterfacesParams, NetworksListInterfacesResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    NetworksListInterfacesParams,
+    NetworksListInterfacesResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`NetworksApi::list_interfaces`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -372,13 +434,12 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::DefaultGateway;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .default_gateway()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", DefaultGateway::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .networks()\n    .default_gateway()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         id: &str,
-        params: impl Into<NetworksDefaultGatewayCreateParams>,
     ) -> crate::Call<
         'a,
         NetworksDefaultGatewayCreateParams,
@@ -391,7 +452,9 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
                     reqwest::Method::POST,
                     ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
                 ),
-            params.into(),
+            NetworksDefaultGatewayCreateParams {
+                body: <crate::types::DefaultGateway>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -423,33 +486,50 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
         )
     }
 }
-/// Inputs of [`NetworksDefaultGatewayApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NetworksDefaultGatewayApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NetworksDefaultGatewayCreateParams {
     /// The request body.
     pub body: crate::types::DefaultGateway,
 }
-impl NetworksDefaultGatewayCreateParams {
-    /// A `NetworksDefaultGatewayCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DefaultGateway) -> Self {
-        NetworksDefaultGatewayCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, NetworksDefaultGatewayCreateParams, T, R, ()> {
+    /// Sets `status`.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::InterfaceStatus>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
     }
-}
-impl From<crate::types::DefaultGateway> for NetworksDefaultGatewayCreateParams {
-    /// The body with every optional input `None`: the argument of [`NetworksDefaultGatewayApi::create`].
-    fn from(body: crate::types::DefaultGateway) -> Self {
-        NetworksDefaultGatewayCreateParams {
-            body,
-        }
+    /// Wireguard peer ID.
+    #[inline]
+    pub fn wireguard_peer_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.wireguard_peer_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DefaultGateway>,
+    ) -> crate::Call<'a, NetworksDefaultGatewayCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworksListFilter {
     /// The network name to filter on.
     pub name: Option<String>,
+}
+impl NetworksListFilter {
+    /// The network name to filter on.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NetworksListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -487,6 +567,7 @@ impl<'de> serde::Deserialize<'de> for NetworksListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworksListResponse {
     pub data: Option<Vec<crate::types::Network>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -537,6 +618,7 @@ pub type NetworksRetrieveResponse = crate::Data<crate::types::Network>;
 pub type NetworksUpdateResponse = crate::Data<crate::types::Network>;
 pub type NetworksDeleteResponse = crate::Data<crate::types::Network>;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworksDefaultGatewayRetrieveResponse {
     pub data: Option<Vec<crate::types::DefaultGateway>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -583,6 +665,7 @@ impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayRetrieveResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworksDefaultGatewayCreateResponse {
     pub data: Option<Vec<crate::types::DefaultGateway>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -629,6 +712,7 @@ impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayCreateResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworksDefaultGatewayDeleteResponse {
     pub data: Option<Vec<crate::types::DefaultGateway>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -675,6 +759,7 @@ impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayDeleteResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworksListInterfacesFilter {
     /// The interface name to filter on.
     pub name: Option<String>,
@@ -682,6 +767,26 @@ pub struct NetworksListInterfacesFilter {
     pub status: Option<crate::types::InterfaceStatus>,
     /// The interface type to filter on.
     pub r#type: Option<String>,
+}
+impl NetworksListInterfacesFilter {
+    /// The interface name to filter on.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The interface status to filter on.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::InterfaceStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// The interface type to filter on.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NetworksListInterfacesFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -731,6 +836,7 @@ impl<'de> serde::Deserialize<'de> for NetworksListInterfacesFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworksListInterfacesResponse {
     pub data: Option<Vec<crate::types::NetworkInterface>>,
     pub meta: Option<crate::types::PaginationMeta>,

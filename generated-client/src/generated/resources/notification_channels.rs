@@ -27,7 +27,10 @@ impl<'a> NotificationChannelsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/notification_channels"),
-            Default::default(),
+            NotificationChannelsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -50,11 +53,14 @@ impl<'a> NotificationChannelsApi<'a> {
     ) -> crate::Call<
         'a,
         NotificationChannelsCreateParams,
-        NotificationChannelsCreateResponse,
+        crate::types::NotificationChannel,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/notification_channels"),
-            Default::default(),
+            NotificationChannelsCreateParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -79,7 +85,7 @@ impl<'a> NotificationChannelsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), NotificationChannelsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::NotificationChannel, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -100,17 +106,17 @@ impl<'a> NotificationChannelsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::NotificationChannel;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .notification_channels()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", NotificationChannel::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .notification_channels()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<NotificationChannelsUpdateParams>,
     ) -> crate::Call<
         'a,
         NotificationChannelsUpdateParams,
-        NotificationChannelsUpdateResponse,
+        crate::types::NotificationChannel,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -119,7 +125,9 @@ impl<'a> NotificationChannelsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/notification_channels/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            NotificationChannelsUpdateParams {
+                body: <crate::types::NotificationChannel>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -142,7 +150,7 @@ impl<'a> NotificationChannelsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), NotificationChannelsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::NotificationChannel, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -153,8 +161,8 @@ impl<'a> NotificationChannelsApi<'a> {
         )
     }
 }
-/// Inputs of [`NotificationChannelsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NotificationChannelsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NotificationChannelsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -162,24 +170,33 @@ pub struct NotificationChannelsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
     pub filter: Option<crate::types::NotificationsFilterConsolidated>,
 }
-impl<T, R> crate::Call<'_, NotificationChannelsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, NotificationChannelsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[associated_record_type\\]\\[eq\\], filter\\[channel_type_id\\]\\[eq\\], filter\\[notification_profile_id\\]\\[eq\\], filter\\[notification_channel\\]\\[eq\\], filter\\[notification_event_condition_id\\]\\[eq\\], filter\\[status\\]\\[eq\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::NotificationsFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, NotificationChannelsListParams, NotificationChannelsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    NotificationChannelsListParams,
+    NotificationChannelsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`NotificationChannelsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -221,44 +238,94 @@ impl<
         })
     }
 }
-/// Inputs of [`NotificationChannelsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NotificationChannelsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NotificationChannelsCreateParams {
     /// Add a Notification Channel
     pub body: Option<crate::types::NotificationChannel>,
 }
-impl<T, R> crate::Call<'_, NotificationChannelsCreateParams, T, R> {
-    /// Add a Notification Channel
-    pub fn body(mut self, value: impl Into<crate::types::NotificationChannel>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, NotificationChannelsCreateParams, T, R, ()> {
+    /// The destination associated with the channel type.
+    #[inline]
+    pub fn channel_destination(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).channel_destination = Some(
+            value.into(),
+        );
         self
     }
+    /// A Channel Type ID
+    #[inline]
+    pub fn channel_type_id(
+        mut self,
+        value: impl Into<crate::types::NotificationChannelChannelTypeId>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).channel_type_id = Some(
+            value.into(),
+        );
+        self
+    }
+    /// A UUID reference to the associated Notification Profile.
+    #[inline]
+    pub fn notification_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).notification_profile_id = Some(
+            value.into(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::NotificationChannel>,
+    ) -> crate::Call<'a, NotificationChannelsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`NotificationChannelsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NotificationChannelsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NotificationChannelsUpdateParams {
     /// Update notification channel object
     pub body: crate::types::NotificationChannel,
 }
-impl NotificationChannelsUpdateParams {
-    /// A `NotificationChannelsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::NotificationChannel) -> Self {
-        NotificationChannelsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, NotificationChannelsUpdateParams, T, R, ()> {
+    /// The destination associated with the channel type.
+    #[inline]
+    pub fn channel_destination(mut self, value: impl Into<String>) -> Self {
+        self.params.body.channel_destination = Some(value.into());
+        self
     }
-}
-impl From<crate::types::NotificationChannel> for NotificationChannelsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`NotificationChannelsApi::update`].
-    fn from(body: crate::types::NotificationChannel) -> Self {
-        NotificationChannelsUpdateParams {
-            body,
-        }
+    /// A Channel Type ID
+    #[inline]
+    pub fn channel_type_id(
+        mut self,
+        value: impl Into<crate::types::NotificationChannelChannelTypeId>,
+    ) -> Self {
+        self.params.body.channel_type_id = Some(value.into());
+        self
+    }
+    /// A UUID reference to the associated Notification Profile.
+    #[inline]
+    pub fn notification_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.notification_profile_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::NotificationChannel>,
+    ) -> crate::Call<'a, NotificationChannelsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationChannelsListResponse {
     pub data: Option<Vec<crate::types::NotificationChannel>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -27,7 +27,10 @@ impl<'a> NotificationEventConditionsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/notification_event_conditions"),
-            Default::default(),
+            NotificationEventConditionsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -35,8 +38,8 @@ impl<'a> NotificationEventConditionsApi<'a> {
         )
     }
 }
-/// Inputs of [`NotificationEventConditionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NotificationEventConditionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NotificationEventConditionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -44,27 +47,32 @@ pub struct NotificationEventConditionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
     pub filter: Option<crate::types::NotificationsFilterConsolidated>,
 }
-impl<T, R> crate::Call<'_, NotificationEventConditionsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, NotificationEventConditionsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[associated_record_type\\]\\[eq\\], filter\\[channel_type_id\\]\\[eq\\], filter\\[notification_profile_id\\]\\[eq\\], filter\\[notification_channel\\]\\[eq\\], filter\\[notification_event_condition_id\\]\\[eq\\], filter\\[status\\]\\[eq\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::NotificationsFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     NotificationEventConditionsListParams,
     NotificationEventConditionsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`NotificationEventConditionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -108,6 +116,7 @@ impl<
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationEventConditionsListResponse {
     pub data: Option<Vec<crate::types::NotificationEventCondition>>,
     pub meta: Option<crate::types::PaginationMeta>,

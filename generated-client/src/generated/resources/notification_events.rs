@@ -23,28 +23,40 @@ impl<'a> NotificationEventsApi<'a> {
     ) -> crate::Call<'a, NotificationEventsListParams, NotificationEventsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/notification_events"),
-            Default::default(),
+            NotificationEventsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
         )
     }
 }
-/// Inputs of [`NotificationEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NotificationEventsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NotificationEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, NotificationEventsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, NotificationEventsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, NotificationEventsListParams, NotificationEventsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    NotificationEventsListParams,
+    NotificationEventsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`NotificationEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -87,6 +99,7 @@ impl<'a> crate::Call<'a, NotificationEventsListParams, NotificationEventsListRes
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationEventsListResponse {
     pub data: Option<Vec<crate::types::NotificationEvent>>,
     pub meta: Option<crate::types::PaginationMeta>,

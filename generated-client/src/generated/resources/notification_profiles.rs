@@ -27,7 +27,9 @@ impl<'a> NotificationProfilesApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/notification_profiles"),
-            Default::default(),
+            NotificationProfilesListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -49,11 +51,14 @@ impl<'a> NotificationProfilesApi<'a> {
     ) -> crate::Call<
         'a,
         NotificationProfilesCreateParams,
-        NotificationProfilesCreateResponse,
+        crate::types::NotificationProfile,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/notification_profiles"),
-            Default::default(),
+            NotificationProfilesCreateParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -78,7 +83,7 @@ impl<'a> NotificationProfilesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), NotificationProfilesRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::NotificationProfile, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -99,17 +104,17 @@ impl<'a> NotificationProfilesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::NotificationProfile;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .notification_profiles()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", NotificationProfile::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .notification_profiles()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<NotificationProfilesUpdateParams>,
     ) -> crate::Call<
         'a,
         NotificationProfilesUpdateParams,
-        NotificationProfilesUpdateResponse,
+        crate::types::NotificationProfile,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -118,7 +123,9 @@ impl<'a> NotificationProfilesApi<'a> {
                     reqwest::Method::PATCH,
                     ["/notification_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            NotificationProfilesUpdateParams {
+                body: <crate::types::NotificationProfile>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -141,7 +148,7 @@ impl<'a> NotificationProfilesApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), NotificationProfilesDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::NotificationProfile, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -152,23 +159,31 @@ impl<'a> NotificationProfilesApi<'a> {
         )
     }
 }
-/// Inputs of [`NotificationProfilesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NotificationProfilesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NotificationProfilesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, NotificationProfilesListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, NotificationProfilesListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, NotificationProfilesListParams, NotificationProfilesListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    NotificationProfilesListParams,
+    NotificationProfilesListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`NotificationProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -210,44 +225,58 @@ impl<
         })
     }
 }
-/// Inputs of [`NotificationProfilesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NotificationProfilesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NotificationProfilesCreateParams {
     /// Add a Notification Profile
     pub body: Option<crate::types::NotificationProfile>,
 }
-impl<T, R> crate::Call<'_, NotificationProfilesCreateParams, T, R> {
-    /// Add a Notification Profile
-    pub fn body(mut self, value: impl Into<crate::types::NotificationProfile>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, NotificationProfilesCreateParams, T, R, ()> {
+    /// A human readable name.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).name = Some(value.into());
         self
     }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::NotificationProfile>,
+    ) -> crate::Call<'a, NotificationProfilesCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`NotificationProfilesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NotificationProfilesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NotificationProfilesUpdateParams {
     /// Update notification profile object
     pub body: crate::types::NotificationProfile,
 }
-impl NotificationProfilesUpdateParams {
-    /// A `NotificationProfilesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::NotificationProfile) -> Self {
-        NotificationProfilesUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, NotificationProfilesUpdateParams, T, R, ()> {
+    /// A human readable name.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
     }
-}
-impl From<crate::types::NotificationProfile> for NotificationProfilesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`NotificationProfilesApi::update`].
-    fn from(body: crate::types::NotificationProfile) -> Self {
-        NotificationProfilesUpdateParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::NotificationProfile>,
+    ) -> crate::Call<'a, NotificationProfilesUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationProfilesListResponse {
     pub data: Option<Vec<crate::types::NotificationProfile>>,
     pub meta: Option<crate::types::PaginationMeta>,

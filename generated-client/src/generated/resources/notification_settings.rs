@@ -27,7 +27,10 @@ impl<'a> NotificationSettingsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/notification_settings"),
-            Default::default(),
+            NotificationSettingsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -50,11 +53,14 @@ impl<'a> NotificationSettingsApi<'a> {
     ) -> crate::Call<
         'a,
         NotificationSettingsCreateParams,
-        NotificationSettingsCreateResponse200,
+        crate::types::NotificationSetting,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/notification_settings"),
-            Default::default(),
+            NotificationSettingsCreateParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -79,7 +85,7 @@ impl<'a> NotificationSettingsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), NotificationSettingsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::NotificationSetting, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -106,7 +112,7 @@ impl<'a> NotificationSettingsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), NotificationSettingsDeleteResponse200> {
+    ) -> crate::Call<'a, (), crate::types::NotificationSetting, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -117,8 +123,8 @@ impl<'a> NotificationSettingsApi<'a> {
         )
     }
 }
-/// Inputs of [`NotificationSettingsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NotificationSettingsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NotificationSettingsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -126,24 +132,33 @@ pub struct NotificationSettingsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
     pub filter: Option<crate::types::NotificationsFilterConsolidated>,
 }
-impl<T, R> crate::Call<'_, NotificationSettingsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, NotificationSettingsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[associated_record_type\\]\\[eq\\], filter\\[channel_type_id\\]\\[eq\\], filter\\[notification_profile_id\\]\\[eq\\], filter\\[notification_channel\\]\\[eq\\], filter\\[notification_event_condition_id\\]\\[eq\\], filter\\[status\\]\\[eq\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::NotificationsFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, NotificationSettingsListParams, NotificationSettingsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    NotificationSettingsListParams,
+    NotificationSettingsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`NotificationSettingsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -185,21 +200,66 @@ impl<
         })
     }
 }
-/// Inputs of [`NotificationSettingsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NotificationSettingsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NotificationSettingsCreateParams {
     /// The request body.
     pub body: Option<crate::types::NotificationSetting>,
 }
-impl<T, R> crate::Call<'_, NotificationSettingsCreateParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::NotificationSetting>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, NotificationSettingsCreateParams, T, R, ()> {
+    /// A UUID reference to the associated Notification Channel.
+    #[inline]
+    pub fn notification_channel_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).notification_channel_id = Some(
+            value.into(),
+        );
         self
+    }
+    /// A UUID reference to the associated Notification Event Condition.
+    #[inline]
+    pub fn notification_event_condition_id(mut self, value: impl Into<String>) -> Self {
+        self
+            .params
+            .body
+            .get_or_insert_with(Default::default)
+            .notification_event_condition_id = Some(value.into());
+        self
+    }
+    /// A UUID reference to the associated Notification Profile.
+    #[inline]
+    pub fn notification_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).notification_profile_id = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `parameters`.
+    #[inline]
+    pub fn parameters(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::NotificationSettingParametersItem>,
+        >,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).parameters = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::NotificationSetting>,
+    ) -> crate::Call<'a, NotificationSettingsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationSettingsListResponse {
     pub data: Option<Vec<crate::types::NotificationSetting>>,
     pub meta: Option<crate::types::PaginationMeta>,

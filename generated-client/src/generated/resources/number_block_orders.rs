@@ -23,7 +23,10 @@ impl<'a> NumberBlockOrdersApi<'a> {
     ) -> crate::Call<'a, NumberBlockOrdersListParams, NumberBlockOrdersListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/number_block_orders"),
-            Default::default(),
+            NumberBlockOrdersListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -38,20 +41,22 @@ impl<'a> NumberBlockOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateNumberBlockOrderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_block_orders()\n    .create(CreateNumberBlockOrderRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_block_orders()\n    .create()\n    .range(10)\n    .starting_number(\"+19705555000\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<NumberBlockOrdersCreateParams>,
     ) -> crate::Call<
         'a,
         NumberBlockOrdersCreateParams,
-        NumberBlockOrdersCreateResponse,
+        crate::types::NumberBlockOrder,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/number_block_orders"),
-            params.into(),
+            NumberBlockOrdersCreateParams {
+                body: <crate::types::CreateNumberBlockOrderRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -74,7 +79,7 @@ impl<'a> NumberBlockOrdersApi<'a> {
     pub fn retrieve(
         &self,
         number_block_order_id: &str,
-    ) -> crate::Call<'a, (), NumberBlockOrdersRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::NumberBlockOrder, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -86,8 +91,8 @@ impl<'a> NumberBlockOrdersApi<'a> {
         )
     }
 }
-/// Inputs of [`NumberBlockOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NumberBlockOrdersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NumberBlockOrdersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -95,22 +100,33 @@ pub struct NumberBlockOrdersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.starting_number\]
     pub filter: Option<NumberBlockOrdersListFilter>,
 }
-impl<T, R> crate::Call<'_, NumberBlockOrdersListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, NumberBlockOrdersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::NumbersPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.starting_number\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[created_at\\], filter\\[phone_numbers.starting_number\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<NumberBlockOrdersListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, NumberBlockOrdersListParams, NumberBlockOrdersListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    NumberBlockOrdersListParams,
+    NumberBlockOrdersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`NumberBlockOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -152,37 +168,77 @@ impl<'a> crate::Call<'a, NumberBlockOrdersListParams, NumberBlockOrdersListRespo
         })
     }
 }
-/// Inputs of [`NumberBlockOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NumberBlockOrdersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NumberBlockOrdersCreateParams {
     /// The request body.
     pub body: crate::types::CreateNumberBlockOrderRequest,
 }
-impl NumberBlockOrdersCreateParams {
-    /// A `NumberBlockOrdersCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateNumberBlockOrderRequest) -> Self {
-        NumberBlockOrdersCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, NumberBlockOrdersCreateParams, T, R, ()> {
+    /// Identifies the connection associated with this phone number.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_id = Some(value.into());
+        self
     }
-}
-impl From<crate::types::CreateNumberBlockOrderRequest>
-for NumberBlockOrdersCreateParams {
-    /// The body with every optional input `None`: the argument of [`NumberBlockOrdersApi::create`].
-    fn from(body: crate::types::CreateNumberBlockOrderRequest) -> Self {
-        NumberBlockOrdersCreateParams {
-            body,
-        }
+    /// A customer reference string for customer look ups.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Identifies the messaging profile associated with the phone number.
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.messaging_profile_id = Some(value.into());
+        self
+    }
+    /// The phone number range included in the block.
+    #[inline]
+    pub fn range(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.range = Some(value.into());
+        self
+    }
+    /// Starting phone number block
+    #[inline]
+    pub fn starting_number(mut self, value: impl Into<String>) -> Self {
+        self.params.body.starting_number = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateNumberBlockOrderRequest>,
+    ) -> crate::Call<'a, NumberBlockOrdersCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Filter number block orders by date range.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberBlockOrdersListFilterCreatedAt {
     /// Filter number block orders later than this value.
     pub gt: Option<String>,
     /// Filter number block orders earlier than this value.
     pub lt: Option<String>,
+}
+impl NumberBlockOrdersListFilterCreatedAt {
+    /// Filter number block orders later than this value.
+    #[inline]
+    pub fn gt(mut self, value: impl Into<String>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Filter number block orders earlier than this value.
+    #[inline]
+    pub fn lt(mut self, value: impl Into<String>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NumberBlockOrdersListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -226,6 +282,7 @@ impl<'de> serde::Deserialize<'de> for NumberBlockOrdersListFilterCreatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberBlockOrdersListFilter {
     /// Filter number block orders by date range.
     pub created_at: Option<NumberBlockOrdersListFilterCreatedAt>,
@@ -233,6 +290,29 @@ pub struct NumberBlockOrdersListFilter {
     pub phone_numbers_starting_number: Option<String>,
     /// Filter number block orders by status.
     pub status: Option<String>,
+}
+impl NumberBlockOrdersListFilter {
+    /// Filter number block orders by date range.
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl Into<NumberBlockOrdersListFilterCreatedAt>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Filter number block  orders having these phone numbers.
+    #[inline]
+    pub fn phone_numbers_starting_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_numbers_starting_number = Some(value.into());
+        self
+    }
+    /// Filter number block orders by status.
+    #[inline]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NumberBlockOrdersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -282,6 +362,7 @@ impl<'de> serde::Deserialize<'de> for NumberBlockOrdersListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberBlockOrdersListResponse {
     pub data: Option<Vec<crate::types::NumberBlockOrder>>,
     pub meta: Option<crate::types::PaginationMeta>,

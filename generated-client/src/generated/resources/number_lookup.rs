@@ -24,7 +24,12 @@ impl<'a> NumberLookupApi<'a> {
     pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> crate::Call<'a, NumberLookupRetrieveParams, NumberLookupRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        NumberLookupRetrieveParams,
+        crate::types::NumberLookupRecord,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -32,24 +37,27 @@ impl<'a> NumberLookupApi<'a> {
                     reqwest::Method::GET,
                     ["/number_lookup/", &crate::encode_path(phone_number)].concat(),
                 ),
-            Default::default(),
+            NumberLookupRetrieveParams {
+                r#type: None,
+            },
             |req, params| {
                 req.query("type", crate::QueryStyle::Form, true, &params.r#type);
             },
         )
     }
 }
-/// Inputs of [`NumberLookupApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NumberLookupApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NumberLookupRetrieveParams {
     /// Specifies the type of number lookup to be performed
     pub r#type: Option<crate::types::NumberLookupType>,
 }
-impl<T, R> crate::Call<'_, NumberLookupRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, NumberLookupRetrieveParams, T, R, ()> {
     /// Specifies the type of number lookup to be performed
+    #[inline]
     pub fn r#type(mut self, value: impl Into<crate::types::NumberLookupType>) -> Self {
-        self.params_mut().r#type = Some(value.into());
+        self.params.r#type = Some(value.into());
         self
     }
 }

@@ -27,7 +27,9 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/number_order_phone_numbers"),
-            Default::default(),
+            NumberOrderPhoneNumbersListParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
@@ -42,17 +44,18 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersUpdateRequirementGroupBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_order_phone_numbers()\n    .update_requirement_group(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        NumberOrderPhoneNumbersUpdateRequirementGroupBody::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_order_phone_numbers()\n    .update_requirement_group(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .requirement_group_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_requirement_group(
         &self,
         id: &str,
-        params: impl Into<NumberOrderPhoneNumbersUpdateRequirementGroupParams>,
     ) -> crate::Call<
         'a,
         NumberOrderPhoneNumbersUpdateRequirementGroupParams,
-        NumberOrderPhoneNumbersUpdateRequirementGroupResponse,
+        crate::types::NumberOrderPhoneNumberRequirementGroupResponse,
+        crate::call::AsData,
+        (crate::Missing<crate::required::requirement_group_id>,),
     > {
         crate::Call::new(
             self
@@ -66,7 +69,9 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            NumberOrderPhoneNumbersUpdateRequirementGroupParams {
+                body: NumberOrderPhoneNumbersUpdateRequirementGroupBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -89,7 +94,7 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     pub fn retrieve(
         &self,
         number_order_phone_number_id: &str,
-    ) -> crate::Call<'a, (), NumberOrderPhoneNumbersRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::NumberOrderPhoneNumber, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -114,17 +119,17 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateNumberOrderPhoneNumberRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_order_phone_numbers()\n    .update_requirements(\n        \"+18005550100\",\n        UpdateNumberOrderPhoneNumberRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_order_phone_numbers()\n    .update_requirements(\"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_requirements(
         &self,
         number_order_phone_number_id: &str,
-        params: impl Into<NumberOrderPhoneNumbersUpdateRequirementsParams>,
     ) -> crate::Call<
         'a,
         NumberOrderPhoneNumbersUpdateRequirementsParams,
-        NumberOrderPhoneNumbersUpdateRequirementsResponse,
+        crate::types::NumberOrderPhoneNumber,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -137,82 +142,128 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            NumberOrderPhoneNumbersUpdateRequirementsParams {
+                body: <crate::types::UpdateNumberOrderPhoneNumberRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`NumberOrderPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NumberOrderPhoneNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NumberOrderPhoneNumbersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\]
     pub filter: Option<NumberOrderPhoneNumbersListFilter>,
 }
-impl<T, R> crate::Call<'_, NumberOrderPhoneNumbersListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\]
+impl<'a, T, R> crate::Call<'a, NumberOrderPhoneNumbersListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[country_code\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<NumberOrderPhoneNumbersListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-/// Inputs of [`NumberOrderPhoneNumbersApi::update_requirement_group`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NumberOrderPhoneNumbersApi::update_requirement_group`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NumberOrderPhoneNumbersUpdateRequirementGroupParams {
     /// The request body.
     pub body: NumberOrderPhoneNumbersUpdateRequirementGroupBody,
 }
-impl NumberOrderPhoneNumbersUpdateRequirementGroupParams {
-    /// A `NumberOrderPhoneNumbersUpdateRequirementGroupParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: NumberOrderPhoneNumbersUpdateRequirementGroupBody) -> Self {
-        NumberOrderPhoneNumbersUpdateRequirementGroupParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, NumberOrderPhoneNumbersUpdateRequirementGroupParams, T, R, (S0,)> {
+    /// The ID of the requirement group to associate
+    #[inline]
+    pub fn requirement_group_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        NumberOrderPhoneNumbersUpdateRequirementGroupParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.requirement_group_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<NumberOrderPhoneNumbersUpdateRequirementGroupBody>,
+    ) -> crate::Call<
+        'a,
+        NumberOrderPhoneNumbersUpdateRequirementGroupParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<NumberOrderPhoneNumbersUpdateRequirementGroupBody>
-for NumberOrderPhoneNumbersUpdateRequirementGroupParams {
-    /// The body with every optional input `None`: the argument of [`NumberOrderPhoneNumbersApi::update_requirement_group`].
-    fn from(body: NumberOrderPhoneNumbersUpdateRequirementGroupBody) -> Self {
-        NumberOrderPhoneNumbersUpdateRequirementGroupParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`NumberOrderPhoneNumbersApi::update_requirements`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NumberOrderPhoneNumbersApi::update_requirements`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NumberOrderPhoneNumbersUpdateRequirementsParams {
     /// The request body.
     pub body: crate::types::UpdateNumberOrderPhoneNumberRequest,
 }
-impl NumberOrderPhoneNumbersUpdateRequirementsParams {
-    /// A `NumberOrderPhoneNumbersUpdateRequirementsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateNumberOrderPhoneNumberRequest) -> Self {
-        NumberOrderPhoneNumbersUpdateRequirementsParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, NumberOrderPhoneNumbersUpdateRequirementsParams, T, R, ()> {
+    /// Sets `regulatory_requirements`.
+    #[inline]
+    pub fn regulatory_requirements(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::UpdateRegulatoryRequirement>,
+        >,
+    ) -> Self {
+        self.params.body.regulatory_requirements = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
     }
-}
-impl From<crate::types::UpdateNumberOrderPhoneNumberRequest>
-for NumberOrderPhoneNumbersUpdateRequirementsParams {
-    /// The body with every optional input `None`: the argument of [`NumberOrderPhoneNumbersApi::update_requirements`].
-    fn from(body: crate::types::UpdateNumberOrderPhoneNumberRequest) -> Self {
-        NumberOrderPhoneNumbersUpdateRequirementsParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateNumberOrderPhoneNumberRequest>,
+    ) -> crate::Call<'a, NumberOrderPhoneNumbersUpdateRequirementsParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberOrderPhoneNumbersListFilter {
     /// Country code of the order phone number.
     pub country_code: Option<String>,
+}
+impl NumberOrderPhoneNumbersListFilter {
+    /// Country code of the order phone number.
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NumberOrderPhoneNumbersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -250,6 +301,7 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberOrderPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::NumberOrderPhoneNumber>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -296,17 +348,19 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberOrderPhoneNumbersUpdateRequirementGroupBody {
     /// The ID of the requirement group to associate
     pub requirement_group_id: String,
 }
 impl NumberOrderPhoneNumbersUpdateRequirementGroupBody {
-    /// A `NumberOrderPhoneNumbersUpdateRequirementGroupBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `requirement_group_id`: The ID of the requirement group to associate
-    pub fn new(requirement_group_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         NumberOrderPhoneNumbersUpdateRequirementGroupBody {
-            requirement_group_id: requirement_group_id.into(),
+            requirement_group_id: String::new(),
         }
     }
 }

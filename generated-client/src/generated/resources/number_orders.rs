@@ -23,7 +23,10 @@ impl<'a> NumberOrdersApi<'a> {
     ) -> crate::Call<'a, NumberOrdersListParams, NumberOrdersListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/number_orders"),
-            Default::default(),
+            NumberOrdersListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -38,16 +41,22 @@ impl<'a> NumberOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateNumberOrderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_orders()\n    .create(CreateNumberOrderRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateNumberOrderRequestPhoneNumbersItem;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_orders()\n    .create()\n    .billing_group_id(\"abc85f64-5717-4562-b3fc-2c9600\")\n    .connection_id(\"346789098765567\")\n    .customer_reference(\"MY REF 001\")\n    .messaging_profile_id(\"abc85f64-5717-4562-b3fc-2c9600\")\n    .phone_numbers([\n        CreateNumberOrderRequestPhoneNumbersItem::builder()\n            .bundle_id(\"bc8e4d67-33a0-4cbb-af74-7b58f05bd494\")\n            .phone_number(\"+19705555098\"),\n        CreateNumberOrderRequestPhoneNumbersItem::builder()\n            .phone_number(\"+492111609539\")\n            .requirement_group_id(\"dbbd94ee-9079-488f-80ba-f566b247fd79\"),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<NumberOrdersCreateParams>,
-    ) -> crate::Call<'a, NumberOrdersCreateParams, NumberOrdersCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        NumberOrdersCreateParams,
+        crate::types::NumberOrderWithPhoneNumbers,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/number_orders"),
-            params.into(),
+            NumberOrdersCreateParams {
+                body: <crate::types::CreateNumberOrderRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -70,7 +79,12 @@ impl<'a> NumberOrdersApi<'a> {
     pub fn retrieve(
         &self,
         number_order_id: &str,
-    ) -> crate::Call<'a, (), NumberOrdersRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::NumberOrderWithPhoneNumbers,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -91,14 +105,18 @@ impl<'a> NumberOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateNumberOrderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_orders()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateNumberOrderRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_orders()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         number_order_id: &str,
-        params: impl Into<NumberOrdersUpdateParams>,
-    ) -> crate::Call<'a, NumberOrdersUpdateParams, NumberOrdersUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        NumberOrdersUpdateParams,
+        crate::types::NumberOrderWithPhoneNumbers,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -106,15 +124,17 @@ impl<'a> NumberOrdersApi<'a> {
                     reqwest::Method::PATCH,
                     ["/number_orders/", &crate::encode_path(number_order_id)].concat(),
                 ),
-            params.into(),
+            NumberOrdersUpdateParams {
+                body: <crate::types::UpdateNumberOrderRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`NumberOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NumberOrdersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NumberOrdersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -122,22 +142,33 @@ pub struct NumberOrdersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers_count\], filter\[customer_reference\], filter\[requirements_met\]
     pub filter: Option<NumberOrdersListFilter>,
 }
-impl<T, R> crate::Call<'_, NumberOrdersListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, NumberOrdersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::NumbersPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers_count\], filter\[customer_reference\], filter\[requirements_met\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[created_at\\], filter\\[phone_numbers_count\\], filter\\[customer_reference\\], filter\\[requirements_met\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<NumberOrdersListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, NumberOrdersListParams, NumberOrdersListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    NumberOrdersListParams,
+    NumberOrdersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`NumberOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -179,51 +210,122 @@ impl<'a> crate::Call<'a, NumberOrdersListParams, NumberOrdersListResponse> {
         })
     }
 }
-/// Inputs of [`NumberOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NumberOrdersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NumberOrdersCreateParams {
     /// The request body.
     pub body: crate::types::CreateNumberOrderRequest,
 }
-impl NumberOrdersCreateParams {
-    /// A `NumberOrdersCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateNumberOrderRequest) -> Self {
-        NumberOrdersCreateParams { body }
+impl<'a, T, R> crate::Call<'a, NumberOrdersCreateParams, T, R, ()> {
+    /// Identifies the billing group associated with the phone number.
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.billing_group_id = Some(value.into());
+        self
+    }
+    /// Identifies the connection associated with this phone number.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_id = Some(value.into());
+        self
+    }
+    /// A customer reference string for customer look ups.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Identifies the messaging profile associated with the phone number.
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.messaging_profile_id = Some(value.into());
+        self
+    }
+    /// Sets `phone_numbers`.
+    #[inline]
+    pub fn phone_numbers(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::CreateNumberOrderRequestPhoneNumbersItem>,
+        >,
+    ) -> Self {
+        self.params.body.phone_numbers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateNumberOrderRequest>,
+    ) -> crate::Call<'a, NumberOrdersCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateNumberOrderRequest> for NumberOrdersCreateParams {
-    /// The body with every optional input `None`: the argument of [`NumberOrdersApi::create`].
-    fn from(body: crate::types::CreateNumberOrderRequest) -> Self {
-        NumberOrdersCreateParams { body }
-    }
-}
-/// Inputs of [`NumberOrdersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NumberOrdersApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NumberOrdersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateNumberOrderRequest,
 }
-impl NumberOrdersUpdateParams {
-    /// A `NumberOrdersUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateNumberOrderRequest) -> Self {
-        NumberOrdersUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, NumberOrdersUpdateParams, T, R, ()> {
+    /// A customer reference string for customer look ups.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateNumberOrderRequest> for NumberOrdersUpdateParams {
-    /// The body with every optional input `None`: the argument of [`NumberOrdersApi::update`].
-    fn from(body: crate::types::UpdateNumberOrderRequest) -> Self {
-        NumberOrdersUpdateParams { body }
+    /// Sets `regulatory_requirements`.
+    #[inline]
+    pub fn regulatory_requirements(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::UpdateRegulatoryRequirement>,
+        >,
+    ) -> Self {
+        self.params.body.regulatory_requirements = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateNumberOrderRequest>,
+    ) -> crate::Call<'a, NumberOrdersUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Filter number orders by date range.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberOrdersListFilterCreatedAt {
     /// Filter number orders later than this value.
     pub gt: Option<String>,
     /// Filter number orders earlier than this value.
     pub lt: Option<String>,
+}
+impl NumberOrdersListFilterCreatedAt {
+    /// Filter number orders later than this value.
+    #[inline]
+    pub fn gt(mut self, value: impl Into<String>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Filter number orders earlier than this value.
+    #[inline]
+    pub fn lt(mut self, value: impl Into<String>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NumberOrdersListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -267,6 +369,7 @@ impl<'de> serde::Deserialize<'de> for NumberOrdersListFilterCreatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberOrdersListFilter {
     /// Filter number orders by date range.
     pub created_at: Option<NumberOrdersListFilterCreatedAt>,
@@ -278,6 +381,41 @@ pub struct NumberOrdersListFilter {
     pub requirements_met: Option<bool>,
     /// Filter number orders by status.
     pub status: Option<String>,
+}
+impl NumberOrdersListFilter {
+    /// Filter number orders by date range.
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl Into<NumberOrdersListFilterCreatedAt>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Filter number orders via the customer reference set.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Filter number order with this amount of numbers
+    #[inline]
+    pub fn phone_numbers_count(mut self, value: impl Into<String>) -> Self {
+        self.phone_numbers_count = Some(value.into());
+        self
+    }
+    /// Filter number orders by requirements met.
+    #[inline]
+    pub fn requirements_met(mut self, value: impl Into<bool>) -> Self {
+        self.requirements_met = Some(value.into());
+        self
+    }
+    /// Filter number orders by status.
+    #[inline]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NumberOrdersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -345,6 +483,7 @@ impl<'de> serde::Deserialize<'de> for NumberOrdersListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberOrdersListResponse {
     pub data: Option<Vec<crate::types::NumberOrder>>,
     pub meta: Option<crate::types::PaginationMeta>,

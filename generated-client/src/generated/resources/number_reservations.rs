@@ -28,7 +28,10 @@ impl<'a> NumberReservationsApi<'a> {
     ) -> crate::Call<'a, NumberReservationsListParams, NumberReservationsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/number_reservations"),
-            Default::default(),
+            NumberReservationsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -43,20 +46,22 @@ impl<'a> NumberReservationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateNumberReservationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_reservations()\n    .create(CreateNumberReservationRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::ReservedPhoneNumber;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .number_reservations()\n    .create()\n    .customer_reference(\"MY REF 001\")\n    .phone_numbers([ReservedPhoneNumber::default().phone_number(\"+19705555098\")])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<NumberReservationsCreateParams>,
     ) -> crate::Call<
         'a,
         NumberReservationsCreateParams,
-        NumberReservationsCreateResponse,
+        crate::types::NumberReservation,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/number_reservations"),
-            params.into(),
+            NumberReservationsCreateParams {
+                body: <crate::types::CreateNumberReservationRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -79,7 +84,7 @@ impl<'a> NumberReservationsApi<'a> {
     pub fn retrieve(
         &self,
         number_reservation_id: &str,
-    ) -> crate::Call<'a, (), NumberReservationsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::NumberReservation, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -91,8 +96,8 @@ impl<'a> NumberReservationsApi<'a> {
         )
     }
 }
-/// Inputs of [`NumberReservationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`NumberReservationsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct NumberReservationsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -100,22 +105,33 @@ pub struct NumberReservationsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.phone_number\], filter\[customer_reference\]
     pub filter: Option<NumberReservationsListFilter>,
 }
-impl<T, R> crate::Call<'_, NumberReservationsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, NumberReservationsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::NumbersPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.phone_number\], filter\[customer_reference\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[created_at\\], filter\\[phone_numbers.phone_number\\], filter\\[customer_reference\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<NumberReservationsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, NumberReservationsListParams, NumberReservationsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    NumberReservationsListParams,
+    NumberReservationsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`NumberReservationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -157,28 +173,40 @@ impl<'a> crate::Call<'a, NumberReservationsListParams, NumberReservationsListRes
         })
     }
 }
-/// Inputs of [`NumberReservationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NumberReservationsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NumberReservationsCreateParams {
     /// The request body.
     pub body: crate::types::CreateNumberReservationRequest,
 }
-impl NumberReservationsCreateParams {
-    /// A `NumberReservationsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateNumberReservationRequest) -> Self {
-        NumberReservationsCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, NumberReservationsCreateParams, T, R, ()> {
+    /// A customer reference string for customer look ups.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
     }
-}
-impl From<crate::types::CreateNumberReservationRequest>
-for NumberReservationsCreateParams {
-    /// The body with every optional input `None`: the argument of [`NumberReservationsApi::create`].
-    fn from(body: crate::types::CreateNumberReservationRequest) -> Self {
-        NumberReservationsCreateParams {
-            body,
-        }
+    /// Sets `phone_numbers`.
+    #[inline]
+    pub fn phone_numbers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::ReservedPhoneNumber>>,
+    ) -> Self {
+        self.params.body.phone_numbers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateNumberReservationRequest>,
+    ) -> crate::Call<'a, NumberReservationsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `number_reservations.actions`.
@@ -204,7 +232,7 @@ impl<'a> NumberReservationsActionsApi<'a> {
     pub fn extend(
         &self,
         number_reservation_id: &str,
-    ) -> crate::Call<'a, (), NumberReservationsActionsExtendResponse> {
+    ) -> crate::Call<'a, (), crate::types::NumberReservation, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -222,11 +250,26 @@ impl<'a> NumberReservationsActionsApi<'a> {
 }
 /// Filter number reservations by date range.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberReservationsListFilterCreatedAt {
     /// Filter number reservations later than this value.
     pub gt: Option<String>,
     /// Filter number reservations earlier than this value.
     pub lt: Option<String>,
+}
+impl NumberReservationsListFilterCreatedAt {
+    /// Filter number reservations later than this value.
+    #[inline]
+    pub fn gt(mut self, value: impl Into<String>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Filter number reservations earlier than this value.
+    #[inline]
+    pub fn lt(mut self, value: impl Into<String>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NumberReservationsListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -270,6 +313,7 @@ impl<'de> serde::Deserialize<'de> for NumberReservationsListFilterCreatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberReservationsListFilter {
     /// Filter number reservations by date range.
     pub created_at: Option<NumberReservationsListFilterCreatedAt>,
@@ -279,6 +323,35 @@ pub struct NumberReservationsListFilter {
     pub phone_numbers_phone_number: Option<String>,
     /// Filter number reservations by status.
     pub status: Option<String>,
+}
+impl NumberReservationsListFilter {
+    /// Filter number reservations by date range.
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl Into<NumberReservationsListFilterCreatedAt>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Filter number reservations via the customer reference set.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Filter number reservations having these phone numbers.
+    #[inline]
+    pub fn phone_numbers_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_numbers_phone_number = Some(value.into());
+        self
+    }
+    /// Filter number reservations by status.
+    #[inline]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NumberReservationsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -339,6 +412,7 @@ impl<'de> serde::Deserialize<'de> for NumberReservationsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberReservationsListResponse {
     pub data: Option<Vec<crate::types::NumberReservation>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -13,54 +13,71 @@ impl<'a> NumbersFeaturesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::numbers_features::NumbersFeaturesCreateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .numbers_features()\n    .create(NumbersFeaturesCreateBody::new(vec![\"+18005550100\".to_string()]))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .numbers_features()\n    .create()\n    .phone_numbers([\"+18005550100\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<NumbersFeaturesCreateParams>,
-    ) -> crate::Call<'a, NumbersFeaturesCreateParams, NumbersFeaturesCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        NumbersFeaturesCreateParams,
+        Vec<NumbersFeaturesCreateResponseDataItem>,
+        crate::call::AsData,
+        (crate::Missing<crate::required::phone_numbers>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/numbers_features"),
-            params.into(),
+            NumbersFeaturesCreateParams {
+                body: NumbersFeaturesCreateBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`NumbersFeaturesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`NumbersFeaturesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct NumbersFeaturesCreateParams {
     /// The request body.
     pub body: NumbersFeaturesCreateBody,
 }
-impl NumbersFeaturesCreateParams {
-    /// A `NumbersFeaturesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: NumbersFeaturesCreateBody) -> Self {
-        NumbersFeaturesCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, NumbersFeaturesCreateParams, T, R, (S0,)> {
+    /// Sets `phone_numbers`.
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, NumbersFeaturesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
     }
-}
-impl From<NumbersFeaturesCreateBody> for NumbersFeaturesCreateParams {
-    /// The body with every optional input `None`: the argument of [`NumbersFeaturesApi::create`].
-    fn from(body: NumbersFeaturesCreateBody) -> Self {
-        NumbersFeaturesCreateParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<NumbersFeaturesCreateBody>,
+    ) -> crate::Call<'a, NumbersFeaturesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumbersFeaturesCreateBody {
     pub phone_numbers: Vec<String>,
 }
 impl NumbersFeaturesCreateBody {
-    /// A `NumbersFeaturesCreateBody` from its required fields; the optional ones are `None`.
-    pub fn new(phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         NumbersFeaturesCreateBody {
-            phone_numbers,
+            phone_numbers: Vec::new(),
         }
     }
 }
@@ -98,18 +115,10 @@ impl<'de> serde::Deserialize<'de> for NumbersFeaturesCreateBody {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumbersFeaturesCreateResponseDataItem {
     pub features: Vec<String>,
     pub phone_number: String,
-}
-impl NumbersFeaturesCreateResponseDataItem {
-    /// A `NumbersFeaturesCreateResponseDataItem` from its required fields; the optional ones are `None`.
-    pub fn new(features: Vec<String>, phone_number: impl Into<String>) -> Self {
-        NumbersFeaturesCreateResponseDataItem {
-            features,
-            phone_number: phone_number.into(),
-        }
-    }
 }
 impl serde::Serialize for NumbersFeaturesCreateResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -15,16 +15,33 @@ impl<'a> OauthApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::oauth::{\n    OauthRetrieveAuthorizeParams, OauthRetrieveAuthorizeResponseType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .oauth()\n    .retrieve_authorize(\n        OauthRetrieveAuthorizeParams::new(\n            OauthRetrieveAuthorizeResponseType::Code,\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"https://example.com/webhooks\",\n        ),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::oauth::OauthRetrieveAuthorizeResponseType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .oauth()\n    .retrieve_authorize()\n    .response_type(OauthRetrieveAuthorizeResponseType::Code)\n    .client_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .redirect_uri(\"https://example.com/webhooks\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_authorize(
         &self,
-        params: impl Into<OauthRetrieveAuthorizeParams>,
-    ) -> crate::Call<'a, OauthRetrieveAuthorizeParams, (), crate::call::AsEmpty> {
+    ) -> crate::Call<
+        'a,
+        OauthRetrieveAuthorizeParams,
+        (),
+        crate::call::AsEmpty,
+        (
+            crate::Missing<crate::required::response_type>,
+            crate::Missing<crate::required::client_id>,
+            crate::Missing<crate::required::redirect_uri>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/oauth/authorize"),
-            params.into(),
+            OauthRetrieveAuthorizeParams {
+                response_type: OauthRetrieveAuthorizeResponseType::Code,
+                client_id: String::new(),
+                redirect_uri: String::new(),
+                scope: None,
+                state: None,
+                code_challenge: None,
+                code_challenge_method: None,
+            },
             |req, params| {
                 req.query(
                     "response_type",
@@ -73,7 +90,12 @@ impl<'a> OauthApi<'a> {
     pub fn retrieve(
         &self,
         consent_token: &str,
-    ) -> crate::Call<'a, (), crate::types::ConsentTokenResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::ConsentTokenResponseData,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -91,16 +113,26 @@ impl<'a> OauthApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateOAuthGrantRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth()\n    .grants(CreateOAuthGrantRequest::new(true, \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.oauth().grants().allowed(true).consent_token(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn grants(
         &self,
-        params: impl Into<OauthGrantsParams>,
-    ) -> crate::Call<'a, OauthGrantsParams, crate::types::CreateGrantResponse> {
+    ) -> crate::Call<
+        'a,
+        OauthGrantsParams,
+        crate::types::CreateGrantResponse,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::allowed>,
+            crate::Missing<crate::required::consent_token>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/oauth/grants"),
-            params.into(),
+            OauthGrantsParams {
+                body: crate::types::CreateOAuthGrantRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -114,16 +146,23 @@ impl<'a> OauthApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::IntrospectRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.oauth().introspect(IntrospectRequest::new(\"example\")).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.oauth().introspect().token(\"example\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn introspect(
         &self,
-        params: impl Into<OauthIntrospectParams>,
-    ) -> crate::Call<'a, OauthIntrospectParams, crate::types::IntrospectResponse> {
+    ) -> crate::Call<
+        'a,
+        OauthIntrospectParams,
+        crate::types::IntrospectResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::token>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/oauth/introspect"),
-            params.into(),
+            OauthIntrospectParams {
+                body: crate::types::IntrospectRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -151,12 +190,11 @@ impl<'a> OauthApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::OAuthDynamicRegistrationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth()\n    .register(OAuthDynamicRegistrationRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.oauth().register().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn register(
         &self,
-        params: impl Into<OauthRegisterParams>,
     ) -> crate::Call<
         'a,
         OauthRegisterParams,
@@ -164,7 +202,9 @@ impl<'a> OauthApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/oauth/register"),
-            params.into(),
+            OauthRegisterParams {
+                body: <crate::types::OAuthDynamicRegistrationRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -178,24 +218,31 @@ impl<'a> OauthApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{TokenRequest, TokenRequestGrantType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth()\n    .token(TokenRequest::new(TokenRequestGrantType::ClientCredentials))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::TokenRequestGrantType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth()\n    .token()\n    .grant_type(TokenRequestGrantType::ClientCredentials)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn token(
         &self,
-        params: impl Into<OauthTokenParams>,
-    ) -> crate::Call<'a, OauthTokenParams, crate::types::TokenResponse> {
+    ) -> crate::Call<
+        'a,
+        OauthTokenParams,
+        crate::types::TokenResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::grant_type>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/oauth/token"),
-            params.into(),
+            OauthTokenParams {
+                body: crate::types::TokenRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`OauthApi::retrieve_authorize`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`OauthApi::retrieve_authorize`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct OauthRetrieveAuthorizeParams {
     /// OAuth response type
@@ -213,123 +260,302 @@ pub struct OauthRetrieveAuthorizeParams {
     /// PKCE code challenge method
     pub code_challenge_method: Option<OauthRetrieveAuthorizeCodeChallengeMethod>,
 }
-impl OauthRetrieveAuthorizeParams {
-    /// A `OauthRetrieveAuthorizeParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        response_type: OauthRetrieveAuthorizeResponseType,
-        client_id: impl Into<String>,
-        redirect_uri: impl Into<String>,
-    ) -> Self {
-        OauthRetrieveAuthorizeParams {
-            response_type,
-            client_id: client_id.into(),
-            redirect_uri: redirect_uri.into(),
-            scope: None,
-            state: None,
-            code_challenge: None,
-            code_challenge_method: None,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, OauthRetrieveAuthorizeParams, T, R, (S0, S1, S2)> {
+    /// OAuth response type
+    #[inline]
+    pub fn response_type(
+        self,
+        value: impl Into<OauthRetrieveAuthorizeResponseType>,
+    ) -> crate::Call<'a, OauthRetrieveAuthorizeParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.response_type = value.into();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, OauthRetrieveAuthorizeParams, T, R> {
+    /// OAuth client identifier
+    #[inline]
+    pub fn client_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, OauthRetrieveAuthorizeParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.client_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Redirect URI
+    #[inline]
+    pub fn redirect_uri(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, OauthRetrieveAuthorizeParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.redirect_uri = value.into();
+        crate::call::into_state(call)
+    }
     /// Space-separated list of requested scopes
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().scope = Some(value.into());
+        self.params.scope = Some(value.into());
         self
     }
     /// State parameter for CSRF protection
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().state = Some(value.into());
+        self.params.state = Some(value.into());
         self
     }
     /// PKCE code challenge
+    #[inline]
     pub fn code_challenge(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().code_challenge = Some(value.into());
+        self.params.code_challenge = Some(value.into());
         self
     }
     /// PKCE code challenge method
+    #[inline]
     pub fn code_challenge_method(
         mut self,
         value: impl Into<OauthRetrieveAuthorizeCodeChallengeMethod>,
     ) -> Self {
-        self.params_mut().code_challenge_method = Some(value.into());
+        self.params.code_challenge_method = Some(value.into());
         self
     }
 }
-/// Inputs of [`OauthApi::grants`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`OauthApi::grants`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct OauthGrantsParams {
     /// The request body.
     pub body: crate::types::CreateOAuthGrantRequest,
 }
-impl OauthGrantsParams {
-    /// A `OauthGrantsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateOAuthGrantRequest) -> Self {
-        OauthGrantsParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, OauthGrantsParams, T, R, (S0, S1)> {
+    /// Whether the grant is allowed
+    #[inline]
+    pub fn allowed(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Call<'a, OauthGrantsParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.allowed = value.into();
+        crate::call::into_state(call)
+    }
+    /// Consent token
+    #[inline]
+    pub fn consent_token(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, OauthGrantsParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.consent_token = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateOAuthGrantRequest>,
+    ) -> crate::Call<'a, OauthGrantsParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateOAuthGrantRequest> for OauthGrantsParams {
-    /// The body with every optional input `None`: the argument of [`OauthApi::grants`].
-    fn from(body: crate::types::CreateOAuthGrantRequest) -> Self {
-        OauthGrantsParams { body }
-    }
-}
-/// Inputs of [`OauthApi::introspect`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`OauthApi::introspect`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct OauthIntrospectParams {
     /// The request body.
     pub body: crate::types::IntrospectRequest,
 }
-impl OauthIntrospectParams {
-    /// A `OauthIntrospectParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::IntrospectRequest) -> Self {
-        OauthIntrospectParams { body }
+impl<'a, T, R, S0> crate::Call<'a, OauthIntrospectParams, T, R, (S0,)> {
+    /// The token to introspect
+    #[inline]
+    pub fn token(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, OauthIntrospectParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.token = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::IntrospectRequest>,
+    ) -> crate::Call<'a, OauthIntrospectParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::IntrospectRequest> for OauthIntrospectParams {
-    /// The body with every optional input `None`: the argument of [`OauthApi::introspect`].
-    fn from(body: crate::types::IntrospectRequest) -> Self {
-        OauthIntrospectParams { body }
-    }
-}
-/// Inputs of [`OauthApi::register`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`OauthApi::register`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct OauthRegisterParams {
     /// The request body.
     pub body: crate::types::OAuthDynamicRegistrationRequest,
 }
-impl OauthRegisterParams {
-    /// A `OauthRegisterParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::OAuthDynamicRegistrationRequest) -> Self {
-        OauthRegisterParams { body }
+impl<'a, T, R> crate::Call<'a, OauthRegisterParams, T, R, ()> {
+    /// Human-readable string name of the client to be presented to the end-user
+    #[inline]
+    pub fn client_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_name = Some(value.into());
+        self
+    }
+    /// Array of OAuth 2.0 grant type strings that the client may use
+    #[inline]
+    pub fn grant_types(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::OAuthDynamicRegistrationRequestGrantTypesItem>,
+        >,
+    ) -> Self {
+        self.params.body.grant_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// URL of the client logo
+    #[inline]
+    pub fn logo_uri(mut self, value: impl Into<String>) -> Self {
+        self.params.body.logo_uri = Some(value.into());
+        self
+    }
+    /// URL of the client's privacy policy
+    #[inline]
+    pub fn policy_uri(mut self, value: impl Into<String>) -> Self {
+        self.params.body.policy_uri = Some(value.into());
+        self
+    }
+    /// Array of redirection URI strings for use in redirect-based flows
+    #[inline]
+    pub fn redirect_uris(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.redirect_uris = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Array of the OAuth 2.0 response type strings that the client may use
+    #[inline]
+    pub fn response_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.response_types = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Space-separated string of scope values that the client may use
+    #[inline]
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.params.body.scope = Some(value.into());
+        self
+    }
+    /// Authentication method for the token endpoint
+    #[inline]
+    pub fn token_endpoint_auth_method(
+        mut self,
+        value: impl Into<
+            crate::types::OAuthDynamicRegistrationRequestTokenEndpointAuthMethod,
+        >,
+    ) -> Self {
+        self.params.body.token_endpoint_auth_method = Some(value.into());
+        self
+    }
+    /// URL of the client's terms of service
+    #[inline]
+    pub fn tos_uri(mut self, value: impl Into<String>) -> Self {
+        self.params.body.tos_uri = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::OAuthDynamicRegistrationRequest>,
+    ) -> crate::Call<'a, OauthRegisterParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::OAuthDynamicRegistrationRequest> for OauthRegisterParams {
-    /// The body with every optional input `None`: the argument of [`OauthApi::register`].
-    fn from(body: crate::types::OAuthDynamicRegistrationRequest) -> Self {
-        OauthRegisterParams { body }
-    }
-}
-/// Inputs of [`OauthApi::token`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`OauthApi::token`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct OauthTokenParams {
     /// The request body.
     pub body: crate::types::TokenRequest,
 }
-impl OauthTokenParams {
-    /// A `OauthTokenParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::TokenRequest) -> Self {
-        OauthTokenParams { body }
+impl<'a, T, R, S0> crate::Call<'a, OauthTokenParams, T, R, (S0,)> {
+    /// OAuth client ID (if not using HTTP Basic auth)
+    #[inline]
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_id = Some(value.into());
+        self
     }
-}
-impl From<crate::types::TokenRequest> for OauthTokenParams {
-    /// The body with every optional input `None`: the argument of [`OauthApi::token`].
-    fn from(body: crate::types::TokenRequest) -> Self {
-        OauthTokenParams { body }
+    /// OAuth client secret (if not using HTTP Basic auth)
+    #[inline]
+    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
+        self.params.body.client_secret = Some(value.into());
+        self
+    }
+    /// Authorization code (for authorization_code flow)
+    #[inline]
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.code = Some(value.into());
+        self
+    }
+    /// PKCE code verifier (for authorization_code flow)
+    #[inline]
+    pub fn code_verifier(mut self, value: impl Into<String>) -> Self {
+        self.params.body.code_verifier = Some(value.into());
+        self
+    }
+    /// OAuth 2.0 grant type
+    #[inline]
+    pub fn grant_type(
+        self,
+        value: impl Into<crate::types::TokenRequestGrantType>,
+    ) -> crate::Call<'a, OauthTokenParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.grant_type = value.into();
+        crate::call::into_state(call)
+    }
+    /// Redirect URI (for authorization_code flow)
+    #[inline]
+    pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
+        self.params.body.redirect_uri = Some(value.into());
+        self
+    }
+    /// Refresh token (for refresh_token flow)
+    #[inline]
+    pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
+        self.params.body.refresh_token = Some(value.into());
+        self
+    }
+    /// Space-separated list of requested scopes (for client_credentials)
+    #[inline]
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.params.body.scope = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TokenRequest>,
+    ) -> crate::Call<'a, OauthTokenParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -389,6 +615,7 @@ impl From<&str> for OauthRetrieveAuthorizeCodeChallengeMethod {
 }
 crate::string_enum!(OauthRetrieveAuthorizeCodeChallengeMethod);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OauthRegisterError {
     pub error: Option<String>,
     pub error_description: Option<String>,

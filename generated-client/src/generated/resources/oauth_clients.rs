@@ -23,7 +23,16 @@ impl<'a> OauthClientsApi<'a> {
     ) -> crate::Call<'a, OauthClientsListParams, OauthClientsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/oauth_clients"),
-            Default::default(),
+            OauthClientsListParams {
+                page_size: None,
+                page_number: None,
+                filter_client_type: None,
+                filter_verified: None,
+                filter_allowed_grant_types_contains: None,
+                filter_name: None,
+                filter_name_contains: None,
+                filter_client_id: None,
+            },
             |req, params| {
                 req.query(
                     "page[size]",
@@ -84,16 +93,28 @@ impl<'a> OauthClientsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    OAuthClientCreateRequest, OAuthClientCreateRequestAllowedGrantTypesItem,\n    OAuthClientCreateRequestClientType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth_clients()\n    .create(\n        OAuthClientCreateRequest::new(\n            vec![OAuthClientCreateRequestAllowedGrantTypesItem::ClientCredentials],\n            vec![\"admin\".to_string()],\n            OAuthClientCreateRequestClientType::Public,\n            \"My OAuth client\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    OAuthClientCreateRequestAllowedGrantTypesItem, OAuthClientCreateRequestClientType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth_clients()\n    .create()\n    .allowed_grant_types([\n        OAuthClientCreateRequestAllowedGrantTypesItem::ClientCredentials,\n    ])\n    .allowed_scopes([\"admin\"])\n    .client_type(OAuthClientCreateRequestClientType::Public)\n    .name(\"My OAuth client\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<OauthClientsCreateParams>,
-    ) -> crate::Call<'a, OauthClientsCreateParams, OauthClientsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        OauthClientsCreateParams,
+        crate::types::OAuthClient,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::allowed_grant_types>,
+            crate::Missing<crate::required::allowed_scopes>,
+            crate::Missing<crate::required::client_type>,
+            crate::Missing<crate::required::name>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/oauth_clients"),
-            params.into(),
+            OauthClientsCreateParams {
+                body: crate::types::OAuthClientCreateRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -116,7 +137,7 @@ impl<'a> OauthClientsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), OauthClientsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::OAuthClient, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -137,14 +158,18 @@ impl<'a> OauthClientsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::OAuthClientUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth_clients()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        OAuthClientUpdateRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth_clients()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<OauthClientsUpdateParams>,
-    ) -> crate::Call<'a, OauthClientsUpdateParams, OauthClientsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        OauthClientsUpdateParams,
+        crate::types::OAuthClient,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -152,7 +177,9 @@ impl<'a> OauthClientsApi<'a> {
                     reqwest::Method::PUT,
                     ["/oauth_clients/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            OauthClientsUpdateParams {
+                body: <crate::types::OAuthClientUpdateRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -183,8 +210,8 @@ impl<'a> OauthClientsApi<'a> {
         )
     }
 }
-/// Inputs of [`OauthClientsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`OauthClientsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OauthClientsListParams {
     /// Number of results per page
@@ -206,55 +233,72 @@ pub struct OauthClientsListParams {
     /// Filter by client ID
     pub filter_client_id: Option<String>,
 }
-impl<T, R> crate::Call<'_, OauthClientsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, OauthClientsListParams, T, R, ()> {
     /// Number of results per page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Page number
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Filter by client type
+    #[inline]
     pub fn filter_client_type(
         mut self,
         value: impl Into<OauthClientsListFilterClientType>,
     ) -> Self {
-        self.params_mut().filter_client_type = Some(value.into());
+        self.params.filter_client_type = Some(value.into());
         self
     }
     /// Filter by verification status
+    #[inline]
     pub fn filter_verified(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().filter_verified = Some(value.into());
+        self.params.filter_verified = Some(value.into());
         self
     }
     /// Filter by allowed grant type
+    #[inline]
     pub fn filter_allowed_grant_types_contains(
         mut self,
         value: impl Into<OauthClientsListFilterAllowedGrantTypesContains>,
     ) -> Self {
-        self.params_mut().filter_allowed_grant_types_contains = Some(value.into());
+        self.params.filter_allowed_grant_types_contains = Some(value.into());
         self
     }
     /// Filter by exact client name
+    #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name = Some(value.into());
+        self.params.filter_name = Some(value.into());
         self
     }
     /// Filter by client name containing text
+    #[inline]
     pub fn filter_name_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name_contains = Some(value.into());
+        self.params.filter_name_contains = Some(value.into());
         self
     }
     /// Filter by client ID
+    #[inline]
     pub fn filter_client_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_client_id = Some(value.into());
+        self.params.filter_client_id = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, OauthClientsListParams, OauthClientsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    OauthClientsListParams,
+    OauthClientsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`OauthClientsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -296,42 +340,201 @@ impl<'a> crate::Call<'a, OauthClientsListParams, OauthClientsListResponse> {
         })
     }
 }
-/// Inputs of [`OauthClientsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`OauthClientsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct OauthClientsCreateParams {
     /// The request body.
     pub body: crate::types::OAuthClientCreateRequest,
 }
-impl OauthClientsCreateParams {
-    /// A `OauthClientsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::OAuthClientCreateRequest) -> Self {
-        OauthClientsCreateParams { body }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+> crate::Call<'a, OauthClientsCreateParams, T, R, (S0, S1, S2, S3)> {
+    /// List of allowed OAuth grant types
+    #[inline]
+    pub fn allowed_grant_types(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::OAuthClientCreateRequestAllowedGrantTypesItem>,
+        >,
+    ) -> crate::Call<'a, OauthClientsCreateParams, T, R, (crate::Set, S1, S2, S3)> {
+        let mut call = self;
+        call.params.body.allowed_grant_types = value
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        crate::call::into_state(call)
+    }
+    /// List of allowed OAuth scopes
+    #[inline]
+    pub fn allowed_scopes(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, OauthClientsCreateParams, T, R, (S0, crate::Set, S2, S3)> {
+        let mut call = self;
+        call.params.body.allowed_scopes = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// OAuth client type
+    #[inline]
+    pub fn client_type(
+        self,
+        value: impl Into<crate::types::OAuthClientCreateRequestClientType>,
+    ) -> crate::Call<'a, OauthClientsCreateParams, T, R, (S0, S1, crate::Set, S3)> {
+        let mut call = self;
+        call.params.body.client_type = value.into();
+        crate::call::into_state(call)
+    }
+    /// URL of the client logo
+    #[inline]
+    pub fn logo_uri(mut self, value: impl Into<String>) -> Self {
+        self.params.body.logo_uri = Some(value.into());
+        self
+    }
+    /// The name of the OAuth client
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, OauthClientsCreateParams, T, R, (S0, S1, S2, crate::Set)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// URL of the client's privacy policy
+    #[inline]
+    pub fn policy_uri(mut self, value: impl Into<String>) -> Self {
+        self.params.body.policy_uri = Some(value.into());
+        self
+    }
+    /// List of redirect URIs (required for authorization_code flow)
+    #[inline]
+    pub fn redirect_uris(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.redirect_uris = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Whether PKCE (Proof Key for Code Exchange) is required for this client
+    #[inline]
+    pub fn require_pkce(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.require_pkce = Some(value.into());
+        self
+    }
+    /// URL of the client's terms of service
+    #[inline]
+    pub fn tos_uri(mut self, value: impl Into<String>) -> Self {
+        self.params.body.tos_uri = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::OAuthClientCreateRequest>,
+    ) -> crate::Call<
+        'a,
+        OauthClientsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::OAuthClientCreateRequest> for OauthClientsCreateParams {
-    /// The body with every optional input `None`: the argument of [`OauthClientsApi::create`].
-    fn from(body: crate::types::OAuthClientCreateRequest) -> Self {
-        OauthClientsCreateParams { body }
-    }
-}
-/// Inputs of [`OauthClientsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`OauthClientsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct OauthClientsUpdateParams {
     /// The request body.
     pub body: crate::types::OAuthClientUpdateRequest,
 }
-impl OauthClientsUpdateParams {
-    /// A `OauthClientsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::OAuthClientUpdateRequest) -> Self {
-        OauthClientsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, OauthClientsUpdateParams, T, R, ()> {
+    /// List of allowed OAuth grant types
+    #[inline]
+    pub fn allowed_grant_types(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::OAuthClientUpdateRequestAllowedGrantTypesItem>,
+        >,
+    ) -> Self {
+        self.params.body.allowed_grant_types = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
     }
-}
-impl From<crate::types::OAuthClientUpdateRequest> for OauthClientsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`OauthClientsApi::update`].
-    fn from(body: crate::types::OAuthClientUpdateRequest) -> Self {
-        OauthClientsUpdateParams { body }
+    /// List of allowed OAuth scopes
+    #[inline]
+    pub fn allowed_scopes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.allowed_scopes = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// URL of the client logo
+    #[inline]
+    pub fn logo_uri(mut self, value: impl Into<String>) -> Self {
+        self.params.body.logo_uri = Some(value.into());
+        self
+    }
+    /// The name of the OAuth client
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// URL of the client's privacy policy
+    #[inline]
+    pub fn policy_uri(mut self, value: impl Into<String>) -> Self {
+        self.params.body.policy_uri = Some(value.into());
+        self
+    }
+    /// List of redirect URIs
+    #[inline]
+    pub fn redirect_uris(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.redirect_uris = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Whether PKCE (Proof Key for Code Exchange) is required for this client
+    #[inline]
+    pub fn require_pkce(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.require_pkce = Some(value.into());
+        self
+    }
+    /// URL of the client's terms of service
+    #[inline]
+    pub fn tos_uri(mut self, value: impl Into<String>) -> Self {
+        self.params.body.tos_uri = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::OAuthClientUpdateRequest>,
+    ) -> crate::Call<'a, OauthClientsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -399,6 +602,7 @@ impl From<&str> for OauthClientsListFilterAllowedGrantTypesContains {
 }
 crate::string_enum!(OauthClientsListFilterAllowedGrantTypesContains);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OauthClientsListResponse {
     pub data: Option<Vec<crate::types::OAuthClient>>,
     pub meta: Option<crate::types::OauthPaginationMeta>,

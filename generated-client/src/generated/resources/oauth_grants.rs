@@ -23,7 +23,10 @@ impl<'a> OauthGrantsApi<'a> {
     ) -> crate::Call<'a, OauthGrantsListParams, OauthGrantsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/oauth_grants"),
-            Default::default(),
+            OauthGrantsListParams {
+                page_size: None,
+                page_number: None,
+            },
             |req, params| {
                 req.query(
                     "page[size]",
@@ -57,7 +60,7 @@ impl<'a> OauthGrantsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), OauthGrantsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::OAuthGrant, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -81,7 +84,10 @@ impl<'a> OauthGrantsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .oauth_grants()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), OauthGrantsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::OAuthGrant, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -92,8 +98,8 @@ impl<'a> OauthGrantsApi<'a> {
         )
     }
 }
-/// Inputs of [`OauthGrantsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`OauthGrantsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OauthGrantsListParams {
     /// Number of results per page
@@ -101,19 +107,30 @@ pub struct OauthGrantsListParams {
     /// Page number
     pub page_number: Option<i64>,
 }
-impl<T, R> crate::Call<'_, OauthGrantsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, OauthGrantsListParams, T, R, ()> {
     /// Number of results per page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Page number
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, OauthGrantsListParams, OauthGrantsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    OauthGrantsListParams,
+    OauthGrantsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`OauthGrantsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -156,6 +173,7 @@ impl<'a> crate::Call<'a, OauthGrantsListParams, OauthGrantsListResponse> {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OauthGrantsListResponse {
     pub data: Option<Vec<crate::types::OAuthGrant>>,
     pub meta: Option<crate::types::OauthPaginationMeta>,

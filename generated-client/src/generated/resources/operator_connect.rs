@@ -41,6 +41,7 @@ impl<'a> OperatorConnectActionsApi<'a> {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OperatorConnectActionsRefreshResponse200 {
     /// A message describing the result of the operation
     pub message: Option<String>,
@@ -89,6 +90,7 @@ impl<'de> serde::Deserialize<'de> for OperatorConnectActionsRefreshResponse200 {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OperatorConnectActionsRefreshResponse202 {
     /// A message describing the result of the operation
     pub message: Option<String>,

@@ -40,7 +40,13 @@ impl<'a> OrganizationsUsersApi<'a> {
     ) -> crate::Call<'a, OrganizationsUsersListParams, OrganizationsUsersListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/organizations/users"),
-            Default::default(),
+            OrganizationsUsersListParams {
+                page_number: None,
+                page_size: None,
+                filter_user_status: None,
+                filter_email: None,
+                include_groups: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -91,7 +97,8 @@ impl<'a> OrganizationsUsersApi<'a> {
     ) -> crate::Call<
         'a,
         OrganizationsUsersGetGroupsReportParams,
-        OrganizationsUsersGetGroupsReportResponse,
+        Vec<crate::types::OrganizationUserWithGroups>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -100,7 +107,9 @@ impl<'a> OrganizationsUsersApi<'a> {
                     reqwest::Method::GET,
                     "/organizations/users/users_groups_report",
                 ),
-            Default::default(),
+            OrganizationsUsersGetGroupsReportParams {
+                accept: None,
+            },
             |req, params| {
                 req.header("Accept", &params.accept);
             },
@@ -126,7 +135,8 @@ impl<'a> OrganizationsUsersApi<'a> {
     ) -> crate::Call<
         'a,
         OrganizationsUsersRetrieveParams,
-        OrganizationsUsersRetrieveResponse,
+        crate::types::OrganizationUser,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -135,7 +145,9 @@ impl<'a> OrganizationsUsersApi<'a> {
                     reqwest::Method::GET,
                     ["/organizations/users/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            OrganizationsUsersRetrieveParams {
+                include_groups: None,
+            },
             |req, params| {
                 req.query(
                     "include_groups",
@@ -147,8 +159,8 @@ impl<'a> OrganizationsUsersApi<'a> {
         )
     }
 }
-/// Inputs of [`OrganizationsUsersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`OrganizationsUsersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OrganizationsUsersListParams {
     /// The page number to load
@@ -162,37 +174,51 @@ pub struct OrganizationsUsersListParams {
     /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
     pub include_groups: Option<bool>,
 }
-impl<T, R> crate::Call<'_, OrganizationsUsersListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, OrganizationsUsersListParams, T, R, ()> {
     /// The page number to load
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Filter by user status
+    #[inline]
     pub fn filter_user_status(
         mut self,
         value: impl Into<crate::types::FilterOrganizationUserStatus>,
     ) -> Self {
-        self.params_mut().filter_user_status = Some(value.into());
+        self.params.filter_user_status = Some(value.into());
         self
     }
     /// Filter by email address (partial match)
+    #[inline]
     pub fn filter_email(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_email = Some(value.into());
+        self.params.filter_email = Some(value.into());
         self
     }
     /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
+    #[inline]
     pub fn include_groups(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_groups = Some(value.into());
+        self.params.include_groups = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, OrganizationsUsersListParams, OrganizationsUsersListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    OrganizationsUsersListParams,
+    OrganizationsUsersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`OrganizationsUsersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -234,34 +260,36 @@ impl<'a> crate::Call<'a, OrganizationsUsersListParams, OrganizationsUsersListRes
         })
     }
 }
-/// Inputs of [`OrganizationsUsersApi::get_groups_report`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`OrganizationsUsersApi::get_groups_report`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct OrganizationsUsersGetGroupsReportParams {
     /// Specify the response format. Use 'application/json' for JSON format or 'text/csv' for CSV format.
     pub accept: Option<OrganizationsUsersGetGroupsReportAccept>,
 }
-impl<T, R> crate::Call<'_, OrganizationsUsersGetGroupsReportParams, T, R> {
+impl<'a, T, R> crate::Call<'a, OrganizationsUsersGetGroupsReportParams, T, R, ()> {
     /// Specify the response format. Use 'application/json' for JSON format or 'text/csv' for CSV format.
+    #[inline]
     pub fn accept(
         mut self,
         value: impl Into<OrganizationsUsersGetGroupsReportAccept>,
     ) -> Self {
-        self.params_mut().accept = Some(value.into());
+        self.params.accept = Some(value.into());
         self
     }
 }
-/// Inputs of [`OrganizationsUsersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`OrganizationsUsersApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct OrganizationsUsersRetrieveParams {
     /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
     pub include_groups: Option<bool>,
 }
-impl<T, R> crate::Call<'_, OrganizationsUsersRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, OrganizationsUsersRetrieveParams, T, R, ()> {
     /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
+    #[inline]
     pub fn include_groups(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_groups = Some(value.into());
+        self.params.include_groups = Some(value.into());
         self
     }
 }
@@ -288,7 +316,7 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
     pub fn remove(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), OrganizationsUsersActionsRemoveResponse> {
+    ) -> crate::Call<'a, (), crate::types::OrganizationUser, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -301,6 +329,7 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrganizationsUsersListResponse {
     pub data: Option<Vec<crate::types::OrganizationUser>>,
     pub meta: Option<crate::types::UsersPaginationMeta>,

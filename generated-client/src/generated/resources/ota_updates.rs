@@ -19,7 +19,10 @@ impl<'a> OtaUpdatesApi<'a> {
     pub fn list(&self) -> crate::Call<'a, OtaUpdatesListParams, OtaUpdatesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/ota_updates"),
-            Default::default(),
+            OtaUpdatesListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::Form, true, &params.filter);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
@@ -40,7 +43,10 @@ impl<'a> OtaUpdatesApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .ota_updates()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), OtaUpdatesRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::CompleteOtaUpdate, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -51,8 +57,8 @@ impl<'a> OtaUpdatesApi<'a> {
         )
     }
 }
-/// Inputs of [`OtaUpdatesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`OtaUpdatesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OtaUpdatesListParams {
     /// Consolidated filter parameter for OTA updates (deepObject style). Originally: filter\[status\], filter\[sim_card_id\], filter\[type\]
@@ -60,25 +66,30 @@ pub struct OtaUpdatesListParams {
     /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, OtaUpdatesListParams, T, R> {
-    /// Consolidated filter parameter for OTA updates (deepObject style). Originally: filter\[status\], filter\[sim_card_id\], filter\[type\]
+impl<'a, T, R> crate::Call<'a, OtaUpdatesListParams, T, R, ()> {
+    /// Consolidated filter parameter for OTA updates (deepObject style). Originally: filter\\[status\\], filter\\[sim_card_id\\], filter\\[type\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterOtaUpdatesConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::WirelessPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, OtaUpdatesListParams, OtaUpdatesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, OtaUpdatesListParams, OtaUpdatesListResponse, crate::call::AsJson, S> {
     /// Every page of [`OtaUpdatesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -121,6 +132,7 @@ impl<'a> crate::Call<'a, OtaUpdatesListParams, OtaUpdatesListResponse> {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OtaUpdatesListResponse {
     pub data: Option<Vec<crate::types::SimplifiedOtaUpdate>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -27,7 +27,11 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/outbound_voice_profiles"),
-            Default::default(),
+            OutboundVoiceProfilesListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -43,20 +47,23 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateOutboundVoiceProfileRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .outbound_voice_profiles()\n    .create(CreateOutboundVoiceProfileRequest::new(\"office\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreateOutboundVoiceProfileRequestCallingWindow, ServicePlan, TrafficType,\n    UsagePaymentMethod,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .outbound_voice_profiles()\n    .create()\n    .billing_group_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .calling_window(\n        CreateOutboundVoiceProfileRequestCallingWindow::default()\n            .calls_per_cld(5)\n            .end_time(\"20:00:00.00Z\")\n            .start_time(\"08:00:00.00Z\"),\n    )\n    .concurrent_call_limit(10)\n    .daily_spend_limit(\"100.00\")\n    .daily_spend_limit_enabled(true)\n    .enabled(true)\n    .max_destination_rate(10.0)\n    .name(\"office\")\n    .service_plan(ServicePlan::Global)\n    .tags([\"office-profile\"])\n    .traffic_type(TrafficType::Conversational)\n    .usage_payment_method(UsagePaymentMethod::RateDeck)\n    .whitelisted_destinations([\"US\", \"BR\", \"AU\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<OutboundVoiceProfilesCreateParams>,
     ) -> crate::Call<
         'a,
         OutboundVoiceProfilesCreateParams,
-        OutboundVoiceProfilesCreateResponse,
+        crate::types::OutboundVoiceProfile,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/outbound_voice_profiles"),
-            params.into(),
+            OutboundVoiceProfilesCreateParams {
+                body: crate::types::CreateOutboundVoiceProfileRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -79,7 +86,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), OutboundVoiceProfilesRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::OutboundVoiceProfile, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -98,17 +105,18 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateOutboundVoiceProfileRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .outbound_voice_profiles()\n    .update(\"1293384261075731499\", UpdateOutboundVoiceProfileRequest::new(\"office\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    ServicePlan, TrafficType, UpdateOutboundVoiceProfileRequestCallingWindow,\n    UsagePaymentMethod,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .outbound_voice_profiles()\n    .update(\"1293384261075731499\")\n    .billing_group_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .calling_window(\n        UpdateOutboundVoiceProfileRequestCallingWindow::default()\n            .calls_per_cld(5)\n            .end_time(\"20:00:00.00Z\")\n            .start_time(\"08:00:00.00Z\"),\n    )\n    .concurrent_call_limit(10)\n    .daily_spend_limit(\"100.00\")\n    .daily_spend_limit_enabled(true)\n    .enabled(true)\n    .max_destination_rate(10.0)\n    .name(\"office\")\n    .service_plan(ServicePlan::Global)\n    .tags([\"office-profile\"])\n    .traffic_type(TrafficType::Conversational)\n    .usage_payment_method(UsagePaymentMethod::RateDeck)\n    .whitelisted_destinations([\"US\", \"BR\", \"AU\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<OutboundVoiceProfilesUpdateParams>,
     ) -> crate::Call<
         'a,
         OutboundVoiceProfilesUpdateParams,
-        OutboundVoiceProfilesUpdateResponse,
+        crate::types::OutboundVoiceProfile,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
     > {
         crate::Call::new(
             self
@@ -117,7 +125,9 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
                     reqwest::Method::PATCH,
                     ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            OutboundVoiceProfilesUpdateParams {
+                body: crate::types::UpdateOutboundVoiceProfileRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -140,7 +150,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), OutboundVoiceProfilesDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::OutboundVoiceProfile, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -151,8 +161,8 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
         )
     }
 }
-/// Inputs of [`OutboundVoiceProfilesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`OutboundVoiceProfilesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct OutboundVoiceProfilesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -170,43 +180,45 @@ pub struct OutboundVoiceProfilesListParams {
     /// name field in descending order.
     pub sort: Option<crate::types::SortOutboundVoiceProfile>,
 }
-impl<T, R> crate::Call<'_, OutboundVoiceProfilesListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, OutboundVoiceProfilesListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::OutboundVoiceProfilesPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]\[contains\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[name\\]\\[contains\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::OutboundVoiceProfilesFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
-    ///
-    /// That is:
-    ///
-    /// name: sorts the result by the
-    /// name field in ascending order.
-    ///
-    /// -name: sorts the result by the
-    /// name field in descending order.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<crate::types::SortOutboundVoiceProfile>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, OutboundVoiceProfilesListParams, OutboundVoiceProfilesListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    OutboundVoiceProfilesListParams,
+    OutboundVoiceProfilesListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`OutboundVoiceProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -248,55 +260,274 @@ impl<
         })
     }
 }
-/// Inputs of [`OutboundVoiceProfilesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`OutboundVoiceProfilesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct OutboundVoiceProfilesCreateParams {
     /// Parameters that can be defined when creating an outbound voice profile
     pub body: crate::types::CreateOutboundVoiceProfileRequest,
 }
-impl OutboundVoiceProfilesCreateParams {
-    /// A `OutboundVoiceProfilesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateOutboundVoiceProfileRequest) -> Self {
-        OutboundVoiceProfilesCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, OutboundVoiceProfilesCreateParams, T, R, (S0,)> {
+    /// The ID of the billing group associated with the outbound proflile. Defaults to null (for no group assigned).
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.billing_group_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `billing_group_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn billing_group_id_null(mut self) -> Self {
+        self.params.body.billing_group_id = Some(None);
+        self
+    }
+    /// Sets `call_recording`.
+    #[inline]
+    pub fn call_recording(
+        mut self,
+        value: impl Into<crate::types::OutboundCallRecording>,
+    ) -> Self {
+        self.params.body.call_recording = Some(value.into());
+        self
+    }
+    /// (BETA) Specifies the time window and call limits for calls made using this outbound voice profile. Note that all times are UTC in 24-hour clock time.
+    #[inline]
+    pub fn calling_window(
+        mut self,
+        value: impl Into<crate::types::CreateOutboundVoiceProfileRequestCallingWindow>,
+    ) -> Self {
+        self.params.body.calling_window = Some(value.into());
+        self
+    }
+    /// Must be no more than your global concurrent call limit. Null means no limit.
+    #[inline]
+    pub fn concurrent_call_limit(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.concurrent_call_limit = Some(Some(value.into()));
+        self
+    }
+    /// Sends `concurrent_call_limit` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn concurrent_call_limit_null(mut self) -> Self {
+        self.params.body.concurrent_call_limit = Some(None);
+        self
+    }
+    /// The maximum amount of usage charges, in USD, you want Telnyx to allow on this outbound voice profile in a day before disallowing new calls.
+    #[inline]
+    pub fn daily_spend_limit(mut self, value: impl Into<String>) -> Self {
+        self.params.body.daily_spend_limit = Some(value.into());
+        self
+    }
+    /// Specifies whether to enforce the daily_spend_limit on this outbound voice profile.
+    #[inline]
+    pub fn daily_spend_limit_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.daily_spend_limit_enabled = Some(value.into());
+        self
+    }
+    /// Specifies whether the outbound voice profile can be used. Disabled profiles will result in outbound calls being blocked for the associated Connections.
+    #[inline]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enabled = Some(value.into());
+        self
+    }
+    /// Maximum rate (price per minute) for a Destination to be allowed when making outbound calls.
+    #[inline]
+    pub fn max_destination_rate(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.max_destination_rate = Some(value.into());
+        self
+    }
+    /// A user-supplied name to help with organization.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, OutboundVoiceProfilesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `service_plan`.
+    #[inline]
+    pub fn service_plan(mut self, value: impl Into<crate::types::ServicePlan>) -> Self {
+        self.params.body.service_plan = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `traffic_type`.
+    #[inline]
+    pub fn traffic_type(mut self, value: impl Into<crate::types::TrafficType>) -> Self {
+        self.params.body.traffic_type = Some(value.into());
+        self
+    }
+    /// Sets `usage_payment_method`.
+    #[inline]
+    pub fn usage_payment_method(
+        mut self,
+        value: impl Into<crate::types::UsagePaymentMethod>,
+    ) -> Self {
+        self.params.body.usage_payment_method = Some(value.into());
+        self
+    }
+    /// The list of destinations you want to be able to call using this outbound voice profile formatted in alpha2.
+    #[inline]
+    pub fn whitelisted_destinations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.whitelisted_destinations = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateOutboundVoiceProfileRequest>,
+    ) -> crate::Call<'a, OutboundVoiceProfilesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateOutboundVoiceProfileRequest>
-for OutboundVoiceProfilesCreateParams {
-    /// The body with every optional input `None`: the argument of [`OutboundVoiceProfilesApi::create`].
-    fn from(body: crate::types::CreateOutboundVoiceProfileRequest) -> Self {
-        OutboundVoiceProfilesCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`OutboundVoiceProfilesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`OutboundVoiceProfilesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct OutboundVoiceProfilesUpdateParams {
     /// Parameters that can be updated on an outbound voice profile
     pub body: crate::types::UpdateOutboundVoiceProfileRequest,
 }
-impl OutboundVoiceProfilesUpdateParams {
-    /// A `OutboundVoiceProfilesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateOutboundVoiceProfileRequest) -> Self {
-        OutboundVoiceProfilesUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, OutboundVoiceProfilesUpdateParams, T, R, (S0,)> {
+    /// The ID of the billing group associated with the outbound proflile. Defaults to null (for no group assigned).
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.billing_group_id = Some(Some(value.into()));
+        self
     }
-}
-impl From<crate::types::UpdateOutboundVoiceProfileRequest>
-for OutboundVoiceProfilesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`OutboundVoiceProfilesApi::update`].
-    fn from(body: crate::types::UpdateOutboundVoiceProfileRequest) -> Self {
-        OutboundVoiceProfilesUpdateParams {
-            body,
-        }
+    /// Sends `billing_group_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn billing_group_id_null(mut self) -> Self {
+        self.params.body.billing_group_id = Some(None);
+        self
+    }
+    /// Sets `call_recording`.
+    #[inline]
+    pub fn call_recording(
+        mut self,
+        value: impl Into<crate::types::OutboundCallRecording>,
+    ) -> Self {
+        self.params.body.call_recording = Some(value.into());
+        self
+    }
+    /// (BETA) Specifies the time window and call limits for calls made using this outbound voice profile.
+    #[inline]
+    pub fn calling_window(
+        mut self,
+        value: impl Into<crate::types::UpdateOutboundVoiceProfileRequestCallingWindow>,
+    ) -> Self {
+        self.params.body.calling_window = Some(value.into());
+        self
+    }
+    /// Must be no more than your global concurrent call limit. Null means no limit.
+    #[inline]
+    pub fn concurrent_call_limit(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.concurrent_call_limit = Some(Some(value.into()));
+        self
+    }
+    /// Sends `concurrent_call_limit` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn concurrent_call_limit_null(mut self) -> Self {
+        self.params.body.concurrent_call_limit = Some(None);
+        self
+    }
+    /// The maximum amount of usage charges, in USD, you want Telnyx to allow on this outbound voice profile in a day before disallowing new calls.
+    #[inline]
+    pub fn daily_spend_limit(mut self, value: impl Into<String>) -> Self {
+        self.params.body.daily_spend_limit = Some(value.into());
+        self
+    }
+    /// Specifies whether to enforce the daily_spend_limit on this outbound voice profile.
+    #[inline]
+    pub fn daily_spend_limit_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.daily_spend_limit_enabled = Some(value.into());
+        self
+    }
+    /// Specifies whether the outbound voice profile can be used. Disabled profiles will result in outbound calls being blocked for the associated Connections.
+    #[inline]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enabled = Some(value.into());
+        self
+    }
+    /// Maximum rate (price per minute) for a Destination to be allowed when making outbound calls.
+    #[inline]
+    pub fn max_destination_rate(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.max_destination_rate = Some(value.into());
+        self
+    }
+    /// A user-supplied name to help with organization.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, OutboundVoiceProfilesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `service_plan`.
+    #[inline]
+    pub fn service_plan(mut self, value: impl Into<crate::types::ServicePlan>) -> Self {
+        self.params.body.service_plan = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `traffic_type`.
+    #[inline]
+    pub fn traffic_type(mut self, value: impl Into<crate::types::TrafficType>) -> Self {
+        self.params.body.traffic_type = Some(value.into());
+        self
+    }
+    /// Sets `usage_payment_method`.
+    #[inline]
+    pub fn usage_payment_method(
+        mut self,
+        value: impl Into<crate::types::UsagePaymentMethod>,
+    ) -> Self {
+        self.params.body.usage_payment_method = Some(value.into());
+        self
+    }
+    /// The list of destinations you want to be able to call using this outbound voice profile formatted in alpha2.
+    #[inline]
+    pub fn whitelisted_destinations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.whitelisted_destinations = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateOutboundVoiceProfileRequest>,
+    ) -> crate::Call<'a, OutboundVoiceProfilesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundVoiceProfilesListResponse {
     pub data: Option<Vec<crate::types::OutboundVoiceProfile>>,
     pub meta: Option<crate::types::PaginationMeta>,

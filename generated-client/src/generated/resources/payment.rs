@@ -18,16 +18,17 @@ impl<'a> PaymentApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::StoredPaymentTransactionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .payment()\n    .create_stored_payment_transaction(\n        StoredPaymentTransactionRequest::new(\"120.00\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .payment()\n    .create_stored_payment_transaction()\n    .amount(\"120.00\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create_stored_payment_transaction(
         &self,
-        params: impl Into<PaymentCreateStoredPaymentTransactionParams>,
     ) -> crate::Call<
         'a,
         PaymentCreateStoredPaymentTransactionParams,
-        crate::types::StoredPaymentTransactionResponse,
+        crate::types::StoredPaymentTransactionResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::amount>,),
     > {
         crate::Call::new(
             self
@@ -36,35 +37,59 @@ impl<'a> PaymentApi<'a> {
                     reqwest::Method::POST,
                     "/v2/payment/stored_payment_transactions",
                 ),
-            params.into(),
+            PaymentCreateStoredPaymentTransactionParams {
+                body: crate::types::StoredPaymentTransactionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PaymentApi::create_stored_payment_transaction`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PaymentApi::create_stored_payment_transaction`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PaymentCreateStoredPaymentTransactionParams {
     /// The request body.
     pub body: crate::types::StoredPaymentTransactionRequest,
 }
-impl PaymentCreateStoredPaymentTransactionParams {
-    /// A `PaymentCreateStoredPaymentTransactionParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::StoredPaymentTransactionRequest) -> Self {
-        PaymentCreateStoredPaymentTransactionParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, PaymentCreateStoredPaymentTransactionParams, T, R, (S0,)> {
+    /// Amount in dollars and cents, e.g. "120.00"
+    #[inline]
+    pub fn amount(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PaymentCreateStoredPaymentTransactionParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.amount = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::StoredPaymentTransactionRequest>
-for PaymentCreateStoredPaymentTransactionParams {
-    /// The body with every optional input `None`: the argument of [`PaymentApi::create_stored_payment_transaction`].
-    fn from(body: crate::types::StoredPaymentTransactionRequest) -> Self {
-        PaymentCreateStoredPaymentTransactionParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::StoredPaymentTransactionRequest>,
+    ) -> crate::Call<
+        'a,
+        PaymentCreateStoredPaymentTransactionParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `payment.auto_recharge_prefs`.
@@ -84,7 +109,9 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.payment().auto_recharge_prefs().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), PaymentAutoRechargePrefsListResponse> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<'a, (), crate::types::AutoRechargePref, crate::call::AsData> {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/payment/auto_recharge_prefs"),
         )
@@ -97,48 +124,78 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::AutoRechargePrefRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .payment()\n    .auto_recharge_prefs()\n    .update(AutoRechargePrefRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.payment().auto_recharge_prefs().update().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        params: impl Into<PaymentAutoRechargePrefsUpdateParams>,
     ) -> crate::Call<
         'a,
         PaymentAutoRechargePrefsUpdateParams,
-        PaymentAutoRechargePrefsUpdateResponse,
+        crate::types::AutoRechargePref,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::PATCH, "/payment/auto_recharge_prefs"),
-            params.into(),
+            PaymentAutoRechargePrefsUpdateParams {
+                body: <crate::types::AutoRechargePrefRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PaymentAutoRechargePrefsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PaymentAutoRechargePrefsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PaymentAutoRechargePrefsUpdateParams {
     /// Details to update auto recharge preferences
     pub body: crate::types::AutoRechargePrefRequest,
 }
-impl PaymentAutoRechargePrefsUpdateParams {
-    /// A `PaymentAutoRechargePrefsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::AutoRechargePrefRequest) -> Self {
-        PaymentAutoRechargePrefsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PaymentAutoRechargePrefsUpdateParams, T, R, ()> {
+    /// Whether auto recharge is enabled.
+    #[inline]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enabled = Some(value.into());
+        self
     }
-}
-impl From<crate::types::AutoRechargePrefRequest>
-for PaymentAutoRechargePrefsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`PaymentAutoRechargePrefsApi::update`].
-    fn from(body: crate::types::AutoRechargePrefRequest) -> Self {
-        PaymentAutoRechargePrefsUpdateParams {
-            body,
-        }
+    /// Sets `invoice_enabled`.
+    #[inline]
+    pub fn invoice_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.invoice_enabled = Some(value.into());
+        self
+    }
+    /// The payment preference for auto recharge.
+    #[inline]
+    pub fn preference(
+        mut self,
+        value: impl Into<crate::types::AutoRechargePrefRequestPreference>,
+    ) -> Self {
+        self.params.body.preference = Some(value.into());
+        self
+    }
+    /// The amount to recharge the account, the actual recharge amount will be the amount necessary to reach the threshold amount plus the recharge amount.
+    #[inline]
+    pub fn recharge_amount(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recharge_amount = Some(value.into());
+        self
+    }
+    /// The threshold amount at which the account will be recharged.
+    #[inline]
+    pub fn threshold_amount(mut self, value: impl Into<String>) -> Self {
+        self.params.body.threshold_amount = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::AutoRechargePrefRequest>,
+    ) -> crate::Call<'a, PaymentAutoRechargePrefsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 pub type PaymentAutoRechargePrefsListResponse = crate::Data<

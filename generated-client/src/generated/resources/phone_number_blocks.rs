@@ -37,7 +37,11 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_number_blocks/jobs"),
-            Default::default(),
+            PhoneNumberBlocksJobsListParams {
+                page: None,
+                sort: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -53,16 +57,17 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_number_blocks()\n    .jobs()\n    .delete_phone_number_block(\n        PhoneNumberBlocksJobDeletePhoneNumberBlockRequest::new(\"+18005550100\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_number_blocks()\n    .jobs()\n    .delete_phone_number_block()\n    .phone_number_block_id(\"f3946371-7199-4261-9c3d-81a0d7935146\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete_phone_number_block(
         &self,
-        params: impl Into<PhoneNumberBlocksJobsDeletePhoneNumberBlockParams>,
     ) -> crate::Call<
         'a,
         PhoneNumberBlocksJobsDeletePhoneNumberBlockParams,
-        PhoneNumberBlocksJobsDeletePhoneNumberBlockResponse,
+        crate::types::PhoneNumberBlocksJob,
+        crate::call::AsData,
+        (crate::Missing<crate::required::phone_number_block_id>,),
     > {
         crate::Call::new(
             self
@@ -71,7 +76,9 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
                     reqwest::Method::POST,
                     "/phone_number_blocks/jobs/delete_phone_number_block",
                 ),
-            params.into(),
+            PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
+                body: crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -92,7 +99,7 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PhoneNumberBlocksJobsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::PhoneNumberBlocksJob, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -103,8 +110,8 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
         )
     }
 }
-/// Inputs of [`PhoneNumberBlocksJobsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PhoneNumberBlocksJobsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PhoneNumberBlocksJobsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -114,29 +121,39 @@ pub struct PhoneNumberBlocksJobsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[status\]
     pub filter: Option<PhoneNumberBlocksJobsListFilter>,
 }
-impl<T, R> crate::Call<'_, PhoneNumberBlocksJobsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PhoneNumberBlocksJobsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::NumbersPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<PhoneNumberBlocksJobsListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[status\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[type\\], filter\\[status\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PhoneNumberBlocksJobsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, PhoneNumberBlocksJobsListParams, PhoneNumberBlocksJobsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PhoneNumberBlocksJobsListParams,
+    PhoneNumberBlocksJobsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PhoneNumberBlocksJobsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -178,32 +195,50 @@ impl<
         })
     }
 }
-/// Inputs of [`PhoneNumberBlocksJobsApi::delete_phone_number_block`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumberBlocksJobsApi::delete_phone_number_block`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
     /// The request body.
     pub body: crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest,
 }
-impl PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
-    /// A `PhoneNumberBlocksJobsDeletePhoneNumberBlockParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        body: crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest,
-    ) -> Self {
-        PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, PhoneNumberBlocksJobsDeletePhoneNumberBlockParams, T, R, (S0,)> {
+    /// Sets `phone_number_block_id`.
+    #[inline]
+    pub fn phone_number_block_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumberBlocksJobsDeletePhoneNumberBlockParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.phone_number_block_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest>
-for PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumberBlocksJobsApi::delete_phone_number_block`].
-    fn from(
-        body: crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest,
-    ) -> Self {
-        PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumberBlocksJobsDeletePhoneNumberBlockParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -299,11 +334,32 @@ impl From<&str> for PhoneNumberBlocksJobsListFilterType {
 }
 crate::string_enum!(PhoneNumberBlocksJobsListFilterType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumberBlocksJobsListFilter {
     /// Identifies the status of the background job.
     pub status: Option<PhoneNumberBlocksJobsListFilterStatus>,
     /// Identifies the type of the background job.
     pub r#type: Option<PhoneNumberBlocksJobsListFilterType>,
+}
+impl PhoneNumberBlocksJobsListFilter {
+    /// Identifies the status of the background job.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<PhoneNumberBlocksJobsListFilterStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Identifies the type of the background job.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<PhoneNumberBlocksJobsListFilterType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumberBlocksJobsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -347,6 +403,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumberBlocksJobsListResponse {
     pub data: Option<Vec<crate::types::PhoneNumberBlocksJob>>,
     pub meta: Option<crate::types::PaginationMeta>,

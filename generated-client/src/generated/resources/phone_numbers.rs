@@ -51,7 +51,12 @@ impl<'a> PhoneNumbersApi<'a> {
     ) -> crate::Call<'a, PhoneNumbersListParams, PhoneNumbersListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers"),
-            Default::default(),
+            PhoneNumbersListParams {
+                page: None,
+                sort: None,
+                filter: None,
+                handle_messaging_profile_error: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -81,7 +86,13 @@ impl<'a> PhoneNumbersApi<'a> {
     ) -> crate::Call<'a, PhoneNumbersSlimListParams, PhoneNumbersSlimListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers/slim"),
-            Default::default(),
+            PhoneNumbersSlimListParams {
+                page: None,
+                include_connection: None,
+                include_tags: None,
+                sort: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query(
@@ -116,7 +127,7 @@ impl<'a> PhoneNumbersApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PhoneNumbersRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::PhoneNumberDetailed, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -135,14 +146,18 @@ impl<'a> PhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePhoneNumberRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .update(\"1293384261075731499\", UpdatePhoneNumberRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .update(\"1293384261075731499\")\n    .address_id(\"dc8f39ac-953d-4520-b93b-786ae87db0da\")\n    .billing_group_id(\"dc8e4d67-33a0-4cbb-af74-7b58f05bd494\")\n    .connection_id(\"dc8e4d67-33a0-4cbb-af74-7b58f05bd494\")\n    .customer_reference(\"customer-reference\")\n    .external_pin(\"1234\")\n    .hd_voice_enabled(true)\n    .tags([\"tag\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<PhoneNumbersUpdateParams>,
-    ) -> crate::Call<'a, PhoneNumbersUpdateParams, PhoneNumbersUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersUpdateParams,
+        crate::types::PhoneNumberDetailed,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -150,7 +165,9 @@ impl<'a> PhoneNumbersApi<'a> {
                     reqwest::Method::PATCH,
                     ["/phone_numbers/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            PhoneNumbersUpdateParams {
+                body: <crate::types::UpdatePhoneNumberRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -168,7 +185,15 @@ impl<'a> PhoneNumbersApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().delete(\"1293384261075731499\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), PhoneNumbersDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::PhoneNumberDeletedDetailed,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -179,8 +204,8 @@ impl<'a> PhoneNumbersApi<'a> {
         )
     }
 }
-/// Inputs of [`PhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PhoneNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -194,35 +219,48 @@ pub struct PhoneNumbersListParams {
         PhoneNumbersListHandleMessagingProfileError,
     >,
 }
-impl<T, R> crate::Call<'_, PhoneNumbersListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PhoneNumbersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::NumbersPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<PhoneNumbersListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[tag\\], filter\\[phone_number\\], filter\\[status\\], filter\\[country_iso_alpha2\\], filter\\[connection_id\\], filter\\[voice.connection_name\\], filter\\[voice.usage_payment_method\\], filter\\[billing_group_id\\], filter\\[emergency_address_id\\], filter\\[customer_reference\\], filter\\[number_type\\], filter\\[source\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PhoneNumbersListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
     /// Although it is an infrequent occurrence, due to the highly distributed nature of the Telnyx platform, it is possible that there will be an issue when loading in Messaging Profile information. As such, when this parameter is set to `true` and an error in fetching this information occurs, messaging profile related fields will be omitted in the response and an error message will be included instead of returning a 503 error.
+    #[inline]
     pub fn handle_messaging_profile_error(
         mut self,
         value: impl Into<PhoneNumbersListHandleMessagingProfileError>,
     ) -> Self {
-        self.params_mut().handle_messaging_profile_error = Some(value.into());
+        self.params.handle_messaging_profile_error = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, PhoneNumbersListParams, PhoneNumbersListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PhoneNumbersListParams,
+    PhoneNumbersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -250,8 +288,8 @@ impl<'a> crate::Call<'a, PhoneNumbersListParams, PhoneNumbersListResponse> {
         })
     }
 }
-/// Inputs of [`PhoneNumbersApi::slim_list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PhoneNumbersApi::slim_list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PhoneNumbersSlimListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -265,37 +303,51 @@ pub struct PhoneNumbersSlimListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
     pub filter: Option<PhoneNumbersSlimListFilter>,
 }
-impl<T, R> crate::Call<'_, PhoneNumbersSlimListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PhoneNumbersSlimListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::NumbersPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Include the connection associated with the phone number.
+    #[inline]
     pub fn include_connection(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_connection = Some(value.into());
+        self.params.include_connection = Some(value.into());
         self
     }
     /// Include the tags associated with the phone number.
+    #[inline]
     pub fn include_tags(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_tags = Some(value.into());
+        self.params.include_tags = Some(value.into());
         self
     }
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<PhoneNumbersSlimListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[tag\\], filter\\[phone_number\\], filter\\[status\\], filter\\[country_iso_alpha2\\], filter\\[connection_id\\], filter\\[voice.connection_name\\], filter\\[voice.usage_payment_method\\], filter\\[billing_group_id\\], filter\\[emergency_address_id\\], filter\\[customer_reference\\], filter\\[number_type\\], filter\\[source\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PhoneNumbersSlimListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, PhoneNumbersSlimListParams, PhoneNumbersSlimListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PhoneNumbersSlimListParams,
+    PhoneNumbersSlimListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PhoneNumbersApi::slim_list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -337,23 +389,65 @@ impl<'a> crate::Call<'a, PhoneNumbersSlimListParams, PhoneNumbersSlimListRespons
         })
     }
 }
-/// Inputs of [`PhoneNumbersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumbersApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersUpdateParams {
     /// Updated settings for the phone number.
     pub body: crate::types::UpdatePhoneNumberRequest,
 }
-impl PhoneNumbersUpdateParams {
-    /// A `PhoneNumbersUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdatePhoneNumberRequest) -> Self {
-        PhoneNumbersUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, PhoneNumbersUpdateParams, T, R, ()> {
+    /// Identifies the address associated with the phone number.
+    #[inline]
+    pub fn address_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.address_id = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdatePhoneNumberRequest> for PhoneNumbersUpdateParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumbersApi::update`].
-    fn from(body: crate::types::UpdatePhoneNumberRequest) -> Self {
-        PhoneNumbersUpdateParams { body }
+    /// Identifies the billing group associated with the phone number.
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.billing_group_id = Some(value.into());
+        self
+    }
+    /// Identifies the connection associated with the phone number.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_id = Some(value.into());
+        self
+    }
+    /// A customer reference string for customer look ups.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// If someone attempts to port your phone number away from Telnyx and your phone number has an external PIN set, we will attempt to verify that you provided the correct external PIN to the winning carrier. Note that not all carriers cooperate with this security mechanism.
+    #[inline]
+    pub fn external_pin(mut self, value: impl Into<String>) -> Self {
+        self.params.body.external_pin = Some(value.into());
+        self
+    }
+    /// Indicates whether HD voice is enabled for this number.
+    #[inline]
+    pub fn hd_voice_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.hd_voice_enabled = Some(value.into());
+        self
+    }
+    /// A list of user-assigned tags to help organize phone numbers.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdatePhoneNumberRequest>,
+    ) -> crate::Call<'a, PhoneNumbersUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `phone_numbers.actions`.
@@ -370,16 +464,17 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberVerifyOwnershipRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .actions()\n    .verify_ownership(\n        PhoneNumberVerifyOwnershipRequest::new(vec![\"+18005550100\".to_string()]),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .actions()\n    .verify_ownership()\n    .phone_numbers([\"+18005550100\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn verify_ownership(
         &self,
-        params: impl Into<PhoneNumbersActionsVerifyOwnershipParams>,
     ) -> crate::Call<
         'a,
         PhoneNumbersActionsVerifyOwnershipParams,
-        PhoneNumbersActionsVerifyOwnershipResponse,
+        crate::types::PhoneNumberVerifyOwnershipResponse,
+        crate::call::AsData,
+        (crate::Missing<crate::required::phone_numbers>,),
     > {
         crate::Call::new(
             self
@@ -388,7 +483,9 @@ impl<'a> PhoneNumbersActionsApi<'a> {
                     reqwest::Method::POST,
                     "/phone_numbers/actions/verify_ownership",
                 ),
-            params.into(),
+            PhoneNumbersActionsVerifyOwnershipParams {
+                body: crate::types::PhoneNumberVerifyOwnershipRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -403,17 +500,18 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberBundleStatusChangeRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .actions()\n    .change_bundle_status(\n        \"1293384261075731499\",\n        PhoneNumberBundleStatusChangeRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .actions()\n    .change_bundle_status(\"1293384261075731499\")\n    .bundle_id(\"5194d8fc-87e6-4188-baa9-1c434bbe861b\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn change_bundle_status(
         &self,
         id: &str,
-        params: impl Into<PhoneNumbersActionsChangeBundleStatusParams>,
     ) -> crate::Call<
         'a,
         PhoneNumbersActionsChangeBundleStatusParams,
-        PhoneNumbersActionsChangeBundleStatusResponse,
+        crate::types::PhoneNumberWithVoiceSettings,
+        crate::call::AsData,
+        (crate::Missing<crate::required::bundle_id>,),
     > {
         crate::Call::new(
             self
@@ -427,7 +525,9 @@ impl<'a> PhoneNumbersActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            PhoneNumbersActionsChangeBundleStatusParams {
+                body: crate::types::PhoneNumberBundleStatusChangeRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -442,17 +542,21 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumberEnableEmergencyRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .actions()\n    .enable_emergency(\n        \"1293384261075731499\",\n        PhoneNumberEnableEmergencyRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            true,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .actions()\n    .enable_emergency(\"1293384261075731499\")\n    .emergency_address_id(\"53829456729313\")\n    .emergency_enabled(true)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn enable_emergency(
         &self,
         id: &str,
-        params: impl Into<PhoneNumbersActionsEnableEmergencyParams>,
     ) -> crate::Call<
         'a,
         PhoneNumbersActionsEnableEmergencyParams,
-        PhoneNumbersActionsEnableEmergencyResponse200,
+        crate::types::PhoneNumberWithVoiceSettings,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::emergency_address_id>,
+            crate::Missing<crate::required::emergency_enabled>,
+        ),
     > {
         crate::Call::new(
             self
@@ -466,83 +570,156 @@ impl<'a> PhoneNumbersActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            PhoneNumbersActionsEnableEmergencyParams {
+                body: crate::types::PhoneNumberEnableEmergencyRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PhoneNumbersActionsApi::verify_ownership`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumbersActionsApi::verify_ownership`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersActionsVerifyOwnershipParams {
     /// The request body.
     pub body: crate::types::PhoneNumberVerifyOwnershipRequest,
 }
-impl PhoneNumbersActionsVerifyOwnershipParams {
-    /// A `PhoneNumbersActionsVerifyOwnershipParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PhoneNumberVerifyOwnershipRequest) -> Self {
-        PhoneNumbersActionsVerifyOwnershipParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, PhoneNumbersActionsVerifyOwnershipParams, T, R, (S0,)> {
+    /// Array of phone numbers to verify ownership for
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, PhoneNumbersActionsVerifyOwnershipParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PhoneNumberVerifyOwnershipRequest>,
+    ) -> crate::Call<'a, PhoneNumbersActionsVerifyOwnershipParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::PhoneNumberVerifyOwnershipRequest>
-for PhoneNumbersActionsVerifyOwnershipParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumbersActionsApi::verify_ownership`].
-    fn from(body: crate::types::PhoneNumberVerifyOwnershipRequest) -> Self {
-        PhoneNumbersActionsVerifyOwnershipParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`PhoneNumbersActionsApi::change_bundle_status`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumbersActionsApi::change_bundle_status`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersActionsChangeBundleStatusParams {
     /// The request body.
     pub body: crate::types::PhoneNumberBundleStatusChangeRequest,
 }
-impl PhoneNumbersActionsChangeBundleStatusParams {
-    /// A `PhoneNumbersActionsChangeBundleStatusParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PhoneNumberBundleStatusChangeRequest) -> Self {
-        PhoneNumbersActionsChangeBundleStatusParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, PhoneNumbersActionsChangeBundleStatusParams, T, R, (S0,)> {
+    /// The new bundle_id setting for the number. If you are assigning the number to a bundle, this is the unique ID of the bundle you wish to use. If you are removing the number from a bundle, this must be null. You cannot assign a number from one bundle to another directly. You must first remove it from a bundle, and then assign it to a new bundle.
+    #[inline]
+    pub fn bundle_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersActionsChangeBundleStatusParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.bundle_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PhoneNumberBundleStatusChangeRequest>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersActionsChangeBundleStatusParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::PhoneNumberBundleStatusChangeRequest>
-for PhoneNumbersActionsChangeBundleStatusParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumbersActionsApi::change_bundle_status`].
-    fn from(body: crate::types::PhoneNumberBundleStatusChangeRequest) -> Self {
-        PhoneNumbersActionsChangeBundleStatusParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`PhoneNumbersActionsApi::enable_emergency`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumbersActionsApi::enable_emergency`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersActionsEnableEmergencyParams {
     /// The request body.
     pub body: crate::types::PhoneNumberEnableEmergencyRequest,
 }
-impl PhoneNumbersActionsEnableEmergencyParams {
-    /// A `PhoneNumbersActionsEnableEmergencyParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PhoneNumberEnableEmergencyRequest) -> Self {
-        PhoneNumbersActionsEnableEmergencyParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, PhoneNumbersActionsEnableEmergencyParams, T, R, (S0, S1)> {
+    /// Identifies the address to be used with emergency services.
+    #[inline]
+    pub fn emergency_address_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersActionsEnableEmergencyParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.emergency_address_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::PhoneNumberEnableEmergencyRequest>
-for PhoneNumbersActionsEnableEmergencyParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumbersActionsApi::enable_emergency`].
-    fn from(body: crate::types::PhoneNumberEnableEmergencyRequest) -> Self {
-        PhoneNumbersActionsEnableEmergencyParams {
-            body,
-        }
+    /// Indicates whether to enable emergency services on this number.
+    #[inline]
+    pub fn emergency_enabled(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersActionsEnableEmergencyParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.emergency_enabled = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PhoneNumberEnableEmergencyRequest>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersActionsEnableEmergencyParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `phone_numbers.csv_downloads`.
@@ -569,7 +746,9 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers/csv_downloads"),
-            Default::default(),
+            PhoneNumbersCsvDownloadsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -589,11 +768,15 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     ) -> crate::Call<
         'a,
         PhoneNumbersCsvDownloadsCreateParams,
-        PhoneNumbersCsvDownloadsCreateResponse,
+        Vec<crate::types::CsvDownload>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/phone_numbers/csv_downloads"),
-            Default::default(),
+            PhoneNumbersCsvDownloadsCreateParams {
+                csv_format: None,
+                filter: None,
+            },
             |req, params| {
                 req.query(
                     "csv_format",
@@ -620,7 +803,7 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PhoneNumbersCsvDownloadsRetrieveResponse> {
+    ) -> crate::Call<'a, (), Vec<crate::types::CsvDownload>, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -631,29 +814,33 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
         )
     }
 }
-/// Inputs of [`PhoneNumbersCsvDownloadsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PhoneNumbersCsvDownloadsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PhoneNumbersCsvDownloadsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::NumbersPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, PhoneNumbersCsvDownloadsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PhoneNumbersCsvDownloadsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::NumbersPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PhoneNumbersCsvDownloadsListParams,
     PhoneNumbersCsvDownloadsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PhoneNumbersCsvDownloadsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -696,8 +883,8 @@ impl<
         })
     }
 }
-/// Inputs of [`PhoneNumbersCsvDownloadsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PhoneNumbersCsvDownloadsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersCsvDownloadsCreateParams {
     /// Which format to use when generating the CSV file. The default for backwards compatibility is 'V1'
@@ -705,21 +892,23 @@ pub struct PhoneNumbersCsvDownloadsCreateParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
     pub filter: Option<PhoneNumbersCsvDownloadsCreateFilter>,
 }
-impl<T, R> crate::Call<'_, PhoneNumbersCsvDownloadsCreateParams, T, R> {
+impl<'a, T, R> crate::Call<'a, PhoneNumbersCsvDownloadsCreateParams, T, R, ()> {
     /// Which format to use when generating the CSV file. The default for backwards compatibility is 'V1'
+    #[inline]
     pub fn csv_format(
         mut self,
         value: impl Into<PhoneNumbersCsvDownloadsCreateCsvFormat>,
     ) -> Self {
-        self.params_mut().csv_format = Some(value.into());
+        self.params.csv_format = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[has_bundle\\], filter\\[tag\\], filter\\[connection_id\\], filter\\[phone_number\\], filter\\[status\\], filter\\[voice.connection_name\\], filter\\[voice.usage_payment_method\\], filter\\[billing_group_id\\], filter\\[emergency_address_id\\], filter\\[customer_reference\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<PhoneNumbersCsvDownloadsCreateFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
@@ -743,7 +932,11 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     ) -> crate::Call<'a, PhoneNumbersJobsListParams, PhoneNumbersJobsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers/jobs"),
-            Default::default(),
+            PhoneNumbersJobsListParams {
+                page: None,
+                sort: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -759,16 +952,17 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumbersJobDeletePhoneNumbersRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .jobs()\n    .delete_batch(\n        PhoneNumbersJobDeletePhoneNumbersRequest::new(\n            vec![\"+18005550100\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .jobs()\n    .delete_batch()\n    .phone_numbers([\"+19705555098\", \"+19715555098\", \"32873127836\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete_batch(
         &self,
-        params: impl Into<PhoneNumbersJobsDeleteBatchParams>,
     ) -> crate::Call<
         'a,
         PhoneNumbersJobsDeleteBatchParams,
-        PhoneNumbersJobsDeleteBatchResponse,
+        crate::types::PhoneNumbersJob,
+        crate::call::AsData,
+        (crate::Missing<crate::required::phone_numbers>,),
     > {
         crate::Call::new(
             self
@@ -777,7 +971,9 @@ impl<'a> PhoneNumbersJobsApi<'a> {
                     reqwest::Method::POST,
                     "/phone_numbers/jobs/delete_phone_numbers",
                 ),
-            params.into(),
+            PhoneNumbersJobsDeleteBatchParams {
+                body: crate::types::PhoneNumbersJobDeletePhoneNumbersRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -791,16 +987,20 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumbersJobUpdateEmergencySettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .jobs()\n    .update_emergency_settings_batch(\n        PhoneNumbersJobUpdateEmergencySettingsRequest::new(\n            true,\n            vec![\"+18005550100\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .jobs()\n    .update_emergency_settings_batch()\n    .emergency_address_id(\"53829456729313\")\n    .emergency_enabled(true)\n    .phone_numbers([\"+19705555098\", \"+19715555098\", \"32873127836\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_emergency_settings_batch(
         &self,
-        params: impl Into<PhoneNumbersJobsUpdateEmergencySettingsBatchParams>,
     ) -> crate::Call<
         'a,
         PhoneNumbersJobsUpdateEmergencySettingsBatchParams,
-        PhoneNumbersJobsUpdateEmergencySettingsBatchResponse,
+        crate::types::PhoneNumbersJob,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::emergency_enabled>,
+            crate::Missing<crate::required::phone_numbers>,
+        ),
     > {
         crate::Call::new(
             self
@@ -809,7 +1009,9 @@ impl<'a> PhoneNumbersJobsApi<'a> {
                     reqwest::Method::POST,
                     "/phone_numbers/jobs/update_emergency_settings",
                 ),
-            params.into(),
+            PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
+                body: crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -823,16 +1025,17 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PhoneNumbersJobUpdatePhoneNumbersRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .jobs()\n    .update_batch(\n        PhoneNumbersJobUpdatePhoneNumbersRequest::new(\n            vec![\"+18005550100\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CallForwarding, CallForwardingForwardingType, UpdatePhoneNumberVoiceSettingsRequest,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .jobs()\n    .update_batch()\n    .billing_group_id(\"dc8e4d67-33a0-4cbb-af74-7b58f05bd494\")\n    .connection_id(\"dc8e4d67-33a0-4cbb-af74-7b58f05bd494\")\n    .customer_reference(\"customer-reference\")\n    .deletion_lock_enabled(true)\n    .external_pin(\"123456\")\n    .phone_numbers([\"1583466971586889004\", \"+13127367254\"])\n    .tags([\"tag\"])\n    .voice(\n        UpdatePhoneNumberVoiceSettingsRequest::default()\n            .call_forwarding(\n                CallForwarding::default()\n                    .call_forwarding_enabled(true)\n                    .forwarding_type(CallForwardingForwardingType::Always)\n                    .forwards_to(\"+13035559123\"),\n            ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_batch(
         &self,
-        params: impl Into<PhoneNumbersJobsUpdateBatchParams>,
     ) -> crate::Call<
         'a,
         PhoneNumbersJobsUpdateBatchParams,
-        PhoneNumbersJobsUpdateBatchResponse,
+        crate::types::PhoneNumbersJob,
+        crate::call::AsData,
+        (crate::Missing<crate::required::phone_numbers>,),
     > {
         crate::Call::new(
             self
@@ -841,7 +1044,10 @@ impl<'a> PhoneNumbersJobsApi<'a> {
                     reqwest::Method::POST,
                     "/phone_numbers/jobs/update_phone_numbers",
                 ),
-            params.into(),
+            PhoneNumbersJobsUpdateBatchParams {
+                filter: None,
+                body: crate::types::PhoneNumbersJobUpdatePhoneNumbersRequest::blank(),
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.json(&params.body);
@@ -863,7 +1069,7 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PhoneNumbersJobsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::PhoneNumbersJob, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -874,8 +1080,8 @@ impl<'a> PhoneNumbersJobsApi<'a> {
         )
     }
 }
-/// Inputs of [`PhoneNumbersJobsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PhoneNumbersJobsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PhoneNumbersJobsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -885,27 +1091,39 @@ pub struct PhoneNumbersJobsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
     pub filter: Option<PhoneNumbersJobsListFilter>,
 }
-impl<T, R> crate::Call<'_, PhoneNumbersJobsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PhoneNumbersJobsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::NumbersPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<PhoneNumbersJobsListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[type\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PhoneNumbersJobsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, PhoneNumbersJobsListParams, PhoneNumbersJobsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PhoneNumbersJobsListParams,
+    PhoneNumbersJobsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PhoneNumbersJobsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -947,58 +1165,112 @@ impl<'a> crate::Call<'a, PhoneNumbersJobsListParams, PhoneNumbersJobsListRespons
         })
     }
 }
-/// Inputs of [`PhoneNumbersJobsApi::delete_batch`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumbersJobsApi::delete_batch`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersJobsDeleteBatchParams {
     /// The request body.
     pub body: crate::types::PhoneNumbersJobDeletePhoneNumbersRequest,
 }
-impl PhoneNumbersJobsDeleteBatchParams {
-    /// A `PhoneNumbersJobsDeleteBatchParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PhoneNumbersJobDeletePhoneNumbersRequest) -> Self {
-        PhoneNumbersJobsDeleteBatchParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, PhoneNumbersJobsDeleteBatchParams, T, R, (S0,)> {
+    /// Sets `phone_numbers`.
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, PhoneNumbersJobsDeleteBatchParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PhoneNumbersJobDeletePhoneNumbersRequest>,
+    ) -> crate::Call<'a, PhoneNumbersJobsDeleteBatchParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::PhoneNumbersJobDeletePhoneNumbersRequest>
-for PhoneNumbersJobsDeleteBatchParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumbersJobsApi::delete_batch`].
-    fn from(body: crate::types::PhoneNumbersJobDeletePhoneNumbersRequest) -> Self {
-        PhoneNumbersJobsDeleteBatchParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`PhoneNumbersJobsApi::update_emergency_settings_batch`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumbersJobsApi::update_emergency_settings_batch`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
     /// The request body.
     pub body: crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest,
 }
-impl PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
-    /// A `PhoneNumbersJobsUpdateEmergencySettingsBatchParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        body: crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest,
-    ) -> Self {
-        PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, PhoneNumbersJobsUpdateEmergencySettingsBatchParams, T, R, (S0, S1)> {
+    /// Identifies the address to be used with emergency services. Required if emergency_enabled is true, must be null or omitted if emergency_enabled is false.
+    #[inline]
+    pub fn emergency_address_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.emergency_address_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `emergency_address_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn emergency_address_id_null(mut self) -> Self {
+        self.params.body.emergency_address_id = Some(None);
+        self
+    }
+    /// Indicates whether to enable or disable emergency services on the numbers.
+    #[inline]
+    pub fn emergency_enabled(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersJobsUpdateEmergencySettingsBatchParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.emergency_enabled = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `phone_numbers`.
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersJobsUpdateEmergencySettingsBatchParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersJobsUpdateEmergencySettingsBatchParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest>
-for PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumbersJobsApi::update_emergency_settings_batch`].
-    fn from(body: crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest) -> Self {
-        PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`PhoneNumbersJobsApi::update_batch`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumbersJobsApi::update_batch`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersJobsUpdateBatchParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
@@ -1006,33 +1278,86 @@ pub struct PhoneNumbersJobsUpdateBatchParams {
     /// The request body.
     pub body: crate::types::PhoneNumbersJobUpdatePhoneNumbersRequest,
 }
-impl PhoneNumbersJobsUpdateBatchParams {
-    /// A `PhoneNumbersJobsUpdateBatchParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PhoneNumbersJobUpdatePhoneNumbersRequest) -> Self {
-        PhoneNumbersJobsUpdateBatchParams {
-            filter: None,
-            body,
-        }
-    }
-}
-impl From<crate::types::PhoneNumbersJobUpdatePhoneNumbersRequest>
-for PhoneNumbersJobsUpdateBatchParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumbersJobsApi::update_batch`].
-    fn from(body: crate::types::PhoneNumbersJobUpdatePhoneNumbersRequest) -> Self {
-        PhoneNumbersJobsUpdateBatchParams {
-            filter: None,
-            body,
-        }
-    }
-}
-impl<T, R> crate::Call<'_, PhoneNumbersJobsUpdateBatchParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
+impl<'a, T, R, S0> crate::Call<'a, PhoneNumbersJobsUpdateBatchParams, T, R, (S0,)> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[has_bundle\\], filter\\[tag\\], filter\\[connection_id\\], filter\\[phone_number\\], filter\\[status\\], filter\\[voice.connection_name\\], filter\\[voice.usage_payment_method\\], filter\\[billing_group_id\\], filter\\[emergency_address_id\\], filter\\[customer_reference\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<PhoneNumbersJobsUpdateBatchFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
+    }
+    /// Identifies the billing group associated with the phone number.
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.billing_group_id = Some(value.into());
+        self
+    }
+    /// Identifies the connection associated with the phone number.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_id = Some(value.into());
+        self
+    }
+    /// A customer reference string for customer look ups.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Indicates whether to enable or disable the deletion lock on each phone number. When enabled, this prevents the phone number from being deleted via the API or Telnyx portal.
+    #[inline]
+    pub fn deletion_lock_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.deletion_lock_enabled = Some(value.into());
+        self
+    }
+    /// If someone attempts to port your phone number away from Telnyx and your phone number has an external PIN set, we will attempt to verify that you provided the correct external PIN to the winning carrier. Note that not all carriers cooperate with this security mechanism.
+    #[inline]
+    pub fn external_pin(mut self, value: impl Into<String>) -> Self {
+        self.params.body.external_pin = Some(value.into());
+        self
+    }
+    /// Indicates whether to enable or disable HD Voice on each phone number. HD Voice is a paid feature and may not be available for all phone numbers, more details about it can be found in the Telnyx support documentation.
+    #[inline]
+    pub fn hd_voice_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.hd_voice_enabled = Some(value.into());
+        self
+    }
+    /// Array of phone number ids and/or phone numbers in E164 format to update. This parameter is required if no filter parameters are provided. If you want to update specific numbers rather than all numbers matching a filter, you must use this parameter. Each item must be either a valid phone number ID or a phone number in E164 format (e.g., '+13127367254').
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, PhoneNumbersJobsUpdateBatchParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// A list of user-assigned tags to help organize phone numbers.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `voice`.
+    #[inline]
+    pub fn voice(
+        mut self,
+        value: impl Into<crate::types::UpdatePhoneNumberVoiceSettingsRequest>,
+    ) -> Self {
+        self.params.body.voice = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PhoneNumbersJobUpdatePhoneNumbersRequest>,
+    ) -> crate::Call<'a, PhoneNumbersJobsUpdateBatchParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `phone_numbers.messaging`.
@@ -1059,7 +1384,14 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers/messaging"),
-            Default::default(),
+            PhoneNumbersMessagingListParams {
+                page: None,
+                filter_messaging_profile_id: None,
+                filter_phone_number: None,
+                filter_phone_number_contains: None,
+                filter_type: None,
+                sort_phone_number: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query(
@@ -1110,7 +1442,12 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PhoneNumbersMessagingRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::PhoneNumberWithMessagingSettings,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -1129,17 +1466,17 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePhoneNumberMessagingSettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .messaging()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdatePhoneNumberMessagingSettingsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .messaging()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .messaging_product(\"P2P\")\n    .messaging_profile_id(\"dd50eba1-a0c0-4563-9925-b25e842a7cb6\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<PhoneNumbersMessagingUpdateParams>,
     ) -> crate::Call<
         'a,
         PhoneNumbersMessagingUpdateParams,
-        PhoneNumbersMessagingUpdateResponse,
+        crate::types::PhoneNumberWithMessagingSettings,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1148,15 +1485,17 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
                     reqwest::Method::PATCH,
                     ["/phone_numbers/", &crate::encode_path(id), "/messaging"].concat(),
                 ),
-            params.into(),
+            PhoneNumbersMessagingUpdateParams {
+                body: <crate::types::UpdatePhoneNumberMessagingSettingsRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PhoneNumbersMessagingApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PhoneNumbersMessagingApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PhoneNumbersMessagingListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -1172,47 +1511,60 @@ pub struct PhoneNumbersMessagingListParams {
     /// Sort by phone number.
     pub sort_phone_number: Option<PhoneNumbersMessagingListSortPhoneNumber>,
 }
-impl<T, R> crate::Call<'_, PhoneNumbersMessagingListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, PhoneNumbersMessagingListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Filter by messaging profile ID.
+    #[inline]
     pub fn filter_messaging_profile_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_messaging_profile_id = Some(value.into());
+        self.params.filter_messaging_profile_id = Some(value.into());
         self
     }
     /// Filter by exact phone number (supports comma-separated list).
+    #[inline]
     pub fn filter_phone_number(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_phone_number = Some(value.into());
+        self.params.filter_phone_number = Some(value.into());
         self
     }
     /// Filter by phone number substring.
+    #[inline]
     pub fn filter_phone_number_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_phone_number_contains = Some(value.into());
+        self.params.filter_phone_number_contains = Some(value.into());
         self
     }
     /// Filter by phone number type.
+    #[inline]
     pub fn filter_type(
         mut self,
         value: impl Into<PhoneNumbersMessagingListFilterType>,
     ) -> Self {
-        self.params_mut().filter_type = Some(value.into());
+        self.params.filter_type = Some(value.into());
         self
     }
     /// Sort by phone number.
+    #[inline]
     pub fn sort_phone_number(
         mut self,
         value: impl Into<PhoneNumbersMessagingListSortPhoneNumber>,
     ) -> Self {
-        self.params_mut().sort_phone_number = Some(value.into());
+        self.params.sort_phone_number = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, PhoneNumbersMessagingListParams, PhoneNumbersMessagingListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PhoneNumbersMessagingListParams,
+    PhoneNumbersMessagingListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PhoneNumbersMessagingApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -1242,8 +1594,8 @@ impl<
         })
     }
 }
-/// Inputs of [`PhoneNumbersMessagingApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumbersMessagingApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersMessagingUpdateParams {
     /// The new configuration to set for this phone number.
@@ -1251,21 +1603,34 @@ pub struct PhoneNumbersMessagingUpdateParams {
     /// To avoid modifying a value, either omit the field or set its value to `null`.
     pub body: crate::types::UpdatePhoneNumberMessagingSettingsRequest,
 }
-impl PhoneNumbersMessagingUpdateParams {
-    /// A `PhoneNumbersMessagingUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdatePhoneNumberMessagingSettingsRequest) -> Self {
-        PhoneNumbersMessagingUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PhoneNumbersMessagingUpdateParams, T, R, ()> {
+    /// Configure the messaging product for this number:
+    #[inline]
+    pub fn messaging_product(mut self, value: impl Into<String>) -> Self {
+        self.params.body.messaging_product = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdatePhoneNumberMessagingSettingsRequest>
-for PhoneNumbersMessagingUpdateParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumbersMessagingApi::update`].
-    fn from(body: crate::types::UpdatePhoneNumberMessagingSettingsRequest) -> Self {
-        PhoneNumbersMessagingUpdateParams {
-            body,
-        }
+    /// Configure the messaging profile this phone number is assigned to:
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.messaging_profile_id = Some(value.into());
+        self
+    }
+    /// Tags to set on this phone number.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdatePhoneNumberMessagingSettingsRequest>,
+    ) -> crate::Call<'a, PhoneNumbersMessagingUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `phone_numbers.voice`.
@@ -1288,7 +1653,11 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     ) -> crate::Call<'a, PhoneNumbersVoiceListParams, PhoneNumbersVoiceListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/phone_numbers/voice"),
-            Default::default(),
+            PhoneNumbersVoiceListParams {
+                page: None,
+                sort: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -1311,7 +1680,12 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PhoneNumbersVoiceRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::PhoneNumberWithVoiceSettings,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -1330,17 +1704,17 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePhoneNumberVoiceSettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .voice()\n    .update(\"1293384261075731499\", UpdatePhoneNumberVoiceSettingsRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CallForwarding, CallForwardingForwardingType, CallRecording,\n    CallRecordingInboundCallRecordingChannels, CallRecordingInboundCallRecordingFormat,\n    CnamListing, MediaFeatures,\n    UpdatePhoneNumberVoiceSettingsRequestInboundCallScreening,\n    UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .voice()\n    .update(\"1293384261075731499\")\n    .call_forwarding(\n        CallForwarding::default()\n            .call_forwarding_enabled(true)\n            .forwarding_type(CallForwardingForwardingType::Always)\n            .forwards_to(\"+13035559123\"),\n    )\n    .call_recording(\n        CallRecording::default()\n            .inbound_call_recording_channels(\n                CallRecordingInboundCallRecordingChannels::Single,\n            )\n            .inbound_call_recording_enabled(true)\n            .inbound_call_recording_format(\n                CallRecordingInboundCallRecordingFormat::Wav,\n            ),\n    )\n    .caller_id_name_enabled(true)\n    .cnam_listing(\n        CnamListing::default()\n            .cnam_listing_details(\"example\")\n            .cnam_listing_enabled(true),\n    )\n    .inbound_call_screening(\n        UpdatePhoneNumberVoiceSettingsRequestInboundCallScreening::Disabled,\n    )\n    .media_features(\n        MediaFeatures::default()\n            .accept_any_rtp_packets_enabled(true)\n            .rtp_auto_adjust_enabled(true)\n            .t38_fax_gateway_enabled(true),\n    )\n    .tech_prefix_enabled(true)\n    .translated_number(\"+13035559999\")\n    .usage_payment_method(\n        UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod::PayPerMinute,\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<PhoneNumbersVoiceUpdateParams>,
     ) -> crate::Call<
         'a,
         PhoneNumbersVoiceUpdateParams,
-        PhoneNumbersVoiceUpdateResponse,
+        crate::types::PhoneNumberWithVoiceSettings,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1349,15 +1723,17 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
                     reqwest::Method::PATCH,
                     ["/phone_numbers/", &crate::encode_path(id), "/voice"].concat(),
                 ),
-            params.into(),
+            PhoneNumbersVoiceUpdateParams {
+                body: <crate::types::UpdatePhoneNumberVoiceSettingsRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PhoneNumbersVoiceApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PhoneNumbersVoiceApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PhoneNumbersVoiceListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -1367,27 +1743,39 @@ pub struct PhoneNumbersVoiceListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[connection_name\], filter\[customer_reference\], filter\[voice.usage_payment_method\]
     pub filter: Option<PhoneNumbersVoiceListFilter>,
 }
-impl<T, R> crate::Call<'_, PhoneNumbersVoiceListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PhoneNumbersVoiceListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::NumbersPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<PhoneNumbersVoiceListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[connection_name\], filter\[customer_reference\], filter\[voice.usage_payment_method\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\], filter\\[connection_name\\], filter\\[customer_reference\\], filter\\[voice.usage_payment_method\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PhoneNumbersVoiceListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, PhoneNumbersVoiceListParams, PhoneNumbersVoiceListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PhoneNumbersVoiceListParams,
+    PhoneNumbersVoiceListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PhoneNumbersVoiceApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -1429,28 +1817,96 @@ impl<'a> crate::Call<'a, PhoneNumbersVoiceListParams, PhoneNumbersVoiceListRespo
         })
     }
 }
-/// Inputs of [`PhoneNumbersVoiceApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumbersVoiceApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersVoiceUpdateParams {
     /// Updated voice settings for the phone number.
     pub body: crate::types::UpdatePhoneNumberVoiceSettingsRequest,
 }
-impl PhoneNumbersVoiceUpdateParams {
-    /// A `PhoneNumbersVoiceUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdatePhoneNumberVoiceSettingsRequest) -> Self {
-        PhoneNumbersVoiceUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PhoneNumbersVoiceUpdateParams, T, R, ()> {
+    /// Sets `call_forwarding`.
+    #[inline]
+    pub fn call_forwarding(
+        mut self,
+        value: impl Into<crate::types::CallForwarding>,
+    ) -> Self {
+        self.params.body.call_forwarding = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdatePhoneNumberVoiceSettingsRequest>
-for PhoneNumbersVoiceUpdateParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumbersVoiceApi::update`].
-    fn from(body: crate::types::UpdatePhoneNumberVoiceSettingsRequest) -> Self {
-        PhoneNumbersVoiceUpdateParams {
-            body,
-        }
+    /// Sets `call_recording`.
+    #[inline]
+    pub fn call_recording(
+        mut self,
+        value: impl Into<crate::types::CallRecording>,
+    ) -> Self {
+        self.params.body.call_recording = Some(value.into());
+        self
+    }
+    /// Controls whether the caller ID name is enabled for this phone number.
+    #[inline]
+    pub fn caller_id_name_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.caller_id_name_enabled = Some(value.into());
+        self
+    }
+    /// Sets `cnam_listing`.
+    #[inline]
+    pub fn cnam_listing(mut self, value: impl Into<crate::types::CnamListing>) -> Self {
+        self.params.body.cnam_listing = Some(value.into());
+        self
+    }
+    /// The inbound_call_screening setting is a phone number configuration option variable that allows users to configure their settings to block or flag fraudulent calls. It can be set to disabled, reject_calls, or flag_calls. This feature has an additional per-number monthly cost associated with it.
+    #[inline]
+    pub fn inbound_call_screening(
+        mut self,
+        value: impl Into<
+            crate::types::UpdatePhoneNumberVoiceSettingsRequestInboundCallScreening,
+        >,
+    ) -> Self {
+        self.params.body.inbound_call_screening = Some(value.into());
+        self
+    }
+    /// Sets `media_features`.
+    #[inline]
+    pub fn media_features(
+        mut self,
+        value: impl Into<crate::types::MediaFeatures>,
+    ) -> Self {
+        self.params.body.media_features = Some(value.into());
+        self
+    }
+    /// Controls whether a tech prefix is enabled for this phone number.
+    #[inline]
+    pub fn tech_prefix_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.tech_prefix_enabled = Some(value.into());
+        self
+    }
+    /// This field allows you to rewrite the destination number of an inbound call before the call is routed to you. The value of this field may be any alphanumeric value, and the value will replace the number originally dialed.
+    #[inline]
+    pub fn translated_number(mut self, value: impl Into<String>) -> Self {
+        self.params.body.translated_number = Some(value.into());
+        self
+    }
+    /// Controls whether a number is billed per minute or uses your concurrent channels.
+    #[inline]
+    pub fn usage_payment_method(
+        mut self,
+        value: impl Into<
+            crate::types::UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod,
+        >,
+    ) -> Self {
+        self.params.body.usage_payment_method = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdatePhoneNumberVoiceSettingsRequest>,
+    ) -> crate::Call<'a, PhoneNumbersVoiceUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `phone_numbers.voicemail`.
@@ -1476,7 +1932,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     pub fn retrieve(
         &self,
         phone_number_id: &str,
-    ) -> crate::Call<'a, (), PhoneNumbersVoicemailRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::VoicemailPrefResponse, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -1502,17 +1958,17 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::VoicemailRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .voicemail()\n    .create(\"123455678900\", VoicemailRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().voicemail().create(\"123455678900\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         phone_number_id: &str,
-        params: impl Into<PhoneNumbersVoicemailCreateParams>,
     ) -> crate::Call<
         'a,
         PhoneNumbersVoicemailCreateParams,
-        PhoneNumbersVoicemailCreateResponse,
+        crate::types::VoicemailPrefResponse,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1526,7 +1982,9 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            PhoneNumbersVoicemailCreateParams {
+                body: <crate::types::VoicemailRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1543,17 +2001,17 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::VoicemailRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .phone_numbers()\n    .voicemail()\n    .update(\"123455678900\", VoicemailRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.phone_numbers().voicemail().update(\"123455678900\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         phone_number_id: &str,
-        params: impl Into<PhoneNumbersVoicemailUpdateParams>,
     ) -> crate::Call<
         'a,
         PhoneNumbersVoicemailUpdateParams,
-        PhoneNumbersVoicemailUpdateResponse,
+        crate::types::VoicemailPrefResponse,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1567,57 +2025,75 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            PhoneNumbersVoicemailUpdateParams {
+                body: <crate::types::VoicemailRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PhoneNumbersVoicemailApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumbersVoicemailApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersVoicemailCreateParams {
     /// Details to create
     pub body: crate::types::VoicemailRequest,
 }
-impl PhoneNumbersVoicemailCreateParams {
-    /// A `PhoneNumbersVoicemailCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VoicemailRequest) -> Self {
-        PhoneNumbersVoicemailCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PhoneNumbersVoicemailCreateParams, T, R, ()> {
+    /// Whether voicemail is enabled.
+    #[inline]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enabled = Some(value.into());
+        self
+    }
+    /// The pin used for voicemail
+    #[inline]
+    pub fn pin(mut self, value: impl Into<String>) -> Self {
+        self.params.body.pin = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VoicemailRequest>,
+    ) -> crate::Call<'a, PhoneNumbersVoicemailCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::VoicemailRequest> for PhoneNumbersVoicemailCreateParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumbersVoicemailApi::create`].
-    fn from(body: crate::types::VoicemailRequest) -> Self {
-        PhoneNumbersVoicemailCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`PhoneNumbersVoicemailApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PhoneNumbersVoicemailApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersVoicemailUpdateParams {
     /// Details to update
     pub body: crate::types::VoicemailRequest,
 }
-impl PhoneNumbersVoicemailUpdateParams {
-    /// A `PhoneNumbersVoicemailUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VoicemailRequest) -> Self {
-        PhoneNumbersVoicemailUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PhoneNumbersVoicemailUpdateParams, T, R, ()> {
+    /// Whether voicemail is enabled.
+    #[inline]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enabled = Some(value.into());
+        self
     }
-}
-impl From<crate::types::VoicemailRequest> for PhoneNumbersVoicemailUpdateParams {
-    /// The body with every optional input `None`: the argument of [`PhoneNumbersVoicemailApi::update`].
-    fn from(body: crate::types::VoicemailRequest) -> Self {
-        PhoneNumbersVoicemailUpdateParams {
-            body,
-        }
+    /// The pin used for voicemail
+    #[inline]
+    pub fn pin(mut self, value: impl Into<String>) -> Self {
+        self.params.body.pin = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VoicemailRequest>,
+    ) -> crate::Call<'a, PhoneNumbersVoicemailUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1744,9 +2220,18 @@ impl From<&str> for PhoneNumbersListFilterNumberTypeEq {
 crate::string_enum!(PhoneNumbersListFilterNumberTypeEq);
 /// Filter phone numbers by phone number type.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersListFilterNumberType {
     /// Filter phone numbers by phone number type.
     pub eq: Option<PhoneNumbersListFilterNumberTypeEq>,
+}
+impl PhoneNumbersListFilterNumberType {
+    /// Filter phone numbers by phone number type.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<PhoneNumbersListFilterNumberTypeEq>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersListFilterNumberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1875,6 +2360,7 @@ impl From<&str> for PhoneNumbersListFilterStatus {
 crate::string_enum!(PhoneNumbersListFilterStatus);
 /// Filter by voice connection name pattern matching.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersListFilterVoiceConnectionName {
     /// Filter contains connection name. Requires at least three characters.
     pub contains: Option<String>,
@@ -1884,6 +2370,32 @@ pub struct PhoneNumbersListFilterVoiceConnectionName {
     pub eq: Option<String>,
     /// Filter starts with connection name. Requires at least three characters.
     pub starts_with: Option<String>,
+}
+impl PhoneNumbersListFilterVoiceConnectionName {
+    /// Filter contains connection name. Requires at least three characters.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// Filter ends with connection name. Requires at least three characters.
+    #[inline]
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+    /// Filter by connection name.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// Filter starts with connection name. Requires at least three characters.
+    #[inline]
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersListFilterVoiceConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2001,6 +2513,7 @@ impl From<&str> for PhoneNumbersListFilterWithoutTags {
 }
 crate::string_enum!(PhoneNumbersListFilterWithoutTags);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersListFilter {
     /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
     pub billing_group_id: Option<String>,
@@ -2031,6 +2544,101 @@ pub struct PhoneNumbersListFilter {
     >,
     /// When set to 'true', filters for phone numbers that do not have any tags applied. All other values are ignored.
     pub without_tags: Option<PhoneNumbersListFilterWithoutTags>,
+}
+impl PhoneNumbersListFilter {
+    /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.billing_group_id = Some(value.into());
+        self
+    }
+    /// Filter by connection_id.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
+    #[inline]
+    pub fn country_iso_alpha2(
+        mut self,
+        value: impl Into<PhoneNumbersListFilterCountryIsoAlpha2>,
+    ) -> Self {
+        self.country_iso_alpha2 = Some(value.into());
+        self
+    }
+    /// Filter numbers via the customer_reference set.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Filter by the emergency_address_id associated with phone numbers. To filter only phone numbers that have no emergency address associated with them, set the value of this filter to the string 'null'.
+    #[inline]
+    pub fn emergency_address_id(mut self, value: impl Into<String>) -> Self {
+        self.emergency_address_id = Some(value.into());
+        self
+    }
+    /// Filter phone numbers by phone number type.
+    #[inline]
+    pub fn number_type(
+        mut self,
+        value: impl Into<PhoneNumbersListFilterNumberType>,
+    ) -> Self {
+        self.number_type = Some(value.into());
+        self
+    }
+    /// Filter by phone number. Requires at least three digits.
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Filter phone numbers by their source. Use 'ported' for numbers ported from other carriers, or 'purchased' for numbers bought directly from Telnyx.
+    #[inline]
+    pub fn source(mut self, value: impl Into<PhoneNumbersListFilterSource>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Filter by phone number status.
+    #[inline]
+    pub fn status(mut self, value: impl Into<PhoneNumbersListFilterStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Filter by phone number tags.
+    #[inline]
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+    /// Filter by voice connection name pattern matching.
+    #[inline]
+    pub fn voice_connection_name(
+        mut self,
+        value: impl Into<PhoneNumbersListFilterVoiceConnectionName>,
+    ) -> Self {
+        self.voice_connection_name = Some(value.into());
+        self
+    }
+    /// Filter by usage_payment_method.
+    #[inline]
+    pub fn voice_usage_payment_method(
+        mut self,
+        value: impl Into<PhoneNumbersListFilterVoiceUsagePaymentMethod>,
+    ) -> Self {
+        self.voice_usage_payment_method = Some(value.into());
+        self
+    }
+    /// When set to 'true', filters for phone numbers that do not have any tags applied. All other values are ignored.
+    #[inline]
+    pub fn without_tags(
+        mut self,
+        value: impl Into<PhoneNumbersListFilterWithoutTags>,
+    ) -> Self {
+        self.without_tags = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2184,23 +2792,11 @@ impl From<&str> for PhoneNumbersListHandleMessagingProfileError {
 }
 crate::string_enum!(PhoneNumbersListHandleMessagingProfileError);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersListResponse {
     pub data: Vec<crate::types::PhoneNumberDetailed>,
     pub errors: Option<Vec<crate::types::NumbersError>>,
     pub meta: crate::types::PaginationMeta,
-}
-impl PhoneNumbersListResponse {
-    /// A `PhoneNumbersListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<crate::types::PhoneNumberDetailed>,
-        meta: crate::types::PaginationMeta,
-    ) -> Self {
-        PhoneNumbersListResponse {
-            data,
-            errors: None,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for PhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2249,6 +2845,7 @@ pub type PhoneNumbersActionsVerifyOwnershipResponse = crate::Data<
     crate::types::PhoneNumberVerifyOwnershipResponse,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersCsvDownloadsListResponse {
     pub data: Option<Vec<crate::types::CsvDownload>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -2385,6 +2982,7 @@ impl From<&str> for PhoneNumbersCsvDownloadsCreateFilterStatus {
 crate::string_enum!(PhoneNumbersCsvDownloadsCreateFilterStatus);
 /// Filter by voice connection name pattern matching.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
     /// Filter contains connection name. Requires at least three characters.
     pub contains: Option<String>,
@@ -2394,6 +2992,32 @@ pub struct PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
     pub eq: Option<String>,
     /// Filter starts with connection name. Requires at least three characters.
     pub starts_with: Option<String>,
+}
+impl PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
+    /// Filter contains connection name. Requires at least three characters.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// Filter ends with connection name. Requires at least three characters.
+    #[inline]
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+    /// Filter by connection name.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// Filter starts with connection name. Requires at least three characters.
+    #[inline]
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2480,6 +3104,7 @@ impl From<&str> for PhoneNumbersCsvDownloadsCreateFilterVoiceUsagePaymentMethod 
 }
 crate::string_enum!(PhoneNumbersCsvDownloadsCreateFilterVoiceUsagePaymentMethod);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersCsvDownloadsCreateFilter {
     /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
     pub billing_group_id: Option<String>,
@@ -2506,6 +3131,77 @@ pub struct PhoneNumbersCsvDownloadsCreateFilter {
     pub voice_usage_payment_method: Option<
         PhoneNumbersCsvDownloadsCreateFilterVoiceUsagePaymentMethod,
     >,
+}
+impl PhoneNumbersCsvDownloadsCreateFilter {
+    /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.billing_group_id = Some(value.into());
+        self
+    }
+    /// Filter by connection_id.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// Filter numbers via the customer_reference set.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Filter by the emergency_address_id associated with phone numbers. To filter only phone numbers that have no emergency address associated with them, set the value of this filter to the string 'null'.
+    #[inline]
+    pub fn emergency_address_id(mut self, value: impl Into<String>) -> Self {
+        self.emergency_address_id = Some(value.into());
+        self
+    }
+    /// Filter by phone number that have bundles.
+    #[inline]
+    pub fn has_bundle(mut self, value: impl Into<String>) -> Self {
+        self.has_bundle = Some(value.into());
+        self
+    }
+    /// Filter by phone number. Requires at least three digits.
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Filter by phone number status.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<PhoneNumbersCsvDownloadsCreateFilterStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Filter by phone number tags.
+    #[inline]
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+    /// Filter by voice connection name pattern matching.
+    #[inline]
+    pub fn voice_connection_name(
+        mut self,
+        value: impl Into<PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName>,
+    ) -> Self {
+        self.voice_connection_name = Some(value.into());
+        self
+    }
+    /// Filter by usage_payment_method.
+    #[inline]
+    pub fn voice_usage_payment_method(
+        mut self,
+        value: impl Into<PhoneNumbersCsvDownloadsCreateFilterVoiceUsagePaymentMethod>,
+    ) -> Self {
+        self.voice_usage_payment_method = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersCsvDownloadsCreateFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2675,9 +3371,18 @@ impl From<&str> for PhoneNumbersJobsListFilterType {
 }
 crate::string_enum!(PhoneNumbersJobsListFilterType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersJobsListFilter {
     /// Identifies the type of the background job.
     pub r#type: Option<PhoneNumbersJobsListFilterType>,
+}
+impl PhoneNumbersJobsListFilter {
+    /// Identifies the type of the background job.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<PhoneNumbersJobsListFilterType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersJobsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2715,6 +3420,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersJobsListResponse {
     pub data: Option<Vec<crate::types::PhoneNumbersJob>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -2827,6 +3533,7 @@ impl From<&str> for PhoneNumbersJobsUpdateBatchFilterStatus {
 crate::string_enum!(PhoneNumbersJobsUpdateBatchFilterStatus);
 /// Filter by voice connection name pattern matching.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
     /// Filter contains connection name. Requires at least three characters.
     pub contains: Option<String>,
@@ -2836,6 +3543,32 @@ pub struct PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
     pub eq: Option<String>,
     /// Filter starts with connection name. Requires at least three characters.
     pub starts_with: Option<String>,
+}
+impl PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
+    /// Filter contains connection name. Requires at least three characters.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// Filter ends with connection name. Requires at least three characters.
+    #[inline]
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+    /// Filter by connection name.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// Filter starts with connection name. Requires at least three characters.
+    #[inline]
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2922,6 +3655,7 @@ impl From<&str> for PhoneNumbersJobsUpdateBatchFilterVoiceUsagePaymentMethod {
 }
 crate::string_enum!(PhoneNumbersJobsUpdateBatchFilterVoiceUsagePaymentMethod);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersJobsUpdateBatchFilter {
     /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
     pub billing_group_id: Option<String>,
@@ -2948,6 +3682,77 @@ pub struct PhoneNumbersJobsUpdateBatchFilter {
     pub voice_usage_payment_method: Option<
         PhoneNumbersJobsUpdateBatchFilterVoiceUsagePaymentMethod,
     >,
+}
+impl PhoneNumbersJobsUpdateBatchFilter {
+    /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.billing_group_id = Some(value.into());
+        self
+    }
+    /// Filter by connection_id.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// Filter numbers via the customer_reference set.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Filter by the emergency_address_id associated with phone numbers. To filter only phone numbers that have no emergency address associated with them, set the value of this filter to the string 'null'.
+    #[inline]
+    pub fn emergency_address_id(mut self, value: impl Into<String>) -> Self {
+        self.emergency_address_id = Some(value.into());
+        self
+    }
+    /// Filter by phone number that have bundles.
+    #[inline]
+    pub fn has_bundle(mut self, value: impl Into<String>) -> Self {
+        self.has_bundle = Some(value.into());
+        self
+    }
+    /// Filter by phone number. Requires at least three digits.
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Filter by phone number status.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<PhoneNumbersJobsUpdateBatchFilterStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Filter by phone number tags.
+    #[inline]
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+    /// Filter by voice connection name pattern matching.
+    #[inline]
+    pub fn voice_connection_name(
+        mut self,
+        value: impl Into<PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName>,
+    ) -> Self {
+        self.voice_connection_name = Some(value.into());
+        self
+    }
+    /// Filter by usage_payment_method.
+    #[inline]
+    pub fn voice_usage_payment_method(
+        mut self,
+        value: impl Into<PhoneNumbersJobsUpdateBatchFilterVoiceUsagePaymentMethod>,
+    ) -> Self {
+        self.voice_usage_payment_method = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersJobsUpdateBatchFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3118,6 +3923,7 @@ impl From<&str> for PhoneNumbersMessagingListSortPhoneNumber {
 }
 crate::string_enum!(PhoneNumbersMessagingListSortPhoneNumber);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersMessagingListResponse {
     pub data: Option<Vec<crate::types::PhoneNumberWithMessagingSettings>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -3287,9 +4093,21 @@ impl From<&str> for PhoneNumbersSlimListFilterNumberTypeEq {
 crate::string_enum!(PhoneNumbersSlimListFilterNumberTypeEq);
 /// Filter phone numbers by phone number type.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersSlimListFilterNumberType {
     /// Filter phone numbers by phone number type.
     pub eq: Option<PhoneNumbersSlimListFilterNumberTypeEq>,
+}
+impl PhoneNumbersSlimListFilterNumberType {
+    /// Filter phone numbers by phone number type.
+    #[inline]
+    pub fn eq(
+        mut self,
+        value: impl Into<PhoneNumbersSlimListFilterNumberTypeEq>,
+    ) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersSlimListFilterNumberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3418,6 +4236,7 @@ impl From<&str> for PhoneNumbersSlimListFilterStatus {
 crate::string_enum!(PhoneNumbersSlimListFilterStatus);
 /// Filter by voice connection name pattern matching (requires include_connection param).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersSlimListFilterVoiceConnectionName {
     /// Filter contains connection name. Requires at least three characters and the include_connection param.
     pub contains: Option<String>,
@@ -3427,6 +4246,32 @@ pub struct PhoneNumbersSlimListFilterVoiceConnectionName {
     pub eq: Option<String>,
     /// Filter starts with connection name. Requires at least three characters and the include_connection param.
     pub starts_with: Option<String>,
+}
+impl PhoneNumbersSlimListFilterVoiceConnectionName {
+    /// Filter contains connection name. Requires at least three characters and the include_connection param.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// Filter ends with connection name. Requires at least three characters and the include_connection param.
+    #[inline]
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+    /// Filter by connection name.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// Filter starts with connection name. Requires at least three characters and the include_connection param.
+    #[inline]
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersSlimListFilterVoiceConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3513,6 +4358,7 @@ impl From<&str> for PhoneNumbersSlimListFilterVoiceUsagePaymentMethod {
 }
 crate::string_enum!(PhoneNumbersSlimListFilterVoiceUsagePaymentMethod);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersSlimListFilter {
     /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
     pub billing_group_id: Option<String>,
@@ -3541,6 +4387,92 @@ pub struct PhoneNumbersSlimListFilter {
     pub voice_usage_payment_method: Option<
         PhoneNumbersSlimListFilterVoiceUsagePaymentMethod,
     >,
+}
+impl PhoneNumbersSlimListFilter {
+    /// Filter by the billing_group_id associated with phone numbers. To filter to only phone numbers that have no billing group associated them, set the value of this filter to the string 'null'.
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.billing_group_id = Some(value.into());
+        self
+    }
+    /// Filter by connection_id.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
+    #[inline]
+    pub fn country_iso_alpha2(
+        mut self,
+        value: impl Into<PhoneNumbersSlimListFilterCountryIsoAlpha2>,
+    ) -> Self {
+        self.country_iso_alpha2 = Some(value.into());
+        self
+    }
+    /// Filter numbers via the customer_reference set.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Filter by the emergency_address_id associated with phone numbers. To filter only phone numbers that have no emergency address associated with them, set the value of this filter to the string 'null'.
+    #[inline]
+    pub fn emergency_address_id(mut self, value: impl Into<String>) -> Self {
+        self.emergency_address_id = Some(value.into());
+        self
+    }
+    /// Filter phone numbers by phone number type.
+    #[inline]
+    pub fn number_type(
+        mut self,
+        value: impl Into<PhoneNumbersSlimListFilterNumberType>,
+    ) -> Self {
+        self.number_type = Some(value.into());
+        self
+    }
+    /// Filter by phone number. Requires at least three digits.
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Filter phone numbers by their source. Use 'ported' for numbers ported from other carriers, or 'purchased' for numbers bought directly from Telnyx.
+    #[inline]
+    pub fn source(mut self, value: impl Into<PhoneNumbersSlimListFilterSource>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Filter by phone number status.
+    #[inline]
+    pub fn status(mut self, value: impl Into<PhoneNumbersSlimListFilterStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Filter by phone number tags. (This requires the include_tags param)
+    #[inline]
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+    /// Filter by voice connection name pattern matching (requires include_connection param).
+    #[inline]
+    pub fn voice_connection_name(
+        mut self,
+        value: impl Into<PhoneNumbersSlimListFilterVoiceConnectionName>,
+    ) -> Self {
+        self.voice_connection_name = Some(value.into());
+        self
+    }
+    /// Filter by usage_payment_method.
+    #[inline]
+    pub fn voice_usage_payment_method(
+        mut self,
+        value: impl Into<PhoneNumbersSlimListFilterVoiceUsagePaymentMethod>,
+    ) -> Self {
+        self.voice_usage_payment_method = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersSlimListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3657,6 +4589,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersSlimListResponse {
     pub data: Option<Vec<crate::types::SlimPhoneNumberDetailed>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -3742,9 +4675,18 @@ impl From<&str> for PhoneNumbersVoiceListSort {
 crate::string_enum!(PhoneNumbersVoiceListSort);
 /// Filter by connection name pattern matching.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersVoiceListFilterConnectionName {
     /// Filter contains connection name. Requires at least three characters.
     pub contains: Option<String>,
+}
+impl PhoneNumbersVoiceListFilterConnectionName {
+    /// Filter contains connection name. Requires at least three characters.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersVoiceListFilterConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3813,6 +4755,7 @@ impl From<&str> for PhoneNumbersVoiceListFilterVoiceUsagePaymentMethod {
 }
 crate::string_enum!(PhoneNumbersVoiceListFilterVoiceUsagePaymentMethod);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersVoiceListFilter {
     /// Filter by connection name pattern matching.
     pub connection_name: Option<PhoneNumbersVoiceListFilterConnectionName>,
@@ -3825,6 +4768,38 @@ pub struct PhoneNumbersVoiceListFilter {
     pub voice_usage_payment_method: Option<
         PhoneNumbersVoiceListFilterVoiceUsagePaymentMethod,
     >,
+}
+impl PhoneNumbersVoiceListFilter {
+    /// Filter by connection name pattern matching.
+    #[inline]
+    pub fn connection_name(
+        mut self,
+        value: impl Into<PhoneNumbersVoiceListFilterConnectionName>,
+    ) -> Self {
+        self.connection_name = Some(value.into());
+        self
+    }
+    /// Filter numbers via the customer_reference set.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Filter by phone number. Requires at least three digits.
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Filter by usage_payment_method.
+    #[inline]
+    pub fn voice_usage_payment_method(
+        mut self,
+        value: impl Into<PhoneNumbersVoiceListFilterVoiceUsagePaymentMethod>,
+    ) -> Self {
+        self.voice_usage_payment_method = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersVoiceListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3885,6 +4860,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersVoiceListResponse {
     pub data: Option<Vec<crate::types::PhoneNumberWithVoiceSettings>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -27,34 +27,50 @@ impl<'a> PhoneNumbersRegulatoryRequirementsApi<'a> {
             self
                 .client
                 .request(reqwest::Method::GET, "/phone_numbers_regulatory_requirements"),
-            Default::default(),
+            PhoneNumbersRegulatoryRequirementsRetrieveParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
         )
     }
 }
-/// Inputs of [`PhoneNumbersRegulatoryRequirementsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PhoneNumbersRegulatoryRequirementsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PhoneNumbersRegulatoryRequirementsRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]
     pub filter: Option<PhoneNumbersRegulatoryRequirementsRetrieveFilter>,
 }
-impl<T, R> crate::Call<'_, PhoneNumbersRegulatoryRequirementsRetrieveParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, PhoneNumbersRegulatoryRequirementsRetrieveParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<PhoneNumbersRegulatoryRequirementsRetrieveFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersRegulatoryRequirementsRetrieveFilter {
     /// Record type phone number/ phone numbers
     pub phone_number: Option<String>,
+}
+impl PhoneNumbersRegulatoryRequirementsRetrieveFilter {
+    /// Record type phone number/ phone numbers
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PhoneNumbersRegulatoryRequirementsRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -92,6 +108,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsRetrieve
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersRegulatoryRequirementsRetrieveResponse {
     pub data: Option<Vec<crate::types::RegulatoryRequirementsPhoneNumbers>>,
     pub meta: Option<crate::types::PaginationMeta>,

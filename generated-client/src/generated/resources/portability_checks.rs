@@ -15,42 +15,60 @@ impl<'a> PortabilityChecksApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::portability_checks::PortabilityChecksRunBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portability_checks()\n    .run(PortabilityChecksRunBody::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.portability_checks().run().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn run(
         &self,
-        params: impl Into<PortabilityChecksRunParams>,
-    ) -> crate::Call<'a, PortabilityChecksRunParams, PortabilityChecksRunResponse> {
+    ) -> crate::Call<
+        'a,
+        PortabilityChecksRunParams,
+        Vec<crate::types::PortabilityCheckDetails>,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/portability_checks"),
-            params.into(),
+            PortabilityChecksRunParams {
+                body: <PortabilityChecksRunBody>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PortabilityChecksApi::run`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortabilityChecksApi::run`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortabilityChecksRunParams {
     /// The request body.
     pub body: PortabilityChecksRunBody,
 }
-impl PortabilityChecksRunParams {
-    /// A `PortabilityChecksRunParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: PortabilityChecksRunBody) -> Self {
-        PortabilityChecksRunParams { body }
+impl<'a, T, R> crate::Call<'a, PortabilityChecksRunParams, T, R, ()> {
+    /// The list of +E.164 formatted phone numbers to check for portability
+    #[inline]
+    pub fn phone_numbers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.phone_numbers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
     }
-}
-impl From<PortabilityChecksRunBody> for PortabilityChecksRunParams {
-    /// The body with every optional input `None`: the argument of [`PortabilityChecksApi::run`].
-    fn from(body: PortabilityChecksRunBody) -> Self {
-        PortabilityChecksRunParams { body }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<PortabilityChecksRunBody>,
+    ) -> crate::Call<'a, PortabilityChecksRunParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortabilityChecksRunBody {
     /// The list of +E.164 formatted phone numbers to check for portability
     pub phone_numbers: Option<Vec<String>>,

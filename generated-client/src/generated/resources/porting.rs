@@ -35,7 +35,7 @@ impl<'a> PortingApi<'a> {
     #[inline]
     pub fn list_uk_carriers(
         &self,
-    ) -> crate::Call<'a, (), PortingListUkCarriersResponse> {
+    ) -> crate::Call<'a, (), Vec<crate::types::PortingUkCarrier>, crate::call::AsData> {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/porting/uk_carriers"),
         )
@@ -63,7 +63,10 @@ impl<'a> PortingEventsApi<'a> {
     ) -> crate::Call<'a, PortingEventsListParams, PortingEventsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/porting/events"),
-            Default::default(),
+            PortingEventsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -87,7 +90,7 @@ impl<'a> PortingEventsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PortingEventsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::PortingEvent, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -122,8 +125,8 @@ impl<'a> PortingEventsApi<'a> {
         )
     }
 }
-/// Inputs of [`PortingEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingEventsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -131,22 +134,33 @@ pub struct PortingEventsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[porting_order_id\], filter\[created_at\]\[gte\], filter\[created_at\]\[lte\]
     pub filter: Option<PortingEventsListFilter>,
 }
-impl<T, R> crate::Call<'_, PortingEventsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingEventsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[porting_order_id\], filter\[created_at\]\[gte\], filter\[created_at\]\[lte\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[type\\], filter\\[porting_order_id\\], filter\\[created_at\\]\\[gte\\], filter\\[created_at\\]\\[lte\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PortingEventsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, PortingEventsListParams, PortingEventsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PortingEventsListParams,
+    PortingEventsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PortingEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -214,7 +228,9 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/porting/loa_configurations"),
-            Default::default(),
+            PortingLoaConfigurationsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -228,20 +244,29 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingLoaConfiguration, CreatePortingLoaConfigurationAddress,\n    CreatePortingLoaConfigurationContact, CreatePortingLoaConfigurationLogo,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .loa_configurations()\n    .create(\n        CreatePortingLoaConfiguration::new(\n            CreatePortingLoaConfigurationAddress::new(\n                \"Austin\",\n                \"US\",\n                \"TX\",\n                \"600 Congress Avenue\",\n                \"78701\",\n            ),\n            \"Telnyx\",\n            CreatePortingLoaConfigurationContact::new(\n                \"testing@telnyx.com\",\n                \"+12003270001\",\n            ),\n            CreatePortingLoaConfigurationLogo::new(\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            ),\n            \"My LOA Configuration\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingLoaConfigurationAddress, CreatePortingLoaConfigurationContact,\n    CreatePortingLoaConfigurationLogo,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .loa_configurations()\n    .create()\n    .address(\n        CreatePortingLoaConfigurationAddress::builder()\n            .city(\"Austin\")\n            .country_code(\"US\")\n            .state(\"TX\")\n            .street_address(\"600 Congress Avenue\")\n            .zip_code(\"78701\"),\n    )\n    .company_name(\"Telnyx\")\n    .contact(\n        CreatePortingLoaConfigurationContact::builder()\n            .email(\"testing@telnyx.com\")\n            .phone_number(\"+12003270001\"),\n    )\n    .logo(\n        CreatePortingLoaConfigurationLogo::builder()\n            .document_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"),\n    )\n    .name(\"My LOA Configuration\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<PortingLoaConfigurationsCreateParams>,
     ) -> crate::Call<
         'a,
         PortingLoaConfigurationsCreateParams,
-        PortingLoaConfigurationsCreateResponse,
+        crate::types::PortingLoaConfiguration,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::address>,
+            crate::Missing<crate::required::company_name>,
+            crate::Missing<crate::required::contact>,
+            crate::Missing<crate::required::logo>,
+            crate::Missing<crate::required::name>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/porting/loa_configurations"),
-            params.into(),
+            PortingLoaConfigurationsCreateParams {
+                body: crate::types::CreatePortingLoaConfiguration::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -255,23 +280,31 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingLoaConfiguration, CreatePortingLoaConfigurationAddress,\n    CreatePortingLoaConfigurationContact, CreatePortingLoaConfigurationLogo,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .porting()\n    .loa_configurations()\n    .preview(\n        CreatePortingLoaConfiguration::new(\n            CreatePortingLoaConfigurationAddress::new(\n                \"Austin\",\n                \"US\",\n                \"TX\",\n                \"600 Congress Avenue\",\n                \"78701\",\n            ),\n            \"Telnyx\",\n            CreatePortingLoaConfigurationContact::new(\n                \"testing@telnyx.com\",\n                \"+12003270001\",\n            ),\n            CreatePortingLoaConfigurationLogo::new(\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            ),\n            \"My LOA Configuration\",\n        ),\n    )\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingLoaConfigurationAddress, CreatePortingLoaConfigurationContact,\n    CreatePortingLoaConfigurationLogo,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .porting()\n    .loa_configurations()\n    .preview()\n    .address(\n        CreatePortingLoaConfigurationAddress::builder()\n            .city(\"Austin\")\n            .country_code(\"US\")\n            .state(\"TX\")\n            .street_address(\"600 Congress Avenue\")\n            .zip_code(\"78701\"),\n    )\n    .company_name(\"Telnyx\")\n    .contact(\n        CreatePortingLoaConfigurationContact::builder()\n            .email(\"testing@telnyx.com\")\n            .phone_number(\"+12003270001\"),\n    )\n    .logo(\n        CreatePortingLoaConfigurationLogo::builder()\n            .document_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"),\n    )\n    .name(\"My LOA Configuration\")\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn preview(
         &self,
-        params: impl Into<PortingLoaConfigurationsPreviewParams>,
     ) -> crate::Call<
         'a,
         PortingLoaConfigurationsPreviewParams,
         crate::Download,
         crate::call::AsDownload,
+        (
+            crate::Missing<crate::required::address>,
+            crate::Missing<crate::required::company_name>,
+            crate::Missing<crate::required::contact>,
+            crate::Missing<crate::required::logo>,
+            crate::Missing<crate::required::name>,
+        ),
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/porting/loa_configurations/preview"),
-            params.into(),
+            PortingLoaConfigurationsPreviewParams {
+                body: crate::types::CreatePortingLoaConfiguration::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -294,7 +327,12 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PortingLoaConfigurationsRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::PortingLoaConfiguration,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -315,17 +353,24 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingLoaConfiguration, CreatePortingLoaConfigurationAddress,\n    CreatePortingLoaConfigurationContact, CreatePortingLoaConfigurationLogo,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .loa_configurations()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingLoaConfiguration::new(\n            CreatePortingLoaConfigurationAddress::new(\n                \"Austin\",\n                \"US\",\n                \"TX\",\n                \"600 Congress Avenue\",\n                \"78701\",\n            ),\n            \"Telnyx\",\n            CreatePortingLoaConfigurationContact::new(\n                \"testing@telnyx.com\",\n                \"+12003270001\",\n            ),\n            CreatePortingLoaConfigurationLogo::new(\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            ),\n            \"My LOA Configuration\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingLoaConfigurationAddress, CreatePortingLoaConfigurationContact,\n    CreatePortingLoaConfigurationLogo,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .loa_configurations()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .address(\n        CreatePortingLoaConfigurationAddress::builder()\n            .city(\"Austin\")\n            .country_code(\"US\")\n            .state(\"TX\")\n            .street_address(\"600 Congress Avenue\")\n            .zip_code(\"78701\"),\n    )\n    .company_name(\"Telnyx\")\n    .contact(\n        CreatePortingLoaConfigurationContact::builder()\n            .email(\"testing@telnyx.com\")\n            .phone_number(\"+12003270001\"),\n    )\n    .logo(\n        CreatePortingLoaConfigurationLogo::builder()\n            .document_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"),\n    )\n    .name(\"My LOA Configuration\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<PortingLoaConfigurationsUpdateParams>,
     ) -> crate::Call<
         'a,
         PortingLoaConfigurationsUpdateParams,
-        PortingLoaConfigurationsUpdateResponse,
+        crate::types::PortingLoaConfiguration,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::address>,
+            crate::Missing<crate::required::company_name>,
+            crate::Missing<crate::required::contact>,
+            crate::Missing<crate::required::logo>,
+            crate::Missing<crate::required::name>,
+        ),
     > {
         crate::Call::new(
             self
@@ -334,7 +379,9 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            PortingLoaConfigurationsUpdateParams {
+                body: crate::types::CreatePortingLoaConfiguration::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -393,29 +440,33 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
         )
     }
 }
-/// Inputs of [`PortingLoaConfigurationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingLoaConfigurationsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingLoaConfigurationsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, PortingLoaConfigurationsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingLoaConfigurationsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PortingLoaConfigurationsListParams,
     PortingLoaConfigurationsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PortingLoaConfigurationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -458,76 +509,346 @@ impl<
         })
     }
 }
-/// Inputs of [`PortingLoaConfigurationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingLoaConfigurationsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingLoaConfigurationsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingLoaConfiguration,
 }
-impl PortingLoaConfigurationsCreateParams {
-    /// A `PortingLoaConfigurationsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortingLoaConfiguration) -> Self {
-        PortingLoaConfigurationsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> crate::Call<'a, PortingLoaConfigurationsCreateParams, T, R, (S0, S1, S2, S3, S4)> {
+    /// The address of the company.
+    #[inline]
+    pub fn address(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfigurationAddress>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.address = value.into();
+        crate::call::into_state(call)
+    }
+    /// The name of the company
+    #[inline]
+    pub fn company_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.company_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The contact information of the company.
+    #[inline]
+    pub fn contact(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfigurationContact>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.contact = value.into();
+        crate::call::into_state(call)
+    }
+    /// The logo of the LOA configuration
+    #[inline]
+    pub fn logo(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfigurationLogo>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsCreateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4),
+    > {
+        let mut call = self;
+        call.params.body.logo = value.into();
+        crate::call::into_state(call)
+    }
+    /// The name of the LOA configuration
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfiguration>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreatePortingLoaConfiguration>
-for PortingLoaConfigurationsCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortingLoaConfigurationsApi::create`].
-    fn from(body: crate::types::CreatePortingLoaConfiguration) -> Self {
-        PortingLoaConfigurationsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`PortingLoaConfigurationsApi::preview`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingLoaConfigurationsApi::preview`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingLoaConfigurationsPreviewParams {
     /// The request body.
     pub body: crate::types::CreatePortingLoaConfiguration,
 }
-impl PortingLoaConfigurationsPreviewParams {
-    /// A `PortingLoaConfigurationsPreviewParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortingLoaConfiguration) -> Self {
-        PortingLoaConfigurationsPreviewParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> crate::Call<'a, PortingLoaConfigurationsPreviewParams, T, R, (S0, S1, S2, S3, S4)> {
+    /// The address of the company.
+    #[inline]
+    pub fn address(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfigurationAddress>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsPreviewParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.address = value.into();
+        crate::call::into_state(call)
+    }
+    /// The name of the company
+    #[inline]
+    pub fn company_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsPreviewParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.company_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The contact information of the company.
+    #[inline]
+    pub fn contact(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfigurationContact>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsPreviewParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.contact = value.into();
+        crate::call::into_state(call)
+    }
+    /// The logo of the LOA configuration
+    #[inline]
+    pub fn logo(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfigurationLogo>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsPreviewParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4),
+    > {
+        let mut call = self;
+        call.params.body.logo = value.into();
+        crate::call::into_state(call)
+    }
+    /// The name of the LOA configuration
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsPreviewParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfiguration>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsPreviewParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreatePortingLoaConfiguration>
-for PortingLoaConfigurationsPreviewParams {
-    /// The body with every optional input `None`: the argument of [`PortingLoaConfigurationsApi::preview`].
-    fn from(body: crate::types::CreatePortingLoaConfiguration) -> Self {
-        PortingLoaConfigurationsPreviewParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`PortingLoaConfigurationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingLoaConfigurationsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingLoaConfigurationsUpdateParams {
     /// The request body.
     pub body: crate::types::CreatePortingLoaConfiguration,
 }
-impl PortingLoaConfigurationsUpdateParams {
-    /// A `PortingLoaConfigurationsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortingLoaConfiguration) -> Self {
-        PortingLoaConfigurationsUpdateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> crate::Call<'a, PortingLoaConfigurationsUpdateParams, T, R, (S0, S1, S2, S3, S4)> {
+    /// The address of the company.
+    #[inline]
+    pub fn address(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfigurationAddress>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsUpdateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.address = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::CreatePortingLoaConfiguration>
-for PortingLoaConfigurationsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`PortingLoaConfigurationsApi::update`].
-    fn from(body: crate::types::CreatePortingLoaConfiguration) -> Self {
-        PortingLoaConfigurationsUpdateParams {
-            body,
-        }
+    /// The name of the company
+    #[inline]
+    pub fn company_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsUpdateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.company_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The contact information of the company.
+    #[inline]
+    pub fn contact(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfigurationContact>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsUpdateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.contact = value.into();
+        crate::call::into_state(call)
+    }
+    /// The logo of the LOA configuration
+    #[inline]
+    pub fn logo(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfigurationLogo>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsUpdateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4),
+    > {
+        let mut call = self;
+        call.params.body.logo = value.into();
+        crate::call::into_state(call)
+    }
+    /// The name of the LOA configuration
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsUpdateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortingLoaConfiguration>,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsUpdateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `porting.reports`.
@@ -552,7 +873,10 @@ impl<'a> PortingReportsApi<'a> {
     ) -> crate::Call<'a, PortingReportsListParams, PortingReportsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/porting/reports"),
-            Default::default(),
+            PortingReportsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -567,16 +891,23 @@ impl<'a> PortingReportsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingReport, CreatePortingReportReportType, ExportPortingOrdersCsvReport,\n    ExportPortingOrdersCsvReportFilters,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .reports()\n    .create(\n        CreatePortingReport::new(\n            ExportPortingOrdersCsvReport::new(\n                ExportPortingOrdersCsvReportFilters::default(),\n            ),\n            CreatePortingReportReportType::ExportPortingOrdersCsv,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{ExportPortingOrdersCsvReport, ExportPortingOrdersCsvReportFilters};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting()\n    .reports()\n    .create()\n    .params_2(\n        ExportPortingOrdersCsvReport::builder()\n            .filters(ExportPortingOrdersCsvReportFilters::default()),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<PortingReportsCreateParams>,
-    ) -> crate::Call<'a, PortingReportsCreateParams, PortingReportsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        PortingReportsCreateParams,
+        crate::types::PortingReport,
+        crate::call::AsData,
+        (crate::Missing<crate::required::params_2>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/porting/reports"),
-            params.into(),
+            PortingReportsCreateParams {
+                body: crate::types::CreatePortingReport::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -599,7 +930,7 @@ impl<'a> PortingReportsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PortingReportsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::PortingReport, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -610,8 +941,8 @@ impl<'a> PortingReportsApi<'a> {
         )
     }
 }
-/// Inputs of [`PortingReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingReportsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingReportsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -619,22 +950,33 @@ pub struct PortingReportsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
     pub filter: Option<PortingReportsListFilter>,
 }
-impl<T, R> crate::Call<'_, PortingReportsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingReportsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[report_type\\], filter\\[status\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PortingReportsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, PortingReportsListParams, PortingReportsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PortingReportsListParams,
+    PortingReportsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PortingReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -676,32 +1018,66 @@ impl<'a> crate::Call<'a, PortingReportsListParams, PortingReportsListResponse> {
         })
     }
 }
-/// Inputs of [`PortingReportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingReportsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingReportsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingReport,
 }
-impl PortingReportsCreateParams {
-    /// A `PortingReportsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortingReport) -> Self {
-        PortingReportsCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, PortingReportsCreateParams, T, R, (S0,)> {
+    /// Sets `params`.
+    #[inline]
+    pub fn params_2(
+        self,
+        value: impl Into<crate::types::ExportPortingOrdersCsvReport>,
+    ) -> crate::Call<'a, PortingReportsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.params = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::CreatePortingReport> for PortingReportsCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortingReportsApi::create`].
-    fn from(body: crate::types::CreatePortingReport) -> Self {
-        PortingReportsCreateParams { body }
+    /// Identifies the type of report
+    #[inline]
+    pub fn report_type(
+        mut self,
+        value: impl Into<crate::types::CreatePortingReportReportType>,
+    ) -> Self {
+        self.params.body.report_type = value.into();
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortingReport>,
+    ) -> crate::Call<'a, PortingReportsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Created at date range filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventsListFilterCreatedAt {
     /// Filter by created at greater than or equal to.
     pub gte: Option<String>,
     /// Filter by created at less than or equal to.
     pub lte: Option<String>,
+}
+impl PortingEventsListFilterCreatedAt {
+    /// Filter by created at greater than or equal to.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Filter by created at less than or equal to.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingEventsListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -800,6 +1176,7 @@ impl From<&str> for PortingEventsListFilterType {
 }
 crate::string_enum!(PortingEventsListFilterType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventsListFilter {
     /// Created at date range filtering operations
     pub created_at: Option<PortingEventsListFilterCreatedAt>,
@@ -807,6 +1184,29 @@ pub struct PortingEventsListFilter {
     pub porting_order_id: Option<String>,
     /// Filter by event type.
     pub r#type: Option<PortingEventsListFilterType>,
+}
+impl PortingEventsListFilter {
+    /// Created at date range filtering operations
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl Into<PortingEventsListFilterCreatedAt>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Filter by porting order ID.
+    #[inline]
+    pub fn porting_order_id(mut self, value: impl Into<String>) -> Self {
+        self.porting_order_id = Some(value.into());
+        self
+    }
+    /// Filter by event type.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<PortingEventsListFilterType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingEventsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -856,6 +1256,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventsListResponse {
     pub data: Option<Vec<crate::types::PortingEvent>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -903,6 +1304,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventsListResponse {
 }
 pub type PortingEventsRetrieveResponse = crate::Data<crate::types::PortingEvent>;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingLoaConfigurationsListResponse {
     pub data: Option<Vec<crate::types::PortingLoaConfiguration>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -1016,11 +1418,29 @@ impl From<&str> for PortingReportsListFilterStatus {
 }
 crate::string_enum!(PortingReportsListFilterStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingReportsListFilter {
     /// Filter reports of a specific type
     pub report_type: Option<PortingReportsListFilterReportType>,
     /// Filter reports of a specific status
     pub status: Option<PortingReportsListFilterStatus>,
+}
+impl PortingReportsListFilter {
+    /// Filter reports of a specific type
+    #[inline]
+    pub fn report_type(
+        mut self,
+        value: impl Into<PortingReportsListFilterReportType>,
+    ) -> Self {
+        self.report_type = Some(value.into());
+        self
+    }
+    /// Filter reports of a specific status
+    #[inline]
+    pub fn status(mut self, value: impl Into<PortingReportsListFilterStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingReportsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1064,6 +1484,7 @@ impl<'de> serde::Deserialize<'de> for PortingReportsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingReportsListResponse {
     pub data: Option<Vec<crate::types::PortingReport>>,
     pub meta: Option<crate::types::PaginationMeta>,

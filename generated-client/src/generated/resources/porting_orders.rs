@@ -77,7 +77,12 @@ impl<'a> PortingOrdersApi<'a> {
     ) -> crate::Call<'a, PortingOrdersListParams, PortingOrdersListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/porting_orders"),
-            Default::default(),
+            PortingOrdersListParams {
+                page: None,
+                include_phone_numbers: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query(
@@ -99,16 +104,23 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreatePortingOrder;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .create(CreatePortingOrder::new(vec![\"+13035550000\".to_string()]))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .create()\n    .phone_numbers([\"+13035550000\", \"+13035550001\", \"+13035550002\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<PortingOrdersCreateParams>,
-    ) -> crate::Call<'a, PortingOrdersCreateParams, PortingOrdersCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        PortingOrdersCreateParams,
+        Vec<crate::types::PortingOrder>,
+        crate::call::AsData,
+        (crate::Missing<crate::required::phone_numbers>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/porting_orders"),
-            params.into(),
+            PortingOrdersCreateParams {
+                body: crate::types::CreatePortingOrder::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -127,7 +139,12 @@ impl<'a> PortingOrdersApi<'a> {
     #[inline]
     pub fn retrieve_exception_types(
         &self,
-    ) -> crate::Call<'a, (), PortingOrdersRetrieveExceptionTypesResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        Vec<crate::types::PortingOrdersExceptionType>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/porting_orders/exception_types"),
         )
@@ -157,7 +174,9 @@ impl<'a> PortingOrdersApi<'a> {
                     reqwest::Method::GET,
                     ["/porting_orders/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            PortingOrdersRetrieveParams {
+                include_phone_numbers: None,
+            },
             |req, params| {
                 req.query(
                     "include_phone_numbers",
@@ -183,13 +202,12 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePortingOrder;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", UpdatePortingOrder::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<PortingOrdersUpdateParams>,
     ) -> crate::Call<'a, PortingOrdersUpdateParams, PortingOrdersUpdateResponse> {
         crate::Call::new(
             self
@@ -198,7 +216,9 @@ impl<'a> PortingOrdersApi<'a> {
                     reqwest::Method::PATCH,
                     ["/porting_orders/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            PortingOrdersUpdateParams {
+                body: <crate::types::UpdatePortingOrder>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -285,7 +305,9 @@ impl<'a> PortingOrdersApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/loa_template"]
                         .concat(),
                 ),
-            Default::default(),
+            PortingOrdersRetrieveLoaTemplateParams {
+                loa_configuration_id: None,
+            },
             |req, params| {
                 req.query(
                     "loa_configuration_id",
@@ -326,7 +348,9 @@ impl<'a> PortingOrdersApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/requirements"]
                         .concat(),
                 ),
-            Default::default(),
+            PortingOrdersRetrieveRequirementsParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -347,7 +371,12 @@ impl<'a> PortingOrdersApi<'a> {
     pub fn retrieve_sub_request(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PortingOrdersRetrieveSubRequestResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::GetSubRequestByPortingOrder,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -359,8 +388,8 @@ impl<'a> PortingOrdersApi<'a> {
         )
     }
 }
-/// Inputs of [`PortingOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingOrdersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -372,32 +401,45 @@ pub struct PortingOrdersListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersListSort>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingOrdersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Include the first 50 phone number objects in the results
+    #[inline]
     pub fn include_phone_numbers(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_phone_numbers = Some(value.into());
+        self.params.include_phone_numbers = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\], filter\[customer_group_reference\], filter\[parent_support_key\], filter\[phone_numbers.country_code\], filter\[phone_numbers.carrier_name\], filter\[misc.type\], filter\[end_user.admin.entity_name\], filter\[end_user.admin.auth_person_name\], filter\[activation_settings.fast_port_eligible\], filter\[activation_settings.foc_datetime_requested\]\[gt\], filter\[activation_settings.foc_datetime_requested\]\[lt\], filter\[phone_numbers.phone_number\]\[contains\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[customer_reference\\], filter\\[customer_group_reference\\], filter\\[parent_support_key\\], filter\\[phone_numbers.country_code\\], filter\\[phone_numbers.carrier_name\\], filter\\[misc.type\\], filter\\[end_user.admin.entity_name\\], filter\\[end_user.admin.auth_person_name\\], filter\\[activation_settings.fast_port_eligible\\], filter\\[activation_settings.foc_datetime_requested\\]\\[gt\\], filter\\[activation_settings.foc_datetime_requested\\]\\[lt\\], filter\\[phone_numbers.phone_number\\]\\[contains\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PortingOrdersListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    #[inline]
     pub fn sort(mut self, value: impl Into<PortingOrdersListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, PortingOrdersListParams, PortingOrdersListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PortingOrdersListParams,
+    PortingOrdersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PortingOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -439,95 +481,232 @@ impl<'a> crate::Call<'a, PortingOrdersListParams, PortingOrdersListResponse> {
         })
     }
 }
-/// Inputs of [`PortingOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingOrder,
 }
-impl PortingOrdersCreateParams {
-    /// A `PortingOrdersCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortingOrder) -> Self {
-        PortingOrdersCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, PortingOrdersCreateParams, T, R, (S0,)> {
+    /// A customer-specified group reference for customer bookkeeping purposes
+    #[inline]
+    pub fn customer_group_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_group_reference = Some(value.into());
+        self
+    }
+    /// A customer-specified reference number for customer bookkeeping purposes
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(Some(value.into()));
+        self
+    }
+    /// Sends `customer_reference` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn customer_reference_null(mut self) -> Self {
+        self.params.body.customer_reference = Some(None);
+        self
+    }
+    /// The list of +E.164 formatted phone numbers
+    #[inline]
+    pub fn phone_numbers(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, PortingOrdersCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortingOrder>,
+    ) -> crate::Call<'a, PortingOrdersCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreatePortingOrder> for PortingOrdersCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersApi::create`].
-    fn from(body: crate::types::CreatePortingOrder) -> Self {
-        PortingOrdersCreateParams { body }
-    }
-}
-/// Inputs of [`PortingOrdersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersRetrieveParams {
     /// Include the first 50 phone number objects in the results
     pub include_phone_numbers: Option<bool>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, PortingOrdersRetrieveParams, T, R, ()> {
     /// Include the first 50 phone number objects in the results
+    #[inline]
     pub fn include_phone_numbers(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_phone_numbers = Some(value.into());
+        self.params.include_phone_numbers = Some(value.into());
         self
     }
 }
-/// Inputs of [`PortingOrdersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePortingOrder,
 }
-impl PortingOrdersUpdateParams {
-    /// A `PortingOrdersUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdatePortingOrder) -> Self {
-        PortingOrdersUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, PortingOrdersUpdateParams, T, R, ()> {
+    /// Sets `activation_settings`.
+    #[inline]
+    pub fn activation_settings(
+        mut self,
+        value: impl Into<crate::types::UpdatePortingOrderActivationSettings>,
+    ) -> Self {
+        self.params.body.activation_settings = Some(value.into());
+        self
+    }
+    /// Sets `customer_group_reference`.
+    #[inline]
+    pub fn customer_group_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_group_reference = Some(value.into());
+        self
+    }
+    /// Sets `customer_reference`.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Sets `documents`.
+    #[inline]
+    pub fn documents(
+        mut self,
+        value: impl Into<crate::types::PortingOrderDocuments>,
+    ) -> Self {
+        self.params.body.documents = Some(value.into());
+        self
+    }
+    /// Sets `end_user`.
+    #[inline]
+    pub fn end_user(
+        mut self,
+        value: impl Into<crate::types::PortingOrderEndUser>,
+    ) -> Self {
+        self.params.body.end_user = Some(value.into());
+        self
+    }
+    /// Sets `messaging`.
+    #[inline]
+    pub fn messaging(
+        mut self,
+        value: impl Into<crate::types::UpdatePortingOrderMessaging>,
+    ) -> Self {
+        self.params.body.messaging = Some(value.into());
+        self
+    }
+    /// Sets `misc`.
+    #[inline]
+    pub fn misc(mut self, value: impl Into<crate::types::PortingOrderMisc>) -> Self {
+        self.params.body.misc = Some(Some(value.into()));
+        self
+    }
+    /// Sends `misc` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn misc_null(mut self) -> Self {
+        self.params.body.misc = Some(None);
+        self
+    }
+    /// Sets `phone_number_configuration`.
+    #[inline]
+    pub fn phone_number_configuration(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPhoneNumberConfiguration>,
+    ) -> Self {
+        self.params.body.phone_number_configuration = Some(value.into());
+        self
+    }
+    /// If present, we will read the current values from the specified Requirement Group into the Documents and Requirements for this Porting Order. Note that any future changes in the Requirement Group would have no impact on this Porting Order. We will return an error if a specified Requirement Group conflicts with documents or requirements in the same request.
+    #[inline]
+    pub fn requirement_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.requirement_group_id = Some(value.into());
+        self
+    }
+    /// List of requirements for porting numbers.
+    #[inline]
+    pub fn requirements(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::UpdatePortingOrderRequirement>,
+        >,
+    ) -> Self {
+        self.params.body.requirements = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `user_feedback`.
+    #[inline]
+    pub fn user_feedback(
+        mut self,
+        value: impl Into<crate::types::PortingOrderUserFeedback>,
+    ) -> Self {
+        self.params.body.user_feedback = Some(value.into());
+        self
+    }
+    /// Sets `webhook_url`.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdatePortingOrder>,
+    ) -> crate::Call<'a, PortingOrdersUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdatePortingOrder> for PortingOrdersUpdateParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersApi::update`].
-    fn from(body: crate::types::UpdatePortingOrder) -> Self {
-        PortingOrdersUpdateParams { body }
-    }
-}
-/// Inputs of [`PortingOrdersApi::retrieve_loa_template`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersApi::retrieve_loa_template`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersRetrieveLoaTemplateParams {
     /// The identifier of the LOA configuration to use for the template. If not provided, the default LOA configuration will be used.
     pub loa_configuration_id: Option<String>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersRetrieveLoaTemplateParams, T, R> {
+impl<'a, T, R> crate::Call<'a, PortingOrdersRetrieveLoaTemplateParams, T, R, ()> {
     /// The identifier of the LOA configuration to use for the template. If not provided, the default LOA configuration will be used.
+    #[inline]
     pub fn loa_configuration_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().loa_configuration_id = Some(value.into());
+        self.params.loa_configuration_id = Some(value.into());
         self
     }
 }
-/// Inputs of [`PortingOrdersApi::retrieve_requirements`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersApi::retrieve_requirements`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingOrdersRetrieveRequirementsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersRetrieveRequirementsParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingOrdersRetrieveRequirementsParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PortingOrdersRetrieveRequirementsParams,
     PortingOrdersRetrieveRequirementsResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PortingOrdersApi::retrieve_requirements`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -610,7 +789,11 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            PortingOrdersActionRequirementsListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -630,18 +813,21 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{AuIdVerificationParams, InitiatePortingActionRequirement};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .action_requirements()\n    .initiate(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        InitiatePortingActionRequirement::new(\n            AuIdVerificationParams::new(\"John\", \"Doe\"),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::AuIdVerificationParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .action_requirements()\n    .initiate(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .porting_order_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .params_2(AuIdVerificationParams::builder().first_name(\"John\").last_name(\"Doe\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn initiate(
         &self,
-        porting_order_id: &str,
         id: &str,
-        params: impl Into<PortingOrdersActionRequirementsInitiateParams>,
     ) -> crate::Call<
         'a,
         PortingOrdersActionRequirementsInitiateParams,
-        PortingOrdersActionRequirementsInitiateResponse,
+        crate::types::PortingActionRequirement,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::porting_order_id>,
+            crate::Missing<crate::required::params_2>,
+        ),
     > {
         crate::Call::new(
             self
@@ -650,22 +836,26 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/porting_orders/",
-                        &crate::encode_path(porting_order_id),
+                        "{porting_order_id}",
                         "/action_requirements/",
                         &crate::encode_path(id),
                         "/initiate",
                     ]
                         .concat(),
                 ),
-            params.into(),
+            PortingOrdersActionRequirementsInitiateParams {
+                porting_order_id: String::new(),
+                body: crate::types::InitiatePortingActionRequirement::blank(),
+            },
             |req, params| {
+                req.path_param("{porting_order_id}", &params.porting_order_id);
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PortingOrdersActionRequirementsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersActionRequirementsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingOrdersActionRequirementsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -675,38 +865,44 @@ pub struct PortingOrdersActionRequirementsListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersActionRequirementsListSort>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersActionRequirementsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingOrdersActionRequirementsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[id\]\[in\]\[\], filter\[requirement_type_id\], filter\[action_type\], filter\[status\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[id\\]\\[in\\]\\[\\], filter\\[requirement_type_id\\], filter\\[action_type\\], filter\\[status\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<PortingOrdersActionRequirementsListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<PortingOrdersActionRequirementsListSort>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PortingOrdersActionRequirementsListParams,
     PortingOrdersActionRequirementsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PortingOrdersActionRequirementsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -749,28 +945,69 @@ impl<
         })
     }
 }
-/// Inputs of [`PortingOrdersActionRequirementsApi::initiate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersActionRequirementsApi::initiate`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersActionRequirementsInitiateParams {
+    /// The ID of the porting order
+    pub porting_order_id: String,
     /// Parameters for initiating the action requirement
     pub body: crate::types::InitiatePortingActionRequirement,
 }
-impl PortingOrdersActionRequirementsInitiateParams {
-    /// A `PortingOrdersActionRequirementsInitiateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::InitiatePortingActionRequirement) -> Self {
-        PortingOrdersActionRequirementsInitiateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, PortingOrdersActionRequirementsInitiateParams, T, R, (S0, S1)> {
+    /// The ID of the porting order
+    #[inline]
+    pub fn porting_order_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersActionRequirementsInitiateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.porting_order_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::InitiatePortingActionRequirement>
-for PortingOrdersActionRequirementsInitiateParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersActionRequirementsApi::initiate`].
-    fn from(body: crate::types::InitiatePortingActionRequirement) -> Self {
-        PortingOrdersActionRequirementsInitiateParams {
-            body,
-        }
+    /// Sets `params`.
+    #[inline]
+    pub fn params_2(
+        self,
+        value: impl Into<crate::types::AuIdVerificationParams>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersActionRequirementsInitiateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.params = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::InitiatePortingActionRequirement>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersActionRequirementsInitiateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `porting_orders.actions`.
@@ -796,7 +1033,12 @@ impl<'a> PortingOrdersActionsApi<'a> {
     pub fn activate(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PortingOrdersActionsActivateResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::PortingOrdersActivationJob,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -872,17 +1114,17 @@ impl<'a> PortingOrdersActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SharePortingOrder;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .actions()\n    .share(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", SharePortingOrder::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::SharePortingOrderPermissions;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .actions()\n    .share(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .expires_in_seconds(3600)\n    .permissions(SharePortingOrderPermissions::PortingOrderDocumentRead)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn share(
         &self,
         id: &str,
-        params: impl Into<PortingOrdersActionsShareParams>,
     ) -> crate::Call<
         'a,
         PortingOrdersActionsShareParams,
-        PortingOrdersActionsShareResponse,
+        crate::types::PortingOrderSharingToken,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -892,34 +1134,47 @@ impl<'a> PortingOrdersActionsApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/actions/share"]
                         .concat(),
                 ),
-            params.into(),
+            PortingOrdersActionsShareParams {
+                body: <crate::types::SharePortingOrder>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PortingOrdersActionsApi::share`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersActionsApi::share`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersActionsShareParams {
     /// The request body.
     pub body: crate::types::SharePortingOrder,
 }
-impl PortingOrdersActionsShareParams {
-    /// A `PortingOrdersActionsShareParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SharePortingOrder) -> Self {
-        PortingOrdersActionsShareParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PortingOrdersActionsShareParams, T, R, ()> {
+    /// The number of seconds the token will be valid for
+    #[inline]
+    pub fn expires_in_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.expires_in_seconds = Some(value.into());
+        self
     }
-}
-impl From<crate::types::SharePortingOrder> for PortingOrdersActionsShareParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersActionsApi::share`].
-    fn from(body: crate::types::SharePortingOrder) -> Self {
-        PortingOrdersActionsShareParams {
-            body,
-        }
+    /// The permissions the token will have
+    #[inline]
+    pub fn permissions(
+        mut self,
+        value: impl Into<crate::types::SharePortingOrderPermissions>,
+    ) -> Self {
+        self.params.body.permissions = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SharePortingOrder>,
+    ) -> crate::Call<'a, PortingOrdersActionsShareParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `porting_orders.activation_jobs`.
@@ -958,7 +1213,9 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/activation_jobs"]
                         .concat(),
                 ),
-            Default::default(),
+            PortingOrdersActivationJobsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -976,27 +1233,38 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .activation_jobs()\n    .retrieve(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .activation_jobs()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        id: &str,
         activation_job_id: &str,
-    ) -> crate::Call<'a, (), PortingOrdersActivationJobsRetrieveResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        PortingOrdersActivationJobsRetrieveParams,
+        crate::types::PortingOrdersActivationJob,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/porting_orders/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/activation_jobs/",
                         &crate::encode_path(activation_job_id),
                     ]
                         .concat(),
                 ),
+            PortingOrdersActivationJobsRetrieveParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
     /// Update a porting activation job
@@ -1011,18 +1279,18 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePortingOrdersActivationJob;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .activation_jobs()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdatePortingOrdersActivationJob::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .activation_jobs()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        id: &str,
         activation_job_id: &str,
-        params: impl Into<PortingOrdersActivationJobsUpdateParams>,
     ) -> crate::Call<
         'a,
         PortingOrdersActivationJobsUpdateParams,
-        PortingOrdersActivationJobsUpdateResponse,
+        crate::types::PortingOrdersActivationJob,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
     > {
         crate::Call::new(
             self
@@ -1031,42 +1299,50 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
                     reqwest::Method::PATCH,
                     [
                         "/porting_orders/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/activation_jobs/",
                         &crate::encode_path(activation_job_id),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            PortingOrdersActivationJobsUpdateParams {
+                id: String::new(),
+                body: <crate::types::UpdatePortingOrdersActivationJob>::default(),
+            },
             |req, params| {
+                req.path_param("{id}", &params.id);
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PortingOrdersActivationJobsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersActivationJobsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingOrdersActivationJobsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersActivationJobsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingOrdersActivationJobsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PortingOrdersActivationJobsListParams,
     PortingOrdersActivationJobsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PortingOrdersActivationJobsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1109,28 +1385,76 @@ impl<
         })
     }
 }
-/// Inputs of [`PortingOrdersActivationJobsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersActivationJobsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct PortingOrdersActivationJobsRetrieveParams {
+    /// Porting Order id
+    pub id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, PortingOrdersActivationJobsRetrieveParams, T, R, (S0,)> {
+    /// Porting Order id
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersActivationJobsRetrieveParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`PortingOrdersActivationJobsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersActivationJobsUpdateParams {
+    /// Porting Order id
+    pub id: String,
     /// The request body.
     pub body: crate::types::UpdatePortingOrdersActivationJob,
 }
-impl PortingOrdersActivationJobsUpdateParams {
-    /// A `PortingOrdersActivationJobsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdatePortingOrdersActivationJob) -> Self {
-        PortingOrdersActivationJobsUpdateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, PortingOrdersActivationJobsUpdateParams, T, R, (S0,)> {
+    /// Porting Order id
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, PortingOrdersActivationJobsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::UpdatePortingOrdersActivationJob>
-for PortingOrdersActivationJobsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersActivationJobsApi::update`].
-    fn from(body: crate::types::UpdatePortingOrdersActivationJob) -> Self {
-        PortingOrdersActivationJobsUpdateParams {
-            body,
-        }
+    /// The desired activation time. The activation time should be between any of the activation windows.
+    #[inline]
+    pub fn activate_at(mut self, value: impl Into<String>) -> Self {
+        self.params.body.activate_at = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdatePortingOrdersActivationJob>,
+    ) -> crate::Call<'a, PortingOrdersActivationJobsUpdateParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `porting_orders.additional_documents`.
@@ -1173,7 +1497,11 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            PortingOrdersAdditionalDocumentsListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -1192,17 +1520,17 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreatePortingAdditionalDocuments;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .additional_documents()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingAdditionalDocuments::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingAdditionalDocumentsAdditionalDocumentsItem,\n    CreatePortingAdditionalDocumentsAdditionalDocumentsItemDocumentType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .additional_documents()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .additional_documents([\n        CreatePortingAdditionalDocumentsAdditionalDocumentsItem::default()\n            .document_id(\"22771a52-c43a-4539-80db-9dd9ec36e237\")\n            .document_type(\n                CreatePortingAdditionalDocumentsAdditionalDocumentsItemDocumentType::Loa,\n            ),\n        CreatePortingAdditionalDocumentsAdditionalDocumentsItem::default()\n            .document_id(\"d91474e6-4ebc-4ec1-b379-c596eeb405d6\")\n            .document_type(\n                CreatePortingAdditionalDocumentsAdditionalDocumentsItemDocumentType::Invoice,\n            ),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         id: &str,
-        params: impl Into<PortingOrdersAdditionalDocumentsCreateParams>,
     ) -> crate::Call<
         'a,
         PortingOrdersAdditionalDocumentsCreateParams,
-        PortingOrdersAdditionalDocumentsCreateResponse,
+        Vec<crate::types::PortingAdditionalDocument>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1216,7 +1544,9 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            PortingOrdersAdditionalDocumentsCreateParams {
+                body: <crate::types::CreatePortingAdditionalDocuments>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1234,32 +1564,43 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .porting_orders()\n    .additional_documents()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .porting_orders()\n    .additional_documents()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        id: &str,
         additional_document_id: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        PortingOrdersAdditionalDocumentsDeleteParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/porting_orders/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/additional_documents/",
                         &crate::encode_path(additional_document_id),
                     ]
                         .concat(),
                 ),
+            PortingOrdersAdditionalDocumentsDeleteParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
 }
-/// Inputs of [`PortingOrdersAdditionalDocumentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersAdditionalDocumentsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingOrdersAdditionalDocumentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -1269,38 +1610,44 @@ pub struct PortingOrdersAdditionalDocumentsListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersAdditionalDocumentsListSort>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersAdditionalDocumentsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingOrdersAdditionalDocumentsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[document_type\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[document_type\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<PortingOrdersAdditionalDocumentsListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<PortingOrdersAdditionalDocumentsListSort>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PortingOrdersAdditionalDocumentsListParams,
     PortingOrdersAdditionalDocumentsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PortingOrdersAdditionalDocumentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1343,28 +1690,68 @@ impl<
         })
     }
 }
-/// Inputs of [`PortingOrdersAdditionalDocumentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersAdditionalDocumentsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersAdditionalDocumentsCreateParams {
     /// A list of additional document parameters
     pub body: crate::types::CreatePortingAdditionalDocuments,
 }
-impl PortingOrdersAdditionalDocumentsCreateParams {
-    /// A `PortingOrdersAdditionalDocumentsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortingAdditionalDocuments) -> Self {
-        PortingOrdersAdditionalDocumentsCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PortingOrdersAdditionalDocumentsCreateParams, T, R, ()> {
+    /// Sets `additional_documents`.
+    #[inline]
+    pub fn additional_documents(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<
+                crate::types::CreatePortingAdditionalDocumentsAdditionalDocumentsItem,
+            >,
+        >,
+    ) -> Self {
+        self.params.body.additional_documents = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortingAdditionalDocuments>,
+    ) -> crate::Call<'a, PortingOrdersAdditionalDocumentsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreatePortingAdditionalDocuments>
-for PortingOrdersAdditionalDocumentsCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersAdditionalDocumentsApi::create`].
-    fn from(body: crate::types::CreatePortingAdditionalDocuments) -> Self {
-        PortingOrdersAdditionalDocumentsCreateParams {
-            body,
-        }
+/// Inputs of [`PortingOrdersAdditionalDocumentsApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct PortingOrdersAdditionalDocumentsDeleteParams {
+    /// Porting Order id
+    pub id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, PortingOrdersAdditionalDocumentsDeleteParams, T, R, (S0,)> {
+    /// Porting Order id
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersAdditionalDocumentsDeleteParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `porting_orders.associated_phone_numbers`.
@@ -1407,7 +1794,11 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            PortingOrdersAssociatedPhoneNumbersListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -1426,17 +1817,21 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingAssociatedPhoneNumber, CreatePortingAssociatedPhoneNumberAction,\n    CreatePortingAssociatedPhoneNumberPhoneNumberRange,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .associated_phone_numbers()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingAssociatedPhoneNumber::new(\n            CreatePortingAssociatedPhoneNumberAction::Keep,\n            CreatePortingAssociatedPhoneNumberPhoneNumberRange::default(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingAssociatedPhoneNumberAction,\n    CreatePortingAssociatedPhoneNumberPhoneNumberRange,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .associated_phone_numbers()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .action(CreatePortingAssociatedPhoneNumberAction::Keep)\n    .phone_number_range(\n        CreatePortingAssociatedPhoneNumberPhoneNumberRange::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         porting_order_id: &str,
-        params: impl Into<PortingOrdersAssociatedPhoneNumbersCreateParams>,
     ) -> crate::Call<
         'a,
         PortingOrdersAssociatedPhoneNumbersCreateParams,
-        PortingOrdersAssociatedPhoneNumbersCreateResponse,
+        crate::types::PortingAssociatedPhoneNumber,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::action>,
+            crate::Missing<crate::required::phone_number_range>,
+        ),
     > {
         crate::Call::new(
             self
@@ -1450,7 +1845,9 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            PortingOrdersAssociatedPhoneNumbersCreateParams {
+                body: crate::types::CreatePortingAssociatedPhoneNumber::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1468,32 +1865,43 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .associated_phone_numbers()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .associated_phone_numbers()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .porting_order_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        porting_order_id: &str,
         id: &str,
-    ) -> crate::Call<'a, (), PortingOrdersAssociatedPhoneNumbersDeleteResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        PortingOrdersAssociatedPhoneNumbersDeleteParams,
+        crate::types::PortingAssociatedPhoneNumber,
+        crate::call::AsData,
+        (crate::Missing<crate::required::porting_order_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/porting_orders/",
-                        &crate::encode_path(porting_order_id),
+                        "{porting_order_id}",
                         "/associated_phone_numbers/",
                         &crate::encode_path(id),
                     ]
                         .concat(),
                 ),
+            PortingOrdersAssociatedPhoneNumbersDeleteParams {
+                porting_order_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{porting_order_id}", &params.porting_order_id);
+            },
         )
     }
 }
-/// Inputs of [`PortingOrdersAssociatedPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersAssociatedPhoneNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingOrdersAssociatedPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -1503,38 +1911,44 @@ pub struct PortingOrdersAssociatedPhoneNumbersListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersAssociatedPhoneNumbersListSort>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersAssociatedPhoneNumbersListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[action\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\], filter\\[action\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<PortingOrdersAssociatedPhoneNumbersListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<PortingOrdersAssociatedPhoneNumbersListSort>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PortingOrdersAssociatedPhoneNumbersListParams,
     PortingOrdersAssociatedPhoneNumbersListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PortingOrdersAssociatedPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1577,28 +1991,99 @@ impl<
         })
     }
 }
-/// Inputs of [`PortingOrdersAssociatedPhoneNumbersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersAssociatedPhoneNumbersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersAssociatedPhoneNumbersCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingAssociatedPhoneNumber,
 }
-impl PortingOrdersAssociatedPhoneNumbersCreateParams {
-    /// A `PortingOrdersAssociatedPhoneNumbersCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortingAssociatedPhoneNumber) -> Self {
-        PortingOrdersAssociatedPhoneNumbersCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersCreateParams, T, R, (S0, S1)> {
+    /// Specifies the action to take with this phone number during partial porting.
+    #[inline]
+    pub fn action(
+        self,
+        value: impl Into<crate::types::CreatePortingAssociatedPhoneNumberAction>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersAssociatedPhoneNumbersCreateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.action = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `phone_number_range`.
+    #[inline]
+    pub fn phone_number_range(
+        self,
+        value: impl Into<
+            crate::types::CreatePortingAssociatedPhoneNumberPhoneNumberRange,
+        >,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersAssociatedPhoneNumbersCreateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.phone_number_range = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortingAssociatedPhoneNumber>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersAssociatedPhoneNumbersCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreatePortingAssociatedPhoneNumber>
-for PortingOrdersAssociatedPhoneNumbersCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersAssociatedPhoneNumbersApi::create`].
-    fn from(body: crate::types::CreatePortingAssociatedPhoneNumber) -> Self {
-        PortingOrdersAssociatedPhoneNumbersCreateParams {
-            body,
-        }
+/// Inputs of [`PortingOrdersAssociatedPhoneNumbersApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct PortingOrdersAssociatedPhoneNumbersDeleteParams {
+    /// Identifies the Porting Order associated with the phone number
+    pub porting_order_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersDeleteParams, T, R, (S0,)> {
+    /// Identifies the Porting Order associated with the phone number
+    #[inline]
+    pub fn porting_order_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersAssociatedPhoneNumbersDeleteParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.porting_order_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `porting_orders.comments`.
@@ -1636,7 +2121,9 @@ impl<'a> PortingOrdersCommentsApi<'a> {
                     reqwest::Method::GET,
                     ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
                 ),
-            Default::default(),
+            PortingOrdersCommentsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -1653,17 +2140,17 @@ impl<'a> PortingOrdersCommentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreatePortingOrderComment;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .comments()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingOrderComment::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .comments()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         id: &str,
-        params: impl Into<PortingOrdersCommentsCreateParams>,
     ) -> crate::Call<
         'a,
         PortingOrdersCommentsCreateParams,
-        PortingOrdersCommentsCreateResponse,
+        crate::types::PortingOrdersComment,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -1672,33 +2159,43 @@ impl<'a> PortingOrdersCommentsApi<'a> {
                     reqwest::Method::POST,
                     ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
                 ),
-            params.into(),
+            PortingOrdersCommentsCreateParams {
+                body: <crate::types::CreatePortingOrderComment>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PortingOrdersCommentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersCommentsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingOrdersCommentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersCommentsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingOrdersCommentsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, PortingOrdersCommentsListParams, PortingOrdersCommentsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PortingOrdersCommentsListParams,
+    PortingOrdersCommentsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PortingOrdersCommentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -1740,28 +2237,29 @@ impl<
         })
     }
 }
-/// Inputs of [`PortingOrdersCommentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersCommentsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersCommentsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingOrderComment,
 }
-impl PortingOrdersCommentsCreateParams {
-    /// A `PortingOrdersCommentsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortingOrderComment) -> Self {
-        PortingOrdersCommentsCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PortingOrdersCommentsCreateParams, T, R, ()> {
+    /// Sets `body`.
+    #[inline]
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.params.body.body = Some(value.into());
+        self
     }
-}
-impl From<crate::types::CreatePortingOrderComment>
-for PortingOrdersCommentsCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersCommentsApi::create`].
-    fn from(body: crate::types::CreatePortingOrderComment) -> Self {
-        PortingOrdersCommentsCreateParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortingOrderComment>,
+    ) -> crate::Call<'a, PortingOrdersCommentsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `porting_orders.phone_number_blocks`.
@@ -1804,7 +2302,11 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            PortingOrdersPhoneNumberBlocksListParams {
+                filter: None,
+                page: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -1823,17 +2325,21 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingPhoneNumberBlock, CreatePortingPhoneNumberBlockActivationRangesItem,\n    CreatePortingPhoneNumberBlockPhoneNumberRange,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_blocks()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingPhoneNumberBlock::new(\n            vec![\n                CreatePortingPhoneNumberBlockActivationRangesItem::new(\"+4930244999910\",\n                \"+4930244999901\")\n            ],\n            CreatePortingPhoneNumberBlockPhoneNumberRange::new(\n                \"+4930244999910\",\n                \"+4930244999901\",\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingPhoneNumberBlockActivationRangesItem,\n    CreatePortingPhoneNumberBlockPhoneNumberRange,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_blocks()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .activation_ranges([\n        CreatePortingPhoneNumberBlockActivationRangesItem::builder()\n            .end_at(\"+4930244999910\")\n            .start_at(\"+4930244999901\"),\n    ])\n    .phone_number_range(\n        CreatePortingPhoneNumberBlockPhoneNumberRange::builder()\n            .end_at(\"+4930244999910\")\n            .start_at(\"+4930244999901\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         porting_order_id: &str,
-        params: impl Into<PortingOrdersPhoneNumberBlocksCreateParams>,
     ) -> crate::Call<
         'a,
         PortingOrdersPhoneNumberBlocksCreateParams,
-        PortingOrdersPhoneNumberBlocksCreateResponse,
+        crate::types::PortingPhoneNumberBlock,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::activation_ranges>,
+            crate::Missing<crate::required::phone_number_range>,
+        ),
     > {
         crate::Call::new(
             self
@@ -1847,7 +2353,9 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            PortingOrdersPhoneNumberBlocksCreateParams {
+                body: crate::types::CreatePortingPhoneNumberBlock::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -1865,32 +2373,43 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_blocks()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_blocks()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .porting_order_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        porting_order_id: &str,
         id: &str,
-    ) -> crate::Call<'a, (), PortingOrdersPhoneNumberBlocksDeleteResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberBlocksDeleteParams,
+        crate::types::PortingPhoneNumberBlock,
+        crate::call::AsData,
+        (crate::Missing<crate::required::porting_order_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/porting_orders/",
-                        &crate::encode_path(porting_order_id),
+                        "{porting_order_id}",
                         "/phone_number_blocks/",
                         &crate::encode_path(id),
                     ]
                         .concat(),
                 ),
+            PortingOrdersPhoneNumberBlocksDeleteParams {
+                porting_order_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{porting_order_id}", &params.porting_order_id);
+            },
         )
     }
 }
-/// Inputs of [`PortingOrdersPhoneNumberBlocksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersPhoneNumberBlocksApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingOrdersPhoneNumberBlocksListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_id\], filter\[support_key\], filter\[status\], filter\[phone_number\], filter\[activation_status\], filter\[portability_status\]
@@ -1900,38 +2419,44 @@ pub struct PortingOrdersPhoneNumberBlocksListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersPhoneNumberBlocksListSort>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersPhoneNumberBlocksListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_id\], filter\[support_key\], filter\[status\], filter\[phone_number\], filter\[activation_status\], filter\[portability_status\]
+impl<'a, T, R> crate::Call<'a, PortingOrdersPhoneNumberBlocksListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[porting_order_id\\], filter\\[support_key\\], filter\\[status\\], filter\\[phone_number\\], filter\\[activation_status\\], filter\\[portability_status\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::PortingOrderFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<PortingOrdersPhoneNumberBlocksListSort>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PortingOrdersPhoneNumberBlocksListParams,
     PortingOrdersPhoneNumberBlocksListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PortingOrdersPhoneNumberBlocksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1974,28 +2499,101 @@ impl<
         })
     }
 }
-/// Inputs of [`PortingOrdersPhoneNumberBlocksApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersPhoneNumberBlocksApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersPhoneNumberBlocksCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingPhoneNumberBlock,
 }
-impl PortingOrdersPhoneNumberBlocksCreateParams {
-    /// A `PortingOrdersPhoneNumberBlocksCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortingPhoneNumberBlock) -> Self {
-        PortingOrdersPhoneNumberBlocksCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, PortingOrdersPhoneNumberBlocksCreateParams, T, R, (S0, S1)> {
+    /// Specifies the activation ranges for this porting phone number block. The activation range must be within the block range and should not overlap with other activation ranges.
+    #[inline]
+    pub fn activation_ranges(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<
+                crate::types::CreatePortingPhoneNumberBlockActivationRangesItem,
+            >,
+        >,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberBlocksCreateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.activation_ranges = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Sets `phone_number_range`.
+    #[inline]
+    pub fn phone_number_range(
+        self,
+        value: impl Into<crate::types::CreatePortingPhoneNumberBlockPhoneNumberRange>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberBlocksCreateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.phone_number_range = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortingPhoneNumberBlock>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberBlocksCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreatePortingPhoneNumberBlock>
-for PortingOrdersPhoneNumberBlocksCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersPhoneNumberBlocksApi::create`].
-    fn from(body: crate::types::CreatePortingPhoneNumberBlock) -> Self {
-        PortingOrdersPhoneNumberBlocksCreateParams {
-            body,
-        }
+/// Inputs of [`PortingOrdersPhoneNumberBlocksApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct PortingOrdersPhoneNumberBlocksDeleteParams {
+    /// Identifies the Porting Order associated with the phone number block
+    pub porting_order_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, PortingOrdersPhoneNumberBlocksDeleteParams, T, R, (S0,)> {
+    /// Identifies the Porting Order associated with the phone number block
+    #[inline]
+    pub fn porting_order_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberBlocksDeleteParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.porting_order_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `porting_orders.phone_number_configurations`.
@@ -2029,7 +2627,11 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
                     reqwest::Method::GET,
                     "/porting_orders/phone_number_configurations",
                 ),
-            Default::default(),
+            PortingOrdersPhoneNumberConfigurationsListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -2045,16 +2647,16 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreatePortingPhoneNumberConfigurations;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_configurations()\n    .create(CreatePortingPhoneNumberConfigurations::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.porting_orders().phone_number_configurations().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<PortingOrdersPhoneNumberConfigurationsCreateParams>,
     ) -> crate::Call<
         'a,
         PortingOrdersPhoneNumberConfigurationsCreateParams,
-        PortingOrdersPhoneNumberConfigurationsCreateResponse,
+        Vec<crate::types::PortingPhoneNumberConfiguration>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -2063,15 +2665,17 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
                     reqwest::Method::POST,
                     "/porting_orders/phone_number_configurations",
                 ),
-            params.into(),
+            PortingOrdersPhoneNumberConfigurationsCreateParams {
+                body: <crate::types::CreatePortingPhoneNumberConfigurations>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PortingOrdersPhoneNumberConfigurationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersPhoneNumberConfigurationsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingOrdersPhoneNumberConfigurationsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -2081,38 +2685,48 @@ pub struct PortingOrdersPhoneNumberConfigurationsListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersPhoneNumberConfigurationsListSort>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersPhoneNumberConfigurationsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, PortingOrdersPhoneNumberConfigurationsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order.status\]\[in\]\[\], filter\[porting_phone_number\]\[in\]\[\], filter\[user_bundle_id\]\[in\]\[\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[porting_order.status\\]\\[in\\]\\[\\], filter\\[porting_phone_number\\]\\[in\\]\\[\\], filter\\[user_bundle_id\\]\\[in\\]\\[\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<PortingOrdersPhoneNumberConfigurationsListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<PortingOrdersPhoneNumberConfigurationsListSort>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PortingOrdersPhoneNumberConfigurationsListParams,
     PortingOrdersPhoneNumberConfigurationsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PortingOrdersPhoneNumberConfigurationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -2155,28 +2769,42 @@ impl<
         })
     }
 }
-/// Inputs of [`PortingOrdersPhoneNumberConfigurationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersPhoneNumberConfigurationsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersPhoneNumberConfigurationsCreateParams {
     /// A list of phone number configuration parameters
     pub body: crate::types::CreatePortingPhoneNumberConfigurations,
 }
-impl PortingOrdersPhoneNumberConfigurationsCreateParams {
-    /// A `PortingOrdersPhoneNumberConfigurationsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortingPhoneNumberConfigurations) -> Self {
-        PortingOrdersPhoneNumberConfigurationsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, PortingOrdersPhoneNumberConfigurationsCreateParams, T, R, ()> {
+    /// Sets `phone_number_configurations`.
+    #[inline]
+    pub fn phone_number_configurations(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<
+                crate::types::CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem,
+            >,
+        >,
+    ) -> Self {
+        self.params.body.phone_number_configurations = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
     }
-}
-impl From<crate::types::CreatePortingPhoneNumberConfigurations>
-for PortingOrdersPhoneNumberConfigurationsCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersPhoneNumberConfigurationsApi::create`].
-    fn from(body: crate::types::CreatePortingPhoneNumberConfigurations) -> Self {
-        PortingOrdersPhoneNumberConfigurationsCreateParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortingPhoneNumberConfigurations>,
+    ) -> crate::Call<'a, PortingOrdersPhoneNumberConfigurationsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `porting_orders.phone_number_extensions`.
@@ -2219,7 +2847,11 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            PortingOrdersPhoneNumberExtensionsListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -2238,17 +2870,22 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingPhoneNumberExtension,\n    CreatePortingPhoneNumberExtensionActivationRangesItem,\n    CreatePortingPhoneNumberExtensionExtensionRange,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_extensions()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        CreatePortingPhoneNumberExtension::new(\n            vec![CreatePortingPhoneNumberExtensionActivationRangesItem::new(10, 1)],\n            CreatePortingPhoneNumberExtensionExtensionRange::new(10, 1),\n            \"f24151b6-3389-41d3-8747-7dd8c681e5e2\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortingPhoneNumberExtensionActivationRangesItem,\n    CreatePortingPhoneNumberExtensionExtensionRange,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_extensions()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .activation_ranges([\n        CreatePortingPhoneNumberExtensionActivationRangesItem::builder()\n            .end_at(10)\n            .start_at(1),\n    ])\n    .extension_range(\n        CreatePortingPhoneNumberExtensionExtensionRange::builder()\n            .end_at(10)\n            .start_at(1),\n    )\n    .porting_phone_number_id(\"f24151b6-3389-41d3-8747-7dd8c681e5e2\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         porting_order_id: &str,
-        params: impl Into<PortingOrdersPhoneNumberExtensionsCreateParams>,
     ) -> crate::Call<
         'a,
         PortingOrdersPhoneNumberExtensionsCreateParams,
-        PortingOrdersPhoneNumberExtensionsCreateResponse,
+        crate::types::PortingPhoneNumberExtension,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::activation_ranges>,
+            crate::Missing<crate::required::extension_range>,
+            crate::Missing<crate::required::porting_phone_number_id>,
+        ),
     > {
         crate::Call::new(
             self
@@ -2262,7 +2899,9 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            PortingOrdersPhoneNumberExtensionsCreateParams {
+                body: crate::types::CreatePortingPhoneNumberExtension::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -2280,32 +2919,43 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_extensions()\n    .delete(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .phone_number_extensions()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .porting_order_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        porting_order_id: &str,
         id: &str,
-    ) -> crate::Call<'a, (), PortingOrdersPhoneNumberExtensionsDeleteResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberExtensionsDeleteParams,
+        crate::types::PortingPhoneNumberExtension,
+        crate::call::AsData,
+        (crate::Missing<crate::required::porting_order_id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/porting_orders/",
-                        &crate::encode_path(porting_order_id),
+                        "{porting_order_id}",
                         "/phone_number_extensions/",
                         &crate::encode_path(id),
                     ]
                         .concat(),
                 ),
+            PortingOrdersPhoneNumberExtensionsDeleteParams {
+                porting_order_id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{porting_order_id}", &params.porting_order_id);
+            },
         )
     }
 }
-/// Inputs of [`PortingOrdersPhoneNumberExtensionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersPhoneNumberExtensionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingOrdersPhoneNumberExtensionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -2315,38 +2965,44 @@ pub struct PortingOrdersPhoneNumberExtensionsListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersPhoneNumberExtensionsListSort>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersPhoneNumberExtensionsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingOrdersPhoneNumberExtensionsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_phone_number_id\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[porting_phone_number_id\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<PortingOrdersPhoneNumberExtensionsListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<PortingOrdersPhoneNumberExtensionsListSort>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PortingOrdersPhoneNumberExtensionsListParams,
     PortingOrdersPhoneNumberExtensionsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PortingOrdersPhoneNumberExtensionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -2389,28 +3045,118 @@ impl<
         })
     }
 }
-/// Inputs of [`PortingOrdersPhoneNumberExtensionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersPhoneNumberExtensionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersPhoneNumberExtensionsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingPhoneNumberExtension,
 }
-impl PortingOrdersPhoneNumberExtensionsCreateParams {
-    /// A `PortingOrdersPhoneNumberExtensionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortingPhoneNumberExtension) -> Self {
-        PortingOrdersPhoneNumberExtensionsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, PortingOrdersPhoneNumberExtensionsCreateParams, T, R, (S0, S1, S2)> {
+    /// Specifies the activation ranges for this porting phone number extension. The activation range must be within the extension range and should not overlap with other activation ranges.
+    #[inline]
+    pub fn activation_ranges(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<
+                crate::types::CreatePortingPhoneNumberExtensionActivationRangesItem,
+            >,
+        >,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberExtensionsCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2),
+    > {
+        let mut call = self;
+        call.params.body.activation_ranges = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Sets `extension_range`.
+    #[inline]
+    pub fn extension_range(
+        self,
+        value: impl Into<crate::types::CreatePortingPhoneNumberExtensionExtensionRange>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberExtensionsCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2),
+    > {
+        let mut call = self;
+        call.params.body.extension_range = value.into();
+        crate::call::into_state(call)
+    }
+    /// Identifies the porting phone number associated with this porting phone number extension.
+    #[inline]
+    pub fn porting_phone_number_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberExtensionsCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.porting_phone_number_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortingPhoneNumberExtension>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberExtensionsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreatePortingPhoneNumberExtension>
-for PortingOrdersPhoneNumberExtensionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersPhoneNumberExtensionsApi::create`].
-    fn from(body: crate::types::CreatePortingPhoneNumberExtension) -> Self {
-        PortingOrdersPhoneNumberExtensionsCreateParams {
-            body,
-        }
+/// Inputs of [`PortingOrdersPhoneNumberExtensionsApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct PortingOrdersPhoneNumberExtensionsDeleteParams {
+    /// Identifies the Porting Order associated with the phone number extension
+    pub porting_order_id: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, PortingOrdersPhoneNumberExtensionsDeleteParams, T, R, (S0,)> {
+    /// Identifies the Porting Order associated with the phone number extension
+    #[inline]
+    pub fn porting_order_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberExtensionsDeleteParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.porting_order_id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `porting_orders.verification_codes`.
@@ -2449,7 +3195,11 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
                     ["/porting_orders/", &crate::encode_path(id), "/verification_codes"]
                         .concat(),
                 ),
-            Default::default(),
+            PortingOrdersVerificationCodesListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -2468,7 +3218,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .porting_orders()\n    .verification_codes()\n    .send(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::SendPortingVerificationCodesVerificationMethod;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .porting_orders()\n    .verification_codes()\n    .send(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .phone_numbers([\"+61424000001\", \"+61424000002\"])\n    .verification_method(SendPortingVerificationCodesVerificationMethod::Sms)\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send(
@@ -2492,7 +3242,9 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            PortingOrdersVerificationCodesSendParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -2511,17 +3263,17 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::VerifyPortingVerificationCodes;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .verification_codes()\n    .verify(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        VerifyPortingVerificationCodes::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::VerifyPortingVerificationCodesVerificationCodesItem;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .porting_orders()\n    .verification_codes()\n    .verify(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .verification_codes([\n        VerifyPortingVerificationCodesVerificationCodesItem::default()\n            .code(\"12345\")\n            .phone_number(\"+61424000001\"),\n        VerifyPortingVerificationCodesVerificationCodesItem::default()\n            .code(\"54321\")\n            .phone_number(\"+61424000002\"),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn verify(
         &self,
         id: &str,
-        params: impl Into<PortingOrdersVerificationCodesVerifyParams>,
     ) -> crate::Call<
         'a,
         PortingOrdersVerificationCodesVerifyParams,
-        PortingOrdersVerificationCodesVerifyResponse,
+        Vec<crate::types::PortingVerificationCode>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -2535,15 +3287,17 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            PortingOrdersVerificationCodesVerifyParams {
+                body: <crate::types::VerifyPortingVerificationCodes>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PortingOrdersVerificationCodesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersVerificationCodesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingOrdersVerificationCodesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -2553,38 +3307,44 @@ pub struct PortingOrdersVerificationCodesListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersVerificationCodesListSort>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersVerificationCodesListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingOrdersVerificationCodesListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[verified\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[verified\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<PortingOrdersVerificationCodesListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<PortingOrdersVerificationCodesListSort>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PortingOrdersVerificationCodesListParams,
     PortingOrdersVerificationCodesListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PortingOrdersVerificationCodesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -2627,54 +3387,103 @@ impl<
         })
     }
 }
-/// Inputs of [`PortingOrdersVerificationCodesApi::send`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingOrdersVerificationCodesApi::send`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersVerificationCodesSendParams {
     /// A list of phone numbers to send the verification codes to and the method to send them by
     pub body: Option<crate::types::SendPortingVerificationCodes>,
 }
-impl<T, R> crate::Call<'_, PortingOrdersVerificationCodesSendParams, T, R> {
-    /// A list of phone numbers to send the verification codes to and the method to send them by
-    pub fn body(
+impl<'a, T, R> crate::Call<'a, PortingOrdersVerificationCodesSendParams, T, R, ()> {
+    /// Sets `phone_numbers`.
+    #[inline]
+    pub fn phone_numbers(
         mut self,
-        value: impl Into<crate::types::SendPortingVerificationCodes>,
+        value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params_mut().body = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).phone_numbers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
+    /// Sets `verification_method`.
+    #[inline]
+    pub fn verification_method(
+        mut self,
+        value: impl Into<crate::types::SendPortingVerificationCodesVerificationMethod>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).verification_method = Some(
+            value.into(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SendPortingVerificationCodes>,
+    ) -> crate::Call<'a, PortingOrdersVerificationCodesSendParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`PortingOrdersVerificationCodesApi::verify`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortingOrdersVerificationCodesApi::verify`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortingOrdersVerificationCodesVerifyParams {
     /// A list of phone numbers and their verification codes
     pub body: crate::types::VerifyPortingVerificationCodes,
 }
-impl PortingOrdersVerificationCodesVerifyParams {
-    /// A `PortingOrdersVerificationCodesVerifyParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VerifyPortingVerificationCodes) -> Self {
-        PortingOrdersVerificationCodesVerifyParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PortingOrdersVerificationCodesVerifyParams, T, R, ()> {
+    /// Sets `verification_codes`.
+    #[inline]
+    pub fn verification_codes(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<
+                crate::types::VerifyPortingVerificationCodesVerificationCodesItem,
+            >,
+        >,
+    ) -> Self {
+        self.params.body.verification_codes = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
     }
-}
-impl From<crate::types::VerifyPortingVerificationCodes>
-for PortingOrdersVerificationCodesVerifyParams {
-    /// The body with every optional input `None`: the argument of [`PortingOrdersVerificationCodesApi::verify`].
-    fn from(body: crate::types::VerifyPortingVerificationCodes) -> Self {
-        PortingOrdersVerificationCodesVerifyParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VerifyPortingVerificationCodes>,
+    ) -> crate::Call<'a, PortingOrdersVerificationCodesVerifyParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// FOC datetime range filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
     /// Filter results by foc date later than this value
     pub gt: Option<String>,
     /// Filter results by foc date earlier than this value
     pub lt: Option<String>,
+}
+impl PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
+    /// Filter results by foc date later than this value
+    #[inline]
+    pub fn gt(mut self, value: impl Into<String>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Filter results by foc date earlier than this value
+    #[inline]
+    pub fn lt(mut self, value: impl Into<String>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2718,6 +3527,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterActivationSettingsF
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersListFilterActivationSettings {
     /// Filter results by fast port eligible
     pub fast_port_eligible: Option<bool>,
@@ -2725,6 +3535,23 @@ pub struct PortingOrdersListFilterActivationSettings {
     pub foc_datetime_requested: Option<
         PortingOrdersListFilterActivationSettingsFocDatetimeRequested,
     >,
+}
+impl PortingOrdersListFilterActivationSettings {
+    /// Filter results by fast port eligible
+    #[inline]
+    pub fn fast_port_eligible(mut self, value: impl Into<bool>) -> Self {
+        self.fast_port_eligible = Some(value.into());
+        self
+    }
+    /// FOC datetime range filtering operations
+    #[inline]
+    pub fn foc_datetime_requested(
+        mut self,
+        value: impl Into<PortingOrdersListFilterActivationSettingsFocDatetimeRequested>,
+    ) -> Self {
+        self.foc_datetime_requested = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersListFilterActivationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2768,11 +3595,26 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterActivationSettings 
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersListFilterEndUserAdmin {
     /// Filter results by authorized person
     pub auth_person_name: Option<String>,
     /// Filter results by person or company name
     pub entity_name: Option<String>,
+}
+impl PortingOrdersListFilterEndUserAdmin {
+    /// Filter results by authorized person
+    #[inline]
+    pub fn auth_person_name(mut self, value: impl Into<String>) -> Self {
+        self.auth_person_name = Some(value.into());
+        self
+    }
+    /// Filter results by person or company name
+    #[inline]
+    pub fn entity_name(mut self, value: impl Into<String>) -> Self {
+        self.entity_name = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersListFilterEndUserAdmin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2816,8 +3658,20 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterEndUserAdmin {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersListFilterEndUser {
     pub admin: Option<PortingOrdersListFilterEndUserAdmin>,
+}
+impl PortingOrdersListFilterEndUser {
+    /// Sets `admin`.
+    #[inline]
+    pub fn admin(
+        mut self,
+        value: impl Into<PortingOrdersListFilterEndUserAdmin>,
+    ) -> Self {
+        self.admin = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersListFilterEndUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2855,9 +3709,18 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterEndUser {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersListFilterMisc {
     /// Filter results by porting order type
     pub r#type: Option<crate::types::PortingOrderType>,
+}
+impl PortingOrdersListFilterMisc {
+    /// Filter results by porting order type
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<crate::types::PortingOrderType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersListFilterMisc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2896,9 +3759,18 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterMisc {
 }
 /// Phone number pattern filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersListFilterPhoneNumbersPhoneNumber {
     /// Filter results by full or partial phone_number
     pub contains: Option<String>,
+}
+impl PortingOrdersListFilterPhoneNumbersPhoneNumber {
+    /// Filter results by full or partial phone_number
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersListFilterPhoneNumbersPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2936,6 +3808,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterPhoneNumbersPhoneNu
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersListFilterPhoneNumbers {
     /// Filter results by old service provider
     pub carrier_name: Option<String>,
@@ -2943,6 +3816,29 @@ pub struct PortingOrdersListFilterPhoneNumbers {
     pub country_code: Option<String>,
     /// Phone number pattern filtering operations
     pub phone_number: Option<PortingOrdersListFilterPhoneNumbersPhoneNumber>,
+}
+impl PortingOrdersListFilterPhoneNumbers {
+    /// Filter results by old service provider
+    #[inline]
+    pub fn carrier_name(mut self, value: impl Into<String>) -> Self {
+        self.carrier_name = Some(value.into());
+        self
+    }
+    /// Filter results by country ISO 3166-1 alpha-2 code
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Phone number pattern filtering operations
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl Into<PortingOrdersListFilterPhoneNumbersPhoneNumber>,
+    ) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersListFilterPhoneNumbers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2992,6 +3888,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterPhoneNumbers {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersListFilter {
     pub activation_settings: Option<PortingOrdersListFilterActivationSettings>,
     /// Filter results by customer_group_reference
@@ -3003,6 +3900,56 @@ pub struct PortingOrdersListFilter {
     /// Filter results by parent_support_key
     pub parent_support_key: Option<String>,
     pub phone_numbers: Option<PortingOrdersListFilterPhoneNumbers>,
+}
+impl PortingOrdersListFilter {
+    /// Sets `activation_settings`.
+    #[inline]
+    pub fn activation_settings(
+        mut self,
+        value: impl Into<PortingOrdersListFilterActivationSettings>,
+    ) -> Self {
+        self.activation_settings = Some(value.into());
+        self
+    }
+    /// Filter results by customer_group_reference
+    #[inline]
+    pub fn customer_group_reference(mut self, value: impl Into<String>) -> Self {
+        self.customer_group_reference = Some(value.into());
+        self
+    }
+    /// Filter results by customer_reference
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Sets `end_user`.
+    #[inline]
+    pub fn end_user(mut self, value: impl Into<PortingOrdersListFilterEndUser>) -> Self {
+        self.end_user = Some(value.into());
+        self
+    }
+    /// Sets `misc`.
+    #[inline]
+    pub fn misc(mut self, value: impl Into<PortingOrdersListFilterMisc>) -> Self {
+        self.misc = Some(value.into());
+        self
+    }
+    /// Filter results by parent_support_key
+    #[inline]
+    pub fn parent_support_key(mut self, value: impl Into<String>) -> Self {
+        self.parent_support_key = Some(value.into());
+        self
+    }
+    /// Sets `phone_numbers`.
+    #[inline]
+    pub fn phone_numbers(
+        mut self,
+        value: impl Into<PortingOrdersListFilterPhoneNumbers>,
+    ) -> Self {
+        self.phone_numbers = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3131,9 +4078,18 @@ impl From<&str> for PortingOrdersListSortValue {
 }
 crate::string_enum!(PortingOrdersListSortValue);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     pub value: Option<PortingOrdersListSortValue>,
+}
+impl PortingOrdersListSort {
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    #[inline]
+    pub fn value(mut self, value: impl Into<PortingOrdersListSortValue>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3171,6 +4127,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListSort {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersListResponse {
     pub data: Option<Vec<crate::types::PortingOrder>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -3282,11 +4239,27 @@ crate::string_enum!(
     PortingOrdersPhoneNumberConfigurationsListFilterPortingOrderStatusItem
 );
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
     /// Filter results by specific porting order statuses
     pub status: Option<
         Vec<PortingOrdersPhoneNumberConfigurationsListFilterPortingOrderStatusItem>,
     >,
+}
+impl PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
+    /// Filter results by specific porting order statuses
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<
+                PortingOrdersPhoneNumberConfigurationsListFilterPortingOrderStatusItem,
+            >,
+        >,
+    ) -> Self {
+        self.status = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3324,6 +4297,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsList
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberConfigurationsListFilter {
     pub porting_order: Option<
         PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder,
@@ -3332,6 +4306,35 @@ pub struct PortingOrdersPhoneNumberConfigurationsListFilter {
     pub porting_phone_number: Option<Vec<String>>,
     /// Filter results by a list of user bundle IDs
     pub user_bundle_id: Option<Vec<String>>,
+}
+impl PortingOrdersPhoneNumberConfigurationsListFilter {
+    /// Sets `porting_order`.
+    #[inline]
+    pub fn porting_order(
+        mut self,
+        value: impl Into<PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder>,
+    ) -> Self {
+        self.porting_order = Some(value.into());
+        self
+    }
+    /// Filter results by a list of porting phone number IDs
+    #[inline]
+    pub fn porting_phone_number(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.porting_phone_number = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Filter results by a list of user bundle IDs
+    #[inline]
+    pub fn user_bundle_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.user_bundle_id = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3412,9 +4415,21 @@ impl From<&str> for PortingOrdersPhoneNumberConfigurationsListSortValue {
 }
 crate::string_enum!(PortingOrdersPhoneNumberConfigurationsListSortValue);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberConfigurationsListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     pub value: Option<PortingOrdersPhoneNumberConfigurationsListSortValue>,
+}
+impl PortingOrdersPhoneNumberConfigurationsListSort {
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    #[inline]
+    pub fn value(
+        mut self,
+        value: impl Into<PortingOrdersPhoneNumberConfigurationsListSortValue>,
+    ) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3452,6 +4467,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsList
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberConfigurationsListResponse {
     pub data: Option<Vec<crate::types::PortingPhoneNumberConfiguration>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -3501,6 +4517,7 @@ pub type PortingOrdersPhoneNumberConfigurationsCreateResponse = crate::Data<
     Vec<crate::types::PortingPhoneNumberConfiguration>,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersRetrieveResponseMeta {
     /// Link to list all phone numbers
     pub phone_numbers_url: Option<String>,
@@ -3541,6 +4558,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveResponseMeta {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersRetrieveResponse {
     pub data: Option<crate::types::PortingOrder>,
     pub meta: Option<PortingOrdersRetrieveResponseMeta>,
@@ -3587,6 +4605,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersUpdateResponseMeta {
     /// Link to list all phone numbers
     pub phone_numbers_url: Option<String>,
@@ -3627,6 +4646,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersUpdateResponseMeta {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersUpdateResponse {
     pub data: Option<crate::types::PortingOrder>,
     pub meta: Option<PortingOrdersUpdateResponseMeta>,
@@ -3676,6 +4696,7 @@ pub type PortingOrdersActionsActivateResponse = crate::Data<
     crate::types::PortingOrdersActivationJob,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersActionsCancelResponseMeta {
     /// Link to list all phone numbers
     pub phone_numbers_url: Option<String>,
@@ -3716,6 +4737,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionsCancelResponseMeta {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersActionsCancelResponse {
     pub data: Option<crate::types::PortingOrder>,
     pub meta: Option<PortingOrdersActionsCancelResponseMeta>,
@@ -3762,6 +4784,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionsCancelResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersActionsConfirmResponseMeta {
     /// Link to list all phone numbers
     pub phone_numbers_url: Option<String>,
@@ -3802,6 +4825,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionsConfirmResponseMeta {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersActionsConfirmResponse {
     pub data: Option<crate::types::PortingOrder>,
     pub meta: Option<PortingOrdersActionsConfirmResponseMeta>,
@@ -3851,6 +4875,7 @@ pub type PortingOrdersActionsShareResponse = crate::Data<
     crate::types::PortingOrderSharingToken,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersActivationJobsListResponse {
     pub data: Option<Vec<crate::types::PortingOrdersActivationJob>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -3941,11 +4966,25 @@ impl From<&str> for PortingOrdersAdditionalDocumentsListFilterDocumentTypeItem {
 }
 crate::string_enum!(PortingOrdersAdditionalDocumentsListFilterDocumentTypeItem);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersAdditionalDocumentsListFilter {
     /// Filter additional documents by a list of document types
     pub document_type: Option<
         Vec<PortingOrdersAdditionalDocumentsListFilterDocumentTypeItem>,
     >,
+}
+impl PortingOrdersAdditionalDocumentsListFilter {
+    /// Filter additional documents by a list of document types
+    #[inline]
+    pub fn document_type(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<PortingOrdersAdditionalDocumentsListFilterDocumentTypeItem>,
+        >,
+    ) -> Self {
+        self.document_type = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersAdditionalDocumentsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4014,9 +5053,21 @@ impl From<&str> for PortingOrdersAdditionalDocumentsListSortValue {
 }
 crate::string_enum!(PortingOrdersAdditionalDocumentsListSortValue);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersAdditionalDocumentsListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     pub value: Option<PortingOrdersAdditionalDocumentsListSortValue>,
+}
+impl PortingOrdersAdditionalDocumentsListSort {
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    #[inline]
+    pub fn value(
+        mut self,
+        value: impl Into<PortingOrdersAdditionalDocumentsListSortValue>,
+    ) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersAdditionalDocumentsListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4054,6 +5105,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListSort {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersAdditionalDocumentsListResponse {
     pub data: Option<Vec<crate::types::PortingAdditionalDocument>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -4103,6 +5155,7 @@ pub type PortingOrdersAdditionalDocumentsCreateResponse = crate::Data<
     Vec<crate::types::PortingAdditionalDocument>,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersRetrieveAllowedFocWindowsResponse {
     pub data: Option<Vec<crate::types::PortingOrdersAllowedFocWindow>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -4149,6 +5202,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveAllowedFocWindowsResp
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersCommentsListResponse {
     pub data: Option<Vec<crate::types::PortingOrdersComment>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -4198,6 +5252,7 @@ pub type PortingOrdersCommentsCreateResponse = crate::Data<
     crate::types::PortingOrdersComment,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersRetrieveRequirementsResponse {
     pub data: Option<Vec<crate::types::PortingOrderRequirementDetail>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -4247,9 +5302,18 @@ pub type PortingOrdersRetrieveSubRequestResponse = crate::Data<
     crate::types::GetSubRequestByPortingOrder,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersVerificationCodesListFilter {
     /// Filter verification codes that have been verified or not
     pub verified: Option<bool>,
+}
+impl PortingOrdersVerificationCodesListFilter {
+    /// Filter verification codes that have been verified or not
+    #[inline]
+    pub fn verified(mut self, value: impl Into<bool>) -> Self {
+        self.verified = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersVerificationCodesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4318,9 +5382,21 @@ impl From<&str> for PortingOrdersVerificationCodesListSortValue {
 }
 crate::string_enum!(PortingOrdersVerificationCodesListSortValue);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersVerificationCodesListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     pub value: Option<PortingOrdersVerificationCodesListSortValue>,
+}
+impl PortingOrdersVerificationCodesListSort {
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    #[inline]
+    pub fn value(
+        mut self,
+        value: impl Into<PortingOrdersVerificationCodesListSortValue>,
+    ) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersVerificationCodesListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4358,6 +5434,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListSort {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersVerificationCodesListResponse {
     pub data: Option<Vec<crate::types::PortingVerificationCode>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -4477,6 +5554,7 @@ impl From<&str> for PortingOrdersActionRequirementsListFilterStatus {
 }
 crate::string_enum!(PortingOrdersActionRequirementsListFilterStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersActionRequirementsListFilter {
     /// Filter action requirements by action type
     pub action_type: Option<PortingOrdersActionRequirementsListFilterActionType>,
@@ -4486,6 +5564,38 @@ pub struct PortingOrdersActionRequirementsListFilter {
     pub requirement_type_id: Option<String>,
     /// Filter action requirements by status
     pub status: Option<PortingOrdersActionRequirementsListFilterStatus>,
+}
+impl PortingOrdersActionRequirementsListFilter {
+    /// Filter action requirements by action type
+    #[inline]
+    pub fn action_type(
+        mut self,
+        value: impl Into<PortingOrdersActionRequirementsListFilterActionType>,
+    ) -> Self {
+        self.action_type = Some(value.into());
+        self
+    }
+    /// Filter action requirements by a list of IDs
+    #[inline]
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Filter action requirements by requirement type ID
+    #[inline]
+    pub fn requirement_type_id(mut self, value: impl Into<String>) -> Self {
+        self.requirement_type_id = Some(value.into());
+        self
+    }
+    /// Filter action requirements by status
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<PortingOrdersActionRequirementsListFilterStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersActionRequirementsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4580,9 +5690,21 @@ impl From<&str> for PortingOrdersActionRequirementsListSortValue {
 }
 crate::string_enum!(PortingOrdersActionRequirementsListSortValue);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersActionRequirementsListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     pub value: Option<PortingOrdersActionRequirementsListSortValue>,
+}
+impl PortingOrdersActionRequirementsListSort {
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    #[inline]
+    pub fn value(
+        mut self,
+        value: impl Into<PortingOrdersActionRequirementsListSortValue>,
+    ) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersActionRequirementsListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4620,6 +5742,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListSort {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersActionRequirementsListResponse {
     pub data: Option<Vec<crate::types::PortingActionRequirement>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -4700,11 +5823,29 @@ impl From<&str> for PortingOrdersAssociatedPhoneNumbersListFilterAction {
 }
 crate::string_enum!(PortingOrdersAssociatedPhoneNumbersListFilterAction);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersAssociatedPhoneNumbersListFilter {
     /// Filter results by action type
     pub action: Option<PortingOrdersAssociatedPhoneNumbersListFilterAction>,
     /// Filter results by a phone number. It should be in E.164 format.
     pub phone_number: Option<String>,
+}
+impl PortingOrdersAssociatedPhoneNumbersListFilter {
+    /// Filter results by action type
+    #[inline]
+    pub fn action(
+        mut self,
+        value: impl Into<PortingOrdersAssociatedPhoneNumbersListFilterAction>,
+    ) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Filter results by a phone number. It should be in E.164 format.
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4779,9 +5920,21 @@ impl From<&str> for PortingOrdersAssociatedPhoneNumbersListSortValue {
 }
 crate::string_enum!(PortingOrdersAssociatedPhoneNumbersListSortValue);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersAssociatedPhoneNumbersListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
     pub value: Option<PortingOrdersAssociatedPhoneNumbersListSortValue>,
+}
+impl PortingOrdersAssociatedPhoneNumbersListSort {
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
+    #[inline]
+    pub fn value(
+        mut self,
+        value: impl Into<PortingOrdersAssociatedPhoneNumbersListSortValue>,
+    ) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4819,6 +5972,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListSor
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersAssociatedPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::PortingAssociatedPhoneNumber>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -4902,9 +6056,21 @@ impl From<&str> for PortingOrdersPhoneNumberBlocksListSortValue {
 }
 crate::string_enum!(PortingOrdersPhoneNumberBlocksListSortValue);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberBlocksListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
     pub value: Option<PortingOrdersPhoneNumberBlocksListSortValue>,
+}
+impl PortingOrdersPhoneNumberBlocksListSort {
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
+    #[inline]
+    pub fn value(
+        mut self,
+        value: impl Into<PortingOrdersPhoneNumberBlocksListSortValue>,
+    ) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4942,6 +6108,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListSort {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberBlocksListResponse {
     pub data: Option<Vec<crate::types::PortingPhoneNumberBlock>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -4994,9 +6161,18 @@ pub type PortingOrdersPhoneNumberBlocksDeleteResponse = crate::Data<
     crate::types::PortingPhoneNumberBlock,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberExtensionsListFilter {
     /// Filter results by porting phone number id
     pub porting_phone_number_id: Option<String>,
+}
+impl PortingOrdersPhoneNumberExtensionsListFilter {
+    /// Filter results by porting phone number id
+    #[inline]
+    pub fn porting_phone_number_id(mut self, value: impl Into<String>) -> Self {
+        self.porting_phone_number_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5065,9 +6241,21 @@ impl From<&str> for PortingOrdersPhoneNumberExtensionsListSortValue {
 }
 crate::string_enum!(PortingOrdersPhoneNumberExtensionsListSortValue);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberExtensionsListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
     pub value: Option<PortingOrdersPhoneNumberExtensionsListSortValue>,
+}
+impl PortingOrdersPhoneNumberExtensionsListSort {
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
+    #[inline]
+    pub fn value(
+        mut self,
+        value: impl Into<PortingOrdersPhoneNumberExtensionsListSortValue>,
+    ) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5105,6 +6293,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListSort
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberExtensionsListResponse {
     pub data: Option<Vec<crate::types::PortingPhoneNumberExtension>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -27,7 +27,10 @@ impl<'a> PortingPhoneNumbersApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/porting_phone_numbers"),
-            Default::default(),
+            PortingPhoneNumbersListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -35,8 +38,8 @@ impl<'a> PortingPhoneNumbersApi<'a> {
         )
     }
 }
-/// Inputs of [`PortingPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortingPhoneNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortingPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -44,24 +47,33 @@ pub struct PortingPhoneNumbersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_status\]
     pub filter: Option<PortingPhoneNumbersListFilter>,
 }
-impl<T, R> crate::Call<'_, PortingPhoneNumbersListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, PortingPhoneNumbersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::PortingOrderPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_status\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[porting_order_status\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PortingPhoneNumbersListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, PortingPhoneNumbersListParams, PortingPhoneNumbersListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PortingPhoneNumbersListParams,
+    PortingPhoneNumbersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PortingPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -159,9 +171,21 @@ impl From<&str> for PortingPhoneNumbersListFilterPortingOrderStatus {
 }
 crate::string_enum!(PortingPhoneNumbersListFilterPortingOrderStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingPhoneNumbersListFilter {
     /// Filter results by porting order status
     pub porting_order_status: Option<PortingPhoneNumbersListFilterPortingOrderStatus>,
+}
+impl PortingPhoneNumbersListFilter {
+    /// Filter results by porting order status
+    #[inline]
+    pub fn porting_order_status(
+        mut self,
+        value: impl Into<PortingPhoneNumbersListFilterPortingOrderStatus>,
+    ) -> Self {
+        self.porting_order_status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingPhoneNumbersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -199,6 +223,7 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumbersListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::PortingPhoneNumber>>,
     pub meta: Option<crate::types::PaginationMeta>,

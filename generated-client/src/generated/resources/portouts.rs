@@ -41,7 +41,10 @@ impl<'a> PortoutsApi<'a> {
     pub fn list(&self) -> crate::Call<'a, PortoutsListParams, PortoutsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/portouts"),
-            Default::default(),
+            PortoutsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -68,7 +71,8 @@ impl<'a> PortoutsApi<'a> {
     ) -> crate::Call<
         'a,
         PortoutsListRejectionCodesParams,
-        PortoutsListRejectionCodesResponse,
+        Vec<crate::types::PortoutRejection>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -77,7 +81,9 @@ impl<'a> PortoutsApi<'a> {
                     reqwest::Method::GET,
                     ["/portouts/rejections/", &crate::encode_path(portout_id)].concat(),
                 ),
-            Default::default(),
+            PortoutsListRejectionCodesParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
@@ -97,7 +103,10 @@ impl<'a> PortoutsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), PortoutsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::PortoutDetails, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -119,37 +128,39 @@ impl<'a> PortoutsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::portouts::PortoutsUpdateStatusBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .update_status(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"example\",\n        PortoutsUpdateStatusBody::new(\"I do not recognize this transaction\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .update_status(\"example\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .reason(\"I do not recognize this transaction\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_status(
         &self,
-        id: &str,
         status: &str,
-        params: impl Into<PortoutsUpdateStatusParams>,
-    ) -> crate::Call<'a, PortoutsUpdateStatusParams, PortoutsUpdateStatusResponse> {
+    ) -> crate::Call<
+        'a,
+        PortoutsUpdateStatusParams,
+        crate::types::PortoutDetails,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>, crate::Missing<crate::required::reason>),
+    > {
         crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::PATCH,
-                    [
-                        "/portouts/",
-                        &crate::encode_path(id),
-                        "/",
-                        &crate::encode_path(status),
-                    ]
-                        .concat(),
+                    ["/portouts/", "{id}", "/", &crate::encode_path(status)].concat(),
                 ),
-            params.into(),
+            PortoutsUpdateStatusParams {
+                id: String::new(),
+                body: PortoutsUpdateStatusBody::blank(),
+            },
             |req, params| {
+                req.path_param("{id}", &params.id);
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PortoutsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortoutsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortoutsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -157,19 +168,24 @@ pub struct PortoutsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[carrier_name\], filter\[country_code\], filter\[country_code_in\], filter\[foc_date\], filter\[inserted_at\], filter\[phone_number\], filter\[pon\], filter\[ported_out_at\], filter\[spid\], filter\[status\], filter\[status_in\], filter\[support_key\]
     pub filter: Option<PortoutsListFilter>,
 }
-impl<T, R> crate::Call<'_, PortoutsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, PortoutsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[carrier_name\], filter\[country_code\], filter\[country_code_in\], filter\[foc_date\], filter\[inserted_at\], filter\[phone_number\], filter\[pon\], filter\[ported_out_at\], filter\[spid\], filter\[status\], filter\[status_in\], filter\[support_key\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[carrier_name\\], filter\\[country_code\\], filter\\[country_code_in\\], filter\\[foc_date\\], filter\\[inserted_at\\], filter\\[phone_number\\], filter\\[pon\\], filter\\[ported_out_at\\], filter\\[spid\\], filter\\[status\\], filter\\[status_in\\], filter\\[support_key\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PortoutsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, PortoutsListParams, PortoutsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, PortoutsListParams, PortoutsListResponse, crate::call::AsJson, S> {
     /// Every page of [`PortoutsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -193,37 +209,66 @@ impl<'a> crate::Call<'a, PortoutsListParams, PortoutsListResponse> {
         })
     }
 }
-/// Inputs of [`PortoutsApi::list_rejection_codes`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortoutsApi::list_rejection_codes`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortoutsListRejectionCodesParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[code\], filter\[code\]\[in\]
     pub filter: Option<PortoutsListRejectionCodesFilter>,
 }
-impl<T, R> crate::Call<'_, PortoutsListRejectionCodesParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[code\], filter\[code\]\[in\]
+impl<'a, T, R> crate::Call<'a, PortoutsListRejectionCodesParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[code\\], filter\\[code\\]\\[in\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PortoutsListRejectionCodesFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-/// Inputs of [`PortoutsApi::update_status`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortoutsApi::update_status`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortoutsUpdateStatusParams {
+    /// Portout id
+    pub id: String,
     /// The request body.
     pub body: PortoutsUpdateStatusBody,
 }
-impl PortoutsUpdateStatusParams {
-    /// A `PortoutsUpdateStatusParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: PortoutsUpdateStatusBody) -> Self {
-        PortoutsUpdateStatusParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, PortoutsUpdateStatusParams, T, R, (S0, S1)> {
+    /// Portout id
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, PortoutsUpdateStatusParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<PortoutsUpdateStatusBody> for PortoutsUpdateStatusParams {
-    /// The body with every optional input `None`: the argument of [`PortoutsApi::update_status`].
-    fn from(body: PortoutsUpdateStatusBody) -> Self {
-        PortoutsUpdateStatusParams { body }
+    /// Indicates whether messaging services should be maintained with Telnyx after the port out completes
+    #[inline]
+    pub fn host_messaging(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.host_messaging = Some(value.into());
+        self
+    }
+    /// Provide a reason if rejecting the port out request
+    #[inline]
+    pub fn reason(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, PortoutsUpdateStatusParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.reason = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<PortoutsUpdateStatusBody>,
+    ) -> crate::Call<'a, PortoutsUpdateStatusParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `portouts.comments`.
@@ -267,14 +312,18 @@ impl<'a> PortoutsCommentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::portouts::PortoutsCommentsCreateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .comments()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PortoutsCommentsCreateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .comments()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         id: &str,
-        params: impl Into<PortoutsCommentsCreateParams>,
-    ) -> crate::Call<'a, PortoutsCommentsCreateParams, PortoutsCommentsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        PortoutsCommentsCreateParams,
+        crate::types::PortoutComment,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -282,34 +331,38 @@ impl<'a> PortoutsCommentsApi<'a> {
                     reqwest::Method::POST,
                     ["/portouts/", &crate::encode_path(id), "/comments"].concat(),
                 ),
-            params.into(),
+            PortoutsCommentsCreateParams {
+                body: <PortoutsCommentsCreateBody>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PortoutsCommentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortoutsCommentsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortoutsCommentsCreateParams {
     /// The request body.
     pub body: PortoutsCommentsCreateBody,
 }
-impl PortoutsCommentsCreateParams {
-    /// A `PortoutsCommentsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: PortoutsCommentsCreateBody) -> Self {
-        PortoutsCommentsCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PortoutsCommentsCreateParams, T, R, ()> {
+    /// Comment to post on this portout request
+    #[inline]
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.params.body.body = Some(value.into());
+        self
     }
-}
-impl From<PortoutsCommentsCreateBody> for PortoutsCommentsCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortoutsCommentsApi::create`].
-    fn from(body: PortoutsCommentsCreateBody) -> Self {
-        PortoutsCommentsCreateParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<PortoutsCommentsCreateBody>,
+    ) -> crate::Call<'a, PortoutsCommentsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `portouts.events`.
@@ -334,7 +387,10 @@ impl<'a> PortoutsEventsApi<'a> {
     ) -> crate::Call<'a, PortoutsEventsListParams, PortoutsEventsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/portouts/events"),
-            Default::default(),
+            PortoutsEventsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -358,7 +414,7 @@ impl<'a> PortoutsEventsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PortoutsEventsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::PortoutEvent, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -393,8 +449,8 @@ impl<'a> PortoutsEventsApi<'a> {
         )
     }
 }
-/// Inputs of [`PortoutsEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortoutsEventsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortoutsEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -402,19 +458,30 @@ pub struct PortoutsEventsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[event_type\], filter\[portout_id\], filter\[created_at\]
     pub filter: Option<PortoutsEventsListFilter>,
 }
-impl<T, R> crate::Call<'_, PortoutsEventsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, PortoutsEventsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[event_type\], filter\[portout_id\], filter\[created_at\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[event_type\\], filter\\[portout_id\\], filter\\[created_at\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PortoutsEventsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, PortoutsEventsListParams, PortoutsEventsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PortoutsEventsListParams,
+    PortoutsEventsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PortoutsEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -478,7 +545,10 @@ impl<'a> PortoutsReportsApi<'a> {
     ) -> crate::Call<'a, PortoutsReportsListParams, PortoutsReportsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/portouts/reports"),
-            Default::default(),
+            PortoutsReportsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -493,16 +563,23 @@ impl<'a> PortoutsReportsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePortoutReport, CreatePortoutReportReportType, ExportPortoutsCsvReport,\n    ExportPortoutsCsvReportFilters,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .reports()\n    .create(\n        CreatePortoutReport::new(\n            ExportPortoutsCsvReport::new(ExportPortoutsCsvReportFilters::default()),\n            CreatePortoutReportReportType::ExportPortoutsCsv,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{ExportPortoutsCsvReport, ExportPortoutsCsvReportFilters};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .reports()\n    .create()\n    .params_2(\n        ExportPortoutsCsvReport::builder()\n            .filters(ExportPortoutsCsvReportFilters::default()),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<PortoutsReportsCreateParams>,
-    ) -> crate::Call<'a, PortoutsReportsCreateParams, PortoutsReportsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        PortoutsReportsCreateParams,
+        crate::types::PortoutReport,
+        crate::call::AsData,
+        (crate::Missing<crate::required::params_2>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/portouts/reports"),
-            params.into(),
+            PortoutsReportsCreateParams {
+                body: crate::types::CreatePortoutReport::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -525,7 +602,7 @@ impl<'a> PortoutsReportsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PortoutsReportsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::PortoutReport, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -536,8 +613,8 @@ impl<'a> PortoutsReportsApi<'a> {
         )
     }
 }
-/// Inputs of [`PortoutsReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PortoutsReportsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PortoutsReportsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -545,19 +622,30 @@ pub struct PortoutsReportsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
     pub filter: Option<PortoutsReportsListFilter>,
 }
-impl<T, R> crate::Call<'_, PortoutsReportsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, PortoutsReportsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[report_type\\], filter\\[status\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PortoutsReportsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, PortoutsReportsListParams, PortoutsReportsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PortoutsReportsListParams,
+    PortoutsReportsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PortoutsReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -599,27 +687,42 @@ impl<'a> crate::Call<'a, PortoutsReportsListParams, PortoutsReportsListResponse>
         })
     }
 }
-/// Inputs of [`PortoutsReportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortoutsReportsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortoutsReportsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortoutReport,
 }
-impl PortoutsReportsCreateParams {
-    /// A `PortoutsReportsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePortoutReport) -> Self {
-        PortoutsReportsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, PortoutsReportsCreateParams, T, R, (S0,)> {
+    /// Sets `params`.
+    #[inline]
+    pub fn params_2(
+        self,
+        value: impl Into<crate::types::ExportPortoutsCsvReport>,
+    ) -> crate::Call<'a, PortoutsReportsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.params = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::CreatePortoutReport> for PortoutsReportsCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortoutsReportsApi::create`].
-    fn from(body: crate::types::CreatePortoutReport) -> Self {
-        PortoutsReportsCreateParams {
-            body,
-        }
+    /// Identifies the type of report
+    #[inline]
+    pub fn report_type(
+        mut self,
+        value: impl Into<crate::types::CreatePortoutReportReportType>,
+    ) -> Self {
+        self.params.body.report_type = value.into();
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePortoutReport>,
+    ) -> crate::Call<'a, PortoutsReportsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `portouts.supporting_documents`.
@@ -645,7 +748,12 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
     pub fn list(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PortoutsSupportingDocumentsListResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        Vec<crate::types::PortOutSupportingDocument>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -667,17 +775,17 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::portouts::PortoutsSupportingDocumentsCreateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .supporting_documents()\n    .create(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PortoutsSupportingDocumentsCreateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .portouts()\n    .supporting_documents()\n    .create(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         id: &str,
-        params: impl Into<PortoutsSupportingDocumentsCreateParams>,
     ) -> crate::Call<
         'a,
         PortoutsSupportingDocumentsCreateParams,
-        PortoutsSupportingDocumentsCreateResponse,
+        Vec<crate::types::PortOutSupportingDocument>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -687,44 +795,67 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
                     ["/portouts/", &crate::encode_path(id), "/supporting_documents"]
                         .concat(),
                 ),
-            params.into(),
+            PortoutsSupportingDocumentsCreateParams {
+                body: <PortoutsSupportingDocumentsCreateBody>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`PortoutsSupportingDocumentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PortoutsSupportingDocumentsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PortoutsSupportingDocumentsCreateParams {
     /// The request body.
     pub body: PortoutsSupportingDocumentsCreateBody,
 }
-impl PortoutsSupportingDocumentsCreateParams {
-    /// A `PortoutsSupportingDocumentsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: PortoutsSupportingDocumentsCreateBody) -> Self {
-        PortoutsSupportingDocumentsCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PortoutsSupportingDocumentsCreateParams, T, R, ()> {
+    /// List of supporting documents parameters
+    #[inline]
+    pub fn documents(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<PortoutsSupportingDocumentsCreateBodyDocumentsItem>,
+        >,
+    ) -> Self {
+        self.params.body.documents = Some(value.into_iter().map(Into::into).collect());
+        self
     }
-}
-impl From<PortoutsSupportingDocumentsCreateBody>
-for PortoutsSupportingDocumentsCreateParams {
-    /// The body with every optional input `None`: the argument of [`PortoutsSupportingDocumentsApi::create`].
-    fn from(body: PortoutsSupportingDocumentsCreateBody) -> Self {
-        PortoutsSupportingDocumentsCreateParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<PortoutsSupportingDocumentsCreateBody>,
+    ) -> crate::Call<'a, PortoutsSupportingDocumentsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Filter by inserted_at date range using nested operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsListFilterInsertedAt {
     /// Filter by inserted_at date greater than or equal.
     pub gte: Option<String>,
     /// Filter by inserted_at date less than or equal.
     pub lte: Option<String>,
+}
+impl PortoutsListFilterInsertedAt {
+    /// Filter by inserted_at date greater than or equal.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Filter by inserted_at date less than or equal.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortoutsListFilterInsertedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -769,11 +900,26 @@ impl<'de> serde::Deserialize<'de> for PortoutsListFilterInsertedAt {
 }
 /// Filter by ported_out_at date range using nested operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsListFilterPortedOutAt {
     /// Filter by ported_out_at date greater than or equal.
     pub gte: Option<String>,
     /// Filter by ported_out_at date less than or equal.
     pub lte: Option<String>,
+}
+impl PortoutsListFilterPortedOutAt {
+    /// Filter by ported_out_at date greater than or equal.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Filter by ported_out_at date less than or equal.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortoutsListFilterPortedOutAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -910,6 +1056,7 @@ impl From<&str> for PortoutsListFilterStatusInItem {
 }
 crate::string_enum!(PortoutsListFilterStatusInItem);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsListFilter {
     /// Filter by new carrier name.
     pub carrier_name: Option<String>,
@@ -935,6 +1082,92 @@ pub struct PortoutsListFilter {
     pub status_in: Option<Vec<PortoutsListFilterStatusInItem>>,
     /// Filter by the portout's support_key
     pub support_key: Option<String>,
+}
+impl PortoutsListFilter {
+    /// Filter by new carrier name.
+    #[inline]
+    pub fn carrier_name(mut self, value: impl Into<String>) -> Self {
+        self.carrier_name = Some(value.into());
+        self
+    }
+    /// Filter by 2-letter country code
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Filter by a list of 2-letter country codes
+    #[inline]
+    pub fn country_code_in(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.country_code_in = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Filter by foc_date. Matches all portouts with the same date
+    #[inline]
+    pub fn foc_date(mut self, value: impl Into<String>) -> Self {
+        self.foc_date = Some(value.into());
+        self
+    }
+    /// Filter by inserted_at date range using nested operations
+    #[inline]
+    pub fn inserted_at(
+        mut self,
+        value: impl Into<PortoutsListFilterInsertedAt>,
+    ) -> Self {
+        self.inserted_at = Some(value.into());
+        self
+    }
+    /// Filter by a phone number on the portout. Matches all portouts with the phone number
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Filter by Port Order Number (PON).
+    #[inline]
+    pub fn pon(mut self, value: impl Into<String>) -> Self {
+        self.pon = Some(value.into());
+        self
+    }
+    /// Filter by ported_out_at date range using nested operations
+    #[inline]
+    pub fn ported_out_at(
+        mut self,
+        value: impl Into<PortoutsListFilterPortedOutAt>,
+    ) -> Self {
+        self.ported_out_at = Some(value.into());
+        self
+    }
+    /// Filter by new carrier spid.
+    #[inline]
+    pub fn spid(mut self, value: impl Into<String>) -> Self {
+        self.spid = Some(value.into());
+        self
+    }
+    /// Filter by portout status.
+    #[inline]
+    pub fn status(mut self, value: impl Into<PortoutsListFilterStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Filter by a list of portout statuses
+    #[inline]
+    pub fn status_in(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PortoutsListFilterStatusInItem>>,
+    ) -> Self {
+        self.status_in = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Filter by the portout's support_key
+    #[inline]
+    pub fn support_key(mut self, value: impl Into<String>) -> Self {
+        self.support_key = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortoutsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1051,6 +1284,7 @@ impl<'de> serde::Deserialize<'de> for PortoutsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsListResponse {
     pub data: Option<Vec<crate::types::PortoutDetails>>,
     pub meta: Option<crate::types::Metadata>,
@@ -1098,11 +1332,26 @@ impl<'de> serde::Deserialize<'de> for PortoutsListResponse {
 }
 /// Filter by created_at date range using nested operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsEventsListFilterCreatedAt {
     /// Filter by created at greater than or equal to.
     pub gte: Option<String>,
     /// Filter by created at less than or equal to.
     pub lte: Option<String>,
+}
+impl PortoutsEventsListFilterCreatedAt {
+    /// Filter by created at greater than or equal to.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Filter by created at less than or equal to.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortoutsEventsListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1181,6 +1430,7 @@ impl From<&str> for PortoutsEventsListFilterEventType {
 }
 crate::string_enum!(PortoutsEventsListFilterEventType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsEventsListFilter {
     /// Filter by created_at date range using nested operations
     pub created_at: Option<PortoutsEventsListFilterCreatedAt>,
@@ -1188,6 +1438,32 @@ pub struct PortoutsEventsListFilter {
     pub event_type: Option<PortoutsEventsListFilterEventType>,
     /// Filter by port-out order ID.
     pub portout_id: Option<String>,
+}
+impl PortoutsEventsListFilter {
+    /// Filter by created_at date range using nested operations
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl Into<PortoutsEventsListFilterCreatedAt>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Filter by event type.
+    #[inline]
+    pub fn event_type(
+        mut self,
+        value: impl Into<PortoutsEventsListFilterEventType>,
+    ) -> Self {
+        self.event_type = Some(value.into());
+        self
+    }
+    /// Filter by port-out order ID.
+    #[inline]
+    pub fn portout_id(mut self, value: impl Into<String>) -> Self {
+        self.portout_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortoutsEventsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1237,6 +1513,7 @@ impl<'de> serde::Deserialize<'de> for PortoutsEventsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsEventsListResponse {
     pub data: Option<Vec<crate::types::PortoutEvent>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -1319,8 +1596,20 @@ impl From<Vec<i64>> for PortoutsListRejectionCodesFilterCode {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsListRejectionCodesFilter {
     pub code: Option<PortoutsListRejectionCodesFilterCode>,
+}
+impl PortoutsListRejectionCodesFilter {
+    /// Sets `code`.
+    #[inline]
+    pub fn code(
+        mut self,
+        value: impl Into<PortoutsListRejectionCodesFilterCode>,
+    ) -> Self {
+        self.code = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortoutsListRejectionCodesFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1419,11 +1708,29 @@ impl From<&str> for PortoutsReportsListFilterStatus {
 }
 crate::string_enum!(PortoutsReportsListFilterStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsReportsListFilter {
     /// Filter reports of a specific type
     pub report_type: Option<PortoutsReportsListFilterReportType>,
     /// Filter reports of a specific status
     pub status: Option<PortoutsReportsListFilterStatus>,
+}
+impl PortoutsReportsListFilter {
+    /// Filter reports of a specific type
+    #[inline]
+    pub fn report_type(
+        mut self,
+        value: impl Into<PortoutsReportsListFilterReportType>,
+    ) -> Self {
+        self.report_type = Some(value.into());
+        self
+    }
+    /// Filter reports of a specific status
+    #[inline]
+    pub fn status(mut self, value: impl Into<PortoutsReportsListFilterStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortoutsReportsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1467,6 +1774,7 @@ impl<'de> serde::Deserialize<'de> for PortoutsReportsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsReportsListResponse {
     pub data: Option<Vec<crate::types::PortoutReport>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -1516,6 +1824,7 @@ pub type PortoutsReportsCreateResponse = crate::Data<crate::types::PortoutReport
 pub type PortoutsReportsRetrieveResponse = crate::Data<crate::types::PortoutReport>;
 pub type PortoutsRetrieveResponse = crate::Data<crate::types::PortoutDetails>;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsCommentsListResponse {
     pub data: Option<Vec<crate::types::PortoutComment>>,
     pub meta: Option<crate::types::Metadata>,
@@ -1562,6 +1871,7 @@ impl<'de> serde::Deserialize<'de> for PortoutsCommentsListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsCommentsCreateBody {
     /// Comment to post on this portout request
     pub body: Option<String>,
@@ -1637,6 +1947,7 @@ impl From<&str> for PortoutsSupportingDocumentsCreateBodyDocumentsItemType {
 }
 crate::string_enum!(PortoutsSupportingDocumentsCreateBodyDocumentsItemType);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortoutsSupportingDocumentsCreateBodyDocumentsItem {
     /// Identifies the associated document
     pub document_id: String,
@@ -1644,18 +1955,72 @@ pub struct PortoutsSupportingDocumentsCreateBodyDocumentsItem {
     pub r#type: PortoutsSupportingDocumentsCreateBodyDocumentsItemType,
 }
 impl PortoutsSupportingDocumentsCreateBodyDocumentsItem {
-    /// A `PortoutsSupportingDocumentsCreateBodyDocumentsItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `document_id`: Identifies the associated document
-    /// - `type`: Identifies the type of the document
-    pub fn new(
-        document_id: impl Into<String>,
-        r#type: PortoutsSupportingDocumentsCreateBodyDocumentsItemType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PortoutsSupportingDocumentsCreateBodyDocumentsItem {
-            document_id: document_id.into(),
-            r#type,
+            document_id: String::new(),
+            r#type: PortoutsSupportingDocumentsCreateBodyDocumentsItemType::Unknown(
+                String::new(),
+            ),
         }
+    }
+}
+impl PortoutsSupportingDocumentsCreateBodyDocumentsItem {
+    /// A builder of `PortoutsSupportingDocumentsCreateBodyDocumentsItem`: a method per field, then `.build()`, which compiles once the required ones are set (`document_id`, `type`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        PortoutsSupportingDocumentsCreateBodyDocumentsItem,
+        (
+            crate::Missing<crate::required::document_id>,
+            crate::Missing<crate::required::r#type>,
+        ),
+    > {
+        crate::Builder::new(PortoutsSupportingDocumentsCreateBodyDocumentsItem::blank())
+    }
+}
+impl<
+    S0,
+    S1,
+> crate::Builder<PortoutsSupportingDocumentsCreateBodyDocumentsItem, (S0, S1)> {
+    /// Identifies the associated document
+    #[inline]
+    pub fn document_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        PortoutsSupportingDocumentsCreateBodyDocumentsItem,
+        (crate::Set, S1),
+    > {
+        let mut b = self;
+        b.value.document_id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Identifies the type of the document
+    #[inline]
+    pub fn r#type(
+        self,
+        value: impl Into<PortoutsSupportingDocumentsCreateBodyDocumentsItemType>,
+    ) -> crate::Builder<
+        PortoutsSupportingDocumentsCreateBodyDocumentsItem,
+        (S0, crate::Set),
+    > {
+        let mut b = self;
+        b.value.r#type = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<PortoutsSupportingDocumentsCreateBodyDocumentsItem, S>>
+for PortoutsSupportingDocumentsCreateBodyDocumentsItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<PortoutsSupportingDocumentsCreateBodyDocumentsItem, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for PortoutsSupportingDocumentsCreateBodyDocumentsItem {
@@ -1696,6 +2061,7 @@ impl<'de> serde::Deserialize<'de> for PortoutsSupportingDocumentsCreateBodyDocum
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsSupportingDocumentsCreateBody {
     /// List of supporting documents parameters
     pub documents: Option<Vec<PortoutsSupportingDocumentsCreateBodyDocumentsItem>>,
@@ -1769,6 +2135,7 @@ impl From<&str> for PortoutsUpdateStatusStatus {
 }
 crate::string_enum!(PortoutsUpdateStatusStatus);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortoutsUpdateStatusBody {
     /// Indicates whether messaging services should be maintained with Telnyx after the port out completes
     pub host_messaging: Option<bool>,
@@ -1776,13 +2143,14 @@ pub struct PortoutsUpdateStatusBody {
     pub reason: String,
 }
 impl PortoutsUpdateStatusBody {
-    /// A `PortoutsUpdateStatusBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `reason`: Provide a reason if rejecting the port out request
-    pub fn new(reason: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PortoutsUpdateStatusBody {
             host_messaging: None,
-            reason: reason.into(),
+            reason: String::new(),
         }
     }
 }

@@ -27,7 +27,15 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/private_wireless_gateways"),
-            Default::default(),
+            PrivateWirelessGatewaysListParams {
+                page_number: None,
+                page_size: None,
+                filter_name: None,
+                filter_ip_range: None,
+                filter_region_code: None,
+                filter_created_at: None,
+                filter_updated_at: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -82,20 +90,26 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::private_wireless_gateways::PrivateWirelessGatewaysCreateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .private_wireless_gateways()\n    .create(\n        PrivateWirelessGatewaysCreateBody::new(\n            \"My private wireless gateway\",\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .private_wireless_gateways()\n    .create()\n    .name(\"My private wireless gateway\")\n    .network_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<PrivateWirelessGatewaysCreateParams>,
     ) -> crate::Call<
         'a,
         PrivateWirelessGatewaysCreateParams,
-        PrivateWirelessGatewaysCreateResponse,
+        crate::types::PrivateWirelessGateway,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::network_id>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/private_wireless_gateways"),
-            params.into(),
+            PrivateWirelessGatewaysCreateParams {
+                body: PrivateWirelessGatewaysCreateBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -118,7 +132,7 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PrivateWirelessGatewaysRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::PrivateWirelessGateway, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -145,7 +159,7 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PrivateWirelessGatewaysDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::PrivateWirelessGateway, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -156,8 +170,8 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
         )
     }
 }
-/// Inputs of [`PrivateWirelessGatewaysApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PrivateWirelessGatewaysApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PrivateWirelessGatewaysListParams {
     /// The page number to load.
@@ -175,49 +189,59 @@ pub struct PrivateWirelessGatewaysListParams {
     /// When the Private Wireless Gateway was last updated.
     pub filter_updated_at: Option<String>,
 }
-impl<T, R> crate::Call<'_, PrivateWirelessGatewaysListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, PrivateWirelessGatewaysListParams, T, R, ()> {
     /// The page number to load.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// The name of the Private Wireless Gateway.
+    #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name = Some(value.into());
+        self.params.filter_name = Some(value.into());
         self
     }
     /// The IP address range of the Private Wireless Gateway.
+    #[inline]
     pub fn filter_ip_range(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_ip_range = Some(value.into());
+        self.params.filter_ip_range = Some(value.into());
         self
     }
     /// The name of the region where the Private Wireless Gateway is deployed.
+    #[inline]
     pub fn filter_region_code(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_region_code = Some(value.into());
+        self.params.filter_region_code = Some(value.into());
         self
     }
     /// Private Wireless Gateway resource creation date.
+    #[inline]
     pub fn filter_created_at(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_created_at = Some(value.into());
+        self.params.filter_created_at = Some(value.into());
         self
     }
     /// When the Private Wireless Gateway was last updated.
+    #[inline]
     pub fn filter_updated_at(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_updated_at = Some(value.into());
+        self.params.filter_updated_at = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PrivateWirelessGatewaysListParams,
     PrivateWirelessGatewaysListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PrivateWirelessGatewaysApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -260,30 +284,65 @@ impl<
         })
     }
 }
-/// Inputs of [`PrivateWirelessGatewaysApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PrivateWirelessGatewaysApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PrivateWirelessGatewaysCreateParams {
     /// The request body.
     pub body: PrivateWirelessGatewaysCreateBody,
 }
-impl PrivateWirelessGatewaysCreateParams {
-    /// A `PrivateWirelessGatewaysCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: PrivateWirelessGatewaysCreateBody) -> Self {
-        PrivateWirelessGatewaysCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, PrivateWirelessGatewaysCreateParams, T, R, (S0, S1)> {
+    /// The private wireless gateway name.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, PrivateWirelessGatewaysCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<PrivateWirelessGatewaysCreateBody> for PrivateWirelessGatewaysCreateParams {
-    /// The body with every optional input `None`: the argument of [`PrivateWirelessGatewaysApi::create`].
-    fn from(body: PrivateWirelessGatewaysCreateBody) -> Self {
-        PrivateWirelessGatewaysCreateParams {
-            body,
-        }
+    /// The identification of the related network resource.
+    #[inline]
+    pub fn network_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, PrivateWirelessGatewaysCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.network_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The code of the region where the private wireless gateway will be assigned. A list of available regions can be found at the regions endpoint
+    #[inline]
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.region_code = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<PrivateWirelessGatewaysCreateBody>,
+    ) -> crate::Call<
+        'a,
+        PrivateWirelessGatewaysCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PrivateWirelessGatewaysListResponse {
     pub data: Option<Vec<crate::types::PrivateWirelessGateway>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -330,6 +389,7 @@ impl<'de> serde::Deserialize<'de> for PrivateWirelessGatewaysListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateWirelessGatewaysCreateBody {
     /// The private wireless gateway name.
     pub name: String,
@@ -339,14 +399,14 @@ pub struct PrivateWirelessGatewaysCreateBody {
     pub region_code: Option<String>,
 }
 impl PrivateWirelessGatewaysCreateBody {
-    /// A `PrivateWirelessGatewaysCreateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: The private wireless gateway name.
-    /// - `network_id`: The identification of the related network resource.
-    pub fn new(name: impl Into<String>, network_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PrivateWirelessGatewaysCreateBody {
-            name: name.into(),
-            network_id: network_id.into(),
+            name: String::new(),
+            network_id: String::new(),
             region_code: None,
         }
     }

@@ -27,7 +27,10 @@ impl<'a> PronunciationDictsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/pronunciation_dicts"),
-            Default::default(),
+            PronunciationDictsListParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -57,20 +60,23 @@ impl<'a> PronunciationDictsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CreatePronunciationDictRequest, PronunciationDictAliasItem,\n    PronunciationDictAliasItemType, PronunciationDictItem,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .pronunciation_dicts()\n    .create(\n        CreatePronunciationDictRequest::new(\n            vec![\n                PronunciationDictItem::PronunciationDictAliasItem(PronunciationDictAliasItem::new(\"tel-nicks\",\n                \"Telnyx\", PronunciationDictAliasItemType::Alias))\n            ],\n            \"Brand Names\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{PronunciationDictAliasItem, PronunciationDictItem};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .pronunciation_dicts()\n    .create()\n    .items([\n        PronunciationDictItem::PronunciationDictAliasItem(\n            PronunciationDictAliasItem::builder()\n                .alias(\"tel-nicks\")\n                .text(\"Telnyx\")\n                .build(),\n        ),\n    ])\n    .name(\"Brand Names\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<PronunciationDictsCreateParams>,
     ) -> crate::Call<
         'a,
         PronunciationDictsCreateParams,
-        crate::types::PronunciationDictResponse,
+        crate::types::PronunciationDictData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::items>, crate::Missing<crate::required::name>),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/pronunciation_dicts"),
-            params.into(),
+            PronunciationDictsCreateParams {
+                body: crate::types::CreatePronunciationDictRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -93,7 +99,7 @@ impl<'a> PronunciationDictsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::PronunciationDictResponse> {
+    ) -> crate::Call<'a, (), crate::types::PronunciationDictData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -114,17 +120,17 @@ impl<'a> PronunciationDictsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdatePronunciationDictRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .pronunciation_dicts()\n    .update(\n        \"c215a3e1-be41-4701-97e8-1d3c22f9a5b7\",\n        UpdatePronunciationDictRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .pronunciation_dicts()\n    .update(\"c215a3e1-be41-4701-97e8-1d3c22f9a5b7\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<PronunciationDictsUpdateParams>,
     ) -> crate::Call<
         'a,
         PronunciationDictsUpdateParams,
-        crate::types::PronunciationDictResponse,
+        crate::types::PronunciationDictData,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -133,7 +139,9 @@ impl<'a> PronunciationDictsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            PronunciationDictsUpdateParams {
+                body: <crate::types::UpdatePronunciationDictRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -164,8 +172,8 @@ impl<'a> PronunciationDictsApi<'a> {
         )
     }
 }
-/// Inputs of [`PronunciationDictsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PronunciationDictsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PronunciationDictsListParams {
     /// Page number (1-based). Defaults to 1.
@@ -173,24 +181,29 @@ pub struct PronunciationDictsListParams {
     /// Number of results per page. Defaults to 20, maximum 250.
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, PronunciationDictsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, PronunciationDictsListParams, T, R, ()> {
     /// Page number (1-based). Defaults to 1.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of results per page. Defaults to 20, maximum 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     PronunciationDictsListParams,
     crate::types::PronunciationDictListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`PronunciationDictsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -233,72 +246,92 @@ impl<
         })
     }
 }
-/// Inputs of [`PronunciationDictsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PronunciationDictsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PronunciationDictsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePronunciationDictRequest,
 }
-impl PronunciationDictsCreateParams {
-    /// A `PronunciationDictsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreatePronunciationDictRequest) -> Self {
-        PronunciationDictsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, PronunciationDictsCreateParams, T, R, (S0, S1)> {
+    /// List of pronunciation items (alias or phoneme type). At least one item is required.
+    #[inline]
+    pub fn items(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::PronunciationDictItem>>,
+    ) -> crate::Call<'a, PronunciationDictsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.items = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Human-readable name. Must be unique within the organization.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, PronunciationDictsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreatePronunciationDictRequest>,
+    ) -> crate::Call<
+        'a,
+        PronunciationDictsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreatePronunciationDictRequest>
-for PronunciationDictsCreateParams {
-    /// The body with every optional input `None`: the argument of [`PronunciationDictsApi::create`].
-    fn from(body: crate::types::CreatePronunciationDictRequest) -> Self {
-        PronunciationDictsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`PronunciationDictsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PronunciationDictsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PronunciationDictsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePronunciationDictRequest,
 }
-impl PronunciationDictsUpdateParams {
-    /// A `PronunciationDictsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdatePronunciationDictRequest) -> Self {
-        PronunciationDictsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PronunciationDictsUpdateParams, T, R, ()> {
+    /// Updated list of pronunciation items (alias or phoneme type).
+    #[inline]
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::types::PronunciationDictItem>>,
+    ) -> Self {
+        self.params.body.items = Some(value.into_iter().map(Into::into).collect());
+        self
     }
-}
-impl From<crate::types::UpdatePronunciationDictRequest>
-for PronunciationDictsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`PronunciationDictsApi::update`].
-    fn from(body: crate::types::UpdatePronunciationDictRequest) -> Self {
-        PronunciationDictsUpdateParams {
-            body,
-        }
+    /// Updated dictionary name.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdatePronunciationDictRequest>,
+    ) -> crate::Call<'a, PronunciationDictsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictsCreateBodyMultipart {
     /// Dictionary file to upload. Supported formats: PLS/XML (.pls, .xml) and plain text (.txt). Max size: 1MB (1,048,576 bytes).
     pub file: crate::FilePart,
     /// Human-readable name. Must be unique within the organization.
     pub name: String,
-}
-impl PronunciationDictsCreateBodyMultipart {
-    /// A `PronunciationDictsCreateBodyMultipart` from its required fields; the optional ones are `None`.
-    ///
-    /// - `file`: Dictionary file to upload. Supported formats: PLS/XML (.pls, .xml) and plain text (.txt). Max size: 1MB (1,048,576 bytes).
-    /// - `name`: Human-readable name. Must be unique within the organization.
-    pub fn new(file: crate::FilePart, name: impl Into<String>) -> Self {
-        PronunciationDictsCreateBodyMultipart {
-            file,
-            name: name.into(),
-        }
-    }
 }
 impl serde::Serialize for PronunciationDictsCreateBodyMultipart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -27,7 +27,10 @@ impl<'a> PublicInternetGatewaysApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/public_internet_gateways"),
-            Default::default(),
+            PublicInternetGatewaysListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -42,20 +45,22 @@ impl<'a> PublicInternetGatewaysApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PublicInternetGatewayCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .public_internet_gateways()\n    .create(PublicInternetGatewayCreate::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.public_internet_gateways().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<PublicInternetGatewaysCreateParams>,
     ) -> crate::Call<
         'a,
         PublicInternetGatewaysCreateParams,
-        PublicInternetGatewaysCreateResponse,
+        crate::types::PublicInternetGatewayRead,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/public_internet_gateways"),
-            params.into(),
+            PublicInternetGatewaysCreateParams {
+                body: <crate::types::PublicInternetGatewayCreate>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -78,7 +83,12 @@ impl<'a> PublicInternetGatewaysApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PublicInternetGatewaysRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::PublicInternetGatewayRead,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -105,7 +115,12 @@ impl<'a> PublicInternetGatewaysApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), PublicInternetGatewaysDeleteResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::PublicInternetGatewayRead,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -116,8 +131,8 @@ impl<'a> PublicInternetGatewaysApi<'a> {
         )
     }
 }
-/// Inputs of [`PublicInternetGatewaysApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`PublicInternetGatewaysApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PublicInternetGatewaysListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
@@ -125,21 +140,30 @@ pub struct PublicInternetGatewaysListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, PublicInternetGatewaysListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
+impl<'a, T, R> crate::Call<'a, PublicInternetGatewaysListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[network_id\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<PublicInternetGatewaysListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, PublicInternetGatewaysListParams, PublicInternetGatewaysListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    PublicInternetGatewaysListParams,
+    PublicInternetGatewaysListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`PublicInternetGatewaysApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -181,34 +205,62 @@ impl<
         })
     }
 }
-/// Inputs of [`PublicInternetGatewaysApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`PublicInternetGatewaysApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct PublicInternetGatewaysCreateParams {
     /// The request body.
     pub body: crate::types::PublicInternetGatewayCreate,
 }
-impl PublicInternetGatewaysCreateParams {
-    /// A `PublicInternetGatewaysCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PublicInternetGatewayCreate) -> Self {
-        PublicInternetGatewaysCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, PublicInternetGatewaysCreateParams, T, R, ()> {
+    /// A user specified name for the interface.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
     }
-}
-impl From<crate::types::PublicInternetGatewayCreate>
-for PublicInternetGatewaysCreateParams {
-    /// The body with every optional input `None`: the argument of [`PublicInternetGatewaysApi::create`].
-    fn from(body: crate::types::PublicInternetGatewayCreate) -> Self {
-        PublicInternetGatewaysCreateParams {
-            body,
-        }
+    /// The id of the network associated with the interface.
+    #[inline]
+    pub fn network_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.network_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::InterfaceStatus>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// The region interface is deployed to.
+    #[inline]
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.region_code = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PublicInternetGatewayCreate>,
+    ) -> crate::Call<'a, PublicInternetGatewaysCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PublicInternetGatewaysListFilter {
     /// The associated network id to filter on.
     pub network_id: Option<String>,
+}
+impl PublicInternetGatewaysListFilter {
+    /// The associated network id to filter on.
+    #[inline]
+    pub fn network_id(mut self, value: impl Into<String>) -> Self {
+        self.network_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PublicInternetGatewaysListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -246,6 +298,7 @@ impl<'de> serde::Deserialize<'de> for PublicInternetGatewaysListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PublicInternetGatewaysListResponse {
     pub data: Option<Vec<crate::types::PublicInternetGatewayRead>>,
     pub meta: Option<crate::types::PaginationMeta>,

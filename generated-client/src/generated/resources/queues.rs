@@ -26,7 +26,10 @@ impl<'a> QueuesApi<'a> {
     pub fn list(&self) -> crate::Call<'a, QueuesListParams, QueuesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/queues"),
-            Default::default(),
+            QueuesListParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -51,20 +54,25 @@ impl<'a> QueuesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateQueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .queues()\n    .create(CreateQueueRequest::new(\"tier_1_support\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .queues()\n    .create()\n    .max_size(100)\n    .queue_name(\"tier_1_support\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<QueuesCreateParams>,
-    ) -> crate::Call<'a, QueuesCreateParams, QueuesCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        QueuesCreateParams,
+        crate::types::Queue,
+        crate::call::AsData,
+        (crate::Missing<crate::required::queue_name>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/queues"),
-            params.into(),
+            QueuesCreateParams {
+                body: crate::types::CreateQueueRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -85,7 +93,7 @@ impl<'a> QueuesApi<'a> {
     pub fn retrieve(
         &self,
         queue_name: &str,
-    ) -> crate::Call<'a, (), QueuesRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::Queue, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -106,14 +114,19 @@ impl<'a> QueuesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateQueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .queues()\n    .update(\"example name\", UpdateQueueRequest::new(200))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.queues().update(\"example name\").max_size(200).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         queue_name: &str,
-        params: impl Into<QueuesUpdateParams>,
-    ) -> crate::Call<'a, QueuesUpdateParams, QueuesUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        QueuesUpdateParams,
+        crate::types::Queue,
+        crate::call::AsData,
+        (crate::Missing<crate::required::max_size>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -121,11 +134,11 @@ impl<'a> QueuesApi<'a> {
                     reqwest::Method::POST,
                     ["/queues/", &crate::encode_path(queue_name)].concat(),
                 ),
-            params.into(),
+            QueuesUpdateParams {
+                body: crate::types::UpdateQueueRequest::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -157,8 +170,8 @@ impl<'a> QueuesApi<'a> {
         )
     }
 }
-/// Inputs of [`QueuesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`QueuesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueuesListParams {
     /// The page number to load
@@ -166,19 +179,24 @@ pub struct QueuesListParams {
     /// The size of the page
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, QueuesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, QueuesListParams, T, R, ()> {
     /// The page number to load
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, QueuesListParams, QueuesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, QueuesListParams, QueuesListResponse, crate::call::AsJson, S> {
     /// Every page of [`QueuesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -220,64 +238,68 @@ impl<'a> crate::Call<'a, QueuesListParams, QueuesListResponse> {
         })
     }
 }
-/// Inputs of [`QueuesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`QueuesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct QueuesCreateParams {
     /// The request body.
-    pub body: Option<crate::types::CreateQueueRequest>,
+    pub body: crate::types::CreateQueueRequest,
 }
-impl QueuesCreateParams {
-    /// A `QueuesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateQueueRequest) -> Self {
-        QueuesCreateParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::CreateQueueRequest> for QueuesCreateParams {
-    /// The body with every optional input `None`: the argument of [`QueuesApi::create`].
-    fn from(body: crate::types::CreateQueueRequest) -> Self {
-        QueuesCreateParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, QueuesCreateParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::CreateQueueRequest>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R, S0> crate::Call<'a, QueuesCreateParams, T, R, (S0,)> {
+    /// The maximum number of calls allowed in the queue.
+    #[inline]
+    pub fn max_size(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_size = Some(value.into());
         self
     }
+    /// The name of the queue. Must be between 1 and 255 characters.
+    #[inline]
+    pub fn queue_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, QueuesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.queue_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateQueueRequest>,
+    ) -> crate::Call<'a, QueuesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`QueuesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`QueuesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct QueuesUpdateParams {
     /// The request body.
-    pub body: Option<crate::types::UpdateQueueRequest>,
+    pub body: crate::types::UpdateQueueRequest,
 }
-impl QueuesUpdateParams {
-    /// A `QueuesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateQueueRequest) -> Self {
-        QueuesUpdateParams {
-            body: Some(body),
-        }
+impl<'a, T, R, S0> crate::Call<'a, QueuesUpdateParams, T, R, (S0,)> {
+    /// The maximum number of calls allowed in the queue.
+    #[inline]
+    pub fn max_size(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<'a, QueuesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.max_size = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::UpdateQueueRequest> for QueuesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`QueuesApi::update`].
-    fn from(body: crate::types::UpdateQueueRequest) -> Self {
-        QueuesUpdateParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, QueuesUpdateParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::UpdateQueueRequest>) -> Self {
-        self.params_mut().body = Some(value.into());
-        self
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateQueueRequest>,
+    ) -> crate::Call<'a, QueuesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `queues.calls`.
@@ -311,7 +333,9 @@ impl<'a> QueuesCallsApi<'a> {
                     reqwest::Method::GET,
                     ["/queues/", &crate::encode_path(queue_name), "/calls"].concat(),
                 ),
-            Default::default(),
+            QueuesCallsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -329,27 +353,38 @@ impl<'a> QueuesCallsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .queues()\n    .calls()\n    .retrieve(\"example name\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .queues()\n    .calls()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .queue_name(\"example name\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        queue_name: &str,
         call_control_id: &str,
-    ) -> crate::Call<'a, (), QueuesCallsRetrieveResponse> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        QueuesCallsRetrieveParams,
+        crate::types::QueueCall,
+        crate::call::AsData,
+        (crate::Missing<crate::required::queue_name>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/queues/",
-                        &crate::encode_path(queue_name),
+                        "{queue_name}",
                         "/calls/",
                         &crate::encode_path(call_control_id),
                     ]
                         .concat(),
                 ),
+            QueuesCallsRetrieveParams {
+                queue_name: String::new(),
+            },
+            |req, params| {
+                req.path_param("{queue_name}", &params.queue_name);
+            },
         )
     }
     /// Update queued call
@@ -364,15 +399,19 @@ impl<'a> QueuesCallsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateQueuedCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .queues()\n    .calls()\n    .update(\n        \"example name\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateQueuedCallRequest::default(),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .queues()\n    .calls()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .queue_name(\"example name\")\n    .keep_after_hangup(true)\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        queue_name: &str,
         call_control_id: &str,
-        params: impl Into<QueuesCallsUpdateParams>,
-    ) -> crate::Call<'a, QueuesCallsUpdateParams, (), crate::call::AsEmpty> {
+    ) -> crate::Call<
+        'a,
+        QueuesCallsUpdateParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::queue_name>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -380,14 +419,18 @@ impl<'a> QueuesCallsApi<'a> {
                     reqwest::Method::PATCH,
                     [
                         "/queues/",
-                        &crate::encode_path(queue_name),
+                        "{queue_name}",
                         "/calls/",
                         &crate::encode_path(call_control_id),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            QueuesCallsUpdateParams {
+                queue_name: String::new(),
+                body: <crate::types::UpdateQueuedCallRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{queue_name}", &params.queue_name);
                 req.json(&params.body);
             },
         )
@@ -404,48 +447,69 @@ impl<'a> QueuesCallsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .queues()\n    .calls()\n    .remove(\"example name\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .queues()\n    .calls()\n    .remove(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .queue_name(\"example name\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn remove(
         &self,
-        queue_name: &str,
         call_control_id: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        QueuesCallsRemoveParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::queue_name>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/queues/",
-                        &crate::encode_path(queue_name),
+                        "{queue_name}",
                         "/calls/",
                         &crate::encode_path(call_control_id),
                     ]
                         .concat(),
                 ),
+            QueuesCallsRemoveParams {
+                queue_name: String::new(),
+            },
+            |req, params| {
+                req.path_param("{queue_name}", &params.queue_name);
+            },
         )
     }
 }
-/// Inputs of [`QueuesCallsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`QueuesCallsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct QueuesCallsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     pub page: Option<crate::types::CallControlPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, QueuesCallsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, QueuesCallsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::CallControlPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, QueuesCallsListParams, QueuesCallsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    QueuesCallsListParams,
+    QueuesCallsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`QueuesCallsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -487,26 +551,83 @@ impl<'a> crate::Call<'a, QueuesCallsListParams, QueuesCallsListResponse> {
         })
     }
 }
-/// Inputs of [`QueuesCallsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`QueuesCallsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct QueuesCallsRetrieveParams {
+    /// Uniquely identifies the queue by name
+    pub queue_name: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, QueuesCallsRetrieveParams, T, R, (S0,)> {
+    /// Uniquely identifies the queue by name
+    #[inline]
+    pub fn queue_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, QueuesCallsRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.queue_name = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`QueuesCallsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct QueuesCallsUpdateParams {
+    /// Uniquely identifies the queue by name
+    pub queue_name: String,
     /// Update queued call request.
     pub body: crate::types::UpdateQueuedCallRequest,
 }
-impl QueuesCallsUpdateParams {
-    /// A `QueuesCallsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateQueuedCallRequest) -> Self {
-        QueuesCallsUpdateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, QueuesCallsUpdateParams, T, R, (S0,)> {
+    /// Uniquely identifies the queue by name
+    #[inline]
+    pub fn queue_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, QueuesCallsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.queue_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Whether the call should remain in queue after hangup.
+    #[inline]
+    pub fn keep_after_hangup(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.keep_after_hangup = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateQueuedCallRequest>,
+    ) -> crate::Call<'a, QueuesCallsUpdateParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateQueuedCallRequest> for QueuesCallsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`QueuesCallsApi::update`].
-    fn from(body: crate::types::UpdateQueuedCallRequest) -> Self {
-        QueuesCallsUpdateParams { body }
+/// Inputs of [`QueuesCallsApi::remove`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct QueuesCallsRemoveParams {
+    /// Uniquely identifies the queue by name
+    pub queue_name: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, QueuesCallsRemoveParams, T, R, (S0,)> {
+    /// Uniquely identifies the queue by name
+    #[inline]
+    pub fn queue_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, QueuesCallsRemoveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.queue_name = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct QueuesListResponse {
     pub data: Option<Vec<crate::types::Queue>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -556,6 +677,7 @@ pub type QueuesCreateResponse = crate::Data<crate::types::Queue>;
 pub type QueuesRetrieveResponse = crate::Data<crate::types::Queue>;
 pub type QueuesUpdateResponse = crate::Data<crate::types::Queue>;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct QueuesCallsListResponse {
     pub data: Option<Vec<crate::types::QueueCall>>,
     pub meta: Option<crate::types::PaginationMeta>,

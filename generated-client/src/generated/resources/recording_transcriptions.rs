@@ -27,7 +27,10 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/recording_transcriptions"),
-            Default::default(),
+            RecordingTranscriptionsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -51,7 +54,7 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     pub fn retrieve(
         &self,
         recording_transcription_id: &str,
-    ) -> crate::Call<'a, (), RecordingTranscriptionsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::RecordingTranscription, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -82,7 +85,7 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     pub fn delete(
         &self,
         recording_transcription_id: &str,
-    ) -> crate::Call<'a, (), RecordingTranscriptionsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::RecordingTranscription, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -97,8 +100,8 @@ impl<'a> RecordingTranscriptionsApi<'a> {
         )
     }
 }
-/// Inputs of [`RecordingTranscriptionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RecordingTranscriptionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RecordingTranscriptionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -106,30 +109,35 @@ pub struct RecordingTranscriptionsListParams {
     /// Filter recording transcriptions by various attributes.
     pub filter: Option<RecordingTranscriptionsListFilter>,
 }
-impl<T, R> crate::Call<'_, RecordingTranscriptionsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, RecordingTranscriptionsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::CallRecordingsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Filter recording transcriptions by various attributes.
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<RecordingTranscriptionsListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     RecordingTranscriptionsListParams,
     RecordingTranscriptionsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`RecordingTranscriptionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -155,11 +163,26 @@ impl<
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingTranscriptionsListFilterCreatedAt {
     /// Returns only transcriptions created later than or at given ISO 8601 datetime.
     pub gte: Option<String>,
     /// Returns only transcriptions created earlier than or at given ISO 8601 datetime.
     pub lte: Option<String>,
+}
+impl RecordingTranscriptionsListFilterCreatedAt {
+    /// Returns only transcriptions created later than or at given ISO 8601 datetime.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Returns only transcriptions created earlier than or at given ISO 8601 datetime.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RecordingTranscriptionsListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -203,10 +226,28 @@ impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListFilterCreatedAt
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingTranscriptionsListFilter {
     pub created_at: Option<RecordingTranscriptionsListFilterCreatedAt>,
     /// If present, transcriptions will be filtered to those associated with the given recording.
     pub recording_id: Option<String>,
+}
+impl RecordingTranscriptionsListFilter {
+    /// Sets `created_at`.
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl Into<RecordingTranscriptionsListFilterCreatedAt>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// If present, transcriptions will be filtered to those associated with the given recording.
+    #[inline]
+    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+        self.recording_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RecordingTranscriptionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -250,6 +291,7 @@ impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingTranscriptionsListResponse {
     pub data: Option<Vec<crate::types::RecordingTranscription>>,
     pub meta: Option<crate::types::CallRecordingsCursorPaginationMeta>,

@@ -26,7 +26,10 @@ impl<'a> RecordingsApi<'a> {
     pub fn list(&self) -> crate::Call<'a, RecordingsListParams, RecordingsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/recordings"),
-            Default::default(),
+            RecordingsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -50,7 +53,7 @@ impl<'a> RecordingsApi<'a> {
     pub fn retrieve(
         &self,
         recording_id: &str,
-    ) -> crate::Call<'a, (), crate::types::RecordingResponse> {
+    ) -> crate::Call<'a, (), crate::types::RecordingResponseData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -77,7 +80,7 @@ impl<'a> RecordingsApi<'a> {
     pub fn delete(
         &self,
         recording_id: &str,
-    ) -> crate::Call<'a, (), crate::types::RecordingResponse> {
+    ) -> crate::Call<'a, (), crate::types::RecordingResponseData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -88,8 +91,8 @@ impl<'a> RecordingsApi<'a> {
         )
     }
 }
-/// Inputs of [`RecordingsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RecordingsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RecordingsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -97,22 +100,27 @@ pub struct RecordingsListParams {
     /// Filter recordings by various attributes.
     pub filter: Option<RecordingsListFilter>,
 }
-impl<T, R> crate::Call<'_, RecordingsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, RecordingsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::CallRecordingsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Filter recordings by various attributes.
+    #[inline]
     pub fn filter(mut self, value: impl Into<RecordingsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, RecordingsListParams, RecordingsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, RecordingsListParams, RecordingsListResponse, crate::call::AsJson, S> {
     /// Every page of [`RecordingsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -168,55 +176,79 @@ impl<'a> RecordingsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::DeleteRecordingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .recordings()\n    .actions()\n    .delete(\n        DeleteRecordingsRequest::new(\n            vec![\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .recordings()\n    .actions()\n    .delete()\n    .ids([\n        \"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\n        \"428c31b6-7af4-4bcb-b7f5-5013ef9657c2\",\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        params: impl Into<RecordingsActionsDeleteParams>,
     ) -> crate::Call<
         'a,
         RecordingsActionsDeleteParams,
         RecordingsActionsDeleteResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::ids>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/recordings/actions/delete"),
-            params.into(),
+            RecordingsActionsDeleteParams {
+                body: crate::types::DeleteRecordingsRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`RecordingsActionsApi::delete`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RecordingsActionsApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RecordingsActionsDeleteParams {
     /// Deletes recordings for the given list of IDs.
     pub body: crate::types::DeleteRecordingsRequest,
 }
-impl RecordingsActionsDeleteParams {
-    /// A `RecordingsActionsDeleteParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DeleteRecordingsRequest) -> Self {
-        RecordingsActionsDeleteParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, RecordingsActionsDeleteParams, T, R, (S0,)> {
+    /// List of call recording IDs to delete.
+    #[inline]
+    pub fn ids(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, RecordingsActionsDeleteParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.ids = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::DeleteRecordingsRequest> for RecordingsActionsDeleteParams {
-    /// The body with every optional input `None`: the argument of [`RecordingsActionsApi::delete`].
-    fn from(body: crate::types::DeleteRecordingsRequest) -> Self {
-        RecordingsActionsDeleteParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DeleteRecordingsRequest>,
+    ) -> crate::Call<'a, RecordingsActionsDeleteParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingsListFilterCreatedAt {
     /// Returns only recordings created later than or at given ISO 8601 datetime.
     pub gte: Option<String>,
     /// Returns only recordings created earlier than or at given ISO 8601 datetime.
     pub lte: Option<String>,
+}
+impl RecordingsListFilterCreatedAt {
+    /// Returns only recordings created later than or at given ISO 8601 datetime.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Returns only recordings created earlier than or at given ISO 8601 datetime.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RecordingsListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -260,11 +292,26 @@ impl<'de> serde::Deserialize<'de> for RecordingsListFilterCreatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingsListFilterEndTime {
     /// Returns only recordings with an end time later than or equal to the given ISO 8601 datetime.
     pub gte: Option<String>,
     /// Returns only recordings with an end time earlier than or equal to the given ISO 8601 datetime.
     pub lte: Option<String>,
+}
+impl RecordingsListFilterEndTime {
+    /// Returns only recordings with an end time later than or equal to the given ISO 8601 datetime.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Returns only recordings with an end time earlier than or equal to the given ISO 8601 datetime.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RecordingsListFilterEndTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -308,11 +355,26 @@ impl<'de> serde::Deserialize<'de> for RecordingsListFilterEndTime {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingsListFilterStartTime {
     /// Returns only recordings with a start time later than or equal to the given ISO 8601 datetime.
     pub gte: Option<String>,
     /// Returns only recordings with a start time earlier than or equal to the given ISO 8601 datetime.
     pub lte: Option<String>,
+}
+impl RecordingsListFilterStartTime {
+    /// Returns only recordings with a start time later than or equal to the given ISO 8601 datetime.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Returns only recordings with a start time earlier than or equal to the given ISO 8601 datetime.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RecordingsListFilterStartTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -356,6 +418,7 @@ impl<'de> serde::Deserialize<'de> for RecordingsListFilterStartTime {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingsListFilter {
     /// If present, recordings will be filtered to those with a matching `call_control_id`.
     pub call_control_id: Option<String>,
@@ -378,6 +441,86 @@ pub struct RecordingsListFilter {
     pub start_time: Option<RecordingsListFilterStartTime>,
     /// If present, recordings will be filtered to those with a matching `to` attribute (case-sensitive).
     pub to: Option<String>,
+}
+impl RecordingsListFilter {
+    /// If present, recordings will be filtered to those with a matching `call_control_id`.
+    #[inline]
+    pub fn call_control_id(mut self, value: impl Into<String>) -> Self {
+        self.call_control_id = Some(value.into());
+        self
+    }
+    /// If present, recordings will be filtered to those with a matching call_leg_id.
+    #[inline]
+    pub fn call_leg_id(mut self, value: impl Into<String>) -> Self {
+        self.call_leg_id = Some(value.into());
+        self
+    }
+    /// If present, recordings will be filtered to those with a matching call_session_id.
+    #[inline]
+    pub fn call_session_id(mut self, value: impl Into<String>) -> Self {
+        self.call_session_id = Some(value.into());
+        self
+    }
+    /// Returns only recordings associated with a given conference.
+    #[inline]
+    pub fn conference_id(mut self, value: impl Into<String>) -> Self {
+        self.conference_id = Some(value.into());
+        self
+    }
+    /// If present, recordings will be filtered to those with a matching `conference_region`.
+    #[inline]
+    pub fn conference_region(mut self, value: impl Into<String>) -> Self {
+        self.conference_region = Some(value.into());
+        self
+    }
+    /// If present, recordings will be filtered to those with a matching `connection_id` attribute (case-sensitive).
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl Into<RecordingsListFilterCreatedAt>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `end_time`.
+    #[inline]
+    pub fn end_time(mut self, value: impl Into<RecordingsListFilterEndTime>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// If present, recordings will be filtered to those with a matching `from` attribute (case-sensitive).
+    #[inline]
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+    /// If present, recordings will be filtered to those with a matching `sip_call_id` attribute. Matching is case-sensitive.
+    #[inline]
+    pub fn sip_call_id(mut self, value: impl Into<String>) -> Self {
+        self.sip_call_id = Some(value.into());
+        self
+    }
+    /// Sets `start_time`.
+    #[inline]
+    pub fn start_time(
+        mut self,
+        value: impl Into<RecordingsListFilterStartTime>,
+    ) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// If present, recordings will be filtered to those with a matching `to` attribute (case-sensitive).
+    #[inline]
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.to = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RecordingsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -494,6 +637,7 @@ impl<'de> serde::Deserialize<'de> for RecordingsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingsListResponse {
     pub data: Option<Vec<crate::types::RecordingResponseData>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -566,6 +710,7 @@ impl From<&str> for RecordingsActionsDeleteResponseStatus {
 }
 crate::string_enum!(RecordingsActionsDeleteResponseStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingsActionsDeleteResponse {
     pub status: Option<RecordingsActionsDeleteResponseStatus>,
 }

@@ -18,7 +18,9 @@ impl<'a> RegionsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.regions().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, (), RegionsListResponse> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<'a, (), Vec<crate::types::NetappsRegion>, crate::call::AsData> {
         crate::Call::plain(self.client.request(reqwest::Method::GET, "/regions"))
     }
 }

@@ -21,31 +21,35 @@ impl<'a> RegulatoryRequirementsApi<'a> {
     ) -> crate::Call<
         'a,
         RegulatoryRequirementsRetrieveParams,
-        RegulatoryRequirementsRetrieveResponse,
+        Vec<crate::types::RegulatoryRequirements>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/regulatory_requirements"),
-            Default::default(),
+            RegulatoryRequirementsRetrieveParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
         )
     }
 }
-/// Inputs of [`RegulatoryRequirementsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RegulatoryRequirementsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RegulatoryRequirementsRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[requirement_group_id\], filter\[country_code\], filter\[phone_number_type\], filter\[action\]
     pub filter: Option<RegulatoryRequirementsRetrieveFilter>,
 }
-impl<T, R> crate::Call<'_, RegulatoryRequirementsRetrieveParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[requirement_group_id\], filter\[country_code\], filter\[phone_number_type\], filter\[action\]
+impl<'a, T, R> crate::Call<'a, RegulatoryRequirementsRetrieveParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\], filter\\[requirement_group_id\\], filter\\[country_code\\], filter\\[phone_number_type\\], filter\\[action\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<RegulatoryRequirementsRetrieveFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
@@ -128,6 +132,7 @@ impl From<&str> for RegulatoryRequirementsRetrieveFilterPhoneNumberType {
 }
 crate::string_enum!(RegulatoryRequirementsRetrieveFilterPhoneNumberType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegulatoryRequirementsRetrieveFilter {
     /// Action to check requirements for
     pub action: Option<RegulatoryRequirementsRetrieveFilterAction>,
@@ -139,6 +144,44 @@ pub struct RegulatoryRequirementsRetrieveFilter {
     pub phone_number_type: Option<RegulatoryRequirementsRetrieveFilterPhoneNumberType>,
     /// ID of requirement group to check requirements for
     pub requirement_group_id: Option<String>,
+}
+impl RegulatoryRequirementsRetrieveFilter {
+    /// Action to check requirements for
+    #[inline]
+    pub fn action(
+        mut self,
+        value: impl Into<RegulatoryRequirementsRetrieveFilterAction>,
+    ) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Country code(iso2) to check requirements for
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Phone number to check requirements for
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Phone number type to check requirements for
+    #[inline]
+    pub fn phone_number_type(
+        mut self,
+        value: impl Into<RegulatoryRequirementsRetrieveFilterPhoneNumberType>,
+    ) -> Self {
+        self.phone_number_type = Some(value.into());
+        self
+    }
+    /// ID of requirement group to check requirements for
+    #[inline]
+    pub fn requirement_group_id(mut self, value: impl Into<String>) -> Self {
+        self.requirement_group_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RegulatoryRequirementsRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

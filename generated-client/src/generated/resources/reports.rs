@@ -31,7 +31,17 @@ impl<'a> ReportsApi<'a> {
     ) -> crate::Call<'a, ReportsListMdrsParams, crate::types::MdrGetDetailResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reports/mdrs"),
-            Default::default(),
+            ReportsListMdrsParams {
+                start_date: None,
+                end_date: None,
+                id: None,
+                direction: None,
+                profile: None,
+                cld: None,
+                cli: None,
+                status: None,
+                message_type: None,
+            },
             |req, params| {
                 req.query(
                     "start_date",
@@ -75,7 +85,20 @@ impl<'a> ReportsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reports/wdrs"),
-            Default::default(),
+            ReportsListWdrsParams {
+                start_date: None,
+                end_date: None,
+                id: None,
+                mcc: None,
+                mnc: None,
+                imsi: None,
+                sim_group_name: None,
+                sim_group_id: None,
+                sim_card_id: None,
+                phone_number: None,
+                sort: None,
+                page: None,
+            },
             |req, params| {
                 req.query(
                     "start_date",
@@ -118,8 +141,8 @@ impl<'a> ReportsApi<'a> {
         )
     }
 }
-/// Inputs of [`ReportsApi::list_mdrs`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ReportsApi::list_mdrs`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ReportsListMdrsParams {
     /// Pagination start date
@@ -141,55 +164,64 @@ pub struct ReportsListMdrsParams {
     /// Filter results by message type.
     pub message_type: Option<ReportsListMdrsMessageType>,
 }
-impl<T, R> crate::Call<'_, ReportsListMdrsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ReportsListMdrsParams, T, R, ()> {
     /// Pagination start date
+    #[inline]
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().start_date = Some(value.into());
+        self.params.start_date = Some(value.into());
         self
     }
     /// Pagination end date
+    #[inline]
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().end_date = Some(value.into());
+        self.params.end_date = Some(value.into());
         self
     }
     /// Filter results by identifier.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().id = Some(value.into());
+        self.params.id = Some(value.into());
         self
     }
     /// Filter results by direction.
+    #[inline]
     pub fn direction(mut self, value: impl Into<ReportsListMdrsDirection>) -> Self {
-        self.params_mut().direction = Some(value.into());
+        self.params.direction = Some(value.into());
         self
     }
     /// Filter results by profile.
+    #[inline]
     pub fn profile(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().profile = Some(value.into());
+        self.params.profile = Some(value.into());
         self
     }
     /// Filter results by cld.
+    #[inline]
     pub fn cld(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().cld = Some(value.into());
+        self.params.cld = Some(value.into());
         self
     }
     /// Filter results by cli.
+    #[inline]
     pub fn cli(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().cli = Some(value.into());
+        self.params.cli = Some(value.into());
         self
     }
     /// Filter results by status.
+    #[inline]
     pub fn status(mut self, value: impl Into<ReportsListMdrsStatus>) -> Self {
-        self.params_mut().status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
     /// Filter results by message type.
+    #[inline]
     pub fn message_type(mut self, value: impl Into<ReportsListMdrsMessageType>) -> Self {
-        self.params_mut().message_type = Some(value.into());
+        self.params.message_type = Some(value.into());
         self
     }
 }
-/// Inputs of [`ReportsApi::list_wdrs`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ReportsApi::list_wdrs`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReportsListWdrsParams {
     /// Start date
@@ -217,71 +249,90 @@ pub struct ReportsListWdrsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<ReportsListWdrsPage>,
 }
-impl<T, R> crate::Call<'_, ReportsListWdrsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ReportsListWdrsParams, T, R, ()> {
     /// Start date
+    #[inline]
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().start_date = Some(value.into());
+        self.params.start_date = Some(value.into());
         self
     }
     /// End date
+    #[inline]
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().end_date = Some(value.into());
+        self.params.end_date = Some(value.into());
         self
     }
     /// Filter results by identifier.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().id = Some(value.into());
+        self.params.id = Some(value.into());
         self
     }
     /// Filter results by mcc.
+    #[inline]
     pub fn mcc(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().mcc = Some(value.into());
+        self.params.mcc = Some(value.into());
         self
     }
     /// Filter results by mnc.
+    #[inline]
     pub fn mnc(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().mnc = Some(value.into());
+        self.params.mnc = Some(value.into());
         self
     }
     /// Filter results by imsi.
+    #[inline]
     pub fn imsi(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().imsi = Some(value.into());
+        self.params.imsi = Some(value.into());
         self
     }
     /// Filter results by sim group name.
+    #[inline]
     pub fn sim_group_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().sim_group_name = Some(value.into());
+        self.params.sim_group_name = Some(value.into());
         self
     }
     /// Filter results by sim group id.
+    #[inline]
     pub fn sim_group_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().sim_group_id = Some(value.into());
+        self.params.sim_group_id = Some(value.into());
         self
     }
     /// Filter results by sim card id.
+    #[inline]
     pub fn sim_card_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().sim_card_id = Some(value.into());
+        self.params.sim_card_id = Some(value.into());
         self
     }
     /// Filter results by phone number.
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().phone_number = Some(value.into());
+        self.params.phone_number = Some(value.into());
         self
     }
     /// Field and direction to sort the results by.
-    pub fn sort(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.params_mut().sort = Some(value.into());
+    #[inline]
+    pub fn sort(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<ReportsListWdrsPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, ReportsListWdrsParams, crate::types::ExternalWdrGetDetailResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    ReportsListWdrsParams,
+    crate::types::ExternalWdrGetDetailResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`ReportsApi::list_wdrs`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -339,20 +390,34 @@ impl<'a> ReportsCdrUsageReportsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::reports::{\n    ReportsCdrUsageReportsFetchSyncAggregationType,\n    ReportsCdrUsageReportsFetchSyncParams,\n    ReportsCdrUsageReportsFetchSyncProductBreakdown,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .reports()\n    .cdr_usage_reports()\n    .fetch_sync(\n        ReportsCdrUsageReportsFetchSyncParams::new(\n            ReportsCdrUsageReportsFetchSyncAggregationType::NoAggregation,\n            ReportsCdrUsageReportsFetchSyncProductBreakdown::NoBreakdown,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::reports::{\n    ReportsCdrUsageReportsFetchSyncAggregationType,\n    ReportsCdrUsageReportsFetchSyncProductBreakdown,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .reports()\n    .cdr_usage_reports()\n    .fetch_sync()\n    .aggregation_type(ReportsCdrUsageReportsFetchSyncAggregationType::NoAggregation)\n    .product_breakdown(ReportsCdrUsageReportsFetchSyncProductBreakdown::NoBreakdown)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn fetch_sync(
         &self,
-        params: impl Into<ReportsCdrUsageReportsFetchSyncParams>,
     ) -> crate::Call<
         'a,
         ReportsCdrUsageReportsFetchSyncParams,
-        crate::types::CdrGetSyncUsageReportResponse,
+        crate::types::CdrUsageReportResponse,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::aggregation_type>,
+            crate::Missing<crate::required::product_breakdown>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reports/cdr_usage_reports/sync"),
-            params.into(),
+            ReportsCdrUsageReportsFetchSyncParams {
+                start_date: None,
+                end_date: None,
+                aggregation_type: ReportsCdrUsageReportsFetchSyncAggregationType::Unknown(
+                    String::new(),
+                ),
+                product_breakdown: ReportsCdrUsageReportsFetchSyncProductBreakdown::Unknown(
+                    String::new(),
+                ),
+                connections: None,
+            },
             |req, params| {
                 req.query(
                     "start_date",
@@ -383,8 +448,8 @@ impl<'a> ReportsCdrUsageReportsApi<'a> {
         )
     }
 }
-/// Inputs of [`ReportsCdrUsageReportsApi::fetch_sync`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ReportsCdrUsageReportsApi::fetch_sync`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ReportsCdrUsageReportsFetchSyncParams {
     /// Start of the date range filter (inclusive, ISO 8601).
@@ -398,35 +463,52 @@ pub struct ReportsCdrUsageReportsFetchSyncParams {
     /// Filter results by connection.
     pub connections: Option<Vec<f64>>,
 }
-impl ReportsCdrUsageReportsFetchSyncParams {
-    /// A `ReportsCdrUsageReportsFetchSyncParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        aggregation_type: ReportsCdrUsageReportsFetchSyncAggregationType,
-        product_breakdown: ReportsCdrUsageReportsFetchSyncProductBreakdown,
-    ) -> Self {
-        ReportsCdrUsageReportsFetchSyncParams {
-            start_date: None,
-            end_date: None,
-            aggregation_type,
-            product_breakdown,
-            connections: None,
-        }
-    }
-}
-impl<T, R> crate::Call<'_, ReportsCdrUsageReportsFetchSyncParams, T, R> {
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, ReportsCdrUsageReportsFetchSyncParams, T, R, (S0, S1)> {
     /// Start of the date range filter (inclusive, ISO 8601).
+    #[inline]
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().start_date = Some(value.into());
+        self.params.start_date = Some(value.into());
         self
     }
     /// End of the date range filter (inclusive, ISO 8601).
+    #[inline]
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().end_date = Some(value.into());
+        self.params.end_date = Some(value.into());
         self
     }
+    /// Type of aggregation to apply to the results.
+    #[inline]
+    pub fn aggregation_type(
+        self,
+        value: impl Into<ReportsCdrUsageReportsFetchSyncAggregationType>,
+    ) -> crate::Call<'a, ReportsCdrUsageReportsFetchSyncParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.aggregation_type = value.into();
+        crate::call::into_state(call)
+    }
+    /// Filter results by product breakdown.
+    #[inline]
+    pub fn product_breakdown(
+        self,
+        value: impl Into<ReportsCdrUsageReportsFetchSyncProductBreakdown>,
+    ) -> crate::Call<'a, ReportsCdrUsageReportsFetchSyncParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.product_breakdown = value.into();
+        crate::call::into_state(call)
+    }
     /// Filter results by connection.
-    pub fn connections(mut self, value: impl Into<Vec<f64>>) -> Self {
-        self.params_mut().connections = Some(value.into());
+    #[inline]
+    pub fn connections(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<f64>>,
+    ) -> Self {
+        self.params.connections = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -456,7 +538,9 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reports/mdr_usage_reports"),
-            Default::default(),
+            ReportsMdrUsageReportsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -470,20 +554,27 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{MdrPostUsageReportRequest, MdrPostUsageReportRequestAggregationType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .reports()\n    .mdr_usage_reports()\n    .create(\n        MdrPostUsageReportRequest::new(\n            MdrPostUsageReportRequestAggregationType::NoAggregation,\n            \"2020-07-01T00:00:00-06:00\",\n            \"2020-07-01T00:00:00-06:00\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::MdrPostUsageReportRequestAggregationType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .reports()\n    .mdr_usage_reports()\n    .create()\n    .aggregation_type(MdrPostUsageReportRequestAggregationType::NoAggregation)\n    .end_date(\"2020-07-01T00:00:00-06:00\")\n    .start_date(\"2020-07-01T00:00:00-06:00\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<ReportsMdrUsageReportsCreateParams>,
     ) -> crate::Call<
         'a,
         ReportsMdrUsageReportsCreateParams,
-        crate::types::MdrPostUsageReportsResponse,
+        crate::types::MdrUsageReportResponse,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::aggregation_type>,
+            crate::Missing<crate::required::end_date>,
+            crate::Missing<crate::required::start_date>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/reports/mdr_usage_reports"),
-            params.into(),
+            ReportsMdrUsageReportsCreateParams {
+                body: crate::types::MdrPostUsageReportRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -497,20 +588,28 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::reports::{\n    ReportsMdrUsageReportsFetchSyncAggregationType, ReportsMdrUsageReportsFetchSyncParams,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .reports()\n    .mdr_usage_reports()\n    .fetch_sync(\n        ReportsMdrUsageReportsFetchSyncParams::new(\n            ReportsMdrUsageReportsFetchSyncAggregationType::Profile,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::reports::ReportsMdrUsageReportsFetchSyncAggregationType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .reports()\n    .mdr_usage_reports()\n    .fetch_sync()\n    .aggregation_type(ReportsMdrUsageReportsFetchSyncAggregationType::Profile)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn fetch_sync(
         &self,
-        params: impl Into<ReportsMdrUsageReportsFetchSyncParams>,
     ) -> crate::Call<
         'a,
         ReportsMdrUsageReportsFetchSyncParams,
-        crate::types::MdrGetSyncUsageReportResponse,
+        crate::types::MdrUsageReportResponse,
+        crate::call::AsData,
+        (crate::Missing<crate::required::aggregation_type>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reports/mdr_usage_reports/sync"),
-            params.into(),
+            ReportsMdrUsageReportsFetchSyncParams {
+                start_date: None,
+                end_date: None,
+                aggregation_type: ReportsMdrUsageReportsFetchSyncAggregationType::Unknown(
+                    String::new(),
+                ),
+                profiles: None,
+            },
             |req, params| {
                 req.query(
                     "start_date",
@@ -546,7 +645,7 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::MdrGetUsageReportsByIdResponse> {
+    ) -> crate::Call<'a, (), crate::types::MdrUsageReportResponse, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -573,7 +672,7 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::MdrDeleteUsageReportsResponse> {
+    ) -> crate::Call<'a, (), crate::types::MdrUsageReportResponse, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -584,26 +683,30 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
         )
     }
 }
-/// Inputs of [`ReportsMdrUsageReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ReportsMdrUsageReportsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReportsMdrUsageReportsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<ReportsMdrUsageReportsListPage>,
 }
-impl<T, R> crate::Call<'_, ReportsMdrUsageReportsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, ReportsMdrUsageReportsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<ReportsMdrUsageReportsListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     ReportsMdrUsageReportsListParams,
     crate::types::MdrGetUsageReportsResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`ReportsMdrUsageReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -648,32 +751,94 @@ impl<
         })
     }
 }
-/// Inputs of [`ReportsMdrUsageReportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ReportsMdrUsageReportsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ReportsMdrUsageReportsCreateParams {
     /// Mdr usage report data
     pub body: crate::types::MdrPostUsageReportRequest,
 }
-impl ReportsMdrUsageReportsCreateParams {
-    /// A `ReportsMdrUsageReportsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::MdrPostUsageReportRequest) -> Self {
-        ReportsMdrUsageReportsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, ReportsMdrUsageReportsCreateParams, T, R, (S0, S1, S2)> {
+    /// Sets `aggregation_type`.
+    #[inline]
+    pub fn aggregation_type(
+        self,
+        value: impl Into<crate::types::MdrPostUsageReportRequestAggregationType>,
+    ) -> crate::Call<
+        'a,
+        ReportsMdrUsageReportsCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2),
+    > {
+        let mut call = self;
+        call.params.body.aggregation_type = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `end_date`.
+    #[inline]
+    pub fn end_date(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        ReportsMdrUsageReportsCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2),
+    > {
+        let mut call = self;
+        call.params.body.end_date = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `profiles`.
+    #[inline]
+    pub fn profiles(mut self, value: impl Into<String>) -> Self {
+        self.params.body.profiles = Some(value.into());
+        self
+    }
+    /// Sets `start_date`.
+    #[inline]
+    pub fn start_date(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        ReportsMdrUsageReportsCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.start_date = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::MdrPostUsageReportRequest>,
+    ) -> crate::Call<
+        'a,
+        ReportsMdrUsageReportsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::MdrPostUsageReportRequest>
-for ReportsMdrUsageReportsCreateParams {
-    /// The body with every optional input `None`: the argument of [`ReportsMdrUsageReportsApi::create`].
-    fn from(body: crate::types::MdrPostUsageReportRequest) -> Self {
-        ReportsMdrUsageReportsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`ReportsMdrUsageReportsApi::fetch_sync`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ReportsMdrUsageReportsApi::fetch_sync`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ReportsMdrUsageReportsFetchSyncParams {
     /// Start of the date range filter (inclusive, ISO 8601).
@@ -685,33 +850,36 @@ pub struct ReportsMdrUsageReportsFetchSyncParams {
     /// Filter results by profile.
     pub profiles: Option<Vec<String>>,
 }
-impl ReportsMdrUsageReportsFetchSyncParams {
-    /// A `ReportsMdrUsageReportsFetchSyncParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        aggregation_type: ReportsMdrUsageReportsFetchSyncAggregationType,
-    ) -> Self {
-        ReportsMdrUsageReportsFetchSyncParams {
-            start_date: None,
-            end_date: None,
-            aggregation_type,
-            profiles: None,
-        }
-    }
-}
-impl<T, R> crate::Call<'_, ReportsMdrUsageReportsFetchSyncParams, T, R> {
+impl<'a, T, R, S0> crate::Call<'a, ReportsMdrUsageReportsFetchSyncParams, T, R, (S0,)> {
     /// Start of the date range filter (inclusive, ISO 8601).
+    #[inline]
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().start_date = Some(value.into());
+        self.params.start_date = Some(value.into());
         self
     }
     /// End of the date range filter (inclusive, ISO 8601).
+    #[inline]
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().end_date = Some(value.into());
+        self.params.end_date = Some(value.into());
         self
     }
+    /// Type of aggregation to apply to the results.
+    #[inline]
+    pub fn aggregation_type(
+        self,
+        value: impl Into<ReportsMdrUsageReportsFetchSyncAggregationType>,
+    ) -> crate::Call<'a, ReportsMdrUsageReportsFetchSyncParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.aggregation_type = value.into();
+        crate::call::into_state(call)
+    }
     /// Filter results by profile.
-    pub fn profiles(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.params_mut().profiles = Some(value.into());
+    #[inline]
+    pub fn profiles(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.profiles = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -792,11 +960,26 @@ impl From<&str> for ReportsCdrUsageReportsFetchSyncProductBreakdown {
 }
 crate::string_enum!(ReportsCdrUsageReportsFetchSyncProductBreakdown);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReportsMdrUsageReportsListPage {
     /// Page number
     pub number: Option<i32>,
     /// Size of the page
     pub size: Option<i32>,
+}
+impl ReportsMdrUsageReportsListPage {
+    /// Page number
+    #[inline]
+    pub fn number(mut self, value: impl Into<i32>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Size of the page
+    #[inline]
+    pub fn size(mut self, value: impl Into<i32>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ReportsMdrUsageReportsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -987,11 +1170,26 @@ impl From<&str> for ReportsListMdrsMessageType {
 }
 crate::string_enum!(ReportsListMdrsMessageType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReportsListWdrsPage {
     /// Page number
     pub number: Option<i32>,
     /// Size of the page
     pub size: Option<i32>,
+}
+impl ReportsListWdrsPage {
+    /// Page number
+    #[inline]
+    pub fn number(mut self, value: impl Into<i32>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Size of the page
+    #[inline]
+    pub fn size(mut self, value: impl Into<i32>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ReportsListWdrsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

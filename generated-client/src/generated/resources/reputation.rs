@@ -39,7 +39,13 @@ impl<'a> ReputationNumbersApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/reputation/numbers"),
-            Default::default(),
+            ReputationNumbersListParams {
+                page_number: None,
+                page_size: None,
+                filter_phone_number_contains: None,
+                filter_enterprise_id: None,
+                filter_phone_number_eq: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -94,7 +100,8 @@ impl<'a> ReputationNumbersApi<'a> {
     ) -> crate::Call<
         'a,
         ReputationNumbersRetrieveParams,
-        crate::types::ReputationPhoneNumberWithReputation,
+        crate::types::ReputationPhoneNumber,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -103,7 +110,9 @@ impl<'a> ReputationNumbersApi<'a> {
                     reqwest::Method::GET,
                     ["/reputation/numbers/", &crate::encode_path(phone_number)].concat(),
                 ),
-            Default::default(),
+            ReputationNumbersRetrieveParams {
+                fresh: None,
+            },
             |req, params| {
                 req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
             },
@@ -137,8 +146,8 @@ impl<'a> ReputationNumbersApi<'a> {
         )
     }
 }
-/// Inputs of [`ReputationNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ReputationNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReputationNumbersListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
@@ -152,39 +161,47 @@ pub struct ReputationNumbersListParams {
     /// Exact phone-number match (E.164).
     pub filter_phone_number_eq: Option<String>,
 }
-impl<T, R> crate::Call<'_, ReputationNumbersListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ReputationNumbersListParams, T, R, ()> {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Partial match on phone number. Must contain at least 5 digits.
+    #[inline]
     pub fn filter_phone_number_contains(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_phone_number_contains = Some(value.into());
+        self.params.filter_phone_number_contains = Some(value.into());
         self
     }
     /// Filter by enterprise ID.
+    #[inline]
     pub fn filter_enterprise_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_enterprise_id = Some(value.into());
+        self.params.filter_enterprise_id = Some(value.into());
         self
     }
     /// Exact phone-number match (E.164).
+    #[inline]
     pub fn filter_phone_number_eq(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_phone_number_eq = Some(value.into());
+        self.params.filter_phone_number_eq = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     ReputationNumbersListParams,
     crate::types::ReputationPhoneNumberListWithReputation,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`ReputationNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -213,17 +230,18 @@ impl<
         })
     }
 }
-/// Inputs of [`ReputationNumbersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ReputationNumbersApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ReputationNumbersRetrieveParams {
     /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
     pub fresh: Option<bool>,
 }
-impl<T, R> crate::Call<'_, ReputationNumbersRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, ReputationNumbersRetrieveParams, T, R, ()> {
     /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
+    #[inline]
     pub fn fresh(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().fresh = Some(value.into());
+        self.params.fresh = Some(value.into());
         self
     }
 }

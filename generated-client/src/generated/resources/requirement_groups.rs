@@ -25,7 +25,9 @@ impl<'a> RequirementGroupsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/requirement_groups"),
-            Default::default(),
+            RequirementGroupsListParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
@@ -37,16 +39,27 @@ impl<'a> RequirementGroupsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::requirement_groups::{\n    RequirementGroupsCreateBody, RequirementGroupsCreateBodyAction,\n    RequirementGroupsCreateBodyPhoneNumberType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirement_groups()\n    .create(\n        RequirementGroupsCreateBody::new(\n            RequirementGroupsCreateBodyAction::Ordering,\n            \"US\",\n            RequirementGroupsCreateBodyPhoneNumberType::Local,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::requirement_groups::{\n    RequirementGroupsCreateBodyAction, RequirementGroupsCreateBodyPhoneNumberType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirement_groups()\n    .create()\n    .action(RequirementGroupsCreateBodyAction::Ordering)\n    .country_code(\"US\")\n    .phone_number_type(RequirementGroupsCreateBodyPhoneNumberType::Local)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<RequirementGroupsCreateParams>,
-    ) -> crate::Call<'a, RequirementGroupsCreateParams, crate::types::RequirementGroup> {
+    ) -> crate::Call<
+        'a,
+        RequirementGroupsCreateParams,
+        crate::types::RequirementGroup,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::action>,
+            crate::Missing<crate::required::country_code>,
+            crate::Missing<crate::required::phone_number_type>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/requirement_groups"),
-            params.into(),
+            RequirementGroupsCreateParams {
+                body: RequirementGroupsCreateBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -86,13 +99,12 @@ impl<'a> RequirementGroupsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::requirement_groups::RequirementGroupsUpdateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirement_groups()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        RequirementGroupsUpdateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirement_groups()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<RequirementGroupsUpdateParams>,
     ) -> crate::Call<'a, RequirementGroupsUpdateParams, crate::types::RequirementGroup> {
         crate::Call::new(
             self
@@ -101,7 +113,9 @@ impl<'a> RequirementGroupsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/requirement_groups/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            RequirementGroupsUpdateParams {
+                body: <RequirementGroupsUpdateBody>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -163,64 +177,138 @@ impl<'a> RequirementGroupsApi<'a> {
         )
     }
 }
-/// Inputs of [`RequirementGroupsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RequirementGroupsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RequirementGroupsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\], filter\[status\], filter\[customer_reference\]
     pub filter: Option<RequirementGroupsListFilter>,
 }
-impl<T, R> crate::Call<'_, RequirementGroupsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\], filter\[status\], filter\[customer_reference\]
+impl<'a, T, R> crate::Call<'a, RequirementGroupsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[country_code\\], filter\\[phone_number_type\\], filter\\[action\\], filter\\[status\\], filter\\[customer_reference\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<RequirementGroupsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-/// Inputs of [`RequirementGroupsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RequirementGroupsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RequirementGroupsCreateParams {
     /// The request body.
     pub body: RequirementGroupsCreateBody,
 }
-impl RequirementGroupsCreateParams {
-    /// A `RequirementGroupsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: RequirementGroupsCreateBody) -> Self {
-        RequirementGroupsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, RequirementGroupsCreateParams, T, R, (S0, S1, S2)> {
+    /// Sets `action`.
+    #[inline]
+    pub fn action(
+        self,
+        value: impl Into<RequirementGroupsCreateBodyAction>,
+    ) -> crate::Call<'a, RequirementGroupsCreateParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.action = value.into();
+        crate::call::into_state(call)
+    }
+    /// ISO alpha 2 country code
+    #[inline]
+    pub fn country_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, RequirementGroupsCreateParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.country_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `customer_reference`.
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Sets `phone_number_type`.
+    #[inline]
+    pub fn phone_number_type(
+        self,
+        value: impl Into<RequirementGroupsCreateBodyPhoneNumberType>,
+    ) -> crate::Call<'a, RequirementGroupsCreateParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.phone_number_type = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `regulatory_requirements`.
+    #[inline]
+    pub fn regulatory_requirements(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<RequirementGroupsCreateBodyRegulatoryRequirementsItem>,
+        >,
+    ) -> Self {
+        self.params.body.regulatory_requirements = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<RequirementGroupsCreateBody>,
+    ) -> crate::Call<
+        'a,
+        RequirementGroupsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<RequirementGroupsCreateBody> for RequirementGroupsCreateParams {
-    /// The body with every optional input `None`: the argument of [`RequirementGroupsApi::create`].
-    fn from(body: RequirementGroupsCreateBody) -> Self {
-        RequirementGroupsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`RequirementGroupsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RequirementGroupsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RequirementGroupsUpdateParams {
     /// The request body.
     pub body: RequirementGroupsUpdateBody,
 }
-impl RequirementGroupsUpdateParams {
-    /// A `RequirementGroupsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: RequirementGroupsUpdateBody) -> Self {
-        RequirementGroupsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, RequirementGroupsUpdateParams, T, R, ()> {
+    /// Reference for the customer
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
     }
-}
-impl From<RequirementGroupsUpdateBody> for RequirementGroupsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`RequirementGroupsApi::update`].
-    fn from(body: RequirementGroupsUpdateBody) -> Self {
-        RequirementGroupsUpdateParams {
-            body,
-        }
+    /// Sets `regulatory_requirements`.
+    #[inline]
+    pub fn regulatory_requirements(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<RequirementGroupsUpdateBodyRegulatoryRequirementsItem>,
+        >,
+    ) -> Self {
+        self.params.body.regulatory_requirements = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<RequirementGroupsUpdateBody>,
+    ) -> crate::Call<'a, RequirementGroupsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Filter requirement groups by action type
@@ -345,6 +433,7 @@ impl From<&str> for RequirementGroupsListFilterStatus {
 }
 crate::string_enum!(RequirementGroupsListFilterStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RequirementGroupsListFilter {
     /// Filter requirement groups by action type
     pub action: Option<RequirementGroupsListFilterAction>,
@@ -356,6 +445,47 @@ pub struct RequirementGroupsListFilter {
     pub phone_number_type: Option<RequirementGroupsListFilterPhoneNumberType>,
     /// Filter requirement groups by status
     pub status: Option<RequirementGroupsListFilterStatus>,
+}
+impl RequirementGroupsListFilter {
+    /// Filter requirement groups by action type
+    #[inline]
+    pub fn action(
+        mut self,
+        value: impl Into<RequirementGroupsListFilterAction>,
+    ) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Filter requirement groups by country code (iso alpha 2)
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Filter requirement groups by customer reference
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Filter requirement groups by phone number type.
+    #[inline]
+    pub fn phone_number_type(
+        mut self,
+        value: impl Into<RequirementGroupsListFilterPhoneNumberType>,
+    ) -> Self {
+        self.phone_number_type = Some(value.into());
+        self
+    }
+    /// Filter requirement groups by status
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<RequirementGroupsListFilterStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RequirementGroupsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -495,9 +625,24 @@ impl From<&str> for RequirementGroupsCreateBodyPhoneNumberType {
 }
 crate::string_enum!(RequirementGroupsCreateBodyPhoneNumberType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RequirementGroupsCreateBodyRegulatoryRequirementsItem {
     pub field_value: Option<String>,
     pub requirement_id: Option<String>,
+}
+impl RequirementGroupsCreateBodyRegulatoryRequirementsItem {
+    /// Sets `field_value`.
+    #[inline]
+    pub fn field_value(mut self, value: impl Into<String>) -> Self {
+        self.field_value = Some(value.into());
+        self
+    }
+    /// Sets `requirement_id`.
+    #[inline]
+    pub fn requirement_id(mut self, value: impl Into<String>) -> Self {
+        self.requirement_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RequirementGroupsCreateBodyRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -541,6 +686,7 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsCreateBodyRegulatoryRequi
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RequirementGroupsCreateBody {
     pub action: RequirementGroupsCreateBodyAction,
     /// ISO alpha 2 country code
@@ -552,19 +698,18 @@ pub struct RequirementGroupsCreateBody {
     >,
 }
 impl RequirementGroupsCreateBody {
-    /// A `RequirementGroupsCreateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `country_code`: ISO alpha 2 country code
-    pub fn new(
-        action: RequirementGroupsCreateBodyAction,
-        country_code: impl Into<String>,
-        phone_number_type: RequirementGroupsCreateBodyPhoneNumberType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RequirementGroupsCreateBody {
-            action,
-            country_code: country_code.into(),
+            action: RequirementGroupsCreateBodyAction::Unknown(String::new()),
+            country_code: String::new(),
             customer_reference: None,
-            phone_number_type,
+            phone_number_type: RequirementGroupsCreateBodyPhoneNumberType::Unknown(
+                String::new(),
+            ),
             regulatory_requirements: None,
         }
     }
@@ -629,11 +774,26 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsCreateBody {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
     /// New value for the regulatory requirement
     pub field_value: Option<String>,
     /// Unique identifier for the regulatory requirement
     pub requirement_id: Option<String>,
+}
+impl RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
+    /// New value for the regulatory requirement
+    #[inline]
+    pub fn field_value(mut self, value: impl Into<String>) -> Self {
+        self.field_value = Some(value.into());
+        self
+    }
+    /// Unique identifier for the regulatory requirement
+    #[inline]
+    pub fn requirement_id(mut self, value: impl Into<String>) -> Self {
+        self.requirement_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -677,6 +837,7 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsUpdateBodyRegulatoryRequi
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RequirementGroupsUpdateBody {
     /// Reference for the customer
     pub customer_reference: Option<String>,

@@ -23,7 +23,10 @@ impl<'a> RequirementTypesApi<'a> {
     ) -> crate::Call<'a, RequirementTypesListParams, RequirementTypesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/requirement_types"),
-            Default::default(),
+            RequirementTypesListParams {
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -47,7 +50,7 @@ impl<'a> RequirementTypesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), RequirementTypesRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::DocReqsRequirementType, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -58,8 +61,8 @@ impl<'a> RequirementTypesApi<'a> {
         )
     }
 }
-/// Inputs of [`RequirementTypesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RequirementTypesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RequirementTypesListParams {
     /// Consolidated filter parameter for requirement types (deepObject style). Originally: filter\[name\]
@@ -67,25 +70,30 @@ pub struct RequirementTypesListParams {
     /// Consolidated sort parameter for requirement types (deepObject style). Originally: sort\[\]
     pub sort: Option<Vec<crate::types::SortRequirementTypesConsolidatedItem>>,
 }
-impl<T, R> crate::Call<'_, RequirementTypesListParams, T, R> {
-    /// Consolidated filter parameter for requirement types (deepObject style). Originally: filter\[name\]
+impl<'a, T, R> crate::Call<'a, RequirementTypesListParams, T, R, ()> {
+    /// Consolidated filter parameter for requirement types (deepObject style). Originally: filter\\[name\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterRequirementTypesConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter for requirement types (deepObject style). Originally: sort\[\]
+    /// Consolidated sort parameter for requirement types (deepObject style). Originally: sort\\[\\]
+    #[inline]
     pub fn sort(
         mut self,
-        value: impl Into<Vec<crate::types::SortRequirementTypesConsolidatedItem>>,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::SortRequirementTypesConsolidatedItem>,
+        >,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RequirementTypesListResponse {
     pub data: Option<crate::types::DocReqsRequirementTypeList>,
     pub meta: Option<crate::types::PaginationMeta>,

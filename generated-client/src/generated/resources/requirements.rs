@@ -28,7 +28,12 @@ impl<'a> RequirementsApi<'a> {
     ) -> crate::Call<'a, RequirementsListParams, RequirementsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/requirements"),
-            Default::default(),
+            RequirementsListParams {
+                filter: None,
+                sort: None,
+                page: None,
+                version: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -54,7 +59,12 @@ impl<'a> RequirementsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, RequirementsRetrieveParams, RequirementsRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        RequirementsRetrieveParams,
+        crate::types::DocReqsRequirement,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -62,15 +72,17 @@ impl<'a> RequirementsApi<'a> {
                     reqwest::Method::GET,
                     ["/requirements/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            RequirementsRetrieveParams {
+                version: None,
+            },
             |req, params| {
                 req.query("version", crate::QueryStyle::Form, true, &params.version);
             },
         )
     }
 }
-/// Inputs of [`RequirementsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RequirementsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RequirementsListParams {
     /// Consolidated filter parameter for requirements (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\]
@@ -82,38 +94,53 @@ pub struct RequirementsListParams {
     /// Filter by requirement version number. When omitted, returns the currently-active version.
     pub version: Option<i64>,
 }
-impl<T, R> crate::Call<'_, RequirementsListParams, T, R> {
-    /// Consolidated filter parameter for requirements (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\]
+impl<'a, T, R> crate::Call<'a, RequirementsListParams, T, R, ()> {
+    /// Consolidated filter parameter for requirements (deepObject style). Originally: filter\\[country_code\\], filter\\[phone_number_type\\], filter\\[action\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterRequirementsConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter for requirements (deepObject style). Originally: sort\[\]
+    /// Consolidated sort parameter for requirements (deepObject style). Originally: sort\\[\\]
+    #[inline]
     pub fn sort(
         mut self,
-        value: impl Into<Vec<crate::types::SortRequirementsConsolidatedItem>>,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::SortRequirementsConsolidatedItem>,
+        >,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::DocumentsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Filter by requirement version number. When omitted, returns the currently-active version.
+    #[inline]
     pub fn version(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().version = Some(value.into());
+        self.params.version = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, RequirementsListParams, RequirementsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    RequirementsListParams,
+    RequirementsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`RequirementsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -155,17 +182,18 @@ impl<'a> crate::Call<'a, RequirementsListParams, RequirementsListResponse> {
         })
     }
 }
-/// Inputs of [`RequirementsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RequirementsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RequirementsRetrieveParams {
     /// Filter by requirement version number. When omitted, returns the currently-active version.
     pub version: Option<i64>,
 }
-impl<T, R> crate::Call<'_, RequirementsRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, RequirementsRetrieveParams, T, R, ()> {
     /// Filter by requirement version number. When omitted, returns the currently-active version.
+    #[inline]
     pub fn version(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().version = Some(value.into());
+        self.params.version = Some(value.into());
         self
     }
 }
@@ -186,17 +214,21 @@ impl<'a> RequirementsVersionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateRequirementVersionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirements()\n    .versions()\n    .create(\n        \"a9dad8d5-fdbd-49d7-aa23-39bb08a5ebaa\",\n        CreateRequirementVersionRequest::new(\n            \"2026-08-01T00:00:00.000Z\",\n            vec![\"a38c217a-8019-48f8-bff6-0fdd9939075b\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .requirements()\n    .versions()\n    .create(\"a9dad8d5-fdbd-49d7-aa23-39bb08a5ebaa\")\n    .effective_start_at(\"2026-08-01T00:00:00.000Z\")\n    .requirement_type_ids([\"a38c217a-8019-48f8-bff6-0fdd9939075b\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         id: &str,
-        params: impl Into<RequirementsVersionsCreateParams>,
     ) -> crate::Call<
         'a,
         RequirementsVersionsCreateParams,
-        RequirementsVersionsCreateResponse,
+        crate::types::DocReqsRequirement,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::effective_start_at>,
+            crate::Missing<crate::required::requirement_type_ids>,
+        ),
     > {
         crate::Call::new(
             self
@@ -205,7 +237,9 @@ impl<'a> RequirementsVersionsApi<'a> {
                     reqwest::Method::POST,
                     ["/requirements/", &crate::encode_path(id), "/versions"].concat(),
                 ),
-            params.into(),
+            RequirementsVersionsCreateParams {
+                body: crate::types::CreateRequirementVersionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -228,7 +262,12 @@ impl<'a> RequirementsVersionsApi<'a> {
     pub fn delete_pending(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::CancelPendingVersionResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::CancelPendingVersionResponseData,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -240,31 +279,62 @@ impl<'a> RequirementsVersionsApi<'a> {
         )
     }
 }
-/// Inputs of [`RequirementsVersionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RequirementsVersionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RequirementsVersionsCreateParams {
     /// The request body.
     pub body: crate::types::CreateRequirementVersionRequest,
 }
-impl RequirementsVersionsCreateParams {
-    /// A `RequirementsVersionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateRequirementVersionRequest) -> Self {
-        RequirementsVersionsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, RequirementsVersionsCreateParams, T, R, (S0, S1)> {
+    /// ISO 8601 formatted date-time indicating when the new version should become active. Must be a future date-time.
+    #[inline]
+    pub fn effective_start_at(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, RequirementsVersionsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.effective_start_at = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::CreateRequirementVersionRequest>
-for RequirementsVersionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`RequirementsVersionsApi::create`].
-    fn from(body: crate::types::CreateRequirementVersionRequest) -> Self {
-        RequirementsVersionsCreateParams {
-            body,
-        }
+    /// List of requirement type UUIDs that apply to the new version. Replaces the existing requirement types for the new version.
+    #[inline]
+    pub fn requirement_type_ids(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, RequirementsVersionsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.requirement_type_ids = value
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateRequirementVersionRequest>,
+    ) -> crate::Call<
+        'a,
+        RequirementsVersionsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RequirementsListResponse {
     pub data: Option<crate::types::DocReqsRequirementList>,
     pub meta: Option<crate::types::PaginationMeta>,

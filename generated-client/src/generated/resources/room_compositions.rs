@@ -21,7 +21,10 @@ impl<'a> RoomCompositionsApi<'a> {
     ) -> crate::Call<'a, RoomCompositionsListParams, RoomCompositionsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/room_compositions"),
-            Default::default(),
+            RoomCompositionsListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -36,16 +39,22 @@ impl<'a> RoomCompositionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateRoomCompositionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .room_compositions()\n    .create(CreateRoomCompositionRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.room_compositions().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<RoomCompositionsCreateParams>,
-    ) -> crate::Call<'a, RoomCompositionsCreateParams, RoomCompositionsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        RoomCompositionsCreateParams,
+        crate::types::RoomComposition,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/room_compositions"),
-            params.into(),
+            RoomCompositionsCreateParams {
+                body: <crate::types::CreateRoomCompositionRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -66,7 +75,7 @@ impl<'a> RoomCompositionsApi<'a> {
     pub fn retrieve(
         &self,
         room_composition_id: &str,
-    ) -> crate::Call<'a, (), RoomCompositionsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::RoomComposition, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -106,8 +115,8 @@ impl<'a> RoomCompositionsApi<'a> {
         )
     }
 }
-/// Inputs of [`RoomCompositionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RoomCompositionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RoomCompositionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[session_id\], filter\[status\]
@@ -115,22 +124,33 @@ pub struct RoomCompositionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, RoomCompositionsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[session_id\], filter\[status\]
+impl<'a, T, R> crate::Call<'a, RoomCompositionsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_created_at\\]\\[eq\\], filter\\[date_created_at\\]\\[gte\\], filter\\[date_created_at\\]\\[lte\\], filter\\[session_id\\], filter\\[status\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<RoomCompositionsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::VideoPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, RoomCompositionsListParams, RoomCompositionsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    RoomCompositionsListParams,
+    RoomCompositionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`RoomCompositionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -172,30 +192,72 @@ impl<'a> crate::Call<'a, RoomCompositionsListParams, RoomCompositionsListRespons
         })
     }
 }
-/// Inputs of [`RoomCompositionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RoomCompositionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RoomCompositionsCreateParams {
     /// Parameters that can be defined during room composition creation.
     pub body: crate::types::CreateRoomCompositionRequest,
 }
-impl RoomCompositionsCreateParams {
-    /// A `RoomCompositionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateRoomCompositionRequest) -> Self {
-        RoomCompositionsCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, RoomCompositionsCreateParams, T, R, ()> {
+    /// The desired format of the room composition.
+    #[inline]
+    pub fn format(mut self, value: impl Into<String>) -> Self {
+        self.params.body.format = Some(value.into());
+        self
     }
-}
-impl From<crate::types::CreateRoomCompositionRequest> for RoomCompositionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`RoomCompositionsApi::create`].
-    fn from(body: crate::types::CreateRoomCompositionRequest) -> Self {
-        RoomCompositionsCreateParams {
-            body,
-        }
+    /// The desired resolution (width/height in pixels) of the resulting video of the room composition. Both width and height are required to be between 16 and 1280; and width * height should not exceed 1280 * 720
+    #[inline]
+    pub fn resolution(mut self, value: impl Into<String>) -> Self {
+        self.params.body.resolution = Some(value.into());
+        self
+    }
+    /// id of the room session associated with the room composition.
+    #[inline]
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.session_id = Some(value.into());
+        self
+    }
+    /// Describes the video layout of the room composition in terms of regions.
+    #[inline]
+    pub fn video_layout(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, crate::types::VideoRegion>>,
+    ) -> Self {
+        self.params.body.video_layout = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this room composition will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to this room composition will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateRoomCompositionRequest>,
+    ) -> crate::Call<'a, RoomCompositionsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomCompositionsListFilterDateCreatedAt {
     /// ISO 8601 date for filtering room compositions created on that date.
     pub eq: Option<String>,
@@ -203,6 +265,26 @@ pub struct RoomCompositionsListFilterDateCreatedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room compositions created on or before that date.
     pub lte: Option<String>,
+}
+impl RoomCompositionsListFilterDateCreatedAt {
+    /// ISO 8601 date for filtering room compositions created on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room compositions created on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room compositions created on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomCompositionsListFilterDateCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -287,12 +369,36 @@ impl From<&str> for RoomCompositionsListFilterStatus {
 }
 crate::string_enum!(RoomCompositionsListFilterStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomCompositionsListFilter {
     pub date_created_at: Option<RoomCompositionsListFilterDateCreatedAt>,
     /// The session_id for filtering room compositions.
     pub session_id: Option<String>,
     /// The status for filtering room compositions.
     pub status: Option<RoomCompositionsListFilterStatus>,
+}
+impl RoomCompositionsListFilter {
+    /// Sets `date_created_at`.
+    #[inline]
+    pub fn date_created_at(
+        mut self,
+        value: impl Into<RoomCompositionsListFilterDateCreatedAt>,
+    ) -> Self {
+        self.date_created_at = Some(value.into());
+        self
+    }
+    /// The session_id for filtering room compositions.
+    #[inline]
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// The status for filtering room compositions.
+    #[inline]
+    pub fn status(mut self, value: impl Into<RoomCompositionsListFilterStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomCompositionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -342,6 +448,7 @@ impl<'de> serde::Deserialize<'de> for RoomCompositionsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomCompositionsListResponse {
     pub data: Option<Vec<crate::types::RoomComposition>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -21,7 +21,10 @@ impl<'a> RoomParticipantsApi<'a> {
     ) -> crate::Call<'a, RoomParticipantsListParams, RoomParticipantsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/room_participants"),
-            Default::default(),
+            RoomParticipantsListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -43,7 +46,7 @@ impl<'a> RoomParticipantsApi<'a> {
     pub fn retrieve(
         &self,
         room_participant_id: &str,
-    ) -> crate::Call<'a, (), RoomParticipantsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::RoomParticipant, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -55,8 +58,8 @@ impl<'a> RoomParticipantsApi<'a> {
         )
     }
 }
-/// Inputs of [`RoomParticipantsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RoomParticipantsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RoomParticipantsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\], filter\[session_id\]
@@ -64,22 +67,33 @@ pub struct RoomParticipantsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, RoomParticipantsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\], filter\[session_id\]
+impl<'a, T, R> crate::Call<'a, RoomParticipantsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_joined_at\\]\\[eq\\], filter\\[date_joined_at\\]\\[gte\\], filter\\[date_joined_at\\]\\[lte\\], filter\\[date_updated_at\\]\\[eq\\], filter\\[date_updated_at\\]\\[gte\\], filter\\[date_updated_at\\]\\[lte\\], filter\\[date_left_at\\]\\[eq\\], filter\\[date_left_at\\]\\[gte\\], filter\\[date_left_at\\]\\[lte\\], filter\\[context\\], filter\\[session_id\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<RoomParticipantsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::VideoPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, RoomParticipantsListParams, RoomParticipantsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    RoomParticipantsListParams,
+    RoomParticipantsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`RoomParticipantsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -122,6 +136,7 @@ impl<'a> crate::Call<'a, RoomParticipantsListParams, RoomParticipantsListRespons
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomParticipantsListFilterDateJoinedAt {
     /// ISO 8601 date for filtering room participants that joined on that date.
     pub eq: Option<String>,
@@ -129,6 +144,26 @@ pub struct RoomParticipantsListFilterDateJoinedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room participants that joined on or before that date.
     pub lte: Option<String>,
+}
+impl RoomParticipantsListFilterDateJoinedAt {
+    /// ISO 8601 date for filtering room participants that joined on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants that joined on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants that joined on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomParticipantsListFilterDateJoinedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -178,6 +213,7 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateJoinedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomParticipantsListFilterDateLeftAt {
     /// ISO 8601 date for filtering room participants that left on that date.
     pub eq: Option<String>,
@@ -185,6 +221,26 @@ pub struct RoomParticipantsListFilterDateLeftAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room participants that left on or before that date.
     pub lte: Option<String>,
+}
+impl RoomParticipantsListFilterDateLeftAt {
+    /// ISO 8601 date for filtering room participants that left on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants that left on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants that left on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomParticipantsListFilterDateLeftAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -234,6 +290,7 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateLeftAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomParticipantsListFilterDateUpdatedAt {
     /// ISO 8601 date for filtering room participants updated on that date.
     pub eq: Option<String>,
@@ -241,6 +298,26 @@ pub struct RoomParticipantsListFilterDateUpdatedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room participants updated on or before that date.
     pub lte: Option<String>,
+}
+impl RoomParticipantsListFilterDateUpdatedAt {
+    /// ISO 8601 date for filtering room participants updated on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants updated on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants updated on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomParticipantsListFilterDateUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -290,6 +367,7 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateUpdatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomParticipantsListFilter {
     /// Filter room participants based on the context.
     pub context: Option<String>,
@@ -298,6 +376,47 @@ pub struct RoomParticipantsListFilter {
     pub date_updated_at: Option<RoomParticipantsListFilterDateUpdatedAt>,
     /// Session_id for filtering room participants.
     pub session_id: Option<String>,
+}
+impl RoomParticipantsListFilter {
+    /// Filter room participants based on the context.
+    #[inline]
+    pub fn context(mut self, value: impl Into<String>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+    /// Sets `date_joined_at`.
+    #[inline]
+    pub fn date_joined_at(
+        mut self,
+        value: impl Into<RoomParticipantsListFilterDateJoinedAt>,
+    ) -> Self {
+        self.date_joined_at = Some(value.into());
+        self
+    }
+    /// Sets `date_left_at`.
+    #[inline]
+    pub fn date_left_at(
+        mut self,
+        value: impl Into<RoomParticipantsListFilterDateLeftAt>,
+    ) -> Self {
+        self.date_left_at = Some(value.into());
+        self
+    }
+    /// Sets `date_updated_at`.
+    #[inline]
+    pub fn date_updated_at(
+        mut self,
+        value: impl Into<RoomParticipantsListFilterDateUpdatedAt>,
+    ) -> Self {
+        self.date_updated_at = Some(value.into());
+        self
+    }
+    /// Session_id for filtering room participants.
+    #[inline]
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomParticipantsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -365,6 +484,7 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomParticipantsListResponse {
     pub data: Option<Vec<crate::types::RoomParticipant>>,
     pub meta: Option<crate::types::PaginationMeta>,

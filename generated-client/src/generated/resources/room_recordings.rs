@@ -21,7 +21,10 @@ impl<'a> RoomRecordingsApi<'a> {
     ) -> crate::Call<'a, RoomRecordingsListParams, RoomRecordingsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/room_recordings"),
-            Default::default(),
+            RoomRecordingsListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -42,11 +45,15 @@ impl<'a> RoomRecordingsApi<'a> {
     ) -> crate::Call<
         'a,
         RoomRecordingsDeleteBulkParams,
-        RoomRecordingsDeleteBulkResponse,
+        RoomRecordingsDeleteBulkResponseData,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::DELETE, "/room_recordings"),
-            Default::default(),
+            RoomRecordingsDeleteBulkParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -68,7 +75,7 @@ impl<'a> RoomRecordingsApi<'a> {
     pub fn retrieve(
         &self,
         room_recording_id: &str,
-    ) -> crate::Call<'a, (), RoomRecordingsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::RoomRecording, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -108,8 +115,8 @@ impl<'a> RoomRecordingsApi<'a> {
         )
     }
 }
-/// Inputs of [`RoomRecordingsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RoomRecordingsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RoomRecordingsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
@@ -117,22 +124,33 @@ pub struct RoomRecordingsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, RoomRecordingsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
+impl<'a, T, R> crate::Call<'a, RoomRecordingsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_ended_at\\]\\[eq\\], filter\\[date_ended_at\\]\\[gte\\], filter\\[date_ended_at\\]\\[lte\\], filter\\[date_started_at\\]\\[eq\\], filter\\[date_started_at\\]\\[gte\\], filter\\[date_started_at\\]\\[lte\\], filter\\[room_id\\], filter\\[participant_id\\], filter\\[session_id\\], filter\\[status\\], filter\\[type\\], filter\\[duration_secs\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<RoomRecordingsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::VideoPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, RoomRecordingsListParams, RoomRecordingsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    RoomRecordingsListParams,
+    RoomRecordingsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`RoomRecordingsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -174,8 +192,8 @@ impl<'a> crate::Call<'a, RoomRecordingsListParams, RoomRecordingsListResponse> {
         })
     }
 }
-/// Inputs of [`RoomRecordingsApi::delete_bulk`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RoomRecordingsApi::delete_bulk`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RoomRecordingsDeleteBulkParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
@@ -183,22 +201,25 @@ pub struct RoomRecordingsDeleteBulkParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, RoomRecordingsDeleteBulkParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
+impl<'a, T, R> crate::Call<'a, RoomRecordingsDeleteBulkParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_ended_at\\]\\[eq\\], filter\\[date_ended_at\\]\\[gte\\], filter\\[date_ended_at\\]\\[lte\\], filter\\[date_started_at\\]\\[eq\\], filter\\[date_started_at\\]\\[gte\\], filter\\[date_started_at\\]\\[lte\\], filter\\[room_id\\], filter\\[participant_id\\], filter\\[session_id\\], filter\\[status\\], filter\\[type\\], filter\\[duration_secs\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<RoomRecordingsDeleteBulkFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::VideoPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomRecordingsListFilterDateEndedAt {
     /// ISO 8601 date for filtering room recordings ended on that date.
     pub eq: Option<String>,
@@ -206,6 +227,26 @@ pub struct RoomRecordingsListFilterDateEndedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room recordings ended on or before that date.
     pub lte: Option<String>,
+}
+impl RoomRecordingsListFilterDateEndedAt {
+    /// ISO 8601 date for filtering room recordings ended on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room recordings ended on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room recordings ended on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomRecordingsListFilterDateEndedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -255,6 +296,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilterDateEndedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomRecordingsListFilterDateStartedAt {
     /// ISO 8601 date for filtering room recordings started on that date.
     pub eq: Option<String>,
@@ -262,6 +304,26 @@ pub struct RoomRecordingsListFilterDateStartedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room recordings started on or before that date.
     pub lte: Option<String>,
+}
+impl RoomRecordingsListFilterDateStartedAt {
+    /// ISO 8601 date for filtering room recordings started on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room recordings started on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room recordings started on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomRecordingsListFilterDateStartedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -311,6 +373,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilterDateStartedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomRecordingsListFilter {
     pub date_ended_at: Option<RoomRecordingsListFilterDateEndedAt>,
     pub date_started_at: Option<RoomRecordingsListFilterDateStartedAt>,
@@ -326,6 +389,62 @@ pub struct RoomRecordingsListFilter {
     pub status: Option<String>,
     /// type for filtering room recordings.
     pub r#type: Option<String>,
+}
+impl RoomRecordingsListFilter {
+    /// Sets `date_ended_at`.
+    #[inline]
+    pub fn date_ended_at(
+        mut self,
+        value: impl Into<RoomRecordingsListFilterDateEndedAt>,
+    ) -> Self {
+        self.date_ended_at = Some(value.into());
+        self
+    }
+    /// Sets `date_started_at`.
+    #[inline]
+    pub fn date_started_at(
+        mut self,
+        value: impl Into<RoomRecordingsListFilterDateStartedAt>,
+    ) -> Self {
+        self.date_started_at = Some(value.into());
+        self
+    }
+    /// duration_secs greater or equal for filtering room recordings.
+    #[inline]
+    pub fn duration_secs(mut self, value: impl Into<i64>) -> Self {
+        self.duration_secs = Some(value.into());
+        self
+    }
+    /// participant_id for filtering room recordings.
+    #[inline]
+    pub fn participant_id(mut self, value: impl Into<String>) -> Self {
+        self.participant_id = Some(value.into());
+        self
+    }
+    /// room_id for filtering room recordings.
+    #[inline]
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+        self.room_id = Some(value.into());
+        self
+    }
+    /// session_id for filtering room recordings.
+    #[inline]
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// status for filtering room recordings.
+    #[inline]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// type for filtering room recordings.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomRecordingsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -414,6 +533,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomRecordingsListResponse {
     pub data: Option<Vec<crate::types::RoomRecording>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -460,6 +580,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomRecordingsDeleteBulkFilterDateEndedAt {
     /// ISO 8601 date for filtering room recordings ended on that date.
     pub eq: Option<String>,
@@ -467,6 +588,26 @@ pub struct RoomRecordingsDeleteBulkFilterDateEndedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room recordings ended on or before that date.
     pub lte: Option<String>,
+}
+impl RoomRecordingsDeleteBulkFilterDateEndedAt {
+    /// ISO 8601 date for filtering room recordings ended on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room recordings ended on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room recordings ended on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomRecordingsDeleteBulkFilterDateEndedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -516,6 +657,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateEndedAt 
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomRecordingsDeleteBulkFilterDateStartedAt {
     /// ISO 8601 date for filtering room recordings started on that date.
     pub eq: Option<String>,
@@ -523,6 +665,26 @@ pub struct RoomRecordingsDeleteBulkFilterDateStartedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room recordings started on or before that date.
     pub lte: Option<String>,
+}
+impl RoomRecordingsDeleteBulkFilterDateStartedAt {
+    /// ISO 8601 date for filtering room recordings started on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room recordings started on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room recordings started on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomRecordingsDeleteBulkFilterDateStartedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -572,6 +734,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateStartedA
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomRecordingsDeleteBulkFilter {
     pub date_ended_at: Option<RoomRecordingsDeleteBulkFilterDateEndedAt>,
     pub date_started_at: Option<RoomRecordingsDeleteBulkFilterDateStartedAt>,
@@ -587,6 +750,62 @@ pub struct RoomRecordingsDeleteBulkFilter {
     pub status: Option<String>,
     /// type for filtering room recordings.
     pub r#type: Option<String>,
+}
+impl RoomRecordingsDeleteBulkFilter {
+    /// Sets `date_ended_at`.
+    #[inline]
+    pub fn date_ended_at(
+        mut self,
+        value: impl Into<RoomRecordingsDeleteBulkFilterDateEndedAt>,
+    ) -> Self {
+        self.date_ended_at = Some(value.into());
+        self
+    }
+    /// Sets `date_started_at`.
+    #[inline]
+    pub fn date_started_at(
+        mut self,
+        value: impl Into<RoomRecordingsDeleteBulkFilterDateStartedAt>,
+    ) -> Self {
+        self.date_started_at = Some(value.into());
+        self
+    }
+    /// duration_secs greater or equal for filtering room recordings.
+    #[inline]
+    pub fn duration_secs(mut self, value: impl Into<i64>) -> Self {
+        self.duration_secs = Some(value.into());
+        self
+    }
+    /// participant_id for filtering room recordings.
+    #[inline]
+    pub fn participant_id(mut self, value: impl Into<String>) -> Self {
+        self.participant_id = Some(value.into());
+        self
+    }
+    /// room_id for filtering room recordings.
+    #[inline]
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+        self.room_id = Some(value.into());
+        self
+    }
+    /// session_id for filtering room recordings.
+    #[inline]
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// status for filtering room recordings.
+    #[inline]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// type for filtering room recordings.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomRecordingsDeleteBulkFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -675,6 +894,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomRecordingsDeleteBulkResponseData {
     /// Amount of room recordings affected
     pub room_recordings: Option<i64>,

@@ -21,7 +21,11 @@ impl<'a> RoomSessionsApi<'a> {
     ) -> crate::Call<'a, RoomSessionsListParams, RoomSessionsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/room_sessions"),
-            Default::default(),
+            RoomSessionsListParams {
+                include_participants: None,
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query(
                     "include_participants",
@@ -35,8 +39,8 @@ impl<'a> RoomSessionsApi<'a> {
         )
     }
 }
-/// Inputs of [`RoomSessionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RoomSessionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RoomSessionsListParams {
     /// To decide if room participants should be included in the response.
@@ -46,27 +50,39 @@ pub struct RoomSessionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, RoomSessionsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, RoomSessionsListParams, T, R, ()> {
     /// To decide if room participants should be included in the response.
+    #[inline]
     pub fn include_participants(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_participants = Some(value.into());
+        self.params.include_participants = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[room_id\], filter\[active\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_created_at\\]\\[eq\\], filter\\[date_created_at\\]\\[gte\\], filter\\[date_created_at\\]\\[lte\\], filter\\[date_updated_at\\]\\[eq\\], filter\\[date_updated_at\\]\\[gte\\], filter\\[date_updated_at\\]\\[lte\\], filter\\[date_ended_at\\]\\[eq\\], filter\\[date_ended_at\\]\\[gte\\], filter\\[date_ended_at\\]\\[lte\\], filter\\[room_id\\], filter\\[active\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<RoomSessionsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::VideoPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, RoomSessionsListParams, RoomSessionsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    RoomSessionsListParams,
+    RoomSessionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`RoomSessionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -109,6 +125,7 @@ impl<'a> crate::Call<'a, RoomSessionsListParams, RoomSessionsListResponse> {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomSessionsListFilterDateCreatedAt {
     /// ISO 8601 date for filtering room sessions created on that date.
     pub eq: Option<String>,
@@ -116,6 +133,26 @@ pub struct RoomSessionsListFilterDateCreatedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions created on or before that date.
     pub lte: Option<String>,
+}
+impl RoomSessionsListFilterDateCreatedAt {
+    /// ISO 8601 date for filtering room sessions created on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions created on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions created on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomSessionsListFilterDateCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -165,6 +202,7 @@ impl<'de> serde::Deserialize<'de> for RoomSessionsListFilterDateCreatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomSessionsListFilterDateEndedAt {
     /// ISO 8601 date for filtering room sessions ended on that date.
     pub eq: Option<String>,
@@ -172,6 +210,26 @@ pub struct RoomSessionsListFilterDateEndedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions ended on or before that date.
     pub lte: Option<String>,
+}
+impl RoomSessionsListFilterDateEndedAt {
+    /// ISO 8601 date for filtering room sessions ended on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions ended on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions ended on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomSessionsListFilterDateEndedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -221,6 +279,7 @@ impl<'de> serde::Deserialize<'de> for RoomSessionsListFilterDateEndedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomSessionsListFilterDateUpdatedAt {
     /// ISO 8601 date for filtering room sessions updated on that date.
     pub eq: Option<String>,
@@ -228,6 +287,26 @@ pub struct RoomSessionsListFilterDateUpdatedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions updated on or before that date.
     pub lte: Option<String>,
+}
+impl RoomSessionsListFilterDateUpdatedAt {
+    /// ISO 8601 date for filtering room sessions updated on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions updated on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions updated on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomSessionsListFilterDateUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -277,6 +356,7 @@ impl<'de> serde::Deserialize<'de> for RoomSessionsListFilterDateUpdatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomSessionsListFilter {
     /// Filter active or inactive room sessions.
     pub active: Option<bool>,
@@ -285,6 +365,47 @@ pub struct RoomSessionsListFilter {
     pub date_updated_at: Option<RoomSessionsListFilterDateUpdatedAt>,
     /// Room_id for filtering room sessions.
     pub room_id: Option<String>,
+}
+impl RoomSessionsListFilter {
+    /// Filter active or inactive room sessions.
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+    /// Sets `date_created_at`.
+    #[inline]
+    pub fn date_created_at(
+        mut self,
+        value: impl Into<RoomSessionsListFilterDateCreatedAt>,
+    ) -> Self {
+        self.date_created_at = Some(value.into());
+        self
+    }
+    /// Sets `date_ended_at`.
+    #[inline]
+    pub fn date_ended_at(
+        mut self,
+        value: impl Into<RoomSessionsListFilterDateEndedAt>,
+    ) -> Self {
+        self.date_ended_at = Some(value.into());
+        self
+    }
+    /// Sets `date_updated_at`.
+    #[inline]
+    pub fn date_updated_at(
+        mut self,
+        value: impl Into<RoomSessionsListFilterDateUpdatedAt>,
+    ) -> Self {
+        self.date_updated_at = Some(value.into());
+        self
+    }
+    /// Room_id for filtering room sessions.
+    #[inline]
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+        self.room_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomSessionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -352,6 +473,7 @@ impl<'de> serde::Deserialize<'de> for RoomSessionsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomSessionsListResponse {
     pub data: Option<Vec<crate::types::RoomSession>>,
     pub meta: Option<crate::types::PaginationMeta>,

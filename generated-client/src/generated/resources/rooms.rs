@@ -29,7 +29,11 @@ impl<'a> RoomsApi<'a> {
     pub fn list(&self) -> crate::Call<'a, RoomsListParams, RoomsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/rooms"),
-            Default::default(),
+            RoomsListParams {
+                include_sessions: None,
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query(
                     "include_sessions",
@@ -50,16 +54,17 @@ impl<'a> RoomsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateRoomRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.rooms().create(CreateRoomRequest::default()).await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.rooms().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<RoomsCreateParams>,
-    ) -> crate::Call<'a, RoomsCreateParams, RoomsCreateResponse> {
+    ) -> crate::Call<'a, RoomsCreateParams, crate::types::Room, crate::call::AsData> {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/rooms"),
-            params.into(),
+            RoomsCreateParams {
+                body: <crate::types::CreateRoomRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -80,7 +85,7 @@ impl<'a> RoomsApi<'a> {
     pub fn retrieve(
         &self,
         room_id: &str,
-    ) -> crate::Call<'a, RoomsRetrieveParams, RoomsRetrieveResponse> {
+    ) -> crate::Call<'a, RoomsRetrieveParams, crate::types::Room, crate::call::AsData> {
         crate::Call::new(
             self
                 .client
@@ -88,7 +93,9 @@ impl<'a> RoomsApi<'a> {
                     reqwest::Method::GET,
                     ["/rooms/", &crate::encode_path(room_id)].concat(),
                 ),
-            Default::default(),
+            RoomsRetrieveParams {
+                include_sessions: None,
+            },
             |req, params| {
                 req.query(
                     "include_sessions",
@@ -110,14 +117,13 @@ impl<'a> RoomsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PatchRoomRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .update(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\", PatchRoomRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.rooms().update(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         room_id: &str,
-        params: impl Into<RoomsUpdateParams>,
-    ) -> crate::Call<'a, RoomsUpdateParams, RoomsUpdateResponse> {
+    ) -> crate::Call<'a, RoomsUpdateParams, crate::types::Room, crate::call::AsData> {
         crate::Call::new(
             self
                 .client
@@ -125,7 +131,9 @@ impl<'a> RoomsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/rooms/", &crate::encode_path(room_id)].concat(),
                 ),
-            params.into(),
+            RoomsUpdateParams {
+                body: <crate::types::PatchRoomRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -181,7 +189,11 @@ impl<'a> RoomsApi<'a> {
                     reqwest::Method::GET,
                     ["/rooms/", &crate::encode_path(room_id), "/sessions"].concat(),
                 ),
-            Default::default(),
+            RoomsListSessionsParams {
+                include_participants: None,
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query(
                     "include_participants",
@@ -195,8 +207,8 @@ impl<'a> RoomsApi<'a> {
         )
     }
 }
-/// Inputs of [`RoomsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RoomsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RoomsListParams {
     /// To decide if room sessions should be included in the response.
@@ -206,27 +218,33 @@ pub struct RoomsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, RoomsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, RoomsListParams, T, R, ()> {
     /// To decide if room sessions should be included in the response.
+    #[inline]
     pub fn include_sessions(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_sessions = Some(value.into());
+        self.params.include_sessions = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[unique_name\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_created_at\\]\\[eq\\], filter\\[date_created_at\\]\\[gte\\], filter\\[date_created_at\\]\\[lte\\], filter\\[date_updated_at\\]\\[eq\\], filter\\[date_updated_at\\]\\[gte\\], filter\\[date_updated_at\\]\\[lte\\], filter\\[unique_name\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<RoomsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::VideoPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, RoomsListParams, RoomsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, RoomsListParams, RoomsListResponse, crate::call::AsJson, S> {
     /// Every page of [`RoomsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -263,60 +281,133 @@ impl<'a> crate::Call<'a, RoomsListParams, RoomsListResponse> {
         })
     }
 }
-/// Inputs of [`RoomsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RoomsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RoomsCreateParams {
     /// Parameters that can be defined during room creation.
     pub body: crate::types::CreateRoomRequest,
 }
-impl RoomsCreateParams {
-    /// A `RoomsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateRoomRequest) -> Self {
-        RoomsCreateParams { body }
+impl<'a, T, R> crate::Call<'a, RoomsCreateParams, T, R, ()> {
+    /// Enable or disable recording for that room.
+    #[inline]
+    pub fn enable_recording(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enable_recording = Some(value.into());
+        self
+    }
+    /// The maximum amount of participants allowed in a room. If new participants try to join after that limit is reached, their request will be rejected.
+    #[inline]
+    pub fn max_participants(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_participants = Some(value.into());
+        self
+    }
+    /// The unique (within the Telnyx account scope) name of the room.
+    #[inline]
+    pub fn unique_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.unique_name = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this room will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to this room will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateRoomRequest>,
+    ) -> crate::Call<'a, RoomsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateRoomRequest> for RoomsCreateParams {
-    /// The body with every optional input `None`: the argument of [`RoomsApi::create`].
-    fn from(body: crate::types::CreateRoomRequest) -> Self {
-        RoomsCreateParams { body }
-    }
-}
-/// Inputs of [`RoomsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RoomsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RoomsRetrieveParams {
     /// To decide if room sessions should be included in the response.
     pub include_sessions: Option<bool>,
 }
-impl<T, R> crate::Call<'_, RoomsRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, RoomsRetrieveParams, T, R, ()> {
     /// To decide if room sessions should be included in the response.
+    #[inline]
     pub fn include_sessions(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_sessions = Some(value.into());
+        self.params.include_sessions = Some(value.into());
         self
     }
 }
-/// Inputs of [`RoomsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RoomsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RoomsUpdateParams {
     /// Parameters that can be defined during room update.
     pub body: crate::types::PatchRoomRequest,
 }
-impl RoomsUpdateParams {
-    /// A `RoomsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PatchRoomRequest) -> Self {
-        RoomsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, RoomsUpdateParams, T, R, ()> {
+    /// Enable or disable recording for that room.
+    #[inline]
+    pub fn enable_recording(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enable_recording = Some(value.into());
+        self
+    }
+    /// The maximum amount of participants allowed in a room. If new participants try to join after that limit is reached, their request will be rejected.
+    #[inline]
+    pub fn max_participants(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_participants = Some(value.into());
+        self
+    }
+    /// The unique (within the Telnyx account scope) name of the room.
+    #[inline]
+    pub fn unique_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.unique_name = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this room will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to this room will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PatchRoomRequest>,
+    ) -> crate::Call<'a, RoomsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::PatchRoomRequest> for RoomsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`RoomsApi::update`].
-    fn from(body: crate::types::PatchRoomRequest) -> Self {
-        RoomsUpdateParams { body }
-    }
-}
-/// Inputs of [`RoomsApi::list_sessions`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RoomsApi::list_sessions`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RoomsListSessionsParams {
     /// To decide if room participants should be included in the response.
@@ -326,27 +417,39 @@ pub struct RoomsListSessionsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, RoomsListSessionsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, RoomsListSessionsParams, T, R, ()> {
     /// To decide if room participants should be included in the response.
+    #[inline]
     pub fn include_participants(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_participants = Some(value.into());
+        self.params.include_participants = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[active\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_created_at\\]\\[eq\\], filter\\[date_created_at\\]\\[gte\\], filter\\[date_created_at\\]\\[lte\\], filter\\[date_updated_at\\]\\[eq\\], filter\\[date_updated_at\\]\\[gte\\], filter\\[date_updated_at\\]\\[lte\\], filter\\[date_ended_at\\]\\[eq\\], filter\\[date_ended_at\\]\\[gte\\], filter\\[date_ended_at\\]\\[lte\\], filter\\[active\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<RoomsListSessionsFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::VideoPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, RoomsListSessionsParams, RoomsListSessionsResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    RoomsListSessionsParams,
+    RoomsListSessionsResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`RoomsApi::list_sessions`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -405,17 +508,17 @@ impl<'a> RoomsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateRoomClientTokenRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .actions()\n    .generate_join_client_token(\n        \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        CreateRoomClientTokenRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .actions()\n    .generate_join_client_token(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn generate_join_client_token(
         &self,
         room_id: &str,
-        params: impl Into<RoomsActionsGenerateJoinClientTokenParams>,
     ) -> crate::Call<
         'a,
         RoomsActionsGenerateJoinClientTokenParams,
-        RoomsActionsGenerateJoinClientTokenResponse,
+        RoomsActionsGenerateJoinClientTokenResponseData,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -429,7 +532,9 @@ impl<'a> RoomsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            RoomsActionsGenerateJoinClientTokenParams {
+                body: <crate::types::CreateRoomClientTokenRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -446,17 +551,18 @@ impl<'a> RoomsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::RefreshRoomClientTokenRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .actions()\n    .refresh_client_token(\n        \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        RefreshRoomClientTokenRequest::new(\n            \"eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ0ZWxueXhfdGVsZXBob255IiwiZXhwIjoxNTkwMDEwMTQzLCJpYXQiOjE1ODc1OTA5NDMsImlzcyI6InRlbG55eF90ZWxlcGhvbnkiLCJqdGkiOiJiOGM3NDgzNy1kODllLTRhNjUtOWNmMi0zNGM3YTZmYTYwYzgiLCJuYmYiOjE1ODc1OTA5NDIsInN1YiI6IjVjN2FjN2QwLWRiNjUtNGYxMS05OGUxLWVlYzBkMWQ1YzZhZSIsInRlbF90b2tlbiI6InJqX1pra1pVT1pNeFpPZk9tTHBFVUIzc2lVN3U2UmpaRmVNOXMtZ2JfeENSNTZXRktGQUppTXlGMlQ2Q0JSbWxoX1N5MGlfbGZ5VDlBSThzRWlmOE1USUlzenl6U2xfYURuRzQ4YU81MHlhSEd1UlNZYlViU1ltOVdJaVEwZz09IiwidHlwIjoiYWNjZXNzIn0.gNEwzTow5MLLPLQENytca7pUN79PmPj6FyqZWW06ZeEmesxYpwKh0xRtA0TzLh6CDYIRHrI8seofOO0YFGDhpQ\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .actions()\n    .refresh_client_token(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .refresh_token(\n        \"eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ0ZWxueXhfdGVsZXBob255IiwiZXhwIjoxNTkwMDEwMTQzLCJpYXQiOjE1ODc1OTA5NDMsImlzcyI6InRlbG55eF90ZWxlcGhvbnkiLCJqdGkiOiJiOGM3NDgzNy1kODllLTRhNjUtOWNmMi0zNGM3YTZmYTYwYzgiLCJuYmYiOjE1ODc1OTA5NDIsInN1YiI6IjVjN2FjN2QwLWRiNjUtNGYxMS05OGUxLWVlYzBkMWQ1YzZhZSIsInRlbF90b2tlbiI6InJqX1pra1pVT1pNeFpPZk9tTHBFVUIzc2lVN3U2UmpaRmVNOXMtZ2JfeENSNTZXRktGQUppTXlGMlQ2Q0JSbWxoX1N5MGlfbGZ5VDlBSThzRWlmOE1USUlzenl6U2xfYURuRzQ4YU81MHlhSEd1UlNZYlViU1ltOVdJaVEwZz09IiwidHlwIjoiYWNjZXNzIn0.gNEwzTow5MLLPLQENytca7pUN79PmPj6FyqZWW06ZeEmesxYpwKh0xRtA0TzLh6CDYIRHrI8seofOO0YFGDhpQ\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn refresh_client_token(
         &self,
         room_id: &str,
-        params: impl Into<RoomsActionsRefreshClientTokenParams>,
     ) -> crate::Call<
         'a,
         RoomsActionsRefreshClientTokenParams,
-        RoomsActionsRefreshClientTokenResponse,
+        RoomsActionsRefreshClientTokenResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::refresh_token>,),
     > {
         crate::Call::new(
             self
@@ -470,59 +576,79 @@ impl<'a> RoomsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            RoomsActionsRefreshClientTokenParams {
+                body: crate::types::RefreshRoomClientTokenRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`RoomsActionsApi::generate_join_client_token`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RoomsActionsApi::generate_join_client_token`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RoomsActionsGenerateJoinClientTokenParams {
     /// Parameters that can be defined during Room Client Token creation.
     pub body: crate::types::CreateRoomClientTokenRequest,
 }
-impl RoomsActionsGenerateJoinClientTokenParams {
-    /// A `RoomsActionsGenerateJoinClientTokenParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateRoomClientTokenRequest) -> Self {
-        RoomsActionsGenerateJoinClientTokenParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, RoomsActionsGenerateJoinClientTokenParams, T, R, ()> {
+    /// The time to live in seconds of the Refresh Token, after that time the Refresh Token is invalid and can't be used to refresh Client Token.
+    #[inline]
+    pub fn refresh_token_ttl_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.refresh_token_ttl_secs = Some(value.into());
+        self
+    }
+    /// The time to live in seconds of the Client Token, after that time the Client Token is invalid and can't be used to join a Room.
+    #[inline]
+    pub fn token_ttl_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.token_ttl_secs = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateRoomClientTokenRequest>,
+    ) -> crate::Call<'a, RoomsActionsGenerateJoinClientTokenParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateRoomClientTokenRequest>
-for RoomsActionsGenerateJoinClientTokenParams {
-    /// The body with every optional input `None`: the argument of [`RoomsActionsApi::generate_join_client_token`].
-    fn from(body: crate::types::CreateRoomClientTokenRequest) -> Self {
-        RoomsActionsGenerateJoinClientTokenParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`RoomsActionsApi::refresh_client_token`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RoomsActionsApi::refresh_client_token`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RoomsActionsRefreshClientTokenParams {
     /// Parameters that can be defined during Room Client Token refresh.
     pub body: crate::types::RefreshRoomClientTokenRequest,
 }
-impl RoomsActionsRefreshClientTokenParams {
-    /// A `RoomsActionsRefreshClientTokenParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::RefreshRoomClientTokenRequest) -> Self {
-        RoomsActionsRefreshClientTokenParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, RoomsActionsRefreshClientTokenParams, T, R, (S0,)> {
+    /// Sets `refresh_token`.
+    #[inline]
+    pub fn refresh_token(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, RoomsActionsRefreshClientTokenParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.refresh_token = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::RefreshRoomClientTokenRequest>
-for RoomsActionsRefreshClientTokenParams {
-    /// The body with every optional input `None`: the argument of [`RoomsActionsApi::refresh_client_token`].
-    fn from(body: crate::types::RefreshRoomClientTokenRequest) -> Self {
-        RoomsActionsRefreshClientTokenParams {
-            body,
-        }
+    /// The time to live in seconds of the Client Token, after that time the Client Token is invalid and can't be used to join a Room.
+    #[inline]
+    pub fn token_ttl_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.token_ttl_secs = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::RefreshRoomClientTokenRequest>,
+    ) -> crate::Call<'a, RoomsActionsRefreshClientTokenParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `rooms.sessions`.
@@ -551,7 +677,12 @@ impl<'a> RoomsSessionsApi<'a> {
     pub fn retrieve(
         &self,
         room_session_id: &str,
-    ) -> crate::Call<'a, RoomsSessionsRetrieveParams, RoomsSessionsRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        RoomsSessionsRetrieveParams,
+        crate::types::RoomSession,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -559,7 +690,9 @@ impl<'a> RoomsSessionsApi<'a> {
                     reqwest::Method::GET,
                     ["/room_sessions/", &crate::encode_path(room_session_id)].concat(),
                 ),
-            Default::default(),
+            RoomsSessionsRetrieveParams {
+                include_participants: None,
+            },
             |req, params| {
                 req.query(
                     "include_participants",
@@ -602,7 +735,10 @@ impl<'a> RoomsSessionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            RoomsSessionsRetrieveParticipantsParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -610,22 +746,23 @@ impl<'a> RoomsSessionsApi<'a> {
         )
     }
 }
-/// Inputs of [`RoomsSessionsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RoomsSessionsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RoomsSessionsRetrieveParams {
     /// To decide if room participants should be included in the response.
     pub include_participants: Option<bool>,
 }
-impl<T, R> crate::Call<'_, RoomsSessionsRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, RoomsSessionsRetrieveParams, T, R, ()> {
     /// To decide if room participants should be included in the response.
+    #[inline]
     pub fn include_participants(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_participants = Some(value.into());
+        self.params.include_participants = Some(value.into());
         self
     }
 }
-/// Inputs of [`RoomsSessionsApi::retrieve_participants`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`RoomsSessionsApi::retrieve_participants`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RoomsSessionsRetrieveParticipantsParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\]
@@ -633,30 +770,35 @@ pub struct RoomsSessionsRetrieveParticipantsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, RoomsSessionsRetrieveParticipantsParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\]
+impl<'a, T, R> crate::Call<'a, RoomsSessionsRetrieveParticipantsParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_joined_at\\]\\[eq\\], filter\\[date_joined_at\\]\\[gte\\], filter\\[date_joined_at\\]\\[lte\\], filter\\[date_updated_at\\]\\[eq\\], filter\\[date_updated_at\\]\\[gte\\], filter\\[date_updated_at\\]\\[lte\\], filter\\[date_left_at\\]\\[eq\\], filter\\[date_left_at\\]\\[gte\\], filter\\[date_left_at\\]\\[lte\\], filter\\[context\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<RoomsSessionsRetrieveParticipantsFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::VideoPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     RoomsSessionsRetrieveParticipantsParams,
     RoomsSessionsRetrieveParticipantsResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`RoomsSessionsApi::retrieve_participants`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -722,7 +864,7 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     pub fn end(
         &self,
         room_session_id: &str,
-    ) -> crate::Call<'a, (), RoomsSessionsActionsEndResponse> {
+    ) -> crate::Call<'a, (), RoomsSessionsActionsEndResponseData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -746,17 +888,17 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ActionsParticipantsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .actions()\n    .kick(\n        \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        ActionsParticipantsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .actions()\n    .kick(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn kick(
         &self,
         room_session_id: &str,
-        params: impl Into<RoomsSessionsActionsKickParams>,
     ) -> crate::Call<
         'a,
         RoomsSessionsActionsKickParams,
-        RoomsSessionsActionsKickResponse,
+        RoomsSessionsActionsKickResponseData,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -770,7 +912,9 @@ impl<'a> RoomsSessionsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            RoomsSessionsActionsKickParams {
+                body: <crate::types::ActionsParticipantsRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -785,17 +929,17 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ActionsParticipantsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .actions()\n    .mute(\n        \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        ActionsParticipantsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .actions()\n    .mute(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn mute(
         &self,
         room_session_id: &str,
-        params: impl Into<RoomsSessionsActionsMuteParams>,
     ) -> crate::Call<
         'a,
         RoomsSessionsActionsMuteParams,
-        RoomsSessionsActionsMuteResponse,
+        RoomsSessionsActionsMuteResponseData,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -809,7 +953,9 @@ impl<'a> RoomsSessionsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            RoomsSessionsActionsMuteParams {
+                body: <crate::types::ActionsParticipantsRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -824,17 +970,17 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::ActionsParticipantsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .actions()\n    .unmute(\n        \"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\n        ActionsParticipantsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .rooms()\n    .sessions()\n    .actions()\n    .unmute(\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn unmute(
         &self,
         room_session_id: &str,
-        params: impl Into<RoomsSessionsActionsUnmuteParams>,
     ) -> crate::Call<
         'a,
         RoomsSessionsActionsUnmuteParams,
-        RoomsSessionsActionsUnmuteResponse,
+        RoomsSessionsActionsUnmuteResponseData,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -848,85 +994,129 @@ impl<'a> RoomsSessionsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            RoomsSessionsActionsUnmuteParams {
+                body: <crate::types::ActionsParticipantsRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`RoomsSessionsActionsApi::kick`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RoomsSessionsActionsApi::kick`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RoomsSessionsActionsKickParams {
     /// Parameters that can be defined during Kick action.
     pub body: crate::types::ActionsParticipantsRequest,
 }
-impl RoomsSessionsActionsKickParams {
-    /// A `RoomsSessionsActionsKickParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ActionsParticipantsRequest) -> Self {
-        RoomsSessionsActionsKickParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, RoomsSessionsActionsKickParams, T, R, ()> {
+    /// List of participant id to exclude from the action.
+    #[inline]
+    pub fn exclude(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.exclude = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Either a list of participant id to perform the action on, or the keyword "all" to perform the action on all participant.
+    #[inline]
+    pub fn participants(
+        mut self,
+        value: impl Into<crate::types::ActionsParticipantsRequestParticipants>,
+    ) -> Self {
+        self.params.body.participants = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ActionsParticipantsRequest>,
+    ) -> crate::Call<'a, RoomsSessionsActionsKickParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ActionsParticipantsRequest> for RoomsSessionsActionsKickParams {
-    /// The body with every optional input `None`: the argument of [`RoomsSessionsActionsApi::kick`].
-    fn from(body: crate::types::ActionsParticipantsRequest) -> Self {
-        RoomsSessionsActionsKickParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`RoomsSessionsActionsApi::mute`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RoomsSessionsActionsApi::mute`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RoomsSessionsActionsMuteParams {
     /// Parameters that can be defined during Mute action.
     pub body: crate::types::ActionsParticipantsRequest,
 }
-impl RoomsSessionsActionsMuteParams {
-    /// A `RoomsSessionsActionsMuteParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ActionsParticipantsRequest) -> Self {
-        RoomsSessionsActionsMuteParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, RoomsSessionsActionsMuteParams, T, R, ()> {
+    /// List of participant id to exclude from the action.
+    #[inline]
+    pub fn exclude(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.exclude = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Either a list of participant id to perform the action on, or the keyword "all" to perform the action on all participant.
+    #[inline]
+    pub fn participants(
+        mut self,
+        value: impl Into<crate::types::ActionsParticipantsRequestParticipants>,
+    ) -> Self {
+        self.params.body.participants = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ActionsParticipantsRequest>,
+    ) -> crate::Call<'a, RoomsSessionsActionsMuteParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::ActionsParticipantsRequest> for RoomsSessionsActionsMuteParams {
-    /// The body with every optional input `None`: the argument of [`RoomsSessionsActionsApi::mute`].
-    fn from(body: crate::types::ActionsParticipantsRequest) -> Self {
-        RoomsSessionsActionsMuteParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`RoomsSessionsActionsApi::unmute`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`RoomsSessionsActionsApi::unmute`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct RoomsSessionsActionsUnmuteParams {
     /// Parameters that can be defined during Unmute action.
     pub body: crate::types::ActionsParticipantsRequest,
 }
-impl RoomsSessionsActionsUnmuteParams {
-    /// A `RoomsSessionsActionsUnmuteParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::ActionsParticipantsRequest) -> Self {
-        RoomsSessionsActionsUnmuteParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, RoomsSessionsActionsUnmuteParams, T, R, ()> {
+    /// List of participant id to exclude from the action.
+    #[inline]
+    pub fn exclude(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.exclude = Some(value.into_iter().map(Into::into).collect());
+        self
     }
-}
-impl From<crate::types::ActionsParticipantsRequest>
-for RoomsSessionsActionsUnmuteParams {
-    /// The body with every optional input `None`: the argument of [`RoomsSessionsActionsApi::unmute`].
-    fn from(body: crate::types::ActionsParticipantsRequest) -> Self {
-        RoomsSessionsActionsUnmuteParams {
-            body,
-        }
+    /// Either a list of participant id to perform the action on, or the keyword "all" to perform the action on all participant.
+    #[inline]
+    pub fn participants(
+        mut self,
+        value: impl Into<crate::types::ActionsParticipantsRequestParticipants>,
+    ) -> Self {
+        self.params.body.participants = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::ActionsParticipantsRequest>,
+    ) -> crate::Call<'a, RoomsSessionsActionsUnmuteParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 pub type RoomsSessionsRetrieveResponse = crate::Data<crate::types::RoomSession>;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsSessionsActionsEndResponseData {
     pub result: Option<String>,
 }
@@ -969,6 +1159,7 @@ pub type RoomsSessionsActionsEndResponse = crate::Data<
     RoomsSessionsActionsEndResponseData,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsSessionsActionsKickResponseData {
     pub result: Option<String>,
 }
@@ -1011,6 +1202,7 @@ pub type RoomsSessionsActionsKickResponse = crate::Data<
     RoomsSessionsActionsKickResponseData,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsSessionsActionsMuteResponseData {
     pub result: Option<String>,
 }
@@ -1053,6 +1245,7 @@ pub type RoomsSessionsActionsMuteResponse = crate::Data<
     RoomsSessionsActionsMuteResponseData,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsSessionsActionsUnmuteResponseData {
     pub result: Option<String>,
 }
@@ -1095,6 +1288,7 @@ pub type RoomsSessionsActionsUnmuteResponse = crate::Data<
     RoomsSessionsActionsUnmuteResponseData,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
     /// ISO 8601 date for filtering room participants that joined on that date.
     pub eq: Option<String>,
@@ -1102,6 +1296,26 @@ pub struct RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room participants that joined on or before that date.
     pub lte: Option<String>,
+}
+impl RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
+    /// ISO 8601 date for filtering room participants that joined on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants that joined on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants that joined on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1151,6 +1365,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDat
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
     /// ISO 8601 date for filtering room participants that left on that date.
     pub eq: Option<String>,
@@ -1158,6 +1373,26 @@ pub struct RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room participants that left on or before that date.
     pub lte: Option<String>,
+}
+impl RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
+    /// ISO 8601 date for filtering room participants that left on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants that left on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants that left on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1207,6 +1442,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDat
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
     /// ISO 8601 date for filtering room participants updated on that date.
     pub eq: Option<String>,
@@ -1214,6 +1450,26 @@ pub struct RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room participants updated on or before that date.
     pub lte: Option<String>,
+}
+impl RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
+    /// ISO 8601 date for filtering room participants updated on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants updated on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room participants updated on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1263,12 +1519,48 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDat
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsSessionsRetrieveParticipantsFilter {
     /// Filter room participants based on the context.
     pub context: Option<String>,
     pub date_joined_at: Option<RoomsSessionsRetrieveParticipantsFilterDateJoinedAt>,
     pub date_left_at: Option<RoomsSessionsRetrieveParticipantsFilterDateLeftAt>,
     pub date_updated_at: Option<RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt>,
+}
+impl RoomsSessionsRetrieveParticipantsFilter {
+    /// Filter room participants based on the context.
+    #[inline]
+    pub fn context(mut self, value: impl Into<String>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+    /// Sets `date_joined_at`.
+    #[inline]
+    pub fn date_joined_at(
+        mut self,
+        value: impl Into<RoomsSessionsRetrieveParticipantsFilterDateJoinedAt>,
+    ) -> Self {
+        self.date_joined_at = Some(value.into());
+        self
+    }
+    /// Sets `date_left_at`.
+    #[inline]
+    pub fn date_left_at(
+        mut self,
+        value: impl Into<RoomsSessionsRetrieveParticipantsFilterDateLeftAt>,
+    ) -> Self {
+        self.date_left_at = Some(value.into());
+        self
+    }
+    /// Sets `date_updated_at`.
+    #[inline]
+    pub fn date_updated_at(
+        mut self,
+        value: impl Into<RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt>,
+    ) -> Self {
+        self.date_updated_at = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1324,6 +1616,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsSessionsRetrieveParticipantsResponse {
     pub data: Option<Vec<crate::types::RoomParticipant>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -1370,6 +1663,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsResponse 
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsListFilterDateCreatedAt {
     /// ISO 8601 date for filtering rooms created on that date.
     pub eq: Option<String>,
@@ -1377,6 +1671,26 @@ pub struct RoomsListFilterDateCreatedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering rooms created on or before that date.
     pub lte: Option<String>,
+}
+impl RoomsListFilterDateCreatedAt {
+    /// ISO 8601 date for filtering rooms created on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering rooms created on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering rooms created on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomsListFilterDateCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1426,6 +1740,7 @@ impl<'de> serde::Deserialize<'de> for RoomsListFilterDateCreatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsListFilterDateUpdatedAt {
     /// ISO 8601 date for filtering rooms updated on that date.
     pub eq: Option<String>,
@@ -1433,6 +1748,26 @@ pub struct RoomsListFilterDateUpdatedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering rooms updated on or before that date.
     pub lte: Option<String>,
+}
+impl RoomsListFilterDateUpdatedAt {
+    /// ISO 8601 date for filtering rooms updated on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering rooms updated on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering rooms updated on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomsListFilterDateUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1482,11 +1817,38 @@ impl<'de> serde::Deserialize<'de> for RoomsListFilterDateUpdatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsListFilter {
     pub date_created_at: Option<RoomsListFilterDateCreatedAt>,
     pub date_updated_at: Option<RoomsListFilterDateUpdatedAt>,
     /// Unique_name for filtering rooms.
     pub unique_name: Option<String>,
+}
+impl RoomsListFilter {
+    /// Sets `date_created_at`.
+    #[inline]
+    pub fn date_created_at(
+        mut self,
+        value: impl Into<RoomsListFilterDateCreatedAt>,
+    ) -> Self {
+        self.date_created_at = Some(value.into());
+        self
+    }
+    /// Sets `date_updated_at`.
+    #[inline]
+    pub fn date_updated_at(
+        mut self,
+        value: impl Into<RoomsListFilterDateUpdatedAt>,
+    ) -> Self {
+        self.date_updated_at = Some(value.into());
+        self
+    }
+    /// Unique_name for filtering rooms.
+    #[inline]
+    pub fn unique_name(mut self, value: impl Into<String>) -> Self {
+        self.unique_name = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1536,6 +1898,7 @@ impl<'de> serde::Deserialize<'de> for RoomsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsListResponse {
     pub data: Option<Vec<crate::types::Room>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -1585,6 +1948,7 @@ pub type RoomsCreateResponse = crate::Data<crate::types::Room>;
 pub type RoomsRetrieveResponse = crate::Data<crate::types::Room>;
 pub type RoomsUpdateResponse = crate::Data<crate::types::Room>;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsActionsGenerateJoinClientTokenResponseData {
     pub refresh_token: Option<String>,
     /// ISO 8601 timestamp when the refresh token expires.
@@ -1655,6 +2019,7 @@ pub type RoomsActionsGenerateJoinClientTokenResponse = crate::Data<
     RoomsActionsGenerateJoinClientTokenResponseData,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsActionsRefreshClientTokenResponseData {
     pub token: Option<String>,
     /// ISO 8601 timestamp when the token expires.
@@ -1705,6 +2070,7 @@ pub type RoomsActionsRefreshClientTokenResponse = crate::Data<
     RoomsActionsRefreshClientTokenResponseData,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsListSessionsFilterDateCreatedAt {
     /// ISO 8601 date for filtering room sessions created on that date.
     pub eq: Option<String>,
@@ -1712,6 +2078,26 @@ pub struct RoomsListSessionsFilterDateCreatedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions created on or before that date.
     pub lte: Option<String>,
+}
+impl RoomsListSessionsFilterDateCreatedAt {
+    /// ISO 8601 date for filtering room sessions created on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions created on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions created on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomsListSessionsFilterDateCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1761,6 +2147,7 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateCreatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsListSessionsFilterDateEndedAt {
     /// ISO 8601 date for filtering room sessions ended on that date.
     pub eq: Option<String>,
@@ -1768,6 +2155,26 @@ pub struct RoomsListSessionsFilterDateEndedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions ended on or before that date.
     pub lte: Option<String>,
+}
+impl RoomsListSessionsFilterDateEndedAt {
+    /// ISO 8601 date for filtering room sessions ended on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions ended on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions ended on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomsListSessionsFilterDateEndedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1817,6 +2224,7 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateEndedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsListSessionsFilterDateUpdatedAt {
     /// ISO 8601 date for filtering room sessions updated on that date.
     pub eq: Option<String>,
@@ -1824,6 +2232,26 @@ pub struct RoomsListSessionsFilterDateUpdatedAt {
     pub gte: Option<String>,
     /// ISO 8601 date for filtering room sessions updated on or before that date.
     pub lte: Option<String>,
+}
+impl RoomsListSessionsFilterDateUpdatedAt {
+    /// ISO 8601 date for filtering room sessions updated on that date.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions updated on or after that date.
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// ISO 8601 date for filtering room sessions updated on or before that date.
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomsListSessionsFilterDateUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1873,12 +2301,48 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateUpdatedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsListSessionsFilter {
     /// Filter active or inactive room sessions.
     pub active: Option<bool>,
     pub date_created_at: Option<RoomsListSessionsFilterDateCreatedAt>,
     pub date_ended_at: Option<RoomsListSessionsFilterDateEndedAt>,
     pub date_updated_at: Option<RoomsListSessionsFilterDateUpdatedAt>,
+}
+impl RoomsListSessionsFilter {
+    /// Filter active or inactive room sessions.
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+    /// Sets `date_created_at`.
+    #[inline]
+    pub fn date_created_at(
+        mut self,
+        value: impl Into<RoomsListSessionsFilterDateCreatedAt>,
+    ) -> Self {
+        self.date_created_at = Some(value.into());
+        self
+    }
+    /// Sets `date_ended_at`.
+    #[inline]
+    pub fn date_ended_at(
+        mut self,
+        value: impl Into<RoomsListSessionsFilterDateEndedAt>,
+    ) -> Self {
+        self.date_ended_at = Some(value.into());
+        self
+    }
+    /// Sets `date_updated_at`.
+    #[inline]
+    pub fn date_updated_at(
+        mut self,
+        value: impl Into<RoomsListSessionsFilterDateUpdatedAt>,
+    ) -> Self {
+        self.date_updated_at = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RoomsListSessionsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1934,6 +2398,7 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsListSessionsResponse {
     pub data: Option<Vec<crate::types::RoomSession>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -24,17 +24,18 @@ impl<'a> SessionAnalysisApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .session_analysis()\n    .retrieve(\"example\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .session_analysis()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .record_type(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        record_type: &str,
         event_id: &str,
     ) -> crate::Call<
         'a,
         SessionAnalysisRetrieveParams,
         crate::types::SessionAnalysisResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::record_type>,),
     > {
         crate::Call::new(
             self
@@ -43,14 +44,21 @@ impl<'a> SessionAnalysisApi<'a> {
                     reqwest::Method::GET,
                     [
                         "/session_analysis/",
-                        &crate::encode_path(record_type),
+                        "{record_type}",
                         "/",
                         &crate::encode_path(event_id),
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            SessionAnalysisRetrieveParams {
+                record_type: String::new(),
+                include_children: None,
+                max_depth: None,
+                expand: None,
+                date_time: None,
+            },
             |req, params| {
+                req.path_param("{record_type}", &params.record_type);
                 req.query(
                     "include_children",
                     crate::QueryStyle::Form,
@@ -64,10 +72,12 @@ impl<'a> SessionAnalysisApi<'a> {
         )
     }
 }
-/// Inputs of [`SessionAnalysisApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SessionAnalysisApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SessionAnalysisRetrieveParams {
+    /// The record type identifier.
+    pub record_type: String,
     /// Whether to include child events in the response.
     pub include_children: Option<bool>,
     /// Maximum traversal depth for the event tree.
@@ -77,25 +87,39 @@ pub struct SessionAnalysisRetrieveParams {
     /// ISO 8601 timestamp or date to narrow index selection for faster lookups. Accepts full datetime (e.g., 2026-03-17T10:00:00Z) or date-only format (e.g., 2026-03-17).
     pub date_time: Option<String>,
 }
-impl<T, R> crate::Call<'_, SessionAnalysisRetrieveParams, T, R> {
+impl<'a, T, R, S0> crate::Call<'a, SessionAnalysisRetrieveParams, T, R, (S0,)> {
+    /// The record type identifier.
+    #[inline]
+    pub fn record_type(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, SessionAnalysisRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.record_type = value.into();
+        crate::call::into_state(call)
+    }
     /// Whether to include child events in the response.
+    #[inline]
     pub fn include_children(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_children = Some(value.into());
+        self.params.include_children = Some(value.into());
         self
     }
     /// Maximum traversal depth for the event tree.
+    #[inline]
     pub fn max_depth(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().max_depth = Some(value.into());
+        self.params.max_depth = Some(value.into());
         self
     }
     /// Controls what data to expand on each event node.
+    #[inline]
     pub fn expand(mut self, value: impl Into<SessionAnalysisRetrieveExpand>) -> Self {
-        self.params_mut().expand = Some(value.into());
+        self.params.expand = Some(value.into());
         self
     }
     /// ISO 8601 timestamp or date to narrow index selection for faster lookups. Accepts full datetime (e.g., 2026-03-17T10:00:00Z) or date-only format (e.g., 2026-03-17).
+    #[inline]
     pub fn date_time(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().date_time = Some(value.into());
+        self.params.date_time = Some(value.into());
         self
     }
 }

@@ -23,38 +23,51 @@ impl<'a> SetiApi<'a> {
     ) -> crate::Call<
         'a,
         SetiRetrieveBlackBoxTestResultsParams,
-        SetiRetrieveBlackBoxTestResultsResponse,
+        Vec<crate::types::BlackBoxTestResultSet>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/seti/black_box_test_results"),
-            Default::default(),
+            SetiRetrieveBlackBoxTestResultsParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
         )
     }
 }
-/// Inputs of [`SetiApi::retrieve_black_box_test_results`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SetiApi::retrieve_black_box_test_results`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SetiRetrieveBlackBoxTestResultsParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[product\]
     pub filter: Option<SetiRetrieveBlackBoxTestResultsFilter>,
 }
-impl<T, R> crate::Call<'_, SetiRetrieveBlackBoxTestResultsParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[product\]
+impl<'a, T, R> crate::Call<'a, SetiRetrieveBlackBoxTestResultsParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[product\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<SetiRetrieveBlackBoxTestResultsFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SetiRetrieveBlackBoxTestResultsFilter {
     /// Filter results for a specific product.
     pub product: Option<String>,
+}
+impl SetiRetrieveBlackBoxTestResultsFilter {
+    /// Filter results for a specific product.
+    #[inline]
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.product = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SetiRetrieveBlackBoxTestResultsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -19,7 +19,10 @@ impl<'a> ShortCodesApi<'a> {
     pub fn list(&self) -> crate::Call<'a, ShortCodesListParams, ShortCodesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/short_codes"),
-            Default::default(),
+            ShortCodesListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -38,7 +41,10 @@ impl<'a> ShortCodesApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .short_codes()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), ShortCodesRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::ShortCode, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -60,14 +66,19 @@ impl<'a> ShortCodesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateShortCodeRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .short_codes()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateShortCodeRequest::new(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .short_codes()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .messaging_profile_id(\"abc85f64-5717-4562-b3fc-2c9600000000\")\n    .tags([\"test_customer\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<ShortCodesUpdateParams>,
-    ) -> crate::Call<'a, ShortCodesUpdateParams, ShortCodesUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        ShortCodesUpdateParams,
+        crate::types::ShortCode,
+        crate::call::AsData,
+        (crate::Missing<crate::required::messaging_profile_id>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -75,15 +86,17 @@ impl<'a> ShortCodesApi<'a> {
                     reqwest::Method::PATCH,
                     ["/short_codes/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            ShortCodesUpdateParams {
+                body: crate::types::UpdateShortCodeRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`ShortCodesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ShortCodesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ShortCodesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\]
@@ -91,19 +104,24 @@ pub struct ShortCodesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, ShortCodesListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\]
+impl<'a, T, R> crate::Call<'a, ShortCodesListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[messaging_profile_id\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<ShortCodesListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, ShortCodesListParams, ShortCodesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, ShortCodesListParams, ShortCodesListResponse, crate::call::AsJson, S> {
     /// Every page of [`ShortCodesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -133,29 +151,54 @@ impl<'a> crate::Call<'a, ShortCodesListParams, ShortCodesListResponse> {
         })
     }
 }
-/// Inputs of [`ShortCodesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`ShortCodesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ShortCodesUpdateParams {
     /// Short code update
     pub body: crate::types::UpdateShortCodeRequest,
 }
-impl ShortCodesUpdateParams {
-    /// A `ShortCodesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateShortCodeRequest) -> Self {
-        ShortCodesUpdateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, ShortCodesUpdateParams, T, R, (S0,)> {
+    /// Unique identifier for a messaging profile.
+    #[inline]
+    pub fn messaging_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, ShortCodesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.messaging_profile_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::UpdateShortCodeRequest> for ShortCodesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`ShortCodesApi::update`].
-    fn from(body: crate::types::UpdateShortCodeRequest) -> Self {
-        ShortCodesUpdateParams { body }
+    /// Sets `tags`.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateShortCodeRequest>,
+    ) -> crate::Call<'a, ShortCodesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ShortCodesListFilter {
     /// Filter by Messaging Profile ID. Use the string `null` for phone numbers without assigned profiles. A synonym for the `/messaging_profiles/{id}/short_codes` endpoint when querying about an extant profile.
     pub messaging_profile_id: Option<String>,
+}
+impl ShortCodesListFilter {
+    /// Filter by Messaging Profile ID. Use the string `null` for phone numbers without assigned profiles. A synonym for the `/messaging_profiles/{id}/short_codes` endpoint when querying about an extant profile.
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.messaging_profile_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ShortCodesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -193,6 +236,7 @@ impl<'de> serde::Deserialize<'de> for ShortCodesListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ShortCodesListResponse {
     pub data: Option<Vec<crate::types::ShortCode>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,

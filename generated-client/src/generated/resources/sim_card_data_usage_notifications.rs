@@ -29,7 +29,11 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
             self
                 .client
                 .request(reqwest::Method::GET, "/sim_card_data_usage_notifications"),
-            Default::default(),
+            SimCardDataUsageNotificationsListParams {
+                page_number: None,
+                page_size: None,
+                filter_sim_card_id: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -60,22 +64,28 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_card_data_usage_notifications::{\n    SimCardDataUsageNotificationsCreateBody,\n    SimCardDataUsageNotificationsCreateBodyThreshold,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_data_usage_notifications()\n    .create(\n        SimCardDataUsageNotificationsCreateBody::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            SimCardDataUsageNotificationsCreateBodyThreshold::default(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_card_data_usage_notifications::SimCardDataUsageNotificationsCreateBodyThreshold;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_data_usage_notifications()\n    .create()\n    .sim_card_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .threshold(SimCardDataUsageNotificationsCreateBodyThreshold::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<SimCardDataUsageNotificationsCreateParams>,
     ) -> crate::Call<
         'a,
         SimCardDataUsageNotificationsCreateParams,
-        SimCardDataUsageNotificationsCreateResponse,
+        crate::types::SimCardDataUsageNotification,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::sim_card_id>,
+            crate::Missing<crate::required::threshold>,
+        ),
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/sim_card_data_usage_notifications"),
-            params.into(),
+            SimCardDataUsageNotificationsCreateParams {
+                body: SimCardDataUsageNotificationsCreateBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -98,7 +108,12 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardDataUsageNotificationsRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::SimCardDataUsageNotification,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -120,17 +135,17 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SimCardDataUsageNotification;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_data_usage_notifications()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SimCardDataUsageNotification::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    SimCardDataUsageNotificationThreshold, SimCardDataUsageNotificationThresholdUnit,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_data_usage_notifications()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .sim_card_id(\"b34c1683-cd85-4493-b9a5-315eb4bc5e19\")\n    .threshold(\n        SimCardDataUsageNotificationThreshold::default()\n            .amount(\"2048.0\")\n            .unit(SimCardDataUsageNotificationThresholdUnit::Mb),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<SimCardDataUsageNotificationsUpdateParams>,
     ) -> crate::Call<
         'a,
         SimCardDataUsageNotificationsUpdateParams,
-        SimCardDataUsageNotificationsUpdateResponse,
+        crate::types::SimCardDataUsageNotification,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -140,7 +155,9 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
                     ["/sim_card_data_usage_notifications/", &crate::encode_path(id)]
                         .concat(),
                 ),
-            params.into(),
+            SimCardDataUsageNotificationsUpdateParams {
+                body: <crate::types::SimCardDataUsageNotification>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -163,7 +180,12 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardDataUsageNotificationsDeleteResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::SimCardDataUsageNotification,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -175,8 +197,8 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
         )
     }
 }
-/// Inputs of [`SimCardDataUsageNotificationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardDataUsageNotificationsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SimCardDataUsageNotificationsListParams {
     /// The page number to load.
@@ -186,29 +208,35 @@ pub struct SimCardDataUsageNotificationsListParams {
     /// A valid SIM card ID.
     pub filter_sim_card_id: Option<String>,
 }
-impl<T, R> crate::Call<'_, SimCardDataUsageNotificationsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, SimCardDataUsageNotificationsListParams, T, R, ()> {
     /// The page number to load.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// A valid SIM card ID.
+    #[inline]
     pub fn filter_sim_card_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_sim_card_id = Some(value.into());
+        self.params.filter_sim_card_id = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     SimCardDataUsageNotificationsListParams,
     SimCardDataUsageNotificationsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`SimCardDataUsageNotificationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -251,55 +279,105 @@ impl<
         })
     }
 }
-/// Inputs of [`SimCardDataUsageNotificationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardDataUsageNotificationsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardDataUsageNotificationsCreateParams {
     /// The request body.
     pub body: SimCardDataUsageNotificationsCreateBody,
 }
-impl SimCardDataUsageNotificationsCreateParams {
-    /// A `SimCardDataUsageNotificationsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: SimCardDataUsageNotificationsCreateBody) -> Self {
-        SimCardDataUsageNotificationsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, SimCardDataUsageNotificationsCreateParams, T, R, (S0, S1)> {
+    /// The identification UUID of the related SIM card resource.
+    #[inline]
+    pub fn sim_card_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        SimCardDataUsageNotificationsCreateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.sim_card_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Data usage threshold that will trigger the notification.
+    #[inline]
+    pub fn threshold(
+        self,
+        value: impl Into<SimCardDataUsageNotificationsCreateBodyThreshold>,
+    ) -> crate::Call<
+        'a,
+        SimCardDataUsageNotificationsCreateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.threshold = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<SimCardDataUsageNotificationsCreateBody>,
+    ) -> crate::Call<
+        'a,
+        SimCardDataUsageNotificationsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<SimCardDataUsageNotificationsCreateBody>
-for SimCardDataUsageNotificationsCreateParams {
-    /// The body with every optional input `None`: the argument of [`SimCardDataUsageNotificationsApi::create`].
-    fn from(body: SimCardDataUsageNotificationsCreateBody) -> Self {
-        SimCardDataUsageNotificationsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`SimCardDataUsageNotificationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardDataUsageNotificationsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardDataUsageNotificationsUpdateParams {
     /// The request body.
     pub body: crate::types::SimCardDataUsageNotification,
 }
-impl SimCardDataUsageNotificationsUpdateParams {
-    /// A `SimCardDataUsageNotificationsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SimCardDataUsageNotification) -> Self {
-        SimCardDataUsageNotificationsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, SimCardDataUsageNotificationsUpdateParams, T, R, ()> {
+    /// The identification UUID of the related SIM card resource.
+    #[inline]
+    pub fn sim_card_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sim_card_id = Some(value.into());
+        self
     }
-}
-impl From<crate::types::SimCardDataUsageNotification>
-for SimCardDataUsageNotificationsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`SimCardDataUsageNotificationsApi::update`].
-    fn from(body: crate::types::SimCardDataUsageNotification) -> Self {
-        SimCardDataUsageNotificationsUpdateParams {
-            body,
-        }
+    /// Data usage threshold that will trigger the notification.
+    #[inline]
+    pub fn threshold(
+        mut self,
+        value: impl Into<crate::types::SimCardDataUsageNotificationThreshold>,
+    ) -> Self {
+        self.params.body.threshold = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SimCardDataUsageNotification>,
+    ) -> crate::Call<'a, SimCardDataUsageNotificationsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardDataUsageNotificationsListResponse {
     pub data: Option<Vec<crate::types::SimCardDataUsageNotification>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -377,9 +455,27 @@ impl From<&str> for SimCardDataUsageNotificationsCreateBodyThresholdUnit {
 crate::string_enum!(SimCardDataUsageNotificationsCreateBodyThresholdUnit);
 /// Data usage threshold that will trigger the notification.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardDataUsageNotificationsCreateBodyThreshold {
     pub amount: Option<String>,
     pub unit: Option<SimCardDataUsageNotificationsCreateBodyThresholdUnit>,
+}
+impl SimCardDataUsageNotificationsCreateBodyThreshold {
+    /// Sets `amount`.
+    #[inline]
+    pub fn amount(mut self, value: impl Into<String>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `unit`.
+    #[inline]
+    pub fn unit(
+        mut self,
+        value: impl Into<SimCardDataUsageNotificationsCreateBodyThresholdUnit>,
+    ) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SimCardDataUsageNotificationsCreateBodyThreshold {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -423,6 +519,7 @@ impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsCreateBodyThr
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardDataUsageNotificationsCreateBody {
     /// The identification UUID of the related SIM card resource.
     pub sim_card_id: String,
@@ -430,17 +527,14 @@ pub struct SimCardDataUsageNotificationsCreateBody {
     pub threshold: SimCardDataUsageNotificationsCreateBodyThreshold,
 }
 impl SimCardDataUsageNotificationsCreateBody {
-    /// A `SimCardDataUsageNotificationsCreateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `sim_card_id`: The identification UUID of the related SIM card resource.
-    /// - `threshold`: Data usage threshold that will trigger the notification.
-    pub fn new(
-        sim_card_id: impl Into<String>,
-        threshold: SimCardDataUsageNotificationsCreateBodyThreshold,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SimCardDataUsageNotificationsCreateBody {
-            sim_card_id: sim_card_id.into(),
-            threshold,
+            sim_card_id: String::new(),
+            threshold: <SimCardDataUsageNotificationsCreateBodyThreshold>::default(),
         }
     }
 }

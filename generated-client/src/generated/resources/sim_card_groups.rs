@@ -28,7 +28,13 @@ impl<'a> SimCardGroupsApi<'a> {
     ) -> crate::Call<'a, SimCardGroupsListParams, SimCardGroupsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sim_card_groups"),
-            Default::default(),
+            SimCardGroupsListParams {
+                page_number: None,
+                page_size: None,
+                filter_name: None,
+                filter_private_wireless_gateway_id: None,
+                filter_wireless_blocklist_id: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -71,16 +77,23 @@ impl<'a> SimCardGroupsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SimCardGroupCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .create(SimCardGroupCreate::new(\"My Test Group\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.sim_card_groups().create().name(\"My Test Group\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<SimCardGroupsCreateParams>,
-    ) -> crate::Call<'a, SimCardGroupsCreateParams, SimCardGroupsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        SimCardGroupsCreateParams,
+        crate::types::SimCardGroup,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/sim_card_groups"),
-            params.into(),
+            SimCardGroupsCreateParams {
+                body: crate::types::SimCardGroupCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -103,7 +116,12 @@ impl<'a> SimCardGroupsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, SimCardGroupsRetrieveParams, SimCardGroupsRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        SimCardGroupsRetrieveParams,
+        crate::types::SimCardGroup,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -111,7 +129,9 @@ impl<'a> SimCardGroupsApi<'a> {
                     reqwest::Method::GET,
                     ["/sim_card_groups/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            SimCardGroupsRetrieveParams {
+                include_iccids: None,
+            },
             |req, params| {
                 req.query(
                     "include_iccids",
@@ -133,14 +153,18 @@ impl<'a> SimCardGroupsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SimCardGroupPatch;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", SimCardGroupPatch::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<SimCardGroupsUpdateParams>,
-    ) -> crate::Call<'a, SimCardGroupsUpdateParams, SimCardGroupsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        SimCardGroupsUpdateParams,
+        crate::types::SimCardGroup,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -148,7 +172,9 @@ impl<'a> SimCardGroupsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/sim_card_groups/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            SimCardGroupsUpdateParams {
+                body: <crate::types::SimCardGroupPatch>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -168,7 +194,10 @@ impl<'a> SimCardGroupsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), SimCardGroupsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::SimCardGroup, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -179,8 +208,8 @@ impl<'a> SimCardGroupsApi<'a> {
         )
     }
 }
-/// Inputs of [`SimCardGroupsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardGroupsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SimCardGroupsListParams {
     /// The page number to load.
@@ -194,37 +223,51 @@ pub struct SimCardGroupsListParams {
     /// A Wireless Blocklist ID associated with the group.
     pub filter_wireless_blocklist_id: Option<String>,
 }
-impl<T, R> crate::Call<'_, SimCardGroupsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, SimCardGroupsListParams, T, R, ()> {
     /// The page number to load.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// A valid SIM card group name.
+    #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name = Some(value.into());
+        self.params.filter_name = Some(value.into());
         self
     }
     /// A Private Wireless Gateway ID associated with the group.
+    #[inline]
     pub fn filter_private_wireless_gateway_id(
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.params_mut().filter_private_wireless_gateway_id = Some(value.into());
+        self.params.filter_private_wireless_gateway_id = Some(value.into());
         self
     }
     /// A Wireless Blocklist ID associated with the group.
+    #[inline]
     pub fn filter_wireless_blocklist_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_wireless_blocklist_id = Some(value.into());
+        self.params.filter_wireless_blocklist_id = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, SimCardGroupsListParams, SimCardGroupsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    SimCardGroupsListParams,
+    SimCardGroupsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`SimCardGroupsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -266,56 +309,91 @@ impl<'a> crate::Call<'a, SimCardGroupsListParams, SimCardGroupsListResponse> {
         })
     }
 }
-/// Inputs of [`SimCardGroupsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardGroupsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardGroupsCreateParams {
     /// The request body.
     pub body: crate::types::SimCardGroupCreate,
 }
-impl SimCardGroupsCreateParams {
-    /// A `SimCardGroupsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SimCardGroupCreate) -> Self {
-        SimCardGroupsCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, SimCardGroupsCreateParams, T, R, (S0,)> {
+    /// Upper limit on the amount of data the SIM cards, within the group, can use.
+    #[inline]
+    pub fn data_limit(
+        mut self,
+        value: impl Into<crate::types::SimCardGroupCreateDataLimit>,
+    ) -> Self {
+        self.params.body.data_limit = Some(value.into());
+        self
+    }
+    /// A user friendly name for the SIM card group.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, SimCardGroupsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SimCardGroupCreate>,
+    ) -> crate::Call<'a, SimCardGroupsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::SimCardGroupCreate> for SimCardGroupsCreateParams {
-    /// The body with every optional input `None`: the argument of [`SimCardGroupsApi::create`].
-    fn from(body: crate::types::SimCardGroupCreate) -> Self {
-        SimCardGroupsCreateParams { body }
-    }
-}
-/// Inputs of [`SimCardGroupsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardGroupsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardGroupsRetrieveParams {
     /// It includes a list of associated ICCIDs.
     pub include_iccids: Option<bool>,
 }
-impl<T, R> crate::Call<'_, SimCardGroupsRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, SimCardGroupsRetrieveParams, T, R, ()> {
     /// It includes a list of associated ICCIDs.
+    #[inline]
     pub fn include_iccids(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_iccids = Some(value.into());
+        self.params.include_iccids = Some(value.into());
         self
     }
 }
-/// Inputs of [`SimCardGroupsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardGroupsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::SimCardGroupPatch,
 }
-impl SimCardGroupsUpdateParams {
-    /// A `SimCardGroupsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SimCardGroupPatch) -> Self {
-        SimCardGroupsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, SimCardGroupsUpdateParams, T, R, ()> {
+    /// Upper limit on the amount of data the SIM cards, within the group, can use.
+    #[inline]
+    pub fn data_limit(
+        mut self,
+        value: impl Into<crate::types::SimCardGroupPatchDataLimit>,
+    ) -> Self {
+        self.params.body.data_limit = Some(value.into());
+        self
     }
-}
-impl From<crate::types::SimCardGroupPatch> for SimCardGroupsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`SimCardGroupsApi::update`].
-    fn from(body: crate::types::SimCardGroupPatch) -> Self {
-        SimCardGroupsUpdateParams { body }
+    /// A user friendly name for the SIM card group.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SimCardGroupPatch>,
+    ) -> crate::Call<'a, SimCardGroupsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `sim_card_groups.actions`.
@@ -344,7 +422,13 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sim_card_group_actions"),
-            Default::default(),
+            SimCardGroupsActionsListParams {
+                page_number: None,
+                page_size: None,
+                filter_sim_card_group_id: None,
+                filter_status: None,
+                filter_type: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -396,7 +480,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardGroupsActionsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardGroupAction, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -423,7 +507,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     pub fn remove_private_wireless_gateway(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardGroupsActionsRemovePrivateWirelessGatewayResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardGroupAction, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -455,7 +539,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     pub fn remove_wireless_blocklist(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardGroupsActionsRemoveWirelessBlocklistResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardGroupAction, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -481,17 +565,18 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_card_groups::SimCardGroupsActionsSetPrivateWirelessGatewayBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .actions()\n    .set_private_wireless_gateway(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SimCardGroupsActionsSetPrivateWirelessGatewayBody::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .actions()\n    .set_private_wireless_gateway(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .private_wireless_gateway_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn set_private_wireless_gateway(
         &self,
         id: &str,
-        params: impl Into<SimCardGroupsActionsSetPrivateWirelessGatewayParams>,
     ) -> crate::Call<
         'a,
         SimCardGroupsActionsSetPrivateWirelessGatewayParams,
-        SimCardGroupsActionsSetPrivateWirelessGatewayResponse,
+        crate::types::SimCardGroupAction,
+        crate::call::AsData,
+        (crate::Missing<crate::required::private_wireless_gateway_id>,),
     > {
         crate::Call::new(
             self
@@ -505,7 +590,9 @@ impl<'a> SimCardGroupsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            SimCardGroupsActionsSetPrivateWirelessGatewayParams {
+                body: SimCardGroupsActionsSetPrivateWirelessGatewayBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -522,17 +609,18 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_card_groups::SimCardGroupsActionsSetWirelessBlocklistBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .actions()\n    .set_wireless_blocklist(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SimCardGroupsActionsSetWirelessBlocklistBody::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_groups()\n    .actions()\n    .set_wireless_blocklist(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .wireless_blocklist_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn set_wireless_blocklist(
         &self,
         id: &str,
-        params: impl Into<SimCardGroupsActionsSetWirelessBlocklistParams>,
     ) -> crate::Call<
         'a,
         SimCardGroupsActionsSetWirelessBlocklistParams,
-        SimCardGroupsActionsSetWirelessBlocklistResponse,
+        crate::types::SimCardGroupAction,
+        crate::call::AsData,
+        (crate::Missing<crate::required::wireless_blocklist_id>,),
     > {
         crate::Call::new(
             self
@@ -546,15 +634,17 @@ impl<'a> SimCardGroupsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            SimCardGroupsActionsSetWirelessBlocklistParams {
+                body: SimCardGroupsActionsSetWirelessBlocklistBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`SimCardGroupsActionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardGroupsActionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SimCardGroupsActionsListParams {
     /// The page number to load.
@@ -568,42 +658,54 @@ pub struct SimCardGroupsActionsListParams {
     /// Filter by action type.
     pub filter_type: Option<SimCardGroupsActionsListFilterType>,
 }
-impl<T, R> crate::Call<'_, SimCardGroupsActionsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, SimCardGroupsActionsListParams, T, R, ()> {
     /// The page number to load.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// A valid SIM card group ID.
+    #[inline]
     pub fn filter_sim_card_group_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_sim_card_group_id = Some(value.into());
+        self.params.filter_sim_card_group_id = Some(value.into());
         self
     }
     /// Filter by a specific status of the resource's lifecycle.
+    #[inline]
     pub fn filter_status(
         mut self,
         value: impl Into<crate::types::FilterBasicStatusLifecycle>,
     ) -> Self {
-        self.params_mut().filter_status = Some(value.into());
+        self.params.filter_status = Some(value.into());
         self
     }
     /// Filter by action type.
+    #[inline]
     pub fn filter_type(
         mut self,
         value: impl Into<SimCardGroupsActionsListFilterType>,
     ) -> Self {
-        self.params_mut().filter_type = Some(value.into());
+        self.params.filter_type = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, SimCardGroupsActionsListParams, SimCardGroupsActionsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    SimCardGroupsActionsListParams,
+    SimCardGroupsActionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`SimCardGroupsActionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -645,52 +747,96 @@ impl<
         })
     }
 }
-/// Inputs of [`SimCardGroupsActionsApi::set_private_wireless_gateway`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardGroupsActionsApi::set_private_wireless_gateway`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardGroupsActionsSetPrivateWirelessGatewayParams {
     /// The request body.
     pub body: SimCardGroupsActionsSetPrivateWirelessGatewayBody,
 }
-impl SimCardGroupsActionsSetPrivateWirelessGatewayParams {
-    /// A `SimCardGroupsActionsSetPrivateWirelessGatewayParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: SimCardGroupsActionsSetPrivateWirelessGatewayBody) -> Self {
-        SimCardGroupsActionsSetPrivateWirelessGatewayParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, SimCardGroupsActionsSetPrivateWirelessGatewayParams, T, R, (S0,)> {
+    /// The identification of the related Private Wireless Gateway resource.
+    #[inline]
+    pub fn private_wireless_gateway_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        SimCardGroupsActionsSetPrivateWirelessGatewayParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.private_wireless_gateway_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<SimCardGroupsActionsSetPrivateWirelessGatewayBody>,
+    ) -> crate::Call<
+        'a,
+        SimCardGroupsActionsSetPrivateWirelessGatewayParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<SimCardGroupsActionsSetPrivateWirelessGatewayBody>
-for SimCardGroupsActionsSetPrivateWirelessGatewayParams {
-    /// The body with every optional input `None`: the argument of [`SimCardGroupsActionsApi::set_private_wireless_gateway`].
-    fn from(body: SimCardGroupsActionsSetPrivateWirelessGatewayBody) -> Self {
-        SimCardGroupsActionsSetPrivateWirelessGatewayParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`SimCardGroupsActionsApi::set_wireless_blocklist`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardGroupsActionsApi::set_wireless_blocklist`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardGroupsActionsSetWirelessBlocklistParams {
     /// The request body.
     pub body: SimCardGroupsActionsSetWirelessBlocklistBody,
 }
-impl SimCardGroupsActionsSetWirelessBlocklistParams {
-    /// A `SimCardGroupsActionsSetWirelessBlocklistParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: SimCardGroupsActionsSetWirelessBlocklistBody) -> Self {
-        SimCardGroupsActionsSetWirelessBlocklistParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, SimCardGroupsActionsSetWirelessBlocklistParams, T, R, (S0,)> {
+    /// The identification of the related Wireless Blocklist resource.
+    #[inline]
+    pub fn wireless_blocklist_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        SimCardGroupsActionsSetWirelessBlocklistParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.wireless_blocklist_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<SimCardGroupsActionsSetWirelessBlocklistBody>
-for SimCardGroupsActionsSetWirelessBlocklistParams {
-    /// The body with every optional input `None`: the argument of [`SimCardGroupsActionsApi::set_wireless_blocklist`].
-    fn from(body: SimCardGroupsActionsSetWirelessBlocklistBody) -> Self {
-        SimCardGroupsActionsSetWirelessBlocklistParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<SimCardGroupsActionsSetWirelessBlocklistBody>,
+    ) -> crate::Call<
+        'a,
+        SimCardGroupsActionsSetWirelessBlocklistParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -732,6 +878,7 @@ impl From<&str> for SimCardGroupsActionsListFilterType {
 }
 crate::string_enum!(SimCardGroupsActionsListFilterType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardGroupsActionsListResponse {
     pub data: Option<Vec<crate::types::SimCardGroupAction>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -781,6 +928,7 @@ pub type SimCardGroupsActionsRetrieveResponse = crate::Data<
     crate::types::SimCardGroupAction,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardGroupsListResponse {
     pub data: Option<Vec<crate::types::SearchedSimCardGroup>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -837,17 +985,19 @@ pub type SimCardGroupsActionsRemoveWirelessBlocklistResponse = crate::Data<
     crate::types::SimCardGroupAction,
 >;
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardGroupsActionsSetPrivateWirelessGatewayBody {
     /// The identification of the related Private Wireless Gateway resource.
     pub private_wireless_gateway_id: String,
 }
 impl SimCardGroupsActionsSetPrivateWirelessGatewayBody {
-    /// A `SimCardGroupsActionsSetPrivateWirelessGatewayBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `private_wireless_gateway_id`: The identification of the related Private Wireless Gateway resource.
-    pub fn new(private_wireless_gateway_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SimCardGroupsActionsSetPrivateWirelessGatewayBody {
-            private_wireless_gateway_id: private_wireless_gateway_id.into(),
+            private_wireless_gateway_id: String::new(),
         }
     }
 }
@@ -888,17 +1038,19 @@ pub type SimCardGroupsActionsSetPrivateWirelessGatewayResponse = crate::Data<
     crate::types::SimCardGroupAction,
 >;
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardGroupsActionsSetWirelessBlocklistBody {
     /// The identification of the related Wireless Blocklist resource.
     pub wireless_blocklist_id: String,
 }
 impl SimCardGroupsActionsSetWirelessBlocklistBody {
-    /// A `SimCardGroupsActionsSetWirelessBlocklistBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `wireless_blocklist_id`: The identification of the related Wireless Blocklist resource.
-    pub fn new(wireless_blocklist_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SimCardGroupsActionsSetWirelessBlocklistBody {
-            wireless_blocklist_id: wireless_blocklist_id.into(),
+            wireless_blocklist_id: String::new(),
         }
     }
 }

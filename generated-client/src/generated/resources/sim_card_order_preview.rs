@@ -15,59 +15,85 @@ impl<'a> SimCardOrderPreviewApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_card_order_preview::SimCardOrderPreviewPreviewBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_order_preview()\n    .preview(SimCardOrderPreviewPreviewBody::new(\"1293384261075731499\", 21))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_order_preview()\n    .preview()\n    .address_id(\"1293384261075731499\")\n    .quantity(21)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn preview(
         &self,
-        params: impl Into<SimCardOrderPreviewPreviewParams>,
     ) -> crate::Call<
         'a,
         SimCardOrderPreviewPreviewParams,
-        SimCardOrderPreviewPreviewResponse,
+        crate::types::SimCardOrderPreview,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::address_id>,
+            crate::Missing<crate::required::quantity>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/sim_card_order_preview"),
-            params.into(),
+            SimCardOrderPreviewPreviewParams {
+                body: SimCardOrderPreviewPreviewBody::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`SimCardOrderPreviewApi::preview`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardOrderPreviewApi::preview`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardOrderPreviewPreviewParams {
     /// The request body.
-    pub body: Option<SimCardOrderPreviewPreviewBody>,
+    pub body: SimCardOrderPreviewPreviewBody,
 }
-impl SimCardOrderPreviewPreviewParams {
-    /// A `SimCardOrderPreviewPreviewParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: SimCardOrderPreviewPreviewBody) -> Self {
-        SimCardOrderPreviewPreviewParams {
-            body: Some(body),
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, SimCardOrderPreviewPreviewParams, T, R, (S0, S1)> {
+    /// Uniquely identifies the address for the order.
+    #[inline]
+    pub fn address_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, SimCardOrderPreviewPreviewParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.address_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<SimCardOrderPreviewPreviewBody> for SimCardOrderPreviewPreviewParams {
-    /// The body with every optional input `None`: the argument of [`SimCardOrderPreviewApi::preview`].
-    fn from(body: SimCardOrderPreviewPreviewBody) -> Self {
-        SimCardOrderPreviewPreviewParams {
-            body: Some(body),
-        }
+    /// The amount of SIM cards that the user would like to purchase in the SIM card order.
+    #[inline]
+    pub fn quantity(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<'a, SimCardOrderPreviewPreviewParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.quantity = value.into();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, SimCardOrderPreviewPreviewParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<SimCardOrderPreviewPreviewBody>) -> Self {
-        self.params_mut().body = Some(value.into());
-        self
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<SimCardOrderPreviewPreviewBody>,
+    ) -> crate::Call<
+        'a,
+        SimCardOrderPreviewPreviewParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardOrderPreviewPreviewBody {
     /// Uniquely identifies the address for the order.
     pub address_id: String,
@@ -75,14 +101,14 @@ pub struct SimCardOrderPreviewPreviewBody {
     pub quantity: i64,
 }
 impl SimCardOrderPreviewPreviewBody {
-    /// A `SimCardOrderPreviewPreviewBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `address_id`: Uniquely identifies the address for the order.
-    /// - `quantity`: The amount of SIM cards that the user would like to purchase in the SIM card order.
-    pub fn new(address_id: impl Into<String>, quantity: i64) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SimCardOrderPreviewPreviewBody {
-            address_id: address_id.into(),
-            quantity,
+            address_id: String::new(),
+            quantity: 0,
         }
     }
 }

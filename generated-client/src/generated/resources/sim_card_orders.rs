@@ -23,7 +23,10 @@ impl<'a> SimCardOrdersApi<'a> {
     ) -> crate::Call<'a, SimCardOrdersListParams, SimCardOrdersListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sim_card_orders"),
-            Default::default(),
+            SimCardOrdersListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::Form, true, &params.filter);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
@@ -38,16 +41,26 @@ impl<'a> SimCardOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SimCardOrderCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_orders()\n    .create(SimCardOrderCreate::new(\"1293384261075731499\", 23))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_card_orders()\n    .create()\n    .address_id(\"1293384261075731499\")\n    .quantity(23)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<SimCardOrdersCreateParams>,
-    ) -> crate::Call<'a, SimCardOrdersCreateParams, SimCardOrdersCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        SimCardOrdersCreateParams,
+        crate::types::SimCardOrder,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::address_id>,
+            crate::Missing<crate::required::quantity>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/sim_card_orders"),
-            params.into(),
+            SimCardOrdersCreateParams {
+                body: crate::types::SimCardOrderCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -70,7 +83,7 @@ impl<'a> SimCardOrdersApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardOrdersRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardOrder, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -81,8 +94,8 @@ impl<'a> SimCardOrdersApi<'a> {
         )
     }
 }
-/// Inputs of [`SimCardOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardOrdersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SimCardOrdersListParams {
     /// Consolidated filter parameter for SIM card orders (deepObject style). Originally: filter\[created_at\], filter\[updated_at\], filter\[quantity\], filter\[cost.amount\], filter\[cost.currency\], filter\[address.id\], filter\[address.street_address\], filter\[address.extended_address\], filter\[address.locality\], filter\[address.administrative_area\], filter\[address.country_code\], filter\[address.postal_code\]
@@ -90,25 +103,36 @@ pub struct SimCardOrdersListParams {
     /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, SimCardOrdersListParams, T, R> {
-    /// Consolidated filter parameter for SIM card orders (deepObject style). Originally: filter\[created_at\], filter\[updated_at\], filter\[quantity\], filter\[cost.amount\], filter\[cost.currency\], filter\[address.id\], filter\[address.street_address\], filter\[address.extended_address\], filter\[address.locality\], filter\[address.administrative_area\], filter\[address.country_code\], filter\[address.postal_code\]
+impl<'a, T, R> crate::Call<'a, SimCardOrdersListParams, T, R, ()> {
+    /// Consolidated filter parameter for SIM card orders (deepObject style). Originally: filter\\[created_at\\], filter\\[updated_at\\], filter\\[quantity\\], filter\\[cost.amount\\], filter\\[cost.currency\\], filter\\[address.id\\], filter\\[address.street_address\\], filter\\[address.extended_address\\], filter\\[address.locality\\], filter\\[address.administrative_area\\], filter\\[address.country_code\\], filter\\[address.postal_code\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterSimCardOrdersConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::WirelessPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, SimCardOrdersListParams, SimCardOrdersListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    SimCardOrdersListParams,
+    SimCardOrdersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`SimCardOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -150,26 +174,47 @@ impl<'a> crate::Call<'a, SimCardOrdersListParams, SimCardOrdersListResponse> {
         })
     }
 }
-/// Inputs of [`SimCardOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardOrdersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardOrdersCreateParams {
     /// The request body.
     pub body: crate::types::SimCardOrderCreate,
 }
-impl SimCardOrdersCreateParams {
-    /// A `SimCardOrdersCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SimCardOrderCreate) -> Self {
-        SimCardOrdersCreateParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, SimCardOrdersCreateParams, T, R, (S0, S1)> {
+    /// Uniquely identifies the address for the order.
+    #[inline]
+    pub fn address_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, SimCardOrdersCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.address_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::SimCardOrderCreate> for SimCardOrdersCreateParams {
-    /// The body with every optional input `None`: the argument of [`SimCardOrdersApi::create`].
-    fn from(body: crate::types::SimCardOrderCreate) -> Self {
-        SimCardOrdersCreateParams { body }
+    /// The amount of SIM cards to order.
+    #[inline]
+    pub fn quantity(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<'a, SimCardOrdersCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.quantity = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SimCardOrderCreate>,
+    ) -> crate::Call<'a, SimCardOrdersCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardOrdersListResponse {
     pub data: Option<Vec<crate::types::SimCardOrder>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -26,7 +26,13 @@ impl<'a> SimCardsApi<'a> {
     pub fn list(&self) -> crate::Call<'a, SimCardsListParams, SimCardsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sim_cards"),
-            Default::default(),
+            SimCardsListParams {
+                filter: None,
+                page: None,
+                include_sim_card_group: None,
+                filter_sim_card_group_id: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::Form, true, &params.filter);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
@@ -63,7 +69,12 @@ impl<'a> SimCardsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, SimCardsRetrieveParams, SimCardsRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        SimCardsRetrieveParams,
+        crate::types::SimCard,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -71,7 +82,10 @@ impl<'a> SimCardsApi<'a> {
                     reqwest::Method::GET,
                     ["/sim_cards/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            SimCardsRetrieveParams {
+                include_sim_card_group: None,
+                include_pin_puk_codes: None,
+            },
             |req, params| {
                 req.query(
                     "include_sim_card_group",
@@ -99,14 +113,18 @@ impl<'a> SimCardsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SimCard;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", SimCard::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<SimCardsUpdateParams>,
-    ) -> crate::Call<'a, SimCardsUpdateParams, SimCardsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        SimCardsUpdateParams,
+        crate::types::SimCard,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -114,7 +132,9 @@ impl<'a> SimCardsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/sim_cards/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            SimCardsUpdateParams {
+                body: <crate::types::SimCard>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -142,7 +162,12 @@ impl<'a> SimCardsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, SimCardsDeleteParams, SimCardsDeleteResponse> {
+    ) -> crate::Call<
+        'a,
+        SimCardsDeleteParams,
+        crate::types::SimCard,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -150,7 +175,9 @@ impl<'a> SimCardsApi<'a> {
                     reqwest::Method::DELETE,
                     ["/sim_cards/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            SimCardsDeleteParams {
+                report_lost: None,
+            },
             |req, params| {
                 req.query(
                     "report_lost",
@@ -180,7 +207,7 @@ impl<'a> SimCardsApi<'a> {
     pub fn get_activation_code(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardsGetActivationCodeResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardActivationCode, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -207,7 +234,7 @@ impl<'a> SimCardsApi<'a> {
     pub fn get_device_details(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardsGetDeviceDetailsResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardDeviceDetails, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -234,7 +261,7 @@ impl<'a> SimCardsApi<'a> {
     pub fn get_public_ip(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardsGetPublicIpResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardPublicIp, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -278,7 +305,10 @@ impl<'a> SimCardsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            SimCardsListWirelessConnectivityLogsParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -296,8 +326,8 @@ impl<'a> SimCardsApi<'a> {
         )
     }
 }
-/// Inputs of [`SimCardsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SimCardsListParams {
     /// Consolidated filter parameter for SIM cards (deepObject style). Originally: filter\[iccid\], filter\[msisdn\], filter\[status\], filter\[tags\]
@@ -311,40 +341,48 @@ pub struct SimCardsListParams {
     /// Sorts SIM cards by the given field. Defaults to ascending order unless field is prefixed with a minus sign.
     pub sort: Option<SimCardsListSort>,
 }
-impl<T, R> crate::Call<'_, SimCardsListParams, T, R> {
-    /// Consolidated filter parameter for SIM cards (deepObject style). Originally: filter\[iccid\], filter\[msisdn\], filter\[status\], filter\[tags\]
+impl<'a, T, R> crate::Call<'a, SimCardsListParams, T, R, ()> {
+    /// Consolidated filter parameter for SIM cards (deepObject style). Originally: filter\\[iccid\\], filter\\[msisdn\\], filter\\[status\\], filter\\[tags\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterSimCardConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::WirelessPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// It includes the associated SIM card group object in the response when present.
+    #[inline]
     pub fn include_sim_card_group(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_sim_card_group = Some(value.into());
+        self.params.include_sim_card_group = Some(value.into());
         self
     }
     /// A valid SIM card group ID.
+    #[inline]
     pub fn filter_sim_card_group_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_sim_card_group_id = Some(value.into());
+        self.params.filter_sim_card_group_id = Some(value.into());
         self
     }
     /// Sorts SIM cards by the given field. Defaults to ascending order unless field is prefixed with a minus sign.
+    #[inline]
     pub fn sort(mut self, value: impl Into<SimCardsListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, SimCardsListParams, SimCardsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<'a, SimCardsListParams, SimCardsListResponse, crate::call::AsJson, S> {
     /// Every page of [`SimCardsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -386,8 +424,8 @@ impl<'a> crate::Call<'a, SimCardsListParams, SimCardsListResponse> {
         })
     }
 }
-/// Inputs of [`SimCardsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardsRetrieveParams {
     /// It includes the associated SIM card group object in the response when present.
@@ -395,53 +433,100 @@ pub struct SimCardsRetrieveParams {
     /// When set to true, includes the PIN and PUK codes in the response. These codes are used for SIM card security and unlocking purposes. Available for both physical SIM cards and eSIMs.
     pub include_pin_puk_codes: Option<bool>,
 }
-impl<T, R> crate::Call<'_, SimCardsRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, SimCardsRetrieveParams, T, R, ()> {
     /// It includes the associated SIM card group object in the response when present.
+    #[inline]
     pub fn include_sim_card_group(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_sim_card_group = Some(value.into());
+        self.params.include_sim_card_group = Some(value.into());
         self
     }
     /// When set to true, includes the PIN and PUK codes in the response. These codes are used for SIM card security and unlocking purposes. Available for both physical SIM cards and eSIMs.
+    #[inline]
     pub fn include_pin_puk_codes(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().include_pin_puk_codes = Some(value.into());
+        self.params.include_pin_puk_codes = Some(value.into());
         self
     }
 }
-/// Inputs of [`SimCardsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardsUpdateParams {
     /// The request body.
     pub body: crate::types::SimCard,
 }
-impl SimCardsUpdateParams {
-    /// A `SimCardsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SimCard) -> Self {
-        SimCardsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, SimCardsUpdateParams, T, R, ()> {
+    /// List of IMEIs authorized to use a given SIM card.
+    #[inline]
+    pub fn authorized_imeis(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.authorized_imeis = Some(
+            Some(value.into_iter().map(Into::into).collect()),
+        );
+        self
+    }
+    /// Sends `authorized_imeis` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn authorized_imeis_null(mut self) -> Self {
+        self.params.body.authorized_imeis = Some(None);
+        self
+    }
+    /// The SIM card individual data limit configuration.
+    #[inline]
+    pub fn data_limit(
+        mut self,
+        value: impl Into<crate::types::SimCardDataLimit>,
+    ) -> Self {
+        self.params.body.data_limit = Some(value.into());
+        self
+    }
+    /// The group SIMCardGroup identification. This attribute can be null when it's present in an associated resource.
+    #[inline]
+    pub fn sim_card_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sim_card_group_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::SimCardStatus>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// Searchable tags associated with the SIM card
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SimCard>,
+    ) -> crate::Call<'a, SimCardsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::SimCard> for SimCardsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`SimCardsApi::update`].
-    fn from(body: crate::types::SimCard) -> Self {
-        SimCardsUpdateParams { body }
-    }
-}
-/// Inputs of [`SimCardsApi::delete`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardsApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardsDeleteParams {
     /// Enables deletion of disabled eSIMs that can't be uninstalled from a device. This is irreversible and the eSIM cannot be re-registered.
     pub report_lost: Option<bool>,
 }
-impl<T, R> crate::Call<'_, SimCardsDeleteParams, T, R> {
+impl<'a, T, R> crate::Call<'a, SimCardsDeleteParams, T, R, ()> {
     /// Enables deletion of disabled eSIMs that can't be uninstalled from a device. This is irreversible and the eSIM cannot be re-registered.
+    #[inline]
     pub fn report_lost(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().report_lost = Some(value.into());
+        self.params.report_lost = Some(value.into());
         self
     }
 }
-/// Inputs of [`SimCardsApi::list_wireless_connectivity_logs`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardsApi::list_wireless_connectivity_logs`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SimCardsListWirelessConnectivityLogsParams {
     /// The page number to load.
@@ -449,24 +534,29 @@ pub struct SimCardsListWirelessConnectivityLogsParams {
     /// The size of the page.
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, SimCardsListWirelessConnectivityLogsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, SimCardsListWirelessConnectivityLogsParams, T, R, ()> {
     /// The page number to load.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     SimCardsListWirelessConnectivityLogsParams,
     SimCardsListWirelessConnectivityLogsResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`SimCardsApi::list_wireless_connectivity_logs`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -531,7 +621,10 @@ impl<'a> SimCardsActionsApi<'a> {
     ) -> crate::Call<'a, SimCardsActionsListParams, SimCardsActionsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sim_card_actions"),
-            Default::default(),
+            SimCardsActionsListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::Form, true, &params.filter);
                 req.query("page", crate::QueryStyle::Form, true, &params.page);
@@ -555,7 +648,7 @@ impl<'a> SimCardsActionsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardsActionsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardAction, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -577,26 +670,27 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_cards::SimCardsActionsBulkDisableVoiceBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .bulk_disable_voice(\n        SimCardsActionsBulkDisableVoiceBody::new(\n            \"6b14e151-8493-4fa1-8664-1cc4e6d14158\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .bulk_disable_voice()\n    .sim_card_group_id(\"6b14e151-8493-4fa1-8664-1cc4e6d14158\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn bulk_disable_voice(
         &self,
-        params: impl Into<SimCardsActionsBulkDisableVoiceParams>,
     ) -> crate::Call<
         'a,
         SimCardsActionsBulkDisableVoiceParams,
-        SimCardsActionsBulkDisableVoiceResponse,
+        crate::types::BulkSimCardAction,
+        crate::call::AsData,
+        (crate::Missing<crate::required::sim_card_group_id>,),
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/sim_cards/actions/bulk_disable_voice"),
-            params.into(),
+            SimCardsActionsBulkDisableVoiceParams {
+                body: SimCardsActionsBulkDisableVoiceBody::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -612,26 +706,27 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_cards::SimCardsActionsBulkEnableVoiceBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .bulk_enable_voice(\n        SimCardsActionsBulkEnableVoiceBody::new(\n            \"6b14e151-8493-4fa1-8664-1cc4e6d14158\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .bulk_enable_voice()\n    .sim_card_group_id(\"6b14e151-8493-4fa1-8664-1cc4e6d14158\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn bulk_enable_voice(
         &self,
-        params: impl Into<SimCardsActionsBulkEnableVoiceParams>,
     ) -> crate::Call<
         'a,
         SimCardsActionsBulkEnableVoiceParams,
-        SimCardsActionsBulkEnableVoiceResponse,
+        crate::types::BulkSimCardAction,
+        crate::call::AsData,
+        (crate::Missing<crate::required::sim_card_group_id>,),
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/sim_cards/actions/bulk_enable_voice"),
-            params.into(),
+            SimCardsActionsBulkEnableVoiceParams {
+                body: SimCardsActionsBulkEnableVoiceBody::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -645,16 +740,17 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_cards::SimCardsActionsBulkSetPublicIpsBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .bulk_set_public_ips(\n        SimCardsActionsBulkSetPublicIpsBody::new(\n            vec![\"6b14e151-8493-4fa1-8664-1cc4e6d14158\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .bulk_set_public_ips()\n    .sim_card_ids([\"6b14e151-8493-4fa1-8664-1cc4e6d14158\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn bulk_set_public_ips(
         &self,
-        params: impl Into<SimCardsActionsBulkSetPublicIpsParams>,
     ) -> crate::Call<
         'a,
         SimCardsActionsBulkSetPublicIpsParams,
-        SimCardsActionsBulkSetPublicIpsResponse,
+        crate::types::BulkSimCardAction,
+        crate::call::AsData,
+        (crate::Missing<crate::required::sim_card_ids>,),
     > {
         crate::Call::new(
             self
@@ -663,11 +759,11 @@ impl<'a> SimCardsActionsApi<'a> {
                     reqwest::Method::POST,
                     "/sim_cards/actions/bulk_set_public_ips",
                 ),
-            params.into(),
+            SimCardsActionsBulkSetPublicIpsParams {
+                body: SimCardsActionsBulkSetPublicIpsBody::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -679,16 +775,16 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::sim_cards::SimCardsActionsValidateRegistrationCodesBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .validate_registration_codes(\n        SimCardsActionsValidateRegistrationCodesBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sim_cards()\n    .actions()\n    .validate_registration_codes()\n    .registration_codes([\"123456780\", \"1231231230\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn validate_registration_codes(
         &self,
-        params: impl Into<SimCardsActionsValidateRegistrationCodesParams>,
     ) -> crate::Call<
         'a,
         SimCardsActionsValidateRegistrationCodesParams,
-        crate::types::SimCardRegistrationCodeValidations,
+        Vec<crate::types::SimCardRegistrationCodeValidation>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -697,7 +793,9 @@ impl<'a> SimCardsActionsApi<'a> {
                     reqwest::Method::POST,
                     "/sim_cards/actions/validate_registration_codes",
                 ),
-            params.into(),
+            SimCardsActionsValidateRegistrationCodesParams {
+                body: <SimCardsActionsValidateRegistrationCodesBody>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -722,7 +820,7 @@ impl<'a> SimCardsActionsApi<'a> {
     pub fn disable(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardsActionsDisableResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardAction, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -753,7 +851,7 @@ impl<'a> SimCardsActionsApi<'a> {
     pub fn enable(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardsActionsEnableResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardAction, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -782,7 +880,7 @@ impl<'a> SimCardsActionsApi<'a> {
     pub fn remove_public_ip(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardsActionsRemovePublicIpResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardAction, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -817,7 +915,8 @@ impl<'a> SimCardsActionsApi<'a> {
     ) -> crate::Call<
         'a,
         SimCardsActionsSetPublicIpParams,
-        SimCardsActionsSetPublicIpResponse,
+        crate::types::SimCardAction,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -827,7 +926,9 @@ impl<'a> SimCardsActionsApi<'a> {
                     ["/sim_cards/", &crate::encode_path(id), "/actions/set_public_ip"]
                         .concat(),
                 ),
-            Default::default(),
+            SimCardsActionsSetPublicIpParams {
+                region_code: None,
+            },
             |req, params| {
                 req.query(
                     "region_code",
@@ -859,7 +960,7 @@ impl<'a> SimCardsActionsApi<'a> {
     pub fn set_standby(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), SimCardsActionsSetStandbyResponse> {
+    ) -> crate::Call<'a, (), crate::types::SimCardAction, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -871,8 +972,8 @@ impl<'a> SimCardsActionsApi<'a> {
         )
     }
 }
-/// Inputs of [`SimCardsActionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardsActionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SimCardsActionsListParams {
     /// Consolidated filter parameter for SIM card actions (deepObject style). Originally: filter\[sim_card_id\], filter\[status\], filter\[bulk_sim_card_action_id\], filter\[action_type\]
@@ -880,25 +981,36 @@ pub struct SimCardsActionsListParams {
     /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
-impl<T, R> crate::Call<'_, SimCardsActionsListParams, T, R> {
-    /// Consolidated filter parameter for SIM card actions (deepObject style). Originally: filter\[sim_card_id\], filter\[status\], filter\[bulk_sim_card_action_id\], filter\[action_type\]
+impl<'a, T, R> crate::Call<'a, SimCardsActionsListParams, T, R, ()> {
+    /// Consolidated filter parameter for SIM card actions (deepObject style). Originally: filter\\[sim_card_id\\], filter\\[status\\], filter\\[bulk_sim_card_action_id\\], filter\\[action_type\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::FilterSimCardActionsConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::WirelessPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, SimCardsActionsListParams, SimCardsActionsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    SimCardsActionsListParams,
+    SimCardsActionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`SimCardsActionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -940,143 +1052,144 @@ impl<'a> crate::Call<'a, SimCardsActionsListParams, SimCardsActionsListResponse>
         })
     }
 }
-/// Inputs of [`SimCardsActionsApi::bulk_disable_voice`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardsActionsApi::bulk_disable_voice`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardsActionsBulkDisableVoiceParams {
     /// The request body.
-    pub body: Option<SimCardsActionsBulkDisableVoiceBody>,
+    pub body: SimCardsActionsBulkDisableVoiceBody,
 }
-impl SimCardsActionsBulkDisableVoiceParams {
-    /// A `SimCardsActionsBulkDisableVoiceParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: SimCardsActionsBulkDisableVoiceBody) -> Self {
-        SimCardsActionsBulkDisableVoiceParams {
-            body: Some(body),
-        }
+impl<'a, T, R, S0> crate::Call<'a, SimCardsActionsBulkDisableVoiceParams, T, R, (S0,)> {
+    /// Sets `sim_card_group_id`.
+    #[inline]
+    pub fn sim_card_group_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, SimCardsActionsBulkDisableVoiceParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.sim_card_group_id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<SimCardsActionsBulkDisableVoiceBody>
-for SimCardsActionsBulkDisableVoiceParams {
-    /// The body with every optional input `None`: the argument of [`SimCardsActionsApi::bulk_disable_voice`].
-    fn from(body: SimCardsActionsBulkDisableVoiceBody) -> Self {
-        SimCardsActionsBulkDisableVoiceParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, SimCardsActionsBulkDisableVoiceParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
         value: impl Into<SimCardsActionsBulkDisableVoiceBody>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
-        self
+    ) -> crate::Call<'a, SimCardsActionsBulkDisableVoiceParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-/// Inputs of [`SimCardsActionsApi::bulk_enable_voice`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardsActionsApi::bulk_enable_voice`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardsActionsBulkEnableVoiceParams {
     /// The request body.
-    pub body: Option<SimCardsActionsBulkEnableVoiceBody>,
+    pub body: SimCardsActionsBulkEnableVoiceBody,
 }
-impl SimCardsActionsBulkEnableVoiceParams {
-    /// A `SimCardsActionsBulkEnableVoiceParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: SimCardsActionsBulkEnableVoiceBody) -> Self {
-        SimCardsActionsBulkEnableVoiceParams {
-            body: Some(body),
-        }
+impl<'a, T, R, S0> crate::Call<'a, SimCardsActionsBulkEnableVoiceParams, T, R, (S0,)> {
+    /// Sets `sim_card_group_id`.
+    #[inline]
+    pub fn sim_card_group_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, SimCardsActionsBulkEnableVoiceParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.sim_card_group_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<SimCardsActionsBulkEnableVoiceBody>,
+    ) -> crate::Call<'a, SimCardsActionsBulkEnableVoiceParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<SimCardsActionsBulkEnableVoiceBody> for SimCardsActionsBulkEnableVoiceParams {
-    /// The body with every optional input `None`: the argument of [`SimCardsActionsApi::bulk_enable_voice`].
-    fn from(body: SimCardsActionsBulkEnableVoiceBody) -> Self {
-        SimCardsActionsBulkEnableVoiceParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, SimCardsActionsBulkEnableVoiceParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<SimCardsActionsBulkEnableVoiceBody>) -> Self {
-        self.params_mut().body = Some(value.into());
-        self
-    }
-}
-/// Inputs of [`SimCardsActionsApi::bulk_set_public_ips`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardsActionsApi::bulk_set_public_ips`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardsActionsBulkSetPublicIpsParams {
     /// The request body.
-    pub body: Option<SimCardsActionsBulkSetPublicIpsBody>,
+    pub body: SimCardsActionsBulkSetPublicIpsBody,
 }
-impl SimCardsActionsBulkSetPublicIpsParams {
-    /// A `SimCardsActionsBulkSetPublicIpsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: SimCardsActionsBulkSetPublicIpsBody) -> Self {
-        SimCardsActionsBulkSetPublicIpsParams {
-            body: Some(body),
-        }
+impl<'a, T, R, S0> crate::Call<'a, SimCardsActionsBulkSetPublicIpsParams, T, R, (S0,)> {
+    /// Sets `sim_card_ids`.
+    #[inline]
+    pub fn sim_card_ids(
+        self,
+        value: impl IntoIterator<Item = impl Into<crate::types::WirelessId>>,
+    ) -> crate::Call<'a, SimCardsActionsBulkSetPublicIpsParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.sim_card_ids = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
     }
-}
-impl From<SimCardsActionsBulkSetPublicIpsBody>
-for SimCardsActionsBulkSetPublicIpsParams {
-    /// The body with every optional input `None`: the argument of [`SimCardsActionsApi::bulk_set_public_ips`].
-    fn from(body: SimCardsActionsBulkSetPublicIpsBody) -> Self {
-        SimCardsActionsBulkSetPublicIpsParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, SimCardsActionsBulkSetPublicIpsParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
         value: impl Into<SimCardsActionsBulkSetPublicIpsBody>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
-        self
+    ) -> crate::Call<'a, SimCardsActionsBulkSetPublicIpsParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-/// Inputs of [`SimCardsActionsApi::validate_registration_codes`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SimCardsActionsApi::validate_registration_codes`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardsActionsValidateRegistrationCodesParams {
     /// The request body.
     pub body: SimCardsActionsValidateRegistrationCodesBody,
 }
-impl SimCardsActionsValidateRegistrationCodesParams {
-    /// A `SimCardsActionsValidateRegistrationCodesParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: SimCardsActionsValidateRegistrationCodesBody) -> Self {
-        SimCardsActionsValidateRegistrationCodesParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, SimCardsActionsValidateRegistrationCodesParams, T, R, ()> {
+    /// Sets `registration_codes`.
+    #[inline]
+    pub fn registration_codes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.registration_codes = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<SimCardsActionsValidateRegistrationCodesBody>,
+    ) -> crate::Call<'a, SimCardsActionsValidateRegistrationCodesParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<SimCardsActionsValidateRegistrationCodesBody>
-for SimCardsActionsValidateRegistrationCodesParams {
-    /// The body with every optional input `None`: the argument of [`SimCardsActionsApi::validate_registration_codes`].
-    fn from(body: SimCardsActionsValidateRegistrationCodesBody) -> Self {
-        SimCardsActionsValidateRegistrationCodesParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`SimCardsActionsApi::set_public_ip`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardsActionsApi::set_public_ip`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SimCardsActionsSetPublicIpParams {
     /// The code of the region where the public IP should be assigned. A list of available regions can be found at the regions endpoint
     pub region_code: Option<String>,
 }
-impl<T, R> crate::Call<'_, SimCardsActionsSetPublicIpParams, T, R> {
+impl<'a, T, R> crate::Call<'a, SimCardsActionsSetPublicIpParams, T, R, ()> {
     /// The code of the region where the public IP should be assigned. A list of available regions can be found at the regions endpoint
+    #[inline]
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().region_code = Some(value.into());
+        self.params.region_code = Some(value.into());
         self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardsActionsListResponse {
     pub data: Option<Vec<crate::types::SimCardAction>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -1162,6 +1275,7 @@ impl From<&str> for SimCardsListSort {
 }
 crate::string_enum!(SimCardsListSort);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardsListResponse {
     pub data: Option<Vec<crate::types::SimpleSimCard>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -1208,14 +1322,18 @@ impl<'de> serde::Deserialize<'de> for SimCardsListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardsActionsBulkDisableVoiceBody {
     pub sim_card_group_id: String,
 }
 impl SimCardsActionsBulkDisableVoiceBody {
-    /// A `SimCardsActionsBulkDisableVoiceBody` from its required fields; the optional ones are `None`.
-    pub fn new(sim_card_group_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SimCardsActionsBulkDisableVoiceBody {
-            sim_card_group_id: sim_card_group_id.into(),
+            sim_card_group_id: String::new(),
         }
     }
 }
@@ -1256,14 +1374,18 @@ pub type SimCardsActionsBulkDisableVoiceResponse = crate::Data<
     crate::types::BulkSimCardAction,
 >;
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardsActionsBulkEnableVoiceBody {
     pub sim_card_group_id: String,
 }
 impl SimCardsActionsBulkEnableVoiceBody {
-    /// A `SimCardsActionsBulkEnableVoiceBody` from its required fields; the optional ones are `None`.
-    pub fn new(sim_card_group_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SimCardsActionsBulkEnableVoiceBody {
-            sim_card_group_id: sim_card_group_id.into(),
+            sim_card_group_id: String::new(),
         }
     }
 }
@@ -1304,14 +1426,18 @@ pub type SimCardsActionsBulkEnableVoiceResponse = crate::Data<
     crate::types::BulkSimCardAction,
 >;
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardsActionsBulkSetPublicIpsBody {
     pub sim_card_ids: Vec<crate::types::WirelessId>,
 }
 impl SimCardsActionsBulkSetPublicIpsBody {
-    /// A `SimCardsActionsBulkSetPublicIpsBody` from its required fields; the optional ones are `None`.
-    pub fn new(sim_card_ids: Vec<crate::types::WirelessId>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SimCardsActionsBulkSetPublicIpsBody {
-            sim_card_ids,
+            sim_card_ids: Vec::new(),
         }
     }
 }
@@ -1353,6 +1479,7 @@ pub type SimCardsActionsBulkSetPublicIpsResponse = crate::Data<
 >;
 /// The object containing the Array of SIM card registration codes.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardsActionsValidateRegistrationCodesBody {
     pub registration_codes: Option<Vec<String>>,
 }
@@ -1409,6 +1536,7 @@ pub type SimCardsGetDeviceDetailsResponse = crate::Data<
 >;
 pub type SimCardsGetPublicIpResponse = crate::Data<crate::types::SimCardPublicIp>;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardsListWirelessConnectivityLogsResponse {
     pub data: Option<Vec<crate::types::WirelessConnectivityLog>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -15,20 +15,27 @@ impl<'a> SipRegistrationStatusApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::sip_registration_status::{\n    SipRegistrationStatusRetrieveCredentialType, SipRegistrationStatusRetrieveParams,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sip_registration_status()\n    .retrieve(\n        SipRegistrationStatusRetrieveParams::new(\n            SipRegistrationStatusRetrieveCredentialType::UacExternalCredential,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::sip_registration_status::SipRegistrationStatusRetrieveCredentialType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sip_registration_status()\n    .retrieve()\n    .credential_type(\n        SipRegistrationStatusRetrieveCredentialType::UacExternalCredential,\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        params: impl Into<SipRegistrationStatusRetrieveParams>,
     ) -> crate::Call<
         'a,
         SipRegistrationStatusRetrieveParams,
         crate::types::SipRegistrationStatus,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::credential_type>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sip_registration_status"),
-            params.into(),
+            SipRegistrationStatusRetrieveParams {
+                credential_type: SipRegistrationStatusRetrieveCredentialType::Unknown(
+                    String::new(),
+                ),
+                connection_id: None,
+                username: None,
+            },
             |req, params| {
                 req.query(
                     "credential_type",
@@ -47,8 +54,8 @@ impl<'a> SipRegistrationStatusApi<'a> {
         )
     }
 }
-/// Inputs of [`SipRegistrationStatusApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SipRegistrationStatusApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SipRegistrationStatusRetrieveParams {
     /// The kind of credential to look up. `uac_external_credential` is keyed by `connection_id`; `telephony_credential` is keyed by `username`.
@@ -58,25 +65,27 @@ pub struct SipRegistrationStatusRetrieveParams {
     /// SIP username of the telephony credential to look up. Required when `credential_type` is `telephony_credential`.
     pub username: Option<String>,
 }
-impl SipRegistrationStatusRetrieveParams {
-    /// A `SipRegistrationStatusRetrieveParams` from its required inputs; the optional ones are `None`.
-    pub fn new(credential_type: SipRegistrationStatusRetrieveCredentialType) -> Self {
-        SipRegistrationStatusRetrieveParams {
-            credential_type,
-            connection_id: None,
-            username: None,
-        }
+impl<'a, T, R, S0> crate::Call<'a, SipRegistrationStatusRetrieveParams, T, R, (S0,)> {
+    /// The kind of credential to look up. `uac_external_credential` is keyed by `connection_id`; `telephony_credential` is keyed by `username`.
+    #[inline]
+    pub fn credential_type(
+        self,
+        value: impl Into<SipRegistrationStatusRetrieveCredentialType>,
+    ) -> crate::Call<'a, SipRegistrationStatusRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.credential_type = value.into();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, SipRegistrationStatusRetrieveParams, T, R> {
     /// Identifier of the UAC connection to look up. Required when `credential_type` is `uac_external_credential`.
+    #[inline]
     pub fn connection_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().connection_id = Some(value.into());
+        self.params.connection_id = Some(value.into());
         self
     }
     /// SIP username of the telephony credential to look up. Required when `credential_type` is `telephony_credential`.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().username = Some(value.into());
+        self.params.username = Some(value.into());
         self
     }
 }

@@ -15,20 +15,27 @@ impl<'a> SiprecConnectorsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SiprecConnector;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .siprec_connectors()\n    .create(SiprecConnector::new(\"siprec.telnyx.com\", \"my-siprec-connector\", 5060))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .siprec_connectors()\n    .create()\n    .app_subdomain(\"my-app\")\n    .host(\"siprec.telnyx.com\")\n    .name(\"my-siprec-connector\")\n    .port(5060)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<SiprecConnectorsCreateParams>,
     ) -> crate::Call<
         'a,
         SiprecConnectorsCreateParams,
-        crate::types::SiprecConnectorResponse,
+        crate::types::SiprecConnectorResponseData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::host>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::port>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/siprec_connectors"),
-            params.into(),
+            SiprecConnectorsCreateParams {
+                body: crate::types::SiprecConnector::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -51,7 +58,12 @@ impl<'a> SiprecConnectorsApi<'a> {
     pub fn retrieve(
         &self,
         connector_name: &str,
-    ) -> crate::Call<'a, (), crate::types::SiprecConnectorResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::SiprecConnectorResponseData,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -72,17 +84,22 @@ impl<'a> SiprecConnectorsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::SiprecConnector;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .siprec_connectors()\n    .update(\n        \"example name\",\n        SiprecConnector::new(\"siprec.telnyx.com\", \"my-siprec-connector\", 5060),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .siprec_connectors()\n    .update(\"example name\")\n    .app_subdomain(\"my-app\")\n    .host(\"siprec.telnyx.com\")\n    .name(\"my-siprec-connector\")\n    .port(5060)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         connector_name: &str,
-        params: impl Into<SiprecConnectorsUpdateParams>,
     ) -> crate::Call<
         'a,
         SiprecConnectorsUpdateParams,
-        crate::types::SiprecConnectorResponse,
+        crate::types::SiprecConnectorResponseData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::host>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::port>,
+        ),
     > {
         crate::Call::new(
             self
@@ -91,7 +108,9 @@ impl<'a> SiprecConnectorsApi<'a> {
                     reqwest::Method::PUT,
                     ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
                 ),
-            params.into(),
+            SiprecConnectorsUpdateParams {
+                body: crate::types::SiprecConnector::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -125,49 +144,139 @@ impl<'a> SiprecConnectorsApi<'a> {
         )
     }
 }
-/// Inputs of [`SiprecConnectorsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SiprecConnectorsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SiprecConnectorsCreateParams {
     /// The parameters required to create or update a SIPREC connector.
     pub body: crate::types::SiprecConnector,
 }
-impl SiprecConnectorsCreateParams {
-    /// A `SiprecConnectorsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SiprecConnector) -> Self {
-        SiprecConnectorsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, SiprecConnectorsCreateParams, T, R, (S0, S1, S2)> {
+    /// Subdomain to route the call when using Telnyx SRS (optional for non-Telnyx SRS).
+    #[inline]
+    pub fn app_subdomain(mut self, value: impl Into<String>) -> Self {
+        self.params.body.app_subdomain = Some(value.into());
+        self
+    }
+    /// Hostname/IPv4 address of the SIPREC SRS.
+    #[inline]
+    pub fn host(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, SiprecConnectorsCreateParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.host = value.into();
+        crate::call::into_state(call)
+    }
+    /// Name for the SIPREC connector resource.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, SiprecConnectorsCreateParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Port for the SIPREC SRS.
+    #[inline]
+    pub fn port(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<'a, SiprecConnectorsCreateParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.port = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SiprecConnector>,
+    ) -> crate::Call<
+        'a,
+        SiprecConnectorsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::SiprecConnector> for SiprecConnectorsCreateParams {
-    /// The body with every optional input `None`: the argument of [`SiprecConnectorsApi::create`].
-    fn from(body: crate::types::SiprecConnector) -> Self {
-        SiprecConnectorsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`SiprecConnectorsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SiprecConnectorsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SiprecConnectorsUpdateParams {
     /// The parameters required to create or update a SIPREC connector.
     pub body: crate::types::SiprecConnector,
 }
-impl SiprecConnectorsUpdateParams {
-    /// A `SiprecConnectorsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::SiprecConnector) -> Self {
-        SiprecConnectorsUpdateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, SiprecConnectorsUpdateParams, T, R, (S0, S1, S2)> {
+    /// Subdomain to route the call when using Telnyx SRS (optional for non-Telnyx SRS).
+    #[inline]
+    pub fn app_subdomain(mut self, value: impl Into<String>) -> Self {
+        self.params.body.app_subdomain = Some(value.into());
+        self
     }
-}
-impl From<crate::types::SiprecConnector> for SiprecConnectorsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`SiprecConnectorsApi::update`].
-    fn from(body: crate::types::SiprecConnector) -> Self {
-        SiprecConnectorsUpdateParams {
-            body,
-        }
+    /// Hostname/IPv4 address of the SIPREC SRS.
+    #[inline]
+    pub fn host(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, SiprecConnectorsUpdateParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.host = value.into();
+        crate::call::into_state(call)
+    }
+    /// Name for the SIPREC connector resource.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, SiprecConnectorsUpdateParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Port for the SIPREC SRS.
+    #[inline]
+    pub fn port(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Call<'a, SiprecConnectorsUpdateParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.port = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::SiprecConnector>,
+    ) -> crate::Call<
+        'a,
+        SiprecConnectorsUpdateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }

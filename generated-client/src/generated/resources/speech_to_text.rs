@@ -35,7 +35,10 @@ impl<'a> SpeechToTextApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/speech-to-text/providers"),
-            Default::default(),
+            SpeechToTextListProvidersParams {
+                service_type: None,
+                provider: None,
+            },
             |req, params| {
                 req.query(
                     "service_type",
@@ -63,12 +66,11 @@ impl<'a> SpeechToTextApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::speech_to_text::SpeechToTextTranscriptionParams;\nuse telnyx::types::{InputFormat, TranscriptionEngine};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet session = client\n    .speech_to_text()\n    .transcription(\n        SpeechToTextTranscriptionParams::new(\n            TranscriptionEngine::Telnyx,\n            InputFormat::Mp3,\n        ),\n    )\n    .await?;\ndrop(session);\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{InputFormat, TranscriptionEngine};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet session = client\n    .speech_to_text()\n    .transcription()\n    .transcription_engine(TranscriptionEngine::Telnyx)\n    .input_format(InputFormat::Mp3)\n    .await?;\ndrop(session);\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn transcription(
         &self,
-        params: impl Into<SpeechToTextTranscriptionParams>,
     ) -> crate::Call<
         'a,
         SpeechToTextTranscriptionParams,
@@ -77,6 +79,10 @@ impl<'a> SpeechToTextApi<'a> {
             crate::websocket::BinaryFrames,
             crate::websocket::JsonFrames,
         >,
+        (
+            crate::Missing<crate::required::transcription_engine>,
+            crate::Missing<crate::required::input_format>,
+        ),
     > {
         crate::Call::new(
             self
@@ -86,7 +92,19 @@ impl<'a> SpeechToTextApi<'a> {
                     reqwest::Method::GET,
                     "/speech-to-text/transcription",
                 ),
-            params.into(),
+            SpeechToTextTranscriptionParams {
+                transcription_engine: crate::types::TranscriptionEngine::Unknown(
+                    String::new(),
+                ),
+                input_format: crate::types::InputFormat::Unknown(String::new()),
+                language: None,
+                interim_results: None,
+                model: None,
+                endpointing: None,
+                redact: None,
+                keyterm: None,
+                keywords: None,
+            },
             |req, params| {
                 req.query(
                     "transcription_engine",
@@ -121,8 +139,8 @@ impl<'a> SpeechToTextApi<'a> {
         )
     }
 }
-/// Inputs of [`SpeechToTextApi::list_providers`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SpeechToTextApi::list_providers`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SpeechToTextListProvidersParams {
     /// Filter to entries that support the given service type. For backward compatibility with the values that briefly shipped before the product-aligned rename, the legacy aliases `file_transcription`, `in_call_transcription`, and `ai_assistant_transcription` are silently accepted and normalized to `file_based`, `in_call`, and `ai_assistant` respectively. The response always emits the canonical (post-rename) values.
@@ -130,26 +148,28 @@ pub struct SpeechToTextListProvidersParams {
     /// Filter to entries for a specific STT provider. The enum mirrors the providers advertised across the speech-to-text spec (including `google` and `telnyx`, which are accepted as WebSocket transcription engines). A provider that has no models currently registered for any service type will return an empty `data` array rather than an error.
     pub provider: Option<SpeechToTextListProvidersProvider>,
 }
-impl<T, R> crate::Call<'_, SpeechToTextListProvidersParams, T, R> {
+impl<'a, T, R> crate::Call<'a, SpeechToTextListProvidersParams, T, R, ()> {
     /// Filter to entries that support the given service type. For backward compatibility with the values that briefly shipped before the product-aligned rename, the legacy aliases `file_transcription`, `in_call_transcription`, and `ai_assistant_transcription` are silently accepted and normalized to `file_based`, `in_call`, and `ai_assistant` respectively. The response always emits the canonical (post-rename) values.
+    #[inline]
     pub fn service_type(
         mut self,
         value: impl Into<crate::types::SttServiceType>,
     ) -> Self {
-        self.params_mut().service_type = Some(value.into());
+        self.params.service_type = Some(value.into());
         self
     }
     /// Filter to entries for a specific STT provider. The enum mirrors the providers advertised across the speech-to-text spec (including `google` and `telnyx`, which are accepted as WebSocket transcription engines). A provider that has no models currently registered for any service type will return an empty `data` array rather than an error.
+    #[inline]
     pub fn provider(
         mut self,
         value: impl Into<SpeechToTextListProvidersProvider>,
     ) -> Self {
-        self.params_mut().provider = Some(value.into());
+        self.params.provider = Some(value.into());
         self
     }
 }
-/// Inputs of [`SpeechToTextApi::transcription`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SpeechToTextApi::transcription`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SpeechToTextTranscriptionParams {
     /// The transcription engine to use for processing the audio stream.
@@ -171,59 +191,67 @@ pub struct SpeechToTextTranscriptionParams {
     /// Comma-separated list of keywords to boost in the transcription. The engine will prioritize recognition of these words.
     pub keywords: Option<String>,
 }
-impl SpeechToTextTranscriptionParams {
-    /// A `SpeechToTextTranscriptionParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        transcription_engine: crate::types::TranscriptionEngine,
-        input_format: crate::types::InputFormat,
-    ) -> Self {
-        SpeechToTextTranscriptionParams {
-            transcription_engine,
-            input_format,
-            language: None,
-            interim_results: None,
-            model: None,
-            endpointing: None,
-            redact: None,
-            keyterm: None,
-            keywords: None,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, SpeechToTextTranscriptionParams, T, R, (S0, S1)> {
+    /// The transcription engine to use for processing the audio stream.
+    #[inline]
+    pub fn transcription_engine(
+        self,
+        value: impl Into<crate::types::TranscriptionEngine>,
+    ) -> crate::Call<'a, SpeechToTextTranscriptionParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.transcription_engine = value.into();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, SpeechToTextTranscriptionParams, T, R> {
+    /// The format of input audio stream.
+    #[inline]
+    pub fn input_format(
+        self,
+        value: impl Into<crate::types::InputFormat>,
+    ) -> crate::Call<'a, SpeechToTextTranscriptionParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.input_format = value.into();
+        crate::call::into_state(call)
+    }
     /// The language spoken in the audio stream.
+    #[inline]
     pub fn language(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().language = Some(value.into());
+        self.params.language = Some(value.into());
         self
     }
     /// Whether to receive interim transcription results.
+    #[inline]
     pub fn interim_results(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().interim_results = Some(value.into());
+        self.params.interim_results = Some(value.into());
         self
     }
     /// The specific model to use within the selected transcription engine.
+    #[inline]
     pub fn model(mut self, value: impl Into<crate::types::Model>) -> Self {
-        self.params_mut().model = Some(value.into());
+        self.params.model = Some(value.into());
         self
     }
     /// Silence duration (in milliseconds) that triggers end-of-speech detection. When set, the engine uses this value to determine when a speaker has stopped talking. Supported by `xAI`, `Deepgram`, `Google`, `Speechmatics`, and `Soniox`. `Soniox` accepts values between 500 and 3000. Other engines may not support this parameter.
+    #[inline]
     pub fn endpointing(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().endpointing = Some(value.into());
+        self.params.endpointing = Some(value.into());
         self
     }
     /// Enable redaction of sensitive information (e.g., PCI data, SSN) from transcription results. Supported values depend on the transcription engine.
+    #[inline]
     pub fn redact(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().redact = Some(value.into());
+        self.params.redact = Some(value.into());
         self
     }
     /// A key term to boost in the transcription. The engine will be more likely to recognize this term. Can be specified multiple times for multiple terms.
+    #[inline]
     pub fn keyterm(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().keyterm = Some(value.into());
+        self.params.keyterm = Some(value.into());
         self
     }
     /// Comma-separated list of keywords to boost in the transcription. The engine will prioritize recognition of these words.
+    #[inline]
     pub fn keywords(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().keywords = Some(value.into());
+        self.params.keywords = Some(value.into());
         self
     }
 }

@@ -81,17 +81,18 @@ impl<'a> StorageBucketsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().buckets().create_presigned_url(\"\", \"\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .buckets()\n    .create_presigned_url(\"\")\n    .bucket_name(\"\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create_presigned_url(
         &self,
-        bucket_name: &str,
         object_name: &str,
     ) -> crate::Call<
         'a,
         StorageBucketsCreatePresignedUrlParams,
         crate::types::PresignedObjectUrl,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::bucket_name>,),
     > {
         crate::Call::new(
             self
@@ -100,15 +101,19 @@ impl<'a> StorageBucketsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/storage/buckets/",
-                        &crate::encode_path(bucket_name),
+                        "{bucketName}",
                         "/",
                         &crate::encode_path(object_name),
                         "/presigned_url",
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            StorageBucketsCreatePresignedUrlParams {
+                bucket_name: String::new(),
+                body: None,
+            },
             |req, params| {
+                req.path_param("{bucketName}", &params.bucket_name);
                 if let Some(body) = &params.body {
                     req.json(body);
                 }
@@ -116,21 +121,41 @@ impl<'a> StorageBucketsApi<'a> {
         )
     }
 }
-/// Inputs of [`StorageBucketsApi::create_presigned_url`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`StorageBucketsApi::create_presigned_url`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct StorageBucketsCreatePresignedUrlParams {
+    /// The name of the bucket
+    pub bucket_name: String,
     /// The request body.
     pub body: Option<crate::types::PresignedObjectUrlParams>,
 }
-impl<T, R> crate::Call<'_, StorageBucketsCreatePresignedUrlParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::PresignedObjectUrlParams>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R, S0> crate::Call<'a, StorageBucketsCreatePresignedUrlParams, T, R, (S0,)> {
+    /// The name of the bucket
+    #[inline]
+    pub fn bucket_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, StorageBucketsCreatePresignedUrlParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.bucket_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The time to live of the token in seconds
+    #[inline]
+    pub fn ttl(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).ttl = Some(value.into());
         self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PresignedObjectUrlParams>,
+    ) -> crate::Call<'a, StorageBucketsCreatePresignedUrlParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 /// Operations under `storage.buckets.ssl_certificate`.
@@ -156,7 +181,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     pub fn retrieve(
         &self,
         bucket_name: &str,
-    ) -> crate::Call<'a, (), StorageBucketsSslCertificateRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::SslCertificate, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -191,7 +216,8 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     ) -> crate::Call<
         'a,
         StorageBucketsSslCertificateCreateParams,
-        StorageBucketsSslCertificateCreateResponse,
+        crate::types::SslCertificate,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -205,7 +231,9 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            StorageBucketsSslCertificateCreateParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     let mut form = crate::MultipartForm::default();
@@ -237,7 +265,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     pub fn delete(
         &self,
         bucket_name: &str,
-    ) -> crate::Call<'a, (), StorageBucketsSslCertificateDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::SslCertificate, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -253,21 +281,39 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
         )
     }
 }
-/// Inputs of [`StorageBucketsSslCertificateApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`StorageBucketsSslCertificateApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct StorageBucketsSslCertificateCreateParams {
     /// The request body.
     pub body: Option<StorageBucketsSslCertificateCreateBody>,
 }
-impl<T, R> crate::Call<'_, StorageBucketsSslCertificateCreateParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
-        value: impl Into<StorageBucketsSslCertificateCreateBody>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, StorageBucketsSslCertificateCreateParams, T, R, ()> {
+    /// The SSL certificate file
+    #[inline]
+    pub fn certificate(mut self, value: impl Into<crate::FilePart>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).certificate = Some(
+            value.into(),
+        );
         self
+    }
+    /// The private key file
+    #[inline]
+    pub fn private_key(mut self, value: impl Into<crate::FilePart>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).private_key = Some(
+            value.into(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<StorageBucketsSslCertificateCreateBody>,
+    ) -> crate::Call<'a, StorageBucketsSslCertificateCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 /// Operations under `storage.buckets.usage`.
@@ -287,17 +333,18 @@ impl<'a> StorageBucketsUsageApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::storage::{\n    StorageBucketsUsageGetApiUsageFilter, StorageBucketsUsageGetApiUsageParams,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .buckets()\n    .usage()\n    .get_api_usage(\n        \"\",\n        StorageBucketsUsageGetApiUsageParams::new(\n            StorageBucketsUsageGetApiUsageFilter::new(\n                \"2020-01-01T00:00:00.000Z\",\n                \"2020-01-01T00:00:00.000Z\",\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::storage::StorageBucketsUsageGetApiUsageFilter;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .buckets()\n    .usage()\n    .get_api_usage(\"\")\n    .filter(\n        StorageBucketsUsageGetApiUsageFilter::builder()\n            .end_time(\"2020-01-01T00:00:00.000Z\")\n            .start_time(\"2020-01-01T00:00:00.000Z\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn get_api_usage(
         &self,
         bucket_name: &str,
-        params: impl Into<StorageBucketsUsageGetApiUsageParams>,
     ) -> crate::Call<
         'a,
         StorageBucketsUsageGetApiUsageParams,
-        StorageBucketsUsageGetApiUsageResponse,
+        Vec<crate::types::BucketApiUsageResponse>,
+        crate::call::AsData,
+        (crate::Missing<crate::required::filter>,),
     > {
         crate::Call::new(
             self
@@ -307,7 +354,9 @@ impl<'a> StorageBucketsUsageApi<'a> {
                     ["/storage/buckets/", &crate::encode_path(bucket_name), "/usage/api"]
                         .concat(),
                 ),
-            params.into(),
+            StorageBucketsUsageGetApiUsageParams {
+                filter: StorageBucketsUsageGetApiUsageFilter::blank(),
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
@@ -346,19 +395,23 @@ impl<'a> StorageBucketsUsageApi<'a> {
         )
     }
 }
-/// Inputs of [`StorageBucketsUsageApi::get_api_usage`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`StorageBucketsUsageApi::get_api_usage`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct StorageBucketsUsageGetApiUsageParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[start_time\], filter\[end_time\]
     pub filter: StorageBucketsUsageGetApiUsageFilter,
 }
-impl StorageBucketsUsageGetApiUsageParams {
-    /// A `StorageBucketsUsageGetApiUsageParams` from its required inputs; the optional ones are `None`.
-    pub fn new(filter: StorageBucketsUsageGetApiUsageFilter) -> Self {
-        StorageBucketsUsageGetApiUsageParams {
-            filter,
-        }
+impl<'a, T, R, S0> crate::Call<'a, StorageBucketsUsageGetApiUsageParams, T, R, (S0,)> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[start_time\\], filter\\[end_time\\]
+    #[inline]
+    pub fn filter(
+        self,
+        value: impl Into<StorageBucketsUsageGetApiUsageFilter>,
+    ) -> crate::Call<'a, StorageBucketsUsageGetApiUsageParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.filter = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `storage.cloudfs`.
@@ -392,7 +445,15 @@ impl<'a> StorageCloudfsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/storage/cloudfs"),
-            Default::default(),
+            StorageCloudfsListParams {
+                page_limit: None,
+                page_after: None,
+                page_before: None,
+                filter_name: None,
+                filter_status: None,
+                filter_region: None,
+                sort: None,
+            },
             |req, params| {
                 req.query(
                     "page[limit]",
@@ -442,20 +503,24 @@ impl<'a> StorageCloudfsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::storage::StorageCloudfsCreateParams;\nuse telnyx::types::{\n    CreateCloudfsFilesystemRequest, CreateCloudfsFilesystemRequestRegion,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .cloudfs()\n    .create(\n        StorageCloudfsCreateParams::new(\n            \"example\",\n            CreateCloudfsFilesystemRequest::new(\n                \"agent-fs\",\n                CreateCloudfsFilesystemRequestRegion::UsEast1,\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateCloudfsFilesystemRequestRegion;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .cloudfs()\n    .create()\n    .name(\"agent-fs\")\n    .region(CreateCloudfsFilesystemRequestRegion::UsEast1)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<StorageCloudfsCreateParams>,
     ) -> crate::Call<
         'a,
         StorageCloudfsCreateParams,
-        crate::types::CloudfsFilesystemResponseWrapper,
+        crate::types::CloudfsFilesystem,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>, crate::Missing<crate::required::region>),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/storage/cloudfs"),
-            params.into(),
+            StorageCloudfsCreateParams {
+                idempotency_key: String::new(),
+                body: crate::types::CreateCloudfsFilesystemRequest::blank(),
+            },
             |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
                 req.json(&params.body);
@@ -479,7 +544,12 @@ impl<'a> StorageCloudfsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::CloudfsFilesystemDetailResponseWrapper> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::CloudfsFilesystemDetail,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -500,17 +570,17 @@ impl<'a> StorageCloudfsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateCloudfsFilesystemRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .cloudfs()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateCloudfsFilesystemRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .cloudfs()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<StorageCloudfsUpdateParams>,
     ) -> crate::Call<
         'a,
         StorageCloudfsUpdateParams,
-        crate::types::CloudfsFilesystemDetailResponseWrapper,
+        crate::types::CloudfsFilesystemDetail,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -519,7 +589,9 @@ impl<'a> StorageCloudfsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            StorageCloudfsUpdateParams {
+                body: <crate::types::UpdateCloudfsFilesystemRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -542,7 +614,12 @@ impl<'a> StorageCloudfsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::CloudfsFilesystemDetailResponseWrapper> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::CloudfsFilesystemDetail,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -553,8 +630,8 @@ impl<'a> StorageCloudfsApi<'a> {
         )
     }
 }
-/// Inputs of [`StorageCloudfsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`StorageCloudfsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StorageCloudfsListParams {
     /// The number of filesystems to return per page. Values above 250 are treated as 250.
@@ -572,52 +649,62 @@ pub struct StorageCloudfsListParams {
     /// Sort order for the results: a field name for ascending, or the field name prefixed with `-` for descending.
     pub sort: Option<StorageCloudfsListSort>,
 }
-impl<T, R> crate::Call<'_, StorageCloudfsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, StorageCloudfsListParams, T, R, ()> {
     /// The number of filesystems to return per page. Values above 250 are treated as 250.
+    #[inline]
     pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_limit = Some(value.into());
+        self.params.page_limit = Some(value.into());
         self
     }
     /// Opaque cursor from a previous response's `meta.cursors.after`; returns the page after it. Mutually exclusive with `page[before]`.
+    #[inline]
     pub fn page_after(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_after = Some(value.into());
+        self.params.page_after = Some(value.into());
         self
     }
     /// Opaque cursor from a previous response's `meta.cursors.before`; returns the page before it. Mutually exclusive with `page[after]`.
+    #[inline]
     pub fn page_before(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_before = Some(value.into());
+        self.params.page_before = Some(value.into());
         self
     }
     /// Return only the filesystem whose name matches exactly.
+    #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name = Some(value.into());
+        self.params.filter_name = Some(value.into());
         self
     }
     /// Return only filesystems with this status. Unrecognized values are ignored.
+    #[inline]
     pub fn filter_status(
         mut self,
         value: impl Into<StorageCloudfsListFilterStatus>,
     ) -> Self {
-        self.params_mut().filter_status = Some(value.into());
+        self.params.filter_status = Some(value.into());
         self
     }
     /// Return only filesystems in this region.
+    #[inline]
     pub fn filter_region(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_region = Some(value.into());
+        self.params.filter_region = Some(value.into());
         self
     }
     /// Sort order for the results: a field name for ascending, or the field name prefixed with `-` for descending.
+    #[inline]
     pub fn sort(mut self, value: impl Into<StorageCloudfsListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     StorageCloudfsListParams,
     crate::types::CloudfsFilesystemListResponseWrapper,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`StorageCloudfsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
     #[inline]
@@ -651,8 +738,8 @@ impl<
         })
     }
 }
-/// Inputs of [`StorageCloudfsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`StorageCloudfsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct StorageCloudfsCreateParams {
     /// Unique key that makes the request idempotent (1-255 characters: letters, numbers, `_`, and `-`). Retrying with the same key within 24 hours replays the original response (marked with an `Idempotent-Replayed: true` header) instead of repeating the action. Reusing a key with a different request returns a `422`; sending a key while the original request is still being processed returns a `409`.
@@ -660,35 +747,67 @@ pub struct StorageCloudfsCreateParams {
     /// CloudFS filesystem creation request
     pub body: crate::types::CreateCloudfsFilesystemRequest,
 }
-impl StorageCloudfsCreateParams {
-    /// A `StorageCloudfsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        idempotency_key: impl Into<String>,
-        body: crate::types::CreateCloudfsFilesystemRequest,
-    ) -> Self {
-        StorageCloudfsCreateParams {
-            idempotency_key: idempotency_key.into(),
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, StorageCloudfsCreateParams, T, R, (S0, S1)> {
+    /// Unique key that makes the request idempotent (1-255 characters: letters, numbers, `_`, and `-`). Retrying with the same key within 24 hours replays the original response (marked with an `Idempotent-Replayed: true` header) instead of repeating the action. Reusing a key with a different request returns a `422`; sending a key while the original request is still being processed returns a `409`.
+    #[inline]
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.params.idempotency_key = value.into();
+        self
+    }
+    /// Filesystem name, unique within your organization. Names are trimmed and lowercased; after normalization they may contain lowercase letters, numbers, `.`, `_`, and `-` only.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, StorageCloudfsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Region where the filesystem's storage and metadata are provisioned.
+    #[inline]
+    pub fn region(
+        self,
+        value: impl Into<crate::types::CreateCloudfsFilesystemRequestRegion>,
+    ) -> crate::Call<'a, StorageCloudfsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.region = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateCloudfsFilesystemRequest>,
+    ) -> crate::Call<'a, StorageCloudfsCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-/// Inputs of [`StorageCloudfsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`StorageCloudfsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct StorageCloudfsUpdateParams {
     /// CloudFS filesystem update request
     pub body: crate::types::UpdateCloudfsFilesystemRequest,
 }
-impl StorageCloudfsUpdateParams {
-    /// A `StorageCloudfsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateCloudfsFilesystemRequest) -> Self {
-        StorageCloudfsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, StorageCloudfsUpdateParams, T, R, ()> {
+    /// New filesystem name, unique within your organization. Names are trimmed and lowercased; after normalization they may contain lowercase letters, numbers, `.`, `_`, and `-` only.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateCloudfsFilesystemRequest> for StorageCloudfsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`StorageCloudfsApi::update`].
-    fn from(body: crate::types::UpdateCloudfsFilesystemRequest) -> Self {
-        StorageCloudfsUpdateParams { body }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateCloudfsFilesystemRequest>,
+    ) -> crate::Call<'a, StorageCloudfsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `storage.cloudfs.actions`.
@@ -708,17 +827,17 @@ impl<'a> StorageCloudfsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::storage::StorageCloudfsActionsRotateMetaTokenParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .cloudfs()\n    .actions()\n    .rotate_meta_token(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        StorageCloudfsActionsRotateMetaTokenParams::new(\"example\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .cloudfs()\n    .actions()\n    .rotate_meta_token(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn rotate_meta_token(
         &self,
         id: &str,
-        params: impl Into<StorageCloudfsActionsRotateMetaTokenParams>,
     ) -> crate::Call<
         'a,
         StorageCloudfsActionsRotateMetaTokenParams,
-        crate::types::CloudfsFilesystemResponseWrapper,
+        crate::types::CloudfsFilesystem,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -732,26 +851,28 @@ impl<'a> StorageCloudfsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            StorageCloudfsActionsRotateMetaTokenParams {
+                idempotency_key: String::new(),
+            },
             |req, params| {
                 req.idempotency_header("Idempotency-Key", &params.idempotency_key);
             },
         )
     }
 }
-/// Inputs of [`StorageCloudfsActionsApi::rotate_meta_token`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`StorageCloudfsActionsApi::rotate_meta_token`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct StorageCloudfsActionsRotateMetaTokenParams {
     /// Unique key that makes the request idempotent (1-255 characters: letters, numbers, `_`, and `-`). Retrying with the same key within 24 hours replays the original response (marked with an `Idempotent-Replayed: true` header) instead of repeating the action. Reusing a key with a different request returns a `422`; sending a key while the original request is still being processed returns a `409`.
     pub idempotency_key: String,
 }
-impl StorageCloudfsActionsRotateMetaTokenParams {
-    /// A `StorageCloudfsActionsRotateMetaTokenParams` from its required inputs; the optional ones are `None`.
-    pub fn new(idempotency_key: impl Into<String>) -> Self {
-        StorageCloudfsActionsRotateMetaTokenParams {
-            idempotency_key: idempotency_key.into(),
-        }
+impl<'a, T, R> crate::Call<'a, StorageCloudfsActionsRotateMetaTokenParams, T, R, ()> {
+    /// Unique key that makes the request idempotent (1-255 characters: letters, numbers, `_`, and `-`). Retrying with the same key within 24 hours replays the original response (marked with an `Idempotent-Replayed: true` header) instead of repeating the action. Reusing a key with a different request returns a `422`; sending a key while the original request is still being processed returns a `409`.
+    #[inline]
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.params.idempotency_key = value.into();
+        self
     }
 }
 /// Operations under `storage.kvs`.
@@ -785,7 +906,10 @@ impl<'a> StorageKvsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/storage/kvs"),
-            Default::default(),
+            StorageKvsListParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -810,20 +934,23 @@ impl<'a> StorageKvsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateKvNamespaceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .kvs()\n    .create(CreateKvNamespaceRequest::new(\"my-cache\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.storage().kvs().create().name(\"my-cache\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<StorageKvsCreateParams>,
     ) -> crate::Call<
         'a,
         StorageKvsCreateParams,
-        crate::types::KvNamespaceResponseWrapper,
+        crate::types::KvNamespace,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/storage/kvs"),
-            params.into(),
+            StorageKvsCreateParams {
+                body: crate::types::CreateKvNamespaceRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -846,7 +973,7 @@ impl<'a> StorageKvsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::KvNamespaceResponseWrapper> {
+    ) -> crate::Call<'a, (), crate::types::KvNamespace, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -873,7 +1000,7 @@ impl<'a> StorageKvsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), crate::types::KvNamespaceResponseWrapper> {
+    ) -> crate::Call<'a, (), crate::types::KvNamespace, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -884,8 +1011,8 @@ impl<'a> StorageKvsApi<'a> {
         )
     }
 }
-/// Inputs of [`StorageKvsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`StorageKvsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StorageKvsListParams {
     /// The page number to load.
@@ -893,21 +1020,30 @@ pub struct StorageKvsListParams {
     /// The size of the page. Values above 250 are treated as 250.
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, StorageKvsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, StorageKvsListParams, T, R, ()> {
     /// The page number to load.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page. Values above 250 are treated as 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, StorageKvsListParams, crate::types::KvNamespaceListResponseWrapper> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    StorageKvsListParams,
+    crate::types::KvNamespaceListResponseWrapper,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`StorageKvsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -949,23 +1085,33 @@ impl<
         })
     }
 }
-/// Inputs of [`StorageKvsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`StorageKvsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct StorageKvsCreateParams {
     /// KV namespace creation request
     pub body: crate::types::CreateKvNamespaceRequest,
 }
-impl StorageKvsCreateParams {
-    /// A `StorageKvsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateKvNamespaceRequest) -> Self {
-        StorageKvsCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, StorageKvsCreateParams, T, R, (S0,)> {
+    /// Namespace name. May contain lowercase letters, numbers, and hyphens only.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, StorageKvsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::CreateKvNamespaceRequest> for StorageKvsCreateParams {
-    /// The body with every optional input `None`: the argument of [`StorageKvsApi::create`].
-    fn from(body: crate::types::CreateKvNamespaceRequest) -> Self {
-        StorageKvsCreateParams { body }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateKvNamespaceRequest>,
+    ) -> crate::Call<'a, StorageKvsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `storage.kvs.keys`.
@@ -1003,7 +1149,11 @@ impl<'a> StorageKvsKeysApi<'a> {
                     reqwest::Method::GET,
                     ["/storage/kvs/", &crate::encode_path(id), "/keys"].concat(),
                 ),
-            Default::default(),
+            StorageKvsKeysListParams {
+                prefix: None,
+                limit: None,
+                cursor: None,
+            },
             |req, params| {
                 req.query("prefix", crate::QueryStyle::Form, true, &params.prefix);
                 req.query("limit", crate::QueryStyle::Form, true, &params.limit);
@@ -1023,27 +1173,33 @@ impl<'a> StorageKvsKeysApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .storage()\n    .kvs()\n    .keys()\n    .retrieve(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\")\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet download = client\n    .storage()\n    .kvs()\n    .keys()\n    .retrieve(\"example\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nlet bytes = download.bytes().await?;\nprintln!(\"{} bytes\", bytes.len());\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        id: &str,
         key: &str,
-    ) -> crate::Call<'a, (), crate::Download, crate::call::AsDownload> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        StorageKvsKeysRetrieveParams,
+        crate::Download,
+        crate::call::AsDownload,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
-                    [
-                        "/storage/kvs/",
-                        &crate::encode_path(id),
-                        "/keys/",
-                        &crate::encode_path(key),
-                    ]
+                    ["/storage/kvs/", "{id}", "/keys/", &crate::encode_path(key)]
                         .concat(),
                 ),
+            StorageKvsKeysRetrieveParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
     /// Set a key's value
@@ -1058,30 +1214,34 @@ impl<'a> StorageKvsKeysApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .storage()\n    .kvs()\n    .keys()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        \"example\",\n        telnyx::bytes::Bytes::from(std::fs::read(\"audio.wav\")?),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .storage()\n    .kvs()\n    .keys()\n    .update(\"example\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .body(std::fs::read(\"audio.wav\")?)\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        id: &str,
         key: &str,
-        params: impl Into<StorageKvsKeysUpdateParams>,
-    ) -> crate::Call<'a, StorageKvsKeysUpdateParams, (), crate::call::AsEmpty> {
+    ) -> crate::Call<
+        'a,
+        StorageKvsKeysUpdateParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::id>, crate::Missing<crate::required::body>),
+    > {
         crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::PUT,
-                    [
-                        "/storage/kvs/",
-                        &crate::encode_path(id),
-                        "/keys/",
-                        &crate::encode_path(key),
-                    ]
+                    ["/storage/kvs/", "{id}", "/keys/", &crate::encode_path(key)]
                         .concat(),
                 ),
-            params.into(),
+            StorageKvsKeysUpdateParams {
+                id: String::new(),
+                ttl_secs: None,
+                body: bytes::Bytes::new(),
+            },
             |req, params| {
+                req.path_param("{id}", &params.id);
                 req.query("ttl_secs", crate::QueryStyle::Form, true, &params.ttl_secs);
                 req.bytes("application/octet-stream", params.body);
             },
@@ -1099,32 +1259,38 @@ impl<'a> StorageKvsKeysApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .storage()\n    .kvs()\n    .keys()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", \"example\")\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .storage()\n    .kvs()\n    .keys()\n    .delete(\"example\")\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        id: &str,
         key: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        StorageKvsKeysDeleteParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
-                    [
-                        "/storage/kvs/",
-                        &crate::encode_path(id),
-                        "/keys/",
-                        &crate::encode_path(key),
-                    ]
+                    ["/storage/kvs/", "{id}", "/keys/", &crate::encode_path(key)]
                         .concat(),
                 ),
+            StorageKvsKeysDeleteParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
 }
-/// Inputs of [`StorageKvsKeysApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`StorageKvsKeysApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StorageKvsKeysListParams {
     /// Return only keys that start with this prefix.
@@ -1134,26 +1300,36 @@ pub struct StorageKvsKeysListParams {
     /// Opaque pagination cursor from a previous response's `meta.cursor`.
     pub cursor: Option<String>,
 }
-impl<T, R> crate::Call<'_, StorageKvsKeysListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, StorageKvsKeysListParams, T, R, ()> {
     /// Return only keys that start with this prefix.
+    #[inline]
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().prefix = Some(value.into());
+        self.params.prefix = Some(value.into());
         self
     }
     /// Maximum number of keys to return. Values above 1000 are treated as 1000.
+    #[inline]
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().limit = Some(value.into());
+        self.params.limit = Some(value.into());
         self
     }
     /// Opaque pagination cursor from a previous response's `meta.cursor`.
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().cursor = Some(value.into());
+        self.params.cursor = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, StorageKvsKeysListParams, crate::types::KvKeyListResponseWrapper> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    StorageKvsKeysListParams,
+    crate::types::KvKeyListResponseWrapper,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`StorageKvsKeysApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `cursor`).
     #[inline]
     pub fn paginator(
@@ -1190,38 +1366,81 @@ impl<
         })
     }
 }
-/// Inputs of [`StorageKvsKeysApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`StorageKvsKeysApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct StorageKvsKeysRetrieveParams {
+    /// KV namespace ID
+    pub id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, StorageKvsKeysRetrieveParams, T, R, (S0,)> {
+    /// KV namespace ID
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, StorageKvsKeysRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`StorageKvsKeysApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct StorageKvsKeysUpdateParams {
+    /// KV namespace ID
+    pub id: String,
     /// Time-to-live in seconds. When set, the key expires and is deleted after this duration. Requires a namespace provisioned with TTL support; namespaces without it return a `409`.
     pub ttl_secs: Option<i64>,
     /// The value to store, sent as the raw request body. Maximum size: 1 MiB (1048576 bytes).
     pub body: bytes::Bytes,
 }
-impl StorageKvsKeysUpdateParams {
-    /// A `StorageKvsKeysUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: bytes::Bytes) -> Self {
-        StorageKvsKeysUpdateParams {
-            ttl_secs: None,
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, StorageKvsKeysUpdateParams, T, R, (S0, S1)> {
+    /// KV namespace ID
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, StorageKvsKeysUpdateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<bytes::Bytes> for StorageKvsKeysUpdateParams {
-    /// The body with every optional input `None`: the argument of [`StorageKvsKeysApi::update`].
-    fn from(body: bytes::Bytes) -> Self {
-        StorageKvsKeysUpdateParams {
-            ttl_secs: None,
-            body,
-        }
-    }
-}
-impl<T, R> crate::Call<'_, StorageKvsKeysUpdateParams, T, R> {
     /// Time-to-live in seconds. When set, the key expires and is deleted after this duration. Requires a namespace provisioned with TTL support; namespaces without it return a `409`.
+    #[inline]
     pub fn ttl_secs(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().ttl_secs = Some(value.into());
+        self.params.ttl_secs = Some(value.into());
         self
+    }
+    /// The value to store, sent as the raw request body. Maximum size: 1 MiB (1048576 bytes).
+    #[inline]
+    pub fn body(
+        self,
+        value: impl Into<bytes::Bytes>,
+    ) -> crate::Call<'a, StorageKvsKeysUpdateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`StorageKvsKeysApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct StorageKvsKeysDeleteParams {
+    /// KV namespace ID
+    pub id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, StorageKvsKeysDeleteParams, T, R, (S0,)> {
+    /// KV namespace ID
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, StorageKvsKeysDeleteParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `storage.migration_sources`.
@@ -1252,24 +1471,29 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    MigrationSourceParams, MigrationSourceParamsProvider,\n    MigrationSourceParamsProviderAuth,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .migration_sources()\n    .create(\n        MigrationSourceParams::new(\n            \"example name\",\n            MigrationSourceParamsProvider::Aws,\n            MigrationSourceParamsProviderAuth::default(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{MigrationSourceParamsProvider, MigrationSourceParamsProviderAuth};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .migration_sources()\n    .create()\n    .bucket_name(\"example name\")\n    .provider(MigrationSourceParamsProvider::Aws)\n    .provider_auth(MigrationSourceParamsProviderAuth::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<StorageMigrationSourcesCreateParams>,
     ) -> crate::Call<
         'a,
         StorageMigrationSourcesCreateParams,
-        StorageMigrationSourcesCreateResponse,
+        crate::types::MigrationSourceParams,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::bucket_name>,
+            crate::Missing<crate::required::provider>,
+            crate::Missing<crate::required::provider_auth>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/storage/migration_sources"),
-            params.into(),
+            StorageMigrationSourcesCreateParams {
+                body: crate::types::MigrationSourceParams::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -1288,7 +1512,7 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), StorageMigrationSourcesRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::MigrationSourceParams, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -1313,7 +1537,7 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), StorageMigrationSourcesDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::MigrationSourceParams, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -1324,37 +1548,90 @@ impl<'a> StorageMigrationSourcesApi<'a> {
         )
     }
 }
-/// Inputs of [`StorageMigrationSourcesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`StorageMigrationSourcesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct StorageMigrationSourcesCreateParams {
     /// The request body.
-    pub body: Option<crate::types::MigrationSourceParams>,
+    pub body: crate::types::MigrationSourceParams,
 }
-impl StorageMigrationSourcesCreateParams {
-    /// A `StorageMigrationSourcesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::MigrationSourceParams) -> Self {
-        StorageMigrationSourcesCreateParams {
-            body: Some(body),
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, StorageMigrationSourcesCreateParams, T, R, (S0, S1, S2)> {
+    /// Bucket name to migrate the data from.
+    #[inline]
+    pub fn bucket_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        StorageMigrationSourcesCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2),
+    > {
+        let mut call = self;
+        call.params.body.bucket_name = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::MigrationSourceParams> for StorageMigrationSourcesCreateParams {
-    /// The body with every optional input `None`: the argument of [`StorageMigrationSourcesApi::create`].
-    fn from(body: crate::types::MigrationSourceParams) -> Self {
-        StorageMigrationSourcesCreateParams {
-            body: Some(body),
-        }
+    /// Cloud provider from which to migrate data. Use 'telnyx' if you want to migrate data from one Telnyx bucket to another.
+    #[inline]
+    pub fn provider(
+        self,
+        value: impl Into<crate::types::MigrationSourceParamsProvider>,
+    ) -> crate::Call<
+        'a,
+        StorageMigrationSourcesCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2),
+    > {
+        let mut call = self;
+        call.params.body.provider = value.into();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, StorageMigrationSourcesCreateParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::MigrationSourceParams>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+    /// Sets `provider_auth`.
+    #[inline]
+    pub fn provider_auth(
+        self,
+        value: impl Into<crate::types::MigrationSourceParamsProviderAuth>,
+    ) -> crate::Call<
+        'a,
+        StorageMigrationSourcesCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.provider_auth = value.into();
+        crate::call::into_state(call)
+    }
+    /// For intra-Telnyx buckets migration, specify the source bucket region in this field.
+    #[inline]
+    pub fn source_region(mut self, value: impl Into<String>) -> Self {
+        self.params.body.source_region = Some(value.into());
         self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::MigrationSourceParams>,
+    ) -> crate::Call<
+        'a,
+        StorageMigrationSourcesCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `storage.migrations`.
@@ -1390,24 +1667,29 @@ impl<'a> StorageMigrationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::MigrationParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .migrations()\n    .create(\n        MigrationParams::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"example name\",\n            \"example\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .storage()\n    .migrations()\n    .create()\n    .source_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .target_bucket_name(\"example name\")\n    .target_region(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<StorageMigrationsCreateParams>,
     ) -> crate::Call<
         'a,
         StorageMigrationsCreateParams,
-        StorageMigrationsCreateResponse,
+        crate::types::MigrationParams,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::source_id>,
+            crate::Missing<crate::required::target_bucket_name>,
+            crate::Missing<crate::required::target_region>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/storage/migrations"),
-            params.into(),
+            StorageMigrationsCreateParams {
+                body: crate::types::MigrationParams::blank(),
+            },
             |req, params| {
-                if let Some(body) = &params.body {
-                    req.json(body);
-                }
+                req.json(&params.body);
             },
         )
     }
@@ -1426,7 +1708,7 @@ impl<'a> StorageMigrationsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), StorageMigrationsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::MigrationParams, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -1437,34 +1719,72 @@ impl<'a> StorageMigrationsApi<'a> {
         )
     }
 }
-/// Inputs of [`StorageMigrationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`StorageMigrationsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct StorageMigrationsCreateParams {
     /// The request body.
-    pub body: Option<crate::types::MigrationParams>,
+    pub body: crate::types::MigrationParams,
 }
-impl StorageMigrationsCreateParams {
-    /// A `StorageMigrationsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::MigrationParams) -> Self {
-        StorageMigrationsCreateParams {
-            body: Some(body),
-        }
-    }
-}
-impl From<crate::types::MigrationParams> for StorageMigrationsCreateParams {
-    /// The body with every optional input `None`: the argument of [`StorageMigrationsApi::create`].
-    fn from(body: crate::types::MigrationParams) -> Self {
-        StorageMigrationsCreateParams {
-            body: Some(body),
-        }
-    }
-}
-impl<T, R> crate::Call<'_, StorageMigrationsCreateParams, T, R> {
-    /// The request body.
-    pub fn body(mut self, value: impl Into<crate::types::MigrationParams>) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, StorageMigrationsCreateParams, T, R, (S0, S1, S2)> {
+    /// If true, will continue to poll the source bucket to ensure new data is continually migrated over.
+    #[inline]
+    pub fn refresh(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.refresh = Some(value.into());
         self
+    }
+    /// ID of the Migration Source from which to migrate data.
+    #[inline]
+    pub fn source_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, StorageMigrationsCreateParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.source_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Bucket name to migrate the data into. Will default to the same name as the `source_bucket_name`.
+    #[inline]
+    pub fn target_bucket_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, StorageMigrationsCreateParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.target_bucket_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Telnyx Cloud Storage region to migrate the data to.
+    #[inline]
+    pub fn target_region(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, StorageMigrationsCreateParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.target_region = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::MigrationParams>,
+    ) -> crate::Call<
+        'a,
+        StorageMigrationsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `storage.migrations.actions`.
@@ -1488,7 +1808,7 @@ impl<'a> StorageMigrationsActionsApi<'a> {
     pub fn stop(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), StorageMigrationsActionsStopResponse> {
+    ) -> crate::Call<'a, (), crate::types::MigrationParams, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -1504,6 +1824,7 @@ pub type StorageBucketsSslCertificateRetrieveResponse = crate::Data<
     crate::types::SslCertificate,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StorageBucketsSslCertificateCreateBody {
     /// The SSL certificate file
     pub certificate: Option<crate::FilePart>,
@@ -1558,6 +1879,7 @@ pub type StorageBucketsSslCertificateDeleteResponse = crate::Data<
     crate::types::SslCertificate,
 >;
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StorageBucketsUsageGetApiUsageFilter {
     /// The end time of the period to filter the usage (ISO microsecond format)
     pub end_time: String,
@@ -1565,15 +1887,57 @@ pub struct StorageBucketsUsageGetApiUsageFilter {
     pub start_time: String,
 }
 impl StorageBucketsUsageGetApiUsageFilter {
-    /// A `StorageBucketsUsageGetApiUsageFilter` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_time`: The end time of the period to filter the usage (ISO microsecond format)
-    /// - `start_time`: The start time of the period to filter the usage (ISO microsecond format)
-    pub fn new(end_time: impl Into<String>, start_time: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         StorageBucketsUsageGetApiUsageFilter {
-            end_time: end_time.into(),
-            start_time: start_time.into(),
+            end_time: String::new(),
+            start_time: String::new(),
         }
+    }
+}
+impl StorageBucketsUsageGetApiUsageFilter {
+    /// A builder of `StorageBucketsUsageGetApiUsageFilter`: a method per field, then `.build()`, which compiles once the required ones are set (`end_time`, `start_time`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        StorageBucketsUsageGetApiUsageFilter,
+        (
+            crate::Missing<crate::required::end_time>,
+            crate::Missing<crate::required::start_time>,
+        ),
+    > {
+        crate::Builder::new(StorageBucketsUsageGetApiUsageFilter::blank())
+    }
+}
+impl<S0, S1> crate::Builder<StorageBucketsUsageGetApiUsageFilter, (S0, S1)> {
+    /// The end time of the period to filter the usage (ISO microsecond format)
+    #[inline]
+    pub fn end_time(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<StorageBucketsUsageGetApiUsageFilter, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.end_time = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The start time of the period to filter the usage (ISO microsecond format)
+    #[inline]
+    pub fn start_time(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<StorageBucketsUsageGetApiUsageFilter, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.start_time = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<StorageBucketsUsageGetApiUsageFilter, S>>
+for StorageBucketsUsageGetApiUsageFilter {
+    #[inline]
+    fn from(builder: crate::Builder<StorageBucketsUsageGetApiUsageFilter, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for StorageBucketsUsageGetApiUsageFilter {
@@ -1617,6 +1981,7 @@ pub type StorageBucketsUsageGetApiUsageResponse = crate::Data<
     Vec<crate::types::BucketApiUsageResponse>,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StorageBucketsUsageGetBucketUsageResponse {
     pub data: Option<Vec<crate::types::BucketUsage>>,
     pub meta: Option<crate::types::PaginationMetaSimple>,
@@ -1751,6 +2116,7 @@ impl From<&str> for StorageCloudfsListSort {
 }
 crate::string_enum!(StorageCloudfsListSort);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StorageListMigrationSourceCoverageResponse {
     pub data: Option<Vec<crate::types::MigrationSourceCoverageParams>>,
     pub meta: Option<crate::types::PaginationMetaSimple>,
@@ -1797,6 +2163,7 @@ impl<'de> serde::Deserialize<'de> for StorageListMigrationSourceCoverageResponse
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StorageMigrationSourcesListResponse {
     pub data: Option<Vec<crate::types::MigrationSourceParams>>,
     pub meta: Option<crate::types::PaginationMetaSimple>,
@@ -1852,6 +2219,7 @@ pub type StorageMigrationSourcesDeleteResponse = crate::Data<
     crate::types::MigrationSourceParams,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StorageMigrationsListResponse {
     pub data: Option<Vec<crate::types::MigrationParams>>,
     pub meta: Option<crate::types::PaginationMetaSimple>,

@@ -23,7 +23,9 @@ impl<'a> SubNumberOrdersApi<'a> {
     ) -> crate::Call<'a, SubNumberOrdersListParams, SubNumberOrdersListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/sub_number_orders"),
-            Default::default(),
+            SubNumberOrdersListParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
@@ -38,17 +40,18 @@ impl<'a> SubNumberOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::sub_number_orders::SubNumberOrdersUpdateRequirementGroupBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sub_number_orders()\n    .update_requirement_group(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        SubNumberOrdersUpdateRequirementGroupBody::new(\n            \"a4b201f9-8646-4e54-a7d2-b2e403eeaf8c\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sub_number_orders()\n    .update_requirement_group(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .requirement_group_id(\"a4b201f9-8646-4e54-a7d2-b2e403eeaf8c\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_requirement_group(
         &self,
         id: &str,
-        params: impl Into<SubNumberOrdersUpdateRequirementGroupParams>,
     ) -> crate::Call<
         'a,
         SubNumberOrdersUpdateRequirementGroupParams,
-        crate::types::SubNumberOrderRequirementGroupResponse,
+        crate::types::SubNumberOrderRequirementGroupResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::requirement_group_id>,),
     > {
         crate::Call::new(
             self
@@ -62,7 +65,9 @@ impl<'a> SubNumberOrdersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            SubNumberOrdersUpdateRequirementGroupParams {
+                body: SubNumberOrdersUpdateRequirementGroupBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -88,7 +93,8 @@ impl<'a> SubNumberOrdersApi<'a> {
     ) -> crate::Call<
         'a,
         SubNumberOrdersRetrieveParams,
-        SubNumberOrdersRetrieveResponse,
+        crate::types::SubNumberOrder,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -98,7 +104,9 @@ impl<'a> SubNumberOrdersApi<'a> {
                     ["/sub_number_orders/", &crate::encode_path(sub_number_order_id)]
                         .concat(),
                 ),
-            Default::default(),
+            SubNumberOrdersRetrieveParams {
+                filter: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
@@ -115,14 +123,18 @@ impl<'a> SubNumberOrdersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateSubNumberOrderRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sub_number_orders()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateSubNumberOrderRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sub_number_orders()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         sub_number_order_id: &str,
-        params: impl Into<SubNumberOrdersUpdateParams>,
-    ) -> crate::Call<'a, SubNumberOrdersUpdateParams, SubNumberOrdersUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        SubNumberOrdersUpdateParams,
+        crate::types::SubNumberOrder,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -131,7 +143,9 @@ impl<'a> SubNumberOrdersApi<'a> {
                     ["/sub_number_orders/", &crate::encode_path(sub_number_order_id)]
                         .concat(),
                 ),
-            params.into(),
+            SubNumberOrdersUpdateParams {
+                body: <crate::types::UpdateSubNumberOrderRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -154,7 +168,7 @@ impl<'a> SubNumberOrdersApi<'a> {
     pub fn cancel(
         &self,
         sub_number_order_id: &str,
-    ) -> crate::Call<'a, (), SubNumberOrdersCancelResponse> {
+    ) -> crate::Call<'a, (), crate::types::SubNumberOrder, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -170,82 +184,116 @@ impl<'a> SubNumberOrdersApi<'a> {
         )
     }
 }
-/// Inputs of [`SubNumberOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SubNumberOrdersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SubNumberOrdersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[order_request_id\], filter\[country_code\], filter\[phone_number_type\], filter\[phone_numbers_count\]
     pub filter: Option<SubNumberOrdersListFilter>,
 }
-impl<T, R> crate::Call<'_, SubNumberOrdersListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[order_request_id\], filter\[country_code\], filter\[phone_number_type\], filter\[phone_numbers_count\]
+impl<'a, T, R> crate::Call<'a, SubNumberOrdersListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[order_request_id\\], filter\\[country_code\\], filter\\[phone_number_type\\], filter\\[phone_numbers_count\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<SubNumberOrdersListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-/// Inputs of [`SubNumberOrdersApi::update_requirement_group`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SubNumberOrdersApi::update_requirement_group`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SubNumberOrdersUpdateRequirementGroupParams {
     /// The request body.
     pub body: SubNumberOrdersUpdateRequirementGroupBody,
 }
-impl SubNumberOrdersUpdateRequirementGroupParams {
-    /// A `SubNumberOrdersUpdateRequirementGroupParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: SubNumberOrdersUpdateRequirementGroupBody) -> Self {
-        SubNumberOrdersUpdateRequirementGroupParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, SubNumberOrdersUpdateRequirementGroupParams, T, R, (S0,)> {
+    /// The ID of the requirement group to associate
+    #[inline]
+    pub fn requirement_group_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        SubNumberOrdersUpdateRequirementGroupParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.requirement_group_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<SubNumberOrdersUpdateRequirementGroupBody>,
+    ) -> crate::Call<
+        'a,
+        SubNumberOrdersUpdateRequirementGroupParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<SubNumberOrdersUpdateRequirementGroupBody>
-for SubNumberOrdersUpdateRequirementGroupParams {
-    /// The body with every optional input `None`: the argument of [`SubNumberOrdersApi::update_requirement_group`].
-    fn from(body: SubNumberOrdersUpdateRequirementGroupBody) -> Self {
-        SubNumberOrdersUpdateRequirementGroupParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`SubNumberOrdersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SubNumberOrdersApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SubNumberOrdersRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[include_phone_numbers\]
     pub filter: Option<SubNumberOrdersRetrieveFilter>,
 }
-impl<T, R> crate::Call<'_, SubNumberOrdersRetrieveParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[include_phone_numbers\]
+impl<'a, T, R> crate::Call<'a, SubNumberOrdersRetrieveParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[include_phone_numbers\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<SubNumberOrdersRetrieveFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-/// Inputs of [`SubNumberOrdersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`SubNumberOrdersApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SubNumberOrdersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateSubNumberOrderRequest,
 }
-impl SubNumberOrdersUpdateParams {
-    /// A `SubNumberOrdersUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateSubNumberOrderRequest) -> Self {
-        SubNumberOrdersUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, SubNumberOrdersUpdateParams, T, R, ()> {
+    /// Sets `regulatory_requirements`.
+    #[inline]
+    pub fn regulatory_requirements(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::UpdateRegulatoryRequirement>,
+        >,
+    ) -> Self {
+        self.params.body.regulatory_requirements = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
     }
-}
-impl From<crate::types::UpdateSubNumberOrderRequest> for SubNumberOrdersUpdateParams {
-    /// The body with every optional input `None`: the argument of [`SubNumberOrdersApi::update`].
-    fn from(body: crate::types::UpdateSubNumberOrderRequest) -> Self {
-        SubNumberOrdersUpdateParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateSubNumberOrderRequest>,
+    ) -> crate::Call<'a, SubNumberOrdersUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrdersListFilter {
     /// ISO alpha-2 country code.
     pub country_code: Option<String>,
@@ -257,6 +305,38 @@ pub struct SubNumberOrdersListFilter {
     pub phone_numbers_count: Option<i64>,
     /// Filter sub number orders by status.
     pub status: Option<String>,
+}
+impl SubNumberOrdersListFilter {
+    /// ISO alpha-2 country code.
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// ID of the number order the sub number order belongs to
+    #[inline]
+    pub fn order_request_id(mut self, value: impl Into<String>) -> Self {
+        self.order_request_id = Some(value.into());
+        self
+    }
+    /// Phone Number Type
+    #[inline]
+    pub fn phone_number_type(mut self, value: impl Into<String>) -> Self {
+        self.phone_number_type = Some(value.into());
+        self
+    }
+    /// Amount of numbers in the sub number order
+    #[inline]
+    pub fn phone_numbers_count(mut self, value: impl Into<i64>) -> Self {
+        self.phone_numbers_count = Some(value.into());
+        self
+    }
+    /// Filter sub number orders by status.
+    #[inline]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SubNumberOrdersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -324,6 +404,7 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrdersListResponse {
     pub data: Option<Vec<crate::types::SubNumberOrder>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -370,17 +451,19 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersListResponse {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubNumberOrdersUpdateRequirementGroupBody {
     /// The ID of the requirement group to associate
     pub requirement_group_id: String,
 }
 impl SubNumberOrdersUpdateRequirementGroupBody {
-    /// A `SubNumberOrdersUpdateRequirementGroupBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `requirement_group_id`: The ID of the requirement group to associate
-    pub fn new(requirement_group_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SubNumberOrdersUpdateRequirementGroupBody {
-            requirement_group_id: requirement_group_id.into(),
+            requirement_group_id: String::new(),
         }
     }
 }
@@ -418,9 +501,18 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersUpdateRequirementGroupBody 
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrdersRetrieveFilter {
     /// Include the first 50 phone number objects in the results
     pub include_phone_numbers: Option<bool>,
+}
+impl SubNumberOrdersRetrieveFilter {
+    /// Include the first 50 phone number objects in the results
+    #[inline]
+    pub fn include_phone_numbers(mut self, value: impl Into<bool>) -> Self {
+        self.include_phone_numbers = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SubNumberOrdersRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -15,7 +15,7 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.sub_number_orders_report().create().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateSubNumberOrdersReportRequestStatus;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .sub_number_orders_report()\n    .create()\n    .country_code(\"US\")\n    .created_at_gt(\"2023-04-05T10:22:08.230549Z\")\n    .created_at_lt(\"2025-06-05T10:22:08.230549Z\")\n    .customer_reference(\"STRING\")\n    .order_request_id(\"12ade33a-21c0-473b-b055-b3c836e1c293\")\n    .status(CreateSubNumberOrdersReportRequestStatus::Success)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
@@ -23,11 +23,14 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     ) -> crate::Call<
         'a,
         SubNumberOrdersReportCreateParams,
-        SubNumberOrdersReportCreateResponse,
+        crate::types::SubNumberOrdersReport,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/sub_number_orders_report"),
-            Default::default(),
+            SubNumberOrdersReportCreateParams {
+                body: None,
+            },
             |req, params| {
                 if let Some(body) = &params.body {
                     req.json(body);
@@ -52,7 +55,7 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     pub fn retrieve(
         &self,
         report_id: &str,
-    ) -> crate::Call<'a, (), SubNumberOrdersReportRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::SubNumberOrdersReport, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -96,21 +99,74 @@ impl<'a> SubNumberOrdersReportApi<'a> {
         )
     }
 }
-/// Inputs of [`SubNumberOrdersReportApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SubNumberOrdersReportApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct SubNumberOrdersReportCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateSubNumberOrdersReportRequest>,
 }
-impl<T, R> crate::Call<'_, SubNumberOrdersReportCreateParams, T, R> {
-    /// The request body.
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::CreateSubNumberOrdersReportRequest>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R> crate::Call<'a, SubNumberOrdersReportCreateParams, T, R, ()> {
+    /// Filter by country code
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).country_code = Some(
+            value.into(),
+        );
         self
+    }
+    /// Filter for orders created after this date
+    #[inline]
+    pub fn created_at_gt(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).created_at_gt = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Filter for orders created before this date
+    #[inline]
+    pub fn created_at_lt(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).created_at_lt = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Filter by customer reference
+    #[inline]
+    pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).customer_reference = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Filter by specific order request ID
+    #[inline]
+    pub fn order_request_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).order_request_id = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Filter by order status
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::CreateSubNumberOrdersReportRequestStatus>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).status = Some(
+            value.into(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateSubNumberOrdersReportRequest>,
+    ) -> crate::Call<'a, SubNumberOrdersReportCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 pub type SubNumberOrdersReportCreateResponse = crate::Data<

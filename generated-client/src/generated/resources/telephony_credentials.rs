@@ -27,7 +27,10 @@ impl<'a> TelephonyCredentialsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/telephony_credentials"),
-            Default::default(),
+            TelephonyCredentialsListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -42,20 +45,23 @@ impl<'a> TelephonyCredentialsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::TelephonyCredentialCreateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .telephony_credentials()\n    .create(TelephonyCredentialCreateRequest::new(\"1234567890\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .telephony_credentials()\n    .create()\n    .connection_id(\"1234567890\")\n    .name(\"My-new-credential\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<TelephonyCredentialsCreateParams>,
     ) -> crate::Call<
         'a,
         TelephonyCredentialsCreateParams,
-        TelephonyCredentialsCreateResponse,
+        crate::types::TelephonyCredential,
+        crate::call::AsData,
+        (crate::Missing<crate::required::connection_id>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/telephony_credentials"),
-            params.into(),
+            TelephonyCredentialsCreateParams {
+                body: crate::types::TelephonyCredentialCreateRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -78,7 +84,7 @@ impl<'a> TelephonyCredentialsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), TelephonyCredentialsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::TelephonyCredential, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -99,17 +105,17 @@ impl<'a> TelephonyCredentialsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::TelephonyCredentialUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .telephony_credentials()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        TelephonyCredentialUpdateRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .telephony_credentials()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .connection_id(\"987654321\")\n    .name(\"My-new-updated-credential\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<TelephonyCredentialsUpdateParams>,
     ) -> crate::Call<
         'a,
         TelephonyCredentialsUpdateParams,
-        TelephonyCredentialsUpdateResponse,
+        crate::types::TelephonyCredential,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -118,7 +124,9 @@ impl<'a> TelephonyCredentialsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/telephony_credentials/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            TelephonyCredentialsUpdateParams {
+                body: <crate::types::TelephonyCredentialUpdateRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -141,7 +149,7 @@ impl<'a> TelephonyCredentialsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), TelephonyCredentialsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::TelephonyCredential, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -180,8 +188,8 @@ impl<'a> TelephonyCredentialsApi<'a> {
         )
     }
 }
-/// Inputs of [`TelephonyCredentialsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TelephonyCredentialsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TelephonyCredentialsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -189,27 +197,36 @@ pub struct TelephonyCredentialsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[name\], filter\[status\], filter\[resource_id\], filter\[sip_username\]
     pub filter: Option<crate::types::TelephonyCredentialsFilterConsolidated>,
 }
-impl<T, R> crate::Call<'_, TelephonyCredentialsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, TelephonyCredentialsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::TelephonyCredentialsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[name\], filter\[status\], filter\[resource_id\], filter\[sip_username\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[tag\\], filter\\[name\\], filter\\[status\\], filter\\[resource_id\\], filter\\[sip_username\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::TelephonyCredentialsFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, TelephonyCredentialsListParams, TelephonyCredentialsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    TelephonyCredentialsListParams,
+    TelephonyCredentialsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`TelephonyCredentialsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -251,55 +268,98 @@ impl<
         })
     }
 }
-/// Inputs of [`TelephonyCredentialsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TelephonyCredentialsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TelephonyCredentialsCreateParams {
     /// Parameters that can be defined during credential creation
     pub body: crate::types::TelephonyCredentialCreateRequest,
 }
-impl TelephonyCredentialsCreateParams {
-    /// A `TelephonyCredentialsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::TelephonyCredentialCreateRequest) -> Self {
-        TelephonyCredentialsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, TelephonyCredentialsCreateParams, T, R, (S0,)> {
+    /// Identifies the Credential Connection this credential is associated with.
+    #[inline]
+    pub fn connection_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TelephonyCredentialsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.connection_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// ISO-8601 formatted date indicating when the credential will expire.
+    #[inline]
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.params.body.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Tags a credential. A single tag can hold at maximum 1000 credentials.
+    #[inline]
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.params.body.tag = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TelephonyCredentialCreateRequest>,
+    ) -> crate::Call<'a, TelephonyCredentialsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::TelephonyCredentialCreateRequest>
-for TelephonyCredentialsCreateParams {
-    /// The body with every optional input `None`: the argument of [`TelephonyCredentialsApi::create`].
-    fn from(body: crate::types::TelephonyCredentialCreateRequest) -> Self {
-        TelephonyCredentialsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`TelephonyCredentialsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TelephonyCredentialsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TelephonyCredentialsUpdateParams {
     /// Parameters that can be updated in a credential
     pub body: crate::types::TelephonyCredentialUpdateRequest,
 }
-impl TelephonyCredentialsUpdateParams {
-    /// A `TelephonyCredentialsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::TelephonyCredentialUpdateRequest) -> Self {
-        TelephonyCredentialsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, TelephonyCredentialsUpdateParams, T, R, ()> {
+    /// Identifies the Credential Connection this credential is associated with.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.connection_id = Some(value.into());
+        self
     }
-}
-impl From<crate::types::TelephonyCredentialUpdateRequest>
-for TelephonyCredentialsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`TelephonyCredentialsApi::update`].
-    fn from(body: crate::types::TelephonyCredentialUpdateRequest) -> Self {
-        TelephonyCredentialsUpdateParams {
-            body,
-        }
+    /// ISO-8601 formatted date indicating when the credential will expire.
+    #[inline]
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.params.body.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Tags a credential. A single tag can hold at maximum 1000 credentials.
+    #[inline]
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.params.body.tag = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TelephonyCredentialUpdateRequest>,
+    ) -> crate::Call<'a, TelephonyCredentialsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelephonyCredentialsListResponse {
     pub data: Option<Vec<crate::types::TelephonyCredential>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -42,7 +42,9 @@ impl<'a> TermsOfServiceApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/terms_of_service/info"),
-            Default::default(),
+            TermsOfServiceRetrieveInfoParams {
+                product_type: None,
+            },
             |req, params| {
                 req.query(
                     "product_type",
@@ -71,11 +73,14 @@ impl<'a> TermsOfServiceApi<'a> {
     ) -> crate::Call<
         'a,
         TermsOfServiceRetrieveStatusParams,
-        crate::types::TosStatusWrapped,
+        crate::types::TosStatus,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/terms_of_service/status"),
-            Default::default(),
+            TermsOfServiceRetrieveStatusParams {
+                product_type: None,
+            },
             |req, params| {
                 req.query(
                     "product_type",
@@ -87,37 +92,39 @@ impl<'a> TermsOfServiceApi<'a> {
         )
     }
 }
-/// Inputs of [`TermsOfServiceApi::retrieve_info`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TermsOfServiceApi::retrieve_info`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TermsOfServiceRetrieveInfoParams {
     /// Optional product filter. Omit to return info for all products.
     pub product_type: Option<crate::types::TosProductType>,
 }
-impl<T, R> crate::Call<'_, TermsOfServiceRetrieveInfoParams, T, R> {
+impl<'a, T, R> crate::Call<'a, TermsOfServiceRetrieveInfoParams, T, R, ()> {
     /// Optional product filter. Omit to return info for all products.
+    #[inline]
     pub fn product_type(
         mut self,
         value: impl Into<crate::types::TosProductType>,
     ) -> Self {
-        self.params_mut().product_type = Some(value.into());
+        self.params.product_type = Some(value.into());
         self
     }
 }
-/// Inputs of [`TermsOfServiceApi::retrieve_status`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TermsOfServiceApi::retrieve_status`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TermsOfServiceRetrieveStatusParams {
     /// Which product's ToS to check. Defaults to `branded_calling`.
     pub product_type: Option<crate::types::TosProductType>,
 }
-impl<T, R> crate::Call<'_, TermsOfServiceRetrieveStatusParams, T, R> {
+impl<'a, T, R> crate::Call<'a, TermsOfServiceRetrieveStatusParams, T, R, ()> {
     /// Which product's ToS to check. Defaults to `branded_calling`.
+    #[inline]
     pub fn product_type(
         mut self,
         value: impl Into<crate::types::TosProductType>,
     ) -> Self {
-        self.params_mut().product_type = Some(value.into());
+        self.params.product_type = Some(value.into());
         self
     }
 }
@@ -151,7 +158,11 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/terms_of_service/agreements"),
-            Default::default(),
+            TermsOfServiceAgreementsListParams {
+                product_type: None,
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "product_type",
@@ -191,7 +202,7 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
     pub fn retrieve(
         &self,
         agreement_id: &str,
-    ) -> crate::Call<'a, (), crate::types::TosAgreementWrapped> {
+    ) -> crate::Call<'a, (), crate::types::TosAgreement, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -203,8 +214,8 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
         )
     }
 }
-/// Inputs of [`TermsOfServiceAgreementsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TermsOfServiceAgreementsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TermsOfServiceAgreementsListParams {
     /// Optional filter. Omit to list the user's agreements for **every** product (branded_calling and number_reputation); pass a value to return only that product's agreements.
@@ -214,29 +225,39 @@ pub struct TermsOfServiceAgreementsListParams {
     /// Items per page. Maximum 250; values above are clamped to 250.
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, TermsOfServiceAgreementsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, TermsOfServiceAgreementsListParams, T, R, ()> {
     /// Optional filter. Omit to list the user's agreements for **every** product (branded_calling and number_reputation); pass a value to return only that product's agreements.
+    #[inline]
     pub fn product_type(
         mut self,
         value: impl Into<crate::types::TosProductType>,
     ) -> Self {
-        self.params_mut().product_type = Some(value.into());
+        self.params.product_type = Some(value.into());
         self
     }
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Items per page. Maximum 250; values above are clamped to 250.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, TermsOfServiceAgreementsListParams, crate::types::TosAgreementList> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    TermsOfServiceAgreementsListParams,
+    crate::types::TosAgreementList,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`TermsOfServiceAgreementsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -283,7 +304,9 @@ impl<'a> TermsOfServiceBrandedCallingApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.terms_of_service().branded_calling().agree().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn agree(&self) -> crate::Call<'a, (), crate::types::TosAgreementWrapped> {
+    pub fn agree(
+        &self,
+    ) -> crate::Call<'a, (), crate::types::TosAgreement, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -313,7 +336,9 @@ impl<'a> TermsOfServiceNumberReputationApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.terms_of_service().number_reputation().agree().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn agree(&self) -> crate::Call<'a, (), crate::types::TosAgreementWrapped> {
+    pub fn agree(
+        &self,
+    ) -> crate::Call<'a, (), crate::types::TosAgreement, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client

@@ -31,14 +31,23 @@ impl<'a> TexmlApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::InitiateAiCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .initiate_ai_call(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        InitiateAiCallRequest::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"+16175551212\",\n            \"+16175551212\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .initiate_ai_call(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .ai_assistant_id(\"ai-assistant-id-123\")\n    .from(\"+13120001234\")\n    .to(\"+13121230000\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn initiate_ai_call(
         &self,
         connection_id: &str,
-        params: impl Into<TexmlInitiateAiCallParams>,
-    ) -> crate::Call<'a, TexmlInitiateAiCallParams, crate::types::InitiateAiCallResult> {
+    ) -> crate::Call<
+        'a,
+        TexmlInitiateAiCallParams,
+        crate::types::InitiateAiCallResult,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::ai_assistant_id>,
+            crate::Missing<crate::required::from>,
+            crate::Missing<crate::required::to>,
+        ),
+    > {
         crate::Call::new(
             self
                 .client
@@ -46,7 +55,9 @@ impl<'a> TexmlApi<'a> {
                     reqwest::Method::POST,
                     ["/texml/ai_calls/", &crate::encode_path(connection_id)].concat(),
                 ),
-            params.into(),
+            TexmlInitiateAiCallParams {
+                body: crate::types::InitiateAiCallRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -60,58 +71,411 @@ impl<'a> TexmlApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateTeXmlSecretRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .secrets(CreateTeXmlSecretRequest::new(\"My Secret Name\", \"My Secret Value\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .secrets()\n    .name(\"My Secret Name\")\n    .value(\"My Secret Value\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn secrets(
         &self,
-        params: impl Into<TexmlSecretsParams>,
-    ) -> crate::Call<'a, TexmlSecretsParams, TexmlSecretsResponse> {
+    ) -> crate::Call<
+        'a,
+        TexmlSecretsParams,
+        crate::types::CreateTeXmlSecretResult,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>, crate::Missing<crate::required::value>),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/texml/secrets"),
-            params.into(),
+            TexmlSecretsParams {
+                body: crate::types::CreateTeXmlSecretRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`TexmlApi::initiate_ai_call`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TexmlApi::initiate_ai_call`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlInitiateAiCallParams {
     /// Initiate AI Call request object
     pub body: crate::types::InitiateAiCallRequest,
 }
-impl TexmlInitiateAiCallParams {
-    /// A `TexmlInitiateAiCallParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::InitiateAiCallRequest) -> Self {
-        TexmlInitiateAiCallParams { body }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, TexmlInitiateAiCallParams, T, R, (S0, S1, S2)> {
+    /// Key-value map of dynamic variables to pass to the AI assistant.
+    #[inline]
+    pub fn ai_assistant_dynamic_variables(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.params.body.ai_assistant_dynamic_variables = Some(value.into());
+        self
+    }
+    /// The ID of the AI assistant to use for the call.
+    #[inline]
+    pub fn ai_assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlInitiateAiCallParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.ai_assistant_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The version of the AI assistant to use.
+    #[inline]
+    pub fn ai_assistant_version(mut self, value: impl Into<String>) -> Self {
+        self.params.body.ai_assistant_version = Some(value.into());
+        self
+    }
+    /// Select whether to perform answering machine detection in the background. By default execution is blocked until Answering Machine Detection is completed.
+    #[inline]
+    pub fn async_amd(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.async_amd = Some(value.into());
+        self
+    }
+    /// URL destination for Telnyx to send AMD callback events to for the call.
+    #[inline]
+    pub fn async_amd_status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.async_amd_status_callback = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `AsyncAmdStatusCallback`.
+    #[inline]
+    pub fn async_amd_status_callback_method(
+        mut self,
+        value: impl Into<crate::types::InitiateAiCallRequestAsyncAmdStatusCallbackMethod>,
+    ) -> Self {
+        self.params.body.async_amd_status_callback_method = Some(value.into());
+        self
+    }
+    /// To be used as the caller id name (SIP From Display Name) presented to the destination (`To` number). The string should have a maximum of 128 characters, containing only letters, numbers, spaces, and `-_~!.+` special characters. If omitted, the display name will be the same as the number in the `From` field.
+    #[inline]
+    pub fn caller_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.caller_id = Some(value.into());
+        self
+    }
+    /// URL destination for Telnyx to send AI conversation callback events for this call. Events include `conversation_created` and `conversation_ended`.
+    #[inline]
+    pub fn conversation_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.conversation_callback = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `ConversationCallback` and `ConversationCallbacks`.
+    #[inline]
+    pub fn conversation_callback_method(
+        mut self,
+        value: impl Into<crate::types::InitiateAiCallRequestConversationCallbackMethod>,
+    ) -> Self {
+        self.params.body.conversation_callback_method = Some(value.into());
+        self
+    }
+    /// Array of URL destinations for AI conversation callback events for this call. Events include `conversation_created` and `conversation_ended`.
+    #[inline]
+    pub fn conversation_callbacks(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.conversation_callbacks = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Custom HTTP headers to be sent with the call. Each header should be an object with 'name' and 'value' properties.
+    #[inline]
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::InitiateAiCallRequestCustomHeadersItem>,
+        >,
+    ) -> Self {
+        self.params.body.custom_headers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See
+    #[inline]
+    pub fn detection_mode(
+        mut self,
+        value: impl Into<crate::types::InitiateAiCallRequestDetectionMode>,
+    ) -> Self {
+        self.params.body.detection_mode = Some(value.into());
+        self
+    }
+    /// The phone number of the party initiating the call. Phone numbers are formatted with a `+` and country code.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlInitiateAiCallParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.from = value.into();
+        crate::call::into_state(call)
+    }
+    /// Enables Answering Machine Detection.
+    #[inline]
+    pub fn machine_detection(
+        mut self,
+        value: impl Into<crate::types::InitiateAiCallRequestMachineDetection>,
+    ) -> Self {
+        self.params.body.machine_detection = Some(value.into());
+        self
+    }
+    /// Silence duration threshold after a call screening prompt before ending prompt detection, in milliseconds. Used when `DetectionMode` is `PremiumCallScreening`.
+    #[inline]
+    pub fn machine_detection_prompt_end_timeout(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.params.body.machine_detection_prompt_end_timeout = Some(value.into());
+        self
+    }
+    /// If initial silence duration is greater than this value, consider it a machine. Ignored when `premium` detection is used.
+    #[inline]
+    pub fn machine_detection_silence_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.machine_detection_silence_timeout = Some(value.into());
+        self
+    }
+    /// Silence duration threshold after a greeting message or voice for it be considered human. Ignored when `premium` detection is used.
+    #[inline]
+    pub fn machine_detection_speech_end_threshold(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.params.body.machine_detection_speech_end_threshold = Some(value.into());
+        self
+    }
+    /// Maximum threshold of a human greeting. If greeting longer than this value, considered machine. Ignored when `premium` detection is used.
+    #[inline]
+    pub fn machine_detection_speech_threshold(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.machine_detection_speech_threshold = Some(value.into());
+        self
+    }
+    /// Maximum timeout threshold in milliseconds for overall detection.
+    #[inline]
+    pub fn machine_detection_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.machine_detection_timeout = Some(value.into());
+        self
+    }
+    /// A string of passport identifiers to associate with the call.
+    #[inline]
+    pub fn passports(mut self, value: impl Into<String>) -> Self {
+        self.params.body.passports = Some(value.into());
+        self
+    }
+    /// The list of comma-separated codecs to be offered on a call.
+    #[inline]
+    pub fn preferred_codecs(mut self, value: impl Into<String>) -> Self {
+        self.params.body.preferred_codecs = Some(value.into());
+        self
+    }
+    /// Whether to record the entire participant's call leg. Defaults to `false`.
+    #[inline]
+    pub fn record(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.record = Some(value.into());
+        self
+    }
+    /// The number of channels in the final recording. Defaults to `mono`.
+    #[inline]
+    pub fn recording_channels(
+        mut self,
+        value: impl Into<crate::types::InitiateAiCallRequestRecordingChannels>,
+    ) -> Self {
+        self.params.body.recording_channels = Some(value.into());
+        self
+    }
+    /// The URL the recording callbacks will be sent to.
+    #[inline]
+    pub fn recording_status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_status_callback = Some(value.into());
+        self
+    }
+    /// The changes to the recording's state that should generate a call to `RecordingStatusCallback`. Can be: `in-progress`, `completed` and `absent`. Separate multiple values with a space. Defaults to `completed`.
+    #[inline]
+    pub fn recording_status_callback_event(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_status_callback_event = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `RecordingStatusCallback`. Defaults to `POST`.
+    #[inline]
+    pub fn recording_status_callback_method(
+        mut self,
+        value: impl Into<
+            crate::types::InitiateAiCallRequestRecordingStatusCallbackMethod,
+        >,
+    ) -> Self {
+        self.params.body.recording_status_callback_method = Some(value.into());
+        self
+    }
+    /// The number of seconds that Telnyx will wait for the recording to be stopped if silence is detected. The timer only starts when the speech is detected. The minimum value is 0. The default value is 0 (infinite).
+    #[inline]
+    pub fn recording_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.recording_timeout = Some(value.into());
+        self
+    }
+    /// The audio track to record for the call. The default is `both`.
+    #[inline]
+    pub fn recording_track(
+        mut self,
+        value: impl Into<crate::types::InitiateAiCallRequestRecordingTrack>,
+    ) -> Self {
+        self.params.body.recording_track = Some(value.into());
+        self
+    }
+    /// Sets `SendRecordingUrl`.
+    #[inline]
+    pub fn send_recording_url(
+        mut self,
+        value: impl Into<crate::types::SendRecordingUrl>,
+    ) -> Self {
+        self.params.body.send_recording_url = Some(value.into());
+        self
+    }
+    /// The password to use for SIP authentication.
+    #[inline]
+    pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_password = Some(value.into());
+        self
+    }
+    /// The username to use for SIP authentication.
+    #[inline]
+    pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_username = Some(value.into());
+        self
+    }
+    /// Defines the SIP region to be used for the call.
+    #[inline]
+    pub fn sip_region(
+        mut self,
+        value: impl Into<crate::types::InitiateAiCallRequestSipRegion>,
+    ) -> Self {
+        self.params.body.sip_region = Some(value.into());
+        self
+    }
+    /// URL destination for Telnyx to send status callback events for this AI call. When provided, this per-call value overrides the status callback URL configured on the TeXML application/connection.
+    #[inline]
+    pub fn status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.status_callback = Some(value.into());
+        self
+    }
+    /// The status callback events for which Telnyx should send a webhook for this AI call. Multiple events can be defined when separated by a space. Valid values: initiated, ringing, answered, completed, no-answer, busy, canceled, failed, analyzed. When provided, this per-call value overrides the status callback events configured on the TeXML application/connection.
+    #[inline]
+    pub fn status_callback_event(mut self, value: impl Into<String>) -> Self {
+        self.params.body.status_callback_event = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `StatusCallback` and `StatusCallbacks` for this AI call. When provided, this per-call value overrides the status callback method configured on the TeXML application/connection.
+    #[inline]
+    pub fn status_callback_method(
+        mut self,
+        value: impl Into<crate::types::InitiateAiCallRequestStatusCallbackMethod>,
+    ) -> Self {
+        self.params.body.status_callback_method = Some(value.into());
+        self
+    }
+    /// Array of URL destinations for Telnyx to send status callback events for this AI call. When provided, these per-call values override the status callback URL configured on the TeXML application/connection.
+    #[inline]
+    pub fn status_callbacks(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.status_callbacks = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The maximum duration of the call in seconds. The minimum value is 30 and the maximum value is 14400 (4 hours). Default is 14400 seconds.
+    #[inline]
+    pub fn time_limit(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.time_limit = Some(value.into());
+        self
+    }
+    /// The number of seconds to wait for the called party to answer the call before the call is canceled. The minimum value is 5 and the maximum value is 120. Default is 30 seconds.
+    #[inline]
+    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.timeout = Some(value.into());
+        self
+    }
+    /// The phone number of the called party. Phone numbers are formatted with a `+` and country code.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlInitiateAiCallParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// Whether to trim any leading and trailing silence from the recording. Defaults to `trim-silence`.
+    #[inline]
+    pub fn trim(
+        mut self,
+        value: impl Into<crate::types::InitiateAiCallRequestTrim>,
+    ) -> Self {
+        self.params.body.trim = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::InitiateAiCallRequest>,
+    ) -> crate::Call<
+        'a,
+        TexmlInitiateAiCallParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::InitiateAiCallRequest> for TexmlInitiateAiCallParams {
-    /// The body with every optional input `None`: the argument of [`TexmlApi::initiate_ai_call`].
-    fn from(body: crate::types::InitiateAiCallRequest) -> Self {
-        TexmlInitiateAiCallParams { body }
-    }
-}
-/// Inputs of [`TexmlApi::secrets`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TexmlApi::secrets`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlSecretsParams {
     /// Create TeXML secret request object
     pub body: crate::types::CreateTeXmlSecretRequest,
 }
-impl TexmlSecretsParams {
-    /// A `TexmlSecretsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateTeXmlSecretRequest) -> Self {
-        TexmlSecretsParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, TexmlSecretsParams, T, R, (S0, S1)> {
+    /// Name used as a reference for the secret, if the name already exists within the account its value will be replaced
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlSecretsParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::CreateTeXmlSecretRequest> for TexmlSecretsParams {
-    /// The body with every optional input `None`: the argument of [`TexmlApi::secrets`].
-    fn from(body: crate::types::CreateTeXmlSecretRequest) -> Self {
-        TexmlSecretsParams { body }
+    /// Secret value which will be used when rendering the TeXML template
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlSecretsParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.value = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateTeXmlSecretRequest>,
+    ) -> crate::Call<'a, TexmlSecretsParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `texml.accounts`.
@@ -179,7 +543,11 @@ impl<'a> TexmlAccountsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            TexmlAccountsRetrieveRecordingsJsonParams {
+                page: None,
+                page_size: None,
+                date_created: None,
+            },
             |req, params| {
                 req.query("Page", crate::QueryStyle::Form, true, &params.page);
                 req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
@@ -226,7 +594,10 @@ impl<'a> TexmlAccountsApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            TexmlAccountsRetrieveTranscriptionsJsonParams {
+                page_token: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "PageToken",
@@ -239,8 +610,8 @@ impl<'a> TexmlAccountsApi<'a> {
         )
     }
 }
-/// Inputs of [`TexmlAccountsApi::retrieve_recordings_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlAccountsApi::retrieve_recordings_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TexmlAccountsRetrieveRecordingsJsonParams {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
@@ -250,29 +621,35 @@ pub struct TexmlAccountsRetrieveRecordingsJsonParams {
     /// Filters recording by the creation date. Expected format is ISO8601 date or date-time, ie. {YYYY}-{MM}-{DD} or {YYYY}-{MM}-{DD}T{hh}:{mm}:{ss}Z. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
     pub date_created: Option<String>,
 }
-impl<T, R> crate::Call<'_, TexmlAccountsRetrieveRecordingsJsonParams, T, R> {
+impl<'a, T, R> crate::Call<'a, TexmlAccountsRetrieveRecordingsJsonParams, T, R, ()> {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
+    #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// The number of records to be displayed on a page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Filters recording by the creation date. Expected format is ISO8601 date or date-time, ie. {YYYY}-{MM}-{DD} or {YYYY}-{MM}-{DD}T{hh}:{mm}:{ss}Z. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
+    #[inline]
     pub fn date_created(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().date_created = Some(value.into());
+        self.params.date_created = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     TexmlAccountsRetrieveRecordingsJsonParams,
     crate::types::TexmlGetCallRecordingsResponseBody,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`TexmlAccountsApi::retrieve_recordings_json`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`).
     #[inline]
@@ -301,8 +678,8 @@ impl<
         })
     }
 }
-/// Inputs of [`TexmlAccountsApi::retrieve_transcriptions_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlAccountsApi::retrieve_transcriptions_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TexmlAccountsRetrieveTranscriptionsJsonParams {
     /// Used to request the next page of results.
@@ -310,24 +687,29 @@ pub struct TexmlAccountsRetrieveTranscriptionsJsonParams {
     /// The number of records to be displayed on a page
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, TexmlAccountsRetrieveTranscriptionsJsonParams, T, R> {
+impl<'a, T, R> crate::Call<'a, TexmlAccountsRetrieveTranscriptionsJsonParams, T, R, ()> {
     /// Used to request the next page of results.
+    #[inline]
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_token = Some(value.into());
+        self.params.page_token = Some(value.into());
         self
     }
     /// The number of records to be displayed on a page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     TexmlAccountsRetrieveTranscriptionsJsonParams,
     TexmlAccountsRetrieveTranscriptionsJsonResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`TexmlAccountsApi::retrieve_transcriptions_json`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `PageToken`).
     #[inline]
@@ -412,7 +794,20 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                     ["/texml/Accounts/", &crate::encode_path(account_sid), "/Calls"]
                         .concat(),
                 ),
-            Default::default(),
+            TexmlAccountsCallsRetrieveCallsParams {
+                page: None,
+                page_size: None,
+                page_token: None,
+                to: None,
+                from: None,
+                status: None,
+                start_time: None,
+                start_time_gt: None,
+                start_time_lt: None,
+                end_time: None,
+                end_time_gt: None,
+                end_time_lt: None,
+            },
             |req, params| {
                 req.query("Page", crate::QueryStyle::Form, true, &params.page);
                 req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
@@ -470,17 +865,22 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::InitiateCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .create(\n        \"example\",\n        InitiateCallRequest::new(\"example\", \"+16175551212\", \"+16175551212\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .create(\"example\")\n    .application_sid(\"example-app-sid\")\n    .from(\"+13120001234\")\n    .status_callback(\"https://www.example.com/statuscallback-listener\")\n    .to(\"+13121230000\")\n    .url(\"https://www.example.com/texml.xml\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         account_sid: &str,
-        params: impl Into<TexmlAccountsCallsCreateParams>,
     ) -> crate::Call<
         'a,
         TexmlAccountsCallsCreateParams,
         crate::types::InitiateCallResult,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::application_sid>,
+            crate::Missing<crate::required::from>,
+            crate::Missing<crate::required::to>,
+        ),
     > {
         crate::Call::new(
             self
@@ -490,7 +890,9 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                     ["/texml/Accounts/", &crate::encode_path(account_sid), "/Calls"]
                         .concat(),
                 ),
-            params.into(),
+            TexmlAccountsCallsCreateParams {
+                body: crate::types::InitiateCallRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -508,27 +910,38 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .retrieve(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .retrieve(\"example\")\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        account_sid: &str,
         call_sid: &str,
-    ) -> crate::Call<'a, (), crate::types::CallResource> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsRetrieveParams,
+        crate::types::CallResource,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Calls/",
                         &crate::encode_path(call_sid),
                     ]
                         .concat(),
                 ),
+            TexmlAccountsCallsRetrieveParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
     }
     /// Update call
@@ -543,15 +956,19 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateCallRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .update(\"example\", \"example\", UpdateCallRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .update(\"example\")\n    .account_sid(\"example\")\n    .status(\"completed\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        account_sid: &str,
         call_sid: &str,
-        params: impl Into<TexmlAccountsCallsUpdateParams>,
-    ) -> crate::Call<'a, TexmlAccountsCallsUpdateParams, crate::types::CallResource> {
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsUpdateParams,
+        crate::types::CallResource,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -559,14 +976,18 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Calls/",
                         &crate::encode_path(call_sid),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            TexmlAccountsCallsUpdateParams {
+                account_sid: String::new(),
+                body: <crate::types::UpdateCallRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
                 req.form(&params.body);
             },
         )
@@ -583,17 +1004,18 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .siprec_json(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .siprec_json(\"example\")\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn siprec_json(
         &self,
-        account_sid: &str,
         call_sid: &str,
     ) -> crate::Call<
         'a,
         TexmlAccountsCallsSiprecJsonParams,
         crate::types::TexmlCreateSiprecSessionResponseBody,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
     > {
         crate::Call::new(
             self
@@ -602,15 +1024,19 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Calls/",
                         &crate::encode_path(call_sid),
                         "/Siprec.json",
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            TexmlAccountsCallsSiprecJsonParams {
+                account_sid: String::new(),
+                body: None,
+            },
             |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
@@ -629,17 +1055,18 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .streams_json(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .streams_json(\"example\")\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn streams_json(
         &self,
-        account_sid: &str,
         call_sid: &str,
     ) -> crate::Call<
         'a,
         TexmlAccountsCallsStreamsJsonParams,
         crate::types::TexmlCreateCallStreamingResponseBody,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
     > {
         crate::Call::new(
             self
@@ -648,15 +1075,19 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Calls/",
                         &crate::encode_path(call_sid),
                         "/Streams.json",
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            TexmlAccountsCallsStreamsJsonParams {
+                account_sid: String::new(),
+                body: None,
+            },
             |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
@@ -664,8 +1095,8 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         )
     }
 }
-/// Inputs of [`TexmlAccountsCallsApi::retrieve_calls`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlAccountsCallsApi::retrieve_calls`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TexmlAccountsCallsRetrieveCallsParams {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
@@ -693,74 +1124,89 @@ pub struct TexmlAccountsCallsRetrieveCallsParams {
     /// Filters calls by their end date (before). Expected format is YYYY-MM-DD
     pub end_time_lt: Option<String>,
 }
-impl<T, R> crate::Call<'_, TexmlAccountsCallsRetrieveCallsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, TexmlAccountsCallsRetrieveCallsParams, T, R, ()> {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
+    #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// The number of records to be displayed on a page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Used to request the next page of results.
+    #[inline]
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_token = Some(value.into());
+        self.params.page_token = Some(value.into());
         self
     }
     /// Filters calls by the to number.
+    #[inline]
     pub fn to(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().to = Some(value.into());
+        self.params.to = Some(value.into());
         self
     }
     /// Filters calls by the from number.
+    #[inline]
     pub fn from(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().from = Some(value.into());
+        self.params.from = Some(value.into());
         self
     }
     /// Filters calls by status.
+    #[inline]
     pub fn status(mut self, value: impl Into<crate::types::StatusParam>) -> Self {
-        self.params_mut().status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
     /// Filters calls by their start date. Expected format is YYYY-MM-DD.
+    #[inline]
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().start_time = Some(value.into());
+        self.params.start_time = Some(value.into());
         self
     }
     /// Filters calls by their start date (after). Expected format is YYYY-MM-DD
+    #[inline]
     pub fn start_time_gt(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().start_time_gt = Some(value.into());
+        self.params.start_time_gt = Some(value.into());
         self
     }
     /// Filters calls by their start date (before). Expected format is YYYY-MM-DD
+    #[inline]
     pub fn start_time_lt(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().start_time_lt = Some(value.into());
+        self.params.start_time_lt = Some(value.into());
         self
     }
     /// Filters calls by their end date. Expected format is YYYY-MM-DD
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().end_time = Some(value.into());
+        self.params.end_time = Some(value.into());
         self
     }
     /// Filters calls by their end date (after). Expected format is YYYY-MM-DD
+    #[inline]
     pub fn end_time_gt(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().end_time_gt = Some(value.into());
+        self.params.end_time_gt = Some(value.into());
         self
     }
     /// Filters calls by their end date (before). Expected format is YYYY-MM-DD
+    #[inline]
     pub fn end_time_lt(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().end_time_lt = Some(value.into());
+        self.params.end_time_lt = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     TexmlAccountsCallsRetrieveCallsParams,
     crate::types::CallResourceIndex,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`TexmlAccountsCallsApi::retrieve_calls`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
     #[inline]
@@ -790,84 +1236,696 @@ impl<
         })
     }
 }
-/// Inputs of [`TexmlAccountsCallsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TexmlAccountsCallsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsCallsCreateParams {
     /// Iniatiate Call request object
     pub body: crate::types::InitiateCallRequest,
 }
-impl TexmlAccountsCallsCreateParams {
-    /// A `TexmlAccountsCallsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::InitiateCallRequest) -> Self {
-        TexmlAccountsCallsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, TexmlAccountsCallsCreateParams, T, R, (S0, S1, S2)> {
+    /// The ID of the TeXML Application.
+    #[inline]
+    pub fn application_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsCallsCreateParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.application_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// Select whether to perform answering machine detection in the background. By default execution is blocked until Answering Machine Detection is completed.
+    #[inline]
+    pub fn async_amd(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.async_amd = Some(value.into());
+        self
+    }
+    /// URL destination for Telnyx to send AMD callback events to for the call.
+    #[inline]
+    pub fn async_amd_status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.async_amd_status_callback = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `AsyncAmdStatusCallback`. The default value is inherited from TeXML Application setting.
+    #[inline]
+    pub fn async_amd_status_callback_method(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestAsyncAmdStatusCallbackMethod>,
+    ) -> Self {
+        self.params.body.async_amd_status_callback_method = Some(value.into());
+        self
+    }
+    /// To be used as the caller id name (SIP From Display Name) presented to the destination (`To` number). The string should have a maximum of 128 characters, containing only letters, numbers, spaces, and `-_~!.+` special characters. If ommited, the display name will be the same as the number in the `From` field.
+    #[inline]
+    pub fn caller_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.caller_id = Some(value.into());
+        self
+    }
+    /// Whether to cancel ongoing playback on `greeting ended` detection. Defaults to `true`.
+    #[inline]
+    pub fn cancel_playback_on_detect_message_end(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.cancel_playback_on_detect_message_end = Some(value.into());
+        self
+    }
+    /// Whether to cancel ongoing playback on `machine` detection. Defaults to `true`.
+    #[inline]
+    pub fn cancel_playback_on_machine_detection(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.cancel_playback_on_machine_detection = Some(value.into());
+        self
+    }
+    /// Custom HTTP headers to be sent with the call. Each header should be an object with 'name' and 'value' properties.
+    #[inline]
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::InitiateCallRequestCustomHeadersItem>,
+        >,
+    ) -> Self {
+        self.params.body.custom_headers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Enables Deepfake Detection on the dialed call. When enabled, audio from the remote party is analyzed to determine whether the voice is AI-generated. Results are delivered asynchronously via a callback.
+    #[inline]
+    pub fn deepfake_detection(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestDeepfakeDetection>,
+    ) -> Self {
+        self.params.body.deepfake_detection = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `DeepfakeDetectionCallbackUrl`.
+    #[inline]
+    pub fn deepfake_detection_callback_method(
+        mut self,
+        value: impl Into<
+            crate::types::InitiateCallRequestDeepfakeDetectionCallbackMethod,
+        >,
+    ) -> Self {
+        self.params.body.deepfake_detection_callback_method = Some(value.into());
+        self
+    }
+    /// URL destination for Telnyx to send deepfake detection callback events to for the call.
+    #[inline]
+    pub fn deepfake_detection_callback_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.deepfake_detection_callback_url = Some(value.into());
+        self
+    }
+    /// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See
+    #[inline]
+    pub fn detection_mode(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestDetectionMode>,
+    ) -> Self {
+        self.params.body.detection_mode = Some(value.into());
+        self
+    }
+    /// A failover URL for which Telnyx will retrieve the TeXML call instructions if the `Url` is not responding.
+    #[inline]
+    pub fn fallback_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.fallback_url = Some(value.into());
+        self
+    }
+    /// The phone number of the party that initiated the call. Phone numbers are formatted with a `+` and country code.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsCallsCreateParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.from = value.into();
+        crate::call::into_state(call)
+    }
+    /// Enables Answering Machine Detection.
+    #[inline]
+    pub fn machine_detection(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestMachineDetection>,
+    ) -> Self {
+        self.params.body.machine_detection = Some(value.into());
+        self
+    }
+    /// Silence duration threshold after a call screening prompt before ending prompt detection, in milliseconds. Used when `DetectionMode` is `PremiumCallScreening`.
+    #[inline]
+    pub fn machine_detection_prompt_end_timeout(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.params.body.machine_detection_prompt_end_timeout = Some(value.into());
+        self
+    }
+    /// If initial silence duration is greater than this value, consider it a machine. Ignored when `premium` detection is used.
+    #[inline]
+    pub fn machine_detection_silence_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.machine_detection_silence_timeout = Some(value.into());
+        self
+    }
+    /// Silence duration threshold after a greeting message or voice for it be considered human. Ignored when `premium` detection is used.
+    #[inline]
+    pub fn machine_detection_speech_end_threshold(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.params.body.machine_detection_speech_end_threshold = Some(value.into());
+        self
+    }
+    /// Maximum threshold of a human greeting. If greeting longer than this value, considered machine. Ignored when `premium` detection is used.
+    #[inline]
+    pub fn machine_detection_speech_threshold(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.machine_detection_speech_threshold = Some(value.into());
+        self
+    }
+    /// Maximum timeout threshold in milliseconds for overall detection.
+    #[inline]
+    pub fn machine_detection_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.machine_detection_timeout = Some(value.into());
+        self
+    }
+    /// Defines whether media should be encrypted on the call. When set to `SRTP`, the call will use Secure Real-time Transport Protocol for media encryption. When set to `DTLS`, the call will use DTLS for media encryption. Only supported for SIP destinations.
+    #[inline]
+    pub fn media_encryption(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestMediaEncryption>,
+    ) -> Self {
+        self.params.body.media_encryption = Some(value.into());
+        self
+    }
+    /// The list of comma-separated codecs to be offered on a call.
+    #[inline]
+    pub fn preferred_codecs(mut self, value: impl Into<String>) -> Self {
+        self.params.body.preferred_codecs = Some(value.into());
+        self
+    }
+    /// Whether to record the entire participant's call leg. Defaults to `false`.
+    #[inline]
+    pub fn record(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.record = Some(value.into());
+        self
+    }
+    /// The number of channels in the final recording. Defaults to `mono`.
+    #[inline]
+    pub fn recording_channels(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestRecordingChannels>,
+    ) -> Self {
+        self.params.body.recording_channels = Some(value.into());
+        self
+    }
+    /// The URL the recording callbacks will be sent to.
+    #[inline]
+    pub fn recording_status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_status_callback = Some(value.into());
+        self
+    }
+    /// The changes to the recording's state that should generate a call to `RecoridngStatusCallback`. Can be: `in-progress`, `completed` and `absent`. Separate multiple values with a space. Defaults to `completed`.
+    #[inline]
+    pub fn recording_status_callback_event(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_status_callback_event = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `RecordingStatusCallback`. Defaults to `POST`.
+    #[inline]
+    pub fn recording_status_callback_method(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestRecordingStatusCallbackMethod>,
+    ) -> Self {
+        self.params.body.recording_status_callback_method = Some(value.into());
+        self
+    }
+    /// The number of seconds that Telnyx will wait for the recording to be stopped if silence is detected. The timer only starts when the speech is detected. Please note that the transcription is used to detect silence and the related charge will be applied. The minimum value is 0. The default value is 0 (infinite)
+    #[inline]
+    pub fn recording_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.recording_timeout = Some(value.into());
+        self
+    }
+    /// The audio track to record for the call. The default is `both`.
+    #[inline]
+    pub fn recording_track(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestRecordingTrack>,
+    ) -> Self {
+        self.params.body.recording_track = Some(value.into());
+        self
+    }
+    /// Sets `SendRecordingUrl`.
+    #[inline]
+    pub fn send_recording_url(
+        mut self,
+        value: impl Into<crate::types::SendRecordingUrl>,
+    ) -> Self {
+        self.params.body.send_recording_url = Some(value.into());
+        self
+    }
+    /// The password to use for SIP authentication.
+    #[inline]
+    pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_password = Some(value.into());
+        self
+    }
+    /// The username to use for SIP authentication.
+    #[inline]
+    pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_username = Some(value.into());
+        self
+    }
+    /// Defines the SIP region to be used for the call.
+    #[inline]
+    pub fn sip_region(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestSipRegion>,
+    ) -> Self {
+        self.params.body.sip_region = Some(value.into());
+        self
+    }
+    /// URL destination for Telnyx to send status callback events to for the call.
+    #[inline]
+    pub fn status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.status_callback = Some(value.into());
+        self
+    }
+    /// The call events for which Telnyx should send a webhook. Multiple events can be defined when separated by a space.
+    #[inline]
+    pub fn status_callback_event(mut self, value: impl Into<String>) -> Self {
+        self.params.body.status_callback_event = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `StatusCallback`.
+    #[inline]
+    pub fn status_callback_method(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestStatusCallbackMethod>,
+    ) -> Self {
+        self.params.body.status_callback_method = Some(value.into());
+        self
+    }
+    /// The call control ID of the existing call to supervise. When provided, the created leg will be added to the specified call in supervising mode. Status callbacks and action callbacks will NOT be sent for the supervising leg.
+    #[inline]
+    pub fn supervise_call_sid(mut self, value: impl Into<String>) -> Self {
+        self.params.body.supervise_call_sid = Some(value.into());
+        self
+    }
+    /// The supervising role for the new leg. Determines the audio behavior: barge (hear both sides), whisper (only hear supervisor), monitor (hear both sides but supervisor muted). Default: barge
+    #[inline]
+    pub fn supervising_role(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestSupervisingRole>,
+    ) -> Self {
+        self.params.body.supervising_role = Some(value.into());
+        self
+    }
+    /// TeXML to be used as instructions for the call. If provided, the call will execute these instructions instead of fetching from the Url.
+    #[inline]
+    pub fn texml(mut self, value: impl Into<String>) -> Self {
+        self.params.body.texml = Some(value.into());
+        self
+    }
+    /// The maximum duration of the call in seconds. The minimum value is 30 and the maximum value is 14400 (4 hours). Default is 14400 seconds.
+    #[inline]
+    pub fn time_limit(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.time_limit = Some(value.into());
+        self
+    }
+    /// The number of seconds to wait for the called party to answer the call before the call is canceled. The minimum value is 5 and the maximum value is 120. Default is 30 seconds.
+    #[inline]
+    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.timeout = Some(value.into());
+        self
+    }
+    /// The phone number of the called party. Phone numbers are formatted with a `+` and country code.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsCallsCreateParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.to = value.into();
+        crate::call::into_state(call)
+    }
+    /// Whether to trim any leading and trailing silence from the recording. Defaults to `trim-silence`.
+    #[inline]
+    pub fn trim(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestTrim>,
+    ) -> Self {
+        self.params.body.trim = Some(value.into());
+        self
+    }
+    /// The URL from which Telnyx will retrieve the TeXML call instructions.
+    #[inline]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.url = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `Url`. The default value is inherited from TeXML Application setting.
+    #[inline]
+    pub fn url_method(
+        mut self,
+        value: impl Into<crate::types::InitiateCallRequestUrlMethod>,
+    ) -> Self {
+        self.params.body.url_method = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::InitiateCallRequest>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::InitiateCallRequest> for TexmlAccountsCallsCreateParams {
-    /// The body with every optional input `None`: the argument of [`TexmlAccountsCallsApi::create`].
-    fn from(body: crate::types::InitiateCallRequest) -> Self {
-        TexmlAccountsCallsCreateParams {
-            body,
-        }
+/// Inputs of [`TexmlAccountsCallsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsCallsRetrieveParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsRetrieveParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsCallsRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
     }
 }
-/// Inputs of [`TexmlAccountsCallsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TexmlAccountsCallsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsCallsUpdateParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
     /// Update Call request object
     pub body: crate::types::UpdateCallRequest,
 }
-impl TexmlAccountsCallsUpdateParams {
-    /// A `TexmlAccountsCallsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateCallRequest) -> Self {
-        TexmlAccountsCallsUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsUpdateParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsCallsUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// HTTP request type used for `FallbackUrl`.
+    #[inline]
+    pub fn fallback_method(
+        mut self,
+        value: impl Into<crate::types::UpdateCallRequestFallbackMethod>,
+    ) -> Self {
+        self.params.body.fallback_method = Some(value.into());
+        self
+    }
+    /// A failover URL for which Telnyx will retrieve the TeXML call instructions if the Url is not responding.
+    #[inline]
+    pub fn fallback_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.fallback_url = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `Url`.
+    #[inline]
+    pub fn method(
+        mut self,
+        value: impl Into<crate::types::UpdateCallRequestMethod>,
+    ) -> Self {
+        self.params.body.method = Some(value.into());
+        self
+    }
+    /// The value to set the call status to. Setting the status to completed ends the call.
+    #[inline]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// URL destination for Telnyx to send status callback events to for the call.
+    #[inline]
+    pub fn status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.status_callback = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `StatusCallback`.
+    #[inline]
+    pub fn status_callback_method(
+        mut self,
+        value: impl Into<crate::types::UpdateCallRequestStatusCallbackMethod>,
+    ) -> Self {
+        self.params.body.status_callback_method = Some(value.into());
+        self
+    }
+    /// TeXML to replace the current one with.
+    #[inline]
+    pub fn texml(mut self, value: impl Into<String>) -> Self {
+        self.params.body.texml = Some(value.into());
+        self
+    }
+    /// The URL where TeXML will make a request to retrieve a new set of TeXML instructions to continue the call flow.
+    #[inline]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateCallRequest>,
+    ) -> crate::Call<'a, TexmlAccountsCallsUpdateParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateCallRequest> for TexmlAccountsCallsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`TexmlAccountsCallsApi::update`].
-    fn from(body: crate::types::UpdateCallRequest) -> Self {
-        TexmlAccountsCallsUpdateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`TexmlAccountsCallsApi::siprec_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlAccountsCallsApi::siprec_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsCallsSiprecJsonParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
     /// Starts a SIPREC session.
     pub body: Option<crate::types::TexmlCreateSiprecSessionRequestBody>,
 }
-impl<T, R> crate::Call<'_, TexmlAccountsCallsSiprecJsonParams, T, R> {
-    /// Starts a SIPREC session.
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::TexmlCreateSiprecSessionRequestBody>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsSiprecJsonParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsCallsSiprecJsonParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The name of the connector to use for the SIPREC session.
+    #[inline]
+    pub fn connector_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).connector_name = Some(
+            value.into(),
+        );
         self
     }
+    /// When set, custom parameters will be added as metadata (recording.session.ExtensionParameters). Otherwise, they’ll be added to sip headers.
+    #[inline]
+    pub fn include_metadata_custom_headers(mut self, value: impl Into<bool>) -> Self {
+        self
+            .params
+            .body
+            .get_or_insert_with(Default::default)
+            .include_metadata_custom_headers = Some(value.into());
+        self
+    }
+    /// Name of the SIPREC session. May be used to stop the SIPREC session from TeXML instruction.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).name = Some(value.into());
+        self
+    }
+    /// Controls whether to encrypt media sent to your SRS using SRTP and TLS. When set you need to configure SRS port in your connector to 5061.
+    #[inline]
+    pub fn secure(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).secure = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `Session-Expires` header to the INVITE. A reinvite is sent every half the value set. Usefull for session keep alive. Minimum value is 90, set to 0 to disable.
+    #[inline]
+    pub fn session_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).session_timeout_secs = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Specifies SIP transport protocol.
+    #[inline]
+    pub fn sip_transport(
+        mut self,
+        value: impl Into<crate::types::TexmlCreateSiprecSessionRequestBodySipTransport>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).sip_transport = Some(
+            value.into(),
+        );
+        self
+    }
+    /// URL destination for Telnyx to send status callback events to for the siprec session.
+    #[inline]
+    pub fn status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).status_callback = Some(
+            value.into(),
+        );
+        self
+    }
+    /// HTTP request type used for `StatusCallback`.
+    #[inline]
+    pub fn status_callback_method(
+        mut self,
+        value: impl Into<
+            crate::types::TexmlCreateSiprecSessionRequestBodyStatusCallbackMethod,
+        >,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).status_callback_method = Some(
+            value.into(),
+        );
+        self
+    }
+    /// The track to be used for siprec session. Can be `both_tracks`, `inbound_track` or `outbound_track`. Defaults to `both_tracks`.
+    #[inline]
+    pub fn track(
+        mut self,
+        value: impl Into<crate::types::TexmlCreateSiprecSessionRequestBodyTrack>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).track = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TexmlCreateSiprecSessionRequestBody>,
+    ) -> crate::Call<'a, TexmlAccountsCallsSiprecJsonParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`TexmlAccountsCallsApi::streams_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlAccountsCallsApi::streams_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsCallsStreamsJsonParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
     /// Start streaming media from a call
     pub body: Option<crate::types::TexmlCreateCallStreamingRequestBody>,
 }
-impl<T, R> crate::Call<'_, TexmlAccountsCallsStreamsJsonParams, T, R> {
-    /// Start streaming media from a call
-    pub fn body(
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsStreamsJsonParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsCallsStreamsJsonParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `BidirectionalCodec`.
+    #[inline]
+    pub fn bidirectional_codec(
         mut self,
-        value: impl Into<crate::types::TexmlCreateCallStreamingRequestBody>,
+        value: impl Into<crate::types::TexmlBidirectionalStreamCodec>,
     ) -> Self {
-        self.params_mut().body = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).bidirectional_codec = Some(
+            value.into(),
+        );
         self
+    }
+    /// Sets `BidirectionalMode`.
+    #[inline]
+    pub fn bidirectional_mode(
+        mut self,
+        value: impl Into<crate::types::TexmlBidirectionalStreamMode>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).bidirectional_mode = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `Name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<crate::types::StreamName>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).name = Some(value.into());
+        self
+    }
+    /// Sets `StatusCallback`.
+    #[inline]
+    pub fn status_callback(
+        mut self,
+        value: impl Into<crate::types::TexmlStatusCallback>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).status_callback = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `StatusCallbackMethod`.
+    #[inline]
+    pub fn status_callback_method(
+        mut self,
+        value: impl Into<crate::types::TexmlStatusCallbackMethod>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).status_callback_method = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `Track`.
+    #[inline]
+    pub fn track(mut self, value: impl Into<crate::types::StreamTrack>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).track = Some(value.into());
+        self
+    }
+    /// Sets `Url`.
+    #[inline]
+    pub fn url(mut self, value: impl Into<crate::types::TexmlStreamUrl>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TexmlCreateCallStreamingRequestBody>,
+    ) -> crate::Call<'a, TexmlAccountsCallsStreamsJsonParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 /// Operations under `texml.accounts.calls.recordings`.
@@ -889,18 +1947,21 @@ impl<'a> TexmlAccountsCallsRecordingsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .recordings()\n    .recording_sid_json(\"example\", \"example\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .recordings()\n    .recording_sid_json(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .account_sid(\"example\")\n    .call_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn recording_sid_json(
         &self,
-        account_sid: &str,
-        call_sid: &str,
         recording_sid: &str,
     ) -> crate::Call<
         'a,
         TexmlAccountsCallsRecordingsRecordingSidJsonParams,
         crate::types::TexmlCreateCallRecordingResponseBody,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::account_sid>,
+            crate::Missing<crate::required::call_sid>,
+        ),
     > {
         crate::Call::new(
             self
@@ -909,17 +1970,23 @@ impl<'a> TexmlAccountsCallsRecordingsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Calls/",
-                        &crate::encode_path(call_sid),
+                        "{call_sid}",
                         "/Recordings/",
                         &crate::encode_path(recording_sid),
                         ".json",
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            TexmlAccountsCallsRecordingsRecordingSidJsonParams {
+                account_sid: String::new(),
+                call_sid: String::new(),
+                body: None,
+            },
             |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+                req.path_param("{call_sid}", &params.call_sid);
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
@@ -927,21 +1994,82 @@ impl<'a> TexmlAccountsCallsRecordingsApi<'a> {
         )
     }
 }
-/// Inputs of [`TexmlAccountsCallsRecordingsApi::recording_sid_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlAccountsCallsRecordingsApi::recording_sid_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsCallsRecordingsRecordingSidJsonParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+    /// The CallSid that identifies the call to update.
+    pub call_sid: String,
     /// Update call recording on a call.
     pub body: Option<crate::types::TexmlUpdateCallRecordingRequestBody>,
 }
-impl<T, R> crate::Call<'_, TexmlAccountsCallsRecordingsRecordingSidJsonParams, T, R> {
-    /// Update call recording on a call.
-    pub fn body(
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, TexmlAccountsCallsRecordingsRecordingSidJsonParams, T, R, (S0, S1)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsRecordingsRecordingSidJsonParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The CallSid that identifies the call to update.
+    #[inline]
+    pub fn call_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsRecordingsRecordingSidJsonParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.call_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `Status`.
+    #[inline]
+    pub fn status(
         mut self,
-        value: impl Into<crate::types::TexmlUpdateCallRecordingRequestBody>,
+        value: impl Into<crate::types::TexmlUpdateCallRecordingRequestBodyStatus>,
     ) -> Self {
-        self.params_mut().body = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).status = Some(
+            value.into(),
+        );
         self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TexmlUpdateCallRecordingRequestBody>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsRecordingsRecordingSidJsonParams,
+        T,
+        R,
+        (S0, S1),
+    > {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 /// Operations under `texml.accounts.calls.recordings_json`.
@@ -962,28 +2090,39 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .recordings_json()\n    .retrieve_recordings_json(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .recordings_json()\n    .retrieve_recordings_json(\"example\")\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_recordings_json(
         &self,
-        account_sid: &str,
         call_sid: &str,
-    ) -> crate::Call<'a, (), crate::types::TexmlGetCallRecordingsResponseBody> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsRecordingsJsonRetrieveRecordingsJsonParams,
+        crate::types::TexmlGetCallRecordingsResponseBody,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Calls/",
                         &crate::encode_path(call_sid),
                         "/Recordings.json",
                     ]
                         .concat(),
                 ),
+            TexmlAccountsCallsRecordingsJsonRetrieveRecordingsJsonParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
     }
     /// Request recording for a call
@@ -998,17 +2137,18 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .recordings_json()\n    .start(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .recordings_json()\n    .start(\"example\")\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start(
         &self,
-        account_sid: &str,
         call_sid: &str,
     ) -> crate::Call<
         'a,
         TexmlAccountsCallsRecordingsJsonStartParams,
         crate::types::TexmlCreateCallRecordingResponseBody,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
     > {
         crate::Call::new(
             self
@@ -1017,15 +2157,19 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Calls/",
                         &crate::encode_path(call_sid),
                         "/Recordings.json",
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            TexmlAccountsCallsRecordingsJsonStartParams {
+                account_sid: String::new(),
+                body: None,
+            },
             |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
@@ -1033,21 +2177,162 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
         )
     }
 }
-/// Inputs of [`TexmlAccountsCallsRecordingsJsonApi::start`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlAccountsCallsRecordingsJsonApi::retrieve_recordings_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsCallsRecordingsJsonRetrieveRecordingsJsonParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<
+    'a,
+    TexmlAccountsCallsRecordingsJsonRetrieveRecordingsJsonParams,
+    T,
+    R,
+    (S0,),
+> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsRecordingsJsonRetrieveRecordingsJsonParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`TexmlAccountsCallsRecordingsJsonApi::start`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsCallsRecordingsJsonStartParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
     /// Starts call recording on a call.
     pub body: Option<crate::types::TexmlCreateCallRecordingRequestBody>,
 }
-impl<T, R> crate::Call<'_, TexmlAccountsCallsRecordingsJsonStartParams, T, R> {
-    /// Starts call recording on a call.
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::TexmlCreateCallRecordingRequestBody>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, TexmlAccountsCallsRecordingsJsonStartParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsRecordingsJsonStartParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `PlayBeep`.
+    #[inline]
+    pub fn play_beep(mut self, value: impl Into<crate::types::PlayBeep>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).play_beep = Some(
+            value.into(),
+        );
         self
+    }
+    /// Sets `RecordingChannels`.
+    #[inline]
+    pub fn recording_channels(
+        mut self,
+        value: impl Into<crate::types::TexmlRecordingChannels>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).recording_channels = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `RecordingStatusCallback`.
+    #[inline]
+    pub fn recording_status_callback(
+        mut self,
+        value: impl Into<crate::types::TexmlStatusCallback>,
+    ) -> Self {
+        self
+            .params
+            .body
+            .get_or_insert_with(Default::default)
+            .recording_status_callback = Some(value.into());
+        self
+    }
+    /// Sets `RecordingStatusCallbackEvent`.
+    #[inline]
+    pub fn recording_status_callback_event(
+        mut self,
+        value: impl Into<crate::types::RecordingStatusCallbackEvent>,
+    ) -> Self {
+        self
+            .params
+            .body
+            .get_or_insert_with(Default::default)
+            .recording_status_callback_event = Some(value.into());
+        self
+    }
+    /// Sets `RecordingStatusCallbackMethod`.
+    #[inline]
+    pub fn recording_status_callback_method(
+        mut self,
+        value: impl Into<crate::types::TexmlStatusCallbackMethod>,
+    ) -> Self {
+        self
+            .params
+            .body
+            .get_or_insert_with(Default::default)
+            .recording_status_callback_method = Some(value.into());
+        self
+    }
+    /// Sets `RecordingTrack`.
+    #[inline]
+    pub fn recording_track(
+        mut self,
+        value: impl Into<crate::types::RecordingTrack>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).recording_track = Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `SendRecordingUrl`.
+    #[inline]
+    pub fn send_recording_url(
+        mut self,
+        value: impl Into<crate::types::SendRecordingUrl>,
+    ) -> Self {
+        self.params.body.get_or_insert_with(Default::default).send_recording_url = Some(
+            value.into(),
+        );
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TexmlCreateCallRecordingRequestBody>,
+    ) -> crate::Call<'a, TexmlAccountsCallsRecordingsJsonStartParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 /// Operations under `texml.accounts.calls.siprec`.
@@ -1069,18 +2354,21 @@ impl<'a> TexmlAccountsCallsSiprecApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .siprec()\n    .siprec_sid_json(\"example\", \"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .siprec()\n    .siprec_sid_json(\"example\")\n    .account_sid(\"example\")\n    .call_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn siprec_sid_json(
         &self,
-        account_sid: &str,
-        call_sid: &str,
         siprec_sid: &str,
     ) -> crate::Call<
         'a,
         TexmlAccountsCallsSiprecSiprecSidJsonParams,
         crate::types::TexmlUpdateSiprecSessionResponseBody,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::account_sid>,
+            crate::Missing<crate::required::call_sid>,
+        ),
     > {
         crate::Call::new(
             self
@@ -1089,17 +2377,23 @@ impl<'a> TexmlAccountsCallsSiprecApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Calls/",
-                        &crate::encode_path(call_sid),
+                        "{call_sid}",
                         "/Siprec/",
                         &crate::encode_path(siprec_sid),
                         ".json",
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            TexmlAccountsCallsSiprecSiprecSidJsonParams {
+                account_sid: String::new(),
+                call_sid: String::new(),
+                body: None,
+            },
             |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+                req.path_param("{call_sid}", &params.call_sid);
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
@@ -1107,21 +2401,76 @@ impl<'a> TexmlAccountsCallsSiprecApi<'a> {
         )
     }
 }
-/// Inputs of [`TexmlAccountsCallsSiprecApi::siprec_sid_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlAccountsCallsSiprecApi::siprec_sid_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsCallsSiprecSiprecSidJsonParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+    /// The CallSid that identifies the call to update.
+    pub call_sid: String,
     /// Updates a SIPREC session.
     pub body: Option<crate::types::TexmlUpdateSiprecSessionRequestBody>,
 }
-impl<T, R> crate::Call<'_, TexmlAccountsCallsSiprecSiprecSidJsonParams, T, R> {
-    /// Updates a SIPREC session.
-    pub fn body(
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, TexmlAccountsCallsSiprecSiprecSidJsonParams, T, R, (S0, S1)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsSiprecSiprecSidJsonParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The CallSid that identifies the call to update.
+    #[inline]
+    pub fn call_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsSiprecSiprecSidJsonParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.call_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The new status of the resource. Specifying `stopped` will end the siprec session.
+    #[inline]
+    pub fn status(
         mut self,
-        value: impl Into<crate::types::TexmlUpdateSiprecSessionRequestBody>,
+        value: impl Into<crate::types::TexmlUpdateSiprecSessionRequestBodyStatus>,
     ) -> Self {
-        self.params_mut().body = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).status = Some(
+            value.into(),
+        );
         self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TexmlUpdateSiprecSessionRequestBody>,
+    ) -> crate::Call<'a, TexmlAccountsCallsSiprecSiprecSidJsonParams, T, R, (S0, S1)> {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 /// Operations under `texml.accounts.calls.streams`.
@@ -1143,18 +2492,21 @@ impl<'a> TexmlAccountsCallsStreamsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .streams()\n    .streaming_sid_json(\"example\", \"example\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .calls()\n    .streams()\n    .streaming_sid_json(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .account_sid(\"example\")\n    .call_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn streaming_sid_json(
         &self,
-        account_sid: &str,
-        call_sid: &str,
         streaming_sid: &str,
     ) -> crate::Call<
         'a,
         TexmlAccountsCallsStreamsStreamingSidJsonParams,
         crate::types::TexmlUpdateCallStreamingResponseBody,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::account_sid>,
+            crate::Missing<crate::required::call_sid>,
+        ),
     > {
         crate::Call::new(
             self
@@ -1163,17 +2515,23 @@ impl<'a> TexmlAccountsCallsStreamsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Calls/",
-                        &crate::encode_path(call_sid),
+                        "{call_sid}",
                         "/Streams/",
                         &crate::encode_path(streaming_sid),
                         ".json",
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            TexmlAccountsCallsStreamsStreamingSidJsonParams {
+                account_sid: String::new(),
+                call_sid: String::new(),
+                body: None,
+            },
             |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+                req.path_param("{call_sid}", &params.call_sid);
                 if let Some(body) = &params.body {
                     req.form(body);
                 }
@@ -1181,21 +2539,79 @@ impl<'a> TexmlAccountsCallsStreamsApi<'a> {
         )
     }
 }
-/// Inputs of [`TexmlAccountsCallsStreamsApi::streaming_sid_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlAccountsCallsStreamsApi::streaming_sid_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsCallsStreamsStreamingSidJsonParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+    /// The CallSid that identifies the call to update.
+    pub call_sid: String,
     /// Update streaming
     pub body: Option<crate::types::TexmlUpdateCallStreamingRequestBody>,
 }
-impl<T, R> crate::Call<'_, TexmlAccountsCallsStreamsStreamingSidJsonParams, T, R> {
-    /// Update streaming
-    pub fn body(
-        mut self,
-        value: impl Into<crate::types::TexmlUpdateCallStreamingRequestBody>,
-    ) -> Self {
-        self.params_mut().body = Some(value.into());
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, TexmlAccountsCallsStreamsStreamingSidJsonParams, T, R, (S0, S1)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsStreamsStreamingSidJsonParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The CallSid that identifies the call to update.
+    #[inline]
+    pub fn call_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsStreamsStreamingSidJsonParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.call_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `Status`.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::StreamStatus>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).status = Some(
+            value.into(),
+        );
         self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::TexmlUpdateCallStreamingRequestBody>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsStreamsStreamingSidJsonParams,
+        T,
+        R,
+        (S0, S1),
+    > {
+        let mut call = self;
+        call.params.body = Some(value.into());
+        crate::call::into_state(call)
     }
 }
 /// Operations under `texml.accounts.conferences`.
@@ -1243,7 +2659,15 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            TexmlAccountsConferencesRetrieveConferencesParams {
+                page: None,
+                page_size: None,
+                page_token: None,
+                friendly_name: None,
+                status: None,
+                date_created: None,
+                date_updated: None,
+            },
             |req, params| {
                 req.query("Page", crate::QueryStyle::Form, true, &params.page);
                 req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
@@ -1287,27 +2711,38 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .retrieve(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .retrieve(\"example\")\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        account_sid: &str,
         conference_sid: &str,
-    ) -> crate::Call<'a, (), crate::types::ConferenceResource> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesRetrieveParams,
+        crate::types::ConferenceResource,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Conferences/",
                         &crate::encode_path(conference_sid),
                     ]
                         .concat(),
                 ),
+            TexmlAccountsConferencesRetrieveParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
     }
     /// Update a conference resource
@@ -1322,18 +2757,18 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CallScriptingUpdateConferenceRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .update(\"example\", \"example\", CallScriptingUpdateConferenceRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .update(\"example\")\n    .account_sid(\"example\")\n    .status(\"completed\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        account_sid: &str,
         conference_sid: &str,
-        params: impl Into<TexmlAccountsConferencesUpdateParams>,
     ) -> crate::Call<
         'a,
         TexmlAccountsConferencesUpdateParams,
         crate::types::ConferenceResource,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
     > {
         crate::Call::new(
             self
@@ -1342,14 +2777,18 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Conferences/",
                         &crate::encode_path(conference_sid),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            TexmlAccountsConferencesUpdateParams {
+                account_sid: String::new(),
+                body: <crate::types::CallScriptingUpdateConferenceRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
                 req.form(&params.body);
             },
         )
@@ -1366,28 +2805,39 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .retrieve_recordings(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .retrieve_recordings(\"example\")\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_recordings(
         &self,
-        account_sid: &str,
         conference_sid: &str,
-    ) -> crate::Call<'a, (), crate::types::ConferenceRecordingResourceIndex> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesRetrieveRecordingsParams,
+        crate::types::ConferenceRecordingResourceIndex,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Conferences/",
                         &crate::encode_path(conference_sid),
                         "/Recordings",
                     ]
                         .concat(),
                 ),
+            TexmlAccountsConferencesRetrieveRecordingsParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
     }
     /// Fetch recordings for a conference
@@ -1402,33 +2852,44 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .retrieve_recordings_json(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .retrieve_recordings_json(\"example\")\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_recordings_json(
         &self,
-        account_sid: &str,
         conference_sid: &str,
-    ) -> crate::Call<'a, (), crate::types::TexmlGetCallRecordingsResponseBody> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesRetrieveRecordingsJsonParams,
+        crate::types::TexmlGetCallRecordingsResponseBody,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Conferences/",
                         &crate::encode_path(conference_sid),
                         "/Recordings.json",
                     ]
                         .concat(),
                 ),
+            TexmlAccountsConferencesRetrieveRecordingsJsonParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
     }
 }
-/// Inputs of [`TexmlAccountsConferencesApi::retrieve_conferences`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlAccountsConferencesApi::retrieve_conferences`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TexmlAccountsConferencesRetrieveConferencesParams {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
@@ -1446,49 +2907,63 @@ pub struct TexmlAccountsConferencesRetrieveConferencesParams {
     /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
     pub date_updated: Option<String>,
 }
-impl<T, R> crate::Call<'_, TexmlAccountsConferencesRetrieveConferencesParams, T, R> {
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, TexmlAccountsConferencesRetrieveConferencesParams, T, R, ()> {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
+    #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// The number of records to be displayed on a page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Used to request the next page of results.
+    #[inline]
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_token = Some(value.into());
+        self.params.page_token = Some(value.into());
         self
     }
     /// Filters conferences by their friendly name.
+    #[inline]
     pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().friendly_name = Some(value.into());
+        self.params.friendly_name = Some(value.into());
         self
     }
     /// Filters conferences by status.
+    #[inline]
     pub fn status(mut self, value: impl Into<crate::types::ConferenceStatus>) -> Self {
-        self.params_mut().status = Some(value.into());
+        self.params.status = Some(value.into());
         self
     }
     /// Filters conferences by the creation date. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
+    #[inline]
     pub fn date_created(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().date_created = Some(value.into());
+        self.params.date_created = Some(value.into());
         self
     }
     /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
+    #[inline]
     pub fn date_updated(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().date_updated = Some(value.into());
+        self.params.date_updated = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     TexmlAccountsConferencesRetrieveConferencesParams,
     crate::types::ConferenceResourceIndex,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`TexmlAccountsConferencesApi::retrieve_conferences`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
     #[inline]
@@ -1518,28 +2993,137 @@ impl<
         })
     }
 }
-/// Inputs of [`TexmlAccountsConferencesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TexmlAccountsConferencesApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsConferencesRetrieveParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsConferencesRetrieveParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsConferencesRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`TexmlAccountsConferencesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsConferencesUpdateParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
     /// Update Conference request object
     pub body: crate::types::CallScriptingUpdateConferenceRequest,
 }
-impl TexmlAccountsConferencesUpdateParams {
-    /// A `TexmlAccountsConferencesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CallScriptingUpdateConferenceRequest) -> Self {
-        TexmlAccountsConferencesUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsConferencesUpdateParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsConferencesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The HTTP method used to call the `AnnounceUrl`. Defaults to `POST`.
+    #[inline]
+    pub fn announce_method(
+        mut self,
+        value: impl Into<
+            crate::types::CallScriptingUpdateConferenceRequestAnnounceMethod,
+        >,
+    ) -> Self {
+        self.params.body.announce_method = Some(value.into());
+        self
+    }
+    /// The URL we should call to announce something into the conference. The URL may return an MP3 file, a WAV file, or a TwiML document that contains ``, ``, ``, or `` verbs.
+    #[inline]
+    pub fn announce_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.announce_url = Some(value.into());
+        self
+    }
+    /// The new status of the resource. Specifying `completed` will end the conference and hang up all participants.
+    #[inline]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CallScriptingUpdateConferenceRequest>,
+    ) -> crate::Call<'a, TexmlAccountsConferencesUpdateParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CallScriptingUpdateConferenceRequest>
-for TexmlAccountsConferencesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`TexmlAccountsConferencesApi::update`].
-    fn from(body: crate::types::CallScriptingUpdateConferenceRequest) -> Self {
-        TexmlAccountsConferencesUpdateParams {
-            body,
-        }
+/// Inputs of [`TexmlAccountsConferencesApi::retrieve_recordings`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsConferencesRetrieveRecordingsParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, TexmlAccountsConferencesRetrieveRecordingsParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesRetrieveRecordingsParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`TexmlAccountsConferencesApi::retrieve_recordings_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsConferencesRetrieveRecordingsJsonParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, TexmlAccountsConferencesRetrieveRecordingsJsonParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesRetrieveRecordingsJsonParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `texml.accounts.conferences.participants`.
@@ -1560,28 +3144,39 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .retrieve_participants(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .retrieve_participants(\"example\")\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_participants(
         &self,
-        account_sid: &str,
         conference_sid: &str,
-    ) -> crate::Call<'a, (), crate::types::ParticipantResourceIndex> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsRetrieveParticipantsParams,
+        crate::types::ParticipantResourceIndex,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Conferences/",
                         &crate::encode_path(conference_sid),
                         "/Participants",
                     ]
                         .concat(),
                 ),
+            TexmlAccountsConferencesParticipantsRetrieveParticipantsParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
     }
     /// Dial a new conference participant
@@ -1596,18 +3191,18 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::DialConferenceParticipantRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .create(\"example\", \"example\", DialConferenceParticipantRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .create(\"example\")\n    .account_sid(\"example\")\n    .from(\"+12065550200\")\n    .to(\"+12065550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        account_sid: &str,
         conference_sid: &str,
-        params: impl Into<TexmlAccountsConferencesParticipantsCreateParams>,
     ) -> crate::Call<
         'a,
         TexmlAccountsConferencesParticipantsCreateParams,
         crate::types::NewParticipantResource,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
     > {
         crate::Call::new(
             self
@@ -1616,15 +3211,19 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Conferences/",
                         &crate::encode_path(conference_sid),
                         "/Participants",
                     ]
                         .concat(),
                 ),
-            params.into(),
+            TexmlAccountsConferencesParticipantsCreateParams {
+                account_sid: String::new(),
+                body: <crate::types::DialConferenceParticipantRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
                 req.form(&params.body);
             },
         )
@@ -1642,30 +3241,45 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .retrieve(\"example\", \"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .retrieve(\"example\")\n    .account_sid(\"example\")\n    .conference_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        account_sid: &str,
-        conference_sid: &str,
         call_sid_or_participant_label: &str,
-    ) -> crate::Call<'a, (), crate::types::ParticipantResource> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsRetrieveParams,
+        crate::types::ParticipantResource,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::account_sid>,
+            crate::Missing<crate::required::conference_sid>,
+        ),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Conferences/",
-                        &crate::encode_path(conference_sid),
+                        "{conference_sid}",
                         "/Participants/",
                         &crate::encode_path(call_sid_or_participant_label),
                     ]
                         .concat(),
                 ),
+            TexmlAccountsConferencesParticipantsRetrieveParams {
+                account_sid: String::new(),
+                conference_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+                req.path_param("{conference_sid}", &params.conference_sid);
+            },
         )
     }
     /// Update a conference participant
@@ -1681,19 +3295,21 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CallScriptingUpdateConferenceParticipantRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .update(\n        \"example\",\n        \"example\",\n        \"example\",\n        CallScriptingUpdateConferenceParticipantRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .update(\"example\")\n    .account_sid(\"example\")\n    .conference_sid(\"example\")\n    .beep_on_exit(false)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        account_sid: &str,
-        conference_sid: &str,
         call_sid_or_participant_label: &str,
-        params: impl Into<TexmlAccountsConferencesParticipantsUpdateParams>,
     ) -> crate::Call<
         'a,
         TexmlAccountsConferencesParticipantsUpdateParams,
         crate::types::ParticipantResource,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::account_sid>,
+            crate::Missing<crate::required::conference_sid>,
+        ),
     > {
         crate::Call::new(
             self
@@ -1702,16 +3318,22 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Conferences/",
-                        &crate::encode_path(conference_sid),
+                        "{conference_sid}",
                         "/Participants/",
                         &crate::encode_path(call_sid_or_participant_label),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            TexmlAccountsConferencesParticipantsUpdateParams {
+                account_sid: String::new(),
+                conference_sid: String::new(),
+                body: <crate::types::CallScriptingUpdateConferenceParticipantRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+                req.path_param("{conference_sid}", &params.conference_sid);
                 req.form(&params.body);
             },
         )
@@ -1729,83 +3351,725 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .delete(\"example\", \"example\", \"example\")\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .texml()\n    .accounts()\n    .conferences()\n    .participants()\n    .delete(\"example\")\n    .account_sid(\"example\")\n    .conference_sid(\"example\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        account_sid: &str,
-        conference_sid: &str,
         call_sid_or_participant_label: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsDeleteParams,
+        (),
+        crate::call::AsEmpty,
+        (
+            crate::Missing<crate::required::account_sid>,
+            crate::Missing<crate::required::conference_sid>,
+        ),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Conferences/",
-                        &crate::encode_path(conference_sid),
+                        "{conference_sid}",
                         "/Participants/",
                         &crate::encode_path(call_sid_or_participant_label),
                     ]
                         .concat(),
                 ),
+            TexmlAccountsConferencesParticipantsDeleteParams {
+                account_sid: String::new(),
+                conference_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+                req.path_param("{conference_sid}", &params.conference_sid);
+            },
         )
     }
 }
-/// Inputs of [`TexmlAccountsConferencesParticipantsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TexmlAccountsConferencesParticipantsApi::retrieve_participants`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsConferencesParticipantsRetrieveParticipantsParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<
+    'a,
+    TexmlAccountsConferencesParticipantsRetrieveParticipantsParams,
+    T,
+    R,
+    (S0,),
+> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsRetrieveParticipantsParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`TexmlAccountsConferencesParticipantsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsConferencesParticipantsCreateParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
     /// Dial Conference Participant request object
     pub body: crate::types::DialConferenceParticipantRequest,
 }
-impl TexmlAccountsConferencesParticipantsCreateParams {
-    /// A `TexmlAccountsConferencesParticipantsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::DialConferenceParticipantRequest) -> Self {
-        TexmlAccountsConferencesParticipantsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, TexmlAccountsConferencesParticipantsCreateParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsCreateParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The URL the result of answering machine detection will be sent to.
+    #[inline]
+    pub fn amd_status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.amd_status_callback = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `AmdStatusCallback`. Defaults to `POST`.
+    #[inline]
+    pub fn amd_status_callback_method(
+        mut self,
+        value: impl Into<
+            crate::types::DialConferenceParticipantRequestAmdStatusCallbackMethod,
+        >,
+    ) -> Self {
+        self.params.body.amd_status_callback_method = Some(value.into());
+        self
+    }
+    /// The SID of the TeXML application that will handle the new participant's call. Required unless joining an existing conference by its ConferenceSid.
+    #[inline]
+    pub fn application_sid(mut self, value: impl Into<String>) -> Self {
+        self.params.body.application_sid = Some(value.into());
+        self
+    }
+    /// Whether to play a notification beep to the conference when the participant enters and exits.
+    #[inline]
+    pub fn beep(
+        mut self,
+        value: impl Into<crate::types::DialConferenceParticipantRequestBeep>,
+    ) -> Self {
+        self.params.body.beep = Some(value.into());
+        self
+    }
+    /// The SID of the participant who is being coached. The participant being coached is the only participant who can hear the participant who is coaching.
+    #[inline]
+    pub fn call_sid_to_coach(mut self, value: impl Into<String>) -> Self {
+        self.params.body.call_sid_to_coach = Some(value.into());
+        self
+    }
+    /// To be used as the caller id name (SIP From Display Name) presented to the destination (`To` number). The string should have a maximum of 128 characters, containing only letters, numbers, spaces, and `-_~!.+` special characters. If ommited, the display name will be the same as the number in the `From` field.
+    #[inline]
+    pub fn caller_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.caller_id = Some(value.into());
+        self
+    }
+    /// Whether to cancel ongoing playback on `greeting ended` detection. Defaults to `true`.
+    #[inline]
+    pub fn cancel_playback_on_detect_message_end(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.cancel_playback_on_detect_message_end = Some(value.into());
+        self
+    }
+    /// Whether to cancel ongoing playback on `machine` detection. Defaults to `true`.
+    #[inline]
+    pub fn cancel_playback_on_machine_detection(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.cancel_playback_on_machine_detection = Some(value.into());
+        self
+    }
+    /// Whether the participant is coaching another call. When `true`, `CallSidToCoach` has to be given.
+    #[inline]
+    pub fn coaching(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.coaching = Some(value.into());
+        self
+    }
+    /// Whether to record the conference the participant is joining. Defualts to `do-not-record`. The boolean values `true` and `false` are synonymous with `record-from-start` and `do-not-record` respectively.
+    #[inline]
+    pub fn conference_record(
+        mut self,
+        value: impl Into<crate::types::DialConferenceParticipantRequestConferenceRecord>,
+    ) -> Self {
+        self.params.body.conference_record = Some(value.into());
+        self
+    }
+    /// The URL the conference recording callbacks will be sent to.
+    #[inline]
+    pub fn conference_recording_status_callback(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.params.body.conference_recording_status_callback = Some(value.into());
+        self
+    }
+    /// The changes to the conference recording's state that should generate a call to `RecoridngStatusCallback`. Can be: `in-progress`, `completed` and `absent`. Separate multiple values with a space. Defaults to `completed`. `failed` and `absent` are synonymous.
+    #[inline]
+    pub fn conference_recording_status_callback_event(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.params.body.conference_recording_status_callback_event = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `ConferenceRecordingStatusCallback`. Defaults to `POST`.
+    #[inline]
+    pub fn conference_recording_status_callback_method(
+        mut self,
+        value: impl Into<
+            crate::types::DialConferenceParticipantRequestConferenceRecordingStatusCallbackMethod,
+        >,
+    ) -> Self {
+        self.params.body.conference_recording_status_callback_method = Some(
+            value.into(),
+        );
+        self
+    }
+    /// The number of seconds that Telnyx will wait for the recording to be stopped if silence is detected. The timer only starts when the speech is detected. Please note that the transcription is used to detect silence and the related charge will be applied. The minimum value is 0. The default value is 0 (infinite)
+    #[inline]
+    pub fn conference_recording_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.conference_recording_timeout = Some(value.into());
+        self
+    }
+    /// The URL the conference callbacks will be sent to.
+    #[inline]
+    pub fn conference_status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.conference_status_callback = Some(value.into());
+        self
+    }
+    /// The changes to the conference's state that should generate a call to `ConferenceStatusCallback`. Can be: `start`, `end`, `join` and `leave`. Separate multiple values with a space. By default no callbacks are sent.
+    #[inline]
+    pub fn conference_status_callback_event(mut self, value: impl Into<String>) -> Self {
+        self.params.body.conference_status_callback_event = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `ConferenceStatusCallback`. Defaults to `POST`.
+    #[inline]
+    pub fn conference_status_callback_method(
+        mut self,
+        value: impl Into<
+            crate::types::DialConferenceParticipantRequestConferenceStatusCallbackMethod,
+        >,
+    ) -> Self {
+        self.params.body.conference_status_callback_method = Some(value.into());
+        self
+    }
+    /// Whether to trim any leading and trailing silence from the conference recording. Defaults to `trim-silence`.
+    #[inline]
+    pub fn conference_trim(
+        mut self,
+        value: impl Into<crate::types::DialConferenceParticipantRequestConferenceTrim>,
+    ) -> Self {
+        self.params.body.conference_trim = Some(value.into());
+        self
+    }
+    /// Custom HTTP headers to be sent with the call. Each header should be an object with 'name' and 'value' properties.
+    #[inline]
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<
+                crate::types::DialConferenceParticipantRequestCustomHeadersItem,
+            >,
+        >,
+    ) -> Self {
+        self.params.body.custom_headers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Whether participant shall be bridged to conference before the participant answers (from early media if available). Defaults to `false`.
+    #[inline]
+    pub fn early_media(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.early_media = Some(value.into());
+        self
+    }
+    /// Whether to end the conference when the participant leaves. Defaults to `false`.
+    #[inline]
+    pub fn end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.end_conference_on_exit = Some(value.into());
+        self
+    }
+    /// The phone number of the party that initiated the call. Phone numbers are formatted with a `+` and country code.
+    #[inline]
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.params.body.from = Some(value.into());
+        self
+    }
+    /// A unique label for the participant that will be added to the conference. The label can be used to reference the participant for updates via the TeXML REST API.
+    #[inline]
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.params.body.label = Some(value.into());
+        self
+    }
+    /// Whether to detect if a human or an answering machine picked up the call. Use `Enable` if you would like to ne notified as soon as the called party is identified. Use `DetectMessageEnd`, if you would like to leave a message on an answering machine.
+    #[inline]
+    pub fn machine_detection(
+        mut self,
+        value: impl Into<crate::types::DialConferenceParticipantRequestMachineDetection>,
+    ) -> Self {
+        self.params.body.machine_detection = Some(value.into());
+        self
+    }
+    /// If initial silence duration is greater than this value, consider it a machine. Ignored when `premium` detection is used.
+    #[inline]
+    pub fn machine_detection_silence_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.machine_detection_silence_timeout = Some(value.into());
+        self
+    }
+    /// Silence duration threshold after a greeting message or voice for it be considered human. Ignored when `premium` detection is used.
+    #[inline]
+    pub fn machine_detection_speech_end_threshold(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.params.body.machine_detection_speech_end_threshold = Some(value.into());
+        self
+    }
+    /// Maximum threshold of a human greeting. If greeting longer than this value, considered machine. Ignored when `premium` detection is used.
+    #[inline]
+    pub fn machine_detection_speech_threshold(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.machine_detection_speech_threshold = Some(value.into());
+        self
+    }
+    /// How long answering machine detection should go on for before sending an `Unknown` result. Given in milliseconds.
+    #[inline]
+    pub fn machine_detection_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.machine_detection_timeout = Some(value.into());
+        self
+    }
+    /// The maximum number of participants in the conference. Can be a positive integer from 2 to 800. The default value is 250.
+    #[inline]
+    pub fn max_participants(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_participants = Some(value.into());
+        self
+    }
+    /// Whether the participant should be muted.
+    #[inline]
+    pub fn muted(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.muted = Some(value.into());
+        self
+    }
+    /// The list of comma-separated codecs to be offered on a call.
+    #[inline]
+    pub fn preferred_codecs(mut self, value: impl Into<String>) -> Self {
+        self.params.body.preferred_codecs = Some(value.into());
+        self
+    }
+    /// Whether to record the entire participant's call leg. Defaults to `false`.
+    #[inline]
+    pub fn record(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.record = Some(value.into());
+        self
+    }
+    /// The number of channels in the final recording. Defaults to `mono`.
+    #[inline]
+    pub fn recording_channels(
+        mut self,
+        value: impl Into<crate::types::DialConferenceParticipantRequestRecordingChannels>,
+    ) -> Self {
+        self.params.body.recording_channels = Some(value.into());
+        self
+    }
+    /// The URL the recording callbacks will be sent to.
+    #[inline]
+    pub fn recording_status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_status_callback = Some(value.into());
+        self
+    }
+    /// The changes to the recording's state that should generate a call to `RecoridngStatusCallback`. Can be: `in-progress`, `completed` and `absent`. Separate multiple values with a space. Defaults to `completed`.
+    #[inline]
+    pub fn recording_status_callback_event(mut self, value: impl Into<String>) -> Self {
+        self.params.body.recording_status_callback_event = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `RecordingStatusCallback`. Defaults to `POST`.
+    #[inline]
+    pub fn recording_status_callback_method(
+        mut self,
+        value: impl Into<
+            crate::types::DialConferenceParticipantRequestRecordingStatusCallbackMethod,
+        >,
+    ) -> Self {
+        self.params.body.recording_status_callback_method = Some(value.into());
+        self
+    }
+    /// The audio track to record for the call. The default is `both`.
+    #[inline]
+    pub fn recording_track(
+        mut self,
+        value: impl Into<crate::types::DialConferenceParticipantRequestRecordingTrack>,
+    ) -> Self {
+        self.params.body.recording_track = Some(value.into());
+        self
+    }
+    /// The password to use for SIP authentication.
+    #[inline]
+    pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_password = Some(value.into());
+        self
+    }
+    /// The username to use for SIP authentication.
+    #[inline]
+    pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
+        self.params.body.sip_auth_username = Some(value.into());
+        self
+    }
+    /// Whether to start the conference when the participant enters. Defaults to `true`.
+    #[inline]
+    pub fn start_conference_on_enter(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.start_conference_on_enter = Some(value.into());
+        self
+    }
+    /// URL destination for Telnyx to send status callback events to for the call.
+    #[inline]
+    pub fn status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.status_callback = Some(value.into());
+        self
+    }
+    /// The changes to the call's state that should generate a call to `StatusCallback`. Can be: `initiated`, `ringing`, `answered`, and `completed`. Separate multiple values with a space. The default value is `completed`.
+    #[inline]
+    pub fn status_callback_event(mut self, value: impl Into<String>) -> Self {
+        self.params.body.status_callback_event = Some(value.into());
+        self
+    }
+    /// HTTP request type used for `StatusCallback`.
+    #[inline]
+    pub fn status_callback_method(
+        mut self,
+        value: impl Into<
+            crate::types::DialConferenceParticipantRequestStatusCallbackMethod,
+        >,
+    ) -> Self {
+        self.params.body.status_callback_method = Some(value.into());
+        self
+    }
+    /// The maximum duration of the call in seconds.
+    #[inline]
+    pub fn time_limit(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.time_limit = Some(value.into());
+        self
+    }
+    /// The number of seconds that we should allow the phone to ring before assuming there is no answer. Can be an integer between 5 and 120, inclusive. The default value is 30.
+    #[inline]
+    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.timeout = Some(value.into());
+        self
+    }
+    /// The phone number of the called party. Phone numbers are formatted with a `+` and country code.
+    #[inline]
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.params.body.to = Some(value.into());
+        self
+    }
+    /// Whether to trim any leading and trailing silence from the recording. Defaults to `trim-silence`.
+    #[inline]
+    pub fn trim(
+        mut self,
+        value: impl Into<crate::types::DialConferenceParticipantRequestTrim>,
+    ) -> Self {
+        self.params.body.trim = Some(value.into());
+        self
+    }
+    /// The URL to call for an audio file to play while the participant is waiting for the conference to start.
+    #[inline]
+    pub fn wait_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.wait_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::DialConferenceParticipantRequest>,
+    ) -> crate::Call<'a, TexmlAccountsConferencesParticipantsCreateParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::DialConferenceParticipantRequest>
-for TexmlAccountsConferencesParticipantsCreateParams {
-    /// The body with every optional input `None`: the argument of [`TexmlAccountsConferencesParticipantsApi::create`].
-    fn from(body: crate::types::DialConferenceParticipantRequest) -> Self {
-        TexmlAccountsConferencesParticipantsCreateParams {
-            body,
-        }
+/// Inputs of [`TexmlAccountsConferencesParticipantsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsConferencesParticipantsRetrieveParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+    /// The ConferenceSid that uniquely identifies a conference.
+    pub conference_sid: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, TexmlAccountsConferencesParticipantsRetrieveParams, T, R, (S0, S1)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsRetrieveParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The ConferenceSid that uniquely identifies a conference.
+    #[inline]
+    pub fn conference_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsRetrieveParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.conference_sid = value.into();
+        crate::call::into_state(call)
     }
 }
-/// Inputs of [`TexmlAccountsConferencesParticipantsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TexmlAccountsConferencesParticipantsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsConferencesParticipantsUpdateParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+    /// The ConferenceSid that uniquely identifies a conference.
+    pub conference_sid: String,
     /// Update Conference Participant request object
     pub body: crate::types::CallScriptingUpdateConferenceParticipantRequest,
 }
-impl TexmlAccountsConferencesParticipantsUpdateParams {
-    /// A `TexmlAccountsConferencesParticipantsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        body: crate::types::CallScriptingUpdateConferenceParticipantRequest,
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, TexmlAccountsConferencesParticipantsUpdateParams, T, R, (S0, S1)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsUpdateParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The ConferenceSid that uniquely identifies a conference.
+    #[inline]
+    pub fn conference_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsUpdateParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.conference_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The HTTP method used to call the `AnnounceUrl`. Defaults to `POST`.
+    #[inline]
+    pub fn announce_method(
+        mut self,
+        value: impl Into<
+            crate::types::CallScriptingUpdateConferenceParticipantRequestAnnounceMethod,
+        >,
     ) -> Self {
-        TexmlAccountsConferencesParticipantsUpdateParams {
-            body,
-        }
+        self.params.body.announce_method = Some(value.into());
+        self
+    }
+    /// The URL to call to announce something to the participant. The URL may return an MP3 fileo a WAV file, or a TwiML document that contains ``, ``, ``, or `` verbs.
+    #[inline]
+    pub fn announce_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.announce_url = Some(value.into());
+        self
+    }
+    /// Whether to play a notification beep to the conference when the participant exits.
+    #[inline]
+    pub fn beep_on_exit(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.beep_on_exit = Some(value.into());
+        self
+    }
+    /// The SID of the participant who is being coached. The participant being coached is the only participant who can hear the participant who is coaching.
+    #[inline]
+    pub fn call_sid_to_coach(mut self, value: impl Into<String>) -> Self {
+        self.params.body.call_sid_to_coach = Some(value.into());
+        self
+    }
+    /// Whether the participant is coaching another call. When `true`, `CallSidToCoach` has to be given.
+    #[inline]
+    pub fn coaching(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.coaching = Some(value.into());
+        self
+    }
+    /// Whether to end the conference when the participant leaves.
+    #[inline]
+    pub fn end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.end_conference_on_exit = Some(value.into());
+        self
+    }
+    /// Whether the participant should be on hold.
+    #[inline]
+    pub fn hold(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.hold = Some(value.into());
+        self
+    }
+    /// The HTTP method to use when calling the `HoldUrl`.
+    #[inline]
+    pub fn hold_method(
+        mut self,
+        value: impl Into<
+            crate::types::CallScriptingUpdateConferenceParticipantRequestHoldMethod,
+        >,
+    ) -> Self {
+        self.params.body.hold_method = Some(value.into());
+        self
+    }
+    /// The URL to be called using the `HoldMethod` for music that plays when the participant is on hold. The URL may return an MP3 file, a WAV file, or a TwiML document that contains ``, ``, ``, or `` verbs.
+    #[inline]
+    pub fn hold_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.hold_url = Some(value.into());
+        self
+    }
+    /// Whether the participant should be muted.
+    #[inline]
+    pub fn muted(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.muted = Some(value.into());
+        self
+    }
+    /// The URL to call for an audio file to play while the participant is waiting for the conference to start.
+    #[inline]
+    pub fn wait_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.wait_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CallScriptingUpdateConferenceParticipantRequest>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsUpdateParams,
+        T,
+        R,
+        (S0, S1),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CallScriptingUpdateConferenceParticipantRequest>
-for TexmlAccountsConferencesParticipantsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`TexmlAccountsConferencesParticipantsApi::update`].
-    fn from(
-        body: crate::types::CallScriptingUpdateConferenceParticipantRequest,
-    ) -> Self {
-        TexmlAccountsConferencesParticipantsUpdateParams {
-            body,
-        }
+/// Inputs of [`TexmlAccountsConferencesParticipantsApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsConferencesParticipantsDeleteParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+    /// The ConferenceSid that uniquely identifies a conference.
+    pub conference_sid: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, TexmlAccountsConferencesParticipantsDeleteParams, T, R, (S0, S1)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsDeleteParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The ConferenceSid that uniquely identifies a conference.
+    #[inline]
+    pub fn conference_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsDeleteParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.conference_sid = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `texml.accounts.queues`.
@@ -1844,7 +4108,13 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                     ["/texml/Accounts/", &crate::encode_path(account_sid), "/Queues"]
                         .concat(),
                 ),
-            Default::default(),
+            TexmlAccountsQueuesListParams {
+                page: None,
+                page_size: None,
+                page_token: None,
+                date_created: None,
+                date_updated: None,
+            },
             |req, params| {
                 req.query("Page", crate::QueryStyle::Form, true, &params.page);
                 req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
@@ -1880,13 +4150,12 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CallScriptingCreateQueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .queues()\n    .create(\"example\", CallScriptingCreateQueueRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .queues()\n    .create(\"example\")\n    .friendly_name(\"Support Queue\")\n    .max_size(10)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
         account_sid: &str,
-        params: impl Into<TexmlAccountsQueuesCreateParams>,
     ) -> crate::Call<'a, TexmlAccountsQueuesCreateParams, crate::types::QueueResource> {
         crate::Call::new(
             self
@@ -1896,7 +4165,9 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                     ["/texml/Accounts/", &crate::encode_path(account_sid), "/Queues"]
                         .concat(),
                 ),
-            params.into(),
+            TexmlAccountsQueuesCreateParams {
+                body: <crate::types::CallScriptingCreateQueueRequest>::default(),
+            },
             |req, params| {
                 req.form(&params.body);
             },
@@ -1914,27 +4185,38 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .queues()\n    .retrieve(\"example\", \"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .queues()\n    .retrieve(\"example\")\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve(
         &self,
-        account_sid: &str,
         queue_sid: &str,
-    ) -> crate::Call<'a, (), crate::types::QueueResource> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsQueuesRetrieveParams,
+        crate::types::QueueResource,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Queues/",
                         &crate::encode_path(queue_sid),
                     ]
                         .concat(),
                 ),
+            TexmlAccountsQueuesRetrieveParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
     }
     /// Update a queue resource
@@ -1949,15 +4231,19 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CallScriptingUpdateQueueRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .queues()\n    .update(\"example\", \"example\", CallScriptingUpdateQueueRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .queues()\n    .update(\"example\")\n    .account_sid(\"example\")\n    .max_size(10)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        account_sid: &str,
         queue_sid: &str,
-        params: impl Into<TexmlAccountsQueuesUpdateParams>,
-    ) -> crate::Call<'a, TexmlAccountsQueuesUpdateParams, crate::types::QueueResource> {
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsQueuesUpdateParams,
+        crate::types::QueueResource,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -1965,14 +4251,18 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                     reqwest::Method::POST,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Queues/",
                         &crate::encode_path(queue_sid),
                     ]
                         .concat(),
                 ),
-            params.into(),
+            TexmlAccountsQueuesUpdateParams {
+                account_sid: String::new(),
+                body: <crate::types::CallScriptingUpdateQueueRequest>::default(),
+            },
             |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
                 req.form(&params.body);
             },
         )
@@ -1989,32 +4279,43 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.texml().accounts().queues().delete(\"example\", \"example\").await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.texml().accounts().queues().delete(\"example\").account_sid(\"example\").await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete(
         &self,
-        account_sid: &str,
         queue_sid: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsQueuesDeleteParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Queues/",
                         &crate::encode_path(queue_sid),
                     ]
                         .concat(),
                 ),
+            TexmlAccountsQueuesDeleteParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
     }
 }
-/// Inputs of [`TexmlAccountsQueuesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlAccountsQueuesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TexmlAccountsQueuesListParams {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
@@ -2028,36 +4329,48 @@ pub struct TexmlAccountsQueuesListParams {
     /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
     pub date_updated: Option<String>,
 }
-impl<T, R> crate::Call<'_, TexmlAccountsQueuesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, TexmlAccountsQueuesListParams, T, R, ()> {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
+    #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// The number of records to be displayed on a page
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Used to request the next page of results.
+    #[inline]
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().page_token = Some(value.into());
+        self.params.page_token = Some(value.into());
         self
     }
     /// Filters conferences by the creation date. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
+    #[inline]
     pub fn date_created(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().date_created = Some(value.into());
+        self.params.date_created = Some(value.into());
         self
     }
     /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
+    #[inline]
     pub fn date_updated(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().date_updated = Some(value.into());
+        self.params.date_updated = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, TexmlAccountsQueuesListParams, crate::types::QueueResourceIndex> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    TexmlAccountsQueuesListParams,
+    crate::types::QueueResourceIndex,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`TexmlAccountsQueuesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
     #[inline]
     pub fn paginator(
@@ -2086,52 +4399,110 @@ impl<
         })
     }
 }
-/// Inputs of [`TexmlAccountsQueuesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TexmlAccountsQueuesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsQueuesCreateParams {
     /// Create Queue request object
     pub body: crate::types::CallScriptingCreateQueueRequest,
 }
-impl TexmlAccountsQueuesCreateParams {
-    /// A `TexmlAccountsQueuesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CallScriptingCreateQueueRequest) -> Self {
-        TexmlAccountsQueuesCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, TexmlAccountsQueuesCreateParams, T, R, ()> {
+    /// A human readable name for the queue.
+    #[inline]
+    pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.friendly_name = Some(value.into());
+        self
+    }
+    /// The maximum size of the queue.
+    #[inline]
+    pub fn max_size(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_size = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CallScriptingCreateQueueRequest>,
+    ) -> crate::Call<'a, TexmlAccountsQueuesCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CallScriptingCreateQueueRequest>
-for TexmlAccountsQueuesCreateParams {
-    /// The body with every optional input `None`: the argument of [`TexmlAccountsQueuesApi::create`].
-    fn from(body: crate::types::CallScriptingCreateQueueRequest) -> Self {
-        TexmlAccountsQueuesCreateParams {
-            body,
-        }
+/// Inputs of [`TexmlAccountsQueuesApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsQueuesRetrieveParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsQueuesRetrieveParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsQueuesRetrieveParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
     }
 }
-/// Inputs of [`TexmlAccountsQueuesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TexmlAccountsQueuesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlAccountsQueuesUpdateParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
     /// Update Queue request object
     pub body: crate::types::CallScriptingUpdateQueueRequest,
 }
-impl TexmlAccountsQueuesUpdateParams {
-    /// A `TexmlAccountsQueuesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CallScriptingUpdateQueueRequest) -> Self {
-        TexmlAccountsQueuesUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsQueuesUpdateParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsQueuesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+    /// The maximum size of the queue.
+    #[inline]
+    pub fn max_size(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_size = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CallScriptingUpdateQueueRequest>,
+    ) -> crate::Call<'a, TexmlAccountsQueuesUpdateParams, T, R, (S0,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CallScriptingUpdateQueueRequest>
-for TexmlAccountsQueuesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`TexmlAccountsQueuesApi::update`].
-    fn from(body: crate::types::CallScriptingUpdateQueueRequest) -> Self {
-        TexmlAccountsQueuesUpdateParams {
-            body,
-        }
+/// Inputs of [`TexmlAccountsQueuesApi::delete`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsQueuesDeleteParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsQueuesDeleteParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlAccountsQueuesDeleteParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `texml.accounts.recordings`.
@@ -2164,28 +4535,39 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .recordings()\n    .json()\n    .retrieve_recording_sid_json(\"example\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .recordings()\n    .json()\n    .retrieve_recording_sid_json(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_recording_sid_json(
         &self,
-        account_sid: &str,
         recording_sid: &str,
-    ) -> crate::Call<'a, (), crate::types::TexmlGetCallRecordingResponseBody> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsRecordingsJsonRetrieveRecordingSidJsonParams,
+        crate::types::TexmlGetCallRecordingResponseBody,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Recordings/",
                         &crate::encode_path(recording_sid),
                         ".json",
                     ]
                         .concat(),
                 ),
+            TexmlAccountsRecordingsJsonRetrieveRecordingSidJsonParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
     }
     /// Delete recording resource
@@ -2200,29 +4582,106 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .texml()\n    .accounts()\n    .recordings()\n    .json()\n    .delete_recording_sid_json(\"example\", \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .texml()\n    .accounts()\n    .recordings()\n    .json()\n    .delete_recording_sid_json(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .account_sid(\"example\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete_recording_sid_json(
         &self,
-        account_sid: &str,
         recording_sid: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsRecordingsJsonDeleteRecordingSidJsonParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Recordings/",
                         &crate::encode_path(recording_sid),
                         ".json",
                     ]
                         .concat(),
                 ),
+            TexmlAccountsRecordingsJsonDeleteRecordingSidJsonParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
+    }
+}
+/// Inputs of [`TexmlAccountsRecordingsJsonApi::retrieve_recording_sid_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsRecordingsJsonRetrieveRecordingSidJsonParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<
+    'a,
+    TexmlAccountsRecordingsJsonRetrieveRecordingSidJsonParams,
+    T,
+    R,
+    (S0,),
+> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsRecordingsJsonRetrieveRecordingSidJsonParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`TexmlAccountsRecordingsJsonApi::delete_recording_sid_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsRecordingsJsonDeleteRecordingSidJsonParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, TexmlAccountsRecordingsJsonDeleteRecordingSidJsonParams, T, R, (S0,)> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsRecordingsJsonDeleteRecordingSidJsonParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `texml.accounts.transcriptions`.
@@ -2255,28 +4714,39 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .transcriptions()\n    .json()\n    .retrieve_recording_transcription_sid_json(\n        \"example\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml()\n    .accounts()\n    .transcriptions()\n    .json()\n    .retrieve_recording_transcription_sid_json(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .account_sid(\"example\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_recording_transcription_sid_json(
         &self,
-        account_sid: &str,
         recording_transcription_sid: &str,
-    ) -> crate::Call<'a, (), crate::types::TexmlRecordingTranscription> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsTranscriptionsJsonRetrieveRecordingTranscriptionSidJsonParams,
+        crate::types::TexmlRecordingTranscription,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::GET,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Transcriptions/",
                         &crate::encode_path(recording_transcription_sid),
                         ".json",
                     ]
                         .concat(),
                 ),
+            TexmlAccountsTranscriptionsJsonRetrieveRecordingTranscriptionSidJsonParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
     }
     /// Delete a recording transcription
@@ -2291,32 +4761,116 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .texml()\n    .accounts()\n    .transcriptions()\n    .json()\n    .delete_recording_transcription_sid_json(\n        \"example\",\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .texml()\n    .accounts()\n    .transcriptions()\n    .json()\n    .delete_recording_transcription_sid_json(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .account_sid(\"example\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete_recording_transcription_sid_json(
         &self,
-        account_sid: &str,
         recording_transcription_sid: &str,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsTranscriptionsJsonDeleteRecordingTranscriptionSidJsonParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::account_sid>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/texml/Accounts/",
-                        &crate::encode_path(account_sid),
+                        "{account_sid}",
                         "/Transcriptions/",
                         &crate::encode_path(recording_transcription_sid),
                         ".json",
                     ]
                         .concat(),
                 ),
+            TexmlAccountsTranscriptionsJsonDeleteRecordingTranscriptionSidJsonParams {
+                account_sid: String::new(),
+            },
+            |req, params| {
+                req.path_param("{account_sid}", &params.account_sid);
+            },
         )
     }
 }
+/// Inputs of [`TexmlAccountsTranscriptionsJsonApi::retrieve_recording_transcription_sid_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsTranscriptionsJsonRetrieveRecordingTranscriptionSidJsonParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<
+    'a,
+    TexmlAccountsTranscriptionsJsonRetrieveRecordingTranscriptionSidJsonParams,
+    T,
+    R,
+    (S0,),
+> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsTranscriptionsJsonRetrieveRecordingTranscriptionSidJsonParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+}
+/// Inputs of [`TexmlAccountsTranscriptionsJsonApi::delete_recording_transcription_sid_json`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TexmlAccountsTranscriptionsJsonDeleteRecordingTranscriptionSidJsonParams {
+    /// The id of the account the resource belongs to.
+    pub account_sid: String,
+}
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<
+    'a,
+    TexmlAccountsTranscriptionsJsonDeleteRecordingTranscriptionSidJsonParams,
+    T,
+    R,
+    (S0,),
+> {
+    /// The id of the account the resource belongs to.
+    #[inline]
+    pub fn account_sid(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsTranscriptionsJsonDeleteRecordingTranscriptionSidJsonParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.account_sid = value.into();
+        crate::call::into_state(call)
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlAccountsRetrieveTranscriptionsJsonResponse {
     /// The number of the last element on the page, zero-indexed
     pub end: Option<i64>,

@@ -23,7 +23,11 @@ impl<'a> TexmlApplicationsApi<'a> {
     ) -> crate::Call<'a, TexmlApplicationsListParams, TexmlApplicationsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/texml_applications"),
-            Default::default(),
+            TexmlApplicationsListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -39,20 +43,26 @@ impl<'a> TexmlApplicationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateTexmlApplicationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml_applications()\n    .create(CreateTexmlApplicationRequest::new(\"call-router\", \"https://example.com\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, CreateTexmlApplicationRequestInbound,\n    CreateTexmlApplicationRequestInboundSipSubdomainReceiveSettings,\n    CreateTexmlApplicationRequestOutbound,\n    CreateTexmlApplicationRequestStatusCallbackMethod,\n    CreateTexmlApplicationRequestVoiceMethod, DtmfType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml_applications()\n    .create()\n    .active(false)\n    .anchorsite_override(AnchorsiteOverride::AmsterdamNetherlands)\n    .call_cost_in_webhooks(false)\n    .dtmf_type(DtmfType::Inband)\n    .first_command_timeout(true)\n    .first_command_timeout_secs(10)\n    .friendly_name(\"call-router\")\n    .inbound(\n        CreateTexmlApplicationRequestInbound::default()\n            .channel_limit(10)\n            .shaken_stir_enabled(true)\n            .sip_subdomain(\"example\")\n            .sip_subdomain_receive_settings(\n                CreateTexmlApplicationRequestInboundSipSubdomainReceiveSettings::OnlyMyConnections,\n            ),\n    )\n    .outbound(\n        CreateTexmlApplicationRequestOutbound::default()\n            .channel_limit(10)\n            .outbound_voice_profile_id(\"1293384261075731499\"),\n    )\n    .status_callback(\"https://example.com\")\n    .status_callback_method(CreateTexmlApplicationRequestStatusCallbackMethod::Get)\n    .tags([\"tag1\", \"tag2\"])\n    .voice_fallback_url(\"https://fallback.example.com\")\n    .voice_method(CreateTexmlApplicationRequestVoiceMethod::Get)\n    .voice_url(\"https://example.com\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<TexmlApplicationsCreateParams>,
     ) -> crate::Call<
         'a,
         TexmlApplicationsCreateParams,
-        TexmlApplicationsCreateResponse,
+        crate::types::TexmlApplication,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::friendly_name>,
+            crate::Missing<crate::required::voice_url>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/texml_applications"),
-            params.into(),
+            TexmlApplicationsCreateParams {
+                body: crate::types::CreateTexmlApplicationRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -75,7 +85,7 @@ impl<'a> TexmlApplicationsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), TexmlApplicationsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::TexmlApplication, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -96,17 +106,21 @@ impl<'a> TexmlApplicationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateTexmlApplicationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml_applications()\n    .update(\n        \"1293384261075731499\",\n        UpdateTexmlApplicationRequest::new(\"call-router\", \"https://example.com\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, DtmfType, UpdateTexmlApplicationRequestInbound,\n    UpdateTexmlApplicationRequestInboundSipSubdomainReceiveSettings,\n    UpdateTexmlApplicationRequestOutbound,\n    UpdateTexmlApplicationRequestStatusCallbackMethod,\n    UpdateTexmlApplicationRequestVoiceMethod,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .texml_applications()\n    .update(\"1293384261075731499\")\n    .active(false)\n    .anchorsite_override(AnchorsiteOverride::AmsterdamNetherlands)\n    .call_cost_in_webhooks(false)\n    .dtmf_type(DtmfType::Inband)\n    .first_command_timeout(true)\n    .first_command_timeout_secs(10)\n    .friendly_name(\"call-router\")\n    .inbound(\n        UpdateTexmlApplicationRequestInbound::default()\n            .channel_limit(10)\n            .shaken_stir_enabled(true)\n            .sip_subdomain(\"example\")\n            .sip_subdomain_receive_settings(\n                UpdateTexmlApplicationRequestInboundSipSubdomainReceiveSettings::OnlyMyConnections,\n            ),\n    )\n    .outbound(\n        UpdateTexmlApplicationRequestOutbound::default()\n            .channel_limit(10)\n            .outbound_voice_profile_id(\"1293384261075731499\"),\n    )\n    .status_callback(\"https://example.com\")\n    .status_callback_method(UpdateTexmlApplicationRequestStatusCallbackMethod::Get)\n    .tags([\"tag1\", \"tag2\"])\n    .voice_fallback_url(\"https://fallback.example.com\")\n    .voice_method(UpdateTexmlApplicationRequestVoiceMethod::Get)\n    .voice_url(\"https://example.com\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<TexmlApplicationsUpdateParams>,
     ) -> crate::Call<
         'a,
         TexmlApplicationsUpdateParams,
-        TexmlApplicationsUpdateResponse,
+        crate::types::TexmlApplication,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::friendly_name>,
+            crate::Missing<crate::required::voice_url>,
+        ),
     > {
         crate::Call::new(
             self
@@ -115,7 +129,9 @@ impl<'a> TexmlApplicationsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/texml_applications/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            TexmlApplicationsUpdateParams {
+                body: crate::types::UpdateTexmlApplicationRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -138,7 +154,7 @@ impl<'a> TexmlApplicationsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), TexmlApplicationsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::TexmlApplication, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -149,8 +165,8 @@ impl<'a> TexmlApplicationsApi<'a> {
         )
     }
 }
-/// Inputs of [`TexmlApplicationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TexmlApplicationsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TexmlApplicationsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -170,40 +186,42 @@ pub struct TexmlApplicationsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::SortApplication>,
 }
-impl<T, R> crate::Call<'_, TexmlApplicationsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, TexmlApplicationsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::CallScriptingPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[outbound_voice_profile_id\], filter\[friendly_name\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[outbound_voice_profile_id\\], filter\\[friendly_name\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::CallScriptingFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// friendly_name: sorts the result by the
-    /// friendly_name field in ascending order.
-    ///
-    /// -friendly_name: sorts the result by the
-    /// friendly_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<crate::types::SortApplication>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, TexmlApplicationsListParams, TexmlApplicationsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    TexmlApplicationsListParams,
+    TexmlApplicationsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`TexmlApplicationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -245,55 +263,284 @@ impl<'a> crate::Call<'a, TexmlApplicationsListParams, TexmlApplicationsListRespo
         })
     }
 }
-/// Inputs of [`TexmlApplicationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TexmlApplicationsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlApplicationsCreateParams {
     /// Parameters that can be set when creating a TeXML Application
     pub body: crate::types::CreateTexmlApplicationRequest,
 }
-impl TexmlApplicationsCreateParams {
-    /// A `TexmlApplicationsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateTexmlApplicationRequest) -> Self {
-        TexmlApplicationsCreateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, TexmlApplicationsCreateParams, T, R, (S0, S1)> {
+    /// Sets `active`.
+    #[inline]
+    pub fn active(mut self, value: impl Into<crate::types::ConnectionActive>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
+    }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Specifies if call cost webhooks should be sent for this TeXML Application.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets `dtmf_type`.
+    #[inline]
+    pub fn dtmf_type(mut self, value: impl Into<crate::types::DtmfType>) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Sets `first_command_timeout`.
+    #[inline]
+    pub fn first_command_timeout(
+        mut self,
+        value: impl Into<crate::types::FirstCommandTimeout>,
+    ) -> Self {
+        self.params.body.first_command_timeout = Some(value.into());
+        self
+    }
+    /// Sets `first_command_timeout_secs`.
+    #[inline]
+    pub fn first_command_timeout_secs(
+        mut self,
+        value: impl Into<crate::types::FirstCommandTimeoutSecs>,
+    ) -> Self {
+        self.params.body.first_command_timeout_secs = Some(value.into());
+        self
+    }
+    /// Sets `friendly_name`.
+    #[inline]
+    pub fn friendly_name(
+        self,
+        value: impl Into<crate::types::ApplicationName>,
+    ) -> crate::Call<'a, TexmlApplicationsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.friendly_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::CreateTexmlApplicationRequestInbound>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::types::CreateTexmlApplicationRequestOutbound>,
+    ) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// URL for Telnyx to send requests to containing information about call progress events.
+    #[inline]
+    pub fn status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.status_callback = Some(value.into());
+        self
+    }
+    /// HTTP request method Telnyx should use when requesting the status_callback URL.
+    #[inline]
+    pub fn status_callback_method(
+        mut self,
+        value: impl Into<crate::types::CreateTexmlApplicationRequestStatusCallbackMethod>,
+    ) -> Self {
+        self.params.body.status_callback_method = Some(value.into());
+        self
+    }
+    /// Tags associated with the Texml Application.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// URL to which Telnyx will deliver your XML Translator webhooks if we get an error response from your voice_url.
+    #[inline]
+    pub fn voice_fallback_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.voice_fallback_url = Some(value.into());
+        self
+    }
+    /// HTTP request method Telnyx will use to interact with your XML Translator webhooks. Either 'get' or 'post'.
+    #[inline]
+    pub fn voice_method(
+        mut self,
+        value: impl Into<crate::types::CreateTexmlApplicationRequestVoiceMethod>,
+    ) -> Self {
+        self.params.body.voice_method = Some(value.into());
+        self
+    }
+    /// URL to which Telnyx will deliver your XML Translator webhooks.
+    #[inline]
+    pub fn voice_url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlApplicationsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.voice_url = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateTexmlApplicationRequest>,
+    ) -> crate::Call<'a, TexmlApplicationsCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateTexmlApplicationRequest>
-for TexmlApplicationsCreateParams {
-    /// The body with every optional input `None`: the argument of [`TexmlApplicationsApi::create`].
-    fn from(body: crate::types::CreateTexmlApplicationRequest) -> Self {
-        TexmlApplicationsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`TexmlApplicationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TexmlApplicationsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TexmlApplicationsUpdateParams {
     /// Parameters that can be updated in a TeXML Application
     pub body: crate::types::UpdateTexmlApplicationRequest,
 }
-impl TexmlApplicationsUpdateParams {
-    /// A `TexmlApplicationsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateTexmlApplicationRequest) -> Self {
-        TexmlApplicationsUpdateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, TexmlApplicationsUpdateParams, T, R, (S0, S1)> {
+    /// Sets `active`.
+    #[inline]
+    pub fn active(mut self, value: impl Into<crate::types::ConnectionActive>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateTexmlApplicationRequest>
-for TexmlApplicationsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`TexmlApplicationsApi::update`].
-    fn from(body: crate::types::UpdateTexmlApplicationRequest) -> Self {
-        TexmlApplicationsUpdateParams {
-            body,
-        }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Specifies if call cost webhooks should be sent for this TeXML Application.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets `dtmf_type`.
+    #[inline]
+    pub fn dtmf_type(mut self, value: impl Into<crate::types::DtmfType>) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Sets `first_command_timeout`.
+    #[inline]
+    pub fn first_command_timeout(
+        mut self,
+        value: impl Into<crate::types::FirstCommandTimeout>,
+    ) -> Self {
+        self.params.body.first_command_timeout = Some(value.into());
+        self
+    }
+    /// Sets `first_command_timeout_secs`.
+    #[inline]
+    pub fn first_command_timeout_secs(
+        mut self,
+        value: impl Into<crate::types::FirstCommandTimeoutSecs>,
+    ) -> Self {
+        self.params.body.first_command_timeout_secs = Some(value.into());
+        self
+    }
+    /// Sets `friendly_name`.
+    #[inline]
+    pub fn friendly_name(
+        self,
+        value: impl Into<crate::types::ApplicationName>,
+    ) -> crate::Call<'a, TexmlApplicationsUpdateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.friendly_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(
+        mut self,
+        value: impl Into<crate::types::UpdateTexmlApplicationRequestInbound>,
+    ) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(
+        mut self,
+        value: impl Into<crate::types::UpdateTexmlApplicationRequestOutbound>,
+    ) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// URL for Telnyx to send requests to containing information about call progress events.
+    #[inline]
+    pub fn status_callback(mut self, value: impl Into<String>) -> Self {
+        self.params.body.status_callback = Some(value.into());
+        self
+    }
+    /// HTTP request method Telnyx should use when requesting the status_callback URL.
+    #[inline]
+    pub fn status_callback_method(
+        mut self,
+        value: impl Into<crate::types::UpdateTexmlApplicationRequestStatusCallbackMethod>,
+    ) -> Self {
+        self.params.body.status_callback_method = Some(value.into());
+        self
+    }
+    /// Tags associated with the Texml Application.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// URL to which Telnyx will deliver your XML Translator webhooks if we get an error response from your voice_url.
+    #[inline]
+    pub fn voice_fallback_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.voice_fallback_url = Some(value.into());
+        self
+    }
+    /// HTTP request method Telnyx will use to interact with your XML Translator webhooks. Either 'get' or 'post'.
+    #[inline]
+    pub fn voice_method(
+        mut self,
+        value: impl Into<crate::types::UpdateTexmlApplicationRequestVoiceMethod>,
+    ) -> Self {
+        self.params.body.voice_method = Some(value.into());
+        self
+    }
+    /// URL to which Telnyx will deliver your XML Translator webhooks.
+    #[inline]
+    pub fn voice_url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, TexmlApplicationsUpdateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.voice_url = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateTexmlApplicationRequest>,
+    ) -> crate::Call<'a, TexmlApplicationsUpdateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlApplicationsListResponse {
     pub data: Option<Vec<crate::types::TexmlApplication>>,
     pub meta: Option<crate::types::CallScriptingPaginationMeta>,

@@ -34,7 +34,10 @@ impl<'a> TextToSpeechApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/text-to-speech/voices"),
-            Default::default(),
+            TextToSpeechRetrieveVoicesParams {
+                provider: None,
+                api_key: None,
+            },
             |req, params| {
                 req.query("provider", crate::QueryStyle::Form, true, &params.provider);
                 req.query("api_key", crate::QueryStyle::Form, true, &params.api_key);
@@ -42,8 +45,8 @@ impl<'a> TextToSpeechApi<'a> {
         )
     }
 }
-/// Inputs of [`TextToSpeechApi::retrieve_voices`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TextToSpeechApi::retrieve_voices`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TextToSpeechRetrieveVoicesParams {
     /// Filter voices by provider. If omitted, voices from all providers are returned.
@@ -51,18 +54,20 @@ pub struct TextToSpeechRetrieveVoicesParams {
     /// API key for providers that require one to list voices (e.g. ElevenLabs).
     pub api_key: Option<String>,
 }
-impl<T, R> crate::Call<'_, TextToSpeechRetrieveVoicesParams, T, R> {
+impl<'a, T, R> crate::Call<'a, TextToSpeechRetrieveVoicesParams, T, R, ()> {
     /// Filter voices by provider. If omitted, voices from all providers are returned.
+    #[inline]
     pub fn provider(
         mut self,
         value: impl Into<TextToSpeechRetrieveVoicesProvider>,
     ) -> Self {
-        self.params_mut().provider = Some(value.into());
+        self.params.provider = Some(value.into());
         self
     }
     /// API key for providers that require one to list voices (e.g. ElevenLabs).
+    #[inline]
     pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().api_key = Some(value.into());
+        self.params.api_key = Some(value.into());
         self
     }
 }
@@ -103,7 +108,15 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/text-to-speech/speech"),
-            Default::default(),
+            TextToSpeechSpeechStreamParams {
+                voice: None,
+                provider: None,
+                model_id: None,
+                voice_id: None,
+                disable_cache: None,
+                audio_format: None,
+                socket_id: None,
+            },
             |req, params| {
                 req.query("voice", crate::QueryStyle::Form, true, &params.voice);
                 req.query("provider", crate::QueryStyle::Form, true, &params.provider);
@@ -141,12 +154,11 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::GenerateSpeechRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .text_to_speech()\n    .speech()\n    .generate(GenerateSpeechRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.text_to_speech().speech().generate().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn generate(
         &self,
-        params: impl Into<TextToSpeechSpeechGenerateParams>,
     ) -> crate::Call<
         'a,
         TextToSpeechSpeechGenerateParams,
@@ -154,15 +166,17 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/text-to-speech/speech"),
-            params.into(),
+            TextToSpeechSpeechGenerateParams {
+                body: <crate::types::GenerateSpeechRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`TextToSpeechSpeechApi::stream`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TextToSpeechSpeechApi::stream`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TextToSpeechSpeechStreamParams {
     /// Voice identifier in the format `provider.model_id.voice_id` or `provider.voice_id` (e.g. `telnyx.NaturalHD.Telnyx_Alloy`, `Telnyx.Ultra.`, `Telnyx.Bayan.Ahmed`, `Telnyx.Sukhan.urdu-professor`, or `azure.en-US-AvaMultilingualNeural`). When provided, the `provider`, `model_id`, and `voice_id` are extracted automatically. Takes precedence over individual `provider`/`model_id`/`voice_id` parameters.
@@ -180,64 +194,187 @@ pub struct TextToSpeechSpeechStreamParams {
     /// Client-provided socket identifier for tracking. If not provided, one is generated server-side.
     pub socket_id: Option<String>,
 }
-impl<T, R> crate::Call<'_, TextToSpeechSpeechStreamParams, T, R> {
+impl<'a, T, R> crate::Call<'a, TextToSpeechSpeechStreamParams, T, R, ()> {
     /// Voice identifier in the format `provider.model_id.voice_id` or `provider.voice_id` (e.g. `telnyx.NaturalHD.Telnyx_Alloy`, `Telnyx.Ultra.`, `Telnyx.Bayan.Ahmed`, `Telnyx.Sukhan.urdu-professor`, or `azure.en-US-AvaMultilingualNeural`). When provided, the `provider`, `model_id`, and `voice_id` are extracted automatically. Takes precedence over individual `provider`/`model_id`/`voice_id` parameters.
+    #[inline]
     pub fn voice(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().voice = Some(value.into());
+        self.params.voice = Some(value.into());
         self
     }
     /// TTS provider. Defaults to `telnyx` if not specified. Ignored when `voice` is provided.
+    #[inline]
     pub fn provider(mut self, value: impl Into<crate::types::Provider>) -> Self {
-        self.params_mut().provider = Some(value.into());
+        self.params.provider = Some(value.into());
         self
     }
     /// Model identifier for the chosen provider. Examples: `Natural`, `NaturalHD`, `Ultra` (Telnyx); `Polly.Generative` (AWS).
+    #[inline]
     pub fn model_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().model_id = Some(value.into());
+        self.params.model_id = Some(value.into());
         self
     }
     /// Voice identifier for the chosen provider.
+    #[inline]
     pub fn voice_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().voice_id = Some(value.into());
+        self.params.voice_id = Some(value.into());
         self
     }
     /// When `true`, bypass the audio cache and generate fresh audio.
+    #[inline]
     pub fn disable_cache(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().disable_cache = Some(value.into());
+        self.params.disable_cache = Some(value.into());
         self
     }
     /// Audio output format override. Supported for Telnyx models. `pcm` and `wav` are available for `Natural`/`NaturalHD` models. The `Ultra` model outputs PCM at 24kHz s16le or MP3 at 128kbps 24kHz.
+    #[inline]
     pub fn audio_format(mut self, value: impl Into<crate::types::AudioFormat>) -> Self {
-        self.params_mut().audio_format = Some(value.into());
+        self.params.audio_format = Some(value.into());
         self
     }
     /// Client-provided socket identifier for tracking. If not provided, one is generated server-side.
+    #[inline]
     pub fn socket_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().socket_id = Some(value.into());
+        self.params.socket_id = Some(value.into());
         self
     }
 }
-/// Inputs of [`TextToSpeechSpeechApi::generate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TextToSpeechSpeechApi::generate`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TextToSpeechSpeechGenerateParams {
     /// The request body.
     pub body: crate::types::GenerateSpeechRequest,
 }
-impl TextToSpeechSpeechGenerateParams {
-    /// A `TextToSpeechSpeechGenerateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::GenerateSpeechRequest) -> Self {
-        TextToSpeechSpeechGenerateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, TextToSpeechSpeechGenerateParams, T, R, ()> {
+    /// Sets `aws`.
+    #[inline]
+    pub fn aws(mut self, value: impl Into<crate::types::AwsProviderParams>) -> Self {
+        self.params.body.aws = Some(value.into());
+        self
     }
-}
-impl From<crate::types::GenerateSpeechRequest> for TextToSpeechSpeechGenerateParams {
-    /// The body with every optional input `None`: the argument of [`TextToSpeechSpeechApi::generate`].
-    fn from(body: crate::types::GenerateSpeechRequest) -> Self {
-        TextToSpeechSpeechGenerateParams {
-            body,
-        }
+    /// Sets `azure`.
+    #[inline]
+    pub fn azure(mut self, value: impl Into<crate::types::AzureProviderParams>) -> Self {
+        self.params.body.azure = Some(value.into());
+        self
+    }
+    /// When `true`, bypass the audio cache and generate fresh audio.
+    #[inline]
+    pub fn disable_cache(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.disable_cache = Some(value.into());
+        self
+    }
+    /// Sets `elevenlabs`.
+    #[inline]
+    pub fn elevenlabs(
+        mut self,
+        value: impl Into<crate::types::ElevenLabsProviderParams>,
+    ) -> Self {
+        self.params.body.elevenlabs = Some(value.into());
+        self
+    }
+    /// Language code (e.g. `en-US`). Usage varies by provider.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// Sets `minimax`.
+    #[inline]
+    pub fn minimax(
+        mut self,
+        value: impl Into<crate::types::MinimaxProviderParams>,
+    ) -> Self {
+        self.params.body.minimax = Some(value.into());
+        self
+    }
+    /// Determines the response format. `binary_output` returns raw audio bytes, `base64_output` returns base64-encoded audio in JSON.
+    #[inline]
+    pub fn output_type(
+        mut self,
+        value: impl Into<crate::types::GenerateSpeechRequestOutputType>,
+    ) -> Self {
+        self.params.body.output_type = Some(value.into());
+        self
+    }
+    /// TTS provider. Required unless `voice` is provided.
+    #[inline]
+    pub fn provider(
+        mut self,
+        value: impl Into<crate::types::GenerateSpeechRequestProvider>,
+    ) -> Self {
+        self.params.body.provider = Some(value.into());
+        self
+    }
+    /// Sets `resemble`.
+    #[inline]
+    pub fn resemble(
+        mut self,
+        value: impl Into<crate::types::ResembleProviderParams>,
+    ) -> Self {
+        self.params.body.resemble = Some(value.into());
+        self
+    }
+    /// Sets `rime`.
+    #[inline]
+    pub fn rime(mut self, value: impl Into<crate::types::RimeProviderParams>) -> Self {
+        self.params.body.rime = Some(value.into());
+        self
+    }
+    /// Sets `telnyx`.
+    #[inline]
+    pub fn telnyx(
+        mut self,
+        value: impl Into<crate::types::TelnyxProviderParams>,
+    ) -> Self {
+        self.params.body.telnyx = Some(value.into());
+        self
+    }
+    /// The text to convert to speech.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.params.body.text = Some(value.into());
+        self
+    }
+    /// Text type. Use `ssml` for SSML-formatted input (supported by AWS and Azure).
+    #[inline]
+    pub fn text_type(
+        mut self,
+        value: impl Into<crate::types::GenerateSpeechRequestTextType>,
+    ) -> Self {
+        self.params.body.text_type = Some(value.into());
+        self
+    }
+    /// Voice identifier in the format `provider.model_id.voice_id` or `provider.voice_id`. Examples: `telnyx.NaturalHD.Alloy`, `Telnyx.Ultra.`, `Telnyx.Bayan.Ahmed`, `Telnyx.Sukhan.urdu-professor`, `azure.en-US-AvaMultilingualNeural`, `aws.Polly.Generative.Lucia`. When provided, `provider`, `model_id`, and `voice_id` are extracted automatically and take precedence over individual parameters.
+    #[inline]
+    pub fn voice(mut self, value: impl Into<String>) -> Self {
+        self.params.body.voice = Some(value.into());
+        self
+    }
+    /// Provider-specific voice settings. Contents vary by provider — see provider-specific parameter objects below.
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params.body.voice_settings = Some(value.into());
+        self
+    }
+    /// Sets `xai`.
+    #[inline]
+    pub fn xai(mut self, value: impl Into<crate::types::XaiProviderParams>) -> Self {
+        self.params.body.xai = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::GenerateSpeechRequest>,
+    ) -> crate::Call<'a, TextToSpeechSpeechGenerateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

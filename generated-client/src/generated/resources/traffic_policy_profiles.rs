@@ -27,7 +27,13 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/traffic_policy_profiles"),
-            Default::default(),
+            TrafficPolicyProfilesListParams {
+                page_number: None,
+                page_size: None,
+                filter_type: None,
+                filter_service: None,
+                sort: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -65,20 +71,23 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::traffic_policy_profiles::{\n    TrafficPolicyProfilesCreateBody, TrafficPolicyProfilesCreateBodyType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .traffic_policy_profiles()\n    .create(\n        TrafficPolicyProfilesCreateBody::new(\n            TrafficPolicyProfilesCreateBodyType::Whitelist,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesCreateBodyType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .traffic_policy_profiles()\n    .create()\n    .r#type(TrafficPolicyProfilesCreateBodyType::Whitelist)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<TrafficPolicyProfilesCreateParams>,
     ) -> crate::Call<
         'a,
         TrafficPolicyProfilesCreateParams,
-        TrafficPolicyProfilesCreateResponse,
+        crate::types::TrafficPolicyProfile,
+        crate::call::AsData,
+        (crate::Missing<crate::required::r#type>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/traffic_policy_profiles"),
-            params.into(),
+            TrafficPolicyProfilesCreateParams {
+                body: TrafficPolicyProfilesCreateBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -106,7 +115,12 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
             self
                 .client
                 .request(reqwest::Method::GET, "/traffic_policy_profiles/services"),
-            Default::default(),
+            TrafficPolicyProfilesListServicesParams {
+                page_number: None,
+                page_size: None,
+                filter_group: None,
+                filter_name: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -152,7 +166,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), TrafficPolicyProfilesRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::TrafficPolicyProfile, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -173,17 +187,17 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesUpdateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .traffic_policy_profiles()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        TrafficPolicyProfilesUpdateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .traffic_policy_profiles()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<TrafficPolicyProfilesUpdateParams>,
     ) -> crate::Call<
         'a,
         TrafficPolicyProfilesUpdateParams,
-        TrafficPolicyProfilesUpdateResponse,
+        crate::types::TrafficPolicyProfile,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -192,7 +206,9 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
                     reqwest::Method::PATCH,
                     ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            TrafficPolicyProfilesUpdateParams {
+                body: <TrafficPolicyProfilesUpdateBody>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -215,7 +231,12 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), TrafficPolicyProfilesDeleteResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        TrafficPolicyProfilesDeleteResponseData,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -226,8 +247,8 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
         )
     }
 }
-/// Inputs of [`TrafficPolicyProfilesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TrafficPolicyProfilesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TrafficPolicyProfilesListParams {
     /// The page number to load.
@@ -241,39 +262,51 @@ pub struct TrafficPolicyProfilesListParams {
     /// Sorts traffic policy profiles by the given field. Defaults to ascending order unless field is prefixed with a minus sign.
     pub sort: Option<TrafficPolicyProfilesListSort>,
 }
-impl<T, R> crate::Call<'_, TrafficPolicyProfilesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, TrafficPolicyProfilesListParams, T, R, ()> {
     /// The page number to load.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Filter by traffic policy profile type.
+    #[inline]
     pub fn filter_type(
         mut self,
         value: impl Into<TrafficPolicyProfilesListFilterType>,
     ) -> Self {
-        self.params_mut().filter_type = Some(value.into());
+        self.params.filter_type = Some(value.into());
         self
     }
     /// Filter by service ID.
+    #[inline]
     pub fn filter_service(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_service = Some(value.into());
+        self.params.filter_service = Some(value.into());
         self
     }
     /// Sorts traffic policy profiles by the given field. Defaults to ascending order unless field is prefixed with a minus sign.
+    #[inline]
     pub fn sort(mut self, value: impl Into<TrafficPolicyProfilesListSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, TrafficPolicyProfilesListParams, TrafficPolicyProfilesListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    TrafficPolicyProfilesListParams,
+    TrafficPolicyProfilesListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`TrafficPolicyProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -315,31 +348,73 @@ impl<
         })
     }
 }
-/// Inputs of [`TrafficPolicyProfilesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TrafficPolicyProfilesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TrafficPolicyProfilesCreateParams {
     /// The request body.
     pub body: TrafficPolicyProfilesCreateBody,
 }
-impl TrafficPolicyProfilesCreateParams {
-    /// A `TrafficPolicyProfilesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: TrafficPolicyProfilesCreateBody) -> Self {
-        TrafficPolicyProfilesCreateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, TrafficPolicyProfilesCreateParams, T, R, (S0,)> {
+    /// Array of domain names.
+    #[inline]
+    pub fn domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.domains = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Array of IP ranges in CIDR notation.
+    #[inline]
+    pub fn ip_ranges(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.ip_ranges = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Bandwidth limit in kbps. Must be 512 or 1024.
+    #[inline]
+    pub fn limit_bw_kbps(
+        mut self,
+        value: impl Into<TrafficPolicyProfilesCreateBodyLimitBwKbps>,
+    ) -> Self {
+        self.params.body.limit_bw_kbps = Some(value.into());
+        self
+    }
+    /// Array of PCEF service IDs to include in the profile.
+    #[inline]
+    pub fn services(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.services = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The type of the traffic policy profile.
+    #[inline]
+    pub fn r#type(
+        self,
+        value: impl Into<TrafficPolicyProfilesCreateBodyType>,
+    ) -> crate::Call<'a, TrafficPolicyProfilesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.r#type = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<TrafficPolicyProfilesCreateBody>,
+    ) -> crate::Call<'a, TrafficPolicyProfilesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<TrafficPolicyProfilesCreateBody> for TrafficPolicyProfilesCreateParams {
-    /// The body with every optional input `None`: the argument of [`TrafficPolicyProfilesApi::create`].
-    fn from(body: TrafficPolicyProfilesCreateBody) -> Self {
-        TrafficPolicyProfilesCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`TrafficPolicyProfilesApi::list_services`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`TrafficPolicyProfilesApi::list_services`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TrafficPolicyProfilesListServicesParams {
     /// The page number to load.
@@ -351,34 +426,41 @@ pub struct TrafficPolicyProfilesListServicesParams {
     /// Filter services by name.
     pub filter_name: Option<String>,
 }
-impl<T, R> crate::Call<'_, TrafficPolicyProfilesListServicesParams, T, R> {
+impl<'a, T, R> crate::Call<'a, TrafficPolicyProfilesListServicesParams, T, R, ()> {
     /// The page number to load.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Filter services by group.
+    #[inline]
     pub fn filter_group(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_group = Some(value.into());
+        self.params.filter_group = Some(value.into());
         self
     }
     /// Filter services by name.
+    #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name = Some(value.into());
+        self.params.filter_name = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     TrafficPolicyProfilesListServicesParams,
     TrafficPolicyProfilesListServicesResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`TrafficPolicyProfilesApi::list_services`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -421,27 +503,74 @@ impl<
         })
     }
 }
-/// Inputs of [`TrafficPolicyProfilesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`TrafficPolicyProfilesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TrafficPolicyProfilesUpdateParams {
     /// The request body.
     pub body: TrafficPolicyProfilesUpdateBody,
 }
-impl TrafficPolicyProfilesUpdateParams {
-    /// A `TrafficPolicyProfilesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: TrafficPolicyProfilesUpdateBody) -> Self {
-        TrafficPolicyProfilesUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, TrafficPolicyProfilesUpdateParams, T, R, ()> {
+    /// Array of domain names.
+    #[inline]
+    pub fn domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.domains = Some(value.into_iter().map(Into::into).collect());
+        self
     }
-}
-impl From<TrafficPolicyProfilesUpdateBody> for TrafficPolicyProfilesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`TrafficPolicyProfilesApi::update`].
-    fn from(body: TrafficPolicyProfilesUpdateBody) -> Self {
-        TrafficPolicyProfilesUpdateParams {
-            body,
-        }
+    /// Array of IP ranges in CIDR notation.
+    #[inline]
+    pub fn ip_ranges(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.ip_ranges = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Bandwidth limit in kbps. Must be 512 or 1024, or null to remove.
+    #[inline]
+    pub fn limit_bw_kbps(
+        mut self,
+        value: impl Into<TrafficPolicyProfilesUpdateBodyLimitBwKbps>,
+    ) -> Self {
+        self.params.body.limit_bw_kbps = Some(Some(value.into()));
+        self
+    }
+    /// Sends `limit_bw_kbps` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn limit_bw_kbps_null(mut self) -> Self {
+        self.params.body.limit_bw_kbps = Some(None);
+        self
+    }
+    /// Array of PCEF service IDs to include in the profile.
+    #[inline]
+    pub fn services(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.services = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The type of the traffic policy profile.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<TrafficPolicyProfilesUpdateBodyType>,
+    ) -> Self {
+        self.params.body.r#type = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<TrafficPolicyProfilesUpdateBody>,
+    ) -> crate::Call<'a, TrafficPolicyProfilesUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -517,6 +646,7 @@ impl From<&str> for TrafficPolicyProfilesListSort {
 }
 crate::string_enum!(TrafficPolicyProfilesListSort);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TrafficPolicyProfilesListResponse {
     pub data: Option<Vec<crate::types::TrafficPolicyProfile>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -652,6 +782,7 @@ impl From<&str> for TrafficPolicyProfilesCreateBodyType {
 }
 crate::string_enum!(TrafficPolicyProfilesCreateBodyType);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TrafficPolicyProfilesCreateBody {
     /// Array of domain names.
     pub domains: Option<Vec<String>>,
@@ -665,16 +796,17 @@ pub struct TrafficPolicyProfilesCreateBody {
     pub r#type: TrafficPolicyProfilesCreateBodyType,
 }
 impl TrafficPolicyProfilesCreateBody {
-    /// A `TrafficPolicyProfilesCreateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: The type of the traffic policy profile.
-    pub fn new(r#type: TrafficPolicyProfilesCreateBodyType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TrafficPolicyProfilesCreateBody {
             domains: None,
             ip_ranges: None,
             limit_bw_kbps: None,
             services: None,
-            r#type,
+            r#type: TrafficPolicyProfilesCreateBodyType::Unknown(String::new()),
         }
     }
 }
@@ -739,6 +871,7 @@ pub type TrafficPolicyProfilesCreateResponse = crate::Data<
     crate::types::TrafficPolicyProfile,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TrafficPolicyProfilesListServicesResponse {
     pub data: Option<Vec<crate::types::WirelessPcrfService>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -881,6 +1014,7 @@ impl From<&str> for TrafficPolicyProfilesUpdateBodyType {
 }
 crate::string_enum!(TrafficPolicyProfilesUpdateBodyType);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TrafficPolicyProfilesUpdateBody {
     /// Array of domain names.
     pub domains: Option<Vec<String>>,
@@ -956,6 +1090,7 @@ pub type TrafficPolicyProfilesUpdateResponse = crate::Data<
     crate::types::TrafficPolicyProfile,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TrafficPolicyProfilesDeleteResponseData {
     /// Identifies the resource.
     pub id: Option<String>,

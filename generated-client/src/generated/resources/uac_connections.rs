@@ -28,7 +28,11 @@ impl<'a> UacConnectionsApi<'a> {
     ) -> crate::Call<'a, UacConnectionsListParams, UacConnectionsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/uac_connections"),
-            Default::default(),
+            UacConnectionsListParams {
+                filter: None,
+                page: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -44,16 +48,23 @@ impl<'a> UacConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateUacConnectionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .uac_connections()\n    .create(CreateUacConnectionRequest::new(\"office-connection\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,\n    ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,\n    ConnectionRtcpSettings, ConnectionRtcpSettingsPort,\n    CreateUacConnectionRequestSipUriCallingPreference,\n    CreateUacConnectionRequestWebhookApiVersion, DtmfType, EncryptedMedia,\n    UacExternalSettings, UacExternalSettingsTransport, UacInboundRequest,\n    UacInboundRequestAniNumberFormat, UacInboundRequestDnisNumberFormat,\n    UacInboundRequestSimultaneousRinging, UacInternalSettings, UacOutbound,\n    UacOutboundT38ReinviteSource,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .uac_connections()\n    .create()\n    .active(true)\n    .anchorsite_override(AnchorsiteOverride::Latency)\n    .android_push_credential_id(\"06b09dfd-7154-4980-8b75-cebf7a9d4f8e\")\n    .call_cost_in_webhooks(false)\n    .connection_name(\"my name\")\n    .default_on_hold_comfort_noise_enabled(false)\n    .dtmf_type(DtmfType::Rfc2833)\n    .encode_contact_header_enabled(true)\n    .encrypted_media(EncryptedMedia::Srtp)\n    .external_uac_settings(\n        UacExternalSettings::default()\n            .auth_username(\"auth8492\")\n            .expiration_sec(600)\n            .from_user(\"8492\")\n            .outbound_proxy(\"outbound.sip-pbx.acme.example:5061\")\n            .password(\"testtesttest\")\n            .proxy(\"sip-pbx.acme.example\")\n            .transport(UacExternalSettingsTransport::Tls)\n            .username(\"ext8492\"),\n    )\n    .inbound(\n        UacInboundRequest::default()\n            .ani_number_format(UacInboundRequestAniNumberFormat::PlusE164)\n            .channel_limit(10)\n            .codecs([\"G722\"])\n            .dnis_number_format(UacInboundRequestDnisNumberFormat::PlusE164)\n            .generate_ringback_tone(true)\n            .isup_headers_enabled(true)\n            .prack_enabled(true)\n            .shaken_stir_enabled(true)\n            .simultaneous_ringing(UacInboundRequestSimultaneousRinging::Disabled)\n            .sip_compact_headers_enabled(true)\n            .timeout_1xx_secs(10)\n            .timeout_2xx_secs(20),\n    )\n    .internal_uac_settings(\n        UacInternalSettings::default()\n            .destination_uri(\"14155550123@acme.sip.telnyx.com\"),\n    )\n    .ios_push_credential_id(\"ec0c8e5d-439e-4620-a0c1-9d9c8d02a836\")\n    .jitter_buffer(\n        ConnectionJitterBuffer::default()\n            .enable_jitter_buffer(true)\n            .jitterbuffer_msec_max(200)\n            .jitterbuffer_msec_min(60),\n    )\n    .noise_suppression(ConnectionNoiseSuppression::Both)\n    .noise_suppression_details(\n        ConnectionNoiseSuppressionDetails::default()\n            .attenuation_limit(80)\n            .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),\n    )\n    .onnet_t38_passthrough_enabled(true)\n    .outbound(\n        UacOutbound::default()\n            .ani_override(\"always\")\n            .call_parking_enabled(true)\n            .channel_limit(10)\n            .generate_ringback_tone(true)\n            .instant_ringback_enabled(true)\n            .localization(\"US\")\n            .outbound_voice_profile_id(\"1293384261075731499\")\n            .t38_reinvite_source(UacOutboundT38ReinviteSource::Customer),\n    )\n    .password(\"my123secure456password789\")\n    .rtcp_settings(\n        ConnectionRtcpSettings::default()\n            .capture_enabled(true)\n            .port(ConnectionRtcpSettingsPort::RtcpMux)\n            .report_frequency_secs(10),\n    )\n    .sip_uri_calling_preference(\n        CreateUacConnectionRequestSipUriCallingPreference::Disabled,\n    )\n    .user_name(\"myusername123\")\n    .webhook_api_version(CreateUacConnectionRequestWebhookApiVersion::V1)\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<UacConnectionsCreateParams>,
-    ) -> crate::Call<'a, UacConnectionsCreateParams, UacConnectionsCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        UacConnectionsCreateParams,
+        crate::types::UacConnection,
+        crate::call::AsData,
+        (crate::Missing<crate::required::connection_name>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/uac_connections"),
-            params.into(),
+            UacConnectionsCreateParams {
+                body: crate::types::CreateUacConnectionRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -76,7 +87,7 @@ impl<'a> UacConnectionsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), UacConnectionsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::UacConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -97,14 +108,18 @@ impl<'a> UacConnectionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateUacConnectionRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .uac_connections()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        UpdateUacConnectionRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnchorsiteOverride, ConnectionJitterBuffer, ConnectionNoiseSuppression,\n    ConnectionNoiseSuppressionDetails, ConnectionNoiseSuppressionDetailsEngine,\n    ConnectionRtcpSettings, ConnectionRtcpSettingsPort, DtmfType, EncryptedMedia,\n    UacExternalSettings, UacExternalSettingsTransport, UacInboundRequest,\n    UacInboundRequestAniNumberFormat, UacInboundRequestDnisNumberFormat,\n    UacInboundRequestSimultaneousRinging, UacInternalSettings, UacOutbound,\n    UacOutboundT38ReinviteSource, UpdateUacConnectionRequestSipUriCallingPreference,\n    UpdateUacConnectionRequestWebhookApiVersion,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .uac_connections()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .active(true)\n    .anchorsite_override(AnchorsiteOverride::Latency)\n    .android_push_credential_id(\"06b09dfd-7154-4980-8b75-cebf7a9d4f8e\")\n    .call_cost_in_webhooks(false)\n    .connection_name(\"my name\")\n    .default_on_hold_comfort_noise_enabled(false)\n    .dtmf_type(DtmfType::Rfc2833)\n    .encode_contact_header_enabled(true)\n    .encrypted_media(EncryptedMedia::Srtp)\n    .external_uac_settings(\n        UacExternalSettings::default()\n            .auth_username(\"auth8492\")\n            .expiration_sec(600)\n            .from_user(\"8492\")\n            .outbound_proxy(\"outbound.sip-pbx.acme.example:5061\")\n            .password(\"testtesttest\")\n            .proxy(\"sip-pbx.acme.example\")\n            .transport(UacExternalSettingsTransport::Tls)\n            .username(\"ext8492\"),\n    )\n    .inbound(\n        UacInboundRequest::default()\n            .ani_number_format(UacInboundRequestAniNumberFormat::PlusE164)\n            .channel_limit(10)\n            .codecs([\"G722\"])\n            .dnis_number_format(UacInboundRequestDnisNumberFormat::PlusE164)\n            .generate_ringback_tone(true)\n            .isup_headers_enabled(true)\n            .prack_enabled(true)\n            .shaken_stir_enabled(true)\n            .simultaneous_ringing(UacInboundRequestSimultaneousRinging::Disabled)\n            .sip_compact_headers_enabled(true)\n            .timeout_1xx_secs(10)\n            .timeout_2xx_secs(20),\n    )\n    .internal_uac_settings(\n        UacInternalSettings::default()\n            .destination_uri(\"14155550123@acme.sip.telnyx.com\"),\n    )\n    .ios_push_credential_id(\"ec0c8e5d-439e-4620-a0c1-9d9c8d02a836\")\n    .jitter_buffer(\n        ConnectionJitterBuffer::default()\n            .enable_jitter_buffer(true)\n            .jitterbuffer_msec_max(200)\n            .jitterbuffer_msec_min(60),\n    )\n    .noise_suppression(ConnectionNoiseSuppression::Both)\n    .noise_suppression_details(\n        ConnectionNoiseSuppressionDetails::default()\n            .attenuation_limit(80)\n            .engine(ConnectionNoiseSuppressionDetailsEngine::DeepFilterNet),\n    )\n    .onnet_t38_passthrough_enabled(true)\n    .outbound(\n        UacOutbound::default()\n            .ani_override(\"always\")\n            .call_parking_enabled(true)\n            .channel_limit(10)\n            .generate_ringback_tone(true)\n            .instant_ringback_enabled(true)\n            .localization(\"US\")\n            .outbound_voice_profile_id(\"1293384261075731499\")\n            .t38_reinvite_source(UacOutboundT38ReinviteSource::Customer),\n    )\n    .password(\"my123secure456password789\")\n    .rtcp_settings(\n        ConnectionRtcpSettings::default()\n            .capture_enabled(true)\n            .port(ConnectionRtcpSettingsPort::RtcpMux)\n            .report_frequency_secs(10),\n    )\n    .sip_uri_calling_preference(\n        UpdateUacConnectionRequestSipUriCallingPreference::Disabled,\n    )\n    .tags([\"tag1\", \"tag2\"])\n    .user_name(\"myusername123\")\n    .webhook_api_version(UpdateUacConnectionRequestWebhookApiVersion::V1)\n    .webhook_event_failover_url(\"https://failover.example.com\")\n    .webhook_event_url(\"https://example.com\")\n    .webhook_timeout_secs(25)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<UacConnectionsUpdateParams>,
-    ) -> crate::Call<'a, UacConnectionsUpdateParams, UacConnectionsUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        UacConnectionsUpdateParams,
+        crate::types::UacConnection,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -112,7 +127,9 @@ impl<'a> UacConnectionsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/uac_connections/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            UacConnectionsUpdateParams {
+                body: <crate::types::UpdateUacConnectionRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -132,7 +149,10 @@ impl<'a> UacConnectionsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .uac_connections()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), UacConnectionsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::UacConnection, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -143,8 +163,8 @@ impl<'a> UacConnectionsApi<'a> {
         )
     }
 }
-/// Inputs of [`UacConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`UacConnectionsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UacConnectionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
@@ -164,43 +184,45 @@ pub struct UacConnectionsListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
-impl<T, R> crate::Call<'_, UacConnectionsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+impl<'a, T, R> crate::Call<'a, UacConnectionsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_name\\], filter\\[fqdn\\], filter\\[outbound_voice_profile_id\\], filter\\[outbound.outbound_voice_profile_id\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::ConnectionsFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::ConnectionsPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<crate::types::ConnectionsSortConnection>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, UacConnectionsListParams, UacConnectionsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    UacConnectionsListParams,
+    UacConnectionsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`UacConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -242,42 +264,511 @@ impl<'a> crate::Call<'a, UacConnectionsListParams, UacConnectionsListResponse> {
         })
     }
 }
-/// Inputs of [`UacConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`UacConnectionsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct UacConnectionsCreateParams {
     /// Parameters that can be defined during UAC connection creation
     pub body: crate::types::CreateUacConnectionRequest,
 }
-impl UacConnectionsCreateParams {
-    /// A `UacConnectionsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateUacConnectionRequest) -> Self {
-        UacConnectionsCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, UacConnectionsCreateParams, T, R, (S0,)> {
+    /// Defaults to true
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
+    }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Sets `android_push_credential_id`.
+    #[inline]
+    pub fn android_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionAndroidPushCredentialId>,
+    ) -> Self {
+        self.params.body.android_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `android_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn android_push_credential_id_null(mut self) -> Self {
+        self.params.body.android_push_credential_id = Some(None);
+        self
+    }
+    /// Specifies if call cost webhooks should be sent for this connection.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets `connection_name`.
+    #[inline]
+    pub fn connection_name(
+        self,
+        value: impl Into<crate::types::ConnectionName>,
+    ) -> crate::Call<'a, UacConnectionsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.connection_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
+    #[inline]
+    pub fn default_on_hold_comfort_noise_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
+        self
+    }
+    /// Sets `dtmf_type`.
+    #[inline]
+    pub fn dtmf_type(mut self, value: impl Into<crate::types::DtmfType>) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
+    #[inline]
+    pub fn encode_contact_header_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.encode_contact_header_enabled = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_media`.
+    #[inline]
+    pub fn encrypted_media(
+        mut self,
+        value: impl Into<crate::types::EncryptedMedia>,
+    ) -> Self {
+        self.params.body.encrypted_media = Some(Some(value.into()));
+        self
+    }
+    /// Sends `encrypted_media` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn encrypted_media_null(mut self) -> Self {
+        self.params.body.encrypted_media = Some(None);
+        self
+    }
+    /// Sets `external_uac_settings`.
+    #[inline]
+    pub fn external_uac_settings(
+        mut self,
+        value: impl Into<crate::types::UacExternalSettings>,
+    ) -> Self {
+        self.params.body.external_uac_settings = Some(value.into());
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(mut self, value: impl Into<crate::types::UacInboundRequest>) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `internal_uac_settings`.
+    #[inline]
+    pub fn internal_uac_settings(
+        mut self,
+        value: impl Into<crate::types::UacInternalSettings>,
+    ) -> Self {
+        self.params.body.internal_uac_settings = Some(value.into());
+        self
+    }
+    /// Sets `ios_push_credential_id`.
+    #[inline]
+    pub fn ios_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionIosPushCredentialId>,
+    ) -> Self {
+        self.params.body.ios_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `ios_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn ios_push_credential_id_null(mut self) -> Self {
+        self.params.body.ios_push_credential_id = Some(None);
+        self
+    }
+    /// Sets `jitter_buffer`.
+    #[inline]
+    pub fn jitter_buffer(
+        mut self,
+        value: impl Into<crate::types::ConnectionJitterBuffer>,
+    ) -> Self {
+        self.params.body.jitter_buffer = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression`.
+    #[inline]
+    pub fn noise_suppression(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppression>,
+    ) -> Self {
+        self.params.body.noise_suppression = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression_details`.
+    #[inline]
+    pub fn noise_suppression_details(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppressionDetails>,
+    ) -> Self {
+        self.params.body.noise_suppression_details = Some(value.into());
+        self
+    }
+    /// Enable on-net T38 if you prefer the sender and receiver negotiating T38 directly if both are on the Telnyx network. If this is disabled, Telnyx will be able to use T38 on just one leg of the call depending on each leg's settings.
+    #[inline]
+    pub fn onnet_t38_passthrough_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.onnet_t38_passthrough_enabled = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(mut self, value: impl Into<crate::types::UacOutbound>) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// The password to be used as part of the credentials. Must be 8 to 128 characters long.
+    #[inline]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.params.body.password = Some(value.into());
+        self
+    }
+    /// Sets `rtcp_settings`.
+    #[inline]
+    pub fn rtcp_settings(
+        mut self,
+        value: impl Into<crate::types::ConnectionRtcpSettings>,
+    ) -> Self {
+        self.params.body.rtcp_settings = Some(value.into());
+        self
+    }
+    /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI @telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+    #[inline]
+    pub fn sip_uri_calling_preference(
+        mut self,
+        value: impl Into<crate::types::CreateUacConnectionRequestSipUriCallingPreference>,
+    ) -> Self {
+        self.params.body.sip_uri_calling_preference = Some(value.into());
+        self
+    }
+    /// Tags associated with the connection.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters).
+    #[inline]
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.user_name = Some(value.into());
+        self
+    }
+    /// Determines which webhook format will be used, Telnyx API v1, v2 or texml. Note - texml can only be set when the outbound object parameter call_parking_enabled is included and set to true.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<crate::types::CreateUacConnectionRequestWebhookApiVersion>,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateUacConnectionRequest>,
+    ) -> crate::Call<'a, UacConnectionsCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateUacConnectionRequest> for UacConnectionsCreateParams {
-    /// The body with every optional input `None`: the argument of [`UacConnectionsApi::create`].
-    fn from(body: crate::types::CreateUacConnectionRequest) -> Self {
-        UacConnectionsCreateParams { body }
-    }
-}
-/// Inputs of [`UacConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`UacConnectionsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct UacConnectionsUpdateParams {
     /// Parameters that can be updated in a UAC connection
     pub body: crate::types::UpdateUacConnectionRequest,
 }
-impl UacConnectionsUpdateParams {
-    /// A `UacConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateUacConnectionRequest) -> Self {
-        UacConnectionsUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, UacConnectionsUpdateParams, T, R, ()> {
+    /// Defaults to true
+    #[inline]
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.active = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UpdateUacConnectionRequest> for UacConnectionsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`UacConnectionsApi::update`].
-    fn from(body: crate::types::UpdateUacConnectionRequest) -> Self {
-        UacConnectionsUpdateParams { body }
+    /// Sets `anchorsite_override`.
+    #[inline]
+    pub fn anchorsite_override(
+        mut self,
+        value: impl Into<crate::types::AnchorsiteOverride>,
+    ) -> Self {
+        self.params.body.anchorsite_override = Some(value.into());
+        self
+    }
+    /// Sets `android_push_credential_id`.
+    #[inline]
+    pub fn android_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionAndroidPushCredentialId>,
+    ) -> Self {
+        self.params.body.android_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `android_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn android_push_credential_id_null(mut self) -> Self {
+        self.params.body.android_push_credential_id = Some(None);
+        self
+    }
+    /// Specifies if call cost webhooks should be sent for this connection.
+    #[inline]
+    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.call_cost_in_webhooks = Some(value.into());
+        self
+    }
+    /// Sets `connection_name`.
+    #[inline]
+    pub fn connection_name(
+        mut self,
+        value: impl Into<crate::types::ConnectionName>,
+    ) -> Self {
+        self.params.body.connection_name = Some(value.into());
+        self
+    }
+    /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
+    #[inline]
+    pub fn default_on_hold_comfort_noise_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
+        self
+    }
+    /// Sets `dtmf_type`.
+    #[inline]
+    pub fn dtmf_type(mut self, value: impl Into<crate::types::DtmfType>) -> Self {
+        self.params.body.dtmf_type = Some(value.into());
+        self
+    }
+    /// Encode the SIP contact header sent by Telnyx to avoid issues for NAT or ALG scenarios.
+    #[inline]
+    pub fn encode_contact_header_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.encode_contact_header_enabled = Some(value.into());
+        self
+    }
+    /// Sets `encrypted_media`.
+    #[inline]
+    pub fn encrypted_media(
+        mut self,
+        value: impl Into<crate::types::EncryptedMedia>,
+    ) -> Self {
+        self.params.body.encrypted_media = Some(Some(value.into()));
+        self
+    }
+    /// Sends `encrypted_media` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn encrypted_media_null(mut self) -> Self {
+        self.params.body.encrypted_media = Some(None);
+        self
+    }
+    /// Sets `external_uac_settings`.
+    #[inline]
+    pub fn external_uac_settings(
+        mut self,
+        value: impl Into<crate::types::UacExternalSettings>,
+    ) -> Self {
+        self.params.body.external_uac_settings = Some(value.into());
+        self
+    }
+    /// Sets `inbound`.
+    #[inline]
+    pub fn inbound(mut self, value: impl Into<crate::types::UacInboundRequest>) -> Self {
+        self.params.body.inbound = Some(value.into());
+        self
+    }
+    /// Sets `internal_uac_settings`.
+    #[inline]
+    pub fn internal_uac_settings(
+        mut self,
+        value: impl Into<crate::types::UacInternalSettings>,
+    ) -> Self {
+        self.params.body.internal_uac_settings = Some(value.into());
+        self
+    }
+    /// Sets `ios_push_credential_id`.
+    #[inline]
+    pub fn ios_push_credential_id(
+        mut self,
+        value: impl Into<crate::types::ConnectionIosPushCredentialId>,
+    ) -> Self {
+        self.params.body.ios_push_credential_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `ios_push_credential_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn ios_push_credential_id_null(mut self) -> Self {
+        self.params.body.ios_push_credential_id = Some(None);
+        self
+    }
+    /// Sets `jitter_buffer`.
+    #[inline]
+    pub fn jitter_buffer(
+        mut self,
+        value: impl Into<crate::types::ConnectionJitterBuffer>,
+    ) -> Self {
+        self.params.body.jitter_buffer = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression`.
+    #[inline]
+    pub fn noise_suppression(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppression>,
+    ) -> Self {
+        self.params.body.noise_suppression = Some(value.into());
+        self
+    }
+    /// Sets `noise_suppression_details`.
+    #[inline]
+    pub fn noise_suppression_details(
+        mut self,
+        value: impl Into<crate::types::ConnectionNoiseSuppressionDetails>,
+    ) -> Self {
+        self.params.body.noise_suppression_details = Some(value.into());
+        self
+    }
+    /// Enable on-net T38 if you prefer the sender and receiver negotiating T38 directly if both are on the Telnyx network. If this is disabled, Telnyx will be able to use T38 on just one leg of the call depending on each leg's settings.
+    #[inline]
+    pub fn onnet_t38_passthrough_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.onnet_t38_passthrough_enabled = Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    pub fn outbound(mut self, value: impl Into<crate::types::UacOutbound>) -> Self {
+        self.params.body.outbound = Some(value.into());
+        self
+    }
+    /// The password to be used as part of the credentials. Must be 8 to 128 characters long.
+    #[inline]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.params.body.password = Some(value.into());
+        self
+    }
+    /// Sets `rtcp_settings`.
+    #[inline]
+    pub fn rtcp_settings(
+        mut self,
+        value: impl Into<crate::types::ConnectionRtcpSettings>,
+    ) -> Self {
+        self.params.body.rtcp_settings = Some(value.into());
+        self
+    }
+    /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI @telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+    #[inline]
+    pub fn sip_uri_calling_preference(
+        mut self,
+        value: impl Into<crate::types::UpdateUacConnectionRequestSipUriCallingPreference>,
+    ) -> Self {
+        self.params.body.sip_uri_calling_preference = Some(value.into());
+        self
+    }
+    /// Tags associated with the connection.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters).
+    #[inline]
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.user_name = Some(value.into());
+        self
+    }
+    /// Determines which webhook format will be used, Telnyx API v1 or v2.
+    #[inline]
+    pub fn webhook_api_version(
+        mut self,
+        value: impl Into<crate::types::UpdateUacConnectionRequestWebhookApiVersion>,
+    ) -> Self {
+        self.params.body.webhook_api_version = Some(value.into());
+        self
+    }
+    /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_failover_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_event_failover_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_event_failover_url_null(mut self) -> Self {
+        self.params.body.webhook_event_failover_url = Some(None);
+        self
+    }
+    /// The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
+    #[inline]
+    pub fn webhook_event_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_event_url = Some(value.into());
+        self
+    }
+    /// Specifies how many seconds to wait before timing out a webhook.
+    #[inline]
+    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.webhook_timeout_secs = Some(Some(value.into()));
+        self
+    }
+    /// Sends `webhook_timeout_secs` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn webhook_timeout_secs_null(mut self) -> Self {
+        self.params.body.webhook_timeout_secs = Some(None);
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateUacConnectionRequest>,
+    ) -> crate::Call<'a, UacConnectionsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `uac_connections.actions`.
@@ -303,7 +794,12 @@ impl<'a> UacConnectionsActionsApi<'a> {
     pub fn check_registration_status(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), UacConnectionsActionsCheckRegistrationStatusResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        UacConnectionsActionsCheckRegistrationStatusResponseData,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -320,6 +816,7 @@ impl<'a> UacConnectionsActionsApi<'a> {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UacConnectionsListResponse {
     pub data: Option<Vec<crate::types::UacConnection>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,
@@ -417,6 +914,7 @@ impl From<&str> for UacConnectionsActionsCheckRegistrationStatusResponseDataStat
 }
 crate::string_enum!(UacConnectionsActionsCheckRegistrationStatusResponseDataStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UacConnectionsActionsCheckRegistrationStatusResponseData {
     /// The ip used during the SIP connection
     pub ip_address: Option<String>,

@@ -15,16 +15,38 @@ impl<'a> UsageReportsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::usage_reports::UsageReportsListParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .usage_reports()\n    .list(\n        UsageReportsListParams::new(\n            \"example\",\n            vec![\"example\".to_string()],\n            vec![\"example\".to_string()],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .usage_reports()\n    .list()\n    .product(\"example\")\n    .dimensions([\"example\"])\n    .metrics([\"example\"])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn list(
         &self,
-        params: impl Into<UsageReportsListParams>,
-    ) -> crate::Call<'a, UsageReportsListParams, crate::types::UsageReportsResponse> {
+    ) -> crate::Call<
+        'a,
+        UsageReportsListParams,
+        crate::types::UsageReportsResponse,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::product>,
+            crate::Missing<crate::required::dimensions>,
+            crate::Missing<crate::required::metrics>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/usage_reports"),
-            params.into(),
+            UsageReportsListParams {
+                product: String::new(),
+                dimensions: Vec::new(),
+                metrics: Vec::new(),
+                start_date: None,
+                end_date: None,
+                date_range: None,
+                filter: None,
+                managed_accounts: None,
+                sort: None,
+                format: None,
+                page: None,
+                authorization_bearer: None,
+            },
             |req, params| {
                 req.query("product", crate::QueryStyle::Form, true, &params.product);
                 req.query(
@@ -77,11 +99,15 @@ impl<'a> UsageReportsApi<'a> {
     ) -> crate::Call<
         'a,
         UsageReportsGetOptionsParams,
-        crate::types::UsageReportsOptionsResponse,
+        Vec<crate::types::UsageReportsOptionsRecord>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/usage_reports/options"),
-            Default::default(),
+            UsageReportsGetOptionsParams {
+                product: None,
+                authorization_bearer: None,
+            },
             |req, params| {
                 req.query("product", crate::QueryStyle::Form, true, &params.product);
                 req.header("authorization_bearer", &params.authorization_bearer);
@@ -89,8 +115,8 @@ impl<'a> UsageReportsApi<'a> {
         )
     }
 }
-/// Inputs of [`UsageReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`UsageReportsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UsageReportsListParams {
     /// Telnyx product
@@ -118,77 +144,102 @@ pub struct UsageReportsListParams {
     /// Bearer token used to authenticate the request.
     pub authorization_bearer: Option<String>,
 }
-impl UsageReportsListParams {
-    /// A `UsageReportsListParams` from its required inputs; the optional ones are `None`.
-    pub fn new(
-        product: impl Into<String>,
-        dimensions: Vec<String>,
-        metrics: Vec<String>,
-    ) -> Self {
-        UsageReportsListParams {
-            product: product.into(),
-            dimensions,
-            metrics,
-            start_date: None,
-            end_date: None,
-            date_range: None,
-            filter: None,
-            managed_accounts: None,
-            sort: None,
-            format: None,
-            page: None,
-            authorization_bearer: None,
-        }
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, UsageReportsListParams, T, R, (S0, S1, S2)> {
+    /// Telnyx product
+    #[inline]
+    pub fn product(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, UsageReportsListParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.product = value.into();
+        crate::call::into_state(call)
     }
-}
-impl<T, R> crate::Call<'_, UsageReportsListParams, T, R> {
+    /// Breakout by specified product dimensions
+    #[inline]
+    pub fn dimensions(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, UsageReportsListParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.dimensions = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Specified product usage values
+    #[inline]
+    pub fn metrics(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Call<'a, UsageReportsListParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.metrics = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
     /// The start date for the time range you are interested in. The maximum time range is 31 days. Format: YYYY-MM-DDTHH:mm:ssZ
+    #[inline]
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().start_date = Some(value.into());
+        self.params.start_date = Some(value.into());
         self
     }
     /// The end date for the time range you are interested in. The maximum time range is 31 days. Format: YYYY-MM-DDTHH:mm:ssZ
+    #[inline]
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().end_date = Some(value.into());
+        self.params.end_date = Some(value.into());
         self
     }
     /// A more user-friendly way to specify the timespan you want to filter by. More options can be found in the Telnyx API Reference docs.
+    #[inline]
     pub fn date_range(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().date_range = Some(value.into());
+        self.params.date_range = Some(value.into());
         self
     }
     /// Filter records on dimensions
+    #[inline]
     pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
     /// Return the aggregations for all Managed Accounts under the user making the request.
+    #[inline]
     pub fn managed_accounts(mut self, value: impl Into<bool>) -> Self {
-        self.params_mut().managed_accounts = Some(value.into());
+        self.params.managed_accounts = Some(value.into());
         self
     }
     /// Specifies the sort order for results
-    pub fn sort(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.params_mut().sort = Some(value.into());
+    #[inline]
+    pub fn sort(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Specify the response format (csv or json). JSON is returned by default, even if not specified.
+    #[inline]
     pub fn format(mut self, value: impl Into<UsageReportsListFormat>) -> Self {
-        self.params_mut().format = Some(value.into());
+        self.params.format = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<UsageReportsListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Bearer token used to authenticate the request.
+    #[inline]
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().authorization_bearer = Some(value.into());
+        self.params.authorization_bearer = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, UsageReportsListParams, crate::types::UsageReportsResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    UsageReportsListParams,
+    crate::types::UsageReportsResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`UsageReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -230,8 +281,8 @@ impl<'a> crate::Call<'a, UsageReportsListParams, crate::types::UsageReportsRespo
         })
     }
 }
-/// Inputs of [`UsageReportsApi::get_options`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`UsageReportsApi::get_options`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct UsageReportsGetOptionsParams {
     /// Options (dimensions and metrics) for a given product. If none specified, all products will be returned.
@@ -239,15 +290,17 @@ pub struct UsageReportsGetOptionsParams {
     /// Bearer token used to authenticate the request.
     pub authorization_bearer: Option<String>,
 }
-impl<T, R> crate::Call<'_, UsageReportsGetOptionsParams, T, R> {
+impl<'a, T, R> crate::Call<'a, UsageReportsGetOptionsParams, T, R, ()> {
     /// Options (dimensions and metrics) for a given product. If none specified, all products will be returned.
+    #[inline]
     pub fn product(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().product = Some(value.into());
+        self.params.product = Some(value.into());
         self
     }
     /// Bearer token used to authenticate the request.
+    #[inline]
     pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().authorization_bearer = Some(value.into());
+        self.params.authorization_bearer = Some(value.into());
         self
     }
 }
@@ -282,9 +335,24 @@ impl From<&str> for UsageReportsListFormat {
 }
 crate::string_enum!(UsageReportsListFormat);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UsageReportsListPage {
     pub number: Option<i64>,
     pub size: Option<i64>,
+}
+impl UsageReportsListPage {
+    /// Sets `number`.
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UsageReportsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -23,7 +23,11 @@ impl<'a> UserAddressesApi<'a> {
     ) -> crate::Call<'a, UserAddressesListParams, UserAddressesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/user_addresses"),
-            Default::default(),
+            UserAddressesListParams {
+                page: None,
+                filter: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -39,16 +43,30 @@ impl<'a> UserAddressesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UserAddressCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .user_addresses()\n    .create(\n        UserAddressCreate::new(\n            \"Toy-O'Kon\",\n            \"US\",\n            \"Alfred\",\n            \"Foster\",\n            \"Austin\",\n            \"600 Congress Avenue\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .user_addresses()\n    .create()\n    .business_name(\"Toy-O'Kon\")\n    .country_code(\"US\")\n    .first_name(\"Alfred\")\n    .last_name(\"Foster\")\n    .locality(\"Austin\")\n    .street_address(\"600 Congress Avenue\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<UserAddressesCreateParams>,
-    ) -> crate::Call<'a, UserAddressesCreateParams, UserAddressesCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        UserAddressesCreateParams,
+        crate::types::UserAddress,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::business_name>,
+            crate::Missing<crate::required::country_code>,
+            crate::Missing<crate::required::first_name>,
+            crate::Missing<crate::required::last_name>,
+            crate::Missing<crate::required::locality>,
+            crate::Missing<crate::required::street_address>,
+        ),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/user_addresses"),
-            params.into(),
+            UserAddressesCreateParams {
+                body: crate::types::UserAddressCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -71,7 +89,7 @@ impl<'a> UserAddressesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), UserAddressesRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::UserAddress, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -82,8 +100,8 @@ impl<'a> UserAddressesApi<'a> {
         )
     }
 }
-/// Inputs of [`UserAddressesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`UserAddressesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UserAddressesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -103,40 +121,42 @@ pub struct UserAddressesListParams {
     /// If not given, results are sorted by created_at in descending order.
     pub sort: Option<crate::types::SortUserAddress>,
 }
-impl<T, R> crate::Call<'_, UserAddressesListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, UserAddressesListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::UserAddressesPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[contains\], filter\[street_address\]\[contains\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[customer_reference\\]\\[eq\\], filter\\[customer_reference\\]\\[contains\\], filter\\[street_address\\]\\[contains\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<crate::types::UserAddressesFilterConsolidated>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// street_address: sorts the result by the
-    /// street_address field in ascending order.
-    ///
-    /// -street_address: sorts the result by the
-    /// street_address field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
+    #[inline]
     pub fn sort(mut self, value: impl Into<crate::types::SortUserAddress>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, UserAddressesListParams, UserAddressesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    UserAddressesListParams,
+    UserAddressesListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`UserAddressesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -178,26 +198,211 @@ impl<'a> crate::Call<'a, UserAddressesListParams, UserAddressesListResponse> {
         })
     }
 }
-/// Inputs of [`UserAddressesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`UserAddressesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct UserAddressesCreateParams {
     /// Parameters that can be defined during user address creation
     pub body: crate::types::UserAddressCreate,
 }
-impl UserAddressesCreateParams {
-    /// A `UserAddressesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UserAddressCreate) -> Self {
-        UserAddressesCreateParams { body }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+> crate::Call<'a, UserAddressesCreateParams, T, R, (S0, S1, S2, S3, S4, S5)> {
+    /// Sets `administrative_area`.
+    #[inline]
+    pub fn administrative_area(
+        mut self,
+        value: impl Into<crate::types::UserAddressesAdministrativeArea>,
+    ) -> Self {
+        self.params.body.administrative_area = Some(value.into());
+        self
     }
-}
-impl From<crate::types::UserAddressCreate> for UserAddressesCreateParams {
-    /// The body with every optional input `None`: the argument of [`UserAddressesApi::create`].
-    fn from(body: crate::types::UserAddressCreate) -> Self {
-        UserAddressesCreateParams { body }
+    /// Sets `borough`.
+    #[inline]
+    pub fn borough(
+        mut self,
+        value: impl Into<crate::types::UserAddressesBorough>,
+    ) -> Self {
+        self.params.body.borough = Some(value.into());
+        self
+    }
+    /// Sets `business_name`.
+    #[inline]
+    pub fn business_name(
+        self,
+        value: impl Into<crate::types::UserAddressesBusinessName>,
+    ) -> crate::Call<
+        'a,
+        UserAddressesCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.business_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `country_code`.
+    #[inline]
+    pub fn country_code(
+        self,
+        value: impl Into<crate::types::UserAddressesCountryCode>,
+    ) -> crate::Call<
+        'a,
+        UserAddressesCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.country_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `customer_reference`.
+    #[inline]
+    pub fn customer_reference(
+        mut self,
+        value: impl Into<crate::types::CustomerReference>,
+    ) -> Self {
+        self.params.body.customer_reference = Some(value.into());
+        self
+    }
+    /// Sets `extended_address`.
+    #[inline]
+    pub fn extended_address(
+        mut self,
+        value: impl Into<crate::types::UserAddressesExtendedAddress>,
+    ) -> Self {
+        self.params.body.extended_address = Some(value.into());
+        self
+    }
+    /// Sets `first_name`.
+    #[inline]
+    pub fn first_name(
+        self,
+        value: impl Into<crate::types::UserAddressesFirstName>,
+    ) -> crate::Call<
+        'a,
+        UserAddressesCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.first_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `last_name`.
+    #[inline]
+    pub fn last_name(
+        self,
+        value: impl Into<crate::types::UserAddressesLastName>,
+    ) -> crate::Call<
+        'a,
+        UserAddressesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.last_name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `locality`.
+    #[inline]
+    pub fn locality(
+        self,
+        value: impl Into<crate::types::UserAddressesLocality>,
+    ) -> crate::Call<
+        'a,
+        UserAddressesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set, S5),
+    > {
+        let mut call = self;
+        call.params.body.locality = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `neighborhood`.
+    #[inline]
+    pub fn neighborhood(
+        mut self,
+        value: impl Into<crate::types::UserAddressesNeighborhood>,
+    ) -> Self {
+        self.params.body.neighborhood = Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl Into<crate::types::UserAddressesPhoneNumber>,
+    ) -> Self {
+        self.params.body.phone_number = Some(value.into());
+        self
+    }
+    /// Sets `postal_code`.
+    #[inline]
+    pub fn postal_code(
+        mut self,
+        value: impl Into<crate::types::UserAddressesPostalCode>,
+    ) -> Self {
+        self.params.body.postal_code = Some(value.into());
+        self
+    }
+    /// Sets `skip_address_verification`.
+    #[inline]
+    pub fn skip_address_verification(
+        mut self,
+        value: impl Into<crate::types::SkipAddressVerification>,
+    ) -> Self {
+        self.params.body.skip_address_verification = Some(value.into());
+        self
+    }
+    /// Sets `street_address`.
+    #[inline]
+    pub fn street_address(
+        self,
+        value: impl Into<crate::types::UserAddressesStreetAddress>,
+    ) -> crate::Call<
+        'a,
+        UserAddressesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.street_address = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UserAddressCreate>,
+    ) -> crate::Call<
+        'a,
+        UserAddressesCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserAddressesListResponse {
     pub data: Option<Vec<crate::types::UserAddress>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -18,34 +18,51 @@ impl<'a> UserTagsApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.user_tags().list().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn list(&self) -> crate::Call<'a, UserTagsListParams, UserTagsListResponse> {
+    pub fn list(
+        &self,
+    ) -> crate::Call<
+        'a,
+        UserTagsListParams,
+        UserTagsListResponseData,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/user_tags"),
-            Default::default(),
+            UserTagsListParams { filter: None },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
             },
         )
     }
 }
-/// Inputs of [`UserTagsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`UserTagsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct UserTagsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[starts_with\]
     pub filter: Option<UserTagsListFilter>,
 }
-impl<T, R> crate::Call<'_, UserTagsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[starts_with\]
+impl<'a, T, R> crate::Call<'a, UserTagsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[starts_with\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<UserTagsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserTagsListFilter {
     /// Filter tags by prefix
     pub starts_with: Option<String>,
+}
+impl UserTagsListFilter {
+    /// Filter tags by prefix
+    #[inline]
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UserTagsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -83,6 +100,7 @@ impl<'de> serde::Deserialize<'de> for UserTagsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserTagsListResponseData {
     pub number_tags: Option<crate::types::UserTagList>,
     pub outbound_profile_tags: Option<crate::types::UserTagList>,

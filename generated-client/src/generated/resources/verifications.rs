@@ -23,20 +23,26 @@ impl<'a> VerificationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateVerificationRequestCall;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_call(\n        CreateVerificationRequestCall::new(\n            \"+13035551234\",\n            \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_call()\n    .phone_number(\"+13035551234\")\n    .verify_profile_id(\"12ade33a-21c0-473b-b055-b3c836e1c292\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn trigger_call(
         &self,
-        params: impl Into<VerificationsTriggerCallParams>,
     ) -> crate::Call<
         'a,
         VerificationsTriggerCallParams,
-        crate::types::CreateVerificationResponse,
+        crate::types::Verification,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::phone_number>,
+            crate::Missing<crate::required::verify_profile_id>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verifications/call"),
-            params.into(),
+            VerificationsTriggerCallParams {
+                body: crate::types::CreateVerificationRequestCall::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -48,20 +54,26 @@ impl<'a> VerificationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateVerificationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_flashcall(\n        CreateVerificationRequest::new(\n            \"+13035551234\",\n            \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_flashcall()\n    .phone_number(\"+13035551234\")\n    .verify_profile_id(\"12ade33a-21c0-473b-b055-b3c836e1c292\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn trigger_flashcall(
         &self,
-        params: impl Into<VerificationsTriggerFlashcallParams>,
     ) -> crate::Call<
         'a,
         VerificationsTriggerFlashcallParams,
-        crate::types::CreateVerificationResponse,
+        crate::types::Verification,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::phone_number>,
+            crate::Missing<crate::required::verify_profile_id>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verifications/flashcall"),
-            params.into(),
+            VerificationsTriggerFlashcallParams {
+                body: crate::types::CreateVerificationRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -73,20 +85,26 @@ impl<'a> VerificationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateVerificationRequestSms;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_sms(\n        CreateVerificationRequestSms::new(\n            \"+13035551234\",\n            \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_sms()\n    .phone_number(\"+13035551234\")\n    .verify_profile_id(\"12ade33a-21c0-473b-b055-b3c836e1c292\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn trigger_sms(
         &self,
-        params: impl Into<VerificationsTriggerSmsParams>,
     ) -> crate::Call<
         'a,
         VerificationsTriggerSmsParams,
-        crate::types::CreateVerificationResponse,
+        crate::types::Verification,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::phone_number>,
+            crate::Missing<crate::required::verify_profile_id>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verifications/sms"),
-            params.into(),
+            VerificationsTriggerSmsParams {
+                body: crate::types::CreateVerificationRequestSms::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -98,20 +116,26 @@ impl<'a> VerificationsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateVerificationRequestWhatsapp;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_whatsapp_verification(\n        CreateVerificationRequestWhatsapp::new(\n            \"+13035551234\",\n            \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .trigger_whatsapp_verification()\n    .phone_number(\"+13035551234\")\n    .verify_profile_id(\"12ade33a-21c0-473b-b055-b3c836e1c292\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn trigger_whatsapp_verification(
         &self,
-        params: impl Into<VerificationsTriggerWhatsappVerificationParams>,
     ) -> crate::Call<
         'a,
         VerificationsTriggerWhatsappVerificationParams,
-        crate::types::CreateVerificationResponse,
+        crate::types::Verification,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::phone_number>,
+            crate::Missing<crate::required::verify_profile_id>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verifications/whatsapp"),
-            params.into(),
+            VerificationsTriggerWhatsappVerificationParams {
+                body: crate::types::CreateVerificationRequestWhatsapp::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -132,7 +156,7 @@ impl<'a> VerificationsApi<'a> {
     pub fn retrieve(
         &self,
         verification_id: &str,
-    ) -> crate::Call<'a, (), crate::types::RetrieveVerificationResponse> {
+    ) -> crate::Call<'a, (), crate::types::Verification, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -143,99 +167,274 @@ impl<'a> VerificationsApi<'a> {
         )
     }
 }
-/// Inputs of [`VerificationsApi::trigger_call`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerificationsApi::trigger_call`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerificationsTriggerCallParams {
     /// The request body.
     pub body: crate::types::CreateVerificationRequestCall,
 }
-impl VerificationsTriggerCallParams {
-    /// A `VerificationsTriggerCallParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateVerificationRequestCall) -> Self {
-        VerificationsTriggerCallParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, VerificationsTriggerCallParams, T, R, (S0, S1)> {
+    /// Send a self-generated numeric code to the end-user
+    #[inline]
+    pub fn custom_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.custom_code = Some(Some(value.into()));
+        self
+    }
+    /// Sends `custom_code` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn custom_code_null(mut self) -> Self {
+        self.params.body.custom_code = Some(None);
+        self
+    }
+    /// Optional extension to dial after call is answered using DTMF digits. Valid digits are 0-9, A-D, *, and #. Pauses can be added using w (0.5s) and W (1s).
+    #[inline]
+    pub fn extension(mut self, value: impl Into<String>) -> Self {
+        self.params.body.extension = Some(Some(value.into()));
+        self
+    }
+    /// Sends `extension` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn extension_null(mut self) -> Self {
+        self.params.body.extension = Some(None);
+        self
+    }
+    /// +E164 formatted phone number.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VerificationsTriggerCallParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.phone_number = value.into();
+        crate::call::into_state(call)
+    }
+    /// The number of seconds the verification code is valid for.
+    #[inline]
+    pub fn timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.timeout_secs = Some(value.into());
+        self
+    }
+    /// The identifier of the associated Verify profile.
+    #[inline]
+    pub fn verify_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VerificationsTriggerCallParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.verify_profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateVerificationRequestCall>,
+    ) -> crate::Call<
+        'a,
+        VerificationsTriggerCallParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateVerificationRequestCall>
-for VerificationsTriggerCallParams {
-    /// The body with every optional input `None`: the argument of [`VerificationsApi::trigger_call`].
-    fn from(body: crate::types::CreateVerificationRequestCall) -> Self {
-        VerificationsTriggerCallParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`VerificationsApi::trigger_flashcall`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerificationsApi::trigger_flashcall`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerificationsTriggerFlashcallParams {
     /// The request body.
     pub body: crate::types::CreateVerificationRequest,
 }
-impl VerificationsTriggerFlashcallParams {
-    /// A `VerificationsTriggerFlashcallParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateVerificationRequest) -> Self {
-        VerificationsTriggerFlashcallParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, VerificationsTriggerFlashcallParams, T, R, (S0, S1)> {
+    /// +E164 formatted phone number.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VerificationsTriggerFlashcallParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.phone_number = value.into();
+        crate::call::into_state(call)
+    }
+    /// The number of seconds the verification code is valid for.
+    #[inline]
+    pub fn timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.timeout_secs = Some(value.into());
+        self
+    }
+    /// The identifier of the associated Verify profile.
+    #[inline]
+    pub fn verify_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VerificationsTriggerFlashcallParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.verify_profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateVerificationRequest>,
+    ) -> crate::Call<
+        'a,
+        VerificationsTriggerFlashcallParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateVerificationRequest>
-for VerificationsTriggerFlashcallParams {
-    /// The body with every optional input `None`: the argument of [`VerificationsApi::trigger_flashcall`].
-    fn from(body: crate::types::CreateVerificationRequest) -> Self {
-        VerificationsTriggerFlashcallParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`VerificationsApi::trigger_sms`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerificationsApi::trigger_sms`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerificationsTriggerSmsParams {
     /// The request body.
     pub body: crate::types::CreateVerificationRequestSms,
 }
-impl VerificationsTriggerSmsParams {
-    /// A `VerificationsTriggerSmsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateVerificationRequestSms) -> Self {
-        VerificationsTriggerSmsParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, VerificationsTriggerSmsParams, T, R, (S0, S1)> {
+    /// Send a self-generated numeric code to the end-user
+    #[inline]
+    pub fn custom_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.custom_code = Some(Some(value.into()));
+        self
+    }
+    /// Sends `custom_code` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn custom_code_null(mut self) -> Self {
+        self.params.body.custom_code = Some(None);
+        self
+    }
+    /// +E164 formatted phone number.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VerificationsTriggerSmsParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.phone_number = value.into();
+        crate::call::into_state(call)
+    }
+    /// The number of seconds the verification code is valid for.
+    #[inline]
+    pub fn timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.timeout_secs = Some(value.into());
+        self
+    }
+    /// The identifier of the associated Verify profile.
+    #[inline]
+    pub fn verify_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VerificationsTriggerSmsParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.verify_profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateVerificationRequestSms>,
+    ) -> crate::Call<'a, VerificationsTriggerSmsParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateVerificationRequestSms> for VerificationsTriggerSmsParams {
-    /// The body with every optional input `None`: the argument of [`VerificationsApi::trigger_sms`].
-    fn from(body: crate::types::CreateVerificationRequestSms) -> Self {
-        VerificationsTriggerSmsParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`VerificationsApi::trigger_whatsapp_verification`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerificationsApi::trigger_whatsapp_verification`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerificationsTriggerWhatsappVerificationParams {
     /// The request body.
     pub body: crate::types::CreateVerificationRequestWhatsapp,
 }
-impl VerificationsTriggerWhatsappVerificationParams {
-    /// A `VerificationsTriggerWhatsappVerificationParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateVerificationRequestWhatsapp) -> Self {
-        VerificationsTriggerWhatsappVerificationParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, VerificationsTriggerWhatsappVerificationParams, T, R, (S0, S1)> {
+    /// Send a self-generated numeric code to the end-user
+    #[inline]
+    pub fn custom_code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.custom_code = Some(Some(value.into()));
+        self
     }
-}
-impl From<crate::types::CreateVerificationRequestWhatsapp>
-for VerificationsTriggerWhatsappVerificationParams {
-    /// The body with every optional input `None`: the argument of [`VerificationsApi::trigger_whatsapp_verification`].
-    fn from(body: crate::types::CreateVerificationRequestWhatsapp) -> Self {
-        VerificationsTriggerWhatsappVerificationParams {
-            body,
-        }
+    /// Sends `custom_code` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn custom_code_null(mut self) -> Self {
+        self.params.body.custom_code = Some(None);
+        self
+    }
+    /// +E164 formatted phone number.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        VerificationsTriggerWhatsappVerificationParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.phone_number = value.into();
+        crate::call::into_state(call)
+    }
+    /// The number of seconds the verification code is valid for.
+    #[inline]
+    pub fn timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.timeout_secs = Some(value.into());
+        self
+    }
+    /// The identifier of the associated Verify profile.
+    #[inline]
+    pub fn verify_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        VerificationsTriggerWhatsappVerificationParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.verify_profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateVerificationRequestWhatsapp>,
+    ) -> crate::Call<
+        'a,
+        VerificationsTriggerWhatsappVerificationParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `verifications.actions`.
@@ -253,17 +452,17 @@ impl<'a> VerificationsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::VerifyVerificationCodeRequestById;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .actions()\n    .verify(\n        \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        VerifyVerificationCodeRequestById::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .actions()\n    .verify(\"12ade33a-21c0-473b-b055-b3c836e1c292\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn verify(
         &self,
         verification_id: &str,
-        params: impl Into<VerificationsActionsVerifyParams>,
     ) -> crate::Call<
         'a,
         VerificationsActionsVerifyParams,
-        crate::types::VerifyVerificationCodeResponse,
+        crate::types::VerifyVerificationCodeResponseData,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -277,35 +476,47 @@ impl<'a> VerificationsActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            VerificationsActionsVerifyParams {
+                body: <crate::types::VerifyVerificationCodeRequestById>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`VerificationsActionsApi::verify`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerificationsActionsApi::verify`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerificationsActionsVerifyParams {
     /// The request body.
     pub body: crate::types::VerifyVerificationCodeRequestById,
 }
-impl VerificationsActionsVerifyParams {
-    /// A `VerificationsActionsVerifyParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VerifyVerificationCodeRequestById) -> Self {
-        VerificationsActionsVerifyParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, VerificationsActionsVerifyParams, T, R, ()> {
+    /// This is the code the user submits for verification.
+    #[inline]
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.params.body.code = Some(value.into());
+        self
     }
-}
-impl From<crate::types::VerifyVerificationCodeRequestById>
-for VerificationsActionsVerifyParams {
-    /// The body with every optional input `None`: the argument of [`VerificationsActionsApi::verify`].
-    fn from(body: crate::types::VerifyVerificationCodeRequestById) -> Self {
-        VerificationsActionsVerifyParams {
-            body,
-        }
+    /// Identifies if the verification code has been accepted or rejected. Only permitted if custom_code was used for the verification.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::VerifyVerificationCodeRequestByIdStatus>,
+    ) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VerifyVerificationCodeRequestById>,
+    ) -> crate::Call<'a, VerificationsActionsVerifyParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `verifications.by_phone_number`.
@@ -364,17 +575,21 @@ impl<'a> VerificationsByPhoneNumberActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::VerifyVerificationCodeRequestByPhoneNumber;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .by_phone_number()\n    .actions()\n    .verify(\n        \"+13035551234\",\n        VerifyVerificationCodeRequestByPhoneNumber::new(\n            \"17686\",\n            \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verifications()\n    .by_phone_number()\n    .actions()\n    .verify(\"+13035551234\")\n    .code(\"17686\")\n    .verify_profile_id(\"12ade33a-21c0-473b-b055-b3c836e1c292\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn verify(
         &self,
         phone_number: &str,
-        params: impl Into<VerificationsByPhoneNumberActionsVerifyParams>,
     ) -> crate::Call<
         'a,
         VerificationsByPhoneNumberActionsVerifyParams,
-        crate::types::VerifyVerificationCodeResponse,
+        crate::types::VerifyVerificationCodeResponseData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::code>,
+            crate::Missing<crate::required::verify_profile_id>,
+        ),
     > {
         crate::Call::new(
             self
@@ -388,34 +603,75 @@ impl<'a> VerificationsByPhoneNumberActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            VerificationsByPhoneNumberActionsVerifyParams {
+                body: crate::types::VerifyVerificationCodeRequestByPhoneNumber::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`VerificationsByPhoneNumberActionsApi::verify`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerificationsByPhoneNumberActionsApi::verify`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerificationsByPhoneNumberActionsVerifyParams {
     /// The request body.
     pub body: crate::types::VerifyVerificationCodeRequestByPhoneNumber,
 }
-impl VerificationsByPhoneNumberActionsVerifyParams {
-    /// A `VerificationsByPhoneNumberActionsVerifyParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VerifyVerificationCodeRequestByPhoneNumber) -> Self {
-        VerificationsByPhoneNumberActionsVerifyParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<'a, VerificationsByPhoneNumberActionsVerifyParams, T, R, (S0, S1)> {
+    /// This is the code the user submits for verification.
+    #[inline]
+    pub fn code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        VerificationsByPhoneNumberActionsVerifyParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.code = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::VerifyVerificationCodeRequestByPhoneNumber>
-for VerificationsByPhoneNumberActionsVerifyParams {
-    /// The body with every optional input `None`: the argument of [`VerificationsByPhoneNumberActionsApi::verify`].
-    fn from(body: crate::types::VerifyVerificationCodeRequestByPhoneNumber) -> Self {
-        VerificationsByPhoneNumberActionsVerifyParams {
-            body,
-        }
+    /// The identifier of the associated Verify profile.
+    #[inline]
+    pub fn verify_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        VerificationsByPhoneNumberActionsVerifyParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.verify_profile_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VerifyVerificationCodeRequestByPhoneNumber>,
+    ) -> crate::Call<
+        'a,
+        VerificationsByPhoneNumberActionsVerifyParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }

@@ -32,7 +32,9 @@ impl<'a> VerifiedNumbersApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/verified_numbers"),
-            Default::default(),
+            VerifiedNumbersListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -46,20 +48,26 @@ impl<'a> VerifiedNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::verified_numbers::{\n    VerifiedNumbersCreateBody, VerifiedNumbersCreateBodyVerificationMethod,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verified_numbers()\n    .create(\n        VerifiedNumbersCreateBody::new(\n            \"+15551234567\",\n            VerifiedNumbersCreateBodyVerificationMethod::Call,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::verified_numbers::VerifiedNumbersCreateBodyVerificationMethod;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verified_numbers()\n    .create()\n    .phone_number(\"+15551234567\")\n    .verification_method(VerifiedNumbersCreateBodyVerificationMethod::Call)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<VerifiedNumbersCreateParams>,
     ) -> crate::Call<
         'a,
         VerifiedNumbersCreateParams,
         crate::types::CreateVerifiedNumberResponse,
+        crate::call::AsJson,
+        (
+            crate::Missing<crate::required::phone_number>,
+            crate::Missing<crate::required::verification_method>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verified_numbers"),
-            params.into(),
+            VerifiedNumbersCreateParams {
+                body: VerifiedNumbersCreateBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -80,7 +88,7 @@ impl<'a> VerifiedNumbersApi<'a> {
     pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> crate::Call<'a, (), crate::types::VerifiedNumberResponseDataWrapper> {
+    ) -> crate::Call<'a, (), crate::types::VerifiedNumberResponse, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -105,7 +113,7 @@ impl<'a> VerifiedNumbersApi<'a> {
     pub fn delete(
         &self,
         phone_number: &str,
-    ) -> crate::Call<'a, (), crate::types::VerifiedNumberResponseDataWrapper> {
+    ) -> crate::Call<'a, (), crate::types::VerifiedNumberResponse, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -116,23 +124,31 @@ impl<'a> VerifiedNumbersApi<'a> {
         )
     }
 }
-/// Inputs of [`VerifiedNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`VerifiedNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VerifiedNumbersListParams {
     /// Consolidated page parameter (deepObject style). Use page\[size\] and page\[number\] in the query string. Originally: page\[size\], page\[number\]
     pub page: Option<VerifiedNumbersListPage>,
 }
-impl<T, R> crate::Call<'_, VerifiedNumbersListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Use page\[size\] and page\[number\] in the query string. Originally: page\[size\], page\[number\]
+impl<'a, T, R> crate::Call<'a, VerifiedNumbersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Use page\\[size\\] and page\\[number\\] in the query string. Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<VerifiedNumbersListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, VerifiedNumbersListParams, crate::types::ListVerifiedNumbersResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    VerifiedNumbersListParams,
+    crate::types::ListVerifiedNumbersResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`VerifiedNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -160,27 +176,49 @@ impl<
         })
     }
 }
-/// Inputs of [`VerifiedNumbersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerifiedNumbersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerifiedNumbersCreateParams {
     /// The request body.
     pub body: VerifiedNumbersCreateBody,
 }
-impl VerifiedNumbersCreateParams {
-    /// A `VerifiedNumbersCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: VerifiedNumbersCreateBody) -> Self {
-        VerifiedNumbersCreateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, VerifiedNumbersCreateParams, T, R, (S0, S1)> {
+    /// Optional DTMF extension sequence to dial after the call is answered. This parameter enables verification of phone numbers behind IVR systems that require extension dialing. Valid characters: digits 0-9, letters A-D, symbols * and #. Pauses: w = 0.5 second pause, W = 1 second pause. Maximum length: 50 characters. Only works with 'call' verification method.
+    #[inline]
+    pub fn extension(mut self, value: impl Into<String>) -> Self {
+        self.params.body.extension = Some(value.into());
+        self
     }
-}
-impl From<VerifiedNumbersCreateBody> for VerifiedNumbersCreateParams {
-    /// The body with every optional input `None`: the argument of [`VerifiedNumbersApi::create`].
-    fn from(body: VerifiedNumbersCreateBody) -> Self {
-        VerifiedNumbersCreateParams {
-            body,
-        }
+    /// Sets `phone_number`.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VerifiedNumbersCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.phone_number = value.into();
+        crate::call::into_state(call)
+    }
+    /// Verification method.
+    #[inline]
+    pub fn verification_method(
+        self,
+        value: impl Into<VerifiedNumbersCreateBodyVerificationMethod>,
+    ) -> crate::Call<'a, VerifiedNumbersCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.verification_method = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<VerifiedNumbersCreateBody>,
+    ) -> crate::Call<'a, VerifiedNumbersCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `verified_numbers.actions`.
@@ -198,17 +236,18 @@ impl<'a> VerifiedNumbersActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::verified_numbers::VerifiedNumbersActionsSubmitVerificationCodeBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verified_numbers()\n    .actions()\n    .submit_verification_code(\n        \"+15551234567\",\n        VerifiedNumbersActionsSubmitVerificationCodeBody::new(\"123456\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verified_numbers()\n    .actions()\n    .submit_verification_code(\"+15551234567\")\n    .verification_code(\"123456\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn submit_verification_code(
         &self,
         phone_number: &str,
-        params: impl Into<VerifiedNumbersActionsSubmitVerificationCodeParams>,
     ) -> crate::Call<
         'a,
         VerifiedNumbersActionsSubmitVerificationCodeParams,
-        crate::types::VerifiedNumberResponseDataWrapper,
+        crate::types::VerifiedNumberResponse,
+        crate::call::AsData,
+        (crate::Missing<crate::required::verification_code>,),
     > {
         crate::Call::new(
             self
@@ -222,41 +261,80 @@ impl<'a> VerifiedNumbersActionsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            VerifiedNumbersActionsSubmitVerificationCodeParams {
+                body: VerifiedNumbersActionsSubmitVerificationCodeBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`VerifiedNumbersActionsApi::submit_verification_code`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerifiedNumbersActionsApi::submit_verification_code`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerifiedNumbersActionsSubmitVerificationCodeParams {
     /// The request body.
     pub body: VerifiedNumbersActionsSubmitVerificationCodeBody,
 }
-impl VerifiedNumbersActionsSubmitVerificationCodeParams {
-    /// A `VerifiedNumbersActionsSubmitVerificationCodeParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: VerifiedNumbersActionsSubmitVerificationCodeBody) -> Self {
-        VerifiedNumbersActionsSubmitVerificationCodeParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, VerifiedNumbersActionsSubmitVerificationCodeParams, T, R, (S0,)> {
+    /// Sets `verification_code`.
+    #[inline]
+    pub fn verification_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        VerifiedNumbersActionsSubmitVerificationCodeParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.verification_code = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<VerifiedNumbersActionsSubmitVerificationCodeBody>
-for VerifiedNumbersActionsSubmitVerificationCodeParams {
-    /// The body with every optional input `None`: the argument of [`VerifiedNumbersActionsApi::submit_verification_code`].
-    fn from(body: VerifiedNumbersActionsSubmitVerificationCodeBody) -> Self {
-        VerifiedNumbersActionsSubmitVerificationCodeParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<VerifiedNumbersActionsSubmitVerificationCodeBody>,
+    ) -> crate::Call<
+        'a,
+        VerifiedNumbersActionsSubmitVerificationCodeParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifiedNumbersListPage {
     pub number: Option<i64>,
     pub size: Option<i64>,
+}
+impl VerifiedNumbersListPage {
+    /// Sets `number`.
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for VerifiedNumbersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -331,6 +409,7 @@ impl From<&str> for VerifiedNumbersCreateBodyVerificationMethod {
 }
 crate::string_enum!(VerifiedNumbersCreateBodyVerificationMethod);
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifiedNumbersCreateBody {
     /// Optional DTMF extension sequence to dial after the call is answered. This parameter enables verification of phone numbers behind IVR systems that require extension dialing. Valid characters: digits 0-9, letters A-D, symbols * and #. Pauses: w = 0.5 second pause, W = 1 second pause. Maximum length: 50 characters. Only works with 'call' verification method.
     pub extension: Option<String>,
@@ -339,17 +418,17 @@ pub struct VerifiedNumbersCreateBody {
     pub verification_method: VerifiedNumbersCreateBodyVerificationMethod,
 }
 impl VerifiedNumbersCreateBody {
-    /// A `VerifiedNumbersCreateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `verification_method`: Verification method.
-    pub fn new(
-        phone_number: impl Into<String>,
-        verification_method: VerifiedNumbersCreateBodyVerificationMethod,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VerifiedNumbersCreateBody {
             extension: None,
-            phone_number: phone_number.into(),
-            verification_method,
+            phone_number: String::new(),
+            verification_method: VerifiedNumbersCreateBodyVerificationMethod::Unknown(
+                String::new(),
+            ),
         }
     }
 }
@@ -397,14 +476,18 @@ impl<'de> serde::Deserialize<'de> for VerifiedNumbersCreateBody {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifiedNumbersActionsSubmitVerificationCodeBody {
     pub verification_code: String,
 }
 impl VerifiedNumbersActionsSubmitVerificationCodeBody {
-    /// A `VerifiedNumbersActionsSubmitVerificationCodeBody` from its required fields; the optional ones are `None`.
-    pub fn new(verification_code: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VerifiedNumbersActionsSubmitVerificationCodeBody {
-            verification_code: verification_code.into(),
+            verification_code: String::new(),
         }
     }
 }

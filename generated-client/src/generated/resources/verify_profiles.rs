@@ -27,7 +27,10 @@ impl<'a> VerifyProfilesApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/verify_profiles"),
-            Default::default(),
+            VerifyProfilesListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -42,20 +45,23 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::verify_profiles::VerifyProfilesCreateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .create(VerifyProfilesCreateBody::new(\"Test Profile\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.verify_profiles().create().name(\"Test Profile\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<VerifyProfilesCreateParams>,
     ) -> crate::Call<
         'a,
         VerifyProfilesCreateParams,
-        crate::types::VerifyProfileResponseDataWrapper,
+        crate::types::VerifyProfileResponse,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verify_profiles"),
-            params.into(),
+            VerifyProfilesCreateParams {
+                body: VerifyProfilesCreateBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -74,7 +80,12 @@ impl<'a> VerifyProfilesApi<'a> {
     #[inline]
     pub fn retrieve_templates(
         &self,
-    ) -> crate::Call<'a, (), crate::types::ListVerifyProfileMessageTemplateResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        Vec<crate::types::VerifyProfileMessageTemplateResponse>,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/verify_profiles/templates"),
         )
@@ -87,20 +98,23 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateMessageTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .create_template(\n        CreateMessageTemplateRequest::new(\n            \"Your {{app_name}} verification code is: {{code}}.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .create_template()\n    .text(\"Your {{app_name}} verification code is: {{code}}.\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create_template(
         &self,
-        params: impl Into<VerifyProfilesCreateTemplateParams>,
     ) -> crate::Call<
         'a,
         VerifyProfilesCreateTemplateParams,
-        crate::types::MessageTemplateResponseDataWrapper,
+        crate::types::VerifyProfileMessageTemplateResponse,
+        crate::call::AsData,
+        (crate::Missing<crate::required::text>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/verify_profiles/templates"),
-            params.into(),
+            VerifyProfilesCreateTemplateParams {
+                body: crate::types::CreateMessageTemplateRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -117,17 +131,18 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateMessageTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .update_template(\n        \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        UpdateMessageTemplateRequest::new(\n            \"Your {{app_name}} verification code is: {{code}}.\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .update_template(\"12ade33a-21c0-473b-b055-b3c836e1c292\")\n    .text(\"Your {{app_name}} verification code is: {{code}}.\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update_template(
         &self,
         template_id: &str,
-        params: impl Into<VerifyProfilesUpdateTemplateParams>,
     ) -> crate::Call<
         'a,
         VerifyProfilesUpdateTemplateParams,
-        crate::types::MessageTemplateResponseDataWrapper,
+        crate::types::VerifyProfileMessageTemplateResponse,
+        crate::call::AsData,
+        (crate::Missing<crate::required::text>,),
     > {
         crate::Call::new(
             self
@@ -137,7 +152,9 @@ impl<'a> VerifyProfilesApi<'a> {
                     ["/verify_profiles/templates/", &crate::encode_path(template_id)]
                         .concat(),
                 ),
-            params.into(),
+            VerifyProfilesUpdateTemplateParams {
+                body: crate::types::UpdateMessageTemplateRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -160,7 +177,7 @@ impl<'a> VerifyProfilesApi<'a> {
     pub fn retrieve(
         &self,
         verify_profile_id: &str,
-    ) -> crate::Call<'a, (), crate::types::VerifyProfileResponseDataWrapper> {
+    ) -> crate::Call<'a, (), crate::types::VerifyProfileResponse, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -180,17 +197,17 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::verify_profiles::VerifyProfilesUpdateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .update(\n        \"12ade33a-21c0-473b-b055-b3c836e1c292\",\n        VerifyProfilesUpdateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .verify_profiles()\n    .update(\"12ade33a-21c0-473b-b055-b3c836e1c292\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         verify_profile_id: &str,
-        params: impl Into<VerifyProfilesUpdateParams>,
     ) -> crate::Call<
         'a,
         VerifyProfilesUpdateParams,
-        crate::types::VerifyProfileResponseDataWrapper,
+        crate::types::VerifyProfileResponse,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -200,7 +217,9 @@ impl<'a> VerifyProfilesApi<'a> {
                     ["/verify_profiles/", &crate::encode_path(verify_profile_id)]
                         .concat(),
                 ),
-            params.into(),
+            VerifyProfilesUpdateParams {
+                body: <VerifyProfilesUpdateBody>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -221,7 +240,7 @@ impl<'a> VerifyProfilesApi<'a> {
     pub fn delete(
         &self,
         verify_profile_id: &str,
-    ) -> crate::Call<'a, (), crate::types::VerifyProfileResponseDataWrapper> {
+    ) -> crate::Call<'a, (), crate::types::VerifyProfileResponse, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -233,8 +252,8 @@ impl<'a> VerifyProfilesApi<'a> {
         )
     }
 }
-/// Inputs of [`VerifyProfilesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`VerifyProfilesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VerifyProfilesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
@@ -242,21 +261,30 @@ pub struct VerifyProfilesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<VerifyProfilesListPage>,
 }
-impl<T, R> crate::Call<'_, VerifyProfilesListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
+impl<'a, T, R> crate::Call<'a, VerifyProfilesListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[name\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<VerifyProfilesListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<VerifyProfilesListPage>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, VerifyProfilesListParams, crate::types::ListVerifyProfilesResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    VerifyProfilesListParams,
+    crate::types::ListVerifyProfilesResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`VerifyProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -284,96 +312,254 @@ impl<
         })
     }
 }
-/// Inputs of [`VerifyProfilesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerifyProfilesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerifyProfilesCreateParams {
     /// The request body.
     pub body: VerifyProfilesCreateBody,
 }
-impl VerifyProfilesCreateParams {
-    /// A `VerifyProfilesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: VerifyProfilesCreateBody) -> Self {
-        VerifyProfilesCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, VerifyProfilesCreateParams, T, R, (S0,)> {
+    /// Sets `call`.
+    #[inline]
+    pub fn call(
+        mut self,
+        value: impl Into<crate::types::CreateVerifyProfileCallRequest>,
+    ) -> Self {
+        self.params.body.call = Some(value.into());
+        self
+    }
+    /// The maximum daily spend allowed on this verify profile, in USD.
+    #[inline]
+    pub fn daily_spend_limit(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.daily_spend_limit = Some(value.into());
+        self
+    }
+    /// Whether the daily spend limit is enforced for this verify profile.
+    #[inline]
+    pub fn daily_spend_limit_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.daily_spend_limit_enabled = Some(value.into());
+        self
+    }
+    /// Sets `flashcall`.
+    #[inline]
+    pub fn flashcall(
+        mut self,
+        value: impl Into<crate::types::CreateVerifyProfileSettingsRequest>,
+    ) -> Self {
+        self.params.body.flashcall = Some(value.into());
+        self
+    }
+    /// Sets `language`.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VerifyProfilesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `sms`.
+    #[inline]
+    pub fn sms(
+        mut self,
+        value: impl Into<crate::types::CreateVerifyProfileSmsRequest>,
+    ) -> Self {
+        self.params.body.sms = Some(value.into());
+        self
+    }
+    /// Sets `webhook_failover_url`.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// Sets `webhook_url`.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// Sets `whatsapp`.
+    #[inline]
+    pub fn whatsapp(
+        mut self,
+        value: impl Into<crate::types::CreateVerifyProfileSettingsWhatsAppRequest>,
+    ) -> Self {
+        self.params.body.whatsapp = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<VerifyProfilesCreateBody>,
+    ) -> crate::Call<'a, VerifyProfilesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<VerifyProfilesCreateBody> for VerifyProfilesCreateParams {
-    /// The body with every optional input `None`: the argument of [`VerifyProfilesApi::create`].
-    fn from(body: VerifyProfilesCreateBody) -> Self {
-        VerifyProfilesCreateParams { body }
-    }
-}
-/// Inputs of [`VerifyProfilesApi::create_template`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerifyProfilesApi::create_template`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerifyProfilesCreateTemplateParams {
     /// The request body.
     pub body: crate::types::CreateMessageTemplateRequest,
 }
-impl VerifyProfilesCreateTemplateParams {
-    /// A `VerifyProfilesCreateTemplateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::CreateMessageTemplateRequest) -> Self {
-        VerifyProfilesCreateTemplateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, VerifyProfilesCreateTemplateParams, T, R, (S0,)> {
+    /// The text content of the message template.
+    #[inline]
+    pub fn text(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VerifyProfilesCreateTemplateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.text = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::CreateMessageTemplateRequest>,
+    ) -> crate::Call<'a, VerifyProfilesCreateTemplateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::CreateMessageTemplateRequest>
-for VerifyProfilesCreateTemplateParams {
-    /// The body with every optional input `None`: the argument of [`VerifyProfilesApi::create_template`].
-    fn from(body: crate::types::CreateMessageTemplateRequest) -> Self {
-        VerifyProfilesCreateTemplateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`VerifyProfilesApi::update_template`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerifyProfilesApi::update_template`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerifyProfilesUpdateTemplateParams {
     /// The request body.
     pub body: crate::types::UpdateMessageTemplateRequest,
 }
-impl VerifyProfilesUpdateTemplateParams {
-    /// A `VerifyProfilesUpdateTemplateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::UpdateMessageTemplateRequest) -> Self {
-        VerifyProfilesUpdateTemplateParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, VerifyProfilesUpdateTemplateParams, T, R, (S0,)> {
+    /// The text content of the message template.
+    #[inline]
+    pub fn text(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VerifyProfilesUpdateTemplateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.text = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::UpdateMessageTemplateRequest>,
+    ) -> crate::Call<'a, VerifyProfilesUpdateTemplateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::UpdateMessageTemplateRequest>
-for VerifyProfilesUpdateTemplateParams {
-    /// The body with every optional input `None`: the argument of [`VerifyProfilesApi::update_template`].
-    fn from(body: crate::types::UpdateMessageTemplateRequest) -> Self {
-        VerifyProfilesUpdateTemplateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`VerifyProfilesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VerifyProfilesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VerifyProfilesUpdateParams {
     /// The request body.
     pub body: VerifyProfilesUpdateBody,
 }
-impl VerifyProfilesUpdateParams {
-    /// A `VerifyProfilesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: VerifyProfilesUpdateBody) -> Self {
-        VerifyProfilesUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, VerifyProfilesUpdateParams, T, R, ()> {
+    /// Sets `call`.
+    #[inline]
+    pub fn call(
+        mut self,
+        value: impl Into<crate::types::UpdateVerifyProfileCallRequest>,
+    ) -> Self {
+        self.params.body.call = Some(value.into());
+        self
     }
-}
-impl From<VerifyProfilesUpdateBody> for VerifyProfilesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`VerifyProfilesApi::update`].
-    fn from(body: VerifyProfilesUpdateBody) -> Self {
-        VerifyProfilesUpdateParams { body }
+    /// The maximum daily spend allowed on this verify profile, in USD.
+    #[inline]
+    pub fn daily_spend_limit(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.daily_spend_limit = Some(value.into());
+        self
+    }
+    /// Whether the daily spend limit is enforced for this verify profile.
+    #[inline]
+    pub fn daily_spend_limit_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.daily_spend_limit_enabled = Some(value.into());
+        self
+    }
+    /// Sets `language`.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Sets `sms`.
+    #[inline]
+    pub fn sms(
+        mut self,
+        value: impl Into<crate::types::UpdateVerifyProfileSmsRequest>,
+    ) -> Self {
+        self.params.body.sms = Some(value.into());
+        self
+    }
+    /// Sets `webhook_failover_url`.
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// Sets `webhook_url`.
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// Sets `whatsapp`.
+    #[inline]
+    pub fn whatsapp(
+        mut self,
+        value: impl Into<crate::types::UpdateVerifyProfileSettingsWhatsAppRequest>,
+    ) -> Self {
+        self.params.body.whatsapp = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<VerifyProfilesUpdateBody>,
+    ) -> crate::Call<'a, VerifyProfilesUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifyProfilesListFilter {
     /// Optional filter for profile names.
     pub name: Option<String>,
+}
+impl VerifyProfilesListFilter {
+    /// Optional filter for profile names.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for VerifyProfilesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -411,9 +597,24 @@ impl<'de> serde::Deserialize<'de> for VerifyProfilesListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifyProfilesListPage {
     pub number: Option<i64>,
     pub size: Option<i64>,
+}
+impl VerifyProfilesListPage {
+    /// Sets `number`.
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for VerifyProfilesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -457,6 +658,7 @@ impl<'de> serde::Deserialize<'de> for VerifyProfilesListPage {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyProfilesCreateBody {
     pub call: Option<crate::types::CreateVerifyProfileCallRequest>,
     /// The maximum daily spend allowed on this verify profile, in USD.
@@ -472,15 +674,18 @@ pub struct VerifyProfilesCreateBody {
     pub whatsapp: Option<crate::types::CreateVerifyProfileSettingsWhatsAppRequest>,
 }
 impl VerifyProfilesCreateBody {
-    /// A `VerifyProfilesCreateBody` from its required fields; the optional ones are `None`.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VerifyProfilesCreateBody {
             call: None,
             daily_spend_limit: None,
             daily_spend_limit_enabled: None,
             flashcall: None,
             language: None,
-            name: name.into(),
+            name: String::new(),
             sms: None,
             webhook_failover_url: None,
             webhook_url: None,
@@ -587,6 +792,7 @@ impl<'de> serde::Deserialize<'de> for VerifyProfilesCreateBody {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifyProfilesUpdateBody {
     pub call: Option<crate::types::UpdateVerifyProfileCallRequest>,
     /// The maximum daily spend allowed on this verify profile, in USD.

@@ -27,7 +27,10 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/virtual_cross_connects"),
-            Default::default(),
+            VirtualCrossConnectsListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -44,20 +47,30 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{VirtualCrossConnectCreate, VirtualCrossConnectCreateCloudProvider};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .virtual_cross_connects()\n    .create(\n        VirtualCrossConnectCreate::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            1234.0,\n            VirtualCrossConnectCreateCloudProvider::Aws,\n            \"us-east-1\",\n            \"123456789012\",\n            \"ashburn-va\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::VirtualCrossConnectCreateCloudProvider;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .virtual_cross_connects()\n    .create()\n    .network_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .bgp_asn(1234.0)\n    .cloud_provider(VirtualCrossConnectCreateCloudProvider::Aws)\n    .cloud_provider_region(\"us-east-1\")\n    .primary_cloud_account_id(\"123456789012\")\n    .region_code(\"ashburn-va\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<VirtualCrossConnectsCreateParams>,
     ) -> crate::Call<
         'a,
         VirtualCrossConnectsCreateParams,
-        VirtualCrossConnectsCreateResponse,
+        crate::types::VirtualCrossConnectCombined,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::network_id>,
+            crate::Missing<crate::required::bgp_asn>,
+            crate::Missing<crate::required::cloud_provider>,
+            crate::Missing<crate::required::cloud_provider_region>,
+            crate::Missing<crate::required::primary_cloud_account_id>,
+            crate::Missing<crate::required::region_code>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/virtual_cross_connects"),
-            params.into(),
+            VirtualCrossConnectsCreateParams {
+                body: crate::types::VirtualCrossConnectCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -80,7 +93,12 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), VirtualCrossConnectsRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::VirtualCrossConnectCombined,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -105,17 +123,17 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::VirtualCrossConnectPatch2;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .virtual_cross_connects()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        VirtualCrossConnectPatch2::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .virtual_cross_connects()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<VirtualCrossConnectsUpdateParams>,
     ) -> crate::Call<
         'a,
         VirtualCrossConnectsUpdateParams,
-        VirtualCrossConnectsUpdateResponse,
+        crate::types::VirtualCrossConnectCombined,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -124,7 +142,9 @@ impl<'a> VirtualCrossConnectsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            VirtualCrossConnectsUpdateParams {
+                body: <crate::types::VirtualCrossConnectPatch2>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -147,7 +167,12 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), VirtualCrossConnectsDeleteResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::VirtualCrossConnectCombined,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -158,8 +183,8 @@ impl<'a> VirtualCrossConnectsApi<'a> {
         )
     }
 }
-/// Inputs of [`VirtualCrossConnectsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`VirtualCrossConnectsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VirtualCrossConnectsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
@@ -167,21 +192,30 @@ pub struct VirtualCrossConnectsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, VirtualCrossConnectsListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
+impl<'a, T, R> crate::Call<'a, VirtualCrossConnectsListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[network_id\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<VirtualCrossConnectsListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, VirtualCrossConnectsListParams, VirtualCrossConnectsListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    VirtualCrossConnectsListParams,
+    VirtualCrossConnectsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`VirtualCrossConnectsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -223,56 +257,265 @@ impl<
         })
     }
 }
-/// Inputs of [`VirtualCrossConnectsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VirtualCrossConnectsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VirtualCrossConnectsCreateParams {
     /// The request body.
     pub body: crate::types::VirtualCrossConnectCreate,
 }
-impl VirtualCrossConnectsCreateParams {
-    /// A `VirtualCrossConnectsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VirtualCrossConnectCreate) -> Self {
-        VirtualCrossConnectsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+> crate::Call<'a, VirtualCrossConnectsCreateParams, T, R, (S0, S1, S2, S3, S4, S5)> {
+    /// A user specified name for the interface.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// The id of the network associated with the interface.
+    #[inline]
+    pub fn network_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        VirtualCrossConnectsCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.network_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::InterfaceStatus>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// The desired throughput in Megabits per Second (Mbps) for your Virtual Cross Connect.
+    #[inline]
+    pub fn bandwidth_mbps(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.bandwidth_mbps = Some(value.into());
+        self
+    }
+    /// The Border Gateway Protocol (BGP) Autonomous System Number (ASN). If null, value will be assigned by Telnyx.
+    #[inline]
+    pub fn bgp_asn(
+        self,
+        value: impl Into<f64>,
+    ) -> crate::Call<
+        'a,
+        VirtualCrossConnectsCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.bgp_asn = value.into();
+        crate::call::into_state(call)
+    }
+    /// The Virtual Private Cloud with which you would like to establish a cross connect.
+    #[inline]
+    pub fn cloud_provider(
+        self,
+        value: impl Into<crate::types::VirtualCrossConnectCreateCloudProvider>,
+    ) -> crate::Call<
+        'a,
+        VirtualCrossConnectsCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.cloud_provider = value.into();
+        crate::call::into_state(call)
+    }
+    /// The region where your Virtual Private Cloud hosts are located.
+    #[inline]
+    pub fn cloud_provider_region(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        VirtualCrossConnectsCreateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4, S5),
+    > {
+        let mut call = self;
+        call.params.body.cloud_provider_region = value.into();
+        crate::call::into_state(call)
+    }
+    /// The authentication key for BGP peer configuration.
+    #[inline]
+    pub fn primary_bgp_key(mut self, value: impl Into<String>) -> Self {
+        self.params.body.primary_bgp_key = Some(value.into());
+        self
+    }
+    /// The identifier for your Virtual Private Cloud. The number will be different based upon your Cloud provider.
+    #[inline]
+    pub fn primary_cloud_account_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        VirtualCrossConnectsCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set, S5),
+    > {
+        let mut call = self;
+        call.params.body.primary_cloud_account_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The IP address assigned for your side of the Virtual Cross Connect.
+    #[inline]
+    pub fn primary_cloud_ip(mut self, value: impl Into<String>) -> Self {
+        self.params.body.primary_cloud_ip = Some(value.into());
+        self
+    }
+    /// The IP address assigned to the Telnyx side of the Virtual Cross Connect.
+    #[inline]
+    pub fn primary_telnyx_ip(mut self, value: impl Into<String>) -> Self {
+        self.params.body.primary_telnyx_ip = Some(value.into());
+        self
+    }
+    /// The authentication key for BGP peer configuration.
+    #[inline]
+    pub fn secondary_bgp_key(mut self, value: impl Into<String>) -> Self {
+        self.params.body.secondary_bgp_key = Some(value.into());
+        self
+    }
+    /// The identifier for your Virtual Private Cloud. The number will be different based upon your Cloud provider.
+    #[inline]
+    pub fn secondary_cloud_account_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.secondary_cloud_account_id = Some(value.into());
+        self
+    }
+    /// The IP address assigned for your side of the Virtual Cross Connect.
+    #[inline]
+    pub fn secondary_cloud_ip(mut self, value: impl Into<String>) -> Self {
+        self.params.body.secondary_cloud_ip = Some(value.into());
+        self
+    }
+    /// The IP address assigned to the Telnyx side of the Virtual Cross Connect.
+    #[inline]
+    pub fn secondary_telnyx_ip(mut self, value: impl Into<String>) -> Self {
+        self.params.body.secondary_telnyx_ip = Some(value.into());
+        self
+    }
+    /// The region the interface should be deployed to.
+    #[inline]
+    pub fn region_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        VirtualCrossConnectsCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, S4, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.region_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VirtualCrossConnectCreate>,
+    ) -> crate::Call<
+        'a,
+        VirtualCrossConnectsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::VirtualCrossConnectCreate> for VirtualCrossConnectsCreateParams {
-    /// The body with every optional input `None`: the argument of [`VirtualCrossConnectsApi::create`].
-    fn from(body: crate::types::VirtualCrossConnectCreate) -> Self {
-        VirtualCrossConnectsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`VirtualCrossConnectsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VirtualCrossConnectsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VirtualCrossConnectsUpdateParams {
     /// The request body.
     pub body: crate::types::VirtualCrossConnectPatch,
 }
-impl VirtualCrossConnectsUpdateParams {
-    /// A `VirtualCrossConnectsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VirtualCrossConnectPatch) -> Self {
-        VirtualCrossConnectsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, VirtualCrossConnectsUpdateParams, T, R, ()> {
+    /// The IP address assigned for your side of the Virtual Cross Connect.
+    #[inline]
+    pub fn primary_cloud_ip(mut self, value: impl Into<String>) -> Self {
+        self.params.body.primary_cloud_ip = Some(value.into());
+        self
     }
-}
-impl From<crate::types::VirtualCrossConnectPatch> for VirtualCrossConnectsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`VirtualCrossConnectsApi::update`].
-    fn from(body: crate::types::VirtualCrossConnectPatch) -> Self {
-        VirtualCrossConnectsUpdateParams {
-            body,
-        }
+    /// Indicates whether the primary circuit is enabled. Setting this to `false` will disable the circuit.
+    #[inline]
+    pub fn primary_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.primary_enabled = Some(value.into());
+        self
+    }
+    /// Whether the primary BGP route is being announced.
+    #[inline]
+    pub fn primary_routing_announcement(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.primary_routing_announcement = Some(value.into());
+        self
+    }
+    /// The IP address assigned for your side of the Virtual Cross Connect.
+    #[inline]
+    pub fn secondary_cloud_ip(mut self, value: impl Into<String>) -> Self {
+        self.params.body.secondary_cloud_ip = Some(value.into());
+        self
+    }
+    /// Indicates whether the secondary circuit is enabled. Setting this to `false` will disable the circuit.
+    #[inline]
+    pub fn secondary_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.secondary_enabled = Some(value.into());
+        self
+    }
+    /// Whether the secondary BGP route is being announced.
+    #[inline]
+    pub fn secondary_routing_announcement(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.secondary_routing_announcement = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VirtualCrossConnectPatch2>,
+    ) -> crate::Call<'a, VirtualCrossConnectsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectsListFilter {
     /// The associated network id to filter on.
     pub network_id: Option<String>,
+}
+impl VirtualCrossConnectsListFilter {
+    /// The associated network id to filter on.
+    #[inline]
+    pub fn network_id(mut self, value: impl Into<String>) -> Self {
+        self.network_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for VirtualCrossConnectsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -310,6 +553,7 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectsListResponse {
     pub data: Option<Vec<crate::types::VirtualCrossConnectCombined>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -31,7 +31,11 @@ impl<'a> VirtualCrossConnectsCoverageApi<'a> {
             self
                 .client
                 .request(reqwest::Method::GET, "/virtual_cross_connects_coverage"),
-            Default::default(),
+            VirtualCrossConnectsCoverageListParams {
+                filters: None,
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query(
                     "filters",
@@ -45,8 +49,8 @@ impl<'a> VirtualCrossConnectsCoverageApi<'a> {
         )
     }
 }
-/// Inputs of [`VirtualCrossConnectsCoverageApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`VirtualCrossConnectsCoverageApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VirtualCrossConnectsCoverageListParams {
     /// Consolidated filters parameter (deepObject style). Originally: filters\[available_bandwidth\]\[contains\]
@@ -56,35 +60,41 @@ pub struct VirtualCrossConnectsCoverageListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, VirtualCrossConnectsCoverageListParams, T, R> {
-    /// Consolidated filters parameter (deepObject style). Originally: filters\[available_bandwidth\]\[contains\]
+impl<'a, T, R> crate::Call<'a, VirtualCrossConnectsCoverageListParams, T, R, ()> {
+    /// Consolidated filters parameter (deepObject style). Originally: filters\\[available_bandwidth\\]\\[contains\\]
+    #[inline]
     pub fn filters(
         mut self,
         value: impl Into<VirtualCrossConnectsCoverageListFilters>,
     ) -> Self {
-        self.params_mut().filters = Some(value.into());
+        self.params.filters = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[cloud_provider\], filter\[cloud_provider_region\], filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[cloud_provider\\], filter\\[cloud_provider_region\\], filter\\[location.region\\], filter\\[location.site\\], filter\\[location.pop\\], filter\\[location.code\\]
+    #[inline]
     pub fn filter(
         mut self,
         value: impl Into<VirtualCrossConnectsCoverageListFilter>,
     ) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     VirtualCrossConnectsCoverageListParams,
     VirtualCrossConnectsCoverageListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`VirtualCrossConnectsCoverageApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -129,9 +139,18 @@ impl<
 }
 /// Available bandwidth filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
     /// Filter by available bandwidth containing the specified value
     pub contains: Option<i64>,
+}
+impl VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
+    /// Filter by available bandwidth containing the specified value
+    #[inline]
+    pub fn contains(mut self, value: impl Into<i64>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -208,10 +227,22 @@ for VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectsCoverageListFilters {
     pub available_bandwidth: Option<
         VirtualCrossConnectsCoverageListFiltersAvailableBandwidth,
     >,
+}
+impl VirtualCrossConnectsCoverageListFilters {
+    /// Sets `available_bandwidth`.
+    #[inline]
+    pub fn available_bandwidth(
+        mut self,
+        value: impl Into<VirtualCrossConnectsCoverageListFiltersAvailableBandwidth>,
+    ) -> Self {
+        self.available_bandwidth = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for VirtualCrossConnectsCoverageListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -284,6 +315,7 @@ impl From<&str> for VirtualCrossConnectsCoverageListFilterCloudProvider {
 }
 crate::string_enum!(VirtualCrossConnectsCoverageListFilterCloudProvider);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectsCoverageListFilter {
     /// The Virtual Private Cloud provider.
     pub cloud_provider: Option<VirtualCrossConnectsCoverageListFilterCloudProvider>,
@@ -297,6 +329,47 @@ pub struct VirtualCrossConnectsCoverageListFilter {
     pub location_region: Option<String>,
     /// The site of associated location to filter on.
     pub location_site: Option<String>,
+}
+impl VirtualCrossConnectsCoverageListFilter {
+    /// The Virtual Private Cloud provider.
+    #[inline]
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<VirtualCrossConnectsCoverageListFilterCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// The region of specific cloud provider.
+    #[inline]
+    pub fn cloud_provider_region(mut self, value: impl Into<String>) -> Self {
+        self.cloud_provider_region = Some(value.into());
+        self
+    }
+    /// The code of associated location to filter on.
+    #[inline]
+    pub fn location_code(mut self, value: impl Into<String>) -> Self {
+        self.location_code = Some(value.into());
+        self
+    }
+    /// The POP of associated location to filter on.
+    #[inline]
+    pub fn location_pop(mut self, value: impl Into<String>) -> Self {
+        self.location_pop = Some(value.into());
+        self
+    }
+    /// The region of associated location to filter on.
+    #[inline]
+    pub fn location_region(mut self, value: impl Into<String>) -> Self {
+        self.location_region = Some(value.into());
+        self
+    }
+    /// The site of associated location to filter on.
+    #[inline]
+    pub fn location_site(mut self, value: impl Into<String>) -> Self {
+        self.location_site = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for VirtualCrossConnectsCoverageListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -371,6 +444,7 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectsCoverageListResponse {
     pub data: Option<Vec<crate::types::VirtualCrossConnectCoverage>>,
     pub meta: Option<crate::types::PaginationMeta>,

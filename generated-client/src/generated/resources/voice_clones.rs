@@ -23,7 +23,13 @@ impl<'a> VoiceClonesApi<'a> {
     ) -> crate::Call<'a, VoiceClonesListParams, crate::types::VoiceCloneListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/voice_clones"),
-            Default::default(),
+            VoiceClonesListParams {
+                page_number: None,
+                page_size: None,
+                filter_name: None,
+                filter_provider: None,
+                sort: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -61,16 +67,23 @@ impl<'a> VoiceClonesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{TelnyxDesignClone, TelnyxDesignCloneGender, VoiceCloneRequest};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_clones()\n    .create(\n        VoiceCloneRequest::TelnyxDesignClone(\n            TelnyxDesignClone::new(\n                TelnyxDesignCloneGender::Male,\n                \"example\",\n                \"example name\",\n                \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{TelnyxDesignClone, TelnyxDesignCloneGender, VoiceCloneRequest};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_clones()\n    .create()\n    .body(\n        VoiceCloneRequest::TelnyxDesignClone(\n            TelnyxDesignClone::builder()\n                .gender(TelnyxDesignCloneGender::Male)\n                .language(\"example\")\n                .name(\"example name\")\n                .voice_design_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n                .build(),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<VoiceClonesCreateParams>,
-    ) -> crate::Call<'a, VoiceClonesCreateParams, crate::types::VoiceCloneResponse> {
+    ) -> crate::Call<
+        'a,
+        VoiceClonesCreateParams,
+        crate::types::VoiceCloneData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::body>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/voice_clones"),
-            params.into(),
+            VoiceClonesCreateParams {
+                body: crate::types::VoiceCloneRequest::Unknown(serde_json::Value::Null),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -84,20 +97,25 @@ impl<'a> VoiceClonesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    TelnyxQwen3TtsClone, TelnyxQwen3TtsCloneGender, TelnyxQwen3TtsCloneProvider,\n    VoiceCloneUploadRequest,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_clones()\n    .create_from_upload(\n        VoiceCloneUploadRequest::TelnyxQwen3TtsClone(\n            TelnyxQwen3TtsClone::new(\n                telnyx::FilePart::from_path(\"audio.wav\")?,\n                TelnyxQwen3TtsCloneGender::Male,\n                \"example\",\n                \"example name\",\n                TelnyxQwen3TtsCloneProvider::Telnyx,\n            ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    TelnyxQwen3TtsClone, TelnyxQwen3TtsCloneGender, TelnyxQwen3TtsCloneProvider,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_clones()\n    .create_from_upload()\n    .body(\n        TelnyxQwen3TtsClone::builder()\n            .audio_file(telnyx::FilePart::from_path(\"audio.wav\")?)\n            .gender(TelnyxQwen3TtsCloneGender::Male)\n            .language(\"example\")\n            .name(\"example name\")\n            .provider(TelnyxQwen3TtsCloneProvider::Telnyx)\n            .build(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create_from_upload(
         &self,
-        params: impl Into<VoiceClonesCreateFromUploadParams>,
     ) -> crate::Call<
         'a,
         VoiceClonesCreateFromUploadParams,
-        crate::types::VoiceCloneResponse,
+        crate::types::VoiceCloneData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::body>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/voice_clones/from_upload"),
-            params.into(),
+            VoiceClonesCreateFromUploadParams {
+                body: crate::types::VoiceCloneUploadRequest::Unknown(
+                    serde_json::Value::Null,
+                ),
+            },
             |req, params| {
                 req.multipart_value(&params.body);
             },
@@ -114,14 +132,19 @@ impl<'a> VoiceClonesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::VoiceCloneUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_clones()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        VoiceCloneUpdateRequest::new(\"example name\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_clones()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .name(\"updated-clone\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<VoiceClonesUpdateParams>,
-    ) -> crate::Call<'a, VoiceClonesUpdateParams, crate::types::VoiceCloneResponse> {
+    ) -> crate::Call<
+        'a,
+        VoiceClonesUpdateParams,
+        crate::types::VoiceCloneData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -129,7 +152,9 @@ impl<'a> VoiceClonesApi<'a> {
                     reqwest::Method::PATCH,
                     ["/voice_clones/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            VoiceClonesUpdateParams {
+                body: crate::types::VoiceCloneUpdateRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -187,8 +212,8 @@ impl<'a> VoiceClonesApi<'a> {
         )
     }
 }
-/// Inputs of [`VoiceClonesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`VoiceClonesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VoiceClonesListParams {
     /// Page number for pagination (1-based).
@@ -202,37 +227,51 @@ pub struct VoiceClonesListParams {
     /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
     pub sort: Option<crate::types::VoiceDesignsSort>,
 }
-impl<T, R> crate::Call<'_, VoiceClonesListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, VoiceClonesListParams, T, R, ()> {
     /// Page number for pagination (1-based).
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of results per page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Case-insensitive substring filter on the name field.
+    #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name = Some(value.into());
+        self.params.filter_name = Some(value.into());
         self
     }
     /// Filter by voice synthesis provider. Case-insensitive.
+    #[inline]
     pub fn filter_provider(
         mut self,
         value: impl Into<crate::types::FilterProvider>,
     ) -> Self {
-        self.params_mut().filter_provider = Some(value.into());
+        self.params.filter_provider = Some(value.into());
         self
     }
     /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
+    #[inline]
     pub fn sort(mut self, value: impl Into<crate::types::VoiceDesignsSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, VoiceClonesListParams, crate::types::VoiceCloneListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    VoiceClonesListParams,
+    crate::types::VoiceCloneListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`VoiceClonesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -274,64 +313,85 @@ impl<'a> crate::Call<'a, VoiceClonesListParams, crate::types::VoiceCloneListResp
         })
     }
 }
-/// Inputs of [`VoiceClonesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VoiceClonesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VoiceClonesCreateParams {
     /// The request body.
     pub body: crate::types::VoiceCloneRequest,
 }
-impl VoiceClonesCreateParams {
-    /// A `VoiceClonesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VoiceCloneRequest) -> Self {
-        VoiceClonesCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, VoiceClonesCreateParams, T, R, (S0,)> {
+    /// The request body.
+    #[inline]
+    pub fn body(
+        self,
+        value: impl Into<crate::types::VoiceCloneRequest>,
+    ) -> crate::Call<'a, VoiceClonesCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::VoiceCloneRequest> for VoiceClonesCreateParams {
-    /// The body with every optional input `None`: the argument of [`VoiceClonesApi::create`].
-    fn from(body: crate::types::VoiceCloneRequest) -> Self {
-        VoiceClonesCreateParams { body }
-    }
-}
-/// Inputs of [`VoiceClonesApi::create_from_upload`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VoiceClonesApi::create_from_upload`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VoiceClonesCreateFromUploadParams {
     /// The request body.
     pub body: crate::types::VoiceCloneUploadRequest,
 }
-impl VoiceClonesCreateFromUploadParams {
-    /// A `VoiceClonesCreateFromUploadParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VoiceCloneUploadRequest) -> Self {
-        VoiceClonesCreateFromUploadParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, VoiceClonesCreateFromUploadParams, T, R, (S0,)> {
+    /// The request body.
+    #[inline]
+    pub fn body(
+        self,
+        value: impl Into<crate::types::VoiceCloneUploadRequest>,
+    ) -> crate::Call<'a, VoiceClonesCreateFromUploadParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::VoiceCloneUploadRequest> for VoiceClonesCreateFromUploadParams {
-    /// The body with every optional input `None`: the argument of [`VoiceClonesApi::create_from_upload`].
-    fn from(body: crate::types::VoiceCloneUploadRequest) -> Self {
-        VoiceClonesCreateFromUploadParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`VoiceClonesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VoiceClonesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VoiceClonesUpdateParams {
     /// The request body.
     pub body: crate::types::VoiceCloneUpdateRequest,
 }
-impl VoiceClonesUpdateParams {
-    /// A `VoiceClonesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VoiceCloneUpdateRequest) -> Self {
-        VoiceClonesUpdateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, VoiceClonesUpdateParams, T, R, (S0,)> {
+    /// Updated gender for the voice clone.
+    #[inline]
+    pub fn gender(
+        mut self,
+        value: impl Into<crate::types::VoiceCloneUpdateRequestGender>,
+    ) -> Self {
+        self.params.body.gender = Some(value.into());
+        self
     }
-}
-impl From<crate::types::VoiceCloneUpdateRequest> for VoiceClonesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`VoiceClonesApi::update`].
-    fn from(body: crate::types::VoiceCloneUpdateRequest) -> Self {
-        VoiceClonesUpdateParams { body }
+    /// Updated ISO 639-1 language code or `auto`.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// New name for the voice clone.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VoiceClonesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VoiceCloneUpdateRequest>,
+    ) -> crate::Call<'a, VoiceClonesUpdateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }

@@ -23,7 +23,12 @@ impl<'a> VoiceDesignsApi<'a> {
     ) -> crate::Call<'a, VoiceDesignsListParams, crate::types::VoiceDesignListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/voice_designs"),
-            Default::default(),
+            VoiceDesignsListParams {
+                page_number: None,
+                page_size: None,
+                filter_name: None,
+                sort: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -55,16 +60,23 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::VoiceDesignRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_designs()\n    .create(VoiceDesignRequest::new(\"example\", \"example\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::VoiceDesignRequestProvider;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_designs()\n    .create()\n    .language(\"Auto\")\n    .name(\"friendly-narrator\")\n    .prompt(\"Speak in a warm, friendly tone\")\n    .provider(VoiceDesignRequestProvider::Telnyx)\n    .text(\"Hello, welcome to our service.\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<VoiceDesignsCreateParams>,
-    ) -> crate::Call<'a, VoiceDesignsCreateParams, crate::types::VoiceDesignResponse> {
+    ) -> crate::Call<
+        'a,
+        VoiceDesignsCreateParams,
+        crate::types::VoiceDesignData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::prompt>, crate::Missing<crate::required::text>),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/voice_designs"),
-            params.into(),
+            VoiceDesignsCreateParams {
+                body: crate::types::VoiceDesignRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -87,7 +99,12 @@ impl<'a> VoiceDesignsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, VoiceDesignsRetrieveParams, crate::types::VoiceDesignResponse> {
+    ) -> crate::Call<
+        'a,
+        VoiceDesignsRetrieveParams,
+        crate::types::VoiceDesignData,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -95,7 +112,9 @@ impl<'a> VoiceDesignsApi<'a> {
                     reqwest::Method::GET,
                     ["/voice_designs/", &crate::encode_path(id)].concat(),
                 ),
-            Default::default(),
+            VoiceDesignsRetrieveParams {
+                version: None,
+            },
             |req, params| {
                 req.query("version", crate::QueryStyle::Form, true, &params.version);
             },
@@ -112,17 +131,18 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::VoiceDesignUpdateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_designs()\n    .rename(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        VoiceDesignUpdateRequest::new(\"example name\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .voice_designs()\n    .rename(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .name(\"updated-narrator\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn rename(
         &self,
         id: &str,
-        params: impl Into<VoiceDesignsRenameParams>,
     ) -> crate::Call<
         'a,
         VoiceDesignsRenameParams,
-        crate::types::VoiceDesignUpdatedResponse,
+        crate::types::VoiceDesignSummaryData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::name>,),
     > {
         crate::Call::new(
             self
@@ -131,7 +151,9 @@ impl<'a> VoiceDesignsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/voice_designs/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            VoiceDesignsRenameParams {
+                body: crate::types::VoiceDesignUpdateRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -191,7 +213,9 @@ impl<'a> VoiceDesignsApi<'a> {
                     reqwest::Method::GET,
                     ["/voice_designs/", &crate::encode_path(id), "/sample"].concat(),
                 ),
-            Default::default(),
+            VoiceDesignsDownloadSampleParams {
+                version: None,
+            },
             |req, params| {
                 req.query("version", crate::QueryStyle::Form, true, &params.version);
             },
@@ -209,32 +233,43 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .voice_designs()\n    .delete_version(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", 1)\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .voice_designs()\n    .delete_version(1)\n    .id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn delete_version(
         &self,
-        id: &str,
         version: i64,
-    ) -> crate::Call<'a, (), (), crate::call::AsEmpty> {
-        crate::Call::plain(
+    ) -> crate::Call<
+        'a,
+        VoiceDesignsDeleteVersionParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Call::new(
             self
                 .client
                 .request(
                     reqwest::Method::DELETE,
                     [
                         "/voice_designs/",
-                        &crate::encode_path(id),
+                        "{id}",
                         "/versions/",
                         &crate::encode_path(&version.to_string()),
                     ]
                         .concat(),
                 ),
+            VoiceDesignsDeleteVersionParams {
+                id: String::new(),
+            },
+            |req, params| {
+                req.path_param("{id}", &params.id);
+            },
         )
     }
 }
-/// Inputs of [`VoiceDesignsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`VoiceDesignsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VoiceDesignsListParams {
     /// Page number for pagination (1-based).
@@ -246,29 +281,42 @@ pub struct VoiceDesignsListParams {
     /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
     pub sort: Option<crate::types::VoiceDesignsSort>,
 }
-impl<T, R> crate::Call<'_, VoiceDesignsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, VoiceDesignsListParams, T, R, ()> {
     /// Page number for pagination (1-based).
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// Number of results per page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Case-insensitive substring filter on the name field.
+    #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name = Some(value.into());
+        self.params.filter_name = Some(value.into());
         self
     }
     /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
+    #[inline]
     pub fn sort(mut self, value: impl Into<crate::types::VoiceDesignsSort>) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, VoiceDesignsListParams, crate::types::VoiceDesignListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    VoiceDesignsListParams,
+    crate::types::VoiceDesignListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`VoiceDesignsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -310,69 +358,177 @@ impl<'a> crate::Call<'a, VoiceDesignsListParams, crate::types::VoiceDesignListRe
         })
     }
 }
-/// Inputs of [`VoiceDesignsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VoiceDesignsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VoiceDesignsCreateParams {
     /// The request body.
     pub body: crate::types::VoiceDesignRequest,
 }
-impl VoiceDesignsCreateParams {
-    /// A `VoiceDesignsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VoiceDesignRequest) -> Self {
-        VoiceDesignsCreateParams { body }
+impl<'a, T, R, S0, S1> crate::Call<'a, VoiceDesignsCreateParams, T, R, (S0, S1)> {
+    /// Language for synthesis. Supported values: Auto, Chinese, English, Japanese, Korean, German, French, Russian, Portuguese, Spanish, Italian. Defaults to Auto.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// Maximum number of tokens to generate. Default: 2048.
+    #[inline]
+    pub fn max_new_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.max_new_tokens = Some(value.into());
+        self
+    }
+    /// Name for the voice design. Required when creating a new design (`voice_design_id` is not provided); ignored when adding a version. Cannot be a UUID.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
+    }
+    /// Natural language description of the voice style, e.g. 'Speak in a warm, friendly tone with a slight British accent'.
+    #[inline]
+    pub fn prompt(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VoiceDesignsCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.prompt = value.into();
+        crate::call::into_state(call)
+    }
+    /// Voice synthesis provider. `telnyx` uses the Qwen3TTS model; `minimax` uses the Minimax speech models. Case-insensitive. Defaults to `telnyx`.
+    #[inline]
+    pub fn provider(
+        mut self,
+        value: impl Into<crate::types::VoiceDesignRequestProvider>,
+    ) -> Self {
+        self.params.body.provider = Some(value.into());
+        self
+    }
+    /// Repetition penalty to reduce repeated patterns in generated audio. Default: 1.05.
+    #[inline]
+    pub fn repetition_penalty(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.repetition_penalty = Some(value.into());
+        self
+    }
+    /// Sampling temperature controlling randomness. Higher values produce more varied output. Default: 0.9.
+    #[inline]
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.temperature = Some(value.into());
+        self
+    }
+    /// Sample text to synthesize for this voice design.
+    #[inline]
+    pub fn text(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VoiceDesignsCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.text = value.into();
+        crate::call::into_state(call)
+    }
+    /// Top-k sampling parameter — limits the token vocabulary considered at each step. Default: 50.
+    #[inline]
+    pub fn top_k(mut self, value: impl Into<i64>) -> Self {
+        self.params.body.top_k = Some(value.into());
+        self
+    }
+    /// Top-p (nucleus) sampling parameter — cumulative probability cutoff for token selection. Default: 1.0.
+    #[inline]
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.params.body.top_p = Some(value.into());
+        self
+    }
+    /// ID of an existing voice design to add a new version to. When provided, a new version is created instead of a new design.
+    #[inline]
+    pub fn voice_design_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.voice_design_id = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VoiceDesignRequest>,
+    ) -> crate::Call<'a, VoiceDesignsCreateParams, T, R, (crate::Set, crate::Set)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::VoiceDesignRequest> for VoiceDesignsCreateParams {
-    /// The body with every optional input `None`: the argument of [`VoiceDesignsApi::create`].
-    fn from(body: crate::types::VoiceDesignRequest) -> Self {
-        VoiceDesignsCreateParams { body }
-    }
-}
-/// Inputs of [`VoiceDesignsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`VoiceDesignsApi::retrieve`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VoiceDesignsRetrieveParams {
     /// Specific version number to retrieve. Defaults to the latest version.
     pub version: Option<i64>,
 }
-impl<T, R> crate::Call<'_, VoiceDesignsRetrieveParams, T, R> {
+impl<'a, T, R> crate::Call<'a, VoiceDesignsRetrieveParams, T, R, ()> {
     /// Specific version number to retrieve. Defaults to the latest version.
+    #[inline]
     pub fn version(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().version = Some(value.into());
+        self.params.version = Some(value.into());
         self
     }
 }
-/// Inputs of [`VoiceDesignsApi::rename`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`VoiceDesignsApi::rename`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VoiceDesignsRenameParams {
     /// The request body.
     pub body: crate::types::VoiceDesignUpdateRequest,
 }
-impl VoiceDesignsRenameParams {
-    /// A `VoiceDesignsRenameParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::VoiceDesignUpdateRequest) -> Self {
-        VoiceDesignsRenameParams { body }
+impl<'a, T, R, S0> crate::Call<'a, VoiceDesignsRenameParams, T, R, (S0,)> {
+    /// New name for the voice design.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VoiceDesignsRenameParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::VoiceDesignUpdateRequest>,
+    ) -> crate::Call<'a, VoiceDesignsRenameParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::VoiceDesignUpdateRequest> for VoiceDesignsRenameParams {
-    /// The body with every optional input `None`: the argument of [`VoiceDesignsApi::rename`].
-    fn from(body: crate::types::VoiceDesignUpdateRequest) -> Self {
-        VoiceDesignsRenameParams { body }
-    }
-}
-/// Inputs of [`VoiceDesignsApi::download_sample`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`VoiceDesignsApi::download_sample`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct VoiceDesignsDownloadSampleParams {
     /// Specific version number to download the sample for. Defaults to the latest version.
     pub version: Option<i64>,
 }
-impl<T, R> crate::Call<'_, VoiceDesignsDownloadSampleParams, T, R> {
+impl<'a, T, R> crate::Call<'a, VoiceDesignsDownloadSampleParams, T, R, ()> {
     /// Specific version number to download the sample for. Defaults to the latest version.
+    #[inline]
     pub fn version(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().version = Some(value.into());
+        self.params.version = Some(value.into());
         self
+    }
+}
+/// Inputs of [`VoiceDesignsApi::delete_version`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct VoiceDesignsDeleteVersionParams {
+    /// The voice design UUID or name.
+    pub id: String,
+}
+impl<'a, T, R, S0> crate::Call<'a, VoiceDesignsDeleteVersionParams, T, R, (S0,)> {
+    /// The voice design UUID or name.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, VoiceDesignsDeleteVersionParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.id = value.into();
+        crate::call::into_state(call)
     }
 }

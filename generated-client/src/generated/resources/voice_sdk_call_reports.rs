@@ -27,7 +27,10 @@ impl<'a> VoiceSdkCallReportsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/voice_sdk_call_reports"),
-            Default::default(),
+            VoiceSdkCallReportsListParams {
+                page: None,
+                sort: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -62,8 +65,8 @@ impl<'a> VoiceSdkCallReportsApi<'a> {
         )
     }
 }
-/// Inputs of [`VoiceSdkCallReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`VoiceSdkCallReportsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VoiceSdkCallReportsListParams {
     /// Consolidated page parameter (deepObject style).
@@ -71,30 +74,35 @@ pub struct VoiceSdkCallReportsListParams {
     /// Set the order of the results by creation date. `asc` and `created_at` sort oldest reports first; `desc` and `-created_at` sort newest reports first. If not given, results are sorted by creation date in descending order.
     pub sort: Option<crate::types::VoiceSdkCallReportSort>,
 }
-impl<T, R> crate::Call<'_, VoiceSdkCallReportsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, VoiceSdkCallReportsListParams, T, R, ()> {
     /// Consolidated page parameter (deepObject style).
+    #[inline]
     pub fn page(
         mut self,
         value: impl Into<crate::types::VoiceSdkDebugPageConsolidated>,
     ) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Set the order of the results by creation date. `asc` and `created_at` sort oldest reports first; `desc` and `-created_at` sort newest reports first. If not given, results are sorted by creation date in descending order.
+    #[inline]
     pub fn sort(
         mut self,
         value: impl Into<crate::types::VoiceSdkCallReportSort>,
     ) -> Self {
-        self.params_mut().sort = Some(value.into());
+        self.params.sort = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     VoiceSdkCallReportsListParams,
     crate::types::VoiceSdkCallReportListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`VoiceSdkCallReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

@@ -23,7 +23,10 @@ impl<'a> WebhookDeliveriesApi<'a> {
     ) -> crate::Call<'a, WebhookDeliveriesListParams, WebhookDeliveriesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/webhook_deliveries"),
-            Default::default(),
+            WebhookDeliveriesListParams {
+                page: None,
+                filter: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
@@ -47,7 +50,7 @@ impl<'a> WebhookDeliveriesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), WebhookDeliveriesRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::WebhookDelivery, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -58,8 +61,8 @@ impl<'a> WebhookDeliveriesApi<'a> {
         )
     }
 }
-/// Inputs of [`WebhookDeliveriesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`WebhookDeliveriesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WebhookDeliveriesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -67,19 +70,30 @@ pub struct WebhookDeliveriesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\]\[eq\], filter\[event_type\], filter\[webhook\]\[contains\], filter\[attempts\]\[contains\], filter\[started_at\]\[gte\], filter\[started_at\]\[lte\], filter\[finished_at\]\[gte\], filter\[finished_at\]\[lte\]
     pub filter: Option<WebhookDeliveriesListFilter>,
 }
-impl<T, R> crate::Call<'_, WebhookDeliveriesListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, WebhookDeliveriesListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\]\[eq\], filter\[event_type\], filter\[webhook\]\[contains\], filter\[attempts\]\[contains\], filter\[started_at\]\[gte\], filter\[started_at\]\[lte\], filter\[finished_at\]\[gte\], filter\[finished_at\]\[lte\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\]\\[eq\\], filter\\[event_type\\], filter\\[webhook\\]\\[contains\\], filter\\[attempts\\]\\[contains\\], filter\\[started_at\\]\\[gte\\], filter\\[started_at\\]\\[lte\\], filter\\[finished_at\\]\\[gte\\], filter\\[finished_at\\]\\[lte\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<WebhookDeliveriesListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, WebhookDeliveriesListParams, WebhookDeliveriesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    WebhookDeliveriesListParams,
+    WebhookDeliveriesListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`WebhookDeliveriesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -122,9 +136,18 @@ impl<'a> crate::Call<'a, WebhookDeliveriesListParams, WebhookDeliveriesListRespo
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookDeliveriesListFilterAttempts {
     /// Return only webhook_deliveries whose `attempts` component contains the given text
     pub contains: Option<String>,
+}
+impl WebhookDeliveriesListFilterAttempts {
+    /// Return only webhook_deliveries whose `attempts` component contains the given text
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WebhookDeliveriesListFilterAttempts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -162,11 +185,26 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterAttempts {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookDeliveriesListFilterFinishedAt {
     /// Return only webhook_deliveries whose delivery finished later than or at given ISO 8601 datetime
     pub gte: Option<String>,
     /// Return only webhook_deliveries whose delivery finished earlier than or at given ISO 8601 datetime
     pub lte: Option<String>,
+}
+impl WebhookDeliveriesListFilterFinishedAt {
+    /// Return only webhook_deliveries whose delivery finished later than or at given ISO 8601 datetime
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Return only webhook_deliveries whose delivery finished earlier than or at given ISO 8601 datetime
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WebhookDeliveriesListFilterFinishedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -210,11 +248,26 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterFinishedAt {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookDeliveriesListFilterStartedAt {
     /// Return only webhook_deliveries whose delivery started later than or at given ISO 8601 datetime
     pub gte: Option<String>,
     /// Return only webhook_deliveries whose delivery started earlier than or at given ISO 8601 datetime
     pub lte: Option<String>,
+}
+impl WebhookDeliveriesListFilterStartedAt {
+    /// Return only webhook_deliveries whose delivery started later than or at given ISO 8601 datetime
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Return only webhook_deliveries whose delivery started earlier than or at given ISO 8601 datetime
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WebhookDeliveriesListFilterStartedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -289,9 +342,18 @@ impl From<&str> for WebhookDeliveriesListFilterStatusEq {
 }
 crate::string_enum!(WebhookDeliveriesListFilterStatusEq);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookDeliveriesListFilterStatus {
     /// Return only webhook_deliveries matching the given `status`
     pub eq: Option<WebhookDeliveriesListFilterStatusEq>,
+}
+impl WebhookDeliveriesListFilterStatus {
+    /// Return only webhook_deliveries matching the given `status`
+    #[inline]
+    pub fn eq(mut self, value: impl Into<WebhookDeliveriesListFilterStatusEq>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WebhookDeliveriesListFilterStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -329,9 +391,18 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterStatus {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookDeliveriesListFilterWebhook {
     /// Return only webhook deliveries whose `webhook` component contains the given text
     pub contains: Option<String>,
+}
+impl WebhookDeliveriesListFilterWebhook {
+    /// Return only webhook deliveries whose `webhook` component contains the given text
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WebhookDeliveriesListFilterWebhook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -369,6 +440,7 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterWebhook {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookDeliveriesListFilter {
     pub attempts: Option<WebhookDeliveriesListFilterAttempts>,
     /// Return only webhook_deliveries matching the given value of `event_type`. Accepts multiple values separated by a `,`.
@@ -377,6 +449,59 @@ pub struct WebhookDeliveriesListFilter {
     pub started_at: Option<WebhookDeliveriesListFilterStartedAt>,
     pub status: Option<WebhookDeliveriesListFilterStatus>,
     pub webhook: Option<WebhookDeliveriesListFilterWebhook>,
+}
+impl WebhookDeliveriesListFilter {
+    /// Sets `attempts`.
+    #[inline]
+    pub fn attempts(
+        mut self,
+        value: impl Into<WebhookDeliveriesListFilterAttempts>,
+    ) -> Self {
+        self.attempts = Some(value.into());
+        self
+    }
+    /// Return only webhook_deliveries matching the given value of `event_type`. Accepts multiple values separated by a `,`.
+    #[inline]
+    pub fn event_type(mut self, value: impl Into<String>) -> Self {
+        self.event_type = Some(value.into());
+        self
+    }
+    /// Sets `finished_at`.
+    #[inline]
+    pub fn finished_at(
+        mut self,
+        value: impl Into<WebhookDeliveriesListFilterFinishedAt>,
+    ) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+    /// Sets `started_at`.
+    #[inline]
+    pub fn started_at(
+        mut self,
+        value: impl Into<WebhookDeliveriesListFilterStartedAt>,
+    ) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<WebhookDeliveriesListFilterStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `webhook`.
+    #[inline]
+    pub fn webhook(
+        mut self,
+        value: impl Into<WebhookDeliveriesListFilterWebhook>,
+    ) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WebhookDeliveriesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -451,6 +576,7 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookDeliveriesListResponse {
     pub data: Option<Vec<crate::types::WebhookDelivery>>,
     pub meta: Option<crate::types::PaginationMetaSimple>,

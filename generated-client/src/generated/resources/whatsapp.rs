@@ -62,7 +62,9 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/v2/whatsapp/business_accounts"),
-            Default::default(),
+            WhatsappBusinessAccountsListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -83,7 +85,7 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), WhatsappBusinessAccountsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::WabaResponse, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -116,26 +118,30 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
         )
     }
 }
-/// Inputs of [`WhatsappBusinessAccountsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`WhatsappBusinessAccountsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WhatsappBusinessAccountsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, WhatsappBusinessAccountsListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, WhatsappBusinessAccountsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     WhatsappBusinessAccountsListParams,
     WhatsappBusinessAccountsListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`WhatsappBusinessAccountsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -204,7 +210,9 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            Default::default(),
+            WhatsappBusinessAccountsPhoneNumbersListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -219,20 +227,21 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappPhoneNumberVerificationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .whatsapp()\n    .business_accounts()\n    .phone_numbers()\n    .initialize_verification(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        WhatsappPhoneNumberVerificationRequest::new(\"example name\", \"+18005550100\"),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .whatsapp()\n    .business_accounts()\n    .phone_numbers()\n    .initialize_verification(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .display_name(\"example name\")\n    .phone_number(\"+18005550100\")\n    .await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn initialize_verification(
         &self,
         id: &str,
-        params: impl Into<
-            WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
-        >,
     ) -> crate::Call<
         'a,
         WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
         (),
         crate::call::AsEmpty,
+        (
+            crate::Missing<crate::required::display_name>,
+            crate::Missing<crate::required::phone_number>,
+        ),
     > {
         crate::Call::new(
             self
@@ -246,33 +255,43 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
+                body: crate::types::WhatsappPhoneNumberVerificationRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WhatsappBusinessAccountsPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, WhatsappBusinessAccountsPhoneNumbersListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<
+    'a,
+    T,
+    R,
+> crate::Call<'a, WhatsappBusinessAccountsPhoneNumbersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     WhatsappBusinessAccountsPhoneNumbersListParams,
     WhatsappBusinessAccountsPhoneNumbersListResponse,
+    crate::call::AsJson,
+    S,
 > {
     /// Every page of [`WhatsappBusinessAccountsPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -303,28 +322,90 @@ impl<
         })
     }
 }
-/// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::initialize_verification`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::initialize_verification`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
     /// The request body.
     pub body: crate::types::WhatsappPhoneNumberVerificationRequest,
 }
-impl WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
-    /// A `WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WhatsappPhoneNumberVerificationRequest) -> Self {
-        WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+> crate::Call<
+    'a,
+    WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
+    T,
+    R,
+    (S0, S1),
+> {
+    /// Sets `display_name`.
+    #[inline]
+    pub fn display_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
+        T,
+        R,
+        (crate::Set, S1),
+    > {
+        let mut call = self;
+        call.params.body.display_name = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::WhatsappPhoneNumberVerificationRequest>
-for WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
-    /// The body with every optional input `None`: the argument of [`WhatsappBusinessAccountsPhoneNumbersApi::initialize_verification`].
-    fn from(body: crate::types::WhatsappPhoneNumberVerificationRequest) -> Self {
-        WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
-            body,
-        }
+    /// Sets `language`.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.params.body.language = Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
+        T,
+        R,
+        (S0, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.phone_number = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `verification_method`.
+    #[inline]
+    pub fn verification_method(
+        mut self,
+        value: impl Into<
+            crate::types::WhatsappPhoneNumberVerificationRequestVerificationMethod,
+        >,
+    ) -> Self {
+        self.params.body.verification_method = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WhatsappPhoneNumberVerificationRequest>,
+    ) -> crate::Call<
+        'a,
+        WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `whatsapp.business_accounts.settings`.
@@ -348,7 +429,7 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), WhatsappBusinessAccountsSettingsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::WabaSettings, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -372,17 +453,17 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PatchWabaSettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .business_accounts()\n    .settings()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        PatchWabaSettingsRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .business_accounts()\n    .settings()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<WhatsappBusinessAccountsSettingsUpdateParams>,
     ) -> crate::Call<
         'a,
         WhatsappBusinessAccountsSettingsUpdateParams,
-        WhatsappBusinessAccountsSettingsUpdateResponse,
+        crate::types::WabaSettings,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -396,35 +477,73 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            WhatsappBusinessAccountsSettingsUpdateParams {
+                body: <crate::types::PatchWabaSettingsRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`WhatsappBusinessAccountsSettingsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WhatsappBusinessAccountsSettingsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WhatsappBusinessAccountsSettingsUpdateParams {
     /// The request body.
     pub body: crate::types::PatchWabaSettingsRequest,
 }
-impl WhatsappBusinessAccountsSettingsUpdateParams {
-    /// A `WhatsappBusinessAccountsSettingsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PatchWabaSettingsRequest) -> Self {
-        WhatsappBusinessAccountsSettingsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, WhatsappBusinessAccountsSettingsUpdateParams, T, R, ()> {
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
     }
-}
-impl From<crate::types::PatchWabaSettingsRequest>
-for WhatsappBusinessAccountsSettingsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`WhatsappBusinessAccountsSettingsApi::update`].
-    fn from(body: crate::types::PatchWabaSettingsRequest) -> Self {
-        WhatsappBusinessAccountsSettingsUpdateParams {
-            body,
-        }
+    /// IANA timezone identifier
+    #[inline]
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.params.body.timezone = Some(value.into());
+        self
+    }
+    /// Enable/disable receiving Whatsapp events
+    #[inline]
+    pub fn webhook_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.webhook_enabled = Some(value.into());
+        self
+    }
+    /// Sets `webhook_events`.
+    #[inline]
+    pub fn webhook_events(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.params.body.webhook_events = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Failover URL to send Whatsapp events
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
+    }
+    /// URL to send Whatsapp events
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PatchWabaSettingsRequest>,
+    ) -> crate::Call<'a, WhatsappBusinessAccountsSettingsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `whatsapp.phone_numbers`.
@@ -461,7 +580,9 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/v2/whatsapp/phone_numbers"),
-            Default::default(),
+            WhatsappPhoneNumbersListParams {
+                page: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
             },
@@ -504,17 +625,18 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::whatsapp::WhatsappPhoneNumbersRetrieveConversationWindowParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .retrieve_conversation_window(\n        \"+18005550100\",\n        WhatsappPhoneNumbersRetrieveConversationWindowParams::new(\"+353894650851\"),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .retrieve_conversation_window(\"+18005550100\")\n    .destination_number(\"+353894650851\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_conversation_window(
         &self,
         phone_number: &str,
-        params: impl Into<WhatsappPhoneNumbersRetrieveConversationWindowParams>,
     ) -> crate::Call<
         'a,
         WhatsappPhoneNumbersRetrieveConversationWindowParams,
-        WhatsappPhoneNumbersRetrieveConversationWindowResponse,
+        crate::types::WhatsappConversationWindowData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::destination_number>,),
     > {
         crate::Call::new(
             self
@@ -528,7 +650,9 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            WhatsappPhoneNumbersRetrieveConversationWindowParams {
+                destination_number: String::new(),
+            },
             |req, params| {
                 req.query(
                     "destination_number",
@@ -548,13 +672,12 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappResendVerificationRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .whatsapp()\n    .phone_numbers()\n    .resend_verification(\n        \"+18005550100\",\n        WhatsappResendVerificationRequest::default(),\n    )\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.whatsapp().phone_numbers().resend_verification(\"+18005550100\").await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn resend_verification(
         &self,
         phone_number: &str,
-        params: impl Into<WhatsappPhoneNumbersResendVerificationParams>,
     ) -> crate::Call<
         'a,
         WhatsappPhoneNumbersResendVerificationParams,
@@ -573,7 +696,9 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            WhatsappPhoneNumbersResendVerificationParams {
+                body: <crate::types::WhatsappResendVerificationRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -588,14 +713,19 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappVerifyCodeRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient\n    .whatsapp()\n    .phone_numbers()\n    .verify(\"+18005550100\", WhatsappVerifyCodeRequest::new(\"example\"))\n    .await?;\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nclient.whatsapp().phone_numbers().verify(\"+18005550100\").code(\"example\").await?;\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn verify(
         &self,
         phone_number: &str,
-        params: impl Into<WhatsappPhoneNumbersVerifyParams>,
-    ) -> crate::Call<'a, WhatsappPhoneNumbersVerifyParams, (), crate::call::AsEmpty> {
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersVerifyParams,
+        (),
+        crate::call::AsEmpty,
+        (crate::Missing<crate::required::code>,),
+    > {
         crate::Call::new(
             self
                 .client
@@ -608,30 +738,40 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            WhatsappPhoneNumbersVerifyParams {
+                body: crate::types::WhatsappVerifyCodeRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`WhatsappPhoneNumbersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WhatsappPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, WhatsappPhoneNumbersListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, WhatsappPhoneNumbersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, WhatsappPhoneNumbersListParams, WhatsappPhoneNumbersListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    WhatsappPhoneNumbersListParams,
+    WhatsappPhoneNumbersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`WhatsappPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -661,66 +801,93 @@ impl<
         })
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersApi::retrieve_conversation_window`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WhatsappPhoneNumbersApi::retrieve_conversation_window`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WhatsappPhoneNumbersRetrieveConversationWindowParams {
     /// Destination phone number in E.164 format
     pub destination_number: String,
 }
-impl WhatsappPhoneNumbersRetrieveConversationWindowParams {
-    /// A `WhatsappPhoneNumbersRetrieveConversationWindowParams` from its required inputs; the optional ones are `None`.
-    pub fn new(destination_number: impl Into<String>) -> Self {
-        WhatsappPhoneNumbersRetrieveConversationWindowParams {
-            destination_number: destination_number.into(),
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, WhatsappPhoneNumbersRetrieveConversationWindowParams, T, R, (S0,)> {
+    /// Destination phone number in E.164 format
+    #[inline]
+    pub fn destination_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersRetrieveConversationWindowParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.destination_number = value.into();
+        crate::call::into_state(call)
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersApi::resend_verification`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WhatsappPhoneNumbersApi::resend_verification`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WhatsappPhoneNumbersResendVerificationParams {
     /// The request body.
     pub body: crate::types::WhatsappResendVerificationRequest,
 }
-impl WhatsappPhoneNumbersResendVerificationParams {
-    /// A `WhatsappPhoneNumbersResendVerificationParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WhatsappResendVerificationRequest) -> Self {
-        WhatsappPhoneNumbersResendVerificationParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, WhatsappPhoneNumbersResendVerificationParams, T, R, ()> {
+    /// Sets `verification_method`.
+    #[inline]
+    pub fn verification_method(
+        mut self,
+        value: impl Into<
+            crate::types::WhatsappResendVerificationRequestVerificationMethod,
+        >,
+    ) -> Self {
+        self.params.body.verification_method = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WhatsappResendVerificationRequest>,
+    ) -> crate::Call<'a, WhatsappPhoneNumbersResendVerificationParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::WhatsappResendVerificationRequest>
-for WhatsappPhoneNumbersResendVerificationParams {
-    /// The body with every optional input `None`: the argument of [`WhatsappPhoneNumbersApi::resend_verification`].
-    fn from(body: crate::types::WhatsappResendVerificationRequest) -> Self {
-        WhatsappPhoneNumbersResendVerificationParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`WhatsappPhoneNumbersApi::verify`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WhatsappPhoneNumbersApi::verify`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WhatsappPhoneNumbersVerifyParams {
     /// The request body.
     pub body: crate::types::WhatsappVerifyCodeRequest,
 }
-impl WhatsappPhoneNumbersVerifyParams {
-    /// A `WhatsappPhoneNumbersVerifyParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WhatsappVerifyCodeRequest) -> Self {
-        WhatsappPhoneNumbersVerifyParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, WhatsappPhoneNumbersVerifyParams, T, R, (S0,)> {
+    /// Sets `code`.
+    #[inline]
+    pub fn code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, WhatsappPhoneNumbersVerifyParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.code = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::WhatsappVerifyCodeRequest> for WhatsappPhoneNumbersVerifyParams {
-    /// The body with every optional input `None`: the argument of [`WhatsappPhoneNumbersApi::verify`].
-    fn from(body: crate::types::WhatsappVerifyCodeRequest) -> Self {
-        WhatsappPhoneNumbersVerifyParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WhatsappVerifyCodeRequest>,
+    ) -> crate::Call<'a, WhatsappPhoneNumbersVerifyParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `whatsapp.phone_numbers.calling_settings`.
@@ -744,7 +911,12 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
     pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> crate::Call<'a, (), WhatsappPhoneNumbersCallingSettingsRetrieveResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::WhatsappCallingSettingsData,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -768,17 +940,18 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappPatchCallingSettingsRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .calling_settings()\n    .update(\"+18005550100\", WhatsappPatchCallingSettingsRequest::new(true))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .calling_settings()\n    .update(\"+18005550100\")\n    .enabled(true)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         phone_number: &str,
-        params: impl Into<WhatsappPhoneNumbersCallingSettingsUpdateParams>,
     ) -> crate::Call<
         'a,
         WhatsappPhoneNumbersCallingSettingsUpdateParams,
-        WhatsappPhoneNumbersCallingSettingsUpdateResponse,
+        crate::types::WhatsappCallingSettingsData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::enabled>,),
     > {
         crate::Call::new(
             self
@@ -792,35 +965,59 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            WhatsappPhoneNumbersCallingSettingsUpdateParams {
+                body: crate::types::WhatsappPatchCallingSettingsRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersCallingSettingsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WhatsappPhoneNumbersCallingSettingsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WhatsappPhoneNumbersCallingSettingsUpdateParams {
     /// The request body.
     pub body: crate::types::WhatsappPatchCallingSettingsRequest,
 }
-impl WhatsappPhoneNumbersCallingSettingsUpdateParams {
-    /// A `WhatsappPhoneNumbersCallingSettingsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WhatsappPatchCallingSettingsRequest) -> Self {
-        WhatsappPhoneNumbersCallingSettingsUpdateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, WhatsappPhoneNumbersCallingSettingsUpdateParams, T, R, (S0,)> {
+    /// Sets `enabled`.
+    #[inline]
+    pub fn enabled(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersCallingSettingsUpdateParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.enabled = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::WhatsappPatchCallingSettingsRequest>
-for WhatsappPhoneNumbersCallingSettingsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`WhatsappPhoneNumbersCallingSettingsApi::update`].
-    fn from(body: crate::types::WhatsappPatchCallingSettingsRequest) -> Self {
-        WhatsappPhoneNumbersCallingSettingsUpdateParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WhatsappPatchCallingSettingsRequest>,
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersCallingSettingsUpdateParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `whatsapp.phone_numbers.profile`.
@@ -849,7 +1046,7 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
     pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> crate::Call<'a, (), WhatsappPhoneNumbersProfileRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::WhatsappProfileData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -873,17 +1070,17 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappUpdateProfileRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .profile()\n    .update(\"+18005550100\", WhatsappUpdateProfileRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .profile()\n    .update(\"+18005550100\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         phone_number: &str,
-        params: impl Into<WhatsappPhoneNumbersProfileUpdateParams>,
     ) -> crate::Call<
         'a,
         WhatsappPhoneNumbersProfileUpdateParams,
-        WhatsappPhoneNumbersProfileUpdateResponse,
+        crate::types::WhatsappProfileData,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -897,35 +1094,80 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            WhatsappPhoneNumbersProfileUpdateParams {
+                body: <crate::types::WhatsappUpdateProfileRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersProfileApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WhatsappPhoneNumbersProfileApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WhatsappPhoneNumbersProfileUpdateParams {
     /// The request body.
     pub body: crate::types::WhatsappUpdateProfileRequest,
 }
-impl WhatsappPhoneNumbersProfileUpdateParams {
-    /// A `WhatsappPhoneNumbersProfileUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WhatsappUpdateProfileRequest) -> Self {
-        WhatsappPhoneNumbersProfileUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, WhatsappPhoneNumbersProfileUpdateParams, T, R, ()> {
+    /// Sets `about`.
+    #[inline]
+    pub fn about(mut self, value: impl Into<String>) -> Self {
+        self.params.body.about = Some(value.into());
+        self
     }
-}
-impl From<crate::types::WhatsappUpdateProfileRequest>
-for WhatsappPhoneNumbersProfileUpdateParams {
-    /// The body with every optional input `None`: the argument of [`WhatsappPhoneNumbersProfileApi::update`].
-    fn from(body: crate::types::WhatsappUpdateProfileRequest) -> Self {
-        WhatsappPhoneNumbersProfileUpdateParams {
-            body,
-        }
+    /// Sets `address`.
+    #[inline]
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.params.body.address = Some(value.into());
+        self
+    }
+    /// Sets `category`.
+    #[inline]
+    pub fn category(mut self, value: impl Into<String>) -> Self {
+        self.params.body.category = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.params.body.description = Some(value.into());
+        self
+    }
+    /// Sets `display_name`.
+    #[inline]
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.display_name = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    #[inline]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.params.body.email = Some(value.into());
+        self
+    }
+    /// Messaging profile ID for inbound messages
+    #[inline]
+    pub fn profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params.body.profile_id = Some(value.into());
+        self
+    }
+    /// Sets `website`.
+    #[inline]
+    pub fn website(mut self, value: impl Into<String>) -> Self {
+        self.params.body.website = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WhatsappUpdateProfileRequest>,
+    ) -> crate::Call<'a, WhatsappPhoneNumbersProfileUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `whatsapp.phone_numbers.profile.photo`.
@@ -949,7 +1191,12 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> crate::Call<'a, (), crate::types::WhatsappProfilePhotoResponse> {
+    ) -> crate::Call<
+        'a,
+        (),
+        crate::types::WhatsappProfilePhotoData,
+        crate::call::AsData,
+    > {
         crate::Call::plain(
             self
                 .client
@@ -973,17 +1220,18 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::whatsapp::WhatsappPhoneNumbersProfilePhotoUploadBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .profile()\n    .photo()\n    .upload(\n        \"+18005550100\",\n        WhatsappPhoneNumbersProfilePhotoUploadBody::new(\n            telnyx::FilePart::from_path(\"audio.wav\")?,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .phone_numbers()\n    .profile()\n    .photo()\n    .upload(\"+18005550100\")\n    .file(telnyx::FilePart::from_path(\"audio.wav\")?)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn upload(
         &self,
         phone_number: &str,
-        params: impl Into<WhatsappPhoneNumbersProfilePhotoUploadParams>,
     ) -> crate::Call<
         'a,
         WhatsappPhoneNumbersProfilePhotoUploadParams,
-        WhatsappPhoneNumbersProfilePhotoUploadResponse,
+        crate::types::WhatsappProfileData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::file>,),
     > {
         crate::Call::new(
             self
@@ -997,7 +1245,9 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
                     ]
                         .concat(),
                 ),
-            params.into(),
+            WhatsappPhoneNumbersProfilePhotoUploadParams {
+                body: WhatsappPhoneNumbersProfilePhotoUploadBody::blank(),
+            },
             |req, params| {
                 {
                     let body = &params.body;
@@ -1039,28 +1289,50 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
         )
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersProfilePhotoApi::upload`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WhatsappPhoneNumbersProfilePhotoApi::upload`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WhatsappPhoneNumbersProfilePhotoUploadParams {
     /// The request body.
     pub body: WhatsappPhoneNumbersProfilePhotoUploadBody,
 }
-impl WhatsappPhoneNumbersProfilePhotoUploadParams {
-    /// A `WhatsappPhoneNumbersProfilePhotoUploadParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: WhatsappPhoneNumbersProfilePhotoUploadBody) -> Self {
-        WhatsappPhoneNumbersProfilePhotoUploadParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+> crate::Call<'a, WhatsappPhoneNumbersProfilePhotoUploadParams, T, R, (S0,)> {
+    /// Image file (JPEG recommended, max 10 MB)
+    #[inline]
+    pub fn file(
+        self,
+        value: impl Into<crate::FilePart>,
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersProfilePhotoUploadParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body.file = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<WhatsappPhoneNumbersProfilePhotoUploadBody>
-for WhatsappPhoneNumbersProfilePhotoUploadParams {
-    /// The body with every optional input `None`: the argument of [`WhatsappPhoneNumbersProfilePhotoApi::upload`].
-    fn from(body: WhatsappPhoneNumbersProfilePhotoUploadBody) -> Self {
-        WhatsappPhoneNumbersProfilePhotoUploadParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<WhatsappPhoneNumbersProfilePhotoUploadBody>,
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersProfilePhotoUploadParams,
+        T,
+        R,
+        (crate::Set,),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `whatsapp.templates`.
@@ -1083,7 +1355,13 @@ impl<'a> WhatsappTemplatesApi<'a> {
     ) -> crate::Call<'a, WhatsappTemplatesListParams, WhatsappTemplatesListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/v2/whatsapp/message_templates"),
-            Default::default(),
+            WhatsappTemplatesListParams {
+                page: None,
+                filter_waba_id: None,
+                filter_category: None,
+                filter_status: None,
+                filter_search: None,
+            },
             |req, params| {
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
                 req.query(
@@ -1119,28 +1397,37 @@ impl<'a> WhatsappTemplatesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    WhatsappCreateTemplateRequest, WhatsappCreateTemplateRequestCategory,\n    WhatsappCreateTemplateRequestComponentsItem, WhatsappTemplateHeaderComponent,\n    WhatsappTemplateHeaderComponentFormat, WhatsappTemplateHeaderComponentType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .templates()\n    .create(\n        WhatsappCreateTemplateRequest::new(\n            WhatsappCreateTemplateRequestCategory::Marketing,\n            vec![\n                WhatsappCreateTemplateRequestComponentsItem::WhatsappTemplateHeaderComponent(WhatsappTemplateHeaderComponent::new(WhatsappTemplateHeaderComponentFormat::Text,\n                WhatsappTemplateHeaderComponentType::Header))\n            ],\n            \"example\",\n            \"example name\",\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    WhatsappCreateTemplateRequestCategory, WhatsappTemplateHeaderComponent,\n    WhatsappTemplateHeaderComponentFormat,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .templates()\n    .create()\n    .category(WhatsappCreateTemplateRequestCategory::Marketing)\n    .components([\n        WhatsappTemplateHeaderComponent::builder()\n            .format(WhatsappTemplateHeaderComponentFormat::Text)\n            .build(),\n    ])\n    .language(\"example\")\n    .name(\"example name\")\n    .waba_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<WhatsappTemplatesCreateParams>,
     ) -> crate::Call<
         'a,
         WhatsappTemplatesCreateParams,
-        WhatsappTemplatesCreateResponse,
+        crate::types::WhatsappTemplateData,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::category>,
+            crate::Missing<crate::required::components>,
+            crate::Missing<crate::required::language>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::waba_id>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/v2/whatsapp/message_templates"),
-            params.into(),
+            WhatsappTemplatesCreateParams {
+                body: crate::types::WhatsappCreateTemplateRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`WhatsappTemplatesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`WhatsappTemplatesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WhatsappTemplatesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
@@ -1154,37 +1441,51 @@ pub struct WhatsappTemplatesListParams {
     /// Search templates by name
     pub filter_search: Option<String>,
 }
-impl<T, R> crate::Call<'_, WhatsappTemplatesListParams, T, R> {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+impl<'a, T, R> crate::Call<'a, WhatsappTemplatesListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
     /// Filter by WABA ID
+    #[inline]
     pub fn filter_waba_id(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_waba_id = Some(value.into());
+        self.params.filter_waba_id = Some(value.into());
         self
     }
     /// Filter by category
+    #[inline]
     pub fn filter_category(
         mut self,
         value: impl Into<WhatsappTemplatesListFilterCategory>,
     ) -> Self {
-        self.params_mut().filter_category = Some(value.into());
+        self.params.filter_category = Some(value.into());
         self
     }
     /// Filter by template status
+    #[inline]
     pub fn filter_status(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_status = Some(value.into());
+        self.params.filter_status = Some(value.into());
         self
     }
     /// Search templates by name
+    #[inline]
     pub fn filter_search(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_search = Some(value.into());
+        self.params.filter_search = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, WhatsappTemplatesListParams, WhatsappTemplatesListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    WhatsappTemplatesListParams,
+    WhatsappTemplatesListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`WhatsappTemplatesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -1214,28 +1515,120 @@ impl<'a> crate::Call<'a, WhatsappTemplatesListParams, WhatsappTemplatesListRespo
         })
     }
 }
-/// Inputs of [`WhatsappTemplatesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WhatsappTemplatesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WhatsappTemplatesCreateParams {
     /// The request body.
     pub body: crate::types::WhatsappCreateTemplateRequest,
 }
-impl WhatsappTemplatesCreateParams {
-    /// A `WhatsappTemplatesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WhatsappCreateTemplateRequest) -> Self {
-        WhatsappTemplatesCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> crate::Call<'a, WhatsappTemplatesCreateParams, T, R, (S0, S1, S2, S3, S4)> {
+    /// Template category: AUTHENTICATION, UTILITY, or MARKETING.
+    #[inline]
+    pub fn category(
+        self,
+        value: impl Into<crate::types::WhatsappCreateTemplateRequestCategory>,
+    ) -> crate::Call<
+        'a,
+        WhatsappTemplatesCreateParams,
+        T,
+        R,
+        (crate::Set, S1, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.category = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::WhatsappCreateTemplateRequest>
-for WhatsappTemplatesCreateParams {
-    /// The body with every optional input `None`: the argument of [`WhatsappTemplatesApi::create`].
-    fn from(body: crate::types::WhatsappCreateTemplateRequest) -> Self {
-        WhatsappTemplatesCreateParams {
-            body,
-        }
+    /// Template components defining message structure. Passed through to Meta Graph API. Templates with variables must include example values. Supports HEADER, BODY, FOOTER, BUTTONS, CAROUSEL and any future Meta component types.
+    #[inline]
+    pub fn components(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::WhatsappCreateTemplateRequestComponentsItem>,
+        >,
+    ) -> crate::Call<
+        'a,
+        WhatsappTemplatesCreateParams,
+        T,
+        R,
+        (S0, crate::Set, S2, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.components = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// Template language code (e.g. en_US, es, pt_BR).
+    #[inline]
+    pub fn language(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        WhatsappTemplatesCreateParams,
+        T,
+        R,
+        (S0, S1, crate::Set, S3, S4),
+    > {
+        let mut call = self;
+        call.params.body.language = value.into();
+        crate::call::into_state(call)
+    }
+    /// Template name. Lowercase letters, numbers, and underscores only.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        WhatsappTemplatesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, crate::Set, S4),
+    > {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The WhatsApp Business Account ID.
+    #[inline]
+    pub fn waba_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<
+        'a,
+        WhatsappTemplatesCreateParams,
+        T,
+        R,
+        (S0, S1, S2, S3, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body.waba_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WhatsappCreateTemplateRequest>,
+    ) -> crate::Call<
+        'a,
+        WhatsappTemplatesCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `whatsapp.user_data`.
@@ -1253,7 +1646,9 @@ impl<'a> WhatsappUserDataApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.whatsapp().user_data().retrieve().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn retrieve(&self) -> crate::Call<'a, (), WhatsappUserDataRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+    ) -> crate::Call<'a, (), crate::types::WhatsappUserData, crate::call::AsData> {
         crate::Call::plain(
             self.client.request(reqwest::Method::GET, "/v2/whatsapp/user_data"),
         )
@@ -1264,46 +1659,61 @@ impl<'a> WhatsappUserDataApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::PatchWhatsappUserDataRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp()\n    .user_data()\n    .update(PatchWhatsappUserDataRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.whatsapp().user_data().update().await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
-        params: impl Into<WhatsappUserDataUpdateParams>,
-    ) -> crate::Call<'a, WhatsappUserDataUpdateParams, WhatsappUserDataUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        WhatsappUserDataUpdateParams,
+        crate::types::WhatsappUserData,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::PATCH, "/v2/whatsapp/user_data"),
-            params.into(),
+            WhatsappUserDataUpdateParams {
+                body: <crate::types::PatchWhatsappUserDataRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`WhatsappUserDataApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WhatsappUserDataApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WhatsappUserDataUpdateParams {
     /// The request body.
     pub body: crate::types::PatchWhatsappUserDataRequest,
 }
-impl WhatsappUserDataUpdateParams {
-    /// A `WhatsappUserDataUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::PatchWhatsappUserDataRequest) -> Self {
-        WhatsappUserDataUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, WhatsappUserDataUpdateParams, T, R, ()> {
+    /// Failover URL to send Whatsapp signup events
+    #[inline]
+    pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_failover_url = Some(value.into());
+        self
     }
-}
-impl From<crate::types::PatchWhatsappUserDataRequest> for WhatsappUserDataUpdateParams {
-    /// The body with every optional input `None`: the argument of [`WhatsappUserDataApi::update`].
-    fn from(body: crate::types::PatchWhatsappUserDataRequest) -> Self {
-        WhatsappUserDataUpdateParams {
-            body,
-        }
+    /// URL to send Whatsapp signup events
+    #[inline]
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.params.body.webhook_url = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::PatchWhatsappUserDataRequest>,
+    ) -> crate::Call<'a, WhatsappUserDataUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappBusinessAccountsListResponse {
     pub data: Option<Vec<crate::types::WabaResponse>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -1353,6 +1763,7 @@ pub type WhatsappBusinessAccountsRetrieveResponse = crate::Data<
     crate::types::WabaResponse,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappBusinessAccountsPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::WhatsappPhoneResponse>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -1439,6 +1850,7 @@ impl From<&str> for WhatsappTemplatesListFilterCategory {
 }
 crate::string_enum!(WhatsappTemplatesListFilterCategory);
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappTemplatesListResponse {
     pub data: Option<Vec<crate::types::WhatsappTemplateData>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -1488,6 +1900,7 @@ pub type WhatsappTemplatesCreateResponse = crate::Data<
     crate::types::WhatsappTemplateData,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::WhatsappPhoneResponse>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -1549,17 +1962,19 @@ pub type WhatsappPhoneNumbersProfileUpdateResponse = crate::Data<
     crate::types::WhatsappProfileData,
 >;
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappPhoneNumbersProfilePhotoUploadBody {
     /// Image file (JPEG recommended, max 10 MB)
     pub file: crate::FilePart,
 }
 impl WhatsappPhoneNumbersProfilePhotoUploadBody {
-    /// A `WhatsappPhoneNumbersProfilePhotoUploadBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `file`: Image file (JPEG recommended, max 10 MB)
-    pub fn new(file: crate::FilePart) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappPhoneNumbersProfilePhotoUploadBody {
-            file,
+            file: Default::default(),
         }
     }
 }

@@ -22,7 +22,7 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), WhatsappMessageTemplatesRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::WhatsappTemplateData, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -41,17 +41,17 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::WhatsappUpdateTemplateRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp_message_templates()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        WhatsappUpdateTemplateRequest::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .whatsapp_message_templates()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<WhatsappMessageTemplatesUpdateParams>,
     ) -> crate::Call<
         'a,
         WhatsappMessageTemplatesUpdateParams,
-        WhatsappMessageTemplatesUpdateResponse,
+        crate::types::WhatsappTemplateData,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -60,7 +60,9 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
                     reqwest::Method::PATCH,
                     ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            WhatsappMessageTemplatesUpdateParams {
+                body: <crate::types::WhatsappUpdateTemplateRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -89,28 +91,43 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
         )
     }
 }
-/// Inputs of [`WhatsappMessageTemplatesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WhatsappMessageTemplatesApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WhatsappMessageTemplatesUpdateParams {
     /// The request body.
     pub body: crate::types::WhatsappUpdateTemplateRequest,
 }
-impl WhatsappMessageTemplatesUpdateParams {
-    /// A `WhatsappMessageTemplatesUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WhatsappUpdateTemplateRequest) -> Self {
-        WhatsappMessageTemplatesUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, WhatsappMessageTemplatesUpdateParams, T, R, ()> {
+    /// Sets `category`.
+    #[inline]
+    pub fn category(
+        mut self,
+        value: impl Into<crate::types::WhatsappUpdateTemplateRequestCategory>,
+    ) -> Self {
+        self.params.body.category = Some(value.into());
+        self
     }
-}
-impl From<crate::types::WhatsappUpdateTemplateRequest>
-for WhatsappMessageTemplatesUpdateParams {
-    /// The body with every optional input `None`: the argument of [`WhatsappMessageTemplatesApi::update`].
-    fn from(body: crate::types::WhatsappUpdateTemplateRequest) -> Self {
-        WhatsappMessageTemplatesUpdateParams {
-            body,
-        }
+    /// Updated template components. Same structure as the create request.
+    #[inline]
+    pub fn components(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<crate::types::WhatsappUpdateTemplateRequestComponentsItem>,
+        >,
+    ) -> Self {
+        self.params.body.components = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WhatsappUpdateTemplateRequest>,
+    ) -> crate::Call<'a, WhatsappMessageTemplatesUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 pub type WhatsappMessageTemplatesRetrieveResponse = crate::Data<

@@ -27,7 +27,10 @@ impl<'a> WireguardInterfacesApi<'a> {
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/wireguard_interfaces"),
-            Default::default(),
+            WireguardInterfacesListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -42,20 +45,26 @@ impl<'a> WireguardInterfacesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::WireguardInterfaceCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireguard_interfaces()\n    .create(\n        WireguardInterfaceCreate::new(\n            \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n            \"ashburn-va\",\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireguard_interfaces()\n    .create()\n    .network_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .region_code(\"ashburn-va\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<WireguardInterfacesCreateParams>,
     ) -> crate::Call<
         'a,
         WireguardInterfacesCreateParams,
-        WireguardInterfacesCreateResponse,
+        crate::types::WireguardInterfaceRead,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::network_id>,
+            crate::Missing<crate::required::region_code>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/wireguard_interfaces"),
-            params.into(),
+            WireguardInterfacesCreateParams {
+                body: crate::types::WireguardInterfaceCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -78,7 +87,7 @@ impl<'a> WireguardInterfacesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), WireguardInterfacesRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::WireguardInterfaceRead, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -105,7 +114,7 @@ impl<'a> WireguardInterfacesApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), WireguardInterfacesDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::WireguardInterfaceRead, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -116,8 +125,8 @@ impl<'a> WireguardInterfacesApi<'a> {
         )
     }
 }
-/// Inputs of [`WireguardInterfacesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`WireguardInterfacesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WireguardInterfacesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
@@ -125,21 +134,30 @@ pub struct WireguardInterfacesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, WireguardInterfacesListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
+impl<'a, T, R> crate::Call<'a, WireguardInterfacesListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[network_id\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<WireguardInterfacesListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
 impl<
     'a,
-> crate::Call<'a, WireguardInterfacesListParams, WireguardInterfacesListResponse> {
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    WireguardInterfacesListParams,
+    WireguardInterfacesListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`WireguardInterfacesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -181,33 +199,82 @@ impl<
         })
     }
 }
-/// Inputs of [`WireguardInterfacesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WireguardInterfacesApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WireguardInterfacesCreateParams {
     /// The request body.
     pub body: crate::types::WireguardInterfaceCreate,
 }
-impl WireguardInterfacesCreateParams {
-    /// A `WireguardInterfacesCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WireguardInterfaceCreate) -> Self {
-        WireguardInterfacesCreateParams {
-            body,
-        }
+impl<'a, T, R, S0, S1> crate::Call<'a, WireguardInterfacesCreateParams, T, R, (S0, S1)> {
+    /// A user specified name for the interface.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
     }
-}
-impl From<crate::types::WireguardInterfaceCreate> for WireguardInterfacesCreateParams {
-    /// The body with every optional input `None`: the argument of [`WireguardInterfacesApi::create`].
-    fn from(body: crate::types::WireguardInterfaceCreate) -> Self {
-        WireguardInterfacesCreateParams {
-            body,
-        }
+    /// The id of the network associated with the interface.
+    #[inline]
+    pub fn network_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, WireguardInterfacesCreateParams, T, R, (crate::Set, S1)> {
+        let mut call = self;
+        call.params.body.network_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(mut self, value: impl Into<crate::types::InterfaceStatus>) -> Self {
+        self.params.body.status = Some(value.into());
+        self
+    }
+    /// Enable SIP traffic forwarding over VPN interface.
+    #[inline]
+    pub fn enable_sip_trunking(mut self, value: impl Into<bool>) -> Self {
+        self.params.body.enable_sip_trunking = Some(value.into());
+        self
+    }
+    /// The region the interface should be deployed to.
+    #[inline]
+    pub fn region_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, WireguardInterfacesCreateParams, T, R, (S0, crate::Set)> {
+        let mut call = self;
+        call.params.body.region_code = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WireguardInterfaceCreate>,
+    ) -> crate::Call<
+        'a,
+        WireguardInterfacesCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WireguardInterfacesListFilter {
     /// The associated network id to filter on.
     pub network_id: Option<String>,
+}
+impl WireguardInterfacesListFilter {
+    /// The associated network id to filter on.
+    #[inline]
+    pub fn network_id(mut self, value: impl Into<String>) -> Self {
+        self.network_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WireguardInterfacesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -245,6 +312,7 @@ impl<'de> serde::Deserialize<'de> for WireguardInterfacesListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WireguardInterfacesListResponse {
     pub data: Option<Vec<crate::types::WireguardInterfaceRead>>,
     pub meta: Option<crate::types::PaginationMeta>,

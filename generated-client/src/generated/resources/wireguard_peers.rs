@@ -23,7 +23,10 @@ impl<'a> WireguardPeersApi<'a> {
     ) -> crate::Call<'a, WireguardPeersListParams, WireguardPeersListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/wireguard_peers"),
-            Default::default(),
+            WireguardPeersListParams {
+                filter: None,
+                page: None,
+            },
             |req, params| {
                 req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
                 req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -38,16 +41,23 @@ impl<'a> WireguardPeersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::WireguardPeerCreate;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireguard_peers()\n    .create(WireguardPeerCreate::new(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireguard_peers()\n    .create()\n    .wireguard_interface_id(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<WireguardPeersCreateParams>,
-    ) -> crate::Call<'a, WireguardPeersCreateParams, WireguardPeersCreateResponse> {
+    ) -> crate::Call<
+        'a,
+        WireguardPeersCreateParams,
+        crate::types::WireguardPeer,
+        crate::call::AsData,
+        (crate::Missing<crate::required::wireguard_interface_id>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/wireguard_peers"),
-            params.into(),
+            WireguardPeersCreateParams {
+                body: crate::types::WireguardPeerCreate::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -70,7 +80,7 @@ impl<'a> WireguardPeersApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), WireguardPeersRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::WireguardPeer, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -91,14 +101,18 @@ impl<'a> WireguardPeersApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::WireguardPeerPatch;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireguard_peers()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\", WireguardPeerPatch::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireguard_peers()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<WireguardPeersUpdateParams>,
-    ) -> crate::Call<'a, WireguardPeersUpdateParams, WireguardPeersUpdateResponse> {
+    ) -> crate::Call<
+        'a,
+        WireguardPeersUpdateParams,
+        crate::types::WireguardPeer,
+        crate::call::AsData,
+    > {
         crate::Call::new(
             self
                 .client
@@ -106,7 +120,9 @@ impl<'a> WireguardPeersApi<'a> {
                     reqwest::Method::PATCH,
                     ["/wireguard_peers/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            WireguardPeersUpdateParams {
+                body: <crate::types::WireguardPeerPatch>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -126,7 +142,10 @@ impl<'a> WireguardPeersApi<'a> {
         doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireguard_peers()\n    .delete(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
-    pub fn delete(&self, id: &str) -> crate::Call<'a, (), WireguardPeersDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::WireguardPeer, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -162,8 +181,8 @@ impl<'a> WireguardPeersApi<'a> {
         )
     }
 }
-/// Inputs of [`WireguardPeersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`WireguardPeersApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WireguardPeersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[wireguard_interface_id\]
@@ -171,19 +190,30 @@ pub struct WireguardPeersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<T, R> crate::Call<'_, WireguardPeersListParams, T, R> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[wireguard_interface_id\]
+impl<'a, T, R> crate::Call<'a, WireguardPeersListParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\\[wireguard_interface_id\\]
+    #[inline]
     pub fn filter(mut self, value: impl Into<WireguardPeersListFilter>) -> Self {
-        self.params_mut().filter = Some(value.into());
+        self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
-        self.params_mut().page = Some(value.into());
+        self.params.page = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, WireguardPeersListParams, WireguardPeersListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    WireguardPeersListParams,
+    WireguardPeersListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`WireguardPeersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -225,48 +255,79 @@ impl<'a> crate::Call<'a, WireguardPeersListParams, WireguardPeersListResponse> {
         })
     }
 }
-/// Inputs of [`WireguardPeersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WireguardPeersApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WireguardPeersCreateParams {
     /// The request body.
     pub body: crate::types::WireguardPeerCreate,
 }
-impl WireguardPeersCreateParams {
-    /// A `WireguardPeersCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WireguardPeerCreate) -> Self {
-        WireguardPeersCreateParams { body }
+impl<'a, T, R, S0> crate::Call<'a, WireguardPeersCreateParams, T, R, (S0,)> {
+    /// The WireGuard `PublicKey`.
+    #[inline]
+    pub fn public_key(mut self, value: impl Into<String>) -> Self {
+        self.params.body.public_key = Some(value.into());
+        self
+    }
+    /// The id of the wireguard interface associated with the peer.
+    #[inline]
+    pub fn wireguard_interface_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, WireguardPeersCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.wireguard_interface_id = value.into();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WireguardPeerCreate>,
+    ) -> crate::Call<'a, WireguardPeersCreateParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<crate::types::WireguardPeerCreate> for WireguardPeersCreateParams {
-    /// The body with every optional input `None`: the argument of [`WireguardPeersApi::create`].
-    fn from(body: crate::types::WireguardPeerCreate) -> Self {
-        WireguardPeersCreateParams { body }
-    }
-}
-/// Inputs of [`WireguardPeersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WireguardPeersApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WireguardPeersUpdateParams {
     /// The request body.
     pub body: crate::types::WireguardPeerPatch,
 }
-impl WireguardPeersUpdateParams {
-    /// A `WireguardPeersUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WireguardPeerPatch) -> Self {
-        WireguardPeersUpdateParams { body }
+impl<'a, T, R> crate::Call<'a, WireguardPeersUpdateParams, T, R, ()> {
+    /// The WireGuard `PublicKey`.
+    #[inline]
+    pub fn public_key(mut self, value: impl Into<String>) -> Self {
+        self.params.body.public_key = Some(value.into());
+        self
     }
-}
-impl From<crate::types::WireguardPeerPatch> for WireguardPeersUpdateParams {
-    /// The body with every optional input `None`: the argument of [`WireguardPeersApi::update`].
-    fn from(body: crate::types::WireguardPeerPatch) -> Self {
-        WireguardPeersUpdateParams { body }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WireguardPeerPatch>,
+    ) -> crate::Call<'a, WireguardPeersUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WireguardPeersListFilter {
     /// The id of the associated WireGuard interface to filter on.
     pub wireguard_interface_id: Option<String>,
+}
+impl WireguardPeersListFilter {
+    /// The id of the associated WireGuard interface to filter on.
+    #[inline]
+    pub fn wireguard_interface_id(mut self, value: impl Into<String>) -> Self {
+        self.wireguard_interface_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WireguardPeersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -304,6 +365,7 @@ impl<'de> serde::Deserialize<'de> for WireguardPeersListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WireguardPeersListResponse {
     pub data: Option<Vec<crate::types::WireguardPeer>>,
     pub meta: Option<crate::types::PaginationMeta>,

@@ -20,39 +20,46 @@ impl<'a> WirelessApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::wireless::WirelessRetrieveRegionsParams;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless()\n    .retrieve_regions(WirelessRetrieveRegionsParams::new(\"public_ips\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.wireless().retrieve_regions().product(\"public_ips\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn retrieve_regions(
         &self,
-        params: impl Into<WirelessRetrieveRegionsParams>,
     ) -> crate::Call<
         'a,
         WirelessRetrieveRegionsParams,
-        WirelessRetrieveRegionsResponse,
+        Vec<crate::types::WirelessRegion>,
+        crate::call::AsData,
+        (crate::Missing<crate::required::product>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/wireless/regions"),
-            params.into(),
+            WirelessRetrieveRegionsParams {
+                product: String::new(),
+            },
             |req, params| {
                 req.query("product", crate::QueryStyle::Form, true, &params.product);
             },
         )
     }
 }
-/// Inputs of [`WirelessApi::retrieve_regions`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WirelessApi::retrieve_regions`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WirelessRetrieveRegionsParams {
     /// The product for which to list regions (e.g., 'public_ips', 'private_wireless_gateways').
     pub product: String,
 }
-impl WirelessRetrieveRegionsParams {
-    /// A `WirelessRetrieveRegionsParams` from its required inputs; the optional ones are `None`.
-    pub fn new(product: impl Into<String>) -> Self {
-        WirelessRetrieveRegionsParams {
-            product: product.into(),
-        }
+impl<'a, T, R, S0> crate::Call<'a, WirelessRetrieveRegionsParams, T, R, (S0,)> {
+    /// The product for which to list regions (e.g., 'public_ips', 'private_wireless_gateways').
+    #[inline]
+    pub fn product(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, WirelessRetrieveRegionsParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.product = value.into();
+        crate::call::into_state(call)
     }
 }
 /// Operations under `wireless.detail_records_reports`.
@@ -77,13 +84,17 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     ) -> crate::Call<
         'a,
         WirelessDetailRecordsReportsListParams,
-        WirelessDetailRecordsReportsListResponse,
+        Vec<crate::types::WdrReport>,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::GET, "/wireless/detail_records_reports"),
-            Default::default(),
+            WirelessDetailRecordsReportsListParams {
+                page_number: None,
+                page_size: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -108,22 +119,24 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::WdrReportRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless()\n    .detail_records_reports()\n    .create(WdrReportRequest::default())\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless()\n    .detail_records_reports()\n    .create()\n    .end_time(\"2018-02-02T22:25:27.521Z\")\n    .start_time(\"2018-02-02T22:25:27.521Z\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<WirelessDetailRecordsReportsCreateParams>,
     ) -> crate::Call<
         'a,
         WirelessDetailRecordsReportsCreateParams,
-        WirelessDetailRecordsReportsCreateResponse,
+        crate::types::WdrReport,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
                 .client
                 .request(reqwest::Method::POST, "/wireless/detail_records_reports"),
-            params.into(),
+            WirelessDetailRecordsReportsCreateParams {
+                body: <crate::types::WdrReportRequest>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -146,7 +159,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), WirelessDetailRecordsReportsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::WdrReport, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -174,7 +187,7 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), WirelessDetailRecordsReportsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::WdrReport, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -186,8 +199,8 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
         )
     }
 }
-/// Inputs of [`WirelessDetailRecordsReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`WirelessDetailRecordsReportsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WirelessDetailRecordsReportsListParams {
     /// The page number to load.
@@ -195,24 +208,29 @@ pub struct WirelessDetailRecordsReportsListParams {
     /// The size of the page.
     pub page_size: Option<i64>,
 }
-impl<T, R> crate::Call<'_, WirelessDetailRecordsReportsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, WirelessDetailRecordsReportsListParams, T, R, ()> {
     /// The page number to load.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
 }
 impl<
     'a,
+    S: crate::Ready,
 > crate::Call<
     'a,
     WirelessDetailRecordsReportsListParams,
-    WirelessDetailRecordsReportsListResponse,
+    Vec<crate::types::WdrReport>,
+    crate::call::AsData,
+    S,
 > {
     /// Every page of [`WirelessDetailRecordsReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -221,43 +239,49 @@ impl<
     ) -> crate::Paginator<
         'a,
         WirelessDetailRecordsReportsListParams,
-        WirelessDetailRecordsReportsListResponse,
+        Vec<crate::types::WdrReport>,
         crate::types::WdrReport,
     > {
         self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
-            meta: |page| crate::PageMeta::new(
-                page.data.as_ref().map_or(0, |items| items.len()),
-            ),
-            items: |page| page.data.unwrap_or_default(),
+            meta: |page| crate::PageMeta::new(page.len()),
+            items: |page| page,
             apply: |params, next| {
                 params.page_number = next.number();
             },
         })
     }
 }
-/// Inputs of [`WirelessDetailRecordsReportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WirelessDetailRecordsReportsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WirelessDetailRecordsReportsCreateParams {
     /// The request body.
     pub body: crate::types::WdrReportRequest,
 }
-impl WirelessDetailRecordsReportsCreateParams {
-    /// A `WirelessDetailRecordsReportsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::WdrReportRequest) -> Self {
-        WirelessDetailRecordsReportsCreateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, WirelessDetailRecordsReportsCreateParams, T, R, ()> {
+    /// ISO 8601 formatted date-time indicating the end time.
+    #[inline]
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.params.body.end_time = Some(value.into());
+        self
     }
-}
-impl From<crate::types::WdrReportRequest> for WirelessDetailRecordsReportsCreateParams {
-    /// The body with every optional input `None`: the argument of [`WirelessDetailRecordsReportsApi::create`].
-    fn from(body: crate::types::WdrReportRequest) -> Self {
-        WirelessDetailRecordsReportsCreateParams {
-            body,
-        }
+    /// ISO 8601 formatted date-time indicating the start time.
+    #[inline]
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.params.body.start_time = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::WdrReportRequest>,
+    ) -> crate::Call<'a, WirelessDetailRecordsReportsCreateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 pub type WirelessDetailRecordsReportsListResponse = crate::Data<

@@ -15,39 +15,46 @@ impl<'a> WirelessBlocklistValuesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::wireless_blocklist_values::{\n    WirelessBlocklistValuesListParams, WirelessBlocklistValuesListType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless_blocklist_values()\n    .list(\n        WirelessBlocklistValuesListParams::new(\n            WirelessBlocklistValuesListType::Country,\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::wireless_blocklist_values::WirelessBlocklistValuesListType;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless_blocklist_values()\n    .list()\n    .r#type(WirelessBlocklistValuesListType::Country)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn list(
         &self,
-        params: impl Into<WirelessBlocklistValuesListParams>,
     ) -> crate::Call<
         'a,
         WirelessBlocklistValuesListParams,
         WirelessBlocklistValuesListResponse,
+        crate::call::AsJson,
+        (crate::Missing<crate::required::r#type>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/wireless_blocklist_values"),
-            params.into(),
+            WirelessBlocklistValuesListParams {
+                r#type: WirelessBlocklistValuesListType::Unknown(String::new()),
+            },
             |req, params| {
                 req.query("type", crate::QueryStyle::Form, true, &params.r#type);
             },
         )
     }
 }
-/// Inputs of [`WirelessBlocklistValuesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WirelessBlocklistValuesApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WirelessBlocklistValuesListParams {
     /// The Wireless Blocklist type for which to list possible values (e.g., `country`, `mcc`, `plmn`).
     pub r#type: WirelessBlocklistValuesListType,
 }
-impl WirelessBlocklistValuesListParams {
-    /// A `WirelessBlocklistValuesListParams` from its required inputs; the optional ones are `None`.
-    pub fn new(r#type: WirelessBlocklistValuesListType) -> Self {
-        WirelessBlocklistValuesListParams {
-            r#type,
-        }
+impl<'a, T, R, S0> crate::Call<'a, WirelessBlocklistValuesListParams, T, R, (S0,)> {
+    /// The Wireless Blocklist type for which to list possible values (e.g., `country`, `mcc`, `plmn`).
+    #[inline]
+    pub fn r#type(
+        self,
+        value: impl Into<WirelessBlocklistValuesListType>,
+    ) -> crate::Call<'a, WirelessBlocklistValuesListParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.r#type = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -127,6 +134,7 @@ impl From<Vec<crate::types::Plmn>> for WirelessBlocklistValuesListResponseData {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WirelessBlocklistValuesListResponse {
     pub data: Option<WirelessBlocklistValuesListResponseData>,
     pub meta: Option<crate::types::PaginationMeta>,

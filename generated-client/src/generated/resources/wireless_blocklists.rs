@@ -23,7 +23,13 @@ impl<'a> WirelessBlocklistsApi<'a> {
     ) -> crate::Call<'a, WirelessBlocklistsListParams, WirelessBlocklistsListResponse> {
         crate::Call::new(
             self.client.request(reqwest::Method::GET, "/wireless_blocklists"),
-            Default::default(),
+            WirelessBlocklistsListParams {
+                page_number: None,
+                page_size: None,
+                filter_name: None,
+                filter_type: None,
+                filter_values: None,
+            },
             |req, params| {
                 req.query(
                     "page[number]",
@@ -66,20 +72,27 @@ impl<'a> WirelessBlocklistsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::wireless_blocklists::{\n    WirelessBlocklistsCreateBody, WirelessBlocklistsCreateBodyType,\n    WirelessBlocklistsCreateBodyValuesItem,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless_blocklists()\n    .create(\n        WirelessBlocklistsCreateBody::new(\n            \"My Wireless Blocklist\",\n            WirelessBlocklistsCreateBodyType::Country,\n            vec![\n                WirelessBlocklistsCreateBodyValuesItem::CountryCode(\"CA\".to_string())\n            ],\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::resources::wireless_blocklists::{\n    WirelessBlocklistsCreateBodyType, WirelessBlocklistsCreateBodyValuesItem,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless_blocklists()\n    .create()\n    .name(\"My Wireless Blocklist\")\n    .r#type(WirelessBlocklistsCreateBodyType::Country)\n    .values([\n        WirelessBlocklistsCreateBodyValuesItem::PlmnCode(\"CA\".to_string()),\n        WirelessBlocklistsCreateBodyValuesItem::PlmnCode(\"US\".to_string()),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<WirelessBlocklistsCreateParams>,
     ) -> crate::Call<
         'a,
         WirelessBlocklistsCreateParams,
-        WirelessBlocklistsCreateResponse,
+        crate::types::WirelessBlocklist,
+        crate::call::AsData,
+        (
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::r#type>,
+            crate::Missing<crate::required::values>,
+        ),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/wireless_blocklists"),
-            params.into(),
+            WirelessBlocklistsCreateParams {
+                body: WirelessBlocklistsCreateBody::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -102,7 +115,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), WirelessBlocklistsRetrieveResponse> {
+    ) -> crate::Call<'a, (), crate::types::WirelessBlocklist, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -123,17 +136,17 @@ impl<'a> WirelessBlocklistsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::resources::wireless_blocklists::WirelessBlocklistsUpdateBody;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless_blocklists()\n    .update(\n        \"6a09cdc3-8948-47f0-aa62-74ac943d6c58\",\n        WirelessBlocklistsUpdateBody::default(),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .wireless_blocklists()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
         &self,
         id: &str,
-        params: impl Into<WirelessBlocklistsUpdateParams>,
     ) -> crate::Call<
         'a,
         WirelessBlocklistsUpdateParams,
-        WirelessBlocklistsUpdateResponse,
+        crate::types::WirelessBlocklist,
+        crate::call::AsData,
     > {
         crate::Call::new(
             self
@@ -142,7 +155,9 @@ impl<'a> WirelessBlocklistsApi<'a> {
                     reqwest::Method::PATCH,
                     ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
                 ),
-            params.into(),
+            WirelessBlocklistsUpdateParams {
+                body: <WirelessBlocklistsUpdateBody>::default(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
@@ -165,7 +180,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Call<'a, (), WirelessBlocklistsDeleteResponse> {
+    ) -> crate::Call<'a, (), crate::types::WirelessBlocklist, crate::call::AsData> {
         crate::Call::plain(
             self
                 .client
@@ -176,8 +191,8 @@ impl<'a> WirelessBlocklistsApi<'a> {
         )
     }
 }
-/// Inputs of [`WirelessBlocklistsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`WirelessBlocklistsApi::list`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WirelessBlocklistsListParams {
     /// The page number to load.
@@ -191,34 +206,48 @@ pub struct WirelessBlocklistsListParams {
     /// Values to filter on (inclusive).
     pub filter_values: Option<String>,
 }
-impl<T, R> crate::Call<'_, WirelessBlocklistsListParams, T, R> {
+impl<'a, T, R> crate::Call<'a, WirelessBlocklistsListParams, T, R, ()> {
     /// The page number to load.
+    #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_number = Some(value.into());
+        self.params.page_number = Some(value.into());
         self
     }
     /// The size of the page.
+    #[inline]
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.params_mut().page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// The name of the Wireless Blocklist.
+    #[inline]
     pub fn filter_name(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_name = Some(value.into());
+        self.params.filter_name = Some(value.into());
         self
     }
     /// When the Private Wireless Gateway was last updated.
+    #[inline]
     pub fn filter_type(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_type = Some(value.into());
+        self.params.filter_type = Some(value.into());
         self
     }
     /// Values to filter on (inclusive).
+    #[inline]
     pub fn filter_values(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().filter_values = Some(value.into());
+        self.params.filter_values = Some(value.into());
         self
     }
 }
-impl<'a> crate::Call<'a, WirelessBlocklistsListParams, WirelessBlocklistsListResponse> {
+impl<
+    'a,
+    S: crate::Ready,
+> crate::Call<
+    'a,
+    WirelessBlocklistsListParams,
+    WirelessBlocklistsListResponse,
+    crate::call::AsJson,
+    S,
+> {
     /// Every page of [`WirelessBlocklistsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
     pub fn paginator(
@@ -260,53 +289,108 @@ impl<'a> crate::Call<'a, WirelessBlocklistsListParams, WirelessBlocklistsListRes
         })
     }
 }
-/// Inputs of [`WirelessBlocklistsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WirelessBlocklistsApi::create`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WirelessBlocklistsCreateParams {
     /// The request body.
     pub body: WirelessBlocklistsCreateBody,
 }
-impl WirelessBlocklistsCreateParams {
-    /// A `WirelessBlocklistsCreateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: WirelessBlocklistsCreateBody) -> Self {
-        WirelessBlocklistsCreateParams {
-            body,
-        }
+impl<
+    'a,
+    T,
+    R,
+    S0,
+    S1,
+    S2,
+> crate::Call<'a, WirelessBlocklistsCreateParams, T, R, (S0, S1, S2)> {
+    /// The name of the Wireless Blocklist.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, WirelessBlocklistsCreateParams, T, R, (crate::Set, S1, S2)> {
+        let mut call = self;
+        call.params.body.name = value.into();
+        crate::call::into_state(call)
+    }
+    /// The type of wireless blocklist.
+    #[inline]
+    pub fn r#type(
+        self,
+        value: impl Into<WirelessBlocklistsCreateBodyType>,
+    ) -> crate::Call<'a, WirelessBlocklistsCreateParams, T, R, (S0, crate::Set, S2)> {
+        let mut call = self;
+        call.params.body.r#type = value.into();
+        crate::call::into_state(call)
+    }
+    /// Values to block. The values here depend on the `type` of Wireless Blocklist.
+    #[inline]
+    pub fn values(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<WirelessBlocklistsCreateBodyValuesItem>,
+        >,
+    ) -> crate::Call<'a, WirelessBlocklistsCreateParams, T, R, (S0, S1, crate::Set)> {
+        let mut call = self;
+        call.params.body.values = value.into_iter().map(Into::into).collect();
+        crate::call::into_state(call)
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<WirelessBlocklistsCreateBody>,
+    ) -> crate::Call<
+        'a,
+        WirelessBlocklistsCreateParams,
+        T,
+        R,
+        (crate::Set, crate::Set, crate::Set),
+    > {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
-impl From<WirelessBlocklistsCreateBody> for WirelessBlocklistsCreateParams {
-    /// The body with every optional input `None`: the argument of [`WirelessBlocklistsApi::create`].
-    fn from(body: WirelessBlocklistsCreateBody) -> Self {
-        WirelessBlocklistsCreateParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`WirelessBlocklistsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`WirelessBlocklistsApi::update`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct WirelessBlocklistsUpdateParams {
     /// The request body.
     pub body: WirelessBlocklistsUpdateBody,
 }
-impl WirelessBlocklistsUpdateParams {
-    /// A `WirelessBlocklistsUpdateParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: WirelessBlocklistsUpdateBody) -> Self {
-        WirelessBlocklistsUpdateParams {
-            body,
-        }
+impl<'a, T, R> crate::Call<'a, WirelessBlocklistsUpdateParams, T, R, ()> {
+    /// The name of the Wireless Blocklist.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params.body.name = Some(value.into());
+        self
     }
-}
-impl From<WirelessBlocklistsUpdateBody> for WirelessBlocklistsUpdateParams {
-    /// The body with every optional input `None`: the argument of [`WirelessBlocklistsApi::update`].
-    fn from(body: WirelessBlocklistsUpdateBody) -> Self {
-        WirelessBlocklistsUpdateParams {
-            body,
-        }
+    /// Values to block. The values here depend on the `type` of Wireless Blocklist.
+    #[inline]
+    pub fn values(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<WirelessBlocklistsUpdateBodyValuesItem>,
+        >,
+    ) -> Self {
+        self.params.body.values = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<WirelessBlocklistsUpdateBody>,
+    ) -> crate::Call<'a, WirelessBlocklistsUpdateParams, T, R, ()> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WirelessBlocklistsListResponse {
     pub data: Option<Vec<crate::types::WirelessBlocklist>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -415,6 +499,7 @@ impl<'de> serde::Deserialize<'de> for WirelessBlocklistsCreateBodyValuesItem {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WirelessBlocklistsCreateBody {
     /// The name of the Wireless Blocklist.
     pub name: String,
@@ -424,20 +509,15 @@ pub struct WirelessBlocklistsCreateBody {
     pub values: Vec<WirelessBlocklistsCreateBodyValuesItem>,
 }
 impl WirelessBlocklistsCreateBody {
-    /// A `WirelessBlocklistsCreateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: The name of the Wireless Blocklist.
-    /// - `type`: The type of wireless blocklist.
-    /// - `values`: Values to block. The values here depend on the `type` of Wireless Blocklist.
-    pub fn new(
-        name: impl Into<String>,
-        r#type: WirelessBlocklistsCreateBodyType,
-        values: Vec<WirelessBlocklistsCreateBodyValuesItem>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WirelessBlocklistsCreateBody {
-            name: name.into(),
-            r#type,
-            values,
+            name: String::new(),
+            r#type: WirelessBlocklistsCreateBodyType::Unknown(String::new()),
+            values: Vec::new(),
         }
     }
 }
@@ -514,6 +594,7 @@ impl<'de> serde::Deserialize<'de> for WirelessBlocklistsUpdateBodyValuesItem {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WirelessBlocklistsUpdateBody {
     /// The name of the Wireless Blocklist.
     pub name: Option<String>,

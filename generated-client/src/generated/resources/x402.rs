@@ -27,20 +27,24 @@ impl<'a> X402CreditAccountApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::X402SettleRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .x402()\n    .credit_account()\n    .settle(X402SettleRequest::new(\"quote_abc123\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .x402()\n    .credit_account()\n    .settle()\n    .id(\"quote_abc123\")\n    .payment_signature_2(\"0xabc123...\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn settle(
         &self,
-        params: impl Into<X402CreditAccountSettleParams>,
     ) -> crate::Call<
         'a,
         X402CreditAccountSettleParams,
-        crate::types::X402TransactionResponse,
+        crate::types::X402TransactionResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::id>,),
     > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/v2/x402/credit_account"),
-            params.into(),
+            X402CreditAccountSettleParams {
+                payment_signature: None,
+                body: crate::types::X402SettleRequest::blank(),
+            },
             |req, params| {
                 req.header("PAYMENT-SIGNATURE", &params.payment_signature);
                 req.json(&params.body);
@@ -55,24 +59,31 @@ impl<'a> X402CreditAccountApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::X402QuoteRequest;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .x402()\n    .credit_account()\n    .quote(X402QuoteRequest::new(\"50.00\"))\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client.x402().credit_account().quote().amount_usd(\"50.00\").await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn quote(
         &self,
-        params: impl Into<X402CreditAccountQuoteParams>,
-    ) -> crate::Call<'a, X402CreditAccountQuoteParams, crate::types::X402QuoteResponse> {
+    ) -> crate::Call<
+        'a,
+        X402CreditAccountQuoteParams,
+        crate::types::X402QuoteResponseData,
+        crate::call::AsData,
+        (crate::Missing<crate::required::amount_usd>,),
+    > {
         crate::Call::new(
             self.client.request(reqwest::Method::POST, "/v2/x402/credit_account/quote"),
-            params.into(),
+            X402CreditAccountQuoteParams {
+                body: crate::types::X402QuoteRequest::blank(),
+            },
             |req, params| {
                 req.json(&params.body);
             },
         )
     }
 }
-/// Inputs of [`X402CreditAccountApi::settle`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`X402CreditAccountApi::settle`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct X402CreditAccountSettleParams {
     /// Signed payment authorization for the quote. Alternative to providing `payment_signature` in the request body.
@@ -80,51 +91,66 @@ pub struct X402CreditAccountSettleParams {
     /// The request body.
     pub body: crate::types::X402SettleRequest,
 }
-impl X402CreditAccountSettleParams {
-    /// A `X402CreditAccountSettleParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::X402SettleRequest) -> Self {
-        X402CreditAccountSettleParams {
-            payment_signature: None,
-            body,
-        }
-    }
-}
-impl From<crate::types::X402SettleRequest> for X402CreditAccountSettleParams {
-    /// The body with every optional input `None`: the argument of [`X402CreditAccountApi::settle`].
-    fn from(body: crate::types::X402SettleRequest) -> Self {
-        X402CreditAccountSettleParams {
-            payment_signature: None,
-            body,
-        }
-    }
-}
-impl<T, R> crate::Call<'_, X402CreditAccountSettleParams, T, R> {
+impl<'a, T, R, S0> crate::Call<'a, X402CreditAccountSettleParams, T, R, (S0,)> {
     /// Signed payment authorization for the quote. Alternative to providing `payment_signature` in the request body.
+    #[inline]
     pub fn payment_signature(mut self, value: impl Into<String>) -> Self {
-        self.params_mut().payment_signature = Some(value.into());
+        self.params.payment_signature = Some(value.into());
         self
     }
+    /// The quote ID to settle.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, X402CreditAccountSettleParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.id = value.into();
+        crate::call::into_state(call)
+    }
+    /// Base64-encoded signed payment authorization (x402 PaymentPayload). Can alternatively be provided via the PAYMENT-SIGNATURE header.
+    #[inline]
+    pub fn payment_signature_2(mut self, value: impl Into<String>) -> Self {
+        self.params.body.payment_signature = Some(value.into());
+        self
+    }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::X402SettleRequest>,
+    ) -> crate::Call<'a, X402CreditAccountSettleParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
+    }
 }
-/// Inputs of [`X402CreditAccountApi::quote`] other than path parameters: the optional ones are also set on its [`crate::Call`].
-#[derive(Debug, Clone, PartialEq)]
+/// Inputs of [`X402CreditAccountApi::quote`] but the one passed by position: each is set by a method of its [`crate::Call`].
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct X402CreditAccountQuoteParams {
     /// The request body.
     pub body: crate::types::X402QuoteRequest,
 }
-impl X402CreditAccountQuoteParams {
-    /// A `X402CreditAccountQuoteParams` from its required inputs; the optional ones are `None`.
-    pub fn new(body: crate::types::X402QuoteRequest) -> Self {
-        X402CreditAccountQuoteParams {
-            body,
-        }
+impl<'a, T, R, S0> crate::Call<'a, X402CreditAccountQuoteParams, T, R, (S0,)> {
+    /// Amount in USD to fund (minimum 5.00, maximum 10000.00).
+    #[inline]
+    pub fn amount_usd(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Call<'a, X402CreditAccountQuoteParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body.amount_usd = value.into();
+        crate::call::into_state(call)
     }
-}
-impl From<crate::types::X402QuoteRequest> for X402CreditAccountQuoteParams {
-    /// The body with every optional input `None`: the argument of [`X402CreditAccountApi::quote`].
-    fn from(body: crate::types::X402QuoteRequest) -> Self {
-        X402CreditAccountQuoteParams {
-            body,
-        }
+    /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
+    #[inline]
+    pub fn with_body(
+        self,
+        value: impl Into<crate::types::X402QuoteRequest>,
+    ) -> crate::Call<'a, X402CreditAccountQuoteParams, T, R, (crate::Set,)> {
+        let mut call = self;
+        call.params.body = value.into();
+        crate::call::into_state(call)
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AcceptSuggestionsRequest {
     /// The ID of the address.
     pub id: Option<String>,

@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "access_ip_address")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccessIpAddressListResponseSchema {
     pub data: Vec<super::AccessIpAddressResponseSchema>,
     pub meta: super::CloudflareIpListSyncPaginationMeta,
-}
-impl AccessIpAddressListResponseSchema {
-    /// A `AccessIpAddressListResponseSchema` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::AccessIpAddressResponseSchema>,
-        meta: super::CloudflareIpListSyncPaginationMeta,
-    ) -> Self {
-        AccessIpAddressListResponseSchema {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for AccessIpAddressListResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,16 +3,20 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "access_ip_address")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccessIpAddressPost {
     pub description: Option<String>,
     pub ip_address: String,
 }
 impl AccessIpAddressPost {
-    /// A `AccessIpAddressPost` from its required fields; the optional ones are `None`.
-    pub fn new(ip_address: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AccessIpAddressPost {
             description: None,
-            ip_address: ip_address.into(),
+            ip_address: String::new(),
         }
     }
 }

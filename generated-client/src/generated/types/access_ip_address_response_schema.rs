@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "access_ip_address")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccessIpAddressResponseSchema {
     pub created_at: Option<String>,
     pub description: Option<String>,
@@ -12,27 +13,6 @@ pub struct AccessIpAddressResponseSchema {
     pub status: super::CloudflareSyncStatus,
     pub updated_at: Option<String>,
     pub user_id: String,
-}
-impl AccessIpAddressResponseSchema {
-    /// A `AccessIpAddressResponseSchema` from its required fields; the optional ones are `None`.
-    pub fn new(
-        id: impl Into<String>,
-        ip_address: impl Into<String>,
-        source: impl Into<String>,
-        status: super::CloudflareSyncStatus,
-        user_id: impl Into<String>,
-    ) -> Self {
-        AccessIpAddressResponseSchema {
-            created_at: None,
-            description: None,
-            id: id.into(),
-            ip_address: ip_address.into(),
-            source: source.into(),
-            status,
-            updated_at: None,
-            user_id: user_id.into(),
-        }
-    }
 }
 impl serde::Serialize for AccessIpAddressResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "access_ip_ranges")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccessIpRangeListResponseSchema {
     pub data: Vec<super::AccessIpRangeResponseSchema>,
     pub meta: super::CloudflareIpListSyncPaginationMeta,
-}
-impl AccessIpRangeListResponseSchema {
-    /// A `AccessIpRangeListResponseSchema` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::AccessIpRangeResponseSchema>,
-        meta: super::CloudflareIpListSyncPaginationMeta,
-    ) -> Self {
-        AccessIpRangeListResponseSchema {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for AccessIpRangeListResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

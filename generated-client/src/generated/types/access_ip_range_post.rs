@@ -3,15 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "access_ip_ranges")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccessIpRangePost {
     pub cidr_block: String,
     pub description: Option<String>,
 }
 impl AccessIpRangePost {
-    /// A `AccessIpRangePost` from its required fields; the optional ones are `None`.
-    pub fn new(cidr_block: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AccessIpRangePost {
-            cidr_block: cidr_block.into(),
+            cidr_block: String::new(),
             description: None,
         }
     }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "access_ip_ranges")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccessIpRangeResponseSchema {
     pub cidr_block: String,
     pub created_at: Option<String>,
@@ -11,25 +12,6 @@ pub struct AccessIpRangeResponseSchema {
     pub status: super::CloudflareSyncStatus,
     pub updated_at: Option<String>,
     pub user_id: String,
-}
-impl AccessIpRangeResponseSchema {
-    /// A `AccessIpRangeResponseSchema` from its required fields; the optional ones are `None`.
-    pub fn new(
-        cidr_block: impl Into<String>,
-        id: impl Into<String>,
-        status: super::CloudflareSyncStatus,
-        user_id: impl Into<String>,
-    ) -> Self {
-        AccessIpRangeResponseSchema {
-            cidr_block: cidr_block.into(),
-            created_at: None,
-            description: None,
-            id: id.into(),
-            status,
-            updated_at: None,
-            user_id: user_id.into(),
-        }
-    }
 }
 impl serde::Serialize for AccessIpRangeResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_events")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccountEmailEvent {
     /// Summary of the associated email message. Present when the email_message preload is available.
     pub email: Option<super::EventEmailSummary>,
@@ -12,26 +13,6 @@ pub struct AccountEmailEvent {
     pub payload: Option<serde_json::Map<String, serde_json::Value>>,
     pub record_type: AccountEmailEventRecordType,
     pub r#type: super::EmailEventType,
-}
-impl AccountEmailEvent {
-    /// A `AccountEmailEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        email_id: impl Into<String>,
-        id: impl Into<String>,
-        occurred_at: impl Into<String>,
-        record_type: AccountEmailEventRecordType,
-        r#type: super::EmailEventType,
-    ) -> Self {
-        AccountEmailEvent {
-            email: None,
-            email_id: email_id.into(),
-            id: id.into(),
-            occurred_at: occurred_at.into(),
-            payload: None,
-            record_type,
-            r#type,
-        }
-    }
 }
 impl serde::Serialize for AccountEmailEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

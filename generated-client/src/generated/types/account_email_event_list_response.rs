@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_events")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccountEmailEventListResponse {
     pub data: Vec<super::AccountEmailEvent>,
     pub meta: super::EventPaginationMeta,
-}
-impl AccountEmailEventListResponse {
-    /// A `AccountEmailEventListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::AccountEmailEvent>,
-        meta: super::EventPaginationMeta,
-    ) -> Self {
-        AccountEmailEventListResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for AccountEmailEventListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

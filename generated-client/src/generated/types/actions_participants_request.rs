@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "rooms")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ActionsParticipantsRequest {
     /// List of participant id to exclude from the action.
     pub exclude: Option<Vec<String>>,

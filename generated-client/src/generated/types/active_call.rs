@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "connections")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ActiveCall {
     /// Unique identifier and token for controlling the call.
     pub call_control_id: String,
@@ -15,32 +16,6 @@ pub struct ActiveCall {
     /// State received from a command.
     pub client_state: String,
     pub record_type: ActiveCallRecordType,
-}
-impl ActiveCall {
-    /// A `ActiveCall` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_control_id`: Unique identifier and token for controlling the call.
-    /// - `call_duration`: Indicates the duration of the call in seconds
-    /// - `call_leg_id`: ID that is unique to the call and can be used to correlate webhook events
-    /// - `call_session_id`: ID that is unique to the call session and can be used to correlate webhook events. Call session is a group of related call legs that logically belong to the same phone call, e.g. an inbound and outbound leg of a transferred call
-    /// - `client_state`: State received from a command.
-    pub fn new(
-        call_control_id: impl Into<String>,
-        call_duration: i64,
-        call_leg_id: impl Into<String>,
-        call_session_id: impl Into<String>,
-        client_state: impl Into<String>,
-        record_type: ActiveCallRecordType,
-    ) -> Self {
-        ActiveCall {
-            call_control_id: call_control_id.into(),
-            call_duration,
-            call_leg_id: call_leg_id.into(),
-            call_session_id: call_session_id.into(),
-            client_state: client_state.into(),
-            record_type,
-        }
-    }
 }
 impl serde::Serialize for ActiveCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,14 +4,18 @@
 /// Only `to` is read; all other fields are ignored (`reason: unsubscribe`, `source: manual`, `group_id: ` are forced).
 #[cfg_attr(docsrs, doc(cfg(feature = "email_unsubscribe_groups")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddGroupSuppressionRequest {
     pub to: String,
 }
 impl AddGroupSuppressionRequest {
-    /// A `AddGroupSuppressionRequest` from its required fields; the optional ones are `None`.
-    pub fn new(to: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AddGroupSuppressionRequest {
-            to: to.into(),
+            to: String::new(),
         }
     }
 }

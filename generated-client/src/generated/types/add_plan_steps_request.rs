@@ -3,13 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddPlanStepsRequest {
     pub steps: Vec<super::CreatePlanStepRequest>,
 }
 impl AddPlanStepsRequest {
-    /// A `AddPlanStepsRequest` from its required fields; the optional ones are `None`.
-    pub fn new(steps: Vec<super::CreatePlanStepRequest>) -> Self {
-        AddPlanStepsRequest { steps }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        AddPlanStepsRequest {
+            steps: Vec::new(),
+        }
     }
 }
 impl serde::Serialize for AddPlanStepsRequest {

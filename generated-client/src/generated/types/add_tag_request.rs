@@ -3,13 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddTagRequest {
     pub tag: String,
 }
 impl AddTagRequest {
-    /// A `AddTagRequest` from its required fields; the optional ones are `None`.
-    pub fn new(tag: impl Into<String>) -> Self {
-        AddTagRequest { tag: tag.into() }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        AddTagRequest {
+            tag: String::new(),
+        }
     }
 }
 impl serde::Serialize for AddTagRequest {

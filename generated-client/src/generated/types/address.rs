@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Address {
     pub address_book: Option<super::AddressBook>,
     pub administrative_area: Option<super::AdministrativeArea>,

@@ -32,6 +32,7 @@ impl From<&str> for AddressSuggestionResponseDataRecordType {
 crate::string_enum!(AddressSuggestionResponseDataRecordType);
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AddressSuggestionResponseData {
     /// Indicates if the address suggestions are accepted.
     pub accepted: Option<bool>,

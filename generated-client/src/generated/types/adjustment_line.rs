@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "charges_summary")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AdjustmentLine {
     /// Adjustment amount as decimal string
     pub amount: String,
@@ -10,24 +11,6 @@ pub struct AdjustmentLine {
     pub description: String,
     /// Date when the adjustment occurred
     pub event_date: String,
-}
-impl AdjustmentLine {
-    /// A `AdjustmentLine` from its required fields; the optional ones are `None`.
-    ///
-    /// - `amount`: Adjustment amount as decimal string
-    /// - `description`: Description of the adjustment
-    /// - `event_date`: Date when the adjustment occurred
-    pub fn new(
-        amount: impl Into<String>,
-        description: impl Into<String>,
-        event_date: impl Into<String>,
-    ) -> Self {
-        AdjustmentLine {
-            amount: amount.into(),
-            description: description.into(),
-            event_date: event_date.into(),
-        }
-    }
 }
 impl serde::Serialize for AdjustmentLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

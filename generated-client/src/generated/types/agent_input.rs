@@ -4,6 +4,7 @@
 /// Third-party reseller / partner managing the enterprise's phone numbers. Omit when the enterprise works directly with Telnyx.
 #[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "enterprises"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentInput {
     pub administrative_area: String,
     pub city: String,
@@ -19,34 +20,189 @@ pub struct AgentInput {
     pub street_address: String,
 }
 impl AgentInput {
-    /// A `AgentInput` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        administrative_area: impl Into<String>,
-        city: impl Into<String>,
-        contact_email: impl Into<String>,
-        contact_name: impl Into<String>,
-        contact_phone: impl Into<String>,
-        contact_title: impl Into<String>,
-        country: impl Into<String>,
-        legal_name: impl Into<String>,
-        postal_code: impl Into<String>,
-        street_address: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AgentInput {
-            administrative_area: administrative_area.into(),
-            city: city.into(),
-            contact_email: contact_email.into(),
-            contact_name: contact_name.into(),
-            contact_phone: contact_phone.into(),
-            contact_title: contact_title.into(),
-            country: country.into(),
+            administrative_area: String::new(),
+            city: String::new(),
+            contact_email: String::new(),
+            contact_name: String::new(),
+            contact_phone: String::new(),
+            contact_title: String::new(),
+            country: String::new(),
             dba: None,
             extended_address: None,
-            legal_name: legal_name.into(),
-            postal_code: postal_code.into(),
-            street_address: street_address.into(),
+            legal_name: String::new(),
+            postal_code: String::new(),
+            street_address: String::new(),
         }
+    }
+}
+impl AgentInput {
+    /// A builder of `AgentInput`: a method per field, then `.build()`, which compiles once the required ones are set (`administrative_area`, `city`, `contact_email`, `contact_name`, `contact_phone`, `contact_title`, `country`, `legal_name`, `postal_code`, `street_address`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        AgentInput,
+        (
+            crate::Missing<crate::required::administrative_area>,
+            crate::Missing<crate::required::city>,
+            crate::Missing<crate::required::contact_email>,
+            crate::Missing<crate::required::contact_name>,
+            crate::Missing<crate::required::contact_phone>,
+            crate::Missing<crate::required::contact_title>,
+            crate::Missing<crate::required::country>,
+            crate::Missing<crate::required::legal_name>,
+            crate::Missing<crate::required::postal_code>,
+            crate::Missing<crate::required::street_address>,
+        ),
+    > {
+        crate::Builder::new(AgentInput::blank())
+    }
+}
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+    S6,
+    S7,
+    S8,
+    S9,
+> crate::Builder<AgentInput, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9)> {
+    /// Sets `administrative_area`.
+    #[inline]
+    pub fn administrative_area(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AgentInput, (crate::Set, S1, S2, S3, S4, S5, S6, S7, S8, S9)> {
+        let mut b = self;
+        b.value.administrative_area = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `city`.
+    #[inline]
+    pub fn city(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AgentInput, (S0, crate::Set, S2, S3, S4, S5, S6, S7, S8, S9)> {
+        let mut b = self;
+        b.value.city = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `contact_email`.
+    #[inline]
+    pub fn contact_email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AgentInput, (S0, S1, crate::Set, S3, S4, S5, S6, S7, S8, S9)> {
+        let mut b = self;
+        b.value.contact_email = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `contact_name`.
+    #[inline]
+    pub fn contact_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AgentInput, (S0, S1, S2, crate::Set, S4, S5, S6, S7, S8, S9)> {
+        let mut b = self;
+        b.value.contact_name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `contact_phone`.
+    #[inline]
+    pub fn contact_phone(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AgentInput, (S0, S1, S2, S3, crate::Set, S5, S6, S7, S8, S9)> {
+        let mut b = self;
+        b.value.contact_phone = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `contact_title`.
+    #[inline]
+    pub fn contact_title(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AgentInput, (S0, S1, S2, S3, S4, crate::Set, S6, S7, S8, S9)> {
+        let mut b = self;
+        b.value.contact_title = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `country`.
+    #[inline]
+    pub fn country(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AgentInput, (S0, S1, S2, S3, S4, S5, crate::Set, S7, S8, S9)> {
+        let mut b = self;
+        b.value.country = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `dba`.
+    #[inline]
+    pub fn dba(mut self, value: impl Into<String>) -> Self {
+        self.value.dba = Some(Some(value.into()));
+        self
+    }
+    /// Sends `dba` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn dba_null(mut self) -> Self {
+        self.value.dba = Some(None);
+        self
+    }
+    /// Sets `extended_address`.
+    #[inline]
+    pub fn extended_address(mut self, value: impl Into<String>) -> Self {
+        self.value.extended_address = Some(Some(value.into()));
+        self
+    }
+    /// Sends `extended_address` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn extended_address_null(mut self) -> Self {
+        self.value.extended_address = Some(None);
+        self
+    }
+    /// Sets `legal_name`.
+    #[inline]
+    pub fn legal_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AgentInput, (S0, S1, S2, S3, S4, S5, S6, crate::Set, S8, S9)> {
+        let mut b = self;
+        b.value.legal_name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `postal_code`.
+    #[inline]
+    pub fn postal_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AgentInput, (S0, S1, S2, S3, S4, S5, S6, S7, crate::Set, S9)> {
+        let mut b = self;
+        b.value.postal_code = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `street_address`.
+    #[inline]
+    pub fn street_address(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AgentInput, (S0, S1, S2, S3, S4, S5, S6, S7, S8, crate::Set)> {
+        let mut b = self;
+        b.value.street_address = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<AgentInput, S>> for AgentInput {
+    #[inline]
+    fn from(builder: crate::Builder<AgentInput, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for AgentInput {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantJoinParticipant {
     /// The call_control_id of the participant to add to the conversation.
     pub id: String,
@@ -14,17 +15,67 @@ pub struct AiAssistantJoinParticipant {
     pub role: AiAssistantJoinParticipantRole,
 }
 impl AiAssistantJoinParticipant {
-    /// A `AiAssistantJoinParticipant` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: The call_control_id of the participant to add to the conversation.
-    /// - `role`: The role of the participant in the conversation.
-    pub fn new(id: impl Into<String>, role: AiAssistantJoinParticipantRole) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AiAssistantJoinParticipant {
-            id: id.into(),
+            id: String::new(),
             name: None,
             on_hangup: None,
-            role,
+            role: AiAssistantJoinParticipantRole::User,
         }
+    }
+}
+impl AiAssistantJoinParticipant {
+    /// A builder of `AiAssistantJoinParticipant`: a method per field, then `.build()`, which compiles once the required ones are set (`id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        AiAssistantJoinParticipant,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Builder::new(AiAssistantJoinParticipant::blank())
+    }
+}
+impl<S0> crate::Builder<AiAssistantJoinParticipant, (S0,)> {
+    /// The call_control_id of the participant to add to the conversation.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AiAssistantJoinParticipant, (crate::Set,)> {
+        let mut b = self;
+        b.value.id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Display name for the participant.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.value.name = Some(value.into());
+        self
+    }
+    /// Determines what happens to the conversation when this participant hangs up.
+    #[inline]
+    pub fn on_hangup(
+        mut self,
+        value: impl Into<AiAssistantJoinParticipantOnHangup>,
+    ) -> Self {
+        self.value.on_hangup = Some(value.into());
+        self
+    }
+    /// The role of the participant in the conversation.
+    #[inline]
+    pub fn role(mut self, value: impl Into<AiAssistantJoinParticipantRole>) -> Self {
+        self.value.role = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<AiAssistantJoinParticipant, S>>
+for AiAssistantJoinParticipant {
+    #[inline]
+    fn from(builder: crate::Builder<AiAssistantJoinParticipant, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for AiAssistantJoinParticipant {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantJoinRequest {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     pub client_state: Option<String>,
@@ -13,18 +14,16 @@ pub struct AiAssistantJoinRequest {
     pub participant: super::AiAssistantJoinParticipant,
 }
 impl AiAssistantJoinRequest {
-    /// A `AiAssistantJoinRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `conversation_id`: The ID of the AI assistant conversation to join.
-    pub fn new(
-        conversation_id: impl Into<String>,
-        participant: super::AiAssistantJoinParticipant,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AiAssistantJoinRequest {
             client_state: None,
             command_id: None,
-            conversation_id: conversation_id.into(),
-            participant,
+            conversation_id: String::new(),
+            participant: super::AiAssistantJoinParticipant::blank(),
         }
     }
 }

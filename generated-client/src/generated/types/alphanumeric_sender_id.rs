@@ -6,6 +6,7 @@
     doc(cfg(any(feature = "alphanumeric_sender_ids", feature = "messaging_profiles")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AlphanumericSenderId {
     /// The alphanumeric sender ID string.
     pub alphanumeric_sender_id: Option<String>,

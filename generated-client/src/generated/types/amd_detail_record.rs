@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "detail_records")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AmdDetailRecord {
     /// Billing Group id
     pub billing_group_id: Option<String>,
@@ -35,29 +36,6 @@ pub struct AmdDetailRecord {
     pub record_type: String,
     /// User-provided tags
     pub tags: Option<String>,
-}
-impl AmdDetailRecord {
-    /// A `AmdDetailRecord` from its required fields; the optional ones are `None`.
-    pub fn new(record_type: impl Into<String>) -> Self {
-        AmdDetailRecord {
-            billing_group_id: None,
-            billing_group_name: None,
-            call_leg_id: None,
-            call_session_id: None,
-            connection_id: None,
-            connection_name: None,
-            cost: None,
-            currency: None,
-            feature: None,
-            id: None,
-            invoked_at: None,
-            is_telnyx_billable: None,
-            rate: None,
-            rate_measured_in: None,
-            record_type: record_type.into(),
-            tags: None,
-        }
-    }
 }
 impl serde::Serialize for AmdDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AnswerRequest {
     pub assistant: Option<super::CallAssistantRequest>,
     /// Use this field to set the Billing Group ID for the call. Must be a valid and existing Billing Group ID.
@@ -320,6 +321,7 @@ impl<'de> serde::Deserialize<'de> for AnswerRequest {
 /// Enables deepfake detection on the call. When enabled, audio from the remote party is streamed to a detection service that analyzes whether the voice is AI-generated. Results are delivered via the `call.deepfake_detection.result` webhook.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AnswerRequestDeepfakeDetection {
     /// Whether deepfake detection is enabled.
     pub enabled: bool,
@@ -329,15 +331,57 @@ pub struct AnswerRequestDeepfakeDetection {
     pub timeout: Option<i32>,
 }
 impl AnswerRequestDeepfakeDetection {
-    /// A `AnswerRequestDeepfakeDetection` from its required fields; the optional ones are `None`.
-    ///
-    /// - `enabled`: Whether deepfake detection is enabled.
-    pub fn new(enabled: bool) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AnswerRequestDeepfakeDetection {
-            enabled,
+            enabled: false,
             rtp_timeout: None,
             timeout: None,
         }
+    }
+}
+impl AnswerRequestDeepfakeDetection {
+    /// A builder of `AnswerRequestDeepfakeDetection`: a method per field, then `.build()`, which compiles once the required ones are set (`enabled`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        AnswerRequestDeepfakeDetection,
+        (crate::Missing<crate::required::enabled>,),
+    > {
+        crate::Builder::new(AnswerRequestDeepfakeDetection::blank())
+    }
+}
+impl<S0> crate::Builder<AnswerRequestDeepfakeDetection, (S0,)> {
+    /// Whether deepfake detection is enabled.
+    #[inline]
+    pub fn enabled(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Builder<AnswerRequestDeepfakeDetection, (crate::Set,)> {
+        let mut b = self;
+        b.value.enabled = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Maximum time in seconds to wait for RTP audio before timing out. If no audio is received within this window, detection stops with an error.
+    #[inline]
+    pub fn rtp_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.value.rtp_timeout = Some(value.into());
+        self
+    }
+    /// Maximum time in seconds to wait for a detection result before timing out.
+    #[inline]
+    pub fn timeout(mut self, value: impl Into<i32>) -> Self {
+        self.value.timeout = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<AnswerRequestDeepfakeDetection, S>>
+for AnswerRequestDeepfakeDetection {
+    #[inline]
+    fn from(builder: crate::Builder<AnswerRequestDeepfakeDetection, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for AnswerRequestDeepfakeDetection {
@@ -607,9 +651,21 @@ impl From<&str> for AnswerRequestStreamTrack {
 crate::string_enum!(AnswerRequestStreamTrack);
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AnswerRequestWebhookRetriesPoliciesValue {
     /// Array of delays in milliseconds between retry attempts. Total sum cannot exceed 60000ms.
     pub retries_ms: Option<Vec<i64>>,
+}
+impl AnswerRequestWebhookRetriesPoliciesValue {
+    /// Array of delays in milliseconds between retry attempts. Total sum cannot exceed 60000ms.
+    #[inline]
+    pub fn retries_ms(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.retries_ms = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for AnswerRequestWebhookRetriesPoliciesValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Anthropic Messages-compatible request with Telnyx extensions.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AnthropicMessageRequest {
     /// If you are using an external inference provider, this field allows you to pass along a reference to your API key. After creating an [integration secret](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for your API key, pass the secret's `identifier` in this field.
     pub api_key_ref: Option<String>,
@@ -49,26 +50,21 @@ pub struct AnthropicMessageRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AnthropicMessageRequest {
-    /// A `AnthropicMessageRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `max_tokens`: The maximum number of tokens to generate in the response.
-    /// - `messages`: The messages to send to the model, following the [Anthropic Messages API](https://docs.anthropic.com/en/api/messages) format.
-    /// - `model`: The model to use for generating the response, for example `zai-org/GLM-5.2` or another model available from the Telnyx models endpoint.
-    pub fn new(
-        max_tokens: i64,
-        messages: Vec<serde_json::Map<String, serde_json::Value>>,
-        model: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AnthropicMessageRequest {
             api_key_ref: None,
             billing_group_id: None,
             fallback_config: None,
             max_retries: None,
-            max_tokens,
+            max_tokens: 0,
             mcp_servers: None,
-            messages,
+            messages: Vec::new(),
             metadata: None,
-            model: model.into(),
+            model: String::new(),
             service_tier: None,
             stop_sequences: None,
             stream: None,

@@ -7,6 +7,7 @@
 /// Both operands should resolve to numbers at runtime.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ArithmeticExpression {
     pub left: Box<super::Expression>,
     /// Arithmetic operator applied to `left` and `right`.
@@ -15,21 +16,76 @@ pub struct ArithmeticExpression {
     pub r#type: ArithmeticExpressionType,
 }
 impl ArithmeticExpression {
-    /// A `ArithmeticExpression` from its required fields; the optional ones are `None`.
-    ///
-    /// - `op`: Arithmetic operator applied to `left` and `right`.
-    pub fn new(
-        left: super::Expression,
-        op: ArithmeticExpressionOp,
-        right: super::Expression,
-        r#type: ArithmeticExpressionType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ArithmeticExpression {
-            left: Box::new(left),
-            op,
-            right: Box::new(right),
-            r#type,
+            left: Box::new(super::Expression::Unknown(serde_json::Value::Null)),
+            op: ArithmeticExpressionOp::Unknown(String::new()),
+            right: Box::new(super::Expression::Unknown(serde_json::Value::Null)),
+            r#type: ArithmeticExpressionType::Arithmetic,
         }
+    }
+}
+impl ArithmeticExpression {
+    /// A builder of `ArithmeticExpression`: a method per field, then `.build()`, which compiles once the required ones are set (`left`, `op`, `right`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ArithmeticExpression,
+        (
+            crate::Missing<crate::required::left>,
+            crate::Missing<crate::required::op>,
+            crate::Missing<crate::required::right>,
+        ),
+    > {
+        crate::Builder::new(ArithmeticExpression::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<ArithmeticExpression, (S0, S1, S2)> {
+    /// Sets `left`.
+    #[inline]
+    pub fn left(
+        self,
+        value: impl Into<super::Expression>,
+    ) -> crate::Builder<ArithmeticExpression, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.left = Box::new(value.into());
+        crate::inputs::into_state(b)
+    }
+    /// Arithmetic operator applied to `left` and `right`.
+    #[inline]
+    pub fn op(
+        self,
+        value: impl Into<ArithmeticExpressionOp>,
+    ) -> crate::Builder<ArithmeticExpression, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.op = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `right`.
+    #[inline]
+    pub fn right(
+        self,
+        value: impl Into<super::Expression>,
+    ) -> crate::Builder<ArithmeticExpression, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.right = Box::new(value.into());
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<ArithmeticExpressionType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ArithmeticExpression, S>>
+for ArithmeticExpression {
+    #[inline]
+    fn from(builder: crate::Builder<ArithmeticExpression, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ArithmeticExpression {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssignProfileToCampaignRequest {
     /// The ID of the campaign you want to link to the specified messaging profile. If you supply this ID in the request, do not also include a tcrCampaignId.
     pub campaign_id: Option<String>,
@@ -12,13 +13,14 @@ pub struct AssignProfileToCampaignRequest {
     pub tcr_campaign_id: Option<String>,
 }
 impl AssignProfileToCampaignRequest {
-    /// A `AssignProfileToCampaignRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `messaging_profile_id`: The ID of the messaging profile that you want to link to the specified campaign.
-    pub fn new(messaging_profile_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AssignProfileToCampaignRequest {
             campaign_id: None,
-            messaging_profile_id: messaging_profile_id.into(),
+            messaging_profile_id: String::new(),
             tcr_campaign_id: None,
         }
     }

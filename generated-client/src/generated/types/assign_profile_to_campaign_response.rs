@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssignProfileToCampaignResponse {
     /// The ID of the campaign you want to link to the specified messaging profile. If you supply this ID in the request, do not also include a tcrCampaignId.
     pub campaign_id: Option<String>,
@@ -12,23 +13,6 @@ pub struct AssignProfileToCampaignResponse {
     pub task_id: String,
     /// The TCR ID of the shared campaign you want to link to the specified messaging profile (for campaigns not created using Telnyx 10DLC services only). If you supply this ID in the request, do not also include a campaignId.
     pub tcr_campaign_id: Option<String>,
-}
-impl AssignProfileToCampaignResponse {
-    /// A `AssignProfileToCampaignResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `messaging_profile_id`: The ID of the messaging profile that you want to link to the specified campaign.
-    /// - `task_id`: The ID of the task associated with assigning a messaging profile to a campaign.
-    pub fn new(
-        messaging_profile_id: impl Into<String>,
-        task_id: impl Into<String>,
-    ) -> Self {
-        AssignProfileToCampaignResponse {
-            campaign_id: None,
-            messaging_profile_id: messaging_profile_id.into(),
-            task_id: task_id.into(),
-            tcr_campaign_id: None,
-        }
-    }
 }
 impl serde::Serialize for AssignProfileToCampaignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

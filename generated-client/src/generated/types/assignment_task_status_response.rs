@@ -3,25 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssignmentTaskStatusResponse {
     pub created_at: Option<String>,
     /// The status of the task associated with assigning a messaging profile to a campaign.
     pub status: super::V10dlcTaskStatus,
     pub task_id: String,
     pub updated_at: Option<String>,
-}
-impl AssignmentTaskStatusResponse {
-    /// A `AssignmentTaskStatusResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `status`: The status of the task associated with assigning a messaging profile to a campaign.
-    pub fn new(status: super::V10dlcTaskStatus, task_id: impl Into<String>) -> Self {
-        AssignmentTaskStatusResponse {
-            created_at: None,
-            status,
-            task_id: task_id.into(),
-            updated_at: None,
-        }
-    }
 }
 impl serde::Serialize for AssignmentTaskStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Assistant configuration including choice of LLM, custom instructions, and tools.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Assistant {
     /// The system instructions that the voice assistant uses during the gather command
     pub instructions: Option<String>,
@@ -13,6 +14,35 @@ pub struct Assistant {
     pub openai_api_key_ref: Option<String>,
     /// The tools that the voice assistant can use.
     pub tools: Option<Vec<AssistantToolsItem>>,
+}
+impl Assistant {
+    /// The system instructions that the voice assistant uses during the gather command
+    #[inline]
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Some(value.into());
+        self
+    }
+    /// The model to be used by the voice assistant.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// This is necessary only if the model selected is from OpenAI. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your OpenAI API Key. Warning: Free plans are unlikely to work with this integration.
+    #[inline]
+    pub fn openai_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.openai_api_key_ref = Some(value.into());
+        self
+    }
+    /// The tools that the voice assistant can use.
+    #[inline]
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AssistantToolsItem>>,
+    ) -> Self {
+        self.tools = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for Assistant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

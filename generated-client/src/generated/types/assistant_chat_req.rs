@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssistantChatReq {
     /// The message content sent by the client to the assistant
     pub content: String,
@@ -12,14 +13,14 @@ pub struct AssistantChatReq {
     pub name: Option<String>,
 }
 impl AssistantChatReq {
-    /// A `AssistantChatReq` from its required fields; the optional ones are `None`.
-    ///
-    /// - `content`: The message content sent by the client to the assistant
-    /// - `conversation_id`: A unique identifier for the conversation thread, used to maintain context
-    pub fn new(content: impl Into<String>, conversation_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AssistantChatReq {
-            content: content.into(),
-            conversation_id: conversation_id.into(),
+            content: String::new(),
+            conversation_id: String::new(),
             name: None,
         }
     }

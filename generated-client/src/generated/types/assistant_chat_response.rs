@@ -3,19 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssistantChatResponse {
     /// The assistant's generated response based on the input message and context.
     pub content: String,
-}
-impl AssistantChatResponse {
-    /// A `AssistantChatResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `content`: The assistant's generated response based on the input message and context.
-    pub fn new(content: impl Into<String>) -> Self {
-        AssistantChatResponse {
-            content: content.into(),
-        }
-    }
 }
 impl serde::Serialize for AssistantChatResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -5,20 +5,11 @@
 /// <https://platform.openai.com/docs/api-reference/assistants/deleteAssistant>
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssistantDeletedResponse {
     pub deleted: bool,
     pub id: String,
     pub object: String,
-}
-impl AssistantDeletedResponse {
-    /// A `AssistantDeletedResponse` from its required fields; the optional ones are `None`.
-    pub fn new(deleted: bool, id: impl Into<String>, object: impl Into<String>) -> Self {
-        AssistantDeletedResponse {
-            deleted,
-            id: id.into(),
-            object: object.into(),
-        }
-    }
 }
 impl serde::Serialize for AssistantDeletedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Reference to a connected integration attached to an assistant. Discover available integrations with `/ai/integrations` and connected integrations with `/ai/integrations/connections`.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssistantIntegration {
     /// Optional per-assistant allowlist of integration tool names. When omitted or empty, all tools allowed by the connected integration are available to the assistant.
     pub allowed_list: Option<Vec<String>>,
@@ -11,14 +12,53 @@ pub struct AssistantIntegration {
     pub integration_id: String,
 }
 impl AssistantIntegration {
-    /// A `AssistantIntegration` from its required fields; the optional ones are `None`.
-    ///
-    /// - `integration_id`: Catalog integration ID to attach. This is the `id` from the integrations catalog at `/ai/integrations` (the same value also appears as `integration_id` on entries returned by `/ai/integrations/connections`). It is **not** the connection-level `id` from `/ai/integrations/connections`.
-    pub fn new(integration_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AssistantIntegration {
             allowed_list: None,
-            integration_id: integration_id.into(),
+            integration_id: String::new(),
         }
+    }
+}
+impl AssistantIntegration {
+    /// A builder of `AssistantIntegration`: a method per field, then `.build()`, which compiles once the required ones are set (`integration_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        AssistantIntegration,
+        (crate::Missing<crate::required::integration_id>,),
+    > {
+        crate::Builder::new(AssistantIntegration::blank())
+    }
+}
+impl<S0> crate::Builder<AssistantIntegration, (S0,)> {
+    /// Optional per-assistant allowlist of integration tool names. When omitted or empty, all tools allowed by the connected integration are available to the assistant.
+    #[inline]
+    pub fn allowed_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.value.allowed_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Catalog integration ID to attach. This is the `id` from the integrations catalog at `/ai/integrations` (the same value also appears as `integration_id` on entries returned by `/ai/integrations/connections`). It is **not** the connection-level `id` from `/ai/integrations/connections`.
+    #[inline]
+    pub fn integration_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AssistantIntegration, (crate::Set,)> {
+        let mut b = self;
+        b.value.integration_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<AssistantIntegration, S>>
+for AssistantIntegration {
+    #[inline]
+    fn from(builder: crate::Builder<AssistantIntegration, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for AssistantIntegration {

@@ -4,6 +4,7 @@
 /// Reference to an MCP server attached to an assistant. Create and manage MCP servers with the `/ai/mcp_servers` endpoints, then attach them to assistants by ID.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssistantMcpServer {
     /// Optional per-assistant allowlist of MCP tool names. When omitted, the assistant uses the MCP server's configured `allowed_tools`.
     pub allowed_tools: Option<Vec<String>>,
@@ -11,14 +12,53 @@ pub struct AssistantMcpServer {
     pub id: String,
 }
 impl AssistantMcpServer {
-    /// A `AssistantMcpServer` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: ID of the MCP server to attach. This must be the `id` of an MCP server returned by the `/ai/mcp_servers` endpoints.
-    pub fn new(id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AssistantMcpServer {
             allowed_tools: None,
-            id: id.into(),
+            id: String::new(),
         }
+    }
+}
+impl AssistantMcpServer {
+    /// A builder of `AssistantMcpServer`: a method per field, then `.build()`, which compiles once the required ones are set (`id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        AssistantMcpServer,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Builder::new(AssistantMcpServer::blank())
+    }
+}
+impl<S0> crate::Builder<AssistantMcpServer, (S0,)> {
+    /// Optional per-assistant allowlist of MCP tool names. When omitted, the assistant uses the MCP server's configured `allowed_tools`.
+    #[inline]
+    pub fn allowed_tools(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.value.allowed_tools = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// ID of the MCP server to attach. This must be the `id` of an MCP server returned by the `/ai/mcp_servers` endpoints.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AssistantMcpServer, (crate::Set,)> {
+        let mut b = self;
+        b.value.id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<AssistantMcpServer, S>>
+for AssistantMcpServer {
+    #[inline]
+    fn from(builder: crate::Builder<AssistantMcpServer, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for AssistantMcpServer {

@@ -4,6 +4,7 @@
 /// One row in `call_attempts` — captures the terminal outcome of a single dispatch.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssistantScheduledCallAttempt {
     pub attempt_number: i64,
     pub attempted_at: String,
@@ -12,24 +13,6 @@ pub struct AssistantScheduledCallAttempt {
     /// Values: busy, canceled, no-answer, ringing, completed, failed, in-progress
     pub call_status: String,
     pub telnyx_call_control_id: Option<String>,
-}
-impl AssistantScheduledCallAttempt {
-    /// A `AssistantScheduledCallAttempt` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_status`: Values: busy, canceled, no-answer, ringing, completed, failed, in-progress
-    pub fn new(
-        attempt_number: i64,
-        attempted_at: impl Into<String>,
-        call_status: impl Into<String>,
-    ) -> Self {
-        AssistantScheduledCallAttempt {
-            attempt_number,
-            attempted_at: attempted_at.into(),
-            call_duration: None,
-            call_status: call_status.into(),
-            telnyx_call_control_id: None,
-        }
-    }
 }
 impl serde::Serialize for AssistantScheduledCallAttempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

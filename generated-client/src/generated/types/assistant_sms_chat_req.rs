@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssistantSmsChatReq {
     pub conversation_metadata: Option<
         std::collections::BTreeMap<String, AssistantSmsChatReqConversationMetadataValue>,
@@ -13,14 +14,17 @@ pub struct AssistantSmsChatReq {
     pub to: String,
 }
 impl AssistantSmsChatReq {
-    /// A `AssistantSmsChatReq` from its required fields; the optional ones are `None`.
-    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AssistantSmsChatReq {
             conversation_metadata: None,
-            from: from.into(),
+            from: String::new(),
             should_create_conversation: None,
             text: None,
-            to: to.into(),
+            to: String::new(),
         }
     }
 }

@@ -10,6 +10,7 @@
 /// to the new assistant.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssistantTarget {
     /// ID of the assistant the conversation transitions to.
     pub assistant_id: String,
@@ -20,16 +21,63 @@ pub struct AssistantTarget {
     pub voice_mode: Option<AssistantTargetVoiceMode>,
 }
 impl AssistantTarget {
-    /// A `AssistantTarget` from its required fields; the optional ones are `None`.
-    ///
-    /// - `assistant_id`: ID of the assistant the conversation transitions to.
-    pub fn new(assistant_id: impl Into<String>, r#type: AssistantTargetType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AssistantTarget {
-            assistant_id: assistant_id.into(),
+            assistant_id: String::new(),
             position: None,
-            r#type,
+            r#type: AssistantTargetType::Assistant,
             voice_mode: None,
         }
+    }
+}
+impl AssistantTarget {
+    /// A builder of `AssistantTarget`: a method per field, then `.build()`, which compiles once the required ones are set (`assistant_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        AssistantTarget,
+        (crate::Missing<crate::required::assistant_id>,),
+    > {
+        crate::Builder::new(AssistantTarget::blank())
+    }
+}
+impl<S0> crate::Builder<AssistantTarget, (S0,)> {
+    /// ID of the assistant the conversation transitions to.
+    #[inline]
+    pub fn assistant_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AssistantTarget, (crate::Set,)> {
+        let mut b = self;
+        b.value.assistant_id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional canvas coordinates for rendering the target assistant as a node in authoring UIs. Pure presentation — the runtime ignores it; round-trips so frontends can persist graph layout across reloads. When multiple edges target the same assistant, each edge's `position` is independent (frontends typically use the first non-null one).
+    #[inline]
+    pub fn position(mut self, value: impl Into<super::NodePosition>) -> Self {
+        self.value.position = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<AssistantTargetType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// Voice behavior when handing off to the target assistant, mirroring the handoff tool's `voice_mode`. `unified` (default) keeps the current voice across the handoff; `distinct` lets the target assistant speak with its own configured voice. Only applies to assistant targets — node targets override voice via the node's own `voice_settings`.
+    #[inline]
+    pub fn voice_mode(mut self, value: impl Into<AssistantTargetVoiceMode>) -> Self {
+        self.value.voice_mode = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<AssistantTarget, S>> for AssistantTarget {
+    #[inline]
+    fn from(builder: crate::Builder<AssistantTarget, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for AssistantTarget {

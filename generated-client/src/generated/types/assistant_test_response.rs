@@ -8,6 +8,7 @@
 /// after creating/updating tests.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssistantTestResponse {
     /// Timestamp when the test was created.
     pub created_at: String,
@@ -29,35 +30,6 @@ pub struct AssistantTestResponse {
     pub test_id: String,
     /// Test suite grouping for organizational purposes.
     pub test_suite: Option<String>,
-}
-impl AssistantTestResponse {
-    /// A `AssistantTestResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `created_at`: Timestamp when the test was created.
-    /// - `name`: Human-readable name of the test.
-    /// - `rubric`: Evaluation criteria used to assess test performance.
-    /// - `telnyx_conversation_channel`: Communication channel used for test execution.
-    /// - `test_id`: Unique identifier for the assistant test.
-    pub fn new(
-        created_at: impl Into<String>,
-        name: impl Into<String>,
-        rubric: Vec<AssistantTestResponseRubricItem>,
-        telnyx_conversation_channel: super::TelnyxConversationChannel,
-        test_id: impl Into<String>,
-    ) -> Self {
-        AssistantTestResponse {
-            created_at: created_at.into(),
-            description: None,
-            destination: None,
-            instructions: None,
-            max_duration_seconds: None,
-            name: name.into(),
-            rubric,
-            telnyx_conversation_channel,
-            test_id: test_id.into(),
-            test_suite: None,
-        }
-    }
 }
 impl serde::Serialize for AssistantTestResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -151,23 +123,12 @@ impl<'de> serde::Deserialize<'de> for AssistantTestResponse {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssistantTestResponseRubricItem {
     /// Specific guidance on how to assess the assistant’s performance for this rubric item.
     pub criteria: String,
     /// Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
     pub name: String,
-}
-impl AssistantTestResponseRubricItem {
-    /// A `AssistantTestResponseRubricItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `criteria`: Specific guidance on how to assess the assistant’s performance for this rubric item.
-    /// - `name`: Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
-    pub fn new(criteria: impl Into<String>, name: impl Into<String>) -> Self {
-        AssistantTestResponseRubricItem {
-            criteria: criteria.into(),
-            name: name.into(),
-        }
-    }
 }
 impl serde::Serialize for AssistantTestResponseRubricItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AttachmentRequest {
     /// Attachment content, typically Base64-encoded. Defaults to empty string when omitted.
     pub content: Option<String>,
@@ -10,6 +11,26 @@ pub struct AttachmentRequest {
     pub content_type: Option<String>,
     /// Attachment filename. Defaults to "attachment" when omitted.
     pub filename: Option<String>,
+}
+impl AttachmentRequest {
+    /// Attachment content, typically Base64-encoded. Defaults to empty string when omitted.
+    #[inline]
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+    /// MIME content type. Defaults to "application/octet-stream" when omitted.
+    #[inline]
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+    /// Attachment filename. Defaults to "attachment" when omitted.
+    #[inline]
+    pub fn filename(mut self, value: impl Into<String>) -> Self {
+        self.filename = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AttachmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

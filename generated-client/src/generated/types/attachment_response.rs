@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AttachmentResponse {
     pub content_type: String,
     pub filename: String,
-}
-impl AttachmentResponse {
-    /// A `AttachmentResponse` from its required fields; the optional ones are `None`.
-    pub fn new(content_type: impl Into<String>, filename: impl Into<String>) -> Self {
-        AttachmentResponse {
-            content_type: content_type.into(),
-            filename: filename.into(),
-        }
-    }
 }
 impl serde::Serialize for AttachmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

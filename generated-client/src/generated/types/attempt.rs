@@ -4,6 +4,7 @@
 /// Webhook delivery attempt details.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Attempt {
     /// Webhook delivery error codes.
     pub errors: Option<Vec<i64>>,

@@ -4,6 +4,7 @@
 /// Required information for initiating the action requirement for AU ID verification.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuIdVerificationParams {
     /// The first name of the person that will perform the verification flow.
     pub first_name: String,
@@ -11,15 +12,57 @@ pub struct AuIdVerificationParams {
     pub last_name: String,
 }
 impl AuIdVerificationParams {
-    /// A `AuIdVerificationParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `first_name`: The first name of the person that will perform the verification flow.
-    /// - `last_name`: The last name of the person that will perform the verification flow.
-    pub fn new(first_name: impl Into<String>, last_name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AuIdVerificationParams {
-            first_name: first_name.into(),
-            last_name: last_name.into(),
+            first_name: String::new(),
+            last_name: String::new(),
         }
+    }
+}
+impl AuIdVerificationParams {
+    /// A builder of `AuIdVerificationParams`: a method per field, then `.build()`, which compiles once the required ones are set (`first_name`, `last_name`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        AuIdVerificationParams,
+        (
+            crate::Missing<crate::required::first_name>,
+            crate::Missing<crate::required::last_name>,
+        ),
+    > {
+        crate::Builder::new(AuIdVerificationParams::blank())
+    }
+}
+impl<S0, S1> crate::Builder<AuIdVerificationParams, (S0, S1)> {
+    /// The first name of the person that will perform the verification flow.
+    #[inline]
+    pub fn first_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AuIdVerificationParams, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.first_name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The last name of the person that will perform the verification flow.
+    #[inline]
+    pub fn last_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<AuIdVerificationParams, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.last_name = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<AuIdVerificationParams, S>>
+for AuIdVerificationParams {
+    #[inline]
+    fn from(builder: crate::Builder<AuIdVerificationParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for AuIdVerificationParams {

@@ -4,6 +4,7 @@
 /// Server-to-client frame containing a base64-encoded audio chunk.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AudioChunkFrame {
     /// Base64-encoded audio data. May be `null` for providers that use `drop_concatenated_audio` mode (Telnyx Natural/NaturalHD, Rime, Minimax, MurfAI, Resemble) — in that case only streamed chunks carry audio.
     pub audio: Option<Option<crate::Base64>>,

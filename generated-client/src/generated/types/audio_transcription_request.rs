@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioTranscriptionRequest {
     /// The audio file object to transcribe, in one of these formats: flac, mp3, mp4, mpeg, mpga, m4a, ogg, wav, or webm. File uploads are limited to 100 MB. Cannot be used together with `file_url`. Note: `deepgram/nova-3` only supports mp3 and wav formats.
     pub file: Option<crate::FilePart>,
@@ -20,15 +21,16 @@ pub struct AudioTranscriptionRequest {
     pub timestamp_granularities: Option<AudioTranscriptionRequestTimestampGranularities>,
 }
 impl AudioTranscriptionRequest {
-    /// A `AudioTranscriptionRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `model`: ID of the model to use. `distil-whisper/distil-large-v2` is lower latency but English-only. `openai/whisper-large-v3-turbo` is multi-lingual but slightly higher latency. `deepgram/nova-3` supports English variants (en, en-US, en-GB, en-AU, en-NZ, en-IN) and only accepts mp3/wav files.
-    pub fn new(model: AudioTranscriptionRequestModel) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AudioTranscriptionRequest {
             file: None,
             file_url: None,
             language: None,
-            model,
+            model: AudioTranscriptionRequestModel::Unknown(String::new()),
             model_config: None,
             response_format: None,
             timestamp_granularities: None,

@@ -4,6 +4,7 @@
 /// Response fields vary by model. `distil-whisper/distil-large-v2` returns `text`, `duration`, and `segments` in `verbose_json` mode. `openai/whisper-large-v3-turbo` returns `text` only. `deepgram/nova-3` returns `text` and, depending on `model_config`, may include `words` with per-word timestamps and speaker labels.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioTranscriptionResponse {
     /// The duration of the audio file in seconds. Returned by `distil-whisper/distil-large-v2` and `deepgram/nova-3` when `response_format` is `verbose_json`. Not returned by `openai/whisper-large-v3-turbo`.
     pub duration: Option<f64>,
@@ -13,19 +14,6 @@ pub struct AudioTranscriptionResponse {
     pub text: String,
     /// Word-level timestamps and optional speaker labels. Only returned by `deepgram/nova-3` when word-level output is enabled via `model_config`.
     pub words: Option<Vec<super::AudioTranscriptionResponseWord>>,
-}
-impl AudioTranscriptionResponse {
-    /// A `AudioTranscriptionResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `text`: The transcribed text for the audio file.
-    pub fn new(text: impl Into<String>) -> Self {
-        AudioTranscriptionResponse {
-            duration: None,
-            segments: None,
-            text: text.into(),
-            words: None,
-        }
-    }
 }
 impl serde::Serialize for AudioTranscriptionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioTranscriptionResponseSegments {
     /// End time of the segment in seconds.
     pub end: f64,
@@ -12,22 +13,6 @@ pub struct AudioTranscriptionResponseSegments {
     pub start: f64,
     /// Text content of the segment.
     pub text: String,
-}
-impl AudioTranscriptionResponseSegments {
-    /// A `AudioTranscriptionResponseSegments` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end`: End time of the segment in seconds.
-    /// - `id`: Unique identifier of the segment.
-    /// - `start`: Start time of the segment in seconds.
-    /// - `text`: Text content of the segment.
-    pub fn new(end: f64, id: f64, start: f64, text: impl Into<String>) -> Self {
-        AudioTranscriptionResponseSegments {
-            end,
-            id,
-            start,
-            text: text.into(),
-        }
-    }
 }
 impl serde::Serialize for AudioTranscriptionResponseSegments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

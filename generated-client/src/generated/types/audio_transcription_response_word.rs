@@ -4,6 +4,7 @@
 /// Word-level timing detail. Only present when using `deepgram/nova-3` with `model_config` options that enable word timestamps.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioTranscriptionResponseWord {
     /// Confidence score for the word (0.0 to 1.0).
     pub confidence: Option<f64>,
@@ -15,22 +16,6 @@ pub struct AudioTranscriptionResponseWord {
     pub start: f64,
     /// The transcribed word.
     pub word: String,
-}
-impl AudioTranscriptionResponseWord {
-    /// A `AudioTranscriptionResponseWord` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end`: End time of the word in seconds.
-    /// - `start`: Start time of the word in seconds.
-    /// - `word`: The transcribed word.
-    pub fn new(end: f64, start: f64, word: impl Into<String>) -> Self {
-        AudioTranscriptionResponseWord {
-            confidence: None,
-            end,
-            speaker: None,
-            start,
-            word: word.into(),
-        }
-    }
 }
 impl serde::Serialize for AudioTranscriptionResponseWord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

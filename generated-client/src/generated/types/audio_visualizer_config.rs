@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AudioVisualizerConfig {
     /// The color theme for the audio visualizer.
     pub color: Option<AudioVisualizerConfigColor>,
     /// The preset style for the audio visualizer.
     pub preset: Option<String>,
+}
+impl AudioVisualizerConfig {
+    /// The color theme for the audio visualizer.
+    #[inline]
+    pub fn color(mut self, value: impl Into<AudioVisualizerConfigColor>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+    /// The preset style for the audio visualizer.
+    #[inline]
+    pub fn preset(mut self, value: impl Into<String>) -> Self {
+        self.preset = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AudioVisualizerConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Details of the changes made to a resource.
 #[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuditEventChanges {
     /// The name of the field that was changed. May use the dot notation to indicate nested fields.
     pub field: Option<String>,

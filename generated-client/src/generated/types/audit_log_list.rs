@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuditLogList {
     pub data: Option<Vec<super::AuditLog>>,
     pub meta: Option<super::AuditLogsPaginationMeta>,

@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuditLogsFilterConsolidated {
     /// Filter for audit events created after a specific date.
     pub created_after: Option<String>,
     /// Filter for audit events created before a specific date.
     pub created_before: Option<String>,
+}
+impl AuditLogsFilterConsolidated {
+    /// Filter for audit events created after a specific date.
+    #[inline]
+    pub fn created_after(mut self, value: impl Into<String>) -> Self {
+        self.created_after = Some(value.into());
+        self
+    }
+    /// Filter for audit events created before a specific date.
+    #[inline]
+    pub fn created_before(mut self, value: impl Into<String>) -> Self {
+        self.created_before = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AuditLogsFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuditLogsPaginationMeta {
     pub page_number: Option<i64>,
     pub page_size: Option<i64>,

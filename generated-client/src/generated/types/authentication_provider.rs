@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "authentication_providers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuthenticationProvider {
     /// ISO 8601 formatted date indicating when the authentication provider was activated.
     pub activated_at: Option<String>,
@@ -164,6 +165,7 @@ crate::string_enum!(AuthenticationProviderSettingsIdpCertFingerprintAlgorithm);
 /// The settings associated with the authentication provider.
 #[cfg_attr(docsrs, doc(cfg(feature = "authentication_providers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuthenticationProviderSettings {
     /// The Assertion Consumer Service URL for the service provider (Telnyx).
     pub assertion_consumer_service_url: Option<String>,

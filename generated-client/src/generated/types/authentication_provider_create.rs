@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "authentication_providers")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuthenticationProviderCreate {
     pub active: Option<super::Active>,
     pub name: super::Name,
@@ -11,18 +12,17 @@ pub struct AuthenticationProviderCreate {
     pub short_name: super::ShortName,
 }
 impl AuthenticationProviderCreate {
-    /// A `AuthenticationProviderCreate` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        settings: super::Settings,
-        short_name: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AuthenticationProviderCreate {
             active: None,
-            name: name.into(),
-            settings,
+            name: String::new(),
+            settings: super::Settings::blank(),
             settings_url: None,
-            short_name: short_name.into(),
+            short_name: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "payment")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AutoRechargePrefRequest {
     /// Whether auto recharge is enabled.
     pub enabled: Option<bool>,

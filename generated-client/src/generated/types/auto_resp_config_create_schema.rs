@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_profiles")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AutoRespConfigCreateSchema {
     pub country_code: String,
     pub keywords: Vec<String>,
@@ -10,16 +11,15 @@ pub struct AutoRespConfigCreateSchema {
     pub resp_text: Option<String>,
 }
 impl AutoRespConfigCreateSchema {
-    /// A `AutoRespConfigCreateSchema` from its required fields; the optional ones are `None`.
-    pub fn new(
-        country_code: impl Into<String>,
-        keywords: Vec<String>,
-        op: AutoRespConfigCreateSchemaOp,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AutoRespConfigCreateSchema {
-            country_code: country_code.into(),
-            keywords,
-            op,
+            country_code: String::new(),
+            keywords: Vec::new(),
+            op: AutoRespConfigCreateSchemaOp::Unknown(String::new()),
             resp_text: None,
         }
     }

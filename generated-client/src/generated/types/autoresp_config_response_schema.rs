@@ -2,48 +2,4 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_profiles")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct AutorespConfigResponseSchema {
-    pub data: super::AutorespConfigSchema,
-}
-impl AutorespConfigResponseSchema {
-    /// A `AutorespConfigResponseSchema` from its required fields; the optional ones are `None`.
-    pub fn new(data: super::AutorespConfigSchema) -> Self {
-        AutorespConfigResponseSchema {
-            data,
-        }
-    }
-}
-impl serde::Serialize for AutorespConfigResponseSchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AutorespConfigResponseSchema", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for AutorespConfigResponseSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = AutorespConfigResponseSchema;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AutorespConfigResponseSchema")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AutorespConfigResponseSchema, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(AutorespConfigResponseSchema {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AutorespConfigResponseSchema", FIELDS, V)
-    }
-}
+pub type AutorespConfigResponseSchema = crate::Data<super::AutorespConfigSchema>;

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_profiles")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AutorespConfigSchema {
     pub country_code: String,
     pub created_at: String,
@@ -11,27 +12,6 @@ pub struct AutorespConfigSchema {
     pub op: AutorespConfigSchemaOp,
     pub resp_text: Option<String>,
     pub updated_at: String,
-}
-impl AutorespConfigSchema {
-    /// A `AutorespConfigSchema` from its required fields; the optional ones are `None`.
-    pub fn new(
-        country_code: impl Into<String>,
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        keywords: Vec<String>,
-        op: AutorespConfigSchemaOp,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        AutorespConfigSchema {
-            country_code: country_code.into(),
-            created_at: created_at.into(),
-            id: id.into(),
-            keywords,
-            op,
-            resp_text: None,
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for AutorespConfigSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,21 +4,10 @@
 /// List of Auto-Response Settings
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_profiles")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AutorespConfigsResponseSchema {
     pub data: Vec<super::AutorespConfigSchema>,
     pub meta: super::MessagingPaginationMeta,
-}
-impl AutorespConfigsResponseSchema {
-    /// A `AutorespConfigsResponseSchema` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::AutorespConfigSchema>,
-        meta: super::MessagingPaginationMeta,
-    ) -> Self {
-        AutorespConfigsResponseSchema {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for AutorespConfigsResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

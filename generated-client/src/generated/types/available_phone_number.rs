@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "available_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailablePhoneNumber {
     /// Specifies whether the phone number is an exact match based on the search criteria or not.
     pub best_effort: Option<bool>,

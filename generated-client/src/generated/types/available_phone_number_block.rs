@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "available_phone_number_blocks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberBlock {
     pub cost_information: Option<super::CostInformation>,
     pub features: Option<Vec<super::Feature>>,

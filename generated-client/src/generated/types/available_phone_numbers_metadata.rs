@@ -13,6 +13,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailablePhoneNumbersMetadata {
     pub best_effort_results: Option<i64>,
     pub total_results: Option<i64>,

@@ -4,6 +4,7 @@
 /// AWS Polly provider-specific parameters.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AwsProviderParams {
     /// Language code (e.g. `en-US`, `es-ES`).
     pub language_code: Option<String>,
@@ -15,6 +16,41 @@ pub struct AwsProviderParams {
     pub sample_rate: Option<String>,
     /// Input text type.
     pub text_type: Option<AwsProviderParamsTextType>,
+}
+impl AwsProviderParams {
+    /// Language code (e.g. `en-US`, `es-ES`).
+    #[inline]
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+    /// List of lexicon names to apply.
+    #[inline]
+    pub fn lexicon_names(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.lexicon_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Audio output format.
+    #[inline]
+    pub fn output_format(mut self, value: impl Into<String>) -> Self {
+        self.output_format = Some(value.into());
+        self
+    }
+    /// Audio sample rate.
+    #[inline]
+    pub fn sample_rate(mut self, value: impl Into<String>) -> Self {
+        self.sample_rate = Some(value.into());
+        self
+    }
+    /// Input text type.
+    #[inline]
+    pub fn text_type(mut self, value: impl Into<AwsProviderParamsTextType>) -> Self {
+        self.text_type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AwsProviderParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

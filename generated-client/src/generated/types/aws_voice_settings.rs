@@ -3,16 +3,41 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "conferences"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AwsVoiceSettings {
     /// Voice settings provider type
     pub r#type: AwsVoiceSettingsType,
 }
 impl AwsVoiceSettings {
-    /// A `AwsVoiceSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Voice settings provider type
-    pub fn new(r#type: AwsVoiceSettingsType) -> Self {
-        AwsVoiceSettings { r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        AwsVoiceSettings {
+            r#type: AwsVoiceSettingsType::Aws,
+        }
+    }
+}
+impl AwsVoiceSettings {
+    /// A builder of `AwsVoiceSettings`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<AwsVoiceSettings, ()> {
+        crate::Builder::new(AwsVoiceSettings::blank())
+    }
+}
+impl crate::Builder<AwsVoiceSettings, ()> {
+    /// Voice settings provider type
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<AwsVoiceSettingsType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<AwsVoiceSettings, S>> for AwsVoiceSettings {
+    #[inline]
+    fn from(builder: crate::Builder<AwsVoiceSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for AwsVoiceSettings {

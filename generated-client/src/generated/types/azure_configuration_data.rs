@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AzureConfigurationData {
     pub account_key: Option<super::AzureAccountKey>,
     pub account_name: Option<super::AzureAccountName>,
@@ -11,16 +12,57 @@ pub struct AzureConfigurationData {
     pub bucket: Option<super::Bucket>,
 }
 impl AzureConfigurationData {
-    /// A `AzureConfigurationData` from its required fields; the optional ones are `None`.
-    ///
-    /// - `backend`: Storage backend type
-    pub fn new(backend: AzureConfigurationDataBackend) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AzureConfigurationData {
             account_key: None,
             account_name: None,
-            backend,
+            backend: AzureConfigurationDataBackend::Azure,
             bucket: None,
         }
+    }
+}
+impl AzureConfigurationData {
+    /// A builder of `AzureConfigurationData`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<AzureConfigurationData, ()> {
+        crate::Builder::new(AzureConfigurationData::blank())
+    }
+}
+impl crate::Builder<AzureConfigurationData, ()> {
+    /// Sets `account_key`.
+    #[inline]
+    pub fn account_key(mut self, value: impl Into<super::AzureAccountKey>) -> Self {
+        self.value.account_key = Some(value.into());
+        self
+    }
+    /// Sets `account_name`.
+    #[inline]
+    pub fn account_name(mut self, value: impl Into<super::AzureAccountName>) -> Self {
+        self.value.account_name = Some(value.into());
+        self
+    }
+    /// Storage backend type
+    #[inline]
+    pub fn backend(mut self, value: impl Into<AzureConfigurationDataBackend>) -> Self {
+        self.value.backend = value.into();
+        self
+    }
+    /// Sets `bucket`.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<super::Bucket>) -> Self {
+        self.value.bucket = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<AzureConfigurationData, S>>
+for AzureConfigurationData {
+    #[inline]
+    fn from(builder: crate::Builder<AzureConfigurationData, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for AzureConfigurationData {

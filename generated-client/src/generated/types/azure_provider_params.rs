@@ -4,6 +4,7 @@
 /// Azure Cognitive Services provider-specific parameters.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AzureProviderParams {
     /// Custom Azure API key. If not provided, the default Telnyx key is used.
     pub api_key: Option<String>,
@@ -21,6 +22,56 @@ pub struct AzureProviderParams {
     pub region: Option<String>,
     /// Input text type. Use `ssml` for SSML-formatted input.
     pub text_type: Option<AzureProviderParamsTextType>,
+}
+impl AzureProviderParams {
+    /// Custom Azure API key. If not provided, the default Telnyx key is used.
+    #[inline]
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+    /// Custom Azure deployment ID.
+    #[inline]
+    pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
+        self.deployment_id = Some(value.into());
+        self
+    }
+    /// Azure audio effect to apply.
+    #[inline]
+    pub fn effect(mut self, value: impl Into<String>) -> Self {
+        self.effect = Some(value.into());
+        self
+    }
+    /// Voice gender preference.
+    #[inline]
+    pub fn gender(mut self, value: impl Into<String>) -> Self {
+        self.gender = Some(value.into());
+        self
+    }
+    /// Language code (e.g. `en-US`).
+    #[inline]
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+    /// Azure audio output format.
+    #[inline]
+    pub fn output_format(mut self, value: impl Into<String>) -> Self {
+        self.output_format = Some(value.into());
+        self
+    }
+    /// Azure region (e.g. `eastus`, `westeurope`).
+    #[inline]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Input text type. Use `ssml` for SSML-formatted input.
+    #[inline]
+    pub fn text_type(mut self, value: impl Into<AzureProviderParamsTextType>) -> Self {
+        self.text_type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for AzureProviderParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

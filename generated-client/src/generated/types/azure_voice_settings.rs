@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "conferences"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AzureVoiceSettings {
     /// The `identifier` for an integration secret that refers to your Azure Speech API key.
     pub api_key_ref: Option<String>,
@@ -18,18 +19,71 @@ pub struct AzureVoiceSettings {
     pub r#type: AzureVoiceSettingsType,
 }
 impl AzureVoiceSettings {
-    /// A `AzureVoiceSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Voice settings provider type
-    pub fn new(r#type: AzureVoiceSettingsType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         AzureVoiceSettings {
             api_key_ref: None,
             deployment_id: None,
             effect: None,
             gender: None,
             region: None,
-            r#type,
+            r#type: AzureVoiceSettingsType::Azure,
         }
+    }
+}
+impl AzureVoiceSettings {
+    /// A builder of `AzureVoiceSettings`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<AzureVoiceSettings, ()> {
+        crate::Builder::new(AzureVoiceSettings::blank())
+    }
+}
+impl crate::Builder<AzureVoiceSettings, ()> {
+    /// The `identifier` for an integration secret that refers to your Azure Speech API key.
+    #[inline]
+    pub fn api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.value.api_key_ref = Some(value.into());
+        self
+    }
+    /// The deployment ID for a custom Azure neural voice.
+    #[inline]
+    pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
+        self.value.deployment_id = Some(value.into());
+        self
+    }
+    /// Audio effect to apply.
+    #[inline]
+    pub fn effect(mut self, value: impl Into<AzureVoiceSettingsEffect>) -> Self {
+        self.value.effect = Some(value.into());
+        self
+    }
+    /// Voice gender filter.
+    #[inline]
+    pub fn gender(mut self, value: impl Into<AzureVoiceSettingsGender>) -> Self {
+        self.value.gender = Some(value.into());
+        self
+    }
+    /// The Azure region for the Speech service (e.g., `eastus`, `westeurope`). Required when using a custom API key.
+    #[inline]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.value.region = Some(value.into());
+        self
+    }
+    /// Voice settings provider type
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<AzureVoiceSettingsType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<AzureVoiceSettings, S>>
+for AzureVoiceSettings {
+    #[inline]
+    fn from(builder: crate::Builder<AzureVoiceSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for AzureVoiceSettings {

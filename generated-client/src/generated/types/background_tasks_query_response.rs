@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BackgroundTasksQueryResponse {
     pub bucket: Option<String>,
     pub created_at: String,
@@ -11,26 +12,6 @@ pub struct BackgroundTasksQueryResponse {
     pub task_id: String,
     pub task_name: String,
     pub user_id: String,
-}
-impl BackgroundTasksQueryResponse {
-    /// A `BackgroundTasksQueryResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: impl Into<String>,
-        status: super::BackgroundTaskStatus,
-        task_id: impl Into<String>,
-        task_name: impl Into<String>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        BackgroundTasksQueryResponse {
-            bucket: None,
-            created_at: created_at.into(),
-            finished_at: None,
-            status,
-            task_id: task_id.into(),
-            task_name: task_name.into(),
-            user_id: user_id.into(),
-        }
-    }
 }
 impl serde::Serialize for BackgroundTasksQueryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Response when `output_type` is `base64_output`.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Base64AudioResponse {
     /// Base64-encoded audio data.
     pub base64_audio: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BatchCsvPaginationMeta {
     pub page_number: Option<i32>,
     pub page_size: Option<i32>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BillingBundleSchema {
     /// If that bundle is active or not.
     pub active: bool,
@@ -19,36 +20,6 @@ pub struct BillingBundleSchema {
     pub name: String,
     /// Slugified version of the bundle's name.
     pub slug: Option<String>,
-}
-impl BillingBundleSchema {
-    /// A `BillingBundleSchema` from its required fields; the optional ones are `None`.
-    ///
-    /// - `active`: If that bundle is active or not.
-    /// - `cost_code`: Bundle's cost code, this is used to identify the bundle in the billing system.
-    /// - `created_at`: Date the bundle was created.
-    /// - `id`: Bundle's ID, this is used to identify the bundle in the API.
-    /// - `is_public`: Available to all customers or only to specific customers.
-    /// - `name`: Bundle's name, this is used to identify the bundle in the UI.
-    pub fn new(
-        active: bool,
-        bundle_limits: Vec<super::BundleLimitSchema>,
-        cost_code: impl Into<String>,
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        is_public: bool,
-        name: impl Into<String>,
-    ) -> Self {
-        BillingBundleSchema {
-            active,
-            bundle_limits,
-            cost_code: cost_code.into(),
-            created_at: created_at.into(),
-            id: id.into(),
-            is_public,
-            name: name.into(),
-            slug: None,
-        }
-    }
 }
 impl serde::Serialize for BillingBundleSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

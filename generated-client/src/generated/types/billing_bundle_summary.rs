@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BillingBundleSummary {
     /// Bundle's cost code, this is used to identify the bundle in the billing system.
     pub cost_code: String,
@@ -21,34 +22,6 @@ pub struct BillingBundleSummary {
     /// Slugified version of the bundle's name.
     pub slug: Option<String>,
     pub specs: Option<Vec<String>>,
-}
-impl BillingBundleSummary {
-    /// A `BillingBundleSummary` from its required fields; the optional ones are `None`.
-    ///
-    /// - `cost_code`: Bundle's cost code, this is used to identify the bundle in the billing system.
-    /// - `created_at`: Date the bundle was created.
-    /// - `id`: Bundle's ID, this is used to identify the bundle in the API.
-    /// - `is_public`: Available to all customers or only to specific customers.
-    /// - `name`: Bundle's name, this is used to identify the bundle in the UI.
-    pub fn new(
-        cost_code: impl Into<String>,
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        is_public: bool,
-        name: impl Into<String>,
-    ) -> Self {
-        BillingBundleSummary {
-            cost_code: cost_code.into(),
-            created_at: created_at.into(),
-            currency: None,
-            id: id.into(),
-            is_public,
-            mrc_price: None,
-            name: name.into(),
-            slug: None,
-            specs: None,
-        }
-    }
 }
 impl serde::Serialize for BillingBundleSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BillingContact {
     pub email: String,
     pub first_name: String,
@@ -11,21 +12,80 @@ pub struct BillingContact {
     pub phone_number: String,
 }
 impl BillingContact {
-    /// A `BillingContact` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: E.164 format with leading `+`.
-    pub fn new(
-        email: impl Into<String>,
-        first_name: impl Into<String>,
-        last_name: impl Into<String>,
-        phone_number: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         BillingContact {
-            email: email.into(),
-            first_name: first_name.into(),
-            last_name: last_name.into(),
-            phone_number: phone_number.into(),
+            email: String::new(),
+            first_name: String::new(),
+            last_name: String::new(),
+            phone_number: String::new(),
         }
+    }
+}
+impl BillingContact {
+    /// A builder of `BillingContact`: a method per field, then `.build()`, which compiles once the required ones are set (`email`, `first_name`, `last_name`, `phone_number`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        BillingContact,
+        (
+            crate::Missing<crate::required::email>,
+            crate::Missing<crate::required::first_name>,
+            crate::Missing<crate::required::last_name>,
+            crate::Missing<crate::required::phone_number>,
+        ),
+    > {
+        crate::Builder::new(BillingContact::blank())
+    }
+}
+impl<S0, S1, S2, S3> crate::Builder<BillingContact, (S0, S1, S2, S3)> {
+    /// Sets `email`.
+    #[inline]
+    pub fn email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<BillingContact, (crate::Set, S1, S2, S3)> {
+        let mut b = self;
+        b.value.email = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `first_name`.
+    #[inline]
+    pub fn first_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<BillingContact, (S0, crate::Set, S2, S3)> {
+        let mut b = self;
+        b.value.first_name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `last_name`.
+    #[inline]
+    pub fn last_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<BillingContact, (S0, S1, crate::Set, S3)> {
+        let mut b = self;
+        b.value.last_name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// E.164 format with leading `+`.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<BillingContact, (S0, S1, S2, crate::Set)> {
+        let mut b = self;
+        b.value.phone_number = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<BillingContact, S>> for BillingContact {
+    #[inline]
+    fn from(builder: crate::Builder<BillingContact, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for BillingContact {

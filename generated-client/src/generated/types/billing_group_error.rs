@@ -3,24 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BillingGroupError {
     pub code: i32,
     pub detail: Option<String>,
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: Option<BillingGroupErrorSource>,
     pub title: String,
-}
-impl BillingGroupError {
-    /// A `BillingGroupError` from its required fields; the optional ones are `None`.
-    pub fn new(code: i32, title: impl Into<String>) -> Self {
-        BillingGroupError {
-            code,
-            detail: None,
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for BillingGroupError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -79,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for BillingGroupError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BillingGroupErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

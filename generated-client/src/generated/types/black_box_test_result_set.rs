@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "seti")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BlackBoxTestResultSet {
     pub black_box_tests: Option<Vec<super::BlackBoxTestResult>>,
     /// The product associated with the black box test group.

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BlocksErrorObject {
     /// Error codes: `10001` (Not Found), `10007` (Unauthorized),
     /// `10015` (Validation Failed), `10019` (Internal — import create
@@ -12,23 +13,6 @@ pub struct BlocksErrorObject {
     /// `/data/attributes/` for changeset/Params; `/` for query-param errors.
     pub source: Option<BlocksErrorObjectSource>,
     pub title: String,
-}
-impl BlocksErrorObject {
-    /// A `BlocksErrorObject` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: Error codes: `10001` (Not Found), `10007` (Unauthorized),
-    pub fn new(
-        code: impl Into<String>,
-        detail: impl Into<String>,
-        title: impl Into<String>,
-    ) -> Self {
-        BlocksErrorObject {
-            code: code.into(),
-            detail: detail.into(),
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for BlocksErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -80,6 +64,7 @@ impl<'de> serde::Deserialize<'de> for BlocksErrorObject {
 /// `/data/attributes/` for changeset/Params; `/` for query-param errors.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BlocksErrorObjectSource {
     pub pointer: Option<String>,
 }

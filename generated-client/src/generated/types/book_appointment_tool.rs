@@ -3,20 +3,56 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BookAppointmentTool {
     pub book_appointment: super::BookAppointmentToolParams,
     pub r#type: BookAppointmentToolType,
 }
 impl BookAppointmentTool {
-    /// A `BookAppointmentTool` from its required fields; the optional ones are `None`.
-    pub fn new(
-        book_appointment: super::BookAppointmentToolParams,
-        r#type: BookAppointmentToolType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         BookAppointmentTool {
-            book_appointment,
-            r#type,
+            book_appointment: super::BookAppointmentToolParams::blank(),
+            r#type: BookAppointmentToolType::BookAppointment,
         }
+    }
+}
+impl BookAppointmentTool {
+    /// A builder of `BookAppointmentTool`: a method per field, then `.build()`, which compiles once the required ones are set (`book_appointment`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        BookAppointmentTool,
+        (crate::Missing<crate::required::book_appointment>,),
+    > {
+        crate::Builder::new(BookAppointmentTool::blank())
+    }
+}
+impl<S0> crate::Builder<BookAppointmentTool, (S0,)> {
+    /// Sets `book_appointment`.
+    #[inline]
+    pub fn book_appointment(
+        self,
+        value: impl Into<super::BookAppointmentToolParams>,
+    ) -> crate::Builder<BookAppointmentTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.book_appointment = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<BookAppointmentToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<BookAppointmentTool, S>>
+for BookAppointmentTool {
+    #[inline]
+    fn from(builder: crate::Builder<BookAppointmentTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for BookAppointmentTool {

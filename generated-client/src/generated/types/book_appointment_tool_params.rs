@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BookAppointmentToolParams {
     /// Reference to an integration secret that contains your Cal.com API key. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your Cal.com API key.
     pub api_key_ref: String,
@@ -14,17 +15,71 @@ pub struct BookAppointmentToolParams {
     pub event_type_id: i64,
 }
 impl BookAppointmentToolParams {
-    /// A `BookAppointmentToolParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `api_key_ref`: Reference to an integration secret that contains your Cal.com API key. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your Cal.com API key.
-    /// - `event_type_id`: Event Type ID for which slots are being fetched. [cal.com](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-event-type-id)
-    pub fn new(api_key_ref: impl Into<String>, event_type_id: i64) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         BookAppointmentToolParams {
-            api_key_ref: api_key_ref.into(),
+            api_key_ref: String::new(),
             attendee_name: None,
             attendee_timezone: None,
-            event_type_id,
+            event_type_id: 0,
         }
+    }
+}
+impl BookAppointmentToolParams {
+    /// A builder of `BookAppointmentToolParams`: a method per field, then `.build()`, which compiles once the required ones are set (`api_key_ref`, `event_type_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        BookAppointmentToolParams,
+        (
+            crate::Missing<crate::required::api_key_ref>,
+            crate::Missing<crate::required::event_type_id>,
+        ),
+    > {
+        crate::Builder::new(BookAppointmentToolParams::blank())
+    }
+}
+impl<S0, S1> crate::Builder<BookAppointmentToolParams, (S0, S1)> {
+    /// Reference to an integration secret that contains your Cal.com API key. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your Cal.com API key.
+    #[inline]
+    pub fn api_key_ref(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<BookAppointmentToolParams, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.api_key_ref = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The name of the attendee [cal.com](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-attendee-name). If not provided, the assistant will ask for the attendee's name.
+    #[inline]
+    pub fn attendee_name(mut self, value: impl Into<String>) -> Self {
+        self.value.attendee_name = Some(value.into());
+        self
+    }
+    /// The timezone of the attendee [cal.com](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-attendee-timezone). If not provided, the assistant will ask for the attendee's timezone.
+    #[inline]
+    pub fn attendee_timezone(mut self, value: impl Into<String>) -> Self {
+        self.value.attendee_timezone = Some(value.into());
+        self
+    }
+    /// Event Type ID for which slots are being fetched. [cal.com](https://cal.com/docs/api-reference/v2/bookings/create-a-booking#body-event-type-id)
+    #[inline]
+    pub fn event_type_id(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Builder<BookAppointmentToolParams, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.event_type_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<BookAppointmentToolParams, S>>
+for BookAppointmentToolParams {
+    #[inline]
+    fn from(builder: crate::Builder<BookAppointmentToolParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for BookAppointmentToolParams {

@@ -4,20 +4,57 @@
 /// Constant boolean value. Useful for unconditional ('always') edges.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BooleanLiteralExpression {
     pub r#type: BooleanLiteralExpressionType,
     /// Literal boolean value.
     pub value: bool,
 }
 impl BooleanLiteralExpression {
-    /// A `BooleanLiteralExpression` from its required fields; the optional ones are `None`.
-    ///
-    /// - `value`: Literal boolean value.
-    pub fn new(r#type: BooleanLiteralExpressionType, value: bool) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         BooleanLiteralExpression {
-            r#type,
-            value,
+            r#type: BooleanLiteralExpressionType::BoolLiteral,
+            value: false,
         }
+    }
+}
+impl BooleanLiteralExpression {
+    /// A builder of `BooleanLiteralExpression`: a method per field, then `.build()`, which compiles once the required ones are set (`value`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        BooleanLiteralExpression,
+        (crate::Missing<crate::required::value>,),
+    > {
+        crate::Builder::new(BooleanLiteralExpression::blank())
+    }
+}
+impl<S0> crate::Builder<BooleanLiteralExpression, (S0,)> {
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<BooleanLiteralExpressionType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// Literal boolean value.
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Builder<BooleanLiteralExpression, (crate::Set,)> {
+        let mut b = self;
+        b.value.value = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<BooleanLiteralExpression, S>>
+for BooleanLiteralExpression {
+    #[inline]
+    fn from(builder: crate::Builder<BooleanLiteralExpression, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for BooleanLiteralExpression {

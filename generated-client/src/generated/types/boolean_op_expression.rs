@@ -6,6 +6,7 @@
 /// `and` and `or` accept two or more operands; `not` accepts exactly one.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BooleanOpExpression {
     /// Logical operator. `not` is unary; `and`/`or` are n-ary (&gt;=2).
     pub op: BooleanOpExpressionOp,
@@ -14,20 +15,61 @@ pub struct BooleanOpExpression {
     pub r#type: BooleanOpExpressionType,
 }
 impl BooleanOpExpression {
-    /// A `BooleanOpExpression` from its required fields; the optional ones are `None`.
-    ///
-    /// - `op`: Logical operator. `not` is unary; `and`/`or` are n-ary (&gt;=2).
-    /// - `operands`: Operand sub-expressions. Length must be exactly 1 for `not` and &gt;= 2 for `and`/`or`.
-    pub fn new(
-        op: BooleanOpExpressionOp,
-        operands: Vec<super::Expression>,
-        r#type: BooleanOpExpressionType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         BooleanOpExpression {
-            op,
-            operands,
-            r#type,
+            op: BooleanOpExpressionOp::Unknown(String::new()),
+            operands: Vec::new(),
+            r#type: BooleanOpExpressionType::BoolOp,
         }
+    }
+}
+impl BooleanOpExpression {
+    /// A builder of `BooleanOpExpression`: a method per field, then `.build()`, which compiles once the required ones are set (`op`, `operands`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        BooleanOpExpression,
+        (crate::Missing<crate::required::op>, crate::Missing<crate::required::operands>),
+    > {
+        crate::Builder::new(BooleanOpExpression::blank())
+    }
+}
+impl<S0, S1> crate::Builder<BooleanOpExpression, (S0, S1)> {
+    /// Logical operator. `not` is unary; `and`/`or` are n-ary (&gt;=2).
+    #[inline]
+    pub fn op(
+        self,
+        value: impl Into<BooleanOpExpressionOp>,
+    ) -> crate::Builder<BooleanOpExpression, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.op = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Operand sub-expressions. Length must be exactly 1 for `not` and &gt;= 2 for `and`/`or`.
+    #[inline]
+    pub fn operands(
+        self,
+        value: impl IntoIterator<Item = impl Into<super::Expression>>,
+    ) -> crate::Builder<BooleanOpExpression, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.operands = value.into_iter().map(Into::into).collect();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<BooleanOpExpressionType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<BooleanOpExpression, S>>
+for BooleanOpExpression {
+    #[inline]
+    fn from(builder: crate::Builder<BooleanOpExpression, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for BooleanOpExpression {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BrandBasic {
     /// Number of campaigns associated with the brand
     pub assigned_campaings_count: Option<i64>,

@@ -3,26 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BrandFeedback {
     /// ID of the brand being queried about
     pub brand_id: String,
     /// A list of reasons why brand creation/revetting didn't go as planned
     pub category: Vec<super::BrandFeedbackCategory>,
-}
-impl BrandFeedback {
-    /// A `BrandFeedback` from its required fields; the optional ones are `None`.
-    ///
-    /// - `brand_id`: ID of the brand being queried about
-    /// - `category`: A list of reasons why brand creation/revetting didn't go as planned
-    pub fn new(
-        brand_id: impl Into<String>,
-        category: Vec<super::BrandFeedbackCategory>,
-    ) -> Self {
-        BrandFeedback {
-            brand_id: brand_id.into(),
-            category,
-        }
-    }
 }
 impl serde::Serialize for BrandFeedback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

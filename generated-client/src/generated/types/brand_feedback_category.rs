@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BrandFeedbackCategory {
     /// Long-form description of the feedback with additional information
     pub description: String,
@@ -12,27 +13,6 @@ pub struct BrandFeedbackCategory {
     pub fields: Vec<String>,
     /// One of `TAX_ID`, `STOCK_SYMBOL`, `GOVERNMENT_ENTITY`, `NONPROFIT`, and `OTHERS`
     pub id: String,
-}
-impl BrandFeedbackCategory {
-    /// A `BrandFeedbackCategory` from its required fields; the optional ones are `None`.
-    ///
-    /// - `description`: Long-form description of the feedback with additional information
-    /// - `display_name`: Human-readable version of the `id` field
-    /// - `fields`: List of relevant fields in the originally-submitted brand json
-    /// - `id`: One of `TAX_ID`, `STOCK_SYMBOL`, `GOVERNMENT_ENTITY`, `NONPROFIT`, and `OTHERS`
-    pub fn new(
-        description: impl Into<String>,
-        display_name: impl Into<String>,
-        fields: Vec<String>,
-        id: impl Into<String>,
-    ) -> Self {
-        BrandFeedbackCategory {
-            description: description.into(),
-            display_name: display_name.into(),
-            fields,
-            id: id.into(),
-        }
-    }
 }
 impl serde::Serialize for BrandFeedbackCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BrandLoaRenderRequest {
     /// Optional. The third-party reseller / partner managing the enterprise's phone numbers. Omit when working directly with Telnyx; the LOA marks the Authorized Agent block as N/A.
     pub agent: Option<super::AgentInput>,
@@ -12,13 +13,14 @@ pub struct BrandLoaRenderRequest {
     pub signature: Option<super::SignaturePayload>,
 }
 impl BrandLoaRenderRequest {
-    /// A `BrandLoaRenderRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_numbers`: Telephone numbers to authorize on the DIR, in `+E164` format (`+` followed by 10-15 digits). Max 15 per request.
-    pub fn new(phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         BrandLoaRenderRequest {
             agent: None,
-            phone_numbers,
+            phone_numbers: Vec::new(),
             signature: None,
         }
     }

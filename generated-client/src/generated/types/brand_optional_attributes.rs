@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BrandOptionalAttributes {
     /// The tax exempt status of the brand
     pub tax_exempt_status: Option<String>,

@@ -4,6 +4,7 @@
 /// Status information for an SMS OTP sent during Sole Proprietor brand verification
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BrandSmsOtpStatus {
     /// The Brand ID associated with this OTP request
     pub brand_id: String,
@@ -21,33 +22,6 @@ pub struct BrandSmsOtpStatus {
     pub request_date: String,
     /// The timestamp when the OTP was successfully verified (if applicable)
     pub verify_date: Option<String>,
-}
-impl BrandSmsOtpStatus {
-    /// A `BrandSmsOtpStatus` from its required fields; the optional ones are `None`.
-    ///
-    /// - `brand_id`: The Brand ID associated with this OTP request
-    /// - `delivery_status`: The current delivery status of the OTP SMS message. Common values include: `DELIVERED_HANDSET`, `PENDING`, `FAILED`, `EXPIRED`
-    /// - `mobile_phone`: The mobile phone number where the OTP was sent, in E.164 format
-    /// - `reference_id`: The reference ID for this OTP request, used for status queries
-    /// - `request_date`: The timestamp when the OTP request was initiated
-    pub fn new(
-        brand_id: impl Into<String>,
-        delivery_status: impl Into<String>,
-        mobile_phone: impl Into<String>,
-        reference_id: impl Into<String>,
-        request_date: impl Into<String>,
-    ) -> Self {
-        BrandSmsOtpStatus {
-            brand_id: brand_id.into(),
-            delivery_status: delivery_status.into(),
-            delivery_status_date: None,
-            delivery_status_details: None,
-            mobile_phone: mobile_phone.into(),
-            reference_id: reference_id.into(),
-            request_date: request_date.into(),
-            verify_date: None,
-        }
-    }
 }
 impl serde::Serialize for BrandSmsOtpStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

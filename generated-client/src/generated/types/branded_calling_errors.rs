@@ -4,17 +4,10 @@
 /// Canonical Telnyx error envelope. Returned on every 4xx and 5xx response from this service. `errors` is non-empty; multiple entries indicate multiple distinct problems with the same request (e.g. one entry per invalid phone number on a bulk operation).
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BrandedCallingErrors {
     /// List of one or more error entries. Order is not significant.
     pub errors: Vec<super::BrandedCallingError>,
-}
-impl BrandedCallingErrors {
-    /// A `BrandedCallingErrors` from its required fields; the optional ones are `None`.
-    ///
-    /// - `errors`: List of one or more error entries. Order is not significant.
-    pub fn new(errors: Vec<super::BrandedCallingError>) -> Self {
-        BrandedCallingErrors { errors }
-    }
 }
 impl serde::Serialize for BrandedCallingErrors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -16,6 +16,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BrandedCallingPaginationMeta {
     /// 1-based index of this page. Echoes the `page[number]` query parameter (default `1`).
     pub page_number: i64,
@@ -25,27 +26,6 @@ pub struct BrandedCallingPaginationMeta {
     pub total_pages: i64,
     /// Total number of items across all pages (excludes soft-deleted rows).
     pub total_results: i64,
-}
-impl BrandedCallingPaginationMeta {
-    /// A `BrandedCallingPaginationMeta` from its required fields; the optional ones are `None`.
-    ///
-    /// - `page_number`: 1-based index of this page. Echoes the `page[number]` query parameter (default `1`).
-    /// - `page_size`: Number of items returned in this page's `data` array. Capped at 250.
-    /// - `total_pages`: Total number of pages available given the current `page_size`.
-    /// - `total_results`: Total number of items across all pages (excludes soft-deleted rows).
-    pub fn new(
-        page_number: i64,
-        page_size: i64,
-        total_pages: i64,
-        total_results: i64,
-    ) -> Self {
-        BrandedCallingPaginationMeta {
-            page_number,
-            page_size,
-            total_pages,
-            total_results,
-        }
-    }
 }
 impl serde::Serialize for BrandedCallingPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "charges_breakdown")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BreakdownData {
     /// Currency code
     pub currency: String,
@@ -16,33 +17,6 @@ pub struct BreakdownData {
     pub user_email: String,
     /// User identifier
     pub user_id: String,
-}
-impl BreakdownData {
-    /// A `BreakdownData` from its required fields; the optional ones are `None`.
-    ///
-    /// - `currency`: Currency code
-    /// - `end_date`: End date of the breakdown period
-    /// - `results`: List of phone number charge breakdowns
-    /// - `start_date`: Start date of the breakdown period
-    /// - `user_email`: User email address
-    /// - `user_id`: User identifier
-    pub fn new(
-        currency: impl Into<String>,
-        end_date: impl Into<String>,
-        results: Vec<super::NumberBreakdownResult>,
-        start_date: impl Into<String>,
-        user_email: impl Into<String>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        BreakdownData {
-            currency: currency.into(),
-            end_date: end_date.into(),
-            results,
-            start_date: start_date.into(),
-            user_email: user_email.into(),
-            user_id: user_id.into(),
-        }
-    }
 }
 impl serde::Serialize for BreakdownData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BridgeRequest {
     /// The Call Control ID of the call you want to bridge with, can't be used together with queue parameter or video_room_id parameter.
     pub call_control_id: String,
@@ -46,12 +47,13 @@ pub struct BridgeRequest {
     pub video_room_id: Option<String>,
 }
 impl BridgeRequest {
-    /// A `BridgeRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_control_id`: The Call Control ID of the call you want to bridge with, can't be used together with queue parameter or video_room_id parameter.
-    pub fn new(call_control_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         BridgeRequest {
-            call_control_id: call_control_id.into(),
+            call_control_id: String::new(),
             client_state: None,
             command_id: None,
             hold_after_unbridge: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BucketApiUsageResponse {
     pub categories: Option<Vec<super::BucketOps>>,
     /// The time the usage was recorded

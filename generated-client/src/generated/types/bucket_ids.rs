@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BucketIds {
     /// List of [embedded storage buckets](https://developers.telnyx.com/api-reference/embeddings/embed-documents) to use for retrieval-augmented generation.
     pub bucket_ids: Vec<String>,
@@ -10,14 +11,49 @@ pub struct BucketIds {
     pub max_num_results: Option<i64>,
 }
 impl BucketIds {
-    /// A `BucketIds` from its required fields; the optional ones are `None`.
-    ///
-    /// - `bucket_ids`: List of [embedded storage buckets](https://developers.telnyx.com/api-reference/embeddings/embed-documents) to use for retrieval-augmented generation.
-    pub fn new(bucket_ids: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         BucketIds {
-            bucket_ids,
+            bucket_ids: Vec::new(),
             max_num_results: None,
         }
+    }
+}
+impl BucketIds {
+    /// A builder of `BucketIds`: a method per field, then `.build()`, which compiles once the required ones are set (`bucket_ids`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        BucketIds,
+        (crate::Missing<crate::required::bucket_ids>,),
+    > {
+        crate::Builder::new(BucketIds::blank())
+    }
+}
+impl<S0> crate::Builder<BucketIds, (S0,)> {
+    /// List of [embedded storage buckets](https://developers.telnyx.com/api-reference/embeddings/embed-documents) to use for retrieval-augmented generation.
+    #[inline]
+    pub fn bucket_ids(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Builder<BucketIds, (crate::Set,)> {
+        let mut b = self;
+        b.value.bucket_ids = value.into_iter().map(Into::into).collect();
+        crate::inputs::into_state(b)
+    }
+    /// The maximum number of results to retrieve as context for the language model.
+    #[inline]
+    pub fn max_num_results(mut self, value: impl Into<i64>) -> Self {
+        self.value.max_num_results = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<BucketIds, S>> for BucketIds {
+    #[inline]
+    fn from(builder: crate::Builder<BucketIds, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for BucketIds {

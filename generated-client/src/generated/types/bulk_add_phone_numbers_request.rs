@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BulkAddPhoneNumbersRequest {
     /// Supporting documents covering this batch. At least one entry with `document_type: letter_of_authorization` is required - the LOA authorises Telnyx to register these numbers under the DIR. Each `document_id` must come from the Telnyx Documents API. Additional document types (e.g. business registration) may be included alongside the LOA.
     pub documents: Vec<super::Document>,
@@ -10,14 +11,14 @@ pub struct BulkAddPhoneNumbersRequest {
     pub phone_numbers: Vec<String>,
 }
 impl BulkAddPhoneNumbersRequest {
-    /// A `BulkAddPhoneNumbersRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `documents`: Supporting documents covering this batch. At least one entry with `document_type: letter_of_authorization` is required - the LOA authorises Telnyx to register these numbers under the DIR. Each `document_id` must come from the Telnyx Documents API. Additional document types (e.g. business registration) may be included alongside the LOA.
-    /// - `phone_numbers`: 1–15 phone numbers in E.164 format. 10-digit US numbers are auto-prefixed with `1`.
-    pub fn new(documents: Vec<super::Document>, phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         BulkAddPhoneNumbersRequest {
-            documents,
-            phone_numbers,
+            documents: Vec::new(),
+            phone_numbers: Vec::new(),
         }
     }
 }

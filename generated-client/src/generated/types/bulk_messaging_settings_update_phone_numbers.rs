@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_numbers_bulk_updates")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BulkMessagingSettingsUpdatePhoneNumbers {
     /// Phone numbers that failed to update.
     pub failed: Option<Vec<String>>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_numbers_bulk_updates")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BulkMessagingSettingsUpdatePhoneNumbersRequest {
     /// If true, only assign numbers to the profile without changing other settings.
     pub assign_only: Option<bool>,
@@ -15,15 +16,15 @@ pub struct BulkMessagingSettingsUpdatePhoneNumbersRequest {
     pub numbers: Vec<String>,
 }
 impl BulkMessagingSettingsUpdatePhoneNumbersRequest {
-    /// A `BulkMessagingSettingsUpdatePhoneNumbersRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `messaging_profile_id`: Configure the messaging profile these phone numbers are assigned to:
-    /// - `numbers`: The list of phone numbers to update.
-    pub fn new(messaging_profile_id: impl Into<String>, numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         BulkMessagingSettingsUpdatePhoneNumbersRequest {
             assign_only: None,
-            messaging_profile_id: messaging_profile_id.into(),
-            numbers,
+            messaging_profile_id: String::new(),
+            numbers: Vec::new(),
         }
     }
 }

@@ -4,6 +4,7 @@
 /// This object represents a bulk SIM card action. It groups SIM card actions created through a bulk endpoint under a single resource for further lookup.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BulkSimCardAction {
     /// The action type. It can be one of the following:
     ///

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bulk_sim_card_actions")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BulkSimCardActionDetailed {
     /// The action type. It can be one of the following:
     ///

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BundleLimitSchema {
     pub billing_service: Option<String>,
     /// Use country_iso instead
@@ -19,33 +20,6 @@ pub struct BundleLimitSchema {
     pub service: String,
     pub types: Option<Vec<String>>,
     pub updated_at: String,
-}
-#[allow(deprecated)]
-impl BundleLimitSchema {
-    /// A `BundleLimitSchema` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        metric: impl Into<String>,
-        service: impl Into<String>,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        BundleLimitSchema {
-            billing_service: None,
-            country: None,
-            country_code: None,
-            country_iso: None,
-            created_at: created_at.into(),
-            direction: None,
-            id: id.into(),
-            limit: None,
-            metric: metric.into(),
-            rate: None,
-            service: service.into(),
-            types: None,
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for BundleLimitSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

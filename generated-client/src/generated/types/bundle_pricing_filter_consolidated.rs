@@ -3,11 +3,32 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BundlePricingFilterConsolidated {
     /// Filter by country code.
     pub country_iso: Option<Vec<String>>,
     /// Filter by resource.
     pub resource: Option<Vec<String>>,
+}
+impl BundlePricingFilterConsolidated {
+    /// Filter by country code.
+    #[inline]
+    pub fn country_iso(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.country_iso = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Filter by resource.
+    #[inline]
+    pub fn resource(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.resource = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for BundlePricingFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Call {
     /// Unique identifier and token for controlling the call.
     pub call_control_id: String,
@@ -21,33 +22,6 @@ pub struct Call {
     pub record_type: CallRecordType,
     /// ISO 8601 formatted date indicating when the call started
     pub start_time: Option<String>,
-}
-impl Call {
-    /// A `Call` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_control_id`: Unique identifier and token for controlling the call.
-    /// - `call_leg_id`: ID that is unique to the call and can be used to correlate webhook events
-    /// - `call_session_id`: ID that is unique to the call session and can be used to correlate webhook events. Call session is a group of related call legs that logically belong to the same phone call, e.g. an inbound and outbound leg of a transferred call
-    /// - `is_alive`: Indicates whether the call is alive or not. For Dial command it will always be `false` (dialing is asynchronous).
-    pub fn new(
-        call_control_id: impl Into<String>,
-        call_leg_id: impl Into<String>,
-        call_session_id: impl Into<String>,
-        is_alive: bool,
-        record_type: CallRecordType,
-    ) -> Self {
-        Call {
-            call_control_id: call_control_id.into(),
-            call_duration: None,
-            call_leg_id: call_leg_id.into(),
-            call_session_id: call_session_id.into(),
-            client_state: None,
-            end_time: None,
-            is_alive,
-            record_type,
-            start_time: None,
-        }
-    }
 }
 impl serde::Serialize for Call {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// AI Assistant configuration. All fields except `id` are optional — the assistant's stored configuration will be used as fallback for any omitted fields.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallAssistantRequest {
     /// Map of dynamic variables and their default values. Dynamic variables can be referenced in instructions, greeting, and tool definitions using the `{{variable_name}}` syntax. Call-control-agent automatically merges in `telnyx_call_*` variables (telnyx_call_to, telnyx_call_from, telnyx_conversation_channel, telnyx_agent_target, telnyx_end_user_target, telnyx_call_caller_id_name) and custom header variables.
     pub dynamic_variables: Option<
@@ -37,16 +38,17 @@ pub struct CallAssistantRequest {
 }
 #[allow(deprecated)]
 impl CallAssistantRequest {
-    /// A `CallAssistantRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: The identifier of the AI assistant to use.
-    pub fn new(id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CallAssistantRequest {
             dynamic_variables: None,
             external_llm: None,
             fallback_config: None,
             greeting: None,
-            id: id.into(),
+            id: String::new(),
             instructions: None,
             llm_api_key_ref: None,
             mcp_servers: None,
@@ -56,6 +58,132 @@ impl CallAssistantRequest {
             openai_api_key_ref: None,
             tools: None,
         }
+    }
+}
+#[allow(deprecated)]
+impl CallAssistantRequest {
+    /// A builder of `CallAssistantRequest`: a method per field, then `.build()`, which compiles once the required ones are set (`id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CallAssistantRequest,
+        (crate::Missing<crate::required::id>,),
+    > {
+        crate::Builder::new(CallAssistantRequest::blank())
+    }
+}
+#[allow(deprecated)]
+impl<S0> crate::Builder<CallAssistantRequest, (S0,)> {
+    /// Map of dynamic variables and their default values. Dynamic variables can be referenced in instructions, greeting, and tool definitions using the `{{variable_name}}` syntax. Call-control-agent automatically merges in `telnyx_call_*` variables (telnyx_call_to, telnyx_call_from, telnyx_conversation_channel, telnyx_agent_target, telnyx_end_user_target, telnyx_call_caller_id_name) and custom header variables.
+    #[inline]
+    pub fn dynamic_variables(
+        mut self,
+        value: impl Into<
+            std::collections::BTreeMap<String, CallAssistantRequestDynamicVariablesValue>,
+        >,
+    ) -> Self {
+        self.value.dynamic_variables = Some(value.into());
+        self
+    }
+    /// External LLM configuration for bringing your own LLM endpoint.
+    #[inline]
+    pub fn external_llm(
+        mut self,
+        value: impl Into<CallAssistantRequestExternalLlm>,
+    ) -> Self {
+        self.value.external_llm = Some(value.into());
+        self
+    }
+    /// Fallback LLM configuration used when the primary LLM provider is unavailable.
+    #[inline]
+    pub fn fallback_config(
+        mut self,
+        value: impl Into<CallAssistantRequestFallbackConfig>,
+    ) -> Self {
+        self.value.fallback_config = Some(value.into());
+        self
+    }
+    /// Initial greeting text spoken when the assistant starts. Can be plain text for any voice or SSML for `AWS.Polly.` voices. There is a 3,000 character limit.
+    #[inline]
+    pub fn greeting(mut self, value: impl Into<String>) -> Self {
+        self.value.greeting = Some(value.into());
+        self
+    }
+    /// The identifier of the AI assistant to use.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CallAssistantRequest, (crate::Set,)> {
+        let mut b = self;
+        b.value.id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// System instructions for the voice assistant. Can be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables). This will overwrite the instructions set in the assistant configuration.
+    #[inline]
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.value.instructions = Some(value.into());
+        self
+    }
+    /// Integration secret identifier for the LLM provider API key. Use this field to reference an [integration secret](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) containing your LLM provider API key. Supports any LLM provider (OpenAI, Anthropic, etc.).
+    #[inline]
+    pub fn llm_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.value.llm_api_key_ref = Some(value.into());
+        self
+    }
+    /// MCP (Model Context Protocol) server configurations for extending the assistant's capabilities with external tools and data sources.
+    #[inline]
+    pub fn mcp_servers(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
+        >,
+    ) -> Self {
+        self.value.mcp_servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// LLM model override for this call. If omitted, the assistant's configured model is used.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.value.model = Some(value.into());
+        self
+    }
+    /// Assistant name override for this call.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.value.name = Some(value.into());
+        self
+    }
+    /// Observability configuration for the assistant session, including Langfuse integration for tracing and monitoring.
+    #[inline]
+    pub fn observability_settings(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.value.observability_settings = Some(value.into());
+        self
+    }
+    /// Deprecated — use `llm_api_key_ref` instead. Integration secret identifier for the OpenAI API key. This field is maintained for backward compatibility; `llm_api_key_ref` is the canonical field name and supports all LLM providers.
+    #[deprecated]
+    #[inline]
+    pub fn openai_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.value.openai_api_key_ref = Some(value.into());
+        self
+    }
+    /// Inline tool definitions available to the assistant (webhook, retrieval, transfer, hangup, etc.). Overrides the assistant's stored tools if provided.
+    #[inline]
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CallAssistantRequestToolsItem>>,
+    ) -> Self {
+        self.value.tools = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CallAssistantRequest, S>>
+for CallAssistantRequest {
+    #[inline]
+    fn from(builder: crate::Builder<CallAssistantRequest, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CallAssistantRequest {
@@ -260,6 +388,7 @@ crate::string_enum!(CallAssistantRequestExternalLlmAuthenticationMethod);
 /// External LLM configuration for bringing your own LLM endpoint.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallAssistantRequestExternalLlm {
     /// Authentication method used when connecting to the external LLM endpoint.
     pub authentication_method: Option<
@@ -277,6 +406,53 @@ pub struct CallAssistantRequestExternalLlm {
     pub model: Option<String>,
     /// URL used to retrieve an access token when certificate authentication is enabled.
     pub token_retrieval_url: Option<String>,
+}
+impl CallAssistantRequestExternalLlm {
+    /// Authentication method used when connecting to the external LLM endpoint.
+    #[inline]
+    pub fn authentication_method(
+        mut self,
+        value: impl Into<CallAssistantRequestExternalLlmAuthenticationMethod>,
+    ) -> Self {
+        self.authentication_method = Some(value.into());
+        self
+    }
+    /// Base URL for the external LLM endpoint.
+    #[inline]
+    pub fn base_url(mut self, value: impl Into<String>) -> Self {
+        self.base_url = Some(value.into());
+        self
+    }
+    /// Integration secret identifier for the client certificate used with certificate authentication.
+    #[inline]
+    pub fn certificate_ref(mut self, value: impl Into<String>) -> Self {
+        self.certificate_ref = Some(value.into());
+        self
+    }
+    /// When enabled, Telnyx forwards the assistant's dynamic variables to the external LLM endpoint. Defaults to false. The chat completion request includes a top-level `extra_metadata` object when dynamic variables are available. For example: `{"extra_metadata":{"customer_name":"Jane","account_id":"acct_789","telnyx_agent_target":"+13125550100","telnyx_end_user_target":"+13125550123"}}`.
+    #[inline]
+    pub fn forward_metadata(mut self, value: impl Into<bool>) -> Self {
+        self.forward_metadata = Some(value.into());
+        self
+    }
+    /// Integration secret identifier for the external LLM API key.
+    #[inline]
+    pub fn llm_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.llm_api_key_ref = Some(value.into());
+        self
+    }
+    /// Model identifier to use with the external LLM endpoint.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// URL used to retrieve an access token when certificate authentication is enabled.
+    #[inline]
+    pub fn token_retrieval_url(mut self, value: impl Into<String>) -> Self {
+        self.token_retrieval_url = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallAssistantRequestExternalLlm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -392,6 +568,7 @@ crate::string_enum!(CallAssistantRequestFallbackConfigExternalLlmAuthenticationM
 /// External LLM fallback configuration.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallAssistantRequestFallbackConfigExternalLlm {
     /// Authentication method used when connecting to the external LLM endpoint.
     pub authentication_method: Option<
@@ -409,6 +586,55 @@ pub struct CallAssistantRequestFallbackConfigExternalLlm {
     pub model: Option<String>,
     /// URL used to retrieve an access token when certificate authentication is enabled.
     pub token_retrieval_url: Option<String>,
+}
+impl CallAssistantRequestFallbackConfigExternalLlm {
+    /// Authentication method used when connecting to the external LLM endpoint.
+    #[inline]
+    pub fn authentication_method(
+        mut self,
+        value: impl Into<
+            CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod,
+        >,
+    ) -> Self {
+        self.authentication_method = Some(value.into());
+        self
+    }
+    /// Base URL for the external LLM endpoint.
+    #[inline]
+    pub fn base_url(mut self, value: impl Into<String>) -> Self {
+        self.base_url = Some(value.into());
+        self
+    }
+    /// Integration secret identifier for the client certificate used with certificate authentication.
+    #[inline]
+    pub fn certificate_ref(mut self, value: impl Into<String>) -> Self {
+        self.certificate_ref = Some(value.into());
+        self
+    }
+    /// When enabled, Telnyx forwards the assistant's dynamic variables to the external LLM endpoint. Defaults to false. The chat completion request includes a top-level `extra_metadata` object when dynamic variables are available. For example: `{"extra_metadata":{"customer_name":"Jane","account_id":"acct_789","telnyx_agent_target":"+13125550100","telnyx_end_user_target":"+13125550123"}}`.
+    #[inline]
+    pub fn forward_metadata(mut self, value: impl Into<bool>) -> Self {
+        self.forward_metadata = Some(value.into());
+        self
+    }
+    /// Integration secret identifier for the external LLM API key.
+    #[inline]
+    pub fn llm_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.llm_api_key_ref = Some(value.into());
+        self
+    }
+    /// Model identifier to use with the external LLM endpoint.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// URL used to retrieve an access token when certificate authentication is enabled.
+    #[inline]
+    pub fn token_retrieval_url(mut self, value: impl Into<String>) -> Self {
+        self.token_retrieval_url = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallAssistantRequestFallbackConfigExternalLlm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -492,6 +718,7 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequestFallbackConfigExternal
 /// Fallback LLM configuration used when the primary LLM provider is unavailable.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallAssistantRequestFallbackConfig {
     /// External LLM fallback configuration.
     pub external_llm: Option<CallAssistantRequestFallbackConfigExternalLlm>,
@@ -499,6 +726,29 @@ pub struct CallAssistantRequestFallbackConfig {
     pub llm_api_key_ref: Option<String>,
     /// Fallback Telnyx-hosted model to use when the primary LLM provider is unavailable.
     pub model: Option<String>,
+}
+impl CallAssistantRequestFallbackConfig {
+    /// External LLM fallback configuration.
+    #[inline]
+    pub fn external_llm(
+        mut self,
+        value: impl Into<CallAssistantRequestFallbackConfigExternalLlm>,
+    ) -> Self {
+        self.external_llm = Some(value.into());
+        self
+    }
+    /// Integration secret identifier for the fallback model API key.
+    #[inline]
+    pub fn llm_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.llm_api_key_ref = Some(value.into());
+        self
+    }
+    /// Fallback Telnyx-hosted model to use when the primary LLM provider is unavailable.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallAssistantRequestFallbackConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

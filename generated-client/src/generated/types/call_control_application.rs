@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "call_control_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlApplication {
     /// Specifies whether the connection can be used.
     pub active: Option<bool>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "call_control_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlApplicationInbound {
     /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
@@ -14,6 +15,35 @@ pub struct CallControlApplicationInbound {
     pub sip_subdomain_receive_settings: Option<
         CallControlApplicationInboundSipSubdomainReceiveSettings,
     >,
+}
+impl CallControlApplicationInbound {
+    /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
+    /// When enabled Telnyx will include Shaken/Stir data in the Webhook for new inbound calls.
+    #[inline]
+    pub fn shaken_stir_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.shaken_stir_enabled = Some(value.into());
+        self
+    }
+    /// Specifies a subdomain that can be used to receive Inbound calls to a Connection, in the same way a phone number is used, from a SIP endpoint. Example: the subdomain "example.sip.telnyx.com" can be called from any SIP endpoint by using the SIP URI "sip:@example.sip.telnyx.com" where the user part can be any alphanumeric value. Please note TLS encrypted calls are not allowed for subdomain calls.
+    #[inline]
+    pub fn sip_subdomain(mut self, value: impl Into<String>) -> Self {
+        self.sip_subdomain = Some(value.into());
+        self
+    }
+    /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
+    #[inline]
+    pub fn sip_subdomain_receive_settings(
+        mut self,
+        value: impl Into<CallControlApplicationInboundSipSubdomainReceiveSettings>,
+    ) -> Self {
+        self.sip_subdomain_receive_settings = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallControlApplicationInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "call_control_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlApplicationOutbound {
     /// When set, this will limit the total number of outbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
     /// Identifies the associated outbound voice profile.
     pub outbound_voice_profile_id: Option<String>,
+}
+impl CallControlApplicationOutbound {
+    /// When set, this will limit the total number of outbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
+    /// Identifies the associated outbound voice profile.
+    #[inline]
+    pub fn outbound_voice_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.outbound_voice_profile_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallControlApplicationOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,18 +3,57 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallControlBucketIds {
     pub bucket_ids: Vec<String>,
     /// The maximum number of results to retrieve as context for the language model.
     pub max_num_results: Option<i64>,
 }
 impl CallControlBucketIds {
-    /// A `CallControlBucketIds` from its required fields; the optional ones are `None`.
-    pub fn new(bucket_ids: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CallControlBucketIds {
-            bucket_ids,
+            bucket_ids: Vec::new(),
             max_num_results: None,
         }
+    }
+}
+impl CallControlBucketIds {
+    /// A builder of `CallControlBucketIds`: a method per field, then `.build()`, which compiles once the required ones are set (`bucket_ids`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CallControlBucketIds,
+        (crate::Missing<crate::required::bucket_ids>,),
+    > {
+        crate::Builder::new(CallControlBucketIds::blank())
+    }
+}
+impl<S0> crate::Builder<CallControlBucketIds, (S0,)> {
+    /// Sets `bucket_ids`.
+    #[inline]
+    pub fn bucket_ids(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Builder<CallControlBucketIds, (crate::Set,)> {
+        let mut b = self;
+        b.value.bucket_ids = value.into_iter().map(Into::into).collect();
+        crate::inputs::into_state(b)
+    }
+    /// The maximum number of results to retrieve as context for the language model.
+    #[inline]
+    pub fn max_num_results(mut self, value: impl Into<i64>) -> Self {
+        self.value.max_num_results = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CallControlBucketIds, S>>
+for CallControlBucketIds {
+    #[inline]
+    fn from(builder: crate::Builder<CallControlBucketIds, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CallControlBucketIds {

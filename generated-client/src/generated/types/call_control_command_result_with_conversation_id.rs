@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlCommandResultWithConversationId {
     /// The ID of the conversation created by the command.
     pub conversation_id: Option<String>,

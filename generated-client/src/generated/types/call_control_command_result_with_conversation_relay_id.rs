@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlCommandResultWithConversationRelayId {
     /// The ID of the Conversation Relay session created by the command.
     pub conversation_relay_id: Option<String>,

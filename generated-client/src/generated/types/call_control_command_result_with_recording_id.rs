@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlCommandResultWithRecordingId {
     /// The ID of the recording. Only present when the record parameter is set to record-from-answer.
     pub recording_id: Option<String>,

@@ -14,6 +14,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlFilterConsolidated {
     /// Application name filters
     pub application_name: Option<super::CallControlFilterConsolidatedApplicationName>,
@@ -41,6 +42,104 @@ pub struct CallControlFilterConsolidated {
     pub to: Option<String>,
     /// Event type
     pub r#type: Option<super::CallControlFilterConsolidatedType>,
+}
+impl CallControlFilterConsolidated {
+    /// Application name filters
+    #[inline]
+    pub fn application_name(
+        mut self,
+        value: impl Into<super::CallControlFilterConsolidatedApplicationName>,
+    ) -> Self {
+        self.application_name = Some(value.into());
+        self
+    }
+    /// The unique identifier of the call session. A session may include multiple call leg events.
+    #[inline]
+    pub fn application_session_id(mut self, value: impl Into<String>) -> Self {
+        self.application_session_id = Some(value.into());
+        self
+    }
+    /// The unique identifier of the conection.
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// Delivery failed or not.
+    #[inline]
+    pub fn failed(mut self, value: impl Into<bool>) -> Self {
+        self.failed = Some(value.into());
+        self
+    }
+    /// Filter by From number.
+    #[inline]
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+    /// The unique identifier of an individual call leg.
+    #[inline]
+    pub fn leg_id(mut self, value: impl Into<String>) -> Self {
+        self.leg_id = Some(value.into());
+        self
+    }
+    /// If present, conferences will be filtered to those with a matching `name` attribute. Matching is case-sensitive
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Event occurred_at filters
+    #[inline]
+    pub fn occurred_at(
+        mut self,
+        value: impl Into<super::CallControlFilterConsolidatedOccurredAt>,
+    ) -> Self {
+        self.occurred_at = Some(value.into());
+        self
+    }
+    /// Identifies the associated outbound voice profile.
+    #[inline]
+    pub fn outbound_outbound_voice_profile_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.outbound_outbound_voice_profile_id = Some(value.into());
+        self
+    }
+    /// Filter by product.
+    #[inline]
+    pub fn product(
+        mut self,
+        value: impl Into<super::CallControlFilterConsolidatedProduct>,
+    ) -> Self {
+        self.product = Some(value.into());
+        self
+    }
+    /// If present, conferences will be filtered by status.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<super::CallControlFilterConsolidatedStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Filter by To number.
+    #[inline]
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.to = Some(value.into());
+        self
+    }
+    /// Event type
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<super::CallControlFilterConsolidatedType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallControlFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -15,6 +15,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlFilterConsolidatedOccurredAt {
     /// Event occurred_at: equal
     pub eq: Option<String>,
@@ -26,6 +27,38 @@ pub struct CallControlFilterConsolidatedOccurredAt {
     pub lt: Option<String>,
     /// Event occurred_at: lower than or equal
     pub lte: Option<String>,
+}
+impl CallControlFilterConsolidatedOccurredAt {
+    /// Event occurred_at: equal
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// Event occurred_at: greater than
+    #[inline]
+    pub fn gt(mut self, value: impl Into<String>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Event occurred_at: greater than or equal
+    #[inline]
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Event occurred_at: lower than
+    #[inline]
+    pub fn lt(mut self, value: impl Into<String>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+    /// Event occurred_at: lower than or equal
+    #[inline]
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallControlFilterConsolidatedOccurredAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

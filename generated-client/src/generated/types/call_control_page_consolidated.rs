@@ -16,6 +16,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlPageConsolidated {
     /// Opaque identifier of next page
     pub after: Option<String>,
@@ -27,6 +28,38 @@ pub struct CallControlPageConsolidated {
     pub number: Option<i64>,
     /// The size of the page
     pub size: Option<i64>,
+}
+impl CallControlPageConsolidated {
+    /// Opaque identifier of next page
+    #[inline]
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.after = Some(value.into());
+        self
+    }
+    /// Opaque identifier of previous page
+    #[inline]
+    pub fn before(mut self, value: impl Into<String>) -> Self {
+        self.before = Some(value.into());
+        self
+    }
+    /// Limit of records per single page
+    #[inline]
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// The page number to load
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// The size of the page
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallControlPageConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

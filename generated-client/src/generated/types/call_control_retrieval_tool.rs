@@ -3,20 +3,56 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallControlRetrievalTool {
     pub retrieval: super::CallControlBucketIds,
     pub r#type: CallControlRetrievalToolType,
 }
 impl CallControlRetrievalTool {
-    /// A `CallControlRetrievalTool` from its required fields; the optional ones are `None`.
-    pub fn new(
-        retrieval: super::CallControlBucketIds,
-        r#type: CallControlRetrievalToolType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CallControlRetrievalTool {
-            retrieval,
-            r#type,
+            retrieval: super::CallControlBucketIds::blank(),
+            r#type: CallControlRetrievalToolType::Retrieval,
         }
+    }
+}
+impl CallControlRetrievalTool {
+    /// A builder of `CallControlRetrievalTool`: a method per field, then `.build()`, which compiles once the required ones are set (`retrieval`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CallControlRetrievalTool,
+        (crate::Missing<crate::required::retrieval>,),
+    > {
+        crate::Builder::new(CallControlRetrievalTool::blank())
+    }
+}
+impl<S0> crate::Builder<CallControlRetrievalTool, (S0,)> {
+    /// Sets `retrieval`.
+    #[inline]
+    pub fn retrieval(
+        self,
+        value: impl Into<super::CallControlBucketIds>,
+    ) -> crate::Builder<CallControlRetrievalTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.retrieval = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<CallControlRetrievalToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CallControlRetrievalTool, S>>
+for CallControlRetrievalTool {
+    #[inline]
+    fn from(builder: crate::Builder<CallControlRetrievalTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CallControlRetrievalTool {

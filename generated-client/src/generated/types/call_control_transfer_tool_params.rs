@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallControlTransferToolParams {
     /// Number or SIP URI placing the call.
     pub from: String,
@@ -10,18 +11,56 @@ pub struct CallControlTransferToolParams {
     pub targets: CallControlTransferToolParamsTargets,
 }
 impl CallControlTransferToolParams {
-    /// A `CallControlTransferToolParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `from`: Number or SIP URI placing the call.
-    /// - `targets`: The different possible targets of the transfer. The assistant will be able to choose one of the targets to transfer the call to. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime.
-    pub fn new(
-        from: impl Into<String>,
-        targets: impl Into<CallControlTransferToolParamsTargets>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CallControlTransferToolParams {
-            from: from.into(),
-            targets: targets.into(),
+            from: String::new(),
+            targets: CallControlTransferToolParamsTargets::Unknown(
+                serde_json::Value::Null,
+            ),
         }
+    }
+}
+impl CallControlTransferToolParams {
+    /// A builder of `CallControlTransferToolParams`: a method per field, then `.build()`, which compiles once the required ones are set (`from`, `targets`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CallControlTransferToolParams,
+        (crate::Missing<crate::required::from>, crate::Missing<crate::required::targets>),
+    > {
+        crate::Builder::new(CallControlTransferToolParams::blank())
+    }
+}
+impl<S0, S1> crate::Builder<CallControlTransferToolParams, (S0, S1)> {
+    /// Number or SIP URI placing the call.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CallControlTransferToolParams, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.from = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The different possible targets of the transfer. The assistant will be able to choose one of the targets to transfer the call to. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime.
+    #[inline]
+    pub fn targets(
+        self,
+        value: impl Into<CallControlTransferToolParamsTargets>,
+    ) -> crate::Builder<CallControlTransferToolParams, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.targets = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CallControlTransferToolParams, S>>
+for CallControlTransferToolParams {
+    #[inline]
+    fn from(builder: crate::Builder<CallControlTransferToolParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CallControlTransferToolParams {
@@ -63,6 +102,7 @@ impl<'de> serde::Deserialize<'de> for CallControlTransferToolParams {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallControlTransferToolParamsTargetsListItem {
     /// The name of the target.
     pub name: Option<String>,
@@ -70,14 +110,54 @@ pub struct CallControlTransferToolParamsTargetsListItem {
     pub to: String,
 }
 impl CallControlTransferToolParamsTargetsListItem {
-    /// A `CallControlTransferToolParamsTargetsListItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `to`: The destination number or SIP URI of the call.
-    pub fn new(to: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CallControlTransferToolParamsTargetsListItem {
             name: None,
-            to: to.into(),
+            to: String::new(),
         }
+    }
+}
+impl CallControlTransferToolParamsTargetsListItem {
+    /// A builder of `CallControlTransferToolParamsTargetsListItem`: a method per field, then `.build()`, which compiles once the required ones are set (`to`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CallControlTransferToolParamsTargetsListItem,
+        (crate::Missing<crate::required::to>,),
+    > {
+        crate::Builder::new(CallControlTransferToolParamsTargetsListItem::blank())
+    }
+}
+impl<S0> crate::Builder<CallControlTransferToolParamsTargetsListItem, (S0,)> {
+    /// The name of the target.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.value.name = Some(value.into());
+        self
+    }
+    /// The destination number or SIP URI of the call.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CallControlTransferToolParamsTargetsListItem, (crate::Set,)> {
+        let mut b = self;
+        b.value.to = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<CallControlTransferToolParamsTargetsListItem, S>>
+for CallControlTransferToolParamsTargetsListItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<CallControlTransferToolParamsTargetsListItem, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CallControlTransferToolParamsTargetsListItem {

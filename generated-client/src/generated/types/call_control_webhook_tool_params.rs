@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallControlWebhookToolParams {
     /// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     pub body_parameters: Option<CallControlWebhookToolParamsBodyParameters>,
@@ -22,26 +23,121 @@ pub struct CallControlWebhookToolParams {
     pub url: String,
 }
 impl CallControlWebhookToolParams {
-    /// A `CallControlWebhookToolParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `description`: The description of the tool.
-    /// - `name`: The name of the tool.
-    /// - `url`: The URL of the external tool to be called. This URL is going to be used by the assistant. The URL can be templated like: `https://example.com/api/v1/{id}`, where `{id}` is a placeholder for a value that will be provided by the assistant if `path_parameters` are provided with the `id` attribute.
-    pub fn new(
-        description: impl Into<String>,
-        name: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CallControlWebhookToolParams {
             body_parameters: None,
-            description: description.into(),
+            description: String::new(),
             headers: None,
             method: None,
-            name: name.into(),
+            name: String::new(),
             path_parameters: None,
             query_parameters: None,
-            url: url.into(),
+            url: String::new(),
         }
+    }
+}
+impl CallControlWebhookToolParams {
+    /// A builder of `CallControlWebhookToolParams`: a method per field, then `.build()`, which compiles once the required ones are set (`description`, `name`, `url`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CallControlWebhookToolParams,
+        (
+            crate::Missing<crate::required::description>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::url>,
+        ),
+    > {
+        crate::Builder::new(CallControlWebhookToolParams::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<CallControlWebhookToolParams, (S0, S1, S2)> {
+    /// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
+    #[inline]
+    pub fn body_parameters(
+        mut self,
+        value: impl Into<CallControlWebhookToolParamsBodyParameters>,
+    ) -> Self {
+        self.value.body_parameters = Some(value.into());
+        self
+    }
+    /// The description of the tool.
+    #[inline]
+    pub fn description(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CallControlWebhookToolParams, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.description = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The headers to be sent to the external tool.
+    #[inline]
+    pub fn headers(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<CallControlWebhookToolParamsHeadersItem>,
+        >,
+    ) -> Self {
+        self.value.headers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The HTTP method to be used when calling the external tool.
+    #[inline]
+    pub fn method(
+        mut self,
+        value: impl Into<CallControlWebhookToolParamsMethod>,
+    ) -> Self {
+        self.value.method = Some(value.into());
+        self
+    }
+    /// The name of the tool.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CallControlWebhookToolParams, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
+    #[inline]
+    pub fn path_parameters(
+        mut self,
+        value: impl Into<CallControlWebhookToolParamsPathParameters>,
+    ) -> Self {
+        self.value.path_parameters = Some(value.into());
+        self
+    }
+    /// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
+    #[inline]
+    pub fn query_parameters(
+        mut self,
+        value: impl Into<CallControlWebhookToolParamsQueryParameters>,
+    ) -> Self {
+        self.value.query_parameters = Some(value.into());
+        self
+    }
+    /// The URL of the external tool to be called. This URL is going to be used by the assistant. The URL can be templated like: `https://example.com/api/v1/{id}`, where `{id}` is a placeholder for a value that will be provided by the assistant if `path_parameters` are provided with the `id` attribute.
+    #[inline]
+    pub fn url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CallControlWebhookToolParams, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.url = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CallControlWebhookToolParams, S>>
+for CallControlWebhookToolParams {
+    #[inline]
+    fn from(builder: crate::Builder<CallControlWebhookToolParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CallControlWebhookToolParams {
@@ -154,12 +250,42 @@ crate::string_enum!(CallControlWebhookToolParamsBodyParametersType);
 /// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlWebhookToolParamsBodyParameters {
     /// The properties of the body parameters.
     pub properties: Option<serde_json::Map<String, serde_json::Value>>,
     /// The required properties of the body parameters.
     pub required: Option<Vec<String>>,
     pub r#type: Option<CallControlWebhookToolParamsBodyParametersType>,
+}
+impl CallControlWebhookToolParamsBodyParameters {
+    /// The properties of the body parameters.
+    #[inline]
+    pub fn properties(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.properties = Some(value.into());
+        self
+    }
+    /// The required properties of the body parameters.
+    #[inline]
+    pub fn required(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.required = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<CallControlWebhookToolParamsBodyParametersType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallControlWebhookToolParamsBodyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -210,10 +336,25 @@ impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsBodyParameters
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlWebhookToolParamsHeadersItem {
     pub name: Option<String>,
     /// The value of the header. Note that we support mustache templating for the value. For example you can use `Bearer {{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret as the bearer token.
     pub value: Option<String>,
+}
+impl CallControlWebhookToolParamsHeadersItem {
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value of the header. Note that we support mustache templating for the value. For example you can use `Bearer {{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret as the bearer token.
+    #[inline]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallControlWebhookToolParamsHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -330,12 +471,42 @@ crate::string_enum!(CallControlWebhookToolParamsPathParametersType);
 /// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlWebhookToolParamsPathParameters {
     /// The properties of the path parameters.
     pub properties: Option<serde_json::Map<String, serde_json::Value>>,
     /// The required properties of the path parameters.
     pub required: Option<Vec<String>>,
     pub r#type: Option<CallControlWebhookToolParamsPathParametersType>,
+}
+impl CallControlWebhookToolParamsPathParameters {
+    /// The properties of the path parameters.
+    #[inline]
+    pub fn properties(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.properties = Some(value.into());
+        self
+    }
+    /// The required properties of the path parameters.
+    #[inline]
+    pub fn required(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.required = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<CallControlWebhookToolParamsPathParametersType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallControlWebhookToolParamsPathParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -414,12 +585,42 @@ crate::string_enum!(CallControlWebhookToolParamsQueryParametersType);
 /// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallControlWebhookToolParamsQueryParameters {
     /// The properties of the query parameters.
     pub properties: Option<serde_json::Map<String, serde_json::Value>>,
     /// The required properties of the query parameters.
     pub required: Option<Vec<String>>,
     pub r#type: Option<CallControlWebhookToolParamsQueryParametersType>,
+}
+impl CallControlWebhookToolParamsQueryParameters {
+    /// The properties of the query parameters.
+    #[inline]
+    pub fn properties(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.properties = Some(value.into());
+        self
+    }
+    /// The required properties of the query parameters.
+    #[inline]
+    pub fn required(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.required = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<CallControlWebhookToolParamsQueryParametersType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallControlWebhookToolParamsQueryParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

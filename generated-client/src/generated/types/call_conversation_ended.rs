@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallConversationEnded {
     /// Timestamp when the event was created in the system.
     pub created_at: Option<String>,
@@ -12,7 +13,7 @@ pub struct CallConversationEnded {
     pub id: Option<String>,
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
-    pub payload: Option<CallConversationEndedPayload>,
+    pub payload: CallConversationEndedPayload,
     /// Identifies the type of the resource.
     pub record_type: Option<CallConversationEndedRecordType>,
 }
@@ -32,9 +33,7 @@ impl serde::Serialize for CallConversationEnded {
         if let Some(v) = &self.occurred_at {
             out.serialize_field("occurred_at", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -70,7 +69,7 @@ impl<'de> serde::Deserialize<'de> for CallConversationEnded {
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
                         3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
                         5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -80,7 +79,7 @@ impl<'de> serde::Deserialize<'de> for CallConversationEnded {
                     event_type: f1,
                     id: f2,
                     occurred_at: f3,
-                    payload: f4,
+                    payload: crate::de::required(f4, "payload")?,
                     record_type: f5,
                 })
             }
@@ -150,6 +149,7 @@ impl From<&str> for CallConversationEndedPayloadCallingPartyType {
 crate::string_enum!(CallConversationEndedPayloadCallingPartyType);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallConversationEndedPayload {
     /// Unique identifier of the assistant involved in the call.
     pub assistant_id: Option<String>,

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallConversationInsightsGenerated {
     /// The type of event being delivered.
     pub event_type: Option<CallConversationInsightsGeneratedEventType>,
@@ -10,7 +11,7 @@ pub struct CallConversationInsightsGenerated {
     pub id: Option<String>,
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
-    pub payload: Option<CallConversationInsightsGeneratedPayload>,
+    pub payload: CallConversationInsightsGeneratedPayload,
     /// Identifies the type of the resource.
     pub record_type: Option<CallConversationInsightsGeneratedRecordType>,
 }
@@ -27,9 +28,7 @@ impl serde::Serialize for CallConversationInsightsGenerated {
         if let Some(v) = &self.occurred_at {
             out.serialize_field("occurred_at", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -56,7 +55,7 @@ impl<'de> serde::Deserialize<'de> for CallConversationInsightsGenerated {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -65,7 +64,7 @@ impl<'de> serde::Deserialize<'de> for CallConversationInsightsGenerated {
                     event_type: f0,
                     id: f1,
                     occurred_at: f2,
-                    payload: f3,
+                    payload: crate::de::required(f3, "payload")?,
                     record_type: f4,
                 })
             }
@@ -184,6 +183,7 @@ impl From<&str> for CallConversationInsightsGeneratedPayloadResultsItemResult {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallConversationInsightsGeneratedPayloadResultsItem {
     /// ID that is unique to the insight result being generated for the call.
     pub insight_id: Option<String>,
@@ -232,6 +232,7 @@ impl<'de> serde::Deserialize<'de> for CallConversationInsightsGeneratedPayloadRe
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallConversationInsightsGeneratedPayload {
     /// Call ID used to issue commands via Call Control API.
     pub call_control_id: Option<String>,

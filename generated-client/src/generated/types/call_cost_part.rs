@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallCostPart {
     /// The billed duration in seconds for this part of the call.
     pub billed_duration_secs: Option<i64>,

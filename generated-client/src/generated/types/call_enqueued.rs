@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallEnqueued {
     /// The type of event being delivered.
     pub event_type: Option<CallEnqueuedEventType>,
@@ -10,7 +11,7 @@ pub struct CallEnqueued {
     pub id: Option<String>,
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
-    pub payload: Option<CallEnqueuedPayload>,
+    pub payload: CallEnqueuedPayload,
     /// Identifies the type of the resource.
     pub record_type: Option<CallEnqueuedRecordType>,
 }
@@ -27,9 +28,7 @@ impl serde::Serialize for CallEnqueued {
         if let Some(v) = &self.occurred_at {
             out.serialize_field("occurred_at", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -56,7 +55,7 @@ impl<'de> serde::Deserialize<'de> for CallEnqueued {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -65,7 +64,7 @@ impl<'de> serde::Deserialize<'de> for CallEnqueued {
                     event_type: f0,
                     id: f1,
                     occurred_at: f2,
-                    payload: f3,
+                    payload: crate::de::required(f3, "payload")?,
                     record_type: f4,
                 })
             }
@@ -103,6 +102,7 @@ impl From<&str> for CallEnqueuedEventType {
 crate::string_enum!(CallEnqueuedEventType);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallEnqueuedPayload {
     /// Call ID used to issue commands via Call Control API.
     pub call_control_id: Option<String>,

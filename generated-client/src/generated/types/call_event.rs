@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "call_events")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallEvent {
     /// Uniquely identifies an individual call leg.
     pub call_leg_id: String,
@@ -17,35 +18,6 @@ pub struct CallEvent {
     pub record_type: CallEventRecordType,
     /// Event type
     pub r#type: CallEventType,
-}
-impl CallEvent {
-    /// A `CallEvent` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_leg_id`: Uniquely identifies an individual call leg.
-    /// - `call_session_id`: Uniquely identifies the call control session. A session may include multiple call leg events.
-    /// - `event_timestamp`: Event timestamp
-    /// - `metadata`: Event metadata, which includes raw event, and extra information based on event type
-    /// - `name`: Event name
-    /// - `type`: Event type
-    pub fn new(
-        call_leg_id: impl Into<String>,
-        call_session_id: impl Into<String>,
-        event_timestamp: impl Into<String>,
-        metadata: serde_json::Map<String, serde_json::Value>,
-        name: impl Into<String>,
-        record_type: CallEventRecordType,
-        r#type: CallEventType,
-    ) -> Self {
-        CallEvent {
-            call_leg_id: call_leg_id.into(),
-            call_session_id: call_session_id.into(),
-            event_timestamp: event_timestamp.into(),
-            metadata,
-            name: name.into(),
-            record_type,
-            r#type,
-        }
-    }
 }
 impl serde::Serialize for CallEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

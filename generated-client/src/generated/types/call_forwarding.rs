@@ -4,6 +4,7 @@
 /// The call forwarding settings for a phone number.
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallForwarding {
     /// Indicates if call forwarding will be enabled for this number if forwards_to and forwarding_type are filled in. Defaults to true for backwards compatibility with APIV1 use of numbers endpoints.
     pub call_forwarding_enabled: Option<bool>,
@@ -11,6 +12,29 @@ pub struct CallForwarding {
     pub forwarding_type: Option<CallForwardingForwardingType>,
     /// The phone number to which inbound calls to this number are forwarded. Inbound calls will not be forwarded if this field is left blank. If set, must be a +E.164-formatted phone number.
     pub forwards_to: Option<String>,
+}
+impl CallForwarding {
+    /// Indicates if call forwarding will be enabled for this number if forwards_to and forwarding_type are filled in. Defaults to true for backwards compatibility with APIV1 use of numbers endpoints.
+    #[inline]
+    pub fn call_forwarding_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.call_forwarding_enabled = Some(value.into());
+        self
+    }
+    /// Call forwarding type. 'forwards_to' must be set for this to have an effect.
+    #[inline]
+    pub fn forwarding_type(
+        mut self,
+        value: impl Into<CallForwardingForwardingType>,
+    ) -> Self {
+        self.forwarding_type = Some(value.into());
+        self
+    }
+    /// The phone number to which inbound calls to this number are forwarded. Inbound calls will not be forwarded if this field is left blank. If set, must be a +E.164-formatted phone number.
+    #[inline]
+    pub fn forwards_to(mut self, value: impl Into<String>) -> Self {
+        self.forwards_to = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallForwarding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

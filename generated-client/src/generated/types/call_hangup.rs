@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallHangup {
     /// The type of event being delivered.
     pub event_type: Option<CallHangupEventType>,
@@ -10,7 +11,7 @@ pub struct CallHangup {
     pub id: Option<String>,
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
-    pub payload: Option<CallHangupPayload>,
+    pub payload: CallHangupPayload,
     /// Identifies the type of the resource.
     pub record_type: Option<CallHangupRecordType>,
 }
@@ -27,9 +28,7 @@ impl serde::Serialize for CallHangup {
         if let Some(v) = &self.occurred_at {
             out.serialize_field("occurred_at", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -56,7 +55,7 @@ impl<'de> serde::Deserialize<'de> for CallHangup {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -65,7 +64,7 @@ impl<'de> serde::Deserialize<'de> for CallHangup {
                     event_type: f0,
                     id: f1,
                     occurred_at: f2,
-                    payload: f3,
+                    payload: crate::de::required(f3, "payload")?,
                     record_type: f4,
                 })
             }
@@ -104,6 +103,7 @@ crate::string_enum!(CallHangupEventType);
 /// Inbound call quality statistics.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallHangupPayloadCallQualityStatsInbound {
     /// Maximum jitter variance for inbound audio.
     pub jitter_max_variance: Option<String>,
@@ -184,6 +184,7 @@ impl<'de> serde::Deserialize<'de> for CallHangupPayloadCallQualityStatsInbound {
 /// Outbound call quality statistics.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallHangupPayloadCallQualityStatsOutbound {
     /// Total number of outbound audio packets.
     pub packet_count: Option<String>,
@@ -234,6 +235,7 @@ impl<'de> serde::Deserialize<'de> for CallHangupPayloadCallQualityStatsOutbound 
 /// Call quality statistics aggregated from the CHANNEL_HANGUP_COMPLETE event. Only includes metrics that are available (filters out nil values). Returns nil if no metrics are available.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallHangupPayloadCallQualityStats {
     /// Inbound call quality statistics.
     pub inbound: Option<CallHangupPayloadCallQualityStatsInbound>,
@@ -407,6 +409,7 @@ impl From<&str> for CallHangupPayloadState {
 crate::string_enum!(CallHangupPayloadState);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallHangupPayload {
     /// Call ID used to issue commands via Call Control API.
     pub call_control_id: Option<String>,

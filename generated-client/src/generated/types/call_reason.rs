@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "enterprises"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallReason {
     pub created_at: Option<String>,
     pub reason: Option<String>,

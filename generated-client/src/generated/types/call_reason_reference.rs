@@ -4,6 +4,7 @@
 /// Pre-vetted call-reason library entry.
 #[cfg_attr(docsrs, doc(cfg(feature = "call_reasons")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallReasonReference {
     pub description: Option<String>,
     pub id: Option<String>,

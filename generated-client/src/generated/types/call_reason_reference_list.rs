@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "call_reasons")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallReasonReferenceList {
     pub data: Vec<super::CallReasonReference>,
     pub meta: super::BrandedCallingPaginationMeta,
-}
-impl CallReasonReferenceList {
-    /// A `CallReasonReferenceList` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::CallReasonReference>,
-        meta: super::BrandedCallingPaginationMeta,
-    ) -> Self {
-        CallReasonReferenceList {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for CallReasonReferenceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// The call recording settings for a phone number.
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallRecording {
     /// When using 'dual' channels, final audio file will be stereo recorded with the first leg on channel A, and the rest on channel B.
     pub inbound_call_recording_channels: Option<
@@ -13,6 +14,32 @@ pub struct CallRecording {
     pub inbound_call_recording_enabled: Option<bool>,
     /// The audio file format for calls being recorded.
     pub inbound_call_recording_format: Option<CallRecordingInboundCallRecordingFormat>,
+}
+impl CallRecording {
+    /// When using 'dual' channels, final audio file will be stereo recorded with the first leg on channel A, and the rest on channel B.
+    #[inline]
+    pub fn inbound_call_recording_channels(
+        mut self,
+        value: impl Into<CallRecordingInboundCallRecordingChannels>,
+    ) -> Self {
+        self.inbound_call_recording_channels = Some(value.into());
+        self
+    }
+    /// When enabled, any inbound call to this number will be recorded.
+    #[inline]
+    pub fn inbound_call_recording_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.inbound_call_recording_enabled = Some(value.into());
+        self
+    }
+    /// The audio file format for calls being recorded.
+    #[inline]
+    pub fn inbound_call_recording_format(
+        mut self,
+        value: impl Into<CallRecordingInboundCallRecordingFormat>,
+    ) -> Self {
+        self.inbound_call_recording_format = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallRecording {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

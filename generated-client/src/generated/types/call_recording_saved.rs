@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallRecordingSaved {
     /// The type of event being delivered.
     pub event_type: Option<CallRecordingSavedEventType>,
@@ -10,7 +11,7 @@ pub struct CallRecordingSaved {
     pub id: Option<String>,
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
-    pub payload: Option<CallRecordingSavedPayload>,
+    pub payload: CallRecordingSavedPayload,
     /// Identifies the type of the resource.
     pub record_type: Option<CallRecordingSavedRecordType>,
 }
@@ -27,9 +28,7 @@ impl serde::Serialize for CallRecordingSaved {
         if let Some(v) = &self.occurred_at {
             out.serialize_field("occurred_at", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -56,7 +55,7 @@ impl<'de> serde::Deserialize<'de> for CallRecordingSaved {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -65,7 +64,7 @@ impl<'de> serde::Deserialize<'de> for CallRecordingSaved {
                     event_type: f0,
                     id: f1,
                     occurred_at: f2,
-                    payload: f3,
+                    payload: crate::de::required(f3, "payload")?,
                     record_type: f4,
                 })
             }
@@ -136,6 +135,7 @@ crate::string_enum!(CallRecordingSavedPayloadChannels);
 /// Recording URLs in requested format. The URL is valid for as long as the file exists. For security purposes, this feature is activated on a per request basis.  Please contact customer support with your Account ID to request activation.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallRecordingSavedPayloadPublicRecordingUrls {
     /// Recording URL in requested `mp3` format.
     pub mp3: Option<Option<String>>,
@@ -186,6 +186,7 @@ impl<'de> serde::Deserialize<'de> for CallRecordingSavedPayloadPublicRecordingUr
 /// Recording URLs in requested format. These URLs are valid for 10 minutes. After 10 minutes, you may retrieve recordings via API using Reports -&gt; Call Recordings documentation, or via Mission Control under Reporting -&gt; Recordings.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallRecordingSavedPayloadRecordingUrls {
     /// Recording URL in requested `mp3` format.
     pub mp3: Option<Option<String>>,
@@ -235,6 +236,7 @@ impl<'de> serde::Deserialize<'de> for CallRecordingSavedPayloadRecordingUrls {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallRecordingSavedPayload {
     /// ID that is unique to the call and can be used to correlate webhook events.
     pub call_leg_id: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "recording_transcriptions")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallRecordingsCursorPaginationMeta {
     pub cursors: Option<super::Cursor>,
     /// Path to next page.

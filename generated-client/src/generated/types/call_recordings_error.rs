@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallRecordingsError {
     /// Error code identifier (string or numeric string).
     pub code: String,
@@ -10,20 +11,6 @@ pub struct CallRecordingsError {
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: Option<CallRecordingsErrorSource>,
     pub title: String,
-}
-impl CallRecordingsError {
-    /// A `CallRecordingsError` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: Error code identifier (string or numeric string).
-    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
-        CallRecordingsError {
-            code: code.into(),
-            detail: None,
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for CallRecordingsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -82,6 +69,7 @@ impl<'de> serde::Deserialize<'de> for CallRecordingsError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallRecordingsErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallRequest {
     /// Enables Answering Machine Detection. Telnyx offers Premium and Standard detections.
     pub answering_machine_detection: Option<CallRequestAnsweringMachineDetection>,
@@ -128,16 +129,11 @@ pub struct CallRequest {
     pub webhook_urls_method: Option<CallRequestWebhookUrlsMethod>,
 }
 impl CallRequest {
-    /// A `CallRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `connection_id`: The ID of the Call Control App (formerly ID of the connection) to be used when dialing the destination.
-    /// - `from`: The `from` number to be used as the caller id presented to the destination (`to` number). The number should be in +E164 format.
-    /// - `to`: The DID or SIP URI to dial out to. Multiple DID or SIP URIs can be provided using an array of strings.
-    pub fn new(
-        connection_id: impl Into<String>,
-        from: impl Into<String>,
-        to: impl Into<CallRequestTo>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CallRequest {
             answering_machine_detection: None,
             answering_machine_detection_config: None,
@@ -149,13 +145,13 @@ impl CallRequest {
             client_state: None,
             command_id: None,
             conference_config: None,
-            connection_id: connection_id.into(),
+            connection_id: String::new(),
             conversation_relay_config: None,
             custom_headers: None,
             deepfake_detection: None,
             dialogflow_config: None,
             enable_dialogflow: None,
-            from: from.into(),
+            from: String::new(),
             from_display_name: None,
             link_to: None,
             media_encryption: None,
@@ -194,7 +190,7 @@ impl CallRequest {
             supervisor_role: None,
             time_limit_secs: None,
             timeout_secs: None,
-            to: to.into(),
+            to: CallRequestTo::Unknown(serde_json::Value::Null),
             transcription: None,
             transcription_config: None,
             webhook_retries_policies: None,
@@ -721,6 +717,7 @@ crate::string_enum!(CallRequestAnsweringMachineDetection);
 /// Optional configuration parameters to modify 'answering_machine_detection' performance. Only `total_analysis_time_millis` and `greeting_duration_millis` parameters are applicable when `premium` is selected as answering_machine_detection.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallRequestAnsweringMachineDetectionConfig {
     /// Silence duration threshold after a greeting message or voice for it be considered human.
     pub after_greeting_silence_millis: Option<i32>,
@@ -742,6 +739,68 @@ pub struct CallRequestAnsweringMachineDetectionConfig {
     pub silence_threshold: Option<i32>,
     /// Maximum timeout threshold for overall detection.
     pub total_analysis_time_millis: Option<i32>,
+}
+impl CallRequestAnsweringMachineDetectionConfig {
+    /// Silence duration threshold after a greeting message or voice for it be considered human.
+    #[inline]
+    pub fn after_greeting_silence_millis(mut self, value: impl Into<i32>) -> Self {
+        self.after_greeting_silence_millis = Some(value.into());
+        self
+    }
+    /// Maximum threshold for silence between words.
+    #[inline]
+    pub fn between_words_silence_millis(mut self, value: impl Into<i32>) -> Self {
+        self.between_words_silence_millis = Some(value.into());
+        self
+    }
+    /// Maximum threshold of a human greeting. If greeting longer than this value, considered machine.
+    #[inline]
+    pub fn greeting_duration_millis(mut self, value: impl Into<i32>) -> Self {
+        self.greeting_duration_millis = Some(value.into());
+        self
+    }
+    /// If machine already detected, maximum threshold for silence between words. If exceeded, the greeting is considered ended.
+    #[inline]
+    pub fn greeting_silence_duration_millis(mut self, value: impl Into<i32>) -> Self {
+        self.greeting_silence_duration_millis = Some(value.into());
+        self
+    }
+    /// If machine already detected, maximum timeout threshold to determine the end of the machine greeting.
+    #[inline]
+    pub fn greeting_total_analysis_time_millis(mut self, value: impl Into<i32>) -> Self {
+        self.greeting_total_analysis_time_millis = Some(value.into());
+        self
+    }
+    /// If initial silence duration is greater than this value, consider it a machine.
+    #[inline]
+    pub fn initial_silence_millis(mut self, value: impl Into<i32>) -> Self {
+        self.initial_silence_millis = Some(value.into());
+        self
+    }
+    /// If number of detected words is greater than this value, consder it a machine.
+    #[inline]
+    pub fn maximum_number_of_words(mut self, value: impl Into<i32>) -> Self {
+        self.maximum_number_of_words = Some(value.into());
+        self
+    }
+    /// If a single word lasts longer than this threshold, consider it a machine.
+    #[inline]
+    pub fn maximum_word_length_millis(mut self, value: impl Into<i32>) -> Self {
+        self.maximum_word_length_millis = Some(value.into());
+        self
+    }
+    /// Minimum noise threshold for any analysis.
+    #[inline]
+    pub fn silence_threshold(mut self, value: impl Into<i32>) -> Self {
+        self.silence_threshold = Some(value.into());
+        self
+    }
+    /// Maximum timeout threshold for overall detection.
+    #[inline]
+    pub fn total_analysis_time_millis(mut self, value: impl Into<i32>) -> Self {
+        self.total_analysis_time_millis = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallRequestAnsweringMachineDetectionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -926,6 +985,7 @@ crate::string_enum!(CallRequestConferenceConfigSupervisorRole);
 /// Optional configuration parameters to dial new participant into a conference.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallRequestConferenceConfig {
     /// Whether a beep sound should be played when the participant joins and/or leaves the conference. Can be used to override the conference-level setting.
     pub beep_enabled: Option<CallRequestConferenceConfigBeepEnabled>,
@@ -955,6 +1015,103 @@ pub struct CallRequestConferenceConfig {
     pub supervisor_role: Option<CallRequestConferenceConfigSupervisorRole>,
     /// Array of unique call_control_ids the joining supervisor can whisper to. If none provided, the supervisor will join the conference as a monitoring participant only.
     pub whisper_call_control_ids: Option<Vec<String>>,
+}
+impl CallRequestConferenceConfig {
+    /// Whether a beep sound should be played when the participant joins and/or leaves the conference. Can be used to override the conference-level setting.
+    #[inline]
+    pub fn beep_enabled(
+        mut self,
+        value: impl Into<CallRequestConferenceConfigBeepEnabled>,
+    ) -> Self {
+        self.beep_enabled = Some(value.into());
+        self
+    }
+    /// Conference name to be joined
+    #[inline]
+    pub fn conference_name(mut self, value: impl Into<String>) -> Self {
+        self.conference_name = Some(value.into());
+        self
+    }
+    /// Controls the moment when dialled call is joined into conference. If set to `true` user will be joined as soon as media is available (ringback). If `false` user will be joined when call is answered. Defaults to `true`
+    #[inline]
+    pub fn early_media(mut self, value: impl Into<bool>) -> Self {
+        self.early_media = Some(value.into());
+        self
+    }
+    /// Whether the conference should end and all remaining participants be hung up after the participant leaves the conference. Defaults to "false".
+    #[inline]
+    pub fn end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+        self.end_conference_on_exit = Some(value.into());
+        self
+    }
+    /// Whether the participant should be put on hold immediately after joining the conference. Defaults to "false".
+    #[inline]
+    pub fn hold(mut self, value: impl Into<bool>) -> Self {
+        self.hold = Some(value.into());
+        self
+    }
+    /// The URL of a file to be played to the participant when they are put on hold after joining the conference. hold_media_name and hold_audio_url cannot be used together in one request. Takes effect only when "start_conference_on_create" is set to "false". This property takes effect only if "hold" is set to "true".
+    #[inline]
+    pub fn hold_audio_url(mut self, value: impl Into<String>) -> Self {
+        self.hold_audio_url = Some(value.into());
+        self
+    }
+    /// The media_name of a file to be played to the participant when they are put on hold after joining the conference. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file. Takes effect only when "start_conference_on_create" is set to "false". This property takes effect only if "hold" is set to "true".
+    #[inline]
+    pub fn hold_media_name(mut self, value: impl Into<String>) -> Self {
+        self.hold_media_name = Some(value.into());
+        self
+    }
+    /// Conference ID to be joined
+    #[inline]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Whether the participant should be muted immediately after joining the conference. Defaults to "false".
+    #[inline]
+    pub fn mute(mut self, value: impl Into<bool>) -> Self {
+        self.mute = Some(value.into());
+        self
+    }
+    /// Whether the conference should end after the participant leaves the conference. NOTE this doesn't hang up the other participants. Defaults to "false".
+    #[inline]
+    pub fn soft_end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+        self.soft_end_conference_on_exit = Some(value.into());
+        self
+    }
+    /// Whether the conference should be started on creation. If the conference isn't started all participants that join are automatically put on hold. Defaults to "true".
+    #[inline]
+    pub fn start_conference_on_create(mut self, value: impl Into<bool>) -> Self {
+        self.start_conference_on_create = Some(value.into());
+        self
+    }
+    /// Whether the conference should be started after the participant joins the conference. Defaults to "false".
+    #[inline]
+    pub fn start_conference_on_enter(mut self, value: impl Into<bool>) -> Self {
+        self.start_conference_on_enter = Some(value.into());
+        self
+    }
+    /// Sets the joining participant as a supervisor for the conference. A conference can have multiple supervisors. "barge" means the supervisor enters the conference as a normal participant. This is the same as "none". "monitor" means the supervisor is muted but can hear all participants. "whisper" means that only the specified "whisper_call_control_ids" can hear the supervisor. Defaults to "none".
+    #[inline]
+    pub fn supervisor_role(
+        mut self,
+        value: impl Into<CallRequestConferenceConfigSupervisorRole>,
+    ) -> Self {
+        self.supervisor_role = Some(value.into());
+        self
+    }
+    /// Array of unique call_control_ids the joining supervisor can whisper to. If none provided, the supervisor will join the conference as a monitoring participant only.
+    #[inline]
+    pub fn whisper_call_control_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.whisper_call_control_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
 }
 impl serde::Serialize for CallRequestConferenceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1087,6 +1244,7 @@ impl<'de> serde::Deserialize<'de> for CallRequestConferenceConfig {
 /// Enables deepfake detection on the call. When enabled, audio from the remote party is streamed to a detection service that analyzes whether the voice is AI-generated. Results are delivered via the `call.deepfake_detection.result` webhook.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallRequestDeepfakeDetection {
     /// Whether deepfake detection is enabled.
     pub enabled: bool,
@@ -1096,15 +1254,57 @@ pub struct CallRequestDeepfakeDetection {
     pub timeout: Option<i32>,
 }
 impl CallRequestDeepfakeDetection {
-    /// A `CallRequestDeepfakeDetection` from its required fields; the optional ones are `None`.
-    ///
-    /// - `enabled`: Whether deepfake detection is enabled.
-    pub fn new(enabled: bool) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CallRequestDeepfakeDetection {
-            enabled,
+            enabled: false,
             rtp_timeout: None,
             timeout: None,
         }
+    }
+}
+impl CallRequestDeepfakeDetection {
+    /// A builder of `CallRequestDeepfakeDetection`: a method per field, then `.build()`, which compiles once the required ones are set (`enabled`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CallRequestDeepfakeDetection,
+        (crate::Missing<crate::required::enabled>,),
+    > {
+        crate::Builder::new(CallRequestDeepfakeDetection::blank())
+    }
+}
+impl<S0> crate::Builder<CallRequestDeepfakeDetection, (S0,)> {
+    /// Whether deepfake detection is enabled.
+    #[inline]
+    pub fn enabled(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Builder<CallRequestDeepfakeDetection, (crate::Set,)> {
+        let mut b = self;
+        b.value.enabled = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Maximum time in seconds to wait for RTP audio before timing out. If no audio is received within this window, detection stops with an error.
+    #[inline]
+    pub fn rtp_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.value.rtp_timeout = Some(value.into());
+        self
+    }
+    /// Maximum time in seconds to wait for a detection result before timing out.
+    #[inline]
+    pub fn timeout(mut self, value: impl Into<i32>) -> Self {
+        self.value.timeout = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CallRequestDeepfakeDetection, S>>
+for CallRequestDeepfakeDetection {
+    #[inline]
+    fn from(builder: crate::Builder<CallRequestDeepfakeDetection, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CallRequestDeepfakeDetection {
@@ -1572,9 +1772,21 @@ impl From<Vec<String>> for CallRequestTo {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallRequestWebhookRetriesPoliciesValue {
     /// Array of delays in milliseconds between retry attempts. Total sum cannot exceed 60000ms.
     pub retries_ms: Option<Vec<i64>>,
+}
+impl CallRequestWebhookRetriesPoliciesValue {
+    /// Array of delays in milliseconds between retry attempts. Total sum cannot exceed 60000ms.
+    #[inline]
+    pub fn retries_ms(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.retries_ms = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for CallRequestWebhookRetriesPoliciesValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

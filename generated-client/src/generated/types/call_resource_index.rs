@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallResourceIndex {
     pub calls: Option<Vec<super::CallResource>>,
     /// The number of the last element on the page, zero-indexed.

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallScriptingCreateQueueRequest {
     /// A human readable name for the queue.
     pub friendly_name: Option<String>,

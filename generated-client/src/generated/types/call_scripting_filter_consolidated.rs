@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallScriptingFilterConsolidated {
     /// If present, applications with friendly_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
     pub friendly_name: Option<String>,
     /// Identifies the associated outbound voice profile.
     pub outbound_voice_profile_id: Option<String>,
+}
+impl CallScriptingFilterConsolidated {
+    /// If present, applications with friendly_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
+    #[inline]
+    pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
+        self.friendly_name = Some(value.into());
+        self
+    }
+    /// Identifies the associated outbound voice profile.
+    #[inline]
+    pub fn outbound_voice_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.outbound_voice_profile_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CallScriptingFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallScriptingPaginationMeta {
     pub page_number: Option<i64>,
     pub page_size: Option<i64>,

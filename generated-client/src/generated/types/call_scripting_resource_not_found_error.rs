@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallScriptingResourceNotFoundError {
     pub errors: Option<Vec<CallScriptingResourceNotFoundErrorErrorsItem>>,
 }
@@ -43,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for CallScriptingResourceNotFoundError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallScriptingResourceNotFoundErrorErrorsItem {
     pub detail: Option<String>,
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallScriptingUpdateConferenceRequest {
     /// The HTTP method used to call the `AnnounceUrl`. Defaults to `POST`.
     pub announce_method: Option<CallScriptingUpdateConferenceRequestAnnounceMethod>,

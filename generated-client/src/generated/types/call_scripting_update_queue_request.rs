@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallScriptingUpdateQueueRequest {
     /// The maximum size of the queue.
     pub max_size: Option<i64>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_lookup")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallerName {
     /// The name of the requested phone number's owner as per the CNAM database
     pub caller_name: Option<String>,

@@ -3,27 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CampaignCost {
     pub campaign_usecase: String,
     pub description: String,
     pub monthly_cost: String,
     pub up_front_cost: String,
-}
-impl CampaignCost {
-    /// A `CampaignCost` from its required fields; the optional ones are `None`.
-    pub fn new(
-        campaign_usecase: impl Into<String>,
-        description: impl Into<String>,
-        monthly_cost: impl Into<String>,
-        up_front_cost: impl Into<String>,
-    ) -> Self {
-        CampaignCost {
-            campaign_usecase: campaign_usecase.into(),
-            description: description.into(),
-            monthly_cost: monthly_cost.into(),
-            up_front_cost: up_front_cost.into(),
-        }
-    }
 }
 impl serde::Serialize for CampaignCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

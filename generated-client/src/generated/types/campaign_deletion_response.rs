@@ -3,20 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CampaignDeletionResponse {
     pub message: Option<String>,
     pub record_type: Option<String>,
     pub time: f64,
-}
-impl CampaignDeletionResponse {
-    /// A `CampaignDeletionResponse` from its required fields; the optional ones are `None`.
-    pub fn new(time: f64) -> Self {
-        CampaignDeletionResponse {
-            message: None,
-            record_type: None,
-            time,
-        }
-    }
 }
 impl serde::Serialize for CampaignDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

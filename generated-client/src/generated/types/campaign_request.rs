@@ -4,6 +4,7 @@
 /// CampaignRequest object describes the campaign to be submitted via '/campaignBuilder/brand/{brandId}/usecase/{usecase}' operation. It is also used in operations for retrieving status of campaign request and for updating a pending request.
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CampaignRequest {
     /// Age gated message content in campaign.
     pub age_gated: Option<bool>,
@@ -77,21 +78,16 @@ pub struct CampaignRequest {
     pub webhook_url: Option<String>,
 }
 impl CampaignRequest {
-    /// A `CampaignRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `brand_id`: Alphanumeric identifier of the brand associated with this campaign.
-    /// - `description`: Summary description of this campaign.
-    /// - `usecase`: Campaign usecase. Must be of defined valid types. Use `/10dlc/enum/usecase` operation to retrieve usecases available for given brand.
-    pub fn new(
-        brand_id: impl Into<String>,
-        description: impl Into<String>,
-        usecase: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CampaignRequest {
             age_gated: None,
             auto_renewal: None,
-            brand_id: brand_id.into(),
-            description: description.into(),
+            brand_id: String::new(),
+            description: String::new(),
             direct_lending: None,
             embedded_link: None,
             embedded_link_sample: None,
@@ -120,7 +116,7 @@ impl CampaignRequest {
             tag: None,
             terms_and_conditions: None,
             terms_and_conditions_link: None,
-            usecase: usecase.into(),
+            usecase: String::new(),
             webhook_failover_url: None,
             webhook_url: None,
         }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CampaignSharingChain {
     pub shared_by_me: Option<super::CampaignSharingStatus>,
     pub shared_with_me: Option<super::CampaignSharingStatus>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CampaignSharingStatus {
     pub downstream_cnp_id: Option<String>,
     pub shared_date: Option<String>,

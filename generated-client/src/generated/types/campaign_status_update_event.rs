@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CampaignStatusUpdateEvent {
     /// Brand ID associated with the campaign.
     pub brand_id: Option<String>,

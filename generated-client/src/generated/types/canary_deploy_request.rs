@@ -5,6 +5,7 @@
 /// - ``rules`` — canonical ordered list of routing rules
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CanaryDeployRequest {
     pub rules: Option<Vec<super::RuleInput>>,
 }

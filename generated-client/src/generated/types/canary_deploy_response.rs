@@ -6,27 +6,12 @@
 /// Always carries ``rules`` (canonical).
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CanaryDeployResponse {
     pub assistant_id: String,
     pub created_at: String,
     pub rules: Vec<super::RuleOutput>,
     pub updated_at: String,
-}
-impl CanaryDeployResponse {
-    /// A `CanaryDeployResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        assistant_id: impl Into<String>,
-        created_at: impl Into<String>,
-        rules: Vec<super::RuleOutput>,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        CanaryDeployResponse {
-            assistant_id: assistant_id.into(),
-            created_at: created_at.into(),
-            rules,
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for CanaryDeployResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -5,6 +5,7 @@
 pub type CancelPendingVersionResponse = crate::Data<CancelPendingVersionResponseData>;
 #[cfg_attr(docsrs, doc(cfg(feature = "requirements")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CancelPendingVersionResponseData {
     pub cancelled: Option<super::DocReqsRequirement>,
     pub restored: Option<super::DocReqsRequirement>,

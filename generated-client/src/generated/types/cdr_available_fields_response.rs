@@ -4,6 +4,7 @@
 /// Available CDR report fields grouped by category
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CdrAvailableFieldsResponse {
     /// Cost and billing related information
     pub billing: Option<Vec<String>>,

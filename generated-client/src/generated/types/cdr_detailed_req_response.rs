@@ -4,6 +4,7 @@
 /// Response object for CDR detailed report
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CdrDetailedReqResponse {
     /// List of call types (Inbound = 1, Outbound = 2)
     pub call_types: Option<Vec<i32>>,

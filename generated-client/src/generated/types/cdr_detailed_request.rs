@@ -4,6 +4,7 @@
 /// Request object for CDR detailed report
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CdrDetailedRequest {
     /// List of call types to filter by (Inbound = 1, Outbound = 2)
     pub call_types: Option<Vec<i32>>,
@@ -33,15 +34,15 @@ pub struct CdrDetailedRequest {
     pub timezone: Option<String>,
 }
 impl CdrDetailedRequest {
-    /// A `CdrDetailedRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_time`: End time in ISO format
-    /// - `start_time`: Start time in ISO format
-    pub fn new(end_time: impl Into<String>, start_time: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CdrDetailedRequest {
             call_types: None,
             connections: None,
-            end_time: end_time.into(),
+            end_time: String::new(),
             fields: None,
             filters: None,
             include_all_metadata: None,
@@ -50,7 +51,7 @@ impl CdrDetailedRequest {
             report_name: None,
             select_all_managed_accounts: None,
             source: None,
-            start_time: start_time.into(),
+            start_time: String::new(),
             timezone: None,
         }
     }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CdrGetDetailReportResponse {
     pub data: Option<Vec<super::CdrDetailedReqResponse>>,
     pub meta: Option<super::BatchCsvPaginationMeta>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CdrUsageReportResponse {
     pub aggregation_type: Option<CdrUsageReportResponseAggregationType>,
     pub connections: Option<Vec<i64>>,

@@ -4,6 +4,7 @@
 /// Legacy V2 CDR usage report response
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CdrUsageReportResponseLegacy {
     /// Aggregation type: All = 0, By Connections = 1, By Tags = 2, By Billing Group = 3
     pub aggregation_type: Option<i32>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChatCompletionRequest {
     /// If you are using an external inference provider like xAI or OpenAI, this field allows you to pass along a reference to your API key. After creating an [integration secret](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for you API key, pass the secret's `identifier` in this field.
     pub api_key_ref: Option<String>,
@@ -57,10 +58,11 @@ pub struct ChatCompletionRequest {
     pub use_beam_search: Option<bool>,
 }
 impl ChatCompletionRequest {
-    /// A `ChatCompletionRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `messages`: A list of the previous chat messages for context.
-    pub fn new(messages: Vec<super::ChatCompletionSystemMessageParam>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ChatCompletionRequest {
             api_key_ref: None,
             best_of: None,
@@ -73,7 +75,7 @@ impl ChatCompletionRequest {
             length_penalty: None,
             logprobs: None,
             max_tokens: None,
-            messages,
+            messages: Vec::new(),
             min_p: None,
             model: None,
             n: None,

@@ -3,15 +3,48 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChatCompletionResponseFormatParam {
     pub r#type: ChatCompletionResponseFormatParamType,
 }
 impl ChatCompletionResponseFormatParam {
-    /// A `ChatCompletionResponseFormatParam` from its required fields; the optional ones are `None`.
-    pub fn new(r#type: ChatCompletionResponseFormatParamType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ChatCompletionResponseFormatParam {
-            r#type,
+            r#type: ChatCompletionResponseFormatParamType::Unknown(String::new()),
         }
+    }
+}
+impl ChatCompletionResponseFormatParam {
+    /// A builder of `ChatCompletionResponseFormatParam`: a method per field, then `.build()`, which compiles once the required ones are set (`type`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ChatCompletionResponseFormatParam,
+        (crate::Missing<crate::required::r#type>,),
+    > {
+        crate::Builder::new(ChatCompletionResponseFormatParam::blank())
+    }
+}
+impl<S0> crate::Builder<ChatCompletionResponseFormatParam, (S0,)> {
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        self,
+        value: impl Into<ChatCompletionResponseFormatParamType>,
+    ) -> crate::Builder<ChatCompletionResponseFormatParam, (crate::Set,)> {
+        let mut b = self;
+        b.value.r#type = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ChatCompletionResponseFormatParam, S>>
+for ChatCompletionResponseFormatParam {
+    #[inline]
+    fn from(builder: crate::Builder<ChatCompletionResponseFormatParam, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ChatCompletionResponseFormatParam {

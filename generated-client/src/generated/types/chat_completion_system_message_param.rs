@@ -3,20 +3,62 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChatCompletionSystemMessageParam {
     pub content: ChatCompletionSystemMessageParamContent,
     pub role: ChatCompletionSystemMessageParamRole,
 }
 impl ChatCompletionSystemMessageParam {
-    /// A `ChatCompletionSystemMessageParam` from its required fields; the optional ones are `None`.
-    pub fn new(
-        content: impl Into<ChatCompletionSystemMessageParamContent>,
-        role: ChatCompletionSystemMessageParamRole,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ChatCompletionSystemMessageParam {
-            content: content.into(),
-            role,
+            content: ChatCompletionSystemMessageParamContent::Unknown(
+                serde_json::Value::Null,
+            ),
+            role: ChatCompletionSystemMessageParamRole::Unknown(String::new()),
         }
+    }
+}
+impl ChatCompletionSystemMessageParam {
+    /// A builder of `ChatCompletionSystemMessageParam`: a method per field, then `.build()`, which compiles once the required ones are set (`content`, `role`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ChatCompletionSystemMessageParam,
+        (crate::Missing<crate::required::content>, crate::Missing<crate::required::role>),
+    > {
+        crate::Builder::new(ChatCompletionSystemMessageParam::blank())
+    }
+}
+impl<S0, S1> crate::Builder<ChatCompletionSystemMessageParam, (S0, S1)> {
+    /// Sets `content`.
+    #[inline]
+    pub fn content(
+        self,
+        value: impl Into<ChatCompletionSystemMessageParamContent>,
+    ) -> crate::Builder<ChatCompletionSystemMessageParam, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.content = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `role`.
+    #[inline]
+    pub fn role(
+        self,
+        value: impl Into<ChatCompletionSystemMessageParamRole>,
+    ) -> crate::Builder<ChatCompletionSystemMessageParam, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.role = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ChatCompletionSystemMessageParam, S>>
+for ChatCompletionSystemMessageParam {
+    #[inline]
+    fn from(builder: crate::Builder<ChatCompletionSystemMessageParam, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ChatCompletionSystemMessageParam {
@@ -89,21 +131,82 @@ impl From<&str> for ChatCompletionSystemMessageParamContentTextAndImageArrayItem
 crate::string_enum!(ChatCompletionSystemMessageParamContentTextAndImageArrayItemType);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
     pub image_url: Option<String>,
     pub text: Option<String>,
     pub r#type: ChatCompletionSystemMessageParamContentTextAndImageArrayItemType,
 }
 impl ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
-    /// A `ChatCompletionSystemMessageParamContentTextAndImageArrayItem` from its required fields; the optional ones are `None`.
-    pub fn new(
-        r#type: ChatCompletionSystemMessageParamContentTextAndImageArrayItemType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
             image_url: None,
             text: None,
-            r#type,
+            r#type: ChatCompletionSystemMessageParamContentTextAndImageArrayItemType::Unknown(
+                String::new(),
+            ),
         }
+    }
+}
+impl ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
+    /// A builder of `ChatCompletionSystemMessageParamContentTextAndImageArrayItem`: a method per field, then `.build()`, which compiles once the required ones are set (`type`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ChatCompletionSystemMessageParamContentTextAndImageArrayItem,
+        (crate::Missing<crate::required::r#type>,),
+    > {
+        crate::Builder::new(
+            ChatCompletionSystemMessageParamContentTextAndImageArrayItem::blank(),
+        )
+    }
+}
+impl<
+    S0,
+> crate::Builder<ChatCompletionSystemMessageParamContentTextAndImageArrayItem, (S0,)> {
+    /// Sets `image_url`.
+    #[inline]
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.value.image_url = Some(value.into());
+        self
+    }
+    /// Sets `text`.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.value.text = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        self,
+        value: impl Into<
+            ChatCompletionSystemMessageParamContentTextAndImageArrayItemType,
+        >,
+    ) -> crate::Builder<
+        ChatCompletionSystemMessageParamContentTextAndImageArrayItem,
+        (crate::Set,),
+    > {
+        let mut b = self;
+        b.value.r#type = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<ChatCompletionSystemMessageParamContentTextAndImageArrayItem, S>>
+for ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<
+            ChatCompletionSystemMessageParamContentTextAndImageArrayItem,
+            S,
+        >,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ChatCompletionSystemMessageParamContentTextAndImageArrayItem {

@@ -3,20 +3,56 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChatCompletionToolParam {
     pub function: super::FunctionDefinition,
     pub r#type: ChatCompletionToolParamType,
 }
 impl ChatCompletionToolParam {
-    /// A `ChatCompletionToolParam` from its required fields; the optional ones are `None`.
-    pub fn new(
-        function: super::FunctionDefinition,
-        r#type: ChatCompletionToolParamType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ChatCompletionToolParam {
-            function,
-            r#type,
+            function: super::FunctionDefinition::blank(),
+            r#type: ChatCompletionToolParamType::Function,
         }
+    }
+}
+impl ChatCompletionToolParam {
+    /// A builder of `ChatCompletionToolParam`: a method per field, then `.build()`, which compiles once the required ones are set (`function`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ChatCompletionToolParam,
+        (crate::Missing<crate::required::function>,),
+    > {
+        crate::Builder::new(ChatCompletionToolParam::blank())
+    }
+}
+impl<S0> crate::Builder<ChatCompletionToolParam, (S0,)> {
+    /// Sets `function`.
+    #[inline]
+    pub fn function(
+        self,
+        value: impl Into<super::FunctionDefinition>,
+    ) -> crate::Builder<ChatCompletionToolParam, (crate::Set,)> {
+        let mut b = self;
+        b.value.function = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<ChatCompletionToolParamType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ChatCompletionToolParam, S>>
+for ChatCompletionToolParam {
+    #[inline]
+    fn from(builder: crate::Builder<ChatCompletionToolParam, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ChatCompletionToolParam {

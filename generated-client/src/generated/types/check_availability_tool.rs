@@ -3,20 +3,56 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckAvailabilityTool {
     pub check_availability: super::CheckAvailabilityToolParams,
     pub r#type: CheckAvailabilityToolType,
 }
 impl CheckAvailabilityTool {
-    /// A `CheckAvailabilityTool` from its required fields; the optional ones are `None`.
-    pub fn new(
-        check_availability: super::CheckAvailabilityToolParams,
-        r#type: CheckAvailabilityToolType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CheckAvailabilityTool {
-            check_availability,
-            r#type,
+            check_availability: super::CheckAvailabilityToolParams::blank(),
+            r#type: CheckAvailabilityToolType::CheckAvailability,
         }
+    }
+}
+impl CheckAvailabilityTool {
+    /// A builder of `CheckAvailabilityTool`: a method per field, then `.build()`, which compiles once the required ones are set (`check_availability`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CheckAvailabilityTool,
+        (crate::Missing<crate::required::check_availability>,),
+    > {
+        crate::Builder::new(CheckAvailabilityTool::blank())
+    }
+}
+impl<S0> crate::Builder<CheckAvailabilityTool, (S0,)> {
+    /// Sets `check_availability`.
+    #[inline]
+    pub fn check_availability(
+        self,
+        value: impl Into<super::CheckAvailabilityToolParams>,
+    ) -> crate::Builder<CheckAvailabilityTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.check_availability = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<CheckAvailabilityToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CheckAvailabilityTool, S>>
+for CheckAvailabilityTool {
+    #[inline]
+    fn from(builder: crate::Builder<CheckAvailabilityTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CheckAvailabilityTool {

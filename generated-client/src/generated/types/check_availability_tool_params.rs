@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckAvailabilityToolParams {
     /// Reference to an integration secret that contains your Cal.com API key. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your Cal.com API key.
     pub api_key_ref: String,
@@ -10,15 +11,57 @@ pub struct CheckAvailabilityToolParams {
     pub event_type_id: i64,
 }
 impl CheckAvailabilityToolParams {
-    /// A `CheckAvailabilityToolParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `api_key_ref`: Reference to an integration secret that contains your Cal.com API key. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your Cal.com API key.
-    /// - `event_type_id`: Event Type ID for which slots are being fetched. [cal.com](https://cal.com/docs/api-reference/v2/slots/get-available-slots#parameter-event-type-id)
-    pub fn new(api_key_ref: impl Into<String>, event_type_id: i64) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CheckAvailabilityToolParams {
-            api_key_ref: api_key_ref.into(),
-            event_type_id,
+            api_key_ref: String::new(),
+            event_type_id: 0,
         }
+    }
+}
+impl CheckAvailabilityToolParams {
+    /// A builder of `CheckAvailabilityToolParams`: a method per field, then `.build()`, which compiles once the required ones are set (`api_key_ref`, `event_type_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CheckAvailabilityToolParams,
+        (
+            crate::Missing<crate::required::api_key_ref>,
+            crate::Missing<crate::required::event_type_id>,
+        ),
+    > {
+        crate::Builder::new(CheckAvailabilityToolParams::blank())
+    }
+}
+impl<S0, S1> crate::Builder<CheckAvailabilityToolParams, (S0, S1)> {
+    /// Reference to an integration secret that contains your Cal.com API key. You would pass the `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your Cal.com API key.
+    #[inline]
+    pub fn api_key_ref(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CheckAvailabilityToolParams, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.api_key_ref = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Event Type ID for which slots are being fetched. [cal.com](https://cal.com/docs/api-reference/v2/slots/get-available-slots#parameter-event-type-id)
+    #[inline]
+    pub fn event_type_id(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Builder<CheckAvailabilityToolParams, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.event_type_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CheckAvailabilityToolParams, S>>
+for CheckAvailabilityToolParams {
+    #[inline]
+    fn from(builder: crate::Builder<CheckAvailabilityToolParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CheckAvailabilityToolParams {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChildRelationshipInfo {
     pub child_event: String,
     pub child_product: String,
@@ -12,31 +13,6 @@ pub struct ChildRelationshipInfo {
     pub relationship_type: String,
     pub traversal_enabled: bool,
     pub via: super::MetadataFieldMapping,
-}
-impl ChildRelationshipInfo {
-    /// A `ChildRelationshipInfo` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        child_event: impl Into<String>,
-        child_product: impl Into<String>,
-        child_record_type: impl Into<String>,
-        cost_rollup: bool,
-        description: impl Into<String>,
-        relationship_type: impl Into<String>,
-        traversal_enabled: bool,
-        via: super::MetadataFieldMapping,
-    ) -> Self {
-        ChildRelationshipInfo {
-            child_event: child_event.into(),
-            child_product: child_product.into(),
-            child_record_type: child_record_type.into(),
-            cost_rollup,
-            description: description.into(),
-            relationship_type: relationship_type.into(),
-            traversal_enabled,
-            via,
-        }
-    }
 }
 impl serde::Serialize for ChildRelationshipInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

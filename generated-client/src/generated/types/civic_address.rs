@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CivicAddress {
     pub city_or_town: Option<String>,
     pub city_or_town_alias: Option<String>,

@@ -7,6 +7,7 @@
 /// satisfies ``operator`` against any of ``values``.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Clause {
     /// Attribute name from the routing context
     pub attribute: String,
@@ -15,20 +16,68 @@ pub struct Clause {
     pub values: Vec<String>,
 }
 impl Clause {
-    /// A `Clause` from its required fields; the optional ones are `None`.
-    ///
-    /// - `attribute`: Attribute name from the routing context
-    /// - `operator`: Match operator
-    pub fn new(
-        attribute: impl Into<String>,
-        operator: super::Operator,
-        values: Vec<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         Clause {
-            attribute: attribute.into(),
-            operator,
-            values,
+            attribute: String::new(),
+            operator: super::Operator::Unknown(String::new()),
+            values: Vec::new(),
         }
+    }
+}
+impl Clause {
+    /// A builder of `Clause`: a method per field, then `.build()`, which compiles once the required ones are set (`attribute`, `operator`, `values`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        Clause,
+        (
+            crate::Missing<crate::required::attribute>,
+            crate::Missing<crate::required::operator>,
+            crate::Missing<crate::required::values>,
+        ),
+    > {
+        crate::Builder::new(Clause::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<Clause, (S0, S1, S2)> {
+    /// Attribute name from the routing context
+    #[inline]
+    pub fn attribute(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<Clause, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.attribute = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Match operator
+    #[inline]
+    pub fn operator(
+        self,
+        value: impl Into<super::Operator>,
+    ) -> crate::Builder<Clause, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.operator = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `values`.
+    #[inline]
+    pub fn values(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::Builder<Clause, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.values = value.into_iter().map(Into::into).collect();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<Clause, S>> for Clause {
+    #[inline]
+    fn from(builder: crate::Builder<Clause, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for Clause {

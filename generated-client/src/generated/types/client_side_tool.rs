@@ -3,20 +3,55 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClientSideTool {
     pub client_side_tool: super::ClientSideToolParams,
     pub r#type: ClientSideToolType,
 }
 impl ClientSideTool {
-    /// A `ClientSideTool` from its required fields; the optional ones are `None`.
-    pub fn new(
-        client_side_tool: super::ClientSideToolParams,
-        r#type: ClientSideToolType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ClientSideTool {
-            client_side_tool,
-            r#type,
+            client_side_tool: super::ClientSideToolParams::blank(),
+            r#type: ClientSideToolType::ClientSideTool,
         }
+    }
+}
+impl ClientSideTool {
+    /// A builder of `ClientSideTool`: a method per field, then `.build()`, which compiles once the required ones are set (`client_side_tool`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ClientSideTool,
+        (crate::Missing<crate::required::client_side_tool>,),
+    > {
+        crate::Builder::new(ClientSideTool::blank())
+    }
+}
+impl<S0> crate::Builder<ClientSideTool, (S0,)> {
+    /// Sets `client_side_tool`.
+    #[inline]
+    pub fn client_side_tool(
+        self,
+        value: impl Into<super::ClientSideToolParams>,
+    ) -> crate::Builder<ClientSideTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.client_side_tool = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<ClientSideToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ClientSideTool, S>> for ClientSideTool {
+    #[inline]
+    fn from(builder: crate::Builder<ClientSideTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ClientSideTool {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClientSideToolParams {
     /// The description of the tool.
     pub description: String,
@@ -12,21 +13,69 @@ pub struct ClientSideToolParams {
     pub parameters: ClientSideToolParamsParameters,
 }
 impl ClientSideToolParams {
-    /// A `ClientSideToolParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `description`: The description of the tool.
-    /// - `name`: The name of the tool.
-    /// - `parameters`: The parameters the tool accepts, described as a JSON Schema object. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
-    pub fn new(
-        description: impl Into<String>,
-        name: impl Into<String>,
-        parameters: ClientSideToolParamsParameters,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ClientSideToolParams {
-            description: description.into(),
-            name: name.into(),
-            parameters,
+            description: String::new(),
+            name: String::new(),
+            parameters: <ClientSideToolParamsParameters>::default(),
         }
+    }
+}
+impl ClientSideToolParams {
+    /// A builder of `ClientSideToolParams`: a method per field, then `.build()`, which compiles once the required ones are set (`description`, `name`, `parameters`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ClientSideToolParams,
+        (
+            crate::Missing<crate::required::description>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::parameters>,
+        ),
+    > {
+        crate::Builder::new(ClientSideToolParams::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<ClientSideToolParams, (S0, S1, S2)> {
+    /// The description of the tool.
+    #[inline]
+    pub fn description(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ClientSideToolParams, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.description = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The name of the tool.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ClientSideToolParams, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The parameters the tool accepts, described as a JSON Schema object. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
+    #[inline]
+    pub fn parameters(
+        self,
+        value: impl Into<ClientSideToolParamsParameters>,
+    ) -> crate::Builder<ClientSideToolParams, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.parameters = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ClientSideToolParams, S>>
+for ClientSideToolParams {
+    #[inline]
+    fn from(builder: crate::Builder<ClientSideToolParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ClientSideToolParams {
@@ -100,12 +149,42 @@ crate::string_enum!(ClientSideToolParamsParametersType);
 /// The parameters the tool accepts, described as a JSON Schema object. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClientSideToolParamsParameters {
     /// The properties of the parameters.
     pub properties: Option<serde_json::Map<String, serde_json::Value>>,
     /// The required properties of the parameters.
     pub required: Option<Vec<String>>,
     pub r#type: Option<ClientSideToolParamsParametersType>,
+}
+impl ClientSideToolParamsParameters {
+    /// The properties of the parameters.
+    #[inline]
+    pub fn properties(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.properties = Some(value.into());
+        self
+    }
+    /// The required properties of the parameters.
+    #[inline]
+    pub fn required(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.required = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<ClientSideToolParamsParametersType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ClientSideToolParamsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClientStateUpdateRequest {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     pub client_state: String,
 }
 impl ClientStateUpdateRequest {
-    /// A `ClientStateUpdateRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `client_state`: Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
-    pub fn new(client_state: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ClientStateUpdateRequest {
-            client_state: client_state.into(),
+            client_state: String::new(),
         }
     }
 }

@@ -4,6 +4,7 @@
 /// Client-to-server frame containing text to synthesize.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClientTextFrame {
     /// When `true`, stops the current synthesis worker and starts a new one. Used to interrupt speech mid-stream and begin synthesizing new text.
     pub force: Option<bool>,
@@ -13,15 +14,59 @@ pub struct ClientTextFrame {
     pub voice_settings: Option<serde_json::Map<String, serde_json::Value>>,
 }
 impl ClientTextFrame {
-    /// A `ClientTextFrame` from its required fields; the optional ones are `None`.
-    ///
-    /// - `text`: Text to convert to speech. Send `" "` (single space) as an initial handshake with optional `voice_settings`. Subsequent messages contain the actual text to synthesize.
-    pub fn new(text: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ClientTextFrame {
             force: None,
-            text: text.into(),
+            text: String::new(),
             voice_settings: None,
         }
+    }
+}
+impl ClientTextFrame {
+    /// A builder of `ClientTextFrame`: a method per field, then `.build()`, which compiles once the required ones are set (`text`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ClientTextFrame,
+        (crate::Missing<crate::required::text>,),
+    > {
+        crate::Builder::new(ClientTextFrame::blank())
+    }
+}
+impl<S0> crate::Builder<ClientTextFrame, (S0,)> {
+    /// When `true`, stops the current synthesis worker and starts a new one. Used to interrupt speech mid-stream and begin synthesizing new text.
+    #[inline]
+    pub fn force(mut self, value: impl Into<bool>) -> Self {
+        self.value.force = Some(value.into());
+        self
+    }
+    /// Text to convert to speech. Send `" "` (single space) as an initial handshake with optional `voice_settings`. Subsequent messages contain the actual text to synthesize.
+    #[inline]
+    pub fn text(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ClientTextFrame, (crate::Set,)> {
+        let mut b = self;
+        b.value.text = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Provider-specific voice settings sent with the initial handshake. Contents vary by provider — e.g. `{"speed": 1.2}` for Minimax, `{"voice_speed": 1.5}` for Telnyx.
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.value.voice_settings = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ClientTextFrame, S>> for ClientTextFrame {
+    #[inline]
+    fn from(builder: crate::Builder<ClientTextFrame, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ClientTextFrame {

@@ -6,27 +6,12 @@
     doc(cfg(any(feature = "access_ip_address", feature = "access_ip_ranges")))
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CloudflareIpListSyncPaginationMeta {
     pub page_number: i64,
     pub page_size: i64,
     pub total_pages: i64,
     pub total_results: i64,
-}
-impl CloudflareIpListSyncPaginationMeta {
-    /// A `CloudflareIpListSyncPaginationMeta` from its required fields; the optional ones are `None`.
-    pub fn new(
-        page_number: i64,
-        page_size: i64,
-        total_pages: i64,
-        total_results: i64,
-    ) -> Self {
-        CloudflareIpListSyncPaginationMeta {
-            page_number,
-            page_size,
-            total_pages,
-            total_results,
-        }
-    }
 }
 impl serde::Serialize for CloudflareIpListSyncPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// A CloudFS filesystem, including its metadata credential. This shape is returned only by create and rotate-meta-token.
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudfsFilesystem {
     pub created_at: Option<String>,
     pub id: Option<String>,

@@ -4,6 +4,7 @@
 /// A CloudFS filesystem as returned by get, update, and delete. `meta_url` omits the credential and there is no `meta_token` field — the token is only returned by create and rotate-meta-token.
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudfsFilesystemDetail {
     pub created_at: Option<String>,
     /// Explanation of the most recent failed lifecycle action. Present only when the filesystem is in a `failed` state.

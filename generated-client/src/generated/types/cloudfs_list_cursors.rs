@@ -4,6 +4,7 @@
 /// Opaque cursors for the adjacent pages. Empty when there are no adjacent pages.
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudfsListCursors {
     /// Cursor for the next page; pass it as `page[after]`. Omitted on the last page.
     pub after: Option<String>,

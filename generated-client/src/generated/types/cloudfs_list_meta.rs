@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CloudfsListMeta {
     pub cursors: Option<super::CloudfsListCursors>,
     /// Relative URL (path and query) of the next page. Omitted when there are no further results.

@@ -3,23 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClusterNode {
     /// The corresponding source file of your embedded storage bucket that the node is from.
     pub filename: String,
     /// The text of the node.
     pub text: String,
-}
-impl ClusterNode {
-    /// A `ClusterNode` from its required fields; the optional ones are `None`.
-    ///
-    /// - `filename`: The corresponding source file of your embedded storage bucket that the node is from.
-    /// - `text`: The text of the node.
-    pub fn new(filename: impl Into<String>, text: impl Into<String>) -> Self {
-        ClusterNode {
-            filename: filename.into(),
-            text: text.into(),
-        }
-    }
 }
 impl serde::Serialize for ClusterNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

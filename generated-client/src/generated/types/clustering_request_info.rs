@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClusteringRequestInfo {
     pub bucket: String,
     pub created_at: String,
@@ -11,28 +12,6 @@ pub struct ClusteringRequestInfo {
     pub min_subcluster_size: i64,
     pub status: super::TaskStatus,
     pub task_id: String,
-}
-impl ClusteringRequestInfo {
-    /// A `ClusteringRequestInfo` from its required fields; the optional ones are `None`.
-    pub fn new(
-        bucket: impl Into<String>,
-        created_at: impl Into<String>,
-        finished_at: impl Into<String>,
-        min_cluster_size: i64,
-        min_subcluster_size: i64,
-        status: super::TaskStatus,
-        task_id: impl Into<String>,
-    ) -> Self {
-        ClusteringRequestInfo {
-            bucket: bucket.into(),
-            created_at: created_at.into(),
-            finished_at: finished_at.into(),
-            min_cluster_size,
-            min_subcluster_size,
-            status,
-            task_id: task_id.into(),
-        }
-    }
 }
 impl serde::Serialize for ClusteringRequestInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClusteringRequestInfoData {
     pub data: Vec<super::ClusteringRequestInfo>,
     pub meta: super::Meta,
-}
-impl ClusteringRequestInfoData {
-    /// A `ClusteringRequestInfoData` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::ClusteringRequestInfo>, meta: super::Meta) -> Self {
-        ClusteringRequestInfoData {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for ClusteringRequestInfoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,24 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ClusteringStatusResponse {
     pub bucket: String,
     pub clusters: Vec<super::RecursiveCluster>,
     pub status: super::TaskStatus,
-}
-impl ClusteringStatusResponse {
-    /// A `ClusteringStatusResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        bucket: impl Into<String>,
-        clusters: Vec<super::RecursiveCluster>,
-        status: super::TaskStatus,
-    ) -> Self {
-        ClusteringStatusResponse {
-            bucket: bucket.into(),
-            clusters,
-            status,
-        }
-    }
 }
 impl serde::Serialize for ClusteringStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

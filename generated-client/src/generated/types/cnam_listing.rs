@@ -4,11 +4,26 @@
 /// The CNAM listing settings for a phone number.
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CnamListing {
     /// The CNAM listing details for this number. Must be alphanumeric characters or spaces with a maximum length of 15. Requires cnam_listing_enabled to also be set to true.
     pub cnam_listing_details: Option<String>,
     /// Enables CNAM listings for this number. Requires cnam_listing_details to also be set.
     pub cnam_listing_enabled: Option<bool>,
+}
+impl CnamListing {
+    /// The CNAM listing details for this number. Must be alphanumeric characters or spaces with a maximum length of 15. Requires cnam_listing_enabled to also be set to true.
+    #[inline]
+    pub fn cnam_listing_details(mut self, value: impl Into<String>) -> Self {
+        self.cnam_listing_details = Some(value.into());
+        self
+    }
+    /// Enables CNAM listings for this number. Requires cnam_listing_details to also be set.
+    #[inline]
+    pub fn cnam_listing_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.cnam_listing_enabled = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CnamListing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

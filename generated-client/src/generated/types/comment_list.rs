@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CommentList {
     pub data: Vec<super::DirComment>,
     pub meta: super::BrandedCallingPaginationMeta,
-}
-impl CommentList {
-    /// A `CommentList` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::DirComment>,
-        meta: super::BrandedCallingPaginationMeta,
-    ) -> Self {
-        CommentList { data, meta }
-    }
 }
 impl serde::Serialize for CommentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "charges_summary")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ComparativeLine {
     /// Service alias
     pub alias: String,
@@ -11,27 +12,6 @@ pub struct ComparativeLine {
     pub name: String,
     pub new_this_month: super::MonthDetail,
     pub r#type: ComparativeLineType,
-}
-impl ComparativeLine {
-    /// A `ComparativeLine` from its required fields; the optional ones are `None`.
-    ///
-    /// - `alias`: Service alias
-    /// - `name`: Service name
-    pub fn new(
-        alias: impl Into<String>,
-        existing_this_month: super::MonthDetail,
-        name: impl Into<String>,
-        new_this_month: super::MonthDetail,
-        r#type: ComparativeLineType,
-    ) -> Self {
-        ComparativeLine {
-            alias: alias.into(),
-            existing_this_month,
-            name: name.into(),
-            new_this_month,
-            r#type,
-        }
-    }
 }
 impl serde::Serialize for ComparativeLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -7,6 +7,7 @@
 /// runtime values, e.g. `user_age >= 18` or `tier == "gold"`.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ComparisonExpression {
     pub left: Box<super::Expression>,
     /// Relational/membership operator. `contains` / `not_contains` apply to strings (substring) and arrays (membership).
@@ -15,21 +16,76 @@ pub struct ComparisonExpression {
     pub r#type: ComparisonExpressionType,
 }
 impl ComparisonExpression {
-    /// A `ComparisonExpression` from its required fields; the optional ones are `None`.
-    ///
-    /// - `op`: Relational/membership operator. `contains` / `not_contains` apply to strings (substring) and arrays (membership).
-    pub fn new(
-        left: super::Expression,
-        op: ComparisonExpressionOp,
-        right: super::Expression,
-        r#type: ComparisonExpressionType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ComparisonExpression {
-            left: Box::new(left),
-            op,
-            right: Box::new(right),
-            r#type,
+            left: Box::new(super::Expression::Unknown(serde_json::Value::Null)),
+            op: ComparisonExpressionOp::Unknown(String::new()),
+            right: Box::new(super::Expression::Unknown(serde_json::Value::Null)),
+            r#type: ComparisonExpressionType::Comparison,
         }
+    }
+}
+impl ComparisonExpression {
+    /// A builder of `ComparisonExpression`: a method per field, then `.build()`, which compiles once the required ones are set (`left`, `op`, `right`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ComparisonExpression,
+        (
+            crate::Missing<crate::required::left>,
+            crate::Missing<crate::required::op>,
+            crate::Missing<crate::required::right>,
+        ),
+    > {
+        crate::Builder::new(ComparisonExpression::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<ComparisonExpression, (S0, S1, S2)> {
+    /// Sets `left`.
+    #[inline]
+    pub fn left(
+        self,
+        value: impl Into<super::Expression>,
+    ) -> crate::Builder<ComparisonExpression, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.left = Box::new(value.into());
+        crate::inputs::into_state(b)
+    }
+    /// Relational/membership operator. `contains` / `not_contains` apply to strings (substring) and arrays (membership).
+    #[inline]
+    pub fn op(
+        self,
+        value: impl Into<ComparisonExpressionOp>,
+    ) -> crate::Builder<ComparisonExpression, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.op = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `right`.
+    #[inline]
+    pub fn right(
+        self,
+        value: impl Into<super::Expression>,
+    ) -> crate::Builder<ComparisonExpression, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.right = Box::new(value.into());
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<ComparisonExpressionType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ComparisonExpression, S>>
+for ComparisonExpression {
+    #[inline]
+    fn from(builder: crate::Builder<ComparisonExpression, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ComparisonExpression {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Conference {
     /// Identifies the connection associated with the conference
     pub connection_id: Option<String>,
@@ -25,35 +26,6 @@ pub struct Conference {
     pub status: Option<ConferenceStatus2>,
     /// ISO 8601 formatted date of when the conference was last updated
     pub updated_at: Option<String>,
-}
-impl Conference {
-    /// A `Conference` from its required fields; the optional ones are `None`.
-    ///
-    /// - `created_at`: ISO 8601 formatted date of when the conference was created
-    /// - `expires_at`: ISO 8601 formatted date of when the conference will expire
-    /// - `id`: Uniquely identifies the conference
-    /// - `name`: Name of the conference
-    pub fn new(
-        created_at: impl Into<String>,
-        expires_at: impl Into<String>,
-        id: impl Into<String>,
-        name: impl Into<String>,
-        record_type: ConferenceRecordType,
-    ) -> Self {
-        Conference {
-            connection_id: None,
-            created_at: created_at.into(),
-            end_reason: None,
-            ended_by: None,
-            expires_at: expires_at.into(),
-            id: id.into(),
-            name: name.into(),
-            record_type,
-            region: None,
-            status: None,
-            updated_at: None,
-        }
-    }
 }
 impl serde::Serialize for Conference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -195,6 +167,7 @@ crate::string_enum!(ConferenceEndReason);
 /// IDs related to who ended the conference. It is expected for them to all be there or all be null
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferenceEndedBy {
     /// Call Control ID which ended the conference
     pub call_control_id: Option<String>,

@@ -3,16 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferenceCommandResult {
     pub result: String,
-}
-impl ConferenceCommandResult {
-    /// A `ConferenceCommandResult` from its required fields; the optional ones are `None`.
-    pub fn new(result: impl Into<String>) -> Self {
-        ConferenceCommandResult {
-            result: result.into(),
-        }
-    }
 }
 impl serde::Serialize for ConferenceCommandResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "detail_records")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferenceDetailRecord {
     /// Telnyx UUID that identifies the conference call leg
     pub call_leg_id: Option<String>,
@@ -33,28 +34,6 @@ pub struct ConferenceDetailRecord {
     pub started_at: Option<String>,
     /// User id
     pub user_id: Option<String>,
-}
-impl ConferenceDetailRecord {
-    /// A `ConferenceDetailRecord` from its required fields; the optional ones are `None`.
-    pub fn new(record_type: impl Into<String>) -> Self {
-        ConferenceDetailRecord {
-            call_leg_id: None,
-            call_sec: None,
-            call_session_id: None,
-            connection_id: None,
-            ended_at: None,
-            expires_at: None,
-            id: None,
-            is_telnyx_billable: None,
-            name: None,
-            participant_call_sec: None,
-            participant_count: None,
-            record_type: record_type.into(),
-            region: None,
-            started_at: None,
-            user_id: None,
-        }
-    }
 }
 impl serde::Serialize for ConferenceDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -2,13 +2,14 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferenceEnded {
     /// The type of event being delivered.
     pub event_type: Option<ConferenceEndedEventType>,
     /// Identifies the type of resource.
     pub id: Option<String>,
-    pub payload: Option<ConferenceEndedPayload>,
+    pub payload: ConferenceEndedPayload,
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceEndedRecordType>,
 }
@@ -22,9 +23,7 @@ impl serde::Serialize for ConferenceEnded {
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -49,7 +48,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceEnded {
                     match key {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -57,7 +56,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceEnded {
                 Ok(ConferenceEnded {
                     event_type: f0,
                     id: f1,
-                    payload: f2,
+                    payload: crate::de::required(f2, "payload")?,
                     record_type: f3,
                 })
             }
@@ -131,6 +130,7 @@ impl From<&str> for ConferenceEndedPayloadReason {
 crate::string_enum!(ConferenceEndedPayloadReason);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferenceEndedPayload {
     /// Call ID used to issue commands via Call Control API.
     pub call_control_id: Option<String>,

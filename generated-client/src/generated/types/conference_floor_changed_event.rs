@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferenceFloorChangedEvent {
     /// The type of event being delivered.
     pub event_type: Option<ConferenceFloorChangedEventEventType>,
@@ -95,6 +96,7 @@ impl From<&str> for ConferenceFloorChangedEventEventType {
 crate::string_enum!(ConferenceFloorChangedEventEventType);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferenceFloorChangedEventPayload {
     /// Call Control ID of the new speaker.
     pub call_control_id: Option<String>,

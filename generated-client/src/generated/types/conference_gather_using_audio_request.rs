@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferenceGatherUsingAudioRequest {
     /// The URL of the audio file to play as the gather prompt. Must be WAV or MP3 format.
     pub audio_url: Option<String>,
@@ -38,13 +39,14 @@ pub struct ConferenceGatherUsingAudioRequest {
     pub valid_digits: Option<String>,
 }
 impl ConferenceGatherUsingAudioRequest {
-    /// A `ConferenceGatherUsingAudioRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_control_id`: Unique identifier and token for controlling the call leg that will receive the gather prompt.
-    pub fn new(call_control_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ConferenceGatherUsingAudioRequest {
             audio_url: None,
-            call_control_id: call_control_id.into(),
+            call_control_id: String::new(),
             client_state: None,
             gather_id: None,
             initial_timeout_millis: None,

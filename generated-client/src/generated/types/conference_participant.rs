@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferenceParticipant {
     /// Unique identifier and token for controlling the participant's call leg.
     pub call_control_id: Option<String>,

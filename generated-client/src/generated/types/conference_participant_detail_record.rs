@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "detail_records")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferenceParticipantDetailRecord {
     /// Duration of the conference call for billing purposes
     pub billed_sec: Option<i64>,
@@ -37,30 +38,6 @@ pub struct ConferenceParticipantDetailRecord {
     pub record_type: String,
     /// User id
     pub user_id: Option<String>,
-}
-impl ConferenceParticipantDetailRecord {
-    /// A `ConferenceParticipantDetailRecord` from its required fields; the optional ones are `None`.
-    pub fn new(record_type: impl Into<String>) -> Self {
-        ConferenceParticipantDetailRecord {
-            billed_sec: None,
-            call_leg_id: None,
-            call_sec: None,
-            call_session_id: None,
-            conference_id: None,
-            cost: None,
-            currency: None,
-            destination_number: None,
-            id: None,
-            is_telnyx_billable: None,
-            joined_at: None,
-            left_at: None,
-            originating_number: None,
-            rate: None,
-            rate_measured_in: None,
-            record_type: record_type.into(),
-            user_id: None,
-        }
-    }
 }
 impl serde::Serialize for ConferenceParticipantDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

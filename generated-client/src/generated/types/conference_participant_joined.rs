@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferenceParticipantJoined {
     /// The type of event being delivered.
     pub event_type: Option<ConferenceParticipantJoinedEventType>,
@@ -10,7 +11,7 @@ pub struct ConferenceParticipantJoined {
     pub id: Option<String>,
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
-    pub payload: Option<ConferenceParticipantJoinedPayload>,
+    pub payload: ConferenceParticipantJoinedPayload,
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceParticipantJoinedRecordType>,
 }
@@ -27,9 +28,7 @@ impl serde::Serialize for ConferenceParticipantJoined {
         if let Some(v) = &self.occurred_at {
             out.serialize_field("occurred_at", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -56,7 +55,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantJoined {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -65,7 +64,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantJoined {
                     event_type: f0,
                     id: f1,
                     occurred_at: f2,
-                    payload: f3,
+                    payload: crate::de::required(f3, "payload")?,
                     record_type: f4,
                 })
             }
@@ -103,6 +102,7 @@ impl From<&str> for ConferenceParticipantJoinedEventType {
 crate::string_enum!(ConferenceParticipantJoinedEventType);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferenceParticipantJoinedPayload {
     /// Call ID used to issue commands via Call Control API.
     pub call_control_id: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferencePlayRequest {
     /// The URL of a file to be played back in the conference. media_name and audio_url cannot be used together in one request.
     pub audio_url: Option<String>,

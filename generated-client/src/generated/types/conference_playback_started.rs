@@ -2,13 +2,14 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencePlaybackStarted {
     /// The type of event being delivered.
     pub event_type: Option<ConferencePlaybackStartedEventType>,
     /// Identifies the type of resource.
     pub id: Option<String>,
-    pub payload: Option<ConferencePlaybackStartedPayload>,
+    pub payload: ConferencePlaybackStartedPayload,
     /// Identifies the type of the resource.
     pub record_type: Option<ConferencePlaybackStartedRecordType>,
 }
@@ -22,9 +23,7 @@ impl serde::Serialize for ConferencePlaybackStarted {
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -49,7 +48,7 @@ impl<'de> serde::Deserialize<'de> for ConferencePlaybackStarted {
                     match key {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -57,7 +56,7 @@ impl<'de> serde::Deserialize<'de> for ConferencePlaybackStarted {
                 Ok(ConferencePlaybackStarted {
                     event_type: f0,
                     id: f1,
-                    payload: f2,
+                    payload: crate::de::required(f2, "payload")?,
                     record_type: f3,
                 })
             }
@@ -95,6 +94,7 @@ impl From<&str> for ConferencePlaybackStartedEventType {
 crate::string_enum!(ConferencePlaybackStartedEventType);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferencePlaybackStartedPayload {
     /// ID of the conference the text was spoken in.
     pub conference_id: Option<String>,

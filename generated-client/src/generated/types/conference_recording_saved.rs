@@ -2,13 +2,14 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferenceRecordingSaved {
     /// The type of event being delivered.
     pub event_type: Option<ConferenceRecordingSavedEventType>,
     /// Identifies the type of resource.
     pub id: Option<String>,
-    pub payload: Option<ConferenceRecordingSavedPayload>,
+    pub payload: ConferenceRecordingSavedPayload,
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceRecordingSavedRecordType>,
 }
@@ -22,9 +23,7 @@ impl serde::Serialize for ConferenceRecordingSaved {
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -49,7 +48,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceRecordingSaved {
                     match key {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -57,7 +56,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceRecordingSaved {
                 Ok(ConferenceRecordingSaved {
                     event_type: f0,
                     id: f1,
-                    payload: f2,
+                    payload: crate::de::required(f2, "payload")?,
                     record_type: f3,
                 })
             }
@@ -160,6 +159,7 @@ crate::string_enum!(ConferenceRecordingSavedPayloadFormat);
 /// Recording URLs in requested format. The URL is valid for as long as the file exists. For security purposes, this feature is activated on a per request basis.  Please contact customer support with your Account ID to request activation.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferenceRecordingSavedPayloadPublicRecordingUrls {
     /// Recording URL in requested `mp3` format.
     pub mp3: Option<Option<String>>,
@@ -210,6 +210,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceRecordingSavedPayloadPublicRecor
 /// Recording URLs in requested format. These URLs are valid for 10 minutes. After 10 minutes, you may retrieve recordings via API using Reports -&gt; Call Recordings documentation, or via Mission Control under Reporting -&gt; Recordings.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferenceRecordingSavedPayloadRecordingUrls {
     /// Recording URL in requested `mp3` format.
     pub mp3: Option<Option<String>>,
@@ -259,6 +260,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceRecordingSavedPayloadRecordingUr
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferenceRecordingSavedPayload {
     /// Participant's call ID used to issue commands via Call Control API.
     pub call_control_id: Option<String>,

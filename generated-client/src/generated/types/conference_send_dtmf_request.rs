@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferenceSendDtmfRequest {
     /// Array of participant call control IDs to send DTMF to. When empty, DTMF will be sent to all participants.
     pub call_control_ids: Option<Vec<String>>,
@@ -14,14 +15,15 @@ pub struct ConferenceSendDtmfRequest {
     pub duration_millis: Option<i64>,
 }
 impl ConferenceSendDtmfRequest {
-    /// A `ConferenceSendDtmfRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `digits`: DTMF digits to send. Valid characters: 0-9, A-D, *, #, w (0.5s pause), W (1s pause).
-    pub fn new(digits: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ConferenceSendDtmfRequest {
             call_control_ids: None,
             client_state: None,
-            digits: digits.into(),
+            digits: String::new(),
             duration_millis: None,
         }
     }

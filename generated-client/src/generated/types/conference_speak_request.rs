@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferenceSpeakRequest {
     /// Call Control IDs of participants who will hear the spoken text. When empty all participants will hear the spoken text.
     pub call_control_ids: Option<Vec<String>>,
@@ -27,19 +28,19 @@ pub struct ConferenceSpeakRequest {
     pub voice_settings: Option<ConferenceSpeakRequestVoiceSettings>,
 }
 impl ConferenceSpeakRequest {
-    /// A `ConferenceSpeakRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `payload`: The text or SSML to be converted into speech. There is a 3,000 character limit.
-    /// - `voice`: Specifies the voice used in speech synthesis.
-    pub fn new(payload: impl Into<String>, voice: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ConferenceSpeakRequest {
             call_control_ids: None,
             command_id: None,
             language: None,
-            payload: payload.into(),
+            payload: String::new(),
             payload_type: None,
             region: None,
-            voice: voice.into(),
+            voice: String::new(),
             voice_settings: None,
         }
     }

@@ -3,18 +3,20 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferenceUnholdRequest {
     /// List of unique identifiers and tokens for controlling the call. Enter each call control ID to be unheld.
     pub call_control_ids: Vec<String>,
     pub region: Option<super::ConferenceRegion>,
 }
 impl ConferenceUnholdRequest {
-    /// A `ConferenceUnholdRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_control_ids`: List of unique identifiers and tokens for controlling the call. Enter each call control ID to be unheld.
-    pub fn new(call_control_ids: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ConferenceUnholdRequest {
-            call_control_ids,
+            call_control_ids: Vec::new(),
             region: None,
         }
     }

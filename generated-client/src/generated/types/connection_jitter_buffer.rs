@@ -16,6 +16,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConnectionJitterBuffer {
     /// Enables Jitter Buffer for RTP streams of SIP Trunking calls. The feature is off unless enabled.
     pub enable_jitter_buffer: Option<bool>,
@@ -23,6 +24,26 @@ pub struct ConnectionJitterBuffer {
     pub jitterbuffer_msec_max: Option<i64>,
     /// The minimum jitter buffer size in milliseconds. Must be between 40 and 400. Has no effect if enable_jitter_buffer is not true.
     pub jitterbuffer_msec_min: Option<i64>,
+}
+impl ConnectionJitterBuffer {
+    /// Enables Jitter Buffer for RTP streams of SIP Trunking calls. The feature is off unless enabled.
+    #[inline]
+    pub fn enable_jitter_buffer(mut self, value: impl Into<bool>) -> Self {
+        self.enable_jitter_buffer = Some(value.into());
+        self
+    }
+    /// The maximum jitter buffer size in milliseconds. Must be between 40 and 400. Has no effect if enable_jitter_buffer is not true.
+    #[inline]
+    pub fn jitterbuffer_msec_max(mut self, value: impl Into<i64>) -> Self {
+        self.jitterbuffer_msec_max = Some(value.into());
+        self
+    }
+    /// The minimum jitter buffer size in milliseconds. Must be between 40 and 400. Has no effect if enable_jitter_buffer is not true.
+    #[inline]
+    pub fn jitterbuffer_msec_min(mut self, value: impl Into<i64>) -> Self {
+        self.jitterbuffer_msec_min = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ConnectionJitterBuffer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

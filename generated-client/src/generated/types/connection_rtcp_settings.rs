@@ -15,6 +15,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConnectionRtcpSettings {
     /// BETA - Enable the capture and storage of RTCP messages to create QoS reports on the Telnyx Mission Control Portal.
     pub capture_enabled: Option<bool>,
@@ -22,6 +23,26 @@ pub struct ConnectionRtcpSettings {
     pub port: Option<ConnectionRtcpSettingsPort>,
     /// RTCP reports are sent to customers based on the frequency set. Frequency is in seconds and it can be set to values from 5 to 3000 seconds.
     pub report_frequency_secs: Option<i64>,
+}
+impl ConnectionRtcpSettings {
+    /// BETA - Enable the capture and storage of RTCP messages to create QoS reports on the Telnyx Mission Control Portal.
+    #[inline]
+    pub fn capture_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.capture_enabled = Some(value.into());
+        self
+    }
+    /// RTCP port by default is rtp+1, it can also be set to rtcp-mux
+    #[inline]
+    pub fn port(mut self, value: impl Into<ConnectionRtcpSettingsPort>) -> Self {
+        self.port = Some(value.into());
+        self
+    }
+    /// RTCP reports are sent to customers based on the frequency set. Frequency is in seconds and it can be set to values from 5 to 3000 seconds.
+    #[inline]
+    pub fn report_frequency_secs(mut self, value: impl Into<i64>) -> Self {
+        self.report_frequency_secs = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ConnectionRtcpSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

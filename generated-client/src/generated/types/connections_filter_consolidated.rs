@@ -16,6 +16,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConnectionsFilterConsolidated {
     /// Filter by connection_name using nested operations
     pub connection_name: Option<super::ConnectionsFilterConsolidatedConnectionName>,
@@ -23,6 +24,29 @@ pub struct ConnectionsFilterConsolidated {
     pub fqdn: Option<String>,
     /// Identifies the associated outbound voice profile.
     pub outbound_voice_profile_id: Option<String>,
+}
+impl ConnectionsFilterConsolidated {
+    /// Filter by connection_name using nested operations
+    #[inline]
+    pub fn connection_name(
+        mut self,
+        value: impl Into<super::ConnectionsFilterConsolidatedConnectionName>,
+    ) -> Self {
+        self.connection_name = Some(value.into());
+        self
+    }
+    /// If present, connections with an `fqdn` that equals the given value will be returned. Matching is case-sensitive, and the full string must match.
+    #[inline]
+    pub fn fqdn(mut self, value: impl Into<String>) -> Self {
+        self.fqdn = Some(value.into());
+        self
+    }
+    /// Identifies the associated outbound voice profile.
+    #[inline]
+    pub fn outbound_voice_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.outbound_voice_profile_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ConnectionsFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

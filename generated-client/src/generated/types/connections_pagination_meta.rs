@@ -18,6 +18,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConnectionsPaginationMeta {
     pub page_number: Option<i64>,
     pub page_size: Option<i64>,

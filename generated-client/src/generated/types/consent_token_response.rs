@@ -5,6 +5,7 @@
 pub type ConsentTokenResponse = crate::Data<ConsentTokenResponseData>;
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConsentTokenResponseDataRequestedScopesItem {
     /// Scope description
     pub description: Option<String>,
@@ -62,6 +63,7 @@ impl<'de> serde::Deserialize<'de> for ConsentTokenResponseDataRequestedScopesIte
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConsentTokenResponseData {
     /// Client ID
     pub client_id: Option<String>,

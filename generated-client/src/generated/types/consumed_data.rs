@@ -4,6 +4,7 @@
 /// Represents the amount of data consumed.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConsumedData {
     pub amount: Option<String>,
     pub unit: Option<String>,

@@ -4,6 +4,7 @@
 /// One round of customer contest evidence on an infringement claim. The aggregated documents across rounds live on the parent claim's `contest_documents`; this submission record carries only the per-round notes and document count.
 #[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "infringement_claims"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContestSubmission {
     pub document_count: Option<i64>,
     pub notes: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Conversation {
     /// The datetime the conversation was created.
     pub created_at: String,
@@ -12,27 +13,6 @@ pub struct Conversation {
     /// Metadata associated with the conversation. Telnyx provides several pieces of metadata, but customers can also add their own. The reserved field `ai_disabled` (boolean) can be set to `true` to prevent AI-generated responses on this conversation. When `ai_disabled` is `true`, calls to the chat endpoint will return a 400 error. Set to `false` or remove the field to re-enable AI responses. This is useful when a human agent needs to take over the conversation mid-stream (e.g., a technician stepping in while AI was messaging a resident).
     pub metadata: std::collections::BTreeMap<String, String>,
     pub name: Option<String>,
-}
-impl Conversation {
-    /// A `Conversation` from its required fields; the optional ones are `None`.
-    ///
-    /// - `created_at`: The datetime the conversation was created.
-    /// - `last_message_at`: The datetime of the latest message in the conversation.
-    /// - `metadata`: Metadata associated with the conversation. Telnyx provides several pieces of metadata, but customers can also add their own. The reserved field `ai_disabled` (boolean) can be set to `true` to prevent AI-generated responses on this conversation. When `ai_disabled` is `true`, calls to the chat endpoint will return a 400 error. Set to `false` or remove the field to re-enable AI responses. This is useful when a human agent needs to take over the conversation mid-stream (e.g., a technician stepping in while AI was messaging a resident).
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        last_message_at: impl Into<String>,
-        metadata: std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        Conversation {
-            created_at: created_at.into(),
-            id: id.into(),
-            last_message_at: last_message_at.into(),
-            metadata,
-            name: None,
-        }
-    }
 }
 impl serde::Serialize for Conversation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

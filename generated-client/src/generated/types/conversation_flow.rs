@@ -4,6 +4,7 @@
 /// Conversation flow as returned by the API.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationFlow {
     /// Directed transitions between nodes.
     pub edges: Option<Vec<super::FlowEdge>>,
@@ -11,22 +12,6 @@ pub struct ConversationFlow {
     pub nodes: Vec<ConversationFlowNodesItem>,
     /// ID of the node where the conversation begins.
     pub start_node_id: String,
-}
-impl ConversationFlow {
-    /// A `ConversationFlow` from its required fields; the optional ones are `None`.
-    ///
-    /// - `nodes`: All nodes in the flow.
-    /// - `start_node_id`: ID of the node where the conversation begins.
-    pub fn new(
-        nodes: Vec<ConversationFlowNodesItem>,
-        start_node_id: impl Into<String>,
-    ) -> Self {
-        ConversationFlow {
-            edges: None,
-            nodes,
-            start_node_id: start_node_id.into(),
-        }
-    }
 }
 impl serde::Serialize for ConversationFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

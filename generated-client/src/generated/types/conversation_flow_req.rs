@@ -8,6 +8,7 @@
 /// node, and that every edge's endpoints reference real nodes.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationFlowReq {
     /// Directed transitions between nodes. May be empty for a single-node flow.
     pub edges: Option<Vec<super::FlowEdge>>,
@@ -17,19 +18,67 @@ pub struct ConversationFlowReq {
     pub start_node_id: String,
 }
 impl ConversationFlowReq {
-    /// A `ConversationFlowReq` from its required fields; the optional ones are `None`.
-    ///
-    /// - `nodes`: All nodes in the flow. Must contain `start_node_id`. Each node is a prompt node (`type: prompt`) or a tool node (`type: tool`).
-    /// - `start_node_id`: ID of the node where the conversation begins.
-    pub fn new(
-        nodes: Vec<ConversationFlowReqNodesItem>,
-        start_node_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ConversationFlowReq {
             edges: None,
-            nodes,
-            start_node_id: start_node_id.into(),
+            nodes: Vec::new(),
+            start_node_id: String::new(),
         }
+    }
+}
+impl ConversationFlowReq {
+    /// A builder of `ConversationFlowReq`: a method per field, then `.build()`, which compiles once the required ones are set (`nodes`, `start_node_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ConversationFlowReq,
+        (
+            crate::Missing<crate::required::nodes>,
+            crate::Missing<crate::required::start_node_id>,
+        ),
+    > {
+        crate::Builder::new(ConversationFlowReq::blank())
+    }
+}
+impl<S0, S1> crate::Builder<ConversationFlowReq, (S0, S1)> {
+    /// Directed transitions between nodes. May be empty for a single-node flow.
+    #[inline]
+    pub fn edges(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::FlowEdge>>,
+    ) -> Self {
+        self.value.edges = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// All nodes in the flow. Must contain `start_node_id`. Each node is a prompt node (`type: prompt`) or a tool node (`type: tool`).
+    #[inline]
+    pub fn nodes(
+        self,
+        value: impl IntoIterator<Item = impl Into<ConversationFlowReqNodesItem>>,
+    ) -> crate::Builder<ConversationFlowReq, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.nodes = value.into_iter().map(Into::into).collect();
+        crate::inputs::into_state(b)
+    }
+    /// ID of the node where the conversation begins.
+    #[inline]
+    pub fn start_node_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ConversationFlowReq, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.start_node_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ConversationFlowReq, S>>
+for ConversationFlowReq {
+    #[inline]
+    fn from(builder: crate::Builder<ConversationFlowReq, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ConversationFlowReq {

@@ -4,6 +4,7 @@
 /// A single search result representing one chunk of a conversation history record. Records are split into chunks of up to 480 tokens with 64-token overlap at ingestion time.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryRecord {
     /// Zero-based index of this chunk within the parent record.
     pub chunk_index: i64,
@@ -29,50 +30,6 @@ pub struct ConversationHistoryRecord {
     pub text: String,
     /// Identifier of the user who owns this record.
     pub user_id: String,
-}
-impl ConversationHistoryRecord {
-    /// A `ConversationHistoryRecord` from its required fields; the optional ones are `None`.
-    ///
-    /// - `chunk_index`: Zero-based index of this chunk within the parent record.
-    /// - `chunk_total`: Total number of chunks the parent record was split into.
-    /// - `id`: Unique chunk identifier.
-    /// - `ingested_at`: When the record was chunked, embedded, and indexed (ISO 8601).
-    /// - `organization_id`: Identifier of the organization that owns this record.
-    /// - `record_created_at`: When the original record was created (ISO 8601).
-    /// - `record_id`: Identifier of the parent record. Multiple chunks from the same record share this ID.
-    /// - `region`: The region where this record is stored.
-    /// - `score`: Cosine similarity score between the query vector and this chunk's vector. Higher values indicate greater semantic relevance.
-    /// - `text`: The text content of this chunk (up to 480 tokens).
-    /// - `user_id`: Identifier of the user who owns this record.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        chunk_index: i64,
-        chunk_total: i64,
-        id: impl Into<String>,
-        ingested_at: impl Into<String>,
-        organization_id: impl Into<String>,
-        record_created_at: impl Into<String>,
-        record_id: impl Into<String>,
-        region: ConversationHistoryRecordRegion,
-        score: f64,
-        text: impl Into<String>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        ConversationHistoryRecord {
-            chunk_index,
-            chunk_total,
-            id: id.into(),
-            ingested_at: ingested_at.into(),
-            metadata: None,
-            organization_id: organization_id.into(),
-            record_created_at: record_created_at.into(),
-            record_id: record_id.into(),
-            region,
-            score,
-            text: text.into(),
-            user_id: user_id.into(),
-        }
-    }
 }
 impl serde::Serialize for ConversationHistoryRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

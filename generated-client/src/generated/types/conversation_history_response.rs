@@ -4,24 +4,11 @@
 /// Search response following the standard Telnyx V2 API format.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryResponse {
     /// Ranked list of matching text chunks, sorted by cosine similarity score descending.
     pub data: Vec<super::ConversationHistoryRecord>,
     pub meta: super::TranscriptionsSearchPaginationMeta,
-}
-impl ConversationHistoryResponse {
-    /// A `ConversationHistoryResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `data`: Ranked list of matching text chunks, sorted by cosine similarity score descending.
-    pub fn new(
-        data: Vec<super::ConversationHistoryRecord>,
-        meta: super::TranscriptionsSearchPaginationMeta,
-    ) -> Self {
-        ConversationHistoryResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for ConversationHistoryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationInsight {
     /// List of insights extracted from the conversation.
     pub conversation_insights: Vec<ConversationInsightConversationInsightsItem>,
@@ -12,27 +13,6 @@ pub struct ConversationInsight {
     pub id: String,
     /// Current status of the insight generation for the conversation.
     pub status: ConversationInsightStatus,
-}
-impl ConversationInsight {
-    /// A `ConversationInsight` from its required fields; the optional ones are `None`.
-    ///
-    /// - `conversation_insights`: List of insights extracted from the conversation.
-    /// - `created_at`: Timestamp of when the object was created.
-    /// - `id`: Unique identifier for the conversation insight.
-    /// - `status`: Current status of the insight generation for the conversation.
-    pub fn new(
-        conversation_insights: Vec<ConversationInsightConversationInsightsItem>,
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        status: ConversationInsightStatus,
-    ) -> Self {
-        ConversationInsight {
-            conversation_insights,
-            created_at: created_at.into(),
-            id: id.into(),
-            status,
-        }
-    }
 }
 impl serde::Serialize for ConversationInsight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -81,23 +61,12 @@ impl<'de> serde::Deserialize<'de> for ConversationInsight {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationInsightConversationInsightsItem {
     /// Unique identifier for the insight configuration.
     pub insight_id: String,
     /// Insight result from the conversation. If the insight has a JSON schema, this will be stringified JSON object.
     pub result: String,
-}
-impl ConversationInsightConversationInsightsItem {
-    /// A `ConversationInsightConversationInsightsItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `insight_id`: Unique identifier for the insight configuration.
-    /// - `result`: Insight result from the conversation. If the insight has a JSON schema, this will be stringified JSON object.
-    pub fn new(insight_id: impl Into<String>, result: impl Into<String>) -> Self {
-        ConversationInsightConversationInsightsItem {
-            insight_id: insight_id.into(),
-            result: result.into(),
-        }
-    }
 }
 impl serde::Serialize for ConversationInsightConversationInsightsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

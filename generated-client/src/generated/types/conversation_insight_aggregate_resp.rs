@@ -3,73 +3,18 @@
 
 /// Aggregated conversation insight counts grouped by the specified fields. Each item in `data` contains the grouped field values and a `record_count` indicating how many conversation insights match that combination.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConversationInsightAggregateResp {
-    /// Aggregation result rows. Each row contains the grouped field values and a `record_count`.
-    pub data: Vec<ConversationInsightAggregateRespDataItem>,
-}
-impl ConversationInsightAggregateResp {
-    /// A `ConversationInsightAggregateResp` from its required fields; the optional ones are `None`.
-    ///
-    /// - `data`: Aggregation result rows. Each row contains the grouped field values and a `record_count`.
-    pub fn new(data: Vec<ConversationInsightAggregateRespDataItem>) -> Self {
-        ConversationInsightAggregateResp {
-            data,
-        }
-    }
-}
-impl serde::Serialize for ConversationInsightAggregateResp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConversationInsightAggregateResp", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConversationInsightAggregateResp {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ConversationInsightAggregateResp;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConversationInsightAggregateResp")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationInsightAggregateResp, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ConversationInsightAggregateResp {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConversationInsightAggregateResp", FIELDS, V)
-    }
-}
+pub type ConversationInsightAggregateResp = crate::Data<
+    Vec<ConversationInsightAggregateRespDataItem>,
+>;
 /// An aggregation row. Contains the grouped field values (keyed by the group_by field names) and a `record_count` integer. For example, when grouping by `score`, each row has a `score` value and a `record_count` of conversations with that score. When also splitting by `metadata.assistant_version_id`, each row includes both `score` and `metadata.assistant_version_id` plus their combined `record_count`.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationInsightAggregateRespDataItem {
     /// Number of conversation insights that match this combination of grouped field values.
     pub record_count: i64,
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ConversationInsightAggregateRespDataItem {
-    /// A `ConversationInsightAggregateRespDataItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `record_count`: Number of conversation insights that match this combination of grouped field values.
-    pub fn new(record_count: i64) -> Self {
-        ConversationInsightAggregateRespDataItem {
-            record_count,
-            extra: Default::default(),
-        }
-    }
 }
 impl serde::Serialize for ConversationInsightAggregateRespDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationInsightListData {
     pub data: Vec<super::ConversationInsight>,
     pub meta: super::Meta,
-}
-impl ConversationInsightListData {
-    /// A `ConversationInsightListData` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::ConversationInsight>, meta: super::Meta) -> Self {
-        ConversationInsightListData {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for ConversationInsightListData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

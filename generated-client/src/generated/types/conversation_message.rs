@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationMessage {
     /// The datetime the message was created on the conversation. This does not necesarily correspond to the time the message was sent. The best field to use to determine the time the end user experienced the message is `sent_at`.
     pub created_at: Option<String>,
@@ -14,21 +15,6 @@ pub struct ConversationMessage {
     pub text: String,
     /// Optional tool calls made by the assistant.
     pub tool_calls: Option<Vec<ConversationMessageToolCallsItem>>,
-}
-impl ConversationMessage {
-    /// A `ConversationMessage` from its required fields; the optional ones are `None`.
-    ///
-    /// - `role`: The role of the message sender.
-    /// - `text`: The message content. Can be null for tool calls.
-    pub fn new(role: ConversationMessageRole, text: impl Into<String>) -> Self {
-        ConversationMessage {
-            created_at: None,
-            role,
-            sent_at: None,
-            text: text.into(),
-            tool_calls: None,
-        }
-    }
 }
 impl serde::Serialize for ConversationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -123,23 +109,12 @@ impl From<&str> for ConversationMessageRole {
 crate::string_enum!(ConversationMessageRole);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationMessageToolCallsItemFunction {
     /// JSON-formatted arguments to pass to the function.
     pub arguments: String,
     /// Name of the function to call.
     pub name: String,
-}
-impl ConversationMessageToolCallsItemFunction {
-    /// A `ConversationMessageToolCallsItemFunction` from its required fields; the optional ones are `None`.
-    ///
-    /// - `arguments`: JSON-formatted arguments to pass to the function.
-    /// - `name`: Name of the function to call.
-    pub fn new(arguments: impl Into<String>, name: impl Into<String>) -> Self {
-        ConversationMessageToolCallsItemFunction {
-            arguments: arguments.into(),
-            name: name.into(),
-        }
-    }
 }
 impl serde::Serialize for ConversationMessageToolCallsItemFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -208,29 +183,13 @@ impl From<&str> for ConversationMessageToolCallsItemType {
 crate::string_enum!(ConversationMessageToolCallsItemType);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationMessageToolCallsItem {
     pub function: ConversationMessageToolCallsItemFunction,
     /// Unique identifier for the tool call.
     pub id: String,
     /// Type of the tool call.
     pub r#type: ConversationMessageToolCallsItemType,
-}
-impl ConversationMessageToolCallsItem {
-    /// A `ConversationMessageToolCallsItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: Unique identifier for the tool call.
-    /// - `type`: Type of the tool call.
-    pub fn new(
-        function: ConversationMessageToolCallsItemFunction,
-        id: impl Into<String>,
-        r#type: ConversationMessageToolCallsItemType,
-    ) -> Self {
-        ConversationMessageToolCallsItem {
-            function,
-            id: id.into(),
-            r#type,
-        }
-    }
 }
 impl serde::Serialize for ConversationMessageToolCallsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationMessageListData {
     pub data: Vec<super::ConversationMessage>,
     pub meta: super::Meta,
-}
-impl ConversationMessageListData {
-    /// A `ConversationMessageListData` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::ConversationMessage>, meta: super::Meta) -> Self {
-        ConversationMessageListData {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for ConversationMessageListData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,11 +4,23 @@
 /// Custom parameters for the Conversation Relay session. Pass key-value data as `assistant.dynamic_variables` to make it available to the relay session.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationRelayAssistant {
     /// Custom key-value parameters forwarded to the Conversation Relay session.
     pub dynamic_variables: Option<std::collections::BTreeMap<String, String>>,
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ConversationRelayAssistant {
+    /// Custom key-value parameters forwarded to the Conversation Relay session.
+    #[inline]
+    pub fn dynamic_variables(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.dynamic_variables = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ConversationRelayAssistant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

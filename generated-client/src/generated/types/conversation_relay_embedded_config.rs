@@ -4,6 +4,7 @@
 /// Starts a Conversation Relay session automatically when the answered/dialed call is answered. This embedded shape is supported on `answer` and `dial`. It uses public field names (`url`, `dtmf_detection`, `greeting`, `voice`, `language`, etc.) and maps them to the underlying Conversation Relay action. `client_state`, `tts_language`, and `transcription_language` inside this object are ignored; use the parent command's `client_state` and `command_id` fields instead.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationRelayEmbeddedConfig {
     /// Custom key-value parameters forwarded to the relay session as assistant dynamic variables.
     pub custom_parameters: Option<serde_json::Map<String, serde_json::Value>>,
@@ -35,10 +36,11 @@ pub struct ConversationRelayEmbeddedConfig {
     pub voice_settings: Option<ConversationRelayEmbeddedConfigVoiceSettings>,
 }
 impl ConversationRelayEmbeddedConfig {
-    /// A `ConversationRelayEmbeddedConfig` from its required fields; the optional ones are `None`.
-    ///
-    /// - `url`: WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
-    pub fn new(url: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ConversationRelayEmbeddedConfig {
             custom_parameters: None,
             dtmf_detection: None,
@@ -53,10 +55,156 @@ impl ConversationRelayEmbeddedConfig {
             transcription_engine: None,
             transcription_engine_config: None,
             tts_provider: None,
-            url: url.into(),
+            url: String::new(),
             voice: None,
             voice_settings: None,
         }
+    }
+}
+impl ConversationRelayEmbeddedConfig {
+    /// A builder of `ConversationRelayEmbeddedConfig`: a method per field, then `.build()`, which compiles once the required ones are set (`url`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ConversationRelayEmbeddedConfig,
+        (crate::Missing<crate::required::url>,),
+    > {
+        crate::Builder::new(ConversationRelayEmbeddedConfig::blank())
+    }
+}
+impl<S0> crate::Builder<ConversationRelayEmbeddedConfig, (S0,)> {
+    /// Custom key-value parameters forwarded to the relay session as assistant dynamic variables.
+    #[inline]
+    pub fn custom_parameters(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.value.custom_parameters = Some(value.into());
+        self
+    }
+    /// Enable DTMF detection for the relay session.
+    #[inline]
+    pub fn dtmf_detection(mut self, value: impl Into<bool>) -> Self {
+        self.value.dtmf_detection = Some(value.into());
+        self
+    }
+    /// Text played when the relay session starts.
+    #[inline]
+    pub fn greeting(mut self, value: impl Into<String>) -> Self {
+        self.value.greeting = Some(value.into());
+        self
+    }
+    /// Sets `interruptible`.
+    #[inline]
+    pub fn interruptible(
+        mut self,
+        value: impl Into<super::ConversationRelayInterruptible>,
+    ) -> Self {
+        self.value.interruptible = Some(value.into());
+        self
+    }
+    /// Sets `interruptible_greeting`.
+    #[inline]
+    pub fn interruptible_greeting(
+        mut self,
+        value: impl Into<super::ConversationRelayInterruptible>,
+    ) -> Self {
+        self.value.interruptible_greeting = Some(value.into());
+        self
+    }
+    /// Sets `interruption_settings`.
+    #[inline]
+    pub fn interruption_settings(
+        mut self,
+        value: impl Into<super::ConversationRelayInterruptionSettings>,
+    ) -> Self {
+        self.value.interruption_settings = Some(value.into());
+        self
+    }
+    /// Default language for both text-to-speech and speech recognition.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.value.language = Some(value.into());
+        self
+    }
+    /// Per-language TTS and transcription settings.
+    #[inline]
+    pub fn languages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::ConversationRelayLanguage>>,
+    ) -> Self {
+        self.value.languages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Structured voice provider. Must be supplied together with `structured_provider`.
+    #[inline]
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.value.provider = Some(value.into());
+        self
+    }
+    /// Sets `structured_provider`.
+    #[inline]
+    pub fn structured_provider(
+        mut self,
+        value: impl Into<super::ConversationRelayStructuredProvider>,
+    ) -> Self {
+        self.value.structured_provider = Some(value.into());
+        self
+    }
+    /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility. For Conversation Relay, use this field with `transcription_engine_config`; the `transcription` object is not supported.
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<ConversationRelayEmbeddedConfigTranscriptionEngine>,
+    ) -> Self {
+        self.value.transcription_engine = Some(value.into());
+        self
+    }
+    /// Sets `transcription_engine_config`.
+    #[inline]
+    pub fn transcription_engine_config(
+        mut self,
+        value: impl Into<super::ConversationRelayTranscriptionEngineConfig>,
+    ) -> Self {
+        self.value.transcription_engine_config = Some(value.into());
+        self
+    }
+    /// Text-to-speech provider. If omitted, Telnyx derives it from `voice` or `provider`.
+    #[inline]
+    pub fn tts_provider(mut self, value: impl Into<String>) -> Self {
+        self.value.tts_provider = Some(value.into());
+        self
+    }
+    /// WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
+    #[inline]
+    pub fn url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ConversationRelayEmbeddedConfig, (crate::Set,)> {
+        let mut b = self;
+        b.value.url = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `voice`.
+    #[inline]
+    pub fn voice(mut self, value: impl Into<super::VoiceConfig>) -> Self {
+        self.value.voice = Some(value.into());
+        self
+    }
+    /// The settings associated with the voice selected
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<ConversationRelayEmbeddedConfigVoiceSettings>,
+    ) -> Self {
+        self.value.voice_settings = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ConversationRelayEmbeddedConfig, S>>
+for ConversationRelayEmbeddedConfig {
+    #[inline]
+    fn from(builder: crate::Builder<ConversationRelayEmbeddedConfig, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ConversationRelayEmbeddedConfig {

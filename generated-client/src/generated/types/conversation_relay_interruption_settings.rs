@@ -4,12 +4,48 @@
 /// Settings for handling caller interruptions during Conversation Relay speech.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationRelayInterruptionSettings {
     /// Legacy boolean form. `true` is equivalent to `interruptible=any`; `false` is equivalent to `interruptible=none`.
     pub enable: Option<bool>,
     pub interruptible: Option<super::ConversationRelayInterruptible>,
     pub interruptible_greeting: Option<super::ConversationRelayInterruptible>,
     pub welcome_greeting_interruptible: Option<super::ConversationRelayInterruptible>,
+}
+impl ConversationRelayInterruptionSettings {
+    /// Legacy boolean form. `true` is equivalent to `interruptible=any`; `false` is equivalent to `interruptible=none`.
+    #[inline]
+    pub fn enable(mut self, value: impl Into<bool>) -> Self {
+        self.enable = Some(value.into());
+        self
+    }
+    /// Sets `interruptible`.
+    #[inline]
+    pub fn interruptible(
+        mut self,
+        value: impl Into<super::ConversationRelayInterruptible>,
+    ) -> Self {
+        self.interruptible = Some(value.into());
+        self
+    }
+    /// Sets `interruptible_greeting`.
+    #[inline]
+    pub fn interruptible_greeting(
+        mut self,
+        value: impl Into<super::ConversationRelayInterruptible>,
+    ) -> Self {
+        self.interruptible_greeting = Some(value.into());
+        self
+    }
+    /// Sets `welcome_greeting_interruptible`.
+    #[inline]
+    pub fn welcome_greeting_interruptible(
+        mut self,
+        value: impl Into<super::ConversationRelayInterruptible>,
+    ) -> Self {
+        self.welcome_greeting_interruptible = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ConversationRelayInterruptionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

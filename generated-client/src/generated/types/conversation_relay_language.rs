@@ -4,6 +4,7 @@
 /// Language-specific TTS and transcription settings for Conversation Relay.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationRelayLanguage {
     /// BCP 47 language tag for this language configuration.
     pub language: String,
@@ -24,12 +25,13 @@ pub struct ConversationRelayLanguage {
     pub voice_settings: Option<ConversationRelayLanguageVoiceSettings>,
 }
 impl ConversationRelayLanguage {
-    /// A `ConversationRelayLanguage` from its required fields; the optional ones are `None`.
-    ///
-    /// - `language`: BCP 47 language tag for this language configuration.
-    pub fn new(language: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ConversationRelayLanguage {
-            language: language.into(),
+            language: String::new(),
             speech_model: None,
             transcription_engine: None,
             transcription_engine_config: None,
@@ -38,6 +40,86 @@ impl ConversationRelayLanguage {
             voice: None,
             voice_settings: None,
         }
+    }
+}
+impl ConversationRelayLanguage {
+    /// A builder of `ConversationRelayLanguage`: a method per field, then `.build()`, which compiles once the required ones are set (`language`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ConversationRelayLanguage,
+        (crate::Missing<crate::required::language>,),
+    > {
+        crate::Builder::new(ConversationRelayLanguage::blank())
+    }
+}
+impl<S0> crate::Builder<ConversationRelayLanguage, (S0,)> {
+    /// BCP 47 language tag for this language configuration.
+    #[inline]
+    pub fn language(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ConversationRelayLanguage, (crate::Set,)> {
+        let mut b = self;
+        b.value.language = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Conversation Relay speech model. Prefer `transcription_engine_config.transcription_model` when configuring speech-to-text.
+    #[inline]
+    pub fn speech_model(mut self, value: impl Into<String>) -> Self {
+        self.value.speech_model = Some(value.into());
+        self
+    }
+    /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility. When provided in a Conversation Relay language entry, Telnyx derives `transcription_provider` and `speech_model` for that language.
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<ConversationRelayLanguageTranscriptionEngine>,
+    ) -> Self {
+        self.value.transcription_engine = Some(value.into());
+        self
+    }
+    /// Sets `transcription_engine_config`.
+    #[inline]
+    pub fn transcription_engine_config(
+        mut self,
+        value: impl Into<super::ConversationRelayTranscriptionEngineConfig>,
+    ) -> Self {
+        self.value.transcription_engine_config = Some(value.into());
+        self
+    }
+    /// Conversation Relay transcription provider name. Prefer `transcription_engine` when configuring speech-to-text.
+    #[inline]
+    pub fn transcription_provider(mut self, value: impl Into<String>) -> Self {
+        self.value.transcription_provider = Some(value.into());
+        self
+    }
+    /// Text-to-speech provider for this language. If omitted and `voice` is provided, Telnyx derives the provider from the voice identifier.
+    #[inline]
+    pub fn tts_provider(mut self, value: impl Into<String>) -> Self {
+        self.value.tts_provider = Some(value.into());
+        self
+    }
+    /// Voice identifier for this language.
+    #[inline]
+    pub fn voice(mut self, value: impl Into<String>) -> Self {
+        self.value.voice = Some(value.into());
+        self
+    }
+    /// The settings associated with the voice selected
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<ConversationRelayLanguageVoiceSettings>,
+    ) -> Self {
+        self.value.voice_settings = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ConversationRelayLanguage, S>>
+for ConversationRelayLanguage {
+    #[inline]
+    fn from(builder: crate::Builder<ConversationRelayLanguage, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ConversationRelayLanguage {

@@ -4,6 +4,7 @@
 /// Conversation Relay connection settings. This object can provide `url`, `dtmf_detection`, `interruptible`, `interruptible_greeting`, and `languages`. Top-level aliases override nested values when both are present.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationRelaySettings {
     /// Whether to enable DTMF detection during the relay session.
     pub dtmf_detection: Option<bool>,
@@ -15,17 +16,80 @@ pub struct ConversationRelaySettings {
     pub url: String,
 }
 impl ConversationRelaySettings {
-    /// A `ConversationRelaySettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `url`: WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
-    pub fn new(url: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ConversationRelaySettings {
             dtmf_detection: None,
             interruptible: None,
             interruptible_greeting: None,
             languages: None,
-            url: url.into(),
+            url: String::new(),
         }
+    }
+}
+impl ConversationRelaySettings {
+    /// A builder of `ConversationRelaySettings`: a method per field, then `.build()`, which compiles once the required ones are set (`url`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ConversationRelaySettings,
+        (crate::Missing<crate::required::url>,),
+    > {
+        crate::Builder::new(ConversationRelaySettings::blank())
+    }
+}
+impl<S0> crate::Builder<ConversationRelaySettings, (S0,)> {
+    /// Whether to enable DTMF detection during the relay session.
+    #[inline]
+    pub fn dtmf_detection(mut self, value: impl Into<bool>) -> Self {
+        self.value.dtmf_detection = Some(value.into());
+        self
+    }
+    /// Sets `interruptible`.
+    #[inline]
+    pub fn interruptible(
+        mut self,
+        value: impl Into<super::ConversationRelayInterruptible>,
+    ) -> Self {
+        self.value.interruptible = Some(value.into());
+        self
+    }
+    /// Sets `interruptible_greeting`.
+    #[inline]
+    pub fn interruptible_greeting(
+        mut self,
+        value: impl Into<super::ConversationRelayInterruptible>,
+    ) -> Self {
+        self.value.interruptible_greeting = Some(value.into());
+        self
+    }
+    /// Language-specific TTS and transcription settings.
+    #[inline]
+    pub fn languages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::ConversationRelayLanguage>>,
+    ) -> Self {
+        self.value.languages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// WebSocket URL for your Conversation Relay server. Must start with `ws://` or `wss://`.
+    #[inline]
+    pub fn url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ConversationRelaySettings, (crate::Set,)> {
+        let mut b = self;
+        b.value.url = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ConversationRelaySettings, S>>
+for ConversationRelaySettings {
+    #[inline]
+    fn from(builder: crate::Builder<ConversationRelaySettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ConversationRelaySettings {

@@ -4,6 +4,7 @@
 /// Start a Conversation Relay session. You may provide the WebSocket URL as `url`, `conversation_relay_url`, or `conversation_relay_settings.url`; top-level values take precedence over nested settings. Use `transcription_engine` and `transcription_engine_config` for speech-to-text configuration; the `transcription` object is not supported.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationRelayStartRequest {
     pub assistant: Option<super::ConversationRelayAssistant>,
     /// Use this field to add state to subsequent webhooks. It must be a valid Base-64 encoded string.

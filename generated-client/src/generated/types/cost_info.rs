@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CostInfo {
     /// Cumulative cost including all descendants.
     pub cumulative_cost: String,
@@ -10,24 +11,6 @@ pub struct CostInfo {
     pub currency: String,
     /// Cost of this individual event.
     pub event_cost: String,
-}
-impl CostInfo {
-    /// A `CostInfo` from its required fields; the optional ones are `None`.
-    ///
-    /// - `cumulative_cost`: Cumulative cost including all descendants.
-    /// - `currency`: ISO 4217 currency code.
-    /// - `event_cost`: Cost of this individual event.
-    pub fn new(
-        cumulative_cost: impl Into<String>,
-        currency: impl Into<String>,
-        event_cost: impl Into<String>,
-    ) -> Self {
-        CostInfo {
-            cumulative_cost: cumulative_cost.into(),
-            currency: currency.into(),
-            event_cost: event_cost.into(),
-        }
-    }
 }
 impl serde::Serialize for CostInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -13,6 +13,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CostInformation {
     /// The ISO 4217 code for the currency.
     pub currency: Option<String>,

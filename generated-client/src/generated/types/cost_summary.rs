@@ -3,23 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CostSummary {
     /// ISO 4217 currency code.
     pub currency: String,
     /// Total session cost as a decimal string.
     pub total: String,
-}
-impl CostSummary {
-    /// A `CostSummary` from its required fields; the optional ones are `None`.
-    ///
-    /// - `currency`: ISO 4217 currency code.
-    /// - `total`: Total session cost as a decimal string.
-    pub fn new(currency: impl Into<String>, total: impl Into<String>) -> Self {
-        CostSummary {
-            currency: currency.into(),
-            total: total.into(),
-        }
-    }
 }
 impl serde::Serialize for CostSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

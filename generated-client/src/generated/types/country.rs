@@ -3,23 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "wireless_blocklist_values")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Country {
     /// ISO 3166-1 Alpha-2 Country Code.
     pub code: String,
     /// The name of the country.
     pub name: String,
-}
-impl Country {
-    /// A `Country` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: ISO 3166-1 Alpha-2 Country Code.
-    /// - `name`: The name of the country.
-    pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
-        Country {
-            code: code.into(),
-            name: name.into(),
-        }
-    }
 }
 impl serde::Serialize for Country {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "country_coverage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CountryCoverage {
     /// Country ISO code
     pub code: Option<String>,
@@ -164,6 +165,7 @@ impl<'de> serde::Deserialize<'de> for CountryCoverage {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "country_coverage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CountryCoverageLocal {
     pub features: Option<Vec<String>>,
     pub full_pstn_replacement: Option<bool>,
@@ -246,6 +248,7 @@ impl<'de> serde::Deserialize<'de> for CountryCoverageLocal {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "country_coverage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CountryCoverageTollFree {
     pub features: Option<Vec<String>>,
     pub full_pstn_replacement: Option<bool>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "alphanumeric_sender_ids")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAlphanumericSenderIdRequest {
     /// The alphanumeric sender ID string.
     pub alphanumeric_sender_id: String,
@@ -12,17 +13,14 @@ pub struct CreateAlphanumericSenderIdRequest {
     pub us_long_code_fallback: Option<String>,
 }
 impl CreateAlphanumericSenderIdRequest {
-    /// A `CreateAlphanumericSenderIdRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `alphanumeric_sender_id`: The alphanumeric sender ID string.
-    /// - `messaging_profile_id`: The messaging profile to associate the sender ID with.
-    pub fn new(
-        alphanumeric_sender_id: impl Into<String>,
-        messaging_profile_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateAlphanumericSenderIdRequest {
-            alphanumeric_sender_id: alphanumeric_sender_id.into(),
-            messaging_profile_id: messaging_profile_id.into(),
+            alphanumeric_sender_id: String::new(),
+            messaging_profile_id: String::new(),
             us_long_code_fallback: None,
         }
     }

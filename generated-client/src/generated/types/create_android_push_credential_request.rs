@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_push_credentials")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAndroidPushCredentialRequest {
     /// Alias to uniquely identify the credential
     pub alias: String,
@@ -12,21 +13,67 @@ pub struct CreateAndroidPushCredentialRequest {
     pub r#type: CreateAndroidPushCredentialRequestType,
 }
 impl CreateAndroidPushCredentialRequest {
-    /// A `CreateAndroidPushCredentialRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `alias`: Alias to uniquely identify the credential
-    /// - `project_account_json_file`: Private key file in JSON format
-    /// - `type`: Type of mobile push credential. Should be android here
-    pub fn new(
-        alias: impl Into<String>,
-        project_account_json_file: serde_json::Map<String, serde_json::Value>,
-        r#type: CreateAndroidPushCredentialRequestType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateAndroidPushCredentialRequest {
-            alias: alias.into(),
-            project_account_json_file,
-            r#type,
+            alias: String::new(),
+            project_account_json_file: Default::default(),
+            r#type: CreateAndroidPushCredentialRequestType::Android,
         }
+    }
+}
+impl CreateAndroidPushCredentialRequest {
+    /// A builder of `CreateAndroidPushCredentialRequest`: a method per field, then `.build()`, which compiles once the required ones are set (`alias`, `project_account_json_file`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreateAndroidPushCredentialRequest,
+        (
+            crate::Missing<crate::required::alias>,
+            crate::Missing<crate::required::project_account_json_file>,
+        ),
+    > {
+        crate::Builder::new(CreateAndroidPushCredentialRequest::blank())
+    }
+}
+impl<S0, S1> crate::Builder<CreateAndroidPushCredentialRequest, (S0, S1)> {
+    /// Alias to uniquely identify the credential
+    #[inline]
+    pub fn alias(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreateAndroidPushCredentialRequest, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.alias = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Private key file in JSON format
+    #[inline]
+    pub fn project_account_json_file(
+        self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> crate::Builder<CreateAndroidPushCredentialRequest, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.project_account_json_file = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Type of mobile push credential. Should be android here
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<CreateAndroidPushCredentialRequestType>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CreateAndroidPushCredentialRequest, S>>
+for CreateAndroidPushCredentialRequest {
+    #[inline]
+    fn from(builder: crate::Builder<CreateAndroidPushCredentialRequest, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreateAndroidPushCredentialRequest {

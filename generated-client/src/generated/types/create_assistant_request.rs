@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAssistantRequest {
     pub conversation_flow: Option<super::ConversationFlowReq>,
     pub description: Option<String>,
@@ -46,10 +47,11 @@ pub struct CreateAssistantRequest {
     pub widget_settings: Option<super::WidgetSettings>,
 }
 impl CreateAssistantRequest {
-    /// A `CreateAssistantRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `instructions`: System instructions for the assistant. These may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables)
-    pub fn new(instructions: impl Into<String>, name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateAssistantRequest {
             conversation_flow: None,
             description: None,
@@ -61,14 +63,14 @@ impl CreateAssistantRequest {
             fallback_config: None,
             greeting: None,
             insight_settings: None,
-            instructions: instructions.into(),
+            instructions: String::new(),
             integrations: None,
             interruption_settings: None,
             llm_api_key_ref: None,
             mcp_servers: None,
             messaging_settings: None,
             model: None,
-            name: name.into(),
+            name: String::new(),
             observability_settings: None,
             post_conversation_settings: None,
             privacy_settings: None,

@@ -8,6 +8,7 @@
 /// evaluation criteria, and scheduling options.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAssistantTestRequest {
     /// Optional detailed description of what this test evaluates and its purpose. Helps team members understand the test's objectives.
     pub description: Option<String>,
@@ -27,25 +28,18 @@ pub struct CreateAssistantTestRequest {
     pub test_suite: Option<String>,
 }
 impl CreateAssistantTestRequest {
-    /// A `CreateAssistantTestRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `destination`: The target destination for the test conversation. Format depends on the channel: phone number for SMS/voice, webhook URL for web chat, etc.
-    /// - `instructions`: Detailed instructions that define the test scenario and what the assistant should accomplish. This guides the test execution and evaluation.
-    /// - `name`: A descriptive name for the assistant test. This will be used to identify the test in the UI and reports.
-    /// - `rubric`: Evaluation criteria used to assess the assistant's performance. Each rubric item contains a name and specific criteria for evaluation.
-    pub fn new(
-        destination: impl Into<String>,
-        instructions: impl Into<String>,
-        name: impl Into<String>,
-        rubric: Vec<CreateAssistantTestRequestRubricItem>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateAssistantTestRequest {
             description: None,
-            destination: destination.into(),
-            instructions: instructions.into(),
+            destination: String::new(),
+            instructions: String::new(),
             max_duration_seconds: None,
-            name: name.into(),
-            rubric,
+            name: String::new(),
+            rubric: Vec::new(),
             telnyx_conversation_channel: None,
             test_suite: None,
         }
@@ -131,6 +125,7 @@ impl<'de> serde::Deserialize<'de> for CreateAssistantTestRequest {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAssistantTestRequestRubricItem {
     /// Specific guidance on how to assess the assistant’s performance for this rubric item.
     pub criteria: String,
@@ -138,15 +133,57 @@ pub struct CreateAssistantTestRequestRubricItem {
     pub name: String,
 }
 impl CreateAssistantTestRequestRubricItem {
-    /// A `CreateAssistantTestRequestRubricItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `criteria`: Specific guidance on how to assess the assistant’s performance for this rubric item.
-    /// - `name`: Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
-    pub fn new(criteria: impl Into<String>, name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateAssistantTestRequestRubricItem {
-            criteria: criteria.into(),
-            name: name.into(),
+            criteria: String::new(),
+            name: String::new(),
         }
+    }
+}
+impl CreateAssistantTestRequestRubricItem {
+    /// A builder of `CreateAssistantTestRequestRubricItem`: a method per field, then `.build()`, which compiles once the required ones are set (`criteria`, `name`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreateAssistantTestRequestRubricItem,
+        (
+            crate::Missing<crate::required::criteria>,
+            crate::Missing<crate::required::name>,
+        ),
+    > {
+        crate::Builder::new(CreateAssistantTestRequestRubricItem::blank())
+    }
+}
+impl<S0, S1> crate::Builder<CreateAssistantTestRequestRubricItem, (S0, S1)> {
+    /// Specific guidance on how to assess the assistant’s performance for this rubric item.
+    #[inline]
+    pub fn criteria(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreateAssistantTestRequestRubricItem, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.criteria = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreateAssistantTestRequestRubricItem, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CreateAssistantTestRequestRubricItem, S>>
+for CreateAssistantTestRequestRubricItem {
+    #[inline]
+    fn from(builder: crate::Builder<CreateAssistantTestRequestRubricItem, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreateAssistantTestRequestRubricItem {

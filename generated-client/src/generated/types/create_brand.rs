@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateBrand {
     /// Business contact email.
     ///
@@ -55,29 +56,20 @@ pub struct CreateBrand {
     pub website: Option<String>,
 }
 impl CreateBrand {
-    /// A `CreateBrand` from its required fields; the optional ones are `None`.
-    ///
-    /// - `country`: ISO2 2 characters country code. Example: US - United States
-    /// - `display_name`: Display name, marketing name, or DBA name of the brand.
-    /// - `email`: Valid email address of brand support contact.
-    /// - `entity_type`: Entity type behind the brand. This is the form of business establishment.
-    /// - `vertical`: Vertical or industry segment of the brand.
-    pub fn new(
-        country: impl Into<String>,
-        display_name: impl Into<String>,
-        email: impl Into<String>,
-        entity_type: super::EntityType,
-        vertical: super::Vertical,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateBrand {
             business_contact_email: None,
             city: None,
             company_name: None,
-            country: country.into(),
-            display_name: display_name.into(),
+            country: String::new(),
+            display_name: String::new(),
             ein: None,
-            email: email.into(),
-            entity_type,
+            email: String::new(),
+            entity_type: super::EntityType::Unknown(String::new()),
             first_name: None,
             ip_address: None,
             is_reseller: None,
@@ -90,7 +82,7 @@ impl CreateBrand {
             stock_exchange: None,
             stock_symbol: None,
             street: None,
-            vertical,
+            vertical: super::Vertical::Unknown(String::new()),
             webhook_failover_url: None,
             webhook_url: None,
             website: None,

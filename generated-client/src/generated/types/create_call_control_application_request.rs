@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "call_control_applications")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateCallControlApplicationRequest {
     /// Specifies whether the connection can be used.
     pub active: Option<bool>,
@@ -36,18 +37,15 @@ pub struct CreateCallControlApplicationRequest {
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
 impl CreateCallControlApplicationRequest {
-    /// A `CreateCallControlApplicationRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `application_name`: A user-assigned name to help manage the application.
-    /// - `webhook_event_url`: The URL where webhooks related to this connection will be sent. Must include a scheme, such as 'https'.
-    pub fn new(
-        application_name: impl Into<String>,
-        webhook_event_url: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateCallControlApplicationRequest {
             active: None,
             anchorsite_override: None,
-            application_name: application_name.into(),
+            application_name: String::new(),
             call_cost_in_webhooks: None,
             dtmf_type: None,
             first_command_timeout: None,
@@ -57,7 +55,7 @@ impl CreateCallControlApplicationRequest {
             redact_dtmf_debug_logging: None,
             webhook_api_version: None,
             webhook_event_failover_url: None,
-            webhook_event_url: webhook_event_url.into(),
+            webhook_event_url: String::new(),
             webhook_timeout_secs: None,
         }
     }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateCloudfsFilesystemRequest {
     /// Filesystem name, unique within your organization. Names are trimmed and lowercased; after normalization they may contain lowercase letters, numbers, `.`, `_`, and `-` only.
     pub name: String,
@@ -10,17 +11,14 @@ pub struct CreateCloudfsFilesystemRequest {
     pub region: CreateCloudfsFilesystemRequestRegion,
 }
 impl CreateCloudfsFilesystemRequest {
-    /// A `CreateCloudfsFilesystemRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: Filesystem name, unique within your organization. Names are trimmed and lowercased; after normalization they may contain lowercase letters, numbers, `.`, `_`, and `-` only.
-    /// - `region`: Region where the filesystem's storage and metadata are provisioned.
-    pub fn new(
-        name: impl Into<String>,
-        region: CreateCloudfsFilesystemRequestRegion,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateCloudfsFilesystemRequest {
-            name: name.into(),
-            region,
+            name: String::new(),
+            region: CreateCloudfsFilesystemRequestRegion::Unknown(String::new()),
         }
     }
 }

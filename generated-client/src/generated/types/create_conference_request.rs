@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateConferenceRequest {
     /// Whether a beep sound should be played when participants join and/or leave the conference.
     pub beep_enabled: Option<CreateConferenceRequestBeepEnabled>,
@@ -30,14 +31,14 @@ pub struct CreateConferenceRequest {
     pub start_conference_on_create: Option<bool>,
 }
 impl CreateConferenceRequest {
-    /// A `CreateConferenceRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_control_id`: Unique identifier and token for controlling the call
-    /// - `name`: Name of the conference
-    pub fn new(call_control_id: impl Into<String>, name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateConferenceRequest {
             beep_enabled: None,
-            call_control_id: call_control_id.into(),
+            call_control_id: String::new(),
             client_state: None,
             comfort_noise: None,
             command_id: None,
@@ -45,7 +46,7 @@ impl CreateConferenceRequest {
             hold_audio_url: None,
             hold_media_name: None,
             max_participants: None,
-            name: name.into(),
+            name: String::new(),
             region: None,
             start_conference_on_create: None,
         }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateConversationRequest {
     /// Metadata associated with the conversation. Set `ai_disabled` to `true` to create the conversation with AI message responses disabled.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,

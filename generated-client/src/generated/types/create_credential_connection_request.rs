@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "credential_connections")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateCredentialConnectionRequest {
     /// Defaults to true
     pub active: Option<bool>,
@@ -48,21 +49,17 @@ pub struct CreateCredentialConnectionRequest {
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
 impl CreateCredentialConnectionRequest {
-    /// A `CreateCredentialConnectionRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `password`: The password to be used as part of the credentials. Must be 8 to 128 characters long.
-    /// - `user_name`: The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters).
-    pub fn new(
-        connection_name: impl Into<String>,
-        password: impl Into<String>,
-        user_name: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateCredentialConnectionRequest {
             active: None,
             anchorsite_override: None,
             android_push_credential_id: None,
             call_cost_in_webhooks: None,
-            connection_name: connection_name.into(),
+            connection_name: String::new(),
             default_on_hold_comfort_noise_enabled: None,
             dtmf_type: None,
             encode_contact_header_enabled: None,
@@ -74,11 +71,11 @@ impl CreateCredentialConnectionRequest {
             noise_suppression_details: None,
             onnet_t38_passthrough_enabled: None,
             outbound: None,
-            password: password.into(),
+            password: String::new(),
             rtcp_settings: None,
             sip_uri_calling_preference: None,
             tags: None,
-            user_name: user_name.into(),
+            user_name: String::new(),
             webhook_api_version: None,
             webhook_event_failover_url: None,
             webhook_event_url: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateCustomerServiceRecord {
     pub additional_data: Option<super::CustomerServiceRecordAdditionalData>,
     /// A valid US phone number in E164 format.
@@ -11,13 +12,14 @@ pub struct CreateCustomerServiceRecord {
     pub webhook_url: Option<String>,
 }
 impl CreateCustomerServiceRecord {
-    /// A `CreateCustomerServiceRecord` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: A valid US phone number in E164 format.
-    pub fn new(phone_number: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateCustomerServiceRecord {
             additional_data: None,
-            phone_number: phone_number.into(),
+            phone_number: String::new(),
             webhook_url: None,
         }
     }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "documents")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateDocServiceDocumentRequest {
     /// A customer reference string for customer look ups.
     pub customer_reference: Option<String>,

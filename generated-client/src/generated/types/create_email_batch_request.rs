@@ -3,16 +3,20 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateEmailBatchRequest {
     pub messages: Vec<super::CreateEmailRequest>,
     /// Applies sandbox mode to all messages in the batch. Overrides any per-message sandbox_mode in the messages array.
     pub sandbox_mode: Option<bool>,
 }
 impl CreateEmailBatchRequest {
-    /// A `CreateEmailBatchRequest` from its required fields; the optional ones are `None`.
-    pub fn new(messages: Vec<super::CreateEmailRequest>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateEmailBatchRequest {
-            messages,
+            messages: Vec::new(),
             sandbox_mode: None,
         }
     }

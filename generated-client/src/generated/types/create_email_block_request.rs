@@ -6,6 +6,7 @@
 /// `group_id` are not accepted on the public surface.
 #[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateEmailBlockRequest {
     /// `null` ⇒ account scope.
     pub domain_id: Option<Option<String>>,
@@ -16,15 +17,16 @@ pub struct CreateEmailBlockRequest {
     pub to: String,
 }
 impl CreateEmailBlockRequest {
-    /// A `CreateEmailBlockRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `to`: Recipient address (normalized: trim + lower-case).
-    pub fn new(to: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateEmailBlockRequest {
             domain_id: None,
             expires_at: None,
             from: None,
-            to: to.into(),
+            to: String::new(),
         }
     }
 }

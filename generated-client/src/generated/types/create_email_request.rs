@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateEmailRequest {
     pub attachments: Option<Vec<super::AttachmentRequest>>,
     pub bcc: Option<Vec<super::EmailAddressInput>>,
@@ -38,16 +39,16 @@ pub struct CreateEmailRequest {
     pub to: super::EmailAddressArrayInput,
 }
 impl CreateEmailRequest {
-    /// A `CreateEmailRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        from: impl Into<super::EmailAddressInput>,
-        to: super::EmailAddressArrayInput,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateEmailRequest {
             attachments: None,
             bcc: None,
             cc: None,
-            from: from.into(),
+            from: super::EmailAddressInput::Unknown(serde_json::Value::Null),
             from_name: None,
             group_id: None,
             headers: None,
@@ -63,8 +64,173 @@ impl CreateEmailRequest {
             template_id: None,
             template_variables: None,
             text_body: None,
-            to,
+            to: Vec::new(),
         }
+    }
+}
+impl CreateEmailRequest {
+    /// A builder of `CreateEmailRequest`: a method per field, then `.build()`, which compiles once the required ones are set (`from`, `to`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreateEmailRequest,
+        (crate::Missing<crate::required::from>, crate::Missing<crate::required::to>),
+    > {
+        crate::Builder::new(CreateEmailRequest::blank())
+    }
+}
+impl<S0, S1> crate::Builder<CreateEmailRequest, (S0, S1)> {
+    /// Sets `attachments`.
+    #[inline]
+    pub fn attachments(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::AttachmentRequest>>,
+    ) -> Self {
+        self.value.attachments = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `bcc`.
+    #[inline]
+    pub fn bcc(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::EmailAddressInput>>,
+    ) -> Self {
+        self.value.bcc = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `cc`.
+    #[inline]
+    pub fn cc(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::EmailAddressInput>>,
+    ) -> Self {
+        self.value.cc = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `from`.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<super::EmailAddressInput>,
+    ) -> crate::Builder<CreateEmailRequest, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.from = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional display name for string `from`; overrides `from.name` when provided.
+    #[inline]
+    pub fn from_name(mut self, value: impl Into<String>) -> Self {
+        self.value.from_name = Some(value.into());
+        self
+    }
+    /// Optional unsubscribe group ID. Associates the message with an unsubscribe group for group-scoped suppression handling.
+    #[inline]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.value.group_id = Some(value.into());
+        self
+    }
+    /// Custom email headers. Write-only; not returned in responses.
+    #[inline]
+    pub fn headers(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.value.headers = Some(value.into());
+        self
+    }
+    /// HTML email body. Write-only; not returned in responses.
+    #[inline]
+    pub fn html_body(mut self, value: impl Into<String>) -> Self {
+        self.value.html_body = Some(value.into());
+        self
+    }
+    /// When true, bypasses suppression checks for overridable blocks. Requires the `email:override` API key scope. Overrides are audited. Non-overridable suppressions (hard bounces, spam complaints, invalid addresses) cannot be bypassed.
+    #[inline]
+    pub fn ignore_suppression(mut self, value: impl Into<bool>) -> Self {
+        self.value.ignore_suppression = Some(value.into());
+        self
+    }
+    /// Sets `inline_css`.
+    #[inline]
+    pub fn inline_css(mut self, value: impl Into<bool>) -> Self {
+        self.value.inline_css = Some(value.into());
+        self
+    }
+    /// Custom metadata. Write-only; not returned in responses.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.value.metadata = Some(value.into());
+        self
+    }
+    /// Reply-to address. If provided as an object with a name, only the email is stored; the name is ignored.
+    #[inline]
+    pub fn reply_to(mut self, value: impl Into<super::EmailAddressInput>) -> Self {
+        self.value.reply_to = Some(value.into());
+        self
+    }
+    /// Sets `sandbox_mode`.
+    #[inline]
+    pub fn sandbox_mode(mut self, value: impl Into<bool>) -> Self {
+        self.value.sandbox_mode = Some(value.into());
+        self
+    }
+    /// Future ISO 8601 time to schedule sending. Invalid or past timestamps are silently ignored and the email is sent immediately.
+    #[inline]
+    pub fn send_at(mut self, value: impl Into<String>) -> Self {
+        self.value.send_at = Some(value.into());
+        self
+    }
+    /// Required unless `template_id` is supplied. When using a template, the template's subject is rendered; if the template has no subject or renders empty, the request returns 400.
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.value.subject = Some(value.into());
+        self
+    }
+    /// Tags for categorization. Write-only; not returned in responses.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.value.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `template_id`.
+    #[inline]
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.value.template_id = Some(value.into());
+        self
+    }
+    /// Variables for Liquid template rendering. Non-object values may cause a 422 validation error on message creation, but are silently treated as an empty object for template rendering.
+    #[inline]
+    pub fn template_variables(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.value.template_variables = Some(value.into());
+        self
+    }
+    /// Plain text email body. Write-only; not returned in responses.
+    #[inline]
+    pub fn text_body(mut self, value: impl Into<String>) -> Self {
+        self.value.text_body = Some(value.into());
+        self
+    }
+    /// Sets `to`.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl IntoIterator<Item = impl Into<super::EmailAddressInput>>,
+    ) -> crate::Builder<CreateEmailRequest, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.to = value.into_iter().map(Into::into).collect();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CreateEmailRequest, S>>
+for CreateEmailRequest {
+    #[inline]
+    fn from(builder: crate::Builder<CreateEmailRequest, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreateEmailRequest {

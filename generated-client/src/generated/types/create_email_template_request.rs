@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_templates")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateEmailTemplateRequest {
     /// Liquid template HTML body.
     pub html_body: Option<Option<String>>,
@@ -16,13 +17,14 @@ pub struct CreateEmailTemplateRequest {
     pub variables: Option<Vec<String>>,
 }
 impl CreateEmailTemplateRequest {
-    /// A `CreateEmailTemplateRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: Letters, numbers, spaces, hyphens, and underscores only.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateEmailTemplateRequest {
             html_body: None,
-            name: name.into(),
+            name: String::new(),
             subject: None,
             text_body: None,
             variables: None,

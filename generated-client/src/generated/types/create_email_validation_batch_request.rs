@@ -3,16 +3,20 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateEmailValidationBatchRequest {
     pub emails: Vec<String>,
     /// URL for batch completion webhook. Empty string is treated as omitted. SSRF-protected; private/reserved IPs and internal hostnames are rejected.
     pub webhook_url: Option<String>,
 }
 impl CreateEmailValidationBatchRequest {
-    /// A `CreateEmailValidationBatchRequest` from its required fields; the optional ones are `None`.
-    pub fn new(emails: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateEmailValidationBatchRequest {
-            emails,
+            emails: Vec::new(),
             webhook_url: None,
         }
     }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateEmailWebhookRequest {
     /// At least one event type is required.
     pub events: Vec<super::EmailWebhookEvent>,
@@ -10,14 +11,14 @@ pub struct CreateEmailWebhookRequest {
     pub url: String,
 }
 impl CreateEmailWebhookRequest {
-    /// A `CreateEmailWebhookRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `events`: At least one event type is required.
-    /// - `url`: HTTPS endpoint to deliver subscribed events to.
-    pub fn new(events: Vec<super::EmailWebhookEvent>, url: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateEmailWebhookRequest {
-            events,
-            url: url.into(),
+            events: Vec::new(),
+            url: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateEventRequest {
     pub agent_id: Option<String>,
     /// Prevents duplicate events on retry
@@ -13,15 +14,18 @@ pub struct CreateEventRequest {
     pub r#type: super::EventType,
 }
 impl CreateEventRequest {
-    /// A `CreateEventRequest` from its required fields; the optional ones are `None`.
-    pub fn new(summary: impl Into<String>, r#type: super::EventType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateEventRequest {
             agent_id: None,
             idempotency_key: None,
             payload: None,
             step_id: None,
-            summary: summary.into(),
-            r#type,
+            summary: String::new(),
+            r#type: super::EventType::Unknown(String::new()),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateExternalConnectionRequest {
     pub active: Option<super::ConnectionActive>,
     pub external_sip_connection: super::ExternalSipConnectionZoomOnly,
@@ -18,16 +19,16 @@ pub struct CreateExternalConnectionRequest {
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
 impl CreateExternalConnectionRequest {
-    /// A `CreateExternalConnectionRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        external_sip_connection: super::ExternalSipConnectionZoomOnly,
-        outbound: CreateExternalConnectionRequestOutbound,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateExternalConnectionRequest {
             active: None,
-            external_sip_connection,
+            external_sip_connection: super::ExternalSipConnectionZoomOnly::Zoom,
             inbound: None,
-            outbound,
+            outbound: <CreateExternalConnectionRequestOutbound>::default(),
             tags: None,
             webhook_event_failover_url: None,
             webhook_event_url: None,
@@ -119,6 +120,7 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequest {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateExternalConnectionRequestInbound {
     /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
@@ -126,14 +128,50 @@ pub struct CreateExternalConnectionRequestInbound {
     pub outbound_voice_profile_id: String,
 }
 impl CreateExternalConnectionRequestInbound {
-    /// A `CreateExternalConnectionRequestInbound` from its required fields; the optional ones are `None`.
-    ///
-    /// - `outbound_voice_profile_id`: The ID of the outbound voice profile to use for inbound calls.
-    pub fn new(outbound_voice_profile_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateExternalConnectionRequestInbound {
             channel_limit: None,
-            outbound_voice_profile_id: outbound_voice_profile_id.into(),
+            outbound_voice_profile_id: String::new(),
         }
+    }
+}
+impl CreateExternalConnectionRequestInbound {
+    /// A builder of `CreateExternalConnectionRequestInbound`: a method per field, then `.build()`, which compiles once the required ones are set (`outbound_voice_profile_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreateExternalConnectionRequestInbound,
+        (crate::Missing<crate::required::outbound_voice_profile_id>,),
+    > {
+        crate::Builder::new(CreateExternalConnectionRequestInbound::blank())
+    }
+}
+impl<S0> crate::Builder<CreateExternalConnectionRequestInbound, (S0,)> {
+    /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.value.channel_limit = Some(value.into());
+        self
+    }
+    /// The ID of the outbound voice profile to use for inbound calls.
+    #[inline]
+    pub fn outbound_voice_profile_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreateExternalConnectionRequestInbound, (crate::Set,)> {
+        let mut b = self;
+        b.value.outbound_voice_profile_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CreateExternalConnectionRequestInbound, S>>
+for CreateExternalConnectionRequestInbound {
+    #[inline]
+    fn from(builder: crate::Builder<CreateExternalConnectionRequestInbound, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreateExternalConnectionRequestInbound {
@@ -177,12 +215,30 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequestInbound {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateExternalConnectionRequestOutbound {
     /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
     pub outbound_voice_profile_id: Option<
         super::ExternalVoiceIntegrationsOutboundVoiceProfileId,
     >,
+}
+impl CreateExternalConnectionRequestOutbound {
+    /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
+    /// Sets `outbound_voice_profile_id`.
+    #[inline]
+    pub fn outbound_voice_profile_id(
+        mut self,
+        value: impl Into<super::ExternalVoiceIntegrationsOutboundVoiceProfileId>,
+    ) -> Self {
+        self.outbound_voice_profile_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CreateExternalConnectionRequestOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateExternalConnectionUploadRequest {
     pub additional_usages: Option<
         Vec<CreateExternalConnectionUploadRequestAdditionalUsagesItem>,
@@ -16,13 +17,16 @@ pub struct CreateExternalConnectionUploadRequest {
     pub usage: Option<CreateExternalConnectionUploadRequestUsage>,
 }
 impl CreateExternalConnectionUploadRequest {
-    /// A `CreateExternalConnectionUploadRequest` from its required fields; the optional ones are `None`.
-    pub fn new(number_ids: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateExternalConnectionUploadRequest {
             additional_usages: None,
             civic_address_id: None,
             location_id: None,
-            number_ids,
+            number_ids: Vec::new(),
             usage: None,
         }
     }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "fax_applications")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateFaxApplicationRequest {
     pub active: Option<super::ConnectionActive>,
     pub anchorsite_override: Option<super::AnchorsiteOverride>,
@@ -16,20 +17,20 @@ pub struct CreateFaxApplicationRequest {
     pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }
 impl CreateFaxApplicationRequest {
-    /// A `CreateFaxApplicationRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        application_name: impl Into<String>,
-        webhook_event_url: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateFaxApplicationRequest {
             active: None,
             anchorsite_override: None,
-            application_name: application_name.into(),
+            application_name: String::new(),
             inbound: None,
             outbound: None,
             tags: None,
             webhook_event_failover_url: None,
-            webhook_event_url: webhook_event_url.into(),
+            webhook_event_url: String::new(),
             webhook_timeout_secs: None,
         }
     }
@@ -157,6 +158,7 @@ impl From<&str> for CreateFaxApplicationRequestInboundSipSubdomainReceiveSetting
 crate::string_enum!(CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings);
 #[cfg_attr(docsrs, doc(cfg(feature = "fax_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateFaxApplicationRequestInbound {
     /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
@@ -166,6 +168,29 @@ pub struct CreateFaxApplicationRequestInbound {
     pub sip_subdomain_receive_settings: Option<
         CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings,
     >,
+}
+impl CreateFaxApplicationRequestInbound {
+    /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
+    /// Specifies a subdomain that can be used to receive Inbound calls to a Connection, in the same way a phone number is used, from a SIP endpoint. Example: the subdomain "example.sip.telnyx.com" can be called from any SIP endpoint by using the SIP URI "sip:@example.sip.telnyx.com" where the user part can be any alphanumeric value. Please note TLS encrypted calls are not allowed for subdomain calls.
+    #[inline]
+    pub fn sip_subdomain(mut self, value: impl Into<String>) -> Self {
+        self.sip_subdomain = Some(value.into());
+        self
+    }
+    /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
+    #[inline]
+    pub fn sip_subdomain_receive_settings(
+        mut self,
+        value: impl Into<CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings>,
+    ) -> Self {
+        self.sip_subdomain_receive_settings = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CreateFaxApplicationRequestInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -220,10 +245,28 @@ impl<'de> serde::Deserialize<'de> for CreateFaxApplicationRequestInbound {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "fax_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateFaxApplicationRequestOutbound {
     /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
     pub outbound_voice_profile_id: Option<super::OutboundVoiceProfileId>,
+}
+impl CreateFaxApplicationRequestOutbound {
+    /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
+    /// Sets `outbound_voice_profile_id`.
+    #[inline]
+    pub fn outbound_voice_profile_id(
+        mut self,
+        value: impl Into<super::OutboundVoiceProfileId>,
+    ) -> Self {
+        self.outbound_voice_profile_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CreateFaxApplicationRequestOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateFineTuningJobRequest {
     /// The hyperparameters used for the fine-tuning job.
     pub hyperparameters: Option<CreateFineTuningJobRequestHyperparameters>,
@@ -14,16 +15,16 @@ pub struct CreateFineTuningJobRequest {
     pub training_file: String,
 }
 impl CreateFineTuningJobRequest {
-    /// A `CreateFineTuningJobRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `model`: The base model that is being fine-tuned.
-    /// - `training_file`: The storage bucket or object used for training.
-    pub fn new(model: impl Into<String>, training_file: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateFineTuningJobRequest {
             hyperparameters: None,
-            model: model.into(),
+            model: String::new(),
             suffix: None,
-            training_file: training_file.into(),
+            training_file: String::new(),
         }
     }
 }
@@ -79,9 +80,18 @@ impl<'de> serde::Deserialize<'de> for CreateFineTuningJobRequest {
 /// The hyperparameters used for the fine-tuning job.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateFineTuningJobRequestHyperparameters {
     /// The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset. 'auto' decides the optimal number of epochs based on the size of the dataset. If setting the number manually, we support any number between 1 and 50 epochs.
     pub n_epochs: Option<i64>,
+}
+impl CreateFineTuningJobRequestHyperparameters {
+    /// The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset. 'auto' decides the optimal number of epochs based on the size of the dataset. If setting the number manually, we support any number between 1 and 50 epochs.
+    #[inline]
+    pub fn n_epochs(mut self, value: impl Into<i64>) -> Self {
+        self.n_epochs = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CreateFineTuningJobRequestHyperparameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "fqdn_connections")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateFqdnConnectionRequest {
     /// Defaults to true
     pub active: Option<bool>,
@@ -39,14 +40,17 @@ pub struct CreateFqdnConnectionRequest {
     pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }
 impl CreateFqdnConnectionRequest {
-    /// A `CreateFqdnConnectionRequest` from its required fields; the optional ones are `None`.
-    pub fn new(connection_name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateFqdnConnectionRequest {
             active: None,
             anchorsite_override: None,
             android_push_credential_id: None,
             call_cost_in_webhooks: None,
-            connection_name: connection_name.into(),
+            connection_name: String::new(),
             default_on_hold_comfort_noise_enabled: None,
             dtmf_type: None,
             encode_contact_header_enabled: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "fqdns")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateFqdnRequest {
     /// ID of the FQDN connection to which this IP should be attached.
     pub connection_id: String,
@@ -14,20 +15,15 @@ pub struct CreateFqdnRequest {
     pub port: Option<Option<i64>>,
 }
 impl CreateFqdnRequest {
-    /// A `CreateFqdnRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `connection_id`: ID of the FQDN connection to which this IP should be attached.
-    /// - `dns_record_type`: The DNS record type for the FQDN. For cases where a port is not set, the DNS record type must be 'srv'. For cases where a port is set, the DNS record type must be 'a'. If the DNS record type is 'a' and a port is not specified, 5060 will be used.
-    /// - `fqdn`: FQDN represented by this resource.
-    pub fn new(
-        connection_id: impl Into<String>,
-        dns_record_type: impl Into<String>,
-        fqdn: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateFqdnRequest {
-            connection_id: connection_id.into(),
-            dns_record_type: dns_record_type.into(),
-            fqdn: fqdn.into(),
+            connection_id: String::new(),
+            dns_record_type: String::new(),
+            fqdn: String::new(),
             port: None,
         }
     }

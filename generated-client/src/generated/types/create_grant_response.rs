@@ -3,19 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateGrantResponse {
     /// Redirect URI with authorization code or error
     pub redirect_uri: String,
-}
-impl CreateGrantResponse {
-    /// A `CreateGrantResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `redirect_uri`: Redirect URI with authorization code or error
-    pub fn new(redirect_uri: impl Into<String>) -> Self {
-        CreateGrantResponse {
-            redirect_uri: redirect_uri.into(),
-        }
-    }
 }
 impl serde::Serialize for CreateGrantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

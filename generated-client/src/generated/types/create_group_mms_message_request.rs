@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateGroupMmsMessageRequest {
     /// Phone number, in +E.164 format, used to send the message.
     pub from: String,
@@ -22,17 +23,17 @@ pub struct CreateGroupMmsMessageRequest {
     pub webhook_url: Option<String>,
 }
 impl CreateGroupMmsMessageRequest {
-    /// A `CreateGroupMmsMessageRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `from`: Phone number, in +E.164 format, used to send the message.
-    /// - `to`: A list of destinations. No more than 8 destinations are allowed.
-    pub fn new(from: impl Into<String>, to: Vec<super::ToNumber>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateGroupMmsMessageRequest {
-            from: from.into(),
+            from: String::new(),
             media_urls: None,
             subject: None,
             text: None,
-            to,
+            to: Vec::new(),
             use_profile_webhooks: None,
             webhook_failover_url: None,
             webhook_url: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateImportRequest {
     /// TTL for imported `manual_block` rows; other reasons get `expires_at: null`. Invalid/missing → falls back to 30.
     pub block_ttl_days: Option<i64>,
@@ -10,13 +11,14 @@ pub struct CreateImportRequest {
     pub file: crate::FilePart,
 }
 impl CreateImportRequest {
-    /// A `CreateImportRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `file`: The CSV file (Plug.Upload). Missing/non-upload → 400.
-    pub fn new(file: crate::FilePart) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateImportRequest {
             block_ttl_days: None,
-            file,
+            file: Default::default(),
         }
     }
 }

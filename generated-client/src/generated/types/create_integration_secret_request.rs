@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "integration_secrets")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateIntegrationSecretRequest {
     /// The unique identifier of the secret.
     pub identifier: String,
@@ -16,19 +17,16 @@ pub struct CreateIntegrationSecretRequest {
     pub username: Option<String>,
 }
 impl CreateIntegrationSecretRequest {
-    /// A `CreateIntegrationSecretRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `identifier`: The unique identifier of the secret.
-    /// - `type`: The type of secret.
-    pub fn new(
-        identifier: impl Into<String>,
-        r#type: CreateIntegrationSecretRequestType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateIntegrationSecretRequest {
-            identifier: identifier.into(),
+            identifier: String::new(),
             password: None,
             token: None,
-            r#type,
+            r#type: CreateIntegrationSecretRequestType::Unknown(String::new()),
             username: None,
         }
     }

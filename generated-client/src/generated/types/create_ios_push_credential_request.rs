@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_push_credentials")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateIosPushCredentialRequest {
     /// Alias to uniquely identify the credential
     pub alias: String,
@@ -14,24 +15,79 @@ pub struct CreateIosPushCredentialRequest {
     pub r#type: CreateIosPushCredentialRequestType,
 }
 impl CreateIosPushCredentialRequest {
-    /// A `CreateIosPushCredentialRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `alias`: Alias to uniquely identify the credential
-    /// - `certificate`: Certificate as received from APNs
-    /// - `private_key`: Corresponding private key to the certificate as received from APNs
-    /// - `type`: Type of mobile push credential. Should be ios here
-    pub fn new(
-        alias: impl Into<String>,
-        certificate: impl Into<String>,
-        private_key: impl Into<String>,
-        r#type: CreateIosPushCredentialRequestType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateIosPushCredentialRequest {
-            alias: alias.into(),
-            certificate: certificate.into(),
-            private_key: private_key.into(),
-            r#type,
+            alias: String::new(),
+            certificate: String::new(),
+            private_key: String::new(),
+            r#type: CreateIosPushCredentialRequestType::Ios,
         }
+    }
+}
+impl CreateIosPushCredentialRequest {
+    /// A builder of `CreateIosPushCredentialRequest`: a method per field, then `.build()`, which compiles once the required ones are set (`alias`, `certificate`, `private_key`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreateIosPushCredentialRequest,
+        (
+            crate::Missing<crate::required::alias>,
+            crate::Missing<crate::required::certificate>,
+            crate::Missing<crate::required::private_key>,
+        ),
+    > {
+        crate::Builder::new(CreateIosPushCredentialRequest::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<CreateIosPushCredentialRequest, (S0, S1, S2)> {
+    /// Alias to uniquely identify the credential
+    #[inline]
+    pub fn alias(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreateIosPushCredentialRequest, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.alias = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Certificate as received from APNs
+    #[inline]
+    pub fn certificate(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreateIosPushCredentialRequest, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.certificate = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Corresponding private key to the certificate as received from APNs
+    #[inline]
+    pub fn private_key(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreateIosPushCredentialRequest, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.private_key = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Type of mobile push credential. Should be ios here
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<CreateIosPushCredentialRequestType>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CreateIosPushCredentialRequest, S>>
+for CreateIosPushCredentialRequest {
+    #[inline]
+    fn from(builder: crate::Builder<CreateIosPushCredentialRequest, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreateIosPushCredentialRequest {

@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateKvNamespaceRequest {
     /// Namespace name. May contain lowercase letters, numbers, and hyphens only.
     pub name: String,
 }
 impl CreateKvNamespaceRequest {
-    /// A `CreateKvNamespaceRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: Namespace name. May contain lowercase letters, numbers, and hyphens only.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateKvNamespaceRequest {
-            name: name.into(),
+            name: String::new(),
         }
     }
 }

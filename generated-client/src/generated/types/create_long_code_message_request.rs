@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateLongCodeMessageRequest {
     /// Automatically detect if an SMS message is unusually long and exceeds a recommended limit of message parts.
     pub auto_detect: Option<bool>,
@@ -31,18 +32,19 @@ pub struct CreateLongCodeMessageRequest {
     pub webhook_url: Option<String>,
 }
 impl CreateLongCodeMessageRequest {
-    /// A `CreateLongCodeMessageRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `from`: Phone number, in +E.164 format, used to send the message.
-    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateLongCodeMessageRequest {
             auto_detect: None,
             encoding: None,
-            from: from.into(),
+            from: String::new(),
             media_urls: None,
             subject: None,
             text: None,
-            to: to.into(),
+            to: String::new(),
             r#type: None,
             use_profile_webhooks: None,
             webhook_failover_url: None,

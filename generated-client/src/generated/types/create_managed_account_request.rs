@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "managed_accounts")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateManagedAccountRequest {
     /// The name of the business for which the new managed account is being created, that will be used as the managed accounts's organization's name.
     pub business_name: String,
@@ -16,12 +17,13 @@ pub struct CreateManagedAccountRequest {
     pub rollup_billing: Option<bool>,
 }
 impl CreateManagedAccountRequest {
-    /// A `CreateManagedAccountRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `business_name`: The name of the business for which the new managed account is being created, that will be used as the managed accounts's organization's name.
-    pub fn new(business_name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateManagedAccountRequest {
-            business_name: business_name.into(),
+            business_name: String::new(),
             email: None,
             managed_account_allow_custom_pricing: None,
             password: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateMcpServerRequest {
     pub allowed_tools: Option<Option<Vec<String>>>,
     pub api_key_ref: Option<Option<String>>,
@@ -11,18 +12,17 @@ pub struct CreateMcpServerRequest {
     pub url: String,
 }
 impl CreateMcpServerRequest {
-    /// A `CreateMcpServerRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        r#type: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateMcpServerRequest {
             allowed_tools: None,
             api_key_ref: None,
-            name: name.into(),
-            r#type: r#type.into(),
-            url: url.into(),
+            name: String::new(),
+            r#type: String::new(),
+            url: String::new(),
         }
     }
 }

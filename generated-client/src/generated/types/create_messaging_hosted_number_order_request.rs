@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateMessagingHostedNumberOrderRequest {
     /// Automatically associate the number with this messaging profile ID when the order is complete.
     pub messaging_profile_id: Option<String>,

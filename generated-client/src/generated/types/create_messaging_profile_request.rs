@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_profiles")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateMessagingProfileRequest {
     /// The AI assistant ID to associate with this messaging profile.
     pub ai_assistant_id: Option<Option<String>>,
@@ -40,11 +41,11 @@ pub struct CreateMessagingProfileRequest {
     pub whitelisted_destinations: Vec<String>,
 }
 impl CreateMessagingProfileRequest {
-    /// A `CreateMessagingProfileRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: A user friendly name for the messaging profile.
-    /// - `whitelisted_destinations`: Destinations to which the messaging profile is allowed to send. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]` all destinations will be allowed.
-    pub fn new(name: impl Into<String>, whitelisted_destinations: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateMessagingProfileRequest {
             ai_assistant_id: None,
             alpha_sender: None,
@@ -55,7 +56,7 @@ impl CreateMessagingProfileRequest {
             mms_fall_back_to_sms: None,
             mms_transcoding: None,
             mobile_only: None,
-            name: name.into(),
+            name: String::new(),
             number_pool_settings: None,
             resource_group_id: None,
             smart_encoding: None,
@@ -63,7 +64,7 @@ impl CreateMessagingProfileRequest {
             webhook_api_version: None,
             webhook_failover_url: None,
             webhook_url: None,
-            whitelisted_destinations,
+            whitelisted_destinations: Vec::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateMissionRequest {
     pub description: Option<String>,
     pub execution_mode: Option<super::ExecutionMode>,
@@ -12,15 +13,18 @@ pub struct CreateMissionRequest {
     pub name: String,
 }
 impl CreateMissionRequest {
-    /// A `CreateMissionRequest` from its required fields; the optional ones are `None`.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateMissionRequest {
             description: None,
             execution_mode: None,
             instructions: None,
             metadata: None,
             model: None,
-            name: name.into(),
+            name: String::new(),
         }
     }
 }

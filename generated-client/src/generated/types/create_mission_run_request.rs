@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateMissionRunRequest {
     pub input: Option<serde_json::Map<String, serde_json::Value>>,
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateMsgReq {
     pub content: Option<String>,
     pub metadata: Option<std::collections::BTreeMap<String, CreateMsgReqMetadataValue>>,
@@ -14,13 +15,16 @@ pub struct CreateMsgReq {
     pub tool_choice: Option<CreateMsgReqToolChoice>,
 }
 impl CreateMsgReq {
-    /// A `CreateMsgReq` from its required fields; the optional ones are `None`.
-    pub fn new(role: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateMsgReq {
             content: None,
             metadata: None,
             name: None,
-            role: role.into(),
+            role: String::new(),
             sent_at: None,
             tool_call_id: None,
             tool_calls: None,

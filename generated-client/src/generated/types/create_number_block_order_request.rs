@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_block_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateNumberBlockOrderRequest {
     /// Identifies the connection associated with this phone number.
     pub connection_id: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateNumberOrderRequest {
     /// Identifies the billing group associated with the phone number.
     pub billing_group_id: Option<String>,
@@ -81,6 +82,7 @@ impl<'de> serde::Deserialize<'de> for CreateNumberOrderRequest {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "number_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateNumberOrderRequestPhoneNumbersItem {
     /// ID of bundle to associate the number to
     pub bundle_id: Option<String>,
@@ -90,15 +92,59 @@ pub struct CreateNumberOrderRequestPhoneNumbersItem {
     pub requirement_group_id: Option<String>,
 }
 impl CreateNumberOrderRequestPhoneNumbersItem {
-    /// A `CreateNumberOrderRequestPhoneNumbersItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: e164_phone_number
-    pub fn new(phone_number: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateNumberOrderRequestPhoneNumbersItem {
             bundle_id: None,
-            phone_number: phone_number.into(),
+            phone_number: String::new(),
             requirement_group_id: None,
         }
+    }
+}
+impl CreateNumberOrderRequestPhoneNumbersItem {
+    /// A builder of `CreateNumberOrderRequestPhoneNumbersItem`: a method per field, then `.build()`, which compiles once the required ones are set (`phone_number`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreateNumberOrderRequestPhoneNumbersItem,
+        (crate::Missing<crate::required::phone_number>,),
+    > {
+        crate::Builder::new(CreateNumberOrderRequestPhoneNumbersItem::blank())
+    }
+}
+impl<S0> crate::Builder<CreateNumberOrderRequestPhoneNumbersItem, (S0,)> {
+    /// ID of bundle to associate the number to
+    #[inline]
+    pub fn bundle_id(mut self, value: impl Into<String>) -> Self {
+        self.value.bundle_id = Some(value.into());
+        self
+    }
+    /// e164_phone_number
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreateNumberOrderRequestPhoneNumbersItem, (crate::Set,)> {
+        let mut b = self;
+        b.value.phone_number = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// ID of requirement group to use to satisfy number requirements
+    #[inline]
+    pub fn requirement_group_id(mut self, value: impl Into<String>) -> Self {
+        self.value.requirement_group_id = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CreateNumberOrderRequestPhoneNumbersItem, S>>
+for CreateNumberOrderRequestPhoneNumbersItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<CreateNumberOrderRequestPhoneNumbersItem, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreateNumberOrderRequestPhoneNumbersItem {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateNumberPoolMessageRequest {
     /// Automatically detect if an SMS message is unusually long and exceeds a recommended limit of message parts.
     pub auto_detect: Option<bool>,
@@ -31,18 +32,19 @@ pub struct CreateNumberPoolMessageRequest {
     pub webhook_url: Option<String>,
 }
 impl CreateNumberPoolMessageRequest {
-    /// A `CreateNumberPoolMessageRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `messaging_profile_id`: Unique identifier for a messaging profile.
-    pub fn new(messaging_profile_id: impl Into<String>, to: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateNumberPoolMessageRequest {
             auto_detect: None,
             encoding: None,
             media_urls: None,
-            messaging_profile_id: messaging_profile_id.into(),
+            messaging_profile_id: String::new(),
             subject: None,
             text: None,
-            to: to.into(),
+            to: String::new(),
             r#type: None,
             use_profile_webhooks: None,
             webhook_failover_url: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateOAuthGrantRequest {
     /// Whether the grant is allowed
     pub allowed: bool,
@@ -10,14 +11,14 @@ pub struct CreateOAuthGrantRequest {
     pub consent_token: String,
 }
 impl CreateOAuthGrantRequest {
-    /// A `CreateOAuthGrantRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `allowed`: Whether the grant is allowed
-    /// - `consent_token`: Consent token
-    pub fn new(allowed: bool, consent_token: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateOAuthGrantRequest {
-            allowed,
-            consent_token: consent_token.into(),
+            allowed: false,
+            consent_token: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "outbound_voice_profiles")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateOutboundVoiceProfileRequest {
     /// The ID of the billing group associated with the outbound proflile. Defaults to null (for no group assigned).
     pub billing_group_id: Option<Option<String>>,
@@ -29,10 +30,11 @@ pub struct CreateOutboundVoiceProfileRequest {
     pub whitelisted_destinations: Option<Vec<String>>,
 }
 impl CreateOutboundVoiceProfileRequest {
-    /// A `CreateOutboundVoiceProfileRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: A user-supplied name to help with organization.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateOutboundVoiceProfileRequest {
             billing_group_id: None,
             call_recording: None,
@@ -42,7 +44,7 @@ impl CreateOutboundVoiceProfileRequest {
             daily_spend_limit_enabled: None,
             enabled: None,
             max_destination_rate: None,
-            name: name.into(),
+            name: String::new(),
             service_plan: None,
             tags: None,
             traffic_type: None,
@@ -180,6 +182,7 @@ impl<'de> serde::Deserialize<'de> for CreateOutboundVoiceProfileRequest {
 /// (BETA) Specifies the time window and call limits for calls made using this outbound voice profile. Note that all times are UTC in 24-hour clock time.
 #[cfg_attr(docsrs, doc(cfg(feature = "outbound_voice_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateOutboundVoiceProfileRequestCallingWindow {
     /// (BETA) The maximum number of calls that can be initiated to a single called party (CLD) within the calling window. A null value means no limit.
     pub calls_per_cld: Option<i64>,
@@ -187,6 +190,26 @@ pub struct CreateOutboundVoiceProfileRequestCallingWindow {
     pub end_time: Option<String>,
     /// (BETA) The UTC time of day (in HH:MM format, 24-hour clock) when calls are allowed to start.
     pub start_time: Option<String>,
+}
+impl CreateOutboundVoiceProfileRequestCallingWindow {
+    /// (BETA) The maximum number of calls that can be initiated to a single called party (CLD) within the calling window. A null value means no limit.
+    #[inline]
+    pub fn calls_per_cld(mut self, value: impl Into<i64>) -> Self {
+        self.calls_per_cld = Some(value.into());
+        self
+    }
+    /// (BETA) The UTC time of day (in HH:MM format, 24-hour clock) when calls are no longer allowed to start.
+    #[inline]
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// (BETA) The UTC time of day (in HH:MM format, 24-hour clock) when calls are allowed to start.
+    #[inline]
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CreateOutboundVoiceProfileRequestCallingWindow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,13 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePlanRequest {
     pub steps: Vec<super::CreatePlanStepRequest>,
 }
 impl CreatePlanRequest {
-    /// A `CreatePlanRequest` from its required fields; the optional ones are `None`.
-    pub fn new(steps: Vec<super::CreatePlanStepRequest>) -> Self {
-        CreatePlanRequest { steps }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        CreatePlanRequest {
+            steps: Vec::new(),
+        }
     }
 }
 impl serde::Serialize for CreatePlanRequest {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePlanStepRequest {
     pub description: String,
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
@@ -11,19 +12,86 @@ pub struct CreatePlanStepRequest {
     pub step_id: String,
 }
 impl CreatePlanStepRequest {
-    /// A `CreatePlanStepRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        description: impl Into<String>,
-        sequence: i64,
-        step_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePlanStepRequest {
-            description: description.into(),
+            description: String::new(),
             metadata: None,
             parent_step_id: None,
-            sequence,
-            step_id: step_id.into(),
+            sequence: 0,
+            step_id: String::new(),
         }
+    }
+}
+impl CreatePlanStepRequest {
+    /// A builder of `CreatePlanStepRequest`: a method per field, then `.build()`, which compiles once the required ones are set (`description`, `sequence`, `step_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreatePlanStepRequest,
+        (
+            crate::Missing<crate::required::description>,
+            crate::Missing<crate::required::sequence>,
+            crate::Missing<crate::required::step_id>,
+        ),
+    > {
+        crate::Builder::new(CreatePlanStepRequest::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<CreatePlanStepRequest, (S0, S1, S2)> {
+    /// Sets `description`.
+    #[inline]
+    pub fn description(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreatePlanStepRequest, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.description = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `metadata`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.value.metadata = Some(value.into());
+        self
+    }
+    /// Sets `parent_step_id`.
+    #[inline]
+    pub fn parent_step_id(mut self, value: impl Into<String>) -> Self {
+        self.value.parent_step_id = Some(value.into());
+        self
+    }
+    /// Sets `sequence`.
+    #[inline]
+    pub fn sequence(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Builder<CreatePlanStepRequest, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.sequence = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `step_id`.
+    #[inline]
+    pub fn step_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreatePlanStepRequest, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.step_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CreatePlanStepRequest, S>>
+for CreatePlanStepRequest {
+    #[inline]
+    fn from(builder: crate::Builder<CreatePlanStepRequest, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreatePlanStepRequest {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreatePortingAdditionalDocuments {
     pub additional_documents: Option<
         Vec<super::CreatePortingAdditionalDocumentsAdditionalDocumentsItem>,

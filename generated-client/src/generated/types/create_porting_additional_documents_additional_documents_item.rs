@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreatePortingAdditionalDocumentsAdditionalDocumentsItem {
     /// The document identification
     pub document_id: Option<String>,
@@ -10,6 +11,25 @@ pub struct CreatePortingAdditionalDocumentsAdditionalDocumentsItem {
     pub document_type: Option<
         super::CreatePortingAdditionalDocumentsAdditionalDocumentsItemDocumentType,
     >,
+}
+impl CreatePortingAdditionalDocumentsAdditionalDocumentsItem {
+    /// The document identification
+    #[inline]
+    pub fn document_id(mut self, value: impl Into<String>) -> Self {
+        self.document_id = Some(value.into());
+        self
+    }
+    /// The type of document being created.
+    #[inline]
+    pub fn document_type(
+        mut self,
+        value: impl Into<
+            super::CreatePortingAdditionalDocumentsAdditionalDocumentsItemDocumentType,
+        >,
+    ) -> Self {
+        self.document_type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CreatePortingAdditionalDocumentsAdditionalDocumentsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

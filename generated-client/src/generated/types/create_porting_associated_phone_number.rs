@@ -3,22 +3,23 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingAssociatedPhoneNumber {
     /// Specifies the action to take with this phone number during partial porting.
     pub action: super::CreatePortingAssociatedPhoneNumberAction,
     pub phone_number_range: super::CreatePortingAssociatedPhoneNumberPhoneNumberRange,
 }
 impl CreatePortingAssociatedPhoneNumber {
-    /// A `CreatePortingAssociatedPhoneNumber` from its required fields; the optional ones are `None`.
-    ///
-    /// - `action`: Specifies the action to take with this phone number during partial porting.
-    pub fn new(
-        action: super::CreatePortingAssociatedPhoneNumberAction,
-        phone_number_range: super::CreatePortingAssociatedPhoneNumberPhoneNumberRange,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingAssociatedPhoneNumber {
-            action,
-            phone_number_range,
+            action: super::CreatePortingAssociatedPhoneNumberAction::Unknown(
+                String::new(),
+            ),
+            phone_number_range: <super::CreatePortingAssociatedPhoneNumberPhoneNumberRange>::default(),
         }
     }
 }

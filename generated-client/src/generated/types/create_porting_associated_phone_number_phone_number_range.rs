@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreatePortingAssociatedPhoneNumberPhoneNumberRange {
     /// Specifies the end of the phone number range for this associated phone number.
     pub end_at: Option<String>,
     /// Specifies the start of the phone number range for this associated phone number.
     pub start_at: Option<String>,
+}
+impl CreatePortingAssociatedPhoneNumberPhoneNumberRange {
+    /// Specifies the end of the phone number range for this associated phone number.
+    #[inline]
+    pub fn end_at(mut self, value: impl Into<String>) -> Self {
+        self.end_at = Some(value.into());
+        self
+    }
+    /// Specifies the start of the phone number range for this associated phone number.
+    #[inline]
+    pub fn start_at(mut self, value: impl Into<String>) -> Self {
+        self.start_at = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CreatePortingAssociatedPhoneNumberPhoneNumberRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// The parameters for creating a new LOA configuration.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingLoaConfiguration {
     /// The address of the company.
     pub address: super::CreatePortingLoaConfigurationAddress,
@@ -17,26 +18,17 @@ pub struct CreatePortingLoaConfiguration {
     pub name: String,
 }
 impl CreatePortingLoaConfiguration {
-    /// A `CreatePortingLoaConfiguration` from its required fields; the optional ones are `None`.
-    ///
-    /// - `address`: The address of the company.
-    /// - `company_name`: The name of the company
-    /// - `contact`: The contact information of the company.
-    /// - `logo`: The logo of the LOA configuration
-    /// - `name`: The name of the LOA configuration
-    pub fn new(
-        address: super::CreatePortingLoaConfigurationAddress,
-        company_name: impl Into<String>,
-        contact: super::CreatePortingLoaConfigurationContact,
-        logo: super::CreatePortingLoaConfigurationLogo,
-        name: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingLoaConfiguration {
-            address,
-            company_name: company_name.into(),
-            contact,
-            logo,
-            name: name.into(),
+            address: super::CreatePortingLoaConfigurationAddress::blank(),
+            company_name: String::new(),
+            contact: super::CreatePortingLoaConfigurationContact::blank(),
+            logo: super::CreatePortingLoaConfigurationLogo::blank(),
+            name: String::new(),
         }
     }
 }

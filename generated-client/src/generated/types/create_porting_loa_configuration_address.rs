@@ -4,6 +4,7 @@
 /// The address of the company.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingLoaConfigurationAddress {
     /// The locality of the company
     pub city: String,
@@ -19,28 +20,121 @@ pub struct CreatePortingLoaConfigurationAddress {
     pub zip_code: String,
 }
 impl CreatePortingLoaConfigurationAddress {
-    /// A `CreatePortingLoaConfigurationAddress` from its required fields; the optional ones are `None`.
-    ///
-    /// - `city`: The locality of the company
-    /// - `country_code`: The country code of the company
-    /// - `state`: The administrative area of the company
-    /// - `street_address`: The street address of the company
-    /// - `zip_code`: The postal code of the company
-    pub fn new(
-        city: impl Into<String>,
-        country_code: impl Into<String>,
-        state: impl Into<String>,
-        street_address: impl Into<String>,
-        zip_code: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingLoaConfigurationAddress {
-            city: city.into(),
-            country_code: country_code.into(),
+            city: String::new(),
+            country_code: String::new(),
             extended_address: None,
-            state: state.into(),
-            street_address: street_address.into(),
-            zip_code: zip_code.into(),
+            state: String::new(),
+            street_address: String::new(),
+            zip_code: String::new(),
         }
+    }
+}
+impl CreatePortingLoaConfigurationAddress {
+    /// A builder of `CreatePortingLoaConfigurationAddress`: a method per field, then `.build()`, which compiles once the required ones are set (`city`, `country_code`, `state`, `street_address`, `zip_code`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreatePortingLoaConfigurationAddress,
+        (
+            crate::Missing<crate::required::city>,
+            crate::Missing<crate::required::country_code>,
+            crate::Missing<crate::required::state>,
+            crate::Missing<crate::required::street_address>,
+            crate::Missing<crate::required::zip_code>,
+        ),
+    > {
+        crate::Builder::new(CreatePortingLoaConfigurationAddress::blank())
+    }
+}
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> crate::Builder<CreatePortingLoaConfigurationAddress, (S0, S1, S2, S3, S4)> {
+    /// The locality of the company
+    #[inline]
+    pub fn city(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        CreatePortingLoaConfigurationAddress,
+        (crate::Set, S1, S2, S3, S4),
+    > {
+        let mut b = self;
+        b.value.city = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The country code of the company
+    #[inline]
+    pub fn country_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        CreatePortingLoaConfigurationAddress,
+        (S0, crate::Set, S2, S3, S4),
+    > {
+        let mut b = self;
+        b.value.country_code = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The extended address of the company
+    #[inline]
+    pub fn extended_address(mut self, value: impl Into<String>) -> Self {
+        self.value.extended_address = Some(value.into());
+        self
+    }
+    /// The administrative area of the company
+    #[inline]
+    pub fn state(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        CreatePortingLoaConfigurationAddress,
+        (S0, S1, crate::Set, S3, S4),
+    > {
+        let mut b = self;
+        b.value.state = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The street address of the company
+    #[inline]
+    pub fn street_address(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        CreatePortingLoaConfigurationAddress,
+        (S0, S1, S2, crate::Set, S4),
+    > {
+        let mut b = self;
+        b.value.street_address = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The postal code of the company
+    #[inline]
+    pub fn zip_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        CreatePortingLoaConfigurationAddress,
+        (S0, S1, S2, S3, crate::Set),
+    > {
+        let mut b = self;
+        b.value.zip_code = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CreatePortingLoaConfigurationAddress, S>>
+for CreatePortingLoaConfigurationAddress {
+    #[inline]
+    fn from(builder: crate::Builder<CreatePortingLoaConfigurationAddress, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreatePortingLoaConfigurationAddress {

@@ -4,6 +4,7 @@
 /// The contact information of the company.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingLoaConfigurationContact {
     /// The email address of the contact
     pub email: String,
@@ -11,15 +12,57 @@ pub struct CreatePortingLoaConfigurationContact {
     pub phone_number: String,
 }
 impl CreatePortingLoaConfigurationContact {
-    /// A `CreatePortingLoaConfigurationContact` from its required fields; the optional ones are `None`.
-    ///
-    /// - `email`: The email address of the contact
-    /// - `phone_number`: The phone number of the contact
-    pub fn new(email: impl Into<String>, phone_number: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingLoaConfigurationContact {
-            email: email.into(),
-            phone_number: phone_number.into(),
+            email: String::new(),
+            phone_number: String::new(),
         }
+    }
+}
+impl CreatePortingLoaConfigurationContact {
+    /// A builder of `CreatePortingLoaConfigurationContact`: a method per field, then `.build()`, which compiles once the required ones are set (`email`, `phone_number`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreatePortingLoaConfigurationContact,
+        (
+            crate::Missing<crate::required::email>,
+            crate::Missing<crate::required::phone_number>,
+        ),
+    > {
+        crate::Builder::new(CreatePortingLoaConfigurationContact::blank())
+    }
+}
+impl<S0, S1> crate::Builder<CreatePortingLoaConfigurationContact, (S0, S1)> {
+    /// The email address of the contact
+    #[inline]
+    pub fn email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreatePortingLoaConfigurationContact, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.email = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The phone number of the contact
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreatePortingLoaConfigurationContact, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.phone_number = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CreatePortingLoaConfigurationContact, S>>
+for CreatePortingLoaConfigurationContact {
+    #[inline]
+    fn from(builder: crate::Builder<CreatePortingLoaConfigurationContact, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreatePortingLoaConfigurationContact {

@@ -4,18 +4,49 @@
 /// The logo of the LOA configuration
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingLoaConfigurationLogo {
     /// The document identification
     pub document_id: String,
 }
 impl CreatePortingLoaConfigurationLogo {
-    /// A `CreatePortingLoaConfigurationLogo` from its required fields; the optional ones are `None`.
-    ///
-    /// - `document_id`: The document identification
-    pub fn new(document_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingLoaConfigurationLogo {
-            document_id: document_id.into(),
+            document_id: String::new(),
         }
+    }
+}
+impl CreatePortingLoaConfigurationLogo {
+    /// A builder of `CreatePortingLoaConfigurationLogo`: a method per field, then `.build()`, which compiles once the required ones are set (`document_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreatePortingLoaConfigurationLogo,
+        (crate::Missing<crate::required::document_id>,),
+    > {
+        crate::Builder::new(CreatePortingLoaConfigurationLogo::blank())
+    }
+}
+impl<S0> crate::Builder<CreatePortingLoaConfigurationLogo, (S0,)> {
+    /// The document identification
+    #[inline]
+    pub fn document_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreatePortingLoaConfigurationLogo, (crate::Set,)> {
+        let mut b = self;
+        b.value.document_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CreatePortingLoaConfigurationLogo, S>>
+for CreatePortingLoaConfigurationLogo {
+    #[inline]
+    fn from(builder: crate::Builder<CreatePortingLoaConfigurationLogo, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreatePortingLoaConfigurationLogo {

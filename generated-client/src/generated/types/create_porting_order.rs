@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingOrder {
     /// A customer-specified group reference for customer bookkeeping purposes
     pub customer_group_reference: Option<String>,
@@ -12,14 +13,15 @@ pub struct CreatePortingOrder {
     pub phone_numbers: Vec<String>,
 }
 impl CreatePortingOrder {
-    /// A `CreatePortingOrder` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_numbers`: The list of +E.164 formatted phone numbers
-    pub fn new(phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingOrder {
             customer_group_reference: None,
             customer_reference: None,
-            phone_numbers,
+            phone_numbers: Vec::new(),
         }
     }
 }

@@ -3,22 +3,21 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingPhoneNumberBlock {
     /// Specifies the activation ranges for this porting phone number block. The activation range must be within the block range and should not overlap with other activation ranges.
     pub activation_ranges: Vec<super::CreatePortingPhoneNumberBlockActivationRangesItem>,
     pub phone_number_range: super::CreatePortingPhoneNumberBlockPhoneNumberRange,
 }
 impl CreatePortingPhoneNumberBlock {
-    /// A `CreatePortingPhoneNumberBlock` from its required fields; the optional ones are `None`.
-    ///
-    /// - `activation_ranges`: Specifies the activation ranges for this porting phone number block. The activation range must be within the block range and should not overlap with other activation ranges.
-    pub fn new(
-        activation_ranges: Vec<super::CreatePortingPhoneNumberBlockActivationRangesItem>,
-        phone_number_range: super::CreatePortingPhoneNumberBlockPhoneNumberRange,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingPhoneNumberBlock {
-            activation_ranges,
-            phone_number_range,
+            activation_ranges: Vec::new(),
+            phone_number_range: super::CreatePortingPhoneNumberBlockPhoneNumberRange::blank(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingPhoneNumberBlockActivationRangesItem {
     /// Specifies the end of the activation range. It must be no more than the end of the extension range.
     pub end_at: String,
@@ -10,15 +11,70 @@ pub struct CreatePortingPhoneNumberBlockActivationRangesItem {
     pub start_at: String,
 }
 impl CreatePortingPhoneNumberBlockActivationRangesItem {
-    /// A `CreatePortingPhoneNumberBlockActivationRangesItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_at`: Specifies the end of the activation range. It must be no more than the end of the extension range.
-    /// - `start_at`: Specifies the start of the activation range. Must be greater or equal the start of the extension range.
-    pub fn new(end_at: impl Into<String>, start_at: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingPhoneNumberBlockActivationRangesItem {
-            end_at: end_at.into(),
-            start_at: start_at.into(),
+            end_at: String::new(),
+            start_at: String::new(),
         }
+    }
+}
+impl CreatePortingPhoneNumberBlockActivationRangesItem {
+    /// A builder of `CreatePortingPhoneNumberBlockActivationRangesItem`: a method per field, then `.build()`, which compiles once the required ones are set (`end_at`, `start_at`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreatePortingPhoneNumberBlockActivationRangesItem,
+        (
+            crate::Missing<crate::required::end_at>,
+            crate::Missing<crate::required::start_at>,
+        ),
+    > {
+        crate::Builder::new(CreatePortingPhoneNumberBlockActivationRangesItem::blank())
+    }
+}
+impl<
+    S0,
+    S1,
+> crate::Builder<CreatePortingPhoneNumberBlockActivationRangesItem, (S0, S1)> {
+    /// Specifies the end of the activation range. It must be no more than the end of the extension range.
+    #[inline]
+    pub fn end_at(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        CreatePortingPhoneNumberBlockActivationRangesItem,
+        (crate::Set, S1),
+    > {
+        let mut b = self;
+        b.value.end_at = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Specifies the start of the activation range. Must be greater or equal the start of the extension range.
+    #[inline]
+    pub fn start_at(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        CreatePortingPhoneNumberBlockActivationRangesItem,
+        (S0, crate::Set),
+    > {
+        let mut b = self;
+        b.value.start_at = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<CreatePortingPhoneNumberBlockActivationRangesItem, S>>
+for CreatePortingPhoneNumberBlockActivationRangesItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<CreatePortingPhoneNumberBlockActivationRangesItem, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreatePortingPhoneNumberBlockActivationRangesItem {

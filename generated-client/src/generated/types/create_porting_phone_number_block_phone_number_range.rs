@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingPhoneNumberBlockPhoneNumberRange {
     /// Specifies the end of the phone number range for this porting phone number block.
     pub end_at: String,
@@ -10,15 +11,67 @@ pub struct CreatePortingPhoneNumberBlockPhoneNumberRange {
     pub start_at: String,
 }
 impl CreatePortingPhoneNumberBlockPhoneNumberRange {
-    /// A `CreatePortingPhoneNumberBlockPhoneNumberRange` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_at`: Specifies the end of the phone number range for this porting phone number block.
-    /// - `start_at`: Specifies the start of the phone number range for this porting phone number block.
-    pub fn new(end_at: impl Into<String>, start_at: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingPhoneNumberBlockPhoneNumberRange {
-            end_at: end_at.into(),
-            start_at: start_at.into(),
+            end_at: String::new(),
+            start_at: String::new(),
         }
+    }
+}
+impl CreatePortingPhoneNumberBlockPhoneNumberRange {
+    /// A builder of `CreatePortingPhoneNumberBlockPhoneNumberRange`: a method per field, then `.build()`, which compiles once the required ones are set (`end_at`, `start_at`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreatePortingPhoneNumberBlockPhoneNumberRange,
+        (
+            crate::Missing<crate::required::end_at>,
+            crate::Missing<crate::required::start_at>,
+        ),
+    > {
+        crate::Builder::new(CreatePortingPhoneNumberBlockPhoneNumberRange::blank())
+    }
+}
+impl<S0, S1> crate::Builder<CreatePortingPhoneNumberBlockPhoneNumberRange, (S0, S1)> {
+    /// Specifies the end of the phone number range for this porting phone number block.
+    #[inline]
+    pub fn end_at(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        CreatePortingPhoneNumberBlockPhoneNumberRange,
+        (crate::Set, S1),
+    > {
+        let mut b = self;
+        b.value.end_at = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Specifies the start of the phone number range for this porting phone number block.
+    #[inline]
+    pub fn start_at(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        CreatePortingPhoneNumberBlockPhoneNumberRange,
+        (S0, crate::Set),
+    > {
+        let mut b = self;
+        b.value.start_at = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<CreatePortingPhoneNumberBlockPhoneNumberRange, S>>
+for CreatePortingPhoneNumberBlockPhoneNumberRange {
+    #[inline]
+    fn from(
+        builder: crate::Builder<CreatePortingPhoneNumberBlockPhoneNumberRange, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreatePortingPhoneNumberBlockPhoneNumberRange {

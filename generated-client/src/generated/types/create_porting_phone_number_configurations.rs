@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreatePortingPhoneNumberConfigurations {
     pub phone_number_configurations: Option<
         Vec<super::CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem {
     /// Identifies the porting phone number to be configured.
     pub porting_phone_number_id: String,
@@ -10,18 +11,82 @@ pub struct CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem {
     pub user_bundle_id: String,
 }
 impl CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem {
-    /// A `CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `porting_phone_number_id`: Identifies the porting phone number to be configured.
-    /// - `user_bundle_id`: Identifies the user bundle to be associated with the porting phone number.
-    pub fn new(
-        porting_phone_number_id: impl Into<String>,
-        user_bundle_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem {
-            porting_phone_number_id: porting_phone_number_id.into(),
-            user_bundle_id: user_bundle_id.into(),
+            porting_phone_number_id: String::new(),
+            user_bundle_id: String::new(),
         }
+    }
+}
+impl CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem {
+    /// A builder of `CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem`: a method per field, then `.build()`, which compiles once the required ones are set (`porting_phone_number_id`, `user_bundle_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem,
+        (
+            crate::Missing<crate::required::porting_phone_number_id>,
+            crate::Missing<crate::required::user_bundle_id>,
+        ),
+    > {
+        crate::Builder::new(
+            CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem::blank(),
+        )
+    }
+}
+impl<
+    S0,
+    S1,
+> crate::Builder<
+    CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem,
+    (S0, S1),
+> {
+    /// Identifies the porting phone number to be configured.
+    #[inline]
+    pub fn porting_phone_number_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem,
+        (crate::Set, S1),
+    > {
+        let mut b = self;
+        b.value.porting_phone_number_id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Identifies the user bundle to be associated with the porting phone number.
+    #[inline]
+    pub fn user_bundle_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem,
+        (S0, crate::Set),
+    > {
+        let mut b = self;
+        b.value.user_bundle_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<
+    S: crate::Ready,
+> From<
+    crate::Builder<
+        CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem,
+        S,
+    >,
+> for CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<
+            CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem,
+            S,
+        >,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingPhoneNumberExtension {
     /// Specifies the activation ranges for this porting phone number extension. The activation range must be within the extension range and should not overlap with other activation ranges.
     pub activation_ranges: Vec<
@@ -13,21 +14,15 @@ pub struct CreatePortingPhoneNumberExtension {
     pub porting_phone_number_id: String,
 }
 impl CreatePortingPhoneNumberExtension {
-    /// A `CreatePortingPhoneNumberExtension` from its required fields; the optional ones are `None`.
-    ///
-    /// - `activation_ranges`: Specifies the activation ranges for this porting phone number extension. The activation range must be within the extension range and should not overlap with other activation ranges.
-    /// - `porting_phone_number_id`: Identifies the porting phone number associated with this porting phone number extension.
-    pub fn new(
-        activation_ranges: Vec<
-            super::CreatePortingPhoneNumberExtensionActivationRangesItem,
-        >,
-        extension_range: super::CreatePortingPhoneNumberExtensionExtensionRange,
-        porting_phone_number_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingPhoneNumberExtension {
-            activation_ranges,
-            extension_range,
-            porting_phone_number_id: porting_phone_number_id.into(),
+            activation_ranges: Vec::new(),
+            extension_range: super::CreatePortingPhoneNumberExtensionExtensionRange::blank(),
+            porting_phone_number_id: String::new(),
         }
     }
 }

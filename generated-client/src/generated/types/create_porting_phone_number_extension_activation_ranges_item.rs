@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingPhoneNumberExtensionActivationRangesItem {
     /// Specifies the end of the activation range. It must be no more than the end of the extension range.
     pub end_at: i64,
@@ -10,15 +11,72 @@ pub struct CreatePortingPhoneNumberExtensionActivationRangesItem {
     pub start_at: i64,
 }
 impl CreatePortingPhoneNumberExtensionActivationRangesItem {
-    /// A `CreatePortingPhoneNumberExtensionActivationRangesItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_at`: Specifies the end of the activation range. It must be no more than the end of the extension range.
-    /// - `start_at`: Specifies the start of the activation range. Must be greater or equal the start of the extension range.
-    pub fn new(end_at: i64, start_at: i64) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingPhoneNumberExtensionActivationRangesItem {
-            end_at,
-            start_at,
+            end_at: 0,
+            start_at: 0,
         }
+    }
+}
+impl CreatePortingPhoneNumberExtensionActivationRangesItem {
+    /// A builder of `CreatePortingPhoneNumberExtensionActivationRangesItem`: a method per field, then `.build()`, which compiles once the required ones are set (`end_at`, `start_at`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreatePortingPhoneNumberExtensionActivationRangesItem,
+        (
+            crate::Missing<crate::required::end_at>,
+            crate::Missing<crate::required::start_at>,
+        ),
+    > {
+        crate::Builder::new(
+            CreatePortingPhoneNumberExtensionActivationRangesItem::blank(),
+        )
+    }
+}
+impl<
+    S0,
+    S1,
+> crate::Builder<CreatePortingPhoneNumberExtensionActivationRangesItem, (S0, S1)> {
+    /// Specifies the end of the activation range. It must be no more than the end of the extension range.
+    #[inline]
+    pub fn end_at(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Builder<
+        CreatePortingPhoneNumberExtensionActivationRangesItem,
+        (crate::Set, S1),
+    > {
+        let mut b = self;
+        b.value.end_at = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Specifies the start of the activation range. Must be greater or equal the start of the extension range.
+    #[inline]
+    pub fn start_at(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Builder<
+        CreatePortingPhoneNumberExtensionActivationRangesItem,
+        (S0, crate::Set),
+    > {
+        let mut b = self;
+        b.value.start_at = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<CreatePortingPhoneNumberExtensionActivationRangesItem, S>>
+for CreatePortingPhoneNumberExtensionActivationRangesItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<CreatePortingPhoneNumberExtensionActivationRangesItem, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreatePortingPhoneNumberExtensionActivationRangesItem {

@@ -4,22 +4,21 @@
 /// The parameters for generating a new porting related report.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortingReport {
     pub params: super::ExportPortingOrdersCsvReport,
     /// Identifies the type of report
     pub report_type: super::CreatePortingReportReportType,
 }
 impl CreatePortingReport {
-    /// A `CreatePortingReport` from its required fields; the optional ones are `None`.
-    ///
-    /// - `report_type`: Identifies the type of report
-    pub fn new(
-        params: super::ExportPortingOrdersCsvReport,
-        report_type: super::CreatePortingReportReportType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortingReport {
-            params,
-            report_type,
+            params: super::ExportPortingOrdersCsvReport::blank(),
+            report_type: super::CreatePortingReportReportType::ExportPortingOrdersCsv,
         }
     }
 }

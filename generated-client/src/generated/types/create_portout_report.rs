@@ -4,22 +4,21 @@
 /// The parameters for generating a new port-out related report.
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePortoutReport {
     pub params: super::ExportPortoutsCsvReport,
     /// Identifies the type of report
     pub report_type: super::CreatePortoutReportReportType,
 }
 impl CreatePortoutReport {
-    /// A `CreatePortoutReport` from its required fields; the optional ones are `None`.
-    ///
-    /// - `report_type`: Identifies the type of report
-    pub fn new(
-        params: super::ExportPortoutsCsvReport,
-        report_type: super::CreatePortoutReportReportType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePortoutReport {
-            params,
-            report_type,
+            params: super::ExportPortoutsCsvReport::blank(),
+            report_type: super::CreatePortoutReportReportType::ExportPortoutsCsv,
         }
     }
 }

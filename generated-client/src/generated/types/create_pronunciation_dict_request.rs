@@ -4,6 +4,7 @@
 /// Request body for creating a pronunciation dictionary.
 #[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePronunciationDictRequest {
     /// List of pronunciation items (alias or phoneme type). At least one item is required.
     pub items: Vec<super::PronunciationDictItem>,
@@ -11,17 +12,14 @@ pub struct CreatePronunciationDictRequest {
     pub name: String,
 }
 impl CreatePronunciationDictRequest {
-    /// A `CreatePronunciationDictRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `items`: List of pronunciation items (alias or phoneme type). At least one item is required.
-    /// - `name`: Human-readable name. Must be unique within the organization.
-    pub fn new(
-        items: Vec<super::PronunciationDictItem>,
-        name: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreatePronunciationDictRequest {
-            items,
-            name: name.into(),
+            items: Vec::new(),
+            name: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "requirements")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateRequirementVersionRequest {
     /// ISO 8601 formatted date-time indicating when the new version should become active. Must be a future date-time.
     pub effective_start_at: String,
@@ -10,17 +11,14 @@ pub struct CreateRequirementVersionRequest {
     pub requirement_type_ids: Vec<String>,
 }
 impl CreateRequirementVersionRequest {
-    /// A `CreateRequirementVersionRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `effective_start_at`: ISO 8601 formatted date-time indicating when the new version should become active. Must be a future date-time.
-    /// - `requirement_type_ids`: List of requirement type UUIDs that apply to the new version. Replaces the existing requirement types for the new version.
-    pub fn new(
-        effective_start_at: impl Into<String>,
-        requirement_type_ids: Vec<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateRequirementVersionRequest {
-            effective_start_at: effective_start_at.into(),
-            requirement_type_ids,
+            effective_start_at: String::new(),
+            requirement_type_ids: Vec::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "room_compositions")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateRoomCompositionRequest {
     /// The desired format of the room composition.
     pub format: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateScheduledEventRequest {
     pub call_settings: Option<super::ScheduledCallSettings>,
     /// Metadata associated with the conversation. Telnyx provides several pieces of metadata, but customers can also add their own.
@@ -28,27 +29,23 @@ pub struct CreateScheduledEventRequest {
     pub text: Option<String>,
 }
 impl CreateScheduledEventRequest {
-    /// A `CreateScheduledEventRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `scheduled_at_fixed_datetime`: The datetime at which the event should be scheduled. Formatted as ISO 8601.
-    /// - `telnyx_agent_target`: The phone number, SIP URI, to schedule the call or text from.
-    /// - `telnyx_end_user_target`: The phone number, SIP URI, to schedule the call or text to.
-    pub fn new(
-        scheduled_at_fixed_datetime: impl Into<String>,
-        telnyx_agent_target: impl Into<String>,
-        telnyx_conversation_channel: super::ConversationChannelType,
-        telnyx_end_user_target: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateScheduledEventRequest {
             call_settings: None,
             conversation_metadata: None,
             dynamic_variables: None,
             max_retries_client_errors: None,
             retry_interval_secs: None,
-            scheduled_at_fixed_datetime: scheduled_at_fixed_datetime.into(),
-            telnyx_agent_target: telnyx_agent_target.into(),
-            telnyx_conversation_channel,
-            telnyx_end_user_target: telnyx_end_user_target.into(),
+            scheduled_at_fixed_datetime: String::new(),
+            telnyx_agent_target: String::new(),
+            telnyx_conversation_channel: super::ConversationChannelType::Unknown(
+                String::new(),
+            ),
+            telnyx_end_user_target: String::new(),
             text: None,
         }
     }

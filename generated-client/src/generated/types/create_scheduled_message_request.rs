@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateScheduledMessageRequest {
     /// Automatically detect if an SMS message is unusually long and exceeds a recommended limit of message parts.
     pub auto_detect: Option<bool>,
@@ -37,8 +38,11 @@ pub struct CreateScheduledMessageRequest {
     pub webhook_url: Option<String>,
 }
 impl CreateScheduledMessageRequest {
-    /// A `CreateScheduledMessageRequest` from its required fields; the optional ones are `None`.
-    pub fn new(to: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateScheduledMessageRequest {
             auto_detect: None,
             from: None,
@@ -47,7 +51,7 @@ impl CreateScheduledMessageRequest {
             send_at: None,
             subject: None,
             text: None,
-            to: to.into(),
+            to: String::new(),
             r#type: None,
             use_profile_webhooks: None,
             webhook_failover_url: None,

@@ -4,6 +4,7 @@
 /// Request model for creating a shared (org-level) tool.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSharedToolRequest {
     pub client_side_tool: Option<serde_json::Map<String, serde_json::Value>>,
     pub display_name: String,
@@ -19,18 +20,21 @@ pub struct CreateSharedToolRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateSharedToolRequest {
-    /// A `CreateSharedToolRequest` from its required fields; the optional ones are `None`.
-    pub fn new(display_name: impl Into<String>, r#type: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateSharedToolRequest {
             client_side_tool: None,
-            display_name: display_name.into(),
+            display_name: String::new(),
             function: None,
             handoff: None,
             invite: None,
             pay: None,
             retrieval: None,
             timeout_ms: None,
-            r#type: r#type.into(),
+            r#type: String::new(),
             webhook: None,
             extra: Default::default(),
         }

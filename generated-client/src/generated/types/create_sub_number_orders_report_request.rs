@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sub_number_orders_report")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateSubNumberOrdersReportRequest {
     /// Filter by country code
     pub country_code: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateTeXmlSecretRequest {
     /// Name used as a reference for the secret, if the name already exists within the account its value will be replaced
     pub name: String,
@@ -10,14 +11,14 @@ pub struct CreateTeXmlSecretRequest {
     pub value: String,
 }
 impl CreateTeXmlSecretRequest {
-    /// A `CreateTeXmlSecretRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: Name used as a reference for the secret, if the name already exists within the account its value will be replaced
-    /// - `value`: Secret value which will be used when rendering the TeXML template
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateTeXmlSecretRequest {
-            name: name.into(),
-            value: value.into(),
+            name: String::new(),
+            value: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml_applications")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateTexmlApplicationRequest {
     pub active: Option<super::ConnectionActive>,
     pub anchorsite_override: Option<super::AnchorsiteOverride>,
@@ -30,10 +31,11 @@ pub struct CreateTexmlApplicationRequest {
     pub voice_url: String,
 }
 impl CreateTexmlApplicationRequest {
-    /// A `CreateTexmlApplicationRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `voice_url`: URL to which Telnyx will deliver your XML Translator webhooks.
-    pub fn new(friendly_name: impl Into<String>, voice_url: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateTexmlApplicationRequest {
             active: None,
             anchorsite_override: None,
@@ -41,7 +43,7 @@ impl CreateTexmlApplicationRequest {
             dtmf_type: None,
             first_command_timeout: None,
             first_command_timeout_secs: None,
-            friendly_name: friendly_name.into(),
+            friendly_name: String::new(),
             inbound: None,
             outbound: None,
             status_callback: None,
@@ -49,7 +51,7 @@ impl CreateTexmlApplicationRequest {
             tags: None,
             voice_fallback_url: None,
             voice_method: None,
-            voice_url: voice_url.into(),
+            voice_url: String::new(),
         }
     }
 }
@@ -218,6 +220,7 @@ impl From<&str> for CreateTexmlApplicationRequestInboundSipSubdomainReceiveSetti
 crate::string_enum!(CreateTexmlApplicationRequestInboundSipSubdomainReceiveSettings);
 #[cfg_attr(docsrs, doc(cfg(feature = "texml_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateTexmlApplicationRequestInbound {
     /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
@@ -229,6 +232,35 @@ pub struct CreateTexmlApplicationRequestInbound {
     pub sip_subdomain_receive_settings: Option<
         CreateTexmlApplicationRequestInboundSipSubdomainReceiveSettings,
     >,
+}
+impl CreateTexmlApplicationRequestInbound {
+    /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
+    /// When enabled Telnyx will include Shaken/Stir data in the Webhook for new inbound calls.
+    #[inline]
+    pub fn shaken_stir_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.shaken_stir_enabled = Some(value.into());
+        self
+    }
+    /// Specifies a subdomain that can be used to receive Inbound calls to a Connection, in the same way a phone number is used, from a SIP endpoint. Example: the subdomain "example.sip.telnyx.com" can be called from any SIP endpoint by using the SIP URI "sip:@example.sip.telnyx.com" where the user part can be any alphanumeric value. Please note TLS encrypted calls are not allowed for subdomain calls.
+    #[inline]
+    pub fn sip_subdomain(mut self, value: impl Into<String>) -> Self {
+        self.sip_subdomain = Some(value.into());
+        self
+    }
+    /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
+    #[inline]
+    pub fn sip_subdomain_receive_settings(
+        mut self,
+        value: impl Into<CreateTexmlApplicationRequestInboundSipSubdomainReceiveSettings>,
+    ) -> Self {
+        self.sip_subdomain_receive_settings = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CreateTexmlApplicationRequestInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -290,10 +322,28 @@ impl<'de> serde::Deserialize<'de> for CreateTexmlApplicationRequestInbound {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "texml_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateTexmlApplicationRequestOutbound {
     /// When set, this will limit the total number of outbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
     pub outbound_voice_profile_id: Option<super::OutboundVoiceProfileId>,
+}
+impl CreateTexmlApplicationRequestOutbound {
+    /// When set, this will limit the total number of outbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
+    /// Sets `outbound_voice_profile_id`.
+    #[inline]
+    pub fn outbound_voice_profile_id(
+        mut self,
+        value: impl Into<super::OutboundVoiceProfileId>,
+    ) -> Self {
+        self.outbound_voice_profile_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CreateTexmlApplicationRequestOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

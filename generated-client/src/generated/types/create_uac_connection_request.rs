@@ -4,6 +4,7 @@
 /// A UAC (User Agent Client) Connection registers Telnyx to your PBX — the opposite of a standard SIP trunk, where the PBX registers to Telnyx. Use UAC when your PBX doesn’t support outbound SIP registration or you need Telnyx to maintain the registration.
 #[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateUacConnectionRequest {
     /// Defaults to true
     pub active: Option<bool>,
@@ -51,14 +52,17 @@ pub struct CreateUacConnectionRequest {
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
 impl CreateUacConnectionRequest {
-    /// A `CreateUacConnectionRequest` from its required fields; the optional ones are `None`.
-    pub fn new(connection_name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateUacConnectionRequest {
             active: None,
             anchorsite_override: None,
             android_push_credential_id: None,
             call_cost_in_webhooks: None,
-            connection_name: connection_name.into(),
+            connection_name: String::new(),
             default_on_hold_comfort_noise_enabled: None,
             dtmf_type: None,
             encode_contact_header_enabled: None,

@@ -3,16 +3,20 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_unsubscribe_groups")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateUnsubscribeGroupRequest {
     pub description: Option<Option<String>>,
     pub name: String,
 }
 impl CreateUnsubscribeGroupRequest {
-    /// A `CreateUnsubscribeGroupRequest` from its required fields; the optional ones are `None`.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateUnsubscribeGroupRequest {
             description: None,
-            name: name.into(),
+            name: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateUserBundlesBulkRequest {
     /// Idempotency key for the request. Can be any UUID, but should always be unique for each request.
     pub idempotency_key: Option<String>,
@@ -51,6 +52,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBundlesBulkRequest {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateUserBundlesBulkRequestItemsItem {
     /// Quantity of user bundles to order.
     pub billing_bundle_id: String,
@@ -58,15 +60,57 @@ pub struct CreateUserBundlesBulkRequestItemsItem {
     pub quantity: i64,
 }
 impl CreateUserBundlesBulkRequestItemsItem {
-    /// A `CreateUserBundlesBulkRequestItemsItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `billing_bundle_id`: Quantity of user bundles to order.
-    /// - `quantity`: Quantity of user bundles to order.
-    pub fn new(billing_bundle_id: impl Into<String>, quantity: i64) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateUserBundlesBulkRequestItemsItem {
-            billing_bundle_id: billing_bundle_id.into(),
-            quantity,
+            billing_bundle_id: String::new(),
+            quantity: 0,
         }
+    }
+}
+impl CreateUserBundlesBulkRequestItemsItem {
+    /// A builder of `CreateUserBundlesBulkRequestItemsItem`: a method per field, then `.build()`, which compiles once the required ones are set (`billing_bundle_id`, `quantity`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CreateUserBundlesBulkRequestItemsItem,
+        (
+            crate::Missing<crate::required::billing_bundle_id>,
+            crate::Missing<crate::required::quantity>,
+        ),
+    > {
+        crate::Builder::new(CreateUserBundlesBulkRequestItemsItem::blank())
+    }
+}
+impl<S0, S1> crate::Builder<CreateUserBundlesBulkRequestItemsItem, (S0, S1)> {
+    /// Quantity of user bundles to order.
+    #[inline]
+    pub fn billing_bundle_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CreateUserBundlesBulkRequestItemsItem, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.billing_bundle_id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Quantity of user bundles to order.
+    #[inline]
+    pub fn quantity(
+        self,
+        value: impl Into<i64>,
+    ) -> crate::Builder<CreateUserBundlesBulkRequestItemsItem, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.quantity = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CreateUserBundlesBulkRequestItemsItem, S>>
+for CreateUserBundlesBulkRequestItemsItem {
+    #[inline]
+    fn from(builder: crate::Builder<CreateUserBundlesBulkRequestItemsItem, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CreateUserBundlesBulkRequestItemsItem {

@@ -4,6 +4,7 @@
 /// The request body when creating a verification.
 #[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateVerificationRequest {
     /// +E164 formatted phone number.
     pub phone_number: String,
@@ -13,18 +14,15 @@ pub struct CreateVerificationRequest {
     pub verify_profile_id: String,
 }
 impl CreateVerificationRequest {
-    /// A `CreateVerificationRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: +E164 formatted phone number.
-    /// - `verify_profile_id`: The identifier of the associated Verify profile.
-    pub fn new(
-        phone_number: impl Into<String>,
-        verify_profile_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateVerificationRequest {
-            phone_number: phone_number.into(),
+            phone_number: String::new(),
             timeout_secs: None,
-            verify_profile_id: verify_profile_id.into(),
+            verify_profile_id: String::new(),
         }
     }
 }

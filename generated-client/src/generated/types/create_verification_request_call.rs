@@ -4,6 +4,7 @@
 /// The request body when creating a verification.
 #[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateVerificationRequestCall {
     /// Send a self-generated numeric code to the end-user
     pub custom_code: Option<Option<String>>,
@@ -17,20 +18,17 @@ pub struct CreateVerificationRequestCall {
     pub verify_profile_id: String,
 }
 impl CreateVerificationRequestCall {
-    /// A `CreateVerificationRequestCall` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: +E164 formatted phone number.
-    /// - `verify_profile_id`: The identifier of the associated Verify profile.
-    pub fn new(
-        phone_number: impl Into<String>,
-        verify_profile_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateVerificationRequestCall {
             custom_code: None,
             extension: None,
-            phone_number: phone_number.into(),
+            phone_number: String::new(),
             timeout_secs: None,
-            verify_profile_id: verify_profile_id.into(),
+            verify_profile_id: String::new(),
         }
     }
 }

@@ -4,6 +4,7 @@
 /// The request body when creating a WhatsApp verification.
 #[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateVerificationRequestWhatsapp {
     /// Send a self-generated numeric code to the end-user
     pub custom_code: Option<Option<String>>,
@@ -15,19 +16,16 @@ pub struct CreateVerificationRequestWhatsapp {
     pub verify_profile_id: String,
 }
 impl CreateVerificationRequestWhatsapp {
-    /// A `CreateVerificationRequestWhatsapp` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: +E164 formatted phone number.
-    /// - `verify_profile_id`: The identifier of the associated Verify profile.
-    pub fn new(
-        phone_number: impl Into<String>,
-        verify_profile_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CreateVerificationRequestWhatsapp {
             custom_code: None,
-            phone_number: phone_number.into(),
+            phone_number: String::new(),
             timeout_secs: None,
-            verify_profile_id: verify_profile_id.into(),
+            verify_profile_id: String::new(),
         }
     }
 }

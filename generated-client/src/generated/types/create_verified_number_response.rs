@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "verified_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateVerifiedNumberResponse {
     pub phone_number: Option<String>,
     pub verification_method: Option<String>,

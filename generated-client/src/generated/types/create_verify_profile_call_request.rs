@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateVerifyProfileCallRequest {
     /// The name that identifies the application requesting 2fa in the verification message.
     pub app_name: Option<String>,
@@ -14,6 +15,43 @@ pub struct CreateVerifyProfileCallRequest {
     pub messaging_template_id: Option<String>,
     /// Enabled country destinations to send verification codes. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]`, all destinations will be allowed. **Conditionally required:** this field must be provided when your organization is configured to require explicit whitelisted destinations; otherwise it is optional.
     pub whitelisted_destinations: Option<Vec<String>>,
+}
+impl CreateVerifyProfileCallRequest {
+    /// The name that identifies the application requesting 2fa in the verification message.
+    #[inline]
+    pub fn app_name(mut self, value: impl Into<String>) -> Self {
+        self.app_name = Some(value.into());
+        self
+    }
+    /// The length of the verify code to generate.
+    #[inline]
+    pub fn code_length(mut self, value: impl Into<i64>) -> Self {
+        self.code_length = Some(value.into());
+        self
+    }
+    /// For every request that is initiated via this Verify profile, this sets the number of seconds before a verification request code expires. Once the verification request expires, the user cannot use the code to verify their identity.
+    #[inline]
+    pub fn default_verification_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.default_verification_timeout_secs = Some(value.into());
+        self
+    }
+    /// The message template identifier selected from /verify_profiles/templates
+    #[inline]
+    pub fn messaging_template_id(mut self, value: impl Into<String>) -> Self {
+        self.messaging_template_id = Some(value.into());
+        self
+    }
+    /// Enabled country destinations to send verification codes. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]`, all destinations will be allowed. **Conditionally required:** this field must be provided when your organization is configured to require explicit whitelisted destinations; otherwise it is optional.
+    #[inline]
+    pub fn whitelisted_destinations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.whitelisted_destinations = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
 }
 impl serde::Serialize for CreateVerifyProfileCallRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

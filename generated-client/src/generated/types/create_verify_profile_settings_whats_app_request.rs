@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateVerifyProfileSettingsWhatsAppRequest {
     /// For every request that is initiated via this Verify profile, this sets the number of seconds before a verification request code expires. Once the verification request expires, the user cannot use the code to verify their identity.
     pub default_verification_timeout_secs: Option<i64>,
@@ -14,6 +15,61 @@ pub struct CreateVerifyProfileSettingsWhatsAppRequest {
     pub waba_id: Option<Option<String>>,
     /// Enabled country destinations to send verification codes. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]`, all destinations will be allowed. **Conditionally required:** this field must be provided when your organization is configured to require explicit whitelisted destinations; otherwise it is optional.
     pub whitelisted_destinations: Option<Vec<String>>,
+}
+impl CreateVerifyProfileSettingsWhatsAppRequest {
+    /// For every request that is initiated via this Verify profile, this sets the number of seconds before a verification request code expires. Once the verification request expires, the user cannot use the code to verify their identity.
+    #[inline]
+    pub fn default_verification_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.default_verification_timeout_secs = Some(value.into());
+        self
+    }
+    /// Phone number registered on the customer WABA to send OTPs from
+    #[inline]
+    pub fn sender_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.sender_phone_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `sender_phone_number` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn sender_phone_number_null(mut self) -> Self {
+        self.sender_phone_number = Some(None);
+        self
+    }
+    /// Customer pre-approved authentication template ID registered on Meta
+    #[inline]
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `template_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn template_id_null(mut self) -> Self {
+        self.template_id = Some(None);
+        self
+    }
+    /// Customer Meta WABA ID for Bring-Your-Own-WABA sending
+    #[inline]
+    pub fn waba_id(mut self, value: impl Into<String>) -> Self {
+        self.waba_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `waba_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn waba_id_null(mut self) -> Self {
+        self.waba_id = Some(None);
+        self
+    }
+    /// Enabled country destinations to send verification codes. The elements in the list must be valid ISO 3166-1 alpha-2 country codes. If set to `["*"]`, all destinations will be allowed. **Conditionally required:** this field must be provided when your organization is configured to require explicit whitelisted destinations; otherwise it is optional.
+    #[inline]
+    pub fn whitelisted_destinations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.whitelisted_destinations = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
 }
 impl serde::Serialize for CreateVerifyProfileSettingsWhatsAppRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

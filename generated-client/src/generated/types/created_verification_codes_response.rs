@@ -2,51 +2,9 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreatedVerificationCodesResponse {
-    pub data: Vec<CreatedVerificationCodesResponseDataItem>,
-}
-impl CreatedVerificationCodesResponse {
-    /// A `CreatedVerificationCodesResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<CreatedVerificationCodesResponseDataItem>) -> Self {
-        CreatedVerificationCodesResponse {
-            data,
-        }
-    }
-}
-impl serde::Serialize for CreatedVerificationCodesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreatedVerificationCodesResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreatedVerificationCodesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = CreatedVerificationCodesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreatedVerificationCodesResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreatedVerificationCodesResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreatedVerificationCodesResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreatedVerificationCodesResponse", FIELDS, V)
-    }
-}
+pub type CreatedVerificationCodesResponse = crate::Data<
+    Vec<CreatedVerificationCodesResponseDataItem>,
+>;
 /// Type of verification method used
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,6 +40,7 @@ crate::string_enum!(CreatedVerificationCodesResponseDataItemType);
 /// Verification code result response
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatedVerificationCodesResponseDataItem {
     /// Error message describing why the verification code creation failed
     pub error: Option<String>,
@@ -91,19 +50,6 @@ pub struct CreatedVerificationCodesResponseDataItem {
     pub r#type: Option<CreatedVerificationCodesResponseDataItemType>,
     /// Unique identifier for the verification code
     pub verification_code_id: Option<String>,
-}
-impl CreatedVerificationCodesResponseDataItem {
-    /// A `CreatedVerificationCodesResponseDataItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: Phone number for which the verification code was created
-    pub fn new(phone_number: impl Into<String>) -> Self {
-        CreatedVerificationCodesResponseDataItem {
-            error: None,
-            phone_number: phone_number.into(),
-            r#type: None,
-            verification_code_id: None,
-        }
-    }
 }
 impl serde::Serialize for CreatedVerificationCodesResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "credential_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CredentialInbound {
     /// This setting allows you to set the format with which the caller's number (ANI) is sent for inbound phone calls.
     pub ani_number_format: Option<CredentialInboundAniNumberFormat>,
@@ -29,6 +30,98 @@ pub struct CredentialInbound {
     pub timeout_1xx_secs: Option<i64>,
     /// Time(sec) before aborting if call is unanswered (min: 1, max: 600).
     pub timeout_2xx_secs: Option<i64>,
+}
+impl CredentialInbound {
+    /// This setting allows you to set the format with which the caller's number (ANI) is sent for inbound phone calls.
+    #[inline]
+    pub fn ani_number_format(
+        mut self,
+        value: impl Into<CredentialInboundAniNumberFormat>,
+    ) -> Self {
+        self.ani_number_format = Some(value.into());
+        self
+    }
+    /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
+    /// Defines the list of codecs that Telnyx will send for inbound calls to a specific number on your portal account, in priority order. This only works when the Connection the number is assigned to uses Media Handling mode: default. OPUS and H.264 codecs are available only when using TCP or TLS transport for SIP.
+    #[inline]
+    pub fn codecs(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.codecs = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Default routing method to be used when a number is associated with the connection. Must be one of the routing method types or left blank, other values are not allowed.
+    #[inline]
+    pub fn default_routing_method(
+        mut self,
+        value: impl Into<CredentialInboundDefaultRoutingMethod>,
+    ) -> Self {
+        self.default_routing_method = Some(value.into());
+        self
+    }
+    /// Sets `dnis_number_format`.
+    #[inline]
+    pub fn dnis_number_format(
+        mut self,
+        value: impl Into<CredentialInboundDnisNumberFormat>,
+    ) -> Self {
+        self.dnis_number_format = Some(value.into());
+        self
+    }
+    /// Generate ringback tone through 183 session progress message with early media.
+    #[inline]
+    pub fn generate_ringback_tone(mut self, value: impl Into<bool>) -> Self {
+        self.generate_ringback_tone = Some(value.into());
+        self
+    }
+    /// When set, inbound phone calls will receive ISUP parameters via SIP headers. (Only when available and only when using TCP or TLS transport.)
+    #[inline]
+    pub fn isup_headers_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.isup_headers_enabled = Some(value.into());
+        self
+    }
+    /// Enable PRACK messages as defined in RFC3262.
+    #[inline]
+    pub fn prack_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.prack_enabled = Some(value.into());
+        self
+    }
+    /// When enabled the SIP Connection will receive the Identity header with Shaken/Stir data in the SIP INVITE message of inbound calls, even when using UDP transport.
+    #[inline]
+    pub fn shaken_stir_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.shaken_stir_enabled = Some(value.into());
+        self
+    }
+    /// When enabled, allows multiple devices to ring simultaneously on incoming calls.
+    #[inline]
+    pub fn simultaneous_ringing(
+        mut self,
+        value: impl Into<CredentialInboundSimultaneousRinging>,
+    ) -> Self {
+        self.simultaneous_ringing = Some(value.into());
+        self
+    }
+    /// Defaults to true.
+    #[inline]
+    pub fn sip_compact_headers_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.sip_compact_headers_enabled = Some(value.into());
+        self
+    }
+    /// Time(sec) before aborting if connection is not made.
+    #[inline]
+    pub fn timeout_1xx_secs(mut self, value: impl Into<i64>) -> Self {
+        self.timeout_1xx_secs = Some(value.into());
+        self
+    }
+    /// Time(sec) before aborting if call is unanswered (min: 1, max: 600).
+    #[inline]
+    pub fn timeout_2xx_secs(mut self, value: impl Into<i64>) -> Self {
+        self.timeout_2xx_secs = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CredentialInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,24 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CredentialsResponse {
     pub connection_id: super::ConnectionIdCredentials,
     pub data: super::CustomStorageConfiguration,
     pub record_type: super::RecordType,
-}
-impl CredentialsResponse {
-    /// A `CredentialsResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        connection_id: impl Into<String>,
-        data: super::CustomStorageConfiguration,
-        record_type: super::RecordType,
-    ) -> Self {
-        CredentialsResponse {
-            connection_id: connection_id.into(),
-            data,
-            record_type,
-        }
-    }
 }
 impl serde::Serialize for CredentialsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -6,6 +6,7 @@
     doc(cfg(any(feature = "connections", feature = "recording_transcriptions")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Cursor {
     /// Opaque identifier of next page.
     pub after: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CursorMeta {
     pub has_next: bool,
     pub has_previous: bool,
@@ -11,18 +12,6 @@ pub struct CursorMeta {
     pub page_size: i64,
     /// Omitted when `has_previous` is false.
     pub previous_cursor: Option<String>,
-}
-impl CursorMeta {
-    /// A `CursorMeta` from its required fields; the optional ones are `None`.
-    pub fn new(has_next: bool, has_previous: bool, page_size: i64) -> Self {
-        CursorMeta {
-            has_next,
-            has_previous,
-            next_cursor: None,
-            page_size,
-            previous_cursor: None,
-        }
-    }
 }
 impl serde::Serialize for CursorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomSipHeader {
     /// The name of the header to add.
     pub name: String,
@@ -10,15 +11,53 @@ pub struct CustomSipHeader {
     pub value: String,
 }
 impl CustomSipHeader {
-    /// A `CustomSipHeader` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: The name of the header to add.
-    /// - `value`: The value of the header.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CustomSipHeader {
-            name: name.into(),
-            value: value.into(),
+            name: String::new(),
+            value: String::new(),
         }
+    }
+}
+impl CustomSipHeader {
+    /// A builder of `CustomSipHeader`: a method per field, then `.build()`, which compiles once the required ones are set (`name`, `value`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        CustomSipHeader,
+        (crate::Missing<crate::required::name>, crate::Missing<crate::required::value>),
+    > {
+        crate::Builder::new(CustomSipHeader::blank())
+    }
+}
+impl<S0, S1> crate::Builder<CustomSipHeader, (S0, S1)> {
+    /// The name of the header to add.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CustomSipHeader, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The value of the header.
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<CustomSipHeader, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.value = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<CustomSipHeader, S>> for CustomSipHeader {
+    #[inline]
+    fn from(builder: crate::Builder<CustomSipHeader, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for CustomSipHeader {

@@ -3,19 +3,22 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomStorageConfiguration {
     pub backend: CustomStorageConfigurationBackend,
     pub configuration: CustomStorageConfigurationConfiguration,
 }
 impl CustomStorageConfiguration {
-    /// A `CustomStorageConfiguration` from its required fields; the optional ones are `None`.
-    pub fn new(
-        backend: CustomStorageConfigurationBackend,
-        configuration: CustomStorageConfigurationConfiguration,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         CustomStorageConfiguration {
-            backend,
-            configuration,
+            backend: CustomStorageConfigurationBackend::Unknown(String::new()),
+            configuration: CustomStorageConfigurationConfiguration::Unknown(
+                serde_json::Value::Null,
+            ),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecord {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub created_at: Option<String>,
@@ -119,6 +120,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecord {
 /// The address of the customer service record
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordResultAddress {
     /// The state of the address
     pub administrative_area: Option<String>,
@@ -199,6 +201,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResultAddress {
 /// The admin of the customer service record.
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordResultAdmin {
     /// The account number of the customer service record.
     pub account_number: Option<String>,
@@ -270,6 +273,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResultAdmin {
 /// The result of the CSR request. This field would be null in case of `pending` or `failed` status.
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordResult {
     /// The address of the customer service record
     pub address: Option<CustomerServiceRecordResultAddress>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordAdditionalData {
     /// The account number of the customer service record.
     pub account_number: Option<String>,
@@ -24,6 +25,68 @@ pub struct CustomerServiceRecordAdditionalData {
     pub state: Option<String>,
     /// The zip code of the customer service record.
     pub zip_code: Option<String>,
+}
+impl CustomerServiceRecordAdditionalData {
+    /// The account number of the customer service record.
+    #[inline]
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
+    }
+    /// The first line of the address of the customer service record.
+    #[inline]
+    pub fn address_line_1(mut self, value: impl Into<String>) -> Self {
+        self.address_line_1 = Some(value.into());
+        self
+    }
+    /// The name of the authorized person.
+    #[inline]
+    pub fn authorized_person_name(mut self, value: impl Into<String>) -> Self {
+        self.authorized_person_name = Some(value.into());
+        self
+    }
+    /// The billing phone number of the customer service record.
+    #[inline]
+    pub fn billing_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.billing_phone_number = Some(value.into());
+        self
+    }
+    /// The city of the customer service record.
+    #[inline]
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// The customer code of the customer service record.
+    #[inline]
+    pub fn customer_code(mut self, value: impl Into<String>) -> Self {
+        self.customer_code = Some(value.into());
+        self
+    }
+    /// The name of the administrator of CSR.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The PIN of the customer service record.
+    #[inline]
+    pub fn pin(mut self, value: impl Into<String>) -> Self {
+        self.pin = Some(value.into());
+        self
+    }
+    /// The state of the customer service record.
+    #[inline]
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// The zip code of the customer service record.
+    #[inline]
+    pub fn zip_code(mut self, value: impl Into<String>) -> Self {
+        self.zip_code = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CustomerServiceRecordAdditionalData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,10 +3,40 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordFilterConsolidated {
     pub created_at: Option<super::CustomerServiceRecordFilterConsolidatedCreatedAt>,
     pub phone_number: Option<super::CustomerServiceRecordFilterConsolidatedPhoneNumber>,
     pub status: Option<super::CustomerServiceRecordFilterConsolidatedStatus>,
+}
+impl CustomerServiceRecordFilterConsolidated {
+    /// Sets `created_at`.
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl Into<super::CustomerServiceRecordFilterConsolidatedCreatedAt>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl Into<super::CustomerServiceRecordFilterConsolidatedPhoneNumber>,
+    ) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<super::CustomerServiceRecordFilterConsolidatedStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CustomerServiceRecordFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

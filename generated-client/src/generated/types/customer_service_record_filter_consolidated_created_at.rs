@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordFilterConsolidatedCreatedAt {
     /// Filters records to those created after a specific date.
     pub gt: Option<String>,
     /// Filters records to those created before a specific date.
     pub lt: Option<String>,
+}
+impl CustomerServiceRecordFilterConsolidatedCreatedAt {
+    /// Filters records to those created after a specific date.
+    #[inline]
+    pub fn gt(mut self, value: impl Into<String>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Filters records to those created before a specific date.
+    #[inline]
+    pub fn lt(mut self, value: impl Into<String>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for CustomerServiceRecordFilterConsolidatedCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

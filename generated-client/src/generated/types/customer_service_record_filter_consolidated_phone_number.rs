@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordFilterConsolidatedPhoneNumber {
     /// Filters records to those with a specified number.
     pub eq: Option<String>,
     /// Filters records to those with at least one number in the list.
     pub r#in: Option<Vec<String>>,
+}
+impl CustomerServiceRecordFilterConsolidatedPhoneNumber {
+    /// Filters records to those with a specified number.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// Filters records to those with at least one number in the list.
+    #[inline]
+    pub fn r#in(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.r#in = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for CustomerServiceRecordFilterConsolidatedPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

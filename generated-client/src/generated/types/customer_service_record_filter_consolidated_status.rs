@@ -3,11 +3,34 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordFilterConsolidatedStatus {
     /// Filters records to those with a specific status.
     pub eq: Option<super::CustomerServiceRecordFilterConsolidatedStatusEq>,
     /// Filters records to those with a least one status in the list.
     pub r#in: Option<Vec<super::CustomerServiceRecordFilterConsolidatedStatusInItem>>,
+}
+impl CustomerServiceRecordFilterConsolidatedStatus {
+    /// Filters records to those with a specific status.
+    #[inline]
+    pub fn eq(
+        mut self,
+        value: impl Into<super::CustomerServiceRecordFilterConsolidatedStatusEq>,
+    ) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// Filters records to those with a least one status in the list.
+    #[inline]
+    pub fn r#in(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<super::CustomerServiceRecordFilterConsolidatedStatusInItem>,
+        >,
+    ) -> Self {
+        self.r#in = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for CustomerServiceRecordFilterConsolidatedStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordPhoneNumberCoverage {
     /// Additional data required to perform CSR for the phone number. Only returned if `has_csr_coverage` is true.
     pub additional_data_required: Option<

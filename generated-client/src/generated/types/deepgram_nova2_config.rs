@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeepgramNova2Config {
     /// Nova-2 keyword biasing without intensifiers. Up to 100 terms to bias recognition toward. For weighted biasing, use `keywords_boosting` instead. Nova-2-only; use `keyterms` on Nova-3.
     pub hints: Option<Vec<String>>,
@@ -19,21 +20,97 @@ pub struct DeepgramNova2Config {
     pub utterance_end_ms: Option<i64>,
 }
 impl DeepgramNova2Config {
-    /// A `DeepgramNova2Config` from its required fields; the optional ones are `None`.
-    pub fn new(
-        transcription_engine: DeepgramNova2ConfigTranscriptionEngine,
-        transcription_model: DeepgramNova2ConfigTranscriptionModel,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DeepgramNova2Config {
             hints: None,
             interim_results: None,
             keywords_boosting: None,
             language: None,
             smart_format: None,
-            transcription_engine,
-            transcription_model,
+            transcription_engine: DeepgramNova2ConfigTranscriptionEngine::Deepgram,
+            transcription_model: DeepgramNova2ConfigTranscriptionModel::DeepgramNova2,
             utterance_end_ms: None,
         }
+    }
+}
+impl DeepgramNova2Config {
+    /// A builder of `DeepgramNova2Config`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<DeepgramNova2Config, ()> {
+        crate::Builder::new(DeepgramNova2Config::blank())
+    }
+}
+impl crate::Builder<DeepgramNova2Config, ()> {
+    /// Nova-2 keyword biasing without intensifiers. Up to 100 terms to bias recognition toward. For weighted biasing, use `keywords_boosting` instead. Nova-2-only; use `keyterms` on Nova-3.
+    #[inline]
+    pub fn hints(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.value.hints = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Whether to send also interim results. If set to false, only final results will be sent.
+    #[inline]
+    pub fn interim_results(mut self, value: impl Into<bool>) -> Self {
+        self.value.interim_results = Some(value.into());
+        self
+    }
+    /// Keywords and their respective intensifiers (boosting values) to improve transcription accuracy for specific words or phrases. The intensifier should be a numeric value. Example: `{"snuffleupagus": 5, "systrom": 2, "krieger": 1}`.
+    #[inline]
+    pub fn keywords_boosting(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, f64>>,
+    ) -> Self {
+        self.value.keywords_boosting = Some(value.into());
+        self
+    }
+    /// Sets `language`.
+    #[inline]
+    pub fn language(
+        mut self,
+        value: impl Into<super::DeepgramNova2TranscriptionLanguage>,
+    ) -> Self {
+        self.value.language = Some(value.into());
+        self
+    }
+    /// Enable Deepgram's smart formatting (capitalization, punctuation, and digit normalization). Note: Telnyx defaults this to `true`, overriding Deepgram's underlying default of `false` — omit the field to get a smart-formatted transcript, or set it to `false` to receive the raw lowercase transcript without punctuation.
+    #[inline]
+    pub fn smart_format(mut self, value: impl Into<bool>) -> Self {
+        self.value.smart_format = Some(value.into());
+        self
+    }
+    /// Sets `transcription_engine`.
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<DeepgramNova2ConfigTranscriptionEngine>,
+    ) -> Self {
+        self.value.transcription_engine = value.into();
+        self
+    }
+    /// Sets `transcription_model`.
+    #[inline]
+    pub fn transcription_model(
+        mut self,
+        value: impl Into<DeepgramNova2ConfigTranscriptionModel>,
+    ) -> Self {
+        self.value.transcription_model = value.into();
+        self
+    }
+    /// Number of milliseconds of silence to consider an utterance ended. Ranges from 0 to 5000 ms.
+    #[inline]
+    pub fn utterance_end_ms(mut self, value: impl Into<i64>) -> Self {
+        self.value.utterance_end_ms = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<DeepgramNova2Config, S>>
+for DeepgramNova2Config {
+    #[inline]
+    fn from(builder: crate::Builder<DeepgramNova2Config, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for DeepgramNova2Config {

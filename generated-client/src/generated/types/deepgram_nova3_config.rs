@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeepgramNova3Config {
     /// Whether to send also interim results. If set to false, only final results will be sent.
     pub interim_results: Option<bool>,
@@ -19,21 +20,100 @@ pub struct DeepgramNova3Config {
     pub utterance_end_ms: Option<i64>,
 }
 impl DeepgramNova3Config {
-    /// A `DeepgramNova3Config` from its required fields; the optional ones are `None`.
-    pub fn new(
-        transcription_engine: DeepgramNova3ConfigTranscriptionEngine,
-        transcription_model: DeepgramNova3ConfigTranscriptionModel,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DeepgramNova3Config {
             interim_results: None,
             keyterms: None,
             keywords_boosting: None,
             language: None,
             smart_format: None,
-            transcription_engine,
-            transcription_model,
+            transcription_engine: DeepgramNova3ConfigTranscriptionEngine::Deepgram,
+            transcription_model: DeepgramNova3ConfigTranscriptionModel::DeepgramNova3,
             utterance_end_ms: None,
         }
+    }
+}
+impl DeepgramNova3Config {
+    /// A builder of `DeepgramNova3Config`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<DeepgramNova3Config, ()> {
+        crate::Builder::new(DeepgramNova3Config::blank())
+    }
+}
+impl crate::Builder<DeepgramNova3Config, ()> {
+    /// Whether to send also interim results. If set to false, only final results will be sent.
+    #[inline]
+    pub fn interim_results(mut self, value: impl Into<bool>) -> Self {
+        self.value.interim_results = Some(value.into());
+        self
+    }
+    /// Nova-3 keyterm prompting. Up to 100 domain-specific terms or brand names to bias recognition toward. Nova-3-only; use `hints` on Nova-2.
+    #[inline]
+    pub fn keyterms(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.value.keyterms = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Keywords and their respective intensifiers (boosting values) to improve transcription accuracy for specific words or phrases. The intensifier should be a numeric value. Example: `{"snuffleupagus": 5, "systrom": 2, "krieger": 1}`.
+    #[inline]
+    pub fn keywords_boosting(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, f64>>,
+    ) -> Self {
+        self.value.keywords_boosting = Some(value.into());
+        self
+    }
+    /// Sets `language`.
+    #[inline]
+    pub fn language(
+        mut self,
+        value: impl Into<super::DeepgramNova3TranscriptionLanguage>,
+    ) -> Self {
+        self.value.language = Some(value.into());
+        self
+    }
+    /// Enable Deepgram's smart formatting (capitalization, punctuation, and digit normalization). Note: Telnyx defaults this to `true`, overriding Deepgram's underlying default of `false` — omit the field to get a smart-formatted transcript, or set it to `false` to receive the raw lowercase transcript without punctuation.
+    #[inline]
+    pub fn smart_format(mut self, value: impl Into<bool>) -> Self {
+        self.value.smart_format = Some(value.into());
+        self
+    }
+    /// Sets `transcription_engine`.
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<DeepgramNova3ConfigTranscriptionEngine>,
+    ) -> Self {
+        self.value.transcription_engine = value.into();
+        self
+    }
+    /// Sets `transcription_model`.
+    #[inline]
+    pub fn transcription_model(
+        mut self,
+        value: impl Into<DeepgramNova3ConfigTranscriptionModel>,
+    ) -> Self {
+        self.value.transcription_model = value.into();
+        self
+    }
+    /// Number of milliseconds of silence to consider an utterance ended. Ranges from 0 to 5000 ms.
+    #[inline]
+    pub fn utterance_end_ms(mut self, value: impl Into<i64>) -> Self {
+        self.value.utterance_end_ms = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<DeepgramNova3Config, S>>
+for DeepgramNova3Config {
+    #[inline]
+    fn from(builder: crate::Builder<DeepgramNova3Config, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for DeepgramNova3Config {

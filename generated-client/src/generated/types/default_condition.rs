@@ -12,13 +12,40 @@
 /// node with no outgoing edges is a valid terminal step. Carries no parameters.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DefaultCondition {
     pub r#type: DefaultConditionType,
 }
 impl DefaultCondition {
-    /// A `DefaultCondition` from its required fields; the optional ones are `None`.
-    pub fn new(r#type: DefaultConditionType) -> Self {
-        DefaultCondition { r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        DefaultCondition {
+            r#type: DefaultConditionType::Default,
+        }
+    }
+}
+impl DefaultCondition {
+    /// A builder of `DefaultCondition`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<DefaultCondition, ()> {
+        crate::Builder::new(DefaultCondition::blank())
+    }
+}
+impl crate::Builder<DefaultCondition, ()> {
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<DefaultConditionType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<DefaultCondition, S>> for DefaultCondition {
+    #[inline]
+    fn from(builder: crate::Builder<DefaultCondition, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for DefaultCondition {

@@ -3,16 +3,20 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "recordings")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteRecordingsRequest {
     /// List of call recording IDs to delete.
     pub ids: Vec<String>,
 }
 impl DeleteRecordingsRequest {
-    /// A `DeleteRecordingsRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `ids`: List of call recording IDs to delete.
-    pub fn new(ids: Vec<String>) -> Self {
-        DeleteRecordingsRequest { ids }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        DeleteRecordingsRequest {
+            ids: Vec::new(),
+        }
     }
 }
 impl serde::Serialize for DeleteRecordingsRequest {

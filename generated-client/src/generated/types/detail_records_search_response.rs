@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "detail_records")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DetailRecordsSearchResponse {
     pub data: Option<Vec<super::DetailRecord>>,
     pub meta: Option<super::DetailRecordsPaginationMeta>,

@@ -4,6 +4,7 @@
 /// Developer-provided instructions that the model should follow, regardless of messages sent by the user.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeveloperMessage {
     /// The contents of the developer message.
     pub content: String,
@@ -12,16 +13,56 @@ pub struct DeveloperMessage {
     pub role: DeveloperMessageRole,
 }
 impl DeveloperMessage {
-    /// A `DeveloperMessage` from its required fields; the optional ones are `None`.
-    ///
-    /// - `content`: The contents of the developer message.
-    /// - `role`: The role of the messages author, in this case developer.
-    pub fn new(content: impl Into<String>, role: DeveloperMessageRole) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DeveloperMessage {
-            content: content.into(),
+            content: String::new(),
             metadata: None,
-            role,
+            role: DeveloperMessageRole::Developer,
         }
+    }
+}
+impl DeveloperMessage {
+    /// A builder of `DeveloperMessage`: a method per field, then `.build()`, which compiles once the required ones are set (`content`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        DeveloperMessage,
+        (crate::Missing<crate::required::content>,),
+    > {
+        crate::Builder::new(DeveloperMessage::blank())
+    }
+}
+impl<S0> crate::Builder<DeveloperMessage, (S0,)> {
+    /// The contents of the developer message.
+    #[inline]
+    pub fn content(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<DeveloperMessage, (crate::Set,)> {
+        let mut b = self;
+        b.value.content = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `metadata`.
+    #[inline]
+    pub fn metadata(mut self, value: impl Into<super::MessageMetadata>) -> Self {
+        self.value.metadata = Some(value.into());
+        self
+    }
+    /// The role of the messages author, in this case developer.
+    #[inline]
+    pub fn role(mut self, value: impl Into<DeveloperMessageRole>) -> Self {
+        self.value.role = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<DeveloperMessage, S>> for DeveloperMessage {
+    #[inline]
+    fn from(builder: crate::Builder<DeveloperMessage, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for DeveloperMessage {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DialConferenceParticipantRequest {
     /// The URL the result of answering machine detection will be sent to.
     pub amd_status_callback: Option<String>,
@@ -690,6 +691,7 @@ impl From<&str> for DialConferenceParticipantRequestConferenceTrim {
 crate::string_enum!(DialConferenceParticipantRequestConferenceTrim);
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DialConferenceParticipantRequestCustomHeadersItem {
     /// The name of the custom header
     pub name: String,
@@ -697,15 +699,67 @@ pub struct DialConferenceParticipantRequestCustomHeadersItem {
     pub value: String,
 }
 impl DialConferenceParticipantRequestCustomHeadersItem {
-    /// A `DialConferenceParticipantRequestCustomHeadersItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: The name of the custom header
-    /// - `value`: The value of the custom header
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DialConferenceParticipantRequestCustomHeadersItem {
-            name: name.into(),
-            value: value.into(),
+            name: String::new(),
+            value: String::new(),
         }
+    }
+}
+impl DialConferenceParticipantRequestCustomHeadersItem {
+    /// A builder of `DialConferenceParticipantRequestCustomHeadersItem`: a method per field, then `.build()`, which compiles once the required ones are set (`name`, `value`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        DialConferenceParticipantRequestCustomHeadersItem,
+        (crate::Missing<crate::required::name>, crate::Missing<crate::required::value>),
+    > {
+        crate::Builder::new(DialConferenceParticipantRequestCustomHeadersItem::blank())
+    }
+}
+impl<
+    S0,
+    S1,
+> crate::Builder<DialConferenceParticipantRequestCustomHeadersItem, (S0, S1)> {
+    /// The name of the custom header
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        DialConferenceParticipantRequestCustomHeadersItem,
+        (crate::Set, S1),
+    > {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The value of the custom header
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        DialConferenceParticipantRequestCustomHeadersItem,
+        (S0, crate::Set),
+    > {
+        let mut b = self;
+        b.value.value = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<DialConferenceParticipantRequestCustomHeadersItem, S>>
+for DialConferenceParticipantRequestCustomHeadersItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<DialConferenceParticipantRequestCustomHeadersItem, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for DialConferenceParticipantRequestCustomHeadersItem {

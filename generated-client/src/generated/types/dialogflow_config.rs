@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DialogflowConfig {
     /// Enable sentiment analysis from Dialogflow.
     pub analyze_sentiment: Option<bool>,
     /// Enable partial automated agent reply from Dialogflow.
     pub partial_automated_agent_reply: Option<bool>,
+}
+impl DialogflowConfig {
+    /// Enable sentiment analysis from Dialogflow.
+    #[inline]
+    pub fn analyze_sentiment(mut self, value: impl Into<bool>) -> Self {
+        self.analyze_sentiment = Some(value.into());
+        self
+    }
+    /// Enable partial automated agent reply from Dialogflow.
+    #[inline]
+    pub fn partial_automated_agent_reply(mut self, value: impl Into<bool>) -> Self {
+        self.partial_automated_agent_reply = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for DialogflowConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

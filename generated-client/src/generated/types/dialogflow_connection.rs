@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dialogflow_connections")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DialogflowConnection {
     /// The id of a configured conversation profile on your Dialogflow account. (If you use Dialogflow CX, this param is required)
     pub conversation_profile_id: Option<String>,
@@ -16,16 +17,17 @@ pub struct DialogflowConnection {
     pub service_account: serde_json::Map<String, serde_json::Value>,
 }
 impl DialogflowConnection {
-    /// A `DialogflowConnection` from its required fields; the optional ones are `None`.
-    ///
-    /// - `service_account`: The JSON map to connect your Dialoglow account.
-    pub fn new(service_account: serde_json::Map<String, serde_json::Value>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DialogflowConnection {
             conversation_profile_id: None,
             dialogflow_api: None,
             environment: None,
             location: None,
-            service_account,
+            service_account: Default::default(),
         }
     }
 }

@@ -2,53 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dialogflow_connections")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct DialogflowConnectionResponse {
-    pub data: DialogflowConnectionResponseData,
-}
-impl DialogflowConnectionResponse {
-    /// A `DialogflowConnectionResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: DialogflowConnectionResponseData) -> Self {
-        DialogflowConnectionResponse {
-            data,
-        }
-    }
-}
-impl serde::Serialize for DialogflowConnectionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DialogflowConnectionResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DialogflowConnectionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = DialogflowConnectionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DialogflowConnectionResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DialogflowConnectionResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(DialogflowConnectionResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("DialogflowConnectionResponse", FIELDS, V)
-    }
-}
+pub type DialogflowConnectionResponse = crate::Data<DialogflowConnectionResponseData>;
 #[cfg_attr(docsrs, doc(cfg(feature = "dialogflow_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DialogflowConnectionResponseData {
     /// Uniquely identifies a Telnyx application (Call Control).
     pub connection_id: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "enterprises"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Dir {
     pub authorizer_email: Option<Option<String>>,
     pub authorizer_name: Option<Option<String>>,

@@ -4,6 +4,7 @@
 /// Customer-facing comment body. The server forces `comment_type=customer_inquiry`, `visibility=customer`, and `author_role=customer`; clients cannot override these. `author_name` is dropped to prevent admin-impersonation.
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirCommentCreateRequest {
     /// Comment body. 1–5000 characters.
     pub content: String,
@@ -11,12 +12,13 @@ pub struct DirCommentCreateRequest {
     pub parent_comment_id: Option<String>,
 }
 impl DirCommentCreateRequest {
-    /// A `DirCommentCreateRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `content`: Comment body. 1–5000 characters.
-    pub fn new(content: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DirCommentCreateRequest {
-            content: content.into(),
+            content: String::new(),
             parent_comment_id: None,
         }
     }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirCreateRequest {
     /// Contact email of the authorizer. Telnyx may send verification or infringement-notice email here; use a monitored mailbox.
     pub authorizer_email: String,
@@ -26,32 +27,19 @@ pub struct DirCreateRequest {
     pub reselling: Option<bool>,
 }
 impl DirCreateRequest {
-    /// A `DirCreateRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `authorizer_email`: Contact email of the authorizer. Telnyx may send verification or infringement-notice email here; use a monitored mailbox.
-    /// - `authorizer_name`: Name of the person at your enterprise who is authorizing this DIR registration. Must be a real individual (used for audit and trademark-claim contests).
-    /// - `call_reasons`: 1–10 reasons your business calls customers. Validate phrasing against `POST /call_reasons/validate`.
-    /// - `certify_brand_is_accurate`: Must be `true`.
-    /// - `certify_ip_ownership`: Must be `true`. Confirms ownership of any logos/trademarks shown.
-    /// - `certify_no_shaft_content`: Must be `true`. Confirms this DIR is not used for SHAFT content (Sex, Hate, Alcohol, Firearms, Tobacco) where prohibited.
-    /// - `display_name`: Name shown to call recipients. No emoji; not whitespace-only.
-    pub fn new(
-        authorizer_email: impl Into<String>,
-        authorizer_name: impl Into<String>,
-        call_reasons: Vec<String>,
-        certify_brand_is_accurate: bool,
-        certify_ip_ownership: bool,
-        certify_no_shaft_content: bool,
-        display_name: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DirCreateRequest {
-            authorizer_email: authorizer_email.into(),
-            authorizer_name: authorizer_name.into(),
-            call_reasons,
-            certify_brand_is_accurate,
-            certify_ip_ownership,
-            certify_no_shaft_content,
-            display_name: display_name.into(),
+            authorizer_email: String::new(),
+            authorizer_name: String::new(),
+            call_reasons: Vec::new(),
+            certify_brand_is_accurate: false,
+            certify_ip_ownership: false,
+            certify_no_shaft_content: false,
+            display_name: String::new(),
             documents: None,
             logo_url: None,
             reselling: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirInfringementUpdateRequest {
     pub call_reasons: Option<Option<Vec<String>>>,
     /// Must be `true`.
@@ -22,29 +23,20 @@ pub struct DirInfringementUpdateRequest {
     pub logo_url: Option<Option<String>>,
 }
 impl DirInfringementUpdateRequest {
-    /// A `DirInfringementUpdateRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `certify_brand_is_accurate`: Must be `true`.
-    /// - `certify_ip_ownership`: Must be `true`.
-    /// - `certify_no_infringement`: Must be `true`.
-    /// - `certify_no_shaft_content`: Must be `true`.
-    /// - `infringement_resolution_notes`: Explanation of how the infringement concern was addressed.
-    pub fn new(
-        certify_brand_is_accurate: bool,
-        certify_ip_ownership: bool,
-        certify_no_infringement: bool,
-        certify_no_shaft_content: bool,
-        infringement_resolution_notes: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DirInfringementUpdateRequest {
             call_reasons: None,
-            certify_brand_is_accurate,
-            certify_ip_ownership,
-            certify_no_infringement,
-            certify_no_shaft_content,
+            certify_brand_is_accurate: false,
+            certify_ip_ownership: false,
+            certify_no_infringement: false,
+            certify_no_shaft_content: false,
             display_name: None,
             documents: None,
-            infringement_resolution_notes: infringement_resolution_notes.into(),
+            infringement_resolution_notes: String::new(),
             logo_url: None,
         }
     }

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "enterprises"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirList {
     pub data: Vec<super::Dir>,
     pub meta: super::BrandedCallingPaginationMeta,
-}
-impl DirList {
-    /// A `DirList` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::Dir>,
-        meta: super::BrandedCallingPaginationMeta,
-    ) -> Self {
-        DirList { data, meta }
-    }
 }
 impl serde::Serialize for DirList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DirPhoneNumber {
     /// Id of the batch this number was vetted as part of.
     pub batch_id: Option<Option<String>>,

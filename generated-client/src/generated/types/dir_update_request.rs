@@ -4,6 +4,7 @@
 /// All fields are optional; only those supplied are updated. Same per-field rules as `DirCreateRequest`.
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DirUpdateRequest {
     /// Contact email of the authorizer. Telnyx may send verification or infringement notices here.
     pub authorizer_email: Option<String>,

@@ -3,24 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DkimStatus {
     pub active: bool,
     pub algorithm: Option<DkimStatusAlgorithm>,
     pub key_length: Option<DkimStatusKeyLength>,
     pub rotated_at: Option<String>,
     pub selector: Option<String>,
-}
-impl DkimStatus {
-    /// A `DkimStatus` from its required fields; the optional ones are `None`.
-    pub fn new(active: bool) -> Self {
-        DkimStatus {
-            active,
-            algorithm: None,
-            key_length: None,
-            rotated_at: None,
-            selector: None,
-        }
-    }
 }
 impl serde::Serialize for DkimStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DnsRecord {
     pub actual_value: Option<Option<String>>,
     pub host: String,
@@ -13,30 +14,6 @@ pub struct DnsRecord {
     pub required: bool,
     pub status: DnsRecordStatus,
     pub value: String,
-}
-impl DnsRecord {
-    /// A `DnsRecord` from its required fields; the optional ones are `None`.
-    pub fn new(
-        host: impl Into<String>,
-        id: impl Into<String>,
-        purpose: DnsRecordPurpose,
-        record_type: DnsRecordRecordType,
-        required: bool,
-        status: DnsRecordStatus,
-        value: impl Into<String>,
-    ) -> Self {
-        DnsRecord {
-            actual_value: None,
-            host: host.into(),
-            id: id.into(),
-            priority: None,
-            purpose,
-            record_type,
-            required,
-            status,
-            value: value.into(),
-        }
-    }
 }
 impl serde::Serialize for DnsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

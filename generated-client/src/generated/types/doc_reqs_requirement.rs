@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "requirements")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DocReqsRequirement {
     /// Indicates whether this requirement applies to branded_calling, ordering, porting, or both ordering and porting
     pub action: Option<DocReqsRequirementAction>,

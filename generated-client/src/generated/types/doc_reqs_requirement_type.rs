@@ -6,6 +6,7 @@
     doc(cfg(any(feature = "requirement_types", feature = "requirements")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DocReqsRequirementType {
     /// Specifies objective criteria for acceptance
     pub acceptance_criteria: Option<DocReqsRequirementTypeAcceptanceCriteria>,
@@ -125,6 +126,7 @@ impl<'de> serde::Deserialize<'de> for DocReqsRequirementType {
     doc(cfg(any(feature = "requirement_types", feature = "requirements")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DocReqsRequirementTypeAcceptanceCriteria {
     /// Specifies the allowed characters as a string
     pub acceptable_characters: Option<String>,

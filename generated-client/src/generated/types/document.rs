@@ -14,6 +14,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Document {
     pub description: Option<String>,
     /// Id returned by the Telnyx Documents API after you upload the file (upload via `POST /v2/documents`; see <https://developers.telnyx.com/api/documents>).
@@ -22,19 +23,63 @@ pub struct Document {
     pub document_type: DocumentDocumentType,
 }
 impl Document {
-    /// A `Document` from its required fields; the optional ones are `None`.
-    ///
-    /// - `document_id`: Id returned by the Telnyx Documents API after you upload the file (upload via `POST /v2/documents`; see <https://developers.telnyx.com/api/documents>).
-    /// - `document_type`: Type of supporting document. Pick the closest match to what the file actually contains; `other` triggers manual vetting and may slow approval. The matching short_name reference list is at `GET /v2/dir/document_types`.
-    pub fn new(
-        document_id: impl Into<String>,
-        document_type: DocumentDocumentType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         Document {
             description: None,
-            document_id: document_id.into(),
-            document_type,
+            document_id: String::new(),
+            document_type: DocumentDocumentType::Unknown(String::new()),
         }
+    }
+}
+impl Document {
+    /// A builder of `Document`: a method per field, then `.build()`, which compiles once the required ones are set (`document_id`, `document_type`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        Document,
+        (
+            crate::Missing<crate::required::document_id>,
+            crate::Missing<crate::required::document_type>,
+        ),
+    > {
+        crate::Builder::new(Document::blank())
+    }
+}
+impl<S0, S1> crate::Builder<Document, (S0, S1)> {
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.value.description = Some(value.into());
+        self
+    }
+    /// Id returned by the Telnyx Documents API after you upload the file (upload via `POST /v2/documents`; see ).
+    #[inline]
+    pub fn document_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<Document, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.document_id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Type of supporting document. Pick the closest match to what the file actually contains; `other` triggers manual vetting and may slow approval. The matching short_name reference list is at `GET /v2/dir/document_types`.
+    #[inline]
+    pub fn document_type(
+        self,
+        value: impl Into<DocumentDocumentType>,
+    ) -> crate::Builder<Document, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.document_type = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<Document, S>> for Document {
+    #[inline]
+    fn from(builder: crate::Builder<Document, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for Document {

@@ -4,6 +4,7 @@
 /// Single supported document type.
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DocumentTypeReference {
     pub description: Option<String>,
     /// Stable identifier passed to `Document.document_type`.

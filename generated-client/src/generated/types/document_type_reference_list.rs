@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentTypeReferenceList {
     pub data: Vec<super::DocumentTypeReference>,
     pub meta: super::BrandedCallingPaginationMeta,
-}
-impl DocumentTypeReferenceList {
-    /// A `DocumentTypeReferenceList` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::DocumentTypeReference>,
-        meta: super::BrandedCallingPaginationMeta,
-    ) -> Self {
-        DocumentTypeReferenceList {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for DocumentTypeReferenceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,14 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DomainsErrorResponse {
     pub errors: Vec<super::EmailError>,
-}
-impl DomainsErrorResponse {
-    /// A `DomainsErrorResponse` from its required fields; the optional ones are `None`.
-    pub fn new(errors: Vec<super::EmailError>) -> Self {
-        DomainsErrorResponse { errors }
-    }
 }
 impl serde::Serialize for DomainsErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

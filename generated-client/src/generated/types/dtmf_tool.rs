@@ -3,17 +3,55 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DtmfTool {
     pub send_dtmf: serde_json::Map<String, serde_json::Value>,
     pub r#type: DtmfToolType,
 }
 impl DtmfTool {
-    /// A `DtmfTool` from its required fields; the optional ones are `None`.
-    pub fn new(
-        send_dtmf: serde_json::Map<String, serde_json::Value>,
-        r#type: DtmfToolType,
-    ) -> Self {
-        DtmfTool { send_dtmf, r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        DtmfTool {
+            send_dtmf: Default::default(),
+            r#type: DtmfToolType::SendDtmf,
+        }
+    }
+}
+impl DtmfTool {
+    /// A builder of `DtmfTool`: a method per field, then `.build()`, which compiles once the required ones are set (`send_dtmf`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        DtmfTool,
+        (crate::Missing<crate::required::send_dtmf>,),
+    > {
+        crate::Builder::new(DtmfTool::blank())
+    }
+}
+impl<S0> crate::Builder<DtmfTool, (S0,)> {
+    /// Sets `send_dtmf`.
+    #[inline]
+    pub fn send_dtmf(
+        self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> crate::Builder<DtmfTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.send_dtmf = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<DtmfToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<DtmfTool, S>> for DtmfTool {
+    #[inline]
+    fn from(builder: crate::Builder<DtmfTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for DtmfTool {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dynamic_emergency_addresses")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DynamicEmergencyAddress {
     pub administrative_area: String,
     pub country_code: DynamicEmergencyAddressCountryCode,
@@ -28,29 +29,25 @@ pub struct DynamicEmergencyAddress {
     pub updated_at: Option<String>,
 }
 impl DynamicEmergencyAddress {
-    /// A `DynamicEmergencyAddress` from its required fields; the optional ones are `None`.
-    pub fn new(
-        administrative_area: impl Into<String>,
-        country_code: DynamicEmergencyAddressCountryCode,
-        house_number: impl Into<String>,
-        locality: impl Into<String>,
-        postal_code: impl Into<String>,
-        street_name: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DynamicEmergencyAddress {
-            administrative_area: administrative_area.into(),
-            country_code,
+            administrative_area: String::new(),
+            country_code: DynamicEmergencyAddressCountryCode::Unknown(String::new()),
             created_at: None,
             extended_address: None,
-            house_number: house_number.into(),
+            house_number: String::new(),
             house_suffix: None,
             id: None,
-            locality: locality.into(),
-            postal_code: postal_code.into(),
+            locality: String::new(),
+            postal_code: String::new(),
             record_type: None,
             sip_geolocation_id: None,
             status: None,
-            street_name: street_name.into(),
+            street_name: String::new(),
             street_post_directional: None,
             street_pre_directional: None,
             street_suffix: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dynamic_emergency_endpoints")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DynamicEmergencyEndpoint {
     pub callback_number: String,
     pub caller_name: String,
@@ -20,19 +21,16 @@ pub struct DynamicEmergencyEndpoint {
     pub updated_at: Option<String>,
 }
 impl DynamicEmergencyEndpoint {
-    /// A `DynamicEmergencyEndpoint` from its required fields; the optional ones are `None`.
-    ///
-    /// - `dynamic_emergency_address_id`: An id of a currently active dynamic emergency location.
-    pub fn new(
-        callback_number: impl Into<String>,
-        caller_name: impl Into<String>,
-        dynamic_emergency_address_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DynamicEmergencyEndpoint {
-            callback_number: callback_number.into(),
-            caller_name: caller_name.into(),
+            callback_number: String::new(),
+            caller_name: String::new(),
             created_at: None,
-            dynamic_emergency_address_id: dynamic_emergency_address_id.into(),
+            dynamic_emergency_address_id: String::new(),
             id: None,
             record_type: None,
             sip_from_id: None,

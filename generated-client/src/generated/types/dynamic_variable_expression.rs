@@ -7,20 +7,57 @@
 /// `Assistant.dynamic_variables` and the dynamic-variables webhook).
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DynamicVariableExpression {
     /// Variable name to look up in the runtime context.
     pub name: String,
     pub r#type: DynamicVariableExpressionType,
 }
 impl DynamicVariableExpression {
-    /// A `DynamicVariableExpression` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: Variable name to look up in the runtime context.
-    pub fn new(name: impl Into<String>, r#type: DynamicVariableExpressionType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         DynamicVariableExpression {
-            name: name.into(),
-            r#type,
+            name: String::new(),
+            r#type: DynamicVariableExpressionType::Variable,
         }
+    }
+}
+impl DynamicVariableExpression {
+    /// A builder of `DynamicVariableExpression`: a method per field, then `.build()`, which compiles once the required ones are set (`name`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        DynamicVariableExpression,
+        (crate::Missing<crate::required::name>,),
+    > {
+        crate::Builder::new(DynamicVariableExpression::blank())
+    }
+}
+impl<S0> crate::Builder<DynamicVariableExpression, (S0,)> {
+    /// Variable name to look up in the runtime context.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<DynamicVariableExpression, (crate::Set,)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<DynamicVariableExpressionType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<DynamicVariableExpression, S>>
+for DynamicVariableExpression {
+    #[inline]
+    fn from(builder: crate::Builder<DynamicVariableExpression, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for DynamicVariableExpression {

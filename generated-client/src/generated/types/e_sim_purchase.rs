@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "actions")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ESimPurchase {
     /// The amount of eSIMs to be purchased.
     pub amount: i64,
@@ -18,12 +19,13 @@ pub struct ESimPurchase {
     pub whitelabel_name: Option<String>,
 }
 impl ESimPurchase {
-    /// A `ESimPurchase` from its required fields; the optional ones are `None`.
-    ///
-    /// - `amount`: The amount of eSIMs to be purchased.
-    pub fn new(amount: i64) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ESimPurchase {
-            amount,
+            amount: 0,
             product: None,
             sim_card_group_id: None,
             status: None,

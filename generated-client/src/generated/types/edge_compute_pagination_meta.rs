@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EdgeComputePaginationMeta {
     pub page_number: Option<i64>,
     pub page_size: Option<i64>,

@@ -4,6 +4,7 @@
 /// ElevenLabs provider-specific parameters.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ElevenLabsProviderParams {
     /// Custom ElevenLabs API key. If not provided, the default Telnyx key is used.
     pub api_key: Option<String>,
@@ -11,6 +12,29 @@ pub struct ElevenLabsProviderParams {
     pub language_code: Option<String>,
     /// ElevenLabs voice settings (stability, similarity_boost, etc.).
     pub voice_settings: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl ElevenLabsProviderParams {
+    /// Custom ElevenLabs API key. If not provided, the default Telnyx key is used.
+    #[inline]
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+    /// Language code.
+    #[inline]
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+    /// ElevenLabs voice settings (stability, similarity_boost, etc.).
+    #[inline]
+    pub fn voice_settings(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.voice_settings = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ElevenLabsProviderParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

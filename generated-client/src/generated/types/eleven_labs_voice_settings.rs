@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "conferences"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ElevenLabsVoiceSettings {
     /// The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your ElevenLabs API key. Warning: Free plans are unlikely to work with this integration.
     pub api_key_ref: Option<String>,
@@ -10,14 +11,43 @@ pub struct ElevenLabsVoiceSettings {
     pub r#type: ElevenLabsVoiceSettingsType,
 }
 impl ElevenLabsVoiceSettings {
-    /// A `ElevenLabsVoiceSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Voice settings provider type
-    pub fn new(r#type: ElevenLabsVoiceSettingsType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ElevenLabsVoiceSettings {
             api_key_ref: None,
-            r#type,
+            r#type: ElevenLabsVoiceSettingsType::Elevenlabs,
         }
+    }
+}
+impl ElevenLabsVoiceSettings {
+    /// A builder of `ElevenLabsVoiceSettings`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<ElevenLabsVoiceSettings, ()> {
+        crate::Builder::new(ElevenLabsVoiceSettings::blank())
+    }
+}
+impl crate::Builder<ElevenLabsVoiceSettings, ()> {
+    /// The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your ElevenLabs API key. Warning: Free plans are unlikely to work with this integration.
+    #[inline]
+    pub fn api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.value.api_key_ref = Some(value.into());
+        self
+    }
+    /// Voice settings provider type
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<ElevenLabsVoiceSettingsType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ElevenLabsVoiceSettings, S>>
+for ElevenLabsVoiceSettings {
+    #[inline]
+    fn from(builder: crate::Builder<ElevenLabsVoiceSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ElevenLabsVoiceSettings {

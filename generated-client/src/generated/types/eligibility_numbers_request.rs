@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EligibilityNumbersRequest {
     /// List of phone numbers to check eligibility
     pub phone_numbers: Vec<String>,
 }
 impl EligibilityNumbersRequest {
-    /// A `EligibilityNumbersRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_numbers`: List of phone numbers to check eligibility
-    pub fn new(phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         EligibilityNumbersRequest {
-            phone_numbers,
+            phone_numbers: Vec::new(),
         }
     }
 }

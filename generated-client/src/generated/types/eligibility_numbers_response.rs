@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EligibilityNumbersResponse {
     /// List of phone numbers with their eligibility status.
     pub phone_numbers: Option<Vec<super::EligibilityNumberResponse>>,

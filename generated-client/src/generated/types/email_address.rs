@@ -3,17 +3,55 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "email_events", feature = "email_messages"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailAddress {
     pub email: String,
     pub name: Option<String>,
 }
 impl EmailAddress {
-    /// A `EmailAddress` from its required fields; the optional ones are `None`.
-    pub fn new(email: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         EmailAddress {
-            email: email.into(),
+            email: String::new(),
             name: None,
         }
+    }
+}
+impl EmailAddress {
+    /// A builder of `EmailAddress`: a method per field, then `.build()`, which compiles once the required ones are set (`email`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        EmailAddress,
+        (crate::Missing<crate::required::email>,),
+    > {
+        crate::Builder::new(EmailAddress::blank())
+    }
+}
+impl<S0> crate::Builder<EmailAddress, (S0,)> {
+    /// Sets `email`.
+    #[inline]
+    pub fn email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<EmailAddress, (crate::Set,)> {
+        let mut b = self;
+        b.value.email = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.value.name = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<EmailAddress, S>> for EmailAddress {
+    #[inline]
+    fn from(builder: crate::Builder<EmailAddress, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for EmailAddress {

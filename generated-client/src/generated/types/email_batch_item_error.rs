@@ -3,29 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailBatchItemError {
     /// Batch item errors use `message` (not `detail`) for the human-readable text.
     pub code: EmailBatchItemErrorCode,
     /// Zero-based index of the failed message in the request array.
     pub index: i64,
     pub message: String,
-}
-impl EmailBatchItemError {
-    /// A `EmailBatchItemError` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: Batch item errors use `message` (not `detail`) for the human-readable text.
-    /// - `index`: Zero-based index of the failed message in the request array.
-    pub fn new(
-        code: EmailBatchItemErrorCode,
-        index: i64,
-        message: impl Into<String>,
-    ) -> Self {
-        EmailBatchItemError {
-            code,
-            index,
-            message: message.into(),
-        }
-    }
 }
 impl serde::Serialize for EmailBatchItemError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,20 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailBatchMeta {
     pub failed: i64,
     pub succeeded: i64,
     pub total: i64,
-}
-impl EmailBatchMeta {
-    /// A `EmailBatchMeta` from its required fields; the optional ones are `None`.
-    pub fn new(failed: i64, succeeded: i64, total: i64) -> Self {
-        EmailBatchMeta {
-            failed,
-            succeeded,
-            total,
-        }
-    }
 }
 impl serde::Serialize for EmailBatchMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

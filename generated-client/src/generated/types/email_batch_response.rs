@@ -3,24 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailBatchResponse {
     pub data: Vec<super::EmailMessage>,
     pub errors: Vec<super::EmailBatchItemError>,
     pub meta: super::EmailBatchMeta,
-}
-impl EmailBatchResponse {
-    /// A `EmailBatchResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::EmailMessage>,
-        errors: Vec<super::EmailBatchItemError>,
-        meta: super::EmailBatchMeta,
-    ) -> Self {
-        EmailBatchResponse {
-            data,
-            errors,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for EmailBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -8,6 +8,7 @@
     doc(cfg(any(feature = "email_blocks", feature = "email_unsubscribe_groups")))
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailBlock {
     pub created_at: String,
     /// `null` ⇒ account scope. Stored on the row; exposed here.
@@ -27,40 +28,6 @@ pub struct EmailBlock {
     /// Normalized recipient. (schema: to_address)
     pub to: String,
     pub updated_at: String,
-}
-impl EmailBlock {
-    /// A `EmailBlock` from its required fields; the optional ones are `None`.
-    ///
-    /// - `record_type`: View-only discriminator.
-    /// - `to`: Normalized recipient. (schema: to_address)
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        reason: super::Reason,
-        record_type: EmailBlockRecordType,
-        scope: super::Scope,
-        source: super::Source,
-        status: super::Status,
-        to: impl Into<String>,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        EmailBlock {
-            created_at: created_at.into(),
-            domain_id: None,
-            expires_at: None,
-            from: None,
-            group_id: None,
-            id: id.into(),
-            reason,
-            record_type,
-            scope,
-            source,
-            status,
-            to: to.into(),
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for EmailBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailBlockEvent {
     /// Free-text (`user_id`/`org_id`/`api_key`/`dev_bypass`/`system`/`manual`).
     pub actor: String,
@@ -17,34 +18,6 @@ pub struct EmailBlockEvent {
     pub record_type: EmailBlockEventRecordType,
     /// Free-text snapshot of the block's source at event time.
     pub source: String,
-}
-impl EmailBlockEvent {
-    /// A `EmailBlockEvent` from its required fields; the optional ones are `None`.
-    ///
-    /// - `actor`: Free-text (`user_id`/`org_id`/`api_key`/`dev_bypass`/`system`/`manual`).
-    /// - `reason`: Free-text snapshot of the block's reason at event time.
-    /// - `record_type`: View-only.
-    /// - `source`: Free-text snapshot of the block's source at event time.
-    pub fn new(
-        actor: impl Into<String>,
-        event_type: EmailBlockEventEventType,
-        id: impl Into<String>,
-        occurred_at: impl Into<String>,
-        reason: impl Into<String>,
-        record_type: EmailBlockEventRecordType,
-        source: impl Into<String>,
-    ) -> Self {
-        EmailBlockEvent {
-            actor: actor.into(),
-            event_type,
-            id: id.into(),
-            meta: None,
-            occurred_at: occurred_at.into(),
-            reason: reason.into(),
-            record_type,
-            source: source.into(),
-        }
-    }
 }
 impl serde::Serialize for EmailBlockEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

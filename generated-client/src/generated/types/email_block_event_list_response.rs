@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailBlockEventListResponse {
     pub data: Vec<super::EmailBlockEvent>,
     pub meta: super::OffsetMeta,
-}
-impl EmailBlockEventListResponse {
-    /// A `EmailBlockEventListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::EmailBlockEvent>, meta: super::OffsetMeta) -> Self {
-        EmailBlockEventListResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for EmailBlockEventListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

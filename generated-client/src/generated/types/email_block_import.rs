@@ -5,6 +5,7 @@
 /// `block_ttl_days`. Nullable fields use the omit-nullable pattern.
 #[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailBlockImport {
     /// Omitted until terminal success.
     pub completed_at: Option<String>,
@@ -32,38 +33,6 @@ pub struct EmailBlockImport {
     /// Data-row count at upload.
     pub total: i64,
     pub updated_at: String,
-}
-impl EmailBlockImport {
-    /// A `EmailBlockImport` from its required fields; the optional ones are `None`.
-    ///
-    /// - `record_type`: View-only.
-    /// - `total`: Data-row count at upload.
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        record_type: EmailBlockImportRecordType,
-        status: EmailBlockImportStatus,
-        total: i64,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        EmailBlockImport {
-            completed_at: None,
-            created_at: created_at.into(),
-            created_count: None,
-            error_count: None,
-            errors: None,
-            existing_count: None,
-            failure_reason: None,
-            id: id.into(),
-            processed_rows: None,
-            provider: None,
-            record_type,
-            skipped_count: None,
-            status,
-            total,
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for EmailBlockImport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailBlockListCursorResponse {
     pub data: Vec<super::EmailBlock>,
     pub meta: super::CursorMeta,
-}
-impl EmailBlockListCursorResponse {
-    /// A `EmailBlockListCursorResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::EmailBlock>, meta: super::CursorMeta) -> Self {
-        EmailBlockListCursorResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for EmailBlockListCursorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

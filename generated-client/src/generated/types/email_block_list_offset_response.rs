@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_blocks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailBlockListOffsetResponse {
     pub data: Vec<super::EmailBlock>,
     pub meta: super::OffsetMeta,
-}
-impl EmailBlockListOffsetResponse {
-    /// A `EmailBlockListOffsetResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::EmailBlock>, meta: super::OffsetMeta) -> Self {
-        EmailBlockListOffsetResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for EmailBlockListOffsetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -5,46 +5,4 @@
     docsrs,
     doc(cfg(any(feature = "email_blocks", feature = "email_unsubscribe_groups")))
 )]
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmailBlockResponse {
-    pub data: super::EmailBlock,
-}
-impl EmailBlockResponse {
-    /// A `EmailBlockResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: super::EmailBlock) -> Self {
-        EmailBlockResponse { data }
-    }
-}
-impl serde::Serialize for EmailBlockResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailBlockResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for EmailBlockResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = EmailBlockResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct EmailBlockResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailBlockResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(EmailBlockResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("EmailBlockResponse", FIELDS, V)
-    }
-}
+pub type EmailBlockResponse = crate::Data<super::EmailBlock>;

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailCursorPaginationMeta {
     pub has_next: bool,
     pub has_previous: bool,
@@ -11,18 +12,6 @@ pub struct EmailCursorPaginationMeta {
     pub page_size: i64,
     /// Opaque cursor to fetch the previous page
     pub previous_cursor: Option<Option<String>>,
-}
-impl EmailCursorPaginationMeta {
-    /// A `EmailCursorPaginationMeta` from its required fields; the optional ones are `None`.
-    pub fn new(has_next: bool, has_previous: bool, page_size: i64) -> Self {
-        EmailCursorPaginationMeta {
-            has_next,
-            has_previous,
-            next_cursor: None,
-            page_size,
-            previous_cursor: None,
-        }
-    }
 }
 impl serde::Serialize for EmailCursorPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

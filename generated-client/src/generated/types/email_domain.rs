@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailDomain {
     pub created_at: String,
     pub dkim: super::DkimStatus,
@@ -24,48 +25,6 @@ pub struct EmailDomain {
     pub usable_for_sending: bool,
     pub verification: super::EmailDomainVerification,
     pub verified_at: Option<Option<String>>,
-}
-impl EmailDomain {
-    /// A `EmailDomain` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Domain type. `custom` domains are account-owned (BYOD). `shared` domains are Telnyx-managed, visible to and usable by ALL accounts for sending, but read-only: only the owning (system) account may modify, verify, or delete them; other accounts receive 403 (code 10008).
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        created_at: impl Into<String>,
-        dkim: super::DkimStatus,
-        dns_records: Vec<super::DnsRecord>,
-        domain: impl Into<String>,
-        id: impl Into<String>,
-        inbound: super::InboundConfig,
-        record_type: EmailDomainRecordType,
-        status: super::EmailDomainStatus,
-        tracking: super::TrackingSettings,
-        r#type: super::EmailDomainType,
-        updated_at: impl Into<String>,
-        usable_for_inbound: bool,
-        usable_for_sending: bool,
-        verification: super::EmailDomainVerification,
-    ) -> Self {
-        EmailDomain {
-            created_at: created_at.into(),
-            dkim,
-            dmarc_policy: None,
-            dns_records,
-            domain: domain.into(),
-            id: id.into(),
-            inbound,
-            record_type,
-            reputation: None,
-            status,
-            tracking,
-            r#type,
-            updated_at: updated_at.into(),
-            usable_for_inbound,
-            usable_for_sending,
-            verification,
-            verified_at: None,
-        }
-    }
 }
 impl serde::Serialize for EmailDomain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -216,6 +175,7 @@ crate::string_enum!(EmailDomainRecordType);
 /// Sender reputation for this domain (present on all domain responses).
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailDomainReputation {
     /// Reputation band, e.g. good/warn/poor.
     pub band: Option<String>,

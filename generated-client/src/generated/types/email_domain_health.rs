@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailDomainHealth {
     /// Timestamp of the last health check
     pub checked_at: String,
@@ -17,35 +18,6 @@ pub struct EmailDomainHealth {
     /// Whether the domain is usable for sending email
     pub usable_for_sending: bool,
     pub verification: super::EmailDomainVerification,
-}
-impl EmailDomainHealth {
-    /// A `EmailDomainHealth` from its required fields; the optional ones are `None`.
-    ///
-    /// - `checked_at`: Timestamp of the last health check
-    /// - `id`: Unique identifier for the email domain
-    /// - `record_type`: Record type discriminator
-    /// - `status`: Current domain status
-    /// - `usable_for_inbound`: Whether the domain is usable for receiving inbound email
-    /// - `usable_for_sending`: Whether the domain is usable for sending email
-    pub fn new(
-        checked_at: impl Into<String>,
-        id: impl Into<String>,
-        record_type: EmailDomainHealthRecordType,
-        status: EmailDomainHealthStatus,
-        usable_for_inbound: bool,
-        usable_for_sending: bool,
-        verification: super::EmailDomainVerification,
-    ) -> Self {
-        EmailDomainHealth {
-            checked_at: checked_at.into(),
-            id: id.into(),
-            record_type,
-            status,
-            usable_for_inbound,
-            usable_for_sending,
-            verification,
-        }
-    }
 }
 impl serde::Serialize for EmailDomainHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -2,46 +2,4 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmailDomainHealthResponse {
-    pub data: super::EmailDomainHealth,
-}
-impl EmailDomainHealthResponse {
-    /// A `EmailDomainHealthResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: super::EmailDomainHealth) -> Self {
-        EmailDomainHealthResponse { data }
-    }
-}
-impl serde::Serialize for EmailDomainHealthResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailDomainHealthResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for EmailDomainHealthResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = EmailDomainHealthResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct EmailDomainHealthResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailDomainHealthResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(EmailDomainHealthResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("EmailDomainHealthResponse", FIELDS, V)
-    }
-}
+pub type EmailDomainHealthResponse = crate::Data<super::EmailDomainHealth>;

@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailDomainListResponse {
     pub data: Vec<super::EmailDomain>,
     pub meta: EmailDomainListResponseMeta,
-}
-impl EmailDomainListResponse {
-    /// A `EmailDomainListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::EmailDomain>,
-        meta: impl Into<EmailDomainListResponseMeta>,
-    ) -> Self {
-        EmailDomainListResponse {
-            data,
-            meta: meta.into(),
-        }
-    }
 }
 impl serde::Serialize for EmailDomainListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

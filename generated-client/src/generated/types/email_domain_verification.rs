@@ -3,30 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailDomainVerification {
     pub dkim: EmailDomainVerificationDkim,
     pub dmarc: EmailDomainVerificationDmarc,
     pub mx: EmailDomainVerificationMx,
     pub ownership: EmailDomainVerificationOwnership,
     pub spf: EmailDomainVerificationSpf,
-}
-impl EmailDomainVerification {
-    /// A `EmailDomainVerification` from its required fields; the optional ones are `None`.
-    pub fn new(
-        dkim: EmailDomainVerificationDkim,
-        dmarc: EmailDomainVerificationDmarc,
-        mx: EmailDomainVerificationMx,
-        ownership: EmailDomainVerificationOwnership,
-        spf: EmailDomainVerificationSpf,
-    ) -> Self {
-        EmailDomainVerification {
-            dkim,
-            dmarc,
-            mx,
-            ownership,
-            spf,
-        }
-    }
 }
 impl serde::Serialize for EmailDomainVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,26 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailError {
     pub code: EmailErrorCode,
     pub detail: String,
     pub source: Option<EmailErrorSource>,
     pub title: String,
-}
-impl EmailError {
-    /// A `EmailError` from its required fields; the optional ones are `None`.
-    pub fn new(
-        code: EmailErrorCode,
-        detail: impl Into<String>,
-        title: impl Into<String>,
-    ) -> Self {
-        EmailError {
-            code,
-            detail: detail.into(),
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for EmailError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -120,6 +106,7 @@ impl From<&str> for EmailErrorCode {
 crate::string_enum!(EmailErrorCode);
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailErrorSource {
     pub pointer: Option<String>,
 }

@@ -3,14 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailErrorResponse {
     pub errors: Vec<super::ErrorObject>,
-}
-impl EmailErrorResponse {
-    /// A `EmailErrorResponse` from its required fields; the optional ones are `None`.
-    pub fn new(errors: Vec<super::ErrorObject>) -> Self {
-        EmailErrorResponse { errors }
-    }
 }
 impl serde::Serialize for EmailErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Event counts for the queried time range. Only the ten listed event types are counted; other valid event types (scheduled, cancelled, sandbox, sending, rejected) are not included in stats.
 #[cfg_attr(docsrs, doc(cfg(feature = "email_events")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailEventCounts {
     pub bounced: i64,
     pub clicked: i64,
@@ -15,35 +16,6 @@ pub struct EmailEventCounts {
     pub queued: i64,
     pub sent: i64,
     pub unsubscribed: i64,
-}
-impl EmailEventCounts {
-    /// A `EmailEventCounts` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        bounced: i64,
-        clicked: i64,
-        complained: i64,
-        deferred: i64,
-        delivered: i64,
-        failed: i64,
-        opened: i64,
-        queued: i64,
-        sent: i64,
-        unsubscribed: i64,
-    ) -> Self {
-        EmailEventCounts {
-            bounced,
-            clicked,
-            complained,
-            deferred,
-            delivered,
-            failed,
-            opened,
-            queued,
-            sent,
-            unsubscribed,
-        }
-    }
 }
 impl serde::Serialize for EmailEventCounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Event rates as percentages (0-100+), rounded to 2 decimal places.
 #[cfg_attr(docsrs, doc(cfg(feature = "email_events")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailEventRates {
     /// bounced / queued as a percentage.
     pub bounce_rate: f64,
@@ -17,33 +18,6 @@ pub struct EmailEventRates {
     pub delivery_rate: f64,
     /// opened / delivered as a percentage.
     pub open_rate: f64,
-}
-impl EmailEventRates {
-    /// A `EmailEventRates` from its required fields; the optional ones are `None`.
-    ///
-    /// - `bounce_rate`: bounced / queued as a percentage.
-    /// - `click_rate`: clicked / opened as a percentage.
-    /// - `complaint_rate`: complained / delivered as a percentage.
-    /// - `deferred_rate`: deferred / queued as a percentage.
-    /// - `delivery_rate`: delivered / queued as a percentage.
-    /// - `open_rate`: opened / delivered as a percentage.
-    pub fn new(
-        bounce_rate: f64,
-        click_rate: f64,
-        complaint_rate: f64,
-        deferred_rate: f64,
-        delivery_rate: f64,
-        open_rate: f64,
-    ) -> Self {
-        EmailEventRates {
-            bounce_rate,
-            click_rate,
-            complaint_rate,
-            deferred_rate,
-            delivery_rate,
-            open_rate,
-        }
-    }
 }
 impl serde::Serialize for EmailEventRates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,27 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_events")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailEventStats {
     pub counts: super::EmailEventCounts,
     pub rates: super::EmailEventRates,
     pub record_type: EmailEventStatsRecordType,
     pub time_range: super::TimeRange,
-}
-impl EmailEventStats {
-    /// A `EmailEventStats` from its required fields; the optional ones are `None`.
-    pub fn new(
-        counts: super::EmailEventCounts,
-        rates: super::EmailEventRates,
-        record_type: EmailEventStatsRecordType,
-        time_range: super::TimeRange,
-    ) -> Self {
-        EmailEventStats {
-            counts,
-            rates,
-            record_type,
-            time_range,
-        }
-    }
 }
 impl serde::Serialize for EmailEventStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailMessage {
     pub attachments: Vec<super::AttachmentResponse>,
     pub bcc: Vec<super::EmailAddress>,
@@ -26,45 +27,6 @@ pub struct EmailMessage {
     pub template_id: Option<String>,
     pub template_variables: serde_json::Map<String, serde_json::Value>,
     pub to: Vec<super::EmailAddress>,
-}
-impl EmailMessage {
-    /// A `EmailMessage` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        attachments: Vec<super::AttachmentResponse>,
-        bcc: Vec<super::EmailAddress>,
-        cc: Vec<super::EmailAddress>,
-        events: Vec<super::MessageEvent>,
-        from: super::EmailAddress,
-        id: impl Into<String>,
-        inserted_at: impl Into<String>,
-        record_type: EmailMessageRecordType,
-        status: super::EmailMessageStatus,
-        subject: impl Into<String>,
-        template_variables: serde_json::Map<String, serde_json::Value>,
-        to: Vec<super::EmailAddress>,
-    ) -> Self {
-        EmailMessage {
-            attachments,
-            bcc,
-            cc,
-            events,
-            from,
-            id: id.into(),
-            inline_css: None,
-            inserted_at: inserted_at.into(),
-            record_type,
-            reply_to: None,
-            sandbox: None,
-            send_at: None,
-            status,
-            subject: subject.into(),
-            suppressed: None,
-            template_id: None,
-            template_variables,
-            to,
-        }
-    }
 }
 impl serde::Serialize for EmailMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -223,6 +185,7 @@ impl From<&str> for EmailMessageRecordType {
 crate::string_enum!(EmailMessageRecordType);
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailMessageSuppressedItem {
     pub override_allowed: Option<bool>,
     pub reason: Option<String>,

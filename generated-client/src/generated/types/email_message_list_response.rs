@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailMessageListResponse {
     pub data: Vec<super::EmailMessage>,
     pub meta: super::EmailPaginationMeta,
-}
-impl EmailMessageListResponse {
-    /// A `EmailMessageListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::EmailMessage>,
-        meta: super::EmailPaginationMeta,
-    ) -> Self {
-        EmailMessageListResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for EmailMessageListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -6,19 +6,11 @@
     doc(cfg(any(feature = "email_messages", feature = "email_templates")))
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailPaginationMeta {
     /// Cursor for the next page, when more results are available.
     pub page_cursor: Option<String>,
     pub page_size: i64,
-}
-impl EmailPaginationMeta {
-    /// A `EmailPaginationMeta` from its required fields; the optional ones are `None`.
-    pub fn new(page_size: i64) -> Self {
-        EmailPaginationMeta {
-            page_cursor: None,
-            page_size,
-        }
-    }
 }
 impl serde::Serialize for EmailPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_templates")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailTemplateListResponse {
     pub data: Vec<super::EmailTemplate>,
     pub meta: super::EmailPaginationMeta,
-}
-impl EmailTemplateListResponse {
-    /// A `EmailTemplateListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::EmailTemplate>,
-        meta: super::EmailPaginationMeta,
-    ) -> Self {
-        EmailTemplateListResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for EmailTemplateListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

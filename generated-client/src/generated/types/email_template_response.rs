@@ -2,46 +2,4 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_templates")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmailTemplateResponse {
-    pub data: super::EmailTemplate,
-}
-impl EmailTemplateResponse {
-    /// A `EmailTemplateResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: super::EmailTemplate) -> Self {
-        EmailTemplateResponse { data }
-    }
-}
-impl serde::Serialize for EmailTemplateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailTemplateResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for EmailTemplateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = EmailTemplateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct EmailTemplateResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailTemplateResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(EmailTemplateResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("EmailTemplateResponse", FIELDS, V)
-    }
-}
+pub type EmailTemplateResponse = crate::Data<super::EmailTemplate>;

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailValidation {
     pub checks: super::EmailValidationChecks,
     /// Suggested correction for typo. Omitted when nil.
@@ -11,25 +12,6 @@ pub struct EmailValidation {
     pub record_type: EmailValidationRecordType,
     pub risk_score: f64,
     pub valid: bool,
-}
-impl EmailValidation {
-    /// A `EmailValidation` from its required fields; the optional ones are `None`.
-    pub fn new(
-        checks: super::EmailValidationChecks,
-        email: impl Into<String>,
-        record_type: EmailValidationRecordType,
-        risk_score: f64,
-        valid: bool,
-    ) -> Self {
-        EmailValidation {
-            checks,
-            did_you_mean: None,
-            email: email.into(),
-            record_type,
-            risk_score,
-            valid,
-        }
-    }
 }
 impl serde::Serialize for EmailValidation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

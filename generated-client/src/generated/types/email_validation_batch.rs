@@ -4,6 +4,7 @@
 /// Shape returned by the create endpoint. Includes duplicates_removed.
 #[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailValidationBatch {
     pub duplicates_removed: i64,
     pub id: String,
@@ -12,25 +13,6 @@ pub struct EmailValidationBatch {
     pub total: i64,
     /// Omitted from the response entirely (not null) when unset.
     pub webhook_url: Option<String>,
-}
-impl EmailValidationBatch {
-    /// A `EmailValidationBatch` from its required fields; the optional ones are `None`.
-    pub fn new(
-        duplicates_removed: i64,
-        id: impl Into<String>,
-        record_type: EmailValidationBatchRecordType,
-        status: super::EmailValidationBatchStatus,
-        total: i64,
-    ) -> Self {
-        EmailValidationBatch {
-            duplicates_removed,
-            id: id.into(),
-            record_type,
-            status,
-            total,
-            webhook_url: None,
-        }
-    }
 }
 impl serde::Serialize for EmailValidationBatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

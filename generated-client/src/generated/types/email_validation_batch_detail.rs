@@ -33,6 +33,7 @@ impl From<&str> for EmailValidationBatchDetailRecordType {
 crate::string_enum!(EmailValidationBatchDetailRecordType);
 #[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailValidationBatchDetail2 {
     pub completed_at: Option<String>,
     pub id: String,
@@ -45,25 +46,6 @@ pub struct EmailValidationBatchDetail2 {
     pub total: i64,
     /// Omitted from the response entirely (not null) when unset.
     pub webhook_url: Option<String>,
-}
-impl EmailValidationBatchDetail2 {
-    /// A `EmailValidationBatchDetail2` from its required fields; the optional ones are `None`.
-    pub fn new(
-        id: impl Into<String>,
-        record_type: EmailValidationBatchDetailRecordType,
-        status: super::EmailValidationBatchStatus,
-        total: i64,
-    ) -> Self {
-        EmailValidationBatchDetail2 {
-            completed_at: None,
-            id: id.into(),
-            record_type,
-            results: None,
-            status,
-            total,
-            webhook_url: None,
-        }
-    }
 }
 impl serde::Serialize for EmailValidationBatchDetail2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

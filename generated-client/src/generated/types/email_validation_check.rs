@@ -3,19 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailValidationCheck {
     /// Human-readable check detail. Omitted when nil.
     pub details: Option<String>,
     pub pass: bool,
-}
-impl EmailValidationCheck {
-    /// A `EmailValidationCheck` from its required fields; the optional ones are `None`.
-    pub fn new(pass: bool) -> Self {
-        EmailValidationCheck {
-            details: None,
-            pass,
-        }
-    }
 }
 impl serde::Serialize for EmailValidationCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,30 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailValidationChecks {
     pub disposable: super::EmailValidationCheck,
     pub mx: super::EmailValidationCheck,
     pub role_based: super::EmailValidationCheck,
     pub syntax: super::EmailValidationCheck,
     pub typo: super::EmailValidationTypoCheck,
-}
-impl EmailValidationChecks {
-    /// A `EmailValidationChecks` from its required fields; the optional ones are `None`.
-    pub fn new(
-        disposable: super::EmailValidationCheck,
-        mx: super::EmailValidationCheck,
-        role_based: super::EmailValidationCheck,
-        syntax: super::EmailValidationCheck,
-        typo: super::EmailValidationTypoCheck,
-    ) -> Self {
-        EmailValidationChecks {
-            disposable,
-            mx,
-            role_based,
-            syntax,
-            typo,
-        }
-    }
 }
 impl serde::Serialize for EmailValidationChecks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

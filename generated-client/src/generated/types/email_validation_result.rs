@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailValidationResult {
     pub checks: super::EmailValidationChecks,
     /// Suggested correction for typo. Omitted when nil.
@@ -10,23 +11,6 @@ pub struct EmailValidationResult {
     pub email: String,
     pub risk_score: f64,
     pub valid: bool,
-}
-impl EmailValidationResult {
-    /// A `EmailValidationResult` from its required fields; the optional ones are `None`.
-    pub fn new(
-        checks: super::EmailValidationChecks,
-        email: impl Into<String>,
-        risk_score: f64,
-        valid: bool,
-    ) -> Self {
-        EmailValidationResult {
-            checks,
-            did_you_mean: None,
-            email: email.into(),
-            risk_score,
-            valid,
-        }
-    }
 }
 impl serde::Serialize for EmailValidationResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,22 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_validations")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailValidationTypoCheck {
     /// Human-readable check detail. Omitted when nil.
     pub details: Option<String>,
     pub pass: bool,
     /// Suggested correction for common typos. Omitted when nil.
     pub suggestion: Option<String>,
-}
-impl EmailValidationTypoCheck {
-    /// A `EmailValidationTypoCheck` from its required fields; the optional ones are `None`.
-    pub fn new(pass: bool) -> Self {
-        EmailValidationTypoCheck {
-            details: None,
-            pass,
-            suggestion: None,
-        }
-    }
 }
 impl serde::Serialize for EmailValidationTypoCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

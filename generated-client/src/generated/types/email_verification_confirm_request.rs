@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailVerificationConfirmRequest {
     /// The 6-digit code sent to the authorizer email.
     pub code: String,
 }
 impl EmailVerificationConfirmRequest {
-    /// A `EmailVerificationConfirmRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: The 6-digit code sent to the authorizer email.
-    pub fn new(code: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         EmailVerificationConfirmRequest {
-            code: code.into(),
+            code: String::new(),
         }
     }
 }

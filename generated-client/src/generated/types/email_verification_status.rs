@@ -4,6 +4,7 @@
 /// Verification state for a DIR's authorizer email.
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailVerificationStatus {
     /// Whether the DIR's authorizer email has been confirmed.
     pub email_verified: bool,
@@ -11,19 +12,6 @@ pub struct EmailVerificationStatus {
     pub record_type: Option<EmailVerificationStatusRecordType>,
     /// `sent` after a code is emailed; `verified` after a successful confirm; `unverified` when no verification is in progress.
     pub status: EmailVerificationStatusStatus,
-}
-impl EmailVerificationStatus {
-    /// A `EmailVerificationStatus` from its required fields; the optional ones are `None`.
-    ///
-    /// - `email_verified`: Whether the DIR's authorizer email has been confirmed.
-    /// - `status`: `sent` after a code is emailed; `verified` after a successful confirm; `unverified` when no verification is in progress.
-    pub fn new(email_verified: bool, status: EmailVerificationStatusStatus) -> Self {
-        EmailVerificationStatus {
-            email_verified,
-            record_type: None,
-            status,
-        }
-    }
 }
 impl serde::Serialize for EmailVerificationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

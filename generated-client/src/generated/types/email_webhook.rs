@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailWebhook {
     pub created_at: String,
     pub domain_id: String,
@@ -13,31 +14,6 @@ pub struct EmailWebhook {
     pub updated_at: String,
     /// HTTPS endpoint to deliver subscribed events to.
     pub url: String,
-}
-impl EmailWebhook {
-    /// A `EmailWebhook` from its required fields; the optional ones are `None`.
-    ///
-    /// - `events`: Allowlist of event types delivered to this webhook. At least one event is required — there is no default-to-all.
-    /// - `url`: HTTPS endpoint to deliver subscribed events to.
-    pub fn new(
-        created_at: impl Into<String>,
-        domain_id: impl Into<String>,
-        events: Vec<super::EmailWebhookEvent>,
-        id: impl Into<String>,
-        record_type: EmailWebhookRecordType,
-        updated_at: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Self {
-        EmailWebhook {
-            created_at: created_at.into(),
-            domain_id: domain_id.into(),
-            events,
-            id: id.into(),
-            record_type,
-            updated_at: updated_at.into(),
-            url: url.into(),
-        }
-    }
 }
 impl serde::Serialize for EmailWebhook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

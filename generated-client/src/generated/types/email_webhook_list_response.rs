@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailWebhookListResponse {
     pub data: Vec<super::EmailWebhook>,
     pub meta: super::OffsetPaginationMeta,
-}
-impl EmailWebhookListResponse {
-    /// A `EmailWebhookListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::EmailWebhook>,
-        meta: super::OffsetPaginationMeta,
-    ) -> Self {
-        EmailWebhookListResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for EmailWebhookListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

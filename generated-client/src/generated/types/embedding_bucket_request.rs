@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmbeddingBucketRequest {
     pub bucket_name: String,
     pub document_chunk_overlap_size: Option<i64>,
@@ -11,10 +12,13 @@ pub struct EmbeddingBucketRequest {
     pub loader: Option<super::SupportedEmbeddingLoaders>,
 }
 impl EmbeddingBucketRequest {
-    /// A `EmbeddingBucketRequest` from its required fields; the optional ones are `None`.
-    pub fn new(bucket_name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         EmbeddingBucketRequest {
-            bucket_name: bucket_name.into(),
+            bucket_name: String::new(),
             document_chunk_overlap_size: None,
             document_chunk_size: None,
             embedding_model: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmbeddingMetadata {
     pub certainty: Option<f64>,
     pub checksum: String,
@@ -10,24 +11,6 @@ pub struct EmbeddingMetadata {
     pub filename: String,
     pub loader_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: String,
-}
-impl EmbeddingMetadata {
-    /// A `EmbeddingMetadata` from its required fields; the optional ones are `None`.
-    pub fn new(
-        checksum: impl Into<String>,
-        embedding: impl Into<String>,
-        filename: impl Into<String>,
-        source: impl Into<String>,
-    ) -> Self {
-        EmbeddingMetadata {
-            certainty: None,
-            checksum: checksum.into(),
-            embedding: embedding.into(),
-            filename: filename.into(),
-            loader_metadata: None,
-            source: source.into(),
-        }
-    }
 }
 impl serde::Serialize for EmbeddingMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -16,24 +16,11 @@
 /// }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmbeddingSimilaritySearchDocument {
     pub distance: f64,
     pub document_chunk: String,
     pub metadata: super::EmbeddingMetadata,
-}
-impl EmbeddingSimilaritySearchDocument {
-    /// A `EmbeddingSimilaritySearchDocument` from its required fields; the optional ones are `None`.
-    pub fn new(
-        distance: f64,
-        document_chunk: impl Into<String>,
-        metadata: super::EmbeddingMetadata,
-    ) -> Self {
-        EmbeddingSimilaritySearchDocument {
-            distance,
-            document_chunk: document_chunk.into(),
-            metadata,
-        }
-    }
 }
 impl serde::Serialize for EmbeddingSimilaritySearchDocument {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

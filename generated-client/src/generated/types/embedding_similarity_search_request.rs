@@ -3,18 +3,22 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmbeddingSimilaritySearchRequest {
     pub bucket_name: String,
     pub num_of_docs: Option<i64>,
     pub query: String,
 }
 impl EmbeddingSimilaritySearchRequest {
-    /// A `EmbeddingSimilaritySearchRequest` from its required fields; the optional ones are `None`.
-    pub fn new(bucket_name: impl Into<String>, query: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         EmbeddingSimilaritySearchRequest {
-            bucket_name: bucket_name.into(),
+            bucket_name: String::new(),
             num_of_docs: None,
-            query: query.into(),
+            query: String::new(),
         }
     }
 }

@@ -2,48 +2,6 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmbeddingSimilaritySearchResponse {
-    pub data: Vec<super::EmbeddingSimilaritySearchDocument>,
-}
-impl EmbeddingSimilaritySearchResponse {
-    /// A `EmbeddingSimilaritySearchResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::EmbeddingSimilaritySearchDocument>) -> Self {
-        EmbeddingSimilaritySearchResponse {
-            data,
-        }
-    }
-}
-impl serde::Serialize for EmbeddingSimilaritySearchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmbeddingSimilaritySearchResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for EmbeddingSimilaritySearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = EmbeddingSimilaritySearchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct EmbeddingSimilaritySearchResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmbeddingSimilaritySearchResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(EmbeddingSimilaritySearchResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("EmbeddingSimilaritySearchResponse", FIELDS, V)
-    }
-}
+pub type EmbeddingSimilaritySearchResponse = crate::Data<
+    Vec<super::EmbeddingSimilaritySearchDocument>,
+>;

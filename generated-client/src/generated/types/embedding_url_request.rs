@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmbeddingUrlRequest {
     /// Name of the bucket to store the embeddings. This bucket must already exist.
     pub bucket_name: String,
@@ -10,14 +11,14 @@ pub struct EmbeddingUrlRequest {
     pub url: String,
 }
 impl EmbeddingUrlRequest {
-    /// A `EmbeddingUrlRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `bucket_name`: Name of the bucket to store the embeddings. This bucket must already exist.
-    /// - `url`: The URL of the webpage to embed
-    pub fn new(bucket_name: impl Into<String>, url: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         EmbeddingUrlRequest {
-            bucket_name: bucket_name.into(),
-            url: url.into(),
+            bucket_name: String::new(),
+            url: String::new(),
         }
     }
 }

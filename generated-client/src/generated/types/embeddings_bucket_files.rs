@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmbeddingsBucketFiles {
     pub created_at: String,
     pub error_reason: Option<String>,
@@ -10,23 +11,6 @@ pub struct EmbeddingsBucketFiles {
     pub last_embedded_at: Option<String>,
     pub status: String,
     pub updated_at: Option<String>,
-}
-impl EmbeddingsBucketFiles {
-    /// A `EmbeddingsBucketFiles` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: impl Into<String>,
-        filename: impl Into<String>,
-        status: impl Into<String>,
-    ) -> Self {
-        EmbeddingsBucketFiles {
-            created_at: created_at.into(),
-            error_reason: None,
-            filename: filename.into(),
-            last_embedded_at: None,
-            status: status.into(),
-            updated_at: None,
-        }
-    }
 }
 impl serde::Serialize for EmbeddingsBucketFiles {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

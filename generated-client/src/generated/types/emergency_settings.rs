@@ -4,6 +4,7 @@
 /// The emergency services settings for a phone number.
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmergencySettings {
     /// Identifies the address to be used with emergency services.
     pub emergency_address_id: Option<String>,

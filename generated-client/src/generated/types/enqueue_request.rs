@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnqueueRequest {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     pub client_state: Option<String>,
@@ -18,17 +19,18 @@ pub struct EnqueueRequest {
     pub queue_name: String,
 }
 impl EnqueueRequest {
-    /// A `EnqueueRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `queue_name`: The name of the queue the call should be put in. If a queue with a given name doesn't exist yet it will be created.
-    pub fn new(queue_name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         EnqueueRequest {
             client_state: None,
             command_id: None,
             keep_after_hangup: None,
             max_size: None,
             max_wait_time_secs: None,
-            queue_name: queue_name.into(),
+            queue_name: String::new(),
         }
     }
 }

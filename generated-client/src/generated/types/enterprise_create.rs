@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterpriseCreate {
     pub billing_address: super::BillingAddress,
     pub billing_contact: super::BillingContact,
@@ -47,53 +48,36 @@ pub struct EnterpriseCreate {
     pub website: String,
 }
 impl EnterpriseCreate {
-    /// A `EnterpriseCreate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `country_code`: ISO 3166-1 alpha-2 country code. Currently `US` and `CA` are supported.
-    /// - `fein`: US Federal Employer Identification Number (`NN-NNNNNNN`) or Canadian equivalent.
-    /// - `industry`: Industry classification.
-    /// - `legal_name`: Legal name of the enterprise.
-    /// - `number_of_employees`: Approximate headcount range. Used for vetting heuristics; pick the bucket that contains your current employee count.
-    /// - `organization_legal_type`: Legal-entity form. Pick the form that matches your incorporation documents:
-    /// - `organization_type`: Organization category for vetting purposes:
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        billing_address: super::BillingAddress,
-        billing_contact: super::BillingContact,
-        country_code: impl Into<String>,
-        doing_business_as: impl Into<String>,
-        fein: impl Into<String>,
-        industry: EnterpriseCreateIndustry,
-        jurisdiction_of_incorporation: impl Into<String>,
-        legal_name: impl Into<String>,
-        number_of_employees: EnterpriseCreateNumberOfEmployees,
-        organization_contact: super::OrganizationContact,
-        organization_legal_type: EnterpriseCreateOrganizationLegalType,
-        organization_physical_address: super::PhysicalAddress,
-        organization_type: EnterpriseCreateOrganizationType,
-        website: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         EnterpriseCreate {
-            billing_address,
-            billing_contact,
+            billing_address: super::PhysicalAddress::blank(),
+            billing_contact: super::BillingContact::blank(),
             corporate_registration_number: None,
-            country_code: country_code.into(),
+            country_code: String::new(),
             customer_reference: None,
-            doing_business_as: doing_business_as.into(),
+            doing_business_as: String::new(),
             dun_bradstreet_number: None,
-            fein: fein.into(),
-            industry,
-            jurisdiction_of_incorporation: jurisdiction_of_incorporation.into(),
-            legal_name: legal_name.into(),
-            number_of_employees,
-            organization_contact,
-            organization_legal_type,
-            organization_physical_address,
-            organization_type,
+            fein: String::new(),
+            industry: EnterpriseCreateIndustry::Unknown(String::new()),
+            jurisdiction_of_incorporation: String::new(),
+            legal_name: String::new(),
+            number_of_employees: EnterpriseCreateNumberOfEmployees::Unknown(
+                String::new(),
+            ),
+            organization_contact: super::OrganizationContact::blank(),
+            organization_legal_type: EnterpriseCreateOrganizationLegalType::Unknown(
+                String::new(),
+            ),
+            organization_physical_address: super::PhysicalAddress::blank(),
+            organization_type: EnterpriseCreateOrganizationType::Unknown(String::new()),
             primary_business_domain_sic_code: None,
             professional_license_number: None,
             role_type: None,
-            website: website.into(),
+            website: String::new(),
         }
     }
 }

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterpriseListPublic {
     pub data: Vec<super::EnterprisePublic>,
     pub meta: super::BrandedCallingPaginationMeta,
-}
-impl EnterpriseListPublic {
-    /// A `EnterpriseListPublic` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::EnterprisePublic>,
-        meta: super::BrandedCallingPaginationMeta,
-    ) -> Self {
-        EnterpriseListPublic { data, meta }
-    }
 }
 impl serde::Serialize for EnterpriseListPublic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EnterprisePublic {
     pub billing_address: Option<super::BillingAddress>,
     pub billing_contact: Option<super::BillingContact>,

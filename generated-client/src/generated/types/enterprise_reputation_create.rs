@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterpriseReputationCreate {
     /// Refresh cadence. Defaults to `business_daily` if omitted.
     pub check_frequency: Option<super::ReputationCheckFrequency>,
@@ -10,13 +11,14 @@ pub struct EnterpriseReputationCreate {
     pub loa_document_id: String,
 }
 impl EnterpriseReputationCreate {
-    /// A `EnterpriseReputationCreate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `loa_document_id`: Id of the signed Letter of Authorization document, returned by the Telnyx Documents API after upload (upload via `POST /v2/documents`; see <https://developers.telnyx.com/api/documents>).
-    pub fn new(loa_document_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         EnterpriseReputationCreate {
             check_frequency: None,
-            loa_document_id: loa_document_id.into(),
+            loa_document_id: String::new(),
         }
     }
 }

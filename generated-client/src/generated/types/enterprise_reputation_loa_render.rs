@@ -4,6 +4,7 @@
 /// All fields optional. The enterprise identity, address, and authorized-representative contact are read from the enterprise record keyed by the path parameter.
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EnterpriseReputationLoaRender {
     pub agent: Option<super::AgentInput>,
     pub signature: Option<super::LoaSignaturePayload>,

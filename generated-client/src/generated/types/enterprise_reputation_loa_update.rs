@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterpriseReputationLoaUpdate {
     /// Id of the new signed LOA document (from the Telnyx Documents API). Changing it resets LOA approval; the new document must be approved before more numbers can be added.
     pub loa_document_id: String,
 }
 impl EnterpriseReputationLoaUpdate {
-    /// A `EnterpriseReputationLoaUpdate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `loa_document_id`: Id of the new signed LOA document (from the Telnyx Documents API). Changing it resets LOA approval; the new document must be approved before more numbers can be added.
-    pub fn new(loa_document_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         EnterpriseReputationLoaUpdate {
-            loa_document_id: loa_document_id.into(),
+            loa_document_id: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EnterpriseReputationPublic {
     pub check_frequency: Option<super::ReputationCheckFrequency>,
     pub created_at: Option<String>,

@@ -2,48 +2,6 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct EnterpriseReputationPublicWrapped {
-    pub data: super::EnterpriseReputationPublic,
-}
-impl EnterpriseReputationPublicWrapped {
-    /// A `EnterpriseReputationPublicWrapped` from its required fields; the optional ones are `None`.
-    pub fn new(data: super::EnterpriseReputationPublic) -> Self {
-        EnterpriseReputationPublicWrapped {
-            data,
-        }
-    }
-}
-impl serde::Serialize for EnterpriseReputationPublicWrapped {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EnterpriseReputationPublicWrapped", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for EnterpriseReputationPublicWrapped {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = EnterpriseReputationPublicWrapped;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct EnterpriseReputationPublicWrapped")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EnterpriseReputationPublicWrapped, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(EnterpriseReputationPublicWrapped {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("EnterpriseReputationPublicWrapped", FIELDS, V)
-    }
-}
+pub type EnterpriseReputationPublicWrapped = crate::Data<
+    super::EnterpriseReputationPublic,
+>;

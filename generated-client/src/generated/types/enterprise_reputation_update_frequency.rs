@@ -3,14 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterpriseReputationUpdateFrequency {
     pub check_frequency: super::ReputationCheckFrequency,
 }
 impl EnterpriseReputationUpdateFrequency {
-    /// A `EnterpriseReputationUpdateFrequency` from its required fields; the optional ones are `None`.
-    pub fn new(check_frequency: super::ReputationCheckFrequency) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         EnterpriseReputationUpdateFrequency {
-            check_frequency,
+            check_frequency: super::ReputationCheckFrequency::Unknown(String::new()),
         }
     }
 }

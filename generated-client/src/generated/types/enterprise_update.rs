@@ -4,6 +4,7 @@
 /// All fields are optional; only the ones supplied are updated. The same field-level rules from `EnterpriseCreateRequest` apply.
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EnterpriseUpdate {
     pub billing_address: Option<super::BillingAddress>,
     pub billing_contact: Option<super::BillingContact>,

@@ -3,24 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnumPaginatedResponse {
     pub page: i64,
     pub records: Vec<serde_json::Map<String, serde_json::Value>>,
     pub total_records: i64,
-}
-impl EnumPaginatedResponse {
-    /// A `EnumPaginatedResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        page: i64,
-        records: Vec<serde_json::Map<String, serde_json::Value>>,
-        total_records: i64,
-    ) -> Self {
-        EnumPaginatedResponse {
-            page,
-            records,
-            total_records,
-        }
-    }
 }
 impl serde::Serialize for EnumPaginatedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,24 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Error {
     pub code: String,
     pub description: Option<String>,
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: Option<ErrorSource2>,
     pub title: String,
-}
-impl Error {
-    /// A `Error` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
-        Error {
-            code: code.into(),
-            description: None,
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -79,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for Error {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorSource2 {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

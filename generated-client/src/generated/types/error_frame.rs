@@ -4,6 +4,7 @@
 /// Server-to-client frame indicating an error during synthesis. The connection is closed shortly after.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorFrame {
     /// Error message describing what went wrong.
     pub error: Option<String>,

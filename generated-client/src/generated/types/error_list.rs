@@ -3,14 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorList {
     pub errors: Vec<super::BlocksErrorObject>,
-}
-impl ErrorList {
-    /// A `ErrorList` from its required fields; the optional ones are `None`.
-    pub fn new(errors: Vec<super::BlocksErrorObject>) -> Self {
-        ErrorList { errors }
-    }
 }
 impl serde::Serialize for ErrorList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

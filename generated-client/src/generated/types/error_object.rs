@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorObject {
     /// Telnyx error code. Edge idempotency errors use 10027 or 10036. Fallback 404/500 responses from the framework may use string status codes ('404', '500') instead.
     pub code: ErrorObjectCode,
@@ -12,25 +13,6 @@ pub struct ErrorObject {
     pub meta: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     pub source: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     pub title: String,
-}
-impl ErrorObject {
-    /// A `ErrorObject` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: Telnyx error code. Edge idempotency errors use 10027 or 10036. Fallback 404/500 responses from the framework may use string status codes ('404', '500') instead.
-    /// - `detail`: Human-readable error detail. Changeset responses may return a structured object.
-    pub fn new(
-        code: ErrorObjectCode,
-        detail: impl Into<ErrorObjectDetail>,
-        title: impl Into<String>,
-    ) -> Self {
-        ErrorObject {
-            code,
-            detail: detail.into(),
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for ErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

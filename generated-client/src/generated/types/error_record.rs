@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorRecord {
     /// an application-specific error code, expressed as a stringified 5-digit integer
     pub code: Option<String>,

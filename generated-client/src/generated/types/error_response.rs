@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     pub errors: Option<Vec<ErrorResponseErrorsItem>>,
 }
@@ -43,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorResponseErrorsItemMeta {
     pub url: Option<String>,
 }
@@ -83,6 +85,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponseErrorsItemMeta {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorResponseErrorsItemSource {
     pub pointer: Option<String>,
 }
@@ -123,6 +126,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponseErrorsItemSource {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorResponseErrorsItem {
     pub code: Option<String>,
     pub detail: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EventData {
     pub agent_id: Option<String>,
     pub event_id: String,
@@ -13,28 +14,6 @@ pub struct EventData {
     pub summary: String,
     pub timestamp: String,
     pub r#type: super::EventType,
-}
-impl EventData {
-    /// A `EventData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        event_id: impl Into<String>,
-        run_id: impl Into<String>,
-        summary: impl Into<String>,
-        timestamp: impl Into<String>,
-        r#type: super::EventType,
-    ) -> Self {
-        EventData {
-            agent_id: None,
-            event_id: event_id.into(),
-            idempotency_key: None,
-            payload: None,
-            run_id: run_id.into(),
-            step_id: None,
-            summary: summary.into(),
-            timestamp: timestamp.into(),
-            r#type,
-        }
-    }
 }
 impl serde::Serialize for EventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,27 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_events")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EventEmailSummary {
     pub cc: Vec<super::EmailAddress>,
     pub from: super::EmailAddress,
     pub subject: String,
     pub to: Vec<super::EmailAddress>,
-}
-impl EventEmailSummary {
-    /// A `EventEmailSummary` from its required fields; the optional ones are `None`.
-    pub fn new(
-        cc: Vec<super::EmailAddress>,
-        from: super::EmailAddress,
-        subject: impl Into<String>,
-        to: Vec<super::EmailAddress>,
-    ) -> Self {
-        EventEmailSummary {
-            cc,
-            from,
-            subject: subject.into(),
-            to,
-        }
-    }
 }
 impl serde::Serialize for EventEmailSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EventNode {
     /// Child events in the session tree.
     pub children: Vec<EventNode>,
@@ -18,35 +19,6 @@ pub struct EventNode {
     pub record: serde_json::Map<String, serde_json::Value>,
     /// Relationship to the parent node, null for root.
     pub relationship: Option<Option<super::RelationshipInfo>>,
-}
-impl EventNode {
-    /// A `EventNode` from its required fields; the optional ones are `None`.
-    ///
-    /// - `children`: Child events in the session tree.
-    /// - `event_name`: Name of the event type.
-    /// - `id`: Event identifier.
-    /// - `product`: Product that generated this event.
-    /// - `record`: The underlying detail record data. Contents vary by record type.
-    pub fn new(
-        children: Vec<EventNode>,
-        cost: super::CostInfo,
-        event_name: impl Into<String>,
-        id: impl Into<String>,
-        links: super::Links,
-        product: impl Into<String>,
-        record: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        EventNode {
-            children,
-            cost,
-            event_name: event_name.into(),
-            id: id.into(),
-            links,
-            product: product.into(),
-            record,
-            relationship: None,
-        }
-    }
 }
 impl serde::Serialize for EventNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

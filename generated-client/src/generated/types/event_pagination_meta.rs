@@ -3,21 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_events")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EventPaginationMeta {
     /// Cursor for the next page, when more results are available.
     pub page_cursor: Option<String>,
     pub page_size: i64,
     pub time_range: super::TimeRange,
-}
-impl EventPaginationMeta {
-    /// A `EventPaginationMeta` from its required fields; the optional ones are `None`.
-    pub fn new(page_size: i64, time_range: super::TimeRange) -> Self {
-        EventPaginationMeta {
-            page_cursor: None,
-            page_size,
-            time_range,
-        }
-    }
 }
 impl serde::Serialize for EventPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,15 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EventsListResponse {
     pub data: Vec<super::EventData>,
     pub meta: super::Meta,
-}
-impl EventsListResponse {
-    /// A `EventsListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::EventData>, meta: super::Meta) -> Self {
-        EventsListResponse { data, meta }
-    }
 }
 impl serde::Serialize for EventsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,18 +4,49 @@
 /// The parameters for generating a porting orders CSV report.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExportPortingOrdersCsvReport {
     /// The filters to apply to the export porting order CSV report.
     pub filters: ExportPortingOrdersCsvReportFilters,
 }
 impl ExportPortingOrdersCsvReport {
-    /// A `ExportPortingOrdersCsvReport` from its required fields; the optional ones are `None`.
-    ///
-    /// - `filters`: The filters to apply to the export porting order CSV report.
-    pub fn new(filters: ExportPortingOrdersCsvReportFilters) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ExportPortingOrdersCsvReport {
-            filters,
+            filters: <ExportPortingOrdersCsvReportFilters>::default(),
         }
+    }
+}
+impl ExportPortingOrdersCsvReport {
+    /// A builder of `ExportPortingOrdersCsvReport`: a method per field, then `.build()`, which compiles once the required ones are set (`filters`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ExportPortingOrdersCsvReport,
+        (crate::Missing<crate::required::filters>,),
+    > {
+        crate::Builder::new(ExportPortingOrdersCsvReport::blank())
+    }
+}
+impl<S0> crate::Builder<ExportPortingOrdersCsvReport, (S0,)> {
+    /// The filters to apply to the export porting order CSV report.
+    #[inline]
+    pub fn filters(
+        self,
+        value: impl Into<ExportPortingOrdersCsvReportFilters>,
+    ) -> crate::Builder<ExportPortingOrdersCsvReport, (crate::Set,)> {
+        let mut b = self;
+        b.value.filters = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ExportPortingOrdersCsvReport, S>>
+for ExportPortingOrdersCsvReport {
+    #[inline]
+    fn from(builder: crate::Builder<ExportPortingOrdersCsvReport, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ExportPortingOrdersCsvReport {
@@ -109,6 +140,7 @@ crate::string_enum!(ExportPortingOrdersCsvReportFiltersStatusInItem);
 /// The filters to apply to the export porting order CSV report.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExportPortingOrdersCsvReportFilters {
     /// The date and time the porting order was created after.
     pub created_at_gt: Option<String>,
@@ -118,6 +150,40 @@ pub struct ExportPortingOrdersCsvReportFilters {
     pub customer_reference_in: Option<Vec<String>>,
     /// The status of the porting orders to include in the report.
     pub status_in: Option<Vec<ExportPortingOrdersCsvReportFiltersStatusInItem>>,
+}
+impl ExportPortingOrdersCsvReportFilters {
+    /// The date and time the porting order was created after.
+    #[inline]
+    pub fn created_at_gt(mut self, value: impl Into<String>) -> Self {
+        self.created_at_gt = Some(value.into());
+        self
+    }
+    /// The date and time the porting order was created before.
+    #[inline]
+    pub fn created_at_lt(mut self, value: impl Into<String>) -> Self {
+        self.created_at_lt = Some(value.into());
+        self
+    }
+    /// The customer reference of the porting orders to include in the report.
+    #[inline]
+    pub fn customer_reference_in(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.customer_reference_in = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The status of the porting orders to include in the report.
+    #[inline]
+    pub fn status_in(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<ExportPortingOrdersCsvReportFiltersStatusInItem>,
+        >,
+    ) -> Self {
+        self.status_in = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for ExportPortingOrdersCsvReportFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

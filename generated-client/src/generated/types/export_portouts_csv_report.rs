@@ -4,16 +4,49 @@
 /// The parameters for generating a port-outs CSV report.
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExportPortoutsCsvReport {
     /// The filters to apply to the export port-out CSV report.
     pub filters: ExportPortoutsCsvReportFilters,
 }
 impl ExportPortoutsCsvReport {
-    /// A `ExportPortoutsCsvReport` from its required fields; the optional ones are `None`.
-    ///
-    /// - `filters`: The filters to apply to the export port-out CSV report.
-    pub fn new(filters: ExportPortoutsCsvReportFilters) -> Self {
-        ExportPortoutsCsvReport { filters }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        ExportPortoutsCsvReport {
+            filters: <ExportPortoutsCsvReportFilters>::default(),
+        }
+    }
+}
+impl ExportPortoutsCsvReport {
+    /// A builder of `ExportPortoutsCsvReport`: a method per field, then `.build()`, which compiles once the required ones are set (`filters`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ExportPortoutsCsvReport,
+        (crate::Missing<crate::required::filters>,),
+    > {
+        crate::Builder::new(ExportPortoutsCsvReport::blank())
+    }
+}
+impl<S0> crate::Builder<ExportPortoutsCsvReport, (S0,)> {
+    /// The filters to apply to the export port-out CSV report.
+    #[inline]
+    pub fn filters(
+        self,
+        value: impl Into<ExportPortoutsCsvReportFilters>,
+    ) -> crate::Builder<ExportPortoutsCsvReport, (crate::Set,)> {
+        let mut b = self;
+        b.value.filters = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ExportPortoutsCsvReport, S>>
+for ExportPortoutsCsvReport {
+    #[inline]
+    fn from(builder: crate::Builder<ExportPortoutsCsvReport, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ExportPortoutsCsvReport {
@@ -99,6 +132,7 @@ crate::string_enum!(ExportPortoutsCsvReportFiltersStatusInItem);
 /// The filters to apply to the export port-out CSV report.
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExportPortoutsCsvReportFilters {
     /// The date and time the port-out was created after.
     pub created_at_gt: Option<String>,
@@ -112,6 +146,55 @@ pub struct ExportPortoutsCsvReportFilters {
     pub phone_numbers_overlaps: Option<Vec<String>>,
     /// The status of the port-outs to include in the report.
     pub status_in: Option<Vec<ExportPortoutsCsvReportFiltersStatusInItem>>,
+}
+impl ExportPortoutsCsvReportFilters {
+    /// The date and time the port-out was created after.
+    #[inline]
+    pub fn created_at_gt(mut self, value: impl Into<String>) -> Self {
+        self.created_at_gt = Some(value.into());
+        self
+    }
+    /// The date and time the port-out was created before.
+    #[inline]
+    pub fn created_at_lt(mut self, value: impl Into<String>) -> Self {
+        self.created_at_lt = Some(value.into());
+        self
+    }
+    /// The customer reference of the port-outs to include in the report.
+    #[inline]
+    pub fn customer_reference_in(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.customer_reference_in = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The end user name of the port-outs to include in the report.
+    #[inline]
+    pub fn end_user_name(mut self, value: impl Into<String>) -> Self {
+        self.end_user_name = Some(value.into());
+        self
+    }
+    /// A list of phone numbers that the port-outs phone numbers must overlap with.
+    #[inline]
+    pub fn phone_numbers_overlaps(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.phone_numbers_overlaps = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The status of the port-outs to include in the report.
+    #[inline]
+    pub fn status_in(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<ExportPortoutsCsvReportFiltersStatusInItem>,
+        >,
+    ) -> Self {
+        self.status_in = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for ExportPortoutsCsvReportFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -8,17 +8,56 @@
 /// a clean function of known variables — it's cheaper and predictable.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExpressionCondition {
     pub expression: super::Expression,
     pub r#type: ExpressionConditionType,
 }
 impl ExpressionCondition {
-    /// A `ExpressionCondition` from its required fields; the optional ones are `None`.
-    pub fn new(expression: super::Expression, r#type: ExpressionConditionType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ExpressionCondition {
-            expression,
-            r#type,
+            expression: super::Expression::Unknown(serde_json::Value::Null),
+            r#type: ExpressionConditionType::Expression,
         }
+    }
+}
+impl ExpressionCondition {
+    /// A builder of `ExpressionCondition`: a method per field, then `.build()`, which compiles once the required ones are set (`expression`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ExpressionCondition,
+        (crate::Missing<crate::required::expression>,),
+    > {
+        crate::Builder::new(ExpressionCondition::blank())
+    }
+}
+impl<S0> crate::Builder<ExpressionCondition, (S0,)> {
+    /// Sets `expression`.
+    #[inline]
+    pub fn expression(
+        self,
+        value: impl Into<super::Expression>,
+    ) -> crate::Builder<ExpressionCondition, (crate::Set,)> {
+        let mut b = self;
+        b.value.expression = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<ExpressionConditionType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ExpressionCondition, S>>
+for ExpressionCondition {
+    #[inline]
+    fn from(builder: crate::Builder<ExpressionCondition, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ExpressionCondition {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnection {
     pub active: Option<super::ConnectionActive>,
     /// ISO 8601 formatted date indicating when the resource was created.
@@ -157,6 +158,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnection {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionInbound {
     /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
@@ -198,6 +200,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionInbound {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionOutbound {
     /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionPhoneNumber {
     pub acquired_capabilities: Option<
         Vec<ExternalConnectionPhoneNumberAcquiredCapabilitiesItem>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalLlm {
     pub authentication_method: Option<super::AuthenticationMethod>,
     /// Base URL for the external LLM endpoint.
@@ -17,23 +18,6 @@ pub struct ExternalLlm {
     pub model: String,
     /// URL used to retrieve an access token when certificate authentication is enabled.
     pub token_retrieval_url: Option<String>,
-}
-impl ExternalLlm {
-    /// A `ExternalLlm` from its required fields; the optional ones are `None`.
-    ///
-    /// - `base_url`: Base URL for the external LLM endpoint.
-    /// - `model`: Model identifier to use with the external LLM endpoint.
-    pub fn new(base_url: impl Into<String>, model: impl Into<String>) -> Self {
-        ExternalLlm {
-            authentication_method: None,
-            base_url: base_url.into(),
-            certificate_ref: None,
-            forward_metadata: None,
-            llm_api_key_ref: None,
-            model: model.into(),
-            token_retrieval_url: None,
-        }
-    }
 }
 impl serde::Serialize for ExternalLlm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalLlmReq {
     pub authentication_method: Option<super::AuthenticationMethod>,
     /// Base URL for the external LLM endpoint.
@@ -19,20 +20,94 @@ pub struct ExternalLlmReq {
     pub token_retrieval_url: Option<String>,
 }
 impl ExternalLlmReq {
-    /// A `ExternalLlmReq` from its required fields; the optional ones are `None`.
-    ///
-    /// - `base_url`: Base URL for the external LLM endpoint.
-    /// - `model`: Model identifier to use with the external LLM endpoint.
-    pub fn new(base_url: impl Into<String>, model: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ExternalLlmReq {
             authentication_method: None,
-            base_url: base_url.into(),
+            base_url: String::new(),
             certificate_ref: None,
             forward_metadata: None,
             llm_api_key_ref: None,
-            model: model.into(),
+            model: String::new(),
             token_retrieval_url: None,
         }
+    }
+}
+impl ExternalLlmReq {
+    /// A builder of `ExternalLlmReq`: a method per field, then `.build()`, which compiles once the required ones are set (`base_url`, `model`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ExternalLlmReq,
+        (
+            crate::Missing<crate::required::base_url>,
+            crate::Missing<crate::required::model>,
+        ),
+    > {
+        crate::Builder::new(ExternalLlmReq::blank())
+    }
+}
+impl<S0, S1> crate::Builder<ExternalLlmReq, (S0, S1)> {
+    /// Sets `authentication_method`.
+    #[inline]
+    pub fn authentication_method(
+        mut self,
+        value: impl Into<super::AuthenticationMethod>,
+    ) -> Self {
+        self.value.authentication_method = Some(value.into());
+        self
+    }
+    /// Base URL for the external LLM endpoint.
+    #[inline]
+    pub fn base_url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ExternalLlmReq, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.base_url = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Integration secret identifier for the client certificate used with certificate authentication.
+    #[inline]
+    pub fn certificate_ref(mut self, value: impl Into<String>) -> Self {
+        self.value.certificate_ref = Some(value.into());
+        self
+    }
+    /// When `true`, Telnyx forwards the assistant's dynamic variables to the external LLM endpoint as a top-level `extra_metadata` object on the chat completion request body. Defaults to `false`. Example payload sent to the external endpoint: `{"extra_metadata": {"customer_name": "Jane", "account_id": "acct_789", "telnyx_agent_target": "+13125550100", "telnyx_end_user_target": "+13125550123"}}`. Distinct from OpenAI's native `metadata` field, which has its own size and type limits.
+    #[inline]
+    pub fn forward_metadata(mut self, value: impl Into<bool>) -> Self {
+        self.value.forward_metadata = Some(value.into());
+        self
+    }
+    /// Integration secret identifier for the external LLM API key.
+    #[inline]
+    pub fn llm_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.value.llm_api_key_ref = Some(value.into());
+        self
+    }
+    /// Model identifier to use with the external LLM endpoint.
+    #[inline]
+    pub fn model(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ExternalLlmReq, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.model = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// URL used to retrieve an access token when certificate authentication is enabled.
+    #[inline]
+    pub fn token_retrieval_url(mut self, value: impl Into<String>) -> Self {
+        self.value.token_retrieval_url = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ExternalLlmReq, S>> for ExternalLlmReq {
+    #[inline]
+    fn from(builder: crate::Builder<ExternalLlmReq, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ExternalLlmReq {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalVetting {
     /// Vetting submission date. This is the date when the vetting request is generated in ISO 8601 format.
     pub create_date: Option<String>,

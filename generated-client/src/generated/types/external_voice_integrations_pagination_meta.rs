@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalVoiceIntegrationsPaginationMeta {
     pub page_number: Option<i64>,
     pub page_size: Option<i64>,

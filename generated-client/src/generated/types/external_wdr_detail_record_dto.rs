@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalWdrDetailRecordDto {
     pub cost: Option<super::WirelessCost>,
     /// Record created time

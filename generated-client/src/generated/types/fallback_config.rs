@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FallbackConfig {
     pub external_llm: Option<super::ExternalLlm>,
     /// Integration secret identifier for the fallback model API key.

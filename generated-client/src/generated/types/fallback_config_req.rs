@@ -3,12 +3,33 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FallbackConfigReq {
     pub external_llm: Option<super::ExternalLlmReq>,
     /// Integration secret identifier for the fallback model API key.
     pub llm_api_key_ref: Option<String>,
     /// Fallback Telnyx-hosted model to use when the primary LLM provider is unavailable.
     pub model: Option<String>,
+}
+impl FallbackConfigReq {
+    /// Sets `external_llm`.
+    #[inline]
+    pub fn external_llm(mut self, value: impl Into<super::ExternalLlmReq>) -> Self {
+        self.external_llm = Some(value.into());
+        self
+    }
+    /// Integration secret identifier for the fallback model API key.
+    #[inline]
+    pub fn llm_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.llm_api_key_ref = Some(value.into());
+        self
+    }
+    /// Fallback Telnyx-hosted model to use when the primary LLM provider is unavailable.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FallbackConfigReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "fax_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxApplication {
     pub active: Option<super::ConnectionActive>,
     pub anchorsite_override: Option<super::AnchorsiteOverride>,
@@ -177,6 +178,7 @@ impl From<&str> for FaxApplicationInboundSipSubdomainReceiveSettings {
 crate::string_enum!(FaxApplicationInboundSipSubdomainReceiveSettings);
 #[cfg_attr(docsrs, doc(cfg(feature = "fax_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxApplicationInbound {
     /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
@@ -240,6 +242,7 @@ impl<'de> serde::Deserialize<'de> for FaxApplicationInbound {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "fax_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxApplicationOutbound {
     /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,

@@ -2,9 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FaxDelivered {
-    pub data: Option<FaxDeliveredData>,
+    pub data: FaxDeliveredData,
     /// Metadata about the webhook delivery.
     pub meta: Option<FaxDeliveredMeta>,
 }
@@ -12,9 +13,7 @@ impl serde::Serialize for FaxDelivered {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("FaxDelivered", 2)?;
-        if let Some(v) = &self.data {
-            out.serialize_field("data", v)?;
-        }
+        out.serialize_field("data", &self.data)?;
         if let Some(v) = &self.meta {
             out.serialize_field("meta", v)?;
         }
@@ -35,13 +34,13 @@ impl<'de> serde::Deserialize<'de> for FaxDelivered {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(FaxDelivered {
-                    data: f0,
+                    data: crate::de::required(f0, "data")?,
                     meta: f1,
                 })
             }
@@ -107,6 +106,7 @@ impl From<&str> for FaxDeliveredDataPayloadStatus {
 crate::string_enum!(FaxDeliveredDataPayloadStatus);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxDeliveredDataPayload {
     /// The duration of the call in seconds.
     pub call_duration_secs: Option<i64>,
@@ -240,14 +240,15 @@ impl<'de> serde::Deserialize<'de> for FaxDeliveredDataPayload {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FaxDeliveredData {
     /// The type of event being delivered.
     pub event_type: Option<FaxDeliveredDataEventType>,
     pub id: Option<super::Id>,
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
-    pub payload: Option<FaxDeliveredDataPayload>,
+    pub payload: FaxDeliveredDataPayload,
     pub record_type: Option<super::ProgrammableFaxRecordType>,
 }
 impl serde::Serialize for FaxDeliveredData {
@@ -263,9 +264,7 @@ impl serde::Serialize for FaxDeliveredData {
         if let Some(v) = &self.occurred_at {
             out.serialize_field("occurred_at", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -292,7 +291,7 @@ impl<'de> serde::Deserialize<'de> for FaxDeliveredData {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -301,7 +300,7 @@ impl<'de> serde::Deserialize<'de> for FaxDeliveredData {
                     event_type: f0,
                     id: f1,
                     occurred_at: f2,
-                    payload: f3,
+                    payload: crate::de::required(f3, "payload")?,
                     record_type: f4,
                 })
             }
@@ -312,6 +311,7 @@ impl<'de> serde::Deserialize<'de> for FaxDeliveredData {
 /// Metadata about the webhook delivery.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxDeliveredMeta {
     /// The delivery attempt number.
     pub attempt: Option<i64>,

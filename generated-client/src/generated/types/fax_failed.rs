@@ -2,9 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FaxFailed {
-    pub data: Option<FaxFailedData>,
+    pub data: FaxFailedData,
     /// Metadata about the webhook delivery.
     pub meta: Option<FaxFailedMeta>,
 }
@@ -12,9 +13,7 @@ impl serde::Serialize for FaxFailed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("FaxFailed", 2)?;
-        if let Some(v) = &self.data {
-            out.serialize_field("data", v)?;
-        }
+        out.serialize_field("data", &self.data)?;
         if let Some(v) = &self.meta {
             out.serialize_field("meta", v)?;
         }
@@ -35,13 +34,13 @@ impl<'de> serde::Deserialize<'de> for FaxFailed {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(FaxFailed {
-                    data: f0,
+                    data: crate::de::required(f0, "data")?,
                     meta: f1,
                 })
             }
@@ -135,6 +134,7 @@ impl From<&str> for FaxFailedDataPayloadStatus {
 crate::string_enum!(FaxFailedDataPayloadStatus);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxFailedDataPayload {
     /// State received from a command.
     pub client_state: Option<String>,
@@ -259,14 +259,15 @@ impl<'de> serde::Deserialize<'de> for FaxFailedDataPayload {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FaxFailedData {
     /// The type of event being delivered.
     pub event_type: Option<FaxFailedDataEventType>,
     pub id: Option<super::Id>,
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
-    pub payload: Option<FaxFailedDataPayload>,
+    pub payload: FaxFailedDataPayload,
     pub record_type: Option<super::ProgrammableFaxRecordType>,
 }
 impl serde::Serialize for FaxFailedData {
@@ -282,9 +283,7 @@ impl serde::Serialize for FaxFailedData {
         if let Some(v) = &self.occurred_at {
             out.serialize_field("occurred_at", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -311,7 +310,7 @@ impl<'de> serde::Deserialize<'de> for FaxFailedData {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -320,7 +319,7 @@ impl<'de> serde::Deserialize<'de> for FaxFailedData {
                     event_type: f0,
                     id: f1,
                     occurred_at: f2,
-                    payload: f3,
+                    payload: crate::de::required(f3, "payload")?,
                     record_type: f4,
                 })
             }
@@ -331,6 +330,7 @@ impl<'de> serde::Deserialize<'de> for FaxFailedData {
 /// Metadata about the webhook delivery.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxFailedMeta {
     /// The delivery attempt number.
     pub attempt: Option<i64>,

@@ -2,9 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FaxSendingStarted {
-    pub data: Option<FaxSendingStartedData>,
+    pub data: FaxSendingStartedData,
     /// Metadata about the webhook delivery.
     pub meta: Option<FaxSendingStartedMeta>,
 }
@@ -12,9 +13,7 @@ impl serde::Serialize for FaxSendingStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("FaxSendingStarted", 2)?;
-        if let Some(v) = &self.data {
-            out.serialize_field("data", v)?;
-        }
+        out.serialize_field("data", &self.data)?;
         if let Some(v) = &self.meta {
             out.serialize_field("meta", v)?;
         }
@@ -35,13 +34,13 @@ impl<'de> serde::Deserialize<'de> for FaxSendingStarted {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(FaxSendingStarted {
-                    data: f0,
+                    data: crate::de::required(f0, "data")?,
                     meta: f1,
                 })
             }
@@ -107,6 +106,7 @@ impl From<&str> for FaxSendingStartedDataPayloadStatus {
 crate::string_enum!(FaxSendingStartedDataPayloadStatus);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxSendingStartedDataPayload {
     /// State received from a command.
     pub client_state: Option<String>,
@@ -222,14 +222,15 @@ impl<'de> serde::Deserialize<'de> for FaxSendingStartedDataPayload {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FaxSendingStartedData {
     /// The type of event being delivered.
     pub event_type: Option<FaxSendingStartedDataEventType>,
     pub id: Option<super::Id>,
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
-    pub payload: Option<FaxSendingStartedDataPayload>,
+    pub payload: FaxSendingStartedDataPayload,
     pub record_type: Option<super::ProgrammableFaxRecordType>,
 }
 impl serde::Serialize for FaxSendingStartedData {
@@ -245,9 +246,7 @@ impl serde::Serialize for FaxSendingStartedData {
         if let Some(v) = &self.occurred_at {
             out.serialize_field("occurred_at", v)?;
         }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
+        out.serialize_field("payload", &self.payload)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -274,7 +273,7 @@ impl<'de> serde::Deserialize<'de> for FaxSendingStartedData {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -283,7 +282,7 @@ impl<'de> serde::Deserialize<'de> for FaxSendingStartedData {
                     event_type: f0,
                     id: f1,
                     occurred_at: f2,
-                    payload: f3,
+                    payload: crate::de::required(f3, "payload")?,
                     record_type: f4,
                 })
             }
@@ -294,6 +293,7 @@ impl<'de> serde::Deserialize<'de> for FaxSendingStartedData {
 /// Metadata about the webhook delivery.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxSendingStartedMeta {
     /// The delivery attempt number.
     pub attempt: Option<i64>,

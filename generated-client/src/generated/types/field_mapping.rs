@@ -3,23 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FieldMapping {
     /// Field name on the child record.
     pub local_field: String,
     /// Field name on the parent record.
     pub parent_field: String,
-}
-impl FieldMapping {
-    /// A `FieldMapping` from its required fields; the optional ones are `None`.
-    ///
-    /// - `local_field`: Field name on the child record.
-    /// - `parent_field`: Field name on the parent record.
-    pub fn new(local_field: impl Into<String>, parent_field: impl Into<String>) -> Self {
-        FieldMapping {
-            local_field: local_field.into(),
-            parent_field: parent_field.into(),
-        }
-    }
 }
 impl serde::Serialize for FieldMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

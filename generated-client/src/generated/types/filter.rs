@@ -4,6 +4,7 @@
 /// Query filter criteria. Note: The first filter object must specify filter_type as 'and'. You cannot follow an 'or' with another 'and'.
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Filter {
     /// Billing group UUID to filter by
     pub billing_group: Option<String>,
@@ -19,6 +20,50 @@ pub struct Filter {
     pub filter_type: Option<FilterFilterType>,
     /// Tag name to filter by
     pub tags_list: Option<String>,
+}
+impl Filter {
+    /// Billing group UUID to filter by
+    #[inline]
+    pub fn billing_group(mut self, value: impl Into<String>) -> Self {
+        self.billing_group = Some(value.into());
+        self
+    }
+    /// Called line identification (destination number)
+    #[inline]
+    pub fn cld(mut self, value: impl Into<String>) -> Self {
+        self.cld = Some(value.into());
+        self
+    }
+    /// Filter type for CLD matching
+    #[inline]
+    pub fn cld_filter(mut self, value: impl Into<FilterCldFilter>) -> Self {
+        self.cld_filter = Some(value.into());
+        self
+    }
+    /// Calling line identification (caller ID)
+    #[inline]
+    pub fn cli(mut self, value: impl Into<String>) -> Self {
+        self.cli = Some(value.into());
+        self
+    }
+    /// Filter type for CLI matching
+    #[inline]
+    pub fn cli_filter(mut self, value: impl Into<FilterCliFilter>) -> Self {
+        self.cli_filter = Some(value.into());
+        self
+    }
+    /// Logical operator for combining filters
+    #[inline]
+    pub fn filter_type(mut self, value: impl Into<FilterFilterType>) -> Self {
+        self.filter_type = Some(value.into());
+        self
+    }
+    /// Tag name to filter by
+    #[inline]
+    pub fn tags_list(mut self, value: impl Into<String>) -> Self {
+        self.tags_list = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for Filter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,9 +3,21 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterCivicAddressesConsolidated {
     /// The country (or countries) to filter addresses by.
     pub country: Option<Vec<String>>,
+}
+impl FilterCivicAddressesConsolidated {
+    /// The country (or countries) to filter addresses by.
+    #[inline]
+    pub fn country(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.country = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for FilterCivicAddressesConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

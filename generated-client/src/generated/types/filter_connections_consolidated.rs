@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterConnectionsConsolidated {
     pub connection_name: Option<super::FilterConnectionsConsolidatedConnectionName>,
     /// If present, connections with created_at date matching the given YYYY-MM-DD date will be returned.
@@ -15,6 +16,47 @@ pub struct FilterConnectionsConsolidated {
     pub id: Option<String>,
     /// Phone number filter for connections. Note: Despite the 'contains' name, this requires a full E164 match per the original specification.
     pub phone_number: Option<super::FilterConnectionsConsolidatedPhoneNumber>,
+}
+impl FilterConnectionsConsolidated {
+    /// Sets `connection_name`.
+    #[inline]
+    pub fn connection_name(
+        mut self,
+        value: impl Into<super::FilterConnectionsConsolidatedConnectionName>,
+    ) -> Self {
+        self.connection_name = Some(value.into());
+        self
+    }
+    /// If present, connections with created_at date matching the given YYYY-MM-DD date will be returned.
+    #[inline]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// If present, connections with external_sip_connection matching the given value will be returned.
+    #[inline]
+    pub fn external_sip_connection(
+        mut self,
+        value: impl Into<super::FilterConnectionsConsolidatedExternalSipConnection>,
+    ) -> Self {
+        self.external_sip_connection = Some(value.into());
+        self
+    }
+    /// If present, connections with id matching the given value will be returned.
+    #[inline]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Phone number filter for connections. Note: Despite the 'contains' name, this requires a full E164 match per the original specification.
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl Into<super::FilterConnectionsConsolidatedPhoneNumber>,
+    ) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterConnectionsConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

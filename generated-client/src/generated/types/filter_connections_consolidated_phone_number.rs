@@ -4,9 +4,18 @@
 /// Phone number filter for connections. Note: Despite the 'contains' name, this requires a full E164 match per the original specification.
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterConnectionsConsolidatedPhoneNumber {
     /// If present, connections associated with the given phone_number will be returned. A full match is necessary with a e164 format.
     pub contains: Option<String>,
+}
+impl FilterConnectionsConsolidatedPhoneNumber {
+    /// If present, connections associated with the given phone_number will be returned. A full match is necessary with a e164 format.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterConnectionsConsolidatedPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,12 +3,48 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterConsolidated {
     pub address_book: Option<super::FilterConsolidatedAddressBook>,
     pub customer_reference: Option<super::FilterConsolidatedCustomerReference>,
     pub street_address: Option<super::FilterConsolidatedStreetAddress>,
     /// If set as 'true', only addresses used as the emergency address for at least one active phone-number will be returned. When set to 'false', the opposite happens: only addresses not used as the emergency address from phone-numbers will be returned.
     pub used_as_emergency: Option<String>,
+}
+impl FilterConsolidated {
+    /// Sets `address_book`.
+    #[inline]
+    pub fn address_book(
+        mut self,
+        value: impl Into<super::FilterConsolidatedAddressBook>,
+    ) -> Self {
+        self.address_book = Some(value.into());
+        self
+    }
+    /// Sets `customer_reference`.
+    #[inline]
+    pub fn customer_reference(
+        mut self,
+        value: impl Into<super::FilterConsolidatedCustomerReference>,
+    ) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Sets `street_address`.
+    #[inline]
+    pub fn street_address(
+        mut self,
+        value: impl Into<super::FilterConsolidatedStreetAddress>,
+    ) -> Self {
+        self.street_address = Some(value.into());
+        self
+    }
+    /// If set as 'true', only addresses used as the emergency address for at least one active phone-number will be returned. When set to 'false', the opposite happens: only addresses not used as the emergency address from phone-numbers will be returned.
+    #[inline]
+    pub fn used_as_emergency(mut self, value: impl Into<String>) -> Self {
+        self.used_as_emergency = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

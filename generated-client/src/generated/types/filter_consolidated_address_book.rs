@@ -3,9 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterConsolidatedAddressBook {
     /// If present, only returns results with the address_book flag equal to the given value.
     pub eq: Option<String>,
+}
+impl FilterConsolidatedAddressBook {
+    /// If present, only returns results with the address_book flag equal to the given value.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterConsolidatedAddressBook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterConsolidatedCustomerReferenceObject2 {
     /// Partial match for customer_reference. Matching is not case-sensitive.
     pub contains: Option<String>,
     /// Exact match for customer_reference.
     pub eq: Option<String>,
+}
+impl FilterConsolidatedCustomerReferenceObject2 {
+    /// Partial match for customer_reference. Matching is not case-sensitive.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// Exact match for customer_reference.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterConsolidatedCustomerReferenceObject2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,9 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterConsolidatedStreetAddress {
     /// If present, addresses with street_address containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
     pub contains: Option<String>,
+}
+impl FilterConsolidatedStreetAddress {
+    /// If present, addresses with street_address containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterConsolidatedStreetAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "document_links")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterDocumentLinksConsolidated {
     /// The linked_record_type of the document to filter on.
     pub linked_record_type: Option<String>,
     /// The linked_resource_id of the document to filter on.
     pub linked_resource_id: Option<String>,
+}
+impl FilterDocumentLinksConsolidated {
+    /// The linked_record_type of the document to filter on.
+    #[inline]
+    pub fn linked_record_type(mut self, value: impl Into<String>) -> Self {
+        self.linked_record_type = Some(value.into());
+        self
+    }
+    /// The linked_resource_id of the document to filter on.
+    #[inline]
+    pub fn linked_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.linked_resource_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterDocumentLinksConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,10 +3,40 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "documents")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterDocumentsConsolidated {
     pub created_at: Option<super::FilterDocumentsConsolidatedCreatedAt>,
     pub customer_reference: Option<super::FilterDocumentsConsolidatedCustomerReference>,
     pub filename: Option<super::FilterDocumentsConsolidatedFilename>,
+}
+impl FilterDocumentsConsolidated {
+    /// Sets `created_at`.
+    #[inline]
+    pub fn created_at(
+        mut self,
+        value: impl Into<super::FilterDocumentsConsolidatedCreatedAt>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `customer_reference`.
+    #[inline]
+    pub fn customer_reference(
+        mut self,
+        value: impl Into<super::FilterDocumentsConsolidatedCustomerReference>,
+    ) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Sets `filename`.
+    #[inline]
+    pub fn filename(
+        mut self,
+        value: impl Into<super::FilterDocumentsConsolidatedFilename>,
+    ) -> Self {
+        self.filename = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterDocumentsConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "documents")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterDocumentsConsolidatedCreatedAt {
     /// Filter by created at greater than provided value.
     pub gt: Option<String>,
     /// Filter by created at less than provided value.
     pub lt: Option<String>,
+}
+impl FilterDocumentsConsolidatedCreatedAt {
+    /// Filter by created at greater than provided value.
+    #[inline]
+    pub fn gt(mut self, value: impl Into<String>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Filter by created at less than provided value.
+    #[inline]
+    pub fn lt(mut self, value: impl Into<String>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterDocumentsConsolidatedCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "documents")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterDocumentsConsolidatedCustomerReference {
     /// Filter documents by a customer reference.
     pub eq: Option<String>,
     /// Filter documents by a list of customer references.
     pub r#in: Option<Vec<String>>,
+}
+impl FilterDocumentsConsolidatedCustomerReference {
+    /// Filter documents by a customer reference.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+    /// Filter documents by a list of customer references.
+    #[inline]
+    pub fn r#in(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.r#in = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for FilterDocumentsConsolidatedCustomerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,9 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "documents")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterDocumentsConsolidatedFilename {
     /// Filter by string matching part of filename.
     pub contains: Option<String>,
+}
+impl FilterDocumentsConsolidatedFilename {
+    /// Filter by string matching part of filename.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterDocumentsConsolidatedFilename {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

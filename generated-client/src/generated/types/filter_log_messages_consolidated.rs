@@ -3,11 +3,29 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterLogMessagesConsolidated {
     /// The external connection ID to filter by or "null" to filter for logs without an external connection ID
     pub external_connection_id: Option<String>,
     /// Telephone number filter operations for log messages. Use 'eq' for exact matches or 'contains' for partial matches.
     pub telephone_number: Option<super::FilterLogMessagesConsolidatedTelephoneNumber>,
+}
+impl FilterLogMessagesConsolidated {
+    /// The external connection ID to filter by or "null" to filter for logs without an external connection ID
+    #[inline]
+    pub fn external_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.external_connection_id = Some(value.into());
+        self
+    }
+    /// Telephone number filter operations for log messages. Use 'eq' for exact matches or 'contains' for partial matches.
+    #[inline]
+    pub fn telephone_number(
+        mut self,
+        value: impl Into<super::FilterLogMessagesConsolidatedTelephoneNumber>,
+    ) -> Self {
+        self.telephone_number = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterLogMessagesConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,11 +4,26 @@
 /// Telephone number filter operations for log messages. Use 'eq' for exact matches or 'contains' for partial matches.
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterLogMessagesConsolidatedTelephoneNumber {
     /// The partial phone number to filter log messages for. Requires 3-15 digits.
     pub contains: Option<String>,
     /// The phone number to filter log messages for or "null" to filter for logs without a phone number
     pub eq: Option<String>,
+}
+impl FilterLogMessagesConsolidatedTelephoneNumber {
+    /// The partial phone number to filter log messages for. Requires 3-15 digits.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// The phone number to filter log messages for or "null" to filter for logs without a phone number
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterLogMessagesConsolidatedTelephoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_network_operators")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterMobileNetworkOperatorsConsolidated {
     /// Filter by exact country_code.
     pub country_code: Option<String>,
@@ -16,6 +17,47 @@ pub struct FilterMobileNetworkOperatorsConsolidated {
     pub network_preferences_enabled: Option<bool>,
     /// Filter by exact TADIG.
     pub tadig: Option<String>,
+}
+impl FilterMobileNetworkOperatorsConsolidated {
+    /// Filter by exact country_code.
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Filter by exact MCC.
+    #[inline]
+    pub fn mcc(mut self, value: impl Into<String>) -> Self {
+        self.mcc = Some(value.into());
+        self
+    }
+    /// Filter by exact MNC.
+    #[inline]
+    pub fn mnc(mut self, value: impl Into<String>) -> Self {
+        self.mnc = Some(value.into());
+        self
+    }
+    /// Advanced name filtering operations
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl Into<super::FilterMobileNetworkOperatorsConsolidatedName>,
+    ) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Filter by network_preferences_enabled.
+    #[inline]
+    pub fn network_preferences_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.network_preferences_enabled = Some(value.into());
+        self
+    }
+    /// Filter by exact TADIG.
+    #[inline]
+    pub fn tadig(mut self, value: impl Into<String>) -> Self {
+        self.tadig = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterMobileNetworkOperatorsConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

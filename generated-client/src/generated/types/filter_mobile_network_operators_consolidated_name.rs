@@ -4,6 +4,7 @@
 /// Advanced name filtering operations
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_network_operators")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterMobileNetworkOperatorsConsolidatedName {
     /// Filter by name containing match.
     pub contains: Option<String>,
@@ -11,6 +12,26 @@ pub struct FilterMobileNetworkOperatorsConsolidatedName {
     pub ends_with: Option<String>,
     /// Filter by name starting with.
     pub starts_with: Option<String>,
+}
+impl FilterMobileNetworkOperatorsConsolidatedName {
+    /// Filter by name containing match.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// Filter by name ending with.
+    #[inline]
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+    /// Filter by name starting with.
+    #[inline]
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterMobileNetworkOperatorsConsolidatedName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

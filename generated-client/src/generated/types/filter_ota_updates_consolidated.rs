@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ota_updates")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterOtaUpdatesConsolidated {
     /// The SIM card identification UUID.
     pub sim_card_id: Option<String>,
@@ -10,6 +11,32 @@ pub struct FilterOtaUpdatesConsolidated {
     pub status: Option<super::FilterOtaUpdatesConsolidatedStatus>,
     /// Filter by type.
     pub r#type: Option<super::FilterOtaUpdatesConsolidatedType>,
+}
+impl FilterOtaUpdatesConsolidated {
+    /// The SIM card identification UUID.
+    #[inline]
+    pub fn sim_card_id(mut self, value: impl Into<String>) -> Self {
+        self.sim_card_id = Some(value.into());
+        self
+    }
+    /// Filter by a specific status of the resource's lifecycle.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<super::FilterOtaUpdatesConsolidatedStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Filter by type.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<super::FilterOtaUpdatesConsolidatedType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterOtaUpdatesConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,10 +3,40 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterPhoneNumbersConsolidated {
     pub civic_address_id: Option<super::FilterPhoneNumbersConsolidatedCivicAddressId>,
     pub location_id: Option<super::FilterPhoneNumbersConsolidatedLocationId>,
     pub phone_number: Option<super::FilterPhoneNumbersConsolidatedPhoneNumber>,
+}
+impl FilterPhoneNumbersConsolidated {
+    /// Sets `civic_address_id`.
+    #[inline]
+    pub fn civic_address_id(
+        mut self,
+        value: impl Into<super::FilterPhoneNumbersConsolidatedCivicAddressId>,
+    ) -> Self {
+        self.civic_address_id = Some(value.into());
+        self
+    }
+    /// Sets `location_id`.
+    #[inline]
+    pub fn location_id(
+        mut self,
+        value: impl Into<super::FilterPhoneNumbersConsolidatedLocationId>,
+    ) -> Self {
+        self.location_id = Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl Into<super::FilterPhoneNumbersConsolidatedPhoneNumber>,
+    ) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterPhoneNumbersConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,12 +3,51 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterReleasesConsolidated {
     pub civic_address_id: Option<super::FilterReleasesConsolidatedCivicAddressId>,
     pub location_id: Option<super::FilterReleasesConsolidatedLocationId>,
     /// Phone number filter operations. Use 'eq' for exact matches or 'contains' for partial matches.
     pub phone_number: Option<super::FilterReleasesConsolidatedPhoneNumber>,
     pub status: Option<super::FilterReleasesConsolidatedStatus>,
+}
+impl FilterReleasesConsolidated {
+    /// Sets `civic_address_id`.
+    #[inline]
+    pub fn civic_address_id(
+        mut self,
+        value: impl Into<super::FilterReleasesConsolidatedCivicAddressId>,
+    ) -> Self {
+        self.civic_address_id = Some(value.into());
+        self
+    }
+    /// Sets `location_id`.
+    #[inline]
+    pub fn location_id(
+        mut self,
+        value: impl Into<super::FilterReleasesConsolidatedLocationId>,
+    ) -> Self {
+        self.location_id = Some(value.into());
+        self
+    }
+    /// Phone number filter operations. Use 'eq' for exact matches or 'contains' for partial matches.
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl Into<super::FilterReleasesConsolidatedPhoneNumber>,
+    ) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<super::FilterReleasesConsolidatedStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterReleasesConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

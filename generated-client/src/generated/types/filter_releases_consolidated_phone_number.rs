@@ -4,11 +4,26 @@
 /// Phone number filter operations. Use 'eq' for exact matches or 'contains' for partial matches.
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterReleasesConsolidatedPhoneNumber {
     /// The partial phone number to filter by. Requires 3-15 digits.
     pub contains: Option<String>,
     /// The phone number to filter by
     pub eq: Option<String>,
+}
+impl FilterReleasesConsolidatedPhoneNumber {
+    /// The partial phone number to filter by. Requires 3-15 digits.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// The phone number to filter by
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterReleasesConsolidatedPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,9 +3,23 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterReleasesConsolidatedStatus {
     /// The status of the release to filter by
     pub eq: Option<Vec<super::FilterReleasesConsolidatedStatusEqItem>>,
+}
+impl FilterReleasesConsolidatedStatus {
+    /// The status of the release to filter by
+    #[inline]
+    pub fn eq(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<super::FilterReleasesConsolidatedStatusEqItem>,
+        >,
+    ) -> Self {
+        self.eq = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for FilterReleasesConsolidatedStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,8 +3,20 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "requirement_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterRequirementTypesConsolidated {
     pub name: Option<super::FilterRequirementTypesConsolidatedName>,
+}
+impl FilterRequirementTypesConsolidated {
+    /// Sets `name`.
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl Into<super::FilterRequirementTypesConsolidatedName>,
+    ) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterRequirementTypesConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,9 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "requirement_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterRequirementTypesConsolidatedName {
     /// Filters requirement types to those whose name contains a certain string.
     pub contains: Option<String>,
+}
+impl FilterRequirementTypesConsolidatedName {
+    /// Filters requirement types to those whose name contains a certain string.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterRequirementTypesConsolidatedName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "requirements")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterRequirementsConsolidated {
     /// Filters requirements to those applying to a specific action.
     pub action: Option<super::FilterRequirementsConsolidatedAction>,
@@ -10,6 +11,32 @@ pub struct FilterRequirementsConsolidated {
     pub country_code: Option<String>,
     /// Filters results to those applying to a specific phone_number_type
     pub phone_number_type: Option<super::FilterRequirementsConsolidatedPhoneNumberType>,
+}
+impl FilterRequirementsConsolidated {
+    /// Filters requirements to those applying to a specific action.
+    #[inline]
+    pub fn action(
+        mut self,
+        value: impl Into<super::FilterRequirementsConsolidatedAction>,
+    ) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Filters results to those applying to a 2-character (ISO 3166-1 alpha-2) country code
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Filters results to those applying to a specific phone_number_type
+    #[inline]
+    pub fn phone_number_type(
+        mut self,
+        value: impl Into<super::FilterRequirementsConsolidatedPhoneNumberType>,
+    ) -> Self {
+        self.phone_number_type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterRequirementsConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

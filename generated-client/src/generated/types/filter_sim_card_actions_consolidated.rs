@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterSimCardActionsConsolidated {
     /// Filter by action type.
     pub action_type: Option<super::FilterSimCardActionsConsolidatedActionType>,
@@ -12,6 +13,38 @@ pub struct FilterSimCardActionsConsolidated {
     pub sim_card_id: Option<String>,
     /// Filter by a specific status of the resource's lifecycle.
     pub status: Option<super::FilterSimCardActionsConsolidatedStatus>,
+}
+impl FilterSimCardActionsConsolidated {
+    /// Filter by action type.
+    #[inline]
+    pub fn action_type(
+        mut self,
+        value: impl Into<super::FilterSimCardActionsConsolidatedActionType>,
+    ) -> Self {
+        self.action_type = Some(value.into());
+        self
+    }
+    /// Filter by a bulk SIM card action ID.
+    #[inline]
+    pub fn bulk_sim_card_action_id(mut self, value: impl Into<String>) -> Self {
+        self.bulk_sim_card_action_id = Some(value.into());
+        self
+    }
+    /// A valid SIM card ID.
+    #[inline]
+    pub fn sim_card_id(mut self, value: impl Into<String>) -> Self {
+        self.sim_card_id = Some(value.into());
+        self
+    }
+    /// Filter by a specific status of the resource's lifecycle.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<super::FilterSimCardActionsConsolidatedStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterSimCardActionsConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterSimCardConsolidated {
     /// A search string to partially match for the SIM card's ICCID.
     pub iccid: Option<String>,
@@ -26,6 +27,37 @@ pub struct FilterSimCardConsolidated {
     /// Searching for test returns the first two SIMs, because both of them have such tag.
     /// Searching for customers returns the first and last SIMs.
     pub tags: Option<Vec<String>>,
+}
+impl FilterSimCardConsolidated {
+    /// A search string to partially match for the SIM card's ICCID.
+    #[inline]
+    pub fn iccid(mut self, value: impl Into<String>) -> Self {
+        self.iccid = Some(value.into());
+        self
+    }
+    /// A search string to match for the SIM card's MSISDN.
+    #[inline]
+    pub fn msisdn(mut self, value: impl Into<String>) -> Self {
+        self.msisdn = Some(value.into());
+        self
+    }
+    /// Filter by a SIM card's status.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<super::FilterSimCardConsolidatedStatusItem>,
+        >,
+    ) -> Self {
+        self.status = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// A list of SIM card tags to filter on.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for FilterSimCardConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterSimCardOrdersConsolidated {
     /// Filter by state or province where the address is located.
     pub address_administrative_area: Option<String>,
@@ -28,6 +29,80 @@ pub struct FilterSimCardOrdersConsolidated {
     pub quantity: Option<i64>,
     /// Filter by ISO 8601 formatted date-time string matching resource last update date-time.
     pub updated_at: Option<String>,
+}
+impl FilterSimCardOrdersConsolidated {
+    /// Filter by state or province where the address is located.
+    #[inline]
+    pub fn address_administrative_area(mut self, value: impl Into<String>) -> Self {
+        self.address_administrative_area = Some(value.into());
+        self
+    }
+    /// Filter by the mobile operator two-character (ISO 3166-1 alpha-2) origin country code.
+    #[inline]
+    pub fn address_country_code(mut self, value: impl Into<String>) -> Self {
+        self.address_country_code = Some(value.into());
+        self
+    }
+    /// Returns entries with matching name of the supplemental field for address information.
+    #[inline]
+    pub fn address_extended_address(mut self, value: impl Into<String>) -> Self {
+        self.address_extended_address = Some(value.into());
+        self
+    }
+    /// Uniquely identifies the address for the order.
+    #[inline]
+    pub fn address_id(mut self, value: impl Into<String>) -> Self {
+        self.address_id = Some(value.into());
+        self
+    }
+    /// Filter by the name of the city where the address is located.
+    #[inline]
+    pub fn address_locality(mut self, value: impl Into<String>) -> Self {
+        self.address_locality = Some(value.into());
+        self
+    }
+    /// Filter by postal code for the address.
+    #[inline]
+    pub fn address_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.address_postal_code = Some(value.into());
+        self
+    }
+    /// Returns entries with matching name of the street where the address is located.
+    #[inline]
+    pub fn address_street_address(mut self, value: impl Into<String>) -> Self {
+        self.address_street_address = Some(value.into());
+        self
+    }
+    /// The total monetary amount of the order.
+    #[inline]
+    pub fn cost_amount(mut self, value: impl Into<String>) -> Self {
+        self.cost_amount = Some(value.into());
+        self
+    }
+    /// Filter by ISO 4217 currency string.
+    #[inline]
+    pub fn cost_currency(mut self, value: impl Into<String>) -> Self {
+        self.cost_currency = Some(value.into());
+        self
+    }
+    /// Filter by ISO 8601 formatted date-time string matching resource creation date-time.
+    #[inline]
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Filter orders by how many SIM cards were ordered.
+    #[inline]
+    pub fn quantity(mut self, value: impl Into<i64>) -> Self {
+        self.quantity = Some(value.into());
+        self
+    }
+    /// Filter by ISO 8601 formatted date-time string matching resource last update date-time.
+    #[inline]
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterSimCardOrdersConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,11 +3,50 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterUploadsConsolidated {
     pub civic_address_id: Option<super::FilterUploadsConsolidatedCivicAddressId>,
     pub location_id: Option<super::FilterUploadsConsolidatedLocationId>,
     pub phone_number: Option<super::FilterUploadsConsolidatedPhoneNumber>,
     pub status: Option<super::FilterUploadsConsolidatedStatus>,
+}
+impl FilterUploadsConsolidated {
+    /// Sets `civic_address_id`.
+    #[inline]
+    pub fn civic_address_id(
+        mut self,
+        value: impl Into<super::FilterUploadsConsolidatedCivicAddressId>,
+    ) -> Self {
+        self.civic_address_id = Some(value.into());
+        self
+    }
+    /// Sets `location_id`.
+    #[inline]
+    pub fn location_id(
+        mut self,
+        value: impl Into<super::FilterUploadsConsolidatedLocationId>,
+    ) -> Self {
+        self.location_id = Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl Into<super::FilterUploadsConsolidatedPhoneNumber>,
+    ) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<super::FilterUploadsConsolidatedStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterUploadsConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FilterUploadsConsolidatedPhoneNumber {
     /// The phone number to filter by (partial match)
     pub contains: Option<String>,
     /// The phone number to filter by (exact match)
     pub eq: Option<String>,
+}
+impl FilterUploadsConsolidatedPhoneNumber {
+    /// The phone number to filter by (partial match)
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// The phone number to filter by (exact match)
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for FilterUploadsConsolidatedPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Server-to-client frame indicating synthesis is complete for the current text.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FinalFrame {
     /// Always `null` for the final frame.
     pub audio: Option<Option<serde_json::Value>>,

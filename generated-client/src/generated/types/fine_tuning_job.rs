@@ -4,6 +4,7 @@
 /// The `fine_tuning.job` object represents a fine-tuning job that has been created through the API.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FineTuningJob {
     /// The Unix timestamp (in seconds) for when the fine-tuning job was created.
     pub created_at: i64,
@@ -23,38 +24,6 @@ pub struct FineTuningJob {
     pub trained_tokens: Option<i64>,
     /// The storage bucket or object used for training.
     pub training_file: String,
-}
-impl FineTuningJob {
-    /// A `FineTuningJob` from its required fields; the optional ones are `None`.
-    ///
-    /// - `created_at`: The Unix timestamp (in seconds) for when the fine-tuning job was created.
-    /// - `hyperparameters`: The hyperparameters used for the fine-tuning job.
-    /// - `id`: The name of the fine-tuned model that is being created.
-    /// - `model`: The base model that is being fine-tuned.
-    /// - `organization_id`: The organization that owns the fine-tuning job.
-    /// - `status`: The current status of the fine-tuning job.
-    /// - `training_file`: The storage bucket or object used for training.
-    pub fn new(
-        created_at: i64,
-        hyperparameters: FineTuningJobHyperparameters,
-        id: impl Into<String>,
-        model: impl Into<String>,
-        organization_id: impl Into<String>,
-        status: FineTuningJobStatus,
-        training_file: impl Into<String>,
-    ) -> Self {
-        FineTuningJob {
-            created_at,
-            finished_at: None,
-            hyperparameters,
-            id: id.into(),
-            model: model.into(),
-            organization_id: organization_id.into(),
-            status,
-            trained_tokens: None,
-            training_file: training_file.into(),
-        }
-    }
 }
 impl serde::Serialize for FineTuningJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -134,19 +103,10 @@ impl<'de> serde::Deserialize<'de> for FineTuningJob {
 /// The hyperparameters used for the fine-tuning job.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FineTuningJobHyperparameters {
     /// The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset.
     pub n_epochs: i64,
-}
-impl FineTuningJobHyperparameters {
-    /// A `FineTuningJobHyperparameters` from its required fields; the optional ones are `None`.
-    ///
-    /// - `n_epochs`: The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset.
-    pub fn new(n_epochs: i64) -> Self {
-        FineTuningJobHyperparameters {
-            n_epochs,
-        }
-    }
 }
 impl serde::Serialize for FineTuningJobHyperparameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -9,6 +9,7 @@
 /// declared and takes the first whose condition is true.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FlowEdge {
     /// Condition that gates the transition. Discriminated by `type`: `llm`, `expression`.
     pub condition: FlowEdgeCondition,
@@ -20,24 +21,80 @@ pub struct FlowEdge {
     pub target: FlowEdgeTarget,
 }
 impl FlowEdge {
-    /// A `FlowEdge` from its required fields; the optional ones are `None`.
-    ///
-    /// - `condition`: Condition that gates the transition. Discriminated by `type`: `llm`, `expression`.
-    /// - `id`: Caller-supplied unique identifier for this edge within the flow.
-    /// - `start_node_id`: ID of the node this edge transitions away from.
-    /// - `target`: Destination of the transition. Discriminated by `type`: `node` (jump to another node in this flow) or `assistant` (hand off to a different assistant).
-    pub fn new(
-        condition: FlowEdgeCondition,
-        id: impl Into<String>,
-        start_node_id: impl Into<String>,
-        target: FlowEdgeTarget,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         FlowEdge {
-            condition,
-            id: id.into(),
-            start_node_id: start_node_id.into(),
-            target,
+            condition: FlowEdgeCondition::Unknown(serde_json::Value::Null),
+            id: String::new(),
+            start_node_id: String::new(),
+            target: FlowEdgeTarget::Unknown(serde_json::Value::Null),
         }
+    }
+}
+impl FlowEdge {
+    /// A builder of `FlowEdge`: a method per field, then `.build()`, which compiles once the required ones are set (`condition`, `id`, `start_node_id`, `target`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        FlowEdge,
+        (
+            crate::Missing<crate::required::condition>,
+            crate::Missing<crate::required::id>,
+            crate::Missing<crate::required::start_node_id>,
+            crate::Missing<crate::required::target>,
+        ),
+    > {
+        crate::Builder::new(FlowEdge::blank())
+    }
+}
+impl<S0, S1, S2, S3> crate::Builder<FlowEdge, (S0, S1, S2, S3)> {
+    /// Condition that gates the transition. Discriminated by `type`: `llm`, `expression`.
+    #[inline]
+    pub fn condition(
+        self,
+        value: impl Into<FlowEdgeCondition>,
+    ) -> crate::Builder<FlowEdge, (crate::Set, S1, S2, S3)> {
+        let mut b = self;
+        b.value.condition = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Caller-supplied unique identifier for this edge within the flow.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<FlowEdge, (S0, crate::Set, S2, S3)> {
+        let mut b = self;
+        b.value.id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// ID of the node this edge transitions away from.
+    #[inline]
+    pub fn start_node_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<FlowEdge, (S0, S1, crate::Set, S3)> {
+        let mut b = self;
+        b.value.start_node_id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Destination of the transition. Discriminated by `type`: `node` (jump to another node in this flow) or `assistant` (hand off to a different assistant).
+    #[inline]
+    pub fn target(
+        self,
+        value: impl Into<FlowEdgeTarget>,
+    ) -> crate::Builder<FlowEdge, (S0, S1, S2, crate::Set)> {
+        let mut b = self;
+        b.value.target = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<FlowEdge, S>> for FlowEdge {
+    #[inline]
+    fn from(builder: crate::Builder<FlowEdge, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for FlowEdge {

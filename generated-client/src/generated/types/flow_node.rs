@@ -4,6 +4,7 @@
 /// One step in a conversation flow, as returned by the API.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FlowNode {
     /// Override for `Assistant.external_llm` while this node is active. Use this to route a node's turns to a different external LLM (different `model`, `base_url`, credentials). Part of the LLM bundle — see `model` for cascade semantics. Mutually exclusive with `model` on the node (a single LLM identity per node).
     pub external_llm: Option<super::ExternalLlm>,
@@ -33,30 +34,6 @@ pub struct FlowNode {
     pub r#type: Option<FlowNodeType>,
     /// Per-node voice override (response form).
     pub voice_settings: Option<super::VoiceSettings>,
-}
-impl FlowNode {
-    /// A `FlowNode` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: Caller-supplied unique identifier for this node within the flow.
-    /// - `instructions`: Prompt that drives the LLM while this node is active. Required.
-    pub fn new(id: impl Into<String>, instructions: impl Into<String>) -> Self {
-        FlowNode {
-            external_llm: None,
-            id: id.into(),
-            instructions: instructions.into(),
-            instructions_mode: None,
-            llm_api_key_ref: None,
-            model: None,
-            name: None,
-            position: None,
-            shared_tool_ids: None,
-            tools: None,
-            tools_mode: None,
-            transcription: None,
-            r#type: None,
-            voice_settings: None,
-        }
-    }
 }
 impl serde::Serialize for FlowNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

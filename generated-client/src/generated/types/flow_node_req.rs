@@ -7,6 +7,7 @@
 /// model/voice/transcription. Unset overrides cascade from the assistant.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FlowNodeReq {
     /// Override for `Assistant.external_llm` while this node is active. Use this to route a node's turns to a different external LLM (different `model`, `base_url`, credentials). Part of the LLM bundle — see `model` for cascade semantics. Mutually exclusive with `model` on the node (a single LLM identity per node).
     pub external_llm: Option<super::ExternalLlmReq>,
@@ -36,15 +37,15 @@ pub struct FlowNodeReq {
     pub voice_settings: Option<super::VoiceSettings>,
 }
 impl FlowNodeReq {
-    /// A `FlowNodeReq` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: Caller-supplied unique identifier for this node within the flow.
-    /// - `instructions`: Prompt that drives the LLM while this node is active. Required.
-    pub fn new(id: impl Into<String>, instructions: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         FlowNodeReq {
             external_llm: None,
-            id: id.into(),
-            instructions: instructions.into(),
+            id: String::new(),
+            instructions: String::new(),
             instructions_mode: None,
             llm_api_key_ref: None,
             model: None,
@@ -56,6 +57,122 @@ impl FlowNodeReq {
             r#type: None,
             voice_settings: None,
         }
+    }
+}
+impl FlowNodeReq {
+    /// A builder of `FlowNodeReq`: a method per field, then `.build()`, which compiles once the required ones are set (`id`, `instructions`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        FlowNodeReq,
+        (
+            crate::Missing<crate::required::id>,
+            crate::Missing<crate::required::instructions>,
+        ),
+    > {
+        crate::Builder::new(FlowNodeReq::blank())
+    }
+}
+impl<S0, S1> crate::Builder<FlowNodeReq, (S0, S1)> {
+    /// Override for `Assistant.external_llm` while this node is active. Use this to route a node's turns to a different external LLM (different `model`, `base_url`, credentials). Part of the LLM bundle — see `model` for cascade semantics. Mutually exclusive with `model` on the node (a single LLM identity per node).
+    #[inline]
+    pub fn external_llm(mut self, value: impl Into<super::ExternalLlmReq>) -> Self {
+        self.value.external_llm = Some(value.into());
+        self
+    }
+    /// Caller-supplied unique identifier for this node within the flow.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<FlowNodeReq, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Prompt that drives the LLM while this node is active. Required.
+    #[inline]
+    pub fn instructions(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<FlowNodeReq, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.instructions = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// How `instructions` combine with the assistant-level instructions. `replace` (default): the node's instructions are used alone. `append`: the node's instructions are concatenated after the assistant's instructions.
+    #[inline]
+    pub fn instructions_mode(
+        mut self,
+        value: impl Into<FlowNodeReqInstructionsMode>,
+    ) -> Self {
+        self.value.instructions_mode = Some(value.into());
+        self
+    }
+    /// Override for `Assistant.llm_api_key_ref` while this node is active. Part of the LLM bundle — see `model` for cascade semantics.
+    #[inline]
+    pub fn llm_api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.value.llm_api_key_ref = Some(value.into());
+        self
+    }
+    /// Override for `Assistant.model` while this node is active. Part of the LLM bundle (`model` + `llm_api_key_ref` + `external_llm`): when any of the three is set on the node, all three are taken from the node and the assistant-level LLM identity is not consulted. When none of the three is set, the assistant's bundle cascades unchanged.
+    #[inline]
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.value.model = Some(value.into());
+        self
+    }
+    /// Optional human-readable label, displayed in authoring UIs.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.value.name = Some(value.into());
+        self
+    }
+    /// Optional canvas coordinates used by authoring UIs to lay out the graph. Ignored by the runtime; round-trips so frontends can persist graph layout across reloads.
+    #[inline]
+    pub fn position(mut self, value: impl Into<super::NodePosition>) -> Self {
+        self.value.position = Some(value.into());
+        self
+    }
+    /// IDs of shared (org-level) tools available at this node. Knowledge bases are attached the same way — via a shared retrieval tool. Tools not listed here are not callable while this node is active.
+    #[inline]
+    pub fn shared_tool_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.value.shared_tool_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// How `shared_tool_ids` combine with the assistant-level tool set. `replace` (default): only the node's tools are callable. `append`: the node's tools are added to the assistant's tools. Ignored when `shared_tool_ids` is null.
+    #[inline]
+    pub fn tools_mode(mut self, value: impl Into<FlowNodeReqToolsMode>) -> Self {
+        self.value.tools_mode = Some(value.into());
+        self
+    }
+    /// Per-node transcription override (model/language/region). Unset fields cascade from the assistant-level transcription.
+    #[inline]
+    pub fn transcription(
+        mut self,
+        value: impl Into<super::TranscriptionSettings>,
+    ) -> Self {
+        self.value.transcription = Some(value.into());
+        self
+    }
+    /// Node kind discriminator. `prompt` (default) is an LLM-driven step; `tool` is a standalone tool execution (see `ToolNodeReq`).
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<FlowNodeReqType>) -> Self {
+        self.value.r#type = Some(value.into());
+        self
+    }
+    /// Per-node voice override. Only fields set here override the assistant-level voice settings; unset fields cascade.
+    #[inline]
+    pub fn voice_settings(mut self, value: impl Into<super::VoiceSettings>) -> Self {
+        self.value.voice_settings = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<FlowNodeReq, S>> for FlowNodeReq {
+    #[inline]
+    fn from(builder: crate::Builder<FlowNodeReq, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for FlowNodeReq {

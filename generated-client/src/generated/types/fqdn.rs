@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "fqdns", feature = "uac_connections"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Fqdn {
     /// ID of the FQDN connection to which this FQDN is attached.
     pub connection_id: Option<String>,

@@ -3,19 +3,67 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FunctionDefinition {
     pub description: Option<String>,
     pub name: String,
     pub parameters: Option<serde_json::Map<String, serde_json::Value>>,
 }
 impl FunctionDefinition {
-    /// A `FunctionDefinition` from its required fields; the optional ones are `None`.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         FunctionDefinition {
             description: None,
-            name: name.into(),
+            name: String::new(),
             parameters: None,
         }
+    }
+}
+impl FunctionDefinition {
+    /// A builder of `FunctionDefinition`: a method per field, then `.build()`, which compiles once the required ones are set (`name`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        FunctionDefinition,
+        (crate::Missing<crate::required::name>,),
+    > {
+        crate::Builder::new(FunctionDefinition::blank())
+    }
+}
+impl<S0> crate::Builder<FunctionDefinition, (S0,)> {
+    /// Sets `description`.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.value.description = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<FunctionDefinition, (crate::Set,)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `parameters`.
+    #[inline]
+    pub fn parameters(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.value.parameters = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<FunctionDefinition, S>>
+for FunctionDefinition {
+    #[inline]
+    fn from(builder: crate::Builder<FunctionDefinition, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for FunctionDefinition {

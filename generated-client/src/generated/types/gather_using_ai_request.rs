@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GatherUsingAiRequest {
     pub assistant: Option<super::Assistant>,
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
@@ -31,10 +32,11 @@ pub struct GatherUsingAiRequest {
     pub voice_settings: Option<GatherUsingAiRequestVoiceSettings>,
 }
 impl GatherUsingAiRequest {
-    /// A `GatherUsingAiRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `parameters`: The parameters described as a JSON Schema object that needs to be gathered by the voice assistant. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
-    pub fn new(parameters: serde_json::Map<String, serde_json::Value>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         GatherUsingAiRequest {
             assistant: None,
             client_state: None,
@@ -44,7 +46,7 @@ impl GatherUsingAiRequest {
             interruption_settings: None,
             language: None,
             message_history: None,
-            parameters,
+            parameters: Default::default(),
             send_message_history_updates: None,
             send_partial_results: None,
             transcription: None,
@@ -221,11 +223,29 @@ impl From<&str> for GatherUsingAiRequestMessageHistoryItemRole {
 crate::string_enum!(GatherUsingAiRequestMessageHistoryItemRole);
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GatherUsingAiRequestMessageHistoryItem {
     /// The content of the message
     pub content: Option<String>,
     /// The role of the message sender
     pub role: Option<GatherUsingAiRequestMessageHistoryItemRole>,
+}
+impl GatherUsingAiRequestMessageHistoryItem {
+    /// The content of the message
+    #[inline]
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+    /// The role of the message sender
+    #[inline]
+    pub fn role(
+        mut self,
+        value: impl Into<GatherUsingAiRequestMessageHistoryItemRole>,
+    ) -> Self {
+        self.role = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for GatherUsingAiRequestMessageHistoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

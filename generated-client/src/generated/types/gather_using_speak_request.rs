@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GatherUsingSpeakRequest {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     pub client_state: Option<String>,
@@ -44,11 +45,11 @@ pub struct GatherUsingSpeakRequest {
     pub voice_settings: Option<GatherUsingSpeakRequestVoiceSettings>,
 }
 impl GatherUsingSpeakRequest {
-    /// A `GatherUsingSpeakRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `payload`: The text or SSML to be converted into speech. There is a 3,000 character limit.
-    /// - `voice`: Specifies the voice used in speech synthesis.
-    pub fn new(payload: impl Into<String>, voice: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         GatherUsingSpeakRequest {
             client_state: None,
             command_id: None,
@@ -58,13 +59,13 @@ impl GatherUsingSpeakRequest {
             maximum_digits: None,
             maximum_tries: None,
             minimum_digits: None,
-            payload: payload.into(),
+            payload: String::new(),
             payload_type: None,
             service_level: None,
             terminating_digit: None,
             timeout_millis: None,
             valid_digits: None,
-            voice: voice.into(),
+            voice: String::new(),
             voice_settings: None,
         }
     }

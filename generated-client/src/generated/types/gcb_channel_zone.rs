@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "channel_zones")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GcbChannelZone {
     pub channels: i64,
     /// List of countries (in ISO 3166-2, capitalized) members of the billing channel zone
@@ -14,28 +15,6 @@ pub struct GcbChannelZone {
     pub record_type: GcbChannelZoneRecordType,
     /// ISO 8601 formatted date of when the channel zone was updated
     pub updated_at: Option<String>,
-}
-impl GcbChannelZone {
-    /// A `GcbChannelZone` from its required fields; the optional ones are `None`.
-    ///
-    /// - `countries`: List of countries (in ISO 3166-2, capitalized) members of the billing channel zone
-    pub fn new(
-        channels: i64,
-        countries: Vec<String>,
-        id: impl Into<String>,
-        name: impl Into<String>,
-        record_type: GcbChannelZoneRecordType,
-    ) -> Self {
-        GcbChannelZone {
-            channels,
-            countries,
-            created_at: None,
-            id: id.into(),
-            name: name.into(),
-            record_type,
-            updated_at: None,
-        }
-    }
 }
 impl serde::Serialize for GcbChannelZone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GcsConfigurationData {
     /// Storage backend type
     pub backend: GcsConfigurationDataBackend,
@@ -10,15 +11,50 @@ pub struct GcsConfigurationData {
     pub credentials: Option<super::Credentials>,
 }
 impl GcsConfigurationData {
-    /// A `GcsConfigurationData` from its required fields; the optional ones are `None`.
-    ///
-    /// - `backend`: Storage backend type
-    pub fn new(backend: GcsConfigurationDataBackend) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         GcsConfigurationData {
-            backend,
+            backend: GcsConfigurationDataBackend::Gcs,
             bucket: None,
             credentials: None,
         }
+    }
+}
+impl GcsConfigurationData {
+    /// A builder of `GcsConfigurationData`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<GcsConfigurationData, ()> {
+        crate::Builder::new(GcsConfigurationData::blank())
+    }
+}
+impl crate::Builder<GcsConfigurationData, ()> {
+    /// Storage backend type
+    #[inline]
+    pub fn backend(mut self, value: impl Into<GcsConfigurationDataBackend>) -> Self {
+        self.value.backend = value.into();
+        self
+    }
+    /// Sets `bucket`.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<super::Bucket>) -> Self {
+        self.value.bucket = Some(value.into());
+        self
+    }
+    /// Sets `credentials`.
+    #[inline]
+    pub fn credentials(mut self, value: impl Into<super::Credentials>) -> Self {
+        self.value.credentials = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<GcsConfigurationData, S>>
+for GcsConfigurationData {
+    #[inline]
+    fn from(builder: crate::Builder<GcsConfigurationData, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for GcsConfigurationData {

@@ -4,6 +4,7 @@
 /// Request body for generating speech from text.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GenerateSpeechRequest {
     pub aws: Option<super::AwsProviderParams>,
     pub azure: Option<super::AzureProviderParams>,

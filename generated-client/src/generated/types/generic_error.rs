@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GenericError {
     pub code: Option<String>,
     pub detail: Option<String>,
@@ -71,6 +72,7 @@ impl<'de> serde::Deserialize<'de> for GenericError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GenericErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetInsightTemplateGroupsRespData {
     pub data: Vec<super::InsightTemplateGroupResp>,
     pub meta: super::Meta,
-}
-impl GetInsightTemplateGroupsRespData {
-    /// A `GetInsightTemplateGroupsRespData` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::InsightTemplateGroupResp>, meta: super::Meta) -> Self {
-        GetInsightTemplateGroupsRespData {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for GetInsightTemplateGroupsRespData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

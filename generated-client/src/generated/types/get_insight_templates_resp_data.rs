@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetInsightTemplatesRespData {
     pub data: Vec<super::InsightTemplateResp>,
     pub meta: super::Meta,
-}
-impl GetInsightTemplatesRespData {
-    /// A `GetInsightTemplatesRespData` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::InsightTemplateResp>, meta: super::Meta) -> Self {
-        GetInsightTemplatesRespData {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for GetInsightTemplatesRespData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

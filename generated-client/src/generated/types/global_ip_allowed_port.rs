@@ -5,6 +5,7 @@
 pub type GlobalIpAllowedPort = GlobalIpAllowedPort2;
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_allowed_ports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAllowedPort2 {
     /// First port of a range.
     pub first_port: Option<i64>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignment_health")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentHealthMetric {
     pub global_ip: Option<GlobalIpAssignmentHealthMetricGlobalIp>,
     pub global_ip_assignment: Option<GlobalIpAssignmentHealthMetricGlobalIpAssignment>,
@@ -65,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetric {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignment_health")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentHealthMetricGlobalIp {
     /// Global IP ID.
     pub id: Option<String>,
@@ -114,6 +116,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricGlobalIp {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignment_health")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer {
     /// The IP address of the interface.
     pub ip_address: Option<String>,
@@ -163,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricGlobalIpAssi
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignment_health")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentHealthMetricGlobalIpAssignment {
     /// Global IP assignment ID.
     pub id: Option<String>,
@@ -221,6 +225,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricGlobalIpAssi
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignment_health")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentHealthMetricHealth {
     /// The number of failed health checks.
     pub fail: Option<f64>,

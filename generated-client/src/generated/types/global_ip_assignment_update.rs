@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignments")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentUpdate {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignments_usage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentUsageMetric {
     pub global_ip: Option<GlobalIpAssignmentUsageMetricGlobalIp>,
     pub global_ip_assignment: Option<GlobalIpAssignmentUsageMetricGlobalIpAssignment>,
@@ -78,6 +79,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetric {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignments_usage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentUsageMetricGlobalIp {
     /// Global IP ID.
     pub id: Option<String>,
@@ -127,6 +129,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricGlobalIp {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignments_usage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer {
     /// The IP address of the interface.
     pub ip_address: Option<String>,
@@ -176,6 +179,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricGlobalIpAssig
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignments_usage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentUsageMetricGlobalIpAssignment {
     /// Global IP assignment ID.
     pub id: Option<String>,
@@ -234,6 +238,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricGlobalIpAssig
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignments_usage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentUsageMetricReceived {
     /// The amount of data received.
     pub amount: Option<f64>,
@@ -283,6 +288,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricReceived {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignments_usage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentUsageMetricTransmitted {
     /// The amount of data transmitted.
     pub amount: Option<f64>,

@@ -5,6 +5,7 @@
 pub type GlobalIpHealthCheckType = GlobalIpHealthCheckType2;
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_health_check_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpHealthCheckType2 {
     /// Global IP Health check params.
     pub health_check_params: Option<serde_json::Map<String, serde_json::Value>>,

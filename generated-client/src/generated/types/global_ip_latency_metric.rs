@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetric {
     pub global_ip: Option<GlobalIpLatencyMetricGlobalIp>,
     pub mean_latency: Option<GlobalIpLatencyMetricMeanLatency>,
@@ -78,6 +79,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetric {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetricGlobalIp {
     /// Global IP ID.
     pub id: Option<String>,
@@ -127,6 +129,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricGlobalIp {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetricMeanLatency {
     /// The average latency.
     pub amount: Option<f64>,
@@ -176,6 +179,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricMeanLatency {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetricPercentileLatency0 {
     /// The minimum latency.
     pub amount: Option<f64>,
@@ -225,6 +229,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency0 {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetricPercentileLatency100 {
     /// The maximum latency.
     pub amount: Option<f64>,
@@ -274,6 +279,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency100 
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetricPercentileLatency25 {
     /// The 25th percentile latency.
     pub amount: Option<f64>,
@@ -323,6 +329,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency25 {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetricPercentileLatency50 {
     /// The 50th percentile latency.
     pub amount: Option<f64>,
@@ -372,6 +379,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency50 {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetricPercentileLatency75 {
     /// The 75th percentile latency.
     pub amount: Option<f64>,
@@ -421,6 +429,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency75 {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetricPercentileLatency90 {
     /// The 90th percentile latency.
     pub amount: Option<f64>,
@@ -470,6 +479,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency90 {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetricPercentileLatency99 {
     /// The 99th percentile latency.
     pub amount: Option<f64>,
@@ -519,6 +529,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency99 {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetricPercentileLatency {
     pub n0: Option<GlobalIpLatencyMetricPercentileLatency0>,
     pub n100: Option<GlobalIpLatencyMetricPercentileLatency100>,
@@ -601,6 +612,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyMetricProberLocation {
     /// Location ID.
     pub id: Option<String>,

@@ -5,6 +5,7 @@
 pub type GlobalIpProtocol = GlobalIpProtocol2;
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_protocols")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpProtocol2 {
     /// The Global IP Protocol code.
     pub code: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_usage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpUsageMetric {
     pub global_ip: Option<GlobalIpUsageMetricGlobalIp>,
     pub received: Option<GlobalIpUsageMetricReceived>,
@@ -65,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageMetric {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_usage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpUsageMetricGlobalIp {
     /// Global IP ID.
     pub id: Option<String>,
@@ -114,6 +116,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageMetricGlobalIp {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_usage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpUsageMetricReceived {
     /// The amount of data received.
     pub amount: Option<f64>,
@@ -163,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageMetricReceived {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_usage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpUsageMetricTransmitted {
     /// The amount of data transmitted.
     pub amount: Option<f64>,

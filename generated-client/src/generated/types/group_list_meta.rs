@@ -4,27 +4,12 @@
 /// Group list `meta` (consistent with `GET /v2/email_blocks`).
 #[cfg_attr(docsrs, doc(cfg(feature = "email_unsubscribe_groups")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GroupListMeta {
     pub page_number: i64,
     pub page_size: i64,
     pub total_pages: i64,
     pub total_results: i64,
-}
-impl GroupListMeta {
-    /// A `GroupListMeta` from its required fields; the optional ones are `None`.
-    pub fn new(
-        page_number: i64,
-        page_size: i64,
-        total_pages: i64,
-        total_results: i64,
-    ) -> Self {
-        GroupListMeta {
-            page_number,
-            page_size,
-            total_pages,
-            total_results,
-        }
-    }
 }
 impl serde::Serialize for GroupListMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_unsubscribe_groups")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GroupSuppressionListResponse {
     pub data: Vec<super::EmailBlock>,
     pub meta: super::GroupListMeta,
-}
-impl GroupSuppressionListResponse {
-    /// A `GroupSuppressionListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::EmailBlock>, meta: super::GroupListMeta) -> Self {
-        GroupSuppressionListResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for GroupSuppressionListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

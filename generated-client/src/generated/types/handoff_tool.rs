@@ -4,14 +4,55 @@
 /// The handoff tool allows the assistant to hand off control of the conversation to another AI assistant. By default, this will happen transparently to the end user.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HandoffTool {
     pub handoff: super::HandoffToolParams,
     pub r#type: HandoffToolType,
 }
 impl HandoffTool {
-    /// A `HandoffTool` from its required fields; the optional ones are `None`.
-    pub fn new(handoff: super::HandoffToolParams, r#type: HandoffToolType) -> Self {
-        HandoffTool { handoff, r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        HandoffTool {
+            handoff: super::HandoffToolParams::blank(),
+            r#type: HandoffToolType::Handoff,
+        }
+    }
+}
+impl HandoffTool {
+    /// A builder of `HandoffTool`: a method per field, then `.build()`, which compiles once the required ones are set (`handoff`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        HandoffTool,
+        (crate::Missing<crate::required::handoff>,),
+    > {
+        crate::Builder::new(HandoffTool::blank())
+    }
+}
+impl<S0> crate::Builder<HandoffTool, (S0,)> {
+    /// Sets `handoff`.
+    #[inline]
+    pub fn handoff(
+        self,
+        value: impl Into<super::HandoffToolParams>,
+    ) -> crate::Builder<HandoffTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.handoff = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<HandoffToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<HandoffTool, S>> for HandoffTool {
+    #[inline]
+    fn from(builder: crate::Builder<HandoffTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for HandoffTool {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HandoffToolParams {
     /// List of possible assistants that can receive a handoff.
     pub ai_assistants: Vec<HandoffToolParamsAiAssistantsItem>,
@@ -10,14 +11,49 @@ pub struct HandoffToolParams {
     pub voice_mode: Option<HandoffToolParamsVoiceMode>,
 }
 impl HandoffToolParams {
-    /// A `HandoffToolParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `ai_assistants`: List of possible assistants that can receive a handoff.
-    pub fn new(ai_assistants: Vec<HandoffToolParamsAiAssistantsItem>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         HandoffToolParams {
-            ai_assistants,
+            ai_assistants: Vec::new(),
             voice_mode: None,
         }
+    }
+}
+impl HandoffToolParams {
+    /// A builder of `HandoffToolParams`: a method per field, then `.build()`, which compiles once the required ones are set (`ai_assistants`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        HandoffToolParams,
+        (crate::Missing<crate::required::ai_assistants>,),
+    > {
+        crate::Builder::new(HandoffToolParams::blank())
+    }
+}
+impl<S0> crate::Builder<HandoffToolParams, (S0,)> {
+    /// List of possible assistants that can receive a handoff.
+    #[inline]
+    pub fn ai_assistants(
+        self,
+        value: impl IntoIterator<Item = impl Into<HandoffToolParamsAiAssistantsItem>>,
+    ) -> crate::Builder<HandoffToolParams, (crate::Set,)> {
+        let mut b = self;
+        b.value.ai_assistants = value.into_iter().map(Into::into).collect();
+        crate::inputs::into_state(b)
+    }
+    /// With the unified voice mode all assistants share the same voice, making the handoff transparent to the user. With the distinct voice mode all assistants retain their voice configuration, providing the experience of a conference call with a team of assistants.
+    #[inline]
+    pub fn voice_mode(mut self, value: impl Into<HandoffToolParamsVoiceMode>) -> Self {
+        self.value.voice_mode = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<HandoffToolParams, S>> for HandoffToolParams {
+    #[inline]
+    fn from(builder: crate::Builder<HandoffToolParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for HandoffToolParams {
@@ -61,6 +97,7 @@ impl<'de> serde::Deserialize<'de> for HandoffToolParams {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HandoffToolParamsAiAssistantsItem {
     /// The ID of the assistant to hand off to.
     pub id: String,
@@ -68,15 +105,54 @@ pub struct HandoffToolParamsAiAssistantsItem {
     pub name: String,
 }
 impl HandoffToolParamsAiAssistantsItem {
-    /// A `HandoffToolParamsAiAssistantsItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: The ID of the assistant to hand off to.
-    /// - `name`: Helpful name for giving context on when to handoff to the assistant.
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         HandoffToolParamsAiAssistantsItem {
-            id: id.into(),
-            name: name.into(),
+            id: String::new(),
+            name: String::new(),
         }
+    }
+}
+impl HandoffToolParamsAiAssistantsItem {
+    /// A builder of `HandoffToolParamsAiAssistantsItem`: a method per field, then `.build()`, which compiles once the required ones are set (`id`, `name`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        HandoffToolParamsAiAssistantsItem,
+        (crate::Missing<crate::required::id>, crate::Missing<crate::required::name>),
+    > {
+        crate::Builder::new(HandoffToolParamsAiAssistantsItem::blank())
+    }
+}
+impl<S0, S1> crate::Builder<HandoffToolParamsAiAssistantsItem, (S0, S1)> {
+    /// The ID of the assistant to hand off to.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<HandoffToolParamsAiAssistantsItem, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Helpful name for giving context on when to handoff to the assistant.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<HandoffToolParamsAiAssistantsItem, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<HandoffToolParamsAiAssistantsItem, S>>
+for HandoffToolParamsAiAssistantsItem {
+    #[inline]
+    fn from(builder: crate::Builder<HandoffToolParamsAiAssistantsItem, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for HandoffToolParamsAiAssistantsItem {

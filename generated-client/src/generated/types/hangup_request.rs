@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HangupRequest {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     pub client_state: Option<String>,

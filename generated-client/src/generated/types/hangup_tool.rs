@@ -3,14 +3,55 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "ai", feature = "calls"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HangupTool {
     pub hangup: super::HangupToolParams,
     pub r#type: HangupToolType,
 }
 impl HangupTool {
-    /// A `HangupTool` from its required fields; the optional ones are `None`.
-    pub fn new(hangup: super::HangupToolParams, r#type: HangupToolType) -> Self {
-        HangupTool { hangup, r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        HangupTool {
+            hangup: <super::HangupToolParams>::default(),
+            r#type: HangupToolType::Hangup,
+        }
+    }
+}
+impl HangupTool {
+    /// A builder of `HangupTool`: a method per field, then `.build()`, which compiles once the required ones are set (`hangup`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        HangupTool,
+        (crate::Missing<crate::required::hangup>,),
+    > {
+        crate::Builder::new(HangupTool::blank())
+    }
+}
+impl<S0> crate::Builder<HangupTool, (S0,)> {
+    /// Sets `hangup`.
+    #[inline]
+    pub fn hangup(
+        self,
+        value: impl Into<super::HangupToolParams>,
+    ) -> crate::Builder<HangupTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.hangup = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<HangupToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<HangupTool, S>> for HangupTool {
+    #[inline]
+    fn from(builder: crate::Builder<HangupTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for HangupTool {

@@ -3,9 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "ai", feature = "calls"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HangupToolParams {
     /// The description of the function that will be passed to the assistant.
     pub description: Option<String>,
+}
+impl HangupToolParams {
+    /// The description of the function that will be passed to the assistant.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for HangupToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -13,6 +13,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HostedNumber {
     /// Identifies the type of resource.
     pub id: Option<String>,

@@ -4,6 +4,7 @@
 /// Payload delivered with every messaging_hosted_numbers_orders.* event. `approval_deadline` and `decision` are meaningful only for `internal_transfer_*` events.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HostedNumberOrderEventPayload {
     /// Unix timestamp (seconds) by which the losing organization must respond before auto-approval. Populated on internal-transfer events once an approval window has been issued.
     pub approval_deadline: Option<Option<i64>>,
@@ -212,6 +213,7 @@ impl From<&str> for HostedNumberOrderEventPayloadNumbersItemStatus {
 crate::string_enum!(HostedNumberOrderEventPayloadNumbersItemStatus);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HostedNumberOrderEventPayloadNumbersItem {
     /// Current status of this phone number within the order.
     pub status: Option<HostedNumberOrderEventPayloadNumbersItemStatus>,

@@ -4,6 +4,7 @@
 /// HTTP request and response information.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Http {
     /// Request details.
     pub request: Option<HttpRequest>,
@@ -54,6 +55,7 @@ impl<'de> serde::Deserialize<'de> for Http {
 /// Request details.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HttpRequest {
     pub headers: Option<super::HttpHeaders>,
     pub url: Option<String>,
@@ -102,6 +104,7 @@ impl<'de> serde::Deserialize<'de> for HttpRequest {
 /// Response details, optional.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HttpResponse {
     /// Raw response body, limited to 10kB.
     pub body: Option<String>,

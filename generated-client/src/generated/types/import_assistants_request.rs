@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ImportAssistantsRequest {
     /// Integration secret pointer that refers to the API key for the external provider. This should be an identifier for an integration secret created via /v2/integration_secrets.
     pub api_key_ref: String,
@@ -12,18 +13,15 @@ pub struct ImportAssistantsRequest {
     pub provider: ImportAssistantsRequestProvider,
 }
 impl ImportAssistantsRequest {
-    /// A `ImportAssistantsRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `api_key_ref`: Integration secret pointer that refers to the API key for the external provider. This should be an identifier for an integration secret created via /v2/integration_secrets.
-    /// - `provider`: The external provider to import assistants from.
-    pub fn new(
-        api_key_ref: impl Into<String>,
-        provider: ImportAssistantsRequestProvider,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ImportAssistantsRequest {
-            api_key_ref: api_key_ref.into(),
+            api_key_ref: String::new(),
             import_ids: None,
-            provider,
+            provider: ImportAssistantsRequestProvider::Unknown(String::new()),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ImportExternalVetting {
     /// External vetting provider ID for the brand.
     pub evp_id: String,
@@ -12,14 +13,14 @@ pub struct ImportExternalVetting {
     pub vetting_token: Option<String>,
 }
 impl ImportExternalVetting {
-    /// A `ImportExternalVetting` from its required fields; the optional ones are `None`.
-    ///
-    /// - `evp_id`: External vetting provider ID for the brand.
-    /// - `vetting_id`: Unique ID that identifies a vetting transaction performed by a vetting provider. This ID is provided by the vetting provider at time of vetting.
-    pub fn new(evp_id: impl Into<String>, vetting_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ImportExternalVetting {
-            evp_id: evp_id.into(),
-            vetting_id: vetting_id.into(),
+            evp_id: String::new(),
+            vetting_id: String::new(),
             vetting_token: None,
         }
     }

@@ -3,20 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InboundConfig {
     pub catch_all: bool,
     pub enabled: bool,
     pub mx_required: bool,
-}
-impl InboundConfig {
-    /// A `InboundConfig` from its required fields; the optional ones are `None`.
-    pub fn new(catch_all: bool, enabled: bool, mx_required: bool) -> Self {
-        InboundConfig {
-            catch_all,
-            enabled,
-            mx_required,
-        }
-    }
 }
 impl serde::Serialize for InboundConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

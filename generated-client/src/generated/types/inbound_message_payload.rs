@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundMessagePayload {
     pub cc: Option<Vec<InboundMessagePayloadCcItem>>,
     /// Not used for inbound messages.
@@ -385,6 +386,7 @@ impl From<&str> for InboundMessagePayloadCcItemStatus {
 crate::string_enum!(InboundMessagePayloadCcItemStatus);
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundMessagePayloadCcItem {
     /// The carrier of the receiver.
     pub carrier: Option<String>,
@@ -449,6 +451,7 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCcItem {
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundMessagePayloadCost {
     /// The amount deducted from your account.
     pub amount: Option<String>,
@@ -498,6 +501,7 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCost {
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundMessagePayloadCostBreakdownCarrierFee {
     /// The carrier fee amount.
     pub amount: Option<String>,
@@ -547,6 +551,7 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCostBreakdownCarrierF
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundMessagePayloadCostBreakdownRate {
     /// The rate amount applied.
     pub amount: Option<String>,
@@ -597,6 +602,7 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCostBreakdownRate {
 /// Detailed breakdown of the message cost components.
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundMessagePayloadCostBreakdown {
     pub carrier_fee: Option<InboundMessagePayloadCostBreakdownCarrierFee>,
     pub rate: Option<InboundMessagePayloadCostBreakdownRate>,
@@ -751,6 +757,7 @@ impl From<&str> for InboundMessagePayloadFromStatus {
 crate::string_enum!(InboundMessagePayloadFromStatus);
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundMessagePayloadFrom {
     /// The carrier of the sender.
     pub carrier: Option<String>,
@@ -815,6 +822,7 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadFrom {
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundMessagePayloadMediaItem {
     /// The MIME type of the requested media.
     pub content_type: Option<String>,
@@ -1011,6 +1019,7 @@ impl From<&str> for InboundMessagePayloadToItemStatus {
 crate::string_enum!(InboundMessagePayloadToItemStatus);
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundMessagePayloadToItem {
     /// The carrier of the receiver.
     pub carrier: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "inexplicit_number_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InexplicitNumberOrderRequest {
     /// Billing group id to apply to phone numbers that are purchased
     pub billing_group_id: Option<String>,
@@ -16,18 +17,17 @@ pub struct InexplicitNumberOrderRequest {
     pub ordering_groups: Vec<InexplicitNumberOrderRequestOrderingGroupsItem>,
 }
 impl InexplicitNumberOrderRequest {
-    /// A `InexplicitNumberOrderRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `ordering_groups`: Group(s) of numbers to order. You can have multiple ordering_groups objects added to a single request.
-    pub fn new(
-        ordering_groups: Vec<InexplicitNumberOrderRequestOrderingGroupsItem>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InexplicitNumberOrderRequest {
             billing_group_id: None,
             connection_id: None,
             customer_reference: None,
             messaging_profile_id: None,
-            ordering_groups,
+            ordering_groups: Vec::new(),
         }
     }
 }
@@ -129,6 +129,7 @@ crate::string_enum!(InexplicitNumberOrderRequestOrderingGroupsItemCountryIso);
 /// Phone number search criteria
 #[cfg_attr(docsrs, doc(cfg(feature = "inexplicit_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber {
     /// Filter for phone numbers that contain the digits specified
     pub contains: Option<String>,
@@ -136,6 +137,26 @@ pub struct InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber {
     pub ends_with: Option<String>,
     /// Filter by the starting digits of the phone number
     pub starts_with: Option<String>,
+}
+impl InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber {
+    /// Filter for phone numbers that contain the digits specified
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// Filter by the ending digits of the phone number
+    #[inline]
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+    /// Filter by the starting digits of the phone number
+    #[inline]
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -218,6 +239,7 @@ impl From<&str> for InexplicitNumberOrderRequestOrderingGroupsItemStrategy {
 crate::string_enum!(InexplicitNumberOrderRequestOrderingGroupsItemStrategy);
 #[cfg_attr(docsrs, doc(cfg(feature = "inexplicit_number_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InexplicitNumberOrderRequestOrderingGroupsItem {
     /// Filter for phone numbers in a given state / province
     pub administrative_area: Option<String>,
@@ -243,29 +265,153 @@ pub struct InexplicitNumberOrderRequestOrderingGroupsItem {
     pub strategy: Option<InexplicitNumberOrderRequestOrderingGroupsItemStrategy>,
 }
 impl InexplicitNumberOrderRequestOrderingGroupsItem {
-    /// A `InexplicitNumberOrderRequestOrderingGroupsItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `count_requested`: Quantity of phone numbers to order
-    /// - `country_iso`: Country where you would like to purchase phone numbers. Allowable values: US, CA
-    /// - `phone_number_type`: Number type (local, toll-free, etc.)
-    pub fn new(
-        count_requested: impl Into<String>,
-        country_iso: InexplicitNumberOrderRequestOrderingGroupsItemCountryIso,
-        phone_number_type: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InexplicitNumberOrderRequestOrderingGroupsItem {
             administrative_area: None,
-            count_requested: count_requested.into(),
-            country_iso,
+            count_requested: String::new(),
+            country_iso: InexplicitNumberOrderRequestOrderingGroupsItemCountryIso::Unknown(
+                String::new(),
+            ),
             exclude_held_numbers: None,
             features: None,
             locality: None,
             national_destination_code: None,
             phone_number: None,
-            phone_number_type: phone_number_type.into(),
+            phone_number_type: String::new(),
             quickship: None,
             strategy: None,
         }
+    }
+}
+impl InexplicitNumberOrderRequestOrderingGroupsItem {
+    /// A builder of `InexplicitNumberOrderRequestOrderingGroupsItem`: a method per field, then `.build()`, which compiles once the required ones are set (`count_requested`, `country_iso`, `phone_number_type`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        InexplicitNumberOrderRequestOrderingGroupsItem,
+        (
+            crate::Missing<crate::required::count_requested>,
+            crate::Missing<crate::required::country_iso>,
+            crate::Missing<crate::required::phone_number_type>,
+        ),
+    > {
+        crate::Builder::new(InexplicitNumberOrderRequestOrderingGroupsItem::blank())
+    }
+}
+impl<
+    S0,
+    S1,
+    S2,
+> crate::Builder<InexplicitNumberOrderRequestOrderingGroupsItem, (S0, S1, S2)> {
+    /// Filter for phone numbers in a given state / province
+    #[inline]
+    pub fn administrative_area(mut self, value: impl Into<String>) -> Self {
+        self.value.administrative_area = Some(value.into());
+        self
+    }
+    /// Quantity of phone numbers to order
+    #[inline]
+    pub fn count_requested(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        InexplicitNumberOrderRequestOrderingGroupsItem,
+        (crate::Set, S1, S2),
+    > {
+        let mut b = self;
+        b.value.count_requested = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Country where you would like to purchase phone numbers. Allowable values: US, CA
+    #[inline]
+    pub fn country_iso(
+        self,
+        value: impl Into<InexplicitNumberOrderRequestOrderingGroupsItemCountryIso>,
+    ) -> crate::Builder<
+        InexplicitNumberOrderRequestOrderingGroupsItem,
+        (S0, crate::Set, S2),
+    > {
+        let mut b = self;
+        b.value.country_iso = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Filter to exclude phone numbers that are currently on hold/reserved for your account.
+    #[inline]
+    pub fn exclude_held_numbers(mut self, value: impl Into<bool>) -> Self {
+        self.value.exclude_held_numbers = Some(value.into());
+        self
+    }
+    /// Filter for phone numbers that have the features to satisfy your use case (e.g., \\["voice"\\])
+    #[inline]
+    pub fn features(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.value.features = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Filter for phone numbers in a given city / region / rate center
+    #[inline]
+    pub fn locality(mut self, value: impl Into<String>) -> Self {
+        self.value.locality = Some(value.into());
+        self
+    }
+    /// Filter by area code
+    #[inline]
+    pub fn national_destination_code(mut self, value: impl Into<String>) -> Self {
+        self.value.national_destination_code = Some(value.into());
+        self
+    }
+    /// Phone number search criteria
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl Into<InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber>,
+    ) -> Self {
+        self.value.phone_number = Some(value.into());
+        self
+    }
+    /// Number type (local, toll-free, etc.)
+    #[inline]
+    pub fn phone_number_type(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        InexplicitNumberOrderRequestOrderingGroupsItem,
+        (S0, S1, crate::Set),
+    > {
+        let mut b = self;
+        b.value.phone_number_type = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Filter to exclude phone numbers that need additional time after to purchase to activate. Only applicable for +1 toll_free numbers.
+    #[inline]
+    pub fn quickship(mut self, value: impl Into<bool>) -> Self {
+        self.value.quickship = Some(value.into());
+        self
+    }
+    /// Ordering strategy. Define what action should be taken if we don't have enough phone numbers to fulfill your request. Allowable values are: always = proceed with ordering phone numbers, regardless of current inventory levels; never = do not place any orders unless there are enough phone numbers to satisfy the request. If not specified, the always strategy will be enforced.
+    #[inline]
+    pub fn strategy(
+        mut self,
+        value: impl Into<InexplicitNumberOrderRequestOrderingGroupsItemStrategy>,
+    ) -> Self {
+        self.value.strategy = Some(value.into());
+        self
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<InexplicitNumberOrderRequestOrderingGroupsItem, S>>
+for InexplicitNumberOrderRequestOrderingGroupsItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<InexplicitNumberOrderRequestOrderingGroupsItem, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for InexplicitNumberOrderRequestOrderingGroupsItem {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "inexplicit_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InexplicitNumberOrderResponse {
     /// Billing group id to apply to phone numbers that are purchased
     pub billing_group_id: Option<String>,
@@ -108,26 +109,12 @@ impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderResponse {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "inexplicit_number_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
     /// ID of the main number order
     pub number_order_id: String,
     /// Array of sub number order IDs
     pub sub_number_order_ids: Vec<String>,
-}
-impl InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
-    /// A `InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `number_order_id`: ID of the main number order
-    /// - `sub_number_order_ids`: Array of sub number order IDs
-    pub fn new(
-        number_order_id: impl Into<String>,
-        sub_number_order_ids: Vec<String>,
-    ) -> Self {
-        InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
-            number_order_id: number_order_id.into(),
-            sub_number_order_ids,
-        }
-    }
 }
 impl serde::Serialize for InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -244,6 +231,7 @@ impl From<&str> for InexplicitNumberOrderResponseOrderingGroupsItemStrategy {
 crate::string_enum!(InexplicitNumberOrderResponseOrderingGroupsItemStrategy);
 #[cfg_attr(docsrs, doc(cfg(feature = "inexplicit_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InexplicitNumberOrderResponseOrderingGroupsItem {
     /// Filter for phone numbers in a given state / province
     pub administrative_area: Option<String>,

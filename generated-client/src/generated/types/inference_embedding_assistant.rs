@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InferenceEmbeddingAssistant {
     pub conversation_flow: Option<super::ConversationFlow>,
     pub created_at: String,
@@ -53,56 +54,6 @@ pub struct InferenceEmbeddingAssistant {
     pub version_name: Option<String>,
     pub voice_settings: Option<super::VoiceSettings>,
     pub widget_settings: Option<super::WidgetSettings>,
-}
-impl InferenceEmbeddingAssistant {
-    /// A `InferenceEmbeddingAssistant` from its required fields; the optional ones are `None`.
-    ///
-    /// - `instructions`: System instructions for the assistant. These may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables)
-    /// - `model`: ID of the model to use when `external_llm` is not set. You can use the [Get models API](https://developers.telnyx.com/api-reference/openai-chat/get-available-models-openai-compatible) to see available models. If `external_llm` is provided, the assistant uses `external_llm` instead of this field. If neither `model` nor `external_llm` is provided, Telnyx applies the default model.
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        instructions: impl Into<String>,
-        model: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        InferenceEmbeddingAssistant {
-            conversation_flow: None,
-            created_at: created_at.into(),
-            description: None,
-            dynamic_variables: None,
-            dynamic_variables_webhook_timeout_ms: None,
-            dynamic_variables_webhook_url: None,
-            enabled_features: None,
-            external_llm: None,
-            fallback_config: None,
-            greeting: None,
-            id: id.into(),
-            import_metadata: None,
-            insight_settings: None,
-            instructions: instructions.into(),
-            integrations: None,
-            interruption_settings: None,
-            llm_api_key_ref: None,
-            mcp_servers: None,
-            messaging_settings: None,
-            model: model.into(),
-            name: name.into(),
-            observability_settings: None,
-            post_conversation_settings: None,
-            privacy_settings: None,
-            related_mission_ids: None,
-            tags: None,
-            telephony_settings: None,
-            tools: None,
-            transcription: None,
-            version_created_at: None,
-            version_id: None,
-            version_name: None,
-            voice_settings: None,
-            widget_settings: None,
-        }
-    }
 }
 impl serde::Serialize for InferenceEmbeddingAssistant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

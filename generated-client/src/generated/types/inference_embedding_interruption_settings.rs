@@ -4,12 +4,36 @@
 /// Settings for interruptions and how the assistant decides the user has finished speaking. These timings are most relevant when using non turn-taking transcription models. For turn-taking models like `deepgram/flux`, end-of-turn behavior is controlled by the transcription end-of-turn settings under `transcription.settings` (`eot_threshold`, `eot_timeout_ms`, `eager_eot_threshold`).
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InferenceEmbeddingInterruptionSettings {
     /// When true, disables user interruptions while the assistant greeting is playing.
     pub disable_greeting_interruption: Option<bool>,
     /// Whether users can interrupt the assistant while it is speaking.
     pub enable: Option<bool>,
     pub start_speaking_plan: Option<super::StartSpeakingPlan>,
+}
+impl InferenceEmbeddingInterruptionSettings {
+    /// When true, disables user interruptions while the assistant greeting is playing.
+    #[inline]
+    pub fn disable_greeting_interruption(mut self, value: impl Into<bool>) -> Self {
+        self.disable_greeting_interruption = Some(value.into());
+        self
+    }
+    /// Whether users can interrupt the assistant while it is speaking.
+    #[inline]
+    pub fn enable(mut self, value: impl Into<bool>) -> Self {
+        self.enable = Some(value.into());
+        self
+    }
+    /// Sets `start_speaking_plan`.
+    #[inline]
+    pub fn start_speaking_plan(
+        mut self,
+        value: impl Into<super::StartSpeakingPlan>,
+    ) -> Self {
+        self.start_speaking_plan = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InferenceEmbeddingInterruptionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

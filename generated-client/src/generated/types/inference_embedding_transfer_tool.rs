@@ -3,20 +3,59 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InferenceEmbeddingTransferTool {
     pub transfer: super::InferenceEmbeddingTransferToolParams,
     pub r#type: InferenceEmbeddingTransferToolType,
 }
 impl InferenceEmbeddingTransferTool {
-    /// A `InferenceEmbeddingTransferTool` from its required fields; the optional ones are `None`.
-    pub fn new(
-        transfer: super::InferenceEmbeddingTransferToolParams,
-        r#type: InferenceEmbeddingTransferToolType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InferenceEmbeddingTransferTool {
-            transfer,
-            r#type,
+            transfer: super::InferenceEmbeddingTransferToolParams::blank(),
+            r#type: InferenceEmbeddingTransferToolType::Transfer,
         }
+    }
+}
+impl InferenceEmbeddingTransferTool {
+    /// A builder of `InferenceEmbeddingTransferTool`: a method per field, then `.build()`, which compiles once the required ones are set (`transfer`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        InferenceEmbeddingTransferTool,
+        (crate::Missing<crate::required::transfer>,),
+    > {
+        crate::Builder::new(InferenceEmbeddingTransferTool::blank())
+    }
+}
+impl<S0> crate::Builder<InferenceEmbeddingTransferTool, (S0,)> {
+    /// Sets `transfer`.
+    #[inline]
+    pub fn transfer(
+        self,
+        value: impl Into<super::InferenceEmbeddingTransferToolParams>,
+    ) -> crate::Builder<InferenceEmbeddingTransferTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.transfer = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<InferenceEmbeddingTransferToolType>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<InferenceEmbeddingTransferTool, S>>
+for InferenceEmbeddingTransferTool {
+    #[inline]
+    fn from(builder: crate::Builder<InferenceEmbeddingTransferTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for InferenceEmbeddingTransferTool {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InferenceEmbeddingTransferToolParams {
     /// Custom headers to be added to the SIP INVITE for the transfer command.
     pub custom_headers: Option<
@@ -24,23 +25,105 @@ pub struct InferenceEmbeddingTransferToolParams {
     pub warm_transfer_instructions: Option<String>,
 }
 impl InferenceEmbeddingTransferToolParams {
-    /// A `InferenceEmbeddingTransferToolParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `from`: Number or SIP URI placing the call.
-    /// - `targets`: The different possible targets of the transfer. The assistant will be able to choose one of the targets to transfer the call to. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime.
-    pub fn new(
-        from: impl Into<String>,
-        targets: impl Into<InferenceEmbeddingTransferToolParamsTargets>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InferenceEmbeddingTransferToolParams {
             custom_headers: None,
             description: None,
-            from: from.into(),
-            targets: targets.into(),
+            from: String::new(),
+            targets: InferenceEmbeddingTransferToolParamsTargets::Unknown(
+                serde_json::Value::Null,
+            ),
             voicemail_detection: None,
             warm_message_delay_ms: None,
             warm_transfer_instructions: None,
         }
+    }
+}
+impl InferenceEmbeddingTransferToolParams {
+    /// A builder of `InferenceEmbeddingTransferToolParams`: a method per field, then `.build()`, which compiles once the required ones are set (`from`, `targets`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        InferenceEmbeddingTransferToolParams,
+        (crate::Missing<crate::required::from>, crate::Missing<crate::required::targets>),
+    > {
+        crate::Builder::new(InferenceEmbeddingTransferToolParams::blank())
+    }
+}
+impl<S0, S1> crate::Builder<InferenceEmbeddingTransferToolParams, (S0, S1)> {
+    /// Custom headers to be added to the SIP INVITE for the transfer command.
+    #[inline]
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<InferenceEmbeddingTransferToolParamsCustomHeadersItem>,
+        >,
+    ) -> Self {
+        self.value.custom_headers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// A description of the transfer tool. By default, Telnyx generates this automatically based on the configured targets. Typically only set when importing an assistant from another provider that allowed a custom description; in that case the provided value is preserved. Most users should leave this empty and let Telnyx manage it.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.value.description = Some(value.into());
+        self
+    }
+    /// Number or SIP URI placing the call.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<InferenceEmbeddingTransferToolParams, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.from = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The different possible targets of the transfer. The assistant will be able to choose one of the targets to transfer the call to. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime.
+    #[inline]
+    pub fn targets(
+        self,
+        value: impl Into<InferenceEmbeddingTransferToolParamsTargets>,
+    ) -> crate::Builder<InferenceEmbeddingTransferToolParams, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.targets = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Configuration for voicemail detection (AMD - Answering Machine Detection) on the transferred call. Allows the assistant to detect when a voicemail system answers the transferred call and take appropriate action.
+    #[inline]
+    pub fn voicemail_detection(
+        mut self,
+        value: impl Into<InferenceEmbeddingTransferToolParamsVoicemailDetection>,
+    ) -> Self {
+        self.value.voicemail_detection = Some(value.into());
+        self
+    }
+    /// Optional delay in milliseconds before playing the warm message audio when the transferred call is answered. When set, the audio_url is not included in the dial command; instead, playback starts after the specified delay. When not set, existing behavior (audio_url in dial) is preserved.
+    #[inline]
+    pub fn warm_message_delay_ms(mut self, value: impl Into<i64>) -> Self {
+        self.value.warm_message_delay_ms = Some(Some(value.into()));
+        self
+    }
+    /// Sends `warm_message_delay_ms` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn warm_message_delay_ms_null(mut self) -> Self {
+        self.value.warm_message_delay_ms = Some(None);
+        self
+    }
+    /// Natural language instructions for your agent for how to provide context for the transfer recipient.
+    #[inline]
+    pub fn warm_transfer_instructions(mut self, value: impl Into<String>) -> Self {
+        self.value.warm_transfer_instructions = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<InferenceEmbeddingTransferToolParams, S>>
+for InferenceEmbeddingTransferToolParams {
+    #[inline]
+    fn from(builder: crate::Builder<InferenceEmbeddingTransferToolParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for InferenceEmbeddingTransferToolParams {
@@ -120,10 +203,25 @@ impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParams {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InferenceEmbeddingTransferToolParamsCustomHeadersItem {
     pub name: Option<String>,
     /// The value of the header. Note that we support mustache templating for the value. For example you can use `{{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret.
     pub value: Option<String>,
+}
+impl InferenceEmbeddingTransferToolParamsCustomHeadersItem {
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value of the header. Note that we support mustache templating for the value. For example you can use `{{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret.
+    #[inline]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InferenceEmbeddingTransferToolParamsCustomHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -168,6 +266,7 @@ impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParamsCustom
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InferenceEmbeddingTransferToolParamsTargetsListItem {
     /// The name of the target.
     pub name: Option<String>,
@@ -175,14 +274,57 @@ pub struct InferenceEmbeddingTransferToolParamsTargetsListItem {
     pub to: String,
 }
 impl InferenceEmbeddingTransferToolParamsTargetsListItem {
-    /// A `InferenceEmbeddingTransferToolParamsTargetsListItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `to`: The destination number or SIP URI of the call.
-    pub fn new(to: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InferenceEmbeddingTransferToolParamsTargetsListItem {
             name: None,
-            to: to.into(),
+            to: String::new(),
         }
+    }
+}
+impl InferenceEmbeddingTransferToolParamsTargetsListItem {
+    /// A builder of `InferenceEmbeddingTransferToolParamsTargetsListItem`: a method per field, then `.build()`, which compiles once the required ones are set (`to`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        InferenceEmbeddingTransferToolParamsTargetsListItem,
+        (crate::Missing<crate::required::to>,),
+    > {
+        crate::Builder::new(InferenceEmbeddingTransferToolParamsTargetsListItem::blank())
+    }
+}
+impl<S0> crate::Builder<InferenceEmbeddingTransferToolParamsTargetsListItem, (S0,)> {
+    /// The name of the target.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.value.name = Some(value.into());
+        self
+    }
+    /// The destination number or SIP URI of the call.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<
+        InferenceEmbeddingTransferToolParamsTargetsListItem,
+        (crate::Set,),
+    > {
+        let mut b = self;
+        b.value.to = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<InferenceEmbeddingTransferToolParamsTargetsListItem, S>>
+for InferenceEmbeddingTransferToolParamsTargetsListItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<InferenceEmbeddingTransferToolParamsTargetsListItem, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for InferenceEmbeddingTransferToolParamsTargetsListItem {
@@ -270,6 +412,7 @@ impl From<&str> for InferenceEmbeddingTransferToolParamsTargets {
 /// Advanced AMD detection configuration parameters. All values are optional - Telnyx will use defaults if not specified.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig {
     /// Duration of silence after greeting detection before finalizing the result.
     pub after_greeting_silence_millis: Option<i64>,
@@ -293,6 +436,74 @@ pub struct InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig
     pub silence_threshold: Option<i64>,
     /// Total time allowed for AMD analysis.
     pub total_analysis_time_millis: Option<i64>,
+}
+impl InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig {
+    /// Duration of silence after greeting detection before finalizing the result.
+    #[inline]
+    pub fn after_greeting_silence_millis(mut self, value: impl Into<i64>) -> Self {
+        self.after_greeting_silence_millis = Some(value.into());
+        self
+    }
+    /// Maximum silence duration between words during greeting.
+    #[inline]
+    pub fn between_words_silence_millis(mut self, value: impl Into<i64>) -> Self {
+        self.between_words_silence_millis = Some(value.into());
+        self
+    }
+    /// Expected duration of greeting speech.
+    #[inline]
+    pub fn greeting_duration_millis(mut self, value: impl Into<i64>) -> Self {
+        self.greeting_duration_millis = Some(value.into());
+        self
+    }
+    /// Duration of silence after the greeting to wait before considering the greeting complete.
+    #[inline]
+    pub fn greeting_silence_duration_millis(mut self, value: impl Into<i64>) -> Self {
+        self.greeting_silence_duration_millis = Some(value.into());
+        self
+    }
+    /// Maximum time to spend analyzing the greeting.
+    #[inline]
+    pub fn greeting_total_analysis_time_millis(mut self, value: impl Into<i64>) -> Self {
+        self.greeting_total_analysis_time_millis = Some(value.into());
+        self
+    }
+    /// Maximum silence duration at the start of the call before speech.
+    #[inline]
+    pub fn initial_silence_millis(mut self, value: impl Into<i64>) -> Self {
+        self.initial_silence_millis = Some(value.into());
+        self
+    }
+    /// Maximum number of words expected in a human greeting.
+    #[inline]
+    pub fn maximum_number_of_words(mut self, value: impl Into<i64>) -> Self {
+        self.maximum_number_of_words = Some(value.into());
+        self
+    }
+    /// Maximum duration of a single word.
+    #[inline]
+    pub fn maximum_word_length_millis(mut self, value: impl Into<i64>) -> Self {
+        self.maximum_word_length_millis = Some(value.into());
+        self
+    }
+    /// Minimum duration for audio to be considered a word.
+    #[inline]
+    pub fn min_word_length_millis(mut self, value: impl Into<i64>) -> Self {
+        self.min_word_length_millis = Some(value.into());
+        self
+    }
+    /// Audio level threshold for silence detection.
+    #[inline]
+    pub fn silence_threshold(mut self, value: impl Into<i64>) -> Self {
+        self.silence_threshold = Some(value.into());
+        self
+    }
+    /// Total time allowed for AMD analysis.
+    #[inline]
+    pub fn total_analysis_time_millis(mut self, value: impl Into<i64>) -> Self {
+        self.total_analysis_time_millis = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -506,6 +717,7 @@ crate::string_enum!(
 /// Configuration for the voicemail message to leave. Only applicable when action is 'leave_message_and_stop_transfer'.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
     /// The specific message to leave as voicemail (converted to speech). Only applicable when type is 'message'.
     pub message: Option<String>,
@@ -513,6 +725,25 @@ pub struct InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDete
     pub r#type: Option<
         InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessageType,
     >,
+}
+impl InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
+    /// The specific message to leave as voicemail (converted to speech). Only applicable when type is 'message'.
+    #[inline]
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// The type of voicemail message. Use 'message' to leave a specific TTS message, or 'warm_transfer_instructions' to play the warm transfer audio.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<
+            InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessageType,
+        >,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -558,6 +789,7 @@ impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParamsVoicem
 /// Action to take when voicemail is detected on the transferred call.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected {
     /// The action to take when voicemail is detected. 'stop_transfer' hangs up immediately. 'leave_message_and_stop_transfer' leaves a message then hangs up.
     pub action: Option<
@@ -567,6 +799,30 @@ pub struct InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDete
     pub voicemail_message: Option<
         InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage,
     >,
+}
+impl InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected {
+    /// The action to take when voicemail is detected. 'stop_transfer' hangs up immediately. 'leave_message_and_stop_transfer' leaves a message then hangs up.
+    #[inline]
+    pub fn action(
+        mut self,
+        value: impl Into<
+            InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedAction,
+        >,
+    ) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Configuration for the voicemail message to leave. Only applicable when action is 'leave_message_and_stop_transfer'.
+    #[inline]
+    pub fn voicemail_message(
+        mut self,
+        value: impl Into<
+            InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage,
+        >,
+    ) -> Self {
+        self.voicemail_message = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -612,6 +868,7 @@ impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParamsVoicem
 /// Configuration for voicemail detection (AMD - Answering Machine Detection) on the transferred call. Allows the assistant to detect when a voicemail system answers the transferred call and take appropriate action.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InferenceEmbeddingTransferToolParamsVoicemailDetection {
     /// Advanced AMD detection configuration parameters. All values are optional - Telnyx will use defaults if not specified.
     pub detection_config: Option<
@@ -625,6 +882,41 @@ pub struct InferenceEmbeddingTransferToolParamsVoicemailDetection {
     pub on_voicemail_detected: Option<
         InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected,
     >,
+}
+impl InferenceEmbeddingTransferToolParamsVoicemailDetection {
+    /// Advanced AMD detection configuration parameters. All values are optional - Telnyx will use defaults if not specified.
+    #[inline]
+    pub fn detection_config(
+        mut self,
+        value: impl Into<
+            InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig,
+        >,
+    ) -> Self {
+        self.detection_config = Some(value.into());
+        self
+    }
+    /// The AMD detection mode to use. 'premium' enables premium answering machine detection. 'disabled' turns off AMD detection.
+    #[inline]
+    pub fn detection_mode(
+        mut self,
+        value: impl Into<
+            InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionMode,
+        >,
+    ) -> Self {
+        self.detection_mode = Some(value.into());
+        self
+    }
+    /// Action to take when voicemail is detected on the transferred call.
+    #[inline]
+    pub fn on_voicemail_detected(
+        mut self,
+        value: impl Into<
+            InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected,
+        >,
+    ) -> Self {
+        self.on_voicemail_detected = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InferenceEmbeddingTransferToolParamsVoicemailDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

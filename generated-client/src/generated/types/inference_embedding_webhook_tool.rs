@@ -3,20 +3,59 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InferenceEmbeddingWebhookTool {
     pub r#type: InferenceEmbeddingWebhookToolType,
     pub webhook: super::WebhookToolParams,
 }
 impl InferenceEmbeddingWebhookTool {
-    /// A `InferenceEmbeddingWebhookTool` from its required fields; the optional ones are `None`.
-    pub fn new(
-        r#type: InferenceEmbeddingWebhookToolType,
-        webhook: super::WebhookToolParams,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InferenceEmbeddingWebhookTool {
-            r#type,
-            webhook,
+            r#type: InferenceEmbeddingWebhookToolType::Webhook,
+            webhook: super::WebhookToolParams::blank(),
         }
+    }
+}
+impl InferenceEmbeddingWebhookTool {
+    /// A builder of `InferenceEmbeddingWebhookTool`: a method per field, then `.build()`, which compiles once the required ones are set (`webhook`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        InferenceEmbeddingWebhookTool,
+        (crate::Missing<crate::required::webhook>,),
+    > {
+        crate::Builder::new(InferenceEmbeddingWebhookTool::blank())
+    }
+}
+impl<S0> crate::Builder<InferenceEmbeddingWebhookTool, (S0,)> {
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<InferenceEmbeddingWebhookToolType>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// Sets `webhook`.
+    #[inline]
+    pub fn webhook(
+        self,
+        value: impl Into<super::WebhookToolParams>,
+    ) -> crate::Builder<InferenceEmbeddingWebhookTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.webhook = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<InferenceEmbeddingWebhookTool, S>>
+for InferenceEmbeddingWebhookTool {
+    #[inline]
+    fn from(builder: crate::Builder<InferenceEmbeddingWebhookTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for InferenceEmbeddingWebhookTool {

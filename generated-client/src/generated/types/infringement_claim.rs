@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "infringement_claims"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InfringementClaim {
     /// When the claim was filed (set by the claimant's representative at file time).
     pub claim_date: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "infringement_claims")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InfringementClaimContest {
     /// Customer's response to the claim. 10–2000 characters.
     pub contest_notes: String,
@@ -10,12 +11,13 @@ pub struct InfringementClaimContest {
     pub documents: Option<Vec<super::Document>>,
 }
 impl InfringementClaimContest {
-    /// A `InfringementClaimContest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `contest_notes`: Customer's response to the claim. 10–2000 characters.
-    pub fn new(contest_notes: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InfringementClaimContest {
-            contest_notes: contest_notes.into(),
+            contest_notes: String::new(),
             documents: None,
         }
     }

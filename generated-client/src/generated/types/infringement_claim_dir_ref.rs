@@ -4,6 +4,7 @@
 /// Snapshot of the DIR the claim is filed against, embedded for convenience.
 #[cfg_attr(docsrs, doc(cfg(any(feature = "dir", feature = "infringement_claims"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InfringementClaimDirRef {
     pub display_name: Option<String>,
     pub enterprise_id: Option<String>,

@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InfringementClaimList {
     pub data: Vec<super::InfringementClaim>,
     pub meta: super::BrandedCallingPaginationMeta,
-}
-impl InfringementClaimList {
-    /// A `InfringementClaimList` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::InfringementClaim>,
-        meta: super::BrandedCallingPaginationMeta,
-    ) -> Self {
-        InfringementClaimList {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for InfringementClaimList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

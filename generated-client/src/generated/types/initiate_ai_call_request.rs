@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InitiateAiCallRequest {
     /// Key-value map of dynamic variables to pass to the AI assistant.
     pub ai_assistant_dynamic_variables: Option<
@@ -93,19 +94,14 @@ pub struct InitiateAiCallRequest {
     pub trim: Option<InitiateAiCallRequestTrim>,
 }
 impl InitiateAiCallRequest {
-    /// A `InitiateAiCallRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `ai_assistant_id`: The ID of the AI assistant to use for the call.
-    /// - `from`: The phone number of the party initiating the call. Phone numbers are formatted with a `+` and country code.
-    /// - `to`: The phone number of the called party. Phone numbers are formatted with a `+` and country code.
-    pub fn new(
-        ai_assistant_id: impl Into<String>,
-        from: impl Into<String>,
-        to: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InitiateAiCallRequest {
             ai_assistant_dynamic_variables: None,
-            ai_assistant_id: ai_assistant_id.into(),
+            ai_assistant_id: String::new(),
             ai_assistant_version: None,
             async_amd: None,
             async_amd_status_callback: None,
@@ -116,7 +112,7 @@ impl InitiateAiCallRequest {
             conversation_callbacks: None,
             custom_headers: None,
             detection_mode: None,
-            from: from.into(),
+            from: String::new(),
             machine_detection: None,
             machine_detection_prompt_end_timeout: None,
             machine_detection_silence_timeout: None,
@@ -142,7 +138,7 @@ impl InitiateAiCallRequest {
             status_callbacks: None,
             time_limit: None,
             timeout: None,
-            to: to.into(),
+            to: String::new(),
             trim: None,
         }
     }
@@ -517,6 +513,7 @@ impl From<&str> for InitiateAiCallRequestConversationCallbackMethod {
 crate::string_enum!(InitiateAiCallRequestConversationCallbackMethod);
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InitiateAiCallRequestCustomHeadersItem {
     /// The name of the custom header
     pub name: String,
@@ -524,15 +521,54 @@ pub struct InitiateAiCallRequestCustomHeadersItem {
     pub value: String,
 }
 impl InitiateAiCallRequestCustomHeadersItem {
-    /// A `InitiateAiCallRequestCustomHeadersItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: The name of the custom header
-    /// - `value`: The value of the custom header
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InitiateAiCallRequestCustomHeadersItem {
-            name: name.into(),
-            value: value.into(),
+            name: String::new(),
+            value: String::new(),
         }
+    }
+}
+impl InitiateAiCallRequestCustomHeadersItem {
+    /// A builder of `InitiateAiCallRequestCustomHeadersItem`: a method per field, then `.build()`, which compiles once the required ones are set (`name`, `value`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        InitiateAiCallRequestCustomHeadersItem,
+        (crate::Missing<crate::required::name>, crate::Missing<crate::required::value>),
+    > {
+        crate::Builder::new(InitiateAiCallRequestCustomHeadersItem::blank())
+    }
+}
+impl<S0, S1> crate::Builder<InitiateAiCallRequestCustomHeadersItem, (S0, S1)> {
+    /// The name of the custom header
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<InitiateAiCallRequestCustomHeadersItem, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The value of the custom header
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<InitiateAiCallRequestCustomHeadersItem, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.value = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<InitiateAiCallRequestCustomHeadersItem, S>>
+for InitiateAiCallRequestCustomHeadersItem {
+    #[inline]
+    fn from(builder: crate::Builder<InitiateAiCallRequestCustomHeadersItem, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for InitiateAiCallRequestCustomHeadersItem {

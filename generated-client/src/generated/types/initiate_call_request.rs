@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InitiateCallRequest {
     /// The ID of the TeXML Application.
     pub application_sid: String,
@@ -101,18 +102,13 @@ pub struct InitiateCallRequest {
     pub url_method: Option<InitiateCallRequestUrlMethod>,
 }
 impl InitiateCallRequest {
-    /// A `InitiateCallRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `application_sid`: The ID of the TeXML Application.
-    /// - `from`: The phone number of the party that initiated the call. Phone numbers are formatted with a `+` and country code.
-    /// - `to`: The phone number of the called party. Phone numbers are formatted with a `+` and country code.
-    pub fn new(
-        application_sid: impl Into<String>,
-        from: impl Into<String>,
-        to: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InitiateCallRequest {
-            application_sid: application_sid.into(),
+            application_sid: String::new(),
             async_amd: None,
             async_amd_status_callback: None,
             async_amd_status_callback_method: None,
@@ -125,7 +121,7 @@ impl InitiateCallRequest {
             deepfake_detection_callback_url: None,
             detection_mode: None,
             fallback_url: None,
-            from: from.into(),
+            from: String::new(),
             machine_detection: None,
             machine_detection_prompt_end_timeout: None,
             machine_detection_silence_timeout: None,
@@ -153,7 +149,7 @@ impl InitiateCallRequest {
             texml: None,
             time_limit: None,
             timeout: None,
-            to: to.into(),
+            to: String::new(),
             trim: None,
             url: None,
             url_method: None,
@@ -533,6 +529,7 @@ impl From<&str> for InitiateCallRequestAsyncAmdStatusCallbackMethod {
 crate::string_enum!(InitiateCallRequestAsyncAmdStatusCallbackMethod);
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InitiateCallRequestCustomHeadersItem {
     /// The name of the custom header
     pub name: String,
@@ -540,15 +537,54 @@ pub struct InitiateCallRequestCustomHeadersItem {
     pub value: String,
 }
 impl InitiateCallRequestCustomHeadersItem {
-    /// A `InitiateCallRequestCustomHeadersItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: The name of the custom header
-    /// - `value`: The value of the custom header
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InitiateCallRequestCustomHeadersItem {
-            name: name.into(),
-            value: value.into(),
+            name: String::new(),
+            value: String::new(),
         }
+    }
+}
+impl InitiateCallRequestCustomHeadersItem {
+    /// A builder of `InitiateCallRequestCustomHeadersItem`: a method per field, then `.build()`, which compiles once the required ones are set (`name`, `value`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        InitiateCallRequestCustomHeadersItem,
+        (crate::Missing<crate::required::name>, crate::Missing<crate::required::value>),
+    > {
+        crate::Builder::new(InitiateCallRequestCustomHeadersItem::blank())
+    }
+}
+impl<S0, S1> crate::Builder<InitiateCallRequestCustomHeadersItem, (S0, S1)> {
+    /// The name of the custom header
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<InitiateCallRequestCustomHeadersItem, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The value of the custom header
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<InitiateCallRequestCustomHeadersItem, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.value = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<InitiateCallRequestCustomHeadersItem, S>>
+for InitiateCallRequestCustomHeadersItem {
+    #[inline]
+    fn from(builder: crate::Builder<InitiateCallRequestCustomHeadersItem, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for InitiateCallRequestCustomHeadersItem {

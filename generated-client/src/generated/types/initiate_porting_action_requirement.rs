@@ -3,14 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InitiatePortingActionRequirement {
     pub params: super::AuIdVerificationParams,
 }
 impl InitiatePortingActionRequirement {
-    /// A `InitiatePortingActionRequirement` from its required fields; the optional ones are `None`.
-    pub fn new(params: super::AuIdVerificationParams) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InitiatePortingActionRequirement {
-            params,
+            params: super::AuIdVerificationParams::blank(),
         }
     }
 }

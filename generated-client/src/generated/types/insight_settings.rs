@@ -3,9 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InsightSettings {
     /// Reference to an Insight Group. Insights in this group will be run automatically for all the assistant's conversations.
     pub insight_group_id: Option<String>,
+}
+impl InsightSettings {
+    /// Reference to an Insight Group. Insights in this group will be run automatically for all the assistant's conversations.
+    #[inline]
+    pub fn insight_group_id(mut self, value: impl Into<String>) -> Self {
+        self.insight_group_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InsightSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

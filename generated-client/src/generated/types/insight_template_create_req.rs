@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InsightTemplateCreateReq {
     pub instructions: String,
     /// If specified, the output will follow the JSON schema.
@@ -11,12 +12,15 @@ pub struct InsightTemplateCreateReq {
     pub webhook: Option<String>,
 }
 impl InsightTemplateCreateReq {
-    /// A `InsightTemplateCreateReq` from its required fields; the optional ones are `None`.
-    pub fn new(instructions: impl Into<String>, name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InsightTemplateCreateReq {
-            instructions: instructions.into(),
+            instructions: String::new(),
             json_schema: None,
-            name: name.into(),
+            name: String::new(),
             webhook: None,
         }
     }

@@ -3,17 +3,21 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InsightTemplateGroupCreateReq {
     pub description: Option<String>,
     pub name: String,
     pub webhook: Option<String>,
 }
 impl InsightTemplateGroupCreateReq {
-    /// A `InsightTemplateGroupCreateReq` from its required fields; the optional ones are `None`.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InsightTemplateGroupCreateReq {
             description: None,
-            name: name.into(),
+            name: String::new(),
             webhook: None,
         }
     }

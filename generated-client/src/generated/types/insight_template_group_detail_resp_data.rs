@@ -2,48 +2,6 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct InsightTemplateGroupDetailRespData {
-    pub data: super::InsightTemplateGroupResp,
-}
-impl InsightTemplateGroupDetailRespData {
-    /// A `InsightTemplateGroupDetailRespData` from its required fields; the optional ones are `None`.
-    pub fn new(data: super::InsightTemplateGroupResp) -> Self {
-        InsightTemplateGroupDetailRespData {
-            data,
-        }
-    }
-}
-impl serde::Serialize for InsightTemplateGroupDetailRespData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InsightTemplateGroupDetailRespData", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for InsightTemplateGroupDetailRespData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = InsightTemplateGroupDetailRespData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InsightTemplateGroupDetailRespData")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InsightTemplateGroupDetailRespData, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(InsightTemplateGroupDetailRespData {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("InsightTemplateGroupDetailRespData", FIELDS, V)
-    }
-}
+pub type InsightTemplateGroupDetailRespData = crate::Data<
+    super::InsightTemplateGroupResp,
+>;

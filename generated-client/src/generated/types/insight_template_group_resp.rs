@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InsightTemplateGroupResp {
     pub created_at: String,
     pub description: Option<String>,
@@ -10,23 +11,6 @@ pub struct InsightTemplateGroupResp {
     pub insights: Option<Vec<super::InsightTemplateResp>>,
     pub name: String,
     pub webhook: Option<String>,
-}
-impl InsightTemplateGroupResp {
-    /// A `InsightTemplateGroupResp` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        InsightTemplateGroupResp {
-            created_at: created_at.into(),
-            description: None,
-            id: id.into(),
-            insights: None,
-            name: name.into(),
-            webhook: None,
-        }
-    }
 }
 impl serde::Serialize for InsightTemplateGroupResp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InsightTemplateGroupUpdateReq {
     pub description: Option<String>,
     pub name: Option<String>,

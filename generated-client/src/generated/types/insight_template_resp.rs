@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InsightTemplateResp {
     pub created_at: String,
     pub id: String,
@@ -12,24 +13,6 @@ pub struct InsightTemplateResp {
     pub json_schema: Option<InsightTemplateRespJsonSchema>,
     pub name: Option<String>,
     pub webhook: Option<String>,
-}
-impl InsightTemplateResp {
-    /// A `InsightTemplateResp` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        instructions: impl Into<String>,
-    ) -> Self {
-        InsightTemplateResp {
-            created_at: created_at.into(),
-            id: id.into(),
-            insight_type: None,
-            instructions: instructions.into(),
-            json_schema: None,
-            name: None,
-            webhook: None,
-        }
-    }
 }
 impl serde::Serialize for InsightTemplateResp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

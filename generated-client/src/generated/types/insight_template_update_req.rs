@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InsightTemplateUpdateReq {
     pub instructions: Option<String>,
     pub json_schema: Option<InsightTemplateUpdateReqJsonSchema>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Integration {
     pub available_tools: Vec<String>,
     pub description: String,
@@ -11,28 +12,6 @@ pub struct Integration {
     pub logo_url: String,
     pub name: String,
     pub status: IntegrationStatus,
-}
-impl Integration {
-    /// A `Integration` from its required fields; the optional ones are `None`.
-    pub fn new(
-        available_tools: Vec<String>,
-        description: impl Into<String>,
-        display_name: impl Into<String>,
-        id: impl Into<String>,
-        logo_url: impl Into<String>,
-        name: impl Into<String>,
-        status: IntegrationStatus,
-    ) -> Self {
-        Integration {
-            available_tools,
-            description: description.into(),
-            display_name: display_name.into(),
-            id: id.into(),
-            logo_url: logo_url.into(),
-            name: name.into(),
-            status,
-        }
-    }
 }
 impl serde::Serialize for Integration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

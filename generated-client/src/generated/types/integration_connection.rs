@@ -3,24 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IntegrationConnection {
     pub allowed_tools: Vec<String>,
     pub id: String,
     pub integration_id: String,
-}
-impl IntegrationConnection {
-    /// A `IntegrationConnection` from its required fields; the optional ones are `None`.
-    pub fn new(
-        allowed_tools: Vec<String>,
-        id: impl Into<String>,
-        integration_id: impl Into<String>,
-    ) -> Self {
-        IntegrationConnection {
-            allowed_tools,
-            id: id.into(),
-            integration_id: integration_id.into(),
-        }
-    }
 }
 impl serde::Serialize for IntegrationConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

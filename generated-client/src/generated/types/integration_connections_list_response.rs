@@ -2,48 +2,6 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct IntegrationConnectionsListResponse {
-    pub data: Vec<super::IntegrationConnection>,
-}
-impl IntegrationConnectionsListResponse {
-    /// A `IntegrationConnectionsListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::IntegrationConnection>) -> Self {
-        IntegrationConnectionsListResponse {
-            data,
-        }
-    }
-}
-impl serde::Serialize for IntegrationConnectionsListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("IntegrationConnectionsListResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for IntegrationConnectionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = IntegrationConnectionsListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct IntegrationConnectionsListResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<IntegrationConnectionsListResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(IntegrationConnectionsListResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("IntegrationConnectionsListResponse", FIELDS, V)
-    }
-}
+pub type IntegrationConnectionsListResponse = crate::Data<
+    Vec<super::IntegrationConnection>,
+>;

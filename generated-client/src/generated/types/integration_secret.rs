@@ -3,29 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "integration_secrets")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IntegrationSecret {
     pub created_at: String,
     pub id: String,
     pub identifier: String,
     pub record_type: String,
     pub updated_at: Option<String>,
-}
-impl IntegrationSecret {
-    /// A `IntegrationSecret` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        identifier: impl Into<String>,
-        record_type: impl Into<String>,
-    ) -> Self {
-        IntegrationSecret {
-            created_at: created_at.into(),
-            id: id.into(),
-            identifier: identifier.into(),
-            record_type: record_type.into(),
-            updated_at: None,
-        }
-    }
 }
 impl serde::Serialize for IntegrationSecret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "integration_secrets")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IntegrationSecretsListData {
     pub data: Vec<super::IntegrationSecret>,
     pub meta: super::IntegrationSecretsMetadata,
-}
-impl IntegrationSecretsListData {
-    /// A `IntegrationSecretsListData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::IntegrationSecret>,
-        meta: super::IntegrationSecretsMetadata,
-    ) -> Self {
-        IntegrationSecretsListData {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for IntegrationSecretsListData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,27 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "integration_secrets")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IntegrationSecretsMetadata {
     pub page_number: i64,
     pub page_size: i64,
     pub total_pages: i64,
     pub total_results: i64,
-}
-impl IntegrationSecretsMetadata {
-    /// A `IntegrationSecretsMetadata` from its required fields; the optional ones are `None`.
-    pub fn new(
-        page_number: i64,
-        page_size: i64,
-        total_pages: i64,
-        total_results: i64,
-    ) -> Self {
-        IntegrationSecretsMetadata {
-            page_number,
-            page_size,
-            total_pages,
-            total_results,
-        }
-    }
 }
 impl serde::Serialize for IntegrationSecretsMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

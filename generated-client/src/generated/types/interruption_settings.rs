@@ -4,9 +4,18 @@
 /// Settings for handling user interruptions during assistant speech
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InterruptionSettings {
     /// When true, allows users to interrupt the assistant while speaking
     pub enable: Option<bool>,
+}
+impl InterruptionSettings {
+    /// When true, allows users to interrupt the assistant while speaking
+    #[inline]
+    pub fn enable(mut self, value: impl Into<bool>) -> Self {
+        self.enable = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InterruptionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IntrospectRequest {
     /// The token to introspect
     pub token: String,
 }
 impl IntrospectRequest {
-    /// A `IntrospectRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `token`: The token to introspect
-    pub fn new(token: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         IntrospectRequest {
-            token: token.into(),
+            token: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IntrospectResponse {
     /// Whether the token is active
     pub active: bool,
@@ -18,22 +19,6 @@ pub struct IntrospectResponse {
     pub iss: Option<String>,
     /// Space-separated list of scopes
     pub scope: Option<String>,
-}
-impl IntrospectResponse {
-    /// A `IntrospectResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `active`: Whether the token is active
-    pub fn new(active: bool) -> Self {
-        IntrospectResponse {
-            active,
-            aud: None,
-            client_id: None,
-            exp: None,
-            iat: None,
-            iss: None,
-            scope: None,
-        }
-    }
 }
 impl serde::Serialize for IntrospectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

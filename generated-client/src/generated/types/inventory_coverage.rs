@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "inventory_coverage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InventoryCoverage {
     pub administrative_area: Option<String>,
     /// Indicates if the phone number requires advance requirements.

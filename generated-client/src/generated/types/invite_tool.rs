@@ -3,14 +3,55 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InviteTool {
     pub invite: super::InviteToolConfig,
     pub r#type: InviteToolType,
 }
 impl InviteTool {
-    /// A `InviteTool` from its required fields; the optional ones are `None`.
-    pub fn new(invite: super::InviteToolConfig, r#type: InviteToolType) -> Self {
-        InviteTool { invite, r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        InviteTool {
+            invite: super::InviteToolConfig::blank(),
+            r#type: InviteToolType::Invite,
+        }
+    }
+}
+impl InviteTool {
+    /// A builder of `InviteTool`: a method per field, then `.build()`, which compiles once the required ones are set (`invite`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        InviteTool,
+        (crate::Missing<crate::required::invite>,),
+    > {
+        crate::Builder::new(InviteTool::blank())
+    }
+}
+impl<S0> crate::Builder<InviteTool, (S0,)> {
+    /// Sets `invite`.
+    #[inline]
+    pub fn invite(
+        self,
+        value: impl Into<super::InviteToolConfig>,
+    ) -> crate::Builder<InviteTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.invite = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<InviteToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<InviteTool, S>> for InviteTool {
+    #[inline]
+    fn from(builder: crate::Builder<InviteTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for InviteTool {

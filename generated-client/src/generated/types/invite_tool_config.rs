@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InviteToolConfig {
     /// Custom headers to be added to the SIP INVITE for the invite command.
     pub custom_headers: Option<Vec<InviteToolConfigCustomHeadersItem>>,
@@ -14,16 +15,75 @@ pub struct InviteToolConfig {
     pub voicemail_detection: Option<InviteToolConfigVoicemailDetection>,
 }
 impl InviteToolConfig {
-    /// A `InviteToolConfig` from its required fields; the optional ones are `None`.
-    ///
-    /// - `from`: Number or SIP URI placing the call.
-    pub fn new(from: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InviteToolConfig {
             custom_headers: None,
-            from: from.into(),
+            from: String::new(),
             targets: None,
             voicemail_detection: None,
         }
+    }
+}
+impl InviteToolConfig {
+    /// A builder of `InviteToolConfig`: a method per field, then `.build()`, which compiles once the required ones are set (`from`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        InviteToolConfig,
+        (crate::Missing<crate::required::from>,),
+    > {
+        crate::Builder::new(InviteToolConfig::blank())
+    }
+}
+impl<S0> crate::Builder<InviteToolConfig, (S0,)> {
+    /// Custom headers to be added to the SIP INVITE for the invite command.
+    #[inline]
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InviteToolConfigCustomHeadersItem>>,
+    ) -> Self {
+        self.value.custom_headers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Number or SIP URI placing the call.
+    #[inline]
+    pub fn from(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<InviteToolConfig, (crate::Set,)> {
+        let mut b = self;
+        b.value.from = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The different possible targets of the invite. The assistant will be able to choose one of the targets to invite to the call. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime. If omitted or null, the invite tool can still be configured and targets may be supplied dynamically at runtime.
+    #[inline]
+    pub fn targets(mut self, value: impl Into<InviteToolConfigTargets>) -> Self {
+        self.value.targets = Some(Some(value.into()));
+        self
+    }
+    /// Sends `targets` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn targets_null(mut self) -> Self {
+        self.value.targets = Some(None);
+        self
+    }
+    /// Configuration for voicemail detection (AMD - Answering Machine Detection) on the invited call.
+    #[inline]
+    pub fn voicemail_detection(
+        mut self,
+        value: impl Into<InviteToolConfigVoicemailDetection>,
+    ) -> Self {
+        self.value.voicemail_detection = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<InviteToolConfig, S>> for InviteToolConfig {
+    #[inline]
+    fn from(builder: crate::Builder<InviteToolConfig, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for InviteToolConfig {
@@ -79,10 +139,25 @@ impl<'de> serde::Deserialize<'de> for InviteToolConfig {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InviteToolConfigCustomHeadersItem {
     pub name: Option<String>,
     /// The value of the header. Note that we support mustache templating for the value. For example you can use `{{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret.
     pub value: Option<String>,
+}
+impl InviteToolConfigCustomHeadersItem {
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value of the header. Note that we support mustache templating for the value. For example you can use `{{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret.
+    #[inline]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InviteToolConfigCustomHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -127,6 +202,7 @@ impl<'de> serde::Deserialize<'de> for InviteToolConfigCustomHeadersItem {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InviteToolConfigTargetsListItem {
     /// The name of the target.
     pub name: Option<String>,
@@ -134,14 +210,50 @@ pub struct InviteToolConfigTargetsListItem {
     pub to: String,
 }
 impl InviteToolConfigTargetsListItem {
-    /// A `InviteToolConfigTargetsListItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `to`: The destination number or SIP URI of the call.
-    pub fn new(to: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InviteToolConfigTargetsListItem {
             name: None,
-            to: to.into(),
+            to: String::new(),
         }
+    }
+}
+impl InviteToolConfigTargetsListItem {
+    /// A builder of `InviteToolConfigTargetsListItem`: a method per field, then `.build()`, which compiles once the required ones are set (`to`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        InviteToolConfigTargetsListItem,
+        (crate::Missing<crate::required::to>,),
+    > {
+        crate::Builder::new(InviteToolConfigTargetsListItem::blank())
+    }
+}
+impl<S0> crate::Builder<InviteToolConfigTargetsListItem, (S0,)> {
+    /// The name of the target.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.value.name = Some(value.into());
+        self
+    }
+    /// The destination number or SIP URI of the call.
+    #[inline]
+    pub fn to(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<InviteToolConfigTargetsListItem, (crate::Set,)> {
+        let mut b = self;
+        b.value.to = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<InviteToolConfigTargetsListItem, S>>
+for InviteToolConfigTargetsListItem {
+    #[inline]
+    fn from(builder: crate::Builder<InviteToolConfigTargetsListItem, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for InviteToolConfigTargetsListItem {
@@ -288,9 +400,21 @@ crate::string_enum!(InviteToolConfigVoicemailDetectionOnVoicemailDetectedAction)
 /// Action to take when voicemail is detected on the invited call.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InviteToolConfigVoicemailDetectionOnVoicemailDetected {
     /// The action to take when voicemail is detected.
     pub action: Option<InviteToolConfigVoicemailDetectionOnVoicemailDetectedAction>,
+}
+impl InviteToolConfigVoicemailDetectionOnVoicemailDetected {
+    /// The action to take when voicemail is detected.
+    #[inline]
+    pub fn action(
+        mut self,
+        value: impl Into<InviteToolConfigVoicemailDetectionOnVoicemailDetectedAction>,
+    ) -> Self {
+        self.action = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InviteToolConfigVoicemailDetectionOnVoicemailDetected {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -330,6 +454,7 @@ impl<'de> serde::Deserialize<'de> for InviteToolConfigVoicemailDetectionOnVoicem
 /// Configuration for voicemail detection (AMD - Answering Machine Detection) on the invited call.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InviteToolConfigVoicemailDetection {
     /// The AMD detection mode to use. 'premium' enables premium answering machine detection. 'disabled' turns off AMD detection.
     pub detection_mode: Option<InviteToolConfigVoicemailDetectionDetectionMode>,
@@ -337,6 +462,26 @@ pub struct InviteToolConfigVoicemailDetection {
     pub on_voicemail_detected: Option<
         InviteToolConfigVoicemailDetectionOnVoicemailDetected,
     >,
+}
+impl InviteToolConfigVoicemailDetection {
+    /// The AMD detection mode to use. 'premium' enables premium answering machine detection. 'disabled' turns off AMD detection.
+    #[inline]
+    pub fn detection_mode(
+        mut self,
+        value: impl Into<InviteToolConfigVoicemailDetectionDetectionMode>,
+    ) -> Self {
+        self.detection_mode = Some(value.into());
+        self
+    }
+    /// Action to take when voicemail is detected on the invited call.
+    #[inline]
+    pub fn on_voicemail_detected(
+        mut self,
+        value: impl Into<InviteToolConfigVoicemailDetectionOnVoicemailDetected>,
+    ) -> Self {
+        self.on_voicemail_detected = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for InviteToolConfigVoicemailDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

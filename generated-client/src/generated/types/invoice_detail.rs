@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "invoices")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvoiceDetail {
     /// Present only if the query parameter `action=link` is set.
     pub download_url: Option<String>,

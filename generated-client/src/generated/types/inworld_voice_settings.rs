@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "conferences"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InworldVoiceSettings {
     /// Controls the expressiveness and consistency of the Inworld `TTS2` model's speech synthesis. `STABLE` favors consistent, predictable output, `CREATIVE` allows more expressive variation, and `BALANCED` sits in between. Optional and only supported by `TTS2`; when omitted, the provider default applies.
     pub delivery_mode: Option<InworldVoiceSettingsDeliveryMode>,
@@ -10,14 +11,46 @@ pub struct InworldVoiceSettings {
     pub r#type: InworldVoiceSettingsType,
 }
 impl InworldVoiceSettings {
-    /// A `InworldVoiceSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Voice settings provider type
-    pub fn new(r#type: InworldVoiceSettingsType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         InworldVoiceSettings {
             delivery_mode: None,
-            r#type,
+            r#type: InworldVoiceSettingsType::Inworld,
         }
+    }
+}
+impl InworldVoiceSettings {
+    /// A builder of `InworldVoiceSettings`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<InworldVoiceSettings, ()> {
+        crate::Builder::new(InworldVoiceSettings::blank())
+    }
+}
+impl crate::Builder<InworldVoiceSettings, ()> {
+    /// Controls the expressiveness and consistency of the Inworld `TTS2` model's speech synthesis. `STABLE` favors consistent, predictable output, `CREATIVE` allows more expressive variation, and `BALANCED` sits in between. Optional and only supported by `TTS2`; when omitted, the provider default applies.
+    #[inline]
+    pub fn delivery_mode(
+        mut self,
+        value: impl Into<InworldVoiceSettingsDeliveryMode>,
+    ) -> Self {
+        self.value.delivery_mode = Some(value.into());
+        self
+    }
+    /// Voice settings provider type
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<InworldVoiceSettingsType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<InworldVoiceSettings, S>>
+for InworldVoiceSettings {
+    #[inline]
+    fn from(builder: crate::Builder<InworldVoiceSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for InworldVoiceSettings {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ips")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Ip {
     /// ID of the IP Connection to which this IP should be attached.
     pub connection_id: Option<String>,

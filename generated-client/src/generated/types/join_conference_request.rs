@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct JoinConferenceRequest {
     /// Whether a beep sound should be played when the participant joins and/or leaves the conference. Can be used to override the conference-level setting.
     pub beep_enabled: Option<JoinConferenceRequestBeepEnabled>,
@@ -33,13 +34,14 @@ pub struct JoinConferenceRequest {
     pub whisper_call_control_ids: Option<Vec<String>>,
 }
 impl JoinConferenceRequest {
-    /// A `JoinConferenceRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_control_id`: Unique identifier and token for controlling the call
-    pub fn new(call_control_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         JoinConferenceRequest {
             beep_enabled: None,
-            call_control_id: call_control_id.into(),
+            call_control_id: String::new(),
             client_state: None,
             command_id: None,
             end_conference_on_exit: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct JwkSet {
     pub keys: Option<Vec<JwkSetKeysItem>>,
 }
@@ -43,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for JwkSet {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct JwkSetKeysItem {
     /// Algorithm
     pub alg: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KvKeyListResponseWrapper {
     pub data: Option<Vec<super::KvKey>>,
     pub meta: Option<super::KvListMeta>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KvListMeta {
     /// Opaque cursor for the next page; pass it back as the `cursor` query parameter. Omitted when there are no further results.
     pub cursor: Option<String>,

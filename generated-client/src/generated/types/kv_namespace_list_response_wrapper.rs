@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KvNamespaceListResponseWrapper {
     pub data: Option<Vec<super::KvNamespace>>,
     pub meta: Option<super::EdgeComputePaginationMeta>,

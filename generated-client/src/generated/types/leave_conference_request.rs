@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LeaveConferenceRequest {
     /// Whether a beep sound should be played when the participant leaves the conference. Can be used to override the conference-level setting.
     pub beep_enabled: Option<LeaveConferenceRequestBeepEnabled>,
@@ -13,13 +14,14 @@ pub struct LeaveConferenceRequest {
     pub region: Option<super::ConferenceRegion>,
 }
 impl LeaveConferenceRequest {
-    /// A `LeaveConferenceRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_control_id`: Unique identifier and token for controlling the call
-    pub fn new(call_control_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         LeaveConferenceRequest {
             beep_enabled: None,
-            call_control_id: call_control_id.into(),
+            call_control_id: String::new(),
             command_id: None,
             region: None,
         }

@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LinkTelnyxAgentRequest {
     /// The Telnyx AI agent ID to link
     pub telnyx_agent_id: String,
 }
 impl LinkTelnyxAgentRequest {
-    /// A `LinkTelnyxAgentRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `telnyx_agent_id`: The Telnyx AI agent ID to link
-    pub fn new(telnyx_agent_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         LinkTelnyxAgentRequest {
-            telnyx_agent_id: telnyx_agent_id.into(),
+            telnyx_agent_id: String::new(),
         }
     }
 }

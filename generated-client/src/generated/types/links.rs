@@ -3,23 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Links {
     /// Link to the underlying detail records.
     pub records: String,
     /// Link to this session analysis node.
     pub self_: String,
-}
-impl Links {
-    /// A `Links` from its required fields; the optional ones are `None`.
-    ///
-    /// - `records`: Link to the underlying detail records.
-    /// - `self_`: Link to this session analysis node.
-    pub fn new(records: impl Into<String>, self_: impl Into<String>) -> Self {
-        Links {
-            records: records.into(),
-            self_: self_.into(),
-        }
-    }
 }
 impl serde::Serialize for Links {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Mobile mobile push credentials
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_push_credentials")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListPushCredentialsResponse {
     pub data: Option<Vec<super::PushCredential>>,
     pub meta: Option<super::PaginationMeta>,

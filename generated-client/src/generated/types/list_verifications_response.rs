@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListVerificationsResponse {
     pub data: Vec<super::Verification>,
     pub meta: super::VerifyMeta,
-}
-impl ListVerificationsResponse {
-    /// A `ListVerificationsResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::Verification>, meta: super::VerifyMeta) -> Self {
-        ListVerificationsResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for ListVerificationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,21 +4,10 @@
 /// A paginated list of Verified Numbers
 #[cfg_attr(docsrs, doc(cfg(feature = "verified_numbers")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListVerifiedNumbersResponse {
     pub data: Vec<super::VerifiedNumberResponse>,
     pub meta: super::VerifiedNumbersMeta,
-}
-impl ListVerifiedNumbersResponse {
-    /// A `ListVerifiedNumbersResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::VerifiedNumberResponse>,
-        meta: super::VerifiedNumbersMeta,
-    ) -> Self {
-        ListVerifiedNumbersResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for ListVerifiedNumbersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,48 +3,6 @@
 
 /// A list of Verify profile message templates
 #[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListVerifyProfileMessageTemplateResponse {
-    pub data: Vec<super::VerifyProfileMessageTemplateResponse>,
-}
-impl ListVerifyProfileMessageTemplateResponse {
-    /// A `ListVerifyProfileMessageTemplateResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::VerifyProfileMessageTemplateResponse>) -> Self {
-        ListVerifyProfileMessageTemplateResponse {
-            data,
-        }
-    }
-}
-impl serde::Serialize for ListVerifyProfileMessageTemplateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListVerifyProfileMessageTemplateResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListVerifyProfileMessageTemplateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ListVerifyProfileMessageTemplateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListVerifyProfileMessageTemplateResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListVerifyProfileMessageTemplateResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ListVerifyProfileMessageTemplateResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ListVerifyProfileMessageTemplateResponse", FIELDS, V)
-    }
-}
+pub type ListVerifyProfileMessageTemplateResponse = crate::Data<
+    Vec<super::VerifyProfileMessageTemplateResponse>,
+>;

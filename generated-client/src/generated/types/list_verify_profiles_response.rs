@@ -4,21 +4,10 @@
 /// A paginated list of Verify profiles
 #[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListVerifyProfilesResponse {
     pub data: Vec<super::VerifyProfileResponse>,
     pub meta: super::VerifyMeta,
-}
-impl ListVerifyProfilesResponse {
-    /// A `ListVerifyProfilesResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::VerifyProfileResponse>,
-        meta: super::VerifyMeta,
-    ) -> Self {
-        ListVerifyProfilesResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for ListVerifyProfilesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

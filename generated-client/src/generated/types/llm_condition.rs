@@ -8,20 +8,56 @@
 /// a deterministic expression (e.g. 'user wants to escalate to a human').
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LlmCondition {
     /// Natural-language criterion the LLM judges as true/false.
     pub prompt: String,
     pub r#type: LlmConditionType,
 }
 impl LlmCondition {
-    /// A `LlmCondition` from its required fields; the optional ones are `None`.
-    ///
-    /// - `prompt`: Natural-language criterion the LLM judges as true/false.
-    pub fn new(prompt: impl Into<String>, r#type: LlmConditionType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         LlmCondition {
-            prompt: prompt.into(),
-            r#type,
+            prompt: String::new(),
+            r#type: LlmConditionType::Llm,
         }
+    }
+}
+impl LlmCondition {
+    /// A builder of `LlmCondition`: a method per field, then `.build()`, which compiles once the required ones are set (`prompt`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        LlmCondition,
+        (crate::Missing<crate::required::prompt>,),
+    > {
+        crate::Builder::new(LlmCondition::blank())
+    }
+}
+impl<S0> crate::Builder<LlmCondition, (S0,)> {
+    /// Natural-language criterion the LLM judges as true/false.
+    #[inline]
+    pub fn prompt(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<LlmCondition, (crate::Set,)> {
+        let mut b = self;
+        b.value.prompt = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<LlmConditionType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<LlmCondition, S>> for LlmCondition {
+    #[inline]
+    fn from(builder: crate::Builder<LlmCondition, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for LlmCondition {

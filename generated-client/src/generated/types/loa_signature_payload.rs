@@ -4,20 +4,63 @@
 /// Optional signature embedded in the rendered PDF. When omitted the PDF is returned unsigned for the customer to sign and upload.
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LoaSignaturePayload {
     /// Base64-encoded signature image.
     pub image_base64: String,
     pub signer_name: Option<Option<String>>,
 }
 impl LoaSignaturePayload {
-    /// A `LoaSignaturePayload` from its required fields; the optional ones are `None`.
-    ///
-    /// - `image_base64`: Base64-encoded signature image.
-    pub fn new(image_base64: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         LoaSignaturePayload {
-            image_base64: image_base64.into(),
+            image_base64: String::new(),
             signer_name: None,
         }
+    }
+}
+impl LoaSignaturePayload {
+    /// A builder of `LoaSignaturePayload`: a method per field, then `.build()`, which compiles once the required ones are set (`image_base64`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        LoaSignaturePayload,
+        (crate::Missing<crate::required::image_base64>,),
+    > {
+        crate::Builder::new(LoaSignaturePayload::blank())
+    }
+}
+impl<S0> crate::Builder<LoaSignaturePayload, (S0,)> {
+    /// Base64-encoded signature image.
+    #[inline]
+    pub fn image_base64(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<LoaSignaturePayload, (crate::Set,)> {
+        let mut b = self;
+        b.value.image_base64 = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `signer_name`.
+    #[inline]
+    pub fn signer_name(mut self, value: impl Into<String>) -> Self {
+        self.value.signer_name = Some(Some(value.into()));
+        self
+    }
+    /// Sends `signer_name` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn signer_name_null(mut self) -> Self {
+        self.value.signer_name = Some(None);
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<LoaSignaturePayload, S>>
+for LoaSignaturePayload {
+    #[inline]
+    fn from(builder: crate::Builder<LoaSignaturePayload, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for LoaSignaturePayload {

@@ -5,6 +5,7 @@
 pub type LocationResponse = crate::Data<LocationResponseData>;
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LocationResponseData {
     pub accepted_address_suggestions: Option<bool>,
     pub location_id: Option<String>,

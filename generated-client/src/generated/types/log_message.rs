@@ -3,24 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LogMessage {
     pub code: String,
     pub detail: Option<String>,
     pub meta: Option<LogMessageMeta>,
     pub source: Option<LogMessageSource>,
     pub title: String,
-}
-impl LogMessage {
-    /// A `LogMessage` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
-        LogMessage {
-            code: code.into(),
-            detail: None,
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for LogMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -79,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for LogMessage {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LogMessageMeta {
     /// The external connection the log message is associated with, if any.
     pub external_connection_id: Option<String>,
@@ -136,6 +126,7 @@ impl<'de> serde::Deserialize<'de> for LogMessageMeta {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LogMessageSource {
     /// JSON pointer (RFC6901) to the offending entity.
     pub pointer: Option<String>,

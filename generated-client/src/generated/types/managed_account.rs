@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "managed_accounts")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedAccount {
     /// The managed account's V2 API access key
     pub api_key: String,
@@ -29,47 +30,6 @@ pub struct ManagedAccount {
     pub rollup_billing: Option<bool>,
     /// ISO 8601 formatted date indicating when the resource was updated.
     pub updated_at: String,
-}
-impl ManagedAccount {
-    /// A `ManagedAccount` from its required fields; the optional ones are `None`.
-    ///
-    /// - `api_key`: The managed account's V2 API access key
-    /// - `api_token`: The managed account's V1 API token
-    /// - `api_user`: The manager account's email, which serves as the V1 API user identifier
-    /// - `created_at`: ISO 8601 formatted date indicating when the resource was created.
-    /// - `email`: The managed account's email.
-    /// - `id`: Uniquely identifies the managed account.
-    /// - `manager_account_id`: The ID of the manager account associated with the managed account.
-    /// - `record_type`: Identifies the type of the resource.
-    /// - `updated_at`: ISO 8601 formatted date indicating when the resource was updated.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        api_key: impl Into<String>,
-        api_token: impl Into<String>,
-        api_user: impl Into<String>,
-        created_at: impl Into<String>,
-        email: impl Into<String>,
-        id: impl Into<String>,
-        manager_account_id: impl Into<String>,
-        record_type: ManagedAccountRecordType,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        ManagedAccount {
-            api_key: api_key.into(),
-            api_token: api_token.into(),
-            api_user: api_user.into(),
-            balance: None,
-            created_at: created_at.into(),
-            email: email.into(),
-            id: id.into(),
-            managed_account_allow_custom_pricing: None,
-            manager_account_id: manager_account_id.into(),
-            organization_name: None,
-            record_type,
-            rollup_billing: None,
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for ManagedAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,12 +3,42 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "managed_accounts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ManagedAccountsFilterConsolidated {
     pub email: Option<super::ManagedAccountsFilterConsolidatedEmail>,
     pub organization_name: Option<
         super::ManagedAccountsFilterConsolidatedOrganizationName,
     >,
     pub status: Option<super::ManagedAccountsFilterConsolidatedStatus>,
+}
+impl ManagedAccountsFilterConsolidated {
+    /// Sets `email`.
+    #[inline]
+    pub fn email(
+        mut self,
+        value: impl Into<super::ManagedAccountsFilterConsolidatedEmail>,
+    ) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `organization_name`.
+    #[inline]
+    pub fn organization_name(
+        mut self,
+        value: impl Into<super::ManagedAccountsFilterConsolidatedOrganizationName>,
+    ) -> Self {
+        self.organization_name = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<super::ManagedAccountsFilterConsolidatedStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ManagedAccountsFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

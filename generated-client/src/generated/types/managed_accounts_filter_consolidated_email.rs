@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "managed_accounts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ManagedAccountsFilterConsolidatedEmail {
     /// If present, email containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
     pub contains: Option<String>,
     /// If present, only returns results with the email matching exactly the value given.
     pub eq: Option<String>,
+}
+impl ManagedAccountsFilterConsolidatedEmail {
+    /// If present, email containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// If present, only returns results with the email matching exactly the value given.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ManagedAccountsFilterConsolidatedEmail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "managed_accounts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ManagedAccountsFilterConsolidatedOrganizationName {
     /// If present, only returns results with the organization_name containing the given value. Matching is not case-sensitive. Requires at least three characters.
     pub contains: Option<String>,
     /// If present, only returns results with the organization_name matching exactly the value given.
     pub eq: Option<String>,
+}
+impl ManagedAccountsFilterConsolidatedOrganizationName {
+    /// If present, only returns results with the organization_name containing the given value. Matching is not case-sensitive. Requires at least three characters.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// If present, only returns results with the organization_name matching exactly the value given.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ManagedAccountsFilterConsolidatedOrganizationName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,9 +3,21 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "managed_accounts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ManagedAccountsFilterConsolidatedStatus {
     /// If present, only returns managed accounts with the status matching exactly the value given. Use enabled or disabled to filter accounts by whether they are currently able to use Telnyx services.
     pub eq: Option<super::ManagedAccountsFilterConsolidatedStatusEq>,
+}
+impl ManagedAccountsFilterConsolidatedStatus {
+    /// If present, only returns managed accounts with the status matching exactly the value given. Use enabled or disabled to filter accounts by whether they are currently able to use Telnyx services.
+    #[inline]
+    pub fn eq(
+        mut self,
+        value: impl Into<super::ManagedAccountsFilterConsolidatedStatusEq>,
+    ) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ManagedAccountsFilterConsolidatedStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,23 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "wireless_blocklist_values")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Mcc {
     /// Mobile Country Code.
     pub code: String,
     /// The name of the country.
     pub name: String,
-}
-impl Mcc {
-    /// A `Mcc` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: Mobile Country Code.
-    /// - `name`: The name of the country.
-    pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
-        Mcc {
-            code: code.into(),
-            name: name.into(),
-        }
-    }
 }
 impl serde::Serialize for Mcc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct McpServer {
     pub allowed_tools: Option<Option<Vec<String>>>,
     pub api_key_ref: Option<Option<String>>,
@@ -11,26 +12,6 @@ pub struct McpServer {
     pub name: String,
     pub r#type: String,
     pub url: String,
-}
-impl McpServer {
-    /// A `McpServer` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        name: impl Into<String>,
-        r#type: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Self {
-        McpServer {
-            allowed_tools: None,
-            api_key_ref: None,
-            created_at: created_at.into(),
-            id: id.into(),
-            name: name.into(),
-            r#type: r#type.into(),
-            url: url.into(),
-        }
-    }
 }
 impl serde::Serialize for McpServer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MdrDetailReportResponse {
     pub connections: Option<Vec<i64>>,
     pub created_at: Option<String>,

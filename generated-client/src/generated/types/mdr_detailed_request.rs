@@ -4,6 +4,7 @@
 /// Request object for MDR detailed report
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MdrDetailedRequest {
     /// List of connections to filter by
     pub connections: Option<Vec<i64>>,
@@ -31,15 +32,15 @@ pub struct MdrDetailedRequest {
     pub timezone: Option<String>,
 }
 impl MdrDetailedRequest {
-    /// A `MdrDetailedRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_time`: End time in ISO format. Note: If end time includes the last 4 hours, some MDRs might not appear in this report, due to wait time for downstream message delivery confirmation
-    /// - `start_time`: Start time in ISO format
-    pub fn new(end_time: impl Into<String>, start_time: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         MdrDetailedRequest {
             connections: None,
             directions: None,
-            end_time: end_time.into(),
+            end_time: String::new(),
             filters: None,
             include_message_body: None,
             managed_accounts: None,
@@ -47,7 +48,7 @@ impl MdrDetailedRequest {
             record_types: None,
             report_name: None,
             select_all_managed_accounts: None,
-            start_time: start_time.into(),
+            start_time: String::new(),
             timezone: None,
         }
     }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MdrGetDetailResponse {
     pub data: Option<Vec<super::MdrDetailResponse>>,
     pub meta: Option<super::ReportingPaginationMeta>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "reports")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MdrPostUsageReportRequest {
     pub aggregation_type: MdrPostUsageReportRequestAggregationType,
     pub end_date: String,
@@ -10,17 +11,18 @@ pub struct MdrPostUsageReportRequest {
     pub start_date: String,
 }
 impl MdrPostUsageReportRequest {
-    /// A `MdrPostUsageReportRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        aggregation_type: MdrPostUsageReportRequestAggregationType,
-        end_date: impl Into<String>,
-        start_date: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         MdrPostUsageReportRequest {
-            aggregation_type,
-            end_date: end_date.into(),
+            aggregation_type: MdrPostUsageReportRequestAggregationType::Unknown(
+                String::new(),
+            ),
+            end_date: String::new(),
             profiles: None,
-            start_date: start_date.into(),
+            start_date: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MdrUsageRecord {
     pub carrier_passthrough_fee: Option<String>,
     pub connection: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MdrUsageReportResponse {
     pub aggregation_type: Option<MdrUsageReportResponseAggregationType>,
     pub connections: Option<Vec<i64>>,

@@ -4,6 +4,7 @@
 /// Legacy V2 MDR usage report response
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MdrUsageReportResponseLegacy {
     /// Aggregation type: No aggregation = 0, By Messaging Profile = 1, By Tags = 2
     pub aggregation_type: Option<i32>,

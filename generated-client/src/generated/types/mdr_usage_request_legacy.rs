@@ -4,6 +4,7 @@
 /// MDR usage request parameters
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MdrUsageRequestLegacy {
     /// Aggregation type: No aggregation = 0, By Messaging Profile = 1, By Tags = 2
     pub aggregation_type: i32,
@@ -16,12 +17,13 @@ pub struct MdrUsageRequestLegacy {
     pub start_time: Option<String>,
 }
 impl MdrUsageRequestLegacy {
-    /// A `MdrUsageRequestLegacy` from its required fields; the optional ones are `None`.
-    ///
-    /// - `aggregation_type`: Aggregation type: No aggregation = 0, By Messaging Profile = 1, By Tags = 2
-    pub fn new(aggregation_type: i32) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         MdrUsageRequestLegacy {
-            aggregation_type,
+            aggregation_type: 0,
             end_time: None,
             managed_accounts: None,
             profiles: None,

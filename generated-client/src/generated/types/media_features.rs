@@ -4,6 +4,7 @@
 /// The media features settings for a phone number.
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MediaFeatures {
     /// When enabled, Telnyx will accept RTP packets from any customer-side IP address and port, not just those to which Telnyx is sending RTP.
     pub accept_any_rtp_packets_enabled: Option<bool>,
@@ -11,6 +12,26 @@ pub struct MediaFeatures {
     pub rtp_auto_adjust_enabled: Option<bool>,
     /// Controls whether Telnyx will accept a T.38 re-INVITE for this phone number. Note that Telnyx will not send a T.38 re-INVITE; this option only controls whether one will be accepted.
     pub t38_fax_gateway_enabled: Option<bool>,
+}
+impl MediaFeatures {
+    /// When enabled, Telnyx will accept RTP packets from any customer-side IP address and port, not just those to which Telnyx is sending RTP.
+    #[inline]
+    pub fn accept_any_rtp_packets_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.accept_any_rtp_packets_enabled = Some(value.into());
+        self
+    }
+    /// When RTP Auto-Adjust is enabled, the destination RTP address port will be automatically changed to match the source of the incoming RTP packets.
+    #[inline]
+    pub fn rtp_auto_adjust_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.rtp_auto_adjust_enabled = Some(value.into());
+        self
+    }
+    /// Controls whether Telnyx will accept a T.38 re-INVITE for this phone number. Note that Telnyx will not send a T.38 re-INVITE; this option only controls whether one will be accepted.
+    #[inline]
+    pub fn t38_fax_gateway_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.t38_fax_gateway_enabled = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MediaFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

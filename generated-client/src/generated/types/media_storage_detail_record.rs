@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "detail_records")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MediaStorageDetailRecord {
     /// Type of action performed against the Media Storage API
     pub action_type: Option<String>,
@@ -33,28 +34,6 @@ pub struct MediaStorageDetailRecord {
     pub user_id: Option<String>,
     /// Webhook id
     pub webhook_id: Option<String>,
-}
-impl MediaStorageDetailRecord {
-    /// A `MediaStorageDetailRecord` from its required fields; the optional ones are `None`.
-    pub fn new(record_type: impl Into<String>) -> Self {
-        MediaStorageDetailRecord {
-            action_type: None,
-            asset_id: None,
-            cost: None,
-            created_at: None,
-            currency: None,
-            id: None,
-            link_channel_id: None,
-            link_channel_type: None,
-            org_id: None,
-            rate: None,
-            rate_measured_in: None,
-            record_type: record_type.into(),
-            status: None,
-            user_id: None,
-            webhook_id: None,
-        }
-    }
 }
 impl serde::Serialize for MediaStorageDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "detail_records")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessageDetailRecord {
     /// Country-specific carrier used to send or receive the message
     pub carrier: Option<String>,
@@ -66,46 +67,6 @@ pub struct MessageDetailRecord {
     pub user_id: Option<String>,
     /// Unique identifier of the message
     pub uuid: Option<String>,
-}
-impl MessageDetailRecord {
-    /// A `MessageDetailRecord` from its required fields; the optional ones are `None`.
-    ///
-    /// - `record_type`: Identifies the record schema
-    pub fn new(record_type: impl Into<String>) -> Self {
-        MessageDetailRecord {
-            carrier: None,
-            carrier_fee: None,
-            cld: None,
-            cli: None,
-            completed_at: None,
-            cost: None,
-            country_code: None,
-            created_at: None,
-            currency: None,
-            delivery_status: None,
-            delivery_status_failover_url: None,
-            delivery_status_webhook_url: None,
-            direction: None,
-            errors: None,
-            fteu: None,
-            mcc: None,
-            message_type: None,
-            mnc: None,
-            on_net: None,
-            parts: None,
-            profile_id: None,
-            profile_name: None,
-            rate: None,
-            record_type: record_type.into(),
-            sent_at: None,
-            source_country_code: None,
-            status: None,
-            tags: None,
-            updated_at: None,
-            user_id: None,
-            uuid: None,
-        }
-    }
 }
 impl serde::Serialize for MessageDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,20 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessageEvent {
     pub occurred_at: String,
     pub payload: Option<serde_json::Map<String, serde_json::Value>>,
     pub r#type: super::EmailEventType,
-}
-impl MessageEvent {
-    /// A `MessageEvent` from its required fields; the optional ones are `None`.
-    pub fn new(occurred_at: impl Into<String>, r#type: super::EmailEventType) -> Self {
-        MessageEvent {
-            occurred_at: occurred_at.into(),
-            payload: None,
-            r#type,
-        }
-    }
 }
 impl serde::Serialize for MessageEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

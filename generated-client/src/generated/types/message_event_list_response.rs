@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessageEventListResponse {
     pub data: Vec<super::MessageEvent>,
     pub meta: super::EmailPaginationMeta,
-}
-impl MessageEventListResponse {
-    /// A `MessageEventListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::MessageEvent>,
-        meta: super::EmailPaginationMeta,
-    ) -> Self {
-        MessageEventListResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for MessageEventListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,24 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingError {
     pub code: String,
     pub detail: Option<String>,
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: Option<MessagingErrorSource>,
     pub title: String,
-}
-impl MessagingError {
-    /// A `MessagingError` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
-        MessagingError {
-            code: code.into(),
-            detail: None,
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for MessagingError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -79,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for MessagingError {
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

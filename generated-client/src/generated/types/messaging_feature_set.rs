@@ -18,6 +18,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingFeatureSet {
     /// Send messages to and receive messages from numbers in the same country.
     pub domestic_two_way: bool,
@@ -25,24 +26,6 @@ pub struct MessagingFeatureSet {
     pub international_inbound: bool,
     /// Send messages to numbers in other countries.
     pub international_outbound: bool,
-}
-impl MessagingFeatureSet {
-    /// A `MessagingFeatureSet` from its required fields; the optional ones are `None`.
-    ///
-    /// - `domestic_two_way`: Send messages to and receive messages from numbers in the same country.
-    /// - `international_inbound`: Receive messages from numbers in other countries.
-    /// - `international_outbound`: Send messages to numbers in other countries.
-    pub fn new(
-        domestic_two_way: bool,
-        international_inbound: bool,
-        international_outbound: bool,
-    ) -> Self {
-        MessagingFeatureSet {
-            domestic_two_way,
-            international_inbound,
-            international_outbound,
-        }
-    }
 }
 impl serde::Serialize for MessagingFeatureSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

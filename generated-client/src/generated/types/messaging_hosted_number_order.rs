@@ -13,6 +13,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingHostedNumberOrder {
     /// Resource unique identifier.
     pub id: Option<String>,

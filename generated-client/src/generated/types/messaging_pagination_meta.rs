@@ -23,27 +23,12 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingPaginationMeta {
     pub page_number: i64,
     pub page_size: i64,
     pub total_pages: i64,
     pub total_results: i64,
-}
-impl MessagingPaginationMeta {
-    /// A `MessagingPaginationMeta` from its required fields; the optional ones are `None`.
-    pub fn new(
-        page_number: i64,
-        page_size: i64,
-        total_pages: i64,
-        total_results: i64,
-    ) -> Self {
-        MessagingPaginationMeta {
-            page_number,
-            page_size,
-            total_pages,
-            total_results,
-        }
-    }
 }
 impl serde::Serialize for MessagingPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

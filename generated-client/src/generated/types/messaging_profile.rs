@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfile {
     /// The AI assistant ID associated with this messaging profile.
     pub ai_assistant_id: Option<Option<String>>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingSettings {
     /// If more than this many minutes have passed since the last message, the assistant will start a new conversation instead of continuing the existing one.
     pub conversation_inactivity_minutes: Option<i64>,
@@ -10,6 +11,26 @@ pub struct MessagingSettings {
     pub default_messaging_profile_id: Option<String>,
     /// The URL where webhooks related to delivery statused for assistant messages will be sent.
     pub delivery_status_webhook_url: Option<String>,
+}
+impl MessagingSettings {
+    /// If more than this many minutes have passed since the last message, the assistant will start a new conversation instead of continuing the existing one.
+    #[inline]
+    pub fn conversation_inactivity_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.conversation_inactivity_minutes = Some(value.into());
+        self
+    }
+    /// Default Messaging Profile used for messaging exchanges with your assistant. This will be created automatically on assistant creation.
+    #[inline]
+    pub fn default_messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.default_messaging_profile_id = Some(value.into());
+        self
+    }
+    /// The URL where webhooks related to delivery statused for assistant messages will be sent.
+    #[inline]
+    pub fn delivery_status_webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.delivery_status_webhook_url = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MessagingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

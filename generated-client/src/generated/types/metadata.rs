@@ -14,6 +14,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Metadata {
     /// Current Page based on pagination settings (included when defaults are used.)
     pub page_number: Option<f64>,

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MetadataFieldMapping {
     pub local_field: String,
     pub parent_field: String,
-}
-impl MetadataFieldMapping {
-    /// A `MetadataFieldMapping` from its required fields; the optional ones are `None`.
-    pub fn new(local_field: impl Into<String>, parent_field: impl Into<String>) -> Self {
-        MetadataFieldMapping {
-            local_field: local_field.into(),
-            parent_field: parent_field.into(),
-        }
-    }
 }
 impl serde::Serialize for MetadataFieldMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MetadataInfo {
     pub last_updated: String,
     pub total_record_types: i64,
-}
-impl MetadataInfo {
-    /// A `MetadataInfo` from its required fields; the optional ones are `None`.
-    pub fn new(last_updated: impl Into<String>, total_record_types: i64) -> Self {
-        MetadataInfo {
-            last_updated: last_updated.into(),
-            total_record_types,
-        }
-    }
 }
 impl serde::Serialize for MetadataInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,27 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MetadataOverviewResponse {
     pub meta: super::MetadataInfo,
     /// Map of supported query parameter names to their definitions.
     pub query_parameters: std::collections::BTreeMap<String, super::QueryParameterInfo>,
     pub record_types: Vec<super::RecordTypeInfo>,
-}
-impl MetadataOverviewResponse {
-    /// A `MetadataOverviewResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `query_parameters`: Map of supported query parameter names to their definitions.
-    pub fn new(
-        meta: super::MetadataInfo,
-        query_parameters: std::collections::BTreeMap<String, super::QueryParameterInfo>,
-        record_types: Vec<super::RecordTypeInfo>,
-    ) -> Self {
-        MetadataOverviewResponse {
-            meta,
-            query_parameters,
-            record_types,
-        }
-    }
 }
 impl serde::Serialize for MetadataOverviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MigrationParams {
     /// Total amount of data that has been succesfully migrated.
     pub bytes_migrated: Option<i64>,
@@ -30,16 +31,11 @@ pub struct MigrationParams {
     pub target_region: String,
 }
 impl MigrationParams {
-    /// A `MigrationParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `source_id`: ID of the Migration Source from which to migrate data.
-    /// - `target_bucket_name`: Bucket name to migrate the data into. Will default to the same name as the `source_bucket_name`.
-    /// - `target_region`: Telnyx Cloud Storage region to migrate the data to.
-    pub fn new(
-        source_id: impl Into<String>,
-        target_bucket_name: impl Into<String>,
-        target_region: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         MigrationParams {
             bytes_migrated: None,
             bytes_to_migrate: None,
@@ -48,11 +44,11 @@ impl MigrationParams {
             id: None,
             last_copy: None,
             refresh: None,
-            source_id: source_id.into(),
+            source_id: String::new(),
             speed: None,
             status: None,
-            target_bucket_name: target_bucket_name.into(),
-            target_region: target_region.into(),
+            target_bucket_name: String::new(),
+            target_region: String::new(),
         }
     }
 }

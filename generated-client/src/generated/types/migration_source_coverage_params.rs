@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MigrationSourceCoverageParams {
     /// Cloud provider from which to migrate data.
     pub provider: Option<MigrationSourceCoverageParamsProvider>,

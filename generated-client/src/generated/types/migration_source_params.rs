@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MigrationSourceParams {
     /// Bucket name to migrate the data from.
     pub bucket_name: String,
@@ -15,20 +16,16 @@ pub struct MigrationSourceParams {
     pub source_region: Option<String>,
 }
 impl MigrationSourceParams {
-    /// A `MigrationSourceParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `bucket_name`: Bucket name to migrate the data from.
-    /// - `provider`: Cloud provider from which to migrate data. Use 'telnyx' if you want to migrate data from one Telnyx bucket to another.
-    pub fn new(
-        bucket_name: impl Into<String>,
-        provider: MigrationSourceParamsProvider,
-        provider_auth: MigrationSourceParamsProviderAuth,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         MigrationSourceParams {
-            bucket_name: bucket_name.into(),
+            bucket_name: String::new(),
             id: None,
-            provider,
-            provider_auth,
+            provider: MigrationSourceParamsProvider::Unknown(String::new()),
+            provider_auth: <MigrationSourceParamsProviderAuth>::default(),
             source_region: None,
         }
     }
@@ -126,11 +123,26 @@ impl From<&str> for MigrationSourceParamsProvider {
 crate::string_enum!(MigrationSourceParamsProvider);
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MigrationSourceParamsProviderAuth {
     /// AWS Access Key. For Telnyx-to-Telnyx migrations, use your Telnyx API key here.
     pub access_key: Option<String>,
     /// AWS Secret Access Key. For Telnyx-to-Telnyx migrations, use your Telnyx API key here as well.
     pub secret_access_key: Option<String>,
+}
+impl MigrationSourceParamsProviderAuth {
+    /// AWS Access Key. For Telnyx-to-Telnyx migrations, use your Telnyx API key here.
+    #[inline]
+    pub fn access_key(mut self, value: impl Into<String>) -> Self {
+        self.access_key = Some(value.into());
+        self
+    }
+    /// AWS Secret Access Key. For Telnyx-to-Telnyx migrations, use your Telnyx API key here as well.
+    #[inline]
+    pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
+        self.secret_access_key = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MigrationSourceParamsProviderAuth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Upload-based voice clone using the Minimax provider.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MinimaxClone {
     /// Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 20MB.
     pub audio_file: crate::FilePart,
@@ -23,30 +24,119 @@ pub struct MinimaxClone {
     pub ref_text: Option<String>,
 }
 impl MinimaxClone {
-    /// A `MinimaxClone` from its required fields; the optional ones are `None`.
-    ///
-    /// - `audio_file`: Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 20MB.
-    /// - `gender`: Gender of the voice clone.
-    /// - `language`: ISO 639-1 language code from the Minimax language set.
-    /// - `name`: Name for the voice clone.
-    /// - `provider`: Voice synthesis provider. Must be `minimax`.
-    pub fn new(
-        audio_file: crate::FilePart,
-        gender: MinimaxCloneGender,
-        language: impl Into<String>,
-        name: impl Into<String>,
-        provider: MinimaxCloneProvider,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         MinimaxClone {
-            audio_file,
-            gender,
+            audio_file: Default::default(),
+            gender: MinimaxCloneGender::Unknown(String::new()),
             label: None,
-            language: language.into(),
+            language: String::new(),
             model_id: None,
-            name: name.into(),
-            provider,
+            name: String::new(),
+            provider: MinimaxCloneProvider::Unknown(String::new()),
             ref_text: None,
         }
+    }
+}
+impl MinimaxClone {
+    /// A builder of `MinimaxClone`: a method per field, then `.build()`, which compiles once the required ones are set (`audio_file`, `gender`, `language`, `name`, `provider`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        MinimaxClone,
+        (
+            crate::Missing<crate::required::audio_file>,
+            crate::Missing<crate::required::gender>,
+            crate::Missing<crate::required::language>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::provider>,
+        ),
+    > {
+        crate::Builder::new(MinimaxClone::blank())
+    }
+}
+impl<S0, S1, S2, S3, S4> crate::Builder<MinimaxClone, (S0, S1, S2, S3, S4)> {
+    /// Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 20MB.
+    #[inline]
+    pub fn audio_file(
+        self,
+        value: impl Into<crate::FilePart>,
+    ) -> crate::Builder<MinimaxClone, (crate::Set, S1, S2, S3, S4)> {
+        let mut b = self;
+        b.value.audio_file = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Gender of the voice clone.
+    #[inline]
+    pub fn gender(
+        self,
+        value: impl Into<MinimaxCloneGender>,
+    ) -> crate::Builder<MinimaxClone, (S0, crate::Set, S2, S3, S4)> {
+        let mut b = self;
+        b.value.gender = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional custom label describing the voice style.
+    #[inline]
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.value.label = Some(value.into());
+        self
+    }
+    /// ISO 639-1 language code from the Minimax language set.
+    #[inline]
+    pub fn language(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<MinimaxClone, (S0, S1, crate::Set, S3, S4)> {
+        let mut b = self;
+        b.value.language = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// TTS model identifier. Nullable — defaults to speech-2.8-turbo.
+    #[inline]
+    pub fn model_id(mut self, value: impl Into<MinimaxCloneModelId>) -> Self {
+        self.value.model_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `model_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.value.model_id = Some(None);
+        self
+    }
+    /// Name for the voice clone.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<MinimaxClone, (S0, S1, S2, crate::Set, S4)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Voice synthesis provider. Must be `minimax`.
+    #[inline]
+    pub fn provider(
+        self,
+        value: impl Into<MinimaxCloneProvider>,
+    ) -> crate::Builder<MinimaxClone, (S0, S1, S2, S3, crate::Set)> {
+        let mut b = self;
+        b.value.provider = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional transcript of the audio file. Providing this improves clone quality.
+    #[inline]
+    pub fn ref_text(mut self, value: impl Into<String>) -> Self {
+        self.value.ref_text = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<MinimaxClone, S>> for MinimaxClone {
+    #[inline]
+    fn from(builder: crate::Builder<MinimaxClone, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for MinimaxClone {

@@ -4,6 +4,7 @@
 /// Create a voice clone from a voice design using the Minimax provider.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MinimaxDesignClone {
     /// Gender of the voice clone.
     pub gender: MinimaxDesignCloneGender,
@@ -17,27 +18,93 @@ pub struct MinimaxDesignClone {
     pub voice_design_id: String,
 }
 impl MinimaxDesignClone {
-    /// A `MinimaxDesignClone` from its required fields; the optional ones are `None`.
-    ///
-    /// - `gender`: Gender of the voice clone.
-    /// - `language`: ISO 639-1 language code for the clone. Supports the Minimax language set.
-    /// - `name`: Name for the voice clone.
-    /// - `provider`: Voice synthesis provider. Must be `minimax`.
-    /// - `voice_design_id`: UUID of the source voice design to clone.
-    pub fn new(
-        gender: MinimaxDesignCloneGender,
-        language: impl Into<String>,
-        name: impl Into<String>,
-        provider: MinimaxDesignCloneProvider,
-        voice_design_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         MinimaxDesignClone {
-            gender,
-            language: language.into(),
-            name: name.into(),
-            provider,
-            voice_design_id: voice_design_id.into(),
+            gender: MinimaxDesignCloneGender::Unknown(String::new()),
+            language: String::new(),
+            name: String::new(),
+            provider: MinimaxDesignCloneProvider::Unknown(String::new()),
+            voice_design_id: String::new(),
         }
+    }
+}
+impl MinimaxDesignClone {
+    /// A builder of `MinimaxDesignClone`: a method per field, then `.build()`, which compiles once the required ones are set (`gender`, `language`, `name`, `provider`, `voice_design_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        MinimaxDesignClone,
+        (
+            crate::Missing<crate::required::gender>,
+            crate::Missing<crate::required::language>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::provider>,
+            crate::Missing<crate::required::voice_design_id>,
+        ),
+    > {
+        crate::Builder::new(MinimaxDesignClone::blank())
+    }
+}
+impl<S0, S1, S2, S3, S4> crate::Builder<MinimaxDesignClone, (S0, S1, S2, S3, S4)> {
+    /// Gender of the voice clone.
+    #[inline]
+    pub fn gender(
+        self,
+        value: impl Into<MinimaxDesignCloneGender>,
+    ) -> crate::Builder<MinimaxDesignClone, (crate::Set, S1, S2, S3, S4)> {
+        let mut b = self;
+        b.value.gender = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// ISO 639-1 language code for the clone. Supports the Minimax language set.
+    #[inline]
+    pub fn language(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<MinimaxDesignClone, (S0, crate::Set, S2, S3, S4)> {
+        let mut b = self;
+        b.value.language = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Name for the voice clone.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<MinimaxDesignClone, (S0, S1, crate::Set, S3, S4)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Voice synthesis provider. Must be `minimax`.
+    #[inline]
+    pub fn provider(
+        self,
+        value: impl Into<MinimaxDesignCloneProvider>,
+    ) -> crate::Builder<MinimaxDesignClone, (S0, S1, S2, crate::Set, S4)> {
+        let mut b = self;
+        b.value.provider = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// UUID of the source voice design to clone.
+    #[inline]
+    pub fn voice_design_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<MinimaxDesignClone, (S0, S1, S2, S3, crate::Set)> {
+        let mut b = self;
+        b.value.voice_design_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<MinimaxDesignClone, S>>
+for MinimaxDesignClone {
+    #[inline]
+    fn from(builder: crate::Builder<MinimaxDesignClone, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for MinimaxDesignClone {

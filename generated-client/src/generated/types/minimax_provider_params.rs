@@ -4,6 +4,7 @@
 /// Minimax provider-specific parameters.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MinimaxProviderParams {
     /// Language code to boost pronunciation for.
     pub language_boost: Option<String>,
@@ -15,6 +16,38 @@ pub struct MinimaxProviderParams {
     pub speed: Option<f64>,
     /// Volume level.
     pub vol: Option<f64>,
+}
+impl MinimaxProviderParams {
+    /// Language code to boost pronunciation for.
+    #[inline]
+    pub fn language_boost(mut self, value: impl Into<String>) -> Self {
+        self.language_boost = Some(value.into());
+        self
+    }
+    /// Pitch adjustment.
+    #[inline]
+    pub fn pitch(mut self, value: impl Into<i64>) -> Self {
+        self.pitch = Some(value.into());
+        self
+    }
+    /// Audio output format.
+    #[inline]
+    pub fn response_format(mut self, value: impl Into<String>) -> Self {
+        self.response_format = Some(value.into());
+        self
+    }
+    /// Speech speed multiplier.
+    #[inline]
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Some(value.into());
+        self
+    }
+    /// Volume level.
+    #[inline]
+    pub fn vol(mut self, value: impl Into<f64>) -> Self {
+        self.vol = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MinimaxProviderParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

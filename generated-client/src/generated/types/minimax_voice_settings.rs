@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "conferences"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MinimaxVoiceSettings {
     /// Enhances recognition for specific languages and dialects during MiniMax TTS synthesis. Default is null (no boost). Set to 'auto' for automatic language detection.
     pub language_boost: Option<Option<MinimaxVoiceSettingsLanguageBoost>>,
@@ -16,17 +17,73 @@ pub struct MinimaxVoiceSettings {
     pub vol: Option<f64>,
 }
 impl MinimaxVoiceSettings {
-    /// A `MinimaxVoiceSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Voice settings provider type
-    pub fn new(r#type: MinimaxVoiceSettingsType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         MinimaxVoiceSettings {
             language_boost: None,
             pitch: None,
             speed: None,
-            r#type,
+            r#type: MinimaxVoiceSettingsType::Minimax,
             vol: None,
         }
+    }
+}
+impl MinimaxVoiceSettings {
+    /// A builder of `MinimaxVoiceSettings`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<MinimaxVoiceSettings, ()> {
+        crate::Builder::new(MinimaxVoiceSettings::blank())
+    }
+}
+impl crate::Builder<MinimaxVoiceSettings, ()> {
+    /// Enhances recognition for specific languages and dialects during MiniMax TTS synthesis. Default is null (no boost). Set to 'auto' for automatic language detection.
+    #[inline]
+    pub fn language_boost(
+        mut self,
+        value: impl Into<MinimaxVoiceSettingsLanguageBoost>,
+    ) -> Self {
+        self.value.language_boost = Some(Some(value.into()));
+        self
+    }
+    /// Sends `language_boost` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn language_boost_null(mut self) -> Self {
+        self.value.language_boost = Some(None);
+        self
+    }
+    /// Voice pitch adjustment. Default is 0.
+    #[inline]
+    pub fn pitch(mut self, value: impl Into<i64>) -> Self {
+        self.value.pitch = Some(value.into());
+        self
+    }
+    /// Speech speed multiplier. Default is 1.0.
+    #[inline]
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.value.speed = Some(value.into());
+        self
+    }
+    /// Voice settings provider type
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<MinimaxVoiceSettingsType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// Speech volume multiplier. Default is 1.0.
+    #[inline]
+    pub fn vol(mut self, value: impl Into<f64>) -> Self {
+        self.value.vol = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<MinimaxVoiceSettings, S>>
+for MinimaxVoiceSettings {
+    #[inline]
+    fn from(builder: crate::Builder<MinimaxVoiceSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for MinimaxVoiceSettings {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MissionData {
     pub created_at: String,
     pub description: Option<String>,
@@ -13,28 +14,6 @@ pub struct MissionData {
     pub model: Option<String>,
     pub name: String,
     pub updated_at: String,
-}
-impl MissionData {
-    /// A `MissionData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: impl Into<String>,
-        execution_mode: super::ExecutionMode,
-        mission_id: impl Into<String>,
-        name: impl Into<String>,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        MissionData {
-            created_at: created_at.into(),
-            description: None,
-            execution_mode,
-            instructions: None,
-            metadata: None,
-            mission_id: mission_id.into(),
-            model: None,
-            name: name.into(),
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for MissionData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MissionRunData {
     pub error: Option<String>,
     pub finished_at: Option<String>,
@@ -15,30 +16,6 @@ pub struct MissionRunData {
     pub started_at: String,
     pub status: super::RunStatus,
     pub updated_at: String,
-}
-impl MissionRunData {
-    /// A `MissionRunData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        mission_id: impl Into<String>,
-        run_id: impl Into<String>,
-        started_at: impl Into<String>,
-        status: super::RunStatus,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        MissionRunData {
-            error: None,
-            finished_at: None,
-            input: None,
-            metadata: None,
-            mission_id: mission_id.into(),
-            result_payload: None,
-            result_summary: None,
-            run_id: run_id.into(),
-            started_at: started_at.into(),
-            status,
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for MissionRunData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

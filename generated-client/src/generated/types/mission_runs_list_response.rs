@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MissionRunsListResponse {
     pub data: Vec<super::MissionRunData>,
     pub meta: super::Meta,
-}
-impl MissionRunsListResponse {
-    /// A `MissionRunsListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::MissionRunData>, meta: super::Meta) -> Self {
-        MissionRunsListResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for MissionRunsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,15 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MissionsListResponse {
     pub data: Vec<super::MissionData>,
     pub meta: super::Meta,
-}
-impl MissionsListResponse {
-    /// A `MissionsListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::MissionData>, meta: super::Meta) -> Self {
-        MissionsListResponse { data, meta }
-    }
 }
 impl serde::Serialize for MissionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

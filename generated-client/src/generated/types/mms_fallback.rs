@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MmsFallback {
     /// Phone number in +E.164 format
     pub from: Option<String>,
@@ -12,6 +13,35 @@ pub struct MmsFallback {
     pub subject: Option<String>,
     /// Text
     pub text: Option<String>,
+}
+impl MmsFallback {
+    /// Phone number in +E.164 format
+    #[inline]
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+    /// List of media URLs
+    #[inline]
+    pub fn media_urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.media_urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Subject of the message
+    #[inline]
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// Text
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MmsFallback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

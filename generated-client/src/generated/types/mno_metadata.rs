@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MnoMetadata {
     pub n10999: Option<super::MnoMetadataItem>,
     /// Properties not declared in the spec.

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MnoMetadataItem {
     pub min_msg_samples: i64,
     pub mno: String,
@@ -14,35 +15,6 @@ pub struct MnoMetadataItem {
     pub req_subscriber_help: bool,
     pub req_subscriber_optin: bool,
     pub req_subscriber_optout: bool,
-}
-impl MnoMetadataItem {
-    /// A `MnoMetadataItem` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        min_msg_samples: i64,
-        mno: impl Into<String>,
-        mno_review: bool,
-        mno_support: bool,
-        no_embedded_link: bool,
-        no_embedded_phone: bool,
-        qualify: bool,
-        req_subscriber_help: bool,
-        req_subscriber_optin: bool,
-        req_subscriber_optout: bool,
-    ) -> Self {
-        MnoMetadataItem {
-            min_msg_samples,
-            mno: mno.into(),
-            mno_review,
-            mno_support,
-            no_embedded_link,
-            no_embedded_phone,
-            qualify,
-            req_subscriber_help,
-            req_subscriber_optin,
-            req_subscriber_optout,
-        }
-    }
 }
 impl serde::Serialize for MnoMetadataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

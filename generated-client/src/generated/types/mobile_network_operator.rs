@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_network_operators")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileNetworkOperator {
     /// The mobile operator two-character (ISO 3166-1 alpha-2) origin country code.
     pub country_code: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ota_updates")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileNetworkOperatorPreferencesResponse {
     /// The mobile network operator resource identification UUID.
     pub mobile_network_operator_id: Option<String>,

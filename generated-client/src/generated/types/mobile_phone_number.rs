@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumber {
     pub call_forwarding: Option<MobilePhoneNumberCallForwarding>,
     pub call_recording: Option<MobilePhoneNumberCallRecording>,
@@ -261,6 +262,7 @@ impl From<&str> for MobilePhoneNumberCallForwardingForwardingType {
 crate::string_enum!(MobilePhoneNumberCallForwardingForwardingType);
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberCallForwarding {
     pub call_forwarding_enabled: Option<bool>,
     pub forwarding_type: Option<Option<MobilePhoneNumberCallForwardingForwardingType>>,
@@ -377,6 +379,7 @@ impl From<&str> for MobilePhoneNumberCallRecordingInboundCallRecordingFormat {
 crate::string_enum!(MobilePhoneNumberCallRecordingInboundCallRecordingFormat);
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberCallRecording {
     pub inbound_call_recording_channels: Option<
         MobilePhoneNumberCallRecordingInboundCallRecordingChannels,
@@ -439,6 +442,7 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberCallRecording {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberCnamListing {
     pub cnam_listing_details: Option<Option<String>>,
     pub cnam_listing_enabled: Option<bool>,
@@ -486,6 +490,7 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberCnamListing {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberInbound {
     /// The ID of the app that will intercept inbound calls.
     pub interception_app_id: Option<Option<String>>,
@@ -611,6 +616,7 @@ impl From<&str> for MobilePhoneNumberNoiseSuppression {
 crate::string_enum!(MobilePhoneNumberNoiseSuppression);
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberOutbound {
     /// The ID of the app that will intercept outbound calls.
     pub interception_app_id: Option<Option<String>>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberUpdate {
     pub call_forwarding: Option<MobilePhoneNumberUpdateCallForwarding>,
     pub call_recording: Option<MobilePhoneNumberUpdateCallRecording>,
@@ -156,12 +157,48 @@ impl From<&str> for MobilePhoneNumberUpdateCallForwardingForwardingType {
 crate::string_enum!(MobilePhoneNumberUpdateCallForwardingForwardingType);
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberUpdateCallForwarding {
     pub call_forwarding_enabled: Option<bool>,
     pub forwarding_type: Option<
         Option<MobilePhoneNumberUpdateCallForwardingForwardingType>,
     >,
     pub forwards_to: Option<Option<String>>,
+}
+impl MobilePhoneNumberUpdateCallForwarding {
+    /// Sets `call_forwarding_enabled`.
+    #[inline]
+    pub fn call_forwarding_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.call_forwarding_enabled = Some(value.into());
+        self
+    }
+    /// Sets `forwarding_type`.
+    #[inline]
+    pub fn forwarding_type(
+        mut self,
+        value: impl Into<MobilePhoneNumberUpdateCallForwardingForwardingType>,
+    ) -> Self {
+        self.forwarding_type = Some(Some(value.into()));
+        self
+    }
+    /// Sends `forwarding_type` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn forwarding_type_null(mut self) -> Self {
+        self.forwarding_type = Some(None);
+        self
+    }
+    /// Sets `forwards_to`.
+    #[inline]
+    pub fn forwards_to(mut self, value: impl Into<String>) -> Self {
+        self.forwards_to = Some(Some(value.into()));
+        self
+    }
+    /// Sends `forwards_to` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn forwards_to_null(mut self) -> Self {
+        self.forwards_to = Some(None);
+        self
+    }
 }
 impl serde::Serialize for MobilePhoneNumberUpdateCallForwarding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -274,6 +311,7 @@ impl From<&str> for MobilePhoneNumberUpdateCallRecordingInboundCallRecordingForm
 crate::string_enum!(MobilePhoneNumberUpdateCallRecordingInboundCallRecordingFormat);
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberUpdateCallRecording {
     pub inbound_call_recording_channels: Option<
         MobilePhoneNumberUpdateCallRecordingInboundCallRecordingChannels,
@@ -282,6 +320,34 @@ pub struct MobilePhoneNumberUpdateCallRecording {
     pub inbound_call_recording_format: Option<
         MobilePhoneNumberUpdateCallRecordingInboundCallRecordingFormat,
     >,
+}
+impl MobilePhoneNumberUpdateCallRecording {
+    /// Sets `inbound_call_recording_channels`.
+    #[inline]
+    pub fn inbound_call_recording_channels(
+        mut self,
+        value: impl Into<
+            MobilePhoneNumberUpdateCallRecordingInboundCallRecordingChannels,
+        >,
+    ) -> Self {
+        self.inbound_call_recording_channels = Some(value.into());
+        self
+    }
+    /// Sets `inbound_call_recording_enabled`.
+    #[inline]
+    pub fn inbound_call_recording_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.inbound_call_recording_enabled = Some(value.into());
+        self
+    }
+    /// Sets `inbound_call_recording_format`.
+    #[inline]
+    pub fn inbound_call_recording_format(
+        mut self,
+        value: impl Into<MobilePhoneNumberUpdateCallRecordingInboundCallRecordingFormat>,
+    ) -> Self {
+        self.inbound_call_recording_format = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MobilePhoneNumberUpdateCallRecording {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -336,9 +402,30 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCallRecording {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberUpdateCnamListing {
     pub cnam_listing_details: Option<Option<String>>,
     pub cnam_listing_enabled: Option<bool>,
+}
+impl MobilePhoneNumberUpdateCnamListing {
+    /// Sets `cnam_listing_details`.
+    #[inline]
+    pub fn cnam_listing_details(mut self, value: impl Into<String>) -> Self {
+        self.cnam_listing_details = Some(Some(value.into()));
+        self
+    }
+    /// Sends `cnam_listing_details` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn cnam_listing_details_null(mut self) -> Self {
+        self.cnam_listing_details = Some(None);
+        self
+    }
+    /// Sets `cnam_listing_enabled`.
+    #[inline]
+    pub fn cnam_listing_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.cnam_listing_enabled = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MobilePhoneNumberUpdateCnamListing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -383,9 +470,24 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCnamListing {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberUpdateInbound {
     /// The ID of the CallControl or TeXML Application that will intercept inbound calls.
     pub interception_app_id: Option<Option<String>>,
+}
+impl MobilePhoneNumberUpdateInbound {
+    /// The ID of the CallControl or TeXML Application that will intercept inbound calls.
+    #[inline]
+    pub fn interception_app_id(mut self, value: impl Into<String>) -> Self {
+        self.interception_app_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `interception_app_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn interception_app_id_null(mut self) -> Self {
+        self.interception_app_id = Some(None);
+        self
+    }
 }
 impl serde::Serialize for MobilePhoneNumberUpdateInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -459,9 +561,24 @@ impl From<&str> for MobilePhoneNumberUpdateInboundCallScreening {
 crate::string_enum!(MobilePhoneNumberUpdateInboundCallScreening);
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberUpdateOutbound {
     /// The ID of the CallControl or TeXML Application that will intercept outbound calls.
     pub interception_app_id: Option<Option<String>>,
+}
+impl MobilePhoneNumberUpdateOutbound {
+    /// The ID of the CallControl or TeXML Application that will intercept outbound calls.
+    #[inline]
+    pub fn interception_app_id(mut self, value: impl Into<String>) -> Self {
+        self.interception_app_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `interception_app_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn interception_app_id_null(mut self) -> Self {
+        self.interception_app_id = Some(None);
+        self
+    }
 }
 impl serde::Serialize for MobilePhoneNumberUpdateOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

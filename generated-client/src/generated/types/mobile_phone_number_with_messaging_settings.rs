@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberWithMessagingSettings {
     /// ISO 3166-1 alpha-2 country code.
     pub country_code: Option<String>,
@@ -153,6 +154,7 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberWithMessagingSettings {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobilePhoneNumberWithMessagingSettingsFeatures {
     pub sms: Option<Option<super::MessagingFeatureSet>>,
 }

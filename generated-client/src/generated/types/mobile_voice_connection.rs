@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_voice_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileVoiceConnection {
     /// Indicates if the connection is active.
     pub active: Option<bool>,
@@ -150,6 +151,7 @@ impl<'de> serde::Deserialize<'de> for MobileVoiceConnection {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_voice_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionInbound {
     pub channel_limit: Option<Option<i64>>,
 }
@@ -190,6 +192,7 @@ impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionInbound {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_voice_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionOutbound {
     pub channel_limit: Option<Option<i64>>,
     pub outbound_voice_profile_id: Option<Option<String>>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_voice_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionCreate {
     pub active: Option<bool>,
     pub connection_name: Option<String>,
@@ -109,8 +110,17 @@ impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionCreate {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_voice_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionCreateInbound {
     pub channel_limit: Option<i64>,
+}
+impl MobileVoiceConnectionCreateInbound {
+    /// Sets `channel_limit`.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MobileVoiceConnectionCreateInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -149,9 +159,24 @@ impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionCreateInbound {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_voice_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionCreateOutbound {
     pub channel_limit: Option<i64>,
     pub outbound_voice_profile_id: Option<String>,
+}
+impl MobileVoiceConnectionCreateOutbound {
+    /// Sets `channel_limit`.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
+    /// Sets `outbound_voice_profile_id`.
+    #[inline]
+    pub fn outbound_voice_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.outbound_voice_profile_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MobileVoiceConnectionCreateOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_voice_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionUpdate {
     pub active: Option<bool>,
     pub connection_name: Option<String>,
@@ -109,8 +110,17 @@ impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionUpdate {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_voice_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionUpdateInbound {
     pub channel_limit: Option<i64>,
+}
+impl MobileVoiceConnectionUpdateInbound {
+    /// Sets `channel_limit`.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MobileVoiceConnectionUpdateInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -149,9 +159,24 @@ impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionUpdateInbound {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_voice_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionUpdateOutbound {
     pub channel_limit: Option<i64>,
     pub outbound_voice_profile_id: Option<String>,
+}
+impl MobileVoiceConnectionUpdateOutbound {
+    /// Sets `channel_limit`.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
+    /// Sets `outbound_voice_profile_id`.
+    #[inline]
+    pub fn outbound_voice_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.outbound_voice_profile_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for MobileVoiceConnectionUpdateOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_voice_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionsPaginationMeta {
     pub page_number: Option<i64>,
     pub page_size: Option<i64>,

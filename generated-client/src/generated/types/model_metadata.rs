@@ -4,6 +4,7 @@
 /// Metadata for a model available on Telnyx Inference. Returned by `GET /v2/ai/openai/models` (and the deprecated `GET /v2/ai/models`). Open-source models live under their Hugging Face organization (e.g. `moonshotai/Kimi-K2.6`, `zai-org/GLM-5.1-FP8`, `MiniMaxAI/MiniMax-M2.7`); fine-tuned models are owned by the Telnyx organization that trained them.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ModelMetadata {
     /// Base model the fine-tuned model was trained from. Only set for fine-tuned models.
     pub base_model: Option<Option<String>>,
@@ -45,54 +46,6 @@ pub struct ModelMetadata {
     pub task: Option<String>,
     /// Billing tier the model belongs to. Used together with `pricing` to determine cost per 1M tokens.
     pub tier: ModelMetadataTier,
-}
-impl ModelMetadata {
-    /// A `ModelMetadata` from its required fields; the optional ones are `None`.
-    ///
-    /// - `context_length`: Maximum total tokens (prompt + completion) supported by the model in a single request.
-    /// - `created`: Timestamp at which the model was registered on Telnyx Inference (ISO 8601).
-    /// - `id`: Model identifier. For open-source models, follows the `{organization}/{model_name}` convention from Hugging Face (e.g. `moonshotai/Kimi-K2.6`).
-    /// - `languages`: ISO language codes the model supports (e.g. `en`, `es`).
-    /// - `license`: License the model is distributed under, e.g. `Apache 2.0`, `MIT`, `Llama 3 Community License`.
-    /// - `organization`: Organization that originally published the model, matching the prefix of `id` for open-source models.
-    /// - `owned_by`: Owner of the model. `Telnyx` for Telnyx-hosted open-source models, the upstream provider name for proxied models, or the Telnyx organization id for fine-tuned models.
-    /// - `parameters`: Total parameter count of the model.
-    /// - `tier`: Billing tier the model belongs to. Used together with `pricing` to determine cost per 1M tokens.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        context_length: i64,
-        created: impl Into<String>,
-        id: impl Into<String>,
-        languages: Vec<String>,
-        license: impl Into<String>,
-        organization: impl Into<String>,
-        owned_by: impl Into<String>,
-        parameters: i64,
-        tier: ModelMetadataTier,
-    ) -> Self {
-        ModelMetadata {
-            base_model: None,
-            context_length,
-            created: created.into(),
-            description: None,
-            id: id.into(),
-            is_fine_tunable: None,
-            is_vision_supported: None,
-            languages,
-            license: license.into(),
-            max_completion_tokens: None,
-            object: None,
-            organization: organization.into(),
-            owned_by: owned_by.into(),
-            parameters,
-            parameters_str: None,
-            pricing: None,
-            recommended_for_assistants: None,
-            regions: None,
-            task: None,
-            tier,
-        }
-    }
 }
 impl serde::Serialize for ModelMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ModelsResponse {
     pub data: Vec<super::ModelMetadata>,
     pub object: Option<String>,
-}
-impl ModelsResponse {
-    /// A `ModelsResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::ModelMetadata>) -> Self {
-        ModelsResponse {
-            data,
-            object: None,
-        }
-    }
 }
 impl serde::Serialize for ModelsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "charges_summary")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MonthDetail {
     /// Monthly recurring charge amount as decimal string
     pub mrc: String,
@@ -10,19 +11,6 @@ pub struct MonthDetail {
     pub otc: Option<Option<String>>,
     /// Number of items
     pub quantity: i64,
-}
-impl MonthDetail {
-    /// A `MonthDetail` from its required fields; the optional ones are `None`.
-    ///
-    /// - `mrc`: Monthly recurring charge amount as decimal string
-    /// - `quantity`: Number of items
-    pub fn new(mrc: impl Into<String>, quantity: i64) -> Self {
-        MonthDetail {
-            mrc: mrc.into(),
-            otc: None,
-            quantity,
-        }
-    }
 }
 impl serde::Serialize for MonthDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

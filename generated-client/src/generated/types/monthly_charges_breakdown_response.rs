@@ -2,48 +2,4 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "charges_breakdown")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct MonthlyChargesBreakdownResponse {
-    pub data: super::BreakdownData,
-}
-impl MonthlyChargesBreakdownResponse {
-    /// A `MonthlyChargesBreakdownResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: super::BreakdownData) -> Self {
-        MonthlyChargesBreakdownResponse {
-            data,
-        }
-    }
-}
-impl serde::Serialize for MonthlyChargesBreakdownResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MonthlyChargesBreakdownResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonthlyChargesBreakdownResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MonthlyChargesBreakdownResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MonthlyChargesBreakdownResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MonthlyChargesBreakdownResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(MonthlyChargesBreakdownResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("MonthlyChargesBreakdownResponse", FIELDS, V)
-    }
-}
+pub type MonthlyChargesBreakdownResponse = crate::Data<super::BreakdownData>;

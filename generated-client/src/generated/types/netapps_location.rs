@@ -13,6 +13,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetappsLocation {
     /// Location code.
     pub code: Option<String>,

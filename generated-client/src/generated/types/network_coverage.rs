@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "network_coverage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworkCoverage {
     /// List of interface types supported in this region.
     pub available_services: Option<Vec<super::AvailableService>>,

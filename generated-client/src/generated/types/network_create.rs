@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "networks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NetworkCreate {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,
@@ -16,16 +17,17 @@ pub struct NetworkCreate {
     pub name: String,
 }
 impl NetworkCreate {
-    /// A `NetworkCreate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: A user specified name for the network.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         NetworkCreate {
             created_at: None,
             id: None,
             record_type: None,
             updated_at: None,
-            name: name.into(),
+            name: String::new(),
         }
     }
 }

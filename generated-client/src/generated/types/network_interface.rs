@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "networks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworkInterface {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,
@@ -125,6 +126,7 @@ impl<'de> serde::Deserialize<'de> for NetworkInterface {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "networks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworkInterfaceRegion {
     /// Region code of the interface.
     pub code: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ledger_billing_group_reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NewLedgerBillingGroupReport {
     /// Month of the ledger billing group report
     pub month: Option<i64>,

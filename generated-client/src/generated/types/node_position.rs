@@ -8,6 +8,7 @@
 /// arrange in the editor.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NodePosition {
     /// Horizontal coordinate in the authoring canvas.
     pub x: f64,
@@ -15,12 +16,50 @@ pub struct NodePosition {
     pub y: f64,
 }
 impl NodePosition {
-    /// A `NodePosition` from its required fields; the optional ones are `None`.
-    ///
-    /// - `x`: Horizontal coordinate in the authoring canvas.
-    /// - `y`: Vertical coordinate in the authoring canvas.
-    pub fn new(x: f64, y: f64) -> Self {
-        NodePosition { x, y }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        NodePosition { x: 0.0, y: 0.0 }
+    }
+}
+impl NodePosition {
+    /// A builder of `NodePosition`: a method per field, then `.build()`, which compiles once the required ones are set (`x`, `y`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        NodePosition,
+        (crate::Missing<crate::required::x>, crate::Missing<crate::required::y>),
+    > {
+        crate::Builder::new(NodePosition::blank())
+    }
+}
+impl<S0, S1> crate::Builder<NodePosition, (S0, S1)> {
+    /// Horizontal coordinate in the authoring canvas.
+    #[inline]
+    pub fn x(
+        self,
+        value: impl Into<f64>,
+    ) -> crate::Builder<NodePosition, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.x = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Vertical coordinate in the authoring canvas.
+    #[inline]
+    pub fn y(
+        self,
+        value: impl Into<f64>,
+    ) -> crate::Builder<NodePosition, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.y = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<NodePosition, S>> for NodePosition {
+    #[inline]
+    fn from(builder: crate::Builder<NodePosition, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for NodePosition {

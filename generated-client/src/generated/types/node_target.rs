@@ -7,20 +7,56 @@
 /// processing within the current assistant's flow.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NodeTarget {
     /// ID of the node this edge transitions into.
     pub node_id: String,
     pub r#type: NodeTargetType,
 }
 impl NodeTarget {
-    /// A `NodeTarget` from its required fields; the optional ones are `None`.
-    ///
-    /// - `node_id`: ID of the node this edge transitions into.
-    pub fn new(node_id: impl Into<String>, r#type: NodeTargetType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         NodeTarget {
-            node_id: node_id.into(),
-            r#type,
+            node_id: String::new(),
+            r#type: NodeTargetType::Node,
         }
+    }
+}
+impl NodeTarget {
+    /// A builder of `NodeTarget`: a method per field, then `.build()`, which compiles once the required ones are set (`node_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        NodeTarget,
+        (crate::Missing<crate::required::node_id>,),
+    > {
+        crate::Builder::new(NodeTarget::blank())
+    }
+}
+impl<S0> crate::Builder<NodeTarget, (S0,)> {
+    /// ID of the node this edge transitions into.
+    #[inline]
+    pub fn node_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<NodeTarget, (crate::Set,)> {
+        let mut b = self;
+        b.value.node_id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<NodeTargetType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<NodeTarget, S>> for NodeTarget {
+    #[inline]
+    fn from(builder: crate::Builder<NodeTarget, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for NodeTarget {

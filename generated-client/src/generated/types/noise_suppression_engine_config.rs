@@ -4,6 +4,7 @@
 /// Configuration parameters for noise suppression engines. Different engines support different parameters.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NoiseSuppressionEngineConfig {
     /// The attenuation limit for noise suppression (0-100). Only applicable for DeepFilterNet.
     pub attenuation_limit: Option<i64>,
@@ -21,6 +22,59 @@ pub struct NoiseSuppressionEngineConfig {
     pub suppression_level: Option<f64>,
     /// Voice gain multiplier (0.1-4.0). Only applicable for AiCoustics.
     pub voice_gain: Option<f64>,
+}
+impl NoiseSuppressionEngineConfig {
+    /// The attenuation limit for noise suppression (0-100). Only applicable for DeepFilterNet.
+    #[inline]
+    pub fn attenuation_limit(mut self, value: impl Into<i64>) -> Self {
+        self.attenuation_limit = Some(value.into());
+        self
+    }
+    /// Enhancement intensity (0.0-1.0). Only applicable for AiCoustics.
+    #[inline]
+    pub fn enhancement_level(mut self, value: impl Into<f64>) -> Self {
+        self.enhancement_level = Some(value.into());
+        self
+    }
+    /// AiCoustics model family. 'sparrow' optimized for human-to-human calls, 'quail' optimized for Voice AI/STT. Only applicable for AiCoustics.
+    #[inline]
+    pub fn family(
+        mut self,
+        value: impl Into<NoiseSuppressionEngineConfigFamily>,
+    ) -> Self {
+        self.family = Some(value.into());
+        self
+    }
+    /// Processing mode. Only applicable for DeepFilterNet.
+    #[inline]
+    pub fn mode(mut self, value: impl Into<NoiseSuppressionEngineConfigMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// The Krisp model to use. Only applicable for Krisp.
+    #[inline]
+    pub fn model(mut self, value: impl Into<NoiseSuppressionEngineConfigModel>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// AiCoustics model size. 's' and 'l' work with both families. 'xs' and 'xxs' are sparrow-only. 'vf_l' and 'vf_1_1_l' are quail-only. Only applicable for AiCoustics.
+    #[inline]
+    pub fn size(mut self, value: impl Into<NoiseSuppressionEngineConfigSize>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+    /// Suppression level (0.0-100.0). Only applicable for Krisp.
+    #[inline]
+    pub fn suppression_level(mut self, value: impl Into<f64>) -> Self {
+        self.suppression_level = Some(value.into());
+        self
+    }
+    /// Voice gain multiplier (0.1-4.0). Only applicable for AiCoustics.
+    #[inline]
+    pub fn voice_gain(mut self, value: impl Into<f64>) -> Self {
+        self.voice_gain = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NoiseSuppressionEngineConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,20 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NotFoundError {
     pub code: Option<String>,
     pub detail: String,
     pub title: Option<String>,
-}
-impl NotFoundError {
-    /// A `NotFoundError` from its required fields; the optional ones are `None`.
-    pub fn new(detail: impl Into<String>) -> Self {
-        NotFoundError {
-            code: None,
-            detail: detail.into(),
-            title: None,
-        }
-    }
 }
 impl serde::Serialize for NotFoundError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// A Notification Channel
 #[cfg_attr(docsrs, doc(cfg(feature = "notification_channels")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationChannel {
     /// The destination associated with the channel type.
     pub channel_destination: Option<String>,

@@ -4,6 +4,7 @@
 /// An object representing the available notifications.
 #[cfg_attr(docsrs, doc(cfg(feature = "notification_events")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationEvent {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub created_at: Option<String>,

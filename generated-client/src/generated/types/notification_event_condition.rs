@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "notification_event_conditions")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationEventCondition {
     /// Dictates whether a notification channel id needs to be provided when creating a notficiation setting.
     pub allow_multiple_channels: Option<bool>,
@@ -170,6 +171,7 @@ impl From<&str> for NotificationEventConditionAssociatedRecordType {
 crate::string_enum!(NotificationEventConditionAssociatedRecordType);
 #[cfg_attr(docsrs, doc(cfg(feature = "notification_event_conditions")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationEventConditionParametersItem {
     pub data_type: Option<String>,
     pub name: Option<String>,

@@ -4,6 +4,7 @@
 /// A Collection of Notification Channels
 #[cfg_attr(docsrs, doc(cfg(feature = "notification_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationProfile {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub created_at: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "notification_settings")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationSetting {
     pub associated_record_type: Option<String>,
     pub associated_record_type_value: Option<String>,
@@ -124,9 +125,24 @@ impl<'de> serde::Deserialize<'de> for NotificationSetting {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "notification_settings")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationSettingParametersItem {
     pub name: Option<String>,
     pub value: Option<String>,
+}
+impl NotificationSettingParametersItem {
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    #[inline]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NotificationSettingParametersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -14,6 +14,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationsFilterConsolidated {
     pub associated_record_type: Option<
         super::NotificationsFilterConsolidatedAssociatedRecordType,
@@ -29,6 +30,64 @@ pub struct NotificationsFilterConsolidated {
         super::NotificationsFilterConsolidatedNotificationProfileId,
     >,
     pub status: Option<super::NotificationsFilterConsolidatedStatus>,
+}
+impl NotificationsFilterConsolidated {
+    /// Sets `associated_record_type`.
+    #[inline]
+    pub fn associated_record_type(
+        mut self,
+        value: impl Into<super::NotificationsFilterConsolidatedAssociatedRecordType>,
+    ) -> Self {
+        self.associated_record_type = Some(value.into());
+        self
+    }
+    /// Sets `channel_type_id`.
+    #[inline]
+    pub fn channel_type_id(
+        mut self,
+        value: impl Into<super::NotificationsFilterConsolidatedChannelTypeId>,
+    ) -> Self {
+        self.channel_type_id = Some(value.into());
+        self
+    }
+    /// Sets `notification_channel`.
+    #[inline]
+    pub fn notification_channel(
+        mut self,
+        value: impl Into<super::NotificationsFilterConsolidatedNotificationChannel>,
+    ) -> Self {
+        self.notification_channel = Some(value.into());
+        self
+    }
+    /// Sets `notification_event_condition_id`.
+    #[inline]
+    pub fn notification_event_condition_id(
+        mut self,
+        value: impl Into<
+            super::NotificationsFilterConsolidatedNotificationEventConditionId,
+        >,
+    ) -> Self {
+        self.notification_event_condition_id = Some(value.into());
+        self
+    }
+    /// Sets `notification_profile_id`.
+    #[inline]
+    pub fn notification_profile_id(
+        mut self,
+        value: impl Into<super::NotificationsFilterConsolidatedNotificationProfileId>,
+    ) -> Self {
+        self.notification_profile_id = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<super::NotificationsFilterConsolidatedStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NotificationsFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

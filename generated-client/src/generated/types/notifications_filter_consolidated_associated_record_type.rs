@@ -14,9 +14,21 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationsFilterConsolidatedAssociatedRecordType {
     /// Filter by the associated record type
     pub eq: Option<super::NotificationsFilterConsolidatedAssociatedRecordTypeEq>,
+}
+impl NotificationsFilterConsolidatedAssociatedRecordType {
+    /// Filter by the associated record type
+    #[inline]
+    pub fn eq(
+        mut self,
+        value: impl Into<super::NotificationsFilterConsolidatedAssociatedRecordTypeEq>,
+    ) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NotificationsFilterConsolidatedAssociatedRecordType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

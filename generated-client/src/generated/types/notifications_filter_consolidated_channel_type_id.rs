@@ -14,9 +14,21 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationsFilterConsolidatedChannelTypeId {
     /// Filter by the id of a channel type
     pub eq: Option<super::NotificationsFilterConsolidatedChannelTypeIdEq>,
+}
+impl NotificationsFilterConsolidatedChannelTypeId {
+    /// Filter by the id of a channel type
+    #[inline]
+    pub fn eq(
+        mut self,
+        value: impl Into<super::NotificationsFilterConsolidatedChannelTypeIdEq>,
+    ) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NotificationsFilterConsolidatedChannelTypeId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

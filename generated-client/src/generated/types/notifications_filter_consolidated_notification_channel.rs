@@ -14,9 +14,18 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationsFilterConsolidatedNotificationChannel {
     /// Filter by the id of a notification channel
     pub eq: Option<String>,
+}
+impl NotificationsFilterConsolidatedNotificationChannel {
+    /// Filter by the id of a notification channel
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NotificationsFilterConsolidatedNotificationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

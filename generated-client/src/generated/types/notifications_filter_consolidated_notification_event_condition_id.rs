@@ -14,9 +14,18 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationsFilterConsolidatedNotificationEventConditionId {
     /// Filter by the id of a notification channel
     pub eq: Option<String>,
+}
+impl NotificationsFilterConsolidatedNotificationEventConditionId {
+    /// Filter by the id of a notification channel
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NotificationsFilterConsolidatedNotificationEventConditionId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -14,9 +14,18 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationsFilterConsolidatedNotificationProfileId {
     /// Filter by the id of a notification profile
     pub eq: Option<String>,
+}
+impl NotificationsFilterConsolidatedNotificationProfileId {
+    /// Filter by the id of a notification profile
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NotificationsFilterConsolidatedNotificationProfileId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

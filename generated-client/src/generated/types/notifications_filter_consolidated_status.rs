@@ -14,9 +14,21 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationsFilterConsolidatedStatus {
     /// The status of a notification setting
     pub eq: Option<super::NotificationsFilterConsolidatedStatusEq>,
+}
+impl NotificationsFilterConsolidatedStatus {
+    /// The status of a notification setting
+    #[inline]
+    pub fn eq(
+        mut self,
+        value: impl Into<super::NotificationsFilterConsolidatedStatusEq>,
+    ) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for NotificationsFilterConsolidatedStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_block_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberBlockOrder {
     /// Identifies the connection associated to all numbers in the phone number block.
     pub connection_id: Option<String>,

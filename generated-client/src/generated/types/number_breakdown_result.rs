@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "charges_breakdown")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberBreakdownResult {
     /// Type of charge for the number
     pub charge_type: String,
@@ -14,30 +15,6 @@ pub struct NumberBreakdownResult {
     pub services: Vec<super::ServiceDetail>,
     /// Phone number
     pub tn: String,
-}
-impl NumberBreakdownResult {
-    /// A `NumberBreakdownResult` from its required fields; the optional ones are `None`.
-    ///
-    /// - `charge_type`: Type of charge for the number
-    /// - `service_owner_email`: Email address of the service owner
-    /// - `service_owner_user_id`: User ID of the service owner
-    /// - `services`: List of services associated with this number
-    /// - `tn`: Phone number
-    pub fn new(
-        charge_type: impl Into<String>,
-        service_owner_email: impl Into<String>,
-        service_owner_user_id: impl Into<String>,
-        services: Vec<super::ServiceDetail>,
-        tn: impl Into<String>,
-    ) -> Self {
-        NumberBreakdownResult {
-            charge_type: charge_type.into(),
-            service_owner_email: service_owner_email.into(),
-            service_owner_user_id: service_owner_user_id.into(),
-            services,
-            tn: tn.into(),
-        }
-    }
 }
 impl serde::Serialize for NumberBreakdownResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

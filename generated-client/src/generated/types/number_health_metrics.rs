@@ -15,6 +15,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberHealthMetrics {
     /// The ratio of messages received to the number of messages sent.
     pub inbound_outbound_ratio: f64,
@@ -24,27 +25,6 @@ pub struct NumberHealthMetrics {
     pub spam_ratio: f64,
     /// The ratio of messages sucessfully delivered to the number of messages attempted.
     pub success_ratio: f64,
-}
-impl NumberHealthMetrics {
-    /// A `NumberHealthMetrics` from its required fields; the optional ones are `None`.
-    ///
-    /// - `inbound_outbound_ratio`: The ratio of messages received to the number of messages sent.
-    /// - `message_count`: The number of messages analyzed for the health metrics.
-    /// - `spam_ratio`: The ratio of messages blocked for spam to the number of messages attempted.
-    /// - `success_ratio`: The ratio of messages sucessfully delivered to the number of messages attempted.
-    pub fn new(
-        inbound_outbound_ratio: f64,
-        message_count: i64,
-        spam_ratio: f64,
-        success_ratio: f64,
-    ) -> Self {
-        NumberHealthMetrics {
-            inbound_outbound_ratio,
-            message_count,
-            spam_ratio,
-            success_ratio,
-        }
-    }
 }
 impl serde::Serialize for NumberHealthMetrics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

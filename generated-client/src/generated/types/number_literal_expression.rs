@@ -4,20 +4,57 @@
 /// Constant numeric value (float; integers are accepted and stored as float).
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberLiteralExpression {
     pub r#type: NumberLiteralExpressionType,
     /// Literal numeric value.
     pub value: f64,
 }
 impl NumberLiteralExpression {
-    /// A `NumberLiteralExpression` from its required fields; the optional ones are `None`.
-    ///
-    /// - `value`: Literal numeric value.
-    pub fn new(r#type: NumberLiteralExpressionType, value: f64) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         NumberLiteralExpression {
-            r#type,
-            value,
+            r#type: NumberLiteralExpressionType::NumberLiteral,
+            value: 0.0,
         }
+    }
+}
+impl NumberLiteralExpression {
+    /// A builder of `NumberLiteralExpression`: a method per field, then `.build()`, which compiles once the required ones are set (`value`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        NumberLiteralExpression,
+        (crate::Missing<crate::required::value>,),
+    > {
+        crate::Builder::new(NumberLiteralExpression::blank())
+    }
+}
+impl<S0> crate::Builder<NumberLiteralExpression, (S0,)> {
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<NumberLiteralExpressionType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// Literal numeric value.
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<f64>,
+    ) -> crate::Builder<NumberLiteralExpression, (crate::Set,)> {
+        let mut b = self;
+        b.value.value = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<NumberLiteralExpression, S>>
+for NumberLiteralExpression {
+    #[inline]
+    fn from(builder: crate::Builder<NumberLiteralExpression, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for NumberLiteralExpression {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_lookup")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberLookupRecord {
     pub caller_name: Option<super::CallerName>,
     pub carrier: Option<super::Carrier>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberOrder {
     /// Identifies the messaging profile associated with the phone number.
     pub billing_group_id: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_order_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberOrderPhoneNumber {
     pub bundle_id: Option<Option<String>>,
     pub country_code: Option<String>,

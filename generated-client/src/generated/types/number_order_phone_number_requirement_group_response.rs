@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_order_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberOrderPhoneNumberRequirementGroupResponse {
     pub bundle_id: Option<Option<String>>,
     pub country_code: Option<String>,
@@ -159,6 +160,7 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumberRequirementGroupResp
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "number_order_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem {
     pub field_type: Option<String>,
     pub field_value: Option<String>,

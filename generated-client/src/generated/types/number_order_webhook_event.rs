@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberOrderWebhookEvent {
     pub data: NumberOrderWebhookEventData,
     pub meta: NumberOrderWebhookEventMeta,
-}
-impl NumberOrderWebhookEvent {
-    /// A `NumberOrderWebhookEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: NumberOrderWebhookEventData,
-        meta: NumberOrderWebhookEventMeta,
-    ) -> Self {
-        NumberOrderWebhookEvent {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for NumberOrderWebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -58,6 +47,7 @@ impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEvent {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberOrderWebhookEventData {
     /// The type of event being sent
     pub event_type: String,
@@ -68,29 +58,6 @@ pub struct NumberOrderWebhookEventData {
     pub payload: super::NumberOrderWithPhoneNumbers,
     /// Type of record
     pub record_type: String,
-}
-impl NumberOrderWebhookEventData {
-    /// A `NumberOrderWebhookEventData` from its required fields; the optional ones are `None`.
-    ///
-    /// - `event_type`: The type of event being sent
-    /// - `id`: Unique identifier for the event
-    /// - `occurred_at`: ISO 8601 timestamp of when the event occurred
-    /// - `record_type`: Type of record
-    pub fn new(
-        event_type: impl Into<String>,
-        id: impl Into<String>,
-        occurred_at: impl Into<String>,
-        payload: super::NumberOrderWithPhoneNumbers,
-        record_type: impl Into<String>,
-    ) -> Self {
-        NumberOrderWebhookEventData {
-            event_type: event_type.into(),
-            id: id.into(),
-            occurred_at: occurred_at.into(),
-            payload,
-            record_type: record_type.into(),
-        }
-    }
 }
 impl serde::Serialize for NumberOrderWebhookEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -143,23 +110,12 @@ impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEventData {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberOrderWebhookEventMeta {
     /// Webhook delivery attempt number
     pub attempt: i64,
     /// URL where the webhook was delivered
     pub delivered_to: String,
-}
-impl NumberOrderWebhookEventMeta {
-    /// A `NumberOrderWebhookEventMeta` from its required fields; the optional ones are `None`.
-    ///
-    /// - `attempt`: Webhook delivery attempt number
-    /// - `delivered_to`: URL where the webhook was delivered
-    pub fn new(attempt: i64, delivered_to: impl Into<String>) -> Self {
-        NumberOrderWebhookEventMeta {
-            attempt,
-            delivered_to: delivered_to.into(),
-        }
-    }
 }
 impl serde::Serialize for NumberOrderWebhookEventMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -8,6 +8,7 @@
 /// To disable this feature, set the object field to `null`.
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_profiles")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberPoolSettings {
     /// If set to true, Number Pool will try to choose a sending number with the same area code as the destination
     /// number. If there are no such numbers available, a nunber with a different area code will be chosen. Currently
@@ -34,23 +35,83 @@ pub struct NumberPoolSettings {
     pub toll_free_weight: f64,
 }
 impl NumberPoolSettings {
-    /// A `NumberPoolSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `long_code_weight`: Defines the probability weight for a Long Code number to be selected when sending a message.
-    /// - `skip_unhealthy`: If set to true all unhealthy numbers will be automatically excluded from the pool.
-    /// - `toll_free_weight`: Defines the probability weight for a Toll Free number to be selected when sending a message.
-    pub fn new(
-        long_code_weight: f64,
-        skip_unhealthy: bool,
-        toll_free_weight: f64,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         NumberPoolSettings {
             geomatch: None,
-            long_code_weight,
-            skip_unhealthy,
+            long_code_weight: 0.0,
+            skip_unhealthy: false,
             sticky_sender: None,
-            toll_free_weight,
+            toll_free_weight: 0.0,
         }
+    }
+}
+impl NumberPoolSettings {
+    /// A builder of `NumberPoolSettings`: a method per field, then `.build()`, which compiles once the required ones are set (`long_code_weight`, `skip_unhealthy`, `toll_free_weight`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        NumberPoolSettings,
+        (
+            crate::Missing<crate::required::long_code_weight>,
+            crate::Missing<crate::required::skip_unhealthy>,
+            crate::Missing<crate::required::toll_free_weight>,
+        ),
+    > {
+        crate::Builder::new(NumberPoolSettings::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<NumberPoolSettings, (S0, S1, S2)> {
+    /// If set to true, Number Pool will try to choose a sending number with the same area code as the destination
+    #[inline]
+    pub fn geomatch(mut self, value: impl Into<bool>) -> Self {
+        self.value.geomatch = Some(value.into());
+        self
+    }
+    /// Defines the probability weight for a Long Code number to be selected when sending a message.
+    #[inline]
+    pub fn long_code_weight(
+        self,
+        value: impl Into<f64>,
+    ) -> crate::Builder<NumberPoolSettings, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.long_code_weight = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// If set to true all unhealthy numbers will be automatically excluded from the pool.
+    #[inline]
+    pub fn skip_unhealthy(
+        self,
+        value: impl Into<bool>,
+    ) -> crate::Builder<NumberPoolSettings, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.skip_unhealthy = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// If set to true, Number Pool will try to choose the same sending number for all messages to a particular
+    #[inline]
+    pub fn sticky_sender(mut self, value: impl Into<bool>) -> Self {
+        self.value.sticky_sender = Some(value.into());
+        self
+    }
+    /// Defines the probability weight for a Toll Free number to be selected when sending a message.
+    #[inline]
+    pub fn toll_free_weight(
+        self,
+        value: impl Into<f64>,
+    ) -> crate::Builder<NumberPoolSettings, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.toll_free_weight = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<NumberPoolSettings, S>>
+for NumberPoolSettings {
+    #[inline]
+    fn from(builder: crate::Builder<NumberPoolSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for NumberPoolSettings {

@@ -4,6 +4,7 @@
 /// A single entry in the canonical Telnyx error envelope. `code` is the stable Telnyx error catalog id; the human-readable explanation lives at `meta.url`. `detail` is a context-specific message; `source.pointer` (when present) names the offending field of the request.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberReputationError {
     /// Stable numeric Telnyx error catalog id. See `meta.url` for the full catalog entry.
     pub code: String,
@@ -15,28 +16,6 @@ pub struct NumberReputationError {
     pub source: Option<NumberReputationErrorSource>,
     /// Short human-readable category, e.g. `Bad Request`, `Duplicate resource`, `Not Found`, `Forbidden`. Treat as advisory only - the stable identifier is `code`.
     pub title: String,
-}
-impl NumberReputationError {
-    /// A `NumberReputationError` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: Stable numeric Telnyx error catalog id. See `meta.url` for the full catalog entry.
-    /// - `detail`: Context-specific message describing what went wrong on this particular request. May embed offending values; do not rely on it for programmatic matching - branch on `code`.
-    /// - `meta`: Carries `url` linking to the Telnyx error catalog entry for this `code`. Useful for forwarding the user to documentation.
-    /// - `title`: Short human-readable category, e.g. `Bad Request`, `Duplicate resource`, `Not Found`, `Forbidden`. Treat as advisory only - the stable identifier is `code`.
-    pub fn new(
-        code: impl Into<String>,
-        detail: impl Into<String>,
-        meta: NumberReputationErrorMeta,
-        title: impl Into<String>,
-    ) -> Self {
-        NumberReputationError {
-            code: code.into(),
-            detail: detail.into(),
-            meta,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for NumberReputationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -92,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for NumberReputationError {
 /// Carries `url` linking to the Telnyx error catalog entry for this `code`. Useful for forwarding the user to documentation.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberReputationErrorMeta {
     /// Codes of the pending vetting checks (e.g. `loa_signature_valid`).
     pub pending_check_codes: Option<Vec<String>>,
@@ -100,17 +80,6 @@ pub struct NumberReputationErrorMeta {
     /// Human-readable labels of the pending vetting checks.
     pub pending_check_labels: Option<Vec<String>>,
     pub url: String,
-}
-impl NumberReputationErrorMeta {
-    /// A `NumberReputationErrorMeta` from its required fields; the optional ones are `None`.
-    pub fn new(url: impl Into<String>) -> Self {
-        NumberReputationErrorMeta {
-            pending_check_codes: None,
-            pending_check_ids: None,
-            pending_check_labels: None,
-            url: url.into(),
-        }
-    }
 }
 impl serde::Serialize for NumberReputationErrorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -171,6 +140,7 @@ impl<'de> serde::Deserialize<'de> for NumberReputationErrorMeta {
 /// Optional pointer at the offending field of the request.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberReputationErrorSource {
     pub parameter: Option<String>,
     pub pointer: Option<String>,

@@ -4,6 +4,7 @@
 /// JSON:API pagination metadata returned with every paginated list response. Page numbering is 1-based. `page_size` reports the number of items actually returned in `data` for this page; the requested size is taken from the `page[size]` query parameter.
 #[cfg_attr(docsrs, doc(cfg(any(feature = "enterprises", feature = "reputation"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberReputationPaginationMeta {
     /// 1-based index of this page. Echoes the `page[number]` query parameter (default `1`).
     pub page_number: i64,
@@ -13,27 +14,6 @@ pub struct NumberReputationPaginationMeta {
     pub total_pages: i64,
     /// Total number of items across all pages (excludes soft-deleted rows).
     pub total_results: i64,
-}
-impl NumberReputationPaginationMeta {
-    /// A `NumberReputationPaginationMeta` from its required fields; the optional ones are `None`.
-    ///
-    /// - `page_number`: 1-based index of this page. Echoes the `page[number]` query parameter (default `1`).
-    /// - `page_size`: Number of items returned in this page's `data` array. Capped at 250.
-    /// - `total_pages`: Total number of pages available given the current `page_size`.
-    /// - `total_results`: Total number of items across all pages (excludes soft-deleted rows).
-    pub fn new(
-        page_number: i64,
-        page_size: i64,
-        total_pages: i64,
-        total_results: i64,
-    ) -> Self {
-        NumberReputationPaginationMeta {
-            page_number,
-            page_size,
-            total_pages,
-            total_results,
-        }
-    }
 }
 impl serde::Serialize for NumberReputationPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_reservations")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberReservation {
     /// An ISO 8901 datetime string denoting when the numbers reservation was created.
     pub created_at: Option<String>,

@@ -6,6 +6,7 @@
     doc(cfg(any(feature = "phone_number_blocks", feature = "phone_numbers")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumbersError {
     pub code: Option<String>,
     pub detail: Option<String>,
@@ -77,6 +78,7 @@ impl<'de> serde::Deserialize<'de> for NumbersError {
     doc(cfg(any(feature = "phone_number_blocks", feature = "phone_numbers")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumbersErrorMeta {
     /// URL with additional information on the error.
     pub url: Option<String>,
@@ -121,6 +123,7 @@ impl<'de> serde::Deserialize<'de> for NumbersErrorMeta {
     doc(cfg(any(feature = "phone_number_blocks", feature = "phone_numbers")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumbersErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_clients")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OAuthClient {
     /// List of allowed OAuth grant types
     pub allowed_grant_types: Option<Vec<OAuthClientAllowedGrantTypesItem>>,
@@ -36,50 +37,6 @@ pub struct OAuthClient {
     pub updated_at: String,
     /// User ID that created this OAuth client
     pub user_id: String,
-}
-impl OAuthClient {
-    /// A `OAuthClient` from its required fields; the optional ones are `None`.
-    ///
-    /// - `client_id`: OAuth client identifier
-    /// - `client_type`: OAuth client type
-    /// - `created_at`: Timestamp when the client was created
-    /// - `name`: Human-readable name for the OAuth client
-    /// - `org_id`: Organization ID that owns this OAuth client
-    /// - `record_type`: Record type identifier
-    /// - `require_pkce`: Whether PKCE (Proof Key for Code Exchange) is required for this client
-    /// - `updated_at`: Timestamp when the client was last updated
-    /// - `user_id`: User ID that created this OAuth client
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        client_id: impl Into<String>,
-        client_type: OAuthClientClientType,
-        created_at: impl Into<String>,
-        name: impl Into<String>,
-        org_id: impl Into<String>,
-        record_type: OAuthClientRecordType,
-        require_pkce: bool,
-        updated_at: impl Into<String>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        OAuthClient {
-            allowed_grant_types: None,
-            allowed_scopes: None,
-            client_id: client_id.into(),
-            client_secret: None,
-            client_type,
-            created_at: created_at.into(),
-            logo_uri: None,
-            name: name.into(),
-            org_id: org_id.into(),
-            policy_uri: None,
-            record_type,
-            redirect_uris: None,
-            require_pkce,
-            tos_uri: None,
-            updated_at: updated_at.into(),
-            user_id: user_id.into(),
-        }
-    }
 }
 impl serde::Serialize for OAuthClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_clients")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OAuthClientCreateRequest {
     /// List of allowed OAuth grant types
     pub allowed_grant_types: Vec<OAuthClientCreateRequestAllowedGrantTypesItem>,
@@ -24,24 +25,17 @@ pub struct OAuthClientCreateRequest {
     pub tos_uri: Option<String>,
 }
 impl OAuthClientCreateRequest {
-    /// A `OAuthClientCreateRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `allowed_grant_types`: List of allowed OAuth grant types
-    /// - `allowed_scopes`: List of allowed OAuth scopes
-    /// - `client_type`: OAuth client type
-    /// - `name`: The name of the OAuth client
-    pub fn new(
-        allowed_grant_types: Vec<OAuthClientCreateRequestAllowedGrantTypesItem>,
-        allowed_scopes: Vec<String>,
-        client_type: OAuthClientCreateRequestClientType,
-        name: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         OAuthClientCreateRequest {
-            allowed_grant_types,
-            allowed_scopes,
-            client_type,
+            allowed_grant_types: Vec::new(),
+            allowed_scopes: Vec::new(),
+            client_type: OAuthClientCreateRequestClientType::Unknown(String::new()),
             logo_uri: None,
-            name: name.into(),
+            name: String::new(),
             policy_uri: None,
             redirect_uris: None,
             require_pkce: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_clients")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OAuthClientUpdateRequest {
     /// List of allowed OAuth grant types
     pub allowed_grant_types: Option<Vec<OAuthClientUpdateRequestAllowedGrantTypesItem>>,

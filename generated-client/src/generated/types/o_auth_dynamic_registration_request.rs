@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OAuthDynamicRegistrationRequest {
     /// Human-readable string name of the client to be presented to the end-user
     pub client_name: Option<String>,

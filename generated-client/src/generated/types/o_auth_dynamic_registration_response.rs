@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OAuthDynamicRegistrationResponse {
     /// Unique client identifier
     pub client_id: String,
@@ -28,28 +29,6 @@ pub struct OAuthDynamicRegistrationResponse {
     pub token_endpoint_auth_method: Option<String>,
     /// URL of the client's terms of service
     pub tos_uri: Option<String>,
-}
-impl OAuthDynamicRegistrationResponse {
-    /// A `OAuthDynamicRegistrationResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `client_id`: Unique client identifier
-    /// - `client_id_issued_at`: Unix timestamp of when the client ID was issued
-    pub fn new(client_id: impl Into<String>, client_id_issued_at: i64) -> Self {
-        OAuthDynamicRegistrationResponse {
-            client_id: client_id.into(),
-            client_id_issued_at,
-            client_name: None,
-            client_secret: None,
-            grant_types: None,
-            logo_uri: None,
-            policy_uri: None,
-            redirect_uris: None,
-            response_types: None,
-            scope: None,
-            token_endpoint_auth_method: None,
-            tos_uri: None,
-        }
-    }
 }
 impl serde::Serialize for OAuthDynamicRegistrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth_grants")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OAuthGrant {
     /// OAuth client identifier
     pub client_id: String,
@@ -16,31 +17,6 @@ pub struct OAuthGrant {
     pub record_type: OAuthGrantRecordType,
     /// List of granted OAuth scopes
     pub scopes: Vec<String>,
-}
-impl OAuthGrant {
-    /// A `OAuthGrant` from its required fields; the optional ones are `None`.
-    ///
-    /// - `client_id`: OAuth client identifier
-    /// - `created_at`: Timestamp when the grant was created
-    /// - `id`: Unique identifier for the OAuth grant
-    /// - `record_type`: Record type identifier
-    /// - `scopes`: List of granted OAuth scopes
-    pub fn new(
-        client_id: impl Into<String>,
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        record_type: OAuthGrantRecordType,
-        scopes: Vec<String>,
-    ) -> Self {
-        OAuthGrant {
-            client_id: client_id.into(),
-            created_at: created_at.into(),
-            id: id.into(),
-            last_used_at: None,
-            record_type,
-            scopes,
-        }
-    }
 }
 impl serde::Serialize for OAuthGrant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

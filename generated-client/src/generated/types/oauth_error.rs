@@ -3,22 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OauthError {
     /// Error code
     pub error: String,
     /// Human-readable error description
     pub error_description: Option<String>,
-}
-impl OauthError {
-    /// A `OauthError` from its required fields; the optional ones are `None`.
-    ///
-    /// - `error`: Error code
-    pub fn new(error: impl Into<String>) -> Self {
-        OauthError {
-            error: error.into(),
-            error_description: None,
-        }
-    }
 }
 impl serde::Serialize for OauthError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

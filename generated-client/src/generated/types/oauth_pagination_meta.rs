@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "oauth_clients", feature = "oauth_grants"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OauthPaginationMeta {
     /// Current page number
     pub page_number: Option<i64>,

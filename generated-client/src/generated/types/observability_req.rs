@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ObservabilityReq {
     pub host: Option<String>,
     pub prompt_label: Option<String>,
@@ -12,6 +13,56 @@ pub struct ObservabilityReq {
     pub public_key_ref: Option<String>,
     pub secret_key_ref: Option<String>,
     pub status: Option<super::ObservabilityStatus>,
+}
+impl ObservabilityReq {
+    /// Sets `host`.
+    #[inline]
+    pub fn host(mut self, value: impl Into<String>) -> Self {
+        self.host = Some(value.into());
+        self
+    }
+    /// Sets `prompt_label`.
+    #[inline]
+    pub fn prompt_label(mut self, value: impl Into<String>) -> Self {
+        self.prompt_label = Some(value.into());
+        self
+    }
+    /// Sets `prompt_name`.
+    #[inline]
+    pub fn prompt_name(mut self, value: impl Into<String>) -> Self {
+        self.prompt_name = Some(value.into());
+        self
+    }
+    /// Sets `prompt_sync`.
+    #[inline]
+    pub fn prompt_sync(mut self, value: impl Into<super::PromptSyncStatus>) -> Self {
+        self.prompt_sync = Some(value.into());
+        self
+    }
+    /// Sets `prompt_version`.
+    #[inline]
+    pub fn prompt_version(mut self, value: impl Into<i64>) -> Self {
+        self.prompt_version = Some(value.into());
+        self
+    }
+    /// Sets `public_key_ref`.
+    #[inline]
+    pub fn public_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.public_key_ref = Some(value.into());
+        self
+    }
+    /// Sets `secret_key_ref`.
+    #[inline]
+    pub fn secret_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.secret_key_ref = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[inline]
+    pub fn status(mut self, value: impl Into<super::ObservabilityStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ObservabilityReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OpenAiEmbeddingData {
     /// The embedding vector
     pub embedding: Vec<f64>,
@@ -10,20 +11,6 @@ pub struct OpenAiEmbeddingData {
     pub index: i64,
     /// The object type, always 'embedding'
     pub object: String,
-}
-impl OpenAiEmbeddingData {
-    /// A `OpenAiEmbeddingData` from its required fields; the optional ones are `None`.
-    ///
-    /// - `embedding`: The embedding vector
-    /// - `index`: The index of the embedding in the list of embeddings
-    /// - `object`: The object type, always 'embedding'
-    pub fn new(embedding: Vec<f64>, index: i64, object: impl Into<String>) -> Self {
-        OpenAiEmbeddingData {
-            embedding,
-            index,
-            object: object.into(),
-        }
-    }
 }
 impl serde::Serialize for OpenAiEmbeddingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

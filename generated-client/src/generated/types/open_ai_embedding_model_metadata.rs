@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OpenAiEmbeddingModelMetadata {
     /// Unix timestamp of when the model was created
     pub created: i64,
@@ -12,27 +13,6 @@ pub struct OpenAiEmbeddingModelMetadata {
     pub object: String,
     /// The organization that owns the model
     pub owned_by: String,
-}
-impl OpenAiEmbeddingModelMetadata {
-    /// A `OpenAiEmbeddingModelMetadata` from its required fields; the optional ones are `None`.
-    ///
-    /// - `created`: Unix timestamp of when the model was created
-    /// - `id`: The model identifier
-    /// - `object`: The object type, always 'model'
-    /// - `owned_by`: The organization that owns the model
-    pub fn new(
-        created: i64,
-        id: impl Into<String>,
-        object: impl Into<String>,
-        owned_by: impl Into<String>,
-    ) -> Self {
-        OpenAiEmbeddingModelMetadata {
-            created,
-            id: id.into(),
-            object: object.into(),
-            owned_by: owned_by.into(),
-        }
-    }
 }
 impl serde::Serialize for OpenAiEmbeddingModelMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

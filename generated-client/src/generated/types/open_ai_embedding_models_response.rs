@@ -3,26 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OpenAiEmbeddingModelsResponse {
     /// List of available embedding models
     pub data: Vec<super::OpenAiEmbeddingModelMetadata>,
     /// The object type, always 'list'
     pub object: String,
-}
-impl OpenAiEmbeddingModelsResponse {
-    /// A `OpenAiEmbeddingModelsResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `data`: List of available embedding models
-    /// - `object`: The object type, always 'list'
-    pub fn new(
-        data: Vec<super::OpenAiEmbeddingModelMetadata>,
-        object: impl Into<String>,
-    ) -> Self {
-        OpenAiEmbeddingModelsResponse {
-            data,
-            object: object.into(),
-        }
-    }
 }
 impl serde::Serialize for OpenAiEmbeddingModelsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OpenAiEmbeddingRequest {
     /// The number of dimensions the resulting output embeddings should have. Only supported in some models.
     pub dimensions: Option<i64>,
@@ -16,19 +17,16 @@ pub struct OpenAiEmbeddingRequest {
     pub user: Option<String>,
 }
 impl OpenAiEmbeddingRequest {
-    /// A `OpenAiEmbeddingRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `input`: Input text to embed. Can be a string or array of strings.
-    /// - `model`: ID of the model to use. Use the List embedding models endpoint to see available models.
-    pub fn new(
-        input: impl Into<OpenAiEmbeddingRequestInput>,
-        model: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         OpenAiEmbeddingRequest {
             dimensions: None,
             encoding_format: None,
-            input: input.into(),
-            model: model.into(),
+            input: OpenAiEmbeddingRequestInput::Unknown(serde_json::Value::Null),
+            model: String::new(),
             user: None,
         }
     }

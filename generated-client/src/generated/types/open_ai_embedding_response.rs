@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OpenAiEmbeddingResponse {
     /// List of embedding objects
     pub data: Vec<super::OpenAiEmbeddingData>,
@@ -11,26 +12,6 @@ pub struct OpenAiEmbeddingResponse {
     /// The object type, always 'list'
     pub object: String,
     pub usage: super::OpenAiEmbeddingUsage,
-}
-impl OpenAiEmbeddingResponse {
-    /// A `OpenAiEmbeddingResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `data`: List of embedding objects
-    /// - `model`: The model used for embedding
-    /// - `object`: The object type, always 'list'
-    pub fn new(
-        data: Vec<super::OpenAiEmbeddingData>,
-        model: impl Into<String>,
-        object: impl Into<String>,
-        usage: super::OpenAiEmbeddingUsage,
-    ) -> Self {
-        OpenAiEmbeddingResponse {
-            data,
-            model: model.into(),
-            object: object.into(),
-            usage,
-        }
-    }
 }
 impl serde::Serialize for OpenAiEmbeddingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,23 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OpenAiEmbeddingUsage {
     /// Number of tokens in the input
     pub prompt_tokens: i64,
     /// Total number of tokens used
     pub total_tokens: i64,
-}
-impl OpenAiEmbeddingUsage {
-    /// A `OpenAiEmbeddingUsage` from its required fields; the optional ones are `None`.
-    ///
-    /// - `prompt_tokens`: Number of tokens in the input
-    /// - `total_tokens`: Total number of tokens used
-    pub fn new(prompt_tokens: i64, total_tokens: i64) -> Self {
-        OpenAiEmbeddingUsage {
-            prompt_tokens,
-            total_tokens,
-        }
-    }
 }
 impl serde::Serialize for OpenAiEmbeddingUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_optouts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OptOutListResponse {
     pub data: Option<Vec<super::OptOutItem>>,
     pub meta: Option<super::MessagingPaginationMeta>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderExternalVetting {
     /// External vetting provider ID for the brand.
     pub evp_id: String,
@@ -10,14 +11,14 @@ pub struct OrderExternalVetting {
     pub vetting_class: String,
 }
 impl OrderExternalVetting {
-    /// A `OrderExternalVetting` from its required fields; the optional ones are `None`.
-    ///
-    /// - `evp_id`: External vetting provider ID for the brand.
-    /// - `vetting_class`: Identifies the vetting classification.
-    pub fn new(evp_id: impl Into<String>, vetting_class: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         OrderExternalVetting {
-            evp_id: evp_id.into(),
-            vetting_class: vetting_class.into(),
+            evp_id: String::new(),
+            vetting_class: String::new(),
         }
     }
 }

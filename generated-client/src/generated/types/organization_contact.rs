@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrganizationContact {
     pub email: String,
     pub first_name: String,
@@ -12,23 +13,93 @@ pub struct OrganizationContact {
     pub phone_number: String,
 }
 impl OrganizationContact {
-    /// A `OrganizationContact` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: E.164 format with leading `+`.
-    pub fn new(
-        email: impl Into<String>,
-        first_name: impl Into<String>,
-        job_title: impl Into<String>,
-        last_name: impl Into<String>,
-        phone_number: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         OrganizationContact {
-            email: email.into(),
-            first_name: first_name.into(),
-            job_title: job_title.into(),
-            last_name: last_name.into(),
-            phone_number: phone_number.into(),
+            email: String::new(),
+            first_name: String::new(),
+            job_title: String::new(),
+            last_name: String::new(),
+            phone_number: String::new(),
         }
+    }
+}
+impl OrganizationContact {
+    /// A builder of `OrganizationContact`: a method per field, then `.build()`, which compiles once the required ones are set (`email`, `first_name`, `job_title`, `last_name`, `phone_number`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        OrganizationContact,
+        (
+            crate::Missing<crate::required::email>,
+            crate::Missing<crate::required::first_name>,
+            crate::Missing<crate::required::job_title>,
+            crate::Missing<crate::required::last_name>,
+            crate::Missing<crate::required::phone_number>,
+        ),
+    > {
+        crate::Builder::new(OrganizationContact::blank())
+    }
+}
+impl<S0, S1, S2, S3, S4> crate::Builder<OrganizationContact, (S0, S1, S2, S3, S4)> {
+    /// Sets `email`.
+    #[inline]
+    pub fn email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<OrganizationContact, (crate::Set, S1, S2, S3, S4)> {
+        let mut b = self;
+        b.value.email = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `first_name`.
+    #[inline]
+    pub fn first_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<OrganizationContact, (S0, crate::Set, S2, S3, S4)> {
+        let mut b = self;
+        b.value.first_name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `job_title`.
+    #[inline]
+    pub fn job_title(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<OrganizationContact, (S0, S1, crate::Set, S3, S4)> {
+        let mut b = self;
+        b.value.job_title = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `last_name`.
+    #[inline]
+    pub fn last_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<OrganizationContact, (S0, S1, S2, crate::Set, S4)> {
+        let mut b = self;
+        b.value.last_name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// E.164 format with leading `+`.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<OrganizationContact, (S0, S1, S2, S3, crate::Set)> {
+        let mut b = self;
+        b.value.phone_number = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<OrganizationContact, S>>
+for OrganizationContact {
+    #[inline]
+    fn from(builder: crate::Builder<OrganizationContact, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for OrganizationContact {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrganizationUser {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub created_at: Option<String>,

@@ -4,6 +4,7 @@
 /// An organization user with their group memberships always included.
 #[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrganizationUserWithGroups {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub created_at: String,
@@ -21,35 +22,6 @@ pub struct OrganizationUserWithGroups {
     pub record_type: String,
     /// The status of the account.
     pub user_status: OrganizationUserWithGroupsUserStatus,
-}
-impl OrganizationUserWithGroups {
-    /// A `OrganizationUserWithGroups` from its required fields; the optional ones are `None`.
-    ///
-    /// - `created_at`: ISO 8601 formatted date indicating when the resource was created.
-    /// - `email`: The email address of the user.
-    /// - `groups`: The groups the user belongs to.
-    /// - `id`: Identifies the specific resource.
-    /// - `record_type`: Identifies the type of the resource. Can be 'organization_owner' or 'organization_sub_user'.
-    /// - `user_status`: The status of the account.
-    pub fn new(
-        created_at: impl Into<String>,
-        email: impl Into<String>,
-        groups: Vec<super::UserGroupReference>,
-        id: impl Into<String>,
-        record_type: impl Into<String>,
-        user_status: OrganizationUserWithGroupsUserStatus,
-    ) -> Self {
-        OrganizationUserWithGroups {
-            created_at: created_at.into(),
-            email: email.into(),
-            groups,
-            id: id.into(),
-            last_sign_in_at: None,
-            organization_user_bypasses_sso: None,
-            record_type: record_type.into(),
-            user_status,
-        }
-    }
 }
 impl serde::Serialize for OrganizationUserWithGroups {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

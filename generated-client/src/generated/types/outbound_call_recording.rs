@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "outbound_voice_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundCallRecording {
     /// When call_recording_type is 'by_caller_phone_number', only outbound calls using one of these numbers will be recorded. Numbers must be specified in E164 format.
     pub call_recording_caller_phone_numbers: Option<Vec<String>>,
@@ -12,6 +13,46 @@ pub struct OutboundCallRecording {
     pub call_recording_format: Option<OutboundCallRecordingCallRecordingFormat>,
     /// Specifies which calls are recorded.
     pub call_recording_type: Option<OutboundCallRecordingCallRecordingType>,
+}
+impl OutboundCallRecording {
+    /// When call_recording_type is 'by_caller_phone_number', only outbound calls using one of these numbers will be recorded. Numbers must be specified in E164 format.
+    #[inline]
+    pub fn call_recording_caller_phone_numbers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.call_recording_caller_phone_numbers = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// When using 'dual' channels, the final audio file will be a stereo recording with the first leg on channel A, and the rest on channel B.
+    #[inline]
+    pub fn call_recording_channels(
+        mut self,
+        value: impl Into<OutboundCallRecordingCallRecordingChannels>,
+    ) -> Self {
+        self.call_recording_channels = Some(value.into());
+        self
+    }
+    /// The audio file format for calls being recorded.
+    #[inline]
+    pub fn call_recording_format(
+        mut self,
+        value: impl Into<OutboundCallRecordingCallRecordingFormat>,
+    ) -> Self {
+        self.call_recording_format = Some(value.into());
+        self
+    }
+    /// Specifies which calls are recorded.
+    #[inline]
+    pub fn call_recording_type(
+        mut self,
+        value: impl Into<OutboundCallRecordingCallRecordingType>,
+    ) -> Self {
+        self.call_recording_type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for OutboundCallRecording {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -2,18 +2,17 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OutboundMessageEvent {
-    pub data: Option<super::OutboundMessage>,
+    pub data: super::OutboundMessage,
     pub meta: Option<OutboundMessageEventMeta>,
 }
 impl serde::Serialize for OutboundMessageEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("OutboundMessageEvent", 2)?;
-        if let Some(v) = &self.data {
-            out.serialize_field("data", v)?;
-        }
+        out.serialize_field("data", &self.data)?;
         if let Some(v) = &self.meta {
             out.serialize_field("meta", v)?;
         }
@@ -34,13 +33,13 @@ impl<'de> serde::Deserialize<'de> for OutboundMessageEvent {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(OutboundMessageEvent {
-                    data: f0,
+                    data: crate::de::required(f0, "data")?,
                     meta: f1,
                 })
             }
@@ -50,6 +49,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessageEvent {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessageEventMeta {
     /// Number of attempts to deliver the webhook event.
     pub attempt: Option<i64>,

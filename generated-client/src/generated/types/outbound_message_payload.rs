@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayload {
     pub cc: Option<Vec<OutboundMessagePayloadCcItem>>,
     /// ISO 8601 formatted date indicating when the message was finalized.
@@ -403,6 +404,7 @@ impl From<&str> for OutboundMessagePayloadCcItemStatus {
 crate::string_enum!(OutboundMessagePayloadCcItemStatus);
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCcItem {
     /// The carrier of the receiver.
     pub carrier: Option<String>,
@@ -467,6 +469,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCcItem {
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCost {
     /// The amount deducted from your account.
     pub amount: Option<String>,
@@ -516,6 +519,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCost {
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCostBreakdownCarrierFee {
     /// The carrier fee amount.
     pub amount: Option<String>,
@@ -565,6 +569,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCostBreakdownCarrier
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCostBreakdownRate {
     /// The rate amount applied.
     pub amount: Option<String>,
@@ -615,6 +620,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCostBreakdownRate {
 /// Detailed breakdown of the message cost components.
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCostBreakdown {
     pub carrier_fee: Option<OutboundMessagePayloadCostBreakdownCarrierFee>,
     pub rate: Option<OutboundMessagePayloadCostBreakdownRate>,
@@ -738,6 +744,7 @@ impl From<&str> for OutboundMessagePayloadFromLineType {
 crate::string_enum!(OutboundMessagePayloadFromLineType);
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadFrom {
     /// The carrier of the receiver.
     pub carrier: Option<String>,
@@ -795,6 +802,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadFrom {
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadMediaItem {
     /// The MIME type of the requested media.
     pub content_type: Option<Option<String>>,
@@ -992,6 +1000,7 @@ impl From<&str> for OutboundMessagePayloadToItemStatus {
 crate::string_enum!(OutboundMessagePayloadToItemStatus);
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadToItem {
     /// The carrier of the receiver.
     pub carrier: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCancelled {
     pub cc: Option<Vec<OutboundMessagePayloadCancelledCcItem>>,
     /// ISO 8601 formatted date indicating when the message was finalized.
@@ -407,6 +408,7 @@ impl From<&str> for OutboundMessagePayloadCancelledCcItemStatus {
 crate::string_enum!(OutboundMessagePayloadCancelledCcItemStatus);
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCancelledCcItem {
     /// The carrier of the receiver.
     pub carrier: Option<String>,
@@ -472,6 +474,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCcItem {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCancelledCost {
     /// The amount deducted from your account.
     pub amount: Option<String>,
@@ -521,6 +524,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCost {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCancelledCostBreakdownCarrierFee {
     /// The carrier fee amount.
     pub amount: Option<String>,
@@ -570,6 +574,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCostBreakdo
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCancelledCostBreakdownRate {
     /// The rate amount applied.
     pub amount: Option<String>,
@@ -620,6 +625,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCostBreakdo
 /// Detailed breakdown of the message cost components.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCancelledCostBreakdown {
     pub carrier_fee: Option<OutboundMessagePayloadCancelledCostBreakdownCarrierFee>,
     pub rate: Option<OutboundMessagePayloadCancelledCostBreakdownRate>,
@@ -743,6 +749,7 @@ impl From<&str> for OutboundMessagePayloadCancelledFromLineType {
 crate::string_enum!(OutboundMessagePayloadCancelledFromLineType);
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCancelledFrom {
     /// The carrier of the receiver.
     pub carrier: Option<String>,
@@ -800,6 +807,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledFrom {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCancelledMediaItem {
     /// The MIME type of the requested media.
     pub content_type: Option<Option<String>>,
@@ -1005,6 +1013,7 @@ impl From<&str> for OutboundMessagePayloadCancelledToItemStatus {
 crate::string_enum!(OutboundMessagePayloadCancelledToItemStatus);
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundMessagePayloadCancelledToItem {
     /// The carrier of the receiver.
     pub carrier: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "outbound_voice_profiles")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OutboundVoiceProfile {
     /// The ID of the billing group associated with the outbound proflile. Defaults to null (for no group assigned).
     pub billing_group_id: Option<Option<String>>,
@@ -37,34 +38,6 @@ pub struct OutboundVoiceProfile {
     pub usage_payment_method: Option<super::UsagePaymentMethod>,
     /// The list of destinations you want to be able to call using this outbound voice profile formatted in alpha2.
     pub whitelisted_destinations: Option<Vec<String>>,
-}
-impl OutboundVoiceProfile {
-    /// A `OutboundVoiceProfile` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: A user-supplied name to help with organization.
-    pub fn new(name: impl Into<String>) -> Self {
-        OutboundVoiceProfile {
-            billing_group_id: None,
-            call_recording: None,
-            calling_window: None,
-            concurrent_call_limit: None,
-            connections_count: None,
-            created_at: None,
-            daily_spend_limit: None,
-            daily_spend_limit_enabled: None,
-            enabled: None,
-            id: None,
-            max_destination_rate: None,
-            name: name.into(),
-            record_type: None,
-            service_plan: None,
-            tags: None,
-            traffic_type: None,
-            updated_at: None,
-            usage_payment_method: None,
-            whitelisted_destinations: None,
-        }
-    }
 }
 impl serde::Serialize for OutboundVoiceProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -230,6 +203,7 @@ impl<'de> serde::Deserialize<'de> for OutboundVoiceProfile {
 /// (BETA) Specifies the time window and call limits for calls made using this outbound voice profile. Note that all times are UTC in 24-hour clock time.
 #[cfg_attr(docsrs, doc(cfg(feature = "outbound_voice_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundVoiceProfileCallingWindow {
     /// (BETA) The maximum number of calls that can be initiated to a single called party (CLD) within the calling window. A null value means no limit.
     pub calls_per_cld: Option<i64>,

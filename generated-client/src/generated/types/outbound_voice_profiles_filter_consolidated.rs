@@ -3,9 +3,21 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "outbound_voice_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundVoiceProfilesFilterConsolidated {
     /// Name filtering operations
     pub name: Option<super::OutboundVoiceProfilesFilterConsolidatedName>,
+}
+impl OutboundVoiceProfilesFilterConsolidated {
+    /// Name filtering operations
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl Into<super::OutboundVoiceProfilesFilterConsolidatedName>,
+    ) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for OutboundVoiceProfilesFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

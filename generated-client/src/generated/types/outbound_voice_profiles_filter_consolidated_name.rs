@@ -4,9 +4,18 @@
 /// Name filtering operations
 #[cfg_attr(docsrs, doc(cfg(feature = "outbound_voice_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundVoiceProfilesFilterConsolidatedName {
     /// Optional filter on outbound voice profile name.
     pub contains: Option<String>,
+}
+impl OutboundVoiceProfilesFilterConsolidatedName {
+    /// Optional filter on outbound voice profile name.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for OutboundVoiceProfilesFilterConsolidatedName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

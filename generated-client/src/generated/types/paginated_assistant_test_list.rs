@@ -7,23 +7,12 @@
 /// metadata for implementing pagination controls in the UI.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedAssistantTestList {
     /// Array of assistant test objects for the current page.
     pub data: Vec<super::AssistantTestResponse>,
     /// Pagination metadata including total counts and current page info.
     pub meta: super::Meta,
-}
-impl PaginatedAssistantTestList {
-    /// A `PaginatedAssistantTestList` from its required fields; the optional ones are `None`.
-    ///
-    /// - `data`: Array of assistant test objects for the current page.
-    /// - `meta`: Pagination metadata including total counts and current page info.
-    pub fn new(data: Vec<super::AssistantTestResponse>, meta: super::Meta) -> Self {
-        PaginatedAssistantTestList {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for PaginatedAssistantTestList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedBillingBundlesResponse {
     pub data: Vec<super::BillingBundleSummary>,
     pub meta: super::PaginationResponse,
-}
-impl PaginatedBillingBundlesResponse {
-    /// A `PaginatedBillingBundlesResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::BillingBundleSummary>,
-        meta: super::PaginationResponse,
-    ) -> Self {
-        PaginatedBillingBundlesResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for PaginatedBillingBundlesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedScheduledEventList {
     pub data: Vec<PaginatedScheduledEventListDataItem>,
     pub meta: super::Meta,
-}
-impl PaginatedScheduledEventList {
-    /// A `PaginatedScheduledEventList` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<PaginatedScheduledEventListDataItem>,
-        meta: super::Meta,
-    ) -> Self {
-        PaginatedScheduledEventList {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for PaginatedScheduledEventList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

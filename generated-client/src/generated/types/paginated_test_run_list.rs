@@ -7,20 +7,12 @@
 /// handling large numbers of test executions.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedTestRunList {
     /// Array of test run objects for the current page.
     pub data: Vec<super::TestRunResponse>,
     /// Pagination metadata including total counts and current page info.
     pub meta: super::Meta,
-}
-impl PaginatedTestRunList {
-    /// A `PaginatedTestRunList` from its required fields; the optional ones are `None`.
-    ///
-    /// - `data`: Array of test run objects for the current page.
-    /// - `meta`: Pagination metadata including total counts and current page info.
-    pub fn new(data: Vec<super::TestRunResponse>, meta: super::Meta) -> Self {
-        PaginatedTestRunList { data, meta }
-    }
 }
 impl serde::Serialize for PaginatedTestRunList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedUserBundlesResponse {
     pub data: Vec<super::UserBundle>,
     pub meta: super::PaginationResponse,
-}
-impl PaginatedUserBundlesResponse {
-    /// A `PaginatedUserBundlesResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::UserBundle>, meta: super::PaginationResponse) -> Self {
-        PaginatedUserBundlesResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for PaginatedUserBundlesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

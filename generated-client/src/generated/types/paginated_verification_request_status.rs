@@ -4,26 +4,12 @@
 /// A paginated response
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedVerificationRequestStatus {
     /// The records yielded by this request
     pub records: Vec<super::VerificationRequestStatus>,
     /// The total amount of records for these query parameters
     pub total_records: i64,
-}
-impl PaginatedVerificationRequestStatus {
-    /// A `PaginatedVerificationRequestStatus` from its required fields; the optional ones are `None`.
-    ///
-    /// - `records`: The records yielded by this request
-    /// - `total_records`: The total amount of records for these query parameters
-    pub fn new(
-        records: Vec<super::VerificationRequestStatus>,
-        total_records: i64,
-    ) -> Self {
-        PaginatedVerificationRequestStatus {
-            records,
-            total_records,
-        }
-    }
 }
 impl serde::Serialize for PaginatedVerificationRequestStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,26 +4,12 @@
 /// A paginated response
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedVerificationStatusHistoryEntry {
     /// The records yielded by this request
     pub records: Vec<super::VerificationStatusHistoryEntry>,
     /// The total amount of records for these query parameters
     pub total_records: i64,
-}
-impl PaginatedVerificationStatusHistoryEntry {
-    /// A `PaginatedVerificationStatusHistoryEntry` from its required fields; the optional ones are `None`.
-    ///
-    /// - `records`: The records yielded by this request
-    /// - `total_records`: The total amount of records for these query parameters
-    pub fn new(
-        records: Vec<super::VerificationStatusHistoryEntry>,
-        total_records: i64,
-    ) -> Self {
-        PaginatedVerificationStatusHistoryEntry {
-            records,
-            total_records,
-        }
-    }
 }
 impl serde::Serialize for PaginatedVerificationStatusHistoryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -79,6 +79,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PaginationMeta {
     pub page_number: Option<i64>,
     pub page_size: Option<i64>,

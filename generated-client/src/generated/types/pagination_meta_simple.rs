@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "storage", feature = "webhook_deliveries"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PaginationMetaSimple {
     pub page_number: Option<i64>,
     pub page_size: Option<i64>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PaginationResponse {
     /// The current page number.
     pub page_number: i64,
@@ -12,27 +13,6 @@ pub struct PaginationResponse {
     pub total_pages: i64,
     /// Total number of results returned.
     pub total_results: i64,
-}
-impl PaginationResponse {
-    /// A `PaginationResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `page_number`: The current page number.
-    /// - `page_size`: The number of results per page.
-    /// - `total_pages`: Total number of pages from the results.
-    /// - `total_results`: Total number of results returned.
-    pub fn new(
-        page_number: i64,
-        page_size: i64,
-        total_pages: i64,
-        total_results: i64,
-    ) -> Self {
-        PaginationResponse {
-            page_number,
-            page_size,
-            total_pages,
-            total_results,
-        }
-    }
 }
 impl serde::Serialize for PaginationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ParentRelationshipInfo {
     pub cost_rollup: bool,
     pub description: String,
@@ -12,31 +13,6 @@ pub struct ParentRelationshipInfo {
     pub relationship_type: String,
     pub traversal_enabled: bool,
     pub via: super::MetadataFieldMapping,
-}
-impl ParentRelationshipInfo {
-    /// A `ParentRelationshipInfo` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cost_rollup: bool,
-        description: impl Into<String>,
-        parent_event: impl Into<String>,
-        parent_product: impl Into<String>,
-        parent_record_type: impl Into<String>,
-        relationship_type: impl Into<String>,
-        traversal_enabled: bool,
-        via: super::MetadataFieldMapping,
-    ) -> Self {
-        ParentRelationshipInfo {
-            cost_rollup,
-            description: description.into(),
-            parent_event: parent_event.into(),
-            parent_product: parent_product.into(),
-            parent_record_type: parent_record_type.into(),
-            relationship_type: relationship_type.into(),
-            traversal_enabled,
-            via,
-        }
-    }
 }
 impl serde::Serialize for ParentRelationshipInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Participant {
     /// Call Control ID associated with the partiipant of the conference
     pub call_control_id: String,
@@ -29,54 +30,6 @@ pub struct Participant {
     pub updated_at: String,
     /// Array of unique call_control_ids the participant can whisper to..
     pub whisper_call_control_ids: Vec<String>,
-}
-impl Participant {
-    /// A `Participant` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_control_id`: Call Control ID associated with the partiipant of the conference
-    /// - `call_leg_id`: Uniquely identifies the call leg associated with the participant
-    /// - `conference`: Info about the conference that the participant is in
-    /// - `created_at`: ISO 8601 formatted date of when the participant was created
-    /// - `end_conference_on_exit`: Whether the conference will end and all remaining participants be hung up after the participant leaves the conference.
-    /// - `id`: Uniquely identifies the participant
-    /// - `muted`: Whether the participant is muted.
-    /// - `on_hold`: Whether the participant is put on_hold.
-    /// - `soft_end_conference_on_exit`: Whether the conference will end after the participant leaves the conference.
-    /// - `status`: The status of the participant with respect to the lifecycle within the conference
-    /// - `updated_at`: ISO 8601 formatted date of when the participant was last updated
-    /// - `whisper_call_control_ids`: Array of unique call_control_ids the participant can whisper to..
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        call_control_id: impl Into<String>,
-        call_leg_id: impl Into<String>,
-        conference: ParticipantConference,
-        created_at: impl Into<String>,
-        end_conference_on_exit: bool,
-        id: impl Into<String>,
-        muted: bool,
-        on_hold: bool,
-        record_type: ParticipantRecordType,
-        soft_end_conference_on_exit: bool,
-        status: ParticipantStatus,
-        updated_at: impl Into<String>,
-        whisper_call_control_ids: Vec<String>,
-    ) -> Self {
-        Participant {
-            call_control_id: call_control_id.into(),
-            call_leg_id: call_leg_id.into(),
-            conference,
-            created_at: created_at.into(),
-            end_conference_on_exit,
-            id: id.into(),
-            muted,
-            on_hold,
-            record_type,
-            soft_end_conference_on_exit,
-            status,
-            updated_at: updated_at.into(),
-            whisper_call_control_ids,
-        }
-    }
 }
 impl serde::Serialize for Participant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -176,6 +129,7 @@ impl<'de> serde::Deserialize<'de> for Participant {
 /// Info about the conference that the participant is in
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ParticipantConference {
     /// Uniquely identifies the conference
     pub id: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "rooms")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PatchRoomRequest {
     /// Enable or disable recording for that room.
     pub enable_recording: Option<bool>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PatchWhatsappUserDataRequest {
     /// Failover URL to send Whatsapp signup events
     pub webhook_failover_url: Option<String>,

@@ -4,14 +4,55 @@
 /// The pay tool allows the assistant to collect card payments from the caller via DTMF during the conversation. Recording is automatically paused while the pay tool is active and resumes when the payment flow completes. The connector_name must reference a pay connector configured in the Telnyx API.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PayTool {
     pub pay: super::PayToolParams,
     pub r#type: PayToolType,
 }
 impl PayTool {
-    /// A `PayTool` from its required fields; the optional ones are `None`.
-    pub fn new(pay: super::PayToolParams, r#type: PayToolType) -> Self {
-        PayTool { pay, r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        PayTool {
+            pay: super::PayToolParams::blank(),
+            r#type: PayToolType::Pay,
+        }
+    }
+}
+impl PayTool {
+    /// A builder of `PayTool`: a method per field, then `.build()`, which compiles once the required ones are set (`pay`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        PayTool,
+        (crate::Missing<crate::required::pay>,),
+    > {
+        crate::Builder::new(PayTool::blank())
+    }
+}
+impl<S0> crate::Builder<PayTool, (S0,)> {
+    /// Sets `pay`.
+    #[inline]
+    pub fn pay(
+        self,
+        value: impl Into<super::PayToolParams>,
+    ) -> crate::Builder<PayTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.pay = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<PayToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<PayTool, S>> for PayTool {
+    #[inline]
+    fn from(builder: crate::Builder<PayTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for PayTool {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PayToolParams {
     /// The name of the pay connector configured in the Telnyx API. Must reference an existing pay connector for this organization.
     pub connector_name: String,
@@ -14,16 +15,69 @@ pub struct PayToolParams {
     pub payment_method: Option<String>,
 }
 impl PayToolParams {
-    /// A `PayToolParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `connector_name`: The name of the pay connector configured in the Telnyx API. Must reference an existing pay connector for this organization.
-    pub fn new(connector_name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PayToolParams {
-            connector_name: connector_name.into(),
+            connector_name: String::new(),
             currency: None,
             description: None,
             payment_method: None,
         }
+    }
+}
+impl PayToolParams {
+    /// A builder of `PayToolParams`: a method per field, then `.build()`, which compiles once the required ones are set (`connector_name`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        PayToolParams,
+        (crate::Missing<crate::required::connector_name>,),
+    > {
+        crate::Builder::new(PayToolParams::blank())
+    }
+}
+impl<S0> crate::Builder<PayToolParams, (S0,)> {
+    /// The name of the pay connector configured in the Telnyx API. Must reference an existing pay connector for this organization.
+    #[inline]
+    pub fn connector_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<PayToolParams, (crate::Set,)> {
+        let mut b = self;
+        b.value.connector_name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Default currency for payments processed by this tool.
+    #[inline]
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.value.currency = Some(value.into());
+        self
+    }
+    /// Optional description of the pay tool that will be passed to the assistant.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.value.description = Some(Some(value.into()));
+        self
+    }
+    /// Sends `description` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.value.description = Some(None);
+        self
+    }
+    /// Default payment method for payments processed by this tool.
+    #[inline]
+    pub fn payment_method(mut self, value: impl Into<String>) -> Self {
+        self.value.payment_method = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<PayToolParams, S>> for PayToolParams {
+    #[inline]
+    fn from(builder: crate::Builder<PayToolParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for PayToolParams {

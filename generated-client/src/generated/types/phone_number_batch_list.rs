@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberBatchList {
     pub data: Vec<super::PhoneNumberBatch>,
     pub meta: super::BrandedCallingPaginationMeta,
-}
-impl PhoneNumberBatchList {
-    /// A `PhoneNumberBatchList` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::PhoneNumberBatch>,
-        meta: super::BrandedCallingPaginationMeta,
-    ) -> Self {
-        PhoneNumberBatchList { data, meta }
-    }
 }
 impl serde::Serialize for PhoneNumberBatchList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,14 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_number_blocks")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
     pub phone_number_block_id: String,
 }
 impl PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
-    /// A `PhoneNumberBlocksJobDeletePhoneNumberBlockRequest` from its required fields; the optional ones are `None`.
-    pub fn new(phone_number_block_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
-            phone_number_block_id: phone_number_block_id.into(),
+            phone_number_block_id: String::new(),
         }
     }
 }

@@ -4,21 +4,11 @@
 /// Bulk-delete partial-success response. `data` is the list of phone numbers that were soft-deleted. `meta.errors` holds per-number failures (e.g. number not associated with this DIR). When EVERY number in the request fails, the endpoint instead returns 400 with the canonical Telnyx error envelope and `data`/`meta` are absent.
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberBulkDeleteResponse {
     /// Phone numbers that were successfully soft-deleted. Bare E.164 strings.
     pub data: Vec<String>,
     pub meta: PhoneNumberBulkDeleteResponseMeta,
-}
-impl PhoneNumberBulkDeleteResponse {
-    /// A `PhoneNumberBulkDeleteResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `data`: Phone numbers that were successfully soft-deleted. Bare E.164 strings.
-    pub fn new(data: Vec<String>, meta: PhoneNumberBulkDeleteResponseMeta) -> Self {
-        PhoneNumberBulkDeleteResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for PhoneNumberBulkDeleteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -59,19 +49,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberBulkDeleteResponse {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberBulkDeleteResponseMeta {
     /// Per-number failures that did not block the call. Each entry has `phone_number`, `code`, `title`, `detail`.
     pub errors: Vec<super::PhoneNumberItemError>,
-}
-impl PhoneNumberBulkDeleteResponseMeta {
-    /// A `PhoneNumberBulkDeleteResponseMeta` from its required fields; the optional ones are `None`.
-    ///
-    /// - `errors`: Per-number failures that did not block the call. Each entry has `phone_number`, `code`, `title`, `detail`.
-    pub fn new(errors: Vec<super::PhoneNumberItemError>) -> Self {
-        PhoneNumberBulkDeleteResponseMeta {
-            errors,
-        }
-    }
 }
 impl serde::Serialize for PhoneNumberBulkDeleteResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

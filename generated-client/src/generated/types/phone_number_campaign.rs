@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberCampaign {
     /// The assignment status of the number.
     pub assignment_status: Option<PhoneNumberCampaignAssignmentStatus>,
@@ -21,30 +22,6 @@ pub struct PhoneNumberCampaign {
     /// Campaign ID. Empty if the number is associated to a shared campaign.
     pub telnyx_campaign_id: Option<String>,
     pub updated_at: String,
-}
-impl PhoneNumberCampaign {
-    /// A `PhoneNumberCampaign` from its required fields; the optional ones are `None`.
-    ///
-    /// - `campaign_id`: For shared campaigns, this is the TCR campaign ID, otherwise it is the campaign ID
-    pub fn new(
-        campaign_id: impl Into<String>,
-        created_at: impl Into<String>,
-        phone_number: impl Into<String>,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        PhoneNumberCampaign {
-            assignment_status: None,
-            brand_id: None,
-            campaign_id: campaign_id.into(),
-            created_at: created_at.into(),
-            failure_reasons: None,
-            phone_number: phone_number.into(),
-            tcr_brand_id: None,
-            tcr_campaign_id: None,
-            telnyx_campaign_id: None,
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for PhoneNumberCampaign {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberCampaignCreate {
     /// The ID of the campaign you want to link to the specified phone number.
     pub campaign_id: String,
@@ -10,14 +11,14 @@ pub struct PhoneNumberCampaignCreate {
     pub phone_number: String,
 }
 impl PhoneNumberCampaignCreate {
-    /// A `PhoneNumberCampaignCreate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `campaign_id`: The ID of the campaign you want to link to the specified phone number.
-    /// - `phone_number`: The phone number you want to link to a specified campaign.
-    pub fn new(campaign_id: impl Into<String>, phone_number: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PhoneNumberCampaignCreate {
-            campaign_id: campaign_id.into(),
-            phone_number: phone_number.into(),
+            campaign_id: String::new(),
+            phone_number: String::new(),
         }
     }
 }

@@ -3,24 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberCampaignPaginated {
     pub page: i64,
     pub records: Vec<super::PhoneNumberCampaign>,
     pub total_records: i64,
-}
-impl PhoneNumberCampaignPaginated {
-    /// A `PhoneNumberCampaignPaginated` from its required fields; the optional ones are `None`.
-    pub fn new(
-        page: i64,
-        records: Vec<super::PhoneNumberCampaign>,
-        total_records: i64,
-    ) -> Self {
-        PhoneNumberCampaignPaginated {
-            page,
-            records,
-            total_records,
-        }
-    }
 }
 impl serde::Serialize for PhoneNumberCampaignPaginated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberDetailed {
     /// ISO 8601 formatted date indicating when the phone number was first activated (transitioned from purchase-pending or port-pending to active). Will be null for numbers that have not yet been activated, or for legacy numbers activated before this field was tracked.
     pub activated_at: Option<Option<String>>,
@@ -64,50 +65,6 @@ pub struct PhoneNumberDetailed {
     pub tags: Vec<String>,
     /// ISO 8601 formatted date indicating when the resource was updated.
     pub updated_at: Option<String>,
-}
-impl PhoneNumberDetailed {
-    /// A `PhoneNumberDetailed` from its required fields; the optional ones are `None`.
-    ///
-    /// - `deletion_lock_enabled`: Indicates whether deletion lock is enabled for this number. When enabled, this prevents the phone number from being deleted via the API or Telnyx portal.
-    /// - `tags`: A list of user-assigned tags to help manage the phone number.
-    pub fn new(
-        deletion_lock_enabled: bool,
-        id: impl Into<String>,
-        tags: Vec<String>,
-    ) -> Self {
-        PhoneNumberDetailed {
-            activated_at: None,
-            billing_group_id: None,
-            call_forwarding_enabled: None,
-            call_recording_enabled: None,
-            caller_id_name_enabled: None,
-            cnam_listing_enabled: None,
-            connection_id: None,
-            connection_name: None,
-            country_iso_alpha2: None,
-            created_at: None,
-            customer_reference: None,
-            deletion_lock_enabled,
-            emergency_address_id: None,
-            emergency_enabled: None,
-            emergency_status: None,
-            external_pin: None,
-            hd_voice_enabled: None,
-            id: id.into(),
-            inbound_call_screening: None,
-            messaging_profile_id: None,
-            messaging_profile_name: None,
-            phone_number: None,
-            phone_number_type: None,
-            purchased_at: None,
-            record_type: None,
-            source_type: None,
-            status: None,
-            t38_fax_gateway_enabled: None,
-            tags,
-            updated_at: None,
-        }
-    }
 }
 impl serde::Serialize for PhoneNumberDetailed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

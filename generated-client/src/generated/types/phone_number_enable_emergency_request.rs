@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberEnableEmergencyRequest {
     /// Identifies the address to be used with emergency services.
     pub emergency_address_id: String,
@@ -10,17 +11,14 @@ pub struct PhoneNumberEnableEmergencyRequest {
     pub emergency_enabled: bool,
 }
 impl PhoneNumberEnableEmergencyRequest {
-    /// A `PhoneNumberEnableEmergencyRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `emergency_address_id`: Identifies the address to be used with emergency services.
-    /// - `emergency_enabled`: Indicates whether to enable emergency services on this number.
-    pub fn new(
-        emergency_address_id: impl Into<String>,
-        emergency_enabled: bool,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PhoneNumberEnableEmergencyRequest {
-            emergency_address_id: emergency_address_id.into(),
-            emergency_enabled,
+            emergency_address_id: String::new(),
+            emergency_enabled: false,
         }
     }
 }

@@ -4,30 +4,13 @@
 /// Per-number error returned by the bulk-delete endpoint. Bulk-add does not use this shape - it returns a 400 with the canonical envelope grouping numbers by failure category.
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberItemError {
     /// Stable per-number error code. Currently only `not_associated` is emitted, when the number is not attached to this DIR.
     pub code: PhoneNumberItemErrorCode,
     pub detail: String,
     pub phone_number: String,
     pub title: String,
-}
-impl PhoneNumberItemError {
-    /// A `PhoneNumberItemError` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: Stable per-number error code. Currently only `not_associated` is emitted, when the number is not attached to this DIR.
-    pub fn new(
-        code: PhoneNumberItemErrorCode,
-        detail: impl Into<String>,
-        phone_number: impl Into<String>,
-        title: impl Into<String>,
-    ) -> Self {
-        PhoneNumberItemError {
-            code,
-            detail: detail.into(),
-            phone_number: phone_number.into(),
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for PhoneNumberItemError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

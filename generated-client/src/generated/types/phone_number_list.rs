@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberList {
     pub data: Vec<super::DirPhoneNumber>,
     pub meta: super::BrandedCallingPaginationMeta,
-}
-impl PhoneNumberList {
-    /// A `PhoneNumberList` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::DirPhoneNumber>,
-        meta: super::BrandedCallingPaginationMeta,
-    ) -> Self {
-        PhoneNumberList { data, meta }
-    }
 }
 impl serde::Serialize for PhoneNumberList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,16 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberStatusResponsePaginated {
     pub records: Vec<super::ProfileAssignmentPhoneNumbers>,
-}
-impl PhoneNumberStatusResponsePaginated {
-    /// A `PhoneNumberStatusResponsePaginated` from its required fields; the optional ones are `None`.
-    pub fn new(records: Vec<super::ProfileAssignmentPhoneNumbers>) -> Self {
-        PhoneNumberStatusResponsePaginated {
-            records,
-        }
-    }
 }
 impl serde::Serialize for PhoneNumberStatusResponsePaginated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

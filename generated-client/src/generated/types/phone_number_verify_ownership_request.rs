@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberVerifyOwnershipRequest {
     /// Array of phone numbers to verify ownership for
     pub phone_numbers: Vec<String>,
 }
 impl PhoneNumberVerifyOwnershipRequest {
-    /// A `PhoneNumberVerifyOwnershipRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_numbers`: Array of phone numbers to verify ownership for
-    pub fn new(phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PhoneNumberVerifyOwnershipRequest {
-            phone_numbers,
+            phone_numbers: Vec::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumberVerifyOwnershipResponse {
     /// The list of phone numbers which you own and are in an editable state
     pub found: Option<Vec<PhoneNumberVerifyOwnershipResponseFoundItem>>,
@@ -60,6 +61,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerifyOwnershipResponse {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumberVerifyOwnershipResponseFoundItem {
     pub id: Option<super::NumbersIntId>,
     /// The phone number in E.164 format

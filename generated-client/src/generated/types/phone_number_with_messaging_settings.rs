@@ -14,6 +14,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumberWithMessagingSettings {
     /// ISO 3166-1 alpha-2 country code.
     pub country_code: Option<String>,
@@ -192,6 +193,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberWithMessagingSettings {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumberWithMessagingSettingsFeatures {
     pub mms: Option<Option<super::MessagingFeatureSet>>,
     pub sms: Option<Option<super::MessagingFeatureSet>>,

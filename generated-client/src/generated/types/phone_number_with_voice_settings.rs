@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumberWithVoiceSettings {
     pub call_forwarding: Option<super::CallForwarding>,
     pub call_recording: Option<super::CallRecording>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersJob {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub created_at: Option<String>,

@@ -3,14 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersJobDeletePhoneNumbersRequest {
     pub phone_numbers: Vec<String>,
 }
 impl PhoneNumbersJobDeletePhoneNumbersRequest {
-    /// A `PhoneNumbersJobDeletePhoneNumbersRequest` from its required fields; the optional ones are `None`.
-    pub fn new(phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PhoneNumbersJobDeletePhoneNumbersRequest {
-            phone_numbers,
+            phone_numbers: Vec::new(),
         }
     }
 }

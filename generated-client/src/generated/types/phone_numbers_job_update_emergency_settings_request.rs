@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersJobUpdateEmergencySettingsRequest {
     /// Identifies the address to be used with emergency services. Required if emergency_enabled is true, must be null or omitted if emergency_enabled is false.
     pub emergency_address_id: Option<Option<String>>,
@@ -11,14 +12,15 @@ pub struct PhoneNumbersJobUpdateEmergencySettingsRequest {
     pub phone_numbers: Vec<String>,
 }
 impl PhoneNumbersJobUpdateEmergencySettingsRequest {
-    /// A `PhoneNumbersJobUpdateEmergencySettingsRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `emergency_enabled`: Indicates whether to enable or disable emergency services on the numbers.
-    pub fn new(emergency_enabled: bool, phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PhoneNumbersJobUpdateEmergencySettingsRequest {
             emergency_address_id: None,
-            emergency_enabled,
-            phone_numbers,
+            emergency_enabled: false,
+            phone_numbers: Vec::new(),
         }
     }
 }

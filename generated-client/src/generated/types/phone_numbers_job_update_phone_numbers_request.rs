@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersJobUpdatePhoneNumbersRequest {
     /// Identifies the billing group associated with the phone number.
     pub billing_group_id: Option<String>,
@@ -23,10 +24,11 @@ pub struct PhoneNumbersJobUpdatePhoneNumbersRequest {
     pub voice: Option<super::UpdatePhoneNumberVoiceSettingsRequest>,
 }
 impl PhoneNumbersJobUpdatePhoneNumbersRequest {
-    /// A `PhoneNumbersJobUpdatePhoneNumbersRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_numbers`: Array of phone number ids and/or phone numbers in E164 format to update. This parameter is required if no filter parameters are provided. If you want to update specific numbers rather than all numbers matching a filter, you must use this parameter. Each item must be either a valid phone number ID or a phone number in E164 format (e.g., '+13127367254').
-    pub fn new(phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PhoneNumbersJobUpdatePhoneNumbersRequest {
             billing_group_id: None,
             connection_id: None,
@@ -34,7 +36,7 @@ impl PhoneNumbersJobUpdatePhoneNumbersRequest {
             deletion_lock_enabled: None,
             external_pin: None,
             hd_voice_enabled: None,
-            phone_numbers,
+            phone_numbers: Vec::new(),
             tags: None,
             voice: None,
         }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhysicalAddress {
     /// State or province code (e.g. `IL`, `ON`).
     pub administrative_area: String,
@@ -14,25 +15,105 @@ pub struct PhysicalAddress {
     pub street_address: String,
 }
 impl PhysicalAddress {
-    /// A `PhysicalAddress` from its required fields; the optional ones are `None`.
-    ///
-    /// - `administrative_area`: State or province code (e.g. `IL`, `ON`).
-    /// - `country`: ISO 3166-1 alpha-2 code (currently `US` or `CA`).
-    pub fn new(
-        administrative_area: impl Into<String>,
-        city: impl Into<String>,
-        country: impl Into<String>,
-        postal_code: impl Into<String>,
-        street_address: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PhysicalAddress {
-            administrative_area: administrative_area.into(),
-            city: city.into(),
-            country: country.into(),
+            administrative_area: String::new(),
+            city: String::new(),
+            country: String::new(),
             extended_address: None,
-            postal_code: postal_code.into(),
-            street_address: street_address.into(),
+            postal_code: String::new(),
+            street_address: String::new(),
         }
+    }
+}
+impl PhysicalAddress {
+    /// A builder of `PhysicalAddress`: a method per field, then `.build()`, which compiles once the required ones are set (`administrative_area`, `city`, `country`, `postal_code`, `street_address`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        PhysicalAddress,
+        (
+            crate::Missing<crate::required::administrative_area>,
+            crate::Missing<crate::required::city>,
+            crate::Missing<crate::required::country>,
+            crate::Missing<crate::required::postal_code>,
+            crate::Missing<crate::required::street_address>,
+        ),
+    > {
+        crate::Builder::new(PhysicalAddress::blank())
+    }
+}
+impl<S0, S1, S2, S3, S4> crate::Builder<PhysicalAddress, (S0, S1, S2, S3, S4)> {
+    /// State or province code (e.g. `IL`, `ON`).
+    #[inline]
+    pub fn administrative_area(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<PhysicalAddress, (crate::Set, S1, S2, S3, S4)> {
+        let mut b = self;
+        b.value.administrative_area = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `city`.
+    #[inline]
+    pub fn city(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<PhysicalAddress, (S0, crate::Set, S2, S3, S4)> {
+        let mut b = self;
+        b.value.city = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// ISO 3166-1 alpha-2 code (currently `US` or `CA`).
+    #[inline]
+    pub fn country(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<PhysicalAddress, (S0, S1, crate::Set, S3, S4)> {
+        let mut b = self;
+        b.value.country = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `extended_address`.
+    #[inline]
+    pub fn extended_address(mut self, value: impl Into<String>) -> Self {
+        self.value.extended_address = Some(Some(value.into()));
+        self
+    }
+    /// Sends `extended_address` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn extended_address_null(mut self) -> Self {
+        self.value.extended_address = Some(None);
+        self
+    }
+    /// Sets `postal_code`.
+    #[inline]
+    pub fn postal_code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<PhysicalAddress, (S0, S1, S2, crate::Set, S4)> {
+        let mut b = self;
+        b.value.postal_code = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `street_address`.
+    #[inline]
+    pub fn street_address(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<PhysicalAddress, (S0, S1, S2, S3, crate::Set)> {
+        let mut b = self;
+        b.value.street_address = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<PhysicalAddress, S>> for PhysicalAddress {
+    #[inline]
+    fn from(builder: crate::Builder<PhysicalAddress, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for PhysicalAddress {

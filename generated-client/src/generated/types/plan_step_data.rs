@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PlanStepData {
     pub completed_at: Option<String>,
     pub description: String,
@@ -13,28 +14,6 @@ pub struct PlanStepData {
     pub started_at: Option<String>,
     pub status: super::StepStatus,
     pub step_id: String,
-}
-impl PlanStepData {
-    /// A `PlanStepData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        description: impl Into<String>,
-        run_id: impl Into<String>,
-        sequence: i64,
-        status: super::StepStatus,
-        step_id: impl Into<String>,
-    ) -> Self {
-        PlanStepData {
-            completed_at: None,
-            description: description.into(),
-            metadata: None,
-            parent_step_id: None,
-            run_id: run_id.into(),
-            sequence,
-            started_at: None,
-            status,
-            step_id: step_id.into(),
-        }
-    }
 }
 impl serde::Serialize for PlanStepData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

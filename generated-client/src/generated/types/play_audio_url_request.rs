@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PlayAudioUrlRequest {
     /// Specifies the type of audio provided in `audio_url` or `playback_content`.
     pub audio_type: Option<PlayAudioUrlRequestAudioType>,

@@ -3,23 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "wireless_blocklist_values")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Plmn {
     /// Public land mobile network code (MCC + MNC).
     pub code: String,
     /// The name of the network.
     pub name: String,
-}
-impl Plmn {
-    /// A `Plmn` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: Public land mobile network code (MCC + MNC).
-    /// - `name`: The name of the network.
-    pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
-        Plmn {
-            code: code.into(),
-            name: name.into(),
-        }
-    }
 }
 impl serde::Serialize for Plmn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

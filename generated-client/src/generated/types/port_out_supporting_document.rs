@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortOutSupportingDocument {
     /// Supporting document creation timestamp in ISO 8601 format
     pub created_at: String,
@@ -17,29 +18,6 @@ pub struct PortOutSupportingDocument {
     pub r#type: Option<PortOutSupportingDocumentType>,
     /// Supporting document last changed timestamp in ISO 8601 format
     pub updated_at: String,
-}
-impl PortOutSupportingDocument {
-    /// A `PortOutSupportingDocument` from its required fields; the optional ones are `None`.
-    ///
-    /// - `created_at`: Supporting document creation timestamp in ISO 8601 format
-    /// - `document_id`: Identifies the associated document
-    /// - `updated_at`: Supporting document last changed timestamp in ISO 8601 format
-    pub fn new(
-        created_at: impl Into<String>,
-        document_id: impl Into<String>,
-        id: impl Into<String>,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        PortOutSupportingDocument {
-            created_at: created_at.into(),
-            document_id: document_id.into(),
-            id: id.into(),
-            portout_id: None,
-            record_type: None,
-            r#type: None,
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for PortOutSupportingDocument {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_lookup")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Portability {
     /// Alternative SPID (Service Provider ID). Often used when a carrier is using a number from another carrier
     pub altspid: Option<String>,

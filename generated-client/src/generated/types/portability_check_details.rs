@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "portability_checks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortabilityCheckDetails {
     /// Indicates whether this phone number is FastPort eligible
     pub fast_portable: Option<bool>,

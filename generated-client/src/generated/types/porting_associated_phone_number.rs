@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingAssociatedPhoneNumber {
     /// Specifies the action to take with this phone number during partial porting.
     pub action: Option<PortingAssociatedPhoneNumberAction>,
@@ -151,6 +152,7 @@ crate::string_enum!(PortingAssociatedPhoneNumberAction);
 /// Specifies the phone number range for this associated phone number.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingAssociatedPhoneNumberPhoneNumberRange {
     /// Specifies the end of the phone number range for this associated phone number.
     pub end_at: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventDeletedPayload {
     /// Indicates the notification methods used.
     pub available_notification_methods: Option<
@@ -155,6 +156,7 @@ impl From<&str> for PortingEventDeletedPayloadEventType {
 crate::string_enum!(PortingEventDeletedPayloadEventType);
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventDeletedPayloadPayload {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub created_at: Option<String>,

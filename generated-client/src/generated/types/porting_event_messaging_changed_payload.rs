@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventMessagingChangedPayload {
     /// Indicates the notification methods used.
     pub available_notification_methods: Option<
@@ -239,6 +240,7 @@ crate::string_enum!(
 /// The messaging portability status of the porting order.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventMessagingChangedPayloadPayloadMessaging {
     /// Indicates whether Telnyx will port messaging capabilities from the losing carrier. If false, any messaging capabilities will stay with their current provider.
     pub enable_messaging: Option<bool>,
@@ -312,6 +314,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventMessagingChangedPayloadPayload
 /// The webhook payload for the porting_order.messaging_changed event
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventMessagingChangedPayloadPayload {
     /// Identifies the customer reference associated with the porting order.
     pub customer_reference: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventNewCommentEvent {
     /// Indicates the notification methods used.
     pub available_notification_methods: Option<
@@ -220,6 +221,7 @@ crate::string_enum!(PortingEventNewCommentEventPayloadCommentUserType);
 /// The comment that was added to the porting order.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventNewCommentEventPayloadComment {
     /// The body of the comment.
     pub body: Option<String>,
@@ -294,6 +296,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventNewCommentEventPayloadComment 
 /// The webhook payload for the porting_order.new_comment event
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventNewCommentEventPayload {
     /// The comment that was added to the porting order.
     pub comment: Option<PortingEventNewCommentEventPayloadComment>,

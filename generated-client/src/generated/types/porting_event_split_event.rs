@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventSplitEvent {
     /// Indicates the notification methods used.
     pub available_notification_methods: Option<
@@ -184,6 +185,7 @@ crate::string_enum!(PortingEventSplitEventEventType);
 /// The porting order that was split.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventSplitEventPayloadFrom {
     /// Identifies the porting order that was split.
     pub id: Option<String>,
@@ -225,6 +227,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventSplitEventPayloadFrom {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventSplitEventPayloadPortingPhoneNumbersItem {
     /// Identifies the porting phone number that was moved.
     pub id: Option<String>,
@@ -267,6 +270,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventSplitEventPayloadPortingPhoneN
 /// The new porting order that the phone numbers was moved to.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventSplitEventPayloadTo {
     /// Identifies the porting order that was split.
     pub id: Option<String>,
@@ -309,6 +313,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventSplitEventPayloadTo {
 /// The webhook payload for the porting_order.split event
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventSplitEventPayload {
     /// The porting order that was split.
     pub from: Option<PortingEventSplitEventPayloadFrom>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventStatusChangedEvent {
     /// Indicates the notification methods used.
     pub available_notification_methods: Option<
@@ -184,6 +185,7 @@ crate::string_enum!(PortingEventStatusChangedEventEventType);
 /// The webhook payload for the porting_order.status_changed event
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventStatusChangedEventPayload {
     /// Identifies the customer reference associated with the porting order.
     pub customer_reference: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventWithoutWebhook {
     /// Indicates the notification methods used.
     pub available_notification_methods: Option<

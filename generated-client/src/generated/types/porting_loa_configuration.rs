@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingLoaConfiguration {
     /// The address of the company.
     pub address: Option<PortingLoaConfigurationAddress>,
@@ -128,6 +129,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfiguration {
 /// The address of the company.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingLoaConfigurationAddress {
     /// The locality of the company
     pub city: Option<String>,
@@ -217,6 +219,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationAddress {
 /// The contact information of the company.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingLoaConfigurationContact {
     /// The email address of the contact
     pub email: Option<String>,
@@ -295,6 +298,7 @@ crate::string_enum!(PortingLoaConfigurationLogoContentType);
 /// The logo to be used in the LOA.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingLoaConfigurationLogo {
     /// The content type of the logo.
     pub content_type: Option<PortingLoaConfigurationLogoContentType>,

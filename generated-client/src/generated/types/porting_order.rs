@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrder {
     pub activation_settings: Option<super::PortingOrderActivationSettings>,
     /// For specific porting orders, we may require additional steps to be taken before submitting the porting order.

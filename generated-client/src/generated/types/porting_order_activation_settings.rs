@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderActivationSettings {
     pub activation_status: Option<Option<super::PortingOrderActivationStatus>>,
     /// Indicates whether this porting order is eligible for FastPort

@@ -4,11 +4,38 @@
 /// Can be specified directly or via the `requirement_group_id` parameter.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderDocuments {
     /// Returned ID of the submitted Invoice via the Documents endpoint
     pub invoice: Option<Option<String>>,
     /// Returned ID of the submitted LOA via the Documents endpoint
     pub loa: Option<Option<String>>,
+}
+impl PortingOrderDocuments {
+    /// Returned ID of the submitted Invoice via the Documents endpoint
+    #[inline]
+    pub fn invoice(mut self, value: impl Into<String>) -> Self {
+        self.invoice = Some(Some(value.into()));
+        self
+    }
+    /// Sends `invoice` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn invoice_null(mut self) -> Self {
+        self.invoice = Some(None);
+        self
+    }
+    /// Returned ID of the submitted LOA via the Documents endpoint
+    #[inline]
+    pub fn loa(mut self, value: impl Into<String>) -> Self {
+        self.loa = Some(Some(value.into()));
+        self
+    }
+    /// Sends `loa` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn loa_null(mut self) -> Self {
+        self.loa = Some(None);
+        self
+    }
 }
 impl serde::Serialize for PortingOrderDocuments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

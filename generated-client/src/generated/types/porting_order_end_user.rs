@@ -3,9 +3,27 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderEndUser {
     pub admin: Option<super::PortingOrderEndUserAdmin>,
     pub location: Option<super::PortingOrderEndUserLocation>,
+}
+impl PortingOrderEndUser {
+    /// Sets `admin`.
+    #[inline]
+    pub fn admin(mut self, value: impl Into<super::PortingOrderEndUserAdmin>) -> Self {
+        self.admin = Some(value.into());
+        self
+    }
+    /// Sets `location`.
+    #[inline]
+    pub fn location(
+        mut self,
+        value: impl Into<super::PortingOrderEndUserLocation>,
+    ) -> Self {
+        self.location = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrderEndUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

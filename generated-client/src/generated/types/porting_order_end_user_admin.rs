@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderEndUserAdmin {
     /// The authorized person's account number with the current service provider
     pub account_number: Option<Option<String>>,
@@ -18,6 +19,92 @@ pub struct PortingOrderEndUserAdmin {
     pub pin_passcode: Option<Option<String>>,
     /// European tax identification number. Applicable only in the European Union
     pub tax_identifier: Option<Option<String>>,
+}
+impl PortingOrderEndUserAdmin {
+    /// The authorized person's account number with the current service provider
+    #[inline]
+    pub fn account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `account_number` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn account_number_null(mut self) -> Self {
+        self.account_number = Some(None);
+        self
+    }
+    /// Name of person authorizing the porting order
+    #[inline]
+    pub fn auth_person_name(mut self, value: impl Into<String>) -> Self {
+        self.auth_person_name = Some(Some(value.into()));
+        self
+    }
+    /// Sends `auth_person_name` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn auth_person_name_null(mut self) -> Self {
+        self.auth_person_name = Some(None);
+        self
+    }
+    /// Billing phone number associated with these phone numbers
+    #[inline]
+    pub fn billing_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.billing_phone_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `billing_phone_number` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn billing_phone_number_null(mut self) -> Self {
+        self.billing_phone_number = Some(None);
+        self
+    }
+    /// European business identification number. Applicable only in the European Union
+    #[inline]
+    pub fn business_identifier(mut self, value: impl Into<String>) -> Self {
+        self.business_identifier = Some(Some(value.into()));
+        self
+    }
+    /// Sends `business_identifier` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn business_identifier_null(mut self) -> Self {
+        self.business_identifier = Some(None);
+        self
+    }
+    /// Person Name or Company name requesting the port
+    #[inline]
+    pub fn entity_name(mut self, value: impl Into<String>) -> Self {
+        self.entity_name = Some(Some(value.into()));
+        self
+    }
+    /// Sends `entity_name` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn entity_name_null(mut self) -> Self {
+        self.entity_name = Some(None);
+        self
+    }
+    /// PIN/passcode possibly required by the old service provider for extra verification
+    #[inline]
+    pub fn pin_passcode(mut self, value: impl Into<String>) -> Self {
+        self.pin_passcode = Some(Some(value.into()));
+        self
+    }
+    /// Sends `pin_passcode` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn pin_passcode_null(mut self) -> Self {
+        self.pin_passcode = Some(None);
+        self
+    }
+    /// European tax identification number. Applicable only in the European Union
+    #[inline]
+    pub fn tax_identifier(mut self, value: impl Into<String>) -> Self {
+        self.tax_identifier = Some(Some(value.into()));
+        self
+    }
+    /// Sends `tax_identifier` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn tax_identifier_null(mut self) -> Self {
+        self.tax_identifier = Some(None);
+        self
+    }
 }
 impl serde::Serialize for PortingOrderEndUserAdmin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderEndUserLocation {
     /// State, province, or similar of billing address
     pub administrative_area: Option<Option<String>>,
@@ -16,6 +17,80 @@ pub struct PortingOrderEndUserLocation {
     pub postal_code: Option<Option<String>>,
     /// First line of billing address
     pub street_address: Option<Option<String>>,
+}
+impl PortingOrderEndUserLocation {
+    /// State, province, or similar of billing address
+    #[inline]
+    pub fn administrative_area(mut self, value: impl Into<String>) -> Self {
+        self.administrative_area = Some(Some(value.into()));
+        self
+    }
+    /// Sends `administrative_area` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn administrative_area_null(mut self) -> Self {
+        self.administrative_area = Some(None);
+        self
+    }
+    /// ISO3166-1 alpha-2 country code of billing address
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(Some(value.into()));
+        self
+    }
+    /// Sends `country_code` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn country_code_null(mut self) -> Self {
+        self.country_code = Some(None);
+        self
+    }
+    /// Second line of billing address
+    #[inline]
+    pub fn extended_address(mut self, value: impl Into<String>) -> Self {
+        self.extended_address = Some(Some(value.into()));
+        self
+    }
+    /// Sends `extended_address` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn extended_address_null(mut self) -> Self {
+        self.extended_address = Some(None);
+        self
+    }
+    /// City or municipality of billing address
+    #[inline]
+    pub fn locality(mut self, value: impl Into<String>) -> Self {
+        self.locality = Some(Some(value.into()));
+        self
+    }
+    /// Sends `locality` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn locality_null(mut self) -> Self {
+        self.locality = Some(None);
+        self
+    }
+    /// Postal Code of billing address
+    #[inline]
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(Some(value.into()));
+        self
+    }
+    /// Sends `postal_code` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn postal_code_null(mut self) -> Self {
+        self.postal_code = Some(None);
+        self
+    }
+    /// First line of billing address
+    #[inline]
+    pub fn street_address(mut self, value: impl Into<String>) -> Self {
+        self.street_address = Some(Some(value.into()));
+        self
+    }
+    /// Sends `street_address` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn street_address_null(mut self) -> Self {
+        self.street_address = Some(None);
+        self
+    }
 }
 impl serde::Serialize for PortingOrderEndUserLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

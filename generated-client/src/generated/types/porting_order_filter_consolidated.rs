@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderFilterConsolidated {
     /// Filter results by activation status
     pub activation_status: Option<super::PortingOrderActivationStatus>,
@@ -16,6 +17,62 @@ pub struct PortingOrderFilterConsolidated {
     pub status: Option<super::PortingOrderFilterConsolidatedStatus>,
     /// Filter results by support key(s). Originally: filter\[support_key\]\[eq\], filter\[support_key\]\[in\]\[\]
     pub support_key: Option<super::PortingOrderFilterConsolidatedSupportKey>,
+}
+impl PortingOrderFilterConsolidated {
+    /// Filter results by activation status
+    #[inline]
+    pub fn activation_status(
+        mut self,
+        value: impl Into<super::PortingOrderActivationStatus>,
+    ) -> Self {
+        self.activation_status = Some(value.into());
+        self
+    }
+    /// Filter results by a list of phone numbers
+    #[inline]
+    pub fn phone_number(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.phone_number = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Filter results by portability status
+    #[inline]
+    pub fn portability_status(
+        mut self,
+        value: impl Into<super::PortabilityStatus>,
+    ) -> Self {
+        self.portability_status = Some(value.into());
+        self
+    }
+    /// Filter results by a list of porting order ids
+    #[inline]
+    pub fn porting_order_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.porting_order_id = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Filter porting orders by status(es). Originally: filter\\[status\\], filter\\[status\\]\\[in\\]\\[\\]
+    #[inline]
+    pub fn status(
+        mut self,
+        value: impl Into<super::PortingOrderFilterConsolidatedStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Filter results by support key(s). Originally: filter\\[support_key\\]\\[eq\\], filter\\[support_key\\]\\[in\\]\\[\\]
+    #[inline]
+    pub fn support_key(
+        mut self,
+        value: impl Into<super::PortingOrderFilterConsolidatedSupportKey>,
+    ) -> Self {
+        self.support_key = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrderFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

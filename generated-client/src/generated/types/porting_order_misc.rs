@@ -3,12 +3,48 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderMisc {
     /// New billing phone number for the remaining numbers. Used in case the current billing phone number is being ported to Telnyx. This will be set on your account with your current service provider and should be one of the numbers remaining on that account.
     pub new_billing_phone_number: Option<Option<String>>,
     /// Remaining numbers can be either kept with their current service provider or disconnected. 'new_billing_telephone_number' is required when 'remaining_numbers_action' is 'keep'.
     pub remaining_numbers_action: Option<Option<PortingOrderMiscRemainingNumbersAction>>,
     pub r#type: Option<super::PortingOrderType>,
+}
+impl PortingOrderMisc {
+    /// New billing phone number for the remaining numbers. Used in case the current billing phone number is being ported to Telnyx. This will be set on your account with your current service provider and should be one of the numbers remaining on that account.
+    #[inline]
+    pub fn new_billing_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.new_billing_phone_number = Some(Some(value.into()));
+        self
+    }
+    /// Sends `new_billing_phone_number` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn new_billing_phone_number_null(mut self) -> Self {
+        self.new_billing_phone_number = Some(None);
+        self
+    }
+    /// Remaining numbers can be either kept with their current service provider or disconnected. 'new_billing_telephone_number' is required when 'remaining_numbers_action' is 'keep'.
+    #[inline]
+    pub fn remaining_numbers_action(
+        mut self,
+        value: impl Into<PortingOrderMiscRemainingNumbersAction>,
+    ) -> Self {
+        self.remaining_numbers_action = Some(Some(value.into()));
+        self
+    }
+    /// Sends `remaining_numbers_action` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn remaining_numbers_action_null(mut self) -> Self {
+        self.remaining_numbers_action = Some(None);
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<super::PortingOrderType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for PortingOrderMisc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

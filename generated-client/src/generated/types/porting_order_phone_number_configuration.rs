@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderPhoneNumberConfiguration {
     /// identifies the billing group to set on the numbers when ported
     pub billing_group_id: Option<Option<String>>,
@@ -13,6 +14,62 @@ pub struct PortingOrderPhoneNumberConfiguration {
     /// identifies the messaging profile to set on the numbers when ported
     pub messaging_profile_id: Option<Option<String>>,
     pub tags: Option<Vec<String>>,
+}
+impl PortingOrderPhoneNumberConfiguration {
+    /// identifies the billing group to set on the numbers when ported
+    #[inline]
+    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+        self.billing_group_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `billing_group_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn billing_group_id_null(mut self) -> Self {
+        self.billing_group_id = Some(None);
+        self
+    }
+    /// identifies the connection to set on the numbers when ported
+    #[inline]
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.connection_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `connection_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn connection_id_null(mut self) -> Self {
+        self.connection_id = Some(None);
+        self
+    }
+    /// identifies the emergency address to set on the numbers when ported
+    #[inline]
+    pub fn emergency_address_id(mut self, value: impl Into<String>) -> Self {
+        self.emergency_address_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `emergency_address_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn emergency_address_id_null(mut self) -> Self {
+        self.emergency_address_id = Some(None);
+        self
+    }
+    /// identifies the messaging profile to set on the numbers when ported
+    #[inline]
+    pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.messaging_profile_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `messaging_profile_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn messaging_profile_id_null(mut self) -> Self {
+        self.messaging_profile_id = Some(None);
+        self
+    }
+    /// Sets `tags`.
+    #[inline]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for PortingOrderPhoneNumberConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderRequirement {
     /// Type of value expected on field_value field
     pub field_type: Option<PortingOrderRequirementFieldType>,

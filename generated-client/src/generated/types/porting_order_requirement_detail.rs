@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderRequirementDetail {
     /// Type of value expected on field_value field
     pub field_type: Option<PortingOrderRequirementDetailFieldType>,
@@ -115,6 +116,7 @@ crate::string_enum!(PortingOrderRequirementDetailFieldType);
 /// Identifies the requirement type that meets this requirement
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderRequirementDetailRequirementType {
     /// The acceptance criteria for the requirement type
     pub acceptance_criteria: Option<serde_json::Map<String, serde_json::Value>>,

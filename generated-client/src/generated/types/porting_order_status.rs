@@ -4,6 +4,7 @@
 /// Porting order status
 #[cfg_attr(docsrs, doc(cfg(any(feature = "porting", feature = "porting_orders"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderStatus {
     /// A list of 0 or more details about this porting order's status
     pub details: Option<Vec<super::PortingOrdersExceptionType>>,

@@ -3,11 +3,38 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrderUserFeedback {
     /// A comment related to the customer rating.
     pub user_comment: Option<Option<String>>,
     /// Once an order is ported, cancellation is requested or the request is cancelled, the user may rate their experience
     pub user_rating: Option<Option<i64>>,
+}
+impl PortingOrderUserFeedback {
+    /// A comment related to the customer rating.
+    #[inline]
+    pub fn user_comment(mut self, value: impl Into<String>) -> Self {
+        self.user_comment = Some(Some(value.into()));
+        self
+    }
+    /// Sends `user_comment` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn user_comment_null(mut self) -> Self {
+        self.user_comment = Some(None);
+        self
+    }
+    /// Once an order is ported, cancellation is requested or the request is cancelled, the user may rate their experience
+    #[inline]
+    pub fn user_rating(mut self, value: impl Into<i64>) -> Self {
+        self.user_rating = Some(Some(value.into()));
+        self
+    }
+    /// Sends `user_rating` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn user_rating_null(mut self) -> Self {
+        self.user_rating = Some(None);
+        self
+    }
 }
 impl serde::Serialize for PortingOrderUserFeedback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

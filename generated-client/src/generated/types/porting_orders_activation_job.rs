@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersActivationJob {
     /// ISO 8601 formatted date indicating when the activation job should be executed. This time should be between some activation window.
     pub activate_at: Option<String>,
@@ -141,6 +142,7 @@ impl From<&str> for PortingOrdersActivationJobActivationType {
 crate::string_enum!(PortingOrdersActivationJobActivationType);
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersActivationJobActivationWindowsItem {
     /// ISO 8601 formatted date indicating when the activation window ends
     pub end_at: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersAllowedFocWindow {
     /// ISO 8601 formatted date indicating the end of the range of foc window
     pub ended_at: Option<String>,

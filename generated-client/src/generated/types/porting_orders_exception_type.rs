@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "porting", feature = "porting_orders"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersExceptionType {
     /// Identifier of an exception type
     pub code: Option<PortingOrdersExceptionTypeCode>,

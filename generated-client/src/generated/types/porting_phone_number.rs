@@ -6,6 +6,7 @@
     doc(cfg(any(feature = "porting_orders", feature = "porting_phone_numbers")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingPhoneNumber {
     pub activation_status: Option<super::PortingOrderActivationStatus>,
     /// E164 formatted phone number

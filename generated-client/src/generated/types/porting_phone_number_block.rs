@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingPhoneNumberBlock {
     /// Specifies the activation ranges for this porting phone number block. The activation range must be within the phone number range and should not overlap with other activation ranges.
     pub activation_ranges: Option<Vec<PortingPhoneNumberBlockActivationRangesItem>>,
@@ -109,6 +110,7 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberBlock {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingPhoneNumberBlockActivationRangesItem {
     /// Specifies the end of the activation range. It must be no more than the end of the phone number range.
     pub end_at: Option<String>,
@@ -159,6 +161,7 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberBlockActivationRangesIte
 /// Specifies the phone number range for this porting phone number block.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingPhoneNumberBlockPhoneNumberRange {
     /// Specifies the end of the phone number range for this porting phone number block.
     pub end_at: Option<String>,

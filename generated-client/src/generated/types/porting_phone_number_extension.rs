@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingPhoneNumberExtension {
     /// Specifies the activation ranges for this porting phone number extension. The activation range must be within the extension range and should not overlap with other activation ranges.
     pub activation_ranges: Option<Vec<PortingPhoneNumberExtensionActivationRangesItem>>,
@@ -100,6 +101,7 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberExtension {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingPhoneNumberExtensionActivationRangesItem {
     /// Specifies the end of the activation range. It must be no more than the end of the extension range.
     pub end_at: Option<i64>,
@@ -150,6 +152,7 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberExtensionActivationRange
 /// Specifies the extension range for this porting phone number extension.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingPhoneNumberExtensionExtensionRange {
     /// Specifies the end of the extension range for this porting phone number extension.
     pub end_at: Option<i64>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingReport {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub created_at: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingUkCarrier {
     /// Alternative CUPIDs of the carrier.
     pub alternative_cupids: Option<Vec<String>>,

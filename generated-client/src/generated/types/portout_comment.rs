@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortoutComment {
     /// Comment body
     pub body: String,
@@ -15,28 +16,6 @@ pub struct PortoutComment {
     pub record_type: Option<String>,
     /// Identifies the user who created the comment. Will be null if created by Telnyx Admin
     pub user_id: String,
-}
-impl PortoutComment {
-    /// A `PortoutComment` from its required fields; the optional ones are `None`.
-    ///
-    /// - `body`: Comment body
-    /// - `created_at`: Comment creation timestamp in ISO 8601 format
-    /// - `user_id`: Identifies the user who created the comment. Will be null if created by Telnyx Admin
-    pub fn new(
-        body: impl Into<String>,
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        PortoutComment {
-            body: body.into(),
-            created_at: created_at.into(),
-            id: id.into(),
-            portout_id: None,
-            record_type: None,
-            user_id: user_id.into(),
-        }
-    }
 }
 impl serde::Serialize for PortoutComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

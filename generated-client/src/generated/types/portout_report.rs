@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutReport {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub created_at: Option<String>,

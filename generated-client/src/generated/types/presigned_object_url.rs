@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PresignedObjectUrl {
     pub content: Option<PresignedObjectUrlContent>,
 }
@@ -43,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for PresignedObjectUrl {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PresignedObjectUrlContent {
     /// The expiration time of the token
     pub expires_at: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PresignedObjectUrlParams {
     /// The time to live of the token in seconds
     pub ttl: Option<i64>,

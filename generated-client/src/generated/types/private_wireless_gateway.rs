@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "private_wireless_gateways")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PrivateWirelessGateway {
     /// A list of the resources that have been assigned to the Private Wireless Gateway.
     pub assigned_resources: Option<Vec<super::PwgAssignedResourcesSummary>>,

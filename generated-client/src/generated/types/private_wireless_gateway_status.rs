@@ -4,6 +4,7 @@
 /// The current status or failure details of the Private Wireless Gateway.
 #[cfg_attr(docsrs, doc(cfg(feature = "private_wireless_gateways")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PrivateWirelessGatewayStatus {
     /// This attribute is an [error code](https://developers.telnyx.com/development/api-fundamentals/api-errors) related to the failure reason.
     pub error_code: Option<Option<String>>,

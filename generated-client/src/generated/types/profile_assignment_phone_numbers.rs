@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProfileAssignmentPhoneNumbers {
     /// The phone number that the status is being checked for.
     pub phone_number: String,
@@ -10,24 +11,6 @@ pub struct ProfileAssignmentPhoneNumbers {
     pub status: String,
     /// The ID of the task associated with the phone number.
     pub task_id: String,
-}
-impl ProfileAssignmentPhoneNumbers {
-    /// A `ProfileAssignmentPhoneNumbers` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: The phone number that the status is being checked for.
-    /// - `status`: The status of the associated phone number assignment.
-    /// - `task_id`: The ID of the task associated with the phone number.
-    pub fn new(
-        phone_number: impl Into<String>,
-        status: impl Into<String>,
-        task_id: impl Into<String>,
-    ) -> Self {
-        ProfileAssignmentPhoneNumbers {
-            phone_number: phone_number.into(),
-            status: status.into(),
-            task_id: task_id.into(),
-        }
-    }
 }
 impl serde::Serialize for ProfileAssignmentPhoneNumbers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

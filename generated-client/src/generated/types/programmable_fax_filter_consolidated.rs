@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "fax_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ProgrammableFaxFilterConsolidated {
     /// Application name filtering operations
     pub application_name: Option<
@@ -10,6 +11,23 @@ pub struct ProgrammableFaxFilterConsolidated {
     >,
     /// Identifies the associated outbound voice profile.
     pub outbound_voice_profile_id: Option<String>,
+}
+impl ProgrammableFaxFilterConsolidated {
+    /// Application name filtering operations
+    #[inline]
+    pub fn application_name(
+        mut self,
+        value: impl Into<super::ProgrammableFaxFilterConsolidatedApplicationName>,
+    ) -> Self {
+        self.application_name = Some(value.into());
+        self
+    }
+    /// Identifies the associated outbound voice profile.
+    #[inline]
+    pub fn outbound_voice_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.outbound_voice_profile_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ProgrammableFaxFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,9 +4,18 @@
 /// Application name filtering operations
 #[cfg_attr(docsrs, doc(cfg(feature = "fax_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ProgrammableFaxFilterConsolidatedApplicationName {
     /// If present, applications with application_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
     pub contains: Option<String>,
+}
+impl ProgrammableFaxFilterConsolidatedApplicationName {
+    /// If present, applications with application_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ProgrammableFaxFilterConsolidatedApplicationName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

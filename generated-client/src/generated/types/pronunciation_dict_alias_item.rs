@@ -4,6 +4,7 @@
 /// An alias pronunciation item. When the `text` value is found in input, it is replaced with the `alias` before speech synthesis.
 #[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictAliasItem {
     /// The replacement text that will be spoken instead.
     pub alias: String,
@@ -13,21 +14,61 @@ pub struct PronunciationDictAliasItem {
     pub r#type: PronunciationDictAliasItemType,
 }
 impl PronunciationDictAliasItem {
-    /// A `PronunciationDictAliasItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `alias`: The replacement text that will be spoken instead.
-    /// - `text`: The text to match in the input. Case-insensitive matching is used during synthesis.
-    /// - `type`: The item type.
-    pub fn new(
-        alias: impl Into<String>,
-        text: impl Into<String>,
-        r#type: PronunciationDictAliasItemType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PronunciationDictAliasItem {
-            alias: alias.into(),
-            text: text.into(),
-            r#type,
+            alias: String::new(),
+            text: String::new(),
+            r#type: PronunciationDictAliasItemType::Alias,
         }
+    }
+}
+impl PronunciationDictAliasItem {
+    /// A builder of `PronunciationDictAliasItem`: a method per field, then `.build()`, which compiles once the required ones are set (`alias`, `text`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        PronunciationDictAliasItem,
+        (crate::Missing<crate::required::alias>, crate::Missing<crate::required::text>),
+    > {
+        crate::Builder::new(PronunciationDictAliasItem::blank())
+    }
+}
+impl<S0, S1> crate::Builder<PronunciationDictAliasItem, (S0, S1)> {
+    /// The replacement text that will be spoken instead.
+    #[inline]
+    pub fn alias(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<PronunciationDictAliasItem, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.alias = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The text to match in the input. Case-insensitive matching is used during synthesis.
+    #[inline]
+    pub fn text(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<PronunciationDictAliasItem, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.text = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The item type.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<PronunciationDictAliasItemType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<PronunciationDictAliasItem, S>>
+for PronunciationDictAliasItem {
+    #[inline]
+    fn from(builder: crate::Builder<PronunciationDictAliasItem, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for PronunciationDictAliasItem {

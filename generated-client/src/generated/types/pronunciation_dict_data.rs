@@ -4,6 +4,7 @@
 /// A pronunciation dictionary record.
 #[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PronunciationDictData {
     /// ISO 8601 timestamp with millisecond precision.
     pub created_at: Option<String>,

@@ -4,6 +4,7 @@
 /// Paginated list of pronunciation dictionaries.
 #[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PronunciationDictListResponse {
     /// Array of pronunciation dictionary objects.
     pub data: Option<Vec<super::PronunciationDictData>>,

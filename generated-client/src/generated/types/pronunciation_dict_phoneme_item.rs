@@ -4,6 +4,7 @@
 /// A phoneme pronunciation item. When the `text` value is found in input, it is pronounced using the specified IPA phoneme notation.
 #[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictPhonemeItem {
     /// The phonetic alphabet used for the phoneme notation.
     pub alphabet: PronunciationDictPhonemeItemAlphabet,
@@ -15,24 +16,71 @@ pub struct PronunciationDictPhonemeItem {
     pub r#type: PronunciationDictPhonemeItemType,
 }
 impl PronunciationDictPhonemeItem {
-    /// A `PronunciationDictPhonemeItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `alphabet`: The phonetic alphabet used for the phoneme notation.
-    /// - `phoneme`: The phoneme notation representing the desired pronunciation.
-    /// - `text`: The text to match in the input. Case-insensitive matching is used during synthesis.
-    /// - `type`: The item type.
-    pub fn new(
-        alphabet: PronunciationDictPhonemeItemAlphabet,
-        phoneme: impl Into<String>,
-        text: impl Into<String>,
-        r#type: PronunciationDictPhonemeItemType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PronunciationDictPhonemeItem {
-            alphabet,
-            phoneme: phoneme.into(),
-            text: text.into(),
-            r#type,
+            alphabet: PronunciationDictPhonemeItemAlphabet::Ipa,
+            phoneme: String::new(),
+            text: String::new(),
+            r#type: PronunciationDictPhonemeItemType::Phoneme,
         }
+    }
+}
+impl PronunciationDictPhonemeItem {
+    /// A builder of `PronunciationDictPhonemeItem`: a method per field, then `.build()`, which compiles once the required ones are set (`phoneme`, `text`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        PronunciationDictPhonemeItem,
+        (crate::Missing<crate::required::phoneme>, crate::Missing<crate::required::text>),
+    > {
+        crate::Builder::new(PronunciationDictPhonemeItem::blank())
+    }
+}
+impl<S0, S1> crate::Builder<PronunciationDictPhonemeItem, (S0, S1)> {
+    /// The phonetic alphabet used for the phoneme notation.
+    #[inline]
+    pub fn alphabet(
+        mut self,
+        value: impl Into<PronunciationDictPhonemeItemAlphabet>,
+    ) -> Self {
+        self.value.alphabet = value.into();
+        self
+    }
+    /// The phoneme notation representing the desired pronunciation.
+    #[inline]
+    pub fn phoneme(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<PronunciationDictPhonemeItem, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.phoneme = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The text to match in the input. Case-insensitive matching is used during synthesis.
+    #[inline]
+    pub fn text(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<PronunciationDictPhonemeItem, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.text = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The item type.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<PronunciationDictPhonemeItemType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<PronunciationDictPhonemeItem, S>>
+for PronunciationDictPhonemeItem {
+    #[inline]
+    fn from(builder: crate::Builder<PronunciationDictPhonemeItem, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for PronunciationDictPhonemeItem {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PronunciationDictsErrorObject {
     /// Machine-readable error code.
     pub code: Option<String>,
@@ -69,6 +70,7 @@ impl<'de> serde::Deserialize<'de> for PronunciationDictsErrorObject {
 /// Source of the error.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PronunciationDictsErrorObjectSource {
     /// JSON pointer to the field that caused the error.
     pub pointer: Option<String>,

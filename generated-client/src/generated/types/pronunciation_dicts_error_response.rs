@@ -4,6 +4,7 @@
 /// Standard Telnyx error response.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PronunciationDictsErrorResponse {
     pub errors: Option<Vec<super::PronunciationDictsErrorObject>>,
 }

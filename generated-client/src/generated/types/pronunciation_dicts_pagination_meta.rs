@@ -4,6 +4,7 @@
 /// Pagination metadata returned with list responses.
 #[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PronunciationDictsPaginationMeta {
     /// Current page number (1-based).
     pub page_number: Option<i64>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "public_internet_gateways")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PublicInternetGatewayCreate {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PublicTextClusteringRequest {
     /// The embedded storage bucket to compute the clusters from. The bucket must already be [embedded](https://developers.telnyx.com/api-reference/embeddings/embed-documents).
     pub bucket: String,
@@ -16,12 +17,13 @@ pub struct PublicTextClusteringRequest {
     pub prefix: Option<String>,
 }
 impl PublicTextClusteringRequest {
-    /// A `PublicTextClusteringRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `bucket`: The embedded storage bucket to compute the clusters from. The bucket must already be [embedded](https://developers.telnyx.com/api-reference/embeddings/embed-documents).
-    pub fn new(bucket: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         PublicTextClusteringRequest {
-            bucket: bucket.into(),
+            bucket: String::new(),
             files: None,
             min_cluster_size: None,
             min_subcluster_size: None,

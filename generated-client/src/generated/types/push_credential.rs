@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_push_credentials")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PushCredential {
     /// Alias to uniquely identify a credential
     pub alias: String,
@@ -21,41 +22,6 @@ pub struct PushCredential {
     pub r#type: String,
     /// ISO 8601 timestamp when the room was updated.
     pub updated_at: String,
-}
-impl PushCredential {
-    /// A `PushCredential` from its required fields; the optional ones are `None`.
-    ///
-    /// - `alias`: Alias to uniquely identify a credential
-    /// - `certificate`: Apple certificate for sending push notifications. For iOS only
-    /// - `created_at`: ISO 8601 timestamp when the room was created
-    /// - `id`: Unique identifier of a push credential
-    /// - `private_key`: Apple private key for a given certificate for sending push notifications. For iOS only
-    /// - `project_account_json_file`: Google server key for sending push notifications. For Android only
-    /// - `type`: Type of mobile push credential. Either ios or android
-    /// - `updated_at`: ISO 8601 timestamp when the room was updated.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        alias: impl Into<String>,
-        certificate: impl Into<String>,
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        private_key: impl Into<String>,
-        project_account_json_file: serde_json::Map<String, serde_json::Value>,
-        r#type: impl Into<String>,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        PushCredential {
-            alias: alias.into(),
-            certificate: certificate.into(),
-            created_at: created_at.into(),
-            id: id.into(),
-            private_key: private_key.into(),
-            project_account_json_file,
-            record_type: None,
-            r#type: r#type.into(),
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for PushCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

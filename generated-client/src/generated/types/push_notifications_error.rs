@@ -3,24 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PushNotificationsError {
     pub code: String,
     pub detail: Option<String>,
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: Option<PushNotificationsErrorSource>,
     pub title: String,
-}
-impl PushNotificationsError {
-    /// A `PushNotificationsError` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
-        PushNotificationsError {
-            code: code.into(),
-            detail: None,
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for PushNotificationsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -79,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for PushNotificationsError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PushNotificationsErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

@@ -4,6 +4,7 @@
 /// The summary of the resource that have been assigned to the Private Wireless Gateway.
 #[cfg_attr(docsrs, doc(cfg(feature = "private_wireless_gateways")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PwgAssignedResourcesSummary {
     /// The current count of a resource type assigned to the Private Wireless Gateway.
     pub count: Option<i64>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QueryParameterInfo {
     pub default: String,
     pub description: String,
@@ -10,23 +11,6 @@ pub struct QueryParameterInfo {
     pub max: Option<Option<i64>>,
     pub min: Option<Option<i64>>,
     pub r#type: String,
-}
-impl QueryParameterInfo {
-    /// A `QueryParameterInfo` from its required fields; the optional ones are `None`.
-    pub fn new(
-        default: impl Into<String>,
-        description: impl Into<String>,
-        r#type: impl Into<String>,
-    ) -> Self {
-        QueryParameterInfo {
-            default: default.into(),
-            description: description.into(),
-            enum_values: None,
-            max: None,
-            min: None,
-            r#type: r#type.into(),
-        }
-    }
 }
 impl serde::Serialize for QueryParameterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "queues")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Queue {
     /// The average time that the calls currently in the queue have spent waiting, given in seconds.
     pub average_wait_time_secs: i64,
@@ -19,39 +20,6 @@ pub struct Queue {
     pub record_type: QueueRecordType,
     /// ISO 8601 formatted date of when the queue was last updated
     pub updated_at: String,
-}
-impl Queue {
-    /// A `Queue` from its required fields; the optional ones are `None`.
-    ///
-    /// - `average_wait_time_secs`: The average time that the calls currently in the queue have spent waiting, given in seconds.
-    /// - `created_at`: ISO 8601 formatted date of when the queue was created
-    /// - `current_size`: The number of calls currently in the queue
-    /// - `id`: Uniquely identifies the queue
-    /// - `max_size`: The maximum number of calls allowed in the queue
-    /// - `name`: Name of the queue
-    /// - `updated_at`: ISO 8601 formatted date of when the queue was last updated
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        average_wait_time_secs: i64,
-        created_at: impl Into<String>,
-        current_size: i64,
-        id: impl Into<String>,
-        max_size: i64,
-        name: impl Into<String>,
-        record_type: QueueRecordType,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        Queue {
-            average_wait_time_secs,
-            created_at: created_at.into(),
-            current_size,
-            id: id.into(),
-            max_size,
-            name: name.into(),
-            record_type,
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for Queue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "queues")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QueueCall {
     /// Unique identifier and token for controlling the call.
     pub call_control_id: String,
@@ -27,51 +28,6 @@ pub struct QueueCall {
     pub to: String,
     /// The time the call has been waiting in the queue, given in seconds
     pub wait_time_secs: i64,
-}
-impl QueueCall {
-    /// A `QueueCall` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_control_id`: Unique identifier and token for controlling the call.
-    /// - `call_leg_id`: ID that is unique to the call and can be used to correlate webhook events
-    /// - `call_session_id`: ID that is unique to the call session and can be used to correlate webhook events. Call session is a group of related call legs that logically belong to the same phone call, e.g. an inbound and outbound leg of a transferred call
-    /// - `connection_id`: Call Control App ID (formerly Telnyx connection ID) used in the call.
-    /// - `enqueued_at`: ISO 8601 formatted date of when the call was put in the queue
-    /// - `from`: Number or SIP URI placing the call.
-    /// - `is_alive`: Indicates whether the call is still active in the queue.
-    /// - `queue_id`: Unique identifier of the queue the call is in.
-    /// - `queue_position`: Current position of the call in the queue
-    /// - `to`: Destination number or SIP URI of the call.
-    /// - `wait_time_secs`: The time the call has been waiting in the queue, given in seconds
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        call_control_id: impl Into<String>,
-        call_leg_id: impl Into<String>,
-        call_session_id: impl Into<String>,
-        connection_id: impl Into<String>,
-        enqueued_at: impl Into<String>,
-        from: impl Into<String>,
-        is_alive: bool,
-        queue_id: impl Into<String>,
-        queue_position: i64,
-        record_type: QueueCallRecordType,
-        to: impl Into<String>,
-        wait_time_secs: i64,
-    ) -> Self {
-        QueueCall {
-            call_control_id: call_control_id.into(),
-            call_leg_id: call_leg_id.into(),
-            call_session_id: call_session_id.into(),
-            connection_id: connection_id.into(),
-            enqueued_at: enqueued_at.into(),
-            from: from.into(),
-            is_alive,
-            queue_id: queue_id.into(),
-            queue_position,
-            record_type,
-            to: to.into(),
-            wait_time_secs,
-        }
-    }
 }
 impl serde::Serialize for QueueCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// When tapped, initiates the corresponding native action on the device.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsAction {
     pub create_calendar_event_action: Option<super::RcsCreateCalendarEventAction>,
     pub dial_action: Option<super::RcsDialAction>,
@@ -16,6 +17,65 @@ pub struct RcsAction {
     /// Text that is shown in the suggested action. Maximum 25 characters.
     pub text: Option<String>,
     pub view_location_action: Option<super::RcsViewLocationAction>,
+}
+impl RcsAction {
+    /// Sets `create_calendar_event_action`.
+    #[inline]
+    pub fn create_calendar_event_action(
+        mut self,
+        value: impl Into<super::RcsCreateCalendarEventAction>,
+    ) -> Self {
+        self.create_calendar_event_action = Some(value.into());
+        self
+    }
+    /// Sets `dial_action`.
+    #[inline]
+    pub fn dial_action(mut self, value: impl Into<super::RcsDialAction>) -> Self {
+        self.dial_action = Some(value.into());
+        self
+    }
+    /// Fallback URL to use if a client doesn't support a suggested action. Fallback URLs open in new browser windows. Maximum 2048 characters.
+    #[inline]
+    pub fn fallback_url(mut self, value: impl Into<String>) -> Self {
+        self.fallback_url = Some(value.into());
+        self
+    }
+    /// Sets `open_url_action`.
+    #[inline]
+    pub fn open_url_action(mut self, value: impl Into<super::RcsOpenUrlAction>) -> Self {
+        self.open_url_action = Some(value.into());
+        self
+    }
+    /// Payload (base64 encoded) that will be sent to the agent in the user event that results when the user taps the suggested action. Maximum 2048 characters.
+    #[inline]
+    pub fn postback_data(mut self, value: impl Into<String>) -> Self {
+        self.postback_data = Some(value.into());
+        self
+    }
+    /// Sets `share_location_action`.
+    #[inline]
+    pub fn share_location_action(
+        mut self,
+        value: impl Into<super::RcsShareLocationAction>,
+    ) -> Self {
+        self.share_location_action = Some(value.into());
+        self
+    }
+    /// Text that is shown in the suggested action. Maximum 25 characters.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+    /// Sets `view_location_action`.
+    #[inline]
+    pub fn view_location_action(
+        mut self,
+        value: impl Into<super::RcsViewLocationAction>,
+    ) -> Self {
+        self.view_location_action = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RcsAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

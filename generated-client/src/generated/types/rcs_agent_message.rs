@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsAgentMessage {
     pub content_message: Option<super::RcsContentMessage>,
     pub event: Option<super::RcsEvent>,
@@ -10,6 +11,35 @@ pub struct RcsAgentMessage {
     pub expire_time: Option<String>,
     /// Duration in seconds ending with 's'
     pub ttl: Option<String>,
+}
+impl RcsAgentMessage {
+    /// Sets `content_message`.
+    #[inline]
+    pub fn content_message(
+        mut self,
+        value: impl Into<super::RcsContentMessage>,
+    ) -> Self {
+        self.content_message = Some(value.into());
+        self
+    }
+    /// Sets `event`.
+    #[inline]
+    pub fn event(mut self, value: impl Into<super::RcsEvent>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+    /// Timestamp in UTC of when this message is considered expired
+    #[inline]
+    pub fn expire_time(mut self, value: impl Into<String>) -> Self {
+        self.expire_time = Some(value.into());
+        self
+    }
+    /// Duration in seconds ending with 's'
+    #[inline]
+    pub fn ttl(mut self, value: impl Into<String>) -> Self {
+        self.ttl = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RcsAgentMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsAgentUpdate {
     /// Messaging profile ID associated with the RCS Agent
     pub profile_id: Option<Option<String>>,

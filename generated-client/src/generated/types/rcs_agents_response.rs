@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsAgentsResponse {
     pub data: Option<Vec<super::RcsAgent>>,
     pub meta: Option<super::MessagingPaginationMeta>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RcsCapabilityListRequest {
     /// RCS Agent ID
     pub agent_id: String,
@@ -10,14 +11,14 @@ pub struct RcsCapabilityListRequest {
     pub phone_numbers: Vec<String>,
 }
 impl RcsCapabilityListRequest {
-    /// A `RcsCapabilityListRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `agent_id`: RCS Agent ID
-    /// - `phone_numbers`: List of phone numbers to check
-    pub fn new(agent_id: impl Into<String>, phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RcsCapabilityListRequest {
-            agent_id: agent_id.into(),
-            phone_numbers,
+            agent_id: String::new(),
+            phone_numbers: Vec::new(),
         }
     }
 }

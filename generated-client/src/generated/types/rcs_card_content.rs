@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsCardContent {
     /// Description of the card (at most 2000 characters)
     pub description: Option<String>,
@@ -11,6 +12,35 @@ pub struct RcsCardContent {
     pub suggestions: Option<Vec<super::RcsSuggestion>>,
     /// Title of the card (at most 200 characters)
     pub title: Option<String>,
+}
+impl RcsCardContent {
+    /// Description of the card (at most 2000 characters)
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `media`.
+    #[inline]
+    pub fn media(mut self, value: impl Into<super::RcsMedia>) -> Self {
+        self.media = Some(value.into());
+        self
+    }
+    /// List of suggestions to include in the card. Maximum 10 suggestions.
+    #[inline]
+    pub fn suggestions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::RcsSuggestion>>,
+    ) -> Self {
+        self.suggestions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Title of the card (at most 200 characters)
+    #[inline]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RcsCardContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

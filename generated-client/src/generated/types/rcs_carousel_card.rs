@@ -4,6 +4,7 @@
 /// Carousel of cards.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RcsCarouselCard {
     /// The list of contents for each card in the carousel. A carousel can have a minimum of 2 cards and a maximum 10 cards.
     pub card_contents: Vec<super::RcsCardContent>,
@@ -11,18 +12,56 @@ pub struct RcsCarouselCard {
     pub card_width: RcsCarouselCardCardWidth,
 }
 impl RcsCarouselCard {
-    /// A `RcsCarouselCard` from its required fields; the optional ones are `None`.
-    ///
-    /// - `card_contents`: The list of contents for each card in the carousel. A carousel can have a minimum of 2 cards and a maximum 10 cards.
-    /// - `card_width`: The width of the cards in the carousel.
-    pub fn new(
-        card_contents: Vec<super::RcsCardContent>,
-        card_width: RcsCarouselCardCardWidth,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RcsCarouselCard {
-            card_contents,
-            card_width,
+            card_contents: Vec::new(),
+            card_width: RcsCarouselCardCardWidth::Unknown(String::new()),
         }
+    }
+}
+impl RcsCarouselCard {
+    /// A builder of `RcsCarouselCard`: a method per field, then `.build()`, which compiles once the required ones are set (`card_contents`, `card_width`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        RcsCarouselCard,
+        (
+            crate::Missing<crate::required::card_contents>,
+            crate::Missing<crate::required::card_width>,
+        ),
+    > {
+        crate::Builder::new(RcsCarouselCard::blank())
+    }
+}
+impl<S0, S1> crate::Builder<RcsCarouselCard, (S0, S1)> {
+    /// The list of contents for each card in the carousel. A carousel can have a minimum of 2 cards and a maximum 10 cards.
+    #[inline]
+    pub fn card_contents(
+        self,
+        value: impl IntoIterator<Item = impl Into<super::RcsCardContent>>,
+    ) -> crate::Builder<RcsCarouselCard, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.card_contents = value.into_iter().map(Into::into).collect();
+        crate::inputs::into_state(b)
+    }
+    /// The width of the cards in the carousel.
+    #[inline]
+    pub fn card_width(
+        self,
+        value: impl Into<RcsCarouselCardCardWidth>,
+    ) -> crate::Builder<RcsCarouselCard, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.card_width = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<RcsCarouselCard, S>> for RcsCarouselCard {
+    #[inline]
+    fn from(builder: crate::Builder<RcsCarouselCard, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for RcsCarouselCard {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RcsContentInfo {
     /// Publicly reachable URL of the file.
     pub file_url: String,
@@ -12,15 +13,56 @@ pub struct RcsContentInfo {
     pub thumbnail_url: Option<String>,
 }
 impl RcsContentInfo {
-    /// A `RcsContentInfo` from its required fields; the optional ones are `None`.
-    ///
-    /// - `file_url`: Publicly reachable URL of the file.
-    pub fn new(file_url: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RcsContentInfo {
-            file_url: file_url.into(),
+            file_url: String::new(),
             force_refresh: None,
             thumbnail_url: None,
         }
+    }
+}
+impl RcsContentInfo {
+    /// A builder of `RcsContentInfo`: a method per field, then `.build()`, which compiles once the required ones are set (`file_url`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        RcsContentInfo,
+        (crate::Missing<crate::required::file_url>,),
+    > {
+        crate::Builder::new(RcsContentInfo::blank())
+    }
+}
+impl<S0> crate::Builder<RcsContentInfo, (S0,)> {
+    /// Publicly reachable URL of the file.
+    #[inline]
+    pub fn file_url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<RcsContentInfo, (crate::Set,)> {
+        let mut b = self;
+        b.value.file_url = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// If set the URL content will not be cached.
+    #[inline]
+    pub fn force_refresh(mut self, value: impl Into<bool>) -> Self {
+        self.value.force_refresh = Some(value.into());
+        self
+    }
+    /// Publicly reachable URL of the thumbnail. Maximum size of 100 kB.
+    #[inline]
+    pub fn thumbnail_url(mut self, value: impl Into<String>) -> Self {
+        self.value.thumbnail_url = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<RcsContentInfo, S>> for RcsContentInfo {
+    #[inline]
+    fn from(builder: crate::Builder<RcsContentInfo, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for RcsContentInfo {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsContentMessage {
     pub content_info: Option<super::RcsContentInfo>,
     pub rich_card: Option<super::RcsRichCard>,
@@ -10,6 +11,35 @@ pub struct RcsContentMessage {
     pub suggestions: Option<Vec<super::RcsSuggestion>>,
     /// Text (maximum 3072 characters)
     pub text: Option<String>,
+}
+impl RcsContentMessage {
+    /// Sets `content_info`.
+    #[inline]
+    pub fn content_info(mut self, value: impl Into<super::RcsContentInfo>) -> Self {
+        self.content_info = Some(value.into());
+        self
+    }
+    /// Sets `rich_card`.
+    #[inline]
+    pub fn rich_card(mut self, value: impl Into<super::RcsRichCard>) -> Self {
+        self.rich_card = Some(value.into());
+        self
+    }
+    /// List of suggested actions and replies
+    #[inline]
+    pub fn suggestions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::RcsSuggestion>>,
+    ) -> Self {
+        self.suggestions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Text (maximum 3072 characters)
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RcsContentMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Opens the user's default calendar app and starts the new calendar event flow with the agent-specified event data pre-filled.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsCreateCalendarEventAction {
     /// Event description. Maximum 500 characters.
     pub description: Option<String>,
@@ -11,6 +12,32 @@ pub struct RcsCreateCalendarEventAction {
     pub start_time: Option<String>,
     /// Event title. Maximum 100 characters.
     pub title: Option<String>,
+}
+impl RcsCreateCalendarEventAction {
+    /// Event description. Maximum 500 characters.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `end_time`.
+    #[inline]
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// Sets `start_time`.
+    #[inline]
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Event title. Maximum 100 characters.
+    #[inline]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RcsCreateCalendarEventAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

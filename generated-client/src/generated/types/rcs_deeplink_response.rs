@@ -2,64 +2,13 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct RcsDeeplinkResponse {
-    pub data: RcsDeeplinkResponseData,
-}
-impl RcsDeeplinkResponse {
-    /// A `RcsDeeplinkResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: RcsDeeplinkResponseData) -> Self {
-        RcsDeeplinkResponse { data }
-    }
-}
-impl serde::Serialize for RcsDeeplinkResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsDeeplinkResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RcsDeeplinkResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RcsDeeplinkResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RcsDeeplinkResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsDeeplinkResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RcsDeeplinkResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RcsDeeplinkResponse", FIELDS, V)
-    }
-}
+pub type RcsDeeplinkResponse = crate::Data<RcsDeeplinkResponseData>;
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RcsDeeplinkResponseData {
     /// The generated deeplink URL
     pub url: String,
-}
-impl RcsDeeplinkResponseData {
-    /// A `RcsDeeplinkResponseData` from its required fields; the optional ones are `None`.
-    ///
-    /// - `url`: The generated deeplink URL
-    pub fn new(url: impl Into<String>) -> Self {
-        RcsDeeplinkResponseData {
-            url: url.into(),
-        }
-    }
 }
 impl serde::Serialize for RcsDeeplinkResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

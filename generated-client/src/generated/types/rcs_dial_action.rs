@@ -4,18 +4,48 @@
 /// Opens the user's default dialer app with the agent-specified phone number filled in.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RcsDialAction {
     /// Phone number in +E.164 format
     pub phone_number: String,
 }
 impl RcsDialAction {
-    /// A `RcsDialAction` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: Phone number in +E.164 format
-    pub fn new(phone_number: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RcsDialAction {
-            phone_number: phone_number.into(),
+            phone_number: String::new(),
         }
+    }
+}
+impl RcsDialAction {
+    /// A builder of `RcsDialAction`: a method per field, then `.build()`, which compiles once the required ones are set (`phone_number`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        RcsDialAction,
+        (crate::Missing<crate::required::phone_number>,),
+    > {
+        crate::Builder::new(RcsDialAction::blank())
+    }
+}
+impl<S0> crate::Builder<RcsDialAction, (S0,)> {
+    /// Phone number in +E.164 format
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<RcsDialAction, (crate::Set,)> {
+        let mut b = self;
+        b.value.phone_number = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<RcsDialAction, S>> for RcsDialAction {
+    #[inline]
+    fn from(builder: crate::Builder<RcsDialAction, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for RcsDialAction {

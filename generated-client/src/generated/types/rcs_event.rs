@@ -4,8 +4,17 @@
 /// RCS Event to send to the recipient
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsEvent {
     pub event_type: Option<RcsEventEventType>,
+}
+impl RcsEvent {
+    /// Sets `event_type`.
+    #[inline]
+    pub fn event_type(mut self, value: impl Into<RcsEventEventType>) -> Self {
+        self.event_type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RcsEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RcsLatLng {
     /// The latitude in degrees. It must be in the range \[-90.0, +90.0\].
     pub latitude: f64,
@@ -10,12 +11,56 @@ pub struct RcsLatLng {
     pub longitude: f64,
 }
 impl RcsLatLng {
-    /// A `RcsLatLng` from its required fields; the optional ones are `None`.
-    ///
-    /// - `latitude`: The latitude in degrees. It must be in the range \[-90.0, +90.0\].
-    /// - `longitude`: The longitude in degrees. It must be in the range \[-180.0, +180.0\].
-    pub fn new(latitude: f64, longitude: f64) -> Self {
-        RcsLatLng { latitude, longitude }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        RcsLatLng {
+            latitude: 0.0,
+            longitude: 0.0,
+        }
+    }
+}
+impl RcsLatLng {
+    /// A builder of `RcsLatLng`: a method per field, then `.build()`, which compiles once the required ones are set (`latitude`, `longitude`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        RcsLatLng,
+        (
+            crate::Missing<crate::required::latitude>,
+            crate::Missing<crate::required::longitude>,
+        ),
+    > {
+        crate::Builder::new(RcsLatLng::blank())
+    }
+}
+impl<S0, S1> crate::Builder<RcsLatLng, (S0, S1)> {
+    /// The latitude in degrees. It must be in the range \\[-90.0, +90.0\\].
+    #[inline]
+    pub fn latitude(
+        self,
+        value: impl Into<f64>,
+    ) -> crate::Builder<RcsLatLng, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.latitude = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The longitude in degrees. It must be in the range \\[-180.0, +180.0\\].
+    #[inline]
+    pub fn longitude(
+        self,
+        value: impl Into<f64>,
+    ) -> crate::Builder<RcsLatLng, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.longitude = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<RcsLatLng, S>> for RcsLatLng {
+    #[inline]
+    fn from(builder: crate::Builder<RcsLatLng, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for RcsLatLng {

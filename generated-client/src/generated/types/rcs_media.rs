@@ -4,10 +4,25 @@
 /// A media file within a rich card.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsMedia {
     pub content_info: Option<super::RcsContentInfo>,
     /// The height of the media within a rich card with a vertical layout. For a standalone card with horizontal layout, height is not customizable, and this field is ignored.
     pub height: Option<RcsMediaHeight>,
+}
+impl RcsMedia {
+    /// Sets `content_info`.
+    #[inline]
+    pub fn content_info(mut self, value: impl Into<super::RcsContentInfo>) -> Self {
+        self.content_info = Some(value.into());
+        self
+    }
+    /// The height of the media within a rich card with a vertical layout. For a standalone card with horizontal layout, height is not customizable, and this field is ignored.
+    #[inline]
+    pub fn height(mut self, value: impl Into<RcsMediaHeight>) -> Self {
+        self.height = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RcsMedia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RcsMessage {
     /// RCS Agent ID
     pub agent_id: String,
@@ -19,24 +20,18 @@ pub struct RcsMessage {
     pub webhook_url: Option<String>,
 }
 impl RcsMessage {
-    /// A `RcsMessage` from its required fields; the optional ones are `None`.
-    ///
-    /// - `agent_id`: RCS Agent ID
-    /// - `messaging_profile_id`: A valid messaging profile ID
-    /// - `to`: Phone number in +E.164 format
-    pub fn new(
-        agent_id: impl Into<String>,
-        agent_message: super::RcsAgentMessage,
-        messaging_profile_id: impl Into<String>,
-        to: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RcsMessage {
-            agent_id: agent_id.into(),
-            agent_message,
-            messaging_profile_id: messaging_profile_id.into(),
+            agent_id: String::new(),
+            agent_message: <super::RcsAgentMessage>::default(),
+            messaging_profile_id: String::new(),
             mms_fallback: None,
             sms_fallback: None,
-            to: to.into(),
+            to: String::new(),
             r#type: None,
             webhook_url: None,
         }

@@ -4,6 +4,7 @@
 /// Opens the user's default web browser app to the specified URL.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RcsOpenUrlAction {
     /// URL open application, browser or webview.
     pub application: RcsOpenUrlActionApplication,
@@ -13,20 +14,75 @@ pub struct RcsOpenUrlAction {
     pub webview_view_mode: RcsOpenUrlActionWebviewViewMode,
 }
 impl RcsOpenUrlAction {
-    /// A `RcsOpenUrlAction` from its required fields; the optional ones are `None`.
-    ///
-    /// - `application`: URL open application, browser or webview.
-    pub fn new(
-        application: RcsOpenUrlActionApplication,
-        url: impl Into<String>,
-        webview_view_mode: RcsOpenUrlActionWebviewViewMode,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RcsOpenUrlAction {
-            application,
+            application: RcsOpenUrlActionApplication::Unknown(String::new()),
             description: None,
-            url: url.into(),
-            webview_view_mode,
+            url: String::new(),
+            webview_view_mode: RcsOpenUrlActionWebviewViewMode::Unknown(String::new()),
         }
+    }
+}
+impl RcsOpenUrlAction {
+    /// A builder of `RcsOpenUrlAction`: a method per field, then `.build()`, which compiles once the required ones are set (`application`, `url`, `webview_view_mode`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        RcsOpenUrlAction,
+        (
+            crate::Missing<crate::required::application>,
+            crate::Missing<crate::required::url>,
+            crate::Missing<crate::required::webview_view_mode>,
+        ),
+    > {
+        crate::Builder::new(RcsOpenUrlAction::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<RcsOpenUrlAction, (S0, S1, S2)> {
+    /// URL open application, browser or webview.
+    #[inline]
+    pub fn application(
+        self,
+        value: impl Into<RcsOpenUrlActionApplication>,
+    ) -> crate::Builder<RcsOpenUrlAction, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.application = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Accessbility description for webview.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.value.description = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    #[inline]
+    pub fn url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<RcsOpenUrlAction, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.url = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `webview_view_mode`.
+    #[inline]
+    pub fn webview_view_mode(
+        self,
+        value: impl Into<RcsOpenUrlActionWebviewViewMode>,
+    ) -> crate::Builder<RcsOpenUrlAction, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.webview_view_mode = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<RcsOpenUrlAction, S>> for RcsOpenUrlAction {
+    #[inline]
+    fn from(builder: crate::Builder<RcsOpenUrlAction, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for RcsOpenUrlAction {

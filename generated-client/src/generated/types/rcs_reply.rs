@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsReply {
     /// Payload (base64 encoded) that will be sent to the agent in the user event that results when the user taps the suggested action. Maximum 2048 characters.
     pub postback_data: Option<String>,
     /// Text that is shown in the suggested reply (maximum 25 characters)
     pub text: Option<String>,
+}
+impl RcsReply {
+    /// Payload (base64 encoded) that will be sent to the agent in the user event that results when the user taps the suggested action. Maximum 2048 characters.
+    #[inline]
+    pub fn postback_data(mut self, value: impl Into<String>) -> Self {
+        self.postback_data = Some(value.into());
+        self
+    }
+    /// Text that is shown in the suggested reply (maximum 25 characters)
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RcsReply {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -5,6 +5,7 @@
 pub type RcsResponse = crate::Data<RcsResponseData>;
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsResponseData {
     pub body: Option<super::RcsAgentMessage>,
     pub direction: Option<String>,

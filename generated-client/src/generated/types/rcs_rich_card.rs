@@ -3,9 +3,27 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsRichCard {
     pub carousel_card: Option<super::RcsCarouselCard>,
     pub standalone_card: Option<super::RcsStandaloneCard>,
+}
+impl RcsRichCard {
+    /// Sets `carousel_card`.
+    #[inline]
+    pub fn carousel_card(mut self, value: impl Into<super::RcsCarouselCard>) -> Self {
+        self.carousel_card = Some(value.into());
+        self
+    }
+    /// Sets `standalone_card`.
+    #[inline]
+    pub fn standalone_card(
+        mut self,
+        value: impl Into<super::RcsStandaloneCard>,
+    ) -> Self {
+        self.standalone_card = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RcsRichCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Standalone card
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RcsStandaloneCard {
     pub card_content: super::RcsCardContent,
     /// Orientation of the card.
@@ -12,20 +13,70 @@ pub struct RcsStandaloneCard {
     pub thumbnail_image_alignment: RcsStandaloneCardThumbnailImageAlignment,
 }
 impl RcsStandaloneCard {
-    /// A `RcsStandaloneCard` from its required fields; the optional ones are `None`.
-    ///
-    /// - `card_orientation`: Orientation of the card.
-    /// - `thumbnail_image_alignment`: Image preview alignment for standalone cards with horizontal layout.
-    pub fn new(
-        card_content: super::RcsCardContent,
-        card_orientation: RcsStandaloneCardCardOrientation,
-        thumbnail_image_alignment: RcsStandaloneCardThumbnailImageAlignment,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RcsStandaloneCard {
-            card_content,
-            card_orientation,
-            thumbnail_image_alignment,
+            card_content: <super::RcsCardContent>::default(),
+            card_orientation: RcsStandaloneCardCardOrientation::Unknown(String::new()),
+            thumbnail_image_alignment: RcsStandaloneCardThumbnailImageAlignment::Unknown(
+                String::new(),
+            ),
         }
+    }
+}
+impl RcsStandaloneCard {
+    /// A builder of `RcsStandaloneCard`: a method per field, then `.build()`, which compiles once the required ones are set (`card_content`, `card_orientation`, `thumbnail_image_alignment`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        RcsStandaloneCard,
+        (
+            crate::Missing<crate::required::card_content>,
+            crate::Missing<crate::required::card_orientation>,
+            crate::Missing<crate::required::thumbnail_image_alignment>,
+        ),
+    > {
+        crate::Builder::new(RcsStandaloneCard::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<RcsStandaloneCard, (S0, S1, S2)> {
+    /// Sets `card_content`.
+    #[inline]
+    pub fn card_content(
+        self,
+        value: impl Into<super::RcsCardContent>,
+    ) -> crate::Builder<RcsStandaloneCard, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.card_content = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Orientation of the card.
+    #[inline]
+    pub fn card_orientation(
+        self,
+        value: impl Into<RcsStandaloneCardCardOrientation>,
+    ) -> crate::Builder<RcsStandaloneCard, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.card_orientation = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Image preview alignment for standalone cards with horizontal layout.
+    #[inline]
+    pub fn thumbnail_image_alignment(
+        self,
+        value: impl Into<RcsStandaloneCardThumbnailImageAlignment>,
+    ) -> crate::Builder<RcsStandaloneCard, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.thumbnail_image_alignment = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<RcsStandaloneCard, S>> for RcsStandaloneCard {
+    #[inline]
+    fn from(builder: crate::Builder<RcsStandaloneCard, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for RcsStandaloneCard {

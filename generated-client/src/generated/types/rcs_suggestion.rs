@@ -3,9 +3,24 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsSuggestion {
     pub action: Option<super::RcsAction>,
     pub reply: Option<super::RcsReply>,
+}
+impl RcsSuggestion {
+    /// Sets `action`.
+    #[inline]
+    pub fn action(mut self, value: impl Into<super::RcsAction>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Sets `reply`.
+    #[inline]
+    pub fn reply(mut self, value: impl Into<super::RcsReply>) -> Self {
+        self.reply = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RcsSuggestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

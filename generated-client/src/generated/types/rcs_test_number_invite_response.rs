@@ -2,51 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct RcsTestNumberInviteResponse {
-    pub data: RcsTestNumberInviteResponseData,
-}
-impl RcsTestNumberInviteResponse {
-    /// A `RcsTestNumberInviteResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: RcsTestNumberInviteResponseData) -> Self {
-        RcsTestNumberInviteResponse {
-            data,
-        }
-    }
-}
-impl serde::Serialize for RcsTestNumberInviteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsTestNumberInviteResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RcsTestNumberInviteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RcsTestNumberInviteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RcsTestNumberInviteResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsTestNumberInviteResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RcsTestNumberInviteResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RcsTestNumberInviteResponse", FIELDS, V)
-    }
-}
+pub type RcsTestNumberInviteResponse = crate::Data<RcsTestNumberInviteResponseData>;
 /// Identifies the type of the resource
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -77,6 +33,7 @@ impl From<&str> for RcsTestNumberInviteResponseDataRecordType {
 crate::string_enum!(RcsTestNumberInviteResponseDataRecordType);
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsTestNumberInviteResponseData {
     /// RCS agent ID
     pub agent_id: Option<String>,

@@ -4,12 +4,33 @@
 /// Opens the user's default map app and selects the agent-specified location.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RcsViewLocationAction {
     /// The label of the pin dropped
     pub label: Option<String>,
     pub lat_long: Option<super::RcsLatLng>,
     /// query string (Android only)
     pub query: Option<String>,
+}
+impl RcsViewLocationAction {
+    /// The label of the pin dropped
+    #[inline]
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets `lat_long`.
+    #[inline]
+    pub fn lat_long(mut self, value: impl Into<super::RcsLatLng>) -> Self {
+        self.lat_long = Some(value.into());
+        self
+    }
+    /// query string (Android only)
+    #[inline]
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RcsViewLocationAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

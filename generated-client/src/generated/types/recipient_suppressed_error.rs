@@ -4,6 +4,7 @@
 /// Non-standard error envelope returned when all recipients are suppressed and ignore_suppression was not set/allowed. Includes a top-level `suppressed` array alongside `errors`.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecipientSuppressedError {
     pub errors: Option<Vec<RecipientSuppressedErrorErrorsItem>>,
     pub suppressed: Option<Vec<RecipientSuppressedErrorSuppressedItem>>,
@@ -78,6 +79,7 @@ impl From<&str> for RecipientSuppressedErrorErrorsItemCode {
 crate::string_enum!(RecipientSuppressedErrorErrorsItemCode);
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecipientSuppressedErrorErrorsItem {
     pub code: Option<RecipientSuppressedErrorErrorsItemCode>,
     pub detail: Option<String>,
@@ -132,6 +134,7 @@ impl<'de> serde::Deserialize<'de> for RecipientSuppressedErrorErrorsItem {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecipientSuppressedErrorSuppressedItem {
     pub override_allowed: Option<bool>,
     pub reason: Option<String>,

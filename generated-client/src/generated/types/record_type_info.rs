@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RecordTypeInfo {
     pub aliases: Vec<String>,
     pub child_relationships: Vec<super::ChildRelationshipInfo>,
@@ -11,28 +12,6 @@ pub struct RecordTypeInfo {
     pub parent_relationships: Vec<super::ParentRelationshipInfo>,
     pub product: String,
     pub record_type: String,
-}
-impl RecordTypeInfo {
-    /// A `RecordTypeInfo` from its required fields; the optional ones are `None`.
-    pub fn new(
-        aliases: Vec<String>,
-        child_relationships: Vec<super::ChildRelationshipInfo>,
-        description: impl Into<String>,
-        event: impl Into<String>,
-        parent_relationships: Vec<super::ParentRelationshipInfo>,
-        product: impl Into<String>,
-        record_type: impl Into<String>,
-    ) -> Self {
-        RecordTypeInfo {
-            aliases,
-            child_relationships,
-            description: description.into(),
-            event: event.into(),
-            parent_relationships,
-            product: product.into(),
-            record_type: record_type.into(),
-        }
-    }
 }
 impl serde::Serialize for RecordTypeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RecordTypeMetadataResponse {
     pub aliases: Vec<String>,
     pub child_relationships: Vec<super::ChildRelationshipInfo>,
@@ -13,33 +14,6 @@ pub struct RecordTypeMetadataResponse {
     pub parent_relationships: Vec<super::ParentRelationshipInfo>,
     pub product: String,
     pub record_type: String,
-}
-impl RecordTypeMetadataResponse {
-    /// A `RecordTypeMetadataResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `examples`: Example queries and responses for this record type.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        aliases: Vec<String>,
-        child_relationships: Vec<super::ChildRelationshipInfo>,
-        event: impl Into<String>,
-        examples: serde_json::Map<String, serde_json::Value>,
-        meta: super::RelationshipMetadata,
-        parent_relationships: Vec<super::ParentRelationshipInfo>,
-        product: impl Into<String>,
-        record_type: impl Into<String>,
-    ) -> Self {
-        RecordTypeMetadataResponse {
-            aliases,
-            child_relationships,
-            event: event.into(),
-            examples,
-            meta,
-            parent_relationships,
-            product: product.into(),
-            record_type: record_type.into(),
-        }
-    }
 }
 impl serde::Serialize for RecordTypeMetadataResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

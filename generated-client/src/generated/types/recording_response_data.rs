@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "recordings")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingResponseData {
     /// Unique identifier and token for controlling the call.
     pub call_control_id: Option<String>,
@@ -240,6 +241,7 @@ crate::string_enum!(RecordingResponseDataChannels);
 /// Links to download the recording files.
 #[cfg_attr(docsrs, doc(cfg(feature = "recordings")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingResponseDataDownloadUrls {
     /// Link to download the recording in mp3 format.
     pub mp3: Option<String>,

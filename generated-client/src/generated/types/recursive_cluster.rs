@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RecursiveCluster {
     pub cluster_header: Option<String>,
     pub cluster_id: String,
@@ -10,23 +11,6 @@ pub struct RecursiveCluster {
     pub nodes: Option<Vec<super::ClusterNode>>,
     pub subclusters: Option<Vec<RecursiveCluster>>,
     pub total_number_of_nodes: i64,
-}
-impl RecursiveCluster {
-    /// A `RecursiveCluster` from its required fields; the optional ones are `None`.
-    pub fn new(
-        cluster_id: impl Into<String>,
-        cluster_summary: impl Into<String>,
-        total_number_of_nodes: i64,
-    ) -> Self {
-        RecursiveCluster {
-            cluster_header: None,
-            cluster_id: cluster_id.into(),
-            cluster_summary: cluster_summary.into(),
-            nodes: None,
-            subclusters: None,
-            total_number_of_nodes,
-        }
-    }
 }
 impl serde::Serialize for RecursiveCluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReferRequest {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     pub client_state: Option<String>,
@@ -20,15 +21,16 @@ pub struct ReferRequest {
     pub sip_headers: Option<Vec<super::SipHeader>>,
 }
 impl ReferRequest {
-    /// A `ReferRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `sip_address`: The SIP URI to which the call will be referred to.
-    pub fn new(sip_address: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ReferRequest {
             client_state: None,
             command_id: None,
             custom_headers: None,
-            sip_address: sip_address.into(),
+            sip_address: String::new(),
             sip_auth_password: None,
             sip_auth_username: None,
             sip_headers: None,

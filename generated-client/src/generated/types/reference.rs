@@ -4,6 +4,7 @@
 /// A reference (business or financial) on a DIR, in the customer-facing shape. No internal identifiers are exposed.
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Reference {
     /// Reference contact email address.
     pub email: Option<Option<String>>,
@@ -25,35 +26,6 @@ pub struct Reference {
     pub slot: i64,
     /// IANA timezone id for the reference. Calls are only placed within the reference's local 8am-9pm window.
     pub timezone: String,
-}
-impl Reference {
-    /// A `Reference` from its required fields; the optional ones are `None`.
-    ///
-    /// - `full_name`: Full name of the reference contact.
-    /// - `phone_e164`: Reference phone number in E.164 format.
-    /// - `ref_type`: Whether this is a business reference or the financial reference.
-    /// - `slot`: Position within the reference type. Business references occupy slots 0 and 1; the financial reference occupies slot 0.
-    /// - `timezone`: IANA timezone id for the reference. Calls are only placed within the reference's local 8am-9pm window.
-    pub fn new(
-        full_name: impl Into<String>,
-        phone_e164: impl Into<String>,
-        ref_type: ReferenceRefType,
-        slot: i64,
-        timezone: impl Into<String>,
-    ) -> Self {
-        Reference {
-            email: None,
-            full_name: full_name.into(),
-            job_title: None,
-            organization: None,
-            phone_e164: phone_e164.into(),
-            record_type: None,
-            ref_type,
-            relationship_to_registrant: None,
-            slot,
-            timezone: timezone.into(),
-        }
-    }
 }
 impl serde::Serialize for Reference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// One reference supplied at submit. The reference type is implied by the field that carries it (business_references vs financial_reference).
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReferenceInput {
     /// Reference contact email address. Required: the reference is emailed scheduling and dial-in notices.
     pub email: String,
@@ -21,27 +22,119 @@ pub struct ReferenceInput {
     pub timezone: String,
 }
 impl ReferenceInput {
-    /// A `ReferenceInput` from its required fields; the optional ones are `None`.
-    ///
-    /// - `email`: Reference contact email address. Required: the reference is emailed scheduling and dial-in notices.
-    /// - `full_name`: Full name of the reference contact.
-    /// - `phone_e164`: Reference phone number in E.164 format, e.g. +14155550123.
-    /// - `timezone`: IANA timezone id for the reference (e.g. America/New_York). Required: calls are only placed within the reference's local 8am-9pm window.
-    pub fn new(
-        email: impl Into<String>,
-        full_name: impl Into<String>,
-        phone_e164: impl Into<String>,
-        timezone: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ReferenceInput {
-            email: email.into(),
-            full_name: full_name.into(),
+            email: String::new(),
+            full_name: String::new(),
             job_title: None,
             organization: None,
-            phone_e164: phone_e164.into(),
+            phone_e164: String::new(),
             relationship_to_registrant: None,
-            timezone: timezone.into(),
+            timezone: String::new(),
         }
+    }
+}
+impl ReferenceInput {
+    /// A builder of `ReferenceInput`: a method per field, then `.build()`, which compiles once the required ones are set (`email`, `full_name`, `phone_e164`, `timezone`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ReferenceInput,
+        (
+            crate::Missing<crate::required::email>,
+            crate::Missing<crate::required::full_name>,
+            crate::Missing<crate::required::phone_e164>,
+            crate::Missing<crate::required::timezone>,
+        ),
+    > {
+        crate::Builder::new(ReferenceInput::blank())
+    }
+}
+impl<S0, S1, S2, S3> crate::Builder<ReferenceInput, (S0, S1, S2, S3)> {
+    /// Reference contact email address. Required: the reference is emailed scheduling and dial-in notices.
+    #[inline]
+    pub fn email(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ReferenceInput, (crate::Set, S1, S2, S3)> {
+        let mut b = self;
+        b.value.email = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Full name of the reference contact.
+    #[inline]
+    pub fn full_name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ReferenceInput, (S0, crate::Set, S2, S3)> {
+        let mut b = self;
+        b.value.full_name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Job title of the reference contact.
+    #[inline]
+    pub fn job_title(mut self, value: impl Into<String>) -> Self {
+        self.value.job_title = Some(Some(value.into()));
+        self
+    }
+    /// Sends `job_title` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn job_title_null(mut self) -> Self {
+        self.value.job_title = Some(None);
+        self
+    }
+    /// Organization the reference contact belongs to.
+    #[inline]
+    pub fn organization(mut self, value: impl Into<String>) -> Self {
+        self.value.organization = Some(Some(value.into()));
+        self
+    }
+    /// Sends `organization` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn organization_null(mut self) -> Self {
+        self.value.organization = Some(None);
+        self
+    }
+    /// Reference phone number in E.164 format, e.g. +14155550123.
+    #[inline]
+    pub fn phone_e164(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ReferenceInput, (S0, S1, crate::Set, S3)> {
+        let mut b = self;
+        b.value.phone_e164 = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// How the reference contact is related to the registering business.
+    #[inline]
+    pub fn relationship_to_registrant(mut self, value: impl Into<String>) -> Self {
+        self.value.relationship_to_registrant = Some(Some(value.into()));
+        self
+    }
+    /// Sends `relationship_to_registrant` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn relationship_to_registrant_null(mut self) -> Self {
+        self.value.relationship_to_registrant = Some(None);
+        self
+    }
+    /// IANA timezone id for the reference (e.g. America/New_York). Required: calls are only placed within the reference's local 8am-9pm window.
+    #[inline]
+    pub fn timezone(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ReferenceInput, (S0, S1, S2, crate::Set)> {
+        let mut b = self;
+        b.value.timezone = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ReferenceInput, S>> for ReferenceInput {
+    #[inline]
+    fn from(builder: crate::Builder<ReferenceInput, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ReferenceInput {

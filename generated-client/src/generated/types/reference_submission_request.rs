@@ -4,22 +4,21 @@
 /// Exactly two business references plus one financial reference. The DIR's authorizer email must be verified before this is accepted.
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReferenceSubmissionRequest {
     /// Exactly two business references.
     pub business_references: Vec<super::ReferenceInput>,
     pub financial_reference: super::ReferenceInput,
 }
 impl ReferenceSubmissionRequest {
-    /// A `ReferenceSubmissionRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `business_references`: Exactly two business references.
-    pub fn new(
-        business_references: Vec<super::ReferenceInput>,
-        financial_reference: super::ReferenceInput,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ReferenceSubmissionRequest {
-            business_references,
-            financial_reference,
+            business_references: Vec::new(),
+            financial_reference: super::ReferenceInput::blank(),
         }
     }
 }

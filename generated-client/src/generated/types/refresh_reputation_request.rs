@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RefreshReputationRequest {
     /// Phone numbers to refresh reputation data for. 1–100 numbers per request, each in E.164 format. Reputation refreshes are subject to per-enterprise rate limits.
     pub phone_numbers: Vec<String>,
 }
 impl RefreshReputationRequest {
-    /// A `RefreshReputationRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_numbers`: Phone numbers to refresh reputation data for. 1–100 numbers per request, each in E.164 format. Reputation refreshes are subject to per-enterprise rate limits.
-    pub fn new(phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RefreshReputationRequest {
-            phone_numbers,
+            phone_numbers: Vec::new(),
         }
     }
 }

@@ -2,66 +2,15 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct RefreshReputationResponse {
-    pub data: RefreshReputationResponseData,
-}
-impl RefreshReputationResponse {
-    /// A `RefreshReputationResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: RefreshReputationResponseData) -> Self {
-        RefreshReputationResponse { data }
-    }
-}
-impl serde::Serialize for RefreshReputationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RefreshReputationResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RefreshReputationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RefreshReputationResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RefreshReputationResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RefreshReputationResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RefreshReputationResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RefreshReputationResponse", FIELDS, V)
-    }
-}
+pub type RefreshReputationResponse = crate::Data<RefreshReputationResponseData>;
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RefreshReputationResponseDataResultsItem {
     /// `null` when `success` is `true`; carries an error message otherwise.
     pub error: Option<Option<String>>,
     pub phone_number: String,
     pub success: bool,
-}
-impl RefreshReputationResponseDataResultsItem {
-    /// A `RefreshReputationResponseDataResultsItem` from its required fields; the optional ones are `None`.
-    pub fn new(phone_number: impl Into<String>, success: bool) -> Self {
-        RefreshReputationResponseDataResultsItem {
-            error: None,
-            phone_number: phone_number.into(),
-            success,
-        }
-    }
 }
 impl serde::Serialize for RefreshReputationResponseDataResultsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -108,30 +57,13 @@ impl<'de> serde::Deserialize<'de> for RefreshReputationResponseDataResultsItem {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RefreshReputationResponseData {
     /// Per-number outcome of the refresh.
     pub results: Vec<RefreshReputationResponseDataResultsItem>,
     pub total_failed: i64,
     pub total_requested: i64,
     pub total_successful: i64,
-}
-impl RefreshReputationResponseData {
-    /// A `RefreshReputationResponseData` from its required fields; the optional ones are `None`.
-    ///
-    /// - `results`: Per-number outcome of the refresh.
-    pub fn new(
-        results: Vec<RefreshReputationResponseDataResultsItem>,
-        total_failed: i64,
-        total_requested: i64,
-        total_successful: i64,
-    ) -> Self {
-        RefreshReputationResponseData {
-            results,
-            total_failed,
-            total_requested,
-            total_successful,
-        }
-    }
 }
 impl serde::Serialize for RefreshReputationResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,16 +3,20 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "rooms")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RefreshRoomClientTokenRequest {
     pub refresh_token: String,
     /// The time to live in seconds of the Client Token, after that time the Client Token is invalid and can't be used to join a Room.
     pub token_ttl_secs: Option<i64>,
 }
 impl RefreshRoomClientTokenRequest {
-    /// A `RefreshRoomClientTokenRequest` from its required fields; the optional ones are `None`.
-    pub fn new(refresh_token: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RefreshRoomClientTokenRequest {
-            refresh_token: refresh_token.into(),
+            refresh_token: String::new(),
             token_ttl_secs: None,
         }
     }

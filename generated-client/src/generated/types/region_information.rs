@@ -13,6 +13,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegionInformation {
     pub region_name: Option<String>,
     pub region_type: Option<RegionInformationRegionType>,

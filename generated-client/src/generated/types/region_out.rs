@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegionOut {
     pub region: Option<RegionOutRegion>,
     /// The region interface is deployed to.
@@ -51,6 +52,7 @@ impl<'de> serde::Deserialize<'de> for RegionOut {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegionOutRegion {
     /// Region code of the interface.
     pub code: Option<String>,

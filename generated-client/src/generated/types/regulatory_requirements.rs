@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "regulatory_requirements")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegulatoryRequirements {
     pub action: Option<String>,
     pub country_code: Option<String>,
@@ -71,6 +72,7 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirements {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "regulatory_requirements")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
     pub acceptable_characters: Option<String>,
     pub acceptable_values: Option<Vec<String>>,
@@ -169,6 +171,7 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsRegulatoryRequiremen
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "regulatory_requirements")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegulatoryRequirementsRegulatoryRequirementsItem {
     pub acceptance_criteria: Option<
         RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria,

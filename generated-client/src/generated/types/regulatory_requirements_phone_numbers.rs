@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers_regulatory_requirements")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegulatoryRequirementsPhoneNumbers {
     pub phone_number: Option<String>,
     pub phone_number_type: Option<String>,
@@ -81,6 +82,7 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsPhoneNumbers {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers_regulatory_requirements")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegulatoryRequirementsPhoneNumbersRegionInformationItem {
     pub region_name: Option<String>,
     pub region_type: Option<String>,
@@ -128,6 +130,7 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsPhoneNumbersRegionIn
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers_regulatory_requirements")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria {
     pub field_type: Option<String>,
     pub field_value: Option<String>,
@@ -182,6 +185,7 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsPhoneNumbersRegulato
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers_regulatory_requirements")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem {
     pub acceptance_criteria: Option<
         RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RejectRequest {
     /// Cause for call rejection.
     pub cause: RejectRequestCause,
@@ -12,12 +13,13 @@ pub struct RejectRequest {
     pub command_id: Option<String>,
 }
 impl RejectRequest {
-    /// A `RejectRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `cause`: Cause for call rejection.
-    pub fn new(cause: RejectRequestCause) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RejectRequest {
-            cause,
+            cause: RejectRequestCause::Unknown(String::new()),
             client_state: None,
             command_id: None,
         }

@@ -3,29 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RelationshipInfo {
     /// Identifier of the parent event.
     pub parent_id: String,
     /// Relationship type identifier.
     pub r#type: String,
     pub via: super::FieldMapping,
-}
-impl RelationshipInfo {
-    /// A `RelationshipInfo` from its required fields; the optional ones are `None`.
-    ///
-    /// - `parent_id`: Identifier of the parent event.
-    /// - `type`: Relationship type identifier.
-    pub fn new(
-        parent_id: impl Into<String>,
-        r#type: impl Into<String>,
-        via: super::FieldMapping,
-    ) -> Self {
-        RelationshipInfo {
-            parent_id: parent_id.into(),
-            r#type: r#type.into(),
-            via,
-        }
-    }
 }
 impl serde::Serialize for RelationshipInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,27 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RelationshipMetadata {
     pub max_recommended_depth: i64,
     pub total_children: i64,
     pub total_parents: i64,
     pub total_siblings: i64,
-}
-impl RelationshipMetadata {
-    /// A `RelationshipMetadata` from its required fields; the optional ones are `None`.
-    pub fn new(
-        max_recommended_depth: i64,
-        total_children: i64,
-        total_parents: i64,
-        total_siblings: i64,
-    ) -> Self {
-        RelationshipMetadata {
-            max_recommended_depth,
-            total_children,
-            total_parents,
-            total_siblings,
-        }
-    }
 }
 impl serde::Serialize for RelationshipMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

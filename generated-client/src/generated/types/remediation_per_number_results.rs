@@ -4,6 +4,7 @@
 /// Per-category buckets of phone numbers, populated once results are available. Empty lists are kept (not omitted) so consumers can iterate without null-checking each key.
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RemediationPerNumberResults {
     pub ineligible: Option<Vec<String>>,
     pub not_flagged: Option<Vec<String>>,

@@ -4,6 +4,7 @@
 /// Full detail of a remediation request, returned on submit and GET by id.
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RemediationRequest {
     pub call_purpose: String,
     pub contact_email: Option<Option<String>>,
@@ -22,40 +23,6 @@ pub struct RemediationRequest {
     pub tier2_completed_at: Option<Option<String>>,
     pub updated_at: String,
     pub webhook_url: Option<Option<String>>,
-}
-impl RemediationRequest {
-    /// A `RemediationRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_numbers_count`: Total phone numbers in this batch, including any later cancelled. May exceed the sum of the per-category result buckets, which omit cancelled numbers.
-    /// - `phone_numbers_ineligible`: Numbers rejected before submission (e.g. cooldown).
-    /// - `phone_numbers_submitted`: Numbers accepted for remediation, i.e. not rejected as ineligible. Counts numbers still queued (pending) as well as processed ones.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        call_purpose: impl Into<String>,
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        phone_numbers_count: i64,
-        phone_numbers_ineligible: i64,
-        phone_numbers_submitted: i64,
-        status: super::RemediationStatus,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        RemediationRequest {
-            call_purpose: call_purpose.into(),
-            contact_email: None,
-            created_at: created_at.into(),
-            id: id.into(),
-            phone_numbers_count,
-            phone_numbers_ineligible,
-            phone_numbers_submitted,
-            results: None,
-            status,
-            tier1_completed_at: None,
-            tier2_completed_at: None,
-            updated_at: updated_at.into(),
-            webhook_url: None,
-        }
-    }
 }
 impl serde::Serialize for RemediationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RemediationRequestCreate {
     /// How the numbers are used (free text).
     pub call_purpose: String,
@@ -14,15 +15,15 @@ pub struct RemediationRequestCreate {
     pub webhook_url: Option<String>,
 }
 impl RemediationRequestCreate {
-    /// A `RemediationRequestCreate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_purpose`: How the numbers are used (free text).
-    /// - `phone_numbers`: Phone numbers in E.164 format. Each must belong to this enterprise. Maximum 2,000 per request.
-    pub fn new(call_purpose: impl Into<String>, phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RemediationRequestCreate {
-            call_purpose: call_purpose.into(),
+            call_purpose: String::new(),
             contact_email: None,
-            phone_numbers,
+            phone_numbers: Vec::new(),
             webhook_url: None,
         }
     }

@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RemediationRequestList {
     pub data: Vec<super::RemediationRequestListItem>,
     pub meta: super::NumberReputationPaginationMeta,
-}
-impl RemediationRequestList {
-    /// A `RemediationRequestList` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::RemediationRequestListItem>,
-        meta: super::NumberReputationPaginationMeta,
-    ) -> Self {
-        RemediationRequestList {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for RemediationRequestList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

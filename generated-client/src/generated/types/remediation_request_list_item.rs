@@ -4,6 +4,7 @@
 /// Slim list-endpoint shape. Omits per-number results and webhook URLs to keep responses small.
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RemediationRequestListItem {
     pub call_purpose: String,
     pub created_at: String,
@@ -13,28 +14,6 @@ pub struct RemediationRequestListItem {
     pub tier1_completed_at: Option<Option<String>>,
     pub tier2_completed_at: Option<Option<String>>,
     pub updated_at: String,
-}
-impl RemediationRequestListItem {
-    /// A `RemediationRequestListItem` from its required fields; the optional ones are `None`.
-    pub fn new(
-        call_purpose: impl Into<String>,
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        phone_numbers_count: i64,
-        status: super::RemediationStatus,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        RemediationRequestListItem {
-            call_purpose: call_purpose.into(),
-            created_at: created_at.into(),
-            id: id.into(),
-            phone_numbers_count,
-            status,
-            tier1_completed_at: None,
-            tier2_completed_at: None,
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for RemediationRequestListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

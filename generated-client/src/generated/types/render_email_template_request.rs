@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_templates")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RenderEmailTemplateRequest {
     /// Variables for Liquid template rendering. Non-object values are silently treated as an empty object.
     pub template_variables: Option<serde_json::Map<String, serde_json::Value>>,

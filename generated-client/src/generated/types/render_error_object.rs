@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RenderErrorObject {
     pub code: RenderErrorObjectCode,
     pub message: String,
-}
-impl RenderErrorObject {
-    /// A `RenderErrorObject` from its required fields; the optional ones are `None`.
-    pub fn new(code: RenderErrorObjectCode, message: impl Into<String>) -> Self {
-        RenderErrorObject {
-            code,
-            message: message.into(),
-        }
-    }
 }
 impl serde::Serialize for RenderErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

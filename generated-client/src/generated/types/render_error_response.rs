@@ -3,14 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RenderErrorResponse {
     pub errors: Vec<super::RenderErrorObject>,
-}
-impl RenderErrorResponse {
-    /// A `RenderErrorResponse` from its required fields; the optional ones are `None`.
-    pub fn new(errors: Vec<super::RenderErrorObject>) -> Self {
-        RenderErrorResponse { errors }
-    }
 }
 impl serde::Serialize for RenderErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

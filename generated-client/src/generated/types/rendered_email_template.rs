@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_templates")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RenderedEmailTemplate {
     pub created_at: String,
     pub html_body: Option<String>,
@@ -13,29 +14,6 @@ pub struct RenderedEmailTemplate {
     pub text_body: Option<String>,
     pub updated_at: String,
     pub variables: Vec<String>,
-}
-impl RenderedEmailTemplate {
-    /// A `RenderedEmailTemplate` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        name: impl Into<String>,
-        record_type: RenderedEmailTemplateRecordType,
-        updated_at: impl Into<String>,
-        variables: Vec<String>,
-    ) -> Self {
-        RenderedEmailTemplate {
-            created_at: created_at.into(),
-            html_body: None,
-            id: id.into(),
-            name: name.into(),
-            record_type,
-            subject: None,
-            text_body: None,
-            updated_at: updated_at.into(),
-            variables,
-        }
-    }
 }
 impl serde::Serialize for RenderedEmailTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

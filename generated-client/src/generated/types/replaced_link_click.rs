@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReplacedLinkClick {
     /// The message ID associated with the clicked link.
     pub message_id: Option<String>,

@@ -4,6 +4,7 @@
 /// Reputation snapshot for a phone number. Each metric is a 0–100 score; `spam_risk` is a coarse bucket. Field set may grow over time - read by key.
 #[cfg_attr(docsrs, doc(cfg(any(feature = "enterprises", feature = "reputation"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReputationData {
     pub connection_score: Option<Option<i64>>,
     pub engagement_score: Option<Option<i64>>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "enterprises", feature = "reputation"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReputationPhoneNumber {
     pub created_at: Option<String>,
     pub enterprise_id: Option<String>,

@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReputationPhoneNumberCreate {
     /// 1–100 phone numbers in E.164 format with a leading `+`.
     pub phone_numbers: Vec<String>,
 }
 impl ReputationPhoneNumberCreate {
-    /// A `ReputationPhoneNumberCreate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_numbers`: 1–100 phone numbers in E.164 format with a leading `+`.
-    pub fn new(phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ReputationPhoneNumberCreate {
-            phone_numbers,
+            phone_numbers: Vec::new(),
         }
     }
 }

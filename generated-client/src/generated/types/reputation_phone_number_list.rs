@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "enterprises", feature = "reputation"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReputationPhoneNumberList {
     pub data: Vec<super::ReputationPhoneNumber>,
     pub meta: super::NumberReputationPaginationMeta,
-}
-impl ReputationPhoneNumberList {
-    /// A `ReputationPhoneNumberList` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::ReputationPhoneNumber>,
-        meta: super::NumberReputationPaginationMeta,
-    ) -> Self {
-        ReputationPhoneNumberList {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for ReputationPhoneNumberList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Non-standard error envelope returned when the sending domain's reputation band is 'poor'. Uses string code `reputation_suspended` instead of a numeric code.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReputationSuspendedError {
     pub errors: Option<Vec<ReputationSuspendedErrorErrorsItem>>,
 }
@@ -71,6 +72,7 @@ impl From<&str> for ReputationSuspendedErrorErrorsItemCode {
 crate::string_enum!(ReputationSuspendedErrorErrorsItemCode);
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReputationSuspendedErrorErrorsItem {
     pub code: Option<ReputationSuspendedErrorErrorsItemCode>,
     pub detail: Option<String>,

@@ -4,6 +4,7 @@
 /// Resemble AI provider-specific parameters.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ResembleProviderParams {
     /// Custom Resemble API key.
     pub api_key: Option<String>,
@@ -13,6 +14,32 @@ pub struct ResembleProviderParams {
     pub precision: Option<String>,
     /// Audio sample rate.
     pub sample_rate: Option<String>,
+}
+impl ResembleProviderParams {
+    /// Custom Resemble API key.
+    #[inline]
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+    /// Audio output format.
+    #[inline]
+    pub fn format(mut self, value: impl Into<String>) -> Self {
+        self.format = Some(value.into());
+        self
+    }
+    /// Synthesis precision.
+    #[inline]
+    pub fn precision(mut self, value: impl Into<String>) -> Self {
+        self.precision = Some(value.into());
+        self
+    }
+    /// Audio sample rate.
+    #[inline]
+    pub fn sample_rate(mut self, value: impl Into<String>) -> Self {
+        self.sample_rate = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ResembleProviderParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "conferences"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResembleVoiceSettings {
     /// Output audio format.
     pub format: Option<ResembleVoiceSettingsFormat>,
@@ -13,16 +14,60 @@ pub struct ResembleVoiceSettings {
     pub r#type: ResembleVoiceSettingsType,
 }
 impl ResembleVoiceSettings {
-    /// A `ResembleVoiceSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Voice settings provider type
-    pub fn new(r#type: ResembleVoiceSettingsType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ResembleVoiceSettings {
             format: None,
             precision: None,
             sample_rate: None,
-            r#type,
+            r#type: ResembleVoiceSettingsType::Resemble,
         }
+    }
+}
+impl ResembleVoiceSettings {
+    /// A builder of `ResembleVoiceSettings`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<ResembleVoiceSettings, ()> {
+        crate::Builder::new(ResembleVoiceSettings::blank())
+    }
+}
+impl crate::Builder<ResembleVoiceSettings, ()> {
+    /// Output audio format.
+    #[inline]
+    pub fn format(mut self, value: impl Into<ResembleVoiceSettingsFormat>) -> Self {
+        self.value.format = Some(value.into());
+        self
+    }
+    /// Audio precision format.
+    #[inline]
+    pub fn precision(
+        mut self,
+        value: impl Into<ResembleVoiceSettingsPrecision>,
+    ) -> Self {
+        self.value.precision = Some(value.into());
+        self
+    }
+    /// Sets `sample_rate`.
+    #[inline]
+    pub fn sample_rate(mut self, value: impl Into<super::ResembleSampleRate>) -> Self {
+        self.value.sample_rate = Some(value.into());
+        self
+    }
+    /// Voice settings provider type
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<ResembleVoiceSettingsType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ResembleVoiceSettings, S>>
+for ResembleVoiceSettings {
+    #[inline]
+    fn from(builder: crate::Builder<ResembleVoiceSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ResembleVoiceSettings {

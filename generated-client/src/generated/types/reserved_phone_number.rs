@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_reservations")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReservedPhoneNumber {
     /// An ISO 8901 datetime string denoting when the individual number reservation was created.
     pub created_at: Option<String>,
@@ -17,6 +18,14 @@ pub struct ReservedPhoneNumber {
     pub status: Option<ReservedPhoneNumberStatus>,
     /// An ISO 8901 datetime string for when the the individual number reservation was updated.
     pub updated_at: Option<String>,
+}
+impl ReservedPhoneNumber {
+    /// Sets `phone_number`.
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ReservedPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "well_known")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ResourceMetadata {
     /// List of authorization server URLs
     pub authorization_servers: Option<Vec<String>>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ResourceNotFoundError {
     pub errors: Option<Vec<ResourceNotFoundErrorErrorsItem>>,
 }
@@ -43,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for ResourceNotFoundError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ResourceNotFoundErrorErrorsItemMeta {
     /// A URL to the detailed documentation for the error.
     pub url: Option<String>,
@@ -84,6 +86,7 @@ impl<'de> serde::Deserialize<'de> for ResourceNotFoundErrorErrorsItemMeta {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ResourceNotFoundErrorErrorsItem {
     /// Error code identifying the error type.
     pub code: Option<String>,

@@ -3,23 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResponseMeta {
     /// Total number of events in the session tree.
     pub event_count: i64,
     /// List of distinct products involved in the session.
     pub products: Vec<String>,
-}
-impl ResponseMeta {
-    /// A `ResponseMeta` from its required fields; the optional ones are `None`.
-    ///
-    /// - `event_count`: Total number of events in the session tree.
-    /// - `products`: List of distinct products involved in the session.
-    pub fn new(event_count: i64, products: Vec<String>) -> Self {
-        ResponseMeta {
-            event_count,
-            products,
-        }
-    }
 }
 impl serde::Serialize for ResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

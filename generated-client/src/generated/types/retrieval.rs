@@ -3,14 +3,55 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Retrieval {
     pub retrieval: super::BucketIds,
     pub r#type: RetrievalType,
 }
 impl Retrieval {
-    /// A `Retrieval` from its required fields; the optional ones are `None`.
-    pub fn new(retrieval: super::BucketIds, r#type: RetrievalType) -> Self {
-        Retrieval { retrieval, r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        Retrieval {
+            retrieval: super::BucketIds::blank(),
+            r#type: RetrievalType::Retrieval,
+        }
+    }
+}
+impl Retrieval {
+    /// A builder of `Retrieval`: a method per field, then `.build()`, which compiles once the required ones are set (`retrieval`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        Retrieval,
+        (crate::Missing<crate::required::retrieval>,),
+    > {
+        crate::Builder::new(Retrieval::blank())
+    }
+}
+impl<S0> crate::Builder<Retrieval, (S0,)> {
+    /// Sets `retrieval`.
+    #[inline]
+    pub fn retrieval(
+        self,
+        value: impl Into<super::BucketIds>,
+    ) -> crate::Builder<Retrieval, (crate::Set,)> {
+        let mut b = self;
+        b.value.retrieval = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<RetrievalType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<Retrieval, S>> for Retrieval {
+    #[inline]
+    fn from(builder: crate::Builder<Retrieval, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for Retrieval {

@@ -3,14 +3,55 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RetrievalTool {
     pub retrieval: super::BucketIds,
     pub r#type: RetrievalToolType,
 }
 impl RetrievalTool {
-    /// A `RetrievalTool` from its required fields; the optional ones are `None`.
-    pub fn new(retrieval: super::BucketIds, r#type: RetrievalToolType) -> Self {
-        RetrievalTool { retrieval, r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        RetrievalTool {
+            retrieval: super::BucketIds::blank(),
+            r#type: RetrievalToolType::Retrieval,
+        }
+    }
+}
+impl RetrievalTool {
+    /// A builder of `RetrievalTool`: a method per field, then `.build()`, which compiles once the required ones are set (`retrieval`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        RetrievalTool,
+        (crate::Missing<crate::required::retrieval>,),
+    > {
+        crate::Builder::new(RetrievalTool::blank())
+    }
+}
+impl<S0> crate::Builder<RetrievalTool, (S0,)> {
+    /// Sets `retrieval`.
+    #[inline]
+    pub fn retrieval(
+        self,
+        value: impl Into<super::BucketIds>,
+    ) -> crate::Builder<RetrievalTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.retrieval = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<RetrievalToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<RetrievalTool, S>> for RetrievalTool {
+    #[inline]
+    fn from(builder: crate::Builder<RetrievalTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for RetrievalTool {

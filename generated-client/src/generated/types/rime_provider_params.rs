@@ -4,6 +4,7 @@
 /// Rime provider-specific parameters.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RimeProviderParams {
     /// Audio output format.
     pub response_format: Option<String>,
@@ -11,6 +12,26 @@ pub struct RimeProviderParams {
     pub sampling_rate: Option<i64>,
     /// Voice speed multiplier.
     pub voice_speed: Option<f64>,
+}
+impl RimeProviderParams {
+    /// Audio output format.
+    #[inline]
+    pub fn response_format(mut self, value: impl Into<String>) -> Self {
+        self.response_format = Some(value.into());
+        self
+    }
+    /// Audio sampling rate in Hz.
+    #[inline]
+    pub fn sampling_rate(mut self, value: impl Into<i64>) -> Self {
+        self.sampling_rate = Some(value.into());
+        self
+    }
+    /// Voice speed multiplier.
+    #[inline]
+    pub fn voice_speed(mut self, value: impl Into<f64>) -> Self {
+        self.voice_speed = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for RimeProviderParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

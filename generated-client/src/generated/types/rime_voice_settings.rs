@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "conferences"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RimeVoiceSettings {
     /// Voice settings provider type
     pub r#type: RimeVoiceSettingsType,
@@ -10,14 +11,42 @@ pub struct RimeVoiceSettings {
     pub voice_speed: Option<f64>,
 }
 impl RimeVoiceSettings {
-    /// A `RimeVoiceSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Voice settings provider type
-    pub fn new(r#type: RimeVoiceSettingsType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RimeVoiceSettings {
-            r#type,
+            r#type: RimeVoiceSettingsType::Rime,
             voice_speed: None,
         }
+    }
+}
+impl RimeVoiceSettings {
+    /// A builder of `RimeVoiceSettings`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<RimeVoiceSettings, ()> {
+        crate::Builder::new(RimeVoiceSettings::blank())
+    }
+}
+impl crate::Builder<RimeVoiceSettings, ()> {
+    /// Voice settings provider type
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<RimeVoiceSettingsType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// Speech speed multiplier. Default is 1.0.
+    #[inline]
+    pub fn voice_speed(mut self, value: impl Into<f64>) -> Self {
+        self.value.voice_speed = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<RimeVoiceSettings, S>> for RimeVoiceSettings {
+    #[inline]
+    fn from(builder: crate::Builder<RimeVoiceSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for RimeVoiceSettings {

@@ -4,17 +4,62 @@
 /// One slot in a percentage rollout.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RolloutSlot {
     pub version_id: String,
     pub weight: f64,
 }
 impl RolloutSlot {
-    /// A `RolloutSlot` from its required fields; the optional ones are `None`.
-    pub fn new(version_id: impl Into<String>, weight: f64) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         RolloutSlot {
-            version_id: version_id.into(),
-            weight,
+            version_id: String::new(),
+            weight: 0.0,
         }
+    }
+}
+impl RolloutSlot {
+    /// A builder of `RolloutSlot`: a method per field, then `.build()`, which compiles once the required ones are set (`version_id`, `weight`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        RolloutSlot,
+        (
+            crate::Missing<crate::required::version_id>,
+            crate::Missing<crate::required::weight>,
+        ),
+    > {
+        crate::Builder::new(RolloutSlot::blank())
+    }
+}
+impl<S0, S1> crate::Builder<RolloutSlot, (S0, S1)> {
+    /// Sets `version_id`.
+    #[inline]
+    pub fn version_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<RolloutSlot, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.version_id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `weight`.
+    #[inline]
+    pub fn weight(
+        self,
+        value: impl Into<f64>,
+    ) -> crate::Builder<RolloutSlot, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.weight = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<RolloutSlot, S>> for RolloutSlot {
+    #[inline]
+    fn from(builder: crate::Builder<RolloutSlot, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for RolloutSlot {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "room_compositions")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomComposition {
     /// ISO 8601 timestamp when the room composition has completed.
     pub completed_at: Option<String>,

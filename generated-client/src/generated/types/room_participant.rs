@@ -14,6 +14,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomParticipant {
     /// Context provided to the given participant through the client SDK
     pub context: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "room_sessions", feature = "rooms"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomSession {
     /// Shows if the room session is active or not.
     pub active: Option<bool>,

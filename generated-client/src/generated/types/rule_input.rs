@@ -6,14 +6,58 @@
 /// An empty ``match`` is a catch-all (always fires).
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RuleInput {
     pub r#match: Option<Vec<super::Clause>>,
     pub serve: super::Serve,
 }
 impl RuleInput {
-    /// A `RuleInput` from its required fields; the optional ones are `None`.
-    pub fn new(serve: super::Serve) -> Self {
-        RuleInput { r#match: None, serve }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        RuleInput {
+            r#match: None,
+            serve: <super::Serve>::default(),
+        }
+    }
+}
+impl RuleInput {
+    /// A builder of `RuleInput`: a method per field, then `.build()`, which compiles once the required ones are set (`serve`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        RuleInput,
+        (crate::Missing<crate::required::serve>,),
+    > {
+        crate::Builder::new(RuleInput::blank())
+    }
+}
+impl<S0> crate::Builder<RuleInput, (S0,)> {
+    /// Sets `match`.
+    #[inline]
+    pub fn r#match(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::Clause>>,
+    ) -> Self {
+        self.value.r#match = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `serve`.
+    #[inline]
+    pub fn serve(
+        self,
+        value: impl Into<super::Serve>,
+    ) -> crate::Builder<RuleInput, (crate::Set,)> {
+        let mut b = self;
+        b.value.serve = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<RuleInput, S>> for RuleInput {
+    #[inline]
+    fn from(builder: crate::Builder<RuleInput, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for RuleInput {

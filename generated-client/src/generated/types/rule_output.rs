@@ -6,15 +6,10 @@
 /// An empty ``match`` is a catch-all (always fires).
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RuleOutput {
     pub r#match: Option<Vec<super::Clause>>,
     pub serve: super::Serve,
-}
-impl RuleOutput {
-    /// A `RuleOutput` from its required fields; the optional ones are `None`.
-    pub fn new(serve: super::Serve) -> Self {
-        RuleOutput { r#match: None, serve }
-    }
 }
 impl serde::Serialize for RuleOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "custom_storage_credentials")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct S3ConfigurationData {
     pub aws_access_key_id: Option<super::AwsAccessKeyId>,
     pub aws_secret_access_key: Option<super::AwsSecretAccessKey>,
@@ -12,17 +13,67 @@ pub struct S3ConfigurationData {
     pub region: Option<super::Region>,
 }
 impl S3ConfigurationData {
-    /// A `S3ConfigurationData` from its required fields; the optional ones are `None`.
-    ///
-    /// - `backend`: Storage backend type
-    pub fn new(backend: S3ConfigurationDataBackend) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         S3ConfigurationData {
             aws_access_key_id: None,
             aws_secret_access_key: None,
-            backend,
+            backend: S3ConfigurationDataBackend::S3,
             bucket: None,
             region: None,
         }
+    }
+}
+impl S3ConfigurationData {
+    /// A builder of `S3ConfigurationData`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<S3ConfigurationData, ()> {
+        crate::Builder::new(S3ConfigurationData::blank())
+    }
+}
+impl crate::Builder<S3ConfigurationData, ()> {
+    /// Sets `aws_access_key_id`.
+    #[inline]
+    pub fn aws_access_key_id(mut self, value: impl Into<super::AwsAccessKeyId>) -> Self {
+        self.value.aws_access_key_id = Some(value.into());
+        self
+    }
+    /// Sets `aws_secret_access_key`.
+    #[inline]
+    pub fn aws_secret_access_key(
+        mut self,
+        value: impl Into<super::AwsSecretAccessKey>,
+    ) -> Self {
+        self.value.aws_secret_access_key = Some(value.into());
+        self
+    }
+    /// Storage backend type
+    #[inline]
+    pub fn backend(mut self, value: impl Into<S3ConfigurationDataBackend>) -> Self {
+        self.value.backend = value.into();
+        self
+    }
+    /// Sets `bucket`.
+    #[inline]
+    pub fn bucket(mut self, value: impl Into<super::Bucket>) -> Self {
+        self.value.bucket = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<super::Region>) -> Self {
+        self.value.region = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<S3ConfigurationData, S>>
+for S3ConfigurationData {
+    #[inline]
+    fn from(builder: crate::Builder<S3ConfigurationData, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for S3ConfigurationData {

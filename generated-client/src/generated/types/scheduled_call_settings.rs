@@ -6,8 +6,17 @@
 /// added here rather than as top-level event fields.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ScheduledCallSettings {
     pub sip_region: Option<super::SipRegion>,
+}
+impl ScheduledCallSettings {
+    /// Sets `sip_region`.
+    #[inline]
+    pub fn sip_region(mut self, value: impl Into<super::SipRegion>) -> Self {
+        self.sip_region = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for ScheduledCallSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

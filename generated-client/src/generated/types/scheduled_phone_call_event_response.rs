@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ScheduledPhoneCallEventResponse {
     pub assistant_id: String,
     pub call_attempts: Option<Vec<super::AssistantScheduledCallAttempt>>,
@@ -35,40 +36,6 @@ pub struct ScheduledPhoneCallEventResponse {
     pub telnyx_agent_target: String,
     pub telnyx_conversation_channel: super::ConversationChannelType,
     pub telnyx_end_user_target: String,
-}
-impl ScheduledPhoneCallEventResponse {
-    /// A `ScheduledPhoneCallEventResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        assistant_id: impl Into<String>,
-        scheduled_at_fixed_datetime: impl Into<String>,
-        telnyx_agent_target: impl Into<String>,
-        telnyx_conversation_channel: super::ConversationChannelType,
-        telnyx_end_user_target: impl Into<String>,
-    ) -> Self {
-        ScheduledPhoneCallEventResponse {
-            assistant_id: assistant_id.into(),
-            call_attempts: None,
-            call_duration: None,
-            call_settings: None,
-            call_status: None,
-            conversation_id: None,
-            conversation_metadata: None,
-            created_at: None,
-            dispatched_at: None,
-            dynamic_variables: None,
-            errors: None,
-            max_retries_client_errors: None,
-            retry_attempts: None,
-            retry_count: None,
-            retry_interval_secs: None,
-            scheduled_at_fixed_datetime: scheduled_at_fixed_datetime.into(),
-            scheduled_event_id: None,
-            status: None,
-            telnyx_agent_target: telnyx_agent_target.into(),
-            telnyx_conversation_channel,
-            telnyx_end_user_target: telnyx_end_user_target.into(),
-        }
-    }
 }
 impl serde::Serialize for ScheduledPhoneCallEventResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

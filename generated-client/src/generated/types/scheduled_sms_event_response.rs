@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ScheduledSmsEventResponse {
     pub assistant_id: String,
     pub conversation_id: Option<String>,
@@ -24,34 +25,6 @@ pub struct ScheduledSmsEventResponse {
     pub telnyx_conversation_channel: super::ConversationChannelType,
     pub telnyx_end_user_target: String,
     pub text: String,
-}
-impl ScheduledSmsEventResponse {
-    /// A `ScheduledSmsEventResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        assistant_id: impl Into<String>,
-        scheduled_at_fixed_datetime: impl Into<String>,
-        telnyx_agent_target: impl Into<String>,
-        telnyx_conversation_channel: super::ConversationChannelType,
-        telnyx_end_user_target: impl Into<String>,
-        text: impl Into<String>,
-    ) -> Self {
-        ScheduledSmsEventResponse {
-            assistant_id: assistant_id.into(),
-            conversation_id: None,
-            conversation_metadata: None,
-            created_at: None,
-            dynamic_variables: None,
-            errors: None,
-            retry_count: None,
-            scheduled_at_fixed_datetime: scheduled_at_fixed_datetime.into(),
-            scheduled_event_id: None,
-            status: None,
-            telnyx_agent_target: telnyx_agent_target.into(),
-            telnyx_conversation_channel,
-            telnyx_end_user_target: telnyx_end_user_target.into(),
-            text: text.into(),
-        }
-    }
 }
 impl serde::Serialize for ScheduledSmsEventResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SendDtmfRequest {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     pub client_state: Option<String>,
@@ -14,14 +15,15 @@ pub struct SendDtmfRequest {
     pub duration_millis: Option<i32>,
 }
 impl SendDtmfRequest {
-    /// A `SendDtmfRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `digits`: DTMF digits to send. Valid digits are 0-9, A-D, *, and #. Pauses can be added using w (0.5s) and W (1s).
-    pub fn new(digits: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SendDtmfRequest {
             client_state: None,
             command_id: None,
-            digits: digits.into(),
+            digits: String::new(),
             duration_millis: None,
         }
     }

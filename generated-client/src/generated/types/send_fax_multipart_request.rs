@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SendFaxMultipartRequest {
     pub connection_id: super::ConnectionId,
     /// The file you want to upload. The maximum allowed size is 20 MB. Supported formats: PDF, TIFF, JPEG, PNG, DOC, DOCX, RTF, and TXT. contents and media_name/media_url can't be submitted together.
@@ -14,29 +15,6 @@ pub struct SendFaxMultipartRequest {
     pub store_preview: Option<super::StorePreview>,
     pub t38_enabled: Option<super::T38Enabled>,
     pub to: super::To,
-}
-impl SendFaxMultipartRequest {
-    /// A `SendFaxMultipartRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `contents`: The file you want to upload. The maximum allowed size is 20 MB. Supported formats: PDF, TIFF, JPEG, PNG, DOC, DOCX, RTF, and TXT. contents and media_name/media_url can't be submitted together.
-    pub fn new(
-        connection_id: impl Into<String>,
-        contents: crate::FilePart,
-        from: impl Into<String>,
-        to: impl Into<String>,
-    ) -> Self {
-        SendFaxMultipartRequest {
-            connection_id: connection_id.into(),
-            contents,
-            from: from.into(),
-            monochrome: None,
-            quality: None,
-            store_media: None,
-            store_preview: None,
-            t38_enabled: None,
-            to: to.into(),
-        }
-    }
 }
 impl serde::Serialize for SendFaxMultipartRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

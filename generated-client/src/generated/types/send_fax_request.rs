@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "faxes")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SendFaxRequest {
     /// The black threshold percentage for monochrome faxes. Only applicable if `monochrome` is set to `true`.
     pub black_threshold: Option<i64>,
@@ -31,19 +32,16 @@ pub struct SendFaxRequest {
     pub webhook_url: Option<String>,
 }
 impl SendFaxRequest {
-    /// A `SendFaxRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `connection_id`: The connection ID to send the fax with.
-    pub fn new(
-        connection_id: impl Into<String>,
-        from: impl Into<String>,
-        to: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SendFaxRequest {
             black_threshold: None,
             client_state: None,
-            connection_id: connection_id.into(),
-            from: from.into(),
+            connection_id: String::new(),
+            from: String::new(),
             from_display_name: None,
             media_name: None,
             media_url: None,
@@ -53,7 +51,7 @@ impl SendFaxRequest {
             store_media: None,
             store_preview: None,
             t38_enabled: None,
-            to: to.into(),
+            to: String::new(),
             webhook_url: None,
         }
     }

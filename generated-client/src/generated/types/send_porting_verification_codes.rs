@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SendPortingVerificationCodes {
     pub phone_numbers: Option<Vec<String>>,
     pub verification_method: Option<

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SendSipInfoRequest {
     /// Content of the SIP INFO
     pub body: String,
@@ -14,16 +15,16 @@ pub struct SendSipInfoRequest {
     pub content_type: String,
 }
 impl SendSipInfoRequest {
-    /// A `SendSipInfoRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `body`: Content of the SIP INFO
-    /// - `content_type`: Content type of the INFO body. Must be MIME type compliant. There is a 1,400 bytes limit
-    pub fn new(body: impl Into<String>, content_type: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SendSipInfoRequest {
-            body: body.into(),
+            body: String::new(),
             client_state: None,
             command_id: None,
-            content_type: content_type.into(),
+            content_type: String::new(),
         }
     }
 }

@@ -10,9 +10,27 @@
 /// less than 100, with the leftover routing to the main version
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Serve {
     pub rollout: Option<Vec<super::RolloutSlot>>,
     pub version_id: Option<String>,
+}
+impl Serve {
+    /// Sets `rollout`.
+    #[inline]
+    pub fn rollout(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::RolloutSlot>>,
+    ) -> Self {
+        self.rollout = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `version_id`.
+    #[inline]
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for Serve {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "charges_breakdown")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceDetail {
     /// Cost per unit as decimal string
     pub cost: String,
@@ -10,24 +11,6 @@ pub struct ServiceDetail {
     pub cost_type: String,
     /// Service name
     pub name: String,
-}
-impl ServiceDetail {
-    /// A `ServiceDetail` from its required fields; the optional ones are `None`.
-    ///
-    /// - `cost`: Cost per unit as decimal string
-    /// - `cost_type`: Type of cost (MRC or OTC)
-    /// - `name`: Service name
-    pub fn new(
-        cost: impl Into<String>,
-        cost_type: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        ServiceDetail {
-            cost: cost.into(),
-            cost_type: cost_type.into(),
-            name: name.into(),
-        }
-    }
 }
 impl serde::Serialize for ServiceDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,20 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SessionAnalysisError {
     pub code: String,
     pub detail: Option<String>,
     pub message: String,
-}
-impl SessionAnalysisError {
-    /// A `SessionAnalysisError` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        SessionAnalysisError {
-            code: code.into(),
-            detail: None,
-            message: message.into(),
-        }
-    }
 }
 impl serde::Serialize for SessionAnalysisError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

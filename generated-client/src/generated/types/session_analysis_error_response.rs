@@ -3,16 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SessionAnalysisErrorResponse {
     pub errors: Vec<super::SessionAnalysisError>,
-}
-impl SessionAnalysisErrorResponse {
-    /// A `SessionAnalysisErrorResponse` from its required fields; the optional ones are `None`.
-    pub fn new(errors: Vec<super::SessionAnalysisError>) -> Self {
-        SessionAnalysisErrorResponse {
-            errors,
-        }
-    }
 }
 impl serde::Serialize for SessionAnalysisErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

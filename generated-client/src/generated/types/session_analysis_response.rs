@@ -3,30 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "session_analysis")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SessionAnalysisResponse {
     pub cost: super::CostSummary,
     pub meta: super::ResponseMeta,
     pub root: super::EventNode,
     /// Identifier for the analyzed session.
     pub session_id: String,
-}
-impl SessionAnalysisResponse {
-    /// A `SessionAnalysisResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `session_id`: Identifier for the analyzed session.
-    pub fn new(
-        cost: super::CostSummary,
-        meta: super::ResponseMeta,
-        root: super::EventNode,
-        session_id: impl Into<String>,
-    ) -> Self {
-        SessionAnalysisResponse {
-            cost,
-            meta,
-            root,
-            session_id: session_id.into(),
-        }
-    }
 }
 impl serde::Serialize for SessionAnalysisResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// The settings associated with the authentication provider.
 #[cfg_attr(docsrs, doc(cfg(feature = "authentication_providers")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Settings {
     /// The certificate fingerprint for the identity provider (IdP)
     pub idp_cert_fingerprint: String,
@@ -15,22 +16,78 @@ pub struct Settings {
     pub idp_sso_target_url: String,
 }
 impl Settings {
-    /// A `Settings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `idp_cert_fingerprint`: The certificate fingerprint for the identity provider (IdP)
-    /// - `idp_entity_id`: The Entity ID for the identity provider (IdP).
-    /// - `idp_sso_target_url`: The SSO target url for the identity provider (IdP).
-    pub fn new(
-        idp_cert_fingerprint: impl Into<String>,
-        idp_entity_id: impl Into<String>,
-        idp_sso_target_url: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         Settings {
-            idp_cert_fingerprint: idp_cert_fingerprint.into(),
+            idp_cert_fingerprint: String::new(),
             idp_cert_fingerprint_algorithm: None,
-            idp_entity_id: idp_entity_id.into(),
-            idp_sso_target_url: idp_sso_target_url.into(),
+            idp_entity_id: String::new(),
+            idp_sso_target_url: String::new(),
         }
+    }
+}
+impl Settings {
+    /// A builder of `Settings`: a method per field, then `.build()`, which compiles once the required ones are set (`idp_cert_fingerprint`, `idp_entity_id`, `idp_sso_target_url`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        Settings,
+        (
+            crate::Missing<crate::required::idp_cert_fingerprint>,
+            crate::Missing<crate::required::idp_entity_id>,
+            crate::Missing<crate::required::idp_sso_target_url>,
+        ),
+    > {
+        crate::Builder::new(Settings::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<Settings, (S0, S1, S2)> {
+    /// The certificate fingerprint for the identity provider (IdP)
+    #[inline]
+    pub fn idp_cert_fingerprint(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<Settings, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.idp_cert_fingerprint = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The algorithm used to generate the identity provider's (IdP) certificate fingerprint
+    #[inline]
+    pub fn idp_cert_fingerprint_algorithm(
+        mut self,
+        value: impl Into<SettingsIdpCertFingerprintAlgorithm>,
+    ) -> Self {
+        self.value.idp_cert_fingerprint_algorithm = Some(value.into());
+        self
+    }
+    /// The Entity ID for the identity provider (IdP).
+    #[inline]
+    pub fn idp_entity_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<Settings, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.idp_entity_id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The SSO target url for the identity provider (IdP).
+    #[inline]
+    pub fn idp_sso_target_url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<Settings, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.idp_sso_target_url = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<Settings, S>> for Settings {
+    #[inline]
+    fn from(builder: crate::Builder<Settings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for Settings {

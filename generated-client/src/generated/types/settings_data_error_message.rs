@@ -3,16 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SettingsDataErrorMessage {
     pub message: String,
-}
-impl SettingsDataErrorMessage {
-    /// A `SettingsDataErrorMessage` from its required fields; the optional ones are `None`.
-    pub fn new(message: impl Into<String>) -> Self {
-        SettingsDataErrorMessage {
-            message: message.into(),
-        }
-    }
 }
 impl serde::Serialize for SettingsDataErrorMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

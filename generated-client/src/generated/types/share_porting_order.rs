@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SharePortingOrder {
     /// The number of seconds the token will be valid for
     pub expires_in_seconds: Option<i64>,

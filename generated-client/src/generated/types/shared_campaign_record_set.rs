@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SharedCampaignRecordSet {
     pub page: Option<i64>,
     pub records: Option<Vec<super::SharedCampaign>>,

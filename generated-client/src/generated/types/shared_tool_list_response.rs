@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SharedToolListResponse {
     pub data: Vec<super::SharedToolResponse>,
     pub meta: super::Meta,
-}
-impl SharedToolListResponse {
-    /// A `SharedToolListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::SharedToolResponse>, meta: super::Meta) -> Self {
-        SharedToolListResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for SharedToolListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SharedToolResponse {
     pub created_at: Option<String>,
     pub display_name: Option<String>,
@@ -10,23 +11,6 @@ pub struct SharedToolResponse {
     pub timeout_ms: Option<i64>,
     pub tool_definition: serde_json::Map<String, serde_json::Value>,
     pub r#type: String,
-}
-impl SharedToolResponse {
-    /// A `SharedToolResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        id: impl Into<String>,
-        tool_definition: serde_json::Map<String, serde_json::Value>,
-        r#type: impl Into<String>,
-    ) -> Self {
-        SharedToolResponse {
-            created_at: None,
-            display_name: None,
-            id: id.into(),
-            timeout_ms: None,
-            tool_definition,
-            r#type: r#type.into(),
-        }
-    }
 }
 impl serde::Serialize for SharedToolResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -6,6 +6,7 @@
     doc(cfg(any(feature = "messaging_profiles", feature = "short_codes")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ShortCode {
     /// ISO 3166-1 alpha-2 country code.
     pub country_code: Option<String>,

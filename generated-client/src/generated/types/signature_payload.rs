@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SignaturePayload {
     /// PNG image, base64-encoded.
     pub image_base64: String,
@@ -10,14 +11,55 @@ pub struct SignaturePayload {
     pub signer_name: Option<Option<String>>,
 }
 impl SignaturePayload {
-    /// A `SignaturePayload` from its required fields; the optional ones are `None`.
-    ///
-    /// - `image_base64`: PNG image, base64-encoded.
-    pub fn new(image_base64: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SignaturePayload {
-            image_base64: image_base64.into(),
+            image_base64: String::new(),
             signer_name: None,
         }
+    }
+}
+impl SignaturePayload {
+    /// A builder of `SignaturePayload`: a method per field, then `.build()`, which compiles once the required ones are set (`image_base64`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        SignaturePayload,
+        (crate::Missing<crate::required::image_base64>,),
+    > {
+        crate::Builder::new(SignaturePayload::blank())
+    }
+}
+impl<S0> crate::Builder<SignaturePayload, (S0,)> {
+    /// PNG image, base64-encoded.
+    #[inline]
+    pub fn image_base64(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<SignaturePayload, (crate::Set,)> {
+        let mut b = self;
+        b.value.image_base64 = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional. When absent the rendered PDF falls back to the enterprise contact's legal name.
+    #[inline]
+    pub fn signer_name(mut self, value: impl Into<String>) -> Self {
+        self.value.signer_name = Some(Some(value.into()));
+        self
+    }
+    /// Sends `signer_name` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn signer_name_null(mut self) -> Self {
+        self.value.signer_name = Some(None);
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<SignaturePayload, S>> for SignaturePayload {
+    #[inline]
+    fn from(builder: crate::Builder<SignaturePayload, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for SignaturePayload {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCard {
     /// Indicate whether the SIM card has any pending (in-progress) actions.
     pub actions_in_progress: Option<bool>,
@@ -300,6 +301,7 @@ impl<'de> serde::Deserialize<'de> for SimCard {
 /// The SIM card consumption so far in the current billing cycle.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardCurrentBillingPeriodConsumedData {
     pub amount: Option<String>,
     pub unit: Option<String>,
@@ -348,6 +350,7 @@ impl<'de> serde::Deserialize<'de> for SimCardCurrentBillingPeriodConsumedData {
 /// Current physical location data of a given SIM card. Accuracy is given in meters.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardCurrentDeviceLocation {
     pub accuracy: Option<i64>,
     pub accuracy_unit: Option<String>,
@@ -441,9 +444,24 @@ crate::string_enum!(SimCardDataLimitUnit);
 /// The SIM card individual data limit configuration.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardDataLimit {
     pub amount: Option<String>,
     pub unit: Option<SimCardDataLimitUnit>,
+}
+impl SimCardDataLimit {
+    /// Sets `amount`.
+    #[inline]
+    pub fn amount(mut self, value: impl Into<String>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `unit`.
+    #[inline]
+    pub fn unit(mut self, value: impl Into<SimCardDataLimitUnit>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SimCardDataLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -557,6 +575,7 @@ crate::string_enum!(SimCardLiveDataSession);
 /// PIN and PUK codes for the SIM card. Only available when include_pin_puk_codes=true is set in the request.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardPinPukCodes {
     /// The primary Personal Identification Number (PIN) for the SIM card. This is a 4-digit code used to protect the SIM card from unauthorized use.
     pub pin1: Option<String>,

@@ -4,6 +4,7 @@
 /// This object represents a SIM card action. It allows tracking the current status of an operation that impacts the SIM card.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardAction {
     /// The operation type. It can be one of the following:
     ///
@@ -201,6 +202,7 @@ impl From<&str> for SimCardActionStatusValue {
 crate::string_enum!(SimCardActionStatusValue);
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardActionStatus {
     /// It describes why the SIM card action is in the current status. This will be null for self-explanatory statuses, such as in-progress and completed but will include further information on statuses like interrupted and failed.
     pub reason: Option<String>,

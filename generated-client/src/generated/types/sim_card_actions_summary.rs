@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bulk_sim_card_actions")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardActionsSummary {
     pub count: Option<i64>,
     pub status: Option<SimCardActionsSummaryStatus>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardActivationCode {
     /// Contents of the eSIM activation QR code.
     pub activation_code: Option<String>,

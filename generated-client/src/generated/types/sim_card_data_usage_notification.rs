@@ -4,6 +4,7 @@
 /// The SIM card individual data usage notification information.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_data_usage_notifications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardDataUsageNotification {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,
@@ -123,9 +124,27 @@ crate::string_enum!(SimCardDataUsageNotificationThresholdUnit);
 /// Data usage threshold that will trigger the notification.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_data_usage_notifications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardDataUsageNotificationThreshold {
     pub amount: Option<String>,
     pub unit: Option<SimCardDataUsageNotificationThresholdUnit>,
+}
+impl SimCardDataUsageNotificationThreshold {
+    /// Sets `amount`.
+    #[inline]
+    pub fn amount(mut self, value: impl Into<String>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `unit`.
+    #[inline]
+    pub fn unit(
+        mut self,
+        value: impl Into<SimCardDataUsageNotificationThresholdUnit>,
+    ) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SimCardDataUsageNotificationThreshold {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

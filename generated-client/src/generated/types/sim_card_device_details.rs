@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardDeviceDetails {
     /// Brand of the device where the SIM card is being used in.
     pub brand_name: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardGroup {
     pub consumed_data: Option<super::ConsumedData>,
     /// ISO 8601 formatted date-time indicating when the resource was created.
@@ -128,6 +129,7 @@ impl<'de> serde::Deserialize<'de> for SimCardGroup {
 /// Upper limit on the amount of data the SIM cards, within the group, can use.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardGroupDataLimit {
     pub amount: Option<String>,
     pub unit: Option<String>,

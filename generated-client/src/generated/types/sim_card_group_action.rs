@@ -4,6 +4,7 @@
 /// This object represents a SIM card group action request. It allows tracking the current status of an operation that impacts the SIM card group and SIM card in it.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardGroupAction {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,
@@ -109,6 +110,7 @@ impl<'de> serde::Deserialize<'de> for SimCardGroupAction {
 /// A JSON object representation of the action params.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardGroupActionSettings {
     /// The identification of the related Private Wireless Gateway resource.
     pub private_wireless_gateway_id: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardGroupCreate {
     /// Upper limit on the amount of data the SIM cards, within the group, can use.
     pub data_limit: Option<SimCardGroupCreateDataLimit>,
@@ -10,13 +11,14 @@ pub struct SimCardGroupCreate {
     pub name: String,
 }
 impl SimCardGroupCreate {
-    /// A `SimCardGroupCreate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: A user friendly name for the SIM card group.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SimCardGroupCreate {
             data_limit: None,
-            name: name.into(),
+            name: String::new(),
         }
     }
 }
@@ -62,9 +64,24 @@ impl<'de> serde::Deserialize<'de> for SimCardGroupCreate {
 /// Upper limit on the amount of data the SIM cards, within the group, can use.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardGroupCreateDataLimit {
     pub amount: Option<String>,
     pub unit: Option<String>,
+}
+impl SimCardGroupCreateDataLimit {
+    /// Sets `amount`.
+    #[inline]
+    pub fn amount(mut self, value: impl Into<String>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `unit`.
+    #[inline]
+    pub fn unit(mut self, value: impl Into<String>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SimCardGroupCreateDataLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardGroupPatch {
     /// Upper limit on the amount of data the SIM cards, within the group, can use.
     pub data_limit: Option<SimCardGroupPatchDataLimit>,
@@ -53,9 +54,24 @@ impl<'de> serde::Deserialize<'de> for SimCardGroupPatch {
 /// Upper limit on the amount of data the SIM cards, within the group, can use.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardGroupPatchDataLimit {
     pub amount: Option<String>,
     pub unit: Option<String>,
+}
+impl SimCardGroupPatchDataLimit {
+    /// Sets `amount`.
+    #[inline]
+    pub fn amount(mut self, value: impl Into<String>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets `unit`.
+    #[inline]
+    pub fn unit(mut self, value: impl Into<String>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SimCardGroupPatchDataLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

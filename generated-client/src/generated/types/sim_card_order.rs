@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardOrder {
     /// An object representing the total cost of the order.
     pub cost: Option<SimCardOrderCost>,
@@ -125,6 +126,7 @@ impl<'de> serde::Deserialize<'de> for SimCardOrder {
 /// An object representing the total cost of the order.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardOrderCost {
     /// A string representing the cost amount.
     pub amount: Option<String>,
@@ -175,6 +177,7 @@ impl<'de> serde::Deserialize<'de> for SimCardOrderCost {
 /// An object representing the address information from when the order was submitted.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardOrderOrderAddress {
     /// State or province where the address is located.
     pub administrative_area: Option<String>,

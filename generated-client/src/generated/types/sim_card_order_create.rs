@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardOrderCreate {
     /// Uniquely identifies the address for the order.
     pub address_id: String,
@@ -10,14 +11,14 @@ pub struct SimCardOrderCreate {
     pub quantity: i64,
 }
 impl SimCardOrderCreate {
-    /// A `SimCardOrderCreate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `address_id`: Uniquely identifies the address for the order.
-    /// - `quantity`: The amount of SIM cards to order.
-    pub fn new(address_id: impl Into<String>, quantity: i64) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SimCardOrderCreate {
-            address_id: address_id.into(),
-            quantity,
+            address_id: String::new(),
+            quantity: 0,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_order_preview")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardOrderPreview {
     /// The amount of SIM cards requested in the SIM card order.
     pub quantity: Option<i64>,
@@ -79,6 +80,7 @@ impl<'de> serde::Deserialize<'de> for SimCardOrderPreview {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_order_preview")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardOrderPreviewShippingCost {
     /// A string representing the cost amount.
     pub amount: Option<String>,
@@ -128,6 +130,7 @@ impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewShippingCost {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_order_preview")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardOrderPreviewSimCardsCost {
     /// A string representing the cost amount.
     pub amount: Option<String>,
@@ -177,6 +180,7 @@ impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewSimCardsCost {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_card_order_preview")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardOrderPreviewTotalCost {
     /// A string representing the cost amount.
     pub amount: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "actions")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardRegistration {
     pub registration_codes: Vec<String>,
     /// The group SIMCardGroup identification. This attribute can be null when it's present in an associated resource.
@@ -13,10 +14,13 @@ pub struct SimCardRegistration {
     pub tags: Option<Vec<String>>,
 }
 impl SimCardRegistration {
-    /// A `SimCardRegistration` from its required fields; the optional ones are `None`.
-    pub fn new(registration_codes: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SimCardRegistration {
-            registration_codes,
+            registration_codes: Vec::new(),
             sim_card_group_id: None,
             status: None,
             tags: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "actions", feature = "sim_cards"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardStatus {
     /// It describes why the SIM card is in the current status.
     pub reason: Option<String>,
@@ -27,6 +28,7 @@ pub struct SimCardStatus {
     /// Transitioning between the enabled and disabled states may take a period of time.
     pub value: Option<SimCardStatusValue>,
 }
+impl SimCardStatus {}
 impl serde::Serialize for SimCardStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "detail_records")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardUsageDetailRecord {
     /// Event close time
     pub closed_at: Option<String>,
@@ -41,32 +42,6 @@ pub struct SimCardUsageDetailRecord {
     pub sim_group_name: Option<String>,
     /// Number of megabytes uploaded
     pub uplink_data: Option<f64>,
-}
-impl SimCardUsageDetailRecord {
-    /// A `SimCardUsageDetailRecord` from its required fields; the optional ones are `None`.
-    pub fn new(record_type: impl Into<String>) -> Self {
-        SimCardUsageDetailRecord {
-            closed_at: None,
-            created_at: None,
-            currency: None,
-            data_cost: None,
-            data_rate: None,
-            data_unit: None,
-            downlink_data: None,
-            id: None,
-            imsi: None,
-            ip_address: None,
-            mcc: None,
-            mnc: None,
-            phone_number: None,
-            record_type: record_type.into(),
-            sim_card_id: None,
-            sim_card_tags: None,
-            sim_group_id: None,
-            sim_group_name: None,
-            uplink_data: None,
-        }
-    }
 }
 impl serde::Serialize for SimCardUsageDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "charges_summary")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimpleLine {
     /// Service alias
     pub alias: String,
@@ -13,29 +14,6 @@ pub struct SimpleLine {
     /// Number of items
     pub quantity: i64,
     pub r#type: SimpleLineType,
-}
-impl SimpleLine {
-    /// A `SimpleLine` from its required fields; the optional ones are `None`.
-    ///
-    /// - `alias`: Service alias
-    /// - `amount`: Total amount as decimal string
-    /// - `name`: Service name
-    /// - `quantity`: Number of items
-    pub fn new(
-        alias: impl Into<String>,
-        amount: impl Into<String>,
-        name: impl Into<String>,
-        quantity: i64,
-        r#type: SimpleLineType,
-    ) -> Self {
-        SimpleLine {
-            alias: alias.into(),
-            amount: amount.into(),
-            name: name.into(),
-            quantity,
-            r#type,
-        }
-    }
 }
 impl serde::Serialize for SimpleLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "actions", feature = "sim_cards"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimpleSimCard {
     /// Indicate whether the SIM card has any pending (in-progress) actions.
     pub actions_in_progress: Option<bool>,
@@ -224,6 +225,7 @@ impl<'de> serde::Deserialize<'de> for SimpleSimCard {
 /// The SIM card consumption so far in the current billing cycle.
 #[cfg_attr(docsrs, doc(cfg(any(feature = "actions", feature = "sim_cards"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimpleSimCardCurrentBillingPeriodConsumedData {
     pub amount: Option<String>,
     pub unit: Option<String>,
@@ -303,6 +305,7 @@ crate::string_enum!(SimpleSimCardDataLimitUnit);
 /// The SIM card individual data limit configuration.
 #[cfg_attr(docsrs, doc(cfg(any(feature = "actions", feature = "sim_cards"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimpleSimCardDataLimit {
     pub amount: Option<String>,
     pub unit: Option<SimpleSimCardDataLimitUnit>,

@@ -4,6 +4,7 @@
 /// This object represents an Over the Air (OTA) update request. It allows tracking the current status of a operation that apply settings in a particular SIM card.
 #[cfg_attr(docsrs, doc(cfg(feature = "ota_updates")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimplifiedOtaUpdate {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,

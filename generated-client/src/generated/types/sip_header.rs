@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "webhooks"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SipHeader {
     /// The name of the header to add.
     pub name: SipHeaderName,
@@ -10,15 +11,49 @@ pub struct SipHeader {
     pub value: String,
 }
 impl SipHeader {
-    /// A `SipHeader` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: The name of the header to add.
-    /// - `value`: The value of the header.
-    pub fn new(name: SipHeaderName, value: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SipHeader {
-            name,
-            value: value.into(),
+            name: SipHeaderName::UserToUser,
+            value: String::new(),
         }
+    }
+}
+impl SipHeader {
+    /// A builder of `SipHeader`: a method per field, then `.build()`, which compiles once the required ones are set (`value`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        SipHeader,
+        (crate::Missing<crate::required::value>,),
+    > {
+        crate::Builder::new(SipHeader::blank())
+    }
+}
+impl<S0> crate::Builder<SipHeader, (S0,)> {
+    /// The name of the header to add.
+    #[inline]
+    pub fn name(mut self, value: impl Into<SipHeaderName>) -> Self {
+        self.value.name = value.into();
+        self
+    }
+    /// The value of the header.
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<SipHeader, (crate::Set,)> {
+        let mut b = self;
+        b.value.value = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<SipHeader, S>> for SipHeader {
+    #[inline]
+    fn from(builder: crate::Builder<SipHeader, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for SipHeader {

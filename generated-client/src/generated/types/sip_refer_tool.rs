@@ -3,14 +3,55 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SipReferTool {
     pub refer: super::SipReferToolParams,
     pub r#type: SipReferToolType,
 }
 impl SipReferTool {
-    /// A `SipReferTool` from its required fields; the optional ones are `None`.
-    pub fn new(refer: super::SipReferToolParams, r#type: SipReferToolType) -> Self {
-        SipReferTool { refer, r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        SipReferTool {
+            refer: super::SipReferToolParams::blank(),
+            r#type: SipReferToolType::Refer,
+        }
+    }
+}
+impl SipReferTool {
+    /// A builder of `SipReferTool`: a method per field, then `.build()`, which compiles once the required ones are set (`refer`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        SipReferTool,
+        (crate::Missing<crate::required::refer>,),
+    > {
+        crate::Builder::new(SipReferTool::blank())
+    }
+}
+impl<S0> crate::Builder<SipReferTool, (S0,)> {
+    /// Sets `refer`.
+    #[inline]
+    pub fn refer(
+        self,
+        value: impl Into<super::SipReferToolParams>,
+    ) -> crate::Builder<SipReferTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.refer = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<SipReferToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<SipReferTool, S>> for SipReferTool {
+    #[inline]
+    fn from(builder: crate::Builder<SipReferTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for SipReferTool {

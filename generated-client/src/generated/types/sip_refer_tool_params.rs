@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SipReferToolParams {
     /// Custom headers to be added to the SIP REFER.
     pub custom_headers: Option<Vec<SipReferToolParamsCustomHeadersItem>>,
@@ -12,15 +13,63 @@ pub struct SipReferToolParams {
     pub targets: Vec<SipReferToolParamsTargetsItem>,
 }
 impl SipReferToolParams {
-    /// A `SipReferToolParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `targets`: The different possible targets of the SIP refer. The assistant will be able to choose one of the targets to refer the call to.
-    pub fn new(targets: Vec<SipReferToolParamsTargetsItem>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SipReferToolParams {
             custom_headers: None,
             sip_headers: None,
-            targets,
+            targets: Vec::new(),
         }
+    }
+}
+impl SipReferToolParams {
+    /// A builder of `SipReferToolParams`: a method per field, then `.build()`, which compiles once the required ones are set (`targets`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        SipReferToolParams,
+        (crate::Missing<crate::required::targets>,),
+    > {
+        crate::Builder::new(SipReferToolParams::blank())
+    }
+}
+impl<S0> crate::Builder<SipReferToolParams, (S0,)> {
+    /// Custom headers to be added to the SIP REFER.
+    #[inline]
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SipReferToolParamsCustomHeadersItem>>,
+    ) -> Self {
+        self.value.custom_headers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// SIP headers to be added to the SIP REFER. Currently only User-to-User and Diversion headers are supported.
+    #[inline]
+    pub fn sip_headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SipReferToolParamsSipHeadersItem>>,
+    ) -> Self {
+        self.value.sip_headers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The different possible targets of the SIP refer. The assistant will be able to choose one of the targets to refer the call to.
+    #[inline]
+    pub fn targets(
+        self,
+        value: impl IntoIterator<Item = impl Into<SipReferToolParamsTargetsItem>>,
+    ) -> crate::Builder<SipReferToolParams, (crate::Set,)> {
+        let mut b = self;
+        b.value.targets = value.into_iter().map(Into::into).collect();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<SipReferToolParams, S>>
+for SipReferToolParams {
+    #[inline]
+    fn from(builder: crate::Builder<SipReferToolParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for SipReferToolParams {
@@ -70,10 +119,25 @@ impl<'de> serde::Deserialize<'de> for SipReferToolParams {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SipReferToolParamsCustomHeadersItem {
     pub name: Option<String>,
     /// The value of the header. Note that we support mustache templating for the value. For example you can use `{{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret.
     pub value: Option<String>,
+}
+impl SipReferToolParamsCustomHeadersItem {
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value of the header. Note that we support mustache templating for the value. For example you can use `{{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret.
+    #[inline]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SipReferToolParamsCustomHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -149,10 +213,28 @@ impl From<&str> for SipReferToolParamsSipHeadersItemName {
 crate::string_enum!(SipReferToolParamsSipHeadersItemName);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SipReferToolParamsSipHeadersItem {
     pub name: Option<SipReferToolParamsSipHeadersItemName>,
     /// The value of the header. Note that we support mustache templating for the value. For example you can use `{{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret.
     pub value: Option<String>,
+}
+impl SipReferToolParamsSipHeadersItem {
+    /// Sets `name`.
+    #[inline]
+    pub fn name(
+        mut self,
+        value: impl Into<SipReferToolParamsSipHeadersItemName>,
+    ) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value of the header. Note that we support mustache templating for the value. For example you can use `{{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret.
+    #[inline]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SipReferToolParamsSipHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -197,6 +279,7 @@ impl<'de> serde::Deserialize<'de> for SipReferToolParamsSipHeadersItem {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SipReferToolParamsTargetsItem {
     /// The name of the target.
     pub name: String,
@@ -208,17 +291,71 @@ pub struct SipReferToolParamsTargetsItem {
     pub sip_auth_username: Option<String>,
 }
 impl SipReferToolParamsTargetsItem {
-    /// A `SipReferToolParamsTargetsItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: The name of the target.
-    /// - `sip_address`: The SIP URI to which the call will be referred.
-    pub fn new(name: impl Into<String>, sip_address: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SipReferToolParamsTargetsItem {
-            name: name.into(),
-            sip_address: sip_address.into(),
+            name: String::new(),
+            sip_address: String::new(),
             sip_auth_password: None,
             sip_auth_username: None,
         }
+    }
+}
+impl SipReferToolParamsTargetsItem {
+    /// A builder of `SipReferToolParamsTargetsItem`: a method per field, then `.build()`, which compiles once the required ones are set (`name`, `sip_address`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        SipReferToolParamsTargetsItem,
+        (
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::sip_address>,
+        ),
+    > {
+        crate::Builder::new(SipReferToolParamsTargetsItem::blank())
+    }
+}
+impl<S0, S1> crate::Builder<SipReferToolParamsTargetsItem, (S0, S1)> {
+    /// The name of the target.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<SipReferToolParamsTargetsItem, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The SIP URI to which the call will be referred.
+    #[inline]
+    pub fn sip_address(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<SipReferToolParamsTargetsItem, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.sip_address = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// SIP Authentication password used for SIP challenges.
+    #[inline]
+    pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
+        self.value.sip_auth_password = Some(value.into());
+        self
+    }
+    /// SIP Authentication username used for SIP challenges.
+    #[inline]
+    pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
+        self.value.sip_auth_username = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<SipReferToolParamsTargetsItem, S>>
+for SipReferToolParamsTargetsItem {
+    #[inline]
+    fn from(builder: crate::Builder<SipReferToolParamsTargetsItem, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for SipReferToolParamsTargetsItem {

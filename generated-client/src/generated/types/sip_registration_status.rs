@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sip_registration_status")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SipRegistrationStatus {
     /// Identifier of the connection associated with the credential.
     pub connection_id: Option<String>,
@@ -142,6 +143,7 @@ crate::string_enum!(SipRegistrationStatusCredentialType);
 /// Detailed registration information reported by the registrar. The populated fields depend on `credential_type`.
 #[cfg_attr(docsrs, doc(cfg(feature = "sip_registration_status")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SipRegistrationStatusSipRegistrationDetails {
     /// Number of authentication retries on the last attempt.
     pub auth_retries: Option<i64>,

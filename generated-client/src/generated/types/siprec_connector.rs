@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "siprec_connectors")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SiprecConnector {
     /// Subdomain to route the call when using Telnyx SRS (optional for non-Telnyx SRS).
     pub app_subdomain: Option<String>,
@@ -14,17 +15,16 @@ pub struct SiprecConnector {
     pub port: i64,
 }
 impl SiprecConnector {
-    /// A `SiprecConnector` from its required fields; the optional ones are `None`.
-    ///
-    /// - `host`: Hostname/IPv4 address of the SIPREC SRS.
-    /// - `name`: Name for the SIPREC connector resource.
-    /// - `port`: Port for the SIPREC SRS.
-    pub fn new(host: impl Into<String>, name: impl Into<String>, port: i64) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SiprecConnector {
             app_subdomain: None,
-            host: host.into(),
-            name: name.into(),
-            port,
+            host: String::new(),
+            name: String::new(),
+            port: 0,
         }
     }
 }

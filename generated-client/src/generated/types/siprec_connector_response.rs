@@ -2,51 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "siprec_connectors")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct SiprecConnectorResponse {
-    pub data: SiprecConnectorResponseData,
-}
-impl SiprecConnectorResponse {
-    /// A `SiprecConnectorResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: SiprecConnectorResponseData) -> Self {
-        SiprecConnectorResponse { data }
-    }
-}
-impl serde::Serialize for SiprecConnectorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SiprecConnectorResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SiprecConnectorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = SiprecConnectorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SiprecConnectorResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SiprecConnectorResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(SiprecConnectorResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("SiprecConnectorResponse", FIELDS, V)
-    }
-}
+pub type SiprecConnectorResponse = crate::Data<SiprecConnectorResponseData>;
 #[cfg_attr(docsrs, doc(cfg(feature = "siprec_connectors")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SiprecConnectorResponseData {
     /// Subdomain to route calls when using Telnyx SRS (optional).
     pub app_subdomain: Option<String>,

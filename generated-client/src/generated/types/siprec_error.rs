@@ -3,24 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SiprecError {
     pub code: i32,
     pub detail: Option<String>,
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: Option<SiprecErrorSource>,
     pub title: String,
-}
-impl SiprecError {
-    /// A `SiprecError` from its required fields; the optional ones are `None`.
-    pub fn new(code: i32, title: impl Into<String>) -> Self {
-        SiprecError {
-            code,
-            detail: None,
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for SiprecError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -79,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for SiprecError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SiprecErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

@@ -3,14 +3,55 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SkipTurnTool {
     pub skip_turn: super::SkipTurnToolParams,
     pub r#type: SkipTurnToolType,
 }
 impl SkipTurnTool {
-    /// A `SkipTurnTool` from its required fields; the optional ones are `None`.
-    pub fn new(skip_turn: super::SkipTurnToolParams, r#type: SkipTurnToolType) -> Self {
-        SkipTurnTool { skip_turn, r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        SkipTurnTool {
+            skip_turn: <super::SkipTurnToolParams>::default(),
+            r#type: SkipTurnToolType::SkipTurn,
+        }
+    }
+}
+impl SkipTurnTool {
+    /// A builder of `SkipTurnTool`: a method per field, then `.build()`, which compiles once the required ones are set (`skip_turn`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        SkipTurnTool,
+        (crate::Missing<crate::required::skip_turn>,),
+    > {
+        crate::Builder::new(SkipTurnTool::blank())
+    }
+}
+impl<S0> crate::Builder<SkipTurnTool, (S0,)> {
+    /// Sets `skip_turn`.
+    #[inline]
+    pub fn skip_turn(
+        self,
+        value: impl Into<super::SkipTurnToolParams>,
+    ) -> crate::Builder<SkipTurnTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.skip_turn = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<SkipTurnToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<SkipTurnTool, S>> for SkipTurnTool {
+    #[inline]
+    fn from(builder: crate::Builder<SkipTurnTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for SkipTurnTool {

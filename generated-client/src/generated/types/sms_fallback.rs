@@ -3,11 +3,26 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SmsFallback {
     /// Phone number in +E.164 format
     pub from: Option<String>,
     /// Text (maximum 3072 characters)
     pub text: Option<String>,
+}
+impl SmsFallback {
+    /// Phone number in +E.164 format
+    #[inline]
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+    /// Text (maximum 3072 characters)
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SmsFallback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

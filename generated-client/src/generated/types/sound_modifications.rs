@@ -4,6 +4,7 @@
 /// Use this field to modify sound effects, for example adjust the pitch.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SoundModifications {
     /// Adjust the pitch in octaves, values should be between -1 and 1, default 0
     pub octaves: Option<f64>,
@@ -13,6 +14,32 @@ pub struct SoundModifications {
     pub semitone: Option<f64>,
     /// The track to which the sound modifications will be applied. Accepted values are `inbound` or `outbound`
     pub track: Option<String>,
+}
+impl SoundModifications {
+    /// Adjust the pitch in octaves, values should be between -1 and 1, default 0
+    #[inline]
+    pub fn octaves(mut self, value: impl Into<f64>) -> Self {
+        self.octaves = Some(value.into());
+        self
+    }
+    /// Set the pitch directly, value should be &gt; 0, default 1 (lower = lower tone)
+    #[inline]
+    pub fn pitch(mut self, value: impl Into<f64>) -> Self {
+        self.pitch = Some(value.into());
+        self
+    }
+    /// Adjust the pitch in semitones, values should be between -14 and 14, default 0
+    #[inline]
+    pub fn semitone(mut self, value: impl Into<f64>) -> Self {
+        self.semitone = Some(value.into());
+        self
+    }
+    /// The track to which the sound modifications will be applied. Accepted values are `inbound` or `outbound`
+    #[inline]
+    pub fn track(mut self, value: impl Into<String>) -> Self {
+        self.track = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for SoundModifications {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// A standalone scripted-message step in a flow, as returned by the API.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeakNode {
     /// Caller-supplied unique identifier for this node within the flow.
     pub id: String,
@@ -15,21 +16,6 @@ pub struct SpeakNode {
     pub position: Option<super::NodePosition>,
     /// Node kind discriminator. Always `speak` for a speak node.
     pub r#type: Option<SpeakNodeType>,
-}
-impl SpeakNode {
-    /// A `SpeakNode` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: Caller-supplied unique identifier for this node within the flow.
-    /// - `message`: Message delivered to the user verbatim when the flow reaches this node. No LLM turn — the text is spoken/sent exactly as written. `{{variable}}` placeholders are interpolated from the conversation's dynamic variables; an unresolved placeholder renders as an empty string. After delivering, the flow routes via the node's outgoing `llm` / `expression` edges (commonly a single unconditional edge).
-    pub fn new(id: impl Into<String>, message: impl Into<String>) -> Self {
-        SpeakNode {
-            id: id.into(),
-            message: message.into(),
-            name: None,
-            position: None,
-            r#type: None,
-        }
-    }
 }
 impl serde::Serialize for SpeakNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -9,6 +9,7 @@
 /// `expression` edges.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeakNodeReq {
     /// Caller-supplied unique identifier for this node within the flow.
     pub id: String,
@@ -22,18 +23,74 @@ pub struct SpeakNodeReq {
     pub r#type: Option<SpeakNodeReqType>,
 }
 impl SpeakNodeReq {
-    /// A `SpeakNodeReq` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: Caller-supplied unique identifier for this node within the flow.
-    /// - `message`: Message delivered to the user verbatim when the flow reaches this node. No LLM turn — the text is spoken/sent exactly as written. `{{variable}}` placeholders are interpolated from the conversation's dynamic variables; an unresolved placeholder renders as an empty string. After delivering, the flow routes via the node's outgoing `llm` / `expression` edges (commonly a single unconditional edge).
-    pub fn new(id: impl Into<String>, message: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SpeakNodeReq {
-            id: id.into(),
-            message: message.into(),
+            id: String::new(),
+            message: String::new(),
             name: None,
             position: None,
             r#type: None,
         }
+    }
+}
+impl SpeakNodeReq {
+    /// A builder of `SpeakNodeReq`: a method per field, then `.build()`, which compiles once the required ones are set (`id`, `message`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        SpeakNodeReq,
+        (crate::Missing<crate::required::id>, crate::Missing<crate::required::message>),
+    > {
+        crate::Builder::new(SpeakNodeReq::blank())
+    }
+}
+impl<S0, S1> crate::Builder<SpeakNodeReq, (S0, S1)> {
+    /// Caller-supplied unique identifier for this node within the flow.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<SpeakNodeReq, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Message delivered to the user verbatim when the flow reaches this node. No LLM turn — the text is spoken/sent exactly as written. `{{variable}}` placeholders are interpolated from the conversation's dynamic variables; an unresolved placeholder renders as an empty string. After delivering, the flow routes via the node's outgoing `llm` / `expression` edges (commonly a single unconditional edge).
+    #[inline]
+    pub fn message(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<SpeakNodeReq, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.message = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional human-readable label, displayed in authoring UIs.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.value.name = Some(value.into());
+        self
+    }
+    /// Optional canvas coordinates used by authoring UIs to lay out the graph. Ignored by the runtime; round-trips so frontends can persist graph layout across reloads.
+    #[inline]
+    pub fn position(mut self, value: impl Into<super::NodePosition>) -> Self {
+        self.value.position = Some(value.into());
+        self
+    }
+    /// Node kind discriminator. Always `speak` for a speak node.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<SpeakNodeReqType>) -> Self {
+        self.value.r#type = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<SpeakNodeReq, S>> for SpeakNodeReq {
+    #[inline]
+    fn from(builder: crate::Builder<SpeakNodeReq, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for SpeakNodeReq {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeakRequest {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     pub client_state: Option<String>,
@@ -34,22 +35,22 @@ pub struct SpeakRequest {
     pub voice_settings: Option<SpeakRequestVoiceSettings>,
 }
 impl SpeakRequest {
-    /// A `SpeakRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `payload`: The text or SSML to be converted into speech. There is a 3,000 character limit.
-    /// - `voice`: Specifies the voice used in speech synthesis.
-    pub fn new(payload: impl Into<String>, voice: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SpeakRequest {
             client_state: None,
             command_id: None,
             language: None,
             r#loop: None,
-            payload: payload.into(),
+            payload: String::new(),
             payload_type: None,
             service_level: None,
             stop: None,
             target_legs: None,
-            voice: voice.into(),
+            voice: String::new(),
             voice_settings: None,
         }
     }

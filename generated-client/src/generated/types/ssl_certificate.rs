@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SslCertificate {
     /// Time when SSL certificate was uploaded
     pub created_at: Option<String>,
@@ -89,6 +90,7 @@ impl<'de> serde::Deserialize<'de> for SslCertificate {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SslCertificateIssuedBy {
     /// The common name of the entity the certificate was issued by
     pub common_name: Option<String>,
@@ -146,6 +148,7 @@ impl<'de> serde::Deserialize<'de> for SslCertificateIssuedBy {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SslCertificateIssuedTo {
     /// The common name of the entity the certificate was issued to
     pub common_name: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StandardMdrGetUsageReportsResponse {
     pub data: Option<Vec<super::MdrUsageReportResponseLegacy>>,
     pub meta: Option<super::StandardPaginationMeta>,

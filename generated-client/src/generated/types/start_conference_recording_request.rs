@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StartConferenceRecordingRequest {
     /// When `dual`, final audio file will be stereo recorded with the conference creator on the first channel, and the rest on the second channel.
     pub channels: Option<StartConferenceRecordingRequestChannels>,
@@ -19,15 +20,16 @@ pub struct StartConferenceRecordingRequest {
     pub trim: Option<StartConferenceRecordingRequestTrim>,
 }
 impl StartConferenceRecordingRequest {
-    /// A `StartConferenceRecordingRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `format`: The audio file format used when storing the conference recording. Can be either `mp3` or `wav`.
-    pub fn new(format: StartConferenceRecordingRequestFormat) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         StartConferenceRecordingRequest {
             channels: None,
             command_id: None,
             custom_file_name: None,
-            format,
+            format: StartConferenceRecordingRequestFormat::Unknown(String::new()),
             play_beep: None,
             region: None,
             trim: None,

@@ -4,10 +4,28 @@
 /// Controls when the assistant starts speaking after the user stops. These thresholds primarily apply to non turn-taking transcription models. For turn-taking models like `deepgram/flux`, end-of-turn detection is driven by the transcription end-of-turn settings under `transcription.settings` instead.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StartSpeakingPlan {
     pub transcription_endpointing_plan: Option<super::TranscriptionEndpointingPlan>,
     /// Minimum seconds to wait before the assistant starts speaking.
     pub wait_seconds: Option<f64>,
+}
+impl StartSpeakingPlan {
+    /// Sets `transcription_endpointing_plan`.
+    #[inline]
+    pub fn transcription_endpointing_plan(
+        mut self,
+        value: impl Into<super::TranscriptionEndpointingPlan>,
+    ) -> Self {
+        self.transcription_endpointing_plan = Some(value.into());
+        self
+    }
+    /// Minimum seconds to wait before the assistant starts speaking.
+    #[inline]
+    pub fn wait_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.wait_seconds = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for StartSpeakingPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

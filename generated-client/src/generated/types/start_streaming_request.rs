@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StartStreamingRequest {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     pub client_state: Option<String>,
@@ -150,11 +151,26 @@ impl<'de> serde::Deserialize<'de> for StartStreamingRequest {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StartStreamingRequestCustomParametersItem {
     /// The name of the custom parameter.
     pub name: Option<String>,
     /// The value of the custom parameter.
     pub value: Option<String>,
+}
+impl StartStreamingRequestCustomParametersItem {
+    /// The name of the custom parameter.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value of the custom parameter.
+    #[inline]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for StartStreamingRequestCustomParametersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "payment")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StoredPaymentTransactionRequest {
     /// Amount in dollars and cents, e.g. "120.00"
     pub amount: String,
 }
 impl StoredPaymentTransactionRequest {
-    /// A `StoredPaymentTransactionRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `amount`: Amount in dollars and cents, e.g. "120.00"
-    pub fn new(amount: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         StoredPaymentTransactionRequest {
-            amount: amount.into(),
+            amount: String::new(),
         }
     }
 }

@@ -61,6 +61,7 @@ impl From<&str> for StoredPaymentTransactionResponseDataTransactionProcessingTyp
 crate::string_enum!(StoredPaymentTransactionResponseDataTransactionProcessingType);
 #[cfg_attr(docsrs, doc(cfg(feature = "payment")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StoredPaymentTransactionResponseData {
     pub amount_cents: Option<i64>,
     pub amount_currency: Option<String>,

@@ -4,20 +4,57 @@
 /// Constant string value.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StringLiteralExpression {
     pub r#type: StringLiteralExpressionType,
     /// Literal string value.
     pub value: String,
 }
 impl StringLiteralExpression {
-    /// A `StringLiteralExpression` from its required fields; the optional ones are `None`.
-    ///
-    /// - `value`: Literal string value.
-    pub fn new(r#type: StringLiteralExpressionType, value: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         StringLiteralExpression {
-            r#type,
-            value: value.into(),
+            r#type: StringLiteralExpressionType::StringLiteral,
+            value: String::new(),
         }
+    }
+}
+impl StringLiteralExpression {
+    /// A builder of `StringLiteralExpression`: a method per field, then `.build()`, which compiles once the required ones are set (`value`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        StringLiteralExpression,
+        (crate::Missing<crate::required::value>,),
+    > {
+        crate::Builder::new(StringLiteralExpression::blank())
+    }
+}
+impl<S0> crate::Builder<StringLiteralExpression, (S0,)> {
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<StringLiteralExpressionType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// Literal string value.
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<StringLiteralExpression, (crate::Set,)> {
+        let mut b = self;
+        b.value.value = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<StringLiteralExpression, S>>
+for StringLiteralExpression {
+    #[inline]
+    fn from(builder: crate::Builder<StringLiteralExpression, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for StringLiteralExpression {

@@ -4,6 +4,7 @@
 /// Request object for Speech to Text detailed report
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SttDetailedRequest {
     /// End date in ISO format with timezone (date range must be up to one month)
     pub end_date: String,
@@ -11,14 +12,14 @@ pub struct SttDetailedRequest {
     pub start_date: String,
 }
 impl SttDetailedRequest {
-    /// A `SttDetailedRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_date`: End date in ISO format with timezone (date range must be up to one month)
-    /// - `start_date`: Start date in ISO format with timezone
-    pub fn new(end_date: impl Into<String>, start_date: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SttDetailedRequest {
-            end_date: end_date.into(),
-            start_date: start_date.into(),
+            end_date: String::new(),
+            start_date: String::new(),
         }
     }
 }

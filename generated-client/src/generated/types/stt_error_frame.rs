@@ -4,23 +4,12 @@
 /// Server-to-client frame indicating an error during transcription. The connection may be closed shortly after.
 #[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SttErrorFrame {
     /// Error message describing what went wrong.
     pub error: String,
     /// Frame type identifier.
     pub r#type: SttErrorFrameType,
-}
-impl SttErrorFrame {
-    /// A `SttErrorFrame` from its required fields; the optional ones are `None`.
-    ///
-    /// - `error`: Error message describing what went wrong.
-    /// - `type`: Frame type identifier.
-    pub fn new(error: impl Into<String>, r#type: SttErrorFrameType) -> Self {
-        SttErrorFrame {
-            error: error.into(),
-            r#type,
-        }
-    }
 }
 impl serde::Serialize for SttErrorFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// A (provider, model) tuple along with the service surfaces it supports. Each entry in `service_types` describes one surface and the languages accepted on it.
 #[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SttProvider {
     /// Provider-scoped model name.
     pub model: String,
@@ -11,24 +12,6 @@ pub struct SttProvider {
     pub provider: String,
     /// Service surfaces this (provider, model) supports. When the request filters by `service_type`, only the matching nested entry is returned for each matching model.
     pub service_types: Vec<super::SttProviderServiceType>,
-}
-impl SttProvider {
-    /// A `SttProvider` from its required fields; the optional ones are `None`.
-    ///
-    /// - `model`: Provider-scoped model name.
-    /// - `provider`: STT provider name.
-    /// - `service_types`: Service surfaces this (provider, model) supports. When the request filters by `service_type`, only the matching nested entry is returned for each matching model.
-    pub fn new(
-        model: impl Into<String>,
-        provider: impl Into<String>,
-        service_types: Vec<super::SttProviderServiceType>,
-    ) -> Self {
-        SttProvider {
-            model: model.into(),
-            provider: provider.into(),
-            service_types,
-        }
-    }
 }
 impl serde::Serialize for SttProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

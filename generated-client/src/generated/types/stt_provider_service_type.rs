@@ -4,21 +4,11 @@
 /// A supported service surface for a given (provider, model), along with the language codes accepted on that surface. Language support can differ per surface — for example, a model may accept a narrower language set for streaming than for file transcription.
 #[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SttProviderServiceType {
     /// Languages accepted on this service surface, in the provider's native code format. `auto` indicates the provider performs language detection.
     pub languages: Vec<String>,
     pub r#type: super::SttServiceType,
-}
-impl SttProviderServiceType {
-    /// A `SttProviderServiceType` from its required fields; the optional ones are `None`.
-    ///
-    /// - `languages`: Languages accepted on this service surface, in the provider's native code format. `auto` indicates the provider performs language detection.
-    pub fn new(languages: Vec<String>, r#type: super::SttServiceType) -> Self {
-        SttProviderServiceType {
-            languages,
-            r#type,
-        }
-    }
 }
 impl serde::Serialize for SttProviderServiceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

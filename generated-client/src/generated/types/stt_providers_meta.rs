@@ -3,17 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SttProvidersMeta {
     /// Total number of entries returned.
     pub total: i64,
-}
-impl SttProvidersMeta {
-    /// A `SttProvidersMeta` from its required fields; the optional ones are `None`.
-    ///
-    /// - `total`: Total number of entries returned.
-    pub fn new(total: i64) -> Self {
-        SttProvidersMeta { total }
-    }
 }
 impl serde::Serialize for SttProvidersMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,15 +4,10 @@
 /// List of supported STT providers and models.
 #[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SttProvidersResponse {
     pub data: Vec<super::SttProvider>,
     pub meta: super::SttProvidersMeta,
-}
-impl SttProvidersResponse {
-    /// A `SttProvidersResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::SttProvider>, meta: super::SttProvidersMeta) -> Self {
-        SttProvidersResponse { data, meta }
-    }
 }
 impl serde::Serialize for SttProvidersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

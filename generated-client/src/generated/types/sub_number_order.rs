@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sub_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrder {
     pub country_code: Option<String>,
     /// An ISO 8901 datetime string denoting when the number order was created.

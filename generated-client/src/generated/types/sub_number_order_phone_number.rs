@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sub_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrderPhoneNumber {
     pub bundle_id: Option<Option<String>>,
     pub country_code: Option<String>,
@@ -119,6 +120,7 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrderPhoneNumber {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "sub_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrderPhoneNumberRegulatoryRequirementsItem {
     pub field_type: Option<String>,
     pub field_value: Option<String>,

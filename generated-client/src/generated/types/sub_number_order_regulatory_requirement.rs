@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sub_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrderRegulatoryRequirement {
     pub field_type: Option<SubNumberOrderRegulatoryRequirementFieldType>,
     pub record_type: Option<String>,

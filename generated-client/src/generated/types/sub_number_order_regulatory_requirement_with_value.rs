@@ -14,6 +14,7 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrderRegulatoryRequirementWithValue {
     pub field_type: Option<SubNumberOrderRegulatoryRequirementWithValueFieldType>,
     /// The value of the requirement, this could be an id to a resource or a string value.

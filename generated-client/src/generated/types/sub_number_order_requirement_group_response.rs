@@ -7,6 +7,7 @@ pub type SubNumberOrderRequirementGroupResponse = crate::Data<
 >;
 #[cfg_attr(docsrs, doc(cfg(feature = "sub_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrderRequirementGroupResponseData {
     pub country_code: Option<String>,
     pub created_at: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sub_number_orders_report")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrdersReport {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub created_at: Option<String>,
@@ -101,6 +102,7 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersReport {
 /// The filters that were applied to generate this report
 #[cfg_attr(docsrs, doc(cfg(feature = "sub_number_orders_report")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrdersReportFilters {
     pub country_code: Option<String>,
     pub created_at_gt: Option<String>,

@@ -3,23 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "charges_summary")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Summary {
     /// List of billing adjustments
     pub adjustments: Vec<super::AdjustmentLine>,
     /// List of charge summary lines
     pub lines: Vec<super::SummaryLine>,
-}
-impl Summary {
-    /// A `Summary` from its required fields; the optional ones are `None`.
-    ///
-    /// - `adjustments`: List of billing adjustments
-    /// - `lines`: List of charge summary lines
-    pub fn new(
-        adjustments: Vec<super::AdjustmentLine>,
-        lines: Vec<super::SummaryLine>,
-    ) -> Self {
-        Summary { adjustments, lines }
-    }
 }
 impl serde::Serialize for Summary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

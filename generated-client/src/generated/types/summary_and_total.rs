@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "charges_summary")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SummaryAndTotal {
     /// Currency code
     pub currency: String,
@@ -16,34 +17,6 @@ pub struct SummaryAndTotal {
     pub user_email: String,
     /// User identifier
     pub user_id: String,
-}
-impl SummaryAndTotal {
-    /// A `SummaryAndTotal` from its required fields; the optional ones are `None`.
-    ///
-    /// - `currency`: Currency code
-    /// - `end_date`: End date of the summary period
-    /// - `start_date`: Start date of the summary period
-    /// - `user_email`: User email address
-    /// - `user_id`: User identifier
-    pub fn new(
-        currency: impl Into<String>,
-        end_date: impl Into<String>,
-        start_date: impl Into<String>,
-        summary: super::Summary,
-        total: super::TotalSummary,
-        user_email: impl Into<String>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        SummaryAndTotal {
-            currency: currency.into(),
-            end_date: end_date.into(),
-            start_date: start_date.into(),
-            summary,
-            total,
-            user_email: user_email.into(),
-            user_id: user_id.into(),
-        }
-    }
 }
 impl serde::Serialize for SummaryAndTotal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

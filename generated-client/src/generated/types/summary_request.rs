@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SummaryRequest {
     /// The name of the bucket that contains the file to be summarized.
     pub bucket: String,
@@ -12,14 +13,14 @@ pub struct SummaryRequest {
     pub system_prompt: Option<String>,
 }
 impl SummaryRequest {
-    /// A `SummaryRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `bucket`: The name of the bucket that contains the file to be summarized.
-    /// - `filename`: The name of the file to be summarized.
-    pub fn new(bucket: impl Into<String>, filename: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SummaryRequest {
-            bucket: bucket.into(),
-            filename: filename.into(),
+            bucket: String::new(),
+            filename: String::new(),
             system_prompt: None,
         }
     }

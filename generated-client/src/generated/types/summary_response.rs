@@ -3,16 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SummaryResponse {
     pub summary: String,
-}
-impl SummaryResponse {
-    /// A `SummaryResponse` from its required fields; the optional ones are `None`.
-    pub fn new(summary: impl Into<String>) -> Self {
-        SummaryResponse {
-            summary: summary.into(),
-        }
-    }
 }
 impl serde::Serialize for SummaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// Developer-provided instructions that the model should follow, regardless of messages sent by the user.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SystemMessage {
     /// The contents of the system message.
     pub content: String,
@@ -12,16 +13,56 @@ pub struct SystemMessage {
     pub role: SystemMessageRole,
 }
 impl SystemMessage {
-    /// A `SystemMessage` from its required fields; the optional ones are `None`.
-    ///
-    /// - `content`: The contents of the system message.
-    /// - `role`: The role of the messages author, in this case `system`.
-    pub fn new(content: impl Into<String>, role: SystemMessageRole) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         SystemMessage {
-            content: content.into(),
+            content: String::new(),
             metadata: None,
-            role,
+            role: SystemMessageRole::System,
         }
+    }
+}
+impl SystemMessage {
+    /// A builder of `SystemMessage`: a method per field, then `.build()`, which compiles once the required ones are set (`content`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        SystemMessage,
+        (crate::Missing<crate::required::content>,),
+    > {
+        crate::Builder::new(SystemMessage::blank())
+    }
+}
+impl<S0> crate::Builder<SystemMessage, (S0,)> {
+    /// The contents of the system message.
+    #[inline]
+    pub fn content(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<SystemMessage, (crate::Set,)> {
+        let mut b = self;
+        b.value.content = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `metadata`.
+    #[inline]
+    pub fn metadata(mut self, value: impl Into<super::MessageMetadata>) -> Self {
+        self.value.metadata = Some(value.into());
+        self
+    }
+    /// The role of the messages author, in this case `system`.
+    #[inline]
+    pub fn role(mut self, value: impl Into<SystemMessageRole>) -> Self {
+        self.value.role = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<SystemMessage, S>> for SystemMessage {
+    #[inline]
+    fn from(builder: crate::Builder<SystemMessage, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for SystemMessage {

@@ -3,14 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TagsResponse {
     pub tags: Vec<String>,
-}
-impl TagsResponse {
-    /// A `TagsResponse` from its required fields; the optional ones are `None`.
-    pub fn new(tags: Vec<String>) -> Self {
-        TagsResponse { tags }
-    }
 }
 impl serde::Serialize for TagsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelcoDataGetUsageReportsResponse {
     pub data: Option<Vec<super::TelcoDataUsageReportResponse>>,
     pub meta: Option<super::StandardPaginationMeta>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelcoDataUsageRecord {
     /// List of aggregations by lookup type
     pub aggregations: Option<Vec<super::TelcoDataAggregation>>,

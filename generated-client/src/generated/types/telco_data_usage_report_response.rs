@@ -4,6 +4,7 @@
 /// Telco data usage report response
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelcoDataUsageReportResponse {
     /// Type of aggregation used in the report
     pub aggregation_type: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelcoDataUsageRequest {
     /// Type of aggregation for the report
     pub aggregation_type: Option<TelcoDataUsageRequestAggregationType>,

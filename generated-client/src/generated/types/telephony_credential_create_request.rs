@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "telephony_credentials")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TelephonyCredentialCreateRequest {
     /// Identifies the Credential Connection this credential is associated with.
     pub connection_id: String,
@@ -13,12 +14,13 @@ pub struct TelephonyCredentialCreateRequest {
     pub tag: Option<String>,
 }
 impl TelephonyCredentialCreateRequest {
-    /// A `TelephonyCredentialCreateRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `connection_id`: Identifies the Credential Connection this credential is associated with.
-    pub fn new(connection_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TelephonyCredentialCreateRequest {
-            connection_id: connection_id.into(),
+            connection_id: String::new(),
             expires_at: None,
             name: None,
             tag: None,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "telephony_credentials")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelephonyCredentialUpdateRequest {
     /// Identifies the Credential Connection this credential is associated with.
     pub connection_id: Option<String>,

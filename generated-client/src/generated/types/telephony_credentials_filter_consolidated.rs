@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "telephony_credentials")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelephonyCredentialsFilterConsolidated {
     /// Filter by name
     pub name: Option<String>,
@@ -14,6 +15,38 @@ pub struct TelephonyCredentialsFilterConsolidated {
     pub status: Option<String>,
     /// Filter by tag
     pub tag: Option<String>,
+}
+impl TelephonyCredentialsFilterConsolidated {
+    /// Filter by name
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Filter by resource_id
+    #[inline]
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_id = Some(value.into());
+        self
+    }
+    /// Filter by sip_username
+    #[inline]
+    pub fn sip_username(mut self, value: impl Into<String>) -> Self {
+        self.sip_username = Some(value.into());
+        self
+    }
+    /// Filter by status
+    #[inline]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Filter by tag
+    #[inline]
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TelephonyCredentialsFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

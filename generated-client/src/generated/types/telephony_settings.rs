@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelephonySettings {
     /// Default Texml App used for voice calls with your assistant. This will be created automatically on assistant creation.
     pub default_texml_app_id: Option<String>,
@@ -22,6 +23,74 @@ pub struct TelephonySettings {
     pub user_idle_timeout_secs: Option<i64>,
     /// Configuration for voicemail detection (AMD - Answering Machine Detection) on outgoing calls. These settings only apply if AMD is enabled on the Dial command. See [TeXML Dial documentation](https://developers.telnyx.com/api-reference/texml-rest-commands/initiate-an-outbound-call) for enabling AMD. Recommended settings: MachineDetection=Enable, AsyncAmd=true, DetectionMode=Premium.
     pub voicemail_detection: Option<TelephonySettingsVoicemailDetection>,
+}
+impl TelephonySettings {
+    /// Default Texml App used for voice calls with your assistant. This will be created automatically on assistant creation.
+    #[inline]
+    pub fn default_texml_app_id(mut self, value: impl Into<String>) -> Self {
+        self.default_texml_app_id = Some(value.into());
+        self
+    }
+    /// The noise suppression engine to use. Use 'disabled' to turn off noise suppression.
+    #[inline]
+    pub fn noise_suppression(
+        mut self,
+        value: impl Into<TelephonySettingsNoiseSuppression>,
+    ) -> Self {
+        self.noise_suppression = Some(value.into());
+        self
+    }
+    /// Configuration for noise suppression. Only applicable when noise_suppression is 'deepfilternet'.
+    #[inline]
+    pub fn noise_suppression_config(
+        mut self,
+        value: impl Into<TelephonySettingsNoiseSuppressionConfig>,
+    ) -> Self {
+        self.noise_suppression_config = Some(value.into());
+        self
+    }
+    /// Configuration for call recording format and channel settings.
+    #[inline]
+    pub fn recording_settings(
+        mut self,
+        value: impl Into<TelephonySettingsRecordingSettings>,
+    ) -> Self {
+        self.recording_settings = Some(value.into());
+        self
+    }
+    /// When enabled, allows users to interact with your AI assistant directly from your website without requiring authentication. This is required for FE widgets that work with assistants that have telephony enabled.
+    #[inline]
+    pub fn supports_unauthenticated_web_calls(mut self, value: impl Into<bool>) -> Self {
+        self.supports_unauthenticated_web_calls = Some(value.into());
+        self
+    }
+    /// Maximum duration in seconds for the AI assistant to participate on the call. When this limit is reached the assistant will be stopped. This limit does not apply to portions of a call without an active assistant (for instance, a call transferred to a human representative).
+    #[inline]
+    pub fn time_limit_secs(mut self, value: impl Into<i64>) -> Self {
+        self.time_limit_secs = Some(value.into());
+        self
+    }
+    /// Duration in seconds of end user silence before the assistant checks in on the user. When this limit is reached the assistant will prompt the user to respond. This is distinct from user_idle_timeout_secs which stops the assistant entirely.
+    #[inline]
+    pub fn user_idle_reply_secs(mut self, value: impl Into<i64>) -> Self {
+        self.user_idle_reply_secs = Some(value.into());
+        self
+    }
+    /// Maximum duration in seconds of end user silence on the call. When this limit is reached the assistant will be stopped. This limit does not apply to portions of a call without an active assistant (for instance, a call transferred to a human representative).
+    #[inline]
+    pub fn user_idle_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.user_idle_timeout_secs = Some(value.into());
+        self
+    }
+    /// Configuration for voicemail detection (AMD - Answering Machine Detection) on outgoing calls. These settings only apply if AMD is enabled on the Dial command. See [TeXML Dial documentation](https://developers.telnyx.com/api-reference/texml-rest-commands/initiate-an-outbound-call) for enabling AMD. Recommended settings: MachineDetection=Enable, AsyncAmd=true, DetectionMode=Premium.
+    #[inline]
+    pub fn voicemail_detection(
+        mut self,
+        value: impl Into<TelephonySettingsVoicemailDetection>,
+    ) -> Self {
+        self.voicemail_detection = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TelephonySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -183,11 +252,29 @@ crate::string_enum!(TelephonySettingsNoiseSuppressionConfigMode);
 /// Configuration for noise suppression. Only applicable when noise_suppression is 'deepfilternet'.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelephonySettingsNoiseSuppressionConfig {
     /// Attenuation limit for noise suppression. Range: 0-100.
     pub attenuation_limit: Option<i64>,
     /// Mode for noise suppression configuration.
     pub mode: Option<TelephonySettingsNoiseSuppressionConfigMode>,
+}
+impl TelephonySettingsNoiseSuppressionConfig {
+    /// Attenuation limit for noise suppression. Range: 0-100.
+    #[inline]
+    pub fn attenuation_limit(mut self, value: impl Into<i64>) -> Self {
+        self.attenuation_limit = Some(value.into());
+        self
+    }
+    /// Mode for noise suppression configuration.
+    #[inline]
+    pub fn mode(
+        mut self,
+        value: impl Into<TelephonySettingsNoiseSuppressionConfigMode>,
+    ) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TelephonySettingsNoiseSuppressionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -297,6 +384,7 @@ crate::string_enum!(TelephonySettingsRecordingSettingsFormat);
 /// Configuration for call recording format and channel settings.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelephonySettingsRecordingSettings {
     /// The number of channels for the recording. 'single' for mono, 'dual' for stereo.
     pub channels: Option<TelephonySettingsRecordingSettingsChannels>,
@@ -306,6 +394,38 @@ pub struct TelephonySettingsRecordingSettings {
     pub format: Option<TelephonySettingsRecordingSettingsFormat>,
     /// When enabled, the call recording will stop when the conversation ends (for example, when the assistant hangs up or the call is transferred). When disabled, recording continues until the call itself ends.
     pub stop_on_conversation_end: Option<bool>,
+}
+impl TelephonySettingsRecordingSettings {
+    /// The number of channels for the recording. 'single' for mono, 'dual' for stereo.
+    #[inline]
+    pub fn channels(
+        mut self,
+        value: impl Into<TelephonySettingsRecordingSettingsChannels>,
+    ) -> Self {
+        self.channels = Some(value.into());
+        self
+    }
+    /// Whether call recording is enabled. When set to false, calls will not be recorded regardless of other recording configuration.
+    #[inline]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// The format of the recording file.
+    #[inline]
+    pub fn format(
+        mut self,
+        value: impl Into<TelephonySettingsRecordingSettingsFormat>,
+    ) -> Self {
+        self.format = Some(value.into());
+        self
+    }
+    /// When enabled, the call recording will stop when the conversation ends (for example, when the assistant hangs up or the call is transferred). When disabled, recording continues until the call itself ends.
+    #[inline]
+    pub fn stop_on_conversation_end(mut self, value: impl Into<bool>) -> Self {
+        self.stop_on_conversation_end = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TelephonySettingsRecordingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -434,6 +554,7 @@ crate::string_enum!(
 /// Configuration for the voicemail message to leave. Only applicable when action is 'leave_message_and_stop_assistant'.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
     /// The specific message to leave as voicemail. Only applicable when type is 'message'.
     pub message: Option<String>,
@@ -443,6 +564,31 @@ pub struct TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessag
     pub r#type: Option<
         TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessageType,
     >,
+}
+impl TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
+    /// The specific message to leave as voicemail. Only applicable when type is 'message'.
+    #[inline]
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// The prompt to use for generating the voicemail message. Only applicable when type is 'prompt'.
+    #[inline]
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = Some(value.into());
+        self
+    }
+    /// The type of voicemail message. Use 'prompt' to have the assistant generate a message based on a prompt, or 'message' to leave a specific message.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<
+            TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessageType,
+        >,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -494,6 +640,7 @@ impl<'de> serde::Deserialize<'de> for TelephonySettingsVoicemailDetectionOnVoice
 /// Action to take when voicemail is detected.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelephonySettingsVoicemailDetectionOnVoicemailDetected {
     /// The action to take when voicemail is detected.
     pub action: Option<TelephonySettingsVoicemailDetectionOnVoicemailDetectedAction>,
@@ -501,6 +648,28 @@ pub struct TelephonySettingsVoicemailDetectionOnVoicemailDetected {
     pub voicemail_message: Option<
         TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage,
     >,
+}
+impl TelephonySettingsVoicemailDetectionOnVoicemailDetected {
+    /// The action to take when voicemail is detected.
+    #[inline]
+    pub fn action(
+        mut self,
+        value: impl Into<TelephonySettingsVoicemailDetectionOnVoicemailDetectedAction>,
+    ) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Configuration for the voicemail message to leave. Only applicable when action is 'leave_message_and_stop_assistant'.
+    #[inline]
+    pub fn voicemail_message(
+        mut self,
+        value: impl Into<
+            TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage,
+        >,
+    ) -> Self {
+        self.voicemail_message = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TelephonySettingsVoicemailDetectionOnVoicemailDetected {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -546,11 +715,23 @@ impl<'de> serde::Deserialize<'de> for TelephonySettingsVoicemailDetectionOnVoice
 /// Configuration for voicemail detection (AMD - Answering Machine Detection) on outgoing calls. These settings only apply if AMD is enabled on the Dial command. See [TeXML Dial documentation](https://developers.telnyx.com/api-reference/texml-rest-commands/initiate-an-outbound-call) for enabling AMD. Recommended settings: MachineDetection=Enable, AsyncAmd=true, DetectionMode=Premium.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelephonySettingsVoicemailDetection {
     /// Action to take when voicemail is detected.
     pub on_voicemail_detected: Option<
         TelephonySettingsVoicemailDetectionOnVoicemailDetected,
     >,
+}
+impl TelephonySettingsVoicemailDetection {
+    /// Action to take when voicemail is detected.
+    #[inline]
+    pub fn on_voicemail_detected(
+        mut self,
+        value: impl Into<TelephonySettingsVoicemailDetectionOnVoicemailDetected>,
+    ) -> Self {
+        self.on_voicemail_detected = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TelephonySettingsVoicemailDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

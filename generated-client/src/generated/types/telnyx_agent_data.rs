@@ -3,24 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TelnyxAgentData {
     pub created_at: String,
     pub run_id: String,
     pub telnyx_agent_id: String,
-}
-impl TelnyxAgentData {
-    /// A `TelnyxAgentData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: impl Into<String>,
-        run_id: impl Into<String>,
-        telnyx_agent_id: impl Into<String>,
-    ) -> Self {
-        TelnyxAgentData {
-            created_at: created_at.into(),
-            run_id: run_id.into(),
-            telnyx_agent_id: telnyx_agent_id.into(),
-        }
-    }
 }
 impl serde::Serialize for TelnyxAgentData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

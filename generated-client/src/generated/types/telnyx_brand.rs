@@ -4,6 +4,7 @@
 /// Telnyx-specific extensions to The Campaign Registry's `Brand` type
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TelnyxBrand {
     /// Alternate business identifier such as DUNS, LEI, or GIIN
     pub alt_business_id: Option<String>,
@@ -80,65 +81,6 @@ pub struct TelnyxBrand {
     pub webhook_url: Option<String>,
     /// Brand website URL.
     pub website: Option<String>,
-}
-impl TelnyxBrand {
-    /// A `TelnyxBrand` from its required fields; the optional ones are `None`.
-    ///
-    /// - `brand_relationship`: Brand relationship to the CSP
-    /// - `country`: ISO2 2 characters country code. Example: US - United States
-    /// - `display_name`: Display or marketing name of the brand.
-    /// - `email`: Valid email address of brand support contact.
-    /// - `entity_type`: Entity type behind the brand. This is the form of business establishment.
-    /// - `vertical`: Vertical or industry segment of the brand.
-    pub fn new(
-        brand_relationship: super::BrandRelationship,
-        country: impl Into<String>,
-        display_name: impl Into<String>,
-        email: impl Into<String>,
-        entity_type: super::EntityType,
-        vertical: impl Into<String>,
-    ) -> Self {
-        TelnyxBrand {
-            alt_business_id: None,
-            alt_business_id_type: None,
-            brand_id: None,
-            brand_relationship,
-            business_contact_email: None,
-            city: None,
-            company_name: None,
-            country: country.into(),
-            created_at: None,
-            csp_id: None,
-            display_name: display_name.into(),
-            ein: None,
-            email: email.into(),
-            entity_type,
-            failure_reasons: None,
-            first_name: None,
-            identity_status: None,
-            ip_address: None,
-            is_reseller: None,
-            last_name: None,
-            mobile_phone: None,
-            mock: None,
-            optional_attributes: None,
-            phone: None,
-            postal_code: None,
-            reference_id: None,
-            state: None,
-            status: None,
-            stock_exchange: None,
-            stock_symbol: None,
-            street: None,
-            tcr_brand_id: None,
-            universal_ein: None,
-            updated_at: None,
-            vertical: vertical.into(),
-            webhook_failover_url: None,
-            webhook_url: None,
-            website: None,
-        }
-    }
 }
 impl serde::Serialize for TelnyxBrand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelnyxCampaignWithAssignedCountCsp {
     /// Age gated content in campaign.
     pub age_gated: Option<bool>,

@@ -4,6 +4,7 @@
 /// Create a voice clone from a voice design using the Telnyx provider.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TelnyxDesignClone {
     /// Gender of the voice clone.
     pub gender: TelnyxDesignCloneGender,
@@ -17,25 +18,87 @@ pub struct TelnyxDesignClone {
     pub voice_design_id: String,
 }
 impl TelnyxDesignClone {
-    /// A `TelnyxDesignClone` from its required fields; the optional ones are `None`.
-    ///
-    /// - `gender`: Gender of the voice clone.
-    /// - `language`: ISO 639-1 language code for the clone. Supports the combined Telnyx language set.
-    /// - `name`: Name for the voice clone.
-    /// - `voice_design_id`: UUID of the source voice design to clone.
-    pub fn new(
-        gender: TelnyxDesignCloneGender,
-        language: impl Into<String>,
-        name: impl Into<String>,
-        voice_design_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TelnyxDesignClone {
-            gender,
-            language: language.into(),
-            name: name.into(),
+            gender: TelnyxDesignCloneGender::Unknown(String::new()),
+            language: String::new(),
+            name: String::new(),
             provider: None,
-            voice_design_id: voice_design_id.into(),
+            voice_design_id: String::new(),
         }
+    }
+}
+impl TelnyxDesignClone {
+    /// A builder of `TelnyxDesignClone`: a method per field, then `.build()`, which compiles once the required ones are set (`gender`, `language`, `name`, `voice_design_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        TelnyxDesignClone,
+        (
+            crate::Missing<crate::required::gender>,
+            crate::Missing<crate::required::language>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::voice_design_id>,
+        ),
+    > {
+        crate::Builder::new(TelnyxDesignClone::blank())
+    }
+}
+impl<S0, S1, S2, S3> crate::Builder<TelnyxDesignClone, (S0, S1, S2, S3)> {
+    /// Gender of the voice clone.
+    #[inline]
+    pub fn gender(
+        self,
+        value: impl Into<TelnyxDesignCloneGender>,
+    ) -> crate::Builder<TelnyxDesignClone, (crate::Set, S1, S2, S3)> {
+        let mut b = self;
+        b.value.gender = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// ISO 639-1 language code for the clone. Supports the combined Telnyx language set.
+    #[inline]
+    pub fn language(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<TelnyxDesignClone, (S0, crate::Set, S2, S3)> {
+        let mut b = self;
+        b.value.language = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Name for the voice clone.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<TelnyxDesignClone, (S0, S1, crate::Set, S3)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Voice synthesis provider. Defaults to `telnyx`.
+    #[inline]
+    pub fn provider(mut self, value: impl Into<TelnyxDesignCloneProvider>) -> Self {
+        self.value.provider = Some(value.into());
+        self
+    }
+    /// UUID of the source voice design to clone.
+    #[inline]
+    pub fn voice_design_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<TelnyxDesignClone, (S0, S1, S2, crate::Set)> {
+        let mut b = self;
+        b.value.voice_design_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<TelnyxDesignClone, S>> for TelnyxDesignClone {
+    #[inline]
+    fn from(builder: crate::Builder<TelnyxDesignClone, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for TelnyxDesignClone {

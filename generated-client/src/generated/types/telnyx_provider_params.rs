@@ -4,6 +4,7 @@
 /// Telnyx provider-specific parameters. Use `voice_speed` and `temperature` for `Natural` and `NaturalHD` models. For the `Ultra` model, use `voice_speed`, `volume`, and `emotion`. `Bayan` and `Sukhan` don't use `temperature`, `volume`, or `emotion`, and don't support `voice_speed`. `Sukhan`'s `response_format` is restricted to `mp3` or `pcm` (no `wav`).
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelnyxProviderParams {
     /// Emotion control for the Ultra model. Adjusts the emotional tone of the synthesized speech.
     pub emotion: Option<TelnyxProviderParamsEmotion>,
@@ -17,6 +18,44 @@ pub struct TelnyxProviderParams {
     pub voice_speed: Option<f64>,
     /// Volume level for the Ultra model. Range: 0.0 to 2.0.
     pub volume: Option<f64>,
+}
+impl TelnyxProviderParams {
+    /// Emotion control for the Ultra model. Adjusts the emotional tone of the synthesized speech.
+    #[inline]
+    pub fn emotion(mut self, value: impl Into<TelnyxProviderParamsEmotion>) -> Self {
+        self.emotion = Some(value.into());
+        self
+    }
+    /// Audio response format.
+    #[inline]
+    pub fn response_format(mut self, value: impl Into<String>) -> Self {
+        self.response_format = Some(value.into());
+        self
+    }
+    /// Audio sampling rate in Hz.
+    #[inline]
+    pub fn sampling_rate(mut self, value: impl Into<i64>) -> Self {
+        self.sampling_rate = Some(value.into());
+        self
+    }
+    /// Sampling temperature. Applies to `Natural` and `NaturalHD` models only.
+    #[inline]
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+    /// Voice speed multiplier. Applies to all models except `Bayan` and `Sukhan`, which don't support it. Range: 0.5 to 2.0.
+    #[inline]
+    pub fn voice_speed(mut self, value: impl Into<f64>) -> Self {
+        self.voice_speed = Some(value.into());
+        self
+    }
+    /// Volume level for the Ultra model. Range: 0.0 to 2.0.
+    #[inline]
+    pub fn volume(mut self, value: impl Into<f64>) -> Self {
+        self.volume = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TelnyxProviderParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

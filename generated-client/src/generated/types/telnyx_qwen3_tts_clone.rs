@@ -4,6 +4,7 @@
 /// Upload-based voice clone using the Telnyx Qwen3TTS model (default).
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TelnyxQwen3TtsClone {
     /// Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 5MB.
     pub audio_file: crate::FilePart,
@@ -23,30 +24,120 @@ pub struct TelnyxQwen3TtsClone {
     pub ref_text: Option<String>,
 }
 impl TelnyxQwen3TtsClone {
-    /// A `TelnyxQwen3TtsClone` from its required fields; the optional ones are `None`.
-    ///
-    /// - `audio_file`: Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 5MB.
-    /// - `gender`: Gender of the voice clone.
-    /// - `language`: ISO 639-1 language code from the Qwen language set.
-    /// - `name`: Name for the voice clone.
-    /// - `provider`: Voice synthesis provider. Must be `telnyx`.
-    pub fn new(
-        audio_file: crate::FilePart,
-        gender: TelnyxQwen3TtsCloneGender,
-        language: impl Into<String>,
-        name: impl Into<String>,
-        provider: TelnyxQwen3TtsCloneProvider,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TelnyxQwen3TtsClone {
-            audio_file,
-            gender,
+            audio_file: Default::default(),
+            gender: TelnyxQwen3TtsCloneGender::Unknown(String::new()),
             label: None,
-            language: language.into(),
+            language: String::new(),
             model_id: None,
-            name: name.into(),
-            provider,
+            name: String::new(),
+            provider: TelnyxQwen3TtsCloneProvider::Unknown(String::new()),
             ref_text: None,
         }
+    }
+}
+impl TelnyxQwen3TtsClone {
+    /// A builder of `TelnyxQwen3TtsClone`: a method per field, then `.build()`, which compiles once the required ones are set (`audio_file`, `gender`, `language`, `name`, `provider`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        TelnyxQwen3TtsClone,
+        (
+            crate::Missing<crate::required::audio_file>,
+            crate::Missing<crate::required::gender>,
+            crate::Missing<crate::required::language>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::provider>,
+        ),
+    > {
+        crate::Builder::new(TelnyxQwen3TtsClone::blank())
+    }
+}
+impl<S0, S1, S2, S3, S4> crate::Builder<TelnyxQwen3TtsClone, (S0, S1, S2, S3, S4)> {
+    /// Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 5MB.
+    #[inline]
+    pub fn audio_file(
+        self,
+        value: impl Into<crate::FilePart>,
+    ) -> crate::Builder<TelnyxQwen3TtsClone, (crate::Set, S1, S2, S3, S4)> {
+        let mut b = self;
+        b.value.audio_file = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Gender of the voice clone.
+    #[inline]
+    pub fn gender(
+        self,
+        value: impl Into<TelnyxQwen3TtsCloneGender>,
+    ) -> crate::Builder<TelnyxQwen3TtsClone, (S0, crate::Set, S2, S3, S4)> {
+        let mut b = self;
+        b.value.gender = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional custom label describing the voice style.
+    #[inline]
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.value.label = Some(value.into());
+        self
+    }
+    /// ISO 639-1 language code from the Qwen language set.
+    #[inline]
+    pub fn language(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<TelnyxQwen3TtsClone, (S0, S1, crate::Set, S3, S4)> {
+        let mut b = self;
+        b.value.language = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// TTS model identifier. Nullable/omittable — defaults to Qwen3TTS.
+    #[inline]
+    pub fn model_id(mut self, value: impl Into<TelnyxQwen3TtsCloneModelId>) -> Self {
+        self.value.model_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `model_id` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.value.model_id = Some(None);
+        self
+    }
+    /// Name for the voice clone.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<TelnyxQwen3TtsClone, (S0, S1, S2, crate::Set, S4)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Voice synthesis provider. Must be `telnyx`.
+    #[inline]
+    pub fn provider(
+        self,
+        value: impl Into<TelnyxQwen3TtsCloneProvider>,
+    ) -> crate::Builder<TelnyxQwen3TtsClone, (S0, S1, S2, S3, crate::Set)> {
+        let mut b = self;
+        b.value.provider = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional transcript of the audio file. Providing this improves clone quality.
+    #[inline]
+    pub fn ref_text(mut self, value: impl Into<String>) -> Self {
+        self.value.ref_text = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<TelnyxQwen3TtsClone, S>>
+for TelnyxQwen3TtsClone {
+    #[inline]
+    fn from(builder: crate::Builder<TelnyxQwen3TtsClone, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for TelnyxQwen3TtsClone {

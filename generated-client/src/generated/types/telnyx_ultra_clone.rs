@@ -4,6 +4,7 @@
 /// Upload-based voice clone using the Telnyx Ultra model.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TelnyxUltraClone {
     /// Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 5MB.
     pub audio_file: crate::FilePart,
@@ -23,32 +24,113 @@ pub struct TelnyxUltraClone {
     pub ref_text: Option<String>,
 }
 impl TelnyxUltraClone {
-    /// A `TelnyxUltraClone` from its required fields; the optional ones are `None`.
-    ///
-    /// - `audio_file`: Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 5MB.
-    /// - `gender`: Gender of the voice clone.
-    /// - `language`: ISO 639-1 language code from the Ultra language set (40 languages).
-    /// - `model_id`: TTS model identifier. Must be `Ultra`.
-    /// - `name`: Name for the voice clone.
-    /// - `provider`: Voice synthesis provider. Must be `telnyx`.
-    pub fn new(
-        audio_file: crate::FilePart,
-        gender: TelnyxUltraCloneGender,
-        language: impl Into<String>,
-        model_id: TelnyxUltraCloneModelId,
-        name: impl Into<String>,
-        provider: TelnyxUltraCloneProvider,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TelnyxUltraClone {
-            audio_file,
-            gender,
+            audio_file: Default::default(),
+            gender: TelnyxUltraCloneGender::Unknown(String::new()),
             label: None,
-            language: language.into(),
-            model_id,
-            name: name.into(),
-            provider,
+            language: String::new(),
+            model_id: TelnyxUltraCloneModelId::Ultra,
+            name: String::new(),
+            provider: TelnyxUltraCloneProvider::Unknown(String::new()),
             ref_text: None,
         }
+    }
+}
+impl TelnyxUltraClone {
+    /// A builder of `TelnyxUltraClone`: a method per field, then `.build()`, which compiles once the required ones are set (`audio_file`, `gender`, `language`, `name`, `provider`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        TelnyxUltraClone,
+        (
+            crate::Missing<crate::required::audio_file>,
+            crate::Missing<crate::required::gender>,
+            crate::Missing<crate::required::language>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::provider>,
+        ),
+    > {
+        crate::Builder::new(TelnyxUltraClone::blank())
+    }
+}
+impl<S0, S1, S2, S3, S4> crate::Builder<TelnyxUltraClone, (S0, S1, S2, S3, S4)> {
+    /// Audio file to clone the voice from. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best quality, provide 5–10 seconds of clear, uninterrupted speech. Maximum size: 5MB.
+    #[inline]
+    pub fn audio_file(
+        self,
+        value: impl Into<crate::FilePart>,
+    ) -> crate::Builder<TelnyxUltraClone, (crate::Set, S1, S2, S3, S4)> {
+        let mut b = self;
+        b.value.audio_file = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Gender of the voice clone.
+    #[inline]
+    pub fn gender(
+        self,
+        value: impl Into<TelnyxUltraCloneGender>,
+    ) -> crate::Builder<TelnyxUltraClone, (S0, crate::Set, S2, S3, S4)> {
+        let mut b = self;
+        b.value.gender = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional custom label describing the voice style.
+    #[inline]
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.value.label = Some(value.into());
+        self
+    }
+    /// ISO 639-1 language code from the Ultra language set (40 languages).
+    #[inline]
+    pub fn language(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<TelnyxUltraClone, (S0, S1, crate::Set, S3, S4)> {
+        let mut b = self;
+        b.value.language = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// TTS model identifier. Must be `Ultra`.
+    #[inline]
+    pub fn model_id(mut self, value: impl Into<TelnyxUltraCloneModelId>) -> Self {
+        self.value.model_id = value.into();
+        self
+    }
+    /// Name for the voice clone.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<TelnyxUltraClone, (S0, S1, S2, crate::Set, S4)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Voice synthesis provider. Must be `telnyx`.
+    #[inline]
+    pub fn provider(
+        self,
+        value: impl Into<TelnyxUltraCloneProvider>,
+    ) -> crate::Builder<TelnyxUltraClone, (S0, S1, S2, S3, crate::Set)> {
+        let mut b = self;
+        b.value.provider = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional transcript of the audio file. Providing this improves clone quality.
+    #[inline]
+    pub fn ref_text(mut self, value: impl Into<String>) -> Self {
+        self.value.ref_text = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<TelnyxUltraClone, S>> for TelnyxUltraClone {
+    #[inline]
+    fn from(builder: crate::Builder<TelnyxUltraClone, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for TelnyxUltraClone {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "conferences"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TelnyxVoiceSettings {
     /// Voice settings provider type
     pub r#type: TelnyxVoiceSettingsType,
@@ -10,14 +11,43 @@ pub struct TelnyxVoiceSettings {
     pub voice_speed: Option<f64>,
 }
 impl TelnyxVoiceSettings {
-    /// A `TelnyxVoiceSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Voice settings provider type
-    pub fn new(r#type: TelnyxVoiceSettingsType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TelnyxVoiceSettings {
-            r#type,
+            r#type: TelnyxVoiceSettingsType::Telnyx,
             voice_speed: None,
         }
+    }
+}
+impl TelnyxVoiceSettings {
+    /// A builder of `TelnyxVoiceSettings`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<TelnyxVoiceSettings, ()> {
+        crate::Builder::new(TelnyxVoiceSettings::blank())
+    }
+}
+impl crate::Builder<TelnyxVoiceSettings, ()> {
+    /// Voice settings provider type
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<TelnyxVoiceSettingsType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// The voice speed to be used for the voice. The voice speed must be between 0.1 and 2.0. Default value is 1.0. Not supported for `Telnyx.Bayan.*` or `Telnyx.Sukhan.*` voices.
+    #[inline]
+    pub fn voice_speed(mut self, value: impl Into<f64>) -> Self {
+        self.value.voice_speed = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<TelnyxVoiceSettings, S>>
+for TelnyxVoiceSettings {
+    #[inline]
+    fn from(builder: crate::Builder<TelnyxVoiceSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for TelnyxVoiceSettings {

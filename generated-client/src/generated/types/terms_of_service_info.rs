@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "terms_of_service")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TermsOfServiceInfo {
     pub agreements: Option<Vec<super::TermsOfServiceInfoItem>>,
 }

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestRunDetailResult {
     pub name: String,
     pub status: super::TestStatus,
-}
-impl TestRunDetailResult {
-    /// A `TestRunDetailResult` from its required fields; the optional ones are `None`.
-    pub fn new(name: impl Into<String>, status: super::TestStatus) -> Self {
-        TestRunDetailResult {
-            name: name.into(),
-            status,
-        }
-    }
 }
 impl serde::Serialize for TestRunDetailResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -7,6 +7,7 @@
 /// status, timing, logs, and detailed evaluation results.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestRunResponse {
     /// Timestamp when the test run finished execution.
     pub completed_at: Option<String>,
@@ -31,36 +32,6 @@ pub struct TestRunResponse {
     pub triggered_by: String,
     /// Timestamp of the last update to this test run.
     pub updated_at: Option<String>,
-}
-impl TestRunResponse {
-    /// A `TestRunResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `created_at`: Timestamp when the test run was created and queued.
-    /// - `run_id`: Unique identifier for this specific test run execution.
-    /// - `test_id`: Identifier of the assistant test that was executed.
-    /// - `triggered_by`: How this test run was initiated (manual, scheduled, or API).
-    pub fn new(
-        created_at: impl Into<String>,
-        run_id: impl Into<String>,
-        status: super::TestStatus,
-        test_id: impl Into<String>,
-        triggered_by: impl Into<String>,
-    ) -> Self {
-        TestRunResponse {
-            completed_at: None,
-            conversation_id: None,
-            conversation_insights_id: None,
-            created_at: created_at.into(),
-            detail_status: None,
-            logs: None,
-            run_id: run_id.into(),
-            status,
-            test_id: test_id.into(),
-            test_suite_run_id: None,
-            triggered_by: triggered_by.into(),
-            updated_at: None,
-        }
-    }
 }
 impl serde::Serialize for TestRunResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

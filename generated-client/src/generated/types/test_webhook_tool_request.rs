@@ -4,6 +4,7 @@
 /// Request model for testing a webhook tool
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TestWebhookToolRequest {
     /// Key-value arguments to use for the webhook test
     pub arguments: Option<serde_json::Map<String, serde_json::Value>>,

@@ -4,30 +4,13 @@
 /// Response model for webhook tool test results
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestWebhookToolResponse {
     pub content_type: String,
     pub request: serde_json::Map<String, serde_json::Value>,
     pub response: String,
     pub status_code: i64,
     pub success: bool,
-}
-impl TestWebhookToolResponse {
-    /// A `TestWebhookToolResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        content_type: impl Into<String>,
-        request: serde_json::Map<String, serde_json::Value>,
-        response: impl Into<String>,
-        status_code: i64,
-        success: bool,
-    ) -> Self {
-        TestWebhookToolResponse {
-            content_type: content_type.into(),
-            request,
-            response: response.into(),
-            status_code,
-            success,
-        }
-    }
 }
 impl serde::Serialize for TestWebhookToolResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,48 +3,4 @@
 
 /// Response model for webhook tool test results
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct TestWebhookToolResponseData {
-    pub data: super::TestWebhookToolResponse,
-}
-impl TestWebhookToolResponseData {
-    /// A `TestWebhookToolResponseData` from its required fields; the optional ones are `None`.
-    pub fn new(data: super::TestWebhookToolResponse) -> Self {
-        TestWebhookToolResponseData {
-            data,
-        }
-    }
-}
-impl serde::Serialize for TestWebhookToolResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TestWebhookToolResponseData", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TestWebhookToolResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = TestWebhookToolResponseData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TestWebhookToolResponseData")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TestWebhookToolResponseData, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(TestWebhookToolResponseData {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("TestWebhookToolResponseData", FIELDS, V)
-    }
-}
+pub type TestWebhookToolResponseData = crate::Data<super::TestWebhookToolResponse>;

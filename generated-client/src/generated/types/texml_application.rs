@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlApplication {
     pub active: Option<super::ConnectionActive>,
     pub anchorsite_override: Option<super::AnchorsiteOverride>,
@@ -229,6 +230,7 @@ impl From<&str> for TexmlApplicationInboundSipSubdomainReceiveSettings {
 crate::string_enum!(TexmlApplicationInboundSipSubdomainReceiveSettings);
 #[cfg_attr(docsrs, doc(cfg(feature = "texml_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlApplicationInbound {
     /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
@@ -301,6 +303,7 @@ impl<'de> serde::Deserialize<'de> for TexmlApplicationInbound {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "texml_applications")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlApplicationOutbound {
     /// When set, this will limit the total number of outbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,

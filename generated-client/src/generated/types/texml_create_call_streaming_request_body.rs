@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlCreateCallStreamingRequestBody {
     pub bidirectional_codec: Option<super::TexmlBidirectionalStreamCodec>,
     pub bidirectional_mode: Option<super::TexmlBidirectionalStreamMode>,

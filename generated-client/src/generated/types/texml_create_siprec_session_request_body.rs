@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlCreateSiprecSessionRequestBody {
     /// The name of the connector to use for the SIPREC session.
     pub connector_name: Option<String>,

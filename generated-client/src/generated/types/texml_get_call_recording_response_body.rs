@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlGetCallRecordingResponseBody {
     pub account_sid: Option<super::AccountSid>,
     pub call_sid: Option<super::CallControlId>,

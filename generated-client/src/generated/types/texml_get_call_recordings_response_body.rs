@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlGetCallRecordingsResponseBody {
     /// The number of the last element on the page, zero-indexed.
     pub end: Option<i64>,

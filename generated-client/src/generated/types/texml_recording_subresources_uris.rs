@@ -4,6 +4,7 @@
 /// Subresources details for a recording if available.
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlRecordingSubresourcesUris {
     pub transcriptions: Option<Option<String>>,
 }

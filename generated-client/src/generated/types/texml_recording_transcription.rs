@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlRecordingTranscription {
     pub account_sid: Option<super::AccountSid>,
     /// The version of the API that was used to make the request.

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlUpdateSiprecSessionRequestBody {
     /// The new status of the resource. Specifying `stopped` will end the siprec session.
     pub status: Option<TexmlUpdateSiprecSessionRequestBodyStatus>,

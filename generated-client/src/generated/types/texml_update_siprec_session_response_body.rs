@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlUpdateSiprecSessionResponseBody {
     /// The id of the account the resource belongs to.
     pub account_sid: Option<String>,

@@ -3,16 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TextClusteringResponse {
     pub task_id: String,
-}
-impl TextClusteringResponse {
-    /// A `TextClusteringResponse` from its required fields; the optional ones are `None`.
-    pub fn new(task_id: impl Into<String>) -> Self {
-        TextClusteringResponse {
-            task_id: task_id.into(),
-        }
-    }
 }
 impl serde::Serialize for TextClusteringResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TextToSpeechErrorResponse {
     pub errors: Option<Vec<TextToSpeechErrorResponseErrorsItem>>,
 }
@@ -43,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for TextToSpeechErrorResponse {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TextToSpeechErrorResponseErrorsItem {
     /// Error code.
     pub code: Option<String>,

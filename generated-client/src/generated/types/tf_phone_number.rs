@@ -4,15 +4,47 @@
 /// A phone number
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TfPhoneNumber {
     pub phone_number: String,
 }
 impl TfPhoneNumber {
-    /// A `TfPhoneNumber` from its required fields; the optional ones are `None`.
-    pub fn new(phone_number: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TfPhoneNumber {
-            phone_number: phone_number.into(),
+            phone_number: String::new(),
         }
+    }
+}
+impl TfPhoneNumber {
+    /// A builder of `TfPhoneNumber`: a method per field, then `.build()`, which compiles once the required ones are set (`phone_number`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        TfPhoneNumber,
+        (crate::Missing<crate::required::phone_number>,),
+    > {
+        crate::Builder::new(TfPhoneNumber::blank())
+    }
+}
+impl<S0> crate::Builder<TfPhoneNumber, (S0,)> {
+    /// Sets `phoneNumber`.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<TfPhoneNumber, (crate::Set,)> {
+        let mut b = self;
+        b.value.phone_number = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<TfPhoneNumber, S>> for TfPhoneNumber {
+    #[inline]
+    fn from(builder: crate::Builder<TfPhoneNumber, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for TfPhoneNumber {

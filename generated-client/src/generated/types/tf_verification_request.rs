@@ -4,6 +4,7 @@
 /// The body of a tollfree verification request
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TfVerificationRequest {
     /// Any additional information
     pub additional_information: String,
@@ -73,80 +74,44 @@ pub struct TfVerificationRequest {
     pub webhook_url: Option<String>,
 }
 impl TfVerificationRequest {
-    /// A `TfVerificationRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `additional_information`: Any additional information
-    /// - `business_addr1`: Line 1 of the business address
-    /// - `business_city`: The city of the business address; the first letter should be capitalized
-    /// - `business_contact_email`: The email address of the business contact
-    /// - `business_contact_first_name`: First name of the business contact; there are no specific requirements on formatting
-    /// - `business_contact_last_name`: Last name of the business contact; there are no specific requirements on formatting
-    /// - `business_contact_phone`: The phone number of the business contact in E.164 format
-    /// - `business_name`: Name of the business; there are no specific formatting requirements
-    /// - `business_state`: The full name of the state (not the 2 letter code) of the business address; the first letter should be capitalized
-    /// - `business_zip`: The ZIP code of the business address
-    /// - `corporate_website`: A URL, including the scheme, pointing to the corporate website
-    /// - `message_volume`: Estimated monthly volume of messages from the given phone numbers
-    /// - `opt_in_workflow`: Human-readable description of how end users will opt into receiving messages from the given phone numbers
-    /// - `opt_in_workflow_image_ur_ls`: Images showing the opt-in workflow
-    /// - `phone_numbers`: The phone numbers to request the verification of
-    /// - `production_message_content`: An example of a message that will be sent from the given phone numbers
-    /// - `use_case`: Machine-readable use-case for the phone numbers
-    /// - `use_case_summary`: Human-readable summary of the desired use-case
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        additional_information: impl Into<String>,
-        business_addr1: impl Into<String>,
-        business_city: impl Into<String>,
-        business_contact_email: impl Into<String>,
-        business_contact_first_name: impl Into<String>,
-        business_contact_last_name: impl Into<String>,
-        business_contact_phone: impl Into<String>,
-        business_name: impl Into<String>,
-        business_state: impl Into<String>,
-        business_zip: impl Into<String>,
-        corporate_website: impl Into<String>,
-        message_volume: super::Volume,
-        opt_in_workflow: impl Into<String>,
-        opt_in_workflow_image_ur_ls: Vec<super::Url>,
-        phone_numbers: Vec<super::TfPhoneNumber>,
-        production_message_content: impl Into<String>,
-        use_case: super::UseCaseCategories,
-        use_case_summary: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TfVerificationRequest {
-            additional_information: additional_information.into(),
+            additional_information: String::new(),
             age_gated_content: None,
-            business_addr1: business_addr1.into(),
+            business_addr1: String::new(),
             business_addr2: None,
-            business_city: business_city.into(),
-            business_contact_email: business_contact_email.into(),
-            business_contact_first_name: business_contact_first_name.into(),
-            business_contact_last_name: business_contact_last_name.into(),
-            business_contact_phone: business_contact_phone.into(),
-            business_name: business_name.into(),
+            business_city: String::new(),
+            business_contact_email: String::new(),
+            business_contact_first_name: String::new(),
+            business_contact_last_name: String::new(),
+            business_contact_phone: String::new(),
+            business_name: String::new(),
             business_registration_country: None,
             business_registration_number: None,
             business_registration_type: None,
-            business_state: business_state.into(),
-            business_zip: business_zip.into(),
+            business_state: String::new(),
+            business_zip: String::new(),
             campaign_verify_authorization_token: None,
-            corporate_website: corporate_website.into(),
+            corporate_website: String::new(),
             doing_business_as: None,
             entity_type: None,
             help_message_response: None,
             isv_reseller: None,
-            message_volume,
+            message_volume: super::Volume::Unknown(String::new()),
             opt_in_confirmation_response: None,
             opt_in_keywords: None,
-            opt_in_workflow: opt_in_workflow.into(),
-            opt_in_workflow_image_ur_ls,
-            phone_numbers,
+            opt_in_workflow: String::new(),
+            opt_in_workflow_image_ur_ls: Vec::new(),
+            phone_numbers: Vec::new(),
             privacy_policy_url: None,
-            production_message_content: production_message_content.into(),
+            production_message_content: String::new(),
             terms_and_condition_url: None,
-            use_case,
-            use_case_summary: use_case_summary.into(),
+            use_case: super::UseCaseCategories::Unknown(String::new()),
+            use_case_summary: String::new(),
             webhook_url: None,
         }
     }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TnUploadEntry {
     /// Identifies the civic address assigned to the phone number entry.
     pub civic_address_id: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenRequest {
     /// OAuth client ID (if not using HTTP Basic auth)
     pub client_id: Option<String>,
@@ -22,16 +23,17 @@ pub struct TokenRequest {
     pub scope: Option<String>,
 }
 impl TokenRequest {
-    /// A `TokenRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `grant_type`: OAuth 2.0 grant type
-    pub fn new(grant_type: TokenRequestGrantType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TokenRequest {
             client_id: None,
             client_secret: None,
             code: None,
             code_verifier: None,
-            grant_type,
+            grant_type: TokenRequestGrantType::Unknown(String::new()),
             redirect_uri: None,
             refresh_token: None,
             scope: None,

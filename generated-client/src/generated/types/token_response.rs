@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// The access token
     pub access_token: String,
@@ -14,26 +15,6 @@ pub struct TokenResponse {
     pub scope: Option<String>,
     /// Token type
     pub token_type: TokenResponseTokenType,
-}
-impl TokenResponse {
-    /// A `TokenResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `access_token`: The access token
-    /// - `expires_in`: Token lifetime in seconds
-    /// - `token_type`: Token type
-    pub fn new(
-        access_token: impl Into<String>,
-        expires_in: i64,
-        token_type: TokenResponseTokenType,
-    ) -> Self {
-        TokenResponse {
-            access_token: access_token.into(),
-            expires_in,
-            refresh_token: None,
-            scope: None,
-            token_type,
-        }
-    }
 }
 impl serde::Serialize for TokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// A call to a function tool created by the model.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolCall {
     /// The function that the model called.
     pub function: ToolCallFunction,
@@ -13,21 +14,60 @@ pub struct ToolCall {
     pub r#type: ToolCallType,
 }
 impl ToolCall {
-    /// A `ToolCall` from its required fields; the optional ones are `None`.
-    ///
-    /// - `function`: The function that the model called.
-    /// - `id`: The ID of the tool call.
-    /// - `type`: The type of the tool. Currently, only `function` is supported.
-    pub fn new(
-        function: ToolCallFunction,
-        id: impl Into<String>,
-        r#type: ToolCallType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ToolCall {
-            function,
-            id: id.into(),
-            r#type,
+            function: ToolCallFunction::blank(),
+            id: String::new(),
+            r#type: ToolCallType::Function,
         }
+    }
+}
+impl ToolCall {
+    /// A builder of `ToolCall`: a method per field, then `.build()`, which compiles once the required ones are set (`function`, `id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ToolCall,
+        (crate::Missing<crate::required::function>, crate::Missing<crate::required::id>),
+    > {
+        crate::Builder::new(ToolCall::blank())
+    }
+}
+impl<S0, S1> crate::Builder<ToolCall, (S0, S1)> {
+    /// The function that the model called.
+    #[inline]
+    pub fn function(
+        self,
+        value: impl Into<ToolCallFunction>,
+    ) -> crate::Builder<ToolCall, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.function = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The ID of the tool call.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ToolCall, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The type of the tool. Currently, only `function` is supported.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<ToolCallType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ToolCall, S>> for ToolCall {
+    #[inline]
+    fn from(builder: crate::Builder<ToolCall, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ToolCall {
@@ -74,18 +114,48 @@ impl<'de> serde::Deserialize<'de> for ToolCall {
 /// The function that the model called.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolCallFunction {
     /// The name of the function to call.
     pub name: String,
 }
 impl ToolCallFunction {
-    /// A `ToolCallFunction` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: The name of the function to call.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ToolCallFunction {
-            name: name.into(),
+            name: String::new(),
         }
+    }
+}
+impl ToolCallFunction {
+    /// A builder of `ToolCallFunction`: a method per field, then `.build()`, which compiles once the required ones are set (`name`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ToolCallFunction,
+        (crate::Missing<crate::required::name>,),
+    > {
+        crate::Builder::new(ToolCallFunction::blank())
+    }
+}
+impl<S0> crate::Builder<ToolCallFunction, (S0,)> {
+    /// The name of the function to call.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ToolCallFunction, (crate::Set,)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ToolCallFunction, S>> for ToolCallFunction {
+    #[inline]
+    fn from(builder: crate::Builder<ToolCallFunction, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ToolCallFunction {

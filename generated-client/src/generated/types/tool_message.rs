@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolMessage {
     /// The contents of the tool message.
     pub content: String,
@@ -13,22 +14,70 @@ pub struct ToolMessage {
     pub tool_call_id: String,
 }
 impl ToolMessage {
-    /// A `ToolMessage` from its required fields; the optional ones are `None`.
-    ///
-    /// - `content`: The contents of the tool message.
-    /// - `role`: The role of the messages author, in this case `tool`.
-    /// - `tool_call_id`: Tool call that this message is responding to.
-    pub fn new(
-        content: impl Into<String>,
-        role: ToolMessageRole,
-        tool_call_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ToolMessage {
-            content: content.into(),
+            content: String::new(),
             metadata: None,
-            role,
-            tool_call_id: tool_call_id.into(),
+            role: ToolMessageRole::Tool,
+            tool_call_id: String::new(),
         }
+    }
+}
+impl ToolMessage {
+    /// A builder of `ToolMessage`: a method per field, then `.build()`, which compiles once the required ones are set (`content`, `tool_call_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ToolMessage,
+        (
+            crate::Missing<crate::required::content>,
+            crate::Missing<crate::required::tool_call_id>,
+        ),
+    > {
+        crate::Builder::new(ToolMessage::blank())
+    }
+}
+impl<S0, S1> crate::Builder<ToolMessage, (S0, S1)> {
+    /// The contents of the tool message.
+    #[inline]
+    pub fn content(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ToolMessage, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.content = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `metadata`.
+    #[inline]
+    pub fn metadata(mut self, value: impl Into<super::MessageMetadata>) -> Self {
+        self.value.metadata = Some(value.into());
+        self
+    }
+    /// The role of the messages author, in this case `tool`.
+    #[inline]
+    pub fn role(mut self, value: impl Into<ToolMessageRole>) -> Self {
+        self.value.role = value.into();
+        self
+    }
+    /// Tool call that this message is responding to.
+    #[inline]
+    pub fn tool_call_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ToolMessage, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.tool_call_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ToolMessage, S>> for ToolMessage {
+    #[inline]
+    fn from(builder: crate::Builder<ToolMessage, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ToolMessage {

@@ -4,6 +4,7 @@
 /// A standalone tool step in a conversation flow, as returned by the API.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolNode {
     /// Caller-supplied unique identifier for this node within the flow.
     pub id: String,
@@ -17,22 +18,6 @@ pub struct ToolNode {
     pub tool: Option<super::AssistantTools>,
     /// Node kind discriminator. Always `tool` for a tool node.
     pub r#type: Option<ToolNodeType>,
-}
-impl ToolNode {
-    /// A `ToolNode` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: Caller-supplied unique identifier for this node within the flow.
-    /// - `shared_tool_id`: ID of the single shared (org-level) tool this node executes. When the flow reaches this node the tool runs as a deliberate step (no LLM turn); its outgoing `tool_result` edges then route on the outcome. Arguments are filled from the conversation's dynamic variables by name — a dynamic variable whose name matches one of the tool's parameters supplies that argument. Cross-validated against the org's shared tools on write.
-    pub fn new(id: impl Into<String>, shared_tool_id: impl Into<String>) -> Self {
-        ToolNode {
-            id: id.into(),
-            name: None,
-            position: None,
-            shared_tool_id: shared_tool_id.into(),
-            tool: None,
-            r#type: None,
-        }
-    }
 }
 impl serde::Serialize for ToolNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

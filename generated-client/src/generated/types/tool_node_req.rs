@@ -9,6 +9,7 @@
 /// on the result via outgoing `tool_result` edges.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolNodeReq {
     /// Caller-supplied unique identifier for this node within the flow.
     pub id: String,
@@ -22,18 +23,77 @@ pub struct ToolNodeReq {
     pub r#type: Option<ToolNodeReqType>,
 }
 impl ToolNodeReq {
-    /// A `ToolNodeReq` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: Caller-supplied unique identifier for this node within the flow.
-    /// - `shared_tool_id`: ID of the single shared (org-level) tool this node executes. When the flow reaches this node the tool runs as a deliberate step (no LLM turn); its outgoing `tool_result` edges then route on the outcome. Arguments are filled from the conversation's dynamic variables by name — a dynamic variable whose name matches one of the tool's parameters supplies that argument. Cross-validated against the org's shared tools on write.
-    pub fn new(id: impl Into<String>, shared_tool_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ToolNodeReq {
-            id: id.into(),
+            id: String::new(),
             name: None,
             position: None,
-            shared_tool_id: shared_tool_id.into(),
+            shared_tool_id: String::new(),
             r#type: None,
         }
+    }
+}
+impl ToolNodeReq {
+    /// A builder of `ToolNodeReq`: a method per field, then `.build()`, which compiles once the required ones are set (`id`, `shared_tool_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ToolNodeReq,
+        (
+            crate::Missing<crate::required::id>,
+            crate::Missing<crate::required::shared_tool_id>,
+        ),
+    > {
+        crate::Builder::new(ToolNodeReq::blank())
+    }
+}
+impl<S0, S1> crate::Builder<ToolNodeReq, (S0, S1)> {
+    /// Caller-supplied unique identifier for this node within the flow.
+    #[inline]
+    pub fn id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ToolNodeReq, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional human-readable label, displayed in authoring UIs.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.value.name = Some(value.into());
+        self
+    }
+    /// Optional canvas coordinates used by authoring UIs to lay out the graph. Ignored by the runtime; round-trips so frontends can persist graph layout across reloads.
+    #[inline]
+    pub fn position(mut self, value: impl Into<super::NodePosition>) -> Self {
+        self.value.position = Some(value.into());
+        self
+    }
+    /// ID of the single shared (org-level) tool this node executes. When the flow reaches this node the tool runs as a deliberate step (no LLM turn); its outgoing `tool_result` edges then route on the outcome. Arguments are filled from the conversation's dynamic variables by name — a dynamic variable whose name matches one of the tool's parameters supplies that argument. Cross-validated against the org's shared tools on write.
+    #[inline]
+    pub fn shared_tool_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ToolNodeReq, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.shared_tool_id = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Node kind discriminator. Always `tool` for a tool node.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<ToolNodeReqType>) -> Self {
+        self.value.r#type = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<ToolNodeReq, S>> for ToolNodeReq {
+    #[inline]
+    fn from(builder: crate::Builder<ToolNodeReq, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ToolNodeReq {

@@ -4,6 +4,7 @@
 /// A recorded user agreement to a product's Terms of Service. The `user_id` is intentionally NOT echoed back on this public surface - the caller already knows their own identity.
 #[cfg_attr(docsrs, doc(cfg(feature = "terms_of_service")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TosAgreement {
     pub agreed_at: Option<String>,
     pub created_at: Option<String>,

@@ -4,18 +4,10 @@
 /// Paginated list of Terms of Service agreements for the calling user.
 #[cfg_attr(docsrs, doc(cfg(feature = "terms_of_service")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TosAgreementList {
     pub data: Vec<super::TosAgreement>,
     pub meta: super::BrandedCallingPaginationMeta,
-}
-impl TosAgreementList {
-    /// A `TosAgreementList` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::TosAgreement>,
-        meta: super::BrandedCallingPaginationMeta,
-    ) -> Self {
-        TosAgreementList { data, meta }
-    }
 }
 impl serde::Serialize for TosAgreementList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

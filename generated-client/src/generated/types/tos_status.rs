@@ -4,6 +4,7 @@
 /// Whether the calling user has agreed to a product's current Terms of Service. The `user_id` is intentionally omitted on this public surface.
 #[cfg_attr(docsrs, doc(cfg(feature = "terms_of_service")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TosStatus {
     pub agreed_at: Option<Option<String>>,
     /// Version the user previously agreed to (may be older than `current_terms_version`). `null` if the user has never agreed.
@@ -15,28 +16,6 @@ pub struct TosStatus {
     /// `true` if the user has agreed to the latest version.
     pub has_agreed: bool,
     pub product_type: super::TosProductType,
-}
-impl TosStatus {
-    /// A `TosStatus` from its required fields; the optional ones are `None`.
-    ///
-    /// - `agreement_required`: `true` when the user must agree to the latest version before using the product. Equivalent to `!has_agreed`.
-    /// - `current_terms_version`: Latest published version of the ToS for this product.
-    /// - `has_agreed`: `true` if the user has agreed to the latest version.
-    pub fn new(
-        agreement_required: bool,
-        current_terms_version: impl Into<String>,
-        has_agreed: bool,
-        product_type: super::TosProductType,
-    ) -> Self {
-        TosStatus {
-            agreed_at: None,
-            agreed_version: None,
-            agreement_required,
-            current_terms_version: current_terms_version.into(),
-            has_agreed,
-            product_type,
-        }
-    }
 }
 impl serde::Serialize for TosStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -2,46 +2,4 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "terms_of_service")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct TosStatusWrapped {
-    pub data: super::TosStatus,
-}
-impl TosStatusWrapped {
-    /// A `TosStatusWrapped` from its required fields; the optional ones are `None`.
-    pub fn new(data: super::TosStatus) -> Self {
-        TosStatusWrapped { data }
-    }
-}
-impl serde::Serialize for TosStatusWrapped {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TosStatusWrapped", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TosStatusWrapped {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = TosStatusWrapped;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TosStatusWrapped")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TosStatusWrapped, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(TosStatusWrapped {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("TosStatusWrapped", FIELDS, V)
-    }
-}
+pub type TosStatusWrapped = crate::Data<super::TosStatus>;

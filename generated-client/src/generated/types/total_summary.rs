@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "charges_summary")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TotalSummary {
     /// Total credits as decimal string
     pub credits: String,
@@ -18,36 +19,6 @@ pub struct TotalSummary {
     pub new_otc: String,
     /// Other charges as decimal string
     pub other: String,
-}
-impl TotalSummary {
-    /// A `TotalSummary` from its required fields; the optional ones are `None`.
-    ///
-    /// - `credits`: Total credits as decimal string
-    /// - `existing_mrc`: Total existing monthly recurring charges as decimal string
-    /// - `grand_total`: Grand total of all charges as decimal string
-    /// - `ledger_adjustments`: Ledger adjustments as decimal string
-    /// - `new_mrc`: Total new monthly recurring charges as decimal string
-    /// - `new_otc`: Total new one-time charges as decimal string
-    /// - `other`: Other charges as decimal string
-    pub fn new(
-        credits: impl Into<String>,
-        existing_mrc: impl Into<String>,
-        grand_total: impl Into<String>,
-        ledger_adjustments: impl Into<String>,
-        new_mrc: impl Into<String>,
-        new_otc: impl Into<String>,
-        other: impl Into<String>,
-    ) -> Self {
-        TotalSummary {
-            credits: credits.into(),
-            existing_mrc: existing_mrc.into(),
-            grand_total: grand_total.into(),
-            ledger_adjustments: ledger_adjustments.into(),
-            new_mrc: new_mrc.into(),
-            new_otc: new_otc.into(),
-            other: other.into(),
-        }
-    }
 }
 impl serde::Serialize for TotalSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TrackingSettings {
     /// Rewrite HTML links through a tracking redirect to record click events.
     pub click_tracking: Option<bool>,
@@ -10,6 +11,26 @@ pub struct TrackingSettings {
     pub open_tracking: Option<bool>,
     /// Add RFC 8058 List-Unsubscribe headers with a signed one-click unsubscribe URL. Enabled by default; Gmail/Yahoo bulk-sender rules require one-click unsubscribe support.
     pub unsubscribe_tracking: Option<bool>,
+}
+impl TrackingSettings {
+    /// Rewrite HTML links through a tracking redirect to record click events.
+    #[inline]
+    pub fn click_tracking(mut self, value: impl Into<bool>) -> Self {
+        self.click_tracking = Some(value.into());
+        self
+    }
+    /// Inject a tracking pixel into HTML messages to record open events.
+    #[inline]
+    pub fn open_tracking(mut self, value: impl Into<bool>) -> Self {
+        self.open_tracking = Some(value.into());
+        self
+    }
+    /// Add RFC 8058 List-Unsubscribe headers with a signed one-click unsubscribe URL. Enabled by default; Gmail/Yahoo bulk-sender rules require one-click unsubscribe support.
+    #[inline]
+    pub fn unsubscribe_tracking(mut self, value: impl Into<bool>) -> Self {
+        self.unsubscribe_tracking = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TrackingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "traffic_policy_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TrafficPolicyProfile {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,

@@ -4,6 +4,7 @@
 /// Server-to-client frame containing a transcription result.
 #[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TranscriptFrame {
     /// Confidence score of the transcription, ranging from 0 to 1.
     pub confidence: Option<f64>,
@@ -13,20 +14,6 @@ pub struct TranscriptFrame {
     pub transcript: String,
     /// Frame type identifier.
     pub r#type: TranscriptFrameType,
-}
-impl TranscriptFrame {
-    /// A `TranscriptFrame` from its required fields; the optional ones are `None`.
-    ///
-    /// - `transcript`: The transcribed text from the audio.
-    /// - `type`: Frame type identifier.
-    pub fn new(transcript: impl Into<String>, r#type: TranscriptFrameType) -> Self {
-        TranscriptFrame {
-            confidence: None,
-            is_final: None,
-            transcript: transcript.into(),
-            r#type,
-        }
-    }
 }
 impl serde::Serialize for TranscriptFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

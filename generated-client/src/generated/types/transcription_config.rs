@@ -4,6 +4,7 @@
 /// The settings associated with speech to text for the voice assistant. This is only relevant if the assistant uses a text-to-text language model. Any assistant using a model with native audio support (e.g. `fixie-ai/ultravox-v0_4`) will ignore this field.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptionConfig {
     /// The language of the audio to be transcribed. If not set, or if set to `auto`, supported models will automatically detect the language.
     pub language: Option<String>,
@@ -17,6 +18,20 @@ pub struct TranscriptionConfig {
     /// - `soniox/stt-rt-v4` for live streaming multilingual transcription with automatic language detection.
     /// - `nvidia/parakeet-v3` for multilingual transcription with automatic language detection.
     pub model: Option<TranscriptionConfigModel>,
+}
+impl TranscriptionConfig {
+    /// The language of the audio to be transcribed. If not set, or if set to `auto`, supported models will automatically detect the language.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+    /// The speech to text model to be used by the voice assistant. Supported models include:
+    #[inline]
+    pub fn model(mut self, value: impl Into<TranscriptionConfigModel>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TranscriptionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

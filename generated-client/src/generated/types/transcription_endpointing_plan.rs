@@ -4,6 +4,7 @@
 /// Endpointing thresholds used to decide when the user has finished speaking. Applies to non turn-taking transcription models. For `deepgram/flux`, use `transcription.settings.eot_threshold` / `eot_timeout_ms` / `eager_eot_threshold`.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptionEndpointingPlan {
     /// Seconds to wait after the transcript ends without punctuation.
     pub on_no_punctuation_seconds: Option<f64>,
@@ -11,6 +12,26 @@ pub struct TranscriptionEndpointingPlan {
     pub on_number_seconds: Option<f64>,
     /// Seconds to wait after the transcript ends with punctuation.
     pub on_punctuation_seconds: Option<f64>,
+}
+impl TranscriptionEndpointingPlan {
+    /// Seconds to wait after the transcript ends without punctuation.
+    #[inline]
+    pub fn on_no_punctuation_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.on_no_punctuation_seconds = Some(value.into());
+        self
+    }
+    /// Seconds to wait after the transcript ends with a number.
+    #[inline]
+    pub fn on_number_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.on_number_seconds = Some(value.into());
+        self
+    }
+    /// Seconds to wait after the transcript ends with punctuation.
+    #[inline]
+    pub fn on_punctuation_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.on_punctuation_seconds = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TranscriptionEndpointingPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

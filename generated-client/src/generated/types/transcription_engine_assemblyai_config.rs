@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptionEngineAssemblyaiConfig {
     /// Whether to send also interim results. If set to false, only final results will be sent.
     pub interim_results: Option<bool>,
@@ -14,6 +15,32 @@ pub struct TranscriptionEngineAssemblyaiConfig {
     pub transcription_model: Option<
         TranscriptionEngineAssemblyaiConfigTranscriptionModel,
     >,
+}
+impl TranscriptionEngineAssemblyaiConfig {
+    /// Whether to send also interim results. If set to false, only final results will be sent.
+    #[inline]
+    pub fn interim_results(mut self, value: impl Into<bool>) -> Self {
+        self.interim_results = Some(value.into());
+        self
+    }
+    /// Engine identifier for AssemblyAI transcription service
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<TranscriptionEngineAssemblyaiConfigTranscriptionEngine>,
+    ) -> Self {
+        self.transcription_engine = Some(value.into());
+        self
+    }
+    /// The model to use for transcription.
+    #[inline]
+    pub fn transcription_model(
+        mut self,
+        value: impl Into<TranscriptionEngineAssemblyaiConfigTranscriptionModel>,
+    ) -> Self {
+        self.transcription_model = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TranscriptionEngineAssemblyaiConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TranscriptionEngineAzureConfig {
     /// Reference to the API key for authentication. See [integration secrets documentation](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) for details. The parameter is optional as defaults are available for some regions.
     pub api_key_ref: Option<String>,
@@ -12,19 +13,70 @@ pub struct TranscriptionEngineAzureConfig {
     pub transcription_engine: TranscriptionEngineAzureConfigTranscriptionEngine,
 }
 impl TranscriptionEngineAzureConfig {
-    /// A `TranscriptionEngineAzureConfig` from its required fields; the optional ones are `None`.
-    ///
-    /// - `transcription_engine`: Engine identifier for Azure transcription service
-    pub fn new(
-        region: super::AzureTranscriptionRegion,
-        transcription_engine: TranscriptionEngineAzureConfigTranscriptionEngine,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TranscriptionEngineAzureConfig {
             api_key_ref: None,
             language: None,
-            region,
-            transcription_engine,
+            region: super::AzureTranscriptionRegion::Unknown(String::new()),
+            transcription_engine: TranscriptionEngineAzureConfigTranscriptionEngine::Azure,
         }
+    }
+}
+impl TranscriptionEngineAzureConfig {
+    /// A builder of `TranscriptionEngineAzureConfig`: a method per field, then `.build()`, which compiles once the required ones are set (`region`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        TranscriptionEngineAzureConfig,
+        (crate::Missing<crate::required::region>,),
+    > {
+        crate::Builder::new(TranscriptionEngineAzureConfig::blank())
+    }
+}
+impl<S0> crate::Builder<TranscriptionEngineAzureConfig, (S0,)> {
+    /// Reference to the API key for authentication. See [integration secrets documentation](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) for details. The parameter is optional as defaults are available for some regions.
+    #[inline]
+    pub fn api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.value.api_key_ref = Some(value.into());
+        self
+    }
+    /// Sets `language`.
+    #[inline]
+    pub fn language(
+        mut self,
+        value: impl Into<super::AzureTranscriptionLanguage>,
+    ) -> Self {
+        self.value.language = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    #[inline]
+    pub fn region(
+        self,
+        value: impl Into<super::AzureTranscriptionRegion>,
+    ) -> crate::Builder<TranscriptionEngineAzureConfig, (crate::Set,)> {
+        let mut b = self;
+        b.value.region = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Engine identifier for Azure transcription service
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<TranscriptionEngineAzureConfigTranscriptionEngine>,
+    ) -> Self {
+        self.value.transcription_engine = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<TranscriptionEngineAzureConfig, S>>
+for TranscriptionEngineAzureConfig {
+    #[inline]
+    fn from(builder: crate::Builder<TranscriptionEngineAzureConfig, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for TranscriptionEngineAzureConfig {

@@ -3,12 +3,42 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptionEngineBConfig {
     pub language: Option<super::TelnyxTranscriptionLanguage>,
     /// Engine identifier for Telnyx transcription service
     pub transcription_engine: Option<TranscriptionEngineBConfigTranscriptionEngine>,
     /// The model to use for transcription.
     pub transcription_model: Option<TranscriptionEngineBConfigTranscriptionModel>,
+}
+impl TranscriptionEngineBConfig {
+    /// Sets `language`.
+    #[inline]
+    pub fn language(
+        mut self,
+        value: impl Into<super::TelnyxTranscriptionLanguage>,
+    ) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+    /// Engine identifier for Telnyx transcription service
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<TranscriptionEngineBConfigTranscriptionEngine>,
+    ) -> Self {
+        self.transcription_engine = Some(value.into());
+        self
+    }
+    /// The model to use for transcription.
+    #[inline]
+    pub fn transcription_model(
+        mut self,
+        value: impl Into<TranscriptionEngineBConfigTranscriptionModel>,
+    ) -> Self {
+        self.transcription_model = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TranscriptionEngineBConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

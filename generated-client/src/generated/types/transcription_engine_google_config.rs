@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptionEngineGoogleConfig {
     /// Enables speaker diarization.
     pub enable_speaker_diarization: Option<bool>,
@@ -25,6 +26,88 @@ pub struct TranscriptionEngineGoogleConfig {
     pub transcription_engine: Option<TranscriptionEngineGoogleConfigTranscriptionEngine>,
     /// Enables enhanced transcription, this works for models `phone_call` and `video`.
     pub use_enhanced: Option<bool>,
+}
+impl TranscriptionEngineGoogleConfig {
+    /// Enables speaker diarization.
+    #[inline]
+    pub fn enable_speaker_diarization(mut self, value: impl Into<bool>) -> Self {
+        self.enable_speaker_diarization = Some(value.into());
+        self
+    }
+    /// Hints to improve transcription accuracy.
+    #[inline]
+    pub fn hints(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.hints = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Whether to send also interim results. If set to false, only final results will be sent.
+    #[inline]
+    pub fn interim_results(mut self, value: impl Into<bool>) -> Self {
+        self.interim_results = Some(value.into());
+        self
+    }
+    /// Sets `language`.
+    #[inline]
+    pub fn language(
+        mut self,
+        value: impl Into<super::GoogleTranscriptionLanguage>,
+    ) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+    /// Defines maximum number of speakers in the conversation.
+    #[inline]
+    pub fn max_speaker_count(mut self, value: impl Into<i32>) -> Self {
+        self.max_speaker_count = Some(value.into());
+        self
+    }
+    /// Defines minimum number of speakers in the conversation.
+    #[inline]
+    pub fn min_speaker_count(mut self, value: impl Into<i32>) -> Self {
+        self.min_speaker_count = Some(value.into());
+        self
+    }
+    /// The model to use for transcription.
+    #[inline]
+    pub fn model(
+        mut self,
+        value: impl Into<TranscriptionEngineGoogleConfigModel>,
+    ) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// Enables profanity_filter.
+    #[inline]
+    pub fn profanity_filter(mut self, value: impl Into<bool>) -> Self {
+        self.profanity_filter = Some(value.into());
+        self
+    }
+    /// Speech context to improve transcription accuracy.
+    #[inline]
+    pub fn speech_context(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<TranscriptionEngineGoogleConfigSpeechContextItem>,
+        >,
+    ) -> Self {
+        self.speech_context = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Engine identifier for Google transcription service
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<TranscriptionEngineGoogleConfigTranscriptionEngine>,
+    ) -> Self {
+        self.transcription_engine = Some(value.into());
+        self
+    }
+    /// Enables enhanced transcription, this works for models `phone_call` and `video`.
+    #[inline]
+    pub fn use_enhanced(mut self, value: impl Into<bool>) -> Self {
+        self.use_enhanced = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TranscriptionEngineGoogleConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -191,10 +274,28 @@ impl From<&str> for TranscriptionEngineGoogleConfigModel {
 crate::string_enum!(TranscriptionEngineGoogleConfigModel);
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptionEngineGoogleConfigSpeechContextItem {
     /// Boost factor for the speech context.
     pub boost: Option<f64>,
     pub phrases: Option<Vec<String>>,
+}
+impl TranscriptionEngineGoogleConfigSpeechContextItem {
+    /// Boost factor for the speech context.
+    #[inline]
+    pub fn boost(mut self, value: impl Into<f64>) -> Self {
+        self.boost = Some(value.into());
+        self
+    }
+    /// Sets `phrases`.
+    #[inline]
+    pub fn phrases(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.phrases = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for TranscriptionEngineGoogleConfigSpeechContextItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

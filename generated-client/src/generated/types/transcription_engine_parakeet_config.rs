@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptionEngineParakeetConfig {
     /// Whether to send also interim results. If set to false, only final results will be sent.
     pub interim_results: Option<bool>,
@@ -12,6 +13,32 @@ pub struct TranscriptionEngineParakeetConfig {
     >,
     /// The model to use for transcription.
     pub transcription_model: Option<TranscriptionEngineParakeetConfigTranscriptionModel>,
+}
+impl TranscriptionEngineParakeetConfig {
+    /// Whether to send also interim results. If set to false, only final results will be sent.
+    #[inline]
+    pub fn interim_results(mut self, value: impl Into<bool>) -> Self {
+        self.interim_results = Some(value.into());
+        self
+    }
+    /// Engine identifier for Parakeet transcription service
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<TranscriptionEngineParakeetConfigTranscriptionEngine>,
+    ) -> Self {
+        self.transcription_engine = Some(value.into());
+        self
+    }
+    /// The model to use for transcription.
+    #[inline]
+    pub fn transcription_model(
+        mut self,
+        value: impl Into<TranscriptionEngineParakeetConfigTranscriptionModel>,
+    ) -> Self {
+        self.transcription_model = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TranscriptionEngineParakeetConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TranscriptionEngineSonioxConfig {
     /// When true, Soniox emits end-of-utterance events at the cadence configured by `max_endpoint_delay_ms`.
     pub enable_endpoint_detection: Option<bool>,
@@ -18,20 +19,77 @@ pub struct TranscriptionEngineSonioxConfig {
     pub transcription_model: Option<TranscriptionEngineSonioxConfigTranscriptionModel>,
 }
 impl TranscriptionEngineSonioxConfig {
-    /// A `TranscriptionEngineSonioxConfig` from its required fields; the optional ones are `None`.
-    ///
-    /// - `transcription_engine`: Engine identifier for Soniox transcription service
-    pub fn new(
-        transcription_engine: TranscriptionEngineSonioxConfigTranscriptionEngine,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TranscriptionEngineSonioxConfig {
             enable_endpoint_detection: None,
             interim_results: None,
             language: None,
             max_endpoint_delay_ms: None,
-            transcription_engine,
+            transcription_engine: TranscriptionEngineSonioxConfigTranscriptionEngine::Soniox,
             transcription_model: None,
         }
+    }
+}
+impl TranscriptionEngineSonioxConfig {
+    /// A builder of `TranscriptionEngineSonioxConfig`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<TranscriptionEngineSonioxConfig, ()> {
+        crate::Builder::new(TranscriptionEngineSonioxConfig::blank())
+    }
+}
+impl crate::Builder<TranscriptionEngineSonioxConfig, ()> {
+    /// When true, Soniox emits end-of-utterance events at the cadence configured by `max_endpoint_delay_ms`.
+    #[inline]
+    pub fn enable_endpoint_detection(mut self, value: impl Into<bool>) -> Self {
+        self.value.enable_endpoint_detection = Some(value.into());
+        self
+    }
+    /// Whether to send also interim results. If set to false, only final results will be sent.
+    #[inline]
+    pub fn interim_results(mut self, value: impl Into<bool>) -> Self {
+        self.value.interim_results = Some(value.into());
+        self
+    }
+    /// ISO 639-1 language hint (e.g. `en`, `es`), or `auto` to omit the hint and let Soniox auto-detect supported languages multilingually.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.value.language = Some(value.into());
+        self
+    }
+    /// Maximum silence (in milliseconds) before Soniox emits an end-of-utterance event. Only honored when `enable_endpoint_detection` is true. Range: 500-3000 ms.
+    #[inline]
+    pub fn max_endpoint_delay_ms(mut self, value: impl Into<i64>) -> Self {
+        self.value.max_endpoint_delay_ms = Some(value.into());
+        self
+    }
+    /// Engine identifier for Soniox transcription service
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<TranscriptionEngineSonioxConfigTranscriptionEngine>,
+    ) -> Self {
+        self.value.transcription_engine = value.into();
+        self
+    }
+    /// The model to use for transcription.
+    #[inline]
+    pub fn transcription_model(
+        mut self,
+        value: impl Into<TranscriptionEngineSonioxConfigTranscriptionModel>,
+    ) -> Self {
+        self.value.transcription_model = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<TranscriptionEngineSonioxConfig, S>>
+for TranscriptionEngineSonioxConfig {
+    #[inline]
+    fn from(builder: crate::Builder<TranscriptionEngineSonioxConfig, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for TranscriptionEngineSonioxConfig {

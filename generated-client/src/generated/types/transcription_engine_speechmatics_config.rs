@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptionEngineSpeechmaticsConfig {
     /// Whether to send also interim results. If set to false, only final results will be sent.
     pub interim_results: Option<bool>,
@@ -15,6 +16,41 @@ pub struct TranscriptionEngineSpeechmaticsConfig {
     pub transcription_model: Option<
         TranscriptionEngineSpeechmaticsConfigTranscriptionModel,
     >,
+}
+impl TranscriptionEngineSpeechmaticsConfig {
+    /// Whether to send also interim results. If set to false, only final results will be sent.
+    #[inline]
+    pub fn interim_results(mut self, value: impl Into<bool>) -> Self {
+        self.interim_results = Some(value.into());
+        self
+    }
+    /// Sets `language`.
+    #[inline]
+    pub fn language(
+        mut self,
+        value: impl Into<super::SpeechmaticsTranscriptionLanguage>,
+    ) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+    /// Engine identifier for Speechmatics transcription service
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<TranscriptionEngineSpeechmaticsConfigTranscriptionEngine>,
+    ) -> Self {
+        self.transcription_engine = Some(value.into());
+        self
+    }
+    /// The model to use for transcription.
+    #[inline]
+    pub fn transcription_model(
+        mut self,
+        value: impl Into<TranscriptionEngineSpeechmaticsConfigTranscriptionModel>,
+    ) -> Self {
+        self.transcription_model = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TranscriptionEngineSpeechmaticsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptionSettings {
     /// Integration secret identifier for the transcription provider API key. Currently used for Azure transcription regions that require a customer-provided API key.
     pub api_key_ref: Option<String>,
@@ -21,6 +22,41 @@ pub struct TranscriptionSettings {
     /// Region on third party cloud providers (currently Azure) if using one of their models. Some regions require `api_key_ref`.
     pub region: Option<String>,
     pub settings: Option<super::TranscriptionSettingsConfig>,
+}
+impl TranscriptionSettings {
+    /// Integration secret identifier for the transcription provider API key. Currently used for Azure transcription regions that require a customer-provided API key.
+    #[inline]
+    pub fn api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.api_key_ref = Some(value.into());
+        self
+    }
+    /// The language of the audio to be transcribed. If not set, or if set to `auto`, supported models will automatically detect the language. For `deepgram/flux`, supported values are: `auto` (Telnyx language detection controls the language hint), `multi` (no language hint), and language-specific hints `en`, `es`, `fr`, `de`, `hi`, `ru`, `pt`, `ja`, `it`, and `nl`. For `soniox/stt-rt-v4`, `auto` omits the language hint and lets Soniox auto-detect; ISO 639-1 codes (e.g. `en`, `es`) bias detection toward that language.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+    /// The speech to text model to be used by the voice assistant. All Deepgram models are run on-premise.
+    #[inline]
+    pub fn model(mut self, value: impl Into<TranscriptionSettingsModel>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// Region on third party cloud providers (currently Azure) if using one of their models. Some regions require `api_key_ref`.
+    #[inline]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `settings`.
+    #[inline]
+    pub fn settings(
+        mut self,
+        value: impl Into<super::TranscriptionSettingsConfig>,
+    ) -> Self {
+        self.settings = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TranscriptionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

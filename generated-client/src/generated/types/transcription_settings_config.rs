@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptionSettingsConfig {
     /// Available only for deepgram/flux. Confidence threshold for eager end of turn detection. Must be lower than or equal to eot_threshold. Setting this equal to eot_threshold effectively disables eager end of turn.
     pub eager_eot_threshold: Option<f64>,
@@ -26,6 +27,80 @@ pub struct TranscriptionSettingsConfig {
     pub min_turn_silence: Option<i64>,
     pub numerals: Option<bool>,
     pub smart_format: Option<bool>,
+}
+impl TranscriptionSettingsConfig {
+    /// Available only for deepgram/flux. Confidence threshold for eager end of turn detection. Must be lower than or equal to eot_threshold. Setting this equal to eot_threshold effectively disables eager end of turn.
+    #[inline]
+    pub fn eager_eot_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.eager_eot_threshold = Some(value.into());
+        self
+    }
+    /// Available only for soniox/stt-rt-v4. When true, Soniox emits end-of-utterance events at the cadence configured by `max_endpoint_delay_ms`.
+    #[inline]
+    pub fn enable_endpoint_detection(mut self, value: impl Into<bool>) -> Self {
+        self.enable_endpoint_detection = Some(value.into());
+        self
+    }
+    /// Available only for assemblyai/universal-streaming. Confidence level required to trigger an end of turn. Higher values require more certainty before ending a turn.
+    #[inline]
+    pub fn end_of_turn_confidence_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.end_of_turn_confidence_threshold = Some(value.into());
+        self
+    }
+    /// Available only for deepgram/flux. Confidence required to trigger an end of turn. Higher values = more reliable turn detection but slightly increased latency.
+    #[inline]
+    pub fn eot_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.eot_threshold = Some(value.into());
+        self
+    }
+    /// Available only for deepgram/flux. Maximum milliseconds of silence before forcing an end of turn, regardless of confidence.
+    #[inline]
+    pub fn eot_timeout_ms(mut self, value: impl Into<i64>) -> Self {
+        self.eot_timeout_ms = Some(value.into());
+        self
+    }
+    /// Available only for soniox/stt-rt-v4. When true, Soniox streams interim (non-final) results in addition to finalized transcripts.
+    #[inline]
+    pub fn interim_results(mut self, value: impl Into<bool>) -> Self {
+        self.interim_results = Some(value.into());
+        self
+    }
+    /// Available only for deepgram/nova-3 and deepgram/flux. A comma-separated list of key terms to boost for recognition during transcription. Helps improve accuracy for domain-specific terminology, proper nouns, or uncommon words. This field may be templated with [dynamic variables](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables) using mustache syntax (e.g. `Telnyx,{{customer_name}},VoIP`). Variables are resolved at call time before the value is sent to the speech-to-text engine.
+    #[inline]
+    pub fn keyterm(mut self, value: impl Into<String>) -> Self {
+        self.keyterm = Some(value.into());
+        self
+    }
+    /// Available only for soniox/stt-rt-v4. Maximum silence (in milliseconds) before Soniox emits an end-of-utterance event. Only honored when `enable_endpoint_detection` is true.
+    #[inline]
+    pub fn max_endpoint_delay_ms(mut self, value: impl Into<i64>) -> Self {
+        self.max_endpoint_delay_ms = Some(value.into());
+        self
+    }
+    /// Available only for assemblyai/universal-streaming. Maximum duration of silence in milliseconds before forcing an end of turn.
+    #[inline]
+    pub fn max_turn_silence(mut self, value: impl Into<i64>) -> Self {
+        self.max_turn_silence = Some(value.into());
+        self
+    }
+    /// Available only for assemblyai/universal-streaming. Minimum duration of silence in milliseconds before a turn can end. Must be less than or equal to max_turn_silence.
+    #[inline]
+    pub fn min_turn_silence(mut self, value: impl Into<i64>) -> Self {
+        self.min_turn_silence = Some(value.into());
+        self
+    }
+    /// Sets `numerals`.
+    #[inline]
+    pub fn numerals(mut self, value: impl Into<bool>) -> Self {
+        self.numerals = Some(value.into());
+        self
+    }
+    /// Sets `smart_format`.
+    #[inline]
+    pub fn smart_format(mut self, value: impl Into<bool>) -> Self {
+        self.smart_format = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TranscriptionSettingsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptionStartRequest {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     pub client_state: Option<String>,
@@ -15,6 +16,44 @@ pub struct TranscriptionStartRequest {
     >,
     /// Indicates which leg of the call will be transcribed. Use `inbound` for the leg that requested the transcription, `outbound` for the other leg, and `both` for both legs of the call. Will default to `inbound`.
     pub transcription_tracks: Option<String>,
+}
+impl TranscriptionStartRequest {
+    /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    #[inline]
+    pub fn client_state(mut self, value: impl Into<String>) -> Self {
+        self.client_state = Some(value.into());
+        self
+    }
+    /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    #[inline]
+    pub fn command_id(mut self, value: impl Into<String>) -> Self {
+        self.command_id = Some(value.into());
+        self
+    }
+    /// Engine to use for speech recognition. Legacy values `A` - `Google`, `B` - `Telnyx` are supported for backward compatibility.
+    #[inline]
+    pub fn transcription_engine(
+        mut self,
+        value: impl Into<TranscriptionStartRequestTranscriptionEngine>,
+    ) -> Self {
+        self.transcription_engine = Some(value.into());
+        self
+    }
+    /// Sets `transcription_engine_config`.
+    #[inline]
+    pub fn transcription_engine_config(
+        mut self,
+        value: impl Into<TranscriptionStartRequestTranscriptionEngineConfig>,
+    ) -> Self {
+        self.transcription_engine_config = Some(value.into());
+        self
+    }
+    /// Indicates which leg of the call will be transcribed. Use `inbound` for the leg that requested the transcription, `outbound` for the other leg, and `both` for both legs of the call. Will default to `inbound`.
+    #[inline]
+    pub fn transcription_tracks(mut self, value: impl Into<String>) -> Self {
+        self.transcription_tracks = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TranscriptionStartRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

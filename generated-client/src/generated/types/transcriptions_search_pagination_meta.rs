@@ -4,6 +4,7 @@
 /// Pagination metadata following the standard Telnyx V2 API format.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TranscriptionsSearchPaginationMeta {
     /// Current page number (1-based), matching the requested page\[number\].
     pub page_number: i64,
@@ -13,27 +14,6 @@ pub struct TranscriptionsSearchPaginationMeta {
     pub total_pages: i64,
     /// Total number of matching results across all queried regions.
     pub total_results: i64,
-}
-impl TranscriptionsSearchPaginationMeta {
-    /// A `TranscriptionsSearchPaginationMeta` from its required fields; the optional ones are `None`.
-    ///
-    /// - `page_number`: Current page number (1-based), matching the requested page\[number\].
-    /// - `page_size`: Number of results per page, matching the requested page\[size\].
-    /// - `total_pages`: Total number of pages.
-    /// - `total_results`: Total number of matching results across all queried regions.
-    pub fn new(
-        page_number: i64,
-        page_size: i64,
-        total_pages: i64,
-        total_results: i64,
-    ) -> Self {
-        TranscriptionsSearchPaginationMeta {
-            page_number,
-            page_size,
-            total_pages,
-            total_results,
-        }
-    }
 }
 impl serde::Serialize for TranscriptionsSearchPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferCallRequest {
     /// Enables Answering Machine Detection. When a call is answered, Telnyx runs real-time detection to determine if it was picked up by a human or a machine and sends an `call.machine.detection.ended` webhook with the analysis result. If 'greeting_end' or 'detect_words' is used and a 'machine' is detected, you will receive another 'call.machine.greeting.ended' webhook when the answering machine greeting ends with a beep or silence. If `detect_beep` is used, you will only receive 'call.machine.greeting.ended' if a beep is detected.
     pub answering_machine_detection: Option<
@@ -92,10 +93,11 @@ pub struct TransferCallRequest {
     pub webhook_urls_method: Option<TransferCallRequestWebhookUrlsMethod>,
 }
 impl TransferCallRequest {
-    /// A `TransferCallRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `to`: The DID or SIP URI to dial out to. For SIP URI destinations, append `;secure=true` or `;secure=srtp` to enable SRTP media encryption for that endpoint, or `;secure=dtls` to enable DTLS media encryption for that endpoint.
-    pub fn new(to: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TransferCallRequest {
             answering_machine_detection: None,
             answering_machine_detection_config: None,
@@ -130,7 +132,7 @@ impl TransferCallRequest {
             target_leg_client_state: None,
             time_limit_secs: None,
             timeout_secs: None,
-            to: to.into(),
+            to: String::new(),
             webhook_retries_policies: None,
             webhook_url: None,
             webhook_url_method: None,
@@ -491,6 +493,7 @@ crate::string_enum!(TransferCallRequestAnsweringMachineDetection);
 /// Optional configuration parameters to modify 'answering_machine_detection' performance. Only `total_analysis_time_millis` and `greeting_duration_millis` parameters are applicable when `premium` is selected as answering_machine_detection.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TransferCallRequestAnsweringMachineDetectionConfig {
     /// Silence duration threshold after a greeting message or voice for it be considered human.
     pub after_greeting_silence_millis: Option<i32>,
@@ -512,6 +515,68 @@ pub struct TransferCallRequestAnsweringMachineDetectionConfig {
     pub silence_threshold: Option<i32>,
     /// Maximum timeout threshold for overall detection.
     pub total_analysis_time_millis: Option<i32>,
+}
+impl TransferCallRequestAnsweringMachineDetectionConfig {
+    /// Silence duration threshold after a greeting message or voice for it be considered human.
+    #[inline]
+    pub fn after_greeting_silence_millis(mut self, value: impl Into<i32>) -> Self {
+        self.after_greeting_silence_millis = Some(value.into());
+        self
+    }
+    /// Maximum threshold for silence between words.
+    #[inline]
+    pub fn between_words_silence_millis(mut self, value: impl Into<i32>) -> Self {
+        self.between_words_silence_millis = Some(value.into());
+        self
+    }
+    /// Maximum threshold of a human greeting. If greeting longer than this value, considered machine.
+    #[inline]
+    pub fn greeting_duration_millis(mut self, value: impl Into<i32>) -> Self {
+        self.greeting_duration_millis = Some(value.into());
+        self
+    }
+    /// If machine already detected, maximum threshold for silence between words. If exceeded, the greeting is considered ended.
+    #[inline]
+    pub fn greeting_silence_duration_millis(mut self, value: impl Into<i32>) -> Self {
+        self.greeting_silence_duration_millis = Some(value.into());
+        self
+    }
+    /// If machine already detected, maximum timeout threshold to determine the end of the machine greeting.
+    #[inline]
+    pub fn greeting_total_analysis_time_millis(mut self, value: impl Into<i32>) -> Self {
+        self.greeting_total_analysis_time_millis = Some(value.into());
+        self
+    }
+    /// If initial silence duration is greater than this value, consider it a machine.
+    #[inline]
+    pub fn initial_silence_millis(mut self, value: impl Into<i32>) -> Self {
+        self.initial_silence_millis = Some(value.into());
+        self
+    }
+    /// If number of detected words is greater than this value, consder it a machine.
+    #[inline]
+    pub fn maximum_number_of_words(mut self, value: impl Into<i32>) -> Self {
+        self.maximum_number_of_words = Some(value.into());
+        self
+    }
+    /// If a single word lasts longer than this threshold, consider it a machine.
+    #[inline]
+    pub fn maximum_word_length_millis(mut self, value: impl Into<i32>) -> Self {
+        self.maximum_word_length_millis = Some(value.into());
+        self
+    }
+    /// Minimum noise threshold for any analysis.
+    #[inline]
+    pub fn silence_threshold(mut self, value: impl Into<i32>) -> Self {
+        self.silence_threshold = Some(value.into());
+        self
+    }
+    /// Maximum timeout threshold for overall detection.
+    #[inline]
+    pub fn total_analysis_time_millis(mut self, value: impl Into<i32>) -> Self {
+        self.total_analysis_time_millis = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for TransferCallRequestAnsweringMachineDetectionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -959,9 +1024,21 @@ impl From<&str> for TransferCallRequestSipTransportProtocol {
 crate::string_enum!(TransferCallRequestSipTransportProtocol);
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TransferCallRequestWebhookRetriesPoliciesValue {
     /// Array of delays in milliseconds between retry attempts. Total sum cannot exceed 60000ms.
     pub retries_ms: Option<Vec<i64>>,
+}
+impl TransferCallRequestWebhookRetriesPoliciesValue {
+    /// Array of delays in milliseconds between retry attempts. Total sum cannot exceed 60000ms.
+    #[inline]
+    pub fn retries_ms(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.retries_ms = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for TransferCallRequestWebhookRetriesPoliciesValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,17 +3,55 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferTool {
     pub transfer: super::CallControlTransferToolParams,
     pub r#type: TransferToolType,
 }
 impl TransferTool {
-    /// A `TransferTool` from its required fields; the optional ones are `None`.
-    pub fn new(
-        transfer: super::CallControlTransferToolParams,
-        r#type: TransferToolType,
-    ) -> Self {
-        TransferTool { transfer, r#type }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        TransferTool {
+            transfer: super::CallControlTransferToolParams::blank(),
+            r#type: TransferToolType::Transfer,
+        }
+    }
+}
+impl TransferTool {
+    /// A builder of `TransferTool`: a method per field, then `.build()`, which compiles once the required ones are set (`transfer`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        TransferTool,
+        (crate::Missing<crate::required::transfer>,),
+    > {
+        crate::Builder::new(TransferTool::blank())
+    }
+}
+impl<S0> crate::Builder<TransferTool, (S0,)> {
+    /// Sets `transfer`.
+    #[inline]
+    pub fn transfer(
+        self,
+        value: impl Into<super::CallControlTransferToolParams>,
+    ) -> crate::Builder<TransferTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.transfer = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<TransferToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<TransferTool, S>> for TransferTool {
+    #[inline]
+    fn from(builder: crate::Builder<TransferTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for TransferTool {

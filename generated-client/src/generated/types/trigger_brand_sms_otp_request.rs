@@ -4,6 +4,7 @@
 /// Request body for triggering a Brand SMS OTP
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TriggerBrandSmsOtpRequest {
     /// SMS message template to send the OTP. Must include `@OTP_PIN@` placeholder which will be replaced with the actual PIN
     pub pin_sms: String,
@@ -11,14 +12,14 @@ pub struct TriggerBrandSmsOtpRequest {
     pub success_sms: String,
 }
 impl TriggerBrandSmsOtpRequest {
-    /// A `TriggerBrandSmsOtpRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `pin_sms`: SMS message template to send the OTP. Must include `@OTP_PIN@` placeholder which will be replaced with the actual PIN
-    /// - `success_sms`: SMS message to send upon successful OTP verification
-    pub fn new(pin_sms: impl Into<String>, success_sms: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         TriggerBrandSmsOtpRequest {
-            pin_sms: pin_sms.into(),
-            success_sms: success_sms.into(),
+            pin_sms: String::new(),
+            success_sms: String::new(),
         }
     }
 }

@@ -4,23 +4,12 @@
 /// Response after successfully triggering a Brand SMS OTP
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TriggerBrandSmsOtpResponse {
     /// The Brand ID for which the OTP was triggered
     pub brand_id: String,
     /// The reference ID that can be used to check OTP status
     pub reference_id: String,
-}
-impl TriggerBrandSmsOtpResponse {
-    /// A `TriggerBrandSmsOtpResponse` from its required fields; the optional ones are `None`.
-    ///
-    /// - `brand_id`: The Brand ID for which the OTP was triggered
-    /// - `reference_id`: The reference ID that can be used to check OTP status
-    pub fn new(brand_id: impl Into<String>, reference_id: impl Into<String>) -> Self {
-        TriggerBrandSmsOtpResponse {
-            brand_id: brand_id.into(),
-            reference_id: reference_id.into(),
-        }
-    }
 }
 impl serde::Serialize for TriggerBrandSmsOtpResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -6,6 +6,7 @@
 /// Optional request body for the trigger test run endpoint.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TriggerTestRunRequest {
     /// Optional assistant version ID to use for this test run. If provided, the version must exist or a 400 error will be returned. If not provided, test will run on main version
     pub destination_version_id: Option<String>,

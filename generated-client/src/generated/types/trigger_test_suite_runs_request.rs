@@ -6,6 +6,7 @@
 /// Optional request body for the trigger test suite runs endpoint.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TriggerTestSuiteRunsRequest {
     /// Optional assistant version ID to use for all test runs in this suite. If provided, the version must exist or a 400 error will be returned. If not provided, test will run on main version
     pub destination_version_id: Option<String>,

@@ -4,6 +4,7 @@
 /// External SIP peer settings used by Telnyx when registering to your PBX and routing outbound calls.
 #[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UacExternalSettings {
     /// The authentication username used in SIP digest authentication. If not set, the Username value will be used.
     pub auth_username: Option<Option<String>>,
@@ -21,6 +22,86 @@ pub struct UacExternalSettings {
     pub transport: Option<Option<UacExternalSettingsTransport>>,
     /// The SIP username used to authenticate with the external SIP peer for registrations and outbound calls. Must start with a letter or number and contain only letters, numbers, hyphens, and underscores.
     pub username: Option<String>,
+}
+impl UacExternalSettings {
+    /// The authentication username used in SIP digest authentication. If not set, the Username value will be used.
+    #[inline]
+    pub fn auth_username(mut self, value: impl Into<String>) -> Self {
+        self.auth_username = Some(Some(value.into()));
+        self
+    }
+    /// Sends `auth_username` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn auth_username_null(mut self) -> Self {
+        self.auth_username = Some(None);
+        self
+    }
+    /// The registration interval, in seconds, indicating how often the system refreshes the SIP registration with the external SIP peer.
+    #[inline]
+    pub fn expiration_sec(mut self, value: impl Into<i64>) -> Self {
+        self.expiration_sec = Some(Some(value.into()));
+        self
+    }
+    /// Sends `expiration_sec` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn expiration_sec_null(mut self) -> Self {
+        self.expiration_sec = Some(None);
+        self
+    }
+    /// The user portion of the SIP From header used in outbound requests. This controls the caller identity presented to the external SIP peer.
+    #[inline]
+    pub fn from_user(mut self, value: impl Into<String>) -> Self {
+        self.from_user = Some(Some(value.into()));
+        self
+    }
+    /// Sends `from_user` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn from_user_null(mut self) -> Self {
+        self.from_user = Some(None);
+        self
+    }
+    /// An optional SIP proxy used to route outbound requests before reaching the external SIP peer.
+    #[inline]
+    pub fn outbound_proxy(mut self, value: impl Into<String>) -> Self {
+        self.outbound_proxy = Some(Some(value.into()));
+        self
+    }
+    /// Sends `outbound_proxy` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn outbound_proxy_null(mut self) -> Self {
+        self.outbound_proxy = Some(None);
+        self
+    }
+    /// The SIP password used for digest authentication with the external SIP peer.
+    #[inline]
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// The SIP proxy address of the external SIP peer used for registrations and outbound call routing.
+    #[inline]
+    pub fn proxy(mut self, value: impl Into<String>) -> Self {
+        self.proxy = Some(value.into());
+        self
+    }
+    /// The transport protocol used for SIP signaling when communicating with the external SIP peer. One of UDP, TLS, or TCP.
+    #[inline]
+    pub fn transport(mut self, value: impl Into<UacExternalSettingsTransport>) -> Self {
+        self.transport = Some(Some(value.into()));
+        self
+    }
+    /// Sends `transport` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn transport_null(mut self) -> Self {
+        self.transport = Some(None);
+        self
+    }
+    /// The SIP username used to authenticate with the external SIP peer for registrations and outbound calls. Must start with a letter or number and contain only letters, numbers, hyphens, and underscores.
+    #[inline]
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UacExternalSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

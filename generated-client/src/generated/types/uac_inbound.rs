@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UacInbound {
     /// This setting allows you to set the format with which the caller's number (ANI) is sent for inbound phone calls.
     pub ani_number_format: Option<UacInboundAniNumberFormat>,

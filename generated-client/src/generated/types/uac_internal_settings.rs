@@ -4,9 +4,18 @@
 /// Internal Telnyx-side settings for a UAC connection.
 #[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UacInternalSettings {
     /// The SIP URI that Telnyx will call when handling an inbound request from the external peer. Do not include a `sip:` prefix. The value must be in the format `userinfo@sip.telnyx.com` or `userinfo@sipdev.telnyx.com`; the userinfo portion may contain only letters, digits, hyphens, and underscores.
     pub destination_uri: Option<String>,
+}
+impl UacInternalSettings {
+    /// The SIP URI that Telnyx will call when handling an inbound request from the external peer. Do not include a `sip:` prefix. The value must be in the format `userinfo@sip.telnyx.com` or `userinfo@sipdev.telnyx.com`; the userinfo portion may contain only letters, digits, hyphens, and underscores.
+    #[inline]
+    pub fn destination_uri(mut self, value: impl Into<String>) -> Self {
+        self.destination_uri = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UacInternalSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "uac_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UacOutbound {
     /// Set a phone number as the ani_override value to override caller id number on outbound calls.
     pub ani_override: Option<String>,
@@ -23,6 +24,77 @@ pub struct UacOutbound {
     ///
     /// By default, Telnyx will send the re-invite. If set to `customer`, the caller is expected to send the t.38 reinvite.
     pub t38_reinvite_source: Option<UacOutboundT38ReinviteSource>,
+}
+impl UacOutbound {
+    /// Set a phone number as the ani_override value to override caller id number on outbound calls.
+    #[inline]
+    pub fn ani_override(mut self, value: impl Into<String>) -> Self {
+        self.ani_override = Some(value.into());
+        self
+    }
+    /// Specifies when we apply your ani_override setting. Only applies when ani_override is not blank.
+    #[inline]
+    pub fn ani_override_type(
+        mut self,
+        value: impl Into<UacOutboundAniOverrideType>,
+    ) -> Self {
+        self.ani_override_type = Some(value.into());
+        self
+    }
+    /// Forces all SIP calls originated on this connection to be "parked" instead of "bridged" to the destination specified on the URI. Parked calls will return ringback to the caller and will await for a Call Control command to define which action will be taken next.
+    #[inline]
+    pub fn call_parking_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.call_parking_enabled = Some(Some(value.into()));
+        self
+    }
+    /// Sends `call_parking_enabled` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn call_parking_enabled_null(mut self) -> Self {
+        self.call_parking_enabled = Some(None);
+        self
+    }
+    /// When set, this will limit the total number of outbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
+    /// Generate ringback tone through 183 session progress message with early media.
+    #[inline]
+    pub fn generate_ringback_tone(mut self, value: impl Into<bool>) -> Self {
+        self.generate_ringback_tone = Some(value.into());
+        self
+    }
+    /// When set, ringback will not wait for indication before sending ringback tone to calling party.
+    #[inline]
+    pub fn instant_ringback_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.instant_ringback_enabled = Some(value.into());
+        self
+    }
+    /// A 2-character country code specifying the country whose national dialing rules should be used. For example, if set to `US` then any US number can be dialed without preprending +1 to the number. When left blank, Telnyx will try US and GB dialing rules, in that order, by default.
+    #[inline]
+    pub fn localization(mut self, value: impl Into<String>) -> Self {
+        self.localization = Some(value.into());
+        self
+    }
+    /// Sets `outbound_voice_profile_id`.
+    #[inline]
+    pub fn outbound_voice_profile_id(
+        mut self,
+        value: impl Into<super::ConnectionsOutboundVoiceProfileId>,
+    ) -> Self {
+        self.outbound_voice_profile_id = Some(value.into());
+        self
+    }
+    /// This setting only affects connections with Fax-type Outbound Voice Profiles. The setting dictates whether or not Telnyx sends a t.38 reinvite.
+    #[inline]
+    pub fn t38_reinvite_source(
+        mut self,
+        value: impl Into<UacOutboundT38ReinviteSource>,
+    ) -> Self {
+        self.t38_reinvite_source = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UacOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

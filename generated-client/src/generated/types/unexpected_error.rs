@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnexpectedError {
     pub code: Option<String>,
     pub detail: Option<String>,
@@ -71,6 +72,7 @@ impl<'de> serde::Deserialize<'de> for UnexpectedError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnexpectedErrorMeta {
     pub url: Option<String>,
 }
@@ -111,6 +113,7 @@ impl<'de> serde::Deserialize<'de> for UnexpectedErrorMeta {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnexpectedErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

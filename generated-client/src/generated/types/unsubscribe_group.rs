@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_unsubscribe_groups")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UnsubscribeGroup {
     pub created_at: String,
     /// Always present (not omit-nullable); `null` when unset.
@@ -12,27 +13,6 @@ pub struct UnsubscribeGroup {
     /// View-only.
     pub record_type: UnsubscribeGroupRecordType,
     pub updated_at: String,
-}
-impl UnsubscribeGroup {
-    /// A `UnsubscribeGroup` from its required fields; the optional ones are `None`.
-    ///
-    /// - `record_type`: View-only.
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        name: impl Into<String>,
-        record_type: UnsubscribeGroupRecordType,
-        updated_at: impl Into<String>,
-    ) -> Self {
-        UnsubscribeGroup {
-            created_at: created_at.into(),
-            description: None,
-            id: id.into(),
-            name: name.into(),
-            record_type,
-            updated_at: updated_at.into(),
-        }
-    }
 }
 impl serde::Serialize for UnsubscribeGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,18 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_unsubscribe_groups")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UnsubscribeGroupListResponse {
     pub data: Vec<super::UnsubscribeGroup>,
     pub meta: super::GroupListMeta,
-}
-impl UnsubscribeGroupListResponse {
-    /// A `UnsubscribeGroupListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::UnsubscribeGroup>, meta: super::GroupListMeta) -> Self {
-        UnsubscribeGroupListResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for UnsubscribeGroupListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,24 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UnusedUserBundlesSchema {
     pub billing_bundle: super::BillingBundleSummary,
     /// List of user bundle IDs for given bundle.
     pub user_bundle_ids: Vec<String>,
-}
-impl UnusedUserBundlesSchema {
-    /// A `UnusedUserBundlesSchema` from its required fields; the optional ones are `None`.
-    ///
-    /// - `user_bundle_ids`: List of user bundle IDs for given bundle.
-    pub fn new(
-        billing_bundle: super::BillingBundleSummary,
-        user_bundle_ids: Vec<String>,
-    ) -> Self {
-        UnusedUserBundlesSchema {
-            billing_bundle,
-            user_bundle_ids,
-        }
-    }
 }
 impl serde::Serialize for UnusedUserBundlesSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

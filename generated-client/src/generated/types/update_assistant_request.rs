@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateAssistantRequest {
     pub conversation_flow: Option<super::ConversationFlowReq>,
     pub description: Option<String>,

@@ -7,6 +7,7 @@
 /// Only provided fields will be updated, others remain unchanged.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateAssistantTestRequest {
     /// Updated description of the test's purpose and evaluation criteria.
     pub description: Option<String>,
@@ -113,6 +114,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAssistantTestRequest {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateAssistantTestRequestRubricItem {
     /// Specific guidance on how to assess the assistant’s performance for this rubric item.
     pub criteria: String,
@@ -120,15 +122,57 @@ pub struct UpdateAssistantTestRequestRubricItem {
     pub name: String,
 }
 impl UpdateAssistantTestRequestRubricItem {
-    /// A `UpdateAssistantTestRequestRubricItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `criteria`: Specific guidance on how to assess the assistant’s performance for this rubric item.
-    /// - `name`: Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
-    pub fn new(criteria: impl Into<String>, name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UpdateAssistantTestRequestRubricItem {
-            criteria: criteria.into(),
-            name: name.into(),
+            criteria: String::new(),
+            name: String::new(),
         }
+    }
+}
+impl UpdateAssistantTestRequestRubricItem {
+    /// A builder of `UpdateAssistantTestRequestRubricItem`: a method per field, then `.build()`, which compiles once the required ones are set (`criteria`, `name`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        UpdateAssistantTestRequestRubricItem,
+        (
+            crate::Missing<crate::required::criteria>,
+            crate::Missing<crate::required::name>,
+        ),
+    > {
+        crate::Builder::new(UpdateAssistantTestRequestRubricItem::blank())
+    }
+}
+impl<S0, S1> crate::Builder<UpdateAssistantTestRequestRubricItem, (S0, S1)> {
+    /// Specific guidance on how to assess the assistant’s performance for this rubric item.
+    #[inline]
+    pub fn criteria(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<UpdateAssistantTestRequestRubricItem, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.criteria = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<UpdateAssistantTestRequestRubricItem, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<UpdateAssistantTestRequestRubricItem, S>>
+for UpdateAssistantTestRequestRubricItem {
+    #[inline]
+    fn from(builder: crate::Builder<UpdateAssistantTestRequestRubricItem, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for UpdateAssistantTestRequestRubricItem {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "authentication_providers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateAuthenticationProviderRequest {
     pub active: Option<super::Active>,
     pub name: Option<super::Name>,

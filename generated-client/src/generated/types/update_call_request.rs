@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateCallRequest {
     /// HTTP request type used for `FallbackUrl`.
     pub fallback_method: Option<UpdateCallRequestFallbackMethod>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateConferenceParticipantRequest {
     /// Whether entry/exit beeps are enabled for this participant.
     pub beep_enabled: Option<UpdateConferenceParticipantRequestBeepEnabled>,

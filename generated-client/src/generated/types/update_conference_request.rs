@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateConferenceRequest {
     /// Unique identifier and token for controlling the call
     pub call_control_id: String,
@@ -15,19 +16,18 @@ pub struct UpdateConferenceRequest {
     pub whisper_call_control_ids: Option<Vec<String>>,
 }
 impl UpdateConferenceRequest {
-    /// A `UpdateConferenceRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `call_control_id`: Unique identifier and token for controlling the call
-    /// - `supervisor_role`: Sets the participant as a supervisor for the conference. A conference can have multiple supervisors. "barge" means the supervisor enters the conference as a normal participant. This is the same as "none". "monitor" means the supervisor is muted but can hear all participants. "whisper" means that only the specified "whisper_call_control_ids" can hear the supervisor. Defaults to "none".
-    pub fn new(
-        call_control_id: impl Into<String>,
-        supervisor_role: UpdateConferenceRequestSupervisorRole,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UpdateConferenceRequest {
-            call_control_id: call_control_id.into(),
+            call_control_id: String::new(),
             command_id: None,
             region: None,
-            supervisor_role,
+            supervisor_role: UpdateConferenceRequestSupervisorRole::Unknown(
+                String::new(),
+            ),
             whisper_call_control_ids: None,
         }
     }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateEmailDomainRequest {
     /// Update the DMARC policy. The recommended _dmarc TXT record is rebuilt and its verification reset to pending.
     pub dmarc_policy: Option<Option<String>>,

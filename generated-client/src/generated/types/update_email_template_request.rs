@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_templates")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateEmailTemplateRequest {
     /// Liquid template HTML body.
     pub html_body: Option<Option<String>>,

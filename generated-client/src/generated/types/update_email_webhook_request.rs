@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateEmailWebhookRequest {
     pub events: Option<Vec<super::EmailWebhookEvent>>,
     pub url: Option<String>,

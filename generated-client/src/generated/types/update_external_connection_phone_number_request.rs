@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateExternalConnectionPhoneNumberRequest {
     /// Identifies the location to assign the phone number to.
     pub location_id: Option<String>,

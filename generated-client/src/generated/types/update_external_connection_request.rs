@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateExternalConnectionRequest {
     pub active: Option<super::ConnectionActive>,
     pub inbound: Option<UpdateExternalConnectionRequestInbound>,
@@ -17,12 +18,15 @@ pub struct UpdateExternalConnectionRequest {
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
 impl UpdateExternalConnectionRequest {
-    /// A `UpdateExternalConnectionRequest` from its required fields; the optional ones are `None`.
-    pub fn new(outbound: UpdateExternalConnectionRequestOutbound) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UpdateExternalConnectionRequest {
             active: None,
             inbound: None,
-            outbound,
+            outbound: UpdateExternalConnectionRequestOutbound::blank(),
             tags: None,
             webhook_event_failover_url: None,
             webhook_event_url: None,
@@ -109,9 +113,18 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequest {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateExternalConnectionRequestInbound {
     /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
+}
+impl UpdateExternalConnectionRequestInbound {
+    /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.channel_limit = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UpdateExternalConnectionRequestInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -150,18 +163,59 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequestInbound {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateExternalConnectionRequestOutbound {
     /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
     pub outbound_voice_profile_id: super::ExternalVoiceIntegrationsOutboundVoiceProfileId,
 }
 impl UpdateExternalConnectionRequestOutbound {
-    /// A `UpdateExternalConnectionRequestOutbound` from its required fields; the optional ones are `None`.
-    pub fn new(outbound_voice_profile_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UpdateExternalConnectionRequestOutbound {
             channel_limit: None,
-            outbound_voice_profile_id: outbound_voice_profile_id.into(),
+            outbound_voice_profile_id: String::new(),
         }
+    }
+}
+impl UpdateExternalConnectionRequestOutbound {
+    /// A builder of `UpdateExternalConnectionRequestOutbound`: a method per field, then `.build()`, which compiles once the required ones are set (`outbound_voice_profile_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        UpdateExternalConnectionRequestOutbound,
+        (crate::Missing<crate::required::outbound_voice_profile_id>,),
+    > {
+        crate::Builder::new(UpdateExternalConnectionRequestOutbound::blank())
+    }
+}
+impl<S0> crate::Builder<UpdateExternalConnectionRequestOutbound, (S0,)> {
+    /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
+    #[inline]
+    pub fn channel_limit(mut self, value: impl Into<i64>) -> Self {
+        self.value.channel_limit = Some(value.into());
+        self
+    }
+    /// Sets `outbound_voice_profile_id`.
+    #[inline]
+    pub fn outbound_voice_profile_id(
+        self,
+        value: impl Into<super::ExternalVoiceIntegrationsOutboundVoiceProfileId>,
+    ) -> crate::Builder<UpdateExternalConnectionRequestOutbound, (crate::Set,)> {
+        let mut b = self;
+        b.value.outbound_voice_profile_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<UpdateExternalConnectionRequestOutbound, S>>
+for UpdateExternalConnectionRequestOutbound {
+    #[inline]
+    fn from(
+        builder: crate::Builder<UpdateExternalConnectionRequestOutbound, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for UpdateExternalConnectionRequestOutbound {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "fqdns")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateFqdnRequest {
     /// ID of the FQDN connection to which this IP should be attached.
     pub connection_id: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ips")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateIpRequest {
     /// ID of the IP Connection to which this IP should be attached.
     pub connection_id: Option<String>,
@@ -12,13 +13,14 @@ pub struct UpdateIpRequest {
     pub port: Option<i64>,
 }
 impl UpdateIpRequest {
-    /// A `UpdateIpRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `ip_address`: IP adddress represented by this resource.
-    pub fn new(ip_address: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UpdateIpRequest {
             connection_id: None,
-            ip_address: ip_address.into(),
+            ip_address: String::new(),
             port: None,
         }
     }

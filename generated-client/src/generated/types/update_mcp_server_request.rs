@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateMcpServerRequest {
     pub allowed_tools: Option<Option<Vec<String>>>,
     pub api_key_ref: Option<Option<String>>,

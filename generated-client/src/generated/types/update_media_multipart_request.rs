@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateMediaMultipartRequest {
     /// The file you want to upload. The maximum allowed size is 20 MB.
     pub media: Option<crate::FilePart>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "media")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateMediaRequest {
     /// The URL where the media to be stored in Telnyx network is currently hosted. The maximum allowed size is 20 MB.
     pub media_url: Option<String>,

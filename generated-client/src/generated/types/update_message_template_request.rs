@@ -4,17 +4,19 @@
 /// The request body when updating a message template.
 #[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateMessageTemplateRequest {
     /// The text content of the message template.
     pub text: String,
 }
 impl UpdateMessageTemplateRequest {
-    /// A `UpdateMessageTemplateRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `text`: The text content of the message template.
-    pub fn new(text: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UpdateMessageTemplateRequest {
-            text: text.into(),
+            text: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateMissionRequest {
     pub description: Option<String>,
     pub execution_mode: Option<super::ExecutionMode>,

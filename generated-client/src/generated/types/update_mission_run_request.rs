@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateMissionRunRequest {
     pub error: Option<String>,
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_order_phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateNumberOrderPhoneNumberRequest {
     pub regulatory_requirements: Option<Vec<super::UpdateRegulatoryRequirement>>,
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateNumberOrderRequest {
     /// A customer reference string for customer look ups.
     pub customer_reference: Option<String>,

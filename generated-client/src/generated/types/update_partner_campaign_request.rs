@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdatePartnerCampaignRequest {
     /// Webhook failover to which campaign status updates are sent.
     pub webhook_failover_url: Option<String>,

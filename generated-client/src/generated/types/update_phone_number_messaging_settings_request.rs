@@ -6,6 +6,7 @@
     doc(cfg(any(feature = "messaging_hosted_numbers", feature = "phone_numbers")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdatePhoneNumberMessagingSettingsRequest {
     /// Configure the messaging product for this number:
     ///

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdatePhoneNumberVoiceSettingsRequest {
     pub call_forwarding: Option<super::CallForwarding>,
     pub call_recording: Option<super::CallRecording>,
@@ -22,6 +23,68 @@ pub struct UpdatePhoneNumberVoiceSettingsRequest {
     pub usage_payment_method: Option<
         UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod,
     >,
+}
+impl UpdatePhoneNumberVoiceSettingsRequest {
+    /// Sets `call_forwarding`.
+    #[inline]
+    pub fn call_forwarding(mut self, value: impl Into<super::CallForwarding>) -> Self {
+        self.call_forwarding = Some(value.into());
+        self
+    }
+    /// Sets `call_recording`.
+    #[inline]
+    pub fn call_recording(mut self, value: impl Into<super::CallRecording>) -> Self {
+        self.call_recording = Some(value.into());
+        self
+    }
+    /// Controls whether the caller ID name is enabled for this phone number.
+    #[inline]
+    pub fn caller_id_name_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.caller_id_name_enabled = Some(value.into());
+        self
+    }
+    /// Sets `cnam_listing`.
+    #[inline]
+    pub fn cnam_listing(mut self, value: impl Into<super::CnamListing>) -> Self {
+        self.cnam_listing = Some(value.into());
+        self
+    }
+    /// The inbound_call_screening setting is a phone number configuration option variable that allows users to configure their settings to block or flag fraudulent calls. It can be set to disabled, reject_calls, or flag_calls. This feature has an additional per-number monthly cost associated with it.
+    #[inline]
+    pub fn inbound_call_screening(
+        mut self,
+        value: impl Into<UpdatePhoneNumberVoiceSettingsRequestInboundCallScreening>,
+    ) -> Self {
+        self.inbound_call_screening = Some(value.into());
+        self
+    }
+    /// Sets `media_features`.
+    #[inline]
+    pub fn media_features(mut self, value: impl Into<super::MediaFeatures>) -> Self {
+        self.media_features = Some(value.into());
+        self
+    }
+    /// Controls whether a tech prefix is enabled for this phone number.
+    #[inline]
+    pub fn tech_prefix_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.tech_prefix_enabled = Some(value.into());
+        self
+    }
+    /// This field allows you to rewrite the destination number of an inbound call before the call is routed to you. The value of this field may be any alphanumeric value, and the value will replace the number originally dialed.
+    #[inline]
+    pub fn translated_number(mut self, value: impl Into<String>) -> Self {
+        self.translated_number = Some(value.into());
+        self
+    }
+    /// Controls whether a number is billed per minute or uses your concurrent channels.
+    #[inline]
+    pub fn usage_payment_method(
+        mut self,
+        value: impl Into<UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod>,
+    ) -> Self {
+        self.usage_payment_method = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UpdatePhoneNumberVoiceSettingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

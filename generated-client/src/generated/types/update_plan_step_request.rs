@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdatePlanStepRequest {
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub status: Option<super::StepStatus>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdatePortingOrder {
     pub activation_settings: Option<UpdatePortingOrderActivationSettings>,
     pub customer_group_reference: Option<String>,
@@ -135,9 +136,18 @@ impl<'de> serde::Deserialize<'de> for UpdatePortingOrder {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdatePortingOrderActivationSettings {
     /// ISO 8601 formatted Date/Time requested for the FOC date
     pub foc_datetime_requested: Option<String>,
+}
+impl UpdatePortingOrderActivationSettings {
+    /// ISO 8601 formatted Date/Time requested for the FOC date
+    #[inline]
+    pub fn foc_datetime_requested(mut self, value: impl Into<String>) -> Self {
+        self.foc_datetime_requested = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UpdatePortingOrderActivationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -176,9 +186,18 @@ impl<'de> serde::Deserialize<'de> for UpdatePortingOrderActivationSettings {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdatePortingOrderMessaging {
     /// Indicates whether Telnyx will port messaging capabilities from the losing carrier. If false, any messaging capabilities will stay with their current provider.
     pub enable_messaging: Option<bool>,
+}
+impl UpdatePortingOrderMessaging {
+    /// Indicates whether Telnyx will port messaging capabilities from the losing carrier. If false, any messaging capabilities will stay with their current provider.
+    #[inline]
+    pub fn enable_messaging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_messaging = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UpdatePortingOrderMessaging {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

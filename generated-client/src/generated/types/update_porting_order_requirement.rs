@@ -4,6 +4,7 @@
 /// Specifies a value for a requirement on the Porting Order.
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdatePortingOrderRequirement {
     /// identifies the document or provides the text value that satisfies this requirement
     pub field_value: String,
@@ -11,18 +12,57 @@ pub struct UpdatePortingOrderRequirement {
     pub requirement_type_id: String,
 }
 impl UpdatePortingOrderRequirement {
-    /// A `UpdatePortingOrderRequirement` from its required fields; the optional ones are `None`.
-    ///
-    /// - `field_value`: identifies the document or provides the text value that satisfies this requirement
-    /// - `requirement_type_id`: Identifies the requirement type that the `field_value` fulfills
-    pub fn new(
-        field_value: impl Into<String>,
-        requirement_type_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UpdatePortingOrderRequirement {
-            field_value: field_value.into(),
-            requirement_type_id: requirement_type_id.into(),
+            field_value: String::new(),
+            requirement_type_id: String::new(),
         }
+    }
+}
+impl UpdatePortingOrderRequirement {
+    /// A builder of `UpdatePortingOrderRequirement`: a method per field, then `.build()`, which compiles once the required ones are set (`field_value`, `requirement_type_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        UpdatePortingOrderRequirement,
+        (
+            crate::Missing<crate::required::field_value>,
+            crate::Missing<crate::required::requirement_type_id>,
+        ),
+    > {
+        crate::Builder::new(UpdatePortingOrderRequirement::blank())
+    }
+}
+impl<S0, S1> crate::Builder<UpdatePortingOrderRequirement, (S0, S1)> {
+    /// identifies the document or provides the text value that satisfies this requirement
+    #[inline]
+    pub fn field_value(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<UpdatePortingOrderRequirement, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.field_value = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Identifies the requirement type that the `field_value` fulfills
+    #[inline]
+    pub fn requirement_type_id(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<UpdatePortingOrderRequirement, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.requirement_type_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<UpdatePortingOrderRequirement, S>>
+for UpdatePortingOrderRequirement {
+    #[inline]
+    fn from(builder: crate::Builder<UpdatePortingOrderRequirement, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for UpdatePortingOrderRequirement {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdatePortingOrdersActivationJob {
     /// The desired activation time. The activation time should be between any of the activation windows.
     pub activate_at: Option<String>,

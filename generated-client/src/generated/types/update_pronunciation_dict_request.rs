@@ -4,6 +4,7 @@
 /// Request body for updating a pronunciation dictionary. At least one field must be provided.
 #[cfg_attr(docsrs, doc(cfg(feature = "pronunciation_dicts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdatePronunciationDictRequest {
     /// Updated list of pronunciation items (alias or phoneme type).
     pub items: Option<Vec<super::PronunciationDictItem>>,

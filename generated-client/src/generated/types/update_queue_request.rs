@@ -3,16 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "queues")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateQueueRequest {
     /// The maximum number of calls allowed in the queue.
     pub max_size: i64,
 }
 impl UpdateQueueRequest {
-    /// A `UpdateQueueRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `max_size`: The maximum number of calls allowed in the queue.
-    pub fn new(max_size: i64) -> Self {
-        UpdateQueueRequest { max_size }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        UpdateQueueRequest { max_size: 0 }
     }
 }
 impl serde::Serialize for UpdateQueueRequest {

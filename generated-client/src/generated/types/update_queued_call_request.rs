@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "queues")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateQueuedCallRequest {
     /// Whether the call should remain in queue after hangup.
     pub keep_after_hangup: Option<bool>,

@@ -14,11 +14,26 @@
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateRegulatoryRequirement {
     /// The value of the requirement. For address and document requirements, this should be the ID of the resource. For textual, this should be the value of the requirement.
     pub field_value: Option<String>,
     /// Unique id for a requirement.
     pub requirement_id: Option<String>,
+}
+impl UpdateRegulatoryRequirement {
+    /// The value of the requirement. For address and document requirements, this should be the ID of the resource. For textual, this should be the value of the requirement.
+    #[inline]
+    pub fn field_value(mut self, value: impl Into<String>) -> Self {
+        self.field_value = Some(value.into());
+        self
+    }
+    /// Unique id for a requirement.
+    #[inline]
+    pub fn requirement_id(mut self, value: impl Into<String>) -> Self {
+        self.requirement_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UpdateRegulatoryRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

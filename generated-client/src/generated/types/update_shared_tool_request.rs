@@ -4,6 +4,7 @@
 /// Request model for updating a shared tool.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateSharedToolRequest {
     pub client_side_tool: Option<serde_json::Map<String, serde_json::Value>>,
     pub display_name: Option<String>,

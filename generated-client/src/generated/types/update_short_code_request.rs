@@ -3,18 +3,20 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "short_codes")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateShortCodeRequest {
     /// Unique identifier for a messaging profile.
     pub messaging_profile_id: String,
     pub tags: Option<Vec<String>>,
 }
 impl UpdateShortCodeRequest {
-    /// A `UpdateShortCodeRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `messaging_profile_id`: Unique identifier for a messaging profile.
-    pub fn new(messaging_profile_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UpdateShortCodeRequest {
-            messaging_profile_id: messaging_profile_id.into(),
+            messaging_profile_id: String::new(),
             tags: None,
         }
     }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "sub_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateSubNumberOrderRequest {
     pub regulatory_requirements: Option<Vec<super::UpdateRegulatoryRequirement>>,
 }

@@ -4,6 +4,7 @@
 /// Partial update; `account_id`/`id` are immutable.
 #[cfg_attr(docsrs, doc(cfg(feature = "email_unsubscribe_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateUnsubscribeGroupRequest {
     pub description: Option<Option<String>>,
     pub name: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Upload {
     pub available_usages: Option<Vec<UploadAvailableUsagesItem>>,
     /// A code returned by Microsoft Teams if there is an error with the upload process.

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UploadFileMessagingHostedNumberOrderRequest {
     /// Must be the last month's bill with proof of ownership of all of the numbers in the order in PDF format.
     pub bill: Option<crate::FilePart>,

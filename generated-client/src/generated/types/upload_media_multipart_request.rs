@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UploadMediaMultipartRequest {
     /// The file you want to upload. The maximum allowed size is 20 MB.
     pub media: crate::FilePart,
@@ -10,18 +11,6 @@ pub struct UploadMediaMultipartRequest {
     pub media_name: Option<String>,
     /// The number of seconds after which the media resource will be deleted, defaults to 2 days. The maximum allowed vale is 630720000, which translates to 20 years.
     pub ttl_secs: Option<i64>,
-}
-impl UploadMediaMultipartRequest {
-    /// A `UploadMediaMultipartRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `media`: The file you want to upload. The maximum allowed size is 20 MB.
-    pub fn new(media: crate::FilePart) -> Self {
-        UploadMediaMultipartRequest {
-            media,
-            media_name: None,
-            ttl_secs: None,
-        }
-    }
 }
 impl serde::Serialize for UploadMediaMultipartRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

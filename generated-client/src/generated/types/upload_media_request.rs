@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "media")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UploadMediaRequest {
     /// The unique identifier of a file.
     pub media_name: Option<String>,
@@ -12,13 +13,14 @@ pub struct UploadMediaRequest {
     pub ttl_secs: Option<i64>,
 }
 impl UploadMediaRequest {
-    /// A `UploadMediaRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `media_url`: The URL where the media to be stored in Telnyx network is currently hosted. The maximum allowed size is 20 MB.
-    pub fn new(media_url: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UploadMediaRequest {
             media_name: None,
-            media_url: media_url.into(),
+            media_url: String::new(),
             ttl_secs: None,
         }
     }

@@ -3,13 +3,39 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Url {
     pub url: String,
 }
 impl Url {
-    /// A `Url` from its required fields; the optional ones are `None`.
-    pub fn new(url: impl Into<String>) -> Self {
-        Url { url: url.into() }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        Url { url: String::new() }
+    }
+}
+impl Url {
+    /// A builder of `Url`: a method per field, then `.build()`, which compiles once the required ones are set (`url`).
+    #[inline]
+    pub fn builder() -> crate::Builder<Url, (crate::Missing<crate::required::url>,)> {
+        crate::Builder::new(Url::blank())
+    }
+}
+impl<S0> crate::Builder<Url, (S0,)> {
+    /// Sets `url`.
+    #[inline]
+    pub fn url(self, value: impl Into<String>) -> crate::Builder<Url, (crate::Set,)> {
+        let mut b = self;
+        b.value.url = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<Url, S>> for Url {
+    #[inline]
+    fn from(builder: crate::Builder<Url, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for Url {

@@ -10,6 +10,7 @@
 /// To disable this feature, set the object field to `null`.
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_profiles")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UrlShortenerSettings {
     /// One of the domains provided by the Telnyx URL shortener service.
     pub domain: String,
@@ -21,16 +22,64 @@ pub struct UrlShortenerSettings {
     pub send_webhooks: Option<bool>,
 }
 impl UrlShortenerSettings {
-    /// A `UrlShortenerSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `domain`: One of the domains provided by the Telnyx URL shortener service.
-    pub fn new(domain: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UrlShortenerSettings {
-            domain: domain.into(),
+            domain: String::new(),
             prefix: None,
             replace_blacklist_only: None,
             send_webhooks: None,
         }
+    }
+}
+impl UrlShortenerSettings {
+    /// A builder of `UrlShortenerSettings`: a method per field, then `.build()`, which compiles once the required ones are set (`domain`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        UrlShortenerSettings,
+        (crate::Missing<crate::required::domain>,),
+    > {
+        crate::Builder::new(UrlShortenerSettings::blank())
+    }
+}
+impl<S0> crate::Builder<UrlShortenerSettings, (S0,)> {
+    /// One of the domains provided by the Telnyx URL shortener service.
+    #[inline]
+    pub fn domain(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<UrlShortenerSettings, (crate::Set,)> {
+        let mut b = self;
+        b.value.domain = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Optional prefix that can be used to identify your brand, and will appear in the Telnyx generated URLs after the domain name.
+    #[inline]
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.value.prefix = Some(value.into());
+        self
+    }
+    /// Use the link replacement tool only for links that are specifically blacklisted by Telnyx.
+    #[inline]
+    pub fn replace_blacklist_only(mut self, value: impl Into<bool>) -> Self {
+        self.value.replace_blacklist_only = Some(value.into());
+        self
+    }
+    /// Receive webhooks for when your replaced links are clicked. Webhooks are sent to the webhooks on the messaging profile.
+    #[inline]
+    pub fn send_webhooks(mut self, value: impl Into<bool>) -> Self {
+        self.value.send_webhooks = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<UrlShortenerSettings, S>>
+for UrlShortenerSettings {
+    #[inline]
+    fn from(builder: crate::Builder<UrlShortenerSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for UrlShortenerSettings {

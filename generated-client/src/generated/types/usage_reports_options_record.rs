@@ -4,6 +4,7 @@
 /// An object following one of the schemas published in <https://developers.telnyx.com/docs/api/v2/detail-records>
 #[cfg_attr(docsrs, doc(cfg(feature = "usage_reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UsageReportsOptionsRecord {
     /// Telnyx Product
     pub product: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "usage_reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UsageReportsResponse {
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     pub meta: Option<super::PaginationData>,

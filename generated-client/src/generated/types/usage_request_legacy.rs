@@ -4,6 +4,7 @@
 /// Request object for CDR usage report
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UsageRequestLegacy {
     /// Aggregation type: All = 0, By Connections = 1, By Tags = 2, By Billing Group = 3
     pub aggregation_type: Option<i32>,
@@ -21,19 +22,19 @@ pub struct UsageRequestLegacy {
     pub start_time: String,
 }
 impl UsageRequestLegacy {
-    /// A `UsageRequestLegacy` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_time`: End time in ISO format
-    /// - `start_time`: Start time in ISO format
-    pub fn new(end_time: impl Into<String>, start_time: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UsageRequestLegacy {
             aggregation_type: None,
             connections: None,
-            end_time: end_time.into(),
+            end_time: String::new(),
             managed_accounts: None,
             product_breakdown: None,
             select_all_managed_accounts: None,
-            start_time: start_time.into(),
+            start_time: String::new(),
         }
     }
 }

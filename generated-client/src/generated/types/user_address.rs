@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserAddress {
     pub administrative_area: Option<super::UserAddressesAdministrativeArea>,
     pub borough: Option<super::UserAddressesBorough>,

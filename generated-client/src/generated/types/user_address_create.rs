@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserAddressCreate {
     pub administrative_area: Option<super::UserAddressesAdministrativeArea>,
     pub borough: Option<super::UserAddressesBorough>,
@@ -20,30 +21,26 @@ pub struct UserAddressCreate {
     pub street_address: super::UserAddressesStreetAddress,
 }
 impl UserAddressCreate {
-    /// A `UserAddressCreate` from its required fields; the optional ones are `None`.
-    pub fn new(
-        business_name: impl Into<String>,
-        country_code: impl Into<String>,
-        first_name: impl Into<String>,
-        last_name: impl Into<String>,
-        locality: impl Into<String>,
-        street_address: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UserAddressCreate {
             administrative_area: None,
             borough: None,
-            business_name: business_name.into(),
-            country_code: country_code.into(),
+            business_name: String::new(),
+            country_code: String::new(),
             customer_reference: None,
             extended_address: None,
-            first_name: first_name.into(),
-            last_name: last_name.into(),
-            locality: locality.into(),
+            first_name: String::new(),
+            last_name: String::new(),
+            locality: String::new(),
             neighborhood: None,
             phone_number: None,
             postal_code: None,
             skip_address_verification: None,
-            street_address: street_address.into(),
+            street_address: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserAddressesFilterConsolidated {
     /// Filter user addresses via the customer reference. Supports both exact matching (eq) and partial matching (contains). Matching is not case-sensitive.
     pub customer_reference: Option<
@@ -10,6 +11,26 @@ pub struct UserAddressesFilterConsolidated {
     >,
     /// Filter user addresses via street address. Supports partial matching (contains). Matching is not case-sensitive.
     pub street_address: Option<super::UserAddressesFilterConsolidatedStreetAddress>,
+}
+impl UserAddressesFilterConsolidated {
+    /// Filter user addresses via the customer reference. Supports both exact matching (eq) and partial matching (contains). Matching is not case-sensitive.
+    #[inline]
+    pub fn customer_reference(
+        mut self,
+        value: impl Into<super::UserAddressesFilterConsolidatedCustomerReference>,
+    ) -> Self {
+        self.customer_reference = Some(value.into());
+        self
+    }
+    /// Filter user addresses via street address. Supports partial matching (contains). Matching is not case-sensitive.
+    #[inline]
+    pub fn street_address(
+        mut self,
+        value: impl Into<super::UserAddressesFilterConsolidatedStreetAddress>,
+    ) -> Self {
+        self.street_address = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UserAddressesFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,11 +4,26 @@
 /// Filter user addresses via the customer reference. Supports both exact matching (eq) and partial matching (contains). Matching is not case-sensitive.
 #[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserAddressesFilterConsolidatedCustomerReference {
     /// If present, user addresses with customer_reference containing the given value will be returned. Matching is not case-sensitive.
     pub contains: Option<String>,
     /// Filter user addresses via exact customer reference match. Matching is not case-sensitive.
     pub eq: Option<String>,
+}
+impl UserAddressesFilterConsolidatedCustomerReference {
+    /// If present, user addresses with customer_reference containing the given value will be returned. Matching is not case-sensitive.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+    /// Filter user addresses via exact customer reference match. Matching is not case-sensitive.
+    #[inline]
+    pub fn eq(mut self, value: impl Into<String>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UserAddressesFilterConsolidatedCustomerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

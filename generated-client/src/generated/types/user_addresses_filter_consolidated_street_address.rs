@@ -4,9 +4,18 @@
 /// Filter user addresses via street address. Supports partial matching (contains). Matching is not case-sensitive.
 #[cfg_attr(docsrs, doc(cfg(feature = "user_addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserAddressesFilterConsolidatedStreetAddress {
     /// If present, user addresses with street_address containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
     pub contains: Option<String>,
+}
+impl UserAddressesFilterConsolidatedStreetAddress {
+    /// If present, user addresses with street_address containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
+    #[inline]
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for UserAddressesFilterConsolidatedStreetAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "balance")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserBalance {
     /// Available amount to spend (balance + credit limit)
     pub available_credit: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserBundle {
     /// Status of the user bundle.
     pub active: bool,
@@ -16,32 +17,6 @@ pub struct UserBundle {
     pub updated_at: Option<Option<String>>,
     /// The customer's ID that owns this user bundle.
     pub user_id: String,
-}
-impl UserBundle {
-    /// A `UserBundle` from its required fields; the optional ones are `None`.
-    ///
-    /// - `active`: Status of the user bundle.
-    /// - `created_at`: Date the user bundle was created.
-    /// - `id`: User bundle's ID, this is used to identify the user bundle in the API.
-    /// - `user_id`: The customer's ID that owns this user bundle.
-    pub fn new(
-        active: bool,
-        billing_bundle: super::BillingBundleSummary,
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        resources: Vec<super::UserBundleResourceSchema>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        UserBundle {
-            active,
-            billing_bundle,
-            created_at: created_at.into(),
-            id: id.into(),
-            resources,
-            updated_at: None,
-            user_id: user_id.into(),
-        }
-    }
 }
 impl serde::Serialize for UserBundle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserBundleResourceSchema {
     /// Date the resource was created.
     pub created_at: String,
@@ -14,28 +15,6 @@ pub struct UserBundleResourceSchema {
     pub resource_type: String,
     /// Date the resource was last updated.
     pub updated_at: Option<Option<String>>,
-}
-impl UserBundleResourceSchema {
-    /// A `UserBundleResourceSchema` from its required fields; the optional ones are `None`.
-    ///
-    /// - `created_at`: Date the resource was created.
-    /// - `id`: Resource's ID.
-    /// - `resource`: The resource itself (usually a phone number).
-    /// - `resource_type`: The type of the resource (usually 'number').
-    pub fn new(
-        created_at: impl Into<String>,
-        id: impl Into<String>,
-        resource: impl Into<String>,
-        resource_type: impl Into<String>,
-    ) -> Self {
-        UserBundleResourceSchema {
-            created_at: created_at.into(),
-            id: id.into(),
-            resource: resource.into(),
-            resource_type: resource_type.into(),
-            updated_at: None,
-        }
-    }
 }
 impl serde::Serialize for UserBundleResourceSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -2,48 +2,4 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bundle_pricing")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserBundleResourcesResponse {
-    pub data: Vec<super::UserBundleResourceSchema>,
-}
-impl UserBundleResourcesResponse {
-    /// A `UserBundleResourcesResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: Vec<super::UserBundleResourceSchema>) -> Self {
-        UserBundleResourcesResponse {
-            data,
-        }
-    }
-}
-impl serde::Serialize for UserBundleResourcesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UserBundleResourcesResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserBundleResourcesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = UserBundleResourcesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UserBundleResourcesResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserBundleResourcesResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(UserBundleResourcesResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("UserBundleResourcesResponse", FIELDS, V)
-    }
-}
+pub type UserBundleResourcesResponse = crate::Data<Vec<super::UserBundleResourceSchema>>;

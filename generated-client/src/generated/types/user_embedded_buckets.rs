@@ -3,14 +3,9 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserEmbeddedBuckets {
     pub buckets: Vec<String>,
-}
-impl UserEmbeddedBuckets {
-    /// A `UserEmbeddedBuckets` from its required fields; the optional ones are `None`.
-    pub fn new(buckets: Vec<String>) -> Self {
-        UserEmbeddedBuckets { buckets }
-    }
 }
 impl serde::Serialize for UserEmbeddedBuckets {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,23 +4,12 @@
 /// A reference to a group that a user belongs to.
 #[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserGroupReference {
     /// The unique identifier of the group.
     pub id: String,
     /// The name of the group.
     pub name: String,
-}
-impl UserGroupReference {
-    /// A `UserGroupReference` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: The unique identifier of the group.
-    /// - `name`: The name of the group.
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
-        UserGroupReference {
-            id: id.into(),
-            name: name.into(),
-        }
-    }
 }
 impl serde::Serialize for UserGroupReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

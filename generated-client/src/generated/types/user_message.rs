@@ -4,6 +4,7 @@
 /// Messages sent by an end user
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserMessage {
     /// The contents of the user message.
     pub content: String,
@@ -12,16 +13,56 @@ pub struct UserMessage {
     pub role: UserMessageRole,
 }
 impl UserMessage {
-    /// A `UserMessage` from its required fields; the optional ones are `None`.
-    ///
-    /// - `content`: The contents of the user message.
-    /// - `role`: The role of the messages author, in this case `user`.
-    pub fn new(content: impl Into<String>, role: UserMessageRole) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         UserMessage {
-            content: content.into(),
+            content: String::new(),
             metadata: None,
-            role,
+            role: UserMessageRole::User,
         }
+    }
+}
+impl UserMessage {
+    /// A builder of `UserMessage`: a method per field, then `.build()`, which compiles once the required ones are set (`content`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        UserMessage,
+        (crate::Missing<crate::required::content>,),
+    > {
+        crate::Builder::new(UserMessage::blank())
+    }
+}
+impl<S0> crate::Builder<UserMessage, (S0,)> {
+    /// The contents of the user message.
+    #[inline]
+    pub fn content(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<UserMessage, (crate::Set,)> {
+        let mut b = self;
+        b.value.content = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `metadata`.
+    #[inline]
+    pub fn metadata(mut self, value: impl Into<super::MessageMetadata>) -> Self {
+        self.value.metadata = Some(value.into());
+        self
+    }
+    /// The role of the messages author, in this case `user`.
+    #[inline]
+    pub fn role(mut self, value: impl Into<UserMessageRole>) -> Self {
+        self.value.role = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<UserMessage, S>> for UserMessage {
+    #[inline]
+    fn from(builder: crate::Builder<UserMessage, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for UserMessage {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "requirement_groups")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserRequirement {
     pub created_at: Option<String>,
     pub expires_at: Option<String>,

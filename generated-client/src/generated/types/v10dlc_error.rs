@@ -3,22 +3,12 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct V10dlcError {
     pub code: String,
     pub detail: Option<String>,
     pub source: Option<V10dlcErrorSource>,
     pub title: String,
-}
-impl V10dlcError {
-    /// A `V10dlcError` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
-        V10dlcError {
-            code: code.into(),
-            detail: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for V10dlcError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -71,6 +61,7 @@ impl<'de> serde::Deserialize<'de> for V10dlcError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct V10dlcErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

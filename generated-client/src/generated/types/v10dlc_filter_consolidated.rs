@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct V10dlcFilterConsolidated {
     /// Filter results by the TCR Brand id
     pub tcr_brand_id: Option<String>,
@@ -12,6 +13,32 @@ pub struct V10dlcFilterConsolidated {
     pub telnyx_brand_id: Option<String>,
     /// Filter results by the Telnyx Campaign id
     pub telnyx_campaign_id: Option<String>,
+}
+impl V10dlcFilterConsolidated {
+    /// Filter results by the TCR Brand id
+    #[inline]
+    pub fn tcr_brand_id(mut self, value: impl Into<String>) -> Self {
+        self.tcr_brand_id = Some(value.into());
+        self
+    }
+    /// Filter results by the TCR Campaign id
+    #[inline]
+    pub fn tcr_campaign_id(mut self, value: impl Into<String>) -> Self {
+        self.tcr_campaign_id = Some(value.into());
+        self
+    }
+    /// Filter results by the Telnyx Brand id
+    #[inline]
+    pub fn telnyx_brand_id(mut self, value: impl Into<String>) -> Self {
+        self.telnyx_brand_id = Some(value.into());
+        self
+    }
+    /// Filter results by the Telnyx Campaign id
+    #[inline]
+    pub fn telnyx_campaign_id(mut self, value: impl Into<String>) -> Self {
+        self.telnyx_campaign_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for V10dlcFilterConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ValidateAddressField {
     pub administrative_area: Option<super::AdministrativeArea>,
     pub country_code: Option<super::CountryCode2>,

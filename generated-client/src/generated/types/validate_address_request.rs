@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidateAddressRequest {
     pub administrative_area: Option<super::AdministrativeArea>,
     pub country_code: super::CountryCode2,
@@ -12,19 +13,18 @@ pub struct ValidateAddressRequest {
     pub street_address: super::StreetAddress,
 }
 impl ValidateAddressRequest {
-    /// A `ValidateAddressRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        country_code: impl Into<String>,
-        postal_code: impl Into<String>,
-        street_address: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ValidateAddressRequest {
             administrative_area: None,
-            country_code: country_code.into(),
+            country_code: String::new(),
             extended_address: None,
             locality: None,
-            postal_code: postal_code.into(),
-            street_address: street_address.into(),
+            postal_code: String::new(),
+            street_address: String::new(),
         }
     }
 }

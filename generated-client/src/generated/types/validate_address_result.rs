@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "addresses")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidateAddressResult {
     pub errors: Option<Vec<super::Error>>,
     /// Identifies the type of the resource.
@@ -11,23 +12,6 @@ pub struct ValidateAddressResult {
     pub result: ValidateAddressResultResult,
     /// Provides normalized address when available.
     pub suggested: super::ValidateAddressField,
-}
-impl ValidateAddressResult {
-    /// A `ValidateAddressResult` from its required fields; the optional ones are `None`.
-    ///
-    /// - `result`: Indicates whether an address is valid or invalid.
-    /// - `suggested`: Provides normalized address when available.
-    pub fn new(
-        result: ValidateAddressResultResult,
-        suggested: super::ValidateAddressField,
-    ) -> Self {
-        ValidateAddressResult {
-            errors: None,
-            record_type: None,
-            result,
-            suggested,
-        }
-    }
 }
 impl serde::Serialize for ValidateAddressResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -2,53 +2,10 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "call_reasons")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidateCallReasonsResponse {
-    pub data: ValidateCallReasonsResponseData,
-}
-impl ValidateCallReasonsResponse {
-    /// A `ValidateCallReasonsResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: ValidateCallReasonsResponseData) -> Self {
-        ValidateCallReasonsResponse {
-            data,
-        }
-    }
-}
-impl serde::Serialize for ValidateCallReasonsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ValidateCallReasonsResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ValidateCallReasonsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ValidateCallReasonsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ValidateCallReasonsResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ValidateCallReasonsResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ValidateCallReasonsResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ValidateCallReasonsResponse", FIELDS, V)
-    }
-}
+pub type ValidateCallReasonsResponse = crate::Data<ValidateCallReasonsResponseData>;
 #[cfg_attr(docsrs, doc(cfg(feature = "call_reasons")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidateCallReasonsResponseData {
     /// `true` when every supplied reason matches a pre-vetted entry in the call-reason library. When `true`, the DIR will sail through the call-reasons portion of vetting.
     pub all_pre_approved: bool,
@@ -56,24 +13,6 @@ pub struct ValidateCallReasonsResponseData {
     pub non_approved_reasons: Vec<String>,
     /// `true` when at least one supplied reason is in `non_approved_reasons`. Equivalent to `non_approved_reasons.length > 0` and the inverse of `all_pre_approved`.
     pub requires_manual_vetting: bool,
-}
-impl ValidateCallReasonsResponseData {
-    /// A `ValidateCallReasonsResponseData` from its required fields; the optional ones are `None`.
-    ///
-    /// - `all_pre_approved`: `true` when every supplied reason matches a pre-vetted entry in the call-reason library. When `true`, the DIR will sail through the call-reasons portion of vetting.
-    /// - `non_approved_reasons`: Subset of the input that does NOT match the pre-vetted library. The DIR can still be submitted with these - they will go through manual review.
-    /// - `requires_manual_vetting`: `true` when at least one supplied reason is in `non_approved_reasons`. Equivalent to `non_approved_reasons.length > 0` and the inverse of `all_pre_approved`.
-    pub fn new(
-        all_pre_approved: bool,
-        non_approved_reasons: Vec<String>,
-        requires_manual_vetting: bool,
-    ) -> Self {
-        ValidateCallReasonsResponseData {
-            all_pre_approved,
-            non_approved_reasons,
-            requires_manual_vetting,
-        }
-    }
 }
 impl serde::Serialize for ValidateCallReasonsResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

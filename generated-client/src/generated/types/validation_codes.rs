@@ -3,21 +3,10 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationCodes {
     pub order_id: String,
     pub phone_numbers: Vec<ValidationCodesPhoneNumbersItem>,
-}
-impl ValidationCodes {
-    /// A `ValidationCodes` from its required fields; the optional ones are `None`.
-    pub fn new(
-        order_id: impl Into<String>,
-        phone_numbers: Vec<ValidationCodesPhoneNumbersItem>,
-    ) -> Self {
-        ValidationCodes {
-            order_id: order_id.into(),
-            phone_numbers,
-        }
-    }
 }
 impl serde::Serialize for ValidationCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -93,21 +82,10 @@ impl From<&str> for ValidationCodesPhoneNumbersItemStatus {
 crate::string_enum!(ValidationCodesPhoneNumbersItemStatus);
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationCodesPhoneNumbersItem {
     pub phone_number: String,
     pub status: ValidationCodesPhoneNumbersItemStatus,
-}
-impl ValidationCodesPhoneNumbersItem {
-    /// A `ValidationCodesPhoneNumbersItem` from its required fields; the optional ones are `None`.
-    pub fn new(
-        phone_number: impl Into<String>,
-        status: ValidationCodesPhoneNumbersItemStatus,
-    ) -> Self {
-        ValidationCodesPhoneNumbersItem {
-            phone_number: phone_number.into(),
-            status,
-        }
-    }
 }
 impl serde::Serialize for ValidationCodesPhoneNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,16 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationCodesRequest {
     pub verification_codes: Vec<ValidationCodesRequestVerificationCodesItem>,
 }
 impl ValidationCodesRequest {
-    /// A `ValidationCodesRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        verification_codes: Vec<ValidationCodesRequestVerificationCodesItem>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ValidationCodesRequest {
-            verification_codes,
+            verification_codes: Vec::new(),
         }
     }
 }
@@ -51,17 +53,67 @@ impl<'de> serde::Deserialize<'de> for ValidationCodesRequest {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationCodesRequestVerificationCodesItem {
     pub code: String,
     pub phone_number: String,
 }
 impl ValidationCodesRequestVerificationCodesItem {
-    /// A `ValidationCodesRequestVerificationCodesItem` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>, phone_number: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         ValidationCodesRequestVerificationCodesItem {
-            code: code.into(),
-            phone_number: phone_number.into(),
+            code: String::new(),
+            phone_number: String::new(),
         }
+    }
+}
+impl ValidationCodesRequestVerificationCodesItem {
+    /// A builder of `ValidationCodesRequestVerificationCodesItem`: a method per field, then `.build()`, which compiles once the required ones are set (`code`, `phone_number`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        ValidationCodesRequestVerificationCodesItem,
+        (
+            crate::Missing<crate::required::code>,
+            crate::Missing<crate::required::phone_number>,
+        ),
+    > {
+        crate::Builder::new(ValidationCodesRequestVerificationCodesItem::blank())
+    }
+}
+impl<S0, S1> crate::Builder<ValidationCodesRequestVerificationCodesItem, (S0, S1)> {
+    /// Sets `code`.
+    #[inline]
+    pub fn code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ValidationCodesRequestVerificationCodesItem, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.code = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `phone_number`.
+    #[inline]
+    pub fn phone_number(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<ValidationCodesRequestVerificationCodesItem, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.phone_number = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<ValidationCodesRequestVerificationCodesItem, S>>
+for ValidationCodesRequestVerificationCodesItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<ValidationCodesRequestVerificationCodesItem, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for ValidationCodesRequestVerificationCodesItem {

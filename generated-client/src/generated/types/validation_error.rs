@@ -3,24 +3,11 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
     pub msg: String,
     pub r#type: String,
-}
-impl ValidationError {
-    /// A `ValidationError` from its required fields; the optional ones are `None`.
-    pub fn new(
-        loc: Vec<ValidationErrorLocItem>,
-        msg: impl Into<String>,
-        r#type: impl Into<String>,
-    ) -> Self {
-        ValidationError {
-            loc,
-            msg: msg.into(),
-            r#type: r#type.into(),
-        }
-    }
 }
 impl serde::Serialize for ValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

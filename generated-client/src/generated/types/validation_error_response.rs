@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ValidationErrorResponse {
     /// Validation error details keyed by field name.
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,

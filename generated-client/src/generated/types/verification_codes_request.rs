@@ -3,19 +3,22 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_hosted_number_orders")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerificationCodesRequest {
     pub phone_numbers: Vec<String>,
     pub verification_method: VerificationCodesRequestVerificationMethod,
 }
 impl VerificationCodesRequest {
-    /// A `VerificationCodesRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        phone_numbers: Vec<String>,
-        verification_method: VerificationCodesRequestVerificationMethod,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VerificationCodesRequest {
-            phone_numbers,
-            verification_method,
+            phone_numbers: Vec::new(),
+            verification_method: VerificationCodesRequestVerificationMethod::Unknown(
+                String::new(),
+            ),
         }
     }
 }

@@ -4,6 +4,7 @@
 /// A verification request as it comes out of the database
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerificationRequestEgress {
     pub additional_information: String,
     pub age_gated_content: Option<bool>,
@@ -43,73 +44,6 @@ pub struct VerificationRequestEgress {
     pub verification_request_id: String,
     pub verification_status: Option<super::TfVerificationStatus>,
     pub webhook_url: Option<String>,
-}
-impl VerificationRequestEgress {
-    /// A `VerificationRequestEgress` from its required fields; the optional ones are `None`.
-    ///
-    /// - `message_volume`: One of the following exact values: 10; 100; 1,000; 10,000; 100,000; 250,000; 500,000; 750,000; 1,000,000; 5,000,000; 10,000,000+
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        additional_information: impl Into<String>,
-        business_addr1: impl Into<String>,
-        business_city: impl Into<String>,
-        business_contact_email: impl Into<String>,
-        business_contact_first_name: impl Into<String>,
-        business_contact_last_name: impl Into<String>,
-        business_contact_phone: impl Into<String>,
-        business_name: impl Into<String>,
-        business_state: impl Into<String>,
-        business_zip: impl Into<String>,
-        corporate_website: impl Into<String>,
-        id: impl Into<String>,
-        message_volume: super::Volume,
-        opt_in_workflow: impl Into<String>,
-        opt_in_workflow_image_ur_ls: Vec<super::Url>,
-        phone_numbers: Vec<super::TfPhoneNumber>,
-        production_message_content: impl Into<String>,
-        use_case: super::UseCaseCategories,
-        use_case_summary: impl Into<String>,
-        verification_request_id: impl Into<String>,
-    ) -> Self {
-        VerificationRequestEgress {
-            additional_information: additional_information.into(),
-            age_gated_content: None,
-            business_addr1: business_addr1.into(),
-            business_addr2: None,
-            business_city: business_city.into(),
-            business_contact_email: business_contact_email.into(),
-            business_contact_first_name: business_contact_first_name.into(),
-            business_contact_last_name: business_contact_last_name.into(),
-            business_contact_phone: business_contact_phone.into(),
-            business_name: business_name.into(),
-            business_registration_country: None,
-            business_registration_number: None,
-            business_registration_type: None,
-            business_state: business_state.into(),
-            business_zip: business_zip.into(),
-            campaign_verify_authorization_token: None,
-            corporate_website: corporate_website.into(),
-            doing_business_as: None,
-            entity_type: None,
-            help_message_response: None,
-            id: id.into(),
-            isv_reseller: None,
-            message_volume,
-            opt_in_confirmation_response: None,
-            opt_in_keywords: None,
-            opt_in_workflow: opt_in_workflow.into(),
-            opt_in_workflow_image_ur_ls,
-            phone_numbers,
-            privacy_policy_url: None,
-            production_message_content: production_message_content.into(),
-            terms_and_condition_url: None,
-            use_case,
-            use_case_summary: use_case_summary.into(),
-            verification_request_id: verification_request_id.into(),
-            verification_status: None,
-            webhook_url: None,
-        }
-    }
 }
 impl serde::Serialize for VerificationRequestEgress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// A single entry in the verification request status history
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_tollfree")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerificationStatusHistoryEntry {
     /// An explanation of why this request has its current status.
     pub reason: Option<Option<String>>,
@@ -11,22 +12,6 @@ pub struct VerificationStatusHistoryEntry {
     pub updated_at: String,
     /// The verification status at this point in time
     pub verification_status: super::TfVerificationStatus,
-}
-impl VerificationStatusHistoryEntry {
-    /// A `VerificationStatusHistoryEntry` from its required fields; the optional ones are `None`.
-    ///
-    /// - `updated_at`: The timestamp at which this status change occurred
-    /// - `verification_status`: The verification status at this point in time
-    pub fn new(
-        updated_at: impl Into<String>,
-        verification_status: super::TfVerificationStatus,
-    ) -> Self {
-        VerificationStatusHistoryEntry {
-            reason: None,
-            updated_at: updated_at.into(),
-            verification_status,
-        }
-    }
 }
 impl serde::Serialize for VerificationStatusHistoryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "verified_numbers")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifiedNumberResponse {
     pub phone_number: Option<String>,
     pub record_type: Option<super::VerifiedNumberRecordType>,

@@ -3,24 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifiedNumbersError {
     pub code: String,
     pub detail: Option<String>,
     pub meta: Option<VerifiedNumbersErrorMeta>,
     pub source: Option<VerifiedNumbersErrorSource>,
     pub title: String,
-}
-impl VerifiedNumbersError {
-    /// A `VerifiedNumbersError` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
-        VerifiedNumbersError {
-            code: code.into(),
-            detail: None,
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for VerifiedNumbersError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -79,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedNumbersError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifiedNumbersErrorMeta {
     /// URL with additional information on the error.
     pub url: Option<String>,
@@ -120,6 +110,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedNumbersErrorMeta {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifiedNumbersErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

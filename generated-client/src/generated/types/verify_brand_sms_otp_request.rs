@@ -4,17 +4,19 @@
 /// Request body for verifying a Brand SMS OTP
 #[cfg_attr(docsrs, doc(cfg(feature = "messaging_10dlc")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyBrandSmsOtpRequest {
     /// The OTP PIN received via SMS
     pub otp_pin: String,
 }
 impl VerifyBrandSmsOtpRequest {
-    /// A `VerifyBrandSmsOtpRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `otp_pin`: The OTP PIN received via SMS
-    pub fn new(otp_pin: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VerifyBrandSmsOtpRequest {
-            otp_pin: otp_pin.into(),
+            otp_pin: String::new(),
         }
     }
 }

@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyCustomerServiceRecordPhoneNumberCoverage {
     /// The phone numbers list to be verified.
     pub phone_numbers: Vec<String>,
 }
 impl VerifyCustomerServiceRecordPhoneNumberCoverage {
-    /// A `VerifyCustomerServiceRecordPhoneNumberCoverage` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_numbers`: The phone numbers list to be verified.
-    pub fn new(phone_numbers: Vec<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VerifyCustomerServiceRecordPhoneNumberCoverage {
-            phone_numbers,
+            phone_numbers: Vec::new(),
         }
     }
 }

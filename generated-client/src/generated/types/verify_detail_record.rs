@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "detail_records")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyDetailRecord {
     pub created_at: Option<String>,
     /// Telnyx account currency used to describe monetary values, including billing costs
@@ -32,27 +33,6 @@ pub struct VerifyDetailRecord {
     pub verify_profile_id: Option<String>,
     /// Currency amount for Verify Usage Fee
     pub verify_usage_fee: Option<String>,
-}
-impl VerifyDetailRecord {
-    /// A `VerifyDetailRecord` from its required fields; the optional ones are `None`.
-    pub fn new(record_type: impl Into<String>) -> Self {
-        VerifyDetailRecord {
-            created_at: None,
-            currency: None,
-            delivery_status: None,
-            destination_phone_number: None,
-            id: None,
-            rate: None,
-            rate_measured_in: None,
-            record_type: record_type.into(),
-            updated_at: None,
-            verification_status: None,
-            verify_channel_id: None,
-            verify_channel_type: None,
-            verify_profile_id: None,
-            verify_usage_fee: None,
-        }
-    }
 }
 impl serde::Serialize for VerifyDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

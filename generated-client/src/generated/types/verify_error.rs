@@ -3,24 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyError {
     pub code: String,
     pub detail: Option<String>,
     pub meta: Option<VerifyErrorMeta>,
     pub source: Option<VerifyErrorSource>,
     pub title: String,
-}
-impl VerifyError {
-    /// A `VerifyError` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
-        VerifyError {
-            code: code.into(),
-            detail: None,
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for VerifyError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -79,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for VerifyError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifyErrorMeta {
     /// URL with additional information on the error.
     pub url: Option<String>,
@@ -120,6 +110,7 @@ impl<'de> serde::Deserialize<'de> for VerifyErrorMeta {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifyErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

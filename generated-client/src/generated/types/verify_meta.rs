@@ -6,27 +6,12 @@
     doc(cfg(any(feature = "verifications", feature = "verify_profiles")))
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyMeta {
     pub page_number: i64,
     pub page_size: i64,
     pub total_pages: i64,
     pub total_results: i64,
-}
-impl VerifyMeta {
-    /// A `VerifyMeta` from its required fields; the optional ones are `None`.
-    pub fn new(
-        page_number: i64,
-        page_size: i64,
-        total_pages: i64,
-        total_results: i64,
-    ) -> Self {
-        VerifyMeta {
-            page_number,
-            page_size,
-            total_pages,
-            total_results,
-        }
-    }
 }
 impl serde::Serialize for VerifyMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifyPortingVerificationCodes {
     pub verification_codes: Option<
         Vec<super::VerifyPortingVerificationCodesVerificationCodesItem>,

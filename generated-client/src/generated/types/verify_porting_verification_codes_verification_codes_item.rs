@@ -3,9 +3,24 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifyPortingVerificationCodesVerificationCodesItem {
     pub code: Option<String>,
     pub phone_number: Option<String>,
+}
+impl VerifyPortingVerificationCodesVerificationCodesItem {
+    /// Sets `code`.
+    #[inline]
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for VerifyPortingVerificationCodesVerificationCodesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifyProfileResponse {
     pub call: Option<super::VerifyProfileCallResponse>,
     pub created_at: Option<String>,

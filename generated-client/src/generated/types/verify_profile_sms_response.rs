@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifyProfileSmsResponse {
     /// The alphanumeric sender ID to use when sending to destinations that require an alphanumeric sender ID.
     pub alpha_sender: Option<Option<String>>,

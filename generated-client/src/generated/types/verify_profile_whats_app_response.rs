@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "verify_profiles")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifyProfileWhatsAppResponse {
     /// The name that identifies the application requesting 2fa in the verification message.
     pub app_name: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyVerificationCodeRequestByPhoneNumber {
     /// This is the code the user submits for verification.
     pub code: String,
@@ -10,14 +11,14 @@ pub struct VerifyVerificationCodeRequestByPhoneNumber {
     pub verify_profile_id: String,
 }
 impl VerifyVerificationCodeRequestByPhoneNumber {
-    /// A `VerifyVerificationCodeRequestByPhoneNumber` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: This is the code the user submits for verification.
-    /// - `verify_profile_id`: The identifier of the associated Verify profile.
-    pub fn new(code: impl Into<String>, verify_profile_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VerifyVerificationCodeRequestByPhoneNumber {
-            code: code.into(),
-            verify_profile_id: verify_profile_id.into(),
+            code: String::new(),
+            verify_profile_id: String::new(),
         }
     }
 }

@@ -2,51 +2,9 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
-#[derive(Debug, Clone, PartialEq)]
-pub struct VerifyVerificationCodeResponse {
-    pub data: VerifyVerificationCodeResponseData,
-}
-impl VerifyVerificationCodeResponse {
-    /// A `VerifyVerificationCodeResponse` from its required fields; the optional ones are `None`.
-    pub fn new(data: VerifyVerificationCodeResponseData) -> Self {
-        VerifyVerificationCodeResponse {
-            data,
-        }
-    }
-}
-impl serde::Serialize for VerifyVerificationCodeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VerifyVerificationCodeResponse", 1)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VerifyVerificationCodeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = VerifyVerificationCodeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct VerifyVerificationCodeResponse")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerifyVerificationCodeResponse, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VerifyVerificationCodeResponse {
-                    data: crate::de::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("VerifyVerificationCodeResponse", FIELDS, V)
-    }
-}
+pub type VerifyVerificationCodeResponse = crate::Data<
+    VerifyVerificationCodeResponseData,
+>;
 /// Identifies if the verification code has been accepted or rejected.
 #[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,26 +39,12 @@ impl From<&str> for VerifyVerificationCodeResponseDataResponseCode {
 crate::string_enum!(VerifyVerificationCodeResponseDataResponseCode);
 #[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyVerificationCodeResponseData {
     /// +E164 formatted phone number.
     pub phone_number: String,
     /// Identifies if the verification code has been accepted or rejected.
     pub response_code: VerifyVerificationCodeResponseDataResponseCode,
-}
-impl VerifyVerificationCodeResponseData {
-    /// A `VerifyVerificationCodeResponseData` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: +E164 formatted phone number.
-    /// - `response_code`: Identifies if the verification code has been accepted or rejected.
-    pub fn new(
-        phone_number: impl Into<String>,
-        response_code: VerifyVerificationCodeResponseDataResponseCode,
-    ) -> Self {
-        VerifyVerificationCodeResponseData {
-            phone_number: phone_number.into(),
-            response_code,
-        }
-    }
 }
 impl serde::Serialize for VerifyVerificationCodeResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,24 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VideoError {
     pub code: String,
     pub detail: Option<String>,
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: Option<VideoErrorSource>,
     pub title: String,
-}
-impl VideoError {
-    /// A `VideoError` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
-        VideoError {
-            code: code.into(),
-            detail: None,
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for VideoError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -79,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for VideoError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VideoErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

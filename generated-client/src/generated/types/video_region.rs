@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "room_compositions")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VideoRegion {
     /// Height of the video region
     pub height: Option<i64>,
@@ -20,6 +21,59 @@ pub struct VideoRegion {
     pub y_pos: Option<i64>,
     /// Regions with higher z_pos values are stacked on top of regions with lower z_pos values
     pub z_pos: Option<i64>,
+}
+impl VideoRegion {
+    /// Height of the video region
+    #[inline]
+    pub fn height(mut self, value: impl Into<i64>) -> Self {
+        self.height = Some(value.into());
+        self
+    }
+    /// Maximum number of columns of the region's placement grid. By default, the region has as many columns as needed to layout all the specified video sources.
+    #[inline]
+    pub fn max_columns(mut self, value: impl Into<i64>) -> Self {
+        self.max_columns = Some(value.into());
+        self
+    }
+    /// Maximum number of rows of the region's placement grid. By default, the region has as many rows as needed to layout all the specified video sources.
+    #[inline]
+    pub fn max_rows(mut self, value: impl Into<i64>) -> Self {
+        self.max_rows = Some(value.into());
+        self
+    }
+    /// Array of video recording ids to be composed in the region. Can be "*" to specify all video recordings in the session
+    #[inline]
+    pub fn video_sources(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.video_sources = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Width of the video region
+    #[inline]
+    pub fn width(mut self, value: impl Into<i64>) -> Self {
+        self.width = Some(value.into());
+        self
+    }
+    /// X axis value (in pixels) of the region's upper left corner relative to the upper left corner of the whole room composition viewport.
+    #[inline]
+    pub fn x_pos(mut self, value: impl Into<i64>) -> Self {
+        self.x_pos = Some(value.into());
+        self
+    }
+    /// Y axis value (in pixels) of the region's upper left corner relative to the upper left corner of the whole room composition viewport.
+    #[inline]
+    pub fn y_pos(mut self, value: impl Into<i64>) -> Self {
+        self.y_pos = Some(value.into());
+        self
+    }
+    /// Regions with higher z_pos values are stacked on top of regions with lower z_pos values
+    #[inline]
+    pub fn z_pos(mut self, value: impl Into<i64>) -> Self {
+        self.z_pos = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for VideoRegion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "virtual_cross_connects")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectCombined {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,
@@ -74,52 +75,6 @@ pub struct VirtualCrossConnectCombined {
     /// Whether the secondary BGP route is being announced.
     pub secondary_routing_announcement: Option<bool>,
     pub region: Option<VirtualCrossConnectCombinedRegion>,
-}
-impl VirtualCrossConnectCombined {
-    /// A `VirtualCrossConnectCombined` from its required fields; the optional ones are `None`.
-    ///
-    /// - `network_id`: The id of the network associated with the interface.
-    /// - `bgp_asn`: The Border Gateway Protocol (BGP) Autonomous System Number (ASN). If null, value will be assigned by Telnyx.
-    /// - `cloud_provider`: The Virtual Private Cloud with which you would like to establish a cross connect.
-    /// - `cloud_provider_region`: The region where your Virtual Private Cloud hosts are located.
-    /// - `primary_cloud_account_id`: The identifier for your Virtual Private Cloud. The number will be different based upon your Cloud provider.
-    /// - `region_code`: The region interface is deployed to.
-    pub fn new(
-        network_id: impl Into<String>,
-        bgp_asn: f64,
-        cloud_provider: VirtualCrossConnectCombinedCloudProvider,
-        cloud_provider_region: impl Into<String>,
-        primary_cloud_account_id: impl Into<String>,
-        region_code: impl Into<String>,
-    ) -> Self {
-        VirtualCrossConnectCombined {
-            created_at: None,
-            id: None,
-            record_type: None,
-            updated_at: None,
-            name: None,
-            network_id: network_id.into(),
-            status: None,
-            bandwidth_mbps: None,
-            bgp_asn,
-            cloud_provider,
-            cloud_provider_region: cloud_provider_region.into(),
-            primary_bgp_key: None,
-            primary_cloud_account_id: primary_cloud_account_id.into(),
-            primary_cloud_ip: None,
-            primary_enabled: None,
-            primary_telnyx_ip: None,
-            secondary_bgp_key: None,
-            secondary_cloud_account_id: None,
-            secondary_cloud_ip: None,
-            secondary_enabled: None,
-            secondary_telnyx_ip: None,
-            region_code: region_code.into(),
-            primary_routing_announcement: None,
-            secondary_routing_announcement: None,
-            region: None,
-        }
-    }
 }
 impl serde::Serialize for VirtualCrossConnectCombined {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -352,6 +307,7 @@ impl From<&str> for VirtualCrossConnectCombinedCloudProvider {
 crate::string_enum!(VirtualCrossConnectCombinedCloudProvider);
 #[cfg_attr(docsrs, doc(cfg(feature = "virtual_cross_connects")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectCombinedRegion {
     /// Region code of the interface.
     pub code: Option<String>,

@@ -41,6 +41,7 @@ impl From<&str> for VirtualCrossConnectCoverageCloudProvider {
 crate::string_enum!(VirtualCrossConnectCoverageCloudProvider);
 #[cfg_attr(docsrs, doc(cfg(feature = "virtual_cross_connects_coverage")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectCoverage2 {
     /// The available throughput in Megabits per Second (Mbps) for your Virtual Cross Connect.
     pub available_bandwidth: Option<Vec<f64>>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "virtual_cross_connects")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectCreate {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,
@@ -71,36 +72,27 @@ pub struct VirtualCrossConnectCreate {
     pub region_code: String,
 }
 impl VirtualCrossConnectCreate {
-    /// A `VirtualCrossConnectCreate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `network_id`: The id of the network associated with the interface.
-    /// - `bgp_asn`: The Border Gateway Protocol (BGP) Autonomous System Number (ASN). If null, value will be assigned by Telnyx.
-    /// - `cloud_provider`: The Virtual Private Cloud with which you would like to establish a cross connect.
-    /// - `cloud_provider_region`: The region where your Virtual Private Cloud hosts are located.
-    /// - `primary_cloud_account_id`: The identifier for your Virtual Private Cloud. The number will be different based upon your Cloud provider.
-    /// - `region_code`: The region the interface should be deployed to.
-    pub fn new(
-        network_id: impl Into<String>,
-        bgp_asn: f64,
-        cloud_provider: VirtualCrossConnectCreateCloudProvider,
-        cloud_provider_region: impl Into<String>,
-        primary_cloud_account_id: impl Into<String>,
-        region_code: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VirtualCrossConnectCreate {
             created_at: None,
             id: None,
             record_type: None,
             updated_at: None,
             name: None,
-            network_id: network_id.into(),
+            network_id: String::new(),
             status: None,
             bandwidth_mbps: None,
-            bgp_asn,
-            cloud_provider,
-            cloud_provider_region: cloud_provider_region.into(),
+            bgp_asn: 0.0,
+            cloud_provider: VirtualCrossConnectCreateCloudProvider::Unknown(
+                String::new(),
+            ),
+            cloud_provider_region: String::new(),
             primary_bgp_key: None,
-            primary_cloud_account_id: primary_cloud_account_id.into(),
+            primary_cloud_account_id: String::new(),
             primary_cloud_ip: None,
             primary_enabled: None,
             primary_telnyx_ip: None,
@@ -109,7 +101,7 @@ impl VirtualCrossConnectCreate {
             secondary_cloud_ip: None,
             secondary_enabled: None,
             secondary_telnyx_ip: None,
-            region_code: region_code.into(),
+            region_code: String::new(),
         }
     }
 }

@@ -5,6 +5,7 @@
 pub type VirtualCrossConnectPatch = VirtualCrossConnectPatch2;
 #[cfg_attr(docsrs, doc(cfg(feature = "virtual_cross_connects")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectPatch2 {
     /// The IP address assigned for your side of the Virtual Cross Connect.
     ///

@@ -4,6 +4,7 @@
 /// A voice available for text-to-speech synthesis.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Voice {
     /// Voice gender.
     pub gender: Option<String>,

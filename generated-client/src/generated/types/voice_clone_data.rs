@@ -4,6 +4,7 @@
 /// A voice clone object.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceCloneData {
     /// Timestamp when the voice clone was created.
     pub created_at: Option<String>,

@@ -4,6 +4,7 @@
 /// Paginated list of voice clones.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceCloneListResponse {
     /// Array of voice clone objects.
     pub data: Option<Vec<super::VoiceCloneData>>,

@@ -4,6 +4,7 @@
 /// Request body for updating a voice clone.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceCloneUpdateRequest {
     /// Updated gender for the voice clone.
     pub gender: Option<VoiceCloneUpdateRequestGender>,
@@ -13,14 +14,15 @@ pub struct VoiceCloneUpdateRequest {
     pub name: String,
 }
 impl VoiceCloneUpdateRequest {
-    /// A `VoiceCloneUpdateRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: New name for the voice clone.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VoiceCloneUpdateRequest {
             gender: None,
             language: None,
-            name: name.into(),
+            name: String::new(),
         }
     }
 }

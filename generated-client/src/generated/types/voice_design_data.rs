@@ -4,6 +4,7 @@
 /// A voice design object with full version detail.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceDesignData {
     /// Timestamp when the voice design was first created.
     pub created_at: Option<String>,

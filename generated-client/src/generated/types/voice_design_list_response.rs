@@ -4,6 +4,7 @@
 /// Paginated list of voice designs.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceDesignListResponse {
     /// Array of voice design summary objects.
     pub data: Option<Vec<super::VoiceDesignSummaryData>>,

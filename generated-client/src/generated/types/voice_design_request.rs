@@ -4,6 +4,7 @@
 /// Request body for creating a new voice design or adding a version to an existing one. Omit `voice_design_id` to create a new design; include it to add a new version.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceDesignRequest {
     /// Language for synthesis. Supported values: Auto, Chinese, English, Japanese, Korean, German, French, Russian, Portuguese, Spanish, Italian. Defaults to Auto.
     pub language: Option<String>,
@@ -29,20 +30,20 @@ pub struct VoiceDesignRequest {
     pub voice_design_id: Option<String>,
 }
 impl VoiceDesignRequest {
-    /// A `VoiceDesignRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `prompt`: Natural language description of the voice style, e.g. 'Speak in a warm, friendly tone with a slight British accent'.
-    /// - `text`: Sample text to synthesize for this voice design.
-    pub fn new(prompt: impl Into<String>, text: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VoiceDesignRequest {
             language: None,
             max_new_tokens: None,
             name: None,
-            prompt: prompt.into(),
+            prompt: String::new(),
             provider: None,
             repetition_penalty: None,
             temperature: None,
-            text: text.into(),
+            text: String::new(),
             top_k: None,
             top_p: None,
             voice_design_id: None,

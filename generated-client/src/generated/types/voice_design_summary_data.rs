@@ -4,6 +4,7 @@
 /// A summarized voice design object (without version-specific fields).
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceDesignSummaryData {
     /// Timestamp when the voice design was first created.
     pub created_at: Option<String>,

@@ -4,17 +4,19 @@
 /// Request body for renaming a voice design.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_designs")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceDesignUpdateRequest {
     /// New name for the voice design.
     pub name: String,
 }
 impl VoiceDesignUpdateRequest {
-    /// A `VoiceDesignUpdateRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: New name for the voice design.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VoiceDesignUpdateRequest {
-            name: name.into(),
+            name: String::new(),
         }
     }
 }

@@ -4,6 +4,7 @@
 /// A single error object.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceDesignsErrorObject {
     /// Telnyx-specific error code.
     pub code: Option<String>,
@@ -70,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for VoiceDesignsErrorObject {
 /// Reference to the source of the error.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceDesignsErrorObjectSource {
     /// A JSON Pointer (RFC 6901) to the field that caused the error.
     pub pointer: Option<String>,

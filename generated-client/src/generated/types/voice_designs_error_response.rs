@@ -4,6 +4,7 @@
 /// Standard error response envelope.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceDesignsErrorResponse {
     pub errors: Option<Vec<super::VoiceDesignsErrorObject>>,
 }

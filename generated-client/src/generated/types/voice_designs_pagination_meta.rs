@@ -4,6 +4,7 @@
 /// Pagination metadata returned with list responses.
 #[cfg_attr(docsrs, doc(cfg(any(feature = "voice_clones", feature = "voice_designs"))))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceDesignsPaginationMeta {
     /// Current page number (1-based).
     pub page_number: Option<i64>,

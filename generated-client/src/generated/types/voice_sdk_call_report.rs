@@ -4,6 +4,7 @@
 /// A raw call report stats JSON payload. The schema is intentionally permissive because Voice SDK clients can add fields over time.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSdkCallReport {
     /// Unique call identifier.
     pub call_id: Option<String>,

@@ -4,21 +4,10 @@
 /// Paginated raw Voice SDK call report stats payloads as stored by voice-sdk-debug.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceSdkCallReportListResponse {
     pub data: Vec<super::VoiceSdkCallReport>,
     pub meta: super::VoiceSdkDebugPaginationMeta,
-}
-impl VoiceSdkCallReportListResponse {
-    /// A `VoiceSdkCallReportListResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        data: Vec<super::VoiceSdkCallReport>,
-        meta: super::VoiceSdkDebugPaginationMeta,
-    ) -> Self {
-        VoiceSdkCallReportListResponse {
-            data,
-            meta,
-        }
-    }
 }
 impl serde::Serialize for VoiceSdkCallReportListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

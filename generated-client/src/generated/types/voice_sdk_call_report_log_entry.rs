@@ -4,6 +4,7 @@
 /// A raw Voice SDK log entry. Additional SDK-specific fields may be present.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSdkCallReportLogEntry {
     /// Raw structured context attached to the log entry.
     pub context: Option<serde_json::Map<String, serde_json::Value>>,

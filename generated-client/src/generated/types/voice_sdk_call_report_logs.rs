@@ -41,6 +41,7 @@ impl From<VoiceSdkCallReportLogsEntries> for VoiceSdkCallReportLogs {
 /// Raw logs object emitted by the Voice SDK when logs are grouped under an entries field.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSdkCallReportLogsEntries {
     /// Raw log entries when the SDK groups logs under an entries field.
     pub entries: Option<Vec<super::VoiceSdkCallReportLogEntry>>,

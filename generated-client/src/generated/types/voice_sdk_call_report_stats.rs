@@ -41,6 +41,7 @@ impl From<VoiceSdkCallReportStatsObject2> for VoiceSdkCallReportStats {
 /// Raw stats object emitted by the Voice SDK.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSdkCallReportStatsObject2 {
     /// Raw audio stats such as inbound/outbound packet, byte, jitter, packet-loss, bitrate, and audio-level metrics.
     pub audio: Option<serde_json::Map<String, serde_json::Value>>,

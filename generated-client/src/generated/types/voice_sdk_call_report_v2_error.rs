@@ -4,6 +4,7 @@
 /// Standard Telnyx API v2 error object.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceSdkCallReportV2Error {
     /// Telnyx error code.
     pub code: String,
@@ -17,27 +18,6 @@ pub struct VoiceSdkCallReportV2Error {
     pub title: String,
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl VoiceSdkCallReportV2Error {
-    /// A `VoiceSdkCallReportV2Error` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: Telnyx error code.
-    /// - `detail`: Human-readable details about the error.
-    /// - `title`: Short, human-readable error title.
-    pub fn new(
-        code: impl Into<String>,
-        detail: impl Into<String>,
-        title: impl Into<String>,
-    ) -> Self {
-        VoiceSdkCallReportV2Error {
-            code: code.into(),
-            detail: detail.into(),
-            meta: None,
-            source: None,
-            title: title.into(),
-            extra: Default::default(),
-        }
-    }
 }
 impl serde::Serialize for VoiceSdkCallReportV2Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -103,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportV2Error {
 /// Additional error metadata.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSdkCallReportV2ErrorMeta {
     /// Link to error documentation.
     pub url: Option<String>,
@@ -155,6 +136,7 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportV2ErrorMeta {
 /// Reference to the request field that caused the error.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSdkCallReportV2ErrorSource {
     /// Query parameter that caused the error.
     pub parameter: Option<String>,

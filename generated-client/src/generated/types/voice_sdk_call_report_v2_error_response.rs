@@ -4,19 +4,11 @@
 /// Standard Telnyx API v2 error response envelope.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceSdkCallReportV2ErrorResponse {
     pub errors: Vec<super::VoiceSdkCallReportV2Error>,
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl VoiceSdkCallReportV2ErrorResponse {
-    /// A `VoiceSdkCallReportV2ErrorResponse` from its required fields; the optional ones are `None`.
-    pub fn new(errors: Vec<super::VoiceSdkCallReportV2Error>) -> Self {
-        VoiceSdkCallReportV2ErrorResponse {
-            errors,
-            extra: Default::default(),
-        }
-    }
 }
 impl serde::Serialize for VoiceSdkCallReportV2ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

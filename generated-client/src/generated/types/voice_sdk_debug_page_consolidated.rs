@@ -3,10 +3,25 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSdkDebugPageConsolidated {
     pub number: Option<i64>,
     /// Number of reports per page. Maximum 100.
     pub size: Option<i64>,
+}
+impl VoiceSdkDebugPageConsolidated {
+    /// Sets `number`.
+    #[inline]
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Number of reports per page. Maximum 100.
+    #[inline]
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for VoiceSdkDebugPageConsolidated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

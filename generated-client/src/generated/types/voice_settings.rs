@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceSettings {
     /// The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) that refers to your ElevenLabs API key. Warning: Free plans are unlikely to work with this integration.
     pub api_key_ref: Option<String>,
@@ -30,10 +31,11 @@ pub struct VoiceSettings {
     pub voice_speed: Option<f64>,
 }
 impl VoiceSettings {
-    /// A `VoiceSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `voice`: The voice to be used by the voice assistant. Check the full list of [available voices](https://developers.telnyx.com/docs/tts-stt/tts-available-voices) via our voices API.
-    pub fn new(voice: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VoiceSettings {
             api_key_ref: None,
             background_audio: None,
@@ -44,9 +46,109 @@ impl VoiceSettings {
             style: None,
             temperature: None,
             use_speaker_boost: None,
-            voice: voice.into(),
+            voice: String::new(),
             voice_speed: None,
         }
+    }
+}
+impl VoiceSettings {
+    /// A builder of `VoiceSettings`: a method per field, then `.build()`, which compiles once the required ones are set (`voice`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        VoiceSettings,
+        (crate::Missing<crate::required::voice>,),
+    > {
+        crate::Builder::new(VoiceSettings::blank())
+    }
+}
+impl<S0> crate::Builder<VoiceSettings, (S0,)> {
+    /// The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) that refers to your ElevenLabs API key. Warning: Free plans are unlikely to work with this integration.
+    #[inline]
+    pub fn api_key_ref(mut self, value: impl Into<String>) -> Self {
+        self.value.api_key_ref = Some(value.into());
+        self
+    }
+    /// Optional background audio to play on the call. Use a predefined media bed, or supply a looped MP3 URL. If a media URL is chosen in the portal, customers can preview it before saving.
+    #[inline]
+    pub fn background_audio(
+        mut self,
+        value: impl Into<VoiceSettingsBackgroundAudio>,
+    ) -> Self {
+        self.value.background_audio = Some(value.into());
+        self
+    }
+    /// Enables emotionally expressive speech using SSML emotion tags. When enabled, the assistant uses audio tags like angry, excited, content, and sad to add emotional nuance. Only supported for Telnyx Ultra voices.
+    #[inline]
+    pub fn expressive_mode(mut self, value: impl Into<bool>) -> Self {
+        self.value.expressive_mode = Some(value.into());
+        self
+    }
+    /// Enhances recognition for specific languages and dialects during MiniMax TTS synthesis. Default is null (no boost). Set to 'auto' for automatic language detection. Only applicable when using MiniMax voices.
+    #[inline]
+    pub fn language_boost(
+        mut self,
+        value: impl Into<VoiceSettingsLanguageBoost>,
+    ) -> Self {
+        self.value.language_boost = Some(Some(value.into()));
+        self
+    }
+    /// Sends `language_boost` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn language_boost_null(mut self) -> Self {
+        self.value.language_boost = Some(None);
+        self
+    }
+    /// Determines how closely the AI should adhere to the original voice when attempting to replicate it. Only applicable when using ElevenLabs.
+    #[inline]
+    pub fn similarity_boost(mut self, value: impl Into<f64>) -> Self {
+        self.value.similarity_boost = Some(value.into());
+        self
+    }
+    /// Adjusts speech velocity. 1.0 is default speed; values less than 1.0 slow speech; values greater than 1.0 accelerate it. Only applicable when using ElevenLabs.
+    #[inline]
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.value.speed = Some(value.into());
+        self
+    }
+    /// Determines the style exaggeration of the voice. Amplifies speaker style but consumes additional resources when set above 0. Only applicable when using ElevenLabs.
+    #[inline]
+    pub fn style(mut self, value: impl Into<f64>) -> Self {
+        self.value.style = Some(value.into());
+        self
+    }
+    /// Determines how stable the voice is and the randomness between each generation. Lower values create a broader emotional range; higher values produce more consistent, monotonous output. Only applicable when using ElevenLabs.
+    #[inline]
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.value.temperature = Some(value.into());
+        self
+    }
+    /// Amplifies similarity to the original speaker voice. Increases computational load and latency slightly. Only applicable when using ElevenLabs.
+    #[inline]
+    pub fn use_speaker_boost(mut self, value: impl Into<bool>) -> Self {
+        self.value.use_speaker_boost = Some(value.into());
+        self
+    }
+    /// The voice to be used by the voice assistant. Check the full list of [available voices](https://developers.telnyx.com/docs/tts-stt/tts-available-voices) via our voices API.
+    #[inline]
+    pub fn voice(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<VoiceSettings, (crate::Set,)> {
+        let mut b = self;
+        b.value.voice = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The speed of the voice in the range \\[0.25, 2.0\\]. 1.0 is deafult speed. Larger numbers make the voice faster, smaller numbers make it slower. This is only applicable for Telnyx Natural voices.
+    #[inline]
+    pub fn voice_speed(mut self, value: impl Into<f64>) -> Self {
+        self.value.voice_speed = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<VoiceSettings, S>> for VoiceSettings {
+    #[inline]
+    fn from(builder: crate::Builder<VoiceSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for VoiceSettings {
@@ -216,6 +318,7 @@ impl From<&str> for VoiceSettingsBackgroundAudioObject1Value {
 crate::string_enum!(VoiceSettingsBackgroundAudioObject1Value);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceSettingsBackgroundAudioObject1 {
     /// Select from predefined media options.
     pub r#type: VoiceSettingsBackgroundAudioObject1Type,
@@ -225,19 +328,60 @@ pub struct VoiceSettingsBackgroundAudioObject1 {
     pub volume: Option<f64>,
 }
 impl VoiceSettingsBackgroundAudioObject1 {
-    /// A `VoiceSettingsBackgroundAudioObject1` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Select from predefined media options.
-    /// - `value`: The predefined media to use. `silence` disables background audio.
-    pub fn new(
-        r#type: VoiceSettingsBackgroundAudioObject1Type,
-        value: VoiceSettingsBackgroundAudioObject1Value,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VoiceSettingsBackgroundAudioObject1 {
-            r#type,
-            value,
+            r#type: VoiceSettingsBackgroundAudioObject1Type::PredefinedMedia,
+            value: VoiceSettingsBackgroundAudioObject1Value::Unknown(String::new()),
             volume: None,
         }
+    }
+}
+impl VoiceSettingsBackgroundAudioObject1 {
+    /// A builder of `VoiceSettingsBackgroundAudioObject1`: a method per field, then `.build()`, which compiles once the required ones are set (`value`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        VoiceSettingsBackgroundAudioObject1,
+        (crate::Missing<crate::required::value>,),
+    > {
+        crate::Builder::new(VoiceSettingsBackgroundAudioObject1::blank())
+    }
+}
+impl<S0> crate::Builder<VoiceSettingsBackgroundAudioObject1, (S0,)> {
+    /// Select from predefined media options.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<VoiceSettingsBackgroundAudioObject1Type>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// The predefined media to use. `silence` disables background audio.
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<VoiceSettingsBackgroundAudioObject1Value>,
+    ) -> crate::Builder<VoiceSettingsBackgroundAudioObject1, (crate::Set,)> {
+        let mut b = self;
+        b.value.value = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Volume level for the predefined background audio. Supports values from 0.1 to 1.0 in 0.1 increments.
+    #[inline]
+    pub fn volume(mut self, value: impl Into<f64>) -> Self {
+        self.value.volume = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<VoiceSettingsBackgroundAudioObject1, S>>
+for VoiceSettingsBackgroundAudioObject1 {
+    #[inline]
+    fn from(builder: crate::Builder<VoiceSettingsBackgroundAudioObject1, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for VoiceSettingsBackgroundAudioObject1 {
@@ -313,6 +457,7 @@ impl From<&str> for VoiceSettingsBackgroundAudioObject2Type {
 crate::string_enum!(VoiceSettingsBackgroundAudioObject2Type);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceSettingsBackgroundAudioObject2 {
     /// Provide a direct URL to an MP3 file. The audio will loop during the call.
     pub r#type: VoiceSettingsBackgroundAudioObject2Type,
@@ -320,18 +465,53 @@ pub struct VoiceSettingsBackgroundAudioObject2 {
     pub value: String,
 }
 impl VoiceSettingsBackgroundAudioObject2 {
-    /// A `VoiceSettingsBackgroundAudioObject2` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Provide a direct URL to an MP3 file. The audio will loop during the call.
-    /// - `value`: HTTPS URL to an MP3 file.
-    pub fn new(
-        r#type: VoiceSettingsBackgroundAudioObject2Type,
-        value: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VoiceSettingsBackgroundAudioObject2 {
-            r#type,
-            value: value.into(),
+            r#type: VoiceSettingsBackgroundAudioObject2Type::MediaUrl,
+            value: String::new(),
         }
+    }
+}
+impl VoiceSettingsBackgroundAudioObject2 {
+    /// A builder of `VoiceSettingsBackgroundAudioObject2`: a method per field, then `.build()`, which compiles once the required ones are set (`value`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        VoiceSettingsBackgroundAudioObject2,
+        (crate::Missing<crate::required::value>,),
+    > {
+        crate::Builder::new(VoiceSettingsBackgroundAudioObject2::blank())
+    }
+}
+impl<S0> crate::Builder<VoiceSettingsBackgroundAudioObject2, (S0,)> {
+    /// Provide a direct URL to an MP3 file. The audio will loop during the call.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<VoiceSettingsBackgroundAudioObject2Type>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// HTTPS URL to an MP3 file.
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<VoiceSettingsBackgroundAudioObject2, (crate::Set,)> {
+        let mut b = self;
+        b.value.value = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<VoiceSettingsBackgroundAudioObject2, S>>
+for VoiceSettingsBackgroundAudioObject2 {
+    #[inline]
+    fn from(builder: crate::Builder<VoiceSettingsBackgroundAudioObject2, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for VoiceSettingsBackgroundAudioObject2 {
@@ -401,6 +581,7 @@ impl From<&str> for VoiceSettingsBackgroundAudioObject3Type {
 crate::string_enum!(VoiceSettingsBackgroundAudioObject3Type);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceSettingsBackgroundAudioObject3 {
     /// Reference a previously uploaded media by its name from Telnyx Media Storage.
     pub r#type: VoiceSettingsBackgroundAudioObject3Type,
@@ -408,18 +589,53 @@ pub struct VoiceSettingsBackgroundAudioObject3 {
     pub value: String,
 }
 impl VoiceSettingsBackgroundAudioObject3 {
-    /// A `VoiceSettingsBackgroundAudioObject3` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Reference a previously uploaded media by its name from Telnyx Media Storage.
-    /// - `value`: The `name` of a media asset created via [Media Storage API](https://developers.telnyx.com/api/media-storage/create-media-storage). The audio will loop during the call.
-    pub fn new(
-        r#type: VoiceSettingsBackgroundAudioObject3Type,
-        value: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         VoiceSettingsBackgroundAudioObject3 {
-            r#type,
-            value: value.into(),
+            r#type: VoiceSettingsBackgroundAudioObject3Type::MediaName,
+            value: String::new(),
         }
+    }
+}
+impl VoiceSettingsBackgroundAudioObject3 {
+    /// A builder of `VoiceSettingsBackgroundAudioObject3`: a method per field, then `.build()`, which compiles once the required ones are set (`value`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        VoiceSettingsBackgroundAudioObject3,
+        (crate::Missing<crate::required::value>,),
+    > {
+        crate::Builder::new(VoiceSettingsBackgroundAudioObject3::blank())
+    }
+}
+impl<S0> crate::Builder<VoiceSettingsBackgroundAudioObject3, (S0,)> {
+    /// Reference a previously uploaded media by its name from Telnyx Media Storage.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<VoiceSettingsBackgroundAudioObject3Type>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// The `name` of a media asset created via [Media Storage API](https://developers.telnyx.com/api/media-storage/create-media-storage). The audio will loop during the call.
+    #[inline]
+    pub fn value(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<VoiceSettingsBackgroundAudioObject3, (crate::Set,)> {
+        let mut b = self;
+        b.value.value = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<VoiceSettingsBackgroundAudioObject3, S>>
+for VoiceSettingsBackgroundAudioObject3 {
+    #[inline]
+    fn from(builder: crate::Builder<VoiceSettingsBackgroundAudioObject3, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for VoiceSettingsBackgroundAudioObject3 {

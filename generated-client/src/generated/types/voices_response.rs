@@ -4,6 +4,7 @@
 /// List of available voices.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoicesResponse {
     pub voices: Option<Vec<super::Voice>>,
 }

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "wireless")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WdrReportRequest {
     /// ISO 8601 formatted date-time indicating the end time.
     pub end_time: Option<String>,

@@ -4,6 +4,7 @@
 /// Record of all attempts to deliver a webhook.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookDelivery {
     /// Detailed delivery attempts, ordered by most recent.
     pub attempts: Option<Vec<super::Attempt>>,
@@ -171,6 +172,7 @@ crate::string_enum!(WebhookDeliveryWebhookRecordType);
 /// Original webhook JSON data. Payload fields vary according to event type.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhook_deliveries")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookDeliveryWebhook {
     /// The type of event being delivered.
     pub event_type: Option<String>,

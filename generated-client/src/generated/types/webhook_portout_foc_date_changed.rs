@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookPortoutFocDateChanged {
     /// Indicates the notification methods used.
     pub available_notification_methods: Option<
@@ -188,6 +189,7 @@ crate::string_enum!(WebhookPortoutFocDateChangedEventType);
 /// The webhook payload for the portout.foc_date_changed event
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookPortoutFocDateChangedPayload {
     /// ISO 8601 formatted date indicating the new FOC date.
     pub foc_date: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookPortoutNewComment {
     /// Indicates the notification methods used.
     pub available_notification_methods: Option<
@@ -188,6 +189,7 @@ crate::string_enum!(WebhookPortoutNewCommentEventType);
 /// The webhook payload for the portout.new_comment event
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookPortoutNewCommentPayload {
     /// The body of the comment.
     pub comment: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookPortoutStatusChanged {
     /// Indicates the notification methods used.
     pub available_notification_methods: Option<
@@ -236,6 +237,7 @@ crate::string_enum!(WebhookPortoutStatusChangedPayloadStatus);
 /// The webhook payload for the portout.status_changed event
 #[cfg_attr(docsrs, doc(cfg(feature = "portouts")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookPortoutStatusChangedPayload {
     /// The PIN that was attempted to be used to authorize the port out.
     pub attempted_pin: Option<String>,

@@ -3,17 +3,55 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookTool {
     pub r#type: WebhookToolType,
     pub webhook: super::CallControlWebhookToolParams,
 }
 impl WebhookTool {
-    /// A `WebhookTool` from its required fields; the optional ones are `None`.
-    pub fn new(
-        r#type: WebhookToolType,
-        webhook: super::CallControlWebhookToolParams,
-    ) -> Self {
-        WebhookTool { r#type, webhook }
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
+        WebhookTool {
+            r#type: WebhookToolType::Webhook,
+            webhook: super::CallControlWebhookToolParams::blank(),
+        }
+    }
+}
+impl WebhookTool {
+    /// A builder of `WebhookTool`: a method per field, then `.build()`, which compiles once the required ones are set (`webhook`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        WebhookTool,
+        (crate::Missing<crate::required::webhook>,),
+    > {
+        crate::Builder::new(WebhookTool::blank())
+    }
+}
+impl<S0> crate::Builder<WebhookTool, (S0,)> {
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<WebhookToolType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+    /// Sets `webhook`.
+    #[inline]
+    pub fn webhook(
+        self,
+        value: impl Into<super::CallControlWebhookToolParams>,
+    ) -> crate::Builder<WebhookTool, (crate::Set,)> {
+        let mut b = self;
+        b.value.webhook = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<WebhookTool, S>> for WebhookTool {
+    #[inline]
+    fn from(builder: crate::Builder<WebhookTool, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for WebhookTool {

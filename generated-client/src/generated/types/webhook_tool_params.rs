@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookToolParams {
     /// If async, the assistant will move forward without waiting for your server to respond.
     pub r#async: Option<bool>,
@@ -32,30 +33,150 @@ pub struct WebhookToolParams {
     pub url: String,
 }
 impl WebhookToolParams {
-    /// A `WebhookToolParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `description`: The description of the tool.
-    /// - `name`: The name of the tool.
-    /// - `url`: The URL of the external tool to be called. This URL is going to be used by the assistant. The URL can be templated like: `https://example.com/api/v1/{id}`, where `{id}` is a placeholder for a value that will be provided by the assistant if `path_parameters` are provided with the `id` attribute.
-    pub fn new(
-        description: impl Into<String>,
-        name: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WebhookToolParams {
             r#async: None,
             async_timeout_ms: None,
             body_parameters: None,
-            description: description.into(),
+            description: String::new(),
             headers: None,
             method: None,
-            name: name.into(),
+            name: String::new(),
             path_parameters: None,
             query_parameters: None,
             store_fields_as_variables: None,
             timeout_ms: None,
-            url: url.into(),
+            url: String::new(),
         }
+    }
+}
+impl WebhookToolParams {
+    /// A builder of `WebhookToolParams`: a method per field, then `.build()`, which compiles once the required ones are set (`description`, `name`, `url`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        WebhookToolParams,
+        (
+            crate::Missing<crate::required::description>,
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::url>,
+        ),
+    > {
+        crate::Builder::new(WebhookToolParams::blank())
+    }
+}
+impl<S0, S1, S2> crate::Builder<WebhookToolParams, (S0, S1, S2)> {
+    /// If async, the assistant will move forward without waiting for your server to respond.
+    #[inline]
+    pub fn r#async(mut self, value: impl Into<bool>) -> Self {
+        self.value.r#async = Some(value.into());
+        self
+    }
+    /// Maximum time in milliseconds that the conversation worker waits for an async webhook response before returning "Submitted" to the LLM. If unset, the platform default (currently 300ms) is used.
+    #[inline]
+    pub fn async_timeout_ms(mut self, value: impl Into<i64>) -> Self {
+        self.value.async_timeout_ms = Some(value.into());
+        self
+    }
+    /// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
+    #[inline]
+    pub fn body_parameters(
+        mut self,
+        value: impl Into<WebhookToolParamsBodyParameters>,
+    ) -> Self {
+        self.value.body_parameters = Some(value.into());
+        self
+    }
+    /// The description of the tool.
+    #[inline]
+    pub fn description(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<WebhookToolParams, (crate::Set, S1, S2)> {
+        let mut b = self;
+        b.value.description = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The headers to be sent to the external tool.
+    #[inline]
+    pub fn headers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<WebhookToolParamsHeadersItem>>,
+    ) -> Self {
+        self.value.headers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// The HTTP method to be used when calling the external tool.
+    #[inline]
+    pub fn method(mut self, value: impl Into<WebhookToolParamsMethod>) -> Self {
+        self.value.method = Some(value.into());
+        self
+    }
+    /// The name of the tool.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<WebhookToolParams, (S0, crate::Set, S2)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
+    #[inline]
+    pub fn path_parameters(
+        mut self,
+        value: impl Into<WebhookToolParamsPathParameters>,
+    ) -> Self {
+        self.value.path_parameters = Some(value.into());
+        self
+    }
+    /// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
+    #[inline]
+    pub fn query_parameters(
+        mut self,
+        value: impl Into<WebhookToolParamsQueryParameters>,
+    ) -> Self {
+        self.value.query_parameters = Some(value.into());
+        self
+    }
+    /// A list of mappings that extract values from the webhook response and store them as dynamic variables. Each mapping specifies a dynamic variable name and a dot-notation path to the value in the response body.
+    #[inline]
+    pub fn store_fields_as_variables(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<WebhookToolParamsStoreFieldsAsVariablesItem>,
+        >,
+    ) -> Self {
+        self.value.store_fields_as_variables = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// The maximum number of milliseconds to wait for the webhook to respond. Only applicable when async is false.
+    #[inline]
+    pub fn timeout_ms(mut self, value: impl Into<i64>) -> Self {
+        self.value.timeout_ms = Some(value.into());
+        self
+    }
+    /// The URL of the external tool to be called. This URL is going to be used by the assistant. The URL can be templated like: `https://example.com/api/v1/{id}`, where `{id}` is a placeholder for a value that will be provided by the assistant if `path_parameters` are provided with the `id` attribute.
+    #[inline]
+    pub fn url(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<WebhookToolParams, (S0, S1, crate::Set)> {
+        let mut b = self;
+        b.value.url = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<WebhookToolParams, S>> for WebhookToolParams {
+    #[inline]
+    fn from(builder: crate::Builder<WebhookToolParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for WebhookToolParams {
@@ -196,12 +317,42 @@ crate::string_enum!(WebhookToolParamsBodyParametersType);
 /// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookToolParamsBodyParameters {
     /// The properties of the body parameters.
     pub properties: Option<serde_json::Map<String, serde_json::Value>>,
     /// The required properties of the body parameters.
     pub required: Option<Vec<String>>,
     pub r#type: Option<WebhookToolParamsBodyParametersType>,
+}
+impl WebhookToolParamsBodyParameters {
+    /// The properties of the body parameters.
+    #[inline]
+    pub fn properties(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.properties = Some(value.into());
+        self
+    }
+    /// The required properties of the body parameters.
+    #[inline]
+    pub fn required(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.required = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WebhookToolParamsBodyParametersType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WebhookToolParamsBodyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -252,10 +403,25 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsBodyParameters {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookToolParamsHeadersItem {
     pub name: Option<String>,
     /// The value of the header. Note that we support mustache templating for the value. For example you can use `Bearer {{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret as the bearer token. [Telnyx signature headers](https://developers.telnyx.com/docs/voice/programmable-voice/voice-api-webhooks) will be automatically added to the request.
     pub value: Option<String>,
+}
+impl WebhookToolParamsHeadersItem {
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// The value of the header. Note that we support mustache templating for the value. For example you can use `Bearer {{#integration_secret}}test-secret{{/integration_secret}}` to pass the value of the integration secret as the bearer token. [Telnyx signature headers](https://developers.telnyx.com/docs/voice/programmable-voice/voice-api-webhooks) will be automatically added to the request.
+    #[inline]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WebhookToolParamsHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -372,12 +538,42 @@ crate::string_enum!(WebhookToolParamsPathParametersType);
 /// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookToolParamsPathParameters {
     /// The properties of the path parameters.
     pub properties: Option<serde_json::Map<String, serde_json::Value>>,
     /// The required properties of the path parameters.
     pub required: Option<Vec<String>>,
     pub r#type: Option<WebhookToolParamsPathParametersType>,
+}
+impl WebhookToolParamsPathParameters {
+    /// The properties of the path parameters.
+    #[inline]
+    pub fn properties(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.properties = Some(value.into());
+        self
+    }
+    /// The required properties of the path parameters.
+    #[inline]
+    pub fn required(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.required = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WebhookToolParamsPathParametersType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WebhookToolParamsPathParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -456,12 +652,42 @@ crate::string_enum!(WebhookToolParamsQueryParametersType);
 /// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookToolParamsQueryParameters {
     /// The properties of the query parameters.
     pub properties: Option<serde_json::Map<String, serde_json::Value>>,
     /// The required properties of the query parameters.
     pub required: Option<Vec<String>>,
     pub r#type: Option<WebhookToolParamsQueryParametersType>,
+}
+impl WebhookToolParamsQueryParameters {
+    /// The properties of the query parameters.
+    #[inline]
+    pub fn properties(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.properties = Some(value.into());
+        self
+    }
+    /// The required properties of the query parameters.
+    #[inline]
+    pub fn required(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.required = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WebhookToolParamsQueryParametersType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WebhookToolParamsQueryParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -512,6 +738,7 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsQueryParameters {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookToolParamsStoreFieldsAsVariablesItem {
     /// The name of the dynamic variable to store the extracted value in.
     pub name: String,
@@ -519,15 +746,61 @@ pub struct WebhookToolParamsStoreFieldsAsVariablesItem {
     pub value_path: String,
 }
 impl WebhookToolParamsStoreFieldsAsVariablesItem {
-    /// A `WebhookToolParamsStoreFieldsAsVariablesItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `name`: The name of the dynamic variable to store the extracted value in.
-    /// - `value_path`: A dot-notation path to the value in the webhook response body (e.g. 'customer.name' or 'id').
-    pub fn new(name: impl Into<String>, value_path: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WebhookToolParamsStoreFieldsAsVariablesItem {
-            name: name.into(),
-            value_path: value_path.into(),
+            name: String::new(),
+            value_path: String::new(),
         }
+    }
+}
+impl WebhookToolParamsStoreFieldsAsVariablesItem {
+    /// A builder of `WebhookToolParamsStoreFieldsAsVariablesItem`: a method per field, then `.build()`, which compiles once the required ones are set (`name`, `value_path`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        WebhookToolParamsStoreFieldsAsVariablesItem,
+        (
+            crate::Missing<crate::required::name>,
+            crate::Missing<crate::required::value_path>,
+        ),
+    > {
+        crate::Builder::new(WebhookToolParamsStoreFieldsAsVariablesItem::blank())
+    }
+}
+impl<S0, S1> crate::Builder<WebhookToolParamsStoreFieldsAsVariablesItem, (S0, S1)> {
+    /// The name of the dynamic variable to store the extracted value in.
+    #[inline]
+    pub fn name(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<WebhookToolParamsStoreFieldsAsVariablesItem, (crate::Set, S1)> {
+        let mut b = self;
+        b.value.name = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// A dot-notation path to the value in the webhook response body (e.g. 'customer.name' or 'id').
+    #[inline]
+    pub fn value_path(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<WebhookToolParamsStoreFieldsAsVariablesItem, (S0, crate::Set)> {
+        let mut b = self;
+        b.value.value_path = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<WebhookToolParamsStoreFieldsAsVariablesItem, S>>
+for WebhookToolParamsStoreFieldsAsVariablesItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<WebhookToolParamsStoreFieldsAsVariablesItem, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for WebhookToolParamsStoreFieldsAsVariablesItem {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappCallingSettingsData {
     /// True if calling is enabled on the phone
     pub enabled: Option<bool>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappContact {
     pub addresses: Option<Vec<WhatsappContactAddressesItem>>,
     pub birthday: Option<String>,
@@ -11,6 +12,62 @@ pub struct WhatsappContact {
     pub org: Option<WhatsappContactOrg>,
     pub phones: Option<Vec<WhatsappContactPhonesItem>>,
     pub urls: Option<Vec<WhatsappContactUrlsItem>>,
+}
+impl WhatsappContact {
+    /// Sets `addresses`.
+    #[inline]
+    pub fn addresses(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<WhatsappContactAddressesItem>>,
+    ) -> Self {
+        self.addresses = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `birthday`.
+    #[inline]
+    pub fn birthday(mut self, value: impl Into<String>) -> Self {
+        self.birthday = Some(value.into());
+        self
+    }
+    /// Sets `emails`.
+    #[inline]
+    pub fn emails(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<WhatsappContactEmailsItem>>,
+    ) -> Self {
+        self.emails = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `org`.
+    #[inline]
+    pub fn org(mut self, value: impl Into<WhatsappContactOrg>) -> Self {
+        self.org = Some(value.into());
+        self
+    }
+    /// Sets `phones`.
+    #[inline]
+    pub fn phones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<WhatsappContactPhonesItem>>,
+    ) -> Self {
+        self.phones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `urls`.
+    #[inline]
+    pub fn urls(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<WhatsappContactUrlsItem>>,
+    ) -> Self {
+        self.urls = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for WhatsappContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -93,6 +150,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappContact {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappContactAddressesItem {
     pub city: Option<String>,
     pub country: Option<String>,
@@ -101,6 +159,50 @@ pub struct WhatsappContactAddressesItem {
     pub street: Option<String>,
     pub r#type: Option<String>,
     pub zip: Option<String>,
+}
+impl WhatsappContactAddressesItem {
+    /// Sets `city`.
+    #[inline]
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `country`.
+    #[inline]
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets `country_code`.
+    #[inline]
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    #[inline]
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `street`.
+    #[inline]
+    pub fn street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `zip`.
+    #[inline]
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappContactAddressesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -183,9 +285,24 @@ impl<'de> serde::Deserialize<'de> for WhatsappContactAddressesItem {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappContactEmailsItem {
     pub email: Option<String>,
     pub r#type: Option<String>,
+}
+impl WhatsappContactEmailsItem {
+    /// Sets `email`.
+    #[inline]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappContactEmailsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -230,10 +347,31 @@ impl<'de> serde::Deserialize<'de> for WhatsappContactEmailsItem {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappContactOrg {
     pub company: Option<String>,
     pub department: Option<String>,
     pub title: Option<String>,
+}
+impl WhatsappContactOrg {
+    /// Sets `company`.
+    #[inline]
+    pub fn company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets `department`.
+    #[inline]
+    pub fn department(mut self, value: impl Into<String>) -> Self {
+        self.department = Some(value.into());
+        self
+    }
+    /// Sets `title`.
+    #[inline]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappContactOrg {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -284,10 +422,31 @@ impl<'de> serde::Deserialize<'de> for WhatsappContactOrg {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappContactPhonesItem {
     pub phone: Option<String>,
     pub r#type: Option<String>,
     pub wa_id: Option<String>,
+}
+impl WhatsappContactPhonesItem {
+    /// Sets `phone`.
+    #[inline]
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `wa_id`.
+    #[inline]
+    pub fn wa_id(mut self, value: impl Into<String>) -> Self {
+        self.wa_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappContactPhonesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -338,9 +497,24 @@ impl<'de> serde::Deserialize<'de> for WhatsappContactPhonesItem {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappContactUrlsItem {
     pub r#type: Option<String>,
     pub url: Option<String>,
+}
+impl WhatsappContactUrlsItem {
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    #[inline]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappContactUrlsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappConversationWindowData {
     /// Timestamp of the last inbound message that opened the window
     pub last_user_message_at: Option<String>,

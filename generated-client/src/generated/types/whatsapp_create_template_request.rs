@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappCreateTemplateRequest {
     /// Template category: AUTHENTICATION, UTILITY, or MARKETING.
     pub category: WhatsappCreateTemplateRequestCategory,
@@ -16,26 +17,17 @@ pub struct WhatsappCreateTemplateRequest {
     pub waba_id: String,
 }
 impl WhatsappCreateTemplateRequest {
-    /// A `WhatsappCreateTemplateRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `category`: Template category: AUTHENTICATION, UTILITY, or MARKETING.
-    /// - `components`: Template components defining message structure. Passed through to Meta Graph API. Templates with variables must include example values. Supports HEADER, BODY, FOOTER, BUTTONS, CAROUSEL and any future Meta component types.
-    /// - `language`: Template language code (e.g. en_US, es, pt_BR).
-    /// - `name`: Template name. Lowercase letters, numbers, and underscores only.
-    /// - `waba_id`: The WhatsApp Business Account ID.
-    pub fn new(
-        category: WhatsappCreateTemplateRequestCategory,
-        components: Vec<WhatsappCreateTemplateRequestComponentsItem>,
-        language: impl Into<String>,
-        name: impl Into<String>,
-        waba_id: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappCreateTemplateRequest {
-            category,
-            components,
-            language: language.into(),
-            name: name.into(),
-            waba_id: waba_id.into(),
+            category: WhatsappCreateTemplateRequestCategory::Unknown(String::new()),
+            components: Vec::new(),
+            language: String::new(),
+            name: String::new(),
+            waba_id: String::new(),
         }
     }
 }

@@ -3,12 +3,45 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractive {
     pub action: Option<WhatsappInteractiveAction>,
     pub body: Option<WhatsappInteractiveBody>,
     pub footer: Option<WhatsappInteractiveFooter>,
     pub header: Option<WhatsappInteractiveHeader>,
     pub r#type: Option<WhatsappInteractiveType>,
+}
+impl WhatsappInteractive {
+    /// Sets `action`.
+    #[inline]
+    pub fn action(mut self, value: impl Into<WhatsappInteractiveAction>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Sets `body`.
+    #[inline]
+    pub fn body(mut self, value: impl Into<WhatsappInteractiveBody>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `footer`.
+    #[inline]
+    pub fn footer(mut self, value: impl Into<WhatsappInteractiveFooter>) -> Self {
+        self.footer = Some(value.into());
+        self
+    }
+    /// Sets `header`.
+    #[inline]
+    pub fn header(mut self, value: impl Into<WhatsappInteractiveHeader>) -> Self {
+        self.header = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<WhatsappInteractiveType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractive {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -71,11 +104,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractive {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveActionButtonsItemReply {
     /// unique identifier for each button, 256 character maximum
     pub id: Option<String>,
     /// button label, 20 character maximum
     pub title: Option<String>,
+}
+impl WhatsappInteractiveActionButtonsItemReply {
+    /// unique identifier for each button, 256 character maximum
+    #[inline]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// button label, 20 character maximum
+    #[inline]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveActionButtonsItemReply {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -147,9 +195,30 @@ impl From<&str> for WhatsappInteractiveActionButtonsItemType {
 crate::string_enum!(WhatsappInteractiveActionButtonsItemType);
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveActionButtonsItem {
     pub reply: Option<WhatsappInteractiveActionButtonsItemReply>,
     pub r#type: Option<WhatsappInteractiveActionButtonsItemType>,
+}
+impl WhatsappInteractiveActionButtonsItem {
+    /// Sets `reply`.
+    #[inline]
+    pub fn reply(
+        mut self,
+        value: impl Into<WhatsappInteractiveActionButtonsItemReply>,
+    ) -> Self {
+        self.reply = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WhatsappInteractiveActionButtonsItemType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveActionButtonsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -194,11 +263,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionButtonsItem {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveActionCardsItemAction {
     /// the unique ID of the catalog
     pub catalog_id: Option<String>,
     /// the unique retailer ID of the product
     pub product_retailer_id: Option<String>,
+}
+impl WhatsappInteractiveActionCardsItemAction {
+    /// the unique ID of the catalog
+    #[inline]
+    pub fn catalog_id(mut self, value: impl Into<String>) -> Self {
+        self.catalog_id = Some(value.into());
+        self
+    }
+    /// the unique retailer ID of the product
+    #[inline]
+    pub fn product_retailer_id(mut self, value: impl Into<String>) -> Self {
+        self.product_retailer_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveActionCardsItemAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -243,9 +327,18 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItemAction {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveActionCardsItemBody {
     /// 160 character maximum, up to 2 line breaks
     pub text: Option<String>,
+}
+impl WhatsappInteractiveActionCardsItemBody {
+    /// 160 character maximum, up to 2 line breaks
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveActionCardsItemBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -315,10 +408,34 @@ impl From<&str> for WhatsappInteractiveActionCardsItemHeaderType {
 crate::string_enum!(WhatsappInteractiveActionCardsItemHeaderType);
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveActionCardsItemHeader {
     pub image: Option<super::WhatsappMedia>,
     pub r#type: Option<WhatsappInteractiveActionCardsItemHeaderType>,
     pub video: Option<super::WhatsappMedia>,
+}
+impl WhatsappInteractiveActionCardsItemHeader {
+    /// Sets `image`.
+    #[inline]
+    pub fn image(mut self, value: impl Into<super::WhatsappMedia>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WhatsappInteractiveActionCardsItemHeaderType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `video`.
+    #[inline]
+    pub fn video(mut self, value: impl Into<super::WhatsappMedia>) -> Self {
+        self.video = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveActionCardsItemHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -396,6 +513,7 @@ impl From<&str> for WhatsappInteractiveActionCardsItemType {
 crate::string_enum!(WhatsappInteractiveActionCardsItemType);
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveActionCardsItem {
     pub action: Option<WhatsappInteractiveActionCardsItemAction>,
     pub body: Option<WhatsappInteractiveActionCardsItemBody>,
@@ -403,6 +521,50 @@ pub struct WhatsappInteractiveActionCardsItem {
     pub card_index: Option<i64>,
     pub header: Option<WhatsappInteractiveActionCardsItemHeader>,
     pub r#type: Option<WhatsappInteractiveActionCardsItemType>,
+}
+impl WhatsappInteractiveActionCardsItem {
+    /// Sets `action`.
+    #[inline]
+    pub fn action(
+        mut self,
+        value: impl Into<WhatsappInteractiveActionCardsItemAction>,
+    ) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Sets `body`.
+    #[inline]
+    pub fn body(
+        mut self,
+        value: impl Into<WhatsappInteractiveActionCardsItemBody>,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// unique index for each card (0-9)
+    #[inline]
+    pub fn card_index(mut self, value: impl Into<i64>) -> Self {
+        self.card_index = Some(value.into());
+        self
+    }
+    /// Sets `header`.
+    #[inline]
+    pub fn header(
+        mut self,
+        value: impl Into<WhatsappInteractiveActionCardsItemHeader>,
+    ) -> Self {
+        self.header = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WhatsappInteractiveActionCardsItemType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveActionCardsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -465,11 +627,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItem {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveActionParameters {
     /// button label text, 20 character maximum
     pub display_text: Option<String>,
     /// button URL to load when tapped by the user
     pub url: Option<String>,
+}
+impl WhatsappInteractiveActionParameters {
+    /// button label text, 20 character maximum
+    #[inline]
+    pub fn display_text(mut self, value: impl Into<String>) -> Self {
+        self.display_text = Some(value.into());
+        self
+    }
+    /// button URL to load when tapped by the user
+    #[inline]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveActionParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -514,8 +691,17 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionParameters {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveActionSectionsItemProductItemsItem {
     pub product_retailer_id: Option<String>,
+}
+impl WhatsappInteractiveActionSectionsItemProductItemsItem {
+    /// Sets `product_retailer_id`.
+    #[inline]
+    pub fn product_retailer_id(mut self, value: impl Into<String>) -> Self {
+        self.product_retailer_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveActionSectionsItemProductItemsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -554,6 +740,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionSectionsItemProdu
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveActionSectionsItemRowsItem {
     /// row description, 72 character maximum
     pub description: Option<String>,
@@ -561,6 +748,26 @@ pub struct WhatsappInteractiveActionSectionsItemRowsItem {
     pub id: Option<String>,
     /// row title, 24 character maximum
     pub title: Option<String>,
+}
+impl WhatsappInteractiveActionSectionsItemRowsItem {
+    /// row description, 72 character maximum
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// arbitrary string identifying the row, 200 character maximum
+    #[inline]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// row title, 24 character maximum
+    #[inline]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveActionSectionsItemRowsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -611,6 +818,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionSectionsItemRowsI
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveActionSectionsItem {
     pub product_items: Option<
         Vec<WhatsappInteractiveActionSectionsItemProductItemsItem>,
@@ -618,6 +826,36 @@ pub struct WhatsappInteractiveActionSectionsItem {
     pub rows: Option<Vec<WhatsappInteractiveActionSectionsItemRowsItem>>,
     /// section title, 24 character maximum
     pub title: Option<String>,
+}
+impl WhatsappInteractiveActionSectionsItem {
+    /// Sets `product_items`.
+    #[inline]
+    pub fn product_items(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<WhatsappInteractiveActionSectionsItemProductItemsItem>,
+        >,
+    ) -> Self {
+        self.product_items = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `rows`.
+    #[inline]
+    pub fn rows(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<WhatsappInteractiveActionSectionsItemRowsItem>,
+        >,
+    ) -> Self {
+        self.rows = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// section title, 24 character maximum
+    #[inline]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveActionSectionsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -668,6 +906,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionSectionsItem {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveAction {
     pub button: Option<String>,
     pub buttons: Option<Vec<WhatsappInteractiveActionButtonsItem>>,
@@ -678,6 +917,74 @@ pub struct WhatsappInteractiveAction {
     pub parameters: Option<WhatsappInteractiveActionParameters>,
     pub product_retailer_id: Option<String>,
     pub sections: Option<Vec<WhatsappInteractiveActionSectionsItem>>,
+}
+impl WhatsappInteractiveAction {
+    /// Sets `button`.
+    #[inline]
+    pub fn button(mut self, value: impl Into<String>) -> Self {
+        self.button = Some(value.into());
+        self
+    }
+    /// Sets `buttons`.
+    #[inline]
+    pub fn buttons(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<WhatsappInteractiveActionButtonsItem>>,
+    ) -> Self {
+        self.buttons = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `cards`.
+    #[inline]
+    pub fn cards(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<WhatsappInteractiveActionCardsItem>>,
+    ) -> Self {
+        self.cards = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `catalog_id`.
+    #[inline]
+    pub fn catalog_id(mut self, value: impl Into<String>) -> Self {
+        self.catalog_id = Some(value.into());
+        self
+    }
+    /// Sets `mode`.
+    #[inline]
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `parameters`.
+    #[inline]
+    pub fn parameters(
+        mut self,
+        value: impl Into<WhatsappInteractiveActionParameters>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+    /// Sets `product_retailer_id`.
+    #[inline]
+    pub fn product_retailer_id(mut self, value: impl Into<String>) -> Self {
+        self.product_retailer_id = Some(value.into());
+        self
+    }
+    /// Sets `sections`.
+    #[inline]
+    pub fn sections(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<WhatsappInteractiveActionSectionsItem>>,
+    ) -> Self {
+        self.sections = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -774,9 +1081,18 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveAction {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveBody {
     /// body text, 1024 character maximum
     pub text: Option<String>,
+}
+impl WhatsappInteractiveBody {
+    /// body text, 1024 character maximum
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -815,9 +1131,18 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveBody {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveFooter {
     /// footer text, 60 character maximum
     pub text: Option<String>,
+}
+impl WhatsappInteractiveFooter {
+    /// footer text, 60 character maximum
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveFooter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -856,6 +1181,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveFooter {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappInteractiveHeader {
     pub document: Option<super::WhatsappMedia>,
     pub image: Option<super::WhatsappMedia>,
@@ -863,6 +1189,38 @@ pub struct WhatsappInteractiveHeader {
     /// header text, 60 character maximum
     pub text: Option<String>,
     pub video: Option<super::WhatsappMedia>,
+}
+impl WhatsappInteractiveHeader {
+    /// Sets `document`.
+    #[inline]
+    pub fn document(mut self, value: impl Into<super::WhatsappMedia>) -> Self {
+        self.document = Some(value.into());
+        self
+    }
+    /// Sets `image`.
+    #[inline]
+    pub fn image(mut self, value: impl Into<super::WhatsappMedia>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets `sub_text`.
+    #[inline]
+    pub fn sub_text(mut self, value: impl Into<String>) -> Self {
+        self.sub_text = Some(value.into());
+        self
+    }
+    /// header text, 60 character maximum
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+    /// Sets `video`.
+    #[inline]
+    pub fn video(mut self, value: impl Into<super::WhatsappMedia>) -> Self {
+        self.video = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappInteractiveHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

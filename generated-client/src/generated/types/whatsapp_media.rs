@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappMedia {
     /// media caption
     pub caption: Option<String>,
@@ -12,6 +13,32 @@ pub struct WhatsappMedia {
     pub link: Option<String>,
     /// true if voice message
     pub voice: Option<bool>,
+}
+impl WhatsappMedia {
+    /// media caption
+    #[inline]
+    pub fn caption(mut self, value: impl Into<String>) -> Self {
+        self.caption = Some(value.into());
+        self
+    }
+    /// file name with extension
+    #[inline]
+    pub fn filename(mut self, value: impl Into<String>) -> Self {
+        self.filename = Some(value.into());
+        self
+    }
+    /// media URL
+    #[inline]
+    pub fn link(mut self, value: impl Into<String>) -> Self {
+        self.link = Some(value.into());
+        self
+    }
+    /// true if voice message
+    #[inline]
+    pub fn voice(mut self, value: impl Into<bool>) -> Self {
+        self.voice = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappMedia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

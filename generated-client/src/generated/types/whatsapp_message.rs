@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappMessage {
     /// Phone number in +E.164 format associated with Whatsapp account
     pub from: String,
@@ -17,22 +18,18 @@ pub struct WhatsappMessage {
     pub whatsapp_message: super::WhatsappMessageContent,
 }
 impl WhatsappMessage {
-    /// A `WhatsappMessage` from its required fields; the optional ones are `None`.
-    ///
-    /// - `from`: Phone number in +E.164 format associated with Whatsapp account
-    /// - `to`: Phone number in +E.164 format
-    pub fn new(
-        from: impl Into<String>,
-        to: impl Into<String>,
-        whatsapp_message: super::WhatsappMessageContent,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappMessage {
-            from: from.into(),
+            from: String::new(),
             messaging_profile_id: None,
-            to: to.into(),
+            to: String::new(),
             r#type: None,
             webhook_url: None,
-            whatsapp_message,
+            whatsapp_message: <super::WhatsappMessageContent>::default(),
         }
     }
 }

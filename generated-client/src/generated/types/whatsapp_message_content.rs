@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappMessageContent {
     pub audio: Option<super::WhatsappMedia>,
     /// custom data to return with status update
@@ -20,6 +21,89 @@ pub struct WhatsappMessageContent {
     pub text: Option<WhatsappMessageContentText>,
     pub r#type: Option<WhatsappMessageContentType>,
     pub video: Option<super::WhatsappMedia>,
+}
+impl WhatsappMessageContent {
+    /// Sets `audio`.
+    #[inline]
+    pub fn audio(mut self, value: impl Into<super::WhatsappMedia>) -> Self {
+        self.audio = Some(value.into());
+        self
+    }
+    /// custom data to return with status update
+    #[inline]
+    pub fn biz_opaque_callback_data(mut self, value: impl Into<String>) -> Self {
+        self.biz_opaque_callback_data = Some(value.into());
+        self
+    }
+    /// Sets `contacts`.
+    #[inline]
+    pub fn contacts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::WhatsappContact>>,
+    ) -> Self {
+        self.contacts = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `document`.
+    #[inline]
+    pub fn document(mut self, value: impl Into<super::WhatsappMedia>) -> Self {
+        self.document = Some(value.into());
+        self
+    }
+    /// Sets `image`.
+    #[inline]
+    pub fn image(mut self, value: impl Into<super::WhatsappMedia>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets `interactive`.
+    #[inline]
+    pub fn interactive(mut self, value: impl Into<super::WhatsappInteractive>) -> Self {
+        self.interactive = Some(value.into());
+        self
+    }
+    /// Sets `location`.
+    #[inline]
+    pub fn location(mut self, value: impl Into<super::WhatsappLocation>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+    /// Sets `reaction`.
+    #[inline]
+    pub fn reaction(mut self, value: impl Into<super::WhatsappReaction>) -> Self {
+        self.reaction = Some(value.into());
+        self
+    }
+    /// Sets `sticker`.
+    #[inline]
+    pub fn sticker(mut self, value: impl Into<super::WhatsappMedia>) -> Self {
+        self.sticker = Some(value.into());
+        self
+    }
+    /// Template message object. Provide either template_id or name + language to identify the template.
+    #[inline]
+    pub fn template(mut self, value: impl Into<WhatsappMessageContentTemplate>) -> Self {
+        self.template = Some(value.into());
+        self
+    }
+    /// Text message content. Can only be sent within a 24-hour customer service window.
+    #[inline]
+    pub fn text(mut self, value: impl Into<WhatsappMessageContentText>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<WhatsappMessageContentType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `video`.
+    #[inline]
+    pub fn video(mut self, value: impl Into<super::WhatsappMedia>) -> Self {
+        self.video = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappMessageContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -191,9 +275,27 @@ impl From<&str> for WhatsappMessageContentTemplateComponentsItemParametersItemTy
 crate::string_enum!(WhatsappMessageContentTemplateComponentsItemParametersItemType);
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappMessageContentTemplateComponentsItemParametersItem {
     pub text: Option<String>,
     pub r#type: Option<WhatsappMessageContentTemplateComponentsItemParametersItemType>,
+}
+impl WhatsappMessageContentTemplateComponentsItemParametersItem {
+    /// Sets `text`.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WhatsappMessageContentTemplateComponentsItemParametersItemType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappMessageContentTemplateComponentsItemParametersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -304,6 +406,7 @@ impl From<&str> for WhatsappMessageContentTemplateComponentsItemType {
 crate::string_enum!(WhatsappMessageContentTemplateComponentsItemType);
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappMessageContentTemplateComponentsItem {
     /// Button index (required for button components)
     pub index: Option<i64>,
@@ -312,6 +415,43 @@ pub struct WhatsappMessageContentTemplateComponentsItem {
     >,
     pub sub_type: Option<WhatsappMessageContentTemplateComponentsItemSubType>,
     pub r#type: Option<WhatsappMessageContentTemplateComponentsItemType>,
+}
+impl WhatsappMessageContentTemplateComponentsItem {
+    /// Button index (required for button components)
+    #[inline]
+    pub fn index(mut self, value: impl Into<i64>) -> Self {
+        self.index = Some(value.into());
+        self
+    }
+    /// Sets `parameters`.
+    #[inline]
+    pub fn parameters(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<WhatsappMessageContentTemplateComponentsItemParametersItem>,
+        >,
+    ) -> Self {
+        self.parameters = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `sub_type`.
+    #[inline]
+    pub fn sub_type(
+        mut self,
+        value: impl Into<WhatsappMessageContentTemplateComponentsItemSubType>,
+    ) -> Self {
+        self.sub_type = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WhatsappMessageContentTemplateComponentsItemType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappMessageContentTemplateComponentsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -369,20 +509,57 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplateComponentsIt
 /// Template language. Required unless template_id is provided.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappMessageContentTemplateLanguage {
     /// Language code (e.g. en_US)
     pub code: String,
     pub policy: Option<String>,
 }
 impl WhatsappMessageContentTemplateLanguage {
-    /// A `WhatsappMessageContentTemplateLanguage` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: Language code (e.g. en_US)
-    pub fn new(code: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappMessageContentTemplateLanguage {
-            code: code.into(),
+            code: String::new(),
             policy: None,
         }
+    }
+}
+impl WhatsappMessageContentTemplateLanguage {
+    /// A builder of `WhatsappMessageContentTemplateLanguage`: a method per field, then `.build()`, which compiles once the required ones are set (`code`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        WhatsappMessageContentTemplateLanguage,
+        (crate::Missing<crate::required::code>,),
+    > {
+        crate::Builder::new(WhatsappMessageContentTemplateLanguage::blank())
+    }
+}
+impl<S0> crate::Builder<WhatsappMessageContentTemplateLanguage, (S0,)> {
+    /// Language code (e.g. en_US)
+    #[inline]
+    pub fn code(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<WhatsappMessageContentTemplateLanguage, (crate::Set,)> {
+        let mut b = self;
+        b.value.code = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `policy`.
+    #[inline]
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
+        self.value.policy = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<WhatsappMessageContentTemplateLanguage, S>>
+for WhatsappMessageContentTemplateLanguage {
+    #[inline]
+    fn from(builder: crate::Builder<WhatsappMessageContentTemplateLanguage, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for WhatsappMessageContentTemplateLanguage {
@@ -427,6 +604,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplateLanguage {
 /// Template message object. Provide either template_id or name + language to identify the template.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappMessageContentTemplate {
     /// Template parameter values for header, body, and button components.
     pub components: Option<Vec<WhatsappMessageContentTemplateComponentsItem>>,
@@ -436,6 +614,40 @@ pub struct WhatsappMessageContentTemplate {
     pub name: Option<String>,
     /// Telnyx template ID (the id field from template list/get responses). When provided, name and language are resolved automatically.
     pub template_id: Option<String>,
+}
+impl WhatsappMessageContentTemplate {
+    /// Template parameter values for header, body, and button components.
+    #[inline]
+    pub fn components(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<WhatsappMessageContentTemplateComponentsItem>,
+        >,
+    ) -> Self {
+        self.components = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Template language. Required unless template_id is provided.
+    #[inline]
+    pub fn language(
+        mut self,
+        value: impl Into<WhatsappMessageContentTemplateLanguage>,
+    ) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+    /// Template name as registered with Meta. Required unless template_id is provided.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Telnyx template ID (the id field from template list/get responses). When provided, name and language are resolved automatically.
+    #[inline]
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappMessageContentTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -493,6 +705,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplate {
 /// Text message content. Can only be sent within a 24-hour customer service window.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappMessageContentText {
     /// The text message body.
     pub body: String,
@@ -500,14 +713,50 @@ pub struct WhatsappMessageContentText {
     pub preview_url: Option<bool>,
 }
 impl WhatsappMessageContentText {
-    /// A `WhatsappMessageContentText` from its required fields; the optional ones are `None`.
-    ///
-    /// - `body`: The text message body.
-    pub fn new(body: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappMessageContentText {
-            body: body.into(),
+            body: String::new(),
             preview_url: None,
         }
+    }
+}
+impl WhatsappMessageContentText {
+    /// A builder of `WhatsappMessageContentText`: a method per field, then `.build()`, which compiles once the required ones are set (`body`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        WhatsappMessageContentText,
+        (crate::Missing<crate::required::body>,),
+    > {
+        crate::Builder::new(WhatsappMessageContentText::blank())
+    }
+}
+impl<S0> crate::Builder<WhatsappMessageContentText, (S0,)> {
+    /// The text message body.
+    #[inline]
+    pub fn body(
+        self,
+        value: impl Into<String>,
+    ) -> crate::Builder<WhatsappMessageContentText, (crate::Set,)> {
+        let mut b = self;
+        b.value.body = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Whether to show a URL preview in the message.
+    #[inline]
+    pub fn preview_url(mut self, value: impl Into<bool>) -> Self {
+        self.value.preview_url = Some(value.into());
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<WhatsappMessageContentText, S>>
+for WhatsappMessageContentText {
+    #[inline]
+    fn from(builder: crate::Builder<WhatsappMessageContentText, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for WhatsappMessageContentText {

@@ -3,14 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappPatchCallingSettingsRequest {
     pub enabled: bool,
 }
 impl WhatsappPatchCallingSettingsRequest {
-    /// A `WhatsappPatchCallingSettingsRequest` from its required fields; the optional ones are `None`.
-    pub fn new(enabled: bool) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappPatchCallingSettingsRequest {
-            enabled,
+            enabled: false,
         }
     }
 }

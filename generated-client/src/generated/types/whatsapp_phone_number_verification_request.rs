@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappPhoneNumberVerificationRequest {
     pub display_name: String,
     pub language: Option<String>,
@@ -12,15 +13,15 @@ pub struct WhatsappPhoneNumberVerificationRequest {
     >,
 }
 impl WhatsappPhoneNumberVerificationRequest {
-    /// A `WhatsappPhoneNumberVerificationRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        display_name: impl Into<String>,
-        phone_number: impl Into<String>,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappPhoneNumberVerificationRequest {
-            display_name: display_name.into(),
+            display_name: String::new(),
             language: None,
-            phone_number: phone_number.into(),
+            phone_number: String::new(),
             verification_method: None,
         }
     }

@@ -3,9 +3,24 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappReaction {
     pub emoji: Option<String>,
     pub message_id: Option<String>,
+}
+impl WhatsappReaction {
+    /// Sets `emoji`.
+    #[inline]
+    pub fn emoji(mut self, value: impl Into<String>) -> Self {
+        self.emoji = Some(value.into());
+        self
+    }
+    /// Sets `message_id`.
+    #[inline]
+    pub fn message_id(mut self, value: impl Into<String>) -> Self {
+        self.message_id = Some(value.into());
+        self
+    }
 }
 impl serde::Serialize for WhatsappReaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -84,6 +84,7 @@ impl From<&str> for WhatsappResponseDataFromStatus {
 crate::string_enum!(WhatsappResponseDataFromStatus);
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappResponseDataFrom {
     /// The carrier of the sender.
     pub carrier: Option<String>,
@@ -148,6 +149,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappResponseDataFrom {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappResponseData {
     pub body: Option<super::WhatsappMessageContent>,
     pub direction: Option<String>,

@@ -7,6 +7,7 @@
     doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappTemplateBodyComponent {
     /// Sample values for body variables. Required when body text contains parameters.
     pub example: Option<WhatsappTemplateBodyComponentExample>,
@@ -15,13 +16,56 @@ pub struct WhatsappTemplateBodyComponent {
     pub r#type: WhatsappTemplateBodyComponentType,
 }
 impl WhatsappTemplateBodyComponent {
-    /// A `WhatsappTemplateBodyComponent` from its required fields; the optional ones are `None`.
-    pub fn new(r#type: WhatsappTemplateBodyComponentType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappTemplateBodyComponent {
             example: None,
             text: None,
-            r#type,
+            r#type: WhatsappTemplateBodyComponentType::Body,
         }
+    }
+}
+impl WhatsappTemplateBodyComponent {
+    /// A builder of `WhatsappTemplateBodyComponent`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<WhatsappTemplateBodyComponent, ()> {
+        crate::Builder::new(WhatsappTemplateBodyComponent::blank())
+    }
+}
+impl crate::Builder<WhatsappTemplateBodyComponent, ()> {
+    /// Sample values for body variables. Required when body text contains parameters.
+    #[inline]
+    pub fn example(
+        mut self,
+        value: impl Into<WhatsappTemplateBodyComponentExample>,
+    ) -> Self {
+        self.value.example = Some(value.into());
+        self
+    }
+    /// Body text content. Use {{1}}, {{2}}, etc. for variable placeholders. Required for MARKETING and UTILITY templates. Optional for AUTHENTICATION templates where Meta provides the built-in OTP body.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.value.text = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WhatsappTemplateBodyComponentType>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<WhatsappTemplateBodyComponent, S>>
+for WhatsappTemplateBodyComponent {
+    #[inline]
+    fn from(builder: crate::Builder<WhatsappTemplateBodyComponent, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for WhatsappTemplateBodyComponent {
@@ -75,9 +119,21 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateBodyComponent {
     doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappTemplateBodyComponentExample {
     /// Array containing one array of sample values, one per variable in order.
     pub body_text: Option<Vec<Vec<String>>>,
+}
+impl WhatsappTemplateBodyComponentExample {
+    /// Array containing one array of sample values, one per variable in order.
+    #[inline]
+    pub fn body_text(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Vec<String>>>,
+    ) -> Self {
+        self.body_text = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for WhatsappTemplateBodyComponentExample {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -7,23 +7,62 @@
     doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappTemplateButtonsComponent {
     /// Array of button objects. Meta supports various combinations of button types.
     pub buttons: Vec<WhatsappTemplateButtonsComponentButtonsItem>,
     pub r#type: WhatsappTemplateButtonsComponentType,
 }
 impl WhatsappTemplateButtonsComponent {
-    /// A `WhatsappTemplateButtonsComponent` from its required fields; the optional ones are `None`.
-    ///
-    /// - `buttons`: Array of button objects. Meta supports various combinations of button types.
-    pub fn new(
-        buttons: Vec<WhatsappTemplateButtonsComponentButtonsItem>,
-        r#type: WhatsappTemplateButtonsComponentType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappTemplateButtonsComponent {
-            buttons,
-            r#type,
+            buttons: Vec::new(),
+            r#type: WhatsappTemplateButtonsComponentType::Buttons,
         }
+    }
+}
+impl WhatsappTemplateButtonsComponent {
+    /// A builder of `WhatsappTemplateButtonsComponent`: a method per field, then `.build()`, which compiles once the required ones are set (`buttons`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        WhatsappTemplateButtonsComponent,
+        (crate::Missing<crate::required::buttons>,),
+    > {
+        crate::Builder::new(WhatsappTemplateButtonsComponent::blank())
+    }
+}
+impl<S0> crate::Builder<WhatsappTemplateButtonsComponent, (S0,)> {
+    /// Array of button objects. Meta supports various combinations of button types.
+    #[inline]
+    pub fn buttons(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<WhatsappTemplateButtonsComponentButtonsItem>,
+        >,
+    ) -> crate::Builder<WhatsappTemplateButtonsComponent, (crate::Set,)> {
+        let mut b = self;
+        b.value.buttons = value.into_iter().map(Into::into).collect();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WhatsappTemplateButtonsComponentType>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<WhatsappTemplateButtonsComponent, S>>
+for WhatsappTemplateButtonsComponent {
+    #[inline]
+    fn from(builder: crate::Builder<WhatsappTemplateButtonsComponent, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for WhatsappTemplateButtonsComponent {
@@ -187,6 +226,7 @@ crate::string_enum!(WhatsappTemplateButtonsComponentButtonsItemType);
     doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappTemplateButtonsComponentButtonsItem {
     /// Custom autofill button text for ONE_TAP OTP buttons.
     pub autofill_text: Option<String>,
@@ -214,8 +254,11 @@ pub struct WhatsappTemplateButtonsComponentButtonsItem {
     pub zero_tap_terms_accepted: Option<bool>,
 }
 impl WhatsappTemplateButtonsComponentButtonsItem {
-    /// A `WhatsappTemplateButtonsComponentButtonsItem` from its required fields; the optional ones are `None`.
-    pub fn new(r#type: WhatsappTemplateButtonsComponentButtonsItemType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappTemplateButtonsComponentButtonsItem {
             autofill_text: None,
             example: None,
@@ -227,10 +270,126 @@ impl WhatsappTemplateButtonsComponentButtonsItem {
             phone_number: None,
             signature_hash: None,
             text: None,
-            r#type,
+            r#type: WhatsappTemplateButtonsComponentButtonsItemType::Unknown(
+                String::new(),
+            ),
             url: None,
             zero_tap_terms_accepted: None,
         }
+    }
+}
+impl WhatsappTemplateButtonsComponentButtonsItem {
+    /// A builder of `WhatsappTemplateButtonsComponentButtonsItem`: a method per field, then `.build()`, which compiles once the required ones are set (`type`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        WhatsappTemplateButtonsComponentButtonsItem,
+        (crate::Missing<crate::required::r#type>,),
+    > {
+        crate::Builder::new(WhatsappTemplateButtonsComponentButtonsItem::blank())
+    }
+}
+impl<S0> crate::Builder<WhatsappTemplateButtonsComponentButtonsItem, (S0,)> {
+    /// Custom autofill button text for ONE_TAP OTP buttons.
+    #[inline]
+    pub fn autofill_text(mut self, value: impl Into<String>) -> Self {
+        self.value.autofill_text = Some(value.into());
+        self
+    }
+    /// Sample values for URL variable.
+    #[inline]
+    pub fn example(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.value.example = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Flow action type for FLOW-type buttons.
+    #[inline]
+    pub fn flow_action(
+        mut self,
+        value: impl Into<WhatsappTemplateButtonsComponentButtonsItemFlowAction>,
+    ) -> Self {
+        self.value.flow_action = Some(value.into());
+        self
+    }
+    /// Flow ID for FLOW-type buttons.
+    #[inline]
+    pub fn flow_id(mut self, value: impl Into<String>) -> Self {
+        self.value.flow_id = Some(value.into());
+        self
+    }
+    /// Target screen name for FLOW buttons with navigate action.
+    #[inline]
+    pub fn navigate_screen(mut self, value: impl Into<String>) -> Self {
+        self.value.navigate_screen = Some(value.into());
+        self
+    }
+    /// Sets `otp_type`.
+    #[inline]
+    pub fn otp_type(
+        mut self,
+        value: impl Into<WhatsappTemplateButtonsComponentButtonsItemOtpType>,
+    ) -> Self {
+        self.value.otp_type = Some(value.into());
+        self
+    }
+    /// Android package name. Required for ONE_TAP OTP buttons.
+    #[inline]
+    pub fn package_name(mut self, value: impl Into<String>) -> Self {
+        self.value.package_name = Some(value.into());
+        self
+    }
+    /// Phone number in E.164 format.
+    #[inline]
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.value.phone_number = Some(value.into());
+        self
+    }
+    /// Android app signing key hash. Required for ONE_TAP OTP buttons.
+    #[inline]
+    pub fn signature_hash(mut self, value: impl Into<String>) -> Self {
+        self.value.signature_hash = Some(value.into());
+        self
+    }
+    /// Button label text. Maximum 25 characters. Required for URL, PHONE_NUMBER, and QUICK_REPLY buttons. Not required for OTP buttons (Meta supplies the label).
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.value.text = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        self,
+        value: impl Into<WhatsappTemplateButtonsComponentButtonsItemType>,
+    ) -> crate::Builder<WhatsappTemplateButtonsComponentButtonsItem, (crate::Set,)> {
+        let mut b = self;
+        b.value.r#type = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// URL for URL-type buttons. Supports one variable ({{1}}).
+    #[inline]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.value.url = Some(value.into());
+        self
+    }
+    /// Whether zero-tap terms have been accepted.
+    #[inline]
+    pub fn zero_tap_terms_accepted(mut self, value: impl Into<bool>) -> Self {
+        self.value.zero_tap_terms_accepted = Some(value.into());
+        self
+    }
+}
+impl<
+    S: crate::Ready,
+> From<crate::Builder<WhatsappTemplateButtonsComponentButtonsItem, S>>
+for WhatsappTemplateButtonsComponentButtonsItem {
+    #[inline]
+    fn from(
+        builder: crate::Builder<WhatsappTemplateButtonsComponentButtonsItem, S>,
+    ) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for WhatsappTemplateButtonsComponentButtonsItem {

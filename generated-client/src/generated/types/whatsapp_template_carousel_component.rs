@@ -7,23 +7,62 @@
     doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappTemplateCarouselComponent {
     /// Array of card objects, each with its own components.
     pub cards: Vec<WhatsappTemplateCarouselComponentCardsItem>,
     pub r#type: WhatsappTemplateCarouselComponentType,
 }
 impl WhatsappTemplateCarouselComponent {
-    /// A `WhatsappTemplateCarouselComponent` from its required fields; the optional ones are `None`.
-    ///
-    /// - `cards`: Array of card objects, each with its own components.
-    pub fn new(
-        cards: Vec<WhatsappTemplateCarouselComponentCardsItem>,
-        r#type: WhatsappTemplateCarouselComponentType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappTemplateCarouselComponent {
-            cards,
-            r#type,
+            cards: Vec::new(),
+            r#type: WhatsappTemplateCarouselComponentType::Carousel,
         }
+    }
+}
+impl WhatsappTemplateCarouselComponent {
+    /// A builder of `WhatsappTemplateCarouselComponent`: a method per field, then `.build()`, which compiles once the required ones are set (`cards`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        WhatsappTemplateCarouselComponent,
+        (crate::Missing<crate::required::cards>,),
+    > {
+        crate::Builder::new(WhatsappTemplateCarouselComponent::blank())
+    }
+}
+impl<S0> crate::Builder<WhatsappTemplateCarouselComponent, (S0,)> {
+    /// Array of card objects, each with its own components.
+    #[inline]
+    pub fn cards(
+        self,
+        value: impl IntoIterator<
+            Item = impl Into<WhatsappTemplateCarouselComponentCardsItem>,
+        >,
+    ) -> crate::Builder<WhatsappTemplateCarouselComponent, (crate::Set,)> {
+        let mut b = self;
+        b.value.cards = value.into_iter().map(Into::into).collect();
+        crate::inputs::into_state(b)
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WhatsappTemplateCarouselComponentType>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<WhatsappTemplateCarouselComponent, S>>
+for WhatsappTemplateCarouselComponent {
+    #[inline]
+    fn from(builder: crate::Builder<WhatsappTemplateCarouselComponent, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for WhatsappTemplateCarouselComponent {
@@ -68,8 +107,22 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateCarouselComponent {
     doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappTemplateCarouselComponentCardsItem {
     pub components: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl WhatsappTemplateCarouselComponentCardsItem {
+    /// Sets `components`.
+    #[inline]
+    pub fn components(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
+        >,
+    ) -> Self {
+        self.components = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for WhatsappTemplateCarouselComponentCardsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

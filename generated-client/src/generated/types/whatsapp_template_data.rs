@@ -6,6 +6,7 @@
     doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappTemplateData {
     pub category: Option<WhatsappTemplateDataCategory>,
     /// Template components (header, body, footer, buttons) as submitted, including example values.
@@ -179,6 +180,7 @@ crate::string_enum!(WhatsappTemplateDataCategory);
     doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappTemplateDataWhatsappBusinessAccount {
     pub id: Option<String>,
 }

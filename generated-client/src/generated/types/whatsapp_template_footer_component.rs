@@ -7,6 +7,7 @@
     doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappTemplateFooterComponent {
     /// OTP code expiration time in minutes. Used in AUTHENTICATION template footers instead of free-form text.
     pub code_expiration_minutes: Option<i64>,
@@ -15,13 +16,53 @@ pub struct WhatsappTemplateFooterComponent {
     pub r#type: WhatsappTemplateFooterComponentType,
 }
 impl WhatsappTemplateFooterComponent {
-    /// A `WhatsappTemplateFooterComponent` from its required fields; the optional ones are `None`.
-    pub fn new(r#type: WhatsappTemplateFooterComponentType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappTemplateFooterComponent {
             code_expiration_minutes: None,
             text: None,
-            r#type,
+            r#type: WhatsappTemplateFooterComponentType::Footer,
         }
+    }
+}
+impl WhatsappTemplateFooterComponent {
+    /// A builder of `WhatsappTemplateFooterComponent`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<WhatsappTemplateFooterComponent, ()> {
+        crate::Builder::new(WhatsappTemplateFooterComponent::blank())
+    }
+}
+impl crate::Builder<WhatsappTemplateFooterComponent, ()> {
+    /// OTP code expiration time in minutes. Used in AUTHENTICATION template footers instead of free-form text.
+    #[inline]
+    pub fn code_expiration_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.value.code_expiration_minutes = Some(value.into());
+        self
+    }
+    /// Footer text. Maximum 60 characters. For non-authentication templates.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.value.text = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WhatsappTemplateFooterComponentType>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<WhatsappTemplateFooterComponent, S>>
+for WhatsappTemplateFooterComponent {
+    #[inline]
+    fn from(builder: crate::Builder<WhatsappTemplateFooterComponent, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for WhatsappTemplateFooterComponent {

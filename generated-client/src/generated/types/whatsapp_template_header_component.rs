@@ -7,6 +7,7 @@
     doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
 )]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappTemplateHeaderComponent {
     /// Sample values for header variables.
     pub example: Option<WhatsappTemplateHeaderComponentExample>,
@@ -17,19 +18,70 @@ pub struct WhatsappTemplateHeaderComponent {
     pub r#type: WhatsappTemplateHeaderComponentType,
 }
 impl WhatsappTemplateHeaderComponent {
-    /// A `WhatsappTemplateHeaderComponent` from its required fields; the optional ones are `None`.
-    ///
-    /// - `format`: Header format type: TEXT (supports one variable), IMAGE, VIDEO, DOCUMENT, or LOCATION.
-    pub fn new(
-        format: WhatsappTemplateHeaderComponentFormat,
-        r#type: WhatsappTemplateHeaderComponentType,
-    ) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappTemplateHeaderComponent {
             example: None,
-            format,
+            format: WhatsappTemplateHeaderComponentFormat::Unknown(String::new()),
             text: None,
-            r#type,
+            r#type: WhatsappTemplateHeaderComponentType::Header,
         }
+    }
+}
+impl WhatsappTemplateHeaderComponent {
+    /// A builder of `WhatsappTemplateHeaderComponent`: a method per field, then `.build()`, which compiles once the required ones are set (`format`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        WhatsappTemplateHeaderComponent,
+        (crate::Missing<crate::required::format>,),
+    > {
+        crate::Builder::new(WhatsappTemplateHeaderComponent::blank())
+    }
+}
+impl<S0> crate::Builder<WhatsappTemplateHeaderComponent, (S0,)> {
+    /// Sample values for header variables.
+    #[inline]
+    pub fn example(
+        mut self,
+        value: impl Into<WhatsappTemplateHeaderComponentExample>,
+    ) -> Self {
+        self.value.example = Some(value.into());
+        self
+    }
+    /// Header format type: TEXT (supports one variable), IMAGE, VIDEO, DOCUMENT, or LOCATION.
+    #[inline]
+    pub fn format(
+        self,
+        value: impl Into<WhatsappTemplateHeaderComponentFormat>,
+    ) -> crate::Builder<WhatsappTemplateHeaderComponent, (crate::Set,)> {
+        let mut b = self;
+        b.value.format = value.into();
+        crate::inputs::into_state(b)
+    }
+    /// Header text. Required when format is TEXT. Supports one variable ({{1}}). Variables cannot be at the start or end.
+    #[inline]
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.value.text = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[inline]
+    pub fn r#type(
+        mut self,
+        value: impl Into<WhatsappTemplateHeaderComponentType>,
+    ) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<WhatsappTemplateHeaderComponent, S>>
+for WhatsappTemplateHeaderComponent {
+    #[inline]
+    fn from(builder: crate::Builder<WhatsappTemplateHeaderComponent, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for WhatsappTemplateHeaderComponent {
@@ -87,11 +139,32 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateHeaderComponent {
     doc(cfg(any(feature = "whatsapp", feature = "whatsapp_message_templates")))
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappTemplateHeaderComponentExample {
     /// Media handle for IMAGE, VIDEO, or DOCUMENT headers.
     pub header_handle: Option<Vec<String>>,
     /// Sample values for text header variables.
     pub header_text: Option<Vec<String>>,
+}
+impl WhatsappTemplateHeaderComponentExample {
+    /// Media handle for IMAGE, VIDEO, or DOCUMENT headers.
+    #[inline]
+    pub fn header_handle(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.header_handle = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sample values for text header variables.
+    #[inline]
+    pub fn header_text(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.header_text = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 impl serde::Serialize for WhatsappTemplateHeaderComponentExample {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp_message_templates")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappUpdateTemplateRequest {
     pub category: Option<WhatsappUpdateTemplateRequestCategory>,
     /// Updated template components. Same structure as the create request.

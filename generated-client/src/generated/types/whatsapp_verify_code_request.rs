@@ -3,14 +3,18 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappVerifyCodeRequest {
     pub code: String,
 }
 impl WhatsappVerifyCodeRequest {
-    /// A `WhatsappVerifyCodeRequest` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WhatsappVerifyCodeRequest {
-            code: code.into(),
+            code: String::new(),
         }
     }
 }

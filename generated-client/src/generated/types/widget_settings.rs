@@ -4,6 +4,7 @@
 /// Configuration settings for the assistant's web widget.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WidgetSettings {
     /// Text displayed while the agent is processing.
     pub agent_thinking_text: Option<String>,
@@ -26,6 +27,104 @@ pub struct WidgetSettings {
     pub theme: Option<WidgetSettingsTheme>,
     /// URL to view conversation history.
     pub view_history_url: Option<Option<String>>,
+}
+impl WidgetSettings {
+    /// Text displayed while the agent is processing.
+    #[inline]
+    pub fn agent_thinking_text(mut self, value: impl Into<String>) -> Self {
+        self.agent_thinking_text = Some(value.into());
+        self
+    }
+    /// Sets `audio_visualizer_config`.
+    #[inline]
+    pub fn audio_visualizer_config(
+        mut self,
+        value: impl Into<super::AudioVisualizerConfig>,
+    ) -> Self {
+        self.audio_visualizer_config = Some(value.into());
+        self
+    }
+    /// The default state of the widget.
+    #[inline]
+    pub fn default_state(
+        mut self,
+        value: impl Into<WidgetSettingsDefaultState>,
+    ) -> Self {
+        self.default_state = Some(value.into());
+        self
+    }
+    /// URL for users to give feedback.
+    #[inline]
+    pub fn give_feedback_url(mut self, value: impl Into<String>) -> Self {
+        self.give_feedback_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `give_feedback_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn give_feedback_url_null(mut self) -> Self {
+        self.give_feedback_url = Some(None);
+        self
+    }
+    /// URL to a custom logo icon for the widget.
+    #[inline]
+    pub fn logo_icon_url(mut self, value: impl Into<String>) -> Self {
+        self.logo_icon_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `logo_icon_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn logo_icon_url_null(mut self) -> Self {
+        self.logo_icon_url = Some(None);
+        self
+    }
+    /// The positioning style for the widget.
+    #[inline]
+    pub fn position(mut self, value: impl Into<WidgetSettingsPosition>) -> Self {
+        self.position = Some(value.into());
+        self
+    }
+    /// URL for users to report issues.
+    #[inline]
+    pub fn report_issue_url(mut self, value: impl Into<String>) -> Self {
+        self.report_issue_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `report_issue_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn report_issue_url_null(mut self) -> Self {
+        self.report_issue_url = Some(None);
+        self
+    }
+    /// Text prompting users to speak to interrupt.
+    #[inline]
+    pub fn speak_to_interrupt_text(mut self, value: impl Into<String>) -> Self {
+        self.speak_to_interrupt_text = Some(value.into());
+        self
+    }
+    /// Custom text displayed on the start call button.
+    #[inline]
+    pub fn start_call_text(mut self, value: impl Into<String>) -> Self {
+        self.start_call_text = Some(value.into());
+        self
+    }
+    /// The visual theme for the widget.
+    #[inline]
+    pub fn theme(mut self, value: impl Into<WidgetSettingsTheme>) -> Self {
+        self.theme = Some(value.into());
+        self
+    }
+    /// URL to view conversation history.
+    #[inline]
+    pub fn view_history_url(mut self, value: impl Into<String>) -> Self {
+        self.view_history_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `view_history_url` as `null` (which clears it where the API allows).
+    #[inline]
+    pub fn view_history_url_null(mut self) -> Self {
+        self.view_history_url = Some(None);
+        self
+    }
 }
 impl serde::Serialize for WidgetSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WireguardInterface {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,

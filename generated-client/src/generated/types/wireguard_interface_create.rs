@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "wireguard_interfaces")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WireguardInterfaceCreate {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,
@@ -27,23 +28,23 @@ pub struct WireguardInterfaceCreate {
     pub region_code: String,
 }
 impl WireguardInterfaceCreate {
-    /// A `WireguardInterfaceCreate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `network_id`: The id of the network associated with the interface.
-    /// - `region_code`: The region the interface should be deployed to.
-    pub fn new(network_id: impl Into<String>, region_code: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WireguardInterfaceCreate {
             created_at: None,
             id: None,
             record_type: None,
             updated_at: None,
             name: None,
-            network_id: network_id.into(),
+            network_id: String::new(),
             status: None,
             enable_sip_trunking: None,
             endpoint: None,
             public_key: None,
-            region_code: region_code.into(),
+            region_code: String::new(),
         }
     }
 }

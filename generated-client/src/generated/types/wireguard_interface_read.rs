@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "wireguard_interfaces")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WireguardInterfaceRead {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,
@@ -143,6 +144,7 @@ impl<'de> serde::Deserialize<'de> for WireguardInterfaceRead {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "wireguard_interfaces")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WireguardInterfaceReadRegion {
     /// Region code of the interface.
     pub code: Option<String>,

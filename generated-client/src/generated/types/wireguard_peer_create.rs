@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "wireguard_peers")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WireguardPeerCreate {
     /// ISO 8601 formatted date-time indicating when the resource was created.
     pub created_at: Option<String>,
@@ -26,10 +27,11 @@ pub struct WireguardPeerCreate {
     pub wireguard_interface_id: String,
 }
 impl WireguardPeerCreate {
-    /// A `WireguardPeerCreate` from its required fields; the optional ones are `None`.
-    ///
-    /// - `wireguard_interface_id`: The id of the wireguard interface associated with the peer.
-    pub fn new(wireguard_interface_id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         WireguardPeerCreate {
             created_at: None,
             id: None,
@@ -38,7 +40,7 @@ impl WireguardPeerCreate {
             public_key: None,
             last_seen: None,
             private_key: None,
-            wireguard_interface_id: wireguard_interface_id.into(),
+            wireguard_interface_id: String::new(),
         }
     }
 }

@@ -4,6 +4,7 @@
 /// This object represents a wireless connectivity session log that happened through a SIM card. It aids in finding out potential problems when the SIM is not able to attach properly.
 #[cfg_attr(docsrs, doc(cfg(feature = "sim_cards")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WirelessConnectivityLog {
     /// The Access Point Name (APN) identifies the packet data network that a mobile data user wants to communicate with.
     pub apn: Option<String>,

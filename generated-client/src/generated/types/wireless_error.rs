@@ -3,24 +3,13 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "actions")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WirelessError {
     pub code: String,
     pub detail: Option<String>,
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: Option<WirelessErrorSource>,
     pub title: String,
-}
-impl WirelessError {
-    /// A `WirelessError` from its required fields; the optional ones are `None`.
-    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
-        WirelessError {
-            code: code.into(),
-            detail: None,
-            meta: None,
-            source: None,
-            title: title.into(),
-        }
-    }
 }
 impl serde::Serialize for WirelessError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -79,6 +68,7 @@ impl<'de> serde::Deserialize<'de> for WirelessError {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "actions")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WirelessErrorSource {
     /// Indicates which query parameter caused the error.
     pub parameter: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "wireless")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WirelessRegion {
     /// The unique code of the region.
     pub code: String,
@@ -12,20 +13,6 @@ pub struct WirelessRegion {
     pub name: String,
     /// Timestamp when the region was last updated.
     pub updated_at: Option<String>,
-}
-impl WirelessRegion {
-    /// A `WirelessRegion` from its required fields; the optional ones are `None`.
-    ///
-    /// - `code`: The unique code of the region.
-    /// - `name`: The name of the region.
-    pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
-        WirelessRegion {
-            code: code.into(),
-            inserted_at: None,
-            name: name.into(),
-            updated_at: None,
-        }
-    }
 }
 impl serde::Serialize for WirelessRegion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,6 +4,7 @@
 /// x402 protocol v2 payment requirements. Contains all information needed to construct and sign a payment authorization.
 #[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402PaymentRequirements {
     /// Accepted payment schemes. Currently only the `exact` EVM scheme is supported.
     pub accepts: Option<Vec<X402PaymentRequirementsAcceptsItem>>,
@@ -62,6 +63,7 @@ impl<'de> serde::Deserialize<'de> for X402PaymentRequirements {
 /// Additional scheme-specific parameters including EIP-712 domain info and the facilitator URL.
 #[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402PaymentRequirementsAcceptsItemExtra {
     pub facilitator_url: Option<String>,
     /// EIP-712 domain name (e.g. "USD Coin").
@@ -125,6 +127,7 @@ impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsAcceptsItemExtra {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402PaymentRequirementsAcceptsItem {
     /// Amount in the token's smallest unit.
     pub amount: Option<String>,
@@ -223,6 +226,7 @@ impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsAcceptsItem {
 /// The resource being paid for. Included in the payment signature.
 #[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402PaymentRequirementsResource {
     /// Human-readable description of the payment.
     pub description: Option<String>,

@@ -3,17 +3,19 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct X402QuoteRequest {
     /// Amount in USD to fund (minimum 5.00, maximum 10000.00).
     pub amount_usd: String,
 }
 impl X402QuoteRequest {
-    /// A `X402QuoteRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `amount_usd`: Amount in USD to fund (minimum 5.00, maximum 10000.00).
-    pub fn new(amount_usd: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         X402QuoteRequest {
-            amount_usd: amount_usd.into(),
+            amount_usd: String::new(),
         }
     }
 }

@@ -32,6 +32,7 @@ impl From<&str> for X402QuoteResponseDataRecordType {
 crate::string_enum!(X402QuoteResponseDataRecordType);
 #[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402QuoteResponseData {
     /// The equivalent amount in the payment cryptocurrency's smallest unit (e.g. USDC has 6 decimals, so $50.00 = "50000000").
     pub amount_crypto: Option<String>,

@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct X402SettleRequest {
     /// The quote ID to settle.
     pub id: String,
@@ -10,12 +11,13 @@ pub struct X402SettleRequest {
     pub payment_signature: Option<String>,
 }
 impl X402SettleRequest {
-    /// A `X402SettleRequest` from its required fields; the optional ones are `None`.
-    ///
-    /// - `id`: The quote ID to settle.
-    pub fn new(id: impl Into<String>) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         X402SettleRequest {
-            id: id.into(),
+            id: String::new(),
             payment_signature: None,
         }
     }

@@ -4,6 +4,7 @@
 /// Error response for x402 settlement failures. Uses string error codes from the x402 error handling system.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402SettlementErrorResponse {
     pub errors: Option<Vec<X402SettlementErrorResponseErrorsItem>>,
 }
@@ -112,6 +113,7 @@ impl From<&str> for X402SettlementErrorResponseErrorsItemCode {
 crate::string_enum!(X402SettlementErrorResponseErrorsItemCode);
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402SettlementErrorResponseErrorsItem {
     /// Machine-readable error code.
     pub code: Option<X402SettlementErrorResponseErrorsItemCode>,

@@ -60,6 +60,7 @@ impl From<&str> for X402TransactionResponseDataStatus {
 crate::string_enum!(X402TransactionResponseDataStatus);
 #[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402TransactionResponseData {
     /// The transaction amount in the specified currency.
     pub amount: Option<String>,

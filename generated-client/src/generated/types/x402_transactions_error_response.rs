@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402TransactionsErrorResponse {
     pub errors: Option<Vec<X402TransactionsErrorResponseErrorsItem>>,
 }
@@ -43,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponse {
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402TransactionsErrorResponseErrorsItemMeta {
     pub url: Option<String>,
 }
@@ -83,6 +85,7 @@ impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItemMet
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402TransactionsErrorResponseErrorsItemSource {
     pub pointer: Option<String>,
 }
@@ -123,6 +126,7 @@ impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItemSou
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct X402TransactionsErrorResponseErrorsItem {
     pub code: Option<String>,
     pub detail: Option<String>,

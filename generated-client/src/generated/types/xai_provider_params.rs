@@ -4,6 +4,7 @@
 /// xAI provider-specific parameters.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct XaiProviderParams {
     /// Language code, or `auto` to detect.
     pub language: Option<String>,
@@ -15,16 +16,66 @@ pub struct XaiProviderParams {
     pub voice_id: XaiProviderParamsVoiceId,
 }
 impl XaiProviderParams {
-    /// A `XaiProviderParams` from its required fields; the optional ones are `None`.
-    ///
-    /// - `voice_id`: xAI voice identifier.
-    pub fn new(voice_id: XaiProviderParamsVoiceId) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         XaiProviderParams {
             language: None,
             output_format: None,
             sample_rate: None,
-            voice_id,
+            voice_id: XaiProviderParamsVoiceId::Unknown(String::new()),
         }
+    }
+}
+impl XaiProviderParams {
+    /// A builder of `XaiProviderParams`: a method per field, then `.build()`, which compiles once the required ones are set (`voice_id`).
+    #[inline]
+    pub fn builder() -> crate::Builder<
+        XaiProviderParams,
+        (crate::Missing<crate::required::voice_id>,),
+    > {
+        crate::Builder::new(XaiProviderParams::blank())
+    }
+}
+impl<S0> crate::Builder<XaiProviderParams, (S0,)> {
+    /// Language code, or `auto` to detect.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.value.language = Some(value.into());
+        self
+    }
+    /// Audio output format.
+    #[inline]
+    pub fn output_format(
+        mut self,
+        value: impl Into<XaiProviderParamsOutputFormat>,
+    ) -> Self {
+        self.value.output_format = Some(value.into());
+        self
+    }
+    /// Audio sample rate in Hz.
+    #[inline]
+    pub fn sample_rate(mut self, value: impl Into<XaiProviderParamsSampleRate>) -> Self {
+        self.value.sample_rate = Some(value.into());
+        self
+    }
+    /// xAI voice identifier.
+    #[inline]
+    pub fn voice_id(
+        self,
+        value: impl Into<XaiProviderParamsVoiceId>,
+    ) -> crate::Builder<XaiProviderParams, (crate::Set,)> {
+        let mut b = self;
+        b.value.voice_id = value.into();
+        crate::inputs::into_state(b)
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<XaiProviderParams, S>> for XaiProviderParams {
+    #[inline]
+    fn from(builder: crate::Builder<XaiProviderParams, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for XaiProviderParams {

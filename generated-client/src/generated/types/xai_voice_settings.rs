@@ -3,6 +3,7 @@
 
 #[cfg_attr(docsrs, doc(cfg(any(feature = "calls", feature = "conferences"))))]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct XaiVoiceSettings {
     /// Language code, or `auto` to detect automatically.
     pub language: Option<String>,
@@ -10,14 +11,42 @@ pub struct XaiVoiceSettings {
     pub r#type: XaiVoiceSettingsType,
 }
 impl XaiVoiceSettings {
-    /// A `XaiVoiceSettings` from its required fields; the optional ones are `None`.
-    ///
-    /// - `type`: Voice settings provider type
-    pub fn new(r#type: XaiVoiceSettingsType) -> Self {
+    /// Every required field a placeholder, every other `None`: where a builder, or
+    /// a call whose body this is, starts.
+    #[allow(dead_code)]
+    #[inline]
+    pub(crate) fn blank() -> Self {
         XaiVoiceSettings {
             language: None,
-            r#type,
+            r#type: XaiVoiceSettingsType::Xai,
         }
+    }
+}
+impl XaiVoiceSettings {
+    /// A builder of `XaiVoiceSettings`: a method per field, then `.build()`.
+    #[inline]
+    pub fn builder() -> crate::Builder<XaiVoiceSettings, ()> {
+        crate::Builder::new(XaiVoiceSettings::blank())
+    }
+}
+impl crate::Builder<XaiVoiceSettings, ()> {
+    /// Language code, or `auto` to detect automatically.
+    #[inline]
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.value.language = Some(value.into());
+        self
+    }
+    /// Voice settings provider type
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<XaiVoiceSettingsType>) -> Self {
+        self.value.r#type = value.into();
+        self
+    }
+}
+impl<S: crate::Ready> From<crate::Builder<XaiVoiceSettings, S>> for XaiVoiceSettings {
+    #[inline]
+    fn from(builder: crate::Builder<XaiVoiceSettings, S>) -> Self {
+        builder.build()
     }
 }
 impl serde::Serialize for XaiVoiceSettings {
