@@ -51,7 +51,8 @@ macro_rules! ready_tuples {
 pub trait IsSet {}
 impl IsSet for Set {}
 
-ready_tuples!(A B C D E F G H I J K L M N O P Q R S T U V W X);
+// As many slots as `ir::calls::MAX_REQUIRED` in the generator allows.
+ready_tuples!(A B C D E F G H I J K L M N O P Q R S T U V W X Y Z A1 B1 C1 D1 E1 F1);
 
 /// A value of `T` being built: its required fields are tracked in `S` (see the module docs).
 /// `X::builder()` makes one; each field is a method; [`Builder::build`] ends it.

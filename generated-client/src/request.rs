@@ -127,7 +127,7 @@ impl<'c> RequestBuilder<'c> {
     /// Puts a path parameter that is a method of the call (`{queue_name}` in the path, when
     /// the path has more than one) in its place, percent-encoded as one segment.
     pub fn path_param(&mut self, placeholder: &str, value: &str) -> &mut Self {
-        self.url = self.url.replacen(placeholder, &encode_path(value), 1);
+        self.url = self.url.replace(placeholder, &encode_path(value));
         self
     }
 

@@ -293,29 +293,42 @@ impl Diff<'_> {
         }
         // Every input but one path parameter is a method of the call: a new optional one adds a
         // method, a new required one is a method a call site must now call.
-        let methods = |o: &Operation| -> BTreeMap<String, bool> {
-            o.call.inputs.iter().map(|i| (i.setter.trim_start_matches("r#").to_string(), i.required)).collect()
+        let methods = |api: &Api, o: &Operation| -> BTreeMap<String, (bool, String)> {
+            let what = |i: &crate::ir::calls::Input| input_source(api, o, i);
+            o.call
+                .inputs
+                .iter()
+                .map(|i| (i.setter.trim_start_matches("r#").to_string(), (i.required, what(i))))
+                .collect()
         };
-        let (ma, mb) = (methods(a), methods(b));
+        let (ma, mb) = (methods(old, a), methods(new, b));
         for (name, _) in ma.iter().filter(|(n, _)| !mb.contains_key(*n)) {
             let line = format!("Input removed from {here}: its calls lose `.{name}(..)`");
             self.push(Level::Major, Kind::ParameterRemoved, line);
         }
-        for (name, required) in &mb {
-            match (ma.get(name), required) {
-                (None, true) => {
-                    let line = format!("Required input added to {here}: its calls need `.{name}(..)`");
-                    self.push(Level::Major, Kind::ParameterAdded, line);
-                }
-                (None, false) => {
-                    let line = format!("Optional input added to {here}: `.{name}(..)`, a method of its calls");
-                    self.push(Level::Minor, Kind::ParameterAdded, line);
-                }
-                (Some(false), true) => {
+        for (name, (required, source)) in &mb {
+            let Some((was_required, was_source)) = ma.get(name) else {
+                let (level, line) = match required {
+                    true => (Level::Major, format!("Required input added to {here}: its calls need `.{name}(..)`")),
+                    false => {
+                        (Level::Minor, format!("Optional input added to {here}: `.{name}(..)`, a method of its calls"))
+                    }
+                };
+                self.push(level, Kind::ParameterAdded, line);
+                continue;
+            };
+            // The same method setting another input (a new parameter took a property's name):
+            // a call site compiles, and sends something else.
+            if source != was_source {
+                let line = format!("Input `.{name}(..)` of {here} now sets {source}, not {was_source}");
+                self.push(Level::Major, Kind::ParameterRemoved, line);
+            }
+            match (was_required, required) {
+                (false, true) => {
                     let line = format!("Input `.{name}(..)` of {here} is now required");
                     self.push(Level::Major, Kind::MadeRequired, line);
                 }
-                (Some(true), false) => {
+                (true, false) => {
                     let line = format!("Input `.{name}(..)` of {here} is now optional");
                     self.push(Level::Minor, Kind::MadeOptional, line);
                 }
@@ -451,6 +464,11 @@ impl Diff<'_> {
         }
         match (&a.kind, &b.kind) {
             (TypeKind::Struct { fields: fa, additional: xa }, TypeKind::Struct { fields: fb, additional: xb }) => {
+                // `X::default()` gone: users now build it with `X::builder()`.
+                if a.construct == Construct::Default && b.construct == Construct::Builder {
+                    let line = format!("Type `{name}` now has required fields: `{name}::default()` is gone, `{name}::builder()` builds it");
+                    self.push(Level::Major, Kind::MadeRequired, line);
+                }
                 let by_name = |fs: &[crate::ir::Field]| -> BTreeMap<String, crate::ir::Field> {
                     fs.iter().map(|f| (f.name.clone(), f.clone())).collect()
                 };
@@ -610,6 +628,24 @@ impl Diff<'_> {
 
 /// Wire value (or held type) -> Rust variant name.
 type Keyed = BTreeMap<String, String>;
+
+/// What an input of an operation sets, for the report: `the query parameter `q``.
+fn input_source(api: &Api, op: &Operation, input: &crate::ir::calls::Input) -> String {
+    use crate::ir::calls::{BodyShape, InputSource};
+    match input.source {
+        InputSource::Path(i) => format!("the path parameter `{}`", op.path_params[i].name),
+        InputSource::Query(i) => format!("the query parameter `{}`", op.query_params[i].name),
+        InputSource::Header(i) => format!("the header `{}`", op.header_params[i].name),
+        InputSource::Field(i) => match op.call.body {
+            BodyShape::Fields { ty, .. } => match &api.types[ty].kind {
+                TypeKind::Struct { fields, .. } => format!("the body property `{}`", fields[i].name),
+                _ => "a body property".to_string(),
+            },
+            _ => "a body property".to_string(),
+        },
+        InputSource::Body => "the body".to_string(),
+    }
+}
 
 fn kind_name(k: &TypeKind) -> &'static str {
     match k {

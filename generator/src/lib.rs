@@ -114,6 +114,37 @@ fn build_ir_timed(spec_path: &Path, options: Options<'_>, t: &mut Timings) -> Re
     Ok(api)
 }
 
+/// The names a client of `spec` keeps from `old`, the client of the spec before it (what
+/// `cargo xtask update-spec` writes to `specs/telnyx.types` and `specs/telnyx.methods`, at
+/// `types_file` and `methods_file`): every type and operation of both keeps the name `old` gave
+/// it, where the naming rules alone would now give another because something came or went. A
+/// kept name can move others (a method keeps `list`, so the next is numbered anew), so the carry
+/// is repeated on the client named with the names kept so far, until it adds none.
+pub fn kept_names(
+    old: &ir::Api,
+    spec: &Path,
+    options: Options<'_>,
+    types_file: &Path,
+    methods_file: &Path,
+) -> Result<(ir::naming::TypeNames, ir::naming::NameFile)> {
+    use ir::naming::{carry, carry_operations, NameFile, TypeNames};
+    let mut types = std::collections::BTreeMap::new();
+    let mut operations = std::collections::BTreeMap::new();
+    let mut api = build_ir_with(spec, Options { type_names: None, kept_operations: None, ..options })?;
+    // Each round keeps at least one more name, or stops; a handful is plenty in practice.
+    for _ in 0..16 {
+        let before = (types.len(), operations.len());
+        types.extend(carry(old, &api));
+        operations.extend(carry_operations(old, &api));
+        if (types.len(), operations.len()) == before {
+            break;
+        }
+        let (t, o) = (TypeNames::new(types_file, types.clone()), NameFile::kept(methods_file, operations.clone()));
+        api = build_ir_with(spec, Options { type_names: Some(&t), kept_operations: Some(&o), ..options })?;
+    }
+    Ok((TypeNames::new(types_file, types), NameFile::kept(methods_file, operations)))
+}
+
 /// Stages 2 and 3: the loaded document normalised and parsed.
 fn read(spec_path: &Path, value: serde_json::Value, t: &mut Timings) -> Result<parse::Spec> {
     let start = Instant::now();

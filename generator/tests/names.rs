@@ -183,3 +183,65 @@ fn the_type_names_file_cannot_rot() {
     let bad = TypeNames::parse(&file, "item_status #/x | - | x\n").unwrap_err();
     assert!(bad.message.starts_with("line 1: \"item_status\" is not an UpperCamelCase type name"), "{bad}");
 }
+
+/// A spec of `GET` operations on these paths, each answering 204, the ones in `ids` with an
+/// operationId.
+fn gadgets(paths: &[&str], ids: &[(&str, &str)]) -> Value {
+    let mut out = serde_json::Map::new();
+    for p in paths {
+        let mut get = json!({"responses": {"204": {"description": "ok"}}});
+        if let Some((_, id)) = ids.iter().find(|(path, _)| path == p) {
+            get["operationId"] = json!(id);
+        }
+        out.insert(p.to_string(), json!({ "get": get }));
+    }
+    json!({"openapi": "3.0.3", "info": {"title": "gadgets", "version": "1"}, "paths": out})
+}
+
+#[test]
+fn kept_method_names_move_no_other_method() {
+    // Three operations of `gadgets` want `retrieve` (`/v2` is the server's, and left out):
+    // `retrieve`, `retrieve_2`, `retrieve_3` by path order.
+    let old_spec = gadgets(&["/gadgets", "/gadgets/", "/v2/gadgets"], &[]);
+    let old = ir(&old_spec, None);
+    let name_of = |api: &Api, path: &str| api.operations.iter().find(|o| o.path == path).unwrap().name.clone();
+    assert_eq!(
+        [name_of(&old, "/gadgets"), name_of(&old, "/gadgets/"), name_of(&old, "/v2/gadgets")],
+        ["retrieve", "retrieve_2", "retrieve_3"]
+    );
+    // The next spec drops `/gadgets/` and adds `//gadgets`, which sorts first and has an
+    // operationId: by the rules alone it takes `retrieve`, and the others move.
+    let new_spec = gadgets(&["//gadgets", "/gadgets", "/v2/gadgets"], &[("//gadgets", "ListAllGadgets")]);
+    let by_rule = ir(&new_spec, None);
+    assert_eq!(name_of(&by_rule, "/gadgets"), "retrieve_2");
+    // Kept once, `/gadgets` would move `/v2/gadgets` to `retrieve_2`; kept to a fixed point, no
+    // existing method moves, and the newcomer takes its operationId.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("new.json");
+    std::fs::write(&path, serde_json::to_string(&new_spec).unwrap()).unwrap();
+    let (types, methods) =
+        generator::kept_names(&old, &path, Default::default(), Path::new("t.types"), Path::new("t.methods")).unwrap();
+    let options =
+        generator::Options { type_names: Some(&types), kept_operations: Some(&methods), ..Default::default() };
+    let kept = generator::build_ir_with(&path, options).unwrap();
+    assert_eq!(
+        [name_of(&kept, "/gadgets"), name_of(&kept, "/v2/gadgets"), name_of(&kept, "//gadgets")],
+        ["retrieve", "retrieve_3", "list_all_gadgets"]
+    );
+    // The kept names read back as written (`specs/telnyx.methods`).
+    let text = methods.kept_text();
+    let again = generator::ir::naming::NameFile::parse(Path::new("t.methods"), &text).unwrap();
+    assert_eq!(again.kept_text(), text);
+    assert_eq!(again.len(), 2, "{text}");
+}
+
+#[test]
+fn the_kept_names_file_reads_back_resources_named_after_keywords() {
+    // A resource module named after a keyword (`type_`) and a method that is one (`r#type`).
+    let entries = [(("GET".to_string(), "/type/{id}".to_string()), (vec!["type_".to_string()], "r#type".to_string()))];
+    let file = generator::ir::naming::NameFile::kept(Path::new("t.methods"), entries.into_iter().collect());
+    let text = file.kept_text();
+    assert!(text.ends_with("GET /type/{id} type_.type\n"), "{text}");
+    let again = generator::ir::naming::NameFile::parse(Path::new("t.methods"), &text).unwrap();
+    assert_eq!(again.kept_text(), text);
+}

@@ -329,14 +329,9 @@ fn names_are_stable_across_the_published_specs() {
         let api = match &previous {
             None => by_rule,
             Some((old, _)) => {
-                let kept = generator::ir::naming::TypeNames::new(
-                    Path::new("telnyx.types"),
-                    generator::ir::naming::carry(old, &by_rule),
-                );
-                let methods = generator::ir::naming::NameFile::kept(
-                    Path::new("telnyx.methods"),
-                    generator::ir::naming::carry_operations(old, &by_rule),
-                );
+                let (kept, methods) =
+                    generator::kept_names(old, spec, options, Path::new("telnyx.types"), Path::new("telnyx.methods"))
+                        .unwrap_or_else(|e| panic!("{e}"));
                 let options =
                     generator::Options { type_names: Some(&kept), kept_operations: Some(&methods), ..options };
                 generator::build_ir_with(spec, options).unwrap_or_else(|e| panic!("{e}"))

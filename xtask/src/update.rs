@@ -189,23 +189,26 @@ pub fn follow(
     options: generator::Options<'_>,
     root: &Path,
 ) -> generator::Result<(generator::Generated, Kept)> {
-    use generator::ir::naming::{carry, carry_operations, NameFile, TypeNames};
+    use generator::ir::naming::{NameFile, TypeNames};
     let (types_path, methods_path) = (root.join(crate::TYPES_FILE), root.join(crate::METHODS_FILE));
-    let by_rule =
-        generator::generate_with(spec, generator::Options { type_names: None, kept_operations: None, ..options })?;
-    let types = match (old, options.type_names) {
-        (Some(old), _) => TypeNames::new(&types_path, carry(&old.api, &by_rule.api)),
-        (None, Some(current)) => current.retained(&by_rule.api),
-        (None, None) => TypeNames::new(&types_path, Default::default()),
+    let (types, operations) = match old {
+        Some(old) => generator::kept_names(&old.api, spec, options, &types_path, &methods_path)?,
+        None => {
+            let by_rule = generator::build_ir_with(
+                spec,
+                generator::Options { type_names: None, kept_operations: None, ..options },
+            )?;
+            let types = match options.type_names {
+                Some(current) => current.retained(&by_rule),
+                None => TypeNames::new(&types_path, Default::default()),
+            };
+            let operations = match options.kept_operations {
+                Some(current) => current.retained(&by_rule),
+                None => NameFile::kept(&methods_path, Default::default()),
+            };
+            (types, operations)
+        }
     };
-    let operations = match (old, options.kept_operations) {
-        (Some(old), _) => NameFile::kept(&methods_path, carry_operations(&old.api, &by_rule.api)),
-        (None, Some(current)) => current.retained(&by_rule.api),
-        (None, None) => NameFile::kept(&methods_path, Default::default()),
-    };
-    if types.is_empty() && operations.is_empty() {
-        return Ok((by_rule, Kept { types, operations }));
-    }
     let generated = generator::generate_with(
         spec,
         generator::Options { type_names: Some(&types), kept_operations: Some(&operations), ..options },

@@ -3347,7 +3347,6 @@ pub mod calls_dial {
             .bridge_intent(true)
             .bridge_on_answer(true)
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .conference_config(
                 CallRequestConferenceConfig::default()
                     .conference_name("telnyx-conference")
@@ -3438,7 +3437,6 @@ pub mod calls_actions_add_ai_assistant_messages {
             .actions()
             .add_ai_assistant_messages("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .messages([
                 AiAssistantAddMessagesRequestMessagesItem::SystemMessage(
                     SystemMessage::builder()
@@ -3490,7 +3488,6 @@ pub mod calls_actions_stop_ai_assistant {
             .actions()
             .stop_ai_assistant("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3522,7 +3519,6 @@ pub mod calls_actions_answer {
                     ]),
             )
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .deepfake_detection(
                 AnswerRequestDeepfakeDetection::builder()
                     .enabled(true)
@@ -3547,7 +3543,6 @@ pub mod calls_actions_bridge {
             .bridge("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .call_control_id("v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .park_after_unbridge("self")
             .await?;
         println!("{response:?}");
@@ -3635,7 +3630,6 @@ pub mod calls_actions_enqueue {
             .actions()
             .enqueue("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .max_size(20)
             .max_wait_time_secs(600)
             .queue_name("support")
@@ -3653,7 +3647,6 @@ pub mod calls_actions_start_forking {
             .actions()
             .start_forking("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .rx("udp:192.0.2.1:9000")
             .tx("udp:192.0.2.1:9001")
             .await?;
@@ -3670,7 +3663,6 @@ pub mod calls_actions_stop_forking {
             .actions()
             .stop_forking("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3698,7 +3690,6 @@ pub mod calls_actions_stop_gather {
             .actions()
             .stop_gather("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3716,7 +3707,6 @@ pub mod calls_actions_gather_using_ai {
             .actions()
             .gather_using_ai("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .greeting("Hello, can you tell me your age and where you live?")
             .message_history([
                 GatherUsingAiRequestMessageHistoryItem::default()
@@ -3746,7 +3736,6 @@ pub mod calls_actions_gather_using_audio {
             .gather_using_audio("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .audio_url("http://example.com/message.wav")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .inter_digit_timeout_millis(10000)
             .invalid_audio_url("http://example.com/message.wav")
             .maximum_digits(10)
@@ -3772,7 +3761,6 @@ pub mod calls_actions_gather_using_speak {
             .actions()
             .gather_using_speak("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .inter_digit_timeout_millis(10000)
             .invalid_payload("say this on call")
             .language(GatherUsingSpeakRequestLanguage::Arb)
@@ -3798,7 +3786,6 @@ pub mod calls_actions_hangup {
             .actions()
             .hangup("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3813,7 +3800,6 @@ pub mod calls_actions_leave_queue {
             .actions()
             .leave_queue("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3829,7 +3815,6 @@ pub mod calls_actions_start_playback {
             .start_playback("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .audio_url("http://www.example.com/sounds/greeting.wav")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .r#loop("infinity")
             .overlay(true)
             .stop("current")
@@ -3848,7 +3833,6 @@ pub mod calls_actions_stop_playback {
             .actions()
             .stop_playback("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .overlay(false)
             .stop("all")
             .await?;
@@ -3896,7 +3880,6 @@ pub mod calls_actions_start_recording {
             .start_recording("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .channels(StartRecordingRequestChannels::Single)
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .format(StartRecordingRequestFormat::Wav)
             .max_length(0)
             .play_beep(true)
@@ -3918,7 +3901,6 @@ pub mod calls_actions_stop_recording {
             .actions()
             .stop_recording("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .recording_id("6e00ab49-9487-4364-8ad6-23965965afb2")
             .await?;
         println!("{response:?}");
@@ -3950,7 +3932,6 @@ pub mod calls_actions_reject {
             .reject("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .cause(RejectRequestCause::UserBusy)
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -3965,7 +3946,6 @@ pub mod calls_actions_send_dtmf {
             .actions()
             .send_dtmf("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .digits("1www2WABCDw9")
             .duration_millis(500)
             .await?;
@@ -3983,7 +3963,6 @@ pub mod calls_actions_send_sip_info {
             .send_sip_info("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .body("{\"key\": \"value\", \"numValue\": 100}")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .content_type("application/json")
             .await?;
         println!("{response:?}");
@@ -4016,7 +3995,6 @@ pub mod calls_actions_stop_siprec {
             .actions()
             .stop_siprec("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4034,7 +4012,6 @@ pub mod calls_actions_speak {
             .actions()
             .speak("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .language(SpeakRequestLanguage::Arb)
             .payload("Say this on the call")
             .payload_type(SpeakRequestPayloadType::Text)
@@ -4056,7 +4033,6 @@ pub mod calls_actions_start_streaming {
             .actions()
             .start_streaming("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .dialogflow_config(
                 DialogflowConfig::default()
                     .analyze_sentiment(false)
@@ -4079,7 +4055,6 @@ pub mod calls_actions_stop_streaming {
             .actions()
             .stop_streaming("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .stream_id("1edb94f9-7ef0-4150-b502-e0ebadfd9491")
             .await?;
         println!("{response:?}");
@@ -4098,7 +4073,6 @@ pub mod calls_actions_start_noise_suppression {
             .actions()
             .start_noise_suppression("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .direction(NoiseSuppressionDirection::Both)
             .noise_suppression_engine(NoiseSuppressionEngine::DeepFilterNet)
             .noise_suppression_engine_config(
@@ -4118,7 +4092,6 @@ pub mod calls_actions_stop_noise_suppression {
             .actions()
             .stop_noise_suppression("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4154,7 +4127,6 @@ pub mod calls_actions_start_transcription {
             .actions()
             .start_transcription("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .transcription_engine(TranscriptionStartRequestTranscriptionEngine::Google)
             .transcription_engine_config(
                 TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineGoogleConfig(
@@ -4179,7 +4151,6 @@ pub mod calls_actions_stop_transcription {
             .actions()
             .stop_transcription("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .await?;
         println!("{response:?}");
         Ok(())
@@ -4218,7 +4189,6 @@ pub mod calls_actions_transfer {
             )
             .audio_url("http://www.example.com/sounds/greeting.wav")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .custom_headers([
                 CustomSipHeader::builder().name("head_1").value("val_1"),
                 CustomSipHeader::builder().name("head_2").value("val_2"),
@@ -4351,7 +4321,6 @@ pub mod conferences_create {
             .beep_enabled(CreateConferenceRequestBeepEnabled::Always)
             .call_control_id("v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .duration_minutes(5)
             .hold_audio_url("http://www.example.com/audio.wav")
             .max_participants(250)
@@ -4446,7 +4415,6 @@ pub mod conferences_actions_join {
             .beep_enabled(JoinConferenceRequestBeepEnabled::Always)
             .call_control_id("v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .end_conference_on_exit(true)
             .hold(true)
             .hold_audio_url("http://www.example.com/audio.wav")
@@ -4541,7 +4509,6 @@ pub mod conferences_actions_record_start {
             .conferences()
             .actions()
             .record_start("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .format(StartConferenceRecordingRequestFormat::Wav)
             .play_beep(true)
             .await?;
@@ -4558,7 +4525,6 @@ pub mod conferences_actions_record_stop {
             .actions()
             .record_stop("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .client_state("aGF2ZSBhIG5pY2UgZGF5ID1d")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .recording_id("6e00ab49-9487-4364-8ad6-23965965afb2")
             .await?;
         println!("{response:?}");
@@ -4590,7 +4556,6 @@ pub mod conferences_actions_speak {
             .actions()
             .speak("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .call_control_ids(["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"])
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .language(ConferenceSpeakRequestLanguage::EnUs)
             .payload("Say this to participants")
             .payload_type(ConferenceSpeakRequestPayloadType::Text)
@@ -4651,7 +4616,6 @@ pub mod conferences_actions_update {
             .actions()
             .update("6a09cdc3-8948-47f0-aa62-74ac943d6c58")
             .call_control_id("v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg")
-            .command_id("891510ac-f3e4-11e8-af5b-de00688a4901")
             .supervisor_role(UpdateConferenceRequestSupervisorRole::Whisper)
             .whisper_call_control_ids([
                 "v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ",

@@ -134,6 +134,11 @@ fn snippet(api: &Api, op: &Operation, spec: &Path) -> Result<Snippet> {
     };
     let mut setters = Vec::new();
     for input in &op.call.inputs {
+        // An idempotency token is the client's to fill: an example that set one would have
+        // every copy of it send the same token (and Telnyx ignore all but the first).
+        if is_token(op, input, api) {
+            continue;
+        }
         let value = match input.source {
             InputSource::Path(i) | InputSource::Query(i) | InputSource::Header(i) if input.required => {
                 let p = match input.source {
@@ -152,7 +157,8 @@ fn snippet(api: &Api, op: &Operation, spec: &Path) -> Result<Snippet> {
             InputSource::Field(i) => {
                 let Some(fields) = body_fields else { continue };
                 let f = &fields[i];
-                let given = body_example.and_then(|e| e.get(&f.name)).filter(|e| !e.is_null());
+                // A deprecated property is not shown, unless it is required.
+                let given = body_example.and_then(|e| e.get(&f.name)).filter(|e| !e.is_null() && !f.deprecated);
                 match (given, input.required) {
                     (Some(e), _) => Some(v.value(&f.ty, Some(e), &f.name, 1, Want::Into)),
                     (None, true) => Some(v.value(&f.ty, f.example.as_ref(), &f.name, 1, Want::Into)),
@@ -310,14 +316,12 @@ impl Values<'_> {
                 let items = example.and_then(Value::as_array).filter(|a| !a.is_empty());
                 match items {
                     Some(items) => {
-                        let values: Vec<String> = items
-                            .iter()
-                            .take(3)
-                            .map(|e| self.value(item, Some(e), hint, depth + 1, Want::Into))
-                            .collect();
+                        let want = self.item_want(item, items);
+                        let values: Vec<String> =
+                            items.iter().take(3).map(|e| self.value(item, Some(e), hint, depth + 1, want)).collect();
                         format!("[{}]", values.join(", "))
                     }
-                    None => format!("[{}]", self.value(item, None, hint, depth + 1, Want::Into)),
+                    None => format!("[{}]", self.value(item, None, hint, depth + 1, self.item_want(item, &[]))),
                 }
             }
             Ty::List(item) => {
@@ -403,6 +407,23 @@ impl Values<'_> {
         }
     }
 
+    /// How the items of a list are written: converting (a string literal, a struct's builder, a
+    /// union's variant) only where every item then has one type; else each as its exact type.
+    fn item_want(&self, item: &Ty, items: &[Value]) -> Want {
+        let types = &self.api.types;
+        match crate::ir::resolve_alias(types, item) {
+            Ty::String => Want::Into,
+            Ty::Named(id) => match &types[*id].kind {
+                TypeKind::Struct { .. } => Want::Into,
+                // One item, or strings all passed to a union that takes them.
+                TypeKind::Union { .. } if items.len() <= 1 => Want::Into,
+                TypeKind::Union { .. } if self.takes_str(*id) && items.iter().all(Value::is_string) => Want::Into,
+                _ => Want::Exact,
+            },
+            _ => Want::Exact,
+        }
+    }
+
     /// Whether a type is a struct being built already (one the example is inside of).
     fn builds_again(&self, ty: &Ty) -> bool {
         matches!(crate::ir::resolve_alias(&self.api.types, ty), Ty::Named(id) if self.stack.contains(id))
@@ -453,7 +474,7 @@ impl Values<'_> {
         let mut calls = String::new();
         for f in fields.iter().filter(|f| !f.setter.is_empty()) {
             let required = crate::ir::calls::is_required_input(f, &api.types);
-            let given = object.and_then(|o| o.get(&f.name)).filter(|e| !e.is_null());
+            let given = object.and_then(|o| o.get(&f.name)).filter(|e| !e.is_null() && !f.deprecated);
             let value = match (given, required) {
                 (Some(e), _) if full || required => self.value(&f.ty, Some(e), &f.name, depth + 1, Want::Into),
                 (None, true) => self.value(&f.ty, f.example.as_ref(), &f.name, depth + 1, Want::Into),
@@ -471,6 +492,18 @@ impl Values<'_> {
                 format!("telnyx::serde_json::from_value::<{name}>(telnyx::serde_json::json!({{}}))?")
             }
         }
+    }
+}
+
+/// Whether an input is the operation's idempotency token (a header, or a body property).
+fn is_token(op: &Operation, input: &crate::ir::calls::Input, api: &Api) -> bool {
+    use crate::ir::idempotency::Token;
+    match (&op.idempotency, input.source, op.call.body) {
+        (Some(Token::Header(name)), InputSource::Header(i), _) => op.header_params[i].name == *name,
+        (Some(Token::BodyField(name)), InputSource::Field(i), BodyShape::Fields { ty, .. }) => {
+            matches!(&api.types[ty].kind, TypeKind::Struct { fields, .. } if fields[i].name == *name)
+        }
+        _ => false,
     }
 }
 

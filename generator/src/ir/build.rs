@@ -141,15 +141,11 @@ pub fn build(
     };
     super::idempotency::mark(&mut api);
     super::naming::resolve(&mut api, names, kept, type_names)?;
+    super::calls::shape(&mut api).map_err(|(pointer, reason)| Error::new(file, pointer, reason))?;
     required_beyond_spec.extend(super::calls::data_required(&api.types));
     required_beyond_spec.sort();
     required_beyond_spec.dedup();
     api.required_beyond_spec = required_beyond_spec;
-    super::calls::shape(&mut api).map_err(|(pointer, chain)| {
-        let reason =
-            format!("the schema requires itself through required properties ({chain}): no value of it can be sent");
-        Error::new(file, pointer, reason)
-    })?;
     api.features = super::features::plan(&api).map_err(|e| Error::new(file, "", e))?;
     Ok(api)
 }

@@ -90,6 +90,7 @@ pub const CALL_METHODS: &[&str] =
 
 /// Names no field's method may take: trait methods the types have, and the runtime builder's.
 const TYPE_METHODS: &[&str] = &[
+    "new",
     "default",
     "builder",
     "blank",
@@ -104,9 +105,14 @@ const TYPE_METHODS: &[&str] = &[
     "serialize",
 ];
 
+/// The most required inputs a call (or a builder) can track: the runtime's `Ready` is
+/// implemented for tuples up to this many slots (`generated-client/src/inputs.rs`).
+pub const MAX_REQUIRED: usize = 32;
+
 /// Sets [`Operation::call`], and [`TypeDef::construct`], [`TypeDef::blank`] and the fields'
-/// methods. Runs after naming. Fails on a struct users build that requires itself, through
-/// required fields only: no value of it exists (the JSON would have no end).
+/// methods. Runs after naming. Fails, with the JSON pointer and the reason, on a struct users
+/// build that requires itself through required fields only (no value of it exists: the JSON
+/// would have no end), and on a call or struct with more than [`MAX_REQUIRED`] required inputs.
 pub fn shape(api: &mut Api) -> Result<(), (String, String)> {
     let shapes: Vec<CallShape> = api.operations.iter().map(|op| call_shape(op, &api.types)).collect();
     for (op, shape) in api.operations.iter_mut().zip(shapes) {
@@ -124,7 +130,39 @@ pub fn shape(api: &mut Api) -> Result<(), (String, String)> {
     }
     name_field_methods(&mut api.types);
     mark_blanks(api);
-    required_cycle(&api.types)
+    too_many_required(api)?;
+    required_cycle(&api.types).map_err(|(pointer, chain)| {
+        (
+            pointer,
+            format!("the schema requires itself through required properties ({chain}): no value of it can be sent"),
+        )
+    })
+}
+
+/// A call or a struct users build with more required inputs than a call's state can track.
+fn too_many_required(api: &Api) -> Result<(), (String, String)> {
+    let too_many = |n: usize| n > MAX_REQUIRED;
+    for op in &api.operations {
+        let n = op.call.inputs.iter().filter(|i| i.required).count();
+        if too_many(n) {
+            return Err((
+                op.pointer.clone(),
+                format!("{n} required inputs, more than the {MAX_REQUIRED} a call can track"),
+            ));
+        }
+    }
+    for def in api.types.iter().filter(|d| d.construct == Construct::Builder) {
+        if let TypeKind::Struct { fields, .. } = &def.kind {
+            let n = fields.iter().filter(|f| is_required_input(f, &api.types)).count();
+            if too_many(n) {
+                return Err((
+                    def.pointer.clone(),
+                    format!("{n} required fields, more than the {MAX_REQUIRED} a builder can track"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether a field is an `Option` in Rust (optional, or nullable).
@@ -198,7 +236,9 @@ fn call_shape(op: &Operation, types: &[TypeDef]) -> CallShape {
         (None, _) => BodyShape::None,
         (Some(b), Some(id)) => {
             let TypeKind::Struct { fields, .. } = &types[id].kind else { unreachable!("fields_body is a struct") };
-            let any_required = fields.iter().any(|f| is_required_input(f, types));
+            // Sent only once a property is set: where nothing is required (nor preset), so that
+            // it starts from its `Default`.
+            let all_optional = fields.iter().all(is_optional);
             for (i, f) in fields.iter().enumerate() {
                 if f.read_only {
                     continue;
@@ -210,7 +250,7 @@ fn call_shape(op: &Operation, types: &[TypeDef]) -> CallShape {
                 let required = is_required_input(f, types) && !filled;
                 inputs.push(Input { setter, null_setter, source: InputSource::Field(i), required });
             }
-            BodyShape::Fields { ty: id, optional: !b.required && !any_required }
+            BodyShape::Fields { ty: id, optional: !b.required && all_optional }
         }
         (Some(b), None) => {
             let setter = unique(&mut taken, "body");
@@ -219,14 +259,21 @@ fn call_shape(op: &Operation, types: &[TypeDef]) -> CallShape {
         }
     };
     let returns_data = match &op.success {
-        Response::Json { ty: Ty::Named(id) } if op.websocket.is_none() => wraps_data(&types[*id]),
+        Response::Json { ty: Ty::Named(id) } if op.websocket.is_none() => holds_only_data(&types[*id]),
         _ => false,
     };
     CallShape { argument, inputs, body, returns_data }
 }
 
-/// Whether a type is an object of one property, `data` (not nullable): `telnyx::Data<T>`.
+/// Whether a type is an object of one property, `data` (not nullable), that users do not build:
+/// `telnyx::Data<T>`, whose `data` is required.
 pub fn wraps_data(def: &TypeDef) -> bool {
+    def.construct == Construct::Decoded && holds_only_data(def)
+}
+
+/// Whether a type is an object of one property, `data` (not nullable): a response whose call
+/// returns its `data`.
+pub fn holds_only_data(def: &TypeDef) -> bool {
     match &def.kind {
         TypeKind::Struct { fields, additional: None } => {
             matches!(fields.as_slice(), [f] if f.name == "data" && f.rust_name == "data" && !f.nullable && !f.boxed)

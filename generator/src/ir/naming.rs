@@ -80,9 +80,14 @@ impl NameFile {
                 return Err(err(format!("{op_path:?} is not a path")));
             }
             let mut parts: Vec<String> = Vec::new();
-            for token in chain.split('.') {
-                let ident = snake_ident(token);
-                if token.is_empty() || ident.trim_start_matches("r#") != token {
+            let tokens: Vec<&str> = chain.split('.').collect();
+            for (i, token) in tokens.iter().enumerate() {
+                // A resource is named as its module (`type_`), a method as an identifier (`type`).
+                let ident = match i + 1 < tokens.len() && resource_name(token) == *token {
+                    true => token.to_string(),
+                    false => snake_ident(token),
+                };
+                if token.is_empty() || ident.trim_start_matches("r#") != *token {
                     return Err(err(format!("{token:?} in {chain:?} is not a snake_case identifier")));
                 }
                 parts.push(ident);

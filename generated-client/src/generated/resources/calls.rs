@@ -30,7 +30,7 @@ impl<'a> CallsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CallRequestAnsweringMachineDetection, CallRequestAnsweringMachineDetectionConfig,\n    CallRequestConferenceConfig, CallRequestDeepfakeDetection,\n    CallRequestMediaEncryption, CallRequestSipTransportProtocol, CallRequestStreamTrack,\n    CallRequestWebhookRetriesPoliciesValue, CallRequestWebhookUrlMethod,\n    CallRequestWebhookUrlsMethod, ConversationRelayEmbeddedConfig,\n    ConversationRelayInterruptible, CustomSipHeader, DialogflowConfig, SipHeader,\n    SipHeaderName,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .dial()\n    .answering_machine_detection(CallRequestAnsweringMachineDetection::Detect)\n    .answering_machine_detection_config(\n        CallRequestAnsweringMachineDetectionConfig::default()\n            .after_greeting_silence_millis(1000)\n            .between_words_silence_millis(1000)\n            .greeting_duration_millis(1000)\n            .greeting_silence_duration_millis(2000)\n            .greeting_total_analysis_time_millis(50000)\n            .initial_silence_millis(1000)\n            .maximum_number_of_words(1000)\n            .maximum_word_length_millis(2000)\n            .silence_threshold(512)\n            .total_analysis_time_millis(5000),\n    )\n    .audio_url(\"http://www.example.com/sounds/greeting.wav\")\n    .bridge_intent(true)\n    .bridge_on_answer(true)\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .conference_config(\n        CallRequestConferenceConfig::default()\n            .conference_name(\"telnyx-conference\")\n            .start_conference_on_enter(true),\n    )\n    .connection_id(\"7267xxxxxxxxxxxxxx\")\n    .conversation_relay_config(\n        ConversationRelayEmbeddedConfig::builder()\n            .custom_parameters(telnyx::serde_json::Map::new())\n            .dtmf_detection(true)\n            .greeting(\"Hi! Ask me anything!\")\n            .interruptible(ConversationRelayInterruptible::Speech)\n            .interruptible_greeting(ConversationRelayInterruptible::Dtmf)\n            .language(\"en-US\")\n            .tts_provider(\"telnyx\")\n            .url(\"wss://example.com/conversation-relay\")\n            .voice(\"Telnyx.KokoroTTS.af\"),\n    )\n    .custom_headers([\n        CustomSipHeader::builder().name(\"head_1\").value(\"val_1\"),\n        CustomSipHeader::builder().name(\"head_2\").value(\"val_2\"),\n    ])\n    .deepfake_detection(\n        CallRequestDeepfakeDetection::builder()\n            .enabled(true)\n            .rtp_timeout(30)\n            .timeout(15),\n    )\n    .dialogflow_config(\n        DialogflowConfig::default()\n            .analyze_sentiment(false)\n            .partial_automated_agent_reply(false),\n    )\n    .enable_dialogflow(false)\n    .from(\"+18005550101\")\n    .from_display_name(\"Company Name\")\n    .link_to(\"ilditnZK_eVysupV21KzmzN_sM29ygfauQojpm4BgFtfX5hXAcjotg==\")\n    .media_encryption(CallRequestMediaEncryption::Srtp)\n    .send_digits_on_answer(\"wwww200\")\n    .send_silence_when_idle(true)\n    .sip_auth_password(\"password\")\n    .sip_auth_username(\"username\")\n    .sip_headers([\n        SipHeader::builder().name(SipHeaderName::UserToUser).value(\"12345\"),\n    ])\n    .sip_transport_protocol(CallRequestSipTransportProtocol::Tls)\n    .stream_track(CallRequestStreamTrack::BothTracks)\n    .stream_url(\"wss://www.example.com/websocket\")\n    .time_limit_secs(60)\n    .timeout_secs(60)\n    .to(\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\")\n    .webhook_retries_policies(\n        std::collections::BTreeMap::<\n            String,\n            CallRequestWebhookRetriesPoliciesValue,\n        >::new(),\n    )\n    .webhook_url(\"https://www.example.com/server-b/\")\n    .webhook_url_method(CallRequestWebhookUrlMethod::Post)\n    .webhook_urls(std::collections::BTreeMap::<String, String>::new())\n    .webhook_urls_method(CallRequestWebhookUrlsMethod::Post)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CallRequestAnsweringMachineDetection, CallRequestAnsweringMachineDetectionConfig,\n    CallRequestConferenceConfig, CallRequestDeepfakeDetection,\n    CallRequestMediaEncryption, CallRequestSipTransportProtocol, CallRequestStreamTrack,\n    CallRequestWebhookRetriesPoliciesValue, CallRequestWebhookUrlMethod,\n    CallRequestWebhookUrlsMethod, ConversationRelayEmbeddedConfig,\n    ConversationRelayInterruptible, CustomSipHeader, DialogflowConfig, SipHeader,\n    SipHeaderName,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .dial()\n    .answering_machine_detection(CallRequestAnsweringMachineDetection::Detect)\n    .answering_machine_detection_config(\n        CallRequestAnsweringMachineDetectionConfig::default()\n            .after_greeting_silence_millis(1000)\n            .between_words_silence_millis(1000)\n            .greeting_duration_millis(1000)\n            .greeting_silence_duration_millis(2000)\n            .greeting_total_analysis_time_millis(50000)\n            .initial_silence_millis(1000)\n            .maximum_number_of_words(1000)\n            .maximum_word_length_millis(2000)\n            .silence_threshold(512)\n            .total_analysis_time_millis(5000),\n    )\n    .audio_url(\"http://www.example.com/sounds/greeting.wav\")\n    .bridge_intent(true)\n    .bridge_on_answer(true)\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .conference_config(\n        CallRequestConferenceConfig::default()\n            .conference_name(\"telnyx-conference\")\n            .start_conference_on_enter(true),\n    )\n    .connection_id(\"7267xxxxxxxxxxxxxx\")\n    .conversation_relay_config(\n        ConversationRelayEmbeddedConfig::builder()\n            .custom_parameters(telnyx::serde_json::Map::new())\n            .dtmf_detection(true)\n            .greeting(\"Hi! Ask me anything!\")\n            .interruptible(ConversationRelayInterruptible::Speech)\n            .interruptible_greeting(ConversationRelayInterruptible::Dtmf)\n            .language(\"en-US\")\n            .tts_provider(\"telnyx\")\n            .url(\"wss://example.com/conversation-relay\")\n            .voice(\"Telnyx.KokoroTTS.af\"),\n    )\n    .custom_headers([\n        CustomSipHeader::builder().name(\"head_1\").value(\"val_1\"),\n        CustomSipHeader::builder().name(\"head_2\").value(\"val_2\"),\n    ])\n    .deepfake_detection(\n        CallRequestDeepfakeDetection::builder()\n            .enabled(true)\n            .rtp_timeout(30)\n            .timeout(15),\n    )\n    .dialogflow_config(\n        DialogflowConfig::default()\n            .analyze_sentiment(false)\n            .partial_automated_agent_reply(false),\n    )\n    .enable_dialogflow(false)\n    .from(\"+18005550101\")\n    .from_display_name(\"Company Name\")\n    .link_to(\"ilditnZK_eVysupV21KzmzN_sM29ygfauQojpm4BgFtfX5hXAcjotg==\")\n    .media_encryption(CallRequestMediaEncryption::Srtp)\n    .send_digits_on_answer(\"wwww200\")\n    .send_silence_when_idle(true)\n    .sip_auth_password(\"password\")\n    .sip_auth_username(\"username\")\n    .sip_headers([\n        SipHeader::builder().name(SipHeaderName::UserToUser).value(\"12345\"),\n    ])\n    .sip_transport_protocol(CallRequestSipTransportProtocol::Tls)\n    .stream_track(CallRequestStreamTrack::BothTracks)\n    .stream_url(\"wss://www.example.com/websocket\")\n    .time_limit_secs(60)\n    .timeout_secs(60)\n    .to(\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\")\n    .webhook_retries_policies(\n        std::collections::BTreeMap::<\n            String,\n            CallRequestWebhookRetriesPoliciesValue,\n        >::new(),\n    )\n    .webhook_url(\"https://www.example.com/server-b/\")\n    .webhook_url_method(CallRequestWebhookUrlMethod::Post)\n    .webhook_urls(std::collections::BTreeMap::<String, String>::new())\n    .webhook_urls_method(CallRequestWebhookUrlsMethod::Post)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn dial(
@@ -607,7 +607,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AiAssistantAddMessagesRequestMessagesItem, SystemMessage, SystemMessageRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .add_ai_assistant_messages(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .messages([\n        AiAssistantAddMessagesRequestMessagesItem::SystemMessage(\n            SystemMessage::builder()\n                .content(\"Get the user's favorite color\")\n                .role(SystemMessageRole::System)\n                .build(),\n        ),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AiAssistantAddMessagesRequestMessagesItem, SystemMessage, SystemMessageRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .add_ai_assistant_messages(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .messages([\n        AiAssistantAddMessagesRequestMessagesItem::SystemMessage(\n            SystemMessage::builder()\n                .content(\"Get the user's favorite color\")\n                .role(SystemMessageRole::System)\n                .build(),\n        ),\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn add_ai_assistant_messages(
@@ -745,7 +745,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_ai_assistant(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_ai_assistant(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_ai_assistant(
@@ -798,7 +798,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnswerRequestDeepfakeDetection, AnswerRequestWebhookUrlMethod, CallAssistantRequest,\n    CallAssistantRequestToolsItem, HangupTool, HangupToolParams, HangupToolType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .answer(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant(\n        CallAssistantRequest::builder()\n            .greeting(\"Hi, I'm your assistant. How can I help?\")\n            .id(\"asst_123\")\n            .tools([\n                CallAssistantRequestToolsItem::HangupTool(\n                    HangupTool::builder()\n                        .hangup(HangupToolParams::default())\n                        .r#type(HangupToolType::Hangup)\n                        .build(),\n                ),\n            ]),\n    )\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .deepfake_detection(\n        AnswerRequestDeepfakeDetection::builder()\n            .enabled(true)\n            .rtp_timeout(30)\n            .timeout(15),\n    )\n    .send_silence_when_idle(true)\n    .webhook_url(\"https://www.example.com/server-b/\")\n    .webhook_url_method(AnswerRequestWebhookUrlMethod::Post)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    AnswerRequestDeepfakeDetection, AnswerRequestWebhookUrlMethod, CallAssistantRequest,\n    CallAssistantRequestToolsItem, HangupTool, HangupToolParams, HangupToolType,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .answer(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .assistant(\n        CallAssistantRequest::builder()\n            .greeting(\"Hi, I'm your assistant. How can I help?\")\n            .id(\"asst_123\")\n            .tools([\n                CallAssistantRequestToolsItem::HangupTool(\n                    HangupTool::builder()\n                        .hangup(HangupToolParams::default())\n                        .r#type(HangupToolType::Hangup)\n                        .build(),\n                ),\n            ]),\n    )\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .deepfake_detection(\n        AnswerRequestDeepfakeDetection::builder()\n            .enabled(true)\n            .rtp_timeout(30)\n            .timeout(15),\n    )\n    .send_silence_when_idle(true)\n    .webhook_url(\"https://www.example.com/server-b/\")\n    .webhook_url_method(AnswerRequestWebhookUrlMethod::Post)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn answer(
@@ -842,7 +842,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .bridge(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .park_after_unbridge(\"self\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .bridge(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .park_after_unbridge(\"self\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn bridge(
@@ -1016,7 +1016,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .enqueue(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .max_size(20)\n    .max_wait_time_secs(600)\n    .queue_name(\"support\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .enqueue(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .max_size(20)\n    .max_wait_time_secs(600)\n    .queue_name(\"support\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn enqueue(
@@ -1064,7 +1064,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_forking(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .rx(\"udp:192.0.2.1:9000\")\n    .tx(\"udp:192.0.2.1:9001\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_forking(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .rx(\"udp:192.0.2.1:9000\")\n    .tx(\"udp:192.0.2.1:9001\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_forking(
@@ -1111,7 +1111,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_forking(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_forking(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_forking(
@@ -1204,7 +1204,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_gather(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_gather(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_gather(
@@ -1256,7 +1256,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    GatherUsingAiRequestMessageHistoryItem, GatherUsingAiRequestMessageHistoryItemRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_ai(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .greeting(\"Hello, can you tell me your age and where you live?\")\n    .message_history([\n        GatherUsingAiRequestMessageHistoryItem::default()\n            .content(\"Hello, what's your name?\")\n            .role(GatherUsingAiRequestMessageHistoryItemRole::Assistant),\n        GatherUsingAiRequestMessageHistoryItem::default()\n            .content(\"Hello, I'm John.\")\n            .role(GatherUsingAiRequestMessageHistoryItemRole::User),\n    ])\n    .parameters(telnyx::serde_json::Map::new())\n    .send_message_history_updates(true)\n    .send_partial_results(true)\n    .user_response_timeout_ms(5000)\n    .voice(\"Telnyx.KokoroTTS.af\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    GatherUsingAiRequestMessageHistoryItem, GatherUsingAiRequestMessageHistoryItemRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_ai(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .greeting(\"Hello, can you tell me your age and where you live?\")\n    .message_history([\n        GatherUsingAiRequestMessageHistoryItem::default()\n            .content(\"Hello, what's your name?\")\n            .role(GatherUsingAiRequestMessageHistoryItemRole::Assistant),\n        GatherUsingAiRequestMessageHistoryItem::default()\n            .content(\"Hello, I'm John.\")\n            .role(GatherUsingAiRequestMessageHistoryItemRole::User),\n    ])\n    .parameters(telnyx::serde_json::Map::new())\n    .send_message_history_updates(true)\n    .send_partial_results(true)\n    .user_response_timeout_ms(5000)\n    .voice(\"Telnyx.KokoroTTS.af\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn gather_using_ai(
@@ -1309,7 +1309,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_audio(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .audio_url(\"http://example.com/message.wav\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .inter_digit_timeout_millis(10000)\n    .invalid_audio_url(\"http://example.com/message.wav\")\n    .maximum_digits(10)\n    .minimum_digits(1)\n    .terminating_digit(\"#\")\n    .timeout_millis(10000)\n    .valid_digits(\"123\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_audio(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .audio_url(\"http://example.com/message.wav\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .inter_digit_timeout_millis(10000)\n    .invalid_audio_url(\"http://example.com/message.wav\")\n    .maximum_digits(10)\n    .minimum_digits(1)\n    .terminating_digit(\"#\")\n    .timeout_millis(10000)\n    .valid_digits(\"123\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn gather_using_audio(
@@ -1359,7 +1359,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    GatherUsingSpeakRequestLanguage, GatherUsingSpeakRequestPayloadType,\n    GatherUsingSpeakRequestServiceLevel,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_speak(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .inter_digit_timeout_millis(10000)\n    .invalid_payload(\"say this on call\")\n    .language(GatherUsingSpeakRequestLanguage::Arb)\n    .maximum_digits(10)\n    .minimum_digits(1)\n    .payload(\"say this on call\")\n    .payload_type(GatherUsingSpeakRequestPayloadType::Text)\n    .service_level(GatherUsingSpeakRequestServiceLevel::Premium)\n    .terminating_digit(\"#\")\n    .valid_digits(\"123\")\n    .voice(\"male\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    GatherUsingSpeakRequestLanguage, GatherUsingSpeakRequestPayloadType,\n    GatherUsingSpeakRequestServiceLevel,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .gather_using_speak(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .inter_digit_timeout_millis(10000)\n    .invalid_payload(\"say this on call\")\n    .language(GatherUsingSpeakRequestLanguage::Arb)\n    .maximum_digits(10)\n    .minimum_digits(1)\n    .payload(\"say this on call\")\n    .payload_type(GatherUsingSpeakRequestPayloadType::Text)\n    .service_level(GatherUsingSpeakRequestServiceLevel::Premium)\n    .terminating_digit(\"#\")\n    .valid_digits(\"123\")\n    .voice(\"male\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn gather_using_speak(
@@ -1411,7 +1411,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .hangup(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .hangup(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn hangup(
@@ -1450,7 +1450,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .leave_queue(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .leave_queue(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn leave_queue(
@@ -1504,7 +1504,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_playback(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .audio_url(\"http://www.example.com/sounds/greeting.wav\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .r#loop(\"infinity\")\n    .overlay(true)\n    .stop(\"current\")\n    .target_legs(\"self\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_playback(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .audio_url(\"http://www.example.com/sounds/greeting.wav\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .r#loop(\"infinity\")\n    .overlay(true)\n    .stop(\"current\")\n    .target_legs(\"self\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_playback(
@@ -1551,7 +1551,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_playback(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .overlay(false)\n    .stop(\"all\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_playback(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .overlay(false)\n    .stop(\"all\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_playback(
@@ -1694,7 +1694,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    StartRecordingRequestChannels, StartRecordingRequestFormat,\n    StartRecordingRequestTranscriptionEngine, TranscriptionLanguage,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_recording(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .channels(StartRecordingRequestChannels::Single)\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .format(StartRecordingRequestFormat::Wav)\n    .max_length(0)\n    .play_beep(true)\n    .timeout_secs(0)\n    .transcription(true)\n    .transcription_engine(StartRecordingRequestTranscriptionEngine::B)\n    .transcription_language(TranscriptionLanguage::En)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    StartRecordingRequestChannels, StartRecordingRequestFormat,\n    StartRecordingRequestTranscriptionEngine, TranscriptionLanguage,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_recording(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .channels(StartRecordingRequestChannels::Single)\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .format(StartRecordingRequestFormat::Wav)\n    .max_length(0)\n    .play_beep(true)\n    .timeout_secs(0)\n    .transcription(true)\n    .transcription_engine(StartRecordingRequestTranscriptionEngine::B)\n    .transcription_language(TranscriptionLanguage::En)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_recording(
@@ -1745,7 +1745,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_recording(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .recording_id(\"6e00ab49-9487-4364-8ad6-23965965afb2\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_recording(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .recording_id(\"6e00ab49-9487-4364-8ad6-23965965afb2\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_recording(
@@ -1838,7 +1838,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::RejectRequestCause;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .reject(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .cause(RejectRequestCause::UserBusy)\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::RejectRequestCause;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .reject(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .cause(RejectRequestCause::UserBusy)\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn reject(
@@ -1882,7 +1882,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .send_dtmf(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .digits(\"1www2WABCDw9\")\n    .duration_millis(500)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .send_dtmf(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .digits(\"1www2WABCDw9\")\n    .duration_millis(500)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_dtmf(
@@ -1930,7 +1930,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .send_sip_info(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .body(\"{\\\"key\\\": \\\"value\\\", \\\"numValue\\\": 100}\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .content_type(\"application/json\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .send_sip_info(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .body(\"{\\\"key\\\": \\\"value\\\", \\\"numValue\\\": 100}\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .content_type(\"application/json\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn send_sip_info(
@@ -2030,7 +2030,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_siprec(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_siprec(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_siprec(
@@ -2078,7 +2078,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    SpeakRequestLanguage, SpeakRequestPayloadType, SpeakRequestServiceLevel,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .speak(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .language(SpeakRequestLanguage::Arb)\n    .payload(\"Say this on the call\")\n    .payload_type(SpeakRequestPayloadType::Text)\n    .service_level(SpeakRequestServiceLevel::Basic)\n    .stop(\"current\")\n    .voice(\"female\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    SpeakRequestLanguage, SpeakRequestPayloadType, SpeakRequestServiceLevel,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .speak(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .language(SpeakRequestLanguage::Arb)\n    .payload(\"Say this on the call\")\n    .payload_type(SpeakRequestPayloadType::Text)\n    .service_level(SpeakRequestServiceLevel::Basic)\n    .stop(\"current\")\n    .voice(\"female\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn speak(
@@ -2123,7 +2123,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{DialogflowConfig, StartStreamingRequestStreamTrack};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_streaming(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .dialogflow_config(\n        DialogflowConfig::default()\n            .analyze_sentiment(false)\n            .partial_automated_agent_reply(false),\n    )\n    .enable_dialogflow(false)\n    .stream_track(StartStreamingRequestStreamTrack::BothTracks)\n    .stream_url(\"wss://www.example.com/websocket\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{DialogflowConfig, StartStreamingRequestStreamTrack};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_streaming(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .dialogflow_config(\n        DialogflowConfig::default()\n            .analyze_sentiment(false)\n            .partial_automated_agent_reply(false),\n    )\n    .enable_dialogflow(false)\n    .stream_track(StartStreamingRequestStreamTrack::BothTracks)\n    .stream_url(\"wss://www.example.com/websocket\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_streaming(
@@ -2170,7 +2170,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_streaming(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .stream_id(\"1edb94f9-7ef0-4150-b502-e0ebadfd9491\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_streaming(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .stream_id(\"1edb94f9-7ef0-4150-b502-e0ebadfd9491\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_streaming(
@@ -2211,7 +2211,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    NoiseSuppressionDirection, NoiseSuppressionEngine, NoiseSuppressionEngineConfig,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_noise_suppression(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .direction(NoiseSuppressionDirection::Both)\n    .noise_suppression_engine(NoiseSuppressionEngine::DeepFilterNet)\n    .noise_suppression_engine_config(\n        NoiseSuppressionEngineConfig::default().attenuation_limit(100),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    NoiseSuppressionDirection, NoiseSuppressionEngine, NoiseSuppressionEngineConfig,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_noise_suppression(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .direction(NoiseSuppressionDirection::Both)\n    .noise_suppression_engine(NoiseSuppressionEngine::DeepFilterNet)\n    .noise_suppression_engine_config(\n        NoiseSuppressionEngineConfig::default().attenuation_limit(100),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_noise_suppression(
@@ -2252,7 +2252,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_noise_suppression(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_noise_suppression(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_noise_suppression(
@@ -2343,7 +2343,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    GoogleTranscriptionLanguage, TranscriptionEngineGoogleConfig,\n    TranscriptionEngineGoogleConfigTranscriptionEngine,\n    TranscriptionStartRequestTranscriptionEngine,\n    TranscriptionStartRequestTranscriptionEngineConfig,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_transcription(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .transcription_engine(TranscriptionStartRequestTranscriptionEngine::Google)\n    .transcription_engine_config(\n        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineGoogleConfig(\n            TranscriptionEngineGoogleConfig::default()\n                .language(GoogleTranscriptionLanguage::En)\n                .transcription_engine(\n                    TranscriptionEngineGoogleConfigTranscriptionEngine::Google,\n                ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    GoogleTranscriptionLanguage, TranscriptionEngineGoogleConfig,\n    TranscriptionEngineGoogleConfigTranscriptionEngine,\n    TranscriptionStartRequestTranscriptionEngine,\n    TranscriptionStartRequestTranscriptionEngineConfig,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .start_transcription(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .transcription_engine(TranscriptionStartRequestTranscriptionEngine::Google)\n    .transcription_engine_config(\n        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineGoogleConfig(\n            TranscriptionEngineGoogleConfig::default()\n                .language(GoogleTranscriptionLanguage::En)\n                .transcription_engine(\n                    TranscriptionEngineGoogleConfigTranscriptionEngine::Google,\n                ),\n        ),\n    )\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn start_transcription(
@@ -2386,7 +2386,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_transcription(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .stop_transcription(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn stop_transcription(
@@ -2437,7 +2437,7 @@ impl<'a> CallsActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CustomSipHeader, SipHeader, SipHeaderName,\n    TransferCallRequestAnsweringMachineDetection,\n    TransferCallRequestAnsweringMachineDetectionConfig,\n    TransferCallRequestMediaEncryption, TransferCallRequestSipTransportProtocol,\n    TransferCallRequestWebhookUrlMethod,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .transfer(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .answering_machine_detection(\n        TransferCallRequestAnsweringMachineDetection::Detect,\n    )\n    .answering_machine_detection_config(\n        TransferCallRequestAnsweringMachineDetectionConfig::default()\n            .after_greeting_silence_millis(1000)\n            .between_words_silence_millis(1000)\n            .greeting_duration_millis(1000)\n            .greeting_silence_duration_millis(2000)\n            .greeting_total_analysis_time_millis(50000)\n            .initial_silence_millis(1000)\n            .maximum_number_of_words(1000)\n            .maximum_word_length_millis(2000)\n            .silence_threshold(512)\n            .total_analysis_time_millis(5000),\n    )\n    .audio_url(\"http://www.example.com/sounds/greeting.wav\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .custom_headers([\n        CustomSipHeader::builder().name(\"head_1\").value(\"val_1\"),\n        CustomSipHeader::builder().name(\"head_2\").value(\"val_2\"),\n    ])\n    .early_media(true)\n    .from(\"+18005550101\")\n    .from_display_name(\"Company Name\")\n    .media_encryption(TransferCallRequestMediaEncryption::Srtp)\n    .send_digits_on_answer(\"wwww200\")\n    .sip_auth_password(\"password\")\n    .sip_auth_username(\"username\")\n    .sip_headers([\n        SipHeader::builder().name(SipHeaderName::UserToUser).value(\"value\"),\n    ])\n    .sip_transport_protocol(TransferCallRequestSipTransportProtocol::Tls)\n    .time_limit_secs(60)\n    .timeout_secs(60)\n    .to(\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\")\n    .webhook_url(\"https://www.example.com/server-b/\")\n    .webhook_url_method(TransferCallRequestWebhookUrlMethod::Post)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    CustomSipHeader, SipHeader, SipHeaderName,\n    TransferCallRequestAnsweringMachineDetection,\n    TransferCallRequestAnsweringMachineDetectionConfig,\n    TransferCallRequestMediaEncryption, TransferCallRequestSipTransportProtocol,\n    TransferCallRequestWebhookUrlMethod,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .calls()\n    .actions()\n    .transfer(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .answering_machine_detection(\n        TransferCallRequestAnsweringMachineDetection::Detect,\n    )\n    .answering_machine_detection_config(\n        TransferCallRequestAnsweringMachineDetectionConfig::default()\n            .after_greeting_silence_millis(1000)\n            .between_words_silence_millis(1000)\n            .greeting_duration_millis(1000)\n            .greeting_silence_duration_millis(2000)\n            .greeting_total_analysis_time_millis(50000)\n            .initial_silence_millis(1000)\n            .maximum_number_of_words(1000)\n            .maximum_word_length_millis(2000)\n            .silence_threshold(512)\n            .total_analysis_time_millis(5000),\n    )\n    .audio_url(\"http://www.example.com/sounds/greeting.wav\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .custom_headers([\n        CustomSipHeader::builder().name(\"head_1\").value(\"val_1\"),\n        CustomSipHeader::builder().name(\"head_2\").value(\"val_2\"),\n    ])\n    .early_media(true)\n    .from(\"+18005550101\")\n    .from_display_name(\"Company Name\")\n    .media_encryption(TransferCallRequestMediaEncryption::Srtp)\n    .send_digits_on_answer(\"wwww200\")\n    .sip_auth_password(\"password\")\n    .sip_auth_username(\"username\")\n    .sip_headers([\n        SipHeader::builder().name(SipHeaderName::UserToUser).value(\"value\"),\n    ])\n    .sip_transport_protocol(TransferCallRequestSipTransportProtocol::Tls)\n    .time_limit_secs(60)\n    .timeout_secs(60)\n    .to(\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\")\n    .webhook_url(\"https://www.example.com/server-b/\")\n    .webhook_url_method(TransferCallRequestWebhookUrlMethod::Post)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn transfer(

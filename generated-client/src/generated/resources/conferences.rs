@@ -57,7 +57,7 @@ impl<'a> ConferencesApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::CreateConferenceRequestBeepEnabled;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .create()\n    .beep_enabled(CreateConferenceRequestBeepEnabled::Always)\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .duration_minutes(5)\n    .hold_audio_url(\"http://www.example.com/audio.wav\")\n    .max_participants(250)\n    .name(\"Business\")\n    .start_conference_on_create(false)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::CreateConferenceRequestBeepEnabled;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .create()\n    .beep_enabled(CreateConferenceRequestBeepEnabled::Always)\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .duration_minutes(5)\n    .hold_audio_url(\"http://www.example.com/audio.wav\")\n    .max_participants(250)\n    .name(\"Business\")\n    .start_conference_on_create(false)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn create(
@@ -789,7 +789,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    JoinConferenceRequestBeepEnabled, JoinConferenceRequestSupervisorRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .join(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .beep_enabled(JoinConferenceRequestBeepEnabled::Always)\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .end_conference_on_exit(true)\n    .hold(true)\n    .hold_audio_url(\"http://www.example.com/audio.wav\")\n    .mute(true)\n    .start_conference_on_enter(true)\n    .supervisor_role(JoinConferenceRequestSupervisorRole::Whisper)\n    .whisper_call_control_ids([\n        \"v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ\",\n        \"v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw\",\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{\n    JoinConferenceRequestBeepEnabled, JoinConferenceRequestSupervisorRole,\n};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .join(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .beep_enabled(JoinConferenceRequestBeepEnabled::Always)\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .end_conference_on_exit(true)\n    .hold(true)\n    .hold_audio_url(\"http://www.example.com/audio.wav\")\n    .mute(true)\n    .start_conference_on_enter(true)\n    .supervisor_role(JoinConferenceRequestSupervisorRole::Whisper)\n    .whisper_call_control_ids([\n        \"v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ\",\n        \"v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw\",\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn join(
@@ -1029,7 +1029,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::StartConferenceRecordingRequestFormat;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_start(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .format(StartConferenceRecordingRequestFormat::Wav)\n    .play_beep(true)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::StartConferenceRecordingRequestFormat;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_start(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .format(StartConferenceRecordingRequestFormat::Wav)\n    .play_beep(true)\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn record_start(
@@ -1073,7 +1073,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_stop(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .recording_id(\"6e00ab49-9487-4364-8ad6-23965965afb2\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .record_stop(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .client_state(\"aGF2ZSBhIG5pY2UgZGF5ID1d\")\n    .recording_id(\"6e00ab49-9487-4364-8ad6-23965965afb2\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn record_stop(
@@ -1152,7 +1152,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::{ConferenceSpeakRequestLanguage, ConferenceSpeakRequestPayloadType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .speak(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_ids([\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\"])\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .language(ConferenceSpeakRequestLanguage::EnUs)\n    .payload(\"Say this to participants\")\n    .payload_type(ConferenceSpeakRequestPayloadType::Text)\n    .voice(\"female\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::{ConferenceSpeakRequestLanguage, ConferenceSpeakRequestPayloadType};\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .speak(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_ids([\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\"])\n    .language(ConferenceSpeakRequestLanguage::EnUs)\n    .payload(\"Say this to participants\")\n    .payload_type(ConferenceSpeakRequestPayloadType::Text)\n    .voice(\"female\")\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn speak(
@@ -1311,7 +1311,7 @@ impl<'a> ConferencesActionsApi<'a> {
     ///
     #[cfg_attr(
         not(doctest),
-        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateConferenceRequestSupervisorRole;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .command_id(\"891510ac-f3e4-11e8-af5b-de00688a4901\")\n    .supervisor_role(UpdateConferenceRequestSupervisorRole::Whisper)\n    .whisper_call_control_ids([\n        \"v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ\",\n        \"v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw\",\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
+        doc = " # Example\n\n```rust\nuse telnyx::types::UpdateConferenceRequestSupervisorRole;\n\n# async fn example(client: telnyx::Client) -> Result<(), Box<dyn std::error::Error>> {\nlet response = client\n    .conferences()\n    .actions()\n    .update(\"6a09cdc3-8948-47f0-aa62-74ac943d6c58\")\n    .call_control_id(\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\")\n    .supervisor_role(UpdateConferenceRequestSupervisorRole::Whisper)\n    .whisper_call_control_ids([\n        \"v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ\",\n        \"v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw\",\n    ])\n    .await?;\nprintln!(\"{response:?}\");\n# Ok(())\n# }\n```"
     )]
     #[inline]
     pub fn update(
