@@ -8,7 +8,9 @@
 //! required input left out is a compile error that names it:
 //!
 //! ```text
-//! error[E0277]: `Call<'_, MessagesSendParams, Message, AsData, (Missing<to>,)>` is not a future
+//! error[E0277]: `Call<'_, MessagesSendParams, OutboundMessagePayload, AsData, (telnyx::Missing<to>,)>` is not a future
+//!   |     client.messages().send().text("Hello!").await?;
+//!   |                                             ^^^^^ `Call<..., (telnyx::Missing<to>,)>` is not a future
 //! ```
 //!
 //! A struct with required fields is built the same way: `X::builder()`, one method per field,

@@ -24,19 +24,20 @@ async fn serve(server: &MockServer, verb: &str, at: &str, body: &str) {
         .await;
 }
 
+/// `GET /number_orders/o1`, decoded leniently, with what the response needed.
+async fn retrieve_captured(server: &MockServer) -> (telnyx::types::NumberOrderWithPhoneNumbers, telnyx::ResponseMeta) {
+    let capture = ResponseCapture::new();
+    let call = client(server).with_options(RequestOptions::new().capture_response(&capture));
+    let order = call.number_orders().retrieve("o1").await.expect("a lenient call succeeds");
+    (order, capture.last().expect("a response arrived"))
+}
+
 #[tokio::test]
 async fn a_number_sent_as_a_string_is_converted_and_recorded() {
     let server = MockServer::start().await;
     serve(&server, "GET", "/v2/number_orders/o1", ORDER).await;
-    let capture = ResponseCapture::new();
-    let order = client(&server)
-        .with_options(RequestOptions::new().capture_response(&capture))
-        .number_orders()
-        .retrieve("o1")
-        .await
-        .expect("the call succeeds");
+    let (order, meta) = retrieve_captured(&server).await;
     assert_eq!(order.phone_numbers_count, Some(1));
-    let meta = capture.last().unwrap();
     assert_eq!(meta.corrections.len(), 1, "{:?}", meta.corrections);
     let c = &meta.corrections[0];
     assert_eq!((c.path.as_str(), c.kind), ("data.phone_numbers_count", CorrectionKind::Converted));
@@ -97,15 +98,9 @@ async fn a_response_without_its_data_is_a_correction_or_a_strict_error() {
     // one that does not is a deviation like any missing required value.
     let server = MockServer::start().await;
     serve(&server, "GET", "/v2/number_orders/o1", r#"{"meta": {}}"#).await;
-    let capture = ResponseCapture::new();
-    let order = client(&server)
-        .with_options(RequestOptions::new().capture_response(&capture))
-        .number_orders()
-        .retrieve("o1")
-        .await
-        .expect("a lenient call succeeds");
+    let (order, meta) = retrieve_captured(&server).await;
     assert_eq!(order.id, None, "the fallback of the data: every optional field `None`");
-    let corrections = capture.last().unwrap().corrections;
+    let corrections = meta.corrections;
     assert_eq!(corrections.len(), 1, "{corrections:?}");
     assert_eq!((corrections[0].path.as_str(), corrections[0].kind), ("data", CorrectionKind::Missing));
     let strict = client(&server).with_options(RequestOptions::new().strict_decoding(true));

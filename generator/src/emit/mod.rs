@@ -59,6 +59,19 @@ impl Ctx<'_> {
         }
     }
 
+    /// [`Ctx::type_path`] as text, for code written as text.
+    pub fn type_path_text(&self, id: usize) -> String {
+        let def = &self.api.types[id];
+        let name = &def.name;
+        match (&def.module, self.module) {
+            (a, b) if a == b => name.clone(),
+            (Module::Types(_), Module::Types(_)) => format!("super::{name}"),
+            (Module::Types(_), _) => format!("crate::types::{name}"),
+            (Module::Resource(file), _) => format!("crate::resources::{file}::{name}"),
+            (Module::Unassigned, _) => "serde_json::Value".into(),
+        }
+    }
+
     pub fn resource_struct(&self, chain: &[String]) -> String {
         self.structs.get(chain).cloned().unwrap_or_default()
     }

@@ -477,11 +477,11 @@ pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
 /// The methods of the call that set its inputs, on every call of the operation (its `_stream`
 /// twin's too): a required one moves its slot of the call's state to `Set`.
 fn setters(op: &Operation, params: &proc_macro2::Ident, ctx: &Ctx<'_>) -> TokenStream {
+    use super::setters::{field_param, param, state_with, Method};
     let types = &ctx.api.types;
     let required: Vec<usize> = op.call.inputs.iter().enumerate().filter(|(_, i)| i.required).map(|(k, _)| k).collect();
     let slots = super::setters::slots(required.len());
-    let state = quote!((#(#slots,)*));
-    let call = |state: &TokenStream| quote!(crate::Call<'a, #params, T, R, #state>);
+    let call = |state: &str| format!("crate::Call<'a, {params}, T, R, {state}>");
     let body_fields = match op.call.body {
         BodyShape::Fields { ty, optional } => match &types[ty].kind {
             TypeKind::Struct { fields, .. } => Some((fields, optional, ty)),
@@ -489,15 +489,18 @@ fn setters(op: &Operation, params: &proc_macro2::Ident, ctx: &Ctx<'_>) -> TokenS
         },
         _ => None,
     };
+    // Where a property of the body is, in the params: `self.params.body.x`.
+    let field_place = |on: &str, field: &str, optional: bool| match optional {
+        true => format!("{on}.params.body.get_or_insert_with(Default::default).{field}"),
+        false => format!("{on}.params.body.{field}"),
+    };
     let mut methods = Vec::new();
     for (k, input) in op.call.inputs.iter().enumerate() {
-        let n = ident(&input.setter);
         let (t, value, place, description, wire, deprecated) = match input.source {
             InputSource::Path(i) => {
                 let p = &op.path_params[i];
-                let (t, v) = super::setters::param(&path_field_type(&p.ty), ctx);
-                let f = ident(&p.rust_name);
-                (t, v, quote!(.#f), p.description.as_deref(), p.name.as_str(), p.deprecated)
+                let (t, v) = param(&path_field_type(&p.ty), ctx);
+                (t, v, format!("params.{}", p.rust_name), p.description.as_deref(), p.name.as_str(), p.deprecated)
             }
             InputSource::Query(i) | InputSource::Header(i) => {
                 let p = if matches!(input.source, InputSource::Query(_)) {
@@ -505,78 +508,51 @@ fn setters(op: &Operation, params: &proc_macro2::Ident, ctx: &Ctx<'_>) -> TokenS
                 } else {
                     &op.header_params[i]
                 };
-                let (t, v) = super::setters::param(&p.ty, ctx);
-                let v = if p.required { v } else { quote!(Some(#v)) };
-                let f = ident(&p.rust_name);
-                (t, v, quote!(.#f), p.description.as_deref(), p.name.as_str(), p.deprecated)
+                let (t, v) = param(&p.ty, ctx);
+                let v = if p.required { v } else { format!("Some({v})") };
+                (t, v, format!("params.{}", p.rust_name), p.description.as_deref(), p.name.as_str(), p.deprecated)
             }
             InputSource::Field(i) => {
                 let Some((fields, optional, _)) = body_fields else { continue };
                 let f = &fields[i];
-                let (t, v) = super::setters::field_param(f, ctx);
-                let field = ident(&f.rust_name);
-                let place = if optional {
-                    quote!(.body.get_or_insert_with(Default::default).#field)
-                } else {
-                    quote!(.body.#field)
-                };
+                let (t, v) = field_param(f, ctx);
+                let place = field_place("", &f.rust_name, optional).trim_start_matches('.').to_string();
                 (t, v, place, f.description.as_deref(), f.name.as_str(), f.deprecated)
             }
             InputSource::Body => {
                 let Some((b, is_optional)) = body_stored(op) else { continue };
                 let (t, v) = match b.encoding {
                     BodyEncoding::Binary | BodyEncoding::Text => {
-                        (quote!(impl Into<bytes::Bytes>), quote!(value.into()))
+                        ("impl Into<bytes::Bytes>".into(), "value.into()".into())
                     }
-                    _ => super::setters::param(&b.ty, ctx),
+                    _ => param(&b.ty, ctx),
                 };
-                let v = if is_optional { quote!(Some(#v)) } else { v };
-                (t, v, quote!(.body), b.description.as_deref().or(Some("The request body.")), "body", false)
+                let v = if is_optional { format!("Some({v})") } else { v };
+                (t, v, "params.body".into(), b.description.as_deref().or(Some("The request body.")), "body", false)
             }
         };
-        let d = super::setters::doc(description, wire);
-        let deprecated = deprecated.then(|| quote!(#[deprecated]));
+        let doc = super::setters::doc(description, wire);
+        let name = &input.setter;
         match required.iter().position(|r| *r == k) {
-            Some(slot) => {
-                let next = call(&super::setters::state_with(&slots, &[slot]));
-                methods.push(quote! {
-                    #d
-                    #deprecated
-                    #[inline]
-                    pub fn #n(self, value: #t) -> #next {
-                        let mut call = self;
-                        call.params #place = #value;
-                        crate::call::into_state(call)
-                    }
-                });
-            }
-            None => methods.push(quote! {
-                #d
-                #deprecated
-                #[inline]
-                pub fn #n(mut self, value: #t) -> Self {
-                    self.params #place = #value;
-                    self
-                }
+            Some(slot) => methods.push(Method {
+                doc,
+                deprecated,
+                name: name.clone(),
+                params: vec!["self".into(), format!("value: {t}")],
+                ret: call(&state_with(&slots, &[slot])),
+                body: vec![
+                    "let mut call = self;".into(),
+                    format!("call.{place} = {value};"),
+                    "crate::call::into_state(call)".into(),
+                ],
             }),
+            None => methods.push(Method::optional(doc, deprecated, name, &t, &format!("self.{place}"), &value)),
         }
         if let (Some(null), InputSource::Field(i), Some((fields, optional, _))) =
             (&input.null_setter, input.source, body_fields)
         {
-            let null = ident(null);
-            let field = ident(&fields[i].rust_name);
-            let place =
-                if optional { quote!(.body.get_or_insert_with(Default::default).#field) } else { quote!(.body.#field) };
-            let d = format!(" Sends `{}` as `null` (which clears it where the API allows).", fields[i].name);
-            methods.push(quote! {
-                #[doc = #d]
-                #deprecated
-                #[inline]
-                pub fn #null(mut self) -> Self {
-                    self.params #place = Some(None);
-                    self
-                }
-            });
+            let place = field_place("self", &fields[i].rust_name, optional);
+            methods.push(Method::null(&fields[i].name, deprecated, null, &place));
         }
     }
     // The whole body at once (one read from JSON, say), in place of the methods of its fields.
@@ -587,30 +563,30 @@ fn setters(op: &Operation, params: &proc_macro2::Ident, ctx: &Ctx<'_>) -> TokenS
             .filter(|(_, k)| matches!(op.call.inputs[**k].source, InputSource::Field(_)))
             .map(|(slot, _)| slot)
             .collect();
-        let next = call(&super::setters::state_with(&slots, &body_slots));
-        let t = ctx.type_path(ty);
-        let value = if optional { quote!(Some(value.into())) } else { quote!(value.into()) };
-        methods.push(quote! {
-            /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
-            #[inline]
-            pub fn with_body(self, value: impl Into<#t>) -> #next {
-                let mut call = self;
-                call.params.body = #value;
-                crate::call::into_state(call)
-            }
+        let value = if optional { "Some(value.into())" } else { "value.into()" };
+        methods.push(Method {
+            doc: "The whole body at once (one read from JSON, say), in place of the methods of its properties.".into(),
+            deprecated: false,
+            name: "with_body".into(),
+            params: vec!["self".into(), format!("value: impl Into<{}>", ctx.type_path_text(ty))],
+            ret: call(&state_with(&slots, &body_slots)),
+            body: vec![
+                "let mut call = self;".into(),
+                format!("call.params.body = {value};"),
+                "crate::call::into_state(call)".into(),
+            ],
         });
     }
     if methods.is_empty() {
         return quote!();
     }
-    let allow = op.call.inputs.iter().any(|i| input_deprecated(op, i, ctx)).then(|| quote!(#[allow(deprecated)]));
-    let this = call(&state);
-    quote! {
-        #allow
-        impl<'a, T, R, #(#slots),*> #this {
-            #(#methods)*
-        }
-    }
+    let allow: &[&str] =
+        if op.call.inputs.iter().any(|i| input_deprecated(op, i, ctx)) { &["#[allow(deprecated)]"] } else { &[] };
+    let generics: Vec<String> =
+        ["'a".to_string(), "T".into(), "R".into()].into_iter().chain(slots.iter().cloned()).collect();
+    let state = if slots.is_empty() { "()".to_string() } else { super::setters::tuple(&slots) };
+    let header = format!("impl<{}> {}", generics.join(", "), call(&state));
+    super::setters::impl_block(allow, &header, &methods)
 }
 
 /// Whether the spec deprecates an input.

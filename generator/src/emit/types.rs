@@ -1,10 +1,30 @@
 //! Emits type definitions: structs, open string enums, untagged unions and aliases.
 
+use super::setters::Method;
 use super::{docs, ident, Ctx};
 use crate::ir::calls::Construct;
 use crate::ir::{Field, Ty, TypeDef, TypeKind, Variant};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
+
+/// [`rust_type`] as text, as prettyplease prints it, for code written as text.
+pub fn rust_type_text(ty: &Ty, ctx: &Ctx<'_>) -> String {
+    match ty {
+        Ty::Named(id) => ctx.type_path_text(*id),
+        Ty::String => "String".into(),
+        Ty::Integer => "i64".into(),
+        Ty::Int32 => "i32".into(),
+        Ty::Number => "f64".into(),
+        Ty::Boolean => "bool".into(),
+        Ty::List(t) => format!("Vec<{}>", rust_type_text(t, ctx)),
+        Ty::Map(t) if **t == Ty::Any => "serde_json::Map<String, serde_json::Value>".into(),
+        Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", rust_type_text(t, ctx)),
+        Ty::Nullable(t) => format!("Option<{}>", rust_type_text(t, ctx)),
+        Ty::Any => "serde_json::Value".into(),
+        Ty::Bytes => "crate::FilePart".into(),
+        Ty::Base64 => "crate::Base64".into(),
+    }
+}
 
 /// The Rust type of a [`Ty`] as seen from the module of `ctx`.
 pub fn rust_type(ty: &Ty, ctx: &Ctx<'_>) -> TokenStream {
@@ -507,40 +527,33 @@ pub fn catch_all_name(variants: &[Variant]) -> Ident {
 fn construct(def: &TypeDef, name: &Ident, fields: &[Field], keeps_extra: bool, ctx: &Ctx<'_>) -> TokenStream {
     let types = &ctx.api.types;
     let allow = (def.deprecated || fields.iter().any(|f| f.deprecated)).then(|| quote!(#[allow(deprecated)]));
+    // Written as text, like the setters: the placeholder of `CallRequest` names 91 fields.
     let blank = def.blank.then(|| {
-        let values = fields.iter().map(|f| {
-            let n = ident(&f.rust_name);
-            let v = super::setters::field_blank(f, ctx);
-            quote!(#n: #v,)
-        });
-        let extra = keeps_extra.then(|| quote!(extra: Default::default(),));
-        quote! {
-            #allow
-            impl #name {
-                /// Every required field a placeholder, every other `None`: where a builder, or
-                /// a call whose body this is, starts.
-                #[allow(dead_code)]
-                #[inline]
-                pub(crate) fn blank() -> Self {
-                    #name { #(#values)* #extra }
-                }
-            }
+        let mut t = String::new();
+        if allow.is_some() {
+            t.push_str("#[allow(deprecated)]\n");
         }
+        t.push_str(&format!("impl {name} {{\n"));
+        t.push_str("    /// Every required field a placeholder, every other `None`: where a builder, or\n");
+        t.push_str("    /// a call whose body this is, starts.\n");
+        t.push_str("    #[allow(dead_code)]\n    #[inline]\n    pub(crate) fn blank() -> Self {\n");
+        t.push_str(&format!("        {name} {{\n"));
+        for f in fields {
+            t.push_str(&format!("            {}: {},\n", f.rust_name, super::setters::field_blank_text(f, ctx)));
+        }
+        if keeps_extra {
+            t.push_str("            extra: Default::default(),\n");
+        }
+        t.push_str("        }\n    }\n}\n");
+        super::raw_text(t)
     });
     let settable: Vec<&Field> = fields.iter().filter(|f| !f.setter.is_empty()).collect();
+    let allow_text: &[&str] = if allow.is_some() { &["#[allow(deprecated)]"] } else { &[] };
     let methods = match def.construct {
         Construct::Decoded => quote!(),
         Construct::Default => {
-            let setters = settable.iter().map(|f| {
-                let (setter, null) = field_setters(f, quote!(Self), quote!(self.), ctx);
-                quote!(#setter #null)
-            });
-            quote! {
-                #allow
-                impl #name {
-                    #(#setters)*
-                }
-            }
+            let methods: Vec<Method> = settable.iter().flat_map(|f| field_setters(f, "self", ctx)).collect();
+            super::setters::impl_block(allow_text, &format!("impl {name}"), &methods)
         }
         Construct::Builder => {
             let required: Vec<&Field> =
@@ -557,31 +570,35 @@ fn construct(def: &TypeDef, name: &Ident, fields: &[Field], keeps_extra: bool, c
                     listed.join(", ")
                 )
             };
-            let state = quote!((#(#slots,)*));
-            let setters = settable.iter().map(|f| match required.iter().position(|r| std::ptr::eq(*r, *f)) {
-                Some(k) => {
-                    let next = super::setters::state_with(&slots, &[k]);
-                    let n = ident(&f.setter);
-                    let field_name = ident(&f.rust_name);
-                    let (t, value) = super::setters::field_param(f, ctx);
-                    let d = super::setters::doc(f.description.as_deref(), &f.name);
-                    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-                    quote! {
-                        #d
-                        #deprecated
-                        #[inline]
-                        pub fn #n(self, value: #t) -> crate::Builder<#name, #next> {
-                            let mut b = self;
-                            b.value.#field_name = #value;
-                            crate::inputs::into_state(b)
-                        }
+            let mut methods = Vec::new();
+            for f in &settable {
+                match required.iter().position(|r| std::ptr::eq(*r, *f)) {
+                    Some(k) => {
+                        let next = super::setters::state_with(&slots, &[k]);
+                        let (t, value) = super::setters::field_param(f, ctx);
+                        methods.push(Method {
+                            doc: super::setters::doc(f.description.as_deref(), &f.name),
+                            deprecated: f.deprecated,
+                            name: f.setter.clone(),
+                            params: vec!["self".into(), format!("value: {t}")],
+                            ret: format!("crate::Builder<{name}, {next}>"),
+                            body: vec![
+                                "let mut b = self;".into(),
+                                format!("b.value.{} = {value};", f.rust_name),
+                                "crate::inputs::into_state(b)".into(),
+                            ],
+                        });
                     }
+                    None => methods.extend(field_setters(f, "self.value", ctx)),
                 }
-                None => {
-                    let (setter, null) = field_setters(f, quote!(Self), quote!(self.value.), ctx);
-                    quote!(#setter #null)
+            }
+            let header = match slots.is_empty() {
+                true => format!("impl crate::Builder<{name}, ()>"),
+                false => {
+                    format!("impl<{}> crate::Builder<{name}, {}>", slots.join(", "), super::setters::tuple(&slots))
                 }
-            });
+            };
+            let setters = super::setters::impl_block(allow_text, &header, &methods);
             quote! {
                 #allow
                 impl #name {
@@ -591,10 +608,7 @@ fn construct(def: &TypeDef, name: &Ident, fields: &[Field], keeps_extra: bool, c
                         crate::Builder::new(#name::blank())
                     }
                 }
-                #allow
-                impl<#(#slots),*> crate::Builder<#name, #state> {
-                    #(#setters)*
-                }
+                #setters
                 impl<S: crate::Ready> From<crate::Builder<#name, S>> for #name {
                     #[inline]
                     fn from(builder: crate::Builder<#name, S>) -> Self {
@@ -607,37 +621,17 @@ fn construct(def: &TypeDef, name: &Ident, fields: &[Field], keeps_extra: bool, c
     quote!(#blank #methods)
 }
 
-/// The method that sets an optional field (returning `ret`, the field reached through
-/// `place`), and for an optional, nullable one the method that sets it to `null`.
-pub fn field_setters(f: &Field, ret: TokenStream, place: TokenStream, ctx: &Ctx<'_>) -> (TokenStream, TokenStream) {
-    let n = ident(&f.setter);
-    let field_name = ident(&f.rust_name);
+/// The methods that set an optional field (reached through `on`: `self`, or `self.value` on a
+/// builder), and for an optional, nullable one the method that sets it to `null`.
+pub fn field_setters(f: &Field, on: &str, ctx: &Ctx<'_>) -> Vec<Method> {
     let (t, value) = super::setters::field_param(f, ctx);
-    let d = super::setters::doc(f.description.as_deref(), &f.name);
-    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-    let setter = quote! {
-        #d
-        #deprecated
-        #[inline]
-        pub fn #n(mut self, value: #t) -> #ret {
-            #place #field_name = #value;
-            self
-        }
-    };
-    let null = f.null_setter.as_ref().map(|null| {
-        let null = ident(null);
-        let d = format!(" Sends `{}` as `null` (which clears it where the API allows).", f.name);
-        quote! {
-            #[doc = #d]
-            #deprecated
-            #[inline]
-            pub fn #null(mut self) -> #ret {
-                #place #field_name = Some(None);
-                self
-            }
-        }
-    });
-    (setter, null.unwrap_or_default())
+    let place = format!("{on}.{}", f.rust_name);
+    let doc = super::setters::doc(f.description.as_deref(), &f.name);
+    let mut out = vec![Method::optional(doc, f.deprecated, &f.setter, &t, &place, &value)];
+    if let Some(null) = &f.null_setter {
+        out.push(Method::null(&f.name, f.deprecated, null, &place));
+    }
+    out
 }
 
 /// Whether a field is an `Option` in Rust.

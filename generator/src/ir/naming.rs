@@ -106,12 +106,9 @@ impl NameFile {
     /// The file at `path`; none at all is an empty one (for the kept names, which only
     /// `cargo xtask update-spec` writes).
     pub fn read_or_empty(path: &Path) -> Result<NameFile> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => NameFile::parse(path, &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Ok(NameFile { file: path.into(), ..Default::default() })
-            }
-            Err(e) => Err(Error::new(path, "", format!("cannot read: {e}"))),
+        match read_if_present(path)? {
+            Some(text) => NameFile::parse(path, &text),
+            None => Ok(NameFile { file: path.into(), ..Default::default() }),
         }
     }
 
@@ -180,6 +177,15 @@ impl NameFile {
     }
 }
 
+/// The text of a names file that may not be there yet (only `update-spec` writes the kept ones).
+fn read_if_present(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::new(path, "", format!("cannot read: {e}"))),
+    }
+}
+
 /// `text` without the lines numbered `lines` (1-based), every other byte kept.
 pub fn without_lines(text: &str, lines: &[usize]) -> String {
     let drop: HashSet<usize> = lines.iter().copied().collect();
@@ -200,12 +206,9 @@ pub struct TypeNames {
 impl TypeNames {
     /// The file at `path`; none at all is an empty one.
     pub fn read(path: &Path) -> Result<TypeNames> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => TypeNames::parse(path, &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Ok(TypeNames { file: path.into(), ..Default::default() })
-            }
-            Err(e) => Err(Error::new(path, "", format!("cannot read: {e}"))),
+        match read_if_present(path)? {
+            Some(text) => TypeNames::parse(path, &text),
+            None => Ok(TypeNames { file: path.into(), ..Default::default() }),
         }
     }
 

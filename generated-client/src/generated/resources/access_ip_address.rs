@@ -126,13 +126,13 @@ pub struct AccessIpAddressListParams {
     pub page: Option<AccessIpAddressListPage>,
 }
 impl<'a, T, R> crate::Call<'a, AccessIpAddressListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[ip_source\\], filter\\[ip_address\\], filter\\[created_at\\]. Supports complex bracket operations for dynamic filtering.
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[ip_source\], filter\[ip_address\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
     #[inline]
     pub fn filter(mut self, value: impl Into<AccessIpAddressListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<AccessIpAddressListPage>) -> Self {
         self.params.page = Some(value.into());
@@ -358,10 +358,7 @@ pub struct AccessIpAddressListFilter {
 impl AccessIpAddressListFilter {
     /// Sets `created_at`.
     #[inline]
-    pub fn created_at(
-        mut self,
-        value: impl Into<AccessIpAddressListFilterCreatedAt>,
-    ) -> Self {
+    pub fn created_at(mut self, value: impl Into<AccessIpAddressListFilterCreatedAt>) -> Self {
         self.created_at = Some(value.into());
         self
     }

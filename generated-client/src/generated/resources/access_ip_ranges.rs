@@ -100,13 +100,13 @@ pub struct AccessIpRangesListParams {
     pub page: Option<AccessIpRangesListPage>,
 }
 impl<'a, T, R> crate::Call<'a, AccessIpRangesListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[cidr_block\\], filter\\[cidr_block\\]\\[startswith\\], filter\\[cidr_block\\]\\[endswith\\], filter\\[cidr_block\\]\\[contains\\], filter\\[created_at\\]. Supports complex bracket operations for dynamic filtering.
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[cidr_block\], filter\[cidr_block\]\[startswith\], filter\[cidr_block\]\[endswith\], filter\[cidr_block\]\[contains\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
     #[inline]
     pub fn filter(mut self, value: impl Into<AccessIpRangesListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<AccessIpRangesListPage>) -> Self {
         self.params.page = Some(value.into());
@@ -448,19 +448,13 @@ pub struct AccessIpRangesListFilter {
 impl AccessIpRangesListFilter {
     /// Sets `cidr_block`.
     #[inline]
-    pub fn cidr_block(
-        mut self,
-        value: impl Into<AccessIpRangesListFilterCidrBlock>,
-    ) -> Self {
+    pub fn cidr_block(mut self, value: impl Into<AccessIpRangesListFilterCidrBlock>) -> Self {
         self.cidr_block = Some(value.into());
         self
     }
     /// Sets `created_at`.
     #[inline]
-    pub fn created_at(
-        mut self,
-        value: impl Into<AccessIpRangesListFilterCreatedAt>,
-    ) -> Self {
+    pub fn created_at(mut self, value: impl Into<AccessIpRangesListFilterCreatedAt>) -> Self {
         self.created_at = Some(value.into());
         self
     }

@@ -170,10 +170,7 @@ impl<'a, T, R, S0> crate::Call<'a, ActionsRegisterCreateParams, T, R, (S0,)> {
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> crate::Call<'a, ActionsRegisterCreateParams, T, R, (crate::Set,)> {
         let mut call = self;
-        call.params.body.registration_codes = value
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        call.params.body.registration_codes = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
     }
     /// The group SIMCardGroup identification. This attribute can be null when it's present in an associated resource.
@@ -184,10 +181,7 @@ impl<'a, T, R, S0> crate::Call<'a, ActionsRegisterCreateParams, T, R, (S0,)> {
     }
     /// Status on which the SIM card will be set after being successful registered.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::SimCardRegistrationStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<crate::types::SimCardRegistrationStatus>) -> Self {
         self.params.body.status = Some(value.into());
         self
     }

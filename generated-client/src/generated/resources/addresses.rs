@@ -152,13 +152,13 @@ pub struct AddressesListParams {
     pub sort: Option<crate::types::SortAddress>,
 }
 impl<'a, T, R> crate::Call<'a, AddressesListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[customer_reference\\]\\[eq\\], filter\\[customer_reference\\]\\[contains\\], filter\\[used_as_emergency\\], filter\\[street_address\\]\\[contains\\], filter\\[address_book\\]\\[eq\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[contains\], filter\[used_as_emergency\], filter\[street_address\]\[contains\], filter\[address_book\]\[eq\]
     #[inline]
     pub fn filter(mut self, value: impl Into<crate::types::FilterConsolidated>) -> Self {
         self.params.filter = Some(value.into());
@@ -223,17 +223,7 @@ pub struct AddressesCreateParams {
     /// Parameters that can be defined during address creation
     pub body: crate::types::AddressCreate,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> crate::Call<'a, AddressesCreateParams, T, R, (S0, S1, S2, S3, S4, S5)> {
+impl<'a, T, R, S0, S1, S2, S3, S4, S5> crate::Call<'a, AddressesCreateParams, T, R, (S0, S1, S2, S3, S4, S5)> {
     /// Sets `address_book`.
     #[inline]
     pub fn address_book(mut self, value: impl Into<crate::types::AddressBook>) -> Self {
@@ -286,10 +276,7 @@ impl<
     }
     /// Sets `extended_address`.
     #[inline]
-    pub fn extended_address(
-        mut self,
-        value: impl Into<crate::types::ExtendedAddress>,
-    ) -> Self {
+    pub fn extended_address(mut self, value: impl Into<crate::types::ExtendedAddress>) -> Self {
         self.params.body.extended_address = Some(value.into());
         self
     }
@@ -353,10 +340,7 @@ impl<
     }
     /// Sets `validate_address`.
     #[inline]
-    pub fn validate_address(
-        mut self,
-        value: impl Into<crate::types::ValidateAddress>,
-    ) -> Self {
+    pub fn validate_address(mut self, value: impl Into<crate::types::ValidateAddress>) -> Self {
         self.params.body.validate_address = Some(value.into());
         self
     }
@@ -365,13 +349,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::AddressCreate>,
-    ) -> crate::Call<
-        'a,
-        AddressesCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AddressesCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -468,14 +446,7 @@ pub struct AddressesActionsValidateParams {
     /// Parameters that can be defined during address validation
     pub body: crate::types::ValidateAddressRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, AddressesActionsValidateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, AddressesActionsValidateParams, T, R, (S0, S1, S2)> {
     /// Sets `administrative_area`.
     #[inline]
     pub fn administrative_area(
@@ -497,10 +468,7 @@ impl<
     }
     /// Sets `extended_address`.
     #[inline]
-    pub fn extended_address(
-        mut self,
-        value: impl Into<crate::types::ExtendedAddress>,
-    ) -> Self {
+    pub fn extended_address(mut self, value: impl Into<crate::types::ExtendedAddress>) -> Self {
         self.params.body.extended_address = Some(value.into());
         self
     }
@@ -535,13 +503,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::ValidateAddressRequest>,
-    ) -> crate::Call<
-        'a,
-        AddressesActionsValidateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AddressesActionsValidateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -145,9 +145,7 @@ impl<'a, T, R> crate::Call<'a, AdvancedOrdersCreateParams, T, R, ()> {
     #[inline]
     pub fn features(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::AdvancedOrderRequestFeaturesItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::AdvancedOrderRequestFeaturesItem>>,
     ) -> Self {
         self.params.body.features = Some(value.into_iter().map(Into::into).collect());
         self
@@ -220,9 +218,7 @@ impl<'a, T, R> crate::Call<'a, AdvancedOrdersUpdateRequirementGroupParams, T, R,
     #[inline]
     pub fn features(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::AdvancedOrderRequestFeaturesItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::AdvancedOrderRequestFeaturesItem>>,
     ) -> Self {
         self.params.body.features = Some(value.into_iter().map(Into::into).collect());
         self

@@ -311,10 +311,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiRetrieveConversationHistoriesParams, T, R, 
     }
     /// Restrict search to a specific region. When omitted, all regions are queried in parallel (fan-out) and results are merged by similarity score.
     #[inline]
-    pub fn region(
-        mut self,
-        value: impl Into<AiRetrieveConversationHistoriesRegion>,
-    ) -> Self {
+    pub fn region(mut self, value: impl Into<AiRetrieveConversationHistoriesRegion>) -> Self {
         self.params.region = Some(value.into());
         self
     }
@@ -574,14 +571,7 @@ pub struct AiAnthropicV1MessagesParams {
     /// The request body.
     pub body: crate::types::AnthropicMessageRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, AiAnthropicV1MessagesParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, AiAnthropicV1MessagesParams, T, R, (S0, S1, S2)> {
     /// If you are using an external inference provider, this field allows you to pass along a reference to your API key. After creating an [integration secret](https://developers.telnyx.com/api-reference/integration-secrets/create-a-secret) for your API key, pass the secret's `identifier` in this field.
     #[inline]
     pub fn api_key_ref(mut self, value: impl Into<String>) -> Self {
@@ -623,9 +613,7 @@ impl<
     #[inline]
     pub fn mcp_servers(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
-        >,
+        value: impl IntoIterator<Item = impl Into<serde_json::Map<String, serde_json::Value>>>,
     ) -> Self {
         self.params.body.mcp_servers = Some(value.into_iter().map(Into::into).collect());
         self
@@ -634,9 +622,7 @@ impl<
     #[inline]
     pub fn messages(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
-        >,
+        value: impl IntoIterator<Item = impl Into<serde_json::Map<String, serde_json::Value>>>,
     ) -> crate::Call<'a, AiAnthropicV1MessagesParams, T, R, (S0, crate::Set, S2)> {
         let mut call = self;
         call.params.body.messages = value.into_iter().map(Into::into).collect();
@@ -669,13 +655,8 @@ impl<
     }
     /// Custom sequences that will cause the model to stop generating.
     #[inline]
-    pub fn stop_sequences(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.stop_sequences = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn stop_sequences(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.stop_sequences = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Whether to stream the response as Anthropic-format Server-Sent Events.
@@ -727,9 +708,7 @@ impl<
     #[inline]
     pub fn tools(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
-        >,
+        value: impl IntoIterator<Item = impl Into<serde_json::Map<String, serde_json::Value>>>,
     ) -> Self {
         self.params.body.tools = Some(value.into_iter().map(Into::into).collect());
         self
@@ -751,13 +730,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::AnthropicMessageRequest>,
-    ) -> crate::Call<
-        'a,
-        AiAnthropicV1MessagesParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiAnthropicV1MessagesParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1184,10 +1157,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsCreateParams, T, R, (S0, S1)>
     }
     /// Timeout in milliseconds for the dynamic variables webhook. Must be between 1 and 10000 ms. If the webhook does not respond within this timeout, the call proceeds with default values. See the [dynamic variables guide](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables).
     #[inline]
-    pub fn dynamic_variables_webhook_timeout_ms(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
+    pub fn dynamic_variables_webhook_timeout_ms(mut self, value: impl Into<i64>) -> Self {
         self.params.body.dynamic_variables_webhook_timeout_ms = Some(value.into());
         self
     }
@@ -1203,26 +1173,18 @@ impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsCreateParams, T, R, (S0, S1)>
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::EnabledFeatures>>,
     ) -> Self {
-        self.params.body.enabled_features = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.enabled_features = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `external_llm`.
     #[inline]
-    pub fn external_llm(
-        mut self,
-        value: impl Into<crate::types::ExternalLlmReq>,
-    ) -> Self {
+    pub fn external_llm(mut self, value: impl Into<crate::types::ExternalLlmReq>) -> Self {
         self.params.body.external_llm = Some(value.into());
         self
     }
     /// Sets `fallback_config`.
     #[inline]
-    pub fn fallback_config(
-        mut self,
-        value: impl Into<crate::types::FallbackConfigReq>,
-    ) -> Self {
+    pub fn fallback_config(mut self, value: impl Into<crate::types::FallbackConfigReq>) -> Self {
         self.params.body.fallback_config = Some(value.into());
         self
     }
@@ -1234,10 +1196,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsCreateParams, T, R, (S0, S1)>
     }
     /// Sets `insight_settings`.
     #[inline]
-    pub fn insight_settings(
-        mut self,
-        value: impl Into<crate::types::InsightSettings>,
-    ) -> Self {
+    pub fn insight_settings(mut self, value: impl Into<crate::types::InsightSettings>) -> Self {
         self.params.body.insight_settings = Some(value.into());
         self
     }
@@ -1257,9 +1216,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsCreateParams, T, R, (S0, S1)>
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::AssistantIntegration>>,
     ) -> Self {
-        self.params.body.integrations = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.integrations = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `interruption_settings`.
@@ -1331,10 +1288,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsCreateParams, T, R, (S0, S1)>
     }
     /// Sets `privacy_settings`.
     #[inline]
-    pub fn privacy_settings(
-        mut self,
-        value: impl Into<crate::types::PrivacySettings>,
-    ) -> Self {
+    pub fn privacy_settings(mut self, value: impl Into<crate::types::PrivacySettings>) -> Self {
         self.params.body.privacy_settings = Some(value.into());
         self
     }
@@ -1355,10 +1309,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsCreateParams, T, R, (S0, S1)>
     }
     /// IDs of shared tools to attach to the assistant. New integrations should prefer `tool_ids` over inline `tools`.
     #[inline]
-    pub fn tool_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn tool_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.tool_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -1373,28 +1324,19 @@ impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsCreateParams, T, R, (S0, S1)>
     }
     /// Sets `transcription`.
     #[inline]
-    pub fn transcription(
-        mut self,
-        value: impl Into<crate::types::TranscriptionSettings>,
-    ) -> Self {
+    pub fn transcription(mut self, value: impl Into<crate::types::TranscriptionSettings>) -> Self {
         self.params.body.transcription = Some(value.into());
         self
     }
     /// Sets `voice_settings`.
     #[inline]
-    pub fn voice_settings(
-        mut self,
-        value: impl Into<crate::types::VoiceSettings>,
-    ) -> Self {
+    pub fn voice_settings(mut self, value: impl Into<crate::types::VoiceSettings>) -> Self {
         self.params.body.voice_settings = Some(value.into());
         self
     }
     /// Sets `widget_settings`.
     #[inline]
-    pub fn widget_settings(
-        mut self,
-        value: impl Into<crate::types::WidgetSettings>,
-    ) -> Self {
+    pub fn widget_settings(mut self, value: impl Into<crate::types::WidgetSettings>) -> Self {
         self.params.body.widget_settings = Some(value.into());
         self
     }
@@ -1429,10 +1371,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsImportsParams, T, R, (S0, S1)
     }
     /// Optional list of assistant IDs to import from the external provider. If not provided, all assistants will be imported.
     #[inline]
-    pub fn import_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn import_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.import_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -1473,10 +1412,7 @@ pub struct AiAssistantsRetrieveParams {
 impl<'a, T, R> crate::Call<'a, AiAssistantsRetrieveParams, T, R, ()> {
     /// Whether to fetch dynamic variables from the configured webhook.
     #[inline]
-    pub fn fetch_dynamic_variables_from_webhook(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn fetch_dynamic_variables_from_webhook(mut self, value: impl Into<bool>) -> Self {
         self.params.fetch_dynamic_variables_from_webhook = Some(value.into());
         self
     }
@@ -1533,10 +1469,7 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsUpdateParams, T, R, ()> {
     }
     /// Timeout in milliseconds for the dynamic variables webhook. Must be between 1 and 10000 ms. If the webhook does not respond within this timeout, the call proceeds with default values. See the [dynamic variables guide](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables).
     #[inline]
-    pub fn dynamic_variables_webhook_timeout_ms(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
+    pub fn dynamic_variables_webhook_timeout_ms(mut self, value: impl Into<i64>) -> Self {
         self.params.body.dynamic_variables_webhook_timeout_ms = Some(value.into());
         self
     }
@@ -1552,26 +1485,18 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsUpdateParams, T, R, ()> {
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::EnabledFeatures>>,
     ) -> Self {
-        self.params.body.enabled_features = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.enabled_features = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `external_llm`.
     #[inline]
-    pub fn external_llm(
-        mut self,
-        value: impl Into<crate::types::ExternalLlmReq>,
-    ) -> Self {
+    pub fn external_llm(mut self, value: impl Into<crate::types::ExternalLlmReq>) -> Self {
         self.params.body.external_llm = Some(value.into());
         self
     }
     /// Sets `fallback_config`.
     #[inline]
-    pub fn fallback_config(
-        mut self,
-        value: impl Into<crate::types::FallbackConfigReq>,
-    ) -> Self {
+    pub fn fallback_config(mut self, value: impl Into<crate::types::FallbackConfigReq>) -> Self {
         self.params.body.fallback_config = Some(value.into());
         self
     }
@@ -1583,10 +1508,7 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsUpdateParams, T, R, ()> {
     }
     /// Sets `insight_settings`.
     #[inline]
-    pub fn insight_settings(
-        mut self,
-        value: impl Into<crate::types::InsightSettings>,
-    ) -> Self {
+    pub fn insight_settings(mut self, value: impl Into<crate::types::InsightSettings>) -> Self {
         self.params.body.insight_settings = Some(value.into());
         self
     }
@@ -1602,9 +1524,7 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsUpdateParams, T, R, ()> {
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::AssistantIntegration>>,
     ) -> Self {
-        self.params.body.integrations = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.integrations = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `interruption_settings`.
@@ -1672,10 +1592,7 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsUpdateParams, T, R, ()> {
     }
     /// Sets `privacy_settings`.
     #[inline]
-    pub fn privacy_settings(
-        mut self,
-        value: impl Into<crate::types::PrivacySettings>,
-    ) -> Self {
+    pub fn privacy_settings(mut self, value: impl Into<crate::types::PrivacySettings>) -> Self {
         self.params.body.privacy_settings = Some(value.into());
         self
     }
@@ -1696,10 +1613,7 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsUpdateParams, T, R, ()> {
     }
     /// IDs of shared tools to attach to the assistant. New integrations should prefer `tool_ids` over inline `tools`.
     #[inline]
-    pub fn tool_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn tool_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.tool_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -1714,10 +1628,7 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsUpdateParams, T, R, ()> {
     }
     /// Sets `transcription`.
     #[inline]
-    pub fn transcription(
-        mut self,
-        value: impl Into<crate::types::TranscriptionSettings>,
-    ) -> Self {
+    pub fn transcription(mut self, value: impl Into<crate::types::TranscriptionSettings>) -> Self {
         self.params.body.transcription = Some(value.into());
         self
     }
@@ -1729,19 +1640,13 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsUpdateParams, T, R, ()> {
     }
     /// Sets `voice_settings`.
     #[inline]
-    pub fn voice_settings(
-        mut self,
-        value: impl Into<crate::types::VoiceSettings>,
-    ) -> Self {
+    pub fn voice_settings(mut self, value: impl Into<crate::types::VoiceSettings>) -> Self {
         self.params.body.voice_settings = Some(value.into());
         self
     }
     /// Sets `widget_settings`.
     #[inline]
-    pub fn widget_settings(
-        mut self,
-        value: impl Into<crate::types::WidgetSettings>,
-    ) -> Self {
+    pub fn widget_settings(mut self, value: impl Into<crate::types::WidgetSettings>) -> Self {
         self.params.body.widget_settings = Some(value.into());
         self
     }
@@ -1819,12 +1724,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, AiAssistantsSendSmsParams, T, R, (S0, S1)
     #[inline]
     pub fn conversation_metadata(
         mut self,
-        value: impl Into<
-            std::collections::BTreeMap<
-                String,
-                crate::types::AssistantSmsChatReqConversationMetadataValue,
-            >,
-        >,
+        value: impl Into<std::collections::BTreeMap<String, crate::types::AssistantSmsChatReqConversationMetadataValue>>,
     ) -> Self {
         self.params.body.conversation_metadata = Some(value.into());
         self
@@ -2163,25 +2063,19 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsInstructionsEnhanceParams, T, R, ()> 
     /// Optional guidance describing how the instructions should be enhanced. When provided, the LLM applies these requested changes in addition to fixing any identified issues.
     #[inline]
     pub fn enhancement_prompt(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).enhancement_prompt = Some(
-            Some(value.into()),
-        );
+        self.params.body.get_or_insert_with(Default::default).enhancement_prompt = Some(Some(value.into()));
         self
     }
     /// Sends `enhancement_prompt` as `null` (which clears it where the API allows).
     #[inline]
     pub fn enhancement_prompt_null(mut self) -> Self {
-        self.params.body.get_or_insert_with(Default::default).enhancement_prompt = Some(
-            None,
-        );
+        self.params.body.get_or_insert_with(Default::default).enhancement_prompt = Some(None);
         self
     }
     /// The instructions to enhance. When omitted, the assistant's existing instructions are used.
     #[inline]
     pub fn instructions(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).instructions = Some(
-            Some(value.into()),
-        );
+        self.params.body.get_or_insert_with(Default::default).instructions = Some(Some(value.into()));
         self
     }
     /// Sends `instructions` as `null` (which clears it where the API allows).
@@ -2437,12 +2331,9 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsScheduledEventsListParams, T, R, ()> 
         self.params.conversation_channel = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<AiAssistantsScheduledEventsListPage>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<AiAssistantsScheduledEventsListPage>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -2491,21 +2382,10 @@ pub struct AiAssistantsScheduledEventsCreateParams {
     /// The request body.
     pub body: crate::types::CreateScheduledEventRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-> crate::Call<'a, AiAssistantsScheduledEventsCreateParams, T, R, (S0, S1, S2, S3)> {
+impl<'a, T, R, S0, S1, S2, S3> crate::Call<'a, AiAssistantsScheduledEventsCreateParams, T, R, (S0, S1, S2, S3)> {
     /// Sets `call_settings`.
     #[inline]
-    pub fn call_settings(
-        mut self,
-        value: impl Into<crate::types::ScheduledCallSettings>,
-    ) -> Self {
+    pub fn call_settings(mut self, value: impl Into<crate::types::ScheduledCallSettings>) -> Self {
         self.params.body.call_settings = Some(value.into());
         self
     }
@@ -2513,12 +2393,7 @@ impl<
     #[inline]
     pub fn conversation_metadata(
         mut self,
-        value: impl Into<
-            std::collections::BTreeMap<
-                String,
-                crate::types::CreateScheduledEventRequestConversationMetadataValue,
-            >,
-        >,
+        value: impl Into<std::collections::BTreeMap<String, crate::types::CreateScheduledEventRequestConversationMetadataValue>>,
     ) -> Self {
         self.params.body.conversation_metadata = Some(value.into());
         self
@@ -2549,13 +2424,7 @@ impl<
     pub fn scheduled_at_fixed_datetime(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiAssistantsScheduledEventsCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3),
-    > {
+    ) -> crate::Call<'a, AiAssistantsScheduledEventsCreateParams, T, R, (crate::Set, S1, S2, S3)> {
         let mut call = self;
         call.params.body.scheduled_at_fixed_datetime = value.into();
         crate::call::into_state(call)
@@ -2565,13 +2434,7 @@ impl<
     pub fn telnyx_agent_target(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiAssistantsScheduledEventsCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3),
-    > {
+    ) -> crate::Call<'a, AiAssistantsScheduledEventsCreateParams, T, R, (S0, crate::Set, S2, S3)> {
         let mut call = self;
         call.params.body.telnyx_agent_target = value.into();
         crate::call::into_state(call)
@@ -2581,13 +2444,7 @@ impl<
     pub fn telnyx_conversation_channel(
         self,
         value: impl Into<crate::types::ConversationChannelType>,
-    ) -> crate::Call<
-        'a,
-        AiAssistantsScheduledEventsCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3),
-    > {
+    ) -> crate::Call<'a, AiAssistantsScheduledEventsCreateParams, T, R, (S0, S1, crate::Set, S3)> {
         let mut call = self;
         call.params.body.telnyx_conversation_channel = value.into();
         crate::call::into_state(call)
@@ -2597,13 +2454,7 @@ impl<
     pub fn telnyx_end_user_target(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiAssistantsScheduledEventsCreateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiAssistantsScheduledEventsCreateParams, T, R, (S0, S1, S2, crate::Set)> {
         let mut call = self;
         call.params.body.telnyx_end_user_target = value.into();
         crate::call::into_state(call)
@@ -2619,13 +2470,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateScheduledEventRequest>,
-    ) -> crate::Call<
-        'a,
-        AiAssistantsScheduledEventsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiAssistantsScheduledEventsCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -2638,24 +2483,13 @@ pub struct AiAssistantsScheduledEventsRetrieveParams {
     /// Unique identifier of the assistant.
     pub assistant_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, AiAssistantsScheduledEventsRetrieveParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsScheduledEventsRetrieveParams, T, R, (S0,)> {
     /// Unique identifier of the assistant.
     #[inline]
     pub fn assistant_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiAssistantsScheduledEventsRetrieveParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, AiAssistantsScheduledEventsRetrieveParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.assistant_id = value.into();
         crate::call::into_state(call)
@@ -2668,12 +2502,7 @@ pub struct AiAssistantsScheduledEventsDeleteParams {
     /// Unique identifier of the assistant.
     pub assistant_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, AiAssistantsScheduledEventsDeleteParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, AiAssistantsScheduledEventsDeleteParams, T, R, (S0,)> {
     /// Unique identifier of the assistant.
     #[inline]
     pub fn assistant_id(
@@ -3060,7 +2889,7 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsTestsListParams, T, R, ()> {
         self.params.destination = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(mut self, value: impl Into<AiAssistantsTestsListPage>) -> Self {
         self.params.page = Some(value.into());
@@ -3111,15 +2940,7 @@ pub struct AiAssistantsTestsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAssistantTestRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-> crate::Call<'a, AiAssistantsTestsCreateParams, T, R, (S0, S1, S2, S3)> {
+impl<'a, T, R, S0, S1, S2, S3> crate::Call<'a, AiAssistantsTestsCreateParams, T, R, (S0, S1, S2, S3)> {
     /// Optional detailed description of what this test evaluates and its purpose. Helps team members understand the test's objectives.
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
@@ -3166,9 +2987,7 @@ impl<
     #[inline]
     pub fn rubric(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::CreateAssistantTestRequestRubricItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::CreateAssistantTestRequestRubricItem>>,
     ) -> crate::Call<'a, AiAssistantsTestsCreateParams, T, R, (S0, S1, S2, crate::Set)> {
         let mut call = self;
         call.params.body.rubric = value.into_iter().map(Into::into).collect();
@@ -3194,13 +3013,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateAssistantTestRequest>,
-    ) -> crate::Call<
-        'a,
-        AiAssistantsTestsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiAssistantsTestsCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -3248,9 +3061,7 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsTestsUpdateParams, T, R, ()> {
     #[inline]
     pub fn rubric(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::UpdateAssistantTestRequestRubricItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::UpdateAssistantTestRequestRubricItem>>,
     ) -> Self {
         self.params.body.rubric = Some(value.into_iter().map(Into::into).collect());
         self
@@ -3430,7 +3241,7 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsTestsRunsListParams, T, R, ()> {
         self.params.status = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(mut self, value: impl Into<AiAssistantsTestsRunsListPage>) -> Self {
         self.params.page = Some(value.into());
@@ -3485,9 +3296,7 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsTestsRunsTriggerParams, T, R, ()> {
     /// Optional assistant version ID to use for this test run. If provided, the version must exist or a 400 error will be returned. If not provided, test will run on main version
     #[inline]
     pub fn destination_version_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).destination_version_id = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).destination_version_id = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -3674,12 +3483,9 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsTestsTestSuitesRunsListParams, T, R, 
         self.params.test_suite_run_id = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<AiAssistantsTestsTestSuitesRunsListPage>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<AiAssistantsTestsTestSuitesRunsListPage>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -3732,9 +3538,7 @@ impl<'a, T, R> crate::Call<'a, AiAssistantsTestsTestSuitesRunsTriggerParams, T, 
     /// Optional assistant version ID to use for all test runs in this suite. If provided, the version must exist or a 400 error will be returned. If not provided, test will run on main version
     #[inline]
     pub fn destination_version_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).destination_version_id = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).destination_version_id = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -3958,9 +3762,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiAssistantsToolsTestParams, T, R, (S0,)> {
         mut self,
         value: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).arguments = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).arguments = Some(value.into());
         self
     }
     /// Key-value dynamic variables to use for the webhook test
@@ -3969,9 +3771,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiAssistantsToolsTestParams, T, R, (S0,)> {
         mut self,
         value: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).dynamic_variables = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).dynamic_variables = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -4292,10 +4092,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsUpdateParams, T, R, (S0,)
     }
     /// Timeout in milliseconds for the dynamic variables webhook. Must be between 1 and 10000 ms. If the webhook does not respond within this timeout, the call proceeds with default values. See the [dynamic variables guide](https://developers.telnyx.com/docs/inference/ai-assistants/dynamic-variables).
     #[inline]
-    pub fn dynamic_variables_webhook_timeout_ms(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
+    pub fn dynamic_variables_webhook_timeout_ms(mut self, value: impl Into<i64>) -> Self {
         self.params.body.dynamic_variables_webhook_timeout_ms = Some(value.into());
         self
     }
@@ -4311,26 +4108,18 @@ impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsUpdateParams, T, R, (S0,)
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::EnabledFeatures>>,
     ) -> Self {
-        self.params.body.enabled_features = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.enabled_features = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `external_llm`.
     #[inline]
-    pub fn external_llm(
-        mut self,
-        value: impl Into<crate::types::ExternalLlmReq>,
-    ) -> Self {
+    pub fn external_llm(mut self, value: impl Into<crate::types::ExternalLlmReq>) -> Self {
         self.params.body.external_llm = Some(value.into());
         self
     }
     /// Sets `fallback_config`.
     #[inline]
-    pub fn fallback_config(
-        mut self,
-        value: impl Into<crate::types::FallbackConfigReq>,
-    ) -> Self {
+    pub fn fallback_config(mut self, value: impl Into<crate::types::FallbackConfigReq>) -> Self {
         self.params.body.fallback_config = Some(value.into());
         self
     }
@@ -4342,10 +4131,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsUpdateParams, T, R, (S0,)
     }
     /// Sets `insight_settings`.
     #[inline]
-    pub fn insight_settings(
-        mut self,
-        value: impl Into<crate::types::InsightSettings>,
-    ) -> Self {
+    pub fn insight_settings(mut self, value: impl Into<crate::types::InsightSettings>) -> Self {
         self.params.body.insight_settings = Some(value.into());
         self
     }
@@ -4361,9 +4147,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsUpdateParams, T, R, (S0,)
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::AssistantIntegration>>,
     ) -> Self {
-        self.params.body.integrations = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.integrations = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `interruption_settings`.
@@ -4431,10 +4215,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsUpdateParams, T, R, (S0,)
     }
     /// Sets `privacy_settings`.
     #[inline]
-    pub fn privacy_settings(
-        mut self,
-        value: impl Into<crate::types::PrivacySettings>,
-    ) -> Self {
+    pub fn privacy_settings(mut self, value: impl Into<crate::types::PrivacySettings>) -> Self {
         self.params.body.privacy_settings = Some(value.into());
         self
     }
@@ -4455,10 +4236,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsUpdateParams, T, R, (S0,)
     }
     /// IDs of shared tools to attach to the assistant. New integrations should prefer `tool_ids` over inline `tools`.
     #[inline]
-    pub fn tool_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn tool_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.tool_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -4473,10 +4251,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsUpdateParams, T, R, (S0,)
     }
     /// Sets `transcription`.
     #[inline]
-    pub fn transcription(
-        mut self,
-        value: impl Into<crate::types::TranscriptionSettings>,
-    ) -> Self {
+    pub fn transcription(mut self, value: impl Into<crate::types::TranscriptionSettings>) -> Self {
         self.params.body.transcription = Some(value.into());
         self
     }
@@ -4488,19 +4263,13 @@ impl<'a, T, R, S0> crate::Call<'a, AiAssistantsVersionsUpdateParams, T, R, (S0,)
     }
     /// Sets `voice_settings`.
     #[inline]
-    pub fn voice_settings(
-        mut self,
-        value: impl Into<crate::types::VoiceSettings>,
-    ) -> Self {
+    pub fn voice_settings(mut self, value: impl Into<crate::types::VoiceSettings>) -> Self {
         self.params.body.voice_settings = Some(value.into());
         self
     }
     /// Sets `widget_settings`.
     #[inline]
-    pub fn widget_settings(
-        mut self,
-        value: impl Into<crate::types::WidgetSettings>,
-    ) -> Self {
+    pub fn widget_settings(mut self, value: impl Into<crate::types::WidgetSettings>) -> Self {
         self.params.body.widget_settings = Some(value.into());
         self
     }
@@ -4758,13 +4527,8 @@ impl<'a, T, R, S0> crate::Call<'a, AiChatCompletionsParams, T, R, (S0,)> {
     }
     /// If specified, the output will be exactly one of the choices.
     #[inline]
-    pub fn guided_choice(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.guided_choice = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn guided_choice(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.guided_choice = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Must be a valid JSON schema. If specified, the output will follow the JSON schema.
@@ -4804,15 +4568,13 @@ impl<'a, T, R, S0> crate::Call<'a, AiChatCompletionsParams, T, R, (S0,)> {
     #[inline]
     pub fn messages(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::ChatCompletionSystemMessageParam>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::ChatCompletionSystemMessageParam>>,
     ) -> crate::Call<'a, AiChatCompletionsParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.messages = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
     }
-    /// This is an alternative to `top_p` that [many prefer](https://github.com/huggingface/transformers/issues/27670). Must be in \\[0, 1\\].
+    /// This is an alternative to `top_p` that [many prefer](https://github.com/huggingface/transformers/issues/27670). Must be in \[0, 1\].
     #[inline]
     pub fn min_p(mut self, value: impl Into<f64>) -> Self {
         self.params.body.min_p = Some(value.into());
@@ -4853,10 +4615,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiChatCompletionsParams, T, R, (S0,)> {
     }
     /// Up to 4 sequences where the API will stop generating further tokens. The returned text will not contain the stop sequence.
     #[inline]
-    pub fn stop(
-        mut self,
-        value: impl Into<crate::types::ChatCompletionRequestStop>,
-    ) -> Self {
+    pub fn stop(mut self, value: impl Into<crate::types::ChatCompletionRequestStop>) -> Self {
         self.params.body.stop = Some(value.into());
         self
     }
@@ -4885,9 +4644,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiChatCompletionsParams, T, R, (S0,)> {
     #[inline]
     pub fn tools(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::ChatCompletionRequestToolsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::ChatCompletionRequestToolsItem>>,
     ) -> Self {
         self.params.body.tools = Some(value.into_iter().map(Into::into).collect());
         self
@@ -5100,7 +4857,7 @@ pub struct AiClustersListParams {
     pub page: Option<AiClustersListPage>,
 }
 impl<'a, T, R> crate::Call<'a, AiClustersListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<AiClustersListPage>) -> Self {
         self.params.page = Some(value.into());
@@ -5620,10 +5377,7 @@ impl<'a, T, R> crate::Call<'a, AiConversationsListParams, T, R, ()> {
     }
     /// Filter by conversation channel (e.g., `metadata->telnyx_conversation_channel=eq.phone_call`)
     #[inline]
-    pub fn metadata_telnyx_conversation_channel(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn metadata_telnyx_conversation_channel(mut self, value: impl Into<String>) -> Self {
         self.params.metadata_telnyx_conversation_channel = Some(value.into());
         self
     }
@@ -5726,9 +5480,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiConversationsAddMessageParams, T, R, (S0,)>
     #[inline]
     pub fn metadata(
         mut self,
-        value: impl Into<
-            std::collections::BTreeMap<String, crate::types::CreateMsgReqMetadataValue>,
-        >,
+        value: impl Into<std::collections::BTreeMap<String, crate::types::CreateMsgReqMetadataValue>>,
     ) -> Self {
         self.params.body.metadata = Some(value.into());
         self
@@ -5765,19 +5517,14 @@ impl<'a, T, R, S0> crate::Call<'a, AiConversationsAddMessageParams, T, R, (S0,)>
     #[inline]
     pub fn tool_calls(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
-        >,
+        value: impl IntoIterator<Item = impl Into<serde_json::Map<String, serde_json::Value>>>,
     ) -> Self {
         self.params.body.tool_calls = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `tool_choice`.
     #[inline]
-    pub fn tool_choice(
-        mut self,
-        value: impl Into<crate::types::CreateMsgReqToolChoice>,
-    ) -> Self {
+    pub fn tool_choice(mut self, value: impl Into<crate::types::CreateMsgReqToolChoice>) -> Self {
         self.params.body.tool_choice = Some(value.into());
         self
     }
@@ -5877,23 +5624,10 @@ pub struct AiConversationsConversationInsightsRetrieveAggregatesParams {
     /// Filter by assistant ID (e.g., `metadata.assistant_id=eq.`). When provided, only conversation insights for the specified assistant are aggregated. Used by the portal to scope the 'Insights Over Time' chart to a single assistant.
     pub metadata_assistant_id: Option<String>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<
-    'a,
-    AiConversationsConversationInsightsRetrieveAggregatesParams,
-    T,
-    R,
-    (),
-> {
+impl<'a, T, R> crate::Call<'a, AiConversationsConversationInsightsRetrieveAggregatesParams, T, R, ()> {
     /// Fields to group by (can be comma-separated or multiple parameters). Prefix a field with 'metadata.' (e.g. 'metadata.assistant_id') to group by the conversation's metadata instead of the insight result.
     #[inline]
-    pub fn group_by(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn group_by(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.group_by = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -6103,12 +5837,8 @@ pub struct AiConversationsInsightGroupsRetrieveInsightGroupsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AiConversationsInsightGroupsRetrieveInsightGroupsPage>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, AiConversationsInsightGroupsRetrieveInsightGroupsParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+impl<'a, T, R> crate::Call<'a, AiConversationsInsightGroupsRetrieveInsightGroupsParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(
         mut self,
@@ -6162,12 +5892,7 @@ pub struct AiConversationsInsightGroupsCreateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateGroupCreateReq,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, AiConversationsInsightGroupsCreateParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, AiConversationsInsightGroupsCreateParams, T, R, (S0,)> {
     /// Sets `description`.
     #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
@@ -6346,24 +6071,13 @@ pub struct AiConversationsInsightGroupsInsightsAssignParams {
     /// The ID of the insight group
     pub group_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, AiConversationsInsightGroupsInsightsAssignParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, AiConversationsInsightGroupsInsightsAssignParams, T, R, (S0,)> {
     /// The ID of the insight group
     #[inline]
     pub fn group_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiConversationsInsightGroupsInsightsAssignParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, AiConversationsInsightGroupsInsightsAssignParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.group_id = value.into();
         crate::call::into_state(call)
@@ -6376,30 +6090,13 @@ pub struct AiConversationsInsightGroupsInsightsDeleteUnassignParams {
     /// The ID of the insight group
     pub group_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<
-    'a,
-    AiConversationsInsightGroupsInsightsDeleteUnassignParams,
-    T,
-    R,
-    (S0,),
-> {
+impl<'a, T, R, S0> crate::Call<'a, AiConversationsInsightGroupsInsightsDeleteUnassignParams, T, R, (S0,)> {
     /// The ID of the insight group
     #[inline]
     pub fn group_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiConversationsInsightGroupsInsightsDeleteUnassignParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, AiConversationsInsightGroupsInsightsDeleteUnassignParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.group_id = value.into();
         crate::call::into_state(call)
@@ -6576,7 +6273,7 @@ pub struct AiConversationsInsightsListParams {
     pub page: Option<AiConversationsInsightsListPage>,
 }
 impl<'a, T, R> crate::Call<'a, AiConversationsInsightsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<AiConversationsInsightsListPage>) -> Self {
         self.params.page = Some(value.into());
@@ -6627,13 +6324,7 @@ pub struct AiConversationsInsightsCreateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateCreateReq,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, AiConversationsInsightsCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, AiConversationsInsightsCreateParams, T, R, (S0, S1)> {
     /// Sets `instructions`.
     #[inline]
     pub fn instructions(
@@ -6674,13 +6365,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::InsightTemplateCreateReq>,
-    ) -> crate::Call<
-        'a,
-        AiConversationsInsightsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiConversationsInsightsCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -7101,10 +6786,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiEmbeddingsCreateParams, T, R, (S0,)> {
     }
     /// Sets `loader`.
     #[inline]
-    pub fn loader(
-        mut self,
-        value: impl Into<crate::types::SupportedEmbeddingLoaders>,
-    ) -> Self {
+    pub fn loader(mut self, value: impl Into<crate::types::SupportedEmbeddingLoaders>) -> Self {
         self.params.body.loader = Some(value.into());
         self
     }
@@ -7126,13 +6808,7 @@ pub struct AiEmbeddingsSimilaritySearchParams {
     /// The request body.
     pub body: crate::types::EmbeddingSimilaritySearchRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, AiEmbeddingsSimilaritySearchParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, AiEmbeddingsSimilaritySearchParams, T, R, (S0, S1)> {
     /// Sets `bucket_name`.
     #[inline]
     pub fn bucket_name(
@@ -7164,13 +6840,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::EmbeddingSimilaritySearchRequest>,
-    ) -> crate::Call<
-        'a,
-        AiEmbeddingsSimilaritySearchParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiEmbeddingsSimilaritySearchParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -7872,23 +7542,11 @@ pub struct AiMcpServersCreateParams {
     /// The request body.
     pub body: crate::types::CreateMcpServerRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, AiMcpServersCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, AiMcpServersCreateParams, T, R, (S0, S1, S2)> {
     /// Sets `allowed_tools`.
     #[inline]
-    pub fn allowed_tools(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.allowed_tools = Some(
-            Some(value.into_iter().map(Into::into).collect()),
-        );
+    pub fn allowed_tools(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.allowed_tools = Some(Some(value.into_iter().map(Into::into).collect()));
         self
     }
     /// Sends `allowed_tools` as `null` (which clears it where the API allows).
@@ -7944,13 +7602,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateMcpServerRequest>,
-    ) -> crate::Call<
-        'a,
-        AiMcpServersCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiMcpServersCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -7966,13 +7618,8 @@ pub struct AiMcpServersUpdateParams {
 impl<'a, T, R> crate::Call<'a, AiMcpServersUpdateParams, T, R, ()> {
     /// Sets `allowed_tools`.
     #[inline]
-    pub fn allowed_tools(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.allowed_tools = Some(
-            Some(value.into_iter().map(Into::into).collect()),
-        );
+    pub fn allowed_tools(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.allowed_tools = Some(Some(value.into_iter().map(Into::into).collect()));
         self
     }
     /// Sends `allowed_tools` as `null` (which clears it where the API allows).
@@ -8360,10 +8007,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiMissionsCreateParams, T, R, (S0,)> {
     }
     /// Sets `execution_mode`.
     #[inline]
-    pub fn execution_mode(
-        mut self,
-        value: impl Into<crate::types::ExecutionMode>,
-    ) -> Self {
+    pub fn execution_mode(mut self, value: impl Into<crate::types::ExecutionMode>) -> Self {
         self.params.body.execution_mode = Some(value.into());
         self
     }
@@ -8493,10 +8137,7 @@ impl<'a, T, R> crate::Call<'a, AiMissionsUpdateMissionParams, T, R, ()> {
     }
     /// Sets `execution_mode`.
     #[inline]
-    pub fn execution_mode(
-        mut self,
-        value: impl Into<crate::types::ExecutionMode>,
-    ) -> Self {
+    pub fn execution_mode(mut self, value: impl Into<crate::types::ExecutionMode>) -> Self {
         self.params.body.execution_mode = Some(value.into());
         self
     }
@@ -8754,24 +8395,13 @@ pub struct AiMissionsKnowledgeBasesGetKnowledgeBaseParams {
     /// Unique identifier of the mission.
     pub mission_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, AiMissionsKnowledgeBasesGetKnowledgeBaseParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsKnowledgeBasesGetKnowledgeBaseParams, T, R, (S0,)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsKnowledgeBasesGetKnowledgeBaseParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, AiMissionsKnowledgeBasesGetKnowledgeBaseParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.mission_id = value.into();
         crate::call::into_state(call)
@@ -8784,24 +8414,13 @@ pub struct AiMissionsKnowledgeBasesUpdateKnowledgeBaseParams {
     /// Unique identifier of the mission.
     pub mission_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, AiMissionsKnowledgeBasesUpdateKnowledgeBaseParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsKnowledgeBasesUpdateKnowledgeBaseParams, T, R, (S0,)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsKnowledgeBasesUpdateKnowledgeBaseParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, AiMissionsKnowledgeBasesUpdateKnowledgeBaseParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.mission_id = value.into();
         crate::call::into_state(call)
@@ -8814,24 +8433,13 @@ pub struct AiMissionsKnowledgeBasesDeleteKnowledgeBaseParams {
     /// Unique identifier of the mission.
     pub mission_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, AiMissionsKnowledgeBasesDeleteKnowledgeBaseParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsKnowledgeBasesDeleteKnowledgeBaseParams, T, R, (S0,)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsKnowledgeBasesDeleteKnowledgeBaseParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, AiMissionsKnowledgeBasesDeleteKnowledgeBaseParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.mission_id = value.into();
         crate::call::into_state(call)
@@ -9064,24 +8672,13 @@ pub struct AiMissionsMcpServersUpdateMcpServerParams {
     /// Unique identifier of the mission.
     pub mission_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, AiMissionsMcpServersUpdateMcpServerParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsMcpServersUpdateMcpServerParams, T, R, (S0,)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsMcpServersUpdateMcpServerParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, AiMissionsMcpServersUpdateMcpServerParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.mission_id = value.into();
         crate::call::into_state(call)
@@ -9094,24 +8691,13 @@ pub struct AiMissionsMcpServersDeleteMcpServerParams {
     /// Unique identifier of the mission.
     pub mission_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, AiMissionsMcpServersDeleteMcpServerParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, AiMissionsMcpServersDeleteMcpServerParams, T, R, (S0,)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsMcpServersDeleteMcpServerParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, AiMissionsMcpServersDeleteMcpServerParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.mission_id = value.into();
         crate::call::into_state(call)
@@ -9653,10 +9239,7 @@ pub struct AiMissionsRunsCreateParams {
 impl<'a, T, R> crate::Call<'a, AiMissionsRunsCreateParams, T, R, ()> {
     /// Sets `input`.
     #[inline]
-    pub fn input(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
+    pub fn input(mut self, value: impl Into<serde_json::Map<String, serde_json::Value>>) -> Self {
         self.params.body.get_or_insert_with(Default::default).input = Some(value.into());
         self
     }
@@ -9666,9 +9249,7 @@ impl<'a, T, R> crate::Call<'a, AiMissionsRunsCreateParams, T, R, ()> {
         mut self,
         value: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).metadata = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).metadata = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -10111,14 +9692,7 @@ pub struct AiMissionsRunsEventsLogParams {
     /// The request body.
     pub body: crate::types::CreateEventRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, AiMissionsRunsEventsLogParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, AiMissionsRunsEventsLogParams, T, R, (S0, S1, S2)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
@@ -10181,13 +9755,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateEventRequest>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsRunsEventsLogParams,
-        T,
-        R,
-        (S0, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiMissionsRunsEventsLogParams, T, R, (S0, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -10202,25 +9770,13 @@ pub struct AiMissionsRunsEventsGetEventDetailsParams {
     /// Unique identifier of the run.
     pub run_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, AiMissionsRunsEventsGetEventDetailsParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, AiMissionsRunsEventsGetEventDetailsParams, T, R, (S0, S1)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsRunsEventsGetEventDetailsParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, AiMissionsRunsEventsGetEventDetailsParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.mission_id = value.into();
         crate::call::into_state(call)
@@ -10230,13 +9786,7 @@ impl<
     pub fn run_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsRunsEventsGetEventDetailsParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiMissionsRunsEventsGetEventDetailsParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.run_id = value.into();
         crate::call::into_state(call)
@@ -10579,25 +10129,13 @@ pub struct AiMissionsRunsPlanAddStepsToPlanParams {
     /// The request body.
     pub body: crate::types::AddPlanStepsRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, AiMissionsRunsPlanAddStepsToPlanParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, AiMissionsRunsPlanAddStepsToPlanParams, T, R, (S0, S1)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsRunsPlanAddStepsToPlanParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, AiMissionsRunsPlanAddStepsToPlanParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.mission_id = value.into();
         crate::call::into_state(call)
@@ -10607,13 +10145,7 @@ impl<
     pub fn steps(
         self,
         value: impl IntoIterator<Item = impl Into<crate::types::CreatePlanStepRequest>>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsRunsPlanAddStepsToPlanParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiMissionsRunsPlanAddStepsToPlanParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.steps = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -10623,13 +10155,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::AddPlanStepsRequest>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsRunsPlanAddStepsToPlanParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiMissionsRunsPlanAddStepsToPlanParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -10644,25 +10170,13 @@ pub struct AiMissionsRunsPlanGetStepDetailsParams {
     /// Unique identifier of the run.
     pub run_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, AiMissionsRunsPlanGetStepDetailsParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, AiMissionsRunsPlanGetStepDetailsParams, T, R, (S0, S1)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsRunsPlanGetStepDetailsParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, AiMissionsRunsPlanGetStepDetailsParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.mission_id = value.into();
         crate::call::into_state(call)
@@ -10672,13 +10186,7 @@ impl<
     pub fn run_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsRunsPlanGetStepDetailsParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiMissionsRunsPlanGetStepDetailsParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.run_id = value.into();
         crate::call::into_state(call)
@@ -10695,13 +10203,7 @@ pub struct AiMissionsRunsPlanUpdateStepParams {
     /// The request body.
     pub body: crate::types::UpdatePlanStepRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, AiMissionsRunsPlanUpdateStepParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, AiMissionsRunsPlanUpdateStepParams, T, R, (S0, S1)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
@@ -10936,13 +10438,7 @@ pub struct AiMissionsRunsTelnyxAgentsLinkParams {
     /// The request body.
     pub body: crate::types::LinkTelnyxAgentRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, AiMissionsRunsTelnyxAgentsLinkParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, AiMissionsRunsTelnyxAgentsLinkParams, T, R, (S0, S1)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
@@ -10983,25 +10479,13 @@ pub struct AiMissionsRunsTelnyxAgentsUnlinkParams {
     /// Unique identifier of the run.
     pub run_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, AiMissionsRunsTelnyxAgentsUnlinkParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, AiMissionsRunsTelnyxAgentsUnlinkParams, T, R, (S0, S1)> {
     /// Unique identifier of the mission.
     #[inline]
     pub fn mission_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsRunsTelnyxAgentsUnlinkParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, AiMissionsRunsTelnyxAgentsUnlinkParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.mission_id = value.into();
         crate::call::into_state(call)
@@ -11011,13 +10495,7 @@ impl<
     pub fn run_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiMissionsRunsTelnyxAgentsUnlinkParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiMissionsRunsTelnyxAgentsUnlinkParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.run_id = value.into();
         crate::call::into_state(call)
@@ -11470,13 +10948,8 @@ impl<'a, T, R, S0> crate::Call<'a, AiOpenaiChatCreateCompletionParams, T, R, (S0
     }
     /// If specified, the output will be exactly one of the choices.
     #[inline]
-    pub fn guided_choice(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.guided_choice = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn guided_choice(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.guided_choice = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Must be a valid JSON schema. If specified, the output will follow the JSON schema.
@@ -11516,15 +10989,13 @@ impl<'a, T, R, S0> crate::Call<'a, AiOpenaiChatCreateCompletionParams, T, R, (S0
     #[inline]
     pub fn messages(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::ChatCompletionSystemMessageParam>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::ChatCompletionSystemMessageParam>>,
     ) -> crate::Call<'a, AiOpenaiChatCreateCompletionParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.messages = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
     }
-    /// This is an alternative to `top_p` that [many prefer](https://github.com/huggingface/transformers/issues/27670). Must be in \\[0, 1\\].
+    /// This is an alternative to `top_p` that [many prefer](https://github.com/huggingface/transformers/issues/27670). Must be in \[0, 1\].
     #[inline]
     pub fn min_p(mut self, value: impl Into<f64>) -> Self {
         self.params.body.min_p = Some(value.into());
@@ -11565,10 +11036,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiOpenaiChatCreateCompletionParams, T, R, (S0
     }
     /// Up to 4 sequences where the API will stop generating further tokens. The returned text will not contain the stop sequence.
     #[inline]
-    pub fn stop(
-        mut self,
-        value: impl Into<crate::types::ChatCompletionRequestStop>,
-    ) -> Self {
+    pub fn stop(mut self, value: impl Into<crate::types::ChatCompletionRequestStop>) -> Self {
         self.params.body.stop = Some(value.into());
         self
     }
@@ -11597,9 +11065,7 @@ impl<'a, T, R, S0> crate::Call<'a, AiOpenaiChatCreateCompletionParams, T, R, (S0
     #[inline]
     pub fn tools(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::ChatCompletionRequestToolsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::ChatCompletionRequestToolsItem>>,
     ) -> Self {
         self.params.body.tools = Some(value.into_iter().map(Into::into).collect());
         self
@@ -11695,13 +11161,7 @@ pub struct AiOpenaiEmbeddingsCreateEmbeddingsParams {
     /// The request body.
     pub body: crate::types::OpenAiEmbeddingRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, AiOpenaiEmbeddingsCreateEmbeddingsParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, AiOpenaiEmbeddingsCreateEmbeddingsParams, T, R, (S0, S1)> {
     /// The number of dimensions the resulting output embeddings should have. Only supported in some models.
     #[inline]
     pub fn dimensions(mut self, value: impl Into<i64>) -> Self {
@@ -11722,13 +11182,7 @@ impl<
     pub fn input(
         self,
         value: impl Into<crate::types::OpenAiEmbeddingRequestInput>,
-    ) -> crate::Call<
-        'a,
-        AiOpenaiEmbeddingsCreateEmbeddingsParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, AiOpenaiEmbeddingsCreateEmbeddingsParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.input = value.into();
         crate::call::into_state(call)
@@ -11738,13 +11192,7 @@ impl<
     pub fn model(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        AiOpenaiEmbeddingsCreateEmbeddingsParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiOpenaiEmbeddingsCreateEmbeddingsParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.model = value.into();
         crate::call::into_state(call)
@@ -11760,13 +11208,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::OpenAiEmbeddingRequest>,
-    ) -> crate::Call<
-        'a,
-        AiOpenaiEmbeddingsCreateEmbeddingsParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AiOpenaiEmbeddingsCreateEmbeddingsParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -12059,10 +11501,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, AiToolsCreateParams, T, R, (S0, S1)> {
     }
     /// Sets `invite`.
     #[inline]
-    pub fn invite(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
+    pub fn invite(mut self, value: impl Into<serde_json::Map<String, serde_json::Value>>) -> Self {
         self.params.body.invite = Some(value.into());
         self
     }
@@ -12160,10 +11599,7 @@ impl<'a, T, R> crate::Call<'a, AiToolsUpdateParams, T, R, ()> {
     }
     /// Sets `invite`.
     #[inline]
-    pub fn invite(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
+    pub fn invite(mut self, value: impl Into<serde_json::Map<String, serde_json::Value>>) -> Self {
         self.params.body.invite = Some(value.into());
         self
     }

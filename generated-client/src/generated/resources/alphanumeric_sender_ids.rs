@@ -219,13 +219,7 @@ pub struct AlphanumericSenderIdsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAlphanumericSenderIdRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, AlphanumericSenderIdsCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, AlphanumericSenderIdsCreateParams, T, R, (S0, S1)> {
     /// The alphanumeric sender ID string.
     #[inline]
     pub fn alphanumeric_sender_id(
@@ -257,13 +251,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateAlphanumericSenderIdRequest>,
-    ) -> crate::Call<
-        'a,
-        AlphanumericSenderIdsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AlphanumericSenderIdsCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -48,21 +48,15 @@ pub struct AuditEventsListParams {
     pub sort: Option<crate::types::Sort>,
 }
 impl<'a, T, R> crate::Call<'a, AuditEventsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::AuditLogsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::AuditLogsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[created_before\\], filter\\[created_after\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[created_before\], filter\[created_after\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::types::AuditLogsFilterConsolidated>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<crate::types::AuditLogsFilterConsolidated>) -> Self {
         self.params.filter = Some(value.into());
         self
     }

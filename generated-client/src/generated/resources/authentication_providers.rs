@@ -190,7 +190,7 @@ impl<'a, T, R> crate::Call<'a, AuthenticationProvidersListParams, T, R, ()> {
         self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<AuthenticationProvidersListPage>) -> Self {
         self.params.page = Some(value.into());
@@ -255,14 +255,7 @@ pub struct AuthenticationProvidersCreateParams {
     /// The request body.
     pub body: crate::types::AuthenticationProviderCreate,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, AuthenticationProvidersCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, AuthenticationProvidersCreateParams, T, R, (S0, S1, S2)> {
     /// Sets `active`.
     #[inline]
     pub fn active(mut self, value: impl Into<crate::types::Active>) -> Self {
@@ -274,13 +267,7 @@ impl<
     pub fn name(
         self,
         value: impl Into<crate::types::Name>,
-    ) -> crate::Call<
-        'a,
-        AuthenticationProvidersCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2),
-    > {
+    ) -> crate::Call<'a, AuthenticationProvidersCreateParams, T, R, (crate::Set, S1, S2)> {
         let mut call = self;
         call.params.body.name = value.into();
         crate::call::into_state(call)
@@ -290,13 +277,7 @@ impl<
     pub fn settings(
         self,
         value: impl Into<crate::types::Settings>,
-    ) -> crate::Call<
-        'a,
-        AuthenticationProvidersCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2),
-    > {
+    ) -> crate::Call<'a, AuthenticationProvidersCreateParams, T, R, (S0, crate::Set, S2)> {
         let mut call = self;
         call.params.body.settings = value.into();
         crate::call::into_state(call)
@@ -312,13 +293,7 @@ impl<
     pub fn short_name(
         self,
         value: impl Into<crate::types::ShortName>,
-    ) -> crate::Call<
-        'a,
-        AuthenticationProvidersCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set),
-    > {
+    ) -> crate::Call<'a, AuthenticationProvidersCreateParams, T, R, (S0, S1, crate::Set)> {
         let mut call = self;
         call.params.body.short_name = value.into();
         crate::call::into_state(call)
@@ -328,13 +303,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::AuthenticationProviderCreate>,
-    ) -> crate::Call<
-        'a,
-        AuthenticationProvidersCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, AuthenticationProvidersCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -42,12 +42,9 @@ pub struct AvailablePhoneNumberBlocksListParams {
     pub filter: Option<AvailablePhoneNumberBlocksListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, AvailablePhoneNumberBlocksListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[locality\\], filter\\[country_code\\], filter\\[national_destination_code\\], filter\\[phone_number_type\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[locality\], filter\[country_code\], filter\[national_destination_code\], filter\[phone_number_type\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<AvailablePhoneNumberBlocksListFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<AvailablePhoneNumberBlocksListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }

@@ -42,7 +42,7 @@ pub struct AvailablePhoneNumbersListParams {
     pub filter: Option<AvailablePhoneNumbersListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, AvailablePhoneNumbersListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\], filter\\[locality\\], filter\\[administrative_area\\], filter\\[country_code\\], filter\\[national_destination_code\\], filter\\[rate_center\\], filter\\[phone_number_type\\], filter\\[features\\], filter\\[limit\\], filter\\[best_effort\\], filter\\[quickship\\], filter\\[reservable\\], filter\\[exclude_held_numbers\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[locality\], filter\[administrative_area\], filter\[country_code\], filter\[national_destination_code\], filter\[rate_center\], filter\[phone_number_type\], filter\[features\], filter\[limit\], filter\[best_effort\], filter\[quickship\], filter\[reservable\], filter\[exclude_held_numbers\]
     #[inline]
     pub fn filter(mut self, value: impl Into<AvailablePhoneNumbersListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -283,9 +283,7 @@ impl AvailablePhoneNumbersListFilter {
     #[inline]
     pub fn features(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<AvailablePhoneNumbersListFilterFeaturesItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<AvailablePhoneNumbersListFilterFeaturesItem>>,
     ) -> Self {
         self.features = Some(value.into_iter().map(Into::into).collect());
         self

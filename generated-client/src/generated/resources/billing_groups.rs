@@ -151,7 +151,7 @@ pub struct BillingGroupsListParams {
     pub page: Option<BillingGroupsListPage>,
 }
 impl<'a, T, R> crate::Call<'a, BillingGroupsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<BillingGroupsListPage>) -> Self {
         self.params.page = Some(value.into());

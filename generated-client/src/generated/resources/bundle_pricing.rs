@@ -108,7 +108,7 @@ pub struct BundlePricingBillingBundlesListParams {
     pub authorization_bearer: Option<String>,
 }
 impl<'a, T, R> crate::Call<'a, BundlePricingBillingBundlesListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\\[country_iso\\]=US or filter\\[resource\\]=+15617819942
+    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
     #[inline]
     pub fn filter(
         mut self,
@@ -117,12 +117,9 @@ impl<'a, T, R> crate::Call<'a, BundlePricingBillingBundlesListParams, T, R, ()> 
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::BundlePricingPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::BundlePricingPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -429,7 +426,7 @@ pub struct BundlePricingUserBundlesListParams {
     pub authorization_bearer: Option<String>,
 }
 impl<'a, T, R> crate::Call<'a, BundlePricingUserBundlesListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\\[country_iso\\]=US or filter\\[resource\\]=+15617819942
+    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
     #[inline]
     pub fn filter(
         mut self,
@@ -438,12 +435,9 @@ impl<'a, T, R> crate::Call<'a, BundlePricingUserBundlesListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::BundlePricingPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::BundlePricingPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -517,9 +511,7 @@ impl<'a, T, R> crate::Call<'a, BundlePricingUserBundlesCreateParams, T, R, ()> {
     #[inline]
     pub fn items(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::CreateUserBundlesBulkRequestItemsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::CreateUserBundlesBulkRequestItemsItem>>,
     ) -> Self {
         self.params.body.items = Some(value.into_iter().map(Into::into).collect());
         self
@@ -545,7 +537,7 @@ pub struct BundlePricingUserBundlesListUnusedParams {
     pub authorization_bearer: Option<String>,
 }
 impl<'a, T, R> crate::Call<'a, BundlePricingUserBundlesListUnusedParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\\[country_iso\\]=US or filter\\[resource\\]=+15617819942
+    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
     #[inline]
     pub fn filter(
         mut self,

@@ -191,7 +191,7 @@ pub struct CallControlApplicationsListParams {
     pub sort: Option<crate::types::SortConnection>,
 }
 impl<'a, T, R> crate::Call<'a, CallControlApplicationsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[application_name\\]\\[contains\\], filter\\[outbound.outbound_voice_profile_id\\], filter\\[leg_id\\], filter\\[application_session_id\\], filter\\[connection_id\\], filter\\[product\\], filter\\[failed\\], filter\\[from\\], filter\\[to\\], filter\\[name\\], filter\\[type\\], filter\\[occurred_at\\]\\[eq/gt/gte/lt/lte\\], filter\\[status\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
     #[inline]
     pub fn filter(
         mut self,
@@ -200,12 +200,9 @@ impl<'a, T, R> crate::Call<'a, CallControlApplicationsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::CallControlPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::CallControlPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -274,13 +271,7 @@ pub struct CallControlApplicationsCreateParams {
     /// Create call control application request.
     pub body: crate::types::CreateCallControlApplicationRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, CallControlApplicationsCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, CallControlApplicationsCreateParams, T, R, (S0, S1)> {
     /// Specifies whether the connection can be used.
     #[inline]
     pub fn active(mut self, value: impl Into<bool>) -> Self {
@@ -291,9 +282,7 @@ impl<
     #[inline]
     pub fn anchorsite_override(
         mut self,
-        value: impl Into<
-            crate::types::CreateCallControlApplicationRequestAnchorsiteOverride,
-        >,
+        value: impl Into<crate::types::CreateCallControlApplicationRequestAnchorsiteOverride>,
     ) -> Self {
         self.params.body.anchorsite_override = Some(value.into());
         self
@@ -363,9 +352,7 @@ impl<
     #[inline]
     pub fn webhook_api_version(
         mut self,
-        value: impl Into<
-            crate::types::CreateCallControlApplicationRequestWebhookApiVersion,
-        >,
+        value: impl Into<crate::types::CreateCallControlApplicationRequestWebhookApiVersion>,
     ) -> Self {
         self.params.body.webhook_api_version = Some(value.into());
         self
@@ -409,13 +396,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateCallControlApplicationRequest>,
-    ) -> crate::Call<
-        'a,
-        CallControlApplicationsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, CallControlApplicationsCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -428,13 +409,7 @@ pub struct CallControlApplicationsUpdateParams {
     /// Update call control application request.
     pub body: crate::types::UpdateCallControlApplicationRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, CallControlApplicationsUpdateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, CallControlApplicationsUpdateParams, T, R, (S0, S1)> {
     /// Specifies whether the connection can be used.
     #[inline]
     pub fn active(mut self, value: impl Into<bool>) -> Self {
@@ -445,9 +420,7 @@ impl<
     #[inline]
     pub fn anchorsite_override(
         mut self,
-        value: impl Into<
-            crate::types::UpdateCallControlApplicationRequestAnchorsiteOverride,
-        >,
+        value: impl Into<crate::types::UpdateCallControlApplicationRequestAnchorsiteOverride>,
     ) -> Self {
         self.params.body.anchorsite_override = Some(value.into());
         self
@@ -523,9 +496,7 @@ impl<
     #[inline]
     pub fn webhook_api_version(
         mut self,
-        value: impl Into<
-            crate::types::UpdateCallControlApplicationRequestWebhookApiVersion,
-        >,
+        value: impl Into<crate::types::UpdateCallControlApplicationRequestWebhookApiVersion>,
     ) -> Self {
         self.params.body.webhook_api_version = Some(value.into());
         self
@@ -569,13 +540,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::UpdateCallControlApplicationRequest>,
-    ) -> crate::Call<
-        'a,
-        CallControlApplicationsUpdateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, CallControlApplicationsUpdateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

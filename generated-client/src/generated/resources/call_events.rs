@@ -44,7 +44,7 @@ pub struct CallEventsListParams {
     pub page: Option<crate::types::CallControlPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, CallEventsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[application_name\\]\\[contains\\], filter\\[outbound.outbound_voice_profile_id\\], filter\\[leg_id\\], filter\\[application_session_id\\], filter\\[connection_id\\], filter\\[product\\], filter\\[failed\\], filter\\[from\\], filter\\[to\\], filter\\[name\\], filter\\[type\\], filter\\[occurred_at\\]\\[eq/gt/gte/lt/lte\\], filter\\[status\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
     #[inline]
     pub fn filter(
         mut self,
@@ -53,12 +53,9 @@ impl<'a, T, R> crate::Call<'a, CallEventsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::CallControlPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::CallControlPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }

@@ -112,10 +112,7 @@ impl<'a, T, R, S0, S1, S2> crate::Call<'a, CallsDialParams, T, R, (S0, S1, S2)> 
     }
     /// Sets `assistant`.
     #[inline]
-    pub fn assistant(
-        mut self,
-        value: impl Into<crate::types::CallAssistantRequest>,
-    ) -> Self {
+    pub fn assistant(mut self, value: impl Into<crate::types::CallAssistantRequest>) -> Self {
         self.params.body.assistant = Some(value.into());
         self
     }
@@ -189,9 +186,7 @@ impl<'a, T, R, S0, S1, S2> crate::Call<'a, CallsDialParams, T, R, (S0, S1, S2)> 
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::CustomSipHeader>>,
     ) -> Self {
-        self.params.body.custom_headers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.custom_headers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Enables deepfake detection on the call. When enabled, audio from the remote party is streamed to a detection service that analyzes whether the voice is AI-generated. Results are delivered via the `call.deepfake_detection.result` webhook.
@@ -205,10 +200,7 @@ impl<'a, T, R, S0, S1, S2> crate::Call<'a, CallsDialParams, T, R, (S0, S1, S2)> 
     }
     /// Sets `dialogflow_config`.
     #[inline]
-    pub fn dialogflow_config(
-        mut self,
-        value: impl Into<crate::types::DialogflowConfig>,
-    ) -> Self {
+    pub fn dialogflow_config(mut self, value: impl Into<crate::types::DialogflowConfig>) -> Self {
         self.params.body.dialogflow_config = Some(value.into());
         self
     }
@@ -275,10 +267,7 @@ impl<'a, T, R, S0, S1, S2> crate::Call<'a, CallsDialParams, T, R, (S0, S1, S2)> 
     }
     /// Indicates the privacy level to be used for the call. When set to `id`, caller ID information (name and number) will be hidden from the called party. When set to `none` or omitted, caller ID will be shown normally.
     #[inline]
-    pub fn privacy(
-        mut self,
-        value: impl Into<crate::types::CallRequestPrivacy>,
-    ) -> Self {
+    pub fn privacy(mut self, value: impl Into<crate::types::CallRequestPrivacy>) -> Self {
         self.params.body.privacy = Some(value.into());
         self
     }
@@ -326,19 +315,13 @@ impl<'a, T, R, S0, S1, S2> crate::Call<'a, CallsDialParams, T, R, (S0, S1, S2)> 
     }
     /// The audio track to be recorded. Can be either `both`, `inbound` or `outbound`. If only single track is specified (`inbound`, `outbound`), `channels` configuration is ignored and it will be recorded as mono (single channel).
     #[inline]
-    pub fn record_track(
-        mut self,
-        value: impl Into<crate::types::CallRequestRecordTrack>,
-    ) -> Self {
+    pub fn record_track(mut self, value: impl Into<crate::types::CallRequestRecordTrack>) -> Self {
         self.params.body.record_track = Some(value.into());
         self
     }
     /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
     #[inline]
-    pub fn record_trim(
-        mut self,
-        value: impl Into<crate::types::CallRequestRecordTrim>,
-    ) -> Self {
+    pub fn record_trim(mut self, value: impl Into<crate::types::CallRequestRecordTrim>) -> Self {
         self.params.body.record_trim = Some(value.into());
         self
     }
@@ -383,10 +366,7 @@ impl<'a, T, R, S0, S1, S2> crate::Call<'a, CallsDialParams, T, R, (S0, S1, S2)> 
     }
     /// Defines the SIP region to be used for the call.
     #[inline]
-    pub fn sip_region(
-        mut self,
-        value: impl Into<crate::types::CallRequestSipRegion>,
-    ) -> Self {
+    pub fn sip_region(mut self, value: impl Into<crate::types::CallRequestSipRegion>) -> Self {
         self.params.body.sip_region = Some(value.into());
         self
     }
@@ -458,19 +438,13 @@ impl<'a, T, R, S0, S1, S2> crate::Call<'a, CallsDialParams, T, R, (S0, S1, S2)> 
     }
     /// Establish websocket connection before dialing the destination. This is useful for cases where the websocket connection takes a long time to establish.
     #[inline]
-    pub fn stream_establish_before_call_originate(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn stream_establish_before_call_originate(mut self, value: impl Into<bool>) -> Self {
         self.params.body.stream_establish_before_call_originate = Some(value.into());
         self
     }
     /// Specifies which track should be streamed.
     #[inline]
-    pub fn stream_track(
-        mut self,
-        value: impl Into<crate::types::CallRequestStreamTrack>,
-    ) -> Self {
+    pub fn stream_track(mut self, value: impl Into<crate::types::CallRequestStreamTrack>) -> Self {
         self.params.body.stream_track = Some(value.into());
         self
     }
@@ -536,12 +510,7 @@ impl<'a, T, R, S0, S1, S2> crate::Call<'a, CallsDialParams, T, R, (S0, S1, S2)> 
     #[inline]
     pub fn webhook_retries_policies(
         mut self,
-        value: impl Into<
-            std::collections::BTreeMap<
-                String,
-                crate::types::CallRequestWebhookRetriesPoliciesValue,
-            >,
-        >,
+        value: impl Into<std::collections::BTreeMap<String, crate::types::CallRequestWebhookRetriesPoliciesValue>>,
     ) -> Self {
         self.params.body.webhook_retries_policies = Some(value.into());
         self
@@ -2495,9 +2464,7 @@ impl<'a, T, R> crate::Call<'a, CallsActionsAddAiAssistantMessagesParams, T, R, (
     #[inline]
     pub fn messages(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::AiAssistantAddMessagesRequestMessagesItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::AiAssistantAddMessagesRequestMessagesItem>>,
     ) -> Self {
         self.params.body.messages = Some(value.into_iter().map(Into::into).collect());
         self
@@ -2520,13 +2487,7 @@ pub struct CallsActionsJoinAiAssistantParams {
     /// AI Assistant Join request
     pub body: crate::types::AiAssistantJoinRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, CallsActionsJoinAiAssistantParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, CallsActionsJoinAiAssistantParams, T, R, (S0, S1)> {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     #[inline]
     pub fn client_state(mut self, value: impl Into<String>) -> Self {
@@ -2564,13 +2525,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::AiAssistantJoinRequest>,
-    ) -> crate::Call<
-        'a,
-        CallsActionsJoinAiAssistantParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, CallsActionsJoinAiAssistantParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -2586,10 +2541,7 @@ pub struct CallsActionsStartAiAssistantParams {
 impl<'a, T, R> crate::Call<'a, CallsActionsStartAiAssistantParams, T, R, ()> {
     /// Sets `assistant`.
     #[inline]
-    pub fn assistant(
-        mut self,
-        value: impl Into<crate::types::CallAssistantRequest>,
-    ) -> Self {
+    pub fn assistant(mut self, value: impl Into<crate::types::CallAssistantRequest>) -> Self {
         self.params.body.assistant = Some(value.into());
         self
     }
@@ -2624,26 +2576,18 @@ impl<'a, T, R> crate::Call<'a, CallsActionsStartAiAssistantParams, T, R, ()> {
     #[inline]
     pub fn message_history(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::AiAssistantStartRequestMessageHistoryItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::AiAssistantStartRequestMessageHistoryItem>>,
     ) -> Self {
-        self.params.body.message_history = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.message_history = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// A list of participants to add to the conversation when it starts.
     #[inline]
     pub fn participants(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::AiAssistantJoinParticipant>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::AiAssistantJoinParticipant>>,
     ) -> Self {
-        self.params.body.participants = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.participants = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// When `true`, a webhook is sent each time the conversation message history is updated.
@@ -2654,10 +2598,7 @@ impl<'a, T, R> crate::Call<'a, CallsActionsStartAiAssistantParams, T, R, ()> {
     }
     /// Sets `transcription`.
     #[inline]
-    pub fn transcription(
-        mut self,
-        value: impl Into<crate::types::TranscriptionConfig>,
-    ) -> Self {
+    pub fn transcription(mut self, value: impl Into<crate::types::TranscriptionConfig>) -> Self {
         self.params.body.transcription = Some(value.into());
         self
     }
@@ -2728,10 +2669,7 @@ pub struct CallsActionsAnswerParams {
 impl<'a, T, R> crate::Call<'a, CallsActionsAnswerParams, T, R, ()> {
     /// Sets `assistant`.
     #[inline]
-    pub fn assistant(
-        mut self,
-        value: impl Into<crate::types::CallAssistantRequest>,
-    ) -> Self {
+    pub fn assistant(mut self, value: impl Into<crate::types::CallAssistantRequest>) -> Self {
         self.params.body.assistant = Some(value.into());
         self
     }
@@ -2768,9 +2706,7 @@ impl<'a, T, R> crate::Call<'a, CallsActionsAnswerParams, T, R, ()> {
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::CustomSipHeader>>,
     ) -> Self {
-        self.params.body.custom_headers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.custom_headers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Enables deepfake detection on the call. When enabled, audio from the remote party is streamed to a detection service that analyzes whether the voice is AI-generated. Results are delivered via the `call.deepfake_detection.result` webhook.
@@ -2793,10 +2729,7 @@ impl<'a, T, R> crate::Call<'a, CallsActionsAnswerParams, T, R, ()> {
     }
     /// Start recording automatically after an event. Disabled by default.
     #[inline]
-    pub fn record(
-        mut self,
-        value: impl Into<crate::types::AnswerRequestRecord>,
-    ) -> Self {
+    pub fn record(mut self, value: impl Into<crate::types::AnswerRequestRecord>) -> Self {
         self.params.body.record = Some(value.into());
         self
     }
@@ -2847,10 +2780,7 @@ impl<'a, T, R> crate::Call<'a, CallsActionsAnswerParams, T, R, ()> {
     }
     /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
     #[inline]
-    pub fn record_trim(
-        mut self,
-        value: impl Into<crate::types::AnswerRequestRecordTrim>,
-    ) -> Self {
+    pub fn record_trim(mut self, value: impl Into<crate::types::AnswerRequestRecordTrim>) -> Self {
         self.params.body.record_trim = Some(value.into());
         self
     }
@@ -2945,12 +2875,7 @@ impl<'a, T, R> crate::Call<'a, CallsActionsAnswerParams, T, R, ()> {
     #[inline]
     pub fn webhook_retries_policies(
         mut self,
-        value: impl Into<
-            std::collections::BTreeMap<
-                String,
-                crate::types::AnswerRequestWebhookRetriesPoliciesValue,
-            >,
-        >,
+        value: impl Into<std::collections::BTreeMap<String, crate::types::AnswerRequestWebhookRetriesPoliciesValue>>,
     ) -> Self {
         self.params.body.webhook_retries_policies = Some(value.into());
         self
@@ -3037,10 +2962,7 @@ impl<'a, T, R, S0> crate::Call<'a, CallsActionsBridgeParams, T, R, (S0,)> {
     }
     /// When enabled, DTMF tones are not passed to the call participant. The webhooks containing the DTMF information will be sent.
     #[inline]
-    pub fn mute_dtmf(
-        mut self,
-        value: impl Into<crate::types::BridgeRequestMuteDtmf>,
-    ) -> Self {
+    pub fn mute_dtmf(mut self, value: impl Into<crate::types::BridgeRequestMuteDtmf>) -> Self {
         self.params.body.mute_dtmf = Some(value.into());
         self
     }
@@ -3070,10 +2992,7 @@ impl<'a, T, R, S0> crate::Call<'a, CallsActionsBridgeParams, T, R, (S0,)> {
     }
     /// Start recording automatically after an event. Disabled by default.
     #[inline]
-    pub fn record(
-        mut self,
-        value: impl Into<crate::types::BridgeRequestRecord>,
-    ) -> Self {
+    pub fn record(mut self, value: impl Into<crate::types::BridgeRequestRecord>) -> Self {
         self.params.body.record = Some(value.into());
         self
     }
@@ -3124,19 +3043,13 @@ impl<'a, T, R, S0> crate::Call<'a, CallsActionsBridgeParams, T, R, (S0,)> {
     }
     /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
     #[inline]
-    pub fn record_trim(
-        mut self,
-        value: impl Into<crate::types::BridgeRequestRecordTrim>,
-    ) -> Self {
+    pub fn record_trim(mut self, value: impl Into<crate::types::BridgeRequestRecordTrim>) -> Self {
         self.params.body.record_trim = Some(value.into());
         self
     }
     /// Specifies which country ringtone to play when `play_ringtone` is set to `true`. If not set, the US ringtone will be played.
     #[inline]
-    pub fn ringtone(
-        mut self,
-        value: impl Into<crate::types::BridgeRequestRingtone>,
-    ) -> Self {
+    pub fn ringtone(mut self, value: impl Into<crate::types::BridgeRequestRingtone>) -> Self {
         self.params.body.ringtone = Some(value.into());
         self
     }
@@ -3301,9 +3214,7 @@ impl<'a, T, R> crate::Call<'a, CallsActionsStartConversationRelayParams, T, R, (
     #[inline]
     pub fn languages(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::ConversationRelayLanguage>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::ConversationRelayLanguage>>,
     ) -> Self {
         self.params.body.languages = Some(value.into_iter().map(Into::into).collect());
         self
@@ -3741,13 +3652,9 @@ impl<'a, T, R, S0> crate::Call<'a, CallsActionsGatherUsingAiParams, T, R, (S0,)>
     #[inline]
     pub fn message_history(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::GatherUsingAiRequestMessageHistoryItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::GatherUsingAiRequestMessageHistoryItem>>,
     ) -> Self {
-        self.params.body.message_history = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.message_history = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The parameters described as a JSON Schema object that needs to be gathered by the voice assistant. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
@@ -3774,10 +3681,7 @@ impl<'a, T, R, S0> crate::Call<'a, CallsActionsGatherUsingAiParams, T, R, (S0,)>
     }
     /// Sets `transcription`.
     #[inline]
-    pub fn transcription(
-        mut self,
-        value: impl Into<crate::types::TranscriptionConfig>,
-    ) -> Self {
+    pub fn transcription(mut self, value: impl Into<crate::types::TranscriptionConfig>) -> Self {
         self.params.body.transcription = Some(value.into());
         self
     }
@@ -3917,13 +3821,7 @@ pub struct CallsActionsGatherUsingSpeakParams {
     /// Gather using speak request
     pub body: crate::types::GatherUsingSpeakRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, CallsActionsGatherUsingSpeakParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, CallsActionsGatherUsingSpeakParams, T, R, (S0, S1)> {
     /// Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
     #[inline]
     pub fn client_state(mut self, value: impl Into<String>) -> Self {
@@ -4045,13 +3943,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::GatherUsingSpeakRequest>,
-    ) -> crate::Call<
-        'a,
-        CallsActionsGatherUsingSpeakParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, CallsActionsGatherUsingSpeakParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -4083,9 +3975,7 @@ impl<'a, T, R> crate::Call<'a, CallsActionsHangupParams, T, R, ()> {
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::CustomSipHeader>>,
     ) -> Self {
-        self.params.body.custom_headers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.custom_headers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -4342,13 +4232,7 @@ pub struct CallsActionsStartRecordingParams {
     /// Start recording audio request
     pub body: crate::types::StartRecordingRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, CallsActionsStartRecordingParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, CallsActionsStartRecordingParams, T, R, (S0, S1)> {
     /// When `dual`, final audio file will be stereo recorded with the first leg on channel A, and the rest on channel B.
     #[inline]
     pub fn channels(
@@ -4464,10 +4348,7 @@ impl<
     }
     /// When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
     #[inline]
-    pub fn trim(
-        mut self,
-        value: impl Into<crate::types::StartRecordingRequestTrim>,
-    ) -> Self {
+    pub fn trim(mut self, value: impl Into<crate::types::StartRecordingRequestTrim>) -> Self {
         self.params.body.trim = Some(value.into());
         self
     }
@@ -4476,13 +4357,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::StartRecordingRequest>,
-    ) -> crate::Call<
-        'a,
-        CallsActionsStartRecordingParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, CallsActionsStartRecordingParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -4551,9 +4426,7 @@ impl<'a, T, R, S0> crate::Call<'a, CallsActionsReferParams, T, R, (S0,)> {
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::CustomSipHeader>>,
     ) -> Self {
-        self.params.body.custom_headers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.custom_headers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The SIP URI to which the call will be referred to.
@@ -4857,10 +4730,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, CallsActionsSpeakParams, T, R, (S0, S1)> 
     }
     /// The language you want spoken. This parameter is ignored when a `Polly.*` voice is specified.
     #[inline]
-    pub fn language(
-        mut self,
-        value: impl Into<crate::types::SpeakRequestLanguage>,
-    ) -> Self {
+    pub fn language(mut self, value: impl Into<crate::types::SpeakRequestLanguage>) -> Self {
         self.params.body.language = Some(value.into());
         self
     }
@@ -4906,10 +4776,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, CallsActionsSpeakParams, T, R, (S0, S1)> 
     }
     /// Specifies which legs of the call should receive the spoken audio.
     #[inline]
-    pub fn target_legs(
-        mut self,
-        value: impl Into<crate::types::SpeakRequestTargetLegs>,
-    ) -> Self {
+    pub fn target_legs(mut self, value: impl Into<crate::types::SpeakRequestTargetLegs>) -> Self {
         self.params.body.target_legs = Some(value.into());
         self
     }
@@ -4967,21 +4834,14 @@ impl<'a, T, R> crate::Call<'a, CallsActionsStartStreamingParams, T, R, ()> {
     #[inline]
     pub fn custom_parameters(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::StartStreamingRequestCustomParametersItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::StartStreamingRequestCustomParametersItem>>,
     ) -> Self {
-        self.params.body.custom_parameters = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.custom_parameters = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `dialogflow_config`.
     #[inline]
-    pub fn dialogflow_config(
-        mut self,
-        value: impl Into<crate::types::DialogflowConfig>,
-    ) -> Self {
+    pub fn dialogflow_config(mut self, value: impl Into<crate::types::DialogflowConfig>) -> Self {
         self.params.body.dialogflow_config = Some(value.into());
         self
     }
@@ -5124,10 +4984,7 @@ impl<'a, T, R> crate::Call<'a, CallsActionsStartNoiseSuppressionParams, T, R, ()
     }
     /// Sets `direction`.
     #[inline]
-    pub fn direction(
-        mut self,
-        value: impl Into<crate::types::NoiseSuppressionDirection>,
-    ) -> Self {
+    pub fn direction(mut self, value: impl Into<crate::types::NoiseSuppressionDirection>) -> Self {
         self.params.body.direction = Some(value.into());
         self
     }
@@ -5253,9 +5110,7 @@ impl<'a, T, R> crate::Call<'a, CallsActionsStartTranscriptionParams, T, R, ()> {
     #[inline]
     pub fn transcription_engine_config(
         mut self,
-        value: impl Into<
-            crate::types::TranscriptionStartRequestTranscriptionEngineConfig,
-        >,
+        value: impl Into<crate::types::TranscriptionStartRequestTranscriptionEngineConfig>,
     ) -> Self {
         self.params.body.transcription_engine_config = Some(value.into());
         self
@@ -5329,9 +5184,7 @@ impl<'a, T, R, S0> crate::Call<'a, CallsActionsTransferParams, T, R, (S0,)> {
     #[inline]
     pub fn answering_machine_detection_config(
         mut self,
-        value: impl Into<
-            crate::types::TransferCallRequestAnsweringMachineDetectionConfig,
-        >,
+        value: impl Into<crate::types::TransferCallRequestAnsweringMachineDetectionConfig>,
     ) -> Self {
         self.params.body.answering_machine_detection_config = Some(value.into());
         self
@@ -5360,9 +5213,7 @@ impl<'a, T, R, S0> crate::Call<'a, CallsActionsTransferParams, T, R, (S0,)> {
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::CustomSipHeader>>,
     ) -> Self {
-        self.params.body.custom_headers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.custom_headers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// If set to false, early media will not be passed to the originating leg.
@@ -5421,19 +5272,13 @@ impl<'a, T, R, S0> crate::Call<'a, CallsActionsTransferParams, T, R, (S0,)> {
     }
     /// Indicates the privacy level to be used for the call. When set to `id`, caller ID information (name and number) will be hidden from the called party. When set to `none` or omitted, caller ID will be shown normally.
     #[inline]
-    pub fn privacy(
-        mut self,
-        value: impl Into<crate::types::TransferCallRequestPrivacy>,
-    ) -> Self {
+    pub fn privacy(mut self, value: impl Into<crate::types::TransferCallRequestPrivacy>) -> Self {
         self.params.body.privacy = Some(value.into());
         self
     }
     /// Start recording automatically after an event. Disabled by default.
     #[inline]
-    pub fn record(
-        mut self,
-        value: impl Into<crate::types::TransferCallRequestRecord>,
-    ) -> Self {
+    pub fn record(mut self, value: impl Into<crate::types::TransferCallRequestRecord>) -> Self {
         self.params.body.record = Some(value.into());
         self
     }
@@ -5577,12 +5422,7 @@ impl<'a, T, R, S0> crate::Call<'a, CallsActionsTransferParams, T, R, (S0,)> {
     #[inline]
     pub fn webhook_retries_policies(
         mut self,
-        value: impl Into<
-            std::collections::BTreeMap<
-                String,
-                crate::types::TransferCallRequestWebhookRetriesPoliciesValue,
-            >,
-        >,
+        value: impl Into<std::collections::BTreeMap<String, crate::types::TransferCallRequestWebhookRetriesPoliciesValue>>,
     ) -> Self {
         self.params.body.webhook_retries_policies = Some(value.into());
         self

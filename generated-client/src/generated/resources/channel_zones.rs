@@ -79,12 +79,9 @@ pub struct ChannelZonesListParams {
     pub page: Option<crate::types::VoiceChannelsPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, ChannelZonesListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::VoiceChannelsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::VoiceChannelsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }

@@ -111,7 +111,7 @@ pub struct CommentsListParams {
     pub filter: Option<CommentsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, CommentsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[comment_record_type\\], filter\\[comment_record_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[comment_record_type\], filter\[comment_record_id\]
     #[inline]
     pub fn filter(mut self, value: impl Into<CommentsListFilter>) -> Self {
         self.params.filter = Some(value.into());

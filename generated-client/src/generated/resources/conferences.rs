@@ -277,14 +277,11 @@ pub struct ConferencesListParams {
 impl<'a, T, R> crate::Call<'a, ConferencesListParams, T, R, ()> {
     /// Region where the conference data is located
     #[inline]
-    pub fn region(
-        mut self,
-        value: impl Into<crate::types::ConferenceRegionParam>,
-    ) -> Self {
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegionParam>) -> Self {
         self.params.region = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[application_name\\]\\[contains\\], filter\\[outbound.outbound_voice_profile_id\\], filter\\[leg_id\\], filter\\[application_session_id\\], filter\\[connection_id\\], filter\\[product\\], filter\\[failed\\], filter\\[from\\], filter\\[to\\], filter\\[name\\], filter\\[type\\], filter\\[occurred_at\\]\\[eq/gt/gte/lt/lte\\], filter\\[status\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
     #[inline]
     pub fn filter(
         mut self,
@@ -293,12 +290,9 @@ impl<'a, T, R> crate::Call<'a, ConferencesListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::CallControlPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::CallControlPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -473,28 +467,19 @@ pub struct ConferencesListParticipantsParams {
 impl<'a, T, R> crate::Call<'a, ConferencesListParticipantsParams, T, R, ()> {
     /// Region where the conference data is located
     #[inline]
-    pub fn region(
-        mut self,
-        value: impl Into<crate::types::ConferenceRegionParam>,
-    ) -> Self {
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegionParam>) -> Self {
         self.params.region = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::CallControlPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::CallControlPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[muted\\], filter\\[on_hold\\], filter\\[whispering\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[muted\], filter\[on_hold\], filter\[whispering\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<ConferencesListParticipantsFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<ConferencesListParticipantsFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
@@ -560,10 +545,7 @@ pub struct ConferencesRetrieveParams {
 impl<'a, T, R> crate::Call<'a, ConferencesRetrieveParams, T, R, ()> {
     /// Region where the conference data is located
     #[inline]
-    pub fn region(
-        mut self,
-        value: impl Into<crate::types::ConferenceRegionParam>,
-    ) -> Self {
+    pub fn region(mut self, value: impl Into<crate::types::ConferenceRegionParam>) -> Self {
         self.params.region = Some(value.into());
         self
     }
@@ -613,27 +595,19 @@ impl<'a, T, R, S0> crate::Call<'a, ConferencesUpdateParticipantParams, T, R, (S0
         mut self,
         value: impl Into<crate::types::UpdateConferenceParticipantRequestBeepEnabled>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).beep_enabled = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).beep_enabled = Some(value.into());
         self
     }
     /// Whether the conference should end when this participant exits.
     #[inline]
     pub fn end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).end_conference_on_exit = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).end_conference_on_exit = Some(value.into());
         self
     }
     /// Whether the conference should soft-end when this participant exits. A soft end will stop new participants from joining but allow existing participants to remain.
     #[inline]
     pub fn soft_end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
-        self
-            .params
-            .body
-            .get_or_insert_with(Default::default)
-            .soft_end_conference_on_exit = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).soft_end_conference_on_exit = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -1355,9 +1329,7 @@ impl<'a, T, R> crate::Call<'a, ConferencesActionsEndConferenceParams, T, R, ()> 
     /// Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same conference.
     #[inline]
     pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).command_id = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).command_id = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -1378,12 +1350,7 @@ pub struct ConferencesActionsGatherDtmfAudioParams {
     /// The request body.
     pub body: crate::types::ConferenceGatherUsingAudioRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, ConferencesActionsGatherDtmfAudioParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, ConferencesActionsGatherDtmfAudioParams, T, R, (S0,)> {
     /// The URL of the audio file to play as the gather prompt. Must be WAV or MP3 format.
     #[inline]
     pub fn audio_url(mut self, value: impl Into<String>) -> Self {
@@ -1511,13 +1478,8 @@ impl<'a, T, R> crate::Call<'a, ConferencesActionsHoldParams, T, R, ()> {
     }
     /// List of unique identifiers and tokens for controlling the call. When empty all participants will be placed on hold.
     #[inline]
-    pub fn call_control_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.call_control_ids = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn call_control_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.call_control_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The media_name of a file to be played to the participants when they are put on hold. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
@@ -1645,9 +1607,7 @@ impl<'a, T, R, S0> crate::Call<'a, ConferencesActionsJoinParams, T, R, (S0,)> {
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.body.whisper_call_control_ids = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.whisper_call_control_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -1721,13 +1681,8 @@ pub struct ConferencesActionsMuteParams {
 impl<'a, T, R> crate::Call<'a, ConferencesActionsMuteParams, T, R, ()> {
     /// Array of unique identifiers and tokens for controlling the call. When empty all participants will be muted.
     #[inline]
-    pub fn call_control_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.call_control_ids = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn call_control_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.call_control_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `region`.
@@ -1763,13 +1718,8 @@ impl<'a, T, R> crate::Call<'a, ConferencesActionsPlayParams, T, R, ()> {
     }
     /// List of call control ids identifying participants the audio file should be played to. If not given, the audio file will be played to the entire conference.
     #[inline]
-    pub fn call_control_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.call_control_ids = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn call_control_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.call_control_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The number of times the audio file should be played. If supplied, the value must be an integer between 1 and 100, or the special string `infinity` for an endless loop.
@@ -1999,13 +1949,8 @@ pub struct ConferencesActionsSendDtmfParams {
 impl<'a, T, R, S0> crate::Call<'a, ConferencesActionsSendDtmfParams, T, R, (S0,)> {
     /// Array of participant call control IDs to send DTMF to. When empty, DTMF will be sent to all participants.
     #[inline]
-    pub fn call_control_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.call_control_ids = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn call_control_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.call_control_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Use this field to add state to every subsequent webhook. Must be a valid Base-64 encoded string.
@@ -2051,13 +1996,8 @@ pub struct ConferencesActionsSpeakParams {
 impl<'a, T, R, S0, S1> crate::Call<'a, ConferencesActionsSpeakParams, T, R, (S0, S1)> {
     /// Call Control IDs of participants who will hear the spoken text. When empty all participants will hear the spoken text.
     #[inline]
-    pub fn call_control_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.call_control_ids = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn call_control_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.call_control_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
@@ -2140,13 +2080,8 @@ pub struct ConferencesActionsStopParams {
 impl<'a, T, R> crate::Call<'a, ConferencesActionsStopParams, T, R, ()> {
     /// List of call control ids identifying participants the audio file should stop be played to. If not given, the audio will be stoped to the entire conference.
     #[inline]
-    pub fn call_control_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.call_control_ids = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn call_control_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.call_control_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `region`.
@@ -2211,13 +2146,8 @@ pub struct ConferencesActionsUnmuteParams {
 impl<'a, T, R> crate::Call<'a, ConferencesActionsUnmuteParams, T, R, ()> {
     /// List of unique identifiers and tokens for controlling the call. Enter each call control ID to be unmuted. When empty all participants will be unmuted.
     #[inline]
-    pub fn call_control_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.call_control_ids = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn call_control_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.call_control_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `region`.
@@ -2283,9 +2213,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, ConferencesActionsUpdateParams, T, R, (S0
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.body.whisper_call_control_ids = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.whisper_call_control_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -2293,13 +2221,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, ConferencesActionsUpdateParams, T, R, (S0
     pub fn with_body(
         self,
         value: impl Into<crate::types::UpdateConferenceRequest>,
-    ) -> crate::Call<
-        'a,
-        ConferencesActionsUpdateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, ConferencesActionsUpdateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -127,7 +127,7 @@ pub struct ConnectionsListParams {
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
 impl<'a, T, R> crate::Call<'a, ConnectionsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_name\\], filter\\[fqdn\\], filter\\[outbound_voice_profile_id\\], filter\\[outbound.outbound_voice_profile_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
     #[inline]
     pub fn filter(
         mut self,
@@ -136,21 +136,15 @@ impl<'a, T, R> crate::Call<'a, ConnectionsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::ConnectionsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::ConnectionsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<crate::types::ConnectionsSortConnection>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<crate::types::ConnectionsSortConnection>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -214,12 +208,9 @@ pub struct ConnectionsListActiveCallsParams {
     pub page: Option<crate::types::CallControlPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, ConnectionsListActiveCallsParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::CallControlPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::CallControlPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }

@@ -193,7 +193,7 @@ pub struct CredentialConnectionsListParams {
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
 impl<'a, T, R> crate::Call<'a, CredentialConnectionsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_name\\], filter\\[fqdn\\], filter\\[outbound_voice_profile_id\\], filter\\[outbound.outbound_voice_profile_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
     #[inline]
     pub fn filter(
         mut self,
@@ -202,21 +202,15 @@ impl<'a, T, R> crate::Call<'a, CredentialConnectionsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::ConnectionsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::ConnectionsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<crate::types::ConnectionsSortConnection>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<crate::types::ConnectionsSortConnection>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -279,14 +273,7 @@ pub struct CredentialConnectionsCreateParams {
     /// Parameters that can be defined during credential connection creation
     pub body: crate::types::CreateCredentialConnectionRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, CredentialConnectionsCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, CredentialConnectionsCreateParams, T, R, (S0, S1, S2)> {
     /// Defaults to true
     #[inline]
     pub fn active(mut self, value: impl Into<bool>) -> Self {
@@ -335,10 +322,7 @@ impl<
     }
     /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
     #[inline]
-    pub fn default_on_hold_comfort_noise_enabled(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn default_on_hold_comfort_noise_enabled(mut self, value: impl Into<bool>) -> Self {
         self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
         self
     }
@@ -356,10 +340,7 @@ impl<
     }
     /// Sets `encrypted_media`.
     #[inline]
-    pub fn encrypted_media(
-        mut self,
-        value: impl Into<crate::types::EncryptedMedia>,
-    ) -> Self {
+    pub fn encrypted_media(mut self, value: impl Into<crate::types::EncryptedMedia>) -> Self {
         self.params.body.encrypted_media = Some(Some(value.into()));
         self
     }
@@ -425,10 +406,7 @@ impl<
     }
     /// Sets `outbound`.
     #[inline]
-    pub fn outbound(
-        mut self,
-        value: impl Into<crate::types::CredentialOutbound>,
-    ) -> Self {
+    pub fn outbound(mut self, value: impl Into<crate::types::CredentialOutbound>) -> Self {
         self.params.body.outbound = Some(value.into());
         self
     }
@@ -455,9 +433,7 @@ impl<
     #[inline]
     pub fn sip_uri_calling_preference(
         mut self,
-        value: impl Into<
-            crate::types::CreateCredentialConnectionRequestSipUriCallingPreference,
-        >,
+        value: impl Into<crate::types::CreateCredentialConnectionRequestSipUriCallingPreference>,
     ) -> Self {
         self.params.body.sip_uri_calling_preference = Some(value.into());
         self
@@ -482,9 +458,7 @@ impl<
     #[inline]
     pub fn webhook_api_version(
         mut self,
-        value: impl Into<
-            crate::types::CreateCredentialConnectionRequestWebhookApiVersion,
-        >,
+        value: impl Into<crate::types::CreateCredentialConnectionRequestWebhookApiVersion>,
     ) -> Self {
         self.params.body.webhook_api_version = Some(value.into());
         self
@@ -524,13 +498,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateCredentialConnectionRequest>,
-    ) -> crate::Call<
-        'a,
-        CredentialConnectionsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, CredentialConnectionsCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -582,19 +550,13 @@ impl<'a, T, R> crate::Call<'a, CredentialConnectionsUpdateParams, T, R, ()> {
     }
     /// Sets `connection_name`.
     #[inline]
-    pub fn connection_name(
-        mut self,
-        value: impl Into<crate::types::ConnectionName>,
-    ) -> Self {
+    pub fn connection_name(mut self, value: impl Into<crate::types::ConnectionName>) -> Self {
         self.params.body.connection_name = Some(value.into());
         self
     }
     /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
     #[inline]
-    pub fn default_on_hold_comfort_noise_enabled(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn default_on_hold_comfort_noise_enabled(mut self, value: impl Into<bool>) -> Self {
         self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
         self
     }
@@ -612,10 +574,7 @@ impl<'a, T, R> crate::Call<'a, CredentialConnectionsUpdateParams, T, R, ()> {
     }
     /// Sets `encrypted_media`.
     #[inline]
-    pub fn encrypted_media(
-        mut self,
-        value: impl Into<crate::types::EncryptedMedia>,
-    ) -> Self {
+    pub fn encrypted_media(mut self, value: impl Into<crate::types::EncryptedMedia>) -> Self {
         self.params.body.encrypted_media = Some(Some(value.into()));
         self
     }
@@ -681,10 +640,7 @@ impl<'a, T, R> crate::Call<'a, CredentialConnectionsUpdateParams, T, R, ()> {
     }
     /// Sets `outbound`.
     #[inline]
-    pub fn outbound(
-        mut self,
-        value: impl Into<crate::types::CredentialOutbound>,
-    ) -> Self {
+    pub fn outbound(mut self, value: impl Into<crate::types::CredentialOutbound>) -> Self {
         self.params.body.outbound = Some(value.into());
         self
     }
@@ -707,9 +663,7 @@ impl<'a, T, R> crate::Call<'a, CredentialConnectionsUpdateParams, T, R, ()> {
     #[inline]
     pub fn sip_uri_calling_preference(
         mut self,
-        value: impl Into<
-            crate::types::UpdateCredentialConnectionRequestSipUriCallingPreference,
-        >,
+        value: impl Into<crate::types::UpdateCredentialConnectionRequestSipUriCallingPreference>,
     ) -> Self {
         self.params.body.sip_uri_calling_preference = Some(value.into());
         self
@@ -730,9 +684,7 @@ impl<'a, T, R> crate::Call<'a, CredentialConnectionsUpdateParams, T, R, ()> {
     #[inline]
     pub fn webhook_api_version(
         mut self,
-        value: impl Into<
-            crate::types::UpdateCredentialConnectionRequestWebhookApiVersion,
-        >,
+        value: impl Into<crate::types::UpdateCredentialConnectionRequestWebhookApiVersion>,
     ) -> Self {
         self.params.body.webhook_api_version = Some(value.into());
         self

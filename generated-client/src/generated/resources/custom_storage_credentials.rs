@@ -157,13 +157,7 @@ pub struct CustomStorageCredentialsCreateParams {
     /// Creates new credentials resource for the specified connection_id.
     pub body: crate::types::CustomStorageConfiguration,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, CustomStorageCredentialsCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, CustomStorageCredentialsCreateParams, T, R, (S0, S1)> {
     /// Sets `backend`.
     #[inline]
     pub fn backend(
@@ -189,13 +183,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CustomStorageConfiguration>,
-    ) -> crate::Call<
-        'a,
-        CustomStorageCredentialsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, CustomStorageCredentialsCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -208,13 +196,7 @@ pub struct CustomStorageCredentialsUpdateParams {
     /// Creates new credentials resource for the specified connection_id.
     pub body: crate::types::CustomStorageConfiguration,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, CustomStorageCredentialsUpdateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, CustomStorageCredentialsUpdateParams, T, R, (S0, S1)> {
     /// Sets `backend`.
     #[inline]
     pub fn backend(
@@ -240,13 +222,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CustomStorageConfiguration>,
-    ) -> crate::Call<
-        'a,
-        CustomStorageCredentialsUpdateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, CustomStorageCredentialsUpdateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

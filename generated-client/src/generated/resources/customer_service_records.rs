@@ -148,7 +148,7 @@ pub struct CustomerServiceRecordsListParams {
     pub sort: Option<CustomerServiceRecordsListSort>,
 }
 impl<'a, T, R> crate::Call<'a, CustomerServiceRecordsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(
         mut self,
@@ -157,7 +157,7 @@ impl<'a, T, R> crate::Call<'a, CustomerServiceRecordsListParams, T, R, ()> {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\]\\[eq\\], filter\\[phone_number\\]\\[in\\]\\[\\], filter\\[status\\]\\[eq\\], filter\\[status\\]\\[in\\]\\[\\], filter\\[created_at\\]\\[lt\\], filter\\[created_at\\]\\[gt\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]\[eq\], filter\[phone_number\]\[in\]\[\], filter\[status\]\[eq\], filter\[status\]\[in\]\[\], filter\[created_at\]\[lt\], filter\[created_at\]\[gt\]
     #[inline]
     pub fn filter(
         mut self,
@@ -166,7 +166,7 @@ impl<'a, T, R> crate::Call<'a, CustomerServiceRecordsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     #[inline]
     pub fn sort(mut self, value: impl Into<CustomerServiceRecordsListSort>) -> Self {
         self.params.sort = Some(value.into());
@@ -275,24 +275,13 @@ pub struct CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
     /// The request body.
     pub body: crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, CustomerServiceRecordsVerifyPhoneNumberCoverageParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, CustomerServiceRecordsVerifyPhoneNumberCoverageParams, T, R, (S0,)> {
     /// The phone numbers list to be verified.
     #[inline]
     pub fn phone_numbers(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        CustomerServiceRecordsVerifyPhoneNumberCoverageParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, CustomerServiceRecordsVerifyPhoneNumberCoverageParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -302,13 +291,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage>,
-    ) -> crate::Call<
-        'a,
-        CustomerServiceRecordsVerifyPhoneNumberCoverageParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, CustomerServiceRecordsVerifyPhoneNumberCoverageParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -354,10 +337,7 @@ pub struct CustomerServiceRecordsListSort {
 impl CustomerServiceRecordsListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     #[inline]
-    pub fn value(
-        mut self,
-        value: impl Into<CustomerServiceRecordsListSortValue>,
-    ) -> Self {
+    pub fn value(mut self, value: impl Into<CustomerServiceRecordsListSortValue>) -> Self {
         self.value = Some(value.into());
         self
     }

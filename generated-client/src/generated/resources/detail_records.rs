@@ -67,7 +67,7 @@ impl<'a, T, R> crate::Call<'a, DetailRecordsListParams, T, R, ()> {
         self.params.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<DetailRecordsListPage>) -> Self {
         self.params.page = Some(value.into());
@@ -329,10 +329,7 @@ impl DetailRecordsListFilter {
 impl<S0> crate::Builder<DetailRecordsListFilter, (S0,)> {
     /// Filter by the given user-friendly date range. You can specify one of the following enum values, or a dynamic one using this format: last_N_days.
     #[inline]
-    pub fn date_range(
-        mut self,
-        value: impl Into<DetailRecordsListFilterDateRange>,
-    ) -> Self {
+    pub fn date_range(mut self, value: impl Into<DetailRecordsListFilterDateRange>) -> Self {
         self.value.date_range = Some(value.into());
         self
     }

@@ -508,13 +508,8 @@ impl<'a, T, R> crate::Call<'a, DirUpdateParams, T, R, ()> {
     }
     /// 1–10 reasons your business calls customers. Validate phrasing against `POST /call_reasons/validate`.
     #[inline]
-    pub fn call_reasons(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.call_reasons = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn call_reasons(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.call_reasons = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Certification that the DIR information is accurate. Must be `true` for the DIR to be submitted for vetting.
@@ -640,25 +635,11 @@ pub struct DirUpdateInfringementParams {
     /// The request body.
     pub body: crate::types::DirInfringementUpdateRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> crate::Call<'a, DirUpdateInfringementParams, T, R, (S0, S1, S2, S3, S4)> {
+impl<'a, T, R, S0, S1, S2, S3, S4> crate::Call<'a, DirUpdateInfringementParams, T, R, (S0, S1, S2, S3, S4)> {
     /// Sets `call_reasons`.
     #[inline]
-    pub fn call_reasons(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.call_reasons = Some(
-            Some(value.into_iter().map(Into::into).collect()),
-        );
+    pub fn call_reasons(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.call_reasons = Some(Some(value.into_iter().map(Into::into).collect()));
         self
     }
     /// Sends `call_reasons` as `null` (which clears it where the API allows).
@@ -672,13 +653,7 @@ impl<
     pub fn certify_brand_is_accurate(
         self,
         value: impl Into<bool>,
-    ) -> crate::Call<
-        'a,
-        DirUpdateInfringementParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, DirUpdateInfringementParams, T, R, (crate::Set, S1, S2, S3, S4)> {
         let mut call = self;
         call.params.body.certify_brand_is_accurate = value.into();
         crate::call::into_state(call)
@@ -688,13 +663,7 @@ impl<
     pub fn certify_ip_ownership(
         self,
         value: impl Into<bool>,
-    ) -> crate::Call<
-        'a,
-        DirUpdateInfringementParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, DirUpdateInfringementParams, T, R, (S0, crate::Set, S2, S3, S4)> {
         let mut call = self;
         call.params.body.certify_ip_ownership = value.into();
         crate::call::into_state(call)
@@ -704,13 +673,7 @@ impl<
     pub fn certify_no_infringement(
         self,
         value: impl Into<bool>,
-    ) -> crate::Call<
-        'a,
-        DirUpdateInfringementParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4),
-    > {
+    ) -> crate::Call<'a, DirUpdateInfringementParams, T, R, (S0, S1, crate::Set, S3, S4)> {
         let mut call = self;
         call.params.body.certify_no_infringement = value.into();
         crate::call::into_state(call)
@@ -720,13 +683,7 @@ impl<
     pub fn certify_no_shaft_content(
         self,
         value: impl Into<bool>,
-    ) -> crate::Call<
-        'a,
-        DirUpdateInfringementParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4),
-    > {
+    ) -> crate::Call<'a, DirUpdateInfringementParams, T, R, (S0, S1, S2, crate::Set, S4)> {
         let mut call = self;
         call.params.body.certify_no_shaft_content = value.into();
         crate::call::into_state(call)
@@ -749,9 +706,7 @@ impl<
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::Document>>,
     ) -> Self {
-        self.params.body.documents = Some(
-            Some(value.into_iter().map(Into::into).collect()),
-        );
+        self.params.body.documents = Some(Some(value.into_iter().map(Into::into).collect()));
         self
     }
     /// Sends `documents` as `null` (which clears it where the API allows).
@@ -765,13 +720,7 @@ impl<
     pub fn infringement_resolution_notes(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        DirUpdateInfringementParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set),
-    > {
+    ) -> crate::Call<'a, DirUpdateInfringementParams, T, R, (S0, S1, S2, S3, crate::Set)> {
         let mut call = self;
         call.params.body.infringement_resolution_notes = value.into();
         crate::call::into_state(call)
@@ -793,13 +742,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::DirInfringementUpdateRequest>,
-    ) -> crate::Call<
-        'a,
-        DirUpdateInfringementParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, DirUpdateInfringementParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -831,10 +774,7 @@ impl<'a, T, R, S0> crate::Call<'a, DirNewLoaParams, T, R, (S0,)> {
     }
     /// Optional. When provided the rendered PDF embeds the signature image, printed name, and signed-at date. When absent the PDF is returned unsigned so the customer can sign externally and upload it via the Documents API.
     #[inline]
-    pub fn signature(
-        mut self,
-        value: impl Into<crate::types::SignaturePayload>,
-    ) -> Self {
+    pub fn signature(mut self, value: impl Into<crate::types::SignaturePayload>) -> Self {
         self.params.body.signature = Some(value.into());
         self
     }
@@ -1186,10 +1126,7 @@ impl<'a, T, R> crate::Call<'a, DirPhoneNumberBatchesListParams, T, R, ()> {
     }
     /// Restrict to batches whose aggregate status equals this value.
     #[inline]
-    pub fn filter_status(
-        mut self,
-        value: impl Into<crate::types::PhoneNumberStatus>,
-    ) -> Self {
+    pub fn filter_status(mut self, value: impl Into<crate::types::PhoneNumberStatus>) -> Self {
         self.params.filter_status = Some(value.into());
         self
     }
@@ -1678,10 +1615,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, DirReferencesCreateParams, T, R, (S0, S1)
         value: impl IntoIterator<Item = impl Into<crate::types::ReferenceInput>>,
     ) -> crate::Call<'a, DirReferencesCreateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
-        call.params.body.business_references = value
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        call.params.body.business_references = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
     }
     /// Sets `financial_reference`.

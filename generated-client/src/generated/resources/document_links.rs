@@ -44,7 +44,7 @@ pub struct DocumentLinksListParams {
     pub page: Option<crate::types::DocumentsPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, DocumentLinksListParams, T, R, ()> {
-    /// Consolidated filter parameter for document links (deepObject style). Originally: filter\\[linked_record_type\\], filter\\[linked_resource_id\\]
+    /// Consolidated filter parameter for document links (deepObject style). Originally: filter\[linked_record_type\], filter\[linked_resource_id\]
     #[inline]
     pub fn filter(
         mut self,
@@ -53,12 +53,9 @@ impl<'a, T, R> crate::Call<'a, DocumentLinksListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::DocumentsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::DocumentsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }

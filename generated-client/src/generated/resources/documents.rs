@@ -227,32 +227,24 @@ pub struct DocumentsListParams {
     pub page: Option<crate::types::DocumentsPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, DocumentsListParams, T, R, ()> {
-    /// Consolidated filter parameter for documents (deepObject style). Originally: filter\\[filename\\]\\[contains\\], filter\\[customer_reference\\]\\[eq\\], filter\\[customer_reference\\]\\[in\\]\\[\\], filter\\[created_at\\]\\[gt\\], filter\\[created_at\\]\\[lt\\]
+    /// Consolidated filter parameter for documents (deepObject style). Originally: filter\[filename\]\[contains\], filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[in\]\[\], filter\[created_at\]\[gt\], filter\[created_at\]\[lt\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::types::FilterDocumentsConsolidated>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<crate::types::FilterDocumentsConsolidated>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter for documents (deepObject style). Originally: sort\\[\\]
+    /// Consolidated sort parameter for documents (deepObject style). Originally: sort\[\]
     #[inline]
     pub fn sort(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::SortDocumentsConsolidatedItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::SortDocumentsConsolidatedItem>>,
     ) -> Self {
         self.params.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::DocumentsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::DocumentsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }

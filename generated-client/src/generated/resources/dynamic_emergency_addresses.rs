@@ -149,21 +149,15 @@ pub struct DynamicEmergencyAddressesListParams {
     pub page: Option<crate::types::EmergencyPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, DynamicEmergencyAddressesListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[country_code\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<DynamicEmergencyAddressesListFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<DynamicEmergencyAddressesListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::EmergencyPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::EmergencyPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -208,35 +202,13 @@ pub struct DynamicEmergencyAddressesCreateParams {
     /// The request body.
     pub body: crate::types::DynamicEmergencyAddress,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> crate::Call<
-    'a,
-    DynamicEmergencyAddressesCreateParams,
-    T,
-    R,
-    (S0, S1, S2, S3, S4, S5),
-> {
+impl<'a, T, R, S0, S1, S2, S3, S4, S5> crate::Call<'a, DynamicEmergencyAddressesCreateParams, T, R, (S0, S1, S2, S3, S4, S5)> {
     /// Sets `administrative_area`.
     #[inline]
     pub fn administrative_area(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        DynamicEmergencyAddressesCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4, S5),
-    > {
+    ) -> crate::Call<'a, DynamicEmergencyAddressesCreateParams, T, R, (crate::Set, S1, S2, S3, S4, S5)> {
         let mut call = self;
         call.params.body.administrative_area = value.into();
         crate::call::into_state(call)
@@ -246,13 +218,7 @@ impl<
     pub fn country_code(
         self,
         value: impl Into<crate::types::DynamicEmergencyAddressCountryCode>,
-    ) -> crate::Call<
-        'a,
-        DynamicEmergencyAddressesCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4, S5),
-    > {
+    ) -> crate::Call<'a, DynamicEmergencyAddressesCreateParams, T, R, (S0, crate::Set, S2, S3, S4, S5)> {
         let mut call = self;
         call.params.body.country_code = value.into();
         crate::call::into_state(call)
@@ -268,13 +234,7 @@ impl<
     pub fn house_number(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        DynamicEmergencyAddressesCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4, S5),
-    > {
+    ) -> crate::Call<'a, DynamicEmergencyAddressesCreateParams, T, R, (S0, S1, crate::Set, S3, S4, S5)> {
         let mut call = self;
         call.params.body.house_number = value.into();
         crate::call::into_state(call)
@@ -290,13 +250,7 @@ impl<
     pub fn locality(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        DynamicEmergencyAddressesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4, S5),
-    > {
+    ) -> crate::Call<'a, DynamicEmergencyAddressesCreateParams, T, R, (S0, S1, S2, crate::Set, S4, S5)> {
         let mut call = self;
         call.params.body.locality = value.into();
         crate::call::into_state(call)
@@ -306,13 +260,7 @@ impl<
     pub fn postal_code(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        DynamicEmergencyAddressesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set, S5),
-    > {
+    ) -> crate::Call<'a, DynamicEmergencyAddressesCreateParams, T, R, (S0, S1, S2, S3, crate::Set, S5)> {
         let mut call = self;
         call.params.body.postal_code = value.into();
         crate::call::into_state(call)
@@ -322,13 +270,7 @@ impl<
     pub fn street_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        DynamicEmergencyAddressesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, crate::Set),
-    > {
+    ) -> crate::Call<'a, DynamicEmergencyAddressesCreateParams, T, R, (S0, S1, S2, S3, S4, crate::Set)> {
         let mut call = self;
         call.params.body.street_name = value.into();
         crate::call::into_state(call)
@@ -356,13 +298,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::DynamicEmergencyAddress>,
-    ) -> crate::Call<
-        'a,
-        DynamicEmergencyAddressesCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, DynamicEmergencyAddressesCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -420,10 +356,7 @@ impl DynamicEmergencyAddressesListFilter {
     }
     /// Filter by status.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<DynamicEmergencyAddressesListFilterStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<DynamicEmergencyAddressesListFilterStatus>) -> Self {
         self.status = Some(value.into());
         self
     }

@@ -146,21 +146,15 @@ pub struct DynamicEmergencyEndpointsListParams {
     pub filter: Option<DynamicEmergencyEndpointsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, DynamicEmergencyEndpointsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::EmergencyPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::EmergencyPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[country_code\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<DynamicEmergencyEndpointsListFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<DynamicEmergencyEndpointsListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
@@ -205,26 +199,13 @@ pub struct DynamicEmergencyEndpointsCreateParams {
     /// The request body.
     pub body: crate::types::DynamicEmergencyEndpoint,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, DynamicEmergencyEndpointsCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, DynamicEmergencyEndpointsCreateParams, T, R, (S0, S1, S2)> {
     /// Sets `callback_number`.
     #[inline]
     pub fn callback_number(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        DynamicEmergencyEndpointsCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2),
-    > {
+    ) -> crate::Call<'a, DynamicEmergencyEndpointsCreateParams, T, R, (crate::Set, S1, S2)> {
         let mut call = self;
         call.params.body.callback_number = value.into();
         crate::call::into_state(call)
@@ -234,13 +215,7 @@ impl<
     pub fn caller_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        DynamicEmergencyEndpointsCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2),
-    > {
+    ) -> crate::Call<'a, DynamicEmergencyEndpointsCreateParams, T, R, (S0, crate::Set, S2)> {
         let mut call = self;
         call.params.body.caller_name = value.into();
         crate::call::into_state(call)
@@ -250,13 +225,7 @@ impl<
     pub fn dynamic_emergency_address_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        DynamicEmergencyEndpointsCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set),
-    > {
+    ) -> crate::Call<'a, DynamicEmergencyEndpointsCreateParams, T, R, (S0, S1, crate::Set)> {
         let mut call = self;
         call.params.body.dynamic_emergency_address_id = value.into();
         crate::call::into_state(call)
@@ -266,13 +235,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::DynamicEmergencyEndpoint>,
-    ) -> crate::Call<
-        'a,
-        DynamicEmergencyEndpointsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, DynamicEmergencyEndpointsCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -330,10 +293,7 @@ impl DynamicEmergencyEndpointsListFilter {
     }
     /// Filter by status.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<DynamicEmergencyEndpointsListFilterStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<DynamicEmergencyEndpointsListFilterStatus>) -> Self {
         self.status = Some(value.into());
         self
     }

@@ -369,10 +369,7 @@ impl<'a, T, R> crate::Call<'a, EmailDomainsListParams, T, R, ()> {
     }
     /// Sets `filter[status]`.
     #[inline]
-    pub fn filter_status(
-        mut self,
-        value: impl Into<crate::types::EmailDomainStatus>,
-    ) -> Self {
+    pub fn filter_status(mut self, value: impl Into<crate::types::EmailDomainStatus>) -> Self {
         self.params.filter_status = Some(value.into());
         self
     }
@@ -390,10 +387,7 @@ impl<'a, T, R> crate::Call<'a, EmailDomainsListParams, T, R, ()> {
     }
     /// Sets `filter[type]`.
     #[inline]
-    pub fn filter_type(
-        mut self,
-        value: impl Into<crate::types::EmailDomainType>,
-    ) -> Self {
+    pub fn filter_type(mut self, value: impl Into<crate::types::EmailDomainType>) -> Self {
         self.params.filter_type = Some(value.into());
         self
     }
@@ -860,13 +854,7 @@ pub struct EmailDomainsWebhooksCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailWebhookRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, EmailDomainsWebhooksCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, EmailDomainsWebhooksCreateParams, T, R, (S0, S1)> {
     /// At least one event type is required.
     #[inline]
     pub fn events(
@@ -892,13 +880,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateEmailWebhookRequest>,
-    ) -> crate::Call<
-        'a,
-        EmailDomainsWebhooksCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, EmailDomainsWebhooksCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -378,10 +378,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, EmailMessagesCreateParams, T, R, (S0, S1)
     }
     /// Reply-to address. If provided as an object with a name, only the email is stored; the name is ignored.
     #[inline]
-    pub fn reply_to(
-        mut self,
-        value: impl Into<crate::types::EmailAddressInput>,
-    ) -> Self {
+    pub fn reply_to(mut self, value: impl Into<crate::types::EmailAddressInput>) -> Self {
         self.params.body.reply_to = Some(value.into());
         self
     }

@@ -360,10 +360,7 @@ impl<'a, T, R, S0> crate::Call<'a, EmailTemplatesCreateParams, T, R, (S0,)> {
     }
     /// Template variables. Auto-extracted from subject/body fields when absent.
     #[inline]
-    pub fn variables(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn variables(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.variables = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -430,10 +427,7 @@ impl<'a, T, R> crate::Call<'a, EmailTemplatesReplaceParams, T, R, ()> {
     }
     /// Sets `variables`.
     #[inline]
-    pub fn variables(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn variables(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.variables = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -500,10 +494,7 @@ impl<'a, T, R> crate::Call<'a, EmailTemplatesUpdateParams, T, R, ()> {
     }
     /// Sets `variables`.
     #[inline]
-    pub fn variables(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn variables(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.variables = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -532,9 +523,7 @@ impl<'a, T, R> crate::Call<'a, EmailTemplatesRenderParams, T, R, ()> {
         mut self,
         value: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).template_variables = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).template_variables = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.

@@ -576,24 +576,13 @@ pub struct EmailUnsubscribeGroupsSuppressionsCreateParams {
     /// The request body.
     pub body: crate::types::AddGroupSuppressionRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, EmailUnsubscribeGroupsSuppressionsCreateParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, EmailUnsubscribeGroupsSuppressionsCreateParams, T, R, (S0,)> {
     /// Sets `to`.
     #[inline]
     pub fn to(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EmailUnsubscribeGroupsSuppressionsCreateParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EmailUnsubscribeGroupsSuppressionsCreateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.to = value.into();
         crate::call::into_state(call)
@@ -603,13 +592,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::AddGroupSuppressionRequest>,
-    ) -> crate::Call<
-        'a,
-        EmailUnsubscribeGroupsSuppressionsCreateParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EmailUnsubscribeGroupsSuppressionsCreateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -622,24 +605,13 @@ pub struct EmailUnsubscribeGroupsSuppressionsDeleteParams {
     /// Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     pub id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, EmailUnsubscribeGroupsSuppressionsDeleteParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, EmailUnsubscribeGroupsSuppressionsDeleteParams, T, R, (S0,)> {
     /// Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     #[inline]
     pub fn id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EmailUnsubscribeGroupsSuppressionsDeleteParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EmailUnsubscribeGroupsSuppressionsDeleteParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.id = value.into();
         crate::call::into_state(call)

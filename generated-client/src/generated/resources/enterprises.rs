@@ -336,43 +336,13 @@ pub struct EnterprisesCreateParams {
     /// The request body.
     pub body: crate::types::EnterpriseCreate,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-    S6,
-    S7,
-    S8,
-    S9,
-    S10,
-    S11,
-    S12,
-    S13,
-> crate::Call<
-    'a,
-    EnterprisesCreateParams,
-    T,
-    R,
-    (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13),
-> {
+impl<'a, T, R, S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13)> {
     /// Sets `billing_address`.
     #[inline]
     pub fn billing_address(
         self,
         value: impl Into<crate::types::BillingAddress>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (crate::Set, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13)> {
         let mut call = self;
         call.params.body.billing_address = value.into();
         crate::call::into_state(call)
@@ -382,13 +352,7 @@ impl<
     pub fn billing_contact(
         self,
         value: impl Into<crate::types::BillingContact>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, crate::Set, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13)> {
         let mut call = self;
         call.params.body.billing_contact = value.into();
         crate::call::into_state(call)
@@ -410,13 +374,7 @@ impl<
     pub fn country_code(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, crate::Set, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13)> {
         let mut call = self;
         call.params.body.country_code = value.into();
         crate::call::into_state(call)
@@ -432,13 +390,7 @@ impl<
     pub fn doing_business_as(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, crate::Set, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13)> {
         let mut call = self;
         call.params.body.doing_business_as = value.into();
         crate::call::into_state(call)
@@ -460,13 +412,7 @@ impl<
     pub fn fein(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set, S5, S6, S7, S8, S9, S10, S11, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, S3, crate::Set, S5, S6, S7, S8, S9, S10, S11, S12, S13)> {
         let mut call = self;
         call.params.body.fein = value.into();
         crate::call::into_state(call)
@@ -476,13 +422,7 @@ impl<
     pub fn industry(
         self,
         value: impl Into<crate::types::EnterpriseCreateIndustry>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, crate::Set, S6, S7, S8, S9, S10, S11, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, S3, S4, crate::Set, S6, S7, S8, S9, S10, S11, S12, S13)> {
         let mut call = self;
         call.params.body.industry = value.into();
         crate::call::into_state(call)
@@ -492,13 +432,7 @@ impl<
     pub fn jurisdiction_of_incorporation(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, S5, crate::Set, S7, S8, S9, S10, S11, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, S3, S4, S5, crate::Set, S7, S8, S9, S10, S11, S12, S13)> {
         let mut call = self;
         call.params.body.jurisdiction_of_incorporation = value.into();
         crate::call::into_state(call)
@@ -508,13 +442,7 @@ impl<
     pub fn legal_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, S5, S6, crate::Set, S8, S9, S10, S11, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, crate::Set, S8, S9, S10, S11, S12, S13)> {
         let mut call = self;
         call.params.body.legal_name = value.into();
         crate::call::into_state(call)
@@ -524,13 +452,7 @@ impl<
     pub fn number_of_employees(
         self,
         value: impl Into<crate::types::EnterpriseCreateNumberOfEmployees>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, S5, S6, S7, crate::Set, S9, S10, S11, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, crate::Set, S9, S10, S11, S12, S13)> {
         let mut call = self;
         call.params.body.number_of_employees = value.into();
         crate::call::into_state(call)
@@ -540,13 +462,7 @@ impl<
     pub fn organization_contact(
         self,
         value: impl Into<crate::types::OrganizationContact>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, S5, S6, S7, S8, crate::Set, S10, S11, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, crate::Set, S10, S11, S12, S13)> {
         let mut call = self;
         call.params.body.organization_contact = value.into();
         crate::call::into_state(call)
@@ -556,13 +472,7 @@ impl<
     pub fn organization_legal_type(
         self,
         value: impl Into<crate::types::EnterpriseCreateOrganizationLegalType>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, crate::Set, S11, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, crate::Set, S11, S12, S13)> {
         let mut call = self;
         call.params.body.organization_legal_type = value.into();
         crate::call::into_state(call)
@@ -572,13 +482,7 @@ impl<
     pub fn organization_physical_address(
         self,
         value: impl Into<crate::types::PhysicalAddress>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, crate::Set, S12, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, crate::Set, S12, S13)> {
         let mut call = self;
         call.params.body.organization_physical_address = value.into();
         crate::call::into_state(call)
@@ -588,13 +492,7 @@ impl<
     pub fn organization_type(
         self,
         value: impl Into<crate::types::EnterpriseCreateOrganizationType>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, crate::Set, S13),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, crate::Set, S13)> {
         let mut call = self;
         call.params.body.organization_type = value.into();
         crate::call::into_state(call)
@@ -625,10 +523,7 @@ impl<
     }
     /// `enterprise` for an organization registering its own DIRs; `bpo` for a Business Process Outsourcer placing calls on behalf of one or more enterprises.
     #[inline]
-    pub fn role_type(
-        mut self,
-        value: impl Into<crate::types::EnterpriseCreateRoleType>,
-    ) -> Self {
+    pub fn role_type(mut self, value: impl Into<crate::types::EnterpriseCreateRoleType>) -> Self {
         self.params.body.role_type = Some(value.into());
         self
     }
@@ -637,13 +532,7 @@ impl<
     pub fn website(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, crate::Set),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, crate::Set)> {
         let mut call = self;
         call.params.body.website = value.into();
         crate::call::into_state(call)
@@ -653,28 +542,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::EnterpriseCreate>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesCreateParams,
-        T,
-        R,
-        (
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-        ),
-    > {
+    ) -> crate::Call<'a, EnterprisesCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -690,19 +558,13 @@ pub struct EnterprisesUpdateParams {
 impl<'a, T, R> crate::Call<'a, EnterprisesUpdateParams, T, R, ()> {
     /// Sets `billing_address`.
     #[inline]
-    pub fn billing_address(
-        mut self,
-        value: impl Into<crate::types::BillingAddress>,
-    ) -> Self {
+    pub fn billing_address(mut self, value: impl Into<crate::types::BillingAddress>) -> Self {
         self.params.body.billing_address = Some(value.into());
         self
     }
     /// Sets `billing_contact`.
     #[inline]
-    pub fn billing_contact(
-        mut self,
-        value: impl Into<crate::types::BillingContact>,
-    ) -> Self {
+    pub fn billing_contact(mut self, value: impl Into<crate::types::BillingContact>) -> Self {
         self.params.body.billing_contact = Some(value.into());
         self
     }
@@ -750,10 +612,7 @@ impl<'a, T, R> crate::Call<'a, EnterprisesUpdateParams, T, R, ()> {
     }
     /// Sets `industry`.
     #[inline]
-    pub fn industry(
-        mut self,
-        value: impl Into<crate::types::EnterpriseUpdateIndustry>,
-    ) -> Self {
+    pub fn industry(mut self, value: impl Into<crate::types::EnterpriseUpdateIndustry>) -> Self {
         self.params.body.industry = Some(value.into());
         self
     }
@@ -1113,30 +972,13 @@ pub struct EnterprisesDirCreateParams {
     /// The request body.
     pub body: crate::types::DirCreateRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-    S6,
-> crate::Call<'a, EnterprisesDirCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6)> {
+impl<'a, T, R, S0, S1, S2, S3, S4, S5, S6> crate::Call<'a, EnterprisesDirCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6)> {
     /// Contact email of the authorizer. Telnyx may send verification or infringement-notice email here; use a monitored mailbox.
     #[inline]
     pub fn authorizer_email(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesDirCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4, S5, S6),
-    > {
+    ) -> crate::Call<'a, EnterprisesDirCreateParams, T, R, (crate::Set, S1, S2, S3, S4, S5, S6)> {
         let mut call = self;
         call.params.body.authorizer_email = value.into();
         crate::call::into_state(call)
@@ -1146,13 +988,7 @@ impl<
     pub fn authorizer_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesDirCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4, S5, S6),
-    > {
+    ) -> crate::Call<'a, EnterprisesDirCreateParams, T, R, (S0, crate::Set, S2, S3, S4, S5, S6)> {
         let mut call = self;
         call.params.body.authorizer_name = value.into();
         crate::call::into_state(call)
@@ -1162,13 +998,7 @@ impl<
     pub fn call_reasons(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesDirCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4, S5, S6),
-    > {
+    ) -> crate::Call<'a, EnterprisesDirCreateParams, T, R, (S0, S1, crate::Set, S3, S4, S5, S6)> {
         let mut call = self;
         call.params.body.call_reasons = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -1178,13 +1008,7 @@ impl<
     pub fn certify_brand_is_accurate(
         self,
         value: impl Into<bool>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesDirCreateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4, S5, S6),
-    > {
+    ) -> crate::Call<'a, EnterprisesDirCreateParams, T, R, (S0, S1, S2, crate::Set, S4, S5, S6)> {
         let mut call = self;
         call.params.body.certify_brand_is_accurate = value.into();
         crate::call::into_state(call)
@@ -1194,13 +1018,7 @@ impl<
     pub fn certify_ip_ownership(
         self,
         value: impl Into<bool>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesDirCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set, S5, S6),
-    > {
+    ) -> crate::Call<'a, EnterprisesDirCreateParams, T, R, (S0, S1, S2, S3, crate::Set, S5, S6)> {
         let mut call = self;
         call.params.body.certify_ip_ownership = value.into();
         crate::call::into_state(call)
@@ -1210,13 +1028,7 @@ impl<
     pub fn certify_no_shaft_content(
         self,
         value: impl Into<bool>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesDirCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, crate::Set, S6),
-    > {
+    ) -> crate::Call<'a, EnterprisesDirCreateParams, T, R, (S0, S1, S2, S3, S4, crate::Set, S6)> {
         let mut call = self;
         call.params.body.certify_no_shaft_content = value.into();
         crate::call::into_state(call)
@@ -1226,13 +1038,7 @@ impl<
     pub fn display_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesDirCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, S5, crate::Set),
-    > {
+    ) -> crate::Call<'a, EnterprisesDirCreateParams, T, R, (S0, S1, S2, S3, S4, S5, crate::Set)> {
         let mut call = self;
         call.params.body.display_name = value.into();
         crate::call::into_state(call)
@@ -1263,21 +1069,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::DirCreateRequest>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesDirCreateParams,
-        T,
-        R,
-        (
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-        ),
-    > {
+    ) -> crate::Call<'a, EnterprisesDirCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1477,7 +1269,7 @@ impl<'a, T, R, S0> crate::Call<'a, EnterprisesReputationEnableParams, T, R, (S0,
         self.params.body.check_frequency = Some(value.into());
         self
     }
-    /// Id of the signed Letter of Authorization document, returned by the Telnyx Documents API after upload (upload via `POST /v2/documents`; see ).
+    /// Id of the signed Letter of Authorization document, returned by the Telnyx Documents API after upload (upload via `POST /v2/documents`; see <https://developers.telnyx.com/api/documents>).
     #[inline]
     pub fn loa_document_id(
         self,
@@ -1505,24 +1297,13 @@ pub struct EnterprisesReputationUpdateFrequencyParams {
     /// The request body.
     pub body: crate::types::EnterpriseReputationUpdateFrequency,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, EnterprisesReputationUpdateFrequencyParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, EnterprisesReputationUpdateFrequencyParams, T, R, (S0,)> {
     /// Sets `check_frequency`.
     #[inline]
     pub fn check_frequency(
         self,
         value: impl Into<crate::types::ReputationCheckFrequency>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationUpdateFrequencyParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationUpdateFrequencyParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.check_frequency = value.into();
         crate::call::into_state(call)
@@ -1532,13 +1313,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::EnterpriseReputationUpdateFrequency>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationUpdateFrequencyParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationUpdateFrequencyParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1656,13 +1431,8 @@ impl<'a, T, R> crate::Call<'a, EnterprisesReputationLoaRenderParams, T, R, ()> {
     }
     /// Sets `signature`.
     #[inline]
-    pub fn signature(
-        mut self,
-        value: impl Into<crate::types::LoaSignaturePayload>,
-    ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).signature = Some(
-            value.into(),
-        );
+    pub fn signature(mut self, value: impl Into<crate::types::LoaSignaturePayload>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).signature = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -2051,24 +1821,13 @@ pub struct EnterprisesReputationNumbersAssociateParams {
     /// The request body.
     pub body: crate::types::ReputationPhoneNumberCreate,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, EnterprisesReputationNumbersAssociateParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, EnterprisesReputationNumbersAssociateParams, T, R, (S0,)> {
     /// 1–100 phone numbers in E.164 format with a leading `+`.
     #[inline]
     pub fn phone_numbers(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationNumbersAssociateParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationNumbersAssociateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -2078,13 +1837,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::ReputationPhoneNumberCreate>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationNumbersAssociateParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationNumbersAssociateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -2097,24 +1850,13 @@ pub struct EnterprisesReputationNumbersRefreshParams {
     /// The request body.
     pub body: crate::types::RefreshReputationRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, EnterprisesReputationNumbersRefreshParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, EnterprisesReputationNumbersRefreshParams, T, R, (S0,)> {
     /// Phone numbers to refresh reputation data for. 1–100 numbers per request, each in E.164 format. Reputation refreshes are subject to per-enterprise rate limits.
     #[inline]
     pub fn phone_numbers(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationNumbersRefreshParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationNumbersRefreshParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -2124,13 +1866,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::RefreshReputationRequest>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationNumbersRefreshParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationNumbersRefreshParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -2145,24 +1881,13 @@ pub struct EnterprisesReputationNumbersRetrieveParams {
     /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
     pub fresh: Option<bool>,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, EnterprisesReputationNumbersRetrieveParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, EnterprisesReputationNumbersRetrieveParams, T, R, (S0,)> {
     /// The enterprise id. Lowercase UUID.
     #[inline]
     pub fn enterprise_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationNumbersRetrieveParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationNumbersRetrieveParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.enterprise_id = value.into();
         crate::call::into_state(call)
@@ -2181,24 +1906,13 @@ pub struct EnterprisesReputationNumbersDisassociateParams {
     /// The enterprise id. Lowercase UUID.
     pub enterprise_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, EnterprisesReputationNumbersDisassociateParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, EnterprisesReputationNumbersDisassociateParams, T, R, (S0,)> {
     /// The enterprise id. Lowercase UUID.
     #[inline]
     pub fn enterprise_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationNumbersDisassociateParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationNumbersDisassociateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.enterprise_id = value.into();
         crate::call::into_state(call)
@@ -2411,10 +2125,7 @@ impl<'a, T, R> crate::Call<'a, EnterprisesReputationRemediationListParams, T, R,
     }
     /// Filter by customer-facing status.
     #[inline]
-    pub fn filter_status(
-        mut self,
-        value: impl Into<crate::types::RemediationStatus>,
-    ) -> Self {
+    pub fn filter_status(mut self, value: impl Into<crate::types::RemediationStatus>) -> Self {
         self.params.filter_status = Some(value.into());
         self
     }
@@ -2475,25 +2186,13 @@ pub struct EnterprisesReputationRemediationCreateParams {
     /// The request body.
     pub body: crate::types::RemediationRequestCreate,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, EnterprisesReputationRemediationCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, EnterprisesReputationRemediationCreateParams, T, R, (S0, S1)> {
     /// How the numbers are used (free text).
     #[inline]
     pub fn call_purpose(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationRemediationCreateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationRemediationCreateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.call_purpose = value.into();
         crate::call::into_state(call)
@@ -2509,18 +2208,12 @@ impl<
     pub fn phone_numbers(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationRemediationCreateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationRemediationCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
     }
-    /// Optional  URL for status notifications.
+    /// Optional <https://> URL for status notifications.
     #[inline]
     pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
         self.params.body.webhook_url = Some(value.into());
@@ -2531,13 +2224,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::RemediationRequestCreate>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationRemediationCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationRemediationCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -2550,24 +2237,13 @@ pub struct EnterprisesReputationRemediationRetrieveParams {
     /// The enterprise id. Lowercase UUID.
     pub enterprise_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, EnterprisesReputationRemediationRetrieveParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, EnterprisesReputationRemediationRetrieveParams, T, R, (S0,)> {
     /// The enterprise id. Lowercase UUID.
     #[inline]
     pub fn enterprise_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        EnterprisesReputationRemediationRetrieveParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, EnterprisesReputationRemediationRetrieveParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.enterprise_id = value.into();
         crate::call::into_state(call)

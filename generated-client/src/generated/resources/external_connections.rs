@@ -254,7 +254,7 @@ impl<'a, T, R> crate::Call<'a, ExternalConnectionsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(
         mut self,
@@ -493,25 +493,13 @@ pub struct ExternalConnectionsUpdateLocationParams {
     /// The request body.
     pub body: ExternalConnectionsUpdateLocationBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, ExternalConnectionsUpdateLocationParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, ExternalConnectionsUpdateLocationParams, T, R, (S0, S1)> {
     /// The ID of the external connection
     #[inline]
     pub fn id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        ExternalConnectionsUpdateLocationParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, ExternalConnectionsUpdateLocationParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.id = value.into();
         crate::call::into_state(call)
@@ -521,13 +509,7 @@ impl<
     pub fn static_emergency_address_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        ExternalConnectionsUpdateLocationParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, ExternalConnectionsUpdateLocationParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.static_emergency_address_id = value.into();
         crate::call::into_state(call)
@@ -537,13 +519,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<ExternalConnectionsUpdateLocationBody>,
-    ) -> crate::Call<
-        'a,
-        ExternalConnectionsUpdateLocationParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, ExternalConnectionsUpdateLocationParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -670,24 +646,13 @@ pub struct ExternalConnectionsCivicAddressesRetrieveParams {
     /// Identifies the resource.
     pub id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, ExternalConnectionsCivicAddressesRetrieveParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, ExternalConnectionsCivicAddressesRetrieveParams, T, R, (S0,)> {
     /// Identifies the resource.
     #[inline]
     pub fn id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        ExternalConnectionsCivicAddressesRetrieveParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, ExternalConnectionsCivicAddressesRetrieveParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.id = value.into();
         crate::call::into_state(call)
@@ -807,7 +772,7 @@ impl<'a, T, R> crate::Call<'a, ExternalConnectionsLogMessagesListParams, T, R, (
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(
         mut self,
@@ -1028,7 +993,7 @@ impl<'a, T, R> crate::Call<'a, ExternalConnectionsPhoneNumbersListParams, T, R, 
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(
         mut self,
@@ -1096,24 +1061,13 @@ pub struct ExternalConnectionsPhoneNumbersRetrieveParams {
     /// Identifies the resource.
     pub id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, ExternalConnectionsPhoneNumbersRetrieveParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, ExternalConnectionsPhoneNumbersRetrieveParams, T, R, (S0,)> {
     /// Identifies the resource.
     #[inline]
     pub fn id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        ExternalConnectionsPhoneNumbersRetrieveParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, ExternalConnectionsPhoneNumbersRetrieveParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.id = value.into();
         crate::call::into_state(call)
@@ -1128,24 +1082,13 @@ pub struct ExternalConnectionsPhoneNumbersUpdateParams {
     /// Values that can be set when updating a phone number
     pub body: crate::types::UpdateExternalConnectionPhoneNumberRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, ExternalConnectionsPhoneNumbersUpdateParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, ExternalConnectionsPhoneNumbersUpdateParams, T, R, (S0,)> {
     /// Identifies the resource.
     #[inline]
     pub fn id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        ExternalConnectionsPhoneNumbersUpdateParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, ExternalConnectionsPhoneNumbersUpdateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.id = value.into();
         crate::call::into_state(call)
@@ -1272,14 +1215,11 @@ pub struct ExternalConnectionsReleasesListParams {
 impl<'a, T, R> crate::Call<'a, ExternalConnectionsReleasesListParams, T, R, ()> {
     /// Filter parameter for releases (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::types::FilterReleasesConsolidated>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<crate::types::FilterReleasesConsolidated>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(
         mut self,
@@ -1347,24 +1287,13 @@ pub struct ExternalConnectionsReleasesRetrieveParams {
     /// Identifies the resource.
     pub id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, ExternalConnectionsReleasesRetrieveParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, ExternalConnectionsReleasesRetrieveParams, T, R, (S0,)> {
     /// Identifies the resource.
     #[inline]
     pub fn id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        ExternalConnectionsReleasesRetrieveParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, ExternalConnectionsReleasesRetrieveParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.id = value.into();
         crate::call::into_state(call)
@@ -1631,14 +1560,11 @@ pub struct ExternalConnectionsUploadsListParams {
 impl<'a, T, R> crate::Call<'a, ExternalConnectionsUploadsListParams, T, R, ()> {
     /// Filter parameter for uploads (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::types::FilterUploadsConsolidated>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<crate::types::FilterUploadsConsolidated>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(
         mut self,
@@ -1711,15 +1637,9 @@ impl<'a, T, R, S0> crate::Call<'a, ExternalConnectionsUploadsCreateParams, T, R,
     #[inline]
     pub fn additional_usages(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<
-                crate::types::CreateExternalConnectionUploadRequestAdditionalUsagesItem,
-            >,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::CreateExternalConnectionUploadRequestAdditionalUsagesItem>>,
     ) -> Self {
-        self.params.body.additional_usages = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.additional_usages = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Identifies the civic address to assign all phone numbers to.
@@ -1771,12 +1691,7 @@ pub struct ExternalConnectionsUploadsRetrieveParams {
     /// Identifies the resource.
     pub id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, ExternalConnectionsUploadsRetrieveParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, ExternalConnectionsUploadsRetrieveParams, T, R, (S0,)> {
     /// Identifies the resource.
     #[inline]
     pub fn id(

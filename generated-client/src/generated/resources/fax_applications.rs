@@ -187,13 +187,13 @@ pub struct FaxApplicationsListParams {
     pub sort: Option<crate::types::ProgrammableFaxSortApplication>,
 }
 impl<'a, T, R> crate::Call<'a, FaxApplicationsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[application_name\\]\\[contains\\], filter\\[outbound_voice_profile_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound_voice_profile_id\]
     #[inline]
     pub fn filter(
         mut self,
@@ -204,10 +204,7 @@ impl<'a, T, R> crate::Call<'a, FaxApplicationsListParams, T, R, ()> {
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<crate::types::ProgrammableFaxSortApplication>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<crate::types::ProgrammableFaxSortApplication>) -> Self {
         self.params.sort = Some(value.into());
         self
     }

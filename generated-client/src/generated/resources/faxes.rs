@@ -141,13 +141,13 @@ pub struct FaxesListParams {
     pub page: Option<FaxesListPage>,
 }
 impl<'a, T, R> crate::Call<'a, FaxesListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[created_at\\]\\[gte\\], filter\\[created_at\\]\\[gt\\], filter\\[created_at\\]\\[lte\\], filter\\[created_at\\]\\[lt\\], filter\\[direction\\]\\[eq\\], filter\\[from\\]\\[eq\\], filter\\[to\\]\\[eq\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[created_at\]\[gte\], filter\[created_at\]\[gt\], filter\[created_at\]\[lte\], filter\[created_at\]\[lt\], filter\[direction\]\[eq\], filter\[from\]\[eq\], filter\[to\]\[eq\]
     #[inline]
     pub fn filter(mut self, value: impl Into<FaxesListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(mut self, value: impl Into<FaxesListPage>) -> Self {
         self.params.page = Some(value.into());

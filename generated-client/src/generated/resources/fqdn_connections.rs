@@ -180,7 +180,7 @@ pub struct FqdnConnectionsListParams {
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
 impl<'a, T, R> crate::Call<'a, FqdnConnectionsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_name\\], filter\\[fqdn\\], filter\\[outbound_voice_profile_id\\], filter\\[outbound.outbound_voice_profile_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
     #[inline]
     pub fn filter(
         mut self,
@@ -189,21 +189,15 @@ impl<'a, T, R> crate::Call<'a, FqdnConnectionsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::ConnectionsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::ConnectionsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<crate::types::ConnectionsSortConnection>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<crate::types::ConnectionsSortConnection>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -315,10 +309,7 @@ impl<'a, T, R, S0> crate::Call<'a, FqdnConnectionsCreateParams, T, R, (S0,)> {
     }
     /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
     #[inline]
-    pub fn default_on_hold_comfort_noise_enabled(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn default_on_hold_comfort_noise_enabled(mut self, value: impl Into<bool>) -> Self {
         self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
         self
     }
@@ -336,10 +327,7 @@ impl<'a, T, R, S0> crate::Call<'a, FqdnConnectionsCreateParams, T, R, (S0,)> {
     }
     /// Sets `encrypted_media`.
     #[inline]
-    pub fn encrypted_media(
-        mut self,
-        value: impl Into<crate::types::EncryptedMedia>,
-    ) -> Self {
+    pub fn encrypted_media(mut self, value: impl Into<crate::types::EncryptedMedia>) -> Self {
         self.params.body.encrypted_media = Some(Some(value.into()));
         self
     }
@@ -465,10 +453,7 @@ impl<'a, T, R, S0> crate::Call<'a, FqdnConnectionsCreateParams, T, R, (S0,)> {
     }
     /// Sets `webhook_event_url`.
     #[inline]
-    pub fn webhook_event_url(
-        mut self,
-        value: impl Into<crate::types::WebhookEventUrl>,
-    ) -> Self {
+    pub fn webhook_event_url(mut self, value: impl Into<crate::types::WebhookEventUrl>) -> Self {
         self.params.body.webhook_event_url = Some(value.into());
         self
     }
@@ -544,19 +529,13 @@ impl<'a, T, R> crate::Call<'a, FqdnConnectionsUpdateParams, T, R, ()> {
     }
     /// Sets `connection_name`.
     #[inline]
-    pub fn connection_name(
-        mut self,
-        value: impl Into<crate::types::ConnectionName>,
-    ) -> Self {
+    pub fn connection_name(mut self, value: impl Into<crate::types::ConnectionName>) -> Self {
         self.params.body.connection_name = Some(value.into());
         self
     }
     /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
     #[inline]
-    pub fn default_on_hold_comfort_noise_enabled(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn default_on_hold_comfort_noise_enabled(mut self, value: impl Into<bool>) -> Self {
         self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
         self
     }
@@ -574,10 +553,7 @@ impl<'a, T, R> crate::Call<'a, FqdnConnectionsUpdateParams, T, R, ()> {
     }
     /// Sets `encrypted_media`.
     #[inline]
-    pub fn encrypted_media(
-        mut self,
-        value: impl Into<crate::types::EncryptedMedia>,
-    ) -> Self {
+    pub fn encrypted_media(mut self, value: impl Into<crate::types::EncryptedMedia>) -> Self {
         self.params.body.encrypted_media = Some(Some(value.into()));
         self
     }
@@ -697,10 +673,7 @@ impl<'a, T, R> crate::Call<'a, FqdnConnectionsUpdateParams, T, R, ()> {
     }
     /// Sets `webhook_event_url`.
     #[inline]
-    pub fn webhook_event_url(
-        mut self,
-        value: impl Into<crate::types::WebhookEventUrl>,
-    ) -> Self {
+    pub fn webhook_event_url(mut self, value: impl Into<crate::types::WebhookEventUrl>) -> Self {
         self.params.body.webhook_event_url = Some(value.into());
         self
     }

@@ -163,16 +163,13 @@ pub struct FqdnsListParams {
     pub filter: Option<FqdnsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, FqdnsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::ConnectionsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::ConnectionsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_id\\], filter\\[fqdn\\], filter\\[port\\], filter\\[dns_record_type\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[fqdn\], filter\[port\], filter\[dns_record_type\]
     #[inline]
     pub fn filter(mut self, value: impl Into<FqdnsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -291,17 +288,13 @@ impl<'a, T, R> crate::Call<'a, FqdnsUpdateParams, T, R, ()> {
     /// ID of the FQDN connection to which this IP should be attached.
     #[inline]
     pub fn connection_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).connection_id = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).connection_id = Some(value.into());
         self
     }
     /// The DNS record type for the FQDN. For cases where a port is not set, the DNS record type must be 'srv'. For cases where a port is set, the DNS record type must be 'a'. If the DNS record type is 'a' and a port is not specified, 5060 will be used.
     #[inline]
     pub fn dns_record_type(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).dns_record_type = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).dns_record_type = Some(value.into());
         self
     }
     /// FQDN represented by this resource.
@@ -313,9 +306,7 @@ impl<'a, T, R> crate::Call<'a, FqdnsUpdateParams, T, R, ()> {
     /// Port to use when connecting to this FQDN.
     #[inline]
     pub fn port(mut self, value: impl Into<i64>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).port = Some(
-            Some(value.into()),
-        );
+        self.params.body.get_or_insert_with(Default::default).port = Some(Some(value.into()));
         self
     }
     /// Sends `port` as `null` (which clears it where the API allows).

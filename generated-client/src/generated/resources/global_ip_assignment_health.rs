@@ -43,12 +43,9 @@ pub struct GlobalIpAssignmentHealthRetrieveParams {
     pub filter: Option<GlobalIpAssignmentHealthRetrieveFilter>,
 }
 impl<'a, T, R> crate::Call<'a, GlobalIpAssignmentHealthRetrieveParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[global_ip_id\\]\\[in\\], filter\\[global_ip_assignment_id\\]\\[in\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\], filter\[global_ip_assignment_id\]\[in\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<GlobalIpAssignmentHealthRetrieveFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<GlobalIpAssignmentHealthRetrieveFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }

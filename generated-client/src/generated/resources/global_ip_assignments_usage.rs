@@ -43,12 +43,9 @@ pub struct GlobalIpAssignmentsUsageRetrieveParams {
     pub filter: Option<GlobalIpAssignmentsUsageRetrieveFilter>,
 }
 impl<'a, T, R> crate::Call<'a, GlobalIpAssignmentsUsageRetrieveParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[global_ip_assignment_id\\]\\[in\\], filter\\[global_ip_id\\]\\[in\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_assignment_id\]\[in\], filter\[global_ip_id\]\[in\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<GlobalIpAssignmentsUsageRetrieveFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<GlobalIpAssignmentsUsageRetrieveFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }

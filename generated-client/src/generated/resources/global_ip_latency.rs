@@ -43,7 +43,7 @@ pub struct GlobalIpLatencyRetrieveParams {
     pub filter: Option<GlobalIpLatencyRetrieveFilter>,
 }
 impl<'a, T, R> crate::Call<'a, GlobalIpLatencyRetrieveParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[global_ip_id\\]\\[in\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
     #[inline]
     pub fn filter(mut self, value: impl Into<GlobalIpLatencyRetrieveFilter>) -> Self {
         self.params.filter = Some(value.into());

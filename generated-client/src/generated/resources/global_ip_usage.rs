@@ -43,7 +43,7 @@ pub struct GlobalIpUsageRetrieveParams {
     pub filter: Option<GlobalIpUsageRetrieveFilter>,
 }
 impl<'a, T, R> crate::Call<'a, GlobalIpUsageRetrieveParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[global_ip_id\\]\\[in\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
     #[inline]
     pub fn filter(mut self, value: impl Into<GlobalIpUsageRetrieveFilter>) -> Self {
         self.params.filter = Some(value.into());

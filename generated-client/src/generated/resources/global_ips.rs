@@ -119,7 +119,7 @@ pub struct GlobalIpsListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, GlobalIpsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -193,10 +193,7 @@ impl<'a, T, R> crate::Call<'a, GlobalIpsCreateParams, T, R, ()> {
     }
     /// A Global IP ports grouped by protocol code.
     #[inline]
-    pub fn ports(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
+    pub fn ports(mut self, value: impl Into<serde_json::Map<String, serde_json::Value>>) -> Self {
         self.params.body.ports = Some(value.into());
         self
     }

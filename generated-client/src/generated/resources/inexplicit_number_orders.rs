@@ -215,11 +215,7 @@ impl<'a, T, R, S0> crate::Call<'a, InexplicitNumberOrdersCreateParams, T, R, (S0
     #[inline]
     pub fn ordering_groups(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<
-                crate::types::InexplicitNumberOrderRequestOrderingGroupsItem,
-            >,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::InexplicitNumberOrderRequestOrderingGroupsItem>>,
     ) -> crate::Call<'a, InexplicitNumberOrdersCreateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.ordering_groups = value.into_iter().map(Into::into).collect();

@@ -105,13 +105,13 @@ pub struct IntegrationSecretsListParams {
     pub filter: Option<IntegrationSecretsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, IntegrationSecretsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(mut self, value: impl Into<IntegrationSecretsListPage>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[type\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
     #[inline]
     pub fn filter(mut self, value: impl Into<IntegrationSecretsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -206,13 +206,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, IntegrationSecretsCreateParams, T, R, (S0
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateIntegrationSecretRequest>,
-    ) -> crate::Call<
-        'a,
-        IntegrationSecretsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, IntegrationSecretsCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

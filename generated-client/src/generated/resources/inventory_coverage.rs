@@ -40,7 +40,7 @@ pub struct InventoryCoverageListParams {
     pub filter: Option<InventoryCoverageListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, InventoryCoverageListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[npa\\], filter\\[nxx\\], filter\\[administrative_area\\], filter\\[phone_number_type\\], filter\\[country_code\\], filter\\[count\\], filter\\[features\\], filter\\[groupBy\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[npa\], filter\[nxx\], filter\[administrative_area\], filter\[phone_number_type\], filter\[country_code\], filter\[count\], filter\[features\], filter\[groupBy\]
     #[inline]
     pub fn filter(mut self, value: impl Into<InventoryCoverageListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -384,19 +384,14 @@ impl InventoryCoverageListFilter {
     #[inline]
     pub fn features(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<InventoryCoverageListFilterFeaturesItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<InventoryCoverageListFilterFeaturesItem>>,
     ) -> Self {
         self.features = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Filter to group results
     #[inline]
-    pub fn group_by(
-        mut self,
-        value: impl Into<InventoryCoverageListFilterGroupBy>,
-    ) -> Self {
+    pub fn group_by(mut self, value: impl Into<InventoryCoverageListFilterGroupBy>) -> Self {
         self.group_by = Some(value.into());
         self
     }

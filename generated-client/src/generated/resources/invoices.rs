@@ -86,7 +86,7 @@ impl<'a, T, R> crate::Call<'a, InvoicesListParams, T, R, ()> {
         self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<InvoicesListPage>) -> Self {
         self.params.page = Some(value.into());

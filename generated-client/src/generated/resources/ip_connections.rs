@@ -179,7 +179,7 @@ pub struct IpConnectionsListParams {
     pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
 impl<'a, T, R> crate::Call<'a, IpConnectionsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_name\\], filter\\[fqdn\\], filter\\[outbound_voice_profile_id\\], filter\\[outbound.outbound_voice_profile_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
     #[inline]
     pub fn filter(
         mut self,
@@ -188,21 +188,15 @@ impl<'a, T, R> crate::Call<'a, IpConnectionsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::ConnectionsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::ConnectionsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<crate::types::ConnectionsSortConnection>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<crate::types::ConnectionsSortConnection>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -310,10 +304,7 @@ impl<'a, T, R> crate::Call<'a, IpConnectionsCreateParams, T, R, ()> {
     }
     /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
     #[inline]
-    pub fn default_on_hold_comfort_noise_enabled(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn default_on_hold_comfort_noise_enabled(mut self, value: impl Into<bool>) -> Self {
         self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
         self
     }
@@ -331,10 +322,7 @@ impl<'a, T, R> crate::Call<'a, IpConnectionsCreateParams, T, R, ()> {
     }
     /// Sets `encrypted_media`.
     #[inline]
-    pub fn encrypted_media(
-        mut self,
-        value: impl Into<crate::types::EncryptedMedia>,
-    ) -> Self {
+    pub fn encrypted_media(mut self, value: impl Into<crate::types::EncryptedMedia>) -> Self {
         self.params.body.encrypted_media = Some(Some(value.into()));
         self
     }
@@ -346,10 +334,7 @@ impl<'a, T, R> crate::Call<'a, IpConnectionsCreateParams, T, R, ()> {
     }
     /// Sets `inbound`.
     #[inline]
-    pub fn inbound(
-        mut self,
-        value: impl Into<crate::types::CreateInboundIpRequest>,
-    ) -> Self {
+    pub fn inbound(mut self, value: impl Into<crate::types::CreateInboundIpRequest>) -> Self {
         self.params.body.inbound = Some(value.into());
         self
     }
@@ -533,10 +518,7 @@ impl<'a, T, R> crate::Call<'a, IpConnectionsUpdateParams, T, R, ()> {
     }
     /// When enabled, Telnyx will generate comfort noise when you place the call on hold. If disabled, you will need to generate comfort noise or on hold music to avoid RTP timeout.
     #[inline]
-    pub fn default_on_hold_comfort_noise_enabled(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn default_on_hold_comfort_noise_enabled(mut self, value: impl Into<bool>) -> Self {
         self.params.body.default_on_hold_comfort_noise_enabled = Some(value.into());
         self
     }
@@ -554,10 +536,7 @@ impl<'a, T, R> crate::Call<'a, IpConnectionsUpdateParams, T, R, ()> {
     }
     /// Sets `encrypted_media`.
     #[inline]
-    pub fn encrypted_media(
-        mut self,
-        value: impl Into<crate::types::EncryptedMedia>,
-    ) -> Self {
+    pub fn encrypted_media(mut self, value: impl Into<crate::types::EncryptedMedia>) -> Self {
         self.params.body.encrypted_media = Some(Some(value.into()));
         self
     }

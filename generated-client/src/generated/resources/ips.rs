@@ -165,16 +165,13 @@ pub struct IpsListParams {
     pub filter: Option<IpsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, IpsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::ConnectionsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::ConnectionsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[connection_id\\], filter\\[ip_address\\], filter\\[port\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[ip_address\], filter\[port\]
     #[inline]
     pub fn filter(mut self, value: impl Into<IpsListFilter>) -> Self {
         self.params.filter = Some(value.into());

@@ -199,34 +199,16 @@ pub struct LegacyReportingBatchDetailRecordsMessagingCreateParams {
     /// MDR detailed report request data
     pub body: crate::types::MdrDetailedRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<
-    'a,
-    LegacyReportingBatchDetailRecordsMessagingCreateParams,
-    T,
-    R,
-    (S0, S1),
-> {
+impl<'a, T, R, S0, S1> crate::Call<'a, LegacyReportingBatchDetailRecordsMessagingCreateParams, T, R, (S0, S1)> {
     /// List of connections to filter by
     #[inline]
-    pub fn connections(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
+    pub fn connections(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         self.params.body.connections = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// List of directions to filter by (Inbound = 1, Outbound = 2)
     #[inline]
-    pub fn directions(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i32>>,
-    ) -> Self {
+    pub fn directions(mut self, value: impl IntoIterator<Item = impl Into<i32>>) -> Self {
         self.params.body.directions = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -235,13 +217,7 @@ impl<
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingBatchDetailRecordsMessagingCreateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, LegacyReportingBatchDetailRecordsMessagingCreateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.end_time = value.into();
         crate::call::into_state(call)
@@ -263,33 +239,20 @@ impl<
     }
     /// List of managed accounts to include
     #[inline]
-    pub fn managed_accounts(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.managed_accounts = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn managed_accounts(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.managed_accounts = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// List of messaging profile IDs to filter by
     #[inline]
-    pub fn profiles(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn profiles(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.profiles = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// List of record types to filter by (Complete = 1, Incomplete = 2, Errors = 3)
     #[inline]
-    pub fn record_types(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i32>>,
-    ) -> Self {
-        self.params.body.record_types = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn record_types(mut self, value: impl IntoIterator<Item = impl Into<i32>>) -> Self {
+        self.params.body.record_types = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Name of the report
@@ -309,13 +272,7 @@ impl<
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingBatchDetailRecordsMessagingCreateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, LegacyReportingBatchDetailRecordsMessagingCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.start_time = value.into();
         crate::call::into_state(call)
@@ -331,13 +288,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::MdrDetailedRequest>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingBatchDetailRecordsMessagingCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, LegacyReportingBatchDetailRecordsMessagingCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -495,31 +446,13 @@ pub struct LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
     /// Speech to Text batch report request data
     pub body: crate::types::SttDetailedRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<
-    'a,
-    LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
-    T,
-    R,
-    (S0, S1),
-> {
+impl<'a, T, R, S0, S1> crate::Call<'a, LegacyReportingBatchDetailRecordsSpeechToTextCreateParams, T, R, (S0, S1)> {
     /// End date in ISO format with timezone (date range must be up to one month)
     #[inline]
     pub fn end_date(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, LegacyReportingBatchDetailRecordsSpeechToTextCreateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.end_date = value.into();
         crate::call::into_state(call)
@@ -529,13 +462,7 @@ impl<
     pub fn start_date(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, LegacyReportingBatchDetailRecordsSpeechToTextCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.start_date = value.into();
         crate::call::into_state(call)
@@ -545,13 +472,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::SttDetailedRequest>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, LegacyReportingBatchDetailRecordsSpeechToTextCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -715,28 +636,16 @@ pub struct LegacyReportingBatchDetailRecordsVoiceCreateParams {
     /// CDR detailed report request data
     pub body: crate::types::CdrDetailedRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, LegacyReportingBatchDetailRecordsVoiceCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, LegacyReportingBatchDetailRecordsVoiceCreateParams, T, R, (S0, S1)> {
     /// List of call types to filter by (Inbound = 1, Outbound = 2)
     #[inline]
-    pub fn call_types(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i32>>,
-    ) -> Self {
+    pub fn call_types(mut self, value: impl IntoIterator<Item = impl Into<i32>>) -> Self {
         self.params.body.call_types = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// List of connections to filter by
     #[inline]
-    pub fn connections(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
+    pub fn connections(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         self.params.body.connections = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -745,13 +654,7 @@ impl<
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingBatchDetailRecordsVoiceCreateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, LegacyReportingBatchDetailRecordsVoiceCreateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.end_time = value.into();
         crate::call::into_state(call)
@@ -779,24 +682,14 @@ impl<
     }
     /// List of managed accounts to include
     #[inline]
-    pub fn managed_accounts(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.managed_accounts = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn managed_accounts(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.managed_accounts = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// List of record types to filter by (Complete = 1, Incomplete = 2, Errors = 3)
     #[inline]
-    pub fn record_types(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i32>>,
-    ) -> Self {
-        self.params.body.record_types = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn record_types(mut self, value: impl IntoIterator<Item = impl Into<i32>>) -> Self {
+        self.params.body.record_types = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Name of the report
@@ -822,13 +715,7 @@ impl<
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingBatchDetailRecordsVoiceCreateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, LegacyReportingBatchDetailRecordsVoiceCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.start_time = value.into();
         crate::call::into_state(call)
@@ -844,13 +731,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CdrDetailedRequest>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingBatchDetailRecordsVoiceCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, LegacyReportingBatchDetailRecordsVoiceCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -928,11 +809,7 @@ pub struct LegacyReportingUsageReportsRetrieveSpeechToTextParams {
     /// End of the date range filter (inclusive, ISO 8601).
     pub end_date: Option<String>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, LegacyReportingUsageReportsRetrieveSpeechToTextParams, T, R, ()> {
+impl<'a, T, R> crate::Call<'a, LegacyReportingUsageReportsRetrieveSpeechToTextParams, T, R, ()> {
     /// Start of the date range filter (inclusive, ISO 8601).
     #[inline]
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
@@ -1104,11 +981,7 @@ pub struct LegacyReportingUsageReportsMessagingListParams {
     /// Size of the page
     pub per_page: Option<i32>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, LegacyReportingUsageReportsMessagingListParams, T, R, ()> {
+impl<'a, T, R> crate::Call<'a, LegacyReportingUsageReportsMessagingListParams, T, R, ()> {
     /// Page number
     #[inline]
     pub fn page(mut self, value: impl Into<i32>) -> Self {
@@ -1180,24 +1053,13 @@ pub struct LegacyReportingUsageReportsMessagingCreateParams {
     /// MDR detail request data
     pub body: crate::types::MdrUsageRequestLegacy,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, LegacyReportingUsageReportsMessagingCreateParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, LegacyReportingUsageReportsMessagingCreateParams, T, R, (S0,)> {
     /// Aggregation type: No aggregation = 0, By Messaging Profile = 1, By Tags = 2
     #[inline]
     pub fn aggregation_type(
         self,
         value: impl Into<i32>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingUsageReportsMessagingCreateParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, LegacyReportingUsageReportsMessagingCreateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.aggregation_type = value.into();
         crate::call::into_state(call)
@@ -1210,21 +1072,13 @@ impl<
     }
     /// List of managed accounts to include
     #[inline]
-    pub fn managed_accounts(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.managed_accounts = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn managed_accounts(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.managed_accounts = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// List of messaging profile IDs to filter by
     #[inline]
-    pub fn profiles(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn profiles(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.profiles = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -1245,13 +1099,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::MdrUsageRequestLegacy>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingUsageReportsMessagingCreateParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, LegacyReportingUsageReportsMessagingCreateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1392,11 +1240,7 @@ pub struct LegacyReportingUsageReportsNumberLookupCreateParams {
     /// Telco data usage request data
     pub body: crate::types::TelcoDataUsageRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, LegacyReportingUsageReportsNumberLookupCreateParams, T, R, ()> {
+impl<'a, T, R> crate::Call<'a, LegacyReportingUsageReportsNumberLookupCreateParams, T, R, ()> {
     /// Type of aggregation for the report
     #[inline]
     pub fn aggregation_type(
@@ -1414,13 +1258,8 @@ impl<
     }
     /// List of managed accounts to include in the report
     #[inline]
-    pub fn managed_accounts(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.managed_accounts = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn managed_accounts(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.managed_accounts = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Start date for the usage report
@@ -1661,13 +1500,7 @@ pub struct LegacyReportingUsageReportsVoiceCreateParams {
     /// Cdr detail request data
     pub body: crate::types::UsageRequestLegacy,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, LegacyReportingUsageReportsVoiceCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, LegacyReportingUsageReportsVoiceCreateParams, T, R, (S0, S1)> {
     /// Aggregation type: All = 0, By Connections = 1, By Tags = 2, By Billing Group = 3
     #[inline]
     pub fn aggregation_type(mut self, value: impl Into<i32>) -> Self {
@@ -1676,10 +1509,7 @@ impl<
     }
     /// List of connections to filter by
     #[inline]
-    pub fn connections(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
+    pub fn connections(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         self.params.body.connections = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -1688,26 +1518,15 @@ impl<
     pub fn end_time(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingUsageReportsVoiceCreateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, LegacyReportingUsageReportsVoiceCreateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.end_time = value.into();
         crate::call::into_state(call)
     }
     /// List of managed accounts to include
     #[inline]
-    pub fn managed_accounts(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.managed_accounts = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn managed_accounts(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.managed_accounts = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Product breakdown type: No breakdown = 0, DID vs Toll-free = 1, Country = 2, DID vs Toll-free per Country = 3
@@ -1727,13 +1546,7 @@ impl<
     pub fn start_time(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingUsageReportsVoiceCreateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, LegacyReportingUsageReportsVoiceCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.start_time = value.into();
         crate::call::into_state(call)
@@ -1743,13 +1556,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::UsageRequestLegacy>,
-    ) -> crate::Call<
-        'a,
-        LegacyReportingUsageReportsVoiceCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, LegacyReportingUsageReportsVoiceCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -236,7 +236,7 @@ pub struct ManagedAccountsListParams {
     pub include_cancelled_accounts: Option<bool>,
 }
 impl<'a, T, R> crate::Call<'a, ManagedAccountsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[email\\]\\[contains\\], filter\\[email\\]\\[eq\\], filter\\[organization_name\\]\\[contains\\], filter\\[organization_name\\]\\[eq\\], filter\\[status\\]\\[eq\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[email\]\[contains\], filter\[email\]\[eq\], filter\[organization_name\]\[contains\], filter\[organization_name\]\[eq\], filter\[status\]\[eq\]
     #[inline]
     pub fn filter(
         mut self,
@@ -245,7 +245,7 @@ impl<'a, T, R> crate::Call<'a, ManagedAccountsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -341,10 +341,7 @@ impl<'a, T, R, S0> crate::Call<'a, ManagedAccountsCreateParams, T, R, (S0,)> {
     }
     /// Boolean value that indicates if the managed account is able to have custom pricing set for it or not. If false, uses the pricing of the manager account. Defaults to false. This value may be changed after creation, but there may be time lag between when the value is changed and pricing changes take effect.
     #[inline]
-    pub fn managed_account_allow_custom_pricing(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn managed_account_allow_custom_pricing(mut self, value: impl Into<bool>) -> Self {
         self.params.body.managed_account_allow_custom_pricing = Some(value.into());
         self
     }
@@ -381,10 +378,7 @@ pub struct ManagedAccountsUpdateParams {
 impl<'a, T, R> crate::Call<'a, ManagedAccountsUpdateParams, T, R, ()> {
     /// Boolean value that indicates if the managed account is able to have custom pricing set for it or not. If false, uses the pricing of the manager account. Defaults to false. This value may be changed, but there may be time lag between when the value is changed and pricing changes take effect.
     #[inline]
-    pub fn managed_account_allow_custom_pricing(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn managed_account_allow_custom_pricing(mut self, value: impl Into<bool>) -> Self {
         self.params.body.managed_account_allow_custom_pricing = Some(value.into());
         self
     }
@@ -511,9 +505,7 @@ impl<'a, T, R> crate::Call<'a, ManagedAccountsActionsEnableParams, T, R, ()> {
     /// When true, all connections owned by this managed account will automatically be re-enabled. Note: Any connections that do not pass validations will not be re-enabled.
     #[inline]
     pub fn reenable_all_connections(mut self, value: impl Into<bool>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).reenable_all_connections = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).reenable_all_connections = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.

@@ -185,7 +185,7 @@ pub struct MediaListParams {
     pub filter: Option<MediaListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, MediaListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[content_type\\]\\[\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[content_type\]\[\]
     #[inline]
     pub fn filter(mut self, value: impl Into<MediaListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -273,10 +273,7 @@ pub struct MediaListFilter {
 impl MediaListFilter {
     /// Filters files by given content types
     #[inline]
-    pub fn content_type(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn content_type(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.content_type = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -382,10 +382,7 @@ impl<'a, T, R, S0> crate::Call<'a, MessagesSendParams, T, R, (S0,)> {
     }
     /// A list of media URLs. The total media size must be less than 1 MB.
     #[inline]
-    pub fn media_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn media_urls(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -431,10 +428,7 @@ impl<'a, T, R, S0> crate::Call<'a, MessagesSendParams, T, R, (S0,)> {
     }
     /// The protocol for sending the message, either SMS or MMS.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<crate::types::CreateMessageRequestType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<crate::types::CreateMessageRequestType>) -> Self {
         self.params.body.r#type = Some(value.into());
         self
     }
@@ -474,27 +468,13 @@ pub struct MessagesSendWithAlphanumericSenderParams {
     /// The request body.
     pub body: MessagesSendWithAlphanumericSenderBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-> crate::Call<'a, MessagesSendWithAlphanumericSenderParams, T, R, (S0, S1, S2, S3)> {
+impl<'a, T, R, S0, S1, S2, S3> crate::Call<'a, MessagesSendWithAlphanumericSenderParams, T, R, (S0, S1, S2, S3)> {
     /// A valid alphanumeric sender ID on the user's account.
     #[inline]
     pub fn from(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagesSendWithAlphanumericSenderParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3),
-    > {
+    ) -> crate::Call<'a, MessagesSendWithAlphanumericSenderParams, T, R, (crate::Set, S1, S2, S3)> {
         let mut call = self;
         call.params.body.from = value.into();
         crate::call::into_state(call)
@@ -504,13 +484,7 @@ impl<
     pub fn messaging_profile_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagesSendWithAlphanumericSenderParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3),
-    > {
+    ) -> crate::Call<'a, MessagesSendWithAlphanumericSenderParams, T, R, (S0, crate::Set, S2, S3)> {
         let mut call = self;
         call.params.body.messaging_profile_id = value.into();
         crate::call::into_state(call)
@@ -520,13 +494,7 @@ impl<
     pub fn text(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagesSendWithAlphanumericSenderParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3),
-    > {
+    ) -> crate::Call<'a, MessagesSendWithAlphanumericSenderParams, T, R, (S0, S1, crate::Set, S3)> {
         let mut call = self;
         call.params.body.text = value.into();
         crate::call::into_state(call)
@@ -536,13 +504,7 @@ impl<
     pub fn to(
         self,
         value: impl Into<crate::types::ToNumber>,
-    ) -> crate::Call<
-        'a,
-        MessagesSendWithAlphanumericSenderParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagesSendWithAlphanumericSenderParams, T, R, (S0, S1, S2, crate::Set)> {
         let mut call = self;
         call.params.body.to = value.into();
         crate::call::into_state(call)
@@ -582,13 +544,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<MessagesSendWithAlphanumericSenderBody>,
-    ) -> crate::Call<
-        'a,
-        MessagesSendWithAlphanumericSenderParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagesSendWithAlphanumericSenderParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -614,10 +570,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, MessagesSendGroupMmsParams, T, R, (S0, S1
     }
     /// A list of media URLs. The total media size must be less than 1 MB.
     #[inline]
-    pub fn media_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn media_urls(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -707,10 +660,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, MessagesSendLongCodeParams, T, R, (S0, S1
     }
     /// A list of media URLs. The total media size must be less than 1 MB.
     #[inline]
-    pub fn media_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn media_urls(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -799,10 +749,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, MessagesSendNumberPoolParams, T, R, (S0, 
     }
     /// A list of media URLs. The total media size must be less than 1 MB.
     #[inline]
-    pub fn media_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn media_urls(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -898,10 +845,7 @@ impl<'a, T, R, S0> crate::Call<'a, MessagesScheduleParams, T, R, (S0,)> {
     }
     /// A list of media URLs. The total media size must be less than 1 MB.
     #[inline]
-    pub fn media_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn media_urls(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -1012,10 +956,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, MessagesSendShortCodeParams, T, R, (S0, S
     }
     /// A list of media URLs. The total media size must be less than 1 MB.
     #[inline]
-    pub fn media_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn media_urls(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.media_urls = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -1115,10 +1056,7 @@ impl<'a, T, R, S0, S1, S2> crate::Call<'a, MessagesWhatsappParams, T, R, (S0, S1
     }
     /// Message type - must be set to "WHATSAPP"
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<crate::types::WhatsappMessageType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<crate::types::WhatsappMessageType>) -> Self {
         self.params.body.r#type = Some(value.into());
         self
     }
@@ -1143,13 +1081,7 @@ impl<'a, T, R, S0, S1, S2> crate::Call<'a, MessagesWhatsappParams, T, R, (S0, S1
     pub fn with_body(
         self,
         value: impl Into<crate::types::WhatsappMessage>,
-    ) -> crate::Call<
-        'a,
-        MessagesWhatsappParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagesWhatsappParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1247,15 +1179,7 @@ pub struct MessagesRcsSendParams {
     /// RCS message body
     pub body: crate::types::RcsMessage,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-> crate::Call<'a, MessagesRcsSendParams, T, R, (S0, S1, S2, S3)> {
+impl<'a, T, R, S0, S1, S2, S3> crate::Call<'a, MessagesRcsSendParams, T, R, (S0, S1, S2, S3)> {
     /// RCS Agent ID
     #[inline]
     pub fn agent_id(
@@ -1325,13 +1249,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::RcsMessage>,
-    ) -> crate::Call<
-        'a,
-        MessagesRcsSendParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagesRcsSendParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

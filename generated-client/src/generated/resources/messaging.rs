@@ -155,25 +155,13 @@ pub struct MessagingRcsListBulkCapabilitiesParams {
     /// The request body.
     pub body: crate::types::RcsCapabilityListRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, MessagingRcsListBulkCapabilitiesParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, MessagingRcsListBulkCapabilitiesParams, T, R, (S0, S1)> {
     /// RCS Agent ID
     #[inline]
     pub fn agent_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingRcsListBulkCapabilitiesParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, MessagingRcsListBulkCapabilitiesParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.agent_id = value.into();
         crate::call::into_state(call)
@@ -183,13 +171,7 @@ impl<
     pub fn phone_numbers(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        MessagingRcsListBulkCapabilitiesParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingRcsListBulkCapabilitiesParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -199,13 +181,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::RcsCapabilityListRequest>,
-    ) -> crate::Call<
-        'a,
-        MessagingRcsListBulkCapabilitiesParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingRcsListBulkCapabilitiesParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -349,7 +325,7 @@ pub struct MessagingRcsAgentsListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, MessagingRcsAgentsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -406,9 +382,7 @@ impl<'a, T, R> crate::Call<'a, MessagingRcsAgentsUpdateParams, T, R, ()> {
     /// Messaging profile ID associated with the RCS Agent
     #[inline]
     pub fn profile_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).profile_id = Some(
-            Some(value.into()),
-        );
+        self.params.body.get_or_insert_with(Default::default).profile_id = Some(Some(value.into()));
         self
     }
     /// Sends `profile_id` as `null` (which clears it where the API allows).
@@ -420,25 +394,19 @@ impl<'a, T, R> crate::Call<'a, MessagingRcsAgentsUpdateParams, T, R, ()> {
     /// Failover URL to receive RCS events
     #[inline]
     pub fn webhook_failover_url(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).webhook_failover_url = Some(
-            Some(value.into()),
-        );
+        self.params.body.get_or_insert_with(Default::default).webhook_failover_url = Some(Some(value.into()));
         self
     }
     /// Sends `webhook_failover_url` as `null` (which clears it where the API allows).
     #[inline]
     pub fn webhook_failover_url_null(mut self) -> Self {
-        self.params.body.get_or_insert_with(Default::default).webhook_failover_url = Some(
-            None,
-        );
+        self.params.body.get_or_insert_with(Default::default).webhook_failover_url = Some(None);
         self
     }
     /// URL to receive RCS events
     #[inline]
     pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).webhook_url = Some(
-            Some(value.into()),
-        );
+        self.params.body.get_or_insert_with(Default::default).webhook_url = Some(Some(value.into()));
         self
     }
     /// Sends `webhook_url` as `null` (which clears it where the API allows).

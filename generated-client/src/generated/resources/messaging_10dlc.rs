@@ -681,16 +681,7 @@ pub struct Messaging10dlcBrandCreateParams {
     /// The request body.
     pub body: crate::types::CreateBrand,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> crate::Call<'a, Messaging10dlcBrandCreateParams, T, R, (S0, S1, S2, S3, S4)> {
+impl<'a, T, R, S0, S1, S2, S3, S4> crate::Call<'a, Messaging10dlcBrandCreateParams, T, R, (S0, S1, S2, S3, S4)> {
     /// Business contact email.
     #[inline]
     pub fn business_contact_email(mut self, value: impl Into<String>) -> Self {
@@ -714,13 +705,7 @@ impl<
     pub fn country(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandCreateParams, T, R, (crate::Set, S1, S2, S3, S4)> {
         let mut call = self;
         call.params.body.country = value.into();
         crate::call::into_state(call)
@@ -730,13 +715,7 @@ impl<
     pub fn display_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandCreateParams, T, R, (S0, crate::Set, S2, S3, S4)> {
         let mut call = self;
         call.params.body.display_name = value.into();
         crate::call::into_state(call)
@@ -752,13 +731,7 @@ impl<
     pub fn email(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandCreateParams, T, R, (S0, S1, crate::Set, S3, S4)> {
         let mut call = self;
         call.params.body.email = value.into();
         crate::call::into_state(call)
@@ -768,13 +741,7 @@ impl<
     pub fn entity_type(
         self,
         value: impl Into<crate::types::EntityType>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandCreateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandCreateParams, T, R, (S0, S1, S2, crate::Set, S4)> {
         let mut call = self;
         call.params.body.entity_type = value.into();
         crate::call::into_state(call)
@@ -835,10 +802,7 @@ impl<
     }
     /// (Required for public company) stock exchange.
     #[inline]
-    pub fn stock_exchange(
-        mut self,
-        value: impl Into<crate::types::StockExchange>,
-    ) -> Self {
+    pub fn stock_exchange(mut self, value: impl Into<crate::types::StockExchange>) -> Self {
         self.params.body.stock_exchange = Some(value.into());
         self
     }
@@ -859,13 +823,7 @@ impl<
     pub fn vertical(
         self,
         value: impl Into<crate::types::Vertical>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandCreateParams, T, R, (S0, S1, S2, S3, crate::Set)> {
         let mut call = self;
         call.params.body.vertical = value.into();
         crate::call::into_state(call)
@@ -893,13 +851,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateBrand>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -927,16 +879,7 @@ pub struct Messaging10dlcBrandUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateBrand,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> crate::Call<'a, Messaging10dlcBrandUpdateParams, T, R, (S0, S1, S2, S3, S4)> {
+impl<'a, T, R, S0, S1, S2, S3, S4> crate::Call<'a, Messaging10dlcBrandUpdateParams, T, R, (S0, S1, S2, S3, S4)> {
     /// Alternate business identifier such as DUNS, LEI, or GIIN
     #[inline]
     pub fn alt_business_id(mut self, value: impl Into<String>) -> Self {
@@ -975,13 +918,7 @@ impl<
     pub fn country(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandUpdateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandUpdateParams, T, R, (crate::Set, S1, S2, S3, S4)> {
         let mut call = self;
         call.params.body.country = value.into();
         crate::call::into_state(call)
@@ -991,13 +928,7 @@ impl<
     pub fn display_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandUpdateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandUpdateParams, T, R, (S0, crate::Set, S2, S3, S4)> {
         let mut call = self;
         call.params.body.display_name = value.into();
         crate::call::into_state(call)
@@ -1013,13 +944,7 @@ impl<
     pub fn email(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandUpdateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandUpdateParams, T, R, (S0, S1, crate::Set, S3, S4)> {
         let mut call = self;
         call.params.body.email = value.into();
         crate::call::into_state(call)
@@ -1029,13 +954,7 @@ impl<
     pub fn entity_type(
         self,
         value: impl Into<crate::types::EntityType>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandUpdateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandUpdateParams, T, R, (S0, S1, S2, crate::Set, S4)> {
         let mut call = self;
         call.params.body.entity_type = value.into();
         crate::call::into_state(call)
@@ -1048,10 +967,7 @@ impl<
     }
     /// Sets `identityStatus`.
     #[inline]
-    pub fn identity_status(
-        mut self,
-        value: impl Into<crate::types::BrandIdentityStatus>,
-    ) -> Self {
+    pub fn identity_status(mut self, value: impl Into<crate::types::BrandIdentityStatus>) -> Self {
         self.params.body.identity_status = Some(value.into());
         self
     }
@@ -1093,10 +1009,7 @@ impl<
     }
     /// (Required for public company) stock exchange.
     #[inline]
-    pub fn stock_exchange(
-        mut self,
-        value: impl Into<crate::types::StockExchange>,
-    ) -> Self {
+    pub fn stock_exchange(mut self, value: impl Into<crate::types::StockExchange>) -> Self {
         self.params.body.stock_exchange = Some(value.into());
         self
     }
@@ -1117,13 +1030,7 @@ impl<
     pub fn vertical(
         self,
         value: impl Into<crate::types::Vertical>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandUpdateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandUpdateParams, T, R, (S0, S1, S2, S3, crate::Set)> {
         let mut call = self;
         call.params.body.vertical = value.into();
         crate::call::into_state(call)
@@ -1151,13 +1058,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::UpdateBrand>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandUpdateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandUpdateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1170,25 +1071,13 @@ pub struct Messaging10dlcBrandTriggerSmsOtpParams {
     /// The request body.
     pub body: crate::types::TriggerBrandSmsOtpRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, Messaging10dlcBrandTriggerSmsOtpParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, Messaging10dlcBrandTriggerSmsOtpParams, T, R, (S0, S1)> {
     /// SMS message template to send the OTP. Must include `@OTP_PIN@` placeholder which will be replaced with the actual PIN
     #[inline]
     pub fn pin_sms(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandTriggerSmsOtpParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandTriggerSmsOtpParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.pin_sms = value.into();
         crate::call::into_state(call)
@@ -1198,13 +1087,7 @@ impl<
     pub fn success_sms(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandTriggerSmsOtpParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandTriggerSmsOtpParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.success_sms = value.into();
         crate::call::into_state(call)
@@ -1214,13 +1097,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::TriggerBrandSmsOtpRequest>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandTriggerSmsOtpParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandTriggerSmsOtpParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1387,25 +1264,13 @@ pub struct Messaging10dlcBrandExternalVettingOrderParams {
     /// The request body.
     pub body: crate::types::OrderExternalVetting,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, Messaging10dlcBrandExternalVettingOrderParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, Messaging10dlcBrandExternalVettingOrderParams, T, R, (S0, S1)> {
     /// External vetting provider ID for the brand.
     #[inline]
     pub fn evp_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandExternalVettingOrderParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandExternalVettingOrderParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.evp_id = value.into();
         crate::call::into_state(call)
@@ -1415,13 +1280,7 @@ impl<
     pub fn vetting_class(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandExternalVettingOrderParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandExternalVettingOrderParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.vetting_class = value.into();
         crate::call::into_state(call)
@@ -1431,13 +1290,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::OrderExternalVetting>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandExternalVettingOrderParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandExternalVettingOrderParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1450,25 +1303,13 @@ pub struct Messaging10dlcBrandExternalVettingImportsParams {
     /// The request body.
     pub body: crate::types::ImportExternalVetting,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, Messaging10dlcBrandExternalVettingImportsParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, Messaging10dlcBrandExternalVettingImportsParams, T, R, (S0, S1)> {
     /// External vetting provider ID for the brand.
     #[inline]
     pub fn evp_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandExternalVettingImportsParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandExternalVettingImportsParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.evp_id = value.into();
         crate::call::into_state(call)
@@ -1478,13 +1319,7 @@ impl<
     pub fn vetting_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandExternalVettingImportsParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandExternalVettingImportsParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.vetting_id = value.into();
         crate::call::into_state(call)
@@ -1500,13 +1335,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::ImportExternalVetting>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcBrandExternalVettingImportsParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcBrandExternalVettingImportsParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1992,12 +1821,7 @@ pub struct Messaging10dlcCampaignSubmitAppealParams {
     /// Appeal request payload
     pub body: Messaging10dlcCampaignSubmitAppealBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, Messaging10dlcCampaignSubmitAppealParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, Messaging10dlcCampaignSubmitAppealParams, T, R, (S0,)> {
     /// Detailed explanation of why the campaign should be reconsidered and what changes have been made to address the rejection reason.
     #[inline]
     pub fn appeal_reason(
@@ -2098,24 +1922,13 @@ pub struct Messaging10dlcCampaignUsecaseGetCostParams {
     /// Filter results by usecase.
     pub usecase: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, Messaging10dlcCampaignUsecaseGetCostParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, Messaging10dlcCampaignUsecaseGetCostParams, T, R, (S0,)> {
     /// Filter results by usecase.
     #[inline]
     pub fn usecase(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcCampaignUsecaseGetCostParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcCampaignUsecaseGetCostParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.usecase = value.into();
         crate::call::into_state(call)
@@ -2174,14 +1987,7 @@ pub struct Messaging10dlcCampaignBuilderSubmitParams {
     /// The request body.
     pub body: crate::types::CampaignRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, Messaging10dlcCampaignBuilderSubmitParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, Messaging10dlcCampaignBuilderSubmitParams, T, R, (S0, S1, S2)> {
     /// Age gated message content in campaign.
     #[inline]
     pub fn age_gated(mut self, value: impl Into<bool>) -> Self {
@@ -2199,13 +2005,7 @@ impl<
     pub fn brand_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcCampaignBuilderSubmitParams,
-        T,
-        R,
-        (crate::Set, S1, S2),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcCampaignBuilderSubmitParams, T, R, (crate::Set, S1, S2)> {
         let mut call = self;
         call.params.body.brand_id = value.into();
         crate::call::into_state(call)
@@ -2215,13 +2015,7 @@ impl<
     pub fn description(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcCampaignBuilderSubmitParams,
-        T,
-        R,
-        (S0, crate::Set, S2),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcCampaignBuilderSubmitParams, T, R, (S0, crate::Set, S2)> {
         let mut call = self;
         call.params.body.description = value.into();
         crate::call::into_state(call)
@@ -2354,13 +2148,8 @@ impl<
     }
     /// Campaign sub-usecases. Must be of defined valid sub-usecase types. Use `/10dlc/enum/usecase` operation to retrieve list of valid sub-usecases
     #[inline]
-    pub fn sub_usecases(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.sub_usecases = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn sub_usecases(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.sub_usecases = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Does campaign responds to help keyword(s)?
@@ -2404,13 +2193,7 @@ impl<
     pub fn usecase(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcCampaignBuilderSubmitParams,
-        T,
-        R,
-        (S0, S1, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcCampaignBuilderSubmitParams, T, R, (S0, S1, crate::Set)> {
         let mut call = self;
         call.params.body.usecase = value.into();
         crate::call::into_state(call)
@@ -2432,13 +2215,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CampaignRequest>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcCampaignBuilderSubmitParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcCampaignBuilderSubmitParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -2504,30 +2281,13 @@ pub struct Messaging10dlcCampaignBuilderBrandQualifyByUsecaseParams {
     /// Unique identifier of the brand.
     pub brand_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<
-    'a,
-    Messaging10dlcCampaignBuilderBrandQualifyByUsecaseParams,
-    T,
-    R,
-    (S0,),
-> {
+impl<'a, T, R, S0> crate::Call<'a, Messaging10dlcCampaignBuilderBrandQualifyByUsecaseParams, T, R, (S0,)> {
     /// Unique identifier of the brand.
     #[inline]
     pub fn brand_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcCampaignBuilderBrandQualifyByUsecaseParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcCampaignBuilderBrandQualifyByUsecaseParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.brand_id = value.into();
         crate::call::into_state(call)
@@ -2729,11 +2489,7 @@ pub struct Messaging10dlcPartnerCampaignsListSharedByMeParams {
     /// The amount of records per page, limited to between 1 and 500 inclusive. The default value is `10`.
     pub records_per_page: Option<i64>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, Messaging10dlcPartnerCampaignsListSharedByMeParams, T, R, ()> {
+impl<'a, T, R> crate::Call<'a, Messaging10dlcPartnerCampaignsListSharedByMeParams, T, R, ()> {
     /// The 1-indexed page number to get. The default value is `1`.
     #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
@@ -2811,10 +2567,7 @@ impl<'a, T, R> crate::Call<'a, Messaging10dlcPartnerCampaignsListParams, T, R, (
     }
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<Messaging10dlcPartnerCampaignsListSort>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<Messaging10dlcPartnerCampaignsListSort>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -3014,18 +2767,7 @@ pub struct Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
     /// The request body.
     pub body: crate::types::AssignProfileToCampaignRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<
-    'a,
-    Messaging10dlcPhoneNumberAssignmentByProfileAssignParams,
-    T,
-    R,
-    (S0,),
-> {
+impl<'a, T, R, S0> crate::Call<'a, Messaging10dlcPhoneNumberAssignmentByProfileAssignParams, T, R, (S0,)> {
     /// The ID of the campaign you want to link to the specified messaging profile. If you supply this ID in the request, do not also include a tcrCampaignId.
     #[inline]
     pub fn campaign_id(mut self, value: impl Into<String>) -> Self {
@@ -3037,13 +2779,7 @@ impl<
     pub fn messaging_profile_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcPhoneNumberAssignmentByProfileAssignParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcPhoneNumberAssignmentByProfileAssignParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.messaging_profile_id = value.into();
         crate::call::into_state(call)
@@ -3059,13 +2795,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::AssignProfileToCampaignRequest>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcPhoneNumberAssignmentByProfileAssignParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcPhoneNumberAssignmentByProfileAssignParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -3080,17 +2810,7 @@ pub struct Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatus
     /// Page number to retrieve (1-based).
     pub page: Option<i64>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<
-    'a,
-    Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
-    T,
-    R,
-    (),
-> {
+impl<'a, T, R> crate::Call<'a, Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams, T, R, ()> {
     /// Number of records to return per page.
     #[inline]
     pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
@@ -3333,21 +3053,15 @@ impl<'a, T, R> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsListParams, T, 
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[telnyx_campaign_id\\], filter\\[telnyx_brand_id\\], filter\\[tcr_campaign_id\\], filter\\[tcr_brand_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[telnyx_campaign_id\], filter\[telnyx_brand_id\], filter\[tcr_campaign_id\], filter\[tcr_brand_id\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::types::V10dlcFilterConsolidated>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<crate::types::V10dlcFilterConsolidated>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<Messaging10dlcPhoneNumberCampaignsListSort>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<Messaging10dlcPhoneNumberCampaignsListSort>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -3395,25 +3109,13 @@ pub struct Messaging10dlcPhoneNumberCampaignsCreateParams {
     /// The request body.
     pub body: crate::types::PhoneNumberCampaignCreate,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsCreateParams, T, R, (S0, S1)> {
     /// The ID of the campaign you want to link to the specified phone number.
     #[inline]
     pub fn campaign_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcPhoneNumberCampaignsCreateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsCreateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.campaign_id = value.into();
         crate::call::into_state(call)
@@ -3423,13 +3125,7 @@ impl<
     pub fn phone_number(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcPhoneNumberCampaignsCreateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.phone_number = value.into();
         crate::call::into_state(call)
@@ -3439,13 +3135,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::PhoneNumberCampaignCreate>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcPhoneNumberCampaignsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -3458,25 +3148,13 @@ pub struct Messaging10dlcPhoneNumberCampaignsUpdateParams {
     /// The request body.
     pub body: crate::types::PhoneNumberCampaignCreate,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsUpdateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsUpdateParams, T, R, (S0, S1)> {
     /// The ID of the campaign you want to link to the specified phone number.
     #[inline]
     pub fn campaign_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcPhoneNumberCampaignsUpdateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsUpdateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.campaign_id = value.into();
         crate::call::into_state(call)
@@ -3486,13 +3164,7 @@ impl<
     pub fn phone_number(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcPhoneNumberCampaignsUpdateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsUpdateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.phone_number = value.into();
         crate::call::into_state(call)
@@ -3502,13 +3174,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::PhoneNumberCampaignCreate>,
-    ) -> crate::Call<
-        'a,
-        Messaging10dlcPhoneNumberCampaignsUpdateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, Messaging10dlcPhoneNumberCampaignsUpdateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

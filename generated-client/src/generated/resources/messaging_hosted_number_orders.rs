@@ -266,7 +266,7 @@ pub struct MessagingHostedNumberOrdersListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, MessagingHostedNumberOrdersListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -323,20 +323,13 @@ impl<'a, T, R> crate::Call<'a, MessagingHostedNumberOrdersCreateParams, T, R, ()
     /// Automatically associate the number with this messaging profile ID when the order is complete.
     #[inline]
     pub fn messaging_profile_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).messaging_profile_id = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).messaging_profile_id = Some(value.into());
         self
     }
     /// Phone numbers to be used for hosted messaging.
     #[inline]
-    pub fn phone_numbers(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).phone_numbers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn phone_numbers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).phone_numbers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -357,24 +350,13 @@ pub struct MessagingHostedNumberOrdersCheckEligibilityParams {
     /// Phone numbers to check eligibility
     pub body: crate::types::EligibilityNumbersRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, MessagingHostedNumberOrdersCheckEligibilityParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, MessagingHostedNumberOrdersCheckEligibilityParams, T, R, (S0,)> {
     /// List of phone numbers to check eligibility
     #[inline]
     pub fn phone_numbers(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        MessagingHostedNumberOrdersCheckEligibilityParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, MessagingHostedNumberOrdersCheckEligibilityParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -384,13 +366,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::EligibilityNumbersRequest>,
-    ) -> crate::Call<
-        'a,
-        MessagingHostedNumberOrdersCheckEligibilityParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, MessagingHostedNumberOrdersCheckEligibilityParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -403,31 +379,15 @@ pub struct MessagingHostedNumberOrdersValidateCodesParams {
     /// Message payload
     pub body: crate::types::ValidationCodesRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, MessagingHostedNumberOrdersValidateCodesParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, MessagingHostedNumberOrdersValidateCodesParams, T, R, (S0,)> {
     /// Sets `verification_codes`.
     #[inline]
     pub fn verification_codes(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::ValidationCodesRequestVerificationCodesItem>,
-        >,
-    ) -> crate::Call<
-        'a,
-        MessagingHostedNumberOrdersValidateCodesParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+        value: impl IntoIterator<Item = impl Into<crate::types::ValidationCodesRequestVerificationCodesItem>>,
+    ) -> crate::Call<'a, MessagingHostedNumberOrdersValidateCodesParams, T, R, (crate::Set,)> {
         let mut call = self;
-        call.params.body.verification_codes = value
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        call.params.body.verification_codes = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -435,13 +395,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::ValidationCodesRequest>,
-    ) -> crate::Call<
-        'a,
-        MessagingHostedNumberOrdersValidateCodesParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, MessagingHostedNumberOrdersValidateCodesParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -454,31 +408,13 @@ pub struct MessagingHostedNumberOrdersCreateVerificationCodesParams {
     /// Message payload
     pub body: crate::types::VerificationCodesRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<
-    'a,
-    MessagingHostedNumberOrdersCreateVerificationCodesParams,
-    T,
-    R,
-    (S0, S1),
-> {
+impl<'a, T, R, S0, S1> crate::Call<'a, MessagingHostedNumberOrdersCreateVerificationCodesParams, T, R, (S0, S1)> {
     /// Sets `phone_numbers`.
     #[inline]
     pub fn phone_numbers(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        MessagingHostedNumberOrdersCreateVerificationCodesParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, MessagingHostedNumberOrdersCreateVerificationCodesParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -488,13 +424,7 @@ impl<
     pub fn verification_method(
         self,
         value: impl Into<crate::types::VerificationCodesRequestVerificationMethod>,
-    ) -> crate::Call<
-        'a,
-        MessagingHostedNumberOrdersCreateVerificationCodesParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingHostedNumberOrdersCreateVerificationCodesParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.verification_method = value.into();
         crate::call::into_state(call)
@@ -504,13 +434,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::VerificationCodesRequest>,
-    ) -> crate::Call<
-        'a,
-        MessagingHostedNumberOrdersCreateVerificationCodesParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingHostedNumberOrdersCreateVerificationCodesParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -580,11 +504,7 @@ pub struct MessagingHostedNumberOrdersActionsUploadFileParams {
     /// Message payload
     pub body: Option<crate::types::UploadFileMessagingHostedNumberOrderRequest>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, MessagingHostedNumberOrdersActionsUploadFileParams, T, R, ()> {
+impl<'a, T, R> crate::Call<'a, MessagingHostedNumberOrdersActionsUploadFileParams, T, R, ()> {
     /// Must be the last month's bill with proof of ownership of all of the numbers in the order in PDF format.
     #[inline]
     pub fn bill(mut self, value: impl Into<crate::FilePart>) -> Self {

@@ -79,13 +79,7 @@ pub struct MessagingNumbersBulkUpdatesCreateParams {
     /// The request body.
     pub body: crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, MessagingNumbersBulkUpdatesCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, MessagingNumbersBulkUpdatesCreateParams, T, R, (S0, S1)> {
     /// If true, only assign numbers to the profile without changing other settings.
     #[inline]
     pub fn assign_only(mut self, value: impl Into<bool>) -> Self {
@@ -97,13 +91,7 @@ impl<
     pub fn messaging_profile_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingNumbersBulkUpdatesCreateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, MessagingNumbersBulkUpdatesCreateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.messaging_profile_id = value.into();
         crate::call::into_state(call)
@@ -113,13 +101,7 @@ impl<
     pub fn numbers(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        MessagingNumbersBulkUpdatesCreateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingNumbersBulkUpdatesCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.numbers = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -129,13 +111,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest>,
-    ) -> crate::Call<
-        'a,
-        MessagingNumbersBulkUpdatesCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingNumbersBulkUpdatesCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -68,24 +68,21 @@ impl<'a, T, R> crate::Call<'a, MessagingOptoutsListParams, T, R, ()> {
         self.params.redaction_enabled = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[messaging_profile_id\\], filter\\[from\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\], filter\[from\]
     #[inline]
     pub fn filter(mut self, value: impl Into<MessagingOptoutsListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated created_at parameter (deepObject style). Originally: created_at\\[gte\\], created_at\\[lte\\]
+    /// Consolidated created_at parameter (deepObject style). Originally: created_at\[gte\], created_at\[lte\]
     #[inline]
-    pub fn created_at(
-        mut self,
-        value: impl Into<MessagingOptoutsListCreatedAt>,
-    ) -> Self {
+    pub fn created_at(mut self, value: impl Into<MessagingOptoutsListCreatedAt>) -> Self {
         self.params.created_at = Some(value.into());
         self
     }

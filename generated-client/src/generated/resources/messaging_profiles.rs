@@ -357,13 +357,13 @@ pub struct MessagingProfilesListParams {
     pub filter_name_contains: Option<String>,
 }
 impl<'a, T, R> crate::Call<'a, MessagingProfilesListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[name\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
     #[inline]
     pub fn filter(mut self, value: impl Into<MessagingProfilesListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -599,10 +599,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, MessagingProfilesCreateParams, T, R, (S0,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> crate::Call<'a, MessagingProfilesCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
-        call.params.body.whitelisted_destinations = value
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        call.params.body.whitelisted_destinations = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -771,9 +768,7 @@ impl<'a, T, R> crate::Call<'a, MessagingProfilesUpdateParams, T, R, ()> {
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.body.whitelisted_destinations = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.whitelisted_destinations = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -796,11 +791,7 @@ pub struct MessagingProfilesListAlphanumericSenderIdsParams {
     /// Number of items to return per page.
     pub page_size: Option<i64>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, MessagingProfilesListAlphanumericSenderIdsParams, T, R, ()> {
+impl<'a, T, R> crate::Call<'a, MessagingProfilesListAlphanumericSenderIdsParams, T, R, ()> {
     /// Page number to retrieve (1-based).
     #[inline]
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
@@ -879,7 +870,7 @@ pub struct MessagingProfilesListPhoneNumbersParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, MessagingProfilesListPhoneNumbersParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -933,7 +924,7 @@ pub struct MessagingProfilesListShortCodesParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, MessagingProfilesListShortCodesParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -1287,7 +1278,7 @@ impl<'a, T, R> crate::Call<'a, MessagingProfilesAutorespConfigsListParams, T, R,
         self.params.country_code = Some(value.into());
         self
     }
-    /// Consolidated created_at parameter (deepObject style). Originally: created_at\\[gte\\], created_at\\[lte\\]
+    /// Consolidated created_at parameter (deepObject style). Originally: created_at\[gte\], created_at\[lte\]
     #[inline]
     pub fn created_at(
         mut self,
@@ -1296,7 +1287,7 @@ impl<'a, T, R> crate::Call<'a, MessagingProfilesAutorespConfigsListParams, T, R,
         self.params.created_at = Some(value.into());
         self
     }
-    /// Consolidated updated_at parameter (deepObject style). Originally: updated_at\\[gte\\], updated_at\\[lte\\]
+    /// Consolidated updated_at parameter (deepObject style). Originally: updated_at\[gte\], updated_at\[lte\]
     #[inline]
     pub fn updated_at(
         mut self,
@@ -1313,26 +1304,13 @@ pub struct MessagingProfilesAutorespConfigsCreateParams {
     /// The request body.
     pub body: crate::types::AutoRespConfigCreateSchema,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, MessagingProfilesAutorespConfigsCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, MessagingProfilesAutorespConfigsCreateParams, T, R, (S0, S1, S2)> {
     /// Sets `country_code`.
     #[inline]
     pub fn country_code(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingProfilesAutorespConfigsCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2),
-    > {
+    ) -> crate::Call<'a, MessagingProfilesAutorespConfigsCreateParams, T, R, (crate::Set, S1, S2)> {
         let mut call = self;
         call.params.body.country_code = value.into();
         crate::call::into_state(call)
@@ -1342,13 +1320,7 @@ impl<
     pub fn keywords(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        MessagingProfilesAutorespConfigsCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2),
-    > {
+    ) -> crate::Call<'a, MessagingProfilesAutorespConfigsCreateParams, T, R, (S0, crate::Set, S2)> {
         let mut call = self;
         call.params.body.keywords = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -1358,13 +1330,7 @@ impl<
     pub fn op(
         self,
         value: impl Into<crate::types::AutoRespConfigCreateSchemaOp>,
-    ) -> crate::Call<
-        'a,
-        MessagingProfilesAutorespConfigsCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingProfilesAutorespConfigsCreateParams, T, R, (S0, S1, crate::Set)> {
         let mut call = self;
         call.params.body.op = value.into();
         crate::call::into_state(call)
@@ -1380,13 +1346,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::AutoRespConfigCreateSchema>,
-    ) -> crate::Call<
-        'a,
-        MessagingProfilesAutorespConfigsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingProfilesAutorespConfigsCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1399,24 +1359,13 @@ pub struct MessagingProfilesAutorespConfigsRetrieveParams {
     /// Unique identifier of the profile.
     pub profile_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, MessagingProfilesAutorespConfigsRetrieveParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, MessagingProfilesAutorespConfigsRetrieveParams, T, R, (S0,)> {
     /// Unique identifier of the profile.
     #[inline]
     pub fn profile_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingProfilesAutorespConfigsRetrieveParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, MessagingProfilesAutorespConfigsRetrieveParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.profile_id = value.into();
         crate::call::into_state(call)
@@ -1431,27 +1380,13 @@ pub struct MessagingProfilesAutorespConfigsUpdateParams {
     /// The request body.
     pub body: crate::types::AutoRespConfigCreateSchema,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-> crate::Call<'a, MessagingProfilesAutorespConfigsUpdateParams, T, R, (S0, S1, S2, S3)> {
+impl<'a, T, R, S0, S1, S2, S3> crate::Call<'a, MessagingProfilesAutorespConfigsUpdateParams, T, R, (S0, S1, S2, S3)> {
     /// Unique identifier of the profile.
     #[inline]
     pub fn profile_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingProfilesAutorespConfigsUpdateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3),
-    > {
+    ) -> crate::Call<'a, MessagingProfilesAutorespConfigsUpdateParams, T, R, (crate::Set, S1, S2, S3)> {
         let mut call = self;
         call.params.profile_id = value.into();
         crate::call::into_state(call)
@@ -1461,13 +1396,7 @@ impl<
     pub fn country_code(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingProfilesAutorespConfigsUpdateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3),
-    > {
+    ) -> crate::Call<'a, MessagingProfilesAutorespConfigsUpdateParams, T, R, (S0, crate::Set, S2, S3)> {
         let mut call = self;
         call.params.body.country_code = value.into();
         crate::call::into_state(call)
@@ -1477,13 +1406,7 @@ impl<
     pub fn keywords(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        MessagingProfilesAutorespConfigsUpdateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3),
-    > {
+    ) -> crate::Call<'a, MessagingProfilesAutorespConfigsUpdateParams, T, R, (S0, S1, crate::Set, S3)> {
         let mut call = self;
         call.params.body.keywords = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -1493,13 +1416,7 @@ impl<
     pub fn op(
         self,
         value: impl Into<crate::types::AutoRespConfigCreateSchemaOp>,
-    ) -> crate::Call<
-        'a,
-        MessagingProfilesAutorespConfigsUpdateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingProfilesAutorespConfigsUpdateParams, T, R, (S0, S1, S2, crate::Set)> {
         let mut call = self;
         call.params.body.op = value.into();
         crate::call::into_state(call)
@@ -1515,13 +1432,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::AutoRespConfigCreateSchema>,
-    ) -> crate::Call<
-        'a,
-        MessagingProfilesAutorespConfigsUpdateParams,
-        T,
-        R,
-        (S0, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingProfilesAutorespConfigsUpdateParams, T, R, (S0, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1534,24 +1445,13 @@ pub struct MessagingProfilesAutorespConfigsDeleteParams {
     /// Unique identifier of the profile.
     pub profile_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, MessagingProfilesAutorespConfigsDeleteParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, MessagingProfilesAutorespConfigsDeleteParams, T, R, (S0,)> {
     /// Unique identifier of the profile.
     #[inline]
     pub fn profile_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingProfilesAutorespConfigsDeleteParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, MessagingProfilesAutorespConfigsDeleteParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.profile_id = value.into();
         crate::call::into_state(call)

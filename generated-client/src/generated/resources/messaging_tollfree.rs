@@ -360,25 +360,13 @@ pub struct MessagingTollfreeVerificationRequestsListParams {
     /// Filter verification requests by business name
     pub business_name: Option<String>,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, MessagingTollfreeVerificationRequestsListParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, MessagingTollfreeVerificationRequestsListParams, T, R, (S0, S1)> {
     /// Page number to retrieve (1-based).
     #[inline]
     pub fn page(
         self,
         value: impl Into<i64>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsListParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsListParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.page = value.into();
         crate::call::into_state(call)
@@ -388,13 +376,7 @@ impl<
     pub fn page_size(
         self,
         value: impl Into<i64>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsListParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsListParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.page_size = value.into();
         crate::call::into_state(call)
@@ -413,10 +395,7 @@ impl<
     }
     /// Filter results by status.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<crate::types::TfVerificationStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<crate::types::TfVerificationStatus>) -> Self {
         self.params.status = Some(value.into());
         self
     }
@@ -477,66 +456,13 @@ pub struct MessagingTollfreeVerificationRequestsCreateParams {
     /// The request body.
     pub body: crate::types::TfVerificationRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-    S6,
-    S7,
-    S8,
-    S9,
-    S10,
-    S11,
-    S12,
-    S13,
-    S14,
-    S15,
-    S16,
-    S17,
-> crate::Call<
-    'a,
-    MessagingTollfreeVerificationRequestsCreateParams,
-    T,
-    R,
-    (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17),
-> {
+impl<'a, T, R, S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
     /// Any additional information
     #[inline]
     pub fn additional_information(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            crate::Set,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (crate::Set, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.additional_information = value.into();
         crate::call::into_state(call)
@@ -552,32 +478,7 @@ impl<
     pub fn business_addr1(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            crate::Set,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, crate::Set, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_addr1 = value.into();
         crate::call::into_state(call)
@@ -593,32 +494,7 @@ impl<
     pub fn business_city(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            crate::Set,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, crate::Set, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_city = value.into();
         crate::call::into_state(call)
@@ -628,32 +504,7 @@ impl<
     pub fn business_contact_email(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            crate::Set,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, crate::Set, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_contact_email = value.into();
         crate::call::into_state(call)
@@ -663,32 +514,7 @@ impl<
     pub fn business_contact_first_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            crate::Set,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, crate::Set, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_contact_first_name = value.into();
         crate::call::into_state(call)
@@ -698,32 +524,7 @@ impl<
     pub fn business_contact_last_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            crate::Set,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, crate::Set, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_contact_last_name = value.into();
         crate::call::into_state(call)
@@ -733,32 +534,7 @@ impl<
     pub fn business_contact_phone(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            crate::Set,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, crate::Set, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_contact_phone = value.into();
         crate::call::into_state(call)
@@ -768,32 +544,7 @@ impl<
     pub fn business_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            crate::Set,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, crate::Set, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_name = value.into();
         crate::call::into_state(call)
@@ -839,32 +590,7 @@ impl<
     pub fn business_state(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            crate::Set,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, crate::Set, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_state = value.into();
         crate::call::into_state(call)
@@ -874,42 +600,14 @@ impl<
     pub fn business_zip(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            crate::Set,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, crate::Set, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_zip = value.into();
         crate::call::into_state(call)
     }
     /// Campaign Verify Authorization Token required for Political use case submissions starting February 17, 2026. This token is validated by Zipwhip and must be provided for all Political use case verifications after the deadline.
     #[inline]
-    pub fn campaign_verify_authorization_token(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn campaign_verify_authorization_token(mut self, value: impl Into<String>) -> Self {
         self.params.body.campaign_verify_authorization_token = Some(Some(value.into()));
         self
     }
@@ -924,32 +622,7 @@ impl<
     pub fn corporate_website(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            crate::Set,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, crate::Set, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.corporate_website = value.into();
         crate::call::into_state(call)
@@ -1010,32 +683,7 @@ impl<
     pub fn message_volume(
         self,
         value: impl Into<crate::types::Volume>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            crate::Set,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, crate::Set, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.message_volume = value.into();
         crate::call::into_state(call)
@@ -1069,32 +717,7 @@ impl<
     pub fn opt_in_workflow(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            crate::Set,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, crate::Set, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.opt_in_workflow = value.into();
         crate::call::into_state(call)
@@ -1104,37 +727,9 @@ impl<
     pub fn opt_in_workflow_image_ur_ls(
         self,
         value: impl IntoIterator<Item = impl Into<crate::types::Url>>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            crate::Set,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, crate::Set, S14, S15, S16, S17)> {
         let mut call = self;
-        call.params.body.opt_in_workflow_image_ur_ls = value
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        call.params.body.opt_in_workflow_image_ur_ls = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
     }
     /// The phone numbers to request the verification of
@@ -1142,32 +737,7 @@ impl<
     pub fn phone_numbers(
         self,
         value: impl IntoIterator<Item = impl Into<crate::types::TfPhoneNumber>>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            crate::Set,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, crate::Set, S15, S16, S17)> {
         let mut call = self;
         call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -1189,32 +759,7 @@ impl<
     pub fn production_message_content(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            crate::Set,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, crate::Set, S16, S17)> {
         let mut call = self;
         call.params.body.production_message_content = value.into();
         crate::call::into_state(call)
@@ -1236,32 +781,7 @@ impl<
     pub fn use_case(
         self,
         value: impl Into<crate::types::UseCaseCategories>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            crate::Set,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, crate::Set, S17)> {
         let mut call = self;
         call.params.body.use_case = value.into();
         crate::call::into_state(call)
@@ -1271,32 +791,7 @@ impl<
     pub fn use_case_summary(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            crate::Set,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, crate::Set)> {
         let mut call = self;
         call.params.body.use_case_summary = value.into();
         crate::call::into_state(call)
@@ -1312,32 +807,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::TfVerificationRequest>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsCreateParams,
-        T,
-        R,
-        (
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1350,66 +820,13 @@ pub struct MessagingTollfreeVerificationRequestsUpdateParams {
     /// The request body.
     pub body: crate::types::TfVerificationRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-    S6,
-    S7,
-    S8,
-    S9,
-    S10,
-    S11,
-    S12,
-    S13,
-    S14,
-    S15,
-    S16,
-    S17,
-> crate::Call<
-    'a,
-    MessagingTollfreeVerificationRequestsUpdateParams,
-    T,
-    R,
-    (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17),
-> {
+impl<'a, T, R, S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
     /// Any additional information
     #[inline]
     pub fn additional_information(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            crate::Set,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (crate::Set, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.additional_information = value.into();
         crate::call::into_state(call)
@@ -1425,32 +842,7 @@ impl<
     pub fn business_addr1(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            crate::Set,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, crate::Set, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_addr1 = value.into();
         crate::call::into_state(call)
@@ -1466,32 +858,7 @@ impl<
     pub fn business_city(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            crate::Set,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, crate::Set, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_city = value.into();
         crate::call::into_state(call)
@@ -1501,32 +868,7 @@ impl<
     pub fn business_contact_email(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            crate::Set,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, crate::Set, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_contact_email = value.into();
         crate::call::into_state(call)
@@ -1536,32 +878,7 @@ impl<
     pub fn business_contact_first_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            crate::Set,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, crate::Set, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_contact_first_name = value.into();
         crate::call::into_state(call)
@@ -1571,32 +888,7 @@ impl<
     pub fn business_contact_last_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            crate::Set,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, crate::Set, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_contact_last_name = value.into();
         crate::call::into_state(call)
@@ -1606,32 +898,7 @@ impl<
     pub fn business_contact_phone(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            crate::Set,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, crate::Set, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_contact_phone = value.into();
         crate::call::into_state(call)
@@ -1641,32 +908,7 @@ impl<
     pub fn business_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            crate::Set,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, crate::Set, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_name = value.into();
         crate::call::into_state(call)
@@ -1712,32 +954,7 @@ impl<
     pub fn business_state(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            crate::Set,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, crate::Set, S9, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_state = value.into();
         crate::call::into_state(call)
@@ -1747,42 +964,14 @@ impl<
     pub fn business_zip(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            crate::Set,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, crate::Set, S10, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.business_zip = value.into();
         crate::call::into_state(call)
     }
     /// Campaign Verify Authorization Token required for Political use case submissions starting February 17, 2026. This token is validated by Zipwhip and must be provided for all Political use case verifications after the deadline.
     #[inline]
-    pub fn campaign_verify_authorization_token(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn campaign_verify_authorization_token(mut self, value: impl Into<String>) -> Self {
         self.params.body.campaign_verify_authorization_token = Some(Some(value.into()));
         self
     }
@@ -1797,32 +986,7 @@ impl<
     pub fn corporate_website(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            crate::Set,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, crate::Set, S11, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.corporate_website = value.into();
         crate::call::into_state(call)
@@ -1883,32 +1047,7 @@ impl<
     pub fn message_volume(
         self,
         value: impl Into<crate::types::Volume>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            crate::Set,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, crate::Set, S12, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.message_volume = value.into();
         crate::call::into_state(call)
@@ -1942,32 +1081,7 @@ impl<
     pub fn opt_in_workflow(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            crate::Set,
-            S13,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, crate::Set, S13, S14, S15, S16, S17)> {
         let mut call = self;
         call.params.body.opt_in_workflow = value.into();
         crate::call::into_state(call)
@@ -1977,37 +1091,9 @@ impl<
     pub fn opt_in_workflow_image_ur_ls(
         self,
         value: impl IntoIterator<Item = impl Into<crate::types::Url>>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            crate::Set,
-            S14,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, crate::Set, S14, S15, S16, S17)> {
         let mut call = self;
-        call.params.body.opt_in_workflow_image_ur_ls = value
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        call.params.body.opt_in_workflow_image_ur_ls = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
     }
     /// The phone numbers to request the verification of
@@ -2015,32 +1101,7 @@ impl<
     pub fn phone_numbers(
         self,
         value: impl IntoIterator<Item = impl Into<crate::types::TfPhoneNumber>>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            crate::Set,
-            S15,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, crate::Set, S15, S16, S17)> {
         let mut call = self;
         call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -2062,32 +1123,7 @@ impl<
     pub fn production_message_content(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            crate::Set,
-            S16,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, crate::Set, S16, S17)> {
         let mut call = self;
         call.params.body.production_message_content = value.into();
         crate::call::into_state(call)
@@ -2109,32 +1145,7 @@ impl<
     pub fn use_case(
         self,
         value: impl Into<crate::types::UseCaseCategories>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            crate::Set,
-            S17,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, crate::Set, S17)> {
         let mut call = self;
         call.params.body.use_case = value.into();
         crate::call::into_state(call)
@@ -2144,32 +1155,7 @@ impl<
     pub fn use_case_summary(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            S0,
-            S1,
-            S2,
-            S3,
-            S4,
-            S5,
-            S6,
-            S7,
-            S8,
-            S9,
-            S10,
-            S11,
-            S12,
-            S13,
-            S14,
-            S15,
-            S16,
-            crate::Set,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, crate::Set)> {
         let mut call = self;
         call.params.body.use_case_summary = value.into();
         crate::call::into_state(call)
@@ -2185,32 +1171,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::TfVerificationRequest>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsUpdateParams,
-        T,
-        R,
-        (
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-            crate::Set,
-        ),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsUpdateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -2225,31 +1186,13 @@ pub struct MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
     /// Number of items to return per page.
     pub page_size: i64,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<
-    'a,
-    MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
-    T,
-    R,
-    (S0, S1),
-> {
+impl<'a, T, R, S0, S1> crate::Call<'a, MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams, T, R, (S0, S1)> {
     /// Page number to retrieve (1-based).
     #[inline]
     pub fn page_number(
         self,
         value: impl Into<i64>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.page_number = value.into();
         crate::call::into_state(call)
@@ -2259,13 +1202,7 @@ impl<
     pub fn page_size(
         self,
         value: impl Into<i64>,
-    ) -> crate::Call<
-        'a,
-        MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.page_size = value.into();
         crate::call::into_state(call)

@@ -48,7 +48,7 @@ pub struct MobileNetworkOperatorsListParams {
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, MobileNetworkOperatorsListParams, T, R, ()> {
-    /// Consolidated filter parameter for mobile network operators (deepObject style). Originally: filter\\[name\\]\\[starts_with\\], filter\\[name\\]\\[contains\\], filter\\[name\\]\\[ends_with\\], filter\\[country_code\\], filter\\[mcc\\], filter\\[mnc\\], filter\\[tadig\\], filter\\[network_preferences_enabled\\]
+    /// Consolidated filter parameter for mobile network operators (deepObject style). Originally: filter\[name\]\[starts_with\], filter\[name\]\[contains\], filter\[name\]\[ends_with\], filter\[country_code\], filter\[mcc\], filter\[mnc\], filter\[tadig\], filter\[network_preferences_enabled\]
     #[inline]
     pub fn filter(
         mut self,
@@ -57,12 +57,9 @@ impl<'a, T, R> crate::Call<'a, MobileNetworkOperatorsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::WirelessPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::WirelessPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }

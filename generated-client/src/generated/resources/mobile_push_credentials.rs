@@ -136,7 +136,7 @@ pub struct MobilePushCredentialsListParams {
     pub filter: Option<MobilePushCredentialsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, MobilePushCredentialsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(
         mut self,
@@ -145,7 +145,7 @@ impl<'a, T, R> crate::Call<'a, MobilePushCredentialsListParams, T, R, ()> {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[type\\], filter\\[alias\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[alias\]
     #[inline]
     pub fn filter(mut self, value: impl Into<MobilePushCredentialsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -270,10 +270,7 @@ impl MobilePushCredentialsListFilter {
     }
     /// type of mobile push credentials
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<MobilePushCredentialsListFilterType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<MobilePushCredentialsListFilterType>) -> Self {
         self.r#type = Some(value.into());
         self
     }

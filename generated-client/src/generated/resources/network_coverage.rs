@@ -53,19 +53,19 @@ pub struct NetworkCoverageListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, NetworkCoverageListParams, T, R, ()> {
-    /// Consolidated filters parameter (deepObject style). Originally: filters\\[available_services\\]\\[contains\\]
+    /// Consolidated filters parameter (deepObject style). Originally: filters\[available_services\]\[contains\]
     #[inline]
     pub fn filters(mut self, value: impl Into<NetworkCoverageListFilters>) -> Self {
         self.params.filters = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[location.region\\], filter\\[location.site\\], filter\\[location.pop\\], filter\\[location.code\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
     #[inline]
     pub fn filter(mut self, value: impl Into<NetworkCoverageListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());

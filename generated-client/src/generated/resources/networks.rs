@@ -204,13 +204,13 @@ pub struct NetworksListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, NetworksListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[name\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
     #[inline]
     pub fn filter(mut self, value: impl Into<NetworksListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -330,13 +330,13 @@ pub struct NetworksListInterfacesParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, NetworksListInterfacesParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[name\\], filter\\[type\\], filter\\[status\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\], filter\[type\], filter\[status\]
     #[inline]
     pub fn filter(mut self, value: impl Into<NetworksListInterfacesFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());

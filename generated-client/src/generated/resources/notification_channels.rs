@@ -171,13 +171,13 @@ pub struct NotificationChannelsListParams {
     pub filter: Option<crate::types::NotificationsFilterConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, NotificationChannelsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[associated_record_type\\]\\[eq\\], filter\\[channel_type_id\\]\\[eq\\], filter\\[notification_profile_id\\]\\[eq\\], filter\\[notification_channel\\]\\[eq\\], filter\\[notification_event_condition_id\\]\\[eq\\], filter\\[status\\]\\[eq\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
     #[inline]
     pub fn filter(
         mut self,
@@ -249,9 +249,7 @@ impl<'a, T, R> crate::Call<'a, NotificationChannelsCreateParams, T, R, ()> {
     /// The destination associated with the channel type.
     #[inline]
     pub fn channel_destination(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).channel_destination = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).channel_destination = Some(value.into());
         self
     }
     /// A Channel Type ID
@@ -260,17 +258,13 @@ impl<'a, T, R> crate::Call<'a, NotificationChannelsCreateParams, T, R, ()> {
         mut self,
         value: impl Into<crate::types::NotificationChannelChannelTypeId>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).channel_type_id = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).channel_type_id = Some(value.into());
         self
     }
     /// A UUID reference to the associated Notification Profile.
     #[inline]
     pub fn notification_profile_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).notification_profile_id = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).notification_profile_id = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.

@@ -48,13 +48,13 @@ pub struct NotificationEventConditionsListParams {
     pub filter: Option<crate::types::NotificationsFilterConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, NotificationEventConditionsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[associated_record_type\\]\\[eq\\], filter\\[channel_type_id\\]\\[eq\\], filter\\[notification_profile_id\\]\\[eq\\], filter\\[notification_channel\\]\\[eq\\], filter\\[notification_event_condition_id\\]\\[eq\\], filter\\[status\\]\\[eq\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
     #[inline]
     pub fn filter(
         mut self,

@@ -133,13 +133,13 @@ pub struct NotificationSettingsListParams {
     pub filter: Option<crate::types::NotificationsFilterConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, NotificationSettingsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[associated_record_type\\]\\[eq\\], filter\\[channel_type_id\\]\\[eq\\], filter\\[notification_profile_id\\]\\[eq\\], filter\\[notification_channel\\]\\[eq\\], filter\\[notification_event_condition_id\\]\\[eq\\], filter\\[status\\]\\[eq\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
     #[inline]
     pub fn filter(
         mut self,
@@ -211,40 +211,28 @@ impl<'a, T, R> crate::Call<'a, NotificationSettingsCreateParams, T, R, ()> {
     /// A UUID reference to the associated Notification Channel.
     #[inline]
     pub fn notification_channel_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).notification_channel_id = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).notification_channel_id = Some(value.into());
         self
     }
     /// A UUID reference to the associated Notification Event Condition.
     #[inline]
     pub fn notification_event_condition_id(mut self, value: impl Into<String>) -> Self {
-        self
-            .params
-            .body
-            .get_or_insert_with(Default::default)
-            .notification_event_condition_id = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).notification_event_condition_id = Some(value.into());
         self
     }
     /// A UUID reference to the associated Notification Profile.
     #[inline]
     pub fn notification_profile_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).notification_profile_id = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).notification_profile_id = Some(value.into());
         self
     }
     /// Sets `parameters`.
     #[inline]
     pub fn parameters(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::NotificationSettingParametersItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::NotificationSettingParametersItem>>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).parameters = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.get_or_insert_with(Default::default).parameters = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.

@@ -101,16 +101,13 @@ pub struct NumberBlockOrdersListParams {
     pub filter: Option<NumberBlockOrdersListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, NumberBlockOrdersListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::NumbersPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::NumbersPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[created_at\\], filter\\[phone_numbers.starting_number\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.starting_number\]
     #[inline]
     pub fn filter(mut self, value: impl Into<NumberBlockOrdersListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -294,10 +291,7 @@ pub struct NumberBlockOrdersListFilter {
 impl NumberBlockOrdersListFilter {
     /// Filter number block orders by date range.
     #[inline]
-    pub fn created_at(
-        mut self,
-        value: impl Into<NumberBlockOrdersListFilterCreatedAt>,
-    ) -> Self {
+    pub fn created_at(mut self, value: impl Into<NumberBlockOrdersListFilterCreatedAt>) -> Self {
         self.created_at = Some(value.into());
         self
     }

@@ -159,12 +159,9 @@ pub struct NumberOrderPhoneNumbersListParams {
     pub filter: Option<NumberOrderPhoneNumbersListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, NumberOrderPhoneNumbersListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[country_code\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<NumberOrderPhoneNumbersListFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<NumberOrderPhoneNumbersListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
@@ -176,24 +173,13 @@ pub struct NumberOrderPhoneNumbersUpdateRequirementGroupParams {
     /// The request body.
     pub body: NumberOrderPhoneNumbersUpdateRequirementGroupBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, NumberOrderPhoneNumbersUpdateRequirementGroupParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, NumberOrderPhoneNumbersUpdateRequirementGroupParams, T, R, (S0,)> {
     /// The ID of the requirement group to associate
     #[inline]
     pub fn requirement_group_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        NumberOrderPhoneNumbersUpdateRequirementGroupParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, NumberOrderPhoneNumbersUpdateRequirementGroupParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.requirement_group_id = value.into();
         crate::call::into_state(call)
@@ -203,13 +189,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<NumberOrderPhoneNumbersUpdateRequirementGroupBody>,
-    ) -> crate::Call<
-        'a,
-        NumberOrderPhoneNumbersUpdateRequirementGroupParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, NumberOrderPhoneNumbersUpdateRequirementGroupParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -222,22 +202,14 @@ pub struct NumberOrderPhoneNumbersUpdateRequirementsParams {
     /// The request body.
     pub body: crate::types::UpdateNumberOrderPhoneNumberRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, NumberOrderPhoneNumbersUpdateRequirementsParams, T, R, ()> {
+impl<'a, T, R> crate::Call<'a, NumberOrderPhoneNumbersUpdateRequirementsParams, T, R, ()> {
     /// Sets `regulatory_requirements`.
     #[inline]
     pub fn regulatory_requirements(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::UpdateRegulatoryRequirement>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::UpdateRegulatoryRequirement>>,
     ) -> Self {
-        self.params.body.regulatory_requirements = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.regulatory_requirements = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.

@@ -143,16 +143,13 @@ pub struct NumberOrdersListParams {
     pub filter: Option<NumberOrdersListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, NumberOrdersListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::NumbersPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::NumbersPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[created_at\\], filter\\[phone_numbers_count\\], filter\\[customer_reference\\], filter\\[requirements_met\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers_count\], filter\[customer_reference\], filter\[requirements_met\]
     #[inline]
     pub fn filter(mut self, value: impl Into<NumberOrdersListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -246,13 +243,9 @@ impl<'a, T, R> crate::Call<'a, NumberOrdersCreateParams, T, R, ()> {
     #[inline]
     pub fn phone_numbers(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::CreateNumberOrderRequestPhoneNumbersItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::CreateNumberOrderRequestPhoneNumbersItem>>,
     ) -> Self {
-        self.params.body.phone_numbers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.phone_numbers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -284,13 +277,9 @@ impl<'a, T, R> crate::Call<'a, NumberOrdersUpdateParams, T, R, ()> {
     #[inline]
     pub fn regulatory_requirements(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::UpdateRegulatoryRequirement>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::UpdateRegulatoryRequirement>>,
     ) -> Self {
-        self.params.body.regulatory_requirements = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.regulatory_requirements = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -385,10 +374,7 @@ pub struct NumberOrdersListFilter {
 impl NumberOrdersListFilter {
     /// Filter number orders by date range.
     #[inline]
-    pub fn created_at(
-        mut self,
-        value: impl Into<NumberOrdersListFilterCreatedAt>,
-    ) -> Self {
+    pub fn created_at(mut self, value: impl Into<NumberOrdersListFilterCreatedAt>) -> Self {
         self.created_at = Some(value.into());
         self
     }

@@ -106,16 +106,13 @@ pub struct NumberReservationsListParams {
     pub filter: Option<NumberReservationsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, NumberReservationsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::NumbersPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::NumbersPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[created_at\\], filter\\[phone_numbers.phone_number\\], filter\\[customer_reference\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.phone_number\], filter\[customer_reference\]
     #[inline]
     pub fn filter(mut self, value: impl Into<NumberReservationsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -193,9 +190,7 @@ impl<'a, T, R> crate::Call<'a, NumberReservationsCreateParams, T, R, ()> {
         mut self,
         value: impl IntoIterator<Item = impl Into<crate::types::ReservedPhoneNumber>>,
     ) -> Self {
-        self.params.body.phone_numbers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.phone_numbers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -327,10 +322,7 @@ pub struct NumberReservationsListFilter {
 impl NumberReservationsListFilter {
     /// Filter number reservations by date range.
     #[inline]
-    pub fn created_at(
-        mut self,
-        value: impl Into<NumberReservationsListFilterCreatedAt>,
-    ) -> Self {
+    pub fn created_at(mut self, value: impl Into<NumberReservationsListFilterCreatedAt>) -> Self {
         self.created_at = Some(value.into());
         self
     }

@@ -260,14 +260,7 @@ pub struct OauthRetrieveAuthorizeParams {
     /// PKCE code challenge method
     pub code_challenge_method: Option<OauthRetrieveAuthorizeCodeChallengeMethod>,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, OauthRetrieveAuthorizeParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, OauthRetrieveAuthorizeParams, T, R, (S0, S1, S2)> {
     /// OAuth response type
     #[inline]
     pub fn response_type(
@@ -412,9 +405,7 @@ impl<'a, T, R> crate::Call<'a, OauthRegisterParams, T, R, ()> {
     #[inline]
     pub fn grant_types(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::OAuthDynamicRegistrationRequestGrantTypesItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::OAuthDynamicRegistrationRequestGrantTypesItem>>,
     ) -> Self {
         self.params.body.grant_types = Some(value.into_iter().map(Into::into).collect());
         self
@@ -433,24 +424,14 @@ impl<'a, T, R> crate::Call<'a, OauthRegisterParams, T, R, ()> {
     }
     /// Array of redirection URI strings for use in redirect-based flows
     #[inline]
-    pub fn redirect_uris(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.redirect_uris = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn redirect_uris(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.redirect_uris = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Array of the OAuth 2.0 response type strings that the client may use
     #[inline]
-    pub fn response_types(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.response_types = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn response_types(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.response_types = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Space-separated string of scope values that the client may use
@@ -463,9 +444,7 @@ impl<'a, T, R> crate::Call<'a, OauthRegisterParams, T, R, ()> {
     #[inline]
     pub fn token_endpoint_auth_method(
         mut self,
-        value: impl Into<
-            crate::types::OAuthDynamicRegistrationRequestTokenEndpointAuthMethod,
-        >,
+        value: impl Into<crate::types::OAuthDynamicRegistrationRequestTokenEndpointAuthMethod>,
     ) -> Self {
         self.params.body.token_endpoint_auth_method = Some(value.into());
         self

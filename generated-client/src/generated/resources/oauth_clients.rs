@@ -347,28 +347,15 @@ pub struct OauthClientsCreateParams {
     /// The request body.
     pub body: crate::types::OAuthClientCreateRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-> crate::Call<'a, OauthClientsCreateParams, T, R, (S0, S1, S2, S3)> {
+impl<'a, T, R, S0, S1, S2, S3> crate::Call<'a, OauthClientsCreateParams, T, R, (S0, S1, S2, S3)> {
     /// List of allowed OAuth grant types
     #[inline]
     pub fn allowed_grant_types(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::OAuthClientCreateRequestAllowedGrantTypesItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::OAuthClientCreateRequestAllowedGrantTypesItem>>,
     ) -> crate::Call<'a, OauthClientsCreateParams, T, R, (crate::Set, S1, S2, S3)> {
         let mut call = self;
-        call.params.body.allowed_grant_types = value
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        call.params.body.allowed_grant_types = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
     }
     /// List of allowed OAuth scopes
@@ -415,13 +402,8 @@ impl<
     }
     /// List of redirect URIs (required for authorization_code flow)
     #[inline]
-    pub fn redirect_uris(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.redirect_uris = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn redirect_uris(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.redirect_uris = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Whether PKCE (Proof Key for Code Exchange) is required for this client
@@ -441,13 +423,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::OAuthClientCreateRequest>,
-    ) -> crate::Call<
-        'a,
-        OauthClientsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, OauthClientsCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -465,24 +441,15 @@ impl<'a, T, R> crate::Call<'a, OauthClientsUpdateParams, T, R, ()> {
     #[inline]
     pub fn allowed_grant_types(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::OAuthClientUpdateRequestAllowedGrantTypesItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::OAuthClientUpdateRequestAllowedGrantTypesItem>>,
     ) -> Self {
-        self.params.body.allowed_grant_types = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.allowed_grant_types = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// List of allowed OAuth scopes
     #[inline]
-    pub fn allowed_scopes(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.allowed_scopes = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn allowed_scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.allowed_scopes = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// URL of the client logo
@@ -505,13 +472,8 @@ impl<'a, T, R> crate::Call<'a, OauthClientsUpdateParams, T, R, ()> {
     }
     /// List of redirect URIs
     #[inline]
-    pub fn redirect_uris(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.redirect_uris = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn redirect_uris(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.redirect_uris = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Whether PKCE (Proof Key for Code Exchange) is required for this client

@@ -270,10 +270,7 @@ pub struct OrganizationsUsersGetGroupsReportParams {
 impl<'a, T, R> crate::Call<'a, OrganizationsUsersGetGroupsReportParams, T, R, ()> {
     /// Specify the response format. Use 'application/json' for JSON format or 'text/csv' for CSV format.
     #[inline]
-    pub fn accept(
-        mut self,
-        value: impl Into<OrganizationsUsersGetGroupsReportAccept>,
-    ) -> Self {
+    pub fn accept(mut self, value: impl Into<OrganizationsUsersGetGroupsReportAccept>) -> Self {
         self.params.accept = Some(value.into());
         self
     }

@@ -67,21 +67,15 @@ pub struct OtaUpdatesListParams {
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, OtaUpdatesListParams, T, R, ()> {
-    /// Consolidated filter parameter for OTA updates (deepObject style). Originally: filter\\[status\\], filter\\[sim_card_id\\], filter\\[type\\]
+    /// Consolidated filter parameter for OTA updates (deepObject style). Originally: filter\[status\], filter\[sim_card_id\], filter\[type\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::types::FilterOtaUpdatesConsolidated>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<crate::types::FilterOtaUpdatesConsolidated>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::WirelessPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::WirelessPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }

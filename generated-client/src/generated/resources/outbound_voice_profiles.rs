@@ -181,7 +181,7 @@ pub struct OutboundVoiceProfilesListParams {
     pub sort: Option<crate::types::SortOutboundVoiceProfile>,
 }
 impl<'a, T, R> crate::Call<'a, OutboundVoiceProfilesListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(
         mut self,
@@ -190,7 +190,7 @@ impl<'a, T, R> crate::Call<'a, OutboundVoiceProfilesListParams, T, R, ()> {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[name\\]\\[contains\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]\[contains\]
     #[inline]
     pub fn filter(
         mut self,
@@ -201,10 +201,7 @@ impl<'a, T, R> crate::Call<'a, OutboundVoiceProfilesListParams, T, R, ()> {
     }
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<crate::types::SortOutboundVoiceProfile>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<crate::types::SortOutboundVoiceProfile>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -377,9 +374,7 @@ impl<'a, T, R, S0> crate::Call<'a, OutboundVoiceProfilesCreateParams, T, R, (S0,
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.body.whitelisted_destinations = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.whitelisted_destinations = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -510,9 +505,7 @@ impl<'a, T, R, S0> crate::Call<'a, OutboundVoiceProfilesUpdateParams, T, R, (S0,
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.body.whitelisted_destinations = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.whitelisted_destinations = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.

@@ -53,24 +53,13 @@ pub struct PaymentCreateStoredPaymentTransactionParams {
     /// The request body.
     pub body: crate::types::StoredPaymentTransactionRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, PaymentCreateStoredPaymentTransactionParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, PaymentCreateStoredPaymentTransactionParams, T, R, (S0,)> {
     /// Amount in dollars and cents, e.g. "120.00"
     #[inline]
     pub fn amount(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PaymentCreateStoredPaymentTransactionParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, PaymentCreateStoredPaymentTransactionParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.amount = value.into();
         crate::call::into_state(call)
@@ -80,13 +69,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::StoredPaymentTransactionRequest>,
-    ) -> crate::Call<
-        'a,
-        PaymentCreateStoredPaymentTransactionParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, PaymentCreateStoredPaymentTransactionParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -122,12 +122,9 @@ pub struct PhoneNumberBlocksJobsListParams {
     pub filter: Option<PhoneNumberBlocksJobsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, PhoneNumberBlocksJobsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::NumbersPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::NumbersPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -137,7 +134,7 @@ impl<'a, T, R> crate::Call<'a, PhoneNumberBlocksJobsListParams, T, R, ()> {
         self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[type\\], filter\\[status\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[status\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PhoneNumberBlocksJobsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -202,24 +199,13 @@ pub struct PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
     /// The request body.
     pub body: crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, PhoneNumberBlocksJobsDeletePhoneNumberBlockParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, PhoneNumberBlocksJobsDeletePhoneNumberBlockParams, T, R, (S0,)> {
     /// Sets `phone_number_block_id`.
     #[inline]
     pub fn phone_number_block_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PhoneNumberBlocksJobsDeletePhoneNumberBlockParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, PhoneNumberBlocksJobsDeletePhoneNumberBlockParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.phone_number_block_id = value.into();
         crate::call::into_state(call)
@@ -229,13 +215,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest>,
-    ) -> crate::Call<
-        'a,
-        PhoneNumberBlocksJobsDeletePhoneNumberBlockParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, PhoneNumberBlocksJobsDeletePhoneNumberBlockParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -344,19 +324,13 @@ pub struct PhoneNumberBlocksJobsListFilter {
 impl PhoneNumberBlocksJobsListFilter {
     /// Identifies the status of the background job.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<PhoneNumberBlocksJobsListFilterStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<PhoneNumberBlocksJobsListFilterStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Identifies the type of the background job.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<PhoneNumberBlocksJobsListFilterType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<PhoneNumberBlocksJobsListFilterType>) -> Self {
         self.r#type = Some(value.into());
         self
     }

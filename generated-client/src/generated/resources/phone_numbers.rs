@@ -220,12 +220,9 @@ pub struct PhoneNumbersListParams {
     >,
 }
 impl<'a, T, R> crate::Call<'a, PhoneNumbersListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::NumbersPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::NumbersPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -235,7 +232,7 @@ impl<'a, T, R> crate::Call<'a, PhoneNumbersListParams, T, R, ()> {
         self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[tag\\], filter\\[phone_number\\], filter\\[status\\], filter\\[country_iso_alpha2\\], filter\\[connection_id\\], filter\\[voice.connection_name\\], filter\\[voice.usage_payment_method\\], filter\\[billing_group_id\\], filter\\[emergency_address_id\\], filter\\[customer_reference\\], filter\\[number_type\\], filter\\[source\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PhoneNumbersListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -304,12 +301,9 @@ pub struct PhoneNumbersSlimListParams {
     pub filter: Option<PhoneNumbersSlimListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, PhoneNumbersSlimListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::NumbersPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::NumbersPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -331,7 +325,7 @@ impl<'a, T, R> crate::Call<'a, PhoneNumbersSlimListParams, T, R, ()> {
         self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[tag\\], filter\\[phone_number\\], filter\\[status\\], filter\\[country_iso_alpha2\\], filter\\[connection_id\\], filter\\[voice.connection_name\\], filter\\[voice.usage_payment_method\\], filter\\[billing_group_id\\], filter\\[emergency_address_id\\], filter\\[customer_reference\\], filter\\[number_type\\], filter\\[source\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PhoneNumbersSlimListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -586,12 +580,7 @@ pub struct PhoneNumbersActionsVerifyOwnershipParams {
     /// The request body.
     pub body: crate::types::PhoneNumberVerifyOwnershipRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, PhoneNumbersActionsVerifyOwnershipParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, PhoneNumbersActionsVerifyOwnershipParams, T, R, (S0,)> {
     /// Array of phone numbers to verify ownership for
     #[inline]
     pub fn phone_numbers(
@@ -620,24 +609,13 @@ pub struct PhoneNumbersActionsChangeBundleStatusParams {
     /// The request body.
     pub body: crate::types::PhoneNumberBundleStatusChangeRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, PhoneNumbersActionsChangeBundleStatusParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, PhoneNumbersActionsChangeBundleStatusParams, T, R, (S0,)> {
     /// The new bundle_id setting for the number. If you are assigning the number to a bundle, this is the unique ID of the bundle you wish to use. If you are removing the number from a bundle, this must be null. You cannot assign a number from one bundle to another directly. You must first remove it from a bundle, and then assign it to a new bundle.
     #[inline]
     pub fn bundle_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PhoneNumbersActionsChangeBundleStatusParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, PhoneNumbersActionsChangeBundleStatusParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.bundle_id = value.into();
         crate::call::into_state(call)
@@ -647,13 +625,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::PhoneNumberBundleStatusChangeRequest>,
-    ) -> crate::Call<
-        'a,
-        PhoneNumbersActionsChangeBundleStatusParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, PhoneNumbersActionsChangeBundleStatusParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -666,25 +638,13 @@ pub struct PhoneNumbersActionsEnableEmergencyParams {
     /// The request body.
     pub body: crate::types::PhoneNumberEnableEmergencyRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, PhoneNumbersActionsEnableEmergencyParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, PhoneNumbersActionsEnableEmergencyParams, T, R, (S0, S1)> {
     /// Identifies the address to be used with emergency services.
     #[inline]
     pub fn emergency_address_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PhoneNumbersActionsEnableEmergencyParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, PhoneNumbersActionsEnableEmergencyParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.emergency_address_id = value.into();
         crate::call::into_state(call)
@@ -694,13 +654,7 @@ impl<
     pub fn emergency_enabled(
         self,
         value: impl Into<bool>,
-    ) -> crate::Call<
-        'a,
-        PhoneNumbersActionsEnableEmergencyParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, PhoneNumbersActionsEnableEmergencyParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.emergency_enabled = value.into();
         crate::call::into_state(call)
@@ -710,13 +664,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::PhoneNumberEnableEmergencyRequest>,
-    ) -> crate::Call<
-        'a,
-        PhoneNumbersActionsEnableEmergencyParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, PhoneNumbersActionsEnableEmergencyParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -822,12 +770,9 @@ pub struct PhoneNumbersCsvDownloadsListParams {
     pub page: Option<crate::types::NumbersPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, PhoneNumbersCsvDownloadsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::NumbersPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::NumbersPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -902,12 +847,9 @@ impl<'a, T, R> crate::Call<'a, PhoneNumbersCsvDownloadsCreateParams, T, R, ()> {
         self.params.csv_format = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[has_bundle\\], filter\\[tag\\], filter\\[connection_id\\], filter\\[phone_number\\], filter\\[status\\], filter\\[voice.connection_name\\], filter\\[voice.usage_payment_method\\], filter\\[billing_group_id\\], filter\\[emergency_address_id\\], filter\\[customer_reference\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<PhoneNumbersCsvDownloadsCreateFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<PhoneNumbersCsvDownloadsCreateFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
@@ -1092,12 +1034,9 @@ pub struct PhoneNumbersJobsListParams {
     pub filter: Option<PhoneNumbersJobsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, PhoneNumbersJobsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::NumbersPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::NumbersPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -1107,7 +1046,7 @@ impl<'a, T, R> crate::Call<'a, PhoneNumbersJobsListParams, T, R, ()> {
         self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[type\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PhoneNumbersJobsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -1201,13 +1140,7 @@ pub struct PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
     /// The request body.
     pub body: crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, PhoneNumbersJobsUpdateEmergencySettingsBatchParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, PhoneNumbersJobsUpdateEmergencySettingsBatchParams, T, R, (S0, S1)> {
     /// Identifies the address to be used with emergency services. Required if emergency_enabled is true, must be null or omitted if emergency_enabled is false.
     #[inline]
     pub fn emergency_address_id(mut self, value: impl Into<String>) -> Self {
@@ -1225,13 +1158,7 @@ impl<
     pub fn emergency_enabled(
         self,
         value: impl Into<bool>,
-    ) -> crate::Call<
-        'a,
-        PhoneNumbersJobsUpdateEmergencySettingsBatchParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, PhoneNumbersJobsUpdateEmergencySettingsBatchParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.emergency_enabled = value.into();
         crate::call::into_state(call)
@@ -1241,13 +1168,7 @@ impl<
     pub fn phone_numbers(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<
-        'a,
-        PhoneNumbersJobsUpdateEmergencySettingsBatchParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, PhoneNumbersJobsUpdateEmergencySettingsBatchParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.phone_numbers = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -1257,13 +1178,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest>,
-    ) -> crate::Call<
-        'a,
-        PhoneNumbersJobsUpdateEmergencySettingsBatchParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, PhoneNumbersJobsUpdateEmergencySettingsBatchParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1279,12 +1194,9 @@ pub struct PhoneNumbersJobsUpdateBatchParams {
     pub body: crate::types::PhoneNumbersJobUpdatePhoneNumbersRequest,
 }
 impl<'a, T, R, S0> crate::Call<'a, PhoneNumbersJobsUpdateBatchParams, T, R, (S0,)> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[has_bundle\\], filter\\[tag\\], filter\\[connection_id\\], filter\\[phone_number\\], filter\\[status\\], filter\\[voice.connection_name\\], filter\\[voice.usage_payment_method\\], filter\\[billing_group_id\\], filter\\[emergency_address_id\\], filter\\[customer_reference\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<PhoneNumbersJobsUpdateBatchFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<PhoneNumbersJobsUpdateBatchFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
@@ -1512,7 +1424,7 @@ pub struct PhoneNumbersMessagingListParams {
     pub sort_phone_number: Option<PhoneNumbersMessagingListSortPhoneNumber>,
 }
 impl<'a, T, R> crate::Call<'a, PhoneNumbersMessagingListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -1538,10 +1450,7 @@ impl<'a, T, R> crate::Call<'a, PhoneNumbersMessagingListParams, T, R, ()> {
     }
     /// Filter by phone number type.
     #[inline]
-    pub fn filter_type(
-        mut self,
-        value: impl Into<PhoneNumbersMessagingListFilterType>,
-    ) -> Self {
+    pub fn filter_type(mut self, value: impl Into<PhoneNumbersMessagingListFilterType>) -> Self {
         self.params.filter_type = Some(value.into());
         self
     }
@@ -1744,12 +1653,9 @@ pub struct PhoneNumbersVoiceListParams {
     pub filter: Option<PhoneNumbersVoiceListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, PhoneNumbersVoiceListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::NumbersPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::NumbersPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -1759,7 +1665,7 @@ impl<'a, T, R> crate::Call<'a, PhoneNumbersVoiceListParams, T, R, ()> {
         self.params.sort = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\], filter\\[connection_name\\], filter\\[customer_reference\\], filter\\[voice.usage_payment_method\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[connection_name\], filter\[customer_reference\], filter\[voice.usage_payment_method\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PhoneNumbersVoiceListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -1827,19 +1733,13 @@ pub struct PhoneNumbersVoiceUpdateParams {
 impl<'a, T, R> crate::Call<'a, PhoneNumbersVoiceUpdateParams, T, R, ()> {
     /// Sets `call_forwarding`.
     #[inline]
-    pub fn call_forwarding(
-        mut self,
-        value: impl Into<crate::types::CallForwarding>,
-    ) -> Self {
+    pub fn call_forwarding(mut self, value: impl Into<crate::types::CallForwarding>) -> Self {
         self.params.body.call_forwarding = Some(value.into());
         self
     }
     /// Sets `call_recording`.
     #[inline]
-    pub fn call_recording(
-        mut self,
-        value: impl Into<crate::types::CallRecording>,
-    ) -> Self {
+    pub fn call_recording(mut self, value: impl Into<crate::types::CallRecording>) -> Self {
         self.params.body.call_recording = Some(value.into());
         self
     }
@@ -1859,19 +1759,14 @@ impl<'a, T, R> crate::Call<'a, PhoneNumbersVoiceUpdateParams, T, R, ()> {
     #[inline]
     pub fn inbound_call_screening(
         mut self,
-        value: impl Into<
-            crate::types::UpdatePhoneNumberVoiceSettingsRequestInboundCallScreening,
-        >,
+        value: impl Into<crate::types::UpdatePhoneNumberVoiceSettingsRequestInboundCallScreening>,
     ) -> Self {
         self.params.body.inbound_call_screening = Some(value.into());
         self
     }
     /// Sets `media_features`.
     #[inline]
-    pub fn media_features(
-        mut self,
-        value: impl Into<crate::types::MediaFeatures>,
-    ) -> Self {
+    pub fn media_features(mut self, value: impl Into<crate::types::MediaFeatures>) -> Self {
         self.params.body.media_features = Some(value.into());
         self
     }
@@ -1891,9 +1786,7 @@ impl<'a, T, R> crate::Call<'a, PhoneNumbersVoiceUpdateParams, T, R, ()> {
     #[inline]
     pub fn usage_payment_method(
         mut self,
-        value: impl Into<
-            crate::types::UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod,
-        >,
+        value: impl Into<crate::types::UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod>,
     ) -> Self {
         self.params.body.usage_payment_method = Some(value.into());
         self
@@ -2581,10 +2474,7 @@ impl PhoneNumbersListFilter {
     }
     /// Filter phone numbers by phone number type.
     #[inline]
-    pub fn number_type(
-        mut self,
-        value: impl Into<PhoneNumbersListFilterNumberType>,
-    ) -> Self {
+    pub fn number_type(mut self, value: impl Into<PhoneNumbersListFilterNumberType>) -> Self {
         self.number_type = Some(value.into());
         self
     }
@@ -2632,10 +2522,7 @@ impl PhoneNumbersListFilter {
     }
     /// When set to 'true', filters for phone numbers that do not have any tags applied. All other values are ignored.
     #[inline]
-    pub fn without_tags(
-        mut self,
-        value: impl Into<PhoneNumbersListFilterWithoutTags>,
-    ) -> Self {
+    pub fn without_tags(mut self, value: impl Into<PhoneNumbersListFilterWithoutTags>) -> Self {
         self.without_tags = Some(value.into());
         self
     }
@@ -3171,10 +3058,7 @@ impl PhoneNumbersCsvDownloadsCreateFilter {
     }
     /// Filter by phone number status.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<PhoneNumbersCsvDownloadsCreateFilterStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<PhoneNumbersCsvDownloadsCreateFilterStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
@@ -3722,10 +3606,7 @@ impl PhoneNumbersJobsUpdateBatchFilter {
     }
     /// Filter by phone number status.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<PhoneNumbersJobsUpdateBatchFilterStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<PhoneNumbersJobsUpdateBatchFilterStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
@@ -4101,10 +3982,7 @@ pub struct PhoneNumbersSlimListFilterNumberType {
 impl PhoneNumbersSlimListFilterNumberType {
     /// Filter phone numbers by phone number type.
     #[inline]
-    pub fn eq(
-        mut self,
-        value: impl Into<PhoneNumbersSlimListFilterNumberTypeEq>,
-    ) -> Self {
+    pub fn eq(mut self, value: impl Into<PhoneNumbersSlimListFilterNumberTypeEq>) -> Self {
         self.eq = Some(value.into());
         self
     }
@@ -4424,10 +4302,7 @@ impl PhoneNumbersSlimListFilter {
     }
     /// Filter phone numbers by phone number type.
     #[inline]
-    pub fn number_type(
-        mut self,
-        value: impl Into<PhoneNumbersSlimListFilterNumberType>,
-    ) -> Self {
+    pub fn number_type(mut self, value: impl Into<PhoneNumbersSlimListFilterNumberType>) -> Self {
         self.number_type = Some(value.into());
         self
     }

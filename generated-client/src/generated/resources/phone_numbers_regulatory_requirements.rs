@@ -43,12 +43,8 @@ pub struct PhoneNumbersRegulatoryRequirementsRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]
     pub filter: Option<PhoneNumbersRegulatoryRequirementsRetrieveFilter>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, PhoneNumbersRegulatoryRequirementsRetrieveParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\]
+impl<'a, T, R> crate::Call<'a, PhoneNumbersRegulatoryRequirementsRetrieveParams, T, R, ()> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]
     #[inline]
     pub fn filter(
         mut self,

@@ -47,13 +47,8 @@ pub struct PortabilityChecksRunParams {
 impl<'a, T, R> crate::Call<'a, PortabilityChecksRunParams, T, R, ()> {
     /// The list of +E.164 formatted phone numbers to check for portability
     #[inline]
-    pub fn phone_numbers(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.phone_numbers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn phone_numbers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.phone_numbers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.

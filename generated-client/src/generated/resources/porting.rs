@@ -135,16 +135,13 @@ pub struct PortingEventsListParams {
     pub filter: Option<PortingEventsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, PortingEventsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[type\\], filter\\[porting_order_id\\], filter\\[created_at\\]\\[gte\\], filter\\[created_at\\]\\[lte\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[porting_order_id\], filter\[created_at\]\[gte\], filter\[created_at\]\[lte\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PortingEventsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -448,12 +445,9 @@ pub struct PortingLoaConfigurationsListParams {
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, PortingLoaConfigurationsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -516,28 +510,13 @@ pub struct PortingLoaConfigurationsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingLoaConfiguration,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> crate::Call<'a, PortingLoaConfigurationsCreateParams, T, R, (S0, S1, S2, S3, S4)> {
+impl<'a, T, R, S0, S1, S2, S3, S4> crate::Call<'a, PortingLoaConfigurationsCreateParams, T, R, (S0, S1, S2, S3, S4)> {
     /// The address of the company.
     #[inline]
     pub fn address(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfigurationAddress>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsCreateParams, T, R, (crate::Set, S1, S2, S3, S4)> {
         let mut call = self;
         call.params.body.address = value.into();
         crate::call::into_state(call)
@@ -547,13 +526,7 @@ impl<
     pub fn company_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsCreateParams, T, R, (S0, crate::Set, S2, S3, S4)> {
         let mut call = self;
         call.params.body.company_name = value.into();
         crate::call::into_state(call)
@@ -563,13 +536,7 @@ impl<
     pub fn contact(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfigurationContact>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsCreateParams, T, R, (S0, S1, crate::Set, S3, S4)> {
         let mut call = self;
         call.params.body.contact = value.into();
         crate::call::into_state(call)
@@ -579,13 +546,7 @@ impl<
     pub fn logo(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfigurationLogo>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsCreateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsCreateParams, T, R, (S0, S1, S2, crate::Set, S4)> {
         let mut call = self;
         call.params.body.logo = value.into();
         crate::call::into_state(call)
@@ -595,13 +556,7 @@ impl<
     pub fn name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsCreateParams, T, R, (S0, S1, S2, S3, crate::Set)> {
         let mut call = self;
         call.params.body.name = value.into();
         crate::call::into_state(call)
@@ -611,13 +566,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfiguration>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -630,28 +579,13 @@ pub struct PortingLoaConfigurationsPreviewParams {
     /// The request body.
     pub body: crate::types::CreatePortingLoaConfiguration,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> crate::Call<'a, PortingLoaConfigurationsPreviewParams, T, R, (S0, S1, S2, S3, S4)> {
+impl<'a, T, R, S0, S1, S2, S3, S4> crate::Call<'a, PortingLoaConfigurationsPreviewParams, T, R, (S0, S1, S2, S3, S4)> {
     /// The address of the company.
     #[inline]
     pub fn address(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfigurationAddress>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsPreviewParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsPreviewParams, T, R, (crate::Set, S1, S2, S3, S4)> {
         let mut call = self;
         call.params.body.address = value.into();
         crate::call::into_state(call)
@@ -661,13 +595,7 @@ impl<
     pub fn company_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsPreviewParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsPreviewParams, T, R, (S0, crate::Set, S2, S3, S4)> {
         let mut call = self;
         call.params.body.company_name = value.into();
         crate::call::into_state(call)
@@ -677,13 +605,7 @@ impl<
     pub fn contact(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfigurationContact>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsPreviewParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsPreviewParams, T, R, (S0, S1, crate::Set, S3, S4)> {
         let mut call = self;
         call.params.body.contact = value.into();
         crate::call::into_state(call)
@@ -693,13 +615,7 @@ impl<
     pub fn logo(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfigurationLogo>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsPreviewParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsPreviewParams, T, R, (S0, S1, S2, crate::Set, S4)> {
         let mut call = self;
         call.params.body.logo = value.into();
         crate::call::into_state(call)
@@ -709,13 +625,7 @@ impl<
     pub fn name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsPreviewParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsPreviewParams, T, R, (S0, S1, S2, S3, crate::Set)> {
         let mut call = self;
         call.params.body.name = value.into();
         crate::call::into_state(call)
@@ -725,13 +635,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfiguration>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsPreviewParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsPreviewParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -744,28 +648,13 @@ pub struct PortingLoaConfigurationsUpdateParams {
     /// The request body.
     pub body: crate::types::CreatePortingLoaConfiguration,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> crate::Call<'a, PortingLoaConfigurationsUpdateParams, T, R, (S0, S1, S2, S3, S4)> {
+impl<'a, T, R, S0, S1, S2, S3, S4> crate::Call<'a, PortingLoaConfigurationsUpdateParams, T, R, (S0, S1, S2, S3, S4)> {
     /// The address of the company.
     #[inline]
     pub fn address(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfigurationAddress>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsUpdateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsUpdateParams, T, R, (crate::Set, S1, S2, S3, S4)> {
         let mut call = self;
         call.params.body.address = value.into();
         crate::call::into_state(call)
@@ -775,13 +664,7 @@ impl<
     pub fn company_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsUpdateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsUpdateParams, T, R, (S0, crate::Set, S2, S3, S4)> {
         let mut call = self;
         call.params.body.company_name = value.into();
         crate::call::into_state(call)
@@ -791,13 +674,7 @@ impl<
     pub fn contact(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfigurationContact>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsUpdateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsUpdateParams, T, R, (S0, S1, crate::Set, S3, S4)> {
         let mut call = self;
         call.params.body.contact = value.into();
         crate::call::into_state(call)
@@ -807,13 +684,7 @@ impl<
     pub fn logo(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfigurationLogo>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsUpdateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsUpdateParams, T, R, (S0, S1, S2, crate::Set, S4)> {
         let mut call = self;
         call.params.body.logo = value.into();
         crate::call::into_state(call)
@@ -823,13 +694,7 @@ impl<
     pub fn name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsUpdateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsUpdateParams, T, R, (S0, S1, S2, S3, crate::Set)> {
         let mut call = self;
         call.params.body.name = value.into();
         crate::call::into_state(call)
@@ -839,13 +704,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreatePortingLoaConfiguration>,
-    ) -> crate::Call<
-        'a,
-        PortingLoaConfigurationsUpdateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingLoaConfigurationsUpdateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -951,16 +810,13 @@ pub struct PortingReportsListParams {
     pub filter: Option<PortingReportsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, PortingReportsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[report_type\\], filter\\[status\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PortingReportsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -1188,10 +1044,7 @@ pub struct PortingEventsListFilter {
 impl PortingEventsListFilter {
     /// Created at date range filtering operations
     #[inline]
-    pub fn created_at(
-        mut self,
-        value: impl Into<PortingEventsListFilterCreatedAt>,
-    ) -> Self {
+    pub fn created_at(mut self, value: impl Into<PortingEventsListFilterCreatedAt>) -> Self {
         self.created_at = Some(value.into());
         self
     }
@@ -1428,10 +1281,7 @@ pub struct PortingReportsListFilter {
 impl PortingReportsListFilter {
     /// Filter reports of a specific type
     #[inline]
-    pub fn report_type(
-        mut self,
-        value: impl Into<PortingReportsListFilterReportType>,
-    ) -> Self {
+    pub fn report_type(mut self, value: impl Into<PortingReportsListFilterReportType>) -> Self {
         self.report_type = Some(value.into());
         self
     }

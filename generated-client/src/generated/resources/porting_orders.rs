@@ -402,12 +402,9 @@ pub struct PortingOrdersListParams {
     pub sort: Option<PortingOrdersListSort>,
 }
 impl<'a, T, R> crate::Call<'a, PortingOrdersListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -417,13 +414,13 @@ impl<'a, T, R> crate::Call<'a, PortingOrdersListParams, T, R, ()> {
         self.params.include_phone_numbers = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[customer_reference\\], filter\\[customer_group_reference\\], filter\\[parent_support_key\\], filter\\[phone_numbers.country_code\\], filter\\[phone_numbers.carrier_name\\], filter\\[misc.type\\], filter\\[end_user.admin.entity_name\\], filter\\[end_user.admin.auth_person_name\\], filter\\[activation_settings.fast_port_eligible\\], filter\\[activation_settings.foc_datetime_requested\\]\\[gt\\], filter\\[activation_settings.foc_datetime_requested\\]\\[lt\\], filter\\[phone_numbers.phone_number\\]\\[contains\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\], filter\[customer_group_reference\], filter\[parent_support_key\], filter\[phone_numbers.country_code\], filter\[phone_numbers.carrier_name\], filter\[misc.type\], filter\[end_user.admin.entity_name\], filter\[end_user.admin.auth_person_name\], filter\[activation_settings.fast_port_eligible\], filter\[activation_settings.foc_datetime_requested\]\[gt\], filter\[activation_settings.foc_datetime_requested\]\[lt\], filter\[phone_numbers.phone_number\]\[contains\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PortingOrdersListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     #[inline]
     pub fn sort(mut self, value: impl Into<PortingOrdersListSort>) -> Self {
         self.params.sort = Some(value.into());
@@ -574,19 +571,13 @@ impl<'a, T, R> crate::Call<'a, PortingOrdersUpdateParams, T, R, ()> {
     }
     /// Sets `documents`.
     #[inline]
-    pub fn documents(
-        mut self,
-        value: impl Into<crate::types::PortingOrderDocuments>,
-    ) -> Self {
+    pub fn documents(mut self, value: impl Into<crate::types::PortingOrderDocuments>) -> Self {
         self.params.body.documents = Some(value.into());
         self
     }
     /// Sets `end_user`.
     #[inline]
-    pub fn end_user(
-        mut self,
-        value: impl Into<crate::types::PortingOrderEndUser>,
-    ) -> Self {
+    pub fn end_user(mut self, value: impl Into<crate::types::PortingOrderEndUser>) -> Self {
         self.params.body.end_user = Some(value.into());
         self
     }
@@ -630,13 +621,9 @@ impl<'a, T, R> crate::Call<'a, PortingOrdersUpdateParams, T, R, ()> {
     #[inline]
     pub fn requirements(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::UpdatePortingOrderRequirement>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::UpdatePortingOrderRequirement>>,
     ) -> Self {
-        self.params.body.requirements = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.requirements = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `user_feedback`.
@@ -688,12 +675,9 @@ pub struct PortingOrdersRetrieveRequirementsParams {
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, PortingOrdersRetrieveRequirementsParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -866,30 +850,21 @@ pub struct PortingOrdersActionRequirementsListParams {
     pub sort: Option<PortingOrdersActionRequirementsListSort>,
 }
 impl<'a, T, R> crate::Call<'a, PortingOrdersActionRequirementsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[id\\]\\[in\\]\\[\\], filter\\[requirement_type_id\\], filter\\[action_type\\], filter\\[status\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[id\]\[in\]\[\], filter\[requirement_type_id\], filter\[action_type\], filter\[status\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<PortingOrdersActionRequirementsListFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<PortingOrdersActionRequirementsListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<PortingOrdersActionRequirementsListSort>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<PortingOrdersActionRequirementsListSort>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -954,25 +929,13 @@ pub struct PortingOrdersActionRequirementsInitiateParams {
     /// Parameters for initiating the action requirement
     pub body: crate::types::InitiatePortingActionRequirement,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, PortingOrdersActionRequirementsInitiateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, PortingOrdersActionRequirementsInitiateParams, T, R, (S0, S1)> {
     /// The ID of the porting order
     #[inline]
     pub fn porting_order_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersActionRequirementsInitiateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, PortingOrdersActionRequirementsInitiateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.porting_order_id = value.into();
         crate::call::into_state(call)
@@ -982,13 +945,7 @@ impl<
     pub fn params_2(
         self,
         value: impl Into<crate::types::AuIdVerificationParams>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersActionRequirementsInitiateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingOrdersActionRequirementsInitiateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.params = value.into();
         crate::call::into_state(call)
@@ -998,13 +955,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::InitiatePortingActionRequirement>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersActionRequirementsInitiateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingOrdersActionRequirementsInitiateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1324,12 +1275,9 @@ pub struct PortingOrdersActivationJobsListParams {
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, PortingOrdersActivationJobsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -1392,24 +1340,13 @@ pub struct PortingOrdersActivationJobsRetrieveParams {
     /// Porting Order id
     pub id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, PortingOrdersActivationJobsRetrieveParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, PortingOrdersActivationJobsRetrieveParams, T, R, (S0,)> {
     /// Porting Order id
     #[inline]
     pub fn id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersActivationJobsRetrieveParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, PortingOrdersActivationJobsRetrieveParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.id = value.into();
         crate::call::into_state(call)
@@ -1424,12 +1361,7 @@ pub struct PortingOrdersActivationJobsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePortingOrdersActivationJob,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, PortingOrdersActivationJobsUpdateParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, PortingOrdersActivationJobsUpdateParams, T, R, (S0,)> {
     /// Porting Order id
     #[inline]
     pub fn id(
@@ -1611,30 +1543,21 @@ pub struct PortingOrdersAdditionalDocumentsListParams {
     pub sort: Option<PortingOrdersAdditionalDocumentsListSort>,
 }
 impl<'a, T, R> crate::Call<'a, PortingOrdersAdditionalDocumentsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[document_type\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[document_type\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<PortingOrdersAdditionalDocumentsListFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<PortingOrdersAdditionalDocumentsListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<PortingOrdersAdditionalDocumentsListSort>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<PortingOrdersAdditionalDocumentsListSort>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -1702,15 +1625,9 @@ impl<'a, T, R> crate::Call<'a, PortingOrdersAdditionalDocumentsCreateParams, T, 
     #[inline]
     pub fn additional_documents(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<
-                crate::types::CreatePortingAdditionalDocumentsAdditionalDocumentsItem,
-            >,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::CreatePortingAdditionalDocumentsAdditionalDocumentsItem>>,
     ) -> Self {
-        self.params.body.additional_documents = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.additional_documents = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -1731,24 +1648,13 @@ pub struct PortingOrdersAdditionalDocumentsDeleteParams {
     /// Porting Order id
     pub id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, PortingOrdersAdditionalDocumentsDeleteParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, PortingOrdersAdditionalDocumentsDeleteParams, T, R, (S0,)> {
     /// Porting Order id
     #[inline]
     pub fn id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersAdditionalDocumentsDeleteParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, PortingOrdersAdditionalDocumentsDeleteParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.id = value.into();
         crate::call::into_state(call)
@@ -1912,16 +1818,13 @@ pub struct PortingOrdersAssociatedPhoneNumbersListParams {
     pub sort: Option<PortingOrdersAssociatedPhoneNumbersListSort>,
 }
 impl<'a, T, R> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\], filter\\[action\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[action\]
     #[inline]
     pub fn filter(
         mut self,
@@ -1930,12 +1833,9 @@ impl<'a, T, R> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersListParams, T,
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<PortingOrdersAssociatedPhoneNumbersListSort>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<PortingOrdersAssociatedPhoneNumbersListSort>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -1998,25 +1898,13 @@ pub struct PortingOrdersAssociatedPhoneNumbersCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingAssociatedPhoneNumber,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersCreateParams, T, R, (S0, S1)> {
     /// Specifies the action to take with this phone number during partial porting.
     #[inline]
     pub fn action(
         self,
         value: impl Into<crate::types::CreatePortingAssociatedPhoneNumberAction>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersAssociatedPhoneNumbersCreateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersCreateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.action = value.into();
         crate::call::into_state(call)
@@ -2025,16 +1913,8 @@ impl<
     #[inline]
     pub fn phone_number_range(
         self,
-        value: impl Into<
-            crate::types::CreatePortingAssociatedPhoneNumberPhoneNumberRange,
-        >,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersAssociatedPhoneNumbersCreateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+        value: impl Into<crate::types::CreatePortingAssociatedPhoneNumberPhoneNumberRange>,
+    ) -> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.phone_number_range = value.into();
         crate::call::into_state(call)
@@ -2044,13 +1924,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreatePortingAssociatedPhoneNumber>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersAssociatedPhoneNumbersCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -2063,24 +1937,13 @@ pub struct PortingOrdersAssociatedPhoneNumbersDeleteParams {
     /// Identifies the Porting Order associated with the phone number
     pub porting_order_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersDeleteParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersDeleteParams, T, R, (S0,)> {
     /// Identifies the Porting Order associated with the phone number
     #[inline]
     pub fn porting_order_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersAssociatedPhoneNumbersDeleteParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, PortingOrdersAssociatedPhoneNumbersDeleteParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.porting_order_id = value.into();
         crate::call::into_state(call)
@@ -2176,12 +2039,9 @@ pub struct PortingOrdersCommentsListParams {
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, PortingOrdersCommentsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -2420,7 +2280,7 @@ pub struct PortingOrdersPhoneNumberBlocksListParams {
     pub sort: Option<PortingOrdersPhoneNumberBlocksListSort>,
 }
 impl<'a, T, R> crate::Call<'a, PortingOrdersPhoneNumberBlocksListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[porting_order_id\\], filter\\[support_key\\], filter\\[status\\], filter\\[phone_number\\], filter\\[activation_status\\], filter\\[portability_status\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_id\], filter\[support_key\], filter\[status\], filter\[phone_number\], filter\[activation_status\], filter\[portability_status\]
     #[inline]
     pub fn filter(
         mut self,
@@ -2429,21 +2289,15 @@ impl<'a, T, R> crate::Call<'a, PortingOrdersPhoneNumberBlocksListParams, T, R, (
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<PortingOrdersPhoneNumberBlocksListSort>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<PortingOrdersPhoneNumberBlocksListSort>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -2506,29 +2360,13 @@ pub struct PortingOrdersPhoneNumberBlocksCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingPhoneNumberBlock,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, PortingOrdersPhoneNumberBlocksCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, PortingOrdersPhoneNumberBlocksCreateParams, T, R, (S0, S1)> {
     /// Specifies the activation ranges for this porting phone number block. The activation range must be within the block range and should not overlap with other activation ranges.
     #[inline]
     pub fn activation_ranges(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<
-                crate::types::CreatePortingPhoneNumberBlockActivationRangesItem,
-            >,
-        >,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersPhoneNumberBlocksCreateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+        value: impl IntoIterator<Item = impl Into<crate::types::CreatePortingPhoneNumberBlockActivationRangesItem>>,
+    ) -> crate::Call<'a, PortingOrdersPhoneNumberBlocksCreateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.activation_ranges = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -2538,13 +2376,7 @@ impl<
     pub fn phone_number_range(
         self,
         value: impl Into<crate::types::CreatePortingPhoneNumberBlockPhoneNumberRange>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersPhoneNumberBlocksCreateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingOrdersPhoneNumberBlocksCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.phone_number_range = value.into();
         crate::call::into_state(call)
@@ -2554,13 +2386,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreatePortingPhoneNumberBlock>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersPhoneNumberBlocksCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingOrdersPhoneNumberBlocksCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -2573,24 +2399,13 @@ pub struct PortingOrdersPhoneNumberBlocksDeleteParams {
     /// Identifies the Porting Order associated with the phone number block
     pub porting_order_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, PortingOrdersPhoneNumberBlocksDeleteParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, PortingOrdersPhoneNumberBlocksDeleteParams, T, R, (S0,)> {
     /// Identifies the Porting Order associated with the phone number block
     #[inline]
     pub fn porting_order_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersPhoneNumberBlocksDeleteParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, PortingOrdersPhoneNumberBlocksDeleteParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.porting_order_id = value.into();
         crate::call::into_state(call)
@@ -2685,21 +2500,14 @@ pub struct PortingOrdersPhoneNumberConfigurationsListParams {
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersPhoneNumberConfigurationsListSort>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, PortingOrdersPhoneNumberConfigurationsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+impl<'a, T, R> crate::Call<'a, PortingOrdersPhoneNumberConfigurationsListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[porting_order.status\\]\\[in\\]\\[\\], filter\\[porting_phone_number\\]\\[in\\]\\[\\], filter\\[user_bundle_id\\]\\[in\\]\\[\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order.status\]\[in\]\[\], filter\[porting_phone_number\]\[in\]\[\], filter\[user_bundle_id\]\[in\]\[\]
     #[inline]
     pub fn filter(
         mut self,
@@ -2708,7 +2516,7 @@ impl<
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     #[inline]
     pub fn sort(
         mut self,
@@ -2776,24 +2584,14 @@ pub struct PortingOrdersPhoneNumberConfigurationsCreateParams {
     /// A list of phone number configuration parameters
     pub body: crate::types::CreatePortingPhoneNumberConfigurations,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, PortingOrdersPhoneNumberConfigurationsCreateParams, T, R, ()> {
+impl<'a, T, R> crate::Call<'a, PortingOrdersPhoneNumberConfigurationsCreateParams, T, R, ()> {
     /// Sets `phone_number_configurations`.
     #[inline]
     pub fn phone_number_configurations(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<
-                crate::types::CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem,
-            >,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem>>,
     ) -> Self {
-        self.params.body.phone_number_configurations = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.phone_number_configurations = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -2966,16 +2764,13 @@ pub struct PortingOrdersPhoneNumberExtensionsListParams {
     pub sort: Option<PortingOrdersPhoneNumberExtensionsListSort>,
 }
 impl<'a, T, R> crate::Call<'a, PortingOrdersPhoneNumberExtensionsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[porting_phone_number_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_phone_number_id\]
     #[inline]
     pub fn filter(
         mut self,
@@ -2984,12 +2779,9 @@ impl<'a, T, R> crate::Call<'a, PortingOrdersPhoneNumberExtensionsListParams, T, 
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<PortingOrdersPhoneNumberExtensionsListSort>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<PortingOrdersPhoneNumberExtensionsListSort>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -3052,30 +2844,13 @@ pub struct PortingOrdersPhoneNumberExtensionsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingPhoneNumberExtension,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, PortingOrdersPhoneNumberExtensionsCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, PortingOrdersPhoneNumberExtensionsCreateParams, T, R, (S0, S1, S2)> {
     /// Specifies the activation ranges for this porting phone number extension. The activation range must be within the extension range and should not overlap with other activation ranges.
     #[inline]
     pub fn activation_ranges(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<
-                crate::types::CreatePortingPhoneNumberExtensionActivationRangesItem,
-            >,
-        >,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersPhoneNumberExtensionsCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2),
-    > {
+        value: impl IntoIterator<Item = impl Into<crate::types::CreatePortingPhoneNumberExtensionActivationRangesItem>>,
+    ) -> crate::Call<'a, PortingOrdersPhoneNumberExtensionsCreateParams, T, R, (crate::Set, S1, S2)> {
         let mut call = self;
         call.params.body.activation_ranges = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -3085,13 +2860,7 @@ impl<
     pub fn extension_range(
         self,
         value: impl Into<crate::types::CreatePortingPhoneNumberExtensionExtensionRange>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersPhoneNumberExtensionsCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2),
-    > {
+    ) -> crate::Call<'a, PortingOrdersPhoneNumberExtensionsCreateParams, T, R, (S0, crate::Set, S2)> {
         let mut call = self;
         call.params.body.extension_range = value.into();
         crate::call::into_state(call)
@@ -3101,13 +2870,7 @@ impl<
     pub fn porting_phone_number_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersPhoneNumberExtensionsCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingOrdersPhoneNumberExtensionsCreateParams, T, R, (S0, S1, crate::Set)> {
         let mut call = self;
         call.params.body.porting_phone_number_id = value.into();
         crate::call::into_state(call)
@@ -3117,13 +2880,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreatePortingPhoneNumberExtension>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersPhoneNumberExtensionsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, PortingOrdersPhoneNumberExtensionsCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -3136,24 +2893,13 @@ pub struct PortingOrdersPhoneNumberExtensionsDeleteParams {
     /// Identifies the Porting Order associated with the phone number extension
     pub porting_order_id: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, PortingOrdersPhoneNumberExtensionsDeleteParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, PortingOrdersPhoneNumberExtensionsDeleteParams, T, R, (S0,)> {
     /// Identifies the Porting Order associated with the phone number extension
     #[inline]
     pub fn porting_order_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        PortingOrdersPhoneNumberExtensionsDeleteParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, PortingOrdersPhoneNumberExtensionsDeleteParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.porting_order_id = value.into();
         crate::call::into_state(call)
@@ -3308,30 +3054,21 @@ pub struct PortingOrdersVerificationCodesListParams {
     pub sort: Option<PortingOrdersVerificationCodesListSort>,
 }
 impl<'a, T, R> crate::Call<'a, PortingOrdersVerificationCodesListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[verified\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[verified\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<PortingOrdersVerificationCodesListFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<PortingOrdersVerificationCodesListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter (deepObject style). Originally: sort\\[value\\]
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<PortingOrdersVerificationCodesListSort>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<PortingOrdersVerificationCodesListSort>) -> Self {
         self.params.sort = Some(value.into());
         self
     }
@@ -3397,13 +3134,8 @@ pub struct PortingOrdersVerificationCodesSendParams {
 impl<'a, T, R> crate::Call<'a, PortingOrdersVerificationCodesSendParams, T, R, ()> {
     /// Sets `phone_numbers`.
     #[inline]
-    pub fn phone_numbers(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).phone_numbers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn phone_numbers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).phone_numbers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `verification_method`.
@@ -3412,9 +3144,7 @@ impl<'a, T, R> crate::Call<'a, PortingOrdersVerificationCodesSendParams, T, R, (
         mut self,
         value: impl Into<crate::types::SendPortingVerificationCodesVerificationMethod>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).verification_method = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).verification_method = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -3440,15 +3170,9 @@ impl<'a, T, R> crate::Call<'a, PortingOrdersVerificationCodesVerifyParams, T, R,
     #[inline]
     pub fn verification_codes(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<
-                crate::types::VerifyPortingVerificationCodesVerificationCodesItem,
-            >,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::VerifyPortingVerificationCodesVerificationCodesItem>>,
     ) -> Self {
-        self.params.body.verification_codes = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.verification_codes = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -3665,10 +3389,7 @@ pub struct PortingOrdersListFilterEndUser {
 impl PortingOrdersListFilterEndUser {
     /// Sets `admin`.
     #[inline]
-    pub fn admin(
-        mut self,
-        value: impl Into<PortingOrdersListFilterEndUserAdmin>,
-    ) -> Self {
+    pub fn admin(mut self, value: impl Into<PortingOrdersListFilterEndUserAdmin>) -> Self {
         self.admin = Some(value.into());
         self
     }
@@ -3943,10 +3664,7 @@ impl PortingOrdersListFilter {
     }
     /// Sets `phone_numbers`.
     #[inline]
-    pub fn phone_numbers(
-        mut self,
-        value: impl Into<PortingOrdersListFilterPhoneNumbers>,
-    ) -> Self {
+    pub fn phone_numbers(mut self, value: impl Into<PortingOrdersListFilterPhoneNumbers>) -> Self {
         self.phone_numbers = Some(value.into());
         self
     }
@@ -4251,11 +3969,7 @@ impl PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
     #[inline]
     pub fn status(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<
-                PortingOrdersPhoneNumberConfigurationsListFilterPortingOrderStatusItem,
-            >,
-        >,
+        value: impl IntoIterator<Item = impl Into<PortingOrdersPhoneNumberConfigurationsListFilterPortingOrderStatusItem>>,
     ) -> Self {
         self.status = Some(value.into_iter().map(Into::into).collect());
         self
@@ -4328,10 +4042,7 @@ impl PortingOrdersPhoneNumberConfigurationsListFilter {
     }
     /// Filter results by a list of user bundle IDs
     #[inline]
-    pub fn user_bundle_id(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn user_bundle_id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.user_bundle_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -4978,9 +4689,7 @@ impl PortingOrdersAdditionalDocumentsListFilter {
     #[inline]
     pub fn document_type(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<PortingOrdersAdditionalDocumentsListFilterDocumentTypeItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<PortingOrdersAdditionalDocumentsListFilterDocumentTypeItem>>,
     ) -> Self {
         self.document_type = Some(value.into_iter().map(Into::into).collect());
         self
@@ -5390,10 +5099,7 @@ pub struct PortingOrdersVerificationCodesListSort {
 impl PortingOrdersVerificationCodesListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     #[inline]
-    pub fn value(
-        mut self,
-        value: impl Into<PortingOrdersVerificationCodesListSortValue>,
-    ) -> Self {
+    pub fn value(mut self, value: impl Into<PortingOrdersVerificationCodesListSortValue>) -> Self {
         self.value = Some(value.into());
         self
     }
@@ -6064,10 +5770,7 @@ pub struct PortingOrdersPhoneNumberBlocksListSort {
 impl PortingOrdersPhoneNumberBlocksListSort {
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
     #[inline]
-    pub fn value(
-        mut self,
-        value: impl Into<PortingOrdersPhoneNumberBlocksListSortValue>,
-    ) -> Self {
+    pub fn value(mut self, value: impl Into<PortingOrdersPhoneNumberBlocksListSortValue>) -> Self {
         self.value = Some(value.into());
         self
     }

@@ -48,16 +48,13 @@ pub struct PortingPhoneNumbersListParams {
     pub filter: Option<PortingPhoneNumbersListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, PortingPhoneNumbersListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::PortingOrderPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::PortingOrderPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[porting_order_status\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_status\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PortingPhoneNumbersListFilter>) -> Self {
         self.params.filter = Some(value.into());

@@ -169,13 +169,13 @@ pub struct PortoutsListParams {
     pub filter: Option<PortoutsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, PortoutsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[carrier_name\\], filter\\[country_code\\], filter\\[country_code_in\\], filter\\[foc_date\\], filter\\[inserted_at\\], filter\\[phone_number\\], filter\\[pon\\], filter\\[ported_out_at\\], filter\\[spid\\], filter\\[status\\], filter\\[status_in\\], filter\\[support_key\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[carrier_name\], filter\[country_code\], filter\[country_code_in\], filter\[foc_date\], filter\[inserted_at\], filter\[phone_number\], filter\[pon\], filter\[ported_out_at\], filter\[spid\], filter\[status\], filter\[status_in\], filter\[support_key\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PortoutsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -217,7 +217,7 @@ pub struct PortoutsListRejectionCodesParams {
     pub filter: Option<PortoutsListRejectionCodesFilter>,
 }
 impl<'a, T, R> crate::Call<'a, PortoutsListRejectionCodesParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[code\\], filter\\[code\\]\\[in\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[code\], filter\[code\]\[in\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PortoutsListRejectionCodesFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -459,13 +459,13 @@ pub struct PortoutsEventsListParams {
     pub filter: Option<PortoutsEventsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, PortoutsEventsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[event_type\\], filter\\[portout_id\\], filter\\[created_at\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[event_type\], filter\[portout_id\], filter\[created_at\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PortoutsEventsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -623,13 +623,13 @@ pub struct PortoutsReportsListParams {
     pub filter: Option<PortoutsReportsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, PortoutsReportsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[report_type\\], filter\\[status\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PortoutsReportsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -816,9 +816,7 @@ impl<'a, T, R> crate::Call<'a, PortoutsSupportingDocumentsCreateParams, T, R, ()
     #[inline]
     pub fn documents(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<PortoutsSupportingDocumentsCreateBodyDocumentsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<PortoutsSupportingDocumentsCreateBodyDocumentsItem>>,
     ) -> Self {
         self.params.body.documents = Some(value.into_iter().map(Into::into).collect());
         self
@@ -1098,10 +1096,7 @@ impl PortoutsListFilter {
     }
     /// Filter by a list of 2-letter country codes
     #[inline]
-    pub fn country_code_in(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn country_code_in(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.country_code_in = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -1113,10 +1108,7 @@ impl PortoutsListFilter {
     }
     /// Filter by inserted_at date range using nested operations
     #[inline]
-    pub fn inserted_at(
-        mut self,
-        value: impl Into<PortoutsListFilterInsertedAt>,
-    ) -> Self {
+    pub fn inserted_at(mut self, value: impl Into<PortoutsListFilterInsertedAt>) -> Self {
         self.inserted_at = Some(value.into());
         self
     }
@@ -1134,10 +1126,7 @@ impl PortoutsListFilter {
     }
     /// Filter by ported_out_at date range using nested operations
     #[inline]
-    pub fn ported_out_at(
-        mut self,
-        value: impl Into<PortoutsListFilterPortedOutAt>,
-    ) -> Self {
+    pub fn ported_out_at(mut self, value: impl Into<PortoutsListFilterPortedOutAt>) -> Self {
         self.ported_out_at = Some(value.into());
         self
     }
@@ -1442,19 +1431,13 @@ pub struct PortoutsEventsListFilter {
 impl PortoutsEventsListFilter {
     /// Filter by created_at date range using nested operations
     #[inline]
-    pub fn created_at(
-        mut self,
-        value: impl Into<PortoutsEventsListFilterCreatedAt>,
-    ) -> Self {
+    pub fn created_at(mut self, value: impl Into<PortoutsEventsListFilterCreatedAt>) -> Self {
         self.created_at = Some(value.into());
         self
     }
     /// Filter by event type.
     #[inline]
-    pub fn event_type(
-        mut self,
-        value: impl Into<PortoutsEventsListFilterEventType>,
-    ) -> Self {
+    pub fn event_type(mut self, value: impl Into<PortoutsEventsListFilterEventType>) -> Self {
         self.event_type = Some(value.into());
         self
     }
@@ -1603,10 +1586,7 @@ pub struct PortoutsListRejectionCodesFilter {
 impl PortoutsListRejectionCodesFilter {
     /// Sets `code`.
     #[inline]
-    pub fn code(
-        mut self,
-        value: impl Into<PortoutsListRejectionCodesFilterCode>,
-    ) -> Self {
+    pub fn code(mut self, value: impl Into<PortoutsListRejectionCodesFilterCode>) -> Self {
         self.code = Some(value.into());
         self
     }
@@ -1718,10 +1698,7 @@ pub struct PortoutsReportsListFilter {
 impl PortoutsReportsListFilter {
     /// Filter reports of a specific type
     #[inline]
-    pub fn report_type(
-        mut self,
-        value: impl Into<PortoutsReportsListFilterReportType>,
-    ) -> Self {
+    pub fn report_type(mut self, value: impl Into<PortoutsReportsListFilterReportType>) -> Self {
         self.report_type = Some(value.into());
         self
     }
@@ -1962,9 +1939,7 @@ impl PortoutsSupportingDocumentsCreateBodyDocumentsItem {
     pub(crate) fn blank() -> Self {
         PortoutsSupportingDocumentsCreateBodyDocumentsItem {
             document_id: String::new(),
-            r#type: PortoutsSupportingDocumentsCreateBodyDocumentsItemType::Unknown(
-                String::new(),
-            ),
+            r#type: PortoutsSupportingDocumentsCreateBodyDocumentsItemType::Unknown(String::new()),
         }
     }
 }
@@ -1981,19 +1956,13 @@ impl PortoutsSupportingDocumentsCreateBodyDocumentsItem {
         crate::Builder::new(PortoutsSupportingDocumentsCreateBodyDocumentsItem::blank())
     }
 }
-impl<
-    S0,
-    S1,
-> crate::Builder<PortoutsSupportingDocumentsCreateBodyDocumentsItem, (S0, S1)> {
+impl<S0, S1> crate::Builder<PortoutsSupportingDocumentsCreateBodyDocumentsItem, (S0, S1)> {
     /// Identifies the associated document
     #[inline]
     pub fn document_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        PortoutsSupportingDocumentsCreateBodyDocumentsItem,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Builder<PortoutsSupportingDocumentsCreateBodyDocumentsItem, (crate::Set, S1)> {
         let mut b = self;
         b.value.document_id = value.into();
         crate::inputs::into_state(b)
@@ -2003,10 +1972,7 @@ impl<
     pub fn r#type(
         self,
         value: impl Into<PortoutsSupportingDocumentsCreateBodyDocumentsItemType>,
-    ) -> crate::Builder<
-        PortoutsSupportingDocumentsCreateBodyDocumentsItem,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Builder<PortoutsSupportingDocumentsCreateBodyDocumentsItem, (S0, crate::Set)> {
         let mut b = self;
         b.value.r#type = value.into();
         crate::inputs::into_state(b)

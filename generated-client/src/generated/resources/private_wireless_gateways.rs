@@ -291,13 +291,7 @@ pub struct PrivateWirelessGatewaysCreateParams {
     /// The request body.
     pub body: PrivateWirelessGatewaysCreateBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, PrivateWirelessGatewaysCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, PrivateWirelessGatewaysCreateParams, T, R, (S0, S1)> {
     /// The private wireless gateway name.
     #[inline]
     pub fn name(
@@ -329,13 +323,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<PrivateWirelessGatewaysCreateBody>,
-    ) -> crate::Call<
-        'a,
-        PrivateWirelessGatewaysCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, PrivateWirelessGatewaysCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -279,13 +279,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, PronunciationDictsCreateParams, T, R, (S0
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreatePronunciationDictRequest>,
-    ) -> crate::Call<
-        'a,
-        PronunciationDictsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, PronunciationDictsCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -141,13 +141,13 @@ pub struct PublicInternetGatewaysListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, PublicInternetGatewaysListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[network_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
     #[inline]
     pub fn filter(mut self, value: impl Into<PublicInternetGatewaysListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());

@@ -490,12 +490,9 @@ pub struct QueuesCallsListParams {
     pub page: Option<crate::types::CallControlPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, QueuesCallsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[after\\], page\\[before\\], page\\[limit\\], page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::CallControlPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::CallControlPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }

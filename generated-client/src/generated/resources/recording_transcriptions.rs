@@ -110,21 +110,15 @@ pub struct RecordingTranscriptionsListParams {
     pub filter: Option<RecordingTranscriptionsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, RecordingTranscriptionsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::CallRecordingsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::CallRecordingsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
     /// Filter recording transcriptions by various attributes.
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<RecordingTranscriptionsListFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<RecordingTranscriptionsListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }

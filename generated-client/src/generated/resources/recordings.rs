@@ -101,12 +101,9 @@ pub struct RecordingsListParams {
     pub filter: Option<RecordingsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, RecordingsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::CallRecordingsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::CallRecordingsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -481,10 +478,7 @@ impl RecordingsListFilter {
     }
     /// Sets `created_at`.
     #[inline]
-    pub fn created_at(
-        mut self,
-        value: impl Into<RecordingsListFilterCreatedAt>,
-    ) -> Self {
+    pub fn created_at(mut self, value: impl Into<RecordingsListFilterCreatedAt>) -> Self {
         self.created_at = Some(value.into());
         self
     }
@@ -508,10 +502,7 @@ impl RecordingsListFilter {
     }
     /// Sets `start_time`.
     #[inline]
-    pub fn start_time(
-        mut self,
-        value: impl Into<RecordingsListFilterStartTime>,
-    ) -> Self {
+    pub fn start_time(mut self, value: impl Into<RecordingsListFilterStartTime>) -> Self {
         self.start_time = Some(value.into());
         self
     }

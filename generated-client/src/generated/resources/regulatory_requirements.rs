@@ -43,12 +43,9 @@ pub struct RegulatoryRequirementsRetrieveParams {
     pub filter: Option<RegulatoryRequirementsRetrieveFilter>,
 }
 impl<'a, T, R> crate::Call<'a, RegulatoryRequirementsRetrieveParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[phone_number\\], filter\\[requirement_group_id\\], filter\\[country_code\\], filter\\[phone_number_type\\], filter\\[action\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[requirement_group_id\], filter\[country_code\], filter\[phone_number_type\], filter\[action\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<RegulatoryRequirementsRetrieveFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<RegulatoryRequirementsRetrieveFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
@@ -148,10 +145,7 @@ pub struct RegulatoryRequirementsRetrieveFilter {
 impl RegulatoryRequirementsRetrieveFilter {
     /// Action to check requirements for
     #[inline]
-    pub fn action(
-        mut self,
-        value: impl Into<RegulatoryRequirementsRetrieveFilterAction>,
-    ) -> Self {
+    pub fn action(mut self, value: impl Into<RegulatoryRequirementsRetrieveFilterAction>) -> Self {
         self.action = Some(value.into());
         self
     }

@@ -316,7 +316,7 @@ impl<'a, T, R> crate::Call<'a, ReportsListWdrsParams, T, R, ()> {
         self.params.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<ReportsListWdrsPage>) -> Self {
         self.params.page = Some(value.into());
@@ -463,13 +463,7 @@ pub struct ReportsCdrUsageReportsFetchSyncParams {
     /// Filter results by connection.
     pub connections: Option<Vec<f64>>,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, ReportsCdrUsageReportsFetchSyncParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, ReportsCdrUsageReportsFetchSyncParams, T, R, (S0, S1)> {
     /// Start of the date range filter (inclusive, ISO 8601).
     #[inline]
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
@@ -504,10 +498,7 @@ impl<
     }
     /// Filter results by connection.
     #[inline]
-    pub fn connections(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<f64>>,
-    ) -> Self {
+    pub fn connections(mut self, value: impl IntoIterator<Item = impl Into<f64>>) -> Self {
         self.params.connections = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -691,7 +682,7 @@ pub struct ReportsMdrUsageReportsListParams {
     pub page: Option<ReportsMdrUsageReportsListPage>,
 }
 impl<'a, T, R> crate::Call<'a, ReportsMdrUsageReportsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<ReportsMdrUsageReportsListPage>) -> Self {
         self.params.page = Some(value.into());
@@ -758,26 +749,13 @@ pub struct ReportsMdrUsageReportsCreateParams {
     /// Mdr usage report data
     pub body: crate::types::MdrPostUsageReportRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, ReportsMdrUsageReportsCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, ReportsMdrUsageReportsCreateParams, T, R, (S0, S1, S2)> {
     /// Sets `aggregation_type`.
     #[inline]
     pub fn aggregation_type(
         self,
         value: impl Into<crate::types::MdrPostUsageReportRequestAggregationType>,
-    ) -> crate::Call<
-        'a,
-        ReportsMdrUsageReportsCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2),
-    > {
+    ) -> crate::Call<'a, ReportsMdrUsageReportsCreateParams, T, R, (crate::Set, S1, S2)> {
         let mut call = self;
         call.params.body.aggregation_type = value.into();
         crate::call::into_state(call)
@@ -787,13 +765,7 @@ impl<
     pub fn end_date(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        ReportsMdrUsageReportsCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2),
-    > {
+    ) -> crate::Call<'a, ReportsMdrUsageReportsCreateParams, T, R, (S0, crate::Set, S2)> {
         let mut call = self;
         call.params.body.end_date = value.into();
         crate::call::into_state(call)
@@ -809,13 +781,7 @@ impl<
     pub fn start_date(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        ReportsMdrUsageReportsCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set),
-    > {
+    ) -> crate::Call<'a, ReportsMdrUsageReportsCreateParams, T, R, (S0, S1, crate::Set)> {
         let mut call = self;
         call.params.body.start_date = value.into();
         crate::call::into_state(call)
@@ -825,13 +791,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::MdrPostUsageReportRequest>,
-    ) -> crate::Call<
-        'a,
-        ReportsMdrUsageReportsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, ReportsMdrUsageReportsCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -875,10 +835,7 @@ impl<'a, T, R, S0> crate::Call<'a, ReportsMdrUsageReportsFetchSyncParams, T, R, 
     }
     /// Filter results by profile.
     #[inline]
-    pub fn profiles(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn profiles(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.profiles = Some(value.into_iter().map(Into::into).collect());
         self
     }

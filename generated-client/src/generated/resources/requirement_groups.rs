@@ -185,7 +185,7 @@ pub struct RequirementGroupsListParams {
     pub filter: Option<RequirementGroupsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, RequirementGroupsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[country_code\\], filter\\[phone_number_type\\], filter\\[action\\], filter\\[status\\], filter\\[customer_reference\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\], filter\[status\], filter\[customer_reference\]
     #[inline]
     pub fn filter(mut self, value: impl Into<RequirementGroupsListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -199,14 +199,7 @@ pub struct RequirementGroupsCreateParams {
     /// The request body.
     pub body: RequirementGroupsCreateBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, RequirementGroupsCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, RequirementGroupsCreateParams, T, R, (S0, S1, S2)> {
     /// Sets `action`.
     #[inline]
     pub fn action(
@@ -247,13 +240,9 @@ impl<
     #[inline]
     pub fn regulatory_requirements(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<RequirementGroupsCreateBodyRegulatoryRequirementsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<RequirementGroupsCreateBodyRegulatoryRequirementsItem>>,
     ) -> Self {
-        self.params.body.regulatory_requirements = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.regulatory_requirements = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -261,13 +250,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<RequirementGroupsCreateBody>,
-    ) -> crate::Call<
-        'a,
-        RequirementGroupsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, RequirementGroupsCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -291,13 +274,9 @@ impl<'a, T, R> crate::Call<'a, RequirementGroupsUpdateParams, T, R, ()> {
     #[inline]
     pub fn regulatory_requirements(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<RequirementGroupsUpdateBodyRegulatoryRequirementsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<RequirementGroupsUpdateBodyRegulatoryRequirementsItem>>,
     ) -> Self {
-        self.params.body.regulatory_requirements = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.regulatory_requirements = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -449,10 +428,7 @@ pub struct RequirementGroupsListFilter {
 impl RequirementGroupsListFilter {
     /// Filter requirement groups by action type
     #[inline]
-    pub fn action(
-        mut self,
-        value: impl Into<RequirementGroupsListFilterAction>,
-    ) -> Self {
+    pub fn action(mut self, value: impl Into<RequirementGroupsListFilterAction>) -> Self {
         self.action = Some(value.into());
         self
     }
@@ -479,10 +455,7 @@ impl RequirementGroupsListFilter {
     }
     /// Filter requirement groups by status
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<RequirementGroupsListFilterStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<RequirementGroupsListFilterStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
@@ -707,9 +680,7 @@ impl RequirementGroupsCreateBody {
             action: RequirementGroupsCreateBodyAction::Unknown(String::new()),
             country_code: String::new(),
             customer_reference: None,
-            phone_number_type: RequirementGroupsCreateBodyPhoneNumberType::Unknown(
-                String::new(),
-            ),
+            phone_number_type: RequirementGroupsCreateBodyPhoneNumberType::Unknown(String::new()),
             regulatory_requirements: None,
         }
     }

@@ -71,7 +71,7 @@ pub struct RequirementTypesListParams {
     pub sort: Option<Vec<crate::types::SortRequirementTypesConsolidatedItem>>,
 }
 impl<'a, T, R> crate::Call<'a, RequirementTypesListParams, T, R, ()> {
-    /// Consolidated filter parameter for requirement types (deepObject style). Originally: filter\\[name\\]
+    /// Consolidated filter parameter for requirement types (deepObject style). Originally: filter\[name\]
     #[inline]
     pub fn filter(
         mut self,
@@ -80,13 +80,11 @@ impl<'a, T, R> crate::Call<'a, RequirementTypesListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter for requirement types (deepObject style). Originally: sort\\[\\]
+    /// Consolidated sort parameter for requirement types (deepObject style). Originally: sort\[\]
     #[inline]
     pub fn sort(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::SortRequirementTypesConsolidatedItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::SortRequirementTypesConsolidatedItem>>,
     ) -> Self {
         self.params.sort = Some(value.into_iter().map(Into::into).collect());
         self

@@ -95,7 +95,7 @@ pub struct RequirementsListParams {
     pub version: Option<i64>,
 }
 impl<'a, T, R> crate::Call<'a, RequirementsListParams, T, R, ()> {
-    /// Consolidated filter parameter for requirements (deepObject style). Originally: filter\\[country_code\\], filter\\[phone_number_type\\], filter\\[action\\]
+    /// Consolidated filter parameter for requirements (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\]
     #[inline]
     pub fn filter(
         mut self,
@@ -104,23 +104,18 @@ impl<'a, T, R> crate::Call<'a, RequirementsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated sort parameter for requirements (deepObject style). Originally: sort\\[\\]
+    /// Consolidated sort parameter for requirements (deepObject style). Originally: sort\[\]
     #[inline]
     pub fn sort(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::SortRequirementsConsolidatedItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::SortRequirementsConsolidatedItem>>,
     ) -> Self {
         self.params.sort = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::DocumentsPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::DocumentsPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -286,13 +281,7 @@ pub struct RequirementsVersionsCreateParams {
     /// The request body.
     pub body: crate::types::CreateRequirementVersionRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, RequirementsVersionsCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, RequirementsVersionsCreateParams, T, R, (S0, S1)> {
     /// ISO 8601 formatted date-time indicating when the new version should become active. Must be a future date-time.
     #[inline]
     pub fn effective_start_at(
@@ -310,10 +299,7 @@ impl<
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> crate::Call<'a, RequirementsVersionsCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
-        call.params.body.requirement_type_ids = value
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        call.params.body.requirement_type_ids = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -321,13 +307,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateRequirementVersionRequest>,
-    ) -> crate::Call<
-        'a,
-        RequirementsVersionsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, RequirementsVersionsCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

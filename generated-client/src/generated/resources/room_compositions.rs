@@ -125,18 +125,15 @@ pub struct RoomCompositionsListParams {
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, RoomCompositionsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_created_at\\]\\[eq\\], filter\\[date_created_at\\]\\[gte\\], filter\\[date_created_at\\]\\[lte\\], filter\\[session_id\\], filter\\[status\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[session_id\], filter\[status\]
     #[inline]
     pub fn filter(mut self, value: impl Into<RoomCompositionsListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::VideoPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::VideoPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }

@@ -68,18 +68,15 @@ pub struct RoomParticipantsListParams {
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, RoomParticipantsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_joined_at\\]\\[eq\\], filter\\[date_joined_at\\]\\[gte\\], filter\\[date_joined_at\\]\\[lte\\], filter\\[date_updated_at\\]\\[eq\\], filter\\[date_updated_at\\]\\[gte\\], filter\\[date_updated_at\\]\\[lte\\], filter\\[date_left_at\\]\\[eq\\], filter\\[date_left_at\\]\\[gte\\], filter\\[date_left_at\\]\\[lte\\], filter\\[context\\], filter\\[session_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\], filter\[session_id\]
     #[inline]
     pub fn filter(mut self, value: impl Into<RoomParticipantsListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::VideoPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::VideoPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -395,10 +392,7 @@ impl RoomParticipantsListFilter {
     }
     /// Sets `date_left_at`.
     #[inline]
-    pub fn date_left_at(
-        mut self,
-        value: impl Into<RoomParticipantsListFilterDateLeftAt>,
-    ) -> Self {
+    pub fn date_left_at(mut self, value: impl Into<RoomParticipantsListFilterDateLeftAt>) -> Self {
         self.date_left_at = Some(value.into());
         self
     }

@@ -125,18 +125,15 @@ pub struct RoomRecordingsListParams {
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, RoomRecordingsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_ended_at\\]\\[eq\\], filter\\[date_ended_at\\]\\[gte\\], filter\\[date_ended_at\\]\\[lte\\], filter\\[date_started_at\\]\\[eq\\], filter\\[date_started_at\\]\\[gte\\], filter\\[date_started_at\\]\\[lte\\], filter\\[room_id\\], filter\\[participant_id\\], filter\\[session_id\\], filter\\[status\\], filter\\[type\\], filter\\[duration_secs\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
     #[inline]
     pub fn filter(mut self, value: impl Into<RoomRecordingsListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::VideoPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::VideoPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -202,18 +199,15 @@ pub struct RoomRecordingsDeleteBulkParams {
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, RoomRecordingsDeleteBulkParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_ended_at\\]\\[eq\\], filter\\[date_ended_at\\]\\[gte\\], filter\\[date_ended_at\\]\\[lte\\], filter\\[date_started_at\\]\\[eq\\], filter\\[date_started_at\\]\\[gte\\], filter\\[date_started_at\\]\\[lte\\], filter\\[room_id\\], filter\\[participant_id\\], filter\\[session_id\\], filter\\[status\\], filter\\[type\\], filter\\[duration_secs\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
     #[inline]
     pub fn filter(mut self, value: impl Into<RoomRecordingsDeleteBulkFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::VideoPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::VideoPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -393,10 +387,7 @@ pub struct RoomRecordingsListFilter {
 impl RoomRecordingsListFilter {
     /// Sets `date_ended_at`.
     #[inline]
-    pub fn date_ended_at(
-        mut self,
-        value: impl Into<RoomRecordingsListFilterDateEndedAt>,
-    ) -> Self {
+    pub fn date_ended_at(mut self, value: impl Into<RoomRecordingsListFilterDateEndedAt>) -> Self {
         self.date_ended_at = Some(value.into());
         self
     }

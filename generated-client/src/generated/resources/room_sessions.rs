@@ -57,18 +57,15 @@ impl<'a, T, R> crate::Call<'a, RoomSessionsListParams, T, R, ()> {
         self.params.include_participants = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_created_at\\]\\[eq\\], filter\\[date_created_at\\]\\[gte\\], filter\\[date_created_at\\]\\[lte\\], filter\\[date_updated_at\\]\\[eq\\], filter\\[date_updated_at\\]\\[gte\\], filter\\[date_updated_at\\]\\[lte\\], filter\\[date_ended_at\\]\\[eq\\], filter\\[date_ended_at\\]\\[gte\\], filter\\[date_ended_at\\]\\[lte\\], filter\\[room_id\\], filter\\[active\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[room_id\], filter\[active\]
     #[inline]
     pub fn filter(mut self, value: impl Into<RoomSessionsListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::VideoPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::VideoPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -384,10 +381,7 @@ impl RoomSessionsListFilter {
     }
     /// Sets `date_ended_at`.
     #[inline]
-    pub fn date_ended_at(
-        mut self,
-        value: impl Into<RoomSessionsListFilterDateEndedAt>,
-    ) -> Self {
+    pub fn date_ended_at(mut self, value: impl Into<RoomSessionsListFilterDateEndedAt>) -> Self {
         self.date_ended_at = Some(value.into());
         self
     }

@@ -225,18 +225,15 @@ impl<'a, T, R> crate::Call<'a, RoomsListParams, T, R, ()> {
         self.params.include_sessions = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_created_at\\]\\[eq\\], filter\\[date_created_at\\]\\[gte\\], filter\\[date_created_at\\]\\[lte\\], filter\\[date_updated_at\\]\\[eq\\], filter\\[date_updated_at\\]\\[gte\\], filter\\[date_updated_at\\]\\[lte\\], filter\\[unique_name\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[unique_name\]
     #[inline]
     pub fn filter(mut self, value: impl Into<RoomsListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::VideoPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::VideoPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -424,18 +421,15 @@ impl<'a, T, R> crate::Call<'a, RoomsListSessionsParams, T, R, ()> {
         self.params.include_participants = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_created_at\\]\\[eq\\], filter\\[date_created_at\\]\\[gte\\], filter\\[date_created_at\\]\\[lte\\], filter\\[date_updated_at\\]\\[eq\\], filter\\[date_updated_at\\]\\[gte\\], filter\\[date_updated_at\\]\\[lte\\], filter\\[date_ended_at\\]\\[eq\\], filter\\[date_ended_at\\]\\[gte\\], filter\\[date_ended_at\\]\\[lte\\], filter\\[active\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[active\]
     #[inline]
     pub fn filter(mut self, value: impl Into<RoomsListSessionsFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::VideoPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::VideoPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -771,21 +765,15 @@ pub struct RoomsSessionsRetrieveParticipantsParams {
     pub page: Option<crate::types::VideoPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, RoomsSessionsRetrieveParticipantsParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[date_joined_at\\]\\[eq\\], filter\\[date_joined_at\\]\\[gte\\], filter\\[date_joined_at\\]\\[lte\\], filter\\[date_updated_at\\]\\[eq\\], filter\\[date_updated_at\\]\\[gte\\], filter\\[date_updated_at\\]\\[lte\\], filter\\[date_left_at\\]\\[eq\\], filter\\[date_left_at\\]\\[gte\\], filter\\[date_left_at\\]\\[lte\\], filter\\[context\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<RoomsSessionsRetrieveParticipantsFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<RoomsSessionsRetrieveParticipantsFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::VideoPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::VideoPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -1013,10 +1001,7 @@ pub struct RoomsSessionsActionsKickParams {
 impl<'a, T, R> crate::Call<'a, RoomsSessionsActionsKickParams, T, R, ()> {
     /// List of participant id to exclude from the action.
     #[inline]
-    pub fn exclude(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn exclude(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.exclude = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -1050,10 +1035,7 @@ pub struct RoomsSessionsActionsMuteParams {
 impl<'a, T, R> crate::Call<'a, RoomsSessionsActionsMuteParams, T, R, ()> {
     /// List of participant id to exclude from the action.
     #[inline]
-    pub fn exclude(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn exclude(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.exclude = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -1087,10 +1069,7 @@ pub struct RoomsSessionsActionsUnmuteParams {
 impl<'a, T, R> crate::Call<'a, RoomsSessionsActionsUnmuteParams, T, R, ()> {
     /// List of participant id to exclude from the action.
     #[inline]
-    pub fn exclude(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn exclude(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.exclude = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -1827,19 +1806,13 @@ pub struct RoomsListFilter {
 impl RoomsListFilter {
     /// Sets `date_created_at`.
     #[inline]
-    pub fn date_created_at(
-        mut self,
-        value: impl Into<RoomsListFilterDateCreatedAt>,
-    ) -> Self {
+    pub fn date_created_at(mut self, value: impl Into<RoomsListFilterDateCreatedAt>) -> Self {
         self.date_created_at = Some(value.into());
         self
     }
     /// Sets `date_updated_at`.
     #[inline]
-    pub fn date_updated_at(
-        mut self,
-        value: impl Into<RoomsListFilterDateUpdatedAt>,
-    ) -> Self {
+    pub fn date_updated_at(mut self, value: impl Into<RoomsListFilterDateUpdatedAt>) -> Self {
         self.date_updated_at = Some(value.into());
         self
     }
@@ -2327,10 +2300,7 @@ impl RoomsListSessionsFilter {
     }
     /// Sets `date_ended_at`.
     #[inline]
-    pub fn date_ended_at(
-        mut self,
-        value: impl Into<RoomsListSessionsFilterDateEndedAt>,
-    ) -> Self {
+    pub fn date_ended_at(mut self, value: impl Into<RoomsListSessionsFilterDateEndedAt>) -> Self {
         self.date_ended_at = Some(value.into());
         self
     }

@@ -45,12 +45,9 @@ pub struct SetiRetrieveBlackBoxTestResultsParams {
     pub filter: Option<SetiRetrieveBlackBoxTestResultsFilter>,
 }
 impl<'a, T, R> crate::Call<'a, SetiRetrieveBlackBoxTestResultsParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[product\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[product\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<SetiRetrieveBlackBoxTestResultsFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<SetiRetrieveBlackBoxTestResultsFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }

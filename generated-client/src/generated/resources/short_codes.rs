@@ -105,13 +105,13 @@ pub struct ShortCodesListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, ShortCodesListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[messaging_profile_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\]
     #[inline]
     pub fn filter(mut self, value: impl Into<ShortCodesListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());

@@ -286,25 +286,13 @@ pub struct SimCardDataUsageNotificationsCreateParams {
     /// The request body.
     pub body: SimCardDataUsageNotificationsCreateBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, SimCardDataUsageNotificationsCreateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, SimCardDataUsageNotificationsCreateParams, T, R, (S0, S1)> {
     /// The identification UUID of the related SIM card resource.
     #[inline]
     pub fn sim_card_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        SimCardDataUsageNotificationsCreateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, SimCardDataUsageNotificationsCreateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.sim_card_id = value.into();
         crate::call::into_state(call)
@@ -314,13 +302,7 @@ impl<
     pub fn threshold(
         self,
         value: impl Into<SimCardDataUsageNotificationsCreateBodyThreshold>,
-    ) -> crate::Call<
-        'a,
-        SimCardDataUsageNotificationsCreateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, SimCardDataUsageNotificationsCreateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.threshold = value.into();
         crate::call::into_state(call)
@@ -330,13 +312,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<SimCardDataUsageNotificationsCreateBody>,
-    ) -> crate::Call<
-        'a,
-        SimCardDataUsageNotificationsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, SimCardDataUsageNotificationsCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

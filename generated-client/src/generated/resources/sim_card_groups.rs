@@ -244,10 +244,7 @@ impl<'a, T, R> crate::Call<'a, SimCardGroupsListParams, T, R, ()> {
     }
     /// A Private Wireless Gateway ID associated with the group.
     #[inline]
-    pub fn filter_private_wireless_gateway_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn filter_private_wireless_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.params.filter_private_wireless_gateway_id = Some(value.into());
         self
     }
@@ -688,10 +685,7 @@ impl<'a, T, R> crate::Call<'a, SimCardGroupsActionsListParams, T, R, ()> {
     }
     /// Filter by action type.
     #[inline]
-    pub fn filter_type(
-        mut self,
-        value: impl Into<SimCardGroupsActionsListFilterType>,
-    ) -> Self {
+    pub fn filter_type(mut self, value: impl Into<SimCardGroupsActionsListFilterType>) -> Self {
         self.params.filter_type = Some(value.into());
         self
     }
@@ -754,24 +748,13 @@ pub struct SimCardGroupsActionsSetPrivateWirelessGatewayParams {
     /// The request body.
     pub body: SimCardGroupsActionsSetPrivateWirelessGatewayBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, SimCardGroupsActionsSetPrivateWirelessGatewayParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, SimCardGroupsActionsSetPrivateWirelessGatewayParams, T, R, (S0,)> {
     /// The identification of the related Private Wireless Gateway resource.
     #[inline]
     pub fn private_wireless_gateway_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        SimCardGroupsActionsSetPrivateWirelessGatewayParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, SimCardGroupsActionsSetPrivateWirelessGatewayParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.private_wireless_gateway_id = value.into();
         crate::call::into_state(call)
@@ -781,13 +764,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<SimCardGroupsActionsSetPrivateWirelessGatewayBody>,
-    ) -> crate::Call<
-        'a,
-        SimCardGroupsActionsSetPrivateWirelessGatewayParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, SimCardGroupsActionsSetPrivateWirelessGatewayParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -800,24 +777,13 @@ pub struct SimCardGroupsActionsSetWirelessBlocklistParams {
     /// The request body.
     pub body: SimCardGroupsActionsSetWirelessBlocklistBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, SimCardGroupsActionsSetWirelessBlocklistParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, SimCardGroupsActionsSetWirelessBlocklistParams, T, R, (S0,)> {
     /// The identification of the related Wireless Blocklist resource.
     #[inline]
     pub fn wireless_blocklist_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        SimCardGroupsActionsSetWirelessBlocklistParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, SimCardGroupsActionsSetWirelessBlocklistParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.wireless_blocklist_id = value.into();
         crate::call::into_state(call)
@@ -827,13 +793,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<SimCardGroupsActionsSetWirelessBlocklistBody>,
-    ) -> crate::Call<
-        'a,
-        SimCardGroupsActionsSetWirelessBlocklistParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, SimCardGroupsActionsSetWirelessBlocklistParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

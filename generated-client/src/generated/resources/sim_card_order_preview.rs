@@ -48,13 +48,7 @@ pub struct SimCardOrderPreviewPreviewParams {
     /// The request body.
     pub body: SimCardOrderPreviewPreviewBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, SimCardOrderPreviewPreviewParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, SimCardOrderPreviewPreviewParams, T, R, (S0, S1)> {
     /// Uniquely identifies the address for the order.
     #[inline]
     pub fn address_id(
@@ -80,13 +74,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<SimCardOrderPreviewPreviewBody>,
-    ) -> crate::Call<
-        'a,
-        SimCardOrderPreviewPreviewParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, SimCardOrderPreviewPreviewParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -104,7 +104,7 @@ pub struct SimCardOrdersListParams {
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, SimCardOrdersListParams, T, R, ()> {
-    /// Consolidated filter parameter for SIM card orders (deepObject style). Originally: filter\\[created_at\\], filter\\[updated_at\\], filter\\[quantity\\], filter\\[cost.amount\\], filter\\[cost.currency\\], filter\\[address.id\\], filter\\[address.street_address\\], filter\\[address.extended_address\\], filter\\[address.locality\\], filter\\[address.administrative_area\\], filter\\[address.country_code\\], filter\\[address.postal_code\\]
+    /// Consolidated filter parameter for SIM card orders (deepObject style). Originally: filter\[created_at\], filter\[updated_at\], filter\[quantity\], filter\[cost.amount\], filter\[cost.currency\], filter\[address.id\], filter\[address.street_address\], filter\[address.extended_address\], filter\[address.locality\], filter\[address.administrative_area\], filter\[address.country_code\], filter\[address.postal_code\]
     #[inline]
     pub fn filter(
         mut self,
@@ -113,12 +113,9 @@ impl<'a, T, R> crate::Call<'a, SimCardOrdersListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::WirelessPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::WirelessPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }

@@ -342,21 +342,15 @@ pub struct SimCardsListParams {
     pub sort: Option<SimCardsListSort>,
 }
 impl<'a, T, R> crate::Call<'a, SimCardsListParams, T, R, ()> {
-    /// Consolidated filter parameter for SIM cards (deepObject style). Originally: filter\\[iccid\\], filter\\[msisdn\\], filter\\[status\\], filter\\[tags\\]
+    /// Consolidated filter parameter for SIM cards (deepObject style). Originally: filter\[iccid\], filter\[msisdn\], filter\[status\], filter\[tags\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::types::FilterSimCardConsolidated>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<crate::types::FilterSimCardConsolidated>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::WirelessPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::WirelessPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -457,13 +451,8 @@ pub struct SimCardsUpdateParams {
 impl<'a, T, R> crate::Call<'a, SimCardsUpdateParams, T, R, ()> {
     /// List of IMEIs authorized to use a given SIM card.
     #[inline]
-    pub fn authorized_imeis(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.authorized_imeis = Some(
-            Some(value.into_iter().map(Into::into).collect()),
-        );
+    pub fn authorized_imeis(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.authorized_imeis = Some(Some(value.into_iter().map(Into::into).collect()));
         self
     }
     /// Sends `authorized_imeis` as `null` (which clears it where the API allows).
@@ -474,10 +463,7 @@ impl<'a, T, R> crate::Call<'a, SimCardsUpdateParams, T, R, ()> {
     }
     /// The SIM card individual data limit configuration.
     #[inline]
-    pub fn data_limit(
-        mut self,
-        value: impl Into<crate::types::SimCardDataLimit>,
-    ) -> Self {
+    pub fn data_limit(mut self, value: impl Into<crate::types::SimCardDataLimit>) -> Self {
         self.params.body.data_limit = Some(value.into());
         self
     }
@@ -982,7 +968,7 @@ pub struct SimCardsActionsListParams {
     pub page: Option<crate::types::WirelessPageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, SimCardsActionsListParams, T, R, ()> {
-    /// Consolidated filter parameter for SIM card actions (deepObject style). Originally: filter\\[sim_card_id\\], filter\\[status\\], filter\\[bulk_sim_card_action_id\\], filter\\[action_type\\]
+    /// Consolidated filter parameter for SIM card actions (deepObject style). Originally: filter\[sim_card_id\], filter\[status\], filter\[bulk_sim_card_action_id\], filter\[action_type\]
     #[inline]
     pub fn filter(
         mut self,
@@ -991,12 +977,9 @@ impl<'a, T, R> crate::Call<'a, SimCardsActionsListParams, T, R, ()> {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated pagination parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::WirelessPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::WirelessPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
@@ -1146,20 +1129,14 @@ pub struct SimCardsActionsValidateRegistrationCodesParams {
     /// The request body.
     pub body: SimCardsActionsValidateRegistrationCodesBody,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, SimCardsActionsValidateRegistrationCodesParams, T, R, ()> {
+impl<'a, T, R> crate::Call<'a, SimCardsActionsValidateRegistrationCodesParams, T, R, ()> {
     /// Sets `registration_codes`.
     #[inline]
     pub fn registration_codes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.body.registration_codes = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.registration_codes = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.

@@ -151,14 +151,7 @@ pub struct SiprecConnectorsCreateParams {
     /// The parameters required to create or update a SIPREC connector.
     pub body: crate::types::SiprecConnector,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, SiprecConnectorsCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, SiprecConnectorsCreateParams, T, R, (S0, S1, S2)> {
     /// Subdomain to route the call when using Telnyx SRS (optional for non-Telnyx SRS).
     #[inline]
     pub fn app_subdomain(mut self, value: impl Into<String>) -> Self {
@@ -200,13 +193,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::SiprecConnector>,
-    ) -> crate::Call<
-        'a,
-        SiprecConnectorsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, SiprecConnectorsCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -219,14 +206,7 @@ pub struct SiprecConnectorsUpdateParams {
     /// The parameters required to create or update a SIPREC connector.
     pub body: crate::types::SiprecConnector,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, SiprecConnectorsUpdateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, SiprecConnectorsUpdateParams, T, R, (S0, S1, S2)> {
     /// Subdomain to route the call when using Telnyx SRS (optional for non-Telnyx SRS).
     #[inline]
     pub fn app_subdomain(mut self, value: impl Into<String>) -> Self {
@@ -268,13 +248,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::SiprecConnector>,
-    ) -> crate::Call<
-        'a,
-        SiprecConnectorsUpdateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, SiprecConnectorsUpdateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -151,19 +151,13 @@ pub struct SpeechToTextListProvidersParams {
 impl<'a, T, R> crate::Call<'a, SpeechToTextListProvidersParams, T, R, ()> {
     /// Filter to entries that support the given service type. For backward compatibility with the values that briefly shipped before the product-aligned rename, the legacy aliases `file_transcription`, `in_call_transcription`, and `ai_assistant_transcription` are silently accepted and normalized to `file_based`, `in_call`, and `ai_assistant` respectively. The response always emits the canonical (post-rename) values.
     #[inline]
-    pub fn service_type(
-        mut self,
-        value: impl Into<crate::types::SttServiceType>,
-    ) -> Self {
+    pub fn service_type(mut self, value: impl Into<crate::types::SttServiceType>) -> Self {
         self.params.service_type = Some(value.into());
         self
     }
     /// Filter to entries for a specific STT provider. The enum mirrors the providers advertised across the speech-to-text spec (including `google` and `telnyx`, which are accepted as WebSocket transcription engines). A provider that has no models currently registered for any service type will return an empty `data` array rather than an error.
     #[inline]
-    pub fn provider(
-        mut self,
-        value: impl Into<SpeechToTextListProvidersProvider>,
-    ) -> Self {
+    pub fn provider(mut self, value: impl Into<SpeechToTextListProvidersProvider>) -> Self {
         self.params.provider = Some(value.into());
         self
     }

@@ -292,17 +292,13 @@ impl<'a, T, R> crate::Call<'a, StorageBucketsSslCertificateCreateParams, T, R, (
     /// The SSL certificate file
     #[inline]
     pub fn certificate(mut self, value: impl Into<crate::FilePart>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).certificate = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).certificate = Some(value.into());
         self
     }
     /// The private key file
     #[inline]
     pub fn private_key(mut self, value: impl Into<crate::FilePart>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).private_key = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).private_key = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -403,7 +399,7 @@ pub struct StorageBucketsUsageGetApiUsageParams {
     pub filter: StorageBucketsUsageGetApiUsageFilter,
 }
 impl<'a, T, R, S0> crate::Call<'a, StorageBucketsUsageGetApiUsageParams, T, R, (S0,)> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[start_time\\], filter\\[end_time\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[start_time\], filter\[end_time\]
     #[inline]
     pub fn filter(
         self,
@@ -676,10 +672,7 @@ impl<'a, T, R> crate::Call<'a, StorageCloudfsListParams, T, R, ()> {
     }
     /// Return only filesystems with this status. Unrecognized values are ignored.
     #[inline]
-    pub fn filter_status(
-        mut self,
-        value: impl Into<StorageCloudfsListFilterStatus>,
-    ) -> Self {
+    pub fn filter_status(mut self, value: impl Into<StorageCloudfsListFilterStatus>) -> Self {
         self.params.filter_status = Some(value.into());
         self
     }
@@ -1555,26 +1548,13 @@ pub struct StorageMigrationSourcesCreateParams {
     /// The request body.
     pub body: crate::types::MigrationSourceParams,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, StorageMigrationSourcesCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, StorageMigrationSourcesCreateParams, T, R, (S0, S1, S2)> {
     /// Bucket name to migrate the data from.
     #[inline]
     pub fn bucket_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        StorageMigrationSourcesCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2),
-    > {
+    ) -> crate::Call<'a, StorageMigrationSourcesCreateParams, T, R, (crate::Set, S1, S2)> {
         let mut call = self;
         call.params.body.bucket_name = value.into();
         crate::call::into_state(call)
@@ -1584,13 +1564,7 @@ impl<
     pub fn provider(
         self,
         value: impl Into<crate::types::MigrationSourceParamsProvider>,
-    ) -> crate::Call<
-        'a,
-        StorageMigrationSourcesCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2),
-    > {
+    ) -> crate::Call<'a, StorageMigrationSourcesCreateParams, T, R, (S0, crate::Set, S2)> {
         let mut call = self;
         call.params.body.provider = value.into();
         crate::call::into_state(call)
@@ -1600,13 +1574,7 @@ impl<
     pub fn provider_auth(
         self,
         value: impl Into<crate::types::MigrationSourceParamsProviderAuth>,
-    ) -> crate::Call<
-        'a,
-        StorageMigrationSourcesCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set),
-    > {
+    ) -> crate::Call<'a, StorageMigrationSourcesCreateParams, T, R, (S0, S1, crate::Set)> {
         let mut call = self;
         call.params.body.provider_auth = value.into();
         crate::call::into_state(call)
@@ -1622,13 +1590,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::MigrationSourceParams>,
-    ) -> crate::Call<
-        'a,
-        StorageMigrationSourcesCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, StorageMigrationSourcesCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1726,14 +1688,7 @@ pub struct StorageMigrationsCreateParams {
     /// The request body.
     pub body: crate::types::MigrationParams,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, StorageMigrationsCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, StorageMigrationsCreateParams, T, R, (S0, S1, S2)> {
     /// If true, will continue to poll the source bucket to ensure new data is continually migrated over.
     #[inline]
     pub fn refresh(mut self, value: impl Into<bool>) -> Self {
@@ -1775,13 +1730,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::MigrationParams>,
-    ) -> crate::Call<
-        'a,
-        StorageMigrationsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, StorageMigrationsCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

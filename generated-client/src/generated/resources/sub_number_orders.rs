@@ -192,7 +192,7 @@ pub struct SubNumberOrdersListParams {
     pub filter: Option<SubNumberOrdersListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, SubNumberOrdersListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\], filter\\[order_request_id\\], filter\\[country_code\\], filter\\[phone_number_type\\], filter\\[phone_numbers_count\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[order_request_id\], filter\[country_code\], filter\[phone_number_type\], filter\[phone_numbers_count\]
     #[inline]
     pub fn filter(mut self, value: impl Into<SubNumberOrdersListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -206,24 +206,13 @@ pub struct SubNumberOrdersUpdateRequirementGroupParams {
     /// The request body.
     pub body: SubNumberOrdersUpdateRequirementGroupBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, SubNumberOrdersUpdateRequirementGroupParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, SubNumberOrdersUpdateRequirementGroupParams, T, R, (S0,)> {
     /// The ID of the requirement group to associate
     #[inline]
     pub fn requirement_group_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        SubNumberOrdersUpdateRequirementGroupParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, SubNumberOrdersUpdateRequirementGroupParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.requirement_group_id = value.into();
         crate::call::into_state(call)
@@ -233,13 +222,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<SubNumberOrdersUpdateRequirementGroupBody>,
-    ) -> crate::Call<
-        'a,
-        SubNumberOrdersUpdateRequirementGroupParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, SubNumberOrdersUpdateRequirementGroupParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -253,7 +236,7 @@ pub struct SubNumberOrdersRetrieveParams {
     pub filter: Option<SubNumberOrdersRetrieveFilter>,
 }
 impl<'a, T, R> crate::Call<'a, SubNumberOrdersRetrieveParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[include_phone_numbers\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[include_phone_numbers\]
     #[inline]
     pub fn filter(mut self, value: impl Into<SubNumberOrdersRetrieveFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -272,13 +255,9 @@ impl<'a, T, R> crate::Call<'a, SubNumberOrdersUpdateParams, T, R, ()> {
     #[inline]
     pub fn regulatory_requirements(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::UpdateRegulatoryRequirement>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::UpdateRegulatoryRequirement>>,
     ) -> Self {
-        self.params.body.regulatory_requirements = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.regulatory_requirements = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.

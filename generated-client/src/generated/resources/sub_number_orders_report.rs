@@ -110,41 +110,31 @@ impl<'a, T, R> crate::Call<'a, SubNumberOrdersReportCreateParams, T, R, ()> {
     /// Filter by country code
     #[inline]
     pub fn country_code(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).country_code = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).country_code = Some(value.into());
         self
     }
     /// Filter for orders created after this date
     #[inline]
     pub fn created_at_gt(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).created_at_gt = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).created_at_gt = Some(value.into());
         self
     }
     /// Filter for orders created before this date
     #[inline]
     pub fn created_at_lt(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).created_at_lt = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).created_at_lt = Some(value.into());
         self
     }
     /// Filter by customer reference
     #[inline]
     pub fn customer_reference(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).customer_reference = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).customer_reference = Some(value.into());
         self
     }
     /// Filter by specific order request ID
     #[inline]
     pub fn order_request_id(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).order_request_id = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).order_request_id = Some(value.into());
         self
     }
     /// Filter by order status
@@ -153,9 +143,7 @@ impl<'a, T, R> crate::Call<'a, SubNumberOrdersReportCreateParams, T, R, ()> {
         mut self,
         value: impl Into<crate::types::CreateSubNumberOrdersReportRequestStatus>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).status = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).status = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.

@@ -198,7 +198,7 @@ pub struct TelephonyCredentialsListParams {
     pub filter: Option<crate::types::TelephonyCredentialsFilterConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, TelephonyCredentialsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(
         mut self,
@@ -207,7 +207,7 @@ impl<'a, T, R> crate::Call<'a, TelephonyCredentialsListParams, T, R, ()> {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[tag\\], filter\\[name\\], filter\\[status\\], filter\\[resource_id\\], filter\\[sip_username\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[name\], filter\[status\], filter\[resource_id\], filter\[sip_username\]
     #[inline]
     pub fn filter(
         mut self,

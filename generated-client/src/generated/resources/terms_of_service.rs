@@ -102,10 +102,7 @@ pub struct TermsOfServiceRetrieveInfoParams {
 impl<'a, T, R> crate::Call<'a, TermsOfServiceRetrieveInfoParams, T, R, ()> {
     /// Optional product filter. Omit to return info for all products.
     #[inline]
-    pub fn product_type(
-        mut self,
-        value: impl Into<crate::types::TosProductType>,
-    ) -> Self {
+    pub fn product_type(mut self, value: impl Into<crate::types::TosProductType>) -> Self {
         self.params.product_type = Some(value.into());
         self
     }
@@ -120,10 +117,7 @@ pub struct TermsOfServiceRetrieveStatusParams {
 impl<'a, T, R> crate::Call<'a, TermsOfServiceRetrieveStatusParams, T, R, ()> {
     /// Which product's ToS to check. Defaults to `branded_calling`.
     #[inline]
-    pub fn product_type(
-        mut self,
-        value: impl Into<crate::types::TosProductType>,
-    ) -> Self {
+    pub fn product_type(mut self, value: impl Into<crate::types::TosProductType>) -> Self {
         self.params.product_type = Some(value.into());
         self
     }
@@ -228,10 +222,7 @@ pub struct TermsOfServiceAgreementsListParams {
 impl<'a, T, R> crate::Call<'a, TermsOfServiceAgreementsListParams, T, R, ()> {
     /// Optional filter. Omit to list the user's agreements for **every** product (branded_calling and number_reputation); pass a value to return only that product's agreements.
     #[inline]
-    pub fn product_type(
-        mut self,
-        value: impl Into<crate::types::TosProductType>,
-    ) -> Self {
+    pub fn product_type(mut self, value: impl Into<crate::types::TosProductType>) -> Self {
         self.params.product_type = Some(value.into());
         self
     }

@@ -101,14 +101,7 @@ pub struct TexmlInitiateAiCallParams {
     /// Initiate AI Call request object
     pub body: crate::types::InitiateAiCallRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, TexmlInitiateAiCallParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, TexmlInitiateAiCallParams, T, R, (S0, S1, S2)> {
     /// Key-value map of dynamic variables to pass to the AI assistant.
     #[inline]
     pub fn ai_assistant_dynamic_variables(
@@ -182,25 +175,19 @@ impl<
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.params.body.conversation_callbacks = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.conversation_callbacks = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Custom HTTP headers to be sent with the call. Each header should be an object with 'name' and 'value' properties.
     #[inline]
     pub fn custom_headers(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::InitiateAiCallRequestCustomHeadersItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::InitiateAiCallRequestCustomHeadersItem>>,
     ) -> Self {
-        self.params.body.custom_headers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.custom_headers = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See
+    /// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See <https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection>
     #[inline]
     pub fn detection_mode(
         mut self,
@@ -230,10 +217,7 @@ impl<
     }
     /// Silence duration threshold after a call screening prompt before ending prompt detection, in milliseconds. Used when `DetectionMode` is `PremiumCallScreening`.
     #[inline]
-    pub fn machine_detection_prompt_end_timeout(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
+    pub fn machine_detection_prompt_end_timeout(mut self, value: impl Into<i64>) -> Self {
         self.params.body.machine_detection_prompt_end_timeout = Some(value.into());
         self
     }
@@ -245,10 +229,7 @@ impl<
     }
     /// Silence duration threshold after a greeting message or voice for it be considered human. Ignored when `premium` detection is used.
     #[inline]
-    pub fn machine_detection_speech_end_threshold(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
+    pub fn machine_detection_speech_end_threshold(mut self, value: impl Into<i64>) -> Self {
         self.params.body.machine_detection_speech_end_threshold = Some(value.into());
         self
     }
@@ -307,9 +288,7 @@ impl<
     #[inline]
     pub fn recording_status_callback_method(
         mut self,
-        value: impl Into<
-            crate::types::InitiateAiCallRequestRecordingStatusCallbackMethod,
-        >,
+        value: impl Into<crate::types::InitiateAiCallRequestRecordingStatusCallbackMethod>,
     ) -> Self {
         self.params.body.recording_status_callback_method = Some(value.into());
         self
@@ -331,10 +310,7 @@ impl<
     }
     /// Sets `SendRecordingUrl`.
     #[inline]
-    pub fn send_recording_url(
-        mut self,
-        value: impl Into<crate::types::SendRecordingUrl>,
-    ) -> Self {
+    pub fn send_recording_url(mut self, value: impl Into<crate::types::SendRecordingUrl>) -> Self {
         self.params.body.send_recording_url = Some(value.into());
         self
     }
@@ -382,13 +358,8 @@ impl<
     }
     /// Array of URL destinations for Telnyx to send status callback events for this AI call. When provided, these per-call values override the status callback URL configured on the TeXML application/connection.
     #[inline]
-    pub fn status_callbacks(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.status_callbacks = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn status_callbacks(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.status_callbacks = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The maximum duration of the call in seconds. The minimum value is 30 and the maximum value is 14400 (4 hours). Default is 14400 seconds.
@@ -415,10 +386,7 @@ impl<
     }
     /// Whether to trim any leading and trailing silence from the recording. Defaults to `trim-silence`.
     #[inline]
-    pub fn trim(
-        mut self,
-        value: impl Into<crate::types::InitiateAiCallRequestTrim>,
-    ) -> Self {
+    pub fn trim(mut self, value: impl Into<crate::types::InitiateAiCallRequestTrim>) -> Self {
         self.params.body.trim = Some(value.into());
         self
     }
@@ -427,13 +395,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::InitiateAiCallRequest>,
-    ) -> crate::Call<
-        'a,
-        TexmlInitiateAiCallParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, TexmlInitiateAiCallParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1243,14 +1205,7 @@ pub struct TexmlAccountsCallsCreateParams {
     /// Iniatiate Call request object
     pub body: crate::types::InitiateCallRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, TexmlAccountsCallsCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, TexmlAccountsCallsCreateParams, T, R, (S0, S1, S2)> {
     /// The ID of the TeXML Application.
     #[inline]
     pub fn application_sid(
@@ -1290,19 +1245,13 @@ impl<
     }
     /// Whether to cancel ongoing playback on `greeting ended` detection. Defaults to `true`.
     #[inline]
-    pub fn cancel_playback_on_detect_message_end(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn cancel_playback_on_detect_message_end(mut self, value: impl Into<bool>) -> Self {
         self.params.body.cancel_playback_on_detect_message_end = Some(value.into());
         self
     }
     /// Whether to cancel ongoing playback on `machine` detection. Defaults to `true`.
     #[inline]
-    pub fn cancel_playback_on_machine_detection(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn cancel_playback_on_machine_detection(mut self, value: impl Into<bool>) -> Self {
         self.params.body.cancel_playback_on_machine_detection = Some(value.into());
         self
     }
@@ -1310,13 +1259,9 @@ impl<
     #[inline]
     pub fn custom_headers(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::InitiateCallRequestCustomHeadersItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::InitiateCallRequestCustomHeadersItem>>,
     ) -> Self {
-        self.params.body.custom_headers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.custom_headers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Enables Deepfake Detection on the dialed call. When enabled, audio from the remote party is analyzed to determine whether the voice is AI-generated. Results are delivered asynchronously via a callback.
@@ -1332,9 +1277,7 @@ impl<
     #[inline]
     pub fn deepfake_detection_callback_method(
         mut self,
-        value: impl Into<
-            crate::types::InitiateCallRequestDeepfakeDetectionCallbackMethod,
-        >,
+        value: impl Into<crate::types::InitiateCallRequestDeepfakeDetectionCallbackMethod>,
     ) -> Self {
         self.params.body.deepfake_detection_callback_method = Some(value.into());
         self
@@ -1345,7 +1288,7 @@ impl<
         self.params.body.deepfake_detection_callback_url = Some(value.into());
         self
     }
-    /// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See
+    /// Allows you to choose between Regular, Premium, and PremiumCallScreening detections. See <https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection>
     #[inline]
     pub fn detection_mode(
         mut self,
@@ -1381,10 +1324,7 @@ impl<
     }
     /// Silence duration threshold after a call screening prompt before ending prompt detection, in milliseconds. Used when `DetectionMode` is `PremiumCallScreening`.
     #[inline]
-    pub fn machine_detection_prompt_end_timeout(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
+    pub fn machine_detection_prompt_end_timeout(mut self, value: impl Into<i64>) -> Self {
         self.params.body.machine_detection_prompt_end_timeout = Some(value.into());
         self
     }
@@ -1396,10 +1336,7 @@ impl<
     }
     /// Silence duration threshold after a greeting message or voice for it be considered human. Ignored when `premium` detection is used.
     #[inline]
-    pub fn machine_detection_speech_end_threshold(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
+    pub fn machine_detection_speech_end_threshold(mut self, value: impl Into<i64>) -> Self {
         self.params.body.machine_detection_speech_end_threshold = Some(value.into());
         self
     }
@@ -1483,10 +1420,7 @@ impl<
     }
     /// Sets `SendRecordingUrl`.
     #[inline]
-    pub fn send_recording_url(
-        mut self,
-        value: impl Into<crate::types::SendRecordingUrl>,
-    ) -> Self {
+    pub fn send_recording_url(mut self, value: impl Into<crate::types::SendRecordingUrl>) -> Self {
         self.params.body.send_recording_url = Some(value.into());
         self
     }
@@ -1577,10 +1511,7 @@ impl<
     }
     /// Whether to trim any leading and trailing silence from the recording. Defaults to `trim-silence`.
     #[inline]
-    pub fn trim(
-        mut self,
-        value: impl Into<crate::types::InitiateCallRequestTrim>,
-    ) -> Self {
+    pub fn trim(mut self, value: impl Into<crate::types::InitiateCallRequestTrim>) -> Self {
         self.params.body.trim = Some(value.into());
         self
     }
@@ -1604,13 +1535,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::InitiateCallRequest>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsCallsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsCallsCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1672,10 +1597,7 @@ impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsUpdateParams, T, R, (S0,)> 
     }
     /// HTTP request type used for `Url`.
     #[inline]
-    pub fn method(
-        mut self,
-        value: impl Into<crate::types::UpdateCallRequestMethod>,
-    ) -> Self {
+    pub fn method(mut self, value: impl Into<crate::types::UpdateCallRequestMethod>) -> Self {
         self.params.body.method = Some(value.into());
         self
     }
@@ -1746,19 +1668,13 @@ impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsSiprecJsonParams, T, R, (S0
     /// The name of the connector to use for the SIPREC session.
     #[inline]
     pub fn connector_name(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).connector_name = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).connector_name = Some(value.into());
         self
     }
     /// When set, custom parameters will be added as metadata (recording.session.ExtensionParameters). Otherwise, they’ll be added to sip headers.
     #[inline]
     pub fn include_metadata_custom_headers(mut self, value: impl Into<bool>) -> Self {
-        self
-            .params
-            .body
-            .get_or_insert_with(Default::default)
-            .include_metadata_custom_headers = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).include_metadata_custom_headers = Some(value.into());
         self
     }
     /// Name of the SIPREC session. May be used to stop the SIPREC session from TeXML instruction.
@@ -1770,17 +1686,13 @@ impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsSiprecJsonParams, T, R, (S0
     /// Controls whether to encrypt media sent to your SRS using SRTP and TLS. When set you need to configure SRS port in your connector to 5061.
     #[inline]
     pub fn secure(mut self, value: impl Into<bool>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).secure = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).secure = Some(value.into());
         self
     }
     /// Sets `Session-Expires` header to the INVITE. A reinvite is sent every half the value set. Usefull for session keep alive. Minimum value is 90, set to 0 to disable.
     #[inline]
     pub fn session_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).session_timeout_secs = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).session_timeout_secs = Some(value.into());
         self
     }
     /// Specifies SIP transport protocol.
@@ -1789,30 +1701,22 @@ impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsSiprecJsonParams, T, R, (S0
         mut self,
         value: impl Into<crate::types::TexmlCreateSiprecSessionRequestBodySipTransport>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).sip_transport = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).sip_transport = Some(value.into());
         self
     }
     /// URL destination for Telnyx to send status callback events to for the siprec session.
     #[inline]
     pub fn status_callback(mut self, value: impl Into<String>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).status_callback = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).status_callback = Some(value.into());
         self
     }
     /// HTTP request type used for `StatusCallback`.
     #[inline]
     pub fn status_callback_method(
         mut self,
-        value: impl Into<
-            crate::types::TexmlCreateSiprecSessionRequestBodyStatusCallbackMethod,
-        >,
+        value: impl Into<crate::types::TexmlCreateSiprecSessionRequestBodyStatusCallbackMethod>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).status_callback_method = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).status_callback_method = Some(value.into());
         self
     }
     /// The track to be used for siprec session. Can be `both_tracks`, `inbound_track` or `outbound_track`. Defaults to `both_tracks`.
@@ -1861,9 +1765,7 @@ impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsStreamsJsonParams, T, R, (S
         mut self,
         value: impl Into<crate::types::TexmlBidirectionalStreamCodec>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).bidirectional_codec = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).bidirectional_codec = Some(value.into());
         self
     }
     /// Sets `BidirectionalMode`.
@@ -1872,9 +1774,7 @@ impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsStreamsJsonParams, T, R, (S
         mut self,
         value: impl Into<crate::types::TexmlBidirectionalStreamMode>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).bidirectional_mode = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).bidirectional_mode = Some(value.into());
         self
     }
     /// Sets `Name`.
@@ -1885,13 +1785,8 @@ impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsStreamsJsonParams, T, R, (S
     }
     /// Sets `StatusCallback`.
     #[inline]
-    pub fn status_callback(
-        mut self,
-        value: impl Into<crate::types::TexmlStatusCallback>,
-    ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).status_callback = Some(
-            value.into(),
-        );
+    pub fn status_callback(mut self, value: impl Into<crate::types::TexmlStatusCallback>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).status_callback = Some(value.into());
         self
     }
     /// Sets `StatusCallbackMethod`.
@@ -1900,9 +1795,7 @@ impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsStreamsJsonParams, T, R, (S
         mut self,
         value: impl Into<crate::types::TexmlStatusCallbackMethod>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).status_callback_method = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).status_callback_method = Some(value.into());
         self
     }
     /// Sets `Track`.
@@ -2005,25 +1898,13 @@ pub struct TexmlAccountsCallsRecordingsRecordingSidJsonParams {
     /// Update call recording on a call.
     pub body: Option<crate::types::TexmlUpdateCallRecordingRequestBody>,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, TexmlAccountsCallsRecordingsRecordingSidJsonParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, TexmlAccountsCallsRecordingsRecordingSidJsonParams, T, R, (S0, S1)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsCallsRecordingsRecordingSidJsonParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsCallsRecordingsRecordingSidJsonParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -2033,13 +1914,7 @@ impl<
     pub fn call_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsCallsRecordingsRecordingSidJsonParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsCallsRecordingsRecordingSidJsonParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.call_sid = value.into();
         crate::call::into_state(call)
@@ -2050,9 +1925,7 @@ impl<
         mut self,
         value: impl Into<crate::types::TexmlUpdateCallRecordingRequestBodyStatus>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).status = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).status = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -2060,13 +1933,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::TexmlUpdateCallRecordingRequestBody>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsCallsRecordingsRecordingSidJsonParams,
-        T,
-        R,
-        (S0, S1),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsCallsRecordingsRecordingSidJsonParams, T, R, (S0, S1)> {
         let mut call = self;
         call.params.body = Some(value.into());
         crate::call::into_state(call)
@@ -2184,30 +2051,13 @@ pub struct TexmlAccountsCallsRecordingsJsonRetrieveRecordingsJsonParams {
     /// The id of the account the resource belongs to.
     pub account_sid: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<
-    'a,
-    TexmlAccountsCallsRecordingsJsonRetrieveRecordingsJsonParams,
-    T,
-    R,
-    (S0,),
-> {
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsRecordingsJsonRetrieveRecordingsJsonParams, T, R, (S0,)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsCallsRecordingsJsonRetrieveRecordingsJsonParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsCallsRecordingsJsonRetrieveRecordingsJsonParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -2222,24 +2072,13 @@ pub struct TexmlAccountsCallsRecordingsJsonStartParams {
     /// Starts call recording on a call.
     pub body: Option<crate::types::TexmlCreateCallRecordingRequestBody>,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, TexmlAccountsCallsRecordingsJsonStartParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsCallsRecordingsJsonStartParams, T, R, (S0,)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsCallsRecordingsJsonStartParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsCallsRecordingsJsonStartParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -2247,9 +2086,7 @@ impl<
     /// Sets `PlayBeep`.
     #[inline]
     pub fn play_beep(mut self, value: impl Into<crate::types::PlayBeep>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).play_beep = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).play_beep = Some(value.into());
         self
     }
     /// Sets `RecordingChannels`.
@@ -2258,9 +2095,7 @@ impl<
         mut self,
         value: impl Into<crate::types::TexmlRecordingChannels>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).recording_channels = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).recording_channels = Some(value.into());
         self
     }
     /// Sets `RecordingStatusCallback`.
@@ -2269,11 +2104,7 @@ impl<
         mut self,
         value: impl Into<crate::types::TexmlStatusCallback>,
     ) -> Self {
-        self
-            .params
-            .body
-            .get_or_insert_with(Default::default)
-            .recording_status_callback = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).recording_status_callback = Some(value.into());
         self
     }
     /// Sets `RecordingStatusCallbackEvent`.
@@ -2282,11 +2113,7 @@ impl<
         mut self,
         value: impl Into<crate::types::RecordingStatusCallbackEvent>,
     ) -> Self {
-        self
-            .params
-            .body
-            .get_or_insert_with(Default::default)
-            .recording_status_callback_event = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).recording_status_callback_event = Some(value.into());
         self
     }
     /// Sets `RecordingStatusCallbackMethod`.
@@ -2295,33 +2122,19 @@ impl<
         mut self,
         value: impl Into<crate::types::TexmlStatusCallbackMethod>,
     ) -> Self {
-        self
-            .params
-            .body
-            .get_or_insert_with(Default::default)
-            .recording_status_callback_method = Some(value.into());
+        self.params.body.get_or_insert_with(Default::default).recording_status_callback_method = Some(value.into());
         self
     }
     /// Sets `RecordingTrack`.
     #[inline]
-    pub fn recording_track(
-        mut self,
-        value: impl Into<crate::types::RecordingTrack>,
-    ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).recording_track = Some(
-            value.into(),
-        );
+    pub fn recording_track(mut self, value: impl Into<crate::types::RecordingTrack>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).recording_track = Some(value.into());
         self
     }
     /// Sets `SendRecordingUrl`.
     #[inline]
-    pub fn send_recording_url(
-        mut self,
-        value: impl Into<crate::types::SendRecordingUrl>,
-    ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).send_recording_url = Some(
-            value.into(),
-        );
+    pub fn send_recording_url(mut self, value: impl Into<crate::types::SendRecordingUrl>) -> Self {
+        self.params.body.get_or_insert_with(Default::default).send_recording_url = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -2412,25 +2225,13 @@ pub struct TexmlAccountsCallsSiprecSiprecSidJsonParams {
     /// Updates a SIPREC session.
     pub body: Option<crate::types::TexmlUpdateSiprecSessionRequestBody>,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, TexmlAccountsCallsSiprecSiprecSidJsonParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, TexmlAccountsCallsSiprecSiprecSidJsonParams, T, R, (S0, S1)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsCallsSiprecSiprecSidJsonParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsCallsSiprecSiprecSidJsonParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -2440,13 +2241,7 @@ impl<
     pub fn call_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsCallsSiprecSiprecSidJsonParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsCallsSiprecSiprecSidJsonParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.call_sid = value.into();
         crate::call::into_state(call)
@@ -2457,9 +2252,7 @@ impl<
         mut self,
         value: impl Into<crate::types::TexmlUpdateSiprecSessionRequestBodyStatus>,
     ) -> Self {
-        self.params.body.get_or_insert_with(Default::default).status = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).status = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -2550,25 +2343,13 @@ pub struct TexmlAccountsCallsStreamsStreamingSidJsonParams {
     /// Update streaming
     pub body: Option<crate::types::TexmlUpdateCallStreamingRequestBody>,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, TexmlAccountsCallsStreamsStreamingSidJsonParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, TexmlAccountsCallsStreamsStreamingSidJsonParams, T, R, (S0, S1)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsCallsStreamsStreamingSidJsonParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsCallsStreamsStreamingSidJsonParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -2578,13 +2359,7 @@ impl<
     pub fn call_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsCallsStreamsStreamingSidJsonParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsCallsStreamsStreamingSidJsonParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.call_sid = value.into();
         crate::call::into_state(call)
@@ -2592,9 +2367,7 @@ impl<
     /// Sets `Status`.
     #[inline]
     pub fn status(mut self, value: impl Into<crate::types::StreamStatus>) -> Self {
-        self.params.body.get_or_insert_with(Default::default).status = Some(
-            value.into(),
-        );
+        self.params.body.get_or_insert_with(Default::default).status = Some(value.into());
         self
     }
     /// The whole body at once (one read from JSON, say), in place of the methods of its properties.
@@ -2602,13 +2375,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::TexmlUpdateCallStreamingRequestBody>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsCallsStreamsStreamingSidJsonParams,
-        T,
-        R,
-        (S0, S1),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsCallsStreamsStreamingSidJsonParams, T, R, (S0, S1)> {
         let mut call = self;
         call.params.body = Some(value.into());
         crate::call::into_state(call)
@@ -2907,11 +2674,7 @@ pub struct TexmlAccountsConferencesRetrieveConferencesParams {
     /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
     pub date_updated: Option<String>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, TexmlAccountsConferencesRetrieveConferencesParams, T, R, ()> {
+impl<'a, T, R> crate::Call<'a, TexmlAccountsConferencesRetrieveConferencesParams, T, R, ()> {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
     #[inline]
     pub fn page(mut self, value: impl Into<i64>) -> Self {
@@ -3036,9 +2799,7 @@ impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsConferencesUpdateParams, T, R, (
     #[inline]
     pub fn announce_method(
         mut self,
-        value: impl Into<
-            crate::types::CallScriptingUpdateConferenceRequestAnnounceMethod,
-        >,
+        value: impl Into<crate::types::CallScriptingUpdateConferenceRequestAnnounceMethod>,
     ) -> Self {
         self.params.body.announce_method = Some(value.into());
         self
@@ -3073,24 +2834,13 @@ pub struct TexmlAccountsConferencesRetrieveRecordingsParams {
     /// The id of the account the resource belongs to.
     pub account_sid: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, TexmlAccountsConferencesRetrieveRecordingsParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsConferencesRetrieveRecordingsParams, T, R, (S0,)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsConferencesRetrieveRecordingsParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsConferencesRetrieveRecordingsParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -3103,24 +2853,13 @@ pub struct TexmlAccountsConferencesRetrieveRecordingsJsonParams {
     /// The id of the account the resource belongs to.
     pub account_sid: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, TexmlAccountsConferencesRetrieveRecordingsJsonParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsConferencesRetrieveRecordingsJsonParams, T, R, (S0,)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsConferencesRetrieveRecordingsJsonParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsConferencesRetrieveRecordingsJsonParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -3400,30 +3139,13 @@ pub struct TexmlAccountsConferencesParticipantsRetrieveParticipantsParams {
     /// The id of the account the resource belongs to.
     pub account_sid: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<
-    'a,
-    TexmlAccountsConferencesParticipantsRetrieveParticipantsParams,
-    T,
-    R,
-    (S0,),
-> {
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsConferencesParticipantsRetrieveParticipantsParams, T, R, (S0,)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsConferencesParticipantsRetrieveParticipantsParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsConferencesParticipantsRetrieveParticipantsParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -3438,24 +3160,13 @@ pub struct TexmlAccountsConferencesParticipantsCreateParams {
     /// Dial Conference Participant request object
     pub body: crate::types::DialConferenceParticipantRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, TexmlAccountsConferencesParticipantsCreateParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsConferencesParticipantsCreateParams, T, R, (S0,)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsConferencesParticipantsCreateParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsConferencesParticipantsCreateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -3470,9 +3181,7 @@ impl<
     #[inline]
     pub fn amd_status_callback_method(
         mut self,
-        value: impl Into<
-            crate::types::DialConferenceParticipantRequestAmdStatusCallbackMethod,
-        >,
+        value: impl Into<crate::types::DialConferenceParticipantRequestAmdStatusCallbackMethod>,
     ) -> Self {
         self.params.body.amd_status_callback_method = Some(value.into());
         self
@@ -3506,19 +3215,13 @@ impl<
     }
     /// Whether to cancel ongoing playback on `greeting ended` detection. Defaults to `true`.
     #[inline]
-    pub fn cancel_playback_on_detect_message_end(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn cancel_playback_on_detect_message_end(mut self, value: impl Into<bool>) -> Self {
         self.params.body.cancel_playback_on_detect_message_end = Some(value.into());
         self
     }
     /// Whether to cancel ongoing playback on `machine` detection. Defaults to `true`.
     #[inline]
-    pub fn cancel_playback_on_machine_detection(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
+    pub fn cancel_playback_on_machine_detection(mut self, value: impl Into<bool>) -> Self {
         self.params.body.cancel_playback_on_machine_detection = Some(value.into());
         self
     }
@@ -3539,19 +3242,13 @@ impl<
     }
     /// The URL the conference recording callbacks will be sent to.
     #[inline]
-    pub fn conference_recording_status_callback(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn conference_recording_status_callback(mut self, value: impl Into<String>) -> Self {
         self.params.body.conference_recording_status_callback = Some(value.into());
         self
     }
     /// The changes to the conference recording's state that should generate a call to `RecoridngStatusCallback`. Can be: `in-progress`, `completed` and `absent`. Separate multiple values with a space. Defaults to `completed`. `failed` and `absent` are synonymous.
     #[inline]
-    pub fn conference_recording_status_callback_event(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn conference_recording_status_callback_event(mut self, value: impl Into<String>) -> Self {
         self.params.body.conference_recording_status_callback_event = Some(value.into());
         self
     }
@@ -3559,13 +3256,9 @@ impl<
     #[inline]
     pub fn conference_recording_status_callback_method(
         mut self,
-        value: impl Into<
-            crate::types::DialConferenceParticipantRequestConferenceRecordingStatusCallbackMethod,
-        >,
+        value: impl Into<crate::types::DialConferenceParticipantRequestConferenceRecordingStatusCallbackMethod>,
     ) -> Self {
-        self.params.body.conference_recording_status_callback_method = Some(
-            value.into(),
-        );
+        self.params.body.conference_recording_status_callback_method = Some(value.into());
         self
     }
     /// The number of seconds that Telnyx will wait for the recording to be stopped if silence is detected. The timer only starts when the speech is detected. Please note that the transcription is used to detect silence and the related charge will be applied. The minimum value is 0. The default value is 0 (infinite)
@@ -3590,9 +3283,7 @@ impl<
     #[inline]
     pub fn conference_status_callback_method(
         mut self,
-        value: impl Into<
-            crate::types::DialConferenceParticipantRequestConferenceStatusCallbackMethod,
-        >,
+        value: impl Into<crate::types::DialConferenceParticipantRequestConferenceStatusCallbackMethod>,
     ) -> Self {
         self.params.body.conference_status_callback_method = Some(value.into());
         self
@@ -3610,15 +3301,9 @@ impl<
     #[inline]
     pub fn custom_headers(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<
-                crate::types::DialConferenceParticipantRequestCustomHeadersItem,
-            >,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::DialConferenceParticipantRequestCustomHeadersItem>>,
     ) -> Self {
-        self.params.body.custom_headers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.params.body.custom_headers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Whether participant shall be bridged to conference before the participant answers (from early media if available). Defaults to `false`.
@@ -3662,10 +3347,7 @@ impl<
     }
     /// Silence duration threshold after a greeting message or voice for it be considered human. Ignored when `premium` detection is used.
     #[inline]
-    pub fn machine_detection_speech_end_threshold(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
+    pub fn machine_detection_speech_end_threshold(mut self, value: impl Into<i64>) -> Self {
         self.params.body.machine_detection_speech_end_threshold = Some(value.into());
         self
     }
@@ -3730,9 +3412,7 @@ impl<
     #[inline]
     pub fn recording_status_callback_method(
         mut self,
-        value: impl Into<
-            crate::types::DialConferenceParticipantRequestRecordingStatusCallbackMethod,
-        >,
+        value: impl Into<crate::types::DialConferenceParticipantRequestRecordingStatusCallbackMethod>,
     ) -> Self {
         self.params.body.recording_status_callback_method = Some(value.into());
         self
@@ -3780,9 +3460,7 @@ impl<
     #[inline]
     pub fn status_callback_method(
         mut self,
-        value: impl Into<
-            crate::types::DialConferenceParticipantRequestStatusCallbackMethod,
-        >,
+        value: impl Into<crate::types::DialConferenceParticipantRequestStatusCallbackMethod>,
     ) -> Self {
         self.params.body.status_callback_method = Some(value.into());
         self
@@ -3840,25 +3518,13 @@ pub struct TexmlAccountsConferencesParticipantsRetrieveParams {
     /// The ConferenceSid that uniquely identifies a conference.
     pub conference_sid: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, TexmlAccountsConferencesParticipantsRetrieveParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, TexmlAccountsConferencesParticipantsRetrieveParams, T, R, (S0, S1)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsConferencesParticipantsRetrieveParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsConferencesParticipantsRetrieveParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -3868,13 +3534,7 @@ impl<
     pub fn conference_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsConferencesParticipantsRetrieveParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsConferencesParticipantsRetrieveParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.conference_sid = value.into();
         crate::call::into_state(call)
@@ -3891,25 +3551,13 @@ pub struct TexmlAccountsConferencesParticipantsUpdateParams {
     /// Update Conference Participant request object
     pub body: crate::types::CallScriptingUpdateConferenceParticipantRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, TexmlAccountsConferencesParticipantsUpdateParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, TexmlAccountsConferencesParticipantsUpdateParams, T, R, (S0, S1)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsConferencesParticipantsUpdateParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsConferencesParticipantsUpdateParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -3919,13 +3567,7 @@ impl<
     pub fn conference_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsConferencesParticipantsUpdateParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsConferencesParticipantsUpdateParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.conference_sid = value.into();
         crate::call::into_state(call)
@@ -3934,9 +3576,7 @@ impl<
     #[inline]
     pub fn announce_method(
         mut self,
-        value: impl Into<
-            crate::types::CallScriptingUpdateConferenceParticipantRequestAnnounceMethod,
-        >,
+        value: impl Into<crate::types::CallScriptingUpdateConferenceParticipantRequestAnnounceMethod>,
     ) -> Self {
         self.params.body.announce_method = Some(value.into());
         self
@@ -3981,9 +3621,7 @@ impl<
     #[inline]
     pub fn hold_method(
         mut self,
-        value: impl Into<
-            crate::types::CallScriptingUpdateConferenceParticipantRequestHoldMethod,
-        >,
+        value: impl Into<crate::types::CallScriptingUpdateConferenceParticipantRequestHoldMethod>,
     ) -> Self {
         self.params.body.hold_method = Some(value.into());
         self
@@ -4011,13 +3649,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CallScriptingUpdateConferenceParticipantRequest>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsConferencesParticipantsUpdateParams,
-        T,
-        R,
-        (S0, S1),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsConferencesParticipantsUpdateParams, T, R, (S0, S1)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -4032,25 +3664,13 @@ pub struct TexmlAccountsConferencesParticipantsDeleteParams {
     /// The ConferenceSid that uniquely identifies a conference.
     pub conference_sid: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, TexmlAccountsConferencesParticipantsDeleteParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, TexmlAccountsConferencesParticipantsDeleteParams, T, R, (S0, S1)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsConferencesParticipantsDeleteParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsConferencesParticipantsDeleteParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -4060,13 +3680,7 @@ impl<
     pub fn conference_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsConferencesParticipantsDeleteParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsConferencesParticipantsDeleteParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.conference_sid = value.into();
         crate::call::into_state(call)
@@ -4625,30 +4239,13 @@ pub struct TexmlAccountsRecordingsJsonRetrieveRecordingSidJsonParams {
     /// The id of the account the resource belongs to.
     pub account_sid: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<
-    'a,
-    TexmlAccountsRecordingsJsonRetrieveRecordingSidJsonParams,
-    T,
-    R,
-    (S0,),
-> {
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsRecordingsJsonRetrieveRecordingSidJsonParams, T, R, (S0,)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsRecordingsJsonRetrieveRecordingSidJsonParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsRecordingsJsonRetrieveRecordingSidJsonParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -4661,24 +4258,13 @@ pub struct TexmlAccountsRecordingsJsonDeleteRecordingSidJsonParams {
     /// The id of the account the resource belongs to.
     pub account_sid: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, TexmlAccountsRecordingsJsonDeleteRecordingSidJsonParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsRecordingsJsonDeleteRecordingSidJsonParams, T, R, (S0,)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsRecordingsJsonDeleteRecordingSidJsonParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsRecordingsJsonDeleteRecordingSidJsonParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -4804,30 +4390,13 @@ pub struct TexmlAccountsTranscriptionsJsonRetrieveRecordingTranscriptionSidJsonP
     /// The id of the account the resource belongs to.
     pub account_sid: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<
-    'a,
-    TexmlAccountsTranscriptionsJsonRetrieveRecordingTranscriptionSidJsonParams,
-    T,
-    R,
-    (S0,),
-> {
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsTranscriptionsJsonRetrieveRecordingTranscriptionSidJsonParams, T, R, (S0,)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsTranscriptionsJsonRetrieveRecordingTranscriptionSidJsonParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsTranscriptionsJsonRetrieveRecordingTranscriptionSidJsonParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)
@@ -4840,30 +4409,13 @@ pub struct TexmlAccountsTranscriptionsJsonDeleteRecordingTranscriptionSidJsonPar
     /// The id of the account the resource belongs to.
     pub account_sid: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<
-    'a,
-    TexmlAccountsTranscriptionsJsonDeleteRecordingTranscriptionSidJsonParams,
-    T,
-    R,
-    (S0,),
-> {
+impl<'a, T, R, S0> crate::Call<'a, TexmlAccountsTranscriptionsJsonDeleteRecordingTranscriptionSidJsonParams, T, R, (S0,)> {
     /// The id of the account the resource belongs to.
     #[inline]
     pub fn account_sid(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        TexmlAccountsTranscriptionsJsonDeleteRecordingTranscriptionSidJsonParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, TexmlAccountsTranscriptionsJsonDeleteRecordingTranscriptionSidJsonParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.account_sid = value.into();
         crate::call::into_state(call)

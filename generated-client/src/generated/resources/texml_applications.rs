@@ -187,16 +187,13 @@ pub struct TexmlApplicationsListParams {
     pub sort: Option<crate::types::SortApplication>,
 }
 impl<'a, T, R> crate::Call<'a, TexmlApplicationsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::CallScriptingPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::CallScriptingPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[outbound_voice_profile_id\\], filter\\[friendly_name\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[outbound_voice_profile_id\], filter\[friendly_name\]
     #[inline]
     pub fn filter(
         mut self,

@@ -57,10 +57,7 @@ pub struct TextToSpeechRetrieveVoicesParams {
 impl<'a, T, R> crate::Call<'a, TextToSpeechRetrieveVoicesParams, T, R, ()> {
     /// Filter voices by provider. If omitted, voices from all providers are returned.
     #[inline]
-    pub fn provider(
-        mut self,
-        value: impl Into<TextToSpeechRetrieveVoicesProvider>,
-    ) -> Self {
+    pub fn provider(mut self, value: impl Into<TextToSpeechRetrieveVoicesProvider>) -> Self {
         self.params.provider = Some(value.into());
         self
     }
@@ -266,10 +263,7 @@ impl<'a, T, R> crate::Call<'a, TextToSpeechSpeechGenerateParams, T, R, ()> {
     }
     /// Sets `elevenlabs`.
     #[inline]
-    pub fn elevenlabs(
-        mut self,
-        value: impl Into<crate::types::ElevenLabsProviderParams>,
-    ) -> Self {
+    pub fn elevenlabs(mut self, value: impl Into<crate::types::ElevenLabsProviderParams>) -> Self {
         self.params.body.elevenlabs = Some(value.into());
         self
     }
@@ -281,10 +275,7 @@ impl<'a, T, R> crate::Call<'a, TextToSpeechSpeechGenerateParams, T, R, ()> {
     }
     /// Sets `minimax`.
     #[inline]
-    pub fn minimax(
-        mut self,
-        value: impl Into<crate::types::MinimaxProviderParams>,
-    ) -> Self {
+    pub fn minimax(mut self, value: impl Into<crate::types::MinimaxProviderParams>) -> Self {
         self.params.body.minimax = Some(value.into());
         self
     }
@@ -308,10 +299,7 @@ impl<'a, T, R> crate::Call<'a, TextToSpeechSpeechGenerateParams, T, R, ()> {
     }
     /// Sets `resemble`.
     #[inline]
-    pub fn resemble(
-        mut self,
-        value: impl Into<crate::types::ResembleProviderParams>,
-    ) -> Self {
+    pub fn resemble(mut self, value: impl Into<crate::types::ResembleProviderParams>) -> Self {
         self.params.body.resemble = Some(value.into());
         self
     }
@@ -323,10 +311,7 @@ impl<'a, T, R> crate::Call<'a, TextToSpeechSpeechGenerateParams, T, R, ()> {
     }
     /// Sets `telnyx`.
     #[inline]
-    pub fn telnyx(
-        mut self,
-        value: impl Into<crate::types::TelnyxProviderParams>,
-    ) -> Self {
+    pub fn telnyx(mut self, value: impl Into<crate::types::TelnyxProviderParams>) -> Self {
         self.params.body.telnyx = Some(value.into());
         self
     }

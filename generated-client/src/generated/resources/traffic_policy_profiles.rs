@@ -277,10 +277,7 @@ impl<'a, T, R> crate::Call<'a, TrafficPolicyProfilesListParams, T, R, ()> {
     }
     /// Filter by traffic policy profile type.
     #[inline]
-    pub fn filter_type(
-        mut self,
-        value: impl Into<TrafficPolicyProfilesListFilterType>,
-    ) -> Self {
+    pub fn filter_type(mut self, value: impl Into<TrafficPolicyProfilesListFilterType>) -> Self {
         self.params.filter_type = Some(value.into());
         self
     }
@@ -358,19 +355,13 @@ pub struct TrafficPolicyProfilesCreateParams {
 impl<'a, T, R, S0> crate::Call<'a, TrafficPolicyProfilesCreateParams, T, R, (S0,)> {
     /// Array of domain names.
     #[inline]
-    pub fn domains(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn domains(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Array of IP ranges in CIDR notation.
     #[inline]
-    pub fn ip_ranges(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn ip_ranges(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.ip_ranges = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -385,10 +376,7 @@ impl<'a, T, R, S0> crate::Call<'a, TrafficPolicyProfilesCreateParams, T, R, (S0,
     }
     /// Array of PCEF service IDs to include in the profile.
     #[inline]
-    pub fn services(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn services(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.services = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -513,19 +501,13 @@ pub struct TrafficPolicyProfilesUpdateParams {
 impl<'a, T, R> crate::Call<'a, TrafficPolicyProfilesUpdateParams, T, R, ()> {
     /// Array of domain names.
     #[inline]
-    pub fn domains(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn domains(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.domains = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Array of IP ranges in CIDR notation.
     #[inline]
-    pub fn ip_ranges(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn ip_ranges(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.ip_ranges = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -546,19 +528,13 @@ impl<'a, T, R> crate::Call<'a, TrafficPolicyProfilesUpdateParams, T, R, ()> {
     }
     /// Array of PCEF service IDs to include in the profile.
     #[inline]
-    pub fn services(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn services(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.params.body.services = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The type of the traffic policy profile.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<TrafficPolicyProfilesUpdateBodyType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<TrafficPolicyProfilesUpdateBodyType>) -> Self {
         self.params.body.r#type = Some(value.into());
         self
     }

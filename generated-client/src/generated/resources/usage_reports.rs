@@ -217,7 +217,7 @@ impl<'a, T, R, S0, S1, S2> crate::Call<'a, UsageReportsListParams, T, R, (S0, S1
         self.params.format = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<UsageReportsListPage>) -> Self {
         self.params.page = Some(value.into());

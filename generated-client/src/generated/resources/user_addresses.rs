@@ -122,16 +122,13 @@ pub struct UserAddressesListParams {
     pub sort: Option<crate::types::SortUserAddress>,
 }
 impl<'a, T, R> crate::Call<'a, UserAddressesListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::UserAddressesPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::UserAddressesPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[customer_reference\\]\\[eq\\], filter\\[customer_reference\\]\\[contains\\], filter\\[street_address\\]\\[contains\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[contains\], filter\[street_address\]\[contains\]
     #[inline]
     pub fn filter(
         mut self,
@@ -205,17 +202,7 @@ pub struct UserAddressesCreateParams {
     /// Parameters that can be defined during user address creation
     pub body: crate::types::UserAddressCreate,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> crate::Call<'a, UserAddressesCreateParams, T, R, (S0, S1, S2, S3, S4, S5)> {
+impl<'a, T, R, S0, S1, S2, S3, S4, S5> crate::Call<'a, UserAddressesCreateParams, T, R, (S0, S1, S2, S3, S4, S5)> {
     /// Sets `administrative_area`.
     #[inline]
     pub fn administrative_area(
@@ -227,10 +214,7 @@ impl<
     }
     /// Sets `borough`.
     #[inline]
-    pub fn borough(
-        mut self,
-        value: impl Into<crate::types::UserAddressesBorough>,
-    ) -> Self {
+    pub fn borough(mut self, value: impl Into<crate::types::UserAddressesBorough>) -> Self {
         self.params.body.borough = Some(value.into());
         self
     }
@@ -239,13 +223,7 @@ impl<
     pub fn business_name(
         self,
         value: impl Into<crate::types::UserAddressesBusinessName>,
-    ) -> crate::Call<
-        'a,
-        UserAddressesCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4, S5),
-    > {
+    ) -> crate::Call<'a, UserAddressesCreateParams, T, R, (crate::Set, S1, S2, S3, S4, S5)> {
         let mut call = self;
         call.params.body.business_name = value.into();
         crate::call::into_state(call)
@@ -255,13 +233,7 @@ impl<
     pub fn country_code(
         self,
         value: impl Into<crate::types::UserAddressesCountryCode>,
-    ) -> crate::Call<
-        'a,
-        UserAddressesCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4, S5),
-    > {
+    ) -> crate::Call<'a, UserAddressesCreateParams, T, R, (S0, crate::Set, S2, S3, S4, S5)> {
         let mut call = self;
         call.params.body.country_code = value.into();
         crate::call::into_state(call)
@@ -289,13 +261,7 @@ impl<
     pub fn first_name(
         self,
         value: impl Into<crate::types::UserAddressesFirstName>,
-    ) -> crate::Call<
-        'a,
-        UserAddressesCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4, S5),
-    > {
+    ) -> crate::Call<'a, UserAddressesCreateParams, T, R, (S0, S1, crate::Set, S3, S4, S5)> {
         let mut call = self;
         call.params.body.first_name = value.into();
         crate::call::into_state(call)
@@ -305,13 +271,7 @@ impl<
     pub fn last_name(
         self,
         value: impl Into<crate::types::UserAddressesLastName>,
-    ) -> crate::Call<
-        'a,
-        UserAddressesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4, S5),
-    > {
+    ) -> crate::Call<'a, UserAddressesCreateParams, T, R, (S0, S1, S2, crate::Set, S4, S5)> {
         let mut call = self;
         call.params.body.last_name = value.into();
         crate::call::into_state(call)
@@ -321,13 +281,7 @@ impl<
     pub fn locality(
         self,
         value: impl Into<crate::types::UserAddressesLocality>,
-    ) -> crate::Call<
-        'a,
-        UserAddressesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set, S5),
-    > {
+    ) -> crate::Call<'a, UserAddressesCreateParams, T, R, (S0, S1, S2, S3, crate::Set, S5)> {
         let mut call = self;
         call.params.body.locality = value.into();
         crate::call::into_state(call)
@@ -352,10 +306,7 @@ impl<
     }
     /// Sets `postal_code`.
     #[inline]
-    pub fn postal_code(
-        mut self,
-        value: impl Into<crate::types::UserAddressesPostalCode>,
-    ) -> Self {
+    pub fn postal_code(mut self, value: impl Into<crate::types::UserAddressesPostalCode>) -> Self {
         self.params.body.postal_code = Some(value.into());
         self
     }
@@ -373,13 +324,7 @@ impl<
     pub fn street_address(
         self,
         value: impl Into<crate::types::UserAddressesStreetAddress>,
-    ) -> crate::Call<
-        'a,
-        UserAddressesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, crate::Set),
-    > {
+    ) -> crate::Call<'a, UserAddressesCreateParams, T, R, (S0, S1, S2, S3, S4, crate::Set)> {
         let mut call = self;
         call.params.body.street_address = value.into();
         crate::call::into_state(call)
@@ -389,13 +334,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::UserAddressCreate>,
-    ) -> crate::Call<
-        'a,
-        UserAddressesCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, UserAddressesCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

@@ -43,7 +43,7 @@ pub struct UserTagsListParams {
     pub filter: Option<UserTagsListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, UserTagsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[starts_with\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[starts_with\]
     #[inline]
     pub fn filter(mut self, value: impl Into<UserTagsListFilter>) -> Self {
         self.params.filter = Some(value.into());

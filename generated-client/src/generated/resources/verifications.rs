@@ -230,13 +230,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, VerificationsTriggerCallParams, T, R, (S0
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateVerificationRequestCall>,
-    ) -> crate::Call<
-        'a,
-        VerificationsTriggerCallParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, VerificationsTriggerCallParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -249,13 +243,7 @@ pub struct VerificationsTriggerFlashcallParams {
     /// The request body.
     pub body: crate::types::CreateVerificationRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, VerificationsTriggerFlashcallParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, VerificationsTriggerFlashcallParams, T, R, (S0, S1)> {
     /// +E164 formatted phone number.
     #[inline]
     pub fn phone_number(
@@ -287,13 +275,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateVerificationRequest>,
-    ) -> crate::Call<
-        'a,
-        VerificationsTriggerFlashcallParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, VerificationsTriggerFlashcallParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -363,13 +345,7 @@ pub struct VerificationsTriggerWhatsappVerificationParams {
     /// The request body.
     pub body: crate::types::CreateVerificationRequestWhatsapp,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, VerificationsTriggerWhatsappVerificationParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, VerificationsTriggerWhatsappVerificationParams, T, R, (S0, S1)> {
     /// Send a self-generated numeric code to the end-user
     #[inline]
     pub fn custom_code(mut self, value: impl Into<String>) -> Self {
@@ -387,13 +363,7 @@ impl<
     pub fn phone_number(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        VerificationsTriggerWhatsappVerificationParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, VerificationsTriggerWhatsappVerificationParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.phone_number = value.into();
         crate::call::into_state(call)
@@ -409,13 +379,7 @@ impl<
     pub fn verify_profile_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        VerificationsTriggerWhatsappVerificationParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, VerificationsTriggerWhatsappVerificationParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.verify_profile_id = value.into();
         crate::call::into_state(call)
@@ -425,13 +389,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::CreateVerificationRequestWhatsapp>,
-    ) -> crate::Call<
-        'a,
-        VerificationsTriggerWhatsappVerificationParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, VerificationsTriggerWhatsappVerificationParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -619,25 +577,13 @@ pub struct VerificationsByPhoneNumberActionsVerifyParams {
     /// The request body.
     pub body: crate::types::VerifyVerificationCodeRequestByPhoneNumber,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<'a, VerificationsByPhoneNumberActionsVerifyParams, T, R, (S0, S1)> {
+impl<'a, T, R, S0, S1> crate::Call<'a, VerificationsByPhoneNumberActionsVerifyParams, T, R, (S0, S1)> {
     /// This is the code the user submits for verification.
     #[inline]
     pub fn code(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        VerificationsByPhoneNumberActionsVerifyParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, VerificationsByPhoneNumberActionsVerifyParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.code = value.into();
         crate::call::into_state(call)
@@ -647,13 +593,7 @@ impl<
     pub fn verify_profile_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        VerificationsByPhoneNumberActionsVerifyParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, VerificationsByPhoneNumberActionsVerifyParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.verify_profile_id = value.into();
         crate::call::into_state(call)
@@ -663,13 +603,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::VerifyVerificationCodeRequestByPhoneNumber>,
-    ) -> crate::Call<
-        'a,
-        VerificationsByPhoneNumberActionsVerifyParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, VerificationsByPhoneNumberActionsVerifyParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

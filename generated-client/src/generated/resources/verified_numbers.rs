@@ -132,7 +132,7 @@ pub struct VerifiedNumbersListParams {
     pub page: Option<VerifiedNumbersListPage>,
 }
 impl<'a, T, R> crate::Call<'a, VerifiedNumbersListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Use page\\[size\\] and page\\[number\\] in the query string. Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Use page\[size\] and page\[number\] in the query string. Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(mut self, value: impl Into<VerifiedNumbersListPage>) -> Self {
         self.params.page = Some(value.into());
@@ -277,24 +277,13 @@ pub struct VerifiedNumbersActionsSubmitVerificationCodeParams {
     /// The request body.
     pub body: VerifiedNumbersActionsSubmitVerificationCodeBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, VerifiedNumbersActionsSubmitVerificationCodeParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, VerifiedNumbersActionsSubmitVerificationCodeParams, T, R, (S0,)> {
     /// Sets `verification_code`.
     #[inline]
     pub fn verification_code(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        VerifiedNumbersActionsSubmitVerificationCodeParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, VerifiedNumbersActionsSubmitVerificationCodeParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.verification_code = value.into();
         crate::call::into_state(call)
@@ -304,13 +293,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<VerifiedNumbersActionsSubmitVerificationCodeBody>,
-    ) -> crate::Call<
-        'a,
-        VerifiedNumbersActionsSubmitVerificationCodeParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, VerifiedNumbersActionsSubmitVerificationCodeParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -426,9 +409,7 @@ impl VerifiedNumbersCreateBody {
         VerifiedNumbersCreateBody {
             extension: None,
             phone_number: String::new(),
-            verification_method: VerifiedNumbersCreateBodyVerificationMethod::Unknown(
-                String::new(),
-            ),
+            verification_method: VerifiedNumbersCreateBodyVerificationMethod::Unknown(String::new()),
         }
     }
 }

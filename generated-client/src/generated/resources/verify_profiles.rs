@@ -262,13 +262,13 @@ pub struct VerifyProfilesListParams {
     pub page: Option<VerifyProfilesListPage>,
 }
 impl<'a, T, R> crate::Call<'a, VerifyProfilesListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[name\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
     #[inline]
     pub fn filter(mut self, value: impl Into<VerifyProfilesListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[size\\], page\\[number\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     #[inline]
     pub fn page(mut self, value: impl Into<VerifyProfilesListPage>) -> Self {
         self.params.page = Some(value.into());
@@ -322,10 +322,7 @@ pub struct VerifyProfilesCreateParams {
 impl<'a, T, R, S0> crate::Call<'a, VerifyProfilesCreateParams, T, R, (S0,)> {
     /// Sets `call`.
     #[inline]
-    pub fn call(
-        mut self,
-        value: impl Into<crate::types::CreateVerifyProfileCallRequest>,
-    ) -> Self {
+    pub fn call(mut self, value: impl Into<crate::types::CreateVerifyProfileCallRequest>) -> Self {
         self.params.body.call = Some(value.into());
         self
     }
@@ -368,10 +365,7 @@ impl<'a, T, R, S0> crate::Call<'a, VerifyProfilesCreateParams, T, R, (S0,)> {
     }
     /// Sets `sms`.
     #[inline]
-    pub fn sms(
-        mut self,
-        value: impl Into<crate::types::CreateVerifyProfileSmsRequest>,
-    ) -> Self {
+    pub fn sms(mut self, value: impl Into<crate::types::CreateVerifyProfileSmsRequest>) -> Self {
         self.params.body.sms = Some(value.into());
         self
     }
@@ -475,10 +469,7 @@ pub struct VerifyProfilesUpdateParams {
 impl<'a, T, R> crate::Call<'a, VerifyProfilesUpdateParams, T, R, ()> {
     /// Sets `call`.
     #[inline]
-    pub fn call(
-        mut self,
-        value: impl Into<crate::types::UpdateVerifyProfileCallRequest>,
-    ) -> Self {
+    pub fn call(mut self, value: impl Into<crate::types::UpdateVerifyProfileCallRequest>) -> Self {
         self.params.body.call = Some(value.into());
         self
     }
@@ -508,10 +499,7 @@ impl<'a, T, R> crate::Call<'a, VerifyProfilesUpdateParams, T, R, ()> {
     }
     /// Sets `sms`.
     #[inline]
-    pub fn sms(
-        mut self,
-        value: impl Into<crate::types::UpdateVerifyProfileSmsRequest>,
-    ) -> Self {
+    pub fn sms(mut self, value: impl Into<crate::types::UpdateVerifyProfileSmsRequest>) -> Self {
         self.params.body.sms = Some(value.into());
         self
     }

@@ -193,13 +193,13 @@ pub struct VirtualCrossConnectsListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, VirtualCrossConnectsListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[network_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
     #[inline]
     pub fn filter(mut self, value: impl Into<VirtualCrossConnectsListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -264,17 +264,7 @@ pub struct VirtualCrossConnectsCreateParams {
     /// The request body.
     pub body: crate::types::VirtualCrossConnectCreate,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> crate::Call<'a, VirtualCrossConnectsCreateParams, T, R, (S0, S1, S2, S3, S4, S5)> {
+impl<'a, T, R, S0, S1, S2, S3, S4, S5> crate::Call<'a, VirtualCrossConnectsCreateParams, T, R, (S0, S1, S2, S3, S4, S5)> {
     /// A user specified name for the interface.
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
@@ -286,13 +276,7 @@ impl<
     pub fn network_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        VirtualCrossConnectsCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4, S5),
-    > {
+    ) -> crate::Call<'a, VirtualCrossConnectsCreateParams, T, R, (crate::Set, S1, S2, S3, S4, S5)> {
         let mut call = self;
         call.params.body.network_id = value.into();
         crate::call::into_state(call)
@@ -314,13 +298,7 @@ impl<
     pub fn bgp_asn(
         self,
         value: impl Into<f64>,
-    ) -> crate::Call<
-        'a,
-        VirtualCrossConnectsCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4, S5),
-    > {
+    ) -> crate::Call<'a, VirtualCrossConnectsCreateParams, T, R, (S0, crate::Set, S2, S3, S4, S5)> {
         let mut call = self;
         call.params.body.bgp_asn = value.into();
         crate::call::into_state(call)
@@ -330,13 +308,7 @@ impl<
     pub fn cloud_provider(
         self,
         value: impl Into<crate::types::VirtualCrossConnectCreateCloudProvider>,
-    ) -> crate::Call<
-        'a,
-        VirtualCrossConnectsCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4, S5),
-    > {
+    ) -> crate::Call<'a, VirtualCrossConnectsCreateParams, T, R, (S0, S1, crate::Set, S3, S4, S5)> {
         let mut call = self;
         call.params.body.cloud_provider = value.into();
         crate::call::into_state(call)
@@ -346,13 +318,7 @@ impl<
     pub fn cloud_provider_region(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        VirtualCrossConnectsCreateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4, S5),
-    > {
+    ) -> crate::Call<'a, VirtualCrossConnectsCreateParams, T, R, (S0, S1, S2, crate::Set, S4, S5)> {
         let mut call = self;
         call.params.body.cloud_provider_region = value.into();
         crate::call::into_state(call)
@@ -368,13 +334,7 @@ impl<
     pub fn primary_cloud_account_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        VirtualCrossConnectsCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set, S5),
-    > {
+    ) -> crate::Call<'a, VirtualCrossConnectsCreateParams, T, R, (S0, S1, S2, S3, crate::Set, S5)> {
         let mut call = self;
         call.params.body.primary_cloud_account_id = value.into();
         crate::call::into_state(call)
@@ -420,13 +380,7 @@ impl<
     pub fn region_code(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        VirtualCrossConnectsCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, S4, crate::Set),
-    > {
+    ) -> crate::Call<'a, VirtualCrossConnectsCreateParams, T, R, (S0, S1, S2, S3, S4, crate::Set)> {
         let mut call = self;
         call.params.body.region_code = value.into();
         crate::call::into_state(call)
@@ -436,13 +390,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::VirtualCrossConnectCreate>,
-    ) -> crate::Call<
-        'a,
-        VirtualCrossConnectsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, VirtualCrossConnectsCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

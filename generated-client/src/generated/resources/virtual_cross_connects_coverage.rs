@@ -61,25 +61,19 @@ pub struct VirtualCrossConnectsCoverageListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, VirtualCrossConnectsCoverageListParams, T, R, ()> {
-    /// Consolidated filters parameter (deepObject style). Originally: filters\\[available_bandwidth\\]\\[contains\\]
+    /// Consolidated filters parameter (deepObject style). Originally: filters\[available_bandwidth\]\[contains\]
     #[inline]
-    pub fn filters(
-        mut self,
-        value: impl Into<VirtualCrossConnectsCoverageListFilters>,
-    ) -> Self {
+    pub fn filters(mut self, value: impl Into<VirtualCrossConnectsCoverageListFilters>) -> Self {
         self.params.filters = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[cloud_provider\\], filter\\[cloud_provider_region\\], filter\\[location.region\\], filter\\[location.site\\], filter\\[location.pop\\], filter\\[location.code\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[cloud_provider\], filter\[cloud_provider_region\], filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
     #[inline]
-    pub fn filter(
-        mut self,
-        value: impl Into<VirtualCrossConnectsCoverageListFilter>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<VirtualCrossConnectsCoverageListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());

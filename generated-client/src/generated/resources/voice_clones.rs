@@ -248,10 +248,7 @@ impl<'a, T, R> crate::Call<'a, VoiceClonesListParams, T, R, ()> {
     }
     /// Filter by voice synthesis provider. Case-insensitive.
     #[inline]
-    pub fn filter_provider(
-        mut self,
-        value: impl Into<crate::types::FilterProvider>,
-    ) -> Self {
+    pub fn filter_provider(mut self, value: impl Into<crate::types::FilterProvider>) -> Self {
         self.params.filter_provider = Some(value.into());
         self
     }

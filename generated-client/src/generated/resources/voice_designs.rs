@@ -396,10 +396,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, VoiceDesignsCreateParams, T, R, (S0, S1)>
     }
     /// Voice synthesis provider. `telnyx` uses the Qwen3TTS model; `minimax` uses the Minimax speech models. Case-insensitive. Defaults to `telnyx`.
     #[inline]
-    pub fn provider(
-        mut self,
-        value: impl Into<crate::types::VoiceDesignRequestProvider>,
-    ) -> Self {
+    pub fn provider(mut self, value: impl Into<crate::types::VoiceDesignRequestProvider>) -> Self {
         self.params.body.provider = Some(value.into());
         self
     }

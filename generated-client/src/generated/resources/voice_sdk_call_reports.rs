@@ -77,19 +77,13 @@ pub struct VoiceSdkCallReportsListParams {
 impl<'a, T, R> crate::Call<'a, VoiceSdkCallReportsListParams, T, R, ()> {
     /// Consolidated page parameter (deepObject style).
     #[inline]
-    pub fn page(
-        mut self,
-        value: impl Into<crate::types::VoiceSdkDebugPageConsolidated>,
-    ) -> Self {
+    pub fn page(mut self, value: impl Into<crate::types::VoiceSdkDebugPageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
     /// Set the order of the results by creation date. `asc` and `created_at` sort oldest reports first; `desc` and `-created_at` sort newest reports first. If not given, results are sorted by creation date in descending order.
     #[inline]
-    pub fn sort(
-        mut self,
-        value: impl Into<crate::types::VoiceSdkCallReportSort>,
-    ) -> Self {
+    pub fn sort(mut self, value: impl Into<crate::types::VoiceSdkCallReportSort>) -> Self {
         self.params.sort = Some(value.into());
         self
     }

@@ -71,13 +71,13 @@ pub struct WebhookDeliveriesListParams {
     pub filter: Option<WebhookDeliveriesListFilter>,
 }
 impl<'a, T, R> crate::Call<'a, WebhookDeliveriesListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
         self
     }
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[status\\]\\[eq\\], filter\\[event_type\\], filter\\[webhook\\]\\[contains\\], filter\\[attempts\\]\\[contains\\], filter\\[started_at\\]\\[gte\\], filter\\[started_at\\]\\[lte\\], filter\\[finished_at\\]\\[gte\\], filter\\[finished_at\\]\\[lte\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\]\[eq\], filter\[event_type\], filter\[webhook\]\[contains\], filter\[attempts\]\[contains\], filter\[started_at\]\[gte\], filter\[started_at\]\[lte\], filter\[finished_at\]\[gte\], filter\[finished_at\]\[lte\]
     #[inline]
     pub fn filter(mut self, value: impl Into<WebhookDeliveriesListFilter>) -> Self {
         self.params.filter = Some(value.into());
@@ -453,10 +453,7 @@ pub struct WebhookDeliveriesListFilter {
 impl WebhookDeliveriesListFilter {
     /// Sets `attempts`.
     #[inline]
-    pub fn attempts(
-        mut self,
-        value: impl Into<WebhookDeliveriesListFilterAttempts>,
-    ) -> Self {
+    pub fn attempts(mut self, value: impl Into<WebhookDeliveriesListFilterAttempts>) -> Self {
         self.attempts = Some(value.into());
         self
     }
@@ -468,37 +465,25 @@ impl WebhookDeliveriesListFilter {
     }
     /// Sets `finished_at`.
     #[inline]
-    pub fn finished_at(
-        mut self,
-        value: impl Into<WebhookDeliveriesListFilterFinishedAt>,
-    ) -> Self {
+    pub fn finished_at(mut self, value: impl Into<WebhookDeliveriesListFilterFinishedAt>) -> Self {
         self.finished_at = Some(value.into());
         self
     }
     /// Sets `started_at`.
     #[inline]
-    pub fn started_at(
-        mut self,
-        value: impl Into<WebhookDeliveriesListFilterStartedAt>,
-    ) -> Self {
+    pub fn started_at(mut self, value: impl Into<WebhookDeliveriesListFilterStartedAt>) -> Self {
         self.started_at = Some(value.into());
         self
     }
     /// Sets `status`.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<WebhookDeliveriesListFilterStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<WebhookDeliveriesListFilterStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets `webhook`.
     #[inline]
-    pub fn webhook(
-        mut self,
-        value: impl Into<WebhookDeliveriesListFilterWebhook>,
-    ) -> Self {
+    pub fn webhook(mut self, value: impl Into<WebhookDeliveriesListFilterWebhook>) -> Self {
         self.webhook = Some(value.into());
         self
     }

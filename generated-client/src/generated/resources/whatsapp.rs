@@ -126,7 +126,7 @@ pub struct WhatsappBusinessAccountsListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, WhatsappBusinessAccountsListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -271,12 +271,8 @@ pub struct WhatsappBusinessAccountsPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-impl<
-    'a,
-    T,
-    R,
-> crate::Call<'a, WhatsappBusinessAccountsPhoneNumbersListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+impl<'a, T, R> crate::Call<'a, WhatsappBusinessAccountsPhoneNumbersListParams, T, R, ()> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -329,31 +325,13 @@ pub struct WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
     /// The request body.
     pub body: crate::types::WhatsappPhoneNumberVerificationRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-> crate::Call<
-    'a,
-    WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
-    T,
-    R,
-    (S0, S1),
-> {
+impl<'a, T, R, S0, S1> crate::Call<'a, WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams, T, R, (S0, S1)> {
     /// Sets `display_name`.
     #[inline]
     pub fn display_name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
-        T,
-        R,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Call<'a, WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams, T, R, (crate::Set, S1)> {
         let mut call = self;
         call.params.body.display_name = value.into();
         crate::call::into_state(call)
@@ -369,13 +347,7 @@ impl<
     pub fn phone_number(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
-        T,
-        R,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Call<'a, WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams, T, R, (S0, crate::Set)> {
         let mut call = self;
         call.params.body.phone_number = value.into();
         crate::call::into_state(call)
@@ -384,9 +356,7 @@ impl<
     #[inline]
     pub fn verification_method(
         mut self,
-        value: impl Into<
-            crate::types::WhatsappPhoneNumberVerificationRequestVerificationMethod,
-        >,
+        value: impl Into<crate::types::WhatsappPhoneNumberVerificationRequestVerificationMethod>,
     ) -> Self {
         self.params.body.verification_method = Some(value.into());
         self
@@ -396,13 +366,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::WhatsappPhoneNumberVerificationRequest>,
-    ) -> crate::Call<
-        'a,
-        WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -514,13 +478,8 @@ impl<'a, T, R> crate::Call<'a, WhatsappBusinessAccountsSettingsUpdateParams, T, 
     }
     /// Sets `webhook_events`.
     #[inline]
-    pub fn webhook_events(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.params.body.webhook_events = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+    pub fn webhook_events(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.params.body.webhook_events = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Failover URL to send Whatsapp events
@@ -755,7 +714,7 @@ pub struct WhatsappPhoneNumbersListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, WhatsappPhoneNumbersListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -808,24 +767,13 @@ pub struct WhatsappPhoneNumbersRetrieveConversationWindowParams {
     /// Destination phone number in E.164 format
     pub destination_number: String,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, WhatsappPhoneNumbersRetrieveConversationWindowParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, WhatsappPhoneNumbersRetrieveConversationWindowParams, T, R, (S0,)> {
     /// Destination phone number in E.164 format
     #[inline]
     pub fn destination_number(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        WhatsappPhoneNumbersRetrieveConversationWindowParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, WhatsappPhoneNumbersRetrieveConversationWindowParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.destination_number = value.into();
         crate::call::into_state(call)
@@ -843,9 +791,7 @@ impl<'a, T, R> crate::Call<'a, WhatsappPhoneNumbersResendVerificationParams, T, 
     #[inline]
     pub fn verification_method(
         mut self,
-        value: impl Into<
-            crate::types::WhatsappResendVerificationRequestVerificationMethod,
-        >,
+        value: impl Into<crate::types::WhatsappResendVerificationRequestVerificationMethod>,
     ) -> Self {
         self.params.body.verification_method = Some(value.into());
         self
@@ -981,24 +927,13 @@ pub struct WhatsappPhoneNumbersCallingSettingsUpdateParams {
     /// The request body.
     pub body: crate::types::WhatsappPatchCallingSettingsRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, WhatsappPhoneNumbersCallingSettingsUpdateParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, WhatsappPhoneNumbersCallingSettingsUpdateParams, T, R, (S0,)> {
     /// Sets `enabled`.
     #[inline]
     pub fn enabled(
         self,
         value: impl Into<bool>,
-    ) -> crate::Call<
-        'a,
-        WhatsappPhoneNumbersCallingSettingsUpdateParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, WhatsappPhoneNumbersCallingSettingsUpdateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.enabled = value.into();
         crate::call::into_state(call)
@@ -1008,13 +943,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::WhatsappPatchCallingSettingsRequest>,
-    ) -> crate::Call<
-        'a,
-        WhatsappPhoneNumbersCallingSettingsUpdateParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, WhatsappPhoneNumbersCallingSettingsUpdateParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1296,24 +1225,13 @@ pub struct WhatsappPhoneNumbersProfilePhotoUploadParams {
     /// The request body.
     pub body: WhatsappPhoneNumbersProfilePhotoUploadBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-> crate::Call<'a, WhatsappPhoneNumbersProfilePhotoUploadParams, T, R, (S0,)> {
+impl<'a, T, R, S0> crate::Call<'a, WhatsappPhoneNumbersProfilePhotoUploadParams, T, R, (S0,)> {
     /// Image file (JPEG recommended, max 10 MB)
     #[inline]
     pub fn file(
         self,
         value: impl Into<crate::FilePart>,
-    ) -> crate::Call<
-        'a,
-        WhatsappPhoneNumbersProfilePhotoUploadParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, WhatsappPhoneNumbersProfilePhotoUploadParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body.file = value.into();
         crate::call::into_state(call)
@@ -1323,13 +1241,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<WhatsappPhoneNumbersProfilePhotoUploadBody>,
-    ) -> crate::Call<
-        'a,
-        WhatsappPhoneNumbersProfilePhotoUploadParams,
-        T,
-        R,
-        (crate::Set,),
-    > {
+    ) -> crate::Call<'a, WhatsappPhoneNumbersProfilePhotoUploadParams, T, R, (crate::Set,)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -1442,7 +1354,7 @@ pub struct WhatsappTemplatesListParams {
     pub filter_search: Option<String>,
 }
 impl<'a, T, R> crate::Call<'a, WhatsappTemplatesListParams, T, R, ()> {
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -1522,28 +1434,13 @@ pub struct WhatsappTemplatesCreateParams {
     /// The request body.
     pub body: crate::types::WhatsappCreateTemplateRequest,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> crate::Call<'a, WhatsappTemplatesCreateParams, T, R, (S0, S1, S2, S3, S4)> {
+impl<'a, T, R, S0, S1, S2, S3, S4> crate::Call<'a, WhatsappTemplatesCreateParams, T, R, (S0, S1, S2, S3, S4)> {
     /// Template category: AUTHENTICATION, UTILITY, or MARKETING.
     #[inline]
     pub fn category(
         self,
         value: impl Into<crate::types::WhatsappCreateTemplateRequestCategory>,
-    ) -> crate::Call<
-        'a,
-        WhatsappTemplatesCreateParams,
-        T,
-        R,
-        (crate::Set, S1, S2, S3, S4),
-    > {
+    ) -> crate::Call<'a, WhatsappTemplatesCreateParams, T, R, (crate::Set, S1, S2, S3, S4)> {
         let mut call = self;
         call.params.body.category = value.into();
         crate::call::into_state(call)
@@ -1552,16 +1449,8 @@ impl<
     #[inline]
     pub fn components(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::WhatsappCreateTemplateRequestComponentsItem>,
-        >,
-    ) -> crate::Call<
-        'a,
-        WhatsappTemplatesCreateParams,
-        T,
-        R,
-        (S0, crate::Set, S2, S3, S4),
-    > {
+        value: impl IntoIterator<Item = impl Into<crate::types::WhatsappCreateTemplateRequestComponentsItem>>,
+    ) -> crate::Call<'a, WhatsappTemplatesCreateParams, T, R, (S0, crate::Set, S2, S3, S4)> {
         let mut call = self;
         call.params.body.components = value.into_iter().map(Into::into).collect();
         crate::call::into_state(call)
@@ -1571,13 +1460,7 @@ impl<
     pub fn language(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        WhatsappTemplatesCreateParams,
-        T,
-        R,
-        (S0, S1, crate::Set, S3, S4),
-    > {
+    ) -> crate::Call<'a, WhatsappTemplatesCreateParams, T, R, (S0, S1, crate::Set, S3, S4)> {
         let mut call = self;
         call.params.body.language = value.into();
         crate::call::into_state(call)
@@ -1587,13 +1470,7 @@ impl<
     pub fn name(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        WhatsappTemplatesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, crate::Set, S4),
-    > {
+    ) -> crate::Call<'a, WhatsappTemplatesCreateParams, T, R, (S0, S1, S2, crate::Set, S4)> {
         let mut call = self;
         call.params.body.name = value.into();
         crate::call::into_state(call)
@@ -1603,13 +1480,7 @@ impl<
     pub fn waba_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Call<
-        'a,
-        WhatsappTemplatesCreateParams,
-        T,
-        R,
-        (S0, S1, S2, S3, crate::Set),
-    > {
+    ) -> crate::Call<'a, WhatsappTemplatesCreateParams, T, R, (S0, S1, S2, S3, crate::Set)> {
         let mut call = self;
         call.params.body.waba_id = value.into();
         crate::call::into_state(call)
@@ -1619,13 +1490,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<crate::types::WhatsappCreateTemplateRequest>,
-    ) -> crate::Call<
-        'a,
-        WhatsappTemplatesCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, WhatsappTemplatesCreateParams, T, R, (crate::Set, crate::Set, crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

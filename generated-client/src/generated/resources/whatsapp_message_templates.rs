@@ -112,9 +112,7 @@ impl<'a, T, R> crate::Call<'a, WhatsappMessageTemplatesUpdateParams, T, R, ()> {
     #[inline]
     pub fn components(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<crate::types::WhatsappUpdateTemplateRequestComponentsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<crate::types::WhatsappUpdateTemplateRequestComponentsItem>>,
     ) -> Self {
         self.params.body.components = Some(value.into_iter().map(Into::into).collect());
         self

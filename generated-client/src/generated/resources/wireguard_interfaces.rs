@@ -135,13 +135,13 @@ pub struct WireguardInterfacesListParams {
     pub page: Option<crate::types::PageConsolidated>,
 }
 impl<'a, T, R> crate::Call<'a, WireguardInterfacesListParams, T, R, ()> {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\\[network_id\\]
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
     #[inline]
     pub fn filter(mut self, value: impl Into<WireguardInterfacesListFilter>) -> Self {
         self.params.filter = Some(value.into());
         self
     }
-    /// Consolidated page parameter (deepObject style). Originally: page\\[number\\], page\\[size\\]
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     #[inline]
     pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
         self.params.page = Some(value.into());
@@ -250,13 +250,7 @@ impl<'a, T, R, S0, S1> crate::Call<'a, WireguardInterfacesCreateParams, T, R, (S
     pub fn with_body(
         self,
         value: impl Into<crate::types::WireguardInterfaceCreate>,
-    ) -> crate::Call<
-        'a,
-        WireguardInterfacesCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, WireguardInterfacesCreateParams, T, R, (crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)

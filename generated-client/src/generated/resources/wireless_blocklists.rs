@@ -296,14 +296,7 @@ pub struct WirelessBlocklistsCreateParams {
     /// The request body.
     pub body: WirelessBlocklistsCreateBody,
 }
-impl<
-    'a,
-    T,
-    R,
-    S0,
-    S1,
-    S2,
-> crate::Call<'a, WirelessBlocklistsCreateParams, T, R, (S0, S1, S2)> {
+impl<'a, T, R, S0, S1, S2> crate::Call<'a, WirelessBlocklistsCreateParams, T, R, (S0, S1, S2)> {
     /// The name of the Wireless Blocklist.
     #[inline]
     pub fn name(
@@ -328,9 +321,7 @@ impl<
     #[inline]
     pub fn values(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<WirelessBlocklistsCreateBodyValuesItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<WirelessBlocklistsCreateBodyValuesItem>>,
     ) -> crate::Call<'a, WirelessBlocklistsCreateParams, T, R, (S0, S1, crate::Set)> {
         let mut call = self;
         call.params.body.values = value.into_iter().map(Into::into).collect();
@@ -341,13 +332,7 @@ impl<
     pub fn with_body(
         self,
         value: impl Into<WirelessBlocklistsCreateBody>,
-    ) -> crate::Call<
-        'a,
-        WirelessBlocklistsCreateParams,
-        T,
-        R,
-        (crate::Set, crate::Set, crate::Set),
-    > {
+    ) -> crate::Call<'a, WirelessBlocklistsCreateParams, T, R, (crate::Set, crate::Set, crate::Set)> {
         let mut call = self;
         call.params.body = value.into();
         crate::call::into_state(call)
@@ -371,9 +356,7 @@ impl<'a, T, R> crate::Call<'a, WirelessBlocklistsUpdateParams, T, R, ()> {
     #[inline]
     pub fn values(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<WirelessBlocklistsUpdateBodyValuesItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<WirelessBlocklistsUpdateBodyValuesItem>>,
     ) -> Self {
         self.params.body.values = Some(value.into_iter().map(Into::into).collect());
         self

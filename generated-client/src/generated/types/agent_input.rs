@@ -62,18 +62,7 @@ impl AgentInput {
         crate::Builder::new(AgentInput::blank())
     }
 }
-impl<
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-    S6,
-    S7,
-    S8,
-    S9,
-> crate::Builder<AgentInput, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9)> {
+impl<S0, S1, S2, S3, S4, S5, S6, S7, S8, S9> crate::Builder<AgentInput, (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9)> {
     /// Sets `administrative_area`.
     #[inline]
     pub fn administrative_area(

@@ -57,10 +57,7 @@ impl<S0> crate::Builder<AiAssistantJoinParticipant, (S0,)> {
     }
     /// Determines what happens to the conversation when this participant hangs up.
     #[inline]
-    pub fn on_hangup(
-        mut self,
-        value: impl Into<AiAssistantJoinParticipantOnHangup>,
-    ) -> Self {
+    pub fn on_hangup(mut self, value: impl Into<AiAssistantJoinParticipantOnHangup>) -> Self {
         self.value.on_hangup = Some(value.into());
         self
     }

@@ -36,10 +36,7 @@ impl AssistantIntegration {
 impl<S0> crate::Builder<AssistantIntegration, (S0,)> {
     /// Optional per-assistant allowlist of integration tool names. When omitted or empty, all tools allowed by the connected integration are available to the assistant.
     #[inline]
-    pub fn allowed_list(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn allowed_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.value.allowed_list = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -36,10 +36,7 @@ impl AssistantMcpServer {
 impl<S0> crate::Builder<AssistantMcpServer, (S0,)> {
     /// Optional per-assistant allowlist of MCP tool names. When omitted, the assistant uses the MCP server's configured `allowed_tools`.
     #[inline]
-    pub fn allowed_tools(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn allowed_tools(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.value.allowed_tools = Some(value.into_iter().map(Into::into).collect());
         self
     }

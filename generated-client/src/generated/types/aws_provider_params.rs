@@ -26,10 +26,7 @@ impl AwsProviderParams {
     }
     /// List of lexicon names to apply.
     #[inline]
-    pub fn lexicon_names(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn lexicon_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.lexicon_names = Some(value.into_iter().map(Into::into).collect());
         self
     }

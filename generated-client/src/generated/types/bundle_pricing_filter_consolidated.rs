@@ -13,19 +13,13 @@ pub struct BundlePricingFilterConsolidated {
 impl BundlePricingFilterConsolidated {
     /// Filter by country code.
     #[inline]
-    pub fn country_iso(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn country_iso(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.country_iso = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Filter by resource.
     #[inline]
-    pub fn resource(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn resource(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.resource = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -77,19 +77,14 @@ impl<S0> crate::Builder<CallAssistantRequest, (S0,)> {
     #[inline]
     pub fn dynamic_variables(
         mut self,
-        value: impl Into<
-            std::collections::BTreeMap<String, CallAssistantRequestDynamicVariablesValue>,
-        >,
+        value: impl Into<std::collections::BTreeMap<String, CallAssistantRequestDynamicVariablesValue>>,
     ) -> Self {
         self.value.dynamic_variables = Some(value.into());
         self
     }
     /// External LLM configuration for bringing your own LLM endpoint.
     #[inline]
-    pub fn external_llm(
-        mut self,
-        value: impl Into<CallAssistantRequestExternalLlm>,
-    ) -> Self {
+    pub fn external_llm(mut self, value: impl Into<CallAssistantRequestExternalLlm>) -> Self {
         self.value.external_llm = Some(value.into());
         self
     }
@@ -134,9 +129,7 @@ impl<S0> crate::Builder<CallAssistantRequest, (S0,)> {
     #[inline]
     pub fn mcp_servers(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
-        >,
+        value: impl IntoIterator<Item = impl Into<serde_json::Map<String, serde_json::Value>>>,
     ) -> Self {
         self.value.mcp_servers = Some(value.into_iter().map(Into::into).collect());
         self
@@ -592,9 +585,7 @@ impl CallAssistantRequestFallbackConfigExternalLlm {
     #[inline]
     pub fn authentication_method(
         mut self,
-        value: impl Into<
-            CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod,
-        >,
+        value: impl Into<CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod>,
     ) -> Self {
         self.authentication_method = Some(value.into());
         self

@@ -100,10 +100,7 @@ impl CallControlFilterConsolidated {
     }
     /// Identifies the associated outbound voice profile.
     #[inline]
-    pub fn outbound_outbound_voice_profile_id(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn outbound_outbound_voice_profile_id(mut self, value: impl Into<String>) -> Self {
         self.outbound_outbound_voice_profile_id = Some(value.into());
         self
     }
@@ -118,10 +115,7 @@ impl CallControlFilterConsolidated {
     }
     /// If present, conferences will be filtered by status.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<super::CallControlFilterConsolidatedStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<super::CallControlFilterConsolidatedStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
@@ -133,10 +127,7 @@ impl CallControlFilterConsolidated {
     }
     /// Event type
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<super::CallControlFilterConsolidatedType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<super::CallControlFilterConsolidatedType>) -> Self {
         self.r#type = Some(value.into());
         self
     }

@@ -18,9 +18,7 @@ impl CallControlTransferToolParams {
     pub(crate) fn blank() -> Self {
         CallControlTransferToolParams {
             from: String::new(),
-            targets: CallControlTransferToolParamsTargets::Unknown(
-                serde_json::Value::Null,
-            ),
+            targets: CallControlTransferToolParamsTargets::Unknown(serde_json::Value::Null),
         }
     }
 }

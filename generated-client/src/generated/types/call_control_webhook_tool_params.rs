@@ -78,19 +78,14 @@ impl<S0, S1, S2> crate::Builder<CallControlWebhookToolParams, (S0, S1, S2)> {
     #[inline]
     pub fn headers(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<CallControlWebhookToolParamsHeadersItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<CallControlWebhookToolParamsHeadersItem>>,
     ) -> Self {
         self.value.headers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The HTTP method to be used when calling the external tool.
     #[inline]
-    pub fn method(
-        mut self,
-        value: impl Into<CallControlWebhookToolParamsMethod>,
-    ) -> Self {
+    pub fn method(mut self, value: impl Into<CallControlWebhookToolParamsMethod>) -> Self {
         self.value.method = Some(value.into());
         self
     }
@@ -270,10 +265,7 @@ impl CallControlWebhookToolParamsBodyParameters {
     }
     /// The required properties of the body parameters.
     #[inline]
-    pub fn required(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn required(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.required = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -491,10 +483,7 @@ impl CallControlWebhookToolParamsPathParameters {
     }
     /// The required properties of the path parameters.
     #[inline]
-    pub fn required(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn required(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.required = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -605,10 +594,7 @@ impl CallControlWebhookToolParamsQueryParameters {
     }
     /// The required properties of the query parameters.
     #[inline]
-    pub fn required(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn required(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.required = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -22,10 +22,7 @@ impl CallForwarding {
     }
     /// Call forwarding type. 'forwards_to' must be set for this to have an effect.
     #[inline]
-    pub fn forwarding_type(
-        mut self,
-        value: impl Into<CallForwardingForwardingType>,
-    ) -> Self {
+    pub fn forwarding_type(mut self, value: impl Into<CallForwardingForwardingType>) -> Self {
         self.forwarding_type = Some(value.into());
         self
     }

@@ -1107,9 +1107,7 @@ impl CallRequestConferenceConfig {
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.whisper_call_control_ids = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.whisper_call_control_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -1780,10 +1778,7 @@ pub struct CallRequestWebhookRetriesPoliciesValue {
 impl CallRequestWebhookRetriesPoliciesValue {
     /// Array of delays in milliseconds between retry attempts. Total sum cannot exceed 60000ms.
     #[inline]
-    pub fn retries_ms(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
+    pub fn retries_ms(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         self.retries_ms = Some(value.into_iter().map(Into::into).collect());
         self
     }

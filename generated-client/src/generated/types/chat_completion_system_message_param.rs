@@ -15,9 +15,7 @@ impl ChatCompletionSystemMessageParam {
     #[inline]
     pub(crate) fn blank() -> Self {
         ChatCompletionSystemMessageParam {
-            content: ChatCompletionSystemMessageParamContent::Unknown(
-                serde_json::Value::Null,
-            ),
+            content: ChatCompletionSystemMessageParamContent::Unknown(serde_json::Value::Null),
             role: ChatCompletionSystemMessageParamRole::Unknown(String::new()),
         }
     }
@@ -146,9 +144,7 @@ impl ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
         ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
             image_url: None,
             text: None,
-            r#type: ChatCompletionSystemMessageParamContentTextAndImageArrayItemType::Unknown(
-                String::new(),
-            ),
+            r#type: ChatCompletionSystemMessageParamContentTextAndImageArrayItemType::Unknown(String::new()),
         }
     }
 }
@@ -164,9 +160,7 @@ impl ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
         )
     }
 }
-impl<
-    S0,
-> crate::Builder<ChatCompletionSystemMessageParamContentTextAndImageArrayItem, (S0,)> {
+impl<S0> crate::Builder<ChatCompletionSystemMessageParamContentTextAndImageArrayItem, (S0,)> {
     /// Sets `image_url`.
     #[inline]
     pub fn image_url(mut self, value: impl Into<String>) -> Self {
@@ -183,13 +177,8 @@ impl<
     #[inline]
     pub fn r#type(
         self,
-        value: impl Into<
-            ChatCompletionSystemMessageParamContentTextAndImageArrayItemType,
-        >,
-    ) -> crate::Builder<
-        ChatCompletionSystemMessageParamContentTextAndImageArrayItem,
-        (crate::Set,),
-    > {
+        value: impl Into<ChatCompletionSystemMessageParamContentTextAndImageArrayItemType>,
+    ) -> crate::Builder<ChatCompletionSystemMessageParamContentTextAndImageArrayItem, (crate::Set,)> {
         let mut b = self;
         b.value.r#type = value.into();
         crate::inputs::into_state(b)

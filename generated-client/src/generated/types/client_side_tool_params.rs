@@ -169,19 +169,13 @@ impl ClientSideToolParamsParameters {
     }
     /// The required properties of the parameters.
     #[inline]
-    pub fn required(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn required(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.required = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<ClientSideToolParamsParametersType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<ClientSideToolParamsParametersType>) -> Self {
         self.r#type = Some(value.into());
         self
     }

@@ -45,10 +45,7 @@ impl<S0> crate::Builder<ClientTextFrame, (S0,)> {
     }
     /// Text to convert to speech. Send `" "` (single space) as an initial handshake with optional `voice_settings`. Subsequent messages contain the actual text to synthesize.
     #[inline]
-    pub fn text(
-        self,
-        value: impl Into<String>,
-    ) -> crate::Builder<ClientTextFrame, (crate::Set,)> {
+    pub fn text(self, value: impl Into<String>) -> crate::Builder<ClientTextFrame, (crate::Set,)> {
         let mut b = self;
         b.value.text = value.into();
         crate::inputs::into_state(b)

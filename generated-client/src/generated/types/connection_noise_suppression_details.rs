@@ -32,10 +32,7 @@ impl ConnectionNoiseSuppressionDetails {
     }
     /// The noise suppression engine to use. 'denoiser' is the default engine. 'deep_filter_net' and 'deep_filter_net_large' are alternative engines with different performance characteristics. Krisp engines ('krisp_viva_tel', 'krisp_viva_tel_lite', 'krisp_viva_promodel', 'krisp_viva_ss') provide advanced noise suppression capabilities. 'quail_voice_focus' provides Quail-based voice focus noise suppression.
     #[inline]
-    pub fn engine(
-        mut self,
-        value: impl Into<ConnectionNoiseSuppressionDetailsEngine>,
-    ) -> Self {
+    pub fn engine(mut self, value: impl Into<ConnectionNoiseSuppressionDetailsEngine>) -> Self {
         self.engine = Some(value.into());
         self
     }

@@ -46,10 +46,7 @@ impl ConversationFlowReq {
 impl<S0, S1> crate::Builder<ConversationFlowReq, (S0, S1)> {
     /// Directed transitions between nodes. May be empty for a single-node flow.
     #[inline]
-    pub fn edges(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<super::FlowEdge>>,
-    ) -> Self {
+    pub fn edges(mut self, value: impl IntoIterator<Item = impl Into<super::FlowEdge>>) -> Self {
         self.value.edges = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -61,10 +61,7 @@ impl<S0, S1> crate::Builder<CreateAndroidPushCredentialRequest, (S0, S1)> {
     }
     /// Type of mobile push credential. Should be android here
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<CreateAndroidPushCredentialRequestType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<CreateAndroidPushCredentialRequestType>) -> Self {
         self.value.r#type = value.into();
         self
     }

@@ -109,10 +109,7 @@ impl CreateInboundIpRequest {
     }
     /// Selects which `sip_region` to receive inbound calls from. If null, the default region (US) will be used.
     #[inline]
-    pub fn sip_region(
-        mut self,
-        value: impl Into<CreateInboundIpRequestSipRegion>,
-    ) -> Self {
+    pub fn sip_region(mut self, value: impl Into<CreateInboundIpRequestSipRegion>) -> Self {
         self.sip_region = Some(value.into());
         self
     }

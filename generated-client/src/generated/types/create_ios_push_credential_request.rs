@@ -75,10 +75,7 @@ impl<S0, S1, S2> crate::Builder<CreateIosPushCredentialRequest, (S0, S1, S2)> {
     }
     /// Type of mobile push credential. Should be ios here
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<CreateIosPushCredentialRequestType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<CreateIosPushCredentialRequestType>) -> Self {
         self.value.r#type = value.into();
         self
     }

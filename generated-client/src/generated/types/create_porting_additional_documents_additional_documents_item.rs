@@ -23,9 +23,7 @@ impl CreatePortingAdditionalDocumentsAdditionalDocumentsItem {
     #[inline]
     pub fn document_type(
         mut self,
-        value: impl Into<
-            super::CreatePortingAdditionalDocumentsAdditionalDocumentsItemDocumentType,
-        >,
+        value: impl Into<super::CreatePortingAdditionalDocumentsAdditionalDocumentsItemDocumentType>,
     ) -> Self {
         self.document_type = Some(value.into());
         self

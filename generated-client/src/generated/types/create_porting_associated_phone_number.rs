@@ -16,9 +16,7 @@ impl CreatePortingAssociatedPhoneNumber {
     #[inline]
     pub(crate) fn blank() -> Self {
         CreatePortingAssociatedPhoneNumber {
-            action: super::CreatePortingAssociatedPhoneNumberAction::Unknown(
-                String::new(),
-            ),
+            action: super::CreatePortingAssociatedPhoneNumberAction::Unknown(String::new()),
             phone_number_range: <super::CreatePortingAssociatedPhoneNumberPhoneNumberRange>::default(),
         }
     }

@@ -51,22 +51,13 @@ impl CreatePortingLoaConfigurationAddress {
         crate::Builder::new(CreatePortingLoaConfigurationAddress::blank())
     }
 }
-impl<
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> crate::Builder<CreatePortingLoaConfigurationAddress, (S0, S1, S2, S3, S4)> {
+impl<S0, S1, S2, S3, S4> crate::Builder<CreatePortingLoaConfigurationAddress, (S0, S1, S2, S3, S4)> {
     /// The locality of the company
     #[inline]
     pub fn city(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        CreatePortingLoaConfigurationAddress,
-        (crate::Set, S1, S2, S3, S4),
-    > {
+    ) -> crate::Builder<CreatePortingLoaConfigurationAddress, (crate::Set, S1, S2, S3, S4)> {
         let mut b = self;
         b.value.city = value.into();
         crate::inputs::into_state(b)
@@ -76,10 +67,7 @@ impl<
     pub fn country_code(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        CreatePortingLoaConfigurationAddress,
-        (S0, crate::Set, S2, S3, S4),
-    > {
+    ) -> crate::Builder<CreatePortingLoaConfigurationAddress, (S0, crate::Set, S2, S3, S4)> {
         let mut b = self;
         b.value.country_code = value.into();
         crate::inputs::into_state(b)
@@ -95,10 +83,7 @@ impl<
     pub fn state(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        CreatePortingLoaConfigurationAddress,
-        (S0, S1, crate::Set, S3, S4),
-    > {
+    ) -> crate::Builder<CreatePortingLoaConfigurationAddress, (S0, S1, crate::Set, S3, S4)> {
         let mut b = self;
         b.value.state = value.into();
         crate::inputs::into_state(b)
@@ -108,10 +93,7 @@ impl<
     pub fn street_address(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        CreatePortingLoaConfigurationAddress,
-        (S0, S1, S2, crate::Set, S4),
-    > {
+    ) -> crate::Builder<CreatePortingLoaConfigurationAddress, (S0, S1, S2, crate::Set, S4)> {
         let mut b = self;
         b.value.street_address = value.into();
         crate::inputs::into_state(b)
@@ -121,10 +103,7 @@ impl<
     pub fn zip_code(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        CreatePortingLoaConfigurationAddress,
-        (S0, S1, S2, S3, crate::Set),
-    > {
+    ) -> crate::Builder<CreatePortingLoaConfigurationAddress, (S0, S1, S2, S3, crate::Set)> {
         let mut b = self;
         b.value.zip_code = value.into();
         crate::inputs::into_state(b)

@@ -35,19 +35,13 @@ impl CreatePortingPhoneNumberBlockActivationRangesItem {
         crate::Builder::new(CreatePortingPhoneNumberBlockActivationRangesItem::blank())
     }
 }
-impl<
-    S0,
-    S1,
-> crate::Builder<CreatePortingPhoneNumberBlockActivationRangesItem, (S0, S1)> {
+impl<S0, S1> crate::Builder<CreatePortingPhoneNumberBlockActivationRangesItem, (S0, S1)> {
     /// Specifies the end of the activation range. It must be no more than the end of the extension range.
     #[inline]
     pub fn end_at(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        CreatePortingPhoneNumberBlockActivationRangesItem,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Builder<CreatePortingPhoneNumberBlockActivationRangesItem, (crate::Set, S1)> {
         let mut b = self;
         b.value.end_at = value.into();
         crate::inputs::into_state(b)
@@ -57,10 +51,7 @@ impl<
     pub fn start_at(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        CreatePortingPhoneNumberBlockActivationRangesItem,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Builder<CreatePortingPhoneNumberBlockActivationRangesItem, (S0, crate::Set)> {
         let mut b = self;
         b.value.start_at = value.into();
         crate::inputs::into_state(b)

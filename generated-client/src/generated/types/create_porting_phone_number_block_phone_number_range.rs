@@ -41,10 +41,7 @@ impl<S0, S1> crate::Builder<CreatePortingPhoneNumberBlockPhoneNumberRange, (S0, 
     pub fn end_at(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        CreatePortingPhoneNumberBlockPhoneNumberRange,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Builder<CreatePortingPhoneNumberBlockPhoneNumberRange, (crate::Set, S1)> {
         let mut b = self;
         b.value.end_at = value.into();
         crate::inputs::into_state(b)
@@ -54,10 +51,7 @@ impl<S0, S1> crate::Builder<CreatePortingPhoneNumberBlockPhoneNumberRange, (S0, 
     pub fn start_at(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        CreatePortingPhoneNumberBlockPhoneNumberRange,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Builder<CreatePortingPhoneNumberBlockPhoneNumberRange, (S0, crate::Set)> {
         let mut b = self;
         b.value.start_at = value.into();
         crate::inputs::into_state(b)

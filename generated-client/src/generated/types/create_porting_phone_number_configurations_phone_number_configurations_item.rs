@@ -37,22 +37,13 @@ impl CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem {
         )
     }
 }
-impl<
-    S0,
-    S1,
-> crate::Builder<
-    CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem,
-    (S0, S1),
-> {
+impl<S0, S1> crate::Builder<CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem, (S0, S1)> {
     /// Identifies the porting phone number to be configured.
     #[inline]
     pub fn porting_phone_number_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Builder<CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem, (crate::Set, S1)> {
         let mut b = self;
         b.value.porting_phone_number_id = value.into();
         crate::inputs::into_state(b)
@@ -62,10 +53,7 @@ impl<
     pub fn user_bundle_id(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Builder<CreatePortingPhoneNumberConfigurationsPhoneNumberConfigurationsItem, (S0, crate::Set)> {
         let mut b = self;
         b.value.user_bundle_id = value.into();
         crate::inputs::into_state(b)

@@ -37,19 +37,13 @@ impl CreatePortingPhoneNumberExtensionActivationRangesItem {
         )
     }
 }
-impl<
-    S0,
-    S1,
-> crate::Builder<CreatePortingPhoneNumberExtensionActivationRangesItem, (S0, S1)> {
+impl<S0, S1> crate::Builder<CreatePortingPhoneNumberExtensionActivationRangesItem, (S0, S1)> {
     /// Specifies the end of the activation range. It must be no more than the end of the extension range.
     #[inline]
     pub fn end_at(
         self,
         value: impl Into<i64>,
-    ) -> crate::Builder<
-        CreatePortingPhoneNumberExtensionActivationRangesItem,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Builder<CreatePortingPhoneNumberExtensionActivationRangesItem, (crate::Set, S1)> {
         let mut b = self;
         b.value.end_at = value.into();
         crate::inputs::into_state(b)
@@ -59,10 +53,7 @@ impl<
     pub fn start_at(
         self,
         value: impl Into<i64>,
-    ) -> crate::Builder<
-        CreatePortingPhoneNumberExtensionActivationRangesItem,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Builder<CreatePortingPhoneNumberExtensionActivationRangesItem, (S0, crate::Set)> {
         let mut b = self;
         b.value.start_at = value.into();
         crate::inputs::into_state(b)

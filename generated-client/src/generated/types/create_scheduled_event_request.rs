@@ -42,9 +42,7 @@ impl CreateScheduledEventRequest {
             retry_interval_secs: None,
             scheduled_at_fixed_datetime: String::new(),
             telnyx_agent_target: String::new(),
-            telnyx_conversation_channel: super::ConversationChannelType::Unknown(
-                String::new(),
-            ),
+            telnyx_conversation_channel: super::ConversationChannelType::Unknown(String::new()),
             telnyx_end_user_target: String::new(),
             text: None,
         }

@@ -47,9 +47,7 @@ impl CreateVerifyProfileCallRequest {
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.whitelisted_destinations = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.whitelisted_destinations = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }

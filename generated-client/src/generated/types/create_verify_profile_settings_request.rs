@@ -31,9 +31,7 @@ impl CreateVerifyProfileSettingsRequest {
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.whitelisted_destinations = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.whitelisted_destinations = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }

@@ -65,9 +65,7 @@ impl CreateVerifyProfileSettingsWhatsAppRequest {
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.whitelisted_destinations = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.whitelisted_destinations = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }

@@ -16,9 +16,7 @@ impl CustomStorageConfiguration {
     pub(crate) fn blank() -> Self {
         CustomStorageConfiguration {
             backend: CustomStorageConfigurationBackend::Unknown(String::new()),
-            configuration: CustomStorageConfigurationConfiguration::Unknown(
-                serde_json::Value::Null,
-            ),
+            configuration: CustomStorageConfigurationConfiguration::Unknown(serde_json::Value::Null),
         }
     }
 }

@@ -24,9 +24,7 @@ impl CustomerServiceRecordFilterConsolidatedStatus {
     #[inline]
     pub fn r#in(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<super::CustomerServiceRecordFilterConsolidatedStatusInItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<super::CustomerServiceRecordFilterConsolidatedStatusInItem>>,
     ) -> Self {
         self.r#in = Some(value.into_iter().map(Into::into).collect());
         self

@@ -53,10 +53,7 @@ impl crate::Builder<DeepgramNova3Config, ()> {
     }
     /// Nova-3 keyterm prompting. Up to 100 domain-specific terms or brand names to bias recognition toward. Nova-3-only; use `hints` on Nova-2.
     #[inline]
-    pub fn keyterms(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn keyterms(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.value.keyterms = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -720,19 +720,13 @@ impl DialConferenceParticipantRequestCustomHeadersItem {
         crate::Builder::new(DialConferenceParticipantRequestCustomHeadersItem::blank())
     }
 }
-impl<
-    S0,
-    S1,
-> crate::Builder<DialConferenceParticipantRequestCustomHeadersItem, (S0, S1)> {
+impl<S0, S1> crate::Builder<DialConferenceParticipantRequestCustomHeadersItem, (S0, S1)> {
     /// The name of the custom header
     #[inline]
     pub fn name(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        DialConferenceParticipantRequestCustomHeadersItem,
-        (crate::Set, S1),
-    > {
+    ) -> crate::Builder<DialConferenceParticipantRequestCustomHeadersItem, (crate::Set, S1)> {
         let mut b = self;
         b.value.name = value.into();
         crate::inputs::into_state(b)
@@ -742,10 +736,7 @@ impl<
     pub fn value(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        DialConferenceParticipantRequestCustomHeadersItem,
-        (S0, crate::Set),
-    > {
+    ) -> crate::Builder<DialConferenceParticipantRequestCustomHeadersItem, (S0, crate::Set)> {
         let mut b = self;
         b.value.value = value.into();
         crate::inputs::into_state(b)

@@ -55,7 +55,7 @@ impl<S0, S1> crate::Builder<Document, (S0, S1)> {
         self.value.description = Some(value.into());
         self
     }
-    /// Id returned by the Telnyx Documents API after you upload the file (upload via `POST /v2/documents`; see ).
+    /// Id returned by the Telnyx Documents API after you upload the file (upload via `POST /v2/documents`; see <https://developers.telnyx.com/api/documents>).
     #[inline]
     pub fn document_id(
         self,

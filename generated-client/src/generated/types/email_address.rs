@@ -33,10 +33,7 @@ impl EmailAddress {
 impl<S0> crate::Builder<EmailAddress, (S0,)> {
     /// Sets `email`.
     #[inline]
-    pub fn email(
-        self,
-        value: impl Into<String>,
-    ) -> crate::Builder<EmailAddress, (crate::Set,)> {
+    pub fn email(self, value: impl Into<String>) -> crate::Builder<EmailAddress, (crate::Set,)> {
         let mut b = self;
         b.value.email = value.into();
         crate::inputs::into_state(b)

@@ -65,13 +65,9 @@ impl EnterpriseCreate {
             industry: EnterpriseCreateIndustry::Unknown(String::new()),
             jurisdiction_of_incorporation: String::new(),
             legal_name: String::new(),
-            number_of_employees: EnterpriseCreateNumberOfEmployees::Unknown(
-                String::new(),
-            ),
+            number_of_employees: EnterpriseCreateNumberOfEmployees::Unknown(String::new()),
             organization_contact: super::OrganizationContact::blank(),
-            organization_legal_type: EnterpriseCreateOrganizationLegalType::Unknown(
-                String::new(),
-            ),
+            organization_legal_type: EnterpriseCreateOrganizationLegalType::Unknown(String::new()),
             organization_physical_address: super::PhysicalAddress::blank(),
             organization_type: EnterpriseCreateOrganizationType::Unknown(String::new()),
             primary_business_domain_sic_code: None,

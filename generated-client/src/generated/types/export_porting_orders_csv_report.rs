@@ -177,9 +177,7 @@ impl ExportPortingOrdersCsvReportFilters {
     #[inline]
     pub fn status_in(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ExportPortingOrdersCsvReportFiltersStatusInItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<ExportPortingOrdersCsvReportFiltersStatusInItem>>,
     ) -> Self {
         self.status_in = Some(value.into_iter().map(Into::into).collect());
         self

@@ -188,9 +188,7 @@ impl ExportPortoutsCsvReportFilters {
     #[inline]
     pub fn status_in(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<ExportPortoutsCsvReportFiltersStatusInItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<ExportPortoutsCsvReportFiltersStatusInItem>>,
     ) -> Self {
         self.status_in = Some(value.into_iter().map(Into::into).collect());
         self

@@ -52,10 +52,7 @@ impl ExternalLlmReq {
 impl<S0, S1> crate::Builder<ExternalLlmReq, (S0, S1)> {
     /// Sets `authentication_method`.
     #[inline]
-    pub fn authentication_method(
-        mut self,
-        value: impl Into<super::AuthenticationMethod>,
-    ) -> Self {
+    pub fn authentication_method(mut self, value: impl Into<super::AuthenticationMethod>) -> Self {
         self.value.authentication_method = Some(value.into());
         self
     }

@@ -11,10 +11,7 @@ pub struct FilterCivicAddressesConsolidated {
 impl FilterCivicAddressesConsolidated {
     /// The country (or countries) to filter addresses by.
     #[inline]
-    pub fn country(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn country(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.country = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -14,10 +14,7 @@ pub struct FilterConsolidated {
 impl FilterConsolidated {
     /// Sets `address_book`.
     #[inline]
-    pub fn address_book(
-        mut self,
-        value: impl Into<super::FilterConsolidatedAddressBook>,
-    ) -> Self {
+    pub fn address_book(mut self, value: impl Into<super::FilterConsolidatedAddressBook>) -> Self {
         self.address_book = Some(value.into());
         self
     }

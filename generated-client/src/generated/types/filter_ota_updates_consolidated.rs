@@ -21,19 +21,13 @@ impl FilterOtaUpdatesConsolidated {
     }
     /// Filter by a specific status of the resource's lifecycle.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<super::FilterOtaUpdatesConsolidatedStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<super::FilterOtaUpdatesConsolidatedStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Filter by type.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<super::FilterOtaUpdatesConsolidatedType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<super::FilterOtaUpdatesConsolidatedType>) -> Self {
         self.r#type = Some(value.into());
         self
     }

@@ -41,10 +41,7 @@ impl FilterReleasesConsolidated {
     }
     /// Sets `status`.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<super::FilterReleasesConsolidatedStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<super::FilterReleasesConsolidatedStatus>) -> Self {
         self.status = Some(value.into());
         self
     }

@@ -13,9 +13,7 @@ impl FilterReleasesConsolidatedStatus {
     #[inline]
     pub fn eq(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<super::FilterReleasesConsolidatedStatusEqItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<super::FilterReleasesConsolidatedStatusEqItem>>,
     ) -> Self {
         self.eq = Some(value.into_iter().map(Into::into).collect());
         self

@@ -45,9 +45,7 @@ impl FilterSimCardConsolidated {
     #[inline]
     pub fn status(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<super::FilterSimCardConsolidatedStatusItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<super::FilterSimCardConsolidatedStatusItem>>,
     ) -> Self {
         self.status = Some(value.into_iter().map(Into::into).collect());
         self

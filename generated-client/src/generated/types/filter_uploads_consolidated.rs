@@ -40,10 +40,7 @@ impl FilterUploadsConsolidated {
     }
     /// Sets `status`.
     #[inline]
-    pub fn status(
-        mut self,
-        value: impl Into<super::FilterUploadsConsolidatedStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<super::FilterUploadsConsolidatedStatus>) -> Self {
         self.status = Some(value.into());
         self
     }

@@ -13,9 +13,7 @@ impl FilterUploadsConsolidatedStatus {
     #[inline]
     pub fn eq(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<super::FilterUploadsConsolidatedStatusEqItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<super::FilterUploadsConsolidatedStatusEqItem>>,
     ) -> Self {
         self.eq = Some(value.into_iter().map(Into::into).collect());
         self

@@ -81,10 +81,7 @@ impl<S0, S1> crate::Builder<FlowNodeReq, (S0, S1)> {
     }
     /// Caller-supplied unique identifier for this node within the flow.
     #[inline]
-    pub fn id(
-        self,
-        value: impl Into<String>,
-    ) -> crate::Builder<FlowNodeReq, (crate::Set, S1)> {
+    pub fn id(self, value: impl Into<String>) -> crate::Builder<FlowNodeReq, (crate::Set, S1)> {
         let mut b = self;
         b.value.id = value.into();
         crate::inputs::into_state(b)
@@ -101,10 +98,7 @@ impl<S0, S1> crate::Builder<FlowNodeReq, (S0, S1)> {
     }
     /// How `instructions` combine with the assistant-level instructions. `replace` (default): the node's instructions are used alone. `append`: the node's instructions are concatenated after the assistant's instructions.
     #[inline]
-    pub fn instructions_mode(
-        mut self,
-        value: impl Into<FlowNodeReqInstructionsMode>,
-    ) -> Self {
+    pub fn instructions_mode(mut self, value: impl Into<FlowNodeReqInstructionsMode>) -> Self {
         self.value.instructions_mode = Some(value.into());
         self
     }
@@ -134,10 +128,7 @@ impl<S0, S1> crate::Builder<FlowNodeReq, (S0, S1)> {
     }
     /// IDs of shared (org-level) tools available at this node. Knowledge bases are attached the same way — via a shared retrieval tool. Tools not listed here are not callable while this node is active.
     #[inline]
-    pub fn shared_tool_ids(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn shared_tool_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.value.shared_tool_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -149,10 +140,7 @@ impl<S0, S1> crate::Builder<FlowNodeReq, (S0, S1)> {
     }
     /// Per-node transcription override (model/language/region). Unset fields cascade from the assistant-level transcription.
     #[inline]
-    pub fn transcription(
-        mut self,
-        value: impl Into<super::TranscriptionSettings>,
-    ) -> Self {
+    pub fn transcription(mut self, value: impl Into<super::TranscriptionSettings>) -> Self {
         self.value.transcription = Some(value.into());
         self
     }

@@ -239,10 +239,7 @@ impl GatherUsingAiRequestMessageHistoryItem {
     }
     /// The role of the message sender
     #[inline]
-    pub fn role(
-        mut self,
-        value: impl Into<GatherUsingAiRequestMessageHistoryItemRole>,
-    ) -> Self {
+    pub fn role(mut self, value: impl Into<GatherUsingAiRequestMessageHistoryItemRole>) -> Self {
         self.role = Some(value.into());
         self
     }

@@ -47,10 +47,7 @@ pub struct InboundFqdn {
 impl InboundFqdn {
     /// This setting allows you to set the format with which the caller's number (ANI) is sent for inbound phone calls.
     #[inline]
-    pub fn ani_number_format(
-        mut self,
-        value: impl Into<InboundFqdnAniNumberFormat>,
-    ) -> Self {
+    pub fn ani_number_format(mut self, value: impl Into<InboundFqdnAniNumberFormat>) -> Self {
         self.ani_number_format = Some(value.into());
         self
     }
@@ -125,10 +122,7 @@ impl InboundFqdn {
     }
     /// Sets `dnis_number_format`.
     #[inline]
-    pub fn dnis_number_format(
-        mut self,
-        value: impl Into<InboundFqdnDnisNumberFormat>,
-    ) -> Self {
+    pub fn dnis_number_format(mut self, value: impl Into<InboundFqdnDnisNumberFormat>) -> Self {
         self.dnis_number_format = Some(value.into());
         self
     }

@@ -47,10 +47,7 @@ pub struct InboundIp {
 impl InboundIp {
     /// This setting allows you to set the format with which the caller's number (ANI) is sent for inbound phone calls.
     #[inline]
-    pub fn ani_number_format(
-        mut self,
-        value: impl Into<InboundIpAniNumberFormat>,
-    ) -> Self {
+    pub fn ani_number_format(mut self, value: impl Into<InboundIpAniNumberFormat>) -> Self {
         self.ani_number_format = Some(value.into());
         self
     }
@@ -95,10 +92,7 @@ impl InboundIp {
     }
     /// Sets `dnis_number_format`.
     #[inline]
-    pub fn dnis_number_format(
-        mut self,
-        value: impl Into<InboundIpDnisNumberFormat>,
-    ) -> Self {
+    pub fn dnis_number_format(mut self, value: impl Into<InboundIpDnisNumberFormat>) -> Self {
         self.dnis_number_format = Some(value.into());
         self
     }

@@ -273,9 +273,7 @@ impl InexplicitNumberOrderRequestOrderingGroupsItem {
         InexplicitNumberOrderRequestOrderingGroupsItem {
             administrative_area: None,
             count_requested: String::new(),
-            country_iso: InexplicitNumberOrderRequestOrderingGroupsItemCountryIso::Unknown(
-                String::new(),
-            ),
+            country_iso: InexplicitNumberOrderRequestOrderingGroupsItemCountryIso::Unknown(String::new()),
             exclude_held_numbers: None,
             features: None,
             locality: None,
@@ -301,11 +299,7 @@ impl InexplicitNumberOrderRequestOrderingGroupsItem {
         crate::Builder::new(InexplicitNumberOrderRequestOrderingGroupsItem::blank())
     }
 }
-impl<
-    S0,
-    S1,
-    S2,
-> crate::Builder<InexplicitNumberOrderRequestOrderingGroupsItem, (S0, S1, S2)> {
+impl<S0, S1, S2> crate::Builder<InexplicitNumberOrderRequestOrderingGroupsItem, (S0, S1, S2)> {
     /// Filter for phone numbers in a given state / province
     #[inline]
     pub fn administrative_area(mut self, value: impl Into<String>) -> Self {
@@ -317,10 +311,7 @@ impl<
     pub fn count_requested(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        InexplicitNumberOrderRequestOrderingGroupsItem,
-        (crate::Set, S1, S2),
-    > {
+    ) -> crate::Builder<InexplicitNumberOrderRequestOrderingGroupsItem, (crate::Set, S1, S2)> {
         let mut b = self;
         b.value.count_requested = value.into();
         crate::inputs::into_state(b)
@@ -330,10 +321,7 @@ impl<
     pub fn country_iso(
         self,
         value: impl Into<InexplicitNumberOrderRequestOrderingGroupsItemCountryIso>,
-    ) -> crate::Builder<
-        InexplicitNumberOrderRequestOrderingGroupsItem,
-        (S0, crate::Set, S2),
-    > {
+    ) -> crate::Builder<InexplicitNumberOrderRequestOrderingGroupsItem, (S0, crate::Set, S2)> {
         let mut b = self;
         b.value.country_iso = value.into();
         crate::inputs::into_state(b)
@@ -344,12 +332,9 @@ impl<
         self.value.exclude_held_numbers = Some(value.into());
         self
     }
-    /// Filter for phone numbers that have the features to satisfy your use case (e.g., \\["voice"\\])
+    /// Filter for phone numbers that have the features to satisfy your use case (e.g., \["voice"\])
     #[inline]
-    pub fn features(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn features(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.value.features = Some(value.into_iter().map(Into::into).collect());
         self
     }
@@ -379,10 +364,7 @@ impl<
     pub fn phone_number_type(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        InexplicitNumberOrderRequestOrderingGroupsItem,
-        (S0, S1, crate::Set),
-    > {
+    ) -> crate::Builder<InexplicitNumberOrderRequestOrderingGroupsItem, (S0, S1, crate::Set)> {
         let mut b = self;
         b.value.phone_number_type = value.into();
         crate::inputs::into_state(b)

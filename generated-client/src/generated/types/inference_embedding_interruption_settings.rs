@@ -27,10 +27,7 @@ impl InferenceEmbeddingInterruptionSettings {
     }
     /// Sets `start_speaking_plan`.
     #[inline]
-    pub fn start_speaking_plan(
-        mut self,
-        value: impl Into<super::StartSpeakingPlan>,
-    ) -> Self {
+    pub fn start_speaking_plan(mut self, value: impl Into<super::StartSpeakingPlan>) -> Self {
         self.start_speaking_plan = Some(value.into());
         self
     }

@@ -43,10 +43,7 @@ impl<S0> crate::Builder<InferenceEmbeddingTransferTool, (S0,)> {
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<InferenceEmbeddingTransferToolType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<InferenceEmbeddingTransferToolType>) -> Self {
         self.value.r#type = value.into();
         self
     }

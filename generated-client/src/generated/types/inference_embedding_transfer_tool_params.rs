@@ -34,9 +34,7 @@ impl InferenceEmbeddingTransferToolParams {
             custom_headers: None,
             description: None,
             from: String::new(),
-            targets: InferenceEmbeddingTransferToolParamsTargets::Unknown(
-                serde_json::Value::Null,
-            ),
+            targets: InferenceEmbeddingTransferToolParamsTargets::Unknown(serde_json::Value::Null),
             voicemail_detection: None,
             warm_message_delay_ms: None,
             warm_transfer_instructions: None,
@@ -58,9 +56,7 @@ impl<S0, S1> crate::Builder<InferenceEmbeddingTransferToolParams, (S0, S1)> {
     #[inline]
     pub fn custom_headers(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<InferenceEmbeddingTransferToolParamsCustomHeadersItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<InferenceEmbeddingTransferToolParamsCustomHeadersItem>>,
     ) -> Self {
         self.value.custom_headers = Some(value.into_iter().map(Into::into).collect());
         self
@@ -307,10 +303,7 @@ impl<S0> crate::Builder<InferenceEmbeddingTransferToolParamsTargetsListItem, (S0
     pub fn to(
         self,
         value: impl Into<String>,
-    ) -> crate::Builder<
-        InferenceEmbeddingTransferToolParamsTargetsListItem,
-        (crate::Set,),
-    > {
+    ) -> crate::Builder<InferenceEmbeddingTransferToolParamsTargetsListItem, (crate::Set,)> {
         let mut b = self;
         b.value.to = value.into();
         crate::inputs::into_state(b)
@@ -737,9 +730,7 @@ impl InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVo
     #[inline]
     pub fn r#type(
         mut self,
-        value: impl Into<
-            InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessageType,
-        >,
+        value: impl Into<InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessageType>,
     ) -> Self {
         self.r#type = Some(value.into());
         self
@@ -805,9 +796,7 @@ impl InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected {
     #[inline]
     pub fn action(
         mut self,
-        value: impl Into<
-            InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedAction,
-        >,
+        value: impl Into<InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedAction>,
     ) -> Self {
         self.action = Some(value.into());
         self
@@ -816,9 +805,7 @@ impl InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected {
     #[inline]
     pub fn voicemail_message(
         mut self,
-        value: impl Into<
-            InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage,
-        >,
+        value: impl Into<InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage>,
     ) -> Self {
         self.voicemail_message = Some(value.into());
         self
@@ -888,9 +875,7 @@ impl InferenceEmbeddingTransferToolParamsVoicemailDetection {
     #[inline]
     pub fn detection_config(
         mut self,
-        value: impl Into<
-            InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig,
-        >,
+        value: impl Into<InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig>,
     ) -> Self {
         self.detection_config = Some(value.into());
         self
@@ -899,9 +884,7 @@ impl InferenceEmbeddingTransferToolParamsVoicemailDetection {
     #[inline]
     pub fn detection_mode(
         mut self,
-        value: impl Into<
-            InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionMode,
-        >,
+        value: impl Into<InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionMode>,
     ) -> Self {
         self.detection_mode = Some(value.into());
         self
@@ -910,9 +893,7 @@ impl InferenceEmbeddingTransferToolParamsVoicemailDetection {
     #[inline]
     pub fn on_voicemail_detected(
         mut self,
-        value: impl Into<
-            InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected,
-        >,
+        value: impl Into<InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected>,
     ) -> Self {
         self.on_voicemail_detected = Some(value.into());
         self

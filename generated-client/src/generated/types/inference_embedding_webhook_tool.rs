@@ -33,10 +33,7 @@ impl InferenceEmbeddingWebhookTool {
 impl<S0> crate::Builder<InferenceEmbeddingWebhookTool, (S0,)> {
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<InferenceEmbeddingWebhookToolType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<InferenceEmbeddingWebhookToolType>) -> Self {
         self.value.r#type = value.into();
         self
     }

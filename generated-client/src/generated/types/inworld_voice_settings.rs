@@ -32,10 +32,7 @@ impl InworldVoiceSettings {
 impl crate::Builder<InworldVoiceSettings, ()> {
     /// Controls the expressiveness and consistency of the Inworld `TTS2` model's speech synthesis. `STABLE` favors consistent, predictable output, `CREATIVE` allows more expressive variation, and `BALANCED` sits in between. Optional and only supported by `TTS2`; when omitted, the provider default applies.
     #[inline]
-    pub fn delivery_mode(
-        mut self,
-        value: impl Into<InworldVoiceSettingsDeliveryMode>,
-    ) -> Self {
+    pub fn delivery_mode(mut self, value: impl Into<InworldVoiceSettingsDeliveryMode>) -> Self {
         self.value.delivery_mode = Some(value.into());
         self
     }

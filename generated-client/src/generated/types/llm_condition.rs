@@ -39,10 +39,7 @@ impl LlmCondition {
 impl<S0> crate::Builder<LlmCondition, (S0,)> {
     /// Natural-language criterion the LLM judges as true/false.
     #[inline]
-    pub fn prompt(
-        self,
-        value: impl Into<String>,
-    ) -> crate::Builder<LlmCondition, (crate::Set,)> {
+    pub fn prompt(self, value: impl Into<String>) -> crate::Builder<LlmCondition, (crate::Set,)> {
         let mut b = self;
         b.value.prompt = value.into();
         crate::inputs::into_state(b)

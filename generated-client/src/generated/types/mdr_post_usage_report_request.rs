@@ -17,9 +17,7 @@ impl MdrPostUsageReportRequest {
     #[inline]
     pub(crate) fn blank() -> Self {
         MdrPostUsageReportRequest {
-            aggregation_type: MdrPostUsageReportRequestAggregationType::Unknown(
-                String::new(),
-            ),
+            aggregation_type: MdrPostUsageReportRequestAggregationType::Unknown(String::new()),
             end_date: String::new(),
             profiles: None,
             start_date: String::new(),

@@ -41,10 +41,7 @@ impl MinimaxVoiceSettings {
 impl crate::Builder<MinimaxVoiceSettings, ()> {
     /// Enhances recognition for specific languages and dialects during MiniMax TTS synthesis. Default is null (no boost). Set to 'auto' for automatic language detection.
     #[inline]
-    pub fn language_boost(
-        mut self,
-        value: impl Into<MinimaxVoiceSettingsLanguageBoost>,
-    ) -> Self {
+    pub fn language_boost(mut self, value: impl Into<MinimaxVoiceSettingsLanguageBoost>) -> Self {
         self.value.language_boost = Some(Some(value.into()));
         self
     }

@@ -23,10 +23,7 @@ impl MmsFallback {
     }
     /// List of media URLs
     #[inline]
-    pub fn media_urls(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn media_urls(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.media_urls = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -326,9 +326,7 @@ impl MobilePhoneNumberUpdateCallRecording {
     #[inline]
     pub fn inbound_call_recording_channels(
         mut self,
-        value: impl Into<
-            MobilePhoneNumberUpdateCallRecordingInboundCallRecordingChannels,
-        >,
+        value: impl Into<MobilePhoneNumberUpdateCallRecordingInboundCallRecordingChannels>,
     ) -> Self {
         self.inbound_call_recording_channels = Some(value.into());
         self

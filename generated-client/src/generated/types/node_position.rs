@@ -21,7 +21,10 @@ impl NodePosition {
     #[allow(dead_code)]
     #[inline]
     pub(crate) fn blank() -> Self {
-        NodePosition { x: 0.0, y: 0.0 }
+        NodePosition {
+            x: 0.0,
+            y: 0.0,
+        }
     }
 }
 impl NodePosition {
@@ -37,20 +40,14 @@ impl NodePosition {
 impl<S0, S1> crate::Builder<NodePosition, (S0, S1)> {
     /// Horizontal coordinate in the authoring canvas.
     #[inline]
-    pub fn x(
-        self,
-        value: impl Into<f64>,
-    ) -> crate::Builder<NodePosition, (crate::Set, S1)> {
+    pub fn x(self, value: impl Into<f64>) -> crate::Builder<NodePosition, (crate::Set, S1)> {
         let mut b = self;
         b.value.x = value.into();
         crate::inputs::into_state(b)
     }
     /// Vertical coordinate in the authoring canvas.
     #[inline]
-    pub fn y(
-        self,
-        value: impl Into<f64>,
-    ) -> crate::Builder<NodePosition, (S0, crate::Set)> {
+    pub fn y(self, value: impl Into<f64>) -> crate::Builder<NodePosition, (S0, crate::Set)> {
         let mut b = self;
         b.value.y = value.into();
         crate::inputs::into_state(b)

@@ -38,10 +38,7 @@ impl NodeTarget {
 impl<S0> crate::Builder<NodeTarget, (S0,)> {
     /// ID of the node this edge transitions into.
     #[inline]
-    pub fn node_id(
-        self,
-        value: impl Into<String>,
-    ) -> crate::Builder<NodeTarget, (crate::Set,)> {
+    pub fn node_id(self, value: impl Into<String>) -> crate::Builder<NodeTarget, (crate::Set,)> {
         let mut b = self;
         b.value.node_id = value.into();
         crate::inputs::into_state(b)

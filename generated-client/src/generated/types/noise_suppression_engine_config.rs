@@ -38,10 +38,7 @@ impl NoiseSuppressionEngineConfig {
     }
     /// AiCoustics model family. 'sparrow' optimized for human-to-human calls, 'quail' optimized for Voice AI/STT. Only applicable for AiCoustics.
     #[inline]
-    pub fn family(
-        mut self,
-        value: impl Into<NoiseSuppressionEngineConfigFamily>,
-    ) -> Self {
+    pub fn family(mut self, value: impl Into<NoiseSuppressionEngineConfigFamily>) -> Self {
         self.family = Some(value.into());
         self
     }

@@ -63,9 +63,7 @@ impl NotificationsFilterConsolidated {
     #[inline]
     pub fn notification_event_condition_id(
         mut self,
-        value: impl Into<
-            super::NotificationsFilterConsolidatedNotificationEventConditionId,
-        >,
+        value: impl Into<super::NotificationsFilterConsolidatedNotificationEventConditionId>,
     ) -> Self {
         self.notification_event_condition_id = Some(value.into());
         self

@@ -22,10 +22,7 @@ pub struct NotificationsFilterConsolidatedStatus {
 impl NotificationsFilterConsolidatedStatus {
     /// The status of a notification setting
     #[inline]
-    pub fn eq(
-        mut self,
-        value: impl Into<super::NotificationsFilterConsolidatedStatusEq>,
-    ) -> Self {
+    pub fn eq(mut self, value: impl Into<super::NotificationsFilterConsolidatedStatusEq>) -> Self {
         self.eq = Some(value.into());
         self
     }

@@ -21,9 +21,7 @@ impl OutboundCallRecording {
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.call_recording_caller_phone_numbers = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.call_recording_caller_phone_numbers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// When using 'dual' channels, the final audio file will be a stereo recording with the first leg on channel A, and the rest on channel B.

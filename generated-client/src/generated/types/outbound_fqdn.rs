@@ -41,10 +41,7 @@ impl OutboundFqdn {
     }
     /// Specifies when we should apply your ani_override setting. Only applies when ani_override is not blank.
     #[inline]
-    pub fn ani_override_type(
-        mut self,
-        value: impl Into<OutboundFqdnAniOverrideType>,
-    ) -> Self {
+    pub fn ani_override_type(mut self, value: impl Into<OutboundFqdnAniOverrideType>) -> Self {
         self.ani_override_type = Some(value.into());
         self
     }
@@ -122,10 +119,7 @@ impl OutboundFqdn {
     }
     /// This setting only affects connections with Fax-type Outbound Voice Profiles. The setting dictates whether or not Telnyx sends a t.38 reinvite. By default, Telnyx will send the re-invite. If set to `customer`, the caller is expected to send the t.38 reinvite.
     #[inline]
-    pub fn t38_reinvite_source(
-        mut self,
-        value: impl Into<OutboundFqdnT38ReinviteSource>,
-    ) -> Self {
+    pub fn t38_reinvite_source(mut self, value: impl Into<OutboundFqdnT38ReinviteSource>) -> Self {
         self.t38_reinvite_source = Some(value.into());
         self
     }

@@ -38,10 +38,7 @@ impl OutboundIp {
     }
     /// Specifies when we apply your ani_override setting. Only applies when ani_override is not blank.
     #[inline]
-    pub fn ani_override_type(
-        mut self,
-        value: impl Into<OutboundIpAniOverrideType>,
-    ) -> Self {
+    pub fn ani_override_type(mut self, value: impl Into<OutboundIpAniOverrideType>) -> Self {
         self.ani_override_type = Some(value.into());
         self
     }
@@ -107,10 +104,7 @@ impl OutboundIp {
     }
     /// This setting only affects connections with Fax-type Outbound Voice Profiles. The setting dictates whether or not Telnyx sends a t.38 reinvite.
     #[inline]
-    pub fn t38_reinvite_source(
-        mut self,
-        value: impl Into<OutboundIpT38ReinviteSource>,
-    ) -> Self {
+    pub fn t38_reinvite_source(mut self, value: impl Into<OutboundIpT38ReinviteSource>) -> Self {
         self.t38_reinvite_source = Some(value.into());
         self
     }

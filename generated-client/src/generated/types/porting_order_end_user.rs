@@ -17,10 +17,7 @@ impl PortingOrderEndUser {
     }
     /// Sets `location`.
     #[inline]
-    pub fn location(
-        mut self,
-        value: impl Into<super::PortingOrderEndUserLocation>,
-    ) -> Self {
+    pub fn location(mut self, value: impl Into<super::PortingOrderEndUserLocation>) -> Self {
         self.location = Some(value.into());
         self
     }

@@ -30,32 +30,23 @@ impl PortingOrderFilterConsolidated {
     }
     /// Filter results by a list of phone numbers
     #[inline]
-    pub fn phone_number(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn phone_number(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.phone_number = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Filter results by portability status
     #[inline]
-    pub fn portability_status(
-        mut self,
-        value: impl Into<super::PortabilityStatus>,
-    ) -> Self {
+    pub fn portability_status(mut self, value: impl Into<super::PortabilityStatus>) -> Self {
         self.portability_status = Some(value.into());
         self
     }
     /// Filter results by a list of porting order ids
     #[inline]
-    pub fn porting_order_id(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn porting_order_id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.porting_order_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Filter porting orders by status(es). Originally: filter\\[status\\], filter\\[status\\]\\[in\\]\\[\\]
+    /// Filter porting orders by status(es). Originally: filter\[status\], filter\[status\]\[in\]\[\]
     #[inline]
     pub fn status(
         mut self,
@@ -64,7 +55,7 @@ impl PortingOrderFilterConsolidated {
         self.status = Some(value.into());
         self
     }
-    /// Filter results by support key(s). Originally: filter\\[support_key\\]\\[eq\\], filter\\[support_key\\]\\[in\\]\\[\\]
+    /// Filter results by support key(s). Originally: filter\[support_key\]\[eq\], filter\[support_key\]\[in\]\[\]
     #[inline]
     pub fn support_key(
         mut self,

@@ -42,10 +42,7 @@ impl PronunciationDictPhonemeItem {
 impl<S0, S1> crate::Builder<PronunciationDictPhonemeItem, (S0, S1)> {
     /// The phonetic alphabet used for the phoneme notation.
     #[inline]
-    pub fn alphabet(
-        mut self,
-        value: impl Into<PronunciationDictPhonemeItemAlphabet>,
-    ) -> Self {
+    pub fn alphabet(mut self, value: impl Into<PronunciationDictPhonemeItemAlphabet>) -> Self {
         self.value.alphabet = value.into();
         self
     }

@@ -69,10 +69,7 @@ impl RcsAction {
     }
     /// Sets `view_location_action`.
     #[inline]
-    pub fn view_location_action(
-        mut self,
-        value: impl Into<super::RcsViewLocationAction>,
-    ) -> Self {
+    pub fn view_location_action(mut self, value: impl Into<super::RcsViewLocationAction>) -> Self {
         self.view_location_action = Some(value.into());
         self
     }

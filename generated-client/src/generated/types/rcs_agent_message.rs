@@ -15,10 +15,7 @@ pub struct RcsAgentMessage {
 impl RcsAgentMessage {
     /// Sets `content_message`.
     #[inline]
-    pub fn content_message(
-        mut self,
-        value: impl Into<super::RcsContentMessage>,
-    ) -> Self {
+    pub fn content_message(mut self, value: impl Into<super::RcsContentMessage>) -> Self {
         self.content_message = Some(value.into());
         self
     }

@@ -36,22 +36,16 @@ impl RcsLatLng {
     }
 }
 impl<S0, S1> crate::Builder<RcsLatLng, (S0, S1)> {
-    /// The latitude in degrees. It must be in the range \\[-90.0, +90.0\\].
+    /// The latitude in degrees. It must be in the range \[-90.0, +90.0\].
     #[inline]
-    pub fn latitude(
-        self,
-        value: impl Into<f64>,
-    ) -> crate::Builder<RcsLatLng, (crate::Set, S1)> {
+    pub fn latitude(self, value: impl Into<f64>) -> crate::Builder<RcsLatLng, (crate::Set, S1)> {
         let mut b = self;
         b.value.latitude = value.into();
         crate::inputs::into_state(b)
     }
-    /// The longitude in degrees. It must be in the range \\[-180.0, +180.0\\].
+    /// The longitude in degrees. It must be in the range \[-180.0, +180.0\].
     #[inline]
-    pub fn longitude(
-        self,
-        value: impl Into<f64>,
-    ) -> crate::Builder<RcsLatLng, (S0, crate::Set)> {
+    pub fn longitude(self, value: impl Into<f64>) -> crate::Builder<RcsLatLng, (S0, crate::Set)> {
         let mut b = self;
         b.value.longitude = value.into();
         crate::inputs::into_state(b)

@@ -17,10 +17,7 @@ impl RcsRichCard {
     }
     /// Sets `standalone_card`.
     #[inline]
-    pub fn standalone_card(
-        mut self,
-        value: impl Into<super::RcsStandaloneCard>,
-    ) -> Self {
+    pub fn standalone_card(mut self, value: impl Into<super::RcsStandaloneCard>) -> Self {
         self.standalone_card = Some(value.into());
         self
     }

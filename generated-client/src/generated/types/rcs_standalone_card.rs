@@ -21,9 +21,7 @@ impl RcsStandaloneCard {
         RcsStandaloneCard {
             card_content: <super::RcsCardContent>::default(),
             card_orientation: RcsStandaloneCardCardOrientation::Unknown(String::new()),
-            thumbnail_image_alignment: RcsStandaloneCardThumbnailImageAlignment::Unknown(
-                String::new(),
-            ),
+            thumbnail_image_alignment: RcsStandaloneCardThumbnailImageAlignment::Unknown(String::new()),
         }
     }
 }

@@ -43,10 +43,7 @@ impl crate::Builder<ResembleVoiceSettings, ()> {
     }
     /// Audio precision format.
     #[inline]
-    pub fn precision(
-        mut self,
-        value: impl Into<ResembleVoiceSettingsPrecision>,
-    ) -> Self {
+    pub fn precision(mut self, value: impl Into<ResembleVoiceSettingsPrecision>) -> Self {
         self.value.precision = Some(value.into());
         self
     }

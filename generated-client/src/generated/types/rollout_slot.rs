@@ -47,10 +47,7 @@ impl<S0, S1> crate::Builder<RolloutSlot, (S0, S1)> {
     }
     /// Sets `weight`.
     #[inline]
-    pub fn weight(
-        self,
-        value: impl Into<f64>,
-    ) -> crate::Builder<RolloutSlot, (S0, crate::Set)> {
+    pub fn weight(self, value: impl Into<f64>) -> crate::Builder<RolloutSlot, (S0, crate::Set)> {
         let mut b = self;
         b.value.weight = value.into();
         crate::inputs::into_state(b)

@@ -36,10 +36,7 @@ impl RuleInput {
 impl<S0> crate::Builder<RuleInput, (S0,)> {
     /// Sets `match`.
     #[inline]
-    pub fn r#match(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<super::Clause>>,
-    ) -> Self {
+    pub fn r#match(mut self, value: impl IntoIterator<Item = impl Into<super::Clause>>) -> Self {
         self.value.r#match = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -43,10 +43,7 @@ impl crate::Builder<S3ConfigurationData, ()> {
     }
     /// Sets `aws_secret_access_key`.
     #[inline]
-    pub fn aws_secret_access_key(
-        mut self,
-        value: impl Into<super::AwsSecretAccessKey>,
-    ) -> Self {
+    pub fn aws_secret_access_key(mut self, value: impl Into<super::AwsSecretAccessKey>) -> Self {
         self.value.aws_secret_access_key = Some(value.into());
         self
     }

@@ -138,10 +138,7 @@ impl SimCardDataUsageNotificationThreshold {
     }
     /// Sets `unit`.
     #[inline]
-    pub fn unit(
-        mut self,
-        value: impl Into<SimCardDataUsageNotificationThresholdUnit>,
-    ) -> Self {
+    pub fn unit(mut self, value: impl Into<SimCardDataUsageNotificationThresholdUnit>) -> Self {
         self.unit = Some(value.into());
         self
     }

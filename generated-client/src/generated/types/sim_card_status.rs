@@ -28,7 +28,6 @@ pub struct SimCardStatus {
     /// Transitioning between the enabled and disabled states may take a period of time.
     pub value: Option<SimCardStatusValue>,
 }
-impl SimCardStatus {}
 impl serde::Serialize for SimCardStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -41,10 +41,7 @@ impl<S0> crate::Builder<SipHeader, (S0,)> {
     }
     /// The value of the header.
     #[inline]
-    pub fn value(
-        self,
-        value: impl Into<String>,
-    ) -> crate::Builder<SipHeader, (crate::Set,)> {
+    pub fn value(self, value: impl Into<String>) -> crate::Builder<SipHeader, (crate::Set,)> {
         let mut b = self;
         b.value.value = value.into();
         crate::inputs::into_state(b)

@@ -222,10 +222,7 @@ pub struct SipReferToolParamsSipHeadersItem {
 impl SipReferToolParamsSipHeadersItem {
     /// Sets `name`.
     #[inline]
-    pub fn name(
-        mut self,
-        value: impl Into<SipReferToolParamsSipHeadersItemName>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<SipReferToolParamsSipHeadersItemName>) -> Self {
         self.name = Some(value.into());
         self
     }

@@ -268,10 +268,7 @@ impl TelephonySettingsNoiseSuppressionConfig {
     }
     /// Mode for noise suppression configuration.
     #[inline]
-    pub fn mode(
-        mut self,
-        value: impl Into<TelephonySettingsNoiseSuppressionConfigMode>,
-    ) -> Self {
+    pub fn mode(mut self, value: impl Into<TelephonySettingsNoiseSuppressionConfigMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
@@ -413,10 +410,7 @@ impl TelephonySettingsRecordingSettings {
     }
     /// The format of the recording file.
     #[inline]
-    pub fn format(
-        mut self,
-        value: impl Into<TelephonySettingsRecordingSettingsFormat>,
-    ) -> Self {
+    pub fn format(mut self, value: impl Into<TelephonySettingsRecordingSettingsFormat>) -> Self {
         self.format = Some(value.into());
         self
     }
@@ -582,9 +576,7 @@ impl TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
     #[inline]
     pub fn r#type(
         mut self,
-        value: impl Into<
-            TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessageType,
-        >,
+        value: impl Into<TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessageType>,
     ) -> Self {
         self.r#type = Some(value.into());
         self
@@ -663,9 +655,7 @@ impl TelephonySettingsVoicemailDetectionOnVoicemailDetected {
     #[inline]
     pub fn voicemail_message(
         mut self,
-        value: impl Into<
-            TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage,
-        >,
+        value: impl Into<TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage>,
     ) -> Self {
         self.voicemail_message = Some(value.into());
         self

@@ -49,10 +49,7 @@ impl<S0, S1> crate::Builder<ToolCall, (S0, S1)> {
     }
     /// The ID of the tool call.
     #[inline]
-    pub fn id(
-        self,
-        value: impl Into<String>,
-    ) -> crate::Builder<ToolCall, (S0, crate::Set)> {
+    pub fn id(self, value: impl Into<String>) -> crate::Builder<ToolCall, (S0, crate::Set)> {
         let mut b = self;
         b.value.id = value.into();
         crate::inputs::into_state(b)

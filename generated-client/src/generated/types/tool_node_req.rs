@@ -53,10 +53,7 @@ impl ToolNodeReq {
 impl<S0, S1> crate::Builder<ToolNodeReq, (S0, S1)> {
     /// Caller-supplied unique identifier for this node within the flow.
     #[inline]
-    pub fn id(
-        self,
-        value: impl Into<String>,
-    ) -> crate::Builder<ToolNodeReq, (crate::Set, S1)> {
+    pub fn id(self, value: impl Into<String>) -> crate::Builder<ToolNodeReq, (crate::Set, S1)> {
         let mut b = self;
         b.value.id = value.into();
         crate::inputs::into_state(b)

@@ -48,10 +48,7 @@ impl TranscriptionEngineAConfig {
     }
     /// Sets `language`.
     #[inline]
-    pub fn language(
-        mut self,
-        value: impl Into<super::GoogleTranscriptionLanguage>,
-    ) -> Self {
+    pub fn language(mut self, value: impl Into<super::GoogleTranscriptionLanguage>) -> Self {
         self.language = Some(value.into());
         self
     }
@@ -83,9 +80,7 @@ impl TranscriptionEngineAConfig {
     #[inline]
     pub fn speech_context(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<TranscriptionEngineAConfigSpeechContextItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<TranscriptionEngineAConfigSpeechContextItem>>,
     ) -> Self {
         self.speech_context = Some(value.into_iter().map(Into::into).collect());
         self
@@ -286,10 +281,7 @@ impl TranscriptionEngineAConfigSpeechContextItem {
     }
     /// Sets `phrases`.
     #[inline]
-    pub fn phrases(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn phrases(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.phrases = Some(value.into_iter().map(Into::into).collect());
         self
     }

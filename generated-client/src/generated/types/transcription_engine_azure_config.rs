@@ -45,10 +45,7 @@ impl<S0> crate::Builder<TranscriptionEngineAzureConfig, (S0,)> {
     }
     /// Sets `language`.
     #[inline]
-    pub fn language(
-        mut self,
-        value: impl Into<super::AzureTranscriptionLanguage>,
-    ) -> Self {
+    pub fn language(mut self, value: impl Into<super::AzureTranscriptionLanguage>) -> Self {
         self.value.language = Some(value.into());
         self
     }

@@ -14,10 +14,7 @@ pub struct TranscriptionEngineBConfig {
 impl TranscriptionEngineBConfig {
     /// Sets `language`.
     #[inline]
-    pub fn language(
-        mut self,
-        value: impl Into<super::TelnyxTranscriptionLanguage>,
-    ) -> Self {
+    pub fn language(mut self, value: impl Into<super::TelnyxTranscriptionLanguage>) -> Self {
         self.language = Some(value.into());
         self
     }

@@ -48,10 +48,7 @@ impl TranscriptionEngineGoogleConfig {
     }
     /// Sets `language`.
     #[inline]
-    pub fn language(
-        mut self,
-        value: impl Into<super::GoogleTranscriptionLanguage>,
-    ) -> Self {
+    pub fn language(mut self, value: impl Into<super::GoogleTranscriptionLanguage>) -> Self {
         self.language = Some(value.into());
         self
     }
@@ -69,10 +66,7 @@ impl TranscriptionEngineGoogleConfig {
     }
     /// The model to use for transcription.
     #[inline]
-    pub fn model(
-        mut self,
-        value: impl Into<TranscriptionEngineGoogleConfigModel>,
-    ) -> Self {
+    pub fn model(mut self, value: impl Into<TranscriptionEngineGoogleConfigModel>) -> Self {
         self.model = Some(value.into());
         self
     }
@@ -86,9 +80,7 @@ impl TranscriptionEngineGoogleConfig {
     #[inline]
     pub fn speech_context(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<TranscriptionEngineGoogleConfigSpeechContextItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<TranscriptionEngineGoogleConfigSpeechContextItem>>,
     ) -> Self {
         self.speech_context = Some(value.into_iter().map(Into::into).collect());
         self
@@ -289,10 +281,7 @@ impl TranscriptionEngineGoogleConfigSpeechContextItem {
     }
     /// Sets `phrases`.
     #[inline]
-    pub fn phrases(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn phrases(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.phrases = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -26,10 +26,7 @@ impl TranscriptionEngineSpeechmaticsConfig {
     }
     /// Sets `language`.
     #[inline]
-    pub fn language(
-        mut self,
-        value: impl Into<super::SpeechmaticsTranscriptionLanguage>,
-    ) -> Self {
+    pub fn language(mut self, value: impl Into<super::SpeechmaticsTranscriptionLanguage>) -> Self {
         self.language = Some(value.into());
         self
     }

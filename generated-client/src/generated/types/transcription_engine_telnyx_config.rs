@@ -14,10 +14,7 @@ pub struct TranscriptionEngineTelnyxConfig {
 impl TranscriptionEngineTelnyxConfig {
     /// Sets `language`.
     #[inline]
-    pub fn language(
-        mut self,
-        value: impl Into<super::TelnyxTranscriptionLanguage>,
-    ) -> Self {
+    pub fn language(mut self, value: impl Into<super::TelnyxTranscriptionLanguage>) -> Self {
         self.language = Some(value.into());
         self
     }

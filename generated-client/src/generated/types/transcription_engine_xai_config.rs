@@ -22,10 +22,7 @@ impl TranscriptionEngineXaiConfig {
     }
     /// Sets `language`.
     #[inline]
-    pub fn language(
-        mut self,
-        value: impl Into<super::XaiTranscriptionLanguage>,
-    ) -> Self {
+    pub fn language(mut self, value: impl Into<super::XaiTranscriptionLanguage>) -> Self {
         self.language = Some(value.into());
         self
     }

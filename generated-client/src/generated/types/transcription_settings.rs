@@ -50,10 +50,7 @@ impl TranscriptionSettings {
     }
     /// Sets `settings`.
     #[inline]
-    pub fn settings(
-        mut self,
-        value: impl Into<super::TranscriptionSettingsConfig>,
-    ) -> Self {
+    pub fn settings(mut self, value: impl Into<super::TranscriptionSettingsConfig>) -> Self {
         self.settings = Some(value.into());
         self
     }

@@ -1032,10 +1032,7 @@ pub struct TransferCallRequestWebhookRetriesPoliciesValue {
 impl TransferCallRequestWebhookRetriesPoliciesValue {
     /// Array of delays in milliseconds between retry attempts. Total sum cannot exceed 60000ms.
     #[inline]
-    pub fn retries_ms(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> Self {
+    pub fn retries_ms(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         self.retries_ms = Some(value.into_iter().map(Into::into).collect());
         self
     }

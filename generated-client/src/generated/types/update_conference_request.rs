@@ -25,9 +25,7 @@ impl UpdateConferenceRequest {
             call_control_id: String::new(),
             command_id: None,
             region: None,
-            supervisor_role: UpdateConferenceRequestSupervisorRole::Unknown(
-                String::new(),
-            ),
+            supervisor_role: UpdateConferenceRequestSupervisorRole::Unknown(String::new()),
             whisper_call_control_ids: None,
         }
     }

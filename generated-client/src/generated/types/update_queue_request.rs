@@ -14,7 +14,9 @@ impl UpdateQueueRequest {
     #[allow(dead_code)]
     #[inline]
     pub(crate) fn blank() -> Self {
-        UpdateQueueRequest { max_size: 0 }
+        UpdateQueueRequest {
+            max_size: 0,
+        }
     }
 }
 impl serde::Serialize for UpdateQueueRequest {

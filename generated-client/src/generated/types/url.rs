@@ -13,7 +13,9 @@ impl Url {
     #[allow(dead_code)]
     #[inline]
     pub(crate) fn blank() -> Self {
-        Url { url: String::new() }
+        Url {
+            url: String::new(),
+        }
     }
 }
 impl Url {

@@ -38,10 +38,7 @@ impl UserMessage {
 impl<S0> crate::Builder<UserMessage, (S0,)> {
     /// The contents of the user message.
     #[inline]
-    pub fn content(
-        self,
-        value: impl Into<String>,
-    ) -> crate::Builder<UserMessage, (crate::Set,)> {
+    pub fn content(self, value: impl Into<String>) -> crate::Builder<UserMessage, (crate::Set,)> {
         let mut b = self;
         b.value.content = value.into();
         crate::inputs::into_state(b)

@@ -16,9 +16,7 @@ impl VerificationCodesRequest {
     pub(crate) fn blank() -> Self {
         VerificationCodesRequest {
             phone_numbers: Vec::new(),
-            verification_method: VerificationCodesRequestVerificationMethod::Unknown(
-                String::new(),
-            ),
+            verification_method: VerificationCodesRequestVerificationMethod::Unknown(String::new()),
         }
     }
 }

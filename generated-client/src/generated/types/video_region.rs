@@ -43,10 +43,7 @@ impl VideoRegion {
     }
     /// Array of video recording ids to be composed in the region. Can be "*" to specify all video recordings in the session
     #[inline]
-    pub fn video_sources(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn video_sources(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.video_sources = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -87,9 +87,7 @@ impl VirtualCrossConnectCreate {
             status: None,
             bandwidth_mbps: None,
             bgp_asn: 0.0,
-            cloud_provider: VirtualCrossConnectCreateCloudProvider::Unknown(
-                String::new(),
-            ),
+            cloud_provider: VirtualCrossConnectCreateCloudProvider::Unknown(String::new()),
             cloud_provider_region: String::new(),
             primary_bgp_key: None,
             primary_cloud_account_id: String::new(),

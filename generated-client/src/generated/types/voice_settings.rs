@@ -70,10 +70,7 @@ impl<S0> crate::Builder<VoiceSettings, (S0,)> {
     }
     /// Optional background audio to play on the call. Use a predefined media bed, or supply a looped MP3 URL. If a media URL is chosen in the portal, customers can preview it before saving.
     #[inline]
-    pub fn background_audio(
-        mut self,
-        value: impl Into<VoiceSettingsBackgroundAudio>,
-    ) -> Self {
+    pub fn background_audio(mut self, value: impl Into<VoiceSettingsBackgroundAudio>) -> Self {
         self.value.background_audio = Some(value.into());
         self
     }
@@ -85,10 +82,7 @@ impl<S0> crate::Builder<VoiceSettings, (S0,)> {
     }
     /// Enhances recognition for specific languages and dialects during MiniMax TTS synthesis. Default is null (no boost). Set to 'auto' for automatic language detection. Only applicable when using MiniMax voices.
     #[inline]
-    pub fn language_boost(
-        mut self,
-        value: impl Into<VoiceSettingsLanguageBoost>,
-    ) -> Self {
+    pub fn language_boost(mut self, value: impl Into<VoiceSettingsLanguageBoost>) -> Self {
         self.value.language_boost = Some(Some(value.into()));
         self
     }
@@ -130,15 +124,12 @@ impl<S0> crate::Builder<VoiceSettings, (S0,)> {
     }
     /// The voice to be used by the voice assistant. Check the full list of [available voices](https://developers.telnyx.com/docs/tts-stt/tts-available-voices) via our voices API.
     #[inline]
-    pub fn voice(
-        self,
-        value: impl Into<String>,
-    ) -> crate::Builder<VoiceSettings, (crate::Set,)> {
+    pub fn voice(self, value: impl Into<String>) -> crate::Builder<VoiceSettings, (crate::Set,)> {
         let mut b = self;
         b.value.voice = value.into();
         crate::inputs::into_state(b)
     }
-    /// The speed of the voice in the range \\[0.25, 2.0\\]. 1.0 is deafult speed. Larger numbers make the voice faster, smaller numbers make it slower. This is only applicable for Telnyx Natural voices.
+    /// The speed of the voice in the range \[0.25, 2.0\]. 1.0 is deafult speed. Larger numbers make the voice faster, smaller numbers make it slower. This is only applicable for Telnyx Natural voices.
     #[inline]
     pub fn voice_speed(mut self, value: impl Into<f64>) -> Self {
         self.value.voice_speed = Some(value.into());
@@ -353,10 +344,7 @@ impl VoiceSettingsBackgroundAudioObject1 {
 impl<S0> crate::Builder<VoiceSettingsBackgroundAudioObject1, (S0,)> {
     /// Select from predefined media options.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<VoiceSettingsBackgroundAudioObject1Type>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<VoiceSettingsBackgroundAudioObject1Type>) -> Self {
         self.value.r#type = value.into();
         self
     }
@@ -489,10 +477,7 @@ impl VoiceSettingsBackgroundAudioObject2 {
 impl<S0> crate::Builder<VoiceSettingsBackgroundAudioObject2, (S0,)> {
     /// Provide a direct URL to an MP3 file. The audio will loop during the call.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<VoiceSettingsBackgroundAudioObject2Type>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<VoiceSettingsBackgroundAudioObject2Type>) -> Self {
         self.value.r#type = value.into();
         self
     }
@@ -613,10 +598,7 @@ impl VoiceSettingsBackgroundAudioObject3 {
 impl<S0> crate::Builder<VoiceSettingsBackgroundAudioObject3, (S0,)> {
     /// Reference a previously uploaded media by its name from Telnyx Media Storage.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<VoiceSettingsBackgroundAudioObject3Type>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<VoiceSettingsBackgroundAudioObject3Type>) -> Self {
         self.value.r#type = value.into();
         self
     }

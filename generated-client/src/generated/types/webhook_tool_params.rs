@@ -83,10 +83,7 @@ impl<S0, S1, S2> crate::Builder<WebhookToolParams, (S0, S1, S2)> {
     }
     /// The body parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the body of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     #[inline]
-    pub fn body_parameters(
-        mut self,
-        value: impl Into<WebhookToolParamsBodyParameters>,
-    ) -> Self {
+    pub fn body_parameters(mut self, value: impl Into<WebhookToolParamsBodyParameters>) -> Self {
         self.value.body_parameters = Some(value.into());
         self
     }
@@ -127,19 +124,13 @@ impl<S0, S1, S2> crate::Builder<WebhookToolParams, (S0, S1, S2)> {
     }
     /// The path parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the path of the request if the URL contains a placeholder for a value. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     #[inline]
-    pub fn path_parameters(
-        mut self,
-        value: impl Into<WebhookToolParamsPathParameters>,
-    ) -> Self {
+    pub fn path_parameters(mut self, value: impl Into<WebhookToolParamsPathParameters>) -> Self {
         self.value.path_parameters = Some(value.into());
         self
     }
     /// The query parameters the webhook tool accepts, described as a JSON Schema object. These parameters will be passed to the webhook as the query of the request. See the [JSON Schema reference](https://json-schema.org/understanding-json-schema) for documentation about the format
     #[inline]
-    pub fn query_parameters(
-        mut self,
-        value: impl Into<WebhookToolParamsQueryParameters>,
-    ) -> Self {
+    pub fn query_parameters(mut self, value: impl Into<WebhookToolParamsQueryParameters>) -> Self {
         self.value.query_parameters = Some(value.into());
         self
     }
@@ -147,13 +138,9 @@ impl<S0, S1, S2> crate::Builder<WebhookToolParams, (S0, S1, S2)> {
     #[inline]
     pub fn store_fields_as_variables(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<WebhookToolParamsStoreFieldsAsVariablesItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<WebhookToolParamsStoreFieldsAsVariablesItem>>,
     ) -> Self {
-        self.value.store_fields_as_variables = Some(
-            value.into_iter().map(Into::into).collect(),
-        );
+        self.value.store_fields_as_variables = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// The maximum number of milliseconds to wait for the webhook to respond. Only applicable when async is false.
@@ -337,19 +324,13 @@ impl WebhookToolParamsBodyParameters {
     }
     /// The required properties of the body parameters.
     #[inline]
-    pub fn required(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn required(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.required = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<WebhookToolParamsBodyParametersType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<WebhookToolParamsBodyParametersType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
@@ -558,19 +539,13 @@ impl WebhookToolParamsPathParameters {
     }
     /// The required properties of the path parameters.
     #[inline]
-    pub fn required(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn required(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.required = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<WebhookToolParamsPathParametersType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<WebhookToolParamsPathParametersType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
@@ -672,19 +647,13 @@ impl WebhookToolParamsQueryParameters {
     }
     /// The required properties of the query parameters.
     #[inline]
-    pub fn required(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn required(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.required = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<WebhookToolParamsQueryParametersType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<WebhookToolParamsQueryParametersType>) -> Self {
         self.r#type = Some(value.into());
         self
     }

@@ -203,19 +203,13 @@ pub struct WhatsappInteractiveActionButtonsItem {
 impl WhatsappInteractiveActionButtonsItem {
     /// Sets `reply`.
     #[inline]
-    pub fn reply(
-        mut self,
-        value: impl Into<WhatsappInteractiveActionButtonsItemReply>,
-    ) -> Self {
+    pub fn reply(mut self, value: impl Into<WhatsappInteractiveActionButtonsItemReply>) -> Self {
         self.reply = Some(value.into());
         self
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<WhatsappInteractiveActionButtonsItemType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<WhatsappInteractiveActionButtonsItemType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
@@ -525,19 +519,13 @@ pub struct WhatsappInteractiveActionCardsItem {
 impl WhatsappInteractiveActionCardsItem {
     /// Sets `action`.
     #[inline]
-    pub fn action(
-        mut self,
-        value: impl Into<WhatsappInteractiveActionCardsItemAction>,
-    ) -> Self {
+    pub fn action(mut self, value: impl Into<WhatsappInteractiveActionCardsItemAction>) -> Self {
         self.action = Some(value.into());
         self
     }
     /// Sets `body`.
     #[inline]
-    pub fn body(
-        mut self,
-        value: impl Into<WhatsappInteractiveActionCardsItemBody>,
-    ) -> Self {
+    pub fn body(mut self, value: impl Into<WhatsappInteractiveActionCardsItemBody>) -> Self {
         self.body = Some(value.into());
         self
     }
@@ -549,19 +537,13 @@ impl WhatsappInteractiveActionCardsItem {
     }
     /// Sets `header`.
     #[inline]
-    pub fn header(
-        mut self,
-        value: impl Into<WhatsappInteractiveActionCardsItemHeader>,
-    ) -> Self {
+    pub fn header(mut self, value: impl Into<WhatsappInteractiveActionCardsItemHeader>) -> Self {
         self.header = Some(value.into());
         self
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<WhatsappInteractiveActionCardsItemType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<WhatsappInteractiveActionCardsItemType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
@@ -832,9 +814,7 @@ impl WhatsappInteractiveActionSectionsItem {
     #[inline]
     pub fn product_items(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<WhatsappInteractiveActionSectionsItemProductItemsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<WhatsappInteractiveActionSectionsItemProductItemsItem>>,
     ) -> Self {
         self.product_items = Some(value.into_iter().map(Into::into).collect());
         self
@@ -843,9 +823,7 @@ impl WhatsappInteractiveActionSectionsItem {
     #[inline]
     pub fn rows(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<WhatsappInteractiveActionSectionsItemRowsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<WhatsappInteractiveActionSectionsItemRowsItem>>,
     ) -> Self {
         self.rows = Some(value.into_iter().map(Into::into).collect());
         self
@@ -963,10 +941,7 @@ impl WhatsappInteractiveAction {
     }
     /// Sets `parameters`.
     #[inline]
-    pub fn parameters(
-        mut self,
-        value: impl Into<WhatsappInteractiveActionParameters>,
-    ) -> Self {
+    pub fn parameters(mut self, value: impl Into<WhatsappInteractiveActionParameters>) -> Self {
         self.parameters = Some(value.into());
         self
     }

@@ -427,9 +427,7 @@ impl WhatsappMessageContentTemplateComponentsItem {
     #[inline]
     pub fn parameters(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<WhatsappMessageContentTemplateComponentsItemParametersItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<WhatsappMessageContentTemplateComponentsItemParametersItem>>,
     ) -> Self {
         self.parameters = Some(value.into_iter().map(Into::into).collect());
         self
@@ -620,19 +618,14 @@ impl WhatsappMessageContentTemplate {
     #[inline]
     pub fn components(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<WhatsappMessageContentTemplateComponentsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<WhatsappMessageContentTemplateComponentsItem>>,
     ) -> Self {
         self.components = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Template language. Required unless template_id is provided.
     #[inline]
-    pub fn language(
-        mut self,
-        value: impl Into<WhatsappMessageContentTemplateLanguage>,
-    ) -> Self {
+    pub fn language(mut self, value: impl Into<WhatsappMessageContentTemplateLanguage>) -> Self {
         self.language = Some(value.into());
         self
     }

@@ -38,10 +38,7 @@ impl WhatsappTemplateBodyComponent {
 impl crate::Builder<WhatsappTemplateBodyComponent, ()> {
     /// Sample values for body variables. Required when body text contains parameters.
     #[inline]
-    pub fn example(
-        mut self,
-        value: impl Into<WhatsappTemplateBodyComponentExample>,
-    ) -> Self {
+    pub fn example(mut self, value: impl Into<WhatsappTemplateBodyComponentExample>) -> Self {
         self.value.example = Some(value.into());
         self
     }
@@ -53,10 +50,7 @@ impl crate::Builder<WhatsappTemplateBodyComponent, ()> {
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<WhatsappTemplateBodyComponentType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<WhatsappTemplateBodyComponentType>) -> Self {
         self.value.r#type = value.into();
         self
     }
@@ -127,10 +121,7 @@ pub struct WhatsappTemplateBodyComponentExample {
 impl WhatsappTemplateBodyComponentExample {
     /// Array containing one array of sample values, one per variable in order.
     #[inline]
-    pub fn body_text(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<Vec<String>>>,
-    ) -> Self {
+    pub fn body_text(mut self, value: impl IntoIterator<Item = impl Into<Vec<String>>>) -> Self {
         self.body_text = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -40,9 +40,7 @@ impl<S0> crate::Builder<WhatsappTemplateButtonsComponent, (S0,)> {
     #[inline]
     pub fn buttons(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<WhatsappTemplateButtonsComponentButtonsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<WhatsappTemplateButtonsComponentButtonsItem>>,
     ) -> crate::Builder<WhatsappTemplateButtonsComponent, (crate::Set,)> {
         let mut b = self;
         b.value.buttons = value.into_iter().map(Into::into).collect();
@@ -50,10 +48,7 @@ impl<S0> crate::Builder<WhatsappTemplateButtonsComponent, (S0,)> {
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<WhatsappTemplateButtonsComponentType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<WhatsappTemplateButtonsComponentType>) -> Self {
         self.value.r#type = value.into();
         self
     }
@@ -270,9 +265,7 @@ impl WhatsappTemplateButtonsComponentButtonsItem {
             phone_number: None,
             signature_hash: None,
             text: None,
-            r#type: WhatsappTemplateButtonsComponentButtonsItemType::Unknown(
-                String::new(),
-            ),
+            r#type: WhatsappTemplateButtonsComponentButtonsItemType::Unknown(String::new()),
             url: None,
             zero_tap_terms_accepted: None,
         }
@@ -297,10 +290,7 @@ impl<S0> crate::Builder<WhatsappTemplateButtonsComponentButtonsItem, (S0,)> {
     }
     /// Sample values for URL variable.
     #[inline]
-    pub fn example(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn example(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.value.example = Some(value.into_iter().map(Into::into).collect());
         self
     }

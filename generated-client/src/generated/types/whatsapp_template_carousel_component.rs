@@ -40,9 +40,7 @@ impl<S0> crate::Builder<WhatsappTemplateCarouselComponent, (S0,)> {
     #[inline]
     pub fn cards(
         self,
-        value: impl IntoIterator<
-            Item = impl Into<WhatsappTemplateCarouselComponentCardsItem>,
-        >,
+        value: impl IntoIterator<Item = impl Into<WhatsappTemplateCarouselComponentCardsItem>>,
     ) -> crate::Builder<WhatsappTemplateCarouselComponent, (crate::Set,)> {
         let mut b = self;
         b.value.cards = value.into_iter().map(Into::into).collect();
@@ -50,10 +48,7 @@ impl<S0> crate::Builder<WhatsappTemplateCarouselComponent, (S0,)> {
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<WhatsappTemplateCarouselComponentType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<WhatsappTemplateCarouselComponentType>) -> Self {
         self.value.r#type = value.into();
         self
     }
@@ -116,9 +111,7 @@ impl WhatsappTemplateCarouselComponentCardsItem {
     #[inline]
     pub fn components(
         mut self,
-        value: impl IntoIterator<
-            Item = impl Into<serde_json::Map<String, serde_json::Value>>,
-        >,
+        value: impl IntoIterator<Item = impl Into<serde_json::Map<String, serde_json::Value>>>,
     ) -> Self {
         self.components = Some(value.into_iter().map(Into::into).collect());
         self

@@ -50,10 +50,7 @@ impl crate::Builder<WhatsappTemplateFooterComponent, ()> {
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<WhatsappTemplateFooterComponentType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<WhatsappTemplateFooterComponentType>) -> Self {
         self.value.r#type = value.into();
         self
     }

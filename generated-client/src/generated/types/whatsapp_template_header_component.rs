@@ -44,10 +44,7 @@ impl WhatsappTemplateHeaderComponent {
 impl<S0> crate::Builder<WhatsappTemplateHeaderComponent, (S0,)> {
     /// Sample values for header variables.
     #[inline]
-    pub fn example(
-        mut self,
-        value: impl Into<WhatsappTemplateHeaderComponentExample>,
-    ) -> Self {
+    pub fn example(mut self, value: impl Into<WhatsappTemplateHeaderComponentExample>) -> Self {
         self.value.example = Some(value.into());
         self
     }
@@ -69,10 +66,7 @@ impl<S0> crate::Builder<WhatsappTemplateHeaderComponent, (S0,)> {
     }
     /// Sets `type`.
     #[inline]
-    pub fn r#type(
-        mut self,
-        value: impl Into<WhatsappTemplateHeaderComponentType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<WhatsappTemplateHeaderComponentType>) -> Self {
         self.value.r#type = value.into();
         self
     }
@@ -149,19 +143,13 @@ pub struct WhatsappTemplateHeaderComponentExample {
 impl WhatsappTemplateHeaderComponentExample {
     /// Media handle for IMAGE, VIDEO, or DOCUMENT headers.
     #[inline]
-    pub fn header_handle(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn header_handle(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.header_handle = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sample values for text header variables.
     #[inline]
-    pub fn header_text(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn header_text(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.header_text = Some(value.into_iter().map(Into::into).collect());
         self
     }

@@ -46,10 +46,7 @@ impl WidgetSettings {
     }
     /// The default state of the widget.
     #[inline]
-    pub fn default_state(
-        mut self,
-        value: impl Into<WidgetSettingsDefaultState>,
-    ) -> Self {
+    pub fn default_state(mut self, value: impl Into<WidgetSettingsDefaultState>) -> Self {
         self.default_state = Some(value.into());
         self
     }

@@ -48,10 +48,7 @@ impl<S0> crate::Builder<XaiProviderParams, (S0,)> {
     }
     /// Audio output format.
     #[inline]
-    pub fn output_format(
-        mut self,
-        value: impl Into<XaiProviderParamsOutputFormat>,
-    ) -> Self {
+    pub fn output_format(mut self, value: impl Into<XaiProviderParamsOutputFormat>) -> Self {
         self.value.output_format = Some(value.into());
         self
     }
