@@ -87,8 +87,9 @@ pub struct ResponseMeta {
     pub corrections: Vec<crate::Correction>,
 }
 
-/// Receives the [`ResponseMeta`] of the calls made through a handle that has it in its
-/// options; cloning shares the slot.
+/// Receives the [`ResponseMeta`] of every response to the calls made through a handle that has
+/// it in its options, each with its own corrections (concurrent calls and a paginator's pages
+/// included); cloning shares it. It keeps them until [`ResponseCapture::take`].
 ///
 /// ```no_run
 /// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
@@ -104,7 +105,14 @@ pub struct ResponseMeta {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct ResponseCapture {
-    last: Arc<std::sync::Mutex<Option<ResponseMeta>>>,
+    responses: Arc<std::sync::Mutex<Captured>>,
+}
+
+/// The responses of a capture, each under the number it was recorded with.
+#[derive(Debug, Default)]
+struct Captured {
+    next: u64,
+    responses: Vec<(u64, ResponseMeta)>,
 }
 
 impl ResponseCapture {
@@ -114,27 +122,47 @@ impl ResponseCapture {
 
     /// The last response received through this capture.
     pub fn last(&self) -> Option<ResponseMeta> {
-        self.last.lock().map(|m| m.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+        self.slot().responses.last().map(|(_, m)| m.clone())
     }
 
-    pub(crate) fn record(&self, response: &reqwest::Response, attempts: u32) {
+    /// Every response received through this capture, in the order they arrived.
+    pub fn all(&self) -> Vec<ResponseMeta> {
+        self.slot().responses.iter().map(|(_, m)| m.clone()).collect()
+    }
+
+    /// Every response received through this capture, which then holds none.
+    pub fn take(&self) -> Vec<ResponseMeta> {
+        std::mem::take(&mut self.slot().responses).into_iter().map(|(_, m)| m).collect()
+    }
+
+    /// Records a response; the number its body's corrections are added under.
+    pub(crate) fn record(&self, response: &reqwest::Response, attempts: u32) -> u64 {
         let headers = response.headers().clone();
         let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
         let url = response.url().to_string();
         let meta =
             ResponseMeta { url, status: response.status(), headers, request_id, attempts, corrections: Vec::new() };
-        *self.slot() = Some(meta);
+        self.record_meta(meta)
     }
 
-    /// Adds the corrections of the body of the response recorded last.
-    pub(crate) fn add_corrections(&self, corrections: Vec<crate::Correction>) {
-        if let Some(meta) = self.slot().as_mut() {
+    fn record_meta(&self, meta: ResponseMeta) -> u64 {
+        let mut captured = self.slot();
+        let id = captured.next;
+        captured.next += 1;
+        captured.responses.push((id, meta));
+        id
+    }
+
+    /// Adds the corrections of the body of the response recorded as `id`.
+    pub(crate) fn add_corrections(&self, id: u64, corrections: Vec<crate::Correction>) {
+        let mut captured = self.slot();
+        if let Some((_, meta)) = captured.responses.iter_mut().rev().find(|(i, _)| *i == id) {
             meta.corrections.extend(corrections);
         }
     }
 
-    fn slot(&self) -> std::sync::MutexGuard<'_, Option<ResponseMeta>> {
-        self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn slot(&self) -> std::sync::MutexGuard<'_, Captured> {
+        self.responses.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -546,6 +574,39 @@ impl ClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn response(request_id: &str) -> ResponseMeta {
+        ResponseMeta {
+            url: "https://api.telnyx.test/v2/calls".into(),
+            status: reqwest::StatusCode::OK,
+            headers: Default::default(),
+            request_id: Some(request_id.into()),
+            attempts: 1,
+            corrections: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn corrections_stay_with_the_response_they_came_with() {
+        // Two calls through one capture answer before either body is decoded: each body's
+        // corrections go to its own response, not to the one recorded last.
+        let capture = ResponseCapture::new();
+        let first = capture.record_meta(response("req-1"));
+        let second = capture.record_meta(response("req-2"));
+        let correction = |path: &str| crate::Correction {
+            path: path.into(),
+            kind: crate::CorrectionKind::Converted,
+            expected: "an integer".into(),
+            found: None,
+        };
+        capture.add_corrections(first, vec![correction("a")]);
+        capture.add_corrections(second, vec![correction("b")]);
+        let all = capture.all();
+        let paths: Vec<(Option<&str>, &str)> =
+            all.iter().map(|m| (m.request_id.as_deref(), m.corrections[0].path.as_str())).collect();
+        assert_eq!(paths, [(Some("req-1"), "a"), (Some("req-2"), "b")]);
+        assert_eq!(capture.last().unwrap().request_id.as_deref(), Some("req-2"));
+    }
 
     fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())

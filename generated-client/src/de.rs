@@ -107,6 +107,29 @@ pub fn required<'de, T: Deserialize<'de>, E: de::Error>(value: Option<T>, name: 
     }
 }
 
+/// Reads the value of a field that is an `Option`: as serde would, except that while the client
+/// decodes leniently, a value that cannot be read as the type is `None` (a correction
+/// [`crate::CorrectionKind::Dropped`]) rather than a fallback the server never sent.
+pub struct Optional<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Optional<T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        match decode::mode() {
+            Mode::Lenient => decode::optional(|| Option::<T>::deserialize(deserializer)),
+            _ => Option::<T>::deserialize(deserializer),
+        }
+    }
+}
+
+/// The value of an optional field, read with [`Optional`]: what the generated structs call,
+/// one call per field (a seed built at each would cost the crate's build more).
+#[inline]
+pub fn optional<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
+    map.next_value_seed(Optional(std::marker::PhantomData))
+}
+
 /// Called with an enum value (as text) that decoded into `Unknown`: fine for serde alone, a
 /// correction when the client decodes leniently, an error when strictly.
 pub fn unknown_value<E: de::Error>(type_name: &'static str, value: &str) -> Result<(), E> {

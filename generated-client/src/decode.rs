@@ -39,6 +39,9 @@ pub enum CorrectionKind {
     Replaced,
     /// A required field that is absent, given the fallback of its type.
     Missing,
+    /// A value of an optional field that cannot be read as its type: left out (`None`), not
+    /// given a fallback the server never sent.
+    Dropped,
     /// A value of an enum, or a union tag, that this crate does not know; kept in `Unknown`.
     UnknownValue,
     /// A value that matches no variant of a union; kept in the union's `Unknown`.
@@ -66,6 +69,7 @@ impl fmt::Display for Correction {
         let done = match self.kind {
             CorrectionKind::Converted => "converted",
             CorrectionKind::Replaced | CorrectionKind::Missing => "replaced by the fallback",
+            CorrectionKind::Dropped => "left out",
             CorrectionKind::UnknownValue | CorrectionKind::UnknownShape => "kept as unknown",
         };
         write!(f, "`{}`: expected {}, found {found} ({done})", self.path, self.expected)
@@ -273,22 +277,42 @@ fn quietly<R>(f: impl FnOnce() -> R) -> R {
 }
 
 /// Runs `f` in `mode` with its own list of corrections, and hands them back.
+/// The errors made inside it are its own: the last one is forgotten after it, so that a later
+/// error with the same text is not given the path of one an attempt made and dropped.
 pub(crate) fn attempt<R>(mode: Mode, f: impl FnOnce() -> R) -> (R, Vec<Correction>) {
     let saved = with_state(|s| {
         let quiet = std::mem::take(&mut s.quiet);
-        (std::mem::replace(&mut s.mode, mode), std::mem::take(&mut s.corrections), quiet)
+        (std::mem::replace(&mut s.mode, mode), std::mem::take(&mut s.corrections), quiet, s.last.take())
     });
     let out = f();
     let corrections = match saved {
-        Some((m, c, q)) => with_state(|s| {
+        Some((m, c, q, last)) => with_state(|s| {
             s.mode = m;
             s.quiet = q;
+            s.last = last;
             std::mem::replace(&mut s.corrections, c)
         })
         .unwrap_or_default(),
         None => Vec::new(),
     };
     (out, corrections)
+}
+
+/// Reads an optional field's value leniently: when the value itself cannot be read as the
+/// type (a correction `Replaced` at this very path), the field is `None`, recorded as
+/// [`CorrectionKind::Dropped`]; corrections deeper in a value that reads are kept as they are.
+pub(crate) fn optional<T, E>(read: impl FnOnce() -> Result<Option<T>, E>) -> Result<Option<T>, E> {
+    let here = here();
+    let (value, mut corrections) = attempt(Mode::Lenient, read);
+    let value = value?;
+    if let Some(i) = corrections.iter().position(|c| c.path == here && c.kind == CorrectionKind::Replaced) {
+        let mut dropped = corrections.swap_remove(i);
+        dropped.kind = CorrectionKind::Dropped;
+        keep(vec![dropped]);
+        return Ok(None);
+    }
+    keep(corrections);
+    Ok(value)
 }
 
 /// Adds corrections made by an [`attempt`] that was kept.
@@ -398,9 +422,13 @@ impl<'v> Lenient<'v> {
                     _ => Ok(None),
                 },
             },
-            Value::String(s) => match s.trim().parse::<i64>() {
-                Ok(i) => Ok(Some((i, self.converted("an integer")?))),
-                Err(_) => Ok(None),
+            Value::String(s) => match (s.trim().parse::<i64>(), s.trim().parse::<f64>()) {
+                (Ok(i), _) => Ok(Some((i, self.converted("an integer")?))),
+                // `"12.0"`, as the number `12.0` converts; not `"12.5"` nor `"1e300"`.
+                (_, Ok(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    Ok(Some((f as i64, self.converted("an integer")?)))
+                }
+                _ => Ok(None),
             },
             _ => Ok(None),
         }
@@ -437,9 +465,16 @@ impl<'v> Lenient<'v> {
     }
 
     fn boolean(self) -> Result<(bool, Option<Quiet>), Failure> {
-        match self.0 {
-            Value::Bool(b) => Ok((*b, None)),
-            Value::String(s) if s == "true" || s == "false" => Ok((s == "true", self.converted("a boolean")?)),
+        let word = match self.0 {
+            Value::Bool(b) => return Ok((*b, None)),
+            Value::String(s) => s.trim(),
+            Value::Number(n) if n.as_i64() == Some(1) => "1",
+            Value::Number(n) if n.as_i64() == Some(0) => "0",
+            _ => "",
+        };
+        match word {
+            "true" | "1" => Ok((true, self.converted("a boolean")?)),
+            "false" | "0" => Ok((false, self.converted("a boolean")?)),
             _ => Ok((false, self.replaced("a boolean")?)),
         }
     }
@@ -744,6 +779,89 @@ mod tests {
         assert!(e.message.contains("expected an integer"), "{e}");
         let e = strict::<i64>("not json");
         assert!(e.message.starts_with("the body is not JSON"), "{e}");
+    }
+
+    #[test]
+    fn booleans_from_one_and_zero_and_integers_from_whole_number_text() {
+        let d = lenient::<(bool, bool, bool, bool, i64, i32)>(r#"[1, 0, "1", "0", "12.0", " 7 "]"#);
+        assert_eq!(d.value, (true, false, true, false, 12, 7));
+        assert!(d.corrections.iter().all(|c| c.kind == CorrectionKind::Converted), "{:?}", d.corrections);
+        assert_eq!(d.corrections.len(), 6);
+        // What is not a whole number, or not one or zero, is no such value.
+        let d = lenient::<(bool, i64, i64)>(r#"[2, "12.5", "1e300"]"#);
+        assert_eq!(d.value, (false, 0, 0));
+        assert!(d.corrections.iter().all(|c| c.kind == CorrectionKind::Replaced), "{:?}", d.corrections);
+    }
+
+    /// A struct with an optional field, decoded as the generated structs are.
+    #[derive(Debug, PartialEq)]
+    struct Opt {
+        n: Option<i64>,
+        list: Option<Vec<i64>>,
+    }
+
+    impl<'de> de::Deserialize<'de> for Opt {
+        fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Opt;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("struct Opt")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Opt, A::Error> {
+                    let (mut n, mut list) = (None, None);
+                    while let Some(key) = map.next_key_seed(crate::de::Field(&["n", "list"]))? {
+                        match key {
+                            0 => n = crate::de::optional(&mut map)?,
+                            1 => list = crate::de::optional(&mut map)?,
+                            _ => crate::de::skip(&mut map)?,
+                        }
+                    }
+                    Ok(Opt { n, list })
+                }
+            }
+            d.deserialize_struct("Opt", &["n", "list"], V)
+        }
+    }
+
+    #[test]
+    fn an_optional_value_that_does_not_convert_is_left_out() {
+        // Not `Some(0)`, a value the server never sent: `None`, recorded.
+        let d = lenient::<Opt>(r#"{"n": {"x": 1}, "list": [1, "two", 3]}"#);
+        assert_eq!(d.value, Opt { n: None, list: Some(vec![1, 0, 3]) });
+        let kinds: Vec<_> = d.corrections.iter().map(|c| (c.path.as_str(), c.kind)).collect();
+        assert_eq!(kinds, [("n", CorrectionKind::Dropped), ("list[1]", CorrectionKind::Replaced)]);
+        assert_eq!(d.corrections[0].to_string(), "`n`: expected an integer, found {\"x\":1} (left out)");
+        // What converts stays; strictly, it is an error at its path.
+        assert_eq!(lenient::<Opt>(r#"{"n": "5"}"#).value, Opt { n: Some(5), list: None });
+        assert_eq!(strict::<Opt>(r#"{"n": {"x": 1}}"#).path, "n");
+    }
+
+    /// An untagged union of an integer and a string, as the generated ones decode.
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    enum Num {
+        Int(i64),
+        Text(String),
+    }
+
+    impl<'de> de::Deserialize<'de> for Num {
+        fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            crate::de::untagged(
+                d,
+                "Num",
+                &[|v| crate::de::variant(v).map(Num::Int), |v| crate::de::variant(v).map(Num::Text)],
+                |_| Num::Text(String::new()),
+            )
+        }
+    }
+
+    #[test]
+    fn a_strict_error_names_its_own_path() {
+        // Trying `Num::Int` on `"x"` fails with the very text the second element's error has;
+        // that attempt's failure was dropped, and must not lend its path.
+        let e = strict::<(Num, i64)>(r#"["x", "x"]"#);
+        assert_eq!(e.path, "[1]", "{e}");
     }
 
     #[test]

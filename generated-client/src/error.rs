@@ -170,6 +170,14 @@ pub struct ApiError {
     pub body: String,
     /// Set when the status was not retried because the request might take effect twice.
     pub not_retried: Option<crate::NotRetried>,
+    /// The wait the server asked for before another try (`retry-after-ms`, `Retry-After`), when
+    /// it asked for one. One longer than [`crate::MAX_RETRY_AFTER`] is not waited for: the
+    /// error comes back at once, with the wait here, for the caller to schedule.
+    pub retry_after: Option<std::time::Duration>,
+    /// Set on a DELETE or PUT answered 404 or 409 on a retry after an attempt whose outcome is
+    /// unknown (no answer came, or a 5xx): that attempt most likely took effect (the resource
+    /// is gone already, or already as asked).
+    pub likely_applied: bool,
 }
 
 impl std::fmt::Display for ApiError {
@@ -186,6 +194,12 @@ impl std::fmt::Display for ApiError {
         }
         if let Some(n) = self.not_retried {
             write!(f, "; {n}")?;
+        }
+        if let Some(wait) = self.retry_after.filter(|w| *w > crate::MAX_RETRY_AFTER) {
+            write!(f, "; the server asks to retry after {} s, longer than the client waits", wait.as_secs())?;
+        }
+        if self.likely_applied {
+            write!(f, "; an earlier attempt got no answer and most likely took effect")?;
         }
         Ok(())
     }
@@ -231,6 +245,8 @@ impl ApiError {
             errors,
             body: String::from_utf8_lossy(body).into_owned(),
             not_retried: None,
+            retry_after: None,
+            likely_applied: false,
         }
     }
 

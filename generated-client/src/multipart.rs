@@ -122,7 +122,7 @@ impl FilePart {
                 let stream = taken.ok_or_else(|| {
                     Error::Encode(format!("file part {name:?}: its stream was already sent, and a stream is sent once"))
                 })?;
-                let body = reqwest::Body::wrap_stream(stream);
+                let body = reqwest::Body::wrap_stream(Lent { stream: Some(stream), slot: slot.clone(), read: false });
                 match length {
                     Some(n) => reqwest::multipart::Part::stream_with_length(body, *n),
                     None => reqwest::multipart::Part::stream(body),
@@ -139,6 +139,36 @@ impl FilePart {
         part.file_name(file_name)
             .mime_str(&content_type)
             .map_err(|e| Error::Encode(format!("content type {content_type:?}: {e}")))
+    }
+}
+
+/// A file's stream lent to one attempt. Dropped unread (the connection could not be made, so
+/// nothing was sent), it goes back to its part, and a retry can send it.
+struct Lent {
+    stream: Option<ByteStream>,
+    slot: Arc<Mutex<Option<ByteStream>>>,
+    read: bool,
+}
+
+impl Stream for Lent {
+    type Item = std::result::Result<Bytes, BoxError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.read = true;
+        match self.stream.as_mut() {
+            Some(stream) => stream.as_mut().poll_next(cx),
+            None => std::task::Poll::Ready(None),
+        }
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        if let (false, Some(stream)) = (self.read, self.stream.take()) {
+            if let Ok(mut slot) = self.slot.lock() {
+                *slot = Some(stream);
+            }
+        }
     }
 }
 
@@ -196,6 +226,16 @@ impl MultipartForm {
     /// Whether every attempt can send this body again (no streamed file in it).
     pub(crate) fn replayable(&self) -> bool {
         self.parts.iter().all(|p| !matches!(p, Part::File(_, f) if f.is_stream()))
+    }
+
+    /// Whether the next attempt can send it: every streamed file's stream is there, none read.
+    pub(crate) fn sendable(&self) -> bool {
+        self.parts.iter().all(|p| match p {
+            Part::File(_, FilePart { content: Content::Stream { slot, .. }, .. }) => {
+                slot.lock().map(|s| s.is_some()).unwrap_or(false)
+            }
+            _ => true,
+        })
     }
 
     /// The reqwest form for one attempt (parts in memory are cheap to clone).

@@ -216,6 +216,14 @@ impl<'c> RequestBuilder<'c> {
 
     /// Whether sending the request again cannot repeat its effect: an idempotent method, or
     /// an idempotency token.
+    /// Whether the next attempt can send the body (a streamed file that an attempt read is gone).
+    fn sendable(&self) -> bool {
+        match &self.body {
+            Body::Multipart(form) => form.sendable(),
+            _ => true,
+        }
+    }
+
     fn replayable(&self) -> bool {
         self.token.is_some() || retry::idempotent_method(&self.method)
     }
@@ -310,24 +318,31 @@ impl<'c> RequestBuilder<'c> {
     /// Sends the request, retrying as [`crate::retry`] says; a non-success status is an
     /// [`Error::Api`].
     pub async fn send_raw(self) -> Result<reqwest::Response> {
+        self.send_recorded().await.map(|(response, _)| response)
+    }
+
+    /// [`Self::send_raw`], with the number the response was recorded under in the call's
+    /// capture, if it has one (its body's corrections go there).
+    async fn send_recorded(self) -> Result<(reqwest::Response, Option<u64>)> {
         // The URL holds no query string (that is added per attempt), so it is safe to record.
         let span = tracing::debug_span!("telnyx.request", method = %self.method, url = %self.url);
         self.send_with_retries().instrument(span).await
     }
 
-    async fn send_with_retries(mut self) -> Result<reqwest::Response> {
+    async fn send_with_retries(mut self) -> Result<(reqwest::Response, Option<u64>)> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
         let settings = self.client.effective();
-        // A streamed file is read by the first attempt; nothing is left to send again.
-        let max_retries = match &self.body {
-            Body::Multipart(form) if !form.replayable() => 0,
-            _ => settings.max_retries,
-        };
+        // A streamed file is read by the attempt that sends it: once read, nothing is left to
+        // send again; an attempt that could not connect read none of it, and gives it back.
+        let streamed = matches!(&self.body, Body::Multipart(form) if !form.replayable());
+        let max_retries = settings.max_retries;
         let replayable = self.replayable();
         let mut retry = 0;
         let mut renewed_token = false;
+        // An attempt got no answer, or a 5xx: it may have taken effect.
+        let mut unknown_outcome = false;
         loop {
             let bearer = match self.client.bearer(settings.timeout).await {
                 Ok(bearer) => bearer,
@@ -352,10 +367,9 @@ impl<'c> RequestBuilder<'c> {
             let wait = match outcome {
                 Ok(response) if self.answered(response.status()) => {
                     tracing::debug!(status = response.status().as_u16(), elapsed_ms, "response");
-                    if let Some(capture) = settings.options.and_then(|o| o.capture.as_ref()) {
-                        capture.record(&response, retry + 1);
-                    }
-                    return Ok(response);
+                    let capture = settings.options.and_then(|o| o.capture.as_ref());
+                    let recorded = capture.map(|c| c.record(&response, retry + 1));
+                    return Ok((response, recorded));
                 }
                 Ok(response)
                     if response.status() == reqwest::StatusCode::UNAUTHORIZED
@@ -372,9 +386,15 @@ impl<'c> RequestBuilder<'c> {
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    let verdict =
-                        retry::verdict(retry::Failure::Status(status, &headers), replayable, settings.retry_policy);
-                    if retry >= max_retries || verdict != retry::Verdict::Retry {
+                    let verdict = match streamed {
+                        // The server read the streamed file, or began to: it cannot go again.
+                        true => retry::Verdict::GiveUp,
+                        false => {
+                            retry::verdict(retry::Failure::Status(status, &headers), replayable, settings.retry_policy)
+                        }
+                    };
+                    let too_long = retry::too_long(&headers, SystemTime::now());
+                    if retry >= max_retries || verdict != retry::Verdict::Retry || too_long.is_some() {
                         tracing::debug!(status = status.as_u16(), elapsed_ms, "error response");
                         if let Some(capture) = settings.options.and_then(|o| o.capture.as_ref()) {
                             capture.record(&response, retry + 1);
@@ -382,8 +402,11 @@ impl<'c> RequestBuilder<'c> {
                         let body = response.bytes().await.map_err(Error::transport)?;
                         let mut error = ApiError::new(status, headers, &body);
                         error.not_retried = not_retried(verdict, retry, max_retries);
+                        error.retry_after = retry::retry_after(&error.headers, SystemTime::now());
+                        error.likely_applied = unknown_outcome && likely_applied(&self.method, status);
                         return Err(Error::Api(Box::new(error)));
                     }
+                    unknown_outcome |= status.is_server_error();
                     let wait = retry::delay(retry, Some(&headers), SystemTime::now());
                     tracing::info!(
                         status = status.as_u16(),
@@ -394,12 +417,19 @@ impl<'c> RequestBuilder<'c> {
                     wait
                 }
                 Err(e) => {
-                    let verdict = retry::Failure::transport(&e)
-                        .map_or(retry::Verdict::GiveUp, |f| retry::verdict(f, replayable, settings.retry_policy));
+                    let failure = retry::Failure::transport(&e);
+                    let verdict = match (failure, streamed) {
+                        // Nothing was sent: a streamed file came back unread, and goes again.
+                        (Some(retry::Failure::NotSent), true) if self.sendable() => retry::Verdict::Retry,
+                        (_, true) => retry::Verdict::GiveUp,
+                        (failure, false) => failure
+                            .map_or(retry::Verdict::GiveUp, |f| retry::verdict(f, replayable, settings.retry_policy)),
+                    };
                     if retry >= max_retries || verdict != retry::Verdict::Retry {
                         tracing::debug!(error = %e, elapsed_ms, "transport error");
                         return Err(Error::transport_not_retried(e, not_retried(verdict, retry, max_retries)));
                     }
+                    unknown_outcome |= matches!(failure, Some(retry::Failure::NoAnswer));
                     let wait = retry::delay(retry, None, SystemTime::now());
                     tracing::info!(error = %e, retry = retry + 1, wait_ms = wait.as_millis() as u64, "retrying");
                     wait
@@ -443,7 +473,7 @@ impl<'c> RequestBuilder<'c> {
     pub async fn send_json<T: DeserializeOwned>(mut self) -> Result<T> {
         self.accept = Some("application/json");
         let client = self.client.clone();
-        let response = self.send_raw().await?;
+        let (response, recorded) = self.send_recorded().await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body = response.bytes().await.map_err(Error::transport)?;
         let settings = client.effective();
@@ -451,8 +481,8 @@ impl<'c> RequestBuilder<'c> {
             Ok(decoded) => {
                 if !decoded.corrections.is_empty() {
                     warn_corrections(&decoded.corrections);
-                    if let Some(capture) = settings.options.and_then(|o| o.capture.as_ref()) {
-                        capture.add_corrections(decoded.corrections);
+                    if let (Some(capture), Some(id)) = (settings.options.and_then(|o| o.capture.as_ref()), recorded) {
+                        capture.add_corrections(id, decoded.corrections);
                     }
                 }
                 Ok(decoded.value)
@@ -517,6 +547,13 @@ fn not_retried(verdict: retry::Verdict, retry: u32, max_retries: u32) -> Option<
         retry::Verdict::Unsafe(reason) if retry < max_retries => Some(reason),
         _ => None,
     }
+}
+
+/// Whether an error status on a retry says that an earlier attempt, whose outcome was unknown,
+/// most likely took effect: a DELETE or PUT answered 404 (the resource is gone already) or 409
+/// (it is already as asked).
+fn likely_applied(method: &reqwest::Method, status: reqwest::StatusCode) -> bool {
+    matches!(*method, reqwest::Method::DELETE | reqwest::Method::PUT) && matches!(status.as_u16(), 404 | 409)
 }
 
 /// How a failed OAuth2 grant failed, as far as retrying it goes (`None`: not worth retrying,

@@ -5,9 +5,10 @@
 //! [`RetryPolicy::Safe`] a request is retried only when repeating it cannot repeat its effect:
 //! its method is idempotent, it carries an idempotency token, nothing was sent (the connection
 //! could not be made), or the server said it did nothing (429, 408, `x-should-retry: true`).
-//! The wait is the server's `retry-after-ms` or `Retry-After` (seconds or an HTTP date) when
-//! that is at most [`MAX_RETRY_AFTER`]; otherwise exponential backoff from 0.5 s doubling to
-//! 8 s, less up to 25% jitter so that many clients do not retry in step.
+//! The wait is the server's `retry-after-ms` or `Retry-After` (seconds or an HTTP date); one
+//! longer than [`MAX_RETRY_AFTER`] is not waited for: the error comes back at once, with the
+//! wait in [`crate::ApiError::retry_after`]. Without one, exponential backoff from 0.5 s
+//! doubling to 8 s, less up to 25% jitter so that many clients do not retry in step.
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -15,8 +16,8 @@ use std::time::{Duration, SystemTime};
 
 const INITIAL_DELAY: Duration = Duration::from_millis(500);
 const MAX_DELAY: Duration = Duration::from_secs(8);
-/// A longer `Retry-After` is not obeyed (the backoff applies instead), so a server cannot park
-/// the caller for hours.
+/// A longer `Retry-After` is not waited for, so a server cannot park the caller for hours: the
+/// request's error comes back at once, with the wait asked for.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Which failed requests the client retries (set it with
@@ -145,8 +146,14 @@ pub(crate) fn delay(retry: u32, headers: Option<&HeaderMap>, now: SystemTime) ->
     backoff.mul_f64(1.0 - 0.25 * fastrand::f64())
 }
 
+/// The wait the server asked for, when it is longer than the client waits
+/// ([`MAX_RETRY_AFTER`]): the request is then not retried, and its error carries the wait.
+pub(crate) fn too_long(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    retry_after(headers, now).filter(|wait| *wait > MAX_RETRY_AFTER)
+}
+
 /// What the server asked for: `retry-after-ms`, else `Retry-After` in seconds or as a date.
-fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     let seconds = |s: &str| s.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0);
     // `try_from`: a server value too large for a Duration must not panic the caller.

@@ -257,3 +257,25 @@ async fn request_options_apply_to_every_page() {
     let items = scoped.number_orders().list().paginator().collect_items().await.unwrap();
     assert_eq!(items.len(), 2);
 }
+
+#[tokio::test]
+async fn each_page_keeps_its_own_corrections_in_a_capture() {
+    // Page 1 sends an id as a number, page 2 a count as text: each page's response in the
+    // capture holds its own correction, and none of the other's.
+    let server = serve("/v2/number_orders", |q| match q.get("page[number]").map(String::as_str) {
+        None | Some("1") => json!({"data": [{"id": 7}], "meta": {"page_number": 1, "total_pages": 2}}),
+        Some("2") => {
+            json!({"data": [{"id": "b", "phone_numbers_count": "3"}], "meta": {"page_number": 2, "total_pages": 2}})
+        }
+        Some(other) => panic!("asked for page {other}"),
+    })
+    .await;
+    let capture = telnyx::ResponseCapture::new();
+    let client = client(&server).with_options(RequestOptions::new().capture_response(&capture));
+    let items = client.number_orders().list().paginator().collect_items().await.unwrap();
+    assert_eq!(items.len(), 2);
+    let pages = capture.take();
+    let paths: Vec<Vec<&str>> = pages.iter().map(|m| m.corrections.iter().map(|c| c.path.as_str()).collect()).collect();
+    assert_eq!(paths, [vec!["data[0].id"], vec!["data[0].phone_numbers_count"]]);
+    assert!(capture.all().is_empty(), "taken");
+}

@@ -103,7 +103,7 @@ async fn retry_after_is_honoured() {
 }
 
 #[tokio::test]
-async fn an_excessive_retry_after_is_capped() {
+async fn a_retry_after_past_the_cap_comes_back_at_once_with_the_wait() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "86400"))
@@ -112,9 +112,48 @@ async fn an_excessive_retry_after_is_capped() {
         .await;
     Mock::given(method("GET")).respond_with(ok()).mount(&server).await;
     let start = Instant::now();
-    client(&server).number_orders().retrieve("x").await.unwrap();
-    // A day is refused; the first backoff step (at most 0.5 s) applies instead.
-    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+    let err = client(&server).number_orders().retrieve("x").await.unwrap_err();
+    // A day is not waited for, nor replaced by a short backoff: the caller decides.
+    assert!(start.elapsed() < Duration::from_secs(1), "{:?}", start.elapsed());
+    assert_eq!(received(&server).await, 1, "not retried");
+    let api = err.api().expect("the server's error");
+    assert_eq!(api.retry_after, Some(Duration::from_secs(86400)));
+    assert!(err.to_string().contains("retry after 86400 s"), "{err}");
+}
+
+/// A server whose first answer comes after `late` (past the client's timeout), every later one
+/// at once with `then`: the first attempt's outcome is unknown to the client.
+async fn late_then(http_method: &str, late: Duration, then: u16) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(http_method))
+        .respond_with(ResponseTemplate::new(204).set_delay(late))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method(http_method)).respond_with(ResponseTemplate::new(then)).mount(&server).await;
+    server
+}
+
+#[tokio::test]
+async fn a_retry_that_finds_the_work_done_says_the_first_attempt_likely_took_effect() {
+    let patient = RequestOptions::new().timeout(Duration::from_millis(300)).max_retries(1);
+    // The DELETE timed out after the server deleted; its retry gets 404.
+    let server = late_then("DELETE", Duration::from_secs(2), 404).await;
+    let err = client(&server).with_options(patient.clone()).fqdns().delete("fqdn-1").await.unwrap_err();
+    let api = err.api().expect("the retry's 404");
+    assert!(api.is_not_found() && api.likely_applied, "{err}");
+    assert!(err.to_string().contains("most likely took effect"), "{err}");
+    assert_eq!(received(&server).await, 2);
+    // A PUT answered 409 on its retry, the same.
+    let server = late_then("PUT", Duration::from_secs(2), 409).await;
+    let c = client(&server).with_options(patient.clone());
+    let err = c.calls().actions().update_client_state("call-1").client_state("aGk=").await.unwrap_err();
+    assert!(err.api().is_some_and(|a| a.is_conflict() && a.likely_applied), "{err}");
+    // A 404 on the first attempt says nothing of the kind.
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    let err = client(&server).with_options(patient).fqdns().delete("fqdn-1").await.unwrap_err();
+    assert!(err.api().is_some_and(|a| a.is_not_found() && !a.likely_applied), "{err}");
 }
 
 #[tokio::test]

@@ -252,6 +252,32 @@ async fn a_request_with_a_streamed_file_is_not_retried_and_cannot_be_resent() {
 }
 
 #[tokio::test]
+async fn a_streamed_upload_that_could_not_connect_is_sent_on_the_retry() {
+    // Nothing listens on the port at first (the connection is refused: nothing is sent, and
+    // the stream comes back unread); the server comes up before the retry.
+    let address = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let late = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        let listener = std::net::TcpListener::bind(address).unwrap();
+        let server = MockServer::builder().listener(listener).start().await;
+        Mock::given(method("POST"))
+            .and(path("/v2/messaging_hosted_number_orders/o1/actions/file_upload"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        server
+    });
+    let c = Client::builder().api_key("k").base_url(format!("http://{address}/v2")).max_retries(2).build().unwrap();
+    let loa = telnyx::FilePart::from_stream(chunks(), None).file_name("loa.pdf");
+    c.messaging_hosted_number_orders().actions().upload_file("o1").loa(loa).await.expect("sent on the retry");
+    let server = late.await.unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    let text = String::from_utf8_lossy(&request.body);
+    assert!(text.contains("%PDF-streamed-loa"), "the whole stream was sent: {text}");
+}
+
+#[tokio::test]
 async fn a_file_part_from_a_path_is_named_after_the_file() {
     let dir = std::env::temp_dir().join(format!("telnyx-upload-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

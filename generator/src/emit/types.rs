@@ -338,8 +338,16 @@ fn struct_deserialize(name: &str, rust_name: &str, fields: &[Field], extra: Opti
     t.push_str("                    match key {\n");
     for (i, f) in fields.iter().enumerate() {
         let pattern = if extra.is_some() { format!("crate::de::Key::Declared({i})") } else { i.to_string() };
-        // A required field is wrapped once more, so that absent and `null` stay apart.
-        let value = if f.required || is_double_option(f) { "Some(map.next_value()?)" } else { "map.next_value()?" };
+        // A required field is wrapped once more, so that absent and `null` stay apart. A value
+        // that is an `Option` is read with `crate::de::optional`: one that does not convert is
+        // `None` when the client decodes leniently, not a fallback.
+        let optional = "crate::de::optional(&mut map)?";
+        let value = match (f.required, f.nullable) {
+            (true, false) => "Some(map.next_value()?)".to_string(),
+            (true, true) => format!("Some({optional})"),
+            (false, true) => format!("Some({optional})"),
+            (false, false) => optional.to_string(),
+        };
         t.push_str(&format!("                        {pattern} => f{i} = {value},\n"));
     }
     if extra.is_some() {

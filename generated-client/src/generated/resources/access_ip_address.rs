@@ -285,10 +285,10 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAtDateRang
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -410,9 +410,9 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilter {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
-                        crate::de::Key::Declared(1) => f1 = map.next_value()?,
-                        crate::de::Key::Declared(2) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(1) => f1 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(2) => f2 = crate::de::optional(&mut map)?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }
@@ -477,8 +477,8 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListPage {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -11699,8 +11699,8 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsTestsListPage {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -11762,8 +11762,8 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsTestsTestSuitesRunsListPage {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -11825,8 +11825,8 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsTestsRunsListPage {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -11886,8 +11886,8 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsScheduledEventsListPage {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -11947,8 +11947,8 @@ impl<'de> serde::Deserialize<'de> for AiClustersListPage {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -12048,8 +12048,8 @@ impl<'de> serde::Deserialize<'de> for AiConversationsInsightGroupsRetrieveInsigh
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -12111,8 +12111,8 @@ impl<'de> serde::Deserialize<'de> for AiConversationsInsightsListPage {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -12186,11 +12186,11 @@ impl<'de> serde::Deserialize<'de> for AiOpenaiCreateResponseBody {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
-                        crate::de::Key::Declared(1) => f1 = map.next_value()?,
-                        crate::de::Key::Declared(2) => f2 = map.next_value()?,
-                        crate::de::Key::Declared(3) => f3 = map.next_value()?,
-                        crate::de::Key::Declared(4) => f4 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(1) => f1 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(2) => f2 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(3) => f3 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(4) => f4 = crate::de::optional(&mut map)?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

@@ -380,7 +380,7 @@ impl<'de> serde::Deserialize<'de> for DetailRecordsListFilter {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = crate::de::optional(&mut map)?,
                         crate::de::Key::Declared(1) => f1 = Some(map.next_value()?),
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
@@ -447,8 +447,8 @@ impl<'de> serde::Deserialize<'de> for DetailRecordsListPage {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -1365,9 +1365,9 @@ impl<'de> serde::Deserialize<'de> for MessagesSendWithAlphanumericSenderBody {
                         1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = Some(map.next_value()?),
-                        6 => f6 = Some(map.next_value()?),
+                        4 => f4 = crate::de::optional(&mut map)?,
+                        5 => f5 = Some(crate::de::optional(&mut map)?),
+                        6 => f6 = Some(crate::de::optional(&mut map)?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

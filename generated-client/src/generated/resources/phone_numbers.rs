@@ -2149,7 +2149,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterNumberType {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2325,10 +2325,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterVoiceConnectionName 
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2612,19 +2612,19 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilter {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
-                        6 => f6 = map.next_value()?,
-                        7 => f7 = map.next_value()?,
-                        8 => f8 = map.next_value()?,
-                        9 => f9 = map.next_value()?,
-                        10 => f10 = map.next_value()?,
-                        11 => f11 = map.next_value()?,
-                        12 => f12 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
+                        4 => f4 = crate::de::optional(&mut map)?,
+                        5 => f5 = crate::de::optional(&mut map)?,
+                        6 => f6 = crate::de::optional(&mut map)?,
+                        7 => f7 = crate::de::optional(&mut map)?,
+                        8 => f8 = crate::de::optional(&mut map)?,
+                        9 => f9 = crate::de::optional(&mut map)?,
+                        10 => f10 = crate::de::optional(&mut map)?,
+                        11 => f11 = crate::de::optional(&mut map)?,
+                        12 => f12 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2713,7 +2713,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersListResponse {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = map.next_value()?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -2764,8 +2764,8 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsListResponse {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2941,10 +2941,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsCreateFilterVoiceC
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3157,16 +3157,16 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsCreateFilter {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
-                        6 => f6 = map.next_value()?,
-                        7 => f7 = map.next_value()?,
-                        8 => f8 = map.next_value()?,
-                        9 => f9 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
+                        4 => f4 = crate::de::optional(&mut map)?,
+                        5 => f5 = crate::de::optional(&mut map)?,
+                        6 => f6 = crate::de::optional(&mut map)?,
+                        7 => f7 = crate::de::optional(&mut map)?,
+                        8 => f8 = crate::de::optional(&mut map)?,
+                        9 => f9 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3291,7 +3291,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListFilter {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3336,8 +3336,8 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListResponse {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3489,10 +3489,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdateBatchFilterVoiceConn
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3705,16 +3705,16 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdateBatchFilter {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
-                        6 => f6 = map.next_value()?,
-                        7 => f7 = map.next_value()?,
-                        8 => f8 = map.next_value()?,
-                        9 => f9 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
+                        4 => f4 = crate::de::optional(&mut map)?,
+                        5 => f5 = crate::de::optional(&mut map)?,
+                        6 => f6 = crate::de::optional(&mut map)?,
+                        7 => f7 = crate::de::optional(&mut map)?,
+                        8 => f8 = crate::de::optional(&mut map)?,
+                        9 => f9 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3836,8 +3836,8 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersMessagingListResponse {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4010,7 +4010,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterNumberType {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4186,10 +4186,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterVoiceConnectionN
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4429,18 +4429,18 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilter {
                 let mut f11 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
-                        6 => f6 = map.next_value()?,
-                        7 => f7 = map.next_value()?,
-                        8 => f8 = map.next_value()?,
-                        9 => f9 = map.next_value()?,
-                        10 => f10 = map.next_value()?,
-                        11 => f11 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
+                        4 => f4 = crate::de::optional(&mut map)?,
+                        5 => f5 = crate::de::optional(&mut map)?,
+                        6 => f6 = crate::de::optional(&mut map)?,
+                        7 => f7 = crate::de::optional(&mut map)?,
+                        8 => f8 = crate::de::optional(&mut map)?,
+                        9 => f9 = crate::de::optional(&mut map)?,
+                        10 => f10 = crate::de::optional(&mut map)?,
+                        11 => f11 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4496,8 +4496,8 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListResponse {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4586,7 +4586,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilterConnectionName 
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4716,10 +4716,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilter {
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4767,8 +4767,8 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListResponse {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

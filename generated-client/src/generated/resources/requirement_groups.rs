@@ -505,11 +505,11 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsListFilter {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
+                        4 => f4 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -644,8 +644,8 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsCreateBodyRegulatoryRequi
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -726,9 +726,9 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsCreateBody {
                     match key {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
-                        2 => f2 = map.next_value()?,
+                        2 => f2 = crate::de::optional(&mut map)?,
                         3 => f3 = Some(map.next_value()?),
-                        4 => f4 = map.next_value()?,
+                        4 => f4 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -793,8 +793,8 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsUpdateBodyRegulatoryRequi
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -843,8 +843,8 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsUpdateBody {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

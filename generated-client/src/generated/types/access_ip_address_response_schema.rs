@@ -64,13 +64,13 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressResponseSchema {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
-                        6 => f6 = map.next_value()?,
+                        6 => f6 = crate::de::optional(&mut map)?,
                         7 => f7 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }

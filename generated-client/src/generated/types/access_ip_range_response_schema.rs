@@ -61,11 +61,11 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangeResponseSchema {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
-                        5 => f5 = map.next_value()?,
+                        5 => f5 = crate::de::optional(&mut map)?,
                         6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }

@@ -59,11 +59,11 @@ impl<'de> serde::Deserialize<'de> for AccountEmailEvent {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
-                        4 => f4 = map.next_value()?,
+                        4 => f4 = crate::de::optional(&mut map)?,
                         5 => f5 = Some(map.next_value()?),
                         6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,

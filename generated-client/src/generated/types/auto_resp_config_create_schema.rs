@@ -56,7 +56,7 @@ impl<'de> serde::Deserialize<'de> for AutoRespConfigCreateSchema {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -61,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for AutorespConfigSchema {
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
-                        5 => f5 = map.next_value()?,
+                        5 => f5 = crate::de::optional(&mut map)?,
                         6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }

@@ -58,9 +58,9 @@ impl<'de> serde::Deserialize<'de> for BackgroundTasksQueryResponse {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         1 => f1 = Some(map.next_value()?),
-                        2 => f2 = map.next_value()?,
+                        2 => f2 = crate::de::optional(&mut map)?,
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),

@@ -74,7 +74,7 @@ impl<'de> serde::Deserialize<'de> for BillingBundleSchema {
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
                         6 => f6 = Some(map.next_value()?),
-                        7 => f7 = map.next_value()?,
+                        7 => f7 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -45,7 +45,7 @@ impl<'de> serde::Deserialize<'de> for BlocksErrorObject {
                     match key {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
-                        2 => f2 = map.next_value()?,
+                        2 => f2 = crate::de::optional(&mut map)?,
                         3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -91,7 +91,7 @@ impl<'de> serde::Deserialize<'de> for BlocksErrorObjectSource {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

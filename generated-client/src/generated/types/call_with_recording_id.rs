@@ -86,15 +86,15 @@ impl<'de> serde::Deserialize<'de> for CallWithRecordingId {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = map.next_value()?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
+                        4 => f4 = crate::de::optional(&mut map)?,
+                        5 => f5 = crate::de::optional(&mut map)?,
                         6 => f6 = Some(map.next_value()?),
                         7 => f7 = Some(map.next_value()?),
-                        8 => f8 = map.next_value()?,
-                        9 => f9 = map.next_value()?,
+                        8 => f8 = crate::de::optional(&mut map)?,
+                        9 => f9 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -92,17 +92,17 @@ impl<'de> serde::Deserialize<'de> for Conference {
                 let mut f10 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         1 => f1 = Some(map.next_value()?),
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
                         6 => f6 = Some(map.next_value()?),
                         7 => f7 = Some(map.next_value()?),
-                        8 => f8 = map.next_value()?,
-                        9 => f9 = map.next_value()?,
-                        10 => f10 = map.next_value()?,
+                        8 => f8 = crate::de::optional(&mut map)?,
+                        9 => f9 = crate::de::optional(&mut map)?,
+                        10 => f10 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -201,8 +201,8 @@ impl<'de> serde::Deserialize<'de> for ConferenceEndedBy {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

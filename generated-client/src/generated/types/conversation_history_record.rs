@@ -93,7 +93,7 @@ impl<'de> serde::Deserialize<'de> for ConversationHistoryRecord {
                         1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
-                        4 => f4 = map.next_value()?,
+                        4 => f4 = crate::de::optional(&mut map)?,
                         5 => f5 = Some(map.next_value()?),
                         6 => f6 = Some(map.next_value()?),
                         7 => f7 = Some(map.next_value()?),

@@ -60,7 +60,7 @@ impl<'de> serde::Deserialize<'de> for CreateFqdnRequest {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
-                        3 => f3 = Some(map.next_value()?),
+                        3 => f3 = Some(crate::de::optional(&mut map)?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -110,16 +110,16 @@ impl<'de> serde::Deserialize<'de> for CreateSharedToolRequest {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = crate::de::optional(&mut map)?,
                         crate::de::Key::Declared(1) => f1 = Some(map.next_value()?),
-                        crate::de::Key::Declared(2) => f2 = map.next_value()?,
-                        crate::de::Key::Declared(3) => f3 = map.next_value()?,
-                        crate::de::Key::Declared(4) => f4 = map.next_value()?,
-                        crate::de::Key::Declared(5) => f5 = map.next_value()?,
-                        crate::de::Key::Declared(6) => f6 = map.next_value()?,
-                        crate::de::Key::Declared(7) => f7 = map.next_value()?,
+                        crate::de::Key::Declared(2) => f2 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(3) => f3 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(4) => f4 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(5) => f5 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(6) => f6 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(7) => f7 = crate::de::optional(&mut map)?,
                         crate::de::Key::Declared(8) => f8 = Some(map.next_value()?),
-                        crate::de::Key::Declared(9) => f9 = map.next_value()?,
+                        crate::de::Key::Declared(9) => f9 = crate::de::optional(&mut map)?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

@@ -114,11 +114,11 @@ impl<'de> serde::Deserialize<'de> for CreateVerifyProfileSettingsWhatsAppRequest
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = Some(map.next_value()?),
-                        2 => f2 = Some(map.next_value()?),
-                        3 => f3 = Some(map.next_value()?),
-                        4 => f4 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = Some(crate::de::optional(&mut map)?),
+                        2 => f2 = Some(crate::de::optional(&mut map)?),
+                        3 => f3 = Some(crate::de::optional(&mut map)?),
+                        4 => f4 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

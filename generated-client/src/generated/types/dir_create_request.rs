@@ -109,9 +109,9 @@ impl<'de> serde::Deserialize<'de> for DirCreateRequest {
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
                         6 => f6 = Some(map.next_value()?),
-                        7 => f7 = map.next_value()?,
-                        8 => f8 = map.next_value()?,
-                        9 => f9 = map.next_value()?,
+                        7 => f7 = crate::de::optional(&mut map)?,
+                        8 => f8 = crate::de::optional(&mut map)?,
+                        9 => f9 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

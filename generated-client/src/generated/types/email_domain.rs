@@ -103,13 +103,13 @@ impl<'de> serde::Deserialize<'de> for EmailDomain {
                     match key {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
-                        2 => f2 = Some(map.next_value()?),
+                        2 => f2 = Some(crate::de::optional(&mut map)?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
                         6 => f6 = Some(map.next_value()?),
                         7 => f7 = Some(map.next_value()?),
-                        8 => f8 = map.next_value()?,
+                        8 => f8 = crate::de::optional(&mut map)?,
                         9 => f9 = Some(map.next_value()?),
                         10 => f10 = Some(map.next_value()?),
                         11 => f11 = Some(map.next_value()?),
@@ -117,7 +117,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomain {
                         13 => f13 = Some(map.next_value()?),
                         14 => f14 = Some(map.next_value()?),
                         15 => f15 = Some(map.next_value()?),
-                        16 => f16 = Some(map.next_value()?),
+                        16 => f16 = Some(crate::de::optional(&mut map)?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -213,9 +213,9 @@ impl<'de> serde::Deserialize<'de> for EmailDomainReputation {
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = Some(map.next_value()?),
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = Some(crate::de::optional(&mut map)?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

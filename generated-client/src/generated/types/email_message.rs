@@ -116,16 +116,16 @@ impl<'de> serde::Deserialize<'de> for EmailMessage {
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
-                        6 => f6 = map.next_value()?,
+                        6 => f6 = crate::de::optional(&mut map)?,
                         7 => f7 = Some(map.next_value()?),
                         8 => f8 = Some(map.next_value()?),
-                        9 => f9 = Some(map.next_value()?),
-                        10 => f10 = map.next_value()?,
-                        11 => f11 = map.next_value()?,
+                        9 => f9 = Some(crate::de::optional(&mut map)?),
+                        10 => f10 = crate::de::optional(&mut map)?,
+                        11 => f11 = crate::de::optional(&mut map)?,
                         12 => f12 = Some(map.next_value()?),
                         13 => f13 = Some(map.next_value()?),
-                        14 => f14 = map.next_value()?,
-                        15 => f15 = Some(map.next_value()?),
+                        14 => f14 = crate::de::optional(&mut map)?,
+                        15 => f15 = Some(crate::de::optional(&mut map)?),
                         16 => f16 = Some(map.next_value()?),
                         17 => f17 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
@@ -227,10 +227,10 @@ impl<'de> serde::Deserialize<'de> for EmailMessageSuppressedItem {
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

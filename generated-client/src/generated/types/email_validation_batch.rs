@@ -59,7 +59,7 @@ impl<'de> serde::Deserialize<'de> for EmailValidationBatch {
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
-                        5 => f5 = map.next_value()?,
+                        5 => f5 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -41,7 +41,7 @@ impl<'de> serde::Deserialize<'de> for EmailVerificationStatus {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = map.next_value()?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }

@@ -73,7 +73,7 @@ impl<'de> serde::Deserialize<'de> for EventNode {
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
                         6 => f6 = Some(map.next_value()?),
-                        7 => f7 = Some(map.next_value()?),
+                        7 => f7 = Some(crate::de::optional(&mut map)?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

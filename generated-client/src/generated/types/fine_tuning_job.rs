@@ -73,13 +73,13 @@ impl<'de> serde::Deserialize<'de> for FineTuningJob {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
+                        1 => f1 = Some(crate::de::optional(&mut map)?),
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
                         6 => f6 = Some(map.next_value()?),
-                        7 => f7 = Some(map.next_value()?),
+                        7 => f7 = Some(crate::de::optional(&mut map)?),
                         8 => f8 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }

@@ -50,11 +50,11 @@ impl<'de> serde::Deserialize<'de> for InsightTemplateGroupResp {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = map.next_value()?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         2 => f2 = Some(map.next_value()?),
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         4 => f4 = Some(map.next_value()?),
-                        5 => f5 = map.next_value()?,
+                        5 => f5 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -46,7 +46,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationSecret {
                         1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
-                        4 => f4 = map.next_value()?,
+                        4 => f4 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

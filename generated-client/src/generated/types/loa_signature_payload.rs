@@ -89,7 +89,7 @@ impl<'de> serde::Deserialize<'de> for LoaSignaturePayload {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
+                        1 => f1 = Some(crate::de::optional(&mut map)?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -103,12 +103,12 @@ impl<'de> serde::Deserialize<'de> for OAuthClientCreateRequest {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         4 => f4 = Some(map.next_value()?),
-                        5 => f5 = map.next_value()?,
-                        6 => f6 = map.next_value()?,
-                        7 => f7 = map.next_value()?,
-                        8 => f8 = map.next_value()?,
+                        5 => f5 = crate::de::optional(&mut map)?,
+                        6 => f6 = crate::de::optional(&mut map)?,
+                        7 => f7 = crate::de::optional(&mut map)?,
+                        8 => f8 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -159,7 +159,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalAddress {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
-                        3 => f3 = Some(map.next_value()?),
+                        3 => f3 = Some(crate::de::optional(&mut map)?),
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,

@@ -62,8 +62,8 @@ impl<'de> serde::Deserialize<'de> for PortoutComment {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
+                        3 => f3 = crate::de::optional(&mut map)?,
+                        4 => f4 = crate::de::optional(&mut map)?,
                         5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }

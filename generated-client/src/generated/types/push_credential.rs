@@ -78,7 +78,7 @@ impl<'de> serde::Deserialize<'de> for PushCredential {
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
-                        6 => f6 = map.next_value()?,
+                        6 => f6 = crate::de::optional(&mut map)?,
                         7 => f7 = Some(map.next_value()?),
                         8 => f8 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,

@@ -43,9 +43,9 @@ impl<'de> serde::Deserialize<'de> for RcsAgentUpdate {
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        2 => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(crate::de::optional(&mut map)?),
+                        1 => f1 = Some(crate::de::optional(&mut map)?),
+                        2 => f2 = Some(crate::de::optional(&mut map)?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -92,11 +92,11 @@ impl<'de> serde::Deserialize<'de> for RcsMessage {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
+                        3 => f3 = crate::de::optional(&mut map)?,
+                        4 => f4 = crate::de::optional(&mut map)?,
                         5 => f5 = Some(map.next_value()?),
-                        6 => f6 = map.next_value()?,
-                        7 => f7 = map.next_value()?,
+                        6 => f6 = crate::de::optional(&mut map)?,
+                        7 => f7 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

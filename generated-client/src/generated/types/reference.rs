@@ -87,14 +87,14 @@ impl<'de> serde::Deserialize<'de> for Reference {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(crate::de::optional(&mut map)?),
                         1 => f1 = Some(map.next_value()?),
-                        2 => f2 = Some(map.next_value()?),
-                        3 => f3 = Some(map.next_value()?),
+                        2 => f2 = Some(crate::de::optional(&mut map)?),
+                        3 => f3 = Some(crate::de::optional(&mut map)?),
                         4 => f4 = Some(map.next_value()?),
-                        5 => f5 = map.next_value()?,
+                        5 => f5 = crate::de::optional(&mut map)?,
                         6 => f6 = Some(map.next_value()?),
-                        7 => f7 = Some(map.next_value()?),
+                        7 => f7 = Some(crate::de::optional(&mut map)?),
                         8 => f8 = Some(map.next_value()?),
                         9 => f9 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,

@@ -186,10 +186,10 @@ impl<'de> serde::Deserialize<'de> for ReferenceInput {
                     match key {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
-                        2 => f2 = Some(map.next_value()?),
-                        3 => f3 = Some(map.next_value()?),
+                        2 => f2 = Some(crate::de::optional(&mut map)?),
+                        3 => f3 = Some(crate::de::optional(&mut map)?),
                         4 => f4 = Some(map.next_value()?),
-                        5 => f5 = Some(map.next_value()?),
+                        5 => f5 = Some(crate::de::optional(&mut map)?),
                         6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }

@@ -94,18 +94,18 @@ impl<'de> serde::Deserialize<'de> for RemediationRequest {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
+                        1 => f1 = Some(crate::de::optional(&mut map)?),
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
                         6 => f6 = Some(map.next_value()?),
-                        7 => f7 = Some(map.next_value()?),
+                        7 => f7 = Some(crate::de::optional(&mut map)?),
                         8 => f8 = Some(map.next_value()?),
-                        9 => f9 = Some(map.next_value()?),
-                        10 => f10 = Some(map.next_value()?),
+                        9 => f9 = Some(crate::de::optional(&mut map)?),
+                        10 => f10 = Some(crate::de::optional(&mut map)?),
                         11 => f11 = Some(map.next_value()?),
-                        12 => f12 = Some(map.next_value()?),
+                        12 => f12 = Some(crate::de::optional(&mut map)?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -68,8 +68,8 @@ impl<'de> serde::Deserialize<'de> for RemediationRequestListItem {
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
-                        5 => f5 = Some(map.next_value()?),
-                        6 => f6 = Some(map.next_value()?),
+                        5 => f5 = Some(crate::de::optional(&mut map)?),
+                        6 => f6 = Some(crate::de::optional(&mut map)?),
                         7 => f7 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }

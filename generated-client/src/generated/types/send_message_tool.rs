@@ -142,7 +142,7 @@ impl<'de> serde::Deserialize<'de> for SendMessageToolSendMessage {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0) => f0 = Some(map.next_value()?),
+                        crate::de::Key::Declared(0) => f0 = Some(crate::de::optional(&mut map)?),
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

@@ -157,15 +157,15 @@ impl<'de> serde::Deserialize<'de> for TelephonySettings {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
-                        6 => f6 = map.next_value()?,
-                        7 => f7 = map.next_value()?,
-                        8 => f8 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
+                        4 => f4 = crate::de::optional(&mut map)?,
+                        5 => f5 = crate::de::optional(&mut map)?,
+                        6 => f6 = crate::de::optional(&mut map)?,
+                        7 => f7 = crate::de::optional(&mut map)?,
+                        8 => f8 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -300,8 +300,8 @@ impl<'de> serde::Deserialize<'de> for TelephonySettingsNoiseSuppressionConfig {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -456,10 +456,10 @@ impl<'de> serde::Deserialize<'de> for TelephonySettingsRecordingSettings {
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -613,9 +613,9 @@ impl<'de> serde::Deserialize<'de> for TelephonySettingsVoicemailDetectionOnVoice
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -688,8 +688,8 @@ impl<'de> serde::Deserialize<'de> for TelephonySettingsVoicemailDetectionOnVoice
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -746,7 +746,7 @@ impl<'de> serde::Deserialize<'de> for TelephonySettingsVoicemailDetection {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -192,12 +192,12 @@ impl<'de> serde::Deserialize<'de> for TelnyxQwen3TtsClone {
                     match key {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
-                        2 => f2 = map.next_value()?,
+                        2 => f2 = crate::de::optional(&mut map)?,
                         3 => f3 = Some(map.next_value()?),
-                        4 => f4 = Some(map.next_value()?),
+                        4 => f4 = Some(crate::de::optional(&mut map)?),
                         5 => f5 = Some(map.next_value()?),
                         6 => f6 = Some(map.next_value()?),
-                        7 => f7 = map.next_value()?,
+                        7 => f7 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -57,8 +57,8 @@ impl<'de> serde::Deserialize<'de> for TokenResponse {
                     match key {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
                         4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }

@@ -59,8 +59,8 @@ impl<'de> serde::Deserialize<'de> for TosStatus {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(crate::de::optional(&mut map)?),
+                        1 => f1 = Some(crate::de::optional(&mut map)?),
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),

@@ -87,13 +87,13 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequest {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         2 => f2 = Some(map.next_value()?),
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = Some(map.next_value()?),
-                        5 => f5 = map.next_value()?,
-                        6 => f6 = Some(map.next_value()?),
+                        3 => f3 = crate::de::optional(&mut map)?,
+                        4 => f4 = Some(crate::de::optional(&mut map)?),
+                        5 => f5 = crate::de::optional(&mut map)?,
+                        6 => f6 = Some(crate::de::optional(&mut map)?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -149,7 +149,7 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequestInbound {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -243,7 +243,7 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequestOutbound {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }

@@ -51,7 +51,7 @@ impl<'de> serde::Deserialize<'de> for UserBundleResourceSchema {
                         1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
-                        4 => f4 = Some(map.next_value()?),
+                        4 => f4 = Some(crate::de::optional(&mut map)?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -30,7 +30,7 @@ impl<'de> serde::Deserialize<'de> for VerifyErrors {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -209,31 +209,31 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCombined {
                 let mut f24 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
+                        3 => f3 = crate::de::optional(&mut map)?,
+                        4 => f4 = crate::de::optional(&mut map)?,
                         5 => f5 = Some(map.next_value()?),
-                        6 => f6 = map.next_value()?,
-                        7 => f7 = map.next_value()?,
+                        6 => f6 = crate::de::optional(&mut map)?,
+                        7 => f7 = crate::de::optional(&mut map)?,
                         8 => f8 = Some(map.next_value()?),
                         9 => f9 = Some(map.next_value()?),
                         10 => f10 = Some(map.next_value()?),
-                        11 => f11 = map.next_value()?,
+                        11 => f11 = crate::de::optional(&mut map)?,
                         12 => f12 = Some(map.next_value()?),
-                        13 => f13 = map.next_value()?,
-                        14 => f14 = map.next_value()?,
-                        15 => f15 = map.next_value()?,
-                        16 => f16 = map.next_value()?,
-                        17 => f17 = map.next_value()?,
-                        18 => f18 = map.next_value()?,
-                        19 => f19 = map.next_value()?,
-                        20 => f20 = map.next_value()?,
+                        13 => f13 = crate::de::optional(&mut map)?,
+                        14 => f14 = crate::de::optional(&mut map)?,
+                        15 => f15 = crate::de::optional(&mut map)?,
+                        16 => f16 = crate::de::optional(&mut map)?,
+                        17 => f17 = crate::de::optional(&mut map)?,
+                        18 => f18 = crate::de::optional(&mut map)?,
+                        19 => f19 = crate::de::optional(&mut map)?,
+                        20 => f20 = crate::de::optional(&mut map)?,
                         21 => f21 = Some(map.next_value()?),
-                        22 => f22 = map.next_value()?,
-                        23 => f23 = map.next_value()?,
-                        24 => f24 = map.next_value()?,
+                        22 => f22 = crate::de::optional(&mut map)?,
+                        23 => f23 = crate::de::optional(&mut map)?,
+                        24 => f24 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -347,9 +347,9 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCombinedRegion {
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

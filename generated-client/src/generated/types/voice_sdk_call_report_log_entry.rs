@@ -56,10 +56,10 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportLogEntry {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
-                        crate::de::Key::Declared(1) => f1 = map.next_value()?,
-                        crate::de::Key::Declared(2) => f2 = map.next_value()?,
-                        crate::de::Key::Declared(3) => f3 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(1) => f1 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(2) => f2 = crate::de::optional(&mut map)?,
+                        crate::de::Key::Declared(3) => f3 = crate::de::optional(&mut map)?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

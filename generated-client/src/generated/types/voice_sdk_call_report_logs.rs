@@ -75,7 +75,7 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportLogsEntries {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = crate::de::optional(&mut map)?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

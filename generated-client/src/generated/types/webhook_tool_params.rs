@@ -240,17 +240,17 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParams {
                 let mut f11 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
                         3 => f3 = Some(map.next_value()?),
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
+                        4 => f4 = crate::de::optional(&mut map)?,
+                        5 => f5 = crate::de::optional(&mut map)?,
                         6 => f6 = Some(map.next_value()?),
-                        7 => f7 = map.next_value()?,
-                        8 => f8 = map.next_value()?,
-                        9 => f9 = map.next_value()?,
-                        10 => f10 = map.next_value()?,
+                        7 => f7 = crate::de::optional(&mut map)?,
+                        8 => f8 = crate::de::optional(&mut map)?,
+                        9 => f9 = crate::de::optional(&mut map)?,
+                        10 => f10 = crate::de::optional(&mut map)?,
                         11 => f11 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
@@ -366,9 +366,9 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsBodyParameters {
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -431,8 +431,8 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsHeadersItem {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -581,9 +581,9 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsPathParameters {
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -689,9 +689,9 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsQueryParameters {
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
+                        0 => f0 = crate::de::optional(&mut map)?,
+                        1 => f1 = crate::de::optional(&mut map)?,
+                        2 => f2 = crate::de::optional(&mut map)?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
