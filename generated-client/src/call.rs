@@ -135,6 +135,12 @@ impl<'a, P, T, R, S> Call<'a, P, T, R, S> {
         Call { req, params, apply, receive: PhantomData }
     }
 
+    /// The request, for calls of one kind to set what is theirs (a session's reconnection).
+    #[cfg(feature = "websocket")]
+    pub(crate) fn request_mut(&mut self) -> &mut RequestBuilder<'a> {
+        &mut self.req
+    }
+
     /// The inputs set so far (a required one not set yet holds a placeholder).
     pub fn params(&self) -> &P {
         &self.params

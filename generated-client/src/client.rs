@@ -10,6 +10,14 @@ use std::time::Duration;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_MAX_RETRIES: u32 = 2;
 
+/// What [`ClientBuilder::http_settings`] does to each `reqwest::Client` the crate builds.
+type HttpSettings = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
+
+/// A `reqwest::Client` builder with the crate's user agent.
+fn http_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().user_agent(concat!("telnyx-rust/", env!("CARGO_PKG_VERSION")))
+}
+
 /// How requests authenticate.
 enum Auth {
     /// `Authorization: Bearer <API key>`.
@@ -31,6 +39,15 @@ struct Inner {
     /// HTTP/1.1 only, for WebSocket upgrades (HTTP/2 has no `Upgrade`); made on first use.
     #[cfg(feature = "websocket")]
     websocket_http: std::sync::OnceLock<reqwest::Client>,
+    /// The builder's `http_settings`, applied to the WebSocket pool too.
+    #[cfg(feature = "websocket")]
+    http_settings: Option<HttpSettings>,
+    /// Whether `http` is the caller's own (`ClientBuilder::http_client`).
+    #[cfg(feature = "websocket")]
+    http_given: bool,
+    /// The caller's client answered an upgrade over HTTP/2: sessions use a pool of the crate's.
+    #[cfg(feature = "websocket")]
+    given_http_speaks_h2: std::sync::atomic::AtomicBool,
     auth: Auth,
     base_url: String,
     /// The webhook public key: the builder's, else `TELNYX_PUBLIC_KEY`.
@@ -337,20 +354,48 @@ impl Client {
         &self.inner.http
     }
 
-    /// The connection pool of WebSocket upgrades: HTTP/1.1 only, else like the default one
-    /// (a client given with [`ClientBuilder::http_client`] may speak HTTP/2, which cannot
-    /// upgrade).
+    /// The connection pool of WebSocket upgrades: the caller's client, unless the builder has
+    /// `http_settings` or that client answered an upgrade over HTTP/2; else one made on first
+    /// use from the `http_settings`, or like the default one of requests, HTTP/1.1 only (HTTP/2
+    /// has no `Upgrade`).
     #[cfg(feature = "websocket")]
     pub(crate) fn websocket_http(&self) -> Result<&reqwest::Client> {
+        if self.uses_given_http_for_websockets() {
+            return Ok(&self.inner.http);
+        }
         if let Some(http) = self.inner.websocket_http.get() {
             return Ok(http);
         }
-        let http = reqwest::Client::builder()
-            .http1_only()
-            .user_agent(concat!("telnyx-rust/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(Error::transport)?;
+        let builder = match &self.inner.http_settings {
+            Some(settings) => settings(http_builder()),
+            None => http_builder(),
+        };
+        let http = builder.http1_only().build().map_err(Error::transport)?;
         Ok(self.inner.websocket_http.get_or_init(|| http))
+    }
+
+    #[cfg(feature = "websocket")]
+    fn uses_given_http_for_websockets(&self) -> bool {
+        let inner = &self.inner;
+        inner.http_given
+            && inner.http_settings.is_none()
+            && !inner.given_http_speaks_h2.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// After an upgrade answered over HTTP/2: whether it is worth sending again, on the crate's
+    /// HTTP/1.1 pool (the caller's client spoke HTTP/2, and sessions leave it from now on).
+    #[cfg(feature = "websocket")]
+    pub(crate) fn leave_given_http_for_websockets(&self) -> bool {
+        if !self.uses_given_http_for_websockets() {
+            return false;
+        }
+        self.inner.given_http_speaks_h2.store(true, std::sync::atomic::Ordering::Relaxed);
+        tracing::warn!(
+            "the reqwest::Client given with ClientBuilder::http_client answered a WebSocket upgrade over HTTP/2, \
+             which cannot upgrade: sessions now open on an HTTP/1.1 pool with reqwest's default settings (not that \
+             client's proxy or roots); build the client with .http1_only(), or give ClientBuilder::http_settings"
+        );
+        true
     }
 
     /// The bearer token of the next attempt: the API key, or the OAuth2 access token (fetched
@@ -426,6 +471,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     defaults: RequestOptions,
     http: Option<reqwest::Client>,
+    http_settings: Option<HttpSettings>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -437,6 +483,8 @@ impl fmt::Debug for ClientBuilder {
             .field("token_url", &self.token_url)
             .field("base_url", &self.base_url)
             .field("defaults", &self.defaults)
+            .field("http_client", &self.http.is_some())
+            .field("http_settings", &self.http_settings.is_some())
             .finish()
     }
 }
@@ -509,9 +557,33 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this `reqwest::Client` (its own timeouts, proxies and TLS settings apply).
+    /// Use this `reqwest::Client` (its own timeouts, proxies and TLS settings apply), for
+    /// WebSocket sessions too. A WebSocket upgrade needs HTTP/1.1: build it with
+    /// `.http1_only()` if it opens sessions over `https`, or give its settings with
+    /// [`ClientBuilder::http_settings`] instead, which the crate applies to an HTTP/1.1 pool of
+    /// its own for sessions. Should it answer an upgrade over HTTP/2, sessions warn and go on
+    /// an HTTP/1.1 pool with reqwest's default settings instead.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// Settings (a proxy, root certificates, a client certificate, a local address...) for
+    /// every `reqwest::Client` the crate builds: the one of requests (unless
+    /// [`ClientBuilder::http_client`] gives one) and the HTTP/1.1 one of WebSocket sessions.
+    ///
+    /// ```no_run
+    /// # fn run() -> telnyx::Result<()> {
+    /// let client = telnyx::Client::builder()
+    ///     .http_settings(|http| http.proxy(telnyx::reqwest::Proxy::https("http://proxy.internal:3128").unwrap()))
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn http_settings(
+        mut self,
+        settings: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.http_settings = Some(Arc::new(settings));
         self
     }
 
@@ -551,17 +623,24 @@ impl ClientBuilder {
             },
         };
         let public_key = self.public_key.or_else(|| env("TELNYX_PUBLIC_KEY"));
-        let http = match self.http {
-            Some(h) => h,
-            None => reqwest::Client::builder()
-                .user_agent(concat!("telnyx-rust/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|source| Error::Connection { source, not_retried: None })?,
-        };
+        #[cfg(feature = "websocket")]
+        let http_given = self.http.is_some();
+        let http = match (self.http, &self.http_settings) {
+            (Some(h), _) => Ok(h),
+            (None, Some(settings)) => settings(http_builder()).build(),
+            (None, None) => http_builder().build(),
+        }
+        .map_err(|source| Error::Connection { source, not_retried: None })?;
         let inner = Inner {
             http,
             #[cfg(feature = "websocket")]
             websocket_http: std::sync::OnceLock::new(),
+            #[cfg(feature = "websocket")]
+            http_settings: self.http_settings,
+            #[cfg(feature = "websocket")]
+            http_given,
+            #[cfg(feature = "websocket")]
+            given_http_speaks_h2: std::sync::atomic::AtomicBool::new(false),
             auth,
             base_url,
             public_key,

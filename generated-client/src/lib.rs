@@ -95,7 +95,7 @@ pub use request::{decode_json, decode_json_with, encode_path, QueryStyle, Reques
 pub use retry::{NotRetried, RetryPolicy, MAX_RETRY_AFTER};
 pub use stream::{Download, EventStream, ServerSentEvent};
 #[cfg(feature = "websocket")]
-pub use websocket::Session;
+pub use websocket::{Reconnect, Session};
 
 pub use bytes;
 pub use reqwest;

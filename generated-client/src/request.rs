@@ -72,6 +72,9 @@ pub struct RequestBuilder<'c> {
     /// the `http(s)` form of its `ws(s)` URL, and `101 Switching Protocols` is its success.
     #[cfg_attr(not(feature = "websocket"), allow(dead_code))]
     upgrade: Option<String>,
+    /// How a WebSocket session opened by this request comes back after a lost connection.
+    #[cfg(feature = "websocket")]
+    reconnect: Option<crate::websocket::Reconnect>,
     error: Option<Error>,
 }
 
@@ -91,6 +94,8 @@ impl<'c> RequestBuilder<'c> {
             accept: None,
             token: None,
             upgrade: None,
+            #[cfg(feature = "websocket")]
+            reconnect: None,
             error: None,
         }
     }
@@ -103,6 +108,31 @@ impl<'c> RequestBuilder<'c> {
     /// The method and the URL (without its query), for `Debug`.
     pub(crate) fn target(&self) -> (&reqwest::Method, &str) {
         (&self.method, &self.url)
+    }
+
+    /// The same request (method, URL, query, headers; no body), owning its client, sent once
+    /// per call: a WebSocket session sends it again to reconnect.
+    #[cfg(feature = "websocket")]
+    pub(crate) fn detached(&self) -> RequestBuilder<'static> {
+        let client: Client = self.client.clone().into_owned();
+        let mut req = RequestBuilder::with_client(Cow::Owned(client), self.method.clone(), self.url.clone());
+        req.query.clone_from(&self.query);
+        req.headers.clone_from(&self.headers);
+        req.accept = self.accept;
+        req.set_options(RequestOptions::new().max_retries(0));
+        req
+    }
+
+    /// Makes the request a WebSocket upgrade with this `Sec-WebSocket-Key`.
+    #[cfg(feature = "websocket")]
+    pub(crate) fn set_upgrade(&mut self, key: String) {
+        self.upgrade = Some(key);
+    }
+
+    /// Has the WebSocket session this request opens reconnect as `policy` says.
+    #[cfg(feature = "websocket")]
+    pub(crate) fn set_reconnect(&mut self, policy: crate::websocket::Reconnect) {
+        self.reconnect = Some(policy);
     }
 
     /// Options for this request alone, over the client's.
@@ -365,6 +395,16 @@ impl<'c> RequestBuilder<'c> {
             let outcome = self.attempt(&settings, &bearer)?.send().await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let wait = match outcome {
+                // HTTP/2 has no `Upgrade`: the caller's client negotiated it. Again at once, on
+                // the crate's HTTP/1.1 pool (nothing was upgraded, and a GET did nothing).
+                #[cfg(feature = "websocket")]
+                Ok(response)
+                    if self.upgrade.is_some()
+                        && response.version() == reqwest::Version::HTTP_2
+                        && self.client.leave_given_http_for_websockets() =>
+                {
+                    continue;
+                }
                 Ok(response) if self.answered(response.status()) => {
                     tracing::debug!(status = response.status().as_u16(), elapsed_ms, "response");
                     let capture = settings.options.and_then(|o| o.capture.as_ref());
@@ -458,13 +498,10 @@ impl<'c> RequestBuilder<'c> {
         encode: crate::websocket::Encode<S>,
         decode: crate::websocket::DecodeFrame<E>,
     ) -> Result<crate::websocket::Session<S, E>> {
-        let key = crate::websocket::new_key();
-        self.upgrade = Some(key.clone());
-        let (client, url) = (self.client.clone(), self.url.clone());
-        let response = self.send_raw().await?;
-        let settings = client.effective();
+        let settings = self.client.effective();
         let (mode, timeout) = (settings.decode_mode, settings.timeout);
-        crate::websocket::Session::open(response, &url, &key, encode, decode, mode, timeout).await
+        let reconnect = self.reconnect.take();
+        crate::websocket::Session::open(self, encode, decode, mode, timeout, reconnect).await
     }
 
     /// Sends the request and decodes a JSON body, as the client's [`DecodeMode`] says: a body

@@ -86,7 +86,7 @@ pub enum Construct {
 /// The methods of the runtime's `Call` (`generated-client/src/call.rs`), which no input's
 /// method may take.
 pub const CALL_METHODS: &[&str] =
-    &["new", "plain", "params", "with_options", "with_body", "pages_by", "paginator", "into_future"];
+    &["new", "plain", "params", "with_options", "with_body", "pages_by", "paginator", "into_future", "reconnect"];
 
 /// Names no field's method may take: trait methods the types have, and the runtime builder's.
 const TYPE_METHODS: &[&str] = &[

@@ -25,7 +25,7 @@ pub fn runtime_feature(feature: &str) -> &'static [&'static str] {
     match feature {
         // The signature verifier (`src/webhooks.rs`).
         WEBHOOKS => &["dep:ed25519-dalek"],
-        WEBSOCKET => &["dep:tokio-tungstenite", "futures-util/sink"],
+        WEBSOCKET => &["dep:tokio-tungstenite", "futures-util/sink", "tokio/rt", "tokio/macros"],
         _ => &[],
     }
 }
