@@ -116,9 +116,15 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Optional<T> {
     type Value = Option<T>;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        match decode::mode() {
-            Mode::Lenient => decode::optional(|| Option::<T>::deserialize(deserializer)),
-            _ => Option::<T>::deserialize(deserializer),
+        if decode::mode() != Mode::Lenient {
+            return Option::<T>::deserialize(deserializer);
+        }
+        // The bookkeeping is in code that is not generic: this is instantiated per field type.
+        let read = decode::OptionalRead::begin();
+        let value = Option::<T>::deserialize(deserializer);
+        match read.end(value.is_ok()) {
+            true => Ok(None),
+            false => value,
         }
     }
 }

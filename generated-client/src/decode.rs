@@ -280,39 +280,75 @@ fn quietly<R>(f: impl FnOnce() -> R) -> R {
 /// The errors made inside it are its own: the last one is forgotten after it, so that a later
 /// error with the same text is not given the path of one an attempt made and dropped.
 pub(crate) fn attempt<R>(mode: Mode, f: impl FnOnce() -> R) -> (R, Vec<Correction>) {
-    let saved = with_state(|s| {
-        let quiet = std::mem::take(&mut s.quiet);
-        (std::mem::replace(&mut s.mode, mode), std::mem::take(&mut s.corrections), quiet, s.last.take())
-    });
+    let attempt = Attempt::begin(mode);
     let out = f();
-    let corrections = match saved {
-        Some((m, c, q, last)) => with_state(|s| {
-            s.mode = m;
-            s.quiet = q;
-            s.last = last;
-            std::mem::replace(&mut s.corrections, c)
-        })
-        .unwrap_or_default(),
-        None => Vec::new(),
-    };
-    (out, corrections)
+    (out, attempt.end())
 }
 
-/// Reads an optional field's value leniently: when the value itself cannot be read as the
-/// type (a correction `Replaced` at this very path), the field is `None`, recorded as
-/// [`CorrectionKind::Dropped`]; corrections deeper in a value that reads are kept as they are.
-pub(crate) fn optional<T, E>(read: impl FnOnce() -> Result<Option<T>, E>) -> Result<Option<T>, E> {
-    let here = here();
-    let (value, mut corrections) = attempt(Mode::Lenient, read);
-    let value = value?;
-    if let Some(i) = corrections.iter().position(|c| c.path == here && c.kind == CorrectionKind::Replaced) {
-        let mut dropped = corrections.swap_remove(i);
-        dropped.kind = CorrectionKind::Dropped;
-        keep(vec![dropped]);
-        return Ok(None);
+/// An [`attempt`] under way: what it set aside, given back by [`Attempt::end`]. Not generic,
+/// so that the code the generated types instantiate per field type stays small.
+pub(crate) struct Attempt {
+    saved: Option<Saved>,
+}
+
+/// What an attempt sets aside: the mode, the corrections so far, the quiet depth, and the
+/// last error's text and path.
+type Saved = (Mode, Vec<Correction>, u32, Option<(String, String)>);
+
+impl Attempt {
+    pub(crate) fn begin(mode: Mode) -> Attempt {
+        let saved = with_state(|s| {
+            let quiet = std::mem::take(&mut s.quiet);
+            (std::mem::replace(&mut s.mode, mode), std::mem::take(&mut s.corrections), quiet, s.last.take())
+        });
+        Attempt { saved }
     }
-    keep(corrections);
-    Ok(value)
+
+    /// Restores what was set aside; the corrections made meanwhile.
+    pub(crate) fn end(self) -> Vec<Correction> {
+        match self.saved {
+            Some((m, c, q, last)) => with_state(|s| {
+                s.mode = m;
+                s.quiet = q;
+                s.last = last;
+                std::mem::replace(&mut s.corrections, c)
+            })
+            .unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+}
+
+/// An optional field's value being read leniently (see [`crate::de::Optional`]).
+pub(crate) struct OptionalRead {
+    here: String,
+    attempt: Attempt,
+}
+
+impl OptionalRead {
+    pub(crate) fn begin() -> OptionalRead {
+        OptionalRead { here: here(), attempt: Attempt::begin(Mode::Lenient) }
+    }
+
+    /// Ends the read: whether the value itself could not be read as the type (a correction
+    /// `Replaced` at this very path), so that the field is `None`, recorded as
+    /// [`CorrectionKind::Dropped`]. Corrections deeper in a value that reads are kept as they
+    /// are; those of a read that failed are not.
+    pub(crate) fn end(self, read: bool) -> bool {
+        let mut corrections = self.attempt.end();
+        if !read {
+            return false;
+        }
+        let replaced = corrections.iter().position(|c| c.path == self.here && c.kind == CorrectionKind::Replaced);
+        if let Some(i) = replaced {
+            let mut dropped = corrections.swap_remove(i);
+            dropped.kind = CorrectionKind::Dropped;
+            keep(vec![dropped]);
+            return true;
+        }
+        keep(corrections);
+        false
+    }
 }
 
 /// Adds corrections made by an [`attempt`] that was kept.

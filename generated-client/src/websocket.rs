@@ -205,6 +205,15 @@ async fn connect(mut req: RequestBuilder<'_>) -> Result<(Socket, Option<String>)
 /// connection, in order; past that, [`Sender::send`] fails and the frame is not kept. Frames
 /// written just before the connection was found lost may not have reached the server. When
 /// every attempt fails, the stream of events ends with an [`Error::WebSocket`] that says so.
+///
+/// ```no_run
+/// # use telnyx::types::{InputFormat, TranscriptionEngine};
+/// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
+/// let policy = telnyx::Reconnect::new().max_attempts(8);
+/// let stt = client.speech_to_text().transcription().transcription_engine(TranscriptionEngine::Telnyx);
+/// let session = stt.input_format(InputFormat::Wav).reconnect(policy).await?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Reconnect {
     max_attempts: u32,
@@ -232,7 +241,8 @@ impl Reconnect {
         Self::default()
     }
 
-    /// How many times in a row a new connection is tried before the session gives up.
+    /// How many new connections are tried before the session gives up, counted since the
+    /// server last sent a frame (a connection that opens and closes at once counts).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts;
         self

@@ -105,7 +105,16 @@ impl FaultServer {
             let seen = seen.clone();
             tokio::spawn(async move {
                 tokio::time::sleep(Duration::from_millis(100)).await;
-                let listener = TcpListener::bind(addr).await.expect("the port is free again");
+                // A connection of another test may hold the port as its own end for a while.
+                let mut tries = 0;
+                let listener = loop {
+                    match TcpListener::bind(addr).await {
+                        Ok(listener) => break listener,
+                        Err(e) if tries == 100 => panic!("the port is not free again: {e}"),
+                        Err(_) => tries += 1,
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                };
                 serve(listener, kind, fault, seen).await;
             });
         } else {
