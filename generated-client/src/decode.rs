@@ -321,13 +321,12 @@ impl Attempt {
 
 /// An optional field's value being read leniently (see [`crate::de::Optional`]).
 pub(crate) struct OptionalRead {
-    here: String,
     attempt: Attempt,
 }
 
 impl OptionalRead {
     pub(crate) fn begin() -> OptionalRead {
-        OptionalRead { here: here(), attempt: Attempt::begin(Mode::Lenient) }
+        OptionalRead { attempt: Attempt::begin(Mode::Lenient) }
     }
 
     /// Ends the read: whether the value itself could not be read as the type (a correction
@@ -336,10 +335,13 @@ impl OptionalRead {
     /// are; those of a read that failed are not.
     pub(crate) fn end(self, read: bool) -> bool {
         let mut corrections = self.attempt.end();
-        if !read {
+        if !read || corrections.is_empty() {
             return false;
         }
-        let replaced = corrections.iter().position(|c| c.path == self.here && c.kind == CorrectionKind::Replaced);
+        // The path is where it was at the start (the reads below it went back up): made only
+        // now, as most values need no correction.
+        let here = here();
+        let replaced = corrections.iter().position(|c| c.path == here && c.kind == CorrectionKind::Replaced);
         if let Some(i) = replaced {
             let mut dropped = corrections.swap_remove(i);
             dropped.kind = CorrectionKind::Dropped;
