@@ -535,23 +535,19 @@ impl Link {
 impl SenderLink {
     async fn send(&self, message: Message) -> Result<()> {
         let deadline = deadline_after(self.timeout);
-        self.ask(deadline, false, |ack| Command::Send(message, deadline, ack)).await
+        self.ask(deadline, |ack| Command::Send(message, deadline, ack)).await
     }
 
     async fn close(&self, deadline: Instant) -> Result<()> {
-        self.ask(deadline, true, |ack| Command::Close(deadline, ack)).await
+        self.ask(deadline, |ack| Command::Close(deadline, ack)).await
     }
 
     /// Hands a command to the task and waits for its answer until `deadline`. A session whose
     /// task is over takes no frame, and is closed already.
-    async fn ask(
-        &self,
-        deadline: Instant,
-        closing: bool,
-        command: impl FnOnce(oneshot::Sender<Result<()>>) -> Command,
-    ) -> Result<()> {
+    async fn ask(&self, deadline: Instant, command: impl FnOnce(oneshot::Sender<Result<()>>) -> Command) -> Result<()> {
         let (ack, answer) = oneshot::channel();
         let command = command(ack);
+        let closing = matches!(command, Command::Close(..));
         let exchange = async {
             if self.commands.send(command).await.is_err() {
                 return Err(());
@@ -729,9 +725,8 @@ impl Driver {
         let mut writing: Option<(Writing, Purpose)> = None;
         loop {
             if let (None, Some(message)) = (&writing, self.queue.frames.front()) {
-                let sink = sink.take().expect("the sink is back when nothing is written");
-                let write = write(sink, Some(message.clone()), deadline_after(self.timeout), self.timeout);
-                writing = Some((write, Purpose::Resend));
+                let message = Some(message.clone());
+                writing = Some(self.start_write(&mut sink, message, deadline_after(self.timeout), Purpose::Resend));
             }
             let step = tokio::select! {
                 (back, outcome) = written(&mut writing) => Step::Wrote(back, outcome),
@@ -773,19 +768,30 @@ impl Driver {
                     // A frame the caller gave up on is not sent behind its back.
                     if !ack.is_closed() {
                         let copy = self.redial.is_some().then(|| message.clone());
-                        let sink = sink.take().expect("the sink is back when nothing is written");
-                        writing = Some((write(sink, Some(message), deadline, self.timeout), Purpose::Send(ack, copy)));
+                        writing = Some(self.start_write(&mut sink, Some(message), deadline, Purpose::Send(ack, copy)));
                     }
                 }
                 Step::Command(Some(Command::Close(deadline, ack))) => {
                     self.closing = true;
-                    let sink = sink.take().expect("the sink is back when nothing is written");
-                    writing = Some((write(sink, None, deadline, self.timeout), Purpose::Close(ack)));
+                    writing = Some(self.start_write(&mut sink, None, deadline, Purpose::Close(ack)));
                 }
                 Step::Command(None) => self.commands_open = false,
                 Step::Abandoned => return Ended::Over,
             }
         }
+    }
+
+    /// Starts writing `message` (`None`: a close frame) with the sink, which is back when
+    /// nothing is being written (a write is only started then).
+    fn start_write(
+        &self,
+        sink: &mut Option<Sink>,
+        message: Option<Message>,
+        deadline: Instant,
+        purpose: Purpose,
+    ) -> (Writing, Purpose) {
+        let sink = sink.take().expect("a write is only started when the last one gave the sink back");
+        (write(sink, message, deadline, self.timeout), purpose)
     }
 
     /// A frame of the server, for the caller: the connection works, so the attempts to

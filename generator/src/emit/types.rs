@@ -344,8 +344,7 @@ fn struct_deserialize(name: &str, rust_name: &str, fields: &[Field], extra: Opti
         let optional = "crate::de::optional(&mut map)?";
         let value = match (f.required, f.nullable) {
             (true, false) => "Some(map.next_value()?)".to_string(),
-            (true, true) => format!("Some({optional})"),
-            (false, true) => format!("Some({optional})"),
+            (_, true) => format!("Some({optional})"),
             (false, false) => optional.to_string(),
         };
         t.push_str(&format!("                        {pattern} => f{i} = {value},\n"));
