@@ -265,7 +265,9 @@ impl Reconnect {
     /// The wait before attempt `attempt` (from 1).
     fn delay(&self, attempt: u32) -> Duration {
         let doubled = self.initial_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-        doubled.min(self.max_delay).mul_f64(1.0 - 0.25 * fastrand::f64())
+        let full = doubled.min(self.max_delay);
+        // `try_from`: a delay near `Duration::MAX` does not come back from `f64` exactly.
+        Duration::try_from_secs_f64(full.as_secs_f64() * (1.0 - 0.25 * fastrand::f64())).unwrap_or(full)
     }
 }
 
@@ -1000,6 +1002,8 @@ mod tests {
             let wait = policy.delay(attempt).as_millis() as u64;
             assert!(wait <= full && wait >= full * 3 / 4, "attempt {attempt}: {wait} ms");
         }
+        let huge = Reconnect::new().delays(Duration::MAX, Duration::MAX);
+        assert!(huge.delay(3) >= Duration::MAX / 2);
     }
 
     #[test]
