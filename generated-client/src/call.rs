@@ -159,7 +159,7 @@ impl<'a, P, T, R, S> Call<'a, P, T, R, S> {
     pub fn pages_by<Item>(self, spec: PageSpec<P, T, Item>) -> Paginator<'a, P, T, Item>
     where
         P: Clone + std::marker::Send + 'a,
-        T: serde::Serialize + std::marker::Send + 'a,
+        T: std::fmt::Debug + std::marker::Send + 'a,
         Item: std::marker::Send + 'a,
         R: Receive<'a, T>,
         S: Ready,

@@ -12,9 +12,8 @@ use crate::Result;
 use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
 use futures_util::{stream, TryStreamExt};
-use serde::Serialize;
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hasher};
 
 /// The page cap of a [`Paginator`] unless [`Paginator::max_pages`] says otherwise: at the
 /// largest page sizes Telnyx allows this is millions of items, so only a misbehaving server
@@ -139,7 +138,7 @@ impl<P, Page, Item> std::fmt::Debug for Paginator<'_, P, Page, Item> {
 impl<'a, P, Page, Item> Paginator<'a, P, Page, Item>
 where
     P: Clone + Send + 'a,
-    Page: Serialize + Send + 'a,
+    Page: std::fmt::Debug + Send + 'a,
     Item: Send + 'a,
 {
     /// Used by generated code: `fetch` sends one request with the given params.
@@ -182,7 +181,7 @@ where
                 Err(e) => return Some((Err(e), None)),
             };
             walk.fetched += 1;
-            if fingerprint(&page).is_some_and(|f| !walk.bodies.insert(f)) {
+            if !walk.bodies.insert(fingerprint(&page)) {
                 tracing::debug!(page = walk.fetched, "pagination stopped: the server sent a page again");
                 return None;
             }
@@ -265,11 +264,18 @@ impl<P, Page, Item> Walk<'_, P, Page, Item> {
     }
 }
 
-/// A hash of the page as JSON, to notice the same page twice (`None` if it cannot be encoded,
-/// which generated types always can).
-fn fingerprint<Page: Serialize>(page: &Page) -> Option<u64> {
-    let bytes = serde_json::to_vec(page).ok()?;
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    Some(hasher.finish())
+/// A hash of the page as decoded, to notice the same page twice. It hashes the page's `Debug`
+/// text, which every generated type has (`Serialize` only those the crate sends).
+fn fingerprint<Page: std::fmt::Debug>(page: &Page) -> u64 {
+    struct Hashing(DefaultHasher);
+    impl std::fmt::Write for Hashing {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut out = Hashing(DefaultHasher::new());
+    // Writing into a hasher cannot fail.
+    let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{page:?}"));
+    out.0.finish()
 }

@@ -121,7 +121,7 @@ async fn events(response: telnyx::Result<telnyx::EventStream>) -> Result<usize, 
 async fn walk<'a, P, Page, Item>(paginator: telnyx::Paginator<'a, P, Page, Item>) -> Result<usize, Failure>
 where
     P: Clone + Send + 'a,
-    Page: serde::Serialize + Send + 'a,
+    Page: std::fmt::Debug + Send + 'a,
     Item: Send + 'a,
 {
     paginator.pages().try_fold(0, |n, _| async move { Ok(n + 1) }).await.map_err(Failure::Call)

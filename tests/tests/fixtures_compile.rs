@@ -29,7 +29,44 @@ fn every_fixture_compiles_cleanly() {
     }
     work.finish("");
     work.cargo(
-        &["clippy", "--offline", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        &["clippy", "--offline", "--workspace", "--all-targets", "--all-features", "--quiet", "--", "-D", "warnings"],
         "the code generated for the fixtures does not pass clippy",
     );
+}
+
+/// A call into a resource whose feature is off does not compile, and the error names the feature
+/// to turn on (rustc alone would say "no method named `managed_accounts`"); with the feature on,
+/// the same program compiles.
+#[test]
+fn a_resource_whose_feature_is_off_names_the_feature() {
+    let mut work = ScratchWorkspace::new("feature-off");
+    let generated =
+        generator::generate(&root().join("specs/fixtures/resources.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let dir = work.add("resources", "fixture", &generated, "\n[[bin]]\nname = \"off\"\npath = \"off.rs\"\n");
+    fs::write(
+        dir.join("off.rs"),
+        "fn main() {\n    let client = fixture_resources::Client::new(\"key\").unwrap();\n    \
+         let _ = client.managed_accounts().actions();\n}\n",
+    )
+    .unwrap();
+    work.finish("");
+    let check = |features: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO"))
+            .args(["check", "--offline", "--quiet", "--bin", "off", "--no-default-features", "--features"])
+            .arg(features.join(","))
+            .env("CARGO_TARGET_DIR", root().join("target"))
+            .current_dir(&work.dir)
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (ok, stderr) = check(&["number_orders"]);
+    assert!(!ok, "a call into `managed_accounts` compiled without its feature");
+    assert!(
+        stderr.contains("`Client::managed_accounts` needs the cargo feature `managed_accounts`, which is off")
+            && stderr.contains("features = [\"managed_accounts\"]"),
+        "the error does not name the feature:\n{stderr}"
+    );
+    let (ok, stderr) = check(&["managed_accounts"]);
+    assert!(ok, "with its feature on, the call does not compile:\n{stderr}");
 }

@@ -185,18 +185,23 @@ fn client_crates(features: &[&str]) -> std::collections::BTreeSet<String> {
 #[test]
 fn only_their_features_compile_the_signature_and_websocket_crates() {
     let default = client_crates(&[]);
+    let full = client_crates(&["full"]);
     let calls = client_crates(&["calls"]);
     for (feature, crates) in
         [("webhooks", ["ed25519-dalek", "curve25519-dalek"]), ("speech_to_text", ["tokio-tungstenite", "tungstenite"])]
     {
         let with = client_crates(&[feature]);
         for name in crates {
-            assert!(default.contains(name), "the default build lacks {name}");
+            assert!(full.contains(name), "`full` lacks {name}");
             assert!(with.contains(name), "`{feature}` lacks {name}");
             assert!(!calls.contains(name), "`calls` alone compiles {name}");
         }
     }
-    assert!(calls.len() < default.len(), "{} crates with `calls`, {} by default", calls.len(), default.len());
+    // The default build (`calls` and `messages`) compiles neither.
+    for name in ["ed25519-dalek", "tokio-tungstenite"] {
+        assert!(!default.contains(name), "the default build compiles {name}");
+    }
+    assert!(calls.len() < full.len(), "{} crates with `calls`, {} with `full`", calls.len(), full.len());
 }
 
 /// The last identifier of a type path (`crate::types::Foo` -> `Foo`).

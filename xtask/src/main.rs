@@ -457,9 +457,15 @@ fn cargo(what: &str, env: &[(&str, &str)], args: &[&str]) -> Result<(), String> 
 /// The client's package.
 const CLIENT: &str = "telnyx";
 
-/// The feature sets CI builds the client with, besides the default: none, then one at a time
-/// (`text_to_speech` turns on the WebSocket sessions).
-const GATING_CHECKS: [&str; 6] = ["", "calls", "number_orders", "messages", "webhooks", "text_to_speech"];
+/// The feature sets CI builds the client with, besides the tests' (`full` and `round_trip`):
+/// what users build (`default`, everything as sent and received without `round_trip`), none,
+/// then one at a time (`text_to_speech` turns on the WebSocket sessions).
+const GATING_CHECKS: [&str; 8] =
+    ["default", "full", "", "calls", "number_orders", "messages", "webhooks", "text_to_speech"];
+
+/// The features of the client's tests: every resource, both serde impls of every type (the
+/// example oracle decodes what the client sends and encodes what it receives).
+const TEST_FEATURES: &str = "full,round_trip";
 
 fn test(args: &[String]) -> Result<(), String> {
     if !args.is_empty() {
@@ -468,13 +474,18 @@ fn test(args: &[String]) -> Result<(), String> {
     let run = |what: &str, args: &[&str]| cargo(what, &[], args);
     codegen(&["--check".to_string(), "--strict".to_string()])?;
     run("formatting", &["fmt", "--all", "--check"])?;
-    run("generated client lints", &["clippy", "--package", CLIENT, "--all-targets", "--", "-D", "warnings"])?;
+    run(
+        "generated client lints",
+        &["clippy", "--package", CLIENT, "--all-targets", "--features", TEST_FEATURES, "--", "-D", "warnings"],
+    )?;
     // The feature gating: the client builds, warning-free, with no resource and with a few alone
     // (each of these is a small build; a type a feature forgot would not compile here).
     for features in GATING_CHECKS {
-        let mut args = vec!["clippy", "--package", CLIENT, "--lib", "--no-default-features"];
-        if !features.is_empty() {
-            args.extend(["--features", features]);
+        let mut args = vec!["clippy", "--package", CLIENT, "--lib"];
+        match features {
+            "default" => {}
+            "" => args.push("--no-default-features"),
+            some => args.extend(["--no-default-features", "--features", some]),
         }
         args.extend(["--", "-D", "warnings"]);
         let what = if features.is_empty() {
@@ -510,11 +521,17 @@ fn test(args: &[String]) -> Result<(), String> {
         ],
     )?;
     // Rustdoc warnings (broken links, bare URLs in spec prose) fail the run too.
-    cargo("generated client docs", &[("RUSTDOCFLAGS", "-D warnings")], &["doc", "--package", CLIENT, "--no-deps"])?;
+    cargo(
+        "generated client docs",
+        &[("RUSTDOCFLAGS", "-D warnings")],
+        &["doc", "--package", CLIENT, "--no-deps", "--features", "full"],
+    )?;
     // The conformance tests run with the others, in the same build: a build of the test alone
     // (`-p telnyx`) unifies features differently and would compile everything again.
     let servers = Servers::start(&pin::spec_path(&workspace_root())?)?;
-    let result = cargo("tests", &servers.env(), &["test", "--workspace", "--", "--include-ignored"]);
+    let features = TEST_FEATURES.split(',').map(|f| format!("{CLIENT}/{f}")).collect::<Vec<_>>().join(",");
+    let result =
+        cargo("tests", &servers.env(), &["test", "--workspace", "--features", &features, "--", "--include-ignored"]);
     drop(servers);
     result
 }
@@ -566,7 +583,7 @@ impl Servers {
 /// at once. Prism's logs are kept in `target/conformance/`.
 fn conformance(args: &[String]) -> Result<(), String> {
     let o = options(args)?;
-    let test = ["test", "--package", CLIENT, "--test", "conformance"];
+    let test = ["test", "--package", CLIENT, "--features", TEST_FEATURES, "--test", "conformance"];
     // Build first, so the servers do not wait on the compiler (nor compete with it).
     cargo("conformance build", &[], &[&test[..], &["--no-run"]].concat())?;
     let servers = Servers::start(&o.spec()?)?;

@@ -254,6 +254,8 @@ fn event_type_of(value: &serde_json::Value) -> Option<&str> {
         .or_else(|| value.get("event_type"))
         .and_then(serde_json::Value::as_str)
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -249,6 +249,7 @@ pub fn emit<'a>(
             let files: Vec<Ident> = top_names.iter().map(|t| ident(t)).collect();
             let roots = top_names.iter().map(|t| ident(&structs[&vec![t.clone()]]));
             let gates: Vec<TokenStream> = top_names.iter().map(|t| gate(std::slice::from_ref(t))).collect();
+            let off = feature_off(&top_names);
             quote! {
                 //! Operations of the Telnyx API, grouped by resource as in the official SDKs. Each
                 //! resource is a cargo feature of the same name.
@@ -262,6 +263,7 @@ pub fn emit<'a>(
                         }
                     )*
                 }
+                #off
             }
         }),
     ));
@@ -339,6 +341,50 @@ pub fn emit<'a>(
     out
 }
 
+/// For each resource whose feature is off, a method of the same name that compiles but cannot
+/// be called: its bound is a trait nothing implements, whose `on_unimplemented` message names
+/// the feature to turn on (rustc would otherwise only say "no method named `ai`").
+fn feature_off(features: &[String]) -> TokenStream {
+    let items = features.iter().map(|f| {
+        let method = ident(f);
+        let bound = quote::format_ident!("{}Feature", heck::ToUpperCamelCase::to_upper_camel_case(f.as_str()));
+        let message = format!("`Client::{f}` needs the cargo feature `{f}`, which is off");
+        let label = format!("the `{f}` feature of this crate is off");
+        let note = format!(
+            "turn it on where Cargo.toml depends on this crate: `features = [\"{f}\"]` \
+             (or `full` for every resource)"
+        );
+        let doc = format!(" Implemented by nothing: `Client::{f}` without the `{f}` feature.");
+        quote! {
+            #[cfg(not(feature = #f))]
+            #[doc(hidden)]
+            #[doc = #doc]
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait #bound {
+                fn off(self) -> Off;
+            }
+            #[cfg(not(feature = #f))]
+            impl crate::Client {
+                #[doc(hidden)]
+                pub fn #method(&self) -> Off
+                where
+                    for<'a> &'a Self: #bound,
+                {
+                    <&Self as #bound>::off(self)
+                }
+            }
+        }
+    });
+    quote! {
+        /// What calling a resource whose feature is off would return: nothing, for the call does
+        /// not compile (see [`crate::resources`]).
+        #[doc(hidden)]
+        pub enum Off {}
+
+        #(#items)*
+    }
+}
+
 /// `required.rs`: a marker type per name of a required input, which a call's (or builder's)
 /// type holds as `Missing<name>` until the input is set, so that the compiler's error names it.
 fn required_markers(api: &Api) -> TokenStream {
@@ -373,14 +419,22 @@ pub const FEATURES_END: &str = "# @generated features: end";
 
 /// The client's `[features]` table, markers included: one feature per top-level resource,
 /// `webhooks` (which also turns on the verifier's crates), `websocket` (the runtime's sessions,
-/// turned on by the resources that stream, so not listed in `default` itself), `extra_types`
-/// (schemas no operation uses); `default` turns them all on.
+/// turned on by the resources that stream), `extra_types` (schemas no operation uses); `full`
+/// turns them all on, `default` those most apps call, and `round_trip` both serde impls of
+/// every type.
 pub fn features_toml(api: &Api) -> String {
-    let mut out = format!("{FEATURES_BEGIN}\n[features]\ndefault = [\n");
-    for f in api.features.features.iter().filter(|f| crate::ir::features::in_default(f)) {
-        out.push_str(&format!("    \"{f}\",\n"));
-    }
-    out.push_str("]\n");
+    use crate::ir::{directions::ROUND_TRIP, features};
+    let list = |name: &str, members: Vec<&str>| {
+        let mut out = format!("{name} = [\n");
+        for f in members {
+            out.push_str(&format!("    \"{f}\",\n"));
+        }
+        out + "]\n"
+    };
+    let mut out = format!("{FEATURES_BEGIN}\n[features]\n");
+    out.push_str(&list("default", features::default_features(&api.features)));
+    out.push_str(&list(features::FULL, features::full_features(&api.features)));
+    out.push_str(&format!("{ROUND_TRIP} = []\n"));
     for f in &api.features.features {
         let on = api.features.enables.get(f).map(Vec::as_slice).unwrap_or_default();
         let deps: Vec<String> = on.iter().map(|c| format!("\"{c}\"")).collect();

@@ -3,7 +3,7 @@
 //! the crate's README by `cargo xtask codegen` and checked by `codegen --check`.
 
 use super::ops::path_arg_type;
-use crate::ir::features::of_operation;
+use crate::ir::features::{self, of_operation};
 use crate::ir::{Api, Frame, Operation, Response, Ty, TypeKind};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -27,8 +27,15 @@ pub fn api_md(api: &Api) -> String {
         api.version,
         api.operations.len()
     );
+    let (default, full) = (features::default_features(&api.features), features::full_features(&api.features));
+    let default = if default == full {
+        "`default` and `full` turn them all on".to_string()
+    } else {
+        let names: Vec<String> = default.iter().map(|f| format!("`{f}`")).collect();
+        format!("`default` turns on {}, `full` all of them", names.join(" and "))
+    };
+    let _ = writeln!(out, "Each top-level resource is a cargo feature of the same name; {default}.");
     out.push_str(concat!(
-        "Each top-level resource is a cargo feature of the same name; `default` turns them all on.\n",
         "A call is sent when awaited. One path parameter (the last) is passed by position; every other input ",
         "is a method of the call, named after it. The *Call* column shows the required ones, which the ",
         "compiler checks are set; the optional ones are in the *Optional* column, so a new optional input ",

@@ -3,6 +3,7 @@
 use super::setters::Method;
 use super::{docs, ident, Ctx};
 use crate::ir::calls::Construct;
+use crate::ir::directions::ROUND_TRIP;
 use crate::ir::{Field, Ty, TypeDef, TypeKind, Variant};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -88,8 +89,11 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
             });
             let construct = construct(def, &name, fields, extra_ty.is_some(), ctx);
             let extra_text = extra_ty.as_ref().map(super::type_text);
-            let serialize = struct_serialize(&def.name, &def.name, fields, extra_ty.is_some());
-            let deserialize = struct_deserialize(&def.name, &def.name, fields, extra_text.as_deref());
+            let dirs = &ctx.api.directions;
+            let serialize = round_trip_text(dirs.serializes(def.id))
+                + &struct_serialize(&def.name, &def.name, fields, extra_ty.is_some());
+            let deserialize = round_trip_text(dirs.deserializes(def.id))
+                + &struct_deserialize(&def.name, &def.name, fields, extra_text.as_deref());
             let serde = super::raw_text(serialize + &deserialize);
             let fields = fields.iter().map(|f| field(f, ctx));
             let extra = extra_ty.as_ref().map(|map| {
@@ -212,7 +216,7 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
             }
         }
         TypeKind::Union { variants, discriminator: Some(property) } => {
-            tagged_union(&name, &doc, variants, property, ctx)
+            tagged_union(def, &name, &doc, variants, property, ctx)
         }
         TypeKind::Union { variants, .. } => {
             let froms = variant_froms(&name, variants, ctx);
@@ -226,10 +230,18 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
             let types = ordered.iter().map(|v| rust_type(&v.ty, ctx));
             let catch_all = catch_all_name(variants);
             let name_text = def.name.as_str();
+            let dirs = &ctx.api.directions;
+            let serialize = if dirs.serializes(def.id) {
+                quote!(#[derive(serde::Serialize)] #[serde(untagged)])
+            } else {
+                let on = quote!(feature = #ROUND_TRIP);
+                quote!(#[cfg_attr(#on, derive(serde::Serialize), serde(untagged))])
+            };
+            let deserialize = round_trip(dirs.deserializes(def.id));
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-                #[serde(untagged)]
+                #[derive(Debug, Clone, PartialEq)]
+                #serialize
                 #[non_exhaustive]
                 #[allow(clippy::large_enum_variant)]
                 pub enum #name {
@@ -238,6 +250,7 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
                     #catch_all(serde_json::Value),
                 }
 
+                #deserialize
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         crate::de::untagged(
@@ -259,6 +272,23 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
             }
         }
     }
+}
+
+/// Nothing for a serde impl the type needs (see [`crate::ir::directions`]); for one it does not,
+/// the `cfg` that compiles it only with the `round_trip` feature.
+pub(super) fn round_trip(needed: bool) -> TokenStream {
+    if needed {
+        return quote!();
+    }
+    quote!(#[cfg(feature = #ROUND_TRIP)] #[cfg_attr(docsrs, doc(cfg(feature = #ROUND_TRIP)))])
+}
+
+/// [`round_trip`] as text, on a line of its own.
+fn round_trip_text(needed: bool) -> String {
+    if needed {
+        return String::new();
+    }
+    format!("#[cfg(feature = {ROUND_TRIP:?})]\n#[cfg_attr(docsrs, doc(cfg(feature = {ROUND_TRIP:?})))]\n")
 }
 
 // The two serde impls of each struct are half of the generated code. They are written here
@@ -399,8 +429,17 @@ fn untagged_rank(ty: &Ty, ctx: &Ctx<'_>) -> (u8, std::cmp::Reverse<usize>) {
 /// A `oneOf`/`anyOf` with a discriminator: the tag property picks the variant, and a tag this
 /// crate does not know decodes into `Unknown` with the JSON kept, so a new kind of value from
 /// the server never fails a call.
-fn tagged_union(name: &Ident, doc: &TokenStream, variants: &[Variant], property: &str, ctx: &Ctx<'_>) -> TokenStream {
+fn tagged_union(
+    def: &TypeDef,
+    name: &Ident,
+    doc: &TokenStream,
+    variants: &[Variant],
+    property: &str,
+    ctx: &Ctx<'_>,
+) -> TokenStream {
     let name_text = name.to_string();
+    let serialize_gate = round_trip(ctx.api.directions.serializes(def.id));
+    let deserialize_gate = round_trip(ctx.api.directions.deserializes(def.id));
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let types = variants.iter().map(|v| rust_type(&v.ty, ctx));
     let docs = variants.iter().map(|v| {
@@ -449,6 +488,7 @@ fn tagged_union(name: &Ident, doc: &TokenStream, variants: &[Variant], property:
             }
         }
 
+        #serialize_gate
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -458,6 +498,7 @@ fn tagged_union(name: &Ident, doc: &TokenStream, variants: &[Variant], property:
             }
         }
 
+        #deserialize_gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;

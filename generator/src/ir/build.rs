@@ -137,6 +137,7 @@ pub fn build(
         examples: space.examples,
         required_beyond_spec: Vec::new(),
         features: Default::default(),
+        directions: Default::default(),
         names_from_file: 0,
     };
     super::idempotency::mark(&mut api);
@@ -147,6 +148,7 @@ pub fn build(
     required_beyond_spec.dedup();
     api.required_beyond_spec = required_beyond_spec;
     api.features = super::features::plan(&api).map_err(|e| Error::new(file, "", e))?;
+    api.directions = super::directions::plan(&api);
     Ok(api)
 }
 

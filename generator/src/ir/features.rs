@@ -13,10 +13,30 @@ pub const WEBHOOKS: &str = "webhooks";
 /// features of the resources that have a WebSocket operation.
 pub const WEBSOCKET: &str = "websocket";
 
-/// Whether `default` lists the feature: all do but [`WEBSOCKET`], which the resources that
-/// stream turn on, so a spec without them does not compile the WebSocket crates by default.
-pub fn in_default(feature: &str) -> bool {
-    feature != WEBSOCKET
+/// The feature that turns on every resource, `webhooks` and `extra_types`.
+pub const FULL: &str = "full";
+
+/// What `default` turns on: the two APIs most Telnyx apps call, the Messaging API (`messages`:
+/// send an SMS or MMS) and the Voice API's Call Control (`calls`: dial, answer, speak, gather,
+/// transfer, hang up), the two that quickstarts start with. Everything else is one
+/// feature away, `webhooks` and the numbers' resources first; docs/compile-cost.md has why this
+/// set and what each feature adds to a build.
+pub const DEFAULT: &[&str] = &["calls", "messages"];
+
+/// The features `default` lists: those of [`DEFAULT`] the spec has; for a spec that has none of
+/// them (not Telnyx's: a test fixture), every feature `full` lists.
+pub fn default_features(plan: &FeaturePlan) -> Vec<&str> {
+    let chosen: Vec<&str> = plan.features.iter().map(String::as_str).filter(|f| DEFAULT.contains(f)).collect();
+    if chosen.is_empty() {
+        return full_features(plan);
+    }
+    chosen
+}
+
+/// The features `full` lists: every one but [`WEBSOCKET`], which the resources that stream turn
+/// on (so a spec without them does not compile the WebSocket crates).
+pub fn full_features(plan: &FeaturePlan) -> Vec<&str> {
+    plan.features.iter().map(String::as_str).filter(|f| *f != WEBSOCKET).collect()
 }
 
 /// What a runtime feature turns on: its optional crates (`dep:`) and their features. A build
@@ -39,7 +59,7 @@ pub const EXTRA_TYPES: &str = "extra_types";
 /// Which feature enables what.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FeaturePlan {
-    /// Every feature, sorted; `default` turns them all on.
+    /// Every feature, sorted (neither `default` nor `full`, which list others, nor `round_trip`).
     pub features: Vec<String>,
     /// For each type (by id), the features that need it, sorted; [`EXTRA_TYPES`] alone for a
     /// type that no operation or webhook reaches.

@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod calls;
+pub mod directions;
 pub mod features;
 pub mod idempotency;
 pub mod naming;
@@ -40,6 +41,9 @@ pub struct Api {
     /// The cargo features and the types each one needs (set after [`naming`]).
     #[serde(skip)]
     pub features: features::FeaturePlan,
+    /// Which way each type travels, so which serde impls it gets (set with `features`).
+    #[serde(skip)]
+    pub directions: directions::Directions,
     /// How many operations are named by the names file rather than by the rules.
     pub names_from_file: usize,
 }

@@ -269,6 +269,8 @@ impl serde::Serialize for AccessIpAddressListFilterCreatedAtDateRangeFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAtDateRangeFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gt", "gte", "lt", "lte"];
@@ -303,7 +305,8 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAtDateRang
         deserializer.deserialize_struct("AccessIpAddressListFilterCreatedAtDateRangeFilter", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -313,6 +316,8 @@ pub enum AccessIpAddressListFilterCreatedAt {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -394,6 +399,8 @@ impl serde::Serialize for AccessIpAddressListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created_at", "ip_address", "ip_source"];
@@ -463,6 +470,8 @@ impl serde::Serialize for AccessIpAddressListPage {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AccessIpAddressListPage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];

@@ -232,6 +232,8 @@ impl serde::Serialize for AccessIpRangesListFilterCidrBlockCidrBlockPatternFilte
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "endswith", "startswith"];
@@ -263,7 +265,8 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCidrBlockCidrBlock
         deserializer.deserialize_struct("AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -273,6 +276,8 @@ pub enum AccessIpRangesListFilterCidrBlock {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCidrBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -362,6 +367,8 @@ impl serde::Serialize for AccessIpRangesListFilterCreatedAtDateRangeFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCreatedAtDateRangeFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gt", "gte", "lt", "lte"];
@@ -396,7 +403,8 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCreatedAtDateRange
         deserializer.deserialize_struct("AccessIpRangesListFilterCreatedAtDateRangeFilter", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -406,6 +414,8 @@ pub enum AccessIpRangesListFilterCreatedAt {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCreatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -475,6 +485,8 @@ impl serde::Serialize for AccessIpRangesListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["cidr_block", "created_at"];
@@ -541,6 +553,8 @@ impl serde::Serialize for AccessIpRangesListPage {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AccessIpRangesListPage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];

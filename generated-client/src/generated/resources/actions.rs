@@ -209,6 +209,8 @@ pub struct ActionsPurchaseCreateResponse {
     pub data: Option<Vec<crate::types::SimpleSimCard>>,
     pub errors: Option<Vec<crate::types::WirelessError>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ActionsPurchaseCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -257,6 +259,8 @@ pub struct ActionsRegisterCreateResponse {
     pub data: Option<Vec<crate::types::SimpleSimCard>>,
     pub errors: Option<Vec<crate::types::WirelessError>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ActionsRegisterCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -263,6 +263,8 @@ pub struct AlphanumericSenderIdsListResponse {
     pub data: Option<Vec<crate::types::AlphanumericSenderId>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AlphanumericSenderIdsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

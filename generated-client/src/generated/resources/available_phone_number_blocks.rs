@@ -152,6 +152,8 @@ impl serde::Serialize for AvailablePhoneNumberBlocksListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AvailablePhoneNumberBlocksListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -197,6 +199,8 @@ pub struct AvailablePhoneNumberBlocksListResponse {
     pub data: Option<Vec<crate::types::AvailablePhoneNumberBlock>>,
     pub meta: Option<crate::types::AvailablePhoneNumbersMetadata>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AvailablePhoneNumberBlocksListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

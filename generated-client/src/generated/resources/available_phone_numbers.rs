@@ -150,6 +150,8 @@ impl serde::Serialize for AvailablePhoneNumbersListFilterPhoneNumber {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListFilterPhoneNumber {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "starts_with"];
@@ -389,6 +391,8 @@ impl serde::Serialize for AvailablePhoneNumbersListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -471,6 +475,8 @@ pub struct AvailablePhoneNumbersListResponse {
     pub meta: Option<crate::types::AvailablePhoneNumbersMetadata>,
     pub metadata: Option<crate::types::AvailablePhoneNumbersMetadata>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AvailablePhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -208,6 +208,8 @@ pub struct BulkSimCardActionsListResponse {
     pub data: Option<Vec<crate::types::BulkSimCardActionDetailed>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BulkSimCardActionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

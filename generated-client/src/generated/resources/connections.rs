@@ -270,6 +270,8 @@ pub struct ConnectionsListResponse {
     pub data: Option<Vec<crate::types::Connection>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -317,6 +319,8 @@ pub struct ConnectionsListActiveCallsResponse {
     pub data: Option<Vec<crate::types::ActiveCall>>,
     pub meta: Option<crate::types::CursorPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConnectionsListActiveCallsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -780,6 +780,8 @@ pub struct CredentialConnectionsListResponse {
     pub data: Option<Vec<crate::types::CredentialConnection>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CredentialConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -905,6 +907,8 @@ pub struct CredentialConnectionsActionsCheckRegistrationStatusResponseData {
     /// The user agent of the SIP connection
     pub user_agent: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CredentialConnectionsActionsCheckRegistrationStatusResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

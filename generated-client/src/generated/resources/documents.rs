@@ -374,6 +374,8 @@ pub struct DocumentsListResponse {
     pub data: Option<Vec<crate::types::DocServiceDocument>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DocumentsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -425,6 +427,8 @@ pub struct DocumentsGenerateDownloadLinkResponseData {
     /// Pre-signed temporary URL for downloading the document
     pub url: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DocumentsGenerateDownloadLinkResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

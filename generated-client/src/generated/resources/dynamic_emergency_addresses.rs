@@ -374,6 +374,8 @@ impl serde::Serialize for DynamicEmergencyAddressesListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country_code", "status"];
@@ -408,6 +410,8 @@ pub struct DynamicEmergencyAddressesListResponse {
     pub data: Option<Vec<crate::types::DynamicEmergencyAddress>>,
     pub meta: Option<crate::types::Metadata>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DynamicEmergencyAddressesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -311,6 +311,8 @@ impl serde::Serialize for DynamicEmergencyEndpointsListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country_code", "status"];
@@ -345,6 +347,8 @@ pub struct DynamicEmergencyEndpointsListResponse {
     pub data: Option<Vec<crate::types::DynamicEmergencyEndpoint>>,
     pub meta: Option<crate::types::Metadata>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DynamicEmergencyEndpointsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -722,8 +722,8 @@ impl<'a, T, R, S0> crate::Call<'a, EmailBlocksImportsCreateParams, T, R, (S0,)> 
         crate::call::into_state(call)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum EmailBlocksListResponse {

@@ -200,7 +200,8 @@ impl<'a, T, R> crate::Call<'a, EmailEventsRetrieveStatsParams, T, R, ()> {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -210,6 +211,8 @@ pub enum EmailEventsListEventType {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for EmailEventsListEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

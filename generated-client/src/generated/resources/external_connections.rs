@@ -1728,6 +1728,8 @@ pub struct ExternalConnectionsListResponse {
     pub data: Option<Vec<crate::types::ExternalConnection>>,
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1778,6 +1780,8 @@ pub struct ExternalConnectionsLogMessagesListResponse {
     pub log_messages: Option<Vec<crate::types::LogMessage>>,
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalConnectionsLogMessagesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1824,6 +1828,8 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListResponse
 pub struct ExternalConnectionsLogMessagesRetrieveResponse {
     pub log_messages: Option<Vec<crate::types::LogMessage>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalConnectionsLogMessagesRetrieveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1865,6 +1871,8 @@ pub struct ExternalConnectionsLogMessagesDismissResponse {
     /// Describes wether or not the operation was successful
     pub success: Option<bool>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalConnectionsLogMessagesDismissResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1940,6 +1948,8 @@ impl serde::Serialize for ExternalConnectionsUpdateLocationBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsUpdateLocationBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["static_emergency_address_id"];
@@ -1971,6 +1981,8 @@ pub struct ExternalConnectionsPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::ExternalConnectionPhoneNumber>>,
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalConnectionsPhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -2024,6 +2036,8 @@ pub struct ExternalConnectionsReleasesListResponse {
     pub data: Option<Vec<crate::types::Release>>,
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalConnectionsReleasesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -2074,6 +2088,8 @@ pub struct ExternalConnectionsUploadsListResponse {
     pub data: Option<Vec<crate::types::Upload>>,
     pub meta: Option<crate::types::ExternalVoiceIntegrationsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalConnectionsUploadsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -2123,6 +2139,8 @@ pub struct ExternalConnectionsUploadsCreateResponse {
     /// Ticket id of the upload request
     pub ticket_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalConnectionsUploadsCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -2170,6 +2188,8 @@ pub struct ExternalConnectionsUploadsRefreshStatusResponse {
     /// Describes wether or not the operation was successful
     pub success: Option<bool>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalConnectionsUploadsRefreshStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -2213,6 +2233,8 @@ pub struct ExternalConnectionsUploadsPendingCountResponseData {
     /// The count of number uploads that have not yet been uploaded to Microsoft.
     pub pending_orders_count: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalConnectionsUploadsPendingCountResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

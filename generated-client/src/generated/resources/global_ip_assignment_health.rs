@@ -75,6 +75,8 @@ impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignme
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
@@ -100,7 +102,8 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlob
         deserializer.deserialize_struct("GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -110,6 +113,8 @@ pub enum GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de>
 for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -171,6 +176,8 @@ impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
@@ -196,7 +203,8 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlob
         deserializer.deserialize_struct("GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -206,6 +214,8 @@ pub enum GlobalIpAssignmentHealthRetrieveFilterGlobalIpId {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -278,6 +288,8 @@ impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["global_ip_assignment_id", "global_ip_id"];

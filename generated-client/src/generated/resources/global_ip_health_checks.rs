@@ -231,6 +231,8 @@ pub struct GlobalIpHealthChecksListResponse {
     pub data: Option<Vec<crate::types::GlobalIpHealthCheck>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpHealthChecksListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

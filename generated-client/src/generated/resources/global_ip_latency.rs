@@ -75,6 +75,8 @@ impl serde::Serialize for GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
@@ -100,7 +102,8 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilterGlobalIpIdIn 
         deserializer.deserialize_struct("GlobalIpLatencyRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -110,6 +113,8 @@ pub enum GlobalIpLatencyRetrieveFilterGlobalIpId {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilterGlobalIpId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -167,6 +172,8 @@ impl serde::Serialize for GlobalIpLatencyRetrieveFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["global_ip_id"];

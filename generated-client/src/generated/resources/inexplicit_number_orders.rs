@@ -238,6 +238,8 @@ pub struct InexplicitNumberOrdersListResponse {
     pub data: Option<Vec<crate::types::InexplicitNumberOrderResponse>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InexplicitNumberOrdersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -448,6 +448,8 @@ impl serde::Serialize for InventoryCoverageListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for InventoryCoverageListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -509,6 +511,8 @@ pub struct InventoryCoverageListResponse {
     pub data: Option<Vec<crate::types::InventoryCoverage>>,
     pub meta: Option<crate::types::InventoryCoverageMetadata>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InventoryCoverageListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -218,6 +218,8 @@ impl serde::Serialize for InvoicesListPage {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for InvoicesListPage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
@@ -254,6 +256,8 @@ pub struct InvoicesListResponseMeta {
     pub total_pages: Option<i64>,
     pub total_results: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InvoicesListResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -313,6 +317,8 @@ pub struct InvoicesListResponse {
     pub data: Option<Vec<crate::types::Invoice>>,
     pub meta: Option<InvoicesListResponseMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InvoicesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -686,6 +686,8 @@ pub struct IpConnectionsListResponse {
     pub data: Option<Vec<crate::types::IpConnection>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for IpConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

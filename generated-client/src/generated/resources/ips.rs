@@ -346,6 +346,8 @@ impl serde::Serialize for IpsListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for IpsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["connection_id", "ip_address", "port"];
@@ -383,6 +385,8 @@ pub struct IpsListResponse {
     pub data: Option<Vec<crate::types::Ip>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for IpsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -55,6 +55,8 @@ pub struct ListRetrieveAllResponseDataItemNumbersItem {
     pub country: Option<String>,
     pub number: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListRetrieveAllResponseDataItemNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -104,6 +106,8 @@ pub struct ListRetrieveAllResponseDataItem {
     pub zone_id: Option<String>,
     pub zone_name: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListRetrieveAllResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -163,6 +167,8 @@ pub struct ListRetrieveAllResponse {
     pub data: Option<Vec<ListRetrieveAllResponseDataItem>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListRetrieveAllResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -210,6 +216,8 @@ pub struct ListRetrieveByZoneResponseDataItemNumbersItem {
     pub country: Option<String>,
     pub number: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListRetrieveByZoneResponseDataItemNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -259,6 +267,8 @@ pub struct ListRetrieveByZoneResponseDataItem {
     pub zone_id: Option<String>,
     pub zone_name: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListRetrieveByZoneResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -318,6 +328,8 @@ pub struct ListRetrieveByZoneResponse {
     pub data: Option<Vec<ListRetrieveByZoneResponseDataItem>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListRetrieveByZoneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -1334,6 +1334,8 @@ impl serde::Serialize for MessagesSendWithAlphanumericSenderBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MessagesSendWithAlphanumericSenderBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -1401,8 +1403,8 @@ pub type MessagesScheduleResponse = crate::Data<crate::types::OutboundMessagePay
 pub type MessagesSendShortCodeResponse = crate::Data<
     crate::types::OutboundMessagePayload,
 >;
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum MessagesRetrieveResponseData {

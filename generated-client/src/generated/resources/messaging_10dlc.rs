@@ -3347,6 +3347,8 @@ impl serde::Serialize for Messaging10dlcCampaignSubmitAppealBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for Messaging10dlcCampaignSubmitAppealBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["appeal_reason"];
@@ -3378,6 +3380,8 @@ pub struct Messaging10dlcCampaignSubmitAppealResponse {
     /// Timestamp when the appeal was submitted
     pub appealed_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Messaging10dlcCampaignSubmitAppealResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -3499,8 +3503,8 @@ impl From<&str> for Messaging10dlcGetEnumEndpoint {
     }
 }
 crate::string_enum!(Messaging10dlcGetEnumEndpoint);
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum Messaging10dlcGetEnumResponse {

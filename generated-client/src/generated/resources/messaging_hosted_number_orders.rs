@@ -534,6 +534,8 @@ pub struct MessagingHostedNumberOrdersListResponse {
     pub data: Option<Vec<crate::types::MessagingHostedNumberOrder>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MessagingHostedNumberOrdersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -65,6 +65,8 @@ pub struct MessagingProfileMetricsListResponse {
     pub data: Option<Vec<crate::types::ProfileMetricsHighLevel>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MessagingProfileMetricsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

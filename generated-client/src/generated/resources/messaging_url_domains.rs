@@ -94,6 +94,8 @@ pub struct MessagingUrlDomainsListResponse {
     pub data: Option<Vec<crate::types::MessagingUrlDomain>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MessagingUrlDomainsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -121,6 +121,8 @@ pub struct MobileNetworkOperatorsListResponse {
     pub data: Option<Vec<crate::types::MobileNetworkOperator>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobileNetworkOperatorsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -421,6 +421,8 @@ pub struct MobilePhoneNumbersMessagingListResponse {
     pub data: Option<Vec<crate::types::MobilePhoneNumberWithMessagingSettings>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobilePhoneNumbersMessagingListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -471,6 +473,8 @@ pub struct MobilePhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::MobilePhoneNumber>>,
     pub meta: Option<crate::types::MobilePhoneNumbersPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobilePhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -288,6 +288,8 @@ impl serde::Serialize for MobilePushCredentialsListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["alias", "type"];
@@ -316,7 +318,8 @@ impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListFilter {
         deserializer.deserialize_struct("MobilePushCredentialsListFilter", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -326,6 +329,8 @@ pub enum MobilePushCredentialsCreateBody {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MobilePushCredentialsCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

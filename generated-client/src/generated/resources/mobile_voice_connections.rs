@@ -458,6 +458,8 @@ pub struct MobileVoiceConnectionsListResponse {
     pub data: Option<Vec<crate::types::MobileVoiceConnection>>,
     pub meta: Option<crate::types::MobileVoiceConnectionsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobileVoiceConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -1847,3 +1847,3703 @@ impl crate::Client {
         x402::X402Api { client: self }
     }
 }
+/// What calling a resource whose feature is off would return: nothing, for the call does
+/// not compile (see [`crate::resources`]).
+#[doc(hidden)]
+pub enum Off {}
+#[cfg(not(feature = "access_ip_address"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::access_ip_address` without the `access_ip_address` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::access_ip_address` needs the cargo feature `access_ip_address`, which is off",
+    label = "the `access_ip_address` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"access_ip_address\"]` (or `full` for every resource)"
+)]
+pub trait AccessIpAddressFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "access_ip_address"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn access_ip_address(&self) -> Off
+    where
+        for<'a> &'a Self: AccessIpAddressFeature,
+    {
+        <&Self as AccessIpAddressFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "access_ip_ranges"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::access_ip_ranges` without the `access_ip_ranges` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::access_ip_ranges` needs the cargo feature `access_ip_ranges`, which is off",
+    label = "the `access_ip_ranges` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"access_ip_ranges\"]` (or `full` for every resource)"
+)]
+pub trait AccessIpRangesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "access_ip_ranges"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn access_ip_ranges(&self) -> Off
+    where
+        for<'a> &'a Self: AccessIpRangesFeature,
+    {
+        <&Self as AccessIpRangesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "actions"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::actions` without the `actions` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::actions` needs the cargo feature `actions`, which is off",
+    label = "the `actions` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"actions\"]` (or `full` for every resource)"
+)]
+pub trait ActionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "actions"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn actions(&self) -> Off
+    where
+        for<'a> &'a Self: ActionsFeature,
+    {
+        <&Self as ActionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "addresses"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::addresses` without the `addresses` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::addresses` needs the cargo feature `addresses`, which is off",
+    label = "the `addresses` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"addresses\"]` (or `full` for every resource)"
+)]
+pub trait AddressesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "addresses"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn addresses(&self) -> Off
+    where
+        for<'a> &'a Self: AddressesFeature,
+    {
+        <&Self as AddressesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "advanced_orders"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::advanced_orders` without the `advanced_orders` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::advanced_orders` needs the cargo feature `advanced_orders`, which is off",
+    label = "the `advanced_orders` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"advanced_orders\"]` (or `full` for every resource)"
+)]
+pub trait AdvancedOrdersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "advanced_orders"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn advanced_orders(&self) -> Off
+    where
+        for<'a> &'a Self: AdvancedOrdersFeature,
+    {
+        <&Self as AdvancedOrdersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "ai"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::ai` without the `ai` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::ai` needs the cargo feature `ai`, which is off",
+    label = "the `ai` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"ai\"]` (or `full` for every resource)"
+)]
+pub trait AiFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "ai"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn ai(&self) -> Off
+    where
+        for<'a> &'a Self: AiFeature,
+    {
+        <&Self as AiFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "alphanumeric_sender_ids"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::alphanumeric_sender_ids` without the `alphanumeric_sender_ids` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::alphanumeric_sender_ids` needs the cargo feature `alphanumeric_sender_ids`, which is off",
+    label = "the `alphanumeric_sender_ids` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"alphanumeric_sender_ids\"]` (or `full` for every resource)"
+)]
+pub trait AlphanumericSenderIdsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "alphanumeric_sender_ids"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn alphanumeric_sender_ids(&self) -> Off
+    where
+        for<'a> &'a Self: AlphanumericSenderIdsFeature,
+    {
+        <&Self as AlphanumericSenderIdsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "audit_events"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::audit_events` without the `audit_events` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::audit_events` needs the cargo feature `audit_events`, which is off",
+    label = "the `audit_events` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"audit_events\"]` (or `full` for every resource)"
+)]
+pub trait AuditEventsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "audit_events"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn audit_events(&self) -> Off
+    where
+        for<'a> &'a Self: AuditEventsFeature,
+    {
+        <&Self as AuditEventsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "authentication_providers"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::authentication_providers` without the `authentication_providers` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::authentication_providers` needs the cargo feature `authentication_providers`, which is off",
+    label = "the `authentication_providers` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"authentication_providers\"]` (or `full` for every resource)"
+)]
+pub trait AuthenticationProvidersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "authentication_providers"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn authentication_providers(&self) -> Off
+    where
+        for<'a> &'a Self: AuthenticationProvidersFeature,
+    {
+        <&Self as AuthenticationProvidersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "available_phone_number_blocks"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::available_phone_number_blocks` without the `available_phone_number_blocks` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::available_phone_number_blocks` needs the cargo feature `available_phone_number_blocks`, which is off",
+    label = "the `available_phone_number_blocks` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"available_phone_number_blocks\"]` (or `full` for every resource)"
+)]
+pub trait AvailablePhoneNumberBlocksFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "available_phone_number_blocks"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn available_phone_number_blocks(&self) -> Off
+    where
+        for<'a> &'a Self: AvailablePhoneNumberBlocksFeature,
+    {
+        <&Self as AvailablePhoneNumberBlocksFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "available_phone_numbers"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::available_phone_numbers` without the `available_phone_numbers` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::available_phone_numbers` needs the cargo feature `available_phone_numbers`, which is off",
+    label = "the `available_phone_numbers` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"available_phone_numbers\"]` (or `full` for every resource)"
+)]
+pub trait AvailablePhoneNumbersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "available_phone_numbers"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn available_phone_numbers(&self) -> Off
+    where
+        for<'a> &'a Self: AvailablePhoneNumbersFeature,
+    {
+        <&Self as AvailablePhoneNumbersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "balance"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::balance` without the `balance` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::balance` needs the cargo feature `balance`, which is off",
+    label = "the `balance` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"balance\"]` (or `full` for every resource)"
+)]
+pub trait BalanceFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "balance"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn balance(&self) -> Off
+    where
+        for<'a> &'a Self: BalanceFeature,
+    {
+        <&Self as BalanceFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "billing_groups"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::billing_groups` without the `billing_groups` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::billing_groups` needs the cargo feature `billing_groups`, which is off",
+    label = "the `billing_groups` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"billing_groups\"]` (or `full` for every resource)"
+)]
+pub trait BillingGroupsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "billing_groups"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn billing_groups(&self) -> Off
+    where
+        for<'a> &'a Self: BillingGroupsFeature,
+    {
+        <&Self as BillingGroupsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "bulk_sim_card_actions"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::bulk_sim_card_actions` without the `bulk_sim_card_actions` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::bulk_sim_card_actions` needs the cargo feature `bulk_sim_card_actions`, which is off",
+    label = "the `bulk_sim_card_actions` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"bulk_sim_card_actions\"]` (or `full` for every resource)"
+)]
+pub trait BulkSimCardActionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "bulk_sim_card_actions"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn bulk_sim_card_actions(&self) -> Off
+    where
+        for<'a> &'a Self: BulkSimCardActionsFeature,
+    {
+        <&Self as BulkSimCardActionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "bundle_pricing"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::bundle_pricing` without the `bundle_pricing` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::bundle_pricing` needs the cargo feature `bundle_pricing`, which is off",
+    label = "the `bundle_pricing` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"bundle_pricing\"]` (or `full` for every resource)"
+)]
+pub trait BundlePricingFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "bundle_pricing"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn bundle_pricing(&self) -> Off
+    where
+        for<'a> &'a Self: BundlePricingFeature,
+    {
+        <&Self as BundlePricingFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "call_control_applications"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::call_control_applications` without the `call_control_applications` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::call_control_applications` needs the cargo feature `call_control_applications`, which is off",
+    label = "the `call_control_applications` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"call_control_applications\"]` (or `full` for every resource)"
+)]
+pub trait CallControlApplicationsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "call_control_applications"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn call_control_applications(&self) -> Off
+    where
+        for<'a> &'a Self: CallControlApplicationsFeature,
+    {
+        <&Self as CallControlApplicationsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "call_events"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::call_events` without the `call_events` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::call_events` needs the cargo feature `call_events`, which is off",
+    label = "the `call_events` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"call_events\"]` (or `full` for every resource)"
+)]
+pub trait CallEventsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "call_events"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn call_events(&self) -> Off
+    where
+        for<'a> &'a Self: CallEventsFeature,
+    {
+        <&Self as CallEventsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "call_reasons"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::call_reasons` without the `call_reasons` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::call_reasons` needs the cargo feature `call_reasons`, which is off",
+    label = "the `call_reasons` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"call_reasons\"]` (or `full` for every resource)"
+)]
+pub trait CallReasonsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "call_reasons"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn call_reasons(&self) -> Off
+    where
+        for<'a> &'a Self: CallReasonsFeature,
+    {
+        <&Self as CallReasonsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "calls"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::calls` without the `calls` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::calls` needs the cargo feature `calls`, which is off",
+    label = "the `calls` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"calls\"]` (or `full` for every resource)"
+)]
+pub trait CallsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "calls"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn calls(&self) -> Off
+    where
+        for<'a> &'a Self: CallsFeature,
+    {
+        <&Self as CallsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "channel_zones"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::channel_zones` without the `channel_zones` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::channel_zones` needs the cargo feature `channel_zones`, which is off",
+    label = "the `channel_zones` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"channel_zones\"]` (or `full` for every resource)"
+)]
+pub trait ChannelZonesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "channel_zones"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn channel_zones(&self) -> Off
+    where
+        for<'a> &'a Self: ChannelZonesFeature,
+    {
+        <&Self as ChannelZonesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "charges_breakdown"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::charges_breakdown` without the `charges_breakdown` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::charges_breakdown` needs the cargo feature `charges_breakdown`, which is off",
+    label = "the `charges_breakdown` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"charges_breakdown\"]` (or `full` for every resource)"
+)]
+pub trait ChargesBreakdownFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "charges_breakdown"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn charges_breakdown(&self) -> Off
+    where
+        for<'a> &'a Self: ChargesBreakdownFeature,
+    {
+        <&Self as ChargesBreakdownFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "charges_summary"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::charges_summary` without the `charges_summary` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::charges_summary` needs the cargo feature `charges_summary`, which is off",
+    label = "the `charges_summary` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"charges_summary\"]` (or `full` for every resource)"
+)]
+pub trait ChargesSummaryFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "charges_summary"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn charges_summary(&self) -> Off
+    where
+        for<'a> &'a Self: ChargesSummaryFeature,
+    {
+        <&Self as ChargesSummaryFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "comments"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::comments` without the `comments` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::comments` needs the cargo feature `comments`, which is off",
+    label = "the `comments` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"comments\"]` (or `full` for every resource)"
+)]
+pub trait CommentsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "comments"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn comments(&self) -> Off
+    where
+        for<'a> &'a Self: CommentsFeature,
+    {
+        <&Self as CommentsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "conferences"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::conferences` without the `conferences` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::conferences` needs the cargo feature `conferences`, which is off",
+    label = "the `conferences` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"conferences\"]` (or `full` for every resource)"
+)]
+pub trait ConferencesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "conferences"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn conferences(&self) -> Off
+    where
+        for<'a> &'a Self: ConferencesFeature,
+    {
+        <&Self as ConferencesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "connections"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::connections` without the `connections` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::connections` needs the cargo feature `connections`, which is off",
+    label = "the `connections` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"connections\"]` (or `full` for every resource)"
+)]
+pub trait ConnectionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "connections"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn connections(&self) -> Off
+    where
+        for<'a> &'a Self: ConnectionsFeature,
+    {
+        <&Self as ConnectionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "country_coverage"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::country_coverage` without the `country_coverage` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::country_coverage` needs the cargo feature `country_coverage`, which is off",
+    label = "the `country_coverage` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"country_coverage\"]` (or `full` for every resource)"
+)]
+pub trait CountryCoverageFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "country_coverage"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn country_coverage(&self) -> Off
+    where
+        for<'a> &'a Self: CountryCoverageFeature,
+    {
+        <&Self as CountryCoverageFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "credential_connections"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::credential_connections` without the `credential_connections` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::credential_connections` needs the cargo feature `credential_connections`, which is off",
+    label = "the `credential_connections` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"credential_connections\"]` (or `full` for every resource)"
+)]
+pub trait CredentialConnectionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "credential_connections"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn credential_connections(&self) -> Off
+    where
+        for<'a> &'a Self: CredentialConnectionsFeature,
+    {
+        <&Self as CredentialConnectionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "custom_storage_credentials"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::custom_storage_credentials` without the `custom_storage_credentials` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::custom_storage_credentials` needs the cargo feature `custom_storage_credentials`, which is off",
+    label = "the `custom_storage_credentials` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"custom_storage_credentials\"]` (or `full` for every resource)"
+)]
+pub trait CustomStorageCredentialsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "custom_storage_credentials"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn custom_storage_credentials(&self) -> Off
+    where
+        for<'a> &'a Self: CustomStorageCredentialsFeature,
+    {
+        <&Self as CustomStorageCredentialsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "customer_service_records"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::customer_service_records` without the `customer_service_records` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::customer_service_records` needs the cargo feature `customer_service_records`, which is off",
+    label = "the `customer_service_records` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"customer_service_records\"]` (or `full` for every resource)"
+)]
+pub trait CustomerServiceRecordsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "customer_service_records"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn customer_service_records(&self) -> Off
+    where
+        for<'a> &'a Self: CustomerServiceRecordsFeature,
+    {
+        <&Self as CustomerServiceRecordsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "detail_records"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::detail_records` without the `detail_records` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::detail_records` needs the cargo feature `detail_records`, which is off",
+    label = "the `detail_records` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"detail_records\"]` (or `full` for every resource)"
+)]
+pub trait DetailRecordsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "detail_records"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn detail_records(&self) -> Off
+    where
+        for<'a> &'a Self: DetailRecordsFeature,
+    {
+        <&Self as DetailRecordsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "dialogflow_connections"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::dialogflow_connections` without the `dialogflow_connections` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::dialogflow_connections` needs the cargo feature `dialogflow_connections`, which is off",
+    label = "the `dialogflow_connections` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"dialogflow_connections\"]` (or `full` for every resource)"
+)]
+pub trait DialogflowConnectionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "dialogflow_connections"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn dialogflow_connections(&self) -> Off
+    where
+        for<'a> &'a Self: DialogflowConnectionsFeature,
+    {
+        <&Self as DialogflowConnectionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "dir"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::dir` without the `dir` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::dir` needs the cargo feature `dir`, which is off",
+    label = "the `dir` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"dir\"]` (or `full` for every resource)"
+)]
+pub trait DirFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "dir"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn dir(&self) -> Off
+    where
+        for<'a> &'a Self: DirFeature,
+    {
+        <&Self as DirFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "document_links"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::document_links` without the `document_links` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::document_links` needs the cargo feature `document_links`, which is off",
+    label = "the `document_links` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"document_links\"]` (or `full` for every resource)"
+)]
+pub trait DocumentLinksFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "document_links"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn document_links(&self) -> Off
+    where
+        for<'a> &'a Self: DocumentLinksFeature,
+    {
+        <&Self as DocumentLinksFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "documents"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::documents` without the `documents` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::documents` needs the cargo feature `documents`, which is off",
+    label = "the `documents` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"documents\"]` (or `full` for every resource)"
+)]
+pub trait DocumentsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "documents"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn documents(&self) -> Off
+    where
+        for<'a> &'a Self: DocumentsFeature,
+    {
+        <&Self as DocumentsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "dynamic_emergency_addresses"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::dynamic_emergency_addresses` without the `dynamic_emergency_addresses` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::dynamic_emergency_addresses` needs the cargo feature `dynamic_emergency_addresses`, which is off",
+    label = "the `dynamic_emergency_addresses` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"dynamic_emergency_addresses\"]` (or `full` for every resource)"
+)]
+pub trait DynamicEmergencyAddressesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "dynamic_emergency_addresses"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn dynamic_emergency_addresses(&self) -> Off
+    where
+        for<'a> &'a Self: DynamicEmergencyAddressesFeature,
+    {
+        <&Self as DynamicEmergencyAddressesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "dynamic_emergency_endpoints"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::dynamic_emergency_endpoints` without the `dynamic_emergency_endpoints` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::dynamic_emergency_endpoints` needs the cargo feature `dynamic_emergency_endpoints`, which is off",
+    label = "the `dynamic_emergency_endpoints` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"dynamic_emergency_endpoints\"]` (or `full` for every resource)"
+)]
+pub trait DynamicEmergencyEndpointsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "dynamic_emergency_endpoints"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn dynamic_emergency_endpoints(&self) -> Off
+    where
+        for<'a> &'a Self: DynamicEmergencyEndpointsFeature,
+    {
+        <&Self as DynamicEmergencyEndpointsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "email_blocks"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::email_blocks` without the `email_blocks` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::email_blocks` needs the cargo feature `email_blocks`, which is off",
+    label = "the `email_blocks` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"email_blocks\"]` (or `full` for every resource)"
+)]
+pub trait EmailBlocksFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "email_blocks"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn email_blocks(&self) -> Off
+    where
+        for<'a> &'a Self: EmailBlocksFeature,
+    {
+        <&Self as EmailBlocksFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "email_domains"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::email_domains` without the `email_domains` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::email_domains` needs the cargo feature `email_domains`, which is off",
+    label = "the `email_domains` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"email_domains\"]` (or `full` for every resource)"
+)]
+pub trait EmailDomainsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "email_domains"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn email_domains(&self) -> Off
+    where
+        for<'a> &'a Self: EmailDomainsFeature,
+    {
+        <&Self as EmailDomainsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "email_events"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::email_events` without the `email_events` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::email_events` needs the cargo feature `email_events`, which is off",
+    label = "the `email_events` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"email_events\"]` (or `full` for every resource)"
+)]
+pub trait EmailEventsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "email_events"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn email_events(&self) -> Off
+    where
+        for<'a> &'a Self: EmailEventsFeature,
+    {
+        <&Self as EmailEventsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "email_messages"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::email_messages` without the `email_messages` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::email_messages` needs the cargo feature `email_messages`, which is off",
+    label = "the `email_messages` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"email_messages\"]` (or `full` for every resource)"
+)]
+pub trait EmailMessagesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "email_messages"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn email_messages(&self) -> Off
+    where
+        for<'a> &'a Self: EmailMessagesFeature,
+    {
+        <&Self as EmailMessagesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "email_templates"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::email_templates` without the `email_templates` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::email_templates` needs the cargo feature `email_templates`, which is off",
+    label = "the `email_templates` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"email_templates\"]` (or `full` for every resource)"
+)]
+pub trait EmailTemplatesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "email_templates"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn email_templates(&self) -> Off
+    where
+        for<'a> &'a Self: EmailTemplatesFeature,
+    {
+        <&Self as EmailTemplatesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "email_unsubscribe_groups"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::email_unsubscribe_groups` without the `email_unsubscribe_groups` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::email_unsubscribe_groups` needs the cargo feature `email_unsubscribe_groups`, which is off",
+    label = "the `email_unsubscribe_groups` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"email_unsubscribe_groups\"]` (or `full` for every resource)"
+)]
+pub trait EmailUnsubscribeGroupsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "email_unsubscribe_groups"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn email_unsubscribe_groups(&self) -> Off
+    where
+        for<'a> &'a Self: EmailUnsubscribeGroupsFeature,
+    {
+        <&Self as EmailUnsubscribeGroupsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "email_validations"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::email_validations` without the `email_validations` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::email_validations` needs the cargo feature `email_validations`, which is off",
+    label = "the `email_validations` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"email_validations\"]` (or `full` for every resource)"
+)]
+pub trait EmailValidationsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "email_validations"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn email_validations(&self) -> Off
+    where
+        for<'a> &'a Self: EmailValidationsFeature,
+    {
+        <&Self as EmailValidationsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "enterprises"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::enterprises` without the `enterprises` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::enterprises` needs the cargo feature `enterprises`, which is off",
+    label = "the `enterprises` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"enterprises\"]` (or `full` for every resource)"
+)]
+pub trait EnterprisesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "enterprises"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn enterprises(&self) -> Off
+    where
+        for<'a> &'a Self: EnterprisesFeature,
+    {
+        <&Self as EnterprisesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "external_connections"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::external_connections` without the `external_connections` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::external_connections` needs the cargo feature `external_connections`, which is off",
+    label = "the `external_connections` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"external_connections\"]` (or `full` for every resource)"
+)]
+pub trait ExternalConnectionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "external_connections"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn external_connections(&self) -> Off
+    where
+        for<'a> &'a Self: ExternalConnectionsFeature,
+    {
+        <&Self as ExternalConnectionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "fax_applications"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::fax_applications` without the `fax_applications` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::fax_applications` needs the cargo feature `fax_applications`, which is off",
+    label = "the `fax_applications` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"fax_applications\"]` (or `full` for every resource)"
+)]
+pub trait FaxApplicationsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "fax_applications"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn fax_applications(&self) -> Off
+    where
+        for<'a> &'a Self: FaxApplicationsFeature,
+    {
+        <&Self as FaxApplicationsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "faxes"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::faxes` without the `faxes` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::faxes` needs the cargo feature `faxes`, which is off",
+    label = "the `faxes` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"faxes\"]` (or `full` for every resource)"
+)]
+pub trait FaxesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "faxes"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn faxes(&self) -> Off
+    where
+        for<'a> &'a Self: FaxesFeature,
+    {
+        <&Self as FaxesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "fqdn_connections"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::fqdn_connections` without the `fqdn_connections` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::fqdn_connections` needs the cargo feature `fqdn_connections`, which is off",
+    label = "the `fqdn_connections` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"fqdn_connections\"]` (or `full` for every resource)"
+)]
+pub trait FqdnConnectionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "fqdn_connections"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn fqdn_connections(&self) -> Off
+    where
+        for<'a> &'a Self: FqdnConnectionsFeature,
+    {
+        <&Self as FqdnConnectionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "fqdns"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::fqdns` without the `fqdns` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::fqdns` needs the cargo feature `fqdns`, which is off",
+    label = "the `fqdns` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"fqdns\"]` (or `full` for every resource)"
+)]
+pub trait FqdnsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "fqdns"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn fqdns(&self) -> Off
+    where
+        for<'a> &'a Self: FqdnsFeature,
+    {
+        <&Self as FqdnsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "global_ip_allowed_ports"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::global_ip_allowed_ports` without the `global_ip_allowed_ports` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::global_ip_allowed_ports` needs the cargo feature `global_ip_allowed_ports`, which is off",
+    label = "the `global_ip_allowed_ports` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"global_ip_allowed_ports\"]` (or `full` for every resource)"
+)]
+pub trait GlobalIpAllowedPortsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "global_ip_allowed_ports"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn global_ip_allowed_ports(&self) -> Off
+    where
+        for<'a> &'a Self: GlobalIpAllowedPortsFeature,
+    {
+        <&Self as GlobalIpAllowedPortsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "global_ip_assignment_health"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::global_ip_assignment_health` without the `global_ip_assignment_health` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::global_ip_assignment_health` needs the cargo feature `global_ip_assignment_health`, which is off",
+    label = "the `global_ip_assignment_health` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"global_ip_assignment_health\"]` (or `full` for every resource)"
+)]
+pub trait GlobalIpAssignmentHealthFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "global_ip_assignment_health"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn global_ip_assignment_health(&self) -> Off
+    where
+        for<'a> &'a Self: GlobalIpAssignmentHealthFeature,
+    {
+        <&Self as GlobalIpAssignmentHealthFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "global_ip_assignments"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::global_ip_assignments` without the `global_ip_assignments` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::global_ip_assignments` needs the cargo feature `global_ip_assignments`, which is off",
+    label = "the `global_ip_assignments` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"global_ip_assignments\"]` (or `full` for every resource)"
+)]
+pub trait GlobalIpAssignmentsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "global_ip_assignments"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn global_ip_assignments(&self) -> Off
+    where
+        for<'a> &'a Self: GlobalIpAssignmentsFeature,
+    {
+        <&Self as GlobalIpAssignmentsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "global_ip_assignments_usage"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::global_ip_assignments_usage` without the `global_ip_assignments_usage` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::global_ip_assignments_usage` needs the cargo feature `global_ip_assignments_usage`, which is off",
+    label = "the `global_ip_assignments_usage` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"global_ip_assignments_usage\"]` (or `full` for every resource)"
+)]
+pub trait GlobalIpAssignmentsUsageFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "global_ip_assignments_usage"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn global_ip_assignments_usage(&self) -> Off
+    where
+        for<'a> &'a Self: GlobalIpAssignmentsUsageFeature,
+    {
+        <&Self as GlobalIpAssignmentsUsageFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "global_ip_health_check_types"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::global_ip_health_check_types` without the `global_ip_health_check_types` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::global_ip_health_check_types` needs the cargo feature `global_ip_health_check_types`, which is off",
+    label = "the `global_ip_health_check_types` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"global_ip_health_check_types\"]` (or `full` for every resource)"
+)]
+pub trait GlobalIpHealthCheckTypesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "global_ip_health_check_types"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn global_ip_health_check_types(&self) -> Off
+    where
+        for<'a> &'a Self: GlobalIpHealthCheckTypesFeature,
+    {
+        <&Self as GlobalIpHealthCheckTypesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "global_ip_health_checks"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::global_ip_health_checks` without the `global_ip_health_checks` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::global_ip_health_checks` needs the cargo feature `global_ip_health_checks`, which is off",
+    label = "the `global_ip_health_checks` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"global_ip_health_checks\"]` (or `full` for every resource)"
+)]
+pub trait GlobalIpHealthChecksFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "global_ip_health_checks"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn global_ip_health_checks(&self) -> Off
+    where
+        for<'a> &'a Self: GlobalIpHealthChecksFeature,
+    {
+        <&Self as GlobalIpHealthChecksFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "global_ip_latency"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::global_ip_latency` without the `global_ip_latency` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::global_ip_latency` needs the cargo feature `global_ip_latency`, which is off",
+    label = "the `global_ip_latency` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"global_ip_latency\"]` (or `full` for every resource)"
+)]
+pub trait GlobalIpLatencyFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "global_ip_latency"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn global_ip_latency(&self) -> Off
+    where
+        for<'a> &'a Self: GlobalIpLatencyFeature,
+    {
+        <&Self as GlobalIpLatencyFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "global_ip_protocols"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::global_ip_protocols` without the `global_ip_protocols` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::global_ip_protocols` needs the cargo feature `global_ip_protocols`, which is off",
+    label = "the `global_ip_protocols` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"global_ip_protocols\"]` (or `full` for every resource)"
+)]
+pub trait GlobalIpProtocolsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "global_ip_protocols"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn global_ip_protocols(&self) -> Off
+    where
+        for<'a> &'a Self: GlobalIpProtocolsFeature,
+    {
+        <&Self as GlobalIpProtocolsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "global_ip_usage"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::global_ip_usage` without the `global_ip_usage` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::global_ip_usage` needs the cargo feature `global_ip_usage`, which is off",
+    label = "the `global_ip_usage` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"global_ip_usage\"]` (or `full` for every resource)"
+)]
+pub trait GlobalIpUsageFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "global_ip_usage"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn global_ip_usage(&self) -> Off
+    where
+        for<'a> &'a Self: GlobalIpUsageFeature,
+    {
+        <&Self as GlobalIpUsageFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "global_ips"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::global_ips` without the `global_ips` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::global_ips` needs the cargo feature `global_ips`, which is off",
+    label = "the `global_ips` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"global_ips\"]` (or `full` for every resource)"
+)]
+pub trait GlobalIpsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "global_ips"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn global_ips(&self) -> Off
+    where
+        for<'a> &'a Self: GlobalIpsFeature,
+    {
+        <&Self as GlobalIpsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "inbound_channels"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::inbound_channels` without the `inbound_channels` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::inbound_channels` needs the cargo feature `inbound_channels`, which is off",
+    label = "the `inbound_channels` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"inbound_channels\"]` (or `full` for every resource)"
+)]
+pub trait InboundChannelsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "inbound_channels"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn inbound_channels(&self) -> Off
+    where
+        for<'a> &'a Self: InboundChannelsFeature,
+    {
+        <&Self as InboundChannelsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "inexplicit_number_orders"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::inexplicit_number_orders` without the `inexplicit_number_orders` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::inexplicit_number_orders` needs the cargo feature `inexplicit_number_orders`, which is off",
+    label = "the `inexplicit_number_orders` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"inexplicit_number_orders\"]` (or `full` for every resource)"
+)]
+pub trait InexplicitNumberOrdersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "inexplicit_number_orders"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn inexplicit_number_orders(&self) -> Off
+    where
+        for<'a> &'a Self: InexplicitNumberOrdersFeature,
+    {
+        <&Self as InexplicitNumberOrdersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "infringement_claims"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::infringement_claims` without the `infringement_claims` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::infringement_claims` needs the cargo feature `infringement_claims`, which is off",
+    label = "the `infringement_claims` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"infringement_claims\"]` (or `full` for every resource)"
+)]
+pub trait InfringementClaimsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "infringement_claims"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn infringement_claims(&self) -> Off
+    where
+        for<'a> &'a Self: InfringementClaimsFeature,
+    {
+        <&Self as InfringementClaimsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "integration_secrets"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::integration_secrets` without the `integration_secrets` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::integration_secrets` needs the cargo feature `integration_secrets`, which is off",
+    label = "the `integration_secrets` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"integration_secrets\"]` (or `full` for every resource)"
+)]
+pub trait IntegrationSecretsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "integration_secrets"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn integration_secrets(&self) -> Off
+    where
+        for<'a> &'a Self: IntegrationSecretsFeature,
+    {
+        <&Self as IntegrationSecretsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "inventory_coverage"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::inventory_coverage` without the `inventory_coverage` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::inventory_coverage` needs the cargo feature `inventory_coverage`, which is off",
+    label = "the `inventory_coverage` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"inventory_coverage\"]` (or `full` for every resource)"
+)]
+pub trait InventoryCoverageFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "inventory_coverage"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn inventory_coverage(&self) -> Off
+    where
+        for<'a> &'a Self: InventoryCoverageFeature,
+    {
+        <&Self as InventoryCoverageFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "invoices"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::invoices` without the `invoices` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::invoices` needs the cargo feature `invoices`, which is off",
+    label = "the `invoices` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"invoices\"]` (or `full` for every resource)"
+)]
+pub trait InvoicesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "invoices"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn invoices(&self) -> Off
+    where
+        for<'a> &'a Self: InvoicesFeature,
+    {
+        <&Self as InvoicesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "ip_connections"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::ip_connections` without the `ip_connections` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::ip_connections` needs the cargo feature `ip_connections`, which is off",
+    label = "the `ip_connections` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"ip_connections\"]` (or `full` for every resource)"
+)]
+pub trait IpConnectionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "ip_connections"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn ip_connections(&self) -> Off
+    where
+        for<'a> &'a Self: IpConnectionsFeature,
+    {
+        <&Self as IpConnectionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "ips"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::ips` without the `ips` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::ips` needs the cargo feature `ips`, which is off",
+    label = "the `ips` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"ips\"]` (or `full` for every resource)"
+)]
+pub trait IpsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "ips"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn ips(&self) -> Off
+    where
+        for<'a> &'a Self: IpsFeature,
+    {
+        <&Self as IpsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "ledger_billing_group_reports"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::ledger_billing_group_reports` without the `ledger_billing_group_reports` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::ledger_billing_group_reports` needs the cargo feature `ledger_billing_group_reports`, which is off",
+    label = "the `ledger_billing_group_reports` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"ledger_billing_group_reports\"]` (or `full` for every resource)"
+)]
+pub trait LedgerBillingGroupReportsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "ledger_billing_group_reports"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn ledger_billing_group_reports(&self) -> Off
+    where
+        for<'a> &'a Self: LedgerBillingGroupReportsFeature,
+    {
+        <&Self as LedgerBillingGroupReportsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "legacy"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::legacy` without the `legacy` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::legacy` needs the cargo feature `legacy`, which is off",
+    label = "the `legacy` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"legacy\"]` (or `full` for every resource)"
+)]
+pub trait LegacyFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "legacy"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn legacy(&self) -> Off
+    where
+        for<'a> &'a Self: LegacyFeature,
+    {
+        <&Self as LegacyFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "list"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::list` without the `list` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::list` needs the cargo feature `list`, which is off",
+    label = "the `list` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"list\"]` (or `full` for every resource)"
+)]
+pub trait ListFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "list"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn list(&self) -> Off
+    where
+        for<'a> &'a Self: ListFeature,
+    {
+        <&Self as ListFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "managed_accounts"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::managed_accounts` without the `managed_accounts` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::managed_accounts` needs the cargo feature `managed_accounts`, which is off",
+    label = "the `managed_accounts` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"managed_accounts\"]` (or `full` for every resource)"
+)]
+pub trait ManagedAccountsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "managed_accounts"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn managed_accounts(&self) -> Off
+    where
+        for<'a> &'a Self: ManagedAccountsFeature,
+    {
+        <&Self as ManagedAccountsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "media"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::media` without the `media` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::media` needs the cargo feature `media`, which is off",
+    label = "the `media` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"media\"]` (or `full` for every resource)"
+)]
+pub trait MediaFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "media"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn media(&self) -> Off
+    where
+        for<'a> &'a Self: MediaFeature,
+    {
+        <&Self as MediaFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "messages"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::messages` without the `messages` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::messages` needs the cargo feature `messages`, which is off",
+    label = "the `messages` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"messages\"]` (or `full` for every resource)"
+)]
+pub trait MessagesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "messages"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn messages(&self) -> Off
+    where
+        for<'a> &'a Self: MessagesFeature,
+    {
+        <&Self as MessagesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "messaging"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::messaging` without the `messaging` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::messaging` needs the cargo feature `messaging`, which is off",
+    label = "the `messaging` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"messaging\"]` (or `full` for every resource)"
+)]
+pub trait MessagingFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "messaging"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn messaging(&self) -> Off
+    where
+        for<'a> &'a Self: MessagingFeature,
+    {
+        <&Self as MessagingFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "messaging_10dlc"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::messaging_10dlc` without the `messaging_10dlc` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::messaging_10dlc` needs the cargo feature `messaging_10dlc`, which is off",
+    label = "the `messaging_10dlc` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"messaging_10dlc\"]` (or `full` for every resource)"
+)]
+pub trait Messaging10dlcFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "messaging_10dlc"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn messaging_10dlc(&self) -> Off
+    where
+        for<'a> &'a Self: Messaging10dlcFeature,
+    {
+        <&Self as Messaging10dlcFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "messaging_hosted_number_orders"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::messaging_hosted_number_orders` without the `messaging_hosted_number_orders` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::messaging_hosted_number_orders` needs the cargo feature `messaging_hosted_number_orders`, which is off",
+    label = "the `messaging_hosted_number_orders` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"messaging_hosted_number_orders\"]` (or `full` for every resource)"
+)]
+pub trait MessagingHostedNumberOrdersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "messaging_hosted_number_orders"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn messaging_hosted_number_orders(&self) -> Off
+    where
+        for<'a> &'a Self: MessagingHostedNumberOrdersFeature,
+    {
+        <&Self as MessagingHostedNumberOrdersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "messaging_hosted_numbers"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::messaging_hosted_numbers` without the `messaging_hosted_numbers` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::messaging_hosted_numbers` needs the cargo feature `messaging_hosted_numbers`, which is off",
+    label = "the `messaging_hosted_numbers` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"messaging_hosted_numbers\"]` (or `full` for every resource)"
+)]
+pub trait MessagingHostedNumbersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "messaging_hosted_numbers"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn messaging_hosted_numbers(&self) -> Off
+    where
+        for<'a> &'a Self: MessagingHostedNumbersFeature,
+    {
+        <&Self as MessagingHostedNumbersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "messaging_numbers_bulk_updates"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::messaging_numbers_bulk_updates` without the `messaging_numbers_bulk_updates` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::messaging_numbers_bulk_updates` needs the cargo feature `messaging_numbers_bulk_updates`, which is off",
+    label = "the `messaging_numbers_bulk_updates` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"messaging_numbers_bulk_updates\"]` (or `full` for every resource)"
+)]
+pub trait MessagingNumbersBulkUpdatesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "messaging_numbers_bulk_updates"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn messaging_numbers_bulk_updates(&self) -> Off
+    where
+        for<'a> &'a Self: MessagingNumbersBulkUpdatesFeature,
+    {
+        <&Self as MessagingNumbersBulkUpdatesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "messaging_optouts"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::messaging_optouts` without the `messaging_optouts` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::messaging_optouts` needs the cargo feature `messaging_optouts`, which is off",
+    label = "the `messaging_optouts` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"messaging_optouts\"]` (or `full` for every resource)"
+)]
+pub trait MessagingOptoutsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "messaging_optouts"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn messaging_optouts(&self) -> Off
+    where
+        for<'a> &'a Self: MessagingOptoutsFeature,
+    {
+        <&Self as MessagingOptoutsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "messaging_profile_metrics"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::messaging_profile_metrics` without the `messaging_profile_metrics` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::messaging_profile_metrics` needs the cargo feature `messaging_profile_metrics`, which is off",
+    label = "the `messaging_profile_metrics` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"messaging_profile_metrics\"]` (or `full` for every resource)"
+)]
+pub trait MessagingProfileMetricsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "messaging_profile_metrics"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn messaging_profile_metrics(&self) -> Off
+    where
+        for<'a> &'a Self: MessagingProfileMetricsFeature,
+    {
+        <&Self as MessagingProfileMetricsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "messaging_profiles"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::messaging_profiles` without the `messaging_profiles` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::messaging_profiles` needs the cargo feature `messaging_profiles`, which is off",
+    label = "the `messaging_profiles` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"messaging_profiles\"]` (or `full` for every resource)"
+)]
+pub trait MessagingProfilesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "messaging_profiles"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn messaging_profiles(&self) -> Off
+    where
+        for<'a> &'a Self: MessagingProfilesFeature,
+    {
+        <&Self as MessagingProfilesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "messaging_tollfree"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::messaging_tollfree` without the `messaging_tollfree` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::messaging_tollfree` needs the cargo feature `messaging_tollfree`, which is off",
+    label = "the `messaging_tollfree` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"messaging_tollfree\"]` (or `full` for every resource)"
+)]
+pub trait MessagingTollfreeFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "messaging_tollfree"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn messaging_tollfree(&self) -> Off
+    where
+        for<'a> &'a Self: MessagingTollfreeFeature,
+    {
+        <&Self as MessagingTollfreeFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "messaging_url_domains"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::messaging_url_domains` without the `messaging_url_domains` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::messaging_url_domains` needs the cargo feature `messaging_url_domains`, which is off",
+    label = "the `messaging_url_domains` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"messaging_url_domains\"]` (or `full` for every resource)"
+)]
+pub trait MessagingUrlDomainsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "messaging_url_domains"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn messaging_url_domains(&self) -> Off
+    where
+        for<'a> &'a Self: MessagingUrlDomainsFeature,
+    {
+        <&Self as MessagingUrlDomainsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "mobile_network_operators"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::mobile_network_operators` without the `mobile_network_operators` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::mobile_network_operators` needs the cargo feature `mobile_network_operators`, which is off",
+    label = "the `mobile_network_operators` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"mobile_network_operators\"]` (or `full` for every resource)"
+)]
+pub trait MobileNetworkOperatorsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "mobile_network_operators"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn mobile_network_operators(&self) -> Off
+    where
+        for<'a> &'a Self: MobileNetworkOperatorsFeature,
+    {
+        <&Self as MobileNetworkOperatorsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "mobile_phone_numbers"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::mobile_phone_numbers` without the `mobile_phone_numbers` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::mobile_phone_numbers` needs the cargo feature `mobile_phone_numbers`, which is off",
+    label = "the `mobile_phone_numbers` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"mobile_phone_numbers\"]` (or `full` for every resource)"
+)]
+pub trait MobilePhoneNumbersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "mobile_phone_numbers"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn mobile_phone_numbers(&self) -> Off
+    where
+        for<'a> &'a Self: MobilePhoneNumbersFeature,
+    {
+        <&Self as MobilePhoneNumbersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "mobile_push_credentials"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::mobile_push_credentials` without the `mobile_push_credentials` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::mobile_push_credentials` needs the cargo feature `mobile_push_credentials`, which is off",
+    label = "the `mobile_push_credentials` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"mobile_push_credentials\"]` (or `full` for every resource)"
+)]
+pub trait MobilePushCredentialsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "mobile_push_credentials"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn mobile_push_credentials(&self) -> Off
+    where
+        for<'a> &'a Self: MobilePushCredentialsFeature,
+    {
+        <&Self as MobilePushCredentialsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "mobile_voice_connections"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::mobile_voice_connections` without the `mobile_voice_connections` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::mobile_voice_connections` needs the cargo feature `mobile_voice_connections`, which is off",
+    label = "the `mobile_voice_connections` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"mobile_voice_connections\"]` (or `full` for every resource)"
+)]
+pub trait MobileVoiceConnectionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "mobile_voice_connections"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn mobile_voice_connections(&self) -> Off
+    where
+        for<'a> &'a Self: MobileVoiceConnectionsFeature,
+    {
+        <&Self as MobileVoiceConnectionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "network_coverage"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::network_coverage` without the `network_coverage` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::network_coverage` needs the cargo feature `network_coverage`, which is off",
+    label = "the `network_coverage` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"network_coverage\"]` (or `full` for every resource)"
+)]
+pub trait NetworkCoverageFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "network_coverage"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn network_coverage(&self) -> Off
+    where
+        for<'a> &'a Self: NetworkCoverageFeature,
+    {
+        <&Self as NetworkCoverageFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "networks"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::networks` without the `networks` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::networks` needs the cargo feature `networks`, which is off",
+    label = "the `networks` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"networks\"]` (or `full` for every resource)"
+)]
+pub trait NetworksFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "networks"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn networks(&self) -> Off
+    where
+        for<'a> &'a Self: NetworksFeature,
+    {
+        <&Self as NetworksFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "notification_channels"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::notification_channels` without the `notification_channels` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::notification_channels` needs the cargo feature `notification_channels`, which is off",
+    label = "the `notification_channels` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"notification_channels\"]` (or `full` for every resource)"
+)]
+pub trait NotificationChannelsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "notification_channels"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn notification_channels(&self) -> Off
+    where
+        for<'a> &'a Self: NotificationChannelsFeature,
+    {
+        <&Self as NotificationChannelsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "notification_event_conditions"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::notification_event_conditions` without the `notification_event_conditions` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::notification_event_conditions` needs the cargo feature `notification_event_conditions`, which is off",
+    label = "the `notification_event_conditions` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"notification_event_conditions\"]` (or `full` for every resource)"
+)]
+pub trait NotificationEventConditionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "notification_event_conditions"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn notification_event_conditions(&self) -> Off
+    where
+        for<'a> &'a Self: NotificationEventConditionsFeature,
+    {
+        <&Self as NotificationEventConditionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "notification_events"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::notification_events` without the `notification_events` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::notification_events` needs the cargo feature `notification_events`, which is off",
+    label = "the `notification_events` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"notification_events\"]` (or `full` for every resource)"
+)]
+pub trait NotificationEventsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "notification_events"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn notification_events(&self) -> Off
+    where
+        for<'a> &'a Self: NotificationEventsFeature,
+    {
+        <&Self as NotificationEventsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "notification_profiles"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::notification_profiles` without the `notification_profiles` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::notification_profiles` needs the cargo feature `notification_profiles`, which is off",
+    label = "the `notification_profiles` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"notification_profiles\"]` (or `full` for every resource)"
+)]
+pub trait NotificationProfilesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "notification_profiles"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn notification_profiles(&self) -> Off
+    where
+        for<'a> &'a Self: NotificationProfilesFeature,
+    {
+        <&Self as NotificationProfilesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "notification_settings"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::notification_settings` without the `notification_settings` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::notification_settings` needs the cargo feature `notification_settings`, which is off",
+    label = "the `notification_settings` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"notification_settings\"]` (or `full` for every resource)"
+)]
+pub trait NotificationSettingsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "notification_settings"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn notification_settings(&self) -> Off
+    where
+        for<'a> &'a Self: NotificationSettingsFeature,
+    {
+        <&Self as NotificationSettingsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "number_block_orders"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::number_block_orders` without the `number_block_orders` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::number_block_orders` needs the cargo feature `number_block_orders`, which is off",
+    label = "the `number_block_orders` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"number_block_orders\"]` (or `full` for every resource)"
+)]
+pub trait NumberBlockOrdersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "number_block_orders"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn number_block_orders(&self) -> Off
+    where
+        for<'a> &'a Self: NumberBlockOrdersFeature,
+    {
+        <&Self as NumberBlockOrdersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "number_lookup"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::number_lookup` without the `number_lookup` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::number_lookup` needs the cargo feature `number_lookup`, which is off",
+    label = "the `number_lookup` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"number_lookup\"]` (or `full` for every resource)"
+)]
+pub trait NumberLookupFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "number_lookup"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn number_lookup(&self) -> Off
+    where
+        for<'a> &'a Self: NumberLookupFeature,
+    {
+        <&Self as NumberLookupFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "number_order_phone_numbers"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::number_order_phone_numbers` without the `number_order_phone_numbers` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::number_order_phone_numbers` needs the cargo feature `number_order_phone_numbers`, which is off",
+    label = "the `number_order_phone_numbers` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"number_order_phone_numbers\"]` (or `full` for every resource)"
+)]
+pub trait NumberOrderPhoneNumbersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "number_order_phone_numbers"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn number_order_phone_numbers(&self) -> Off
+    where
+        for<'a> &'a Self: NumberOrderPhoneNumbersFeature,
+    {
+        <&Self as NumberOrderPhoneNumbersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "number_orders"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::number_orders` without the `number_orders` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::number_orders` needs the cargo feature `number_orders`, which is off",
+    label = "the `number_orders` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"number_orders\"]` (or `full` for every resource)"
+)]
+pub trait NumberOrdersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "number_orders"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn number_orders(&self) -> Off
+    where
+        for<'a> &'a Self: NumberOrdersFeature,
+    {
+        <&Self as NumberOrdersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "number_reservations"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::number_reservations` without the `number_reservations` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::number_reservations` needs the cargo feature `number_reservations`, which is off",
+    label = "the `number_reservations` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"number_reservations\"]` (or `full` for every resource)"
+)]
+pub trait NumberReservationsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "number_reservations"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn number_reservations(&self) -> Off
+    where
+        for<'a> &'a Self: NumberReservationsFeature,
+    {
+        <&Self as NumberReservationsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "numbers_features"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::numbers_features` without the `numbers_features` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::numbers_features` needs the cargo feature `numbers_features`, which is off",
+    label = "the `numbers_features` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"numbers_features\"]` (or `full` for every resource)"
+)]
+pub trait NumbersFeaturesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "numbers_features"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn numbers_features(&self) -> Off
+    where
+        for<'a> &'a Self: NumbersFeaturesFeature,
+    {
+        <&Self as NumbersFeaturesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "oauth"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::oauth` without the `oauth` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::oauth` needs the cargo feature `oauth`, which is off",
+    label = "the `oauth` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"oauth\"]` (or `full` for every resource)"
+)]
+pub trait OauthFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "oauth"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn oauth(&self) -> Off
+    where
+        for<'a> &'a Self: OauthFeature,
+    {
+        <&Self as OauthFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "oauth_clients"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::oauth_clients` without the `oauth_clients` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::oauth_clients` needs the cargo feature `oauth_clients`, which is off",
+    label = "the `oauth_clients` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"oauth_clients\"]` (or `full` for every resource)"
+)]
+pub trait OauthClientsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "oauth_clients"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn oauth_clients(&self) -> Off
+    where
+        for<'a> &'a Self: OauthClientsFeature,
+    {
+        <&Self as OauthClientsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "oauth_grants"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::oauth_grants` without the `oauth_grants` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::oauth_grants` needs the cargo feature `oauth_grants`, which is off",
+    label = "the `oauth_grants` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"oauth_grants\"]` (or `full` for every resource)"
+)]
+pub trait OauthGrantsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "oauth_grants"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn oauth_grants(&self) -> Off
+    where
+        for<'a> &'a Self: OauthGrantsFeature,
+    {
+        <&Self as OauthGrantsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "operator_connect"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::operator_connect` without the `operator_connect` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::operator_connect` needs the cargo feature `operator_connect`, which is off",
+    label = "the `operator_connect` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"operator_connect\"]` (or `full` for every resource)"
+)]
+pub trait OperatorConnectFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "operator_connect"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn operator_connect(&self) -> Off
+    where
+        for<'a> &'a Self: OperatorConnectFeature,
+    {
+        <&Self as OperatorConnectFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "organizations"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::organizations` without the `organizations` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::organizations` needs the cargo feature `organizations`, which is off",
+    label = "the `organizations` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"organizations\"]` (or `full` for every resource)"
+)]
+pub trait OrganizationsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "organizations"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn organizations(&self) -> Off
+    where
+        for<'a> &'a Self: OrganizationsFeature,
+    {
+        <&Self as OrganizationsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "ota_updates"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::ota_updates` without the `ota_updates` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::ota_updates` needs the cargo feature `ota_updates`, which is off",
+    label = "the `ota_updates` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"ota_updates\"]` (or `full` for every resource)"
+)]
+pub trait OtaUpdatesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "ota_updates"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn ota_updates(&self) -> Off
+    where
+        for<'a> &'a Self: OtaUpdatesFeature,
+    {
+        <&Self as OtaUpdatesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "outbound_voice_profiles"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::outbound_voice_profiles` without the `outbound_voice_profiles` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::outbound_voice_profiles` needs the cargo feature `outbound_voice_profiles`, which is off",
+    label = "the `outbound_voice_profiles` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"outbound_voice_profiles\"]` (or `full` for every resource)"
+)]
+pub trait OutboundVoiceProfilesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "outbound_voice_profiles"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn outbound_voice_profiles(&self) -> Off
+    where
+        for<'a> &'a Self: OutboundVoiceProfilesFeature,
+    {
+        <&Self as OutboundVoiceProfilesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "payment"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::payment` without the `payment` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::payment` needs the cargo feature `payment`, which is off",
+    label = "the `payment` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"payment\"]` (or `full` for every resource)"
+)]
+pub trait PaymentFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "payment"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn payment(&self) -> Off
+    where
+        for<'a> &'a Self: PaymentFeature,
+    {
+        <&Self as PaymentFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "phone_number_blocks"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::phone_number_blocks` without the `phone_number_blocks` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::phone_number_blocks` needs the cargo feature `phone_number_blocks`, which is off",
+    label = "the `phone_number_blocks` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"phone_number_blocks\"]` (or `full` for every resource)"
+)]
+pub trait PhoneNumberBlocksFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "phone_number_blocks"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn phone_number_blocks(&self) -> Off
+    where
+        for<'a> &'a Self: PhoneNumberBlocksFeature,
+    {
+        <&Self as PhoneNumberBlocksFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "phone_numbers"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::phone_numbers` without the `phone_numbers` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::phone_numbers` needs the cargo feature `phone_numbers`, which is off",
+    label = "the `phone_numbers` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"phone_numbers\"]` (or `full` for every resource)"
+)]
+pub trait PhoneNumbersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "phone_numbers"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn phone_numbers(&self) -> Off
+    where
+        for<'a> &'a Self: PhoneNumbersFeature,
+    {
+        <&Self as PhoneNumbersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "phone_numbers_regulatory_requirements"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::phone_numbers_regulatory_requirements` without the `phone_numbers_regulatory_requirements` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::phone_numbers_regulatory_requirements` needs the cargo feature `phone_numbers_regulatory_requirements`, which is off",
+    label = "the `phone_numbers_regulatory_requirements` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"phone_numbers_regulatory_requirements\"]` (or `full` for every resource)"
+)]
+pub trait PhoneNumbersRegulatoryRequirementsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "phone_numbers_regulatory_requirements"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn phone_numbers_regulatory_requirements(&self) -> Off
+    where
+        for<'a> &'a Self: PhoneNumbersRegulatoryRequirementsFeature,
+    {
+        <&Self as PhoneNumbersRegulatoryRequirementsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "portability_checks"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::portability_checks` without the `portability_checks` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::portability_checks` needs the cargo feature `portability_checks`, which is off",
+    label = "the `portability_checks` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"portability_checks\"]` (or `full` for every resource)"
+)]
+pub trait PortabilityChecksFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "portability_checks"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn portability_checks(&self) -> Off
+    where
+        for<'a> &'a Self: PortabilityChecksFeature,
+    {
+        <&Self as PortabilityChecksFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "porting"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::porting` without the `porting` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::porting` needs the cargo feature `porting`, which is off",
+    label = "the `porting` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"porting\"]` (or `full` for every resource)"
+)]
+pub trait PortingFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "porting"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn porting(&self) -> Off
+    where
+        for<'a> &'a Self: PortingFeature,
+    {
+        <&Self as PortingFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "porting_orders"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::porting_orders` without the `porting_orders` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::porting_orders` needs the cargo feature `porting_orders`, which is off",
+    label = "the `porting_orders` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"porting_orders\"]` (or `full` for every resource)"
+)]
+pub trait PortingOrdersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "porting_orders"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn porting_orders(&self) -> Off
+    where
+        for<'a> &'a Self: PortingOrdersFeature,
+    {
+        <&Self as PortingOrdersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "porting_phone_numbers"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::porting_phone_numbers` without the `porting_phone_numbers` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::porting_phone_numbers` needs the cargo feature `porting_phone_numbers`, which is off",
+    label = "the `porting_phone_numbers` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"porting_phone_numbers\"]` (or `full` for every resource)"
+)]
+pub trait PortingPhoneNumbersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "porting_phone_numbers"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn porting_phone_numbers(&self) -> Off
+    where
+        for<'a> &'a Self: PortingPhoneNumbersFeature,
+    {
+        <&Self as PortingPhoneNumbersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "portouts"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::portouts` without the `portouts` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::portouts` needs the cargo feature `portouts`, which is off",
+    label = "the `portouts` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"portouts\"]` (or `full` for every resource)"
+)]
+pub trait PortoutsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "portouts"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn portouts(&self) -> Off
+    where
+        for<'a> &'a Self: PortoutsFeature,
+    {
+        <&Self as PortoutsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "private_wireless_gateways"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::private_wireless_gateways` without the `private_wireless_gateways` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::private_wireless_gateways` needs the cargo feature `private_wireless_gateways`, which is off",
+    label = "the `private_wireless_gateways` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"private_wireless_gateways\"]` (or `full` for every resource)"
+)]
+pub trait PrivateWirelessGatewaysFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "private_wireless_gateways"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn private_wireless_gateways(&self) -> Off
+    where
+        for<'a> &'a Self: PrivateWirelessGatewaysFeature,
+    {
+        <&Self as PrivateWirelessGatewaysFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "pronunciation_dicts"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::pronunciation_dicts` without the `pronunciation_dicts` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::pronunciation_dicts` needs the cargo feature `pronunciation_dicts`, which is off",
+    label = "the `pronunciation_dicts` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"pronunciation_dicts\"]` (or `full` for every resource)"
+)]
+pub trait PronunciationDictsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "pronunciation_dicts"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn pronunciation_dicts(&self) -> Off
+    where
+        for<'a> &'a Self: PronunciationDictsFeature,
+    {
+        <&Self as PronunciationDictsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "public_internet_gateways"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::public_internet_gateways` without the `public_internet_gateways` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::public_internet_gateways` needs the cargo feature `public_internet_gateways`, which is off",
+    label = "the `public_internet_gateways` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"public_internet_gateways\"]` (or `full` for every resource)"
+)]
+pub trait PublicInternetGatewaysFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "public_internet_gateways"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn public_internet_gateways(&self) -> Off
+    where
+        for<'a> &'a Self: PublicInternetGatewaysFeature,
+    {
+        <&Self as PublicInternetGatewaysFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "queues"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::queues` without the `queues` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::queues` needs the cargo feature `queues`, which is off",
+    label = "the `queues` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"queues\"]` (or `full` for every resource)"
+)]
+pub trait QueuesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "queues"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn queues(&self) -> Off
+    where
+        for<'a> &'a Self: QueuesFeature,
+    {
+        <&Self as QueuesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "recording_transcriptions"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::recording_transcriptions` without the `recording_transcriptions` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::recording_transcriptions` needs the cargo feature `recording_transcriptions`, which is off",
+    label = "the `recording_transcriptions` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"recording_transcriptions\"]` (or `full` for every resource)"
+)]
+pub trait RecordingTranscriptionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "recording_transcriptions"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn recording_transcriptions(&self) -> Off
+    where
+        for<'a> &'a Self: RecordingTranscriptionsFeature,
+    {
+        <&Self as RecordingTranscriptionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "recordings"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::recordings` without the `recordings` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::recordings` needs the cargo feature `recordings`, which is off",
+    label = "the `recordings` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"recordings\"]` (or `full` for every resource)"
+)]
+pub trait RecordingsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "recordings"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn recordings(&self) -> Off
+    where
+        for<'a> &'a Self: RecordingsFeature,
+    {
+        <&Self as RecordingsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "regions"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::regions` without the `regions` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::regions` needs the cargo feature `regions`, which is off",
+    label = "the `regions` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"regions\"]` (or `full` for every resource)"
+)]
+pub trait RegionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "regions"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn regions(&self) -> Off
+    where
+        for<'a> &'a Self: RegionsFeature,
+    {
+        <&Self as RegionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "regulatory_requirements"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::regulatory_requirements` without the `regulatory_requirements` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::regulatory_requirements` needs the cargo feature `regulatory_requirements`, which is off",
+    label = "the `regulatory_requirements` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"regulatory_requirements\"]` (or `full` for every resource)"
+)]
+pub trait RegulatoryRequirementsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "regulatory_requirements"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn regulatory_requirements(&self) -> Off
+    where
+        for<'a> &'a Self: RegulatoryRequirementsFeature,
+    {
+        <&Self as RegulatoryRequirementsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "reports"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::reports` without the `reports` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::reports` needs the cargo feature `reports`, which is off",
+    label = "the `reports` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"reports\"]` (or `full` for every resource)"
+)]
+pub trait ReportsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "reports"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn reports(&self) -> Off
+    where
+        for<'a> &'a Self: ReportsFeature,
+    {
+        <&Self as ReportsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "reputation"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::reputation` without the `reputation` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::reputation` needs the cargo feature `reputation`, which is off",
+    label = "the `reputation` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"reputation\"]` (or `full` for every resource)"
+)]
+pub trait ReputationFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "reputation"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn reputation(&self) -> Off
+    where
+        for<'a> &'a Self: ReputationFeature,
+    {
+        <&Self as ReputationFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "requirement_groups"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::requirement_groups` without the `requirement_groups` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::requirement_groups` needs the cargo feature `requirement_groups`, which is off",
+    label = "the `requirement_groups` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"requirement_groups\"]` (or `full` for every resource)"
+)]
+pub trait RequirementGroupsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "requirement_groups"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn requirement_groups(&self) -> Off
+    where
+        for<'a> &'a Self: RequirementGroupsFeature,
+    {
+        <&Self as RequirementGroupsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "requirement_types"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::requirement_types` without the `requirement_types` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::requirement_types` needs the cargo feature `requirement_types`, which is off",
+    label = "the `requirement_types` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"requirement_types\"]` (or `full` for every resource)"
+)]
+pub trait RequirementTypesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "requirement_types"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn requirement_types(&self) -> Off
+    where
+        for<'a> &'a Self: RequirementTypesFeature,
+    {
+        <&Self as RequirementTypesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "requirements"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::requirements` without the `requirements` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::requirements` needs the cargo feature `requirements`, which is off",
+    label = "the `requirements` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"requirements\"]` (or `full` for every resource)"
+)]
+pub trait RequirementsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "requirements"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn requirements(&self) -> Off
+    where
+        for<'a> &'a Self: RequirementsFeature,
+    {
+        <&Self as RequirementsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "room_compositions"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::room_compositions` without the `room_compositions` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::room_compositions` needs the cargo feature `room_compositions`, which is off",
+    label = "the `room_compositions` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"room_compositions\"]` (or `full` for every resource)"
+)]
+pub trait RoomCompositionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "room_compositions"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn room_compositions(&self) -> Off
+    where
+        for<'a> &'a Self: RoomCompositionsFeature,
+    {
+        <&Self as RoomCompositionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "room_participants"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::room_participants` without the `room_participants` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::room_participants` needs the cargo feature `room_participants`, which is off",
+    label = "the `room_participants` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"room_participants\"]` (or `full` for every resource)"
+)]
+pub trait RoomParticipantsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "room_participants"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn room_participants(&self) -> Off
+    where
+        for<'a> &'a Self: RoomParticipantsFeature,
+    {
+        <&Self as RoomParticipantsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "room_recordings"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::room_recordings` without the `room_recordings` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::room_recordings` needs the cargo feature `room_recordings`, which is off",
+    label = "the `room_recordings` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"room_recordings\"]` (or `full` for every resource)"
+)]
+pub trait RoomRecordingsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "room_recordings"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn room_recordings(&self) -> Off
+    where
+        for<'a> &'a Self: RoomRecordingsFeature,
+    {
+        <&Self as RoomRecordingsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "room_sessions"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::room_sessions` without the `room_sessions` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::room_sessions` needs the cargo feature `room_sessions`, which is off",
+    label = "the `room_sessions` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"room_sessions\"]` (or `full` for every resource)"
+)]
+pub trait RoomSessionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "room_sessions"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn room_sessions(&self) -> Off
+    where
+        for<'a> &'a Self: RoomSessionsFeature,
+    {
+        <&Self as RoomSessionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "rooms"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::rooms` without the `rooms` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::rooms` needs the cargo feature `rooms`, which is off",
+    label = "the `rooms` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"rooms\"]` (or `full` for every resource)"
+)]
+pub trait RoomsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "rooms"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn rooms(&self) -> Off
+    where
+        for<'a> &'a Self: RoomsFeature,
+    {
+        <&Self as RoomsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "session_analysis"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::session_analysis` without the `session_analysis` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::session_analysis` needs the cargo feature `session_analysis`, which is off",
+    label = "the `session_analysis` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"session_analysis\"]` (or `full` for every resource)"
+)]
+pub trait SessionAnalysisFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "session_analysis"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn session_analysis(&self) -> Off
+    where
+        for<'a> &'a Self: SessionAnalysisFeature,
+    {
+        <&Self as SessionAnalysisFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "seti"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::seti` without the `seti` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::seti` needs the cargo feature `seti`, which is off",
+    label = "the `seti` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"seti\"]` (or `full` for every resource)"
+)]
+pub trait SetiFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "seti"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn seti(&self) -> Off
+    where
+        for<'a> &'a Self: SetiFeature,
+    {
+        <&Self as SetiFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "short_codes"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::short_codes` without the `short_codes` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::short_codes` needs the cargo feature `short_codes`, which is off",
+    label = "the `short_codes` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"short_codes\"]` (or `full` for every resource)"
+)]
+pub trait ShortCodesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "short_codes"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn short_codes(&self) -> Off
+    where
+        for<'a> &'a Self: ShortCodesFeature,
+    {
+        <&Self as ShortCodesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "sim_card_data_usage_notifications"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::sim_card_data_usage_notifications` without the `sim_card_data_usage_notifications` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::sim_card_data_usage_notifications` needs the cargo feature `sim_card_data_usage_notifications`, which is off",
+    label = "the `sim_card_data_usage_notifications` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"sim_card_data_usage_notifications\"]` (or `full` for every resource)"
+)]
+pub trait SimCardDataUsageNotificationsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "sim_card_data_usage_notifications"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn sim_card_data_usage_notifications(&self) -> Off
+    where
+        for<'a> &'a Self: SimCardDataUsageNotificationsFeature,
+    {
+        <&Self as SimCardDataUsageNotificationsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "sim_card_groups"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::sim_card_groups` without the `sim_card_groups` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::sim_card_groups` needs the cargo feature `sim_card_groups`, which is off",
+    label = "the `sim_card_groups` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"sim_card_groups\"]` (or `full` for every resource)"
+)]
+pub trait SimCardGroupsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "sim_card_groups"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn sim_card_groups(&self) -> Off
+    where
+        for<'a> &'a Self: SimCardGroupsFeature,
+    {
+        <&Self as SimCardGroupsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "sim_card_order_preview"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::sim_card_order_preview` without the `sim_card_order_preview` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::sim_card_order_preview` needs the cargo feature `sim_card_order_preview`, which is off",
+    label = "the `sim_card_order_preview` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"sim_card_order_preview\"]` (or `full` for every resource)"
+)]
+pub trait SimCardOrderPreviewFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "sim_card_order_preview"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn sim_card_order_preview(&self) -> Off
+    where
+        for<'a> &'a Self: SimCardOrderPreviewFeature,
+    {
+        <&Self as SimCardOrderPreviewFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "sim_card_orders"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::sim_card_orders` without the `sim_card_orders` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::sim_card_orders` needs the cargo feature `sim_card_orders`, which is off",
+    label = "the `sim_card_orders` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"sim_card_orders\"]` (or `full` for every resource)"
+)]
+pub trait SimCardOrdersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "sim_card_orders"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn sim_card_orders(&self) -> Off
+    where
+        for<'a> &'a Self: SimCardOrdersFeature,
+    {
+        <&Self as SimCardOrdersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "sim_cards"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::sim_cards` without the `sim_cards` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::sim_cards` needs the cargo feature `sim_cards`, which is off",
+    label = "the `sim_cards` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"sim_cards\"]` (or `full` for every resource)"
+)]
+pub trait SimCardsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "sim_cards"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn sim_cards(&self) -> Off
+    where
+        for<'a> &'a Self: SimCardsFeature,
+    {
+        <&Self as SimCardsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "sip_registration_status"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::sip_registration_status` without the `sip_registration_status` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::sip_registration_status` needs the cargo feature `sip_registration_status`, which is off",
+    label = "the `sip_registration_status` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"sip_registration_status\"]` (or `full` for every resource)"
+)]
+pub trait SipRegistrationStatusFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "sip_registration_status"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn sip_registration_status(&self) -> Off
+    where
+        for<'a> &'a Self: SipRegistrationStatusFeature,
+    {
+        <&Self as SipRegistrationStatusFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "siprec_connectors"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::siprec_connectors` without the `siprec_connectors` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::siprec_connectors` needs the cargo feature `siprec_connectors`, which is off",
+    label = "the `siprec_connectors` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"siprec_connectors\"]` (or `full` for every resource)"
+)]
+pub trait SiprecConnectorsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "siprec_connectors"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn siprec_connectors(&self) -> Off
+    where
+        for<'a> &'a Self: SiprecConnectorsFeature,
+    {
+        <&Self as SiprecConnectorsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "speech_to_text"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::speech_to_text` without the `speech_to_text` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::speech_to_text` needs the cargo feature `speech_to_text`, which is off",
+    label = "the `speech_to_text` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"speech_to_text\"]` (or `full` for every resource)"
+)]
+pub trait SpeechToTextFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "speech_to_text"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn speech_to_text(&self) -> Off
+    where
+        for<'a> &'a Self: SpeechToTextFeature,
+    {
+        <&Self as SpeechToTextFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "storage"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::storage` without the `storage` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::storage` needs the cargo feature `storage`, which is off",
+    label = "the `storage` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"storage\"]` (or `full` for every resource)"
+)]
+pub trait StorageFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "storage"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn storage(&self) -> Off
+    where
+        for<'a> &'a Self: StorageFeature,
+    {
+        <&Self as StorageFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "sub_number_orders"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::sub_number_orders` without the `sub_number_orders` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::sub_number_orders` needs the cargo feature `sub_number_orders`, which is off",
+    label = "the `sub_number_orders` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"sub_number_orders\"]` (or `full` for every resource)"
+)]
+pub trait SubNumberOrdersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "sub_number_orders"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn sub_number_orders(&self) -> Off
+    where
+        for<'a> &'a Self: SubNumberOrdersFeature,
+    {
+        <&Self as SubNumberOrdersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "sub_number_orders_report"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::sub_number_orders_report` without the `sub_number_orders_report` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::sub_number_orders_report` needs the cargo feature `sub_number_orders_report`, which is off",
+    label = "the `sub_number_orders_report` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"sub_number_orders_report\"]` (or `full` for every resource)"
+)]
+pub trait SubNumberOrdersReportFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "sub_number_orders_report"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn sub_number_orders_report(&self) -> Off
+    where
+        for<'a> &'a Self: SubNumberOrdersReportFeature,
+    {
+        <&Self as SubNumberOrdersReportFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "telephony_credentials"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::telephony_credentials` without the `telephony_credentials` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::telephony_credentials` needs the cargo feature `telephony_credentials`, which is off",
+    label = "the `telephony_credentials` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"telephony_credentials\"]` (or `full` for every resource)"
+)]
+pub trait TelephonyCredentialsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "telephony_credentials"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn telephony_credentials(&self) -> Off
+    where
+        for<'a> &'a Self: TelephonyCredentialsFeature,
+    {
+        <&Self as TelephonyCredentialsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "terms_of_service"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::terms_of_service` without the `terms_of_service` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::terms_of_service` needs the cargo feature `terms_of_service`, which is off",
+    label = "the `terms_of_service` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"terms_of_service\"]` (or `full` for every resource)"
+)]
+pub trait TermsOfServiceFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "terms_of_service"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn terms_of_service(&self) -> Off
+    where
+        for<'a> &'a Self: TermsOfServiceFeature,
+    {
+        <&Self as TermsOfServiceFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "texml"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::texml` without the `texml` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::texml` needs the cargo feature `texml`, which is off",
+    label = "the `texml` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"texml\"]` (or `full` for every resource)"
+)]
+pub trait TexmlFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "texml"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn texml(&self) -> Off
+    where
+        for<'a> &'a Self: TexmlFeature,
+    {
+        <&Self as TexmlFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "texml_applications"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::texml_applications` without the `texml_applications` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::texml_applications` needs the cargo feature `texml_applications`, which is off",
+    label = "the `texml_applications` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"texml_applications\"]` (or `full` for every resource)"
+)]
+pub trait TexmlApplicationsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "texml_applications"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn texml_applications(&self) -> Off
+    where
+        for<'a> &'a Self: TexmlApplicationsFeature,
+    {
+        <&Self as TexmlApplicationsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "text_to_speech"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::text_to_speech` without the `text_to_speech` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::text_to_speech` needs the cargo feature `text_to_speech`, which is off",
+    label = "the `text_to_speech` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"text_to_speech\"]` (or `full` for every resource)"
+)]
+pub trait TextToSpeechFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "text_to_speech"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn text_to_speech(&self) -> Off
+    where
+        for<'a> &'a Self: TextToSpeechFeature,
+    {
+        <&Self as TextToSpeechFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "traffic_policy_profiles"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::traffic_policy_profiles` without the `traffic_policy_profiles` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::traffic_policy_profiles` needs the cargo feature `traffic_policy_profiles`, which is off",
+    label = "the `traffic_policy_profiles` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"traffic_policy_profiles\"]` (or `full` for every resource)"
+)]
+pub trait TrafficPolicyProfilesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "traffic_policy_profiles"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn traffic_policy_profiles(&self) -> Off
+    where
+        for<'a> &'a Self: TrafficPolicyProfilesFeature,
+    {
+        <&Self as TrafficPolicyProfilesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "uac_connections"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::uac_connections` without the `uac_connections` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::uac_connections` needs the cargo feature `uac_connections`, which is off",
+    label = "the `uac_connections` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"uac_connections\"]` (or `full` for every resource)"
+)]
+pub trait UacConnectionsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "uac_connections"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn uac_connections(&self) -> Off
+    where
+        for<'a> &'a Self: UacConnectionsFeature,
+    {
+        <&Self as UacConnectionsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "usage_reports"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::usage_reports` without the `usage_reports` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::usage_reports` needs the cargo feature `usage_reports`, which is off",
+    label = "the `usage_reports` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"usage_reports\"]` (or `full` for every resource)"
+)]
+pub trait UsageReportsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "usage_reports"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn usage_reports(&self) -> Off
+    where
+        for<'a> &'a Self: UsageReportsFeature,
+    {
+        <&Self as UsageReportsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "user_addresses"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::user_addresses` without the `user_addresses` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::user_addresses` needs the cargo feature `user_addresses`, which is off",
+    label = "the `user_addresses` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"user_addresses\"]` (or `full` for every resource)"
+)]
+pub trait UserAddressesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "user_addresses"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn user_addresses(&self) -> Off
+    where
+        for<'a> &'a Self: UserAddressesFeature,
+    {
+        <&Self as UserAddressesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "user_tags"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::user_tags` without the `user_tags` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::user_tags` needs the cargo feature `user_tags`, which is off",
+    label = "the `user_tags` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"user_tags\"]` (or `full` for every resource)"
+)]
+pub trait UserTagsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "user_tags"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn user_tags(&self) -> Off
+    where
+        for<'a> &'a Self: UserTagsFeature,
+    {
+        <&Self as UserTagsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "verifications"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::verifications` without the `verifications` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::verifications` needs the cargo feature `verifications`, which is off",
+    label = "the `verifications` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"verifications\"]` (or `full` for every resource)"
+)]
+pub trait VerificationsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "verifications"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn verifications(&self) -> Off
+    where
+        for<'a> &'a Self: VerificationsFeature,
+    {
+        <&Self as VerificationsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "verified_numbers"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::verified_numbers` without the `verified_numbers` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::verified_numbers` needs the cargo feature `verified_numbers`, which is off",
+    label = "the `verified_numbers` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"verified_numbers\"]` (or `full` for every resource)"
+)]
+pub trait VerifiedNumbersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "verified_numbers"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn verified_numbers(&self) -> Off
+    where
+        for<'a> &'a Self: VerifiedNumbersFeature,
+    {
+        <&Self as VerifiedNumbersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "verify_profiles"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::verify_profiles` without the `verify_profiles` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::verify_profiles` needs the cargo feature `verify_profiles`, which is off",
+    label = "the `verify_profiles` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"verify_profiles\"]` (or `full` for every resource)"
+)]
+pub trait VerifyProfilesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "verify_profiles"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn verify_profiles(&self) -> Off
+    where
+        for<'a> &'a Self: VerifyProfilesFeature,
+    {
+        <&Self as VerifyProfilesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "virtual_cross_connects"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::virtual_cross_connects` without the `virtual_cross_connects` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::virtual_cross_connects` needs the cargo feature `virtual_cross_connects`, which is off",
+    label = "the `virtual_cross_connects` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"virtual_cross_connects\"]` (or `full` for every resource)"
+)]
+pub trait VirtualCrossConnectsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "virtual_cross_connects"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn virtual_cross_connects(&self) -> Off
+    where
+        for<'a> &'a Self: VirtualCrossConnectsFeature,
+    {
+        <&Self as VirtualCrossConnectsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "virtual_cross_connects_coverage"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::virtual_cross_connects_coverage` without the `virtual_cross_connects_coverage` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::virtual_cross_connects_coverage` needs the cargo feature `virtual_cross_connects_coverage`, which is off",
+    label = "the `virtual_cross_connects_coverage` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"virtual_cross_connects_coverage\"]` (or `full` for every resource)"
+)]
+pub trait VirtualCrossConnectsCoverageFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "virtual_cross_connects_coverage"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn virtual_cross_connects_coverage(&self) -> Off
+    where
+        for<'a> &'a Self: VirtualCrossConnectsCoverageFeature,
+    {
+        <&Self as VirtualCrossConnectsCoverageFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "voice_clones"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::voice_clones` without the `voice_clones` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::voice_clones` needs the cargo feature `voice_clones`, which is off",
+    label = "the `voice_clones` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"voice_clones\"]` (or `full` for every resource)"
+)]
+pub trait VoiceClonesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "voice_clones"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn voice_clones(&self) -> Off
+    where
+        for<'a> &'a Self: VoiceClonesFeature,
+    {
+        <&Self as VoiceClonesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "voice_designs"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::voice_designs` without the `voice_designs` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::voice_designs` needs the cargo feature `voice_designs`, which is off",
+    label = "the `voice_designs` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"voice_designs\"]` (or `full` for every resource)"
+)]
+pub trait VoiceDesignsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "voice_designs"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn voice_designs(&self) -> Off
+    where
+        for<'a> &'a Self: VoiceDesignsFeature,
+    {
+        <&Self as VoiceDesignsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "voice_sdk_call_reports"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::voice_sdk_call_reports` without the `voice_sdk_call_reports` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::voice_sdk_call_reports` needs the cargo feature `voice_sdk_call_reports`, which is off",
+    label = "the `voice_sdk_call_reports` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"voice_sdk_call_reports\"]` (or `full` for every resource)"
+)]
+pub trait VoiceSdkCallReportsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "voice_sdk_call_reports"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn voice_sdk_call_reports(&self) -> Off
+    where
+        for<'a> &'a Self: VoiceSdkCallReportsFeature,
+    {
+        <&Self as VoiceSdkCallReportsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "webhook_deliveries"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::webhook_deliveries` without the `webhook_deliveries` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::webhook_deliveries` needs the cargo feature `webhook_deliveries`, which is off",
+    label = "the `webhook_deliveries` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"webhook_deliveries\"]` (or `full` for every resource)"
+)]
+pub trait WebhookDeliveriesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "webhook_deliveries"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn webhook_deliveries(&self) -> Off
+    where
+        for<'a> &'a Self: WebhookDeliveriesFeature,
+    {
+        <&Self as WebhookDeliveriesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "well_known"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::well_known` without the `well_known` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::well_known` needs the cargo feature `well_known`, which is off",
+    label = "the `well_known` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"well_known\"]` (or `full` for every resource)"
+)]
+pub trait WellKnownFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "well_known"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn well_known(&self) -> Off
+    where
+        for<'a> &'a Self: WellKnownFeature,
+    {
+        <&Self as WellKnownFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "whatsapp"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::whatsapp` without the `whatsapp` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::whatsapp` needs the cargo feature `whatsapp`, which is off",
+    label = "the `whatsapp` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"whatsapp\"]` (or `full` for every resource)"
+)]
+pub trait WhatsappFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "whatsapp"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn whatsapp(&self) -> Off
+    where
+        for<'a> &'a Self: WhatsappFeature,
+    {
+        <&Self as WhatsappFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "whatsapp_message_templates"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::whatsapp_message_templates` without the `whatsapp_message_templates` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::whatsapp_message_templates` needs the cargo feature `whatsapp_message_templates`, which is off",
+    label = "the `whatsapp_message_templates` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"whatsapp_message_templates\"]` (or `full` for every resource)"
+)]
+pub trait WhatsappMessageTemplatesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "whatsapp_message_templates"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn whatsapp_message_templates(&self) -> Off
+    where
+        for<'a> &'a Self: WhatsappMessageTemplatesFeature,
+    {
+        <&Self as WhatsappMessageTemplatesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "wireguard_interfaces"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::wireguard_interfaces` without the `wireguard_interfaces` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::wireguard_interfaces` needs the cargo feature `wireguard_interfaces`, which is off",
+    label = "the `wireguard_interfaces` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"wireguard_interfaces\"]` (or `full` for every resource)"
+)]
+pub trait WireguardInterfacesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "wireguard_interfaces"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn wireguard_interfaces(&self) -> Off
+    where
+        for<'a> &'a Self: WireguardInterfacesFeature,
+    {
+        <&Self as WireguardInterfacesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "wireguard_peers"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::wireguard_peers` without the `wireguard_peers` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::wireguard_peers` needs the cargo feature `wireguard_peers`, which is off",
+    label = "the `wireguard_peers` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"wireguard_peers\"]` (or `full` for every resource)"
+)]
+pub trait WireguardPeersFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "wireguard_peers"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn wireguard_peers(&self) -> Off
+    where
+        for<'a> &'a Self: WireguardPeersFeature,
+    {
+        <&Self as WireguardPeersFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "wireless"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::wireless` without the `wireless` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::wireless` needs the cargo feature `wireless`, which is off",
+    label = "the `wireless` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"wireless\"]` (or `full` for every resource)"
+)]
+pub trait WirelessFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "wireless"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn wireless(&self) -> Off
+    where
+        for<'a> &'a Self: WirelessFeature,
+    {
+        <&Self as WirelessFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "wireless_blocklist_values"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::wireless_blocklist_values` without the `wireless_blocklist_values` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::wireless_blocklist_values` needs the cargo feature `wireless_blocklist_values`, which is off",
+    label = "the `wireless_blocklist_values` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"wireless_blocklist_values\"]` (or `full` for every resource)"
+)]
+pub trait WirelessBlocklistValuesFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "wireless_blocklist_values"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn wireless_blocklist_values(&self) -> Off
+    where
+        for<'a> &'a Self: WirelessBlocklistValuesFeature,
+    {
+        <&Self as WirelessBlocklistValuesFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "wireless_blocklists"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::wireless_blocklists` without the `wireless_blocklists` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::wireless_blocklists` needs the cargo feature `wireless_blocklists`, which is off",
+    label = "the `wireless_blocklists` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"wireless_blocklists\"]` (or `full` for every resource)"
+)]
+pub trait WirelessBlocklistsFeature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "wireless_blocklists"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn wireless_blocklists(&self) -> Off
+    where
+        for<'a> &'a Self: WirelessBlocklistsFeature,
+    {
+        <&Self as WirelessBlocklistsFeature>::off(self)
+    }
+}
+#[cfg(not(feature = "x402"))]
+#[doc(hidden)]
+/// Implemented by nothing: `Client::x402` without the `x402` feature.
+#[diagnostic::on_unimplemented(
+    message = "`Client::x402` needs the cargo feature `x402`, which is off",
+    label = "the `x402` feature of this crate is off",
+    note = "turn it on where Cargo.toml depends on this crate: `features = [\"x402\"]` (or `full` for every resource)"
+)]
+pub trait X402Feature {
+    fn off(self) -> Off;
+}
+#[cfg(not(feature = "x402"))]
+impl crate::Client {
+    #[doc(hidden)]
+    pub fn x402(&self) -> Off
+    where
+        for<'a> &'a Self: X402Feature,
+    {
+        <&Self as X402Feature>::off(self)
+    }
+}

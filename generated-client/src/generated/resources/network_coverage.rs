@@ -148,6 +148,8 @@ impl serde::Serialize for NetworkCoverageListFiltersAvailableServicesContains {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for NetworkCoverageListFiltersAvailableServicesContains {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
@@ -173,7 +175,8 @@ impl<'de> serde::Deserialize<'de> for NetworkCoverageListFiltersAvailableService
         deserializer.deserialize_struct("NetworkCoverageListFiltersAvailableServicesContains", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -183,6 +186,8 @@ pub enum NetworkCoverageListFiltersAvailableServices {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for NetworkCoverageListFiltersAvailableServices {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -236,6 +241,8 @@ impl serde::Serialize for NetworkCoverageListFilters {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for NetworkCoverageListFilters {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["available_services"];
@@ -318,6 +325,8 @@ impl serde::Serialize for NetworkCoverageListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for NetworkCoverageListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -363,6 +372,8 @@ pub struct NetworkCoverageListResponse {
     pub data: Option<Vec<crate::types::NetworkCoverage>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NetworkCoverageListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -250,6 +250,8 @@ impl serde::Serialize for NumberBlockOrdersListFilterCreatedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for NumberBlockOrdersListFilterCreatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gt", "lt"];
@@ -324,6 +326,8 @@ impl serde::Serialize for NumberBlockOrdersListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for NumberBlockOrdersListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created_at", "phone_numbers.starting_number", "status"];
@@ -361,6 +365,8 @@ pub struct NumberBlockOrdersListResponse {
     pub data: Option<Vec<crate::types::NumberBlockOrder>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberBlockOrdersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

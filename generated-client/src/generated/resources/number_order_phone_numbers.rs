@@ -247,6 +247,8 @@ impl serde::Serialize for NumberOrderPhoneNumbersListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country_code"];
@@ -278,6 +280,8 @@ pub struct NumberOrderPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::NumberOrderPhoneNumber>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberOrderPhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -344,6 +348,8 @@ impl serde::Serialize for NumberOrderPhoneNumbersUpdateRequirementGroupBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersUpdateRequirementGroupBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["requirement_group_id"];

@@ -569,6 +569,8 @@ pub struct OauthClientsListResponse {
     pub data: Option<Vec<crate::types::OAuthClient>>,
     pub meta: Option<crate::types::OauthPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OauthClientsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

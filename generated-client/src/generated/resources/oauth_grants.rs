@@ -178,6 +178,8 @@ pub struct OauthGrantsListResponse {
     pub data: Option<Vec<crate::types::OAuthGrant>>,
     pub meta: Option<crate::types::OauthPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OauthGrantsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

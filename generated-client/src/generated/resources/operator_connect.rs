@@ -48,6 +48,8 @@ pub struct OperatorConnectActionsRefreshResponse200 {
     /// Describes wether or not the operation was successful
     pub success: Option<bool>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OperatorConnectActionsRefreshResponse200 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -331,6 +331,8 @@ pub struct OrganizationsUsersListResponse {
     pub data: Option<Vec<crate::types::OrganizationUser>>,
     pub meta: Option<crate::types::UsersPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OrganizationsUsersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

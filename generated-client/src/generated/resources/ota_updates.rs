@@ -131,6 +131,8 @@ pub struct OtaUpdatesListResponse {
     pub data: Option<Vec<crate::types::SimplifiedOtaUpdate>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OtaUpdatesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

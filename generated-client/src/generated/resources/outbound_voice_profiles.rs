@@ -525,6 +525,8 @@ pub struct OutboundVoiceProfilesListResponse {
     pub data: Option<Vec<crate::types::OutboundVoiceProfile>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundVoiceProfilesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -2028,7 +2028,8 @@ impl From<&str> for PhoneNumbersListSort {
 }
 crate::string_enum!(PhoneNumbersListSort);
 /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -2038,6 +2039,8 @@ pub enum PhoneNumbersListFilterCountryIsoAlpha2 {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterCountryIsoAlpha2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2136,6 +2139,8 @@ impl serde::Serialize for PhoneNumbersListFilterNumberType {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterNumberType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
@@ -2309,6 +2314,8 @@ impl serde::Serialize for PhoneNumbersListFilterVoiceConnectionName {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterVoiceConnectionName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
@@ -2573,6 +2580,8 @@ impl serde::Serialize for PhoneNumbersListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -2685,6 +2694,8 @@ pub struct PhoneNumbersListResponse {
     pub errors: Option<Vec<crate::types::NumbersError>>,
     pub meta: crate::types::PaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -2737,6 +2748,8 @@ pub struct PhoneNumbersCsvDownloadsListResponse {
     pub data: Option<Vec<crate::types::CsvDownload>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumbersCsvDownloadsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -2925,6 +2938,8 @@ impl serde::Serialize for PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionNam
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
@@ -3124,6 +3139,8 @@ impl serde::Serialize for PhoneNumbersCsvDownloadsCreateFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsCreateFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -3278,6 +3295,8 @@ impl serde::Serialize for PhoneNumbersJobsListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["type"];
@@ -3309,6 +3328,8 @@ pub struct PhoneNumbersJobsListResponse {
     pub data: Option<Vec<crate::types::PhoneNumbersJob>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumbersJobsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -3473,6 +3494,8 @@ impl serde::Serialize for PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
@@ -3672,6 +3695,8 @@ impl serde::Serialize for PhoneNumbersJobsUpdateBatchFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdateBatchFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -3809,6 +3834,8 @@ pub struct PhoneNumbersMessagingListResponse {
     pub data: Option<Vec<crate::types::PhoneNumberWithMessagingSettings>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumbersMessagingListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -3889,7 +3916,8 @@ impl From<&str> for PhoneNumbersSlimListSort {
 }
 crate::string_enum!(PhoneNumbersSlimListSort);
 /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -3899,6 +3927,8 @@ pub enum PhoneNumbersSlimListFilterCountryIsoAlpha2 {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterCountryIsoAlpha2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3997,6 +4027,8 @@ impl serde::Serialize for PhoneNumbersSlimListFilterNumberType {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterNumberType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
@@ -4170,6 +4202,8 @@ impl serde::Serialize for PhoneNumbersSlimListFilterVoiceConnectionName {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterVoiceConnectionName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
@@ -4392,6 +4426,8 @@ impl serde::Serialize for PhoneNumbersSlimListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -4469,6 +4505,8 @@ pub struct PhoneNumbersSlimListResponse {
     pub data: Option<Vec<crate::types::SlimPhoneNumberDetailed>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumbersSlimListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4573,6 +4611,8 @@ impl serde::Serialize for PhoneNumbersVoiceListFilterConnectionName {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilterConnectionName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
@@ -4695,6 +4735,8 @@ impl serde::Serialize for PhoneNumbersVoiceListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -4740,6 +4782,8 @@ pub struct PhoneNumbersVoiceListResponse {
     pub data: Option<Vec<crate::types::PhoneNumberWithVoiceSettings>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumbersVoiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

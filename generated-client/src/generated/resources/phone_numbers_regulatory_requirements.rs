@@ -78,6 +78,8 @@ impl serde::Serialize for PhoneNumbersRegulatoryRequirementsRetrieveFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsRetrieveFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_number"];
@@ -109,6 +111,8 @@ pub struct PhoneNumbersRegulatoryRequirementsRetrieveResponse {
     pub data: Option<Vec<crate::types::RegulatoryRequirementsPhoneNumbers>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumbersRegulatoryRequirementsRetrieveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -3222,6 +3222,8 @@ impl serde::Serialize for PortingOrdersListFilterActivationSettingsFocDatetimeRe
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gt", "lt"];
@@ -3290,6 +3292,8 @@ impl serde::Serialize for PortingOrdersListFilterActivationSettings {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterActivationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["fast_port_eligible", "foc_datetime_requested"];
@@ -3353,6 +3357,8 @@ impl serde::Serialize for PortingOrdersListFilterEndUserAdmin {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterEndUserAdmin {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["auth_person_name", "entity_name"];
@@ -3404,6 +3410,8 @@ impl serde::Serialize for PortingOrdersListFilterEndUser {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterEndUser {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["admin"];
@@ -3453,6 +3461,8 @@ impl serde::Serialize for PortingOrdersListFilterMisc {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterMisc {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["type"];
@@ -3503,6 +3513,8 @@ impl serde::Serialize for PortingOrdersListFilterPhoneNumbersPhoneNumber {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterPhoneNumbersPhoneNumber {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
@@ -3577,6 +3589,8 @@ impl serde::Serialize for PortingOrdersListFilterPhoneNumbers {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterPhoneNumbers {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier_name", "country_code", "phone_number"];
@@ -3697,6 +3711,8 @@ impl serde::Serialize for PortingOrdersListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -3819,6 +3835,8 @@ impl serde::Serialize for PortingOrdersListSort {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersListSort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
@@ -3850,6 +3868,8 @@ pub struct PortingOrdersListResponse {
     pub data: Option<Vec<crate::types::PortingOrder>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -3985,6 +4005,8 @@ impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListFilterPortin
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["status"];
@@ -4063,6 +4085,8 @@ impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["porting_order", "porting_phone_number", "user_bundle_id"];
@@ -4152,6 +4176,8 @@ impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListSort {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListSort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
@@ -4183,6 +4209,8 @@ pub struct PortingOrdersPhoneNumberConfigurationsListResponse {
     pub data: Option<Vec<crate::types::PortingPhoneNumberConfiguration>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4233,6 +4261,8 @@ pub struct PortingOrdersRetrieveResponseMeta {
     /// Link to list all phone numbers
     pub phone_numbers_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersRetrieveResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4274,6 +4304,8 @@ pub struct PortingOrdersRetrieveResponse {
     pub data: Option<crate::types::PortingOrder>,
     pub meta: Option<PortingOrdersRetrieveResponseMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersRetrieveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4321,6 +4353,8 @@ pub struct PortingOrdersUpdateResponseMeta {
     /// Link to list all phone numbers
     pub phone_numbers_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersUpdateResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4362,6 +4396,8 @@ pub struct PortingOrdersUpdateResponse {
     pub data: Option<crate::types::PortingOrder>,
     pub meta: Option<PortingOrdersUpdateResponseMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4412,6 +4448,8 @@ pub struct PortingOrdersActionsCancelResponseMeta {
     /// Link to list all phone numbers
     pub phone_numbers_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersActionsCancelResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4453,6 +4491,8 @@ pub struct PortingOrdersActionsCancelResponse {
     pub data: Option<crate::types::PortingOrder>,
     pub meta: Option<PortingOrdersActionsCancelResponseMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersActionsCancelResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4500,6 +4540,8 @@ pub struct PortingOrdersActionsConfirmResponseMeta {
     /// Link to list all phone numbers
     pub phone_numbers_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersActionsConfirmResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4541,6 +4583,8 @@ pub struct PortingOrdersActionsConfirmResponse {
     pub data: Option<crate::types::PortingOrder>,
     pub meta: Option<PortingOrdersActionsConfirmResponseMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersActionsConfirmResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4591,6 +4635,8 @@ pub struct PortingOrdersActivationJobsListResponse {
     pub data: Option<Vec<crate::types::PortingOrdersActivationJob>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersActivationJobsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4705,6 +4751,8 @@ impl serde::Serialize for PortingOrdersAdditionalDocumentsListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["document_type"];
@@ -4788,6 +4836,8 @@ impl serde::Serialize for PortingOrdersAdditionalDocumentsListSort {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListSort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
@@ -4819,6 +4869,8 @@ pub struct PortingOrdersAdditionalDocumentsListResponse {
     pub data: Option<Vec<crate::types::PortingAdditionalDocument>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersAdditionalDocumentsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4869,6 +4921,8 @@ pub struct PortingOrdersRetrieveAllowedFocWindowsResponse {
     pub data: Option<Vec<crate::types::PortingOrdersAllowedFocWindow>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersRetrieveAllowedFocWindowsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4916,6 +4970,8 @@ pub struct PortingOrdersCommentsListResponse {
     pub data: Option<Vec<crate::types::PortingOrdersComment>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersCommentsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -4966,6 +5022,8 @@ pub struct PortingOrdersRetrieveRequirementsResponse {
     pub data: Option<Vec<crate::types::PortingOrderRequirementDetail>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersRetrieveRequirementsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -5034,6 +5092,8 @@ impl serde::Serialize for PortingOrdersVerificationCodesListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["verified"];
@@ -5114,6 +5174,8 @@ impl serde::Serialize for PortingOrdersVerificationCodesListSort {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListSort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
@@ -5145,6 +5207,8 @@ pub struct PortingOrdersVerificationCodesListResponse {
     pub data: Option<Vec<crate::types::PortingVerificationCode>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersVerificationCodesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -5322,6 +5386,8 @@ impl serde::Serialize for PortingOrdersActionRequirementsListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["action_type", "id", "requirement_type_id", "status"];
@@ -5422,6 +5488,8 @@ impl serde::Serialize for PortingOrdersActionRequirementsListSort {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListSort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
@@ -5453,6 +5521,8 @@ pub struct PortingOrdersActionRequirementsListResponse {
     pub data: Option<Vec<crate::types::PortingActionRequirement>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersActionRequirementsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -5566,6 +5636,8 @@ impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["action", "phone_number"];
@@ -5652,6 +5724,8 @@ impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListSort {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListSort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
@@ -5683,6 +5757,8 @@ pub struct PortingOrdersAssociatedPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::PortingAssociatedPhoneNumber>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -5785,6 +5861,8 @@ impl serde::Serialize for PortingOrdersPhoneNumberBlocksListSort {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListSort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
@@ -5816,6 +5894,8 @@ pub struct PortingOrdersPhoneNumberBlocksListResponse {
     pub data: Option<Vec<crate::types::PortingPhoneNumberBlock>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -5887,6 +5967,8 @@ impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["porting_phone_number_id"];
@@ -5970,6 +6052,8 @@ impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListSort {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListSort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
@@ -6001,6 +6085,8 @@ pub struct PortingOrdersPhoneNumberExtensionsListResponse {
     pub data: Option<Vec<crate::types::PortingPhoneNumberExtension>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

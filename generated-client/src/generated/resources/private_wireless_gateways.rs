@@ -335,6 +335,8 @@ pub struct PrivateWirelessGatewaysListResponse {
     pub data: Option<Vec<crate::types::PrivateWirelessGateway>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PrivateWirelessGatewaysListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -411,6 +413,8 @@ impl serde::Serialize for PrivateWirelessGatewaysCreateBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PrivateWirelessGatewaysCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "network_id", "region_code"];

@@ -258,6 +258,8 @@ impl serde::Serialize for RoomRecordingsListFilterDateEndedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilterDateEndedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -335,6 +337,8 @@ impl serde::Serialize for RoomRecordingsListFilterDateStartedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilterDateStartedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -468,6 +472,8 @@ impl serde::Serialize for RoomRecordingsListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -529,6 +535,8 @@ pub struct RoomRecordingsListResponse {
     pub data: Option<Vec<crate::types::RoomRecording>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomRecordingsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -616,6 +624,8 @@ impl serde::Serialize for RoomRecordingsDeleteBulkFilterDateEndedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateEndedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -693,6 +703,8 @@ impl serde::Serialize for RoomRecordingsDeleteBulkFilterDateStartedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateStartedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -829,6 +841,8 @@ impl serde::Serialize for RoomRecordingsDeleteBulkFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -890,6 +904,8 @@ pub struct RoomRecordingsDeleteBulkResponseData {
     /// Amount of room recordings affected
     pub room_recordings: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomRecordingsDeleteBulkResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

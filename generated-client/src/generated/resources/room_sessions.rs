@@ -167,6 +167,8 @@ impl serde::Serialize for RoomSessionsListFilterDateCreatedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomSessionsListFilterDateCreatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -244,6 +246,8 @@ impl serde::Serialize for RoomSessionsListFilterDateEndedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomSessionsListFilterDateEndedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -321,6 +325,8 @@ impl serde::Serialize for RoomSessionsListFilterDateUpdatedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomSessionsListFilterDateUpdatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -423,6 +429,8 @@ impl serde::Serialize for RoomSessionsListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomSessionsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -472,6 +480,8 @@ pub struct RoomSessionsListResponse {
     pub data: Option<Vec<crate::types::RoomSession>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomSessionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

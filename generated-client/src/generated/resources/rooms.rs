@@ -1099,6 +1099,8 @@ pub type RoomsSessionsRetrieveResponse = crate::Data<crate::types::RoomSession>;
 pub struct RoomsSessionsActionsEndResponseData {
     pub result: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomsSessionsActionsEndResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1142,6 +1144,8 @@ pub type RoomsSessionsActionsEndResponse = crate::Data<
 pub struct RoomsSessionsActionsKickResponseData {
     pub result: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomsSessionsActionsKickResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1185,6 +1189,8 @@ pub type RoomsSessionsActionsKickResponse = crate::Data<
 pub struct RoomsSessionsActionsMuteResponseData {
     pub result: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomsSessionsActionsMuteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1228,6 +1234,8 @@ pub type RoomsSessionsActionsMuteResponse = crate::Data<
 pub struct RoomsSessionsActionsUnmuteResponseData {
     pub result: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomsSessionsActionsUnmuteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1312,6 +1320,8 @@ impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -1389,6 +1399,8 @@ impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -1466,6 +1478,8 @@ impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -1560,6 +1574,8 @@ impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["context", "date_joined_at", "date_left_at", "date_updated_at"];
@@ -1600,6 +1616,8 @@ pub struct RoomsSessionsRetrieveParticipantsResponse {
     pub data: Option<Vec<crate::types::RoomParticipant>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomsSessionsRetrieveParticipantsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1687,6 +1705,8 @@ impl serde::Serialize for RoomsListFilterDateCreatedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomsListFilterDateCreatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -1764,6 +1784,8 @@ impl serde::Serialize for RoomsListFilterDateUpdatedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomsListFilterDateUpdatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -1839,6 +1861,8 @@ impl serde::Serialize for RoomsListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomsListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["date_created_at", "date_updated_at", "unique_name"];
@@ -1876,6 +1900,8 @@ pub struct RoomsListResponse {
     pub data: Option<Vec<crate::types::Room>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1930,6 +1956,8 @@ pub struct RoomsActionsGenerateJoinClientTokenResponseData {
     /// ISO 8601 timestamp when the token expires.
     pub token_expires_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomsActionsGenerateJoinClientTokenResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1998,6 +2026,8 @@ pub struct RoomsActionsRefreshClientTokenResponseData {
     /// ISO 8601 timestamp when the token expires.
     pub token_expires_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomsActionsRefreshClientTokenResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -2088,6 +2118,8 @@ impl serde::Serialize for RoomsListSessionsFilterDateCreatedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateCreatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -2165,6 +2197,8 @@ impl serde::Serialize for RoomsListSessionsFilterDateEndedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateEndedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -2242,6 +2276,8 @@ impl serde::Serialize for RoomsListSessionsFilterDateUpdatedAt {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateUpdatedAt {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
@@ -2333,6 +2369,8 @@ impl serde::Serialize for RoomsListSessionsFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["active", "date_created_at", "date_ended_at", "date_updated_at"];
@@ -2373,6 +2411,8 @@ pub struct RoomsListSessionsResponse {
     pub data: Option<Vec<crate::types::RoomSession>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RoomsListSessionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -210,6 +210,8 @@ impl serde::Serialize for ShortCodesListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ShortCodesListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["messaging_profile_id"];
@@ -241,6 +243,8 @@ pub struct ShortCodesListResponse {
     pub data: Option<Vec<crate::types::ShortCode>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ShortCodesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -358,6 +358,8 @@ pub struct SimCardDataUsageNotificationsListResponse {
     pub data: Option<Vec<crate::types::SimCardDataUsageNotification>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardDataUsageNotificationsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -466,6 +468,8 @@ impl serde::Serialize for SimCardDataUsageNotificationsCreateBodyThreshold {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsCreateBodyThreshold {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
@@ -523,6 +527,8 @@ impl serde::Serialize for SimCardDataUsageNotificationsCreateBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["sim_card_id", "threshold"];

@@ -843,6 +843,8 @@ pub struct SimCardGroupsActionsListResponse {
     pub data: Option<Vec<crate::types::SimCardGroupAction>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardGroupsActionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -893,6 +895,8 @@ pub struct SimCardGroupsListResponse {
     pub data: Option<Vec<crate::types::SearchedSimCardGroup>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardGroupsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -969,6 +973,8 @@ impl serde::Serialize for SimCardGroupsActionsSetPrivateWirelessGatewayBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for SimCardGroupsActionsSetPrivateWirelessGatewayBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["private_wireless_gateway_id"];
@@ -1022,6 +1028,8 @@ impl serde::Serialize for SimCardGroupsActionsSetWirelessBlocklistBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for SimCardGroupsActionsSetWirelessBlocklistBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["wireless_blocklist_id"];

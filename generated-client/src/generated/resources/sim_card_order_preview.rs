@@ -109,6 +109,8 @@ impl serde::Serialize for SimCardOrderPreviewPreviewBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewPreviewBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["address_id", "quantity"];

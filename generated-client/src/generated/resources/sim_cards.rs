@@ -1171,6 +1171,8 @@ pub struct SimCardsActionsListResponse {
     pub data: Option<Vec<crate::types::SimCardAction>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardsActionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1257,6 +1259,8 @@ pub struct SimCardsListResponse {
     pub data: Option<Vec<crate::types::SimpleSimCard>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1322,6 +1326,8 @@ impl serde::Serialize for SimCardsActionsBulkDisableVoiceBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkDisableVoiceBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["sim_card_group_id"];
@@ -1374,6 +1380,8 @@ impl serde::Serialize for SimCardsActionsBulkEnableVoiceBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkEnableVoiceBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["sim_card_group_id"];
@@ -1426,6 +1434,8 @@ impl serde::Serialize for SimCardsActionsBulkSetPublicIpsBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkSetPublicIpsBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["sim_card_ids"];
@@ -1470,6 +1480,8 @@ impl serde::Serialize for SimCardsActionsValidateRegistrationCodesBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for SimCardsActionsValidateRegistrationCodesBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["registration_codes"];
@@ -1518,6 +1530,8 @@ pub struct SimCardsListWirelessConnectivityLogsResponse {
     pub data: Option<Vec<crate::types::WirelessConnectivityLog>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardsListWirelessConnectivityLogsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

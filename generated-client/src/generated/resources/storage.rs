@@ -1793,6 +1793,8 @@ impl serde::Serialize for StorageBucketsSslCertificateCreateBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for StorageBucketsSslCertificateCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["certificate", "private_key"];
@@ -1898,6 +1900,8 @@ impl serde::Serialize for StorageBucketsUsageGetApiUsageFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for StorageBucketsUsageGetApiUsageFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_time", "start_time"];
@@ -1935,6 +1939,8 @@ pub struct StorageBucketsUsageGetBucketUsageResponse {
     pub data: Option<Vec<crate::types::BucketUsage>>,
     pub meta: Option<crate::types::PaginationMetaSimple>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for StorageBucketsUsageGetBucketUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -2070,6 +2076,8 @@ pub struct StorageListMigrationSourceCoverageResponse {
     pub data: Option<Vec<crate::types::MigrationSourceCoverageParams>>,
     pub meta: Option<crate::types::PaginationMetaSimple>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for StorageListMigrationSourceCoverageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -2117,6 +2125,8 @@ pub struct StorageMigrationSourcesListResponse {
     pub data: Option<Vec<crate::types::MigrationSourceParams>>,
     pub meta: Option<crate::types::PaginationMetaSimple>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for StorageMigrationSourcesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -2173,6 +2183,8 @@ pub struct StorageMigrationsListResponse {
     pub data: Option<Vec<crate::types::MigrationParams>>,
     pub meta: Option<crate::types::PaginationMetaSimple>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for StorageMigrationsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -542,6 +542,8 @@ pub struct TexmlApplicationsListResponse {
     pub data: Option<Vec<crate::types::TexmlApplication>>,
     pub meta: Option<crate::types::CallScriptingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TexmlApplicationsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

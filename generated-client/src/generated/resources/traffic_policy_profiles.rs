@@ -627,6 +627,8 @@ pub struct TrafficPolicyProfilesListResponse {
     pub data: Option<Vec<crate::types::TrafficPolicyProfile>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TrafficPolicyProfilesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -806,6 +808,8 @@ impl serde::Serialize for TrafficPolicyProfilesCreateBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["domains", "ip_ranges", "limit_bw_kbps", "services", "type"];
@@ -852,6 +856,8 @@ pub struct TrafficPolicyProfilesListServicesResponse {
     pub data: Option<Vec<crate::types::WirelessPcrfService>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TrafficPolicyProfilesListServicesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1025,6 +1031,8 @@ impl serde::Serialize for TrafficPolicyProfilesUpdateBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesUpdateBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["domains", "ip_ranges", "limit_bw_kbps", "services", "type"];
@@ -1071,6 +1079,8 @@ pub struct TrafficPolicyProfilesDeleteResponseData {
     /// Identifies the resource.
     pub id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TrafficPolicyProfilesDeleteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -800,6 +800,8 @@ pub struct UacConnectionsListResponse {
     pub data: Option<Vec<crate::types::UacConnection>>,
     pub meta: Option<crate::types::ConnectionsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UacConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -912,6 +914,8 @@ pub struct UacConnectionsActionsCheckRegistrationStatusResponseData {
     /// The user agent of the SIP connection
     pub user_agent: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UacConnectionsActionsCheckRegistrationStatusResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

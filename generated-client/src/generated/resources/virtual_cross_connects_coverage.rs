@@ -156,6 +156,8 @@ impl serde::Serialize for VirtualCrossConnectsCoverageListFiltersAvailableBandwi
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
@@ -181,7 +183,8 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFiltersAva
         deserializer.deserialize_struct("VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -191,6 +194,8 @@ pub enum VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de>
 for VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -248,6 +253,8 @@ impl serde::Serialize for VirtualCrossConnectsCoverageListFilters {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilters {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["available_bandwidth"];
@@ -390,6 +397,8 @@ impl serde::Serialize for VirtualCrossConnectsCoverageListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -443,6 +452,8 @@ pub struct VirtualCrossConnectsCoverageListResponse {
     pub data: Option<Vec<crate::types::VirtualCrossConnectCoverage>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VirtualCrossConnectsCoverageListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -1583,6 +1583,8 @@ pub struct WhatsappBusinessAccountsListResponse {
     pub data: Option<Vec<crate::types::WabaResponse>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WhatsappBusinessAccountsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1633,6 +1635,8 @@ pub struct WhatsappBusinessAccountsPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::WhatsappPhoneResponse>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WhatsappBusinessAccountsPhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1720,6 +1724,8 @@ pub struct WhatsappTemplatesListResponse {
     pub data: Option<Vec<crate::types::WhatsappTemplateData>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WhatsappTemplatesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1770,6 +1776,8 @@ pub struct WhatsappPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::WhatsappPhoneResponse>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WhatsappPhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1851,6 +1859,8 @@ impl serde::Serialize for WhatsappPhoneNumbersProfilePhotoUploadBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersProfilePhotoUploadBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["file"];

@@ -280,6 +280,8 @@ impl serde::Serialize for WireguardInterfacesListFilter {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WireguardInterfacesListFilter {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["network_id"];
@@ -311,6 +313,8 @@ pub struct WireguardInterfacesListResponse {
     pub data: Option<Vec<crate::types::WireguardInterfaceRead>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WireguardInterfacesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

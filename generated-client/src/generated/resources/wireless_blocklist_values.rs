@@ -91,8 +91,8 @@ impl From<&str> for WirelessBlocklistValuesListType {
     }
 }
 crate::string_enum!(WirelessBlocklistValuesListType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum WirelessBlocklistValuesListResponseData {
@@ -139,6 +139,8 @@ pub struct WirelessBlocklistValuesListResponse {
     pub data: Option<WirelessBlocklistValuesListResponseData>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WirelessBlocklistValuesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

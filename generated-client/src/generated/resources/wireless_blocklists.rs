@@ -378,6 +378,8 @@ pub struct WirelessBlocklistsListResponse {
     pub data: Option<Vec<crate::types::WirelessBlocklist>>,
     pub meta: Option<crate::types::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WirelessBlocklistsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -454,7 +456,8 @@ impl From<&str> for WirelessBlocklistsCreateBodyType {
     }
 }
 crate::string_enum!(WirelessBlocklistsCreateBodyType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -465,6 +468,8 @@ pub enum WirelessBlocklistsCreateBodyValuesItem {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WirelessBlocklistsCreateBodyValuesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -514,6 +519,8 @@ impl serde::Serialize for WirelessBlocklistsCreateBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WirelessBlocklistsCreateBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "type", "values"];
@@ -549,7 +556,8 @@ pub type WirelessBlocklistsCreateResponse = crate::Data<crate::types::WirelessBl
 pub type WirelessBlocklistsRetrieveResponse = crate::Data<
     crate::types::WirelessBlocklist,
 >;
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -560,6 +568,8 @@ pub enum WirelessBlocklistsUpdateBodyValuesItem {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WirelessBlocklistsUpdateBodyValuesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -597,6 +607,8 @@ impl serde::Serialize for WirelessBlocklistsUpdateBody {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WirelessBlocklistsUpdateBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "values"];

@@ -8,6 +8,8 @@ pub struct AccessIpAddressListResponseSchema {
     pub data: Vec<super::AccessIpAddressResponseSchema>,
     pub meta: super::CloudflareIpListSyncPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AccessIpAddressListResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

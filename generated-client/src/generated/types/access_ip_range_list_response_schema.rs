@@ -8,6 +8,8 @@ pub struct AccessIpRangeListResponseSchema {
     pub data: Vec<super::AccessIpRangeResponseSchema>,
     pub meta: super::CloudflareIpListSyncPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AccessIpRangeListResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

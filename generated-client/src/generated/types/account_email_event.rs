@@ -14,6 +14,8 @@ pub struct AccountEmailEvent {
     pub record_type: AccountEmailEventRecordType,
     pub r#type: super::EmailEventType,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AccountEmailEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct AccountEmailEventListResponse {
     pub data: Vec<super::AccountEmailEvent>,
     pub meta: super::EventPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AccountEmailEventListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -23,6 +23,8 @@ impl serde::Serialize for ActionsParticipantsRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ActionsParticipantsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["exclude", "participants"];
@@ -80,7 +82,8 @@ impl From<&str> for ActionsParticipantsRequestParticipantsAll {
 crate::string_enum!(ActionsParticipantsRequestParticipantsAll);
 /// Either a list of participant id to perform the action on, or the keyword "all" to perform the action on all participant.
 #[cfg_attr(docsrs, doc(cfg(feature = "rooms")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -90,6 +93,8 @@ pub enum ActionsParticipantsRequestParticipants {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ActionsParticipantsRequestParticipants {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

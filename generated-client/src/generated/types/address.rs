@@ -29,6 +29,8 @@ pub struct Address {
     pub updated_at: Option<String>,
     pub validate_address: Option<super::ValidateAddress>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

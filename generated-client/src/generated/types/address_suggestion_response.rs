@@ -40,6 +40,8 @@ pub struct AddressSuggestionResponseData {
     pub id: Option<String>,
     pub record_type: Option<AddressSuggestionResponseDataRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AddressSuggestionResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

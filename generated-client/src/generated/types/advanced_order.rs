@@ -18,6 +18,8 @@ pub struct AdvancedOrder {
     pub requirement_group_id: Option<String>,
     pub status: Option<serde_json::Value>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AdvancedOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

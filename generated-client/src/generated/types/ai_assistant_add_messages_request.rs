@@ -28,6 +28,8 @@ impl serde::Serialize for AiAssistantAddMessagesRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AiAssistantAddMessagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["client_state", "command_id", "messages"];
@@ -103,6 +105,8 @@ impl serde::Serialize for AiAssistantAddMessagesRequestMessagesItem {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AiAssistantAddMessagesRequestMessagesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

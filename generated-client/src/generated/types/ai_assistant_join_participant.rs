@@ -90,6 +90,8 @@ impl serde::Serialize for AiAssistantJoinParticipant {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AiAssistantJoinParticipant {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "name", "on_hangup", "role"];

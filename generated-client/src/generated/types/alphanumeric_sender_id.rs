@@ -20,6 +20,8 @@ pub struct AlphanumericSenderId {
     /// A US long code number to use as fallback when sending to US destinations.
     pub us_long_code_fallback: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AlphanumericSenderId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -144,6 +144,8 @@ impl serde::Serialize for AnthropicMessageRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AnthropicMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -254,7 +256,8 @@ impl<'de> serde::Deserialize<'de> for AnthropicMessageRequest {
 }
 /// System prompt. Can be a string or an array of content blocks following the Anthropic API format.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -264,6 +267,8 @@ pub enum AnthropicMessageRequestSystem {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AnthropicMessageRequestSystem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -63,6 +63,8 @@ impl serde::Serialize for Assistant {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for Assistant {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["instructions", "model", "openai_api_key_ref", "tools"];
@@ -145,6 +147,8 @@ impl serde::Serialize for AssistantToolsItem {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for AssistantToolsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -8,6 +8,8 @@ pub struct AssistantChatResponse {
     /// The assistant's generated response based on the input message and context.
     pub content: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AssistantChatResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,8 @@ pub struct AssistantScheduledCallAttempt {
     pub call_status: String,
     pub telnyx_call_control_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AssistantScheduledCallAttempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -31,6 +31,8 @@ pub struct AssistantTestResponse {
     /// Test suite grouping for organizational purposes.
     pub test_suite: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AssistantTestResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -130,6 +132,8 @@ pub struct AssistantTestResponseRubricItem {
     /// Label for the evaluation criterion, e.g., Empathy, Accuracy, Clarity.
     pub name: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AssistantTestResponseRubricItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -5,7 +5,8 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 pub type AssistantTools = Vec<AssistantToolsItem2>;
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

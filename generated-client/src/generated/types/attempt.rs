@@ -15,6 +15,8 @@ pub struct Attempt {
     pub started_at: Option<String>,
     pub status: Option<AttemptStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Attempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

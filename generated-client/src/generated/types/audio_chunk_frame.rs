@@ -19,6 +19,8 @@ pub struct AudioChunkFrame {
     /// Frame type identifier.
     pub r#type: Option<AudioChunkFrameType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AudioChunkFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,8 @@ pub struct AudioTranscriptionResponseSegments {
     /// Text content of the segment.
     pub text: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AudioTranscriptionResponseSegments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

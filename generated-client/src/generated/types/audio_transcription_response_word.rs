@@ -17,6 +17,8 @@ pub struct AudioTranscriptionResponseWord {
     /// The transcribed word.
     pub word: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AudioTranscriptionResponseWord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,8 @@ pub struct AuditEventChanges {
     /// The new value of the field. Can be any JSON type.
     pub to: Option<Option<AuditEventChangesTo>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AuditEventChanges {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -62,8 +64,8 @@ impl<'de> serde::Deserialize<'de> for AuditEventChanges {
 }
 /// The previous value of the field. Can be any JSON type.
 #[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AuditEventChangesFrom {
@@ -125,8 +127,8 @@ impl From<Vec<serde_json::Value>> for AuditEventChangesFrom {
 }
 /// The new value of the field. Can be any JSON type.
 #[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AuditEventChangesTo {

@@ -8,6 +8,8 @@ pub struct AuditLogList {
     pub data: Option<Vec<super::AuditLog>>,
     pub meta: Option<super::AuditLogsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AuditLogList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -28,6 +28,8 @@ pub struct AuthorizationServerMetadata {
     /// Supported token endpoint authentication methods
     pub token_endpoint_auth_methods_supported: Option<Vec<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AuthorizationServerMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -19,6 +19,8 @@ pub struct AutoRechargePref {
     /// The threshold amount at which the account will be recharged.
     pub threshold_amount: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AutoRechargePref {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

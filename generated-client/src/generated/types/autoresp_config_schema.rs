@@ -13,6 +13,8 @@ pub struct AutorespConfigSchema {
     pub resp_text: Option<String>,
     pub updated_at: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AutorespConfigSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

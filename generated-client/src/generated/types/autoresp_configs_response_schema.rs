@@ -9,6 +9,8 @@ pub struct AutorespConfigsResponseSchema {
     pub data: Vec<super::AutorespConfigSchema>,
     pub meta: super::MessagingPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AutorespConfigsResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,8 @@ pub struct AvailablePhoneNumberBlock {
     pub record_type: Option<AvailablePhoneNumberBlockRecordType>,
     pub region_information: Option<Vec<super::RegionInformation>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AvailablePhoneNumberBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

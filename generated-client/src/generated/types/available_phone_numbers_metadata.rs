@@ -18,6 +18,8 @@ pub struct AvailablePhoneNumbersMetadata {
     pub best_effort_results: Option<i64>,
     pub total_results: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for AvailablePhoneNumbersMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

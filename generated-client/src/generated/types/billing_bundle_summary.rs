@@ -23,6 +23,8 @@ pub struct BillingBundleSummary {
     pub slug: Option<String>,
     pub specs: Option<Vec<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BillingBundleSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,8 @@ pub struct BlackBoxTestResult {
     /// The average result of the black box test over the last hour.
     pub result: Option<f64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BlackBoxTestResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

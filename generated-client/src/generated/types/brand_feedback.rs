@@ -10,6 +10,8 @@ pub struct BrandFeedback {
     /// A list of reasons why brand creation/revetting didn't go as planned
     pub category: Vec<super::BrandFeedbackCategory>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BrandFeedback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct BrandOptionalAttributes {
     /// The tax exempt status of the brand
     pub tax_exempt_status: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BrandOptionalAttributes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct BrandRecordSetCsp {
     pub records: Option<Vec<super::BrandBasic>>,
     pub total_records: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BrandRecordSetCsp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -23,6 +23,8 @@ pub struct BrandSmsOtpStatus {
     /// The timestamp when the OTP was successfully verified (if applicable)
     pub verify_date: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BrandSmsOtpStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,8 @@ pub struct BucketApiUsageResponse {
     pub timestamp: Option<String>,
     pub total: Option<super::BucketOpsTotal>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BucketApiUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

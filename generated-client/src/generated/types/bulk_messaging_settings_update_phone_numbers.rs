@@ -16,6 +16,8 @@ pub struct BulkMessagingSettingsUpdatePhoneNumbers {
     /// Phoned numbers updated successfully.
     pub success: Option<Vec<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BulkMessagingSettingsUpdatePhoneNumbers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

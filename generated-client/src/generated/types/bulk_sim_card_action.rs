@@ -21,6 +21,8 @@ pub struct BulkSimCardAction {
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
     pub updated_at: Option<super::WirelessUpdatedAt>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BulkSimCardAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -21,6 +21,8 @@ pub struct BulkSimCardActionDetailed {
     pub sim_card_actions_summary: Option<Vec<super::SimCardActionsSummary>>,
     pub updated_at: Option<super::WirelessUpdatedAt>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for BulkSimCardActionDetailed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

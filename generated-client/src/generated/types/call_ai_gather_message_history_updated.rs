@@ -15,6 +15,8 @@ pub struct CallAiGatherMessageHistoryUpdated {
     /// Identifies the type of the resource.
     pub record_type: Option<CallAiGatherMessageHistoryUpdatedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallAiGatherMessageHistoryUpdated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -145,6 +147,8 @@ pub struct CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem {
     /// The role of the message sender
     pub role: Option<CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -209,6 +213,8 @@ pub struct CallAiGatherMessageHistoryUpdatedPayload {
     /// Destination number or SIP URI of the call.
     pub to: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallAiGatherMessageHistoryUpdatedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct CallAiGatherPartialResults {
     /// Identifies the type of the resource.
     pub record_type: Option<CallAiGatherPartialResultsRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallAiGatherPartialResults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -141,6 +143,8 @@ pub struct CallAiGatherPartialResultsPayloadMessageHistoryItem {
     /// The role of the message sender
     pub role: Option<CallAiGatherPartialResultsPayloadMessageHistoryItemRole>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallAiGatherPartialResultsPayloadMessageHistoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -207,6 +211,8 @@ pub struct CallAiGatherPartialResultsPayload {
     /// Destination number or SIP URI of the call.
     pub to: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallAiGatherPartialResultsPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

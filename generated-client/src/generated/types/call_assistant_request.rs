@@ -223,6 +223,8 @@ impl serde::Serialize for CallAssistantRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallAssistantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -299,7 +301,8 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequest {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -310,6 +313,8 @@ pub enum CallAssistantRequestDynamicVariablesValue {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallAssistantRequestDynamicVariablesValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -475,6 +480,8 @@ impl serde::Serialize for CallAssistantRequestExternalLlm {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallAssistantRequestExternalLlm {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -655,6 +662,8 @@ impl serde::Serialize for CallAssistantRequestFallbackConfigExternalLlm {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallAssistantRequestFallbackConfigExternalLlm {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -757,6 +766,8 @@ impl serde::Serialize for CallAssistantRequestFallbackConfig {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallAssistantRequestFallbackConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["external_llm", "llm_api_key_ref", "model"];
@@ -836,6 +847,8 @@ impl serde::Serialize for CallAssistantRequestToolsItem {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallAssistantRequestToolsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -39,6 +39,8 @@ pub struct CallControlApplication {
     pub webhook_event_url: Option<String>,
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallControlApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct CallControlCommandResultWithRecordingId {
     pub recording_id: Option<String>,
     pub result: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallControlCommandResultWithRecordingId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -17,6 +17,8 @@ pub struct CallConversationEnded {
     /// Identifies the type of the resource.
     pub record_type: Option<CallConversationEndedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallConversationEnded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -186,6 +188,8 @@ pub struct CallConversationEndedPayload {
     /// Voice ID used for TTS.
     pub tts_voice_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallConversationEndedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

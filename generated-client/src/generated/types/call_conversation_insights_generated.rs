@@ -15,6 +15,8 @@ pub struct CallConversationInsightsGenerated {
     /// Identifies the type of the resource.
     pub record_type: Option<CallConversationInsightsGeneratedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallConversationInsightsGenerated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -137,8 +139,8 @@ impl From<&str> for CallConversationInsightsGeneratedPayloadCallingPartyType {
 }
 crate::string_enum!(CallConversationInsightsGeneratedPayloadCallingPartyType);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CallConversationInsightsGeneratedPayloadResultsItemResult {
@@ -189,6 +191,8 @@ pub struct CallConversationInsightsGeneratedPayloadResultsItem {
     pub insight_id: Option<String>,
     pub result: Option<CallConversationInsightsGeneratedPayloadResultsItemResult>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallConversationInsightsGeneratedPayloadResultsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -253,6 +257,8 @@ pub struct CallConversationInsightsGeneratedPayload {
     /// Array of insight results being generated for the call.
     pub results: Option<Vec<CallConversationInsightsGeneratedPayloadResultsItem>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallConversationInsightsGeneratedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

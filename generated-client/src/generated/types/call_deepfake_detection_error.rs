@@ -15,6 +15,8 @@ pub struct CallDeepfakeDetectionError {
     /// Identifies the type of the resource.
     pub record_type: Option<CallDeepfakeDetectionErrorRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallDeepfakeDetectionError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -157,6 +159,8 @@ pub struct CallDeepfakeDetectionErrorPayload {
     /// The error that occurred. 'detection_timeout' = no DFD response received, 'rtp_timeout' = no RTP audio received, 'dfd_connection_error'/'dfd_stream_error' = service connectivity issues.
     pub error_message: Option<CallDeepfakeDetectionErrorPayloadErrorMessage>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallDeepfakeDetectionErrorPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

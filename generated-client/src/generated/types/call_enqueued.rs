@@ -15,6 +15,8 @@ pub struct CallEnqueued {
     /// Identifies the type of the resource.
     pub record_type: Option<CallEnqueuedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallEnqueued {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -121,6 +123,8 @@ pub struct CallEnqueuedPayload {
     /// Average time call spends in the queue in seconds.
     pub queue_avg_wait_time_secs: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallEnqueuedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct CallForkStarted {
     /// Identifies the type of the resource.
     pub record_type: Option<CallForkStartedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallForkStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -145,6 +147,8 @@ pub struct CallForkStartedPayload {
     /// Type of media streamed. It can be either 'raw' or 'decrypted'.
     pub stream_type: Option<CallForkStartedPayloadStreamType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallForkStartedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct CallForkStopped {
     /// Identifies the type of the resource.
     pub record_type: Option<CallForkStoppedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallForkStopped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -145,6 +147,8 @@ pub struct CallForkStoppedPayload {
     /// Type of media streamed. It can be either 'raw' or 'decrypted'.
     pub stream_type: Option<CallForkStoppedPayloadStreamType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallForkStoppedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

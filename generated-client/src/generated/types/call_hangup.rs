@@ -15,6 +15,8 @@ pub struct CallHangup {
     /// Identifies the type of the resource.
     pub record_type: Option<CallHangupRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallHangup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -116,6 +118,8 @@ pub struct CallHangupPayloadCallQualityStatsInbound {
     /// Number of skipped inbound packets (packet loss).
     pub skip_packet_count: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallHangupPayloadCallQualityStatsInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -191,6 +195,8 @@ pub struct CallHangupPayloadCallQualityStatsOutbound {
     /// Number of skipped outbound packets (packet loss).
     pub skip_packet_count: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallHangupPayloadCallQualityStatsOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -242,6 +248,8 @@ pub struct CallHangupPayloadCallQualityStats {
     /// Outbound call quality statistics.
     pub outbound: Option<CallHangupPayloadCallQualityStatsOutbound>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallHangupPayloadCallQualityStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -444,6 +452,8 @@ pub struct CallHangupPayload {
     /// Destination number or SIP URI of the call.
     pub to: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallHangupPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

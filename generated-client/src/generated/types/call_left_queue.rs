@@ -15,6 +15,8 @@ pub struct CallLeftQueue {
     /// Identifies the type of the resource.
     pub record_type: Option<CallLeftQueueRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallLeftQueue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -167,6 +169,8 @@ pub struct CallLeftQueuePayload {
     /// Time call spent in the queue in seconds.
     pub wait_time_secs: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallLeftQueuePayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

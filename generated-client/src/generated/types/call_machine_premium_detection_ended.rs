@@ -15,6 +15,8 @@ pub struct CallMachinePremiumDetectionEnded {
     /// Identifies the type of the resource.
     pub record_type: Option<CallMachinePremiumDetectionEndedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallMachinePremiumDetectionEnded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -173,6 +175,8 @@ pub struct CallMachinePremiumDetectionEndedPayload {
     /// Destination number or SIP URI of the call.
     pub to: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallMachinePremiumDetectionEndedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct CallPlaybackEnded {
     /// Identifies the type of the resource.
     pub record_type: Option<CallPlaybackEndedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallPlaybackEnded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -177,6 +179,8 @@ pub struct CallPlaybackEndedPayload {
     /// Provides details in case of failure.
     pub status_detail: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallPlaybackEndedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

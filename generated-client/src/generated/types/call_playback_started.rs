@@ -15,6 +15,8 @@ pub struct CallPlaybackStarted {
     /// Identifies the type of the resource.
     pub record_type: Option<CallPlaybackStartedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallPlaybackStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -121,6 +123,8 @@ pub struct CallPlaybackStartedPayload {
     /// Whether the audio is going to be played in overlay mode or not.
     pub overlay: Option<bool>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallPlaybackStartedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct CallReasonReferenceList {
     pub data: Vec<super::CallReasonReference>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallReasonReferenceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct CallRecordingError {
     /// Identifies the type of the resource.
     pub record_type: Option<CallRecordingErrorRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallRecordingError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -161,6 +163,8 @@ pub struct CallRecordingErrorPayload {
     /// Indication that there was a problem recording the call.
     pub reason: Option<CallRecordingErrorPayloadReason>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallRecordingErrorPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

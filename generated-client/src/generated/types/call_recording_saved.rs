@@ -15,6 +15,8 @@ pub struct CallRecordingSaved {
     /// Identifies the type of the resource.
     pub record_type: Option<CallRecordingSavedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallRecordingSaved {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -142,6 +144,8 @@ pub struct CallRecordingSavedPayloadPublicRecordingUrls {
     /// Recording URL in requested `wav` format.
     pub wav: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallRecordingSavedPayloadPublicRecordingUrls {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -193,6 +197,8 @@ pub struct CallRecordingSavedPayloadRecordingUrls {
     /// Recording URL in requested `wav` format.
     pub wav: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallRecordingSavedPayloadRecordingUrls {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -257,6 +263,8 @@ pub struct CallRecordingSavedPayload {
     /// Recording URLs in requested format. These URLs are valid for 10 minutes. After 10 minutes, you may retrieve recordings via API using Reports -&gt; Call Recordings documentation, or via Mission Control under Reporting -&gt; Recordings.
     pub recording_urls: Option<CallRecordingSavedPayloadRecordingUrls>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallRecordingSavedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct CallRecordingTranscriptionSaved {
     /// Identifies the type of the resource.
     pub record_type: Option<CallRecordingTranscriptionSavedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallRecordingTranscriptionSaved {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -187,6 +189,8 @@ pub struct CallRecordingTranscriptionSavedPayload {
     /// The transcribed text
     pub transcription_text: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallRecordingTranscriptionSavedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,8 @@ pub struct CallRecordingsCursorPaginationMeta {
     /// Path to previous page.
     pub previous: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallRecordingsCursorPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -391,6 +391,8 @@ impl serde::Serialize for CallRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -839,6 +841,8 @@ impl serde::Serialize for CallRequestAnsweringMachineDetectionConfig {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallRequestAnsweringMachineDetectionConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -1160,6 +1164,8 @@ impl serde::Serialize for CallRequestConferenceConfig {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallRequestConferenceConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -1319,6 +1325,8 @@ impl serde::Serialize for CallRequestDeepfakeDetection {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallRequestDeepfakeDetection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["enabled", "rtp_timeout", "timeout"];
@@ -1728,7 +1736,8 @@ impl From<&str> for CallRequestSupervisorRole {
 crate::string_enum!(CallRequestSupervisorRole);
 /// The DID or SIP URI to dial out to. Multiple DID or SIP URIs can be provided using an array of strings.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -1738,6 +1747,8 @@ pub enum CallRequestTo {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallRequestTo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1793,6 +1804,8 @@ impl serde::Serialize for CallRequestWebhookRetriesPoliciesValue {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CallRequestWebhookRetriesPoliciesValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["retries_ms"];

@@ -15,6 +15,8 @@ pub struct CallSiprecFailed {
     /// Identifies the resource.
     pub record_type: Option<CallSiprecFailedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallSiprecFailed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -117,6 +119,8 @@ pub struct CallSiprecFailedPayload {
     /// Q850 reason why siprec session failed.
     pub failure_cause: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallSiprecFailedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct CallSiprecStarted {
     /// Identifies the type of the resource.
     pub record_type: Option<CallSiprecStartedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallSiprecStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -115,6 +117,8 @@ pub struct CallSiprecStartedPayload {
     /// Call Control App ID (formerly Telnyx connection ID) used in the call.
     pub connection_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallSiprecStartedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

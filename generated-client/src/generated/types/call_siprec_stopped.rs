@@ -15,6 +15,8 @@ pub struct CallSiprecStopped {
     /// Identifies the type of the resource.
     pub record_type: Option<CallSiprecStoppedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallSiprecStopped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -117,6 +119,8 @@ pub struct CallSiprecStoppedPayload {
     /// Q850 reason why the SIPREC session was stopped.
     pub hangup_cause: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallSiprecStoppedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

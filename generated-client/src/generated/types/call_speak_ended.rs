@@ -15,6 +15,8 @@ pub struct CallSpeakEnded {
     /// Identifies the type of the resource.
     pub record_type: Option<CallSpeakEndedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallSpeakEnded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -153,6 +155,8 @@ pub struct CallSpeakEndedPayload {
     /// Reflects how the command ended.
     pub status: Option<CallSpeakEndedPayloadStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallSpeakEndedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

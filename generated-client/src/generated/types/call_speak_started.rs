@@ -15,6 +15,8 @@ pub struct CallSpeakStarted {
     /// Identifies the type of the resource.
     pub record_type: Option<CallSpeakStartedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallSpeakStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -115,6 +117,8 @@ pub struct CallSpeakStartedPayload {
     /// Call Control App ID (formerly Telnyx connection ID) used in the call.
     pub connection_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallSpeakStartedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

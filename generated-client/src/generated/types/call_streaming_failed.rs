@@ -15,6 +15,8 @@ pub struct CallStreamingFailed {
     /// Identifies the resource.
     pub record_type: Option<CallStreamingFailedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallStreamingFailed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -146,6 +148,8 @@ pub struct CallStreamingFailedPayloadStreamParams {
     /// Specifies which track should be streamed.
     pub track: Option<CallStreamingFailedPayloadStreamParamsTrack>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallStreamingFailedPayloadStreamParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -242,6 +246,8 @@ pub struct CallStreamingFailedPayload {
     /// The type of stream connection the stream is performing.
     pub stream_type: Option<CallStreamingFailedPayloadStreamType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallStreamingFailedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

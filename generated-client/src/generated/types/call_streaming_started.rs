@@ -15,6 +15,8 @@ pub struct CallStreamingStarted {
     /// Identifies the type of the resource.
     pub record_type: Option<CallStreamingStartedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallStreamingStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -117,6 +119,8 @@ pub struct CallStreamingStartedPayload {
     /// Destination WebSocket address where the stream is going to be delivered.
     pub stream_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallStreamingStartedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -25,6 +25,8 @@ pub struct CallWithRecordingId {
     /// ISO 8601 formatted date indicating when the call started
     pub start_time: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallWithRecordingId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,8 @@ pub struct CallerName {
     /// A caller-name lookup specific error code, expressed as a stringified 5-digit integer
     pub error_code: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CallerName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

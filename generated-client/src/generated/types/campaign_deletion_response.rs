@@ -9,6 +9,8 @@ pub struct CampaignDeletionResponse {
     pub record_type: Option<String>,
     pub time: f64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CampaignDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

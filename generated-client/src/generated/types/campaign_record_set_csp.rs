@@ -9,6 +9,8 @@ pub struct CampaignRecordSetCsp {
     pub records: Option<Vec<super::TelnyxCampaignWithAssignedCountCsp>>,
     pub total_records: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CampaignRecordSetCsp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct CampaignSharingChain {
     pub shared_by_me: Option<super::CampaignSharingStatus>,
     pub shared_with_me: Option<super::CampaignSharingStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CampaignSharingChain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

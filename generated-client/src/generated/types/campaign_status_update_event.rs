@@ -21,6 +21,8 @@ pub struct CampaignStatusUpdateEvent {
     pub status: Option<CampaignStatusUpdateEventStatus>,
     pub r#type: Option<CampaignStatusUpdateEventType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CampaignStatusUpdateEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,8 @@ pub struct CanaryDeployResponse {
     pub rules: Vec<super::RuleOutput>,
     pub updated_at: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CanaryDeployResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

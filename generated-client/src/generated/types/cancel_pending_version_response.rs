@@ -10,6 +10,8 @@ pub struct CancelPendingVersionResponseData {
     pub cancelled: Option<super::DocReqsRequirement>,
     pub restored: Option<super::DocReqsRequirement>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CancelPendingVersionResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

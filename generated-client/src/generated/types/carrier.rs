@@ -18,6 +18,8 @@ pub struct Carrier {
     /// A phone number type that identifies the type of service associated with the requested phone number
     pub r#type: Option<CarrierType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Carrier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct CdrAvailableFieldsResponse {
     /// Technical telephony and call control information
     pub telephony_data: Option<Vec<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CdrAvailableFieldsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

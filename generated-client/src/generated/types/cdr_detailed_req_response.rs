@@ -40,6 +40,8 @@ pub struct CdrDetailedReqResponse {
     /// Last update date of the report
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CdrDetailedReqResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -176,6 +176,8 @@ impl serde::Serialize for ChatCompletionRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ChatCompletionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -305,7 +307,8 @@ impl<'de> serde::Deserialize<'de> for ChatCompletionRequest {
 }
 /// Up to 4 sequences where the API will stop generating further tokens. The returned text will not contain the stop sequence.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -315,6 +318,8 @@ pub enum ChatCompletionRequestStop {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ChatCompletionRequestStop {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -381,7 +386,8 @@ impl From<&str> for ChatCompletionRequestToolChoice {
 }
 crate::string_enum!(ChatCompletionRequestToolChoice);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -391,6 +397,8 @@ pub enum ChatCompletionRequestToolsItem {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ChatCompletionRequestToolsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -68,6 +68,8 @@ impl serde::Serialize for ChatCompletionSystemMessageParam {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ChatCompletionSystemMessageParam {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content", "role"];
@@ -212,6 +214,8 @@ impl serde::Serialize for ChatCompletionSystemMessageParamContentTextAndImageArr
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["image_url", "text", "type"];
@@ -244,7 +248,8 @@ impl<'de> serde::Deserialize<'de> for ChatCompletionSystemMessageParamContentTex
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -254,6 +259,8 @@ pub enum ChatCompletionSystemMessageParamContent {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ChatCompletionSystemMessageParamContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,8 @@ pub struct ChildRelationshipInfo {
     pub traversal_enabled: bool,
     pub via: super::MetadataFieldMapping,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ChildRelationshipInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct CloudfsFilesystemListResponseWrapper {
     pub data: Option<Vec<super::CloudfsFilesystemListItem>>,
     pub meta: Option<super::CloudfsListMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CloudfsFilesystemListResponseWrapper {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

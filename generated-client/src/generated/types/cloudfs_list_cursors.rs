@@ -11,6 +11,8 @@ pub struct CloudfsListCursors {
     /// Cursor for the previous page; pass it as `page[before]`. Omitted on the first page.
     pub before: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CloudfsListCursors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,8 @@ pub struct CloudfsListMeta {
     /// Relative URL (path and query) of the previous page. Omitted on the first page.
     pub previous: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CloudfsListMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct ClusteringStatusResponse {
     pub clusters: Vec<super::RecursiveCluster>,
     pub status: super::TaskStatus,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ClusteringStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,8 @@ pub struct ComparativeLine {
     pub new_this_month: super::MonthDetail,
     pub r#type: ComparativeLineType,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ComparativeLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,8 @@ pub struct ConferenceEnded {
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceEndedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceEnded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -149,6 +151,8 @@ pub struct ConferenceEndedPayload {
     /// Reason the conference ended.
     pub reason: Option<ConferenceEndedPayloadReason>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceEndedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,8 @@ pub struct ConferenceFloorChangedEvent {
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceFloorChangedEventRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceFloorChangedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -113,6 +115,8 @@ pub struct ConferenceFloorChangedEventPayload {
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceFloorChangedEventPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -32,6 +32,8 @@ pub struct ConferenceParticipant {
     /// List of call control IDs this participant is whispering to.
     pub whisper_call_control_ids: Option<Vec<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

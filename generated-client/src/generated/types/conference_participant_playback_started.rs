@@ -13,6 +13,8 @@ pub struct ConferenceParticipantPlaybackStarted {
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceParticipantPlaybackStartedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceParticipantPlaybackStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -121,6 +123,8 @@ pub struct ConferenceParticipantPlaybackStartedPayload {
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceParticipantPlaybackStartedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

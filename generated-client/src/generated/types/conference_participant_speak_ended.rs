@@ -13,6 +13,8 @@ pub struct ConferenceParticipantSpeakEnded {
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceParticipantSpeakEndedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceParticipantSpeakEnded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -113,6 +115,8 @@ pub struct ConferenceParticipantSpeakEndedPayload {
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceParticipantSpeakEndedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

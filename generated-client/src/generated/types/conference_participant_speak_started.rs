@@ -13,6 +13,8 @@ pub struct ConferenceParticipantSpeakStarted {
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceParticipantSpeakStartedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceParticipantSpeakStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -117,6 +119,8 @@ pub struct ConferenceParticipantSpeakStartedPayload {
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceParticipantSpeakStartedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,8 @@ pub struct ConferencePlaybackStarted {
     /// Identifies the type of the resource.
     pub record_type: Option<ConferencePlaybackStartedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferencePlaybackStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -109,6 +111,8 @@ pub struct ConferencePlaybackStartedPayload {
     /// ISO 8601 datetime of when the event occurred.
     pub occurred_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferencePlaybackStartedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -23,6 +23,8 @@ pub struct ConferenceRecordingResourceIndex {
     /// The URI of the current page.
     pub uri: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceRecordingResourceIndex {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

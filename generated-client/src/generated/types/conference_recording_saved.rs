@@ -13,6 +13,8 @@ pub struct ConferenceRecordingSaved {
     /// Identifies the type of the resource.
     pub record_type: Option<ConferenceRecordingSavedRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceRecordingSaved {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -166,6 +168,8 @@ pub struct ConferenceRecordingSavedPayloadPublicRecordingUrls {
     /// Recording URL in requested `wav` format.
     pub wav: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceRecordingSavedPayloadPublicRecordingUrls {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -217,6 +221,8 @@ pub struct ConferenceRecordingSavedPayloadRecordingUrls {
     /// Recording URL in requested `wav` format.
     pub wav: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceRecordingSavedPayloadRecordingUrls {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -289,6 +295,8 @@ pub struct ConferenceRecordingSavedPayload {
     /// Recording URLs in requested format. These URLs are valid for 10 minutes. After 10 minutes, you may retrieve recordings via API using Reports -&gt; Call Recordings documentation, or via Mission Control under Reporting -&gt; Recordings.
     pub recording_urls: Option<ConferenceRecordingSavedPayloadRecordingUrls>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConferenceRecordingSavedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

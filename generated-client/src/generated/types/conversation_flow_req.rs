@@ -90,6 +90,8 @@ impl serde::Serialize for ConversationFlowReq {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ConversationFlowReq {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["edges", "nodes", "start_node_id"];
@@ -163,6 +165,8 @@ impl serde::Serialize for ConversationFlowReqNodesItem {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ConversationFlowReqNodesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

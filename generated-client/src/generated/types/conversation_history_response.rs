@@ -10,6 +10,8 @@ pub struct ConversationHistoryResponse {
     pub data: Vec<super::ConversationHistoryRecord>,
     pub meta: super::TranscriptionsSearchPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationHistoryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,8 @@ pub struct ConversationInsight {
     /// Current status of the insight generation for the conversation.
     pub status: ConversationInsightStatus,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationInsight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -68,6 +70,8 @@ pub struct ConversationInsightConversationInsightsItem {
     /// Insight result from the conversation. If the insight has a JSON schema, this will be stringified JSON object.
     pub result: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationInsightConversationInsightsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

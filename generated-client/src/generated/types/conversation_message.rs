@@ -16,6 +16,8 @@ pub struct ConversationMessage {
     /// Optional tool calls made by the assistant.
     pub tool_calls: Option<Vec<ConversationMessageToolCallsItem>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -116,6 +118,8 @@ pub struct ConversationMessageToolCallsItemFunction {
     /// Name of the function to call.
     pub name: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationMessageToolCallsItemFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -191,6 +195,8 @@ pub struct ConversationMessageToolCallsItem {
     /// Type of the tool call.
     pub r#type: ConversationMessageToolCallsItemType,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationMessageToolCallsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct ConversationMessageListData {
     pub data: Vec<super::ConversationMessage>,
     pub meta: super::Meta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ConversationMessageListData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -260,6 +260,8 @@ impl serde::Serialize for ConversationRelayEmbeddedConfig {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ConversationRelayEmbeddedConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -472,6 +474,8 @@ impl serde::Serialize for ConversationRelayEmbeddedConfigVoiceSettings {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ConversationRelayEmbeddedConfigVoiceSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -151,6 +151,8 @@ impl serde::Serialize for ConversationRelayLanguage {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ConversationRelayLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -331,6 +333,8 @@ impl serde::Serialize for ConversationRelayLanguageVoiceSettings {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ConversationRelayLanguageVoiceSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -28,6 +28,8 @@ pub struct CountryCoverage {
     pub shared_cost: Option<serde_json::Map<String, serde_json::Value>>,
     pub toll_free: Option<CountryCoverageTollFree>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CountryCoverage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -174,6 +176,8 @@ pub struct CountryCoverageLocal {
     pub quickship: Option<bool>,
     pub reservable: Option<bool>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CountryCoverageLocal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -257,6 +261,8 @@ pub struct CountryCoverageTollFree {
     pub quickship: Option<bool>,
     pub reservable: Option<bool>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CountryCoverageTollFree {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

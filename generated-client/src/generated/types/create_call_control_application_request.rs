@@ -105,6 +105,8 @@ impl serde::Serialize for CreateCallControlApplicationRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreateCallControlApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[

@@ -38,6 +38,8 @@ impl serde::Serialize for CreateCustomerServiceRecord {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreateCustomerServiceRecord {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["additional_data", "phone_number", "webhook_url"];

@@ -43,6 +43,8 @@ impl serde::Serialize for CreateEmailDomainRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreateEmailDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["dmarc_policy", "domain", "inbound_enabled", "tracking"];

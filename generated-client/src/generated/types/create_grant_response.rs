@@ -8,6 +8,8 @@ pub struct CreateGrantResponse {
     /// Redirect URI with authorization code or error
     pub redirect_uri: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CreateGrantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -98,6 +98,8 @@ impl serde::Serialize for CreateIosPushCredentialRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreateIosPushCredentialRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["alias", "certificate", "private_key", "type"];

@@ -23,6 +23,8 @@ impl serde::Serialize for CreateMessagingHostedNumberOrderRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreateMessagingHostedNumberOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["messaging_profile_id", "phone_numbers"];

@@ -61,6 +61,8 @@ impl serde::Serialize for CreateMsgReq {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreateMsgReq {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -117,7 +119,8 @@ impl<'de> serde::Deserialize<'de> for CreateMsgReq {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -128,6 +131,8 @@ pub enum CreateMsgReqMetadataValueListItem {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreateMsgReqMetadataValueListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -165,7 +170,8 @@ impl From<bool> for CreateMsgReqMetadataValueListItem {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -177,6 +183,8 @@ pub enum CreateMsgReqMetadataValue {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreateMsgReqMetadataValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -220,7 +228,8 @@ impl From<Vec<CreateMsgReqMetadataValueListItem>> for CreateMsgReqMetadataValue 
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -230,6 +239,8 @@ pub enum CreateMsgReqToolChoice {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreateMsgReqToolChoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -42,6 +42,8 @@ impl serde::Serialize for CreatePortingAdditionalDocumentsAdditionalDocumentsIte
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreatePortingAdditionalDocumentsAdditionalDocumentsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["document_id", "document_type"];

@@ -37,6 +37,8 @@ impl serde::Serialize for CreatePortingAssociatedPhoneNumberPhoneNumberRange {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreatePortingAssociatedPhoneNumberPhoneNumberRange {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];

@@ -44,6 +44,8 @@ impl serde::Serialize for CreatePortingLoaConfiguration {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreatePortingLoaConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["address", "company_name", "contact", "logo", "name"];

@@ -30,6 +30,8 @@ impl serde::Serialize for CreatePortingPhoneNumberBlock {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreatePortingPhoneNumberBlock {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["activation_ranges", "phone_number_range"];

@@ -19,6 +19,8 @@ impl serde::Serialize for CreatePortingPhoneNumberConfigurations {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreatePortingPhoneNumberConfigurations {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_number_configurations"];

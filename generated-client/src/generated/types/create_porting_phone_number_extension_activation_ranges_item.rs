@@ -79,6 +79,8 @@ impl serde::Serialize for CreatePortingPhoneNumberExtensionActivationRangesItem 
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreatePortingPhoneNumberExtensionActivationRangesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];

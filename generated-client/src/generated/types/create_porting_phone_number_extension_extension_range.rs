@@ -77,6 +77,8 @@ impl serde::Serialize for CreatePortingPhoneNumberExtensionExtensionRange {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreatePortingPhoneNumberExtensionExtensionRange {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];

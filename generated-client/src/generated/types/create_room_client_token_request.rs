@@ -23,6 +23,8 @@ impl serde::Serialize for CreateRoomClientTokenRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreateRoomClientTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["refresh_token_ttl_secs", "token_ttl_secs"];

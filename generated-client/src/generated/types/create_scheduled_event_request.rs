@@ -77,6 +77,8 @@ impl serde::Serialize for CreateScheduledEventRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for CreateScheduledEventRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -141,7 +143,8 @@ impl<'de> serde::Deserialize<'de> for CreateScheduledEventRequest {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -152,6 +155,8 @@ pub enum CreateScheduledEventRequestConversationMetadataValue {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de>
 for CreateScheduledEventRequestConversationMetadataValue {
     fn deserialize<D: serde::Deserializer<'de>>(

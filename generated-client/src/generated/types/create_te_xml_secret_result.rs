@@ -8,6 +8,8 @@ pub struct CreateTeXmlSecretResult {
     pub name: Option<String>,
     pub value: Option<CreateTeXmlSecretResultValue>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CreateTeXmlSecretResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct CreateVerifiedNumberResponse {
     pub phone_number: Option<String>,
     pub verification_method: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CreateVerifiedNumberResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -51,6 +51,8 @@ pub struct CreatedVerificationCodesResponseDataItem {
     /// Unique identifier for the verification code
     pub verification_code_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CreatedVerificationCodesResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

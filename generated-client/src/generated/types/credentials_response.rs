@@ -9,6 +9,8 @@ pub struct CredentialsResponse {
     pub data: super::CustomStorageConfiguration,
     pub record_type: super::RecordType,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CredentialsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

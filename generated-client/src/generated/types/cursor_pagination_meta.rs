@@ -12,6 +12,8 @@ pub struct CursorPaginationMeta {
     pub previous: Option<String>,
     pub total_items: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CursorPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

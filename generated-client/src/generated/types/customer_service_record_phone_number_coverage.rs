@@ -18,6 +18,8 @@ pub struct CustomerServiceRecordPhoneNumberCoverage {
     /// Identifies the type of the resource.
     pub record_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for CustomerServiceRecordPhoneNumberCoverage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -3,8 +3,8 @@
 
 /// An object following one of the schemas published in <https://developers.telnyx.com/docs/api/v2/detail-records>
 #[cfg_attr(docsrs, doc(cfg(feature = "detail_records")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum DetailRecord {

@@ -10,6 +10,8 @@ pub struct DetailRecordsPaginationMeta {
     pub total_pages: Option<i32>,
     pub total_results: Option<i32>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DetailRecordsPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct DetailRecordsSearchResponse {
     pub data: Option<Vec<super::DetailRecord>>,
     pub meta: Option<super::DetailRecordsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DetailRecordsSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

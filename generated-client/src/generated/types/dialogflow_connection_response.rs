@@ -17,6 +17,8 @@ pub struct DialogflowConnectionResponseData {
     /// The JSON map to connect your Dialoglow account.
     pub service_account: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DialogflowConnectionResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -27,6 +27,8 @@ pub struct Dir {
     pub updated_at: Option<String>,
     pub verified_at: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Dir {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

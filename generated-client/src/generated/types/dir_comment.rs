@@ -18,6 +18,8 @@ pub struct DirComment {
     /// Always `customer` on this endpoint - internal-only comments are filtered out.
     pub visibility: Option<DirCommentVisibility>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DirComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

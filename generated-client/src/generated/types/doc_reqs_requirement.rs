@@ -30,6 +30,8 @@ pub struct DocReqsRequirement {
     /// Version number. Increments with each new version. Defaults to 1.
     pub version: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DocReqsRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -27,6 +27,8 @@ pub struct DocReqsRequirementType {
     /// ISO 8601 formatted date-time indicating when the resource was last updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DocReqsRequirementType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -141,6 +143,8 @@ pub struct DocReqsRequirementTypeAcceptanceCriteria {
     /// Specifies time-based acceptance criteria
     pub time_limit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DocReqsRequirementTypeAcceptanceCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -20,6 +20,8 @@ pub struct DocServiceDocumentLink {
     /// Identifies the linked resource.
     pub linked_resource_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DocServiceDocumentLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,8 @@ pub struct DocumentTypeReference {
     /// Stable identifier passed to `Document.document_type`.
     pub short_name: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DocumentTypeReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,8 @@ pub struct DownlinkData {
     /// Transmission unit
     pub unit: Option<DownlinkDataUnit>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for DownlinkData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

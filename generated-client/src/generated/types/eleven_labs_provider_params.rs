@@ -52,6 +52,8 @@ impl serde::Serialize for ElevenLabsProviderParams {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ElevenLabsProviderParams {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["api_key", "language_code", "voice_settings"];

@@ -8,6 +8,8 @@ pub struct EligibilityNumbersResponse {
     /// List of phone numbers with their eligibility status.
     pub phone_numbers: Option<Vec<super::EligibilityNumberResponse>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EligibilityNumbersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct EmailBatchResponse {
     pub errors: Vec<super::EmailBatchItemError>,
     pub meta: super::EmailBatchMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct EmailBlockEventListResponse {
     pub data: Vec<super::EmailBlockEvent>,
     pub meta: super::OffsetMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailBlockEventListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

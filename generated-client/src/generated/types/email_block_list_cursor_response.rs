@@ -8,6 +8,8 @@ pub struct EmailBlockListCursorResponse {
     pub data: Vec<super::EmailBlock>,
     pub meta: super::CursorMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailBlockListCursorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct EmailBlockListOffsetResponse {
     pub data: Vec<super::EmailBlock>,
     pub meta: super::OffsetMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailBlockListOffsetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,8 @@ pub struct EmailCursorPaginationMeta {
     /// Opaque cursor to fetch the previous page
     pub previous_cursor: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailCursorPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

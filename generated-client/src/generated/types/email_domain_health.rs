@@ -19,6 +19,8 @@ pub struct EmailDomainHealth {
     pub usable_for_sending: bool,
     pub verification: super::EmailDomainVerification,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailDomainHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct EmailDomainListResponse {
     pub data: Vec<super::EmailDomain>,
     pub meta: EmailDomainListResponseMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailDomainListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -46,8 +48,8 @@ impl<'de> serde::Deserialize<'de> for EmailDomainListResponse {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum EmailDomainListResponseMeta {

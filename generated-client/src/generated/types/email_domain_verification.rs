@@ -11,6 +11,8 @@ pub struct EmailDomainVerification {
     pub ownership: EmailDomainVerificationOwnership,
     pub spf: EmailDomainVerificationSpf,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailDomainVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -17,6 +17,8 @@ pub struct EmailEventCounts {
     pub sent: i64,
     pub unsubscribed: i64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailEventCounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

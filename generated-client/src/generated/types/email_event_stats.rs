@@ -10,6 +10,8 @@ pub struct EmailEventStats {
     pub record_type: EmailEventStatsRecordType,
     pub time_range: super::TimeRange,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailEventStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct EmailMessageListResponse {
     pub data: Vec<super::EmailMessage>,
     pub meta: super::EmailPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailMessageListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,8 @@ pub struct EmailPaginationMeta {
     pub page_cursor: Option<String>,
     pub page_size: i64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

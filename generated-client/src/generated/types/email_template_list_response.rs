@@ -8,6 +8,8 @@ pub struct EmailTemplateListResponse {
     pub data: Vec<super::EmailTemplate>,
     pub meta: super::EmailPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailTemplateListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

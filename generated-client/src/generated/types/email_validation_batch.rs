@@ -14,6 +14,8 @@ pub struct EmailValidationBatch {
     /// Omitted from the response entirely (not null) when unset.
     pub webhook_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailValidationBatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

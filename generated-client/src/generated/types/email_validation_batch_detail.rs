@@ -47,6 +47,8 @@ pub struct EmailValidationBatchDetail2 {
     /// Omitted from the response entirely (not null) when unset.
     pub webhook_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailValidationBatchDetail2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,8 @@ pub struct EmailValidationChecks {
     pub syntax: super::EmailValidationCheck,
     pub typo: super::EmailValidationTypoCheck,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailValidationChecks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,8 @@ pub struct EmailValidationTypoCheck {
     /// Suggested correction for common typos. Omitted when nil.
     pub suggestion: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailValidationTypoCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,8 @@ pub struct EmailVerificationStatus {
     /// `sent` after a code is emailed; `verified` after a successful confirm; `unverified` when no verification is in progress.
     pub status: EmailVerificationStatusStatus,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailVerificationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct EmailWebhook {
     /// HTTPS endpoint to deliver subscribed events to.
     pub url: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailWebhook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

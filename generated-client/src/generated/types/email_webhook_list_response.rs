@@ -8,6 +8,8 @@ pub struct EmailWebhookListResponse {
     pub data: Vec<super::EmailWebhook>,
     pub meta: super::OffsetPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmailWebhookListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

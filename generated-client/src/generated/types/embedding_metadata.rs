@@ -12,6 +12,8 @@ pub struct EmbeddingMetadata {
     pub loader_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmbeddingMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -22,6 +22,8 @@ pub struct EmbeddingSimilaritySearchDocument {
     pub document_chunk: String,
     pub metadata: super::EmbeddingMetadata,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EmbeddingSimilaritySearchDocument {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -34,6 +34,8 @@ impl serde::Serialize for EmbeddingSimilaritySearchRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for EmbeddingSimilaritySearchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["bucket_name", "num_of_docs", "query"];

@@ -8,6 +8,8 @@ pub struct EnterpriseListPublic {
     pub data: Vec<super::EnterprisePublic>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EnterpriseListPublic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct EnumPaginatedResponse {
     pub records: Vec<serde_json::Map<String, serde_json::Value>>,
     pub total_records: i64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EnumPaginatedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,8 @@ pub struct ErrorFrame {
     /// Frame type identifier.
     pub r#type: Option<ErrorFrameType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ErrorFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -133,7 +133,8 @@ impl From<&str> for ErrorObjectCode {
 crate::string_enum!(ErrorObjectCode);
 /// Human-readable error detail. Changeset responses may return a structured object.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

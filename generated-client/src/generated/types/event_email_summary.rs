@@ -10,6 +10,8 @@ pub struct EventEmailSummary {
     pub subject: String,
     pub to: Vec<super::EmailAddress>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EventEmailSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -20,6 +20,8 @@ pub struct EventNode {
     /// Relationship to the parent node, null for root.
     pub relationship: Option<Option<super::RelationshipInfo>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for EventNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

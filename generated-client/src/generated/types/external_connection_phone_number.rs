@@ -20,6 +20,8 @@ pub struct ExternalConnectionPhoneNumber {
     pub telephone_number: Option<String>,
     pub ticket_id: Option<super::Uuid>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalConnectionPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -19,6 +19,8 @@ pub struct ExternalLlm {
     /// URL used to retrieve an access token when certificate authentication is enabled.
     pub token_retrieval_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalLlm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

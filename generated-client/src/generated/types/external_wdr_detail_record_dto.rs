@@ -31,6 +31,8 @@ pub struct ExternalWdrDetailRecordDto {
     pub sim_group_name: Option<String>,
     pub uplink_data: Option<super::UplinkData>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalWdrDetailRecordDto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct ExternalWdrGetDetailResponse {
     pub data: Option<Vec<super::ExternalWdrDetailRecordDto>>,
     pub meta: Option<super::WirelessPublicPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ExternalWdrGetDetailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

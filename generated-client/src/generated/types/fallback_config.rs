@@ -11,6 +11,8 @@ pub struct FallbackConfig {
     /// Fallback Telnyx-hosted model to use when the primary LLM provider is unavailable.
     pub model: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FallbackConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -23,6 +23,8 @@ pub struct FaxApplication {
     pub webhook_event_url: Option<super::WebhookEventUrl>,
     pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -189,6 +191,8 @@ pub struct FaxApplicationInbound {
         FaxApplicationInboundSipSubdomainReceiveSettings,
     >,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxApplicationInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -248,6 +252,8 @@ pub struct FaxApplicationOutbound {
     pub channel_limit: Option<i64>,
     pub outbound_voice_profile_id: Option<super::OutboundVoiceProfileId>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxApplicationOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

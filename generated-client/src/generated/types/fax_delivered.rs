@@ -9,6 +9,8 @@ pub struct FaxDelivered {
     /// Metadata about the webhook delivery.
     pub meta: Option<FaxDeliveredMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxDelivered {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -125,6 +127,8 @@ pub struct FaxDeliveredDataPayload {
     pub to: Option<super::To>,
     pub user_id: Option<super::UserId>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxDeliveredDataPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -251,6 +255,8 @@ pub struct FaxDeliveredData {
     pub payload: FaxDeliveredDataPayload,
     pub record_type: Option<super::ProgrammableFaxRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxDeliveredData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -318,6 +324,8 @@ pub struct FaxDeliveredMeta {
     /// The URL the webhook was delivered to.
     pub delivered_to: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxDeliveredMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

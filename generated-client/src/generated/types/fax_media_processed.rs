@@ -9,6 +9,8 @@ pub struct FaxMediaProcessed {
     /// Metadata about the webhook delivery.
     pub meta: Option<FaxMediaProcessedMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxMediaProcessed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -121,6 +123,8 @@ pub struct FaxMediaProcessedDataPayload {
     pub to: Option<super::To>,
     pub user_id: Option<super::UserId>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxMediaProcessedDataPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -233,6 +237,8 @@ pub struct FaxMediaProcessedData {
     pub payload: FaxMediaProcessedDataPayload,
     pub record_type: Option<super::ProgrammableFaxRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxMediaProcessedData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -300,6 +306,8 @@ pub struct FaxMediaProcessedMeta {
     /// The URL the webhook was delivered to.
     pub delivered_to: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxMediaProcessedMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct FaxQueued {
     /// Metadata about the webhook delivery.
     pub meta: Option<FaxQueuedMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxQueued {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -121,6 +123,8 @@ pub struct FaxQueuedDataPayload {
     pub to: Option<super::To>,
     pub user_id: Option<super::UserId>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxQueuedDataPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -233,6 +237,8 @@ pub struct FaxQueuedData {
     pub payload: FaxQueuedDataPayload,
     pub record_type: Option<super::ProgrammableFaxRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxQueuedData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -300,6 +306,8 @@ pub struct FaxQueuedMeta {
     /// The URL the webhook was delivered to.
     pub delivered_to: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FaxQueuedMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

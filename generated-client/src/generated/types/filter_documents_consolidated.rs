@@ -54,6 +54,8 @@ impl serde::Serialize for FilterDocumentsConsolidated {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for FilterDocumentsConsolidated {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created_at", "customer_reference", "filename"];

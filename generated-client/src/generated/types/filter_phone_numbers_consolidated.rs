@@ -54,6 +54,8 @@ impl serde::Serialize for FilterPhoneNumbersConsolidated {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for FilterPhoneNumbersConsolidated {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["civic_address_id", "location_id", "phone_number"];

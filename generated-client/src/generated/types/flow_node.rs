@@ -35,6 +35,8 @@ pub struct FlowNode {
     /// Per-node voice override (response form).
     pub voice_settings: Option<super::VoiceSettings>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FlowNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -2,7 +2,8 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "email_unsubscribe_groups")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -12,6 +13,8 @@ pub enum ForceQuery {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ForceQuery {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

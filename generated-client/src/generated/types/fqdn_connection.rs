@@ -69,6 +69,8 @@ pub struct FqdnConnection {
     pub webhook_event_url: Option<super::WebhookEventUrl>,
     pub webhook_timeout_secs: Option<Option<super::WebhookTimeoutSecs>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for FqdnConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

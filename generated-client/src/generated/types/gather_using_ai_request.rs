@@ -106,6 +106,8 @@ impl serde::Serialize for GatherUsingAiRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GatherUsingAiRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -257,6 +259,8 @@ impl serde::Serialize for GatherUsingAiRequestMessageHistoryItem {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GatherUsingAiRequestMessageHistoryItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content", "role"];
@@ -338,6 +342,8 @@ impl serde::Serialize for GatherUsingAiRequestVoiceSettings {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GatherUsingAiRequestVoiceSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -121,6 +121,8 @@ impl serde::Serialize for GatherUsingSpeakRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GatherUsingSpeakRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -473,6 +475,8 @@ impl serde::Serialize for GatherUsingSpeakRequestVoiceSettings {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for GatherUsingSpeakRequestVoiceSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

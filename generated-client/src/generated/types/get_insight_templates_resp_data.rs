@@ -8,6 +8,8 @@ pub struct GetInsightTemplatesRespData {
     pub data: Vec<super::InsightTemplateResp>,
     pub meta: super::Meta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GetInsightTemplatesRespData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,8 @@ pub struct GetSubRequestByPortingOrder {
     /// Identifies the Sub Request associated with the Porting Order
     pub sub_request_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GetSubRequestByPortingOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

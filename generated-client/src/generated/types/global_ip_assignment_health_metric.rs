@@ -11,6 +11,8 @@ pub struct GlobalIpAssignmentHealthMetric {
     /// The timestamp of the metric.
     pub timestamp: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpAssignmentHealthMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -73,6 +75,8 @@ pub struct GlobalIpAssignmentHealthMetricGlobalIp {
     /// The Global IP address.
     pub ip_address: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpAssignmentHealthMetricGlobalIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -123,6 +127,8 @@ pub struct GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer {
     /// A user specified name for the interface.
     pub name: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -176,6 +182,8 @@ pub struct GlobalIpAssignmentHealthMetricGlobalIpAssignment {
     /// Wireguard peer ID.
     pub wireguard_peer_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpAssignmentHealthMetricGlobalIpAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -232,6 +240,8 @@ pub struct GlobalIpAssignmentHealthMetricHealth {
     /// The number of successful health checks.
     pub pass: Option<f64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpAssignmentHealthMetricHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

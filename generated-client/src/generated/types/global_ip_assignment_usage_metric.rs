@@ -12,6 +12,8 @@ pub struct GlobalIpAssignmentUsageMetric {
     pub timestamp: Option<String>,
     pub transmitted: Option<GlobalIpAssignmentUsageMetricTransmitted>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpAssignmentUsageMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -86,6 +88,8 @@ pub struct GlobalIpAssignmentUsageMetricGlobalIp {
     /// The Global IP address.
     pub ip_address: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpAssignmentUsageMetricGlobalIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -136,6 +140,8 @@ pub struct GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer {
     /// A user specified name for the interface.
     pub name: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -189,6 +195,8 @@ pub struct GlobalIpAssignmentUsageMetricGlobalIpAssignment {
     /// Wireguard peer ID.
     pub wireguard_peer_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpAssignmentUsageMetricGlobalIpAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -245,6 +253,8 @@ pub struct GlobalIpAssignmentUsageMetricReceived {
     /// The unit of the amount of data received.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpAssignmentUsageMetricReceived {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -295,6 +305,8 @@ pub struct GlobalIpAssignmentUsageMetricTransmitted {
     /// The unit of the amount of data transmitted.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpAssignmentUsageMetricTransmitted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

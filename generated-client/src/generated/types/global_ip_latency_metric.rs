@@ -12,6 +12,8 @@ pub struct GlobalIpLatencyMetric {
     /// The timestamp of the metric.
     pub timestamp: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -86,6 +88,8 @@ pub struct GlobalIpLatencyMetricGlobalIp {
     /// The Global IP address.
     pub ip_address: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetricGlobalIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -136,6 +140,8 @@ pub struct GlobalIpLatencyMetricMeanLatency {
     /// The unit of the average latency.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetricMeanLatency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -186,6 +192,8 @@ pub struct GlobalIpLatencyMetricPercentileLatency0 {
     /// The unit of the minimum latency.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency0 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -236,6 +244,8 @@ pub struct GlobalIpLatencyMetricPercentileLatency100 {
     /// The unit of the maximum latency.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency100 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -286,6 +296,8 @@ pub struct GlobalIpLatencyMetricPercentileLatency25 {
     /// The unit of the 25th percentile latency.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency25 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -336,6 +348,8 @@ pub struct GlobalIpLatencyMetricPercentileLatency50 {
     /// The unit of the 50th percentile latency.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency50 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -386,6 +400,8 @@ pub struct GlobalIpLatencyMetricPercentileLatency75 {
     /// The unit of the 75th percentile latency.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency75 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -436,6 +452,8 @@ pub struct GlobalIpLatencyMetricPercentileLatency90 {
     /// The unit of the 90th percentile latency.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency90 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -486,6 +504,8 @@ pub struct GlobalIpLatencyMetricPercentileLatency99 {
     /// The unit of the 99th percentile latency.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency99 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -539,6 +559,8 @@ pub struct GlobalIpLatencyMetricPercentileLatency {
     pub n90: Option<GlobalIpLatencyMetricPercentileLatency90>,
     pub n99: Option<GlobalIpLatencyMetricPercentileLatency99>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -623,6 +645,8 @@ pub struct GlobalIpLatencyMetricProberLocation {
     /// Location name.
     pub name: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpLatencyMetricProberLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

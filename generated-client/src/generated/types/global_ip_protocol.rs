@@ -14,6 +14,8 @@ pub struct GlobalIpProtocol2 {
     /// Identifies the type of the resource.
     pub record_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpProtocol2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

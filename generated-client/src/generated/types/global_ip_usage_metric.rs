@@ -11,6 +11,8 @@ pub struct GlobalIpUsageMetric {
     pub timestamp: Option<String>,
     pub transmitted: Option<GlobalIpUsageMetricTransmitted>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpUsageMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -73,6 +75,8 @@ pub struct GlobalIpUsageMetricGlobalIp {
     /// The Global IP address.
     pub ip_address: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpUsageMetricGlobalIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -123,6 +127,8 @@ pub struct GlobalIpUsageMetricReceived {
     /// The unit of the amount of data received.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpUsageMetricReceived {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -173,6 +179,8 @@ pub struct GlobalIpUsageMetricTransmitted {
     /// The unit of the amount of data transmitted.
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GlobalIpUsageMetricTransmitted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

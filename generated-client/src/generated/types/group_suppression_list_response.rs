@@ -8,6 +8,8 @@ pub struct GroupSuppressionListResponse {
     pub data: Vec<super::EmailBlock>,
     pub meta: super::GroupListMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for GroupSuppressionListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -22,6 +22,8 @@ pub struct HostedNumber {
     pub record_type: Option<String>,
     pub status: Option<HostedNumberStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for HostedNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -20,6 +20,8 @@ pub struct HostedNumberOrderEventPayload {
     /// The organization that owns the order.
     pub user_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for HostedNumberOrderEventPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -220,6 +222,8 @@ pub struct HostedNumberOrderEventPayloadNumbersItem {
     /// Phone number in +E.164 format.
     pub value: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for HostedNumberOrderEventPayloadNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -37,6 +37,8 @@ impl serde::Serialize for ImportExternalVetting {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ImportExternalVetting {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["evpId", "vettingId", "vettingToken"];

@@ -10,6 +10,8 @@ pub struct ImportMetadata {
     /// Provider the assistant was imported from.
     pub import_provider: Option<ImportMetadataImportProvider>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ImportMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct InboundMessage {
     /// Identifies the type of the resource.
     pub record_type: Option<InboundMessageRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InboundMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -59,6 +59,8 @@ pub struct InboundMessagePayload {
     /// The URL where webhooks related to this message will be sent.
     pub webhook_url: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InboundMessagePayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -396,6 +398,8 @@ pub struct InboundMessagePayloadCcItem {
     pub phone_number: Option<String>,
     pub status: Option<InboundMessagePayloadCcItemStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InboundMessagePayloadCcItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -458,6 +462,8 @@ pub struct InboundMessagePayloadCost {
     /// The ISO 4217 currency identifier.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InboundMessagePayloadCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -508,6 +514,8 @@ pub struct InboundMessagePayloadCostBreakdownCarrierFee {
     /// The ISO 4217 currency identifier.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InboundMessagePayloadCostBreakdownCarrierFee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -558,6 +566,8 @@ pub struct InboundMessagePayloadCostBreakdownRate {
     /// The ISO 4217 currency identifier.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InboundMessagePayloadCostBreakdownRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -607,6 +617,8 @@ pub struct InboundMessagePayloadCostBreakdown {
     pub carrier_fee: Option<InboundMessagePayloadCostBreakdownCarrierFee>,
     pub rate: Option<InboundMessagePayloadCostBreakdownRate>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InboundMessagePayloadCostBreakdown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -767,6 +779,8 @@ pub struct InboundMessagePayloadFrom {
     pub phone_number: Option<String>,
     pub status: Option<InboundMessagePayloadFromStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InboundMessagePayloadFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -833,6 +847,8 @@ pub struct InboundMessagePayloadMediaItem {
     /// The url of the media requested to be sent.
     pub url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InboundMessagePayloadMediaItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1029,6 +1045,8 @@ pub struct InboundMessagePayloadToItem {
     pub phone_number: Option<String>,
     pub status: Option<InboundMessagePayloadToItemStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InboundMessagePayloadToItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

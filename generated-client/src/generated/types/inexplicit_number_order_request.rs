@@ -51,6 +51,8 @@ impl serde::Serialize for InexplicitNumberOrderRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -174,6 +176,8 @@ impl serde::Serialize for InexplicitNumberOrderRequestOrderingGroupsItemPhoneNum
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "starts_with"];
@@ -430,6 +434,8 @@ impl serde::Serialize for InexplicitNumberOrderRequestOrderingGroupsItem {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderRequestOrderingGroupsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[

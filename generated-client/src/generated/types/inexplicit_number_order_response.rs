@@ -21,6 +21,8 @@ pub struct InexplicitNumberOrderResponse {
     /// ISO 8601 formatted date indicating when the resource was updated
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InexplicitNumberOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -116,6 +118,8 @@ pub struct InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
     /// Array of sub number order IDs
     pub sub_number_order_ids: Vec<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -268,6 +272,8 @@ pub struct InexplicitNumberOrderResponseOrderingGroupsItem {
     /// ISO 8601 formatted date indicating when the ordering group was updated
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InexplicitNumberOrderResponseOrderingGroupsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -55,6 +55,8 @@ pub struct InferenceEmbeddingAssistant {
     pub voice_settings: Option<super::VoiceSettings>,
     pub widget_settings: Option<super::WidgetSettings>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InferenceEmbeddingAssistant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

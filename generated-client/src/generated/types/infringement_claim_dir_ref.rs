@@ -11,6 +11,8 @@ pub struct InfringementClaimDirRef {
     pub id: Option<String>,
     pub status: Option<super::DirStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InfringementClaimDirRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

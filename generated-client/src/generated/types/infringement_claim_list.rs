@@ -8,6 +8,8 @@ pub struct InfringementClaimList {
     pub data: Vec<super::InfringementClaim>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InfringementClaimList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

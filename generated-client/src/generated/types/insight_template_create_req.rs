@@ -40,6 +40,8 @@ impl serde::Serialize for InsightTemplateCreateReq {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for InsightTemplateCreateReq {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["instructions", "json_schema", "name", "webhook"];
@@ -76,7 +78,8 @@ impl<'de> serde::Deserialize<'de> for InsightTemplateCreateReq {
 }
 /// If specified, the output will follow the JSON schema.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -86,6 +89,8 @@ pub enum InsightTemplateCreateReqJsonSchema {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for InsightTemplateCreateReqJsonSchema {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -36,6 +36,8 @@ impl serde::Serialize for InsightTemplateGroupCreateReq {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for InsightTemplateGroupCreateReq {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["description", "name", "webhook"];

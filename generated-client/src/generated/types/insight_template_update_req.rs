@@ -29,6 +29,8 @@ impl serde::Serialize for InsightTemplateUpdateReq {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for InsightTemplateUpdateReq {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["instructions", "json_schema", "name", "webhook"];
@@ -64,7 +66,8 @@ impl<'de> serde::Deserialize<'de> for InsightTemplateUpdateReq {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -74,6 +77,8 @@ pub enum InsightTemplateUpdateReqJsonSchema {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for InsightTemplateUpdateReqJsonSchema {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -8,6 +8,8 @@ pub struct IntegrationSecretsListData {
     pub data: Vec<super::IntegrationSecret>,
     pub meta: super::IntegrationSecretsMetadata,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for IntegrationSecretsListData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

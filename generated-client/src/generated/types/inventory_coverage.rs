@@ -17,6 +17,8 @@ pub struct InventoryCoverage {
     pub phone_number_type: Option<InventoryCoveragePhoneNumberType>,
     pub record_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for InventoryCoverage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct KvKeyListResponseWrapper {
     pub meta: Option<super::KvListMeta>,
     pub record_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for KvKeyListResponseWrapper {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

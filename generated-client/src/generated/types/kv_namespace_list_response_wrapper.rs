@@ -8,6 +8,8 @@ pub struct KvNamespaceListResponseWrapper {
     pub data: Option<Vec<super::KvNamespace>>,
     pub meta: Option<super::EdgeComputePaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for KvNamespaceListResponseWrapper {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct ListPushCredentialsResponse {
     pub data: Option<Vec<super::PushCredential>>,
     pub meta: Option<super::PaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListPushCredentialsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct ListVerificationsResponse {
     pub data: Vec<super::Verification>,
     pub meta: super::VerifyMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListVerificationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct ListVerifiedNumbersResponse {
     pub data: Vec<super::VerifiedNumberResponse>,
     pub meta: super::VerifiedNumbersMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListVerifiedNumbersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct ListVerifyProfilesResponse {
     pub data: Vec<super::VerifyProfileResponse>,
     pub meta: super::VerifyMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ListVerifyProfilesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -31,6 +31,8 @@ pub struct ManagedAccount {
     /// ISO 8601 formatted date indicating when the resource was updated.
     pub updated_at: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ManagedAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

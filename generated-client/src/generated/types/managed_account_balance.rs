@@ -16,6 +16,8 @@ pub struct ManagedAccountBalance {
     /// Identifies the type of the resource.
     pub record_type: Option<ManagedAccountBalanceRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ManagedAccountBalance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

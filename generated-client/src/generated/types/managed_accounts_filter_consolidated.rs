@@ -56,6 +56,8 @@ impl serde::Serialize for ManagedAccountsFilterConsolidated {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ManagedAccountsFilterConsolidated {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["email", "organization_name", "status"];

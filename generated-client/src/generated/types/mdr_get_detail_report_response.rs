@@ -8,6 +8,8 @@ pub struct MdrGetDetailReportResponse {
     pub data: Option<Vec<super::MdrDetailReportResponse>>,
     pub meta: Option<super::BatchCsvPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MdrGetDetailReportResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct MdrGetDetailResponse {
     pub data: Option<Vec<super::MdrDetailResponse>>,
     pub meta: Option<super::ReportingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MdrGetDetailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct MdrGetUsageReportsResponse {
     pub data: Option<Vec<super::MdrUsageReportResponse>>,
     pub meta: Option<super::ReportingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MdrGetUsageReportsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

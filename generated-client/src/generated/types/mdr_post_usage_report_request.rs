@@ -37,6 +37,8 @@ impl serde::Serialize for MdrPostUsageReportRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MdrPostUsageReportRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["aggregation_type", "end_date", "profiles", "start_date"];

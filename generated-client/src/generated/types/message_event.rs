@@ -9,6 +9,8 @@ pub struct MessageEvent {
     pub payload: Option<serde_json::Map<String, serde_json::Value>>,
     pub r#type: super::EmailEventType,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MessageEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

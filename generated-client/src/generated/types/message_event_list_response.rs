@@ -8,6 +8,8 @@ pub struct MessageEventListResponse {
     pub data: Vec<super::MessageEvent>,
     pub meta: super::EmailPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MessageEventListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -27,6 +27,8 @@ pub struct MessagingFeatureSet {
     /// Send messages to numbers in other countries.
     pub international_outbound: bool,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MessagingFeatureSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

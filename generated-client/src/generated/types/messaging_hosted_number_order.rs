@@ -24,6 +24,8 @@ pub struct MessagingHostedNumberOrder {
     pub record_type: Option<String>,
     pub status: Option<MessagingHostedNumberOrderStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MessagingHostedNumberOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,8 @@ pub struct MetadataOverviewResponse {
     pub query_parameters: std::collections::BTreeMap<String, super::QueryParameterInfo>,
     pub record_types: Vec<super::RecordTypeInfo>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MetadataOverviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

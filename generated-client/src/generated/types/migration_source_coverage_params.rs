@@ -10,6 +10,8 @@ pub struct MigrationSourceCoverageParams {
     /// Provider region from which to migrate data.
     pub source_region: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MigrationSourceCoverageParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

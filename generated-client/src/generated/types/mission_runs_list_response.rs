@@ -8,6 +8,8 @@ pub struct MissionRunsListResponse {
     pub data: Vec<super::MissionRunData>,
     pub meta: super::Meta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MissionRunsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

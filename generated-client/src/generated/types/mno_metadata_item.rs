@@ -16,6 +16,8 @@ pub struct MnoMetadataItem {
     pub req_subscriber_optin: bool,
     pub req_subscriber_optout: bool,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MnoMetadataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -45,6 +45,8 @@ pub struct MobilePhoneNumber {
     /// ISO 8601 formatted date indicating when the resource was last updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobilePhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -268,6 +270,8 @@ pub struct MobilePhoneNumberCallForwarding {
     pub forwarding_type: Option<Option<MobilePhoneNumberCallForwardingForwardingType>>,
     pub forwards_to: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobilePhoneNumberCallForwarding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -389,6 +393,8 @@ pub struct MobilePhoneNumberCallRecording {
         MobilePhoneNumberCallRecordingInboundCallRecordingFormat,
     >,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobilePhoneNumberCallRecording {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -447,6 +453,8 @@ pub struct MobilePhoneNumberCnamListing {
     pub cnam_listing_details: Option<Option<String>>,
     pub cnam_listing_enabled: Option<bool>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobilePhoneNumberCnamListing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -497,6 +505,8 @@ pub struct MobilePhoneNumberInbound {
     /// The name of the app that will intercept inbound calls.
     pub interception_app_name: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobilePhoneNumberInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -623,6 +633,8 @@ pub struct MobilePhoneNumberOutbound {
     /// The name of the app that will intercept outbound calls.
     pub interception_app_name: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobilePhoneNumberOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

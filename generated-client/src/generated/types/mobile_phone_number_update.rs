@@ -57,6 +57,8 @@ impl serde::Serialize for MobilePhoneNumberUpdate {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -216,6 +218,8 @@ impl serde::Serialize for MobilePhoneNumberUpdateCallForwarding {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCallForwarding {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["call_forwarding_enabled", "forwarding_type", "forwards_to"];
@@ -363,6 +367,8 @@ impl serde::Serialize for MobilePhoneNumberUpdateCallRecording {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCallRecording {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -438,6 +444,8 @@ impl serde::Serialize for MobilePhoneNumberUpdateCnamListing {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCnamListing {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["cnam_listing_details", "cnam_listing_enabled"];
@@ -497,6 +505,8 @@ impl serde::Serialize for MobilePhoneNumberUpdateInbound {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateInbound {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["interception_app_id"];
@@ -588,6 +598,8 @@ impl serde::Serialize for MobilePhoneNumberUpdateOutbound {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateOutbound {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["interception_app_id"];

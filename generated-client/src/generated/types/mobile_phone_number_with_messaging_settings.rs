@@ -31,6 +31,8 @@ pub struct MobilePhoneNumberWithMessagingSettings {
     /// ISO 8601 formatted date indicating when the resource was updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobilePhoneNumberWithMessagingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -158,6 +160,8 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberWithMessagingSettings {
 pub struct MobilePhoneNumberWithMessagingSettingsFeatures {
     pub sms: Option<Option<super::MessagingFeatureSet>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobilePhoneNumberWithMessagingSettingsFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -28,6 +28,8 @@ pub struct MobileVoiceConnection {
     /// The timeout for webhooks in seconds.
     pub webhook_timeout_secs: Option<Option<i64>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobileVoiceConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -155,6 +157,8 @@ impl<'de> serde::Deserialize<'de> for MobileVoiceConnection {
 pub struct MobileVoiceConnectionInbound {
     pub channel_limit: Option<Option<i64>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobileVoiceConnectionInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -197,6 +201,8 @@ pub struct MobileVoiceConnectionOutbound {
     pub channel_limit: Option<Option<i64>>,
     pub outbound_voice_profile_id: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for MobileVoiceConnectionOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

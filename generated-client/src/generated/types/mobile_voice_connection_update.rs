@@ -49,6 +49,8 @@ impl serde::Serialize for MobileVoiceConnectionUpdate {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -132,6 +134,8 @@ impl serde::Serialize for MobileVoiceConnectionUpdateInbound {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionUpdateInbound {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit"];
@@ -191,6 +195,8 @@ impl serde::Serialize for MobileVoiceConnectionUpdateOutbound {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionUpdateOutbound {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit", "outbound_voice_profile_id"];

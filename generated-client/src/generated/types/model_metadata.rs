@@ -47,6 +47,8 @@ pub struct ModelMetadata {
     /// Billing tier the model belongs to. Used together with `pricing` to determine cost per 1M tokens.
     pub tier: ModelMetadataTier,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ModelMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -40,6 +40,8 @@ impl serde::Serialize for NotificationsFilterConsolidatedAssociatedRecordType {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for NotificationsFilterConsolidatedAssociatedRecordType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];

@@ -26,6 +26,8 @@ pub struct NumberHealthMetrics {
     /// The ratio of messages sucessfully delivered to the number of messages attempted.
     pub success_ratio: f64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberHealthMetrics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -26,6 +26,8 @@ pub struct NumberOrderPhoneNumber {
     pub status: Option<NumberOrderPhoneNumberStatus>,
     pub sub_number_order_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberOrderPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -23,6 +23,8 @@ pub struct NumberOrderPhoneNumberRequirementGroupResponse {
     pub status: Option<String>,
     pub sub_number_order_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberOrderPhoneNumberRequirementGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -167,6 +169,8 @@ pub struct NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsI
     pub requirement_id: Option<String>,
     pub status: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct NumberOrderWebhookEvent {
     pub data: NumberOrderWebhookEventData,
     pub meta: NumberOrderWebhookEventMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberOrderWebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -59,6 +61,8 @@ pub struct NumberOrderWebhookEventData {
     /// Type of record
     pub record_type: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberOrderWebhookEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -117,6 +121,8 @@ pub struct NumberOrderWebhookEventMeta {
     /// URL where the webhook was delivered
     pub delivered_to: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberOrderWebhookEventMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

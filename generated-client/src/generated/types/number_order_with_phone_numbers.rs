@@ -28,6 +28,8 @@ pub struct NumberOrderWithPhoneNumbers {
     /// An ISO 8901 datetime string for when the number order was updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberOrderWithPhoneNumbers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

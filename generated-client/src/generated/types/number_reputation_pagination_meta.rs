@@ -15,6 +15,8 @@ pub struct NumberReputationPaginationMeta {
     /// Total number of items across all pages (excludes soft-deleted rows).
     pub total_results: i64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for NumberReputationPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

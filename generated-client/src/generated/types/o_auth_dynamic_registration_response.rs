@@ -30,6 +30,8 @@ pub struct OAuthDynamicRegistrationResponse {
     /// URL of the client's terms of service
     pub tos_uri: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OAuthDynamicRegistrationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,8 @@ pub struct Observability {
     pub secret_key_ref: Option<String>,
     pub status: Option<super::ObservabilityStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Observability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

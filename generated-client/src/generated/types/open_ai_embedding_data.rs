@@ -12,6 +12,8 @@ pub struct OpenAiEmbeddingData {
     /// The object type, always 'embedding'
     pub object: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OpenAiEmbeddingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,8 @@ pub struct OpenAiEmbeddingModelMetadata {
     /// The organization that owns the model
     pub owned_by: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OpenAiEmbeddingModelMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -49,6 +49,8 @@ impl serde::Serialize for OpenAiEmbeddingRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for OpenAiEmbeddingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["dimensions", "encoding_format", "input", "model", "user"];
@@ -120,7 +122,8 @@ impl From<&str> for OpenAiEmbeddingRequestEncodingFormat {
 crate::string_enum!(OpenAiEmbeddingRequestEncodingFormat);
 /// Input text to embed. Can be a string or array of strings.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -130,6 +133,8 @@ pub enum OpenAiEmbeddingRequestInput {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for OpenAiEmbeddingRequestInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

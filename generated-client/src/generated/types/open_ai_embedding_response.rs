@@ -13,6 +13,8 @@ pub struct OpenAiEmbeddingResponse {
     pub object: String,
     pub usage: super::OpenAiEmbeddingUsage,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OpenAiEmbeddingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

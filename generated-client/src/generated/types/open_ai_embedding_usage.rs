@@ -10,6 +10,8 @@ pub struct OpenAiEmbeddingUsage {
     /// Total number of tokens used
     pub total_tokens: i64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OpenAiEmbeddingUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct OptOutItem {
     pub messaging_profile_id: Option<Option<String>>,
     pub to: Option<super::ToNumber>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OptOutItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

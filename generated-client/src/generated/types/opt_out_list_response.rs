@@ -8,6 +8,8 @@ pub struct OptOutListResponse {
     pub data: Option<Vec<super::OptOutItem>>,
     pub meta: Option<super::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OptOutListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -22,6 +22,8 @@ pub struct OrganizationUser {
     /// The status of the account.
     pub user_status: Option<OrganizationUserUserStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OrganizationUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -23,6 +23,8 @@ pub struct OrganizationUserWithGroups {
     /// The status of the account.
     pub user_status: OrganizationUserWithGroupsUserStatus,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OrganizationUserWithGroups {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct OutboundMessage {
     /// Identifies the type of the resource.
     pub record_type: Option<OutboundMessageRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

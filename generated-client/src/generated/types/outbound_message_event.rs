@@ -8,6 +8,8 @@ pub struct OutboundMessageEvent {
     pub data: super::OutboundMessage,
     pub meta: Option<OutboundMessageEventMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessageEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -56,6 +58,8 @@ pub struct OutboundMessageEventMeta {
     /// The webhook URL the event was delivered to.
     pub delivered_to: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessageEventMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

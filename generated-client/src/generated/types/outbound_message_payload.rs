@@ -63,6 +63,8 @@ pub struct OutboundMessagePayload {
     /// The URL where webhooks related to this message will be sent.
     pub webhook_url: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -414,6 +416,8 @@ pub struct OutboundMessagePayloadCcItem {
     pub phone_number: Option<String>,
     pub status: Option<OutboundMessagePayloadCcItemStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCcItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -476,6 +480,8 @@ pub struct OutboundMessagePayloadCost {
     /// The ISO 4217 currency identifier.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -526,6 +532,8 @@ pub struct OutboundMessagePayloadCostBreakdownCarrierFee {
     /// The ISO 4217 currency identifier.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCostBreakdownCarrierFee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -576,6 +584,8 @@ pub struct OutboundMessagePayloadCostBreakdownRate {
     /// The ISO 4217 currency identifier.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCostBreakdownRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -625,6 +635,8 @@ pub struct OutboundMessagePayloadCostBreakdown {
     pub carrier_fee: Option<OutboundMessagePayloadCostBreakdownCarrierFee>,
     pub rate: Option<OutboundMessagePayloadCostBreakdownRate>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCostBreakdown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -753,6 +765,8 @@ pub struct OutboundMessagePayloadFrom {
     /// Sending address (+E.164 formatted phone number, alphanumeric sender ID, or short code).
     pub phone_number: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -813,6 +827,8 @@ pub struct OutboundMessagePayloadMediaItem {
     /// The url of the media requested to be sent.
     pub url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadMediaItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1011,6 +1027,8 @@ pub struct OutboundMessagePayloadToItem {
     /// The delivery status of the message.
     pub status: Option<OutboundMessagePayloadToItemStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadToItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

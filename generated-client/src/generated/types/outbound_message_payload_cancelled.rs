@@ -61,6 +61,8 @@ pub struct OutboundMessagePayloadCancelled {
     /// The URL where webhooks related to this message will be sent.
     pub webhook_url: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCancelled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -419,6 +421,8 @@ pub struct OutboundMessagePayloadCancelledCcItem {
     /// The delivery status of the message.
     pub status: Option<OutboundMessagePayloadCancelledCcItemStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCancelledCcItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -481,6 +485,8 @@ pub struct OutboundMessagePayloadCancelledCost {
     /// The ISO 4217 currency identifier.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCancelledCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -531,6 +537,8 @@ pub struct OutboundMessagePayloadCancelledCostBreakdownCarrierFee {
     /// The ISO 4217 currency identifier.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCancelledCostBreakdownCarrierFee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -581,6 +589,8 @@ pub struct OutboundMessagePayloadCancelledCostBreakdownRate {
     /// The ISO 4217 currency identifier.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCancelledCostBreakdownRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -630,6 +640,8 @@ pub struct OutboundMessagePayloadCancelledCostBreakdown {
     pub carrier_fee: Option<OutboundMessagePayloadCancelledCostBreakdownCarrierFee>,
     pub rate: Option<OutboundMessagePayloadCancelledCostBreakdownRate>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCancelledCostBreakdown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -758,6 +770,8 @@ pub struct OutboundMessagePayloadCancelledFrom {
     /// Sending address (+E.164 formatted phone number, alphanumeric sender ID, or short code).
     pub phone_number: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCancelledFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -818,6 +832,8 @@ pub struct OutboundMessagePayloadCancelledMediaItem {
     /// The url of the media requested to be sent.
     pub url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCancelledMediaItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -1024,6 +1040,8 @@ pub struct OutboundMessagePayloadCancelledToItem {
     /// The delivery status of the message.
     pub status: Option<OutboundMessagePayloadCancelledToItemStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundMessagePayloadCancelledToItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -39,6 +39,8 @@ pub struct OutboundVoiceProfile {
     /// The list of destinations you want to be able to call using this outbound voice profile formatted in alpha2.
     pub whitelisted_destinations: Option<Vec<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundVoiceProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -212,6 +214,8 @@ pub struct OutboundVoiceProfileCallingWindow {
     /// (BETA) The UTC time of day (in HH:MM format, 24-hour clock) when calls are allowed to start.
     pub start_time: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for OutboundVoiceProfileCallingWindow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct PaginatedBillingBundlesResponse {
     pub data: Vec<super::BillingBundleSummary>,
     pub meta: super::PaginationResponse,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PaginatedBillingBundlesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,8 @@ pub struct PaginatedTestRunList {
     /// Pagination metadata including total counts and current page info.
     pub meta: super::Meta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PaginatedTestRunList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

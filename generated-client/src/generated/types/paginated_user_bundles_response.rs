@@ -8,6 +8,8 @@ pub struct PaginatedUserBundlesResponse {
     pub data: Vec<super::UserBundle>,
     pub meta: super::PaginationResponse,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PaginatedUserBundlesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,8 @@ pub struct PaginatedVerificationStatusHistoryEntry {
     /// The total amount of records for these query parameters
     pub total_records: i64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PaginatedVerificationStatusHistoryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -25,6 +25,8 @@ pub struct PhoneNumber {
     /// The status of the phone number in the order.
     pub status: Option<PhoneNumberStatus2>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -22,6 +22,8 @@ pub struct PhoneNumberBatch {
     /// Number of phone numbers in this batch (length of `phone_numbers`).
     pub total_count: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberBatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct PhoneNumberBatchList {
     pub data: Vec<super::PhoneNumberBatch>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberBatchList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

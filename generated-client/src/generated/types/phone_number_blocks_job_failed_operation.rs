@@ -11,6 +11,8 @@ pub struct PhoneNumberBlocksJobFailedOperation {
     /// The phone number in e164 format.
     pub phone_number: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberBlocksJobFailedOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

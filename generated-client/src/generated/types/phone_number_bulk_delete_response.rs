@@ -10,6 +10,8 @@ pub struct PhoneNumberBulkDeleteResponse {
     pub data: Vec<String>,
     pub meta: PhoneNumberBulkDeleteResponseMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberBulkDeleteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -54,6 +56,8 @@ pub struct PhoneNumberBulkDeleteResponseMeta {
     /// Per-number failures that did not block the call. Each entry has `phone_number`, `code`, `title`, `detail`.
     pub errors: Vec<super::PhoneNumberItemError>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberBulkDeleteResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

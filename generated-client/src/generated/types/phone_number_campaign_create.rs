@@ -31,6 +31,8 @@ impl serde::Serialize for PhoneNumberCampaignCreate {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumberCampaignCreate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["campaignId", "phoneNumber"];

@@ -9,6 +9,8 @@ pub struct PhoneNumberCampaignPaginated {
     pub records: Vec<super::PhoneNumberCampaign>,
     pub total_records: i64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberCampaignPaginated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,8 @@
 pub struct PhoneNumberStatusResponsePaginated {
     pub records: Vec<super::ProfileAssignmentPhoneNumbers>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberStatusResponsePaginated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

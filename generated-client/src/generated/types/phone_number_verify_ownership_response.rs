@@ -12,6 +12,8 @@ pub struct PhoneNumberVerifyOwnershipResponse {
     /// Identifies the type of the resource.
     pub record_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberVerifyOwnershipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -67,6 +69,8 @@ pub struct PhoneNumberVerifyOwnershipResponseFoundItem {
     /// The phone number in E.164 format
     pub number_val_e164: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberVerifyOwnershipResponseFoundItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

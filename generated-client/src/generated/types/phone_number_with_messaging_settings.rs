@@ -45,6 +45,8 @@ pub struct PhoneNumberWithMessagingSettings {
     /// ISO 8601 formatted date indicating when the resource was updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberWithMessagingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -198,6 +200,8 @@ pub struct PhoneNumberWithMessagingSettingsFeatures {
     pub mms: Option<Option<super::MessagingFeatureSet>>,
     pub sms: Option<Option<super::MessagingFeatureSet>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PhoneNumberWithMessagingSettingsFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

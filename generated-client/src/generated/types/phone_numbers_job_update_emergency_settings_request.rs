@@ -36,6 +36,8 @@ impl serde::Serialize for PhoneNumbersJobUpdateEmergencySettingsRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PhoneNumbersJobUpdateEmergencySettingsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["emergency_address_id", "emergency_enabled", "phone_numbers"];

@@ -19,6 +19,8 @@ pub struct PortOutSupportingDocument {
     /// Supporting document last changed timestamp in ISO 8601 format
     pub updated_at: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortOutSupportingDocument {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -24,6 +24,8 @@ pub struct PortingAssociatedPhoneNumber {
     /// ISO 8601 formatted date indicating when the resource was last updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingAssociatedPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -159,6 +161,8 @@ pub struct PortingAssociatedPhoneNumberPhoneNumberRange {
     /// Specifies the start of the phone number range for this associated phone number.
     pub start_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingAssociatedPhoneNumberPhoneNumberRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -19,6 +19,8 @@ pub struct PortingEventDeletedPayload {
     /// Identifies the porting order associated with the event.
     pub porting_order_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingEventDeletedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -171,6 +173,8 @@ pub struct PortingEventDeletedPayloadPayload {
     /// ISO 8601 formatted date indicating when the resource was updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingEventDeletedPayloadPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

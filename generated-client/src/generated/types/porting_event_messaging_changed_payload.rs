@@ -26,6 +26,8 @@ pub struct PortingEventMessagingChangedPayload {
     /// ISO 8601 formatted date indicating when the resource was updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingEventMessagingChangedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -253,6 +255,8 @@ pub struct PortingEventMessagingChangedPayloadPayloadMessaging {
         PortingEventMessagingChangedPayloadPayloadMessagingMessagingPortStatus,
     >,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingEventMessagingChangedPayloadPayloadMessaging {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -325,6 +329,8 @@ pub struct PortingEventMessagingChangedPayloadPayload {
     /// Identifies the support key associated with the porting order.
     pub support_key: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingEventMessagingChangedPayloadPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

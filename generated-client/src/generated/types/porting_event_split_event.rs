@@ -26,6 +26,8 @@ pub struct PortingEventSplitEvent {
     /// ISO 8601 formatted date indicating when the resource was updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingEventSplitEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -190,6 +192,8 @@ pub struct PortingEventSplitEventPayloadFrom {
     /// Identifies the porting order that was split.
     pub id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingEventSplitEventPayloadFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -232,6 +236,8 @@ pub struct PortingEventSplitEventPayloadPortingPhoneNumbersItem {
     /// Identifies the porting phone number that was moved.
     pub id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingEventSplitEventPayloadPortingPhoneNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -275,6 +281,8 @@ pub struct PortingEventSplitEventPayloadTo {
     /// Identifies the porting order that was split.
     pub id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingEventSplitEventPayloadTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -324,6 +332,8 @@ pub struct PortingEventSplitEventPayload {
     /// The new porting order that the phone numbers was moved to.
     pub to: Option<PortingEventSplitEventPayloadTo>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingEventSplitEventPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,8 @@ pub struct PortingOrderActivationSettings {
     /// ISO 8601 formatted Date/Time requested for the FOC date
     pub foc_datetime_requested: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrderActivationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -3,7 +3,8 @@
 
 /// Filter results by support key(s). Originally: filter\[support_key\]\[eq\], filter\[support_key\]\[in\]\[\]
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -13,6 +14,8 @@ pub enum PortingOrderFilterConsolidatedSupportKey {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for PortingOrderFilterConsolidatedSupportKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -15,6 +15,8 @@ pub struct PortingOrderMessaging {
     /// The current status of the messaging porting.
     pub messaging_port_status: Option<PortingOrderMessagingMessagingPortStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrderMessaging {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

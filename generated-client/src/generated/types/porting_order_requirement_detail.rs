@@ -16,6 +16,8 @@ pub struct PortingOrderRequirementDetail {
     /// Identifies the requirement type that meets this requirement
     pub requirement_type: Option<PortingOrderRequirementDetailRequirementType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrderRequirementDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -131,6 +133,8 @@ pub struct PortingOrderRequirementDetailRequirementType {
     /// The type of the requirement type
     pub r#type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrderRequirementDetailRequirementType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

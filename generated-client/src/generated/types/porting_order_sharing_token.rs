@@ -22,6 +22,8 @@ pub struct PortingOrderSharingToken {
     /// A signed JWT token that can be used to access the shared resource
     pub token: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrderSharingToken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

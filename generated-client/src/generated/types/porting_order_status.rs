@@ -11,6 +11,8 @@ pub struct PortingOrderStatus {
     /// The current status of the porting order
     pub value: Option<PortingOrderStatusValue>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrderStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

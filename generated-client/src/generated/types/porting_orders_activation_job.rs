@@ -22,6 +22,8 @@ pub struct PortingOrdersActivationJob {
     /// ISO 8601 formatted date indicating when the resource was created.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersActivationJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -149,6 +151,8 @@ pub struct PortingOrdersActivationJobActivationWindowsItem {
     /// ISO 8601 formatted date indicating when the activation window starts
     pub start_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersActivationJobActivationWindowsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

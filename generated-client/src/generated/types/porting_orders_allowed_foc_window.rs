@@ -12,6 +12,8 @@ pub struct PortingOrdersAllowedFocWindow {
     /// ISO 8601 formatted date indicating the start of the range of foc window.
     pub started_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersAllowedFocWindow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

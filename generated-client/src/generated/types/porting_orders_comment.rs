@@ -16,6 +16,8 @@ pub struct PortingOrdersComment {
     /// Indicates whether this comment was created by a Telnyx Admin, user, or system
     pub user_type: Option<PortingOrdersCommentUserType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingOrdersComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -25,6 +25,8 @@ pub struct PortingPhoneNumber {
     /// A key to reference this porting order when contacting Telnyx customer support
     pub support_key: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -22,6 +22,8 @@ pub struct PortingPhoneNumberBlock {
     /// ISO 8601 formatted date indicating when the resource was last updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingPhoneNumberBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -117,6 +119,8 @@ pub struct PortingPhoneNumberBlockActivationRangesItem {
     /// Specifies the start of the activation range. Must be greater or equal the start of the phone number range.
     pub start_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingPhoneNumberBlockActivationRangesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -168,6 +172,8 @@ pub struct PortingPhoneNumberBlockPhoneNumberRange {
     /// Specifies the start of the phone number range for this porting phone number block.
     pub start_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingPhoneNumberBlockPhoneNumberRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -18,6 +18,8 @@ pub struct PortingPhoneNumberConfiguration {
     /// Identifies the associated user bundle
     pub user_bundle_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingPhoneNumberConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -20,6 +20,8 @@ pub struct PortingPhoneNumberExtension {
     /// ISO 8601 formatted date indicating when the resource was last updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingPhoneNumberExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -108,6 +110,8 @@ pub struct PortingPhoneNumberExtensionActivationRangesItem {
     /// Specifies the start of the activation range. Must be greater or equal the start of the extension range.
     pub start_at: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingPhoneNumberExtensionActivationRangesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -159,6 +163,8 @@ pub struct PortingPhoneNumberExtensionExtensionRange {
     /// Specifies the start of the extension range for this porting phone number extension.
     pub start_at: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingPhoneNumberExtensionExtensionRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -20,6 +20,8 @@ pub struct PortingVerificationCode {
     /// Indicates whether the verification code has been verified
     pub verified: Option<bool>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortingVerificationCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -17,6 +17,8 @@ pub struct PortoutComment {
     /// Identifies the user who created the comment. Will be null if created by Telnyx Admin
     pub user_id: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortoutComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct PortoutRejection {
     pub description: Option<String>,
     pub reason_required: Option<bool>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PortoutRejection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

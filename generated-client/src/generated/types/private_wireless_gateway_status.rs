@@ -23,6 +23,8 @@ pub struct PrivateWirelessGatewayStatus {
     /// Transitioning between the provisioning and provisioned states may take some time.
     pub value: Option<PrivateWirelessGatewayStatusValue>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PrivateWirelessGatewayStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

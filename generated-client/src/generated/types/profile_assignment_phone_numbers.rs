@@ -12,6 +12,8 @@ pub struct ProfileAssignmentPhoneNumbers {
     /// The ID of the task associated with the phone number.
     pub task_id: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ProfileAssignmentPhoneNumbers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

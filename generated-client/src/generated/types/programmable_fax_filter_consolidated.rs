@@ -42,6 +42,8 @@ impl serde::Serialize for ProgrammableFaxFilterConsolidated {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ProgrammableFaxFilterConsolidated {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["application_name", "outbound_voice_profile_id"];

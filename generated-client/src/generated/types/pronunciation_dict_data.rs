@@ -21,6 +21,8 @@ pub struct PronunciationDictData {
     /// Auto-incrementing version number. Increases by 1 on each update. Used for optimistic concurrency control and cache invalidation.
     pub version: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PronunciationDictData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,8 @@ pub struct PronunciationDictListResponse {
     pub data: Option<Vec<super::PronunciationDictData>>,
     pub meta: Option<super::PronunciationDictsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PronunciationDictListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

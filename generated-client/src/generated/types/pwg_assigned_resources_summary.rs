@@ -11,6 +11,8 @@ pub struct PwgAssignedResourcesSummary {
     /// The type of the resource assigned to the Private Wireless Gateway.
     pub record_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for PwgAssignedResourcesSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,8 @@ pub struct QueryParameterInfo {
     pub min: Option<Option<i64>>,
     pub r#type: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for QueryParameterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -29,6 +29,8 @@ pub struct QueueCall {
     /// The time the call has been waiting in the queue, given in seconds
     pub wait_time_secs: i64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for QueueCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct RcsAgentsResponse {
     pub data: Option<Vec<super::RcsAgent>>,
     pub meta: Option<super::MessagingPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RcsAgentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

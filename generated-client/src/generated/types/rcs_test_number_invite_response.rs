@@ -44,6 +44,8 @@ pub struct RcsTestNumberInviteResponseData {
     /// Status of the test number invitation
     pub status: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RcsTestNumberInviteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -43,6 +43,8 @@ pub struct RecordingResponseData {
     /// ISO 8601 formatted date indicating when the resource was updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RecordingResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -248,6 +250,8 @@ pub struct RecordingResponseDataDownloadUrls {
     /// Link to download the recording in wav format.
     pub wav: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RecordingResponseDataDownloadUrls {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,8 @@ pub struct RecursiveCluster {
     pub subclusters: Option<Vec<RecursiveCluster>>,
     pub total_number_of_nodes: i64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RecursiveCluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

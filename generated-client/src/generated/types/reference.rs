@@ -27,6 +27,8 @@ pub struct Reference {
     /// IANA timezone id for the reference. Calls are only placed within the reference's local 8am-9pm window.
     pub timezone: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Reference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -18,6 +18,8 @@ pub struct RegionInformation {
     pub region_name: Option<String>,
     pub region_type: Option<RegionInformationRegionType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RegionInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct RegulatoryRequirement {
     pub record_type: Option<String>,
     pub requirement_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RegulatoryRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,8 @@ pub struct RegulatoryRequirements {
         Vec<RegulatoryRequirementsRegulatoryRequirementsItem>,
     >,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RegulatoryRequirements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -83,6 +85,8 @@ pub struct RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
     pub regex: Option<String>,
     pub time_limit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -182,6 +186,8 @@ pub struct RegulatoryRequirementsRegulatoryRequirementsItem {
     pub id: Option<String>,
     pub name: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RegulatoryRequirementsRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

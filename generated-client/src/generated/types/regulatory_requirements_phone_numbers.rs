@@ -15,6 +15,8 @@ pub struct RegulatoryRequirementsPhoneNumbers {
         Vec<RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem>,
     >,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RegulatoryRequirementsPhoneNumbers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -87,6 +89,8 @@ pub struct RegulatoryRequirementsPhoneNumbersRegionInformationItem {
     pub region_name: Option<String>,
     pub region_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RegulatoryRequirementsPhoneNumbersRegionInformationItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -136,6 +140,8 @@ pub struct RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanc
     pub field_value: Option<String>,
     pub locality_limit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -197,6 +203,8 @@ pub struct RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem {
     pub label: Option<String>,
     pub record_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

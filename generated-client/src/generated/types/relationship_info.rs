@@ -11,6 +11,8 @@ pub struct RelationshipInfo {
     pub r#type: String,
     pub via: super::FieldMapping,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RelationshipInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct Release {
     pub tenant_id: Option<String>,
     pub ticket_id: Option<super::Uuid>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Release {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,8 @@ pub struct RemediationPerNumberResults {
     pub remediated: Option<Vec<String>>,
     pub requires_review: Option<Vec<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RemediationPerNumberResults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

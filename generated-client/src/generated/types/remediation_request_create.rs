@@ -43,6 +43,8 @@ impl serde::Serialize for RemediationRequestCreate {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for RemediationRequestCreate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["call_purpose", "contact_email", "phone_numbers", "webhook_url"];

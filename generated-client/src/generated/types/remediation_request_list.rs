@@ -8,6 +8,8 @@ pub struct RemediationRequestList {
     pub data: Vec<super::RemediationRequestListItem>,
     pub meta: super::NumberReputationPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RemediationRequestList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct RenderedEmailTemplate {
     pub updated_at: String,
     pub variables: Vec<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RenderedEmailTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

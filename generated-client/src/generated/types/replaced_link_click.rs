@@ -16,6 +16,8 @@ pub struct ReplacedLinkClick {
     /// The original link that was sent in the message.
     pub url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ReplacedLinkClick {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

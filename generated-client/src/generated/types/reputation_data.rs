@@ -16,6 +16,8 @@ pub struct ReputationData {
     /// Overall spam-risk classification.
     pub spam_risk: Option<Option<ReputationDataSpamRisk>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ReputationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct ReputationPhoneNumberList {
     pub data: Vec<super::ReputationPhoneNumber>,
     pub meta: super::NumberReputationPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ReputationPhoneNumberList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

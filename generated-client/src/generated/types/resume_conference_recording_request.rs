@@ -27,6 +27,8 @@ impl serde::Serialize for ResumeConferenceRecordingRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for ResumeConferenceRecordingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["command_id", "recording_id", "region"];

@@ -28,6 +28,8 @@ pub struct Room {
     /// Specifies how many seconds to wait before timing out a webhook.
     pub webhook_timeout_secs: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Room {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,8 @@ pub struct RuleOutput {
     pub r#match: Option<Vec<super::Clause>>,
     pub serve: super::Serve,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for RuleOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -37,6 +37,8 @@ pub struct ScheduledPhoneCallEventResponse {
     pub telnyx_conversation_channel: super::ConversationChannelType,
     pub telnyx_end_user_target: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ScheduledPhoneCallEventResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -205,8 +207,8 @@ impl<'de> serde::Deserialize<'de> for ScheduledPhoneCallEventResponse {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ScheduledPhoneCallEventResponseConversationMetadataValue {

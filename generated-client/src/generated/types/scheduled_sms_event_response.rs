@@ -26,6 +26,8 @@ pub struct ScheduledSmsEventResponse {
     pub telnyx_end_user_target: String,
     pub text: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ScheduledSmsEventResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -143,8 +145,8 @@ impl<'de> serde::Deserialize<'de> for ScheduledSmsEventResponse {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ScheduledSmsEventResponseConversationMetadataValue {

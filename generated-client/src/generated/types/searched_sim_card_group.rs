@@ -28,6 +28,8 @@ pub struct SearchedSimCardGroup {
     /// The identification of the related Wireless Blocklist resource.
     pub wireless_blocklist_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SearchedSimCardGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -143,6 +145,8 @@ pub struct SearchedSimCardGroupDataLimit {
     pub amount: Option<String>,
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SearchedSimCardGroupDataLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

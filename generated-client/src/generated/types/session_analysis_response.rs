@@ -11,6 +11,8 @@ pub struct SessionAnalysisResponse {
     /// Identifier for the analyzed session.
     pub session_id: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SessionAnalysisResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

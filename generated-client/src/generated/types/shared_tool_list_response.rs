@@ -8,6 +8,8 @@ pub struct SharedToolListResponse {
     pub data: Vec<super::SharedToolResponse>,
     pub meta: super::Meta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SharedToolListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -12,6 +12,8 @@ pub struct SharedToolResponse {
     pub tool_definition: serde_json::Map<String, serde_json::Value>,
     pub r#type: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SharedToolResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

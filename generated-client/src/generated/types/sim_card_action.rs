@@ -26,6 +26,8 @@ pub struct SimCardAction {
     pub status: Option<SimCardActionStatus>,
     pub updated_at: Option<super::WirelessUpdatedAt>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -209,6 +211,8 @@ pub struct SimCardActionStatus {
     /// The current status of the SIM card action.
     pub value: Option<SimCardActionStatusValue>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardActionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct SimCardActionsSummary {
     pub count: Option<i64>,
     pub status: Option<SimCardActionsSummaryStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardActionsSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

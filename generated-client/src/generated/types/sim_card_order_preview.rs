@@ -13,6 +13,8 @@ pub struct SimCardOrderPreview {
     pub sim_cards_cost: Option<SimCardOrderPreviewSimCardsCost>,
     pub total_cost: Option<SimCardOrderPreviewTotalCost>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardOrderPreview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -87,6 +89,8 @@ pub struct SimCardOrderPreviewShippingCost {
     /// ISO 4217 currency string.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardOrderPreviewShippingCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -137,6 +141,8 @@ pub struct SimCardOrderPreviewSimCardsCost {
     /// ISO 4217 currency string.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardOrderPreviewSimCardsCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -187,6 +193,8 @@ pub struct SimCardOrderPreviewTotalCost {
     /// ISO 4217 currency string.
     pub currency: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardOrderPreviewTotalCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

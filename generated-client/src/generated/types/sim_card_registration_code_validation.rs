@@ -13,6 +13,8 @@ pub struct SimCardRegistrationCodeValidation {
     /// The attribute that denotes whether the code is valid or not
     pub valid: Option<bool>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardRegistrationCodeValidation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -43,6 +43,8 @@ pub struct SimCardUsageDetailRecord {
     /// Number of megabytes uploaded
     pub uplink_data: Option<f64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimCardUsageDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -52,6 +52,8 @@ pub struct SimpleSimCard {
     /// Indicates whether voice services are enabled for the SIM card.
     pub voice_enabled: Option<bool>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimpleSimCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -230,6 +232,8 @@ pub struct SimpleSimCardCurrentBillingPeriodConsumedData {
     pub amount: Option<String>,
     pub unit: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimpleSimCardCurrentBillingPeriodConsumedData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -310,6 +314,8 @@ pub struct SimpleSimCardDataLimit {
     pub amount: Option<String>,
     pub unit: Option<SimpleSimCardDataLimitUnit>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SimpleSimCardDataLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -22,6 +22,8 @@ pub struct SipRegistrationStatus {
     /// Human-readable registration status derived from the registrar state.
     pub sip_registration_status: Option<SipRegistrationStatusSipRegistrationStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SipRegistrationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -168,6 +170,8 @@ pub struct SipRegistrationStatusSipRegistrationDetails {
     /// Registration uptime reported by the registrar.
     pub uptime: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SipRegistrationStatusSipRegistrationDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -17,6 +17,8 @@ pub struct SpeakNode {
     /// Node kind discriminator. Always `speak` for a speak node.
     pub r#type: Option<SpeakNodeType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SpeakNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -91,6 +91,8 @@ impl serde::Serialize for SpeakRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for SpeakRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -459,6 +461,8 @@ impl serde::Serialize for SpeakRequestVoiceSettings {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for SpeakRequestVoiceSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -8,6 +8,8 @@ pub struct StandardMdrGetUsageReportsResponse {
     pub data: Option<Vec<super::MdrUsageReportResponseLegacy>>,
     pub meta: Option<super::StandardPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for StandardMdrGetUsageReportsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -74,6 +74,8 @@ pub struct StoredPaymentTransactionResponseData {
         StoredPaymentTransactionResponseDataTransactionProcessingType,
     >,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for StoredPaymentTransactionResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

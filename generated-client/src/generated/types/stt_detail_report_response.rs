@@ -15,6 +15,8 @@ pub struct SttDetailReportResponse {
     pub start_date: Option<String>,
     pub status: Option<SttDetailReportResponseStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SttDetailReportResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -11,6 +11,8 @@ pub struct SttErrorFrame {
     /// Frame type identifier.
     pub r#type: SttErrorFrameType,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SttErrorFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,8 @@ pub struct SttProviderServiceType {
     pub languages: Vec<String>,
     pub r#type: super::SttServiceType,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SttProviderServiceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -9,6 +9,8 @@ pub struct SttProvidersResponse {
     pub data: Vec<super::SttProvider>,
     pub meta: super::SttProvidersMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SttProvidersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -18,6 +18,8 @@ pub struct SubNumberOrderPhoneNumber {
     pub requirements_status: Option<String>,
     pub status: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SubNumberOrderPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -127,6 +129,8 @@ pub struct SubNumberOrderPhoneNumberRegulatoryRequirementsItem {
     pub requirement_id: Option<String>,
     pub status: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SubNumberOrderPhoneNumberRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -10,6 +10,8 @@ pub struct SubNumberOrderRegulatoryRequirement {
     /// Unique id for a requirement.
     pub requirement_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SubNumberOrderRegulatoryRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

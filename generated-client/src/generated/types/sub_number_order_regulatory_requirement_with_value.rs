@@ -23,6 +23,8 @@ pub struct SubNumberOrderRegulatoryRequirementWithValue {
     /// Unique id for a requirement.
     pub requirement_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SubNumberOrderRegulatoryRequirementWithValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -24,6 +24,8 @@ pub struct SubNumberOrderRequirementGroupResponseData {
     pub status: Option<String>,
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for SubNumberOrderRequirementGroupResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

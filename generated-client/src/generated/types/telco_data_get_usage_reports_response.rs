@@ -8,6 +8,8 @@ pub struct TelcoDataGetUsageReportsResponse {
     pub data: Option<Vec<super::TelcoDataUsageReportResponse>>,
     pub meta: Option<super::StandardPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TelcoDataGetUsageReportsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -44,6 +44,8 @@ impl serde::Serialize for TelephonyCredentialCreateRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for TelephonyCredentialCreateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["connection_id", "expires_at", "name", "tag"];

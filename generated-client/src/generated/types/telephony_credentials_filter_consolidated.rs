@@ -70,6 +70,8 @@ impl serde::Serialize for TelephonyCredentialsFilterConsolidated {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for TelephonyCredentialsFilterConsolidated {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "resource_id", "sip_username", "status", "tag"];

@@ -83,6 +83,8 @@ pub struct TelnyxBrandWithCampaignsCount {
     /// Number of campaigns associated with the brand
     pub assigned_campaigns_count: Option<f64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TelnyxBrandWithCampaignsCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

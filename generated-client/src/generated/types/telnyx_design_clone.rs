@@ -115,6 +115,8 @@ impl serde::Serialize for TelnyxDesignClone {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for TelnyxDesignClone {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gender", "language", "name", "provider", "voice_design_id"];

@@ -81,6 +81,8 @@ pub struct TelnyxDownstreamCampaign {
     /// Webhook to which campaign status updates are sent.
     pub webhook_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TelnyxDownstreamCampaign {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

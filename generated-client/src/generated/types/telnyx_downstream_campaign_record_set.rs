@@ -9,6 +9,8 @@ pub struct TelnyxDownstreamCampaignRecordSet {
     pub records: Option<Vec<super::TelnyxDownstreamCampaign>>,
     pub total_records: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TelnyxDownstreamCampaignRecordSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -7,6 +7,8 @@
 pub struct TermsOfServiceInfo {
     pub agreements: Option<Vec<super::TermsOfServiceInfoItem>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TermsOfServiceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

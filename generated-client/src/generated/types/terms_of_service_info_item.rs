@@ -11,6 +11,8 @@ pub struct TermsOfServiceInfoItem {
     pub product_type: Option<super::TosProductType>,
     pub terms_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TermsOfServiceInfoItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

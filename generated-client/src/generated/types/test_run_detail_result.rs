@@ -8,6 +8,8 @@ pub struct TestRunDetailResult {
     pub name: String,
     pub status: super::TestStatus,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TestRunDetailResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -33,6 +33,8 @@ pub struct TexmlApplication {
     /// URL to which Telnyx will deliver your XML Translator webhooks.
     pub voice_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TexmlApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -243,6 +245,8 @@ pub struct TexmlApplicationInbound {
         TexmlApplicationInboundSipSubdomainReceiveSettings,
     >,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TexmlApplicationInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -309,6 +313,8 @@ pub struct TexmlApplicationOutbound {
     pub channel_limit: Option<i64>,
     pub outbound_voice_profile_id: Option<super::OutboundVoiceProfileId>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TexmlApplicationOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -26,6 +26,8 @@ pub struct TexmlCreateSiprecSessionResponseBody {
     /// The URI of the siprec session.
     pub uri: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TexmlCreateSiprecSessionResponseBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

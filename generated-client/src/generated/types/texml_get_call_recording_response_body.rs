@@ -22,6 +22,8 @@ pub struct TexmlGetCallRecordingResponseBody {
     /// The relative URI for this recording resource.
     pub uri: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TexmlGetCallRecordingResponseBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@
 pub struct TexmlRecordingSubresourcesUris {
     pub transcriptions: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TexmlRecordingSubresourcesUris {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,8 @@ pub struct TexmlUpdateCallStreamingResponseBody {
     /// The relative URI for this streaming resource.
     pub uri: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TexmlUpdateCallStreamingResponseBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -20,6 +20,8 @@ pub struct TexmlUpdateSiprecSessionResponseBody {
     /// The URI of the siprec session.
     pub uri: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TexmlUpdateSiprecSessionResponseBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -21,6 +21,8 @@ pub struct TnUploadEntry {
     /// Represents the status of the phone number entry upload on Microsoft Teams.
     pub status: Option<TnUploadEntryStatus>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TnUploadEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -19,6 +19,8 @@ pub struct ToolNode {
     /// Node kind discriminator. Always `tool` for a tool node.
     pub r#type: Option<ToolNodeType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ToolNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

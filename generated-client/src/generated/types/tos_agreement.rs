@@ -14,6 +14,8 @@ pub struct TosAgreement {
     /// Convenience alias of `terms_version`. Both keys are present on every response.
     pub version: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TosAgreement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

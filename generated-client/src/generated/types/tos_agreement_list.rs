@@ -9,6 +9,8 @@ pub struct TosAgreementList {
     pub data: Vec<super::TosAgreement>,
     pub meta: super::BrandedCallingPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TosAgreementList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -15,6 +15,8 @@ pub struct TranscriptFrame {
     /// Frame type identifier.
     pub r#type: TranscriptFrameType,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TranscriptFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

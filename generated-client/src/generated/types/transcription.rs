@@ -15,6 +15,8 @@ pub struct Transcription {
     /// Identifies the type of the resource.
     pub record_type: Option<TranscriptionRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Transcription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -147,6 +149,8 @@ pub struct TranscriptionPayloadTranscriptionData {
         TranscriptionPayloadTranscriptionDataTranscriptionTrack,
     >,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TranscriptionPayloadTranscriptionData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -216,6 +220,8 @@ pub struct TranscriptionPayload {
     pub connection_id: Option<String>,
     pub transcription_data: Option<TranscriptionPayloadTranscriptionData>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TranscriptionPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -58,6 +58,8 @@ impl serde::Serialize for TranscriptionEngineAssemblyaiConfig {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineAssemblyaiConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["interim_results", "transcription_engine", "transcription_model"];

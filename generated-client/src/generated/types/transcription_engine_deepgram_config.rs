@@ -35,6 +35,8 @@ impl serde::Serialize for TranscriptionEngineDeepgramConfig {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineDeepgramConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -53,6 +53,8 @@ impl serde::Serialize for TranscriptionEngineTelnyxConfig {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineTelnyxConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["language", "transcription_engine", "transcription_model"];

@@ -77,6 +77,8 @@ impl serde::Serialize for TranscriptionStartRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for TranscriptionStartRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -321,6 +323,8 @@ impl serde::Serialize for TranscriptionStartRequestTranscriptionEngineConfig {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de>
 for TranscriptionStartRequestTranscriptionEngineConfig {
     fn deserialize<D: serde::Deserializer<'de>>(

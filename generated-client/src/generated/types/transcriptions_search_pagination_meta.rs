@@ -15,6 +15,8 @@ pub struct TranscriptionsSearchPaginationMeta {
     /// Total number of matching results across all queried regions.
     pub total_results: i64,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TranscriptionsSearchPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

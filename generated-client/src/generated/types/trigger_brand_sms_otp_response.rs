@@ -11,6 +11,8 @@ pub struct TriggerBrandSmsOtpResponse {
     /// The reference ID that can be used to check OTP status
     pub reference_id: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for TriggerBrandSmsOtpResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -37,6 +37,8 @@ pub struct UacInbound {
     /// Time(sec) before aborting if call is unanswered (min: 1, max: 600).
     pub timeout_2xx_secs: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UacInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -14,6 +14,8 @@ pub struct UnsubscribeGroup {
     pub record_type: UnsubscribeGroupRecordType,
     pub updated_at: String,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UnsubscribeGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

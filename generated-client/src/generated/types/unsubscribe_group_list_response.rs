@@ -8,6 +8,8 @@ pub struct UnsubscribeGroupListResponse {
     pub data: Vec<super::UnsubscribeGroup>,
     pub meta: super::GroupListMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UnsubscribeGroupListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

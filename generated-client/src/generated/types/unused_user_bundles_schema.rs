@@ -9,6 +9,8 @@ pub struct UnusedUserBundlesSchema {
     /// List of user bundle IDs for given bundle.
     pub user_bundle_ids: Vec<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UnusedUserBundlesSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

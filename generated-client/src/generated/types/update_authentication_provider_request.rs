@@ -33,6 +33,8 @@ impl serde::Serialize for UpdateAuthenticationProviderRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for UpdateAuthenticationProviderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["active", "name", "settings", "settings_url", "short_name"];

@@ -38,6 +38,8 @@ impl serde::Serialize for UpdatePhoneNumberMessagingSettingsRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberMessagingSettingsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["messaging_product", "messaging_profile_id", "tags"];

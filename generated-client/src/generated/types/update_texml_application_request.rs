@@ -103,6 +103,8 @@ impl serde::Serialize for UpdateTexmlApplicationRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -281,6 +283,8 @@ impl serde::Serialize for UpdateTexmlApplicationRequestInbound {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequestInbound {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
@@ -358,6 +362,8 @@ impl serde::Serialize for UpdateTexmlApplicationRequestOutbound {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequestOutbound {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit", "outbound_voice_profile_id"];

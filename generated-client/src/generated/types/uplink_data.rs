@@ -10,6 +10,8 @@ pub struct UplinkData {
     /// Transmission unit
     pub unit: Option<UplinkDataUnit>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UplinkData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -17,6 +17,8 @@ pub struct Upload {
     pub ticket_id: Option<super::Uuid>,
     pub tn_upload_entries: Option<Vec<super::TnUploadEntry>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for Upload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

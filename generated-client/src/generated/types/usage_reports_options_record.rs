@@ -15,6 +15,8 @@ pub struct UsageReportsOptionsRecord {
     /// Subproducts if applicable
     pub record_types: Option<Vec<super::UsageReportsRecordType>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UsageReportsOptionsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -13,6 +13,8 @@ pub struct UsageReportsRecordType {
     /// Telnyx Product type
     pub record_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UsageReportsRecordType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct UsageReportsResponse {
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     pub meta: Option<super::PaginationData>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for UsageReportsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

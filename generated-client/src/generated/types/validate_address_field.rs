@@ -12,6 +12,8 @@ pub struct ValidateAddressField {
     pub postal_code: Option<super::PostalCode>,
     pub street_address: Option<super::StreetAddress>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ValidateAddressField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

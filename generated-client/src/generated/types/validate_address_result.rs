@@ -13,6 +13,8 @@ pub struct ValidateAddressResult {
     /// Provides normalized address when available.
     pub suggested: super::ValidateAddressField,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ValidateAddressResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -8,6 +8,8 @@ pub struct ValidationCodes {
     pub order_id: String,
     pub phone_numbers: Vec<ValidationCodesPhoneNumbersItem>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ValidationCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -87,6 +89,8 @@ pub struct ValidationCodesPhoneNumbersItem {
     pub phone_number: String,
     pub status: ValidationCodesPhoneNumbersItemStatus,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for ValidationCodesPhoneNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -51,7 +51,8 @@ impl<'de> serde::Deserialize<'de> for ValidationError {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

@@ -47,6 +47,8 @@ pub struct VerificationRequestStatus {
     pub verification_status: super::TfVerificationStatus,
     pub webhook_url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VerificationRequestStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

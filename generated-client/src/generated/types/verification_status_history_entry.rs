@@ -13,6 +13,8 @@ pub struct VerificationStatusHistoryEntry {
     /// The verification status at this point in time
     pub verification_status: super::TfVerificationStatus,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VerificationStatusHistoryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

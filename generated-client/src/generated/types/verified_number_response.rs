@@ -9,6 +9,8 @@ pub struct VerifiedNumberResponse {
     pub record_type: Option<super::VerifiedNumberRecordType>,
     pub verified_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VerifiedNumberResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

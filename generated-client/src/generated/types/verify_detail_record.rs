@@ -34,6 +34,8 @@ pub struct VerifyDetailRecord {
     /// Currency amount for Verify Usage Fee
     pub verify_usage_fee: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VerifyDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -35,6 +35,8 @@ impl serde::Serialize for VerifyPortingVerificationCodesVerificationCodesItem {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for VerifyPortingVerificationCodesVerificationCodesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "phone_number"];

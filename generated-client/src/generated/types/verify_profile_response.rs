@@ -22,6 +22,8 @@ pub struct VerifyProfileResponse {
     pub webhook_url: Option<String>,
     pub whatsapp: Option<super::VerifyProfileWhatsAppResponse>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VerifyProfileResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -46,6 +46,8 @@ pub struct VerifyVerificationCodeResponseData {
     /// Identifies if the verification code has been accepted or rejected.
     pub response_code: VerifyVerificationCodeResponseDataResponseCode,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VerifyVerificationCodeResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

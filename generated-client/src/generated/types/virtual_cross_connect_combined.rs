@@ -76,6 +76,8 @@ pub struct VirtualCrossConnectCombined {
     pub secondary_routing_announcement: Option<bool>,
     pub region: Option<VirtualCrossConnectCombinedRegion>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VirtualCrossConnectCombined {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -316,6 +318,8 @@ pub struct VirtualCrossConnectCombinedRegion {
     /// Identifies the type of the resource.
     pub record_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VirtualCrossConnectCombinedRegion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -53,6 +53,8 @@ pub struct VirtualCrossConnectCoverage2 {
     /// Identifies the type of the resource.
     pub record_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VirtualCrossConnectCoverage2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

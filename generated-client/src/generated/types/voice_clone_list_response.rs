@@ -10,6 +10,8 @@ pub struct VoiceCloneListResponse {
     pub data: Option<Vec<super::VoiceCloneData>>,
     pub meta: Option<super::VoiceDesignsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VoiceCloneListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -38,6 +38,8 @@ impl serde::Serialize for VoiceCloneRequest {
         }
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for VoiceCloneRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -3,7 +3,8 @@
 
 /// Multipart form data for creating a voice clone from a direct audio upload. Maximum file size: 5MB for Telnyx, 20MB for Minimax.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -14,6 +15,8 @@ pub enum VoiceCloneUploadRequest {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for VoiceCloneUploadRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -33,6 +33,8 @@ pub struct VoiceDesignData {
     /// Size of the voice sample audio in bytes.
     pub voice_sample_size: Option<i64>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VoiceDesignData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

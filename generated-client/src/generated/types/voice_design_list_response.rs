@@ -10,6 +10,8 @@ pub struct VoiceDesignListResponse {
     pub data: Option<Vec<super::VoiceDesignSummaryData>>,
     pub meta: Option<super::VoiceDesignsPaginationMeta>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VoiceDesignListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

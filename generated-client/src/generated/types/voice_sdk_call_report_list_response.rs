@@ -9,6 +9,8 @@ pub struct VoiceSdkCallReportListResponse {
     pub data: Vec<super::VoiceSdkCallReport>,
     pub meta: super::VoiceSdkDebugPaginationMeta,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VoiceSdkCallReportListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

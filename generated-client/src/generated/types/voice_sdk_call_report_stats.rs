@@ -3,8 +3,8 @@
 
 /// Raw stats payload emitted by the Voice SDK and stored without normalization. The exact shape can vary by SDK platform and version. Live responses commonly return an array of interval snapshots, but object-shaped stats payloads are also allowed for compatibility.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum VoiceSdkCallReportStats {
@@ -54,6 +54,8 @@ pub struct VoiceSdkCallReportStatsObject2 {
     /// Properties not declared in the spec.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for VoiceSdkCallReportStatsObject2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

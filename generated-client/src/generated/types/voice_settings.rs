@@ -659,7 +659,8 @@ impl<'de> serde::Deserialize<'de> for VoiceSettingsBackgroundAudioObject3 {
 }
 /// Optional background audio to play on the call. Use a predefined media bed, or supply a looped MP3 URL. If a media URL is chosen in the portal, customers can preview it before saving.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

@@ -21,6 +21,8 @@ pub struct WdrReport {
     /// ISO 8601 formatted date-time indicating when the resource was updated.
     pub updated_at: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WdrReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -23,6 +23,8 @@ pub struct WebhookDelivery {
     /// Original webhook JSON data. Payload fields vary according to event type.
     pub webhook: Option<WebhookDeliveryWebhook>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WebhookDelivery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -184,6 +186,8 @@ pub struct WebhookDeliveryWebhook {
     /// Identifies the type of the resource.
     pub record_type: Option<WebhookDeliveryWebhookRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WebhookDeliveryWebhook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

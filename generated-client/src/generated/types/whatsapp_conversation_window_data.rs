@@ -14,6 +14,8 @@ pub struct WhatsappConversationWindowData {
     /// Window type. Currently always 24h when present.
     pub window_type: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WhatsappConversationWindowData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -43,6 +43,8 @@ impl serde::Serialize for WhatsappCreateTemplateRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["category", "components", "language", "name", "waba_id"];
@@ -118,7 +120,8 @@ impl From<&str> for WhatsappCreateTemplateRequestCategory {
 crate::string_enum!(WhatsappCreateTemplateRequestCategory);
 /// A template component. Additional Meta component types not listed here are also accepted.
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -131,6 +134,8 @@ pub enum WhatsappCreateTemplateRequestComponentsItem {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateRequestComponentsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -22,6 +22,8 @@ pub struct WhatsappPhoneResponse {
     /// WABA ID of Whatsapp business account
     pub waba_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WhatsappPhoneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

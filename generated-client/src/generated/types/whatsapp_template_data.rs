@@ -23,6 +23,8 @@ pub struct WhatsappTemplateData {
     pub updated_at: Option<String>,
     pub whatsapp_business_account: Option<WhatsappTemplateDataWhatsappBusinessAccount>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WhatsappTemplateData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -184,6 +186,8 @@ crate::string_enum!(WhatsappTemplateDataCategory);
 pub struct WhatsappTemplateDataWhatsappBusinessAccount {
     pub id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WhatsappTemplateDataWhatsappBusinessAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

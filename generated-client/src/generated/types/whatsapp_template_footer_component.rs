@@ -76,6 +76,8 @@ impl serde::Serialize for WhatsappTemplateFooterComponent {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateFooterComponent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code_expiration_minutes", "text", "type"];

@@ -93,6 +93,8 @@ impl serde::Serialize for WhatsappTemplateHeaderComponent {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateHeaderComponent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["example", "format", "text", "type"];
@@ -167,6 +169,8 @@ impl serde::Serialize for WhatsappTemplateHeaderComponentExample {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateHeaderComponentExample {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["header_handle", "header_text"];

@@ -22,6 +22,8 @@ impl serde::Serialize for WhatsappUpdateTemplateRequest {
         out.end()
     }
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WhatsappUpdateTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["category", "components"];
@@ -87,7 +89,8 @@ impl From<&str> for WhatsappUpdateTemplateRequestCategory {
 crate::string_enum!(WhatsappUpdateTemplateRequestCategory);
 /// A template component. Additional Meta component types not listed here are also accepted.
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp_message_templates")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -100,6 +103,8 @@ pub enum WhatsappUpdateTemplateRequestComponentsItem {
     /// A value that matches none of the shapes above, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl<'de> serde::Deserialize<'de> for WhatsappUpdateTemplateRequestComponentsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -26,6 +26,8 @@ pub struct WireguardPeer {
     /// The id of the wireguard interface associated with the peer.
     pub wireguard_interface_id: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WireguardPeer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -19,6 +19,8 @@ pub struct WirelessBlocklist {
     /// Values to block. The values here depend on the `type` of Wireless Blocklist.
     pub values: Option<Vec<WirelessBlocklistValuesItem>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WirelessBlocklist {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -135,8 +137,8 @@ impl From<&str> for WirelessBlocklistType {
 }
 crate::string_enum!(WirelessBlocklistType);
 #[cfg_attr(docsrs, doc(cfg(feature = "wireless_blocklists")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "round_trip", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum WirelessBlocklistValuesItem {

@@ -48,6 +48,8 @@ pub struct WirelessConnectivityLog {
     /// ISO 8601 formatted date-time indicating when the session ended.
     pub stop_time: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WirelessConnectivityLog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

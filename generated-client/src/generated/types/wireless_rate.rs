@@ -10,6 +10,8 @@ pub struct WirelessRate {
     /// Currency of the rate and cost
     pub currency: Option<WirelessRateCurrency>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for WirelessRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

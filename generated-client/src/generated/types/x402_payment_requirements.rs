@@ -13,6 +13,8 @@ pub struct X402PaymentRequirements {
     /// x402 protocol version. Currently always 2.
     pub x402_version: Option<X402PaymentRequirementsX402Version>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for X402PaymentRequirements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -72,6 +74,8 @@ pub struct X402PaymentRequirementsAcceptsItemExtra {
     /// EIP-712 domain version.
     pub version: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for X402PaymentRequirementsAcceptsItemExtra {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -144,6 +148,8 @@ pub struct X402PaymentRequirementsAcceptsItem {
     /// Payment scheme (e.g. "exact").
     pub scheme: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for X402PaymentRequirementsAcceptsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -235,6 +241,8 @@ pub struct X402PaymentRequirementsResource {
     /// Canonical URL of the payment resource.
     pub url: Option<String>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for X402PaymentRequirementsResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -47,6 +47,8 @@ pub struct X402QuoteResponseData {
     pub payment_requirements: Option<super::X402PaymentRequirements>,
     pub record_type: Option<X402QuoteResponseDataRecordType>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for X402QuoteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

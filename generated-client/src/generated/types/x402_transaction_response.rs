@@ -78,6 +78,8 @@ pub struct X402TransactionResponseData {
     /// The on-chain transaction hash, if available.
     pub tx_hash: Option<Option<String>>,
 }
+#[cfg(feature = "round_trip")]
+#[cfg_attr(docsrs, doc(cfg(feature = "round_trip")))]
 impl serde::Serialize for X402TransactionResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
