@@ -21,7 +21,7 @@
 
 // Generated, and formatted by the generator: rustfmt leaves it alone.
 #[rustfmt::skip]
-#[path = "../src/generated/conformance_table.rs"]
+#[path = "generated/conformance_table.rs"]
 mod table;
 // The table names types as `crate::types::...`: make those paths resolve here.
 #[allow(unused_imports)]

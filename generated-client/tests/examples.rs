@@ -15,7 +15,7 @@
 #[allow(unused_imports)]
 use telnyx::{resources, types, FilePart};
 
-#[path = "../src/generated/example_table.rs"]
+#[path = "generated/example_table.rs"]
 mod table;
 
 mod common;

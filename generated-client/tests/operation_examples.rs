@@ -1,4 +1,4 @@
-//! Every operation's doc example compiles. `src/generated/operation_examples.rs` holds each one
+//! Every operation's doc example compiles. `tests/generated/operation_examples.rs` holds each one
 //! as a function, the same text the operation's docs show (`cargo xtask codegen` writes both);
 //! this test's build type-checks them all, and never runs them (they would call the API). The
 //! docs leave the examples out of `cargo test --doc`: compiled one by one as doctests, 1156 of
@@ -7,7 +7,7 @@
 // Formatted by the generator (as the docs show it), not by rustfmt.
 #[rustfmt::skip]
 #[allow(dead_code, deprecated)]
-#[path = "../src/generated/operation_examples.rs"]
+#[path = "generated/operation_examples.rs"]
 mod operation_examples;
 
 use std::path::Path;

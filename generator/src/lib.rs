@@ -26,10 +26,17 @@ use std::time::{Duration, Instant};
 /// Where the generated sources go inside the client crate.
 pub const GENERATED_DIR: &str = "src/generated";
 
+/// Where the tables of the client's tests go, relative to the client crate.
+pub const TESTS_GENERATED_DIR: &str = "tests/generated";
+
 /// The result of a generation run.
 pub struct Generated {
     pub api: ir::Api,
+    /// The library's generated modules, relative to [`GENERATED_DIR`].
     pub files: Vec<emit::File>,
+    /// The tables the client's tests include, relative to [`TESTS_GENERATED_DIR`]: not part of
+    /// the library (see [`emit::TEST_FILES`]).
+    pub test_files: Vec<emit::File>,
     /// The `[features]` block of the client's Cargo.toml, markers included.
     pub features_toml: String,
     /// The client's API reference, [`emit::reference::FILE`].
@@ -178,10 +185,11 @@ pub fn generate_timed(spec_path: &Path, options: Options<'_>) -> Result<(Generat
     t.emit = start.elapsed();
     let start = Instant::now();
     let files = emit::format(plan, Path::new(GENERATED_DIR))?;
+    let (test_files, files) = files.into_iter().partition(|f| emit::TEST_FILES.contains(&f.path.as_str()));
     t.format = start.elapsed();
     let features_toml = emit::features_toml(&api);
     let api_md = emit::reference::api_md(&api);
-    Ok((Generated { api, files, features_toml, api_md }, t))
+    Ok((Generated { api, files, test_files, features_toml, api_md }, t))
 }
 
 impl Generated {

@@ -12,11 +12,12 @@ fn fixture(name: &str) -> PathBuf {
 fn render(name: &str) -> String {
     let generated = generator::generate(&fixture(name)).unwrap_or_else(|e| panic!("{e}"));
     let mut out = String::new();
-    for f in &generated.files {
-        if f.path.ends_with("mod.rs") {
+    let tests = generated.test_files.iter().map(|f| (format!("{}/{}", generator::TESTS_GENERATED_DIR, f.path), f));
+    for (path, f) in generated.files.iter().map(|f| (f.path.clone(), f)).chain(tests) {
+        if path.ends_with("mod.rs") {
             continue;
         }
-        out.push_str(&format!("// ===== {} =====\n", f.path));
+        out.push_str(&format!("// ===== {path} =====\n"));
         out.push_str(f.contents.strip_prefix(generator::emit::HEADER).unwrap_or(&f.contents));
     }
     out.push_str(&format!("// ===== summary =====\n// {}\n", generated.summary()));

@@ -72,6 +72,7 @@ impl ScratchWorkspace {
         let dir = self.dir.join(name);
         copy_dir_files(&root.join("generated-client/src"), &dir.join("src"));
         generator::output::write(&dir.join(generator::GENERATED_DIR), &generated.files).unwrap();
+        generator::output::write(&dir.join(generator::TESTS_GENERATED_DIR), &generated.test_files).unwrap();
         let package = lib_prefix.replace('_', "-");
         fs::write(
             dir.join("Cargo.toml"),

@@ -22,14 +22,27 @@ fn every_fixture_compiles_cleanly() {
         fs::write(
             dir.join("tests/operation_examples.rs"),
             format!(
-                "extern crate fixture_{name} as telnyx;\n\n#[allow(dead_code, deprecated)]\n#[path = \"../src/generated/operation_examples.rs\"]\nmod operation_examples;\n"
+                "extern crate fixture_{name} as telnyx;\n\n#[allow(dead_code, deprecated)]\n#[path = \"generated/operation_examples.rs\"]\nmod operation_examples;\n"
             ),
         )
         .unwrap();
     }
     work.finish("");
     work.cargo(
-        &["clippy", "--offline", "--workspace", "--all-targets", "--all-features", "--quiet", "--", "-D", "warnings"],
+        // Every resource, without `round_trip`: each type with only the serde impls its
+        // direction needs, as users build it.
+        &[
+            "clippy",
+            "--offline",
+            "--workspace",
+            "--all-targets",
+            "--features",
+            "full",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
         "the code generated for the fixtures does not pass clippy",
     );
 }

@@ -27,7 +27,7 @@ const DECODER: &str = r#"//! Decodes the pinned spec's examples with this older 
 use LIB::{resources, types, FilePart};
 use LIB::DecodeMode;
 
-#[path = "src/generated/example_table.rs"]
+#[path = "tests/generated/example_table.rs"]
 mod table;
 
 type Check = fn(&[u8], DecodeMode) -> Result<usize, String>;
