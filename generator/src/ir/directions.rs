@@ -5,7 +5,7 @@
 //! call needs it. The feature [`ROUND_TRIP`] adds both halves everywhere (the example oracle's
 //! tests need it, and so do users who store responses as JSON).
 
-use super::{Api, Frame, Response, Ty, TypeId};
+use super::{Api, Ty, TypeId};
 
 /// The feature that gives every type both serde impls.
 pub const ROUND_TRIP: &str = "round_trip";
@@ -35,26 +35,16 @@ pub fn plan(api: &Api) -> Directions {
     let mut sent = Vec::new();
     let mut received = Vec::new();
     for op in &api.operations {
-        let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
-        params.for_each(|p| p.ty.named(&mut |id| sent.push(id)));
-        if let Some(b) = &op.body {
-            b.ty.named(&mut |id| sent.push(id));
-        }
-        if let Response::Json { ty } = &op.success {
-            ty.named(&mut |id| received.push(id));
-        }
-        if let Some(ws) = &op.websocket {
-            if let Frame::Json { ty } = &ws.send {
-                ty.named(&mut |id| sent.push(id));
-            }
-            if let Frame::Json { ty } = &ws.receive {
-                ty.named(&mut |id| received.push(id));
-            }
-        }
-        if let Some(p) = &op.pagination {
-            p.item_ty.named(&mut |id| received.push(id));
-            p.inputs.iter().for_each(|i| i.ty.named(&mut |id| sent.push(id)));
-        }
+        super::features::operation_roots_by_direction(
+            op,
+            |id, is_sent| {
+                if is_sent {
+                    sent.push(id)
+                } else {
+                    received.push(id)
+                }
+            },
+        );
     }
     for w in &api.webhooks {
         if let Some(t) = &w.payload {

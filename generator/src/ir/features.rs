@@ -75,24 +75,38 @@ pub fn of_operation(op: &Operation) -> &str {
 
 /// The types an operation names directly: parameters, body, response and page items.
 pub fn operation_roots(op: &Operation, mut f: impl FnMut(TypeId)) {
+    operation_roots_by_direction(op, |id, _sent| f(id));
+}
+
+/// [`operation_roots`], each with whether the client sends it (`true`: a parameter, the body, a
+/// frame it writes, a page input) or receives it (`false`: the response, a frame it reads, the
+/// page items).
+pub fn operation_roots_by_direction(op: &Operation, mut f: impl FnMut(TypeId, bool)) {
+    let mut sent = |id| f(id, true);
     let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
-    params.for_each(|p| p.ty.named(&mut f));
+    params.for_each(|p| p.ty.named(&mut sent));
     if let Some(b) = &op.body {
-        b.ty.named(&mut f);
-    }
-    if let super::Response::Json { ty } = &op.success {
-        ty.named(&mut f);
+        b.ty.named(&mut sent);
     }
     if let Some(ws) = &op.websocket {
-        for frame in [&ws.send, &ws.receive] {
-            if let super::Frame::Json { ty } = frame {
-                ty.named(&mut f);
-            }
+        if let super::Frame::Json { ty } = &ws.send {
+            ty.named(&mut sent);
         }
     }
     if let Some(p) = &op.pagination {
-        p.item_ty.named(&mut f);
-        p.inputs.iter().for_each(|i| i.ty.named(&mut f));
+        p.inputs.iter().for_each(|i| i.ty.named(&mut sent));
+    }
+    let mut received = |id| f(id, false);
+    if let super::Response::Json { ty } = &op.success {
+        ty.named(&mut received);
+    }
+    if let Some(ws) = &op.websocket {
+        if let super::Frame::Json { ty } = &ws.receive {
+            ty.named(&mut received);
+        }
+    }
+    if let Some(p) = &op.pagination {
+        p.item_ty.named(&mut received);
     }
 }
 
