@@ -4,76 +4,18 @@
 //! adds an optional input adds a method, never an argument.
 
 use crate::inputs::Ready;
-use crate::pagination::{PageSpec, Paginator};
-use crate::request::RequestBuilder;
-use crate::{RequestOptions, Result};
+use crate::{PageSpec, Paginator, RequestBuilder, RequestOptions, Result};
 use futures_util::future::BoxFuture;
-use serde::de::DeserializeOwned;
 use std::future::IntoFuture;
 use std::marker::PhantomData;
+
+pub use telnyx_runtime::receive::{AsData, AsDownload, AsEmpty, AsEvents, AsJson, AsText, Receive};
 
 /// Puts an operation's inputs on its request: written per operation by the generator. It is
 /// plain code; what reads the response (and its future) is chosen by `R` and compiled only
 /// where a call is awaited.
 #[doc(hidden)]
 pub type Apply<'a, P> = fn(&mut RequestBuilder<'a>, P);
-
-/// How a call reads its response into `T`: the last type parameter of [`Call`].
-pub trait Receive<'a, T> {
-    #[doc(hidden)]
-    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<T>>;
-}
-
-/// The response is a JSON body, decoded as the client's [`crate::DecodeMode`] says.
-#[derive(Debug)]
-pub struct AsJson;
-/// The response is a JSON object that holds only `data`: the call returns the `data` (see
-/// [`crate::Data`]; a missing `data` is a correction, or an error when decoding strictly).
-#[derive(Debug)]
-pub struct AsData;
-/// The response has no body worth reading.
-#[derive(Debug)]
-pub struct AsEmpty;
-/// The response is a file: a [`crate::Download`].
-#[derive(Debug)]
-pub struct AsDownload;
-/// The response is text.
-#[derive(Debug)]
-pub struct AsText;
-/// The response is a stream of server-sent events: an [`crate::EventStream`].
-#[derive(Debug)]
-pub struct AsEvents;
-
-impl<'a, T: DeserializeOwned + std::marker::Send + 'a> Receive<'a, T> for AsJson {
-    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<T>> {
-        Box::pin(req.send_json())
-    }
-}
-impl<'a, T: DeserializeOwned + std::marker::Send + 'a> Receive<'a, T> for AsData {
-    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<T>> {
-        Box::pin(async move { req.send_json::<crate::Data<T>>().await.map(|d| d.data) })
-    }
-}
-impl<'a> Receive<'a, ()> for AsEmpty {
-    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<()>> {
-        Box::pin(req.send_empty())
-    }
-}
-impl<'a> Receive<'a, crate::Download> for AsDownload {
-    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<crate::Download>> {
-        Box::pin(req.send_download())
-    }
-}
-impl<'a> Receive<'a, String> for AsText {
-    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<String>> {
-        Box::pin(req.send_text())
-    }
-}
-impl<'a> Receive<'a, crate::EventStream> for AsEvents {
-    fn receive(req: RequestBuilder<'a>) -> BoxFuture<'a, Result<crate::EventStream>> {
-        Box::pin(req.send_events())
-    }
-}
 
 /// One call of an operation, not sent yet: `.await` sends it.
 ///
@@ -135,12 +77,6 @@ impl<'a, P, T, R, S> Call<'a, P, T, R, S> {
         Call { req, params, apply, receive: PhantomData }
     }
 
-    /// The request, for calls of one kind to set what is theirs (a session's reconnection).
-    #[cfg(feature = "websocket")]
-    pub(crate) fn request_mut(&mut self) -> &mut RequestBuilder<'a> {
-        &mut self.req
-    }
-
     /// The inputs set so far (a required one not set yet holds a placeholder).
     pub fn params(&self) -> &P {
         &self.params
@@ -181,5 +117,17 @@ impl<'a, P, T, R: Receive<'a, T>, S: Ready> IntoFuture for Call<'a, P, T, R, S> 
         let Call { mut req, params, apply, .. } = self;
         apply(&mut req, params);
         R::receive(req)
+    }
+}
+
+#[cfg(feature = "websocket")]
+impl<'a, P, S, E, Sent, Received, St>
+    Call<'a, P, crate::websocket::Session<S, E>, crate::websocket::AsSession<Sent, Received>, St>
+{
+    /// Opens the session again on its own after a recoverable close (see
+    /// [`crate::websocket::Reconnect`]).
+    pub fn reconnect(mut self, policy: crate::websocket::Reconnect) -> Self {
+        self.req.set_reconnect(policy);
+        self
     }
 }

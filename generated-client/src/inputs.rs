@@ -102,25 +102,12 @@ impl<T, S: Ready> Builder<T, S> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
+// Tuples of `Set` are ready, up to the longest state the generator writes: checked as the
+// crate compiles (the crate's lib has no unit tests of its own; see Cargo.toml).
+const _: () = {
     fn ready<S: Ready>() {}
-
-    #[test]
-    fn tuples_of_set_are_ready() {
-        ready::<()>();
-        ready::<(Set,)>();
-        ready::<(Set, Set, Set)>();
-        ready::<(Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set)>();
-    }
-
-    #[test]
-    fn a_builder_builds_its_value() {
-        let b: Builder<u8, (Missing<()>,)> = Builder::new(0);
-        let mut b: Builder<u8, (Set,)> = into_state(b);
-        b.value = 7;
-        assert_eq!(b.build(), 7);
-    }
-}
+    let _ = ready::<()>;
+    let _ = ready::<(Set,)>;
+    let _ = ready::<(Set, Set, Set)>;
+    let _ = ready::<(Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set, Set)>;
+};

@@ -49,30 +49,10 @@
 
 pub mod call;
 mod client;
-mod data;
-#[doc(hidden)]
-pub mod de;
-mod decode;
-mod encoded;
-mod error;
 pub mod inputs;
-mod multipart;
-mod oauth;
-pub mod pagination;
-mod request;
-pub mod retry;
-mod stream;
-mod string_enum;
-#[doc(hidden)]
-pub mod tagged;
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;
-#[cfg(feature = "websocket")]
-#[cfg_attr(docsrs, doc(cfg(feature = "websocket")))]
-pub mod websocket;
-#[doc(hidden)]
-pub use string_enum::StrVisitor;
 
 // Formatted by the generator (prettyplease), not by rustfmt: `cargo fmt` must not touch it.
 // Deprecated types and fields warn where users touch them, not where the crate defines them.
@@ -82,24 +62,66 @@ pub use string_enum::StrVisitor;
 mod generated;
 
 pub use call::Call;
-pub use client::{Client, ClientBuilder, RequestOptions, ResponseCapture, ResponseMeta};
-pub use data::Data;
-pub use decode::{Correction, CorrectionKind, DecodeMode, Decoded};
-pub use encoded::Base64;
-pub use error::{ApiError, ApiErrorDetail, DecodeError, Error, Result};
+pub use client::{Client, ClientBuilder};
 pub use generated::{required, resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
 pub use inputs::{Builder, Missing, Ready, Set};
-pub use multipart::{FilePart, MultipartForm};
-pub use pagination::{NextPage, PageMeta, PageSpec, PageStyle, Paginator};
-pub use request::{decode_json, decode_json_with, encode_path, QueryStyle, RequestBuilder};
-pub use retry::{NotRetried, RetryPolicy, MAX_RETRY_AFTER};
-pub use stream::{Download, EventStream, ServerSentEvent};
-#[cfg(feature = "websocket")]
-pub use websocket::{Reconnect, Session};
 
-pub use bytes;
-pub use reqwest;
-pub use serde_json;
+// The runtime (`telnyx-runtime`, written by hand): its items keep their paths here.
+/// ```no_run
+/// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
+/// use futures_util::TryStreamExt;
+/// let mut cards = client.sim_cards().list().paginator().max_pages(50).items();
+/// while let Some(card) = cards.try_next().await? {
+///     println!("{card:?}");
+/// }
+/// # Ok(()) }
+/// ```
+#[doc(inline)]
+pub use telnyx_runtime::Paginator;
+/// ```no_run
+/// # use telnyx::types::{InputFormat, TranscriptionEngine};
+/// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
+/// let policy = telnyx::Reconnect::new().max_attempts(8);
+/// let stt = client.speech_to_text().transcription().transcription_engine(TranscriptionEngine::Telnyx);
+/// let session = stt.input_format(InputFormat::Wav).reconnect(policy).await?;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "websocket")]
+#[cfg_attr(docsrs, doc(cfg(feature = "websocket")))]
+#[doc(inline)]
+pub use telnyx_runtime::Reconnect;
+/// ```no_run
+/// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
+/// let capture = telnyx::ResponseCapture::new();
+/// let order = client
+///     .with_options(telnyx::RequestOptions::new().capture_response(&capture))
+///     .number_orders()
+///     .retrieve("id")
+///     .await?;
+/// let meta = capture.last().expect("a response arrived");
+/// println!("{:?} {} {:?}", order.status, meta.status, meta.request_id);
+/// # Ok(()) }
+/// ```
+#[doc(inline)]
+pub use telnyx_runtime::ResponseCapture;
+#[doc(inline)]
+pub use telnyx_runtime::{
+    decode_json, decode_json_with, encode_path, ApiError, ApiErrorDetail, Base64, Correction, CorrectionKind, Data,
+    DecodeError, DecodeMode, Decoded, Download, Error, EventStream, FilePart, MultipartForm, NextPage, NotRetried,
+    PageMeta, PageSpec, PageStyle, QueryStyle, RequestBuilder, RequestOptions, ResponseMeta, Result, RetryPolicy,
+    ServerSentEvent, MAX_RETRY_AFTER,
+};
+#[doc(inline)]
+pub use telnyx_runtime::{pagination, retry};
+#[cfg(feature = "websocket")]
+#[cfg_attr(docsrs, doc(cfg(feature = "websocket")))]
+#[doc(inline)]
+pub use telnyx_runtime::{websocket, Session};
+// What the generated code calls.
+#[doc(hidden)]
+pub use telnyx_runtime::{de, string_enum, tagged, StrVisitor};
+
+pub use telnyx_runtime::{bytes, reqwest, serde_json};
 
 /// The crate README's examples compile (`cargo test --doc`).
 #[cfg(doctest)]

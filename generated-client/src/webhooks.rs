@@ -245,5 +245,8 @@ pub fn decode_unverified(body: &[u8], mode: DecodeMode) -> Result<Decoded<Webhoo
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(WebhookError::Decode { path: String::new(), message: "the body is empty".into() });
     }
-    crate::decode::decode(body, mode).map_err(|f| WebhookError::Decode { path: f.path, message: f.message })
+    crate::decode_json_with(body, mode).map_err(|e| match e.decode() {
+        Some(d) => WebhookError::Decode { path: d.path.clone(), message: d.message.clone() },
+        None => WebhookError::Decode { path: String::new(), message: e.to_string() },
+    })
 }

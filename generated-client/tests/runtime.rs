@@ -289,3 +289,10 @@ async fn a_file_part_from_a_path_is_named_after_the_file() {
     assert_eq!(part.bytes().map(|b| b.as_ref()), Some(&b"%PDF-bill"[..]));
     assert!(!part.is_stream());
 }
+
+#[test]
+fn a_builder_builds_its_value_once_its_required_fields_are_set() {
+    let frame = telnyx::types::ClientTextFrame::builder().text("hello").build();
+    assert_eq!(frame.text, "hello");
+    assert_eq!(frame.force, None);
+}

@@ -41,7 +41,7 @@ fn copy_dir_files(from: &Path, to: &Path) {
 }
 
 /// A workspace under `target/` whose members are crates generated from other specs, each with
-/// the hand-written runtime of the real client and its dependencies, resolved from the real
+/// the hand-written part of the real client (and the real runtime crate) and its dependencies, resolved from the real
 /// workspace's lock file (nothing is resolved anew, so cargo can run `--offline`).
 pub struct ScratchWorkspace {
     pub dir: PathBuf,
@@ -68,7 +68,10 @@ impl ScratchWorkspace {
     ) -> PathBuf {
         let root = root();
         let client_toml = fs::read_to_string(root.join("generated-client/Cargo.toml")).unwrap();
-        let deps = section(&client_toml, "dependencies");
+        // The runtime crate is the real one, by its absolute path: built once for every member.
+        let runtime = format!("path = {:?}", root.join("runtime").to_string_lossy());
+        let deps = section(&client_toml, "dependencies").replace("path = \"../runtime\"", &runtime);
+        assert!(deps.contains(&runtime), "the client's manifest names the runtime as `path = \"../runtime\"`");
         let dir = self.dir.join(name);
         copy_dir_files(&root.join("generated-client/src"), &dir.join("src"));
         generator::output::write(&dir.join(generator::GENERATED_DIR), &generated.files).unwrap();

@@ -466,6 +466,8 @@ fn cargo(what: &str, env: &[(&str, &str)], args: &[&str]) -> Result<(), String> 
 
 /// The client's package.
 const CLIENT: &str = "telnyx";
+/// Its hand-written runtime's package (`runtime/`).
+const RUNTIME: &str = "telnyx-runtime";
 
 /// The feature sets CI builds the client with, besides the tests' (`full` and `round_trip`):
 /// `default`, none, then one at a time (`text_to_speech` turns on the WebSocket sessions); all
@@ -495,7 +497,8 @@ fn test(args: &[String]) -> Result<(), String> {
         let mut args = vec!["clippy", "--package", CLIENT, "--lib"];
         match features {
             "default" => {}
-            "" => args.push("--no-default-features"),
+            // The runtime too: the one build of it without the WebSocket sessions.
+            "" => args.extend(["--package", RUNTIME, "--no-default-features"]),
             some => args.extend(["--no-default-features", "--features", some]),
         }
         args.extend(["--", "-D", "warnings"]);
@@ -506,15 +509,8 @@ fn test(args: &[String]) -> Result<(), String> {
         };
         run(&what, &args)?;
     }
-    // The runtime's unit tests: the lib is `test = false` (a test build of the whole crate would
-    // compile the generated code a second time), so they run here, without the resources; over
-    // the whole workspace (the other libs' unit tests run again, in a second), so that the
-    // dependencies are built with the features of the main test build below, once.
-    run(
-        "runtime unit test lints",
-        &["clippy", "--package", CLIENT, "--lib", "--no-default-features", "--profile", "test", "--", "-D", "warnings"],
-    )?;
-    run("runtime unit tests", &["test", "--workspace", "--lib", "--no-default-features"])?;
+    // The runtime's own lints, tests included (its unit tests run with the others below).
+    run("runtime lints", &["clippy", "--package", RUNTIME, "--all-targets", "--all-features", "--", "-D", "warnings"])?;
     run(
         "generator lints",
         &[
@@ -535,7 +531,7 @@ fn test(args: &[String]) -> Result<(), String> {
     cargo(
         "generated client docs",
         &[("RUSTDOCFLAGS", "-D warnings")],
-        &["doc", "--package", CLIENT, "--no-deps", "--features", "full"],
+        &["doc", "--package", CLIENT, "--package", RUNTIME, "--no-deps", "--features", "full"],
     )?;
     // The conformance tests run with the others, in the same build: a build of the test alone
     // (`-p telnyx`) unifies features differently and would compile everything again.

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The feature of the webhook event enum and the verifier.
 pub const WEBHOOKS: &str = "webhooks";
 
-/// The feature of the runtime's WebSocket sessions (`src/websocket.rs`), turned on by the
+/// The feature of the runtime's WebSocket sessions (`runtime/src/websocket.rs`), turned on by the
 /// features of the resources that have a WebSocket operation.
 pub const WEBSOCKET: &str = "websocket";
 
@@ -39,13 +39,14 @@ pub fn full_features(plan: &FeaturePlan) -> Vec<&str> {
     plan.features.iter().map(String::as_str).filter(|f| *f != WEBSOCKET).collect()
 }
 
-/// What a runtime feature turns on: its optional crates (`dep:`) and their features. A build
-/// without the feature does not compile them.
+/// What a runtime feature turns on: its optional crates (`dep:`), or the runtime crate's
+/// feature. A build without the feature does not compile them.
 pub fn runtime_feature(feature: &str) -> &'static [&'static str] {
     match feature {
         // The signature verifier (`src/webhooks.rs`).
-        WEBHOOKS => &["dep:ed25519-dalek"],
-        WEBSOCKET => &["dep:tokio-tungstenite", "futures-util/sink", "tokio/rt", "tokio/macros"],
+        WEBHOOKS => &["dep:ed25519-dalek", "dep:base64", "dep:thiserror", "dep:tracing"],
+        // The sessions (`runtime/src/websocket.rs`).
+        WEBSOCKET => &["telnyx-runtime/websocket"],
         _ => &[],
     }
 }

@@ -112,16 +112,6 @@ type Fetch<'a, P, Page> = Box<dyn FnMut(P) -> BoxFuture<'a, Result<Page>> + Send
 
 /// Pages of a list operation, fetched one at a time as the stream is polled. Walk them with
 /// [`Paginator::pages`], or walk the items with [`Paginator::items`].
-///
-/// ```no_run
-/// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
-/// use futures_util::TryStreamExt;
-/// let mut cards = client.sim_cards().list().paginator().max_pages(50).items();
-/// while let Some(card) = cards.try_next().await? {
-///     println!("{card:?}");
-/// }
-/// # Ok(()) }
-/// ```
 pub struct Paginator<'a, P, Page, Item> {
     params: P,
     spec: PageSpec<P, Page, Item>,

@@ -2,15 +2,13 @@
 //! response. Everything here is non-generic except thin entry points, so the generated
 //! operations stay small and rustc does not instantiate the same machinery per type.
 
-use crate::client::Effective;
-use crate::decode::{self, DecodeMode, Decoded};
-use crate::error::{ApiError, DecodeError};
+use crate::error::ApiError;
 use crate::multipart::MultipartForm;
 use crate::retry;
-use crate::{Client, Error, RequestOptions, Result};
+use crate::transport::{Effective, Transport};
+use crate::{Error, RequestOptions, Result};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -57,33 +55,42 @@ enum Body {
 /// A request being built. Encoding errors are kept and reported by `send_*`.
 pub struct RequestBuilder<'c> {
     /// Borrowed from the resource handle; owned when options were set for this request alone.
-    client: Cow<'c, Client>,
+    pub(crate) client: Cow<'c, Transport>,
     method: reqwest::Method,
     url: String,
     query: Vec<(String, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Body,
     /// What `Accept` says when neither the call nor the defaults set it.
-    accept: Option<&'static str>,
+    pub(crate) accept: Option<&'static str>,
     /// The idempotency token the request carries (the caller's or one the client made), which
     /// lets it be retried without taking effect twice.
     token: Option<String>,
-    /// The `Sec-WebSocket-Key` of a WebSocket upgrade: the request then goes over HTTP/1.1 to
-    /// the `http(s)` form of its `ws(s)` URL, and `101 Switching Protocols` is its success.
-    #[cfg_attr(not(feature = "websocket"), allow(dead_code))]
-    upgrade: Option<String>,
-    /// How a WebSocket session opened by this request comes back after a lost connection.
-    #[cfg(feature = "websocket")]
-    reconnect: Option<crate::websocket::Reconnect>,
+    /// The protocol the request upgrades the connection to, if it does.
+    upgrade: Option<Upgrade>,
+    /// What the layers above keep with the request until it is sent (a WebSocket session's
+    /// reconnection policy).
+    extensions: http::Extensions,
     error: Option<Error>,
 }
 
+/// An HTTP/1.1 `Upgrade` that a request asks for (the handshake of a WebSocket session): each
+/// attempt goes to `url` over the client's HTTP/1.1 pool with `Connection: Upgrade`,
+/// `Upgrade: <protocol>` and `headers`, and `101 Switching Protocols` is a success.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct Upgrade {
+    pub url: String,
+    pub protocol: &'static str,
+    pub headers: reqwest::header::HeaderMap,
+}
+
 impl<'c> RequestBuilder<'c> {
-    pub(crate) fn new(client: &'c Client, method: reqwest::Method, url: String) -> Self {
+    pub(crate) fn new(client: &'c Transport, method: reqwest::Method, url: String) -> Self {
         Self::with_client(Cow::Borrowed(client), method, url)
     }
 
-    fn with_client(client: Cow<'c, Client>, method: reqwest::Method, url: String) -> Self {
+    fn with_client(client: Cow<'c, Transport>, method: reqwest::Method, url: String) -> Self {
         RequestBuilder {
             client,
             method,
@@ -94,27 +101,28 @@ impl<'c> RequestBuilder<'c> {
             accept: None,
             token: None,
             upgrade: None,
-            #[cfg(feature = "websocket")]
-            reconnect: None,
+            extensions: http::Extensions::new(),
             error: None,
         }
     }
 
     /// A request to the same URL by the same client, with nothing else set: the next page.
-    pub(crate) fn restart(&self) -> RequestBuilder<'c> {
+    #[doc(hidden)]
+    pub fn restart(&self) -> RequestBuilder<'c> {
         Self::with_client(self.client.clone(), self.method.clone(), self.url.clone())
     }
 
     /// The method and the URL (without its query), for `Debug`.
-    pub(crate) fn target(&self) -> (&reqwest::Method, &str) {
+    #[doc(hidden)]
+    pub fn target(&self) -> (&reqwest::Method, &str) {
         (&self.method, &self.url)
     }
 
     /// The same request (method, URL, query, headers; no body), owning its client, sent once
     /// per call: a WebSocket session sends it again to reconnect.
-    #[cfg(feature = "websocket")]
-    pub(crate) fn detached(&self) -> RequestBuilder<'static> {
-        let client: Client = self.client.clone().into_owned();
+    #[doc(hidden)]
+    pub fn detached(&self) -> RequestBuilder<'static> {
+        let client: Transport = self.client.clone().into_owned();
         let mut req = RequestBuilder::with_client(Cow::Owned(client), self.method.clone(), self.url.clone());
         req.query.clone_from(&self.query);
         req.headers.clone_from(&self.headers);
@@ -123,20 +131,21 @@ impl<'c> RequestBuilder<'c> {
         req
     }
 
-    /// Makes the request a WebSocket upgrade with this `Sec-WebSocket-Key`.
-    #[cfg(feature = "websocket")]
-    pub(crate) fn set_upgrade(&mut self, key: String) {
-        self.upgrade = Some(key);
+    /// Makes the request an HTTP/1.1 upgrade.
+    #[doc(hidden)]
+    pub fn set_upgrade(&mut self, upgrade: Upgrade) {
+        self.upgrade = Some(upgrade);
     }
 
-    /// Has the WebSocket session this request opens reconnect as `policy` says.
-    #[cfg(feature = "websocket")]
-    pub(crate) fn set_reconnect(&mut self, policy: crate::websocket::Reconnect) {
-        self.reconnect = Some(policy);
+    /// What the layers above keep with the request until it is sent.
+    #[doc(hidden)]
+    pub fn extensions_mut(&mut self) -> &mut http::Extensions {
+        &mut self.extensions
     }
 
     /// Options for this request alone, over the client's.
-    pub(crate) fn set_options(&mut self, options: RequestOptions) {
+    #[doc(hidden)]
+    pub fn set_options(&mut self, options: RequestOptions) {
         self.client = Cow::Owned(self.client.with_options(options));
     }
 
@@ -307,10 +316,14 @@ impl<'c> RequestBuilder<'c> {
     fn attempt(&self, settings: &Effective<'_>, bearer: &str) -> Result<reqwest::RequestBuilder> {
         let mut req = match &self.upgrade {
             None => self.client.http().request(self.method.clone(), &self.url),
-            #[cfg(feature = "websocket")]
-            Some(key) => crate::websocket::upgrade_request(self.client.websocket_http()?, &self.url, key),
-            #[cfg(not(feature = "websocket"))]
-            Some(_) => unreachable!("upgrades are only made with the `websocket` feature"),
+            Some(upgrade) => self
+                .client
+                .upgrade_http()?
+                .get(&upgrade.url)
+                .version(reqwest::Version::HTTP_11)
+                .header(reqwest::header::CONNECTION, "Upgrade")
+                .header(reqwest::header::UPGRADE, upgrade.protocol)
+                .headers(upgrade.headers.clone()),
         };
         req = req.bearer_auth(bearer).timeout(settings.timeout);
         if !settings.default_headers.is_empty() {
@@ -353,7 +366,7 @@ impl<'c> RequestBuilder<'c> {
 
     /// [`Self::send_raw`], with the number the response was recorded under in the call's
     /// capture, if it has one (its body's corrections go there).
-    async fn send_recorded(self) -> Result<(reqwest::Response, Option<u64>)> {
+    pub(crate) async fn send_recorded(self) -> Result<(reqwest::Response, Option<u64>)> {
         // The URL holds no query string (that is added per attempt), so it is safe to record.
         let span = tracing::debug_span!("telnyx.request", method = %self.method, url = %self.url);
         self.send_with_retries().instrument(span).await
@@ -397,11 +410,10 @@ impl<'c> RequestBuilder<'c> {
             let wait = match outcome {
                 // HTTP/2 has no `Upgrade`: the caller's client negotiated it. Again at once, on
                 // the crate's HTTP/1.1 pool (nothing was upgraded, and a GET did nothing).
-                #[cfg(feature = "websocket")]
                 Ok(response)
                     if self.upgrade.is_some()
                         && response.version() == reqwest::Version::HTTP_2
-                        && self.client.leave_given_http_for_websockets() =>
+                        && self.client.leave_given_http_for_upgrades() =>
                 {
                     continue;
                 }
@@ -480,96 +492,14 @@ impl<'c> RequestBuilder<'c> {
         }
     }
 
-    /// Whether a status ends the request: a success, or for a WebSocket upgrade any non-error
-    /// status (a `2xx` there is not an upgrade, and is told so by the session's opening).
+    /// Whether a status ends the request: a success, or for an upgrade any non-error status (a
+    /// `2xx` there is not an upgrade, and is told so by the layer that asked for it).
     fn answered(&self, status: reqwest::StatusCode) -> bool {
         match self.upgrade {
             None => status.is_success(),
             Some(_) => status.is_success() || status.is_informational(),
         }
     }
-
-    /// Opens a WebSocket session: the upgrade request is sent like any other (authentication,
-    /// retries, an error status as [`Error::Api`]), then the connection speaks WebSocket;
-    /// `encode` turns what the caller sends into frames and `decode` reads the server's.
-    #[cfg(feature = "websocket")]
-    pub async fn send_websocket<S, E>(
-        mut self,
-        encode: crate::websocket::Encode<S>,
-        decode: crate::websocket::DecodeFrame<E>,
-    ) -> Result<crate::websocket::Session<S, E>> {
-        let settings = self.client.effective();
-        let (mode, timeout) = (settings.decode_mode, settings.timeout);
-        let reconnect = self.reconnect.take();
-        crate::websocket::Session::open(self, encode, decode, mode, timeout, reconnect).await
-    }
-
-    /// Sends the request and decodes a JSON body, as the client's [`DecodeMode`] says: a body
-    /// that deviates from the spec is corrected (each correction logged at warn level and
-    /// recorded in the [`crate::ResponseMeta`] of a capture), or, strictly, an error.
-    pub async fn send_json<T: DeserializeOwned>(mut self) -> Result<T> {
-        self.accept = Some("application/json");
-        let client = self.client.clone();
-        let (response, recorded) = self.send_recorded().await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let body = response.bytes().await.map_err(Error::transport)?;
-        let settings = client.effective();
-        match decode::decode::<T>(&body, settings.decode_mode) {
-            Ok(decoded) => {
-                if !decoded.corrections.is_empty() {
-                    warn_corrections(&decoded.corrections);
-                    if let (Some(capture), Some(id)) = (settings.options.and_then(|o| o.capture.as_ref()), recorded) {
-                        capture.add_corrections(id, decoded.corrections);
-                    }
-                }
-                Ok(decoded.value)
-            }
-            Err(failure) => Err(Error::Decode(Box::new(DecodeError::new(failure, Some(status), headers, body)))),
-        }
-    }
-
-    /// Sends the request and returns the body as bytes.
-    pub async fn send_bytes(self) -> Result<bytes::Bytes> {
-        self.send_raw().await?.bytes().await.map_err(Error::transport)
-    }
-
-    /// Sends the request; the body is read by the caller, whole or as a stream.
-    pub async fn send_download(self) -> Result<crate::Download> {
-        self.send_raw().await.map(crate::Download::new)
-    }
-
-    /// Sends the request and reads the body as server-sent events.
-    pub async fn send_events(mut self) -> Result<crate::EventStream> {
-        self.accept = Some("text/event-stream");
-        self.send_raw().await.map(crate::EventStream::new)
-    }
-
-    /// Sends the request and returns the body as text.
-    pub async fn send_text(self) -> Result<String> {
-        self.send_raw().await?.text().await.map_err(Error::transport)
-    }
-
-    /// Sends the request and ignores the body.
-    pub async fn send_empty(self) -> Result<()> {
-        self.send_raw().await.map(drop)
-    }
-}
-
-/// Decodes JSON the way the client decodes responses by default: a value that deviates from
-/// the spec is corrected, each correction logged at warn level (see [`decode_json_with`] to
-/// read them, or to decode strictly).
-pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let decoded = decode_json_with(body, DecodeMode::Lenient)?;
-    if !decoded.corrections.is_empty() {
-        warn_corrections(&decoded.corrections);
-    }
-    Ok(decoded.value)
-}
-
-/// Decodes JSON in the given mode and hands back the corrections it needed. A failure names the
-/// JSON path of the value that failed and keeps the whole body.
-pub fn decode_json_with<T: DeserializeOwned>(body: &[u8], mode: DecodeMode) -> Result<Decoded<T>> {
-    decode::decode(body, mode).map_err(|failure| Error::decode_body(failure, body))
 }
 
 /// A fresh idempotency token: a random UUID v4.
@@ -604,16 +534,6 @@ fn token_failure(e: &Error) -> Option<retry::Failure<'_>> {
         }
         _ => None,
     }
-}
-
-/// One warning per body that needed corrections, naming the first few.
-pub(crate) fn warn_corrections(corrections: &[crate::Correction]) {
-    let first: Vec<String> = corrections.iter().take(3).map(ToString::to_string).collect();
-    tracing::warn!(
-        corrections = corrections.len(),
-        first = %first.join("; "),
-        "the response deviates from the spec; decoded with corrections"
-    );
 }
 
 fn scalar(v: &Value) -> String {
@@ -708,28 +628,5 @@ mod tests {
         assert_eq!(encode_path(".."), "%2E%2E");
         assert_eq!(encode_path("+1 555?#"), "%2B1%20555%3F%23");
         assert_eq!(encode_path("abc-_.~"), "abc-_.~");
-    }
-
-    #[test]
-    fn decode_error_names_the_field() {
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Inner {
-            count: i64,
-        }
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Outer {
-            data: Vec<Inner>,
-        }
-        let body = br#"{"data":[{"count":1},{"count":"x"}]}"#;
-        let err = decode_json_with::<Outer>(body, DecodeMode::Strict).unwrap_err();
-        let e = err.decode().expect("a decode error");
-        assert_eq!(e.path, "data[1].count");
-        assert_eq!(&e.body[..], &body[..]);
-        // Leniently, the value is replaced and the correction names the same path.
-        let d = decode_json_with::<Outer>(body, DecodeMode::Lenient).unwrap();
-        assert_eq!(d.value.data[1].count, 0);
-        assert_eq!(d.corrections[0].path, "data[1].count");
     }
 }

@@ -1,6 +1,6 @@
 //! Bodies read as they arrive: binary downloads, and server-sent events.
 
-use crate::request::decode_json;
+use crate::receive::decode_json;
 use crate::{Error, Result};
 use eventsource_stream::Eventsource;
 use futures_core::Stream;

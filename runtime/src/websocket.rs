@@ -8,7 +8,8 @@
 //! client's timeout, and opens the connection again when the call asked for [`Reconnect`].
 
 use crate::decode::{self, DecodeMode};
-use crate::request::RequestBuilder;
+use crate::receive::Receive;
+use crate::request::{RequestBuilder, Upgrade};
 use crate::{Error, Result};
 use futures_core::Stream;
 use futures_util::{FutureExt, SinkExt, StreamExt};
@@ -37,7 +38,7 @@ pub type DecodeFrame<E> = fn(&[u8], DecodeMode) -> std::result::Result<decode::D
 
 /// How a call opens its session: frames sent as `Send`, events read as `Receive` (each
 /// [`BinaryFrames`], [`TextFrames`] or [`JsonFrames`]); the last type parameter of its
-/// [`crate::Call`].
+/// `Call`.
 #[derive(Debug)]
 pub struct AsSession<Send, Receive>(std::marker::PhantomData<fn() -> (Send, Receive)>);
 /// Frames of raw bytes (audio).
@@ -79,7 +80,7 @@ impl<T: DeserializeOwned> Decoder<T> for JsonFrames {
     const DECODE: DecodeFrame<T> = from_json::<T>;
 }
 
-impl<'a, S, E, Sent, Received> crate::call::Receive<'a, Session<S, E>> for AsSession<Sent, Received>
+impl<'a, S, E, Sent, Received> Receive<'a, Session<S, E>> for AsSession<Sent, Received>
 where
     S: std::marker::Send + 'a,
     E: std::marker::Send + 'a,
@@ -142,15 +143,13 @@ pub(crate) fn new_key() -> String {
     tungstenite::handshake::client::generate_key()
 }
 
-/// The upgrade request of one attempt: the `http(s)` form of the `ws(s)` URL, with the
-/// handshake's headers.
-pub(crate) fn upgrade_request(http: &reqwest::Client, url: &str, key: &str) -> reqwest::RequestBuilder {
-    http.get(with_scheme(url, false))
-        .version(reqwest::Version::HTTP_11)
-        .header(reqwest::header::CONNECTION, "Upgrade")
-        .header(reqwest::header::UPGRADE, "websocket")
-        .header(reqwest::header::SEC_WEBSOCKET_VERSION, "13")
-        .header(reqwest::header::SEC_WEBSOCKET_KEY, key)
+/// The upgrade of one handshake: to the `http(s)` form of the `ws(s)` URL, with its headers.
+fn upgrade(url: &str, key: &str) -> Result<Upgrade> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::SEC_WEBSOCKET_VERSION, reqwest::header::HeaderValue::from_static("13"));
+    let key = reqwest::header::HeaderValue::from_str(key).map_err(|e| Error::Encode(e.to_string()))?;
+    headers.insert(reqwest::header::SEC_WEBSOCKET_KEY, key);
+    Ok(Upgrade { url: with_scheme(url, false), protocol: "websocket", headers })
 }
 
 /// `url` with the WebSocket scheme (`ws`, `wss`) or the HTTP one it upgrades from.
@@ -174,8 +173,8 @@ fn session_url(url: &str) -> String {
 /// completes the handshake: the socket, and the answer's `x-request-id`.
 async fn connect(mut req: RequestBuilder<'_>) -> Result<(Socket, Option<String>)> {
     let key = new_key();
-    req.set_upgrade(key.clone());
     let url = session_url(req.target().1);
+    req.set_upgrade(upgrade(req.target().1, &key)?);
     let fail = |message: String| Error::WebSocket { url: url.clone(), message, close_code: None };
     let response = req.send_raw().await?;
     let status = response.status();
@@ -205,15 +204,6 @@ async fn connect(mut req: RequestBuilder<'_>) -> Result<(Socket, Option<String>)
 /// connection, in order; past that, [`Sender::send`] fails and the frame is not kept. Frames
 /// written just before the connection was found lost may not have reached the server. When
 /// every attempt fails, the stream of events ends with an [`Error::WebSocket`] that says so.
-///
-/// ```no_run
-/// # use telnyx::types::{InputFormat, TranscriptionEngine};
-/// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
-/// let policy = telnyx::Reconnect::new().max_attempts(8);
-/// let stt = client.speech_to_text().transcription().transcription_engine(TranscriptionEngine::Telnyx);
-/// let session = stt.input_format(InputFormat::Wav).reconnect(policy).await?;
-/// # Ok(()) }
-/// ```
 #[derive(Debug, Clone)]
 pub struct Reconnect {
     max_attempts: u32,
@@ -276,11 +266,21 @@ pub fn recoverable(code: u16) -> bool {
     matches!(code, 1001 | 1005 | 1006 | 1011 | 1012 | 1013 | 1014 | 1015)
 }
 
-impl<'a, P, S, E, Sent, Received, St> crate::Call<'a, P, Session<S, E>, AsSession<Sent, Received>, St> {
-    /// Opens the session again on its own after a recoverable close (see [`Reconnect`]).
-    pub fn reconnect(mut self, policy: Reconnect) -> Self {
-        self.request_mut().set_reconnect(policy);
-        self
+impl RequestBuilder<'_> {
+    /// Opens a WebSocket session: the upgrade request is sent like any other (authentication,
+    /// retries, an error status as [`Error::Api`]), then the connection speaks WebSocket;
+    /// `encode` turns what the caller sends into frames and `decode` reads the server's.
+    pub async fn send_websocket<S, E>(mut self, encode: Encode<S>, decode: DecodeFrame<E>) -> Result<Session<S, E>> {
+        let settings = self.client.effective();
+        let (mode, timeout) = (settings.decode_mode, settings.timeout);
+        let reconnect = self.extensions_mut().remove::<Reconnect>();
+        Session::open(self, encode, decode, mode, timeout, reconnect).await
+    }
+
+    /// Has the session this request opens reconnect as `policy` says.
+    #[doc(hidden)]
+    pub fn set_reconnect(&mut self, policy: Reconnect) {
+        self.extensions_mut().insert(policy);
     }
 }
 
@@ -437,7 +437,7 @@ impl<E> Events<E> {
         match (self.decode)(frame, self.mode) {
             Ok(decoded) => {
                 if !decoded.corrections.is_empty() {
-                    crate::request::warn_corrections(&decoded.corrections);
+                    crate::receive::warn_corrections(&decoded.corrections);
                 }
                 Ok(decoded.value)
             }

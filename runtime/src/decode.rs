@@ -2,7 +2,7 @@
 //!
 //! A response is first decoded as serde would, straight from the bytes: the fast path, taken by
 //! every response that matches the spec. Only when that fails is the body read again, as a JSON
-//! tree, by [`Lenient`], a deserializer that knows where it is in the tree and what the type
+//! tree, by `Lenient`, a deserializer that knows where it is in the tree and what the type
 //! asked for. By default ([`DecodeMode::Lenient`]) it converts what converts without loss (`"12"`
 //! for an integer, `7` for a string, `"true"` for a bool) and puts a documented fallback in place
 //! of what does not (`""`, `0`, `false`, an empty list or map, an enum's `Unknown`, a struct whose
