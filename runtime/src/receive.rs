@@ -71,11 +71,11 @@ impl<'c> RequestBuilder<'c> {
     /// recorded in the [`crate::ResponseMeta`] of a capture), or, strictly, an error.
     pub async fn send_json<T: DeserializeOwned>(mut self) -> Result<T> {
         self.accept = Some("application/json");
-        let client = self.client.clone();
+        let transport = self.transport.clone();
         let (response, recorded) = self.send_recorded().await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body = response.bytes().await.map_err(Error::transport)?;
-        let settings = client.effective();
+        let settings = transport.effective();
         match decode::decode::<T>(&body, settings.decode_mode) {
             Ok(decoded) => {
                 if !decoded.corrections.is_empty() {

@@ -1,5 +1,5 @@
-//! Building and sending one request: path and query encoding, bodies, and decoding of the
-//! response. Everything here is non-generic except thin entry points, so the generated
+//! Building and sending one request: path and query encoding, bodies, authentication and the
+//! retry loop. Everything here is non-generic except thin entry points, so the generated
 //! operations stay small and rustc does not instantiate the same machinery per type.
 
 use crate::error::ApiError;
@@ -55,7 +55,7 @@ enum Body {
 /// A request being built. Encoding errors are kept and reported by `send_*`.
 pub struct RequestBuilder<'c> {
     /// Borrowed from the resource handle; owned when options were set for this request alone.
-    pub(crate) client: Cow<'c, Transport>,
+    pub(crate) transport: Cow<'c, Transport>,
     method: reqwest::Method,
     url: String,
     query: Vec<(String, String)>,
@@ -86,13 +86,13 @@ pub struct Upgrade {
 }
 
 impl<'c> RequestBuilder<'c> {
-    pub(crate) fn new(client: &'c Transport, method: reqwest::Method, url: String) -> Self {
-        Self::with_client(Cow::Borrowed(client), method, url)
+    pub(crate) fn new(transport: &'c Transport, method: reqwest::Method, url: String) -> Self {
+        Self::with_transport(Cow::Borrowed(transport), method, url)
     }
 
-    fn with_client(client: Cow<'c, Transport>, method: reqwest::Method, url: String) -> Self {
+    fn with_transport(transport: Cow<'c, Transport>, method: reqwest::Method, url: String) -> Self {
         RequestBuilder {
-            client,
+            transport,
             method,
             url,
             query: Vec::new(),
@@ -109,7 +109,7 @@ impl<'c> RequestBuilder<'c> {
     /// A request to the same URL by the same client, with nothing else set: the next page.
     #[doc(hidden)]
     pub fn restart(&self) -> RequestBuilder<'c> {
-        Self::with_client(self.client.clone(), self.method.clone(), self.url.clone())
+        Self::with_transport(self.transport.clone(), self.method.clone(), self.url.clone())
     }
 
     /// The method and the URL (without its query), for `Debug`.
@@ -118,12 +118,12 @@ impl<'c> RequestBuilder<'c> {
         (&self.method, &self.url)
     }
 
-    /// The same request (method, URL, query, headers; no body), owning its client, sent once
+    /// The same request (method, URL, query, headers; no body), owning its transport, sent once
     /// per call: a WebSocket session sends it again to reconnect.
     #[doc(hidden)]
     pub fn detached(&self) -> RequestBuilder<'static> {
-        let client: Transport = self.client.clone().into_owned();
-        let mut req = RequestBuilder::with_client(Cow::Owned(client), self.method.clone(), self.url.clone());
+        let transport: Transport = self.transport.clone().into_owned();
+        let mut req = RequestBuilder::with_transport(Cow::Owned(transport), self.method.clone(), self.url.clone());
         req.query.clone_from(&self.query);
         req.headers.clone_from(&self.headers);
         req.accept = self.accept;
@@ -146,7 +146,7 @@ impl<'c> RequestBuilder<'c> {
     /// Options for this request alone, over the client's.
     #[doc(hidden)]
     pub fn set_options(&mut self, options: RequestOptions) {
-        self.client = Cow::Owned(self.client.with_options(options));
+        self.transport = Cow::Owned(self.transport.with_options(options));
     }
 
     fn fail(&mut self, e: Error) {
@@ -315,9 +315,9 @@ impl<'c> RequestBuilder<'c> {
     /// One attempt's request, with auth, headers, query, body and timeout.
     fn attempt(&self, settings: &Effective<'_>, bearer: &str) -> Result<reqwest::RequestBuilder> {
         let mut req = match &self.upgrade {
-            None => self.client.http().request(self.method.clone(), &self.url),
+            None => self.transport.http().request(self.method.clone(), &self.url),
             Some(upgrade) => self
-                .client
+                .transport
                 .upgrade_http()?
                 .get(&upgrade.url)
                 .version(reqwest::Version::HTTP_11)
@@ -376,7 +376,7 @@ impl<'c> RequestBuilder<'c> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let settings = self.client.effective();
+        let settings = self.transport.effective();
         // A streamed file is read by the attempt that sends it: once read, nothing is left to
         // send again; an attempt that could not connect read none of it, and gives it back.
         let streamed = matches!(&self.body, Body::Multipart(form) if !form.replayable());
@@ -387,7 +387,7 @@ impl<'c> RequestBuilder<'c> {
         // An attempt got no answer, or a 5xx: it may have taken effect.
         let mut unknown_outcome = false;
         loop {
-            let bearer = match self.client.bearer(settings.timeout).await {
+            let bearer = match self.transport.bearer(settings.timeout).await {
                 Ok(bearer) => bearer,
                 // The OAuth2 grant failed: this request was not sent, and a grant can be asked
                 // for again without harm.
@@ -413,7 +413,7 @@ impl<'c> RequestBuilder<'c> {
                 Ok(response)
                     if self.upgrade.is_some()
                         && response.version() == reqwest::Version::HTTP_2
-                        && self.client.leave_given_http_for_upgrades() =>
+                        && self.transport.leave_given_http_for_upgrades() =>
                 {
                     continue;
                 }
@@ -427,7 +427,7 @@ impl<'c> RequestBuilder<'c> {
                     if response.status() == reqwest::StatusCode::UNAUTHORIZED
                         && !renewed_token
                         && max_retries > 0
-                        && self.client.token_expired_in_flight().await =>
+                        && self.transport.token_expired_in_flight().await =>
                 {
                     // The OAuth2 token expired on the way: once, at once, with a new one (a
                     // request refused as unauthorized did nothing).

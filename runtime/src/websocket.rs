@@ -271,7 +271,7 @@ impl RequestBuilder<'_> {
     /// retries, an error status as [`Error::Api`]), then the connection speaks WebSocket;
     /// `encode` turns what the caller sends into frames and `decode` reads the server's.
     pub async fn send_websocket<S, E>(mut self, encode: Encode<S>, decode: DecodeFrame<E>) -> Result<Session<S, E>> {
-        let settings = self.client.effective();
+        let settings = self.transport.effective();
         let (mode, timeout) = (settings.decode_mode, settings.timeout);
         let reconnect = self.extensions_mut().remove::<Reconnect>();
         Session::open(self, encode, decode, mode, timeout, reconnect).await
