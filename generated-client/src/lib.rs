@@ -43,7 +43,8 @@
 //! - [`webhooks`] verifies a webhook's signature and hands back a typed [`webhooks::WebhookEvent`].
 //!
 //! The modules under `generated/` are written by `cargo xtask codegen`; the rest of this crate
-//! (client, errors, request encoding) is written by hand.
+//! (the client, its calls, input builders, webhooks) is written by hand, and so is the runtime
+//! (transport, retries, decoding, sessions) in the crate `telnyx-runtime`, re-exported here.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -67,56 +68,19 @@ pub use generated::{required, resources, types, API_TITLE, API_VERSION, DEFAULT_
 pub use inputs::{Builder, Missing, Ready, Set};
 
 // The runtime (`telnyx-runtime`, written by hand): its items keep their paths here.
-/// ```no_run
-/// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
-/// use futures_util::TryStreamExt;
-/// let mut cards = client.sim_cards().list().paginator().max_pages(50).items();
-/// while let Some(card) = cards.try_next().await? {
-///     println!("{card:?}");
-/// }
-/// # Ok(()) }
-/// ```
-#[doc(inline)]
-pub use telnyx_runtime::Paginator;
-/// ```no_run
-/// # use telnyx::types::{InputFormat, TranscriptionEngine};
-/// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
-/// let policy = telnyx::Reconnect::new().max_attempts(8);
-/// let stt = client.speech_to_text().transcription().transcription_engine(TranscriptionEngine::Telnyx);
-/// let session = stt.input_format(InputFormat::Wav).reconnect(policy).await?;
-/// # Ok(()) }
-/// ```
-#[cfg(feature = "websocket")]
-#[cfg_attr(docsrs, doc(cfg(feature = "websocket")))]
-#[doc(inline)]
-pub use telnyx_runtime::Reconnect;
-/// ```no_run
-/// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
-/// let capture = telnyx::ResponseCapture::new();
-/// let order = client
-///     .with_options(telnyx::RequestOptions::new().capture_response(&capture))
-///     .number_orders()
-///     .retrieve("id")
-///     .await?;
-/// let meta = capture.last().expect("a response arrived");
-/// println!("{:?} {} {:?}", order.status, meta.status, meta.request_id);
-/// # Ok(()) }
-/// ```
-#[doc(inline)]
-pub use telnyx_runtime::ResponseCapture;
 #[doc(inline)]
 pub use telnyx_runtime::{
     decode_json, decode_json_with, encode_path, ApiError, ApiErrorDetail, Base64, Correction, CorrectionKind, Data,
     DecodeError, DecodeMode, Decoded, Download, Error, EventStream, FilePart, MultipartForm, NextPage, NotRetried,
-    PageMeta, PageSpec, PageStyle, QueryStyle, RequestBuilder, RequestOptions, ResponseMeta, Result, RetryPolicy,
-    ServerSentEvent, MAX_RETRY_AFTER,
+    PageMeta, PageSpec, PageStyle, Paginator, QueryStyle, RequestBuilder, RequestOptions, ResponseCapture,
+    ResponseMeta, Result, RetryPolicy, ServerSentEvent, MAX_RETRY_AFTER,
 };
 #[doc(inline)]
 pub use telnyx_runtime::{pagination, retry};
 #[cfg(feature = "websocket")]
 #[cfg_attr(docsrs, doc(cfg(feature = "websocket")))]
 #[doc(inline)]
-pub use telnyx_runtime::{websocket, Session};
+pub use telnyx_runtime::{websocket, Reconnect, Session};
 // What the generated code calls.
 #[doc(hidden)]
 pub use telnyx_runtime::{de, string_enum, tagged, StrVisitor};

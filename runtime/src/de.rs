@@ -2,7 +2,7 @@
 //!
 //! serde's derive writes, for every struct, a field enum with its own visitor, a sequence
 //! visitor and a map visitor: about 160 lines of Rust per type once expanded, half of all the
-//! code rustc checks in this crate. The generator instead writes one short map visitor per
+//! code rustc checks in the client crate. The generator instead writes one short map visitor per
 //! struct and leaves the rest to the few functions here, which are compiled once. Decoding is
 //! the same as the derive's for every JSON input the API sends: fields by their wire name,
 //! unknown fields skipped (or kept, for types with additional properties), absent optional

@@ -5,7 +5,7 @@
 //! The modules are layers, each using only those above it in this list (a test,
 //! `runtime_layers` in the workspace's tests, keeps it so):
 //!
-//! 1. values: how JSON is read leniently and written ([`de`], [`decode`], `tagged`, `data`,
+//! 1. values: how JSON is read leniently and written (`de`, [`decode`], `tagged`, `data`,
 //!    `string_enum`, `encoded`);
 //! 2. settings: [`retry`] policies, the request options and what a capture records, errors;
 //! 3. transport: the [`Transport`] (credentials, connection pools, URLs), OAuth2 tokens, request
@@ -19,10 +19,12 @@
 
 // 1. values
 mod data;
+#[doc(hidden)]
 pub mod de;
 pub mod decode;
 mod encoded;
 mod string_enum;
+#[doc(hidden)]
 pub mod tagged;
 // 2. settings
 mod error;
@@ -51,7 +53,7 @@ pub use multipart::{FilePart, MultipartForm};
 pub use options::{RequestOptions, ResponseCapture, ResponseMeta};
 pub use pagination::{NextPage, PageMeta, PageSpec, PageStyle, Paginator};
 pub use receive::{decode_json, decode_json_with};
-pub use request::{encode_path, QueryStyle, RequestBuilder, Upgrade};
+pub use request::{encode_path, QueryStyle, RequestBuilder};
 pub use retry::{NotRetried, RetryPolicy, MAX_RETRY_AFTER};
 pub use stream::{Download, EventStream, ServerSentEvent};
 #[doc(hidden)]

@@ -77,9 +77,9 @@ pub struct RequestBuilder<'c> {
 /// An HTTP/1.1 `Upgrade` that a request asks for (the handshake of a WebSocket session): each
 /// attempt goes to `url` over the client's HTTP/1.1 pool with `Connection: Upgrade`,
 /// `Upgrade: <protocol>` and `headers`, and `101 Switching Protocols` is a success.
-#[doc(hidden)]
 #[derive(Debug, Clone)]
-pub struct Upgrade {
+#[cfg_attr(not(feature = "websocket"), allow(dead_code))]
+pub(crate) struct Upgrade {
     pub url: String,
     pub protocol: &'static str,
     pub headers: reqwest::header::HeaderMap,
@@ -106,7 +106,8 @@ impl<'c> RequestBuilder<'c> {
         }
     }
 
-    /// A request to the same URL by the same client, with nothing else set: the next page.
+    /// A request to the same URL by the same transport, with nothing else set (nor the
+    /// extensions): the next page.
     #[doc(hidden)]
     pub fn restart(&self) -> RequestBuilder<'c> {
         Self::with_transport(self.transport.clone(), self.method.clone(), self.url.clone())
@@ -119,9 +120,10 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// The same request (method, URL, query, headers; no body), owning its transport, sent once
-    /// per call: a WebSocket session sends it again to reconnect.
-    #[doc(hidden)]
-    pub fn detached(&self) -> RequestBuilder<'static> {
+    /// per call: a WebSocket session sends it again to reconnect. What the layers above keep
+    /// with the request (its extensions) is not carried over.
+    #[cfg_attr(not(feature = "websocket"), allow(dead_code))]
+    pub(crate) fn detached(&self) -> RequestBuilder<'static> {
         let transport: Transport = self.transport.clone().into_owned();
         let mut req = RequestBuilder::with_transport(Cow::Owned(transport), self.method.clone(), self.url.clone());
         req.query.clone_from(&self.query);
@@ -132,14 +134,14 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// Makes the request an HTTP/1.1 upgrade.
-    #[doc(hidden)]
-    pub fn set_upgrade(&mut self, upgrade: Upgrade) {
+    #[cfg_attr(not(feature = "websocket"), allow(dead_code))]
+    pub(crate) fn set_upgrade(&mut self, upgrade: Upgrade) {
         self.upgrade = Some(upgrade);
     }
 
     /// What the layers above keep with the request until it is sent.
-    #[doc(hidden)]
-    pub fn extensions_mut(&mut self) -> &mut http::Extensions {
+    #[cfg_attr(not(feature = "websocket"), allow(dead_code))]
+    pub(crate) fn extensions_mut(&mut self) -> &mut http::Extensions {
         &mut self.extensions
     }
 

@@ -76,8 +76,7 @@ impl fmt::Debug for Transport {
 }
 
 /// The settings one request is sent with.
-#[doc(hidden)]
-pub struct Effective<'a> {
+pub(crate) struct Effective<'a> {
     pub timeout: Duration,
     pub max_retries: u32,
     pub retry_policy: crate::RetryPolicy,
@@ -107,8 +106,7 @@ impl Transport {
         RequestBuilder::new(self, method, self.url(path.as_ref()))
     }
 
-    #[doc(hidden)]
-    pub fn effective(&self) -> Effective<'_> {
+    pub(crate) fn effective(&self) -> Effective<'_> {
         let options = self.options.as_deref();
         let defaults = &self.inner.defaults;
         Effective {

@@ -41,8 +41,9 @@ fn copy_dir_files(from: &Path, to: &Path) {
 }
 
 /// A workspace under `target/` whose members are crates generated from other specs, each with
-/// the hand-written part of the real client (and the real runtime crate) and its dependencies, resolved from the real
-/// workspace's lock file (nothing is resolved anew, so cargo can run `--offline`).
+/// the hand-written part of the real client (and the real runtime crate) and its dependencies,
+/// resolved from the real workspace's lock file (nothing is resolved anew, so cargo can run
+/// `--offline`).
 pub struct ScratchWorkspace {
     pub dir: PathBuf,
     members: Vec<String>,

@@ -1,7 +1,9 @@
 //! The runtime crate is in layers (`runtime/src/lib.rs` lists them: `// 1. values`, then its
 //! modules, and so on): a module may use its own layer and those listed before it, never one
 //! after. A reference through a root re-export (`crate::Error`) counts as one to the module the
-//! re-export comes from.
+//! re-export comes from. What it reads is `crate::` paths: a method that a later layer adds to a
+//! type of an earlier one (`receive.rs` adds `send_json` to the transport's `RequestBuilder`) and
+//! that an earlier module called by name would not be seen.
 
 use std::collections::BTreeMap;
 use workspace_tests::root;
@@ -55,8 +57,8 @@ fn collect_names(tree: &syn::UseTree, out: &mut Vec<String>) {
     }
 }
 
-/// The `crate::x` paths of a source file outside comments (with `use crate::{a, b}` read as
-/// `crate::a` and `crate::b`).
+/// The `crate::x` paths of a source file outside comments (with `use crate::{a, b::{C, D}}`
+/// read as `crate::a` and `crate::b`).
 fn crate_paths(source: &str) -> Vec<String> {
     let code: String = source
         .lines()
@@ -69,13 +71,35 @@ fn crate_paths(source: &str) -> Vec<String> {
     for (i, _) in code.match_indices("crate::") {
         let rest = &code[i + "crate::".len()..];
         if let Some(group) = rest.strip_prefix('{') {
-            let end = group.find('}').unwrap_or(group.len());
-            out.extend(group[..end].split(',').map(|s| ident(s.trim())).filter(|s| !s.is_empty()));
+            out.extend(top_level(group).into_iter().map(|s| ident(s.trim())).filter(|s| !s.is_empty()));
         } else {
             out.push(ident(rest));
         }
     }
     out
+}
+
+/// The comma-separated items of a `{...}` group up to its closing brace, nested groups kept
+/// inside their item.
+fn top_level(group: &str) -> Vec<&str> {
+    let (mut depth, mut start, mut items) = (0, 0, Vec::new());
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                items.push(&group[start..i]);
+                return items;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&group[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&group[start..]);
+    items
 }
 
 #[test]
@@ -117,6 +141,6 @@ fn no_runtime_module_uses_a_layer_above_its_own() {
 #[test]
 fn the_scan_sees_groups_re_exports_and_skips_comments() {
     let paths =
-        crate_paths("use crate::{a, b::C};\n// crate::hidden\nlet x = crate::Error::Api; // crate::also_hidden\n");
-    assert_eq!(paths, ["a", "b", "Error"]);
+        crate_paths("use crate::{a, b::C};\n// crate::hidden\nlet x = crate::Error::Api; // crate::hidden_too\nuse crate::{c::{D, E}, f::G};\n");
+    assert_eq!(paths, ["a", "b", "Error", "c", "f"]);
 }

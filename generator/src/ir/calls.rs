@@ -83,7 +83,7 @@ pub enum Construct {
     Builder,
 }
 
-/// The methods of the runtime's `Call` (`generated-client/src/call.rs`), which no input's
+/// The methods of the client's `Call` (`generated-client/src/call.rs`), which no input's
 /// method may take.
 pub const CALL_METHODS: &[&str] =
     &["new", "plain", "params", "with_options", "with_body", "pages_by", "paginator", "into_future", "reconnect"];
@@ -105,7 +105,7 @@ const TYPE_METHODS: &[&str] = &[
     "serialize",
 ];
 
-/// The most required inputs a call (or a builder) can track: the runtime's `Ready` is
+/// The most required inputs a call (or a builder) can track: the client's `Ready` is
 /// implemented for tuples up to this many slots (`generated-client/src/inputs.rs`).
 pub const MAX_REQUIRED: usize = 32;
 
