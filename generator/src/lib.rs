@@ -193,6 +193,26 @@ pub fn generate_timed(spec_path: &Path, options: Options<'_>) -> Result<(Generat
 }
 
 impl Generated {
+    /// Writes the library's modules and the tests' tables into the client crate at `crate_dir`
+    /// (its [`GENERATED_DIR`] and [`TESTS_GENERATED_DIR`]).
+    pub fn write_sources(&self, crate_dir: &Path) -> Result<output::WriteStats> {
+        let lib = output::write(&crate_dir.join(GENERATED_DIR), &self.files)?;
+        let tests = output::write(&crate_dir.join(TESTS_GENERATED_DIR), &self.test_files)?;
+        Ok(output::WriteStats {
+            written: lib.written + tests.written,
+            linked: lib.linked + tests.linked,
+            removed: lib.removed + tests.removed,
+        })
+    }
+
+    /// The files of the client crate at `crate_dir` that differ from what
+    /// [`Generated::write_sources`] writes: changed, missing or extra. Writes nothing.
+    pub fn stale_sources(&self, crate_dir: &Path) -> Vec<std::path::PathBuf> {
+        let mut stale = output::stale(&crate_dir.join(GENERATED_DIR), &self.files);
+        stale.extend(output::stale(&crate_dir.join(TESTS_GENERATED_DIR), &self.test_files));
+        stale
+    }
+
     /// `manifest` (the client's Cargo.toml, read from `path`) with its features block replaced.
     pub fn manifest(&self, path: &Path, manifest: &str) -> Result<String> {
         output::splice(path, manifest, emit::FEATURES_BEGIN, emit::FEATURES_END, &self.features_toml)

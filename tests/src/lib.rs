@@ -75,8 +75,7 @@ impl ScratchWorkspace {
         assert!(deps.contains(&runtime), "the client's manifest names the runtime as `path = \"../runtime\"`");
         let dir = self.dir.join(name);
         copy_dir_files(&root.join("generated-client/src"), &dir.join("src"));
-        generator::output::write(&dir.join(generator::GENERATED_DIR), &generated.files).unwrap();
-        generator::output::write(&dir.join(generator::TESTS_GENERATED_DIR), &generated.test_files).unwrap();
+        generated.write_sources(&dir).unwrap();
         let package = lib_prefix.replace('_', "-");
         fs::write(
             dir.join("Cargo.toml"),

@@ -53,10 +53,7 @@ fn whole_spec_generates_every_operation_deterministically() {
     assert_eq!(named("GET", "/10dlc/brand/feedback/{brandId}"), "messaging_10dlc.brand.get_feedback");
     assert_eq!(named("POST", "/room_sessions/{room_session_id}/actions/end"), "rooms.sessions.actions.end");
 
-    let dir = root().join("generated-client").join(generator::GENERATED_DIR);
-    let mut stale = generator::output::stale(&dir, &first.files);
-    let tests = root().join("generated-client").join(generator::TESTS_GENERATED_DIR);
-    stale.extend(generator::output::stale(&tests, &first.test_files));
+    let stale = first.stale_sources(&root().join("generated-client"));
     assert!(stale.is_empty(), "the committed client is stale; run `cargo xtask codegen`: {stale:?}");
 }
 

@@ -163,9 +163,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let generated = generator::generate_with(&spec, o.generator()).map_err(|e| e.to_string())?;
     warn_degraded(&spec, &generated.api);
     if o.check {
-        let mut stale = generator::output::stale(&out, &generated.files);
-        let tests_out = root.join("generated-client").join(generator::TESTS_GENERATED_DIR);
-        stale.extend(generator::output::stale(&tests_out, &generated.test_files));
+        let mut stale = generated.stale_sources(&root.join("generated-client"));
         if let Some((pin, bytes)) = &pinned {
             if pin::Pin::of(&pin.source, bytes, &generated.api) != *pin {
                 stale.push(pin::path(&root));
@@ -219,16 +217,11 @@ fn read(path: &Path) -> Result<String, String> {
 /// Writes the generated files (the library's and its tests' tables) and the client's features
 /// block; says how many files changed.
 pub fn write_client(root: &Path, generated: &generator::Generated) -> Result<String, String> {
-    let out = root.join("generated-client").join(generator::GENERATED_DIR);
-    let manifest_path = root.join("generated-client").join(generator::MANIFEST);
+    let client = root.join("generated-client");
+    let manifest_path = client.join(generator::MANIFEST);
     let manifest = read(&manifest_path)?;
     let new_manifest = generated.manifest(&manifest_path, &manifest).map_err(|e| e.to_string())?;
-    let mut stats = generator::output::write(&out, &generated.files).map_err(|e| e.to_string())?;
-    let tests_out = root.join("generated-client").join(generator::TESTS_GENERATED_DIR);
-    let tests = generator::output::write(&tests_out, &generated.test_files).map_err(|e| e.to_string())?;
-    stats.written += tests.written;
-    stats.linked += tests.linked;
-    stats.removed += tests.removed;
+    let stats = generated.write_sources(&client).map_err(|e| e.to_string())?;
     if new_manifest != manifest {
         generator::output::write_file(&manifest_path, &new_manifest).map_err(|e| e.to_string())?;
     }
@@ -391,8 +384,7 @@ fn bench(args: &[String]) -> Result<(), String> {
         let start = Instant::now();
         let (generated, timings) = generator::generate_timed(&spec, o.generator()).map_err(|e| e.to_string())?;
         let write_start = Instant::now();
-        generator::output::write(&dir.join("generated"), &generated.files).map_err(|e| e.to_string())?;
-        generator::output::write(&dir.join("tests-generated"), &generated.test_files).map_err(|e| e.to_string())?;
+        generated.write_sources(&dir).map_err(|e| e.to_string())?;
         let write = write_start.elapsed();
         summary = generated.summary();
         if run == 0 {
