@@ -2,7 +2,7 @@
 //! of the same request, against a minimal local HTTP server that answers every request with
 //! the same Telnyx-shaped JSON body. Prints the median time per call of each and their ratio.
 //!
-//! Run: `cargo bench -p telnyx --bench overhead` (optionally `-- ROUNDS CALLS_PER_ROUND`).
+//! Run: `cargo bench -p telnyx-sdk --bench overhead` (optionally `-- ROUNDS CALLS_PER_ROUND`).
 
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

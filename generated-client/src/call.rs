@@ -82,6 +82,12 @@ impl<'a, P, T, R, S> Call<'a, P, T, R, S> {
         &self.params
     }
 
+    /// The method and URL the call goes to.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn target(&self) -> (&reqwest::Method, &str) {
+        self.req.target()
+    }
+
     /// Options for this call alone (timeout, retries, headers, query, capture), over the
     /// client's (see [`crate::Client::with_options`] for a handle that keeps them).
     pub fn with_options(mut self, options: RequestOptions) -> Self {
@@ -117,6 +123,24 @@ impl<'a, P, T, R: Receive<'a, T>, S: Ready> IntoFuture for Call<'a, P, T, R, S> 
         let Call { mut req, params, apply, .. } = self;
         apply(&mut req, params);
         R::receive(req)
+    }
+}
+
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+impl<'a, P, T, R: Receive<'a, T>, S: Ready> Call<'a, P, T, R, S> {
+    /// Sends the call and waits for its answer, without async (see [`crate::blocking`]): the
+    /// same as `.await`, retries and all. Inside an async runtime it is an
+    /// [`crate::Error::Config`] that says to `.await` instead.
+    ///
+    /// ```no_run
+    /// # fn run() -> telnyx::Result<()> {
+    /// let client = telnyx::Client::from_env()?;
+    /// let sms = client.messages().send().from("+18005550101").to("+18005550100").text("Hello!").wait()?;
+    /// # let _ = sms; Ok(()) }
+    /// ```
+    pub fn wait(self) -> Result<T> {
+        crate::blocking::wait(self.into_future())?
     }
 }
 

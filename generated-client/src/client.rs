@@ -108,9 +108,6 @@ impl Client {
     #[cfg(feature = "webhooks")]
     #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
     pub fn webhook_verifier(&self) -> std::result::Result<crate::webhooks::Verifier, crate::webhooks::WebhookError> {
-        match self.transport.public_key() {
-            Some(key) => crate::webhooks::Verifier::new(key),
-            None => Err(crate::webhooks::WebhookError::NoPublicKey),
-        }
+        crate::webhooks::Verifier::from_keys(self.transport.public_key().unwrap_or_default())
     }
 }

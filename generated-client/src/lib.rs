@@ -48,9 +48,15 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 pub mod call;
 mod client;
 pub mod inputs;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;
@@ -68,12 +74,16 @@ pub use generated::{required, resources, types, API_TITLE, API_VERSION, DEFAULT_
 pub use inputs::{Builder, Missing, Ready, Set};
 
 // The runtime (`telnyx-runtime`, written by hand): its items keep their paths here.
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+#[doc(inline)]
+pub use telnyx_runtime::blocking;
 #[doc(inline)]
 pub use telnyx_runtime::{
-    decode_json, decode_json_with, encode_path, ApiError, ApiErrorDetail, Base64, Correction, CorrectionKind, Data,
-    DecodeError, DecodeMode, Decoded, Download, Error, EventStream, FilePart, MultipartForm, NextPage, NotRetried,
-    PageMeta, PageSpec, PageStyle, Paginator, QueryStyle, RequestBuilder, RequestOptions, ResponseCapture,
-    ResponseMeta, Result, RetryPolicy, ServerSentEvent, MAX_RETRY_AFTER,
+    decode_json, decode_json_with, encode_path, ApiError, ApiErrorDetail, Base64, Connector, Correction,
+    CorrectionKind, Data, DecodeError, DecodeMode, Decoded, Download, Error, EventStream, Fault, FaultKind, FilePart,
+    MultipartForm, NextPage, NotRetried, PageMeta, PageSpec, PageStyle, Paginator, QueryStyle, RequestBuilder,
+    RequestOptions, ResponseCapture, ResponseMeta, Result, RetryPolicy, ServerSentEvent, MAX_RETRY_AFTER,
 };
 #[doc(inline)]
 pub use telnyx_runtime::{pagination, retry};
@@ -85,7 +95,13 @@ pub use telnyx_runtime::{websocket, Reconnect, Session};
 #[doc(hidden)]
 pub use telnyx_runtime::{de, string_enum, tagged, StrVisitor};
 
-pub use telnyx_runtime::{bytes, reqwest, serde_json};
+pub use telnyx_runtime::{bytes, http, reqwest, serde_json};
+
+/// Every operation as its call, by resource, on one page: the crate's `API.md`, written by the
+/// generator.
+///
+#[doc = include_str!("../API.md")]
+pub mod api_reference {}
 
 /// The crate README's examples compile (`cargo test --doc`).
 #[cfg(doctest)]

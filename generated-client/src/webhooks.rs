@@ -36,6 +36,7 @@ pub use crate::generated::webhooks::*;
 use crate::{DecodeMode, Decoded};
 use base64::Engine as _;
 use ed25519_dalek::{Signature, VerifyingKey};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Header holding the base64 Ed25519 signature.
@@ -71,7 +72,7 @@ pub enum WebhookError {
     SignatureEncoding,
     #[error("the signature is {0} bytes; an Ed25519 signature is 64")]
     SignatureLength(usize),
-    /// The body, the timestamp or the key differs from what was signed.
+    /// The body, the timestamp or the key differs from what was signed (by every key accepted).
     #[error("the signature does not match the body and timestamp for this key")]
     BadSignature,
     #[error("the body is not a webhook event: {message} (at `{path}`)")]
@@ -109,31 +110,69 @@ impl<K: AsRef<str>, V: AsRef<str>, S> WebhookHeaders for std::collections::HashM
     }
 }
 
-/// Checks webhook signatures against one public key. Build it once and share it.
-#[derive(Debug, Clone)]
+/// Checks webhook signatures against the account's public key (or several, while a key is being
+/// rotated). Build it once and share it: it is cheap to clone.
+#[derive(Clone)]
 pub struct Verifier {
-    key: VerifyingKey,
+    keys: Arc<Vec<VerifyingKey>>,
     tolerance: Duration,
     decode_mode: DecodeMode,
+    clock: Option<Arc<dyn Fn() -> SystemTime + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("keys", &self.keys)
+            .field("tolerance", &self.tolerance)
+            .field("decode_mode", &self.decode_mode)
+            .field("clock", &if self.clock.is_some() { "set" } else { "system" })
+            .finish()
+    }
+}
+
+/// A base64 Ed25519 public key, parsed.
+fn parse_key(public_key: &str) -> Result<VerifyingKey, WebhookError> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(public_key.trim())
+        .map_err(|_| WebhookError::PublicKeyEncoding)?;
+    let bytes: [u8; 32] = bytes.as_slice().try_into().map_err(|_| WebhookError::PublicKeyLength(bytes.len()))?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| WebhookError::PublicKeyInvalid)
 }
 
 impl Verifier {
     /// A verifier for the base64 public key from the portal.
     pub fn new(public_key: &str) -> Result<Self, WebhookError> {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(public_key.trim())
-            .map_err(|_| WebhookError::PublicKeyEncoding)?;
-        let bytes: [u8; 32] = bytes.as_slice().try_into().map_err(|_| WebhookError::PublicKeyLength(bytes.len()))?;
-        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| WebhookError::PublicKeyInvalid)?;
-        Ok(Verifier { key, tolerance: DEFAULT_TOLERANCE, decode_mode: DecodeMode::Lenient })
+        Ok(Verifier {
+            keys: Arc::new(vec![parse_key(public_key)?]),
+            tolerance: DEFAULT_TOLERANCE,
+            decode_mode: DecodeMode::Lenient,
+            clock: None,
+        })
     }
 
-    /// A verifier for the key in `TELNYX_PUBLIC_KEY`.
-    pub fn from_env() -> Result<Self, WebhookError> {
-        match std::env::var("TELNYX_PUBLIC_KEY") {
-            Ok(key) if !key.trim().is_empty() => Verifier::new(&key),
-            _ => Err(WebhookError::NoPublicKey),
+    /// Accepts signatures by `public_key` too: while Telnyx rotates the account's key, a webhook
+    /// signed by the old key or the new one passes.
+    pub fn also_accept(mut self, public_key: &str) -> Result<Self, WebhookError> {
+        Arc::make_mut(&mut self.keys).push(parse_key(public_key)?);
+        Ok(self)
+    }
+
+    /// A verifier for one key or several separated by commas (`old,new` during a rotation), as
+    /// `TELNYX_PUBLIC_KEY` and the client builder's `public_key` hold them.
+    pub fn from_keys(keys: &str) -> Result<Self, WebhookError> {
+        let mut keys = keys.split(',').map(str::trim).filter(|k| !k.is_empty());
+        let mut verifier = Verifier::new(keys.next().ok_or(WebhookError::NoPublicKey)?)?;
+        for key in keys {
+            verifier = verifier.also_accept(key)?;
         }
+        Ok(verifier)
+    }
+
+    /// A verifier for the key in `TELNYX_PUBLIC_KEY`; during a rotation, several keys separated
+    /// by commas.
+    pub fn from_env() -> Result<Self, WebhookError> {
+        Verifier::from_keys(&std::env::var("TELNYX_PUBLIC_KEY").unwrap_or_default())
     }
 
     /// How far the timestamp may be from now, either way.
@@ -149,9 +188,17 @@ impl Verifier {
         self
     }
 
+    /// What "now" is when a timestamp's age is checked: the system clock unless set. Tests set it
+    /// to check a recorded webhook, or one signed at a time of their choosing.
+    pub fn clock(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(now));
+        self
+    }
+
     /// Checks the headers and the signature of `body` (the raw bytes, before any parsing).
     pub fn verify(&self, body: &[u8], headers: &(impl WebhookHeaders + ?Sized)) -> Result<(), WebhookError> {
-        self.verify_at(body, headers, SystemTime::now())
+        let now = self.clock.as_ref().map_or_else(SystemTime::now, |clock| clock());
+        self.verify_at(body, headers, now)
     }
 
     /// [`Verifier::verify`] as of `now`.
@@ -190,7 +237,11 @@ impl Verifier {
         signed.extend_from_slice(timestamp.as_bytes());
         signed.push(b'|');
         signed.extend_from_slice(body);
-        self.key.verify_strict(&signed, &signature).map_err(|_| WebhookError::BadSignature)
+        if self.keys.iter().any(|key| key.verify_strict(&signed, &signature).is_ok()) {
+            Ok(())
+        } else {
+            Err(WebhookError::BadSignature)
+        }
     }
 
     /// Verifies, then decodes the body into a [`WebhookEvent`]. A payload that deviates from

@@ -30,6 +30,15 @@ pub enum Error {
         /// Set when the failure was not retried because the request might take effect twice.
         not_retried: Option<crate::NotRetried>,
     },
+    /// A [`crate::Connector`] given to the client's builder got no response, after any retries.
+    /// [`Error::is_timeout`] and [`Error::is_connection`] say which, as for reqwest's failures.
+    #[error("request {}: {fault}{}", fault_verb(.fault), suffix(.not_retried))]
+    Fault {
+        #[source]
+        fault: crate::Fault,
+        /// Set when the failure was not retried because the request might take effect twice.
+        not_retried: Option<crate::NotRetried>,
+    },
     /// A success response whose body cannot be read as the expected type: not JSON, or, when
     /// decoding strictly, a deviation from the spec. Keeps everything the server sent.
     #[error("{0}")]
@@ -77,7 +86,21 @@ impl Error {
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        match self {
+            Error::Timeout { .. } => true,
+            Error::Fault { fault, .. } => fault.kind() == crate::FaultKind::TimedOut,
+            _ => false,
+        }
+    }
+
+    /// Whether no response came for a reason other than a timeout: the connection could not be
+    /// made, or dropped ([`Error::Connection`], or a connector's fault).
+    pub fn is_connection(&self) -> bool {
+        match self {
+            Error::Connection { .. } => true,
+            Error::Fault { fault, .. } => fault.kind() != crate::FaultKind::TimedOut,
+            _ => false,
+        }
     }
 
     /// Why the failure was handed back without a retry, when a retry could have repeated the
@@ -85,7 +108,9 @@ impl Error {
     pub fn not_retried(&self) -> Option<crate::NotRetried> {
         match self {
             Error::Api(e) => e.not_retried,
-            Error::Connection { not_retried, .. } | Error::Timeout { not_retried, .. } => *not_retried,
+            Error::Connection { not_retried, .. }
+            | Error::Timeout { not_retried, .. }
+            | Error::Fault { not_retried, .. } => *not_retried,
             _ => None,
         }
     }
@@ -101,6 +126,14 @@ impl Error {
         } else {
             Error::Connection { source, not_retried }
         }
+    }
+}
+
+/// "timed out" or "failed", as reqwest's failures read.
+fn fault_verb(fault: &crate::Fault) -> &'static str {
+    match fault.kind() {
+        crate::FaultKind::TimedOut => "timed out",
+        _ => "failed",
     }
 }
 

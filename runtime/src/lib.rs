@@ -7,13 +7,15 @@
 //!
 //! 1. values: how JSON is read leniently and written (`de`, [`decode`], `tagged`, `data`,
 //!    `string_enum`, `encoded`);
-//! 2. settings: [`retry`] policies, the request options and what a capture records, errors;
+//! 2. settings: [`retry`] policies, the request options and what a capture records, errors, and
+//!    the [`Connector`] seam's types;
 //! 3. transport: the [`Transport`] (credentials, connection pools, URLs), OAuth2 tokens, request
 //!    encoding and the retry loop ([`RequestBuilder`]), multipart bodies;
 //! 4. receiving: a response read as JSON, text, bytes, a [`Download`] or server-sent events, and
 //!    the [`receive::Receive`] that picks one;
 //! 5. paging: [`pagination`], over any call that receives pages;
-//! 6. sessions: `websocket` (feature `websocket`), over an upgraded request.
+//! 6. sessions: `websocket` (feature `websocket`), over an upgraded request;
+//! 7. blocking: `blocking` (feature `blocking`), a call or a paginator waited for without async.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -27,6 +29,7 @@ mod string_enum;
 #[doc(hidden)]
 pub mod tagged;
 // 2. settings
+mod connector;
 mod error;
 mod options;
 pub mod retry;
@@ -44,7 +47,12 @@ pub mod pagination;
 #[cfg(feature = "websocket")]
 #[cfg_attr(docsrs, doc(cfg(feature = "websocket")))]
 pub mod websocket;
+// 7. blocking
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 
+pub use connector::{Connector, Fault, FaultKind};
 pub use data::Data;
 pub use decode::{Correction, CorrectionKind, DecodeMode, Decoded};
 pub use encoded::Base64;
@@ -63,5 +71,6 @@ pub use transport::{Build, ClientBuilder, Transport};
 pub use websocket::{Reconnect, Session};
 
 pub use bytes;
+pub use http;
 pub use reqwest;
 pub use serde_json;

@@ -407,7 +407,18 @@ impl<'c> RequestBuilder<'c> {
                 }
             };
             let started = std::time::Instant::now();
-            let outcome = self.attempt(&settings, &bearer)?.send().await;
+            let outcome = match self.transport.connector() {
+                None => self.attempt(&settings, &bearer)?.send().await.map_err(Failed::Reqwest),
+                Some(connector) => {
+                    if self.upgrade.is_some() {
+                        return Err(Error::Config(
+                            "a WebSocket session needs the network: a client with a connector cannot open one".into(),
+                        ));
+                    }
+                    let request = self.attempt(&settings, &bearer)?.build().map_err(Error::transport)?;
+                    through(connector.as_ref(), request, settings.timeout).await?
+                }
+            };
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let wait = match outcome {
                 // HTTP/2 has no `Upgrade`: the caller's client negotiated it. Again at once, on
@@ -471,7 +482,7 @@ impl<'c> RequestBuilder<'c> {
                     wait
                 }
                 Err(e) => {
-                    let failure = retry::Failure::transport(&e);
+                    let failure = e.failure();
                     let verdict = match (failure, streamed) {
                         // Nothing was sent: a streamed file came back unread, and goes again.
                         (Some(retry::Failure::NotSent), true) if self.sendable() => retry::Verdict::Retry,
@@ -481,7 +492,7 @@ impl<'c> RequestBuilder<'c> {
                     };
                     if retry >= max_retries || verdict != retry::Verdict::Retry {
                         tracing::debug!(error = %e, elapsed_ms, "transport error");
-                        return Err(Error::transport_not_retried(e, not_retried(verdict, retry, max_retries)));
+                        return Err(e.into_error(not_retried(verdict, retry, max_retries)));
                     }
                     unknown_outcome |= matches!(failure, Some(retry::Failure::NoAnswer));
                     let wait = retry::delay(retry, None, SystemTime::now());
@@ -502,6 +513,70 @@ impl<'c> RequestBuilder<'c> {
             Some(_) => status.is_success() || status.is_informational(),
         }
     }
+}
+
+/// An attempt that got no response: from reqwest, or from the client's connector.
+enum Failed {
+    Reqwest(reqwest::Error),
+    Fault(crate::Fault),
+}
+
+impl Failed {
+    /// How it failed, as far as retrying goes.
+    fn failure(&self) -> Option<retry::Failure<'static>> {
+        match self {
+            Failed::Reqwest(e) => retry::Failure::transport(e),
+            Failed::Fault(fault) => Some(retry::Failure::fault(fault)),
+        }
+    }
+
+    fn into_error(self, not_retried: Option<crate::NotRetried>) -> Error {
+        match self {
+            Failed::Reqwest(e) => Error::transport_not_retried(e, not_retried),
+            Failed::Fault(fault) => Error::Fault { fault, not_retried },
+        }
+    }
+}
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failed::Reqwest(e) => e.fmt(f),
+            Failed::Fault(fault) => fault.fmt(f),
+        }
+    }
+}
+
+/// One attempt sent through a [`crate::Connector`], within `timeout`: the request as reqwest
+/// would send it (its body read into memory, a multipart one too), and the response as reqwest
+/// would give it (its URL the request's).
+async fn through(
+    connector: &dyn crate::Connector,
+    request: reqwest::Request,
+    timeout: std::time::Duration,
+) -> Result<std::result::Result<reqwest::Response, Failed>> {
+    use http_body_util::BodyExt as _;
+    let url = request.url().clone();
+    let request = http::Request::<reqwest::Body>::try_from(request).map_err(Error::transport)?;
+    let (mut parts, body) = request.into_parts();
+    let body = body.collect().await.map_err(|e| Error::Encode(format!("{url}: cannot read the body: {e}")))?;
+    if !parts.headers.contains_key(reqwest::header::USER_AGENT) {
+        parts.headers.insert(reqwest::header::USER_AGENT, HeaderValue::from_static(crate::transport::USER_AGENT));
+    }
+    let sent = http::Request::from_parts(parts, body.to_bytes());
+    Ok(match tokio::time::timeout(timeout, connector.send(sent)).await {
+        Err(_) => Err(Failed::Fault(crate::Fault::timed_out(format!("no response within {timeout:?}")))),
+        Ok(Err(fault)) => Err(Failed::Fault(fault)),
+        Ok(Ok(response)) => {
+            use reqwest::ResponseBuilderExt as _;
+            let (parts, body) = response.into_parts();
+            let mut builder = http::Response::builder().status(parts.status).version(parts.version).url(url);
+            if let Some(headers) = builder.headers_mut() {
+                *headers = parts.headers;
+            }
+            Ok(reqwest::Response::from(builder.body(body).map_err(|e| Error::Config(e.to_string()))?))
+        }
+    })
 }
 
 /// A fresh idempotency token: a random UUID v4.

@@ -73,6 +73,14 @@ pub(crate) enum Failure<'a> {
 }
 
 impl Failure<'_> {
+    /// How a [`crate::Connector`]'s fault failed: as its kind says.
+    pub(crate) fn fault(fault: &crate::Fault) -> Failure<'static> {
+        match fault.kind() {
+            crate::FaultKind::NotSent => Failure::NotSent,
+            crate::FaultKind::NoAnswer | crate::FaultKind::TimedOut => Failure::NoAnswer,
+        }
+    }
+
     /// How a transport error failed: a connection that could not be made sent nothing; a
     /// timeout or a dropped connection may have come after the server read the request. `None`
     /// for the rest (a redirect loop, a body that could not be read), which no retry mends.

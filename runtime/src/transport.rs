@@ -16,9 +16,12 @@ const DEFAULT_MAX_RETRIES: u32 = 2;
 /// What [`ClientBuilder::http_settings`] does to each `reqwest::Client` the crate builds.
 type HttpSettings = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
+/// The `User-Agent` of the crate's requests.
+pub(crate) const USER_AGENT: &str = concat!("telnyx-rust/", env!("CARGO_PKG_VERSION"));
+
 /// A `reqwest::Client` builder with the crate's user agent.
 fn http_builder() -> reqwest::ClientBuilder {
-    reqwest::Client::builder().user_agent(concat!("telnyx-rust/", env!("CARGO_PKG_VERSION")))
+    reqwest::Client::builder().user_agent(USER_AGENT)
 }
 
 /// How requests authenticate.
@@ -56,6 +59,8 @@ struct Inner {
     public_key: Option<String>,
     /// The builder's settings: timeout, retries, default headers.
     defaults: RequestOptions,
+    /// What sends requests instead of `http` (`ClientBuilder::connector`).
+    connector: Option<Arc<dyn crate::Connector>>,
 }
 
 impl fmt::Debug for Transport {
@@ -141,6 +146,11 @@ impl Transport {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    /// The connector given to the builder, which sends requests instead of reqwest.
+    pub(crate) fn connector(&self) -> Option<&Arc<dyn crate::Connector>> {
+        self.inner.connector.as_ref()
     }
 
     /// The connection pool of upgrades (WebSocket sessions): the caller's client, unless the
@@ -258,6 +268,7 @@ pub struct ClientBuilder<C> {
     defaults: RequestOptions,
     http: Option<reqwest::Client>,
     http_settings: Option<HttpSettings>,
+    connector: Option<Arc<dyn crate::Connector>>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -272,6 +283,7 @@ impl<C> Default for ClientBuilder<C> {
             defaults: RequestOptions::default(),
             http: None,
             http_settings: None,
+            connector: None,
             client: PhantomData,
         }
     }
@@ -288,6 +300,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("defaults", &self.defaults)
             .field("http_client", &self.http.is_some())
             .field("http_settings", &self.http_settings.is_some())
+            .field("connector", &self.connector.is_some())
             .finish()
     }
 }
@@ -371,6 +384,18 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Send every request through `connector` instead of reqwest: an in-process test double
+    /// (the client crate's `test_util::Mock`), a recorder, a gateway of your own. Each attempt
+    /// reaches it whole (authentication, the crate's `User-Agent`, headers, query, body, a
+    /// multipart one read into memory), within the request's timeout; retries, errors and
+    /// decoding work as they do over the network. The reqwest settings ([`Self::http_client`],
+    /// [`Self::http_settings`]) do not apply to it. WebSocket sessions need the network (an
+    /// [`crate::Error::Config`]), and OAuth2's token requests go over reqwest.
+    pub fn connector(mut self, connector: impl crate::Connector) -> Self {
+        self.connector = Some(Arc::new(connector));
+        self
+    }
+
     /// Settings (a proxy, root certificates, a client certificate, a local address...) for
     /// every `reqwest::Client` the crate builds: the one of requests (unless
     /// [`ClientBuilder::http_client`] gives one) and the HTTP/1.1 one of WebSocket sessions.
@@ -438,6 +463,7 @@ impl<C: Build> ClientBuilder<C> {
             default_base_url: C::DEFAULT_BASE_URL,
             public_key,
             defaults: self.defaults,
+            connector: self.connector,
         };
         Ok(Transport { inner: Arc::new(inner), options: None })
     }

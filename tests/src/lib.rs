@@ -31,11 +31,15 @@ fn section(toml: &str, name: &str) -> String {
     rest[..end].to_string()
 }
 
-fn copy_dir_files(from: &Path, to: &Path) {
+/// Copies the hand-written sources under `from` (its files, and its folders' but `generated/`,
+/// which each member writes from its own spec).
+fn copy_sources(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for e in fs::read_dir(from).unwrap().flatten() {
         if e.path().is_file() {
             fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        } else if e.path().is_dir() && e.file_name() != "generated" {
+            copy_sources(&e.path(), &to.join(e.file_name()));
         }
     }
 }
@@ -74,8 +78,10 @@ impl ScratchWorkspace {
         let deps = section(&client_toml, "dependencies").replace("path = \"../runtime\"", &runtime);
         assert!(deps.contains(&runtime), "the client's manifest names the runtime as `path = \"../runtime\"`");
         let dir = self.dir.join(name);
-        copy_dir_files(&root.join("generated-client/src"), &dir.join("src"));
+        copy_sources(&root.join("generated-client/src"), &dir.join("src"));
         generated.write_sources(&dir).unwrap();
+        // The library's docs include its API reference.
+        fs::write(dir.join(generator::emit::reference::FILE), &generated.api_md).unwrap();
         let package = lib_prefix.replace('_', "-");
         fs::write(
             dir.join("Cargo.toml"),

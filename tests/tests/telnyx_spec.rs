@@ -174,7 +174,7 @@ fn each_feature_enables_every_type_its_operations_reach() {
 /// The crates a build of the client compiles (normal dependencies), by `cargo tree`.
 fn client_crates(features: &[&str]) -> std::collections::BTreeSet<String> {
     let mut cmd = std::process::Command::new(env!("CARGO"));
-    cmd.current_dir(root()).args(["tree", "--locked", "-p", "telnyx", "-e", "normal", "--prefix", "none"]);
+    cmd.current_dir(root()).args(["tree", "--locked", "-p", "telnyx-sdk", "-e", "normal", "--prefix", "none"]);
     if !features.is_empty() {
         cmd.args(["--no-default-features", "--features", &features.join(",")]);
     }
@@ -204,6 +204,33 @@ fn only_their_features_compile_the_signature_and_websocket_crates() {
         assert!(!default.contains(name), "the default build compiles {name}");
     }
     assert!(calls.len() < full.len(), "{} crates with `calls`, {} with `full`", calls.len(), full.len());
+}
+
+/// The features for building an app (the axum extractor, blocking calls, the test doubles) add
+/// their crates to no other build, `full` included, and `default` lists none of them.
+#[test]
+fn only_the_app_features_compile_their_crates() {
+    let full = client_crates(&["full"]);
+    let axum = client_crates(&["axum"]);
+    assert!(axum.contains("axum-core"), "`axum` lacks axum-core");
+    assert!(axum.contains("ed25519-dalek"), "`axum` does not turn on the verifier");
+    assert!(!full.contains("axum-core"), "`full` compiles axum-core");
+    // The test doubles and the blocking calls use the runtime's crates (`http`, tokio's
+    // multi-threaded scheduler is a feature): they add none to a build.
+    let none = client_crates(&["round_trip"]);
+    assert_eq!(client_crates(&["test-util"]), none, "`test-util` adds crates");
+    assert_eq!(client_crates(&["blocking"]), none, "`blocking` adds crates");
+    let manifest = std::fs::read_to_string(root().join("generated-client/Cargo.toml")).unwrap();
+    let list = |name: &str| {
+        let rest = manifest.split(&format!("\n{name} = [")).nth(1).unwrap_or_else(|| panic!("no `{name}` feature"));
+        rest.split(']').next().unwrap().to_string()
+    };
+    let (default, full) = (list("default"), list("full"));
+    assert!(full.contains("\"calls\"") && default.contains("\"calls\""), "the lists are read: {default}");
+    for app in ["axum", "blocking", "test-util"] {
+        assert!(!default.contains(&format!("\"{app}\"")), "`default` turns on `{app}`");
+        assert!(!full.contains(&format!("\"{app}\"")), "`full` turns on `{app}`");
+    }
 }
 
 /// The last identifier of a type path (`crate::types::Foo` -> `Foo`).

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Some("naming-report") => naming_report(&args[1..]),
         Some("update-spec") => update_spec(&args[1..]),
         Some("changes") => changes(&args[1..]),
+        Some("live") => live(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -52,7 +53,7 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str =
-    "usage: cargo xtask <codegen [--spec PATH] [--check] [--strict] | update-spec [--from URL|PATH] | changes OLD NEW [--by-rule] | ir [--spec PATH] [--strict] | bench [--spec PATH] [--runs N] | conformance [--spec PATH] | test | naming-report PATH [--spec PATH] [--suggest]>\n  codegen, update-spec, changes, ir, bench and naming-report read specs/telnyx.names unless --no-names";
+    "usage: cargo xtask <codegen [--spec PATH] [--check] [--strict] | update-spec [--from URL|PATH] | changes OLD NEW [--by-rule] | ir [--spec PATH] [--strict] | bench [--spec PATH] [--runs N] | conformance [--spec PATH] | test | live [--spend] | naming-report PATH [--spec PATH] [--suggest]>\n  codegen, update-spec, changes, ir, bench and naming-report read specs/telnyx.names unless --no-names";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
@@ -457,20 +458,26 @@ fn cargo(what: &str, env: &[(&str, &str)], args: &[&str]) -> Result<(), String> 
 }
 
 /// The client's package.
-const CLIENT: &str = "telnyx";
+const CLIENT: &str = "telnyx-sdk";
 /// Its hand-written runtime's package (`runtime/`).
 const RUNTIME: &str = "telnyx-runtime";
 
 /// The feature sets CI builds the client with, besides the tests' (`full` and `round_trip`):
-/// `default`, none, then one at a time (`text_to_speech` turns on the WebSocket sessions); all
+/// `default`, none, then one at a time (`text_to_speech` turns on the WebSocket sessions, `test-util`
+/// alone is the test doubles without the webhook signer, `blocking` the calls without async); all
 /// without `round_trip`, as users build it, so a serde impl that a type needs and does not get
 /// fails here. (`full` without `round_trip` is not among them: 111 s of CI; every construct of it
 /// is in the fixtures, which `tests/tests/fixtures_compile.rs` lints that way.)
-const GATING_CHECKS: [&str; 7] = ["default", "", "calls", "number_orders", "messages", "webhooks", "text_to_speech"];
+const GATING_CHECKS: [&str; 9] =
+    ["default", "", "calls", "number_orders", "messages", "webhooks", "text_to_speech", "test-util", "blocking"];
 
 /// The features of the client's tests: every resource, both serde impls of every type (the
-/// example oracle decodes what the client sends and encodes what it receives).
-const TEST_FEATURES: &str = "full,round_trip";
+/// example oracle decodes what the client sends and encodes what it receives), and the features
+/// for building an app on it (the axum extractor, blocking calls, the test doubles).
+const TEST_FEATURES: &str = "full,round_trip,axum,blocking,test-util";
+
+/// The features the docs are built with: every resource, and the features for building an app.
+const DOC_FEATURES: &str = "full,axum,blocking,test-util";
 
 fn test(args: &[String]) -> Result<(), String> {
     if !args.is_empty() {
@@ -523,16 +530,40 @@ fn test(args: &[String]) -> Result<(), String> {
     cargo(
         "generated client docs",
         &[("RUSTDOCFLAGS", "-D warnings")],
-        &["doc", "--package", CLIENT, "--package", RUNTIME, "--no-deps", "--features", "full"],
+        &["doc", "--package", CLIENT, "--package", RUNTIME, "--no-deps", "--features", DOC_FEATURES],
     )?;
     // The conformance tests run with the others, in the same build: a build of the test alone
-    // (`-p telnyx`) unifies features differently and would compile everything again.
+    // (`-p telnyx-sdk`) unifies features differently and would compile everything again.
     let servers = Servers::start(&pin::spec_path(&workspace_root())?)?;
     let features = TEST_FEATURES.split(',').map(|f| format!("{CLIENT}/{f}")).collect::<Vec<_>>().join(",");
     let result =
         cargo("tests", &servers.env(), &["test", "--workspace", "--features", &features, "--", "--include-ignored"]);
     drop(servers);
     result
+}
+
+/// The resources the live smoke suite calls (`generated-client/examples/live.rs`).
+const LIVE_FEATURES: &str = "balance,connections,messages,messaging_profiles,phone_numbers";
+
+/// The live smoke suite against the account of `TELNYX_API_KEY` (or `TELNYX_BASE_URL`'s server):
+/// read-only calls, and with `--spend` one that costs money. CI runs the same program against
+/// Prism, as it runs every example, and never against the real API.
+fn live(args: &[String]) -> Result<(), String> {
+    let spend = match args {
+        [] => false,
+        [flag] if flag == "--spend" => true,
+        _ => return Err(format!("`live` takes only --spend\n{USAGE}")),
+    };
+    let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
+    let credentials = set("TELNYX_API_KEY") || (set("TELNYX_CLIENT_ID") && set("TELNYX_CLIENT_SECRET"));
+    if !credentials {
+        return Err("`live` calls the Telnyx API as your account: set TELNYX_API_KEY (or TELNYX_CLIENT_ID and TELNYX_CLIENT_SECRET)".into());
+    }
+    let mut run = vec!["run", "--quiet", "--package", CLIENT, "--example", "live", "--features", LIVE_FEATURES];
+    if spend {
+        run.extend(["--", "--spend"]);
+    }
+    cargo("live smoke suite", &[], &run)
 }
 
 /// Prism serving the spec twice: its examples, and random answers made from its schemas. Both

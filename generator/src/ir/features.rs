@@ -13,6 +13,19 @@ pub const WEBHOOKS: &str = "webhooks";
 /// features of the resources that have a WebSocket operation.
 pub const WEBSOCKET: &str = "websocket";
 
+/// The feature of the axum extractor of verified webhooks (`src/axum.rs`).
+pub const AXUM: &str = "axum";
+
+/// The feature of the test doubles for apps built on the client (`src/test_util.rs`).
+pub const TEST_UTIL: &str = "test-util";
+
+/// The feature of calls and paginators without async (`runtime/src/blocking.rs`).
+pub const BLOCKING: &str = "blocking";
+
+/// The features for building an app on the client rather than for calling the API: hand-written,
+/// in every client, never in `default` nor `full`.
+pub const APP_FEATURES: [&str; 3] = [AXUM, BLOCKING, TEST_UTIL];
+
 /// The feature that turns on every resource, `webhooks` and `extra_types`.
 pub const FULL: &str = "full";
 
@@ -34,9 +47,10 @@ pub fn default_features(plan: &FeaturePlan) -> Vec<&str> {
 }
 
 /// The features `full` lists: every one but [`WEBSOCKET`], which the resources that stream turn
-/// on (so a spec without them does not compile the WebSocket crates).
+/// on (so a spec without them does not compile the WebSocket crates), and the [`APP_FEATURES`]
+/// (the whole API is not a web framework's extractor nor test doubles).
 pub fn full_features(plan: &FeaturePlan) -> Vec<&str> {
-    plan.features.iter().map(String::as_str).filter(|f| *f != WEBSOCKET).collect()
+    plan.features.iter().map(String::as_str).filter(|f| *f != WEBSOCKET && !APP_FEATURES.contains(f)).collect()
 }
 
 /// What a runtime feature turns on: its optional crates (`dep:`), or the runtime crate's
@@ -47,6 +61,13 @@ pub fn runtime_feature(feature: &str) -> &'static [&'static str] {
         WEBHOOKS => &["dep:ed25519-dalek", "dep:base64", "dep:thiserror", "dep:tracing"],
         // The sessions (`runtime/src/websocket.rs`).
         WEBSOCKET => &["telnyx-runtime/websocket"],
+        BLOCKING => &["telnyx-runtime/blocking"],
+        // The extractor checks signatures with the verifier.
+        AXUM => &[WEBHOOKS, "dep:axum-core", "dep:http"],
+        // A mocked answer is a typed value, encoded as the server would send it: every type
+        // needs `Serialize`.
+        // The requests' paths and queries are decoded with the runtime's crates.
+        TEST_UTIL => &[super::directions::ROUND_TRIP, "dep:http", "dep:percent-encoding", "dep:form_urlencoded"],
         _ => &[],
     }
 }
@@ -191,6 +212,7 @@ pub fn plan(api: &Api) -> Result<FeaturePlan, String> {
     // The runtime names it whatever the spec has, like `webhooks`; it is on when a resource
     // that streams is (see `in_default`).
     features.insert(WEBSOCKET.to_string());
+    features.extend(APP_FEATURES.iter().map(|f| f.to_string()));
     for f in &features {
         let runtime = runtime_feature(f);
         if !runtime.is_empty() {
